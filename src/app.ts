@@ -1,0 +1,63 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { ChangeBus } from './domain/cache/change-bus';
+import { systemClock, type Clock } from './domain/clock';
+import { createDomain, type Domain } from './domain/create-domain';
+import type { ServerSecret } from './domain/crypto/server-secret';
+import { jwksRouter } from './oauth-rest/jwks.router';
+import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
+import { tokenRouter } from './oauth-rest/token.router';
+import { Metrics } from './ops/metrics';
+import { opsRouter } from './ops/ops.router';
+import { graphqlRouter } from './resolvers/graphql-router';
+
+export interface AppDeps {
+  orm: MikroORM;
+  secret: ServerSecret;
+  bus: ChangeBus;
+  logger: Logger;
+  issuer: string;
+  metrics: Metrics;
+  clock?: Clock;
+}
+
+export interface App {
+  express: express.Express;
+  domain: Domain;
+  stop(): Promise<void>;
+}
+
+/** Composition root: the domain, then every transport over it. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const domain = createDomain({ orm: deps.orm, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
+  const graphql = await graphqlRouter(domain);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(deps.metrics.middleware);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+    }),
+  );
+  app.use(opsRouter(deps.orm, deps.metrics));
+  app.use(jwksRouter(domain));
+  app.use(tokenRouter(domain));
+  app.use(graphql.router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+  app.use(oauthErrorHandler);
+  return { express: app, domain, stop: () => graphql.stop() };
+}

@@ -1,0 +1,14 @@
+/** Server-wide defaults; per-tenant and per-client policy lives in the database. */
+export const defaults = {
+  accessTokenLifetimeSeconds: 3600,
+  refreshTokenLifetimeSeconds: 30 * 24 * 3600,
+  idTokenLifetimeSeconds: 3600,
+  deviceIdTokenLifetimeSeconds: 86400,
+  authorizationCodeLifetimeSeconds: 60,
+  /** OWASP minimum for argon2id: m=19456 KiB, t=2, p=1. */
+  argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+  signingAlgorithm: 'RS256' as const,
+  /** How long a cached client, tenant or key may be served without a change notification. */
+  cacheTtlMs: 60_000,
+  pageSize: { default: 20, max: 100 },
+} as const;

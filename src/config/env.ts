@@ -1,0 +1,68 @@
+import path from 'node:path';
+
+/** Typed, frozen view of the process environment. Nothing else reads process.env. */
+export interface Env {
+  readonly port: number;
+  readonly host: string;
+  readonly issuer: string;
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  readonly adminClientId: string;
+  readonly adminClientSecret?: string;
+  readonly workers: number;
+  readonly logLevel: string;
+  readonly secretKey?: string;
+  readonly nodeEnv: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parses an environment, failing fast with every problem listed at once. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = source[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const port = int('PORT', 4000, 0, 65535);
+  const workers = int('WORKERS', 1, 1, 64);
+  const logLevel = source.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const issuer = (source.ISSUER || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const url = new URL(issuer);
+    if (url.search || url.hash) problems.push('ISSUER must not have a query or fragment');
+  } catch {
+    problems.push(`ISSUER must be an absolute URL (got "${issuer}")`);
+  }
+  const secretKey = source.SECRET_KEY || undefined;
+  if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length < 32) {
+    problems.push('SECRET_KEY must be base64 of at least 32 bytes');
+  }
+  const adminClientSecret = source.ADMIN_CLIENT_SECRET || undefined;
+  if (adminClientSecret !== undefined && adminClientSecret.length < 20) {
+    problems.push('ADMIN_CLIENT_SECRET must be at least 20 characters');
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return Object.freeze({
+    port,
+    host: source.HOST || '127.0.0.1',
+    issuer,
+    databaseUrl: source.DATABASE_URL || undefined,
+    dataDir: path.resolve(source.DATA_DIR || './.data'),
+    adminClientId: source.ADMIN_CLIENT_ID || 'admin',
+    adminClientSecret,
+    workers,
+    logLevel,
+    secretKey,
+    nodeEnv: source.NODE_ENV || 'development',
+  });
+}

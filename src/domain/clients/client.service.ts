@@ -1,0 +1,220 @@
+import { defaults } from '../../config/defaults';
+import { ClientEntity } from '../../entities/client.entity';
+import { assertManages, type Actor } from '../actor';
+import { TtlCache } from '../cache/ttl-cache';
+import { randomToken } from '../crypto/random';
+import { mapUniqueViolation } from '../db-errors';
+import type { DomainDeps } from '../deps';
+import { ensure, errors } from '../errors';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { TenantService } from '../tenants/tenant.service';
+import { toClient, type Client } from './client';
+import { chooseClientSecret } from './client-secret';
+import { validateClientSettings, type ClientSettings } from './validate-client-settings';
+
+type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
+
+export interface CreateClientInput extends NullablePartial<ClientSettings> {
+  tenantPath: string;
+  clientId?: string | null;
+  name: string;
+  isPublic?: boolean | null;
+  /** Supplied secret (seed 001); otherwise the server generates one. */
+  clientSecret?: string | null;
+}
+
+export type UpdateClientInput = NullablePartial<ClientSettings> & { name?: string | null; enabled?: boolean | null };
+
+export interface ClientWithSecret {
+  client: Client;
+  /** Shown once; only its keyed digest is stored. */
+  clientSecret: string | null;
+}
+
+interface CachedClient {
+  client: Client;
+  secretDigest: string | null;
+}
+
+const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
+
+/** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
+export class ClientService {
+  private readonly cache = new TtlCache<CachedClient | null>(defaults.cacheTtlMs, 100_000);
+
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly tenants: TenantService,
+  ) {
+    deps.bus.subscribe((event) => {
+      if (event.topic === 'client') this.cache.invalidate(event.key);
+      // A deleted tenant takes its clients with it.
+      if (event.topic === 'tenant') this.cache.clear();
+    });
+  }
+
+  private async lookup(clientId: string): Promise<CachedClient | null> {
+    return this.cache.get(clientId, async () => {
+      const entity = await this.deps.orm.em.fork().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+      return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
+    });
+  }
+
+  /** Cached lookup by client_id; null when unknown. */
+  async findByClientId(clientId: string): Promise<Client | null> {
+    return (await this.lookup(clientId))?.client ?? null;
+  }
+
+  /**
+   * RFC 6749 §2.3.1 client authentication. Confidential clients must present
+   * their secret (constant-time keyed digest comparison); public clients
+   * present none. Unknown, disabled or mismatched clients all fail alike with
+   * `invalid_client`.
+   */
+  async authenticate(clientId: string, clientSecret: string | undefined): Promise<Client> {
+    const found = await this.lookup(clientId);
+    if (!found || !found.client.enabled) throw errors.invalidClient();
+    if (found.client.isPublic) {
+      ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));
+      return found.client;
+    }
+    ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
+    ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () =>
+      errors.invalidClient(),
+    );
+    return found.client;
+  }
+
+  async get(actor: Actor, clientId: string): Promise<Client> {
+    const client = await this.findByClientId(clientId);
+    ensure(client, () => errors.notFound(`client ${clientId}`));
+    await this.assertActorManagesTenant(actor, client.tenantId);
+    return client;
+  }
+
+  /** Clients of one tenant (default: the actor's), oldest first. */
+  async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<Client>> {
+    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
+    assertManages(actor, path);
+    const tenant = await this.tenants.require(path);
+    const size = pageSize(request);
+    const em = this.deps.orm.em.fork();
+    const scope = { tenantId: tenant.id };
+    let where: object = scope;
+    if (request.after) {
+      const [createdAt, id] = decodeCursor(request.after);
+      const at = new Date(String(createdAt));
+      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string', () => errors.validation('after', 'is not a valid cursor'));
+      where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
+    }
+    const [rows, totalCount] = await Promise.all([
+      em.find(ClientEntity, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 }),
+      em.count(ClientEntity, scope),
+    ]);
+    return toPage(rows.map(toClient), size, totalCount, (c) => [c.createdAt.toISOString(), c.id]);
+  }
+
+  async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {
+    const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
+    assertManages(actor, path);
+    return this.insert(path, input);
+  }
+
+  /** Creates a client without an actor check; for bootstrap and trusted callers only. */
+  async insert(tenantPath: string, input: Omit<CreateClientInput, 'tenantPath'>): Promise<ClientWithSecret> {
+    const tenant = await this.tenants.require(tenantPath);
+    const isPublic = input.isPublic ?? false;
+    const clientId = input.clientId ?? randomToken(16);
+    ensure(CLIENT_ID.test(clientId), () => errors.validation('clientId', 'must be 3-128 characters of A-Z a-z 0-9 . _ ~ -'));
+    const settings = validateClientSettings(input, isPublic);
+    ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
+    const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
+    const em = this.deps.orm.em.fork();
+    const entity = em.create(ClientEntity, {
+      tenantId: tenant.id,
+      clientId,
+      name: validName(input.name),
+      isPublic,
+      secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
+      ...settings,
+    });
+    await mapUniqueViolation(() => em.flush(), `client ${clientId} already exists`);
+    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    return { client: toClient(entity), clientSecret };
+  }
+
+  async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
+    return this.modify(actor, clientId, (entity) => {
+      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic);
+      Object.assign(entity, settings);
+      if (input.name != null) entity.name = validName(input.name);
+      if (input.enabled != null) entity.enabled = input.enabled;
+    });
+  }
+
+  /** Replaces the secret; the old one stops working at once on every instance. */
+  async rotateSecret(actor: Actor, clientId: string, supplied?: string | null): Promise<ClientWithSecret> {
+    let clientSecret = '';
+    const client = await this.modify(actor, clientId, (entity) => {
+      ensure(!entity.isPublic, () => errors.validation('clientId', 'public clients have no secret'));
+      clientSecret = chooseClientSecret(supplied);
+      entity.secretDigest = this.deps.secret.digest(clientSecret);
+    });
+    return { client, clientSecret };
+  }
+
+  /** Sets a client's secret directly; used by bootstrap to honour ADMIN_CLIENT_SECRET. */
+  async setSecretTrusted(clientId: string, clientSecret: string): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    await em.nativeUpdate(ClientEntity, { clientId }, { secretDigest: this.deps.secret.digest(clientSecret) });
+    await this.deps.bus.publish({ topic: 'client', key: clientId });
+  }
+
+  async delete(actor: Actor, clientId: string): Promise<Client> {
+    const client = await this.get(actor, clientId);
+    ensure(clientId !== actor.clientId, () => errors.forbidden('a client cannot delete itself'));
+    await this.deps.orm.em.fork().nativeDelete(ClientEntity, { clientId });
+    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    return client;
+  }
+
+  private async modify(actor: Actor, clientId: string, change: (entity: ClientEntity) => void): Promise<Client> {
+    const em = this.deps.orm.em.fork();
+    const entity = await em.findOne(ClientEntity, { clientId });
+    ensure(entity, () => errors.notFound(`client ${clientId}`));
+    await this.assertActorManagesTenant(actor, entity.tenantId);
+    change(entity);
+    await em.flush();
+    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    return toClient(entity);
+  }
+
+  private async assertActorManagesTenant(actor: Actor, tenantId: string): Promise<void> {
+    const tenant = await this.tenants.findById(tenantId);
+    ensure(tenant, () => errors.notFound('tenant'));
+    assertManages(actor, tenant.path);
+  }
+}
+
+function currentSettings(entity: ClientEntity): ClientSettings {
+  return {
+    redirectUris: entity.redirectUris,
+    grantTypes: entity.grantTypes,
+    allowedScopes: entity.allowedScopes,
+    firstParty: entity.firstParty,
+    accessTokenLifetime: entity.accessTokenLifetime,
+    refreshTokenLifetime: entity.refreshTokenLifetime,
+  };
+}
+
+function stripNulls<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+function validName(name: string): string {
+  const trimmed = (name ?? '').trim();
+  ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation('name', 'must be 1-200 characters'));
+  return trimmed;
+}
+

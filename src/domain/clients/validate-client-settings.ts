@@ -1,0 +1,49 @@
+import { defaults } from '../../config/defaults';
+import { ensure, errors } from '../errors';
+import { validateScopeList } from '../scopes';
+import { GRANT_TYPES } from './client';
+import { validateRedirectUri } from './validate-redirect-uri';
+
+export interface ClientSettings {
+  redirectUris: string[];
+  grantTypes: string[];
+  allowedScopes: string[];
+  firstParty: boolean;
+  accessTokenLifetime: number;
+  refreshTokenLifetime: number;
+}
+
+const MAX_LIFETIME = 10 * 365 * 24 * 3600;
+
+/** Validates client settings, filling defaults; pure, so unit-testable without a database. */
+export function validateClientSettings(input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean): ClientSettings {
+  const grantTypes = [...new Set(input.grantTypes ?? (isPublic ? ['authorization_code', 'refresh_token'] : ['client_credentials']))];
+  for (const grant of grantTypes) {
+    ensure((GRANT_TYPES as readonly string[]).includes(grant), () =>
+      errors.validation('grantTypes', `"${grant}" is not one of ${GRANT_TYPES.join(', ')}`),
+    );
+  }
+  ensure(grantTypes.length > 0, () => errors.validation('grantTypes', 'must not be empty'));
+  ensure(!(isPublic && grantTypes.includes('client_credentials')), () =>
+    errors.validation('grantTypes', 'public clients cannot use client_credentials'),
+  );
+  const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => validateRedirectUri(uri)))];
+  ensure(!grantTypes.includes('authorization_code') || redirectUris.length > 0, () =>
+    errors.validation('redirectUris', 'authorization_code clients need at least one redirect URI'),
+  );
+  const lifetime = (field: 'accessTokenLifetime' | 'refreshTokenLifetime', fallback: number): number => {
+    const value = input[field] ?? fallback;
+    ensure(Number.isInteger(value) && value >= 1 && value <= MAX_LIFETIME, () =>
+      errors.validation(field, `must be an integer number of seconds between 1 and ${MAX_LIFETIME}`),
+    );
+    return value;
+  };
+  return {
+    redirectUris,
+    grantTypes,
+    allowedScopes: validateScopeList(input.allowedScopes ?? [], 'allowedScopes'),
+    firstParty: input.firstParty ?? false,
+    accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
+    refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
+  };
+}

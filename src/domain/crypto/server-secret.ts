@@ -1,0 +1,45 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Keys derived from the server secret (SECRET_KEY), which lives outside the
+ * database: one keys client-secret digests, one encrypts private keys at rest.
+ * Derivation is HKDF-SHA-256 with distinct labels, so neither key reveals the other.
+ */
+export class ServerSecret {
+  private readonly digestKey: Buffer;
+  private readonly encryptionKey: Buffer;
+
+  constructor(secret: Buffer) {
+    if (secret.length < 32) throw new Error('server secret must be at least 32 bytes');
+    this.digestKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'idp client-secret digest v1', 32));
+    this.encryptionKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'idp key encryption v1', 32));
+  }
+
+  /** HMAC-SHA-256 of a client secret, base64url; what the database stores. */
+  digest(value: string): string {
+    return createHmac('sha256', this.digestKey).update(value, 'utf8').digest('base64url');
+  }
+
+  /** Constant-time comparison of a presented secret with a stored digest. */
+  verifyDigest(value: string, storedDigest: string): boolean {
+    const presented = createHmac('sha256', this.digestKey).update(value, 'utf8').digest();
+    const stored = Buffer.from(storedDigest, 'base64url');
+    return stored.length === presented.length && timingSafeEqual(presented, stored);
+  }
+
+  /** AES-256-GCM; output `v1.<iv>.<tag>.<ciphertext>` in base64url. */
+  encrypt(plaintext: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  }
+
+  decrypt(sealed: string): string {
+    const [version, iv, tag, body] = sealed.split('.');
+    if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised sealed value');
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+}

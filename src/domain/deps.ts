@@ -1,0 +1,22 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ChangeBus } from './cache/change-bus';
+import type { Clock } from './clock';
+import type { ServerSecret } from './crypto/server-secret';
+
+/** Minimal logger the domain needs; pino satisfies it. */
+export interface DomainLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** Everything domain services are built from; assembled once in the composition root. */
+export interface DomainDeps {
+  readonly orm: MikroORM;
+  readonly secret: ServerSecret;
+  readonly clock: Clock;
+  /** Public base URL, the `iss` of every token. */
+  readonly issuer: string;
+  readonly bus: ChangeBus;
+  readonly log: DomainLogger;
+}

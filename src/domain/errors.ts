@@ -1,0 +1,83 @@
+/**
+ * The one error model of the domain. Every failure the server reports to a
+ * caller is a {@link DomainError} with a code from a closed list; the edges
+ * (REST error middleware, Apollo formatError) map the code to a transport.
+ */
+export const ERROR_CODES = [
+  // RFC 6749 §5.2 and §4.1.2.1, RFC 7009 §2.2.1, OIDC Core §3.1.2.6
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'unsupported_response_type',
+  'unsupported_token_type',
+  'invalid_token',
+  'insufficient_scope',
+  'login_required',
+  'consent_required',
+  'temporarily_unavailable',
+  'server_error',
+  // Administration
+  'not_found',
+  'conflict',
+  'forbidden',
+  'unauthenticated',
+  'validation_failed',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface DomainErrorOptions {
+  /** Log-only detail; never sent to a client. */
+  detail?: string;
+  cause?: unknown;
+  /** The input field at fault, for validation errors. */
+  field?: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  /** Client-safe description (OAuth `error_description`, GraphQL message). */
+  readonly description: string;
+  readonly detail?: string;
+  readonly field?: string;
+
+  constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DomainError';
+    this.code = code;
+    this.description = description;
+    this.detail = options.detail;
+    this.field = options.field;
+  }
+}
+
+export const isDomainError = (value: unknown): value is DomainError => value instanceof DomainError;
+
+/** Shorthand factories, one per code that domain code raises often. */
+export const errors = {
+  invalidRequest: (description: string, field?: string) => new DomainError('invalid_request', description, { field }),
+  invalidClient: (description = 'client authentication failed') => new DomainError('invalid_client', description),
+  invalidGrant: (description: string) => new DomainError('invalid_grant', description),
+  unauthorizedClient: (description: string) => new DomainError('unauthorized_client', description),
+  unsupportedGrantType: (grantType: string) =>
+    new DomainError('unsupported_grant_type', `grant_type "${grantType}" is not supported`),
+  invalidScope: (description: string) => new DomainError('invalid_scope', description),
+  invalidToken: (description = 'the access token is invalid, expired or revoked') =>
+    new DomainError('invalid_token', description),
+  insufficientScope: (scope: string) => new DomainError('insufficient_scope', `this operation requires scope "${scope}"`),
+  notFound: (what: string) => new DomainError('not_found', `${what} not found`),
+  conflict: (description: string) => new DomainError('conflict', description),
+  forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
+  unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
+  validation: (field: string, description: string) =>
+    new DomainError('validation_failed', `${field}: ${description}`, { field }),
+};
+
+/** Flat guard: `ensure(client.enabled, () => errors.invalidClient())`. */
+export function ensure(condition: unknown, error: () => DomainError): asserts condition {
+  if (!condition) throw error();
+}

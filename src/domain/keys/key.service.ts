@@ -1,0 +1,156 @@
+import { importJWK, type JWK } from 'jose';
+import { defaults } from '../../config/defaults';
+import { SigningKeyEntity } from '../../entities/signing-key.entity';
+import { assertManages, type Actor } from '../actor';
+import { TtlCache } from '../cache/ttl-cache';
+import type { DomainDeps } from '../deps';
+import { ensure, errors } from '../errors';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { Tenant } from '../tenants/tenant';
+import type { TenantService } from '../tenants/tenant.service';
+import { generateSigningKeyPair } from './generate-key-pair';
+import type { ActiveSigningKey, SigningKeyInfo, VerificationKey } from './signing-key';
+
+/** Signing keys per tenant: generated on first use, private halves sealed at rest and decrypted once per process. */
+export class KeyService {
+  private readonly active = new TtlCache<ActiveSigningKey>(defaults.cacheTtlMs);
+  private readonly byKid = new TtlCache<VerificationKey | null>(defaults.cacheTtlMs);
+  private jwksCache: Promise<{ keys: JWK[] }> | null = null;
+
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly tenants: TenantService,
+  ) {
+    deps.bus.subscribe((event) => {
+      if (event.topic !== 'signing_key' && event.topic !== 'tenant') return;
+      if (event.key === '*') this.active.clear();
+      else this.active.invalidate(event.key);
+      this.byKid.clear();
+      this.jwksCache = null;
+    });
+  }
+
+  /** The key to sign with for `tenant`; creates one (or replaces one of another algorithm) when needed. */
+  async activeKey(tenant: Tenant): Promise<ActiveSigningKey> {
+    const key = await this.active.get(tenant.id, () => this.loadOrCreateActive(tenant));
+    if (key.algorithm === tenant.signingAlgorithm) return key;
+    // The tenant switched algorithm: rotate, then serve the new key.
+    await this.rotateTrusted(tenant);
+    return this.active.get(tenant.id, () => this.loadOrCreateActive(tenant));
+  }
+
+  /** Public key for a `kid` from a token header; null when unknown or no longer published. */
+  async verificationKey(kid: string): Promise<VerificationKey | null> {
+    return this.byKid.get(kid, async () => {
+      const entity = await this.deps.orm.em.fork().findOne(SigningKeyEntity, { kid });
+      if (!entity || !isPublished(entity, this.deps.clock.now())) return null;
+      return {
+        kid,
+        tenantId: entity.tenantId,
+        algorithm: entity.algorithm,
+        publicKey: (await importJWK(entity.publicJwk as JWK, entity.algorithm)) as CryptoKey,
+        status: entity.status as 'active' | 'retired',
+        publishUntil: entity.publishUntil,
+      };
+    });
+  }
+
+  /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    this.jwksCache ??= (async () => {
+      const now = this.deps.clock.now();
+      const rows = await this.deps.orm.em
+        .fork()
+        .find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
+      return { keys: rows.map((row) => row.publicJwk as JWK) };
+    })().catch((error: unknown) => {
+      this.jwksCache = null;
+      throw error;
+    });
+    return this.jwksCache;
+  }
+
+  /** Keys of a tenant the actor manages, newest first. */
+  async list(actor: Actor, tenantPath: string | null | undefined): Promise<SigningKeyInfo[]> {
+    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
+    assertManages(actor, path);
+    const tenant = await this.tenants.require(path);
+    const rows = await this.deps.orm.em.fork().find(SigningKeyEntity, { tenantId: tenant.id }, { orderBy: { createdAt: 'desc' } });
+    return rows.map(toInfo);
+  }
+
+  /** Replaces the tenant's active key; the old public key stays published until its tokens have expired. */
+  async rotate(actor: Actor, tenantPath: string): Promise<SigningKeyInfo> {
+    const path = normalizeTenantPath(tenantPath, 'tenantPath');
+    assertManages(actor, path);
+    return this.rotateTrusted(await this.tenants.require(path));
+  }
+
+  private async rotateTrusted(tenant: Tenant): Promise<SigningKeyInfo> {
+    const generated = await generateSigningKeyPair(tenant.signingAlgorithm);
+    const em = this.deps.orm.em.fork();
+    const now = this.deps.clock.now();
+    const publishUntil = new Date(now.getTime() + (await this.longestTokenLifetime(tenant.id)) * 1000);
+    const created = await em.transactional(async (tx) => {
+      await tx.nativeUpdate(SigningKeyEntity, { tenantId: tenant.id, status: 'active' }, { status: 'retired', retiredAt: now, publishUntil });
+      return tx.create(SigningKeyEntity, {
+        tenantId: tenant.id,
+        kid: generated.kid,
+        algorithm: tenant.signingAlgorithm,
+        publicJwk: generated.publicJwk as Record<string, unknown>,
+        sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk)),
+      });
+    });
+    await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id });
+    return toInfo(created);
+  }
+
+  private async loadOrCreateActive(tenant: Tenant): Promise<ActiveSigningKey> {
+    const em = this.deps.orm.em.fork();
+    let entity = await em.findOne(SigningKeyEntity, { tenantId: tenant.id, status: 'active' }, { populate: ['sealedPrivateJwk'] });
+    if (!entity) {
+      const generated = await generateSigningKeyPair(tenant.signingAlgorithm);
+      // A concurrent first use may win the partial unique index; then read its key.
+      await em
+        .getConnection()
+        .execute(
+          `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status, created_at)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?, 'active', now()) on conflict do nothing`,
+          [tenant.id, generated.kid, tenant.signingAlgorithm, JSON.stringify(generated.publicJwk), this.deps.secret.encrypt(JSON.stringify(generated.privateJwk))],
+        );
+      this.jwksCache = null;
+      await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id }).catch(() => undefined);
+      entity = await em.fork().findOne(SigningKeyEntity, { tenantId: tenant.id, status: 'active' }, { populate: ['sealedPrivateJwk'] });
+      ensure(entity, () => errors.conflict('could not create a signing key'));
+    }
+    const privateJwk = JSON.parse(this.deps.secret.decrypt(entity.sealedPrivateJwk)) as JWK;
+    return {
+      kid: entity.kid,
+      tenantId: tenant.id,
+      algorithm: entity.algorithm,
+      privateKey: (await importJWK(privateJwk, entity.algorithm)) as CryptoKey,
+    };
+  }
+
+  private async longestTokenLifetime(tenantId: string): Promise<number> {
+    const [row] = await this.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ max: number | null }[]>(`select max(access_token_lifetime) as max from clients where tenant_id = ?`, [tenantId]);
+    return Math.max(row?.max ?? 0, defaults.accessTokenLifetimeSeconds, defaults.deviceIdTokenLifetimeSeconds);
+  }
+}
+
+const isPublished = (entity: SigningKeyEntity, now: Date): boolean =>
+  entity.status === 'active' || (entity.publishUntil !== null && entity.publishUntil > now);
+
+const toInfo = (entity: SigningKeyEntity): SigningKeyInfo => ({
+  kid: entity.kid,
+  tenantId: entity.tenantId,
+  algorithm: entity.algorithm,
+  status: entity.status as 'active' | 'retired',
+  createdAt: entity.createdAt,
+  retiredAt: entity.retiredAt,
+  publishUntil: entity.publishUntil,
+  publicJwk: entity.publicJwk,
+});

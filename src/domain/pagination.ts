@@ -1,0 +1,44 @@
+import { defaults } from '../config/defaults';
+import { errors } from './errors';
+
+export interface PageRequest {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** Page size clamped to the configured bounds. */
+export function pageSize(request: PageRequest): number {
+  const first = request.first ?? defaults.pageSize.default;
+  if (!Number.isInteger(first) || first < 1 || first > defaults.pageSize.max) {
+    throw errors.validation('first', `must be between 1 and ${defaults.pageSize.max}`);
+  }
+  return first;
+}
+
+/** Opaque cursors: base64url of a JSON array of the sort key. */
+export const encodeCursor = (key: unknown[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+export function decodeCursor(cursor: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value)) return value;
+  } catch {
+    // fall through to the validation error
+  }
+  throw errors.validation('after', 'is not a valid cursor');
+}
+
+/** Builds a page from `size + 1` fetched rows. */
+export function toPage<T>(rows: T[], size: number, totalCount: number, keyOf: (row: T) => unknown[]): Page<T> {
+  const hasNextPage = rows.length > size;
+  const nodes = hasNextPage ? rows.slice(0, size) : rows;
+  const last = nodes[nodes.length - 1];
+  return { nodes, hasNextPage, endCursor: last ? encodeCursor(keyOf(last)) : null, totalCount };
+}

@@ -1,0 +1,54 @@
+import { errors } from './errors';
+
+/** Scopes this server understands (DESIGN.md "Scopes"). */
+export const KNOWN_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'phone',
+  'offline_access',
+  'username',
+  'firstname',
+  'lastname',
+  'admin',
+] as const;
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Parses an RFC 6749 §3.3 scope string into a de-duplicated list, order kept. */
+export function parseScope(raw: string | undefined | null): string[] {
+  if (raw === undefined || raw === null) return [];
+  const scopes = raw.split(' ').filter((s) => s.length > 0);
+  for (const scope of scopes) {
+    if (!SCOPE_TOKEN.test(scope)) throw errors.invalidScope(`malformed scope "${scope}"`);
+  }
+  return [...new Set(scopes)];
+}
+
+/**
+ * The scopes to grant: the requested ones when all are allowed, or every allowed
+ * scope when none is requested (seed 003). Anything outside `allowed` is
+ * refused with `invalid_scope` rather than silently dropped.
+ */
+export function grantScopes(requested: string[], allowed: readonly string[]): string[] {
+  if (requested.length === 0) return [...allowed];
+  const refused = requested.filter((scope) => !allowed.includes(scope));
+  if (refused.length > 0) throw errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`);
+  return requested;
+}
+
+/** RFC 6749 §6: a refresh may only narrow the original grant. */
+export function narrowScopes(requested: string[], granted: readonly string[]): string[] {
+  if (requested.length === 0) return [...granted];
+  const extra = requested.filter((scope) => !granted.includes(scope));
+  if (extra.length > 0) throw errors.invalidScope(`scope exceeds the original grant: ${extra.join(' ')}`);
+  return requested;
+}
+
+/** Validates a configured scope list (admin input). */
+export function validateScopeList(scopes: string[], field: string): string[] {
+  for (const scope of scopes) {
+    if (!SCOPE_TOKEN.test(scope)) throw errors.validation(field, `malformed scope "${scope}"`);
+  }
+  return [...new Set(scopes)];
+}

@@ -1,0 +1,154 @@
+import { defaults } from '../../config/defaults';
+import { TenantEntity, type SigningAlgorithm } from '../../entities/tenant.entity';
+import { assertManages, type Actor } from '../actor';
+import { TtlCache } from '../cache/ttl-cache';
+import { mapUniqueViolation } from '../db-errors';
+import type { DomainDeps } from '../deps';
+import { ensure, errors } from '../errors';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
+import { normalizeTenantPath, parentTenantPath } from './tenant-path';
+
+export interface CreateTenantInput {
+  path: string;
+  name?: string | null;
+  signingAlgorithm?: SigningAlgorithm | null;
+  allowSelfSignup?: boolean | null;
+}
+
+export interface UpdateTenantInput {
+  name?: string | null;
+  signingAlgorithm?: SigningAlgorithm | null;
+  allowSelfSignup?: boolean | null;
+}
+
+/** The tenant tree: reads are cached by id and by path, writes publish a change. */
+export class TenantService {
+  private readonly byId = new TtlCache<Tenant | null>(defaults.cacheTtlMs);
+  private readonly idByPath = new TtlCache<string | null>(defaults.cacheTtlMs);
+
+  constructor(private readonly deps: DomainDeps) {
+    deps.bus.subscribe((event) => {
+      if (event.topic !== 'tenant') return;
+      this.byId.invalidate(event.key);
+      this.idByPath.clear();
+    });
+  }
+
+  /** Cached lookup by id; null when there is no such tenant. */
+  async findById(id: string): Promise<Tenant | null> {
+    return this.byId.get(id, async () => {
+      const entity = await this.deps.orm.em.fork().findOne(TenantEntity, { id });
+      return entity ? toTenant(entity) : null;
+    });
+  }
+
+  /** Cached lookup by path; null when there is no such tenant. */
+  async findByPath(path: string): Promise<Tenant | null> {
+    const id = await this.idByPath.get(path, async () => {
+      const entity = await this.deps.orm.em.fork().findOne(TenantEntity, { path });
+      if (entity) this.byId.set(entity.id, toTenant(entity));
+      return entity?.id ?? null;
+    });
+    return id ? this.findById(id) : null;
+  }
+
+  async require(path: string): Promise<Tenant> {
+    const tenant = await this.findByPath(path);
+    ensure(tenant, () => errors.notFound(`tenant ${path}`));
+    return tenant;
+  }
+
+  /** The tenant at `path`, for an actor that manages it (FORBIDDEN outside its subtree). */
+  async get(actor: Actor, rawPath: string): Promise<Tenant> {
+    const path = normalizeTenantPath(rawPath);
+    assertManages(actor, path);
+    return this.require(path);
+  }
+
+  /** The actor's tenant and its descendants, in path order. */
+  async list(actor: Actor, request: PageRequest): Promise<Page<Tenant>> {
+    assertManages(actor, actor.tenantPath);
+    const size = pageSize(request);
+    const em = this.deps.orm.em.fork();
+    const scope = actor.tenantPath === '/' ? {} : { $or: [{ path: actor.tenantPath }, { path: { $like: `${actor.tenantPath}/%` } }] };
+    const after = request.after ? String(decodeCursor(request.after)[0]) : null;
+    const where = after ? { $and: [scope, { path: { $gt: after } }] } : scope;
+    const [rows, totalCount] = await Promise.all([
+      em.find(TenantEntity, where, { orderBy: { path: 'asc' }, limit: size + 1 }),
+      em.count(TenantEntity, scope),
+    ]);
+    return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
+  }
+
+  /** Creates a child tenant; its parent must exist and be managed by the actor. */
+  async create(actor: Actor, input: CreateTenantInput): Promise<Tenant> {
+    const path = normalizeTenantPath(input.path);
+    const parentPath = parentTenantPath(path);
+    ensure(parentPath !== null, () => errors.conflict('the root tenant already exists'));
+    assertManages(actor, path);
+    const parent = await this.findByPath(parentPath);
+    ensure(parent, () => errors.validation('path', `parent tenant ${parentPath} does not exist`));
+    return this.insert({ ...input, path, parentId: parent.id });
+  }
+
+  /** Inserts without an actor check; for bootstrap and trusted callers only. */
+  async insert(input: CreateTenantInput & { path: string; parentId: string | null }): Promise<Tenant> {
+    const signingAlgorithm = input.signingAlgorithm ?? defaults.signingAlgorithm;
+    ensure(SIGNING_ALGORITHMS.includes(signingAlgorithm), () =>
+      errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+    );
+    const name = validName(input.name ?? (input.path === '/' ? 'root' : input.path.slice(input.path.lastIndexOf('/') + 1)));
+    const em = this.deps.orm.em.fork();
+    const entity = em.create(TenantEntity, {
+      path: input.path,
+      parentId: input.parentId,
+      name,
+      signingAlgorithm,
+      allowSelfSignup: input.allowSelfSignup ?? false,
+    });
+    await mapUniqueViolation(() => em.flush(), `tenant ${input.path} already exists`);
+    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    return toTenant(entity);
+  }
+
+  async update(actor: Actor, rawPath: string, input: UpdateTenantInput): Promise<Tenant> {
+    const path = normalizeTenantPath(rawPath);
+    assertManages(actor, path);
+    const em = this.deps.orm.em.fork();
+    const entity = await em.findOne(TenantEntity, { path });
+    ensure(entity, () => errors.notFound(`tenant ${path}`));
+    if (input.name != null) entity.name = validName(input.name);
+    if (input.signingAlgorithm != null) {
+      ensure(SIGNING_ALGORITHMS.includes(input.signingAlgorithm), () =>
+        errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+      );
+      entity.signingAlgorithm = input.signingAlgorithm;
+    }
+    if (input.allowSelfSignup != null) entity.allowSelfSignup = input.allowSelfSignup;
+    await em.flush();
+    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    return toTenant(entity);
+  }
+
+  /** Deletes a tenant with its subtree, clients, users and keys. The root cannot be deleted, nor the actor's own tenant. */
+  async delete(actor: Actor, rawPath: string): Promise<Tenant> {
+    const path = normalizeTenantPath(rawPath);
+    assertManages(actor, path);
+    ensure(path !== actor.tenantPath, () => errors.forbidden('an admin cannot delete its own tenant'));
+    const em = this.deps.orm.em.fork();
+    const entity = await em.findOne(TenantEntity, { path });
+    ensure(entity, () => errors.notFound(`tenant ${path}`));
+    const snapshot = toTenant(entity);
+    const subtree = await em.find(TenantEntity, { path: { $like: `${path}/%` } }, { fields: ['id'] });
+    await em.nativeDelete(TenantEntity, { id: entity.id });
+    for (const id of [entity.id, ...subtree.map((t) => t.id)]) await this.deps.bus.publish({ topic: 'tenant', key: id });
+    return snapshot;
+  }
+}
+
+function validName(name: string): string {
+  const trimmed = name.trim();
+  ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation('name', 'must be 1-200 characters'));
+  return trimmed;
+}

@@ -1,0 +1,29 @@
+import type { SigningAlgorithm, TenantEntity } from '../../entities/tenant.entity';
+
+/** Immutable snapshot of a tenant, safe to cache and share across requests. */
+export interface Tenant {
+  readonly id: string;
+  readonly path: string;
+  readonly parentId: string | null;
+  readonly name: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly allowSelfSignup: boolean;
+  readonly tokensRevokedBefore: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
+
+export const toTenant = (entity: TenantEntity): Tenant =>
+  Object.freeze({
+    id: entity.id,
+    path: entity.path,
+    parentId: entity.parentId,
+    name: entity.name,
+    signingAlgorithm: entity.signingAlgorithm,
+    allowSelfSignup: entity.allowSelfSignup,
+    tokensRevokedBefore: entity.tokensRevokedBefore,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  });

@@ -1,0 +1,20 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { defaults } from '../../config/defaults';
+
+const options = { algorithm: Algorithm.Argon2id, ...defaults.argon2 };
+
+/** argon2id (DESIGN.md: m=19456 KiB, t=2, p=1), PHC string output. */
+export const hashPassword = (password: string): Promise<string> => hash(password, options);
+
+/** Constant-time verification inside argon2; false for a malformed hash. */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** A hash of a random password, verified against when the user does not exist, so timing does not reveal usernames. */
+let decoyHash: Promise<string> | undefined;
+export const decoyPasswordHash = (): Promise<string> => (decoyHash ??= hashPassword(`decoy-${Math.random()}`));

@@ -1,0 +1,136 @@
+import { UserEntity } from '../../entities/user.entity';
+import { assertManages, type Actor } from '../actor';
+import { mapUniqueViolation } from '../db-errors';
+import type { DomainDeps } from '../deps';
+import { ensure, errors } from '../errors';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { TenantService } from '../tenants/tenant.service';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
+import { toUser, type User } from './user';
+import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
+
+export interface CreateUserInput extends UserProfile {
+  tenantPath: string;
+  username: string;
+  password: string;
+}
+
+export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null };
+
+/** End users of a tenant; passwords are argon2id hashes that never leave this service. */
+export class UserService {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly tenants: TenantService,
+  ) {}
+
+  async get(actor: Actor, id: string): Promise<User> {
+    const entity = await this.findEntity(id);
+    ensure(entity, () => errors.notFound(`user ${id}`));
+    await this.assertActorManagesTenant(actor, entity.tenantId);
+    return toUser(entity);
+  }
+
+  /** Trusted lookup by id (token subjects); null when missing. */
+  async findById(id: string): Promise<User | null> {
+    const entity = await this.findEntity(id);
+    return entity ? toUser(entity) : null;
+  }
+
+  private async findEntity(id: string): Promise<UserEntity | null> {
+    return UUID.test(id) ? this.deps.orm.em.fork().findOne(UserEntity, { id }) : null;
+  }
+
+  async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<User>> {
+    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
+    assertManages(actor, path);
+    const tenant = await this.tenants.require(path);
+    const size = pageSize(request);
+    const em = this.deps.orm.em.fork();
+    const scope = { tenantId: tenant.id };
+    let where: object = scope;
+    if (request.after) {
+      const [createdAt, id] = decodeCursor(request.after);
+      const at = new Date(String(createdAt));
+      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string', () => errors.validation('after', 'is not a valid cursor'));
+      where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
+    }
+    const [rows, totalCount] = await Promise.all([
+      em.find(UserEntity, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 }),
+      em.count(UserEntity, scope),
+    ]);
+    return toPage(rows.map(toUser), size, totalCount, (u) => [u.createdAt.toISOString(), u.id]);
+  }
+
+  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+    const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
+    assertManages(actor, path);
+    return this.insert(path, input);
+  }
+
+  /** Creates a user without an actor check (self sign-up, seed 001 `/register_user` after its own check). */
+  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath'>): Promise<User> {
+    const tenant = await this.tenants.require(tenantPath);
+    const username = validateUsername(input.username);
+    const profile = validateUserProfile(input);
+    const passwordHash = await hashPassword(validatePassword(input.password));
+    const em = this.deps.orm.em.fork();
+    const entity = em.create(UserEntity, { tenantId: tenant.id, username, passwordHash, ...profile });
+    await mapUniqueViolation(() => em.flush(), `username ${username} is already taken in ${tenantPath}`);
+    return toUser(entity);
+  }
+
+  async update(actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+    return this.modify(actor, id, async (entity) => {
+      Object.assign(entity, validateUserProfile(input));
+      if (input.username != null) entity.username = validateUsername(input.username);
+      if (input.enabled != null) entity.enabled = input.enabled;
+    });
+  }
+
+  async setPassword(actor: Actor, id: string, password: string): Promise<User> {
+    const passwordHash = await hashPassword(validatePassword(password));
+    return this.modify(actor, id, async (entity) => {
+      entity.passwordHash = passwordHash;
+    });
+  }
+
+  async delete(actor: Actor, id: string): Promise<User> {
+    const user = await this.get(actor, id);
+    await this.deps.orm.em.fork().nativeDelete(UserEntity, { id });
+    return user;
+  }
+
+  /**
+   * Checks a username and password within one tenant. Unknown users cost the
+   * same argon2 verify as known ones; disabled users fail like wrong passwords.
+   */
+  async verifyCredentials(tenantId: string, username: string, password: string): Promise<User | null> {
+    const entity = await this.deps.orm.em.fork().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
+    if (!entity) {
+      await verifyPassword(await decoyPasswordHash(), password);
+      return null;
+    }
+    const ok = await verifyPassword(entity.passwordHash, password);
+    return ok && entity.enabled ? toUser(entity) : null;
+  }
+
+  private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
+    const em = this.deps.orm.em.fork();
+    const entity = UUID.test(id) ? await em.findOne(UserEntity, { id }) : null;
+    ensure(entity, () => errors.notFound(`user ${id}`));
+    await this.assertActorManagesTenant(actor, entity.tenantId);
+    await change(entity);
+    await mapUniqueViolation(() => em.flush(), 'username is already taken in this tenant');
+    return toUser(entity);
+  }
+
+  private async assertActorManagesTenant(actor: Actor, tenantId: string): Promise<void> {
+    const tenant = await this.tenants.findById(tenantId);
+    ensure(tenant, () => errors.notFound('tenant'));
+    assertManages(actor, tenant.path);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,47 @@
+import { ensure, errors } from '../errors';
+
+export interface UserProfile {
+  email?: string | null;
+  phone?: string | null;
+  firstname?: string | null;
+  lastname?: string | null;
+}
+
+const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9 ()-]{3,32}$/;
+
+export function validateUsername(username: string): string {
+  ensure(USERNAME.test(username), () => errors.validation('username', 'must be 1-128 characters of letters, digits and . _ @ + -'));
+  return username;
+}
+
+/** Password policy: 8 to 1024 characters (NIST SP 800-63B §5.1.1.2). */
+export function validatePassword(password: string, field = 'password'): string {
+  ensure(typeof password === 'string' && password.length >= 8 && password.length <= 1024, () =>
+    errors.validation(field, 'must be 8-1024 characters'),
+  );
+  return password;
+}
+
+/** Validates seed 001's profile fields; empty strings clear a field. */
+export function validateUserProfile(input: UserProfile): UserProfile {
+  const out: UserProfile = {};
+  const text = (field: keyof UserProfile, pattern?: RegExp) => {
+    const value = input[field];
+    if (value === undefined) return;
+    if (value === null || value.trim() === '') {
+      out[field] = null;
+      return;
+    }
+    const trimmed = value.trim();
+    ensure(trimmed.length <= 200, () => errors.validation(field, 'must be at most 200 characters'));
+    ensure(!pattern || pattern.test(trimmed), () => errors.validation(field, 'is not valid'));
+    out[field] = trimmed;
+  };
+  text('email', EMAIL);
+  text('phone', PHONE);
+  text('firstname');
+  text('lastname');
+  return out;
+}

@@ -1,0 +1,36 @@
+import type { ErrorCode } from '../domain/errors';
+
+export interface ErrorMapping {
+  /** HTTP status for REST endpoints. */
+  status: number;
+  /** RFC 6749 `error` value for OAuth endpoints. */
+  oauthError: string;
+  /** GraphQL `extensions.code`. */
+  graphqlCode: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+}
+
+/** The one table from domain error codes to transports; read only by the REST error middleware and Apollo formatError. */
+export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
+  invalid_request: { status: 400, oauthError: 'invalid_request', graphqlCode: 'BAD_USER_INPUT' },
+  invalid_client: { status: 401, oauthError: 'invalid_client', graphqlCode: 'UNAUTHENTICATED' },
+  invalid_grant: { status: 400, oauthError: 'invalid_grant', graphqlCode: 'BAD_USER_INPUT' },
+  unauthorized_client: { status: 400, oauthError: 'unauthorized_client', graphqlCode: 'FORBIDDEN' },
+  unsupported_grant_type: { status: 400, oauthError: 'unsupported_grant_type', graphqlCode: 'BAD_USER_INPUT' },
+  invalid_scope: { status: 400, oauthError: 'invalid_scope', graphqlCode: 'BAD_USER_INPUT' },
+  access_denied: { status: 403, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
+  unsupported_response_type: { status: 400, oauthError: 'unsupported_response_type', graphqlCode: 'BAD_USER_INPUT' },
+  unsupported_token_type: { status: 400, oauthError: 'unsupported_token_type', graphqlCode: 'BAD_USER_INPUT' },
+  invalid_token: { status: 401, oauthError: 'invalid_token', graphqlCode: 'UNAUTHENTICATED' },
+  insufficient_scope: { status: 403, oauthError: 'insufficient_scope', graphqlCode: 'FORBIDDEN' },
+  login_required: { status: 401, oauthError: 'login_required', graphqlCode: 'UNAUTHENTICATED' },
+  consent_required: { status: 403, oauthError: 'consent_required', graphqlCode: 'FORBIDDEN' },
+  temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'INTERNAL_SERVER_ERROR' },
+  server_error: { status: 500, oauthError: 'server_error', graphqlCode: 'INTERNAL_SERVER_ERROR' },
+  not_found: { status: 404, oauthError: 'invalid_request', graphqlCode: 'NOT_FOUND' },
+  conflict: { status: 409, oauthError: 'invalid_request', graphqlCode: 'CONFLICT' },
+  forbidden: { status: 403, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
+  unauthenticated: { status: 401, oauthError: 'invalid_token', graphqlCode: 'UNAUTHENTICATED' },
+  validation_failed: { status: 400, oauthError: 'invalid_request', graphqlCode: 'BAD_USER_INPUT' },
+};
+
+export const GENERIC_SERVER_ERROR = 'the server encountered an unexpected error';

@@ -1,0 +1,67 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+/** An OAuth client registered in one tenant. The secret is kept only as a keyed digest. */
+@Entity({ tableName: 'clients' })
+export class ClientEntity {
+  [OptionalProps]?:
+    | 'secretDigest'
+    | 'isPublic'
+    | 'redirectUris'
+    | 'grantTypes'
+    | 'allowedScopes'
+    | 'firstParty'
+    | 'accessTokenLifetime'
+    | 'refreshTokenLifetime'
+    | 'enabled'
+    | 'createdAt'
+    | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  @Index()
+  tenantId!: string;
+
+  @Property({ type: 'text', unique: true })
+  clientId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text', nullable: true, lazy: true })
+  secretDigest: string | null = null;
+
+  /** Public clients authenticate with `none` and must use PKCE S256. */
+  @Property({ type: 'boolean' })
+  isPublic = false;
+
+  @Property({ type: 'text[]' })
+  redirectUris: string[] = [];
+
+  @Property({ type: 'text[]' })
+  grantTypes: string[] = ['client_credentials'];
+
+  @Property({ type: 'text[]' })
+  allowedScopes: string[] = [];
+
+  @Property({ type: 'boolean' })
+  firstParty = false;
+
+  /** Maximum access token lifetime in seconds. */
+  @Property({ type: 'integer' })
+  accessTokenLifetime = 3600;
+
+  @Property({ type: 'integer' })
+  refreshTokenLifetime = 30 * 24 * 3600;
+
+  @Property({ type: 'boolean' })
+  enabled = true;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

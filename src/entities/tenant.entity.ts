@@ -1,0 +1,39 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
+
+/** A node of the tenant tree, addressed by path: `/`, `/acme`, `/acme/eu`. */
+@Entity({ tableName: 'tenants' })
+export class TenantEntity {
+  [OptionalProps]?: 'signingAlgorithm' | 'allowSelfSignup' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  path!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  @Index()
+  parentId: string | null = null;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  signingAlgorithm: SigningAlgorithm = 'RS256';
+
+  @Property({ type: 'boolean' })
+  allowSelfSignup = false;
+
+  /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
+  @Property({ type: 'timestamptz', nullable: true })
+  tokensRevokedBefore: Date | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

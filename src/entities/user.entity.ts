@@ -1,0 +1,44 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+/** An end user of one tenant; usernames are unique within the tenant. */
+@Entity({ tableName: 'users' })
+@Unique({ properties: ['tenantId', 'username'] })
+export class UserEntity {
+  [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'uuid' })
+  @Index()
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  username!: string;
+
+  @Property({ type: 'text', nullable: true })
+  email: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  phone: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  firstname: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  lastname: string | null = null;
+
+  /** argon2id PHC string. */
+  @Property({ type: 'text', lazy: true })
+  passwordHash!: string;
+
+  @Property({ type: 'boolean' })
+  enabled = true;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,35 @@
+import type { Request } from 'express';
+import { errors } from '../domain/errors';
+import type { PresentedClientCredentials } from '../domain/grants/token-endpoint';
+
+const decode = (value: string): string => {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw errors.invalidClient('malformed Basic credentials');
+  }
+};
+
+/**
+ * RFC 6749 §2.3.1: `client_secret_basic` (form-urlencoded id and secret inside
+ * Basic) or `client_secret_post`; `none` when only `client_id` is sent. Using
+ * two methods at once is refused.
+ */
+export function clientCredentialsFromRequest(req: Request): PresentedClientCredentials | null {
+  const header = req.headers.authorization;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const bodyId = typeof body.client_id === 'string' ? body.client_id : undefined;
+  const bodySecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
+  if (header && /^basic /i.test(header)) {
+    if (bodySecret !== undefined) throw errors.invalidRequest('use only one client authentication method');
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw errors.invalidClient('malformed Basic credentials');
+    const clientId = decode(decoded.slice(0, colon));
+    if (bodyId !== undefined && bodyId !== clientId) throw errors.invalidRequest('client_id does not match the Authorization header');
+    return { clientId, clientSecret: decode(decoded.slice(colon + 1)), method: 'client_secret_basic' };
+  }
+  if (bodyId === undefined) return null;
+  if (bodySecret !== undefined) return { clientId: bodyId, clientSecret: bodySecret, method: 'client_secret_post' };
+  return { clientId: bodyId, method: 'none' };
+}

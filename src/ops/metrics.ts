@@ -1,0 +1,55 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { requestScope } from './request-scope';
+
+/** Prometheus metrics: request counts and latency per route, and database queries per route. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly duration: Histogram<'method' | 'route'>;
+  private readonly dbQueries: Counter<'route'>;
+  private readonly dbQueriesUnscoped: Counter;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.dbQueries = new Counter({ name: 'db_queries_total', help: 'Database queries made while serving a route', labelNames: ['route'], registers: [this.registry] });
+    this.dbQueriesUnscoped = new Counter({ name: 'db_queries_background_total', help: 'Database queries outside any HTTP request', registers: [this.registry] });
+  }
+
+  /** Express middleware: opens the request scope and records the request when it finishes. */
+  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const scope = { dbQueries: 0 };
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      this.duration.observe({ method: req.method, route }, seconds);
+      if (scope.dbQueries > 0) this.dbQueries.inc({ route }, scope.dbQueries);
+    });
+    requestScope.run(scope, next);
+  };
+
+  /** Called for every database query; attributes it to the current request, if any. */
+  countQuery(): void {
+    const scope = requestScope.getStore();
+    if (scope) scope.dbQueries++;
+    else this.dbQueriesUnscoped.inc();
+  }
+}
+
+/** The matched route pattern, so label cardinality stays bounded. */
+function routeLabel(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  if (Array.isArray(pattern)) return `${req.baseUrl}${req.path}`;
+  return req.baseUrl && req.baseUrl !== '/' ? req.baseUrl : 'unmatched';
+}

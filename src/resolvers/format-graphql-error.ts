@@ -1,0 +1,32 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { isDomainError } from '../domain/errors';
+import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
+
+const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * Apollo `formatError`: domain errors get their `extensions.code` from the
+ * error table and their client-safe description; GraphQL's own request errors
+ * pass through; anything else is masked as INTERNAL_SERVER_ERROR and logged.
+ */
+export function formatGraphQLError(log: (error: unknown) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (isDomainError(original)) {
+      const mapping = ERROR_TABLE[original.code];
+      return {
+        message: original.description,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: mapping.graphqlCode, ...(original.field ? { field: original.field } : {}) },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASS_THROUGH.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    }
+    log(original);
+    return { message: GENERIC_SERVER_ERROR, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,16 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { SigningKeyType, toSigningKeyType } from '../schema/types/signing-key.type';
+import { requireActor, type GraphQLContext } from './graphql-context';
+
+@Resolver(() => SigningKeyType)
+export class SigningKeyResolver {
+  @Query(() => [SigningKeyType], { description: 'Signing keys of a tenant (default: the caller’s), newest first.' })
+  async signingKeys(@Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null, @Ctx() ctx: GraphQLContext): Promise<SigningKeyType[]> {
+    return (await ctx.domain.keys.list(requireActor(ctx), tenantPath)).map(toSigningKeyType);
+  }
+
+  @Mutation(() => SigningKeyType, { description: 'New active key; the previous public key stays in the JWKS until its tokens expire.' })
+  async rotateSigningKey(@Arg('tenantPath') tenantPath: string, @Ctx() ctx: GraphQLContext): Promise<SigningKeyType> {
+    return toSigningKeyType(await ctx.domain.keys.rotate(requireActor(ctx), tenantPath));
+  }
+}

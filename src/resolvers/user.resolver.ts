@@ -1,0 +1,47 @@
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { User } from '../domain/users/user';
+import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
+import { PageArgs } from '../schema/inputs/page.args';
+import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
+import { requireActor, type GraphQLContext } from './graphql-context';
+import { tenantPathOf } from './tenant-path-of';
+
+const map = async (ctx: GraphQLContext, user: User): Promise<UserType> => toUserType(user, await tenantPathOf(ctx.domain, user.tenantId));
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Query(() => UserType)
+  async user(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return map(ctx, await ctx.domain.users.get(requireActor(ctx), id));
+  }
+
+  @Query(() => UserConnection, { description: 'Users of one tenant (default: the caller’s), oldest first.' })
+  async users(
+    @Args() page: PageArgs,
+    @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<UserConnection> {
+    const result = await ctx.domain.users.list(requireActor(ctx), tenantPath, page);
+    return { nodes: await Promise.all(result.nodes.map((u) => map(ctx, u))), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor }, totalCount: result.totalCount };
+  }
+
+  @Mutation(() => UserType)
+  async createUser(@Arg('input') input: CreateUserInput, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return map(ctx, await ctx.domain.users.create(requireActor(ctx), input));
+  }
+
+  @Mutation(() => UserType)
+  async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return map(ctx, await ctx.domain.users.update(requireActor(ctx), id, input));
+  }
+
+  @Mutation(() => UserType)
+  async setUserPassword(@Arg('id', () => ID) id: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return map(ctx, await ctx.domain.users.setPassword(requireActor(ctx), id, password));
+  }
+
+  @Mutation(() => UserType)
+  async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return map(ctx, await ctx.domain.users.delete(requireActor(ctx), id));
+  }
+}

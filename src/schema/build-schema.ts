@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { ClientResolver } from '../resolvers/client.resolver';
+import { MeResolver } from '../resolvers/me.resolver';
+import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
+import { TenantResolver } from '../resolvers/tenant.resolver';
+import { UserResolver } from '../resolvers/user.resolver';
+
+export const SCHEMA_FILE = 'src/schema/schema.graphql';
+
+let schema: GraphQLSchema | undefined;
+
+/** The admin GraphQL schema, built once from the type-graphql classes. */
+export function buildAdminSchema(): GraphQLSchema {
+  schema ??= buildSchemaSync({
+    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return schema;
+}

@@ -1,0 +1,64 @@
+import { Field, InputType, Int } from 'type-graphql';
+
+@InputType({ description: 'A new OAuth client. The secret is generated unless supplied (at least 20 characters).' })
+export class CreateClientInput {
+  @Field({ description: 'Path of the tenant the client belongs to.' })
+  tenantPath!: string;
+
+  @Field(() => String, { nullable: true, description: 'Generated when omitted.' })
+  clientId?: string | null;
+
+  @Field()
+  name!: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Default false (confidential).' })
+  isPublic?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Supplied secret; otherwise 256 random bits are generated.' })
+  clientSecret?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  redirectUris?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Default: client_credentials (confidential) or authorization_code + refresh_token (public).' })
+  grantTypes?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  allowedScopes?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  firstParty?: boolean | null;
+
+  @Field(() => Int, { nullable: true })
+  accessTokenLifetime?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  refreshTokenLifetime?: number | null;
+}
+
+@InputType()
+export class UpdateClientInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  redirectUris?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  grantTypes?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  allowedScopes?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  firstParty?: boolean | null;
+
+  @Field(() => Int, { nullable: true })
+  accessTokenLifetime?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  refreshTokenLifetime?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
+  enabled?: boolean | null;
+}

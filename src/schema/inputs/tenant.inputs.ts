@@ -1,0 +1,29 @@
+import { Field, InputType } from 'type-graphql';
+import { SigningAlgorithmEnum } from '../types/tenant.type';
+
+@InputType({ description: 'A new child tenant; its parent must exist.' })
+export class CreateTenantInput {
+  @Field({ description: 'Full path, e.g. `/acme` or `/acme/eu`.' })
+  path!: string;
+
+  @Field(() => String, { nullable: true, description: 'Display name; defaults to the last path segment.' })
+  name?: string | null;
+
+  @Field(() => SigningAlgorithmEnum, { nullable: true, description: 'Default RS256.' })
+  signingAlgorithm?: SigningAlgorithmEnum | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allowSelfSignup?: boolean | null;
+}
+
+@InputType()
+export class UpdateTenantInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => SigningAlgorithmEnum, { nullable: true, description: 'Changing it rotates the signing key on next use.' })
+  signingAlgorithm?: SigningAlgorithmEnum | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allowSelfSignup?: boolean | null;
+}

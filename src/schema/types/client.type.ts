@@ -1,0 +1,79 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Client } from '../../domain/clients/client';
+import { ConnectionType } from './connection';
+
+@ObjectType('Client', { description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
+export class ClientType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'The OAuth `client_id`.' })
+  clientId!: string;
+
+  @Field()
+  tenantPath!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'Public clients authenticate with `none` and must use PKCE S256.' })
+  isPublic!: boolean;
+
+  @Field(() => [String])
+  redirectUris!: string[];
+
+  @Field(() => [String], { description: 'authorization_code, refresh_token, client_credentials, password' })
+  grantTypes!: string[];
+
+  @Field(() => [String])
+  allowedScopes!: string[];
+
+  @Field({ description: 'First-party clients skip the consent page.' })
+  firstParty!: boolean;
+
+  @Field(() => Int, { description: 'Maximum access token lifetime, seconds.' })
+  accessTokenLifetime!: number;
+
+  @Field(() => Int, { description: 'Refresh token lifetime, seconds.' })
+  refreshTokenLifetime!: number;
+
+  @Field()
+  enabled!: boolean;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+}
+
+@ObjectType('ClientConnection', { description: 'A page of clients.' })
+export class ClientConnection extends ConnectionType(ClientType) {}
+
+@ObjectType('ClientWithSecret', { description: 'A client with its secret, returned once on creation or rotation.' })
+export class ClientWithSecretType {
+  @Field(() => ClientType)
+  client!: ClientType;
+
+  @Field(() => String, { nullable: true, description: 'Shown once; null for public clients.' })
+  clientSecret!: string | null;
+}
+
+export function toClientType(client: Client, tenantPath: string): ClientType {
+  return {
+    id: client.id,
+    clientId: client.clientId,
+    tenantPath,
+    name: client.name,
+    isPublic: client.isPublic,
+    redirectUris: [...client.redirectUris],
+    grantTypes: [...client.grantTypes],
+    allowedScopes: [...client.allowedScopes],
+    firstParty: client.firstParty,
+    accessTokenLifetime: client.accessTokenLifetime,
+    refreshTokenLifetime: client.refreshTokenLifetime,
+    enabled: client.enabled,
+    createdAt: client.createdAt,
+    updatedAt: client.updatedAt,
+  };
+}

@@ -1,0 +1,38 @@
+import { Field, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import type { SigningKeyInfo } from '../../domain/keys/signing-key';
+import { SigningAlgorithmEnum } from './tenant.type';
+
+@ObjectType('SigningKey', { description: 'A tenant signing key; only public parts are exposed.' })
+export class SigningKeyType {
+  @Field()
+  kid!: string;
+
+  @Field(() => SigningAlgorithmEnum)
+  algorithm!: SigningAlgorithmEnum;
+
+  @Field({ description: '`active` signs new tokens; `retired` only verifies until `publishUntil`.' })
+  status!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  retiredAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'A retired key stays in the JWKS until then.' })
+  publishUntil!: Date | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'The public JWK as published in /.well-known/jwks.json.' })
+  publicJwk!: Record<string, unknown>;
+}
+
+export const toSigningKeyType = (key: SigningKeyInfo): SigningKeyType => ({
+  kid: key.kid,
+  algorithm: key.algorithm as SigningAlgorithmEnum,
+  status: key.status,
+  createdAt: key.createdAt,
+  retiredAt: key.retiredAt,
+  publishUntil: key.publishUntil,
+  publicJwk: key.publicJwk,
+});

@@ -1,0 +1,58 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { Tenant } from '../../domain/tenants/tenant';
+import { ConnectionType } from './connection';
+
+export enum SigningAlgorithmEnum {
+  RS256 = 'RS256',
+  ES256 = 'ES256',
+  EdDSA = 'EdDSA',
+}
+registerEnumType(SigningAlgorithmEnum, { name: 'SigningAlgorithm', description: 'JWS algorithm of a tenant’s signing keys.' });
+
+@ObjectType('Tenant', { description: 'A node of the tenant tree, addressed by path.' })
+export class TenantType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: '`/`, `/acme`, `/acme/eu`, …' })
+  path!: string;
+
+  @Field(() => String, { nullable: true, description: 'Path of the parent tenant; null for the root.' })
+  parentPath!: string | null;
+
+  @Field()
+  name!: string;
+
+  @Field(() => SigningAlgorithmEnum)
+  signingAlgorithm!: SigningAlgorithmEnum;
+
+  @Field({ description: 'Whether `/register_user` is open without an admin token.' })
+  allowSelfSignup!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
+  tokensRevokedBefore!: Date | null;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+}
+
+@ObjectType('TenantConnection', { description: 'A page of tenants.' })
+export class TenantConnection extends ConnectionType(TenantType) {}
+
+export function toTenantType(tenant: Tenant): TenantType {
+  const cut = tenant.path.lastIndexOf('/');
+  return {
+    id: tenant.id,
+    path: tenant.path,
+    parentPath: tenant.path === '/' ? null : cut === 0 ? '/' : tenant.path.slice(0, cut),
+    name: tenant.name,
+    signingAlgorithm: tenant.signingAlgorithm as SigningAlgorithmEnum,
+    allowSelfSignup: tenant.allowSelfSignup,
+    tokensRevokedBefore: tenant.tokensRevokedBefore,
+    createdAt: tenant.createdAt,
+    updatedAt: tenant.updatedAt,
+  };
+}

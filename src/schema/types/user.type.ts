@@ -1,0 +1,54 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { User } from '../../domain/users/user';
+import { ConnectionType } from './connection';
+
+@ObjectType('User', { description: 'An end user of a tenant (seed 001 profile fields).' })
+export class UserType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  tenantPath!: string;
+
+  @Field()
+  username!: string;
+
+  @Field(() => String, { nullable: true })
+  email!: string | null;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Field(() => String, { nullable: true })
+  firstname!: string | null;
+
+  @Field(() => String, { nullable: true })
+  lastname!: string | null;
+
+  @Field()
+  enabled!: boolean;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+}
+
+@ObjectType('UserConnection', { description: 'A page of users.' })
+export class UserConnection extends ConnectionType(UserType) {}
+
+export function toUserType(user: User, tenantPath: string): UserType {
+  return {
+    id: user.id,
+    tenantPath,
+    username: user.username,
+    email: user.email,
+    phone: user.phone,
+    firstname: user.firstname,
+    lastname: user.lastname,
+    enabled: user.enabled,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
