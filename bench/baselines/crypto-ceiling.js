@@ -107,6 +107,7 @@ async function measureCryptoCeiling({ durationMs = 3000 } = {}) {
       cpus: os.cpus().length,
       uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
       durationMs,
+      loadavg1m: round(os.loadavg()[0], 2), // >~0.5 before a run means the numbers are contaminated
     },
   };
 }

@@ -11,7 +11,7 @@ export function mikroOrmConfig(clientUrl: string, overrides: Partial<Options> = 
     entities,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     debug: false,

@@ -1,0 +1,50 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client } from 'pg';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __IDP_TEST_POSTGRES__: ChildProcess | undefined;
+}
+
+const TEMPLATE = 'idp_test_template';
+
+/**
+ * Starts one real PostgreSQL for the whole run (or uses DATABASE_URL), applies
+ * the migrations once to a template database, and tells the workers where it
+ * is; each test file then clones the template into its own database.
+ */
+export default async function globalSetup(): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const child = spawn(process.execPath, [path.join(__dirname, 'postgres-process.cjs')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    globalThis.__IDP_TEST_POSTGRES__ = child;
+    adminUrl = await new Promise<string>((resolve, reject) => {
+      let buffer = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const line = buffer.split('\n')[0];
+        if (buffer.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+      });
+      child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited early (${code})`)));
+    });
+    adminUrl = `${adminUrl}/postgres`;
+  }
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${TEMPLATE}`);
+  await admin.query(`create database ${TEMPLATE}`);
+  await admin.end();
+  const templateUrl = withDatabase(adminUrl, TEMPLATE);
+  // Migrate in a separate process: MikroORM metadata must not live in jest's parent realm.
+  const root = path.join(__dirname, '..', '..');
+  execFileSync(process.execPath, [path.join(root, 'dist', 'db', 'migrate.js'), templateUrl], { stdio: ['ignore', 'ignore', 'inherit'] });
+  process.env.IDP_TEST_ADMIN_URL = adminUrl;
+  process.env.IDP_TEST_TEMPLATE = TEMPLATE;
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
