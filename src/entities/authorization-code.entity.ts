@@ -1,0 +1,58 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * RFC 6749 §4.1.2 authorization code, stored only as its SHA-256; single use,
+ * at most 60 s, bound to client, redirect_uri and PKCE challenge (RFC 7636).
+ * `familyId` and `accessTokenJti` record what the first redemption issued, so a
+ * replay can revoke it (§4.1.2, RFC 9700 §4.2.4).
+ */
+@Entity({ tableName: 'authorization_codes' })
+export class AuthorizationCodeEntity {
+  [OptionalProps]?: 'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt';
+
+  @PrimaryKey({ type: 'text' })
+  codeHash!: string;
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'text' })
+  clientId!: string;
+
+  @Property({ type: 'uuid' })
+  userId!: string;
+
+  @Property({ type: 'text' })
+  redirectUri!: string;
+
+  @Property({ type: 'text[]' })
+  scopes!: string[];
+
+  @Property({ type: 'text', nullable: true })
+  codeChallenge: string | null = null;
+
+  /** Only `S256` is accepted. */
+  @Property({ type: 'text', nullable: true })
+  codeChallengeMethod: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  nonce: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  authTime!: Date;
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  consumedAt: Date | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  familyId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  accessTokenJti: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,29 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A signed-in browser (cookie holds 256 random bits; only the SHA-256 is stored). */
+@Entity({ tableName: 'browser_sessions' })
+export class BrowserSessionEntity {
+  [OptionalProps]?: 'createdAt' | 'endedAt';
+
+  @PrimaryKey({ type: 'text' })
+  idHash!: string;
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid' })
+  @Index()
+  userId!: string;
+
+  @Property({ type: 'timestamptz' })
+  authTime!: Date;
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  endedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}
