@@ -1,0 +1,79 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/db/embedded-postgres';
+import { spawnServer } from '../support/process';
+import { basic, postForm } from '../support/oauth';
+
+/**
+ * `npm start` as a user runs it: embedded PostgreSQL under DATA_DIR, bootstrap
+ * on first start, admin secret printed once, data kept across restarts, clean
+ * SIGTERM shutdown that stops the database.
+ */
+describe('server process with embedded PostgreSQL', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'idp-process-'));
+    chmodSync(dataDir, 0o755);
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('bootstraps once, keeps data across a restart and shuts down cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    const first = spawnServer(env);
+    const [, secret] = await first.waitFor(/ADMIN_CLIENT_SECRET=(\S+)/);
+    await first.waitFor(/"msg":"server ready"/);
+    const base = `http://127.0.0.1:${port}`;
+
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const token = await postForm(`${base}/token`, { grant_type: 'client_credentials' }, { authorization: basic('admin', secret!) });
+    expect(token.status).toBe(200);
+    const created = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.body.access_token as string}` },
+      body: JSON.stringify({ query: 'mutation { createTenant(input: { path: "/kept" }) { path } }' }),
+    });
+    expect(await created.json()).toEqual({ data: { createTenant: { path: '/kept' } } });
+    const jwksBefore = await (await fetch(`${base}/.well-known/jwks.json`)).json();
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toMatch(/"msg":"stopped"/);
+    // The secret lives in DATA_DIR with owner-only permissions.
+    expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o077).toBe(0);
+    expect(readFileSync(path.join(dataDir, 'postgres', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+
+    const second = spawnServer(env);
+    await second.waitFor(/"msg":"server ready"/);
+    expect(second.output()).not.toMatch(/ADMIN_CLIENT_SECRET=/);
+    const again = await postForm(`${base}/token`, { grant_type: 'client_credentials' }, { authorization: basic('admin', secret!) });
+    expect(again.status).toBe(200);
+    const tenant = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${again.body.access_token as string}` },
+      body: JSON.stringify({ query: '{ tenant(path: "/kept") { path } }' }),
+    });
+    expect(await tenant.json()).toEqual({ data: { tenant: { path: '/kept' } } });
+    // The same signing key signs after a restart (the private key was sealed and reloaded).
+    expect(await (await fetch(`${base}/.well-known/jwks.json`)).json()).toEqual(jwksBefore);
+
+    // Database gone: liveness stays green, readiness turns 503, nothing internal leaks.
+    const postmasterPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(postmasterPid, 'SIGINT'); // PostgreSQL "fast" shutdown
+    await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 503);
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    await second.stop('SIGTERM');
+  }, 90_000);
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('condition not met in time');
+}
