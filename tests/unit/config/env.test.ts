@@ -1,0 +1,135 @@
+import path from 'node:path';
+import { parseEnv } from '../../../src/config/env';
+
+/** base64 of `bytes` bytes. */
+const key = (bytes: number) => Buffer.alloc(bytes, 7).toString('base64');
+
+/** The problems listed by parseEnv's error, one per "  - " line. */
+function problemsOf(source: NodeJS.ProcessEnv): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    return (error as Error).message.split('\n').filter((line) => line.startsWith('  - '));
+  }
+  throw new Error('expected parseEnv to throw');
+}
+
+describe('parseEnv', () => {
+  it('fills every default from an empty environment', () => {
+    expect(parseEnv({})).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      issuer: 'http://localhost:4000',
+      databaseUrl: undefined,
+      dataDir: path.resolve('./.data'),
+      adminClientId: 'admin',
+      adminClientSecret: undefined,
+      workers: 1,
+      logLevel: 'info',
+      secretKey: undefined,
+      nodeEnv: 'development',
+    });
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(parseEnv({}))).toBe(true);
+  });
+
+  it('reads the given source, not process.env', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '5555';
+    try {
+      expect(parseEnv({}).port).toBe(4000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it('parses supplied values', () => {
+    const secretKey = key(32);
+    expect(
+      parseEnv({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        ISSUER: 'https://idp.example.com',
+        DATABASE_URL: 'postgres://u:p@db/idp',
+        DATA_DIR: '/var/lib/idp',
+        ADMIN_CLIENT_ID: 'root',
+        ADMIN_CLIENT_SECRET: 'a'.repeat(20),
+        WORKERS: '4',
+        LOG_LEVEL: 'debug',
+        SECRET_KEY: secretKey,
+        NODE_ENV: 'production',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      issuer: 'https://idp.example.com',
+      databaseUrl: 'postgres://u:p@db/idp',
+      dataDir: '/var/lib/idp',
+      adminClientId: 'root',
+      adminClientSecret: 'a'.repeat(20),
+      workers: 4,
+      logLevel: 'debug',
+      secretKey,
+      nodeEnv: 'production',
+    });
+  });
+
+  it('derives the default issuer from PORT', () => {
+    expect(parseEnv({ PORT: '9000' }).issuer).toBe('http://localhost:9000');
+  });
+
+  it('treats empty strings as unset', () => {
+    const env = parseEnv({ PORT: '', WORKERS: '', LOG_LEVEL: '', ISSUER: '', SECRET_KEY: '', ADMIN_CLIENT_SECRET: '', DATABASE_URL: '' });
+    expect(env).toMatchObject({ port: 4000, workers: 1, logLevel: 'info', issuer: 'http://localhost:4000' });
+    expect(env.secretKey).toBeUndefined();
+    expect(env.adminClientSecret).toBeUndefined();
+    expect(env.databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['https://idp.example.com/', 'https://idp.example.com'],
+    ['https://idp.example.com///', 'https://idp.example.com'],
+    ['https://example.com/idp/', 'https://example.com/idp'],
+  ])('trims the trailing slash of ISSUER %s', (issuer, expected) => {
+    expect(parseEnv({ ISSUER: issuer }).issuer).toBe(expected);
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      WORKERS: '0',
+      LOG_LEVEL: 'loud',
+      ISSUER: 'not a url',
+      SECRET_KEY: key(16),
+      ADMIN_CLIENT_SECRET: 'too-short',
+    });
+    expect(problems).toHaveLength(6);
+    for (const name of ['PORT', 'WORKERS', 'LOG_LEVEL', 'ISSUER', 'SECRET_KEY', 'ADMIN_CLIENT_SECRET']) {
+      expect(problems.filter((problem) => problem.includes(`${name} `))).toHaveLength(1);
+    }
+  });
+
+  it.each([
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['WORKERS', '65'],
+    ['ISSUER', 'https://idp.example.com?tenant=a'],
+    ['ISSUER', 'https://idp.example.com#x'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(problemsOf({ [name]: value })).toEqual([expect.stringContaining(name)]);
+  });
+
+  it('refuses a SECRET_KEY shorter than 32 bytes and accepts 32', () => {
+    expect(problemsOf({ SECRET_KEY: key(31) })).toEqual([expect.stringContaining('SECRET_KEY')]);
+    expect(parseEnv({ SECRET_KEY: key(32) }).secretKey).toBe(key(32));
+  });
+
+  it('refuses an ADMIN_CLIENT_SECRET shorter than 20 characters and accepts 20', () => {
+    expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(19) })).toEqual([expect.stringContaining('ADMIN_CLIENT_SECRET')]);
+    expect(parseEnv({ ADMIN_CLIENT_SECRET: 'x'.repeat(20) }).adminClientSecret).toBe('x'.repeat(20));
+  });
+});

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { ServerSecret } from '../../../../src/domain/crypto/server-secret';
+
+const SECRET_A = Buffer.alloc(32, 0xa1);
+const SECRET_B = Buffer.alloc(32, 0xb2);
+
+/** Flips one bit of the decoded byte at `index` in one base64url part of a sealed value. */
+function tamper(sealed: string, part: 1 | 2 | 3, index = 0): string {
+  const parts = sealed.split('.');
+  const bytes = Buffer.from(parts[part]!, 'base64url');
+  bytes[index] = bytes[index]! ^ 0x01;
+  parts[part] = bytes.toString('base64url');
+  return parts.join('.');
+}
+
+describe('ServerSecret', () => {
+  const secret = new ServerSecret(SECRET_A);
+
+  it('refuses a server secret shorter than 32 bytes', () => {
+    expect(() => new ServerSecret(Buffer.alloc(31, 1))).toThrow();
+    expect(() => new ServerSecret(Buffer.alloc(32, 1))).not.toThrow();
+  });
+
+  describe('digest', () => {
+    it('is deterministic HMAC-SHA-256 output in base64url (43 characters)', () => {
+      const digest = secret.digest('client-secret-value');
+      expect(digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(secret.digest('client-secret-value')).toBe(digest);
+      expect(new ServerSecret(Buffer.from(SECRET_A)).digest('client-secret-value')).toBe(digest);
+    });
+
+    it('differs for different values', () => {
+      expect(secret.digest('value-1')).not.toBe(secret.digest('value-2'));
+    });
+
+    it('differs between server secrets', () => {
+      expect(new ServerSecret(SECRET_B).digest('client-secret-value')).not.toBe(secret.digest('client-secret-value'));
+    });
+
+    it('is not a plain SHA-256 of the value', () => {
+      expect(secret.digest('v')).not.toBe(createHash('sha256').update('v').digest('base64url'));
+    });
+  });
+
+  describe('verifyDigest', () => {
+    const stored = secret.digest('the-right-secret-000');
+
+    it('is true for the value that was digested', () => {
+      expect(secret.verifyDigest('the-right-secret-000', stored)).toBe(true);
+    });
+
+    it.each(['the-right-secret-001', '', 'the-right-secret-00'])('is false for another value: %j', (value) => {
+      expect(secret.verifyDigest(value, stored)).toBe(false);
+    });
+
+    it('is false under another server secret', () => {
+      expect(new ServerSecret(SECRET_B).verifyDigest('the-right-secret-000', stored)).toBe(false);
+    });
+
+    it.each(['', 'abc', '!!!!', stored.slice(0, -2)])('is false, not an exception, for a malformed stored digest %j', (bad) => {
+      expect(secret.verifyDigest('the-right-secret-000', bad)).toBe(false);
+    });
+  });
+
+  describe('encrypt / decrypt', () => {
+    it.each(['', 'hello', '{"kty":"RSA","d":"…"}', 'ünïcødé ✓'.repeat(100)])('round-trips %j', (plaintext) => {
+      expect(secret.decrypt(secret.encrypt(plaintext))).toBe(plaintext);
+    });
+
+    it('produces v1.<iv>.<tag>.<ciphertext> with a 96-bit IV and a 128-bit tag', () => {
+      const [version, iv, tag, body] = secret.encrypt('hello').split('.');
+      expect(version).toBe('v1');
+      expect(Buffer.from(iv!, 'base64url')).toHaveLength(12);
+      expect(Buffer.from(tag!, 'base64url')).toHaveLength(16);
+      expect(Buffer.from(body!, 'base64url')).toHaveLength(5);
+    });
+
+    it('never produces the same output twice for the same plaintext (fresh IV)', () => {
+      const a = secret.encrypt('same plaintext');
+      const b = secret.encrypt('same plaintext');
+      expect(a).not.toBe(b);
+      expect(a.split('.')[1]).not.toBe(b.split('.')[1]);
+    });
+
+    it('does not leak the plaintext', () => {
+      expect(secret.encrypt('very-secret-private-key')).not.toContain(Buffer.from('very-secret-private-key').toString('base64url'));
+    });
+
+    it.each([
+      ['the IV', 1],
+      ['the tag', 2],
+      ['the ciphertext', 3],
+    ] as const)('refuses a value with tampered %s', (_, part) => {
+      expect(() => secret.decrypt(tamper(secret.encrypt('hello'), part))).toThrow();
+    });
+
+    it('refuses a value sealed under another server secret', () => {
+      expect(() => new ServerSecret(SECRET_B).decrypt(secret.encrypt('hello'))).toThrow();
+    });
+
+    it.each(['', 'v1', 'v1.a.b', 'v2.a.b.c', 'not sealed at all'])('refuses a malformed sealed value %j', (sealed) => {
+      expect(() => secret.decrypt(sealed)).toThrow();
+    });
+
+    it('refuses a value whose ciphertext was truncated', () => {
+      const [version, iv, tag, body] = secret.encrypt('hello world').split('.');
+      const truncated = Buffer.from(body!, 'base64url').subarray(0, 5).toString('base64url');
+      expect(() => secret.decrypt([version, iv, tag, truncated].join('.'))).toThrow();
+    });
+
+    // Node accepts 4- to 16-byte GCM tags unless the length is pinned.
+    it('refuses a value whose authentication tag was truncated to 4 bytes', () => {
+      const [version, iv, tag, body] = secret.encrypt('hello').split('.');
+      const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url');
+      expect(() => secret.decrypt([version, iv, short, body].join('.'))).toThrow();
+    });
+  });
+});
