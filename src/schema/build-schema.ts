@@ -5,6 +5,7 @@ import { ClientResolver } from '../resolvers/client.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
+import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
 
 export const SCHEMA_FILE = 'src/schema/schema.graphql';
@@ -14,7 +15,7 @@ let schema: GraphQLSchema | undefined;
 /** The admin GraphQL schema, built once from the type-graphql classes. */
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver],
+    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver],
     validate: false,
     emitSchemaFile: false,
   });
