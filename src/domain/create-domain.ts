@@ -1,12 +1,26 @@
+import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
+import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { AuthorizationCodeStore } from './grants/authorization-code.store';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { UserTokenIssuer } from './grants/issue-user-tokens';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GrantRegistry } from './grants/registry';
 import { TokenEndpoint } from './grants/token-endpoint';
+import { TokenIntrospector } from './introspection/introspect-token';
 import { KeyService } from './keys/key.service';
+import { TokenFinder } from './revocation/find-token';
 import { RevocationService } from './revocation/revocation.service';
+import { TokenRevoker } from './revocation/revoke-token';
+import { BrowserSessionService } from './sessions/browser-session.service';
 import { TenantService } from './tenants/tenant.service';
 import { AccessTokenService } from './tokens/access-token.service';
+import { IdTokenService } from './tokens/id-token.service';
+import { RefreshTokenService } from './tokens/refresh-token.service';
+import { UserInfoService } from './userinfo/userinfo.service';
 import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
@@ -18,9 +32,25 @@ export function createDomain(deps: DomainDeps) {
   const accessTokens = new AccessTokenService(deps, tenants, clients, keys);
   const revocation = new RevocationService(deps);
   accessTokens.addCheck((claims) => revocation.isAccessTokenActive(claims));
-  const grants = new GrantRegistry().register(new ClientCredentialsGrant(accessTokens));
+  const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
+  const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
+  const introspection = new TokenIntrospector(clients, tenants, users, tokenFinder, deps.issuer);
+  const userInfo = new UserInfoService(accessTokens, tenants, users);
+  const idTokens = new IdTokenService(deps, keys);
+  const refreshTokens = new RefreshTokenService(deps, tenants, revocation);
+  tokenFinder.useRefreshTokens(refreshTokens);
+  const userTokens = new UserTokenIssuer(accessTokens, idTokens);
+  const authorizationCodes = new AuthorizationCodeStore(deps, clients, refreshTokens, revocation);
+  const grants = new GrantRegistry()
+    .register(new ClientCredentialsGrant(accessTokens))
+    .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
+    .register(new RefreshTokenGrant(refreshTokens, users, tenants, userTokens))
+    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens));
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
-  return { deps, tenants, clients, users, keys, accessTokens, revocation, grants, tokenEndpoint };
+  const sessions = new BrowserSessionService(deps);
+  const consents = new ConsentService(deps);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
+  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -38,7 +38,7 @@ async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext>
   if (!match) return { domain, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
   try {
     const claims = await domain.accessTokens.verify(match[1]!);
-    return { domain, actor: await actorFromClaims(claims, domain.tenants) };
+    return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
   } catch {
     return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
   }

@@ -12,6 +12,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
+import { isUuid } from '../ids';
 
 type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
 
@@ -41,7 +42,8 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
 export class ClientService {
-  private readonly cache = new TtlCache<CachedClient | null>(defaults.cacheTtlMs, 100_000);
+  // Unknown client_ids are not cached, so random ids cannot push real clients out.
+  private readonly cache = new TtlCache<CachedClient | null>({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null });
 
   constructor(
     private readonly deps: DomainDeps,
@@ -105,7 +107,7 @@ export class ClientService {
     if (request.after) {
       const [createdAt, id] = decodeCursor(request.after);
       const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string', () => errors.validation('after', 'is not a valid cursor'));
+      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string' && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
       where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
     }
     const [rows, totalCount] = await Promise.all([
@@ -217,4 +219,5 @@ function validName(name: string): string {
   ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation('name', 'must be 1-200 characters'));
   return trimmed;
 }
+
 

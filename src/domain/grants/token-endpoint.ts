@@ -6,6 +6,8 @@ import type { TokenParams } from './grant-context';
 import type { GrantRegistry } from './registry';
 import type { TokenResponse } from './token-response';
 
+const PUBLIC_CLIENT_GRANTS = ['authorization_code', 'refresh_token'];
+
 /** Client credentials as presented (RFC 6749 §2.3.1): Basic header, form body, or none for public clients. */
 export interface PresentedClientCredentials {
   clientId: string;
@@ -35,6 +37,10 @@ export class TokenEndpoint {
     ensure(handler, () => errors.unsupportedGrantType(grantType));
     ensure(client.grantTypes.includes(grantType), () =>
       errors.unauthorizedClient(`client ${client.clientId} may not use grant_type ${grantType}`),
+    );
+    // Public clients cannot keep a secret: only the redirect-based code flow (with PKCE) and its refresh (RFC 9700 §2.4, §4.14).
+    ensure(!client.isPublic || PUBLIC_CLIENT_GRANTS.includes(grantType), () =>
+      errors.unauthorizedClient(`public clients may not use grant_type ${grantType}`),
     );
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());

@@ -16,6 +16,8 @@ export class KeyService {
   private readonly active = new TtlCache<ActiveSigningKey>(defaults.cacheTtlMs);
   private readonly byKid = new TtlCache<VerificationKey | null>(defaults.cacheTtlMs);
   private jwksCache: Promise<{ keys: JWK[] }> | null = null;
+  /** When (domain clock, ms) the cached JWKS drops a retired key whose publication window ends. */
+  private jwksStaleAt = Infinity;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -57,11 +59,13 @@ export class KeyService {
 
   /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */
   async jwks(): Promise<{ keys: JWK[] }> {
+    if (this.deps.clock.now().getTime() >= this.jwksStaleAt) this.jwksCache = null;
     this.jwksCache ??= (async () => {
       const now = this.deps.clock.now();
       const rows = await this.deps.orm.em
         .fork()
         .find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
+      this.jwksStaleAt = Math.min(Infinity, ...rows.filter((row) => row.status !== 'active' && row.publishUntil).map((row) => row.publishUntil!.getTime()));
       return { keys: rows.map((row) => row.publicJwk as JWK) };
     })().catch((error: unknown) => {
       this.jwksCache = null;

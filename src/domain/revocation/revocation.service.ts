@@ -1,5 +1,6 @@
 import type { DomainDeps } from '../deps';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import { isUuid } from '../ids';
 
 /**
  * Server-side revocation state shared by every endpoint: revoked access tokens
@@ -36,8 +37,8 @@ export class RevocationService {
    * any) not revoked, its user (if any) still present and enabled.
    */
   async isAccessTokenActive(claims: AccessTokenClaims): Promise<boolean> {
-    const userId = claims.sub !== claims.client_id && UUID.test(claims.sub) ? claims.sub : null;
-    const familyId = claims.sid && UUID.test(claims.sid) ? claims.sid : null;
+    const userId = claims.sub !== claims.client_id && isUuid(claims.sub) ? claims.sub : null;
+    const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const [row] = await this.deps.orm.em
       .fork()
       .getConnection()
@@ -45,7 +46,7 @@ export class RevocationService {
         `select exists (select 1 from revoked_tokens where jti = ?) as jti_revoked,
                 (select revoked_at is not null from token_families where id = ?) as family_revoked,
                 (select enabled from users where id = ?) as user_enabled`,
-        [UUID.test(claims.jti) ? claims.jti : '00000000-0000-0000-0000-000000000000', familyId, userId],
+        [isUuid(claims.jti) ? claims.jti : '00000000-0000-0000-0000-000000000000', familyId, userId],
       );
     if (!row || row.jti_revoked) return false;
     if (familyId && row.family_revoked !== false) return false;
@@ -54,4 +55,3 @@ export class RevocationService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

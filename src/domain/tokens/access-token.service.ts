@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Actor } from '../actor';
+import { ADMIN_SCOPE, type Actor } from '../actor';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
@@ -22,6 +22,8 @@ export interface IssueAccessTokenInput {
   audience?: string | string[];
   deviceId?: string;
   familyId?: string;
+  /** Pre-chosen `jti`, when the caller records it before issuing (authorization code replay revocation). */
+  jti?: string;
 }
 
 export interface IssuedAccessToken {
@@ -58,7 +60,7 @@ export class AccessTokenService {
       aud: input.audience ?? this.deps.issuer,
       client_id: input.client.clientId,
       scope: input.scopes.join(' '),
-      jti: randomUUID(),
+      jti: input.jti ?? randomUUID(),
       iat,
       exp: iat + input.lifetimeSeconds,
       tenant: input.tenant.path,
@@ -130,16 +132,21 @@ export class AccessTokenService {
 }
 
 /** The actor a verified access token speaks for. */
-export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService): Promise<Actor> {
-  const tenant = await tenants.findByPath(claims.tenant);
-  if (!tenant) throw errors.invalidToken();
+export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService, clients: ClientService): Promise<Actor> {
+  const [tenant, client] = await Promise.all([tenants.findByPath(claims.tenant), clients.findByClientId(claims.client_id)]);
+  if (!tenant || !client) throw errors.invalidToken();
   const isClientToken = claims.sub === claims.client_id;
+  // A scope withdrawn from the client (e.g. `admin`) stops working at once, not at token expiry;
+  // and `admin` belongs to clients acting for themselves (DESIGN.md "Tenants"), never to a user's token.
+  const scopes = (claims.scope ? claims.scope.split(' ') : []).filter(
+    (scope) => client.allowedScopes.includes(scope) && (isClientToken || scope !== ADMIN_SCOPE),
+  );
   return {
     subject: claims.sub,
     clientId: claims.client_id,
     tenantId: tenant.id,
     tenantPath: tenant.path,
-    scopes: claims.scope ? claims.scope.split(' ') : [],
+    scopes,
     userId: isClientToken ? undefined : claims.sub,
     jti: claims.jti,
   };

@@ -1,0 +1,41 @@
+import type { Client } from '../clients/client';
+import type { DomainError } from '../errors';
+import type { StartedSession } from '../sessions/browser-session';
+import type { Tenant } from '../tenants/tenant';
+import type { User } from '../users/user';
+import type { AuthorizationRequest } from './authorization-request';
+
+/** What a page needs to ask the user something about a pending request. */
+export interface InteractionScreen {
+  readonly client: Client;
+  readonly tenant: Tenant;
+  readonly request: AuthorizationRequest;
+  /** The sealed pending request, to be posted back unchanged. */
+  readonly pending: string;
+}
+
+/**
+ * The next step of an authorization request, transport-free:
+ * - `error-page`: the client or redirect URI cannot be trusted (or the form
+ *   is stale); tell the user, never redirect (RFC 6749 §4.1.2.1);
+ * - `redirect`: send the browser to `location` (a code or an error);
+ * - `sign-in` / `consent`: show that form.
+ */
+export type AuthorizeOutcome =
+  | { readonly kind: 'error-page'; readonly error: DomainError }
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'sign-in'; readonly screen: InteractionScreen; readonly failed: boolean; readonly username: string | null }
+  | { readonly kind: 'consent'; readonly screen: InteractionScreen; readonly user: User; readonly newScopes: readonly string[] };
+
+/** The outcome of a sign-in attempt, with the session to hand the browser when it succeeded. */
+export interface SignInResult {
+  readonly outcome: AuthorizeOutcome;
+  readonly started: StartedSession | null;
+}
+
+/** What the transport knows about the browser: its session cookie and its per-browser form binding. */
+export interface BrowserContext {
+  readonly sessionToken?: string;
+  /** An opaque value only this browser holds (a short-lived cookie); forms are bound to it. */
+  readonly binding?: string;
+}

@@ -1,0 +1,166 @@
+import type { Client } from '../clients/client';
+import type { ClientService } from '../clients/client.service';
+import { redirectUriMatches } from '../clients/validate-redirect-uri';
+import type { ConsentService } from '../consents/consent.service';
+import { scopesNeedingConsent } from '../consents/scopes-needing-consent';
+import type { DomainDeps } from '../deps';
+import { DomainError, errors, isDomainError } from '../errors';
+import type { BrowserSession } from '../sessions/browser-session';
+import type { BrowserSessionService } from '../sessions/browser-session.service';
+import type { Tenant } from '../tenants/tenant';
+import type { TenantService } from '../tenants/tenant.service';
+import type { UserService } from '../users/user.service';
+import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
+import { errorRedirect, successRedirect } from './authorization-response';
+import type { AuthorizeOutcome, BrowserContext, SignInResult } from './authorize-outcome';
+import { issueAuthorizationCode } from './issue-authorization-code';
+import { PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
+import { readParam } from './read-param';
+import { resolveRedirectUri } from './resolve-redirect-uri';
+import { validateAuthorizationRequest } from './validate-authorization-request';
+
+const pageError = (error: unknown): AuthorizeOutcome => {
+  if (isDomainError(error)) return { kind: 'error-page', error };
+  throw error;
+};
+
+/**
+ * The authorization endpoint of the code flow (RFC 6749 §4.1, RFC 7636,
+ * RFC 9207, OIDC Core §3.1.2), as three steps any transport can drive:
+ * {@link start} for the request, {@link signIn} and {@link decide} for the
+ * forms. Client and redirect URI are validated before anything else; until
+ * they are, failures are error pages, never redirects.
+ */
+export class AuthorizeService {
+  private readonly sealer: PendingAuthorizationSealer;
+
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly clients: ClientService,
+    private readonly tenants: TenantService,
+    private readonly users: UserService,
+    private readonly sessions: BrowserSessionService,
+    private readonly consents: ConsentService,
+  ) {
+    this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
+  }
+
+  /** RFC 6749 §4.1.1: validates the request, then signs in, asks consent or issues a code as needed. */
+  async start(params: RawAuthorizationParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    let client: Client;
+    let target: RedirectTarget;
+    try {
+      const clientId = readParam(params, 'client_id');
+      if (clientId === undefined) throw errors.invalidRequest('client_id is required', 'client_id');
+      client = await this.trustedClient(clientId);
+      target = { redirectUri: resolveRedirectUri(client, readParam(params, 'redirect_uri')), state: null };
+    } catch (error) {
+      return pageError(error);
+    }
+    try {
+      target = { ...target, state: readParam(params, 'state') ?? null };
+      const request = validateAuthorizationRequest(client, target.redirectUri, params);
+      return await this.proceed(client, request, await this.sessions.find(browser.sessionToken), browser.binding, false);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      return { kind: 'redirect', location: errorRedirect(target, error, this.deps.issuer) };
+    }
+  }
+
+  /** Checks the sign-in form; a failure shows the form again with one generic message (no user enumeration). */
+  async signIn(form: { pending?: string; username?: string; password?: string }, browser: BrowserContext): Promise<SignInResult> {
+    let pending: PendingAuthorization;
+    let client: Client;
+    try {
+      pending = this.sealer.open(form.pending, browser.binding, 'sign-in');
+      client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const user = form.username && form.password ? await this.users.verifyCredentials(client.tenantId, form.username, form.password) : null;
+    if (!user) {
+      const screen = { client, tenant: await this.tenantOf(client), request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
+      return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null }, started: null };
+    }
+    // A fresh session on every sign-in (no fixation); the previous one ends.
+    await this.sessions.end(browser.sessionToken);
+    const started = await this.sessions.start(client.tenantId, user.id);
+    return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
+  }
+
+  /** The consent form: Allow records the grant and issues a code; Deny answers `access_denied` (RFC 6749 §4.1.2.1). */
+  async decide(form: { pending?: string; allow: boolean }, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    let pending: PendingAuthorization;
+    let client: Client;
+    let session: BrowserSession | null;
+    try {
+      pending = this.sealer.open(form.pending, browser.binding, 'consent');
+      client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+      session = await this.sessions.find(browser.sessionToken);
+      if (!session || session.userId !== pending.userId || session.tenantId !== client.tenantId) {
+        throw errors.invalidRequest('you are no longer signed in as the user this request was for; return to the application and start again');
+      }
+    } catch (error) {
+      return pageError(error);
+    }
+    const { request } = pending;
+    if (!form.allow) {
+      return { kind: 'redirect', location: errorRedirect(request, new DomainError('access_denied', 'the user denied the request'), this.deps.issuer) };
+    }
+    await this.consents.grant(client.tenantId, session.userId, client.clientId, request.scopes);
+    return this.issue(request, session);
+  }
+
+  private async proceed(client: Client, request: AuthorizationRequest, found: BrowserSession | null, binding: string | undefined, fresh: boolean): Promise<AuthorizeOutcome> {
+    const session = found && found.tenantId === client.tenantId ? found : null;
+    const interactive = !request.prompt.includes('none');
+    if (!session || (!fresh && this.mustReauthenticate(request, session))) {
+      if (!interactive) throw new DomainError('login_required', 'the user is not signed in');
+      const screen = { client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'sign-in', request, userId: null }, binding) };
+      return { kind: 'sign-in', screen, failed: false, username: null };
+    }
+    const granted = await this.consents.grantedScopes(session.userId, client.clientId);
+    const newScopes = scopesNeedingConsent(request.scopes, granted, { firstParty: client.firstParty, force: request.prompt.includes('consent') });
+    if (newScopes.length > 0) {
+      if (!interactive) throw new DomainError('consent_required', 'the user has not consented to the requested scopes');
+      const user = await this.users.findById(session.userId);
+      if (!user) throw new DomainError('login_required', 'the user is not signed in');
+      const screen = { client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'consent', request, userId: user.id }, binding) };
+      return { kind: 'consent', screen, user, newScopes };
+    }
+    return this.issue(request, session);
+  }
+
+  /** OIDC Core §3.1.2.1: `prompt=login`, or `max_age` elapsed since the last active sign-in. */
+  private mustReauthenticate(request: AuthorizationRequest, session: BrowserSession): boolean {
+    if (request.prompt.includes('login')) return true;
+    if (request.maxAge === null) return false;
+    return Math.floor((this.deps.clock.now().getTime() - session.authTime.getTime()) / 1000) > request.maxAge;
+  }
+
+  private async issue(request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
+    const code = await issueAuthorizationCode(this.deps, request, session);
+    return { kind: 'redirect', location: successRedirect(request, code, this.deps.issuer) };
+  }
+
+  private seal(pending: PendingAuthorization, binding: string | undefined): string {
+    if (!binding) throw new Error('a browser binding is required to show a form');
+    return this.sealer.seal(pending, binding);
+  }
+
+  /** The client as it is now: known, enabled and, when given, still registering `redirectUri`. */
+  private async trustedClient(clientId: string, redirectUri?: string): Promise<Client> {
+    const client = await this.clients.findByClientId(clientId);
+    if (!client || !client.enabled) throw new DomainError('invalid_client', 'unknown or disabled client');
+    if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri)) {
+      throw errors.invalidRequest('redirect_uri is no longer registered for this client', 'redirect_uri');
+    }
+    return client;
+  }
+
+  private async tenantOf(client: Client): Promise<Tenant> {
+    const tenant = await this.tenants.findById(client.tenantId);
+    if (!tenant) throw new DomainError('invalid_client', 'unknown or disabled client');
+    return tenant;
+  }
+}

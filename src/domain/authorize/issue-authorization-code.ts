@@ -1,0 +1,38 @@
+import { defaults } from '../../config/defaults';
+import { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
+import { randomToken, sha256 } from '../crypto/random';
+import type { DomainDeps } from '../deps';
+import type { AuthorizationRequest } from './authorization-request';
+
+export interface CodeSubject {
+  readonly tenantId: string;
+  readonly userId: string;
+  /** When the user last actively signed in (OIDC `auth_time`). */
+  readonly authTime: Date;
+}
+
+/**
+ * RFC 6749 §4.1.2: mints a single-use authorization code of 256 random bits,
+ * stored only as its SHA-256, valid 60 s and bound to the client, the
+ * redirect URI as requested, the scopes, the PKCE challenge (RFC 7636 §4.4)
+ * and the nonce. Returns the code value, which exists nowhere else.
+ */
+export async function issueAuthorizationCode(deps: DomainDeps, request: AuthorizationRequest, subject: CodeSubject): Promise<string> {
+  const code = randomToken(32);
+  const em = deps.orm.em.fork();
+  em.create(AuthorizationCodeEntity, {
+    codeHash: sha256(code),
+    tenantId: subject.tenantId,
+    clientId: request.clientId,
+    userId: subject.userId,
+    redirectUri: request.redirectUri,
+    scopes: [...request.scopes],
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+    nonce: request.nonce,
+    authTime: subject.authTime,
+    expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
+  });
+  await em.flush();
+  return code;
+}

@@ -1,0 +1,78 @@
+import { KNOWN_SCOPES } from '../scopes';
+import { SIGNING_ALGORITHMS } from '../tenants/tenant';
+
+/** What the running server really offers; discovery advertises nothing else. */
+export interface ServerCapabilities {
+  /** Public base URL, the `iss` of every token. */
+  issuer: string;
+  /** `grant_type` values registered with the token endpoint. */
+  grantTypes: readonly string[];
+  /** GET `/authorize` is mounted. */
+  authorizationEndpoint: boolean;
+  /** `/logout` (OIDC RP-Initiated Logout) is mounted. */
+  endSessionEndpoint: boolean;
+}
+
+/** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
+export type DiscoveryMetadata = Readonly<Record<string, string | boolean | readonly string[]>>;
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
+/** End-user claims `/userinfo` and ID tokens can release (see claims-for-scopes.ts). */
+const PROFILE_CLAIMS = [
+  'preferred_username',
+  'name',
+  'given_name',
+  'family_name',
+  'email',
+  'email_verified',
+  'phone_number',
+  'phone_number_verified',
+  'username',
+  'firstname',
+  'lastname',
+  'phone',
+] as const;
+
+/**
+ * OpenID Provider metadata (OIDC Discovery 1.0 §3) that is also valid RFC 8414
+ * §2 authorization server metadata. Pure: built only from `capabilities`, so a
+ * field appears only when the feature behind it is wired up — the code flow
+ * fields (`authorization_endpoint`, `response_types_supported: ["code"]`,
+ * PKCE, RFC 9207 `iss`) only with `/authorize` and the `authorization_code`
+ * grant, `userinfo_endpoint` only when some grant issues user tokens,
+ * `end_session_endpoint` only with `/logout`. Fields that OIDC Discovery
+ * defaults to a feature we lack (`request_uri_parameter_supported`) are set
+ * to `false` explicitly.
+ */
+export function buildDiscoveryMetadata(capabilities: ServerCapabilities): DiscoveryMetadata {
+  const base = capabilities.issuer.replace(/\/+$/, '');
+  const url = (path: string): string => `${base}${path}`;
+  const grants = capabilities.grantTypes;
+  const codeFlow = capabilities.authorizationEndpoint && grants.includes('authorization_code');
+  const userTokens = codeFlow || grants.includes('password');
+  return Object.freeze({
+    issuer: capabilities.issuer,
+    ...(codeFlow ? { authorization_endpoint: url('/authorize') } : {}),
+    token_endpoint: url('/token'),
+    jwks_uri: url('/.well-known/jwks.json'),
+    ...(userTokens ? { userinfo_endpoint: url('/userinfo') } : {}),
+    introspection_endpoint: url('/introspect'),
+    revocation_endpoint: url('/revoke'),
+    ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
+    scopes_supported: [...KNOWN_SCOPES],
+    response_types_supported: codeFlow ? ['code'] : [],
+    ...(codeFlow ? { response_modes_supported: ['query'], code_challenge_methods_supported: ['S256'] } : {}),
+    grant_types_supported: [...grants],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
+  });
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { ensure, errors } from '../errors';
+import type { TenantService } from '../tenants/tenant.service';
+import type { RefreshTokenService } from '../tokens/refresh-token.service';
+import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import type { UserService } from '../users/user.service';
+import type { AuthorizationCodeStore } from './authorization-code.store';
+import { checkPkce } from './check-pkce';
+import type { GrantContext, TokenParams } from './grant-context';
+import type { UserTokenIssuer } from './issue-user-tokens';
+import type { GrantHandler } from './registry';
+import { shouldIssueRefreshToken } from './should-issue-refresh-token';
+import type { TokenResponse } from './token-response';
+
+/**
+ * RFC 6749 §4.1.3 authorization code redemption with RFC 7636 §4.6 PKCE.
+ *
+ * - The code must exist, be unexpired (60 s, DESIGN.md), belong to the
+ *   authenticated client and have been issued for exactly this `redirect_uri`,
+ *   which we always require (§4.1.3 requires it only when the authorization
+ *   request carried one; ours always do). All failures are `invalid_grant`.
+ * - PKCE per {@link checkPkce}; a public client's code must carry a challenge.
+ * - Single use: a code presented again fails and revokes everything its first
+ *   redemption issued (§4.1.2, §10.5; RFC 9700 §4.2.4).
+ * - Issues an access token (`sid` = the grant's family), a refresh token per
+ *   {@link shouldIssueRefreshToken}, and an ID Token with `nonce`,
+ *   `auth_time` and `at_hash` when `openid` was granted (OIDC Core §3.1.3.3).
+ */
+export class AuthorizationCodeGrant implements GrantHandler {
+  readonly grantType = 'authorization_code';
+
+  constructor(
+    private readonly codes: AuthorizationCodeStore,
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly users: UserService,
+    private readonly tenants: TenantService,
+    private readonly issuer: UserTokenIssuer,
+  ) {}
+
+  async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
+    const { client, clock } = context;
+    ensure(params.code, () => errors.invalidRequest('code is required', 'code'));
+    ensure(params.redirect_uri, () => errors.invalidRequest('redirect_uri is required', 'redirect_uri'));
+    const code = await this.codes.find(params.code);
+    ensure(code, () => errors.invalidGrant('the authorization code is invalid'));
+    if (code.consumedAt) {
+      await this.codes.revokeRedemption(code);
+      throw errors.invalidGrant('the authorization code has already been used');
+    }
+    ensure(code.clientId === client.clientId, () => errors.invalidGrant('the authorization code was issued to another client'));
+    ensure(code.expiresAt.getTime() > clock.now().getTime(), () => errors.invalidGrant('the authorization code has expired'));
+    ensure(code.redirectUri === params.redirect_uri, () =>
+      errors.invalidGrant('redirect_uri does not match the one of the authorization request'),
+    );
+    ensure(!client.isPublic || code.codeChallenge, () => errors.invalidGrant('public clients must use PKCE'));
+    checkPkce(code, params.code_verifier);
+    const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
+    const user = await this.users.findById(code.userId);
+    ensure(user && user.enabled, () => errors.invalidGrant('the user is disabled or no longer exists'));
+    const tenant = await this.tenants.findById(code.tenantId);
+    ensure(tenant, () => errors.invalidGrant('the authorization code is invalid'));
+
+    const redemption = { familyId: randomUUID(), accessTokenJti: randomUUID() };
+    if (!(await this.codes.consume(code, redemption))) {
+      // A concurrent redemption won: this one is the replay.
+      const winner = await this.codes.find(params.code);
+      if (winner) await this.codes.revokeRedemption(winner);
+      throw errors.invalidGrant('the authorization code has already been used');
+    }
+    const refreshToken = shouldIssueRefreshToken(client, code.scopes)
+      ? await this.refreshTokens.issue({
+          familyId: redemption.familyId,
+          tenantId: tenant.id,
+          clientId: client.clientId,
+          scopes: code.scopes,
+          expiresAt: new Date(clock.now().getTime() + client.refreshTokenLifetime * 1000),
+        })
+      : undefined;
+    return this.issuer.respond({
+      tenant,
+      client,
+      user,
+      scopes: code.scopes,
+      lifetimeSeconds,
+      familyId: redemption.familyId,
+      jti: redemption.accessTokenJti,
+      refreshToken,
+      authTime: code.authTime,
+      nonce: code.nonce,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
+import { defaults } from '../../config/defaults';
+import type { ClientService } from '../clients/client.service';
+import { sha256 } from '../crypto/random';
+import type { DomainDeps } from '../deps';
+import type { RevocationService } from '../revocation/revocation.service';
+import type { RefreshTokenService } from '../tokens/refresh-token.service';
+
+/** What the first redemption of a code will issue, recorded on the code before anything is issued. */
+export interface Redemption {
+  familyId: string;
+  accessTokenJti: string;
+}
+
+/**
+ * Authorization codes at the token endpoint (RFC 6749 §4.1.3): lookup by
+ * value, single-use consumption, and revocation of what a code issued when it
+ * is presented again (§4.1.2, RFC 9700 §4.2.4).
+ */
+export class AuthorizationCodeStore {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly clients: ClientService,
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  /** The code row for a presented code value; null when unknown. */
+  async find(code: string): Promise<AuthorizationCodeEntity | null> {
+    if (!code) return null;
+    return this.deps.orm.em.fork().findOne(AuthorizationCodeEntity, { codeHash: sha256(code) });
+  }
+
+  /**
+   * Atomically marks the code consumed, records `redemption` on it and creates
+   * its token family, in one transaction, so a concurrent or later replay
+   * always finds the family to revoke. False when another redemption won.
+   */
+  async consume(code: AuthorizationCodeEntity, redemption: Redemption): Promise<boolean> {
+    return this.deps.orm.em.fork().transactional(async (tx) => {
+      const updated = await tx.nativeUpdate(
+        AuthorizationCodeEntity,
+        { codeHash: code.codeHash, consumedAt: null },
+        { consumedAt: this.deps.clock.now(), familyId: redemption.familyId, accessTokenJti: redemption.accessTokenJti },
+      );
+      if (updated !== 1) return false;
+      await this.refreshTokens.startFamily(
+        {
+          id: redemption.familyId,
+          tenantId: code.tenantId,
+          clientId: code.clientId,
+          userId: code.userId,
+          scopes: code.scopes,
+          authTime: code.authTime,
+          nonce: code.nonce,
+        },
+        tx,
+      );
+      return true;
+    });
+  }
+
+  /**
+   * A replayed code: revokes the family its first redemption started (its
+   * refresh tokens and every access token carrying it as `sid`) and that
+   * redemption's access token by `jti`. Idempotent.
+   */
+  async revokeRedemption(code: AuthorizationCodeEntity): Promise<void> {
+    this.deps.log.warn({ clientId: code.clientId, tenantId: code.tenantId }, 'authorization code replay; revoking what it issued');
+    if (code.familyId) await this.revocation.revokeFamily(code.familyId);
+    if (code.accessTokenJti && code.consumedAt) {
+      // The token lived at most its client's lifetime from redemption; the row may be dropped after that.
+      const lifetime = (await this.clients.findByClientId(code.clientId))?.accessTokenLifetime ?? defaults.accessTokenLifetimeSeconds;
+      const exp = Math.floor(code.consumedAt.getTime() / 1000) + lifetime;
+      await this.revocation.revokeAccessToken({ jti: code.accessTokenJti, exp }, code.tenantId);
+    }
+  }
+}

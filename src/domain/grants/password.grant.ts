@@ -1,0 +1,61 @@
+import { ensure, errors } from '../errors';
+import { grantScopes, parseScope } from '../scopes';
+import type { TenantService } from '../tenants/tenant.service';
+import type { RefreshTokenService } from '../tokens/refresh-token.service';
+import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import type { UserService } from '../users/user.service';
+import { chooseUserTenantPath } from './choose-user-tenant-path';
+import type { GrantContext, TokenParams } from './grant-context';
+import type { UserTokenIssuer } from './issue-user-tokens';
+import type { GrantHandler } from './registry';
+import { shouldIssueRefreshToken } from './should-issue-refresh-token';
+import type { TokenResponse } from './token-response';
+
+const BAD_CREDENTIALS = 'invalid username or password';
+
+/**
+ * RFC 6749 §4.3 resource owner password credentials with seed 003's extras:
+ * `tenant_path` (see {@link chooseUserTenantPath}), `access-token-lifetime`
+ * (may only lower the client's lifetime) and `scope` (none means every scope
+ * the client is allowed). Unknown users, wrong passwords, disabled users and
+ * unknown tenants all fail alike with `invalid_grant` (§5.2). The tokens
+ * belong to the user's tenant: its key signs them and its path is `tenant`.
+ */
+export class PasswordGrant implements GrantHandler {
+  readonly grantType = 'password';
+
+  constructor(
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly users: UserService,
+    private readonly tenants: TenantService,
+    private readonly issuer: UserTokenIssuer,
+  ) {}
+
+  async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
+    const { client, clock } = context;
+    ensure(params.username, () => errors.invalidRequest('username is required', 'username'));
+    ensure(params.password !== undefined, () => errors.invalidRequest('password is required', 'password'));
+    const tenantPath = chooseUserTenantPath(params.tenant_path, context.tenant.path);
+    const scopes = grantScopes(parseScope(params.scope), client.allowedScopes);
+    const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
+    const tenant = tenantPath === context.tenant.path ? context.tenant : await this.tenants.findByPath(tenantPath);
+    ensure(tenant, () => errors.invalidGrant(BAD_CREDENTIALS));
+    const user = await this.users.verifyCredentials(tenant.id, params.username, params.password);
+    ensure(user, () => errors.invalidGrant(BAD_CREDENTIALS));
+    const authTime = clock.now();
+
+    let familyId: string | undefined;
+    let refreshToken: string | undefined;
+    if (shouldIssueRefreshToken(client, scopes)) {
+      familyId = await this.refreshTokens.startFamily({ tenantId: tenant.id, clientId: client.clientId, userId: user.id, scopes, authTime });
+      refreshToken = await this.refreshTokens.issue({
+        familyId,
+        tenantId: tenant.id,
+        clientId: client.clientId,
+        scopes,
+        expiresAt: new Date(authTime.getTime() + client.refreshTokenLifetime * 1000),
+      });
+    }
+    return this.issuer.respond({ tenant, client, user, scopes, lifetimeSeconds, familyId, refreshToken, authTime });
+  }
+}

@@ -1,0 +1,53 @@
+import { ensure, errors } from '../errors';
+import { narrowScopes, parseScope } from '../scopes';
+import type { TenantService } from '../tenants/tenant.service';
+import type { RefreshTokenService } from '../tokens/refresh-token.service';
+import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import type { UserService } from '../users/user.service';
+import type { GrantContext, TokenParams } from './grant-context';
+import type { UserTokenIssuer } from './issue-user-tokens';
+import type { GrantHandler } from './registry';
+import type { TokenResponse } from './token-response';
+
+/**
+ * RFC 6749 §6 refresh. The presented token is validated first (so a bad
+ * `scope` does not burn it), then rotated: the successor keeps the grant's
+ * scopes (§6: "identical"), the new access token carries only the requested
+ * ones, which may narrow the grant but never widen it (`invalid_scope`), and
+ * scopes the client is no longer allowed are dropped. Reuse of a rotated
+ * token revokes the family (RFC 9700 §4.14.2). A new ID Token keeps the
+ * original `auth_time` and carries no `nonce` (OIDC Core §12.2).
+ */
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantType = 'refresh_token';
+
+  constructor(
+    private readonly refreshTokens: RefreshTokenService,
+    private readonly users: UserService,
+    private readonly tenants: TenantService,
+    private readonly issuer: UserTokenIssuer,
+  ) {}
+
+  async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
+    const { client } = context;
+    ensure(params.refresh_token, () => errors.invalidRequest('refresh_token is required', 'refresh_token'));
+    const record = await this.refreshTokens.redeem(params.refresh_token, client);
+    const scopes = narrowScopes(parseScope(params.scope), record.scopes).filter((scope) => client.allowedScopes.includes(scope));
+    const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
+    const user = record.userId ? await this.users.findById(record.userId) : null;
+    ensure(user && user.enabled, () => errors.invalidGrant('the refresh token is invalid or revoked'));
+    const tenant = await this.tenants.findById(record.tenantId);
+    ensure(tenant, () => errors.invalidGrant('the refresh token is invalid or revoked'));
+    const refreshToken = await this.refreshTokens.rotate(record, client);
+    return this.issuer.respond({
+      tenant,
+      client,
+      user,
+      scopes,
+      lifetimeSeconds,
+      familyId: record.familyId,
+      refreshToken,
+      authTime: record.authTime,
+    });
+  }
+}

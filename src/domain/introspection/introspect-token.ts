@@ -1,0 +1,87 @@
+import type { ClientService } from '../clients/client.service';
+import { ensure, errors } from '../errors';
+import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { FoundToken, TokenFinder } from '../revocation/find-token';
+import type { TenantService } from '../tenants/tenant.service';
+import type { UserService } from '../users/user.service';
+import { mayIntrospect } from './may-introspect';
+
+/** Form parameters of an introspection request (RFC 7662 §2.1). */
+export interface IntrospectionParams {
+  readonly token?: string;
+  readonly token_type_hint?: string;
+}
+
+/** RFC 7662 §2.2: exactly `{ "active": false }`, or `active: true` with the token's metadata. */
+export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, string | number | boolean | string[]>);
+
+const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const });
+
+/**
+ * RFC 7662 token introspection. The caller must authenticate as a client
+ * (`invalid_client` otherwise). Anything expired, revoked, malformed, unknown
+ * or foreign (see {@link mayIntrospect}) is answered with exactly
+ * `{ "active": false }`, never saying why (§2.2 SHOULD NOT).
+ */
+export class TokenIntrospector {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly tenants: TenantService,
+    private readonly users: UserService,
+    private readonly finder: TokenFinder,
+    private readonly issuer: string,
+  ) {}
+
+  async introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams): Promise<IntrospectionResponse> {
+    ensure(credentials, () => errors.invalidClient('client authentication required'));
+    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
+    const clientTenant = await this.tenants.findById(client.tenantId);
+    ensure(clientTenant, () => errors.invalidClient());
+    const found = await this.finder.find(params.token, params.token_type_hint);
+    if (!found?.active) return INACTIVE;
+    const caller = { clientId: client.clientId, isPublic: client.isPublic, tenantPath: clientTenant.path };
+    if (!mayIntrospect(caller, { clientId: found.clientId, tenantPath: found.tenant.path })) return INACTIVE;
+    return this.describe(found);
+  }
+
+  private async describe(found: FoundToken): Promise<IntrospectionResponse> {
+    if (found.kind === 'access_token') {
+      const { claims } = found;
+      const username = claims.sub !== claims.client_id ? await this.usernameOf(claims.sub) : undefined;
+      return {
+        active: true,
+        iss: claims.iss,
+        sub: claims.sub,
+        aud: claims.aud,
+        client_id: claims.client_id,
+        scope: claims.scope,
+        token_type: 'Bearer',
+        iat: claims.iat,
+        exp: claims.exp,
+        jti: claims.jti,
+        tenant: claims.tenant,
+        ...(username ? { username } : {}),
+        ...(claims.device_id ? { device_id: claims.device_id } : {}),
+      };
+    }
+    const { record } = found;
+    const username = record.userId ? await this.usernameOf(record.userId) : undefined;
+    const exp = record.expiresAt ? Math.floor(record.expiresAt.getTime() / 1000) : undefined;
+    return {
+      active: true,
+      iss: this.issuer,
+      sub: record.userId ?? record.clientId,
+      client_id: record.clientId,
+      scope: record.scopes.join(' '),
+      iat: Math.floor(record.createdAt.getTime() / 1000),
+      ...(exp !== undefined ? { exp } : {}),
+      tenant: found.tenant.path,
+      ...(username ? { username } : {}),
+    };
+  }
+
+  private async usernameOf(userId: string): Promise<string | undefined> {
+    return (await this.users.findById(userId))?.username;
+  }
+}

@@ -1,0 +1,92 @@
+import type { ClientService } from '../clients/client.service';
+import type { Clock } from '../clock';
+import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
+import type { Tenant } from '../tenants/tenant';
+import type { TenantService } from '../tenants/tenant.service';
+import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { AccessTokenService } from '../tokens/access-token.service';
+import { refreshTokenProblem } from '../tokens/refresh-token-problem';
+import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
+import type { RefreshTokenLookup } from './refresh-token-lookup';
+
+interface Found {
+  /** The client the token was issued to. */
+  readonly clientId: string;
+  readonly tenant: Tenant;
+  /** Usable right now: for access tokens always true (inactive ones are not found). */
+  readonly active: boolean;
+}
+
+export type FoundToken =
+  | (Found & { readonly kind: 'access_token'; readonly claims: AccessTokenClaims })
+  | (Found & { readonly kind: 'refresh_token'; readonly record: RefreshTokenRecord });
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_TOKEN_LENGTH = 16_384;
+
+/**
+ * Identifies a presented token for revocation and introspection. Access tokens
+ * are found only while active (`AccessTokenService.inspect`: signature, expiry,
+ * revocation, disabled client or user, tenant cutoff); refresh tokens are
+ * found in any state and carry whether they are still usable. Refresh-token
+ * support plugs in through {@link RefreshTokenLookup}.
+ */
+export class TokenFinder {
+  private refreshTokens: RefreshTokenLookup | null = null;
+
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly tenants: TenantService,
+    private readonly clients: ClientService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Enables refresh tokens; until called only access tokens are recognised. */
+  useRefreshTokens(lookup: RefreshTokenLookup): void {
+    this.refreshTokens = lookup;
+  }
+
+  /**
+   * The token, or null when it is unknown, malformed or (for access tokens)
+   * inactive. The hint only chooses where to look first: when the token is not
+   * found there the search extends to every type, and an unknown hint value is
+   * ignored (RFC 7009 §2.1 and §2.2, RFC 7662 §2.1).
+   */
+  async find(token: string, hint?: string): Promise<FoundToken | null> {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    const order = hint === 'refresh_token' ? [this.findRefresh, this.findAccess] : [this.findAccess, this.findRefresh];
+    for (const find of order) {
+      const found = await find.call(this, token);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private async findAccess(token: string): Promise<FoundToken | null> {
+    if (!JWT_SHAPE.test(token)) return null;
+    const claims = await this.accessTokens.inspect(token);
+    if (!claims) return null;
+    const tenant = await this.tenants.findByPath(claims.tenant);
+    return tenant ? { kind: 'access_token', claims, clientId: claims.client_id, tenant, active: true } : null;
+  }
+
+  private async findRefresh(token: string): Promise<FoundToken | null> {
+    if (!this.refreshTokens || JWT_SHAPE.test(token)) return null;
+    const record = await this.refreshTokens.findRefreshToken(token);
+    if (!record) return null;
+    const tenant = await this.tenants.findById(record.tenantId);
+    if (!tenant) return null;
+    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: await this.isRefreshActive(record, tenant) };
+  }
+
+  /**
+   * DESIGN.md "Revocation is enforced": not rotated, expired or in a revoked
+   * family, user and client enabled, issued after every tenant cutoff.
+   */
+  private async isRefreshActive(record: RefreshTokenRecord, tenant: Tenant): Promise<boolean> {
+    if (refreshTokenProblem(record, this.clock.now())) return false;
+    const client = await this.clients.findByClientId(record.clientId);
+    if (!client?.enabled) return false;
+    return !(await issuedBeforeTenantCutoff(this.tenants, tenant.path, record.createdAt));
+  }
+}

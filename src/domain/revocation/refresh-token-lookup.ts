@@ -1,0 +1,10 @@
+import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
+
+/**
+ * The port through which revocation (RFC 7009) and introspection (RFC 7662)
+ * find a refresh token by its presented value, whatever its state; null when
+ * unknown. `RefreshTokenService` implements it.
+ */
+export interface RefreshTokenLookup {
+  findRefreshToken(token: string): Promise<RefreshTokenRecord | null>;
+}

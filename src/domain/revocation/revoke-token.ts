@@ -1,0 +1,72 @@
+import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import type { ClientService } from '../clients/client.service';
+import { ensure, errors } from '../errors';
+import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { FoundToken, TokenFinder } from './find-token';
+import type { RevocationService } from './revocation.service';
+
+/** Form parameters of a revocation request (RFC 7009 §2.1). */
+export interface RevocationParams {
+  readonly token?: string;
+  readonly token_type_hint?: string;
+}
+
+/**
+ * Token revocation shared by POST `/revoke`, POST `/connect/revocation`
+ * (seed 003) and the GraphQL `revokeToken` mutation. An access token is
+ * revoked by `jti` until it would have expired; a refresh token revokes its
+ * whole family, and with it every access token issued from that grant
+ * (RFC 7009 §2.1 SHOULD).
+ */
+export class TokenRevoker {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly finder: TokenFinder,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  /**
+   * RFC 7009 §2.1 on behalf of a client. Authenticates the client first
+   * (confidential clients by secret, public clients by `client_id` alone);
+   * then requires `token`. A token that is unknown, malformed, expired or
+   * already revoked is silently accepted (§2.2: the server answers 200). A
+   * valid token issued to another client is refused with
+   * `unauthorized_client` and left untouched: §2.1 says the server "verifies
+   * whether the token was issued to the client making the revocation request.
+   * If this validation fails, the request is refused and the client is
+   * informed of the error" (as Hydra/fosite do; answering 200 would make the
+   * caller believe a still-valid token is gone).
+   */
+  async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams): Promise<void> {
+    ensure(credentials, () => errors.invalidClient('client authentication required'));
+    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
+    const found = await this.finder.find(params.token, params.token_type_hint);
+    if (!found) return;
+    ensure(found.clientId === client.clientId, () =>
+      errors.unauthorizedClient('the token was not issued to this client'),
+    );
+    await this.revokeFound(found);
+  }
+
+  /**
+   * Admin revocation (GraphQL `revokeToken`): the actor needs scope `admin`
+   * and the token's tenant must be the actor's own or in its subtree
+   * (`forbidden` otherwise, DESIGN.md "Tenants"). True when the token was
+   * recognised and is now revoked; false for an unknown, malformed, expired or
+   * already inactive access token.
+   */
+  async revokeAsAdmin(actor: Actor, token: string, hint?: string | null): Promise<boolean> {
+    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
+    const found = await this.finder.find(token, hint ?? undefined);
+    if (!found) return false;
+    assertManages(actor, found.tenant.path);
+    await this.revokeFound(found);
+    return true;
+  }
+
+  private async revokeFound(found: FoundToken): Promise<void> {
+    if (found.kind === 'access_token') await this.revocation.revokeAccessToken(found.claims, found.tenant.id);
+    else await this.revocation.revokeFamily(found.record.familyId);
+  }
+}

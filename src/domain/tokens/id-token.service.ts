@@ -1,0 +1,63 @@
+import { SignJWT } from 'jose';
+import { defaults } from '../../config/defaults';
+import type { Client } from '../clients/client';
+import { epochSeconds } from '../clock';
+import type { DomainDeps } from '../deps';
+import type { KeyService } from '../keys/key.service';
+import type { Tenant } from '../tenants/tenant';
+import { claimsForScopes } from '../users/claims-for-scopes';
+import type { User } from '../users/user';
+import { idTokenHash } from './token-hash';
+
+export interface IssueIdTokenInput {
+  tenant: Tenant;
+  client: Client;
+  user: User;
+  /** Granted scopes; they select the profile claims (OIDC Core §5.4). */
+  scopes: readonly string[];
+  /** When the user signed in (OIDC Core §2 `auth_time`); omitted when unknown. */
+  authTime?: Date | null;
+  /** Echoed from the authentication request (OIDC Core §3.1.2.1); never on refresh (§12.2). */
+  nonce?: string | null;
+  /** The access token issued alongside, bound through `at_hash` (§3.1.3.6). */
+  accessToken?: string;
+  /** Defaults to `idTokenLifetimeSeconds`; seed 002 device tokens pass 86400. */
+  lifetimeSeconds?: number;
+}
+
+export interface IssuedIdToken {
+  token: string;
+  claims: Record<string, unknown>;
+}
+
+/**
+ * OIDC Core §2 ID Tokens, signed with the tenant's active key (header `typ:
+ * JWT`, `kid`). Protocol claims always win over profile claims of the same
+ * name; `aud` is the client_id and `azp` repeats it (§2).
+ */
+export class IdTokenService {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly keys: KeyService,
+  ) {}
+
+  async issue(input: IssueIdTokenInput): Promise<IssuedIdToken> {
+    const key = await this.keys.activeKey(input.tenant);
+    const iat = epochSeconds(this.deps.clock);
+    const claims: Record<string, unknown> = {
+      ...claimsForScopes(input.user, input.scopes),
+      iss: this.deps.issuer,
+      sub: input.user.id,
+      aud: input.client.clientId,
+      azp: input.client.clientId,
+      iat,
+      exp: iat + (input.lifetimeSeconds ?? defaults.idTokenLifetimeSeconds),
+      tenant: input.tenant.path,
+      ...(input.authTime ? { auth_time: Math.floor(input.authTime.getTime() / 1000) } : {}),
+      ...(input.nonce ? { nonce: input.nonce } : {}),
+      ...(input.accessToken ? { at_hash: idTokenHash(input.accessToken, key.algorithm) } : {}),
+    };
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: key.algorithm, typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+    return { token, claims };
+  }
+}

@@ -1,0 +1,58 @@
+/** A stored refresh token with the state of its family and user, as one query reads it. */
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly familyId: string;
+  readonly tenantId: string;
+  /** The OAuth client_id the token was issued to. */
+  readonly clientId: string;
+  readonly userId: string | null;
+  readonly deviceId: string | null;
+  /** The grant's scopes; a refresh may only narrow them (RFC 6749 §6). */
+  readonly scopes: readonly string[];
+  readonly authTime: Date | null;
+  /** Null for device-bound tokens, which never expire (seed 002). */
+  readonly expiresAt: Date | null;
+  readonly rotatedAt: Date | null;
+  readonly createdAt: Date;
+  readonly familyRevokedAt: Date | null;
+  /** Null when the family has no user or the user is gone. */
+  readonly userEnabled: boolean | null;
+}
+
+/** The raw row {@link RefreshTokenService} selects (refresh_tokens ⋈ token_families ⋈ users). */
+export interface RefreshTokenRow {
+  id: string;
+  family_id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string | null;
+  device_id: string | null;
+  scopes: string[];
+  /** Epoch milliseconds. */
+  auth_time: number | null;
+  expires_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  family_revoked_at: number | null;
+  user_enabled: boolean | null;
+}
+
+const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
+
+/** Maps a selected row to an immutable record. */
+export const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
+  Object.freeze({
+    id: row.id,
+    familyId: row.family_id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    deviceId: row.device_id,
+    scopes: Object.freeze([...(row.scopes ?? [])]),
+    authTime: toDate(row.auth_time),
+    expiresAt: toDate(row.expires_at),
+    rotatedAt: toDate(row.rotated_at),
+    createdAt: new Date(row.created_at),
+    familyRevokedAt: toDate(row.family_revoked_at),
+    userEnabled: row.user_enabled,
+  });

@@ -1,0 +1,54 @@
+import { Router, type Request, type Response } from 'express';
+import type { RawAuthorizationParams } from '../domain/authorize/authorization-request';
+import type { Domain } from '../domain/create-domain';
+import { errors } from '../domain/errors';
+import { pageErrorHandler } from './page-error-handler';
+import { field, pageForm } from './page-form';
+import { bindingFor, pageKit, sendOutcome } from './send-outcome';
+
+/**
+ * The authorization endpoint and its forms (RFC 6749 §4.1, OIDC Core §3.1.2):
+ * - GET and POST `/authorize`: the authorization request (query or form);
+ * - POST `/authorize/login`: the sign-in form;
+ * - POST `/authorize/consent`: the consent form (`decision=allow|deny`).
+ * Both forms carry the sealed pending request and a CSRF token bound to the
+ * `interaction` cookie; a missing or wrong token is an error page.
+ */
+export function authorizeRouter(domain: Domain): Router {
+  const router = Router();
+  const kit = pageKit(domain);
+
+  const start = async (req: Request, params: RawAuthorizationParams, res: Response) => {
+    const binding = bindingFor(kit, kit.interaction.read(req));
+    const outcome = await domain.authorize.start(params, { sessionToken: kit.session.read(req), binding });
+    sendOutcome(res, kit, outcome, binding, false);
+  };
+  router.get('/authorize', (req, res) => start(req, req.query as RawAuthorizationParams, res));
+  router.post('/authorize', pageForm, (req, res) => start(req, (req.body ?? {}) as RawAuthorizationParams, res));
+
+  router.post('/authorize/login', pageForm, async (req, res) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'sign-in')) throw csrfFailure();
+    const { outcome, started } = await domain.authorize.signIn(
+      { pending: field(req, 'pending'), username: field(req, 'username'), password: field(req, 'password') },
+      { sessionToken: kit.session.read(req), binding },
+    );
+    if (started) kit.session.set(res, started.token);
+    sendOutcome(res, kit, outcome, binding!, true);
+  });
+
+  router.post('/authorize/consent', pageForm, async (req, res) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'consent')) throw csrfFailure();
+    const decision = field(req, 'decision');
+    if (decision !== 'allow' && decision !== 'deny') throw errors.invalidRequest('decision must be allow or deny', 'decision');
+    const outcome = await domain.authorize.decide({ pending: field(req, 'pending'), allow: decision === 'allow' }, { sessionToken: kit.session.read(req), binding });
+    sendOutcome(res, kit, outcome, binding!, true);
+  });
+
+  router.use('/authorize', pageErrorHandler);
+  return router;
+}
+
+const csrfFailure = () =>
+  errors.invalidRequest('this form has expired or was not submitted from this site; return to the application and start again', 'csrf_token');

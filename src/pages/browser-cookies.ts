@@ -1,0 +1,63 @@
+import type { CookieOptions, Request, Response } from 'express';
+import { INTERACTION_LIFETIME_SECONDS } from '../domain/authorize/pending-authorization';
+import { SESSION_LIFETIME_SECONDS } from '../domain/sessions/browser-session';
+
+/** Reads one cookie from the Cookie header (RFC 6265 §5.4); undefined when absent or repeated ambiguously. */
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    return value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  }
+  return undefined;
+}
+
+/** One named cookie with fixed attributes. */
+export interface BrowserCookie {
+  readonly name: string;
+  read(req: Request): string | undefined;
+  set(res: Response, value: string): void;
+  clear(res: Response): void;
+}
+
+function cookie(name: string, options: CookieOptions & { maxAgeSeconds: number }): BrowserCookie {
+  const { maxAgeSeconds, ...attributes } = options;
+  return {
+    name,
+    read: (req) => readCookie(req, name),
+    set: (res, value) => {
+      res.cookie(name, value, { ...attributes, maxAge: maxAgeSeconds * 1000 });
+    },
+    clear: (res) => {
+      res.clearCookie(name, attributes);
+    },
+  };
+}
+
+/**
+ * The hosted pages' cookies, all HttpOnly and SameSite=Lax, Secure (and
+ * `__Host-`/`__Secure-` prefixed) when the issuer is https:
+ * - `session`: the browser session (256-bit random, Path=/, 8 h);
+ * - `interaction`: a short-lived random value that sign-in and consent forms
+ *   are bound to (CSRF), Path limited to the authorization endpoint.
+ */
+export function browserCookies(issuer: string): { session: BrowserCookie; interaction: BrowserCookie } {
+  const url = new URL(issuer);
+  const secure = url.protocol === 'https:';
+  const base = url.pathname.replace(/\/+$/, '');
+  const common: CookieOptions = { httpOnly: true, sameSite: 'lax', secure };
+  return {
+    session: cookie(secure ? '__Host-idp_session' : 'idp_session', { ...common, path: '/', maxAgeSeconds: SESSION_LIFETIME_SECONDS }),
+    interaction: cookie(secure ? '__Secure-idp_interaction' : 'idp_interaction', {
+      ...common,
+      path: `${base}/authorize`,
+      maxAgeSeconds: INTERACTION_LIFETIME_SECONDS,
+    }),
+  };
+}
+
+/** Where the pages live below the issuer (for form actions), e.g. `/authorize/login`. */
+export const pagePath = (issuer: string, path: string): string => `${new URL(issuer).pathname.replace(/\/+$/, '')}${path}`;

@@ -1,0 +1,24 @@
+import type { NextFunction, Request, Response } from 'express';
+import { errors, isDomainError } from '../domain/errors';
+import { errorPage, serverErrorPage } from './error.page';
+import { setPageHeaders } from './page-headers';
+
+/**
+ * Errors on the hosted pages become HTML, never a redirect: 400 with the
+ * reason for domain errors and unparsable forms, 500 with no detail (logged)
+ * for anything else.
+ */
+export function pageErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  setPageHeaders(res);
+  if (isDomainError(error)) {
+    res.status(400).type('html').send(errorPage(error));
+    return;
+  }
+  const status = (error as { status?: number }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    res.status(400).type('html').send(errorPage(errors.invalidRequest('the form could not be read')));
+    return;
+  }
+  req.log?.error({ err: error }, 'unhandled error on a hosted page');
+  res.status(500).type('html').send(serverErrorPage());
+}

@@ -1,0 +1,30 @@
+import type { Response } from 'express';
+
+/**
+ * `form-action` sources for a page whose form may end in a redirect to
+ * `redirectUri`: browsers apply `form-action` to every redirect that follows
+ * a form submission, so the client's origin (or private scheme) must be
+ * allowed next to 'self'.
+ */
+export function formTargets(redirectUri: string): string[] {
+  const url = new URL(redirectUri);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? [url.origin] : [url.protocol];
+}
+
+/**
+ * Headers of every hosted page: a strict CSP (no scripts, no external
+ * assets, forms only to us or the pending redirect target, no framing),
+ * `X-Frame-Options: DENY` against clickjacking (RFC 6749 §10.13, RFC 9700
+ * §4.7), and `no-store` so credentials and codes are never cached.
+ */
+export function setPageHeaders(res: Response, targets: readonly string[] = []): void {
+  const formAction = ["'self'", ...targets].join(' ');
+  res.set({
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  });
+}

@@ -1,0 +1,69 @@
+import type { Response } from 'express';
+import type { AuthorizeOutcome } from '../domain/authorize/authorize-outcome';
+import type { Domain } from '../domain/create-domain';
+import { randomToken } from '../domain/crypto/random';
+import { browserCookies, pagePath, type BrowserCookie } from './browser-cookies';
+import { consentPage } from './consent.page';
+import { CsrfTokens } from './csrf';
+import { errorPage } from './error.page';
+import { formTargets, setPageHeaders } from './page-headers';
+import { signInPage } from './sign-in.page';
+
+/** What the authorization pages share: cookies, CSRF tokens and form actions. */
+export interface PageKit {
+  session: BrowserCookie;
+  interaction: BrowserCookie;
+  csrf: CsrfTokens;
+  loginAction: string;
+  consentAction: string;
+  logoutAction: string;
+}
+
+export function pageKit(domain: Domain): PageKit {
+  const { issuer, secret } = domain.deps;
+  return {
+    ...browserCookies(issuer),
+    csrf: new CsrfTokens(secret),
+    loginAction: pagePath(issuer, '/authorize/login'),
+    consentAction: pagePath(issuer, '/authorize/consent'),
+    logoutAction: pagePath(issuer, '/logout'),
+  };
+}
+
+/** The browser's current form binding, or a fresh one (set as a cookie only when a form is shown). */
+export const bindingFor = (kit: PageKit, existing: string | undefined): string =>
+  existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomToken(32);
+
+/**
+ * Turns an authorization step into HTTP: an error page (400, no Location),
+ * a redirect to the client (302 after GET; 303 after a POST that carried
+ * credentials, RFC 9700 §4.12), or a form bound to the browser.
+ */
+export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutcome, binding: string, afterPost: boolean): void {
+  switch (outcome.kind) {
+    case 'error-page':
+      setPageHeaders(res);
+      res.status(400).type('html').send(errorPage(outcome.error));
+      return;
+    case 'redirect':
+      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+      res.status(afterPost ? 303 : 302).set('Location', outcome.location).end();
+      return;
+    case 'sign-in':
+      kit.interaction.set(res, binding);
+      setPageHeaders(res, formTargets(outcome.screen.request.redirectUri));
+      res
+        .status(outcome.failed ? 400 : 200)
+        .type('html')
+        .send(signInPage({ screen: outcome.screen, csrfToken: kit.csrf.issue(binding, 'sign-in'), action: kit.loginAction, failed: outcome.failed, username: outcome.username }));
+      return;
+    case 'consent':
+      kit.interaction.set(res, binding);
+      setPageHeaders(res, formTargets(outcome.screen.request.redirectUri));
+      res
+        .status(200)
+        .type('html')
+        .send(consentPage({ screen: outcome.screen, user: outcome.user, newScopes: outcome.newScopes, csrfToken: kit.csrf.issue(binding, 'consent'), action: kit.consentAction }));
+      return;
+  }
+}

@@ -1,0 +1,37 @@
+import type { InteractionScreen } from '../domain/authorize/authorize-outcome';
+import { html } from './html';
+import { renderPage } from './layout';
+
+export interface SignInView {
+  screen: InteractionScreen;
+  csrfToken: string;
+  action: string;
+  failed: boolean;
+  username: string | null;
+}
+
+/** The hosted sign-in form: names the client and tenant; one generic message on failure (no user enumeration). */
+export function signInPage(view: SignInView): string {
+  const { client, tenant, request } = view.screen;
+  return renderPage(
+    `Sign in · ${client.name}`,
+    html`<p class="eyebrow">${tenant.name} · ${tenant.path}</p>
+<h1>Sign in</h1>
+<p class="lead">to continue to <strong>${client.name}</strong></p>
+${view.failed ? html`<p class="alert" role="alert">Invalid username or password.</p>` : ''}
+<form method="post" action="${view.action}" autocomplete="on">
+<input type="hidden" name="pending" value="${view.screen.pending}">
+<input type="hidden" name="csrf_token" value="${view.csrfToken}">
+<label>Username<input type="text" name="username" value="${view.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>Password<input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit" class="primary full">Sign in</button>
+</form>
+<p class="fine">After signing in you will return to <span class="code">${returnHost(request.redirectUri)}</span></p>`,
+  );
+}
+
+/** The host (or private scheme) the user will be sent back to, shown so a look-alike client is noticed. */
+export function returnHost(redirectUri: string): string {
+  const url = new URL(redirectUri);
+  return url.host || url.protocol;
+}

@@ -1,0 +1,135 @@
+import { statSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { sha256 } from '../../src/domain/crypto/random';
+import { AuthorizationCodeEntity } from '../../src/entities/authorization-code.entity';
+import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
+import { pkcePair } from '../fixtures/pkce';
+import { createTestUser } from '../fixtures/test-user';
+import { basic, postForm } from '../support/oauth';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+jest.setTimeout(90_000);
+
+/** The client's redirect endpoint: a tiny loopback server that records what it receives. */
+async function startCallbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
+  const hits: URLSearchParams[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/callback') {
+      res.writeHead(404).end();
+      return;
+    }
+    hits.push(url.searchParams);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html><body style="font:16px system-ui;padding:40px"><h1>Example App</h1><p id="result">Authorization response received: ${
+        url.searchParams.has('code') ? 'code' : 'error'
+      }</p></body></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/callback`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('hosted sign-in and consent in Chromium', () => {
+  let t: TestServer;
+  let browser: Browser;
+  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let client: CodeFlowClient;
+  let alice: { username: string; password: string };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
+    client = await createCodeFlowClient(t.server.app.domain, { name: 'Example App', redirectUris: [callback.url] });
+    alice = await createTestUser(t.server.app.domain);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await callback?.close();
+    await t?.close();
+  });
+
+  it('signs in, consents and lands on the redirect URI with code, state and iss', async () => {
+    const context = await browser.newContext({ viewport: { width: 720, height: 760 } });
+    const page = await context.newPage();
+    const { verifier, challenge } = pkcePair();
+    const query = new URLSearchParams({
+      client_id: client.clientId,
+      response_type: 'code',
+      redirect_uri: client.redirectUri,
+      scope: 'openid profile email',
+      state: 'e2e-state-123',
+      nonce: 'e2e-nonce-456',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+
+    await page.goto(`${t.url}/authorize?${query}`);
+    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'authorize-sign-in.png') });
+    await page.fill('input[name="username"]', alice.username);
+    await page.fill('input[name="password"]', alice.password);
+    await Promise.all([page.waitForURL(`${t.url}/authorize/login`), page.click('button[type="submit"]')]);
+
+    await page.getByRole('heading', { name: /wants to access your account/ }).waitFor();
+    expect(await page.locator('.scopes li').count()).toBe(3);
+    const consentShot = path.join(ARTIFACTS, 'authorize-consent.png');
+    await page.screenshot({ path: consentShot, fullPage: true });
+
+    await Promise.all([page.waitForURL((url) => url.toString().startsWith(client.redirectUri)), page.getByRole('button', { name: 'Allow' }).click()]);
+    await page.locator('#result').waitFor();
+    const finalShot = path.join(ARTIFACTS, 'authorize-callback.png');
+    await page.screenshot({ path: finalShot, fullPage: true });
+
+    for (const shot of [consentShot, finalShot]) expect(statSync(shot).size).toBeGreaterThan(1000);
+    expect(callback.hits).toHaveLength(1);
+    const received = Object.fromEntries(callback.hits[0]!);
+    expect(received).toEqual({ code: expect.any(String), state: 'e2e-state-123', iss: t.issuer });
+    await context.close();
+
+    // Prove the code is real: redeem it if the authorization_code grant is registered, else find its row.
+    if (t.server.app.domain.grants.find('authorization_code')) {
+      const token = await postForm(
+        `${t.url}/token`,
+        { grant_type: 'authorization_code', code: received.code!, redirect_uri: client.redirectUri, code_verifier: verifier },
+        { authorization: basic(client.clientId, client.clientSecret!) },
+      );
+      expect(token.status).toBe(200);
+      expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer' });
+      const idToken = token.body.id_token as string | undefined;
+      if (idToken) expect(JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()).nonce).toBe('e2e-nonce-456');
+      const replay = await postForm(
+        `${t.url}/token`,
+        { grant_type: 'authorization_code', code: received.code!, redirect_uri: client.redirectUri, code_verifier: verifier },
+        { authorization: basic(client.clientId, client.clientSecret!) },
+      );
+      expect(replay.status).toBe(400);
+    } else {
+      const row = await t.server.orm.em.fork().findOneOrFail(AuthorizationCodeEntity, { codeHash: sha256(received.code!) });
+      expect(row).toMatchObject({ clientId: client.clientId, codeChallenge: challenge, codeChallengeMethod: 'S256', nonce: 'e2e-nonce-456' });
+    }
+  });
+
+  it('shows the error page, not a redirect, for an unregistered redirect_uri', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${t.url}/authorize?client_id=${client.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/evil')}`);
+    expect(response!.status()).toBe(400);
+    expect(page.url().startsWith(t.url)).toBe(true);
+    await page.getByText('redirect_uri is not registered for this client').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'authorize-error.png') });
+    await page.close();
+  });
+});

@@ -1,0 +1,60 @@
+import { buildDiscoveryMetadata, type ServerCapabilities } from '../../../../src/domain/discovery/build-discovery-metadata';
+
+const everything: ServerCapabilities = {
+  issuer: 'https://id.example.com',
+  grantTypes: ['client_credentials', 'authorization_code', 'refresh_token', 'password'],
+  authorizationEndpoint: true,
+  endSessionEndpoint: true,
+};
+
+describe('buildDiscoveryMetadata', () => {
+  it('describes the full server: code flow, PKCE S256, RFC 9207 iss, userinfo and logout', () => {
+    expect(buildDiscoveryMetadata(everything)).toMatchObject({
+      issuer: 'https://id.example.com',
+      authorization_endpoint: 'https://id.example.com/authorize',
+      token_endpoint: 'https://id.example.com/token',
+      jwks_uri: 'https://id.example.com/.well-known/jwks.json',
+      userinfo_endpoint: 'https://id.example.com/userinfo',
+      introspection_endpoint: 'https://id.example.com/introspect',
+      revocation_endpoint: 'https://id.example.com/revoke',
+      end_session_endpoint: 'https://id.example.com/logout',
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      grant_types_supported: everything.grantTypes,
+      authorization_response_iss_parameter_supported: true,
+      request_uri_parameter_supported: false,
+    });
+  });
+
+  it('leaves out the code flow without /authorize or without the authorization_code grant', () => {
+    for (const capabilities of [
+      { ...everything, authorizationEndpoint: false },
+      { ...everything, grantTypes: ['client_credentials', 'password'] },
+    ]) {
+      const metadata = buildDiscoveryMetadata(capabilities);
+      expect(metadata.response_types_supported).toEqual([]);
+      for (const field of ['authorization_endpoint', 'response_modes_supported', 'code_challenge_methods_supported', 'authorization_response_iss_parameter_supported']) {
+        expect(metadata).not.toHaveProperty(field);
+      }
+    }
+  });
+
+  it('advertises userinfo only when some grant issues user tokens, and logout only when mounted', () => {
+    const clientOnly = buildDiscoveryMetadata({ ...everything, grantTypes: ['client_credentials'], authorizationEndpoint: false, endSessionEndpoint: false });
+    expect(clientOnly).not.toHaveProperty('userinfo_endpoint');
+    expect(clientOnly).not.toHaveProperty('end_session_endpoint');
+    expect(clientOnly.grant_types_supported).toEqual(['client_credentials']);
+    expect(buildDiscoveryMetadata({ ...everything, grantTypes: ['password'] })).toHaveProperty('userinfo_endpoint');
+  });
+
+  it('joins endpoint paths onto an issuer with a path or a trailing slash', () => {
+    expect(buildDiscoveryMetadata({ ...everything, issuer: 'https://example.com/idp/' }).token_endpoint).toBe('https://example.com/idp/token');
+  });
+
+  it('holds no undefined or null values', () => {
+    for (const value of Object.values(buildDiscoveryMetadata(everything))) {
+      expect(value === undefined || value === null).toBe(false);
+    }
+  });
+});
