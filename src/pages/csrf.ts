@@ -14,13 +14,13 @@ export class CsrfTokens {
   constructor(private readonly secret: ServerSecret) {}
 
   issue(binding: string, purpose: string): string {
-    return this.secret.encrypt(JSON.stringify({ typ: TYPE, purpose, bind: sha256(binding) }));
+    return this.secret.encrypt(JSON.stringify({ typ: TYPE, purpose, bind: sha256(binding) }), 'csrf');
   }
 
   verify(token: unknown, binding: string | undefined, purpose: string): boolean {
     if (typeof token !== 'string' || !binding || token.length > 1024) return false;
     try {
-      const payload = JSON.parse(this.secret.decrypt(token)) as { typ?: string; purpose?: string; bind?: string };
+      const payload = JSON.parse(this.secret.decrypt(token, 'csrf')) as { typ?: string; purpose?: string; bind?: string };
       return payload.typ === TYPE && payload.purpose === purpose && payload.bind === sha256(binding);
     } catch {
       return false;

@@ -48,7 +48,7 @@ export class PendingAuthorizationSealer {
       exp: this.clock.now().getTime() + INTERACTION_LIFETIME_SECONDS * 1000,
       ...pending,
     };
-    return this.secret.encrypt(JSON.stringify(payload));
+    return this.secret.encrypt(JSON.stringify(payload), 'authorization-request');
   }
 
   /** Opens a sealed request for `stage`; any mismatch is `invalid_request` and must not redirect. */
@@ -57,7 +57,7 @@ export class PendingAuthorizationSealer {
     ensure(sealed && binding, expired);
     let payload: SealedPayload;
     try {
-      payload = JSON.parse(this.secret.decrypt(sealed)) as SealedPayload;
+      payload = JSON.parse(this.secret.decrypt(sealed, 'authorization-request')) as SealedPayload;
     } catch {
       throw expired();
     }

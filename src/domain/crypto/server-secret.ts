@@ -1,5 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** What a sealed value is for; bound as GCM associated data, so one kind can never be opened as another. */
+export type SealPurpose = 'signing-key' | 'authorization-request' | 'csrf';
+
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the
  * database: one keys client-secret digests, one encrypts private keys at rest.
@@ -27,15 +30,17 @@ export class ServerSecret {
     return stored.length === presented.length && timingSafeEqual(presented, stored);
   }
 
-  /** AES-256-GCM; output `v1.<iv>.<tag>.<ciphertext>` in base64url. */
-  encrypt(plaintext: string): string {
+  /** AES-256-GCM with the purpose as associated data; output `v1.<iv>.<tag>.<ciphertext>` in base64url. */
+  encrypt(plaintext: string, purpose: SealPurpose): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
+    cipher.setAAD(Buffer.from(`idp:${purpose}`, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
   }
 
-  decrypt(sealed: string): string {
+  /** Opens a value sealed for the same purpose; throws for anything tampered, truncated or sealed for another purpose. */
+  decrypt(sealed: string, purpose: SealPurpose): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised sealed value');
     const ivBytes = Buffer.from(iv, 'base64url');
@@ -44,6 +49,7 @@ export class ServerSecret {
     if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new Error('unrecognised sealed value');
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, ivBytes, { authTagLength: 16 });
     decipher.setAuthTag(tagBytes);
+    decipher.setAAD(Buffer.from(`idp:${purpose}`, 'utf8'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 }

@@ -102,7 +102,7 @@ export class KeyService {
         kid: generated.kid,
         algorithm: tenant.signingAlgorithm,
         publicJwk: generated.publicJwk as Record<string, unknown>,
-        sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk)),
+        sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key'),
       });
     });
     await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id });
@@ -120,14 +120,14 @@ export class KeyService {
         .execute(
           `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status, created_at)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, 'active', now()) on conflict do nothing`,
-          [tenant.id, generated.kid, tenant.signingAlgorithm, JSON.stringify(generated.publicJwk), this.deps.secret.encrypt(JSON.stringify(generated.privateJwk))],
+          [tenant.id, generated.kid, tenant.signingAlgorithm, JSON.stringify(generated.publicJwk), this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key')],
         );
       this.jwksCache = null;
       await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id }).catch(() => undefined);
       entity = await em.fork().findOne(SigningKeyEntity, { tenantId: tenant.id, status: 'active' }, { populate: ['sealedPrivateJwk'] });
       ensure(entity, () => errors.conflict('could not create a signing key'));
     }
-    const privateJwk = JSON.parse(this.deps.secret.decrypt(entity.sealedPrivateJwk)) as JWK;
+    const privateJwk = JSON.parse(this.deps.secret.decrypt(entity.sealedPrivateJwk, 'signing-key')) as JWK;
     return {
       kid: entity.kid,
       tenantId: tenant.id,

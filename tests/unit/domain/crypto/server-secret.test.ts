@@ -64,11 +64,11 @@ describe('ServerSecret', () => {
 
   describe('encrypt / decrypt', () => {
     it.each(['', 'hello', '{"kty":"RSA","d":"…"}', 'ünïcødé ✓'.repeat(100)])('round-trips %j', (plaintext) => {
-      expect(secret.decrypt(secret.encrypt(plaintext))).toBe(plaintext);
+      expect(secret.decrypt(secret.encrypt(plaintext, 'signing-key'), 'signing-key')).toBe(plaintext);
     });
 
     it('produces v1.<iv>.<tag>.<ciphertext> with a 96-bit IV and a 128-bit tag', () => {
-      const [version, iv, tag, body] = secret.encrypt('hello').split('.');
+      const [version, iv, tag, body] = secret.encrypt('hello', 'signing-key').split('.');
       expect(version).toBe('v1');
       expect(Buffer.from(iv!, 'base64url')).toHaveLength(12);
       expect(Buffer.from(tag!, 'base64url')).toHaveLength(16);
@@ -76,14 +76,14 @@ describe('ServerSecret', () => {
     });
 
     it('never produces the same output twice for the same plaintext (fresh IV)', () => {
-      const a = secret.encrypt('same plaintext');
-      const b = secret.encrypt('same plaintext');
+      const a = secret.encrypt('same plaintext', 'signing-key');
+      const b = secret.encrypt('same plaintext', 'signing-key');
       expect(a).not.toBe(b);
       expect(a.split('.')[1]).not.toBe(b.split('.')[1]);
     });
 
     it('does not leak the plaintext', () => {
-      expect(secret.encrypt('very-secret-private-key')).not.toContain(Buffer.from('very-secret-private-key').toString('base64url'));
+      expect(secret.encrypt('very-secret-private-key', 'signing-key')).not.toContain(Buffer.from('very-secret-private-key').toString('base64url'));
     });
 
     it.each([
@@ -91,28 +91,35 @@ describe('ServerSecret', () => {
       ['the tag', 2],
       ['the ciphertext', 3],
     ] as const)('refuses a value with tampered %s', (_, part) => {
-      expect(() => secret.decrypt(tamper(secret.encrypt('hello'), part))).toThrow();
+      expect(() => secret.decrypt(tamper(secret.encrypt('hello', 'signing-key'), part), 'signing-key')).toThrow();
     });
 
     it('refuses a value sealed under another server secret', () => {
-      expect(() => new ServerSecret(SECRET_B).decrypt(secret.encrypt('hello'))).toThrow();
+      expect(() => new ServerSecret(SECRET_B).decrypt(secret.encrypt('hello', 'signing-key'), 'signing-key')).toThrow();
+    });
+
+    it('refuses to open a value sealed for another purpose', () => {
+      const sealed = secret.encrypt('hello', 'csrf');
+      expect(secret.decrypt(sealed, 'csrf')).toBe('hello');
+      expect(() => secret.decrypt(sealed, 'signing-key')).toThrow();
+      expect(() => secret.decrypt(sealed, 'authorization-request')).toThrow();
     });
 
     it.each(['', 'v1', 'v1.a.b', 'v2.a.b.c', 'not sealed at all'])('refuses a malformed sealed value %j', (sealed) => {
-      expect(() => secret.decrypt(sealed)).toThrow();
+      expect(() => secret.decrypt(sealed, 'signing-key')).toThrow();
     });
 
     it('refuses a value whose ciphertext was truncated', () => {
-      const [version, iv, tag, body] = secret.encrypt('hello world').split('.');
+      const [version, iv, tag, body] = secret.encrypt('hello world', 'signing-key').split('.');
       const truncated = Buffer.from(body!, 'base64url').subarray(0, 5).toString('base64url');
-      expect(() => secret.decrypt([version, iv, tag, truncated].join('.'))).toThrow();
+      expect(() => secret.decrypt([version, iv, tag, truncated].join('.'), 'signing-key')).toThrow();
     });
 
     // Node accepts 4- to 16-byte GCM tags unless the length is pinned.
     it('refuses a value whose authentication tag was truncated to 4 bytes', () => {
-      const [version, iv, tag, body] = secret.encrypt('hello').split('.');
+      const [version, iv, tag, body] = secret.encrypt('hello', 'signing-key').split('.');
       const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url');
-      expect(() => secret.decrypt([version, iv, short, body].join('.'))).toThrow();
+      expect(() => secret.decrypt([version, iv, short, body].join('.'), 'signing-key')).toThrow();
     });
   });
 });
