@@ -6,13 +6,13 @@ import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { pageByCreatedAt } from '../page-by-created-at';
+import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
-import { isUuid } from '../ids';
 
 type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
 
@@ -100,21 +100,7 @@ export class ClientService {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
     const tenant = await this.tenants.require(path);
-    const size = pageSize(request);
-    const em = this.deps.orm.em.fork();
-    const scope = { tenantId: tenant.id };
-    let where: object = scope;
-    if (request.after) {
-      const [createdAt, id] = decodeCursor(request.after);
-      const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string' && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
-      where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
-    }
-    const [rows, totalCount] = await Promise.all([
-      em.find(ClientEntity, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 }),
-      em.count(ClientEntity, scope),
-    ]);
-    return toPage(rows.map(toClient), size, totalCount, (c) => [c.createdAt.toISOString(), c.id]);
+    return pageByCreatedAt(this.deps.orm.em.fork(), ClientEntity, tenant.id, request, toClient);
   }
 
   async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {

@@ -3,7 +3,8 @@ import { assertManages, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { pageByCreatedAt } from '../page-by-created-at';
+import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
@@ -47,21 +48,7 @@ export class UserService {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
     const tenant = await this.tenants.require(path);
-    const size = pageSize(request);
-    const em = this.deps.orm.em.fork();
-    const scope = { tenantId: tenant.id };
-    let where: object = scope;
-    if (request.after) {
-      const [createdAt, id] = decodeCursor(request.after);
-      const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && typeof id === 'string' && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
-      where = { ...scope, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] };
-    }
-    const [rows, totalCount] = await Promise.all([
-      em.find(UserEntity, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: size + 1 }),
-      em.count(UserEntity, scope),
-    ]);
-    return toPage(rows.map(toUser), size, totalCount, (u) => [u.createdAt.toISOString(), u.id]);
+    return pageByCreatedAt(this.deps.orm.em.fork(), UserEntity, tenant.id, request, toUser);
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
