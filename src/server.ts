@@ -10,7 +10,10 @@ import { PgChangeBus } from './db/pg-change-bus';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
+import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
+
+const PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface ServerOptions {
   env: Env;
@@ -49,6 +52,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(env.port, env.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const janitor = setInterval(() => {
+    purgeExpired(app.domain.deps)
+      .then((purged) => logger.debug({ purged }, 'purged expired rows'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
+  }, PURGE_INTERVAL_MS);
+  janitor.unref();
   let closing: Promise<void> | undefined;
   return {
     url: `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`,
@@ -58,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     bootstrap: bootstrapped,
     close: () =>
       (closing ??= (async () => {
+        clearInterval(janitor);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 10_000);

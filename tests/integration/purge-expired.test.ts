@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { purgeExpired } from '../../src/domain/maintenance/purge-expired';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+describe('purgeExpired', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('deletes only rows that can no longer matter', async () => {
+    const { orm } = t.server;
+    const db = orm.em.fork().getConnection();
+    const [root] = await db.execute<{ id: string }[]>(`select id from tenants where path = '/'`);
+    const tenantId = root!.id;
+    const live = randomUUID();
+    const dead = randomUUID();
+    await db.execute(`insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, now() + interval '1 hour'), (?, ?, now() - interval '1 second')`, [live, tenantId, dead, tenantId]);
+    const first = await purgeExpired({ orm, clock: { now: () => new Date() } });
+    expect(first.revokedTokens).toBe(1);
+    const left = await db.execute<{ jti: string }[]>('select jti from revoked_tokens');
+    expect(left.map((row) => row.jti)).toEqual([live]);
+    // A second run finds nothing more.
+    expect((await purgeExpired({ orm, clock: { now: () => new Date() } })).revokedTokens).toBe(0);
+  });
+});
