@@ -21,6 +21,9 @@ import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { graphqlRouter } from './resolvers/graphql-router';
 
+/** A caller-supplied X-Request-Id is echoed only when it is short and plain. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export interface AppDeps {
   orm: MikroORM;
   secret: ServerSecret;
@@ -49,7 +52,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const presented = req.headers['x-request-id'];
+        const id = typeof presented === 'string' && REQUEST_ID.test(presented) ? presented : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
