@@ -1,0 +1,17 @@
+'use strict';
+// Scenario registry. A scenario is one module exporting
+//   { name, route, ceiling: 'RS256'|'ES256'|'EdDSA'|'argon2'|null, compareToPeer?, signaturesPerRequest?,
+//     seed?(ctx) (once, before its first run), setup(ctx) → autocannon options + verify(status, body) }
+// `route` is the /metrics route label whose db_queries_total the row reports.
+// Adding e.g. seed 002's GET /token device refresh or seed 000's /client/login is a new
+// module here plus one line below.
+
+module.exports = {
+  ccRs256: require('./client-credentials-rs256'),
+  ccEs256: require('./client-credentials-es256'),
+  password: require('./password'),
+  refresh: require('./refresh-rotation'),
+  introspection: require('./introspection'),
+  userinfo: require('./userinfo'),
+  graphqlClients: require('./graphql-clients'),
+};
