@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
@@ -19,10 +18,8 @@ import { logoutRouter } from './pages/logout.router';
 import { userinfoRouter } from './oauth-rest/userinfo.router';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
+import { requestId } from './ops/request-id';
 import { graphqlRouter } from './resolvers/graphql-router';
-
-/** A caller-supplied X-Request-Id is echoed only when it is short and plain. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface AppDeps {
   orm: MikroORM;
@@ -48,20 +45,24 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(deps.metrics.middleware);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const presented = req.headers['x-request-id'];
-        const id = typeof presented === 'string' && REQUEST_ID.test(presented) ? presented : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
-    }),
-  );
+  if (deps.logger.isLevelEnabled('info')) {
+    app.use(
+      pinoHttp({
+        logger: deps.logger,
+        genReqId: requestId,
+        autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+        customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+        serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+      }),
+    );
+  } else {
+    // No access log below `info`: skip pino-http's per-request child logger, keep the id and req.log.
+    app.use((req, res, next) => {
+      req.id = requestId(req, res);
+      req.log = deps.logger;
+      next();
+    });
+  }
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(jwksRouter(domain));
   app.use(tokenRouter(domain));

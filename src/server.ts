@@ -12,6 +12,7 @@ import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
 import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
+import { leanTokenHandler } from './oauth-rest/lean-token-handler';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -46,7 +47,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, app.express);
+  const serveToken = leanTokenHandler(app.domain, metrics, logger);
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    if (!serveToken(req, res)) app.express(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.port, env.host, () => resolve());

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { errors } from '../domain/errors';
 import type { PresentedClientCredentials } from '../domain/grants/token-endpoint';
 
@@ -15,7 +14,7 @@ const decode = (value: string): string => {
  * Basic) or `client_secret_post`; `none` when only `client_id` is sent. Using
  * two methods at once is refused.
  */
-export function clientCredentialsFromRequest(req: Request): PresentedClientCredentials | null {
+export function clientCredentialsFromRequest(req: { headers: { authorization?: string }; body?: unknown }): PresentedClientCredentials | null {
   const header = req.headers.authorization;
   const body = (req.body ?? {}) as Record<string, unknown>;
   const bodyId = typeof body.client_id === 'string' ? body.client_id : undefined;

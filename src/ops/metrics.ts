@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { requestScope } from './request-scope';
+import { requestScope, type RequestScope } from './request-scope';
 
 /** Prometheus metrics: request counts and latency per route, and database queries per route. */
 export class Metrics {
@@ -26,17 +26,26 @@ export class Metrics {
 
   /** Express middleware: opens the request scope and records the request when it finishes. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const scope = { dbQueries: 0 };
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = routeLabel(req);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      this.duration.observe({ method: req.method, route }, seconds);
-      if (scope.dbQueries > 0) this.dbQueries.inc({ route }, scope.dbQueries);
+    this.withRequestScope((scope) => {
+      res.on('finish', () => {
+        this.recordRequest(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9, scope.dbQueries);
+      });
+      next();
     });
-    requestScope.run(scope, next);
   };
+
+  /** Runs `body` in a fresh request scope, so database queries it causes are attributed to it. */
+  withRequestScope(body: (scope: RequestScope) => void): void {
+    const scope: RequestScope = { dbQueries: 0 };
+    requestScope.run(scope, body, scope);
+  }
+
+  recordRequest(method: string, route: string, status: number, seconds: number, dbQueries: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+    this.duration.observe({ method, route }, seconds);
+    if (dbQueries > 0) this.dbQueries.inc({ route }, dbQueries);
+  }
 
   /** Called for every database query; attributes it to the current request, if any. */
   countQuery(): void {

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Domain } from '../domain/create-domain';
@@ -19,6 +20,8 @@ export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
     schema: buildAdminSchema(),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
     formatError: formatGraphQLError((error) => domain.deps.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();

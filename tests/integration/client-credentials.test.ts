@@ -82,4 +82,15 @@ describe('POST /token grant_type=client_credentials', () => {
     });
     expect(repeated.status).toBe(400);
   });
+
+  it('echoes a plain X-Request-Id, counts the request per route in /metrics and refuses oversized bodies', async () => {
+    const res = await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET), 'x-request-id': 'trace-123' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/http_requests_total\{method="POST",route="\/token",status="200"\} [1-9]/);
+    const huge = await postForm(`${t.url}/token`, { grant_type: 'client_credentials', pad: 'x'.repeat(70_000) }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toBe('invalid_request');
+  });
 });

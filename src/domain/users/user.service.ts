@@ -34,10 +34,19 @@ export class UserService {
     return toUser(entity);
   }
 
-  /** Trusted lookup by id (token subjects); null when missing. */
+  /**
+   * Trusted lookup by id (token subjects); null when missing. On the userinfo,
+   * introspection and refresh paths, so one plain query without entity hydration.
+   */
   async findById(id: string): Promise<User | null> {
-    const entity = await this.findEntity(id);
-    return entity ? toUser(entity) : null;
+    if (!isUuid(id)) return null;
+    const [row] = await this.deps.orm.em
+      .getConnection()
+      .execute<UserRow[]>(
+        'select id, tenant_id, username, email, phone, firstname, lastname, enabled, created_at, updated_at from users where id = ?',
+        [id],
+      );
+    return row ? userFromRow(row) : null;
   }
 
   private async findEntity(id: string): Promise<UserEntity | null> {
@@ -121,3 +130,29 @@ export class UserService {
   }
 }
 
+interface UserRow {
+  id: string;
+  tenant_id: string;
+  username: string;
+  email: string | null;
+  phone: string | null;
+  firstname: string | null;
+  lastname: string | null;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const userFromRow = (row: UserRow): User =>
+  Object.freeze({
+    id: row.id,
+    tenantId: row.tenant_id,
+    username: row.username,
+    email: row.email,
+    phone: row.phone,
+    firstname: row.firstname,
+    lastname: row.lastname,
+    enabled: row.enabled,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  });

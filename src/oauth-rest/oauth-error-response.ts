@@ -1,0 +1,33 @@
+import { isDomainError } from '../domain/errors';
+import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
+
+export interface OAuthErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; error_description: string };
+  /** True when the error was not a domain error and must be logged with its cause. */
+  unexpected: boolean;
+}
+
+/**
+ * RFC 6749 §5.2 / RFC 6750 §3 error response for any thrown value: domain
+ * errors through the edge error table (401 + WWW-Authenticate for client and
+ * bearer authentication), anything else `server_error` with a generic text.
+ */
+export function oauthErrorResponse(error: unknown): OAuthErrorResponse {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (isDomainError(error)) {
+    const mapping = ERROR_TABLE[error.code];
+    if (error.code === 'invalid_client') {
+      headers['WWW-Authenticate'] = 'Basic realm="token", charset="UTF-8"';
+    } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
+      headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"`;
+    }
+    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: false };
+  }
+  const { status, type } = (error ?? {}) as { status?: number; type?: string };
+  if (status === 413 || type === 'entity.too.large') {
+    return { status: 413, headers, body: { error: 'invalid_request', error_description: 'the request body is too large' }, unexpected: false };
+  }
+  return { status: 500, headers, body: { error: 'server_error', error_description: GENERIC_SERVER_ERROR }, unexpected: true };
+}
