@@ -23,11 +23,10 @@ export class TtlCache<V> {
   private readonly maxEntries: number;
   private readonly skip?: (value: V) => boolean;
 
-  constructor(options: TtlCacheOptions<V> | number, maxEntries = 10_000) {
-    const resolved = typeof options === 'number' ? { ttlMs: options, maxEntries } : options;
-    this.ttlMs = resolved.ttlMs;
-    this.maxEntries = resolved.maxEntries ?? maxEntries;
-    this.skip = resolved.skip;
+  constructor(options: TtlCacheOptions<V>) {
+    this.ttlMs = options.ttlMs;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.skip = options.skip;
   }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {

@@ -13,6 +13,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
+import { validateDisplayName } from '../validate-display-name';
 
 type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
 
@@ -122,7 +123,7 @@ export class ClientService {
     const entity = em.create(ClientEntity, {
       tenantId: tenant.id,
       clientId,
-      name: validName(input.name),
+      name: validateDisplayName(input.name),
       isPublic,
       secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
       ...settings,
@@ -136,7 +137,7 @@ export class ClientService {
     return this.modify(actor, clientId, (entity) => {
       const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic);
       Object.assign(entity, settings);
-      if (input.name != null) entity.name = validName(input.name);
+      if (input.name != null) entity.name = validateDisplayName(input.name);
       if (input.enabled != null) entity.enabled = input.enabled;
     });
   }
@@ -200,10 +201,5 @@ function stripNulls<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
 }
 
-function validName(name: string): string {
-  const trimmed = (name ?? '').trim();
-  ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation('name', 'must be 1-200 characters'));
-  return trimmed;
-}
 
 

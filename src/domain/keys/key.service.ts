@@ -13,8 +13,8 @@ import type { ActiveSigningKey, SigningKeyInfo, VerificationKey } from './signin
 
 /** Signing keys per tenant: generated on first use, private halves sealed at rest and decrypted once per process. */
 export class KeyService {
-  private readonly active = new TtlCache<ActiveSigningKey>(defaults.cacheTtlMs);
-  private readonly byKid = new TtlCache<VerificationKey | null>(defaults.cacheTtlMs);
+  private readonly active = new TtlCache<ActiveSigningKey>({ ttlMs: defaults.cacheTtlMs });
+  private readonly byKid = new TtlCache<VerificationKey | null>({ ttlMs: defaults.cacheTtlMs });
   private jwksCache: Promise<{ keys: JWK[] }> | null = null;
   /** When (domain clock, ms) the cached JWKS drops a retired key whose publication window ends. */
   private jwksStaleAt = Infinity;

@@ -8,6 +8,7 @@ import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
 import { normalizeTenantPath, parentTenantPath } from './tenant-path';
+import { validateDisplayName } from '../validate-display-name';
 
 export interface CreateTenantInput {
   path: string;
@@ -24,8 +25,8 @@ export interface UpdateTenantInput {
 
 /** The tenant tree: reads are cached by id and by path, writes publish a change. */
 export class TenantService {
-  private readonly byId = new TtlCache<Tenant | null>(defaults.cacheTtlMs);
-  private readonly idByPath = new TtlCache<string | null>(defaults.cacheTtlMs);
+  private readonly byId = new TtlCache<Tenant | null>({ ttlMs: defaults.cacheTtlMs });
+  private readonly idByPath = new TtlCache<string | null>({ ttlMs: defaults.cacheTtlMs });
 
   constructor(private readonly deps: DomainDeps) {
     deps.bus.subscribe((event) => {
@@ -98,7 +99,7 @@ export class TenantService {
     ensure(SIGNING_ALGORITHMS.includes(signingAlgorithm), () =>
       errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
     );
-    const name = validName(input.name ?? (input.path === '/' ? 'root' : input.path.slice(input.path.lastIndexOf('/') + 1)));
+    const name = validateDisplayName(input.name ?? (input.path === '/' ? 'root' : input.path.slice(input.path.lastIndexOf('/') + 1)));
     const em = this.deps.orm.em.fork();
     const entity = em.create(TenantEntity, {
       path: input.path,
@@ -118,7 +119,7 @@ export class TenantService {
     const em = this.deps.orm.em.fork();
     const entity = await em.findOne(TenantEntity, { path });
     ensure(entity, () => errors.notFound(`tenant ${path}`));
-    if (input.name != null) entity.name = validName(input.name);
+    if (input.name != null) entity.name = validateDisplayName(input.name);
     if (input.signingAlgorithm != null) {
       ensure(SIGNING_ALGORITHMS.includes(input.signingAlgorithm), () =>
         errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
@@ -150,8 +151,3 @@ export class TenantService {
 /** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
 const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 
-function validName(name: string): string {
-  const trimmed = name.trim();
-  ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation('name', 'must be 1-200 characters'));
-  return trimmed;
-}

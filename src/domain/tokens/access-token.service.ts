@@ -8,7 +8,7 @@ import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
 import type { KeyService } from '../keys/key.service';
 import type { Tenant } from '../tenants/tenant';
-import { tenantPathLineage } from '../tenants/tenant-path';
+import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AccessTokenClaims } from './access-token-claims';
 
@@ -121,11 +121,7 @@ export class AccessTokenService {
   private async isStillActive(claims: AccessTokenClaims): Promise<boolean> {
     const client = await this.clients.findByClientId(claims.client_id);
     if (!client || !client.enabled) return false;
-    for (const path of tenantPathLineage(claims.tenant)) {
-      const tenant = await this.tenants.findByPath(path);
-      if (!tenant) return false;
-      if (tenant.tokensRevokedBefore && claims.iat * 1000 < tenant.tokensRevokedBefore.getTime()) return false;
-    }
+    if (await issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000))) return false;
     for (const check of this.checks) if (!(await check(claims))) return false;
     return true;
   }

@@ -29,7 +29,7 @@ describe('TtlCache', () => {
   });
 
   it('loads on a miss and serves the cached value on a hit', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const load = jest.fn(async () => 'v1');
     expect(await cache.get('k', load)).toBe('v1');
     expect(await cache.get('k', load)).toBe('v1');
@@ -38,14 +38,14 @@ describe('TtlCache', () => {
   });
 
   it('keeps keys apart', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     expect(await cache.get('a', async () => 'A')).toBe('A');
     expect(await cache.get('b', async () => 'B')).toBe('B');
     expect(cache.peek('a')).toBe('A');
   });
 
   it('expires an entry after its time-to-live', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const load = jest.fn<Promise<string>, []>().mockResolvedValueOnce('v1').mockResolvedValueOnce('v2');
     await cache.get('k', load);
     jest.advanceTimersByTime(999);
@@ -58,7 +58,7 @@ describe('TtlCache', () => {
   });
 
   it('shares one load between concurrent misses for the same key', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const pending = deferred<string>();
     const load = jest.fn(() => pending.promise);
     const first = cache.get('k', load);
@@ -69,7 +69,7 @@ describe('TtlCache', () => {
   });
 
   it('does not cache a failed load', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const load = jest.fn<Promise<string>, []>().mockRejectedValueOnce(new Error('db down')).mockResolvedValueOnce('v1');
     await expect(cache.get('k', load)).rejects.toThrow('db down');
     expect(cache.peek('k')).toBeUndefined();
@@ -78,7 +78,7 @@ describe('TtlCache', () => {
   });
 
   it('reloads after invalidate', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const load = jest.fn<Promise<string>, []>().mockResolvedValueOnce('old').mockResolvedValueOnce('new');
     await cache.get('k', load);
     cache.invalidate('k');
@@ -90,7 +90,7 @@ describe('TtlCache', () => {
     ['invalidate', (cache: TtlCache<string>) => cache.invalidate('k')],
     ['clear', (cache: TtlCache<string>) => cache.clear()],
   ])('does not store a value whose load was in flight during %s', async (_, drop) => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const stale = deferred<string>();
     const inFlight = cache.get('k', () => stale.promise);
     drop(cache);
@@ -104,7 +104,7 @@ describe('TtlCache', () => {
   });
 
   it('does not make a read after invalidate wait for the stale in-flight load', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const stale = deferred<string>();
     void cache.get('k', () => stale.promise);
     cache.invalidate('k');
@@ -116,7 +116,7 @@ describe('TtlCache', () => {
 
   // A stale load settling must not unregister the newer in-flight load.
   it('keeps sharing the post-invalidation load after the stale load settles', async () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     const stale = deferred<string>();
     const fresh = deferred<string>();
     const load = jest
@@ -136,7 +136,7 @@ describe('TtlCache', () => {
   });
 
   it('evicts the oldest entry when maxEntries is reached', () => {
-    const cache = new TtlCache<string>(1000, 2);
+    const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 2 });
     cache.set('a', 'A');
     cache.set('b', 'B');
     cache.set('c', 'C');
@@ -146,7 +146,7 @@ describe('TtlCache', () => {
   });
 
   it('does not evict when overwriting a key that is already cached', () => {
-    const cache = new TtlCache<string>(1000, 2);
+    const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 2 });
     cache.set('a', 'A');
     cache.set('b', 'B');
     cache.set('b', 'B2');
@@ -155,7 +155,7 @@ describe('TtlCache', () => {
   });
 
   it('restarts the time-to-live when a value is set again', () => {
-    const cache = new TtlCache<string>(1000);
+    const cache = new TtlCache<string>({ ttlMs: 1000 });
     cache.set('k', 'v1');
     jest.advanceTimersByTime(800);
     cache.set('k', 'v2');

@@ -1,0 +1,8 @@
+import { ensure, errors } from './errors';
+
+/** A display name (tenant, client): trimmed, 1-200 characters. */
+export function validateDisplayName(name: string | null | undefined, field = 'name'): string {
+  const trimmed = (name ?? '').trim();
+  ensure(trimmed.length >= 1 && trimmed.length <= 200, () => errors.validation(field, 'must be 1-200 characters'));
+  return trimmed;
+}
