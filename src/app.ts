@@ -6,10 +6,12 @@ import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
+import type { PreparedQueries } from './domain/prepared-queries';
 import { discoveryRouter } from './oauth-rest/discovery.router';
 import { introspectionRouter } from './oauth-rest/introspection.router';
 import { jwksRouter } from './oauth-rest/jwks.router';
 import { hasMountedRoute } from './oauth-rest/mounted-routes';
+import { oauthEndpoints, type OAuthEndpoints } from './oauth-rest/oauth-endpoints';
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
 import { revocationRouter } from './oauth-rest/revocation.router';
 import { tokenRouter } from './oauth-rest/token.router';
@@ -23,6 +25,7 @@ import { graphqlRouter } from './resolvers/graphql-router';
 
 export interface AppDeps {
   orm: MikroORM;
+  sql: PreparedQueries;
   secret: ServerSecret;
   bus: ChangeBus;
   logger: Logger;
@@ -34,12 +37,15 @@ export interface AppDeps {
 export interface App {
   express: express.Express;
   domain: Domain;
+  /** The token, introspection and userinfo endpoints, also served by the node:http fast path. */
+  oauthEndpoints: OAuthEndpoints;
   stop(): Promise<void>;
 }
 
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
-  const domain = createDomain({ orm: deps.orm, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
+  const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
+  const endpoints = oauthEndpoints(domain);
   const graphql = await graphqlRouter(domain);
   const app = express();
   app.disable('x-powered-by');
@@ -65,17 +71,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(jwksRouter(domain));
-  app.use(tokenRouter(domain));
+  app.use(tokenRouter(endpoints));
   app.use(authorizeRouter(domain));
   app.use(logoutRouter(domain));
   app.use(discoveryRouter(domain, { hasRoute: (method, path) => hasMountedRoute(app.router, method, path) }));
-  app.use(introspectionRouter(domain));
+  app.use(introspectionRouter(endpoints));
   app.use(revocationRouter(domain));
-  app.use(userinfoRouter(domain));
+  app.use(userinfoRouter(endpoints));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, stop: () => graphql.stop() };
+  return { express: app, domain, oauthEndpoints: endpoints, stop: () => graphql.stop() };
 }

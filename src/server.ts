@@ -7,12 +7,13 @@ import type { Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
+import { PgPreparedQueries } from './db/pg-prepared-queries';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
 import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
-import { leanTokenHandler } from './oauth-rest/lean-token-handler';
+import { leanOAuthHandler } from './oauth-rest/lean-oauth-handler';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -41,15 +42,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
   const bus = await PgChangeBus.connect(options.databaseUrl, (error) => logger.warn({ err: error }, 'change bus error'));
+  const sql = new PgPreparedQueries(
+    options.databaseUrl,
+    () => metrics.countQuery(),
+    (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
+  );
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
+  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
 
-  const serveToken = leanTokenHandler(app.domain, metrics, logger);
+  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (!serveToken(req, res)) app.express(req, res);
+    if (!serveLean(req, res)) app.express(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -79,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         clearTimeout(force);
         await app.stop();
         await bus.close();
+        await sql.close();
         await orm.close(true);
       })()),
   };

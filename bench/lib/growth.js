@@ -122,6 +122,9 @@ async function insertGrowthData(url, { secretKey, tenantIds, userIds, totalClien
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the hot queries with realistic parameters. */
+// The built server's own statement text (npm run bench builds first).
+const { ACCESS_TOKEN_STATE } = require('../../dist/domain/revocation/revocation.service.js');
+
 async function explainHotQueries(url, { clientId, jti, familyId, userId }) {
   return withDb(url, async (db) => {
     const explain = async (label, sql, params) => {
@@ -133,14 +136,8 @@ async function explainHotQueries(url, { clientId, jti, familyId, userId }) {
     return [
       // what ClientService.lookup's em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] }) sends
       await explain('client lookup by client_id (ClientService.lookup)', `select c0.* from clients as c0 where c0.client_id = $1 limit 1`, [clientId]),
-      // RevocationService.isAccessTokenActive
-      await explain(
-        'revocation check (RevocationService.isAccessTokenActive)',
-        `select exists (select 1 from revoked_tokens where jti = $1) as jti_revoked,
-                (select revoked_at is not null from token_families where id = $2) as family_revoked,
-                (select enabled from users where id = $3) as user_enabled`,
-        [jti, familyId, userId],
-      ),
+      // RevocationService.accessTokenState: the statement the server prepares
+      await explain('access token state and user (RevocationService.accessTokenState)', ACCESS_TOKEN_STATE.text, [jti, familyId, userId]),
     ];
   });
 }

@@ -29,13 +29,12 @@ export function createDomain(deps: DomainDeps) {
   const clients = new ClientService(deps, tenants);
   const users = new UserService(deps, tenants);
   const keys = new KeyService(deps, tenants);
-  const accessTokens = new AccessTokenService(deps, tenants, clients, keys);
   const revocation = new RevocationService(deps);
-  accessTokens.addCheck((claims) => revocation.isAccessTokenActive(claims));
+  const accessTokens = new AccessTokenService(deps, tenants, clients, keys, (claims) => revocation.accessTokenState(claims));
   const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
   const introspection = new TokenIntrospector(clients, tenants, users, tokenFinder, deps.issuer);
-  const userInfo = new UserInfoService(accessTokens, tenants, users);
+  const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
   const refreshTokens = new RefreshTokenService(deps, tenants, revocation);
   tokenFinder.useRefreshTokens(refreshTokens);

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ChangeBus } from './cache/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
+import type { PreparedQueries } from './prepared-queries';
 
 /** Minimal logger the domain needs; pino satisfies it. */
 export interface DomainLogger {
@@ -13,6 +14,8 @@ export interface DomainLogger {
 /** Everything domain services are built from; assembled once in the composition root. */
 export interface DomainDeps {
   readonly orm: MikroORM;
+  /** Hot-path reads as named prepared statements (introspection, userinfo, bearer checks). */
+  readonly sql: PreparedQueries;
   readonly secret: ServerSecret;
   readonly clock: Clock;
   /** Public base URL, the `iss` of every token. */

@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { errors } from '../domain/errors';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -9,7 +8,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * neither is present; `invalid_request` when the header is malformed or both
  * methods are used (§2: "MUST NOT use more than one method").
  */
-export function bearerTokenFromRequest(req: Request): string | null {
+export function bearerTokenFromRequest(req: { method: string; headers: { authorization?: string }; body?: unknown }): string | null {
   const header = req.headers.authorization;
   const body = (req.body ?? {}) as Record<string, unknown>;
   const fromBody = req.method === 'POST' && typeof body.access_token === 'string' ? body.access_token : undefined;

@@ -1,14 +1,11 @@
 import { Router } from 'express';
-import type { Domain } from '../domain/create-domain';
-import { clientCredentialsFromRequest } from './client-credentials-from-request';
-import { formBody, formParams } from './form-body';
-import { noStore } from './no-store';
+import { formBody } from './form-body';
+import type { OAuthEndpoints } from './oauth-endpoints';
+import { sendEndpoint } from './send-endpoint';
 
 /** POST `/introspect` (RFC 7662 §2). */
-export function introspectionRouter(domain: Domain): Router {
+export function introspectionRouter(endpoints: OAuthEndpoints): Router {
   const router = Router();
-  router.post('/introspect', noStore, formBody, async (req, res) => {
-    res.json(await domain.introspection.introspect(clientCredentialsFromRequest(req), formParams(req)));
-  });
+  router.post('/introspect', formBody, sendEndpoint(endpoints.introspect));
   return router;
 }

@@ -40,7 +40,7 @@ async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext>
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
   if (!match) return { domain, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
   try {
-    const claims = await domain.accessTokens.verify(match[1]!);
+    const { claims } = await domain.accessTokens.verify(match[1]!);
     return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
   } catch {
     return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };

@@ -62,7 +62,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'openid email offline_access' });
     expect(res.body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const access = await domain.accessTokens.inspect(res.body.access_token);
+    const access = (await domain.accessTokens.inspect(res.body.access_token))?.claims;
     expect(access).toMatchObject({ sub: user.id, client_id: confidential.clientId, tenant: '/acme', scope: 'openid email offline_access' });
     expect(access!.sid).toEqual(expect.any(String));
 

@@ -39,7 +39,7 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 1800, scope: 'username email' });
     expect(res.body.id_token).toBeUndefined();
-    expect(await domain.accessTokens.inspect(res.body.access_token)).toMatchObject({ sub: alice.id, client_id: client.clientId, tenant: '/acme', scope: 'username email' });
+    expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({ sub: alice.id, client_id: client.clientId, tenant: '/acme', scope: 'username email' });
 
     const refreshed = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: res.body.refresh_token! }, { authorization: basic(client.clientId, client.clientSecret!) });
     expect(refreshed.status).toBe(200);
@@ -66,7 +66,7 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
   it('signs a user of a descendant tenant in through tenant_path, with that tenant in the token', async () => {
     const res = await passwordGrant({ tenant_path: '/acme/eu' });
     expect(res.status).toBe(200);
-    expect(await domain.accessTokens.inspect(res.body.access_token)).toMatchObject({ sub: euUser.id, tenant: '/acme/eu' });
+    expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({ sub: euUser.id, tenant: '/acme/eu' });
     const own = await passwordGrant({ tenant_path: '/acme/' });
     expect(decodeJwt(own.body.access_token).sub).toBe(alice.id);
   });

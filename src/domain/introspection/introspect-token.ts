@@ -48,7 +48,7 @@ export class TokenIntrospector {
   private async describe(found: FoundToken): Promise<IntrospectionResponse> {
     if (found.kind === 'access_token') {
       const { claims } = found;
-      const username = claims.sub !== claims.client_id ? await this.usernameOf(claims.sub) : undefined;
+      const username = found.user?.username;
       return {
         active: true,
         iss: claims.iss,

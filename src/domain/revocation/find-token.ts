@@ -7,6 +7,7 @@ import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import { refreshTokenProblem } from '../tokens/refresh-token-problem';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
+import type { User } from '../users/user';
 import type { RefreshTokenLookup } from './refresh-token-lookup';
 
 interface Found {
@@ -18,7 +19,7 @@ interface Found {
 }
 
 export type FoundToken =
-  | (Found & { readonly kind: 'access_token'; readonly claims: AccessTokenClaims })
+  | (Found & { readonly kind: 'access_token'; readonly claims: AccessTokenClaims; readonly user: User | null })
   | (Found & { readonly kind: 'refresh_token'; readonly record: RefreshTokenRecord });
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -64,10 +65,10 @@ export class TokenFinder {
 
   private async findAccess(token: string): Promise<FoundToken | null> {
     if (!JWT_SHAPE.test(token)) return null;
-    const claims = await this.accessTokens.inspect(token);
-    if (!claims) return null;
-    const tenant = await this.tenants.findByPath(claims.tenant);
-    return tenant ? { kind: 'access_token', claims, clientId: claims.client_id, tenant, active: true } : null;
+    const verified = await this.accessTokens.inspect(token);
+    if (!verified) return null;
+    const { claims, tenant, user } = verified;
+    return { kind: 'access_token', claims, user, clientId: claims.client_id, tenant, active: true };
   }
 
   private async findRefresh(token: string): Promise<FoundToken | null> {

@@ -1,8 +1,6 @@
 import { ensure, errors } from '../errors';
-import type { TenantService } from '../tenants/tenant.service';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import { claimsForScopes } from '../users/claims-for-scopes';
-import type { UserService } from '../users/user.service';
 
 /** OIDC Core §5.3.2 UserInfo response: `sub` plus the claims the token's scopes release. */
 export type UserInfo = { sub: string } & Record<string, string | boolean>;
@@ -15,19 +13,13 @@ export type UserInfo = { sub: string } & Record<string, string | boolean>;
  * `insufficient_scope` (403).
  */
 export class UserInfoService {
-  constructor(
-    private readonly accessTokens: AccessTokenService,
-    private readonly tenants: TenantService,
-    private readonly users: UserService,
-  ) {}
+  constructor(private readonly accessTokens: AccessTokenService) {}
 
   async userInfo(accessToken: string): Promise<UserInfo> {
-    const claims = await this.accessTokens.verify(accessToken);
-    ensure(claims.sub !== claims.client_id, () => errors.invalidToken('the access token was not issued to a user'));
+    const { claims, user } = await this.accessTokens.verify(accessToken);
+    ensure(user, () => errors.invalidToken('the access token was not issued to a user'));
     const scopes = claims.scope ? claims.scope.split(' ') : [];
     ensure(scopes.includes('openid'), () => errors.insufficientScope('openid'));
-    const [user, tenant] = await Promise.all([this.users.findById(claims.sub), this.tenants.findByPath(claims.tenant)]);
-    ensure(user && user.enabled && tenant && user.tenantId === tenant.id, () => errors.invalidToken());
     return { sub: user.id, ...claimsForScopes(user, scopes) };
   }
 }

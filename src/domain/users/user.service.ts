@@ -11,6 +11,10 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hash
 import { toUser, type User } from './user';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
 import { isUuid } from '../ids';
+import { preparedStatement } from '../prepared-queries';
+import { userColumns, userFromRow, type UserRow } from './user-row';
+
+const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
 
 export interface CreateUserInput extends UserProfile {
   tenantPath: string;
@@ -36,16 +40,11 @@ export class UserService {
 
   /**
    * Trusted lookup by id (token subjects); null when missing. On the userinfo,
-   * introspection and refresh paths, so one plain query without entity hydration.
+   * introspection and refresh paths, so one prepared statement without entity hydration.
    */
   async findById(id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.deps.orm.em
-      .getConnection()
-      .execute<UserRow[]>(
-        'select id, tenant_id, username, email, phone, firstname, lastname, enabled, created_at, updated_at from users where id = ?',
-        [id],
-      );
+    const [row] = await this.deps.sql.rows<UserRow>(USER_BY_ID, [id]);
     return row ? userFromRow(row) : null;
   }
 
@@ -129,30 +128,3 @@ export class UserService {
     assertManages(actor, tenant.path);
   }
 }
-
-interface UserRow {
-  id: string;
-  tenant_id: string;
-  username: string;
-  email: string | null;
-  phone: string | null;
-  firstname: string | null;
-  lastname: string | null;
-  enabled: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const userFromRow = (row: UserRow): User =>
-  Object.freeze({
-    id: row.id,
-    tenantId: row.tenant_id,
-    username: row.username,
-    email: row.email,
-    phone: row.phone,
-    firstname: row.firstname,
-    lastname: row.lastname,
-    enabled: row.enabled,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  });

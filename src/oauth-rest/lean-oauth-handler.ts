@@ -1,41 +1,54 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
 import type { Metrics } from '../ops/metrics';
 import { requestId } from '../ops/request-id';
-import { clientCredentialsFromRequest } from './client-credentials-from-request';
+import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
 import { oauthErrorResponse } from './oauth-error-response';
 
-const PATHS = new Set(['/token', '/connect/token']);
 const MAX_BODY_BYTES = 64 * 1024;
 
+interface LeanRoute {
+  readonly endpoint: OAuthEndpoint;
+  /** POST bodies must be form-encoded to be served here; anything else goes to Express. */
+  readonly form: boolean;
+}
+
 /**
- * The token endpoint (RFC 6749 §3.2) on the hot path, served straight from
- * node:http: every request for a token pays for this code and the grant, not
- * for a middleware stack. Returns false for anything that is not a
- * form-encoded POST to `/token` or `/connect/token`, which Express then serves
- * (and answers with the same errors). Same domain call, error table, request
- * id, access log and metrics as the Express routes.
+ * The hot OAuth endpoints (token, introspection, userinfo) served straight
+ * from node:http: every request pays for this code and the domain call, not
+ * for a middleware stack. Returns false for anything else (another path or
+ * method, a POST that is not form-encoded, a query string), which Express then
+ * serves with the same endpoint functions and errors. Same request id, access
+ * log and metrics as the Express routes.
  */
-export function leanTokenHandler(domain: Domain, metrics: Metrics, logger: Logger) {
+export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, logger: Logger) {
+  const routes = new Map<string, LeanRoute>([
+    ['POST /token', { endpoint: endpoints.token, form: true }],
+    ['POST /connect/token', { endpoint: endpoints.token, form: true }],
+    ['POST /introspect', { endpoint: endpoints.introspect, form: true }],
+    ['POST /userinfo', { endpoint: endpoints.userinfo, form: true }],
+    ['GET /userinfo', { endpoint: endpoints.userinfo, form: false }],
+  ]);
   const logInfo = logger.isLevelEnabled('info');
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'POST' || !PATHS.has(req.url ?? '')) return false;
-    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false;
+    const method = req.method ?? '';
+    const route = req.url ?? '';
+    const target = routes.get(`${method} ${route}`);
+    if (!target) return false;
+    if (target.form && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return false;
     const started = process.hrtime.bigint();
     const id = requestId(req, res);
-    const route = req.url!;
     metrics.withRequestScope((scope) => {
-      const send = (status: number, headers: Record<string, string>, body: unknown) => {
+      const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
         const json = JSON.stringify(body);
         if (status === 413) res.setHeader('Connection', 'close');
         res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(json)) });
         res.end(json);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.recordRequest('POST', route, status, seconds, scope.dbQueries);
+        metrics.recordRequest(method, route, status, seconds, scope.dbQueries);
         if (logInfo || status >= 500) {
-          logger[status >= 500 ? 'error' : 'info']({ req: { id, method: 'POST', url: route }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
         }
       };
       const fail = (error: unknown) => {
@@ -43,16 +56,21 @@ export function leanTokenHandler(domain: Domain, metrics: Metrics, logger: Logge
         if (response.unexpected) logger.error({ err: error, req: { id, url: route } }, 'unhandled error on an OAuth endpoint');
         send(response.status, response.headers, response.body);
       };
-      readForm(req).then(
-        async (params) => {
-          const credentials = clientCredentialsFromRequest({ headers: req.headers, body: params });
-          send(200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' }, await domain.tokenEndpoint.exchange(credentials, params));
-        },
-        fail,
-      ).catch(fail);
+      (target.form ? readForm(req) : skipBody(req))
+        .then(async (body) => {
+          const response = await target.endpoint({ method, headers: req.headers, body });
+          send(response.status, response.headers, response.body);
+        }, fail)
+        .catch(fail);
     });
     return true;
   };
+}
+
+/** GET: any body is read and ignored, so the connection stays usable. */
+function skipBody(req: IncomingMessage): Promise<Record<string, string>> {
+  req.resume();
+  return Promise.resolve({});
 }
 
 /** Reads and parses the form body; repeated parameters (RFC 6749 §3.2) and oversized bodies are refused. */

@@ -1,0 +1,35 @@
+import type { User } from './user';
+
+/** The `users` columns a {@link User} is made of, as plain SQL selects them. */
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  username: string;
+  email: string | null;
+  phone: string | null;
+  firstname: string | null;
+  lastname: string | null;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Select list for {@link UserRow}, qualified by `alias`. */
+export const userColumns = (alias: string): string =>
+  ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'created_at', 'updated_at']
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+
+export const userFromRow = (row: UserRow): User =>
+  Object.freeze({
+    id: row.id,
+    tenantId: row.tenant_id,
+    username: row.username,
+    email: row.email,
+    phone: row.phone,
+    firstname: row.firstname,
+    lastname: row.lastname,
+    enabled: row.enabled,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  });
