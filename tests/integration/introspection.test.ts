@@ -73,6 +73,23 @@ describe('POST /introspect (RFC 7662)', () => {
     expect(res.body).toMatchObject({ active: true, sub: user.id, username, client_id: acmeUserApp.clientId, scope: 'openid email', tenant: '/acme' });
   });
 
+  it('answers alike on the node:http fast path and through Express (a query string takes the Express route)', async () => {
+    const { user } = await createTestUser(t.server.app.domain, '/acme');
+    const token = await issueAccessToken(t.server.app.domain, acmeUserApp.clientId, user.id, ['openid']);
+    const viaExpress = (caller: TestClient, presented: string) =>
+      postForm(`${t.url}/introspect?via=express`, { token: presented }, clientHeaders(caller));
+    const fast = await introspect(acmeRs, token);
+    const express = await viaExpress(acmeRs, token);
+    expect(fast.body).toMatchObject({ active: true, username: user.username });
+    expect(express.body).toEqual(fast.body);
+    expect(express.headers.get('cache-control')).toBe(fast.headers.get('cache-control'));
+    const wrongSecret = { ...acmeRs, clientSecret: 'not-the-secret' };
+    const [fastError, expressError] = [await introspect(wrongSecret, token), await viaExpress(wrongSecret, token)];
+    expect([fastError.status, expressError.status]).toEqual([401, 401]);
+    expect(expressError.body).toEqual(fastError.body);
+    expect(expressError.headers.get('www-authenticate')).toBe(fastError.headers.get('www-authenticate'));
+  });
+
   it('requires client authentication: 401 invalid_client with WWW-Authenticate', async () => {
     const token = await serviceToken(t.url, euApp);
     const attempts: Record<string, string>[] = [{}, { authorization: basic(acmeRs.clientId, 'wrong-secret-wrong-secret') }, { authorization: basic('nobody', 'nothing-nothing-nothing') }];
@@ -114,9 +131,12 @@ describe('POST /introspect (RFC 7662)', () => {
     expect((await introspect(acmePublicApp, other)).body).toEqual({ active: false });
   });
 
-  it('reports an expired token inactive (injected clock)', async () => {
+  it('reports an expired token inactive (injected clock), also after its signature was verified once', async () => {
     const token = await serviceToken(t.url, euApp);
-    clock.advance(3601);
+    expect((await introspect(acmeRs, token)).body.active).toBe(true);
+    clock.advance(3599);
+    expect((await introspect(acmeRs, token)).body.active).toBe(true);
+    clock.advance(2);
     expect((await introspect(acmeRs, token)).body).toEqual({ active: false });
   });
 

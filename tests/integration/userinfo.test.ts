@@ -50,6 +50,18 @@ describe('GET/POST /userinfo (OIDC Core §5.3)', () => {
     });
   });
 
+  it('answers alike on the node:http fast path and through Express (a query string takes the Express route)', async () => {
+    const token = await tokenFor('openid email');
+    const viaExpress = (bearer: string) => fetch(`${t.url}/userinfo?via=express`, { headers: { authorization: `Bearer ${bearer}` } });
+    const [fast, express] = [await get(token), await viaExpress(token)];
+    expect(express.status).toBe(200);
+    expect(await express.json()).toEqual(await fast.json());
+    const [fastBad, expressBad] = [await get(`${token}x`), await viaExpress(`${token}x`)];
+    expect([fastBad.status, expressBad.status]).toEqual([401, 401]);
+    expect(expressBad.headers.get('www-authenticate')).toBe(fastBad.headers.get('www-authenticate'));
+    expect(await expressBad.json()).toEqual(await fastBad.json());
+  });
+
   it('releases only `sub` for scope openid alone', async () => {
     expect(await (await get(await tokenFor('openid'))).json()).toEqual({ sub: userId });
   });

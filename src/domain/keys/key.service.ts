@@ -43,7 +43,7 @@ export class KeyService {
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
   async verificationKey(kid: string): Promise<VerificationKey | null> {
-    return this.byKid.get(kid, async () => {
+    const key = await this.byKid.get(kid, async () => {
       const entity = await this.deps.orm.em.fork().findOne(SigningKeyEntity, { kid });
       if (!entity || !isPublished(entity, this.deps.clock.now())) return null;
       return {
@@ -55,6 +55,8 @@ export class KeyService {
         publishUntil: entity.publishUntil,
       };
     });
+    // A cached retired key stops verifying when its publication window closes.
+    return key && isPublished(key, this.deps.clock.now()) ? key : null;
   }
 
   /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */
@@ -145,7 +147,7 @@ export class KeyService {
   }
 }
 
-const isPublished = (entity: SigningKeyEntity, now: Date): boolean =>
+const isPublished = (entity: Pick<SigningKeyEntity, 'status' | 'publishUntil'>, now: Date): boolean =>
   entity.status === 'active' || (entity.publishUntil !== null && entity.publishUntil > now);
 
 const toInfo = (entity: SigningKeyEntity): SigningKeyInfo => ({

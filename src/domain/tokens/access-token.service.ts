@@ -6,6 +6,7 @@ import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
+import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import type { Tenant } from '../tenants/tenant';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
@@ -54,8 +55,18 @@ export interface VerifiedAccessToken {
   readonly user: User | null;
 }
 
+/** A token string whose signature, issuer and `typ` verified, and the key that signed it. */
+interface VerifiedSignature {
+  readonly kid: string;
+  readonly claims: AccessTokenClaims;
+}
+
+const VERIFIED_SIGNATURE_TTL_MS = 10 * 60_000;
+
 /** Issues and verifies RFC 9068 JWT access tokens. Issuing touches no database when caches are warm. */
 export class AccessTokenService {
+  private readonly verifiedSignatures = new TtlCache<VerifiedSignature>({ ttlMs: VERIFIED_SIGNATURE_TTL_MS, maxEntries: 10_000 });
+
   constructor(
     private readonly deps: DomainDeps,
     private readonly tenants: TenantService,
@@ -108,7 +119,22 @@ export class AccessTokenService {
     }
   }
 
+  /**
+   * The signature check runs once per token string: its result cannot change,
+   * so later presentations of the same token (a resource server introspecting
+   * on every call) skip the RSA/ECDSA work. What can change is checked on
+   * every use: the key still published, the token not expired, its tenant.
+   */
   private async verifySignature(token: string): Promise<{ claims: AccessTokenClaims; tenant: Tenant }> {
+    const { kid, claims } = this.verifiedSignatures.peek(token) ?? (await this.checkSignature(token));
+    const key = await this.keys.verificationKey(kid);
+    if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
+    const tenant = await this.tenants.findById(key.tenantId);
+    if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
+    return { claims, tenant };
+  }
+
+  private async checkSignature(token: string): Promise<VerifiedSignature> {
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -116,7 +142,7 @@ export class AccessTokenService {
       throw errors.invalidToken('the access token is malformed');
     }
     const key = kid ? await this.keys.verificationKey(kid) : null;
-    if (!key) throw errors.invalidToken();
+    if (!kid || !key) throw errors.invalidToken();
     try {
       const { payload } = await jwtVerify<AccessTokenClaims>(token, key.publicKey, {
         issuer: this.deps.issuer,
@@ -125,9 +151,9 @@ export class AccessTokenService {
         currentDate: this.deps.clock.now(),
         requiredClaims: ['sub', 'client_id', 'jti', 'iat', 'exp', 'tenant'],
       });
-      const tenant = await this.tenants.findById(key.tenantId);
-      if (!tenant || tenant.path !== payload.tenant) throw errors.invalidToken();
-      return { claims: payload as AccessTokenClaims, tenant };
+      const verified: VerifiedSignature = Object.freeze({ kid, claims: Object.freeze(payload as AccessTokenClaims) });
+      this.verifiedSignatures.set(token, verified);
+      return verified;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) throw errors.invalidToken();
       throw error;
