@@ -1,3 +1,4 @@
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { defaults } from '../../config/defaults';
 import { SigningKeyEntity } from '../../entities/signing-key.entity';
@@ -134,7 +135,7 @@ export class KeyService {
       kid: entity.kid,
       tenantId: tenant.id,
       algorithm: entity.algorithm,
-      privateKey: (await importJWK(privateJwk, entity.algorithm)) as CryptoKey,
+      privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 
 /** A tenant's current signing key with its private half decrypted, held in memory only. */
@@ -5,7 +6,8 @@ export interface ActiveSigningKey {
   readonly kid: string;
   readonly tenantId: string;
   readonly algorithm: SigningAlgorithm;
-  readonly privateKey: CryptoKey;
+  /** For {@link signJwt}; a node:crypto key object, never exported. */
+  readonly privateKey: KeyObject;
 }
 
 /** A public key as verification and the JWKS need it. */

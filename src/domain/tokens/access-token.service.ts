@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { ADMIN_SCOPE, type Actor } from '../actor';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
@@ -8,6 +8,7 @@ import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
+import { signJwt } from '../keys/sign-jwt';
 import type { Tenant } from '../tenants/tenant';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
@@ -91,7 +92,7 @@ export class AccessTokenService {
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.familyId ? { sid: input.familyId } : {}),
     };
-    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: key.algorithm, typ: 'at+jwt', kid: key.kid }).sign(key.privateKey);
+    const token = await signJwt(key, 'at+jwt', claims);
     return { token, claims, expiresIn: input.lifetimeSeconds };
   }
 

@@ -1,9 +1,9 @@
-import { SignJWT } from 'jose';
 import { defaults } from '../../config/defaults';
 import type { Client } from '../clients/client';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import type { KeyService } from '../keys/key.service';
+import { signJwt } from '../keys/sign-jwt';
 import type { Tenant } from '../tenants/tenant';
 import { claimsForScopes } from '../users/claims-for-scopes';
 import type { User } from '../users/user';
@@ -57,7 +57,7 @@ export class IdTokenService {
       ...(input.nonce ? { nonce: input.nonce } : {}),
       ...(input.accessToken ? { at_hash: idTokenHash(input.accessToken, key.algorithm) } : {}),
     };
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: key.algorithm, typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+    const token = await signJwt(key, 'JWT', claims);
     return { token, claims };
   }
 }
