@@ -33,7 +33,7 @@ export function createDomain(deps: DomainDeps) {
   const accessTokens = new AccessTokenService(deps, tenants, clients, keys, (claims) => revocation.accessTokenState(claims));
   const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
-  const introspection = new TokenIntrospector(clients, tenants, users, tokenFinder, deps.issuer);
+  const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
   const refreshTokens = new RefreshTokenService(deps, tenants, revocation);
@@ -43,7 +43,7 @@ export function createDomain(deps: DomainDeps) {
   const grants = new GrantRegistry()
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
-    .register(new RefreshTokenGrant(refreshTokens, users, tenants, userTokens))
+    .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
     .register(new PasswordGrant(refreshTokens, users, tenants, userTokens));
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
   const sessions = new BrowserSessionService(deps);

@@ -3,7 +3,6 @@ import { narrowScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
 import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
-import type { UserService } from '../users/user.service';
 import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './issue-user-tokens';
 import type { GrantHandler } from './registry';
@@ -23,7 +22,6 @@ export class RefreshTokenGrant implements GrantHandler {
 
   constructor(
     private readonly refreshTokens: RefreshTokenService,
-    private readonly users: UserService,
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
   ) {}
@@ -34,7 +32,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const record = await this.refreshTokens.redeem(params.refresh_token, client);
     const scopes = narrowScopes(parseScope(params.scope), record.scopes).filter((scope) => client.allowedScopes.includes(scope));
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
-    const user = record.userId ? await this.users.findById(record.userId) : null;
+    const { user } = record;
     ensure(user && user.enabled, () => errors.invalidGrant('the refresh token is invalid or revoked'));
     const tenant = await this.tenants.findById(record.tenantId);
     ensure(tenant, () => errors.invalidGrant('the refresh token is invalid or revoked'));

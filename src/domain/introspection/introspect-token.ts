@@ -3,7 +3,6 @@ import { ensure, errors } from '../errors';
 import type { PresentedClientCredentials } from '../grants/token-endpoint';
 import type { FoundToken, TokenFinder } from '../revocation/find-token';
 import type { TenantService } from '../tenants/tenant.service';
-import type { UserService } from '../users/user.service';
 import { mayIntrospect } from './may-introspect';
 
 /** Form parameters of an introspection request (RFC 7662 §2.1). */
@@ -27,7 +26,6 @@ export class TokenIntrospector {
   constructor(
     private readonly clients: ClientService,
     private readonly tenants: TenantService,
-    private readonly users: UserService,
     private readonly finder: TokenFinder,
     private readonly issuer: string,
   ) {}
@@ -45,7 +43,7 @@ export class TokenIntrospector {
     return this.describe(found);
   }
 
-  private async describe(found: FoundToken): Promise<IntrospectionResponse> {
+  private describe(found: FoundToken): IntrospectionResponse {
     if (found.kind === 'access_token') {
       const { claims } = found;
       const username = found.user?.username;
@@ -66,7 +64,7 @@ export class TokenIntrospector {
       };
     }
     const { record } = found;
-    const username = record.userId ? await this.usernameOf(record.userId) : undefined;
+    const username = record.user?.username;
     const exp = record.expiresAt ? Math.floor(record.expiresAt.getTime() / 1000) : undefined;
     return {
       active: true,
@@ -79,9 +77,5 @@ export class TokenIntrospector {
       tenant: found.tenant.path,
       ...(username ? { username } : {}),
     };
-  }
-
-  private async usernameOf(userId: string): Promise<string | undefined> {
-    return (await this.users.findById(userId))?.username;
   }
 }

@@ -1,3 +1,6 @@
+import type { User } from '../users/user';
+import { userFromRow, type UserRow } from '../users/user-row';
+
 /** A stored refresh token with the state of its family and user, as one query reads it. */
 export interface RefreshTokenRecord {
   readonly id: string;
@@ -17,6 +20,8 @@ export interface RefreshTokenRecord {
   readonly familyRevokedAt: Date | null;
   /** Null when the family has no user or the user is gone. */
   readonly userEnabled: boolean | null;
+  /** The family's user, read in the same query; null for client families or a deleted user. */
+  readonly user: User | null;
 }
 
 /** The raw row {@link RefreshTokenService} selects (refresh_tokens ⋈ token_families ⋈ users). */
@@ -35,6 +40,8 @@ export interface RefreshTokenRow {
   created_at: number;
   family_revoked_at: number | null;
   user_enabled: boolean | null;
+  /** `userJson('u')`: the user's columns as JSON (timestamps as ISO strings). */
+  user_json: UserRow | null;
 }
 
 const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
@@ -55,4 +62,5 @@ export const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =
     createdAt: new Date(row.created_at),
     familyRevokedAt: toDate(row.family_revoked_at),
     userEnabled: row.user_enabled,
+    user: row.user_json ? userFromRow(row.user_json) : null,
   });

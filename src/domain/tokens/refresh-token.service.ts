@@ -6,9 +6,11 @@ import type { Client } from '../clients/client';
 import { randomToken, sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
+import { preparedStatement } from '../prepared-queries';
 import type { RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
+import { userJson } from '../users/user-row';
 import { refreshTokenProblem } from './refresh-token-problem';
 import { toRefreshTokenRecord, type RefreshTokenRecord, type RefreshTokenRow } from './refresh-token-record';
 
@@ -36,14 +38,33 @@ export interface IssueRefreshTokenInput {
 /** Timestamps as epoch milliseconds: the driver hands raw timestamptz values back as strings. */
 const ms = (column: string, as: string) => `(extract(epoch from ${column}) * 1000)::float8 as ${as}`;
 
-const SELECT_BY_HASH = `
-  select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
-         ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
-         f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')}, u.enabled as user_enabled
-    from refresh_tokens rt
-    join token_families f on f.id = rt.family_id
-    left join users u on u.id = f.user_id
-   where rt.token_hash = ?`;
+const SELECT_BY_HASH = preparedStatement(
+  'refresh_token_by_hash',
+  `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
+          ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
+          f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
+          u.enabled as user_enabled, ${userJson('u')} as user_json
+     from refresh_tokens rt
+     join token_families f on f.id = rt.family_id
+     left join users u on u.id = f.user_id
+    where rt.token_hash = $1`,
+);
+
+/**
+ * Rotation in one statement, so one round trip and atomic without an explicit
+ * transaction: marks the presented token rotated only if nobody else did, and
+ * inserts its successor only then. No row back means a concurrent use won.
+ */
+const ROTATE = preparedStatement(
+  'refresh_token_rotate',
+  `with rotated as (
+     update refresh_tokens set rotated_at = $2 where id = $1 and rotated_at is null
+     returning family_id, tenant_id, client_id, scopes
+   )
+   insert into refresh_tokens (id, token_hash, family_id, tenant_id, client_id, scopes, expires_at, created_at)
+   select $3, $4, family_id, tenant_id, client_id, scopes, $5, $2 from rotated
+   returning id`,
+);
 
 /**
  * Opaque refresh tokens (DESIGN.md "Tokens"): 256 random bits, stored only as
@@ -93,7 +114,7 @@ export class RefreshTokenService {
   /** The stored token with its family state, whatever that state; null when unknown. For revocation (RFC 7009). */
   async findRefreshToken(token: string): Promise<RefreshTokenRecord | null> {
     if (!token) return null;
-    const rows = await this.deps.orm.em.fork().execute<RefreshTokenRow[]>(SELECT_BY_HASH, [sha256(token)]);
+    const rows = await this.deps.sql.rows<RefreshTokenRow>(SELECT_BY_HASH, [sha256(token)]);
     return rows[0] ? toRefreshTokenRecord(rows[0]) : null;
   }
 
@@ -122,18 +143,15 @@ export class RefreshTokenService {
 
   /**
    * Marks a redeemed token rotated and issues its successor in the same family
-   * with the same scopes (RFC 6749 §6), in one transaction. Losing the race to
-   * a concurrent use of the same token counts as reuse.
+   * with the same scopes (RFC 6749 §6), in one statement ({@link ROTATE}).
+   * Losing the race to a concurrent use of the same token counts as reuse.
    */
   async rotate(record: RefreshTokenRecord, client: Client): Promise<string> {
     const now = this.deps.clock.now();
     const expiresAt = record.expiresAt === null ? null : new Date(now.getTime() + client.refreshTokenLifetime * 1000);
-    const successor = await this.deps.orm.em.fork().transactional(async (tx) => {
-      const marked = await tx.execute<{ id: string }[]>('update refresh_tokens set rotated_at = ? where id = ? and rotated_at is null returning id', [now, record.id]);
-      if (marked.length === 0) return null;
-      return this.issue({ familyId: record.familyId, tenantId: record.tenantId, clientId: record.clientId, scopes: record.scopes, expiresAt }, tx);
-    });
-    if (successor === null) {
+    const successor = randomToken(32);
+    const inserted = await this.deps.sql.rows<{ id: string }>(ROTATE, [record.id, now, randomUUID(), sha256(successor), expiresAt]);
+    if (inserted.length === 0) {
       await this.revokeOnReuse(record);
       throw errors.invalidGrant('the refresh token is invalid or revoked');
     }

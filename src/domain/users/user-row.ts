@@ -14,11 +14,14 @@ export interface UserRow {
   updated_at: Date;
 }
 
+const USER_COLUMNS: readonly (keyof UserRow)[] = ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'created_at', 'updated_at'];
+
 /** Select list for {@link UserRow}, qualified by `alias`. */
-export const userColumns = (alias: string): string =>
-  ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'created_at', 'updated_at']
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
+export const userColumns = (alias: string): string => USER_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+
+/** One JSON column holding the {@link UserRow} of `alias`, or null when an outer join found no user. */
+export const userJson = (alias: string): string =>
+  `case when ${alias}.id is null then null else json_build_object(${USER_COLUMNS.map((column) => `'${column}', ${alias}.${column}`).join(', ')}) end`;
 
 export const userFromRow = (row: UserRow): User =>
   Object.freeze({

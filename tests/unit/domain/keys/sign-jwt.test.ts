@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import type { SigningAlgorithm } from '../../../../src/entities/tenant.entity';
 import { generateSigningKeyPair } from '../../../../src/domain/keys/generate-key-pair';

@@ -16,6 +16,7 @@ const record = (overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord
   createdAt: new Date(now.getTime() - 1000),
   familyRevokedAt: null,
   userEnabled: true,
+  user: null,
   ...overrides,
 });
 
