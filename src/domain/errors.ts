@@ -36,6 +36,8 @@ export interface DomainErrorOptions {
   cause?: unknown;
   /** The input field at fault, for validation errors. */
   field?: string;
+  /** For `insufficient_scope`: the scope the request needs (RFC 6750 §3 `scope` attribute). */
+  requiredScope?: string;
 }
 
 export class DomainError extends Error {
@@ -44,6 +46,7 @@ export class DomainError extends Error {
   readonly description: string;
   readonly detail?: string;
   readonly field?: string;
+  readonly requiredScope?: string;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -52,6 +55,7 @@ export class DomainError extends Error {
     this.description = description;
     this.detail = options.detail;
     this.field = options.field;
+    this.requiredScope = options.requiredScope;
   }
 }
 
@@ -68,7 +72,7 @@ export const errors = {
   invalidScope: (description: string) => new DomainError('invalid_scope', description),
   invalidToken: (description = 'the access token is invalid, expired or revoked') =>
     new DomainError('invalid_token', description),
-  insufficientScope: (scope: string) => new DomainError('insufficient_scope', `this operation requires scope "${scope}"`),
+  insufficientScope: (scope: string) => new DomainError('insufficient_scope', `this operation requires scope "${scope}"`, { requiredScope: scope }),
   notFound: (what: string) => new DomainError('not_found', `${what} not found`),
   conflict: (description: string) => new DomainError('conflict', description),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),

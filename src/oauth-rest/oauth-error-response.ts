@@ -21,7 +21,8 @@ export function oauthErrorResponse(error: unknown): OAuthErrorResponse {
     if (error.code === 'invalid_client') {
       headers['WWW-Authenticate'] = 'Basic realm="token", charset="UTF-8"';
     } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
-      headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"`;
+      const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
+      headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
     return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: false };
   }

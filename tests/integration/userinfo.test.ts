@@ -105,10 +105,10 @@ describe('GET/POST /userinfo (OIDC Core §5.3)', () => {
     }
   });
 
-  it('answers 403 insufficient_scope for a user token without openid', async () => {
+  it('answers 403 insufficient_scope naming the scope it needs (RFC 6750 §3) for a user token without openid', async () => {
     const res = await get(await tokenFor('email'));
     expect(res.status).toBe(403);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope"/);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", error_description="[^"]+", scope="openid"$/);
     expect(await res.json()).toMatchObject({ error: 'insufficient_scope' });
   });
 });
