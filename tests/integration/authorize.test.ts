@@ -257,6 +257,25 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       expect(stored.expiresAt.getTime() - stored.authTime.getTime()).toBe(8 * 3600_000);
     });
 
+    it('redirects an unexpected failure after the client is known as server_error, leaking nothing', async () => {
+      const browser = new FetchBrowser(t.url);
+      const { challenge } = pkcePair();
+      const url = authorizeUrl(firstParty, { redirect_uri: 'http://127.0.0.1:9/first', code_challenge: challenge, code_challenge_method: 'S256' });
+      const db = t.server.orm.em.getConnection();
+      await db.execute('alter table authorization_codes rename to authorization_codes_away');
+      try {
+        const res = await signIn(browser, url);
+        expectRedirectError(res, 'http://127.0.0.1:9/first?', 'server_error');
+        expect(queryOf(res.location).error_description).not.toMatch(/authorization_codes|relation|sql|at /i);
+      } finally {
+        await db.execute('alter table authorization_codes_away rename to authorization_codes');
+      }
+      // The session it started stays: the next request completes without signing in again.
+      const again = await browser.get(url);
+      expect(again.status).toBe(302);
+      expect(queryOf(again.location).code).toEqual(expect.any(String));
+    });
+
     it('asks a third-party client for consent; Deny answers access_denied', async () => {
       const browser = new FetchBrowser(t.url);
       const consent = await signIn(browser, authorizeUrl(thirdParty, { scope: 'openid email' }));

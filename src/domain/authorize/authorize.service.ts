@@ -5,7 +5,7 @@ import type { ConsentService } from '../consents/consent.service';
 import { scopesNeedingConsent } from '../consents/scopes-needing-consent';
 import type { DomainDeps } from '../deps';
 import { DomainError, errors, isDomainError } from '../errors';
-import type { BrowserSession } from '../sessions/browser-session';
+import type { BrowserSession, StartedSession } from '../sessions/browser-session';
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
@@ -62,8 +62,7 @@ export class AuthorizeService {
       const request = validateAuthorizationRequest(client, target.redirectUri, params);
       return await this.proceed(client, request, await this.sessions.find(browser.sessionToken), browser.binding, false);
     } catch (error) {
-      if (!isDomainError(error)) throw error;
-      return { kind: 'redirect', location: errorRedirect(target, error, this.deps.issuer) };
+      return this.failureRedirect(target, error);
     }
   }
 
@@ -77,15 +76,20 @@ export class AuthorizeService {
     } catch (error) {
       return { outcome: pageError(error), started: null };
     }
-    const user = form.username && form.password ? await this.users.verifyCredentials(client.tenantId, form.username, form.password) : null;
-    if (!user) {
-      const screen = { client, tenant: await this.tenantOf(client), request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
-      return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null }, started: null };
+    let started: StartedSession | null = null;
+    try {
+      const user = form.username && form.password ? await this.users.verifyCredentials(client.tenantId, form.username, form.password) : null;
+      if (!user) {
+        const screen = { client, tenant: await this.tenantOf(client), request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
+        return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null }, started: null };
+      }
+      // A fresh session on every sign-in (no fixation); the previous one ends.
+      await this.sessions.end(browser.sessionToken);
+      started = await this.sessions.start(client.tenantId, user.id);
+      return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
+    } catch (error) {
+      return { outcome: this.failureRedirect(pending.request, error), started };
     }
-    // A fresh session on every sign-in (no fixation); the previous one ends.
-    await this.sessions.end(browser.sessionToken);
-    const started = await this.sessions.start(client.tenantId, user.id);
-    return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
   }
 
   /** The consent form: Allow records the grant and issues a code; Deny answers `access_denied` (RFC 6749 §4.1.2.1). */
@@ -104,11 +108,29 @@ export class AuthorizeService {
       return pageError(error);
     }
     const { request } = pending;
-    if (!form.allow) {
-      return { kind: 'redirect', location: errorRedirect(request, new DomainError('access_denied', 'the user denied the request'), this.deps.issuer) };
+    if (!form.allow) return this.failureRedirect(request, new DomainError('access_denied', 'the user denied the request'));
+    try {
+      await this.consents.grant(client.tenantId, session.userId, client.clientId, request.scopes);
+      return await this.issue(request, session);
+    } catch (error) {
+      return this.failureRedirect(request, error);
     }
-    await this.consents.grant(client.tenantId, session.userId, client.clientId, request.scopes);
-    return this.issue(request, session);
+  }
+
+  /**
+   * Once client and redirect URI are known good, failures go back to the
+   * client (RFC 6749 §4.1.2.1); an unexpected one is logged with its cause and
+   * sent as `server_error` with a generic description.
+   */
+  private failureRedirect(target: RedirectTarget, error: unknown): AuthorizeOutcome {
+    let reported: DomainError;
+    if (isDomainError(error)) {
+      reported = error;
+    } else {
+      this.deps.log.error({ err: error, redirectUri: target.redirectUri }, 'authorization request failed');
+      reported = new DomainError('server_error', 'the server could not complete the request; try again later');
+    }
+    return { kind: 'redirect', location: errorRedirect(target, reported, this.deps.issuer) };
   }
 
   private async proceed(client: Client, request: AuthorizationRequest, found: BrowserSession | null, binding: string | undefined, fresh: boolean): Promise<AuthorizeOutcome> {
