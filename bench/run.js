@@ -195,7 +195,7 @@ async function measure({ label, workers, data, build, cpu, metricsUrl, route, fr
     },
     ...(since !== null ? { serverUptimeWindowS: [Math.round(since * 10) / 10, Math.round((since + r.wallMs / 1000) * 10) / 10] } : {}),
     dbQueriesPerRequest: q ? q.perRequest : null,
-    dbQueriesNote: metricsUrl ? null : workers > 1 ? 'n/a¹' : null,
+    dbQueriesNote: null,
     metricsWindow: q,
     loadGeneratorCpuUsPerRequest: r.loadGeneratorCpuUsPerRequest,
     warmup: { requests: warm.requests, rps: warm.rps },
@@ -226,8 +226,8 @@ function scenarioRunner(server, ctx, seeded) {
       data,
       route: scenario.route,
       cpu: () => serverCpu(server.pid),
-      // /metrics is per process: under node:cluster a scrape reaches one worker only
-      metricsUrl: server.workers === 1 ? server.url : null,
+      // with WORKERS>1 the primary aggregates every worker's registry (src/ops/cluster-metrics.ts)
+      metricsUrl: server.url,
       build: async () => {
         const o = await scenario.setup(ctx);
         return { ...o, url: server.url + o.path };
@@ -536,7 +536,7 @@ async function main() {
   results.notes.push(
     'req/s = responses / wall time of the run as timed by the bench (autocannon bounded by amount and stopped by the bench timer); p50/p99 from every response latency (float ms).',
     'server CPU µs/req = delta of utime+stime (/proc/<pid>/stat) of the server node processes (primary + cluster workers) over the measured run ÷ responses; PG CPU likewise for the embedded PostgreSQL processes.',
-    'DB queries/req = delta of db_queries_total{route} ÷ delta of http_requests_total{route} from GET /metrics. ¹ With WORKERS=2 /metrics answers from one worker registry only, so it is not reported.',
+    'DB queries/req = delta of db_queries_total{route} ÷ delta of http_requests_total{route} from GET /metrics (with WORKERS=2, the sum over both workers).',
     'Ceiling ratios compare with one sequential jose loop (one signature in flight: jose v6 signs via crypto.subtle on libuv threads, so this is the per-core rate); scenarios that sign twice per request (access + ID token) compare with half of it.',
     'argon2id verify rate = the better of 1 and 2 verifies in flight (m=19456 KiB, t=2, p=1, as the server).',
     'idle/other cores = machine cores left idle during the measured run / used by processes other than the server, its PostgreSQL and this load generator (the machine is shared); from /proc/stat.',

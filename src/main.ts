@@ -5,6 +5,7 @@ import pino from 'pino';
 import { parseEnv, type Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { serveClusterMetrics } from './ops/cluster-metrics';
 import { startServer, type RunningServer } from './server';
 
 /**
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   if (env.workers > 1) {
     await server.close();
     serving = null;
+    serveClusterMetrics();
     for (let i = 0; i < env.workers; i++) cluster.fork({ DATABASE_URL: databaseUrl });
     cluster.on('exit', (worker, code, signal) => {
       if (!shuttingDown) logger.error({ worker: worker.id, code, signal }, 'worker exited unexpectedly');
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
 }
 
 async function runWorker(env: Env, logger: pino.Logger): Promise<void> {
-  const server = await startServer({ env, databaseUrl: env.databaseUrl!, logger, prepareDatabase: false });
+  const server = await startServer({ env, databaseUrl: env.databaseUrl!, logger, prepareDatabase: false, clusterWorker: true });
   const stop = async () => {
     await server.close();
     process.exit(0);

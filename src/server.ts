@@ -23,6 +23,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Run migrations and bootstrap (the primary process does; cluster workers do not). */
   prepareDatabase: boolean;
+  /** A node:cluster worker: `/metrics` then reports the whole cluster (the primary aggregates). */
+  clusterWorker?: boolean;
   clock?: Clock;
 }
 
@@ -40,6 +42,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { env, logger } = options;
   const orm = await initORM(options.databaseUrl, {}, options.prepareDatabase);
   const metrics = new Metrics();
+  if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
   const bus = await PgChangeBus.connect(options.databaseUrl, (error) => logger.warn({ err: error }, 'change bus error'));
   const sql = new PgPreparedQueries(

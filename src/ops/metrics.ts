@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { clusterMetricsFromPrimary } from './cluster-metrics';
 import { requestScope, type RequestScope } from './request-scope';
 
 /** Prometheus metrics: request counts and latency per route, and database queries per route. */
@@ -22,6 +23,14 @@ export class Metrics {
     });
     this.dbQueries = new Counter({ name: 'db_queries_total', help: 'Database queries made while serving a route', labelNames: ['route'], registers: [this.registry] });
     this.dbQueriesUnscoped = new Counter({ name: 'db_queries_background_total', help: 'Database queries outside any HTTP request', registers: [this.registry] });
+  }
+
+  /** The Prometheus text `/metrics` serves: this process's registry, or the cluster's aggregate. */
+  render: () => Promise<string> = () => this.registry.metrics();
+
+  /** In a cluster worker: `/metrics` answers for every worker, aggregated by the primary. */
+  aggregateAcrossCluster(): void {
+    this.render = clusterMetricsFromPrimary(this.registry);
   }
 
   /** Express middleware: opens the request scope and records the request when it finishes. */

@@ -17,7 +17,7 @@ export function opsRouter(orm: MikroORM, metrics: Metrics): Router {
     }
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.render());
   });
   return router;
 }

@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-postgres';
@@ -68,6 +69,56 @@ describe('server process with embedded PostgreSQL', () => {
     await second.stop('SIGTERM');
   }, 90_000);
 });
+
+describe('server process with WORKERS=2', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'idp-workers-'));
+    chmodSync(dataDir, 0o755);
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('serves from both workers and reports every worker’s requests on /metrics', async () => {
+    const port = await freePort();
+    const server = spawnServer({ PORT: String(port), DATA_DIR: dataDir, WORKERS: '2', LOG_LEVEL: 'info' });
+    try {
+      const [, secret] = await server.waitFor(/ADMIN_CLIENT_SECRET=(\S+)/);
+      await server.waitFor(/"msg":"server ready"/);
+      const requests = 12;
+      const pids = new Set<number>();
+      for (let i = 0; i < requests; i++) {
+        // A new connection each time, so the primary spreads them over the workers.
+        const { status } = await tokenOnNewConnection(port, basic('admin', secret!));
+        expect(status).toBe(200);
+      }
+      for (const match of server.output().matchAll(/"pid":(\d+)[^\n]*"url":"\/token"/g)) pids.add(Number(match[1]));
+      expect(pids.size).toBe(2);
+
+      for (let scrape = 0; scrape < 4; scrape++) {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { connection: 'close' } })).text();
+        const served = [...text.matchAll(/^http_requests_total\{[^}]*route="\/token"[^}]*status="200"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+        expect(served).toBe(requests);
+      }
+    } finally {
+      await server.stop('SIGTERM');
+    }
+  }, 90_000);
+});
+
+function tokenOnNewConnection(port: number, authorization: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const body = 'grant_type=client_credentials';
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
