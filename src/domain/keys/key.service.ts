@@ -46,7 +46,7 @@ export class KeyService {
   async verificationKey(kid: string): Promise<VerificationKey | null> {
     const key = await this.byKid.get(kid, async () => {
       const entity = await this.deps.orm.em.fork().findOne(SigningKeyEntity, { kid });
-      if (!entity || !isPublished(entity, this.deps.clock.now())) return null;
+      if (!entity) return null;
       return {
         kid,
         tenantId: entity.tenantId,
@@ -56,7 +56,7 @@ export class KeyService {
         publishUntil: entity.publishUntil,
       };
     });
-    // A cached retired key stops verifying when its publication window closes.
+    // Checked on every use, so a cached retired key stops verifying when its publication window closes.
     return key && isPublished(key, this.deps.clock.now()) ? key : null;
   }
 
