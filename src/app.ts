@@ -7,6 +7,8 @@ import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
 import type { PreparedQueries } from './domain/prepared-queries';
+import { batchRevocationRouter } from './oauth-rest/batch-revocation.router';
+import { deviceTokenRouter } from './oauth-rest/device-token.router';
 import { discoveryRouter } from './oauth-rest/discovery.router';
 import { introspectionRouter } from './oauth-rest/introspection.router';
 import { jwksRouter } from './oauth-rest/jwks.router';
@@ -15,6 +17,7 @@ import { oauthEndpoints, type OAuthEndpoints } from './oauth-rest/oauth-endpoint
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
 import { revocationRouter } from './oauth-rest/revocation.router';
 import { tokenRouter } from './oauth-rest/token.router';
+import { accountRouter } from './pages/account.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
 import { userinfoRouter } from './oauth-rest/userinfo.router';
@@ -46,6 +49,7 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
   const endpoints = oauthEndpoints(domain);
+  domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const graphql = await graphqlRouter(domain);
   const app = express();
   app.disable('x-powered-by');
@@ -72,6 +76,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(opsRouter(deps.orm, deps.metrics));
   app.use(jwksRouter(domain));
   app.use(tokenRouter(endpoints));
+  app.use(deviceTokenRouter(endpoints));
+  app.use(batchRevocationRouter(domain));
+  app.use(accountRouter(domain));
   app.use(authorizeRouter(domain));
   app.use(logoutRouter(domain));
   app.use(discoveryRouter(domain, { hasRoute: (method, path) => hasMountedRoute(app.router, method, path) }));
@@ -83,5 +90,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, oauthEndpoints: endpoints, stop: () => graphql.stop() };
+  return { express: app, domain, oauthEndpoints: endpoints, stop: async () => {
+      await domain.issuance.stop();
+      await graphql.stop();
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Domain } from '../domain/create-domain';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
+import { deviceRefreshEndpoint, isDeviceRefresh } from './device-refresh.endpoint';
 
 /** A parsed request to an OAuth endpoint, whichever HTTP stack received it. */
 export interface EndpointRequest {
@@ -9,6 +10,8 @@ export interface EndpointRequest {
   readonly headers: IncomingHttpHeaders;
   /** The form-encoded body; empty when there is none. */
   readonly body: Readonly<Record<string, string | undefined>>;
+  /** Query parameters, for the GET endpoints that take them (seed 002 device refresh); never logged. */
+  readonly query?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A successful answer; failures are thrown and mapped by `oauthErrorResponse`. */
@@ -31,9 +34,14 @@ const ok = (body: unknown): EndpointResponse => ({ status: 200, headers: NO_STOR
  * so both answer alike.
  */
 export function oauthEndpoints(domain: Domain) {
+  const deviceRefresh = deviceRefreshEndpoint(domain);
   return {
-    /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003). */
-    token: async (req: EndpointRequest) => ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body)),
+    /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003); without `grant_type` but with `device_id`, a seed 002 device refresh. */
+    token: async (req: EndpointRequest) =>
+      isDeviceRefresh(req.body) ? deviceRefresh(req) : ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body)),
+
+    /** GET `/token`, GET and POST `/tokens`: seed 002 device refresh. */
+    deviceRefresh,
 
     /** POST `/introspect` (RFC 7662 §2). */
     introspect: async (req: EndpointRequest) => ok(await domain.introspection.introspect(clientCredentialsFromRequest(req), req.body)),

@@ -5,7 +5,8 @@ import type { OAuthEndpoint } from './oauth-endpoints';
 export function sendEndpoint(endpoint: OAuthEndpoint) {
   return async (req: Request, res: Response, _next: NextFunction): Promise<void> => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const response = await endpoint({ method: req.method, headers: req.headers, body });
+    const query = Object.fromEntries(Object.entries(req.query ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const response = await endpoint({ method: req.method, headers: req.headers, body, query });
     res.status(response.status).set(response.headers).json(response.body);
   };
 }

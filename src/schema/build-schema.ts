@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { ClientResolver } from '../resolvers/client.resolver';
+import { DeviceResolver } from '../resolvers/device.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
+import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
@@ -15,7 +17,7 @@ let schema: GraphQLSchema | undefined;
 /** The admin GraphQL schema, built once from the type-graphql classes. */
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver],
+    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, DeviceResolver, ScopedRevocationResolver],
     validate: false,
     emitSchemaFile: false,
   });

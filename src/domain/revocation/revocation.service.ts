@@ -45,8 +45,10 @@ export class RevocationService {
     const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const jti = isUuid(claims.jti) ? claims.jti : null;
     if (!jti) return INACTIVE;
-    const [row] = await this.deps.sql.rows<StateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId]);
+    const [row] = await this.deps.sql.rows<StateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, claims.client_id]);
     if (!row || row.jti_revoked) return INACTIVE;
+    // A user or client cutoff (revokeUserTokens, revokeClientTokens, disabling either) after `iat`.
+    if (row.cutoff_ms !== null && claims.iat * 1000 < row.cutoff_ms) return INACTIVE;
     if (familyId && row.family_revoked !== false) return INACTIVE;
     if (claims.sub !== claims.client_id) {
       // A user token: its user must exist and be enabled.
@@ -59,13 +61,22 @@ export class RevocationService {
 
 const INACTIVE: AccessTokenState = Object.freeze({ active: false, user: null });
 
-type StateRow = { jti_revoked: boolean; family_revoked: boolean | null } & { [K in keyof UserRow]: UserRow[K] | null };
+type StateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
+
+/**
+ * The latest user or client cutoff (`token_cutoffs`) for a token's user and
+ * client, as epoch milliseconds, or null: a select-list expression.
+ */
+export const SCOPE_CUTOFF_MS = (userIdSql: string, clientIdSql: string): string =>
+  `(select (extract(epoch from max(cutoff)) * 1000)::float8 from token_cutoffs
+     where (kind = 'user' and subject = ${userIdSql}) or (kind = 'client' and subject = ${clientIdSql}))`;
 
 /** Exported for the benchmark's EXPLAIN of the hot queries. */
 export const ACCESS_TOKEN_STATE = preparedStatement(
   'access_token_state',
   `select exists (select 1 from revoked_tokens where jti = $1::uuid) as jti_revoked,
           (select revoked_at is not null from token_families where id = $2::uuid) as family_revoked,
+          ${SCOPE_CUTOFF_MS('$3::uuid::text', '$4::text')} as cutoff_ms,
           ${userColumns('u')}
      from (select 1) as one left join users u on u.id = $3::uuid`,
 );

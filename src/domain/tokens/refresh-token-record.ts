@@ -22,6 +22,8 @@ export interface RefreshTokenRecord {
   readonly userEnabled: boolean | null;
   /** The family's user, read in the same query; null for client families or a deleted user. */
   readonly user: User | null;
+  /** The latest user or client cutoff (revokeUserTokens, revokeClientTokens); tokens created before it are revoked. */
+  readonly scopeCutoffAt: Date | null;
 }
 
 /** The raw row {@link RefreshTokenService} selects (refresh_tokens ⋈ token_families ⋈ users). */
@@ -42,6 +44,8 @@ export interface RefreshTokenRow {
   user_enabled: boolean | null;
   /** `userJson('u')`: the user's columns as JSON (timestamps as ISO strings). */
   user_json: UserRow | null;
+  /** Epoch milliseconds. */
+  scope_cutoff: number | null;
 }
 
 const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
@@ -63,4 +67,5 @@ export const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =
     familyRevokedAt: toDate(row.family_revoked_at),
     userEnabled: row.user_enabled,
     user: row.user_json ? userFromRow(row.user_json) : null,
+    scopeCutoffAt: toDate(row.scope_cutoff),
   });

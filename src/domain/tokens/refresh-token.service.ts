@@ -7,7 +7,7 @@ import { randomToken, sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
 import { preparedStatement } from '../prepared-queries';
-import type { RevocationService } from '../revocation/revocation.service';
+import { SCOPE_CUTOFF_MS, type RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
 import { userJson } from '../users/user-row';
@@ -43,7 +43,8 @@ const SELECT_BY_HASH = preparedStatement(
   `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
           ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
           f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
-          u.enabled as user_enabled, ${userJson('u')} as user_json
+          u.enabled as user_enabled, ${userJson('u')} as user_json,
+          ${SCOPE_CUTOFF_MS('f.user_id::text', 'rt.client_id')} as scope_cutoff
      from refresh_tokens rt
      join token_families f on f.id = rt.family_id
      left join users u on u.id = f.user_id
