@@ -91,7 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   app.use(oauthErrorHandler);
   return { express: app, domain, oauthEndpoints: endpoints, stop: async () => {
-      await domain.issuance.stop();
+      await domain.issuance.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
       await graphql.stop();
     },
   };

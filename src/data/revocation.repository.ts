@@ -94,6 +94,8 @@ export class RevocationRepository implements RevocationStore {
       `insert into token_issuance (tenant_id, client_id, user_id, family_id, issued_at, expires_at, count)
        select (x->>'t')::uuid, x->>'c', (x->>'u')::uuid, (x->>'f')::uuid, (x->>'i')::bigint, (x->>'e')::bigint, (x->>'n')::int
          from jsonb_array_elements(?::jsonb) as x
+        -- Tokens of a tenant deleted since they were issued have nothing left to count.
+        where exists (select 1 from tenants where id = (x->>'t')::uuid)
        on conflict on constraint token_issuance_key do update set count = token_issuance.count + excluded.count`,
       [json],
       'run',
