@@ -101,9 +101,4 @@ export class RevocationRepository implements RevocationStore {
       'run',
     );
   }
-
-  async purgeIssuance(now: Date): Promise<number> {
-    const result = await this.connection.execute<{ affectedRows?: number }>('delete from token_issuance where expires_at <= ?', [Math.floor(now.getTime() / 1000)], 'run');
-    return result.affectedRows ?? 0;
-  }
 }

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { decodeJwt } from 'jose';
 import { createAdminSdk } from '../../src/sdk/client';
 import { deviceRefresh, deviceRefreshPost, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
@@ -101,5 +102,26 @@ describe('seed 002 device token sets', () => {
     expect(await errorCode(otherAdmin.revokeDevice({ id: tokens.deviceId }))).toBe('FORBIDDEN');
     expect((await otherAdmin.devices({ userId: other.userId })).devices.totalCount).toBe(0);
     expect((await root.revokeDevice({ id: tokens.deviceId })).revokeDevice).toBe(2);
+  });
+});
+
+describe('device refresh and the access log', () => {
+  it('never logs the query string (refresh token, device id) of GET /token and /tokens', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const t = await startTestServer({ logger });
+    try {
+      const world = await deviceWorld(t.server.app.domain, '/logged');
+      const tokens = await userTokens(t.url, world);
+      await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId, 'device_key', '/tokens');
+      await deviceRefresh(t.url, 'wrong-token', tokens.deviceId);
+      const access = lines.filter((line) => line.includes('"request completed"') && line.includes('/token'));
+      expect(access.some((line) => line.includes('"method":"GET"') && line.includes('"url":"/tokens"'))).toBe(true);
+      expect(access.some((line) => line.includes('"method":"GET"') && line.includes('"url":"/token"'))).toBe(true);
+      const all = lines.join('\n');
+      for (const secret of [tokens.deviceRefreshToken, tokens.deviceId, 'wrong-token', 'refresh_token=']) expect(all).not.toContain(secret);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface TestServer {
 export interface TestServerOptions {
   clock?: Clock;
   env?: Record<string, string>;
+  /** Replaces the (silent) test logger, e.g. to read the access log. */
+  logger?: pino.Logger;
 }
 
 /**
@@ -53,6 +55,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({ env, databaseUrl, logger: options.logger ?? pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
   return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
 }

@@ -5,6 +5,8 @@ export interface PurgeCounts {
   revokedTokens: number;
   browserSessions: number;
   refreshTokens: number;
+  /** Access-token issuance counters of tokens that have all expired. */
+  tokenIssuance: number;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface PurgeCounts {
  * expiry (replays inside that hour still revoke what the code issued),
  * revocation records of access tokens that have expired anyway, ended or
  * expired browser sessions, and expired refresh tokens (device-bound ones never
- * expire). Idempotent and safe to run from several processes at once.
+ * expire), and issuance counters of expired access tokens. Idempotent and safe to run from several processes at once.
  */
 export async function purgeExpired(deps: Pick<DomainDeps, 'orm' | 'clock'>): Promise<PurgeCounts> {
   const connection = deps.orm.em.fork().getConnection();
@@ -26,5 +28,6 @@ export async function purgeExpired(deps: Pick<DomainDeps, 'orm' | 'clock'>): Pro
     revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),
     browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
     refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
+    tokenIssuance: await count('delete from token_issuance where expires_at <= extract(epoch from ?::timestamptz)'),
   };
 }

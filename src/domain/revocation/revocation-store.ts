@@ -33,8 +33,6 @@ export interface RevocationStore {
   setCutoff(kind: 'user' | 'client', subject: string, tenantId: string, at: Date): Promise<void>;
   /** Raises the tenant's `tokens_revoked_before` to `at` (never lowers it). */
   setTenantCutoff(tenantId: string, at: Date): Promise<void>;
-  /** Adds the buckets to the stored counters. */
+  /** Adds the buckets to the stored counters (expired ones are deleted by `purgeExpired`). */
   addIssuance(buckets: readonly IssuanceBucket[]): Promise<void>;
-  /** Deletes counters of tokens that have expired. */
-  purgeIssuance(now: Date): Promise<number>;
 }
