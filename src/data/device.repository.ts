@@ -17,6 +17,9 @@ interface DeviceRow {
 }
 
 const COLUMNS = 'id, tenant_id, user_id, client_id, name, created_at, last_used_at, revoked_at';
+/** Reads see a device as revoked also when its family was revoked some other way (RFC 7009 on its refresh token). */
+const SELECT = `select d.id, d.tenant_id, d.user_id, d.client_id, d.name, d.created_at, d.last_used_at,
+  coalesce(d.revoked_at, (select min(f.revoked_at) from token_families f where f.device_id = d.id)) as revoked_at from devices d`;
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 const toDevice = (row: DeviceRow): Device =>
@@ -67,7 +70,7 @@ export class DeviceRepository implements DeviceStore {
 
   async findById(id: string): Promise<Device | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.connection.execute<DeviceRow[]>(`select ${COLUMNS} from devices where id = ?`, [id]);
+    const [row] = await this.connection.execute<DeviceRow[]>(`${SELECT} where d.id = ?`, [id]);
     return row ? toDevice(row) : null;
   }
 
@@ -79,12 +82,12 @@ export class DeviceRepository implements DeviceStore {
       const [createdAt, id] = decodeCursor(request.after);
       const at = new Date(String(createdAt));
       ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
-      after = 'and (created_at, id) > (?, ?)';
+      after = 'and (d.created_at, d.id) > (?, ?)';
       values.push(at, id);
     }
     const connection = this.connection;
     const [rows, [total]] = await Promise.all([
-      connection.execute<DeviceRow[]>(`select ${COLUMNS} from devices where user_id = ? ${after} order by created_at, id limit ${size + 1}`, values),
+      connection.execute<DeviceRow[]>(`${SELECT} where d.user_id = ? ${after} order by d.created_at, d.id limit ${size + 1}`, values),
       connection.execute<{ count: string }[]>('select count(*) as count from devices where user_id = ?', [userId]),
     ]);
     return toPage(rows.map(toDevice), size, Number(total?.count ?? 0), (device) => [device.createdAt.toISOString(), device.id]);

@@ -103,6 +103,15 @@ describe('seed 002 device token sets', () => {
     expect((await otherAdmin.devices({ userId: other.userId })).devices.totalCount).toBe(0);
     expect((await root.revokeDevice({ id: tokens.deviceId })).revokeDevice).toBe(2);
   });
+
+  it('shows a device as revoked when its refresh token was revoked through RFC 7009', async () => {
+    const tokens = await userTokens(t.url, world);
+    const revoked = await postForm(`${t.url}/revoke`, { token: tokens.deviceRefreshToken }, { authorization: `Basic ${Buffer.from(`${world.app.clientId}:${world.app.clientSecret}`).toString('base64')}` });
+    expect(revoked.status).toBe(200);
+    expect((await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId)).status).toBe(400);
+    const { me } = await createAdminSdk(t.url, tokens.accessToken).myDevices({ first: 100 });
+    expect(me.devices.nodes.find((node) => node.id === tokens.deviceId)?.revokedAt).not.toBeNull();
+  });
 });
 
 describe('device refresh and the access log', () => {

@@ -29,7 +29,8 @@ export class IssuanceCounter {
 
   /** Writes what was counted since the last flush; flushes run one at a time. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
+    // Chained after the previous flush whatever its outcome; a failure is reported to its own caller only.
+    this.flushing = this.flushing.catch(() => {}).then(async () => {
       if (this.pending.size === 0) return;
       const buckets = [...this.pending.values()];
       this.pending = new Map();
