@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { recordTempDirModes } from './temp-dir-mode';
 import { Client } from 'pg';
 
 declare global {
@@ -14,6 +15,7 @@ const TEMPLATE = 'idp_test_template';
  * is; each test file then clones the template into its own database.
  */
 export default async function globalSetup(): Promise<void> {
+  recordTempDirModes();
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const child = spawn(process.execPath, [path.join(__dirname, 'postgres-process.cjs')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
