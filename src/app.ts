@@ -18,6 +18,7 @@ import { tokenRouter } from './oauth-rest/token.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
 import { userinfoRouter } from './oauth-rest/userinfo.router';
+import { serializeError } from './ops/logger';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
@@ -58,7 +59,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         genReqId: requestId,
         autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
         customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-        serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+        serializers: { err: serializeError, req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
       }),
     );
   } else {

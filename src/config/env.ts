@@ -7,6 +7,8 @@ export interface Env {
   readonly issuer: string;
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** As root only: where embedded PostgreSQL's binaries and unreachable clusters go (README, "Running as root"). */
+  readonly embeddedPostgresDir: string;
   readonly adminClientId: string;
   readonly adminClientSecret?: string;
   readonly workers: number;
@@ -63,6 +65,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     issuer,
     databaseUrl: source.DATABASE_URL || undefined,
     dataDir: path.resolve(source.DATA_DIR || './.data'),
+    embeddedPostgresDir: path.resolve(source.EMBEDDED_POSTGRES_DIR || '/var/lib/tenant-idp'),
     adminClientId: source.ADMIN_CLIENT_ID || 'admin',
     adminClientSecret,
     workers,

@@ -19,6 +19,9 @@ export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildAdminSchema(),
     introspection: true,
+    // The process's own shutdown drains HTTP first and stops Apollo after (src/main.ts); Apollo's
+    // SIGTERM handler would stop it under in-flight requests, and re-raised SIGTERM in a worker hung the stop.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
     plugins: [ApolloServerPluginCacheControlDisabled()],

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress } from 'node:zlib';
@@ -47,7 +47,7 @@ export async function resolveChromium(environment: NodeJS.ProcessEnv = process.e
 export async function unpackPackagedChromium(cacheRoot: string): Promise<string> {
   // The package exports only its entry (build/index.js); its root is one level up.
   const packageDir = path.join(path.dirname(require.resolve('@sparticuz/chromium', { paths: [REPO] })), '..');
-  const { version } = require(path.join(packageDir, 'package.json')) as { version: string };
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const target = path.join(cacheRoot, `tenant-idp-chromium-${version}`);
   if (existsSync(path.join(target, '.complete'))) return target;
   mkdirSync(cacheRoot, { recursive: true });

@@ -29,7 +29,6 @@ export default async function globalSetup(): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited early (${code})`)));
     });
-    adminUrl = `${adminUrl}/postgres`;
   }
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();

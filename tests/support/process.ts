@@ -9,8 +9,10 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'main.js')], {
+/** `main` defaults to this checkout's dist/main.js; `cwd` to the test's (where a default DATA_DIR resolves). */
+export function spawnServer(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServerProcess {
+  const child = spawn(process.execPath, [options.main ?? path.join(__dirname, '..', '..', 'dist', 'main.js')], {
+    cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
   });
   let output = '';
