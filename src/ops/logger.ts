@@ -12,6 +12,7 @@ export interface LoggedError {
 const ERROR_LEVEL = 50;
 const MAX_MESSAGE = 500;
 const MAX_CAUSES = 3;
+const MAX_FRAMES = 12;
 // knex prefixes a driver error's message with the query, values inlined: "<sql> - <reason>".
 const QUERY_PREFIX = /^\s*(select|insert|update|delete|with|create|alter|drop|truncate|begin|commit|set|listen|notify)\b[\s\S]* - /i;
 
@@ -29,14 +30,18 @@ export function serializeError(value: unknown, depth = 0): LoggedError {
   const logged: LoggedError = { message: withoutQuery(typeof error.message === 'string' ? error.message : String(value)) };
   if (type && type !== 'Object') logged.type = type;
   if (typeof error.code === 'string' || typeof error.code === 'number') logged.code = String(error.code);
-  if (typeof error.stack === 'string') logged.stack = withoutQuery(error.stack, 4000);
+  // The stack's first line repeats the message (query included): rebuild it from the cleaned message.
+  if (typeof error.stack === 'string') {
+    const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MAX_FRAMES);
+    logged.stack = [`${typeof error.name === 'string' ? error.name : 'Error'}: ${logged.message}`, ...frames].join('\n');
+  }
   if (error.cause !== undefined && depth < MAX_CAUSES) logged.cause = serializeError(error.cause, depth + 1);
   return logged;
 }
 
-function withoutQuery(text: string, max = MAX_MESSAGE): string {
+function withoutQuery(text: string): string {
   const reason = text.replace(QUERY_PREFIX, '');
-  return reason.length > max ? `${reason.slice(0, max)}…` : reason;
+  return reason.length > MAX_MESSAGE ? `${reason.slice(0, MAX_MESSAGE)}…` : reason;
 }
 
 /** Removes stacks from a serialized error, for info and warn lines. */
@@ -46,10 +51,10 @@ function withoutStacks(error: LoggedError): LoggedError {
 }
 
 /** The app's root logger: every child (pino-http's included) inherits the error serializer and the level rule. */
-export function createLogger(level: string, base: Record<string, unknown> = { pid: process.pid }): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
-    base,
+    base: { pid: process.pid },
     serializers: { err: serializeError },
     hooks: {
       logMethod(args, method, levelNumber) {
@@ -60,5 +65,6 @@ export function createLogger(level: string, base: Record<string, unknown> = { pi
         return method.apply(this, args);
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
