@@ -45,8 +45,8 @@ export async function freePort(): Promise<number> {
  * with its cluster under `dir`, initialising it on first use. As root it runs as
  * the `postgres` system user, with binaries and data made reachable for it
  * (postgres-runtime.ts). It listens on loopback TCP only (no Unix socket, so
- * nothing in /tmp), in its own process group so a terminal's Ctrl-C reaches
- * only us, and it is stopped by `stop()` or, at the latest, when this process exits.
+ * nothing in /tmp), and it is stopped by `stop()` or, at the latest, when this
+ * process exits.
  * No signal handler is installed: the caller decides the shutdown order.
  */
 export async function startEmbeddedPostgres(dir: string, database = 'idp', log: (line: string) => void = () => {}, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
@@ -60,7 +60,8 @@ export async function startEmbeddedPostgres(dir: string, database = 'idp', log: 
   const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const child = spawn(path.join(native, 'bin', 'postgres'), ['-D', cluster.path, '-p', String(port), ...flags], {
     ...(account ?? {}),
-    detached: true,
+    // Same process group as ours, so a group kill (systemd, a supervisor) never leaves it orphaned;
+    // a terminal's Ctrl-C therefore reaches it directly too (fast shutdown). SIGTERM to us is the graceful way.
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const stopAtExit = () => child.exitCode === null && child.kill('SIGINT');

@@ -33,7 +33,7 @@ export function serializeError(value: unknown, depth = 0): LoggedError {
   // The stack's first line repeats the message (query included): rebuild it from the cleaned message.
   if (typeof error.stack === 'string') {
     const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MAX_FRAMES);
-    logged.stack = [`${typeof error.name === 'string' ? error.name : 'Error'}: ${logged.message}`, ...frames].join('\n');
+    if (frames.length > 0) logged.stack = [`${typeof error.name === 'string' ? error.name : 'Error'}: ${logged.message}`, ...frames].join('\n');
   }
   if (error.cause !== undefined && depth < MAX_CAUSES) logged.cause = serializeError(error.cause, depth + 1);
   return logged;
