@@ -134,7 +134,7 @@ function waitUntilReady(child: ChildProcess, dataDir: string, log: (line: string
     child.once('error', (error) => reject(new EmbeddedPostgresError(`could not run postgres (${error.message}); reinstall with "npm ci" or set DATABASE_URL`)));
     child.once('exit', (code, signal) => {
       if (ready) return;
-      const why = problems.length > 0 ? problems.join(' ') : `exit ${code ?? signal}`;
+      const why = problems.length > 0 ? problems.join('. ').replace(/\.\./g, '.') : `exit ${code ?? signal}`;
       reject(new EmbeddedPostgresError(`PostgreSQL did not start on ${dataDir}: ${why}`));
     });
   });

@@ -16,6 +16,9 @@ export function describeStartupFailure(error: unknown): string {
       return failure.path
         ? `permission denied on ${failure.path} (${failure.syscall ?? 'access'}); make it writable for this user or set DATA_DIR elsewhere`
         : `permission denied: ${message}; a port below 1024 needs privileges, set PORT above 1024`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `${failure.path ?? 'a path'} is in the way: ${message}; set DATA_DIR to a directory (it is created if missing)`;
     case 'ENOSPC':
       return `no space left on the device holding ${failure.path ?? 'DATA_DIR'}; free some space`;
     case 'ECONNREFUSED':

@@ -60,7 +60,7 @@ describe('start-up where the postgres user cannot enter', () => {
     expect(await new Promise((resolve) => third.child.once('exit', resolve))).toBe(1);
     const fatal = third.output().split('\n').filter((line) => line.startsWith('fatal:'));
     expect(fatal).toHaveLength(1);
-    expect(fatal[0]).toMatch(/^fatal: PostgreSQL did not start on \S+: lock file "postmaster.pid" already exists .*another postmaster/);
+    expect(fatal[0]).toMatch(/^fatal: PostgreSQL did not start on \S+: lock file "postmaster.pid" already exists\. Is another postmaster/);
     expect(third.output()).not.toMatch(/\n\s+at /); // no stack trace
 
     expect(await again.stop('SIGTERM')).toBe(0);

@@ -21,6 +21,11 @@ describe('describeStartupFailure', () => {
     );
   });
 
+  it('says when DATA_DIR is a file', () => {
+    const line = describeStartupFailure(errno("ENOTDIR: not a directory, open '/srv/app/package.json/secret.key'", { code: 'ENOTDIR', path: '/srv/app/package.json/secret.key' }));
+    expect(line).toMatch(/^\/srv\/app\/package.json\/secret.key is in the way: .*; set DATA_DIR to a directory/);
+  });
+
   it('points at DATABASE_URL when the database refuses', () => {
     expect(describeStartupFailure(errno('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }))).toMatch(/^cannot connect to PostgreSQL: .*check DATABASE_URL/);
   });
