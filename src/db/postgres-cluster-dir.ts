@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmdirSync, symlinkSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { ACCOUNT, EmbeddedPostgresError, makeTraversable, reachableBy, type PostgresAccount } from './postgres-account';
 
@@ -9,7 +9,7 @@ import { ACCOUNT, EmbeddedPostgresError, makeTraversable, reachableBy, type Post
  *
  * As root, when the postgres account cannot enter DATA_DIR (DATA_DIR is 0700, or
  * sits in a 0700 directory), the cluster lives in
- * `runtimeDir/clusters/<hash of DATA_DIR>` and `dir` becomes a symlink to it: the
+ * `runtimeDir/clusters/<hash of DATA_DIR>-<random>` and `dir` becomes a symlink to it: the
  * pointer stays under DATA_DIR, no permission of the user's directories changes.
  */
 export function clusterDirectory(account: PostgresAccount | null, dir: string, runtimeDir: string): { path: string; relocated: boolean } {
@@ -44,8 +44,9 @@ export function clusterDirectory(account: PostgresAccount | null, dir: string, r
   }
   const clusters = path.join(runtimeDir, 'clusters');
   makeTraversable(clusters);
-  const relocated = path.join(clusters, createHash('sha256').update(realpathSync(parent)).digest('hex').slice(0, 16));
-  mkdirSync(relocated, { recursive: true, mode: 0o700 });
+  // A new directory every time: a cluster left behind by a deleted DATA_DIR at the same path is
+  // never picked up again (its data would not match this DATA_DIR's fresh secret.key).
+  const relocated = mkdtempSync(path.join(clusters, `${createHash('sha256').update(realpathSync(parent)).digest('hex').slice(0, 16)}-`));
   chownSync(relocated, account.uid, account.gid);
   if (!reachableBy(account, relocated)) {
     throw new EmbeddedPostgresError(`the "${ACCOUNT}" user cannot reach ${relocated}; set EMBEDDED_POSTGRES_DIR to a directory whose parents everyone may enter (default /var/lib/tenant-idp)`);

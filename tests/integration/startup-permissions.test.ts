@@ -42,7 +42,7 @@ describe('start-up where the postgres user cannot enter', () => {
     if (asRoot) {
       // The postgres user cannot enter DATA_DIR: the cluster lives under the runtime dir, linked from DATA_DIR.
       expect(lstatSync(cluster).isSymbolicLink()).toBe(true);
-      expect(readlinkSync(cluster)).toMatch(new RegExp(`^${runtime}/clusters/[0-9a-f]{16}$`));
+      expect(readlinkSync(cluster)).toMatch(new RegExp(`^${runtime}/clusters/[0-9a-f]{16}-\\w{6}$`));
       expect(server.output()).toMatch(/"msg":"the postgres user cannot enter DATA_DIR/);
     } else {
       expect(lstatSync(cluster).isDirectory()).toBe(true);
@@ -64,7 +64,15 @@ describe('start-up where the postgres user cannot enter', () => {
     expect(third.output()).not.toMatch(/\n\s+at /); // no stack trace
 
     expect(await again.stop('SIGTERM')).toBe(0);
-  }, 120_000);
+
+    // DATA_DIR deleted and made again at the same path: a new, empty database, never a leftover cluster.
+    const firstCluster = asRoot ? readlinkSync(cluster) : null;
+    rmSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { mode: 0o700 });
+    const fresh = spawnServer({ PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_POSTGRES_DIR: runtime, LOG_LEVEL: 'info' });
+    await servesAndStops(fresh);
+    if (asRoot) expect(readlinkSync(cluster)).not.toBe(firstCluster);
+  }, 180_000);
 
   (asRoot ? it : it.skip)('as root, starts from a checkout inside a 0700 directory with the default DATA_DIR', async () => {
     const checkout = path.join(scratch, 'checkout');
