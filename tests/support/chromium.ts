@@ -80,14 +80,21 @@ export async function unpackPackagedChromium(cacheRoot: string): Promise<string>
 
 /** Decompresses a `.tar.br` through the system `tar` into `dir`, which must be ours. */
 async function untarBrotli(archive: string, dir: string): Promise<void> {
-  const tar = spawn('tar', ['-x', '--no-same-owner', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // --ignore-zeros: read to the end of the input; GNU tar otherwise exits at the end-of-archive
+  // marker and may close its stdin while the trailing padding is still being written ("Premature close").
+  const tar = spawn('tar', ['-x', '--ignore-zeros', '--no-same-owner', '-C', dir], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   tar.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve, reject) => {
     tar.once('error', reject);
     tar.once('close', resolve);
   });
-  await pipeline(createReadStream(archive), createBrotliDecompress(), tar.stdin);
+  const fed = pipeline(createReadStream(archive), createBrotliDecompress(), tar.stdin).then(
+    () => null,
+    (error: unknown) => error,
+  );
   const code = await exited;
-  if (code !== 0) throw new Error(`tar failed unpacking ${archive} (exit ${code}): ${stderr.trim()}`);
+  // Once tar has read a complete archive (exit 0), a feed error can only be the pipe closing at its very end.
+  const feedError = await fed;
+  if (code !== 0) throw new Error(`tar failed unpacking ${archive} (exit ${code}): ${stderr.trim() || String(feedError)}`);
 }
