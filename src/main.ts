@@ -6,6 +6,7 @@ import { parseEnv, type Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { serveClusterMetrics } from './ops/cluster-metrics';
+import { StartupError } from './ops/startup-error';
 import { startServer, type RunningServer } from './server';
 
 /**
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const primaryEnv = env.workers > 1 ? { ...env, port: 0 } : env;
-  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true });
+  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true }).catch(async (error: unknown) => {
+    await database?.stop();
+    throw error;
+  });
   announceBootstrap(server, env, logger);
   let serving: RunningServer | null = server;
 
@@ -88,6 +92,7 @@ function announceBootstrap(server: RunningServer, env: Env, logger: pino.Logger)
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const message = error instanceof StartupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`fatal: ${message}\n`);
   process.exit(1);
 });

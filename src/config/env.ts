@@ -13,6 +13,13 @@ export interface Env {
   readonly logLevel: string;
   readonly secretKey?: string;
   readonly nodeEnv: string;
+  /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
+  readonly provision?: ProvisionSource;
+}
+
+export interface ProvisionSource {
+  readonly file: string;
+  readonly variables: Readonly<Record<string, string | undefined>>;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -69,5 +76,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     secretKey,
     nodeEnv: source.NODE_ENV || 'development',
+    provision: source.PROVISION_FILE
+      ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })
+      : undefined,
   });
 }
