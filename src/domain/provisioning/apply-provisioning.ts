@@ -4,7 +4,7 @@ import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { parentTenantPath } from '../tenants/tenant-path';
 import { ProvisioningError } from './provisioning-error';
-import { emptyReport, type PlannedTenant, type ProvisioningPlan, type ProvisioningReport } from './provisioning-plan';
+import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan, type ProvisioningReport } from './provisioning-plan';
 import { provisionClient } from './provision-client';
 import { provisionUser } from './provision-user';
 import { differs, type ProvisioningScope } from './provisioning-scope';
@@ -20,9 +20,7 @@ import { differs, type ProvisioningScope } from './provisioning-scope';
 export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan): Promise<ProvisioningReport> {
   const scope = await deps.orm.em.fork().transactional(async (tx) => {
     const inner: ProvisioningScope = { tx: tx as EntityManager, deps, report: emptyReport(), changes: [] };
-    // Parents before children, whatever the order in the file.
-    const ordered = [...plan.tenants].sort((a, b) => depth(a.path) - depth(b.path));
-    for (const tenant of ordered) await provisionTenant(inner, tenant);
+    for (const tenant of parentsFirst(plan.tenants)) await provisionTenant(inner, tenant);
     return inner;
   });
   for (const event of scope.changes) await deps.bus.publish(event);
@@ -52,5 +50,3 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
   for (const client of planned.clients) await provisionClient(scope, entity, client);
   for (const user of planned.users) await provisionUser(scope, entity, user);
 }
-
-const depth = (path: string): number => (path === '/' ? 0 : path.split('/').length - 1);

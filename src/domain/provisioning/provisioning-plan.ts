@@ -65,3 +65,9 @@ export const emptyReport = (): ProvisioningReport => ({
   clients: { created: 0, updated: 0, unchanged: 0 },
   users: { created: 0, updated: 0, unchanged: 0 },
 });
+
+/** Tenants with parents before children, whatever their order in the file. */
+export const parentsFirst = (tenants: readonly PlannedTenant[]): PlannedTenant[] =>
+  [...tenants].sort((a, b) => depth(a.path) - depth(b.path));
+
+const depth = (path: string): number => (path === '/' ? 0 : path.split('/').length - 1);
