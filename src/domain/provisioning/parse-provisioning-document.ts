@@ -103,16 +103,16 @@ function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUs
   const username = typeof rawUsername === 'string' ? reader.check(at, () => validateUsername(rawUsername)) : undefined;
   const rawPassword = reader.string(object, 'password', at);
   const password = typeof rawPassword === 'string' ? reader.check(at, () => validatePassword(rawPassword, `${at}.password`)) : null;
+  const beforeProfile = reader.problems.length;
   const input = {
     email: reader.string(object, 'email', at, { nullable: true }),
     phone: reader.string(object, 'phone', at, { nullable: true }),
     firstname: reader.string(object, 'firstname', at, { nullable: true }),
     lastname: reader.string(object, 'lastname', at, { nullable: true }),
   };
+  const profile = reader.problems.length === beforeProfile ? reader.check(at, () => validateUserProfile(input)) : undefined;
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
-  if (reader.problems.length > before) return null;
-  const profile = reader.check(at, () => validateUserProfile(input));
-  if (!profile || username === undefined || password === undefined) return null;
+  if (reader.problems.length > before || !profile || username === undefined || password === undefined) return null;
   const { email = null, phone = null, firstname = null, lastname = null } = profile;
   return { at, username, password, profile: { email, phone, firstname, lastname }, enabled };
 }

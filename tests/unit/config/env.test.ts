@@ -15,6 +15,14 @@ function problemsOf(source: NodeJS.ProcessEnv): string[] {
 }
 
 describe('parseEnv', () => {
+  it('resolves PROVISION_FILE and keeps the environment its ${NAME} references read', () => {
+    const env = parseEnv({ PROVISION_FILE: 'provision.json', ACME_SECRET: 's3cret' });
+    expect(env.provision?.file).toBe(path.resolve('provision.json'));
+    expect(env.provision?.variables.ACME_SECRET).toBe('s3cret');
+    expect(Object.isFrozen(env.provision?.variables)).toBe(true);
+    expect(parseEnv({}).provision).toBeUndefined();
+  });
+
   it('fills every default from an empty environment', () => {
     expect(parseEnv({})).toEqual({
       port: 4000,
