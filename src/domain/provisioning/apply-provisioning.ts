@@ -29,6 +29,7 @@ export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan
 
 async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant): Promise<void> {
   const { tx, report } = scope;
+  const unchangedBefore = report.tenants.unchanged;
   let entity = await tx.findOne(TenantEntity, { path: planned.path });
   const wanted = { name: planned.name, signingAlgorithm: planned.signingAlgorithm, allowSelfSignup: planned.allowSelfSignup };
   if (!entity) {
@@ -45,8 +46,8 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
   } else {
     report.tenants.unchanged++;
   }
+  if (report.tenants.unchanged === unchangedBefore) scope.changes.push({ topic: 'tenant', key: entity.id });
   await mapUniqueViolation(() => tx.flush(), `${planned.at}.path: tenant ${planned.path} was created concurrently; nothing was applied`);
-  scope.changes.push({ topic: 'tenant', key: entity.id });
   for (const client of planned.clients) await provisionClient(scope, entity, client);
   for (const user of planned.users) await provisionUser(scope, entity, user);
 }

@@ -5,7 +5,7 @@ import { validateClientId } from '../clients/validate-client-id';
 import { validateClientSettings } from '../clients/validate-client-settings';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
-import { normalizeTenantPath } from '../tenants/tenant-path';
+import { defaultTenantName, normalizeTenantPath } from '../tenants/tenant-path';
 import { validatePassword, validateUsername, validateUserProfile } from '../users/validate-user-profile';
 import { validateDisplayName } from '../validate-display-name';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
@@ -131,6 +131,3 @@ function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void 
     for (const user of tenant.users) once(`user ${tenant.path} ${user.username}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
   }
 }
-
-/** The display name a tenant gets when none is given; the same rule as TenantService.insert. */
-export const defaultTenantName = (path: string): string => (path === '/' ? 'root' : path.slice(path.lastIndexOf('/') + 1));

@@ -12,6 +12,7 @@ import type { PlannedClient } from './provisioning-plan';
  */
 export async function provisionClient(scope: ProvisioningScope, tenant: TenantEntity, planned: PlannedClient): Promise<void> {
   const { tx, deps, report } = scope;
+  const unchangedBefore = report.clients.unchanged;
   const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
   const entity = await tx.findOne(ClientEntity, { clientId: planned.clientId }, { populate: ['secretDigest'] });
   if (!entity) {
@@ -42,6 +43,6 @@ export async function provisionClient(scope: ProvisioningScope, tenant: TenantEn
       report.clients.unchanged++;
     }
   }
+  if (report.clients.unchanged === unchangedBefore) scope.changes.push({ topic: 'client', key: planned.clientId });
   await mapUniqueViolation(() => tx.flush(), `${planned.at}.clientId: client ${planned.clientId} was created concurrently; nothing was applied`);
-  scope.changes.push({ topic: 'client', key: planned.clientId });
 }

@@ -60,6 +60,7 @@ export interface ProvisioningReport {
   users: ProvisioningCounts;
 }
 
+/** A report with every count at zero. */
 export const emptyReport = (): ProvisioningReport => ({
   tenants: { created: 0, updated: 0, unchanged: 0 },
   clients: { created: 0, updated: 0, unchanged: 0 },
