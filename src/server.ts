@@ -52,7 +52,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
+  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
@@ -69,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger);
+  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger, app.clientIp);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     if (!serveLean(req, res)) app.express(req, res);
   });
