@@ -118,6 +118,16 @@ describe('tenant-idp CLI', () => {
     expect((await runCli(['tenants', 'list'], env)).stdout).not.toContain('/cli-bad');
   });
 
+  it('stops at the first entry the server refuses, naming it, with exit code 2', async () => {
+    const file = path.join(dir, 'conflict.json');
+    writeFileSync(file, JSON.stringify({ tenants: [{ path: '/cli-conflict', clients: [{ clientId: ADMIN_CLIENT_ID, name: 'Not the admin', clientSecret: 'some-secret-0123456789abc' }] }] }));
+    const run = await runCli(['apply', file, '--json'], env);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({ error: { exitCode: 2, code: 'CONFLICT', message: 'tenants[0].clients[0].clientId: client admin already exists in tenant /' } });
+    // The admin client is untouched.
+    expect((await runCli(['token'], env)).code).toBe(0);
+  });
+
   it('exits 2 on bad credentials, 3 when the server is unreachable and 1 on usage errors', async () => {
     const bad = await runCli(['token'], { ...env, TENANT_IDP_CLIENT_SECRET: 'not-the-admin-secret-000000' });
     expect(bad.code).toBe(2);
