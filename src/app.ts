@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config/env';
 import { pinoHttp } from 'pino-http';
 import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
@@ -18,6 +20,7 @@ import { tokenRouter } from './oauth-rest/token.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
 import { userinfoRouter } from './oauth-rest/userinfo.router';
+import { clientIp, compileTrustProxy } from './ops/client-ip';
 import { serializeError } from './ops/logger';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
@@ -33,6 +36,8 @@ export interface AppDeps {
   issuer: string;
   metrics: Metrics;
   clock?: Clock;
+  /** TRUST_PROXY; default off (the client IP is the socket address). */
+  trustProxy?: TrustProxy;
 }
 
 export interface App {
@@ -40,6 +45,8 @@ export interface App {
   domain: Domain;
   /** The token, introspection and userinfo endpoints, also served by the node:http fast path. */
   oauthEndpoints: OAuthEndpoints;
+  /** The client's IP address as TRUST_PROXY defines it (Express's `req.ip` agrees). */
+  clientIp(req: IncomingMessage): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -49,6 +56,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const endpoints = oauthEndpoints(domain);
   const graphql = await graphqlRouter(domain);
   const app = express();
+  const trust = compileTrustProxy(deps.trustProxy ?? false);
+  app.set('trust proxy', trust);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(deps.metrics.middleware);
@@ -59,7 +68,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         genReqId: requestId,
         autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
         customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-        serializers: { err: serializeError, req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+        serializers: {
+          err: serializeError,
+          req: (req: { method: string; url: string; id: string; raw: express.Request }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0], ip: req.raw.ip }),
+        },
       }),
     );
   } else {
@@ -84,5 +96,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, oauthEndpoints: endpoints, stop: () => graphql.stop() };
+  return { express: app, domain, oauthEndpoints: endpoints, clientIp: (req) => clientIp(req, trust), stop: () => graphql.stop() };
 }

@@ -72,7 +72,10 @@ async function main(): Promise<void> {
   }
 
   const primaryEnv = env.workers > 1 ? { ...env, port: 0 } : env;
-  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true });
+  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true }).catch(async (error: unknown) => {
+    await database?.stop();
+    throw error;
+  });
   announceBootstrap(server, env, logger);
   serving = server;
 

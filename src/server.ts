@@ -14,6 +14,7 @@ import { ServerSecret } from './domain/crypto/server-secret';
 import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
 import { leanOAuthHandler } from './oauth-rest/lean-oauth-handler';
+import { provisionAtStartup } from './ops/provision-at-startup';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -21,7 +22,7 @@ export interface ServerOptions {
   env: Env;
   databaseUrl: string;
   logger: Logger;
-  /** Run migrations and bootstrap (the primary process does; cluster workers do not). */
+  /** Run migrations, bootstrap and PROVISION_FILE (the primary process does; cluster workers do not). */
   prepareDatabase: boolean;
   /** A node:cluster worker: `/metrics` then reports the whole cluster (the primary aggregates). */
   clusterWorker?: boolean;
@@ -51,12 +52,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
+  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
+  const release = async () => {
+    await app.stop();
+    await bus.close();
+    await sql.close();
+    await orm.close(true);
+  };
+  if (options.prepareDatabase && env.provision) {
+    await provisionAtStartup(app.domain.deps, env.provision, logger).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+  }
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger);
+  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger, app.clientIp);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     if (!serveLean(req, res)) app.express(req, res);
   });
@@ -86,10 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
         clearTimeout(force);
-        await app.stop();
-        await bus.close();
-        await sql.close();
-        await orm.close(true);
+        await release();
       })()),
   };
 }

@@ -22,7 +22,7 @@ interface LeanRoute {
  * serves with the same endpoint functions and errors. Same request id, access
  * log and metrics as the Express routes.
  */
-export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, logger: Logger) {
+export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, logger: Logger, ipOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress) {
   const routes = new Map<string, LeanRoute>([
     ['POST /token', { endpoint: endpoints.token, form: true }],
     ['POST /connect/token', { endpoint: endpoints.token, form: true }],
@@ -48,7 +48,7 @@ export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, lo
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.recordRequest(method, route, status, seconds, scope.dbQueries);
         if (logInfo || status >= 500) {
-          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route, ip: ipOf(req) }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
         }
       };
       const fail = (error: unknown) => {

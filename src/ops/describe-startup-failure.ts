@@ -29,7 +29,7 @@ export function describeStartupFailure(error: unknown): string {
     case '3D000':
       return `cannot connect to PostgreSQL: ${message}; check DATABASE_URL and that the server is running`;
   }
-  if (failure.name === 'EmbeddedPostgresError') return message;
+  if (failure.name === 'EmbeddedPostgresError' || failure.name === 'StartupError') return message;
   if (message.startsWith('Invalid configuration')) return `${message}; fix these environment variables (see README, Configuration)`;
   return `${message}; rerun with LOG_LEVEL=debug to see more`;
 }

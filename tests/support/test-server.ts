@@ -26,11 +26,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
 }
 
-/**
- * A real server on a real PostgreSQL database of its own (cloned from the
- * migrated template), listening on a free loopback port.
- */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+/** A fresh database of its own, cloned from the migrated template; its connection URL. */
+export async function createTestDatabase(): Promise<string> {
   const adminUrl = process.env.IDP_TEST_ADMIN_URL;
   const template = process.env.IDP_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('global-setup did not run');
@@ -39,7 +36,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   await admin.connect();
   await admin.query(`create database ${database} template ${template}`);
   await admin.end();
-  const databaseUrl = withDatabase(adminUrl, database);
+  return withDatabase(adminUrl, database);
+}
+
+/**
+ * A real server on a real PostgreSQL database of its own (cloned from the
+ * migrated template), listening on a free loopback port.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = await createTestDatabase();
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const env = parseEnv({

@@ -12,6 +12,7 @@ import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
+import { validateClientId } from './validate-client-id';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
 import { validateDisplayName } from '../validate-display-name';
 
@@ -38,8 +39,6 @@ interface CachedClient {
   client: Client;
   secretDigest: string | null;
 }
-
-const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
 export class ClientService {
@@ -115,7 +114,7 @@ export class ClientService {
     const tenant = await this.tenants.require(tenantPath);
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
-    ensure(CLIENT_ID.test(clientId), () => errors.validation('clientId', 'must be 3-128 characters of A-Z a-z 0-9 . _ ~ -'));
+    validateClientId(clientId);
     const settings = validateClientSettings(input, isPublic);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);

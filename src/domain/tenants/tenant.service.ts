@@ -7,7 +7,7 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
-import { normalizeTenantPath, parentTenantPath } from './tenant-path';
+import { defaultTenantName, normalizeTenantPath, parentTenantPath } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 
 export interface CreateTenantInput {
@@ -99,7 +99,7 @@ export class TenantService {
     ensure(SIGNING_ALGORITHMS.includes(signingAlgorithm), () =>
       errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
     );
-    const name = validateDisplayName(input.name ?? (input.path === '/' ? 'root' : input.path.slice(input.path.lastIndexOf('/') + 1)));
+    const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
     const em = this.deps.orm.em.fork();
     const entity = em.create(TenantEntity, {
       path: input.path,

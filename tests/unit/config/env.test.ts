@@ -15,6 +15,24 @@ function problemsOf(source: NodeJS.ProcessEnv): string[] {
 }
 
 describe('parseEnv', () => {
+  it('parses TRUST_PROXY as off, a hop count or a list of addresses and ranges', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^  - TRUST_PROXY entry "true" is not an IP address/)]);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toHaveLength(2);
+    expect(problemsOf({ TRUST_PROXY: '99' })).toEqual(['  - TRUST_PROXY hop count must be at most 32 (got 99)']);
+  });
+
+  it('resolves PROVISION_FILE and keeps the environment its ${NAME} references read', () => {
+    const env = parseEnv({ PROVISION_FILE: 'provision.json', ACME_SECRET: 's3cret' });
+    expect(env.provision?.file).toBe(path.resolve('provision.json'));
+    expect(env.provision?.variables.ACME_SECRET).toBe('s3cret');
+    expect(Object.isFrozen(env.provision?.variables)).toBe(true);
+    expect(parseEnv({}).provision).toBeUndefined();
+  });
+
   it('fills every default from an empty environment', () => {
     expect(parseEnv({})).toEqual({
       port: 4000,
@@ -29,6 +47,8 @@ describe('parseEnv', () => {
       logLevel: 'info',
       secretKey: undefined,
       nodeEnv: 'development',
+      trustProxy: false,
+      provision: undefined,
     });
   });
 
@@ -77,6 +97,8 @@ describe('parseEnv', () => {
       logLevel: 'debug',
       secretKey,
       nodeEnv: 'production',
+      trustProxy: false,
+      provision: undefined,
     });
   });
 
