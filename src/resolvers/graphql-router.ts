@@ -3,7 +3,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Domain } from '../domain/create-domain';
-import { errors } from '../domain/errors';
+import { errors, isDomainError } from '../domain/errors';
+import { domainErrorOf } from '../edge/domain-error-of';
 import { actorFromClaims } from '../domain/tokens/access-token.service';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
@@ -42,7 +43,11 @@ async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext>
   try {
     const { claims } = await domain.accessTokens.verify(match[1]!);
     return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
-  } catch {
-    return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+  } catch (error) {
+    // Only the domain's own verdict on the token means UNAUTHENTICATED; an outage is reported as such.
+    if (isDomainError(error) && error.code === 'invalid_token') {
+      return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    }
+    return { domain, actor: null, authError: domainErrorOf(error) ?? (error instanceof Error ? error : new Error(String(error))) };
   }
 }

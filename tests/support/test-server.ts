@@ -24,6 +24,10 @@ export interface TestServer {
 export interface TestServerOptions {
   clock?: Clock;
   env?: Record<string, string>;
+  /** Connect the server through another address (e.g. a {@link TcpProxy}) instead of straight to its database. */
+  connectVia?: (databaseUrl: string) => string;
+  /** Use this existing database (another server's) instead of a fresh clone. */
+  databaseUrl?: string;
 }
 
 /**
@@ -34,12 +38,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const adminUrl = process.env.IDP_TEST_ADMIN_URL;
   const template = process.env.IDP_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('global-setup did not run');
-  const database = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${database} template ${template}`);
-  await admin.end();
-  const databaseUrl = withDatabase(adminUrl, database);
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    const database = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${database} template ${template}`);
+    await admin.end();
+    databaseUrl = withDatabase(adminUrl, database);
+  }
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const env = parseEnv({
@@ -53,6 +60,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
   return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
 }

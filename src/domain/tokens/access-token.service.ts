@@ -5,7 +5,7 @@ import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
-import { errors } from '../errors';
+import { errors, isDomainError } from '../errors';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
@@ -111,12 +111,18 @@ export class AccessTokenService {
     return { claims, tenant, user };
   }
 
-  /** Verification without throwing: null for anything inactive (RFC 7662 `active: false`). */
+  /**
+   * Verification for introspection and revocation: null when the token is
+   * inactive (the domain's own `invalid_token`, RFC 7662 `active: false`).
+   * Anything else, such as an unreachable database, is thrown: an outage is
+   * not an answer about the token.
+   */
   async inspect(token: string): Promise<VerifiedAccessToken | null> {
     try {
       return await this.verify(token);
-    } catch {
-      return null;
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'invalid_token') return null;
+      throw error;
     }
   }
 
