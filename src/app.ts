@@ -69,7 +69,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     });
   }
-  app.use(opsRouter(deps.orm, deps.metrics));
+  app.use(opsRouter(deps.orm, deps.bus, deps.metrics));
   app.use(jwksRouter(domain));
   app.use(tokenRouter(endpoints));
   app.use(authorizeRouter(domain));

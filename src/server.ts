@@ -33,6 +33,7 @@ export interface RunningServer {
   port: number;
   app: App;
   orm: MikroORM;
+  changeBus: PgChangeBus;
   bootstrap: BootstrapResult | null;
   close(): Promise<void>;
 }
@@ -44,7 +45,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
-  const bus = await PgChangeBus.connect(options.databaseUrl, (error) => logger.warn({ err: error }, 'change bus error'));
+  const bus = await PgChangeBus.connect({
+    url: options.databaseUrl,
+    notify: async (channel, payload) => {
+      await orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
+    },
+    log: logger,
+  });
   const sql = new PgPreparedQueries(
     options.databaseUrl,
     () => metrics.countQuery(),
@@ -77,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     app,
     orm,
+    changeBus: bus,
     bootstrap: bootstrapped,
     close: () =>
       (closing ??= (async () => {

@@ -12,7 +12,6 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
-  readonly nodeEnv: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -68,6 +67,5 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workers,
     logLevel,
     secretKey,
-    nodeEnv: source.NODE_ENV || 'development',
   });
 }

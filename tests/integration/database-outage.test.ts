@@ -61,6 +61,13 @@ describe('database outage', () => {
     }
   }
 
+  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   const expectUnavailable = (res: { status: number; headers: Headers; body: unknown }) => {
     expect({ status: res.status, body: res.body }).toEqual({
       status: 503,
@@ -113,6 +120,7 @@ describe('database outage', () => {
     expect((await getJson('/userinfo', { authorization: `Bearer ${userAccess}` })).status).toBe(200);
     expect((await getJson('/.well-known/jwks.json')).status).toBe(200);
     expect((await graphqlMe()).body).toEqual({ data: { me: { clientId: ADMIN_CLIENT_ID } } });
-    expect((await getJson('/readyz')).status).toBe(200);
+    await waitFor(async () => (await getJson('/readyz')).status === 200);
+    expect((await getJson('/readyz')).body).toEqual({ status: 'ready', changeBus: 'connected' });
   });
 });

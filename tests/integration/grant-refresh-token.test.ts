@@ -200,7 +200,7 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     const issued = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, { authorization: basic(cutClient.clientId, cutClient.clientSecret!) });
     clock.advance(5);
     await domain.deps.orm.em.fork().getConnection().execute('update tenants set tokens_revoked_before = ? where id = ?', [clock.now(), cutTenant.id]);
-    await domain.deps.bus.publish({ topic: 'tenant', key: cutTenant.id });
+    await domain.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: cutTenant.id });
     const cut = await refresh(issued.body.refresh_token!, {}, cutClient);
     expect(cut.status).toBe(400);
     expect(cut.body.error).toBe('invalid_grant');

@@ -64,7 +64,7 @@ describe('server process with embedded PostgreSQL', () => {
     process.kill(postmasterPid, 'SIGINT'); // PostgreSQL "fast" shutdown
     await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 503);
     const ready = await fetch(`${base}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
+    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable', changeBus: expect.any(String) });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     await second.stop('SIGTERM');
   }, 90_000);

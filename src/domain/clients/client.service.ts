@@ -44,12 +44,14 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
 export class ClientService {
   // Unknown client_ids are not cached, so random ids cannot push real clients out.
-  private readonly cache = new TtlCache<CachedClient | null>({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null });
+  private readonly cache: TtlCache<CachedClient | null>;
 
   constructor(
     private readonly deps: DomainDeps,
     private readonly tenants: TenantService,
   ) {
+    this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => this.cache.clear());
     deps.bus.subscribe((event) => {
       if (event.topic === 'client') this.cache.invalidate(event.key);
       // A deleted tenant takes its clients with it.
@@ -129,7 +131,7 @@ export class ClientService {
       ...settings,
     });
     await mapUniqueViolation(() => em.flush(), `client ${clientId} already exists`);
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.deps.bus.publish({ topic: 'client', kind: 'created', key: clientId });
     return { client: toClient(entity), clientSecret };
   }
 
@@ -157,14 +159,14 @@ export class ClientService {
   async setSecretTrusted(clientId: string, clientSecret: string): Promise<void> {
     const em = this.deps.orm.em.fork();
     await em.nativeUpdate(ClientEntity, { clientId }, { secretDigest: this.deps.secret.digest(clientSecret) });
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.deps.bus.publish({ topic: 'client', kind: 'rotated', key: clientId });
   }
 
   async delete(actor: Actor, clientId: string): Promise<Client> {
     const client = await this.get(actor, clientId);
     ensure(clientId !== actor.clientId, () => errors.forbidden('a client cannot delete itself'));
     await this.deps.orm.em.fork().nativeDelete(ClientEntity, { clientId });
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.deps.bus.publish({ topic: 'client', kind: 'deleted', key: clientId });
     return client;
   }
 
@@ -175,7 +177,7 @@ export class ClientService {
     await this.assertActorManagesTenant(actor, entity.tenantId);
     change(entity);
     await em.flush();
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
     return toClient(entity);
   }
 

@@ -14,8 +14,8 @@ import type { ActiveSigningKey, SigningKeyInfo, VerificationKey } from './signin
 
 /** Signing keys per tenant: generated on first use, private halves sealed at rest and decrypted once per process. */
 export class KeyService {
-  private readonly active = new TtlCache<ActiveSigningKey>({ ttlMs: defaults.cacheTtlMs });
-  private readonly byKid = new TtlCache<VerificationKey | null>({ ttlMs: defaults.cacheTtlMs });
+  private readonly active: TtlCache<ActiveSigningKey>;
+  private readonly byKid: TtlCache<VerificationKey | null>;
   private jwksCache: Promise<{ keys: JWK[] }> | null = null;
   /** When (domain clock, ms) the cached JWKS drops a retired key whose publication window ends. */
   private jwksStaleAt = Infinity;
@@ -24,6 +24,13 @@ export class KeyService {
     private readonly deps: DomainDeps,
     private readonly tenants: TenantService,
   ) {
+    this.active = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.byKid = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => {
+      this.active.clear();
+      this.byKid.clear();
+      this.jwksCache = null;
+    });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'signing_key' && event.topic !== 'tenant') return;
       if (event.key === '*') this.active.clear();
@@ -74,7 +81,10 @@ export class KeyService {
       this.jwksCache = null;
       throw error;
     });
-    return this.jwksCache;
+    const jwks = this.jwksCache;
+    // While the bus is down a rotation elsewhere could be missed: read, but keep nothing.
+    if (!this.deps.bus.live) this.jwksCache = null;
+    return jwks;
   }
 
   /** Keys of a tenant the actor manages, newest first. */
@@ -108,7 +118,7 @@ export class KeyService {
         sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key'),
       });
     });
-    await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id });
+    await this.deps.bus.publish({ topic: 'signing_key', kind: 'rotated', key: tenant.id });
     return toInfo(created);
   }
 
@@ -126,7 +136,7 @@ export class KeyService {
           [tenant.id, generated.kid, tenant.signingAlgorithm, JSON.stringify(generated.publicJwk), this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key')],
         );
       this.jwksCache = null;
-      await this.deps.bus.publish({ topic: 'signing_key', key: tenant.id }).catch(() => undefined);
+      await this.deps.bus.publish({ topic: 'signing_key', kind: 'created', key: tenant.id }).catch(() => undefined);
       entity = await em.fork().findOne(SigningKeyEntity, { tenantId: tenant.id, status: 'active' }, { populate: ['sealedPrivateJwk'] });
       ensure(entity, () => errors.conflict('could not create a signing key'));
     }

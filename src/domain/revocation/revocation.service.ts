@@ -22,7 +22,6 @@ export class RevocationService {
         tenantId,
         new Date(claims.exp * 1000),
       ]);
-    await this.deps.bus.publish({ topic: 'revocation', key: claims.jti });
   }
 
   /** Revokes a refresh family: its refresh tokens and every access token carrying its id. Idempotent. */
@@ -31,7 +30,6 @@ export class RevocationService {
       .fork()
       .getConnection()
       .execute('update token_families set revoked_at = now() where id = ? and revoked_at is null', [familyId]);
-    await this.deps.bus.publish({ topic: 'revocation', key: familyId });
   }
 
   /**

@@ -25,10 +25,16 @@ export interface UpdateTenantInput {
 
 /** The tenant tree: reads are cached by id and by path, writes publish a change. */
 export class TenantService {
-  private readonly byId = new TtlCache<Tenant | null>({ ttlMs: defaults.cacheTtlMs });
-  private readonly idByPath = new TtlCache<string | null>({ ttlMs: defaults.cacheTtlMs });
+  private readonly byId: TtlCache<Tenant | null>;
+  private readonly idByPath: TtlCache<string | null>;
 
   constructor(private readonly deps: DomainDeps) {
+    this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => {
+      this.byId.clear();
+      this.idByPath.clear();
+    });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'tenant') return;
       this.byId.invalidate(event.key);
@@ -109,7 +115,7 @@ export class TenantService {
       allowSelfSignup: input.allowSelfSignup ?? false,
     });
     await mapUniqueViolation(() => em.flush(), `tenant ${input.path} already exists`);
-    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: entity.id });
     return toTenant(entity);
   }
 
@@ -128,7 +134,7 @@ export class TenantService {
     }
     if (input.allowSelfSignup != null) entity.allowSelfSignup = input.allowSelfSignup;
     await em.flush();
-    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: entity.id });
     return toTenant(entity);
   }
 
@@ -143,7 +149,7 @@ export class TenantService {
     const snapshot = toTenant(entity);
     const subtree = await em.find(TenantEntity, { path: { $like: subtreePattern(path) } }, { fields: ['id'] });
     await em.nativeDelete(TenantEntity, { id: entity.id });
-    for (const id of [entity.id, ...subtree.map((t) => t.id)]) await this.deps.bus.publish({ topic: 'tenant', key: id });
+    for (const id of [entity.id, ...subtree.map((t) => t.id)]) await this.deps.bus.publish({ topic: 'tenant', kind: 'deleted', key: id });
     return snapshot;
   }
 }

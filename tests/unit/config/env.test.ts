@@ -27,7 +27,6 @@ describe('parseEnv', () => {
       workers: 1,
       logLevel: 'info',
       secretKey: undefined,
-      nodeEnv: 'development',
     });
   });
 
@@ -60,7 +59,6 @@ describe('parseEnv', () => {
         WORKERS: '4',
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
-        NODE_ENV: 'production',
       }),
     ).toEqual({
       port: 8080,
@@ -73,7 +71,6 @@ describe('parseEnv', () => {
       workers: 4,
       logLevel: 'debug',
       secretKey,
-      nodeEnv: 'production',
     });
   });
 
