@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import type http from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { ChangeBus } from './domain/cache/change-bus';
@@ -7,17 +8,14 @@ import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
 import type { PreparedQueries } from './domain/prepared-queries';
-import { discoveryRouter } from './oauth-rest/discovery.router';
-import { introspectionRouter } from './oauth-rest/introspection.router';
-import { jwksRouter } from './oauth-rest/jwks.router';
-import { hasMountedRoute } from './oauth-rest/mounted-routes';
-import { oauthEndpoints, type OAuthEndpoints } from './oauth-rest/oauth-endpoints';
+import { expressRoutes } from './oauth-rest/express-routes';
+import { fastPath } from './oauth-rest/fast-path';
+import { oauthEndpoints } from './oauth-rest/oauth-endpoints';
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
-import { revocationRouter } from './oauth-rest/revocation.router';
-import { tokenRouter } from './oauth-rest/token.router';
+import { routeTable, type Route } from './oauth-rest/routes';
+import { routeServer } from './oauth-rest/serve-route';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
-import { userinfoRouter } from './oauth-rest/userinfo.router';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
@@ -37,19 +35,24 @@ export interface AppDeps {
 export interface App {
   express: express.Express;
   domain: Domain;
-  /** The token, introspection and userinfo endpoints, also served by the node:http fast path. */
-  oauthEndpoints: OAuthEndpoints;
+  /** The route table of the OAuth endpoints (routes.ts). */
+  routes: readonly Route[];
+  /** node:http fast path over the route table: true when it took the request, false to hand it to `express`. */
+  fastPath(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   stop(): Promise<void>;
 }
 
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
-  const endpoints = oauthEndpoints(domain);
+  // The composition root knows what it mounts: discovery advertises exactly that.
+  const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
+  const serveRoute = routeServer(deps.metrics, deps.logger);
   const graphql = await graphqlRouter(domain);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(expressRoutes(routes, serveRoute));
   app.use(deps.metrics.middleware);
   if (deps.logger.isLevelEnabled('info')) {
     app.use(
@@ -70,18 +73,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   }
   app.use(opsRouter(deps.orm, deps.bus, deps.metrics));
-  app.use(jwksRouter(domain));
-  app.use(tokenRouter(endpoints));
   app.use(authorizeRouter(domain));
   app.use(logoutRouter(domain));
-  app.use(discoveryRouter(domain, { hasRoute: (method, path) => hasMountedRoute(app.router, method, path) }));
-  app.use(introspectionRouter(endpoints));
-  app.use(revocationRouter(domain));
-  app.use(userinfoRouter(endpoints));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, oauthEndpoints: endpoints, stop: () => graphql.stop() };
+  return { express: app, domain, routes, fastPath: fastPath(routes, serveRoute), stop: () => graphql.stop() };
 }

@@ -13,7 +13,6 @@ import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
 import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
-import { leanOAuthHandler } from './oauth-rest/lean-oauth-handler';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -63,9 +62,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (!serveLean(req, res)) app.express(req, res);
+    if (!app.fastPath(req, res)) app.express(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

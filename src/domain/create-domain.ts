@@ -49,7 +49,7 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(deps);
   const consents = new ConsentService(deps);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
+  return { deps, issuer: deps.issuer, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
 }
 
 export type Domain = ReturnType<typeof createDomain>;
