@@ -3,6 +3,7 @@ import express from 'express';
 import type http from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { TrustProxy } from './config/env';
 import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
@@ -16,6 +17,7 @@ import { routeTable, type Route } from './oauth-rest/routes';
 import { routeServer } from './oauth-rest/serve-route';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
+import { requestScopeFactory } from './edge/request-scope-factory';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
@@ -30,6 +32,8 @@ export interface AppDeps {
   issuer: string;
   metrics: Metrics;
   clock?: Clock;
+  /** TRUST_PROXY: whose X-Forwarded-For decides the client IP of the request scope; off by default. */
+  trustProxy?: TrustProxy;
 }
 
 export interface App {
@@ -44,11 +48,13 @@ export interface App {
 
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
-  const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
+  const clock = deps.clock ?? systemClock;
+  const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
+  const scopeFor = requestScopeFactory(deps.orm, clock, deps.trustProxy ?? { kind: 'off' });
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
-  const serveRoute = routeServer(deps.metrics, deps.logger);
-  const graphql = await graphqlRouter(domain);
+  const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
+  const graphql = await graphqlRouter(domain, scopeFor);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -57,7 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
+  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;

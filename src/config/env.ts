@@ -1,4 +1,12 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
+
+/**
+ * Which proxies in front of the server may set X-Forwarded-For: none (the
+ * socket's peer is the client), a number of hops, or a list of addresses /
+ * CIDR ranges (e.g. `10.0.0.0/8,127.0.0.1`).
+ */
+export type TrustProxy = { readonly kind: 'off' } | { readonly kind: 'hops'; readonly hops: number } | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] };
 
 /** Typed, frozen view of the process environment. Nothing else reads process.env. */
 export interface Env {
@@ -12,6 +20,8 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
+  /** TRUST_PROXY: whose X-Forwarded-For to believe for the client IP; off by default. */
+  readonly trustProxy: TrustProxy;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -53,6 +63,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (adminClientSecret !== undefined && adminClientSecret.length < 20) {
     problems.push('ADMIN_CLIENT_SECRET must be at least 20 characters');
   }
+  const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -67,5 +78,32 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workers,
     logLevel,
     secretKey,
+    trustProxy,
   });
+}
+
+/** TRUST_PROXY: unset, `false` or `0` (off), a hop count 1-10, or a comma-separated list of IP addresses and CIDR ranges. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return Object.freeze({ kind: 'off' });
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 10) return Object.freeze({ kind: 'hops', hops });
+    problems.push(`TRUST_PROXY must be a hop count between 0 and 10 or a list of addresses/CIDR ranges (got "${raw}")`);
+    return Object.freeze({ kind: 'off' });
+  }
+  const cidrs = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = cidrs.filter((entry) => {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return true;
+    if (prefix === undefined) return false;
+    const bits = Number(prefix);
+    return !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128);
+  });
+  if (invalid.length > 0) {
+    problems.push(`TRUST_PROXY must be a hop count between 0 and 10 or a list of addresses/CIDR ranges (bad: ${invalid.join(', ')})`);
+    return Object.freeze({ kind: 'off' });
+  }
+  return Object.freeze({ kind: 'cidrs', cidrs: Object.freeze(cidrs) });
 }

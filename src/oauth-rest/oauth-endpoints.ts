@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Domain } from '../domain/create-domain';
 import { buildDiscoveryMetadata, type DiscoveryMetadata } from '../domain/discovery/build-discovery-metadata';
+import type { RequestScope } from '../domain/request-scope';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 
@@ -12,6 +13,8 @@ export interface EndpointRequest {
   readonly body: Readonly<Record<string, string | undefined>>;
   /** The parsed object of a `json` route. */
   readonly json?: unknown;
+  /** Request id, client IP, user agent, clock, unit of work: built once by the wrapper. */
+  readonly scope: RequestScope;
 }
 
 /**
@@ -50,14 +53,14 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
   let discovery: DiscoveryMetadata | undefined;
   return {
     /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003). */
-    token: async (req: EndpointRequest) => ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body)),
+    token: async (req: EndpointRequest) => ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope)),
 
     /** POST `/introspect` (RFC 7662 §2). */
-    introspect: async (req: EndpointRequest) => ok(await domain.introspection.introspect(clientCredentialsFromRequest(req), req.body)),
+    introspect: async (req: EndpointRequest) => ok(await domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope)),
 
     /** POST `/revoke` and `/connect/revocation` (RFC 7009 §2, seed 003): 200 with an empty body. */
     revoke: async (req: EndpointRequest): Promise<EndpointResponse> => {
-      await domain.tokenRevoker.revokeAsClient(clientCredentialsFromRequest(req), req.body);
+      await domain.tokenRevoker.revokeAsClient(clientCredentialsFromRequest(req), req.body, req.scope);
       return { status: 200, headers: NO_STORE, body: undefined };
     },
 

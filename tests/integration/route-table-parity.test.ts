@@ -66,4 +66,29 @@ describe('route table: the fast path and Express answer alike', () => {
     expect(viaFastPath.status).toBe(status);
     expect(viaExpress).toEqual(viaFastPath);
   });
+
+  it('builds the same request scope for the domain through both adapters', async () => {
+    const exchange = jest.spyOn(t.server.app.domain.tokenEndpoint, 'exchange');
+    try {
+      for (const path of ['/token', '/token?via=express']) {
+        exchange.mockClear();
+        const res = await fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': form, 'user-agent': 'parity-test/1', 'x-request-id': `scope-${path.length}`, ...auth() },
+          body: 'grant_type=client_credentials',
+        });
+        expect(res.status).toBe(200);
+        const scope = exchange.mock.calls[0]![2]!;
+        expect({ requestId: scope.requestId, clientIp: scope.clientIp, userAgent: scope.userAgent, clientId: scope.clientId, actor: scope.actor }).toEqual({
+          requestId: `scope-${path.length}`,
+          clientIp: '127.0.0.1',
+          userAgent: 'parity-test/1',
+          clientId: service.clientId,
+          actor: null,
+        });
+      }
+    } finally {
+      exchange.mockRestore();
+    }
+  });
 });

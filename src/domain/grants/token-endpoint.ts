@@ -1,6 +1,7 @@
 import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
 import { ensure, errors } from '../errors';
+import type { RequestScope } from '../request-scope';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TokenParams } from './grant-context';
 import type { GrantRegistry } from './registry';
@@ -28,11 +29,12 @@ export class TokenEndpoint {
     private readonly clock: Clock,
   ) {}
 
-  async exchange(credentials: PresentedClientCredentials | null, params: TokenParams): Promise<TokenResponse> {
+  async exchange(credentials: PresentedClientCredentials | null, params: TokenParams, scope?: RequestScope): Promise<TokenResponse> {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (scope) scope.clientId = client.clientId;
     const handler = this.grants.find(grantType);
     ensure(handler, () => errors.unsupportedGrantType(grantType));
     ensure(client.grantTypes.includes(grantType), () =>
@@ -44,6 +46,6 @@ export class TokenEndpoint {
     );
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());
-    return handler.handle({ client, tenant, clock: this.clock }, params);
+    return handler.handle({ client, tenant, clock: this.clock, scope }, params);
   }
 }

@@ -1,6 +1,7 @@
 import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
+import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../grants/token-endpoint';
 import type { FoundToken, TokenFinder } from './find-token';
 import type { RevocationService } from './revocation.service';
@@ -37,9 +38,10 @@ export class TokenRevoker {
    * informed of the error" (as Hydra/fosite do; answering 200 would make the
    * caller believe a still-valid token is gone).
    */
-  async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams): Promise<void> {
+  async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams, scope?: RequestScope): Promise<void> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const found = await this.finder.find(params.token, params.token_type_hint);
     if (!found) return;

@@ -27,7 +27,21 @@ describe('parseEnv', () => {
       workers: 1,
       logLevel: 'info',
       secretKey: undefined,
+      trustProxy: { kind: 'off' },
     });
+  });
+
+  it.each([
+    ['false', { kind: 'off' }],
+    ['0', { kind: 'off' }],
+    ['2', { kind: 'hops', hops: 2 }],
+    ['10.0.0.0/8, 127.0.0.1,::1/128', { kind: 'cidrs', cidrs: ['10.0.0.0/8', '127.0.0.1', '::1/128'] }],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(parseEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['11', 'true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringContaining('TRUST_PROXY')]);
   });
 
   it('returns a frozen object', () => {
@@ -59,6 +73,7 @@ describe('parseEnv', () => {
         WORKERS: '4',
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
+        TRUST_PROXY: '1',
       }),
     ).toEqual({
       port: 8080,
@@ -71,6 +86,7 @@ describe('parseEnv', () => {
       workers: 4,
       logLevel: 'debug',
       secretKey,
+      trustProxy: { kind: 'hops', hops: 1 },
     });
   });
 
