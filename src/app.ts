@@ -1,4 +1,3 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -8,7 +7,8 @@ import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
-import type { PreparedQueries } from './domain/prepared-queries';
+import type { Database } from './data/database';
+import { createRepositories } from './data/repositories';
 import { expressRoutes } from './oauth-rest/express-routes';
 import { fastPath } from './oauth-rest/fast-path';
 import { oauthEndpoints } from './oauth-rest/oauth-endpoints';
@@ -17,6 +17,7 @@ import { routeTable, type Route } from './oauth-rest/routes';
 import { routeServer } from './oauth-rest/serve-route';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
+import { pageKit } from './pages/send-outcome';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
@@ -24,8 +25,7 @@ import { requestId } from './ops/request-id';
 import { graphqlRouter } from './resolvers/graphql-router';
 
 export interface AppDeps {
-  orm: MikroORM;
-  sql: PreparedQueries;
+  db: Database;
   secret: ServerSecret;
   bus: ChangeBus;
   logger: Logger;
@@ -49,8 +49,9 @@ export interface App {
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
-  const scopeFor = requestScopeFactory(deps.orm, clock, deps.trustProxy ?? { kind: 'off' });
+  const data = createRepositories(deps.db);
+  const domain = createDomain({ data, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
+  const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? { kind: 'off' });
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
@@ -78,9 +79,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     });
   }
-  app.use(opsRouter(deps.orm, deps.bus, deps.metrics));
-  app.use(authorizeRouter(domain));
-  app.use(logoutRouter(domain));
+  app.use(opsRouter(deps.db, deps.bus, deps.metrics));
+  const kit = pageKit(deps.issuer, deps.secret);
+  app.use(authorizeRouter(domain, kit));
+  app.use(logoutRouter(domain, kit));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });

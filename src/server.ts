@@ -7,11 +7,11 @@ import type { Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
-import { PgPreparedQueries } from './db/pg-prepared-queries';
+import { Database } from './data/database';
+import { PgPreparedQueries } from './data/pg-prepared-queries';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
-import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -44,20 +44,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
-  const bus = await PgChangeBus.connect({
-    url: options.databaseUrl,
-    notify: async (channel, payload) => {
-      await orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
-    },
-    log: logger,
-  });
   const sql = new PgPreparedQueries(
     options.databaseUrl,
     () => metrics.countQuery(),
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
+  const db = new Database(orm, sql);
+  const bus = await PgChangeBus.connect({ url: options.databaseUrl, notify: (channel, payload) => db.notify(channel, payload), log: logger });
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
+  const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
@@ -71,7 +66,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
-    purgeExpired(app.domain.deps)
+    app.domain.maintenance
+      .purgeExpired()
       .then((purged) => logger.debug({ purged }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TrustProxy } from '../config/env';
+import type { Database } from '../data/database';
 import type { Clock } from '../domain/clock';
 import type { RequestScope } from '../domain/request-scope';
 import { clientIpResolver } from './client-ip';
@@ -8,7 +9,7 @@ import { clientIpResolver } from './client-ip';
 export type RequestScopeFactory = (req: IncomingMessage, requestId: string) => RequestScope;
 
 /** Builds the {@link RequestScope} of a request, the same way for every transport. */
-export function requestScopeFactory(orm: MikroORM, clock: Clock, trustProxy: TrustProxy): RequestScopeFactory {
+export function requestScopeFactory(db: Database, clock: Clock, trustProxy: TrustProxy): RequestScopeFactory {
   const clientIp = clientIpResolver(trustProxy);
   return (req, requestId) => {
     let em: EntityManager | undefined;
@@ -19,7 +20,7 @@ export function requestScopeFactory(orm: MikroORM, clock: Clock, trustProxy: Tru
       userAgent: typeof userAgent === 'string' ? userAgent : null,
       clock,
       get em() {
-        return (em ??= orm.em.fork());
+        return (em ??= db.em());
       },
       clientId: null,
       actor: null,

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Database } from '../data/database';
 import type { ChangeBus } from '../domain/cache/change-bus';
 import type { Metrics } from './metrics';
 
@@ -7,14 +7,14 @@ import type { Metrics } from './metrics';
  * `/healthz` (process alive), `/readyz` (database reachable and the change bus
  * listening, else 503 with the reason and the bus state), `/metrics` (Prometheus).
  */
-export function opsRouter(orm: MikroORM, bus: ChangeBus, metrics: Metrics): Router {
+export function opsRouter(db: Database, bus: ChangeBus, metrics: Metrics): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      await withTimeout(orm.em.getConnection().execute('select 1'), 2000);
+      await withTimeout(db.ping(), 2000);
     } catch {
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable', changeBus: bus.state });
       return;

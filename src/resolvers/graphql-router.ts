@@ -25,7 +25,7 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
     includeStacktraceInErrorResponses: false,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
     plugins: [ApolloServerPluginCacheControlDisabled()],
-    formatError: formatGraphQLError((error) => domain.deps.log.error({ err: error }, 'unhandled GraphQL error')),
+    formatError: formatGraphQLError((error) => domain.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();
   const router = express.Router();
