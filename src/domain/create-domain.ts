@@ -5,7 +5,7 @@ import type { DomainDeps } from './deps';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodeStore } from './grants/authorization-code.store';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { UserTokenIssuer } from './grants/issue-user-tokens';
+import { UserTokenIssuer } from './grants/user-token-issuer';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GrantRegistry } from './grants/registry';
@@ -33,12 +33,12 @@ export function createDomain(deps: DomainDeps) {
   const keys = new KeyService(deps, data.signingKeys, tenants);
   const revocation = new RevocationService(data.revocations);
   const accessTokens = new AccessTokenService(deps, tenants, clients, keys, (claims) => revocation.accessTokenState(claims));
-  const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
+  const tokenFinder = new TokenFinder(accessTokens, tenants);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
-  const refreshTokens = new RefreshTokenService(deps, data.refreshTokens, tenants, revocation);
+  const refreshTokens = new RefreshTokenService(deps, data.refreshTokens, clients, tenants, revocation);
   tokenFinder.useRefreshTokens(refreshTokens);
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
   const authorizationCodes = new AuthorizationCodeStore(deps, data.authorizationCodes, clients, refreshTokens, revocation);
@@ -47,6 +47,7 @@ export function createDomain(deps: DomainDeps) {
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
     .register(new PasswordGrant(refreshTokens, users, tenants, userTokens));
+  clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);

@@ -7,7 +7,7 @@ import { errors, isDomainError } from '../domain/errors';
 import type { RequestScope } from '../domain/request-scope';
 import { domainErrorOf } from '../edge/domain-error-of';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
-import { actorFromClaims } from '../domain/tokens/access-token.service';
+import { actorFromClaims } from '../domain/actor-from-claims';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
 import type { GraphQLContext } from './graphql-context';

@@ -6,7 +6,8 @@ import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
-import { ensure, errors } from '../errors';
+import { DomainError, ensure, errors } from '../errors';
+import type { GrantCatalogue } from '../grants/registry';
 import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
@@ -45,6 +46,7 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 export class ClientService {
   // Unknown client_ids are not cached, so random ids cannot push real clients out.
   private readonly cache: TtlCache<CachedClient | null>;
+  private grants: GrantCatalogue | null = null;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -92,6 +94,16 @@ export class ClientService {
     return found.client;
   }
 
+  /** The grant registry client settings are validated against; wired once by createDomain (the grants need this service first). */
+  useGrants(grants: GrantCatalogue): void {
+    this.grants = grants;
+  }
+
+  private get grantCatalogue(): GrantCatalogue {
+    ensure(this.grants, () => new DomainError('server_error', 'the grant registry is not wired'));
+    return this.grants;
+  }
+
   /** Whether a client_id is registered, read from the database (not the cache); for bootstrap. */
   async exists(clientId: string): Promise<boolean> {
     return this.clients.exists(clientId);
@@ -124,7 +136,7 @@ export class ClientService {
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
     ensure(CLIENT_ID.test(clientId), () => errors.validation('clientId', 'must be 3-128 characters of A-Z a-z 0-9 . _ ~ -'));
-    const settings = validateClientSettings(input, isPublic);
+    const settings = validateClientSettings(input, isPublic, this.grantCatalogue);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
     const entity = await mapUniqueViolation(
@@ -145,7 +157,7 @@ export class ClientService {
 
   async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
     return this.modify(actor, clientId, (entity) => {
-      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic);
+      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic, this.grantCatalogue);
       Object.assign(entity, settings);
       if (input.name != null) entity.name = validateDisplayName(input.name);
       if (input.enabled != null) entity.enabled = input.enabled;

@@ -1,7 +1,7 @@
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
-import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from '../revocation/find-token';
 import type { TenantService } from '../tenants/tenant.service';
 import { mayIntrospect } from './may-introspect';

@@ -2,7 +2,7 @@ import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
-import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from './find-token';
 import type { RevocationService } from './revocation.service';
 
@@ -54,7 +54,7 @@ export class TokenRevoker {
   /**
    * Admin revocation (GraphQL `revokeToken`): the actor needs scope `admin`
    * and the token's tenant must be the actor's own or in its subtree
-   * (`forbidden` otherwise, DESIGN.md "Tenants"). True when the token was
+   * (`forbidden` otherwise, docs/contract.md "Tenants"). True when the token was
    * recognised and is now revoked; false for an unknown, malformed, expired or
    * already inactive access token.
    */

@@ -2,13 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { RefreshTokenRepository } from '../../data/refresh-token.repository';
 import type { Client } from '../clients/client';
+import type { ClientService } from '../clients/client.service';
 import { randomToken, sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
 import type { RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
-import { refreshTokenProblem } from './refresh-token-problem';
+import { refreshTokenProblem, type RefreshTokenProblem } from './refresh-token-problem';
 import { toRefreshTokenRecord, type RefreshTokenRecord } from './refresh-token-record';
 
 export interface StartFamilyInput {
@@ -33,7 +34,7 @@ export interface IssueRefreshTokenInput {
 }
 
 /**
- * Opaque refresh tokens (DESIGN.md "Tokens"): 256 random bits, stored only as
+ * Opaque refresh tokens (docs/contract.md "Tokens"): 256 random bits, stored only as
  * SHA-256, grouped in families, rotated on every use; presenting a rotated
  * token revokes its whole family (RFC 9700 §4.14.2).
  */
@@ -41,6 +42,7 @@ export class RefreshTokenService {
   constructor(
     private readonly deps: DomainDeps,
     private readonly tokens: RefreshTokenRepository,
+    private readonly clients: ClientService,
     private readonly tenants: TenantService,
     private readonly revocation: RevocationService,
   ) {}
@@ -88,11 +90,26 @@ export class RefreshTokenService {
     return row ? toRefreshTokenRecord(row) : null;
   }
 
-  /** The token when it is still usable (not rotated, revoked, expired, cut off, or its user disabled); else null. For introspection (RFC 7662). */
+  /** The token when it is still usable (see {@link problemWith}); else null. */
   async inspect(token: string): Promise<RefreshTokenRecord | null> {
     const record = await this.findRefreshToken(token);
-    if (!record || refreshTokenProblem(record, this.deps.clock.now())) return null;
-    return (await this.isCutOff(record)) ? null : record;
+    return record && !(await this.problemWith(record)) ? record : null;
+  }
+
+  /**
+   * The one rule for "is this refresh token usable" (docs/contract.md
+   * "Revocation is enforced"; RFC 6749 §6, RFC 9700 §4.14.2): not rotated,
+   * not in a revoked family, not expired, its user (if any) enabled, its
+   * client enabled, issued after every tenant cutoff on its tenant's path.
+   * Null when usable; else why not. Introspection, revocation and the
+   * refresh grant all ask here.
+   */
+  async problemWith(record: RefreshTokenRecord): Promise<RefreshTokenProblem | null> {
+    const problem = refreshTokenProblem(record, this.deps.clock.now());
+    if (problem) return problem;
+    const client = await this.clients.findByClientId(record.clientId);
+    if (!client?.enabled) return 'client_disabled';
+    return (await this.isCutOff(record)) ? 'cut_off' : null;
   }
 
   /**
@@ -104,10 +121,9 @@ export class RefreshTokenService {
   async redeem(token: string, client: Client): Promise<RefreshTokenRecord> {
     const record = await this.findRefreshToken(token);
     if (!record || record.clientId !== client.clientId) throw errors.invalidGrant('the refresh token is invalid');
-    const problem = refreshTokenProblem(record, this.deps.clock.now());
+    const problem = await this.problemWith(record);
     if (problem === 'rotated') await this.revokeOnReuse(record);
     if (problem) throw errors.invalidGrant(problem === 'expired' ? 'the refresh token has expired' : 'the refresh token is invalid or revoked');
-    if (await this.isCutOff(record)) throw errors.invalidGrant('the refresh token is invalid or revoked');
     return record;
   }
 

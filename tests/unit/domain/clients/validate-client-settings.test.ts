@@ -1,4 +1,16 @@
-import { validateClientSettings } from '../../../../src/domain/clients/validate-client-settings';
+import { validateClientSettings as validate, type ClientSettings } from '../../../../src/domain/clients/validate-client-settings';
+import { AUTHORIZATION_CODE } from '../../../../src/domain/grants/authorization-code.grant';
+import { CLIENT_CREDENTIALS } from '../../../../src/domain/grants/client-credentials.grant';
+import { PASSWORD } from '../../../../src/domain/grants/password.grant';
+import { GrantRegistry, type GrantDeclaration } from '../../../../src/domain/grants/registry';
+import { REFRESH_TOKEN } from '../../../../src/domain/grants/refresh-token.grant';
+
+/** The registry's declarations, with handlers that are never called here. */
+const GRANTS = [AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS, PASSWORD].reduce(
+  (registry, declaration: GrantDeclaration) => registry.register({ declaration, handle: () => Promise.reject(new Error('not called')) }),
+  new GrantRegistry(),
+);
+const validateClientSettings = (input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean) => validate(input, isPublic, GRANTS);
 import { domainErrorFrom } from '../../expect-domain-error';
 
 const REDIRECT = 'https://app.example.com/cb';
@@ -64,6 +76,14 @@ describe('validateClientSettings', () => {
     expect(domainErrorFrom(() => validateClientSettings({ grantTypes: ['client_credentials'] }, true))).toMatchObject({
       code: 'validation_failed',
       field: 'grantTypes',
+    });
+  });
+
+  it('refuses, for a public client, every grant whose declaration excludes public clients (password too)', () => {
+    expect(domainErrorFrom(() => validateClientSettings({ grantTypes: ['password'] }, true))).toMatchObject({
+      code: 'validation_failed',
+      field: 'grantTypes',
+      description: 'grantTypes: public clients cannot use password',
     });
   });
 
