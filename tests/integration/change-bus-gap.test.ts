@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createTestClient, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { basic, postForm } from '../support/oauth';
+import { waitUntil } from '../support/wait-until';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { CHANGE_BUS_APPLICATION_NAME } from '../../src/db/pg-change-bus';
 import { rootAdminActor } from '../fixtures/admin-actor';
@@ -41,14 +42,6 @@ describe('change bus across a dropped LISTEN connection', () => {
 
   const clientCredentials = (server: TestServer, clientId: string, secret: string) =>
     postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
-  async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   it('flushes its caches on reconnect, so changes made during the gap are enforced', async () => {
     // Warm the first server's caches for every client.
     for (const client of [disabled, rotated, untouched]) {
@@ -66,7 +59,7 @@ describe('change bus across a dropped LISTEN connection', () => {
     } finally {
       await pg.end();
     }
-    await waitFor(() => bus.state !== 'connected');
+    await waitUntil(() => bus.state !== 'connected');
 
     // The gap: the second server changes two clients; the first cannot hear it.
     const actor = await rootAdminActor(second.server.app.domain);
@@ -76,7 +69,7 @@ describe('change bus across a dropped LISTEN connection', () => {
     await admin.createTenant({ input: { path: '/during-gap' } });
     expect(bus.state).not.toBe('connected'); // the notifications above were really missed
 
-    await waitFor(() => bus.state === 'connected');
+    await waitUntil(() => bus.state === 'connected');
     expect(bus.backendPid).not.toBe(pid);
 
     expect(await clientCredentials(first, disabled.clientId, disabled.clientSecret!)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
@@ -86,7 +79,7 @@ describe('change bus across a dropped LISTEN connection', () => {
 
     // Listening again: a change on the second server reaches the first's warm cache.
     await second.server.app.domain.clients.update(actor, untouched.clientId, { enabled: false });
-    await waitFor(async () => (await clientCredentials(first, untouched.clientId, untouched.clientSecret!)).status === 401);
+    await waitUntil(async () => (await clientCredentials(first, untouched.clientId, untouched.clientSecret!)).status === 401);
     await admin.createTenant({ input: { path: '/after-gap' } });
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
   });

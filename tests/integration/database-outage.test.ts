@@ -4,6 +4,7 @@ import { clientHeaders, createTestClient, passwordTokens, serviceToken, type Tes
 import { rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { waitUntil } from '../support/wait-until';
 import { startTestServer, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, type TestServer } from '../support/test-server';
 import { clientCredentialsToken } from '../support/oauth';
 
@@ -61,13 +62,6 @@ describe('database outage', () => {
     }
   }
 
-  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
   const expectUnavailable = (res: { status: number; headers: Headers; body: unknown }) => {
     expect({ status: res.status, body: res.body }).toEqual({
       status: 503,
@@ -120,7 +114,7 @@ describe('database outage', () => {
     expect((await getJson('/userinfo', { authorization: `Bearer ${userAccess}` })).status).toBe(200);
     expect((await getJson('/.well-known/jwks.json')).status).toBe(200);
     expect((await graphqlMe()).body).toEqual({ data: { me: { clientId: ADMIN_CLIENT_ID } } });
-    await waitFor(async () => (await getJson('/readyz')).status === 200);
+    await waitUntil(async () => (await getJson('/readyz')).status === 200);
     expect((await getJson('/readyz')).body).toEqual({ status: 'ready', changeBus: 'connected' });
   });
 });

@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-postgres';
+import { waitUntil } from '../support/wait-until';
 import { spawnServer } from '../support/process';
 import { basic, postForm } from '../support/oauth';
 
@@ -118,13 +119,4 @@ function tokenOnNewConnection(port: number, authorization: string): Promise<{ st
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('condition not met in time');
 }
