@@ -90,11 +90,20 @@ export class PgChangeBus implements ChangeBus {
         this.options.log.warn({ err: error }, 'change bus: unreadable notification');
       }
     });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, null));
+    // Lost before it is ours (between connect and adoption): remembered, and the attempt fails.
+    let lostEarly = false;
+    client.on('error', (error) => {
+      lostEarly = true;
+      this.lost(client, error);
+    });
+    client.on('end', () => {
+      lostEarly = true;
+      this.lost(client, null);
+    });
     try {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
+      if (lostEarly) throw new Error('change bus: connection lost while subscribing');
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
