@@ -51,7 +51,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const data = createRepositories(deps.db);
   const domain = createDomain({ data, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
-  const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? { kind: 'off' });
+  const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);

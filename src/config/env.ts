@@ -1,12 +1,10 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 
-/**
- * Which proxies in front of the server may set X-Forwarded-For: none (the
- * socket's peer is the client), a number of hops, or a list of addresses /
- * CIDR ranges (e.g. `10.0.0.0/8,127.0.0.1`).
- */
-export type TrustProxy = { readonly kind: 'off' } | { readonly kind: 'hops'; readonly hops: number } | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] };
+/** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
+export type TrustProxy = false | number | readonly string[];
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** Typed, frozen view of the process environment. Nothing else reads process.env. */
 export interface Env {
@@ -20,7 +18,7 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
-  /** TRUST_PROXY: whose X-Forwarded-For to believe for the client IP; off by default. */
+  /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
 }
 
@@ -82,28 +80,23 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   });
 }
 
-/** TRUST_PROXY: unset, `false` or `0` (off), a hop count 1-10, or a comma-separated list of IP addresses and CIDR ranges. */
+/** TRUST_PROXY: unset, `false` or `0` (off); a hop count; or a comma-separated list of IPs, CIDR ranges and range names. */
 function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
-  const value = (raw ?? '').trim();
-  if (value === '' || value === 'false' || value === '0') return Object.freeze({ kind: 'off' });
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    if (hops <= 10) return Object.freeze({ kind: 'hops', hops });
-    problems.push(`TRUST_PROXY must be a hop count between 0 and 10 or a list of addresses/CIDR ranges (got "${raw}")`);
-    return Object.freeze({ kind: 'off' });
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) problems.push(`TRUST_PROXY hop count must be at most 32 (got ${hops})`);
+    return hops;
   }
-  const cidrs = value.split(',').map((entry) => entry.trim()).filter(Boolean);
-  const invalid = cidrs.filter((entry) => {
-    const [address, prefix, extra] = entry.split('/');
-    const family = isIP(address ?? '');
-    if (!family || extra !== undefined) return true;
-    if (prefix === undefined) return false;
-    const bits = Number(prefix);
-    return !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128);
-  });
-  if (invalid.length > 0) {
-    problems.push(`TRUST_PROXY must be a hop count between 0 and 10 or a list of addresses/CIDR ranges (bad: ${invalid.join(', ')})`);
-    return Object.freeze({ kind: 'off' });
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    if (!family || rest.length > 0 || !validBits) {
+      problems.push(`TRUST_PROXY entry "${entry}" is not an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')} (or give a hop count)`);
+    }
   }
-  return Object.freeze({ kind: 'cidrs', cidrs: Object.freeze(cidrs) });
+  return Object.freeze(entries);
 }

@@ -11,8 +11,8 @@ import type { Clock } from './clock';
 export interface RequestScope {
   /** The request's id (X-Request-Id), for logs and audit. */
   readonly requestId: string;
-  /** The client's IP address, honouring the TRUST_PROXY setting. */
-  readonly clientIp: string;
+  /** The client's IP address, honouring the TRUST_PROXY setting; null when the socket has none. */
+  readonly clientIp: string | null;
   readonly userAgent: string | null;
   readonly clock: Clock;
   /** The request's unit of work: one EntityManager fork, made on first use. */

@@ -5,7 +5,7 @@ import type { Database } from '../data/database';
 import type { Actor } from '../domain/actor';
 import type { Clock } from '../domain/clock';
 import type { RequestScope } from '../domain/request-scope';
-import { clientIpResolver } from './client-ip';
+import { clientIp, compileTrustProxy } from '../ops/client-ip';
 
 export type RequestScopeFactory = (req: IncomingMessage, requestId: string) => RequestScope;
 
@@ -17,7 +17,7 @@ class Scope implements RequestScope {
 
   constructor(
     readonly requestId: string,
-    readonly clientIp: string,
+    readonly clientIp: string | null,
     readonly userAgent: string | null,
     readonly clock: Clock,
     private readonly db: Database,
@@ -31,9 +31,9 @@ class Scope implements RequestScope {
 
 /** Builds the {@link RequestScope} of a request, the same way for every transport. */
 export function requestScopeFactory(db: Database, clock: Clock, trustProxy: TrustProxy): RequestScopeFactory {
-  const clientIp = clientIpResolver(trustProxy);
+  const trust = compileTrustProxy(trustProxy);
   return (req, requestId) => {
     const userAgent = req.headers['user-agent'];
-    return new Scope(requestId, clientIp(req), typeof userAgent === 'string' ? userAgent : null, clock, db);
+    return new Scope(requestId, clientIp(req, trust) ?? null, typeof userAgent === 'string' ? userAgent : null, clock, db);
   };
 }
