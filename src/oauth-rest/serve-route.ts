@@ -24,6 +24,7 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
     const started = process.hrtime.bigint();
     const id = requestId(req, res);
     const method = req.method ?? route.method;
+    const scope = scopeFor(req, id);
     metrics.countingQueries((counts) => {
       const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
         const json = body === undefined ? '' : JSON.stringify(body);
@@ -35,17 +36,17 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.recordRequest(method, route.path, status, seconds, counts.dbQueries);
         if (logInfo || status >= 500) {
-          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route.path }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route.path, ip: scope.clientIp }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
         }
       };
       const fail = (error: unknown) => {
         const response = oauthErrorResponse(error);
-        if (response.unexpected) logger.error({ err: error, req: { id, url: route.path } }, 'request failed');
+        if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
         send(response.status, response.headers, response.body);
       };
       readBody(route.body, req)
         .then(async ({ params, json }) => {
-          const response = await route.endpoint({ method, headers: req.headers, body: params, json, scope: scopeFor(req, id) });
+          const response = await route.endpoint({ method, headers: req.headers, body: params, json, scope });
           send(response.status, response.headers, response.body);
         })
         .catch(fail);
