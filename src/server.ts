@@ -7,13 +7,12 @@ import type { Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
-import { PgPreparedQueries } from './db/pg-prepared-queries';
+import { Database } from './data/database';
+import { PgPreparedQueries } from './data/pg-prepared-queries';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
-import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
-import { leanOAuthHandler } from './oauth-rest/lean-oauth-handler';
 import { provisionAtStartup } from './ops/provision-at-startup';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -34,6 +33,7 @@ export interface RunningServer {
   port: number;
   app: App;
   orm: MikroORM;
+  changeBus: PgChangeBus;
   bootstrap: BootstrapResult | null;
   close(): Promise<void>;
 }
@@ -45,14 +45,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
-  const bus = await PgChangeBus.connect(options.databaseUrl, (error) => logger.warn({ err: error }, 'change bus error'));
   const sql = new PgPreparedQueries(
     options.databaseUrl,
     () => metrics.countQuery(),
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
+  const db = new Database(orm, sql);
+  const bus = await PgChangeBus.connect({ url: options.databaseUrl, notify: (channel, payload) => db.notify(channel, payload), log: logger });
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
+  const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
@@ -63,15 +64,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await orm.close(true);
   };
   if (options.prepareDatabase && env.provision) {
-    await provisionAtStartup(app.domain.deps, env.provision, logger).catch(async (error: unknown) => {
+    await provisionAtStartup(app.domain.provisioning, env.provision, logger).catch(async (error: unknown) => {
       await release();
       throw error;
     });
   }
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger, app.clientIp);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (!serveLean(req, res)) app.express(req, res);
+    if (!app.fastPath(req, res)) app.express(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -79,7 +79,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
-    purgeExpired(app.domain.deps)
+    app.domain.maintenance
+      .purgeExpired()
       .then((purged) => logger.debug({ purged }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);
@@ -90,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     app,
     orm,
+    changeBus: bus,
     bootstrap: bootstrapped,
     close: () =>
       (closing ??= (async () => {

@@ -1,6 +1,11 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 
+/** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
+export type TrustProxy = false | number | readonly string[];
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
 /** Typed, frozen view of the process environment. Nothing else reads process.env. */
 export interface Env {
   readonly port: number;
@@ -15,17 +20,11 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
-  readonly nodeEnv: string;
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
   readonly provision?: ProvisionSource;
 }
-
-/** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
-export type TrustProxy = false | number | readonly string[];
-
-const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export interface ProvisionSource {
   readonly file: string;
@@ -87,7 +86,6 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workers,
     logLevel,
     secretKey,
-    nodeEnv: source.NODE_ENV || 'development',
     trustProxy,
     provision: source.PROVISION_FILE
       ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProvisionSource } from '../config/env';
-import type { DomainDeps } from '../domain/deps';
+import type { Domain } from '../domain/create-domain';
 import { isDomainError } from '../domain/errors';
-import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
-import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
 import type { ProvisioningReport } from '../domain/provisioning/provisioning-plan';
 import { StartupError } from './startup-error';
 
@@ -13,7 +11,7 @@ import { StartupError } from './startup-error';
  * transaction. Any failure becomes a {@link StartupError} whose one line says
  * what failed, where, and what to do; nothing from the file was written then.
  */
-export async function provisionAtStartup(deps: DomainDeps, source: ProvisionSource, logger: Logger): Promise<ProvisioningReport> {
+export async function provisionAtStartup(provisioning: Domain['provisioning'], source: ProvisionSource, logger: Logger): Promise<ProvisioningReport> {
   let text: string;
   try {
     text = readFileSync(source.file, 'utf8');
@@ -22,7 +20,7 @@ export async function provisionAtStartup(deps: DomainDeps, source: ProvisionSour
     throw new StartupError(`PROVISION_FILE ${source.file} cannot be read (${reason}); check the path and its permissions`);
   }
   try {
-    const report = await applyProvisioning(deps, parseProvisioningText(text, source.variables));
+    const report = await provisioning.apply(provisioning.parse(text, source.variables));
     logger.info({ file: source.file, ...report }, 'provisioning file applied');
     return report;
   } catch (error) {

@@ -3,8 +3,11 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Domain } from '../domain/create-domain';
-import { errors } from '../domain/errors';
-import { actorFromClaims } from '../domain/tokens/access-token.service';
+import { errors, isDomainError } from '../domain/errors';
+import type { RequestScope } from '../domain/request-scope';
+import { domainErrorOf } from '../edge/domain-error-of';
+import type { RequestScopeFactory } from '../edge/request-scope-factory';
+import { actorFromClaims } from '../domain/actor-from-claims';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
 import type { GraphQLContext } from './graphql-context';
@@ -15,7 +18,7 @@ export interface GraphQLMount {
 }
 
 /** Mounts Apollo Server at `/graphql` with bearer-token authentication. */
-export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
+export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactory): Promise<GraphQLMount> {
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildAdminSchema(),
     introspection: true,
@@ -25,27 +28,32 @@ export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
     includeStacktraceInErrorResponses: false,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
     plugins: [ApolloServerPluginCacheControlDisabled()],
-    formatError: formatGraphQLError((error) => domain.deps.log.error({ err: error }, 'unhandled GraphQL error')),
+    formatError: formatGraphQLError((error) => domain.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();
   const router = express.Router();
   router.use(
     '/graphql',
     express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, req) }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, scopeFor(req, String(req.id)), req) }),
   );
   return { router, stop: () => apollo.stop() };
 }
 
-async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext> {
+async function contextFor(domain: Domain, scope: RequestScope, req: Request): Promise<GraphQLContext> {
   const header = req.headers.authorization;
-  if (!header) return { domain, actor: null };
+  if (!header) return { domain, scope, actor: null };
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-  if (!match) return { domain, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
+  if (!match) return { domain, scope, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
   try {
     const { claims } = await domain.accessTokens.verify(match[1]!);
-    return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
-  } catch {
-    return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    scope.actor = await actorFromClaims(claims, domain.tenants, domain.clients);
+    return { domain, scope, actor: scope.actor };
+  } catch (error) {
+    // Only the domain's own verdict on the token means UNAUTHENTICATED; an outage is reported as such.
+    if (isDomainError(error) && error.code === 'invalid_token') {
+      return { domain, scope, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    }
+    return { domain, scope, actor: null, authError: domainErrorOf(error) ?? (error instanceof Error ? error : new Error(String(error))) };
   }
 }

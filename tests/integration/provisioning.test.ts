@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { isDomainError } from '../../src/domain/errors';
-import { applyProvisioning } from '../../src/domain/provisioning/apply-provisioning';
 import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';
 import { ProvisioningError } from '../../src/domain/provisioning/provisioning-error';
-import type { DomainDeps } from '../../src/domain/deps';
+import type { Domain } from '../../src/domain/create-domain';
 import { PROVISIONING_VARIABLES, provisioningDocument } from '../fixtures/provisioning-file';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -11,12 +10,12 @@ import { startTestServer, type TestServer } from '../support/test-server';
 /** PROVISION_FILE semantics (issue 8): one transaction, idempotent, natural keys, `${VAR}` references. */
 describe('provisioning file', () => {
   let t: TestServer;
-  let deps: DomainDeps;
+  let domain: Domain;
   let db: Client;
 
   beforeAll(async () => {
     t = await startTestServer();
-    deps = t.server.app.domain.deps;
+    domain = t.server.app.domain;
     db = new Client({ connectionString: t.databaseUrl });
     await db.connect();
   });
@@ -25,7 +24,7 @@ describe('provisioning file', () => {
     await t.close();
   });
 
-  const apply = async (doc: unknown, variables: Record<string, string> = PROVISIONING_VARIABLES) => applyProvisioning(deps, parseProvisioningDocument(doc, variables));
+  const apply = async (doc: unknown, variables: Record<string, string> = PROVISIONING_VARIABLES) => domain.provisioning.apply(parseProvisioningDocument(doc, variables, domain.grants));
   const counts = async () => {
     const { rows } = await db.query<{ tenants: string; clients: string; users: string }>(
       'select (select count(*) from tenants) tenants, (select count(*) from clients) clients, (select count(*) from users) users',

@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-postgres';
+import { waitUntil } from '../support/wait-until';
 import { spawnServer } from '../support/process';
 import { basic, postForm } from '../support/oauth';
 
@@ -75,7 +76,7 @@ describe('server process with embedded PostgreSQL', () => {
     process.kill(postmasterPid, 'SIGINT'); // PostgreSQL "fast" shutdown
     await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 503);
     const ready = await fetch(`${base}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
+    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable', changeBus: expect.any(String) });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     await second.stop('SIGTERM');
   }, 90_000);
@@ -160,13 +161,4 @@ function tokenOnNewConnection(port: number, authorization: string): Promise<{ st
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('condition not met in time');
 }

@@ -1,8 +1,5 @@
 import type { ClientEntity } from '../../entities/client.entity';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
-
 /** Immutable snapshot of a client, as cached for the token path. Never carries the secret digest. */
 export interface Client {
   readonly id: string;

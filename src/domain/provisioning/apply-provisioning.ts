@@ -1,5 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { TenantEntity } from '../../entities/tenant.entity';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { parentTenantPath } from '../tenants/tenant-path';
@@ -18,8 +16,8 @@ import { differs, type ProvisioningScope } from './provisioning-scope';
  * @throws ProvisioningError (or a `conflict` DomainError) naming the entry at fault; nothing was written.
  */
 export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan): Promise<ProvisioningReport> {
-  const scope = await deps.orm.em.fork().transactional(async (tx) => {
-    const inner: ProvisioningScope = { tx: tx as EntityManager, deps, report: emptyReport(), changes: [] };
+  const scope = await deps.data.provisioning.transaction(async (tx) => {
+    const inner: ProvisioningScope = { tx, deps, report: emptyReport(), changes: [] };
     for (const tenant of parentsFirst(plan.tenants)) await provisionTenant(inner, tenant);
     return inner;
   });
@@ -30,15 +28,15 @@ export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan
 async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant): Promise<void> {
   const { tx, report } = scope;
   const unchangedBefore = report.tenants.unchanged;
-  let entity = await tx.findOne(TenantEntity, { path: planned.path });
+  let entity = await tx.tenantByPath(planned.path);
   const wanted = { name: planned.name, signingAlgorithm: planned.signingAlgorithm, allowSelfSignup: planned.allowSelfSignup };
   if (!entity) {
     const parentPath = parentTenantPath(planned.path);
-    const parent = parentPath === null ? null : await tx.findOne(TenantEntity, { path: parentPath });
+    const parent = parentPath === null ? null : await tx.tenantByPath(parentPath);
     if (parentPath !== null && !parent) {
       throw new ProvisioningError([`${planned.at}.path: parent tenant ${parentPath} does not exist (add it to the file or create it first)`], 'not_found');
     }
-    entity = tx.create(TenantEntity, { path: planned.path, parentId: parent?.id ?? null, ...wanted });
+    entity = tx.addTenant({ path: planned.path, parentId: parent?.id ?? null, ...wanted });
     report.tenants.created++;
   } else if (differs(entity, wanted)) {
     Object.assign(entity, wanted);
@@ -46,7 +44,7 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
   } else {
     report.tenants.unchanged++;
   }
-  if (report.tenants.unchanged === unchangedBefore) scope.changes.push({ topic: 'tenant', key: entity.id });
+  if (report.tenants.unchanged === unchangedBefore) scope.changes.push({ topic: 'tenant', kind: 'updated', key: entity.id });
   await mapUniqueViolation(() => tx.flush(), `${planned.at}.path: tenant ${planned.path} was created concurrently; nothing was applied`);
   for (const client of planned.clients) await provisionClient(scope, entity, client);
   for (const user of planned.users) await provisionUser(scope, entity, user);

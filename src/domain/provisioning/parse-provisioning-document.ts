@@ -3,6 +3,7 @@ import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
 import { validateClientSettings } from '../clients/validate-client-settings';
+import type { GrantCatalogue } from '../grants/registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { defaultTenantName, normalizeTenantPath } from '../tenants/tenant-path';
@@ -20,33 +21,34 @@ export const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname
  * Parses the text of a provisioning file: JSON, then {@link parseProvisioningDocument}.
  * @throws ProvisioningError listing every problem.
  */
-export function parseProvisioningText(text: string, variables: ProvisioningVariables): ProvisioningPlan {
+export function parseProvisioningText(text: string, variables: ProvisioningVariables, grants: GrantCatalogue): ProvisioningPlan {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new ProvisioningError([`(file): not valid JSON (${(error as Error).message})`]);
   }
-  return parseProvisioningDocument(raw, variables);
+  return parseProvisioningDocument(raw, variables, grants);
 }
 
 /**
  * Validates a provisioning document (docs/provisioning.schema.json) with the
  * domain's own validators, expanding `${NAME}` from `variables`, and fills in
- * every default. Pure: nothing is read from or written to the database.
+ * every default. Grant types are checked against `grants` (the server's registry).
+ * Pure: nothing is read from or written to the database.
  * @throws ProvisioningError listing every problem, each with its JSON path.
  */
-export function parseProvisioningDocument(raw: unknown, variables: ProvisioningVariables): ProvisioningPlan {
+export function parseProvisioningDocument(raw: unknown, variables: ProvisioningVariables, grants: GrantCatalogue): ProvisioningPlan {
   const reader = new DocumentReader(variables);
   const root = reader.object(raw, '(file)', ['$schema', 'tenants']);
-  const tenants = root ? reader.array(root, 'tenants', '').map((value, i) => readTenant(reader, value, `tenants[${i}]`)) : [];
+  const tenants = root ? reader.array(root, 'tenants', '').map((value, i) => readTenant(reader, value, `tenants[${i}]`, grants)) : [];
   const planned = tenants.filter((t): t is PlannedTenant => t !== null);
   if (reader.problems.length === 0) findDuplicates(reader, planned);
   if (reader.problems.length > 0) throw new ProvisioningError(reader.problems);
   return { tenants: planned };
 }
 
-function readTenant(reader: DocumentReader, value: unknown, at: string): PlannedTenant | null {
+function readTenant(reader: DocumentReader, value: unknown, at: string, grants: GrantCatalogue): PlannedTenant | null {
   const object = reader.object(value, at, TENANT_FIELDS);
   if (!object) return null;
   const before = reader.problems.length;
@@ -57,13 +59,13 @@ function readTenant(reader: DocumentReader, value: unknown, at: string): Planned
   const signingAlgorithm = (reader.string(object, 'signingAlgorithm', at) ?? defaults.signingAlgorithm) as SigningAlgorithm;
   if (!SIGNING_ALGORITHMS.includes(signingAlgorithm)) reader.problem(`${at}.signingAlgorithm`, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const allowSelfSignup = reader.boolean(object, 'allowSelfSignup', at) ?? false;
-  const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`));
+  const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
   if (reader.problems.length > before || path === undefined || name === undefined) return null;
   return { at, path, name, signingAlgorithm, allowSelfSignup, clients: clients as PlannedClient[], users: users as PlannedUser[] };
 }
 
-function readClient(reader: DocumentReader, value: unknown, at: string): PlannedClient | null {
+function readClient(reader: DocumentReader, value: unknown, at: string, grants: GrantCatalogue): PlannedClient | null {
   const object = reader.object(value, at, CLIENT_FIELDS);
   if (!object) return null;
   const before = reader.problems.length;
@@ -90,7 +92,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string): Planned
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   if (reader.problems.length > before) return null;
-  const settings = reader.check(at, () => validateClientSettings(input, isPublic));
+  const settings = reader.check(at, () => validateClientSettings(input, isPublic, grants));
   if (!settings || clientId === undefined || name === undefined) return null;
   return { at, clientId, name, isPublic, clientSecret, settings, enabled };
 }

@@ -1,4 +1,3 @@
-import { ClientEntity } from '../../entities/client.entity';
 import type { TenantEntity } from '../../entities/tenant.entity';
 import { mapUniqueViolation } from '../db-errors';
 import { differs, type ProvisioningScope } from './provisioning-scope';
@@ -14,12 +13,12 @@ export async function provisionClient(scope: ProvisioningScope, tenant: TenantEn
   const { tx, deps, report } = scope;
   const unchangedBefore = report.clients.unchanged;
   const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
-  const entity = await tx.findOne(ClientEntity, { clientId: planned.clientId }, { populate: ['secretDigest'] });
+  const entity = await tx.clientById(planned.clientId);
   if (!entity) {
     if (!planned.isPublic && planned.clientSecret === null) {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
-    tx.create(ClientEntity, {
+    tx.addClient({
       tenantId: tenant.id,
       clientId: planned.clientId,
       isPublic: planned.isPublic,
@@ -43,6 +42,6 @@ export async function provisionClient(scope: ProvisioningScope, tenant: TenantEn
       report.clients.unchanged++;
     }
   }
-  if (report.clients.unchanged === unchangedBefore) scope.changes.push({ topic: 'client', key: planned.clientId });
+  if (report.clients.unchanged === unchangedBefore) scope.changes.push({ topic: 'client', kind: 'updated', key: planned.clientId });
   await mapUniqueViolation(() => tx.flush(), `${planned.at}.clientId: client ${planned.clientId} was created concurrently; nothing was applied`);
 }

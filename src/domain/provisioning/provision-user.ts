@@ -1,5 +1,4 @@
 import type { TenantEntity } from '../../entities/tenant.entity';
-import { UserEntity } from '../../entities/user.entity';
 import { mapUniqueViolation } from '../db-errors';
 import { hashPassword, verifyPassword } from '../users/password-hasher';
 import { differs, type ProvisioningScope } from './provisioning-scope';
@@ -14,12 +13,12 @@ import type { PlannedUser } from './provisioning-plan';
 export async function provisionUser(scope: ProvisioningScope, tenant: TenantEntity, planned: PlannedUser): Promise<void> {
   const { tx, report } = scope;
   const wanted = { ...planned.profile, enabled: planned.enabled };
-  const entity = await tx.findOne(UserEntity, { tenantId: tenant.id, username: planned.username }, { populate: ['passwordHash'] });
+  const entity = await tx.userByName(tenant.id, planned.username);
   if (!entity) {
     if (planned.password === null) {
       throw new ProvisioningError([`${planned.at}.password: required to create a user (use a \${VARIABLE} reference)`]);
     }
-    tx.create(UserEntity, { tenantId: tenant.id, username: planned.username, passwordHash: await hashPassword(planned.password), ...wanted });
+    tx.addUser({ tenantId: tenant.id, username: planned.username, passwordHash: await hashPassword(planned.password), ...wanted });
     report.users.created++;
   } else {
     const passwordChanged = planned.password !== null && !(await verifyPassword(entity.passwordHash, planned.password));

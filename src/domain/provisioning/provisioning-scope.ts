@@ -1,11 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProvisioningTransaction } from '../../data/provisioning.repository';
 import type { ChangeEvent } from '../cache/change-bus';
 import type { DomainDeps } from '../deps';
 import type { ProvisioningReport } from './provisioning-plan';
 
 /** One transaction's worth of provisioning: where to write, what changed, what to tell other instances. */
 export interface ProvisioningScope {
-  tx: EntityManager;
+  tx: ProvisioningTransaction;
   deps: DomainDeps;
   report: ProvisioningReport;
   changes: ChangeEvent[];

@@ -46,10 +46,21 @@ describe('parseEnv', () => {
       workers: 1,
       logLevel: 'info',
       secretKey: undefined,
-      nodeEnv: 'development',
       trustProxy: false,
       provision: undefined,
     });
+  });
+
+  it('parses TRUST_PROXY as off, a hop count or a list of addresses and ranges', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+  });
+
+  it.each(['99', 'true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringContaining('TRUST_PROXY')]);
   });
 
   it('returns a frozen object', () => {
@@ -82,7 +93,7 @@ describe('parseEnv', () => {
         WORKERS: '4',
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
-        NODE_ENV: 'production',
+        TRUST_PROXY: '1',
       }),
     ).toEqual({
       port: 8080,
@@ -96,8 +107,7 @@ describe('parseEnv', () => {
       workers: 4,
       logLevel: 'debug',
       secretKey,
-      nodeEnv: 'production',
-      trustProxy: false,
+      trustProxy: 1,
       provision: undefined,
     });
   });

@@ -1,4 +1,9 @@
-import { parseProvisioningDocument, parseProvisioningText } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import { parseProvisioningDocument as parseDocument, parseProvisioningText as parseText } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import type { ProvisioningVariables } from '../../../../src/domain/provisioning/document-reader';
+import { GRANTS } from '../../../fixtures/grant-catalogue';
+
+const parseProvisioningDocument = (raw: unknown, variables: ProvisioningVariables) => parseDocument(raw, variables, GRANTS);
+const parseProvisioningText = (text: string, variables: ProvisioningVariables) => parseText(text, variables, GRANTS);
 import { ProvisioningError } from '../../../../src/domain/provisioning/provisioning-error';
 
 const problems = (run: () => unknown): readonly string[] => {

@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseProvisioningDocument } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import { GRANTS } from '../../../fixtures/grant-catalogue';
 import { ProvisioningError } from '../../../../src/domain/provisioning/provisioning-error';
 import { PROVISIONING_VARIABLES, provisioningDocument } from '../../../fixtures/provisioning-file';
 
@@ -13,7 +14,7 @@ const variables = { ACME_BACKEND_SECRET: 'backend-secret-0123456789abcdef', ...P
 
 const tsAccepts = (doc: unknown): boolean => {
   try {
-    parseProvisioningDocument(doc, variables);
+    parseProvisioningDocument(doc, variables, GRANTS);
     return true;
   } catch (error) {
     if (error instanceof ProvisioningError) return false;

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import type { PreparedQueries, PreparedStatement } from '../domain/prepared-queries';
+import type { PreparedQueries, PreparedStatement } from './prepared-queries';
 
 const POOL_SIZE = 8;
 

@@ -1,7 +1,7 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
-import { ensure, errors } from './errors';
-import { isUuid } from './ids';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from './pagination';
+import { ensure, errors } from '../domain/errors';
+import { isUuid } from '../domain/ids';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 
 interface TenantOwnedRow {
   id: string;

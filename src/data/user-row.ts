@@ -1,4 +1,4 @@
-import type { User } from './user';
+import type { User } from '../domain/users/user';
 
 /** The `users` columns a {@link User} is made of, as plain SQL selects them. */
 export interface UserRow {

@@ -32,7 +32,7 @@ export class UserTokenIssuer {
     private readonly idTokens: IdTokenService,
   ) {}
 
-  async respond(set: UserTokenSet): Promise<TokenResponse> {
+  async issue(set: UserTokenSet): Promise<TokenResponse> {
     const access = await this.accessTokens.issue({
       tenant: set.tenant,
       client: set.client,
