@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isDomainError } from '../domain/errors';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
@@ -12,7 +12,9 @@ const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED
  */
 export function formatGraphQLError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // A plugin hook (e.g. the introspection gate) wraps a domain error in a GraphQLError to set the HTTP status.
+    const original = unwrapped instanceof GraphQLError && isDomainError(unwrapped.originalError) ? unwrapped.originalError : unwrapped;
     if (isDomainError(original)) {
       const mapping = ERROR_TABLE[original.code];
       return {

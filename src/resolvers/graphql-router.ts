@@ -7,6 +7,8 @@ import { errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/tokens/access-token.service';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
+import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
+import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';
 import type { GraphQLContext } from './graphql-context';
 
 export interface GraphQLMount {
@@ -16,12 +18,15 @@ export interface GraphQLMount {
 
 /** Mounts Apollo Server at `/graphql` with bearer-token authentication. */
 export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
+  const guards = graphqlGuards();
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildAdminSchema(),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: guards.validationRules,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...guards.plugins],
     formatError: formatGraphQLError((error) => domain.deps.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();
@@ -29,8 +34,10 @@ export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
   router.use(
     '/graphql',
     express.json({ limit: '256kb' }),
+    graphqlTokenLimit,
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, req) }),
   );
+  router.use('/graphql', graphqlBodyErrorHandler);
   return { router, stop: () => apollo.stop() };
 }
 
