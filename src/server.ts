@@ -66,8 +66,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
-    purgeExpired(app.domain.deps)
-      .then((purged) => logger.debug({ purged }, 'purged expired rows'))
+    Promise.all([purgeExpired(app.domain.deps), app.domain.audit.prune(env.auditRetentionDays)])
+      .then(([purged, auditEvents]) => logger.debug({ purged, auditEvents }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);
   janitor.unref();

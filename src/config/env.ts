@@ -13,6 +13,8 @@ export interface Env {
   readonly logLevel: string;
   readonly secretKey?: string;
   readonly nodeEnv: string;
+  /** Days audit events are kept before the janitor deletes them. */
+  readonly auditRetentionDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -32,6 +34,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   };
   const port = int('PORT', 4000, 0, 65535);
   const workers = int('WORKERS', 1, 1, 64);
+  const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 90, 1, 3650);
   const logLevel = source.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const issuer = (source.ISSUER || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -69,5 +72,6 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     secretKey,
     nodeEnv: source.NODE_ENV || 'development',
+    auditRetentionDays,
   });
 }

@@ -1,3 +1,5 @@
+import { AuditEventRepository } from '../data/audit-event.repository';
+import { AuditLog } from './audit/audit-log';
 import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
@@ -25,6 +27,7 @@ import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
 export function createDomain(deps: DomainDeps) {
+  const audit = new AuditLog(new AuditEventRepository(deps.orm), deps.clock, deps.log);
   const tenants = new TenantService(deps);
   const clients = new ClientService(deps, tenants);
   const users = new UserService(deps, tenants);
@@ -49,7 +52,7 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(deps);
   const consents = new ConsentService(deps);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
+  return { deps, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -8,6 +8,8 @@ export interface GraphQLContext {
   actor: Actor | null;
   /** Why the bearer token was refused, when one was sent and refused. */
   authError?: Error;
+  /** Where the request came from, for the audit trail. */
+  request?: { id: string; ip: string | null; userAgent: string | null };
 }
 
 /** The authenticated caller, or UNAUTHENTICATED. */

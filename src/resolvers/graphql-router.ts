@@ -42,14 +42,15 @@ export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
 }
 
 async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext> {
+  const request = { id: String(req.id), ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
   const header = req.headers.authorization;
-  if (!header) return { domain, actor: null };
+  if (!header) return { domain, actor: null, request };
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-  if (!match) return { domain, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
+  if (!match) return { domain, actor: null, request, authError: errors.unauthenticated('malformed Authorization header') };
   try {
     const { claims } = await domain.accessTokens.verify(match[1]!);
-    return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
+    return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients), request };
   } catch {
-    return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    return { domain, actor: null, request, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
   }
 }

@@ -28,6 +28,7 @@ describe('parseEnv', () => {
       logLevel: 'info',
       secretKey: undefined,
       nodeEnv: 'development',
+      auditRetentionDays: 90,
     });
   });
 
@@ -61,6 +62,7 @@ describe('parseEnv', () => {
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
         NODE_ENV: 'production',
+        AUDIT_RETENTION_DAYS: '30',
       }),
     ).toEqual({
       port: 8080,
@@ -74,6 +76,7 @@ describe('parseEnv', () => {
       logLevel: 'debug',
       secretKey,
       nodeEnv: 'production',
+      auditRetentionDays: 30,
     });
   });
 
