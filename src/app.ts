@@ -94,5 +94,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, routes, fastPath: fastPath(routes, serveRoute), stop: () => graphql.stop() };
+  return {
+    express: app,
+    domain,
+    routes,
+    fastPath: fastPath(routes, serveRoute),
+    stop: async () => {
+      await graphql.stop();
+      await domain.audit.stop();
+    },
+  };
 }

@@ -22,6 +22,8 @@ export interface Env {
   readonly secretKey?: string;
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
+  /** Days audit events are kept before the janitor deletes them. */
+  readonly auditRetentionDays: number;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
   readonly provision?: ProvisionSource;
 }
@@ -48,6 +50,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   };
   const port = int('PORT', 4000, 0, 65535);
   const workers = int('WORKERS', 1, 1, 64);
+  const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 90, 1, 3650);
   const logLevel = source.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const issuer = (source.ISSUER || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -87,6 +90,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     secretKey,
     trustProxy,
+    auditRetentionDays,
     provision: source.PROVISION_FILE
       ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })
       : undefined,

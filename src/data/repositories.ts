@@ -1,3 +1,4 @@
+import { AuditEventRepository } from './audit-event.repository';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { BrowserSessionRepository } from './browser-session.repository';
 import { ClientRepository } from './client.repository';
@@ -25,6 +26,7 @@ export function createRepositories(db: Database) {
     authorizationCodes: new AuthorizationCodeRepository(db),
     maintenance: new MaintenanceRepository(db),
     provisioning: new ProvisioningRepository(db),
+    audit: new AuditEventRepository(db),
   };
 }
 

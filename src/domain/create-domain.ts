@@ -1,3 +1,4 @@
+import { AuditLog } from './audit/audit-log';
 import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
@@ -31,6 +32,7 @@ import { UserService } from './users/user.service';
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
 export function createDomain(deps: DomainDeps) {
   const { data } = deps;
+  const audit = new AuditLog(data.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, data.tenants);
   const clients = new ClientService(deps, data.clients, tenants);
   const users = new UserService(data.users, tenants);
@@ -64,7 +66,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

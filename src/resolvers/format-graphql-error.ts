@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { domainErrorOf } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
@@ -13,7 +13,9 @@ const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED
  */
 export function formatGraphQLError(log: (error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // A plugin hook (e.g. the introspection gate) wraps a domain error in a GraphQLError to set the HTTP status.
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
     const domainError = domainErrorOf(original);
     if (domainError) {
       // An infrastructure failure is logged once, here, with its cause.

@@ -10,6 +10,8 @@ import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { actorFromClaims } from '../domain/actor-from-claims';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
+import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
+import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';
 import type { GraphQLContext } from './graphql-context';
 
 export interface GraphQLMount {
@@ -19,6 +21,7 @@ export interface GraphQLMount {
 
 /** Mounts Apollo Server at `/graphql` with bearer-token authentication. */
 export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactory): Promise<GraphQLMount> {
+  const guards = graphqlGuards();
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildAdminSchema(),
     introspection: true,
@@ -26,8 +29,10 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
     // SIGTERM handler would stop it under in-flight requests, and re-raised SIGTERM in a worker hung the stop.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: guards.validationRules,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...guards.plugins],
     formatError: formatGraphQLError((error) => domain.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();
@@ -35,8 +40,10 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
   router.use(
     '/graphql',
     express.json({ limit: '256kb' }),
+    graphqlTokenLimit,
     expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, scopeFor(req, String(req.id)), req) }),
   );
+  router.use('/graphql', graphqlBodyErrorHandler);
   return { router, stop: () => apollo.stop() };
 }
 

@@ -48,6 +48,7 @@ describe('parseEnv', () => {
       secretKey: undefined,
       trustProxy: false,
       provision: undefined,
+      auditRetentionDays: 90,
     });
   });
 
@@ -94,6 +95,7 @@ describe('parseEnv', () => {
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
         TRUST_PROXY: '1',
+        AUDIT_RETENTION_DAYS: '30',
       }),
     ).toEqual({
       port: 8080,
@@ -109,6 +111,7 @@ describe('parseEnv', () => {
       secretKey,
       trustProxy: 1,
       provision: undefined,
+      auditRetentionDays: 30,
     });
   });
 
