@@ -1,9 +1,9 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { ensure, errors } from '../domain/errors';
 import type { Device } from '../domain/devices/device';
 import type { DeviceStore, NewDeviceSet } from '../domain/devices/device-store';
 import { isUuid } from '../domain/ids';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+import type { Database } from './database';
 
 interface DeviceRow {
   id: string;
@@ -34,16 +34,12 @@ const toDevice = (row: DeviceRow): Device =>
     revokedAt: date(row.revoked_at),
   });
 
-/** {@link DeviceStore} on PostgreSQL through MikroORM's connection (plain SQL, no entity). */
+/** {@link DeviceStore} on PostgreSQL (plain SQL through the {@link Database}, no entity). */
 export class DeviceRepository implements DeviceStore {
-  constructor(private readonly orm: MikroORM) {}
-
-  private get connection() {
-    return this.orm.em.fork().getConnection();
-  }
+  constructor(private readonly db: Database) {}
 
   async createDeviceSet(set: NewDeviceSet): Promise<Device> {
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.db.em().transactional(async (em) => {
       const connection = em.getConnection();
       const ctx = em.getTransactionContext();
       const [row] = await connection.execute<DeviceRow[]>(
@@ -70,7 +66,7 @@ export class DeviceRepository implements DeviceStore {
 
   async findById(id: string): Promise<Device | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.connection.execute<DeviceRow[]>(`${SELECT} where d.id = ?`, [id]);
+    const [row] = await this.db.execute<DeviceRow[]>(`${SELECT} where d.id = ?`, [id]);
     return row ? toDevice(row) : null;
   }
 
@@ -85,17 +81,16 @@ export class DeviceRepository implements DeviceStore {
       after = 'and (d.created_at, d.id) > (?, ?)';
       values.push(at, id);
     }
-    const connection = this.connection;
     const [rows, [total]] = await Promise.all([
-      connection.execute<DeviceRow[]>(`${SELECT} where d.user_id = ? ${after} order by d.created_at, d.id limit ${size + 1}`, values),
-      connection.execute<{ count: string }[]>('select count(*) as count from devices where user_id = ?', [userId]),
+      this.db.execute<DeviceRow[]>(`${SELECT} where d.user_id = ? ${after} order by d.created_at, d.id limit ${size + 1}`, values),
+      this.db.execute<{ count: string }[]>('select count(*) as count from devices where user_id = ?', [userId]),
     ]);
     return toPage(rows.map(toDevice), size, Number(total?.count ?? 0), (device) => [device.createdAt.toISOString(), device.id]);
   }
 
   async revoke(id: string, now: Date): Promise<boolean> {
     if (!isUuid(id)) return false;
-    return this.orm.em.fork().transactional(async (em) => {
+    return this.db.em().transactional(async (em) => {
       const connection = em.getConnection();
       const ctx = em.getTransactionContext();
       const result = await connection.execute<{ affectedRows?: number }>('update devices set revoked_at = ? where id = ? and revoked_at is null', [now, id], 'run', ctx);
@@ -105,7 +100,7 @@ export class DeviceRepository implements DeviceStore {
   }
 
   async touchLastUsed(id: string, now: Date, minIntervalMs: number): Promise<void> {
-    await this.connection.execute(
+    await this.db.execute(
       'update devices set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)',
       [now, id, new Date(now.getTime() - minIntervalMs)],
       'run',

@@ -1,5 +1,28 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
+import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+import { userColumns, type UserRow } from './user-row';
+
+/** What {@link ACCESS_TOKEN_STATE} returns: revocation flags, the latest user/client cutoff and the token's user columns (all null when no user). */
+export type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
+
+/**
+ * The latest user or client cutoff (`token_cutoffs`) for a token's user and
+ * client, as epoch milliseconds, or null: a select-list expression.
+ */
+export const SCOPE_CUTOFF_MS = (userIdSql: string, clientIdSql: string): string =>
+  `(select (extract(epoch from max(cutoff)) * 1000)::float8 from token_cutoffs
+     where (kind = 'user' and subject = ${userIdSql}) or (kind = 'client' and subject = ${clientIdSql}))`;
+
+/** Exported for the benchmark's EXPLAIN of the hot queries. */
+export const ACCESS_TOKEN_STATE = preparedStatement(
+  'access_token_state',
+  `select exists (select 1 from revoked_tokens where jti = $1::uuid) as jti_revoked,
+          (select revoked_at is not null from token_families where id = $2::uuid) as family_revoked,
+          ${SCOPE_CUTOFF_MS('$3::uuid::text', '$4::text')} as cutoff_ms,
+          ${userColumns('u')}
+     from (select 1) as one left join users u on u.id = $3::uuid`,
+);
 
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)`;
 
@@ -10,12 +33,28 @@ const tenantCutoff = (tenantIdColumn: string) =>
 const subjectCutoff = (kind: string, subjectExpr: string) =>
   `(select ${ms('cutoff')} from token_cutoffs where kind = '${kind}' and subject = ${subjectExpr})`;
 
-/** {@link RevocationStore} on PostgreSQL (plain SQL through MikroORM's connection). */
+/**
+ * Revocation state: revoked access tokens (by `jti`), revoked refresh families,
+ * user/client cutoffs (`token_cutoffs`), tenant cutoffs and the access-token
+ * issuance counters (`token_issuance`) scoped revocation counts with.
+ */
 export class RevocationRepository implements RevocationStore {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly db: Database) {}
 
-  private get connection() {
-    return this.orm.em.fork().getConnection();
+  /** Records a revoked `jti` until `expiresAt`; idempotent. */
+  async insertRevokedToken(jti: string, tenantId: string, expiresAt: Date): Promise<void> {
+    await this.db.execute('insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, ?) on conflict (jti) do nothing', [jti, tenantId, expiresAt]);
+  }
+
+  /** Marks a refresh family revoked; idempotent. */
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.db.execute('update token_families set revoked_at = now() where id = ? and revoked_at is null', [familyId]);
+  }
+
+  /** One prepared round trip: whether `jti` or the family is revoked, the user/client cutoff, and the user's row (null columns when none). */
+  async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<AccessTokenStateRow | null> {
+    const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, clientId]);
+    return row ?? null;
   }
 
   async countActive(scope: RevocationScope, before: Date | null, now: Date): Promise<number> {
@@ -23,7 +62,7 @@ export class RevocationRepository implements RevocationStore {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const access = this.scoped(scope, 'i');
     const refresh = this.scoped(scope, 'f');
-    const [row] = await this.connection.execute<{ access: string | null; refresh: string | null }[]>(
+    const [row] = await this.db.execute<{ access: string | null; refresh: string | null }[]>(
       `select
         (select coalesce(sum(i.count), 0) from token_issuance i
            join clients c on c.client_id = i.client_id and c.enabled
@@ -69,7 +108,7 @@ export class RevocationRepository implements RevocationStore {
   }
 
   async setCutoff(kind: 'user' | 'client', subject: string, tenantId: string, at: Date): Promise<void> {
-    await this.connection.execute(
+    await this.db.execute(
       `insert into token_cutoffs (kind, subject, tenant_id, cutoff) values (?, ?, ?, ?)
        on conflict (kind, subject) do update set cutoff = greatest(token_cutoffs.cutoff, excluded.cutoff)`,
       [kind, subject, tenantId, at],
@@ -78,7 +117,7 @@ export class RevocationRepository implements RevocationStore {
   }
 
   async setTenantCutoff(tenantId: string, at: Date): Promise<void> {
-    await this.connection.execute(
+    await this.db.execute(
       'update tenants set tokens_revoked_before = greatest(tokens_revoked_before, ?::timestamptz), updated_at = now() where id = ?',
       [at, tenantId],
       'run',
@@ -90,7 +129,7 @@ export class RevocationRepository implements RevocationStore {
     const json = JSON.stringify(
       buckets.map((b) => ({ t: b.tenantId, c: b.clientId, u: b.userId, f: b.familyId, i: b.issuedAt, e: b.expiresAt, n: b.count })),
     );
-    await this.connection.execute(
+    await this.db.execute(
       `insert into token_issuance (tenant_id, client_id, user_id, family_id, issued_at, expires_at, count)
        select (x->>'t')::uuid, x->>'c', (x->>'u')::uuid, (x->>'f')::uuid, (x->>'i')::bigint, (x->>'e')::bigint, (x->>'n')::int
          from jsonb_array_elements(?::jsonb) as x

@@ -1,18 +1,23 @@
-import { DeviceRepository } from '../data/device.repository';
-import { RevocationRepository } from '../data/revocation.repository';
+import { AuditLog } from './audit/audit-log';
 import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
 import { DeviceRefresher } from './devices/device-refresh';
 import { DeviceService } from './devices/device.service';
+import { DEVICE_TOKENS } from './devices/device-token-set';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodeStore } from './grants/authorization-code.store';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { UserTokenIssuer } from './grants/issue-user-tokens';
+import { UserTokenIssuer } from './grants/user-token-issuer';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GrantRegistry } from './grants/registry';
+import { purgeExpired } from './maintenance/purge-expired';
+import { applyProvisioning } from './provisioning/apply-provisioning';
+import { parseProvisioningText } from './provisioning/parse-provisioning-document';
+import type { ProvisioningVariables } from './provisioning/document-reader';
+import type { ProvisioningPlan } from './provisioning/provisioning-plan';
 import { TokenEndpoint } from './grants/token-endpoint';
 import { TokenIntrospector } from './introspection/introspect-token';
 import { KeyService } from './keys/key.service';
@@ -31,13 +36,14 @@ import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
 export function createDomain(deps: DomainDeps) {
-  const tenants = new TenantService(deps);
-  const clients = new ClientService(deps, tenants);
-  const users = new UserService(deps, tenants);
-  const keys = new KeyService(deps, tenants);
-  const revocation = new RevocationService(deps);
-  const revocationStore = new RevocationRepository(deps.orm);
-  const issuance = new IssuanceCounter(revocationStore);
+  const { data } = deps;
+  const audit = new AuditLog(data.audit, deps.clock, deps.log);
+  const tenants = new TenantService(deps, data.tenants);
+  const clients = new ClientService(deps, data.clients, tenants);
+  const users = new UserService(data.users, tenants);
+  const keys = new KeyService(deps, data.signingKeys, tenants);
+  const revocation = new RevocationService(data.revocations);
+  const issuance = new IssuanceCounter(data.revocations);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
@@ -46,47 +52,38 @@ export function createDomain(deps: DomainDeps) {
     (claims) => revocation.accessTokenState(claims),
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
-  const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
+  const tokenFinder = new TokenFinder(accessTokens, tenants);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
-  const refreshTokens = new RefreshTokenService(deps, tenants, revocation);
+  const refreshTokens = new RefreshTokenService(deps, data.refreshTokens, clients, tenants, revocation);
   tokenFinder.useRefreshTokens(refreshTokens);
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
-  const authorizationCodes = new AuthorizationCodeStore(deps, clients, refreshTokens, revocation);
+  const authorizationCodes = new AuthorizationCodeStore(deps, data.authorizationCodes, clients, refreshTokens, revocation);
   const grants = new GrantRegistry()
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
-    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens));
+    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens))
+    .declare(DEVICE_TOKENS);
+  clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
-  const sessions = new BrowserSessionService(deps);
-  const consents = new ConsentService(deps);
+  const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
+  const consents = new ConsentService(data.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  const scopedRevocation = new ScopedRevocation(deps, revocationStore, issuance, tenants, clients, users, tokenFinder, revocation);
-  const deviceStore = new DeviceRepository(deps.orm);
-  const devices = new DeviceService(deps, deviceStore, users, clients, tenants, idTokens, scopedRevocation);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, deviceStore, deps.clock);
-  return {
-    deps,
-    tenants,
-    clients,
-    users,
-    keys,
-    accessTokens,
-    revocation,
-    idTokens,
-    refreshTokens,
-    tokenFinder,
-    tokenRevoker,
-    introspection,
-    userInfo,
-    grants,
-    tokenEndpoint,
-    sessions,
-    consents,
-    authorize,
+  const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
+  const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock);
+  const maintenance = { purgeExpired: () => purgeExpired(deps) };
+  // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
+  const provisioning = {
+    /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
+    parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),
+    /** Applies a validated plan in one transaction. */
+    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
+  };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize,
     issuance,
     scopedRevocation,
     devices,

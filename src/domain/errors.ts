@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'forbidden',
   'unauthenticated',
   'validation_failed',
+  // Infrastructure: the database (or another dependency) cannot be reached right now
+  'service_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -79,6 +81,9 @@ export const errors = {
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
   validation: (field: string, description: string) =>
     new DomainError('validation_failed', `${field}: ${description}`, { field }),
+  /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */
+  serviceUnavailable: (cause?: unknown) =>
+    new DomainError('service_unavailable', 'the service is temporarily unavailable; try again later', { cause }),
 };
 
 /** Flat guard: `ensure(client.enabled, () => errors.invalidClient())`. */

@@ -1,5 +1,4 @@
 import type { Domain } from '../domain/create-domain';
-import type { DeviceRefreshParams } from '../domain/devices/device-refresh';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from './oauth-endpoints';
 
 /** A POST to the token endpoint without `grant_type` but with a device id is a seed 002 device refresh. */
@@ -15,7 +14,7 @@ export const isDeviceRefresh = (body: EndpointRequest['body']): boolean =>
  */
 export function deviceRefreshEndpoint(domain: Domain) {
   return async (req: EndpointRequest): Promise<EndpointResponse> => {
-    const params: DeviceRefreshParams = req.method === 'GET' ? (req.query ?? {}) : req.body;
-    return { status: 200, headers: NO_STORE, body: await domain.deviceRefresh.refresh(params) };
+    // Query parameters (GET) or form fields (POST), per the route's body kind.
+    return { status: 200, headers: NO_STORE, body: await domain.deviceRefresh.refresh(req.body) };
   };
 }

@@ -1,5 +1,5 @@
-import { isDomainError } from '../domain/errors';
-import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
+import { domainErrorOf } from '../edge/domain-error-of';
+import { oauthErrorResponse, type ErrorResponse } from './oauth-error-response';
 
 /** Seed 003's error model. */
 export interface ServerPluginError {
@@ -11,18 +11,21 @@ export interface ServerPluginError {
 }
 
 /**
- * Any thrown value as a seed 003 `ServerPluginError`, with the status of the
- * edge error table (400 for bad input, 401/403 for authentication); anything
- * that is not a domain error is a 500 with a generic message.
+ * A route's failure responder answering seed 003 `ServerPluginError` bodies:
+ * the status and headers of the RFC 6749 mapping (edge error table, 413, 503
+ * with Retry-After, 500 with a generic text), the error code and description
+ * as `code` and `message`, the route's path as `context`.
  */
-export function serverPluginError(error: unknown, context: string): { status: number; body: ServerPluginError; unexpected: boolean } {
-  if (isDomainError(error)) {
-    const mapping = ERROR_TABLE[error.code];
+export function serverPluginErrors(context: string) {
+  return (thrown: unknown): ErrorResponse<ServerPluginError> => {
+    const oauth = oauthErrorResponse(thrown);
+    const field = domainErrorOf(thrown)?.field;
+    const headers = oauth.status === 401 && !oauth.headers['WWW-Authenticate'] ? { ...oauth.headers, 'WWW-Authenticate': 'Bearer' } : oauth.headers;
     return {
-      status: mapping.status,
-      body: { code: mapping.oauthError, message: error.description, context, innerError: null, extensions: error.field ? { field: error.field } : null },
-      unexpected: false,
+      status: oauth.status,
+      headers,
+      body: { code: oauth.body.error, message: oauth.body.error_description, context, innerError: null, extensions: field ? { field } : null },
+      unexpected: oauth.unexpected,
     };
-  }
-  return { status: 500, body: { code: 'server_error', message: GENERIC_SERVER_ERROR, context, innerError: null, extensions: null }, unexpected: true };
+  };
 }

@@ -12,7 +12,7 @@ import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
-import { pageKit } from './send-outcome';
+import type { PageKit } from './send-outcome';
 
 const PURPOSE = 'account';
 const ACCOUNT_SCOPES = ['openid', 'profile', 'email', 'phone'];
@@ -26,10 +26,9 @@ const ACCOUNT_SCOPES = ['openid', 'profile', 'email', 'phone'];
  * account client, PKCE) and comes back here; `?tenant=/acme` picks the tenant
  * to sign in to (default `/`).
  */
-export function accountRouter(domain: Domain): Router {
+export function accountRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
-  const kit = pageKit(domain);
-  const { issuer } = domain.deps;
+  const { issuer } = domain;
   const accountUrl = `${issuer.replace(/\/+$/, '')}/account`;
   const actions = { create: pagePath(issuer, '/account/devices'), revoke: pagePath(issuer, '/account/devices/revoke'), script: pagePath(issuer, '/account/account.js') };
 

@@ -4,10 +4,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { deviceRefresh } from '../fixtures/device-setup';
 import { createTestUser } from '../fixtures/test-user';
 import { createTestTenant } from '../fixtures/token-clients';
+import { resolveChromium } from '../support/chromium';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 
 jest.setTimeout(90_000);
 
@@ -22,8 +22,10 @@ describe('account page in Chromium', () => {
     t = await startTestServer();
     await createTestTenant(t.server.app.domain, '/shop');
     bob = await createTestUser(t.server.app.domain, '/shop');
+    const { executablePath, env } = await resolveChromium();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
+      env: env ? { ...process.env, ...env } : undefined,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

@@ -88,6 +88,16 @@ describe('seed 002 device token sets', () => {
     expect(await errorCode((await rootAdminSdk(t.url)).createDevice({ name: 'x', password: world.password }))).toBe('FORBIDDEN');
   });
 
+  it('takes device_tokens as a client setting but never as a grant_type of /token', async () => {
+    const res = await postForm<{ error: string }>(`${t.url}/token`, { grant_type: 'device_tokens', client_id: world.app.clientId, client_secret: world.app.clientSecret! });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unsupported_grant_type');
+    const root = await rootAdminSdk(t.url);
+    expect(await errorCode(root.createClient({ input: { tenantPath: '/dev', name: 'bogus', grantTypes: ['device_token'] } }))).toBe('BAD_USER_INPUT');
+    const { createClient } = await root.createClient({ input: { tenantPath: '/dev', name: 'devices', grantTypes: ['password', 'device_tokens'] } });
+    expect(createClient.client.grantTypes).toEqual(['password', 'device_tokens']);
+  });
+
   it('lets admins list and revoke devices within their subtree only', async () => {
     const tokens = await userTokens(t.url, world);
     const root = await rootAdminSdk(t.url);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { purgeExpired } from '../../src/domain/maintenance/purge-expired';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 describe('purgeExpired', () => {
@@ -23,13 +22,13 @@ describe('purgeExpired', () => {
     await db.execute(`insert into token_issuance (tenant_id, client_id, issued_at, expires_at, count) values (?, 'admin', ?, ?, 2), (?, 'admin', ?, ?, 3)`, [
       tenantId, nowSeconds - 100, nowSeconds + 3600, tenantId, nowSeconds - 100, nowSeconds - 10,
     ]);
-    const first = await purgeExpired({ orm, clock: { now: () => new Date() } });
+        const first = await t.server.app.domain.maintenance.purgeExpired();
     expect(first.revokedTokens).toBe(1);
     expect(first.tokenIssuance).toBe(1);
     expect(await db.execute<{ count: number }[]>('select count from token_issuance')).toEqual([{ count: 2 }]);
     const left = await db.execute<{ jti: string }[]>('select jti from revoked_tokens');
     expect(left.map((row) => row.jti)).toEqual([live]);
     // A second run finds nothing more.
-    expect((await purgeExpired({ orm, clock: { now: () => new Date() } })).revokedTokens).toBe(0);
+    expect((await t.server.app.domain.maintenance.purgeExpired()).revokedTokens).toBe(0);
   });
 });

@@ -1,9 +1,5 @@
 import type { ClientEntity } from '../../entities/client.entity';
 
-/** `device_tokens` is not a token-endpoint grant: it lets the client's users mint seed 002 device sets. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password', 'device_tokens'] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
-
 /** Immutable snapshot of a client, as cached for the token path. Never carries the secret digest. */
 export interface Client {
   readonly id: string;

@@ -31,13 +31,12 @@ export class ScopedRevocation {
 
   /**
    * Counts what `scope` still holds issued before `before` (null: any time),
-   * then applies the revocation and tells every process.
+   * then applies the revocation (read from the database on every use: no cache to tell).
    */
   async counted(scope: RevocationScope, before: Date | null, apply: () => Promise<unknown>): Promise<number> {
     await this.counter.flush();
     const count = await this.store.countActive(scope, before, this.deps.clock.now());
     await apply();
-    await this.deps.bus.publish({ topic: 'revocation', key: scopeKey(scope) });
     return count;
   }
 
@@ -66,7 +65,7 @@ export class ScopedRevocation {
     const now = this.deps.clock.now();
     const cutoff = before.getTime() > now.getTime() ? now : before;
     const count = await this.counted({ kind: 'tenant-subtree', tenantPath: tenant.path }, cutoff, () => this.store.setTenantCutoff(tenant.id, cutoff));
-    await this.deps.bus.publish({ topic: 'tenant', key: tenant.id });
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
     return count;
   }
 
@@ -92,18 +91,3 @@ export class ScopedRevocation {
     return 1;
   }
 }
-
-const scopeKey = (scope: RevocationScope): string => {
-  switch (scope.kind) {
-    case 'user':
-      return scope.userId;
-    case 'client':
-      return scope.clientId;
-    case 'tenant-subtree':
-      return scope.tenantPath;
-    case 'family':
-      return scope.familyId;
-    case 'device':
-      return scope.deviceId;
-  }
-};

@@ -36,13 +36,14 @@ describe('errors factories', () => {
     ['forbidden', errors.forbidden(), 'forbidden'],
     ['unauthenticated', errors.unauthenticated(), 'unauthenticated'],
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
+    ['serviceUnavailable', errors.serviceUnavailable(new Error('ECONNREFUSED')), 'service_unavailable'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(13);
+    expect(Object.keys(errors)).toHaveLength(14);
   });
 
   it('records the field of validation and invalid_request errors', () => {
@@ -67,7 +68,7 @@ describe('ensure', () => {
 });
 
 describe('ERROR_CODES and the error table', () => {
-  const GRAPHQL_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR'];
+  const GRAPHQL_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'];
   const OAUTH_CODES = ERROR_CODES.slice(0, ERROR_CODES.indexOf('server_error') + 1);
 
   it('has no duplicate codes', () => {

@@ -1,0 +1,32 @@
+import type { Database } from './database';
+
+export interface PurgeCounts {
+  authorizationCodes: number;
+  revokedTokens: number;
+  browserSessions: number;
+  refreshTokens: number;
+  /** Access-token issuance counters of tokens that have all expired. */
+  tokenIssuance: number;
+}
+
+/** Housekeeping statements over every table with expiring rows. */
+export class MaintenanceRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Deletes, as of `now`: authorization codes an hour past expiry, revocation
+   * records of expired access tokens, ended or expired browser sessions,
+   * expired refresh tokens (device-bound ones never expire), issuance counters
+   * of expired access tokens. Idempotent; safe from several processes at once.
+   */
+  async purgeExpired(now: Date): Promise<PurgeCounts> {
+    const count = async (sql: string): Promise<number> => (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
+    return {
+      authorizationCodes: await count(`delete from authorization_codes where expires_at < ?::timestamptz - interval '1 hour'`),
+      revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),
+      browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
+      refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
+      tokenIssuance: await count('delete from token_issuance where expires_at <= extract(epoch from ?::timestamptz)'),
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { BATCH_REVOCATION_PATH } from './batch-revocation.endpoint';
+import type { ErrorResponse } from './oauth-error-response';
+import type { BodyKind } from './read-body';
+import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
+import { serverPluginErrors } from './server-plugin-error';
+
+/** One row of the route table: served alike by the node:http fast path and by Express. */
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body: BodyKind;
+  readonly endpoint: OAuthEndpoint;
+  /** How a failure is answered; RFC 6749 §5.2 error JSON (`oauthErrorResponse`) when left out. */
+  readonly failure?: (error: unknown) => ErrorResponse<unknown>;
+}
+
+/**
+ * The route table of the OAuth (and seed) endpoints: method, path, body kind,
+ * endpoint function. Adding an endpoint is one line here (and its function in
+ * oauth-endpoints.ts); both HTTP adapters read this table, with one body
+ * reader (read-body.ts) and one wrapper for request id, access log and
+ * metrics (serve-route.ts). The hosted pages, GraphQL and ops endpoints are
+ * Express routers of their own.
+ */
+export function routeTable(e: OAuthEndpoints): readonly Route[] {
+  return [
+    // POST /token without grant_type but with device_id is a seed 002 device refresh (e.token dispatches).
+    { method: 'POST', path: '/token', body: 'form', endpoint: e.token },
+    { method: 'GET', path: '/token', body: 'query', endpoint: e.deviceRefresh },
+    { method: 'GET', path: '/tokens', body: 'query', endpoint: e.deviceRefresh },
+    { method: 'POST', path: '/tokens', body: 'form', endpoint: e.deviceRefresh },
+    { method: 'POST', path: '/connect/token', body: 'form', endpoint: e.token },
+    { method: 'POST', path: '/introspect', body: 'form', endpoint: e.introspect },
+    { method: 'POST', path: '/revoke', body: 'form', endpoint: e.revoke },
+    { method: 'POST', path: '/connect/revocation', body: 'form', endpoint: e.revoke },
+    { method: 'GET', path: '/userinfo', body: 'none', endpoint: e.userinfo },
+    { method: 'POST', path: '/userinfo', body: 'optional-form', endpoint: e.userinfo },
+    { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
+    { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
+    { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
+    { method: 'POST', path: BATCH_REVOCATION_PATH, body: 'json', endpoint: e.batchRevocation, failure: serverPluginErrors(BATCH_REVOCATION_PATH) },
+  ];
+}
