@@ -75,20 +75,28 @@ function traffic({ baseUrl, seed, ledger, stop }) {
   }
 
   async function revocation() {
+    // Tokens are issued ahead, so that revocations also happen while the database is down.
+    const stock = [];
     while (!stop()) {
-      const issued = await postForm(`${baseUrl}/token`, { grant_type: 'client_credentials' }, { authorization: basic(cc.clientId, cc.secret) });
-      ledger.record('client_credentials', issued.status, oauthError(issued));
-      if (issued.status !== 200) {
+      while (stock.length < 20) {
+        const issued = await postForm(`${baseUrl}/token`, { grant_type: 'client_credentials' }, { authorization: basic(cc.clientId, cc.secret) });
+        ledger.record('client_credentials', issued.status, oauthError(issued));
+        if (issued.status !== 200) break;
+        stock.push(issued.body.access_token);
+      }
+      const token = stock.shift();
+      if (!token) {
         await pause(100);
         continue;
       }
-      const token = issued.body.access_token;
       const r = await postForm(`${baseUrl}/revoke`, { token, token_type_hint: 'access_token' }, { authorization: basic(cc.clientId, cc.secret) });
       ledger.record('revoke', r.status, oauthError(r));
       if (r.status === 200) state.revoked.push(token);
+      else stock.push(token); // not revoked: try again later
       const check = await postForm(`${baseUrl}/introspect`, { token }, { authorization: basic(resource.clientId, resource.secret) });
       ledger.record('introspect', check.status, oauthError(check));
       if (r.status === 200 && check.status === 200 && check.body.active !== false) ledger.violate('revoked token still active', token.slice(-12));
+      if (r.status !== 200) await pause(100);
     }
   }
 
