@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { deviceRefresh } from '../fixtures/device-setup';
 import { createTestUser } from '../fixtures/test-user';
 import { createTestTenant } from '../fixtures/token-clients';
-import { resolveChromium } from '../support/chromium';
+import { launchChromium } from '../support/launch-chromium';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
@@ -22,13 +22,7 @@ describe('account page in Chromium', () => {
     t = await startTestServer();
     await createTestTenant(t.server.app.domain, '/shop');
     bob = await createTestUser(t.server.app.domain, '/shop');
-    const { executablePath, env } = await resolveChromium();
-    browser = await chromium.launch({
-      executablePath,
-      env: env ? { ...process.env, ...env } : undefined,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
