@@ -46,7 +46,8 @@ export class AuditLog {
       return;
     }
     this.queue.push(this.stamp(input));
-    if (this.queue.length >= FLUSH_BATCH) void this.flush();
+    // One write at a time: a full batch starts it now, otherwise the timer does.
+    if (this.queue.length >= FLUSH_BATCH && !this.flushing) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS).unref();
   }
 
