@@ -14,6 +14,8 @@ import { hasMountedRoute } from './oauth-rest/mounted-routes';
 import { oauthEndpoints, type OAuthEndpoints } from './oauth-rest/oauth-endpoints';
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
 import { revocationRouter } from './oauth-rest/revocation.router';
+import { seedRouter } from './oauth-rest/seeds/seed.router';
+import { seedRoutes, type SeedRoute } from './oauth-rest/seeds/seed-routes';
 import { tokenRouter } from './oauth-rest/token.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
@@ -39,6 +41,8 @@ export interface App {
   domain: Domain;
   /** The token, introspection and userinfo endpoints, also served by the node:http fast path. */
   oauthEndpoints: OAuthEndpoints;
+  /** Seeds 000 and 001, mounted on Express; the `fast` ones are also served by the node:http fast path. */
+  seedRoutes: readonly SeedRoute[];
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,7 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
   const endpoints = oauthEndpoints(domain);
+  const seeds = seedRoutes(domain);
   const graphql = await graphqlRouter(domain);
   const app = express();
   app.disable('x-powered-by');
@@ -78,10 +83,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(introspectionRouter(endpoints));
   app.use(revocationRouter(domain));
   app.use(userinfoRouter(endpoints));
+  app.use(seedRouter(seeds));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, oauthEndpoints: endpoints, stop: () => graphql.stop() };
+  return { express: app, domain, oauthEndpoints: endpoints, seedRoutes: seeds, stop: () => graphql.stop() };
 }

@@ -56,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger);
+  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger, app.seedRoutes);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     if (!serveLean(req, res)) app.express(req, res);
   });

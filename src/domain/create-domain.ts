@@ -16,7 +16,10 @@ import { TokenFinder } from './revocation/find-token';
 import { RevocationService } from './revocation/revocation.service';
 import { TokenRevoker } from './revocation/revoke-token';
 import { BrowserSessionService } from './sessions/browser-session.service';
+import { Seed001Api } from './seeds/seed001-api';
+import { UserRegistration } from './seeds/user-registration';
 import { TenantService } from './tenants/tenant.service';
+import { SlidingWindowLimiter } from './throttle/sliding-window-limiter';
 import { AccessTokenService } from './tokens/access-token.service';
 import { IdTokenService } from './tokens/id-token.service';
 import { RefreshTokenService } from './tokens/refresh-token.service';
@@ -49,7 +52,10 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(deps);
   const consents = new ConsentService(deps);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
+  const limiter = new SlidingWindowLimiter(deps);
+  const userRegistration = new UserRegistration(users, tenants, limiter);
+  const seed001Api = new Seed001Api(accessTokens);
+  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

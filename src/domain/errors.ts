@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'forbidden',
   'unauthenticated',
   'validation_failed',
+  // Throttling (RFC 6585 §4)
+  'too_many_requests',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -38,6 +40,8 @@ export interface DomainErrorOptions {
   field?: string;
   /** For `insufficient_scope`: the scope the request needs (RFC 6750 §3 `scope` attribute). */
   requiredScope?: string;
+  /** For `too_many_requests`: seconds until a retry can succeed (RFC 9110 §10.2.3 Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export class DomainError extends Error {
@@ -47,6 +51,7 @@ export class DomainError extends Error {
   readonly detail?: string;
   readonly field?: string;
   readonly requiredScope?: string;
+  readonly retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +61,7 @@ export class DomainError extends Error {
     this.detail = options.detail;
     this.field = options.field;
     this.requiredScope = options.requiredScope;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -77,6 +83,8 @@ export const errors = {
   conflict: (description: string) => new DomainError('conflict', description),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
+  tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later') =>
+    new DomainError('too_many_requests', description, { retryAfterSeconds }),
   validation: (field: string, description: string) =>
     new DomainError('validation_failed', `${field}: ${description}`, { field }),
 };

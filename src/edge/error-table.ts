@@ -31,6 +31,8 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   forbidden: { status: 403, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
   unauthenticated: { status: 401, oauthError: 'invalid_token', graphqlCode: 'UNAUTHENTICATED' },
   validation_failed: { status: 400, oauthError: 'invalid_request', graphqlCode: 'BAD_USER_INPUT' },
+  // RFC 6749 has no rate-limit error; temporarily_unavailable (§4.1.2.1) is the closest registered code.
+  too_many_requests: { status: 429, oauthError: 'temporarily_unavailable', graphqlCode: 'FORBIDDEN' },
 };
 
 export const GENERIC_SERVER_ERROR = 'the server encountered an unexpected error';

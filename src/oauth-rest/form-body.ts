@@ -29,3 +29,9 @@ export function formBody(req: Request, res: Response, next: NextFunction): void 
 
 /** The parsed form as a string record. */
 export const formParams = (req: Request): Record<string, string | undefined> => (req.body ?? {}) as Record<string, string | undefined>;
+
+/** A form body parsed when one is sent (e.g. RFC 6750 §2.2 `access_token`); any other body is ignored. */
+export function optionalFormBody(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/x-www-form-urlencoded')) formBody(req, res, next);
+  else next();
+}

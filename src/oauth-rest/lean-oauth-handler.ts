@@ -5,6 +5,7 @@ import type { Metrics } from '../ops/metrics';
 import { requestId } from '../ops/request-id';
 import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
 import { oauthErrorResponse } from './oauth-error-response';
+import type { SeedRoute } from './seeds/seed-routes';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -15,20 +16,22 @@ interface LeanRoute {
 }
 
 /**
- * The hot OAuth endpoints (token, introspection, userinfo) served straight
+ * The hot OAuth endpoints (token, introspection, userinfo, and the `fast`
+ * seed routes such as `/client/login` and `/api`) served straight
  * from node:http: every request pays for this code and the domain call, not
  * for a middleware stack. Returns false for anything else (another path or
  * method, a POST that is not form-encoded, a query string), which Express then
  * serves with the same endpoint functions and errors. Same request id, access
  * log and metrics as the Express routes.
  */
-export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, logger: Logger) {
+export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, logger: Logger, seedRoutes: readonly SeedRoute[] = []) {
   const routes = new Map<string, LeanRoute>([
     ['POST /token', { endpoint: endpoints.token, form: true }],
     ['POST /connect/token', { endpoint: endpoints.token, form: true }],
     ['POST /introspect', { endpoint: endpoints.introspect, form: true }],
     ['POST /userinfo', { endpoint: endpoints.userinfo, form: true }],
     ['GET /userinfo', { endpoint: endpoints.userinfo, form: false }],
+    ...seedRoutes.filter((seed) => seed.fast).map((seed): [string, LeanRoute] => [`${seed.method} ${seed.path}`, { endpoint: seed.endpoint, form: seed.method === 'POST' }]),
   ]);
   const logInfo = logger.isLevelEnabled('info');
   return (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -58,7 +61,7 @@ export function leanOAuthHandler(endpoints: OAuthEndpoints, metrics: Metrics, lo
       };
       (target.form ? readForm(req) : skipBody(req))
         .then(async (body) => {
-          const response = await target.endpoint({ method, headers: req.headers, body });
+          const response = await target.endpoint({ method, headers: req.headers, body, remoteAddress: req.socket.remoteAddress });
           send(response.status, response.headers, response.body);
         }, fail)
         .catch(fail);

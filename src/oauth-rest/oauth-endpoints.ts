@@ -9,6 +9,8 @@ export interface EndpointRequest {
   readonly headers: IncomingHttpHeaders;
   /** The form-encoded body; empty when there is none. */
   readonly body: Readonly<Record<string, string | undefined>>;
+  /** The peer's address (rate limiting); absent when unknown. */
+  readonly remoteAddress?: string;
 }
 
 /** A successful answer; failures are thrown and mapped by `oauthErrorResponse`. */

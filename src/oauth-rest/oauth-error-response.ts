@@ -24,6 +24,7 @@ export function oauthErrorResponse(error: unknown): OAuthErrorResponse {
       const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: false };
   }
   const { status, type } = (error ?? {}) as { status?: number; type?: string };

@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
-import { GRANT_TYPES } from './client';
+import { GRANT_TYPES, RESPONSE_STYLES, type ResponseStyle } from './client';
 import { validateRedirectUri } from './validate-redirect-uri';
 
 export interface ClientSettings {
@@ -11,6 +11,7 @@ export interface ClientSettings {
   firstParty: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  responseStyle: ResponseStyle;
 }
 
 const MAX_LIFETIME = 10 * 365 * 24 * 3600;
@@ -38,6 +39,8 @@ export function validateClientSettings(input: Partial<{ [K in keyof ClientSettin
     );
     return value;
   };
+  const responseStyle = input.responseStyle ?? 'standard';
+  ensure(RESPONSE_STYLES.includes(responseStyle), () => errors.validation('responseStyle', `must be one of ${RESPONSE_STYLES.join(', ')}`));
   return {
     redirectUris,
     grantTypes,
@@ -45,5 +48,6 @@ export function validateClientSettings(input: Partial<{ [K in keyof ClientSettin
     firstParty: input.firstParty ?? false,
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
+    responseStyle,
   };
 }

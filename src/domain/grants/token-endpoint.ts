@@ -1,6 +1,7 @@
 import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
 import { ensure, errors } from '../errors';
+import { styleTokenResponse } from '../seeds/seed001-token-response';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TokenParams } from './grant-context';
 import type { GrantRegistry } from './registry';
@@ -44,6 +45,6 @@ export class TokenEndpoint {
     );
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());
-    return handler.handle({ client, tenant, clock: this.clock }, params);
+    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock }, params));
   }
 }

@@ -5,6 +5,7 @@ export interface PurgeCounts {
   revokedTokens: number;
   browserSessions: number;
   refreshTokens: number;
+  rateLimitHits: number;
 }
 
 /**
@@ -12,7 +13,7 @@ export interface PurgeCounts {
  * expiry (replays inside that hour still revoke what the code issued),
  * revocation records of access tokens that have expired anyway, ended or
  * expired browser sessions, and expired refresh tokens (device-bound ones never
- * expire). Idempotent and safe to run from several processes at once.
+ * expire), and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
  */
 export async function purgeExpired(deps: Pick<DomainDeps, 'orm' | 'clock'>): Promise<PurgeCounts> {
   const connection = deps.orm.em.fork().getConnection();
@@ -26,5 +27,6 @@ export async function purgeExpired(deps: Pick<DomainDeps, 'orm' | 'clock'>): Pro
     revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),
     browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
     refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
+    rateLimitHits: await count('delete from rate_limit_hits where expires_at <= ?'),
   };
 }

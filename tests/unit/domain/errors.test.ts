@@ -36,18 +36,23 @@ describe('errors factories', () => {
     ['forbidden', errors.forbidden(), 'forbidden'],
     ['unauthenticated', errors.unauthenticated(), 'unauthenticated'],
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
+    ['tooManyRequests', errors.tooManyRequests(30), 'too_many_requests'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(13);
+    expect(Object.keys(errors)).toHaveLength(14);
   });
 
   it('records the field of validation and invalid_request errors', () => {
     expect(errors.validation('name', 'required').field).toBe('name');
     expect(errors.invalidRequest('bad', 'scope').field).toBe('scope');
+  });
+
+  it('records the Retry-After seconds of too_many_requests', () => {
+    expect(errors.tooManyRequests(42).retryAfterSeconds).toBe(42);
   });
 });
 
