@@ -109,6 +109,14 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
       expect(both.body.error).toBe('invalid_request');
     });
 
+    it('is also served under the documented base URL’s /oauth prefix', async () => {
+      const res = await postForm(`${t.url}/oauth/client/login`, { client_id: 'riset.ai', password: app.clientSecret! });
+      expect(res.status).toBe(200);
+      const revoked = await postForm(`${t.url}/oauth/token/revoke`, { client_id: 'riset.ai', password: app.clientSecret! }, { Accesstoken: res.body.access_token as string });
+      expect(revoked.body).toEqual({ status_message: 'Success Revoke Token' });
+      expect(await introspect(res.body.access_token as string)).toBe(false);
+    });
+
     it('refuses a body that is not form-encoded', async () => {
       const res = await fetch(`${t.url}/client/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'riset.ai', password: app.clientSecret }) });
       expect(res.status).toBe(400);

@@ -51,7 +51,8 @@ describe('seed 003: /connect/token and /connect/revocation', () => {
   });
 
   it('answers 400 with an RFC 6749 error when getting a token fails', async () => {
-    for (const form of [{ tenant_path: '/acme/eu', password: 'wrong password 0000' }, { tenant_path: '/elsewhere' }, { tenant_path: '/acme/eu', scope: 'admin' }]) {
+    const failures: Record<string, string>[] = [{ tenant_path: '/acme/eu', password: 'wrong password 0000' }, { tenant_path: '/elsewhere' }, { tenant_path: '/acme/eu', scope: 'admin' }];
+    for (const form of failures) {
       const res = await tokenRequest(form);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: expect.stringMatching(/^invalid_(grant|request|scope)$/), error_description: expect.any(String) });

@@ -25,12 +25,18 @@ export interface SeedRoute {
   readonly seed001Errors: boolean;
 }
 
+/** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
+const SEED000_PREFIXES = ['', '/oauth'];
+
 /** Seeds 000 and 001 as routes over the shared domain: one list, read by Express and the fast path. */
 export function seedRoutes(domain: Domain): SeedRoute[] {
   const api = withSeed001Errors(apiEndpoint(domain));
+  const [login, revoke] = [clientLoginEndpoint(domain), tokenRevokeEndpoint(domain)];
   return [
-    { method: 'POST', path: '/client/login', body: 'form', endpoint: clientLoginEndpoint(domain), fast: true, seed001Errors: false },
-    { method: 'POST', path: '/token/revoke', body: 'form', endpoint: tokenRevokeEndpoint(domain), fast: true, seed001Errors: false },
+    ...SEED000_PREFIXES.flatMap((prefix): SeedRoute[] => [
+      { method: 'POST', path: `${prefix}/client/login`, body: 'form', endpoint: login, fast: true, seed001Errors: false },
+      { method: 'POST', path: `${prefix}/token/revoke`, body: 'form', endpoint: revoke, fast: true, seed001Errors: false },
+    ]),
     { method: 'POST', path: '/register_client', body: 'form-or-json', endpoint: withSeed001Errors(registerClientEndpoint(domain)), fast: false, seed001Errors: true },
     { method: 'POST', path: '/register_user', body: 'form-or-json', endpoint: withSeed001Errors(registerUserEndpoint(domain)), fast: false, seed001Errors: true },
     { method: 'POST', path: '/api', body: 'optional-form', endpoint: api, fast: true, seed001Errors: true },
