@@ -27,6 +27,16 @@ import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer 
 const REDIRECT = 'http://localhost:3000/callback';
 const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** A seed 001 code-flow or refresh answer: status SUCCESS beside the RFC 6749 §5.1 fields, with a refresh token. */
+const seed001Tokens = (scope: string) => ({
+  status: 'SUCCESS',
+  access_token: expect.stringMatching(JWT),
+  refresh_token: expect.any(String),
+  token_type: 'Bearer',
+  expires_in: 3600,
+  scope,
+});
+
 /** Seed 001's failure shape, with the RFC 6749 fields beside it. */
 const failed = (error: string) => ({ status: 'FAILED', message: expect.any(String), error, error_description: expect.any(String) });
 
@@ -251,14 +261,7 @@ describe('seed 001: OAuth sample server API', () => {
       const token = await redeemCode(t.url, client, query.code!);
       expect(token.status).toBe(200);
       expect(token.headers.get('cache-control')).toBe('no-store');
-      expect(token.body).toEqual({
-        status: 'SUCCESS',
-        access_token: expect.stringMatching(JWT),
-        refresh_token: expect.any(String),
-        token_type: 'Bearer',
-        expires_in: 3600,
-        scope: 'username email',
-      });
+      expect(token.body).toEqual(seed001Tokens('username email'));
 
       const api = await callApi(t.url, token.body.access_token as string);
       expect(api.status).toBe(200);
@@ -267,14 +270,7 @@ describe('seed 001: OAuth sample server API', () => {
 
       const refreshed = await refreshTokens(t.url, client, token.body.refresh_token as string);
       expect(refreshed.status).toBe(200);
-      expect(refreshed.body).toEqual({
-        status: 'SUCCESS',
-        access_token: expect.stringMatching(JWT),
-        refresh_token: expect.any(String),
-        token_type: 'Bearer',
-        expires_in: 3600,
-        scope: 'username email',
-      });
+      expect(refreshed.body).toEqual(seed001Tokens('username email'));
       expect(refreshed.body.refresh_token).not.toBe(token.body.refresh_token);
       expect((await callApi(t.url, refreshed.body.access_token as string)).body).toEqual({ status: 'SUCCESS', data: { email: user.email, username: user.username } });
 
