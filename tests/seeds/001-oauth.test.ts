@@ -192,6 +192,28 @@ describe('seed 001: OAuth sample server API', () => {
       expect(await res.json()).toMatchObject({ status: 'SUCCESS', message: 'register user successfully', id: expect.any(String) });
     });
 
+    it('refuses JSON values that are not strings with 400 naming the field', async () => {
+      const before = await userCount();
+      const res = await fetch(`${t.url}/register_user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ ...seed001User(), phone: 6281234567890 }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ ...failed('invalid_request'), message: expect.stringMatching(/^phone: /) });
+      const client = await fetch(`${t.url}/register_client`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ ...seed001Client(REDIRECT), redirect_uri: [REDIRECT] }),
+      });
+      expect(client.status).toBe(400);
+      expect(((await client.json()) as { message: string }).message).toMatch(/^redirect_uri: /);
+      const malformed = await fetch(`${t.url}/register_user`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"username":' });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toEqual(failed('invalid_request'));
+      expect(await userCount()).toBe(before);
+    });
+
     it('refuses bad input with 400 naming the field, a taken username with 409, a missing bearer with 401; writes nothing', async () => {
       const user = seed001User();
       expect((await registerUser(t.url, { ...user }, admin)).status).toBe(200);

@@ -3,6 +3,7 @@ import { ensure, errors } from '../../domain/errors';
 import { registerSeed001Client } from '../../domain/seeds/register-seed001-client';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
 import { optionalBearerActor } from './admin-bearer';
+import { stringFields } from './string-fields';
 
 /**
  * Seed 001 POST `/register_client` (form or JSON): `client_id`,
@@ -15,11 +16,12 @@ export const registerClientEndpoint =
   async (req: EndpointRequest): Promise<EndpointResponse> => {
     const actor = await optionalBearerActor(domain, req);
     ensure(actor, () => errors.unauthenticated('an admin bearer access token is required'));
+    const body = stringFields(req, ['client_id', 'client_secret', 'redirect_uri', 'tenant_path']);
     const { client, clientSecret } = await registerSeed001Client(domain.clients, actor, {
-      clientId: req.body.client_id,
-      clientSecret: req.body.client_secret,
-      redirectUri: req.body.redirect_uri,
-      tenantPath: req.body.tenant_path,
+      clientId: body.client_id,
+      clientSecret: body.client_secret,
+      redirectUri: body.redirect_uri,
+      tenantPath: body.tenant_path,
     });
     const tenant = await domain.tenants.findById(client.tenantId);
     return {

@@ -1,6 +1,7 @@
 import type { Domain } from '../../domain/create-domain';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
 import { optionalBearerActor } from './admin-bearer';
+import { stringFields } from './string-fields';
 
 /**
  * Seed 001 POST `/register_user` (form or JSON): `firstname`, `lastname`,
@@ -12,7 +13,8 @@ export const registerUserEndpoint =
   (domain: Domain) =>
   async (req: EndpointRequest): Promise<EndpointResponse> => {
     const actor = await optionalBearerActor(domain, req);
-    const { username, password, email, phone, firstname, lastname, tenant_path: tenantPath } = req.body;
+    const fields = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'tenant_path'] as const;
+    const { username, password, email, phone, firstname, lastname, tenant_path: tenantPath } = stringFields(req, fields);
     const { user, tenantPath: path } = await domain.userRegistration.register(
       actor,
       { username, password, email, phone, firstname, lastname, tenantPath },

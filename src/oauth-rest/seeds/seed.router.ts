@@ -1,4 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
+import { errors } from '../../domain/errors';
 import { formBody, optionalFormBody } from '../form-body';
 import { noStore } from '../no-store';
 import { sendEndpoint } from '../send-endpoint';
@@ -7,7 +8,17 @@ import type { BodyKind, SeedRoute } from './seed-routes';
 
 const parseJson = express.json({ limit: '64kb' });
 
-const formOrJson: RequestHandler = (req, res, next) => (req.is('application/json') ? parseJson(req, res, next) : formBody(req, res, next));
+/** JSON (seed 001's register endpoints) or a form; a body that does not parse is `invalid_request`. */
+const formOrJson: RequestHandler = (req, res, next) => {
+  if (!req.is('application/json')) {
+    formBody(req, res, next);
+    return;
+  }
+  parseJson(req, res, (error?: unknown) => {
+    const { status } = (error ?? {}) as { status?: number };
+    next(error && status !== 413 ? errors.invalidRequest('the request body could not be parsed') : error);
+  });
+};
 
 const BODY_PARSERS: Record<BodyKind, RequestHandler[]> = {
   form: [formBody],
