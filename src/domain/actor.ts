@@ -17,7 +17,7 @@ export interface Actor {
 export const ADMIN_SCOPE = 'admin';
 
 /**
- * An admin manages its own tenant and its subtree, nothing else (DESIGN.md
+ * An admin manages its own tenant and its subtree, nothing else (docs/contract.md
  * "Tenants"). Throws `forbidden` otherwise, or `insufficient_scope`-style
  * `forbidden` when the token lacks the `admin` scope.
  */

@@ -1,4 +1,3 @@
-import { ClientEntity } from '../entities/client.entity';
 import { ADMIN_SCOPE } from './actor';
 import type { Domain } from './create-domain';
 
@@ -30,8 +29,7 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     });
     createdRootTenant = true;
   }
-  const existing = await domain.deps.orm.em.fork().findOne(ClientEntity, { clientId: options.adminClientId });
-  if (existing) {
+  if (await domain.clients.exists(options.adminClientId)) {
     if (options.adminClientSecret) await domain.clients.setSecretTrusted(options.adminClientId, options.adminClientSecret);
     return { createdRootTenant, createdAdminClient: false };
   }

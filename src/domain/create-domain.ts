@@ -1,3 +1,4 @@
+import { AuditLog } from './audit/audit-log';
 import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
@@ -5,10 +6,15 @@ import type { DomainDeps } from './deps';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodeStore } from './grants/authorization-code.store';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { UserTokenIssuer } from './grants/issue-user-tokens';
+import { UserTokenIssuer } from './grants/user-token-issuer';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { GrantRegistry } from './grants/registry';
+import { purgeExpired } from './maintenance/purge-expired';
+import { applyProvisioning } from './provisioning/apply-provisioning';
+import { parseProvisioningText } from './provisioning/parse-provisioning-document';
+import type { ProvisioningVariables } from './provisioning/document-reader';
+import type { ProvisioningPlan } from './provisioning/provisioning-plan';
 import { TokenEndpoint } from './grants/token-endpoint';
 import { TokenIntrospector } from './introspection/introspect-token';
 import { KeyService } from './keys/key.service';
@@ -28,34 +34,45 @@ import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
 export function createDomain(deps: DomainDeps) {
-  const tenants = new TenantService(deps);
-  const clients = new ClientService(deps, tenants);
-  const users = new UserService(deps, tenants);
-  const keys = new KeyService(deps, tenants);
-  const revocation = new RevocationService(deps);
+  const { data } = deps;
+  const audit = new AuditLog(data.audit, deps.clock, deps.log);
+  const tenants = new TenantService(deps, data.tenants);
+  const clients = new ClientService(deps, data.clients, tenants);
+  const users = new UserService(data.users, tenants);
+  const keys = new KeyService(deps, data.signingKeys, tenants);
+  const revocation = new RevocationService(data.revocations);
   const accessTokens = new AccessTokenService(deps, tenants, clients, keys, (claims) => revocation.accessTokenState(claims));
-  const tokenFinder = new TokenFinder(accessTokens, tenants, clients, deps.clock);
+  const tokenFinder = new TokenFinder(accessTokens, tenants);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
-  const refreshTokens = new RefreshTokenService(deps, tenants, revocation);
+  const refreshTokens = new RefreshTokenService(deps, data.refreshTokens, clients, tenants, revocation);
   tokenFinder.useRefreshTokens(refreshTokens);
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
-  const authorizationCodes = new AuthorizationCodeStore(deps, clients, refreshTokens, revocation);
+  const authorizationCodes = new AuthorizationCodeStore(deps, data.authorizationCodes, clients, refreshTokens, revocation);
   const grants = new GrantRegistry()
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
     .register(new PasswordGrant(refreshTokens, users, tenants, userTokens));
+  clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
-  const sessions = new BrowserSessionService(deps);
-  const consents = new ConsentService(deps);
+  const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
+  const consents = new ConsentService(data.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  const limiter = new SlidingWindowLimiter(deps);
+  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
   const userRegistration = new UserRegistration(users, tenants, limiter);
   const seed001Api = new Seed001Api(accessTokens);
-  return { deps, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api };
+  const maintenance = { purgeExpired: () => purgeExpired(deps) };
+  // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
+  const provisioning = {
+    /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
+    parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),
+    /** Applies a validated plan in one transaction. */
+    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
+  };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -1,8 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Repositories } from '../data/repositories';
 import type { ChangeBus } from './cache/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
-import type { PreparedQueries } from './prepared-queries';
 
 /** Minimal logger the domain needs; pino satisfies it. */
 export interface DomainLogger {
@@ -11,11 +10,10 @@ export interface DomainLogger {
   error(object: object, message?: string): void;
 }
 
-/** Everything domain services are built from; assembled once in the composition root. */
+/** Everything domain services are built from; assembled once in the composition root. Stays inside the domain. */
 export interface DomainDeps {
-  readonly orm: MikroORM;
-  /** Hot-path reads as named prepared statements (introspection, userinfo, bearer checks). */
-  readonly sql: PreparedQueries;
+  /** The data layer: one repository per aggregate (src/data). */
+  readonly data: Repositories;
   readonly secret: ServerSecret;
   readonly clock: Clock;
   /** Public base URL, the `iss` of every token. */

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'forbidden',
   'unauthenticated',
   'validation_failed',
+  // Infrastructure: the database (or another dependency) cannot be reached right now
+  'service_unavailable',
   // Throttling (RFC 6585 §4)
   'too_many_requests',
 ] as const;
@@ -87,6 +89,9 @@ export const errors = {
     new DomainError('too_many_requests', description, { retryAfterSeconds }),
   validation: (field: string, description: string) =>
     new DomainError('validation_failed', `${field}: ${description}`, { field }),
+  /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */
+  serviceUnavailable: (cause?: unknown) =>
+    new DomainError('service_unavailable', 'the service is temporarily unavailable; try again later', { cause }),
 };
 
 /** Flat guard: `ensure(client.enabled, () => errors.invalidClient())`. */

@@ -1,6 +1,6 @@
 import { errors } from './errors';
 
-/** Scopes this server understands (DESIGN.md "Scopes"). */
+/** Scopes this server understands (docs/contract.md "Scopes"). */
 export const KNOWN_SCOPES = [
   'openid',
   'profile',

@@ -6,7 +6,7 @@ export interface ErrorMapping {
   /** RFC 6749 `error` value for OAuth endpoints. */
   oauthError: string;
   /** GraphQL `extensions.code`. */
-  graphqlCode: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+  graphqlCode: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 }
 
 /** The one table from domain error codes to transports; read only by the REST error middleware and Apollo formatError. */
@@ -24,15 +24,19 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   insufficient_scope: { status: 403, oauthError: 'insufficient_scope', graphqlCode: 'FORBIDDEN' },
   login_required: { status: 401, oauthError: 'login_required', graphqlCode: 'UNAUTHENTICATED' },
   consent_required: { status: 403, oauthError: 'consent_required', graphqlCode: 'FORBIDDEN' },
-  temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'INTERNAL_SERVER_ERROR' },
+  temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
   server_error: { status: 500, oauthError: 'server_error', graphqlCode: 'INTERNAL_SERVER_ERROR' },
   not_found: { status: 404, oauthError: 'invalid_request', graphqlCode: 'NOT_FOUND' },
   conflict: { status: 409, oauthError: 'invalid_request', graphqlCode: 'CONFLICT' },
   forbidden: { status: 403, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
   unauthenticated: { status: 401, oauthError: 'invalid_token', graphqlCode: 'UNAUTHENTICATED' },
   validation_failed: { status: 400, oauthError: 'invalid_request', graphqlCode: 'BAD_USER_INPUT' },
+  service_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
   // RFC 6749 has no rate-limit error; temporarily_unavailable (§4.1.2.1) is the closest registered code.
   too_many_requests: { status: 429, oauthError: 'temporarily_unavailable', graphqlCode: 'FORBIDDEN' },
 };
+
+/** `Retry-After` (RFC 9110 §10.2.3) on every 503. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export const GENERIC_SERVER_ERROR = 'the server encountered an unexpected error';

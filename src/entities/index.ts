@@ -1,3 +1,4 @@
+import { AuditEventEntity } from './audit-event.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { BrowserSessionEntity } from './browser-session.entity';
 import { ClientEntity } from './client.entity';
@@ -10,6 +11,7 @@ import { TokenFamilyEntity } from './token-family.entity';
 import { UserEntity } from './user.entity';
 
 export {
+  AuditEventEntity,
   AuthorizationCodeEntity,
   BrowserSessionEntity,
   ClientEntity,
@@ -34,4 +36,5 @@ export const entities = [
   RevokedTokenEntity,
   BrowserSessionEntity,
   ConsentEntity,
+  AuditEventEntity,
 ];

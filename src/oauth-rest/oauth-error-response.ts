@@ -1,23 +1,26 @@
-import { isDomainError } from '../domain/errors';
-import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
+import { domainErrorOf } from '../edge/domain-error-of';
+import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
 
 export interface OAuthErrorResponse {
   status: number;
   headers: Record<string, string>;
   body: { error: string; error_description: string };
-  /** True when the error was not a domain error and must be logged with its cause. */
+  /** True when the error must be logged with its cause: a bug, or an infrastructure failure. */
   unexpected: boolean;
 }
 
 /**
  * RFC 6749 §5.2 / RFC 6750 §3 error response for any thrown value: domain
  * errors through the edge error table (401 + WWW-Authenticate for client and
- * bearer authentication), anything else `server_error` with a generic text.
+ * bearer authentication), an unreachable database 503 `temporarily_unavailable`
+ * with `Retry-After`, anything else `server_error` with a generic text.
  */
-export function oauthErrorResponse(error: unknown): OAuthErrorResponse {
+export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-  if (isDomainError(error)) {
+  const error = domainErrorOf(thrown);
+  if (error) {
     const mapping = ERROR_TABLE[error.code];
+    if (mapping.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
     if (error.code === 'invalid_client') {
       headers['WWW-Authenticate'] = 'Basic realm="token", charset="UTF-8"';
     } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
@@ -25,9 +28,9 @@ export function oauthErrorResponse(error: unknown): OAuthErrorResponse {
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
-    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: false };
+    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable' };
   }
-  const { status, type } = (error ?? {}) as { status?: number; type?: string };
+  const { status, type } = (thrown ?? {}) as { status?: number; type?: string };
   if (status === 413 || type === 'entity.too.large') {
     return { status: 413, headers, body: { error: 'invalid_request', error_description: 'the request body is too large' }, unexpected: false };
   }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { clusterMetricsFromPrimary } from './cluster-metrics';
-import { requestScope, type RequestScope } from './request-scope';
+import { queryCounts, type QueryCounts } from './query-counts';
 
 /** Prometheus metrics: request counts and latency per route, and database queries per route. */
 export class Metrics {
@@ -33,21 +33,21 @@ export class Metrics {
     this.render = clusterMetricsFromPrimary(this.registry);
   }
 
-  /** Express middleware: opens the request scope and records the request when it finishes. */
+  /** Express middleware: starts counting the request's queries and records the request when it finishes. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
-    this.withRequestScope((scope) => {
+    this.countingQueries((counts) => {
       res.on('finish', () => {
-        this.recordRequest(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9, scope.dbQueries);
+        this.recordRequest(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9, counts.dbQueries);
       });
       next();
     });
   };
 
-  /** Runs `body` in a fresh request scope, so database queries it causes are attributed to it. */
-  withRequestScope(body: (scope: RequestScope) => void): void {
-    const scope: RequestScope = { dbQueries: 0 };
-    requestScope.run(scope, body, scope);
+  /** Runs `body` with fresh query counts, so database queries it causes are attributed to it. */
+  countingQueries(body: (counts: QueryCounts) => void): void {
+    const counts: QueryCounts = { dbQueries: 0 };
+    queryCounts.run(counts, body, counts);
   }
 
   recordRequest(method: string, route: string, status: number, seconds: number, dbQueries: number): void {
@@ -58,8 +58,8 @@ export class Metrics {
 
   /** Called for every database query; attributes it to the current request, if any. */
   countQuery(): void {
-    const scope = requestScope.getStore();
-    if (scope) scope.dbQueries++;
+    const counts = queryCounts.getStore();
+    if (counts) counts.dbQueries++;
     else this.dbQueriesUnscoped.inc();
   }
 }

@@ -1,20 +1,29 @@
 import { Router } from 'express';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Database } from '../data/database';
+import type { ChangeBus } from '../domain/cache/change-bus';
 import type { Metrics } from './metrics';
 
-/** `/healthz` (process alive), `/readyz` (database reachable, else 503), `/metrics` (Prometheus). */
-export function opsRouter(orm: MikroORM, metrics: Metrics): Router {
+/**
+ * `/healthz` (process alive), `/readyz` (database reachable and the change bus
+ * listening, else 503 with the reason and the bus state), `/metrics` (Prometheus).
+ */
+export function opsRouter(db: Database, bus: ChangeBus, metrics: Metrics): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      await withTimeout(orm.em.getConnection().execute('select 1'), 2000);
-      res.json({ status: 'ready' });
+      await withTimeout(db.ping(), 2000);
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable', changeBus: bus.state });
+      return;
     }
+    if (!bus.live) {
+      res.status(503).json({ status: 'unavailable', reason: 'change bus not listening', changeBus: bus.state });
+      return;
+    }
+    res.json({ status: 'ready', changeBus: bus.state });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.render());

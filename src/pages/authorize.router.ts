@@ -4,7 +4,7 @@ import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
-import { bindingFor, pageKit, sendOutcome } from './send-outcome';
+import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
 
 /**
  * The authorization endpoint and its forms (RFC 6749 §4.1, OIDC Core §3.1.2):
@@ -14,9 +14,8 @@ import { bindingFor, pageKit, sendOutcome } from './send-outcome';
  * Both forms carry the sealed pending request and a CSRF token bound to the
  * `interaction` cookie; a missing or wrong token is an error page.
  */
-export function authorizeRouter(domain: Domain): Router {
+export function authorizeRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
-  const kit = pageKit(domain);
 
   const start = async (req: Request, params: RawAuthorizationParams, res: Response) => {
     const binding = bindingFor(kit, kit.interaction.read(req));

@@ -4,7 +4,7 @@ import { signedOutPage, signOutPage } from './logout.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
-import { pageKit } from './send-outcome';
+import type { PageKit } from './send-outcome';
 
 /**
  * GET/POST `/logout` (OIDC RP-Initiated Logout 1.0, simplified): with a live
@@ -12,9 +12,8 @@ import { pageKit } from './send-outcome';
  * session cookie); the confirmed POST ends the session and clears the cookie.
  * Always ends on a "signed out" page; `post_logout_redirect_uri` is not used.
  */
-export function logoutRouter(domain: Domain): Router {
+export function logoutRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
-  const kit = pageKit(domain);
 
   const handle = async (req: Request, res: Response, confirmed: boolean) => {
     setPageHeaders(res);

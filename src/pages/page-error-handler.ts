@@ -1,17 +1,25 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errors, isDomainError } from '../domain/errors';
+import { domainErrorOf } from '../edge/domain-error-of';
+import { RETRY_AFTER_SECONDS } from '../edge/error-table';
 import { errorPage, serverErrorPage } from './error.page';
 import { setPageHeaders } from './page-headers';
 
 /**
  * Errors on the hosted pages become HTML, never a redirect: 400 with the
- * reason for domain errors and unparsable forms, 500 with no detail (logged)
- * for anything else.
+ * reason for domain errors and unparsable forms, 503 when the database is
+ * unreachable, 500 with no detail (logged) for anything else.
  */
 export function pageErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   setPageHeaders(res);
   if (isDomainError(error)) {
     res.status(400).type('html').send(errorPage(error));
+    return;
+  }
+  const unavailable = domainErrorOf(error);
+  if (unavailable?.code === 'service_unavailable') {
+    req.log?.error({ err: error }, 'hosted page failed: database unavailable');
+    res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).type('html').send(errorPage(unavailable));
     return;
   }
   const status = (error as { status?: number }).status;

@@ -1,4 +1,4 @@
-/** What each scope lets a client do, in words for the consent page (DESIGN.md "Scopes"). */
+/** What each scope lets a client do, in words for the consent page (docs/contract.md "Scopes"). */
 const DESCRIPTIONS: Record<string, string> = {
   openid: 'Sign you in and know who you are',
   profile: 'See your basic profile: name and username',

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { AuthorizeOutcome } from '../domain/authorize/authorize-outcome';
-import type { Domain } from '../domain/create-domain';
+import type { ServerSecret } from '../domain/crypto/server-secret';
 import { randomToken } from '../domain/crypto/random';
 import { browserCookies, pagePath, type BrowserCookie } from './browser-cookies';
 import { consentPage } from './consent.page';
@@ -19,8 +19,8 @@ export interface PageKit {
   logoutAction: string;
 }
 
-export function pageKit(domain: Domain): PageKit {
-  const { issuer, secret } = domain.deps;
+/** Built once by the composition root, which holds the server secret (the domain does not hand it out). */
+export function pageKit(issuer: string, secret: ServerSecret): PageKit {
   return {
     ...browserCookies(issuer),
     csrf: new CsrfTokens(secret),

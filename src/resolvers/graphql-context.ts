@@ -1,10 +1,13 @@
 import type { Actor } from '../domain/actor';
 import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
+import type { RequestScope } from '../domain/request-scope';
 
-/** Per-request GraphQL context: the shared domain and the caller, if a valid bearer token was sent. */
+/** Per-request GraphQL context: the shared domain, the request scope, and the caller if a valid bearer token was sent. */
 export interface GraphQLContext {
   domain: Domain;
+  /** The same request scope the route table builds; its `actor` is set once the bearer token verified. */
+  scope: RequestScope;
   actor: Actor | null;
   /** Why the bearer token was refused, when one was sent and refused. */
   authError?: Error;

@@ -3,10 +3,15 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Domain } from '../domain/create-domain';
-import { errors } from '../domain/errors';
-import { actorFromClaims } from '../domain/tokens/access-token.service';
+import { errors, isDomainError } from '../domain/errors';
+import type { RequestScope } from '../domain/request-scope';
+import { domainErrorOf } from '../edge/domain-error-of';
+import type { RequestScopeFactory } from '../edge/request-scope-factory';
+import { actorFromClaims } from '../domain/actor-from-claims';
 import { buildAdminSchema } from '../schema/build-schema';
 import { formatGraphQLError } from './format-graphql-error';
+import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
+import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';
 import type { GraphQLContext } from './graphql-context';
 
 export interface GraphQLMount {
@@ -15,34 +20,47 @@ export interface GraphQLMount {
 }
 
 /** Mounts Apollo Server at `/graphql` with bearer-token authentication. */
-export async function graphqlRouter(domain: Domain): Promise<GraphQLMount> {
+export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactory): Promise<GraphQLMount> {
+  const guards = graphqlGuards();
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildAdminSchema(),
     introspection: true,
+    // The process's own shutdown drains HTTP first and stops Apollo after (src/main.ts); Apollo's
+    // SIGTERM handler would stop it under in-flight requests, and re-raised SIGTERM in a worker hung the stop.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: guards.validationRules,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
-    formatError: formatGraphQLError((error) => domain.deps.log.error({ err: error }, 'unhandled GraphQL error')),
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...guards.plugins],
+    formatError: formatGraphQLError((error) => domain.log.error({ err: error }, 'unhandled GraphQL error')),
   });
   await apollo.start();
   const router = express.Router();
   router.use(
     '/graphql',
     express.json({ limit: '256kb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, req) }),
+    graphqlTokenLimit,
+    expressMiddleware(apollo, { context: async ({ req }) => contextFor(domain, scopeFor(req, String(req.id)), req) }),
   );
+  router.use('/graphql', graphqlBodyErrorHandler);
   return { router, stop: () => apollo.stop() };
 }
 
-async function contextFor(domain: Domain, req: Request): Promise<GraphQLContext> {
+async function contextFor(domain: Domain, scope: RequestScope, req: Request): Promise<GraphQLContext> {
   const header = req.headers.authorization;
-  if (!header) return { domain, actor: null };
+  if (!header) return { domain, scope, actor: null };
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-  if (!match) return { domain, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
+  if (!match) return { domain, scope, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
   try {
     const { claims } = await domain.accessTokens.verify(match[1]!);
-    return { domain, actor: await actorFromClaims(claims, domain.tenants, domain.clients) };
-  } catch {
-    return { domain, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    scope.actor = await actorFromClaims(claims, domain.tenants, domain.clients);
+    return { domain, scope, actor: scope.actor };
+  } catch (error) {
+    // Only the domain's own verdict on the token means UNAUTHENTICATED; an outage is reported as such.
+    if (isDomainError(error) && error.code === 'invalid_token') {
+      return { domain, scope, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    }
+    return { domain, scope, actor: null, authError: domainErrorOf(error) ?? (error instanceof Error ? error : new Error(String(error))) };
   }
 }

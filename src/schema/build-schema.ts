@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { AuditEventResolver } from '../resolvers/audit-event.resolver';
+import { auditMutation } from '../resolvers/audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
@@ -15,7 +17,8 @@ let schema: GraphQLSchema | undefined;
 /** The admin GraphQL schema, built once from the type-graphql classes. */
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver],
+    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver],
+    globalMiddlewares: [auditMutation],
     validate: false,
     emitSchemaFile: false,
   });

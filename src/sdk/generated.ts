@@ -97,6 +97,19 @@ export type UpdateUserInput = {
   username?: string | null | undefined;
 };
 
+export type AuditEventsQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+  action?: string | null | undefined;
+  actor?: string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditEventsQuery = { auditEvents: { totalCount: number, nodes: Array<{ id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type ClientQueryVariables = Exact<{
   clientId: string;
 }>;
@@ -152,6 +165,8 @@ export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: s
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string };
 
 export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
+
+export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -326,6 +341,62 @@ export const SigningKeyFieldsFragmentDoc = new TypedDocumentString(`
   publicJwk
 }
     `, {"fragmentName":"SigningKeyFields"});
+export const AuditEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuditEventFields on AuditEvent {
+  id
+  occurredAt
+  action
+  outcome
+  tenantPath
+  actorKind
+  actorId
+  actorClientId
+  targetKind
+  targetId
+  clientIp
+  requestId
+  detail
+}
+    `, {"fragmentName":"AuditEventFields"});
+export const AuditEventsDocument = new TypedDocumentString(`
+    query auditEvents($tenantPath: String, $action: String, $actor: String, $from: DateTimeISO, $to: DateTimeISO, $first: Int, $after: String) {
+  auditEvents(
+    tenantPath: $tenantPath
+    action: $action
+    actor: $actor
+    from: $from
+    to: $to
+    first: $first
+    after: $after
+  ) {
+    nodes {
+      ...AuditEventFields
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+    totalCount
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment AuditEventFields on AuditEvent {
+  id
+  occurredAt
+  action
+  outcome
+  tenantPath
+  actorKind
+  actorId
+  actorClientId
+  targetKind
+  targetId
+  clientIp
+  requestId
+  detail
+}`);
 export const ClientDocument = new TypedDocumentString(`
     query client($clientId: String!) {
   client(clientId: $clientId) {
@@ -742,6 +813,9 @@ export const DeleteUserDocument = new TypedDocumentString(`
 export type Requester<C = {}> = <R, V>(doc: string, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
+    auditEvents(variables?: AuditEventsQueryVariables, options?: C): Promise<AuditEventsQuery> {
+      return requester<AuditEventsQuery, AuditEventsQueryVariables>(AuditEventsDocument, variables, options) as Promise<AuditEventsQuery>;
+    },
     client(variables: ClientQueryVariables, options?: C): Promise<ClientQuery> {
       return requester<ClientQuery, ClientQueryVariables>(ClientDocument, variables, options) as Promise<ClientQuery>;
     },

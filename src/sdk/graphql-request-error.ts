@@ -1,4 +1,4 @@
-/** One entry of a GraphQL response's `errors` (DESIGN.md "GraphQL": every error carries `extensions.code`). */
+/** One entry of a GraphQL response's `errors` (docs/contract.md "GraphQL": every error carries `extensions.code`). */
 export interface GraphQLErrorEntry {
   message: string;
   locations?: { line: number; column: number }[];

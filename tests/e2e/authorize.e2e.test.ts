@@ -7,11 +7,12 @@ import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow
 import { pkcePair } from '../fixtures/pkce';
 import { createTestUser } from '../fixtures/test-user';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
+import { resolveChromium } from '../support/chromium';
+import { changedTempDirModes } from '../support/temp-dir-mode';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 
 jest.setTimeout(90_000);
 
@@ -27,8 +28,10 @@ describe('hosted sign-in and consent in Chromium', () => {
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
     client = await createCodeFlowClient(t.server.app.domain, { name: 'Example App', redirectUris: [callback.url] });
     alice = await createTestUser(t.server.app.domain);
+    const { executablePath, env } = await resolveChromium();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
+      env: env ? { ...process.env, ...env } : undefined,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
@@ -108,5 +111,10 @@ describe('hosted sign-in and consent in Chromium', () => {
     await page.getByText('redirect_uri is not registered for this client').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'authorize-error.png') });
     await page.close();
+  });
+
+  it('leaves the mode of /tmp as it was before the run once Chromium is unpacked and running', () => {
+    expect(browser.isConnected()).toBe(true);
+    expect(changedTempDirModes()).toEqual([]);
   });
 });

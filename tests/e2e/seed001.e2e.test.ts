@@ -3,11 +3,11 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { callApi, redeemCode, refreshTokens, registerClient, registerUser, seed001AuthorizeUrl, seed001Client, seed001User } from '../fixtures/seed001';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
+import { resolveChromium } from '../support/chromium';
 import { clientCredentialsToken } from '../support/oauth';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 
 jest.setTimeout(90_000);
 
@@ -19,8 +19,10 @@ describe('seed 001 in Chromium: register, sign in, code without PKCE, /api, refr
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
+    const { executablePath, env } = await resolveChromium();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
+      env: env ? { ...process.env, ...env } : undefined,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

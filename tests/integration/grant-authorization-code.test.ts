@@ -39,7 +39,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
   afterEach(() => clock.reset());
 
   const codeFor = (client: ClientFixture, overrides: Partial<AuthorizationCodeFixture> = {}) =>
-    createAuthorizationCode(domain, { tenantId: tenant.id, clientId: client.clientId, userId: user.id, redirectUri: REDIRECT, scopes: ['openid', 'email', 'offline_access'], ...overrides });
+    createAuthorizationCode(domain, t.server.orm, { tenantId: tenant.id, clientId: client.clientId, userId: user.id, redirectUri: REDIRECT, scopes: ['openid', 'email', 'offline_access'], ...overrides });
 
   const redeem = (client: ClientFixture, form: Record<string, string>, secret = client.clientSecret) =>
     postForm<TokenBody>(
@@ -191,7 +191,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(refreshed.status).toBe(400);
     expect(refreshed.body.error).toBe('invalid_grant');
     const { jti } = decodeJwt(first.body.access_token);
-    const [row] = await domain.deps.orm.em.fork().getConnection().execute<{ count: string }[]>('select count(*) from revoked_tokens where jti = ?', [jti]);
+    const [row] = await t.server.orm.em.fork().getConnection().execute<{ count: string }[]>('select count(*) from revoked_tokens where jti = ?', [jti]);
     expect(Number(row!.count)).toBe(1);
   });
 
@@ -230,7 +230,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     const es = await ensureTenant(domain, '/es', 'ES256');
     const esUser = await createUser(domain, '/es');
     const esClient = await createClient(domain, { tenantPath: '/es', redirectUris: [REDIRECT], allowedScopes: ['openid'], grantTypes: ['authorization_code'] });
-    const code = await createAuthorizationCode(domain, { tenantId: es.id, clientId: esClient.clientId, userId: esUser.id, redirectUri: REDIRECT, scopes: ['openid'] });
+    const code = await createAuthorizationCode(domain, t.server.orm, { tenantId: es.id, clientId: esClient.clientId, userId: esUser.id, redirectUri: REDIRECT, scopes: ['openid'] });
     const res = await redeem(esClient, { code });
     expect(res.status).toBe(200);
     expect(decodeProtectedHeader(res.body.access_token).alg).toBe('ES256');

@@ -106,7 +106,11 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     const machine = await createClient(domain, { tenantPath: '/acme', grantTypes: ['client_credentials'], allowedScopes: ['email'] });
     expect((await passwordGrant({}, machine)).body.error).toBe('unauthorized_client');
 
-    const publicClient = await createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['password'], allowedScopes: ['email'] });
+    // A public client cannot be given the password grant; one stored with it before that rule is still refused at /token.
+    await expect(createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['password'], allowedScopes: ['email'] })).rejects.toMatchObject({ code: 'validation_failed' });
+    const publicClient = await createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'], allowedScopes: ['email'] });
+    await t.server.orm.em.fork().getConnection().execute(`update clients set grant_types = '{password}' where client_id = ?`, [publicClient.clientId]);
+    await t.server.changeBus.publish({ topic: 'client', kind: 'updated', key: publicClient.clientId });
     const res = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'password', client_id: publicClient.clientId, username: 'alice', password: USER_PASSWORD });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');

@@ -45,7 +45,7 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
   async function signIn(who: { user?: User; client?: ClientFixture; authTime?: Date } = {}): Promise<TokenBody> {
     const owner = who.client ?? client;
     const pkce = pkcePair();
-    const code = await createAuthorizationCode(domain, {
+    const code = await createAuthorizationCode(domain, t.server.orm, {
       tenantId: tenant.id,
       clientId: owner.clientId,
       userId: (who.user ?? user).id,
@@ -196,11 +196,11 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     const cutTenant = await ensureTenant(domain, '/cut');
     const cutUser = await createUser(domain, '/cut');
     const cutClient = await createClient(domain, { tenantPath: '/cut', redirectUris: [REDIRECT], allowedScopes: SCOPES, grantTypes: ['authorization_code', 'refresh_token'] });
-    const code = await createAuthorizationCode(domain, { tenantId: cutTenant.id, clientId: cutClient.clientId, userId: cutUser.id, redirectUri: REDIRECT, scopes: SCOPES });
+    const code = await createAuthorizationCode(domain, t.server.orm, { tenantId: cutTenant.id, clientId: cutClient.clientId, userId: cutUser.id, redirectUri: REDIRECT, scopes: SCOPES });
     const issued = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, { authorization: basic(cutClient.clientId, cutClient.clientSecret!) });
     clock.advance(5);
-    await domain.deps.orm.em.fork().getConnection().execute('update tenants set tokens_revoked_before = ? where id = ?', [clock.now(), cutTenant.id]);
-    await domain.deps.bus.publish({ topic: 'tenant', key: cutTenant.id });
+    await t.server.orm.em.fork().getConnection().execute('update tenants set tokens_revoked_before = ? where id = ?', [clock.now(), cutTenant.id]);
+    await t.server.changeBus.publish({ topic: 'tenant', kind: 'updated', key: cutTenant.id });
     const cut = await refresh(issued.body.refresh_token!, {}, cutClient);
     expect(cut.status).toBe(400);
     expect(cut.body.error).toBe('invalid_grant');

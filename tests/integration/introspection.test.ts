@@ -167,7 +167,7 @@ describe('POST /introspect (RFC 7662)', () => {
     await db.connect();
     const { rows } = await db.query<{ id: string }>(`update tenants set tokens_revoked_before = $1 where path = '/cut' returning id`, [cutoff]);
     await db.end();
-    await domain.deps.bus.publish({ topic: 'tenant', key: rows[0]!.id });
+    await t.server.changeBus.publish({ topic: 'tenant', kind: 'updated', key: rows[0]!.id });
 
     expect((await introspect(rs, before)).body).toEqual({ active: false });
     clock.advance(2);

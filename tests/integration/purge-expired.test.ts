@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { purgeExpired } from '../../src/domain/maintenance/purge-expired';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 describe('purgeExpired', () => {
@@ -19,11 +18,11 @@ describe('purgeExpired', () => {
     const live = randomUUID();
     const dead = randomUUID();
     await db.execute(`insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, now() + interval '1 hour'), (?, ?, now() - interval '1 second')`, [live, tenantId, dead, tenantId]);
-    const first = await purgeExpired({ orm, clock: { now: () => new Date() } });
+    const first = await t.server.app.domain.maintenance.purgeExpired();
     expect(first.revokedTokens).toBe(1);
     const left = await db.execute<{ jti: string }[]>('select jti from revoked_tokens');
     expect(left.map((row) => row.jti)).toEqual([live]);
     // A second run finds nothing more.
-    expect((await purgeExpired({ orm, clock: { now: () => new Date() } })).revokedTokens).toBe(0);
+    expect((await t.server.app.domain.maintenance.purgeExpired()).revokedTokens).toBe(0);
   });
 });

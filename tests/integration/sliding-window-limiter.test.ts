@@ -1,5 +1,4 @@
 import { isDomainError } from '../../src/domain/errors';
-import { purgeExpired } from '../../src/domain/maintenance/purge-expired';
 import { testClock } from '../fixtures/token-clients';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -47,8 +46,8 @@ describe('SlidingWindowLimiter (PostgreSQL-backed)', () => {
   it('purgeExpired deletes hits past their window', async () => {
     await outcome('purged');
     const { orm } = t.server;
-    const later = new Date(clock.now().getTime() + 3600_000);
-    expect((await purgeExpired({ orm, clock: { now: () => later } })).rateLimitHits).toBeGreaterThan(0);
+    clock.advance(3600);
+    expect((await t.server.app.domain.maintenance.purgeExpired()).rateLimitHits).toBeGreaterThan(0);
     const [{ count }] = await orm.em.fork().getConnection().execute<{ count: string }[]>('select count(*) from rate_limit_hits');
     expect(Number(count)).toBe(0);
   });

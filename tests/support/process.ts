@@ -9,9 +9,11 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'main.js')], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+/** `main` defaults to this checkout's dist/main.js; `cwd` to the test's (where a default DATA_DIR resolves). */
+export function spawnServer(env: Record<string, string>, options: { main?: string; cwd?: string } = {}): ServerProcess {
+  const child = spawn(process.execPath, [options.main ?? path.join(__dirname, '..', '..', 'dist', 'main.js')], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...runtimeDir(), ...env },
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -58,3 +60,6 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       }),
   };
 }
+
+/** The run's EMBEDDED_POSTGRES_DIR (see global-setup), so a server started as root never writes to /var/lib. */
+const runtimeDir = (): Record<string, string> => (process.env.IDP_TEST_RUNTIME_DIR ? { EMBEDDED_POSTGRES_DIR: process.env.IDP_TEST_RUNTIME_DIR } : {});

@@ -24,13 +24,14 @@ export interface TestServer {
 export interface TestServerOptions {
   clock?: Clock;
   env?: Record<string, string>;
+  /** Connect the server through another address (e.g. a {@link TcpProxy}) instead of straight to its database. */
+  connectVia?: (databaseUrl: string) => string;
+  /** Use this existing database (another server's) instead of a fresh clone. */
+  databaseUrl?: string;
 }
 
-/**
- * A real server on a real PostgreSQL database of its own (cloned from the
- * migrated template), listening on a free loopback port.
- */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+/** A fresh database of its own, cloned from the migrated template; its connection URL. */
+export async function createTestDatabase(): Promise<string> {
   const adminUrl = process.env.IDP_TEST_ADMIN_URL;
   const template = process.env.IDP_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('global-setup did not run');
@@ -39,7 +40,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   await admin.connect();
   await admin.query(`create database ${database} template ${template}`);
   await admin.end();
-  const databaseUrl = withDatabase(adminUrl, database);
+  return withDatabase(adminUrl, database);
+}
+
+/**
+ * A real server on a real PostgreSQL database of its own (cloned from the
+ * migrated template), listening on a free loopback port.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const env = parseEnv({
@@ -53,6 +62,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
   return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
 }

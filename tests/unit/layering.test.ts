@@ -80,6 +80,8 @@ const EXPRESS = "import express from 'express';";
 const OTHER_CASES = [
   { code: EXPRESS, filePath: 'src/domain/grants/x.grant.ts' },
   { code: EXPRESS, filePath: 'src/oauth-rest/x.router.ts' },
+  { code: EXPRESS, filePath: 'src/data/x.repository.ts' },
+  { code: "import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", filePath: 'src/data/x.repository.ts' },
 ];
 
 describe('layering (src/domain is transport-free)', () => {
@@ -91,7 +93,7 @@ describe('layering (src/domain is transport-free)', () => {
       ...[...RESTRICTED, ...ALLOWED].map((code) => ({ code, filePath: 'src/domain/x.ts' })),
       ...OTHER_CASES,
     ];
-    const outcome = await lint({ files: ['src/domain/**/*.ts'], texts: cases });
+    const outcome = await lint({ files: ['src/domain/**/*.ts', 'src/data/**/*.ts'], texts: cases });
     domain = outcome.files;
     cases.forEach((request, i) => texts.set(`${request.filePath} ${request.code}`, outcome.texts[i]!));
   }, 60_000);
@@ -103,7 +105,7 @@ describe('layering (src/domain is transport-free)', () => {
     return outcome.messages.filter((message) => message.ruleId === RULE);
   };
 
-  it('finds no restricted import anywhere in src/domain', () => {
+  it('finds no restricted import anywhere in src/domain or src/data', () => {
     // Guard against a vacuous pass: the glob must reach the domain files, and each must parse.
     expect(domain.length).toBeGreaterThan(20);
     expect(domain.filter((result) => result.fatalErrorCount > 0).map((result) => result.filePath)).toEqual([]);
@@ -125,6 +127,11 @@ describe('layering (src/domain is transport-free)', () => {
 
   it.each(ALLOWED)('allows `%s` in src/domain', (code) => {
     expect(restricted(code)).toEqual([]);
+  });
+
+  it('holds the data layer (src/data) to the same rule', () => {
+    expect(restricted(EXPRESS, 'src/data/x.repository.ts')).toHaveLength(1);
+    expect(restricted("import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", 'src/data/x.repository.ts')).toHaveLength(1);
   });
 
   it('does not restrict the transport layers themselves', () => {

@@ -1,5 +1,6 @@
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
+import { isInfrastructureFailure } from '../../data/infrastructure-failure';
 import { redirectUriMatches } from '../clients/validate-redirect-uri';
 import type { ConsentService } from '../consents/consent.service';
 import { scopesNeedingConsent } from '../consents/scopes-needing-consent';
@@ -126,6 +127,9 @@ export class AuthorizeService {
     let reported: DomainError;
     if (isDomainError(error)) {
       reported = error;
+    } else if (isInfrastructureFailure(error)) {
+      this.deps.log.error({ err: error, redirectUri: target.redirectUri }, 'authorization request failed: database unavailable');
+      reported = new DomainError('temporarily_unavailable', 'the server is temporarily unavailable; try again later');
     } else {
       this.deps.log.error({ err: error, redirectUri: target.redirectUri }, 'authorization request failed');
       reported = new DomainError('server_error', 'the server could not complete the request; try again later');

@@ -12,7 +12,7 @@ export interface CodeChallenge {
  * RFC 7636 §4.3-4.4 and RFC 9700 §2.1.1: only `S256` is accepted; `plain`
  * (also the default when `code_challenge_method` is absent) is refused with
  * `invalid_request`. A challenge is required when `required` (public
- * clients, DESIGN.md) and accepted from every client.
+ * clients, docs/contract.md) and accepted from every client.
  */
 export function checkCodeChallenge(challenge: string | undefined, method: string | undefined, required: boolean): CodeChallenge {
   if (challenge === undefined) {

@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
-import { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
+import type { AuthorizationCodeRepository } from '../../data/authorization-code.repository';
+import type { Clock } from '../clock';
 import { randomToken, sha256 } from '../crypto/random';
-import type { DomainDeps } from '../deps';
 import type { AuthorizationRequest } from './authorization-request';
 
 export interface CodeSubject {
@@ -17,10 +17,13 @@ export interface CodeSubject {
  * redirect URI as requested, the scopes, the PKCE challenge (RFC 7636 §4.4)
  * and the nonce. Returns the code value, which exists nowhere else.
  */
-export async function issueAuthorizationCode(deps: DomainDeps, request: AuthorizationRequest, subject: CodeSubject): Promise<string> {
+export async function issueAuthorizationCode(
+  deps: { readonly data: { readonly authorizationCodes: AuthorizationCodeRepository }; readonly clock: Clock },
+  request: AuthorizationRequest,
+  subject: CodeSubject,
+): Promise<string> {
   const code = randomToken(32);
-  const em = deps.orm.em.fork();
-  em.create(AuthorizationCodeEntity, {
+  await deps.data.authorizationCodes.insert({
     codeHash: sha256(code),
     tenantId: subject.tenantId,
     clientId: request.clientId,
@@ -33,6 +36,5 @@ export async function issueAuthorizationCode(deps: DomainDeps, request: Authoriz
     authTime: subject.authTime,
     expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
   });
-  await em.flush();
   return code;
 }

@@ -1,36 +1,38 @@
-/** What changed: the cache that must drop `key` on every instance. */
-export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'revocation';
+/** Which cache a change concerns; `key` names the entry (a tenant id, a client_id, a tenant id for keys). */
+export type ChangeTopic = 'tenant' | 'client' | 'signing_key';
+
+/** What happened to the entry. Listeners drop it whatever the kind; the kind is for logs and later consumers. */
+export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated';
 
 export interface ChangeEvent {
   topic: ChangeTopic;
+  kind: ChangeKind;
   key: string;
 }
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
 /**
+ * `connected`: listening, every change since the last resync arrives.
+ * `disconnected`: the listening connection is gone (reconnecting with backoff);
+ * changes made elsewhere are missed. `resyncing`: listening again, caches are
+ * being flushed. Caches trust themselves only while `connected`.
+ */
+export type ChangeBusState = 'connecting' | 'connected' | 'disconnected' | 'resyncing' | 'closed';
+
+/**
  * Fan-out of change notifications to every server instance. Publishers also
- * see their own events, so a listener is the single place a cache is invalidated.
+ * see their own events, so a listener is the single place a cache is
+ * invalidated. A notification missed while the bus was disconnected is made
+ * good by a resync: every `onResync` listener flushes what it caches.
  */
 export interface ChangeBus {
+  readonly state: ChangeBusState;
+  /** True only while `connected`: a cache fed by the bus may serve and store entries. */
+  readonly live: boolean;
   publish(event: ChangeEvent): Promise<void>;
   subscribe(listener: ChangeListener): void;
+  /** Called once the bus listens again after a gap (and on first connect): flush everything the bus feeds. */
+  onResync(listener: () => void): void;
   close(): Promise<void>;
-}
-
-/** Single-process bus, for unit tests and tools. */
-export class LocalChangeBus implements ChangeBus {
-  private readonly listeners: ChangeListener[] = [];
-
-  async publish(event: ChangeEvent): Promise<void> {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  subscribe(listener: ChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  async close(): Promise<void> {
-    this.listeners.length = 0;
-  }
 }

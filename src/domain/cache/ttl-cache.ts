@@ -8,11 +8,17 @@ export interface TtlCacheOptions<V> {
   maxEntries?: number;
   /** Values that must not be cached (e.g. `null` for unknown keys, so random keys cannot flood the cache). */
   skip?: (value: V) => boolean;
+  /**
+   * Whether entries may be served and stored right now. A cache fed by the
+   * change bus passes `() => bus.live`: while the bus is disconnected every
+   * read goes to the loader, since an invalidation could be missed.
+   */
+  trusted?: () => boolean;
 }
 
 /**
  * In-memory read-through cache with a time-to-live, explicit invalidation and
- * least-recently-used eviction. Concurrent misses for one key share a single
+ * least-recently-used eviction; bypassed while it cannot be trusted. Concurrent misses for one key share a single
  * load; a load that an invalidation overtook is returned to its callers but
  * never stored.
  */
@@ -22,14 +28,17 @@ export class TtlCache<V> {
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly skip?: (value: V) => boolean;
+  private readonly trusted?: () => boolean;
 
   constructor(options: TtlCacheOptions<V>) {
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.skip = options.skip;
+    this.trusted = options.trusted;
   }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (this.trusted && !this.trusted()) return load();
     const cached = this.peek(key);
     if (cached !== undefined) return cached;
     const pending = this.loading.get(key);
@@ -54,6 +63,7 @@ export class TtlCache<V> {
 
   /** The cached value without loading, or undefined. A hit marks the entry recently used. */
   peek(key: string): V | undefined {
+    if (this.trusted && !this.trusted()) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= Date.now()) {
@@ -67,6 +77,7 @@ export class TtlCache<V> {
 
   set(key: string, value: V): void {
     this.entries.delete(key);
+    if (this.trusted && !this.trusted()) return;
     if (this.entries.size >= this.maxEntries) {
       const eldest = this.entries.keys().next().value;
       if (eldest !== undefined) this.entries.delete(eldest);

@@ -1,17 +1,19 @@
 import { defaults } from '../../config/defaults';
-import { ClientEntity } from '../../entities/client.entity';
+import type { ClientRepository } from '../../data/client.repository';
+import type { ClientEntity } from '../../entities/client.entity';
 import { assertManages, type Actor } from '../actor';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
-import { ensure, errors } from '../errors';
-import { pageByCreatedAt } from '../page-by-created-at';
+import { DomainError, ensure, errors } from '../errors';
+import type { GrantCatalogue } from '../grants/registry';
 import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
+import { validateClientId } from './validate-client-id';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
 import { validateDisplayName } from '../validate-display-name';
 
@@ -39,17 +41,19 @@ interface CachedClient {
   secretDigest: string | null;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9._~-]{3,128}$/;
-
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
 export class ClientService {
   // Unknown client_ids are not cached, so random ids cannot push real clients out.
-  private readonly cache = new TtlCache<CachedClient | null>({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null });
+  private readonly cache: TtlCache<CachedClient | null>;
+  private grants: GrantCatalogue | null = null;
 
   constructor(
     private readonly deps: DomainDeps,
+    private readonly clients: ClientRepository,
     private readonly tenants: TenantService,
   ) {
+    this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => this.cache.clear());
     deps.bus.subscribe((event) => {
       if (event.topic === 'client') this.cache.invalidate(event.key);
       // A deleted tenant takes its clients with it.
@@ -59,7 +63,7 @@ export class ClientService {
 
   private async lookup(clientId: string): Promise<CachedClient | null> {
     return this.cache.get(clientId, async () => {
-      const entity = await this.deps.orm.em.fork().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+      const entity = await this.clients.findWithSecretDigest(clientId);
       return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
     });
   }
@@ -89,6 +93,21 @@ export class ClientService {
     return found.client;
   }
 
+  /** The grant registry client settings are validated against; wired once by createDomain (the grants need this service first). */
+  useGrants(grants: GrantCatalogue): void {
+    this.grants = grants;
+  }
+
+  private get grantCatalogue(): GrantCatalogue {
+    ensure(this.grants, () => new DomainError('server_error', 'the grant registry is not wired'));
+    return this.grants;
+  }
+
+  /** Whether a client_id is registered, read from the database (not the cache); for bootstrap. */
+  async exists(clientId: string): Promise<boolean> {
+    return this.clients.exists(clientId);
+  }
+
   async get(actor: Actor, clientId: string): Promise<Client> {
     const client = await this.findByClientId(clientId);
     ensure(client, () => errors.notFound(`client ${clientId}`));
@@ -101,7 +120,7 @@ export class ClientService {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
     const tenant = await this.tenants.require(path);
-    return pageByCreatedAt(this.deps.orm.em.fork(), ClientEntity, tenant.id, request, toClient);
+    return this.clients.page(tenant.id, request, toClient);
   }
 
   async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {
@@ -115,27 +134,29 @@ export class ClientService {
     const tenant = await this.tenants.require(tenantPath);
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
-    ensure(CLIENT_ID.test(clientId), () => errors.validation('clientId', 'must be 3-128 characters of A-Z a-z 0-9 . _ ~ -'));
-    const settings = validateClientSettings(input, isPublic);
+    validateClientId(clientId);
+    const settings = validateClientSettings(input, isPublic, this.grantCatalogue);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
-    const em = this.deps.orm.em.fork();
-    const entity = em.create(ClientEntity, {
-      tenantId: tenant.id,
-      clientId,
-      name: validateDisplayName(input.name),
-      isPublic,
-      secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
-      ...settings,
-    });
-    await mapUniqueViolation(() => em.flush(), `client ${clientId} already exists`);
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    const entity = await mapUniqueViolation(
+      () =>
+        this.clients.insert({
+          tenantId: tenant.id,
+          clientId,
+          name: validateDisplayName(input.name),
+          isPublic,
+          secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
+          ...settings,
+        }),
+      `client ${clientId} already exists`,
+    );
+    await this.deps.bus.publish({ topic: 'client', kind: 'created', key: clientId });
     return { client: toClient(entity), clientSecret };
   }
 
   async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
     return this.modify(actor, clientId, (entity) => {
-      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic);
+      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic, this.grantCatalogue);
       Object.assign(entity, settings);
       if (input.name != null) entity.name = validateDisplayName(input.name);
       if (input.enabled != null) entity.enabled = input.enabled;
@@ -155,27 +176,25 @@ export class ClientService {
 
   /** Sets a client's secret directly; used by bootstrap to honour ADMIN_CLIENT_SECRET. */
   async setSecretTrusted(clientId: string, clientSecret: string): Promise<void> {
-    const em = this.deps.orm.em.fork();
-    await em.nativeUpdate(ClientEntity, { clientId }, { secretDigest: this.deps.secret.digest(clientSecret) });
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.clients.setSecretDigest(clientId, this.deps.secret.digest(clientSecret));
+    await this.deps.bus.publish({ topic: 'client', kind: 'rotated', key: clientId });
   }
 
   async delete(actor: Actor, clientId: string): Promise<Client> {
     const client = await this.get(actor, clientId);
     ensure(clientId !== actor.clientId, () => errors.forbidden('a client cannot delete itself'));
-    await this.deps.orm.em.fork().nativeDelete(ClientEntity, { clientId });
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.clients.delete(clientId);
+    await this.deps.bus.publish({ topic: 'client', kind: 'deleted', key: clientId });
     return client;
   }
 
   private async modify(actor: Actor, clientId: string, change: (entity: ClientEntity) => void): Promise<Client> {
-    const em = this.deps.orm.em.fork();
-    const entity = await em.findOne(ClientEntity, { clientId });
+    const entity = await this.clients.modify(clientId, async (found) => {
+      await this.assertActorManagesTenant(actor, found.tenantId);
+      change(found);
+    });
     ensure(entity, () => errors.notFound(`client ${clientId}`));
-    await this.assertActorManagesTenant(actor, entity.tenantId);
-    change(entity);
-    await em.flush();
-    await this.deps.bus.publish({ topic: 'client', key: clientId });
+    await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
     return toClient(entity);
   }
 

@@ -1,8 +1,5 @@
 import type { ClientEntity } from '../../entities/client.entity';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'password'] as const;
-export type GrantType = (typeof GRANT_TYPES)[number];
-
 /**
  * How the token endpoint shapes a client's successful responses: `standard`
  * (RFC 6749 §5.1) or `seed001`, which adds `"status": "SUCCESS"` beside the

@@ -1,7 +1,8 @@
 import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
-import { GRANT_TYPES, RESPONSE_STYLES, type ResponseStyle } from './client';
+import type { GrantCatalogue } from '../grants/registry';
+import { RESPONSE_STYLES, type ResponseStyle } from './client';
 import { validateRedirectUri } from './validate-redirect-uri';
 
 export interface ClientSettings {
@@ -16,18 +17,23 @@ export interface ClientSettings {
 
 const MAX_LIFETIME = 10 * 365 * 24 * 3600;
 
-/** Validates client settings, filling defaults; pure, so unit-testable without a database. */
-export function validateClientSettings(input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean): ClientSettings {
+/**
+ * Validates client settings, filling defaults; pure, so unit-testable without
+ * a database. Grant types are those of the registry (`grants`), and a public
+ * client may have only those its declaration allows public clients.
+ */
+export function validateClientSettings(
+  input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>,
+  isPublic: boolean,
+  grants: GrantCatalogue,
+): ClientSettings {
   const grantTypes = [...new Set(input.grantTypes ?? (isPublic ? ['authorization_code', 'refresh_token'] : ['client_credentials']))];
   for (const grant of grantTypes) {
-    ensure((GRANT_TYPES as readonly string[]).includes(grant), () =>
-      errors.validation('grantTypes', `"${grant}" is not one of ${GRANT_TYPES.join(', ')}`),
-    );
+    const declaration = grants.declaration(grant);
+    ensure(declaration, () => errors.validation('grantTypes', `"${grant}" is not one of ${grants.grantTypes.join(', ')}`));
+    ensure(!isPublic || declaration.publicClients, () => errors.validation('grantTypes', `public clients cannot use ${grant}`));
   }
   ensure(grantTypes.length > 0, () => errors.validation('grantTypes', 'must not be empty'));
-  ensure(!(isPublic && grantTypes.includes('client_credentials')), () =>
-    errors.validation('grantTypes', 'public clients cannot use client_credentials'),
-  );
   const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => validateRedirectUri(uri)))];
   ensure(!grantTypes.includes('authorization_code') || redirectUris.length > 0, () =>
     errors.validation('redirectUris', 'authorization_code clients need at least one redirect URI'),

@@ -1,6 +1,6 @@
 /**
  * The requested scopes the user has not granted yet. First-party clients
- * never ask (DESIGN.md "/authorize"); `force` (OIDC `prompt=consent`) asks
+ * never ask (docs/contract.md "REST endpoints", /authorize); `force` (OIDC `prompt=consent`) asks
  * for everything requested again.
  */
 export function scopesNeedingConsent(requested: readonly string[], granted: readonly string[], options: { firstParty: boolean; force: boolean }): string[] {

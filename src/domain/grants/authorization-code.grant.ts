@@ -7,15 +7,18 @@ import type { UserService } from '../users/user.service';
 import type { AuthorizationCodeStore } from './authorization-code.store';
 import { checkPkce } from './check-pkce';
 import type { GrantContext, TokenParams } from './grant-context';
-import type { UserTokenIssuer } from './issue-user-tokens';
-import type { GrantHandler } from './registry';
+import type { UserTokenIssuer } from './user-token-issuer';
+import type { GrantDeclaration, GrantHandler } from './registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
+
+/** `grant_type=authorization_code`: its parameters, and whether public clients may use it. */
+export const AUTHORIZATION_CODE: GrantDeclaration = Object.freeze({ grantType: 'authorization_code', parameters: ['code', 'redirect_uri', 'code_verifier', 'access-token-lifetime'], publicClients: true });
 
 /**
  * RFC 6749 §4.1.3 authorization code redemption with RFC 7636 §4.6 PKCE.
  *
- * - The code must exist, be unexpired (60 s, DESIGN.md), belong to the
+ * - The code must exist, be unexpired (60 s, docs/contract.md), belong to the
  *   authenticated client and have been issued for exactly this `redirect_uri`,
  *   which we always require (§4.1.3 requires it only when the authorization
  *   request carried one; ours always do). All failures are `invalid_grant`.
@@ -27,7 +30,7 @@ import type { TokenResponse } from './token-response';
  *   `auth_time` and `at_hash` when `openid` was granted (OIDC Core §3.1.3.3).
  */
 export class AuthorizationCodeGrant implements GrantHandler {
-  readonly grantType = 'authorization_code';
+  readonly declaration = AUTHORIZATION_CODE;
 
   constructor(
     private readonly codes: AuthorizationCodeStore,
@@ -76,7 +79,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
           expiresAt: new Date(clock.now().getTime() + client.refreshTokenLifetime * 1000),
         })
       : undefined;
-    return this.issuer.respond({
+    return this.issuer.issue({
       tenant,
       client,
       user,

@@ -1,4 +1,5 @@
-import { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
+import type { AuthorizationCodeRepository } from '../../data/authorization-code.repository';
+import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
 import { defaults } from '../../config/defaults';
 import type { ClientService } from '../clients/client.service';
 import { sha256 } from '../crypto/random';
@@ -20,6 +21,7 @@ export interface Redemption {
 export class AuthorizationCodeStore {
   constructor(
     private readonly deps: DomainDeps,
+    private readonly codes: AuthorizationCodeRepository,
     private readonly clients: ClientService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocation: RevocationService,
@@ -28,7 +30,7 @@ export class AuthorizationCodeStore {
   /** The code row for a presented code value; null when unknown. */
   async find(code: string): Promise<AuthorizationCodeEntity | null> {
     if (!code) return null;
-    return this.deps.orm.em.fork().findOne(AuthorizationCodeEntity, { codeHash: sha256(code) });
+    return this.codes.findByHash(sha256(code));
   }
 
   /**
@@ -37,13 +39,7 @@ export class AuthorizationCodeStore {
    * always finds the family to revoke. False when another redemption won.
    */
   async consume(code: AuthorizationCodeEntity, redemption: Redemption): Promise<boolean> {
-    return this.deps.orm.em.fork().transactional(async (tx) => {
-      const updated = await tx.nativeUpdate(
-        AuthorizationCodeEntity,
-        { codeHash: code.codeHash, consumedAt: null },
-        { consumedAt: this.deps.clock.now(), familyId: redemption.familyId, accessTokenJti: redemption.accessTokenJti },
-      );
-      if (updated !== 1) return false;
+    return this.codes.consume(code.codeHash, this.deps.clock.now(), redemption.familyId, redemption.accessTokenJti, async (tx) => {
       await this.refreshTokens.startFamily(
         {
           id: redemption.familyId,
@@ -56,7 +52,6 @@ export class AuthorizationCodeStore {
         },
         tx,
       );
-      return true;
     });
   }
 

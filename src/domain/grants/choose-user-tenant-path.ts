@@ -5,7 +5,7 @@ import { isWithinTenant, normalizeTenantPath } from '../tenants/tenant-path';
  * Seed 003 `tenant_path` of the password grant: the tenant whose user signs
  * in. Absent means the client's own tenant; otherwise it must be the client's
  * tenant or lie in its subtree, since a client acts for its own tenant tree
- * only (DESIGN.md "Tenants"). A path outside is the client's mistake, whatever
+ * only (docs/contract.md "Tenants"). A path outside is the client's mistake, whatever
  * the credentials, so it fails with `invalid_request`; a malformed path with
  * `validation_failed` (reported as `invalid_request`).
  */

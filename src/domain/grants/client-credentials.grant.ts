@@ -2,14 +2,18 @@ import type { AccessTokenService } from '../tokens/access-token.service';
 import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
 import { grantScopes, parseScope } from '../scopes';
 import type { GrantContext, TokenParams } from './grant-context';
+import type { GrantDeclaration, GrantHandler } from './registry';
 import type { TokenResponse } from './token-response';
+
+/** `grant_type=client_credentials`: its parameters, and whether public clients may use it. */
+export const CLIENT_CREDENTIALS: GrantDeclaration = Object.freeze({ grantType: 'client_credentials', parameters: ['scope', 'access-token-lifetime'], publicClients: false });
 
 /**
  * RFC 6749 §4.4 client credentials. The token's subject is the client itself;
  * no refresh token is issued (§4.4.3) and nothing is written to the database.
  */
-export class ClientCredentialsGrant {
-  readonly grantType = 'client_credentials';
+export class ClientCredentialsGrant implements GrantHandler {
+  readonly declaration = CLIENT_CREDENTIALS;
 
   constructor(private readonly accessTokens: AccessTokenService) {}
 

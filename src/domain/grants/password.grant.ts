@@ -6,12 +6,15 @@ import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
 import type { UserService } from '../users/user.service';
 import { chooseUserTenantPath } from './choose-user-tenant-path';
 import type { GrantContext, TokenParams } from './grant-context';
-import type { UserTokenIssuer } from './issue-user-tokens';
-import type { GrantHandler } from './registry';
+import type { UserTokenIssuer } from './user-token-issuer';
+import type { GrantDeclaration, GrantHandler } from './registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
 
 const BAD_CREDENTIALS = 'invalid username or password';
+
+/** `grant_type=password`: its parameters, and whether public clients may use it. */
+export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password', parameters: ['username', 'password', 'scope', 'tenant_path', 'access-token-lifetime'], publicClients: false });
 
 /**
  * RFC 6749 §4.3 resource owner password credentials with seed 003's extras:
@@ -22,7 +25,7 @@ const BAD_CREDENTIALS = 'invalid username or password';
  * belong to the user's tenant: its key signs them and its path is `tenant`.
  */
 export class PasswordGrant implements GrantHandler {
-  readonly grantType = 'password';
+  readonly declaration = PASSWORD;
 
   constructor(
     private readonly refreshTokens: RefreshTokenService,
@@ -56,6 +59,6 @@ export class PasswordGrant implements GrantHandler {
         expiresAt: new Date(authTime.getTime() + client.refreshTokenLifetime * 1000),
       });
     }
-    return this.issuer.respond({ tenant, client, user, scopes, lifetimeSeconds, familyId, refreshToken, authTime });
+    return this.issuer.issue({ tenant, client, user, scopes, lifetimeSeconds, familyId, refreshToken, authTime });
   }
 }

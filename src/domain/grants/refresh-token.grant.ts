@@ -4,9 +4,12 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
 import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
 import type { GrantContext, TokenParams } from './grant-context';
-import type { UserTokenIssuer } from './issue-user-tokens';
-import type { GrantHandler } from './registry';
+import type { UserTokenIssuer } from './user-token-issuer';
+import type { GrantDeclaration, GrantHandler } from './registry';
 import type { TokenResponse } from './token-response';
+
+/** `grant_type=refresh_token`: its parameters, and whether public clients may use it. */
+export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({ grantType: 'refresh_token', parameters: ['refresh_token', 'scope', 'access-token-lifetime'], publicClients: true });
 
 /**
  * RFC 6749 §6 refresh. The presented token is validated first (so a bad
@@ -18,7 +21,7 @@ import type { TokenResponse } from './token-response';
  * original `auth_time` and carries no `nonce` (OIDC Core §12.2).
  */
 export class RefreshTokenGrant implements GrantHandler {
-  readonly grantType = 'refresh_token';
+  readonly declaration = REFRESH_TOKEN;
 
   constructor(
     private readonly refreshTokens: RefreshTokenService,
@@ -37,7 +40,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const tenant = await this.tenants.findById(record.tenantId);
     ensure(tenant, () => errors.invalidGrant('the refresh token is invalid or revoked'));
     const refreshToken = await this.refreshTokens.rotate(record, client);
-    return this.issuer.respond({
+    return this.issuer.issue({
       tenant,
       client,
       user,

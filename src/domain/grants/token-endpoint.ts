@@ -1,20 +1,13 @@
 import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
 import { ensure, errors } from '../errors';
+import type { RequestScope } from '../request-scope';
 import { styleTokenResponse } from '../seeds/seed001-token-response';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TokenParams } from './grant-context';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { GrantRegistry } from './registry';
 import type { TokenResponse } from './token-response';
-
-const PUBLIC_CLIENT_GRANTS = ['authorization_code', 'refresh_token'];
-
-/** Client credentials as presented (RFC 6749 §2.3.1): Basic header, form body, or none for public clients. */
-export interface PresentedClientCredentials {
-  clientId: string;
-  clientSecret?: string;
-  method: 'client_secret_basic' | 'client_secret_post' | 'none';
-}
 
 /**
  * RFC 6749 §3.2 token endpoint, transport-free: authenticates the client,
@@ -29,22 +22,23 @@ export class TokenEndpoint {
     private readonly clock: Clock,
   ) {}
 
-  async exchange(credentials: PresentedClientCredentials | null, params: TokenParams): Promise<TokenResponse> {
+  async exchange(credentials: PresentedClientCredentials | null, params: TokenParams, scope?: RequestScope): Promise<TokenResponse> {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (scope) scope.clientId = client.clientId;
     const handler = this.grants.find(grantType);
     ensure(handler, () => errors.unsupportedGrantType(grantType));
     ensure(client.grantTypes.includes(grantType), () =>
       errors.unauthorizedClient(`client ${client.clientId} may not use grant_type ${grantType}`),
     );
-    // Public clients cannot keep a secret: only the redirect-based code flow (with PKCE) and its refresh (RFC 9700 §2.4, §4.14).
-    ensure(!client.isPublic || PUBLIC_CLIENT_GRANTS.includes(grantType), () =>
+    // Public clients cannot keep a secret: each grant declares whether they may use it (RFC 9700 §2.4, §4.14).
+    ensure(!client.isPublic || handler.declaration.publicClients, () =>
       errors.unauthorizedClient(`public clients may not use grant_type ${grantType}`),
     );
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());
-    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock }, params));
+    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope }, params));
   }
 }

@@ -1,6 +1,7 @@
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
-import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { RequestScope } from '../request-scope';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from '../revocation/find-token';
 import type { TenantService } from '../tenants/tenant.service';
 import { mayIntrospect } from './may-introspect';
@@ -30,9 +31,10 @@ export class TokenIntrospector {
     private readonly issuer: string,
   ) {}
 
-  async introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams): Promise<IntrospectionResponse> {
+  async introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams, scope?: RequestScope): Promise<IntrospectionResponse> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const clientTenant = await this.tenants.findById(client.tenantId);
     ensure(clientTenant, () => errors.invalidClient());

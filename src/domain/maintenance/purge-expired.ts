@@ -1,12 +1,7 @@
-import type { DomainDeps } from '../deps';
+import type { MaintenanceRepository, PurgeCounts } from '../../data/maintenance.repository';
+import type { Clock } from '../clock';
 
-export interface PurgeCounts {
-  authorizationCodes: number;
-  revokedTokens: number;
-  browserSessions: number;
-  refreshTokens: number;
-  rateLimitHits: number;
-}
+export type { PurgeCounts } from '../../data/maintenance.repository';
 
 /**
  * Deletes rows that can no longer matter: authorization codes an hour past
@@ -15,18 +10,6 @@ export interface PurgeCounts {
  * expired browser sessions, and expired refresh tokens (device-bound ones never
  * expire), and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
  */
-export async function purgeExpired(deps: Pick<DomainDeps, 'orm' | 'clock'>): Promise<PurgeCounts> {
-  const connection = deps.orm.em.fork().getConnection();
-  const now = deps.clock.now();
-  const count = async (sql: string): Promise<number> => {
-    const result = await connection.execute<{ affectedRows?: number }>(sql, [now], 'run');
-    return result.affectedRows ?? 0;
-  };
-  return {
-    authorizationCodes: await count(`delete from authorization_codes where expires_at < ?::timestamptz - interval '1 hour'`),
-    revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),
-    browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
-    refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
-    rateLimitHits: await count('delete from rate_limit_hits where expires_at <= ?'),
-  };
+export async function purgeExpired(deps: { readonly data: { readonly maintenance: MaintenanceRepository }; readonly clock: Clock }): Promise<PurgeCounts> {
+  return deps.data.maintenance.purgeExpired(deps.clock.now());
 }

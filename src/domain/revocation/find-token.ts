@@ -1,11 +1,7 @@
-import type { ClientService } from '../clients/client.service';
-import type { Clock } from '../clock';
-import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { AccessTokenService } from '../tokens/access-token.service';
-import { refreshTokenProblem } from '../tokens/refresh-token-problem';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 import type { User } from '../users/user';
 import type { RefreshTokenLookup } from './refresh-token-lookup';
@@ -38,8 +34,6 @@ export class TokenFinder {
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly tenants: TenantService,
-    private readonly clients: ClientService,
-    private readonly clock: Clock,
   ) {}
 
   /** Enables refresh tokens; until called only access tokens are recognised. */
@@ -77,17 +71,6 @@ export class TokenFinder {
     if (!record) return null;
     const tenant = await this.tenants.findById(record.tenantId);
     if (!tenant) return null;
-    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: await this.isRefreshActive(record, tenant) };
-  }
-
-  /**
-   * DESIGN.md "Revocation is enforced": not rotated, expired or in a revoked
-   * family, user and client enabled, issued after every tenant cutoff.
-   */
-  private async isRefreshActive(record: RefreshTokenRecord, tenant: Tenant): Promise<boolean> {
-    if (refreshTokenProblem(record, this.clock.now())) return false;
-    const client = await this.clients.findByClientId(record.clientId);
-    if (!client?.enabled) return false;
-    return !(await issuedBeforeTenantCutoff(this.tenants, tenant.path, record.createdAt));
+    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await this.refreshTokens.problemWith(record)) === null };
   }
 }

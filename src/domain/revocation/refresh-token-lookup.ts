@@ -1,3 +1,4 @@
+import type { RefreshTokenProblem } from '../tokens/refresh-token-problem';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 
 /**
@@ -7,4 +8,6 @@ import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
  */
 export interface RefreshTokenLookup {
   findRefreshToken(token: string): Promise<RefreshTokenRecord | null>;
+  /** Why the token is not usable, or null when it is: the one usability rule. */
+  problemWith(record: RefreshTokenRecord): Promise<RefreshTokenProblem | null>;
 }

@@ -1,7 +1,8 @@
 import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
-import type { PresentedClientCredentials } from '../grants/token-endpoint';
+import type { RequestScope } from '../request-scope';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from './find-token';
 import type { RevocationService } from './revocation.service';
 
@@ -37,9 +38,10 @@ export class TokenRevoker {
    * informed of the error" (as Hydra/fosite do; answering 200 would make the
    * caller believe a still-valid token is gone).
    */
-  async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams): Promise<void> {
+  async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams, scope?: RequestScope): Promise<void> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const found = await this.finder.find(params.token, params.token_type_hint);
     if (!found) return;
@@ -52,7 +54,7 @@ export class TokenRevoker {
   /**
    * Admin revocation (GraphQL `revokeToken`): the actor needs scope `admin`
    * and the token's tenant must be the actor's own or in its subtree
-   * (`forbidden` otherwise, DESIGN.md "Tenants"). True when the token was
+   * (`forbidden` otherwise, docs/contract.md "Tenants"). True when the token was
    * recognised and is now revoked; false for an unknown, malformed, expired or
    * already inactive access token.
    */

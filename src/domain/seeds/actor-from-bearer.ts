@@ -2,7 +2,8 @@ import type { Actor } from '../actor';
 import type { ClientService } from '../clients/client.service';
 import { errors } from '../errors';
 import type { TenantService } from '../tenants/tenant.service';
-import { actorFromClaims, type AccessTokenService } from '../tokens/access-token.service';
+import { actorFromClaims } from '../actor-from-claims';
+import type { AccessTokenService } from '../tokens/access-token.service';
 
 /**
  * The actor a bearer access token speaks for, with the same checks as the

@@ -1,7 +1,7 @@
-import { BrowserSessionEntity } from '../../entities/browser-session.entity';
-import { UserEntity } from '../../entities/user.entity';
+import type { BrowserSessionRepository } from '../../data/browser-session.repository';
+import type { BrowserSessionEntity } from '../../entities/browser-session.entity';
+import type { Clock } from '../clock';
 import { randomToken, sha256 } from '../crypto/random';
-import type { DomainDeps } from '../deps';
 import { SESSION_LIFETIME_SECONDS, type BrowserSession, type StartedSession } from './browser-session';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -16,21 +16,22 @@ const toSession = (entity: BrowserSessionEntity): BrowserSession =>
  * early on sign-out.
  */
 export class BrowserSessionService {
-  constructor(private readonly deps: DomainDeps) {}
+  constructor(
+    private readonly sessions: BrowserSessionRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Starts a session for a user who has just proven their password. */
   async start(tenantId: string, userId: string): Promise<StartedSession> {
     const token = randomToken(32);
-    const now = this.deps.clock.now();
-    const em = this.deps.orm.em.fork();
-    const entity = em.create(BrowserSessionEntity, {
+    const now = this.clock.now();
+    const entity = await this.sessions.insert({
       idHash: sha256(token),
       tenantId,
       userId,
       authTime: now,
       expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
     });
-    await em.flush();
     return { session: toSession(entity), token };
   }
 
@@ -40,16 +41,13 @@ export class BrowserSessionService {
    */
   async find(token: string | undefined): Promise<BrowserSession | null> {
     if (!token || !TOKEN.test(token)) return null;
-    const em = this.deps.orm.em.fork();
-    const entity = await em.findOne(BrowserSessionEntity, { idHash: sha256(token), endedAt: null, expiresAt: { $gt: this.deps.clock.now() } });
-    if (!entity) return null;
-    const user = await em.findOne(UserEntity, { id: entity.userId, tenantId: entity.tenantId, enabled: true }, { fields: ['id'] });
-    return user ? toSession(entity) : null;
+    const entity = await this.sessions.findLive(sha256(token), this.clock.now());
+    return entity ? toSession(entity) : null;
   }
 
   /** Ends the session a cookie value names; unknown or ended sessions are ignored. */
   async end(token: string | undefined): Promise<void> {
     if (!token || !TOKEN.test(token)) return;
-    await this.deps.orm.em.fork().nativeUpdate(BrowserSessionEntity, { idHash: sha256(token), endedAt: null }, { endedAt: this.deps.clock.now() });
+    await this.sessions.end(sha256(token), this.clock.now());
   }
 }

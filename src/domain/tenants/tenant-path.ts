@@ -41,3 +41,6 @@ export function tenantPathLineage(path: string): string[] {
   const segments = path.slice(1).split('/');
   return ['/', ...segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}`)];
 }
+
+/** The display name a tenant gets when none is given: its last path segment, `root` for `/`. */
+export const defaultTenantName = (path: string): string => (path === '/' ? 'root' : path.slice(path.lastIndexOf('/') + 1));

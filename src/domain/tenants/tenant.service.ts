@@ -1,5 +1,6 @@
 import { defaults } from '../../config/defaults';
-import { TenantEntity, type SigningAlgorithm } from '../../entities/tenant.entity';
+import type { TenantRepository } from '../../data/tenant.repository';
+import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { assertManages, type Actor } from '../actor';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
@@ -7,7 +8,7 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
-import { normalizeTenantPath, parentTenantPath } from './tenant-path';
+import { defaultTenantName, normalizeTenantPath, parentTenantPath } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 
 export interface CreateTenantInput {
@@ -25,10 +26,19 @@ export interface UpdateTenantInput {
 
 /** The tenant tree: reads are cached by id and by path, writes publish a change. */
 export class TenantService {
-  private readonly byId = new TtlCache<Tenant | null>({ ttlMs: defaults.cacheTtlMs });
-  private readonly idByPath = new TtlCache<string | null>({ ttlMs: defaults.cacheTtlMs });
+  private readonly byId: TtlCache<Tenant | null>;
+  private readonly idByPath: TtlCache<string | null>;
 
-  constructor(private readonly deps: DomainDeps) {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly tenants: TenantRepository,
+  ) {
+    this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => {
+      this.byId.clear();
+      this.idByPath.clear();
+    });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'tenant') return;
       this.byId.invalidate(event.key);
@@ -39,7 +49,7 @@ export class TenantService {
   /** Cached lookup by id; null when there is no such tenant. */
   async findById(id: string): Promise<Tenant | null> {
     return this.byId.get(id, async () => {
-      const entity = await this.deps.orm.em.fork().findOne(TenantEntity, { id });
+      const entity = await this.tenants.findById(id);
       return entity ? toTenant(entity) : null;
     });
   }
@@ -47,7 +57,7 @@ export class TenantService {
   /** Cached lookup by path; null when there is no such tenant. */
   async findByPath(path: string): Promise<Tenant | null> {
     const id = await this.idByPath.get(path, async () => {
-      const entity = await this.deps.orm.em.fork().findOne(TenantEntity, { path });
+      const entity = await this.tenants.findByPath(path);
       if (entity) this.byId.set(entity.id, toTenant(entity));
       return entity?.id ?? null;
     });
@@ -71,14 +81,8 @@ export class TenantService {
   async list(actor: Actor, request: PageRequest): Promise<Page<Tenant>> {
     assertManages(actor, actor.tenantPath);
     const size = pageSize(request);
-    const em = this.deps.orm.em.fork();
-    const scope = actor.tenantPath === '/' ? {} : { $or: [{ path: actor.tenantPath }, { path: { $like: subtreePattern(actor.tenantPath) } }] };
     const after = request.after ? String(decodeCursor(request.after)[0]) : null;
-    const where = after ? { $and: [scope, { path: { $gt: after } }] } : scope;
-    const [rows, totalCount] = await Promise.all([
-      em.find(TenantEntity, where, { orderBy: { path: 'asc' }, limit: size + 1 }),
-      em.count(TenantEntity, scope),
-    ]);
+    const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1);
     return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
   }
 
@@ -99,36 +103,30 @@ export class TenantService {
     ensure(SIGNING_ALGORITHMS.includes(signingAlgorithm), () =>
       errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
     );
-    const name = validateDisplayName(input.name ?? (input.path === '/' ? 'root' : input.path.slice(input.path.lastIndexOf('/') + 1)));
-    const em = this.deps.orm.em.fork();
-    const entity = em.create(TenantEntity, {
-      path: input.path,
-      parentId: input.parentId,
-      name,
-      signingAlgorithm,
-      allowSelfSignup: input.allowSelfSignup ?? false,
-    });
-    await mapUniqueViolation(() => em.flush(), `tenant ${input.path} already exists`);
-    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
+    const entity = await mapUniqueViolation(
+      () => this.tenants.insert({ path: input.path, parentId: input.parentId, name, signingAlgorithm, allowSelfSignup: input.allowSelfSignup ?? false }),
+      `tenant ${input.path} already exists`,
+    );
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: entity.id });
     return toTenant(entity);
   }
 
   async update(actor: Actor, rawPath: string, input: UpdateTenantInput): Promise<Tenant> {
     const path = normalizeTenantPath(rawPath);
     assertManages(actor, path);
-    const em = this.deps.orm.em.fork();
-    const entity = await em.findOne(TenantEntity, { path });
+    const entity = await this.tenants.modify(path, (found) => {
+      if (input.name != null) found.name = validateDisplayName(input.name);
+      if (input.signingAlgorithm != null) {
+        ensure(SIGNING_ALGORITHMS.includes(input.signingAlgorithm), () =>
+          errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+        );
+        found.signingAlgorithm = input.signingAlgorithm;
+      }
+      if (input.allowSelfSignup != null) found.allowSelfSignup = input.allowSelfSignup;
+    });
     ensure(entity, () => errors.notFound(`tenant ${path}`));
-    if (input.name != null) entity.name = validateDisplayName(input.name);
-    if (input.signingAlgorithm != null) {
-      ensure(SIGNING_ALGORITHMS.includes(input.signingAlgorithm), () =>
-        errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
-      );
-      entity.signingAlgorithm = input.signingAlgorithm;
-    }
-    if (input.allowSelfSignup != null) entity.allowSelfSignup = input.allowSelfSignup;
-    await em.flush();
-    await this.deps.bus.publish({ topic: 'tenant', key: entity.id });
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: entity.id });
     return toTenant(entity);
   }
 
@@ -137,17 +135,13 @@ export class TenantService {
     const path = normalizeTenantPath(rawPath);
     assertManages(actor, path);
     ensure(path !== actor.tenantPath, () => errors.forbidden('an admin cannot delete its own tenant'));
-    const em = this.deps.orm.em.fork();
-    const entity = await em.findOne(TenantEntity, { path });
+    const entity = await this.tenants.findByPath(path);
     ensure(entity, () => errors.notFound(`tenant ${path}`));
     const snapshot = toTenant(entity);
-    const subtree = await em.find(TenantEntity, { path: { $like: subtreePattern(path) } }, { fields: ['id'] });
-    await em.nativeDelete(TenantEntity, { id: entity.id });
-    for (const id of [entity.id, ...subtree.map((t) => t.id)]) await this.deps.bus.publish({ topic: 'tenant', key: id });
+    const subtree = await this.tenants.subtreeIds(path);
+    await this.tenants.delete(entity.id);
+    for (const id of [entity.id, ...subtree]) await this.deps.bus.publish({ topic: 'tenant', kind: 'deleted', key: id });
     return snapshot;
   }
 }
-
-/** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
-const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 

@@ -1,4 +1,4 @@
-/** RFC 9068 §2.2 claims of our JWT access tokens, plus `tenant` and `device_id` (DESIGN.md "Tokens"). */
+/** RFC 9068 §2.2 claims of our JWT access tokens, plus `tenant` and `device_id` (docs/contract.md "Tokens"). */
 export interface AccessTokenClaims {
   iss: string;
   sub: string;

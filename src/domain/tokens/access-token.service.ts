@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { ADMIN_SCOPE, type Actor } from '../actor';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
-import { errors } from '../errors';
+import { errors, isDomainError } from '../errors';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
@@ -111,12 +110,18 @@ export class AccessTokenService {
     return { claims, tenant, user };
   }
 
-  /** Verification without throwing: null for anything inactive (RFC 7662 `active: false`). */
+  /**
+   * Verification for introspection and revocation: null when the token is
+   * inactive (the domain's own `invalid_token`, RFC 7662 `active: false`).
+   * Anything else, such as an unreachable database, is thrown: an outage is
+   * not an answer about the token.
+   */
   async inspect(token: string): Promise<VerifiedAccessToken | null> {
     try {
       return await this.verify(token);
-    } catch {
-      return null;
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'invalid_token') return null;
+      throw error;
     }
   }
 
@@ -167,25 +172,4 @@ export class AccessTokenService {
     if (!client || !client.enabled) return false;
     return !(await issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)));
   }
-}
-
-/** The actor a verified access token speaks for. */
-export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService, clients: ClientService): Promise<Actor> {
-  const [tenant, client] = await Promise.all([tenants.findByPath(claims.tenant), clients.findByClientId(claims.client_id)]);
-  if (!tenant || !client) throw errors.invalidToken();
-  const isClientToken = claims.sub === claims.client_id;
-  // A scope withdrawn from the client (e.g. `admin`) stops working at once, not at token expiry;
-  // and `admin` belongs to clients acting for themselves (DESIGN.md "Tenants"), never to a user's token.
-  const scopes = (claims.scope ? claims.scope.split(' ') : []).filter(
-    (scope) => client.allowedScopes.includes(scope) && (isClientToken || scope !== ADMIN_SCOPE),
-  );
-  return {
-    subject: claims.sub,
-    clientId: claims.client_id,
-    tenantId: tenant.id,
-    tenantPath: tenant.path,
-    scopes,
-    userId: isClientToken ? undefined : claims.sub,
-    jti: claims.jti,
-  };
 }

@@ -1,5 +1,6 @@
+import type { RefreshTokenRow } from '../../data/refresh-token.repository';
+import { userFromRow } from '../../data/user-row';
 import type { User } from '../users/user';
-import { userFromRow, type UserRow } from '../users/user-row';
 
 /** A stored refresh token with the state of its family and user, as one query reads it. */
 export interface RefreshTokenRecord {
@@ -22,26 +23,6 @@ export interface RefreshTokenRecord {
   readonly userEnabled: boolean | null;
   /** The family's user, read in the same query; null for client families or a deleted user. */
   readonly user: User | null;
-}
-
-/** The raw row {@link RefreshTokenService} selects (refresh_tokens ⋈ token_families ⋈ users). */
-export interface RefreshTokenRow {
-  id: string;
-  family_id: string;
-  tenant_id: string;
-  client_id: string;
-  user_id: string | null;
-  device_id: string | null;
-  scopes: string[];
-  /** Epoch milliseconds. */
-  auth_time: number | null;
-  expires_at: number | null;
-  rotated_at: number | null;
-  created_at: number;
-  family_revoked_at: number | null;
-  user_enabled: boolean | null;
-  /** `userJson('u')`: the user's columns as JSON (timestamps as ISO strings). */
-  user_json: UserRow | null;
 }
 
 const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));

@@ -1,18 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { RefreshTokenEntity } from '../../entities/refresh-token.entity';
-import { TokenFamilyEntity } from '../../entities/token-family.entity';
+import type { RefreshTokenRepository } from '../../data/refresh-token.repository';
 import type { Client } from '../clients/client';
+import type { ClientService } from '../clients/client.service';
 import { randomToken, sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import { errors } from '../errors';
-import { preparedStatement } from '../prepared-queries';
 import type { RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
-import { userJson } from '../users/user-row';
-import { refreshTokenProblem } from './refresh-token-problem';
-import { toRefreshTokenRecord, type RefreshTokenRecord, type RefreshTokenRow } from './refresh-token-record';
+import { refreshTokenProblem, type RefreshTokenProblem } from './refresh-token-problem';
+import { toRefreshTokenRecord, type RefreshTokenRecord } from './refresh-token-record';
 
 export interface StartFamilyInput {
   /** Pre-chosen id, when the caller must record it before the family exists. */
@@ -35,53 +33,25 @@ export interface IssueRefreshTokenInput {
   expiresAt: Date | null;
 }
 
-/** Timestamps as epoch milliseconds: the driver hands raw timestamptz values back as strings. */
-const ms = (column: string, as: string) => `(extract(epoch from ${column}) * 1000)::float8 as ${as}`;
-
-const SELECT_BY_HASH = preparedStatement(
-  'refresh_token_by_hash',
-  `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
-          ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
-          f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
-          u.enabled as user_enabled, ${userJson('u')} as user_json
-     from refresh_tokens rt
-     join token_families f on f.id = rt.family_id
-     left join users u on u.id = f.user_id
-    where rt.token_hash = $1`,
-);
-
 /**
- * Rotation in one statement, so one round trip and atomic without an explicit
- * transaction: marks the presented token rotated only if nobody else did, and
- * inserts its successor only then. No row back means a concurrent use won.
- */
-const ROTATE = preparedStatement(
-  'refresh_token_rotate',
-  `with rotated as (
-     update refresh_tokens set rotated_at = $2 where id = $1 and rotated_at is null
-     returning family_id, tenant_id, client_id, scopes
-   )
-   insert into refresh_tokens (id, token_hash, family_id, tenant_id, client_id, scopes, expires_at, created_at)
-   select $3, $4, family_id, tenant_id, client_id, scopes, $5, $2 from rotated
-   returning id`,
-);
-
-/**
- * Opaque refresh tokens (DESIGN.md "Tokens"): 256 random bits, stored only as
+ * Opaque refresh tokens (docs/contract.md "Tokens"): 256 random bits, stored only as
  * SHA-256, grouped in families, rotated on every use; presenting a rotated
  * token revokes its whole family (RFC 9700 §4.14.2).
  */
 export class RefreshTokenService {
   constructor(
     private readonly deps: DomainDeps,
+    private readonly tokens: RefreshTokenRepository,
+    private readonly clients: ClientService,
     private readonly tenants: TenantService,
     private readonly revocation: RevocationService,
   ) {}
 
   /** Creates a token family (one grant); pass `em` to do it inside the caller's transaction. */
-  async startFamily(input: StartFamilyInput, em: EntityManager = this.deps.orm.em.fork()): Promise<string> {
-    const family = em.create(TokenFamilyEntity, {
-      id: input.id ?? randomUUID(),
+  async startFamily(input: StartFamilyInput, em?: EntityManager): Promise<string> {
+    const id = input.id ?? randomUUID();
+    const family = {
+      id,
       tenantId: input.tenantId,
       clientId: input.clientId,
       userId: input.userId,
@@ -90,15 +60,16 @@ export class RefreshTokenService {
       authTime: input.authTime ?? null,
       nonce: input.nonce ?? null,
       createdAt: this.deps.clock.now(),
-    });
-    await em.flush();
-    return family.id;
+    };
+    await this.tokens.insertFamily(family, em);
+    return id;
   }
 
   /** Issues a new refresh token in a family and returns its value, which is never stored. */
-  async issue(input: IssueRefreshTokenInput, em: EntityManager = this.deps.orm.em.fork()): Promise<string> {
+  async issue(input: IssueRefreshTokenInput, em?: EntityManager): Promise<string> {
     const token = randomToken(32);
-    em.create(RefreshTokenEntity, {
+    await this.tokens.insertToken(
+      {
       tokenHash: sha256(token),
       familyId: input.familyId,
       tenantId: input.tenantId,
@@ -106,23 +77,39 @@ export class RefreshTokenService {
       scopes: [...input.scopes],
       expiresAt: input.expiresAt,
       createdAt: this.deps.clock.now(),
-    });
-    await em.flush();
+      },
+      em,
+    );
     return token;
   }
 
   /** The stored token with its family state, whatever that state; null when unknown. For revocation (RFC 7009). */
   async findRefreshToken(token: string): Promise<RefreshTokenRecord | null> {
     if (!token) return null;
-    const rows = await this.deps.sql.rows<RefreshTokenRow>(SELECT_BY_HASH, [sha256(token)]);
-    return rows[0] ? toRefreshTokenRecord(rows[0]) : null;
+    const row = await this.tokens.findByHash(sha256(token));
+    return row ? toRefreshTokenRecord(row) : null;
   }
 
-  /** The token when it is still usable (not rotated, revoked, expired, cut off, or its user disabled); else null. For introspection (RFC 7662). */
+  /** The token when it is still usable (see {@link problemWith}); else null. */
   async inspect(token: string): Promise<RefreshTokenRecord | null> {
     const record = await this.findRefreshToken(token);
-    if (!record || refreshTokenProblem(record, this.deps.clock.now())) return null;
-    return (await this.isCutOff(record)) ? null : record;
+    return record && !(await this.problemWith(record)) ? record : null;
+  }
+
+  /**
+   * The one rule for "is this refresh token usable" (docs/contract.md
+   * "Revocation is enforced"; RFC 6749 §6, RFC 9700 §4.14.2): not rotated,
+   * not in a revoked family, not expired, its user (if any) enabled, its
+   * client enabled, issued after every tenant cutoff on its tenant's path.
+   * Null when usable; else why not. Introspection, revocation and the
+   * refresh grant all ask here.
+   */
+  async problemWith(record: RefreshTokenRecord): Promise<RefreshTokenProblem | null> {
+    const problem = refreshTokenProblem(record, this.deps.clock.now());
+    if (problem) return problem;
+    const client = await this.clients.findByClientId(record.clientId);
+    if (!client?.enabled) return 'client_disabled';
+    return (await this.isCutOff(record)) ? 'cut_off' : null;
   }
 
   /**
@@ -134,24 +121,22 @@ export class RefreshTokenService {
   async redeem(token: string, client: Client): Promise<RefreshTokenRecord> {
     const record = await this.findRefreshToken(token);
     if (!record || record.clientId !== client.clientId) throw errors.invalidGrant('the refresh token is invalid');
-    const problem = refreshTokenProblem(record, this.deps.clock.now());
+    const problem = await this.problemWith(record);
     if (problem === 'rotated') await this.revokeOnReuse(record);
     if (problem) throw errors.invalidGrant(problem === 'expired' ? 'the refresh token has expired' : 'the refresh token is invalid or revoked');
-    if (await this.isCutOff(record)) throw errors.invalidGrant('the refresh token is invalid or revoked');
     return record;
   }
 
   /**
    * Marks a redeemed token rotated and issues its successor in the same family
-   * with the same scopes (RFC 6749 §6), in one statement ({@link ROTATE}).
+   * with the same scopes (RFC 6749 §6), in one statement (RefreshTokenRepository.rotate).
    * Losing the race to a concurrent use of the same token counts as reuse.
    */
   async rotate(record: RefreshTokenRecord, client: Client): Promise<string> {
     const now = this.deps.clock.now();
     const expiresAt = record.expiresAt === null ? null : new Date(now.getTime() + client.refreshTokenLifetime * 1000);
     const successor = randomToken(32);
-    const inserted = await this.deps.sql.rows<{ id: string }>(ROTATE, [record.id, now, randomUUID(), sha256(successor), expiresAt]);
-    if (inserted.length === 0) {
+    if (!(await this.tokens.rotate(record.id, now, randomUUID(), sha256(successor), expiresAt))) {
       await this.revokeOnReuse(record);
       throw errors.invalidGrant('the refresh token is invalid or revoked');
     }

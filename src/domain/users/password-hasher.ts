@@ -3,7 +3,7 @@ import { defaults } from '../../config/defaults';
 
 const options = { algorithm: Algorithm.Argon2id, ...defaults.argon2 };
 
-/** argon2id (DESIGN.md: m=19456 KiB, t=2, p=1), PHC string output. */
+/** argon2id (docs/contract.md: m=19456 KiB, t=2, p=1), PHC string output. */
 export const hashPassword = (password: string): Promise<string> => hash(password, options);
 
 /** Constant-time verification inside argon2; false for a malformed hash. */

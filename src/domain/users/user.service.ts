@@ -1,9 +1,9 @@
-import { UserEntity } from '../../entities/user.entity';
+import type { UserRepository } from '../../data/user.repository';
+import { userFromRow } from '../../data/user-row';
+import type { UserEntity } from '../../entities/user.entity';
 import { assertManages, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
-import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { pageByCreatedAt } from '../page-by-created-at';
 import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
@@ -11,10 +11,6 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hash
 import { toUser, type User } from './user';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
 import { isUuid } from '../ids';
-import { preparedStatement } from '../prepared-queries';
-import { userColumns, userFromRow, type UserRow } from './user-row';
-
-const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
 
 export interface CreateUserInput extends UserProfile {
   tenantPath: string;
@@ -27,7 +23,7 @@ export type UpdateUserInput = UserProfile & { username?: string | null; enabled?
 /** End users of a tenant; passwords are argon2id hashes that never leave this service. */
 export class UserService {
   constructor(
-    private readonly deps: DomainDeps,
+    private readonly users: UserRepository,
     private readonly tenants: TenantService,
   ) {}
 
@@ -44,19 +40,19 @@ export class UserService {
    */
   async findById(id: string): Promise<User | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.deps.sql.rows<UserRow>(USER_BY_ID, [id]);
+    const row = await this.users.findRowById(id);
     return row ? userFromRow(row) : null;
   }
 
   private async findEntity(id: string): Promise<UserEntity | null> {
-    return isUuid(id) ? this.deps.orm.em.fork().findOne(UserEntity, { id }) : null;
+    return isUuid(id) ? this.users.findEntity(id) : null;
   }
 
   async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<User>> {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
     const tenant = await this.tenants.require(path);
-    return pageByCreatedAt(this.deps.orm.em.fork(), UserEntity, tenant.id, request, toUser);
+    return this.users.page(tenant.id, request, toUser);
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
@@ -71,9 +67,7 @@ export class UserService {
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
     const passwordHash = await hashPassword(validatePassword(input.password));
-    const em = this.deps.orm.em.fork();
-    const entity = em.create(UserEntity, { tenantId: tenant.id, username, passwordHash, ...profile });
-    await mapUniqueViolation(() => em.flush(), `username ${username} is already taken in ${tenantPath}`);
+    const entity = await mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile }), `username ${username} is already taken in ${tenantPath}`);
     return toUser(entity);
   }
 
@@ -94,7 +88,7 @@ export class UserService {
 
   async delete(actor: Actor, id: string): Promise<User> {
     const user = await this.get(actor, id);
-    await this.deps.orm.em.fork().nativeDelete(UserEntity, { id });
+    await this.users.delete(id);
     return user;
   }
 
@@ -103,7 +97,7 @@ export class UserService {
    * same argon2 verify as known ones; disabled users fail like wrong passwords.
    */
   async verifyCredentials(tenantId: string, username: string, password: string): Promise<User | null> {
-    const entity = await this.deps.orm.em.fork().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
+    const entity = await this.users.findWithPasswordHash(tenantId, username);
     if (!entity) {
       await verifyPassword(await decoyPasswordHash(), password);
       return null;
@@ -113,12 +107,17 @@ export class UserService {
   }
 
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
-    const em = this.deps.orm.em.fork();
-    const entity = isUuid(id) ? await em.findOne(UserEntity, { id }) : null;
+    const entity = isUuid(id)
+      ? await mapUniqueViolation(
+          () =>
+            this.users.modify(id, async (found) => {
+              await this.assertActorManagesTenant(actor, found.tenantId);
+              await change(found);
+            }),
+          'username is already taken in this tenant',
+        )
+      : null;
     ensure(entity, () => errors.notFound(`user ${id}`));
-    await this.assertActorManagesTenant(actor, entity.tenantId);
-    await change(entity);
-    await mapUniqueViolation(() => em.flush(), 'username is already taken in this tenant');
     return toUser(entity);
   }
 

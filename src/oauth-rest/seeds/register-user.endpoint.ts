@@ -18,7 +18,7 @@ export const registerUserEndpoint =
     const { user, tenantPath: path } = await domain.userRegistration.register(
       actor,
       { username, password, email, phone, firstname, lastname, tenantPath },
-      req.remoteAddress ?? 'unknown',
+      req.scope,
     );
     return {
       status: 200,

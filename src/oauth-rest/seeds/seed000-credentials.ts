@@ -1,5 +1,5 @@
 import { errors } from '../../domain/errors';
-import type { PresentedClientCredentials } from '../../domain/grants/token-endpoint';
+import type { PresentedClientCredentials } from '../../domain/clients/presented-client-credentials';
 import { clientCredentialsFromRequest } from '../client-credentials-from-request';
 import type { EndpointRequest } from '../oauth-endpoints';
 

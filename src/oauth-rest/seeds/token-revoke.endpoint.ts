@@ -17,6 +17,6 @@ export const tokenRevokeEndpoint =
     const header = req.headers.accesstoken;
     const token = typeof header === 'string' ? header.trim().replace(/^Bearer\s+/i, '') : '';
     ensure(token, () => errors.invalidRequest('the Accesstoken header is required', 'Accesstoken'));
-    await domain.tokenRevoker.revokeAsClient(seed000Credentials(req), { token, token_type_hint: 'access_token' });
+    await domain.tokenRevoker.revokeAsClient(seed000Credentials(req), { token, token_type_hint: 'access_token' }, req.scope);
     return { status: 200, headers: NO_STORE, body: { status_message: 'Success Revoke Token' } };
   };

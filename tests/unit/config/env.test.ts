@@ -15,6 +15,24 @@ function problemsOf(source: NodeJS.ProcessEnv): string[] {
 }
 
 describe('parseEnv', () => {
+  it('parses TRUST_PROXY as off, a hop count or a list of addresses and ranges', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^  - TRUST_PROXY entry "true" is not an IP address/)]);
+    expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toHaveLength(2);
+    expect(problemsOf({ TRUST_PROXY: '99' })).toEqual(['  - TRUST_PROXY hop count must be at most 32 (got 99)']);
+  });
+
+  it('resolves PROVISION_FILE and keeps the environment its ${NAME} references read', () => {
+    const env = parseEnv({ PROVISION_FILE: 'provision.json', ACME_SECRET: 's3cret' });
+    expect(env.provision?.file).toBe(path.resolve('provision.json'));
+    expect(env.provision?.variables.ACME_SECRET).toBe('s3cret');
+    expect(Object.isFrozen(env.provision?.variables)).toBe(true);
+    expect(parseEnv({}).provision).toBeUndefined();
+  });
+
   it('fills every default from an empty environment', () => {
     expect(parseEnv({})).toEqual({
       port: 4000,
@@ -22,13 +40,28 @@ describe('parseEnv', () => {
       issuer: 'http://localhost:4000',
       databaseUrl: undefined,
       dataDir: path.resolve('./.data'),
+      embeddedPostgresDir: '/var/lib/tenant-idp',
       adminClientId: 'admin',
       adminClientSecret: undefined,
       workers: 1,
       logLevel: 'info',
       secretKey: undefined,
-      nodeEnv: 'development',
+      trustProxy: false,
+      provision: undefined,
+      auditRetentionDays: 90,
     });
+  });
+
+  it('parses TRUST_PROXY as off, a hop count or a list of addresses and ranges', () => {
+    expect(parseEnv({}).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+  });
+
+  it.each(['99', 'true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1'])('refuses TRUST_PROXY=%s', (value) => {
+    expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringContaining('TRUST_PROXY')]);
   });
 
   it('returns a frozen object', () => {
@@ -55,12 +88,14 @@ describe('parseEnv', () => {
         ISSUER: 'https://idp.example.com',
         DATABASE_URL: 'postgres://u:p@db/idp',
         DATA_DIR: '/var/lib/idp',
+        EMBEDDED_POSTGRES_DIR: '/srv/idp-runtime',
         ADMIN_CLIENT_ID: 'root',
         ADMIN_CLIENT_SECRET: 'a'.repeat(20),
         WORKERS: '4',
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
-        NODE_ENV: 'production',
+        TRUST_PROXY: '1',
+        AUDIT_RETENTION_DAYS: '30',
       }),
     ).toEqual({
       port: 8080,
@@ -68,12 +103,15 @@ describe('parseEnv', () => {
       issuer: 'https://idp.example.com',
       databaseUrl: 'postgres://u:p@db/idp',
       dataDir: '/var/lib/idp',
+      embeddedPostgresDir: '/srv/idp-runtime',
       adminClientId: 'root',
       adminClientSecret: 'a'.repeat(20),
       workers: 4,
       logLevel: 'debug',
       secretKey,
-      nodeEnv: 'production',
+      trustProxy: 1,
+      provision: undefined,
+      auditRetentionDays: 30,
     });
   });
 

@@ -37,6 +37,7 @@ describe('errors factories', () => {
     ['unauthenticated', errors.unauthenticated(), 'unauthenticated'],
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
     ['tooManyRequests', errors.tooManyRequests(30), 'too_many_requests'],
+    ['serviceUnavailable', errors.serviceUnavailable(new Error('ECONNREFUSED')), 'service_unavailable'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
@@ -72,7 +73,7 @@ describe('ensure', () => {
 });
 
 describe('ERROR_CODES and the error table', () => {
-  const GRAPHQL_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR'];
+  const GRAPHQL_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'];
   const OAUTH_CODES = ERROR_CODES.slice(0, ERROR_CODES.indexOf('server_error') + 1);
 
   it('has no duplicate codes', () => {

@@ -162,4 +162,23 @@ describe('TtlCache', () => {
     jest.advanceTimersByTime(800);
     expect(cache.peek('k')).toBe('v2');
   });
+
+  it('while untrusted (change bus down) neither serves nor stores entries, and serves again once trusted', async () => {
+    let trusted = true;
+    const cache = new TtlCache<string>({ ttlMs: 1000, trusted: () => trusted });
+    let version = 0;
+    const load = jest.fn(async () => `v${++version}`);
+    expect(await cache.get('k', load)).toBe('v1');
+    trusted = false;
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k', load)).toBe('v2');
+    expect(await cache.get('k', load)).toBe('v3');
+    cache.set('other', 'x');
+    trusted = true;
+    expect(cache.peek('other')).toBeUndefined();
+    cache.clear(); // what a resync does
+    expect(await cache.get('k', load)).toBe('v4');
+    expect(await cache.get('k', load)).toBe('v4');
+    expect(load).toHaveBeenCalledTimes(4);
+  });
 });

@@ -1,4 +1,6 @@
-import { validateClientSettings } from '../../../../src/domain/clients/validate-client-settings';
+import { validateClientSettings as validate, type ClientSettings } from '../../../../src/domain/clients/validate-client-settings';
+import { GRANTS } from '../../../fixtures/grant-catalogue';
+const validateClientSettings = (input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean) => validate(input, isPublic, GRANTS);
 import { domainErrorFrom } from '../../expect-domain-error';
 
 const REDIRECT = 'https://app.example.com/cb';
@@ -72,6 +74,14 @@ describe('validateClientSettings', () => {
     expect(domainErrorFrom(() => validateClientSettings({ grantTypes: ['client_credentials'] }, true))).toMatchObject({
       code: 'validation_failed',
       field: 'grantTypes',
+    });
+  });
+
+  it('refuses, for a public client, every grant whose declaration excludes public clients (password too)', () => {
+    expect(domainErrorFrom(() => validateClientSettings({ grantTypes: ['password'] }, true))).toMatchObject({
+      code: 'validation_failed',
+      field: 'grantTypes',
+      description: 'grantTypes: public clients cannot use password',
     });
   });
 

@@ -1,6 +1,6 @@
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../../../../src/domain/users/password-hasher';
 
-/** OWASP argon2id minimum (DESIGN.md): m=19456 KiB, t=2, p=1, PHC string format. */
+/** OWASP argon2id minimum (docs/contract.md): m=19456 KiB, t=2, p=1, PHC string format. */
 const PHC_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 describe('password hasher', () => {

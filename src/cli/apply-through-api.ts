@@ -1,0 +1,99 @@
+import { emptyReport, parentsFirst, type PlannedClient, type PlannedTenant, type PlannedUser, type ProvisioningPlan, type ProvisioningReport } from '../domain/provisioning/provisioning-plan';
+import { differs } from '../domain/provisioning/provisioning-scope';
+import { GraphQLRequestError, type AdminSdk, type UserFieldsFragment } from '../sdk/client';
+import { allPages } from './command';
+import { CliError, EXIT } from './cli-error';
+import type { Connection } from './connection';
+import { apiResponseStyle } from './response-style';
+
+export interface ApiApplyResult {
+  report: ProvisioningReport;
+  /** Secrets the server generated for clients created without one, shown once. */
+  generatedSecrets: { clientId: string; clientSecret: string }[];
+}
+
+/**
+ * Applies a validated plan through the admin API, entry by entry, matched on
+ * natural keys like PROVISION_FILE. Not one transaction: a refusal stops at
+ * that entry and names it. Secrets are compared through client authentication;
+ * passwords cannot be checked through the API, so a password in the file is set.
+ */
+export async function applyThroughApi(connection: Connection, plan: ProvisioningPlan): Promise<ApiApplyResult> {
+  const result: ApiApplyResult = { report: emptyReport(), generatedSecrets: [] };
+  for (const tenant of parentsFirst(plan.tenants)) {
+    await at(tenant.at, () => applyTenant(connection.sdk, tenant, result.report));
+    for (const client of tenant.clients) await at(client.at, () => applyClient(connection, tenant.path, client, result));
+    const users = new Map((await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [u.username, u]));
+    for (const user of tenant.users) await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(user.username), result.report));
+  }
+  return result;
+}
+
+async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: ProvisioningReport): Promise<void> {
+  const wanted = { name: planned.name, signingAlgorithm: planned.signingAlgorithm, allowSelfSignup: planned.allowSelfSignup };
+  const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
+  if (!existing) {
+    await sdk.createTenant({ input: { path: planned.path, ...wanted } });
+    report.tenants.created++;
+  } else if (differs(existing, wanted)) {
+    await sdk.updateTenant({ path: planned.path, input: wanted });
+    report.tenants.updated++;
+  } else report.tenants.unchanged++;
+}
+
+async function applyClient(connection: Connection, tenantPath: string, planned: PlannedClient, result: ApiApplyResult): Promise<void> {
+  const { sdk } = connection;
+  const wanted = { name: planned.name, ...planned.settings, responseStyle: apiResponseStyle(planned.settings.responseStyle), enabled: planned.enabled };
+  const existing = await orNull(sdk.client({ clientId: planned.clientId }).then((r) => r.client));
+  if (!existing) {
+    const { enabled: _enabled, ...settings } = wanted;
+    const input = { tenantPath, clientId: planned.clientId, isPublic: planned.isPublic, clientSecret: planned.clientSecret, ...settings };
+    const { createClient } = await sdk.createClient({ input });
+    if (createClient.clientSecret && planned.clientSecret === null) result.generatedSecrets.push({ clientId: planned.clientId, clientSecret: createClient.clientSecret });
+    if (!planned.enabled) await sdk.updateClient({ clientId: planned.clientId, input: { enabled: false } });
+    result.report.clients.created++;
+    return;
+  }
+  if (existing.tenantPath !== tenantPath) throw new CliError(EXIT.api, `clientId: client ${planned.clientId} already exists in tenant ${existing.tenantPath}`, 'CONFLICT');
+  if (existing.isPublic !== planned.isPublic) throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
+  const secretChanged = planned.clientSecret !== null && !(await connection.secretMatches(planned.clientId, planned.clientSecret));
+  if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
+  const changed = differs(existing, wanted);
+  if (changed) await sdk.updateClient({ clientId: planned.clientId, input: wanted });
+  result.report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
+}
+
+async function applyUser(sdk: AdminSdk, tenantPath: string, planned: PlannedUser, existing: UserFieldsFragment | undefined, report: ProvisioningReport): Promise<void> {
+  const wanted = { ...planned.profile, enabled: planned.enabled };
+  if (!existing) {
+    if (planned.password === null) throw new CliError(EXIT.usage, 'password: required to create a user', 'INVALID_FILE');
+    const { createUser } = await sdk.createUser({ input: { tenantPath, username: planned.username, password: planned.password, ...planned.profile } });
+    if (!planned.enabled) await sdk.updateUser({ id: createUser.id, input: { enabled: false } });
+    report.users.created++;
+    return;
+  }
+  const changed = differs(existing, wanted);
+  if (changed) await sdk.updateUser({ id: existing.id, input: wanted });
+  if (planned.password !== null) await sdk.setUserPassword({ id: existing.id, password: planned.password });
+  report.users[changed || planned.password !== null ? 'updated' : 'unchanged']++;
+}
+
+/** Runs one entry's step; a refusal names the entry's JSON path. */
+async function at(path: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(error.exitCode, `${path}.${error.message}`, error.code);
+    if (error instanceof GraphQLRequestError) throw new CliError(EXIT.api, `${path}: ${error.errors.map((e) => e.message).join('; ')}`, error.code);
+    throw error;
+  }
+}
+
+async function orNull<T>(query: Promise<T>): Promise<T | null> {
+  try {
+    return await query;
+  } catch (error) {
+    if (error instanceof GraphQLRequestError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+import type { AuditActorKind, AuditDetail, AuditEvent, AuditFilter, AuditOutcome } from '../domain/audit/audit-event';
+import type { AuditStore } from '../domain/audit/audit-store';
+import { ensure, errors } from '../domain/errors';
+import { isUuid } from '../domain/ids';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+import type { Database } from './database';
+
+interface AuditRow {
+  id: string;
+  occurred_at: Date;
+  action: string;
+  outcome: AuditOutcome;
+  tenant_path: string;
+  actor_kind: AuditActorKind;
+  actor_id: string | null;
+  actor_client_id: string | null;
+  target_kind: string | null;
+  target_id: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+  detail: AuditDetail | null;
+}
+
+const COLUMNS = 'id, occurred_at, action, outcome, tenant_path, actor_kind, actor_id, actor_client_id, target_kind, target_id, client_ip, request_id, detail';
+
+/** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
+const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
+
+/** Audit events in PostgreSQL: batch inserts, newest-first keyset pages within a tenant subtree, pruning. */
+export class AuditEventRepository implements AuditStore {
+  constructor(private readonly db: Database) {}
+
+  async insert(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const knex = this.db.orm.em.getConnection().getKnex();
+    await knex('audit_events').insert(
+      events.map((e) => ({
+        id: e.id,
+        occurred_at: e.occurredAt,
+        action: e.action,
+        outcome: e.outcome,
+        tenant_path: e.tenantPath,
+        actor_kind: e.actorKind,
+        actor_id: e.actorId ?? null,
+        actor_client_id: e.actorClientId ?? null,
+        target_kind: e.targetKind ?? null,
+        target_id: e.targetId ?? null,
+        client_ip: e.clientIp ?? null,
+        request_id: e.requestId ?? null,
+        detail: e.detail ? JSON.stringify(e.detail) : null,
+      })),
+    );
+  }
+
+  async page(filter: AuditFilter, request: PageRequest): Promise<Page<AuditEvent>> {
+    const size = pageSize(request);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.tenantPath !== '/') {
+      where.push('(tenant_path = ? or tenant_path like ?)');
+      params.push(filter.tenantPath, subtreePattern(filter.tenantPath));
+    }
+    if (filter.action) {
+      where.push('action = ?');
+      params.push(filter.action);
+    }
+    if (filter.actor) {
+      where.push('(actor_id = ? or actor_client_id = ?)');
+      params.push(filter.actor, filter.actor);
+    }
+    if (filter.from) {
+      where.push('occurred_at >= ?');
+      params.push(filter.from);
+    }
+    if (filter.to) {
+      where.push('occurred_at <= ?');
+      params.push(filter.to);
+    }
+    const scope = where.length ? `where ${where.join(' and ')}` : '';
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (request.after) {
+      const [at, id] = decodeCursor(request.after);
+      const occurredAt = new Date(String(at));
+      ensure(!Number.isNaN(occurredAt.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+      pageWhere.push('(occurred_at, id) < (?, ?)');
+      pageParams.push(occurredAt, id);
+    }
+    const [rows, counted] = await Promise.all([
+      this.db.execute<AuditRow[]>(
+        `select ${COLUMNS} from audit_events ${pageWhere.length ? `where ${pageWhere.join(' and ')}` : ''} order by occurred_at desc, id desc limit ?`,
+        [...pageParams, size + 1],
+      ),
+      this.db.execute<{ count: string }[]>(`select count(*)::text as count from audit_events ${scope}`, params),
+    ]);
+    return toPage(rows.map(toAuditEvent), size, Number(counted[0]?.count ?? 0), (e) => [e.occurredAt.toISOString(), e.id]);
+  }
+
+  async pruneBefore(before: Date): Promise<number> {
+    const result = await this.db.execute<{ affectedRows?: number }>('delete from audit_events where occurred_at < ?', [before], 'run');
+    return result.affectedRows ?? 0;
+  }
+}
+
+function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    id: row.id,
+    occurredAt: new Date(row.occurred_at),
+    action: row.action,
+    outcome: row.outcome,
+    tenantPath: row.tenant_path,
+    actorKind: row.actor_kind,
+    actorId: row.actor_id,
+    actorClientId: row.actor_client_id,
+    targetKind: row.target_kind,
+    targetId: row.target_id,
+    clientIp: row.client_ip,
+    requestId: row.request_id,
+    detail: row.detail,
+  };
+}

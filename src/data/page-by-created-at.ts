@@ -1,0 +1,37 @@
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import { ensure, errors } from '../domain/errors';
+import { isUuid } from '../domain/ids';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+
+interface TenantOwnedRow {
+  id: string;
+  tenantId: string;
+  createdAt: Date;
+}
+
+/**
+ * One page of a tenant's rows, oldest first, by keyset on `(created_at, id)`
+ * (served by the `(tenant_id, created_at, id)` indexes), with the total count.
+ */
+export async function pageByCreatedAt<E extends TenantOwnedRow, T extends { id: string; createdAt: Date }>(
+  em: EntityManager,
+  entity: EntityClass<E>,
+  tenantId: string,
+  request: PageRequest,
+  map: (row: E) => T,
+): Promise<Page<T>> {
+  const size = pageSize(request);
+  const scope = { tenantId } as FilterQuery<E>;
+  let where = scope;
+  if (request.after) {
+    const [createdAt, id] = decodeCursor(request.after);
+    const at = new Date(String(createdAt));
+    ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+    where = { tenantId, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] } as unknown as FilterQuery<E>;
+  }
+  const [rows, totalCount] = await Promise.all([
+    em.find(entity, where, { orderBy: { createdAt: 'asc', id: 'asc' } as never, limit: size + 1 }),
+    em.count(entity, scope),
+  ]);
+  return toPage(rows.map(map), size, totalCount, (row) => [row.createdAt.toISOString(), row.id]);
+}

@@ -1,0 +1,108 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { RefreshTokenEntity } from '../entities/refresh-token.entity';
+import { TokenFamilyEntity } from '../entities/token-family.entity';
+import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+import { userJson, type UserRow } from './user-row';
+
+/** The raw row {@link RefreshTokenRepository.findByHash} selects (refresh_tokens ⋈ token_families ⋈ users). */
+export interface RefreshTokenRow {
+  id: string;
+  family_id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string | null;
+  device_id: string | null;
+  scopes: string[];
+  /** Epoch milliseconds. */
+  auth_time: number | null;
+  expires_at: number | null;
+  rotated_at: number | null;
+  created_at: number;
+  family_revoked_at: number | null;
+  user_enabled: boolean | null;
+  /** `userJson('u')`: the user's columns as JSON (timestamps as ISO strings). */
+  user_json: UserRow | null;
+}
+
+export interface NewTokenFamily {
+  id: string;
+  tenantId: string;
+  clientId: string;
+  userId: string | null;
+  deviceId: string | null;
+  scopes: string[];
+  authTime: Date | null;
+  nonce: string | null;
+  createdAt: Date;
+}
+
+export interface NewRefreshToken {
+  tokenHash: string;
+  familyId: string;
+  tenantId: string;
+  clientId: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+/** Timestamps as epoch milliseconds: the driver hands raw timestamptz values back as strings. */
+const ms = (column: string, as: string) => `(extract(epoch from ${column}) * 1000)::float8 as ${as}`;
+
+const SELECT_BY_HASH = preparedStatement(
+  'refresh_token_by_hash',
+  `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
+          ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
+          f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
+          u.enabled as user_enabled, ${userJson('u')} as user_json
+     from refresh_tokens rt
+     join token_families f on f.id = rt.family_id
+     left join users u on u.id = f.user_id
+    where rt.token_hash = $1`,
+);
+
+/**
+ * Rotation in one statement, so one round trip and atomic without an explicit
+ * transaction: marks the presented token rotated only if nobody else did, and
+ * inserts its successor only then. No row back means a concurrent use won.
+ */
+const ROTATE = preparedStatement(
+  'refresh_token_rotate',
+  `with rotated as (
+     update refresh_tokens set rotated_at = $2 where id = $1 and rotated_at is null
+     returning family_id, tenant_id, client_id, scopes
+   )
+   insert into refresh_tokens (id, token_hash, family_id, tenant_id, client_id, scopes, expires_at, created_at)
+   select $3, $4, family_id, tenant_id, client_id, scopes, $5, $2 from rotated
+   returning id`,
+);
+
+/** Token families and their refresh tokens (stored as SHA-256 only). */
+export class RefreshTokenRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts a family; pass `em` to do it inside the caller's transaction. */
+  async insertFamily(family: NewTokenFamily, em: EntityManager = this.db.em()): Promise<void> {
+    em.create(TokenFamilyEntity, family);
+    await em.flush();
+  }
+
+  /** Inserts a refresh token; pass `em` to do it inside the caller's transaction. */
+  async insertToken(token: NewRefreshToken, em: EntityManager = this.db.em()): Promise<void> {
+    em.create(RefreshTokenEntity, token);
+    await em.flush();
+  }
+
+  /** The token with its family and user state, in one prepared round trip; null when unknown. */
+  async findByHash(tokenHash: string): Promise<RefreshTokenRow | null> {
+    const [row] = await this.db.sql.rows<RefreshTokenRow>(SELECT_BY_HASH, [tokenHash]);
+    return row ?? null;
+  }
+
+  /** Rotates token `id` at `now` to a successor (same family and scopes); false when a concurrent use rotated it first. */
+  async rotate(id: string, now: Date, successorId: string, successorHash: string, expiresAt: Date | null): Promise<boolean> {
+    const inserted = await this.db.sql.rows<{ id: string }>(ROTATE, [id, now, successorId, successorHash, expiresAt]);
+    return inserted.length > 0;
+  }
+}

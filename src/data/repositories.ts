@@ -1,0 +1,35 @@
+import { AuditEventRepository } from './audit-event.repository';
+import { AuthorizationCodeRepository } from './authorization-code.repository';
+import { BrowserSessionRepository } from './browser-session.repository';
+import { ClientRepository } from './client.repository';
+import { ConsentRepository } from './consent.repository';
+import type { Database } from './database';
+import { MaintenanceRepository } from './maintenance.repository';
+import { ProvisioningRepository } from './provisioning.repository';
+import { RateLimitRepository } from './rate-limit.repository';
+import { RefreshTokenRepository } from './refresh-token.repository';
+import { RevocationRepository } from './revocation.repository';
+import { SigningKeyRepository } from './signing-key.repository';
+import { TenantRepository } from './tenant.repository';
+import { UserRepository } from './user.repository';
+
+/** One repository per aggregate; every ORM query and SQL statement of the server lives in one of them. */
+export function createRepositories(db: Database) {
+  return {
+    tenants: new TenantRepository(db),
+    clients: new ClientRepository(db),
+    users: new UserRepository(db),
+    signingKeys: new SigningKeyRepository(db),
+    refreshTokens: new RefreshTokenRepository(db),
+    revocations: new RevocationRepository(db),
+    consents: new ConsentRepository(db),
+    browserSessions: new BrowserSessionRepository(db),
+    authorizationCodes: new AuthorizationCodeRepository(db),
+    maintenance: new MaintenanceRepository(db),
+    provisioning: new ProvisioningRepository(db),
+    audit: new AuditEventRepository(db),
+    rateLimits: new RateLimitRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,65 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserEntity } from '../entities/user.entity';
+import type { Page, PageRequest } from '../domain/pagination';
+import type { Database } from './database';
+import { pageByCreatedAt } from './page-by-created-at';
+import { preparedStatement } from './prepared-queries';
+import { userColumns, type UserRow } from './user-row';
+
+const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
+
+export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname'>>;
+
+/** End users. Entity reads for admin work; one prepared statement for the hot lookup by id. */
+export class UserRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The user's row by id (a uuid), one prepared round trip without entity hydration. */
+  async findRowById(id: string): Promise<UserRow | null> {
+    const [row] = await this.db.sql.rows<UserRow>(USER_BY_ID, [id]);
+    return row ?? null;
+  }
+
+  findEntity(id: string, em: EntityManager = this.db.em()): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { id });
+  }
+
+  /** The user with its password hash, for a credential check. */
+  findWithPasswordHash(tenantId: string, username: string): Promise<UserEntity | null> {
+    return this.db.em().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
+  }
+
+  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: PageRequest, map: (entity: UserEntity) => T): Promise<Page<T>> {
+    return pageByCreatedAt(this.db.em(), UserEntity, tenantId, request, map);
+  }
+
+  /** Inserts a user; the returned entity is the row as stored. Unique violations propagate. */
+  async insert(user: NewUser): Promise<UserEntity> {
+    const em = this.db.em();
+    const entity = em.create(UserEntity, user);
+    await em.flush();
+    return entity;
+  }
+
+  /**
+   * Loads a user into a fresh unit of work, lets `change` modify it (or throw),
+   * and writes the change. Null when there is no such user.
+   */
+  async modify(id: string, change: (entity: UserEntity) => Promise<void>): Promise<UserEntity | null> {
+    const em = this.db.em();
+    const entity = await this.findEntity(id, em);
+    if (!entity) return null;
+    await change(entity);
+    await em.flush();
+    return entity;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.em().nativeDelete(UserEntity, { id });
+  }
+
+  /** Whether an enabled user `id` exists in `tenantId` (browser sessions). */
+  async isEnabledIn(id: string, tenantId: string): Promise<boolean> {
+    return (await this.db.em().findOne(UserEntity, { id, tenantId, enabled: true }, { fields: ['id'] })) !== null;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Client } from '../clients/client';
+import type { Tenant } from '../tenants/tenant';
+import type { AccessTokenService } from '../tokens/access-token.service';
+import type { IdTokenService } from '../tokens/id-token.service';
+import type { User } from '../users/user';
+import type { TokenResponse } from './token-response';
+
+export interface UserTokenSet {
+  tenant: Tenant;
+  client: Client;
+  user: User;
+  scopes: readonly string[];
+  lifetimeSeconds: number;
+  /** The grant's token family; becomes the access token's `sid`. */
+  familyId?: string;
+  /** Pre-chosen access token `jti`. */
+  jti?: string;
+  /** Already issued and stored by the grant. */
+  refreshToken?: string;
+  authTime?: Date | null;
+  nonce?: string | null;
+}
+
+/**
+ * The token response shared by the user grants (RFC 6749 §5.1): an access
+ * token for the user, the refresh token the grant issued, and an ID Token
+ * with `at_hash` when `openid` was granted (OIDC Core §3.1.3.3).
+ */
+export class UserTokenIssuer {
+  constructor(
+    private readonly accessTokens: AccessTokenService,
+    private readonly idTokens: IdTokenService,
+  ) {}
+
+  async issue(set: UserTokenSet): Promise<TokenResponse> {
+    const access = await this.accessTokens.issue({
+      tenant: set.tenant,
+      client: set.client,
+      subject: set.user.id,
+      scopes: set.scopes,
+      lifetimeSeconds: set.lifetimeSeconds,
+      familyId: set.familyId,
+      jti: set.jti,
+    });
+    const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: set.scopes.join(' ') };
+    if (set.refreshToken) response.refresh_token = set.refreshToken;
+    if (set.scopes.includes('openid')) {
+      const idToken = await this.idTokens.issue({
+        tenant: set.tenant,
+        client: set.client,
+        user: set.user,
+        scopes: set.scopes,
+        authTime: set.authTime,
+        nonce: set.nonce,
+        accessToken: access.token,
+      });
+      response.id_token = idToken.token;
+    }
+    return response;
+  }
+}

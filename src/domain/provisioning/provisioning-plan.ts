@@ -1,0 +1,74 @@
+import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { ClientSettings } from '../clients/validate-client-settings';
+
+/**
+ * A validated provisioning file (docs/provisioning.schema.json), every default
+ * filled in: the desired state of each tenant, client and user it names.
+ * `at` is the JSON path of the entry in the file, for error messages.
+ */
+export interface ProvisioningPlan {
+  tenants: PlannedTenant[];
+}
+
+export interface PlannedTenant {
+  at: string;
+  path: string;
+  name: string;
+  signingAlgorithm: SigningAlgorithm;
+  allowSelfSignup: boolean;
+  clients: PlannedClient[];
+  users: PlannedUser[];
+}
+
+export interface PlannedClient {
+  at: string;
+  clientId: string;
+  name: string;
+  isPublic: boolean;
+  /** The secret to hold; null keeps an existing client's secret (and is refused for a new confidential client). */
+  clientSecret: string | null;
+  settings: ClientSettings;
+  enabled: boolean;
+}
+
+export interface PlannedUserProfile {
+  email: string | null;
+  phone: string | null;
+  firstname: string | null;
+  lastname: string | null;
+}
+
+export interface PlannedUser {
+  at: string;
+  username: string;
+  /** NFKC-normalised; null keeps an existing user's password (and is refused for a new user). */
+  password: string | null;
+  profile: PlannedUserProfile;
+  enabled: boolean;
+}
+
+/** What applying a plan did, per kind of entry. */
+export interface ProvisioningCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ProvisioningReport {
+  tenants: ProvisioningCounts;
+  clients: ProvisioningCounts;
+  users: ProvisioningCounts;
+}
+
+/** A report with every count at zero. */
+export const emptyReport = (): ProvisioningReport => ({
+  tenants: { created: 0, updated: 0, unchanged: 0 },
+  clients: { created: 0, updated: 0, unchanged: 0 },
+  users: { created: 0, updated: 0, unchanged: 0 },
+});
+
+/** Tenants with parents before children, whatever their order in the file. */
+export const parentsFirst = (tenants: readonly PlannedTenant[]): PlannedTenant[] =>
+  [...tenants].sort((a, b) => depth(a.path) - depth(b.path));
+
+const depth = (path: string): number => (path === '/' ? 0 : path.split('/').length - 1);

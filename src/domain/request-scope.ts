@@ -1,0 +1,24 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from './actor';
+import type { Clock } from './clock';
+
+/**
+ * Everything known about one request, built once by whichever transport
+ * received it (the route table's wrapper, the GraphQL context) and handed to
+ * the domain: who is asking from where, and the request's unit of work.
+ * Audit, throttling and devices stand on it.
+ */
+export interface RequestScope {
+  /** The request's id (X-Request-Id), for logs and audit. */
+  readonly requestId: string;
+  /** The client's IP address, honouring the TRUST_PROXY setting; null when the socket has none. */
+  readonly clientIp: string | null;
+  readonly userAgent: string | null;
+  readonly clock: Clock;
+  /** The request's unit of work: one EntityManager fork, made on first use. */
+  readonly em: EntityManager;
+  /** The OAuth client that authenticated on this request, once known. */
+  clientId: string | null;
+  /** The admin actor of a GraphQL request, once its bearer token verified. */
+  actor: Actor | null;
+}

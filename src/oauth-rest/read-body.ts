@@ -1,0 +1,127 @@
+import type { IncomingMessage } from 'node:http';
+import { errors } from '../domain/errors';
+
+/**
+ * How a route takes its parameters:
+ * - `form`: an `application/x-www-form-urlencoded` body, required (RFC 6749 §3.2);
+ * - `optional-form`: a form body when one is sent (POST `/userinfo`, OIDC Core §5.3.1), else none;
+ * - `json`: an `application/json` object body;
+ * - `form-or-json`: either of the two, by Content-Type (seed 001's register endpoints);
+ * - `query`: the URL's query string (any body is read and ignored);
+ * - `none`: no parameters (any body is read and ignored).
+ */
+export type BodyKind = 'form' | 'optional-form' | 'json' | 'form-or-json' | 'query' | 'none';
+
+/** What the reader hands the endpoint: string parameters (form or query), and the JSON value for `json`. */
+export interface ReadBody {
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly json?: unknown;
+}
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_PARAMETERS = 100;
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+const NONE: ReadBody = Object.freeze({ params: Object.freeze({}) });
+
+/** Thrown for a body over {@link MAX_BODY_BYTES}; answered 413 and the connection closed. */
+export class BodyTooLargeError extends Error {
+  readonly status = 413;
+  constructor() {
+    super('the request body is too large');
+  }
+}
+
+/** The media type of a Content-Type header, without parameters (`; charset=...`), lower-cased. */
+export const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+
+/**
+ * The one body reader of every route in the table, whichever HTTP stack
+ * received the request: 64 KiB limit (413), content type checked, repeated
+ * parameters refused (RFC 6749 §3.1, §3.2), at most 100 parameters.
+ */
+export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<ReadBody> {
+  switch (kind) {
+    case 'none':
+      req.resume();
+      return NONE;
+    case 'query': {
+      req.resume();
+      const query = (req.url ?? '').indexOf('?');
+      return query < 0 ? NONE : { params: parseParams(req.url!.slice(query + 1)) };
+    }
+    case 'optional-form':
+      if (mediaType(req.headers['content-type']) !== FORM) {
+        req.resume();
+        return NONE;
+      }
+      return { params: parseParams(await readText(req)) };
+    case 'form':
+      return readForm(req);
+    case 'json':
+      return readJson(req);
+    case 'form-or-json':
+      return mediaType(req.headers['content-type']) === JSON_TYPE ? readJson(req) : readForm(req);
+  }
+}
+
+async function readForm(req: IncomingMessage): Promise<ReadBody> {
+  if (mediaType(req.headers['content-type']) !== FORM) {
+    req.resume();
+    throw errors.invalidRequest(`the request body must be ${FORM}`);
+  }
+  return { params: parseParams(await readText(req)) };
+}
+
+async function readJson(req: IncomingMessage): Promise<ReadBody> {
+  if (mediaType(req.headers['content-type']) !== JSON_TYPE) {
+    req.resume();
+    throw errors.invalidRequest(`the request body must be ${JSON_TYPE}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readText(req));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    throw errors.invalidRequest('the request body is not valid JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidRequest('the request body must be a JSON object');
+  return { params: {}, json };
+}
+
+function parseParams(text: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  const repeated = new Set<string>();
+  let count = 0;
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (++count > MAX_PARAMETERS) throw errors.invalidRequest('the request has too many parameters');
+    if (Object.prototype.hasOwnProperty.call(params, key)) repeated.add(key);
+    params[key] = value;
+  }
+  if (repeated.size > 0) throw errors.invalidRequest(`parameters must not be repeated: ${[...repeated].join(', ')}`);
+  return params;
+}
+
+/** The body as UTF-8 text; rejects at once, without reading the rest, past {@link MAX_BODY_BYTES}. */
+function readText(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > MAX_BODY_BYTES) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}

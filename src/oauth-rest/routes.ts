@@ -1,0 +1,48 @@
+import type { BodyKind } from './read-body';
+import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
+
+/** One row of the route table: served alike by the node:http fast path and by Express. */
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body: BodyKind;
+  readonly endpoint: OAuthEndpoint;
+  /** How failures are answered: RFC 6749 §5.2 JSON (default), or seed 001's `{"status": "FAILED", …}` shape. */
+  readonly errors?: 'oauth' | 'seed001';
+}
+
+/** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
+const SEED000_PREFIXES = ['', '/oauth'] as const;
+
+/**
+ * The route table of the OAuth (and seed) endpoints: method, path, body kind,
+ * endpoint function. Adding an endpoint is one line here (and its function in
+ * oauth-endpoints.ts); both HTTP adapters read this table, with one body
+ * reader (read-body.ts) and one wrapper for request id, access log and
+ * metrics (serve-route.ts). The hosted pages, GraphQL and ops endpoints are
+ * Express routers of their own.
+ */
+export function routeTable(e: OAuthEndpoints): readonly Route[] {
+  return [
+    { method: 'POST', path: '/token', body: 'form', endpoint: e.token },
+    { method: 'POST', path: '/connect/token', body: 'form', endpoint: e.token },
+    { method: 'POST', path: '/introspect', body: 'form', endpoint: e.introspect },
+    { method: 'POST', path: '/revoke', body: 'form', endpoint: e.revoke },
+    { method: 'POST', path: '/connect/revocation', body: 'form', endpoint: e.revoke },
+    { method: 'GET', path: '/userinfo', body: 'none', endpoint: e.userinfo },
+    { method: 'POST', path: '/userinfo', body: 'optional-form', endpoint: e.userinfo },
+    { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
+    { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
+    { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
+    // Seed 000 (client login and token revocation under its own names)
+    ...SEED000_PREFIXES.flatMap((prefix): Route[] => [
+      { method: 'POST', path: `${prefix}/client/login`, body: 'form', endpoint: e.clientLogin },
+      { method: 'POST', path: `${prefix}/token/revoke`, body: 'form', endpoint: e.tokenRevoke },
+    ]),
+    // Seed 001 (registration and its claims API), failures in its own shape
+    { method: 'POST', path: '/register_client', body: 'form-or-json', endpoint: e.registerClient, errors: 'seed001' },
+    { method: 'POST', path: '/register_user', body: 'form-or-json', endpoint: e.registerUser, errors: 'seed001' },
+    { method: 'POST', path: '/api', body: 'optional-form', endpoint: e.api, errors: 'seed001' },
+    { method: 'GET', path: '/api', body: 'none', endpoint: e.api, errors: 'seed001' },
+  ];
+}

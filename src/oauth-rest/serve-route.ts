@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RequestScopeFactory } from '../edge/request-scope-factory';
+import type { Metrics } from '../ops/metrics';
+import { requestId } from '../ops/request-id';
+import { oauthErrorResponse } from './oauth-error-response';
+import { readBody } from './read-body';
+import type { Route } from './routes';
+import { seed001ErrorShape } from './seeds/seed001-errors';
+
+/** Serves one request for a route of the table; both HTTP adapters call it. */
+export type RouteServer = (route: Route, req: IncomingMessage, res: ServerResponse) => void;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The one wrapper around every route of the table: request id (echoed as
+ * X-Request-Id), the request scope handed to the endpoint, metrics (requests, latency and database queries per route),
+ * access log, the body reader, the endpoint, and errors as RFC 6749 §5.2 JSON,
+ * or in seed 001's failure shape for routes whose `errors` is `seed001`
+ * (unexpected ones and outages logged with their cause).
+ */
+export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestScopeFactory): RouteServer {
+  const logInfo = logger.isLevelEnabled('info');
+  return (route, req, res) => {
+    const started = process.hrtime.bigint();
+    const id = requestId(req, res);
+    const method = req.method ?? route.method;
+    const scope = scopeFor(req, id);
+    metrics.countingQueries((counts) => {
+      const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
+        const json = body === undefined ? '' : JSON.stringify(body);
+        const head: Record<string, string> = { ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
+        if (json && !head['Content-Type']) head['Content-Type'] = JSON_TYPE;
+        if (status === 413) head.Connection = 'close';
+        res.writeHead(status, head);
+        res.end(json);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.recordRequest(method, route.path, status, seconds, counts.dbQueries);
+        if (logInfo || status >= 500) {
+          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route.path, ip: scope.clientIp }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+        }
+      };
+      const fail = (error: unknown) => {
+        const response = oauthErrorResponse(error);
+        if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
+        const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : response;
+        send(shaped.status, shaped.headers, shaped.body);
+      };
+      readBody(route.body, req)
+        .then(async ({ params, json }) => {
+          const response = await route.endpoint({ method, headers: req.headers, body: params, json, scope });
+          send(response.status, response.headers, response.body);
+        })
+        .catch(fail);
+    });
+  };
+}

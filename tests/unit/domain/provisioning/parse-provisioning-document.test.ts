@@ -1,0 +1,75 @@
+import { parseProvisioningDocument as parseDocument, parseProvisioningText as parseText } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import type { ProvisioningVariables } from '../../../../src/domain/provisioning/document-reader';
+import { GRANTS } from '../../../fixtures/grant-catalogue';
+
+const parseProvisioningDocument = (raw: unknown, variables: ProvisioningVariables) => parseDocument(raw, variables, GRANTS);
+const parseProvisioningText = (text: string, variables: ProvisioningVariables) => parseText(text, variables, GRANTS);
+import { ProvisioningError } from '../../../../src/domain/provisioning/provisioning-error';
+
+const problems = (run: () => unknown): readonly string[] => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ProvisioningError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ProvisioningError');
+};
+
+describe('parseProvisioningDocument', () => {
+  it('expands ${NAME} anywhere in a string and fills every default', () => {
+    const plan = parseProvisioningDocument(
+      { tenants: [{ path: '/${TENANT}/', clients: [{ clientId: 'app-${ENV}', name: 'App', clientSecret: 'prefix-${SECRET}' }], users: [{ username: 'ada' }] }] },
+      { TENANT: 'acme', ENV: 'prod', SECRET: 'x'.repeat(20) },
+    );
+    expect(plan.tenants[0]).toMatchObject({ path: '/acme', name: 'acme', signingAlgorithm: 'RS256', allowSelfSignup: false });
+    expect(plan.tenants[0]!.clients[0]).toMatchObject({
+      clientId: 'app-prod',
+      clientSecret: `prefix-${'x'.repeat(20)}`,
+      isPublic: false,
+      enabled: true,
+      settings: { grantTypes: ['client_credentials'], redirectUris: [], allowedScopes: [], firstParty: false, accessTokenLifetime: 3600, refreshTokenLifetime: 2592000 },
+    });
+    expect(plan.tenants[0]!.users[0]).toEqual({ at: 'tenants[0].users[0]', username: 'ada', password: null, enabled: true, profile: { email: null, phone: null, firstname: null, lastname: null } });
+  });
+
+  it('lists every problem at once, each with its JSON path', () => {
+    expect(
+      problems(() =>
+        parseProvisioningDocument(
+          {
+            tenants: [
+              { path: '/a', clients: [{ clientId: 'pub', name: 'P', isPublic: true, clientSecret: '${S}', grantTypes: ['client_credentials'] }] },
+              { path: '/b', users: [{ username: 'bo', password: 'short', email: 'not-an-email' }] },
+              'nonsense',
+            ],
+          },
+          { S: 'a-long-enough-secret-value' },
+        ),
+      ),
+    ).toEqual([
+      'tenants[0].clients[0].clientSecret: public clients have no secret',
+      'tenants[1].users[0].password: must be 8-1024 characters',
+      'tenants[1].users[0].email: is not valid',
+      'tenants[2]: must be an object',
+    ]);
+  });
+
+  it('names the unset variable and where it is used', () => {
+    expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', users: [{ username: 'ada', password: '${ADA_PASSWORD}' }] }] }, {}))).toEqual([
+      'tenants[0].users[0].password: environment variable ADA_PASSWORD is not set',
+    ]);
+  });
+
+  it('refuses duplicate natural keys in one file', () => {
+    const client = { clientId: 'same', name: 'x', clientSecret: 'x'.repeat(20) };
+    expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', clients: [client] }, { path: '/a/', clients: [client] }] }, {}))).toEqual([
+      'tenants[1].path: tenant /a appears twice in the file (first at tenants[0].path)',
+      'tenants[1].clients[0].clientId: client same appears twice in the file (first at tenants[0].clients[0].clientId)',
+    ]);
+  });
+
+  it('reports text that is not JSON', () => {
+    expect(problems(() => parseProvisioningText('{ "tenants": [', {}))[0]).toMatch(/^\(file\): not valid JSON/);
+  });
+});

@@ -1,0 +1,60 @@
+import Ajv2020 from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseProvisioningDocument } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import { GRANTS } from '../../../fixtures/grant-catalogue';
+import { ProvisioningError } from '../../../../src/domain/provisioning/provisioning-error';
+import { PROVISIONING_VARIABLES, provisioningDocument } from '../../../fixtures/provisioning-file';
+
+/** docs/provisioning.schema.json (committed for editors and CI) and the TypeScript validator describe the same format. */
+const docs = path.join(__dirname, '..', '..', '..', '..', 'docs');
+const schema = JSON.parse(readFileSync(path.join(docs, 'provisioning.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+const variables = { ACME_BACKEND_SECRET: 'backend-secret-0123456789abcdef', ...PROVISIONING_VARIABLES };
+
+const tsAccepts = (doc: unknown): boolean => {
+  try {
+    parseProvisioningDocument(doc, variables, GRANTS);
+    return true;
+  } catch (error) {
+    if (error instanceof ProvisioningError) return false;
+    throw error;
+  }
+};
+
+describe('provisioning JSON Schema', () => {
+  it('accepts the example file and the test fixture, which the TypeScript validator accepts too', () => {
+    const example = JSON.parse(readFileSync(path.join(docs, 'provisioning.example.json'), 'utf8')) as unknown;
+    for (const doc of [example, provisioningDocument(), { tenants: [] }]) {
+      expect(validate(doc) ? [] : validate.errors).toEqual([]);
+      expect(tsAccepts(doc)).toBe(true);
+    }
+  });
+
+  const client = { clientId: 'app-1', name: 'App', clientSecret: '${ACME_APP_SECRET}' };
+  const invalid: [string, unknown][] = [
+    ['an unknown top-level field', { tenants: [], realms: [] }],
+    ['an unknown tenant field', { tenants: [{ path: '/a', colour: 'blue' }] }],
+    ['a tenant without path', { tenants: [{ name: 'A' }] }],
+    ['a malformed tenant path', { tenants: [{ path: 'acme' }] }],
+    ['an upper-case path segment', { tenants: [{ path: '/Acme' }] }],
+    ['an unknown signing algorithm', { tenants: [{ path: '/a', signingAlgorithm: 'HS256' }] }],
+    ['allowSelfSignup as a string', { tenants: [{ path: '/a', allowSelfSignup: 'yes' }] }],
+    ['a client without clientId', { tenants: [{ path: '/a', clients: [{ name: 'App' }] }] }],
+    ['a too short clientId', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'ab' }] }] }],
+    ['an unknown grant type', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: ['implicit'] }] }] }],
+    ['an empty grant type list', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: [] }] }] }],
+    ['a lifetime as a string', { tenants: [{ path: '/a', clients: [{ ...client, accessTokenLifetime: '3600' }] }] }],
+    ['a zero lifetime', { tenants: [{ path: '/a', clients: [{ ...client, refreshTokenLifetime: 0 }] }] }],
+    ['a short literal secret', { tenants: [{ path: '/a', clients: [{ ...client, clientSecret: 'short' }] }] }],
+    ['a malformed scope', { tenants: [{ path: '/a', clients: [{ ...client, allowedScopes: ['a"b'] }] }] }],
+    ['a user without username', { tenants: [{ path: '/a', users: [{ password: 'password-123' }] }] }],
+    ['a username with a space', { tenants: [{ path: '/a', users: [{ username: 'a b' }] }] }],
+    ['an email as a number', { tenants: [{ path: '/a', users: [{ username: 'ada', email: 42 }] }] }],
+  ];
+
+  it.each(invalid)('both reject %s', (_, doc) => {
+    expect(validate(doc)).toBe(false);
+    expect(tsAccepts(doc)).toBe(false);
+  });
+});
