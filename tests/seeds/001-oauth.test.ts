@@ -258,10 +258,36 @@ describe('seed 001: OAuth sample server API', () => {
       expect(throttled.status).toBe(429);
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(throttled.body).toEqual(failed('temporarily_unavailable'));
+      // Without TRUST_PROXY, X-Forwarded-For is not believed: a forged one does not open a new bucket.
+      const forged = await postForm(`${t.url}/register_user`, { ...seed001User(), tenant_path: '/shop' }, { 'x-forwarded-for': '198.51.100.1' });
+      expect(forged.status).toBe(429);
       expect(await userCount()).toBe(before);
       // An admin is not throttled, and self sign-up stays closed where it is off.
       expect((await registerUser(t.url, { ...seed001User(), tenant_path: '/shop' }, admin)).status).toBe(200);
       expect((await registerUser(t.url, { ...seed001User(), tenant_path: '/nowhere' })).status).toBe(401);
+    });
+  });
+
+  describe('self sign-up behind a trusted proxy (TRUST_PROXY)', () => {
+    let proxied: TestServer;
+
+    beforeAll(async () => {
+      proxied = await startTestServer({ env: { TRUST_PROXY: 'loopback' } });
+      const sdk = await rootAdminSdk(proxied.url);
+      await sdk.createTenant({ input: { path: '/open', allowSelfSignup: true } });
+    });
+    afterAll(async () => {
+      await proxied?.close();
+    });
+
+    it('throttles per client IP taken from X-Forwarded-For, not per proxy address', async () => {
+      const from = (ip: string) => postForm(`${proxied.url}/register_user`, { ...seed001User(), tenant_path: '/open' }, { 'x-forwarded-for': ip });
+      for (let i = 0; i < 5; i++) expect((await from('203.0.113.7')).status).toBe(200);
+      const throttled = await from('203.0.113.7');
+      expect(throttled.status).toBe(429);
+      expect(throttled.body).toEqual(failed('temporarily_unavailable'));
+      // Another client behind the same proxy has a bucket of its own.
+      expect((await from('203.0.113.8')).status).toBe(200);
     });
   });
 

@@ -44,7 +44,7 @@ describe('errors factories', () => {
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(14);
+    expect(Object.keys(errors)).toHaveLength(15);
   });
 
   it('records the field of validation and invalid_request errors', () => {
