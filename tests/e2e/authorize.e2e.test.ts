@@ -1,13 +1,13 @@
 import { statSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sha256 } from '../../src/domain/crypto/random';
 import { AuthorizationCodeEntity } from '../../src/entities/authorization-code.entity';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
 import { createTestUser } from '../fixtures/test-user';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
-import { resolveChromium } from '../support/chromium';
+import { launchChromium } from '../support/launch-chromium';
 import { changedTempDirModes } from '../support/temp-dir-mode';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -28,13 +28,7 @@ describe('hosted sign-in and consent in Chromium', () => {
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
     client = await createCodeFlowClient(t.server.app.domain, { name: 'Example App', redirectUris: [callback.url] });
     alice = await createTestUser(t.server.app.domain);
-    const { executablePath, env } = await resolveChromium();
-    browser = await chromium.launch({
-      executablePath,
-      env: env ? { ...process.env, ...env } : undefined,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,9 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { callApi, redeemCode, refreshTokens, registerClient, registerUser, seed001AuthorizeUrl, seed001Client, seed001User } from '../fixtures/seed001';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
-import { resolveChromium } from '../support/chromium';
+import { launchChromium } from '../support/launch-chromium';
 import { clientCredentialsToken } from '../support/oauth';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 
@@ -19,13 +19,7 @@ describe('seed 001 in Chromium: register, sign in, code without PKCE, /api, refr
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
-    const { executablePath, env } = await resolveChromium();
-    browser = await chromium.launch({
-      executablePath,
-      env: env ? { ...process.env, ...env } : undefined,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
