@@ -5,6 +5,7 @@ export interface PurgeCounts {
   revokedTokens: number;
   browserSessions: number;
   refreshTokens: number;
+  rateLimitHits: number;
 }
 
 /** Housekeeping statements over every table with expiring rows. */
@@ -14,7 +15,7 @@ export class MaintenanceRepository {
   /**
    * Deletes, as of `now`: authorization codes an hour past expiry, revocation
    * records of expired access tokens, ended or expired browser sessions,
-   * expired refresh tokens. Idempotent; safe from several processes at once.
+   * expired refresh tokens, rate-limit hits past their window. Idempotent; safe from several processes at once.
    */
   async purgeExpired(now: Date): Promise<PurgeCounts> {
     const count = async (sql: string): Promise<number> => (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
@@ -23,6 +24,7 @@ export class MaintenanceRepository {
       revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),
       browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
       refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
+      rateLimitHits: await count('delete from rate_limit_hits where expires_at <= ?'),
     };
   }
 }

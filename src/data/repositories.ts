@@ -6,6 +6,7 @@ import { ConsentRepository } from './consent.repository';
 import type { Database } from './database';
 import { MaintenanceRepository } from './maintenance.repository';
 import { ProvisioningRepository } from './provisioning.repository';
+import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
 import { SigningKeyRepository } from './signing-key.repository';
@@ -27,6 +28,7 @@ export function createRepositories(db: Database) {
     maintenance: new MaintenanceRepository(db),
     provisioning: new ProvisioningRepository(db),
     audit: new AuditEventRepository(db),
+    rateLimits: new RateLimitRepository(db),
   };
 }
 

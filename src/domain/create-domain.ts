@@ -22,7 +22,10 @@ import { TokenFinder } from './revocation/find-token';
 import { RevocationService } from './revocation/revocation.service';
 import { TokenRevoker } from './revocation/revoke-token';
 import { BrowserSessionService } from './sessions/browser-session.service';
+import { Seed001Api } from './seeds/seed001-api';
+import { UserRegistration } from './seeds/user-registration';
 import { TenantService } from './tenants/tenant.service';
+import { SlidingWindowLimiter } from './throttle/sliding-window-limiter';
 import { AccessTokenService } from './tokens/access-token.service';
 import { IdTokenService } from './tokens/id-token.service';
 import { RefreshTokenService } from './tokens/refresh-token.service';
@@ -58,6 +61,9 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
+  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
+  const userRegistration = new UserRegistration(users, tenants, limiter);
+  const seed001Api = new Seed001Api(accessTokens);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
   const provisioning = {
@@ -66,7 +72,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -27,6 +27,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable' };
   }
   const { status, type } = (thrown ?? {}) as { status?: number; type?: string };

@@ -7,7 +7,12 @@ export interface Route {
   readonly path: string;
   readonly body: BodyKind;
   readonly endpoint: OAuthEndpoint;
+  /** How failures are answered: RFC 6749 §5.2 JSON (default), or seed 001's `{"status": "FAILED", …}` shape. */
+  readonly errors?: 'oauth' | 'seed001';
 }
+
+/** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
+const SEED000_PREFIXES = ['', '/oauth'] as const;
 
 /**
  * The route table of the OAuth (and seed) endpoints: method, path, body kind,
@@ -29,5 +34,15 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
     { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
     { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
+    // Seed 000 (client login and token revocation under its own names)
+    ...SEED000_PREFIXES.flatMap((prefix): Route[] => [
+      { method: 'POST', path: `${prefix}/client/login`, body: 'form', endpoint: e.clientLogin },
+      { method: 'POST', path: `${prefix}/token/revoke`, body: 'form', endpoint: e.tokenRevoke },
+    ]),
+    // Seed 001 (registration and its claims API), failures in its own shape
+    { method: 'POST', path: '/register_client', body: 'form-or-json', endpoint: e.registerClient, errors: 'seed001' },
+    { method: 'POST', path: '/register_user', body: 'form-or-json', endpoint: e.registerUser, errors: 'seed001' },
+    { method: 'POST', path: '/api', body: 'optional-form', endpoint: e.api, errors: 'seed001' },
+    { method: 'GET', path: '/api', body: 'none', endpoint: e.api, errors: 'seed001' },
   ];
 }

@@ -1,14 +1,13 @@
 import { statSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sha256 } from '../../src/domain/crypto/random';
 import { AuthorizationCodeEntity } from '../../src/entities/authorization-code.entity';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
 import { createTestUser } from '../fixtures/test-user';
-import { resolveChromium } from '../support/chromium';
+import { startCallbackServer, type CallbackServer } from '../support/callback-server';
+import { launchChromium } from '../support/launch-chromium';
 import { changedTempDirModes } from '../support/temp-dir-mode';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -17,32 +16,10 @@ const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
 jest.setTimeout(90_000);
 
-/** The client's redirect endpoint: a tiny loopback server that records what it receives. */
-async function startCallbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
-  const hits: URLSearchParams[] = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/callback') {
-      res.writeHead(404).end();
-      return;
-    }
-    hits.push(url.searchParams);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      `<!doctype html><html><body style="font:16px system-ui;padding:40px"><h1>Example App</h1><p id="result">Authorization response received: ${
-        url.searchParams.has('code') ? 'code' : 'error'
-      }</p></body></html>`,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/callback`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describe('hosted sign-in and consent in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let callback: CallbackServer;
   let client: CodeFlowClient;
   let alice: { username: string; password: string };
 
@@ -51,13 +28,7 @@ describe('hosted sign-in and consent in Chromium', () => {
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
     client = await createCodeFlowClient(t.server.app.domain, { name: 'Example App', redirectUris: [callback.url] });
     alice = await createTestUser(t.server.app.domain);
-    const { executablePath, env } = await resolveChromium();
-    browser = await chromium.launch({
-      executablePath,
-      env: env ? { ...process.env, ...env } : undefined,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
