@@ -323,7 +323,8 @@ function annotate(rows, ceiling, peerRow) {
     }
     const rsSame = find('ccRs256', row.workers, row.data);
     if (row.key === 'ccEs256' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 2.5 } : null);
-    if ((row.key === 'introspection' || row.key === 'userinfo') && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
+    if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
+    if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'deviceRefresh' && rsSame) ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
     if (row.workers === 2 && row.paired) {
       const one = find(row.key, 1, 'paired with WORKERS=2');
@@ -340,6 +341,8 @@ function annotate(rows, ceiling, peerRow) {
   const pw1 = find('password', 1, DATA_SMALL);
   const in1 = find('introspection', 1, DATA_SMALL);
   const ui1 = find('userinfo', 1, DATA_SMALL);
+  const cl1 = find('clientLogin', 1, DATA_SMALL);
+  const api1 = find('api', 1, DATA_SMALL);
   const dr1 = find('deviceRefresh', 1, DATA_SMALL);
   const v = (a, b) => (a && b ? a / b : null);
   const pair = (key, numWorkers, numData, denWorkers, denData) => v(find(key, numWorkers, numData)?.rps, find(key, denWorkers, denData)?.rps);
@@ -351,6 +354,8 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('client_credentials ES256, WORKERS=2 ÷ WORKERS=1 (paired runs)', pair('ccEs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'), '≥', 1.6);
   addTarget('introspection ÷ client_credentials RS256', v(in1?.rps, rs1?.rps), '≥', 3);
   addTarget('userinfo ÷ client_credentials RS256', v(ui1?.rps, rs1?.rps), '≥', 3);
+  addTarget('seed 000 /client/login ÷ client_credentials RS256', v(cl1?.rps, rs1?.rps), '≥', 0.95);
+  addTarget('seed 001 /api ÷ client_credentials RS256', v(api1?.rps, rs1?.rps), '≥', 3);
   addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);
   addTarget('server CPU per client_credentials RS256 request ÷ CPU of one RS256 jose signature', v(rs1?.serverCpuUsPerRequest, ceiling.sign.RS256.cpuUsPerOp), '≤', 1.25);
   addTarget('server CPU per client_credentials ES256 request ÷ CPU of one ES256 jose signature', v(es1?.serverCpuUsPerRequest, ceiling.sign.ES256.cpuUsPerOp), '≤', 1.25);
@@ -467,7 +472,7 @@ async function main() {
   log(`seeded through the API: tenants /bench-rs (RS256), /bench-es (ES256); ${countsS.clients} clients, ${countsS.users} users`);
   const runS = scenarioRunner(serverS, ctxS, new Set());
   const S = { run: runS, label: `${DATA_SMALL} (paired)` };
-  const main = ['ccRs256', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
+  const main = ['ccRs256', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 
   // 4. growth: a second server ("G") on its own database, seeded the same way through the API,

@@ -3,7 +3,7 @@
 //   { name, route, ceiling: 'RS256'|'ES256'|'EdDSA'|'argon2'|null, compareToPeer?, signaturesPerRequest?,
 //     seed?(ctx) (once, before its first run), setup(ctx) → autocannon options + verify(status, body) }
 // `route` is the /metrics route label whose db_queries_total the row reports.
-// Adding e.g. seed 000's /client/login is a new module here plus one line below.
+// Adding a scenario is a new module here plus one line below (and its key in the main list of run.js).
 
 module.exports = {
   ccRs256: require('./client-credentials-rs256'),
@@ -12,6 +12,8 @@ module.exports = {
   refresh: require('./refresh-rotation'),
   introspection: require('./introspection'),
   userinfo: require('./userinfo'),
+  clientLogin: require('./client-login'),
+  api: require('./seed-api'),
   deviceRefresh: require('./device-refresh'),
   graphqlClients: require('./graphql-clients'),
 };

@@ -4,6 +4,7 @@ import { GraphQLRequestError, type AdminSdk, type UserFieldsFragment } from '../
 import { allPages } from './command';
 import { CliError, EXIT } from './cli-error';
 import type { Connection } from './connection';
+import { apiResponseStyle } from './response-style';
 
 export interface ApiApplyResult {
   report: ProvisioningReport;
@@ -42,7 +43,7 @@ async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: Provis
 
 async function applyClient(connection: Connection, tenantPath: string, planned: PlannedClient, result: ApiApplyResult): Promise<void> {
   const { sdk } = connection;
-  const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
+  const wanted = { name: planned.name, ...planned.settings, responseStyle: apiResponseStyle(planned.settings.responseStyle), enabled: planned.enabled };
   const existing = await orNull(sdk.client({ clientId: planned.clientId }).then((r) => r.client));
   if (!existing) {
     const { enabled: _enabled, ...settings } = wanted;

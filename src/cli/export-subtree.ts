@@ -2,6 +2,7 @@ import { isWithinTenant } from '../domain/tenants/tenant-path';
 import type { ClientFieldsFragment, TenantFieldsFragment, UserFieldsFragment } from '../sdk/client';
 import { allPages } from './command';
 import type { Connection } from './connection';
+import { fileResponseStyle } from './response-style';
 
 /**
  * A tenant and its subtree in the provisioning format (docs/provisioning.schema.json),
@@ -34,6 +35,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   firstParty: c.firstParty,
   accessTokenLifetime: c.accessTokenLifetime,
   refreshTokenLifetime: c.refreshTokenLifetime,
+  responseStyle: fileResponseStyle(c.responseStyle),
   enabled: c.enabled,
 });
 

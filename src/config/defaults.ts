@@ -11,4 +11,6 @@ export const defaults = {
   /** How long a cached client, tenant or key may be served without a change notification. */
   cacheTtlMs: 60_000,
   pageSize: { default: 20, max: 100 },
+  /** Self sign-up (seed 001 `/register_user` without a bearer): attempts per client IP and tenant. */
+  selfSignupRateLimit: { limit: 5, windowSeconds: 15 * 60 },
 } as const;

@@ -7,6 +7,7 @@ import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { ProvisioningRepository } from './provisioning.repository';
+import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
 import { SigningKeyRepository } from './signing-key.repository';
@@ -29,6 +30,7 @@ export function createRepositories(db: Database) {
     maintenance: new MaintenanceRepository(db),
     provisioning: new ProvisioningRepository(db),
     audit: new AuditEventRepository(db),
+    rateLimits: new RateLimitRepository(db),
   };
 }
 

@@ -27,7 +27,10 @@ import { ScopedRevocation } from './revocation/scoped-revocation.service';
 import { RevocationService } from './revocation/revocation.service';
 import { TokenRevoker } from './revocation/revoke-token';
 import { BrowserSessionService } from './sessions/browser-session.service';
+import { Seed001Api } from './seeds/seed001-api';
+import { UserRegistration } from './seeds/user-registration';
 import { TenantService } from './tenants/tenant.service';
+import { SlidingWindowLimiter } from './throttle/sliding-window-limiter';
 import { AccessTokenService } from './tokens/access-token.service';
 import { IdTokenService } from './tokens/id-token.service';
 import { RefreshTokenService } from './tokens/refresh-token.service';
@@ -72,6 +75,9 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
+  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
+  const userRegistration = new UserRegistration(users, tenants, limiter);
+  const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
   const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation);
   const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock);
@@ -83,7 +89,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize,
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
     devices,

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'validation_failed',
   // Infrastructure: the database (or another dependency) cannot be reached right now
   'service_unavailable',
+  // Throttling (RFC 6585 §4)
+  'too_many_requests',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -40,6 +42,8 @@ export interface DomainErrorOptions {
   field?: string;
   /** For `insufficient_scope`: the scope the request needs (RFC 6750 §3 `scope` attribute). */
   requiredScope?: string;
+  /** For `too_many_requests`: seconds until a retry can succeed (RFC 9110 §10.2.3 Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export class DomainError extends Error {
@@ -49,6 +53,7 @@ export class DomainError extends Error {
   readonly detail?: string;
   readonly field?: string;
   readonly requiredScope?: string;
+  readonly retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -58,6 +63,7 @@ export class DomainError extends Error {
     this.detail = options.detail;
     this.field = options.field;
     this.requiredScope = options.requiredScope;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -79,6 +85,8 @@ export const errors = {
   conflict: (description: string) => new DomainError('conflict', description),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
+  tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later') =>
+    new DomainError('too_many_requests', description, { retryAfterSeconds }),
   validation: (field: string, description: string) =>
     new DomainError('validation_failed', `${field}: ${description}`, { field }),
   /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */

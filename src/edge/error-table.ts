@@ -32,6 +32,8 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   unauthenticated: { status: 401, oauthError: 'invalid_token', graphqlCode: 'UNAUTHENTICATED' },
   validation_failed: { status: 400, oauthError: 'invalid_request', graphqlCode: 'BAD_USER_INPUT' },
   service_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
+  // RFC 6749 has no rate-limit error; temporarily_unavailable (§4.1.2.1) is the closest registered code.
+  too_many_requests: { status: 429, oauthError: 'temporarily_unavailable', graphqlCode: 'FORBIDDEN' },
 };
 
 /** `Retry-After` (RFC 9110 §10.2.3) on every 503. */

@@ -13,6 +13,7 @@ export class ClientEntity {
     | 'firstParty'
     | 'accessTokenLifetime'
     | 'refreshTokenLifetime'
+    | 'responseStyle'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -55,6 +56,10 @@ export class ClientEntity {
 
   @Property({ type: 'integer' })
   refreshTokenLifetime = 30 * 24 * 3600;
+
+  /** `seed001` adds `"status": "SUCCESS"` to token responses (seed 001 clients). */
+  @Property({ type: 'text' })
+  responseStyle: 'standard' | 'seed001' = 'standard';
 
   @Property({ type: 'boolean' })
   enabled = true;

@@ -4,6 +4,11 @@ import { buildDiscoveryMetadata, type DiscoveryMetadata } from '../domain/discov
 import type { RequestScope } from '../domain/request-scope';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
+import { apiEndpoint } from './seeds/api.endpoint';
+import { clientLoginEndpoint } from './seeds/client-login.endpoint';
+import { registerClientEndpoint } from './seeds/register-client.endpoint';
+import { registerUserEndpoint } from './seeds/register-user.endpoint';
+import { tokenRevokeEndpoint } from './seeds/token-revoke.endpoint';
 import { batchRevocationEndpoint } from './batch-revocation.endpoint';
 import { deviceRefreshEndpoint, isDeviceRefresh } from './device-refresh.endpoint';
 
@@ -100,6 +105,21 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
       discovery ??= buildDiscoveryMetadata({ issuer: domain.issuer, grantTypes: domain.grants.tokenGrantTypes, ...features });
       return { status: 200, headers: PUBLIC_5_MIN, body: discovery };
     },
+
+    /** Seed 000 POST `/client/login`: a client_credentials grant answered as `{"access_token": …}`. */
+    clientLogin: clientLoginEndpoint(domain),
+
+    /** Seed 000 POST `/token/revoke`: revokes the token in the `Accesstoken` header. */
+    tokenRevoke: tokenRevokeEndpoint(domain),
+
+    /** Seed 001 POST `/register_client` (admin bearer). */
+    registerClient: registerClientEndpoint(domain),
+
+    /** Seed 001 POST `/register_user` (admin bearer, or throttled self sign-up). */
+    registerUser: registerUserEndpoint(domain),
+
+    /** Seed 001 GET and POST `/api`: the claims the bearer token's scopes allow. */
+    api: apiEndpoint(domain),
   } satisfies Record<string, OAuthEndpoint>;
 }
 

@@ -1,16 +1,13 @@
 import { domainErrorOf } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
 
-/** A failure as a route answers it. */
-export interface ErrorResponse<Body> {
+export interface OAuthErrorResponse {
   status: number;
   headers: Record<string, string>;
-  body: Body;
+  body: { error: string; error_description: string };
   /** True when the error must be logged with its cause: a bug, or an infrastructure failure. */
   unexpected: boolean;
 }
-
-export type OAuthErrorResponse = ErrorResponse<{ error: string; error_description: string }>;
 
 /**
  * RFC 6749 §5.2 / RFC 6750 §3 error response for any thrown value: domain
@@ -30,6 +27,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable' };
   }
   const { status, type } = (thrown ?? {}) as { status?: number; type?: string };

@@ -6,10 +6,11 @@ import { errors } from '../domain/errors';
  * - `form`: an `application/x-www-form-urlencoded` body, required (RFC 6749 §3.2);
  * - `optional-form`: a form body when one is sent (POST `/userinfo`, OIDC Core §5.3.1), else none;
  * - `json`: an `application/json` object body;
+ * - `form-or-json`: either of the two, by Content-Type (seed 001's register endpoints);
  * - `query`: the URL's query string (any body is read and ignored);
  * - `none`: no parameters (any body is read and ignored).
  */
-export type BodyKind = 'form' | 'optional-form' | 'json' | 'query' | 'none';
+export type BodyKind = 'form' | 'optional-form' | 'json' | 'form-or-json' | 'query' | 'none';
 
 /** What the reader hands the endpoint: string parameters (form or query), and the JSON value for `json`. */
 export interface ReadBody {
@@ -56,27 +57,36 @@ export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<Re
       }
       return { params: parseParams(await readText(req)) };
     case 'form':
-      if (mediaType(req.headers['content-type']) !== FORM) {
-        req.resume();
-        throw errors.invalidRequest(`the request body must be ${FORM}`);
-      }
-      return { params: parseParams(await readText(req)) };
-    case 'json': {
-      if (mediaType(req.headers['content-type']) !== JSON_TYPE) {
-        req.resume();
-        throw errors.invalidRequest(`the request body must be ${JSON_TYPE}`);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(await readText(req));
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) throw error;
-        throw errors.invalidRequest('the request body is not valid JSON');
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidRequest('the request body must be a JSON object');
-      return { params: {}, json };
-    }
+      return readForm(req);
+    case 'json':
+      return readJson(req);
+    case 'form-or-json':
+      return mediaType(req.headers['content-type']) === JSON_TYPE ? readJson(req) : readForm(req);
   }
+}
+
+async function readForm(req: IncomingMessage): Promise<ReadBody> {
+  if (mediaType(req.headers['content-type']) !== FORM) {
+    req.resume();
+    throw errors.invalidRequest(`the request body must be ${FORM}`);
+  }
+  return { params: parseParams(await readText(req)) };
+}
+
+async function readJson(req: IncomingMessage): Promise<ReadBody> {
+  if (mediaType(req.headers['content-type']) !== JSON_TYPE) {
+    req.resume();
+    throw errors.invalidRequest(`the request body must be ${JSON_TYPE}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readText(req));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    throw errors.invalidRequest('the request body is not valid JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidRequest('the request body must be a JSON object');
+  return { params: {}, json };
 }
 
 function parseParams(text: string): Record<string, string> {

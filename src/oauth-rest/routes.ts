@@ -1,8 +1,6 @@
 import { BATCH_REVOCATION_PATH } from './batch-revocation.endpoint';
-import type { ErrorResponse } from './oauth-error-response';
 import type { BodyKind } from './read-body';
 import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
-import { serverPluginErrors } from './server-plugin-error';
 
 /** One row of the route table: served alike by the node:http fast path and by Express. */
 export interface Route {
@@ -10,9 +8,12 @@ export interface Route {
   readonly path: string;
   readonly body: BodyKind;
   readonly endpoint: OAuthEndpoint;
-  /** How a failure is answered; RFC 6749 §5.2 error JSON (`oauthErrorResponse`) when left out. */
-  readonly failure?: (error: unknown) => ErrorResponse<unknown>;
+  /** How failures are answered: RFC 6749 §5.2 JSON (default), seed 001's `{"status": "FAILED", …}` shape, or seed 003's ServerPluginError. */
+  readonly errors?: 'oauth' | 'seed001' | 'seed003';
 }
+
+/** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
+const SEED000_PREFIXES = ['', '/oauth'] as const;
 
 /**
  * The route table of the OAuth (and seed) endpoints: method, path, body kind,
@@ -38,6 +39,17 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
     { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
     { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
-    { method: 'POST', path: BATCH_REVOCATION_PATH, body: 'json', endpoint: e.batchRevocation, failure: serverPluginErrors(BATCH_REVOCATION_PATH) },
+    // Seed 000 (client login and token revocation under its own names)
+    ...SEED000_PREFIXES.flatMap((prefix): Route[] => [
+      { method: 'POST', path: `${prefix}/client/login`, body: 'form', endpoint: e.clientLogin },
+      { method: 'POST', path: `${prefix}/token/revoke`, body: 'form', endpoint: e.tokenRevoke },
+    ]),
+    // Seed 001 (registration and its claims API), failures in its own shape
+    { method: 'POST', path: '/register_client', body: 'form-or-json', endpoint: e.registerClient, errors: 'seed001' },
+    { method: 'POST', path: '/register_user', body: 'form-or-json', endpoint: e.registerUser, errors: 'seed001' },
+    { method: 'POST', path: '/api', body: 'optional-form', endpoint: e.api, errors: 'seed001' },
+    { method: 'GET', path: '/api', body: 'none', endpoint: e.api, errors: 'seed001' },
+    // Seed 003 batch revocation, failures as ServerPluginError
+    { method: 'POST', path: BATCH_REVOCATION_PATH, body: 'json', endpoint: e.batchRevocation, errors: 'seed003' },
   ];
 }

@@ -1,5 +1,5 @@
 import { domainErrorOf } from '../edge/domain-error-of';
-import { oauthErrorResponse, type ErrorResponse } from './oauth-error-response';
+import type { OAuthErrorResponse } from './oauth-error-response';
 
 /** Seed 003's error model. */
 export interface ServerPluginError {
@@ -11,21 +11,20 @@ export interface ServerPluginError {
 }
 
 /**
- * A route's failure responder answering seed 003 `ServerPluginError` bodies:
- * the status and headers of the RFC 6749 mapping (edge error table, 413, 503
- * with Retry-After, 500 with a generic text), the error code and description
- * as `code` and `message`, the route's path as `context`.
+ * An RFC 6749 §5.2 error response as seed 003's `ServerPluginError`: the same
+ * status and headers (413, 503 with Retry-After, 500 with a generic text),
+ * `error` and `error_description` as `code` and `message`, the route's path as
+ * `context`, the field at fault in `extensions`; every 401 carries a
+ * `WWW-Authenticate: Bearer` challenge. The route wrapper applies it to the
+ * routes whose `errors` is `seed003`, body-reading failures included.
  */
-export function serverPluginErrors(context: string) {
-  return (thrown: unknown): ErrorResponse<ServerPluginError> => {
-    const oauth = oauthErrorResponse(thrown);
-    const field = domainErrorOf(thrown)?.field;
-    const headers = oauth.status === 401 && !oauth.headers['WWW-Authenticate'] ? { ...oauth.headers, 'WWW-Authenticate': 'Bearer' } : oauth.headers;
-    return {
-      status: oauth.status,
-      headers,
-      body: { code: oauth.body.error, message: oauth.body.error_description, context, innerError: null, extensions: field ? { field } : null },
-      unexpected: oauth.unexpected,
-    };
+export function serverPluginErrorShape(response: OAuthErrorResponse, thrown: unknown, context: string): { status: number; headers: Record<string, string>; body: ServerPluginError } {
+  const headers = { ...response.headers };
+  if (response.status === 401 && !headers['WWW-Authenticate']?.startsWith('Bearer')) headers['WWW-Authenticate'] = 'Bearer';
+  const field = domainErrorOf(thrown)?.field;
+  return {
+    status: response.status,
+    headers,
+    body: { code: response.body.error, message: response.body.error_description, context, innerError: null, extensions: field ? { field } : null },
   };
 }

@@ -23,6 +23,8 @@ export type CreateClientInput = {
   name: string;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** Default STANDARD. */
+  responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
   tenantPath: string;
 };
@@ -51,6 +53,13 @@ export type CreateUserInput = {
   username: string;
 };
 
+/** Shape of a client’s successful token responses. */
+export type ResponseStyle =
+  /** RFC 6749 §5.1 plus `"status": "SUCCESS"` (seed 001 clients, as `/register_client` creates them). */
+  | 'SEED001'
+  /** RFC 6749 §5.1. */
+  | 'STANDARD';
+
 /** JWS algorithm of a tenant’s signing keys. */
 export type SigningAlgorithm =
   | 'ES256'
@@ -67,6 +76,8 @@ export type UpdateClientInput = {
   name?: string | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** Default STANDARD. */
+  responseStyle?: ResponseStyle | null | undefined;
 };
 
 export type UpdateTenantInput = {
@@ -104,7 +115,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -113,14 +124,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -128,7 +139,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -136,14 +147,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -185,7 +196,7 @@ export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string |
 
 export type TenantFieldsFragment = { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string };
 
@@ -396,6 +407,7 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -500,6 +512,7 @@ export const ClientDocument = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -532,6 +545,7 @@ fragment ClientFields on Client {
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -557,6 +571,7 @@ export const CreateClientDocument = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -579,6 +594,7 @@ export const UpdateClientDocument = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -604,6 +620,7 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt
@@ -626,6 +643,7 @@ export const DeleteClientDocument = new TypedDocumentString(`
   firstParty
   accessTokenLifetime
   refreshTokenLifetime
+  responseStyle
   enabled
   createdAt
   updatedAt

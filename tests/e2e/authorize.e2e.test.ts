@@ -1,6 +1,4 @@
 import { statSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { sha256 } from '../../src/domain/crypto/random';
@@ -8,6 +6,7 @@ import { AuthorizationCodeEntity } from '../../src/entities/authorization-code.e
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
 import { createTestUser } from '../fixtures/test-user';
+import { startCallbackServer, type CallbackServer } from '../support/callback-server';
 import { launchChromium } from '../support/launch-chromium';
 import { changedTempDirModes } from '../support/temp-dir-mode';
 import { basic, postForm } from '../support/oauth';
@@ -17,32 +16,10 @@ const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
 jest.setTimeout(90_000);
 
-/** The client's redirect endpoint: a tiny loopback server that records what it receives. */
-async function startCallbackServer(): Promise<{ url: string; hits: URLSearchParams[]; close(): Promise<void> }> {
-  const hits: URLSearchParams[] = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/callback') {
-      res.writeHead(404).end();
-      return;
-    }
-    hits.push(url.searchParams);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      `<!doctype html><html><body style="font:16px system-ui;padding:40px"><h1>Example App</h1><p id="result">Authorization response received: ${
-        url.searchParams.has('code') ? 'code' : 'error'
-      }</p></body></html>`,
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/callback`, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describe('hosted sign-in and consent in Chromium', () => {
   let t: TestServer;
   let browser: Browser;
-  let callback: Awaited<ReturnType<typeof startCallbackServer>>;
+  let callback: CallbackServer;
   let client: CodeFlowClient;
   let alice: { username: string; password: string };
 

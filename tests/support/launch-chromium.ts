@@ -1,7 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { resolveChromium } from './chromium';
 
-/** A headless Chromium for the browser tests, resolved by {@link resolveChromium} (no system Chromium needed). */
+/** Headless Chromium for the e2e tests, from wherever `resolveChromium` finds it (CHROMIUM_PATH, system, or packaged). */
 export async function launchChromium(): Promise<Browser> {
   const { executablePath, env } = await resolveChromium();
   return chromium.launch({

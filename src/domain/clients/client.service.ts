@@ -213,6 +213,7 @@ function currentSettings(entity: ClientEntity): ClientSettings {
     firstParty: entity.firstParty,
     accessTokenLifetime: entity.accessTokenLifetime,
     refreshTokenLifetime: entity.refreshTokenLifetime,
+    responseStyle: entity.responseStyle,
   };
 }
 

@@ -1,5 +1,13 @@
 import type { ClientEntity } from '../../entities/client.entity';
 
+/**
+ * How the token endpoint shapes a client's successful responses: `standard`
+ * (RFC 6749 §5.1) or `seed001`, which adds `"status": "SUCCESS"` beside the
+ * standard fields for clients written against seed 001.
+ */
+export const RESPONSE_STYLES = ['standard', 'seed001'] as const;
+export type ResponseStyle = (typeof RESPONSE_STYLES)[number];
+
 /** Immutable snapshot of a client, as cached for the token path. Never carries the secret digest. */
 export interface Client {
   readonly id: string;
@@ -13,6 +21,7 @@ export interface Client {
   readonly firstParty: boolean;
   readonly accessTokenLifetime: number;
   readonly refreshTokenLifetime: number;
+  readonly responseStyle: ResponseStyle;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -31,6 +40,7 @@ export const toClient = (entity: ClientEntity): Client =>
     firstParty: entity.firstParty,
     accessTokenLifetime: entity.accessTokenLifetime,
     refreshTokenLifetime: entity.refreshTokenLifetime,
+    responseStyle: entity.responseStyle,
     enabled: entity.enabled,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

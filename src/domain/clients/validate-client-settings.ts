@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
 import type { GrantCatalogue } from '../grants/registry';
+import { RESPONSE_STYLES, type ResponseStyle } from './client';
 import { validateRedirectUri } from './validate-redirect-uri';
 
 export interface ClientSettings {
@@ -11,6 +12,7 @@ export interface ClientSettings {
   firstParty: boolean;
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
+  responseStyle: ResponseStyle;
 }
 
 const MAX_LIFETIME = 10 * 365 * 24 * 3600;
@@ -43,6 +45,8 @@ export function validateClientSettings(
     );
     return value;
   };
+  const responseStyle = input.responseStyle ?? 'standard';
+  ensure(RESPONSE_STYLES.includes(responseStyle), () => errors.validation('responseStyle', `must be one of ${RESPONSE_STYLES.join(', ')}`));
   return {
     redirectUris,
     grantTypes,
@@ -50,5 +54,6 @@ export function validateClientSettings(
     firstParty: input.firstParty ?? false,
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
+    responseStyle,
   };
 }

@@ -2,6 +2,7 @@ import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
+import { styleTokenResponse } from '../seeds/seed001-token-response';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TokenParams } from './grant-context';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
@@ -38,6 +39,6 @@ export class TokenEndpoint {
     );
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());
-    return handler.handle({ client, tenant, clock: this.clock, scope }, params);
+    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope }, params));
   }
 }

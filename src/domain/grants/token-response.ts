@@ -1,5 +1,7 @@
 /** RFC 6749 §5.1 successful token response. */
 export interface TokenResponse {
+  /** Seed 001 clients only (see `styleTokenResponse`). */
+  status?: 'SUCCESS';
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;

@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
+import type { ResponseStyle } from '../clients/client';
 import { validateClientSettings } from '../clients/validate-client-settings';
 import type { GrantCatalogue } from '../grants/registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
@@ -14,7 +15,7 @@ import { ProvisioningError } from './provisioning-error';
 import type { PlannedClient, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
 
 export const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'clients', 'users'] as const;
-export const CLIENT_FIELDS = ['clientId', 'name', 'isPublic', 'clientSecret', 'redirectUris', 'grantTypes', 'allowedScopes', 'firstParty', 'accessTokenLifetime', 'refreshTokenLifetime', 'enabled'] as const;
+export const CLIENT_FIELDS = ['clientId', 'name', 'isPublic', 'clientSecret', 'redirectUris', 'grantTypes', 'allowedScopes', 'firstParty', 'accessTokenLifetime', 'refreshTokenLifetime', 'responseStyle', 'enabled'] as const;
 export const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled'] as const;
 
 /**
@@ -89,6 +90,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     firstParty: reader.boolean(object, 'firstParty', at),
     accessTokenLifetime: reader.integer(object, 'accessTokenLifetime', at),
     refreshTokenLifetime: reader.integer(object, 'refreshTokenLifetime', at),
+    responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   if (reader.problems.length > before) return null;

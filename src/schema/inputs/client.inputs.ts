@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
+import { ResponseStyleEnum } from '../types/client.type';
 
 @InputType({ description: 'A new OAuth client. The secret is generated unless supplied (at least 20 characters).' })
 export class CreateClientInput {
@@ -34,6 +35,9 @@ export class CreateClientInput {
 
   @Field(() => Int, { nullable: true })
   refreshTokenLifetime?: number | null;
+
+  @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
+  responseStyle?: ResponseStyleEnum | null;
 }
 
 @InputType()
@@ -58,6 +62,9 @@ export class UpdateClientInput {
 
   @Field(() => Int, { nullable: true })
   refreshTokenLifetime?: number | null;
+
+  @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
+  responseStyle?: ResponseStyleEnum | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

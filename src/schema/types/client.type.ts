@@ -1,6 +1,19 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Client } from '../../domain/clients/client';
 import { ConnectionType } from './connection';
+
+export enum ResponseStyleEnum {
+  STANDARD = 'standard',
+  SEED001 = 'seed001',
+}
+registerEnumType(ResponseStyleEnum, {
+  name: 'ResponseStyle',
+  description: 'Shape of a client’s successful token responses.',
+  valuesConfig: {
+    STANDARD: { description: 'RFC 6749 §5.1.' },
+    SEED001: { description: 'RFC 6749 §5.1 plus `"status": "SUCCESS"` (seed 001 clients, as `/register_client` creates them).' },
+  },
+});
 
 @ObjectType('Client', { description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
 export class ClientType {
@@ -37,6 +50,9 @@ export class ClientType {
   @Field(() => Int, { description: 'Refresh token lifetime, seconds.' })
   refreshTokenLifetime!: number;
 
+  @Field(() => ResponseStyleEnum)
+  responseStyle!: ResponseStyleEnum;
+
   @Field()
   enabled!: boolean;
 
@@ -72,6 +88,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     firstParty: client.firstParty,
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
+    responseStyle: client.responseStyle as ResponseStyleEnum,
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,

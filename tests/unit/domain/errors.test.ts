@@ -36,6 +36,7 @@ describe('errors factories', () => {
     ['forbidden', errors.forbidden(), 'forbidden'],
     ['unauthenticated', errors.unauthenticated(), 'unauthenticated'],
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
+    ['tooManyRequests', errors.tooManyRequests(30), 'too_many_requests'],
     ['serviceUnavailable', errors.serviceUnavailable(new Error('ECONNREFUSED')), 'service_unavailable'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
@@ -43,12 +44,16 @@ describe('errors factories', () => {
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(14);
+    expect(Object.keys(errors)).toHaveLength(15);
   });
 
   it('records the field of validation and invalid_request errors', () => {
     expect(errors.validation('name', 'required').field).toBe('name');
     expect(errors.invalidRequest('bad', 'scope').field).toBe('scope');
+  });
+
+  it('records the Retry-After seconds of too_many_requests', () => {
+    expect(errors.tooManyRequests(42).retryAfterSeconds).toBe(42);
   });
 });
 

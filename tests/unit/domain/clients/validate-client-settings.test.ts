@@ -15,7 +15,13 @@ describe('validateClientSettings', () => {
       firstParty: false,
       accessTokenLifetime: 3600,
       refreshTokenLifetime: 30 * 24 * 3600,
+      responseStyle: 'standard',
     });
+  });
+
+  it('accepts the seed001 response style and refuses unknown ones, naming the field', () => {
+    expect(validateClientSettings({ responseStyle: 'seed001' }, false).responseStyle).toBe('seed001');
+    expect(domainErrorFrom(() => validateClientSettings({ responseStyle: 'loud' as 'seed001' }, false))).toMatchObject({ code: 'validation_failed', field: 'responseStyle' });
   });
 
   it('defaults a public client to authorization_code + refresh_token', () => {
@@ -40,6 +46,7 @@ describe('validateClientSettings', () => {
           firstParty: true,
           accessTokenLifetime: 600,
           refreshTokenLifetime: 86400,
+          responseStyle: 'seed001',
         },
         false,
       ),
@@ -50,6 +57,7 @@ describe('validateClientSettings', () => {
       firstParty: true,
       accessTokenLifetime: 600,
       refreshTokenLifetime: 86400,
+      responseStyle: 'seed001',
     });
   });
 

@@ -28,7 +28,7 @@ describe('parseProvisioningDocument', () => {
       clientSecret: `prefix-${'x'.repeat(20)}`,
       isPublic: false,
       enabled: true,
-      settings: { grantTypes: ['client_credentials'], redirectUris: [], allowedScopes: [], firstParty: false, accessTokenLifetime: 3600, refreshTokenLifetime: 2592000 },
+      settings: { grantTypes: ['client_credentials'], redirectUris: [], allowedScopes: [], firstParty: false, accessTokenLifetime: 3600, refreshTokenLifetime: 2592000, responseStyle: 'standard' },
     });
     expect(plan.tenants[0]!.users[0]).toEqual({ at: 'tenants[0].users[0]', username: 'ada', password: null, enabled: true, profile: { email: null, phone: null, firstname: null, lastname: null } });
   });
@@ -53,6 +53,12 @@ describe('parseProvisioningDocument', () => {
       'tenants[1].users[0].email: is not valid',
       'tenants[2]: must be an object',
     ]);
+  });
+
+  it('takes a client\'s responseStyle (seed 001 clients) and refuses an unknown one', () => {
+    const client = (responseStyle: string) => ({ tenants: [{ path: '/a', clients: [{ clientId: 'seed', name: 'Seed', clientSecret: 'x'.repeat(20), responseStyle }] }] });
+    expect(parseProvisioningDocument(client('seed001'), {}).tenants[0]!.clients[0]!.settings.responseStyle).toBe('seed001');
+    expect(problems(() => parseProvisioningDocument(client('fancy'), {}))).toEqual([expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.responseStyle: must be one of standard, seed001$/)]);
   });
 
   it('names the unset variable and where it is used', () => {

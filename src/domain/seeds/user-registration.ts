@@ -1,0 +1,63 @@
+import { defaults } from '../../config/defaults';
+import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { ensure, errors } from '../errors';
+import type { RequestScope } from '../request-scope';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { TenantService } from '../tenants/tenant.service';
+import type { SlidingWindowLimiter } from '../throttle/sliding-window-limiter';
+import type { User } from '../users/user';
+import type { UserService } from '../users/user.service';
+import { withSeedFieldNames } from './seed-field-names';
+
+export interface RegisterUserInput {
+  username?: string;
+  password?: string;
+  email?: string;
+  phone?: string;
+  firstname?: string;
+  lastname?: string;
+  /** Default: the admin's tenant, or the root tenant for self sign-up. */
+  tenantPath?: string;
+}
+
+const FIELD_NAMES = { tenantPath: 'tenant_path' };
+
+/**
+ * Seed 001 `/register_user`. An admin (scope `admin`) creates users in its
+ * tenant or a `tenantPath` inside its subtree (`forbidden` elsewhere). Any
+ * other caller, with no bearer or a non-admin one, is a self sign-up: allowed
+ * only where the tenant's `allowSelfSignup` is on, and throttled per client
+ * IP (the request scope's, TRUST_PROXY honoured) and tenant before anything else is checked (`too_many_requests`).
+ * Where self sign-up is off, or the tenant does not exist, an anonymous caller
+ * gets `unauthenticated` (no hint whether the tenant exists) and a non-admin
+ * bearer `forbidden`.
+ */
+export class UserRegistration {
+  constructor(
+    private readonly users: UserService,
+    private readonly tenants: TenantService,
+    private readonly limiter: SlidingWindowLimiter,
+  ) {}
+
+  async register(actor: Actor | null, input: RegisterUserInput, scope: Pick<RequestScope, 'clientIp'>): Promise<{ user: User; tenantPath: string }> {
+    return withSeedFieldNames(FIELD_NAMES, async () => {
+      const isAdmin = actor?.scopes.includes(ADMIN_SCOPE) ?? false;
+      const requested = input.tenantPath ? normalizeTenantPath(input.tenantPath, 'tenantPath') : null;
+      const tenantPath = requested ?? (isAdmin && actor ? actor.tenantPath : '/');
+      if (isAdmin && actor) assertManages(actor, tenantPath);
+      else await this.admitSelfSignup(actor, tenantPath, scope.clientIp ?? 'unknown');
+      ensure(input.username, () => errors.validation('username', 'is required'));
+      ensure(input.password, () => errors.validation('password', 'is required'));
+      const user = await this.users.insert(tenantPath, { ...input, username: input.username, password: input.password });
+      return { user, tenantPath };
+    });
+  }
+
+  private async admitSelfSignup(actor: Actor | null, tenantPath: string, clientIp: string): Promise<void> {
+    const tenant = await this.tenants.findByPath(tenantPath);
+    if (!tenant?.allowSelfSignup) {
+      throw actor ? errors.forbidden('this operation requires scope "admin"') : errors.unauthenticated('an admin bearer access token is required');
+    }
+    await this.limiter.hit(`self-signup:${tenant.id}:${clientIp}`, defaults.selfSignupRateLimit);
+  }
+}

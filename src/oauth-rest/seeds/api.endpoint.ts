@@ -1,0 +1,17 @@
+import type { Domain } from '../../domain/create-domain';
+import { ensure, errors } from '../../domain/errors';
+import { bearerTokenFromRequest } from '../bearer-token-from-request';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
+
+/**
+ * Seed 001 POST (and GET) `/api`: `{"status": "SUCCESS", "data": {…}}` with
+ * the user fields the bearer token's scopes allow. No or a bad token: 401
+ * with `WWW-Authenticate: Bearer` (RFC 6750 §3.1).
+ */
+export const apiEndpoint =
+  (domain: Domain) =>
+  async (req: EndpointRequest): Promise<EndpointResponse> => {
+    const token = bearerTokenFromRequest(req);
+    ensure(token, () => errors.unauthenticated('no access token provided'));
+    return { status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data: await domain.seed001Api.data(token) } };
+  };
