@@ -2,14 +2,9 @@ import { decodeJwt } from 'jose';
 import { deviceRefresh } from '../fixtures/device-setup';
 import { createTestTenant } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
-import { FetchBrowser, hiddenFields } from '../support/browser';
+import { FetchBrowser, hiddenFields, secretOnPage } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const secretOf = (page: string, id: string): string => {
-  const match = new RegExp(`<code class="secret" id="${id}">([^<]+)</code>`).exec(page);
-  if (!match) throw new Error(`no ${id} on the page`);
-  return match[1]!;
-};
 
 /** Seed 002's "Halaman Device" without Chromium: sign in, generate, use, revoke, refused. */
 describe('GET /account (fetch-based browser)', () => {
@@ -54,7 +49,7 @@ describe('GET /account (fetch-based browser)', () => {
     expect(csp).not.toContain('unsafe-inline\'; script');
     expect(created.body).toMatch(/<script src="\/account\/account\.js" defer><\/script>/);
     expect(created.body).not.toMatch(/<script>/);
-    const [idToken, refreshToken, deviceId] = ['id-token', 'refresh-token', 'device-id'].map((id) => secretOf(created.body, id));
+    const [idToken, refreshToken, deviceId] = ['id-token', 'refresh-token', 'device-id'].map((id) => secretOnPage(created.body, id));
     expect(decodeJwt(idToken!)).toMatchObject({ sub: user.user.id, device_id: deviceId, aud: expect.stringMatching(/^account\./) });
     expect(created.body.match(/data-copy="/g)).toHaveLength(3);
 

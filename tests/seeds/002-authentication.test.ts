@@ -8,14 +8,9 @@
 import { decodeJwt } from 'jose';
 import { createTestTenant } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
-import { FetchBrowser, hiddenFields } from '../support/browser';
+import { FetchBrowser, hiddenFields, secretOnPage } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-const valueOn = (page: string, id: string): string => {
-  const match = new RegExp(`<code class="secret" id="${id}">([^<]+)</code>`).exec(page);
-  if (!match) throw new Error(`no ${id} on the page`);
-  return match[1]!;
-};
 
 describe('seed 002: device token sets and GET /token refresh', () => {
   let t: TestServer;
@@ -41,7 +36,7 @@ describe('seed 002: device token sets and GET /token refresh', () => {
     expect(devicePage.status).toBe(200);
     const generated = await browser.post('/account/devices', { ...hiddenFields(devicePage.body), name: 'kasir', password: user.password });
     expect(generated.status).toBe(201);
-    set = { IdToken: valueOn(generated.body, 'id-token'), RefreshToken: valueOn(generated.body, 'refresh-token'), DeviceId: valueOn(generated.body, 'device-id') };
+    set = { IdToken: secretOnPage(generated.body, 'id-token'), RefreshToken: secretOnPage(generated.body, 'refresh-token'), DeviceId: secretOnPage(generated.body, 'device-id') };
     expect(typeof set.IdToken).toBe('string');
     expect(typeof set.RefreshToken).toBe('string');
     expect(typeof set.DeviceId).toBe('string');
