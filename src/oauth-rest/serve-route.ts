@@ -42,6 +42,7 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
       const fail = (error: unknown) => {
         const response = oauthErrorResponse(error);
         if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
+        else if (response.warning) logger.warn({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'the database refused a request value');
         send(response.status, response.headers, response.body);
       };
       readBody(route.body, req)

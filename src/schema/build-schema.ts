@@ -6,6 +6,7 @@ import { auditMutation } from '../resolvers/audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
+import { stringInputGuard } from '../resolvers/string-input-guard';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -18,7 +19,7 @@ let schema: GraphQLSchema | undefined;
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver],
-    globalMiddlewares: [auditMutation],
+    globalMiddlewares: [stringInputGuard, auditMutation],
     validate: false,
     emitSchemaFile: false,
   });

@@ -62,7 +62,7 @@ describe('parseProvisioningDocument', () => {
   });
 
   it('refuses duplicate natural keys in one file', () => {
-    const client = { clientId: 'same', name: 'x', clientSecret: 'x'.repeat(20) };
+    const client = { clientId: 'same', name: 'x', clientSecret: `${'x'.repeat(19)}y` };
     expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', clients: [client] }, { path: '/a/', clients: [client] }] }, {}))).toEqual([
       'tenants[1].path: tenant /a appears twice in the file (first at tenants[0].path)',
       'tenants[1].clients[0].clientId: client same appears twice in the file (first at tenants[0].clients[0].clientId)',
