@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { parseEnv } from '../../src/config/env';
 import { freePort } from '../../src/db/embedded-postgres';
 import type { Clock } from '../../src/domain/clock';
@@ -28,6 +28,8 @@ export interface TestServerOptions {
   connectVia?: (databaseUrl: string) => string;
   /** Use this existing database (another server's) instead of a fresh clone. */
   databaseUrl?: string;
+  /** The server's logger (default: a plain pino at LOG_LEVEL, silent). */
+  logger?: Logger;
 }
 
 /** A fresh database of its own, cloned from the migrated template; its connection URL. */
@@ -62,6 +64,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: options.logger ?? pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
   return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
 }
