@@ -1,3 +1,4 @@
+import { ClientRepository } from '../../src/data/client.repository';
 import { createLogger } from '../../src/ops/logger';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
@@ -69,6 +70,20 @@ describe('log hygiene', () => {
     secrets.rotatedSecret = rotated.rotateClientSecret.clientSecret!;
     secrets.newPassword = 'another-password-9876';
     await root.setUserPassword({ id: alice.user.id, password: secrets.newPassword });
+
+    // An unexpected failure deep in the data layer, with the values knex inlines and a cause chain: logged short, without them.
+    const deep = (levels: number, make: () => Error): Error => (levels === 0 ? make() : deep(levels - 1, make));
+    const long = (label: string) => `${label} ${'detail '.repeat(300)}`;
+    const failure = deep(30, () => new Error(`select "c".* from "clients" where "client_id" = '${secrets.suppliedSecret}' - boom ${long('reason')}`, {
+      cause: Object.assign(deep(30, () => new Error(long('driver failure'), { cause: deep(30, () => new Error(long('socket'), { cause: new Error(long('deepest')) })) })), { client: { password: secrets.adminSecret } }),
+    }));
+    const lookup = jest.spyOn(ClientRepository.prototype, 'findWithSecretDigest').mockRejectedValue(failure);
+    try {
+      expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: 'cold-client', client_secret: 'whatever-secret-value-123' })).status).toBe(500);
+    } finally {
+      lookup.mockRestore();
+    }
+    expect(lines.some((line) => line.includes('"level":50') && line.includes('boom'))).toBe(true);
 
     const text = lines.join('');
     expect(lines.length).toBeGreaterThan(10);
