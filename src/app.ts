@@ -75,7 +75,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
         customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
         serializers: {
           err: serializeError,
+          // No headers either way: request headers carry cookies and Authorization, response headers Set-Cookie and Location (?code=…).
           req: (req: { method: string; url: string; id: string; raw: express.Request }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0], ip: req.raw.ip }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
       }),
     );

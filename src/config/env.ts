@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { secretWeakness } from '../domain/clients/client-secret';
 
 /** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
 export type TrustProxy = false | number | readonly string[];
@@ -70,9 +71,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     problems.push('SECRET_KEY must be base64 of at least 32 bytes');
   }
   const adminClientSecret = source.ADMIN_CLIENT_SECRET || undefined;
-  if (adminClientSecret !== undefined && adminClientSecret.length < 20) {
-    problems.push('ADMIN_CLIENT_SECRET must be at least 20 characters');
-  }
+  const weakness = adminClientSecret === undefined ? null : secretWeakness(adminClientSecret);
+  if (weakness) problems.push(`ADMIN_CLIENT_SECRET ${weakness}`);
   const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -2,6 +2,7 @@ import { ClientEntity } from '../entities/client.entity';
 import type { Page, PageRequest } from '../domain/pagination';
 import type { Database } from './database';
 import { pageByCreatedAt } from './page-by-created-at';
+import { storable } from './storable';
 
 export type NewClient = Pick<ClientEntity, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> & Partial<ClientEntity>;
 
@@ -10,7 +11,8 @@ export class ClientRepository {
   constructor(private readonly db: Database) {}
 
   /** The client with its secret digest (a lazy column). */
-  findWithSecretDigest(clientId: string): Promise<ClientEntity | null> {
+  async findWithSecretDigest(clientId: string): Promise<ClientEntity | null> {
+    if (!storable(clientId)) return null;
     return this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
   }
 
@@ -28,6 +30,7 @@ export class ClientRepository {
 
   /** Loads a client into a fresh unit of work, lets `change` modify it (or throw), writes it; null when there is none. */
   async modify(clientId: string, change: (entity: ClientEntity) => Promise<void>): Promise<ClientEntity | null> {
+    if (!storable(clientId)) return null;
     const em = this.db.em();
     const entity = await em.findOne(ClientEntity, { clientId });
     if (!entity) return null;
@@ -45,6 +48,7 @@ export class ClientRepository {
   }
 
   async exists(clientId: string): Promise<boolean> {
+    if (!storable(clientId)) return false;
     return (await this.db.em().findOne(ClientEntity, { clientId }, { fields: ['id'] })) !== null;
   }
 }

@@ -17,6 +17,18 @@ const MESSAGES = [
   /the database system is (?:starting up|shutting down|in recovery mode)/i,
 ];
 
+/**
+ * A PostgreSQL data exception (SQLSTATE class 22: invalid byte sequence,
+ * string too long, invalid text representation, …): the database refused a
+ * value that validation should have refused first. Follows `cause` chains.
+ */
+export function isDataException(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
+  return isDataException(cause, depth + 1);
+}
+
 export function isInfrastructureFailure(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const { code, name, message, cause, errors } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };

@@ -1,5 +1,6 @@
 import { TenantEntity } from '../entities/tenant.entity';
 import type { Database } from './database';
+import { storable } from './storable';
 
 export type NewTenant = Pick<TenantEntity, 'path' | 'parentId' | 'name' | 'signingAlgorithm' | 'allowSelfSignup'>;
 
@@ -14,7 +15,8 @@ export class TenantRepository {
     return this.db.em().findOne(TenantEntity, { id });
   }
 
-  findByPath(path: string): Promise<TenantEntity | null> {
+  async findByPath(path: string): Promise<TenantEntity | null> {
+    if (!storable(path)) return null;
     return this.db.em().findOne(TenantEntity, { path });
   }
 

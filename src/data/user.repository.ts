@@ -3,6 +3,7 @@ import { UserEntity } from '../entities/user.entity';
 import type { Page, PageRequest } from '../domain/pagination';
 import type { Database } from './database';
 import { pageByCreatedAt } from './page-by-created-at';
+import { storable } from './storable';
 import { preparedStatement } from './prepared-queries';
 import { userColumns, type UserRow } from './user-row';
 
@@ -25,7 +26,8 @@ export class UserRepository {
   }
 
   /** The user with its password hash, for a credential check. */
-  findWithPasswordHash(tenantId: string, username: string): Promise<UserEntity | null> {
+  async findWithPasswordHash(tenantId: string, username: string): Promise<UserEntity | null> {
+    if (!storable(username)) return null;
     return this.db.em().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
   }
 

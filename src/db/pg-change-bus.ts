@@ -59,9 +59,20 @@ export class PgChangeBus implements ChangeBus {
     return this.current === 'connected';
   }
 
+  /**
+   * Applies the change here, then tells the other processes. Publishing
+   * follows a committed write, so a failure to notify never fails the caller
+   * (that would answer an error for a write that happened, and lose e.g. a
+   * new client secret): it is logged, and the other processes' caches catch
+   * up by their TTL, or by a resync if their listening connection dropped too.
+   */
   async publish(event: ChangeEvent): Promise<void> {
     this.emit(event);
-    await this.options.notify(CHANNEL, JSON.stringify(event));
+    try {
+      await this.options.notify(CHANNEL, JSON.stringify(event));
+    } catch (error) {
+      this.options.log.warn({ err: error, topic: event.topic, kind: event.kind }, 'change bus: a change was applied but could not be published; other processes see it when their cache entry expires');
+    }
   }
 
   subscribe(listener: ChangeListener): void {

@@ -14,13 +14,17 @@ export const KNOWN_SCOPES = [
 ] as const;
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** Longest scope token and most scopes a client may be configured with. */
+export const MAX_SCOPE_LENGTH = 128;
+export const MAX_CONFIGURED_SCOPES = 100;
+const shown = (scope: string): string => JSON.stringify(scope.length > 40 ? `${scope.slice(0, 40)}…` : scope);
 
 /** Parses an RFC 6749 §3.3 scope string into a de-duplicated list, order kept. */
 export function parseScope(raw: string | undefined | null): string[] {
   if (raw === undefined || raw === null) return [];
   const scopes = raw.split(' ').filter((s) => s.length > 0);
   for (const scope of scopes) {
-    if (!SCOPE_TOKEN.test(scope)) throw errors.invalidScope(`malformed scope "${scope}"`);
+    if (!SCOPE_TOKEN.test(scope)) throw errors.invalidScope(`malformed scope ${shown(scope)}`);
   }
   return [...new Set(scopes)];
 }
@@ -45,10 +49,12 @@ export function narrowScopes(requested: string[], granted: readonly string[]): s
   return requested;
 }
 
-/** Validates a configured scope list (admin input). */
+/** Validates a configured scope list (admin input): RFC 6749 §3.3 scope-tokens of at most 128 characters, at most 100 of them. */
 export function validateScopeList(scopes: string[], field: string): string[] {
+  if (scopes.length > MAX_CONFIGURED_SCOPES) throw errors.validation(field, `at most ${MAX_CONFIGURED_SCOPES} scopes`);
   for (const scope of scopes) {
-    if (!SCOPE_TOKEN.test(scope)) throw errors.validation(field, `malformed scope "${scope}"`);
+    if (!SCOPE_TOKEN.test(scope)) throw errors.validation(field, `malformed scope ${shown(scope)} (RFC 6749 §3.3 scope-token)`);
+    if (scope.length > MAX_SCOPE_LENGTH) throw errors.validation(field, `scope ${shown(scope)} is longer than ${MAX_SCOPE_LENGTH} characters`);
   }
   return [...new Set(scopes)];
 }

@@ -1,3 +1,4 @@
+import { ensureNoControlCharacter } from '../domain/control-characters';
 import { errors } from '../domain/errors';
 import type { PresentedClientCredentials } from '../domain/clients/presented-client-credentials';
 
@@ -24,9 +25,9 @@ export function clientCredentialsFromRequest(req: { headers: { authorization?: s
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw errors.invalidClient('malformed Basic credentials');
-    const clientId = decode(decoded.slice(0, colon));
+    const clientId = ensureNoControlCharacter('client_id', decode(decoded.slice(0, colon)));
     if (bodyId !== undefined && bodyId !== clientId) throw errors.invalidRequest('client_id does not match the Authorization header');
-    return { clientId, clientSecret: decode(decoded.slice(colon + 1)), method: 'client_secret_basic' };
+    return { clientId, clientSecret: ensureNoControlCharacter('client_secret', decode(decoded.slice(colon + 1))), method: 'client_secret_basic' };
   }
   if (bodyId === undefined) return null;
   if (bodySecret !== undefined) return { clientId: bodyId, clientSecret: bodySecret, method: 'client_secret_post' };

@@ -8,5 +8,6 @@ import { oauthErrorResponse } from './oauth-error-response';
 export function oauthErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   const response = oauthErrorResponse(error);
   if (response.unexpected) req.log?.error({ err: error }, 'unhandled error on an OAuth endpoint');
+  else if (response.warning) req.log?.warn({ err: error }, 'the database refused a request value');
   res.status(response.status).set(response.headers).json(response.body);
 }

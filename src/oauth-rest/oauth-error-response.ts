@@ -1,4 +1,4 @@
-import { domainErrorOf } from '../edge/domain-error-of';
+import { domainErrorOf, isRefusedByDatabase } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
 
 export interface OAuthErrorResponse {
@@ -7,6 +7,8 @@ export interface OAuthErrorResponse {
   body: { error: string; error_description: string };
   /** True when the error must be logged with its cause: a bug, or an infrastructure failure. */
   unexpected: boolean;
+  /** True when validation missed a value the database then refused: logged as a warning. */
+  warning?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
-    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable' };
+    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable', warning: isRefusedByDatabase(error) };
   }
   const { status, type } = (thrown ?? {}) as { status?: number; type?: string };
   if (status === 413 || type === 'entity.too.large') {

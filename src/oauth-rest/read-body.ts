@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ensureNoControlCharacter, TAB_ALLOWED_PARAMETERS } from '../domain/control-characters';
 import { errors } from '../domain/errors';
 
 /**
@@ -38,7 +39,9 @@ export const mediaType = (header: string | undefined): string => (header ?? '').
 /**
  * The one body reader of every route in the table, whichever HTTP stack
  * received the request: 64 KiB limit (413), content type checked, repeated
- * parameters refused (RFC 6749 §3.1, §3.2), at most 100 parameters.
+ * parameters refused (RFC 6749 §3.1, §3.2), at most 100 parameters, and no
+ * control character in a parameter name or value (RFC 6749 Appendix A; tab
+ * only in `username` and `password`).
  */
 export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<ReadBody> {
   switch (kind) {
@@ -95,6 +98,8 @@ function parseParams(text: string): Record<string, string> {
   let count = 0;
   for (const [key, value] of new URLSearchParams(text)) {
     if (++count > MAX_PARAMETERS) throw errors.invalidRequest('the request has too many parameters');
+    ensureNoControlCharacter(key, key);
+    ensureNoControlCharacter(key, value, TAB_ALLOWED_PARAMETERS.has(key));
     if (Object.prototype.hasOwnProperty.call(params, key)) repeated.add(key);
     params[key] = value;
   }

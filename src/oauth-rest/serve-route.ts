@@ -46,6 +46,7 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
       const fail = (error: unknown) => {
         const response = oauthErrorResponse(error);
         if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
+        else if (response.warning) logger.warn({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'the database refused a request value');
         const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : route.errors === 'seed003' ? serverPluginErrorShape(response, error, route.path) : response;
         send(shaped.status, shaped.headers, shaped.body);
       };

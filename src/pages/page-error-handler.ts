@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { errors, isDomainError } from '../domain/errors';
-import { domainErrorOf } from '../edge/domain-error-of';
+import { errors } from '../domain/errors';
+import { domainErrorOf, isRefusedByDatabase } from '../edge/domain-error-of';
 import { RETRY_AFTER_SECONDS } from '../edge/error-table';
 import { errorPage, serverErrorPage } from './error.page';
 import { setPageHeaders } from './page-headers';
@@ -12,11 +12,13 @@ import { setPageHeaders } from './page-headers';
  */
 export function pageErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   setPageHeaders(res);
-  if (isDomainError(error)) {
-    res.status(400).type('html').send(errorPage(error));
+  const known = domainErrorOf(error);
+  if (known && known.code !== 'service_unavailable') {
+    if (isRefusedByDatabase(known)) req.log?.warn({ err: error }, 'the database refused a page input value');
+    res.status(400).type('html').send(errorPage(known));
     return;
   }
-  const unavailable = domainErrorOf(error);
+  const unavailable = known;
   if (unavailable?.code === 'service_unavailable') {
     req.log?.error({ err: error }, 'hosted page failed: database unavailable');
     res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).type('html').send(errorPage(unavailable));

@@ -33,7 +33,10 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
     validationRules: guards.validationRules,
     // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
     plugins: [ApolloServerPluginCacheControlDisabled(), ...guards.plugins],
-    formatError: formatGraphQLError((error) => domain.log.error({ err: error }, 'unhandled GraphQL error')),
+    formatError: formatGraphQLError(
+      (error) => domain.log.error({ err: error }, 'unhandled GraphQL error'),
+      (error) => domain.log.warn({ err: error }, 'the database refused a GraphQL input value'),
+    ),
   });
   await apollo.start();
   const router = express.Router();

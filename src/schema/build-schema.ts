@@ -8,6 +8,7 @@ import { DeviceResolver } from '../resolvers/device.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
+import { stringInputGuard } from '../resolvers/string-input-guard';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -20,7 +21,7 @@ let schema: GraphQLSchema | undefined;
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
-    globalMiddlewares: [auditMutation],
+    globalMiddlewares: [stringInputGuard, auditMutation],
     validate: false,
     emitSchemaFile: false,
   });

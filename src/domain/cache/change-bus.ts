@@ -30,6 +30,7 @@ export interface ChangeBus {
   readonly state: ChangeBusState;
   /** True only while `connected`: a cache fed by the bus may serve and store entries. */
   readonly live: boolean;
+  /** Applies a committed change locally and notifies the other processes; never rejects (a lost notification is logged). */
   publish(event: ChangeEvent): Promise<void>;
   subscribe(listener: ChangeListener): void;
   /** Called once the bus listens again after a gap (and on first connect): flush everything the bus feeds. */

@@ -1,3 +1,4 @@
+import { hasControlCharacter } from '../control-characters';
 import { ensure, errors } from '../errors';
 
 export interface UserProfile {
@@ -25,6 +26,7 @@ export function validatePassword(password: string, field = 'password'): string {
   const normalized = typeof password === 'string' ? password.normalize('NFKC') : '';
   const length = [...normalized].length;
   ensure(length >= 8 && length <= 1024, () => errors.validation(field, 'must be 8-1024 characters'));
+  ensure(!hasControlCharacter(normalized, true), () => errors.validation(field, 'must not contain control characters other than tab'));
   return normalized;
 }
 
@@ -40,6 +42,7 @@ export function validateUserProfile(input: UserProfile): UserProfile {
     }
     const trimmed = value.trim();
     ensure(trimmed.length <= 200, () => errors.validation(field, 'must be at most 200 characters'));
+    ensure(!hasControlCharacter(trimmed), () => errors.validation(field, 'must not contain control characters'));
     ensure(!pattern || pattern.test(trimmed), () => errors.validation(field, 'is not valid'));
     out[field] = trimmed;
   };

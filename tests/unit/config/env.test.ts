@@ -90,7 +90,7 @@ describe('parseEnv', () => {
         DATA_DIR: '/var/lib/idp',
         EMBEDDED_POSTGRES_DIR: '/srv/idp-runtime',
         ADMIN_CLIENT_ID: 'root',
-        ADMIN_CLIENT_SECRET: 'a'.repeat(20),
+        ADMIN_CLIENT_SECRET: `${'a'.repeat(19)}b`,
         WORKERS: '4',
         LOG_LEVEL: 'debug',
         SECRET_KEY: secretKey,
@@ -105,7 +105,7 @@ describe('parseEnv', () => {
       dataDir: '/var/lib/idp',
       embeddedPostgresDir: '/srv/idp-runtime',
       adminClientId: 'root',
-      adminClientSecret: 'a'.repeat(20),
+      adminClientSecret: `${'a'.repeat(19)}b`,
       workers: 4,
       logLevel: 'debug',
       secretKey,
@@ -168,6 +168,7 @@ describe('parseEnv', () => {
 
   it('refuses an ADMIN_CLIENT_SECRET shorter than 20 characters and accepts 20', () => {
     expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(19) })).toEqual([expect.stringContaining('ADMIN_CLIENT_SECRET')]);
-    expect(parseEnv({ ADMIN_CLIENT_SECRET: 'x'.repeat(20) }).adminClientSecret).toBe('x'.repeat(20));
+    expect(parseEnv({ ADMIN_CLIENT_SECRET: `${'x'.repeat(19)}y` }).adminClientSecret).toBe(`${'x'.repeat(19)}y`);
+    expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(20) })).toEqual([expect.stringContaining('one character repeated')]);
   });
 });

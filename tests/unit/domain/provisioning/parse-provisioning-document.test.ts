@@ -56,7 +56,7 @@ describe('parseProvisioningDocument', () => {
   });
 
   it('takes a client\'s responseStyle (seed 001 clients) and refuses an unknown one', () => {
-    const client = (responseStyle: string) => ({ tenants: [{ path: '/a', clients: [{ clientId: 'seed', name: 'Seed', clientSecret: 'x'.repeat(20), responseStyle }] }] });
+    const client = (responseStyle: string) => ({ tenants: [{ path: '/a', clients: [{ clientId: 'seed', name: 'Seed', clientSecret: 'seed-client-secret-0123456789', responseStyle }] }] });
     expect(parseProvisioningDocument(client('seed001'), {}).tenants[0]!.clients[0]!.settings.responseStyle).toBe('seed001');
     expect(problems(() => parseProvisioningDocument(client('fancy'), {}))).toEqual([expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.responseStyle: must be one of standard, seed001$/)]);
   });
@@ -68,7 +68,7 @@ describe('parseProvisioningDocument', () => {
   });
 
   it('refuses duplicate natural keys in one file', () => {
-    const client = { clientId: 'same', name: 'x', clientSecret: 'x'.repeat(20) };
+    const client = { clientId: 'same', name: 'x', clientSecret: `${'x'.repeat(19)}y` };
     expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', clients: [client] }, { path: '/a/', clients: [client] }] }, {}))).toEqual([
       'tenants[1].path: tenant /a appears twice in the file (first at tenants[0].path)',
       'tenants[1].clients[0].clientId: client same appears twice in the file (first at tenants[0].clients[0].clientId)',
