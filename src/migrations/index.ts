@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000Initial } from './Migration20261123000000Initial';
 import { Migration20261123010000OAuthCore } from './Migration20261123010000OAuthCore';
 import { Migration20261201060000AuditEvents } from './Migration20261201060000AuditEvents';
+import { Migration20261201070000UserAdmin } from './Migration20261201070000UserAdmin';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
   { name: 'Migration20261123010000OAuthCore', class: Migration20261123010000OAuthCore },
   { name: 'Migration20261201060000AuditEvents', class: Migration20261201060000AuditEvents },
+  { name: 'Migration20261201070000UserAdmin', class: Migration20261201070000UserAdmin },
 ];

@@ -40,6 +40,8 @@ export type CreateTenantInput = {
 
 /** A new user; the password is stored as an argon2id hash. */
 export type CreateUserInput = {
+  /** The admin role for the user’s tenant and subtree (default false). */
+  admin?: boolean | null | undefined;
   email?: string | null | undefined;
   firstname?: string | null | undefined;
   lastname?: string | null | undefined;
@@ -77,6 +79,8 @@ export type UpdateTenantInput = {
 };
 
 export type UpdateUserInput = {
+  /** Grants or removes the admin role for the user’s tenant and subtree; takes effect at once. */
+  admin?: boolean | null | undefined;
   /** Empty string clears the field. */
   email?: string | null | undefined;
   enabled?: boolean | null | undefined;
@@ -151,7 +155,7 @@ export type TenantFieldsFragment = { id: string, path: string, parentPath: strin
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, enabled: boolean, createdAt: string, updatedAt: string };
 
-export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string };
+export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
 export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
 
@@ -226,7 +230,7 @@ export type UserQueryVariables = Exact<{
 }>;
 
 
-export type UserQuery = { user: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UserQuery = { user: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type UsersQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -235,14 +239,14 @@ export type UsersQueryVariables = Exact<{
 }>;
 
 
-export type UsersQuery = { users: { totalCount: number, nodes: Array<{ id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type UsersQuery = { users: { totalCount: number, nodes: Array<{ id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
 }>;
 
 
-export type CreateUserMutation = { createUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type CreateUserMutation = { createUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type UpdateUserMutationVariables = Exact<{
   id: string | number;
@@ -250,7 +254,7 @@ export type UpdateUserMutationVariables = Exact<{
 }>;
 
 
-export type UpdateUserMutation = { updateUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UpdateUserMutation = { updateUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type SetUserPasswordMutationVariables = Exact<{
   id: string | number;
@@ -258,14 +262,14 @@ export type SetUserPasswordMutationVariables = Exact<{
 }>;
 
 
-export type SetUserPasswordMutation = { setUserPassword: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type SetUserPasswordMutation = { setUserPassword: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type DeleteUserMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
     fragment PageInfoFields on PageInfo {
@@ -314,6 +318,7 @@ export const UserFieldsFragmentDoc = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }
@@ -689,6 +694,7 @@ export const UserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -717,6 +723,7 @@ fragment UserFields on User {
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -735,6 +742,7 @@ export const CreateUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -753,6 +761,7 @@ export const UpdateUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -771,6 +780,7 @@ export const SetUserPasswordDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -789,6 +799,7 @@ export const DeleteUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);

@@ -28,6 +28,9 @@ export class UserType {
   @Field()
   enabled!: boolean;
 
+  @Field({ description: 'Holds the admin role for its tenant and subtree: a user token with scope admin then administers it.' })
+  admin!: boolean;
+
   @Field()
   createdAt!: Date;
 
@@ -48,6 +51,7 @@ export function toUserType(user: User, tenantPath: string): UserType {
     firstname: user.firstname,
     lastname: user.lastname,
     enabled: user.enabled,
+    admin: user.admin,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
