@@ -65,6 +65,14 @@ describe('human administrators', () => {
     expect(await errorCode(ada.updateUser({ id: cy.id, input: { admin: true } }))).toBe('FORBIDDEN');
     expect(await errorCode(ada.createUser({ input: { tenantPath: '/', username: 'mallory', password, admin: true } }))).toBe('FORBIDDEN');
     expect(await errorCode(ada.clients({ tenantPath: '/', first: 10 }))).toBe('FORBIDDEN');
+    expect(await errorCode(ada.clients({ tenantPath: '/beta', first: 10 }))).toBe('FORBIDDEN');
+    expect(await errorCode(ada.signingKeys({ tenantPath: '/beta' }))).toBe('FORBIDDEN');
+    expect(await errorCode(ada.auditEvents({ tenantPath: '/beta', first: 10 }))).toBe('FORBIDDEN');
+    expect(await errorCode(ada.user({ id: cy.id }))).toBe('FORBIDDEN');
+    // Its default audit view is its own subtree: /beta's rows (creating cy) never appear.
+    const { auditEvents } = await ada.auditEvents({ first: 100 });
+    expect(auditEvents.nodes.length).toBeGreaterThan(0);
+    expect(auditEvents.nodes.every((event) => event.tenantPath === '/acme' || event.tenantPath.startsWith('/acme/'))).toBe(true);
     expect((await root.user({ id: cy.id })).user.admin).toBe(false);
   });
 
