@@ -16,6 +16,7 @@ import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
 import { routeTable, type Route } from './oauth-rest/routes';
 import { routeServer } from './oauth-rest/serve-route';
 import { authorizeRouter } from './pages/authorize.router';
+import { consoleRouter } from './pages/console.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { requestScopeFactory } from './edge/request-scope-factory';
@@ -90,6 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(authorizeRouter(domain, kit));
   app.use(logoutRouter(domain, kit));
   app.use(graphql.router);
+  app.use(consoleRouter());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });
