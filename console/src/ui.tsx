@@ -86,6 +86,56 @@ export function Checkbox(props: { label: string; name: string; checked: boolean;
   );
 }
 
+/** A create-or-edit form's footer: its general errors, the submit button, and Cancel while editing. */
+export function FormFooter(props: { errors: ShownErrors; busy: boolean; editing: boolean; noun: string; onCancel: () => void }): JSX.Element {
+  return (
+    <>
+      <GeneralErrors errors={props.errors} />
+      <button type="submit" disabled={props.busy}>
+        {props.editing ? `Save ${props.noun}` : `Create ${props.noun}`}
+      </button>
+      {props.editing && (
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      )}
+    </>
+  );
+}
+
+/** A list's table: a caption (the count), one header cell per column, the rows. */
+export function DataTable(props: { caption: string; columns: readonly string[]; children: ComponentChildren }): JSX.Element {
+  return (
+    <table>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}
+
+/** A row's Disable/Enable and Delete buttons; Delete asks first. */
+export function ToggleAndDelete(props: { enabled: boolean; what: string; onToggle: () => void; onDelete: () => void }): JSX.Element {
+  return (
+    <>
+      <button type="button" onClick={props.onToggle}>
+        {props.enabled ? 'Disable' : 'Enable'}
+      </button>
+      <button type="button" onClick={() => confirm(`Delete ${props.what}?`) && props.onDelete()}>
+        Delete
+      </button>
+    </>
+  );
+}
+
 /** Errors not tied to one input. */
 export function GeneralErrors({ errors }: { errors: ShownErrors }): JSX.Element | null {
   if (errors.general.length === 0) return null;

@@ -1,9 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../src/pages/console.router';
 import { rootAdminSdk } from '../support/admin-sdk';
-import { resolveChromium } from '../support/chromium';
+import { launchChromium } from '../support/launch-chromium';
 import { clientCredentialsToken } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -21,13 +21,7 @@ describe('admin console in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestServer({ env: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } });
-    const { executablePath, env } = await resolveChromium();
-    browser = await chromium.launch({
-      executablePath,
-      env: env ? { ...process.env, ...env } : undefined,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

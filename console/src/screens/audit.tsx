@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { useConsole } from '../context';
 import { filterRows } from '../filter-rows';
-import { Field, GeneralErrors, ListTools, Section } from '../ui';
+import { DataTable, Field, GeneralErrors, ListTools, Section } from '../ui';
 import { usePage } from '../use-page';
 
 interface Filters {
@@ -57,19 +57,7 @@ export function AuditScreen(): JSX.Element {
       </form>
       <GeneralErrors errors={errors} />
       <ListTools label="events" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
-      <table>
-        <caption>{list.page ? `${list.page.totalCount} events` : 'Loading…'}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Action</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Tenant</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Target</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable caption={list.page ? `${list.page.totalCount} events` : 'Loading…'} columns={['When', 'Action', 'Outcome', 'Tenant', 'Actor', 'Target']}>
           {rows.map((event) => (
             <tr key={event.id} data-action={event.action}>
               <td>{event.occurredAt}</td>
@@ -85,8 +73,7 @@ export function AuditScreen(): JSX.Element {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </DataTable>
     </Section>
   );
 }

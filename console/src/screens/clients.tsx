@@ -3,7 +3,8 @@ import type { JSX } from 'preact';
 import type { ClientFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { filterRows, splitList } from '../filter-rows';
-import { Checkbox, Field, GeneralErrors, ListTools, Section, ShownOnce, useSubmit } from '../ui';
+import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ShownOnce, ToggleAndDelete } from '../ui';
+import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
 
 const FIELDS = ['name', 'clientId', 'redirectUris', 'grantTypes', 'allowedScopes', 'accessTokenLifetime', 'refreshTokenLifetime', 'isPublic', 'firstParty'];
@@ -49,29 +50,18 @@ export function ClientsScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
   const list = usePage(async (after) => (await sdk.clients({ tenantPath, first: 20, after })).clients, [tenantPath]);
   const [search, setSearch] = useState('');
-  const [editing, setEditing] = useState<string | null>(null);
-  const [draft, setDraft] = useState<Draft>(EMPTY);
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | null>(null);
-  const form = useSubmit(FIELDS);
-  const rowAction = useSubmit([]);
-  const set = <K extends keyof Draft>(key: K) => (value: Draft[K]) => setDraft({ ...draft, [key]: value });
+  const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<string, Draft>(EMPTY, FIELDS, list.reload);
 
-  const save = (event: Event) => {
-    event.preventDefault();
-    void form.run(async () => {
-      if (editing) {
-        await sdk.updateClient({ clientId: editing, input: settingsOf(draft) });
-        setSecret(null);
-      } else {
-        const { createClient } = await sdk.createClient({ input: { tenantPath, clientId: draft.clientId || null, isPublic: draft.isPublic, ...settingsOf(draft) } });
-        setSecret(createClient.clientSecret ? { clientId: createClient.client.clientId, secret: createClient.clientSecret } : null);
-      }
-      setEditing(null);
-      setDraft(EMPTY);
-      list.reload();
-    });
-  };
-  const act = (action: () => Promise<void>) => void rowAction.run(async () => (await action(), list.reload()));
+  const save = submit(async () => {
+    if (editing) {
+      await sdk.updateClient({ clientId: editing, input: settingsOf(draft) });
+      setSecret(null);
+    } else {
+      const { createClient } = await sdk.createClient({ input: { tenantPath, clientId: draft.clientId || null, isPublic: draft.isPublic, ...settingsOf(draft) } });
+      setSecret(createClient.clientSecret ? { clientId: createClient.client.clientId, secret: createClient.clientSecret } : null);
+    }
+  });
   const rows = filterRows(list.page?.nodes ?? [], search, (c) => [c.clientId, c.name, ...c.grantTypes, ...c.allowedScopes]);
 
   return (
@@ -80,19 +70,7 @@ export function ClientsScreen(): JSX.Element {
         <ListTools label="clients" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
         {secret && <ShownOnce label={`Secret of ${secret.clientId}`} secret={secret.secret} />}
         <GeneralErrors errors={rowAction.errors} />
-        <table>
-          <caption>{list.page ? `${list.page.totalCount} clients` : 'Loading…'}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Client id</th>
-              <th scope="col">Name</th>
-              <th scope="col">Grants</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable caption={list.page ? `${list.page.totalCount} clients` : 'Loading…'} columns={['Client id', 'Name', 'Grants', 'Scopes', 'State', 'Actions']}>
             {rows.map((client) => (
               <tr key={client.id}>
                 <td>
@@ -104,7 +82,7 @@ export function ClientsScreen(): JSX.Element {
                 <td>{client.allowedScopes.join(' ')}</td>
                 <td>{client.enabled ? 'enabled' : 'disabled'}</td>
                 <td class="actions">
-                  <button type="button" onClick={() => (setEditing(client.clientId), setDraft(draftOf(client)), form.reset())}>
+                  <button type="button" onClick={() => edit(client.clientId, draftOf(client))}>
                     Edit
                   </button>
                   {!client.isPublic && (
@@ -120,17 +98,16 @@ export function ClientsScreen(): JSX.Element {
                       Rotate secret
                     </button>
                   )}
-                  <button type="button" onClick={() => act(async () => void (await sdk.updateClient({ clientId: client.clientId, input: { enabled: !client.enabled } })))}>
-                    {client.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <button type="button" onClick={() => confirm(`Delete client ${client.clientId}?`) && act(async () => void (await sdk.deleteClient({ clientId: client.clientId })))}>
-                    Delete
-                  </button>
+                  <ToggleAndDelete
+                    enabled={client.enabled}
+                    what={`client ${client.clientId}`}
+                    onToggle={() => act(() => sdk.updateClient({ clientId: client.clientId, input: { enabled: !client.enabled } }))}
+                    onDelete={() => act(() => sdk.deleteClient({ clientId: client.clientId }))}
+                  />
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </DataTable>
       </Section>
       <Section title={editing ? `Edit client ${editing}` : 'Create a client'}>
         <form onSubmit={save}>
@@ -143,15 +120,7 @@ export function ClientsScreen(): JSX.Element {
           <Field label="Allowed scopes" name="allowedScopes" value={draft.allowedScopes} onInput={set('allowedScopes')} errors={form.errors} hint="space separated" />
           <Field label="Access token lifetime (s)" name="accessTokenLifetime" type="number" value={draft.accessTokenLifetime} onInput={set('accessTokenLifetime')} errors={form.errors} />
           <Field label="Refresh token lifetime (s)" name="refreshTokenLifetime" type="number" value={draft.refreshTokenLifetime} onInput={set('refreshTokenLifetime')} errors={form.errors} />
-          <GeneralErrors errors={form.errors} />
-          <button type="submit" disabled={form.busy}>
-            {editing ? 'Save client' : 'Create client'}
-          </button>
-          {editing && (
-            <button type="button" onClick={() => (setEditing(null), setDraft(EMPTY), form.reset())}>
-              Cancel
-            </button>
-          )}
+          <FormFooter errors={form.errors} busy={form.busy} editing={editing !== null} noun="client" onCancel={cancel} />
         </form>
       </Section>
     </>

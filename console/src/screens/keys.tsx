@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { SigningKeyFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
-import { GeneralErrors, Section, useSubmit } from '../ui';
+import { DataTable, GeneralErrors, Section, useSubmit } from '../ui';
 
 export function KeysScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
@@ -18,19 +18,7 @@ export function KeysScreen(): JSX.Element {
       <button type="button" disabled={action.busy} onClick={() => void action.run(async () => (await sdk.rotateSigningKey({ tenantPath }), setVersion((v) => v + 1)))}>
         Rotate signing key
       </button>
-      <table>
-        <caption>{keys ? `${keys.length} keys` : 'Loading…'}</caption>
-        <thead>
-          <tr>
-            <th scope="col">kid</th>
-            <th scope="col">Algorithm</th>
-            <th scope="col">Status</th>
-            <th scope="col">Created</th>
-            <th scope="col">Retired</th>
-            <th scope="col">Published until</th>
-          </tr>
-        </thead>
-        <tbody>
+      <DataTable caption={keys ? `${keys.length} keys` : 'Loading…'} columns={['kid', 'Algorithm', 'Status', 'Created', 'Retired', 'Published until']}>
           {(keys ?? []).map((key) => (
             <tr key={key.kid}>
               <td>
@@ -43,8 +31,7 @@ export function KeysScreen(): JSX.Element {
               <td>{key.publishUntil ?? ''}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
+      </DataTable>
     </Section>
   );
 }
