@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Client } from '../../domain/clients/client';
 import { ConnectionType } from './connection';
 
-@ObjectType('Client', { description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
+@ObjectType('Client', { simpleResolvers: true, description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
 export class ClientType {
   @Field(() => ID)
   id!: string;
@@ -47,10 +47,10 @@ export class ClientType {
   updatedAt!: Date;
 }
 
-@ObjectType('ClientConnection', { description: 'A page of clients.' })
+@ObjectType('ClientConnection', { simpleResolvers: true, description: 'A page of clients.' })
 export class ClientConnection extends ConnectionType(ClientType) {}
 
-@ObjectType('ClientWithSecret', { description: 'A client with its secret, returned once on creation or rotation.' })
+@ObjectType('ClientWithSecret', { simpleResolvers: true, description: 'A client with its secret, returned once on creation or rotation.' })
 export class ClientWithSecretType {
   @Field(() => ClientType)
   client!: ClientType;

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { User } from '../../domain/users/user';
 import { ConnectionType } from './connection';
 
-@ObjectType('User', { description: 'An end user of a tenant (seed 001 profile fields).' })
+@ObjectType('User', { simpleResolvers: true, description: 'An end user of a tenant (seed 001 profile fields).' })
 export class UserType {
   @Field(() => ID)
   id!: string;
@@ -38,7 +38,7 @@ export class UserType {
   updatedAt!: Date;
 }
 
-@ObjectType('UserConnection', { description: 'A page of users.' })
+@ObjectType('UserConnection', { simpleResolvers: true, description: 'A page of users.' })
 export class UserConnection extends ConnectionType(UserType) {}
 
 export function toUserType(user: User, tenantPath: string): UserType {
