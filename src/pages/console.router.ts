@@ -36,7 +36,6 @@ export function consoleRouter(dist = CONSOLE_DIST): express.Router {
     express.static(path.join(dist, 'assets'), {
       index: false,
       redirect: false,
-      fallthrough: false,
       etag: false,
       setHeaders: (res) => {
         setConsoleHeaders(res as Response);
@@ -44,6 +43,10 @@ export function consoleRouter(dist = CONSOLE_DIST): express.Router {
       },
     }),
   );
+  // An asset that is not there (an old hash after a deploy) is a plain 404, never the page.
+  router.use('/console/assets', (_req, res) => {
+    res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('not found\n');
+  });
   const indexFile = path.join(dist, 'index.html');
   let indexHtml: string | null = null;
   router.get(['/console', '/console/{*rest}'], (_req, res) => {

@@ -54,6 +54,8 @@ describe('admin console in Chromium', () => {
       expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     }
     expect((await fetch(`${t.url}/console/callback?code=x&state=y`)).headers.get('cache-control')).toBe('no-cache');
+    const missing = await fetch(`${t.url}/console/assets/index-00000000.js`);
+    expect([missing.status, missing.headers.get('cache-control')]).toEqual([404, 'no-store']);
   });
 
   it('signs a human admin in with PKCE, and creates a tenant, a client and a user, rotates a key, and finds each in the audit trail', async () => {
