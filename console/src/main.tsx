@@ -42,6 +42,22 @@ const screenFromHash = (): ScreenName => {
   return name in SCREENS ? (name as ScreenName) : 'tenants';
 };
 
+/**
+ * Starts the code flow. The console client's redirect URI is registered at ISSUER's origin, so a console
+ * opened at another name of this server (127.0.0.1 for localhost) first moves to ISSUER's origin.
+ */
+async function signIn(): Promise<void> {
+  const discovery = (await fetch('/.well-known/openid-configuration', { credentials: 'omit' })
+    .then((response) => response.json())
+    .catch(() => null)) as { issuer?: string } | null;
+  const issuerOrigin = discovery?.issuer ? new URL(discovery.issuer).origin : location.origin;
+  if (issuerOrigin !== location.origin) {
+    location.assign(`${issuerOrigin}/console/${location.search}${location.hash}`);
+    return;
+  }
+  location.assign(await auth.beginSignIn(`/console/${location.hash}`));
+}
+
 function SignIn({ problem }: { problem: string | null }): JSX.Element {
   return (
     <main class="sign-in">
@@ -52,7 +68,7 @@ function SignIn({ problem }: { problem: string | null }): JSX.Element {
         </p>
       )}
       <p>Sign in with an account that holds the admin role.</p>
-      <button type="button" autofocus onClick={() => void auth.beginSignIn(`/console/${location.hash}`).then((url) => location.assign(url))}>
+      <button type="button" autofocus onClick={() => void signIn()}>
         Sign in
       </button>
     </main>

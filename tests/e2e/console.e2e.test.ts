@@ -58,6 +58,17 @@ describe('admin console in Chromium', () => {
     expect([missing.status, missing.headers.get('cache-control')]).toEqual([404, 'no-store']);
   });
 
+  it('moves a console opened under another name of the server to the ISSUER origin before signing in', async () => {
+    const page = await browser.newPage();
+    const other = t.url.replace('127.0.0.1', 'localhost');
+    await page.goto(`${other}/console/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.url}/console/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(`${t.issuer}/authorize?`));
+    await page.close();
+  });
+
   it('signs a human admin in with PKCE, and creates a tenant, a client and a user, rotates a key, and finds each in the audit trail', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const page = await context.newPage();
@@ -112,6 +123,7 @@ describe('admin console in Chromium', () => {
 
     // A user with the admin role.
     await screen(page, 'Users');
+    await page.getByRole('heading', { name: 'Users of /acme' }).waitFor();
     expect(await page.getByTestId('shown-secret').count()).toBe(0); // shown once: gone after leaving the screen
     await page.getByLabel('Username').fill('grace');
     await page.getByLabel('Password').fill('grace-password-123');
