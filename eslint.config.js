@@ -11,7 +11,7 @@ module.exports = defineConfig(
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', 'src/sdk/generated.ts'],
   },
   {
-    files: ['src/**/*.ts', 'tests/**/*.ts'],
+    files: ['src/**/*.ts', 'tests/**/*.ts', 'console/src/**/*.{ts,tsx}'],
     extends: [tseslint.configs.recommended],
     rules: {
       // `_`-prefixed parameters and destructured leftovers are deliberate (e.g. `segments.map((_, i) => …)`).
@@ -46,6 +46,16 @@ module.exports = defineConfig(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The console uses nothing but the public GraphQL API: of the server's code, only the generated SDK.
+    files: ['console/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+src/(?!sdk/generated$)', message: 'The console speaks only the public GraphQL API: import the generated SDK, nothing else from src/.' }] },
       ],
     },
   },

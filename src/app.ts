@@ -17,6 +17,7 @@ import { routeTable, type Route } from './oauth-rest/routes';
 import { routeServer } from './oauth-rest/serve-route';
 import { accountRouter } from './pages/account.router';
 import { authorizeRouter } from './pages/authorize.router';
+import { consoleRouter } from './pages/console.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { requestScopeFactory } from './edge/request-scope-factory';
@@ -95,6 +96,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));
   app.use(graphql.router);
+  app.use(consoleRouter());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });

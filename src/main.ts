@@ -103,6 +103,14 @@ async function runWorker(env: Env, logger: pino.Logger): Promise<void> {
 }
 
 function announceBootstrap(server: RunningServer, env: Env, logger: pino.Logger): void {
+  const password = server.bootstrap?.generatedAdminPassword;
+  if (password) {
+    logger.warn({ username: env.adminUsername }, 'bootstrap human admin created; its password is printed once below');
+    process.stdout.write(
+      `\n  Human admin created in tenant "/" (sign in at ${env.issuer}/console). Store this password now; it is not shown again.\n` +
+        `    ADMIN_USERNAME=${env.adminUsername}\n    ADMIN_PASSWORD=${password}\n\n`,
+    );
+  }
   const secret = server.bootstrap?.generatedAdminSecret;
   if (!secret) return;
   logger.warn({ clientId: env.adminClientId }, 'bootstrap admin client created; its secret is printed once below');

@@ -55,7 +55,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secret = new ServerSecret(loadServerSecret(env));
   const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase
-    ? await bootstrap(app.domain, { adminClientId: env.adminClientId, adminClientSecret: env.adminClientSecret })
+    ? await bootstrap(app.domain, {
+        adminClientId: env.adminClientId,
+        adminClientSecret: env.adminClientSecret,
+        issuer: env.issuer,
+        adminUsername: env.adminUsername,
+        adminPassword: env.adminPassword,
+      })
     : null;
   const release = async () => {
     await app.stop();

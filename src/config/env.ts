@@ -18,6 +18,9 @@ export interface Env {
   readonly embeddedPostgresDir: string;
   readonly adminClientId: string;
   readonly adminClientSecret?: string;
+  /** ADMIN_USERNAME / ADMIN_PASSWORD: the first human admin of `/`, created when missing. */
+  readonly adminUsername?: string;
+  readonly adminPassword?: string;
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
@@ -73,6 +76,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const adminClientSecret = source.ADMIN_CLIENT_SECRET || undefined;
   const weakness = adminClientSecret === undefined ? null : secretWeakness(adminClientSecret);
   if (weakness) problems.push(`ADMIN_CLIENT_SECRET ${weakness}`);
+  const adminUsername = source.ADMIN_USERNAME || undefined;
+  const adminPassword = source.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && !adminUsername) problems.push('ADMIN_PASSWORD needs ADMIN_USERNAME');
+  if (adminPassword !== undefined && [...adminPassword.normalize('NFKC')].length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
   const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -86,6 +93,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     embeddedPostgresDir: path.resolve(source.EMBEDDED_POSTGRES_DIR || '/var/lib/tenant-idp'),
     adminClientId: source.ADMIN_CLIENT_ID || 'admin',
     adminClientSecret,
+    adminUsername,
+    adminPassword,
     workers,
     logLevel,
     secretKey,

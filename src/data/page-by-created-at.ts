@@ -1,4 +1,5 @@
-import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import { ReferenceKind, type EntityClass, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ensure, errors } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
@@ -30,8 +31,25 @@ export async function pageByCreatedAt<E extends TenantOwnedRow, T extends { id: 
     where = { tenantId, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] } as unknown as FilterQuery<E>;
   }
   const [rows, totalCount] = await Promise.all([
-    em.find(entity, where, { orderBy: { createdAt: 'asc', id: 'asc' } as never, limit: size + 1 }),
+    // Plain rows mapped to property names, not managed entities: a page is read-only, and hydrating
+    // 50 entities into the unit of work was the largest cost of a GraphQL list (bench graphqlClients profile).
+    em
+      .createQueryBuilder(entity)
+      .select(eagerScalarProperties(em, entity))
+      .where(where)
+      .orderBy({ createdAt: 'asc', id: 'asc' } as never)
+      .limit(size + 1)
+      .execute('all', true) as Promise<E[]>,
     em.count(entity, scope),
   ]);
   return toPage(rows.map(map), size, totalCount, (row) => [row.createdAt.toISOString(), row.id]);
+}
+
+/** The entity's scalar properties that a plain select returns: lazy ones (a password hash) stay unread. */
+function eagerScalarProperties<E extends object>(em: EntityManager, entity: EntityClass<E>): never[] {
+  return em
+    .getMetadata()
+    .get(entity.name)
+    .props.filter((prop) => prop.kind === ReferenceKind.SCALAR && !prop.lazy && prop.persist !== false)
+    .map((prop) => prop.name) as never[];
 }

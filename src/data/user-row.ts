@@ -10,11 +10,12 @@ export interface UserRow {
   firstname: string | null;
   lastname: string | null;
   enabled: boolean;
+  admin: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-const USER_COLUMNS: readonly (keyof UserRow)[] = ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'created_at', 'updated_at'];
+const USER_COLUMNS: readonly (keyof UserRow)[] = ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'admin', 'created_at', 'updated_at'];
 
 /** Select list for {@link UserRow}, qualified by `alias`. */
 export const userColumns = (alias: string): string => USER_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
@@ -33,6 +34,7 @@ export const userFromRow = (row: UserRow): User =>
     firstname: row.firstname,
     lastname: row.lastname,
     enabled: row.enabled,
+    admin: row.admin,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   });

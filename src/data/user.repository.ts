@@ -9,7 +9,7 @@ import { userColumns, type UserRow } from './user-row';
 
 const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
 
-export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname'>>;
+export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin'>>;
 
 /** End users. Entity reads for admin work; one prepared statement for the hot lookup by id. */
 export class UserRepository {

@@ -1,10 +1,21 @@
 import { ADMIN_SCOPE } from './actor';
 import type { Domain } from './create-domain';
+import { randomToken } from './crypto/random';
+
+/** The admin console's client: first-party and public (PKCE), in `/`. */
+export const CONSOLE_CLIENT_ID = 'console';
+export const CONSOLE_PATH = '/console';
 
 export interface BootstrapOptions {
   adminClientId: string;
   /** When set, the admin client's secret is (re)set to it; otherwise one is generated on first start. */
   adminClientSecret?: string;
+  /** The public base URL: the console client's redirect URI is `${issuer}/console/callback`. */
+  issuer?: string;
+  /** ADMIN_USERNAME: a human admin of `/` created on the first start that finds no such user. */
+  adminUsername?: string;
+  /** ADMIN_PASSWORD for that user; generated (and returned once) when unset. */
+  adminPassword?: string;
 }
 
 export interface BootstrapResult {
@@ -12,6 +23,9 @@ export interface BootstrapResult {
   generatedAdminSecret?: string;
   createdRootTenant: boolean;
   createdAdminClient: boolean;
+  /** Present only when this call created the human admin with a generated password. */
+  generatedAdminPassword?: string;
+  createdAdminUser?: boolean;
 }
 
 /**
@@ -29,9 +43,11 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     });
     createdRootTenant = true;
   }
+  const humanAdmin = await bootstrapHumanAdmin(domain, options);
+  if (options.issuer) await bootstrapConsoleClient(domain, options.issuer);
   if (await domain.clients.exists(options.adminClientId)) {
     if (options.adminClientSecret) await domain.clients.setSecretTrusted(options.adminClientId, options.adminClientSecret);
-    return { createdRootTenant, createdAdminClient: false };
+    return { createdRootTenant, createdAdminClient: false, ...humanAdmin };
   }
   const { clientSecret } = await domain.clients.insert('/', {
     clientId: options.adminClientId,
@@ -45,5 +61,43 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     createdRootTenant,
     createdAdminClient: true,
     generatedAdminSecret: options.adminClientSecret ? undefined : (clientSecret ?? undefined),
+    ...humanAdmin,
   };
+}
+
+/** The first human admin (role `admin` in `/`), when ADMIN_USERNAME names a user `/` does not have yet. */
+async function bootstrapHumanAdmin(domain: Domain, options: BootstrapOptions): Promise<Pick<BootstrapResult, 'generatedAdminPassword' | 'createdAdminUser'>> {
+  if (!options.adminUsername) return {};
+  if (await domain.users.existsIn('/', options.adminUsername)) return { createdAdminUser: false };
+  const password = options.adminPassword ?? randomToken(18);
+  await domain.users.insert('/', { username: options.adminUsername, password }, { admin: true });
+  return { createdAdminUser: true, generatedAdminPassword: options.adminPassword ? undefined : password };
+}
+
+/**
+ * The console's public client: authorization code with PKCE and refresh tokens, scope `admin`
+ * (granted only to users holding the role), first-party so no consent page. Its redirect URI
+ * follows ISSUER: a changed ISSUER adds the new one on the next start.
+ */
+async function bootstrapConsoleClient(domain: Domain, issuer: string): Promise<void> {
+  const redirectUri = `${issuer}${CONSOLE_PATH}/callback`;
+  const existing = await domain.clients.findByClientId(CONSOLE_CLIENT_ID);
+  if (existing) {
+    if (!existing.redirectUris.includes(redirectUri)) await domain.clients.addRedirectUriTrusted(CONSOLE_CLIENT_ID, redirectUri);
+    return;
+  }
+  await domain.clients
+    .insert('/', {
+      clientId: CONSOLE_CLIENT_ID,
+      name: 'Admin console',
+      isPublic: true,
+      redirectUris: [redirectUri],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      allowedScopes: ['openid', ADMIN_SCOPE],
+      firstParty: true,
+    })
+    .catch(async (error: unknown) => {
+      if (await domain.clients.exists(CONSOLE_CLIENT_ID)) return;
+      throw error;
+    });
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 @Entity({ tableName: 'users' })
 @Unique({ properties: ['tenantId', 'username'] })
 export class UserEntity {
-  [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'admin' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -35,6 +35,10 @@ export class UserEntity {
 
   @Property({ type: 'boolean' })
   enabled = true;
+
+  /** Holds the admin role for its own tenant and subtree (a user token with scope `admin` then administers it). */
+  @Property({ type: 'boolean' })
+  admin = false;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

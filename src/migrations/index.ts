@@ -4,6 +4,7 @@ import { Migration20261123010000OAuthCore } from './Migration20261123010000OAuth
 import { Migration20261201040000Seeds } from './Migration20261201040000Seeds';
 import { Migration20261201050000Devices } from './Migration20261201050000Devices';
 import { Migration20261201060000AuditEvents } from './Migration20261201060000AuditEvents';
+import { Migration20261201070000UserAdmin } from './Migration20261201070000UserAdmin';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201040000Seeds', class: Migration20261201040000Seeds },
   { name: 'Migration20261201050000Devices', class: Migration20261201050000Devices },
   { name: 'Migration20261201060000AuditEvents', class: Migration20261201060000AuditEvents },
+  { name: 'Migration20261201070000UserAdmin', class: Migration20261201070000UserAdmin },
 ];

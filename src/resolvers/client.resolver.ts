@@ -4,7 +4,7 @@ import { CreateClientInput, UpdateClientInput } from '../schema/inputs/client.in
 import { PageArgs } from '../schema/inputs/page.args';
 import { ClientConnection, ClientType, ClientWithSecretType, toClientType } from '../schema/types/client.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
-import { tenantPathOf } from './tenant-path-of';
+import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, client: Client): Promise<ClientType> =>
   toClientType(client, await tenantPathOf(ctx.domain, client.tenantId));
@@ -23,7 +23,7 @@ export class ClientResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ClientConnection> {
     const result = await ctx.domain.clients.list(requireActor(ctx), tenantPath, page);
-    return { ...result, nodes: await Promise.all(result.nodes.map((c) => map(ctx, c))), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor } };
+    return { ...result, nodes: await mapWithTenantPaths(ctx.domain, result.nodes, toClientType), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor } };
   }
 
   @Mutation(() => ClientWithSecretType, { description: 'The secret is returned once and never again.' })

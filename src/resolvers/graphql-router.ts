@@ -56,8 +56,8 @@ async function contextFor(domain: Domain, scope: RequestScope, req: Request): Pr
   const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
   if (!match) return { domain, scope, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
   try {
-    const { claims } = await domain.accessTokens.verify(match[1]!);
-    scope.actor = await actorFromClaims(claims, domain.tenants, domain.clients);
+    const { claims, user } = await domain.accessTokens.verify(match[1]!);
+    scope.actor = await actorFromClaims(claims, domain.tenants, domain.clients, user);
     return { domain, scope, actor: scope.actor };
   } catch (error) {
     // Only the domain's own verdict on the token means UNAUTHENTICATED; an outage is reported as such.

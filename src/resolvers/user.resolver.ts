@@ -4,7 +4,7 @@ import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
 import { PageArgs } from '../schema/inputs/page.args';
 import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
-import { tenantPathOf } from './tenant-path-of';
+import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, user: User): Promise<UserType> => toUserType(user, await tenantPathOf(ctx.domain, user.tenantId));
 
@@ -22,7 +22,7 @@ export class UserResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserConnection> {
     const result = await ctx.domain.users.list(requireActor(ctx), tenantPath, page);
-    return { nodes: await Promise.all(result.nodes.map((u) => map(ctx, u))), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor }, totalCount: result.totalCount };
+    return { nodes: await mapWithTenantPaths(ctx.domain, result.nodes, toUserType), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor }, totalCount: result.totalCount };
   }
 
   @Mutation(() => UserType)

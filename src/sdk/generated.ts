@@ -42,6 +42,8 @@ export type CreateTenantInput = {
 
 /** A new user; the password is stored as an argon2id hash. */
 export type CreateUserInput = {
+  /** The admin role for the user’s tenant and subtree (default false). */
+  admin?: boolean | null | undefined;
   email?: string | null | undefined;
   firstname?: string | null | undefined;
   lastname?: string | null | undefined;
@@ -88,6 +90,8 @@ export type UpdateTenantInput = {
 };
 
 export type UpdateUserInput = {
+  /** Grants or removes the admin role for the user’s tenant and subtree; takes effect at once. */
+  admin?: boolean | null | undefined;
   /** Empty string clears the field. */
   email?: string | null | undefined;
   enabled?: boolean | null | undefined;
@@ -198,7 +202,7 @@ export type TenantFieldsFragment = { id: string, path: string, parentPath: strin
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string };
 
-export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string };
+export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
 export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
 
@@ -303,7 +307,7 @@ export type UserQueryVariables = Exact<{
 }>;
 
 
-export type UserQuery = { user: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UserQuery = { user: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type UsersQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -312,14 +316,14 @@ export type UsersQueryVariables = Exact<{
 }>;
 
 
-export type UsersQuery = { users: { totalCount: number, nodes: Array<{ id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type UsersQuery = { users: { totalCount: number, nodes: Array<{ id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
 }>;
 
 
-export type CreateUserMutation = { createUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type CreateUserMutation = { createUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type UpdateUserMutationVariables = Exact<{
   id: string | number;
@@ -327,7 +331,7 @@ export type UpdateUserMutationVariables = Exact<{
 }>;
 
 
-export type UpdateUserMutation = { updateUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UpdateUserMutation = { updateUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type SetUserPasswordMutationVariables = Exact<{
   id: string | number;
@@ -335,14 +339,14 @@ export type SetUserPasswordMutationVariables = Exact<{
 }>;
 
 
-export type SetUserPasswordMutation = { setUserPassword: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type SetUserPasswordMutation = { setUserPassword: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type DeleteUserMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
+export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeviceFields on Device {
@@ -423,6 +427,7 @@ export const UserFieldsFragmentDoc = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }
@@ -902,6 +907,7 @@ export const UserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -930,6 +936,7 @@ fragment UserFields on User {
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -948,6 +955,7 @@ export const CreateUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -966,6 +974,7 @@ export const UpdateUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -984,6 +993,7 @@ export const SetUserPasswordDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);
@@ -1002,6 +1012,7 @@ export const DeleteUserDocument = new TypedDocumentString(`
   firstname
   lastname
   enabled
+  admin
   createdAt
   updatedAt
 }`);

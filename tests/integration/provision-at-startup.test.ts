@@ -58,7 +58,7 @@ describe('PROVISION_FILE at start-up', () => {
       } finally {
         expect(await server.stop('SIGTERM')).toBe(0);
       }
-      expect(await rowCounts()).toEqual({ t: '3', c: '3', u: '1' }); // root + 2 tenants; admin + 2 clients
+      expect(await rowCounts()).toEqual({ t: '3', c: '4', u: '1' }); // root + 2 tenants; admin, console + 2 clients
     }
   }, 90_000);
 

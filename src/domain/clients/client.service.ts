@@ -174,6 +174,14 @@ export class ClientService {
     return { client, clientSecret };
   }
 
+  /** Adds a redirect URI without an actor check; bootstrap keeps the console's callback in step with ISSUER. */
+  async addRedirectUriTrusted(clientId: string, redirectUri: string): Promise<void> {
+    await this.clients.modify(clientId, async (found) => {
+      if (!found.redirectUris.includes(redirectUri)) found.redirectUris = [...found.redirectUris, redirectUri];
+    });
+    await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
+  }
+
   /** Sets a client's secret directly; used by bootstrap to honour ADMIN_CLIENT_SECRET. */
   async setSecretTrusted(clientId: string, clientSecret: string): Promise<void> {
     await this.clients.setSecretDigest(clientId, this.deps.secret.digest(clientSecret));

@@ -1,3 +1,4 @@
+import { ADMIN_SCOPE } from '../actor';
 import type { Client } from '../clients/client';
 import type { Tenant } from '../tenants/tenant';
 import type { AccessTokenService } from '../tokens/access-token.service';
@@ -24,7 +25,10 @@ export interface UserTokenSet {
 /**
  * The token response shared by the user grants (RFC 6749 §5.1): an access
  * token for the user, the refresh token the grant issued, and an ID Token
- * with `at_hash` when `openid` was granted (OIDC Core §3.1.3.3).
+ * with `at_hash` when `openid` was granted (OIDC Core §3.1.3.3). Scope
+ * `admin` is granted only to a user who holds the admin role; for anyone else
+ * it is left out of the token and the response (RFC 6749 §3.3 lets the server
+ * narrow the requested scope).
  */
 export class UserTokenIssuer {
   constructor(
@@ -32,7 +36,8 @@ export class UserTokenIssuer {
     private readonly idTokens: IdTokenService,
   ) {}
 
-  async issue(set: UserTokenSet): Promise<TokenResponse> {
+  async issue(requested: UserTokenSet): Promise<TokenResponse> {
+    const set = requested.user.admin ? requested : { ...requested, scopes: requested.scopes.filter((scope) => scope !== ADMIN_SCOPE) };
     const access = await this.accessTokens.issue({
       tenant: set.tenant,
       client: set.client,

@@ -16,9 +16,11 @@ export interface CreateUserInput extends UserProfile {
   tenantPath: string;
   username: string;
   password: string;
+  /** The admin role for the user's tenant and subtree; only an admin of that subtree may set it. */
+  admin?: boolean | null;
 }
 
-export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null };
+export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null; admin?: boolean | null };
 
 /** End users of a tenant; passwords are argon2id hashes that never leave this service. */
 export class UserService {
@@ -44,6 +46,12 @@ export class UserService {
     return row ? userFromRow(row) : null;
   }
 
+  /** Whether `username` exists in the tenant at `tenantPath` (trusted; bootstrap). */
+  async existsIn(tenantPath: string, username: string): Promise<boolean> {
+    const tenant = await this.tenants.findByPath(tenantPath);
+    return tenant !== null && (await this.users.findWithPasswordHash(tenant.id, username)) !== null;
+  }
+
   private async findEntity(id: string): Promise<UserEntity | null> {
     return isUuid(id) ? this.users.findEntity(id) : null;
   }
@@ -58,16 +66,19 @@ export class UserService {
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
     const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
     assertManages(actor, path);
-    return this.insert(path, input);
+    return this.insert(path, input, { admin: input.admin === true });
   }
 
-  /** Creates a user without an actor check (self sign-up, seed 001 `/register_user` after its own check). */
-  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath'>): Promise<User> {
+  /**
+   * Creates a user without an actor check (self sign-up, seed 001 `/register_user` after its own check,
+   * the bootstrap admin). The admin role comes only from `trusted`, never from `input`.
+   */
+  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath' | 'admin'>, trusted: { admin?: boolean } = {}): Promise<User> {
     const tenant = await this.tenants.require(tenantPath);
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
     const passwordHash = await hashPassword(validatePassword(input.password));
-    const entity = await mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile }), `username ${username} is already taken in ${tenantPath}`);
+    const entity = await mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true }), `username ${username} is already taken in ${tenantPath}`);
     return toUser(entity);
   }
 
@@ -76,6 +87,8 @@ export class UserService {
       Object.assign(entity, validateUserProfile(input));
       if (input.username != null) entity.username = validateUsername(input.username);
       if (input.enabled != null) entity.enabled = input.enabled;
+      // The actor manages this user's tenant (checked by modify), so the role stays within the actor's subtree.
+      if (input.admin != null) entity.admin = input.admin;
     });
   }
 

@@ -10,6 +10,8 @@ export interface User {
   readonly firstname: string | null;
   readonly lastname: string | null;
   readonly enabled: boolean;
+  /** Holds the admin role for its own tenant and subtree. */
+  readonly admin: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -24,6 +26,7 @@ export const toUser = (entity: UserEntity): User =>
     firstname: entity.firstname,
     lastname: entity.lastname,
     enabled: entity.enabled,
+    admin: entity.admin,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   });

@@ -22,6 +22,9 @@ export class CreateUserInput {
 
   @Field(() => String, { nullable: true })
   lastname?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'The admin role for the user’s tenant and subtree (default false).' })
+  admin?: boolean | null;
 }
 
 @InputType()
@@ -43,4 +46,7 @@ export class UpdateUserInput {
 
   @Field(() => Boolean, { nullable: true })
   enabled?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Grants or removes the admin role for the user’s tenant and subtree; takes effect at once.' })
+  admin?: boolean | null;
 }

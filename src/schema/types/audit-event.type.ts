@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { AuditEvent } from '../../domain/audit/audit-event';
 import { ConnectionType } from './connection';
 
-@ObjectType('AuditEvent', { description: 'One entry of the audit trail. Never holds secrets, tokens, codes or password hashes.' })
+@ObjectType('AuditEvent', { simpleResolvers: true, description: 'One entry of the audit trail. Never holds secrets, tokens, codes or password hashes.' })
 export class AuditEventType {
   @Field(() => ID)
   id!: string;
@@ -45,7 +45,7 @@ export class AuditEventType {
   detail!: Record<string, unknown> | null;
 }
 
-@ObjectType('AuditEventConnection', { description: 'A page of audit events, newest first.' })
+@ObjectType('AuditEventConnection', { simpleResolvers: true, description: 'A page of audit events, newest first.' })
 export class AuditEventConnection extends ConnectionType(AuditEventType) {}
 
 export const toAuditEventType = (event: AuditEvent): AuditEventType => ({

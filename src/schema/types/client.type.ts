@@ -15,7 +15,7 @@ registerEnumType(ResponseStyleEnum, {
   },
 });
 
-@ObjectType('Client', { description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
+@ObjectType('Client', { simpleResolvers: true, description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
 export class ClientType {
   @Field(() => ID)
   id!: string;
@@ -63,10 +63,10 @@ export class ClientType {
   updatedAt!: Date;
 }
 
-@ObjectType('ClientConnection', { description: 'A page of clients.' })
+@ObjectType('ClientConnection', { simpleResolvers: true, description: 'A page of clients.' })
 export class ClientConnection extends ConnectionType(ClientType) {}
 
-@ObjectType('ClientWithSecret', { description: 'A client with its secret, returned once on creation or rotation.' })
+@ObjectType('ClientWithSecret', { simpleResolvers: true, description: 'A client with its secret, returned once on creation or rotation.' })
 export class ClientWithSecretType {
   @Field(() => ClientType)
   client!: ClientType;

@@ -10,7 +10,7 @@ export interface Connection<T> {
 
 /** Builds a `{ nodes, pageInfo, totalCount }` connection type for a node type. */
 export function ConnectionType<T extends object>(node: ClassType<T>) {
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class ConnectionClass implements Connection<T> {
     @Field(() => [node])
     nodes!: T[];

@@ -3,7 +3,7 @@ import type { Device } from '../../domain/devices/device';
 import type { DeviceTokenSet } from '../../domain/devices/device-token-set';
 import { ConnectionType } from './connection';
 
-@ObjectType('Device', { description: 'A seed 002 device: a named, permanent token set of a user.' })
+@ObjectType('Device', { simpleResolvers: true, description: 'A seed 002 device: a named, permanent token set of a user.' })
 export class DeviceType {
   @Field(() => ID)
   id!: string;
@@ -27,10 +27,10 @@ export class DeviceType {
   revokedAt!: Date | null;
 }
 
-@ObjectType('DeviceConnection', { description: 'A page of devices.' })
+@ObjectType('DeviceConnection', { simpleResolvers: true, description: 'A page of devices.' })
 export class DeviceConnection extends ConnectionType(DeviceType) {}
 
-@ObjectType('DeviceTokenSet', { description: 'Seed 002: shown once; only the refresh token’s hash is stored.' })
+@ObjectType('DeviceTokenSet', { simpleResolvers: true, description: 'Seed 002: shown once; only the refresh token’s hash is stored.' })
 export class DeviceTokenSetType {
   @Field({ description: 'OIDC ID token, 24 h, with the `device_id` claim.' })
   IdToken!: string;

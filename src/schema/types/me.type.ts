@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('Me', { description: 'The caller, as its access token describes it.' })
+@ObjectType('Me', { simpleResolvers: true, description: 'The caller, as its access token describes it.' })
 export class MeType {
   @Field({ description: '`sub`: a user id, or the client id for client_credentials tokens.' })
   subject!: string;

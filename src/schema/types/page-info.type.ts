@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Relay-style cursor page information.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay-style cursor page information.' })
 export class PageInfo {
   @Field({ description: 'True when more items follow this page.' })
   hasNextPage!: boolean;

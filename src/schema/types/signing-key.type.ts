@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import type { SigningKeyInfo } from '../../domain/keys/signing-key';
 import { SigningAlgorithmEnum } from './tenant.type';
 
-@ObjectType('SigningKey', { description: 'A tenant signing key; only public parts are exposed.' })
+@ObjectType('SigningKey', { simpleResolvers: true, description: 'A tenant signing key; only public parts are exposed.' })
 export class SigningKeyType {
   @Field()
   kid!: string;

@@ -9,7 +9,7 @@ export enum SigningAlgorithmEnum {
 }
 registerEnumType(SigningAlgorithmEnum, { name: 'SigningAlgorithm', description: 'JWS algorithm of a tenant’s signing keys.' });
 
-@ObjectType('Tenant', { description: 'A node of the tenant tree, addressed by path.' })
+@ObjectType('Tenant', { simpleResolvers: true, description: 'A node of the tenant tree, addressed by path.' })
 export class TenantType {
   @Field(() => ID)
   id!: string;
@@ -39,7 +39,7 @@ export class TenantType {
   updatedAt!: Date;
 }
 
-@ObjectType('TenantConnection', { description: 'A page of tenants.' })
+@ObjectType('TenantConnection', { simpleResolvers: true, description: 'A page of tenants.' })
 export class TenantConnection extends ConnectionType(TenantType) {}
 
 export function toTenantType(tenant: Tenant): TenantType {

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { User } from '../../domain/users/user';
 import { ConnectionType } from './connection';
 
-@ObjectType('User', { description: 'An end user of a tenant (seed 001 profile fields).' })
+@ObjectType('User', { simpleResolvers: true, description: 'An end user of a tenant (seed 001 profile fields).' })
 export class UserType {
   @Field(() => ID)
   id!: string;
@@ -28,6 +28,9 @@ export class UserType {
   @Field()
   enabled!: boolean;
 
+  @Field({ description: 'Holds the admin role for its tenant and subtree: a user token with scope admin then administers it.' })
+  admin!: boolean;
+
   @Field()
   createdAt!: Date;
 
@@ -35,7 +38,7 @@ export class UserType {
   updatedAt!: Date;
 }
 
-@ObjectType('UserConnection', { description: 'A page of users.' })
+@ObjectType('UserConnection', { simpleResolvers: true, description: 'A page of users.' })
 export class UserConnection extends ConnectionType(UserType) {}
 
 export function toUserType(user: User, tenantPath: string): UserType {
@@ -48,6 +51,7 @@ export function toUserType(user: User, tenantPath: string): UserType {
     firstname: user.firstname,
     lastname: user.lastname,
     enabled: user.enabled,
+    admin: user.admin,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

@@ -135,6 +135,13 @@ describe('parseEnv', () => {
     expect(parseEnv({ ISSUER: issuer }).issuer).toBe(expected);
   });
 
+  it('reads ADMIN_USERNAME / ADMIN_PASSWORD and refuses a short password or a password without a username', () => {
+    expect(parseEnv({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'long-enough' })).toMatchObject({ adminUsername: 'ops', adminPassword: 'long-enough' });
+    expect(parseEnv({ ADMIN_USERNAME: 'ops' }).adminPassword).toBeUndefined();
+    expect(problemsOf({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'short' })).toEqual(['  - ADMIN_PASSWORD must be at least 8 characters']);
+    expect(problemsOf({ ADMIN_PASSWORD: 'long-enough' })).toEqual(['  - ADMIN_PASSWORD needs ADMIN_USERNAME']);
+  });
+
   it('lists every problem at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',

@@ -1,0 +1,149 @@
+import { render, type JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { consoleSdk } from './api';
+import { ConsoleAuth, SignInError } from './auth';
+import { Ctx } from './context';
+import { errorsOf } from './graphql-errors';
+import { AuditScreen } from './screens/audit';
+import { ClientsScreen } from './screens/clients';
+import { KeysScreen } from './screens/keys';
+import { TenantsScreen } from './screens/tenants';
+import { UsersScreen } from './screens/users';
+import './styles.css';
+
+const SCREENS = {
+  tenants: { title: 'Tenants', view: TenantsScreen },
+  clients: { title: 'Clients', view: ClientsScreen },
+  users: { title: 'Users', view: UsersScreen },
+  keys: { title: 'Signing keys', view: KeysScreen },
+  audit: { title: 'Audit events', view: AuditScreen },
+} as const;
+type ScreenName = keyof typeof SCREENS;
+
+const CLIENT_KEY = 'tenant-idp-console:client';
+const requestedClient = new URLSearchParams(location.search).get('client_id');
+if (requestedClient) sessionStorage.setItem(CLIENT_KEY, requestedClient);
+
+const auth = new ConsoleAuth(
+  {
+    origin: location.origin,
+    fetch: (input, init) => fetch(input, init),
+    storage: sessionStorage,
+    now: () => Date.now(),
+    setTimer: (run, ms) => setTimeout(run, ms),
+    clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  },
+  sessionStorage.getItem(CLIENT_KEY) ?? 'console',
+);
+const sdk = consoleSdk(auth, location.origin);
+
+const screenFromHash = (): ScreenName => {
+  const name = location.hash.slice(1);
+  return name in SCREENS ? (name as ScreenName) : 'tenants';
+};
+
+/**
+ * Starts the code flow. The console client's redirect URI is registered at ISSUER's origin, so a console
+ * opened at another name of this server (127.0.0.1 for localhost) first moves to ISSUER's origin.
+ */
+async function signIn(): Promise<void> {
+  const discovery = (await fetch('/.well-known/openid-configuration', { credentials: 'omit' })
+    .then((response) => response.json())
+    .catch(() => null)) as { issuer?: string } | null;
+  const issuerOrigin = discovery?.issuer ? new URL(discovery.issuer).origin : location.origin;
+  if (issuerOrigin !== location.origin) {
+    location.assign(`${issuerOrigin}/console/${location.search}${location.hash}`);
+    return;
+  }
+  location.assign(await auth.beginSignIn(`/console/${location.hash}`));
+}
+
+function SignIn({ problem }: { problem: string | null }): JSX.Element {
+  return (
+    <main class="sign-in">
+      <h1>tenant-idp console</h1>
+      {problem && (
+        <p class="errors" role="alert">
+          {problem}
+        </p>
+      )}
+      <p>Sign in with an account that holds the admin role.</p>
+      <button type="button" autofocus onClick={() => void signIn()}>
+        Sign in
+      </button>
+    </main>
+  );
+}
+
+function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
+  const [me, setMe] = useState<{ tenantPath: string; subject: string; userId?: string | null } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [tenantPath, setTenantPath] = useState('/');
+  const [screen, setScreen] = useState<ScreenName>(screenFromHash);
+  useEffect(() => {
+    const onHash = () => setScreen(screenFromHash());
+    addEventListener('hashchange', onHash);
+    sdk.me().then(
+      ({ me }) => (setMe(me), setTenantPath(me.tenantPath)),
+      (error: unknown) => setProblem(errorsOf(error).map((e) => `[${e.extensions?.code}] ${e.message}`).join('; ')),
+    );
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  const context = useMemo(() => (me ? { sdk, homeTenant: me.tenantPath, tenantPath, setTenantPath } : null), [me, tenantPath]);
+  if (problem) return <SignIn problem={problem} />;
+  if (!context) return <p role="status">Loading…</p>;
+  const View = SCREENS[screen].view;
+  return (
+    <Ctx.Provider value={context}>
+      <header>
+        <h1>tenant-idp console</h1>
+        <p class="who">
+          Signed in as <code>{me!.userId ?? me!.subject}</code>, admin of <code>{me!.tenantPath}</code> · showing <strong data-testid="current-tenant">{tenantPath}</strong>
+        </p>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <nav aria-label="Screens">
+        <ul>
+          {(Object.keys(SCREENS) as ScreenName[]).map((name) => (
+            <li key={name}>
+              <a href={`#${name}`} aria-current={name === screen ? 'page' : undefined}>
+                {SCREENS[name].title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main>
+        <View />
+      </main>
+    </Ctx.Provider>
+  );
+}
+
+function App(): JSX.Element {
+  const [state, setState] = useState<{ phase: 'signing-in' | 'signed-out' | 'signed-in'; problem: string | null }>({
+    phase: location.pathname === '/console/callback' ? 'signing-in' : 'signed-out',
+    problem: null,
+  });
+  useEffect(() => {
+    auth.onSignedOut = () => setState({ phase: 'signed-out', problem: 'Your session ended; sign in again.' });
+    if (state.phase !== 'signing-in') return;
+    auth.completeSignIn(new URLSearchParams(location.search)).then(
+      (returnTo) => {
+        history.replaceState(null, '', returnTo);
+        setState({ phase: 'signed-in', problem: null });
+      },
+      (error: unknown) => {
+        history.replaceState(null, '', '/console/');
+        setState({ phase: 'signed-out', problem: error instanceof SignInError ? `[${error.code}] ${error.message}` : String(error) });
+      },
+    );
+  }, []);
+  if (state.phase === 'signing-in') return <p role="status">Signing in…</p>;
+  if (state.phase === 'signed-out') return <SignIn problem={state.problem} />;
+  return <Console onSignOut={() => (auth.signOut(), setState({ phase: 'signed-out', problem: null }))} />;
+}
+
+render(<App />, document.getElementById('app')!);

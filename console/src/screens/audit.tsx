@@ -1,0 +1,79 @@
+import { useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { useConsole } from '../context';
+import { filterRows } from '../filter-rows';
+import { DataTable, Field, GeneralErrors, ListTools, Section } from '../ui';
+import { usePage } from '../use-page';
+
+interface Filters {
+  tenantPath: string;
+  actor: string;
+  action: string;
+  from: string;
+  to: string;
+}
+
+/** A `datetime-local` value as ISO 8601, or null. */
+const iso = (local: string): string | null => (local ? new Date(local).toISOString() : null);
+
+export function AuditScreen(): JSX.Element {
+  const { sdk, tenantPath } = useConsole();
+  const [draft, setDraft] = useState<Filters>({ tenantPath, actor: '', action: '', from: '', to: '' });
+  const [filters, setFilters] = useState<Filters>(draft);
+  const [search, setSearch] = useState('');
+  const list = usePage(
+    async (after) =>
+      (
+        await sdk.auditEvents({
+          tenantPath: filters.tenantPath || null,
+          actor: filters.actor || null,
+          action: filters.action || null,
+          from: iso(filters.from),
+          to: iso(filters.to),
+          first: 50,
+          after,
+        })
+      ).auditEvents,
+    [filters],
+  );
+  const set = (key: keyof Filters) => (value: string) => setDraft({ ...draft, [key]: value });
+  const rows = filterRows(list.page?.nodes ?? [], search, (e) => [e.action, e.tenantPath, e.actorId, e.actorClientId, e.targetId, e.outcome]);
+  const errors = { byField: {}, general: (list.error ?? []).map((e) => `[${e.extensions?.code}] ${e.message}`) };
+  return (
+    <Section title="Audit events">
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(draft);
+        }}
+      >
+        <Field label="Tenant (and subtree)" name="tenantPath" value={draft.tenantPath} onInput={set('tenantPath')} errors={errors} />
+        <Field label="Actor (user or client id)" name="actor" value={draft.actor} onInput={set('actor')} errors={errors} />
+        <Field label="Action" name="action" value={draft.action} onInput={set('action')} errors={errors} hint="e.g. createClient, signin, token" />
+        <Field label="From" name="from" type="datetime-local" value={draft.from} onInput={set('from')} errors={errors} />
+        <Field label="To" name="to" type="datetime-local" value={draft.to} onInput={set('to')} errors={errors} />
+        <button type="submit">Apply filters</button>
+      </form>
+      <GeneralErrors errors={errors} />
+      <ListTools label="events" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
+      <DataTable caption={list.page ? `${list.page.totalCount} events` : 'Loading…'} columns={['When', 'Action', 'Outcome', 'Tenant', 'Actor', 'Target']}>
+          {rows.map((event) => (
+            <tr key={event.id} data-action={event.action}>
+              <td>{event.occurredAt}</td>
+              <td>{event.action}</td>
+              <td>{event.outcome}</td>
+              <td>{event.tenantPath}</td>
+              <td>
+                {event.actorKind} {event.actorId ?? ''}
+                {event.actorClientId && event.actorClientId !== event.actorId ? ` via ${event.actorClientId}` : ''}
+              </td>
+              <td>
+                {event.targetKind ?? ''} {event.targetId ?? ''}
+              </td>
+            </tr>
+          ))}
+      </DataTable>
+    </Section>
+  );
+}

@@ -1,0 +1,59 @@
+import { useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { useConsole } from '../context';
+import { tenantTree } from '../filter-rows';
+import { Field, GeneralErrors, Section, useSubmit } from '../ui';
+import { usePage } from '../use-page';
+
+export function TenantsScreen(): JSX.Element {
+  const { sdk, tenantPath, setTenantPath } = useConsole();
+  const list = usePage(async (after) => (await sdk.tenants({ first: 100, after })).tenants, []);
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const form = useSubmit(['path', 'name']);
+  const create = (event: Event) => {
+    event.preventDefault();
+    void form.run(async () => {
+      await sdk.createTenant({ input: { path, name: name || null } });
+      setPath('');
+      setName('');
+      list.reload();
+    });
+  };
+  const nodes = list.page ? tenantTree(list.page.nodes) : [];
+  const top = Math.min(...nodes.map((node) => node.depth));
+  return (
+    <>
+      <Section title="Tenant tree">
+        {list.error && <GeneralErrors errors={{ byField: {}, general: list.error.map((e) => `[${e.extensions?.code}] ${e.message}`) }} />}
+        <ul class="tree" aria-label="Tenants">
+          {nodes.map(({ tenant, depth }) => (
+            <li key={tenant.id} class={`depth-${Math.min(depth - top, 6)}`}>
+              <button type="button" class={tenant.path === tenantPath ? 'link current' : 'link'} aria-current={tenant.path === tenantPath ? 'true' : undefined} onClick={() => setTenantPath(tenant.path)}>
+                {tenant.path}
+              </button>{' '}
+              <span class="muted">
+                {tenant.name} · {tenant.signingAlgorithm}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {list.page?.pageInfo.hasNextPage && (
+          <button type="button" onClick={list.next}>
+            Next page
+          </button>
+        )}
+      </Section>
+      <Section title="Create a tenant">
+        <form onSubmit={create}>
+          <Field label="Path" name="path" value={path} onInput={setPath} errors={form.errors} hint="e.g. /acme/eu; its parent must exist" required />
+          <Field label="Name" name="name" value={name} onInput={setName} errors={form.errors} />
+          <GeneralErrors errors={form.errors} />
+          <button type="submit" disabled={form.busy}>
+            Create tenant
+          </button>
+        </form>
+      </Section>
+    </>
+  );
+}

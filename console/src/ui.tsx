@@ -1,0 +1,196 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { errorsOf, showErrors, type ShownErrors } from './graphql-errors';
+
+const NO_ERRORS: ShownErrors = { byField: {}, general: [] };
+
+/** A form's submit state: runs `action`, maps its GraphQL errors onto `fields`, reports success. */
+export function useSubmit(fields: readonly string[]) {
+  const [errors, setErrors] = useState<ShownErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>): Promise<boolean> => {
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      setErrors(showErrors(errorsOf(error), fields));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, busy, run, reset: () => setErrors(NO_ERRORS) };
+}
+
+let fieldIds = 0;
+
+interface FieldProps {
+  label: string;
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+  errors: ShownErrors;
+  type?: 'text' | 'password' | 'email' | 'number' | 'datetime-local';
+  multiline?: boolean;
+  hint?: string;
+  required?: boolean;
+}
+
+/** A labelled input; the error for `name` (code and message) is shown under it and tied to it with aria-describedby. */
+export function Field(props: FieldProps): JSX.Element {
+  const [id] = useState(() => `f${++fieldIds}`);
+  const error = props.errors.byField[props.name];
+  const describedBy = [error ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: props.name,
+    value: props.value,
+    required: props.required,
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': describedBy,
+    onInput: (event: Event) => props.onInput((event.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.multiline ? <textarea rows={3} {...common} /> : <input {...common} type={(props.type ?? 'text') as 'text'} />}
+      {props.hint && (
+        <small id={`${id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Checkbox(props: { label: string; name: string; checked: boolean; onChange: (checked: boolean) => void; errors?: ShownErrors }): JSX.Element {
+  const [id] = useState(() => `f${++fieldIds}`);
+  const error = props.errors?.byField[props.name];
+  return (
+    <div class="field checkbox">
+      <input id={id} type="checkbox" name={props.name} checked={props.checked} onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)} />
+      <label for={id}>{props.label}</label>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A create-or-edit form's footer: its general errors, the submit button, and Cancel while editing. */
+export function FormFooter(props: { errors: ShownErrors; busy: boolean; editing: boolean; noun: string; onCancel: () => void }): JSX.Element {
+  return (
+    <>
+      <GeneralErrors errors={props.errors} />
+      <button type="submit" disabled={props.busy}>
+        {props.editing ? `Save ${props.noun}` : `Create ${props.noun}`}
+      </button>
+      {props.editing && (
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      )}
+    </>
+  );
+}
+
+/** A list's table: a caption (the count), one header cell per column, the rows. */
+export function DataTable(props: { caption: string; columns: readonly string[]; children: ComponentChildren }): JSX.Element {
+  return (
+    <table>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}
+
+/** A row's Disable/Enable and Delete buttons; Delete asks first. */
+export function ToggleAndDelete(props: { enabled: boolean; what: string; onToggle: () => void; onDelete: () => void }): JSX.Element {
+  return (
+    <>
+      <button type="button" onClick={props.onToggle}>
+        {props.enabled ? 'Disable' : 'Enable'}
+      </button>
+      <button type="button" onClick={() => confirm(`Delete ${props.what}?`) && props.onDelete()}>
+        Delete
+      </button>
+    </>
+  );
+}
+
+/** Errors not tied to one input. */
+export function GeneralErrors({ errors }: { errors: ShownErrors }): JSX.Element | null {
+  if (errors.general.length === 0) return null;
+  return (
+    <div class="errors" role="alert">
+      {errors.general.map((message) => (
+        <p key={message}>{message}</p>
+      ))}
+    </div>
+  );
+}
+
+export function Section(props: { title: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <section aria-label={props.title}>
+      <h2>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** A secret shown once, with a copy button. */
+export function ShownOnce({ label, secret }: { label: string; secret: string }): JSX.Element {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div class="secret" role="status">
+      <p>
+        <strong>{label}</strong> — shown once; store it now.
+      </p>
+      <code data-testid="shown-secret">{secret}</code>{' '}
+      <button
+        type="button"
+        onClick={() => {
+          void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false));
+        }}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </div>
+  );
+}
+
+/** Search over the loaded page, and cursor paging. */
+export function ListTools(props: { search: string; onSearch: (value: string) => void; hasNext: boolean; onNext: () => void; onFirst: () => void; paged: boolean; label: string }): JSX.Element {
+  const [id] = useState(() => `f${++fieldIds}`);
+  return (
+    <div class="list-tools">
+      <label for={id}>Search {props.label} on this page</label>
+      <input id={id} type="search" value={props.search} onInput={(event) => props.onSearch((event.currentTarget as HTMLInputElement).value)} />
+      <button type="button" onClick={props.onFirst} disabled={!props.paged}>
+        First page
+      </button>
+      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
+        Next page
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { errorsOf, GraphQLFailure, showErrors } from '../../../console/src/graphql-errors';
+import { filterRows, splitList, tenantTree } from '../../../console/src/filter-rows';
+
+describe('console error-to-field mapping', () => {
+  const fields = ['name', 'redirectUris', 'tenantPath'];
+
+  it('puts an error next to the input its extensions.field names, with its code', () => {
+    const shown = showErrors([{ message: 'must use https', extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris' } }], fields);
+    expect(shown).toEqual({ byField: { redirectUris: '[BAD_USER_INPUT] must use https' }, general: [] });
+  });
+
+  it('matches a path-like field by its last name and keeps unknown fields and field-less errors general', () => {
+    const shown = showErrors(
+      [
+        { message: 'bad uri', extensions: { code: 'BAD_USER_INPUT', field: 'input.redirectUris[1]' } },
+        { message: 'nope', extensions: { code: 'BAD_USER_INPUT', field: 'password' } },
+        { message: 'outside your tenant', extensions: { code: 'FORBIDDEN' } },
+      ],
+      fields,
+    );
+    expect(shown.byField).toEqual({ redirectUris: '[BAD_USER_INPUT] bad uri' });
+    expect(shown.general).toEqual(['[BAD_USER_INPUT] nope', '[FORBIDDEN] outside your tenant']);
+  });
+
+  it('turns any thrown value into errors to show', () => {
+    const failure = new GraphQLFailure([{ message: 'x', extensions: { code: 'CONFLICT' } }]);
+    expect(errorsOf(failure)).toBe(failure.errors);
+    expect(errorsOf(new TypeError('Failed to fetch'))).toEqual([{ message: 'Failed to fetch', extensions: { code: 'NETWORK_ERROR' } }]);
+  });
+});
+
+describe('console list helpers', () => {
+  it('filters the loaded rows by every word, case-insensitively', () => {
+    const rows = [{ id: 'web-app', name: 'Web App' }, { id: 'cli', name: 'Command line' }, { id: 'svc', name: null }];
+    expect(filterRows(rows, 'web', (r) => [r.id, r.name]).map((r) => r.id)).toEqual(['web-app']);
+    expect(filterRows(rows, 'LINE cli', (r) => [r.id, r.name]).map((r) => r.id)).toEqual(['cli']);
+    expect(filterRows(rows, '  ', (r) => [r.id, r.name])).toHaveLength(3);
+  });
+
+  it('splits one value per line or comma', () => {
+    expect(splitList(' https://a.example/cb \n\nhttps://b.example/cb, x ')).toEqual(['https://a.example/cb', 'https://b.example/cb', 'x']);
+  });
+
+  it('orders the tenant tree root first, children under parents, with depths', () => {
+    const tree = tenantTree([{ path: '/beta' }, { path: '/acme/eu' }, { path: '/' }, { path: '/acme' }]);
+    expect(tree.map((n) => [n.tenant.path, n.depth])).toEqual([['/', 0], ['/acme', 1], ['/acme/eu', 2], ['/beta', 1]]);
+  });
+});
