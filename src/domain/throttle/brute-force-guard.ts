@@ -69,6 +69,8 @@ export class BruteForceGuard {
     private readonly rules: Readonly<Record<ThrottleKeyKind, LockoutRule>> = defaults.bruteForce,
   ) {
     bus.onResync(() => void this.reloadHints());
+    // The bus may have connected (and resynced) before this guard was built.
+    if (bus.live) void this.reloadHints();
     bus.subscribe((event) => {
       if (event.topic !== 'throttle') return;
       const space = event.key.indexOf(' ');
