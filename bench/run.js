@@ -325,6 +325,7 @@ function annotate(rows, ceiling, peerRow) {
     if (row.key === 'ccEs256' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 2.5 } : null);
     if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
     if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
+    if (row.key === 'deviceRefresh' && rsSame) ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
     if (row.workers === 2 && row.paired) {
       const one = find(row.key, 1, 'paired with WORKERS=2');
       if (one) ratio(row, row.rps / one.rps, 'WORKERS=1 (paired)', { op: '≥', value: 1.6 });
@@ -342,6 +343,7 @@ function annotate(rows, ceiling, peerRow) {
   const ui1 = find('userinfo', 1, DATA_SMALL);
   const cl1 = find('clientLogin', 1, DATA_SMALL);
   const api1 = find('api', 1, DATA_SMALL);
+  const dr1 = find('deviceRefresh', 1, DATA_SMALL);
   const v = (a, b) => (a && b ? a / b : null);
   const pair = (key, numWorkers, numData, denWorkers, denData) => v(find(key, numWorkers, numData)?.rps, find(key, denWorkers, denData)?.rps);
   addTarget('client_credentials RS256, WORKERS=1 ÷ one-core RS256 signing ceiling', v(rs1?.rps, ceiling.sign.RS256.opsPerSec), '≥', 0.8);
@@ -354,6 +356,7 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('userinfo ÷ client_credentials RS256', v(ui1?.rps, rs1?.rps), '≥', 3);
   addTarget('seed 000 /client/login ÷ client_credentials RS256', v(cl1?.rps, rs1?.rps), '≥', 0.95);
   addTarget('seed 001 /api ÷ client_credentials RS256', v(api1?.rps, rs1?.rps), '≥', 3);
+  addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);
   addTarget('server CPU per client_credentials RS256 request ÷ CPU of one RS256 jose signature', v(rs1?.serverCpuUsPerRequest, ceiling.sign.RS256.cpuUsPerOp), '≤', 1.25);
   addTarget('server CPU per client_credentials ES256 request ÷ CPU of one ES256 jose signature', v(es1?.serverCpuUsPerRequest, ceiling.sign.ES256.cpuUsPerOp), '≤', 1.25);
   addTarget(`growth: client_credentials RS256, ${DATA_BIG} ÷ ${DATA_SMALL} (paired runs)`, pair('ccRs256', 1, BIG_P, 1, SMALL_P), '≥', 0.9);
@@ -469,7 +472,7 @@ async function main() {
   log(`seeded through the API: tenants /bench-rs (RS256), /bench-es (ES256); ${countsS.clients} clients, ${countsS.users} users`);
   const runS = scenarioRunner(serverS, ctxS, new Set());
   const S = { run: runS, label: `${DATA_SMALL} (paired)` };
-  const main = ['ccRs256', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api'].filter((k) => !settings.only || settings.only.includes(k));
+  const main = ['ccRs256', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 
   // 4. growth: a second server ("G") on its own database, seeded the same way through the API,

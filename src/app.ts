@@ -15,6 +15,7 @@ import { oauthEndpoints } from './oauth-rest/oauth-endpoints';
 import { oauthErrorHandler } from './oauth-rest/oauth-error-handler';
 import { routeTable, type Route } from './oauth-rest/routes';
 import { routeServer } from './oauth-rest/serve-route';
+import { accountRouter } from './pages/account.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
@@ -58,6 +59,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
   const graphql = await graphqlRouter(domain, scopeFor);
+  domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
   app.disable('x-powered-by');
@@ -89,6 +91,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const kit = pageKit(deps.issuer, deps.secret);
   app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
+  app.use(accountRouter(domain, kit));
   app.use(graphql.router);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
@@ -100,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routes,
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
+      await domain.issuance.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
       await graphql.stop();
       await domain.audit.stop();
     },

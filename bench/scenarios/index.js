@@ -3,8 +3,7 @@
 //   { name, route, ceiling: 'RS256'|'ES256'|'EdDSA'|'argon2'|null, compareToPeer?, signaturesPerRequest?,
 //     seed?(ctx) (once, before its first run), setup(ctx) → autocannon options + verify(status, body) }
 // `route` is the /metrics route label whose db_queries_total the row reports.
-// Adding e.g. seed 002's GET /token device refresh is a new module here plus one line below
-// (and its key in the main list of run.js).
+// Adding a scenario is a new module here plus one line below (and its key in the main list of run.js).
 
 module.exports = {
   ccRs256: require('./client-credentials-rs256'),
@@ -15,5 +14,6 @@ module.exports = {
   userinfo: require('./userinfo'),
   clientLogin: require('./client-login'),
   api: require('./seed-api'),
+  deviceRefresh: require('./device-refresh'),
   graphqlClients: require('./graphql-clients'),
 };

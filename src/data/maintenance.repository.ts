@@ -6,6 +6,8 @@ export interface PurgeCounts {
   browserSessions: number;
   refreshTokens: number;
   rateLimitHits: number;
+  /** Access-token issuance counters of tokens that have all expired. */
+  tokenIssuance: number;
 }
 
 /** Housekeeping statements over every table with expiring rows. */
@@ -15,7 +17,8 @@ export class MaintenanceRepository {
   /**
    * Deletes, as of `now`: authorization codes an hour past expiry, revocation
    * records of expired access tokens, ended or expired browser sessions,
-   * expired refresh tokens, rate-limit hits past their window. Idempotent; safe from several processes at once.
+   * expired refresh tokens (device-bound ones never expire), issuance counters
+   * of expired access tokens, rate-limit hits past their window. Idempotent; safe from several processes at once.
    */
   async purgeExpired(now: Date): Promise<PurgeCounts> {
     const count = async (sql: string): Promise<number> => (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
@@ -25,6 +28,7 @@ export class MaintenanceRepository {
       browserSessions: await count('delete from browser_sessions where expires_at < ? or ended_at is not null'),
       refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
       rateLimitHits: await count('delete from rate_limit_hits where expires_at <= ?'),
+      tokenIssuance: await count('delete from token_issuance where expires_at <= extract(epoch from ?::timestamptz)'),
     };
   }
 }

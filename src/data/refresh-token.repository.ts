@@ -3,6 +3,7 @@ import { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { TokenFamilyEntity } from '../entities/token-family.entity';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
+import { SCOPE_CUTOFF_MS } from './revocation.repository';
 import { userJson, type UserRow } from './user-row';
 
 /** The raw row {@link RefreshTokenRepository.findByHash} selects (refresh_tokens ⋈ token_families ⋈ users). */
@@ -23,6 +24,8 @@ export interface RefreshTokenRow {
   user_enabled: boolean | null;
   /** `userJson('u')`: the user's columns as JSON (timestamps as ISO strings). */
   user_json: UserRow | null;
+  /** The latest user or client cutoff, epoch milliseconds. */
+  scope_cutoff: number | null;
 }
 
 export interface NewTokenFamily {
@@ -55,7 +58,8 @@ const SELECT_BY_HASH = preparedStatement(
   `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
           ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
           f.user_id, f.device_id, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
-          u.enabled as user_enabled, ${userJson('u')} as user_json
+          u.enabled as user_enabled, ${userJson('u')} as user_json,
+          ${SCOPE_CUTOFF_MS('f.user_id::text', 'rt.client_id')} as scope_cutoff
      from refresh_tokens rt
      join token_families f on f.id = rt.family_id
      left join users u on u.id = f.user_id

@@ -4,6 +4,7 @@ import { BrowserSessionRepository } from './browser-session.repository';
 import { ClientRepository } from './client.repository';
 import { ConsentRepository } from './consent.repository';
 import type { Database } from './database';
+import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { ProvisioningRepository } from './provisioning.repository';
 import { RateLimitRepository } from './rate-limit.repository';
@@ -22,6 +23,7 @@ export function createRepositories(db: Database) {
     signingKeys: new SigningKeyRepository(db),
     refreshTokens: new RefreshTokenRepository(db),
     revocations: new RevocationRepository(db),
+    devices: new DeviceRepository(db),
     consents: new ConsentRepository(db),
     browserSessions: new BrowserSessionRepository(db),
     authorizationCodes: new AuthorizationCodeRepository(db),

@@ -1,21 +1,44 @@
+import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
 import { userColumns, type UserRow } from './user-row';
 
-/** What {@link ACCESS_TOKEN_STATE} returns: revocation flags and the token's user columns (all null when no user). */
-export type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null } & { [K in keyof UserRow]: UserRow[K] | null };
+/** What {@link ACCESS_TOKEN_STATE} returns: revocation flags, the latest user/client cutoff and the token's user columns (all null when no user). */
+export type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
+
+/**
+ * The latest user or client cutoff (`token_cutoffs`) for a token's user and
+ * client, as epoch milliseconds, or null: a select-list expression.
+ */
+export const SCOPE_CUTOFF_MS = (userIdSql: string, clientIdSql: string): string =>
+  `(select (extract(epoch from max(cutoff)) * 1000)::float8 from token_cutoffs
+     where (kind = 'user' and subject = ${userIdSql}) or (kind = 'client' and subject = ${clientIdSql}))`;
 
 /** Exported for the benchmark's EXPLAIN of the hot queries. */
 export const ACCESS_TOKEN_STATE = preparedStatement(
   'access_token_state',
   `select exists (select 1 from revoked_tokens where jti = $1::uuid) as jti_revoked,
           (select revoked_at is not null from token_families where id = $2::uuid) as family_revoked,
+          ${SCOPE_CUTOFF_MS('$3::uuid::text', '$4::text')} as cutoff_ms,
           ${userColumns('u')}
      from (select 1) as one left join users u on u.id = $3::uuid`,
 );
 
-/** Revoked access tokens (by `jti`) and revoked refresh families. */
-export class RevocationRepository {
+const ms = (column: string) => `(extract(epoch from ${column}) * 1000)`;
+
+/** The latest cutoff of the tenant lineage (the tenant or an ancestor) of `tenantIdColumn`, epoch ms. */
+const tenantCutoff = (tenantIdColumn: string) =>
+  `(select ${ms('max(a.tokens_revoked_before)')} from tenants t join tenants a
+      on a.path = t.path or a.path = '/' or t.path like a.path || '/%' where t.id = ${tenantIdColumn})`;
+const subjectCutoff = (kind: string, subjectExpr: string) =>
+  `(select ${ms('cutoff')} from token_cutoffs where kind = '${kind}' and subject = ${subjectExpr})`;
+
+/**
+ * Revocation state: revoked access tokens (by `jti`), revoked refresh families,
+ * user/client cutoffs (`token_cutoffs`), tenant cutoffs and the access-token
+ * issuance counters (`token_issuance`) scoped revocation counts with.
+ */
+export class RevocationRepository implements RevocationStore {
   constructor(private readonly db: Database) {}
 
   /** Records a revoked `jti` until `expiresAt`; idempotent. */
@@ -28,9 +51,93 @@ export class RevocationRepository {
     await this.db.execute('update token_families set revoked_at = now() where id = ? and revoked_at is null', [familyId]);
   }
 
-  /** One prepared round trip: whether `jti` or the family is revoked, and the user's row (null columns when none). */
-  async accessTokenState(jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenStateRow | null> {
-    const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId]);
+  /** One prepared round trip: whether `jti` or the family is revoked, the user/client cutoff, and the user's row (null columns when none). */
+  async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<AccessTokenStateRow | null> {
+    const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, clientId]);
     return row ?? null;
+  }
+
+  async countActive(scope: RevocationScope, before: Date | null, now: Date): Promise<number> {
+    const beforeMs = before ? before.getTime() : Number.MAX_SAFE_INTEGER;
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const access = this.scoped(scope, 'i');
+    const refresh = this.scoped(scope, 'f');
+    const [row] = await this.db.execute<{ access: string | null; refresh: string | null }[]>(
+      `select
+        (select coalesce(sum(i.count), 0) from token_issuance i
+           join clients c on c.client_id = i.client_id and c.enabled
+           left join users u on u.id = i.user_id
+           left join token_families f on f.id = i.family_id
+          where ${access.sql} and i.expires_at > ? and i.issued_at * 1000 < ?
+            and (i.user_id is null or u.enabled) and (i.family_id is null or f.revoked_at is null)
+            and i.issued_at * 1000 >= coalesce(greatest(${tenantCutoff('i.tenant_id')}, ${subjectCutoff('user', 'i.user_id::text')}, ${subjectCutoff('client', 'i.client_id')}), 0)
+        ) as access,
+        (select count(*) from refresh_tokens rt
+           join token_families f on f.id = rt.family_id
+           join clients c on c.client_id = rt.client_id and c.enabled
+           left join users u on u.id = f.user_id
+          where ${refresh.sql} and rt.rotated_at is null and f.revoked_at is null
+            and (rt.expires_at is null or rt.expires_at > ?) and (f.user_id is null or u.enabled)
+            and ${ms('rt.created_at')} < ?
+            and ${ms('rt.created_at')} >= coalesce(greatest(${tenantCutoff('rt.tenant_id')}, ${subjectCutoff('user', 'f.user_id::text')}, ${subjectCutoff('client', 'rt.client_id')}), 0)
+        ) as refresh`,
+      [...access.values, nowSeconds, beforeMs, ...refresh.values, now, beforeMs],
+    );
+    return Number(row?.access ?? 0) + Number(row?.refresh ?? 0);
+  }
+
+  /** The scope's filter; a family's refresh tokens are found through `f.id`. */
+  private scoped(scope: RevocationScope, alias: 'i' | 'f'): { sql: string; values: unknown[] } {
+    switch (scope.kind) {
+      case 'user':
+        return { sql: `${alias}.user_id = ?::uuid`, values: [scope.userId] };
+      case 'client':
+        return { sql: `${alias}.client_id = ?`, values: [scope.clientId] };
+      case 'family':
+        return { sql: `${alias === 'f' ? 'f.id' : 'i.family_id'} = ?::uuid`, values: [scope.familyId] };
+      case 'device':
+        return alias === 'f'
+          ? { sql: 'f.device_id = ?::uuid', values: [scope.deviceId] }
+          : { sql: 'i.family_id in (select id from token_families where device_id = ?::uuid)', values: [scope.deviceId] };
+      case 'tenant-subtree':
+        return {
+          sql: `${alias}.tenant_id in (select id from tenants where ?::text = '/' or path = ? or path like ? || '/%')`,
+          values: [scope.tenantPath, scope.tenantPath, scope.tenantPath],
+        };
+    }
+  }
+
+  async setCutoff(kind: 'user' | 'client', subject: string, tenantId: string, at: Date): Promise<void> {
+    await this.db.execute(
+      `insert into token_cutoffs (kind, subject, tenant_id, cutoff) values (?, ?, ?, ?)
+       on conflict (kind, subject) do update set cutoff = greatest(token_cutoffs.cutoff, excluded.cutoff)`,
+      [kind, subject, tenantId, at],
+      'run',
+    );
+  }
+
+  async setTenantCutoff(tenantId: string, at: Date): Promise<void> {
+    await this.db.execute(
+      'update tenants set tokens_revoked_before = greatest(tokens_revoked_before, ?::timestamptz), updated_at = now() where id = ?',
+      [at, tenantId],
+      'run',
+    );
+  }
+
+  async addIssuance(buckets: readonly IssuanceBucket[]): Promise<void> {
+    if (buckets.length === 0) return;
+    const json = JSON.stringify(
+      buckets.map((b) => ({ t: b.tenantId, c: b.clientId, u: b.userId, f: b.familyId, i: b.issuedAt, e: b.expiresAt, n: b.count })),
+    );
+    await this.db.execute(
+      `insert into token_issuance (tenant_id, client_id, user_id, family_id, issued_at, expires_at, count)
+       select (x->>'t')::uuid, x->>'c', (x->>'u')::uuid, (x->>'f')::uuid, (x->>'i')::bigint, (x->>'e')::bigint, (x->>'n')::int
+         from jsonb_array_elements(?::jsonb) as x
+        -- Tokens of a tenant deleted since they were issued have nothing left to count.
+        where exists (select 1 from tenants where id = (x->>'t')::uuid)
+       on conflict on constraint token_issuance_key do update set count = token_issuance.count + excluded.count`,
+      [json],
+      'run',
+    );
   }
 }

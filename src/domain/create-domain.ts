@@ -3,6 +3,9 @@ import { AuthorizeService } from './authorize/authorize.service';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
+import { DeviceRefresher } from './devices/device-refresh';
+import { DeviceService } from './devices/device.service';
+import { DEVICE_TOKENS } from './devices/device-token-set';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodeStore } from './grants/authorization-code.store';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -19,6 +22,8 @@ import { TokenEndpoint } from './grants/token-endpoint';
 import { TokenIntrospector } from './introspection/introspect-token';
 import { KeyService } from './keys/key.service';
 import { TokenFinder } from './revocation/find-token';
+import { IssuanceCounter } from './revocation/issuance-counter';
+import { ScopedRevocation } from './revocation/scoped-revocation.service';
 import { RevocationService } from './revocation/revocation.service';
 import { TokenRevoker } from './revocation/revoke-token';
 import { BrowserSessionService } from './sessions/browser-session.service';
@@ -49,7 +54,15 @@ export function createDomain(deps: DomainDeps) {
   clients.useGuard(bruteForce);
   const keys = new KeyService(deps, data.signingKeys, tenants);
   const revocation = new RevocationService(data.revocations);
-  const accessTokens = new AccessTokenService(deps, tenants, clients, keys, (claims) => revocation.accessTokenState(claims));
+  const issuance = new IssuanceCounter(data.revocations);
+  const accessTokens = new AccessTokenService(
+    deps,
+    tenants,
+    clients,
+    keys,
+    (claims) => revocation.accessTokenState(claims),
+    (claims, tenantId) => issuance.record(claims, tenantId),
+  );
   const tokenFinder = new TokenFinder(accessTokens, tenants);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
@@ -63,7 +76,8 @@ export function createDomain(deps: DomainDeps) {
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
-    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce));
+    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce))
+    .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
@@ -71,6 +85,9 @@ export function createDomain(deps: DomainDeps) {
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
+  const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
+  const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
   const provisioning = {
@@ -79,7 +96,12 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
+    issuance,
+    scopedRevocation,
+    devices,
+    deviceRefresh,
+  };
 }
 
 export type Domain = ReturnType<typeof createDomain>;

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000Initial } from './Migration20261123000000Initial';
 import { Migration20261123010000OAuthCore } from './Migration20261123010000OAuthCore';
 import { Migration20261201040000Seeds } from './Migration20261201040000Seeds';
+import { Migration20261201050000Devices } from './Migration20261201050000Devices';
 import { Migration20261201060000AuditEvents } from './Migration20261201060000AuditEvents';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
@@ -9,5 +10,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
   { name: 'Migration20261123010000OAuthCore', class: Migration20261123010000OAuthCore },
   { name: 'Migration20261201040000Seeds', class: Migration20261201040000Seeds },
+  { name: 'Migration20261201050000Devices', class: Migration20261201050000Devices },
   { name: 'Migration20261201060000AuditEvents', class: Migration20261201060000AuditEvents },
 ];

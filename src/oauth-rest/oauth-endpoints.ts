@@ -9,6 +9,8 @@ import { clientLoginEndpoint } from './seeds/client-login.endpoint';
 import { registerClientEndpoint } from './seeds/register-client.endpoint';
 import { registerUserEndpoint } from './seeds/register-user.endpoint';
 import { tokenRevokeEndpoint } from './seeds/token-revoke.endpoint';
+import { batchRevocationEndpoint } from './batch-revocation.endpoint';
+import { deviceRefreshEndpoint, isDeviceRefresh } from './device-refresh.endpoint';
 
 /** A parsed request to an endpoint of the route table, whichever HTTP stack received it. */
 export interface EndpointRequest {
@@ -56,9 +58,17 @@ const ok = (body: unknown): EndpointResponse => ({ status: 200, headers: NO_STOR
  */
 export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
   let discovery: DiscoveryMetadata | undefined;
+  const deviceRefresh = deviceRefreshEndpoint(domain);
   return {
-    /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003). */
-    token: async (req: EndpointRequest) => ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope)),
+    /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003); without `grant_type` but with `device_id`, a seed 002 device refresh. */
+    token: async (req: EndpointRequest) =>
+      isDeviceRefresh(req.body) ? deviceRefresh(req) : ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope)),
+
+    /** GET `/token` and `/tokens` (query string), POST `/tokens` (form): seed 002 device refresh. */
+    deviceRefresh,
+
+    /** POST `/api/v2/identity/token/batch-revocation` (seed 003); failures answer ServerPluginError (see the route table). */
+    batchRevocation: batchRevocationEndpoint(domain),
 
     /** POST `/introspect` (RFC 7662 §2). */
     introspect: async (req: EndpointRequest) => ok(await domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope)),
@@ -92,7 +102,7 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
 
     /** GET `/.well-known/openid-configuration` (OIDC Discovery 1.0 §4) and `/.well-known/oauth-authorization-server` (RFC 8414 §3). */
     discovery: async (): Promise<EndpointResponse> => {
-      discovery ??= buildDiscoveryMetadata({ issuer: domain.issuer, grantTypes: domain.grants.grantTypes, ...features });
+      discovery ??= buildDiscoveryMetadata({ issuer: domain.issuer, grantTypes: domain.grants.tokenGrantTypes, ...features });
       return { status: 200, headers: PUBLIC_5_MIN, body: discovery };
     },
 

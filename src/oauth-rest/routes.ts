@@ -1,3 +1,4 @@
+import { BATCH_REVOCATION_PATH } from './batch-revocation.endpoint';
 import type { BodyKind } from './read-body';
 import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
 
@@ -7,8 +8,8 @@ export interface Route {
   readonly path: string;
   readonly body: BodyKind;
   readonly endpoint: OAuthEndpoint;
-  /** How failures are answered: RFC 6749 §5.2 JSON (default), or seed 001's `{"status": "FAILED", …}` shape. */
-  readonly errors?: 'oauth' | 'seed001';
+  /** How failures are answered: RFC 6749 §5.2 JSON (default), seed 001's `{"status": "FAILED", …}` shape, or seed 003's ServerPluginError. */
+  readonly errors?: 'oauth' | 'seed001' | 'seed003';
 }
 
 /** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
@@ -24,7 +25,11 @@ const SEED000_PREFIXES = ['', '/oauth'] as const;
  */
 export function routeTable(e: OAuthEndpoints): readonly Route[] {
   return [
+    // POST /token without grant_type but with device_id is a seed 002 device refresh (e.token dispatches).
     { method: 'POST', path: '/token', body: 'form', endpoint: e.token },
+    { method: 'GET', path: '/token', body: 'query', endpoint: e.deviceRefresh },
+    { method: 'GET', path: '/tokens', body: 'query', endpoint: e.deviceRefresh },
+    { method: 'POST', path: '/tokens', body: 'form', endpoint: e.deviceRefresh },
     { method: 'POST', path: '/connect/token', body: 'form', endpoint: e.token },
     { method: 'POST', path: '/introspect', body: 'form', endpoint: e.introspect },
     { method: 'POST', path: '/revoke', body: 'form', endpoint: e.revoke },
@@ -44,5 +49,7 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'POST', path: '/register_user', body: 'form-or-json', endpoint: e.registerUser, errors: 'seed001' },
     { method: 'POST', path: '/api', body: 'optional-form', endpoint: e.api, errors: 'seed001' },
     { method: 'GET', path: '/api', body: 'none', endpoint: e.api, errors: 'seed001' },
+    // Seed 003 batch revocation, failures as ServerPluginError
+    { method: 'POST', path: BATCH_REVOCATION_PATH, body: 'json', endpoint: e.batchRevocation, errors: 'seed003' },
   ];
 }

@@ -7,6 +7,7 @@ import { oauthErrorResponse } from './oauth-error-response';
 import { readBody } from './read-body';
 import type { Route } from './routes';
 import { seed001ErrorShape } from './seeds/seed001-errors';
+import { serverPluginErrorShape } from './server-plugin-error';
 
 /** Serves one request for a route of the table; both HTTP adapters call it. */
 export type RouteServer = (route: Route, req: IncomingMessage, res: ServerResponse) => void;
@@ -17,7 +18,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * The one wrapper around every route of the table: request id (echoed as
  * X-Request-Id), the request scope handed to the endpoint, metrics (requests, latency and database queries per route),
  * access log, the body reader, the endpoint, and errors as RFC 6749 §5.2 JSON,
- * or in seed 001's failure shape for routes whose `errors` is `seed001`
+ * or in seed 001's failure shape (`errors: 'seed001'`) or seed 003's
+ * ServerPluginError (`errors: 'seed003'`)
  * (unexpected ones and outages logged with their cause).
  */
 export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestScopeFactory): RouteServer {
@@ -44,7 +46,7 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
       const fail = (error: unknown) => {
         const response = oauthErrorResponse(error);
         if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
-        const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : response;
+        const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : route.errors === 'seed003' ? serverPluginErrorShape(response, error, route.path) : response;
         send(shaped.status, shaped.headers, shaped.body);
       };
       readBody(route.body, req)

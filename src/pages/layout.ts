@@ -31,11 +31,19 @@ button{font:inherit;font-weight:600;padding:10px 16px;border-radius:8px;border:1
 .scopes code{font-size:12px;color:#667085}
 .badge{display:inline-block;margin-left:6px;padding:0 6px;border-radius:999px;background:#eef4ff;color:#3538cd;font-size:11px;font-weight:600;vertical-align:middle}
 .fine{margin:18px 0 0;font-size:12px;color:#667085;overflow-wrap:anywhere}
+.devices{list-style:none;margin:0 0 20px;padding:0;border:1px solid #eaecf0;border-radius:10px}
+.devices li{display:flex;gap:10px;align-items:center;justify-content:space-between;padding:10px 14px;border-top:1px solid #eaecf0}
+.devices li:first-child{border-top:0}
+.devices form{margin:0}
+.secret{display:block;width:100%;margin:4px 0 8px;padding:8px;font:12px ui-monospace,monospace;overflow-wrap:anywhere;background:#f5f6f8;border-radius:6px}
 .code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#667085}
 `;
 
-/** The shell of every hosted page: self-contained (inline CSS, no scripts, no external assets). */
-export function renderPage(title: string, body: SafeHtml): string {
+/**
+ * The shell of every hosted page: self-contained (inline CSS, no external
+ * assets, never an inline script); `scripts` are same-origin files (CSP `script-src 'self'`).
+ */
+export function renderPage(title: string, body: SafeHtml, scripts: readonly string[] = []): string {
   return `<!doctype html>${html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -46,6 +54,7 @@ export function renderPage(title: string, body: SafeHtml): string {
 </head>
 <body>
 <main class="card">${body}</main>
+${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 </body>
 </html>`}`;
 }

@@ -32,6 +32,8 @@ export class UserResolver {
 
   @Mutation(() => UserType)
   async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    // Disabling also revokes: re-enabling the user later does not bring its old tokens back.
+    if (input.enabled === false) await ctx.domain.scopedRevocation.revokeUserTokens(requireActor(ctx), id);
     return map(ctx, await ctx.domain.users.update(requireActor(ctx), id, input));
   }
 

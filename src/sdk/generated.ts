@@ -156,6 +156,42 @@ export type DeleteClientMutationVariables = Exact<{
 
 export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
 
+export type MyDevicesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyDevicesQuery = { me: { userId: string | null, devices: { totalCount: number, nodes: Array<{ id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type DevicesQueryVariables = Exact<{
+  userId?: string | number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DevicesQuery = { devices: { totalCount: number, nodes: Array<{ id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateDeviceMutationVariables = Exact<{
+  name: string;
+  password: string;
+}>;
+
+
+export type CreateDeviceMutation = { createDevice: { IdToken: string, RefreshToken: string, DeviceId: string, device: { id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } } };
+
+export type RevokeDeviceMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeDeviceMutation = { revokeDevice: number };
+
+export type DeviceFieldsFragment = { id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null };
+
+export type DeviceConnectionFieldsFragment = { totalCount: number, nodes: Array<{ id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } };
+
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type TenantFieldsFragment = { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
@@ -232,6 +268,36 @@ export type RevokeTokenMutationVariables = Exact<{
 
 export type RevokeTokenMutation = { revokeToken: boolean };
 
+export type RevokeTokenCountMutationVariables = Exact<{
+  token: string;
+  tokenTypeHint?: string | null | undefined;
+}>;
+
+
+export type RevokeTokenCountMutation = { revokeTokenCount: number };
+
+export type RevokeUserTokensMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type RevokeUserTokensMutation = { revokeUserTokens: number };
+
+export type RevokeClientTokensMutationVariables = Exact<{
+  clientId: string;
+}>;
+
+
+export type RevokeClientTokensMutation = { revokeClientTokens: number };
+
+export type RevokeTokensIssuedBeforeMutationVariables = Exact<{
+  tenantPath: string;
+  before: string;
+}>;
+
+
+export type RevokeTokensIssuedBeforeMutation = { revokeTokensIssuedBefore: number };
+
 export type UserQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -278,6 +344,37 @@ export type DeleteUserMutationVariables = Exact<{
 
 export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, createdAt: string, updatedAt: string } };
 
+export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceFields on Device {
+  id
+  userId
+  clientId
+  name
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+    `, {"fragmentName":"DeviceFields"});
+export const DeviceConnectionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceConnectionFields on DeviceConnection {
+  nodes {
+    ...DeviceFields
+  }
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  totalCount
+}
+    fragment DeviceFields on Device {
+  id
+  userId
+  clientId
+  name
+  createdAt
+  lastUsedAt
+  revokedAt
+}`, {"fragmentName":"DeviceConnectionFields"});
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
     fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -551,6 +648,84 @@ export const DeleteClientDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`);
+export const MyDevicesDocument = new TypedDocumentString(`
+    query myDevices($first: Int, $after: String) {
+  me {
+    userId
+    devices(first: $first, after: $after) {
+      ...DeviceConnectionFields
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  id
+  userId
+  clientId
+  name
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+fragment DeviceConnectionFields on DeviceConnection {
+  nodes {
+    ...DeviceFields
+  }
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  totalCount
+}`);
+export const DevicesDocument = new TypedDocumentString(`
+    query devices($userId: ID, $first: Int, $after: String) {
+  devices(userId: $userId, first: $first, after: $after) {
+    ...DeviceConnectionFields
+  }
+}
+    fragment DeviceFields on Device {
+  id
+  userId
+  clientId
+  name
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+fragment DeviceConnectionFields on DeviceConnection {
+  nodes {
+    ...DeviceFields
+  }
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  totalCount
+}`);
+export const CreateDeviceDocument = new TypedDocumentString(`
+    mutation createDevice($name: String!, $password: String!) {
+  createDevice(name: $name, password: $password) {
+    IdToken
+    RefreshToken
+    DeviceId
+    device {
+      ...DeviceFields
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  id
+  userId
+  clientId
+  name
+  createdAt
+  lastUsedAt
+  revokedAt
+}`);
+export const RevokeDeviceDocument = new TypedDocumentString(`
+    mutation revokeDevice($id: ID!) {
+  revokeDevice(id: $id)
+}
+    `);
 export const MeDocument = new TypedDocumentString(`
     query me {
   me {
@@ -690,6 +865,26 @@ export const DeleteTenantDocument = new TypedDocumentString(`
 export const RevokeTokenDocument = new TypedDocumentString(`
     mutation revokeToken($token: String!, $tokenTypeHint: String) {
   revokeToken(token: $token, tokenTypeHint: $tokenTypeHint)
+}
+    `);
+export const RevokeTokenCountDocument = new TypedDocumentString(`
+    mutation revokeTokenCount($token: String!, $tokenTypeHint: String) {
+  revokeTokenCount(token: $token, tokenTypeHint: $tokenTypeHint)
+}
+    `);
+export const RevokeUserTokensDocument = new TypedDocumentString(`
+    mutation revokeUserTokens($userId: ID!) {
+  revokeUserTokens(userId: $userId)
+}
+    `);
+export const RevokeClientTokensDocument = new TypedDocumentString(`
+    mutation revokeClientTokens($clientId: String!) {
+  revokeClientTokens(clientId: $clientId)
+}
+    `);
+export const RevokeTokensIssuedBeforeDocument = new TypedDocumentString(`
+    mutation revokeTokensIssuedBefore($tenantPath: String!, $before: DateTimeISO!) {
+  revokeTokensIssuedBefore(tenantPath: $tenantPath, before: $before)
 }
     `);
 export const UserDocument = new TypedDocumentString(`
@@ -834,6 +1029,18 @@ export function getSdk<C>(requester: Requester<C>) {
     deleteClient(variables: DeleteClientMutationVariables, options?: C): Promise<DeleteClientMutation> {
       return requester<DeleteClientMutation, DeleteClientMutationVariables>(DeleteClientDocument, variables, options) as Promise<DeleteClientMutation>;
     },
+    myDevices(variables?: MyDevicesQueryVariables, options?: C): Promise<MyDevicesQuery> {
+      return requester<MyDevicesQuery, MyDevicesQueryVariables>(MyDevicesDocument, variables, options) as Promise<MyDevicesQuery>;
+    },
+    devices(variables?: DevicesQueryVariables, options?: C): Promise<DevicesQuery> {
+      return requester<DevicesQuery, DevicesQueryVariables>(DevicesDocument, variables, options) as Promise<DevicesQuery>;
+    },
+    createDevice(variables: CreateDeviceMutationVariables, options?: C): Promise<CreateDeviceMutation> {
+      return requester<CreateDeviceMutation, CreateDeviceMutationVariables>(CreateDeviceDocument, variables, options) as Promise<CreateDeviceMutation>;
+    },
+    revokeDevice(variables: RevokeDeviceMutationVariables, options?: C): Promise<RevokeDeviceMutation> {
+      return requester<RevokeDeviceMutation, RevokeDeviceMutationVariables>(RevokeDeviceDocument, variables, options) as Promise<RevokeDeviceMutation>;
+    },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;
     },
@@ -860,6 +1067,18 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     revokeToken(variables: RevokeTokenMutationVariables, options?: C): Promise<RevokeTokenMutation> {
       return requester<RevokeTokenMutation, RevokeTokenMutationVariables>(RevokeTokenDocument, variables, options) as Promise<RevokeTokenMutation>;
+    },
+    revokeTokenCount(variables: RevokeTokenCountMutationVariables, options?: C): Promise<RevokeTokenCountMutation> {
+      return requester<RevokeTokenCountMutation, RevokeTokenCountMutationVariables>(RevokeTokenCountDocument, variables, options) as Promise<RevokeTokenCountMutation>;
+    },
+    revokeUserTokens(variables: RevokeUserTokensMutationVariables, options?: C): Promise<RevokeUserTokensMutation> {
+      return requester<RevokeUserTokensMutation, RevokeUserTokensMutationVariables>(RevokeUserTokensDocument, variables, options) as Promise<RevokeUserTokensMutation>;
+    },
+    revokeClientTokens(variables: RevokeClientTokensMutationVariables, options?: C): Promise<RevokeClientTokensMutation> {
+      return requester<RevokeClientTokensMutation, RevokeClientTokensMutationVariables>(RevokeClientTokensDocument, variables, options) as Promise<RevokeClientTokensMutation>;
+    },
+    revokeTokensIssuedBefore(variables: RevokeTokensIssuedBeforeMutationVariables, options?: C): Promise<RevokeTokensIssuedBeforeMutation> {
+      return requester<RevokeTokensIssuedBeforeMutation, RevokeTokensIssuedBeforeMutationVariables>(RevokeTokensIssuedBeforeDocument, variables, options) as Promise<RevokeTokensIssuedBeforeMutation>;
     },
     user(variables: UserQueryVariables, options?: C): Promise<UserQuery> {
       return requester<UserQuery, UserQueryVariables>(UserDocument, variables, options) as Promise<UserQuery>;

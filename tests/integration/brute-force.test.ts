@@ -5,9 +5,12 @@ import type { Domain } from '../../src/domain/create-domain';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createClient, createUser, USER_PASSWORD, type ClientFixture } from '../fixtures/grant-setup';
 import { createCodeFlowClient } from '../fixtures/code-flow-client';
-import { testClock } from '../fixtures/token-clients';
 import { FetchBrowser, hiddenFields } from '../support/browser';
 import { basic, postForm } from '../support/oauth';
+import { createAdminSdk } from '../../src/sdk/client';
+import { deviceWorld } from '../fixtures/device-setup';
+import { passwordTokens, testClock } from '../fixtures/token-clients';
+import { errorCode } from '../support/admin-sdk';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -236,5 +239,19 @@ describe('brute-force throttling', () => {
     const cleared = await dbQueriesOn(b, '/token');
     for (let i = 0; i < 5; i++) expect((await cc()).status).toBe(200);
     expect(await dbQueriesOn(b, '/token')).toBe(cleared);
+  });
+
+  // Last: its GraphQL calls come from the socket's own address (127.0.0.1), which then stays hinted.
+  it('throttles the device password confirmation (GraphQL createDevice) on the shared per-account count', async () => {
+    const world = await deviceWorld(domain, '/devbf');
+    const tokens = await passwordTokens(a.url, world.app, world.username, world.password, 'openid', { tenant_path: '/devbf' });
+    const sdk = createAdminSdk(a.url, tokens.access_token);
+    for (let i = 0; i < account.threshold; i++) expect(await errorCode(sdk.createDevice({ name: 'x', password: `wrong-${i}` }))).toBe('BAD_USER_INPUT');
+    // Locked: the right password is refused here, and at the password grant too (one count per account).
+    expect(await errorCode(sdk.createDevice({ name: 'x', password: world.password }))).not.toBe('BAD_USER_INPUT');
+    const grant = await postForm<OAuthBody>(`${a.url}/token`, { grant_type: 'password', username: world.username, password: world.password, tenant_path: '/devbf' }, { authorization: basic(world.app.clientId, world.app.clientSecret!) });
+    expect([grant.status, grant.body.error]).toEqual([429, 'invalid_grant']);
+    clock.advance(account.baseLockSeconds + 1);
+    expect((await sdk.createDevice({ name: 'laptop', password: world.password })).createDevice.DeviceId).toEqual(expect.any(String));
   });
 });

@@ -49,8 +49,11 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
   });
 
   it('advertises exactly the grant types the token endpoint serves', () => {
-    expect(metadata.grant_types_supported).toEqual(t.server.app.domain.grants.grantTypes);
+    expect(metadata.grant_types_supported).toEqual(t.server.app.domain.grants.tokenGrantTypes);
     expect(metadata.grant_types_supported).toContain('client_credentials');
+    // A client permission declared in the registry, not a grant_type of /token.
+    expect(t.server.app.domain.grants.grantTypes).toContain('device_tokens');
+    expect(metadata.grant_types_supported).not.toContain('device_tokens');
   });
 
   it('advertises the code flow, PKCE S256 and RFC 9207 iss together, or none of them', () => {

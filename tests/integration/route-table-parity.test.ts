@@ -31,9 +31,12 @@ describe('route table: the fast path and Express answer alike', () => {
     expect(call('POST', '/revoke')).toBe(true);
     expect(call('GET', '/.well-known/jwks.json')).toBe(true);
     expect(call('POST', '/token?via=express')).toBe(false);
-    expect(call('GET', '/token')).toBe(false);
+    // `query` routes (seed 002 device refresh) match on the path alone, query string or not.
+    expect(call('GET', '/token')).toBe(true);
+    expect(call('GET', '/token?refresh_token=x&device_id=y')).toBe(true);
+    expect(call('GET', '/tokens?refresh_token=x&device_id=y')).toBe(true);
     expect(call('GET', '/authorize')).toBe(false);
-    expect(served).toEqual(['POST /token', 'POST /revoke', 'GET /.well-known/jwks.json']);
+    expect(served).toEqual(['POST /token', 'POST /revoke', 'GET /.well-known/jwks.json', 'GET /token', 'GET /token', 'GET /tokens']);
   });
 
   const NOTED = ['content-type', 'cache-control', 'pragma', 'www-authenticate', 'retry-after'];

@@ -1,10 +1,10 @@
 /**
- * Seed 003 (Identity-Token API): what this server serves today, POST
- * /connect/token and POST /connect/revocation with form bodies. The batch
- * revocation endpoint comes with the devices issue.
+ * Seed 003 (Identity-Token API): POST /connect/token and POST
+ * /connect/revocation with form bodies, and POST
+ * /api/v2/identity/token/batch-revocation with a JSON body.
  */
 import { createTestClient, createTestTenant, type TestClient } from '../fixtures/token-clients';
-import { postForm } from '../support/oauth';
+import { clientCredentialsToken, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 describe('seed 003: /connect/token and /connect/revocation', () => {
@@ -79,5 +79,60 @@ describe('seed 003: /connect/token and /connect/revocation', () => {
     expect(foreign.status).toBe(400);
     expect(foreign.body).toEqual({ error: 'unauthorized_client', error_description: expect.any(String) });
     expect(await active(token)).toBe(true);
+  });
+});
+
+describe('seed 003: POST /api/v2/identity/token/batch-revocation', () => {
+  const PATH = '/api/v2/identity/token/batch-revocation';
+  let t: TestServer;
+  let admin: TestClient;
+  let service: TestClient;
+
+  const batch = (token: string | null, body: string) =>
+    fetch(`${t.url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  const active = async (token: string) => (await postForm(`${t.url}/introspect`, { token, client_id: service.clientId, client_secret: service.clientSecret! })).body.active;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    const { domain } = t.server.app;
+    await createTestTenant(domain, '/batch');
+    admin = await createTestClient(domain, '/batch', 'service', { allowedScopes: ['admin'] });
+    service = await createTestClient(domain, '/batch', 'service');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 200 TokenBatchRevocationResponseModel {count: int64} and every token created before the time is inactive', async () => {
+    const issued = [await clientCredentialsToken(t.url, service.clientId, service.clientSecret!), await clientCredentialsToken(t.url, service.clientId, service.clientSecret!)];
+    const adminToken = await clientCredentialsToken(t.url, admin.clientId, admin.clientSecret!);
+    // Cutoffs compare whole seconds of `iat`: ask for everything created up to a second from now.
+    const creationBefore = new Date(Date.now() + 1000).toISOString();
+    const res = await batch(adminToken, JSON.stringify({ creationBefore }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { count: unknown };
+    expect(Object.keys(body)).toEqual(['count']);
+    expect(Number.isInteger(body.count)).toBe(true);
+    // The two service tokens and the admin's own token.
+    expect(body.count).toBe(3);
+    for (const token of issued) expect(await active(token)).toBe(false);
+  });
+
+  it('answers 400 ServerPluginError {code, message, context, innerError, extensions} for a malformed creationBefore', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const adminToken = await clientCredentialsToken(t.url, admin.clientId, admin.clientSecret!);
+    const res = await batch(adminToken, JSON.stringify({ creationBefore: 'yesterday' }));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['code', 'context', 'extensions', 'innerError', 'message']);
+    expect(typeof body.code).toBe('string');
+    expect(typeof body.message).toBe('string');
+  });
+
+  it('answers 401 ServerPluginError without a bearer token', async () => {
+    const res = await batch(null, JSON.stringify({ creationBefore: new Date().toISOString() }));
+    expect(res.status).toBe(401);
+    expect(Object.keys((await res.json()) as object).sort()).toEqual(['code', 'context', 'extensions', 'innerError', 'message']);
   });
 });

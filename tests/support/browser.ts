@@ -47,3 +47,10 @@ export function hiddenFields(page: string): Record<string, string> {
 
 /** The query parameters of a redirect Location. */
 export const queryOf = (location: string | null): Record<string, string> => Object.fromEntries(new URL(location ?? 'about:blank').searchParams);
+
+/** A value the account page shows once, by the id of its `<code class="secret">`. */
+export function secretOnPage(page: string, id: string): string {
+  const match = new RegExp(`<code class="secret" id="${id}">([^<]+)</code>`).exec(page);
+  if (!match) throw new Error(`no ${id} on the page`);
+  return match[1]!;
+}

@@ -24,6 +24,8 @@ export interface TestServer {
 export interface TestServerOptions {
   clock?: Clock;
   env?: Record<string, string>;
+  /** Replaces the (silent) test logger, e.g. to read the access log. */
+  logger?: pino.Logger;
   /** Connect the server through another address (e.g. a {@link TcpProxy}) instead of straight to its database. */
   connectVia?: (databaseUrl: string) => string;
   /** Use this existing database (another server's) instead of a fresh clone. */
@@ -62,6 +64,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: options.logger ?? pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
   return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
 }

@@ -33,6 +33,8 @@ export class RefreshTokenGrant implements GrantHandler {
     const { client } = context;
     ensure(params.refresh_token, () => errors.invalidRequest('refresh_token is required', 'refresh_token'));
     const record = await this.refreshTokens.redeem(params.refresh_token, client);
+    // Seed 002 device tokens are refreshed only with their DeviceId (GET /token), never rotated.
+    ensure(record.deviceId === null, () => errors.invalidGrant('a device refresh token needs its device_id (GET /token)'));
     const scopes = narrowScopes(parseScope(params.scope), record.scopes).filter((scope) => client.allowedScopes.includes(scope));
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
     const { user } = record;

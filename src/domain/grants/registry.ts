@@ -23,12 +23,24 @@ export interface GrantCatalogue {
   declaration(grantType: string): GrantDeclaration | undefined;
 }
 
-/** The grant types this server serves, by `grant_type` value: the one list of them. */
+/**
+ * The grant types this server serves, by `grant_type` value: the one list of
+ * them. Besides the token endpoint's handlers it holds declared client
+ * permissions that share the `grantTypes` setting but have no token request
+ * (seed 002 `device_tokens`): clients may list them, `/token` refuses them.
+ */
 export class GrantRegistry implements GrantCatalogue {
   private readonly handlers = new Map<string, GrantHandler>();
+  private readonly permissions = new Map<string, GrantDeclaration>();
 
   register(handler: GrantHandler): this {
     this.handlers.set(handler.declaration.grantType, handler);
+    return this;
+  }
+
+  /** Declares a `grantTypes` entry that is not a token-endpoint grant (no handler). */
+  declare(declaration: GrantDeclaration): this {
+    this.permissions.set(declaration.grantType, declaration);
     return this;
   }
 
@@ -37,10 +49,16 @@ export class GrantRegistry implements GrantCatalogue {
   }
 
   declaration(grantType: string): GrantDeclaration | undefined {
-    return this.handlers.get(grantType)?.declaration;
+    return this.handlers.get(grantType)?.declaration ?? this.permissions.get(grantType);
   }
 
+  /** Every value a client's `grantTypes` may hold. */
   get grantTypes(): string[] {
+    return [...this.handlers.keys(), ...this.permissions.keys()];
+  }
+
+  /** The `grant_type` values `/token` serves (discovery's grant_types_supported). */
+  get tokenGrantTypes(): string[] {
     return [...this.handlers.keys()];
   }
 }

@@ -8,7 +8,7 @@ export type { PurgeCounts } from '../../data/maintenance.repository';
  * expiry (replays inside that hour still revoke what the code issued),
  * revocation records of access tokens that have expired anyway, ended or
  * expired browser sessions, and expired refresh tokens (device-bound ones never
- * expire), and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
+ * expire), issuance counters of expired access tokens, and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
  */
 export async function purgeExpired(deps: { readonly data: { readonly maintenance: MaintenanceRepository }; readonly clock: Clock }): Promise<PurgeCounts> {
   return deps.data.maintenance.purgeExpired(deps.clock.now());

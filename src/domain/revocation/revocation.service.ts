@@ -33,8 +33,10 @@ export class RevocationService {
     const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const jti = isUuid(claims.jti) ? claims.jti : null;
     if (!jti) return INACTIVE;
-    const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId);
+    const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!row || row.jti_revoked) return INACTIVE;
+    // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
+    if (row.cutoff_ms !== null && claims.iat * 1000 < row.cutoff_ms) return INACTIVE;
     if (familyId && row.family_revoked !== false) return INACTIVE;
     if (claims.sub !== claims.client_id) {
       // A user token: its user must exist and be enabled.

@@ -73,6 +73,8 @@ export class AccessTokenService {
     private readonly clients: ClientService,
     private readonly keys: KeyService,
     private readonly state: AccessTokenStateLookup,
+    /** Told of every issued token (the revocation issuance counters); must not throw. */
+    private readonly onIssued: (claims: AccessTokenClaims, tenantId: string) => void = () => {},
   ) {}
 
   async issue(input: IssueAccessTokenInput): Promise<IssuedAccessToken> {
@@ -92,6 +94,7 @@ export class AccessTokenService {
       ...(input.familyId ? { sid: input.familyId } : {}),
     };
     const token = await signJwt(key, 'at+jwt', claims);
+    this.onIssued(claims, input.tenant.id);
     return { token, claims, expiresIn: input.lifetimeSeconds };
   }
 

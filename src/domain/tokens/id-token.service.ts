@@ -23,6 +23,8 @@ export interface IssueIdTokenInput {
   accessToken?: string;
   /** Defaults to `idTokenLifetimeSeconds`; seed 002 device tokens pass 86400. */
   lifetimeSeconds?: number;
+  /** Seed 002: the device the token set is bound to, as the `device_id` claim. */
+  deviceId?: string;
 }
 
 export interface IssuedIdToken {
@@ -55,6 +57,7 @@ export class IdTokenService {
       tenant: input.tenant.path,
       ...(input.authTime ? { auth_time: Math.floor(input.authTime.getTime() / 1000) } : {}),
       ...(input.nonce ? { nonce: input.nonce } : {}),
+      ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.accessToken ? { at_hash: idTokenHash(input.accessToken, key.algorithm) } : {}),
     };
     const token = await signJwt(key, 'JWT', claims);

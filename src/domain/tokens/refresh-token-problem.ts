@@ -11,6 +11,7 @@ export type RefreshTokenProblem = 'rotated' | 'revoked' | 'expired' | 'user_disa
 export function refreshTokenProblem(record: RefreshTokenRecord, now: Date): Exclude<RefreshTokenProblem, 'client_disabled' | 'cut_off'> | null {
   if (record.rotatedAt) return 'rotated';
   if (record.familyRevokedAt) return 'revoked';
+  if (record.scopeCutoffAt && record.createdAt.getTime() < record.scopeCutoffAt.getTime()) return 'revoked';
   if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) return 'expired';
   if (record.userId && record.userEnabled !== true) return 'user_disabled';
   return null;

@@ -23,6 +23,8 @@ export interface RefreshTokenRecord {
   readonly userEnabled: boolean | null;
   /** The family's user, read in the same query; null for client families or a deleted user. */
   readonly user: User | null;
+  /** The latest user or client cutoff (revokeUserTokens, revokeClientTokens); tokens created before it are revoked. */
+  readonly scopeCutoffAt: Date | null;
 }
 
 const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
@@ -44,4 +46,5 @@ export const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =
     familyRevokedAt: toDate(row.family_revoked_at),
     userEnabled: row.user_enabled,
     user: row.user_json ? userFromRow(row.user_json) : null,
+    scopeCutoffAt: toDate(row.scope_cutoff),
   });

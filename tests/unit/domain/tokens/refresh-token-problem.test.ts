@@ -17,6 +17,7 @@ const record = (overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord
   familyRevokedAt: null,
   userEnabled: true,
   user: null,
+  scopeCutoffAt: null,
   ...overrides,
 });
 
@@ -32,11 +33,16 @@ describe('refreshTokenProblem (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
   it.each([
     ['rotated', { rotatedAt: now }],
     ['revoked', { familyRevokedAt: now }],
+    ['revoked', { scopeCutoffAt: now }],
     ['expired', { expiresAt: now }],
     ['user_disabled', { userEnabled: false }],
     ['user_disabled', { userEnabled: null }],
   ] as const)('reports %s', (problem, overrides) => {
     expect(refreshTokenProblem(record(overrides), now)).toBe(problem);
+  });
+
+  it('keeps a token created after the user or client cutoff', () => {
+    expect(refreshTokenProblem(record({ scopeCutoffAt: new Date(now.getTime() - 2000) }), now)).toBeNull();
   });
 
   it('reports reuse before anything else, so a replayed token always revokes its family', () => {

@@ -1,0 +1,93 @@
+import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import type { ClientService } from '../clients/client.service';
+import type { DomainDeps } from '../deps';
+import { ensure, errors } from '../errors';
+import type { TenantService } from '../tenants/tenant.service';
+import type { UserService } from '../users/user.service';
+import type { TokenFinder } from './find-token';
+import type { IssuanceCounter } from './issuance-counter';
+import type { RevocationScope, RevocationStore } from './revocation-store';
+import type { RevocationService } from './revocation.service';
+
+/**
+ * Revocation by scope without knowing the tokens (DESIGN.md "Revocation is
+ * enforced"): one token, a refresh family or device, everything of a user,
+ * of a client, or of a tenant subtree issued before a time. Each returns how
+ * many still-unexpired tokens (access, refresh, device) it made inactive:
+ * access tokens are counted from the issuance counters ({@link IssuanceCounter},
+ * flushed first), refresh tokens from their rows.
+ */
+export class ScopedRevocation {
+  constructor(
+    private readonly deps: DomainDeps,
+    private readonly store: RevocationStore,
+    private readonly counter: IssuanceCounter,
+    private readonly tenants: TenantService,
+    private readonly clients: ClientService,
+    private readonly users: UserService,
+    private readonly finder: TokenFinder,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  /**
+   * Counts what `scope` still holds issued before `before` (null: any time),
+   * then applies the revocation (read from the database on every use: no cache to tell).
+   */
+  async counted(scope: RevocationScope, before: Date | null, apply: () => Promise<unknown>): Promise<number> {
+    await this.counter.flush();
+    const count = await this.store.countActive(scope, before, this.deps.clock.now());
+    await apply();
+    return count;
+  }
+
+  /** Every token of a user issued until now (`revokeUserTokens`, and disabling the user). */
+  async revokeUserTokens(actor: Actor, userId: string): Promise<number> {
+    const user = await this.users.get(actor, userId);
+    const now = this.deps.clock.now();
+    return this.counted({ kind: 'user', userId: user.id }, now, () => this.store.setCutoff('user', user.id, user.tenantId, now));
+  }
+
+  /** Every token of a client issued until now, its users' tokens included (`revokeClientTokens`, and disabling the client). */
+  async revokeClientTokens(actor: Actor, clientId: string): Promise<number> {
+    const client = await this.clients.get(actor, clientId);
+    const now = this.deps.clock.now();
+    return this.counted({ kind: 'client', clientId: client.clientId }, now, () => this.store.setCutoff('client', client.clientId, client.tenantId, now));
+  }
+
+  /**
+   * Seed 003 batch revocation and `revokeTokensIssuedBefore`: every token of
+   * the tenant at `tenantPath` and its subtree issued before `before`. A time
+   * in the future is taken as now: tokens issued later stay valid.
+   */
+  async revokeIssuedBefore(actor: Actor, tenantPath: string, before: Date): Promise<number> {
+    ensure(!Number.isNaN(before.getTime()), () => errors.validation('before', 'must be an ISO-8601 date-time'));
+    const tenant = await this.tenants.get(actor, tenantPath);
+    const now = this.deps.clock.now();
+    const cutoff = before.getTime() > now.getTime() ? now : before;
+    const count = await this.counted({ kind: 'tenant-subtree', tenantPath: tenant.path }, cutoff, () => this.store.setTenantCutoff(tenant.id, cutoff));
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
+    return count;
+  }
+
+  /**
+   * `revokeToken` with a count: 1 for an active access token, the live
+   * refresh and access tokens of a refresh token's family, 0 for anything
+   * unknown or already inactive. Same authorisation as `TokenRevoker.revokeAsAdmin`.
+   */
+  async revokeToken(actor: Actor, token: string, hint?: string | null): Promise<number> {
+    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
+    const found = await this.finder.find(token, hint ?? undefined);
+    if (!found) return 0;
+    assertManages(actor, found.tenant.path);
+    if (found.kind === 'refresh_token') {
+      return this.counted({ kind: 'family', familyId: found.record.familyId }, null, () => this.revocation.revokeFamily(found.record.familyId));
+    }
+    const { claims } = found;
+    await this.revocation.revokeAccessToken(claims, found.tenant.id);
+    // Take it out of the issuance counters, so a later scoped revocation does not count it again.
+    await this.store.addIssuance([
+      { tenantId: found.tenant.id, clientId: claims.client_id, userId: found.user?.id ?? null, familyId: claims.sid ?? null, issuedAt: claims.iat, expiresAt: claims.exp, count: -1 },
+    ]);
+    return 1;
+  }
+}

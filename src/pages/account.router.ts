@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { Domain } from '../domain/create-domain';
+import { randomToken } from '../domain/crypto/random';
+import { ensureAccountClient } from '../domain/devices/account-client';
+import type { DeviceTokenSet } from '../domain/devices/device-token-set';
+import { ensure, errors, isDomainError } from '../domain/errors';
+import { normalizeTenantPath } from '../domain/tenants/tenant-path';
+import { ACCOUNT_SCRIPT } from './account-script';
+import { accountPage } from './account.page';
+import { pagePath } from './browser-cookies';
+import { pageErrorHandler } from './page-error-handler';
+import { field, pageForm } from './page-form';
+import { setPageHeaders } from './page-headers';
+import type { PageKit } from './send-outcome';
+
+const PURPOSE = 'account';
+const ACCOUNT_SCOPES = ['openid', 'profile', 'email', 'phone'];
+
+/**
+ * Seed 002's device page, `GET /account`: the signed-in user's devices, a
+ * form that generates a device token set once the user types their password
+ * into the token field, and revoke buttons; both forms are CSRF-protected
+ * (token bound to the session cookie). Without a session the browser is sent
+ * through the hosted sign-in (`/authorize` with the tenant's first-party
+ * account client, PKCE) and comes back here; `?tenant=/acme` picks the tenant
+ * to sign in to (default `/`).
+ */
+export function accountRouter(domain: Domain, kit: PageKit): Router {
+  const router = Router();
+  const { issuer } = domain;
+  const accountUrl = `${issuer.replace(/\/+$/, '')}/account`;
+  const actions = { create: pagePath(issuer, '/account/devices'), revoke: pagePath(issuer, '/account/devices/revoke'), script: pagePath(issuer, '/account/account.js') };
+
+  const signedIn = async (req: Request) => {
+    const token = kit.session.read(req);
+    const session = await domain.sessions.find(token);
+    if (!session || !token) return null;
+    const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
+    return user && tenant ? { token, user, tenant } : null;
+  };
+
+  const render = async (res: Response, who: NonNullable<Awaited<ReturnType<typeof signedIn>>>, status: number, extra: { created?: DeviceTokenSet; failed?: string } = {}) => {
+    const devices = await domain.devices.listOwn(who.user.id, { first: 100 });
+    setAccountHeaders(res);
+    res
+      .status(status)
+      .type('html')
+      .send(
+        accountPage({
+          user: who.user,
+          tenantPath: who.tenant.path,
+          devices: devices.nodes,
+          csrfToken: kit.csrf.issue(who.token, PURPOSE),
+          createAction: actions.create,
+          revokeAction: actions.revoke,
+          scriptSrc: actions.script,
+          ...extra,
+        }),
+      );
+  };
+
+  router.get('/account/account.js', (_req, res) => {
+    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(ACCOUNT_SCRIPT);
+  });
+
+  router.get('/account', async (req, res) => {
+    const who = await signedIn(req);
+    if (who) {
+      // Back from the sign-in: drop the unused code from the address bar.
+      if (req.query.code !== undefined) return void res.redirect(303, pagePath(issuer, '/account'));
+      return render(res, who, 200);
+    }
+    const tenantPath = normalizeTenantPath(typeof req.query.tenant === 'string' ? req.query.tenant : '/', 'tenant');
+    const tenant = await domain.tenants.findByPath(tenantPath);
+    ensure(tenant, () => errors.notFound(`tenant ${tenantPath}`));
+    const client = await ensureAccountClient(domain.clients, tenant, accountUrl);
+    // The code this sign-in ends with is never redeemed: the page runs on the browser session.
+    const challenge = createHash('sha256').update(randomToken(32)).digest('base64url');
+    const query = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: accountUrl, scope: 'openid', state: randomToken(16), code_challenge: challenge, code_challenge_method: 'S256' });
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, `${pagePath(issuer, '/authorize')}?${query}`);
+  });
+
+  router.post('/account/devices', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const client = await ensureAccountClient(domain.clients, who.tenant, accountUrl);
+    try {
+      const created = await domain.devices.create(who.user.id, client, field(req, 'name') ?? '', field(req, 'password') ?? '', ACCOUNT_SCOPES, { clientIp: req.ip ?? null, requestId: String(req.id) });
+      await render(res, who, 201, { created });
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests') {
+        res.set('Retry-After', String(error.retryAfterSeconds ?? 60));
+        await render(res, who, 429, { failed: `Too many wrong passwords. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.` });
+        return;
+      }
+      if (!isDomainError(error) || error.code !== 'validation_failed') throw error;
+      await render(res, who, 400, { failed: error.field === 'password' ? 'That password is not correct.' : `Device ${error.description}.` });
+    }
+  });
+
+  router.post('/account/devices/revoke', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    await domain.devices.revokeOwn(who.user.id, field(req, 'device_id') ?? '');
+    res.redirect(303, pagePath(issuer, '/account'));
+  });
+
+  router.use('/account', pageErrorHandler);
+  return router;
+}
+
+/** The hosted pages' headers, plus same-origin scripts for the copy buttons. */
+function setAccountHeaders(res: Response): void {
+  setPageHeaders(res);
+  res.set('Content-Security-Policy', `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+}
+
+const csrfFailure = () => errors.invalidRequest('this form has expired or you are signed out; reload the page and try again', 'csrf_token');
