@@ -92,7 +92,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   app.use(opsRouter(deps.db, deps.bus, deps.metrics));
   const kit = pageKit(deps.issuer, deps.secret);
-  app.use(authorizeRouter(domain, kit));
+  app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));
   app.use(graphql.router);

@@ -13,4 +13,15 @@ export const defaults = {
   pageSize: { default: 20, max: 100 },
   /** Self sign-up (seed 001 `/register_user` without a bearer): attempts per client IP and tenant. */
   selfSignupRateLimit: { limit: 5, windowSeconds: 15 * 60 },
+  /**
+   * Failed credential checks (src/domain/throttle/brute-force-guard.ts): after `threshold` failures within
+   * `windowSeconds`, the key is locked for `baseLockSeconds` after its latest failure, doubling with each
+   * further failure, at most `maxLockSeconds`. Per account (tenant + username), per client (its secret) and
+   * per client IP (looser, so one NAT does not lock everyone out).
+   */
+  bruteForce: {
+    account: { threshold: 5, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    client: { threshold: 10, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    ip: { threshold: 50, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+  },
 } as const;

@@ -11,6 +11,21 @@ export interface HitOutcome {
   readonly oldestExpiry: Date | null;
 }
 
+/** A bucket's live hits at one moment: how many, and when the newest leaves the window. */
+export interface BucketTally {
+  readonly bucket: string;
+  readonly count: number;
+  readonly newestExpiry: Date;
+}
+
+interface TallyRow {
+  bucket: string;
+  count: string | number;
+  newest_expiry: Date | string;
+}
+
+const toTally = (row: TallyRow): BucketTally => ({ bucket: row.bucket, count: Number(row.count), newestExpiry: new Date(row.newest_expiry) });
+
 /**
  * The sliding-window log of the rate limiter (`rate_limit_hits`): one row per
  * admitted hit, counting until `expires_at`. A bucket's hits are serialised by
@@ -41,5 +56,44 @@ export class RateLimitRepository {
       return result;
     });
     return { admitted: row?.admitted ?? false, oldestExpiry: row?.oldest_expiry ? new Date(row.oldest_expiry) : null };
+  }
+
+  /** Records one hit, expiring at `expiresAt`, on each bucket (no limit applies), and returns every bucket's live tally: one statement. */
+  async add(buckets: readonly string[], now: Date, expiresAt: Date): Promise<BucketTally[]> {
+    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
+      `with added as (insert into rate_limit_hits (bucket, expires_at) select unnest(array[?]::text[]), ? returning bucket, expires_at)
+       select b.bucket, count(*) as count, max(b.expires_at) as newest_expiry
+         from (select bucket, expires_at from added
+               union all
+               select bucket, expires_at from rate_limit_hits where bucket = any(array[?]::text[]) and expires_at > ?) b
+        group by b.bucket`,
+      [buckets, expiresAt, buckets, now],
+    );
+    return rows.map(toTally);
+  }
+
+  /** The live tally of each bucket that has hits at `now` (buckets without any are left out). */
+  async tally(buckets: readonly string[], now: Date): Promise<BucketTally[]> {
+    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
+      `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
+        where bucket = any(array[?]::text[]) and expires_at > ? group by bucket`,
+      [buckets, now],
+    );
+    return rows.map(toTally);
+  }
+
+  /** Live buckets whose name starts with `prefix`, newest expiry each; at most `limit`. */
+  async liveBuckets(prefix: string, now: Date, limit: number): Promise<BucketTally[]> {
+    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
+      `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
+        where starts_with(bucket, ?) and expires_at > ? group by bucket limit ?`,
+      [prefix, now, limit],
+    );
+    return rows.map(toTally);
+  }
+
+  /** Deletes every hit of the buckets. */
+  async clear(buckets: readonly string[]): Promise<void> {
+    await this.db.em().getConnection().execute('delete from rate_limit_hits where bucket = any(array[?]::text[])', [buckets]);
   }
 }

@@ -30,6 +30,7 @@ import { BrowserSessionService } from './sessions/browser-session.service';
 import { Seed001Api } from './seeds/seed001-api';
 import { UserRegistration } from './seeds/user-registration';
 import { TenantService } from './tenants/tenant.service';
+import { BruteForceGuard } from './throttle/brute-force-guard';
 import { SlidingWindowLimiter } from './throttle/sliding-window-limiter';
 import { AccessTokenService } from './tokens/access-token.service';
 import { IdTokenService } from './tokens/id-token.service';
@@ -44,6 +45,13 @@ export function createDomain(deps: DomainDeps) {
   const tenants = new TenantService(deps, data.tenants);
   const clients = new ClientService(deps, data.clients, tenants);
   const users = new UserService(data.users, tenants);
+  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
+  const tenantPathOfClient = async (clientId: string): Promise<string> => {
+    const client = await clients.findByClientId(clientId);
+    return (client && (await tenants.findById(client.tenantId))?.path) ?? '/';
+  };
+  const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, tenantPathOfClient);
+  clients.useGuard(bruteForce);
   const keys = new KeyService(deps, data.signingKeys, tenants);
   const revocation = new RevocationService(data.revocations);
   const issuance = new IssuanceCounter(data.revocations);
@@ -68,18 +76,17 @@ export function createDomain(deps: DomainDeps) {
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
-    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens))
+    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce))
     .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);
-  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents);
-  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
-  const userRegistration = new UserRegistration(users, tenants, limiter);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce);
+  const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
-  const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation);
+  const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
   const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
@@ -89,7 +96,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, userRegistration, seed001Api,
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
     devices,

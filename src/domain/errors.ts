@@ -44,6 +44,8 @@ export interface DomainErrorOptions {
   requiredScope?: string;
   /** For `too_many_requests`: seconds until a retry can succeed (RFC 9110 §10.2.3 Retry-After). */
   retryAfterSeconds?: number;
+  /** For `too_many_requests`: the OAuth error the endpoint owes a failed attempt (`invalid_grant`, `invalid_client`), sent as `error` with status 429. */
+  answerAs?: ErrorCode;
 }
 
 export class DomainError extends Error {
@@ -54,6 +56,7 @@ export class DomainError extends Error {
   readonly field?: string;
   readonly requiredScope?: string;
   readonly retryAfterSeconds?: number;
+  readonly answerAs?: ErrorCode;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -64,6 +67,7 @@ export class DomainError extends Error {
     this.field = options.field;
     this.requiredScope = options.requiredScope;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.answerAs = options.answerAs;
   }
 }
 
@@ -85,8 +89,8 @@ export const errors = {
   conflict: (description: string) => new DomainError('conflict', description),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
-  tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later') =>
-    new DomainError('too_many_requests', description, { retryAfterSeconds }),
+  tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later', answerAs?: ErrorCode) =>
+    new DomainError('too_many_requests', description, { retryAfterSeconds, answerAs }),
   validation: (field: string, description: string) =>
     new DomainError('validation_failed', `${field}: ${description}`, { field }),
   /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */

@@ -30,7 +30,9 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
-    return { status: mapping.status, headers, body: { error: mapping.oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable', warning: isRefusedByDatabase(error) };
+    // A throttled credential check answers 429 with the error the endpoint owes a failed attempt (e.g. invalid_grant).
+    const oauthError = error.answerAs ? ERROR_TABLE[error.answerAs].oauthError : mapping.oauthError;
+    return { status: mapping.status, headers, body: { error: oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable', warning: isRefusedByDatabase(error) };
   }
   const { status, type } = (thrown ?? {}) as { status?: number; type?: string };
   if (status === 413 || type === 'entity.too.large') {

@@ -86,9 +86,14 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
     const client = await ensureAccountClient(domain.clients, who.tenant, accountUrl);
     try {
-      const created = await domain.devices.create(who.user.id, client, field(req, 'name') ?? '', field(req, 'password') ?? '', ACCOUNT_SCOPES);
+      const created = await domain.devices.create(who.user.id, client, field(req, 'name') ?? '', field(req, 'password') ?? '', ACCOUNT_SCOPES, { clientIp: req.ip ?? null, requestId: String(req.id) });
       await render(res, who, 201, { created });
     } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests') {
+        res.set('Retry-After', String(error.retryAfterSeconds ?? 60));
+        await render(res, who, 429, { failed: `Too many wrong passwords. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.` });
+        return;
+      }
       if (!isDomainError(error) || error.code !== 'validation_failed') throw error;
       await render(res, who, 400, { failed: error.field === 'password' ? 'That password is not correct.' : `Device ${error.description}.` });
     }

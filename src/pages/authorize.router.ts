@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { RawAuthorizationParams } from '../domain/authorize/authorization-request';
 import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
+import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
@@ -14,7 +15,7 @@ import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
  * Both forms carry the sealed pending request and a CSRF token bound to the
  * `interaction` cookie; a missing or wrong token is an error page.
  */
-export function authorizeRouter(domain: Domain, kit: PageKit): Router {
+export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestScopeFactory): Router {
   const router = Router();
 
   const start = async (req: Request, params: RawAuthorizationParams, res: Response) => {
@@ -30,7 +31,7 @@ export function authorizeRouter(domain: Domain, kit: PageKit): Router {
     if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'sign-in')) throw csrfFailure();
     const { outcome, started } = await domain.authorize.signIn(
       { pending: field(req, 'pending'), username: field(req, 'username'), password: field(req, 'password') },
-      { sessionToken: kit.session.read(req), binding },
+      { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) },
     );
     if (started) kit.session.set(res, started.token);
     sendOutcome(res, kit, outcome, binding!, true);

@@ -52,10 +52,13 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
     case 'sign-in':
       kit.interaction.set(res, binding);
       setPageHeaders(res, formTargets(outcome.screen.request.redirectUri));
+      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
-        .status(outcome.failed ? 400 : 200)
+        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
         .type('html')
-        .send(signInPage({ screen: outcome.screen, csrfToken: kit.csrf.issue(binding, 'sign-in'), action: kit.loginAction, failed: outcome.failed, username: outcome.username }));
+        .send(
+          signInPage({ screen: outcome.screen, csrfToken: kit.csrf.issue(binding, 'sign-in'), action: kit.loginAction, failed: outcome.failed, username: outcome.username, retryAfterSeconds: outcome.retryAfterSeconds }),
+        );
       return;
     case 'consent':
       kit.interaction.set(res, binding);

@@ -8,7 +8,11 @@ export interface SignInView {
   action: string;
   failed: boolean;
   username: string | null;
+  /** Too many failed attempts: the seconds until signing in may work again. */
+  retryAfterSeconds?: number;
 }
+
+const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 /** The hosted sign-in form: names the client and tenant; one generic message on failure (no user enumeration). */
 export function signInPage(view: SignInView): string {
@@ -18,7 +22,13 @@ export function signInPage(view: SignInView): string {
     html`<p class="eyebrow">${tenant.name} · ${tenant.path}</p>
 <h1>Sign in</h1>
 <p class="lead">to continue to <strong>${client.name}</strong></p>
-${view.failed ? html`<p class="alert" role="alert">Invalid username or password.</p>` : ''}
+${
+  view.retryAfterSeconds !== undefined
+    ? html`<p class="alert" role="alert">Too many failed sign-in attempts. Try again in ${waitText(view.retryAfterSeconds)}.</p>`
+    : view.failed
+      ? html`<p class="alert" role="alert">Invalid username or password.</p>`
+      : ''
+}
 <form method="post" action="${view.action}" autocomplete="on">
 <input type="hidden" name="pending" value="${view.screen.pending}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">

@@ -29,7 +29,7 @@ export class DeviceResolver {
       'Seed 002: for the user of the caller’s token, after confirming their password. The token’s client must list `device_tokens` in its grantTypes. The tokens are shown once.',
   })
   async createDevice(@Arg('name') name: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<DeviceTokenSetType> {
-    return toDeviceTokenSetType(await ctx.domain.devices.createForActor(requireActor(ctx), name, password));
+    return toDeviceTokenSetType(await ctx.domain.devices.createForActor(requireActor(ctx), name, password, ctx.scope));
   }
 
   @Mutation(() => Int, { description: 'Revokes a device (the user’s own, or any in an admin’s subtree); the number of tokens it made inactive.' })

@@ -11,7 +11,11 @@ export interface PageResponse {
 export class FetchBrowser {
   readonly jar = new CookieJar();
 
-  constructor(private readonly baseUrl: string) {}
+  /** `headers` go with every request (e.g. an `X-Forwarded-For` a trusted proxy would add). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async get(pathOrUrl: string): Promise<PageResponse> {
     return this.send(pathOrUrl, { method: 'GET' });
@@ -25,7 +29,7 @@ export class FetchBrowser {
   private async send(pathOrUrl: string, init: RequestInit): Promise<PageResponse> {
     const url = new URL(pathOrUrl, this.baseUrl).toString();
     const cookie = this.jar.header(url);
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...this.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
     this.jar.store(response);
     return { status: response.status, headers: response.headers, location: response.headers.get('location'), body: await response.text() };
   }

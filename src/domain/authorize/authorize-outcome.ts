@@ -1,5 +1,6 @@
 import type { Client } from '../clients/client';
 import type { DomainError } from '../errors';
+import type { RequestScope } from '../request-scope';
 import type { StartedSession } from '../sessions/browser-session';
 import type { Tenant } from '../tenants/tenant';
 import type { User } from '../users/user';
@@ -24,7 +25,14 @@ export interface InteractionScreen {
 export type AuthorizeOutcome =
   | { readonly kind: 'error-page'; readonly error: DomainError }
   | { readonly kind: 'redirect'; readonly location: string }
-  | { readonly kind: 'sign-in'; readonly screen: InteractionScreen; readonly failed: boolean; readonly username: string | null }
+  | {
+      readonly kind: 'sign-in';
+      readonly screen: InteractionScreen;
+      readonly failed: boolean;
+      readonly username: string | null;
+      /** Set when too many failed attempts locked the account or IP: seconds until the next try may succeed. */
+      readonly retryAfterSeconds?: number;
+    }
   | { readonly kind: 'consent'; readonly screen: InteractionScreen; readonly user: User; readonly newScopes: readonly string[] };
 
 /** The outcome of a sign-in attempt, with the session to hand the browser when it succeeded. */
@@ -38,4 +46,6 @@ export interface BrowserContext {
   readonly sessionToken?: string;
   /** An opaque value only this browser holds (a short-lived cookie); forms are bound to it. */
   readonly binding?: string;
+  /** Who is asking from where (client IP, request id): sign-in failures are throttled and audited by it. */
+  readonly scope?: Pick<RequestScope, 'clientIp' | 'requestId'>;
 }

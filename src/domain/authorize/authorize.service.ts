@@ -10,6 +10,7 @@ import type { BrowserSession, StartedSession } from '../sessions/browser-session
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
+import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { UserService } from '../users/user.service';
 import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
 import { errorRedirect, successRedirect } from './authorization-response';
@@ -42,6 +43,7 @@ export class AuthorizeService {
     private readonly users: UserService,
     private readonly sessions: BrowserSessionService,
     private readonly consents: ConsentService,
+    private readonly guard: BruteForceGuard,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
@@ -67,7 +69,10 @@ export class AuthorizeService {
     }
   }
 
-  /** Checks the sign-in form; a failure shows the form again with one generic message (no user enumeration). */
+  /**
+   * Checks the sign-in form; a failure shows the form again with one generic message (no user enumeration).
+   * Failed passwords are throttled per account and client IP: a locked one shows the form with the wait, unchecked.
+   */
   async signIn(form: { pending?: string; username?: string; password?: string }, browser: BrowserContext): Promise<SignInResult> {
     let pending: PendingAuthorization;
     let client: Client;
@@ -79,10 +84,11 @@ export class AuthorizeService {
     }
     let started: StartedSession | null = null;
     try {
-      const user = form.username && form.password ? await this.users.verifyCredentials(client.tenantId, form.username, form.password) : null;
+      const tenant = await this.tenantOf(client);
+      const { user, retryAfterSeconds } = await this.checkPassword(client, tenant, form, browser);
       if (!user) {
-        const screen = { client, tenant: await this.tenantOf(client), request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
-        return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null }, started: null };
+        const screen = { client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
+        return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
       }
       // A fresh session on every sign-in (no fixation); the previous one ends.
       await this.sessions.end(browser.sessionToken);
@@ -90,6 +96,18 @@ export class AuthorizeService {
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: this.failureRedirect(pending.request, error), started };
+    }
+  }
+
+  private async checkPassword(client: Client, tenant: Tenant, form: { username?: string; password?: string }, browser: BrowserContext) {
+    const { username, password } = form;
+    if (!username || !password) return { user: null };
+    const subject = { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username, clientId: client.clientId } as const;
+    try {
+      return { user: await this.guard.protect({ subject, scope: browser.scope, owed: 'access_denied' }, () => this.users.verifyCredentials(tenant.id, username, password)) };
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests') return { user: null, retryAfterSeconds: error.retryAfterSeconds };
+      throw error;
     }
   }
 

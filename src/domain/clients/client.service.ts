@@ -9,6 +9,8 @@ import type { DomainDeps } from '../deps';
 import { DomainError, ensure, errors } from '../errors';
 import type { GrantCatalogue } from '../grants/registry';
 import type { Page, PageRequest } from '../pagination';
+import type { RequestScope } from '../request-scope';
+import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
@@ -46,6 +48,7 @@ export class ClientService {
   // Unknown client_ids are not cached, so random ids cannot push real clients out.
   private readonly cache: TtlCache<CachedClient | null>;
   private grants: GrantCatalogue | null = null;
+  private guard: BruteForceGuard | null = null;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -77,9 +80,17 @@ export class ClientService {
    * RFC 6749 §2.3.1 client authentication. Confidential clients must present
    * their secret (constant-time keyed digest comparison); public clients
    * present none. Unknown, disabled or mismatched clients all fail alike with
-   * `invalid_client`.
+   * `invalid_client`. Failures are throttled per client_id and client IP
+   * (BruteForceGuard): a locked client gets `too_many_requests` answered as
+   * `invalid_client` (429), its secret unchecked.
    */
-  async authenticate(clientId: string, clientSecret: string | undefined): Promise<Client> {
+  async authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Promise<Client> {
+    if (!this.guard) return this.checkCredentials(clientId, clientSecret);
+    const client = await this.guard.protect({ subject: { kind: 'client', clientId }, scope, owed: 'invalid_client' }, () => this.checkCredentials(clientId, clientSecret));
+    return client!;
+  }
+
+  private async checkCredentials(clientId: string, clientSecret: string | undefined): Promise<Client> {
     const found = await this.lookup(clientId);
     if (!found || !found.client.enabled) throw errors.invalidClient();
     if (found.client.isPublic) {
@@ -91,6 +102,11 @@ export class ClientService {
       errors.invalidClient(),
     );
     return found.client;
+  }
+
+  /** The brute-force guard client authentication runs under; wired once by createDomain. */
+  useGuard(guard: BruteForceGuard): void {
+    this.guard = guard;
   }
 
   /** The grant registry client settings are validated against; wired once by createDomain (the grants need this service first). */

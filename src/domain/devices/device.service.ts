@@ -6,7 +6,9 @@ import { randomToken, sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { Page, PageRequest } from '../pagination';
+import type { RequestScope } from '../request-scope';
 import type { ScopedRevocation } from '../revocation/scoped-revocation.service';
+import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { TenantService } from '../tenants/tenant.service';
 import type { IdTokenService } from '../tokens/id-token.service';
 import type { UserService } from '../users/user.service';
@@ -35,32 +37,35 @@ export class DeviceService {
     private readonly tenants: TenantService,
     private readonly idTokens: IdTokenService,
     private readonly scoped: ScopedRevocation,
+    private readonly guard: BruteForceGuard,
   ) {}
 
   /** GraphQL `createDevice`: for the user of the actor's token, on the token's client. */
-  async createForActor(actor: Actor, name: string, password: string): Promise<DeviceTokenSet> {
+  async createForActor(actor: Actor, name: string, password: string, scope?: Pick<RequestScope, 'clientIp' | 'requestId'>): Promise<DeviceTokenSet> {
     ensure(actor.userId, () => errors.forbidden('only a user’s own access token can create a device'));
     const client = await this.clients.findByClientId(actor.clientId);
     ensure(client?.enabled, () => errors.forbidden('the client is disabled'));
-    return this.create(actor.userId, client, name, password, actor.scopes);
+    return this.create(actor.userId, client, name, password, actor.scopes, scope);
   }
 
   /**
    * Creates a device set for `userId` on `client` once `password` is the
    * user's current password. The client must be enabled, in the user's tenant
-   * and allowed {@link DEVICE_TOKENS_GRANT}.
+   * and allowed {@link DEVICE_TOKENS_GRANT}. Wrong passwords are throttled
+   * per account and client IP like every password check (BruteForceGuard).
    */
-  async create(userId: string, client: Client, rawName: string, password: string, scopes: readonly string[]): Promise<DeviceTokenSet> {
+  async create(userId: string, client: Client, rawName: string, password: string, scopes: readonly string[], scope?: Pick<RequestScope, 'clientIp' | 'requestId'>): Promise<DeviceTokenSet> {
     const name = validateDisplayName(rawName);
     ensure(client.enabled && client.grantTypes.includes(DEVICE_TOKENS_GRANT), () =>
       errors.forbidden(`client ${client.clientId} may not mint device tokens (grant type "${DEVICE_TOKENS_GRANT}")`),
     );
     const user = await this.users.findById(userId);
     ensure(user?.enabled && user.tenantId === client.tenantId, () => errors.forbidden('the user cannot create devices on this client'));
-    const confirmed = await this.users.verifyCredentials(user.tenantId, user.username, password ?? '');
-    ensure(confirmed, () => errors.validation('password', 'the password is incorrect'));
     const tenant = await this.tenants.findById(user.tenantId);
     ensure(tenant, () => errors.notFound('tenant'));
+    const subject = { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username: user.username, clientId: client.clientId } as const;
+    const confirmed = await this.guard.protect({ subject, scope, owed: 'validation_failed' }, () => this.users.verifyCredentials(user.tenantId, user.username, password ?? ''));
+    ensure(confirmed, () => errors.validation('password', 'the password is incorrect'));
     const granted = ['openid', ...scopes.filter((scope) => scope !== 'openid' && !NOT_FOR_DEVICES.has(scope) && client.allowedScopes.includes(scope))];
     const refreshToken = randomToken(32);
     const now = this.deps.clock.now();

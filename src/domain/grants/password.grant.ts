@@ -1,6 +1,7 @@
 import { ensure, errors } from '../errors';
 import { grantScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
+import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
 import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
 import type { UserService } from '../users/user.service';
@@ -23,6 +24,8 @@ export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password',
  * the client is allowed). Unknown users, wrong passwords, disabled users and
  * unknown tenants all fail alike with `invalid_grant` (§5.2). The tokens
  * belong to the user's tenant: its key signs them and its path is `tenant`.
+ * Failed passwords are throttled per account and client IP (BruteForceGuard):
+ * a locked account gets 429 `invalid_grant` with Retry-After (RFC 9700 §4.6).
  */
 export class PasswordGrant implements GrantHandler {
   readonly declaration = PASSWORD;
@@ -32,6 +35,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly users: UserService,
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
+    private readonly guard: BruteForceGuard,
   ) {}
 
   async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
@@ -43,7 +47,9 @@ export class PasswordGrant implements GrantHandler {
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
     const tenant = tenantPath === context.tenant.path ? context.tenant : await this.tenants.findByPath(tenantPath);
     ensure(tenant, () => errors.invalidGrant(BAD_CREDENTIALS));
-    const user = await this.users.verifyCredentials(tenant.id, params.username, params.password);
+    const { username, password } = params;
+    const attempt = { subject: { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username, clientId: client.clientId }, scope: context.scope, owed: 'invalid_grant' } as const;
+    const user = await this.guard.protect(attempt, () => this.users.verifyCredentials(tenant.id, username, password));
     ensure(user, () => errors.invalidGrant(BAD_CREDENTIALS));
     const authTime = clock.now();
 

@@ -26,7 +26,7 @@ export class TokenEndpoint {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
     if (scope) scope.clientId = client.clientId;
     const handler = this.grants.find(grantType);
     ensure(handler, () => errors.unsupportedGrantType(grantType));

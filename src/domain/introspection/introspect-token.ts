@@ -33,7 +33,7 @@ export class TokenIntrospector {
 
   async introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams, scope?: RequestScope): Promise<IntrospectionResponse> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
     if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const clientTenant = await this.tenants.findById(client.tenantId);

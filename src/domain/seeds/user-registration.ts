@@ -1,6 +1,7 @@
 import { defaults } from '../../config/defaults';
 import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
-import { ensure, errors } from '../errors';
+import type { AuditLog } from '../audit/audit-log';
+import { ensure, errors, isDomainError } from '../errors';
 import type { RequestScope } from '../request-scope';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
@@ -37,15 +38,16 @@ export class UserRegistration {
     private readonly users: UserService,
     private readonly tenants: TenantService,
     private readonly limiter: SlidingWindowLimiter,
+    private readonly audit: AuditLog,
   ) {}
 
-  async register(actor: Actor | null, input: RegisterUserInput, scope: Pick<RequestScope, 'clientIp'>): Promise<{ user: User; tenantPath: string }> {
+  async register(actor: Actor | null, input: RegisterUserInput, scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>): Promise<{ user: User; tenantPath: string }> {
     return withSeedFieldNames(FIELD_NAMES, async () => {
       const isAdmin = actor?.scopes.includes(ADMIN_SCOPE) ?? false;
       const requested = input.tenantPath ? normalizeTenantPath(input.tenantPath, 'tenantPath') : null;
       const tenantPath = requested ?? (isAdmin && actor ? actor.tenantPath : '/');
       if (isAdmin && actor) assertManages(actor, tenantPath);
-      else await this.admitSelfSignup(actor, tenantPath, scope.clientIp ?? 'unknown');
+      else await this.admitSelfSignup(actor, tenantPath, scope);
       ensure(input.username, () => errors.validation('username', 'is required'));
       ensure(input.password, () => errors.validation('password', 'is required'));
       const user = await this.users.insert(tenantPath, { ...input, username: input.username, password: input.password });
@@ -53,11 +55,20 @@ export class UserRegistration {
     });
   }
 
-  private async admitSelfSignup(actor: Actor | null, tenantPath: string, clientIp: string): Promise<void> {
+  private async admitSelfSignup(actor: Actor | null, tenantPath: string, scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>): Promise<void> {
+    const clientIp = scope.clientIp ?? 'unknown';
     const tenant = await this.tenants.findByPath(tenantPath);
     if (!tenant?.allowSelfSignup) {
       throw actor ? errors.forbidden('this operation requires scope "admin"') : errors.unauthenticated('an admin bearer access token is required');
     }
-    await this.limiter.hit(`self-signup:${tenant.id}:${clientIp}`, defaults.selfSignupRateLimit);
+    try {
+      await this.limiter.hit(`self-signup:${tenant.id}:${clientIp}`, defaults.selfSignupRateLimit);
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests') {
+        const detail = { phase: 'refused', retryAfterSeconds: error.retryAfterSeconds ?? 0, endpoint: 'register_user' };
+        this.audit.record({ action: 'throttle', outcome: 'failure', tenantPath, actorKind: 'anonymous', targetKind: 'ip', targetId: clientIp, clientIp: scope.clientIp, requestId: scope.requestId ?? null, detail });
+      }
+      throw error;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { RateLimitRepository } from '../../data/rate-limit.repository';
+import type { BucketTally, RateLimitRepository } from '../../data/rate-limit.repository';
 import type { Clock } from '../clock';
 import { errors } from '../errors';
 
@@ -14,6 +14,10 @@ export interface RateLimitRule {
  * anti-automation). Each admitted hit counts until the window has passed over
  * it; concurrent requests cannot overshoot the limit. Expired hits are deleted
  * as the bucket is used, and by `purgeExpired` for buckets never seen again.
+ *
+ * Besides admit-or-refuse (`hit`, self sign-up), it counts events that are
+ * not admitted but recorded after the fact (`add`, `tally`, `clear`): failed
+ * credential checks, whose lockout policy is the brute-force guard's.
  */
 export class SlidingWindowLimiter {
   constructor(
@@ -29,5 +33,26 @@ export class SlidingWindowLimiter {
     if (admitted) return;
     const oldest = (oldestExpiry ?? expiresAt).getTime();
     throw errors.tooManyRequests(Math.max(1, Math.ceil((oldest - now.getTime()) / 1000)));
+  }
+
+  /** Records one hit on each bucket, counting for `windowSeconds`, and returns each bucket's live tally (one statement). */
+  add(buckets: readonly string[], windowSeconds: number): Promise<BucketTally[]> {
+    const now = this.clock.now();
+    return this.hits.add(buckets, now, new Date(now.getTime() + windowSeconds * 1000));
+  }
+
+  /** The live tally of the buckets that have hits now. */
+  tally(buckets: readonly string[]): Promise<BucketTally[]> {
+    return this.hits.tally(buckets, this.clock.now());
+  }
+
+  /** Live buckets starting with `prefix`, at most `limit`. */
+  liveBuckets(prefix: string, limit: number): Promise<BucketTally[]> {
+    return this.hits.liveBuckets(prefix, this.clock.now(), limit);
+  }
+
+  /** Forgets every hit of the buckets. */
+  clear(buckets: readonly string[]): Promise<void> {
+    return this.hits.clear(buckets);
   }
 }
