@@ -45,7 +45,7 @@ export function createDomain(deps: DomainDeps) {
   const clients = new ClientService(deps, data.clients, tenants);
   const users = new UserService(data.users, tenants);
   const keys = new KeyService(deps, data.signingKeys, tenants);
-  const revocation = new RevocationService(data.revocations);
+  const revocation = new RevocationService(deps, data.revocations);
   const issuance = new IssuanceCounter(data.revocations);
   const accessTokens = new AccessTokenService(
     deps,

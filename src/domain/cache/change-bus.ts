@@ -1,8 +1,8 @@
 /** Which cache a change concerns; `key` names the entry (a tenant id, a client_id, a tenant id for keys). */
-export type ChangeTopic = 'tenant' | 'client' | 'signing_key';
+export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'revocation';
 
 /** What happened to the entry. Listeners drop it whatever the kind; the kind is for logs and later consumers. */
-export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated';
+export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';
 
 export interface ChangeEvent {
   topic: ChangeTopic;

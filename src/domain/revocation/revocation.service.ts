@@ -1,25 +1,42 @@
 import type { AccessTokenStateRow, RevocationRepository } from '../../data/revocation.repository';
 import { userFromRow, type UserRow } from '../../data/user-row';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
+import { revocationEvent, RevocationStateSync } from './revocation-state';
 import type { AccessTokenState } from '../tokens/access-token.service';
 
 /**
  * Server-side revocation state shared by every endpoint: revoked access tokens
  * by `jti`, revoked refresh families (RFC 7009, RFC 9700 §4.14.2). Read from
- * the database on every use, never cached, so it needs no change bus.
+ * the in-memory {@link RevocationStateSync} while it is current (bus connected,
+ * no reload pending), else from the database.
  */
 export class RevocationService {
-  constructor(private readonly revocations: RevocationRepository) {}
+  readonly sync: RevocationStateSync;
+
+  constructor(
+    private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
+    private readonly revocations: RevocationRepository,
+  ) {
+    this.sync = new RevocationStateSync(
+      deps.bus,
+      () => revocations.loadRevocationSnapshot(),
+      () => Math.floor(deps.clock.now().getTime() / 1000),
+      (error) => deps.log.warn({ err: error }, 'revocation state: load failed; verifying against the database'),
+    );
+  }
 
   /** Revokes one access token until it would have expired anyway. Idempotent. */
   async revokeAccessToken(claims: Pick<AccessTokenClaims, 'jti' | 'exp'>, tenantId: string): Promise<void> {
     await this.revocations.insertRevokedToken(claims.jti, tenantId, new Date(claims.exp * 1000));
+    await this.deps.bus.publish(revocationEvent.jti(claims.jti, claims.exp));
   }
 
   /** Revokes a refresh family: its refresh tokens and every access token carrying its id. Idempotent. */
   async revokeFamily(familyId: string): Promise<void> {
     await this.revocations.revokeFamily(familyId);
+    await this.deps.bus.publish(revocationEvent.family(familyId));
   }
 
   /**
@@ -33,6 +50,15 @@ export class RevocationService {
     const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const jti = isUuid(claims.jti) ? claims.jti : null;
     if (!jti) return INACTIVE;
+    if (!userId && claims.sub === claims.client_id && this.sync.current) {
+      // A client token and a current state: no database round trip.
+      const state = this.sync.state;
+      const now = Math.floor(this.deps.clock.now().getTime() / 1000);
+      if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId))) return INACTIVE;
+      const cutoff = state.cutoffMs(null, claims.client_id);
+      if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
+      return { active: true, user: null };
+    }
     const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!row || row.jti_revoked) return INACTIVE;
     // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
