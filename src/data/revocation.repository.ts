@@ -73,7 +73,7 @@ export class RevocationRepository implements RevocationStore {
       `select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`,
     );
     return {
-      jtis: jtis?.records ? new Uint8Array(jtis.records) : new Uint8Array(0),
+      jtis: jtis?.records ?? new Uint8Array(0),
       families: families.map((row) => row.id),
       cutoffs: cutoffs.map((row) => [row.key, Number(row.ms)] as const),
     };

@@ -43,9 +43,9 @@ export function createDomain(deps: DomainDeps) {
   const audit = new AuditLog(data.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, data.tenants);
   const clients = new ClientService(deps, data.clients, tenants);
-  const users = new UserService(data.users, tenants);
+  const users = new UserService(deps.bus, data.users, tenants);
   const keys = new KeyService(deps, data.signingKeys, tenants);
-  const revocation = new RevocationService(deps, data.revocations);
+  const revocation = new RevocationService(deps, data.revocations, data.users);
   const issuance = new IssuanceCounter(data.revocations);
   const accessTokens = new AccessTokenService(
     deps,

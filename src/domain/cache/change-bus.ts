@@ -1,5 +1,5 @@
 /** Which cache a change concerns; `key` names the entry (a tenant id, a client_id, a tenant id for keys). */
-export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'revocation';
+export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'revocation' | 'user';
 
 /** What happened to the entry. Listeners drop it whatever the kind; the kind is for logs and later consumers. */
 export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';

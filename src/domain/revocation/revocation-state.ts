@@ -18,10 +18,7 @@ const HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID's 16 bytes (null when `uuid` is not one). */
 export function uuidBytes(uuid: string): Uint8Array | null {
   if (!HEX.test(uuid)) return null;
-  const hex = uuid.replaceAll('-', '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return Buffer.from(uuid.replaceAll('-', ''), 'hex');
 }
 
 function compare(records: Uint8Array, index: number, key: Uint8Array): number {

@@ -1,5 +1,7 @@
 import type { AccessTokenStateRow, RevocationRepository } from '../../data/revocation.repository';
+import type { UserRepository } from '../../data/user.repository';
 import { userFromRow, type UserRow } from '../../data/user-row';
+import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
@@ -14,11 +16,21 @@ import type { AccessTokenState } from '../tokens/access-token.service';
  */
 export class RevocationService {
   readonly sync: RevocationStateSync;
+  /** Users' rows for user tokens (claims of /userinfo, /api), invalidated by the bus's `user` topic. */
+  private readonly userRows: TtlCache<UserRow | null>;
 
   constructor(
     private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
     private readonly revocations: RevocationRepository,
+    private readonly users: UserRepository,
   ) {
+    this.userRows = new TtlCache<UserRow | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (row) => row === null, trusted: () => deps.bus.live });
+    deps.bus.subscribe((event) => {
+      if (event.topic === 'user') this.userRows.invalidate(event.key);
+      // Deleting a tenant deletes its users (cascade).
+      else if (event.topic === 'tenant' && event.kind === 'deleted') this.userRows.clear();
+    });
+    deps.bus.onResync(() => this.userRows.clear());
     this.sync = new RevocationStateSync(
       deps.bus,
       () => revocations.loadRevocationSnapshot(),
@@ -50,14 +62,17 @@ export class RevocationService {
     const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const jti = isUuid(claims.jti) ? claims.jti : null;
     if (!jti) return INACTIVE;
-    if (!userId && claims.sub === claims.client_id && this.sync.current) {
-      // A client token and a current state: no database round trip.
+    if (this.sync.current) {
+      // A current in-memory state (and, for a user token, a cached user row): no database round trip.
       const state = this.sync.state;
       const now = Math.floor(this.deps.clock.now().getTime() / 1000);
       if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId))) return INACTIVE;
-      const cutoff = state.cutoffMs(null, claims.client_id);
+      const cutoff = state.cutoffMs(userId, claims.client_id);
       if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
-      return { active: true, user: null };
+      if (claims.sub === claims.client_id) return { active: true, user: null };
+      const user = userId ? await this.userRows.get(userId, () => this.users.findRowById(userId)) : null;
+      if (!user || !user.enabled) return INACTIVE;
+      return { active: true, user: userFromRow(user) };
     }
     const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!row || row.jti_revoked) return INACTIVE;
@@ -73,4 +88,5 @@ export class RevocationService {
   }
 }
 
+const USER_TTL_MS = 5 * 60_000;
 const INACTIVE: AccessTokenState = Object.freeze({ active: false, user: null });
