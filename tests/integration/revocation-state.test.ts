@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestClient, serviceToken, clientHeaders, type TestClient } from '../fixtures/token-clients';
+import { createTestClient, serviceToken, clientHeaders, passwordTokens, type TestClient } from '../fixtures/token-clients';
+import { createTestUser } from '../fixtures/test-user';
+import { rootAdminActor } from '../fixtures/admin-actor';
 import { postForm } from '../support/oauth';
 import { waitUntil } from '../support/wait-until';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -47,6 +49,21 @@ describe('in-memory revocation state across two servers', () => {
     const before = await introspectionQueries(second);
     for (let i = 0; i < 5; i++) expect(await introspect(second, token)).toBe(true);
     expect(await introspectionQueries(second)).toBe(before);
+  });
+
+  it('a user token: served from the cached user row, inactive at the other server once the user is disabled', async () => {
+    const userApp = await createTestClient(first.server.app.domain, '/', 'user');
+    const { user, username, password } = await createTestUser(first.server.app.domain);
+    const { access_token: token } = await passwordTokens(first.url, userApp, username, password, 'openid profile');
+    const userinfo = async (server: TestServer) => (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await introspect(second, token)).toBe(true);
+    expect(await userinfo(second)).toBe(200);
+    const before = await introspectionQueries(second);
+    expect(await introspect(second, token)).toBe(true);
+    expect(await introspectionQueries(second)).toBe(before);
+    await first.server.app.domain.users.update(await rootAdminActor(first.server.app.domain), user.id, { enabled: false });
+    await waitUntil(async () => !(await introspect(second, token)), 20_000, 10);
+    expect(await userinfo(second)).toBe(401);
   });
 
   it('a token revoked through one server is inactive at the other', async () => {
