@@ -211,8 +211,10 @@ export class RevocationStateSync {
     return this.reloading;
   }
 
+  /** Periodic upkeep: drops expired jtis, and retries a load that failed (the database was down). */
   prune(): void {
-    this.state.prune(this.nowSeconds());
+    if (!this.loaded && !this.reloading) void this.reload();
+    else this.state.prune(this.nowSeconds());
   }
 
   private apply(event: ChangeEvent): void {

@@ -133,10 +133,16 @@ describe('RevocationStateSync', () => {
     expect(sync.state.isJtiRevoked(late, NOW)).toBe(true);
   });
 
-  it('stays not current when a load fails', async () => {
+  it('stays not current when a load fails, until the upkeep reloads it', async () => {
     const bus = new FakeBus();
-    const sync = new RevocationStateSync(bus, () => Promise.reject(new Error('down')), () => NOW, () => undefined);
+    let up = false;
+    const sync = new RevocationStateSync(bus, () => (up ? Promise.resolve({ jtis: new Uint8Array(0), families: [], cutoffs: [] }) : Promise.reject(new Error('down'))), () => NOW, () => undefined);
     await sync.reload();
     expect(sync.current).toBe(false);
+    // The periodic upkeep retries the load.
+    up = true;
+    sync.prune();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sync.current).toBe(true);
   });
 });
