@@ -60,6 +60,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
   const graphql = await graphqlRouter(domain, scopeFor);
+  // The in-memory revocation state (revoked jtis, families, cutoffs); verification falls back to the database until it is loaded.
+  await domain.revocation.sync.reload();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));

@@ -1,3 +1,4 @@
+import type { RevocationSnapshot } from '../domain/revocation/revocation-state';
 import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
@@ -55,6 +56,27 @@ export class RevocationRepository implements RevocationStore {
   async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<AccessTokenStateRow | null> {
     const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, clientId]);
     return row ?? null;
+  }
+
+  /**
+   * The in-memory revocation state's snapshot in three queries: unexpired
+   * revoked jtis as one bytea of sorted 20-byte records (uuid bytes, expiry
+   * uint32 seconds), revoked families, user/client cutoffs.
+   */
+  async loadRevocationSnapshot(): Promise<RevocationSnapshot> {
+    const [jtis] = await this.db.execute<{ records: Buffer | null }[]>(
+      `select string_agg(uuid_send(jti) || int4send(least(extract(epoch from expires_at), 2147483647)::int), ''::bytea order by jti) as records
+         from revoked_tokens where expires_at > now()`,
+    );
+    const families = await this.db.execute<{ id: string }[]>('select id::text as id from token_families where revoked_at is not null');
+    const cutoffs = await this.db.execute<{ key: string; ms: number }[]>(
+      `select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`,
+    );
+    return {
+      jtis: jtis?.records ?? new Uint8Array(0),
+      families: families.map((row) => row.id),
+      cutoffs: cutoffs.map((row) => [row.key, Number(row.ms)] as const),
+    };
   }
 
   async countActive(scope: RevocationScope, before: Date | null, now: Date): Promise<number> {

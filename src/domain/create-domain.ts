@@ -44,7 +44,7 @@ export function createDomain(deps: DomainDeps) {
   const audit = new AuditLog(data.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, data.tenants);
   const clients = new ClientService(deps, data.clients, tenants);
-  const users = new UserService(data.users, tenants);
+  const users = new UserService(deps.bus, data.users, tenants);
   const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
   const tenantPathOfClient = async (clientId: string): Promise<string> => {
     const client = await clients.findByClientId(clientId);
@@ -53,7 +53,7 @@ export function createDomain(deps: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, tenantPathOfClient);
   clients.useGuard(bruteForce);
   const keys = new KeyService(deps, data.signingKeys, tenants);
-  const revocation = new RevocationService(data.revocations);
+  const revocation = new RevocationService(deps, data.revocations, data.users);
   const issuance = new IssuanceCounter(data.revocations);
   const accessTokens = new AccessTokenService(
     deps,

@@ -26,6 +26,7 @@ export async function provisionUser(scope: ProvisioningScope, tenant: TenantEnti
     if (differs(entity, wanted) || passwordChanged) {
       Object.assign(entity, wanted);
       report.users.updated++;
+      scope.changes.push({ topic: 'user', kind: 'updated', key: entity.id });
     } else {
       report.users.unchanged++;
     }

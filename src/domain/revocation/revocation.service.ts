@@ -1,25 +1,54 @@
 import type { AccessTokenStateRow, RevocationRepository } from '../../data/revocation.repository';
+import type { UserRepository } from '../../data/user.repository';
 import { userFromRow, type UserRow } from '../../data/user-row';
+import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
+import { revocationEvent, RevocationStateSync } from './revocation-state';
 import type { AccessTokenState } from '../tokens/access-token.service';
 
 /**
  * Server-side revocation state shared by every endpoint: revoked access tokens
  * by `jti`, revoked refresh families (RFC 7009, RFC 9700 §4.14.2). Read from
- * the database on every use, never cached, so it needs no change bus.
+ * the in-memory {@link RevocationStateSync} while it is current (bus connected,
+ * no reload pending), else from the database.
  */
 export class RevocationService {
-  constructor(private readonly revocations: RevocationRepository) {}
+  readonly sync: RevocationStateSync;
+  /** Users' rows for user tokens (claims of /userinfo, /api), invalidated by the bus's `user` topic. */
+  private readonly userRows: TtlCache<UserRow | null>;
+
+  constructor(
+    private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
+    private readonly revocations: RevocationRepository,
+    private readonly users: UserRepository,
+  ) {
+    this.userRows = new TtlCache<UserRow | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (row) => row === null, trusted: () => deps.bus.live });
+    deps.bus.subscribe((event) => {
+      if (event.topic === 'user') this.userRows.invalidate(event.key);
+      // Deleting a tenant deletes its users (cascade).
+      else if (event.topic === 'tenant' && event.kind === 'deleted') this.userRows.clear();
+    });
+    deps.bus.onResync(() => this.userRows.clear());
+    this.sync = new RevocationStateSync(
+      deps.bus,
+      () => revocations.loadRevocationSnapshot(),
+      () => Math.floor(deps.clock.now().getTime() / 1000),
+      (error) => deps.log.warn({ err: error }, 'revocation state: load failed; verifying against the database'),
+    );
+  }
 
   /** Revokes one access token until it would have expired anyway. Idempotent. */
   async revokeAccessToken(claims: Pick<AccessTokenClaims, 'jti' | 'exp'>, tenantId: string): Promise<void> {
     await this.revocations.insertRevokedToken(claims.jti, tenantId, new Date(claims.exp * 1000));
+    await this.deps.bus.publish(revocationEvent.jti(claims.jti, claims.exp));
   }
 
   /** Revokes a refresh family: its refresh tokens and every access token carrying its id. Idempotent. */
   async revokeFamily(familyId: string): Promise<void> {
     await this.revocations.revokeFamily(familyId);
+    await this.deps.bus.publish(revocationEvent.family(familyId));
   }
 
   /**
@@ -33,6 +62,18 @@ export class RevocationService {
     const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
     const jti = isUuid(claims.jti) ? claims.jti : null;
     if (!jti) return INACTIVE;
+    if (this.sync.current) {
+      // A current in-memory state (and, for a user token, a cached user row): no database round trip.
+      const state = this.sync.state;
+      const now = Math.floor(this.deps.clock.now().getTime() / 1000);
+      if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId))) return INACTIVE;
+      const cutoff = state.cutoffMs(userId, claims.client_id);
+      if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
+      if (claims.sub === claims.client_id) return { active: true, user: null };
+      const user = userId ? await this.userRows.get(userId, () => this.users.findRowById(userId)) : null;
+      if (!user || !user.enabled) return INACTIVE;
+      return { active: true, user: userFromRow(user) };
+    }
     const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!row || row.jti_revoked) return INACTIVE;
     // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
@@ -47,4 +88,5 @@ export class RevocationService {
   }
 }
 
+const USER_TTL_MS = 5 * 60_000;
 const INACTIVE: AccessTokenState = Object.freeze({ active: false, user: null });

@@ -6,6 +6,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { UserService } from '../users/user.service';
 import type { TokenFinder } from './find-token';
 import type { IssuanceCounter } from './issuance-counter';
+import { revocationEvent } from './revocation-state';
 import type { RevocationScope, RevocationStore } from './revocation-store';
 import type { RevocationService } from './revocation.service';
 
@@ -37,6 +38,12 @@ export class ScopedRevocation {
     await this.counter.flush();
     const count = await this.store.countActive(scope, before, this.deps.clock.now());
     await apply();
+    // Tell every process's in-memory revocation state (families publish from RevocationService; tenants through the tenant topic).
+    if ((scope.kind === 'user' || scope.kind === 'client') && before) {
+      await this.deps.bus.publish(revocationEvent.cutoff(scope.kind, scope.kind === 'user' ? scope.userId : scope.clientId, before.getTime()));
+    } else if (scope.kind === 'device') {
+      await this.deps.bus.publish(revocationEvent.reload(`device-${scope.deviceId}`));
+    }
     return count;
   }
 

@@ -1,3 +1,4 @@
+import type { ChangeBus } from '../cache/change-bus';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow } from '../../data/user-row';
 import type { UserEntity } from '../../entities/user.entity';
@@ -25,6 +26,7 @@ export type UpdateUserInput = UserProfile & { username?: string | null; enabled?
 /** End users of a tenant; passwords are argon2id hashes that never leave this service. */
 export class UserService {
   constructor(
+    private readonly bus: ChangeBus,
     private readonly users: UserRepository,
     private readonly tenants: TenantService,
   ) {}
@@ -102,6 +104,7 @@ export class UserService {
   async delete(actor: Actor, id: string): Promise<User> {
     const user = await this.get(actor, id);
     await this.users.delete(id);
+    await this.bus.publish({ topic: 'user', kind: 'deleted', key: id });
     return user;
   }
 
@@ -131,6 +134,7 @@ export class UserService {
         )
       : null;
     ensure(entity, () => errors.notFound(`user ${id}`));
+    await this.bus.publish({ topic: 'user', kind: 'updated', key: id });
     return toUser(entity);
   }
 
