@@ -64,7 +64,7 @@ export function createDomain(deps: DomainDeps) {
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
   const tokenFinder = new TokenFinder(accessTokens, tenants);
-  const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation);
+  const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation, audit);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
@@ -79,10 +79,10 @@ export function createDomain(deps: DomainDeps) {
     .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce))
     .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
-  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock);
+  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);
-  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);

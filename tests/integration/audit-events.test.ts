@@ -3,6 +3,9 @@ import { createAdminSdk, type AdminSdk, type AuditEventFieldsFragment } from '..
 import { clientSdk, errorCode } from '../support/admin-sdk';
 import { clientCredentialsToken, postForm, basic } from '../support/oauth';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
+import { FetchBrowser, hiddenFields } from '../support/browser';
+import { createTestClient, createTestTenant } from '../fixtures/token-clients';
+import { createTestUser } from '../fixtures/test-user';
 
 /** The audit trail: every admin mutation with actor, target, tenant, IP and request id; read through GraphQL within the subtree. */
 describe('audit events', () => {
@@ -156,5 +159,58 @@ describe('audit events', () => {
     } finally {
       await db.end();
     }
+  });
+});
+
+/** Sign-ins, token failures and client revocations leave events too (queued off the request path). */
+describe('audit events outside GraphQL', () => {
+  let t: TestServer;
+  let root: AdminSdk;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    root = createAdminSdk(t.url, await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET));
+    await createTestTenant(t.server.app.domain, '/site');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const events = async (action: string) => {
+    await t.server.app.domain.audit.flush();
+    return (await root.auditEvents({ action, first: 50 })).auditEvents.nodes;
+  };
+
+  it('records a failed and a successful hosted sign-in, never the password', async () => {
+    const { user, username, password } = await createTestUser(t.server.app.domain, '/site');
+    const browser = new FetchBrowser(t.url);
+    const start = await browser.get('/account?tenant=/site');
+    const page = await browser.get(start.location!);
+    const wrong = await browser.post('/authorize/login', { ...hiddenFields(page.body), username, password: 'not the password 123' });
+    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    expect(wrong.body).toContain('name="pending"');
+    const ok = await browser.post('/authorize/login', { ...hiddenFields(wrong.body), username, password });
+    expect(ok.status).toBe(303);
+    const signins = await events('signin');
+    expect(signins.map((e) => [e.outcome, e.actorKind, e.actorId, e.tenantPath])).toEqual([
+      ['success', 'user', user.id, '/site'],
+      ['failure', 'anonymous', username, '/site'],
+    ]);
+    expect(signins.every((e) => e.clientIp && e.requestId && e.actorClientId)).toBe(true);
+    expect(JSON.stringify(signins)).not.toContain(password);
+  });
+
+  it('records a refused token request and a revocation by a client', async () => {
+    const client = await createTestClient(t.server.app.domain, '/site');
+    const refused = await postForm(`${t.url}/token`, { grant_type: 'password', username: 'nobody', password: 'whatever-123' }, { authorization: basic(client.clientId, client.clientSecret!) });
+    expect(refused.status).toBe(400);
+    const [failure] = await events('token');
+    expect(failure).toMatchObject({ outcome: 'failure', tenantPath: '/site', actorId: client.clientId, targetKind: 'grant_type', targetId: 'password', detail: { error: 'unauthorized_client' } });
+
+    const token = await clientCredentialsToken(t.url, client.clientId, client.clientSecret!);
+    expect((await postForm(`${t.url}/revoke`, { token }, { authorization: basic(client.clientId, client.clientSecret!) })).status).toBe(200);
+    const [revoked] = await events('revoke');
+    expect(revoked).toMatchObject({ outcome: 'success', tenantPath: '/site', actorKind: 'client', actorId: client.clientId, targetKind: 'access_token' });
+    expect(JSON.stringify(revoked)).not.toContain(token);
   });
 });

@@ -10,6 +10,7 @@ import type { BrowserSession, StartedSession } from '../sessions/browser-session
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
+import type { AuditLog } from '../audit/audit-log';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { UserService } from '../users/user.service';
 import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
@@ -44,6 +45,7 @@ export class AuthorizeService {
     private readonly sessions: BrowserSessionService,
     private readonly consents: ConsentService,
     private readonly guard: BruteForceGuard,
+    private readonly audit?: AuditLog,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
@@ -86,6 +88,18 @@ export class AuthorizeService {
     try {
       const tenant = await this.tenantOf(client);
       const { user, retryAfterSeconds } = await this.checkPassword(client, tenant, form, browser);
+      this.audit?.record({
+        action: 'signin',
+        outcome: user ? 'success' : 'failure',
+        tenantPath: tenant.path,
+        actorKind: user ? 'user' : 'anonymous',
+        // The username tried, for a failure: never the password.
+        actorId: user ? user.id : (form.username ?? null),
+        actorClientId: client.clientId,
+        clientIp: browser.scope?.clientIp ?? null,
+        requestId: browser.scope?.requestId ?? null,
+        ...(retryAfterSeconds !== undefined ? { detail: { throttled: true } } : {}),
+      });
       if (!user) {
         const screen = { client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
         return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };

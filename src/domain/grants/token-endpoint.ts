@@ -1,6 +1,7 @@
+import type { AuditLog } from '../audit/audit-log';
 import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
-import { ensure, errors } from '../errors';
+import { ensure, errors, isDomainError } from '../errors';
 import type { RequestScope } from '../request-scope';
 import { styleTokenResponse } from '../seeds/seed001-token-response';
 import type { TenantService } from '../tenants/tenant.service';
@@ -20,14 +21,47 @@ export class TokenEndpoint {
     private readonly tenants: TenantService,
     private readonly grants: GrantRegistry,
     private readonly clock: Clock,
+    private readonly audit?: AuditLog,
   ) {}
 
+  /**
+   * Issues tokens, or throws the RFC 6749 §5.2 error. A refused request leaves
+   * an audit event (queued: no database round trip on the request path); a
+   * success does not, so issuing stays write-free.
+   */
   async exchange(credentials: PresentedClientCredentials | null, params: TokenParams, scope?: RequestScope): Promise<TokenResponse> {
+    let tenantPath = '/';
+    try {
+      return await this.issue(credentials, params, scope, (path) => (tenantPath = path));
+    } catch (error) {
+      if (isDomainError(error) && error.code !== 'service_unavailable') {
+        this.audit?.record({
+          action: 'token',
+          outcome: 'failure',
+          tenantPath,
+          actorKind: 'client',
+          actorId: credentials?.clientId ?? null,
+          actorClientId: credentials?.clientId ?? null,
+          targetKind: 'grant_type',
+          targetId: params.grant_type ?? null,
+          clientIp: scope?.clientIp ?? null,
+          requestId: scope?.requestId ?? null,
+          detail: { error: error.code },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async issue(credentials: PresentedClientCredentials | null, params: TokenParams, scope: RequestScope | undefined, located: (tenantPath: string) => void): Promise<TokenResponse> {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
     if (scope) scope.clientId = client.clientId;
+    const tenant = await this.tenants.findById(client.tenantId);
+    ensure(tenant, () => errors.invalidClient());
+    located(tenant.path);
     const handler = this.grants.find(grantType);
     ensure(handler, () => errors.unsupportedGrantType(grantType));
     ensure(client.grantTypes.includes(grantType), () =>
@@ -37,8 +71,6 @@ export class TokenEndpoint {
     ensure(!client.isPublic || handler.declaration.publicClients, () =>
       errors.unauthorizedClient(`public clients may not use grant_type ${grantType}`),
     );
-    const tenant = await this.tenants.findById(client.tenantId);
-    ensure(tenant, () => errors.invalidClient());
     return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope }, params));
   }
 }

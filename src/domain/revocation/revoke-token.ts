@@ -1,4 +1,5 @@
 import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import type { AuditLog } from '../audit/audit-log';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
@@ -24,6 +25,7 @@ export class TokenRevoker {
     private readonly clients: ClientService,
     private readonly finder: TokenFinder,
     private readonly revocation: RevocationService,
+    private readonly audit?: AuditLog,
   ) {}
 
   /**
@@ -49,6 +51,18 @@ export class TokenRevoker {
       errors.unauthorizedClient('the token was not issued to this client'),
     );
     await this.revokeFound(found);
+    this.audit?.record({
+      action: 'revoke',
+      outcome: 'success',
+      tenantPath: found.tenant.path,
+      actorKind: 'client',
+      actorId: client.clientId,
+      actorClientId: client.clientId,
+      targetKind: found.kind,
+      targetId: found.kind === 'access_token' ? String(found.claims.jti ?? '') || null : found.record.familyId,
+      clientIp: scope?.clientIp ?? null,
+      requestId: scope?.requestId ?? null,
+    });
   }
 
   /**
