@@ -76,7 +76,7 @@ export function createDomain(deps: DomainDeps) {
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
     .register(new RefreshTokenGrant(refreshTokens, tenants, userTokens))
-    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce))
+    .register(new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, audit))
     .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);

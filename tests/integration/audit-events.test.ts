@@ -213,4 +213,13 @@ describe('audit events outside GraphQL', () => {
     expect(revoked).toMatchObject({ outcome: 'success', tenantPath: '/site', actorKind: 'client', actorId: client.clientId, targetKind: 'access_token' });
     expect(JSON.stringify(revoked)).not.toContain(token);
   });
+
+  it('records a sign-in by password grant', async () => {
+    const app = await createTestClient(t.server.app.domain, '/site', 'user');
+    const { user, username, password } = await createTestUser(t.server.app.domain, '/site');
+    const granted = await postForm(`${t.url}/token`, { grant_type: 'password', username, password, tenant_path: '/site' }, { authorization: basic(app.clientId, app.clientSecret!) });
+    expect(granted.status).toBe(200);
+    const signins = await events('signin');
+    expect(signins.find((e) => e.actorId === user.id && e.targetId === 'password')).toMatchObject({ outcome: 'success', actorKind: 'user', actorClientId: app.clientId, tenantPath: '/site' });
+  });
 });

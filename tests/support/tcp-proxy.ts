@@ -13,10 +13,13 @@ export interface TcpProxy {
   through(url: string): string;
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /** New connections go to this port from now on (a restarted PostgreSQL on another port). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+export async function startTcpProxy(targetHost: string, initialPort: number): Promise<TcpProxy> {
+  let targetPort = initialPort;
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
   const listen = (port: number) =>
@@ -59,6 +62,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     cut: stop,
     restore: async () => {
       if (!server) await listen(port);
+    },
+    retarget: (port) => {
+      targetPort = port;
     },
     close: stop,
   };

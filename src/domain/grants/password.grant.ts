@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log';
 import { ensure, errors } from '../errors';
 import { grantScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
@@ -36,6 +37,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
     private readonly guard: BruteForceGuard,
+    private readonly audit?: AuditLog,
   ) {}
 
   async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
@@ -52,6 +54,19 @@ export class PasswordGrant implements GrantHandler {
     const user = await this.guard.protect(attempt, () => this.users.verifyCredentials(tenant.id, username, password));
     ensure(user, () => errors.invalidGrant(BAD_CREDENTIALS));
     const authTime = clock.now();
+    // A sign-in by password grant (its failures are recorded as refused token requests); queued, no round trip.
+    this.audit?.record({
+      action: 'signin',
+      outcome: 'success',
+      tenantPath: tenant.path,
+      actorKind: 'user',
+      actorId: user.id,
+      actorClientId: client.clientId,
+      targetKind: 'grant_type',
+      targetId: 'password',
+      clientIp: context.scope?.clientIp ?? null,
+      requestId: context.scope?.requestId ?? null,
+    });
 
     let familyId: string | undefined;
     let refreshToken: string | undefined;
