@@ -14,6 +14,8 @@ module.exports = {
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
   maxWorkers: 2,
+  // Jest's transform cache stays in the checkout, not in the system temp dir.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 30000,
   verbose: false,
 };

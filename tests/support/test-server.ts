@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -53,11 +53,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'idp-test-data-'));
   const env = parseEnv({
     PORT: String(port),
     HOST: '127.0.0.1',
     ISSUER: issuer,
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'idp-test-data-')),
+    DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString('base64'),
     ADMIN_CLIENT_ID,
     ADMIN_CLIENT_SECRET,
@@ -65,5 +66,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: options.logger ?? pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
-  return { url: server.url, issuer, databaseUrl, server, close: () => server.close() };
+  return {
+    url: server.url,
+    issuer,
+    databaseUrl,
+    server,
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
