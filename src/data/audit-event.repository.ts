@@ -4,6 +4,7 @@ import { ensure, errors } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';
+import { subtreePattern } from './subtree-pattern';
 
 interface AuditRow {
   id: string;
@@ -22,9 +23,6 @@ interface AuditRow {
 }
 
 const COLUMNS = 'id, occurred_at, action, outcome, tenant_path, actor_kind, actor_id, actor_client_id, target_kind, target_id, client_ip, request_id, detail';
-
-/** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
-const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 
 /** Audit events in PostgreSQL: batch inserts, newest-first keyset pages within a tenant subtree, pruning. */
 export class AuditEventRepository implements AuditStore {

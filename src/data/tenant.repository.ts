@@ -1,11 +1,9 @@
 import { TenantEntity } from '../entities/tenant.entity';
 import type { Database } from './database';
+import { subtreePattern } from './subtree-pattern';
 import { storable } from './storable';
 
 export type NewTenant = Pick<TenantEntity, 'path' | 'parentId' | 'name' | 'signingAlgorithm' | 'allowSelfSignup'>;
-
-/** LIKE pattern for the strict descendants of `path`; `_` and `%` in paths are literal. */
-const subtreePattern = (path: string): string => `${path.replace(/[\\%_]/g, '\\$&')}/%`;
 
 /** The tenant tree, by id and by materialised path. */
 export class TenantRepository {
