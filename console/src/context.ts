@@ -9,6 +9,8 @@ export interface ConsoleContext {
   /** The tenant the clients, users and keys screens show. */
   tenantPath: string;
   setTenantPath: (path: string) => void;
+  /** The current screen's parameters from the URL fragment (`#devices?user=<id>`). */
+  params: Readonly<Record<string, string>>;
 }
 
 export const Ctx = createContext<ConsoleContext | null>(null);

@@ -22,27 +22,43 @@ export class GraphQLFailure extends Error {
 
 const label = (error: GraphQLErrorEntry): string => `[${error.extensions?.code ?? 'ERROR'}] ${error.message}`;
 
+export interface ErrorPlacement {
+  /** The API's name for a field → the form's input name (e.g. `path` → `tenantPath`). */
+  aliases?: Readonly<Record<string, string>>;
+  /**
+   * The input that names the form's one subject (a user id, a client id): errors that name no
+   * field (NOT_FOUND, FORBIDDEN for something outside the admin's subtree) are about it.
+   */
+  subject?: string;
+}
+
 /**
  * Sorts errors onto a form's inputs. `extensions.field` may be a path such as
  * `input.redirectUris` or `redirectUris[0]`; its last name segment is matched
- * against `fields`. Anything else is general.
+ * against `fields` (after `aliases`). A variable GraphQL itself refused
+ * (`Variable "$before" got invalid value …`) names its input too. Errors naming
+ * no field go to `subject` when the form has one; anything else is general.
  */
-export function showErrors(errors: readonly GraphQLErrorEntry[], fields: readonly string[]): ShownErrors {
+export function showErrors(errors: readonly GraphQLErrorEntry[], fields: readonly string[], placement: ErrorPlacement = {}): ShownErrors {
   const shown: ShownErrors = { byField: {}, general: [] };
   for (const error of errors) {
-    const field = fieldOf(error.extensions?.field, fields);
+    const named = error.extensions?.field ?? VARIABLE.exec(error.message)?.[1];
+    const field = named ? fieldOf(named, fields, placement.aliases ?? {}) : placement.subject && fields.includes(placement.subject) ? placement.subject : null;
     if (field && !shown.byField[field]) shown.byField[field] = label(error);
     else shown.general.push(label(error));
   }
   return shown;
 }
 
-function fieldOf(raw: string | undefined, fields: readonly string[]): string | null {
-  if (!raw) return null;
-  if (fields.includes(raw)) return raw;
+const VARIABLE = /^Variable "\$(\w+)"/;
+
+function fieldOf(raw: string, fields: readonly string[], aliases: Readonly<Record<string, string>>): string | null {
+  const known = (name: string | undefined): string | null => {
+    const field = name === undefined ? undefined : (aliases[name] ?? name);
+    return field && fields.includes(field) ? field : null;
+  };
   const names = raw.split(/[.[\]]/).filter((part) => part !== '' && !/^\d+$/.test(part));
-  const last = names[names.length - 1];
-  return last && fields.includes(last) ? last : null;
+  return known(raw) ?? known(names[names.length - 1]);
 }
 
 /** Any thrown value as errors to show: a GraphQL failure's own, or one general entry. */

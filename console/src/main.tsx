@@ -1,12 +1,15 @@
 import { render, type JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { consoleSdk } from './api';
 import { ConsoleAuth, SignInError } from './auth';
 import { Ctx } from './context';
 import { errorsOf } from './graphql-errors';
+import { parseRoute, type Route } from './route';
 import { AuditScreen } from './screens/audit';
 import { ClientsScreen } from './screens/clients';
+import { DevicesScreen } from './screens/devices';
 import { KeysScreen } from './screens/keys';
+import { RevocationScreen } from './screens/revocation';
 import { TenantsScreen } from './screens/tenants';
 import { UsersScreen } from './screens/users';
 import './styles.css';
@@ -15,10 +18,13 @@ const SCREENS = {
   tenants: { title: 'Tenants', view: TenantsScreen },
   clients: { title: 'Clients', view: ClientsScreen },
   users: { title: 'Users', view: UsersScreen },
+  devices: { title: 'Devices', view: DevicesScreen },
+  revocation: { title: 'Revocation', view: RevocationScreen },
   keys: { title: 'Signing keys', view: KeysScreen },
   audit: { title: 'Audit events', view: AuditScreen },
 } as const;
 type ScreenName = keyof typeof SCREENS;
+const SCREEN_NAMES = Object.keys(SCREENS) as ScreenName[];
 
 const CLIENT_KEY = 'tenant-idp-console:client';
 const requestedClient = new URLSearchParams(location.search).get('client_id');
@@ -37,10 +43,7 @@ const auth = new ConsoleAuth(
 );
 const sdk = consoleSdk(auth, location.origin);
 
-const screenFromHash = (): ScreenName => {
-  const name = location.hash.slice(1);
-  return name in SCREENS ? (name as ScreenName) : 'tenants';
-};
+const routeFromHash = (): Route<ScreenName> => parseRoute(location.hash, SCREEN_NAMES, 'tenants');
 
 /**
  * Starts the code flow. The console client's redirect URI is registered at ISSUER's origin, so a console
@@ -79,9 +82,15 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
   const [me, setMe] = useState<{ tenantPath: string; subject: string; userId?: string | null } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [tenantPath, setTenantPath] = useState('/');
-  const [screen, setScreen] = useState<ScreenName>(screenFromHash);
+  const [route, setRoute] = useState<Route<ScreenName>>(routeFromHash);
+  const [routeKey, setRouteKey] = useState(location.hash);
+  const moved = useRef(false);
   useEffect(() => {
-    const onHash = () => setScreen(screenFromHash());
+    const onHash = () => {
+      moved.current = true;
+      setRoute(routeFromHash());
+      setRouteKey(location.hash);
+    };
     addEventListener('hashchange', onHash);
     sdk.me().then(
       ({ me }) => (setMe(me), setTenantPath(me.tenantPath)),
@@ -89,9 +98,14 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
     );
     return () => removeEventListener('hashchange', onHash);
   }, []);
-  const context = useMemo(() => (me ? { sdk, homeTenant: me.tenantPath, tenantPath, setTenantPath } : null), [me, tenantPath]);
+  // Moving to another screen puts the keyboard focus on its first heading, so Tab continues there.
+  useEffect(() => {
+    if (moved.current) document.querySelector<HTMLElement>('main h2')?.focus();
+  }, [routeKey, me]);
+  const context = useMemo(() => (me ? { sdk, homeTenant: me.tenantPath, tenantPath, setTenantPath, params: route.params } : null), [me, tenantPath, route]);
   if (problem) return <SignIn problem={problem} />;
   if (!context) return <p role="status">Loading…</p>;
+  const screen = route.screen;
   const View = SCREENS[screen].view;
   return (
     <Ctx.Provider value={context}>
@@ -106,7 +120,7 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
       </header>
       <nav aria-label="Screens">
         <ul>
-          {(Object.keys(SCREENS) as ScreenName[]).map((name) => (
+          {SCREEN_NAMES.map((name) => (
             <li key={name}>
               <a href={`#${name}`} aria-current={name === screen ? 'page' : undefined}>
                 {SCREENS[name].title}
@@ -116,7 +130,8 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
         </ul>
       </nav>
       <main>
-        <View />
+        {/* A new fragment (another user's devices) starts the screen afresh. */}
+        <View key={routeKey} />
       </main>
     </Ctx.Provider>
   );

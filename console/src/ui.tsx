@@ -1,11 +1,11 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { errorsOf, showErrors, type ShownErrors } from './graphql-errors';
+import { errorsOf, showErrors, type ErrorPlacement, type ShownErrors } from './graphql-errors';
 
 const NO_ERRORS: ShownErrors = { byField: {}, general: [] };
 
-/** A form's submit state: runs `action`, maps its GraphQL errors onto `fields`, reports success. */
-export function useSubmit(fields: readonly string[]) {
+/** A form's submit state: runs `action`, maps its GraphQL errors onto `fields` (see {@link showErrors}), reports success. */
+export function useSubmit(fields: readonly string[], placement?: ErrorPlacement) {
   const [errors, setErrors] = useState<ShownErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const run = async (action: () => Promise<void>): Promise<boolean> => {
@@ -15,7 +15,7 @@ export function useSubmit(fields: readonly string[]) {
       await action();
       return true;
     } catch (error) {
-      setErrors(showErrors(errorsOf(error), fields));
+      setErrors(showErrors(errorsOf(error), fields, placement));
       return false;
     } finally {
       setBusy(false);
@@ -36,6 +36,8 @@ interface FieldProps {
   multiline?: boolean;
   hint?: string;
   required?: boolean;
+  /** For number and time inputs: `1` lets a `datetime-local` take seconds. */
+  step?: number;
 }
 
 /** A labelled input; the error for `name` (code and message) is shown under it and tied to it with aria-describedby. */
@@ -48,6 +50,7 @@ export function Field(props: FieldProps): JSX.Element {
     name: props.name,
     value: props.value,
     required: props.required,
+    step: props.step,
     'aria-invalid': error ? ('true' as const) : undefined,
     'aria-describedby': describedBy,
     onInput: (event: Event) => props.onInput((event.currentTarget as HTMLInputElement).value),
@@ -148,10 +151,11 @@ export function GeneralErrors({ errors }: { errors: ShownErrors }): JSX.Element 
   );
 }
 
+/** A titled part of a screen; its heading takes focus when the console moves to the screen (tabIndex -1). */
 export function Section(props: { title: string; children: ComponentChildren }): JSX.Element {
   return (
     <section aria-label={props.title}>
-      <h2>{props.title}</h2>
+      <h2 tabIndex={-1}>{props.title}</h2>
       {props.children}
     </section>
   );
@@ -192,5 +196,15 @@ export function ListTools(props: { search: string; onSearch: (value: string) => 
         Next page
       </button>
     </div>
+  );
+}
+
+/** A result line, announced to screen readers; nothing while empty. */
+export function Notice({ text, testId }: { text: string; testId?: string }): JSX.Element | null {
+  if (!text) return null;
+  return (
+    <p role="status" class="notice" data-testid={testId}>
+      {text}
+    </p>
   );
 }

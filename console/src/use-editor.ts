@@ -22,10 +22,11 @@ export function useEditor<Row, Draft>(empty: Draft, fields: readonly string[], r
     form,
     rowAction,
     cancel,
+    // An updater, not `{ ...draft }` from this render: two inputs changed before the next render both stay changed.
     set:
       <K extends keyof Draft>(key: K) =>
       (value: Draft[K]) =>
-        setDraft({ ...draft, [key]: value }),
+        setDraft((current) => ({ ...current, [key]: value })),
     edit: (row: Row, rowDraft: Draft) => {
       setEditing(row);
       setDraft(rowDraft);

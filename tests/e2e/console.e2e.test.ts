@@ -1,10 +1,12 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../src/pages/console.router';
+import { deviceRefresh, deviceWorld, userTokens } from '../fixtures/device-setup';
+import { createTestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { launchChromium } from '../support/launch-chromium';
-import { clientCredentialsToken } from '../support/oauth';
+import { basic, clientCredentialsToken, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /** Screenshots of the main screens, referenced from the README. */
@@ -33,8 +35,57 @@ describe('admin console in Chromium', () => {
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).toBeGreaterThan(5000);
   };
+  /**
+   * Waits until the console shows `title`'s screen: its nav link is current (set in the same render as the
+   * screen) and the screen's heading has the keyboard focus. A navigation is a hash change, delivered as a
+   * task of its own, so a step that does not wait for it may act on the screen it left (see `slowHashChange`).
+   */
+  const shown = async (page: Page, title: string) => {
+    await page.locator('nav[aria-label="Screens"] a[aria-current="page"]').filter({ hasText: new RegExp(`^${title}$`) }).waitFor();
+    await page.locator('main h2:focus').waitFor();
+  };
   const screen = async (page: Page, title: string) => {
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: title }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: title, exact: true }).click();
+    await shown(page, title);
+  };
+  /**
+   * Delivers every `hashchange` 250 ms late, as a loaded machine sometimes does. The journey once filled the
+   * Tenants screen's "Name" input after clicking "Clients" (the new screen was not rendered yet): the client's
+   * Name stayed empty, the browser refused the required field, no request was sent and the field-error wait timed
+   * out. With the delay that race happens on every run unless each step waits for its screen.
+   */
+  const slowHashChange = (context: BrowserContext) =>
+    context.addInitScript(() => {
+      const add = window.addEventListener.bind(window) as (type: string, listener: (event: Event) => void) => void;
+      window.addEventListener = ((type: string, listener: (event: Event) => void) =>
+        add(type, type === 'hashchange' ? (event) => setTimeout(() => listener(event), 250) : listener)) as typeof window.addEventListener;
+    });
+  /** Accepts every confirmation the page asks for, keeping the questions. */
+  const acceptDialogs = (page: Page): string[] => {
+    const questions: string[] = [];
+    page.on('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    return questions;
+  };
+  /** A `datetime-local` value (with seconds, not :00, which Chromium would shorten) `ms` from now in the browser's zone. */
+  const browserTimeIn = (page: Page, ms: number) =>
+    page.evaluate((offset) => {
+      const time = new Date(Date.now() + offset);
+      if (time.getSeconds() === 0) time.setSeconds(1);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${time.getFullYear()}-${pad(time.getMonth() + 1)}-${pad(time.getDate())}T${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
+    }, ms);
+  const introspect = async (clientId: string, secret: string, token: string) =>
+    (await postForm<{ active: boolean }>(`${t.url}/introspect`, { token }, { authorization: basic(clientId, secret) })).body.active;
+  const signIn = async (page: Page, user: { username: string; password: string }, path = '/console/') => {
+    await page.goto(`${t.url}${path}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.fill('input[name="username"]', user.username);
+    await page.fill('input[name="password"]', user.password);
+    await page.click('button[type="submit"]');
+    await page.getByRole('heading', { name: 'Tenant tree' }).waitFor();
   };
 
   it('serves the page no-cache and its hashed assets immutable, under a CSP without inline script or style', async () => {
@@ -69,9 +120,11 @@ describe('admin console in Chromium', () => {
     await page.close();
   });
 
-  it('signs a human admin in with PKCE, and creates a tenant, a client and a user, rotates a key, and finds each in the audit trail', async () => {
+  it('signs a human admin in with PKCE, creates a tenant, a client and a user, revokes a device, a user\'s tokens and a batch by time, rotates a key, and finds each in the audit trail', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await slowHashChange(context);
     const page = await context.newPage();
+    const questions = acceptDialogs(page);
     const cspViolations: string[] = [];
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
@@ -84,12 +137,7 @@ describe('admin console in Chromium', () => {
     });
 
     // Sign in through the server's own authorization code flow.
-    await page.goto(`${t.url}/console/`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.fill('input[name="username"]', ADMIN.username);
-    await page.fill('input[name="password"]', ADMIN.password);
-    await page.click('button[type="submit"]');
-    await page.getByRole('heading', { name: 'Tenant tree' }).waitFor();
+    await signIn(page, ADMIN);
     const authorize = new URL(authorizeRequests[0]!);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: 'console', scope: 'admin', code_challenge_method: 'S256', redirect_uri: `${t.issuer}/console/callback` });
     expect(page.url()).toBe(`${t.url}/console/`);
@@ -123,22 +171,76 @@ describe('admin console in Chromium', () => {
 
     // A user with the admin role.
     await screen(page, 'Users');
-    await page.getByRole('heading', { name: 'Users of /acme' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Users of /acme' }).count()).toBe(1);
     expect(await page.getByTestId('shown-secret').count()).toBe(0); // shown once: gone after leaving the screen
     await page.getByLabel('Username').fill('grace');
     await page.getByLabel('Password').fill('grace-password-123');
     await page.getByLabel('Email').fill('grace@acme.example');
     await page.getByLabel(/^Admin of \/acme/).check();
     await page.getByRole('button', { name: 'Create user' }).click();
-    await page.getByRole('row').filter({ hasText: 'grace' }).filter({ hasText: 'admin' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'grace' }).getByRole('button', { name: 'Remove admin' }).waitFor();
     await shoot(page, 'console-users');
+
+    // Grace's tokens, made through the API: a password grant (access and refresh token), a device set made with
+    // that access token (GraphQL createDevice), and one device refresh (the device's access token).
+    const root = await rootAdminSdk(t.url);
+    const grace = (await root.users({ tenantPath: '/acme', first: 10 })).users.nodes.find((u) => u.username === 'grace')!;
+    const app = await createTestClient(t.server.app.domain, '/acme', 'user', { grantTypes: ['password', 'refresh_token', 'device_tokens'] });
+    const tokens = await userTokens(t.url, { tenantPath: '/acme', app, rs: app, userId: grace.id, username: 'grace', password: 'grace-password-123' });
+
+    // Her devices, reached from the Users screen by keyboard; revoking the one device reports its refresh token and
+    // the access token its refresh issued.
+    await page.getByRole('link', { name: 'Devices of grace' }).focus();
+    await page.keyboard.press('Enter');
+    await shown(page, 'Devices');
+    await page.getByRole('heading', { name: 'Devices of grace (/acme)' }).waitFor();
+    const device = page.locator(`tr[data-device-id="${tokens.deviceId}"]`);
+    await device.filter({ hasText: 'active' }).waitFor();
+    const cells = await device.locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual(['laptop', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), expect.stringMatching(/UTC$/), 'active']);
+    await device.getByRole('button', { name: 'Revoke device laptop' }).click();
+    await page.getByTestId('revocation-result').filter({ hasText: 'Revoked device laptop: 2 tokens made inactive.' }).waitFor();
+    await device.filter({ hasText: /revoked \d{4}-/ }).waitFor();
+    expect(questions.pop()).toBe('Revoke device laptop? This cannot be undone.');
+    expect((await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId)).body).toMatchObject({ error: 'invalid_grant' });
+    await shoot(page, 'console-devices');
+
+    // All of grace's remaining tokens (the password grant's access and refresh token), from the Users screen's link, by keyboard.
+    await screen(page, 'Users');
+    await page.getByRole('link', { name: 'Revoke tokens of grace' }).click();
+    await shown(page, 'Revocation');
+    const userInput = page.getByLabel('User id');
+    expect(await userInput.inputValue()).toBe(grace.id);
+    await userInput.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('user-revocation-result').filter({ hasText: `Revoked every token of user ${grace.id}: 2 tokens made inactive.` }).waitFor();
+    expect(questions.pop()).toMatch(/^Revoke every token of user /);
+    expect((await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(401);
+
+    // A batch by time for /acme: a malformed tenant path is reported under its input with code and field; then the
+    // backend client's two tokens (the one above and one more) go; grace's, already revoked, are not counted again.
+    const backendToken = await clientCredentialsToken(t.url, clientId, secret);
+    const tenantInput = page.getByLabel('Tenant (and subtree)');
+    await tenantInput.fill('acme');
+    await page.getByLabel('Issued before', { exact: true }).fill(await browserTimeIn(page, 120_000));
+    await page.getByRole('button', { name: 'Revoke tokens issued before' }).click();
+    const tenantError = page.locator('.field.invalid').filter({ has: tenantInput }).locator('.field-error');
+    expect(await tenantError.textContent()).toMatch(/^\[BAD_USER_INPUT\] path: must start with "\/"/);
+    expect(await tenantInput.getAttribute('aria-invalid')).toBe('true');
+    await tenantInput.fill('/acme');
+    await page.getByRole('button', { name: 'Revoke tokens issued before' }).click();
+    await page.getByTestId('batch-revocation-result').filter({ hasText: /^Revoked every token of \/acme and its subtree issued before .+: 2 tokens made inactive\.$/ }).waitFor();
+    expect(await tenantInput.getAttribute('aria-invalid')).toBeNull();
+    expect(questions.pop()).toMatch(/^Revoke every token of \/acme and its subtree issued before \d{4}-.*Z\? This cannot be undone\.$/);
+    expect(await introspect(clientId, secret, backendToken)).toBe(false);
+    await shoot(page, 'console-revocation');
 
     // Rotate the signing key.
     await screen(page, 'Signing keys');
     await page.getByRole('caption').filter({ hasText: /keys$/ }).waitFor();
     const before = await page.locator('tbody tr').count();
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
-    await page.getByRole('caption').filter({ hasText: `${before + 1} keys` }).waitFor();
+    await page.getByRole('caption').filter({ hasText: new RegExp(`^${before + 1} keys$`) }).waitFor();
     await shoot(page, 'console-keys');
 
     // Each action in the audit trail, by the human admin.
@@ -146,7 +248,7 @@ describe('admin console in Chromium', () => {
     await page.getByLabel('Tenant (and subtree)').fill('');
     await page.getByLabel('Actor (user or client id)').fill('');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    for (const action of ['createTenant', 'createClient', 'createUser', 'rotateSigningKey']) {
+    for (const action of ['createTenant', 'createClient', 'createUser', 'revokeDevice', 'revokeUserTokens', 'revokeTokensIssuedBefore', 'rotateSigningKey']) {
       const event = page.locator(`tr[data-action="${action}"]`).first();
       await event.waitFor();
       expect(await event.textContent()).toContain('user');
@@ -154,7 +256,7 @@ describe('admin console in Chromium', () => {
     await page.getByLabel('Action').fill('createClient');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     // The refused attempt (bad redirect URI) is in the trail too.
-    await page.getByRole('caption').filter({ hasText: '2 events' }).waitFor();
+    await page.getByRole('caption').filter({ hasText: /^2 events$/ }).waitFor();
     expect((await page.locator('tbody tr').allTextContents()).map((text) => /success|failure/.exec(text)?.[0]).sort()).toEqual(['failure', 'success']);
     await shoot(page, 'console-audit');
 
@@ -164,7 +266,69 @@ describe('admin console in Chromium', () => {
     await context.close();
 
     // What the console did is what the API holds.
-    const root = await rootAdminSdk(t.url);
     expect((await root.users({ tenantPath: '/acme', first: 10 })).users.nodes.map((u) => [u.username, u.admin])).toEqual([['grace', true]]);
+  });
+
+  it("never shows a subtree admin a sibling tenant's devices, and refuses its revocations next to the input", async () => {
+    // /north has a human admin and its own console client; /south, its sibling, a user with a device and a client.
+    const domain = t.server.app.domain;
+    const root = await rootAdminSdk(t.url);
+    const south = await deviceWorld(domain, '/south');
+    const southTokens = await userTokens(t.url, south);
+    await root.createTenant({ input: { path: '/north' } });
+    const nadia = { username: 'nadia', password: 'nadia-password-123' };
+    await root.createUser({ input: { tenantPath: '/north', ...nadia, admin: true } });
+    await root.createClient({
+      input: {
+        tenantPath: '/north',
+        clientId: 'north-console',
+        name: 'North console',
+        isPublic: true,
+        firstParty: true,
+        redirectUris: [`${t.issuer}/console/callback`],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        allowedScopes: ['openid', 'admin'],
+      },
+    });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await slowHashChange(context);
+    const page = await context.newPage();
+    const questions = acceptDialogs(page);
+    await signIn(page, nadia, '/console/?client_id=north-console');
+    expect(await page.getByTestId('current-tenant').textContent()).toBe('/north');
+    expect(await page.getByRole('list', { name: 'Tenants' }).textContent()).not.toContain('/south');
+
+    // The sibling's user: the Devices screen reports FORBIDDEN on the user input and shows no row.
+    await screen(page, 'Devices');
+    await page.getByLabel('User id').fill(south.userId);
+    await page.keyboard.press('Enter');
+    const userError = page.locator('.field.invalid .field-error');
+    expect(await userError.textContent()).toMatch(/^\[FORBIDDEN\] tenant \/south is outside/);
+    expect(await page.getByLabel('User id').getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('caption').filter({ hasText: 'No devices shown' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    expect(await page.content()).not.toContain(southTokens.deviceId);
+
+    // Revocation by user, by client and by time in the sibling: each refused, next to its own input.
+    await screen(page, 'Revocation');
+    const refusals: Array<[label: string, value: string, button: string]> = [
+      ['User id', south.userId, "Revoke user's tokens"],
+      ['Client id', south.app.clientId, "Revoke client's tokens"],
+      ['Tenant (and subtree)', '/south', 'Revoke tokens issued before'],
+    ];
+    for (const [label, value, button] of refusals) {
+      const input = page.getByLabel(label);
+      await input.fill(value);
+      await page.getByRole('button', { name: button }).click();
+      expect(await page.locator('.field.invalid').filter({ has: input }).locator('.field-error').textContent()).toMatch(/^\[FORBIDDEN\] tenant \/south is outside/);
+    }
+    expect(questions).toHaveLength(3);
+    expect(await page.getByRole('status').count()).toBe(0);
+    await context.close();
+
+    // Nothing of /south was revoked.
+    expect((await deviceRefresh(t.url, southTokens.deviceRefreshToken, southTokens.deviceId)).status).toBe(200);
+    expect((await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${southTokens.accessToken}` } })).status).toBe(200);
   });
 });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { useConsole } from '../context';
 import { filterRows } from '../filter-rows';
+import { isoFromLocalInput } from '../time-text';
 import { DataTable, Field, GeneralErrors, ListTools, Section } from '../ui';
 import { usePage } from '../use-page';
 
@@ -13,8 +14,6 @@ interface Filters {
   to: string;
 }
 
-/** A `datetime-local` value as ISO 8601, or null. */
-const iso = (local: string): string | null => (local ? new Date(local).toISOString() : null);
 
 export function AuditScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
@@ -28,15 +27,15 @@ export function AuditScreen(): JSX.Element {
           tenantPath: filters.tenantPath || null,
           actor: filters.actor || null,
           action: filters.action || null,
-          from: iso(filters.from),
-          to: iso(filters.to),
+          from: isoFromLocalInput(filters.from),
+          to: isoFromLocalInput(filters.to),
           first: 50,
           after,
         })
       ).auditEvents,
     [filters],
   );
-  const set = (key: keyof Filters) => (value: string) => setDraft({ ...draft, [key]: value });
+  const set = (key: keyof Filters) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
   const rows = filterRows(list.page?.nodes ?? [], search, (e) => [e.action, e.tenantPath, e.actorId, e.actorClientId, e.targetId, e.outcome]);
   const errors = { byField: {}, general: (list.error ?? []).map((e) => `[${e.extensions?.code}] ${e.message}`) };
   return (

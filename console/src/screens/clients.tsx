@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { ClientFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { filterRows, splitList } from '../filter-rows';
+import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ShownOnce, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
@@ -98,6 +99,9 @@ export function ClientsScreen(): JSX.Element {
                       Rotate secret
                     </button>
                   )}
+                  <a class="button" href={routeHref('revocation', { client: client.clientId })} aria-label={`Revoke tokens of ${client.clientId}`}>
+                    Revoke tokens
+                  </a>
                   <ToggleAndDelete
                     enabled={client.enabled}
                     what={`client ${client.clientId}`}

@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { filterRows } from '../filter-rows';
+import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
@@ -74,6 +75,12 @@ export function UsersScreen(): JSX.Element {
                   <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
                     {user.admin ? 'Remove admin' : 'Grant admin'}
                   </button>
+                  <a class="button" href={routeHref('devices', { user: user.id })} aria-label={`Devices of ${user.username}`}>
+                    Devices
+                  </a>
+                  <a class="button" href={routeHref('revocation', { user: user.id })} aria-label={`Revoke tokens of ${user.username}`}>
+                    Revoke tokens
+                  </a>
                   <ToggleAndDelete
                     enabled={user.enabled}
                     what={`user ${user.username}`}

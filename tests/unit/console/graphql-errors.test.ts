@@ -22,6 +22,32 @@ describe('console error-to-field mapping', () => {
     expect(shown.general).toEqual(['[BAD_USER_INPUT] nope', '[FORBIDDEN] outside your tenant']);
   });
 
+  it('puts a variable GraphQL refused next to the input of that name', () => {
+    const shown = showErrors(
+      [{ message: 'Variable "$before" got invalid value ""; Expected type "DateTimeISO".', extensions: { code: 'BAD_USER_INPUT' } }],
+      ['tenantPath', 'before'],
+    );
+    expect(shown).toEqual({ byField: { before: '[BAD_USER_INPUT] Variable "$before" got invalid value ""; Expected type "DateTimeISO".' }, general: [] });
+  });
+
+  it("maps the API's field names onto the form's through aliases", () => {
+    const shown = showErrors([{ message: 'path: must start with "/"', extensions: { code: 'BAD_USER_INPUT', field: 'path' } }], ['tenantPath', 'before'], { aliases: { path: 'tenantPath' } });
+    expect(shown.byField).toEqual({ tenantPath: '[BAD_USER_INPUT] path: must start with "/"' });
+  });
+
+  it("puts errors that name no field on the form's subject input, and others that name an unknown field in general", () => {
+    const shown = showErrors(
+      [
+        { message: 'tenant /beta is outside the caller\'s tenant /acme', extensions: { code: 'FORBIDDEN' } },
+        { message: 'who knows', extensions: { code: 'BAD_USER_INPUT', field: 'elsewhere' } },
+      ],
+      ['userId'],
+      { subject: 'userId' },
+    );
+    expect(shown).toEqual({ byField: { userId: "[FORBIDDEN] tenant /beta is outside the caller's tenant /acme" }, general: ['[BAD_USER_INPUT] who knows'] });
+    expect(showErrors([{ message: 'user x not found', extensions: { code: 'NOT_FOUND' } }], ['userId'], { subject: 'clientId' }).general).toEqual(['[NOT_FOUND] user x not found']);
+  });
+
   it('turns any thrown value into errors to show', () => {
     const failure = new GraphQLFailure([{ message: 'x', extensions: { code: 'CONFLICT' } }]);
     expect(errorsOf(failure)).toBe(failure.errors);
