@@ -1,6 +1,6 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { errorsOf, showErrors, type ErrorPlacement, type ShownErrors } from './graphql-errors';
+import { errorsOf, showErrors, type ErrorPlacement, type GraphQLErrorEntry, type ShownErrors } from './graphql-errors';
 
 const NO_ERRORS: ShownErrors = { byField: {}, general: [] };
 
@@ -182,20 +182,54 @@ export function ShownOnce({ label, secret }: { label: string; secret: string }):
   );
 }
 
-/** Search over the loaded page, and cursor paging. */
-export function ListTools(props: { search: string; onSearch: (value: string) => void; hasNext: boolean; onNext: () => void; onFirst: () => void; paged: boolean; label: string }): JSX.Element {
+/**
+ * A list's search box and cursor paging. The list query's errors show here: one naming `search`
+ * (too long, control characters) under the box, the others below it.
+ */
+export function ListTools(props: {
+  label: string;
+  /** What the search matches. */
+  hint?: string;
+  /** The box's text; `now` (Enter) searches without waiting for the pause in typing. */
+  search: { text: string; onInput: (value: string) => void; now?: () => void };
+  list: { error: GraphQLErrorEntry[] | null; hasNext: boolean; next: () => void; first: () => void; paged: boolean };
+}): JSX.Element {
   const [id] = useState(() => `f${++fieldIds}`);
+  const errors = showErrors(props.list.error ?? [], ['search']);
+  const error = errors.byField.search;
   return (
-    <div class="list-tools">
-      <label for={id}>Search {props.label} on this page</label>
-      <input id={id} type="search" value={props.search} onInput={(event) => props.onSearch((event.currentTarget as HTMLInputElement).value)} />
-      <button type="button" onClick={props.onFirst} disabled={!props.paged}>
-        First page
-      </button>
-      <button type="button" onClick={props.onNext} disabled={!props.hasNext}>
-        Next page
-      </button>
-    </div>
+    <>
+      <div class={error ? 'list-tools invalid' : 'list-tools'}>
+        <label for={id}>{props.label}</label>
+        <input
+          id={id}
+          type="search"
+          name="search"
+          value={props.search.text}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={[error ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined}
+          onInput={(event) => props.search.onInput((event.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(event) => event.key === 'Enter' && props.search.now?.()}
+        />
+        {props.hint && (
+          <small id={`${id}-hint`} class="hint">
+            {props.hint}
+          </small>
+        )}
+        <button type="button" onClick={props.list.first} disabled={!props.list.paged}>
+          First page
+        </button>
+        <button type="button" onClick={props.list.next} disabled={!props.list.hasNext}>
+          Next page
+        </button>
+      </div>
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <GeneralErrors errors={errors} />
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorsOf, type GraphQLErrorEntry } from './graphql-errors';
+import { cursorFor, listKey, nextPosition, type ListPosition } from './list-position';
 
 export interface Connection<T> {
   nodes: T[];
@@ -7,29 +8,36 @@ export interface Connection<T> {
   totalCount: number;
 }
 
-/** One page of a cursor-paged list: `next()` follows endCursor, `first()` and `reload()` start again. */
+/**
+ * One page of a cursor-paged list whose query arguments are `deps` (tenant, search term, filters):
+ * `next()` follows endCursor, `first()` and `reload()` start again, and new arguments start at the
+ * first page (see {@link cursorFor}). An answer to an older request is dropped.
+ */
 export function usePage<T>(load: (after: string | null) => Promise<Connection<T>>, deps: readonly unknown[]) {
-  const [after, setAfter] = useState<string | null>(null);
-  const [page, setPage] = useState<Connection<T> | null>(null);
+  const key = listKey(deps);
+  const [position, setPosition] = useState<ListPosition>({ key, after: null });
+  const [shown, setShown] = useState<{ key: string; page: Connection<T> } | null>(null);
   const [error, setError] = useState<GraphQLErrorEntry[] | null>(null);
   const [version, setVersion] = useState(0);
-  useEffect(() => setAfter(null), deps);
+  const after = cursorFor(position, key);
   useEffect(() => {
     let live = true;
     load(after).then(
-      (result) => live && (setPage(result), setError(null)),
+      (result) => live && (setShown({ key, page: result }), setError(null)),
       (failure: unknown) => live && setError(errorsOf(failure)),
     );
     return () => {
       live = false;
     };
-  }, [after, version, ...deps]);
+  }, [after, version, key]);
+  const next = nextPosition(key, shown && { key: shown.key, ...shown.page.pageInfo });
   return {
-    page,
+    page: shown?.page ?? null,
     error,
     paged: after !== null,
-    next: () => page?.pageInfo.endCursor && setAfter(page.pageInfo.endCursor),
-    first: () => setAfter(null),
+    hasNext: next !== null,
+    next: () => next && setPosition(next),
+    first: () => setPosition({ key, after: null }),
     reload: () => setVersion((v) => v + 1),
   };
 }

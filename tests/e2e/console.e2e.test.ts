@@ -8,6 +8,7 @@ import { rootAdminSdk } from '../support/admin-sdk';
 import { launchChromium } from '../support/launch-chromium';
 import { basic, clientCredentialsToken, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { waitUntil } from '../support/wait-until';
 
 /** Screenshots of the main screens, referenced from the README. */
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -143,7 +144,7 @@ describe('admin console in Chromium', () => {
     expect(page.url()).toBe(`${t.url}/console/`);
 
     // A tenant.
-    await page.getByLabel('Path').fill('/acme');
+    await page.getByLabel('Path', { exact: true }).fill('/acme');
     await page.getByLabel('Name', { exact: true }).fill('Acme Inc.');
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/acme' }).click();
@@ -267,6 +268,60 @@ describe('admin console in Chromium', () => {
 
     // What the console did is what the API holds.
     expect((await root.users({ tenantPath: '/acme', first: 10 })).users.nodes.map((u) => [u.username, u.admin])).toEqual([['grace', true]]);
+  });
+
+  it('searches lists through the API (search argument), with cursor paging over the matches', async () => {
+    const root = await rootAdminSdk(t.url);
+    await root.createTenant({ input: { path: '/search', name: 'Search test' } });
+    // 22 "bulk" clients, then "zeta service": oldest first, so zeta is not on the first page of 20.
+    for (let i = 0; i < 22; i += 1) await root.createClient({ input: { tenantPath: '/search', name: `bulk ${String(i).padStart(2, '0')}` } });
+    await root.createClient({ input: { tenantPath: '/search', name: 'zeta service' } });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await slowHashChange(context);
+    const page = await context.newPage();
+    const clientQueries: Array<Record<string, unknown>> = [];
+    page.on('request', (request) => {
+      const body = request.url() === `${t.url}/graphql` ? (request.postDataJSON() as { query: string; variables: Record<string, unknown> }) : null;
+      if (body && /^\s*query clients\(/.test(body.query)) clientQueries.push(body.variables);
+    });
+    const caption = (text: string) => page.getByRole('caption').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+    await signIn(page, ADMIN);
+
+    // The tenant tree searched by path or name.
+    await page.getByLabel('Search tenants').pressSequentially('test');
+    await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/search' }).waitFor();
+    await waitUntil(async () => (await page.getByRole('list', { name: 'Tenants' }).locator('li').allTextContents()).join('|').startsWith('/search') && (await page.getByRole('list', { name: 'Tenants' }).locator('li').count()) === 1);
+    await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/search' }).click();
+
+    await screen(page, 'Clients');
+    await caption('23 clients');
+    expect(await page.getByRole('row').filter({ hasText: 'zeta service' }).count()).toBe(0);
+    const box = page.getByLabel('Search clients');
+    await box.pressSequentially('zeta');
+    await caption('1 clients');
+    await page.getByRole('row').filter({ hasText: 'zeta service' }).waitFor();
+    expect(clientQueries.at(-1)).toEqual({ tenantPath: '/search', search: 'zeta', first: 20, after: null });
+
+    // Paging follows the matches: 20, then 2 with the first page's cursor, then back.
+    await box.fill('bulk');
+    await caption('22 clients');
+    expect(await page.locator('tbody tr').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await waitUntil(async () => (await page.locator('tbody tr').count()) === 2);
+    expect(clientQueries.at(-1)).toEqual({ tenantPath: '/search', search: 'bulk', first: 20, after: expect.any(String) });
+    // Another search while on page 2 starts at its own first page (the old cursor is not sent with it).
+    await box.fill('bulk 2');
+    await caption('2 clients');
+    expect(clientQueries.at(-1)).toEqual({ tenantPath: '/search', search: 'bulk 2', first: 20, after: null });
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('bulk 20'), expect.stringContaining('bulk 21')]);
+    // Enter searches at once; the API's refusal of an over-long term shows under the box with its code.
+    await box.fill('x'.repeat(201));
+    await box.press('Enter');
+    const boxError = page.locator('.list-tools.invalid + .field-error');
+    expect(await boxError.textContent()).toMatch(/^\[BAD_USER_INPUT\] /);
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    await context.close();
   });
 
   it("never shows a subtree admin a sibling tenant's devices, and refuses its revocations next to the input", async () => {

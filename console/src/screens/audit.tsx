@@ -3,8 +3,11 @@ import type { JSX } from 'preact';
 import { useConsole } from '../context';
 import { filterRows } from '../filter-rows';
 import { isoFromLocalInput } from '../time-text';
-import { DataTable, Field, GeneralErrors, ListTools, Section } from '../ui';
+import { DataTable, Field, ListTools, Section } from '../ui';
 import { usePage } from '../use-page';
+
+/** The list's errors show with its search box (ListTools), none on the filter inputs. */
+const errors = { byField: {}, general: [] };
 
 interface Filters {
   tenantPath: string;
@@ -37,7 +40,6 @@ export function AuditScreen(): JSX.Element {
   );
   const set = (key: keyof Filters) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
   const rows = filterRows(list.page?.nodes ?? [], search, (e) => [e.action, e.tenantPath, e.actorId, e.actorClientId, e.targetId, e.outcome]);
-  const errors = { byField: {}, general: (list.error ?? []).map((e) => `[${e.extensions?.code}] ${e.message}`) };
   return (
     <Section title="Audit events">
       <form
@@ -54,8 +56,7 @@ export function AuditScreen(): JSX.Element {
         <Field label="To" name="to" type="datetime-local" value={draft.to} onInput={set('to')} errors={errors} />
         <button type="submit">Apply filters</button>
       </form>
-      <GeneralErrors errors={errors} />
-      <ListTools label="events" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
+      <ListTools label="Search events on this page" search={{ text: search, onInput: setSearch }} list={list} />
       <DataTable caption={list.page ? `${list.page.totalCount} events` : 'Loading…'} columns={['When', 'Action', 'Outcome', 'Tenant', 'Actor', 'Target']}>
           {rows.map((event) => (
             <tr key={event.id} data-action={event.action}>

@@ -2,11 +2,12 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { ClientFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
-import { filterRows, splitList } from '../filter-rows';
+import { splitList } from '../filter-rows';
 import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ShownOnce, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
+import { useSearch } from '../use-search';
 
 const FIELDS = ['name', 'clientId', 'redirectUris', 'grantTypes', 'allowedScopes', 'accessTokenLifetime', 'refreshTokenLifetime', 'isPublic', 'firstParty'];
 
@@ -49,8 +50,8 @@ const settingsOf = (draft: Draft) => ({
 
 export function ClientsScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
-  const list = usePage(async (after) => (await sdk.clients({ tenantPath, first: 20, after })).clients, [tenantPath]);
-  const [search, setSearch] = useState('');
+  const search = useSearch();
+  const list = usePage(async (after) => (await sdk.clients({ tenantPath, search: search.term, first: 20, after })).clients, [tenantPath, search.term]);
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | null>(null);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<string, Draft>(EMPTY, FIELDS, list.reload);
 
@@ -63,12 +64,12 @@ export function ClientsScreen(): JSX.Element {
       setSecret(createClient.clientSecret ? { clientId: createClient.client.clientId, secret: createClient.clientSecret } : null);
     }
   });
-  const rows = filterRows(list.page?.nodes ?? [], search, (c) => [c.clientId, c.name, ...c.grantTypes, ...c.allowedScopes]);
+  const rows = list.page?.nodes ?? [];
 
   return (
     <>
       <Section title={`Clients of ${tenantPath}`}>
-        <ListTools label="clients" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
+        <ListTools label="Search clients" hint="client id or name" search={search} list={list} />
         {secret && <ShownOnce label={`Secret of ${secret.clientId}`} secret={secret.secret} />}
         <GeneralErrors errors={rowAction.errors} />
         <DataTable caption={list.page ? `${list.page.totalCount} clients` : 'Loading…'} columns={['Client id', 'Name', 'Grants', 'Scopes', 'State', 'Actions']}>

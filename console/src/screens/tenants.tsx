@@ -2,12 +2,14 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { useConsole } from '../context';
 import { tenantTree } from '../filter-rows';
-import { Field, GeneralErrors, Section, useSubmit } from '../ui';
+import { Field, GeneralErrors, ListTools, Section, useSubmit } from '../ui';
 import { usePage } from '../use-page';
+import { useSearch } from '../use-search';
 
 export function TenantsScreen(): JSX.Element {
   const { sdk, tenantPath, setTenantPath } = useConsole();
-  const list = usePage(async (after) => (await sdk.tenants({ first: 100, after })).tenants, []);
+  const search = useSearch();
+  const list = usePage(async (after) => (await sdk.tenants({ first: 100, after, search: search.term })).tenants, [search.term]);
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const form = useSubmit(['path', 'name']);
@@ -25,7 +27,7 @@ export function TenantsScreen(): JSX.Element {
   return (
     <>
       <Section title="Tenant tree">
-        {list.error && <GeneralErrors errors={{ byField: {}, general: list.error.map((e) => `[${e.extensions?.code}] ${e.message}`) }} />}
+        <ListTools label="Search tenants" hint="path or name" search={search} list={list} />
         <ul class="tree" aria-label="Tenants">
           {nodes.map(({ tenant, depth }) => (
             <li key={tenant.id} class={`depth-${Math.min(depth - top, 6)}`}>
@@ -38,11 +40,6 @@ export function TenantsScreen(): JSX.Element {
             </li>
           ))}
         </ul>
-        {list.page?.pageInfo.hasNextPage && (
-          <button type="button" onClick={list.next}>
-            Next page
-          </button>
-        )}
       </Section>
       <Section title="Create a tenant">
         <form onSubmit={create}>

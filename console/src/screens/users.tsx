@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
-import { filterRows } from '../filter-rows';
 import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
+import { useSearch } from '../use-search';
 
 const FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'admin', 'enabled'];
 
@@ -33,8 +33,8 @@ const draftOf = (user: UserFieldsFragment): Draft => ({
 
 export function UsersScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
-  const list = usePage(async (after) => (await sdk.users({ tenantPath, first: 20, after })).users, [tenantPath]);
-  const [search, setSearch] = useState('');
+  const search = useSearch();
+  const list = usePage(async (after) => (await sdk.users({ tenantPath, search: search.term, first: 20, after })).users, [tenantPath, search.term]);
   const [notice, setNotice] = useState('');
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(EMPTY, FIELDS, list.reload);
 
@@ -49,12 +49,12 @@ export function UsersScreen(): JSX.Element {
       setNotice(`Created ${draft.username}`);
     }
   });
-  const rows = filterRows(list.page?.nodes ?? [], search, (u) => [u.username, u.email, u.firstname, u.lastname]);
+  const rows = list.page?.nodes ?? [];
 
   return (
     <>
       <Section title={`Users of ${tenantPath}`}>
-        <ListTools label="users" search={search} onSearch={setSearch} hasNext={!!list.page?.pageInfo.hasNextPage} onNext={list.next} onFirst={list.first} paged={list.paged} />
+        <ListTools label="Search users" hint="username, email, first or last name" search={search} list={list} />
         {notice && (
           <p role="status" class="notice">
             {notice}
