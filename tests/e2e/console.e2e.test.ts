@@ -57,9 +57,10 @@ describe('admin console in Chromium', () => {
    */
   const slowHashChange = (context: BrowserContext) =>
     context.addInitScript(() => {
-      const add = window.addEventListener.bind(window) as (type: string, listener: (event: Event) => void) => void;
-      window.addEventListener = ((type: string, listener: (event: Event) => void) =>
-        add(type, type === 'hashchange' ? (event) => setTimeout(() => listener(event), 250) : listener)) as typeof window.addEventListener;
+      type Add = (type: string, listener: (event: Event) => void, options?: unknown) => void;
+      const add = window.addEventListener.bind(window) as Add;
+      window.addEventListener = ((type, listener, options) =>
+        add(type, type === 'hashchange' ? (event) => setTimeout(() => listener(event), 250) : listener, options)) as Add as typeof window.addEventListener;
     });
   /** Accepts every confirmation the page asks for, keeping the questions. */
   const acceptDialogs = (page: Page): string[] => {
