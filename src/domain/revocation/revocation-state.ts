@@ -145,7 +145,8 @@ export class RevocationStateSync {
     private readonly bus: ChangeBus,
     private readonly load: () => Promise<RevocationSnapshot>,
     private readonly nowSeconds: () => number,
-    private readonly warn: (error: unknown) => void,
+    /** Told of a failed load (`load`) or change-log read (`changes`); the state is not current meanwhile, or soon. */
+    private readonly warn: (error: unknown, what?: 'load' | 'changes') => void,
     private readonly options: RevocationStateSyncOptions = {},
   ) {
     bus.subscribe((event) => {
@@ -186,7 +187,7 @@ export class RevocationStateSync {
         } while (this.again);
         this.loaded = true;
       } catch (error) {
-        this.warn(error);
+        this.warn(error, 'load');
       } finally {
         this.reloading = null;
       }
@@ -218,7 +219,7 @@ export class RevocationStateSync {
         this.changeReads++;
       }
     } catch (error) {
-      this.warn(error);
+      this.warn(error, 'changes');
     } finally {
       this.polling = false;
     }

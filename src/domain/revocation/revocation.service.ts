@@ -35,7 +35,13 @@ export class RevocationService {
       deps.bus,
       () => revocations.loadRevocationSnapshot(),
       () => Math.floor(deps.clock.now().getTime() / 1000),
-      (error) => deps.log.warn({ err: error }, 'revocation state: load failed; verifying against the database'),
+      (error, what) =>
+        deps.log.warn(
+          { err: error },
+          what === 'changes'
+            ? 'revocation state: reading the change log failed; verifying against the database if it goes on for 30 s'
+            : 'revocation state: load failed; verifying against the database',
+        ),
       {
         changes: (since) => revocations.revocationChanges(since),
         // The change log also names users disabled or deleted: their cached rows go, as with a `user` event.
