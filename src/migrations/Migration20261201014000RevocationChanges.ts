@@ -21,69 +21,45 @@ export class Migration20261201014000RevocationChanges extends Migration {
     this.addSql('create index revocation_changes_xid_index on revocation_changes (xid);');
     this.addSql('create index revocation_changes_created_at_index on revocation_changes (created_at);');
 
-    this.addSql(`
-      create function revocation_change_jti() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) values ('jti:' || new.jti || ':' || least(date_part('epoch', new.expires_at), 2147483647)::bigint);
+    // One function and trigger per change: `key` is an SQL expression over the row (`new`), or over the deleted rows (`gone`).
+    const onRow = (name: string, table: string, event: string, key: string, when = '') => {
+      this.addSql(`create function revocation_change_${name}() returns trigger language plpgsql as $$ begin
+        insert into revocation_changes (key) values (${key});
         return null;
       end $$;`);
-    this.addSql('create trigger revoked_tokens_change after insert on revoked_tokens for each row execute function revocation_change_jti();');
-
-    this.addSql(`
-      create function revocation_change_family() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) values ('family:' || new.id);
+      this.addSql(`create trigger ${table}_change_${name} after ${event} on ${table} for each row ${when} execute function revocation_change_${name}();`);
+    };
+    const onDelete = (name: string, table: string, key: string) => {
+      this.addSql(`create function revocation_change_${name}() returns trigger language plpgsql as $$ begin
+        insert into revocation_changes (key) select ${key} from gone;
         return null;
       end $$;`);
-    this.addSql(`create trigger token_families_revoked after update of revoked_at on token_families
-      for each row when (old.revoked_at is null and new.revoked_at is not null) execute function revocation_change_family();`);
-    this.addSql(`
-      create function revocation_change_families_deleted() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) select 'family:' || id from gone;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger token_families_deleted after delete on token_families
-      referencing old table as gone for each statement execute function revocation_change_families_deleted();`);
-
-    this.addSql(`
-      create function revocation_change_device() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) values ('device:' || new.id);
-        return null;
-      end $$;`);
-    this.addSql(`create trigger devices_revoked after update of revoked_at on devices
-      for each row when (old.revoked_at is null and new.revoked_at is not null) execute function revocation_change_device();`);
-
-    this.addSql(`
-      create function revocation_change_cutoff() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) values ('cutoff:' || new.kind || ':' || floor(extract(epoch from new.cutoff) * 1000)::bigint || ':' || new.subject);
-        return null;
-      end $$;`);
-    this.addSql('create trigger token_cutoffs_change after insert or update on token_cutoffs for each row execute function revocation_change_cutoff();');
-
-    this.addSql(`
-      create function revocation_change_user() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) values ('user:' || new.id);
-        return null;
-      end $$;`);
-    this.addSql(`create trigger users_disabled after update of enabled on users
-      for each row when (old.enabled and not new.enabled) execute function revocation_change_user();`);
-    this.addSql(`
-      create function revocation_change_users_deleted() returns trigger language plpgsql as $$ begin
-        insert into revocation_changes (key) select 'user:' || id from gone;
-        return null;
-      end $$;`);
-    this.addSql(`create trigger users_deleted after delete on users
-      referencing old table as gone for each statement execute function revocation_change_users_deleted();`);
+      this.addSql(`create trigger ${table}_change_${name} after delete on ${table} referencing old table as gone for each statement execute function revocation_change_${name}();`);
+    };
+    const revoked = 'when (old.revoked_at is null and new.revoked_at is not null)';
+    onRow('jti', 'revoked_tokens', 'insert', `'jti:' || new.jti || ':' || least(date_part('epoch', new.expires_at), 2147483647)::bigint`);
+    onRow('family', 'token_families', 'update of revoked_at', `'family:' || new.id`, revoked);
+    onDelete('families_deleted', 'token_families', `'family:' || id`);
+    onRow('device', 'devices', 'update of revoked_at', `'device:' || new.id`, revoked);
+    onRow('cutoff', 'token_cutoffs', 'insert or update', `'cutoff:' || new.kind || ':' || floor(extract(epoch from new.cutoff) * 1000)::bigint || ':' || new.subject`);
+    onRow('user', 'users', 'update of enabled', `'user:' || new.id`, 'when (old.enabled and not new.enabled)');
+    onDelete('users_deleted', 'users', `'user:' || id`);
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop trigger if exists revoked_tokens_change on revoked_tokens;');
-    this.addSql('drop trigger if exists token_families_revoked on token_families;');
-    this.addSql('drop trigger if exists token_families_deleted on token_families;');
-    this.addSql('drop trigger if exists devices_revoked on devices;');
-    this.addSql('drop trigger if exists token_cutoffs_change on token_cutoffs;');
-    this.addSql('drop trigger if exists users_disabled on users;');
-    this.addSql('drop trigger if exists users_deleted on users;');
-    this.addSql(`drop function if exists revocation_change_jti(), revocation_change_family(), revocation_change_families_deleted(),
-      revocation_change_device(), revocation_change_cutoff(), revocation_change_user(), revocation_change_users_deleted();`);
+    const triggers: [string, string][] = [
+      ['revoked_tokens', 'jti'],
+      ['token_families', 'family'],
+      ['token_families', 'families_deleted'],
+      ['devices', 'device'],
+      ['token_cutoffs', 'cutoff'],
+      ['users', 'user'],
+      ['users', 'users_deleted'],
+    ];
+    for (const [table, name] of triggers) {
+      this.addSql(`drop trigger if exists ${table}_change_${name} on ${table};`);
+      this.addSql(`drop function if exists revocation_change_${name}();`);
+    }
     this.addSql('drop table if exists revocation_changes;');
   }
 }
