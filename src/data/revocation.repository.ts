@@ -60,8 +60,8 @@ export class RevocationRepository implements RevocationStore {
 
   /**
    * The in-memory revocation state's snapshot: the change log's high-water
-   * mark first (the oldest transaction still running, so nothing committed
-   * later is missed), then, in parallel, unexpired revoked jtis as one bytea
+   * mark first (a transaction snapshot: whatever it did not see is read from
+   * the log later), then, in parallel, unexpired revoked jtis as one bytea
    * of 20-byte records in table order (uuid bytes, expiry uint32 seconds; the
    * state sorts them, which is cheaper than an index-order scan), revoked
    * families and devices, and user/client cutoffs.
@@ -88,21 +88,23 @@ export class RevocationRepository implements RevocationStore {
 
   /**
    * What `revocation_changes` recorded (in the writers' transactions, by
-   * trigger) since `since`: every row of a transaction at or after that mark,
-   * so a transaction still running at the last read is read once it commits.
-   * Rows may come twice; applying a key is idempotent.
+   * trigger) that the snapshot `since` did not see: rows of transactions
+   * that were still running then or started later. The mark is the reading
+   * statement's own snapshot (`pg_current_snapshot()`), so a transaction that
+   * commits late is read once it has, and no row is read twice.
    */
   async revocationChanges(since: string): Promise<RevocationChanges> {
     const [row] = await this.db.execute<{ high_water: string; keys: string[] | null }[]>(
-      `select pg_snapshot_xmin(pg_current_snapshot())::text as high_water,
-              (select array_agg(key order by id) from revocation_changes where xid >= ?::xid8) as keys`,
-      [since],
+      `select pg_current_snapshot()::text as high_water,
+              (select array_agg(key order by id) from revocation_changes
+                where xid >= pg_snapshot_xmin(?::pg_snapshot) and not pg_visible_in_snapshot(xid, ?::pg_snapshot)) as keys`,
+      [since, since],
     );
     return { highWater: row!.high_water, keys: row!.keys ?? [] };
   }
 
   private async changeLogMark(): Promise<string> {
-    const [row] = await this.db.execute<{ high_water: string }[]>('select pg_snapshot_xmin(pg_current_snapshot())::text as high_water');
+    const [row] = await this.db.execute<{ high_water: string }[]>('select pg_current_snapshot()::text as high_water');
     return row!.high_water;
   }
 

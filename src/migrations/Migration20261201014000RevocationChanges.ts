@@ -4,9 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
  * The revocation change log: every revocation write records, by trigger and
  * in its own transaction, the key the in-memory revocation state applies
  * (`jti:<jti>:<exp>`, `family:<id>`, `device:<id>`, `cutoff:<kind>:<ms>:<subject>`,
- * `user:<id>`). Each process reads it every few seconds from a high-water
- * mark (`xid` ≥ the oldest transaction running at its last read), so a
- * revocation whose NOTIFY was lost still reaches it. Deleted families count as
+ * `user:<id>`). Each process reads it every few seconds: the rows whose
+ * transaction (`xid`) its last read's snapshot did not see, so a revocation
+ * whose NOTIFY was lost still reaches it. Deleted families count as
  * revoked. Rows are purged after an hour.
  */
 export class Migration20261201014000RevocationChanges extends Migration {

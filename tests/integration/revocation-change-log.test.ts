@@ -126,6 +126,29 @@ describe('revocation state: change log, incremental device revocation, purged fa
     });
   });
 
+  it('a revocation committed by a transaction that was still open during earlier reads is read once it commits', async () => {
+    const token = await serviceToken(a.url, world.rs);
+    expect(await active(b, token)).toBe(true);
+    const { jti, exp } = decodeJwt(token);
+    const sync = syncOf(b);
+    const pg = new Client({ connectionString: a.databaseUrl });
+    await pg.connect();
+    try {
+      await pg.query('begin');
+      await pg.query(`insert into revoked_tokens (jti, tenant_id, expires_at) select $1, id, to_timestamp($2) from tenants where path = '/rc'`, [jti, exp]);
+      // A later transaction completes first, so the snapshots of b's next reads start past this one's xid.
+      await sql('select pg_current_xact_id()');
+      const reads = sync.changeReads;
+      await waitUntil(() => sync.changeReads >= reads + 2); // b read the log twice while the row was not committed
+      expect(await active(b, token)).toBe(true);
+      await pg.query('commit');
+    } finally {
+      await pg.end();
+    }
+    const delay = await inactiveAt(b, token);
+    console.log(`a revocation written without any notification, committed late: enforced after ${delay} ms`);
+  });
+
   describe('purged and deleted refresh families', () => {
     it('a refresh token whose rows expired and were purged is refused by the refresh grant and answered inactive everywhere', async () => {
       const tokens = await passwordTokens(a.url, world.app, world.username, world.password, 'openid offline_access');
