@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { Database } from '../../src/data/database';
+import { RevocationRepository } from '../../src/data/revocation.repository';
 import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/revocation-state';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
@@ -14,17 +15,18 @@ import { waitUntil } from '../support/wait-until';
  * Issue 10 item 4, the gaps after the first round: two servers on one
  * database. A device revocation reaches the other server as one event (no full
  * reload); a revocation whose NOTIFY alone is lost reaches it through the
- * revocation change log within {@link CHANGE_POLL_INTERVAL_MS}; and a refresh
- * family whose rows are gone (purged, or deleted with its user) is never
- * answered active by any verification path.
+ * revocation change log within {@link CHANGE_POLL_INTERVAL_MS}; a server
+ * serves while its state is still loading, answering from the database; and a
+ * refresh family whose rows are gone (purged, or deleted with its user) is
+ * never answered active by any verification path.
  */
 describe('revocation state: change log, incremental device revocation, purged families', () => {
   let a: TestServer;
   let b: TestServer;
   let world: DeviceWorld;
+  const env = { SECRET_KEY: randomBytes(32).toString('base64'), ISSUER: 'https://idp.example.test' };
 
   beforeAll(async () => {
-    const env = { SECRET_KEY: randomBytes(32).toString('base64'), ISSUER: 'https://idp.example.test' };
     a = await startTestServer({ env });
     b = await startTestServer({ env, databaseUrl: a.databaseUrl });
     world = await deviceWorld(a.server.app.domain, '/rc');
@@ -147,6 +149,36 @@ describe('revocation state: change log, incremental device revocation, purged fa
     }
     const delay = await inactiveAt(b, token);
     console.log(`a revocation written without any notification, committed late: enforced after ${delay} ms`);
+  });
+
+  it('a server whose revocation state is still loading serves, from the database, and never answers a revoked token active', async () => {
+    const revoked = await serviceToken(a.url, world.rs);
+    const valid = await serviceToken(a.url, world.rs);
+    await postForm(`${a.url}/revoke`, { token: revoked, ...clientForm(world.rs) });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = RevocationRepository.prototype.loadRevocationSnapshot;
+    const slow = jest.spyOn(RevocationRepository.prototype, 'loadRevocationSnapshot').mockImplementation(async function (this: RevocationRepository) {
+      await gate;
+      return original.call(this);
+    });
+    let c: TestServer | undefined;
+    try {
+      c = await startTestServer({ env, databaseUrl: a.databaseUrl }); // started although its state has not loaded
+      expect(slow).toHaveBeenCalled();
+      expect(syncOf(c).current).toBe(false);
+      expect(await active(c, revoked)).toBe(false);
+      expect(await active(c, valid)).toBe(true);
+      release();
+      await waitUntil(() => syncOf(c!).current);
+      expect(syncOf(c).state.revokedJtiCount).toBeGreaterThan(0);
+      expect(await active(c, revoked)).toBe(false);
+      expect(await active(c, valid)).toBe(true);
+    } finally {
+      release();
+      slow.mockRestore();
+      await c?.close();
+    }
   });
 
   describe('purged and deleted refresh families', () => {
