@@ -101,25 +101,63 @@ function sortRange(out: Uint32Array, from: number, to: number): void {
   order.forEach((i, n) => out.set(copy.subarray(i * WORDS, i * WORDS + WORDS), (from + n) * WORDS));
 }
 
+/** Records per step of {@link sortSteps} between two yields (a few milliseconds of work). */
+const STEP_RECORDS = 32_768;
+
 /**
- * Builds the sorted in-memory array from loaded records in any order: a
- * counting sort on the first 16 bits (random UUIDs spread evenly), then each
- * bucket sorted on its own. Linear in practice; ~0.1 s for 1,000,000 records.
+ * The sort of {@link sortJtiRecords} in steps: a counting sort on the first
+ * 16 bits (random UUIDs spread evenly), then each bucket sorted on its own.
+ * Yields between steps, so a caller can let other work run.
  */
-export function sortJtiRecords(records: Uint8Array): Uint32Array {
+function* sortSteps(records: Uint8Array): Generator<void, Uint32Array> {
   const count = Math.floor(records.length / JTI_RECORD_BYTES);
   const view = new DataView(records.buffer, records.byteOffset, count * JTI_RECORD_BYTES);
   const starts = new Uint32Array(BUCKETS + 1);
-  for (let at = 0; at < count * JTI_RECORD_BYTES; at += JTI_RECORD_BYTES) starts[((records[at]! << 8) | records[at + 1]!) + 1]!++;
+  const end = count * JTI_RECORD_BYTES;
+  const step = STEP_RECORDS * JTI_RECORD_BYTES;
+  for (let from = 0; from < end; from += step) {
+    for (let at = from; at < Math.min(end, from + step); at += JTI_RECORD_BYTES) starts[((records[at]! << 8) | records[at + 1]!) + 1]!++;
+    yield;
+  }
   for (let b = 1; b <= BUCKETS; b++) starts[b]! += starts[b - 1]!;
   const next = starts.slice(0, BUCKETS);
   const out = new Uint32Array(count * WORDS);
-  for (let at = 0; at < count * JTI_RECORD_BYTES; at += JTI_RECORD_BYTES) {
-    const o = next[(records[at]! << 8) | records[at + 1]!]!++ * WORDS;
-    for (let k = 0; k < WORDS; k++) out[o + k] = view.getUint32(at + k * 4);
+  for (let from = 0; from < end; from += step) {
+    for (let at = from; at < Math.min(end, from + step); at += JTI_RECORD_BYTES) {
+      const o = next[(records[at]! << 8) | records[at + 1]!]!++ * WORDS;
+      for (let k = 0; k < WORDS; k++) out[o + k] = view.getUint32(at + k * 4);
+    }
+    yield;
   }
-  for (let b = 0; b < BUCKETS; b++) if (starts[b + 1]! - starts[b]! > 1) sortRange(out, starts[b]!, starts[b + 1]!);
+  let sortedUpTo = 0;
+  for (let b = 0; b < BUCKETS; b++) {
+    if (starts[b + 1]! - starts[b]! > 1) sortRange(out, starts[b]!, starts[b + 1]!);
+    if (starts[b + 1]! - sortedUpTo >= STEP_RECORDS) {
+      sortedUpTo = starts[b + 1]!;
+      yield;
+    }
+  }
   return out;
+}
+
+/** Builds the sorted in-memory array from loaded records in any order, in one go (~0.2 s for 1,000,000 records). */
+export function sortJtiRecords(records: Uint8Array): Uint32Array {
+  const steps = sortSteps(records);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** {@link sortJtiRecords} yielding to the event loop between steps, so requests keep being served during a big load. */
+export async function sortJtiRecordsYielding(records: Uint8Array): Promise<Uint32Array> {
+  if (records.length <= STEP_RECORDS * JTI_RECORD_BYTES) return sortJtiRecords(records);
+  const steps = sortSteps(records);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Where each first-16-bit bucket starts in a sorted record array (256 KiB), so a lookup bisects one bucket only. */
@@ -145,6 +183,13 @@ export class JtiSet {
   /** Replaces the contents with loaded records (any order; see {@link JTI_RECORD_BYTES}). */
   replace(records: Uint8Array): void {
     this.use(sortJtiRecords(records));
+    this.recent.clear();
+  }
+
+  /** {@link replace}, sorting in steps that let the event loop run; the contents change at once at the end. */
+  async replaceYielding(records: Uint8Array): Promise<void> {
+    const sorted = await sortJtiRecordsYielding(records);
+    this.use(sorted);
     this.recent.clear();
   }
 

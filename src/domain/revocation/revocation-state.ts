@@ -35,6 +35,16 @@ export class RevocationState {
 
   replace(snapshot: RevocationSnapshot): void {
     this.jtis.replace(snapshot.jtis);
+    this.replaceSmallSets(snapshot);
+  }
+
+  /** {@link replace} without blocking the event loop for the sort of a big jti set (everything changes at once at the end). */
+  async load(snapshot: RevocationSnapshot): Promise<void> {
+    await this.jtis.replaceYielding(snapshot.jtis);
+    this.replaceSmallSets(snapshot);
+  }
+
+  private replaceSmallSets(snapshot: RevocationSnapshot): void {
     this.families = new Set(snapshot.families);
     this.devices = new Set(snapshot.devices ?? []);
     this.cutoffs = new Map(snapshot.cutoffs);
@@ -177,7 +187,7 @@ export class RevocationStateSync {
           this.again = false;
           const started = performance.now();
           const snapshot = await this.load();
-          this.state.replace(snapshot);
+          await this.state.load(snapshot);
           this.highWater = snapshot.highWater ?? null;
           for (const event of this.duringReload) this.apply(event.key);
           this.duringReload = [];

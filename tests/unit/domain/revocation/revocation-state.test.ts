@@ -82,6 +82,27 @@ describe('RevocationState', () => {
     expect(state.isJtiRevoked(fresh, NOW)).toBe(true);
   });
 
+  it('loads a big set in steps that let the event loop run, and answers as the one-go load does', async () => {
+    const entries = Array.from({ length: 100_000 }, (_, i) => [randomUUID(), NOW + (i % 3 === 0 ? -1 : 60)] as [string, number]);
+    const bytes = records(entries);
+    const stepped = new RevocationState();
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 0);
+    try {
+      await stepped.load({ jtis: bytes, families: ['f'], cutoffs: [], devices: ['d'] });
+    } finally {
+      clearInterval(ticking);
+    }
+    expect(ticks).toBeGreaterThan(0); // timers ran while it sorted
+    const oneGo = new RevocationState();
+    oneGo.replace({ jtis: bytes, families: [], cutoffs: [] });
+    for (const [jti, exp] of entries.slice(0, 2000)) {
+      expect(stepped.isJtiRevoked(jti, NOW)).toBe(exp > NOW);
+      expect(oneGo.isJtiRevoked(jti, NOW)).toBe(exp > NOW);
+    }
+    expect(stepped.isFamilyRevoked('f') && stepped.isDeviceRevoked('d')).toBe(true);
+  });
+
   it('keeps revoked devices, loaded or added', () => {
     const state = new RevocationState();
     const [loaded, added] = [randomUUID(), randomUUID()];
