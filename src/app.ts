@@ -50,6 +50,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** How long start-up waits for the in-memory revocation state before serving with database fallback. */
+const STATE_LOAD_WAIT_MS = 1_000;
+
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
@@ -60,8 +63,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
   const graphql = await graphqlRouter(domain, scopeFor);
-  // The in-memory revocation state (revoked jtis, families, cutoffs); verification falls back to the database until it is loaded.
-  await domain.revocation.sync.reload();
+  // The in-memory revocation state (revoked jtis, families, devices, cutoffs). Start-up waits for it at most
+  // STATE_LOAD_WAIT_MS; verification asks the database until it is loaded, so a big state never delays serving.
+  const loading = domain.revocation.sync.reload();
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([loading, new Promise<void>((resolve) => (waited = setTimeout(resolve, STATE_LOAD_WAIT_MS)))]);
+  clearTimeout(waited);
+  domain.revocation.sync.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -109,6 +117,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routes,
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
+      domain.revocation.sync.stop();
       await domain.issuance.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
       await graphql.stop();
       await domain.audit.stop();

@@ -8,6 +8,8 @@ export interface PurgeCounts {
   rateLimitHits: number;
   /** Access-token issuance counters of tokens that have all expired. */
   tokenIssuance: number;
+  /** Revocation change-log rows older than an hour (every process reads the log every few seconds, or reloads in full after 10 minutes without). */
+  revocationChanges: number;
 }
 
 /** Housekeeping statements over every table with expiring rows. */
@@ -18,7 +20,8 @@ export class MaintenanceRepository {
    * Deletes, as of `now`: authorization codes an hour past expiry, revocation
    * records of expired access tokens, ended or expired browser sessions,
    * expired refresh tokens (device-bound ones never expire), issuance counters
-   * of expired access tokens, rate-limit hits past their window. Idempotent; safe from several processes at once.
+   * of expired access tokens, rate-limit hits past their window, revocation
+   * change-log rows older than an hour. Idempotent; safe from several processes at once.
    */
   async purgeExpired(now: Date): Promise<PurgeCounts> {
     const count = async (sql: string): Promise<number> => (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
@@ -29,6 +32,7 @@ export class MaintenanceRepository {
       refreshTokens: await count('delete from refresh_tokens where expires_at < ?'),
       rateLimitHits: await count('delete from rate_limit_hits where expires_at <= ?'),
       tokenIssuance: await count('delete from token_issuance where expires_at <= extract(epoch from ?::timestamptz)'),
+      revocationChanges: await count(`delete from revocation_changes where created_at < ?::timestamptz - interval '1 hour'`),
     };
   }
 }

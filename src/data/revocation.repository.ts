@@ -1,4 +1,4 @@
-import type { RevocationSnapshot } from '../domain/revocation/revocation-state';
+import type { RevocationChanges, RevocationSnapshot } from '../domain/revocation/revocation-state';
 import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
@@ -59,24 +59,53 @@ export class RevocationRepository implements RevocationStore {
   }
 
   /**
-   * The in-memory revocation state's snapshot in three queries: unexpired
-   * revoked jtis as one bytea of sorted 20-byte records (uuid bytes, expiry
-   * uint32 seconds), revoked families, user/client cutoffs.
+   * The in-memory revocation state's snapshot: the change log's high-water
+   * mark first (a transaction snapshot: whatever it did not see is read from
+   * the log later), then, in parallel, unexpired revoked jtis as one bytea
+   * of 20-byte records in table order (uuid bytes, expiry uint32 seconds; the
+   * state sorts them, which is cheaper than an index-order scan), revoked
+   * families and devices, and user/client cutoffs.
    */
   async loadRevocationSnapshot(): Promise<RevocationSnapshot> {
-    const [jtis] = await this.db.execute<{ records: Buffer | null }[]>(
-      `select string_agg(uuid_send(jti) || int4send(least(extract(epoch from expires_at), 2147483647)::int), ''::bytea order by jti) as records
-         from revoked_tokens where expires_at > now()`,
-    );
-    const families = await this.db.execute<{ id: string }[]>('select id::text as id from token_families where revoked_at is not null');
-    const cutoffs = await this.db.execute<{ key: string; ms: number }[]>(
-      `select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`,
-    );
+    const highWater = await this.changeLogMark();
+    const [[jtis], families, devices, cutoffs] = await Promise.all([
+      this.db.execute<{ records: Buffer | null }[]>(
+        `select string_agg(uuid_send(jti) || int4send(least(date_part('epoch', expires_at), 2147483647)::int), ''::bytea) as records
+           from revoked_tokens where expires_at > now()`,
+      ),
+      this.db.execute<{ id: string }[]>('select id::text as id from token_families where revoked_at is not null'),
+      this.db.execute<{ id: string }[]>('select id::text as id from devices where revoked_at is not null'),
+      this.db.execute<{ key: string; ms: number }[]>(`select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`),
+    ]);
     return {
       jtis: jtis?.records ?? new Uint8Array(0),
       families: families.map((row) => row.id),
+      devices: devices.map((row) => row.id),
       cutoffs: cutoffs.map((row) => [row.key, Number(row.ms)] as const),
+      highWater,
     };
+  }
+
+  /**
+   * What `revocation_changes` recorded (in the writers' transactions, by
+   * trigger) that the snapshot `since` did not see: rows of transactions
+   * that were still running then or started later. The mark is the reading
+   * statement's own snapshot (`pg_current_snapshot()`), so a transaction that
+   * commits late is read once it has, and no row is read twice.
+   */
+  async revocationChanges(since: string): Promise<RevocationChanges> {
+    const [row] = await this.db.execute<{ high_water: string; keys: string[] | null }[]>(
+      `select pg_current_snapshot()::text as high_water,
+              (select array_agg(key order by id) from revocation_changes
+                where xid >= pg_snapshot_xmin(?::pg_snapshot) and not pg_visible_in_snapshot(xid, ?::pg_snapshot)) as keys`,
+      [since, since],
+    );
+    return { highWater: row!.high_water, keys: row!.keys ?? [] };
+  }
+
+  private async changeLogMark(): Promise<string> {
+    const [row] = await this.db.execute<{ high_water: string }[]>('select pg_current_snapshot()::text as high_water');
+    return row!.high_water;
   }
 
   async countActive(scope: RevocationScope, before: Date | null, now: Date): Promise<number> {

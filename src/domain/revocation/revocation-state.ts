@@ -1,84 +1,65 @@
 import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
+import { JtiSet } from './jti-set';
 
-/** Bytes of one revoked-jti record: the UUID's 16 bytes then its expiry (uint32 epoch seconds, big-endian). */
-export const JTI_RECORD_BYTES = 20;
-/** Recent revocations are kept in a Map and merged into the sorted buffer past this many. */
-const MERGE_AT = 4096;
+export { JTI_RECORD_BYTES, uuidBytes } from './jti-set';
 
-/** Everything the state is (re)loaded from; `jtis` are sorted {@link JTI_RECORD_BYTES}-byte records of unexpired revoked tokens. */
+/** Everything the state is (re)loaded from; `jtis` are {@link JTI_RECORD_BYTES}-byte records of unexpired revoked tokens, in any order. */
 export interface RevocationSnapshot {
   jtis: Uint8Array;
   families: Iterable<string>;
   /** `user:<id>` / `client:<client_id>` → cutoff epoch ms. */
   cutoffs: Iterable<readonly [string, number]>;
+  /** Revoked devices (seed 002). */
+  devices?: Iterable<string>;
+  /** Where the change log ({@link RevocationChanges}) is to be read from after this snapshot; opaque. */
+  highWater?: string;
 }
 
-const HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A UUID's 16 bytes (null when `uuid` is not one). */
-export function uuidBytes(uuid: string): Uint8Array | null {
-  if (!HEX.test(uuid)) return null;
-  return Buffer.from(uuid.replaceAll('-', ''), 'hex');
-}
-
-function compare(records: Uint8Array, index: number, key: Uint8Array): number {
-  const base = index * JTI_RECORD_BYTES;
-  for (let i = 0; i < 16; i++) {
-    const d = records[base + i]! - key[i]!;
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-function expiryAt(records: Uint8Array, index: number): number {
-  const b = index * JTI_RECORD_BYTES + 16;
-  return ((records[b]! << 24) >>> 0) + (records[b + 1]! << 16) + (records[b + 2]! << 8) + records[b + 3]!;
+/** Revocation keys (the bus events' keys) recorded since a high-water mark, and the next mark. */
+export interface RevocationChanges {
+  keys: readonly string[];
+  highWater: string;
 }
 
 /**
  * Revocation state held in memory by every process: unexpired revoked access
- * tokens (a sorted buffer of 20-byte records searched by bisection, plus a
- * small map of recent ones), revoked refresh families and user/client cutoffs.
- * Transport-free; {@link RevocationStateSync} keeps it current from the change bus.
+ * tokens (a compact {@link JtiSet}), revoked refresh families, revoked devices
+ * and user/client cutoffs. Transport-free; {@link RevocationStateSync} keeps
+ * it current from the change bus and the change log.
  */
 export class RevocationState {
-  private sorted: Uint8Array = new Uint8Array(0);
-  private readonly recent = new Map<string, number>();
+  private readonly jtis = new JtiSet();
   private families = new Set<string>();
+  private devices = new Set<string>();
   private cutoffs = new Map<string, number>();
 
   replace(snapshot: RevocationSnapshot): void {
-    this.sorted = snapshot.jtis;
-    this.recent.clear();
+    this.jtis.replace(snapshot.jtis);
+    this.replaceSmallSets(snapshot);
+  }
+
+  /** {@link replace} without blocking the event loop for the sort of a big jti set (everything changes at once at the end). */
+  async load(snapshot: RevocationSnapshot): Promise<void> {
+    await this.jtis.replaceYielding(snapshot.jtis);
+    this.replaceSmallSets(snapshot);
+  }
+
+  private replaceSmallSets(snapshot: RevocationSnapshot): void {
     this.families = new Set(snapshot.families);
+    this.devices = new Set(snapshot.devices ?? []);
     this.cutoffs = new Map(snapshot.cutoffs);
   }
 
   get revokedJtiCount(): number {
-    return this.sorted.length / JTI_RECORD_BYTES + this.recent.size;
+    return this.jtis.size;
   }
 
   addJti(jti: string, expiresAtSeconds: number, nowSeconds: number): void {
-    if (expiresAtSeconds <= nowSeconds || !HEX.test(jti)) return;
-    this.recent.set(jti.toLowerCase(), expiresAtSeconds);
-    if (this.recent.size >= MERGE_AT) this.merge(nowSeconds);
+    this.jtis.add(jti, expiresAtSeconds, nowSeconds);
   }
 
   isJtiRevoked(jti: string, nowSeconds: number): boolean {
-    const recent = this.recent.get(jti.toLowerCase());
-    if (recent !== undefined) return recent > nowSeconds;
-    const key = uuidBytes(jti);
-    if (!key) return false;
-    let lo = 0;
-    let hi = this.sorted.length / JTI_RECORD_BYTES - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const d = compare(this.sorted, mid, key);
-      if (d === 0) return expiryAt(this.sorted, mid) > nowSeconds;
-      if (d < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return this.jtis.has(jti, nowSeconds);
   }
 
   addFamily(familyId: string): void {
@@ -87,6 +68,15 @@ export class RevocationState {
 
   isFamilyRevoked(familyId: string): boolean {
     return this.families.has(familyId.toLowerCase());
+  }
+
+  addDevice(deviceId: string): void {
+    this.devices.add(deviceId.toLowerCase());
+  }
+
+  /** True when the seed 002 device was revoked: its refresh token and every access token carrying its `device_id` are inactive. */
+  isDeviceRevoked(deviceId: string): boolean {
+    return this.devices.has(deviceId.toLowerCase());
   }
 
   /** Raises a cutoff (never lowers it). */
@@ -103,85 +93,83 @@ export class RevocationState {
     return Math.max(user ?? 0, client ?? 0);
   }
 
-  /** Drops expired jtis and merges the recent ones into the sorted buffer. */
+  /** Drops expired jtis and merges the recent ones into the sorted array. */
   prune(nowSeconds: number): void {
-    this.merge(nowSeconds);
-  }
-
-  private merge(nowSeconds: number): void {
-    const added: [Uint8Array, number][] = [];
-    for (const [jti, exp] of this.recent) if (exp > nowSeconds) added.push([uuidBytes(jti)!, exp]);
-    added.sort((a, b) => Buffer.compare(a[0], b[0]));
-    const old = this.sorted;
-    const oldCount = old.length / JTI_RECORD_BYTES;
-    const out = new Uint8Array((oldCount + added.length) * JTI_RECORD_BYTES);
-    let o = 0;
-    let i = 0;
-    let j = 0;
-    const push = (bytes: Uint8Array, exp: number) => {
-      out.set(bytes, o);
-      out[o + 16] = exp >>> 24;
-      out[o + 17] = (exp >>> 16) & 0xff;
-      out[o + 18] = (exp >>> 8) & 0xff;
-      out[o + 19] = exp & 0xff;
-      o += JTI_RECORD_BYTES;
-    };
-    while (i < oldCount || j < added.length) {
-      const takeOld = j >= added.length || (i < oldCount && compare(old, i, added[j]![0]) <= 0);
-      if (takeOld) {
-        if (i < oldCount && j < added.length && compare(old, i, added[j]![0]) === 0) j++;
-        const exp = expiryAt(old, i);
-        if (exp > nowSeconds) push(old.subarray(i * JTI_RECORD_BYTES, i * JTI_RECORD_BYTES + 16), exp);
-        i++;
-      } else {
-        push(added[j]![0], added[j]![1]);
-        j++;
-      }
-    }
-    this.sorted = out.slice(0, o);
-    this.recent.clear();
+    this.jtis.prune(nowSeconds);
   }
 }
 
-/** Encodes revocation events on the bus (`topic: 'revocation'`). */
+/** Encodes revocation events on the bus (`topic: 'revocation'`); the change log records the same keys. */
 export const revocationEvent = {
   jti: (jti: string, expiresAtSeconds: number): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `jti:${jti}:${expiresAtSeconds}` }),
   family: (familyId: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `family:${familyId}` }),
   cutoff: (kind: 'user' | 'client', subject: string, atMs: number): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `cutoff:${kind}:${atMs}:${subject}` }),
-  /** Anything else (a device's families): every process reloads its state. */
+  device: (deviceId: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `device:${deviceId}` }),
+  /** Anything else: every process reloads its state in full. */
   reload: (why: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `reload:${why}` }),
 };
 
+/** How often {@link RevocationStateSync.start} reads the change log: the bound on a revocation whose notification was lost. */
+export const CHANGE_POLL_INTERVAL_MS = 2_000;
+/** Without a successful load or poll for this long, the state is not trusted (the database answers). */
+const STALE_AFTER_MS = 30_000;
+/** Past this since the last successful read, the change log may have been purged: reload in full instead. */
+const FULL_RELOAD_AFTER_MS = 10 * 60_000;
+
+export interface RevocationStateSyncOptions {
+  /** Reads the change log since a high-water mark (from a snapshot or an earlier call). */
+  changes?: (since: string) => Promise<RevocationChanges>;
+  /** Told of a `user:<id>` change (disabled or deleted), to drop what it caches of the user. */
+  userChanged?: (userId: string) => void;
+  /** Told of each full load (what it took), for logs. */
+  loaded?: (info: { ms: number; jtis: number; fullReloads: number }) => void;
+}
+
 /**
  * Keeps a {@link RevocationState} current: loaded at start, fed by revocation
- * events, fully reloaded when the bus resyncs (or an event asks for it). The
- * state is `current` only while the bus is connected and no reload is pending;
- * otherwise callers must ask the database.
+ * events from the bus, fully reloaded when the bus resyncs (or an event asks
+ * for it), and, with {@link start}, topped up from the change log every
+ * {@link CHANGE_POLL_INTERVAL_MS}, so a revocation whose notification alone
+ * was lost is enforced within that interval. The state is `current` only while
+ * it is loaded, no reload is pending, the bus is connected and (with a change
+ * log) the log was read in the last {@link STALE_AFTER_MS}; otherwise callers
+ * must ask the database.
  */
 export class RevocationStateSync {
   readonly state = new RevocationState();
+  /** Full loads done (start, resyncs, reload events); incremental ones do not count. */
+  fullReloads = 0;
+  /** Change-log reads done. */
+  changeReads = 0;
   private loaded = false;
   private reloading: Promise<void> | null = null;
   private again = false;
   private duringReload: ChangeEvent[] = [];
+  private highWater: string | null = null;
+  private generation = 0;
+  private polling = false;
+  private syncedAt = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly bus: ChangeBus,
     private readonly load: () => Promise<RevocationSnapshot>,
     private readonly nowSeconds: () => number,
-    private readonly warn: (error: unknown) => void,
+    /** Told of a failed load (`load`) or change-log read (`changes`); the state is not current meanwhile, or soon. */
+    private readonly warn: (error: unknown, what?: 'load' | 'changes') => void,
+    private readonly options: RevocationStateSyncOptions = {},
   ) {
     bus.subscribe((event) => {
       if (event.topic !== 'revocation') return;
       if (this.reloading) this.duringReload.push(event);
-      this.apply(event);
+      this.apply(event.key);
     });
     bus.onResync(() => void this.reload());
   }
 
   /** True when the state may answer without the database. */
   get current(): boolean {
-    return this.loaded && this.reloading === null && this.bus.live;
+    return this.loaded && this.reloading === null && this.bus.live && (!this.options.changes || performance.now() - this.syncedAt < STALE_AFTER_MS);
   }
 
   /** (Re)loads the state; concurrent calls share one load, and a call during a load schedules one more. */
@@ -192,23 +180,71 @@ export class RevocationStateSync {
     }
     this.loaded = false;
     this.duringReload = [];
+    this.generation++;
     this.reloading = (async () => {
       try {
         do {
           this.again = false;
+          const started = performance.now();
           const snapshot = await this.load();
-          this.state.replace(snapshot);
-          for (const event of this.duringReload) this.apply(event);
+          await this.state.load(snapshot);
+          this.highWater = snapshot.highWater ?? null;
+          for (const event of this.duringReload) this.apply(event.key);
           this.duringReload = [];
+          this.fullReloads++;
+          this.syncedAt = performance.now();
+          this.options.loaded?.({ ms: Math.round(this.syncedAt - started), jtis: this.state.revokedJtiCount, fullReloads: this.fullReloads });
         } while (this.again);
         this.loaded = true;
       } catch (error) {
-        this.warn(error);
+        this.warn(error, 'load');
       } finally {
         this.reloading = null;
       }
     })();
     return this.reloading;
+  }
+
+  /**
+   * Applies what the change log recorded since the last load or read
+   * (idempotent: a key read twice changes nothing). Skipped while a load runs;
+   * replaced by a full load when the last read is too old for the log.
+   */
+  async poll(): Promise<void> {
+    const read = this.options.changes;
+    if (!read || !this.loaded || this.reloading || this.polling || this.highWater === null) return;
+    if (performance.now() - this.syncedAt > FULL_RELOAD_AFTER_MS) {
+      await this.reload();
+      return;
+    }
+    this.polling = true;
+    const generation = this.generation;
+    try {
+      const changes = await read(this.highWater);
+      for (const key of changes.keys) this.apply(key);
+      // A load that started meanwhile has its own mark (and replaced what was applied here).
+      if (generation === this.generation && !this.reloading) {
+        this.highWater = changes.highWater;
+        this.syncedAt = performance.now();
+        this.changeReads++;
+      }
+    } catch (error) {
+      this.warn(error, 'changes');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Reads the change log every `intervalMs` until {@link stop}. */
+  start(intervalMs = CHANGE_POLL_INTERVAL_MS): void {
+    if (this.timer || !this.options.changes) return;
+    this.timer = setInterval(() => void this.poll(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Periodic upkeep: drops expired jtis, and retries a load that failed (the database was down). */
@@ -217,10 +253,12 @@ export class RevocationStateSync {
     else this.state.prune(this.nowSeconds());
   }
 
-  private apply(event: ChangeEvent): void {
-    const [what, ...rest] = event.key.split(':');
+  private apply(key: string): void {
+    const [what, ...rest] = key.split(':');
     if (what === 'jti') this.state.addJti(rest[0]!, Number(rest[1]), this.nowSeconds());
     else if (what === 'family') this.state.addFamily(rest[0]!);
+    else if (what === 'device') this.state.addDevice(rest[0]!);
+    else if (what === 'user') this.options.userChanged?.(rest[0]!);
     else if (what === 'cutoff') this.state.setCutoff(rest[0] as 'user' | 'client', rest.slice(2).join(':'), Number(rest[1]));
     else if (!this.reloading) void this.reload();
     else this.again = true;

@@ -35,7 +35,19 @@ export class RevocationService {
       deps.bus,
       () => revocations.loadRevocationSnapshot(),
       () => Math.floor(deps.clock.now().getTime() / 1000),
-      (error) => deps.log.warn({ err: error }, 'revocation state: load failed; verifying against the database'),
+      (error, what) =>
+        deps.log.warn(
+          { err: error },
+          what === 'changes'
+            ? 'revocation state: reading the change log failed; verifying against the database if it goes on for 30 s'
+            : 'revocation state: load failed; verifying against the database',
+        ),
+      {
+        changes: (since) => revocations.revocationChanges(since),
+        // The change log also names users disabled or deleted: their cached rows go, as with a `user` event.
+        userChanged: (userId) => this.userRows.invalidate(userId),
+        loaded: (info) => deps.log.info(info, 'revocation state loaded'),
+      },
     );
   }
 
@@ -66,7 +78,7 @@ export class RevocationService {
       // A current in-memory state (and, for a user token, a cached user row): no database round trip.
       const state = this.sync.state;
       const now = Math.floor(this.deps.clock.now().getTime() / 1000);
-      if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId))) return INACTIVE;
+      if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId)) || (claims.device_id && state.isDeviceRevoked(claims.device_id))) return INACTIVE;
       const cutoff = state.cutoffMs(userId, claims.client_id);
       if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
       if (claims.sub === claims.client_id) return { active: true, user: null };

@@ -42,7 +42,7 @@ export class ScopedRevocation {
     if ((scope.kind === 'user' || scope.kind === 'client') && before) {
       await this.deps.bus.publish(revocationEvent.cutoff(scope.kind, scope.kind === 'user' ? scope.userId : scope.clientId, before.getTime()));
     } else if (scope.kind === 'device') {
-      await this.deps.bus.publish(revocationEvent.reload(`device-${scope.deviceId}`));
+      await this.deps.bus.publish(revocationEvent.device(scope.deviceId));
     }
     return count;
   }
