@@ -108,8 +108,14 @@ function parseParams(text: string): Record<string, string> {
 }
 
 /** The body as UTF-8 text; rejects at once, without reading the rest, past {@link MAX_BODY_BYTES}. */
-function readText(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length']);
+function readText(req: IncomingMessage): Promise<string> | string {
+  const length = req.headers['content-length'];
+  // RFC 9112 §6.3: no Transfer-Encoding and a Content-Length of 0, or neither header: the body is empty.
+  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+    req.resume();
+    return '';
+  }
+  const declared = Number(length);
   if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -39,8 +39,15 @@ export interface ClientWithSecret {
 }
 
 interface CachedClient {
-  client: Client;
-  secretDigest: string | null;
+  readonly client: Client;
+  readonly secretDigest: string | null;
+  /**
+   * Fingerprint (ServerSecret.fingerprint) of the last presented secret that
+   * verified against `secretDigest`. It lives on the cache entry, so any
+   * change to the client (a rotated secret, disabled, deleted), which drops
+   * the entry over the change bus, forgets it too.
+   */
+  verified?: Buffer;
 }
 
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
@@ -98,9 +105,13 @@ export class ClientService {
       return found.client;
     }
     ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
+    // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
+    const fingerprint = this.deps.secret.fingerprint(clientSecret);
+    if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return found.client;
     ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () =>
       errors.invalidClient(),
     );
+    found.verified = fingerprint;
     return found.client;
   }
 

@@ -8,7 +8,7 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
-import { defaultTenantName, normalizeTenantPath, parentTenantPath } from './tenant-path';
+import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 
 export interface CreateTenantInput {
@@ -28,6 +28,8 @@ export interface UpdateTenantInput {
 export class TenantService {
   private readonly byId: TtlCache<Tenant | null>;
   private readonly idByPath: TtlCache<string | null>;
+  /** Path → the latest token cutoff on its lineage (see {@link lineageCutoffMs}). */
+  private readonly lineageCutoffs: TtlCache<number>;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -35,14 +37,17 @@ export class TenantService {
   ) {
     this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.lineageCutoffs = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     deps.bus.onResync(() => {
       this.byId.clear();
       this.idByPath.clear();
+      this.lineageCutoffs.clear();
     });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'tenant') return;
       this.byId.invalidate(event.key);
       this.idByPath.clear();
+      this.lineageCutoffs.clear();
     });
   }
 
@@ -62,6 +67,26 @@ export class TenantService {
       return entity?.id ?? null;
     });
     return id ? this.findById(id) : null;
+  }
+
+  /**
+   * The latest `tokensRevokedBefore` of the tenant at `path` and its
+   * ancestors, epoch ms (0 when none), or Infinity when one of them no longer
+   * exists. Cached per path (the token path asks on every verification); any
+   * tenant change clears it.
+   */
+  async lineageCutoffMs(path: string): Promise<number> {
+    return this.lineageCutoffs.peek(path) ?? this.lineageCutoffs.get(path, () => this.loadLineageCutoffMs(path));
+  }
+
+  private async loadLineageCutoffMs(path: string): Promise<number> {
+    let latest = 0;
+    for (const ancestor of tenantPathLineage(path)) {
+      const tenant = await this.findByPath(ancestor);
+      if (!tenant) return Number.POSITIVE_INFINITY;
+      if (tenant.tokensRevokedBefore) latest = Math.max(latest, tenant.tokensRevokedBefore.getTime());
+    }
+    return latest;
   }
 
   async require(path: string): Promise<Tenant> {
