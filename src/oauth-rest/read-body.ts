@@ -92,11 +92,31 @@ async function readJson(req: IncomingMessage): Promise<ReadBody> {
   return { params: {}, json };
 }
 
+/** Needs the full application/x-www-form-urlencoded decoding (percent-escapes, `+` for space, non-ASCII). */
+const NEEDS_DECODING = /[%+\u0080-\uffff]/;
+
+/**
+ * The name-value pairs of a form or query string, as URLSearchParams reads
+ * them. Most token requests carry only plain ASCII (base64url tokens, ids),
+ * which decode to themselves: those are split directly, without the
+ * WHATWG decoder's per-character pass.
+ */
+function formPairs(text: string): Iterable<[string, string]> {
+  if (NEEDS_DECODING.test(text)) return new URLSearchParams(text);
+  const pairs: [string, string][] = [];
+  for (const part of text.split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
 function parseParams(text: string): Record<string, string> {
   const params: Record<string, string> = {};
   const repeated = new Set<string>();
   let count = 0;
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, value] of formPairs(text)) {
     if (++count > MAX_PARAMETERS) throw errors.invalidRequest('the request has too many parameters');
     ensureNoControlCharacter(key, key);
     ensureNoControlCharacter(key, value, TAB_ALLOWED_PARAMETERS.has(key));
