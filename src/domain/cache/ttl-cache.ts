@@ -1,3 +1,5 @@
+import type { Awaitable } from './awaitable';
+
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -42,7 +44,8 @@ export class TtlCache<V> {
     this.trusted = options.trusted;
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /** The cached value (synchronously, on a hit), else the (shared) load's promise. */
+  get(key: string, load: () => Promise<V>): Awaitable<V> {
     if (this.trusted && !this.trusted()) return load();
     const cached = this.peek(key);
     if (cached !== undefined) return cached;

@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { ClientRepository } from '../../data/client.repository';
 import type { ClientEntity } from '../../entities/client.entity';
 import { assertManages, type Actor } from '../actor';
+import { isPending, mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
@@ -71,16 +72,16 @@ export class ClientService {
     });
   }
 
-  private async lookup(clientId: string): Promise<CachedClient | null> {
+  private lookup(clientId: string): Awaitable<CachedClient | null> {
     return this.cache.get(clientId, async () => {
       const entity = await this.clients.findWithSecretDigest(clientId);
       return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
     });
   }
 
-  /** Cached lookup by client_id; null when unknown. */
-  async findByClientId(clientId: string): Promise<Client | null> {
-    return (await this.lookup(clientId))?.client ?? null;
+  /** Cached lookup by client_id (a hit answers at once); null when unknown. */
+  findByClientId(clientId: string): Awaitable<Client | null> {
+    return mapAwaitable(this.lookup(clientId), (found) => found?.client ?? null);
   }
 
   /**
@@ -98,7 +99,8 @@ export class ClientService {
   }
 
   private async checkCredentials(clientId: string, clientSecret: string | undefined): Promise<Client> {
-    const found = await this.lookup(clientId);
+    const lookup = this.lookup(clientId);
+    const found = isPending(lookup) ? await lookup : lookup;
     if (!found || !found.client.enabled) throw errors.invalidClient();
     if (found.client.isPublic) {
       ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));

@@ -1,3 +1,4 @@
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import type { TenantService } from './tenant.service';
 
 /**
@@ -5,6 +6,6 @@ import type { TenantService } from './tenant.service';
  * `tokensRevokedBefore` cutoff of the tenant at `tenantPath` or any ancestor,
  * or when a tenant on the path no longer exists ({@link TenantService.lineageCutoffMs}).
  */
-export async function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): Promise<boolean> {
-  return issuedAt.getTime() < (await tenants.lineageCutoffMs(tenantPath));
+export function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): Awaitable<boolean> {
+  return mapAwaitable(tenants.lineageCutoffMs(tenantPath), (cutoffMs) => issuedAt.getTime() < cutoffMs);
 }

@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { TenantRepository } from '../../data/tenant.repository';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { assertManages, type Actor } from '../actor';
+import type { Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
@@ -51,8 +52,8 @@ export class TenantService {
     });
   }
 
-  /** Cached lookup by id; null when there is no such tenant. */
-  async findById(id: string): Promise<Tenant | null> {
+  /** Cached lookup by id (a hit answers at once); null when there is no such tenant. */
+  findById(id: string): Awaitable<Tenant | null> {
     return this.byId.get(id, async () => {
       const entity = await this.tenants.findById(id);
       return entity ? toTenant(entity) : null;
@@ -75,8 +76,8 @@ export class TenantService {
    * exists. Cached per path (the token path asks on every verification); any
    * tenant change clears it.
    */
-  async lineageCutoffMs(path: string): Promise<number> {
-    return this.lineageCutoffs.peek(path) ?? this.lineageCutoffs.get(path, () => this.loadLineageCutoffMs(path));
+  lineageCutoffMs(path: string): Awaitable<number> {
+    return this.lineageCutoffs.get(path, () => this.loadLineageCutoffMs(path));
   }
 
   private async loadLineageCutoffMs(path: string): Promise<number> {
