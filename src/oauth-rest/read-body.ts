@@ -137,9 +137,13 @@ function readText(req: IncomingMessage): Promise<string> | string {
   }
   const declared = Number(length);
   if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
+  // With a Content-Length (and no Transfer-Encoding), Node's parser hands over exactly that many bytes:
+  // the body is complete with its last byte, without waiting for the stream's 'end' event.
+  const expected = req.headers['transfer-encoding'] === undefined && Number.isSafeInteger(declared) ? declared : -1;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const text = () => (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     req.on('data', (chunk: Buffer) => {
       if (size > MAX_BODY_BYTES) return;
       size += chunk.length;
@@ -149,10 +153,11 @@ function readText(req: IncomingMessage): Promise<string> | string {
         return;
       }
       chunks.push(chunk);
+      if (size === expected) resolve(text());
     });
     req.on('error', reject);
     req.on('end', () => {
-      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (size <= MAX_BODY_BYTES && size !== expected) resolve(text());
     });
   });
 }

@@ -45,6 +45,15 @@ describe('readBody', () => {
     expect(params).toEqual({ token, token_type_hint: 'access_token', x: '' });
   });
 
+  it('reads a body that arrives in several chunks, with or without a Content-Length', async () => {
+    const parts = ['token=abc', '.def&token_type_hint=', 'access_token'];
+    for (const headers of [{ 'content-length': String(parts.join('').length) }, { 'transfer-encoding': 'chunked' }]) {
+      const req = Readable.from(parts.map((part) => Buffer.from(part))) as unknown as IncomingMessage;
+      Object.assign(req, { headers: { 'content-type': FORM, ...headers }, url: '/x' });
+      expect((await readBody('form', req)).params).toEqual({ token: 'abc.def', token_type_hint: 'access_token' });
+    }
+  });
+
   it('takes a POST without a body (no Content-Length, or 0) as an empty form at once', async () => {
     for (const req of [request(null), request('')]) {
       expect((await readBody('optional-form', req)).params).toEqual({});
