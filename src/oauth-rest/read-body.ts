@@ -104,7 +104,8 @@ const NEEDS_DECODING = /[%+\u0080-\uffff]/;
 function formPairs(text: string): Iterable<[string, string]> {
   if (NEEDS_DECODING.test(text)) return new URLSearchParams(text);
   const pairs: [string, string][] = [];
-  for (const part of text.split('&')) {
+  // Like URLSearchParams given a string: one leading `?` is dropped.
+  for (const part of (text.startsWith('?') ? text.slice(1) : text).split('&')) {
     if (part.length === 0) continue;
     const eq = part.indexOf('=');
     pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
