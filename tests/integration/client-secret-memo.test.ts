@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { clientHeaders, createTestClient, serviceToken, type TestClient } from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { startServerPair } from '../support/server-pair';
+import type { TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
 /**
@@ -19,9 +19,7 @@ describe('remembered client secrets', () => {
   let app: TestClient;
 
   beforeAll(async () => {
-    const env = { SECRET_KEY: randomBytes(32).toString('base64'), ISSUER: 'https://idp.example.test' };
-    first = await startTestServer({ env });
-    second = await startTestServer({ env, databaseUrl: first.databaseUrl });
+    ({ first, second } = await startServerPair());
     app = await createTestClient(first.server.app.domain, '/');
   });
   afterAll(async () => {

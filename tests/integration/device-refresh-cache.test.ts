@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { CHANGE_BUS_APPLICATION_NAME } from '../../src/db/pg-change-bus';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld, type UserTokens } from '../fixtures/device-setup';
 import { clientHeaders } from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { cutChangeBus, startServerPair } from '../support/server-pair';
+import type { TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
 /**
@@ -20,9 +18,7 @@ describe('device refresh from remembered tokens', () => {
   let second: TestServer;
 
   beforeAll(async () => {
-    const env = { SECRET_KEY: randomBytes(32).toString('base64'), ISSUER: 'https://idp.example.test' };
-    first = await startTestServer({ env });
-    second = await startTestServer({ env, databaseUrl: first.databaseUrl });
+    ({ first, second } = await startServerPair());
   });
   afterAll(async () => {
     await second.close();
@@ -138,18 +134,7 @@ describe('device refresh from remembered tokens', () => {
     const world = await newWorld();
     const tokens = await warmAtSecond(world);
     const bus = second.server.changeBus;
-    const pg = new Client({ connectionString: first.databaseUrl });
-    await pg.connect();
-    try {
-      const killed = await pg.query('select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = $1 and application_name = $2', [
-        bus.backendPid,
-        CHANGE_BUS_APPLICATION_NAME,
-      ]);
-      expect(killed.rows).toEqual([{ ok: true }]);
-    } finally {
-      await pg.end();
-    }
-    await waitUntil(() => bus.state !== 'connected');
+    await cutChangeBus(second);
     await first.server.app.domain.devices.revoke(await rootAdminActor(first.server.app.domain), tokens.deviceId); // unheard at the second
     expect(await refreshStatus(second, tokens)).toBe(400); // from the database
     await waitUntil(() => bus.state === 'connected');

@@ -1,30 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeBus, ChangeEvent, ChangeListener } from '../../../../src/domain/cache/change-bus';
+import type { ChangeEvent } from '../../../../src/domain/cache/change-bus';
 import { VERIFIED_DEVICE_TOKEN_TTL_MS, VerifiedDeviceTokens } from '../../../../src/domain/devices/verified-device-tokens';
 import { revocationEvent, RevocationState } from '../../../../src/domain/revocation/revocation-state';
 import type { RefreshTokenRecord } from '../../../../src/domain/tokens/refresh-token-record';
-
-class FakeBus implements ChangeBus {
-  state: ChangeBus['state'] = 'connected';
-  private readonly listeners: ChangeListener[] = [];
-  private readonly resync: (() => void)[] = [];
-  get live() {
-    return this.state === 'connected';
-  }
-  async publish(event: ChangeEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-  subscribe(listener: ChangeListener) {
-    this.listeners.push(listener);
-  }
-  onResync(listener: () => void) {
-    this.resync.push(listener);
-  }
-  fireResync() {
-    for (const listener of this.resync) listener();
-  }
-  async close() {}
-}
+import { FakeBus } from '../../../support/fake-change-bus';
 
 const CREATED = 1_800_000_000_000;
 
