@@ -34,7 +34,8 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The media type of a Content-Type header, without parameters (`; charset=...`), lower-cased. */
-export const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+export const mediaType = (header: string | undefined): string =>
+  header === FORM || header === JSON_TYPE ? header : (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**
  * The one body reader of every route in the table, whichever HTTP stack
