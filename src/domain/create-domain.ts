@@ -4,6 +4,7 @@ import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
 import { DeviceRefresher } from './devices/device-refresh';
+import { VerifiedDeviceTokens } from './devices/verified-device-tokens';
 import { DeviceService } from './devices/device.service';
 import { DEVICE_TOKENS } from './devices/device-token-set';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -87,7 +88,7 @@ export function createDomain(deps: DomainDeps) {
   const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
   const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
   const provisioning = {

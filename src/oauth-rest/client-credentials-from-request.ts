@@ -3,6 +3,8 @@ import { errors } from '../domain/errors';
 import type { PresentedClientCredentials } from '../domain/clients/presented-client-credentials';
 
 const decode = (value: string): string => {
+  // Nothing to decode (the common case: generated ids and secrets are base64url).
+  if (value.indexOf('%') < 0 && value.indexOf('+') < 0) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -34,7 +34,8 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The media type of a Content-Type header, without parameters (`; charset=...`), lower-cased. */
-export const mediaType = (header: string | undefined): string => (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+export const mediaType = (header: string | undefined): string =>
+  header === FORM || header === JSON_TYPE ? header : (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**
  * The one body reader of every route in the table, whichever HTTP stack
@@ -92,11 +93,32 @@ async function readJson(req: IncomingMessage): Promise<ReadBody> {
   return { params: {}, json };
 }
 
+/** Needs the full application/x-www-form-urlencoded decoding (percent-escapes, `+` for space, non-ASCII). */
+const NEEDS_DECODING = /[%+\u0080-\uffff]/;
+
+/**
+ * The name-value pairs of a form or query string, as URLSearchParams reads
+ * them. Most token requests carry only plain ASCII (base64url tokens, ids),
+ * which decode to themselves: those are split directly, without the
+ * WHATWG decoder's per-character pass.
+ */
+function formPairs(text: string): Iterable<[string, string]> {
+  if (NEEDS_DECODING.test(text)) return new URLSearchParams(text);
+  const pairs: [string, string][] = [];
+  // Like URLSearchParams given a string: one leading `?` is dropped.
+  for (const part of (text.startsWith('?') ? text.slice(1) : text).split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    pairs.push(eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+  }
+  return pairs;
+}
+
 function parseParams(text: string): Record<string, string> {
   const params: Record<string, string> = {};
   const repeated = new Set<string>();
   let count = 0;
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, value] of formPairs(text)) {
     if (++count > MAX_PARAMETERS) throw errors.invalidRequest('the request has too many parameters');
     ensureNoControlCharacter(key, key);
     ensureNoControlCharacter(key, value, TAB_ALLOWED_PARAMETERS.has(key));
@@ -108,12 +130,22 @@ function parseParams(text: string): Record<string, string> {
 }
 
 /** The body as UTF-8 text; rejects at once, without reading the rest, past {@link MAX_BODY_BYTES}. */
-function readText(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length']);
+function readText(req: IncomingMessage): Promise<string> | string {
+  const length = req.headers['content-length'];
+  // RFC 9112 §6.3: no Transfer-Encoding and a Content-Length of 0, or neither header: the body is empty.
+  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
+    req.resume();
+    return '';
+  }
+  const declared = Number(length);
   if (declared > MAX_BODY_BYTES) return Promise.reject(new BodyTooLargeError());
+  // With a Content-Length (and no Transfer-Encoding), Node's parser hands over exactly that many bytes:
+  // the body is complete with its last byte, without waiting for the stream's 'end' event.
+  const expected = req.headers['transfer-encoding'] === undefined && Number.isSafeInteger(declared) ? declared : -1;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const text = () => (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     req.on('data', (chunk: Buffer) => {
       if (size > MAX_BODY_BYTES) return;
       size += chunk.length;
@@ -123,10 +155,11 @@ function readText(req: IncomingMessage): Promise<string> {
         return;
       }
       chunks.push(chunk);
+      if (size === expected) resolve(text());
     });
     req.on('error', reject);
     req.on('end', () => {
-      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (size <= MAX_BODY_BYTES && size !== expected) resolve(text());
     });
   });
 }

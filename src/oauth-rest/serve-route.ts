@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import type { Metrics } from '../ops/metrics';
-import { requestId } from '../ops/request-id';
+import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
 import { readBody } from './read-body';
 import type { Route } from './routes';
@@ -26,13 +26,15 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
   const logInfo = logger.isLevelEnabled('info');
   return (route, req, res) => {
     const started = process.hrtime.bigint();
-    const id = requestId(req, res);
+    // The id Express's request-id middleware gave the request, else one of its own; sent with the
+    // other headers in writeHead, which skips Node's per-header setHeader bookkeeping.
+    const id = (req as { id?: string }).id ?? requestIdOf(req);
     const method = req.method ?? route.method;
     const scope = scopeFor(req, id);
     metrics.countingQueries((counts) => {
       const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
         const json = body === undefined ? '' : JSON.stringify(body);
-        const head: Record<string, string> = { ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
+        const head: Record<string, string> = { 'X-Request-Id': id, ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
         if (json && !head['Content-Type']) head['Content-Type'] = JSON_TYPE;
         if (status === 413) head.Connection = 'close';
         res.writeHead(status, head);

@@ -19,6 +19,9 @@ export function compileTrustProxy(trust: TrustProxy): TrustFunction {
  * and never believed.
  */
 export function clientIp(req: IncomingMessage, trust: TrustFunction): string | undefined {
-  if (!req.socket?.remoteAddress) return undefined;
+  const peer = req.socket?.remoteAddress;
+  if (!peer) return undefined;
+  // An untrusted peer is the client: X-Forwarded-For is not even parsed (proxy-addr answers the same).
+  if (!trust(peer, 0)) return peer;
   return proxyaddr(req, trust);
 }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { createTestClient, serviceToken, clientHeaders, passwordTokens, type TestClient } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { postForm } from '../support/oauth';
 import { waitUntil } from '../support/wait-until';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { CHANGE_BUS_APPLICATION_NAME } from '../../src/db/pg-change-bus';
+import { cutChangeBus } from '../support/server-pair';
 
 /**
  * Issue 10 item 4: every process holds the revocation state in memory. Two
@@ -80,18 +79,7 @@ describe('in-memory revocation state across two servers', () => {
     const token = await serviceToken(first.url, app);
     expect(await introspect(second, token)).toBe(true);
     const bus = second.server.changeBus;
-    const pg = new Client({ connectionString: first.databaseUrl });
-    await pg.connect();
-    try {
-      const killed = await pg.query('select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = $1 and application_name = $2', [
-        bus.backendPid,
-        CHANGE_BUS_APPLICATION_NAME,
-      ]);
-      expect(killed.rows).toEqual([{ ok: true }]);
-    } finally {
-      await pg.end();
-    }
-    await waitUntil(() => bus.state !== 'connected');
+    await cutChangeBus(second);
     await revoke(first, token); // a notification the second server cannot hear
     expect(bus.state).not.toBe('connected');
     expect(await introspect(second, token)).toBe(false); // from the database

@@ -1,6 +1,10 @@
+import type { Awaitable } from './awaitable';
+
 interface Entry<V> {
   value: V;
   expiresAt: number;
+  /** Read since it was stored or last spared by eviction (the "second chance" bit). */
+  used: boolean;
 }
 
 export interface TtlCacheOptions<V> {
@@ -18,7 +22,10 @@ export interface TtlCacheOptions<V> {
 
 /**
  * In-memory read-through cache with a time-to-live, explicit invalidation and
- * least-recently-used eviction; bypassed while it cannot be trusted. Concurrent misses for one key share a single
+ * approximately least-recently-used eviction ("second chance": a hit only
+ * marks its entry, and eviction spares marked entries once, moving them to the
+ * back), so a hit on the hot path does not reorder the map; bypassed while it
+ * cannot be trusted. Concurrent misses for one key share a single
  * load; a load that an invalidation overtook is returned to its callers but
  * never stored.
  */
@@ -37,7 +44,8 @@ export class TtlCache<V> {
     this.trusted = options.trusted;
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /** The cached value (synchronously, on a hit), else the (shared) load's promise. */
+  get(key: string, load: () => Promise<V>): Awaitable<V> {
     if (this.trusted && !this.trusted()) return load();
     const cached = this.peek(key);
     if (cached !== undefined) return cached;
@@ -70,19 +78,25 @@ export class TtlCache<V> {
       this.entries.delete(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     return entry.value;
   }
 
   set(key: string, value: V): void {
     this.entries.delete(key);
     if (this.trusted && !this.trusted()) return;
-    if (this.entries.size >= this.maxEntries) {
-      const eldest = this.entries.keys().next().value;
-      if (eldest !== undefined) this.entries.delete(eldest);
+    if (this.entries.size >= this.maxEntries) this.evictOne();
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs, used: false });
+  }
+
+  /** Evicts the oldest entry not used since it was stored or last spared; used ones move to the back, unmarked. */
+  private evictOne(): void {
+    for (const [key, entry] of this.entries) {
+      this.entries.delete(key);
+      if (!entry.used) return;
+      entry.used = false;
+      this.entries.set(key, entry);
     }
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
   }
 
   invalidate(key: string): void {

@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { ClientRepository } from '../../data/client.repository';
 import type { ClientEntity } from '../../entities/client.entity';
 import { assertManages, type Actor } from '../actor';
+import { isPending, mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
@@ -40,8 +41,15 @@ export interface ClientWithSecret {
 }
 
 interface CachedClient {
-  client: Client;
-  secretDigest: string | null;
+  readonly client: Client;
+  readonly secretDigest: string | null;
+  /**
+   * Fingerprint (ServerSecret.fingerprint) of the last presented secret that
+   * verified against `secretDigest`. It lives on the cache entry, so any
+   * change to the client (a rotated secret, disabled, deleted), which drops
+   * the entry over the change bus, forgets it too.
+   */
+  verified?: Buffer;
 }
 
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
@@ -65,16 +73,16 @@ export class ClientService {
     });
   }
 
-  private async lookup(clientId: string): Promise<CachedClient | null> {
+  private lookup(clientId: string): Awaitable<CachedClient | null> {
     return this.cache.get(clientId, async () => {
       const entity = await this.clients.findWithSecretDigest(clientId);
       return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
     });
   }
 
-  /** Cached lookup by client_id; null when unknown. */
-  async findByClientId(clientId: string): Promise<Client | null> {
-    return (await this.lookup(clientId))?.client ?? null;
+  /** Cached lookup by client_id (a hit answers at once); null when unknown. */
+  findByClientId(clientId: string): Awaitable<Client | null> {
+    return mapAwaitable(this.lookup(clientId), (found) => found?.client ?? null);
   }
 
   /**
@@ -92,16 +100,21 @@ export class ClientService {
   }
 
   private async checkCredentials(clientId: string, clientSecret: string | undefined): Promise<Client> {
-    const found = await this.lookup(clientId);
+    const lookup = this.lookup(clientId);
+    const found = isPending(lookup) ? await lookup : lookup;
     if (!found || !found.client.enabled) throw errors.invalidClient();
     if (found.client.isPublic) {
       ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));
       return found.client;
     }
     ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
+    // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
+    const fingerprint = this.deps.secret.fingerprint(clientSecret);
+    if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return found.client;
     ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () =>
       errors.invalidClient(),
     );
+    found.verified = fingerprint;
     return found.client;
   }
 

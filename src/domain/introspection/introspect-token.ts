@@ -1,3 +1,4 @@
+import { isPending } from '../cache/awaitable';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
@@ -36,7 +37,8 @@ export class TokenIntrospector {
     const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
     if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
-    const clientTenant = await this.tenants.findById(client.tenantId);
+    const tenantLookup = this.tenants.findById(client.tenantId);
+    const clientTenant = isPending(tenantLookup) ? await tenantLookup : tenantLookup;
     ensure(clientTenant, () => errors.invalidClient());
     const found = await this.finder.find(params.token, params.token_type_hint);
     if (!found?.active) return INACTIVE;

@@ -4,6 +4,7 @@ import { defaults } from '../../config/defaults';
 import type { SigningKeyRepository } from '../../data/signing-key.repository';
 import type { SigningKeyEntity } from '../../entities/signing-key.entity';
 import { assertManages, type Actor } from '../actor';
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
@@ -52,8 +53,8 @@ export class KeyService {
   }
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
-  async verificationKey(kid: string): Promise<VerificationKey | null> {
-    const key = await this.byKid.get(kid, async () => {
+  verificationKey(kid: string): Awaitable<VerificationKey | null> {
+    const key = this.byKid.get(kid, async () => {
       const entity = await this.keys.findByKid(kid);
       if (!entity) return null;
       return {
@@ -66,7 +67,7 @@ export class KeyService {
       };
     });
     // Checked on every use, so a cached retired key stops verifying when its publication window closes.
-    return key && isPublished(key, this.deps.clock.now()) ? key : null;
+    return mapAwaitable(key, (found) => (found && isPublished(found, this.deps.clock.now()) ? found : null));
   }
 
   /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */

@@ -1,16 +1,11 @@
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import type { TenantService } from './tenant.service';
-import { tenantPathLineage } from './tenant-path';
 
 /**
  * Seed 003 batch revocation: true when `issuedAt` is earlier than the
  * `tokensRevokedBefore` cutoff of the tenant at `tenantPath` or any ancestor,
- * or when a tenant on the path no longer exists.
+ * or when a tenant on the path no longer exists ({@link TenantService.lineageCutoffMs}).
  */
-export async function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): Promise<boolean> {
-  for (const path of tenantPathLineage(tenantPath)) {
-    const tenant = await tenants.findByPath(path);
-    if (!tenant) return true;
-    if (tenant.tokensRevokedBefore && issuedAt.getTime() < tenant.tokensRevokedBefore.getTime()) return true;
-  }
-  return false;
+export function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): Awaitable<boolean> {
+  return mapAwaitable(tenants.lineageCutoffMs(tenantPath), (cutoffMs) => issuedAt.getTime() < cutoffMs);
 }

@@ -2,6 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { TenantRepository } from '../../data/tenant.repository';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { assertManages, type Actor } from '../actor';
+import type { Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
@@ -9,7 +10,7 @@ import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
-import { defaultTenantName, normalizeTenantPath, parentTenantPath } from './tenant-path';
+import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 
 export interface CreateTenantInput {
@@ -29,6 +30,8 @@ export interface UpdateTenantInput {
 export class TenantService {
   private readonly byId: TtlCache<Tenant | null>;
   private readonly idByPath: TtlCache<string | null>;
+  /** Path → the latest token cutoff on its lineage (see {@link lineageCutoffMs}). */
+  private readonly lineageCutoffs: TtlCache<number>;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -36,19 +39,22 @@ export class TenantService {
   ) {
     this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.lineageCutoffs = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     deps.bus.onResync(() => {
       this.byId.clear();
       this.idByPath.clear();
+      this.lineageCutoffs.clear();
     });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'tenant') return;
       this.byId.invalidate(event.key);
       this.idByPath.clear();
+      this.lineageCutoffs.clear();
     });
   }
 
-  /** Cached lookup by id; null when there is no such tenant. */
-  async findById(id: string): Promise<Tenant | null> {
+  /** Cached lookup by id (a hit answers at once); null when there is no such tenant. */
+  findById(id: string): Awaitable<Tenant | null> {
     return this.byId.get(id, async () => {
       const entity = await this.tenants.findById(id);
       return entity ? toTenant(entity) : null;
@@ -63,6 +69,26 @@ export class TenantService {
       return entity?.id ?? null;
     });
     return id ? this.findById(id) : null;
+  }
+
+  /**
+   * The latest `tokensRevokedBefore` of the tenant at `path` and its
+   * ancestors, epoch ms (0 when none), or Infinity when one of them no longer
+   * exists. Cached per path (the token path asks on every verification); any
+   * tenant change clears it.
+   */
+  lineageCutoffMs(path: string): Awaitable<number> {
+    return this.lineageCutoffs.get(path, () => this.loadLineageCutoffMs(path));
+  }
+
+  private async loadLineageCutoffMs(path: string): Promise<number> {
+    let latest = 0;
+    for (const ancestor of tenantPathLineage(path)) {
+      const tenant = await this.findByPath(ancestor);
+      if (!tenant) return Number.POSITIVE_INFINITY;
+      if (tenant.tokensRevokedBefore) latest = Math.max(latest, tenant.tokensRevokedBefore.getTime());
+    }
+    return latest;
   }
 
   async require(path: string): Promise<Tenant> {

@@ -90,7 +90,9 @@ export class BruteForceGuard {
    */
   async protect<T>(attempt: CredentialAttempt, verify: () => Promise<T | null>): Promise<T | null> {
     const keys = this.keysOf(attempt);
-    await this.refuseIfLocked(attempt, keys);
+    // Keys without a recent failure need no table read (the common case: no promise for it).
+    const suspects = this.suspectsOf(keys);
+    if (suspects.length > 0) await this.refuseIfLocked(attempt, suspects);
     let result: T | null;
     try {
       result = await verify();
@@ -99,7 +101,10 @@ export class BruteForceGuard {
       throw error;
     }
     if (result === null) await this.failed(attempt, keys);
-    else await this.succeeded(keys);
+    else {
+      const forget = this.toForget(keys);
+      if (forget.length > 0) await this.succeeded(forget);
+    }
     return result;
   }
 
@@ -116,10 +121,14 @@ export class BruteForceGuard {
     return !this.bus.live || !this.hintsLoaded || this.hints.mayHaveFailed(key.bucket, nowMs);
   }
 
-  private async refuseIfLocked(attempt: CredentialAttempt, keys: ThrottleKey[]): Promise<void> {
+  private suspectsOf(keys: ThrottleKey[]): ThrottleKey[] {
+    const nowMs = this.clock.now().getTime();
+    return keys.filter((key) => this.needsCheck(key, nowMs));
+  }
+
+  /** Throws `too_many_requests` when one of `suspects` (keys that may have failed recently) is locked. */
+  private async refuseIfLocked(attempt: CredentialAttempt, suspects: ThrottleKey[]): Promise<void> {
     const now = this.clock.now();
-    const suspects = keys.filter((key) => this.needsCheck(key, now.getTime()));
-    if (suspects.length === 0) return;
     const tallies = await this.limiter.tally(suspects.map((key) => key.bucket));
     let worst: { key: ThrottleKey; until: Date; tally: BucketTally } | null = null;
     for (const key of suspects) {
@@ -159,10 +168,13 @@ export class BruteForceGuard {
     }
   }
 
-  private async succeeded(keys: ThrottleKey[]): Promise<void> {
+  /** The account or client keys whose failures a success forgets (never the IP's). */
+  private toForget(keys: ThrottleKey[]): ThrottleKey[] {
     const nowMs = this.clock.now().getTime();
-    const forget = keys.filter((key) => key.kind !== 'ip' && this.hints.mayHaveFailed(key.bucket, nowMs) && this.bus.live && this.hintsLoaded);
-    if (forget.length === 0) return;
+    return keys.filter((key) => key.kind !== 'ip' && this.hints.mayHaveFailed(key.bucket, nowMs) && this.bus.live && this.hintsLoaded);
+  }
+
+  private async succeeded(forget: ThrottleKey[]): Promise<void> {
     await this.limiter.clear(forget.map((key) => key.bucket));
     for (const key of forget) {
       this.hints.delete(key.bucket);

@@ -5,6 +5,7 @@ import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import { errors, isDomainError } from '../errors';
+import { isPending } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
@@ -135,10 +136,13 @@ export class AccessTokenService {
    * every use: the key still published, the token not expired, its tenant.
    */
   private async verifySignature(token: string): Promise<{ claims: AccessTokenClaims; tenant: Tenant }> {
+    // Warm caches answer at once: only a pending lookup is awaited (no promise per hit).
     const { kid, claims } = this.verifiedSignatures.peek(token) ?? (await this.checkSignature(token));
-    const key = await this.keys.verificationKey(kid);
+    const keyLookup = this.keys.verificationKey(kid);
+    const key = isPending(keyLookup) ? await keyLookup : keyLookup;
     if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
-    const tenant = await this.tenants.findById(key.tenantId);
+    const tenantLookup = this.tenants.findById(key.tenantId);
+    const tenant = isPending(tenantLookup) ? await tenantLookup : tenantLookup;
     if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
     return { claims, tenant };
   }
@@ -171,8 +175,10 @@ export class AccessTokenService {
 
   /** The checks served from caches: client enabled, no tenant cutoff after `iat`. */
   private async passesCachedChecks(claims: AccessTokenClaims): Promise<boolean> {
-    const client = await this.clients.findByClientId(claims.client_id);
+    const clientLookup = this.clients.findByClientId(claims.client_id);
+    const client = isPending(clientLookup) ? await clientLookup : clientLookup;
     if (!client || !client.enabled) return false;
-    return !(await issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)));
+    const cutOff = issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000));
+    return !(isPending(cutOff) ? await cutOff : cutOff);
   }
 }

@@ -145,6 +145,24 @@ describe('TtlCache', () => {
     expect(cache.peek('c')).toBe('C');
   });
 
+  it('spares an entry read since it was stored (second chance), then evicts the oldest unread one', () => {
+    const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 3 });
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    cache.set('c', 'C');
+    expect(cache.peek('a')).toBe('A');
+    cache.set('d', 'D'); // a was read: b goes
+    expect(cache.peek('b')).toBeUndefined();
+    cache.set('e', 'E'); // the oldest is now c, unread: it goes
+    expect(cache.peek('c')).toBeUndefined();
+    expect(cache.peek('a')).toBe('A');
+    expect(cache.peek('d')).toBe('D');
+    expect(cache.peek('e')).toBe('E');
+    cache.set('f', 'F'); // every entry read: all spared once, then the oldest (a) goes
+    expect(cache.peek('a')).toBeUndefined();
+    expect([cache.peek('d'), cache.peek('e'), cache.peek('f')]).toEqual(['D', 'E', 'F']);
+  });
+
   it('does not evict when overwriting a key that is already cached', () => {
     const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 2 });
     cache.set('a', 'A');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeBus, ChangeEvent, ChangeListener } from '../../../../src/domain/cache/change-bus';
 import { JTI_RECORD_BYTES, revocationEvent, RevocationState, RevocationStateSync, uuidBytes, type RevocationChanges, type RevocationSnapshot } from '../../../../src/domain/revocation/revocation-state';
+import { FakeBus } from '../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;
 
@@ -13,28 +13,6 @@ function records(entries: [string, number][]): Uint8Array {
     out.writeUInt32BE(exp, i * JTI_RECORD_BYTES + 16);
   });
   return out;
-}
-
-class FakeBus implements ChangeBus {
-  state: ChangeBus['state'] = 'connected';
-  private readonly listeners: ChangeListener[] = [];
-  private readonly resync: (() => void)[] = [];
-  get live() {
-    return this.state === 'connected';
-  }
-  async publish(event: ChangeEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-  subscribe(listener: ChangeListener) {
-    this.listeners.push(listener);
-  }
-  onResync(listener: () => void) {
-    this.resync.push(listener);
-  }
-  fireResync() {
-    for (const listener of this.resync) listener();
-  }
-  async close() {}
 }
 
 describe('RevocationState', () => {
