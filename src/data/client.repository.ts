@@ -1,6 +1,7 @@
 import { ClientEntity } from '../entities/client.entity';
-import type { Page, PageRequest } from '../domain/pagination';
+import type { Page, SearchablePageRequest } from '../domain/pagination';
 import type { Database } from './database';
+import { containsPattern } from './like-pattern';
 import { pageByCreatedAt } from './page-by-created-at';
 import { storable } from './storable';
 
@@ -16,8 +17,10 @@ export class ClientRepository {
     return this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
   }
 
-  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: PageRequest, map: (entity: ClientEntity) => T): Promise<Page<T>> {
-    return pageByCreatedAt(this.db.em(), ClientEntity, tenantId, request, map);
+  /** A tenant's clients, oldest first; `request.search` matches client id or name, case-insensitively. */
+  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: SearchablePageRequest, map: (entity: ClientEntity) => T): Promise<Page<T>> {
+    const like = request.search ? { $ilike: containsPattern(request.search) } : null;
+    return pageByCreatedAt(this.db.em(), ClientEntity, tenantId, request, map, like && { $or: [{ clientId: like }, { name: like }] });
   }
 
   /** Inserts a client; unique violations propagate. */

@@ -13,6 +13,7 @@ interface TenantOwnedRow {
 /**
  * One page of a tenant's rows, oldest first, by keyset on `(created_at, id)`
  * (served by the `(tenant_id, created_at, id)` indexes), with the total count.
+ * `filter` (a search) narrows both the page and the count.
  */
 export async function pageByCreatedAt<E extends TenantOwnedRow, T extends { id: string; createdAt: Date }>(
   em: EntityManager,
@@ -20,15 +21,16 @@ export async function pageByCreatedAt<E extends TenantOwnedRow, T extends { id: 
   tenantId: string,
   request: PageRequest,
   map: (row: E) => T,
+  filter: FilterQuery<E> | null = null,
 ): Promise<Page<T>> {
   const size = pageSize(request);
-  const scope = { tenantId } as FilterQuery<E>;
+  const scope = (filter ? { $and: [{ tenantId }, filter] } : { tenantId }) as FilterQuery<E>;
   let where = scope;
   if (request.after) {
     const [createdAt, id] = decodeCursor(request.after);
     const at = new Date(String(createdAt));
     ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
-    where = { tenantId, $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] } as unknown as FilterQuery<E>;
+    where = { $and: [scope, { $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] }] } as unknown as FilterQuery<E>;
   }
   const [rows, totalCount] = await Promise.all([
     // Plain rows mapped to property names, not managed entities: a page is read-only, and hydrating

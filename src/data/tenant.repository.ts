@@ -1,5 +1,6 @@
 import { TenantEntity } from '../entities/tenant.entity';
 import type { Database } from './database';
+import { containsPattern } from './like-pattern';
 import { subtreePattern } from './subtree-pattern';
 import { storable } from './storable';
 
@@ -18,10 +19,15 @@ export class TenantRepository {
     return this.db.em().findOne(TenantEntity, { path });
   }
 
-  /** `path` and its subtree in path order, after `after` (a path), at most `limit`; with the subtree's total count. */
-  async listSubtree(path: string, after: string | null, limit: number): Promise<{ rows: TenantEntity[]; totalCount: number }> {
+  /**
+   * `path` and its subtree in path order, after `after` (a path), at most `limit`; with the total count.
+   * `search` (case-insensitive substring of path or name) narrows both.
+   */
+  async listSubtree(path: string, after: string | null, limit: number, search: string | null = null): Promise<{ rows: TenantEntity[]; totalCount: number }> {
     const em = this.db.em();
-    const scope = path === '/' ? {} : { $or: [{ path }, { path: { $like: subtreePattern(path) } }] };
+    const subtree = path === '/' ? {} : { $or: [{ path }, { path: { $like: subtreePattern(path) } }] };
+    const like = search ? { $ilike: containsPattern(search) } : null;
+    const scope = like ? { $and: [subtree, { $or: [{ path: like }, { name: like }] }] } : subtree;
     const where = after ? { $and: [scope, { path: { $gt: after } }] } : scope;
     const [rows, totalCount] = await Promise.all([em.find(TenantEntity, where, { orderBy: { path: 'asc' }, limit }), em.count(TenantEntity, scope)]);
     return { rows, totalCount };

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserEntity } from '../entities/user.entity';
-import type { Page, PageRequest } from '../domain/pagination';
+import type { Page, SearchablePageRequest } from '../domain/pagination';
 import type { Database } from './database';
+import { containsPattern } from './like-pattern';
 import { pageByCreatedAt } from './page-by-created-at';
 import { storable } from './storable';
 import { preparedStatement } from './prepared-queries';
@@ -31,8 +32,11 @@ export class UserRepository {
     return this.db.em().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
   }
 
-  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: PageRequest, map: (entity: UserEntity) => T): Promise<Page<T>> {
-    return pageByCreatedAt(this.db.em(), UserEntity, tenantId, request, map);
+  /** A tenant's users, oldest first; `request.search` matches username, email, first or last name, case-insensitively. */
+  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: SearchablePageRequest, map: (entity: UserEntity) => T): Promise<Page<T>> {
+    const like = request.search ? { $ilike: containsPattern(request.search) } : null;
+    const filter = like && { $or: [{ username: like }, { email: like }, { firstname: like }, { lastname: like }] };
+    return pageByCreatedAt(this.db.em(), UserEntity, tenantId, request, map, filter);
   }
 
   /** Inserts a user; the returned entity is the row as stored. Unique violations propagate. */

@@ -6,6 +6,11 @@ export interface PageRequest {
   after?: string | null;
 }
 
+/** A page request of a searchable list; `search` is a case-insensitive substring (see search-term.ts). */
+export interface SearchablePageRequest extends PageRequest {
+  search?: string | null;
+}
+
 export interface Page<T> {
   nodes: T[];
   hasNextPage: boolean;

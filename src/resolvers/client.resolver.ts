@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { Client } from '../domain/clients/client';
 import { CreateClientInput, UpdateClientInput } from '../schema/inputs/client.inputs';
-import { PageArgs } from '../schema/inputs/page.args';
+import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { ClientConnection, ClientType, ClientWithSecretType, toClientType } from '../schema/types/client.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
 import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
@@ -18,7 +18,7 @@ export class ClientResolver {
 
   @Query(() => ClientConnection, { description: 'Clients of one tenant (default: the caller’s), oldest first.' })
   async clients(
-    @Args() page: PageArgs,
+    @Args() page: SearchablePageArgs,
     @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ClientConnection> {

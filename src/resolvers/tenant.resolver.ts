@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { CreateTenantInput, UpdateTenantInput } from '../schema/inputs/tenant.inputs';
-import { PageArgs } from '../schema/inputs/page.args';
+import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toConnection } from '../schema/types/connection';
 import { TenantConnection, TenantType, toTenantType } from '../schema/types/tenant.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
@@ -13,7 +13,7 @@ export class TenantResolver {
   }
 
   @Query(() => TenantConnection, { description: 'The caller’s tenant and its descendants, in path order.' })
-  async tenants(@Args() page: PageArgs, @Ctx() ctx: GraphQLContext): Promise<TenantConnection> {
+  async tenants(@Args() page: SearchablePageArgs, @Ctx() ctx: GraphQLContext): Promise<TenantConnection> {
     return toConnection(await ctx.domain.tenants.list(requireActor(ctx), page), toTenantType);
   }
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { User } from '../domain/users/user';
 import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
-import { PageArgs } from '../schema/inputs/page.args';
+import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
 import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
@@ -17,7 +17,7 @@ export class UserResolver {
 
   @Query(() => UserConnection, { description: 'Users of one tenant (default: the caller’s), oldest first.' })
   async users(
-    @Args() page: PageArgs,
+    @Args() page: SearchablePageArgs,
     @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserConnection> {

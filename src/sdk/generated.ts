@@ -125,6 +125,7 @@ export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  search?: string | null | undefined;
 }>;
 
 
@@ -237,6 +238,7 @@ export type TenantQuery = { tenant: { id: string, path: string, parentPath: stri
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  search?: string | null | undefined;
 }>;
 
 
@@ -313,6 +315,7 @@ export type UsersQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  search?: string | null | undefined;
 }>;
 
 
@@ -523,8 +526,8 @@ export const ClientDocument = new TypedDocumentString(`
   updatedAt
 }`);
 export const ClientsDocument = new TypedDocumentString(`
-    query clients($tenantPath: String, $first: Int, $after: String) {
-  clients(tenantPath: $tenantPath, first: $first, after: $after) {
+    query clients($tenantPath: String, $first: Int, $after: String, $search: String) {
+  clients(tenantPath: $tenantPath, first: $first, after: $after, search: $search) {
     nodes {
       ...ClientFields
     }
@@ -790,8 +793,8 @@ export const TenantDocument = new TypedDocumentString(`
   updatedAt
 }`);
 export const TenantsDocument = new TypedDocumentString(`
-    query tenants($first: Int, $after: String) {
-  tenants(first: $first, after: $after) {
+    query tenants($first: Int, $after: String, $search: String) {
+  tenants(first: $first, after: $after, search: $search) {
     nodes {
       ...TenantFields
     }
@@ -912,8 +915,8 @@ export const UserDocument = new TypedDocumentString(`
   updatedAt
 }`);
 export const UsersDocument = new TypedDocumentString(`
-    query users($tenantPath: String, $first: Int, $after: String) {
-  users(tenantPath: $tenantPath, first: $first, after: $after) {
+    query users($tenantPath: String, $first: Int, $after: String, $search: String) {
+  users(tenantPath: $tenantPath, first: $first, after: $after, search: $search) {
     nodes {
       ...UserFields
     }

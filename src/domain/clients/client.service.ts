@@ -8,7 +8,8 @@ import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { DomainError, ensure, errors } from '../errors';
 import type { GrantCatalogue } from '../grants/registry';
-import type { Page, PageRequest } from '../pagination';
+import type { Page, SearchablePageRequest } from '../pagination';
+import { searchTerm } from '../search-term';
 import type { RequestScope } from '../request-scope';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -131,12 +132,13 @@ export class ClientService {
     return client;
   }
 
-  /** Clients of one tenant (default: the actor's), oldest first. */
-  async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<Client>> {
+  /** Clients of one tenant (default: the actor's), oldest first; `search` matches client id or name. */
+  async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<Client>> {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
+    const search = searchTerm(request.search);
     const tenant = await this.tenants.require(path);
-    return this.clients.page(tenant.id, request, toClient);
+    return this.clients.page(tenant.id, { first: request.first, after: request.after, search }, toClient);
   }
 
   async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {

@@ -6,7 +6,8 @@ import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../pagination';
+import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest } from '../pagination';
+import { searchTerm } from '../search-term';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
@@ -77,12 +78,12 @@ export class TenantService {
     return this.require(path);
   }
 
-  /** The actor's tenant and its descendants, in path order. */
-  async list(actor: Actor, request: PageRequest): Promise<Page<Tenant>> {
+  /** The actor's tenant and its descendants, in path order; `search` matches path or name. */
+  async list(actor: Actor, request: SearchablePageRequest): Promise<Page<Tenant>> {
     assertManages(actor, actor.tenantPath);
     const size = pageSize(request);
     const after = request.after ? String(decodeCursor(request.after)[0]) : null;
-    const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1);
+    const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1, searchTerm(request.search));
     return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
   }
 

@@ -5,7 +5,8 @@ import type { UserEntity } from '../../entities/user.entity';
 import { assertManages, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
 import { ensure, errors } from '../errors';
-import type { Page, PageRequest } from '../pagination';
+import type { Page, SearchablePageRequest } from '../pagination';
+import { searchTerm } from '../search-term';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
@@ -58,11 +59,13 @@ export class UserService {
     return isUuid(id) ? this.users.findEntity(id) : null;
   }
 
-  async list(actor: Actor, tenantPath: string | null | undefined, request: PageRequest): Promise<Page<User>> {
+  /** Users of one tenant (default: the actor's), oldest first; `search` matches username, email, first or last name. */
+  async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<User>> {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
+    const search = searchTerm(request.search);
     const tenant = await this.tenants.require(path);
-    return this.users.page(tenant.id, request, toUser);
+    return this.users.page(tenant.id, { first: request.first, after: request.after, search }, toUser);
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
