@@ -9,6 +9,7 @@ import { MeResolver } from '../resolvers/me.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { stringInputGuard } from '../resolvers/string-input-guard';
+import { TenantListsResolver } from '../resolvers/tenant-lists.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -26,7 +27,7 @@ let schema: GraphQLSchema | undefined;
  */
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
-    resolvers: [MeResolver, TenantResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
+    resolvers: [MeResolver, TenantResolver, TenantListsResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
     globalMiddlewares: [stringInputGuard, auditMutation],
     validate: false,
     emitSchemaFile: false,
