@@ -72,8 +72,17 @@ export function graphqlGuards(): GraphQLGuards {
   };
 }
 
-/** True when the document asks for `__schema` or `__type` anywhere (`__typename` is harmless). */
+/** Per parsed document: Apollo's document store hands back the same DocumentNode for the same query text. */
+const introspectionByDocument = new WeakMap<DocumentNode, boolean>();
+
+/** True when the document asks for `__schema` or `__type` anywhere (`__typename` is harmless); remembered per document. */
 export function requestsIntrospection(document: DocumentNode): boolean {
+  let found = introspectionByDocument.get(document);
+  if (found === undefined) introspectionByDocument.set(document, (found = scanForIntrospection(document)));
+  return found;
+}
+
+function scanForIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.FIELD](node) {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { DateTimeISOScalar } from './date-time-iso.scalar';
 import { guardFields } from './guard-fields';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from '../resolvers/audit-mutation';
@@ -31,6 +32,7 @@ export function buildAdminSchema(): GraphQLSchema {
   schema ??= guardFields(
     buildSchemaSync({
       resolvers: [MeResolver, TenantResolver, TenantListsResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
+      scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
       validate: false,
       emitSchemaFile: false,
     }),
