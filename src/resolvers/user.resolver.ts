@@ -1,11 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { User } from '../domain/users/user';
 import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
 import { userConnection } from './list-connections';
-import { loadersOf } from './request-loaders';
 import { tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, user: User): Promise<UserType> => toUserType(user, await tenantPathOf(ctx.domain, user.tenantId));
@@ -24,11 +23,6 @@ export class UserResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserConnection> {
     return userConnection(ctx, tenantPath, page);
-  }
-
-  @FieldResolver(() => Int, { description: 'Number of the user’s devices, revoked ones included (as `devices(userId).totalCount`); batched per request.' })
-  deviceCount(@Root() user: UserType, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return loadersOf(ctx).deviceCount(user);
   }
 
   @Mutation(() => UserType)

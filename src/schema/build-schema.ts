@@ -15,6 +15,7 @@ import { TenantListsResolver } from '../resolvers/tenant-lists.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
+import { attachRowResolvers } from '../resolvers/row-resolvers';
 
 export const SCHEMA_FILE = 'src/schema/schema.graphql';
 
@@ -25,17 +26,19 @@ let schema: GraphQLSchema | undefined;
  * guard wraps every field that takes arguments and the audit middleware every root
  * mutation (guard-fields.ts); the output object types are declared
  * `simpleResolvers: true`, so their plain property fields resolve with graphql's
- * default resolver, and field resolvers without arguments (`User.deviceCount`) run
- * with no middleware chain per row.
+ * default resolver, and per-row fields that need a loader (`User.deviceCount`) get
+ * plain resolvers (row-resolvers.ts), with no middleware chain per row.
  */
 export function buildAdminSchema(): GraphQLSchema {
   schema ??= guardFields(
-    buildSchemaSync({
-      resolvers: [MeResolver, TenantResolver, TenantListsResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
-      scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
-      validate: false,
-      emitSchemaFile: false,
-    }),
+    attachRowResolvers(
+      buildSchemaSync({
+        resolvers: [MeResolver, TenantResolver, TenantListsResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
+        scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
+        validate: false,
+        emitSchemaFile: false,
+      }),
+    ),
     [stringInputGuard],
     [auditMutation],
   );
