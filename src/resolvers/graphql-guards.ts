@@ -33,9 +33,23 @@ export interface GraphQLGuards {
  */
 export const graphqlTokenLimit: RequestHandler = (req, res, next) => {
   const query = (req.body as { query?: unknown } | undefined)?.query;
-  if (typeof query !== 'string' || !exceedsTokenLimit(query, GRAPHQL_LIMITS.maxTokens)) return next();
+  if (typeof query !== 'string' || withinTokenLimit(query)) return next();
   res.status(400).json({ errors: [{ message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
 };
+
+/** Documents recently found within the limit (an admin UI sends the same few texts again and again), at most 500 of up to 16 KiB. */
+const withinLimit = new Set<string>();
+const REMEMBERED_DOCUMENTS = 500;
+const REMEMBERED_LENGTH = 16_384;
+
+function withinTokenLimit(query: string): boolean {
+  if (withinLimit.has(query)) return true;
+  if (exceedsTokenLimit(query, GRAPHQL_LIMITS.maxTokens)) return false;
+  if (query.length > REMEMBERED_LENGTH) return true;
+  if (withinLimit.size >= REMEMBERED_DOCUMENTS) withinLimit.clear();
+  withinLimit.add(query);
+  return true;
+}
 
 /** True when `source` has more than `limit` tokens; false also when it does not lex (the parser reports that). */
 export function exceedsTokenLimit(source: string, limit: number): boolean {
