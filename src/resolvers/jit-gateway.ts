@@ -22,23 +22,30 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
  * Apollo Server's documented seam for a custom executor (the `gateway` option: Apollo
  * still parses, validates with our rules, builds the context, formats errors and runs
  * plugins; only execution is ours). Queries run as graphql-jit functions compiled once
- * per parsed document (Apollo's document store hands back the same DocumentNode for the
- * same text); mutations, and any document jit cannot compile, run on graphql-js. The
+ * per parsed document, from its second use on (Apollo's document store hands back the
+ * same DocumentNode for the same text); a document's first execution, mutations, and
+ * any document jit cannot compile run on graphql-js. The
  * schema's own resolvers run in both, so authorisation, the string guard and the audit
  * of mutations are the same code either way.
  */
 export function jitGateway(schema: GraphQLSchema): Gateway {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  // Per document and operation: `seen once` (run on graphql-js), the compiled query, or null (jit cannot).
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | 'seen once'>>();
   const compile = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
-    let query = byName.get(key);
-    if (query === undefined) {
-      const result = compileQuery(schema, document, operationName ?? undefined);
-      query = isCompiledQuery(result) ? result : null;
-      byName.set(key, query);
+    const known = byName.get(key);
+    // Compiling costs more than one execution: a document is compiled when it comes back
+    // (the console's and the SDK's do, on every request), never for a one-off text.
+    if (known === undefined) {
+      byName.set(key, 'seen once');
+      return null;
     }
+    if (known !== 'seen once') return known;
+    const result = compileQuery(schema, document, operationName ?? undefined);
+    const query = isCompiledQuery(result) ? result : null;
+    byName.set(key, query);
     return query;
   };
 
