@@ -16,4 +16,5 @@ module.exports = {
   api: require('./seed-api'),
   deviceRefresh: require('./device-refresh'),
   graphqlClients: require('./graphql-clients'),
+  graphqlDashboard: require('./graphql-dashboard'),
 };

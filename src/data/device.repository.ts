@@ -4,6 +4,7 @@ import type { DeviceStore, NewDeviceSet } from '../domain/devices/device-store';
 import { isUuid } from '../domain/ids';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
 
 interface DeviceRow {
   id: string;
@@ -20,6 +21,7 @@ const COLUMNS = 'id, tenant_id, user_id, client_id, name, created_at, last_used_
 /** Reads see a device as revoked also when its family was revoked some other way (RFC 7009 on its refresh token). */
 const SELECT = `select d.id, d.tenant_id, d.user_id, d.client_id, d.name, d.created_at, d.last_used_at,
   coalesce(d.revoked_at, (select min(f.revoked_at) from token_families f where f.device_id = d.id)) as revoked_at from devices d`;
+const COUNT_BY_USERS = preparedStatement('device_counts_by_user', 'select user_id, count(*)::int as count from devices where user_id = any($1::uuid[]) group by user_id');
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 const toDevice = (row: DeviceRow): Device =>
@@ -86,6 +88,13 @@ export class DeviceRepository implements DeviceStore {
       this.db.execute<{ count: string }[]>('select count(*) as count from devices where user_id = ?', [userId]),
     ]);
     return toPage(rows.map(toDevice), size, Number(total?.count ?? 0), (device) => [device.createdAt.toISOString(), device.id]);
+  }
+
+  async countByUsers(userIds: readonly string[]): Promise<Map<string, number>> {
+    const ids = userIds.filter(isUuid);
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.sql.rows<{ user_id: string; count: number }>(COUNT_BY_USERS, [ids]);
+    return new Map(rows.map((row) => [row.user_id, row.count]));
   }
 
   async revoke(id: string, now: Date): Promise<boolean> {

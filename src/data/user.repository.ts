@@ -2,13 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserEntity } from '../entities/user.entity';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
 import type { Database } from './database';
-import { containsPattern } from './like-pattern';
-import { pageByCreatedAt } from './page-by-created-at';
+import { PreparedTenantPage } from './prepared-page';
 import { storable } from './storable';
 import { preparedStatement } from './prepared-queries';
-import { userColumns, type UserRow } from './user-row';
+import { userColumns, userFromRow, type UserRow } from './user-row';
+import type { User } from '../domain/users/user';
 
 const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
+const USER_PAGE = new PreparedTenantPage<UserRow>('users', 'users', userColumns('t'), ['username', 'email', 'firstname', 'lastname']);
 
 export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin'>>;
 
@@ -32,11 +33,12 @@ export class UserRepository {
     return this.db.em().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
   }
 
-  /** A tenant's users, oldest first; `request.search` matches username, email, first or last name, case-insensitively. */
-  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: SearchablePageRequest, map: (entity: UserEntity) => T): Promise<Page<T>> {
-    const like = request.search ? { $ilike: containsPattern(request.search) } : null;
-    const filter = like && { $or: [{ username: like }, { email: like }, { firstname: like }, { lastname: like }] };
-    return pageByCreatedAt(this.db.em(), UserEntity, tenantId, request, map, filter);
+  /**
+   * A tenant's users, oldest first, with the total count, in one prepared round trip (no entity
+   * hydration); `request.search` matches username, email, first or last name, case-insensitively.
+   */
+  page(tenantId: string, request: SearchablePageRequest): Promise<Page<User>> {
+    return USER_PAGE.page(this.db.sql, tenantId, request, userFromRow);
   }
 
   /** Inserts a user; the returned entity is the row as stored. Unique violations propagate. */

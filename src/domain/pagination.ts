@@ -27,6 +27,10 @@ export function pageSize(request: PageRequest): number {
   return first;
 }
 
+/** Cache key of one page request of the list `scope` (a tenant id, a subtree path). */
+export const pageCacheKey = (scope: string, request: SearchablePageRequest): string =>
+  JSON.stringify([scope, request.first ?? null, request.after ?? null, request.search ?? null]);
+
 /** Opaque cursors: base64url of a JSON array of the sort key. */
 export const encodeCursor = (key: unknown[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 

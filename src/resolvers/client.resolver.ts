@@ -4,7 +4,8 @@ import { CreateClientInput, UpdateClientInput } from '../schema/inputs/client.in
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { ClientConnection, ClientType, ClientWithSecretType, toClientType } from '../schema/types/client.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
-import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
+import { clientConnection } from './list-connections';
+import { tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, client: Client): Promise<ClientType> =>
   toClientType(client, await tenantPathOf(ctx.domain, client.tenantId));
@@ -22,8 +23,7 @@ export class ClientResolver {
     @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ClientConnection> {
-    const result = await ctx.domain.clients.list(requireActor(ctx), tenantPath, page);
-    return { ...result, nodes: await mapWithTenantPaths(ctx.domain, result.nodes, toClientType), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor } };
+    return clientConnection(ctx, tenantPath, page);
   }
 
   @Mutation(() => ClientWithSecretType, { description: 'The secret is returned once and never again.' })

@@ -2,6 +2,7 @@ import type { Actor } from '../domain/actor';
 import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
 import type { RequestScope } from '../domain/request-scope';
+import type { RequestLoaders } from './request-loaders';
 
 /** Per-request GraphQL context: the shared domain, the request scope, and the caller if a valid bearer token was sent. */
 export interface GraphQLContext {
@@ -11,6 +12,8 @@ export interface GraphQLContext {
   actor: Actor | null;
   /** Why the bearer token was refused, when one was sent and refused. */
   authError?: Error;
+  /** This request's DataLoaders (see request-loaders.ts), set on first use. */
+  loaders?: RequestLoaders;
 }
 
 /** The authenticated caller, or UNAUTHENTICATED. */

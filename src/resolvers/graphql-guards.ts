@@ -33,9 +33,23 @@ export interface GraphQLGuards {
  */
 export const graphqlTokenLimit: RequestHandler = (req, res, next) => {
   const query = (req.body as { query?: unknown } | undefined)?.query;
-  if (typeof query !== 'string' || !exceedsTokenLimit(query, GRAPHQL_LIMITS.maxTokens)) return next();
+  if (typeof query !== 'string' || withinTokenLimit(query)) return next();
   res.status(400).json({ errors: [{ message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
 };
+
+/** Documents recently found within the limit (an admin UI sends the same few texts again and again), at most 500 of up to 16 KiB. */
+const withinLimit = new Set<string>();
+const REMEMBERED_DOCUMENTS = 500;
+const REMEMBERED_LENGTH = 16_384;
+
+function withinTokenLimit(query: string): boolean {
+  if (withinLimit.has(query)) return true;
+  if (exceedsTokenLimit(query, GRAPHQL_LIMITS.maxTokens)) return false;
+  if (query.length > REMEMBERED_LENGTH) return true;
+  if (withinLimit.size >= REMEMBERED_DOCUMENTS) withinLimit.clear();
+  withinLimit.add(query);
+  return true;
+}
 
 /** True when `source` has more than `limit` tokens; false also when it does not lex (the parser reports that). */
 export function exceedsTokenLimit(source: string, limit: number): boolean {
@@ -72,8 +86,17 @@ export function graphqlGuards(): GraphQLGuards {
   };
 }
 
-/** True when the document asks for `__schema` or `__type` anywhere (`__typename` is harmless). */
+/** Per parsed document: Apollo's document store hands back the same DocumentNode for the same query text. */
+const introspectionByDocument = new WeakMap<DocumentNode, boolean>();
+
+/** True when the document asks for `__schema` or `__type` anywhere (`__typename` is harmless); remembered per document. */
 export function requestsIntrospection(document: DocumentNode): boolean {
+  let found = introspectionByDocument.get(document);
+  if (found === undefined) introspectionByDocument.set(document, (found = scanForIntrospection(document)));
+  return found;
+}
+
+function scanForIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.FIELD](node) {

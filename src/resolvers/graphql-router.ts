@@ -13,6 +13,7 @@ import { formatGraphQLError } from './format-graphql-error';
 import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
 import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';
 import type { GraphQLContext } from './graphql-context';
+import { jitGateway } from './jit-gateway';
 
 export interface GraphQLMount {
   router: express.Router;
@@ -23,7 +24,7 @@ export interface GraphQLMount {
 export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactory): Promise<GraphQLMount> {
   const guards = graphqlGuards();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildAdminSchema(),
+    gateway: jitGateway(buildAdminSchema()),
     introspection: true,
     // The process's own shutdown drains HTTP first and stops Apollo after (src/main.ts); Apollo's
     // SIGTERM handler would stop it under in-flight requests, and re-raised SIGTERM in a worker hung the stop.

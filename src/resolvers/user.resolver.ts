@@ -4,7 +4,8 @@ import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
 import { requireActor, type GraphQLContext } from './graphql-context';
-import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
+import { userConnection } from './list-connections';
+import { tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, user: User): Promise<UserType> => toUserType(user, await tenantPathOf(ctx.domain, user.tenantId));
 
@@ -21,8 +22,7 @@ export class UserResolver {
     @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<UserConnection> {
-    const result = await ctx.domain.users.list(requireActor(ctx), tenantPath, page);
-    return { nodes: await mapWithTenantPaths(ctx.domain, result.nodes, toUserType), pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor }, totalCount: result.totalCount };
+    return userConnection(ctx, tenantPath, page);
   }
 
   @Mutation(() => UserType)

@@ -161,6 +161,15 @@ export type DeleteClientMutationVariables = Exact<{
 
 export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
 
+export type TenantDashboardQueryVariables = Exact<{
+  path: string;
+  first?: number | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type TenantDashboardQuery = { tenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -656,6 +665,76 @@ export const DeleteClientDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`);
+export const TenantDashboardDocument = new TypedDocumentString(`
+    query tenantDashboard($path: String!, $first: Int, $search: String) {
+  tenant(path: $path) {
+    ...TenantFields
+    clients(first: $first, search: $search) {
+      nodes {
+        ...ClientFields
+      }
+      pageInfo {
+        ...PageInfoFields
+      }
+      totalCount
+    }
+    users(first: $first, search: $search) {
+      nodes {
+        ...UserFields
+        deviceCount
+      }
+      pageInfo {
+        ...PageInfoFields
+      }
+      totalCount
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment TenantFields on Tenant {
+  id
+  path
+  parentPath
+  name
+  signingAlgorithm
+  allowSelfSignup
+  tokensRevokedBefore
+  createdAt
+  updatedAt
+}
+fragment ClientFields on Client {
+  id
+  clientId
+  tenantPath
+  name
+  isPublic
+  redirectUris
+  grantTypes
+  allowedScopes
+  firstParty
+  accessTokenLifetime
+  refreshTokenLifetime
+  responseStyle
+  enabled
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  tenantPath
+  username
+  email
+  phone
+  firstname
+  lastname
+  enabled
+  admin
+  createdAt
+  updatedAt
+}`);
 export const MyDevicesDocument = new TypedDocumentString(`
     query myDevices($first: Int, $after: String) {
   me {
@@ -1042,6 +1121,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     deleteClient(variables: DeleteClientMutationVariables, options?: C): Promise<DeleteClientMutation> {
       return requester<DeleteClientMutation, DeleteClientMutationVariables>(DeleteClientDocument, variables, options) as Promise<DeleteClientMutation>;
+    },
+    tenantDashboard(variables: TenantDashboardQueryVariables, options?: C): Promise<TenantDashboardQuery> {
+      return requester<TenantDashboardQuery, TenantDashboardQueryVariables>(TenantDashboardDocument, variables, options) as Promise<TenantDashboardQuery>;
     },
     myDevices(variables?: MyDevicesQueryVariables, options?: C): Promise<MyDevicesQuery> {
       return requester<MyDevicesQuery, MyDevicesQueryVariables>(MyDevicesDocument, variables, options) as Promise<MyDevicesQuery>;

@@ -9,7 +9,7 @@ import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { DomainError, ensure, errors } from '../errors';
 import type { GrantCatalogue } from '../grants/registry';
-import type { Page, SearchablePageRequest } from '../pagination';
+import { pageCacheKey, type Page, type SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
 import type { RequestScope } from '../request-scope';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
@@ -56,6 +56,8 @@ interface CachedClient {
 export class ClientService {
   // Unknown client_ids are not cached, so random ids cannot push real clients out.
   private readonly cache: TtlCache<CachedClient | null>;
+  /** List pages (GraphQL `clients`), dropped whole on any client or tenant change. */
+  private readonly pages: TtlCache<Page<Client>>;
   private grants: GrantCatalogue | null = null;
   private guard: BruteForceGuard | null = null;
 
@@ -65,11 +67,16 @@ export class ClientService {
     private readonly tenants: TenantService,
   ) {
     this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null, trusted: () => deps.bus.live });
-    deps.bus.onResync(() => this.cache.clear());
+    this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
+    deps.bus.onResync(() => {
+      this.cache.clear();
+      this.pages.clear();
+    });
     deps.bus.subscribe((event) => {
       if (event.topic === 'client') this.cache.invalidate(event.key);
       // A deleted tenant takes its clients with it.
       if (event.topic === 'tenant') this.cache.clear();
+      if (event.topic === 'client' || event.topic === 'tenant') this.pages.clear();
     });
   }
 
@@ -145,13 +152,18 @@ export class ClientService {
     return client;
   }
 
-  /** Clients of one tenant (default: the actor's), oldest first; `search` matches client id or name. */
+  /**
+   * Clients of one tenant (default: the actor's), oldest first; `search` matches client id or name.
+   * Pages are cached like single clients: dropped on every client or tenant change (in any process,
+   * through the change bus) and bypassed while the bus is down, so a list is never older than the
+   * last change the bus delivered.
+   */
   async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<Client>> {
     const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
     assertManages(actor, path);
-    const search = searchTerm(request.search);
+    const page = { first: request.first, after: request.after, search: searchTerm(request.search) };
     const tenant = await this.tenants.require(path);
-    return this.clients.page(tenant.id, { first: request.first, after: request.after, search }, toClient);
+    return this.pages.get(pageCacheKey(tenant.id, page), () => this.clients.page(tenant.id, page, toClient));
   }
 
   async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {

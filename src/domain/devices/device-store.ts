@@ -25,6 +25,8 @@ export interface DeviceStore {
   findById(id: string): Promise<Device | null>;
   /** A user's devices, revoked ones included, oldest first (keyset on created_at, id). */
   listByUser(userId: string, request: PageRequest): Promise<Page<Device>>;
+  /** Number of devices (revoked ones included) of each of `userIds`, in one query; users without devices are absent. */
+  countByUsers(userIds: readonly string[]): Promise<Map<string, number>>;
   /** Marks the device and its family revoked; false when it was already revoked or is unknown. */
   revoke(id: string, now: Date): Promise<boolean>;
   /** Sets `last_used_at = now` unless it was set less than `minIntervalMs` ago. */

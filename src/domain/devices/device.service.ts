@@ -92,6 +92,17 @@ export class DeviceService {
     return this.store.listByUser(target, request);
   }
 
+  /**
+   * The number of devices (revoked ones included, as `devices(userId).totalCount`) of each user,
+   * in the order given, with one store query for the whole batch. Every user's tenant must be
+   * managed by the actor (GraphQL `User.deviceCount`, batched per request).
+   */
+  async countForUsers(actor: Actor, users: readonly { id: string; tenantPath: string }[]): Promise<number[]> {
+    for (const path of new Set(users.map((user) => user.tenantPath))) assertManages(actor, path);
+    const counts = await this.store.countByUsers(users.map((user) => user.id));
+    return users.map((user) => counts.get(user.id) ?? 0);
+  }
+
   /** A user's own devices (the /account page). */
   listOwn(userId: string, request: PageRequest = {}): Promise<Page<Device>> {
     return this.store.listByUser(userId, request);

@@ -7,7 +7,7 @@ import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest } from '../pagination';
+import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest, pageCacheKey } from '../pagination';
 import { searchTerm } from '../search-term';
 import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
@@ -32,6 +32,8 @@ export class TenantService {
   private readonly idByPath: TtlCache<string | null>;
   /** Path → the latest token cutoff on its lineage (see {@link lineageCutoffMs}). */
   private readonly lineageCutoffs: TtlCache<number>;
+  /** List pages (GraphQL `tenants`), dropped whole on any tenant change. */
+  private readonly pages: TtlCache<Page<Tenant>>;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -40,16 +42,19 @@ export class TenantService {
     this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.lineageCutoffs = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
     deps.bus.onResync(() => {
       this.byId.clear();
       this.idByPath.clear();
       this.lineageCutoffs.clear();
+      this.pages.clear();
     });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'tenant') return;
       this.byId.invalidate(event.key);
       this.idByPath.clear();
       this.lineageCutoffs.clear();
+      this.pages.clear();
     });
   }
 
@@ -104,13 +109,16 @@ export class TenantService {
     return this.require(path);
   }
 
-  /** The actor's tenant and its descendants, in path order; `search` matches path or name. */
+  /** The actor's tenant and its descendants, in path order; `search` matches path or name. Pages are cached until the next tenant change (see ClientService.list). */
   async list(actor: Actor, request: SearchablePageRequest): Promise<Page<Tenant>> {
     assertManages(actor, actor.tenantPath);
     const size = pageSize(request);
     const after = request.after ? String(decodeCursor(request.after)[0]) : null;
-    const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1, searchTerm(request.search));
-    return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
+    const search = searchTerm(request.search);
+    return this.pages.get(pageCacheKey(actor.tenantPath, { first: size, after, search }), async () => {
+      const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1, search);
+      return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
+    });
   }
 
   /** Creates a child tenant; its parent must exist and be managed by the actor. */

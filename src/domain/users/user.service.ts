@@ -65,7 +65,7 @@ export class UserService {
     assertManages(actor, path);
     const search = searchTerm(request.search);
     const tenant = await this.tenants.require(path);
-    return this.users.page(tenant.id, { first: request.first, after: request.after, search }, toUser);
+    return this.users.page(tenant.id, { first: request.first, after: request.after, search });
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {

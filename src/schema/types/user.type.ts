@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { User } from '../../domain/users/user';
 import { ConnectionType } from './connection';
 
@@ -36,6 +36,10 @@ export class UserType {
 
   @Field()
   updatedAt!: Date;
+
+  /** Resolved per row by src/resolvers/row-resolvers.ts (batched), never set on the object. */
+  @Field(() => Int, { description: 'Number of the user’s devices, revoked ones included (as `devices(userId).totalCount`); batched per request.' })
+  deviceCount?: number;
 }
 
 @ObjectType('UserConnection', { simpleResolvers: true, description: 'A page of users.' })
