@@ -1,8 +1,6 @@
 import type { AuditActorKind, AuditDetail, AuditEvent, AuditFilter, AuditOutcome } from '../domain/audit/audit-event';
 import type { AuditStore } from '../domain/audit/audit-store';
-import { ensure, errors } from '../domain/errors';
-import { isUuid } from '../domain/ids';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+import { decodeTimeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';
 import { subtreePattern } from './subtree-pattern';
 
@@ -78,9 +76,7 @@ export class AuditEventRepository implements AuditStore {
     const pageWhere = [...where];
     const pageParams = [...params];
     if (request.after) {
-      const [at, id] = decodeCursor(request.after);
-      const occurredAt = new Date(String(at));
-      ensure(!Number.isNaN(occurredAt.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+      const [occurredAt, id] = decodeTimeCursor(request.after);
       pageWhere.push('(occurred_at, id) < (?, ?)');
       pageParams.push(occurredAt, id);
     }

@@ -1,8 +1,7 @@
-import { ensure, errors } from '../domain/errors';
 import type { Device } from '../domain/devices/device';
 import type { DeviceStore, NewDeviceSet } from '../domain/devices/device-store';
 import { isUuid } from '../domain/ids';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+import { decodeTimeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
 
@@ -77,9 +76,7 @@ export class DeviceRepository implements DeviceStore {
     let after = '';
     const values: unknown[] = [userId];
     if (request.after) {
-      const [createdAt, id] = decodeCursor(request.after);
-      const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+      const [at, id] = decodeTimeCursor(request.after);
       after = 'and (d.created_at, d.id) > (?, ?)';
       values.push(at, id);
     }

@@ -1,8 +1,6 @@
 import { ReferenceKind, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ensure, errors } from '../domain/errors';
-import { isUuid } from '../domain/ids';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
+import { decodeTimeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 
 interface TenantOwnedRow {
   id: string;
@@ -27,9 +25,7 @@ export async function pageByCreatedAt<E extends TenantOwnedRow, T extends { id: 
   const scope = (filter ? { $and: [{ tenantId }, filter] } : { tenantId }) as FilterQuery<E>;
   let where = scope;
   if (request.after) {
-    const [createdAt, id] = decodeCursor(request.after);
-    const at = new Date(String(createdAt));
-    ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+    const [at, id] = decodeTimeCursor(request.after);
     where = { $and: [scope, { $or: [{ createdAt: { $gt: at } }, { createdAt: at, id: { $gt: id } }] }] } as unknown as FilterQuery<E>;
   }
   const [rows, totalCount] = await Promise.all([

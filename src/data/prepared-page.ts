@@ -1,6 +1,4 @@
-import { ensure, errors } from '../domain/errors';
-import { isUuid } from '../domain/ids';
-import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest } from '../domain/pagination';
+import { decodeTimeCursor, pageSize, toPage, type Page, type SearchablePageRequest } from '../domain/pagination';
 import { containsPattern } from './like-pattern';
 import { preparedStatement, type PreparedQueries, type PreparedStatement } from './prepared-queries';
 
@@ -32,9 +30,7 @@ export class PreparedTenantPage<R extends { id: string; created_at: Date }> {
     const values: unknown[] = [tenantId, size + 1];
     if (request.search) values.push(containsPattern(request.search));
     if (request.after) {
-      const [createdAt, id] = decodeCursor(request.after);
-      const at = new Date(String(createdAt));
-      ensure(!Number.isNaN(at.getTime()) && isUuid(id), () => errors.validation('after', 'is not a valid cursor'));
+      const [at, id] = decodeTimeCursor(request.after);
       values.push(at, id);
     }
     const rows = await sql.rows<PageRow & R>(this.statement(Boolean(request.search), Boolean(request.after)), values);

@@ -1,5 +1,6 @@
 import { defaults } from '../config/defaults';
 import { errors } from './errors';
+import { isUuid } from './ids';
 
 export interface PageRequest {
   first?: number | null;
@@ -42,6 +43,14 @@ export function decodeCursor(cursor: string): unknown[] {
     // fall through to the validation error
   }
   throw errors.validation('after', 'is not a valid cursor');
+}
+
+/** Decodes a keyset cursor of `[time, uuid]` (the key of every time-ordered list), or refuses it as `after`. */
+export function decodeTimeCursor(cursor: string): [Date, string] {
+  const [time, id] = decodeCursor(cursor);
+  const at = new Date(String(time));
+  if (Number.isNaN(at.getTime()) || !isUuid(id)) throw errors.validation('after', 'is not a valid cursor');
+  return [at, id];
 }
 
 /** Builds a page from `size + 1` fetched rows. */
