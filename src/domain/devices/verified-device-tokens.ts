@@ -21,13 +21,13 @@ interface Entry {
  * - entries are served and stored only while the in-memory revocation state
  *   is current (change bus connected, no reload pending); otherwise the
  *   caller asks the database, as before;
- * - every hit re-checks that state: the family (and so the device) not
+ * - every hit re-checks that state: neither the family nor the device
  *   revoked, no user or client cutoff after the token was created; the caller
  *   re-checks expiry, the client and the tenant cutoffs from their caches
  *   (`RefreshTokenService.problemWith`);
  * - a change to the token's user (disabled, deleted, edited: the IdToken's
  *   claims come from the record), its client, any tenant, a revoked family or
- *   a revocation reload (a revoked device) drops the entries concerned, and a
+ *   device, or a revocation reload drops the entries concerned, and a
  *   bus resync drops all. A load that such a change overtook is not stored.
  */
 export class VerifiedDeviceTokens {
