@@ -1,4 +1,5 @@
 import type { Domain } from '../domain/create-domain';
+import { catchAwaitable } from '../domain/cache/awaitable';
 import { ensure, errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/actor-from-claims';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
@@ -18,9 +19,12 @@ export function batchRevocationEndpoint(domain: Domain) {
   return async (req: EndpointRequest): Promise<EndpointResponse> => {
     const token = bearerTokenFromRequest({ method: 'GET', headers: req.headers });
     ensure(token, () => errors.unauthenticated('an admin bearer access token is required'));
-    const verified = await domain.accessTokens.verify(token).catch(() => {
-      throw errors.unauthenticated('the access token is invalid, expired or revoked');
-    });
+    const verified = await catchAwaitable(
+      () => domain.accessTokens.verify(token),
+      () => {
+        throw errors.unauthenticated('the access token is invalid, expired or revoked');
+      },
+    );
     const actor = await actorFromClaims(verified.claims, domain.tenants, domain.clients);
     const raw = (req.json as { creationBefore?: unknown } | undefined)?.creationBefore;
     ensure(typeof raw === 'string' && ISO_DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw)), () =>

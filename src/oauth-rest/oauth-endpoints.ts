@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
 import type { Domain } from '../domain/create-domain';
 import { buildDiscoveryMetadata, type DiscoveryMetadata } from '../domain/discovery/build-discovery-metadata';
 import type { RequestScope } from '../domain/request-scope';
@@ -35,7 +36,8 @@ export interface EndpointResponse {
   readonly body: unknown;
 }
 
-export type OAuthEndpoint = (req: EndpointRequest) => Promise<EndpointResponse>;
+/** An endpoint may answer at once (a warm introspection does): the wrapper then sends without a promise. */
+export type OAuthEndpoint = (req: EndpointRequest) => Awaitable<EndpointResponse>;
 
 /** What the composition root mounts besides the route table, for discovery to advertise (OIDC Discovery 1.0 §3). */
 export interface MountedFeatures {
@@ -71,7 +73,7 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
     batchRevocation: batchRevocationEndpoint(domain),
 
     /** POST `/introspect` (RFC 7662 §2). */
-    introspect: async (req: EndpointRequest) => ok(await domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope)),
+    introspect: (req: EndpointRequest) => mapAwaitable(domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope), ok),
 
     /** POST `/revoke` and `/connect/revocation` (RFC 7009 §2, seed 003): 200 with an empty body. */
     revoke: async (req: EndpointRequest): Promise<EndpointResponse> => {
@@ -80,7 +82,7 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
     },
 
     /** GET and POST `/userinfo` (OIDC Core §5.3); errors per RFC 6750 §3. */
-    userinfo: async (req: EndpointRequest): Promise<EndpointResponse> => {
+    userinfo: (req: EndpointRequest): Awaitable<EndpointResponse> => {
       const token = bearerTokenFromRequest(req);
       if (!token) {
         // RFC 6750 §3.1: a request without any credentials gets a challenge without an error code.
@@ -90,7 +92,7 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
           body: { error: 'invalid_token', error_description: 'no access token provided' },
         };
       }
-      return ok(await domain.userInfo.userInfo(token));
+      return mapAwaitable(domain.userInfo.userInfo(token), ok);
     },
 
     /** GET `/.well-known/jwks.json` (RFC 7517 §5). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ensureNoControlCharacter, TAB_ALLOWED_PARAMETERS } from '../domain/control-characters';
+import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
 import { errors } from '../domain/errors';
 
 /**
@@ -42,9 +43,10 @@ export const mediaType = (header: string | undefined): string =>
  * received the request: 64 KiB limit (413), content type checked, repeated
  * parameters refused (RFC 6749 §3.1, §3.2), at most 100 parameters, and no
  * control character in a parameter name or value (RFC 6749 Appendix A; tab
- * only in `username` and `password`).
+ * only in `username` and `password`). Answers at once when there is no body
+ * to wait for; a failure is thrown then, else rejected.
  */
-export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<ReadBody> {
+export function readBody(kind: BodyKind, req: IncomingMessage): Awaitable<ReadBody> {
   switch (kind) {
     case 'none':
       req.resume();
@@ -59,7 +61,7 @@ export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<Re
         req.resume();
         return NONE;
       }
-      return { params: parseParams(await readText(req)) };
+      return mapAwaitable(readText(req), formBody);
     case 'form':
       return readForm(req);
     case 'json':
@@ -69,12 +71,14 @@ export async function readBody(kind: BodyKind, req: IncomingMessage): Promise<Re
   }
 }
 
-async function readForm(req: IncomingMessage): Promise<ReadBody> {
+const formBody = (text: string): ReadBody => ({ params: parseParams(text) });
+
+function readForm(req: IncomingMessage): Awaitable<ReadBody> {
   if (mediaType(req.headers['content-type']) !== FORM) {
     req.resume();
     throw errors.invalidRequest(`the request body must be ${FORM}`);
   }
-  return { params: parseParams(await readText(req)) };
+  return mapAwaitable(readText(req), formBody);
 }
 
 async function readJson(req: IncomingMessage): Promise<ReadBody> {

@@ -4,7 +4,9 @@ import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import type { Metrics } from '../ops/metrics';
 import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
-import { readBody } from './read-body';
+import { isPending, type Awaitable } from '../domain/cache/awaitable';
+import type { EndpointResponse } from './oauth-endpoints';
+import { readBody, type ReadBody } from './read-body';
 import type { Route } from './routes';
 import { seed001ErrorShape } from './seeds/seed001-errors';
 import { serverPluginErrorShape } from './server-plugin-error';
@@ -52,12 +54,35 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
         const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : route.errors === 'seed003' ? serverPluginErrorShape(response, error, route.path) : response;
         send(shaped.status, shaped.headers, shaped.body);
       };
-      readBody(route.body, req)
-        .then(async ({ params, json }) => {
-          const response = await route.endpoint({ method, headers: req.headers, body: params, json, scope });
+      const deliver = (response: EndpointResponse) => {
+        try {
           send(response.status, response.headers, response.body);
-        })
-        .catch(fail);
+        } catch (error) {
+          if (!res.headersSent) fail(error);
+          else logger.error({ err: error, req: { id, url: route.path } }, 'response failed after its headers were sent');
+        }
+      };
+      const respond = (body: ReadBody) => {
+        let response: Awaitable<EndpointResponse>;
+        try {
+          response = route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, scope });
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        // A warm endpoint answers at once: sent without another promise.
+        if (isPending(response)) response.then(deliver, fail);
+        else deliver(response);
+      };
+      let body: Awaitable<ReadBody>;
+      try {
+        body = readBody(route.body, req);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (isPending(body)) body.then(respond, fail);
+      else respond(body);
     });
   };
 }

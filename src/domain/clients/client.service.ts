@@ -2,7 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { ClientRepository } from '../../data/client.repository';
 import type { ClientEntity } from '../../entities/client.entity';
 import { assertManages, type Actor } from '../actor';
-import { isPending, mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
@@ -100,29 +100,27 @@ export class ClientService {
    * (BruteForceGuard): a locked client gets `too_many_requests` answered as
    * `invalid_client` (429), its secret unchecked.
    */
-  async authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Promise<Client> {
+  authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Awaitable<Client> {
     if (!this.guard) return this.checkCredentials(clientId, clientSecret);
-    const client = await this.guard.protect({ subject: { kind: 'client', clientId }, scope, owed: 'invalid_client' }, () => this.checkCredentials(clientId, clientSecret));
-    return client!;
+    const outcome = this.guard.protect({ subject: { kind: 'client', clientId }, scope, owed: 'invalid_client' }, () => this.checkCredentials(clientId, clientSecret));
+    return mapAwaitable(outcome, (client) => client!);
   }
 
-  private async checkCredentials(clientId: string, clientSecret: string | undefined): Promise<Client> {
-    const lookup = this.lookup(clientId);
-    const found = isPending(lookup) ? await lookup : lookup;
-    if (!found || !found.client.enabled) throw errors.invalidClient();
-    if (found.client.isPublic) {
-      ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));
+  private checkCredentials(clientId: string, clientSecret: string | undefined): Awaitable<Client> {
+    return mapAwaitable(this.lookup(clientId), (found) => {
+      if (!found || !found.client.enabled) throw errors.invalidClient();
+      if (found.client.isPublic) {
+        ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));
+        return found.client;
+      }
+      ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
+      // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
+      const fingerprint = this.deps.secret.fingerprint(clientSecret);
+      if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return found.client;
+      ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () => errors.invalidClient());
+      found.verified = fingerprint;
       return found.client;
-    }
-    ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
-    // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
-    const fingerprint = this.deps.secret.fingerprint(clientSecret);
-    if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return found.client;
-    ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () =>
-      errors.invalidClient(),
-    );
-    found.verified = fingerprint;
-    return found.client;
+    });
   }
 
   /** The brute-force guard client authentication runs under; wired once by createDomain. */

@@ -1,3 +1,4 @@
+import { chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
@@ -47,30 +48,34 @@ export class TokenFinder {
    * found there the search extends to every type, and an unknown hint value is
    * ignored (RFC 7009 §2.1 and §2.2, RFC 7662 §2.1).
    */
-  async find(token: string, hint?: string): Promise<FoundToken | null> {
+  find(token: string, hint?: string): Awaitable<FoundToken | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-    const order = hint === 'refresh_token' ? [this.findRefresh, this.findAccess] : [this.findAccess, this.findRefresh];
-    for (const find of order) {
-      const found = await find.call(this, token);
-      if (found) return found;
-    }
-    return null;
+    if (hint === 'refresh_token') return chainAwaitable(this.findRefresh(token), (found) => found ?? this.findAccess(token));
+    return chainAwaitable(this.findAccess(token), (found) => found ?? this.findRefresh(token));
   }
 
-  private async findAccess(token: string): Promise<FoundToken | null> {
-    if (!JWT_SHAPE.test(token)) return null;
-    const verified = await this.accessTokens.inspect(token);
-    if (!verified) return null;
-    const { claims, tenant, user } = verified;
-    return { kind: 'access_token', claims, user, clientId: claims.client_id, tenant, active: true };
+  /** An active access token; answered at once when its checks are (see {@link AccessTokenService.verify}). */
+  private findAccess(token: string): Awaitable<FoundToken | null> {
+    // A token whose signature verified before is JWT-shaped: the shape check is for the others.
+    if (!this.accessTokens.signatureVerifiedBefore(token) && !JWT_SHAPE.test(token)) return null;
+    return mapAwaitable(this.accessTokens.inspect(token), (verified): FoundToken | null => {
+      if (!verified) return null;
+      const { claims, tenant, user } = verified;
+      return { kind: 'access_token', claims, user, clientId: claims.client_id, tenant, active: true };
+    });
   }
 
-  private async findRefresh(token: string): Promise<FoundToken | null> {
+  /** A refresh token in any state; a JWT-shaped token is none (answered at once). */
+  private findRefresh(token: string): Awaitable<FoundToken | null> {
     if (!this.refreshTokens || JWT_SHAPE.test(token)) return null;
-    const record = await this.refreshTokens.findRefreshToken(token);
+    return this.lookUpRefresh(this.refreshTokens, token);
+  }
+
+  private async lookUpRefresh(refreshTokens: RefreshTokenLookup, token: string): Promise<FoundToken | null> {
+    const record = await refreshTokens.findRefreshToken(token);
     if (!record) return null;
     const tenant = await this.tenants.findById(record.tenantId);
     if (!tenant) return null;
-    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await this.refreshTokens.problemWith(record)) === null };
+    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await refreshTokens.problemWith(record)) === null };
   }
 }

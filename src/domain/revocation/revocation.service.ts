@@ -1,12 +1,14 @@
 import type { AccessTokenStateRow, RevocationRepository } from '../../data/revocation.repository';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow, type UserRow } from '../../data/user-row';
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
 import { revocationEvent, RevocationStateSync } from './revocation-state';
 import type { AccessTokenState } from '../tokens/access-token.service';
+import type { User } from '../users/user';
 
 /**
  * Server-side revocation state shared by every endpoint: revoked access tokens
@@ -16,21 +18,23 @@ import type { AccessTokenState } from '../tokens/access-token.service';
  */
 export class RevocationService {
   readonly sync: RevocationStateSync;
-  /** Users' rows for user tokens (claims of /userinfo, /api), invalidated by the bus's `user` topic. */
-  private readonly userRows: TtlCache<UserRow | null>;
+  /** The users of user tokens (claims of /userinfo, /api), invalidated by the bus's `user` topic and the change log. */
+  private readonly cachedUsers: TtlCache<User | null>;
+  /** {@link TokenIds} per claims object (verified tokens' claims are cached and frozen). */
+  private readonly ids = new WeakMap<AccessTokenClaims, TokenIds>();
 
   constructor(
     private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
     private readonly revocations: RevocationRepository,
     private readonly users: UserRepository,
   ) {
-    this.userRows = new TtlCache<UserRow | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (row) => row === null, trusted: () => deps.bus.live });
+    this.cachedUsers = new TtlCache<User | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (user) => user === null, trusted: () => deps.bus.live });
     deps.bus.subscribe((event) => {
-      if (event.topic === 'user') this.userRows.invalidate(event.key);
+      if (event.topic === 'user') this.cachedUsers.invalidate(event.key);
       // Deleting a tenant deletes its users (cascade).
-      else if (event.topic === 'tenant' && event.kind === 'deleted') this.userRows.clear();
+      else if (event.topic === 'tenant' && event.kind === 'deleted') this.cachedUsers.clear();
     });
-    deps.bus.onResync(() => this.userRows.clear());
+    deps.bus.onResync(() => this.cachedUsers.clear());
     this.sync = new RevocationStateSync(
       deps.bus,
       () => revocations.loadRevocationSnapshot(),
@@ -45,7 +49,7 @@ export class RevocationService {
       {
         changes: (since) => revocations.revocationChanges(since),
         // The change log also names users disabled or deleted: their cached rows go, as with a `user` event.
-        userChanged: (userId) => this.userRows.invalidate(userId),
+        userChanged: (userId) => this.cachedUsers.invalidate(userId),
         loaded: (info) => deps.log.info(info, 'revocation state loaded'),
       },
     );
@@ -64,28 +68,28 @@ export class RevocationService {
   }
 
   /**
-   * {@link AccessTokenStateLookup}: one prepared statement deciding whether an
-   * access token that verified cryptographically is still active (its jti not
-   * revoked, its family, if any, not revoked, its user, if any, present and
-   * enabled) and returning that user.
+   * {@link AccessTokenStateLookup}: whether an access token that verified
+   * cryptographically is still active (its jti not revoked, its family and
+   * device, if any, not revoked, no user or client cutoff after `iat`, its
+   * user, if any, present and enabled), and that user. Answered at once from
+   * the in-memory state while it is current and the user's row is cached;
+   * else by one prepared statement.
    */
-  async accessTokenState(claims: AccessTokenClaims): Promise<AccessTokenState> {
-    const userId = claims.sub !== claims.client_id && isUuid(claims.sub) ? claims.sub : null;
-    const familyId = claims.sid && isUuid(claims.sid) ? claims.sid : null;
-    const jti = isUuid(claims.jti) ? claims.jti : null;
+  accessTokenState(claims: AccessTokenClaims): Awaitable<AccessTokenState> {
+    const { jti, userId, familyId } = this.idsOf(claims);
     if (!jti) return INACTIVE;
-    if (this.sync.current) {
-      // A current in-memory state (and, for a user token, a cached user row): no database round trip.
-      const state = this.sync.state;
-      const now = Math.floor(this.deps.clock.now().getTime() / 1000);
-      if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId)) || (claims.device_id && state.isDeviceRevoked(claims.device_id))) return INACTIVE;
-      const cutoff = state.cutoffMs(userId, claims.client_id);
-      if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
-      if (claims.sub === claims.client_id) return { active: true, user: null };
-      const user = userId ? await this.userRows.get(userId, () => this.users.findRowById(userId)) : null;
-      if (!user || !user.enabled) return INACTIVE;
-      return { active: true, user: userFromRow(user) };
-    }
+    if (!this.sync.current) return this.accessTokenStateFromDatabase(claims, jti, familyId, userId);
+    const state = this.sync.state;
+    const now = Math.floor(this.deps.clock.now().getTime() / 1000);
+    if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId)) || (claims.device_id && state.isDeviceRevoked(claims.device_id))) return INACTIVE;
+    const cutoff = state.cutoffMs(userId, claims.client_id);
+    if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
+    if (claims.sub === claims.client_id) return CLIENT_TOKEN;
+    if (!userId) return INACTIVE;
+    return mapAwaitable(this.cachedUsers.get(userId, () => this.loadUser(userId)), (user) => (user?.enabled ? { active: true, user } : INACTIVE));
+  }
+
+  private async accessTokenStateFromDatabase(claims: AccessTokenClaims, jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenState> {
     const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!row || row.jti_revoked) return INACTIVE;
     // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
@@ -96,9 +100,39 @@ export class RevocationService {
       if (!userId || row.id === null || !row.enabled) return INACTIVE;
       return { active: true, user: userFromRow(row as UserRow) };
     }
-    return { active: true, user: null };
+    return CLIENT_TOKEN;
   }
+
+  private async loadUser(userId: string): Promise<User | null> {
+    const row = await this.users.findRowById(userId);
+    return row ? userFromRow(row) : null;
+  }
+
+  /**
+   * The claims' ids checked for shape once per claims object: a verified
+   * token's claims are one frozen object, reused on every presentation.
+   */
+  private idsOf(claims: AccessTokenClaims): TokenIds {
+    let ids = this.ids.get(claims);
+    if (!ids) {
+      ids = {
+        jti: isUuid(claims.jti) ? claims.jti : null,
+        userId: claims.sub !== claims.client_id && isUuid(claims.sub) ? claims.sub : null,
+        familyId: claims.sid && isUuid(claims.sid) ? claims.sid : null,
+      };
+      this.ids.set(claims, ids);
+    }
+    return ids;
+  }
+}
+
+/** The ids of an access token's claims that the revocation state is keyed by; null when absent or malformed. */
+interface TokenIds {
+  readonly jti: string | null;
+  readonly userId: string | null;
+  readonly familyId: string | null;
 }
 
 const USER_TTL_MS = 5 * 60_000;
 const INACTIVE: AccessTokenState = Object.freeze({ active: false, user: null });
+const CLIENT_TOKEN: AccessTokenState = Object.freeze({ active: true, user: null });

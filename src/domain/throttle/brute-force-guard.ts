@@ -1,6 +1,7 @@
 import { defaults } from '../../config/defaults';
 import type { BucketTally } from '../../data/rate-limit.repository';
 import type { AuditLog } from '../audit/audit-log';
+import { catchAwaitable, chainAwaitable, type Awaitable } from '../cache/awaitable';
 import type { ChangeBus } from '../cache/change-bus';
 import type { Clock } from '../clock';
 import type { DomainLogger } from '../deps';
@@ -88,24 +89,29 @@ export class BruteForceGuard {
    * failure on every key; a success forgets the account's or client's
    * failures (never the IP's).
    */
-  async protect<T>(attempt: CredentialAttempt, verify: () => Promise<T | null>): Promise<T | null> {
+  protect<T>(attempt: CredentialAttempt, verify: () => Awaitable<T | null>): Awaitable<T | null> {
     const keys = this.keysOf(attempt);
-    // Keys without a recent failure need no table read (the common case: no promise for it).
+    // Keys without a recent failure need no table read (the common case: answered at once when `verify` is).
     const suspects = this.suspectsOf(keys);
-    if (suspects.length > 0) await this.refuseIfLocked(attempt, suspects);
-    let result: T | null;
-    try {
-      result = await verify();
-    } catch (error) {
-      if (isDomainError(error) && error.code === attempt.owed) await this.failed(attempt, keys);
+    if (suspects.length > 0) return this.refuseIfLocked(attempt, suspects).then(() => this.counted(attempt, keys, verify));
+    return this.counted(attempt, keys, verify);
+  }
+
+  /** `verify`'s outcome, counted: a failure on every key, or a success forgetting the account's or client's failures. */
+  private counted<T>(attempt: CredentialAttempt, keys: ThrottleKey[], verify: () => Awaitable<T | null>): Awaitable<T | null> {
+    const outcome = catchAwaitable(verify, (error): Promise<never> => {
+      if (isDomainError(error) && error.code === attempt.owed) {
+        return this.failed(attempt, keys).then(() => {
+          throw error;
+        });
+      }
       throw error;
-    }
-    if (result === null) await this.failed(attempt, keys);
-    else {
+    });
+    return chainAwaitable(outcome, (result) => {
+      if (result === null) return this.failed(attempt, keys).then(() => result);
       const forget = this.toForget(keys);
-      if (forget.length > 0) await this.succeeded(forget);
-    }
-    return result;
+      return forget.length > 0 ? this.succeeded(forget).then(() => result) : result;
+    });
   }
 
   private keysOf({ subject, scope }: CredentialAttempt): ThrottleKey[] {

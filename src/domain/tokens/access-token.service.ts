@@ -5,7 +5,7 @@ import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import { errors, isDomainError } from '../errors';
-import { isPending } from '../cache/awaitable';
+import { catchAwaitable, chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
@@ -46,7 +46,7 @@ export interface AccessTokenState {
   readonly user: User | null;
 }
 
-export type AccessTokenStateLookup = (claims: AccessTokenClaims) => Promise<AccessTokenState>;
+export type AccessTokenStateLookup = (claims: AccessTokenClaims) => Awaitable<AccessTokenState>;
 
 /** An access token that is valid and active right now, with the user it was issued to. */
 export interface VerifiedAccessToken {
@@ -103,15 +103,21 @@ export class AccessTokenService {
    * Verifies signature, `typ`, issuer and expiry (RFC 9068 §4), that the key
    * belongs to the token's tenant, and that nothing has revoked it since: a
    * disabled client, a tenant cutoff on the tenant or an ancestor, or the
-   * server-side state ({@link AccessTokenStateLookup}): at most one database
-   * round trip when caches are warm. Throws `invalid_token` otherwise.
+   * server-side state ({@link AccessTokenStateLookup}). Fails with
+   * `invalid_token` otherwise. With warm caches and a current revocation state
+   * it answers at once, without a promise or a database round trip (thrown
+   * then, rejected when it answers later: see {@link Awaitable}).
    */
-  async verify(token: string): Promise<VerifiedAccessToken> {
-    const { claims, tenant } = await this.verifySignature(token);
-    if (!(await this.passesCachedChecks(claims))) throw errors.invalidToken();
-    const { active, user } = await this.state(claims);
-    if (!active || (user && user.tenantId !== tenant.id)) throw errors.invalidToken();
-    return { claims, tenant, user };
+  verify(token: string): Awaitable<VerifiedAccessToken> {
+    return chainAwaitable(this.verifySignature(token), ({ claims, tenant }) =>
+      chainAwaitable(this.passesCachedChecks(claims), (passes) => {
+        if (!passes) throw errors.invalidToken();
+        return mapAwaitable(this.state(claims), ({ active, user }) => {
+          if (!active || (user && user.tenantId !== tenant.id)) throw errors.invalidToken();
+          return { claims, tenant, user };
+        });
+      }),
+    );
   }
 
   /**
@@ -120,13 +126,19 @@ export class AccessTokenService {
    * Anything else, such as an unreachable database, is thrown: an outage is
    * not an answer about the token.
    */
-  async inspect(token: string): Promise<VerifiedAccessToken | null> {
-    try {
-      return await this.verify(token);
-    } catch (error) {
-      if (isDomainError(error) && error.code === 'invalid_token') return null;
-      throw error;
-    }
+  inspect(token: string): Awaitable<VerifiedAccessToken | null> {
+    return catchAwaitable(
+      () => this.verify(token),
+      (error) => {
+        if (isDomainError(error) && error.code === 'invalid_token') return null;
+        throw error;
+      },
+    );
+  }
+
+  /** True when this token string's signature has verified before (it is an access token of ours, whatever its state now). */
+  signatureVerifiedBefore(token: string): boolean {
+    return this.verifiedSignatures.peek(token) !== undefined;
   }
 
   /**
@@ -135,16 +147,19 @@ export class AccessTokenService {
    * on every call) skip the RSA/ECDSA work. What can change is checked on
    * every use: the key still published, the token not expired, its tenant.
    */
-  private async verifySignature(token: string): Promise<{ claims: AccessTokenClaims; tenant: Tenant }> {
-    // Warm caches answer at once: only a pending lookup is awaited (no promise per hit).
-    const { kid, claims } = this.verifiedSignatures.peek(token) ?? (await this.checkSignature(token));
-    const keyLookup = this.keys.verificationKey(kid);
-    const key = isPending(keyLookup) ? await keyLookup : keyLookup;
-    if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
-    const tenantLookup = this.tenants.findById(key.tenantId);
-    const tenant = isPending(tenantLookup) ? await tenantLookup : tenantLookup;
-    if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
-    return { claims, tenant };
+  private verifySignature(token: string): Awaitable<{ claims: AccessTokenClaims; tenant: Tenant }> {
+    const cached = this.verifiedSignatures.peek(token);
+    return cached ? this.stillValid(cached) : this.checkSignature(token).then((verified) => this.stillValid(verified));
+  }
+
+  private stillValid({ kid, claims }: VerifiedSignature): Awaitable<{ claims: AccessTokenClaims; tenant: Tenant }> {
+    return chainAwaitable(this.keys.verificationKey(kid), (key) => {
+      if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
+      return mapAwaitable(this.tenants.findById(key.tenantId), (tenant) => {
+        if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
+        return { claims, tenant };
+      });
+    });
   }
 
   private async checkSignature(token: string): Promise<VerifiedSignature> {
@@ -174,11 +189,10 @@ export class AccessTokenService {
   }
 
   /** The checks served from caches: client enabled, no tenant cutoff after `iat`. */
-  private async passesCachedChecks(claims: AccessTokenClaims): Promise<boolean> {
-    const clientLookup = this.clients.findByClientId(claims.client_id);
-    const client = isPending(clientLookup) ? await clientLookup : clientLookup;
-    if (!client || !client.enabled) return false;
-    const cutOff = issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000));
-    return !(isPending(cutOff) ? await cutOff : cutOff);
+  private passesCachedChecks(claims: AccessTokenClaims): Awaitable<boolean> {
+    return chainAwaitable(this.clients.findByClientId(claims.client_id), (client) => {
+      if (!client || !client.enabled) return false;
+      return mapAwaitable(issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)), (cutOff) => !cutOff);
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { mapAwaitable, type Awaitable } from '../../domain/cache/awaitable';
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
@@ -10,8 +11,8 @@ import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-
  */
 export const apiEndpoint =
   (domain: Domain) =>
-  async (req: EndpointRequest): Promise<EndpointResponse> => {
+  (req: EndpointRequest): Awaitable<EndpointResponse> => {
     const token = bearerTokenFromRequest(req);
     ensure(token, () => errors.unauthenticated('no access token provided'));
-    return { status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data: await domain.seed001Api.data(token) } };
+    return mapAwaitable(domain.seed001Api.data(token), (data) => ({ status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data } }));
   };
