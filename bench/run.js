@@ -11,14 +11,19 @@
 //      families; client_credentials and introspection alternate between the 10-client and
 //      the big server (drift on the shared box cancels), with EXPLAIN of the hot queries;
 //   4. WORKERS=2 (on the big database) alternating with WORKERS=1 for client_credentials;
-//   5. table on stdout, everything in bench/results.json; exit 1 on any non-2xx/error.
+//   5. batch revocation (issue 10) on the WORKERS=1 server after its scenarios: per size N, a
+//      tenant of its own holding N live tokens issued through the API, one timed seed 003
+//      POST /api/v2/identity/token/batch-revocation, its count checked against N;
+//   6. table on stdout, everything in bench/results.json; exit 1 on any non-2xx/error or
+//      a batch revocation count or check that is wrong.
 //
 // Knobs (environment): BENCH_QUICK=1 (~1 minute smoke run), BENCH_DURATION / BENCH_WARMUP
 // (seconds per measured run / warm-up), BENCH_CONNECTIONS (16), BENCH_MAX_REQUESTS
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
-// (alternating comparisons), BENCH_ONLY=ccRs256,introspection (main-phase scenarios),
-// BENCH_SKIP=peer,growth,workers2,graphql, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
+// (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
+// BENCH_ONLY=ccRs256,introspection (main-phase scenarios; batchRevocation selects phase 5),
+// BENCH_SKIP=peer,growth,workers2,graphql,batch, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
 
@@ -36,7 +41,8 @@ const { scrape, queriesPerRequest } = require('./lib/metrics');
 const { runLoad, FORM } = require('./lib/load');
 const { seedBase, makeContext, reconnectSeed, basic } = require('./lib/seed');
 const { insertGrowthData, explainHotQueries, countRows, withDb } = require('./lib/growth');
-const { resultsTable, targetsTable, fmt } = require('./lib/report');
+const { resultsTable, targetsTable, table, fmt } = require('./lib/report');
+const { batchRevocationRun } = require('./lib/batch');
 const scenarios = require('./scenarios');
 
 // ------------------------------------------------------------------ settings
@@ -59,6 +65,7 @@ const settings = {
   growthTokens: num('BENCH_GROWTH_TOKENS', 100_000),
   growthFamilies: num('BENCH_GROWTH_FAMILIES', 10_000),
   growthUsers: num('BENCH_GROWTH_USERS', 10_000),
+  batchSizes: (env.BENCH_BATCH_SIZES || (quick ? '1000,10000' : '1000,100000')).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0),
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : null,
   skip: new Set((env.BENCH_SKIP || '').split(',').map((s) => s.trim()).filter(Boolean)),
   cpuProfDir: env.BENCH_CPU_PROF || null,
@@ -374,6 +381,26 @@ function annotate(rows, ceiling, peerRow) {
   return targets;
 }
 
+function batchTable(rows) {
+  return table(
+    ['batch revocation', 'N', 'live tokens issued (cc + user access + refresh + admin)', 'issued at', 'counter rows', 'flush wait ms', 'count', 'exact?', 'call ms', 'sample active before/after', 'other tenants active'],
+    rows.map((r) => [
+      r.tenantPath,
+      fmt(r.size),
+      `${fmt(r.liveTokens)} (${fmt(r.tokens.clientCredentials)} + ${r.tokens.userAccess} + ${r.tokens.refresh} + ${r.tokens.adminBearer})`,
+      `${fmt(r.issuance.perSec)}/s`,
+      fmt(r.issuanceBuckets),
+      fmt(r.flushWaitMs),
+      r.count === null ? '—' : fmt(r.count),
+      r.exact ? 'yes' : 'NO',
+      r.ms.toFixed(1),
+      `${r.sample.activeBefore}/${r.sample.activeAfter} of ${r.sample.tokens}`,
+      `${r.otherTenants.activeAfter} of ${r.otherTenants.tokens.length}`,
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r'],
+  );
+}
+
 let DATA_SMALL = '10 clients';
 let DATA_BIG = '10k clients, 100k revoked';
 
@@ -386,6 +413,7 @@ async function main() {
     baselines: {},
     rows: [],
     growth: null,
+    batchRevocation: null,
     notes: [],
   };
   DATA_BIG = `${fmt(settings.growthClients)} clients, ${fmt(settings.growthTokens)} revoked`;
@@ -544,10 +572,27 @@ async function main() {
     for (const key of ['ccRs256', 'ccEs256'].filter((k) => main.includes(k))) results.rows.push(...(await pairedRuns(scenarios[key], W1, W2)));
     await stop(server2);
   }
+
+  // 6. batch revocation on S, after every measured scenario: its 100k+ issued tokens and tenant
+  //    cutoffs touch only tenants of its own, and S (WORKERS=1) has the only issuance counter, so counts are exact
+  if (!settings.skip.has('batch') && (!settings.only || settings.only.includes('batchRevocation'))) {
+    log(`batch revocation: sizes ${settings.batchSizes.join(', ')}; every token issued through the API (no SQL inserts)...`);
+    const pgUrl = pgUrlOf(dbS);
+    results.batchRevocation = [];
+    for (const size of settings.batchSizes) {
+      results.batchRevocation.push(
+        await batchRevocationRun({ baseUrl: serverS.url, sdk: seedS.sdk, rootAdmin: seedS.admin, otherClient: seedS.clients.ccRs[0], pgUrl, size, connections: settings.connections, log }),
+      );
+    }
+  }
   await stop(serverS);
 
-  // 6. report
+  // 7. report
   const targets = annotate(results.rows, ceiling, peerRow);
+  if (results.batchRevocation) {
+    const wrong = results.batchRevocation.reduce((acc, r) => acc + r.failures.length, 0);
+    targets.push({ label: 'batch revocation: wrong counts, failed calls or checks', measured: wrong, op: '≤', value: 0, unit: '', met: wrong === 0 });
+  }
   results.targets = targets;
   results.machine.loadavgAfter = loadavg();
   results.finishedAt = new Date().toISOString();
@@ -560,6 +605,11 @@ async function main() {
     'argon2id verify rate = the better of 1 and 2 verifies in flight (m=19456 KiB, t=2, p=1, as the server).',
     'idle/other cores = machine cores left idle during the measured run / used by processes other than the server, its PostgreSQL and this load generator (the machine is shared); from /proc/stat.',
     `Growth data: ${results.growth ? results.growth.method : 'skipped'}.`,
+    ...(results.batchRevocation
+      ? [
+          'Batch revocation: on the WORKERS=1 server after its scenarios, one tenant per size holding N live tokens, all issued through the API (client_credentials with autocannon, 8 password grants with offline_access = access + refresh token, and the admin bearer that makes the call); once token_issuance holds all of them (the server flushes every 5 s), one POST /api/v2/identity/token/batch-revocation {creationBefore: now}, timed by the bench around the HTTP call; exact = the count equals the tokens issued; a sample (admin bearer, user access and refresh tokens, ~20 client_credentials tokens) must introspect active before and inactive after, and tokens of a sibling tenant (path sharing the prefix) and of /bench-rs active after.',
+        ]
+      : []),
     `Paired rows: two servers stay up and the scenario alternates between them (${settings.pairRounds > 1 ? 'A B B A' : 'A B'}, ${settings.pairRounds * 2} runs of ${settings.pairDurationMs / 1000} s; warm-up ${settings.warmupMs / 1000} s before a side's first run, longer on a server new to the scenario, ${settings.pairWarmupMs / 1000} s before the others), so slow drift of a shared machine cancels out of the growth and WORKERS ratios; the row shows totals over its runs, latency the median run.`,
   );
 
@@ -577,6 +627,7 @@ async function main() {
     '',
     targetsTable(targets),
     '',
+    ...(results.batchRevocation ? [batchTable(results.batchRevocation), ''] : []),
     ...(results.growth ? results.growth.explain.map((e) => `EXPLAIN ANALYZE ${e.label}${e.seqScan ? ' — SEQ SCAN' : ''}\n    ${e.plan.join('\n    ')}`) : []),
     '',
     ...results.notes.map((n) => `- ${n}`),
@@ -590,6 +641,11 @@ async function main() {
   const failed = targets.find((t) => t.label.startsWith('non-2xx'));
   if (failed && !failed.met) {
     log(`FAILED: ${failed.measured} non-2xx responses, errors or wrong bodies`);
+    return 1;
+  }
+  const batchFailed = targets.find((t) => t.label.startsWith('batch revocation'));
+  if (batchFailed && !batchFailed.met) {
+    log(`FAILED: batch revocation: ${results.batchRevocation.flatMap((r) => r.failures.map((f) => `${r.tenantPath}: ${f}`)).join('; ')}`);
     return 1;
   }
   return 0;
