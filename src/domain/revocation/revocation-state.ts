@@ -179,7 +179,11 @@ export interface RevocationStateSyncOptions {
  * was lost is enforced within that interval. The state is `current` only while
  * it is loaded, no reload is pending, the bus is connected and (with a change
  * log) the log was read in the last {@link STALE_AFTER_MS}; otherwise callers
- * must ask the database.
+ * must ask the database. The change log also names tenants and clients whose
+ * change makes tokens inactive through their caches (a tenant cutoff, a
+ * deleted tenant, a client disabled, deleted or re-keyed): those are replayed
+ * to this process's bus listeners ({@link ChangeBus.replay}), as the lost
+ * notification would have been delivered.
  */
 export class RevocationStateSync {
   readonly state = new RevocationState();
@@ -299,7 +303,7 @@ export class RevocationStateSync {
     this.timer = null;
   }
 
-  /** Periodic upkeep: drops expired jtis, and retries a load that failed (the database was down). */
+  /** Periodic upkeep: drops expired jtis and families and devices past their retention ({@link RevocationState.prune}), and retries a load that failed (the database was down). */
   prune(): void {
     if (!this.loaded && !this.reloading) void this.reload();
     else this.state.prune(this.nowSeconds());
