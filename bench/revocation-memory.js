@@ -81,7 +81,7 @@ async function main() {
     const state = new RevocationState();
     let snapshot = await repo.loadRevocationSnapshot();
     const fetchedMs = Number(process.hrtime.bigint() - start) / 1e6;
-    await state.load(snapshot); // as the server does: sorted in steps that yield to the event loop
+    await state.load(snapshot, () => Math.floor(Date.now() / 1000)); // as the server does: sorted in steps that yield to the event loop
     snapshot = null; // the state keeps its own copy
     const loadMs = Number(process.hrtime.bigint() - start) / 1e6;
     const after = await used();

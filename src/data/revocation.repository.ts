@@ -1,4 +1,6 @@
 import type { RevocationChanges, RevocationSnapshot } from '../domain/revocation/revocation-state';
+import { DEVICE_RETENTION_SECONDS, REVOKED_ENTRY_MARGIN_SECONDS } from '../domain/revocation/revoked-id-set';
+import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/devices/device-token-set';
 import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
@@ -26,6 +28,14 @@ export const ACCESS_TOKEN_STATE = preparedStatement(
 );
 
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)`;
+
+/**
+ * SQL for `familyRetentionSeconds` (revoked-id-set.ts) of a client's lifetime high-water
+ * (`clients.access_token_lifetime_max`); keep the two in step.
+ */
+const familyRetentionSql = (lifetimeMax: string) => `(greatest(${lifetimeMax}, ${DEVICE_TOKEN_LIFETIME_SECONDS}) + ${REVOKED_ENTRY_MARGIN_SECONDS})`;
+/** `familyRetentionSeconds` of the longest lifetime any client has had: the retention of families revoked by events. */
+const GLOBAL_FAMILY_RETENTION = `(select ${familyRetentionSql('coalesce(max(access_token_lifetime_max), 0)')} from clients)::float8`;
 
 /** The latest cutoff of the tenant lineage (the tenant or an ancestor) of `tenantIdColumn`, epoch ms. */
 const tenantCutoff = (tenantIdColumn: string) =>
@@ -63,25 +73,37 @@ export class RevocationRepository implements RevocationStore {
    * mark first (a transaction snapshot: whatever it did not see is read from
    * the log later), then, in parallel, unexpired revoked jtis as one bytea
    * of 20-byte records in table order (uuid bytes, expiry uint32 seconds; the
-   * state sorts them, which is cheaper than an index-order scan), revoked
-   * families and devices, and user/client cutoffs.
+   * state sorts them, which is cheaper than an index-order scan), the revoked
+   * families and devices still needed in memory with the epoch second each
+   * is needed until (revoked within `familyRetentionSeconds` of their
+   * client's lifetime high-water, within {@link DEVICE_RETENTION_SECONDS}),
+   * user/client cutoffs, and the retention of families revoked by events.
    */
   async loadRevocationSnapshot(): Promise<RevocationSnapshot> {
     const highWater = await this.changeLogMark();
-    const [[jtis], families, devices, cutoffs] = await Promise.all([
+    const [[jtis], families, devices, cutoffs, [retention]] = await Promise.all([
       this.db.execute<{ records: Buffer | null }[]>(
         `select string_agg(uuid_send(jti) || int4send(least(date_part('epoch', expires_at), 2147483647)::int), ''::bytea) as records
            from revoked_tokens where expires_at > now()`,
       ),
-      this.db.execute<{ id: string }[]>('select id::text as id from token_families where revoked_at is not null'),
-      this.db.execute<{ id: string }[]>('select id::text as id from devices where revoked_at is not null'),
+      this.db.execute<{ id: string; until: number }[]>(
+        `select f.id::text as id, (extract(epoch from f.revoked_at) + ${familyRetentionSql('c.access_token_lifetime_max')})::float8 as until
+           from token_families f join clients c on c.client_id = f.client_id
+          where f.revoked_at > now() - make_interval(secs => ${familyRetentionSql('c.access_token_lifetime_max')})`,
+      ),
+      this.db.execute<{ id: string; until: number }[]>(
+        `select id::text as id, (extract(epoch from revoked_at) + ${DEVICE_RETENTION_SECONDS})::float8 as until
+           from devices where revoked_at > now() - make_interval(secs => ${DEVICE_RETENTION_SECONDS})`,
+      ),
       this.db.execute<{ key: string; ms: number }[]>(`select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`),
+      this.db.execute<{ seconds: number }[]>(`select ${GLOBAL_FAMILY_RETENTION} as seconds`),
     ]);
     return {
       jtis: jtis?.records ?? new Uint8Array(0),
-      families: families.map((row) => row.id),
-      devices: devices.map((row) => row.id),
+      families: families.map((row) => [row.id, Math.ceil(Number(row.until))] as const),
+      devices: devices.map((row) => [row.id, Math.ceil(Number(row.until))] as const),
       cutoffs: cutoffs.map((row) => [row.key, Number(row.ms)] as const),
+      familyRetentionSeconds: Number(retention!.seconds),
       highWater,
     };
   }
@@ -94,13 +116,14 @@ export class RevocationRepository implements RevocationStore {
    * commits late is read once it has, and no row is read twice.
    */
   async revocationChanges(since: string): Promise<RevocationChanges> {
-    const [row] = await this.db.execute<{ high_water: string; keys: string[] | null }[]>(
+    const [row] = await this.db.execute<{ high_water: string; keys: string[] | null; retention: number }[]>(
       `select pg_current_snapshot()::text as high_water,
               (select array_agg(key order by id) from revocation_changes
-                where xid >= pg_snapshot_xmin(?::pg_snapshot) and not pg_visible_in_snapshot(xid, ?::pg_snapshot)) as keys`,
+                where xid >= pg_snapshot_xmin(?::pg_snapshot) and not pg_visible_in_snapshot(xid, ?::pg_snapshot)) as keys,
+              ${GLOBAL_FAMILY_RETENTION} as retention`,
       [since, since],
     );
-    return { highWater: row!.high_water, keys: row!.keys ?? [] };
+    return { highWater: row!.high_water, keys: row!.keys ?? [], familyRetentionSeconds: Number(row!.retention) };
   }
 
   private async changeLogMark(): Promise<string> {

@@ -75,6 +75,10 @@ export class PgChangeBus implements ChangeBus {
     }
   }
 
+  replay(event: ChangeEvent): void {
+    this.emit(event);
+  }
+
   subscribe(listener: ChangeListener): void {
     this.listeners.push(listener);
   }

@@ -6,6 +6,7 @@ import { Migration20261201050000Devices } from './Migration20261201050000Devices
 import { Migration20261201060000AuditEvents } from './Migration20261201060000AuditEvents';
 import { Migration20261201070000UserAdmin } from './Migration20261201070000UserAdmin';
 import { Migration20261201014000RevocationChanges } from './Migration20261201014000RevocationChanges';
+import { Migration20261201090000RevocationChangesMore } from './Migration20261201090000RevocationChangesMore';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201060000AuditEvents', class: Migration20261201060000AuditEvents },
   { name: 'Migration20261201070000UserAdmin', class: Migration20261201070000UserAdmin },
   { name: 'Migration20261201014000RevocationChanges', class: Migration20261201014000RevocationChanges },
+  { name: 'Migration20261201090000RevocationChangesMore', class: Migration20261201090000RevocationChangesMore },
 ];

@@ -11,6 +11,9 @@ export class FakeBus implements ChangeBus {
   async publish(event: ChangeEvent) {
     for (const listener of this.listeners) listener(event);
   }
+  replay(event: ChangeEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
   subscribe(listener: ChangeListener) {
     this.listeners.push(listener);
   }

@@ -35,6 +35,12 @@ export interface ChangeBus {
   readonly live: boolean;
   /** Applies a committed change locally and notifies the other processes; never rejects (a lost notification is logged). */
   publish(event: ChangeEvent): Promise<void>;
+  /**
+   * Delivers a change that another process committed but whose notification
+   * this process may have missed (read from the revocation change log) to
+   * this process's listeners only; notifies nobody.
+   */
+  replay(event: ChangeEvent): void;
   subscribe(listener: ChangeListener): void;
   /** Called once the bus listens again after a gap (and on first connect): flush everything the bus feeds. */
   onResync(listener: () => void): void;

@@ -15,7 +15,9 @@ export interface ClientSettings {
   responseStyle: ResponseStyle;
 }
 
-const MAX_LIFETIME = 10 * 365 * 24 * 3600;
+/** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+const MAX_LIFETIME = MAX_TOKEN_LIFETIME_SECONDS;
 
 /**
  * Validates client settings, filling defaults; pure, so unit-testable without

@@ -2,7 +2,11 @@ import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
 import type { RevocationStateSync } from '../revocation/revocation-state';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 
-/** How long a verified device token is remembered at most; a safety net, since changes arrive over the bus. */
+/**
+ * How long a verified device token is remembered at most; a safety net, since changes arrive over the bus.
+ * Must stay below `REVOKED_ENTRY_MARGIN_SECONDS` (revoked-id-set.ts): a remembered token is re-checked against
+ * revoked devices and families that the state keeps only that long past the 24 h of device tokens.
+ */
 export const VERIFIED_DEVICE_TOKEN_TTL_MS = 5 * 60_000;
 const MAX_ENTRIES = 20_000;
 

@@ -1,16 +1,28 @@
 import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../clients/validate-client-settings';
 import { JtiSet } from './jti-set';
+import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, RevokedIdSet, type RevokedIdEntry } from './revoked-id-set';
 
 export { JTI_RECORD_BYTES, uuidBytes } from './jti-set';
 
 /** Everything the state is (re)loaded from; `jtis` are {@link JTI_RECORD_BYTES}-byte records of unexpired revoked tokens, in any order. */
 export interface RevocationSnapshot {
   jtis: Uint8Array;
-  families: Iterable<string>;
+  /**
+   * Revoked refresh families still needed in memory, each with the epoch
+   * second it is needed until (see {@link familyRetentionSeconds}); a bare id
+   * is kept as if revoked at load time.
+   */
+  families: Iterable<string | RevokedIdEntry>;
   /** `user:<id>` / `client:<client_id>` → cutoff epoch ms. */
   cutoffs: Iterable<readonly [string, number]>;
-  /** Revoked devices (seed 002). */
-  devices?: Iterable<string>;
+  /** Revoked devices (seed 002) still needed in memory, as {@link families} (see {@link DEVICE_RETENTION_SECONDS}). */
+  devices?: Iterable<string | RevokedIdEntry>;
+  /**
+   * How long a family revoked by an event from now on is kept: {@link familyRetentionSeconds}
+   * of the longest access-token lifetime any client has had. Absent: the longest allowed.
+   */
+  familyRetentionSeconds?: number;
   /** Where the change log ({@link RevocationChanges}) is to be read from after this snapshot; opaque. */
   highWater?: string;
 }
@@ -19,39 +31,60 @@ export interface RevocationSnapshot {
 export interface RevocationChanges {
   keys: readonly string[];
   highWater: string;
+  /** The current {@link RevocationSnapshot.familyRetentionSeconds}, read with the changes. */
+  familyRetentionSeconds?: number;
 }
 
 /**
  * Revocation state held in memory by every process: unexpired revoked access
- * tokens (a compact {@link JtiSet}), revoked refresh families, revoked devices
- * and user/client cutoffs. Transport-free; {@link RevocationStateSync} keeps
- * it current from the change bus and the change log.
+ * tokens (a compact {@link JtiSet}), revoked refresh families and revoked
+ * devices while a token they revoke may still be accepted from memory
+ * ({@link RevokedIdSet}: a family for {@link familyRetentionSeconds} after its
+ * revocation, a device for {@link DEVICE_RETENTION_SECONDS}), and user/client
+ * cutoffs. Transport-free; {@link RevocationStateSync} keeps it current from
+ * the change bus and the change log, and {@link prune} bounds it.
  */
 export class RevocationState {
   private readonly jtis = new JtiSet();
-  private families = new Set<string>();
-  private devices = new Set<string>();
+  private readonly families = new RevokedIdSet();
+  private readonly devices = new RevokedIdSet();
   private cutoffs = new Map<string, number>();
+  /** Retention of families added by events; only grows between loads (a client's lifetime high-water only rises). */
+  private familyRetention = familyRetentionSeconds(MAX_TOKEN_LIFETIME_SECONDS);
 
-  replace(snapshot: RevocationSnapshot): void {
+  replace(snapshot: RevocationSnapshot, nowSeconds: number): void {
     this.jtis.replace(snapshot.jtis);
-    this.replaceSmallSets(snapshot);
+    this.replaceSmallSets(snapshot, nowSeconds);
   }
 
   /** {@link replace} without blocking the event loop for the sort of a big jti set (everything changes at once at the end). */
-  async load(snapshot: RevocationSnapshot): Promise<void> {
+  async load(snapshot: RevocationSnapshot, nowSeconds: () => number): Promise<void> {
     await this.jtis.replaceYielding(snapshot.jtis);
-    this.replaceSmallSets(snapshot);
+    this.replaceSmallSets(snapshot, nowSeconds());
   }
 
-  private replaceSmallSets(snapshot: RevocationSnapshot): void {
-    this.families = new Set(snapshot.families);
-    this.devices = new Set(snapshot.devices ?? []);
+  private replaceSmallSets(snapshot: RevocationSnapshot, nowSeconds: number): void {
+    this.families.replace(snapshot.families, nowSeconds);
+    this.devices.replace(snapshot.devices ?? [], nowSeconds);
     this.cutoffs = new Map(snapshot.cutoffs);
+    this.familyRetention = snapshot.familyRetentionSeconds ?? familyRetentionSeconds(MAX_TOKEN_LIFETIME_SECONDS);
+  }
+
+  /** Raises the retention of families added by events (read with the change log); never lowers it between loads. */
+  raiseFamilyRetention(seconds: number): void {
+    this.familyRetention = Math.max(this.familyRetention, seconds);
   }
 
   get revokedJtiCount(): number {
     return this.jtis.size;
+  }
+
+  get revokedFamilyCount(): number {
+    return this.families.size;
+  }
+
+  get revokedDeviceCount(): number {
+    return this.devices.size;
   }
 
   addJti(jti: string, expiresAtSeconds: number, nowSeconds: number): void {
@@ -62,21 +95,27 @@ export class RevocationState {
     return this.jtis.has(jti, nowSeconds);
   }
 
-  addFamily(familyId: string): void {
-    this.families.add(familyId.toLowerCase());
+  /** Records a family revoked (or deleted) now. */
+  addFamily(familyId: string, nowSeconds: number): void {
+    this.families.add(familyId, nowSeconds);
   }
 
+  /** True when the family was revoked recently enough for a token carrying it to be unexpired (see {@link familyRetentionSeconds}). */
   isFamilyRevoked(familyId: string): boolean {
-    return this.families.has(familyId.toLowerCase());
+    return this.families.has(familyId);
   }
 
-  addDevice(deviceId: string): void {
-    this.devices.add(deviceId.toLowerCase());
+  /** Records a device revoked now. */
+  addDevice(deviceId: string, nowSeconds: number): void {
+    this.devices.add(deviceId, nowSeconds);
   }
 
-  /** True when the seed 002 device was revoked: its refresh token and every access token carrying its `device_id` are inactive. */
+  /**
+   * True when the seed 002 device was revoked (within {@link DEVICE_RETENTION_SECONDS}):
+   * its refresh token and every access token carrying its `device_id` are inactive.
+   */
   isDeviceRevoked(deviceId: string): boolean {
-    return this.devices.has(deviceId.toLowerCase());
+    return this.devices.has(deviceId);
   }
 
   /** Raises a cutoff (never lowers it). */
@@ -93,9 +132,16 @@ export class RevocationState {
     return Math.max(user ?? 0, client ?? 0);
   }
 
-  /** Drops expired jtis and merges the recent ones into the sorted array. */
+  /**
+   * Drops expired jtis and merges the recent ones into the sorted array; drops
+   * families and devices revoked too long ago for any token they revoke to be
+   * unexpired (those tokens fail on `exp`; refresh tokens are checked in the
+   * database).
+   */
   prune(nowSeconds: number): void {
     this.jtis.prune(nowSeconds);
+    this.families.prune(nowSeconds, this.familyRetention);
+    this.devices.prune(nowSeconds, DEVICE_RETENTION_SECONDS);
   }
 }
 
@@ -133,7 +179,11 @@ export interface RevocationStateSyncOptions {
  * was lost is enforced within that interval. The state is `current` only while
  * it is loaded, no reload is pending, the bus is connected and (with a change
  * log) the log was read in the last {@link STALE_AFTER_MS}; otherwise callers
- * must ask the database.
+ * must ask the database. The change log also names tenants and clients whose
+ * change makes tokens inactive through their caches (a tenant cutoff, a
+ * deleted tenant, a client disabled, deleted or re-keyed): those are replayed
+ * to this process's bus listeners ({@link ChangeBus.replay}), as the lost
+ * notification would have been delivered.
  */
 export class RevocationStateSync {
   readonly state = new RevocationState();
@@ -186,8 +236,13 @@ export class RevocationStateSync {
         do {
           this.again = false;
           const started = performance.now();
+          const previous = this.highWater;
           const snapshot = await this.load();
-          await this.state.load(snapshot);
+          await this.state.load(snapshot, this.nowSeconds);
+          if (previous !== null && this.options.changes) {
+            // Tenant and client changes logged since the last read are in no snapshot: their caches are invalidated as the poll would have.
+            for (const key of (await this.options.changes(previous)).keys) if (key.startsWith('tenant:') || key.startsWith('client:')) this.apply(key);
+          }
           this.highWater = snapshot.highWater ?? null;
           for (const event of this.duringReload) this.apply(event.key);
           this.duringReload = [];
@@ -221,6 +276,7 @@ export class RevocationStateSync {
     const generation = this.generation;
     try {
       const changes = await read(this.highWater);
+      if (changes.familyRetentionSeconds !== undefined) this.state.raiseFamilyRetention(changes.familyRetentionSeconds);
       for (const key of changes.keys) this.apply(key);
       // A load that started meanwhile has its own mark (and replaced what was applied here).
       if (generation === this.generation && !this.reloading) {
@@ -247,7 +303,7 @@ export class RevocationStateSync {
     this.timer = null;
   }
 
-  /** Periodic upkeep: drops expired jtis, and retries a load that failed (the database was down). */
+  /** Periodic upkeep: drops expired jtis and families and devices past their retention ({@link RevocationState.prune}), and retries a load that failed (the database was down). */
   prune(): void {
     if (!this.loaded && !this.reloading) void this.reload();
     else this.state.prune(this.nowSeconds());
@@ -256,9 +312,12 @@ export class RevocationStateSync {
   private apply(key: string): void {
     const [what, ...rest] = key.split(':');
     if (what === 'jti') this.state.addJti(rest[0]!, Number(rest[1]), this.nowSeconds());
-    else if (what === 'family') this.state.addFamily(rest[0]!);
-    else if (what === 'device') this.state.addDevice(rest[0]!);
+    else if (what === 'family') this.state.addFamily(rest[0]!, this.nowSeconds());
+    else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
     else if (what === 'user') this.options.userChanged?.(rest[0]!);
+    // A tenant cutoff raised or a tenant deleted, a client disabled, deleted or given a new secret: what the tenant or client event does.
+    else if (what === 'tenant') this.bus.replay({ topic: 'tenant', kind: rest[1] === 'deleted' ? 'deleted' : 'updated', key: rest[0]! });
+    else if (what === 'client') this.bus.replay({ topic: 'client', kind: 'updated', key: rest.join(':') });
     else if (what === 'cutoff') this.state.setCutoff(rest[0] as 'user' | 'client', rest.slice(2).join(':'), Number(rest[1]));
     else if (!this.reloading) void this.reload();
     else this.again = true;

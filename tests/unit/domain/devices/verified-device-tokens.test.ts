@@ -71,7 +71,7 @@ describe('VerifiedDeviceTokens', () => {
 
   it('stops serving once the revocation state has the family revoked or a later user or client cutoff', () => {
     const family = remembered();
-    sync.state.addFamily(family.familyId.toUpperCase());
+    sync.state.addFamily(family.familyId.toUpperCase(), Math.floor(Date.now() / 1000));
     expect(tokens.get('h')).toBeUndefined();
 
     const user = remembered(record());

@@ -19,7 +19,7 @@ describe('RevocationState', () => {
   it('finds loaded and added jtis until they expire, and prunes expired ones', () => {
     const loaded = Array.from({ length: 1000 }, (_, i) => [randomUUID(), NOW + (i % 2 === 0 ? 60 : -1)] as [string, number]);
     const state = new RevocationState();
-    state.replace({ jtis: records(loaded), families: [], cutoffs: [] });
+    state.replace({ jtis: records(loaded), families: [], cutoffs: [] }, NOW);
     for (const [jti, exp] of loaded) expect(state.isJtiRevoked(jti, NOW)).toBe(exp > NOW);
     expect(state.isJtiRevoked(randomUUID(), NOW)).toBe(false);
 
@@ -44,7 +44,7 @@ describe('RevocationState', () => {
     const random = Array.from({ length: 3000 }, () => randomUUID());
     const all = [...skewed, ...random].map((jti) => [jti, NOW + 60] as [string, number]);
     const state = new RevocationState();
-    state.replace({ jtis: records(all.reverse()), families: [], cutoffs: [] });
+    state.replace({ jtis: records(all.reverse()), families: [], cutoffs: [] }, NOW);
     for (const [jti] of all) expect(state.isJtiRevoked(jti, NOW)).toBe(true);
     expect(state.isJtiRevoked(random[0]!.toUpperCase(), NOW)).toBe(true);
     expect(state.isJtiRevoked(randomUUID(), NOW)).toBe(false);
@@ -67,13 +67,13 @@ describe('RevocationState', () => {
     let ticks = 0;
     const ticking = setInterval(() => ticks++, 0);
     try {
-      await stepped.load({ jtis: bytes, families: ['f'], cutoffs: [], devices: ['d'] });
+      await stepped.load({ jtis: bytes, families: ['f'], cutoffs: [], devices: ['d'] }, () => NOW);
     } finally {
       clearInterval(ticking);
     }
     expect(ticks).toBeGreaterThan(0); // timers ran while it sorted
     const oneGo = new RevocationState();
-    oneGo.replace({ jtis: bytes, families: [], cutoffs: [] });
+    oneGo.replace({ jtis: bytes, families: [], cutoffs: [] }, NOW);
     for (const [jti, exp] of entries.slice(0, 2000)) {
       expect(stepped.isJtiRevoked(jti, NOW)).toBe(exp > NOW);
       expect(oneGo.isJtiRevoked(jti, NOW)).toBe(exp > NOW);
@@ -84,10 +84,10 @@ describe('RevocationState', () => {
   it('keeps revoked devices, loaded or added', () => {
     const state = new RevocationState();
     const [loaded, added] = [randomUUID(), randomUUID()];
-    state.replace({ jtis: new Uint8Array(0), families: [], cutoffs: [], devices: [loaded] });
+    state.replace({ jtis: new Uint8Array(0), families: [], cutoffs: [], devices: [loaded] }, NOW);
     expect(state.isDeviceRevoked(loaded)).toBe(true);
     expect(state.isDeviceRevoked(added)).toBe(false);
-    state.addDevice(added.toUpperCase());
+    state.addDevice(added.toUpperCase(), NOW);
     expect(state.isDeviceRevoked(added)).toBe(true);
   });
 
@@ -101,10 +101,10 @@ describe('RevocationState', () => {
 
   it('keeps families and the later of user and client cutoffs, never lowering one', () => {
     const state = new RevocationState();
-    state.replace({ jtis: new Uint8Array(0), families: ['f1'], cutoffs: [['user:u1', 1000]] });
+    state.replace({ jtis: new Uint8Array(0), families: ['f1'], cutoffs: [['user:u1', 1000]] }, NOW);
     expect(state.isFamilyRevoked('f1')).toBe(true);
     expect(state.isFamilyRevoked('f2')).toBe(false);
-    state.addFamily('f2');
+    state.addFamily('f2', NOW);
     expect(state.isFamilyRevoked('f2')).toBe(true);
     expect(state.cutoffMs('u1', 'c1')).toBe(1000);
     expect(state.cutoffMs(null, 'c1')).toBeNull();
