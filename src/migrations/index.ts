@@ -7,6 +7,7 @@ import { Migration20261201060000AuditEvents } from './Migration20261201060000Aud
 import { Migration20261201070000UserAdmin } from './Migration20261201070000UserAdmin';
 import { Migration20261201014000RevocationChanges } from './Migration20261201014000RevocationChanges';
 import { Migration20261201090000RevocationChangesMore } from './Migration20261201090000RevocationChangesMore';
+import { Migration20261201100000PrivilegeChanges } from './Migration20261201100000PrivilegeChanges';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201070000UserAdmin', class: Migration20261201070000UserAdmin },
   { name: 'Migration20261201014000RevocationChanges', class: Migration20261201014000RevocationChanges },
   { name: 'Migration20261201090000RevocationChangesMore', class: Migration20261201090000RevocationChangesMore },
+  { name: 'Migration20261201100000PrivilegeChanges', class: Migration20261201100000PrivilegeChanges },
 ];

@@ -7,7 +7,7 @@ import { freePort } from '../../src/db/embedded-postgres';
 import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/revocation-state';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
-import { clientHeaders, createTestClient, createTestTenant, serviceToken, type TestClient } from '../fixtures/token-clients';
+import { clientHeaders, createTestClient, createTestTenant, passwordTokens, requestTokens, serviceToken, type TestClient } from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
@@ -15,9 +15,10 @@ import { waitUntil } from '../support/wait-until';
 
 /**
  * Tenant cutoffs (seed 003 batch revocation), disabled, deleted or re-keyed
- * clients and deleted tenants are enforced through the tenant and client
- * caches, which keep an entry 60 s. Their changes are in the revocation
- * change log too (`Migration20261201090000RevocationChangesMore`), so a
+ * clients, deleted tenants and withdrawn admin privileges (a user's role, a
+ * client's allowed scope) are enforced through the tenant, client and user
+ * caches, which keep an entry 60 s (users 5 min). Their changes are in the revocation
+ * change log too (`Migration20261201090000RevocationChangesMore`, `Migration20261201100000PrivilegeChanges`), so a
  * process whose NOTIFY for the change was lost, its change bus still
  * connected, drops those entries at its next read of the log.
  *
@@ -136,6 +137,38 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
     );
     expect(await introspect(bUrl, token)).toBe(false);
     expect(await clientCredentials(bUrl, { clientId: rotated.clientId, clientSecret })).toBe(200);
+  });
+
+  it('a user losing the admin role, and a client losing scope admin: the other process stops honouring scope admin', async () => {
+    const { domain } = a.server.app;
+    const actor = await rootAdminActor(domain);
+    const password = 'correct horse battery staple';
+    const username = `ada-${randomBytes(3).toString('hex')}`;
+    const ada = await domain.users.create(actor, { tenantPath: world.tenantPath, username, password, admin: true });
+    const signIn = await createTestClient(domain, world.tenantPath, 'user', { allowedScopes: ['admin', 'openid'] });
+    const ops = await createTestClient(domain, world.tenantPath, 'service', { allowedScopes: ['admin', 'email'] });
+    const userToken = (await passwordTokens(a.url, signIn, username, password, 'admin openid')).access_token;
+    const clientToken = (await requestTokens(a.url, ops, { grant_type: 'client_credentials', scope: 'admin' })).access_token;
+    /** The scopes b's GraphQL bearer check grants the token (`me.scopes`). */
+    const scopesAtB = async (token: string): Promise<string[]> => {
+      const res = await fetch(`${bUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { scopes } }' }),
+      });
+      return ((await res.json()) as { data?: { me?: { scopes: string[] } } }).data?.me?.scopes ?? [];
+    };
+    // b caches the user and both clients.
+    expect(await scopesAtB(userToken)).toContain('admin');
+    expect(await scopesAtB(clientToken)).toContain('admin');
+
+    await domain.users.update(actor, ada.id, { admin: false });
+    await domain.clients.update(actor, ops.clientId, { allowedScopes: ['email'] });
+    expect(suppressed).toHaveBeenCalled();
+
+    await refusedWithin('admin role and admin scope withdrawn (GraphQL bearer)', async () =>
+      !(await scopesAtB(userToken)).includes('admin') && !(await scopesAtB(clientToken)).includes('admin'),
+    );
   });
 
   it('a tenant deleted: its tokens are inactive at the other process', async () => {
