@@ -2,8 +2,8 @@
 # Replays, in order and as written, the README's shell examples of "OAuth 2.0 / OpenID Connect",
 # "Devices (seed 002)", "Revocation by scope (seed 003 batch revocation)" and "GraphQL administration",
 # and checks every response against what the README says it returns. The only substitutions: the
-# base URL ($B) is this script's argument, and the README's /tmp/*.json files live in a private
-# directory removed on exit. The interactive authorization-code step (open a URL in a browser,
+# base URL ($B) is this script's argument, and the script's own scratch files (response bodies) live
+# in a private directory removed on exit. The interactive authorization-code step (open a URL in a browser,
 # PASTE_CODE) is replaced by a check that the printed /authorize URL serves the sign-in page.
 #
 # It starts nothing. Run it once against a freshly started server with an empty database, started as
@@ -74,11 +74,11 @@ OUT=$(curl -s -u "admin:$ADMIN_CLIENT_SECRET" -d grant_type=client_credentials $
 check 'a client_credentials token response' "$OUT" 'j && j.token_type === "Bearer" && j.access_token && j.expires_in > 0'
 OUT=$(curl -s -d grant_type=client_credentials -d client_id=admin -d "client_secret=$ADMIN_CLIENT_SECRET" -d access-token-lifetime=300 $B/connect/token)
 check 'access-token-lifetime=300 lowers the lifetime to 300 s' "$OUT" 'j && j.expires_in === 300 && payload(j.access_token).exp - payload(j.access_token).iat === 300'
-curl -s -u webapp:webapp-secret-0123456789 -d grant_type=password -d username=ada -d 'password=correct horse battery' \
-     -d tenant_path=/acme -d 'scope=openid profile email offline_access' -d access-token-lifetime=600 $B/connect/token > "$WORK/tokens.json"
-check 'a password grant with an access, refresh and ID token, 600 s' "$(cat "$WORK/tokens.json")" \
+TOKENS=$(curl -s -u webapp:webapp-secret-0123456789 -d grant_type=password -d username=ada -d 'password=correct horse battery' \
+     -d tenant_path=/acme -d 'scope=openid profile email offline_access' -d access-token-lifetime=600 $B/connect/token)
+check 'a password grant with an access, refresh and ID token, 600 s' "$TOKENS" \
   'j && j.access_token && j.refresh_token && j.id_token && j.expires_in === 600 && payload(j.access_token).tenant === "/acme" && payload(j.access_token).sid'
-AT=$(node -pe "require('$WORK/tokens.json').access_token"); RT=$(node -pe "require('$WORK/tokens.json').refresh_token")
+AT=$(node -pe 'JSON.parse(process.argv[1]).access_token' "$TOKENS"); RT=$(node -pe 'JSON.parse(process.argv[1]).refresh_token' "$TOKENS")
 OUT=$(curl -s -u webapp:webapp-secret-0123456789 -d grant_type=refresh_token -d "refresh_token=$RT" $B/token)   # rotates: $RT is now spent
 check 'the refresh grant rotates the refresh token' "$OUT" "j && j.access_token && j.refresh_token && j.refresh_token !== '$RT'"
 REFRESHED_AT=$(node -pe 'JSON.parse(process.argv[1]).access_token' "$OUT")
@@ -110,11 +110,11 @@ OUT=$(gql '{"query":"mutation { updateClient(clientId: \"webapp\", input: { gran
 check_data 'webapp with the device_tokens grant' "$OUT" 'j.data.updateClient.grantTypes.includes("device_tokens")'
 AT=$(curl -s -u webapp:webapp-secret-0123456789 -d grant_type=password -d username=ada -d 'password=correct horse battery' -d tenant_path=/acme -d 'scope=openid profile' $B/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
 check "ada's access token" "$AT" 's.split(".").length === 3 && payload(s).client_id === "webapp"'
-curl -s $B/graphql -H "authorization: Bearer $AT" -H 'content-type: application/json' \
-     -d '{"query":"mutation { createDevice(name: \"kasir-1\", password: \"correct horse battery\") { IdToken RefreshToken DeviceId } }"}' > "$WORK/device.json"
-check 'createDevice → { IdToken RefreshToken DeviceId }, the IdToken for webapp with device_id' "$(cat "$WORK/device.json")" \
+DEVICE=$(curl -s $B/graphql -H "authorization: Bearer $AT" -H 'content-type: application/json' \
+     -d '{"query":"mutation { createDevice(name: \"kasir-1\", password: \"correct horse battery\") { IdToken RefreshToken DeviceId } }"}')
+check 'createDevice → { IdToken RefreshToken DeviceId }, the IdToken for webapp with device_id' "$DEVICE" \
   'j && !j.errors && (({ IdToken, RefreshToken, DeviceId }) => IdToken && RefreshToken && DeviceId && payload(IdToken).aud === "webapp" && payload(IdToken).device_id === DeviceId && payload(IdToken).exp - payload(IdToken).iat === 86400)(j.data.createDevice)'
-DRT=$(node -pe "require('$WORK/device.json').data.createDevice.RefreshToken"); DID=$(node -pe "require('$WORK/device.json').data.createDevice.DeviceId")
+DRT=$(node -pe 'JSON.parse(process.argv[1]).data.createDevice.RefreshToken' "$DEVICE"); DID=$(node -pe 'JSON.parse(process.argv[1]).data.createDevice.DeviceId' "$DEVICE")
 
 step 'Devices: seed 002 refresh (GET /tokens, POST /tokens, unknown device)'
 # exactly {"AccessToken", "ExpiresIn": 86400, "TokenType": "Bearer", "IdToken"}, both tokens with device_id, the access token with sid
