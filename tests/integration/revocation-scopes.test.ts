@@ -1,6 +1,6 @@
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld, type UserTokens } from '../fixtures/device-setup';
-import { clientHeaders } from '../fixtures/token-clients';
+import { clientHeaders, createTestClient, requestTokens } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -29,6 +29,7 @@ describe('revocation by every scope × every verification path', () => {
       return res.body.active === true;
     },
     userinfo: async (_world, tokens, which) => (await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
+    seed001Api: async (_world, tokens, which) => (await fetch(`${t.url}/api`, { method: 'POST', headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
     graphqlBearer: async (_world, tokens, which) => {
       const res = await fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -65,11 +66,25 @@ describe('revocation by every scope × every verification path', () => {
     { name: 'revokeUserTokens', revoke: (world) => root.revokeUserTokens({ userId: world.userId }), kills: ['user', 'device'] },
     { name: 'revokeClientTokens', revoke: (world) => root.revokeClientTokens({ clientId: world.app.clientId }), kills: ['user', 'device'] },
     { name: 'revokeTokensIssuedBefore', revoke: (world) => root.revokeTokensIssuedBefore({ tenantPath: world.tenantPath, before: new Date(Date.now() + 60_000).toISOString() }), kills: ['user', 'device'] },
+    {
+      name: 'seed 003 batch revocation (POST /api/v2/identity/token/batch-revocation by an admin of the tenant)',
+      revoke: async (world) => {
+        const ops = await createTestClient(t.server.app.domain, world.tenantPath, 'service', { allowedScopes: ['admin'] });
+        const bearer = (await requestTokens(t.url, ops, { grant_type: 'client_credentials', scope: 'admin' })).access_token;
+        const res = await fetch(`${t.url}/api/v2/identity/token/batch-revocation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({ creationBefore: new Date(Date.now() + 60_000).toISOString() }),
+        });
+        expect(res.status).toBe(200);
+      },
+      kills: ['user', 'device'],
+    },
     { name: 'disable the user', revoke: (world) => root.updateUser({ id: world.userId, input: { enabled: false } }), kills: ['user', 'device'] },
     { name: 'disable the client', revoke: (world) => root.updateClient({ clientId: world.app.clientId, input: { enabled: false } }), kills: ['user', 'device'] },
   ];
 
-  it.each(kinds.map((kind, i) => [kind.name, kind, i] as const))('%s is enforced by introspection, /userinfo, GraphQL, the refresh grant and device refresh', async (_name, kind, i) => {
+  it.each(kinds.map((kind, i) => [kind.name, kind, i] as const))('%s is enforced by introspection, /userinfo, seed 001 /api, GraphQL, the refresh grant and device refresh', async (_name, kind, i) => {
     const world = await deviceWorld(t.server.app.domain, `/rev${i}`);
     const tokens = await userTokens(t.url, world);
     const check = async (which: 'user' | 'device') =>
@@ -79,8 +94,8 @@ describe('revocation by every scope × every verification path', () => {
     await kind.revoke(world, tokens);
     const alive = (which: 'user' | 'device') => !kind.kills.includes(which);
     // The user's row: its access and refresh tokens, plus the device refresh; the device row: the device's access token and refresh.
-    expect(await check('user')).toEqual({ introspection: alive('user'), userinfo: alive('user'), graphqlBearer: alive('user'), refreshGrant: alive('user'), deviceRefresh: alive('device') });
-    expect(await check('device')).toEqual({ introspection: alive('device'), userinfo: alive('device'), graphqlBearer: alive('device'), refreshGrant: alive('device') });
+    expect(await check('user')).toEqual({ introspection: alive('user'), userinfo: alive('user'), seed001Api: alive('user'), graphqlBearer: alive('user'), refreshGrant: alive('user'), deviceRefresh: alive('device') });
+    expect(await check('device')).toEqual({ introspection: alive('device'), userinfo: alive('device'), seed001Api: alive('device'), graphqlBearer: alive('device'), refreshGrant: alive('device') });
   });
 
   it('keeps a disabled-then-enabled user’s and client’s old tokens revoked', async () => {
