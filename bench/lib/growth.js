@@ -137,7 +137,7 @@ async function explainHotQueries(url, { clientId, jti, familyId, userId }) {
       // what ClientService.lookup's em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] }) sends
       await explain('client lookup by client_id (ClientService.lookup)', `select c0.* from clients as c0 where c0.client_id = $1 limit 1`, [clientId]),
       // RevocationService.accessTokenState: the statement the server prepares
-      await explain('access token state and user (RevocationService.accessTokenState)', ACCESS_TOKEN_STATE.text, [jti, familyId, userId]),
+      await explain('access token state and user (RevocationService.accessTokenState, its fallback while the in-memory state may be stale)', ACCESS_TOKEN_STATE.text, [jti, familyId, userId, clientId]),
     ];
   });
 }
