@@ -8,6 +8,7 @@ import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
 import { clientForm, clientHeaders, passwordTokens, serviceToken } from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
+import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -48,15 +49,7 @@ describe('revocation state: change log, incremental device revocation, purged fa
     }, 20_000, 20);
     return Date.now() - start;
   };
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const pg = new Client({ connectionString: a.databaseUrl });
-    await pg.connect();
-    try {
-      return (await pg.query(text, values)).rows as T[];
-    } finally {
-      await pg.end();
-    }
-  };
+  const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => sqlRows<T>(a.databaseUrl, text, values);
 
   it('a device revoked through one server is refused by the other from one bus event, without a full reload or the change log', async () => {
     const tokens = await userTokens(a.url, world);

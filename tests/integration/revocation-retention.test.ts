@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { Client } from 'pg';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
 import { clientForm, clientHeaders, createTestClient, passwordTokens } from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
+import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /**
@@ -26,15 +26,7 @@ describe('revocation state: old revoked families and devices are not loaded, and
     await a.close();
   });
 
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const pg = new Client({ connectionString: a.databaseUrl });
-    await pg.connect();
-    try {
-      return (await pg.query(text, values)).rows as T[];
-    } finally {
-      await pg.end();
-    }
-  };
+  const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => sqlRows<T>(a.databaseUrl, text, values);
   const introspect = async (token: string, hint?: string) =>
     (await postForm<{ active: boolean }>(`${a.url}/introspect`, { token, ...(hint ? { token_type_hint: hint } : {}) }, clientHeaders(world.rs))).body.active;
 
