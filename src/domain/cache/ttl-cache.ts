@@ -18,6 +18,8 @@ export interface TtlCacheOptions<V> {
    * read goes to the loader, since an invalidation could be missed.
    */
   trusted?: () => boolean;
+  /** The clock, in epoch milliseconds (tests pass their own). */
+  now?: () => number;
 }
 
 /**
@@ -36,12 +38,18 @@ export class TtlCache<V> {
   private readonly maxEntries: number;
   private readonly skip?: (value: V) => boolean;
   private readonly trusted?: () => boolean;
+  private readonly now: () => number;
 
   constructor(options: TtlCacheOptions<V>) {
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.skip = options.skip;
     this.trusted = options.trusted;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   /** The cached value (synchronously, on a hit), else the (shared) load's promise. */
@@ -74,7 +82,7 @@ export class TtlCache<V> {
     if (this.trusted && !this.trusted()) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -86,7 +94,7 @@ export class TtlCache<V> {
     this.entries.delete(key);
     if (this.trusted && !this.trusted()) return;
     if (this.entries.size >= this.maxEntries) this.evictOne();
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs, used: false });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs, used: false });
   }
 
   /** Evicts the oldest entry not used since it was stored or last spared; used ones move to the back, unmarked. */
@@ -102,6 +110,16 @@ export class TtlCache<V> {
   invalidate(key: string): void {
     this.entries.delete(key);
     this.loading.delete(key);
+  }
+
+  /**
+   * Drops the entries whose value `matches` (e.g. every token of one user),
+   * and every load in flight: its value is not known yet, so it is returned
+   * to its callers but not stored.
+   */
+  dropWhere(matches: (value: V) => boolean): void {
+    this.loading.clear();
+    for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
   }
 
   clear(): void {

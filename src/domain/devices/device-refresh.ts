@@ -94,10 +94,7 @@ export class DeviceRefresher {
     const hash = sha256(token);
     const remembered = this.verified.get(hash);
     if (remembered) return (await this.refreshTokens.problemWith(remembered)) === null ? remembered : null;
-    const ticket = this.verified.ticket();
-    const record = await this.refreshTokens.inspect(token);
-    if (record) this.verified.remember(hash, record, ticket);
-    return record;
+    return this.verified.load(hash, () => this.refreshTokens.inspect(token));
   }
 
   /**

@@ -1,4 +1,6 @@
+import type { Awaitable } from '../cache/awaitable';
 import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
+import { TtlCache } from '../cache/ttl-cache';
 import type { RevocationStateSync } from '../revocation/revocation-state';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 
@@ -9,11 +11,6 @@ import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
  */
 export const VERIFIED_DEVICE_TOKEN_TTL_MS = 5 * 60_000;
 const MAX_ENTRIES = 20_000;
-
-interface Entry {
-  readonly record: RefreshTokenRecord;
-  readonly expiresAt: number;
-}
 
 /**
  * Device refresh tokens that verified against the database, by token hash, so
@@ -33,52 +30,54 @@ interface Entry {
  *   claims come from the record), its client, any tenant, a revoked family or
  *   device, or a revocation reload drops the entries concerned, and a
  *   bus resync drops all. A load that such a change overtook is not stored.
+ *
+ * The remembering itself is a {@link TtlCache} (time to live, size bound,
+ * shared concurrent loads, loads overtaken by a change not stored); this
+ * class holds the rules above.
  */
 export class VerifiedDeviceTokens {
-  private readonly entries = new Map<string, Entry>();
-  /** Bumped by every invalidation, so a load that started before one is not stored. */
-  private generation = 0;
+  private readonly cache: TtlCache<RefreshTokenRecord | null>;
 
   constructor(
     bus: ChangeBus,
     private readonly revocation: Pick<RevocationStateSync, 'current' | 'state'>,
-    private readonly nowMs: () => number = Date.now,
+    nowMs: () => number = Date.now,
   ) {
-    bus.onResync(() => this.drop(() => true));
+    this.cache = new TtlCache<RefreshTokenRecord | null>({
+      ttlMs: VERIFIED_DEVICE_TOKEN_TTL_MS,
+      maxEntries: MAX_ENTRIES,
+      // Unusable tokens (null) and tokens of no device are looked up every time.
+      skip: (record) => record === null || record.deviceId === null,
+      trusted: () => revocation.current,
+      now: nowMs,
+    });
+    bus.onResync(() => this.cache.clear());
     bus.subscribe((event) => this.onChange(event));
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   /** The remembered record of a token hash, when it may be used without the database; else undefined. */
   get(tokenHash: string): RefreshTokenRecord | undefined {
-    if (!this.revocation.current) return undefined;
-    const entry = this.entries.get(tokenHash);
-    if (!entry) return undefined;
-    const { record } = entry;
-    if (entry.expiresAt <= this.nowMs() || this.revokedSince(record)) {
+    const record = this.cache.peek(tokenHash);
+    if (!record) return undefined;
+    if (this.revokedSince(record)) {
       // The database answers (and refuses) from here on.
-      this.entries.delete(tokenHash);
+      this.cache.invalidate(tokenHash);
       return undefined;
     }
     return record;
   }
 
-  /** A ticket to pass to {@link remember} for a load about to start. */
-  ticket(): number {
-    return this.generation;
-  }
-
-  /** Stores a record that verified, unless an invalidation overtook its load or the state is not current. */
-  remember(tokenHash: string, record: RefreshTokenRecord, ticket: number): void {
-    if (ticket !== this.generation || !this.revocation.current || record.deviceId === null) return;
-    if (this.entries.size >= MAX_ENTRIES && !this.entries.has(tokenHash)) {
-      const eldest = this.entries.keys().next().value;
-      if (eldest !== undefined) this.entries.delete(eldest);
-    }
-    this.entries.set(tokenHash, { record, expiresAt: this.nowMs() + VERIFIED_DEVICE_TOKEN_TTL_MS });
+  /**
+   * The record `inspect` reads from the database (null when the token is not
+   * usable), remembered for the token's next presentations unless a change
+   * overtook the read or the revocation state is not current.
+   */
+  load(tokenHash: string, inspect: () => Promise<RefreshTokenRecord | null>): Awaitable<RefreshTokenRecord | null> {
+    return this.cache.get(tokenHash, inspect);
   }
 
   private revokedSince(record: RefreshTokenRecord): boolean {
@@ -90,30 +89,25 @@ export class VerifiedDeviceTokens {
   }
 
   private onChange(event: ChangeEvent): void {
+    const drop = (matches: (record: RefreshTokenRecord) => boolean) => this.cache.dropWhere((record) => record !== null && matches(record));
     switch (event.topic) {
       case 'user':
-        return this.drop((record) => record.userId === event.key);
+        return drop((record) => record.userId === event.key);
       case 'client':
-        return this.drop((record) => record.clientId === event.key);
+        return drop((record) => record.clientId === event.key);
       case 'tenant':
-        return this.drop(() => true);
+        return drop(() => true);
       case 'revocation': {
         const [what, subject] = event.key.split(':', 2);
         // A single access token's jti concerns no refresh token.
         if (what === 'jti') return;
-        if (what === 'family') return this.drop((record) => record.familyId === subject?.toLowerCase());
-        if (what === 'device') return this.drop((record) => record.deviceId === subject?.toLowerCase());
-        // Cutoffs are re-checked on every hit as well; reloads (a revoked device) and anything new drop everything.
-        return this.drop(() => true);
+        if (what === 'family') return drop((record) => record.familyId === subject?.toLowerCase());
+        if (what === 'device') return drop((record) => record.deviceId === subject?.toLowerCase());
+        // Cutoffs are re-checked on every hit as well; reloads and anything new drop everything.
+        return drop(() => true);
       }
       default:
         return;
     }
-  }
-
-  private drop(matches: (record: RefreshTokenRecord) => boolean): void {
-    this.generation++;
-    if (this.entries.size === 0) return;
-    for (const [hash, entry] of this.entries) if (matches(entry.record)) this.entries.delete(hash);
   }
 }

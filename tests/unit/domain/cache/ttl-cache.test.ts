@@ -199,4 +199,28 @@ describe('TtlCache', () => {
     expect(await cache.get('k', load)).toBe('v4');
     expect(load).toHaveBeenCalledTimes(4);
   });
+  it('dropWhere drops the matching entries and keeps loads in flight from storing', async () => {
+    const cache = new TtlCache<{ owner: string }>({ ttlMs: 1000 });
+    cache.set('a1', { owner: 'a' });
+    cache.set('a2', { owner: 'a' });
+    cache.set('b1', { owner: 'b' });
+    let finish: (value: { owner: string }) => void = () => {};
+    const inFlight = cache.get('b2', () => new Promise((resolve) => (finish = resolve)));
+    cache.dropWhere((value) => value.owner === 'a');
+    expect([cache.peek('a1'), cache.peek('a2'), cache.peek('b1')]).toEqual([undefined, undefined, { owner: 'b' }]);
+    finish({ owner: 'b' });
+    expect(await inFlight).toEqual({ owner: 'b' });
+    expect(cache.peek('b2')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('reads time from the clock it is given', () => {
+    let now = 5_000;
+    const cache = new TtlCache<string>({ ttlMs: 100, now: () => now });
+    cache.set('k', 'v');
+    now += 99;
+    expect(cache.peek('k')).toBe('v');
+    now += 1;
+    expect(cache.peek('k')).toBeUndefined();
+  });
 });
