@@ -155,8 +155,8 @@ export const revocationEvent = {
   reload: (why: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `reload:${why}` }),
 };
 
-/** How often {@link RevocationStateSync.start} reads the change log: the bound on a revocation whose notification was lost. */
-export const CHANGE_POLL_INTERVAL_MS = 2_000;
+/** How often {@link RevocationStateSync.start} reads the change log: the bound on a revocation whose notification was lost (issue 10: every process enforces a revocation within 1 s). One indexed read per process per interval. */
+export const CHANGE_POLL_INTERVAL_MS = 750;
 /** Without a successful load or poll for this long, the state is not trusted (the database answers). */
 const STALE_AFTER_MS = 30_000;
 /** Past this since the last successful read, the change log may have been purged: reload in full instead. */
