@@ -157,6 +157,8 @@ export const revocationEvent = {
 
 /** How often {@link RevocationStateSync.start} reads the change log: the bound on a revocation whose notification was lost (issue 10: every process enforces a revocation within 1 s). One indexed read per process per interval. */
 export const CHANGE_POLL_INTERVAL_MS = 750;
+/** Change-log keys that name a cached user, tenant or client rather than revocation state (replayed as bus events). */
+const CACHE_KEY = /^(user|tenant|client):/;
 /** Without a successful load or poll for this long, the state is not trusted (the database answers). */
 const STALE_AFTER_MS = 30_000;
 /** Past this since the last successful read, the change log may have been purged: reload in full instead. */
@@ -165,8 +167,6 @@ const FULL_RELOAD_AFTER_MS = 10 * 60_000;
 export interface RevocationStateSyncOptions {
   /** Reads the change log since a high-water mark (from a snapshot or an earlier call). */
   changes?: (since: string) => Promise<RevocationChanges>;
-  /** Told of a `user:<id>` change (disabled or deleted), to drop what it caches of the user. */
-  userChanged?: (userId: string) => void;
   /** Told of each full load (what it took), for logs. */
   loaded?: (info: { ms: number; jtis: number; fullReloads: number }) => void;
 }
@@ -181,9 +181,10 @@ export interface RevocationStateSyncOptions {
  * log) the log was read in the last {@link STALE_AFTER_MS}; otherwise callers
  * must ask the database. The change log also names tenants and clients whose
  * change makes tokens inactive through their caches (a tenant cutoff, a
- * deleted tenant, a client disabled, deleted or re-keyed): those are replayed
- * to this process's bus listeners ({@link ChangeBus.replay}), as the lost
- * notification would have been delivered.
+ * deleted tenant, a client disabled, deleted, re-keyed or losing a scope, a
+ * user disabled, deleted or losing the admin role): those are replayed to this
+ * process's bus listeners ({@link ChangeBus.replay}), as the lost notification
+ * would have been delivered.
  */
 export class RevocationStateSync {
   readonly state = new RevocationState();
@@ -240,8 +241,8 @@ export class RevocationStateSync {
           const snapshot = await this.load();
           await this.state.load(snapshot, this.nowSeconds);
           if (previous !== null && this.options.changes) {
-            // Tenant and client changes logged since the last read are in no snapshot: their caches are invalidated as the poll would have.
-            for (const key of (await this.options.changes(previous)).keys) if (key.startsWith('tenant:') || key.startsWith('client:')) this.apply(key);
+            // Tenant, client and user changes logged since the last read are in no snapshot: their caches are invalidated as the poll would have.
+            for (const key of (await this.options.changes(previous)).keys) if (CACHE_KEY.test(key)) this.apply(key);
           }
           this.highWater = snapshot.highWater ?? null;
           for (const event of this.duringReload) this.apply(event.key);
@@ -314,8 +315,9 @@ export class RevocationStateSync {
     if (what === 'jti') this.state.addJti(rest[0]!, Number(rest[1]), this.nowSeconds());
     else if (what === 'family') this.state.addFamily(rest[0]!, this.nowSeconds());
     else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
-    else if (what === 'user') this.options.userChanged?.(rest[0]!);
-    // A tenant cutoff raised or a tenant deleted, a client disabled, deleted or given a new secret: what the tenant or client event does.
+    // A user disabled, deleted or no longer admin, a tenant cutoff raised or a tenant deleted, a client disabled, deleted,
+    // given a new secret or losing a scope: what the user, tenant or client event does.
+    else if (what === 'user') this.bus.replay({ topic: 'user', kind: 'updated', key: rest[0]! });
     else if (what === 'tenant') this.bus.replay({ topic: 'tenant', kind: rest[1] === 'deleted' ? 'deleted' : 'updated', key: rest[0]! });
     else if (what === 'client') this.bus.replay({ topic: 'client', kind: 'updated', key: rest.join(':') });
     else if (what === 'cutoff') this.state.setCutoff(rest[0] as 'user' | 'client', rest.slice(2).join(':'), Number(rest[1]));

@@ -48,8 +48,6 @@ export class RevocationService {
         ),
       {
         changes: (since) => revocations.revocationChanges(since),
-        // The change log also names users disabled or deleted: their cached rows go, as with a `user` event.
-        userChanged: (userId) => this.cachedUsers.invalidate(userId),
         loaded: (info) => deps.log.info(info, 'revocation state loaded'),
       },
     );

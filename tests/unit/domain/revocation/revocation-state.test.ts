@@ -196,12 +196,14 @@ describe('RevocationStateSync', () => {
     const reads: string[] = [];
     let next: RevocationChanges = { keys: [], highWater: '10' };
     const changedUsers: string[] = [];
+    bus.subscribe((event) => {
+      if (event.topic === 'user') changedUsers.push(event.key);
+    });
     const sync = new RevocationStateSync(bus, async () => ({ jtis: new Uint8Array(0), families: [], cutoffs: [], highWater: '7' }), () => NOW, () => undefined, {
       changes: async (since) => {
         reads.push(since);
         return next;
       },
-      userChanged: (id) => changedUsers.push(id),
     });
     await sync.poll(); // not loaded yet: nothing to read from
     expect(reads).toEqual([]);

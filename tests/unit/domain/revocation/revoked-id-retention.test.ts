@@ -90,7 +90,7 @@ describe('revoked families and devices are kept only while a token they revoke c
     expect(sync.state.isFamilyRevoked(family)).toBe(false);
   });
 
-  it('a full load replays the tenant and client keys logged since the last read, which no snapshot holds', async () => {
+  it('a full load replays the tenant, client and user keys logged since the last read, which no snapshot holds', async () => {
     const bus = new FakeBus();
     const seen: ChangeEvent[] = [];
     bus.subscribe((event) => seen.push(event));
@@ -104,9 +104,12 @@ describe('revoked families and devices are kept only while a token they revoke c
     });
     await sync.reload();
     expect(reads).toEqual([]); // the first load has nothing to catch up on
-    keys = ['client:c1', 'family:f1'];
+    keys = ['client:c1', 'family:f1', 'user:u1'];
     await sync.reload();
     expect(reads).toEqual(['1']);
-    expect(seen).toEqual([{ topic: 'client', kind: 'updated', key: 'c1' }]);
+    expect(seen).toEqual([
+      { topic: 'client', kind: 'updated', key: 'c1' },
+      { topic: 'user', kind: 'updated', key: 'u1' },
+    ]);
   });
 });
