@@ -6,7 +6,7 @@ import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
 import { isPending, type Awaitable } from '../domain/cache/awaitable';
 import type { EndpointResponse } from './oauth-endpoints';
-import { readBody, type ReadBody } from './read-body';
+import { readBody } from './read-body';
 import type { Route } from './routes';
 import { seed001ErrorShape } from './seeds/seed001-errors';
 import { serverPluginErrorShape } from './server-plugin-error';
@@ -62,27 +62,22 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
           else logger.error({ err: error, req: { id, url: route.path } }, 'response failed after its headers were sent');
         }
       };
-      const respond = (body: ReadBody) => {
-        let response: Awaitable<EndpointResponse>;
+      /** `next` with what `run` answers: at once when it answers at once (a warm endpoint: no promise), `fail` on a throw or rejection. */
+      const settle = <T>(run: () => Awaitable<T>, next: (value: T) => void) => {
+        let value: Awaitable<T>;
         try {
-          response = route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, scope });
+          value = run();
         } catch (error) {
           fail(error);
           return;
         }
-        // A warm endpoint answers at once: sent without another promise.
-        if (isPending(response)) response.then(deliver, fail);
-        else deliver(response);
+        if (isPending(value)) value.then(next, fail);
+        else next(value);
       };
-      let body: Awaitable<ReadBody>;
-      try {
-        body = readBody(route.body, req);
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      if (isPending(body)) body.then(respond, fail);
-      else respond(body);
+      settle(
+        () => readBody(route.body, req),
+        (body) => settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, scope }), deliver),
+      );
     });
   };
 }
