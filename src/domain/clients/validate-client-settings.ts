@@ -17,7 +17,6 @@ export interface ClientSettings {
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
-const MAX_LIFETIME = MAX_TOKEN_LIFETIME_SECONDS;
 
 /**
  * Validates client settings, filling defaults; pure, so unit-testable without
@@ -42,8 +41,8 @@ export function validateClientSettings(
   );
   const lifetime = (field: 'accessTokenLifetime' | 'refreshTokenLifetime', fallback: number): number => {
     const value = input[field] ?? fallback;
-    ensure(Number.isInteger(value) && value >= 1 && value <= MAX_LIFETIME, () =>
-      errors.validation(field, `must be an integer number of seconds between 1 and ${MAX_LIFETIME}`),
+    ensure(Number.isInteger(value) && value >= 1 && value <= MAX_TOKEN_LIFETIME_SECONDS, () =>
+      errors.validation(field, `must be an integer number of seconds between 1 and ${MAX_TOKEN_LIFETIME_SECONDS}`),
     );
     return value;
   };
