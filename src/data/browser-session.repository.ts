@@ -1,8 +1,30 @@
+import type { SessionRecord } from '../domain/sessions/browser-session';
 import { BrowserSessionEntity } from '../entities/browser-session.entity';
-import { UserEntity } from '../entities/user.entity';
 import type { Database } from './database';
 
 export type NewBrowserSession = Pick<BrowserSessionEntity, 'idHash' | 'tenantId' | 'userId' | 'authTime' | 'expiresAt'>;
+
+interface SessionRow {
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  auth_time: Date | string;
+  expires_at: Date | string;
+  user_active: boolean;
+  user_cutoff_ms: number | string | null;
+}
+
+/** A session row's columns with its user's state and revocation cutoff, for `alias` (the sessions table). */
+const recordColumns = (alias: string) =>
+  `${alias}.id_hash, ${alias}.tenant_id::text as tenant_id, ${alias}.user_id::text as user_id, ${alias}.auth_time, ${alias}.expires_at,
+   coalesce((select u.enabled from users u where u.id = ${alias}.user_id and u.tenant_id = ${alias}.tenant_id), false) as user_active,
+   (select (extract(epoch from c.cutoff) * 1000)::float8 from token_cutoffs c where c.kind = 'user' and c.subject = ${alias}.user_id::text) as user_cutoff_ms`;
+
+const toRecord = (row: SessionRow): SessionRecord => ({
+  session: Object.freeze({ idHash: row.id_hash, tenantId: row.tenant_id, userId: row.user_id, authTime: new Date(row.auth_time), expiresAt: new Date(row.expires_at) }),
+  userActive: row.user_active === true,
+  userCutoffMs: row.user_cutoff_ms === null ? null : Number(row.user_cutoff_ms),
+});
 
 /** Browser sessions of the hosted pages, by the SHA-256 of their cookie value. */
 export class BrowserSessionRepository {
@@ -15,16 +37,25 @@ export class BrowserSessionRepository {
     return entity;
   }
 
-  /** The session when it is not ended, not expired at `now`, and its user exists in its tenant and is enabled. */
-  async findLive(idHash: string, now: Date): Promise<BrowserSessionEntity | null> {
-    const em = this.db.em();
-    const entity = await em.findOne(BrowserSessionEntity, { idHash, endedAt: null, expiresAt: { $gt: now } });
-    if (!entity) return null;
-    const user = await em.findOne(UserEntity, { id: entity.userId, tenantId: entity.tenantId, enabled: true }, { fields: ['id'] });
-    return user ? entity : null;
+  /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */
+  async findOpen(idHash: string, now: Date): Promise<SessionRecord | null> {
+    const [row] = await this.db.execute<SessionRow[]>(
+      `select ${recordColumns('s')} from browser_sessions s where s.id_hash = ? and s.ended_at is null and s.expires_at > ?`,
+      [idHash, now],
+    );
+    return row ? toRecord(row) : null;
   }
 
   async end(idHash: string, now: Date): Promise<void> {
     await this.db.em().nativeUpdate(BrowserSessionEntity, { idHash, endedAt: null }, { endedAt: now });
+  }
+
+  /** Ends every unended, unexpired session of a user at `now`; returns them as they were just before. */
+  async endAllOf(userId: string, now: Date): Promise<SessionRecord[]> {
+    const rows = await this.db.execute<SessionRow[]>(
+      `update browser_sessions s set ended_at = ? where s.user_id = ?::uuid and s.ended_at is null and s.expires_at > ? returning ${recordColumns('s')}`,
+      [now, userId, now],
+    );
+    return rows.map(toRecord);
   }
 }

@@ -45,7 +45,8 @@ export function createDomain(deps: DomainDeps) {
   const audit = new AuditLog(data.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, data.tenants);
   const clients = new ClientService(deps, data.clients, tenants);
-  const users = new UserService(deps.bus, data.users, tenants);
+  const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
+  const users = new UserService(deps.bus, data.users, tenants, sessions);
   const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
   const tenantPathOfClient = async (clientId: string): Promise<string> => {
     const client = await clients.findByClientId(clientId);
@@ -81,12 +82,12 @@ export function createDomain(deps: DomainDeps) {
     .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
-  const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const consents = new ConsentService(data.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
+  users.useTokenRevocation((user) => scopedRevocation.revokeAllOf(user));
   const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
   const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
@@ -95,7 +96,7 @@ export function createDomain(deps: DomainDeps) {
     /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),
     /** Applies a validated plan in one transaction. */
-    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan),
+    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
   };
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,

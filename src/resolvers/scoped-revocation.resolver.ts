@@ -15,7 +15,7 @@ export class ScopedRevocationResolver {
     return ctx.domain.scopedRevocation.revokeToken(requireActor(ctx), token, tokenTypeHint);
   }
 
-  @Mutation(() => Int, { description: `Every token of a user issued until now (disabling the user does the same). ${COUNT}` })
+  @Mutation(() => Int, { description: `Every token of a user issued until now (disabling the user does the same); also ends every browser session the user began before now. ${COUNT}` })
   async revokeUserTokens(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<number> {
     return ctx.domain.scopedRevocation.revokeUserTokens(requireActor(ctx), userId);
   }

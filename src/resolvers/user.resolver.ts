@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { User } from '../domain/users/user';
 import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
@@ -30,14 +30,12 @@ export class UserResolver {
     return map(ctx, await ctx.domain.users.create(requireActor(ctx), input));
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, { description: 'Disabling also revokes every token of the user issued until now and ends its browser sessions; enabling again brings none back.' })
   async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext): Promise<UserType> {
-    // Disabling also revokes: re-enabling the user later does not bring its old tokens back.
-    if (input.enabled === false) await ctx.domain.scopedRevocation.revokeUserTokens(requireActor(ctx), id);
     return map(ctx, await ctx.domain.users.update(requireActor(ctx), id, input));
   }
 
-  @Mutation(() => UserType)
+  @Mutation(() => UserType, { description: 'Sets a new password and ends every browser session of the user.' })
   async setUserPassword(@Arg('id', () => ID) id: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return map(ctx, await ctx.domain.users.setPassword(requireActor(ctx), id, password));
   }
@@ -45,5 +43,12 @@ export class UserResolver {
   @Mutation(() => UserType)
   async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return map(ctx, await ctx.domain.users.delete(requireActor(ctx), id));
+  }
+
+  @Mutation(() => Int, {
+    description: 'Signs the user out everywhere: ends every browser session of the user. Returns how many were still usable. Tokens already issued stay valid (see revokeUserTokens).',
+  })
+  async endUserSessions(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return ctx.domain.users.endSessions(requireActor(ctx), userId);
   }
 }

@@ -360,6 +360,13 @@ export type DeleteUserMutationVariables = Exact<{
 
 export type DeleteUserMutation = { deleteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
+export type EndUserSessionsMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type EndUserSessionsMutation = { endUserSessions: number };
+
 export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeviceFields on Device {
   id
@@ -1098,6 +1105,11 @@ export const DeleteUserDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`);
+export const EndUserSessionsDocument = new TypedDocumentString(`
+    mutation endUserSessions($userId: ID!) {
+  endUserSessions(userId: $userId)
+}
+    `);
 export type Requester<C = {}> = <R, V>(doc: string, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -1193,6 +1205,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     deleteUser(variables: DeleteUserMutationVariables, options?: C): Promise<DeleteUserMutation> {
       return requester<DeleteUserMutation, DeleteUserMutationVariables>(DeleteUserDocument, variables, options) as Promise<DeleteUserMutation>;
+    },
+    endUserSessions(variables: EndUserSessionsMutationVariables, options?: C): Promise<EndUserSessionsMutation> {
+      return requester<EndUserSessionsMutation, EndUserSessionsMutationVariables>(EndUserSessionsDocument, variables, options) as Promise<EndUserSessionsMutation>;
     }
   };
 }

@@ -1,5 +1,6 @@
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
+import type { UserService } from '../users/user.service';
 import { parentTenantPath } from '../tenants/tenant-path';
 import { ProvisioningError } from './provisioning-error';
 import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan, type ProvisioningReport } from './provisioning-plan';
@@ -12,16 +13,19 @@ import { differs, type ProvisioningScope } from './provisioning-scope';
  * and user it names is created or brought to the planned state, matched on its
  * natural key (tenant path, client_id, username within its tenant). Nothing is
  * deleted. Any failure rolls everything back. Cache changes are published to
- * every instance after the commit.
+ * every instance after the commit; then users given a new password or
+ * disabled lose their browser sessions (and, disabled, their tokens) through
+ * `users`, as on every other path.
  * @throws ProvisioningError (or a `conflict` DomainError) naming the entry at fault; nothing was written.
  */
-export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan): Promise<ProvisioningReport> {
+export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan, users: Pick<UserService, 'passwordReplaced' | 'disabled'>): Promise<ProvisioningReport> {
   const scope = await deps.data.provisioning.transaction(async (tx) => {
-    const inner: ProvisioningScope = { tx, deps, report: emptyReport(), changes: [] };
+    const inner: ProvisioningScope = { tx, deps, report: emptyReport(), changes: [], endAccess: [] };
     for (const tenant of parentsFirst(plan.tenants)) await provisionTenant(inner, tenant);
     return inner;
   });
   for (const event of scope.changes) await deps.bus.publish(event);
+  for (const { user, reason } of scope.endAccess) await (reason === 'disabled' ? users.disabled(user) : users.passwordReplaced(user));
   return scope.report;
 }
 

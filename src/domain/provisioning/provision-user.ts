@@ -24,6 +24,10 @@ export async function provisionUser(scope: ProvisioningScope, tenant: TenantEnti
     const passwordChanged = planned.password !== null && !(await verifyPassword(entity.passwordHash, planned.password));
     if (passwordChanged) entity.passwordHash = await hashPassword(planned.password!);
     if (differs(entity, wanted) || passwordChanged) {
+      const user = { id: entity.id, tenantId: entity.tenantId };
+      // Disabling ends the user's access (which also ends its sessions); otherwise a new password ends its sessions.
+      if (entity.enabled && !wanted.enabled) scope.endAccess.push({ user, reason: 'disabled' });
+      else if (passwordChanged) scope.endAccess.push({ user, reason: 'password' });
       Object.assign(entity, wanted);
       report.users.updated++;
       scope.changes.push({ topic: 'user', kind: 'updated', key: entity.id });

@@ -3,7 +3,7 @@ import type { ClientService } from '../clients/client.service';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { TenantService } from '../tenants/tenant.service';
-import type { UserService } from '../users/user.service';
+import type { UserRef, UserService } from '../users/user.service';
 import type { TokenFinder } from './find-token';
 import type { IssuanceCounter } from './issuance-counter';
 import { revocationEvent } from './revocation-state';
@@ -47,9 +47,16 @@ export class ScopedRevocation {
     return count;
   }
 
-  /** Every token of a user issued until now (`revokeUserTokens`, and disabling the user). */
+  /**
+   * Every token of a user issued until now (`revokeUserTokens`). The cutoff
+   * also ends every browser session the user began before it (BrowserSessionService).
+   */
   async revokeUserTokens(actor: Actor, userId: string): Promise<number> {
-    const user = await this.users.get(actor, userId);
+    return this.revokeAllOf(await this.users.get(actor, userId));
+  }
+
+  /** {@link revokeUserTokens} without an actor check (disabling the user, on any path: UserService). */
+  async revokeAllOf(user: UserRef): Promise<number> {
     const now = this.deps.clock.now();
     return this.counted({ kind: 'user', userId: user.id }, now, () => this.store.setCutoff('user', user.id, user.tenantId, now));
   }

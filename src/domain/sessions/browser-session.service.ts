@@ -2,7 +2,7 @@ import type { BrowserSessionRepository } from '../../data/browser-session.reposi
 import type { BrowserSessionEntity } from '../../entities/browser-session.entity';
 import type { Clock } from '../clock';
 import { randomToken, sha256 } from '../crypto/random';
-import { SESSION_LIFETIME_SECONDS, type BrowserSession, type StartedSession } from './browser-session';
+import { SESSION_LIFETIME_SECONDS, sessionCounts, type BrowserSession, type StartedSession } from './browser-session';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -13,7 +13,11 @@ const toSession = (entity: BrowserSessionEntity): BrowserSession =>
  * Browser sessions of the hosted pages. The browser holds a 256-bit random
  * token; only its SHA-256 is stored, so a database read does not yield
  * usable cookies. A session lives {@link SESSION_LIFETIME_SECONDS} and ends
- * early on sign-out.
+ * early on sign-out, when its user is disabled, deleted or gets a new
+ * password, or when an admin ends the user's sessions; one that began before
+ * the user's revocation cutoff (`revokeUserTokens`) no longer counts
+ * ({@link sessionCounts}). Every check reads the database, so whatever one
+ * process ended is ended on all of them.
  */
 export class BrowserSessionService {
   constructor(
@@ -36,13 +40,24 @@ export class BrowserSessionService {
   }
 
   /**
-   * The live session for a cookie value: not ended, not expired, and its
-   * user still exists and is enabled. Null otherwise, including for junk.
+   * The live session for a cookie value: not ended, not expired, its user
+   * still exists and is enabled, and it began after the user's revocation
+   * cutoff. Null otherwise, including for junk.
    */
   async find(token: string | undefined): Promise<BrowserSession | null> {
     if (!token || !TOKEN.test(token)) return null;
-    const entity = await this.sessions.findLive(sha256(token), this.clock.now());
-    return entity ? toSession(entity) : null;
+    const record = await this.sessions.findOpen(sha256(token), this.clock.now());
+    return record && sessionCounts(record) ? record.session : null;
+  }
+
+  /**
+   * Signs a user out everywhere: ends every session of the user. Returns how
+   * many of them still counted (were usable) until now. Trusted: callers
+   * have authorised the action (UserService).
+   */
+  async endAllOf(userId: string): Promise<number> {
+    const ended = await this.sessions.endAllOf(userId, this.clock.now());
+    return ended.filter(sessionCounts).length;
   }
 
   /** Ends the session a cookie value names; unknown or ended sessions are ignored. */

@@ -17,3 +17,21 @@ export interface StartedSession {
 
 /** How long a browser stays signed in. */
 export const SESSION_LIFETIME_SECONDS = 8 * 3600;
+
+/** A stored, unended and unexpired session with what decides whether it still counts. */
+export interface SessionRecord {
+  readonly session: BrowserSession;
+  /** Whether its user still exists in the session's tenant and is enabled. */
+  readonly userActive: boolean;
+  /** The user's revocation cutoff (`revokeUserTokens`, disabling) in epoch milliseconds, or null. */
+  readonly userCutoffMs: number | null;
+}
+
+/**
+ * The session rule: a session counts while its user is active and it began
+ * (its `authTime`) after the user's latest revocation cutoff. A cutoff is
+ * never lowered, so a session it killed stays dead, whatever happens later
+ * (re-enabling the user included).
+ */
+export const sessionCounts = (record: SessionRecord): boolean =>
+  record.userActive && (record.userCutoffMs === null || record.session.authTime.getTime() > record.userCutoffMs);

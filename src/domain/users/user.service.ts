@@ -2,12 +2,13 @@ import type { ChangeBus } from '../cache/change-bus';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow } from '../../data/user-row';
 import type { UserEntity } from '../../entities/user.entity';
-import { assertManages, type Actor } from '../actor';
+import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
 import { ensure, errors } from '../errors';
 import type { Page, SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
-import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { BrowserSessionService } from '../sessions/browser-session.service';
+import { isWithinTenant, normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 import { toUser, type User } from './user';
@@ -24,13 +25,38 @@ export interface CreateUserInput extends UserProfile {
 
 export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null; admin?: boolean | null };
 
-/** End users of a tenant; passwords are argon2id hashes that never leave this service. */
+/** Whose tokens to revoke: a user's id and tenant. */
+export type UserRef = Pick<User, 'id' | 'tenantId'>;
+
+/**
+ * Revokes every token of a user issued until now by raising the user's
+ * revocation cutoff (scoped revocation); returns how many were still active.
+ */
+export type RevokeUserTokens = (user: UserRef) => Promise<number>;
+
+/**
+ * End users of a tenant; passwords are argon2id hashes that never leave this service.
+ *
+ * What ends a user's access lives here, for every path (GraphQL, provisioning,
+ * the CLI through GraphQL, seed endpoints): a new password ends every browser
+ * session of the user ({@link passwordReplaced}); disabling also revokes
+ * every token issued until then ({@link disabled}), so enabling the user
+ * again brings none of them back; deleting removes the sessions with the user.
+ */
 export class UserService {
+  private revokeTokens: RevokeUserTokens = () => Promise.reject(new Error('UserService.useTokenRevocation was not called'));
+
   constructor(
     private readonly bus: ChangeBus,
     private readonly users: UserRepository,
     private readonly tenants: TenantService,
+    private readonly sessions: BrowserSessionService,
   ) {}
+
+  /** Wires scoped revocation in, which is itself built from this service. */
+  useTokenRevocation(revoke: RevokeUserTokens): void {
+    this.revokeTokens = revoke;
+  }
 
   async get(actor: Actor, id: string): Promise<User> {
     const entity = await this.findEntity(id);
@@ -87,28 +113,68 @@ export class UserService {
     return toUser(entity);
   }
 
+  /** Disabling (even an already disabled user) also revokes the user's tokens and ends its sessions ({@link disabled}). */
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
-    return this.modify(actor, id, async (entity) => {
+    const user = await this.modify(actor, id, async (entity) => {
       Object.assign(entity, validateUserProfile(input));
       if (input.username != null) entity.username = validateUsername(input.username);
       if (input.enabled != null) entity.enabled = input.enabled;
       // The actor manages this user's tenant (checked by modify), so the role stays within the actor's subtree.
       if (input.admin != null) entity.admin = input.admin;
     });
+    if (input.enabled === false) await this.disabled(user);
+    return user;
   }
 
+  /** A password reset: the new password is the only way in, so every browser session of the user ends. */
   async setPassword(actor: Actor, id: string, password: string): Promise<User> {
     const passwordHash = await hashPassword(validatePassword(password));
-    return this.modify(actor, id, async (entity) => {
+    const user = await this.modify(actor, id, async (entity) => {
       entity.passwordHash = passwordHash;
     });
+    await this.passwordReplaced(user);
+    return user;
   }
 
+  /** Deletes the user; its browser sessions, consents and devices go with the row (foreign keys cascade). */
   async delete(actor: Actor, id: string): Promise<User> {
     const user = await this.get(actor, id);
     await this.users.delete(id);
     await this.bus.publish({ topic: 'user', kind: 'deleted', key: id });
     return user;
+  }
+
+  /**
+   * "Sign out everywhere": ends every browser session of the user and returns
+   * how many were still usable. Tokens already issued stay valid (that is
+   * `revokeUserTokens`). A user outside the actor's subtree is answered
+   * exactly like a user that does not exist.
+   */
+  async endSessions(actor: Actor, id: string): Promise<number> {
+    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
+    const entity = await this.findEntity(id);
+    const tenant = entity && (await this.tenants.findById(entity.tenantId));
+    ensure(entity && tenant && isWithinTenant(tenant.path, actor.tenantPath), () => errors.notFound(`user ${id}`));
+    return this.sessions.endAllOf(entity.id);
+  }
+
+  /**
+   * After the user's password was replaced, on any path (trusted: the caller
+   * authorised and wrote the change): every browser session of the user ends.
+   */
+  async passwordReplaced(user: UserRef): Promise<void> {
+    await this.sessions.endAllOf(user.id);
+  }
+
+  /**
+   * After the user was disabled, on any path (trusted, as above): every token
+   * issued until now is revoked (the user's cutoff, which also kills any
+   * session begun before it on every process) and every browser session ends,
+   * so enabling the user again brings none of them back.
+   */
+  async disabled(user: UserRef): Promise<void> {
+    await this.revokeTokens(user);
+    await this.sessions.endAllOf(user.id);
   }
 
   /**
