@@ -1,3 +1,4 @@
+import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';
 import type { AdminSdk } from '../../src/sdk/client';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { clientSdk, graphqlError, rootAdminSdk } from '../support/admin-sdk';
@@ -134,6 +135,54 @@ describe('browser sessions end with the user’s access', () => {
     // A user in its own subtree is fine.
     const { createUser: own } = await root.createUser({ input: { tenantPath: '/acme', username: `acme-${++serial}`, password } });
     expect((await acme.endUserSessions({ userId: own.id })).endUserSessions).toBe(0);
+  });
+});
+
+describe('browser sessions end with the user’s access, through a provisioning file too', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const app: CodeFlowClient = { clientId: 'prov-app', clientSecret: 'prov-app-secret-0123456789abcdef', redirectUri: 'http://127.0.0.1:9/cb', name: 'Prov app' };
+  const apply = (user: { password: string; enabled: boolean }) => {
+    const doc = {
+      tenants: [
+        {
+          path: '/prov',
+          name: 'Prov',
+          clients: [
+            { clientId: app.clientId, name: app.name, clientSecret: '${SECRET}', firstParty: true, grantTypes: ['authorization_code'], redirectUris: [app.redirectUri], allowedScopes: ['openid', 'profile'] },
+          ],
+          users: [{ username: 'pat', password: '${PASSWORD}', enabled: user.enabled }],
+        },
+      ],
+    };
+    const domain = t.server.app.domain;
+    return domain.provisioning.apply(parseProvisioningDocument(doc, { SECRET: app.clientSecret!, PASSWORD: user.password }, domain.grants));
+  };
+
+  it('a new password in the file, and disabling in the file, end the sessions; enabling again revives none', async () => {
+    await apply({ password: 'first password 1', enabled: true });
+    const browser = new FetchBrowser(t.url);
+    await signIn(browser, app, 'pat', 'first password 1');
+    expectCode(await silently(browser, app));
+    // Re-applying the same file changes nothing and keeps the session.
+    await apply({ password: 'first password 1', enabled: true });
+    expectCode(await silently(browser, app));
+
+    await apply({ password: 'second password 2', enabled: true });
+    expectLoginRequired(await silently(browser, app), app);
+
+    await signIn(browser, app, 'pat', 'second password 2');
+    expectCode(await silently(browser, app));
+    await apply({ password: 'second password 2', enabled: false });
+    expectLoginRequired(await silently(browser, app), app);
+    await apply({ password: 'second password 2', enabled: true });
+    expectLoginRequired(await silently(browser, app), app);
   });
 });
 
