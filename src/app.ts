@@ -21,6 +21,7 @@ import { consoleRouter } from './pages/console.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { requestScopeFactory } from './edge/request-scope-factory';
+import { transportSecurityHeaders } from './edge/transport-security';
 import { compileTrustProxy } from './ops/client-ip';
 import { serializeError } from './ops/logger';
 import { Metrics } from './ops/metrics';
@@ -61,7 +62,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
-  const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor);
+  const transportHeaders = transportSecurityHeaders(deps.issuer);
+  const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor, transportHeaders);
   const graphql = await graphqlRouter(domain, scopeFor);
   // The in-memory revocation state (revoked jtis, families, devices, cutoffs). Start-up waits for it at most
   // STATE_LOAD_WAIT_MS; verification asks the database until it is loaded, so a big state never delays serving.
@@ -75,6 +77,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Table routes send these themselves (serveRoute), on both paths; everything else Express answers gets them here.
+  if (Object.keys(transportHeaders).length > 0) {
+    app.use((_req, res, next) => {
+      res.set(transportHeaders);
+      next();
+    });
+  }
   app.use(expressRoutes(routes, serveRoute));
   app.use(deps.metrics.middleware);
   if (deps.logger.isLevelEnabled('info')) {

@@ -22,6 +22,29 @@ export interface AuthEnvironment {
   clearTimer: (timer: unknown) => void;
 }
 
+/**
+ * What the console says for each error code a sign-in callback may carry (RFC 6749 §4.1.2.1,
+ * OpenID Connect Core §3.1.2.6). A callback's `error_description` (and an unknown code) is never
+ * shown: anyone can send a browser to /console/callback with text of their choosing.
+ */
+const CALLBACK_ERRORS: ReadonlyMap<string, string> = new Map([
+  ['access_denied', 'The sign-in was refused or cancelled.'],
+  ['login_required', 'You need to sign in.'],
+  ['consent_required', 'The sign-in needs your consent.'],
+  ['interaction_required', 'The sign-in needs you to interact with it.'],
+  ['account_selection_required', 'The sign-in needs you to choose an account.'],
+  ['invalid_request', 'The server refused the sign-in request.'],
+  ['invalid_scope', 'The server refused the scope the console asked for.'],
+  ['unauthorized_client', 'The console is not allowed to sign in this way.'],
+  ['unsupported_response_type', 'The server does not support the console’s sign-in.'],
+  ['server_error', 'The server failed during the sign-in; try again.'],
+  ['temporarily_unavailable', 'The server is temporarily unavailable; try again shortly.'],
+]);
+/** For a callback error code outside {@link CALLBACK_ERRORS}. */
+const SIGN_IN_REFUSED = 'The sign-in was refused.';
+/** For any callback without a pending sign-in of this tab whose `state` it carries. */
+const NOT_STARTED_HERE = 'The sign-in response does not match a sign-in started here; sign in again.';
+
 export class SignInError extends Error {
   constructor(
     readonly code: string,
@@ -71,13 +94,21 @@ export class ConsoleAuth {
     });
   }
 
-  /** Handles `/console/callback?code&state` (or `error`): exchanges the code; returns where to go next. */
+  /**
+   * Handles `/console/callback?code&state` (or `error`): exchanges the code; returns where to go next.
+   * Only a callback carrying the `state` of this tab's pending sign-in is believed; its error is told
+   * with the console's own text for the code. Anything else gets one fixed text.
+   */
   async completeSignIn(query: URLSearchParams): Promise<string> {
     const raw = this.env.storage.getItem(PENDING_KEY);
     this.env.storage.removeItem(PENDING_KEY);
     const pending = raw ? (JSON.parse(raw) as PendingSignIn) : null;
-    if (query.get('error')) throw new SignInError(query.get('error')!, query.get('error_description') ?? 'sign-in was refused');
-    if (!pending || query.get('state') !== pending.state) throw new SignInError('invalid_state', 'the sign-in response does not match a sign-in started here');
+    if (!pending || query.get('state') !== pending.state) throw new SignInError('invalid_state', NOT_STARTED_HERE);
+    const error = query.get('error');
+    if (error !== null) {
+      const known = CALLBACK_ERRORS.get(error);
+      throw known ? new SignInError(error, known) : new SignInError('sign_in_refused', SIGN_IN_REFUSED);
+    }
     const code = query.get('code');
     if (!code) throw new SignInError('invalid_request', 'the sign-in response carries no code');
     const body = await this.tokenRequest({

@@ -4,6 +4,7 @@ import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/devices/device-token-se
 import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
+import { subtreePattern } from './subtree-pattern';
 import { userColumns, type UserRow } from './user-row';
 
 /** What {@link ACCESS_TOKEN_STATE} returns: revocation flags, the latest user/client cutoff and the token's user columns (all null when no user). */
@@ -37,10 +38,13 @@ const familyRetentionSql = (lifetimeMax: string) => `(greatest(${lifetimeMax}, $
 /** `familyRetentionSeconds` of the longest lifetime any client has had: the retention of families revoked by events. */
 const GLOBAL_FAMILY_RETENTION = `(select ${familyRetentionSql('coalesce(max(access_token_lifetime_max), 0)')} from clients)::float8`;
 
-/** The latest cutoff of the tenant lineage (the tenant or an ancestor) of `tenantIdColumn`, epoch ms. */
+/**
+ * The latest cutoff of the tenant lineage (the tenant or an ancestor) of `tenantIdColumn`, epoch ms.
+ * Ancestry is a literal prefix test (`starts_with`), not LIKE: `_` is legal in tenant paths.
+ */
 const tenantCutoff = (tenantIdColumn: string) =>
   `(select ${ms('max(a.tokens_revoked_before)')} from tenants t join tenants a
-      on a.path = t.path or a.path = '/' or t.path like a.path || '/%' where t.id = ${tenantIdColumn})`;
+      on a.path = t.path or a.path = '/' or starts_with(t.path, a.path || '/') where t.id = ${tenantIdColumn})`;
 const subjectCutoff = (kind: string, subjectExpr: string) =>
   `(select ${ms('cutoff')} from token_cutoffs where kind = '${kind}' and subject = ${subjectExpr})`;
 
@@ -175,8 +179,8 @@ export class RevocationRepository implements RevocationStore {
           : { sql: 'i.family_id in (select id from token_families where device_id = ?::uuid)', values: [scope.deviceId] };
       case 'tenant-subtree':
         return {
-          sql: `${alias}.tenant_id in (select id from tenants where ?::text = '/' or path = ? or path like ? || '/%')`,
-          values: [scope.tenantPath, scope.tenantPath, scope.tenantPath],
+          sql: `${alias}.tenant_id in (select id from tenants where ?::text = '/' or path = ? or path like ?)`,
+          values: [scope.tenantPath, scope.tenantPath, subtreePattern(scope.tenantPath)],
         };
     }
   }

@@ -24,7 +24,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * ServerPluginError (`errors: 'seed003'`)
  * (unexpected ones and outages logged with their cause).
  */
-export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestScopeFactory): RouteServer {
+export function routeServer(
+  metrics: Metrics,
+  logger: Logger,
+  scopeFor: RequestScopeFactory,
+  /** Sent with every response (transport security), before the endpoint's own headers. */
+  commonHeaders: Readonly<Record<string, string>> = {},
+): RouteServer {
   const logInfo = logger.isLevelEnabled('info');
   return (route, req, res) => {
     const started = process.hrtime.bigint();
@@ -36,7 +42,7 @@ export function routeServer(metrics: Metrics, logger: Logger, scopeFor: RequestS
     metrics.countingQueries((counts) => {
       const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
         const json = body === undefined ? '' : JSON.stringify(body);
-        const head: Record<string, string> = { 'X-Request-Id': id, ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
+        const head: Record<string, string> = { 'X-Request-Id': id, ...commonHeaders, ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
         if (json && !head['Content-Type']) head['Content-Type'] = JSON_TYPE;
         if (status === 413) head.Connection = 'close';
         res.writeHead(status, head);

@@ -64,10 +64,18 @@ export class Metrics {
   }
 }
 
-/** The matched route pattern, so label cardinality stays bounded. */
+/**
+ * The route label: the matched route's pattern (an array of patterns is one
+ * label, its patterns joined by `|`), the mount path of a middleware-only
+ * mount (static assets, Apollo), or `unmatched`. Never the request's own path,
+ * so the label set is fixed by the code and `/metrics` cannot be grown by
+ * requesting distinct paths. Mount paths match case-insensitively, so the
+ * matched text is lowercased (every mount path is lowercase).
+ */
 function routeLabel(req: Request): string {
   const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
-  if (Array.isArray(pattern)) return `${req.baseUrl}${req.path}`;
-  return req.baseUrl && req.baseUrl !== '/' ? req.baseUrl : 'unmatched';
+  const mount = req.baseUrl.toLowerCase();
+  if (typeof pattern === 'string') return `${mount}${pattern}`;
+  if (Array.isArray(pattern)) return pattern.map((one) => `${mount}${String(one)}`).join('|');
+  return mount && mount !== '/' ? mount : 'unmatched';
 }

@@ -38,11 +38,14 @@ function cookie(name: string, options: CookieOptions & { maxAgeSeconds: number }
 }
 
 /**
- * The hosted pages' cookies, all HttpOnly and SameSite=Lax, Secure (and
- * `__Host-`/`__Secure-` prefixed) when the issuer is https:
+ * The hosted pages' cookies, all HttpOnly and SameSite=Lax; with an https
+ * issuer `__Host-` prefixed (so Secure, Path=/ and no Domain, which browsers
+ * enforce: no subdomain or plain-http page can set or shadow them):
  * - `session`: the browser session (256-bit random, Path=/, 8 h);
  * - `interaction`: a short-lived random value that sign-in and consent forms
- *   are bound to (CSRF), Path limited to the authorization endpoint.
+ *   are bound to (CSRF).
+ * With a plain-http issuer (local development) they are unprefixed and not
+ * Secure, and the interaction cookie's Path is the authorization endpoint.
  */
 export function browserCookies(issuer: string): { session: BrowserCookie; interaction: BrowserCookie } {
   const url = new URL(issuer);
@@ -51,9 +54,9 @@ export function browserCookies(issuer: string): { session: BrowserCookie; intera
   const common: CookieOptions = { httpOnly: true, sameSite: 'lax', secure };
   return {
     session: cookie(secure ? '__Host-idp_session' : 'idp_session', { ...common, path: '/', maxAgeSeconds: SESSION_LIFETIME_SECONDS }),
-    interaction: cookie(secure ? '__Secure-idp_interaction' : 'idp_interaction', {
+    interaction: cookie(secure ? '__Host-idp_interaction' : 'idp_interaction', {
       ...common,
-      path: `${base}/authorize`,
+      path: secure ? '/' : `${base}/authorize`,
       maxAgeSeconds: INTERACTION_LIFETIME_SECONDS,
     }),
   };

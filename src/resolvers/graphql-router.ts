@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { Domain } from '../domain/create-domain';
@@ -32,8 +32,9 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationRules: guards.validationRules,
-    // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...guards.plugins],
+    // No HTTP caching of admin data, so skip the per-field cache-control bookkeeping. No landing page: Apollo's
+    // would load scripts and fonts from third-party origins on this origin; a browser's GET gets a JSON error.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ...guards.plugins],
     formatError: formatGraphQLError(
       (error) => domain.log.error({ err: error }, 'unhandled GraphQL error'),
       (error) => domain.log.warn({ err: error }, 'the database refused a GraphQL input value'),

@@ -1,6 +1,6 @@
 import type { AdminSdk } from '../../src/sdk/client';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
-import { createTestClient, serviceToken, type TestClient } from '../fixtures/token-clients';
+import { createTestClient, createTestTenant, serviceToken, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -85,6 +85,22 @@ describe('revocation counts and seed 003 batch revocation', () => {
     // The service client's three client_credentials tokens.
     expect((await root.revokeClientTokens({ clientId: service.clientId })).revokeClientTokens).toBe(3);
     expect((await root.revokeClientTokens({ clientId: service.clientId })).revokeClientTokens).toBe(0);
+  });
+
+  it('takes `_` in a tenant path literally: /acme_eu does not reach /acme-eu/shop', async () => {
+    // In LIKE, `_` matches any one character, so an unescaped `/acme_eu/%` also matches `/acme-eu/shop`.
+    await createTestTenant(t.server.app.domain, '/acme-eu');
+    const shop = await deviceWorld(t.server.app.domain, '/acme-eu/shop');
+    const { service, tokens } = await issueSeven(shop);
+    await createTestTenant(t.server.app.domain, '/acme_eu');
+    const admin = await tenantAdmin('/acme_eu');
+    const res = await batch(await serviceToken(t.url, admin), { creationBefore: new Date(Date.now() + 3_600_000).toISOString() });
+    // Only the admin's own bearer token lives in /acme_eu's subtree.
+    expect(await res.json()).toEqual({ count: 1 });
+    // /acme_eu's cutoff does not apply to /acme-eu/shop: its tokens stay usable and /acme-eu still counts them.
+    const basic = `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}`;
+    expect((await postForm(`${t.url}/introspect`, { token: tokens.accessToken }, { authorization: basic })).body.active).toBe(true);
+    expect((await root.revokeTokensIssuedBefore({ tenantPath: '/acme-eu', before: new Date(Date.now() + 1000).toISOString() })).revokeTokensIssuedBefore).toBe(7);
   });
 
   it('answers ServerPluginError for a malformed date (400), no or a bad bearer (401) and a non-admin bearer (403)', async () => {

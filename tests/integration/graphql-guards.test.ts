@@ -123,4 +123,16 @@ describe('GraphQL guard rails', () => {
     expect(response.status).toBe(413);
     expect(codes(response)).toEqual(['BAD_REQUEST']);
   });
+
+  it('answers a browser GET with a JSON error, never a landing page (no HTML, no third-party script or font origin)', async () => {
+    for (const path of ['/graphql', '/graphql?query=%7B__typename%7D']) {
+      const response = await fetch(`${t.url}${path}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      const text = await response.text();
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(text).not.toMatch(/<(html|script|link|iframe)/i);
+      expect(text).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    }
+  });
 });

@@ -69,4 +69,31 @@ describe('console sign-in and refresh', () => {
     expect(t.forms[2]).toMatchObject({ refresh_token: 'r2' });
     expect(signedOut).toBe(1);
   });
+
+  describe('a callback carrying an error', () => {
+    const attackerText = 'Your account is locked. Call +1-555-0100 to unlock it';
+
+    it('shows one fixed text, and neither the code nor the description, without a pending sign-in or with another state', async () => {
+      const auth = new ConsoleAuth(environment([]).env, 'console');
+      const notOurs = { code: 'invalid_state', message: 'The sign-in response does not match a sign-in started here; sign in again.' };
+      await expect(auth.completeSignIn(new URLSearchParams({ error: 'account_locked', error_description: attackerText }))).rejects.toMatchObject(notOurs);
+      await auth.beginSignIn();
+      await expect(auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: 'guessed' }))).rejects.toMatchObject(notOurs);
+    });
+
+    it('tells a known code of its own sign-in in the console’s words, never the error_description', async () => {
+      const auth = new ConsoleAuth(environment([]).env, 'console');
+      const state = () => auth.beginSignIn().then((url) => new URL(url).searchParams.get('state')!);
+      await expect(auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: await state() }))).rejects.toMatchObject({
+        code: 'access_denied',
+        message: 'The sign-in was refused or cancelled.',
+      });
+      for (const unknown of ['account_locked', 'constructor', '__proto__']) {
+        await expect(auth.completeSignIn(new URLSearchParams({ error: unknown, error_description: attackerText, state: await state() }))).rejects.toMatchObject({
+          code: 'sign_in_refused',
+          message: 'The sign-in was refused.',
+        });
+      }
+    });
+  });
 });
