@@ -4,7 +4,7 @@ const { defineConfig } = require('eslint/config');
 const tseslint = require('typescript-eslint');
 
 /** Transport and composition layers that src/domain must never import (STYLE.md "the one-way rule"). */
-const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
+const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
 
 module.exports = defineConfig(
   {
@@ -30,8 +30,8 @@ module.exports = defineConfig(
         {
           paths: [
             { name: 'express', message: 'src/domain is transport-free: keep Express in src/oauth-rest or src/pages.' },
-            { name: 'graphql', message: 'src/domain is transport-free: keep GraphQL in src/schema or src/resolvers.' },
-            { name: 'type-graphql', message: 'src/domain is transport-free: keep type-graphql in src/schema or src/resolvers.' },
+            { name: 'graphql', message: 'src/domain is transport-free: keep GraphQL in src/graphql, src/schema or src/resolvers.' },
+            { name: 'type-graphql', message: 'src/domain is transport-free: keep type-graphql in src/graphql, src/schema or src/resolvers.' },
             { name: 'pino-http', message: 'src/domain is transport-free: HTTP logging belongs to src/ops.' },
           ],
           patterns: [
@@ -40,8 +40,13 @@ module.exports = defineConfig(
               message: 'src/domain is transport-free (STYLE.md "Layout and the one-way rule").',
             },
             {
-              // The negation leaves scoped packages to the group above, so `@apollo/server` is reported once, not twice.
-              group: [...TRANSPORT_LAYERS.flatMap((layer) => [`**/${layer}`, `**/${layer}/**`, `**/${layer}.js`]), '!@*/**'],
+              // The negations leave packages to the group above, so `@apollo/server`, and `graphql` (a package and
+              // the src/graphql layer), are reported once, not twice: a layer is reached by a relative path only.
+              group: [
+                ...TRANSPORT_LAYERS.flatMap((layer) => [`**/${layer}`, `**/${layer}/**`, `**/${layer}.js`]),
+                '!@*/**',
+                ...TRANSPORT_LAYERS.flatMap((layer) => [`!/${layer}`, `!/${layer}/**`]),
+              ],
               message: 'Imports flow one way: transport → domain → entities. Move the shared piece into src/domain instead.',
             },
           ],

@@ -27,7 +27,7 @@ import { serializeError } from './ops/logger';
 import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
-import { graphqlRouter } from './resolvers/graphql-router';
+import { graphqlRouter } from './graphql/graphql-router';
 
 export interface AppDeps {
   db: Database;

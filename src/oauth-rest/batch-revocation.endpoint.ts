@@ -3,7 +3,7 @@ import { catchAwaitable } from '../domain/cache/awaitable';
 import { ensure, errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/actor-from-claims';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
-import { NO_STORE, type EndpointRequest, type EndpointResponse } from './oauth-endpoints';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from './endpoint-types';
 
 export const BATCH_REVOCATION_PATH = '/api/v2/identity/token/batch-revocation';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -1,6 +1,7 @@
 import { BATCH_REVOCATION_PATH } from './batch-revocation.endpoint';
 import type { BodyKind } from './read-body';
-import type { OAuthEndpoint, OAuthEndpoints } from './oauth-endpoints';
+import type { OAuthEndpoint } from './endpoint-types';
+import type { OAuthEndpoints } from './oauth-endpoints';
 
 /** One row of the route table: served alike by the node:http fast path and by Express. */
 export interface Route {
@@ -17,8 +18,8 @@ const SEED000_PREFIXES = ['', '/oauth'] as const;
 
 /**
  * The route table of the OAuth (and seed) endpoints: method, path, body kind,
- * endpoint function. Adding an endpoint is one line here (and its function in
- * oauth-endpoints.ts); both HTTP adapters read this table, with one body
+ * endpoint function. Adding an endpoint is one line here (and its `*.endpoint.ts`
+ * file, listed in oauth-endpoints.ts); both HTTP adapters read this table, with one body
  * reader (read-body.ts) and one wrapper for request id, access log and
  * metrics (serve-route.ts). The hosted pages, GraphQL and ops endpoints are
  * Express routers of their own.

@@ -5,7 +5,7 @@ import type { Metrics } from '../ops/metrics';
 import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
 import { isPending, type Awaitable } from '../domain/cache/awaitable';
-import type { EndpointResponse } from './oauth-endpoints';
+import type { EndpointResponse } from './endpoint-types';
 import { readBody } from './read-body';
 import type { Route } from './routes';
 import { seed001ErrorShape } from './seeds/seed001-errors';

@@ -2,7 +2,7 @@ import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { AuditEventArgs } from '../schema/inputs/audit-event.args';
 import { toConnection } from '../schema/types/connection';
 import { AuditEventConnection, AuditEventType, toAuditEventType } from '../schema/types/audit-event.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 @Resolver(() => AuditEventType)
 export class AuditEventResolver {

@@ -3,7 +3,7 @@ import type { Client } from '../domain/clients/client';
 import { CreateClientInput, UpdateClientInput } from '../schema/inputs/client.inputs';
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { ClientConnection, ClientType, ClientWithSecretType, toClientType } from '../schema/types/client.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 import { clientConnection } from './list-connections';
 import { tenantPathOf } from './tenant-path-of';
 

@@ -3,7 +3,7 @@ import { PageArgs } from '../schema/inputs/page.args';
 import { toConnection } from '../schema/types/connection';
 import { DeviceConnection, DeviceTokenSetType, toDeviceTokenSetType, toDeviceType } from '../schema/types/device.type';
 import { MeType } from '../schema/types/me.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 /** Seed 002 devices: the user's own (`me { devices }`, `createDevice`) and admins' view of their subtree. */
 @Resolver(() => MeType)

@@ -1,7 +1,7 @@
 import type { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toClientType, type ClientConnection } from '../schema/types/client.type';
 import { toUserType, type UserConnection } from '../schema/types/user.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 import { mapWithTenantPaths } from './tenant-path-of';
 
 /** `clients` of one tenant (default: the caller's), for `Query.clients` and `Tenant.clients`. */

@@ -1,6 +1,6 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { MeType } from '../schema/types/me.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 @Resolver(() => MeType)
 export class MeResolver {

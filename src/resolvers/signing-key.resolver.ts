@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { SigningKeyType, toSigningKeyType } from '../schema/types/signing-key.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 @Resolver(() => SigningKeyType)
 export class SigningKeyResolver {

@@ -3,7 +3,7 @@ import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { ClientConnection } from '../schema/types/client.type';
 import { TenantType } from '../schema/types/tenant.type';
 import { UserConnection } from '../schema/types/user.type';
-import type { GraphQLContext } from './graphql-context';
+import type { GraphQLContext } from '../graphql/graphql-context';
 import { clientConnection, userConnection } from './list-connections';
 
 /** A tenant's own clients and users, so one document can fetch a tenant's dashboard; the same rules as `clients` and `users`. */

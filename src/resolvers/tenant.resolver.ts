@@ -3,7 +3,7 @@ import { CreateTenantInput, UpdateTenantInput } from '../schema/inputs/tenant.in
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toConnection } from '../schema/types/connection';
 import { TenantConnection, TenantType, toTenantType } from '../schema/types/tenant.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 @Resolver(() => TenantType)
 export class TenantResolver {

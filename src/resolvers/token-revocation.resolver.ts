@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 @Resolver()
 export class TokenRevocationResolver {

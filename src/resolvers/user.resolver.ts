@@ -3,7 +3,7 @@ import type { User } from '../domain/users/user';
 import { CreateUserInput, UpdateUserInput } from '../schema/inputs/user.inputs';
 import { SearchablePageArgs } from '../schema/inputs/searchable-page.args';
 import { toUserType, UserConnection, UserType } from '../schema/types/user.type';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 import { userConnection } from './list-connections';
 import { tenantPathOf } from './tenant-path-of';
 

@@ -1,5 +1,5 @@
 import { isObjectType } from 'graphql';
-import { buildAdminSchema } from '../../src/schema/build-schema';
+import { buildAdminSchema } from '../../src/graphql/build-schema';
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { clientSdk, errorCode, graphqlError, rootAdminSdk } from '../support/admin-sdk';
 import { clientCredentialsToken } from '../support/oauth';

@@ -5,7 +5,7 @@ import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer 
 
 /**
  * A query document runs on graphql-js the first time and as a graphql-jit function from
- * its second use on (src/resolvers/jit-gateway.ts). The same request must get the same
+ * its second use on (src/graphql/jit-gateway.ts). The same request must get the same
  * answer either way: data, errors with their extensions.code and field, and HTTP status.
  */
 describe('GraphQL executor parity: graphql-js (first use) and graphql-jit (later uses)', () => {

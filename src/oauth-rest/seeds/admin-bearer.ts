@@ -2,7 +2,7 @@ import type { Actor } from '../../domain/actor';
 import type { Domain } from '../../domain/create-domain';
 import { actorFromBearer } from '../../domain/seeds/actor-from-bearer';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
-import type { EndpointRequest } from '../oauth-endpoints';
+import type { EndpointRequest } from '../endpoint-types';
 
 /** The caller behind `Authorization: Bearer`, or null when no token was sent; `invalid_token` for a bad one. */
 export async function optionalBearerActor(domain: Domain, req: EndpointRequest): Promise<Actor | null> {

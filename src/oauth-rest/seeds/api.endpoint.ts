@@ -2,7 +2,7 @@ import { mapAwaitable, type Awaitable } from '../../domain/cache/awaitable';
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
-import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 
 /**
  * Seed 001 POST (and GET) `/api`: `{"status": "SUCCESS", "data": {…}}` with

@@ -1,7 +1,7 @@
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { registerSeed001Client } from '../../domain/seeds/register-seed001-client';
-import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { optionalBearerActor } from './admin-bearer';
 import { stringFields } from './string-fields';
 

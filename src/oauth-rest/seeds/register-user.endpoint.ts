@@ -1,5 +1,5 @@
 import type { Domain } from '../../domain/create-domain';
-import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { optionalBearerActor } from './admin-bearer';
 import { stringFields } from './string-fields';
 

@@ -1,7 +1,7 @@
 import { errors } from '../../domain/errors';
 import type { PresentedClientCredentials } from '../../domain/clients/presented-client-credentials';
 import { clientCredentialsFromRequest } from '../client-credentials-from-request';
-import type { EndpointRequest } from '../oauth-endpoints';
+import type { EndpointRequest } from '../endpoint-types';
 
 /**
  * Seed 000 client authentication: form `client_id` and `password`, where

@@ -1,5 +1,5 @@
 import { errors } from '../../domain/errors';
-import type { EndpointRequest } from '../oauth-endpoints';
+import type { EndpointRequest } from '../endpoint-types';
 
 /**
  * The named body fields (of the JSON object, else the form) as strings,

@@ -1,6 +1,6 @@
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
-import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../oauth-endpoints';
+import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { seed000Credentials } from './seed000-credentials';
 
 /**

@@ -37,7 +37,7 @@ export class UserType {
   @Field()
   updatedAt!: Date;
 
-  /** Resolved per row by src/resolvers/row-resolvers.ts (batched), never set on the object. */
+  /** Resolved per row by src/graphql/row-resolvers.ts (batched), never set on the object. */
   @Field(() => Int, { description: 'Number of the user’s devices, revoked ones included (as `devices(userId).totalCount`); batched per request.' })
   deviceCount?: number;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SCHEMA_FILE } from '../../../src/schema/build-schema';
-import { printAdminSchema } from '../../../src/schema/print-admin-schema';
+import { SCHEMA_FILE } from '../../../src/graphql/build-schema';
+import { printAdminSchema } from '../../../src/graphql/print-admin-schema';
 
 describe(SCHEMA_FILE, () => {
   it('matches the schema built from the type-graphql classes', () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, Lexer, parse, Source, TokenKind, validate } from 'graphql';
-import { exceedsTokenLimit, GRAPHQL_LIMITS, graphqlGuards, requestsIntrospection } from '../../../src/resolvers/graphql-guards';
+import { exceedsTokenLimit, GRAPHQL_LIMITS, graphqlGuards, requestsIntrospection } from '../../../src/graphql/graphql-guards';
 
 const operationsDir = path.join(__dirname, '../../../src/sdk/operations');
 const schema = buildSchema(readFileSync(path.join(__dirname, '../../../src/schema/schema.graphql'), 'utf8'));

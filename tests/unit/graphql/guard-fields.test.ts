@@ -1,7 +1,7 @@
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import type { GraphQLContext } from '../../../src/resolvers/graphql-context';
-import { guardFields } from '../../../src/schema/guard-fields';
+import type { GraphQLContext } from '../../../src/graphql/graphql-context';
+import { guardFields } from '../../../src/graphql/guard-fields';
 
 const SDL = `
   type Query { tenant(path: String!): Tenant! }

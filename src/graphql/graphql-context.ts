@@ -2,7 +2,6 @@ import type { Actor } from '../domain/actor';
 import type { Domain } from '../domain/create-domain';
 import { errors } from '../domain/errors';
 import type { RequestScope } from '../domain/request-scope';
-import type { RequestLoaders } from './request-loaders';
 
 /** Per-request GraphQL context: the shared domain, the request scope, and the caller if a valid bearer token was sent. */
 export interface GraphQLContext {
@@ -13,7 +12,15 @@ export interface GraphQLContext {
   /** Why the bearer token was refused, when one was sent and refused. */
   authError?: Error;
   /** This request's DataLoaders (see request-loaders.ts), set on first use. */
-  loaders?: RequestLoaders;
+  loaders?: ContextLoaders;
+}
+
+/**
+ * What request-loaders.ts keeps on the context, declared here so that this file
+ * imports nothing of that one (which needs `requireActor`): no import cycle.
+ */
+export interface ContextLoaders {
+  deviceCount(user: { id: string; tenantPath: string }): Promise<number>;
 }
 
 /** The authenticated caller, or UNAUTHENTICATED. */

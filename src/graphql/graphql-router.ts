@@ -8,7 +8,7 @@ import type { RequestScope } from '../domain/request-scope';
 import { domainErrorOf } from '../edge/domain-error-of';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { actorFromClaims } from '../domain/actor-from-claims';
-import { buildAdminSchema } from '../schema/build-schema';
+import { buildAdminSchema } from './build-schema';
 import { formatGraphQLError } from './format-graphql-error';
 import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
 import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';

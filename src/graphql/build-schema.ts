@@ -1,21 +1,21 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
-import { DateTimeISOScalar } from './date-time-iso.scalar';
+import { DateTimeISOScalar } from '../schema/date-time-iso.scalar';
 import { guardFields } from './guard-fields';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
-import { auditMutation } from '../resolvers/audit-mutation';
+import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
-import { stringInputGuard } from '../resolvers/string-input-guard';
+import { stringInputGuard } from './string-input-guard';
 import { TenantListsResolver } from '../resolvers/tenant-lists.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
-import { attachRowResolvers } from '../resolvers/row-resolvers';
+import { attachRowResolvers } from './row-resolvers';
 
 export const SCHEMA_FILE = 'src/schema/schema.graphql';
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { requireActor, type GraphQLContext } from './graphql-context';
+import { requireActor, type ContextLoaders, type GraphQLContext } from './graphql-context';
 
 interface UserKey {
   id: string;
@@ -12,7 +12,7 @@ interface UserKey {
  * not one per row. Created on first use and kept on the request's context only,
  * so nothing is cached across requests or callers.
  */
-export class RequestLoaders {
+export class RequestLoaders implements ContextLoaders {
   private deviceCountLoader?: DataLoader<UserKey, number, string>;
 
   constructor(private readonly ctx: GraphQLContext) {}
@@ -27,7 +27,7 @@ export class RequestLoaders {
 }
 
 /** The request's loaders, created with the first nested field that needs one. */
-export function loadersOf(ctx: GraphQLContext): RequestLoaders {
+export function loadersOf(ctx: GraphQLContext): ContextLoaders {
   ctx.loaders ??= new RequestLoaders(ctx);
   return ctx.loaders;
 }

@@ -1,6 +1,6 @@
 import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
-import type { GraphQLContext } from '../resolvers/graphql-context';
+import type { GraphQLContext } from './graphql-context';
 
 type Resolver = GraphQLFieldResolver<unknown, GraphQLContext>;
 

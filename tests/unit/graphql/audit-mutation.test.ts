@@ -1,4 +1,4 @@
-import { targetKindOf, targetOf, tenantOf } from '../../../src/resolvers/audit-mutation';
+import { targetKindOf, targetOf, tenantOf } from '../../../src/graphql/audit-mutation';
 
 describe('audit targets of mutations', () => {
   it.each([

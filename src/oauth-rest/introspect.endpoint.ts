@@ -1,0 +1,10 @@
+import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import type { Domain } from '../domain/create-domain';
+import { clientCredentialsFromRequest } from './client-credentials-from-request';
+import { ok, type EndpointRequest, type EndpointResponse } from './endpoint-types';
+
+/** POST `/introspect` (RFC 7662 §2); a warm hit answers at once, without a promise. */
+export const introspectEndpoint =
+  (domain: Domain) =>
+  (req: EndpointRequest): Awaitable<EndpointResponse> =>
+    mapAwaitable(domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope), ok);
