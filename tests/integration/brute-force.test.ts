@@ -317,7 +317,7 @@ describe('brute-force throttling', () => {
     expect([...kinds].sort()).toEqual(['account', 'client', 'ip']);
   });
 
-  it("keeps the success path free: client_credentials makes no database query, not even while another source fails the client's secret; its own failure costs one check, then none", async () => {
+  it("keeps the success path free: client_credentials makes no database query, not even while another source fails the client's secret; its own failure costs one query, then none", async () => {
     const service = await createClient(domain, { tenantPath: '/', grantTypes: ['client_credentials'], allowedScopes: ['email'] });
     const home = freshIp();
     const cc = () => clientCredentials(b, service.clientId, service.clientSecret!, home);
@@ -333,7 +333,7 @@ describe('brute-force throttling', () => {
     for (let i = 0; i < 5; i++) expect((await cc()).status).toBe(200);
     expect(await dbQueriesOn(b, '/token')).toBe(afterAttack);
 
-    // The owner's own failure: the next success reads the count once and forgets it.
+    // The owner's own failure: the next success forgets it (a query), and the ones after cost nothing again.
     expect((await clientCredentials(b, service.clientId, 'typo', home)).status).toBe(401);
     const afterFailure = await dbQueriesOn(b, '/token');
     expect((await cc()).status).toBe(200);
