@@ -14,14 +14,23 @@ export const defaults = {
   /** Self sign-up (seed 001 `/register_user` without a bearer): attempts per client IP and tenant. */
   selfSignupRateLimit: { limit: 5, windowSeconds: 15 * 60 },
   /**
-   * Failed credential checks (src/domain/throttle/brute-force-guard.ts): after `threshold` failures within
-   * `windowSeconds`, the key is locked for `baseLockSeconds` after its latest failure, doubling with each
-   * further failure, at most `maxLockSeconds`. Per account (tenant + username), per client (its secret) and
-   * per client IP (looser, so one NAT does not lock everyone out).
+   * Failed credential checks (src/domain/throttle/brute-force-guard.ts; policy in docs/security.md
+   * "Brute-force protection"). A lock lasts `baseLockSeconds` after the latest failure once `threshold`
+   * failures are live in `windowSeconds`, doubling with each further failure, at most `maxLockSeconds`.
+   * - `accountSource` / `clientSource`: one credential (tenant + username, or client_id) from one source
+   *   (client IP): the lock an attacker earns for their own guesses. Only this pair is refused.
+   * - `account` / `client`: one credential from every source, the slower brake: it refuses only sources
+   *   that have not authenticated with that credential in the last `knownSourceDays` days.
+   * - `ip`: one source, every credential. It never refuses by itself: while the source has `threshold`
+   *   failures live in `windowSeconds` ("hot"), its pairs lock at `hotSourcePairThreshold` failures.
    */
   bruteForce: {
-    account: { threshold: 5, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
-    client: { threshold: 10, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
-    ip: { threshold: 50, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    accountSource: { threshold: 5, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    clientSource: { threshold: 10, windowSeconds: 15 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    account: { threshold: 20, windowSeconds: 60 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    client: { threshold: 100, windowSeconds: 60 * 60, baseLockSeconds: 60, maxLockSeconds: 15 * 60 },
+    ip: { threshold: 50, windowSeconds: 15 * 60 },
+    hotSourcePairThreshold: 1,
+    knownSourceDays: 30,
   },
 } as const;

@@ -92,6 +92,18 @@ export class RateLimitRepository {
     return rows.map(toTally);
   }
 
+  /**
+   * Records one hit on `bucket` expiring at `expiresAt`, unless a hit that expires after `freshAfter` is
+   * there already (a long-lived marker, refreshed at most once per `expiresAt - freshAfter`): one statement.
+   */
+  async remember(bucket: string, expiresAt: Date, freshAfter: Date): Promise<void> {
+    await this.db.em().getConnection().execute(
+      `insert into rate_limit_hits (bucket, expires_at)
+       select ?, ? where not exists (select 1 from rate_limit_hits where bucket = ? and expires_at > ?)`,
+      [bucket, expiresAt, bucket, freshAfter],
+    );
+  }
+
   /** Deletes every hit of the buckets. */
   async clear(buckets: readonly string[]): Promise<void> {
     await this.db.em().getConnection().execute('delete from rate_limit_hits where bucket = any(array[?]::text[])', [buckets]);

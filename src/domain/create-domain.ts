@@ -48,11 +48,7 @@ export function createDomain(deps: DomainDeps) {
   const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
   const users = new UserService(deps.bus, data.users, tenants, sessions);
   const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
-  const tenantPathOfClient = async (clientId: string): Promise<string> => {
-    const client = await clients.findByClientId(clientId);
-    return (client && (await tenants.findById(client.tenantId))?.path) ?? '/';
-  };
-  const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, tenantPathOfClient);
+  const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, (clientId) => clients.auditTenantPathOf(clientId));
   clients.useGuard(bruteForce);
   const keys = new KeyService(deps, data.signingKeys, tenants);
   const revocation = new RevocationService(deps, data.revocations, data.users);

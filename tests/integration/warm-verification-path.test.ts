@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { PresentedClientCredentials } from '../../src/domain/clients/presented-client-credentials';
 import type { Domain } from '../../src/domain/create-domain';
 import { isDomainError } from '../../src/domain/errors';
+import type { RequestScope } from '../../src/domain/request-scope';
 import { createTestUser } from '../fixtures/test-user';
 import { createTestClient, createTestTenant, issueAccessToken, testClock, type TestClient } from '../fixtures/token-clients';
 import { basic, postForm } from '../support/oauth';
@@ -98,6 +99,21 @@ describe('the warm verification path (answered at once)', () => {
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n) + 1);
     // And the right secret still answers at once afterwards (the failure is remembered as a hint, so this one checks the table).
     expect(await domain.introspection.introspect(credentials(resource), { token })).toMatchObject({ active: true });
+  });
+
+  it("authenticates a client at once on the warm path, also while other sources fail its secret (they lock only themselves)", async () => {
+    const own = { clientIp: '198.51.100.7', requestId: 'warm-own' } as RequestScope;
+    const authenticate = (secret: string, scope: RequestScope) => domain.clients.authenticate(resource.clientId, secret, scope);
+    // The first success from a source on this instance marks the source as known (one write); then none.
+    await authenticate(resource.clientSecret!, own);
+    expect(authenticate(resource.clientSecret!, own)).not.toBeInstanceOf(Promise);
+    for (let i = 0; i < 12; i++) {
+      const other = { clientIp: `198.51.100.${100 + i}`, requestId: `warm-attack-${i}` } as RequestScope;
+      await expect(authenticate(`wrong-${i}`, other)).rejects.toMatchObject({ code: 'invalid_client' });
+    }
+    const warm = authenticate(resource.clientSecret!, own);
+    expect(warm).not.toBeInstanceOf(Promise);
+    expect(warm).toMatchObject({ clientId: resource.clientId });
   });
 
   it('turns an error thrown at once into the endpoint error response, and keeps the connection serving', async () => {

@@ -1,6 +1,6 @@
 /**
  * Which cache a change concerns; `key` names the entry (a tenant id, a client_id, a tenant id for keys; for
- * `throttle`, a failure hint of the brute-force guard: `<window end ms> <bucket>`).
+ * `throttle`, a failure hint of the brute-force guard: `<window end ms> <may be locked until ms, or 0> <bucket>`).
  */
 export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'throttle' | 'revocation' | 'user';
 

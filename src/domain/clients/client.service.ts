@@ -97,8 +97,9 @@ export class ClientService {
    * their secret (constant-time keyed digest comparison); public clients
    * present none. Unknown, disabled or mismatched clients all fail alike with
    * `invalid_client`. Failures are throttled per client_id and client IP
-   * (BruteForceGuard): a locked client gets `too_many_requests` answered as
-   * `invalid_client` (429), its secret unchecked.
+   * together (BruteForceGuard): a locked pair gets `too_many_requests`
+   * answered as `invalid_client` (429), its secret unchecked; the client's
+   * other sources are not refused.
    */
   authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Awaitable<Client> {
     if (!this.guard) return this.checkCredentials(clientId, clientSecret);
@@ -121,6 +122,16 @@ export class ClientService {
       found.verified = fingerprint;
       return found.client;
     });
+  }
+
+  /**
+   * The tenant path an event about `clientId` is audited under: its tenant's, so that tenant's admins see
+   * failed authentications of their clients; `/` (root admins only) when no such client exists. The caller
+   * learns nothing from it: the audit trail is not part of any answer.
+   */
+  async auditTenantPathOf(clientId: string): Promise<string> {
+    const client = await this.findByClientId(clientId);
+    return (client && (await this.tenants.findById(client.tenantId))?.path) ?? '/';
   }
 
   /** The brute-force guard client authentication runs under; wired once by createDomain. */

@@ -52,7 +52,7 @@ export class DeviceService {
    * Creates a device set for `userId` on `client` once `password` is the
    * user's current password. The client must be enabled, in the user's tenant
    * and allowed {@link DEVICE_TOKENS_GRANT}. Wrong passwords are throttled
-   * per account and client IP like every password check (BruteForceGuard).
+   * per account and client IP together like every password check (BruteForceGuard).
    */
   async create(userId: string, client: Client, rawName: string, password: string, scopes: readonly string[], scope?: Pick<RequestScope, 'clientIp' | 'requestId'>): Promise<DeviceTokenSet> {
     const name = validateDisplayName(rawName);

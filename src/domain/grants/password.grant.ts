@@ -25,8 +25,9 @@ export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password',
  * the client is allowed). Unknown users, wrong passwords, disabled users and
  * unknown tenants all fail alike with `invalid_grant` (§5.2). The tokens
  * belong to the user's tenant: its key signs them and its path is `tenant`.
- * Failed passwords are throttled per account and client IP (BruteForceGuard):
- * a locked account gets 429 `invalid_grant` with Retry-After (RFC 9700 §4.6).
+ * Failed passwords are throttled per account and client IP together
+ * (BruteForceGuard): a locked pair, or an unknown source while the account's
+ * brake is on, gets 429 `invalid_grant` with Retry-After (RFC 9700 §4.6).
  */
 export class PasswordGrant implements GrantHandler {
   readonly declaration = PASSWORD;

@@ -35,19 +35,30 @@ export class TokenEndpoint {
       return await this.issue(credentials, params, scope, (path) => (tenantPath = path));
     } catch (error) {
       if (isDomainError(error) && error.code !== 'service_unavailable') {
-        this.audit?.record({
-          action: 'token',
-          outcome: 'failure',
-          tenantPath,
-          actorKind: 'client',
-          actorId: credentials?.clientId ?? null,
-          actorClientId: credentials?.clientId ?? null,
-          targetKind: 'grant_type',
-          targetId: params.grant_type ?? null,
-          clientIp: scope?.clientIp ?? null,
-          requestId: scope?.requestId ?? null,
-          detail: { error: error.code },
-        });
+        const record = (path: string) =>
+          this.audit?.record({
+            action: 'token',
+            outcome: 'failure',
+            tenantPath: path,
+            actorKind: 'client',
+            actorId: credentials?.clientId ?? null,
+            actorClientId: credentials?.clientId ?? null,
+            targetKind: 'grant_type',
+            targetId: params.grant_type ?? null,
+            clientIp: scope?.clientIp ?? null,
+            requestId: scope?.requestId ?? null,
+            detail: { error: error.code },
+          });
+        // A client that failed to authenticate is audited under its own tenant, unknown client_ids under `/`;
+        // the answer does not wait for that lookup, so its time tells nothing about the client_id.
+        if (tenantPath === '/' && credentials?.clientId && this.audit) {
+          void this.clients
+            .auditTenantPathOf(credentials.clientId)
+            .then(record, () => record('/'))
+            .catch(() => undefined);
+        } else {
+          record(tenantPath);
+        }
       }
       throw error;
     }

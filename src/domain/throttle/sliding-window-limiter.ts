@@ -51,6 +51,15 @@ export class SlidingWindowLimiter {
     return this.hits.liveBuckets(prefix, this.clock.now(), limit);
   }
 
+  /**
+   * Marks `bucket` for `lifetimeSeconds` (a remembered fact rather than a counted event, such as a source
+   * known to a credential); a mark with more than `lifetimeSeconds - refreshSeconds` left is kept as it is.
+   */
+  remember(bucket: string, lifetimeSeconds: number, refreshSeconds: number): Promise<void> {
+    const now = this.clock.now().getTime();
+    return this.hits.remember(bucket, new Date(now + lifetimeSeconds * 1000), new Date(now + (lifetimeSeconds - refreshSeconds) * 1000));
+  }
+
   /** Forgets every hit of the buckets. */
   clear(buckets: readonly string[]): Promise<void> {
     return this.hits.clear(buckets);
