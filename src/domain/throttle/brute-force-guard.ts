@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import type { DomainLogger } from '../deps';
 import { errors, isDomainError, type ErrorCode } from '../errors';
 import type { RequestScope } from '../request-scope';
+import { usernameKey } from '../users/username-key';
 import { lockedUntil, type LockoutRule } from './lockout';
 import { RecentFailureHints } from './recent-failure-hints';
 import type { SlidingWindowLimiter } from './sliding-window-limiter';
@@ -41,7 +42,7 @@ const RELOAD_RETRY_MS = 5_000;
 
 /**
  * Throttles failed credential checks (OWASP ASVS V2.2.1, RFC 9700 §4.6 for
- * the password grant) per account (tenant + username) or per client
+ * the password grant) per account (tenant + username regardless of case, as sign-in matches it) or per client
  * (client_id, for client secrets), and per client IP (TRUST_PROXY honoured),
  * with a progressive lockout ({@link lockedUntil}) that always ends.
  *
@@ -117,7 +118,7 @@ export class BruteForceGuard {
   private keysOf({ subject, scope }: CredentialAttempt): ThrottleKey[] {
     const keys: ThrottleKey[] =
       subject.kind === 'account'
-        ? [{ kind: 'account', id: subject.username, bucket: `${PREFIX}account:${subject.tenantId}:${subject.username}`, rule: this.rules.account }]
+        ? [{ kind: 'account', id: subject.username, bucket: `${PREFIX}account:${subject.tenantId}:${usernameKey(subject.username)}`, rule: this.rules.account }]
         : [{ kind: 'client', id: subject.clientId, bucket: `${PREFIX}client:${subject.clientId}`, rule: this.rules.client }];
     if (scope?.clientIp) keys.push({ kind: 'ip', id: scope.clientIp, bucket: `${PREFIX}ip:${scope.clientIp}`, rule: this.rules.ip });
     return keys;
