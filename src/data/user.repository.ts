@@ -9,7 +9,8 @@ import { userColumns, userFromRow, usernameKeySql, type UserRow, type UserRowWit
 import type { User } from '../domain/users/user';
 
 const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
-const USER_BY_USERNAME = preparedStatement(
+/** Sign-in's lookup by username regardless of case, on the unique index `users_tenant_username_key_unique`. */
+export const USER_BY_USERNAME = preparedStatement(
   'user_by_username',
   `select ${userColumns('u')}, u.password_hash from users u where u.tenant_id = $1 and ${usernameKeySql('u.username')} = ${usernameKeySql('$2::text')}`,
 );
