@@ -107,6 +107,19 @@ describe('human administrators', () => {
     expect(bob.body).toEqual(failed('access_denied'));
   });
 
+  it('accepts a user admin at seed 003 batch revocation as well (the same actor as GraphQL)', async () => {
+    const batch = async (token: string) =>
+      fetch(`${t.url}/api/v2/identity/token/batch-revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ creationBefore: '2000-01-01T00:00:00Z' }),
+      });
+    const ada = await batch((await userToken('ada', '/acme')).token);
+    expect(ada.status).toBe(200);
+    expect(await ada.json()).toEqual({ count: 0 });
+    expect((await batch((await userToken('bob', '/acme')).token)).status).toBe(403);
+  });
+
   it('refuses a user without the role whatever its token asked for', async () => {
     const bob = await userSdk('bob', '/acme');
     expect((await bob.me()).me.scopes).toEqual([]);
