@@ -1,5 +1,6 @@
 import { emptyReport, parentsFirst, type PlannedClient, type PlannedTenant, type PlannedUser, type ProvisioningPlan, type ProvisioningReport } from '../domain/provisioning/provisioning-plan';
 import { differs } from '../domain/provisioning/provisioning-scope';
+import { usernameKey } from '../domain/users/username-key';
 import { GraphQLRequestError, type AdminSdk, type UserFieldsFragment } from '../sdk/client';
 import { allPages } from './command';
 import { CliError, EXIT } from './cli-error';
@@ -23,8 +24,8 @@ export async function applyThroughApi(connection: Connection, plan: Provisioning
   for (const tenant of parentsFirst(plan.tenants)) {
     await at(tenant.at, () => applyTenant(connection.sdk, tenant, result.report));
     for (const client of tenant.clients) await at(client.at, () => applyClient(connection, tenant.path, client, result));
-    const users = new Map((await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [u.username, u]));
-    for (const user of tenant.users) await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(user.username), result.report));
+    const users = new Map((await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [usernameKey(u.username), u]));
+    for (const user of tenant.users) await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(usernameKey(user.username)), result.report));
   }
   return result;
 }
@@ -71,6 +72,10 @@ async function applyUser(sdk: AdminSdk, tenantPath: string, planned: PlannedUser
     if (!planned.enabled) await sdk.updateUser({ id: createUser.id, input: { enabled: false } });
     report.users.created++;
     return;
+  }
+  // Usernames are case-insensitive: one differing only in case is another account, never updated or renamed.
+  if (existing.username !== planned.username) {
+    throw new CliError(EXIT.api, `username: user ${planned.username} differs only in case from the existing user ${existing.username} of ${tenantPath} (usernames are case-insensitive)`, 'CONFLICT');
   }
   const changed = differs(existing, wanted);
   if (changed) await sdk.updateUser({ id: existing.id, input: wanted });

@@ -1,9 +1,12 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { usernameKey } from '../domain/users/username-key';
 import { ClientEntity } from '../entities/client.entity';
 import { TenantEntity } from '../entities/tenant.entity';
 import { UserEntity } from '../entities/user.entity';
 import type { NewClient } from './client.repository';
 import type { Database } from './database';
+import { usernameKeySql } from './user-row';
 
 type NewTenant = Pick<TenantEntity, 'path' | 'parentId' | 'name' | 'signingAlgorithm' | 'allowSelfSignup'>;
 type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<UserEntity>;
@@ -24,9 +27,9 @@ export class ProvisioningTransaction {
     return this.em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
   }
 
-  /** The user with its password hash (a lazy column). */
+  /** The user whose username equals `username` regardless of case (on the unique index), with its password hash (a lazy column). */
   userByName(tenantId: string, username: string): Promise<UserEntity | null> {
-    return this.em.findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
+    return this.em.findOne(UserEntity, { tenantId, [raw((alias: string) => usernameKeySql(`${alias}.username`))]: usernameKey(username) }, { populate: ['passwordHash'] });
   }
 
   addTenant(tenant: NewTenant): TenantEntity {

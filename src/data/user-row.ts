@@ -17,6 +17,18 @@ export interface UserRow {
 
 const USER_COLUMNS: readonly (keyof UserRow)[] = ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'admin', 'created_at', 'updated_at'];
 
+/** A user row with its argon2id password hash, for a credential check. */
+export interface UserRowWithPasswordHash extends UserRow {
+  password_hash: string;
+}
+
+/**
+ * The case-insensitive key of a username column or parameter (`usernameKey` in SQL): the
+ * expression of the unique index `users_tenant_username_key_unique`, so a lookup written with
+ * it uses that index.
+ */
+export const usernameKeySql = (expression: string): string => `lower(${expression} collate "C")`;
+
 /** Select list for {@link UserRow}, qualified by `alias`. */
 export const userColumns = (alias: string): string => USER_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
 

@@ -5,10 +5,15 @@ import type { Database } from './database';
 import { PreparedTenantPage } from './prepared-page';
 import { storable } from './storable';
 import { preparedStatement } from './prepared-queries';
-import { userColumns, userFromRow, type UserRow } from './user-row';
+import { userColumns, userFromRow, usernameKeySql, type UserRow, type UserRowWithPasswordHash } from './user-row';
 import type { User } from '../domain/users/user';
 
 const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
+/** Sign-in's lookup by username regardless of case, on the unique index `users_tenant_username_key_unique`. */
+export const USER_BY_USERNAME = preparedStatement(
+  'user_by_username',
+  `select ${userColumns('u')}, u.password_hash from users u where u.tenant_id = $1 and ${usernameKeySql('u.username')} = ${usernameKeySql('$2::text')}`,
+);
 const USER_PAGE = new PreparedTenantPage<UserRow>('users', 'users', userColumns('t'), ['username', 'email', 'firstname', 'lastname']);
 
 export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin'>>;
@@ -27,10 +32,15 @@ export class UserRepository {
     return em.findOne(UserEntity, { id });
   }
 
-  /** The user with its password hash, for a credential check. */
-  async findWithPasswordHash(tenantId: string, username: string): Promise<UserEntity | null> {
+  /**
+   * The user of `tenantId` whose username equals `username` regardless of case, with its
+   * password hash (for a credential check): one prepared round trip on the unique index
+   * of `(tenant_id, lower(username))`.
+   */
+  async findRowByUsername(tenantId: string, username: string): Promise<UserRowWithPasswordHash | null> {
     if (!storable(username)) return null;
-    return this.db.em().findOne(UserEntity, { tenantId, username }, { populate: ['passwordHash'] });
+    const [row] = await this.db.sql.rows<UserRowWithPasswordHash>(USER_BY_USERNAME, [tenantId, username]);
+    return row ?? null;
   }
 
   /**

@@ -6,11 +6,13 @@ import type { AccessTokenClaims } from './tokens/access-token-claims';
 import type { User } from './users/user';
 
 /**
- * The actor a verified access token speaks for. `user` is the token's user as
- * the verification just read it from the database (null for client tokens),
- * so a user's admin role, like its enabled flag, is as of this request.
+ * The actor a verified access token speaks for: the one owner of "is this bearer an admin" for
+ * every path that takes one (GraphQL, seed 001 `/register_client` and `/register_user`, seed 003
+ * batch revocation). `user` is the token's user as the verification just read it from the
+ * database (null for client tokens), so a user's admin role, like its enabled flag, is as of
+ * this request. It is required: without it a human admin's token would lose scope `admin`.
  */
-export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService, clients: ClientService, user: User | null = null): Promise<Actor> {
+export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService, clients: ClientService, user: User | null): Promise<Actor> {
   const [tenant, client] = await Promise.all([tenants.findByPath(claims.tenant), clients.findByClientId(claims.client_id)]);
   if (!tenant || !client) throw errors.invalidToken();
   const isClientToken = claims.sub === claims.client_id;

@@ -1,9 +1,12 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-/** An end user of one tenant; usernames are unique within the tenant. */
+/**
+ * An end user of one tenant; usernames are unique within the tenant regardless of case
+ * (`usernameKey`, migration 20261206030000) and keep the case they were created with.
+ */
 @Entity({ tableName: 'users' })
-@Unique({ properties: ['tenantId', 'username'] })
+@Unique({ name: 'users_tenant_username_key_unique', expression: 'create unique index users_tenant_username_key_unique on users (tenant_id, lower(username collate "C"))' })
 export class UserEntity {
   [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'admin' | 'createdAt' | 'updatedAt';
 

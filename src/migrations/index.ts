@@ -8,6 +8,7 @@ import { Migration20261201070000UserAdmin } from './Migration20261201070000UserA
 import { Migration20261201014000RevocationChanges } from './Migration20261201014000RevocationChanges';
 import { Migration20261201090000RevocationChangesMore } from './Migration20261201090000RevocationChangesMore';
 import { Migration20261201100000PrivilegeChanges } from './Migration20261201100000PrivilegeChanges';
+import { Migration20261206030000UsernameCaseInsensitive } from './Migration20261206030000UsernameCaseInsensitive';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201014000RevocationChanges', class: Migration20261201014000RevocationChanges },
   { name: 'Migration20261201090000RevocationChangesMore', class: Migration20261201090000RevocationChangesMore },
   { name: 'Migration20261201100000PrivilegeChanges', class: Migration20261201100000PrivilegeChanges },
+  { name: 'Migration20261206030000UsernameCaseInsensitive', class: Migration20261206030000UsernameCaseInsensitive },
 ];

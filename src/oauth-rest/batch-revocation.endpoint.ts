@@ -25,7 +25,7 @@ export function batchRevocationEndpoint(domain: Domain) {
         throw errors.unauthenticated('the access token is invalid, expired or revoked');
       },
     );
-    const actor = await actorFromClaims(verified.claims, domain.tenants, domain.clients);
+    const actor = await actorFromClaims(verified.claims, domain.tenants, domain.clients, verified.user);
     const raw = (req.json as { creationBefore?: unknown } | undefined)?.creationBefore;
     ensure(typeof raw === 'string' && ISO_DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw)), () =>
       errors.validation('creationBefore', 'must be an ISO-8601 date-time, e.g. 2026-12-01T00:00:00Z'),

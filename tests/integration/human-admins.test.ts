@@ -1,4 +1,5 @@
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
+import { registerClient, registerUser, seed001Client, seed001User } from '../fixtures/seed001';
 import { passwordTokens, type TestClient } from '../fixtures/token-clients';
 import { errorCode, rootAdminSdk } from '../support/admin-sdk';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -84,6 +85,39 @@ describe('human administrators', () => {
     const eveSdk = await userSdk('eve', '/acme/eu');
     expect((await eveSdk.users({ tenantPath: '/acme/eu', first: 10 })).users.totalCount).toBe(1);
     expect(await errorCode(eveSdk.users({ tenantPath: '/acme', first: 10 }))).toBe('FORBIDDEN');
+  });
+
+  it('accepts a user admin at seed 001 /register_user and /register_client exactly as GraphQL does, inside its subtree only', async () => {
+    /** Seed 001's failure shape. */
+    const failed = (error: string) => ({ status: 'FAILED', message: expect.any(String), error, error_description: expect.any(String) });
+    const { token } = await userToken('ada', '/acme');
+    const own = await registerUser(t.url, { ...seed001User() }, token);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ status: 'SUCCESS', message: 'register user successfully', tenant_path: '/acme' });
+    expect((await registerUser(t.url, { ...seed001User(), tenant_path: '/acme/eu' }, token)).body).toMatchObject({ status: 'SUCCESS', tenant_path: '/acme/eu' });
+    const client = await registerClient(t.url, { ...seed001Client('http://localhost:3000/callback') }, token);
+    expect(client.status).toBe(200);
+    expect(client.body.tenant_path).toBe('/acme');
+    // Outside its subtree, and for a user without the role, the seed's 403 as for an admin client.
+    const outside = await registerUser(t.url, { ...seed001User(), tenant_path: '/beta' }, token);
+    expect(outside.status).toBe(403);
+    expect(outside.body).toEqual(failed('access_denied'));
+    const bob = await registerUser(t.url, { ...seed001User() }, (await userToken('bob', '/acme')).token);
+    expect(bob.status).toBe(403);
+    expect(bob.body).toEqual(failed('access_denied'));
+  });
+
+  it('accepts a user admin at seed 003 batch revocation as well (the same actor as GraphQL)', async () => {
+    const batch = async (token: string) =>
+      fetch(`${t.url}/api/v2/identity/token/batch-revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ creationBefore: '2000-01-01T00:00:00Z' }),
+      });
+    const ada = await batch((await userToken('ada', '/acme')).token);
+    expect(ada.status).toBe(200);
+    expect(await ada.json()).toEqual({ count: 0 });
+    expect((await batch((await userToken('bob', '/acme')).token)).status).toBe(403);
   });
 
   it('refuses a user without the role whatever its token asked for', async () => {

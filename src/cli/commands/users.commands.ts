@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AdminSdk, UserFieldsFragment } from '../../sdk/client';
 import { CliError, EXIT, usageError } from '../cli-error';
+import { sameUsername } from '../../domain/users/username-key';
 import { allPages, table, type Command } from '../command';
 
 const HEADER = ['USERNAME', 'TENANT', 'EMAIL', 'NAME', 'ENABLED'];
@@ -62,7 +63,7 @@ export const usersCreate: Command = {
 
 export const usersDelete: Command = {
   words: 'users delete',
-  summary: 'Delete a user, found by username within a tenant',
+  summary: 'Delete a user, found by username (regardless of case) within a tenant',
   args: 'USERNAME',
   positionals: 1,
   options: { tenant: { type: 'string' } },
@@ -72,7 +73,7 @@ export const usersDelete: Command = {
     if (!username) throw usageError('users delete needs a USERNAME');
     if (typeof values.tenant !== 'string') throw usageError('--tenant is required');
     const { sdk } = await connect();
-    const user = (await listUsers(sdk, values.tenant)).find((u) => u.username === username);
+    const user = (await listUsers(sdk, values.tenant)).find((u) => sameUsername(u.username, username));
     if (!user) throw new CliError(EXIT.api, `user ${username} not found in ${values.tenant}`, 'NOT_FOUND');
     const { deleteUser } = await sdk.deleteUser({ id: user.id });
     return { json: deleteUser, text: `deleted user ${deleteUser.username} from ${deleteUser.tenantPath}` };

@@ -8,6 +8,7 @@ import type { GrantCatalogue } from '../grants/registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { defaultTenantName, normalizeTenantPath } from '../tenants/tenant-path';
+import { usernameKey } from '../users/username-key';
 import { validatePassword, validateUsername, validateUserProfile } from '../users/validate-user-profile';
 import { validateDisplayName } from '../validate-display-name';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
@@ -121,7 +122,7 @@ function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUs
   return { at, username, password, profile: { email, phone, firstname, lastname }, enabled };
 }
 
-/** Natural keys must be unique in the file: tenant paths, client ids (global), usernames within a tenant. */
+/** Natural keys must be unique in the file: tenant paths, client ids (global), usernames within a tenant (regardless of case). */
 function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void {
   const seen = new Map<string, string>();
   const once = (key: string, at: string, what: string) => {
@@ -132,6 +133,6 @@ function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void 
   for (const tenant of tenants) {
     once(`tenant ${tenant.path}`, `${tenant.at}.path`, `tenant ${tenant.path}`);
     for (const client of tenant.clients) once(`client ${client.clientId}`, `${client.at}.clientId`, `client ${client.clientId}`);
-    for (const user of tenant.users) once(`user ${tenant.path} ${user.username}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
+    for (const user of tenant.users) once(`user ${tenant.path} ${usernameKey(user.username)}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
   }
 }

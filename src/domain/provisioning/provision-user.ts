@@ -9,11 +9,16 @@ import type { PlannedUser } from './provisioning-plan';
  * Creates the user or brings its profile to the planned state. A password in
  * the file is re-hashed only when it does not verify against the stored
  * argon2id hash, so re-applying the same file leaves the hash as it is.
+ * Usernames are case-insensitive: a stored user whose username differs from the
+ * file's only in case is another account, a conflict, never updated or renamed.
  */
 export async function provisionUser(scope: ProvisioningScope, tenant: TenantEntity, planned: PlannedUser): Promise<void> {
   const { tx, report } = scope;
   const wanted = { ...planned.profile, enabled: planned.enabled };
   const entity = await tx.userByName(tenant.id, planned.username);
+  if (entity && entity.username !== planned.username) {
+    throw new ProvisioningError([`${planned.at}.username: user ${planned.username} differs only in case from the existing user ${entity.username} of ${tenant.path} (usernames are case-insensitive)`], 'conflict');
+  }
   if (!entity) {
     if (planned.password === null) {
       throw new ProvisioningError([`${planned.at}.password: required to create a user (use a \${VARIABLE} reference)`]);

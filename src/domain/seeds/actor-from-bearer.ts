@@ -8,13 +8,14 @@ import type { AccessTokenService } from '../tokens/access-token.service';
 /**
  * The actor a bearer access token speaks for, with the same checks as the
  * GraphQL API (signature, expiry, revocation, disabled client or user, tenant
- * cutoff, scopes still allowed to the client). `invalid_token` otherwise
+ * cutoff, scopes still allowed to the client, scope `admin` on a user's token
+ * only while the user holds the admin role). `invalid_token` otherwise
  * (RFC 6750 §3.1).
  */
 export async function actorFromBearer(token: string, accessTokens: AccessTokenService, tenants: TenantService, clients: ClientService): Promise<Actor> {
-  const { claims } = await accessTokens.verify(token);
+  const { claims, user } = await accessTokens.verify(token);
   try {
-    return await actorFromClaims(claims, tenants, clients);
+    return await actorFromClaims(claims, tenants, clients, user);
   } catch {
     throw errors.invalidToken();
   }

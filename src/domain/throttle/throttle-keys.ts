@@ -1,4 +1,5 @@
 import { lockedUntil, type LockoutRule } from './lockout';
+import { usernameKey } from '../users/username-key';
 
 /** Whose secret a credential check tries: a user's password (account) or a client's secret. */
 export type CredentialSubject =
@@ -58,7 +59,7 @@ const NO_SOURCE = '-';
 
 export function attemptKeys(policy: ThrottlePolicy, subject: CredentialSubject, clientIp: string | null | undefined): AttemptKeys {
   const source = clientIp || NO_SOURCE;
-  const credential = subject.kind === 'account' ? `${subject.tenantId}:${subject.username}` : subject.clientId;
+  const credential = subject.kind === 'account' ? `${subject.tenantId}:${usernameKey(subject.username)}` : subject.clientId;
   const pairKind = subject.kind === 'account' ? 'account-source' : 'client-source';
   return {
     // The source first: IPs hold no spaces, so the credential after the space may be any string.

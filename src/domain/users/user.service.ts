@@ -75,10 +75,10 @@ export class UserService {
     return row ? userFromRow(row) : null;
   }
 
-  /** Whether `username` exists in the tenant at `tenantPath` (trusted; bootstrap). */
+  /** Whether `username` exists in the tenant at `tenantPath`, regardless of case (trusted; bootstrap). */
   async existsIn(tenantPath: string, username: string): Promise<boolean> {
     const tenant = await this.tenants.findByPath(tenantPath);
-    return tenant !== null && (await this.users.findWithPasswordHash(tenant.id, username)) !== null;
+    return tenant !== null && (await this.users.findRowByUsername(tenant.id, username)) !== null;
   }
 
   private async findEntity(id: string): Promise<UserEntity | null> {
@@ -178,17 +178,17 @@ export class UserService {
   }
 
   /**
-   * Checks a username and password within one tenant. Unknown users cost the
-   * same argon2 verify as known ones; disabled users fail like wrong passwords.
+   * Checks a username (regardless of case) and password within one tenant. Unknown users
+   * cost the same argon2 verify as known ones; disabled users fail like wrong passwords.
    */
   async verifyCredentials(tenantId: string, username: string, password: string): Promise<User | null> {
-    const entity = await this.users.findWithPasswordHash(tenantId, username);
-    if (!entity) {
+    const row = await this.users.findRowByUsername(tenantId, username);
+    if (!row) {
       await verifyPassword(await decoyPasswordHash(), password);
       return null;
     }
-    const ok = await verifyPassword(entity.passwordHash, password);
-    return ok && entity.enabled ? toUser(entity) : null;
+    const ok = await verifyPassword(row.password_hash, password);
+    return ok && row.enabled ? userFromRow(row) : null;
   }
 
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
