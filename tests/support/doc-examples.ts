@@ -36,14 +36,15 @@ export function documentedFiles(root: string): string[] {
 export function extractExamples(file: string, markdown: string): DocExample[] {
   const lines = markdown.split('\n');
   const examples: DocExample[] = [];
-  let fenced = false;
+  let fence = ''; // the open fence's backticks (a ````markdown block may show ``` blocks and markers as text)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (FENCE.test(line) || (fenced && line.startsWith('```'))) {
-      fenced = !fenced;
+    const ticks = /^(`{3,})/.exec(line)?.[1];
+    if (ticks && (!fence || (ticks === fence && line.trim() === fence))) {
+      fence = fence ? '' : ticks;
       continue;
     }
-    const marker = fenced ? null : MARKER.exec(line);
+    const marker = fence ? null : MARKER.exec(line);
     if (!marker) continue;
     const [, role, name] = marker as unknown as [string, 'example' | 'expect', string];
     const where = `${file}:${i + 1}`;
