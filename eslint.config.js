@@ -3,7 +3,7 @@
 const { defineConfig } = require('eslint/config');
 const tseslint = require('typescript-eslint');
 
-/** Transport and composition layers that src/domain must never import (STYLE.md "the one-way rule"). */
+/** Transport and composition layers that src/domain must never import (docs/architecture.md "Layering: the one-way rule"). */
 const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
 
 module.exports = defineConfig(
@@ -37,7 +37,7 @@ module.exports = defineConfig(
           patterns: [
             {
               group: ['express/*', 'graphql/*', 'type-graphql/*', '@apollo/*', '@as-integrations/*', 'pino-http/*'],
-              message: 'src/domain is transport-free (STYLE.md "Layout and the one-way rule").',
+              message: 'src/domain is transport-free (docs/architecture.md "Layering").',
             },
             {
               // The negations leave packages to the group above, so `@apollo/server`, and `graphql` (a package and

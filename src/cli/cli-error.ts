@@ -1,7 +1,7 @@
 import { ProvisioningError } from '../domain/provisioning/provisioning-error';
 import { GraphQLRequestError } from '../sdk/graphql-request-error';
 
-/** Exit codes scripts can rely on (README "Command-line tool"). */
+/** Exit codes scripts can rely on (docs/operations.md "Command-line tool"). */
 export const EXIT = {
   ok: 0,
   /** Bad flags or arguments, missing credentials, an unreadable or invalid file. */

@@ -61,7 +61,7 @@ export function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
-/** Every node of a paginated admin list (`first`/`after`, DESIGN.md "GraphQL"). */
+/** Every node of a paginated admin list (`first`/`after`, docs/contract.md "GraphQL"). */
 export async function allPages<T>(fetchPage: (after: string | null) => Promise<{ nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }>): Promise<T[]> {
   const nodes: T[] = [];
   let after: string | null = null;

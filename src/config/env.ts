@@ -14,7 +14,7 @@ export interface Env {
   readonly issuer: string;
   readonly databaseUrl?: string;
   readonly dataDir: string;
-  /** As root only: where embedded PostgreSQL's binaries and unreachable clusters go (README, "Running as root"). */
+  /** As root only: where embedded PostgreSQL's binaries and unreachable clusters go (docs/operations.md, "Where the embedded PostgreSQL lives"). */
   readonly embeddedPostgresDir: string;
   readonly adminClientId: string;
   readonly adminClientSecret?: string;

@@ -12,7 +12,7 @@ export { EmbeddedPostgresError } from './postgres-account';
 
 export interface EmbeddedDatabase {
   readonly url: string;
-  /** The cluster's real directory (differs from the requested one when it was relocated, see README). */
+  /** The cluster's real directory (differs from the requested one when it was relocated, see docs/operations.md). */
   readonly dataDir: string;
   readonly relocated: boolean;
   stop(): Promise<void>;

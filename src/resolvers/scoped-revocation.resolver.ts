@@ -3,7 +3,7 @@ import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 
 const COUNT = 'Returns the number of still-unexpired tokens (access, refresh, device) it made inactive.';
 
-/** Revocation by scope (DESIGN.md "Revocation is enforced"); admins within their subtree. */
+/** Revocation by scope (docs/contract.md "Tokens": revocation is enforced); admins within their subtree. */
 @Resolver()
 export class ScopedRevocationResolver {
   @Mutation(() => Int, { description: `revokeToken with a count: 1 for an active access token, a refresh token's whole family otherwise. ${COUNT}` })

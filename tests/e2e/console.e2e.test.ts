@@ -10,7 +10,7 @@ import { basic, clientCredentialsToken, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
-/** Screenshots of the main screens, referenced from the README. */
+/** Screenshots of the main screens, referenced from docs/operations.md ("Admin console"). */
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
 const ADMIN = { username: 'console-admin', password: 'console-admin-password-1' };
 

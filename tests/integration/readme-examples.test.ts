@@ -1,36 +1,57 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildScript, checkOutput, loadExamples, withBaseUrl, type Bindings } from '../support/doc-examples';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /**
- * The README's shell examples (OAuth 2.0 / OpenID Connect, Devices, Revocation
- * by scope with seed 003's batch revocation, GraphQL administration) run as
- * written against a fresh server and answer what the README says
- * (`scripts/readme-examples.sh`, which exits non-zero at the first mismatch).
+ * The shell examples marked runnable in README.md and docs/*.md
+ * (`<!-- example: name -->`, docs/architecture.md "Documented examples are
+ * tests") run in order, in one shell, against a fresh server, and each answers
+ * what the output block under it says.
  */
-describe('README examples', () => {
+describe('documented examples', () => {
   const ADMIN_CLIENT_SECRET = 'admin-secret-0123456789abcdef'; // the secret the README starts the server with
+  const root = path.resolve(__dirname, '..', '..');
   let t: TestServer;
   let scratch: string;
 
   beforeAll(async () => {
     t = await startTestServer({ env: { ADMIN_CLIENT_SECRET } });
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'idp-readme-'));
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'idp-doc-examples-'));
   });
   afterAll(async () => {
     await t.close();
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('every example answers as documented', async () => {
-    const script = path.join(__dirname, '..', '..', 'scripts', 'readme-examples.sh');
-    const run = promisify(execFile)('bash', [script, t.url], { env: { ...process.env, ADMIN_CLIENT_SECRET, TMPDIR: scratch }, timeout: 120_000 });
-    const { stdout } = await run.catch((error: { stdout?: string; stderr?: string; code?: number }) => {
-      throw new Error(`readme-examples.sh exited ${error.code}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  it('every runnable example answers as documented', async () => {
+    const examples = loadExamples(root);
+    expect(examples.length).toBeGreaterThan(0);
+    const script = path.join(scratch, 'examples.sh');
+    writeFileSync(script, buildScript(examples, t.url, scratch));
+    await promisify(execFile)('bash', ['--noprofile', '--norc', script], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: scratch, LANG: 'C.UTF-8' },
+      timeout: 150_000,
     });
-    expect(stdout).toContain('OK: every README example answered as documented');
-  }, 150_000);
+
+    const bindings: Bindings = new Map();
+    examples.forEach((example, index) => {
+      const read = (suffix: string) => readFileSync(path.join(scratch, `${index}.${suffix}`), 'utf8');
+      const [output, errors, status] = [read('out'), read('err'), read('rc').trim()];
+      const fail = (problem: string) => {
+        throw new Error(`${example.file}:${example.line} example "${example.name}": ${problem}\n--- stdout\n${output.slice(0, 3000)}\n--- stderr\n${errors.slice(0, 3000)}`);
+      };
+      if (status !== '0') fail(`exited ${status}`);
+      if (!example.expect) {
+        if (output.trim() !== '') fail('printed output, but the docs show none (add an <!-- expect --> block)');
+        return;
+      }
+      const problem = checkOutput({ ...example.expect, body: withBaseUrl(example.expect.body, t.url) }, output, bindings);
+      if (problem) fail(`${problem} (expected output at ${example.file}:${example.expect.line})`);
+    });
+  }, 180_000);
 });

@@ -6,7 +6,7 @@ import { postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /**
- * DESIGN.md "Revocation is enforced": every revocation kind × every
+ * docs/contract.md "Tokens" (revocation is enforced): every revocation kind × every
  * verification path, through the HTTP surface on a real database.
  */
 describe('revocation by every scope × every verification path', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * STYLE.md "Layout and the one-way rule": src/domain stays transport-free, and
+ * docs/architecture.md "Layering: the one-way rule": src/domain stays transport-free, and
  * the ESLint `no-restricted-imports` rule in eslint.config.js is what holds it.
  */
 const root = path.resolve(__dirname, '..', '..');

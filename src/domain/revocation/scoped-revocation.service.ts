@@ -11,8 +11,8 @@ import type { RevocationScope, RevocationStore } from './revocation-store';
 import type { RevocationService } from './revocation.service';
 
 /**
- * Revocation by scope without knowing the tokens (DESIGN.md "Revocation is
- * enforced"): one token, a refresh family or device, everything of a user,
+ * Revocation by scope without knowing the tokens (docs/contract.md "Tokens":
+ * revocation is enforced): one token, a refresh family or device, everything of a user,
  * of a client, or of a tenant subtree issued before a time. Each returns how
  * many still-unexpired tokens (access, refresh, device) it made inactive:
  * access tokens are counted from the issuance counters ({@link IssuanceCounter},
