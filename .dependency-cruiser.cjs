@@ -4,7 +4,7 @@
 // Type-only imports count (tsPreCompilationDeps): a cycle through `import type` is still a cycle
 // in the design, even if the emitted JavaScript drops it.
 
-/** The layers src/domain must never reach (STYLE.md "Layout and the one-way rule"; eslint.config.js holds the same list). */
+/** The layers src/domain must never reach (docs/architecture.md "Layering: the one-way rule"; eslint.config.js holds the same list). */
 const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
