@@ -80,6 +80,32 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     expect((await root.client({ clientId: client.clientId })).client.redirectUris).toHaveLength(2);
   });
 
+  it('createClient and updateClient refuse a redirect URI that is not exactly a strict absolute URI, naming redirectUris[i]', async () => {
+    const client = await newClient('/acme');
+    const good = ['https://app.example/cb', 'http://127.0.0.1:8080/cb'];
+    await root.updateClient({ clientId: client.clientId, input: { grantTypes: ['authorization_code'], redirectUris: good } });
+    const bad = [
+      'https:/app.example/cb',
+      'https://app.example/c b',
+      'https://user:pw@app.example/cb',
+      'https://*.example/cb',
+      'https://APP.example/cb',
+      'https://app.example',
+      'https://app.example/cb#frag',
+      'https://app.example/"cb"',
+      'https://app.example\\cb',
+      'https://app.example/<cb>',
+      'http://app.example/cb',
+    ];
+    for (const uri of bad) {
+      const updated = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: [...good, uri] } }));
+      expect({ uri, extensions: updated.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[2]' } });
+      const created = await graphqlError(root.createClient({ input: { tenantPath: '/acme', name: 'strict', grantTypes: ['authorization_code'], redirectUris: [uri] } }));
+      expect({ uri, extensions: created.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[0]' } });
+    }
+    expect((await root.client({ clientId: client.clientId })).client.redirectUris).toEqual(good);
+  });
+
   it('deleteClient: the client can no longer authenticate and its tokens stop working; a client cannot delete itself', async () => {
     const client = await newClient('/acme', { allowedScopes: ['admin'] });
     const self = await clientSdk(t.url, client.clientId, client.clientSecret);

@@ -197,7 +197,13 @@ export class ClientService {
 
   async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
     return this.modify(actor, clientId, (entity) => {
-      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic, this.grantCatalogue);
+      const settings = validateClientSettings(
+        // Stored redirect URIs are kept as they are unless the input replaces them.
+        { ...currentSettings(entity), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
+        entity.isPublic,
+        this.grantCatalogue,
+        entity.redirectUris,
+      );
       Object.assign(entity, settings);
       if (input.name != null) entity.name = validateDisplayName(input.name);
       if (input.enabled != null) entity.enabled = input.enabled;
