@@ -47,13 +47,13 @@ function redirectUriProblem(value: string): string | null {
   if (value.length > MAX_REDIRECT_URI) return `must be at most ${MAX_REDIRECT_URI} characters`;
   if (hasControlCharacter(value)) return 'must not contain control characters';
   const shown = JSON.stringify(value);
-  if (FORBIDDEN.test(value)) return `${shown} must not contain whitespace, quotes, angle brackets, backslashes, backticks or "*"`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return `${shown} is not an absolute URI`;
   }
+  if (FORBIDDEN.test(value)) return `${shown} must not contain whitespace, quotes, angle brackets, backslashes, backticks or "*"`;
   if (url.hash || value.includes('#')) return `${shown} must not contain a fragment`;
   if (url.username || url.password) return `${shown} must not contain userinfo`;
   if (url.href !== value) return `${shown} is not in normal form: register ${JSON.stringify(url.href)} exactly`;
