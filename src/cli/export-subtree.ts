@@ -1,3 +1,4 @@
+import { isReservedClientId } from '../domain/clients/validate-client-id';
 import { isWithinTenant } from '../domain/tenants/tenant-path';
 import type { ClientFieldsFragment, TenantFieldsFragment, UserFieldsFragment } from '../sdk/client';
 import { allPages } from './command';
@@ -7,6 +8,7 @@ import { fileResponseStyle } from './response-style';
 /**
  * A tenant and its subtree in the provisioning format (docs/provisioning.schema.json),
  * read through the admin API. Carries no secret and no password: the API has none to give.
+ * Clients the server makes itself (`account.*`, `console`) are left out: a file may not name them.
  */
 export async function exportSubtree(connection: Connection, rootPath: string) {
   const { sdk } = connection;
@@ -18,7 +20,8 @@ export async function exportSubtree(connection: Connection, rootPath: string) {
   for (const tenant of tenants) {
     const clients = await allPages(async (after) => (await sdk.clients({ tenantPath: tenant.path, first: 100, after })).clients);
     const users = await allPages(async (after) => (await sdk.users({ tenantPath: tenant.path, first: 100, after })).users);
-    exported.push({ ...exportTenant(tenant), clients: clients.map(exportClient), users: users.map(exportUser) });
+    const own = clients.filter((client) => !isReservedClientId(client.clientId));
+    exported.push({ ...exportTenant(tenant), clients: own.map(exportClient), users: users.map(exportUser) });
   }
   return { tenants: exported };
 }

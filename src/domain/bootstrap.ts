@@ -1,9 +1,10 @@
 import { ADMIN_SCOPE } from './actor';
 import type { Domain } from './create-domain';
+import { CONSOLE_CLIENT_ID } from './clients/validate-client-id';
 import { randomToken } from './crypto/random';
 
-/** The admin console's client: first-party and public (PKCE), in `/`. */
-export const CONSOLE_CLIENT_ID = 'console';
+/** The admin console's client: first-party and public (PKCE), in `/`; a reserved id (validate-client-id.ts). */
+export { CONSOLE_CLIENT_ID };
 export const CONSOLE_PATH = '/console';
 
 export interface BootstrapOptions {
@@ -44,8 +45,11 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     createdRootTenant = true;
   }
   const humanAdmin = await bootstrapHumanAdmin(domain, options);
-  if (options.issuer) await bootstrapConsoleClient(domain, options.issuer);
+  if (options.issuer) await bootstrapConsoleClient(domain, root.id, options.issuer);
   if (await domain.clients.exists(options.adminClientId)) {
+    // ADMIN_CLIENT_ID names a client the server made in `/`; one of another tenant is never taken over.
+    const admin = await domain.clients.findInTenant(root.id, options.adminClientId);
+    if (!admin) throw new Error(`ADMIN_CLIENT_ID ${options.adminClientId} is the id of a client in another tenant than /: choose another ADMIN_CLIENT_ID or delete that client`);
     if (options.adminClientSecret) await domain.clients.setSecretTrusted(options.adminClientId, options.adminClientSecret);
     return { createdRootTenant, createdAdminClient: false, ...humanAdmin };
   }
@@ -79,9 +83,14 @@ async function bootstrapHumanAdmin(domain: Domain, options: BootstrapOptions): P
  * (granted only to users holding the role), first-party so no consent page. Its redirect URI
  * follows ISSUER: a changed ISSUER adds the new one on the next start.
  */
-async function bootstrapConsoleClient(domain: Domain, issuer: string): Promise<void> {
+async function bootstrapConsoleClient(domain: Domain, rootId: string, issuer: string): Promise<void> {
   const redirectUri = `${issuer}${CONSOLE_PATH}/callback`;
   const existing = await domain.clients.findByClientId(CONSOLE_CLIENT_ID);
+  if (existing && existing.tenantId !== rootId) {
+    // Made by an admin of another tenant before the id was reserved: never extended, never used (/authorize refuses it).
+    domain.log.error({ clientId: CONSOLE_CLIENT_ID, tenantId: existing.tenantId }, 'the console client belongs to another tenant than /: the console cannot sign in until an administrator of / deletes it');
+    return;
+  }
   if (existing) {
     if (!existing.redirectUris.includes(redirectUri)) await domain.clients.addRedirectUriTrusted(CONSOLE_CLIENT_ID, redirectUri);
     return;
@@ -95,7 +104,7 @@ async function bootstrapConsoleClient(domain: Domain, issuer: string): Promise<v
       grantTypes: ['authorization_code', 'refresh_token'],
       allowedScopes: ['openid', ADMIN_SCOPE],
       firstParty: true,
-    })
+    }, { serverMade: true })
     .catch(async (error: unknown) => {
       if (await domain.clients.exists(CONSOLE_CLIENT_ID)) return;
       throw error;

@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'insufficient_scope',
   'login_required',
   'consent_required',
+  // OIDC Core §6: the authorization request carried `request` or `request_uri`, which this server does not support
+  'request_not_supported',
+  'request_uri_not_supported',
   'temporarily_unavailable',
   'server_error',
   // Administration

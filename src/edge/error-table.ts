@@ -24,6 +24,8 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   insufficient_scope: { status: 403, oauthError: 'insufficient_scope', graphqlCode: 'FORBIDDEN' },
   login_required: { status: 401, oauthError: 'login_required', graphqlCode: 'UNAUTHENTICATED' },
   consent_required: { status: 403, oauthError: 'consent_required', graphqlCode: 'FORBIDDEN' },
+  request_not_supported: { status: 400, oauthError: 'request_not_supported', graphqlCode: 'BAD_USER_INPUT' },
+  request_uri_not_supported: { status: 400, oauthError: 'request_uri_not_supported', graphqlCode: 'BAD_USER_INPUT' },
   temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
   server_error: { status: 500, oauthError: 'server_error', graphqlCode: 'INTERNAL_SERVER_ERROR' },
   not_found: { status: 404, oauthError: 'invalid_request', graphqlCode: 'NOT_FOUND' },

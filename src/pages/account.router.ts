@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Domain } from '../domain/create-domain';
-import { randomToken } from '../domain/crypto/random';
-import { ensureAccountClient } from '../domain/devices/account-client';
+import { accountPageUrl, ensureAccountClient } from '../domain/devices/account-client';
 import type { DeviceTokenSet } from '../domain/devices/device-token-set';
 import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
@@ -12,7 +10,7 @@ import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
-import type { PageKit } from './send-outcome';
+import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
 
 const PURPOSE = 'account';
 const ACCOUNT_SCOPES = ['openid', 'profile', 'email', 'phone'];
@@ -22,14 +20,17 @@ const ACCOUNT_SCOPES = ['openid', 'profile', 'email', 'phone'];
  * form that generates a device token set once the user types their password
  * into the token field, and revoke buttons; both forms are CSRF-protected
  * (token bound to the session cookie). Without a session the browser is sent
- * through the hosted sign-in (`/authorize` with the tenant's first-party
- * account client, PKCE) and comes back here; `?tenant=/acme` picks the tenant
- * to sign in to (default `/`).
+ * to `/account/sign-in?tenant=…` (`?tenant=/acme` picks the tenant, default
+ * `/`): the hosted sign-in form, posted to `/authorize/login`, which comes back
+ * here through the tenant's first-party account client (code flow, PKCE).
+ * Before sign-in neither step reads the database or creates anything, so both
+ * answer the same for a tenant that exists and one that does not
+ * (AuthorizeService.startAccountSignIn).
  */
 export function accountRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
   const { issuer } = domain;
-  const accountUrl = `${issuer.replace(/\/+$/, '')}/account`;
+  const accountUrl = accountPageUrl(issuer);
   const actions = { create: pagePath(issuer, '/account/devices'), revoke: pagePath(issuer, '/account/devices/revoke'), script: pagePath(issuer, '/account/account.js') };
 
   const signedIn = async (req: Request) => {
@@ -71,14 +72,13 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
       if (req.query.code !== undefined) return void res.redirect(303, pagePath(issuer, '/account'));
       return render(res, who, 200);
     }
-    const tenantPath = normalizeTenantPath(typeof req.query.tenant === 'string' ? req.query.tenant : '/', 'tenant');
-    const tenant = await domain.tenants.findByPath(tenantPath);
-    ensure(tenant, () => errors.notFound(`tenant ${tenantPath}`));
-    const client = await ensureAccountClient(domain.clients, tenant, accountUrl);
-    // The code this sign-in ends with is never redeemed: the page runs on the browser session.
-    const challenge = createHash('sha256').update(randomToken(32)).digest('base64url');
-    const query = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: accountUrl, scope: 'openid', state: randomToken(16), code_challenge: challenge, code_challenge_method: 'S256' });
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, `${pagePath(issuer, '/authorize')}?${query}`);
+    const query = new URLSearchParams({ tenant: requestedTenant(req) });
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, `${pagePath(issuer, '/account/sign-in')}?${query}`);
+  });
+
+  router.get('/account/sign-in', (req, res) => {
+    const binding = bindingFor(kit, kit.interaction.read(req));
+    sendOutcome(res, kit, domain.authorize.startAccountSignIn(requestedTenant(req), { binding }), binding, false);
   });
 
   router.post('/account/devices', pageForm, async (req, res) => {
@@ -115,5 +115,8 @@ function setAccountHeaders(res: Response): void {
   setPageHeaders(res);
   res.set('Content-Security-Policy', `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
 }
+
+/** `?tenant=` as a tenant path (default `/`); only its syntax is checked, never whether it exists. */
+const requestedTenant = (req: Request): string => normalizeTenantPath(typeof req.query.tenant === 'string' ? req.query.tenant : '/', 'tenant');
 
 const csrfFailure = () => errors.invalidRequest('this form has expired or you are signed out; reload the page and try again', 'csrf_token');

@@ -51,7 +51,7 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);
-      setPageHeaders(res, formTargets(outcome.screen.request.redirectUri));
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
       if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)

@@ -1,9 +1,9 @@
-import type { InteractionScreen } from '../domain/authorize/authorize-outcome';
+import type { SignInScreen } from '../domain/authorize/authorize-outcome';
 import { html } from './html';
 import { renderPage } from './layout';
 
 export interface SignInView {
-  screen: InteractionScreen;
+  screen: SignInScreen;
   csrfToken: string;
   action: string;
   failed: boolean;
@@ -16,12 +16,12 @@ const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} second
 
 /** The hosted sign-in form: names the client and tenant; one generic message on failure (no user enumeration). */
 export function signInPage(view: SignInView): string {
-  const { client, tenant, request } = view.screen;
+  const { clientName, tenantName, tenantPath, redirectUri } = view.screen;
   return renderPage(
-    `Sign in · ${client.name}`,
-    html`<p class="eyebrow">${tenant.name} · ${tenant.path}</p>
+    `Sign in · ${clientName}`,
+    html`<p class="eyebrow">${tenantName === null ? tenantPath : html`${tenantName} · ${tenantPath}`}</p>
 <h1>Sign in</h1>
-<p class="lead">to continue to <strong>${client.name}</strong></p>
+<p class="lead">to continue to <strong>${clientName}</strong></p>
 ${
   view.retryAfterSeconds !== undefined
     ? html`<p class="alert" role="alert">Too many failed sign-in attempts. Try again in ${waitText(view.retryAfterSeconds)}.</p>`
@@ -36,7 +36,7 @@ ${
 <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Sign in</button>
 </form>
-<p class="fine">After signing in you will return to <span class="code">${returnHost(request.redirectUri)}</span></p>`,
+<p class="fine">After signing in you will return to <span class="code">${returnHost(redirectUri)}</span></p>`,
   );
 }
 

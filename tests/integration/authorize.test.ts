@@ -6,6 +6,7 @@ import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow
 import { pkcePair } from '../fixtures/pkce';
 import { createTestUser } from '../fixtures/test-user';
 import { FetchBrowser, hiddenFields, queryOf, type PageResponse } from '../support/browser';
+import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /** A clock the test can move forward. */
@@ -98,9 +99,34 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       const one = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { redirect_uri: undefined, prompt: 'none' }));
       expectRedirectError(one, thirdParty.redirectUri, 'login_required');
     });
+    it('never redirects to a stored redirect URI the current rules refuse, even when it is presented verbatim', async () => {
+      for (const stored of ['https:/app.example/cb', 'https://app.example/c b', 'https://user:pw@app.example/cb', 'https://*.example/cb']) {
+        // Registered before strict validation (the API now refuses all four): written directly, before the client is first looked up.
+        const legacy = await createCodeFlowClient(t.server.app.domain, { name: 'Legacy', firstParty: true, redirectUris: ['http://127.0.0.1:9/legacy'] });
+        await sqlRows(t.databaseUrl, 'update clients set redirect_uris = $1 where client_id = $2', [[stored], legacy.clientId]);
+        const presented = await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: stored }));
+        expectErrorPage(presented);
+        expect(presented.body).toContain('redirect_uri');
+        // The only registered URI is not used as the default either.
+        expectErrorPage(await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: undefined })));
+        // Nor the string a browser would make of it.
+        expectErrorPage(await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: new URL(stored).href })));
+      }
+    });
   });
 
   describe('errors returned to the client by redirect', () => {
+    it('answers request_not_supported and request_uri_not_supported (OIDC Core §6) instead of ignoring them', async () => {
+      const withRequest = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { request: 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCBhZG1pbiJ9.' }));
+      expect(withRequest.status).toBe(302);
+      expectRedirectError(withRequest, 'http://127.0.0.1:9/cb?tenant=a&', 'request_not_supported');
+      const withRequestUri = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { request_uri: 'https://attacker.example/request.jwt' }));
+      expectRedirectError(withRequestUri, 'http://127.0.0.1:9/cb?tenant=a&', 'request_uri_not_supported');
+      // Even for a signed-in user whose consent would let a code through, and as a form POST.
+      const posted = await new FetchBrowser(t.url).post('/authorize', { client_id: firstParty.clientId, response_type: 'code', redirect_uri: firstParty.redirectUri, scope: 'openid', state: 'st-1', request_uri: 'urn:x' });
+      expectRedirectError(posted, firstParty.redirectUri, 'request_uri_not_supported');
+    });
+
     it('answers unsupported_response_type, keeping the redirect URI query, state and iss', async () => {
       const res = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { response_type: 'token' }));
       expect(res.status).toBe(302);

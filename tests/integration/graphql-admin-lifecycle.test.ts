@@ -2,6 +2,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { clientSdk, errorCode, graphqlError, rootAdminSdk } from '../support/admin-sdk';
 import { basic, clientCredentialsToken, postForm } from '../support/oauth';
+import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /** Secrets, enablement, deletion and key rotation through the generated SDK, checked where they take effect: /token, JWKS and GraphQL. */
@@ -78,6 +79,41 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     const error = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: [] } }));
     expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'redirectUris' });
     expect((await root.client({ clientId: client.clientId })).client.redirectUris).toHaveLength(2);
+  });
+
+  it('createClient and updateClient refuse a redirect URI that is not exactly a strict absolute URI, naming redirectUris[i]', async () => {
+    const client = await newClient('/acme');
+    const good = ['https://app.example/cb', 'http://127.0.0.1:8080/cb'];
+    await root.updateClient({ clientId: client.clientId, input: { grantTypes: ['authorization_code'], redirectUris: good } });
+    const bad = [
+      'https:/app.example/cb',
+      'https://app.example/c b',
+      'https://user:pw@app.example/cb',
+      'https://*.example/cb',
+      'https://APP.example/cb',
+      'https://app.example',
+      'https://app.example/cb#frag',
+      'https://app.example/"cb"',
+      'https://app.example\\cb',
+      'https://app.example/<cb>',
+      'http://app.example/cb',
+    ];
+    for (const uri of bad) {
+      const updated = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: [...good, uri] } }));
+      expect({ uri, extensions: updated.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[2]' } });
+      const created = await graphqlError(root.createClient({ input: { tenantPath: '/acme', name: 'strict', grantTypes: ['authorization_code'], redirectUris: [uri] } }));
+      expect({ uri, extensions: created.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[0]' } });
+    }
+    expect((await root.client({ clientId: client.clientId })).client.redirectUris).toEqual(good);
+  });
+
+  it('keeps a stored redirect URI the rules now refuse when an update does not set redirectUris, so the client can still be disabled', async () => {
+    const client = await newClient('/acme');
+    await sqlRows(t.databaseUrl, `update clients set grant_types = '{authorization_code}', redirect_uris = '{https:/app.example/cb}' where client_id = $1`, [client.clientId]);
+    const { updateClient } = await root.updateClient({ clientId: client.clientId, input: { enabled: false } });
+    expect(updateClient).toMatchObject({ enabled: false, redirectUris: ['https:/app.example/cb'] });
+    const replaced = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: ['https:/app.example/cb'] } }));
+    expect(replaced.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'redirectUris[0]' });
   });
 
   it('deleteClient: the client can no longer authenticate and its tokens stop working; a client cannot delete itself', async () => {

@@ -137,6 +137,12 @@ describe('seed 001: OAuth sample server API', () => {
         [{ ...client, client_secret: 'too-short' }, 'client_secret'],
         [{ ...client, client_id: 'x' }, 'client_id'],
         [{ ...client, redirect_uri: 'not a uri' }, 'redirect_uri'],
+        [{ ...client, redirect_uri: 'https:/app.example/cb' }, 'redirect_uri'],
+        [{ ...client, redirect_uri: 'https://user:pw@app.example/cb' }, 'redirect_uri'],
+        [{ ...client, redirect_uri: 'https://*.example/cb' }, 'redirect_uri'],
+        // Client ids the server makes itself (the account page's, the console's) are reserved.
+        [{ ...client, client_id: 'account.00000000-0000-4000-8000-000000000000' }, 'client_id'],
+        [{ ...client, client_id: 'console' }, 'client_id'],
         [{ ...client, tenant_path: 'no-slash' }, 'tenant_path'],
       ];
       for (const [form, field] of cases) {

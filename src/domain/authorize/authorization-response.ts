@@ -45,4 +45,6 @@ const AUTHORIZATION_ERRORS = [
   'temporarily_unavailable',
   'login_required',
   'consent_required',
+  'request_not_supported',
+  'request_uri_not_supported',
 ] as const;

@@ -16,6 +16,22 @@ export interface InteractionScreen {
 }
 
 /**
+ * What the sign-in form shows. For the account page (`AuthorizeService.startAccountSignIn`)
+ * it is built from the request alone, nothing read from the database, so the form is the
+ * same whether the tenant exists or not: `tenantName` is null and `tenantPath` is the
+ * path the visitor asked for.
+ */
+export interface SignInScreen {
+  readonly clientName: string;
+  readonly tenantName: string | null;
+  readonly tenantPath: string;
+  /** Where the browser returns after signing in (its host is shown, and forms may post to its origin). */
+  readonly redirectUri: string;
+  /** The sealed pending request, to be posted back unchanged. */
+  readonly pending: string;
+}
+
+/**
  * The next step of an authorization request, transport-free:
  * - `error-page`: the client or redirect URI cannot be trusted (or the form
  *   is stale); tell the user, never redirect (RFC 6749 §4.1.2.1);
@@ -27,7 +43,7 @@ export type AuthorizeOutcome =
   | { readonly kind: 'redirect'; readonly location: string }
   | {
       readonly kind: 'sign-in';
-      readonly screen: InteractionScreen;
+      readonly screen: SignInScreen;
       readonly failed: boolean;
       readonly username: string | null;
       /** Set when too many failed attempts locked the account or IP: seconds until the next try may succeed. */

@@ -1,6 +1,11 @@
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { isInfrastructureFailure } from '../../data/infrastructure-failure';
+import { randomToken, sha256 } from '../crypto/random';
+import { accountClientId, accountPageUrl, ensureAccountClient } from '../devices/account-client';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { User } from '../users/user';
+import { isServerMadeClientId, serverMadeClientInPlace } from '../clients/validate-client-id';
 import { redirectUriMatches } from '../clients/validate-redirect-uri';
 import type { ConsentService } from '../consents/consent.service';
 import { scopesNeedingConsent } from '../consents/scopes-needing-consent';
@@ -15,12 +20,32 @@ import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { UserService } from '../users/user.service';
 import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
 import { errorRedirect, successRedirect } from './authorization-response';
-import type { AuthorizeOutcome, BrowserContext, SignInResult } from './authorize-outcome';
+import type { AuthorizeOutcome, BrowserContext, InteractionScreen, SignInResult, SignInScreen } from './authorize-outcome';
 import { issueAuthorizationCode } from './issue-authorization-code';
 import { PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
 import { readParam } from './read-param';
 import { resolveRedirectUri } from './resolve-redirect-uri';
 import { validateAuthorizationRequest } from './validate-authorization-request';
+
+/** The account page's client before its tenant is known, in throttling subjects. */
+const ACCOUNT_CLIENT_NONE = 'account';
+
+const signInScreen = (screen: InteractionScreen): SignInScreen => ({
+  clientName: screen.client.name,
+  tenantName: screen.tenant.name,
+  tenantPath: screen.tenant.path,
+  redirectUri: screen.request.redirectUri,
+  pending: screen.pending,
+});
+
+/** The account page's form: nothing in it comes from the database. */
+const accountScreen = (tenantPath: string, request: AuthorizationRequest, pending: string): SignInScreen => ({
+  clientName: 'Account',
+  tenantName: null,
+  tenantPath,
+  redirectUri: request.redirectUri,
+  pending,
+});
 
 const pageError = (error: unknown): AuthorizeOutcome => {
   if (isDomainError(error)) return { kind: 'error-page', error };
@@ -80,6 +105,7 @@ export class AuthorizeService {
     let client: Client;
     try {
       pending = this.sealer.open(form.pending, browser.binding, 'sign-in');
+      if (pending.accountTenantPath !== undefined) return await this.accountSignIn(pending, pending.accountTenantPath, form, browser);
       client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
     } catch (error) {
       return { outcome: pageError(error), started: null };
@@ -101,7 +127,7 @@ export class AuthorizeService {
         ...(retryAfterSeconds !== undefined ? { detail: { throttled: true } } : {}),
       });
       if (!user) {
-        const screen = { client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) };
+        const screen = signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) });
         return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
       }
       // A fresh session on every sign-in (no fixation); the previous one ends.
@@ -114,14 +140,97 @@ export class AuthorizeService {
   }
 
   private async checkPassword(client: Client, tenant: Tenant, form: { username?: string; password?: string }, browser: BrowserContext) {
+    return this.throttledCheck({ tenantId: tenant.id, tenantPath: tenant.path, clientId: client.clientId }, form, browser, (username, password) =>
+      this.users.verifyCredentials(tenant.id, username, password),
+    );
+  }
+
+  /** A password check under the brute-force guard (per account and client IP); a lock answers no user and the wait. */
+  private async throttledCheck(
+    account: { tenantId: string; tenantPath: string; clientId: string },
+    form: { username?: string; password?: string },
+    browser: BrowserContext,
+    verify: (username: string, password: string) => Promise<User | null>,
+  ): Promise<{ user: User | null; retryAfterSeconds?: number }> {
     const { username, password } = form;
     if (!username || !password) return { user: null };
-    const subject = { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username, clientId: client.clientId } as const;
+    const subject = { kind: 'account', ...account, username } as const;
     try {
-      return { user: await this.guard.protect({ subject, scope: browser.scope, owed: 'access_denied' }, () => this.users.verifyCredentials(tenant.id, username, password)) };
+      return { user: await this.guard.protect({ subject, scope: browser.scope, owed: 'access_denied' }, () => verify(username, password)) };
     } catch (error) {
       if (isDomainError(error) && error.code === 'too_many_requests') return { user: null, retryAfterSeconds: error.retryAfterSeconds };
       throw error;
+    }
+  }
+
+  /**
+   * The account page's sign-in (seed 002's `/account`) for the tenant at `tenantPath`: the
+   * same form whether that tenant exists or not, built without reading the database, and
+   * nothing is created. The tenant is looked up only when the form is posted
+   * ({@link accountSignIn}); its account client is made, if missing, only after one of its
+   * users has signed in. A malformed path fails with `validation_failed`, whatever exists.
+   */
+  startAccountSignIn(tenantPath: string, browser: BrowserContext): AuthorizeOutcome {
+    const path = normalizeTenantPath(tenantPath, 'tenant');
+    // The code this sign-in ends with is never redeemed: the page runs on the browser session.
+    const request: AuthorizationRequest = {
+      clientId: '',
+      redirectUri: accountPageUrl(this.deps.issuer),
+      scopes: ['openid'],
+      state: randomToken(16),
+      nonce: null,
+      codeChallenge: sha256(randomToken(32)),
+      codeChallengeMethod: 'S256',
+      prompt: [],
+      maxAge: null,
+    };
+    const pending = this.seal({ stage: 'sign-in', request, userId: null, accountTenantPath: path }, browser.binding);
+    return { kind: 'sign-in', screen: accountScreen(path, request, pending), failed: false, username: null };
+  }
+
+  /**
+   * The posted account sign-in: a tenant that does not exist fails exactly like a wrong
+   * password (same decoy hashing, same throttling per account and IP, same form), so the
+   * page tells nobody which tenants exist. After a successful sign-in the tenant's own
+   * account client (never another tenant's client of that id) is found or made, and the
+   * request goes on like any other: session, code, back to `/account`.
+   */
+  private async accountSignIn(pending: PendingAuthorization, path: string, form: { username?: string; password?: string }, browser: BrowserContext): Promise<SignInResult> {
+    const tenant = await this.tenants.findByPath(path);
+    const clientId = tenant ? accountClientId(tenant) : ACCOUNT_CLIENT_NONE;
+    // An absent tenant still has a throttling bucket of its own (by path), so locks look the same.
+    const account = { tenantId: tenant?.id ?? `absent:${path}`, tenantPath: path, clientId };
+    const { user, retryAfterSeconds } = await this.throttledCheck(account, form, browser, (username, password) =>
+      tenant ? this.users.verifyCredentials(tenant.id, username, password) : this.users.rejectCredentials(password),
+    );
+    if (tenant) {
+      this.audit?.record({
+        action: 'signin',
+        outcome: user ? 'success' : 'failure',
+        tenantPath: tenant.path,
+        actorKind: user ? 'user' : 'anonymous',
+        actorId: user ? user.id : (form.username ?? null),
+        actorClientId: clientId,
+        clientIp: browser.scope?.clientIp ?? null,
+        requestId: browser.scope?.requestId ?? null,
+        ...(retryAfterSeconds !== undefined ? { detail: { throttled: true } } : {}),
+      });
+    }
+    if (!user || !tenant) {
+      const screen = accountScreen(path, pending.request, this.sealer.seal(pending, browser.binding!));
+      return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
+    }
+    const client = await ensureAccountClient(this.clients, tenant, pending.request.redirectUri);
+    if (!client.enabled || !redirectUriMatches(client.redirectUris, pending.request.redirectUri)) {
+      throw new DomainError('access_denied', 'the account page is switched off for this tenant');
+    }
+    const request = { ...pending.request, clientId: client.clientId };
+    await this.sessions.end(browser.sessionToken);
+    const started = await this.sessions.start(tenant.id, user.id);
+    try {
+      return { outcome: await this.proceed(client, request, started.session, browser.binding, true), started };
+    } catch (error) {
+      return { outcome: this.failureRedirect(request, error), started };
     }
   }
 
@@ -174,7 +283,7 @@ export class AuthorizeService {
     const interactive = !request.prompt.includes('none');
     if (!session || (!fresh && this.mustReauthenticate(request, session))) {
       if (!interactive) throw new DomainError('login_required', 'the user is not signed in');
-      const screen = { client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'sign-in', request, userId: null }, binding) };
+      const screen = signInScreen({ client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'sign-in', request, userId: null }, binding) });
       return { kind: 'sign-in', screen, failed: false, username: null };
     }
     const granted = await this.consents.grantedScopes(session.userId, client.clientId);
@@ -210,6 +319,10 @@ export class AuthorizeService {
   private async trustedClient(clientId: string, redirectUri?: string): Promise<Client> {
     const client = await this.clients.findByClientId(clientId);
     if (!client || !client.enabled) throw new DomainError('invalid_client', 'unknown or disabled client');
+    // A server-made id (account.*, console) outside the tenant the server makes it in was squatted: never used.
+    if (isServerMadeClientId(client.clientId) && !serverMadeClientInPlace(client, (await this.tenantOf(client)).path)) {
+      throw new DomainError('invalid_client', 'unknown or disabled client');
+    }
     if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri)) {
       throw errors.invalidRequest('redirect_uri is no longer registered for this client', 'redirect_uri');
     }

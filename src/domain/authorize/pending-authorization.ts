@@ -13,6 +13,12 @@ export interface PendingAuthorization {
   readonly request: AuthorizationRequest;
   /** At the consent stage: the signed-in user the consent is asked of. */
   readonly userId: string | null;
+  /**
+   * Set for the account page's sign-in (AuthorizeService.startAccountSignIn): the tenant path
+   * the visitor asked for, looked up only when the form is posted; `request.clientId` is empty
+   * until then (the tenant's account client).
+   */
+  readonly accountTenantPath?: string;
 }
 
 /** How long a user may take to fill a sign-in or consent form. */
@@ -63,6 +69,6 @@ export class PendingAuthorizationSealer {
     }
     ensure(payload.typ === TYPE && payload.stage === stage && payload.bind === sha256(binding), expired);
     ensure(payload.exp > this.clock.now().getTime(), expired);
-    return { stage: payload.stage, request: payload.request, userId: payload.userId };
+    return { stage: payload.stage, request: payload.request, userId: payload.userId, ...(payload.accountTenantPath !== undefined ? { accountTenantPath: payload.accountTenantPath } : {}) };
   }
 }

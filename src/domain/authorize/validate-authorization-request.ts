@@ -10,6 +10,10 @@ import { readParam } from './read-param';
  * Validates everything after the client and its redirect URI are trusted;
  * every failure here is reported by redirect (RFC 6749 §4.1.2.1).
  *
+ * - `request` and `request_uri` (OIDC Core §6, request objects) are not
+ *   supported: `request_not_supported` / `request_uri_not_supported`, never
+ *   silently ignored (discovery says `request_parameter_supported: false`,
+ *   `request_uri_parameter_supported: false`).
  * - `response_type` must be `code` (`unsupported_response_type`); only the
  *   `query` response mode exists.
  * - the client must hold the `authorization_code` grant (`unauthorized_client`).
@@ -22,6 +26,8 @@ import { readParam } from './read-param';
  * - `prompt` and `max_age` per OIDC Core §3.1.2.1; `nonce` kept as sent.
  */
 export function validateAuthorizationRequest(client: Client, redirectUri: string, params: RawAuthorizationParams): AuthorizationRequest {
+  ensure(readParam(params, 'request') === undefined, () => new DomainError('request_not_supported', 'the request parameter (request objects) is not supported'));
+  ensure(readParam(params, 'request_uri') === undefined, () => new DomainError('request_uri_not_supported', 'the request_uri parameter is not supported'));
   const responseType = readParam(params, 'response_type');
   ensure(responseType !== undefined, () => errors.invalidRequest('response_type is required', 'response_type'));
   ensure(responseType === 'code', () => new DomainError('unsupported_response_type', 'only response_type=code is supported'));

@@ -17,7 +17,7 @@ import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { toClient, type Client } from './client';
 import { chooseClientSecret } from './client-secret';
-import { validateClientId } from './validate-client-id';
+import { validateClientId, type ClientIdOptions } from './validate-client-id';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
 import { validateDisplayName } from '../validate-display-name';
 
@@ -149,6 +149,15 @@ export class ClientService {
     return this.grants;
   }
 
+  /**
+   * The client `clientId` when it belongs to the tenant `tenantId`, else null: how the server
+   * finds a client it made for a tenant, so another tenant's client of that id is never used.
+   */
+  async findInTenant(tenantId: string, clientId: string): Promise<Client | null> {
+    const client = await this.findByClientId(clientId);
+    return client && client.tenantId === tenantId ? client : null;
+  }
+
   /** Whether a client_id is registered, read from the database (not the cache); for bootstrap. */
   async exists(clientId: string): Promise<boolean> {
     return this.clients.exists(clientId);
@@ -181,12 +190,15 @@ export class ClientService {
     return this.insert(path, input);
   }
 
-  /** Creates a client without an actor check; for bootstrap and trusted callers only. */
-  async insert(tenantPath: string, input: Omit<CreateClientInput, 'tenantPath'>): Promise<ClientWithSecret> {
+  /**
+   * Creates a client without an actor check; for bootstrap and trusted callers only.
+   * Ids the server makes itself (`account.*`, `console`) are refused unless `options.serverMade`.
+   */
+  async insert(tenantPath: string, input: Omit<CreateClientInput, 'tenantPath'>, options: ClientIdOptions = {}): Promise<ClientWithSecret> {
     const tenant = await this.tenants.require(tenantPath);
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
-    validateClientId(clientId);
+    validateClientId(clientId, 'clientId', options);
     const settings = validateClientSettings(input, isPublic, this.grantCatalogue);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
@@ -208,7 +220,13 @@ export class ClientService {
 
   async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
     return this.modify(actor, clientId, (entity) => {
-      const settings = validateClientSettings({ ...currentSettings(entity), ...stripNulls(input) }, entity.isPublic, this.grantCatalogue);
+      const settings = validateClientSettings(
+        // Stored redirect URIs are kept as they are unless the input replaces them.
+        { ...currentSettings(entity), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
+        entity.isPublic,
+        this.grantCatalogue,
+        entity.redirectUris,
+      );
       Object.assign(entity, settings);
       if (input.name != null) entity.name = validateDisplayName(input.name);
       if (input.enabled != null) entity.enabled = input.enabled;

@@ -22,11 +22,16 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
  * Validates client settings, filling defaults; pure, so unit-testable without
  * a database. Grant types are those of the registry (`grants`), and a public
  * client may have only those its declaration allows public clients.
+ * Redirect URIs in `input` are checked by {@link validateRedirectUri} (field
+ * `redirectUris[i]`); an update that sets none passes the stored list as
+ * `storedRedirectUris`, kept as it is, so a URI stored before the current
+ * rules (which never matches a request) does not block e.g. disabling the client.
  */
 export function validateClientSettings(
   input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>,
   isPublic: boolean,
   grants: GrantCatalogue,
+  storedRedirectUris?: readonly string[],
 ): ClientSettings {
   const grantTypes = [...new Set(input.grantTypes ?? (isPublic ? ['authorization_code', 'refresh_token'] : ['client_credentials']))];
   for (const grant of grantTypes) {
@@ -35,7 +40,10 @@ export function validateClientSettings(
     ensure(!isPublic || declaration.publicClients, () => errors.validation('grantTypes', `public clients cannot use ${grant}`));
   }
   ensure(grantTypes.length > 0, () => errors.validation('grantTypes', 'must not be empty'));
-  const redirectUris = [...new Set((input.redirectUris ?? []).map((uri) => validateRedirectUri(uri)))];
+  const redirectUris =
+    input.redirectUris == null && storedRedirectUris
+      ? [...storedRedirectUris]
+      : [...new Set((input.redirectUris ?? []).map((uri, i) => validateRedirectUri(uri, `redirectUris[${i}]`)))];
   ensure(!grantTypes.includes('authorization_code') || redirectUris.length > 0, () =>
     errors.validation('redirectUris', 'authorization_code clients need at least one redirect URI'),
   );

@@ -191,6 +191,12 @@ export class UserService {
     return ok && row.enabled ? userFromRow(row) : null;
   }
 
+  /** Fails a sign-in where there is no tenant to look in, after the same password-hashing work as an unknown username. */
+  async rejectCredentials(password: string): Promise<null> {
+    await verifyPassword(await decoyPasswordHash(), password);
+    return null;
+  }
+
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
     const entity = isUuid(id)
       ? await mapUniqueViolation(

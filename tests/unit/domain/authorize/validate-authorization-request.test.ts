@@ -31,6 +31,13 @@ describe('resolveRedirectUri (RFC 6749 §3.1.2.3, RFC 9700 §2.1)', () => {
     expect(resolveRedirectUri(client(), undefined)).toBe('https://app.example/cb');
     expect(domainErrorFrom(() => resolveRedirectUri(client({ redirectUris: ['https://a/1', 'https://a/2'] }), undefined)).field).toBe('redirect_uri');
   });
+
+  it('never uses a stored URI the current rules refuse, presented or by default', () => {
+    const legacy = client({ redirectUris: ['https:/app.example/cb'] });
+    expect(domainErrorFrom(() => resolveRedirectUri(legacy, 'https:/app.example/cb')).code).toBe('invalid_request');
+    expect(domainErrorFrom(() => resolveRedirectUri(legacy, 'https://app.example/cb')).code).toBe('invalid_request');
+    expect(domainErrorFrom(() => resolveRedirectUri(legacy, undefined)).code).toBe('invalid_request');
+  });
 });
 
 describe('checkCodeChallenge (RFC 7636 §4.3)', () => {
@@ -68,6 +75,11 @@ describe('parsePrompt and parseMaxAge (OIDC Core §3.1.2.1)', () => {
 
 describe('validateAuthorizationRequest', () => {
   const base = { response_type: 'code', scope: 'openid email', state: 'xyz', nonce: 'n' };
+
+  it('answers request_not_supported and request_uri_not_supported (OIDC Core §6) rather than ignoring them', () => {
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request: 'eyJ.eyJ.' })).code).toBe('request_not_supported');
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request_uri: 'https://x.example/r' })).code).toBe('request_uri_not_supported');
+  });
 
   it('returns the validated request', () => {
     expect(validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, code_challenge: CHALLENGE, code_challenge_method: 'S256', max_age: '60', prompt: 'login' })).toEqual({

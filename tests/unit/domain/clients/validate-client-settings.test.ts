@@ -117,7 +117,7 @@ describe('validateClientSettings', () => {
   it('validates every redirect URI', () => {
     expect(
       domainErrorFrom(() => validateClientSettings({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT, 'http://evil.example/cb'] }, false)),
-    ).toMatchObject({ code: 'validation_failed', field: 'redirectUris' });
+    ).toMatchObject({ code: 'validation_failed', field: 'redirectUris[1]' });
   });
 
   it('validates allowed scopes', () => {

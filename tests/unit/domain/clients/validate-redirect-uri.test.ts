@@ -1,4 +1,4 @@
-import { redirectUriMatches, validateRedirectUri } from '../../../../src/domain/clients/validate-redirect-uri';
+import { isValidRedirectUri, redirectUriMatches, validateRedirectUri } from '../../../../src/domain/clients/validate-redirect-uri';
 import { domainErrorFrom } from '../../expect-domain-error';
 
 describe('validateRedirectUri', () => {
@@ -55,6 +55,60 @@ describe('validateRedirectUri', () => {
     expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
   });
 
+  it.each([
+    ['https:/app.example/cb', 'one slash: browsers follow it to https://app.example/cb'],
+    ['https:app.example/cb', 'no slashes'],
+    ['https:///app.example/cb', 'three slashes'],
+    ['https://APP.example/cb', 'upper-case host'],
+    ['https://app.example:443/cb', 'default port'],
+    ['https://app.example', 'no path'],
+    ['https://app.example/a/../cb', 'dot segments'],
+    ['https://bücher.example/cb', 'a host that serialises as punycode'],
+  ])('refuses a URI that is not its own WHATWG serialisation: %s (%s)', (uri) => {
+    expect(domainErrorFrom(() => validateRedirectUri(uri, 'redirectUris[2]'))).toMatchObject({ code: 'validation_failed', field: 'redirectUris[2]' });
+  });
+
+  it.each([
+    'https://app.example/c b',
+    'https://app.example/cb ',
+    ' https://app.example/cb',
+    'https://app.example/c\u00a0b',
+    'https://app.example/"cb"',
+    "https://app.example/'cb'",
+    'https://app.example/<cb>',
+    'https://app.example\\cb',
+    'https://app.example/cb\\',
+    'https://app.example/`cb`',
+  ])('refuses whitespace, quotes, angle brackets, backslashes and backticks: %j', (uri) => {
+    expect(domainErrorFrom(() => validateRedirectUri(uri))).toMatchObject({ code: 'validation_failed', field: 'redirectUris' });
+  });
+
+  it.each(['https://user:pw@app.example/cb', 'https://user@app.example/cb', 'https://:pw@app.example/cb', 'https://@app.example/cb', 'com.example.app://user@cb/x'])(
+    'refuses userinfo: %s',
+    (uri) => {
+      expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
+    },
+  );
+
+  it.each(['https://*.example/cb', 'https://app.example/*', 'https://app.example/cb?x=*', 'com.example.*:/cb'])('refuses a wildcard: %s', (uri) => {
+    expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
+  });
+
+  it.each([
+    'https://app.example/cb',
+    'https://app.example/',
+    'https://app.example/cb?tenant=acme&x=1',
+    'https://app.example/c%20b',
+    'https://xn--bcher-kva.example/cb',
+    'http://127.0.0.1:51004/cb',
+    'http://[::1]/cb',
+    'http://localhost/cb',
+    'com.example.app:/cb',
+  ])('accepts a URI in normal form: %s', (uri) => {
+    expect(validateRedirectUri(uri)).toBe(uri);
+    expect(isValidRedirectUri(uri)).toBe(true);
+  });
+
   it('reports the caller-supplied field name', () => {
     expect(domainErrorFrom(() => validateRedirectUri('http://example.com/cb', 'redirect_uri')).field).toBe('redirect_uri');
   });
@@ -79,6 +133,11 @@ describe('redirectUriMatches (RFC 9700 §2.1: exact string comparison)', () => {
     'http://app.example.com/cb',
   ])('does not match a near miss: %s', (presented) => {
     expect(redirectUriMatches(registered, presented)).toBe(false);
+  });
+
+  it('never matches a stored URI the current rules refuse, even when presented verbatim', () => {
+    const legacy = ['https:/app.example/cb', 'https://app.example/c b', 'https://user:pw@app.example/cb', 'https://*.example/cb'];
+    for (const uri of legacy) expect(redirectUriMatches(legacy, uri)).toBe(false);
   });
 
   it('matches nothing when nothing is registered', () => {

@@ -61,6 +61,29 @@ describe('parseProvisioningDocument', () => {
     expect(problems(() => parseProvisioningDocument(client('fancy'), {}))).toEqual([expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.responseStyle: must be one of standard, seed001$/)]);
   });
 
+  it('refuses the client ids the server makes itself and redirect URIs that are not strict, naming the entry', () => {
+    const doc = {
+      tenants: [
+        {
+          path: '/a',
+          clients: [
+            { clientId: 'account.00000000-0000-4000-8000-000000000000', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'] },
+            { clientId: 'console', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'] },
+            { clientId: 'app', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb', 'https:/app.example/cb'] },
+          ],
+        },
+      ],
+    };
+    const found = problems(() => parseProvisioningDocument(doc, {}));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.clientId: .*reserved/),
+        expect.stringMatching(/^tenants\[0\]\.clients\[1\]\.clientId: .*reserved/),
+        expect.stringMatching(/^tenants\[0\]\.clients\[2\]\.redirectUris\[1\]: /),
+      ]),
+    );
+  });
+
   it('names the unset variable and where it is used', () => {
     expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', users: [{ username: 'ada', password: '${ADA_PASSWORD}' }] }] }, {}))).toEqual([
       'tenants[0].users[0].password: environment variable ADA_PASSWORD is not set',
