@@ -2,9 +2,9 @@ import type { ChangeBus } from '../cache/change-bus';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow } from '../../data/user-row';
 import type { UserEntity } from '../../entities/user.entity';
-import { assertManages, type Actor } from '../actor';
+import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
-import { ensure, errors } from '../errors';
+import { ensure } from '../errors';
 import type { Page, SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -32,11 +32,9 @@ export class UserService {
     private readonly tenants: TenantService,
   ) {}
 
+  /** A user of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
   async get(actor: Actor, id: string): Promise<User> {
-    const entity = await this.findEntity(id);
-    ensure(entity, () => errors.notFound(`user ${id}`));
-    await this.assertActorManagesTenant(actor, entity.tenantId);
-    return toUser(entity);
+    return toUser(await resolveInScope(actor, this.tenants, 'user', id, () => this.findEntity(id)));
   }
 
   /**
@@ -61,16 +59,13 @@ export class UserService {
 
   /** Users of one tenant (default: the actor's), oldest first; `search` matches username, email, first or last name. */
   async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<User>> {
-    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
-    assertManages(actor, path);
+    const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const search = searchTerm(request.search);
-    const tenant = await this.tenants.require(path);
     return this.users.page(tenant.id, { first: request.first, after: request.after, search });
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
-    const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
-    assertManages(actor, path);
+    const path = tenantPathInScope(actor, normalizeTenantPath(input.tenantPath, 'tenantPath'));
     return this.insert(path, input, { admin: input.admin === true });
   }
 
@@ -126,24 +121,19 @@ export class UserService {
   }
 
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
+    requireAdmin(actor);
     const entity = isUuid(id)
       ? await mapUniqueViolation(
           () =>
             this.users.modify(id, async (found) => {
-              await this.assertActorManagesTenant(actor, found.tenantId);
+              await assertInScope(actor, this.tenants, found.tenantId, 'user', id);
               await change(found);
             }),
           'username is already taken in this tenant',
         )
       : null;
-    ensure(entity, () => errors.notFound(`user ${id}`));
+    ensure(entity, () => notFoundInScope('user', id));
     await this.bus.publish({ topic: 'user', kind: 'updated', key: id });
     return toUser(entity);
-  }
-
-  private async assertActorManagesTenant(actor: Actor, tenantId: string): Promise<void> {
-    const tenant = await this.tenants.findById(tenantId);
-    ensure(tenant, () => errors.notFound('tenant'));
-    assertManages(actor, tenant.path);
   }
 }
