@@ -27,7 +27,7 @@ export interface ErrorPlacement {
   aliases?: Readonly<Record<string, string>>;
   /**
    * The input that names the form's one subject (a user id, a client id): errors that name no
-   * field (NOT_FOUND, FORBIDDEN for something outside the admin's subtree) are about it.
+   * field (NOT_FOUND, also for something outside the admin's subtree) are about it.
    */
   subject?: string;
 }

@@ -79,7 +79,12 @@ export const isDomainError = (value: unknown): value is DomainError => value ins
 /** Shorthand factories, one per code that domain code raises often. */
 export const errors = {
   invalidRequest: (description: string, field?: string) => new DomainError('invalid_request', description, { field }),
-  invalidClient: (description = 'client authentication failed') => new DomainError('invalid_client', description),
+  /**
+   * Every client-authentication failure (no credentials, malformed ones, unknown or disabled client,
+   * missing or wrong secret, a secret from a public client) answers this one text, so the answer never
+   * tells whether a client_id exists; the reason goes to `detail` (logs only).
+   */
+  invalidClient: (detail?: string) => new DomainError('invalid_client', 'client authentication failed', { detail }),
   invalidGrant: (description: string) => new DomainError('invalid_grant', description),
   unauthorizedClient: (description: string) => new DomainError('unauthorized_client', description),
   unsupportedGrantType: (grantType: string) =>
@@ -89,7 +94,7 @@ export const errors = {
     new DomainError('invalid_token', description),
   insufficientScope: (scope: string) => new DomainError('insufficient_scope', `this operation requires scope "${scope}"`, { requiredScope: scope }),
   notFound: (what: string) => new DomainError('not_found', `${what} not found`),
-  conflict: (description: string) => new DomainError('conflict', description),
+  conflict: (description: string, field?: string) => new DomainError('conflict', description, { field }),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
   tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later', answerAs?: ErrorCode) =>

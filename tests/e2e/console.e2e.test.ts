@@ -355,12 +355,12 @@ describe('admin console in Chromium', () => {
     expect(await page.getByTestId('current-tenant').textContent()).toBe('/north');
     expect(await page.getByRole('list', { name: 'Tenants' }).textContent()).not.toContain('/south');
 
-    // The sibling's user: the Devices screen reports FORBIDDEN on the user input and shows no row.
+    // The sibling's user: the Devices screen reports it as not found (as an unknown id) on the user input and shows no row.
     await screen(page, 'Devices');
     await page.getByLabel('User id').fill(south.userId);
     await page.keyboard.press('Enter');
     const userError = page.locator('.field.invalid .field-error');
-    expect(await userError.textContent()).toMatch(/^\[FORBIDDEN\] tenant \/south is outside/);
+    expect(await userError.textContent()).toBe(`[NOT_FOUND] user "${south.userId}" not found`);
     expect(await page.getByLabel('User id').getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('caption').filter({ hasText: 'No devices shown' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(0);
@@ -377,7 +377,7 @@ describe('admin console in Chromium', () => {
       const input = page.getByLabel(label);
       await input.fill(value);
       await page.getByRole('button', { name: button }).click();
-      expect(await page.locator('.field.invalid').filter({ has: input }).locator('.field-error').textContent()).toMatch(/^\[FORBIDDEN\] tenant \/south is outside/);
+      expect(await page.locator('.field.invalid').filter({ has: input }).locator('.field-error').textContent()).toMatch(/^\[NOT_FOUND\] (user|client|tenant) ".+" not found$/);
     }
     expect(questions).toHaveLength(3);
     expect(await page.getByRole('status').count()).toBe(0);

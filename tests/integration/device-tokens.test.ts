@@ -108,8 +108,8 @@ describe('seed 002 device token sets', () => {
     const other = await deviceWorld(t.server.app.domain, '/dev-other');
     const { createClient } = await root.createClient({ input: { tenantPath: '/dev-other', name: 'other admin', allowedScopes: ['admin'] } });
     const otherAdmin = createAdminSdk(t.url, (await postForm<{ access_token: string }>(`${t.url}/token`, { grant_type: 'client_credentials', client_id: createClient.client.clientId, client_secret: createClient.clientSecret! })).body.access_token);
-    expect(await errorCode(otherAdmin.devices({ userId: world.userId }))).toBe('FORBIDDEN');
-    expect(await errorCode(otherAdmin.revokeDevice({ id: tokens.deviceId }))).toBe('FORBIDDEN');
+    expect(await errorCode(otherAdmin.devices({ userId: world.userId }))).toBe('NOT_FOUND');
+    expect(await errorCode(otherAdmin.revokeDevice({ id: tokens.deviceId }))).toBe('NOT_FOUND');
     expect((await otherAdmin.devices({ userId: other.userId })).devices.totalCount).toBe(0);
     expect((await root.revokeDevice({ id: tokens.deviceId })).revokeDevice).toBe(2);
   });

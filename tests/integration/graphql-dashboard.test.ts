@@ -96,8 +96,8 @@ describe('GraphQL tenant dashboard', () => {
   });
 
   it('refuses a tenant outside the caller’s subtree, nested lists included', async () => {
-    expect((await graphqlError(dash.tenantDashboard({ path: '/elsewhere', first: 5 }))).extensions.code).toBe('FORBIDDEN');
-    expect((await graphqlError(dash.tenantDashboard({ path: '/', first: 5 }))).extensions.code).toBe('FORBIDDEN');
+    expect((await graphqlError(dash.tenantDashboard({ path: '/elsewhere', first: 5 }))).extensions.code).toBe('NOT_FOUND');
+    expect((await graphqlError(dash.tenantDashboard({ path: '/', first: 5 }))).extensions.code).toBe('NOT_FOUND');
     const { tenant } = await root.tenantDashboard({ path: '/elsewhere', first: 5 });
     expect(tenant).toMatchObject({ clients: { totalCount: 0 }, users: { totalCount: 0 } });
   });

@@ -62,14 +62,15 @@ describe('human administrators', () => {
     const ada = await userSdk('ada', '/acme');
     const { users } = await root.users({ tenantPath: '/beta', first: 10 });
     const cy = users.nodes.find((u) => u.username === 'cy')!;
-    expect(await errorCode(ada.users({ tenantPath: '/beta', first: 10 }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.updateUser({ id: cy.id, input: { admin: true } }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.createUser({ input: { tenantPath: '/', username: 'mallory', password, admin: true } }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.clients({ tenantPath: '/', first: 10 }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.clients({ tenantPath: '/beta', first: 10 }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.signingKeys({ tenantPath: '/beta' }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.auditEvents({ tenantPath: '/beta', first: 10 }))).toBe('FORBIDDEN');
-    expect(await errorCode(ada.user({ id: cy.id }))).toBe('FORBIDDEN');
+    // Outside its subtree everything is answered as if it did not exist.
+    expect(await errorCode(ada.users({ tenantPath: '/beta', first: 10 }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.updateUser({ id: cy.id, input: { admin: true } }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.createUser({ input: { tenantPath: '/', username: 'mallory', password, admin: true } }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.clients({ tenantPath: '/', first: 10 }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.clients({ tenantPath: '/beta', first: 10 }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.signingKeys({ tenantPath: '/beta' }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.auditEvents({ tenantPath: '/beta', first: 10 }))).toBe('NOT_FOUND');
+    expect(await errorCode(ada.user({ id: cy.id }))).toBe('NOT_FOUND');
     // Its default audit view is its own subtree: /beta's rows (creating cy) never appear.
     const { auditEvents } = await ada.auditEvents({ first: 100 });
     expect(auditEvents.nodes.length).toBeGreaterThan(0);
@@ -84,7 +85,7 @@ describe('human administrators', () => {
     expect((await ada.updateUser({ id: eve.id, input: { admin: true } })).updateUser.admin).toBe(true);
     const eveSdk = await userSdk('eve', '/acme/eu');
     expect((await eveSdk.users({ tenantPath: '/acme/eu', first: 10 })).users.totalCount).toBe(1);
-    expect(await errorCode(eveSdk.users({ tenantPath: '/acme', first: 10 }))).toBe('FORBIDDEN');
+    expect(await errorCode(eveSdk.users({ tenantPath: '/acme', first: 10 }))).toBe('NOT_FOUND');
   });
 
   it('accepts a user admin at seed 001 /register_user and /register_client exactly as GraphQL does, inside its subtree only', async () => {

@@ -160,7 +160,7 @@ describe('seed 001: OAuth sample server API', () => {
       expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
     });
 
-    it('acts in a tenant_path inside the admin’s subtree, and refuses one outside it with 403', async () => {
+    it('acts in a tenant_path inside the admin’s subtree, and answers one outside it as one that does not exist (404)', async () => {
       const { domain } = t.server.app;
       const sdk = await rootAdminSdk(t.url);
       await sdk.createTenant({ input: { path: '/acme' } });
@@ -174,8 +174,8 @@ describe('seed 001: OAuth sample server API', () => {
       expect(own.body.tenant_path).toBe('/acme');
       const before = await clientCount();
       const outside = await registerClient(t.url, { ...seed001Client(REDIRECT), tenant_path: '/' }, acmeToken);
-      expect(outside.status).toBe(403);
-      expect(outside.body).toEqual(failed('access_denied'));
+      expect(outside.status).toBe(404);
+      expect(outside.body).toEqual({ ...failed('invalid_request'), message: 'tenant "/" not found' });
       expect(await clientCount()).toBe(before);
     });
   });

@@ -52,6 +52,17 @@ const pageError = (error: unknown): AuthorizeOutcome => {
   throw error;
 };
 
+/** What the user reads when a sign-in link cannot be trusted, whatever the reason. */
+export const UNTRUSTED_LINK_TEXT = "This application's sign-in link is not valid.";
+
+/**
+ * The one answer, before client and redirect URI are trusted, for a missing,
+ * repeated, unknown or disabled client and for a missing, repeated or
+ * unregistered redirect URI: the page cannot tell which application ids exist
+ * or what they registered. The reason is kept as `detail` (logs only).
+ */
+const untrustedLink = (detail: string): DomainError => new DomainError('invalid_request', UNTRUSTED_LINK_TEXT, { detail });
+
 /**
  * The authorization endpoint of the code flow (RFC 6749 §4.1, RFC 7636,
  * RFC 9207, OIDC Core §3.1.2), as three steps any transport can drive:
@@ -85,7 +96,7 @@ export class AuthorizeService {
       client = await this.trustedClient(clientId);
       target = { redirectUri: resolveRedirectUri(client, readParam(params, 'redirect_uri')), state: null };
     } catch (error) {
-      return pageError(error);
+      return pageError(isDomainError(error) ? untrustedLink(error.detail ?? error.description) : error);
     }
     try {
       target = { ...target, state: readParam(params, 'state') ?? null };
@@ -318,14 +329,12 @@ export class AuthorizeService {
   /** The client as it is now: known, enabled and, when given, still registering `redirectUri`. */
   private async trustedClient(clientId: string, redirectUri?: string): Promise<Client> {
     const client = await this.clients.findByClientId(clientId);
-    if (!client || !client.enabled) throw new DomainError('invalid_client', 'unknown or disabled client');
+    if (!client || !client.enabled) throw untrustedLink('unknown or disabled client');
     // A server-made id (account.*, console) outside the tenant the server makes it in was squatted: never used.
     if (isServerMadeClientId(client.clientId) && !serverMadeClientInPlace(client, (await this.tenantOf(client)).path)) {
-      throw new DomainError('invalid_client', 'unknown or disabled client');
+      throw untrustedLink('unknown or disabled client');
     }
-    if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri)) {
-      throw errors.invalidRequest('redirect_uri is no longer registered for this client', 'redirect_uri');
-    }
+    if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri)) throw untrustedLink('redirect_uri is no longer registered for this client');
     return client;
   }
 

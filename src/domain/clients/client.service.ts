@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import type { ClientRepository } from '../../data/client.repository';
 import type { ClientEntity } from '../../entities/client.entity';
-import { assertManages, type Actor } from '../actor';
+import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
@@ -54,20 +54,29 @@ interface CachedClient {
 
 /** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
 export class ClientService {
-  // Unknown client_ids are not cached, so random ids cannot push real clients out.
+  /**
+   * Unknown client_ids are cached too (as null), so that an unknown id is
+   * answered as fast as a known one and its timing does not tell them apart.
+   * Random ids do not push clients in use out: eviction spares entries read
+   * since they were stored (second chance), so never-repeated ids go first.
+   * A client created anywhere drops its id's entry over the change bus.
+   */
   private readonly cache: TtlCache<CachedClient | null>;
   /** List pages (GraphQL `clients`), dropped whole on any client or tenant change. */
   private readonly pages: TtlCache<Page<Client>>;
   private grants: GrantCatalogue | null = null;
   private guard: BruteForceGuard | null = null;
+  /** A digest no secret is known to match: failed authentications are checked against it, so they cost what a wrong secret costs. */
+  private readonly decoyDigest: string;
 
   constructor(
     private readonly deps: DomainDeps,
     private readonly clients: ClientRepository,
     private readonly tenants: TenantService,
   ) {
-    this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, skip: (value) => value === null, trusted: () => deps.bus.live });
+    this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, trusted: () => deps.bus.live });
     this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
+    this.decoyDigest = deps.secret.digest(randomToken(32));
     deps.bus.onResync(() => {
       this.cache.clear();
       this.pages.clear();
@@ -95,11 +104,14 @@ export class ClientService {
   /**
    * RFC 6749 §2.3.1 client authentication. Confidential clients must present
    * their secret (constant-time keyed digest comparison); public clients
-   * present none. Unknown, disabled or mismatched clients all fail alike with
-   * `invalid_client`. Failures are throttled per client_id and client IP
-   * together (BruteForceGuard): a locked pair gets `too_many_requests`
-   * answered as `invalid_client` (429), its secret unchecked; the client's
-   * other sources are not refused.
+   * present none. Every failure (unknown client, disabled client, missing or
+   * wrong secret, a secret from a public client) is the same `invalid_client`
+   * with the same description, and costs the same keyed digest a wrong secret
+   * does, so neither the answer nor its timing tells whether the client_id
+   * exists. Failures are throttled per client_id and client IP together
+   * (BruteForceGuard): a locked pair gets `too_many_requests` answered as
+   * `invalid_client` (429), its secret unchecked; the client's other sources
+   * are not refused.
    */
   authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Awaitable<Client> {
     if (!this.guard) return this.checkCredentials(clientId, clientSecret);
@@ -109,18 +121,21 @@ export class ClientService {
 
   private checkCredentials(clientId: string, clientSecret: string | undefined): Awaitable<Client> {
     return mapAwaitable(this.lookup(clientId), (found) => {
-      if (!found || !found.client.enabled) throw errors.invalidClient();
-      if (found.client.isPublic) {
-        ensure(clientSecret === undefined, () => errors.invalidClient('public clients do not use a client secret'));
-        return found.client;
+      const client = found?.client;
+      if (client?.enabled && client.isPublic && clientSecret === undefined) return client;
+      if (found && client?.enabled && !client.isPublic && clientSecret && found.secretDigest) {
+        // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
+        const fingerprint = this.deps.secret.fingerprint(clientSecret);
+        if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return client;
+        ensure(this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () => errors.invalidClient('wrong client secret'));
+        found.verified = fingerprint;
+        return client;
       }
-      ensure(clientSecret !== undefined && clientSecret.length > 0, () => errors.invalidClient('client secret required'));
-      // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
-      const fingerprint = this.deps.secret.fingerprint(clientSecret);
-      if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return found.client;
-      ensure(found.secretDigest && this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () => errors.invalidClient());
-      found.verified = fingerprint;
-      return found.client;
+      // Any other failure does the work of a wrong secret before answering exactly as one.
+      const presented = clientSecret ?? '';
+      this.deps.secret.fingerprint(presented);
+      this.deps.secret.verifyDigest(presented, this.decoyDigest);
+      throw errors.invalidClient(!client ? 'unknown client' : !client.enabled ? 'disabled client' : client.isPublic ? 'a public client presented a secret' : 'client secret required');
     });
   }
 
@@ -163,11 +178,9 @@ export class ClientService {
     return this.clients.exists(clientId);
   }
 
+  /** A client of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
   async get(actor: Actor, clientId: string): Promise<Client> {
-    const client = await this.findByClientId(clientId);
-    ensure(client, () => errors.notFound(`client ${clientId}`));
-    await this.assertActorManagesTenant(actor, client.tenantId);
-    return client;
+    return resolveInScope(actor, this.tenants, 'client', clientId, () => this.findByClientId(clientId));
   }
 
   /**
@@ -177,16 +190,19 @@ export class ClientService {
    * last change the bus delivered.
    */
   async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<Client>> {
-    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
-    assertManages(actor, path);
+    const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const page = { first: request.first, after: request.after, search: searchTerm(request.search) };
-    const tenant = await this.tenants.require(path);
     return this.pages.get(pageCacheKey(tenant.id, page), () => this.clients.page(tenant.id, page, toClient));
   }
 
+  /**
+   * Creates a client in a tenant of the actor's subtree. Client ids are unique
+   * across all tenants, so a taken id must fail wherever it is taken; the answer
+   * is the same `conflict` for an id of the actor's subtree and one of another
+   * tenant, naming neither the tenant nor the owner.
+   */
   async create(actor: Actor, input: CreateClientInput): Promise<ClientWithSecret> {
-    const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
-    assertManages(actor, path);
+    const path = tenantPathInScope(actor, normalizeTenantPath(input.tenantPath, 'tenantPath'));
     return this.insert(path, input);
   }
 
@@ -212,7 +228,8 @@ export class ClientService {
           secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
           ...settings,
         }),
-      `client ${clientId} already exists`,
+      clientIdTaken(clientId),
+      'clientId',
     );
     await this.deps.bus.publish({ topic: 'client', kind: 'created', key: clientId });
     return { client: toClient(entity), clientSecret };
@@ -267,21 +284,19 @@ export class ClientService {
   }
 
   private async modify(actor: Actor, clientId: string, change: (entity: ClientEntity) => void): Promise<Client> {
+    requireAdmin(actor);
     const entity = await this.clients.modify(clientId, async (found) => {
-      await this.assertActorManagesTenant(actor, found.tenantId);
+      await assertInScope(actor, this.tenants, found.tenantId, 'client', clientId);
       change(found);
     });
-    ensure(entity, () => errors.notFound(`client ${clientId}`));
+    ensure(entity, () => notFoundInScope('client', clientId));
     await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
     return toClient(entity);
   }
-
-  private async assertActorManagesTenant(actor: Actor, tenantId: string): Promise<void> {
-    const tenant = await this.tenants.findById(tenantId);
-    ensure(tenant, () => errors.notFound('tenant'));
-    assertManages(actor, tenant.path);
-  }
 }
+
+/** The one answer for a client id that is taken, in the actor's subtree or anywhere else. */
+const clientIdTaken = (clientId: string): string => `clientId ${JSON.stringify(clientId)} is not available`;
 
 function currentSettings(entity: ClientEntity): ClientSettings {
   return {

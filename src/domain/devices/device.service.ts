@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { ADMIN_SCOPE, isAdmin, notFoundInScope, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { randomToken, sha256 } from '../crypto/random';
@@ -98,7 +98,7 @@ export class DeviceService {
    * managed by the actor (GraphQL `User.deviceCount`, batched per request).
    */
   async countForUsers(actor: Actor, users: readonly { id: string; tenantPath: string }[]): Promise<number[]> {
-    for (const path of new Set(users.map((user) => user.tenantPath))) assertManages(actor, path);
+    for (const path of new Set(users.map((user) => user.tenantPath))) tenantPathInScope(actor, path);
     const counts = await this.store.countByUsers(users.map((user) => user.id));
     return users.map((user) => counts.get(user.id) ?? 0);
   }
@@ -110,24 +110,22 @@ export class DeviceService {
 
   /**
    * Revokes a device: its refresh token and every access token issued from
-   * it. The user themself, or an admin over the device's tenant. Returns the
-   * number of still-usable tokens it made inactive (0 when already revoked).
+   * it. The user themself, or an admin over the device's tenant; to anyone
+   * else another user's device does not exist (`not_found`, as for an unknown
+   * id). Returns the number of still-usable tokens it made inactive (0 when
+   * already revoked).
    */
   async revoke(actor: Actor, id: string): Promise<number> {
     const device = await this.store.findById(id);
-    ensure(device, () => errors.notFound(`device ${id}`));
-    if (device.userId !== actor.userId) {
-      const tenant = await this.tenants.findById(device.tenantId);
-      ensure(tenant, () => errors.notFound(`device ${id}`));
-      assertManages(actor, tenant.path);
-    }
-    return this.revokeDevice(device);
+    if (device && device.userId === actor.userId) return this.revokeDevice(device);
+    if (!isAdmin(actor)) throw notFoundInScope('device', id);
+    return this.revokeDevice(await resolveInScope(actor, this.tenants, 'device', id, () => device));
   }
 
   /** Revokes one of the user's own devices (the /account page); not found for anyone else's. */
   async revokeOwn(userId: string, id: string): Promise<number> {
     const device = await this.store.findById(id);
-    ensure(device && device.userId === userId, () => errors.notFound(`device ${id}`));
+    ensure(device && device.userId === userId, () => notFoundInScope('device', id));
     return this.revokeDevice(device);
   }
 

@@ -3,12 +3,11 @@ import { importJWK, type JWK } from 'jose';
 import { defaults } from '../../config/defaults';
 import type { SigningKeyRepository } from '../../data/signing-key.repository';
 import type { SigningKeyEntity } from '../../entities/signing-key.entity';
-import { assertManages, type Actor } from '../actor';
+import type { Actor } from '../actor';
 import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
 import { generateSigningKeyPair } from './generate-key-pair';
@@ -90,18 +89,14 @@ export class KeyService {
 
   /** Keys of a tenant the actor manages, newest first. */
   async list(actor: Actor, tenantPath: string | null | undefined): Promise<SigningKeyInfo[]> {
-    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
-    assertManages(actor, path);
-    const tenant = await this.tenants.require(path);
+    const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const rows = await this.keys.listForTenant(tenant.id);
     return rows.map(toInfo);
   }
 
   /** Replaces the tenant's active key; the old public key stays published until its tokens have expired. */
   async rotate(actor: Actor, tenantPath: string): Promise<SigningKeyInfo> {
-    const path = normalizeTenantPath(tenantPath, 'tenantPath');
-    assertManages(actor, path);
-    return this.rotateTrusted(await this.tenants.require(path));
+    return this.rotateTrusted(await this.tenants.get(actor, tenantPath, 'tenantPath'));
   }
 
   private async rotateTrusted(tenant: Tenant): Promise<SigningKeyInfo> {

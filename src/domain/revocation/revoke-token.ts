@@ -1,4 +1,4 @@
-import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { requireAdmin, withinActorSubtree, type Actor } from '../actor';
 import type { AuditLog } from '../audit/audit-log';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
@@ -67,16 +67,15 @@ export class TokenRevoker {
 
   /**
    * Admin revocation (GraphQL `revokeToken`): the actor needs scope `admin`
-   * and the token's tenant must be the actor's own or in its subtree
-   * (`forbidden` otherwise, docs/contract.md "Tenants"). True when the token was
-   * recognised and is now revoked; false for an unknown, malformed, expired or
-   * already inactive access token.
+   * (`forbidden` otherwise). True when the token was recognised and is now
+   * revoked; false for an unknown, malformed, expired or already inactive
+   * access token, and for a token of a tenant outside the actor's subtree,
+   * which is answered as if it did not exist (see actor.ts) and left untouched.
    */
   async revokeAsAdmin(actor: Actor, token: string, hint?: string | null): Promise<boolean> {
-    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
+    requireAdmin(actor);
     const found = await this.finder.find(token, hint ?? undefined);
-    if (!found) return false;
-    assertManages(actor, found.tenant.path);
+    if (!found || !withinActorSubtree(actor, found.tenant.path)) return false;
     await this.revokeFound(found);
     return true;
   }

@@ -1,4 +1,4 @@
-import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { requireAdmin, withinActorSubtree, type Actor } from '../actor';
 import type { ClientService } from '../clients/client.service';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
@@ -86,13 +86,13 @@ export class ScopedRevocation {
   /**
    * `revokeToken` with a count: 1 for an active access token, the live
    * refresh and access tokens of a refresh token's family, 0 for anything
-   * unknown or already inactive. Same authorisation as `TokenRevoker.revokeAsAdmin`.
+   * unknown or already inactive, and for a token outside the actor's subtree
+   * (untouched). Same authorisation as `TokenRevoker.revokeAsAdmin`.
    */
   async revokeToken(actor: Actor, token: string, hint?: string | null): Promise<number> {
-    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
+    requireAdmin(actor);
     const found = await this.finder.find(token, hint ?? undefined);
-    if (!found) return 0;
-    assertManages(actor, found.tenant.path);
+    if (!found || !withinActorSubtree(actor, found.tenant.path)) return 0;
     if (found.kind === 'refresh_token') {
       return this.counted({ kind: 'family', familyId: found.record.familyId }, null, () => this.revocation.revokeFamily(found.record.familyId));
     }

@@ -1,4 +1,4 @@
-import { assertManages, type Actor } from '../actor';
+import type { Actor } from '../actor';
 import type { ClientWithSecret, ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -25,14 +25,15 @@ const FIELD_NAMES = { clientId: 'client_id', clientSecret: 'client_secret', redi
  * refresh and client_credentials, allowed seed 001's claim scopes, and token
  * responses in the `seed001` style. Not first-party: users see the consent
  * page once. Fails with `validation_failed` naming the seed field,
- * `forbidden` outside the admin's subtree, `conflict` for a taken client_id.
+ * `forbidden` without scope `admin`, `not_found` for a `tenant_path` that does
+ * not exist or lies outside the admin's subtree (the same answer), and
+ * `conflict` for a client_id taken in any tenant (the same answer wherever).
  */
 export async function registerSeed001Client(clients: ClientService, actor: Actor, input: Seed001ClientInput): Promise<ClientWithSecret> {
   return withSeedFieldNames(FIELD_NAMES, async () => {
     ensure(input.clientId, () => errors.validation('client_id', 'is required'));
     ensure(input.redirectUri, () => errors.validation('redirect_uri', 'is required'));
     const tenantPath = input.tenantPath ? normalizeTenantPath(input.tenantPath, 'tenantPath') : actor.tenantPath;
-    assertManages(actor, tenantPath);
     return clients.create(actor, {
       tenantPath,
       clientId: input.clientId,

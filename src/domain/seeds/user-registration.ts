@@ -1,5 +1,5 @@
 import { defaults } from '../../config/defaults';
-import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { ADMIN_SCOPE, tenantPathInScope, type Actor } from '../actor';
 import type { AuditLog } from '../audit/audit-log';
 import { ensure, errors, isDomainError } from '../errors';
 import type { RequestScope } from '../request-scope';
@@ -25,7 +25,8 @@ const FIELD_NAMES = { tenantPath: 'tenant_path' };
 
 /**
  * Seed 001 `/register_user`. An admin (scope `admin`) creates users in its
- * tenant or a `tenantPath` inside its subtree (`forbidden` elsewhere). Any
+ * tenant or a `tenantPath` inside its subtree (elsewhere `not_found`, as for a
+ * tenant that does not exist). Any
  * other caller, with no bearer or a non-admin one, is a self sign-up: allowed
  * only where the tenant's `allowSelfSignup` is on, and throttled per client
  * IP (the request scope's, TRUST_PROXY honoured) and tenant before anything else is checked (`too_many_requests`).
@@ -46,7 +47,7 @@ export class UserRegistration {
       const isAdmin = actor?.scopes.includes(ADMIN_SCOPE) ?? false;
       const requested = input.tenantPath ? normalizeTenantPath(input.tenantPath, 'tenantPath') : null;
       const tenantPath = requested ?? (isAdmin && actor ? actor.tenantPath : '/');
-      if (isAdmin && actor) assertManages(actor, tenantPath);
+      if (isAdmin && actor) tenantPathInScope(actor, tenantPath);
       else await this.admitSelfSignup(actor, tenantPath, scope);
       ensure(input.username, () => errors.validation('username', 'is required'));
       ensure(input.password, () => errors.validation('password', 'is required'));

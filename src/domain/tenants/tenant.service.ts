@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import type { TenantRepository } from '../../data/tenant.repository';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
-import { assertManages, type Actor } from '../actor';
+import { notFoundInScope, requireAdmin, tenantPathInScope, withinActorSubtree, type Actor } from '../actor';
 import type { Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
@@ -96,22 +96,24 @@ export class TenantService {
     return latest;
   }
 
+  /** The tenant at `path`; `not_found` naming the path when there is none. */
   async require(path: string): Promise<Tenant> {
     const tenant = await this.findByPath(path);
-    ensure(tenant, () => errors.notFound(`tenant ${path}`));
+    ensure(tenant, () => notFoundInScope('tenant', path));
     return tenant;
   }
 
-  /** The tenant at `path`, for an actor that manages it (FORBIDDEN outside its subtree). */
-  async get(actor: Actor, rawPath: string): Promise<Tenant> {
-    const path = normalizeTenantPath(rawPath);
-    assertManages(actor, path);
-    return this.require(path);
+  /**
+   * The tenant at a path argument, for an admin whose subtree holds it: one
+   * outside answers exactly as one that does not exist (see `resolveInScope` in actor.ts).
+   */
+  async get(actor: Actor, rawPath: string, field = 'path'): Promise<Tenant> {
+    return this.require(tenantPathInScope(actor, normalizeTenantPath(rawPath, field)));
   }
 
   /** The actor's tenant and its descendants, in path order; `search` matches path or name. Pages are cached until the next tenant change (see ClientService.list). */
   async list(actor: Actor, request: SearchablePageRequest): Promise<Page<Tenant>> {
-    assertManages(actor, actor.tenantPath);
+    requireAdmin(actor);
     const size = pageSize(request);
     const after = request.after ? String(decodeCursor(request.after)[0]) : null;
     const search = searchTerm(request.search);
@@ -121,13 +123,16 @@ export class TenantService {
     });
   }
 
-  /** Creates a child tenant; its parent must exist and be managed by the actor. */
+  /**
+   * Creates a child tenant; its parent must exist and lie in the actor's
+   * subtree (a parent outside it is answered as one that does not exist).
+   */
   async create(actor: Actor, input: CreateTenantInput): Promise<Tenant> {
+    requireAdmin(actor);
     const path = normalizeTenantPath(input.path);
     const parentPath = parentTenantPath(path);
     ensure(parentPath !== null, () => errors.conflict('the root tenant already exists'));
-    assertManages(actor, path);
-    const parent = await this.findByPath(parentPath);
+    const parent = withinActorSubtree(actor, parentPath) ? await this.findByPath(parentPath) : null;
     ensure(parent, () => errors.validation('path', `parent tenant ${parentPath} does not exist`));
     return this.insert({ ...input, path, parentId: parent.id });
   }
@@ -148,8 +153,7 @@ export class TenantService {
   }
 
   async update(actor: Actor, rawPath: string, input: UpdateTenantInput): Promise<Tenant> {
-    const path = normalizeTenantPath(rawPath);
-    assertManages(actor, path);
+    const path = tenantPathInScope(actor, normalizeTenantPath(rawPath));
     const entity = await this.tenants.modify(path, (found) => {
       if (input.name != null) found.name = validateDisplayName(input.name);
       if (input.signingAlgorithm != null) {
@@ -160,18 +164,17 @@ export class TenantService {
       }
       if (input.allowSelfSignup != null) found.allowSelfSignup = input.allowSelfSignup;
     });
-    ensure(entity, () => errors.notFound(`tenant ${path}`));
+    ensure(entity, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: entity.id });
     return toTenant(entity);
   }
 
   /** Deletes a tenant with its subtree, clients, users and keys. The root cannot be deleted, nor the actor's own tenant. */
   async delete(actor: Actor, rawPath: string): Promise<Tenant> {
-    const path = normalizeTenantPath(rawPath);
-    assertManages(actor, path);
+    const path = tenantPathInScope(actor, normalizeTenantPath(rawPath));
     ensure(path !== actor.tenantPath, () => errors.forbidden('an admin cannot delete its own tenant'));
     const entity = await this.tenants.findByPath(path);
-    ensure(entity, () => errors.notFound(`tenant ${path}`));
+    ensure(entity, () => notFoundInScope('tenant', path));
     const snapshot = toTenant(entity);
     const subtree = await this.tenants.subtreeIds(path);
     await this.tenants.delete(entity.id);

@@ -2,13 +2,13 @@ import type { ChangeBus } from '../cache/change-bus';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow } from '../../data/user-row';
 import type { UserEntity } from '../../entities/user.entity';
-import { ADMIN_SCOPE, assertManages, type Actor } from '../actor';
+import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
-import { ensure, errors } from '../errors';
+import { ensure } from '../errors';
 import type { Page, SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
 import type { BrowserSessionService } from '../sessions/browser-session.service';
-import { isWithinTenant, normalizeTenantPath } from '../tenants/tenant-path';
+import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 import { toUser, type User } from './user';
@@ -58,11 +58,10 @@ export class UserService {
     this.revokeTokens = revoke;
   }
 
+
+  /** A user of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
   async get(actor: Actor, id: string): Promise<User> {
-    const entity = await this.findEntity(id);
-    ensure(entity, () => errors.notFound(`user ${id}`));
-    await this.assertActorManagesTenant(actor, entity.tenantId);
-    return toUser(entity);
+    return toUser(await resolveInScope(actor, this.tenants, 'user', id, () => this.findEntity(id)));
   }
 
   /**
@@ -87,16 +86,13 @@ export class UserService {
 
   /** Users of one tenant (default: the actor's), oldest first; `search` matches username, email, first or last name. */
   async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<User>> {
-    const path = tenantPath ? normalizeTenantPath(tenantPath, 'tenantPath') : actor.tenantPath;
-    assertManages(actor, path);
+    const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const search = searchTerm(request.search);
-    const tenant = await this.tenants.require(path);
     return this.users.page(tenant.id, { first: request.first, after: request.after, search });
   }
 
   async create(actor: Actor, input: CreateUserInput): Promise<User> {
-    const path = normalizeTenantPath(input.tenantPath, 'tenantPath');
-    assertManages(actor, path);
+    const path = tenantPathInScope(actor, normalizeTenantPath(input.tenantPath, 'tenantPath'));
     return this.insert(path, input, { admin: input.admin === true });
   }
 
@@ -151,10 +147,7 @@ export class UserService {
    * exactly like a user that does not exist.
    */
   async endSessions(actor: Actor, id: string): Promise<number> {
-    ensure(actor.scopes.includes(ADMIN_SCOPE), () => errors.forbidden('this operation requires scope "admin"'));
-    const entity = await this.findEntity(id);
-    const tenant = entity && (await this.tenants.findById(entity.tenantId));
-    ensure(entity && tenant && isWithinTenant(tenant.path, actor.tenantPath), () => errors.notFound(`user ${id}`));
+    const entity = await resolveInScope(actor, this.tenants, 'user', id, () => this.findEntity(id));
     return this.sessions.endAllOf(entity.id);
   }
 
@@ -198,24 +191,19 @@ export class UserService {
   }
 
   private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
+    requireAdmin(actor);
     const entity = isUuid(id)
       ? await mapUniqueViolation(
           () =>
             this.users.modify(id, async (found) => {
-              await this.assertActorManagesTenant(actor, found.tenantId);
+              await assertInScope(actor, this.tenants, found.tenantId, 'user', id);
               await change(found);
             }),
           'username is already taken in this tenant',
         )
       : null;
-    ensure(entity, () => errors.notFound(`user ${id}`));
+    ensure(entity, () => notFoundInScope('user', id));
     await this.bus.publish({ topic: 'user', kind: 'updated', key: id });
     return toUser(entity);
-  }
-
-  private async assertActorManagesTenant(actor: Actor, tenantId: string): Promise<void> {
-    const tenant = await this.tenants.findById(tenantId);
-    ensure(tenant, () => errors.notFound('tenant'));
-    assertManages(actor, tenant.path);
   }
 }
