@@ -109,7 +109,7 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
         await sqlRows(t.databaseUrl, 'update clients set redirect_uris = $1 where client_id = $2', [[stored], legacy.clientId]);
         const presented = await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: stored }));
         expectErrorPage(presented);
-        expect(presented.body).toContain('redirect_uri');
+        expect(presented.body).toContain('sign-in link is not valid');
         // The only registered URI is not used as the default either.
         expectErrorPage(await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: undefined })));
         // Nor the string a browser would make of it.

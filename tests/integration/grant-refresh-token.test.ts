@@ -177,8 +177,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     const disabledUser = await refresh(tokens.refresh_token!);
     expect(disabledUser.status).toBe(400);
     expect(disabledUser.body.error).toBe('invalid_grant');
+    // Disabling revoked what the user held: enabling again brings none of it back.
     await setUserEnabled(domain, other.id, true);
-    expect((await refresh(tokens.refresh_token!)).status).toBe(200);
+    const reEnabled = await refresh(tokens.refresh_token!);
+    expect(reEnabled.status).toBe(400);
+    expect(reEnabled.body.error).toBe('invalid_grant');
+    expect((await refresh((await signIn({ user: other })).refresh_token!)).status).toBe(200);
 
     const soon = await createClient(domain, { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: SCOPES, grantTypes: ['authorization_code', 'refresh_token'] });
     const soonTokens = await signIn({ client: soon });

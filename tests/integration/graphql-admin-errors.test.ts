@@ -86,9 +86,9 @@ describe('GraphQL admin API: pages and errors', () => {
       [
         'http redirect URI on a non-loopback host',
         (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', grantTypes: ['authorization_code'], redirectUris: ['http://app.example.com/callback'] } }),
-        'redirectUris',
+        'redirectUris[0]',
       ],
-      ['redirect URI with a fragment', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', redirectUris: ['https://app.example.com/cb#x'] } }), 'redirectUris'],
+      ['redirect URI with a fragment', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', redirectUris: ['https://app.example.com/cb#x'] } }), 'redirectUris[0]'],
       ['unknown grant type', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'odd', grantTypes: ['implicit'] } }), 'grantTypes'],
       ['client name that is blank', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: '   ' } }), 'name'],
       ['email that is not an address', (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol', password: 'password-123', email: 'not-an-email' } }), 'email'],

@@ -99,10 +99,11 @@ describe('human administrators', () => {
     const client = await registerClient(t.url, { ...seed001Client('http://localhost:3000/callback') }, token);
     expect(client.status).toBe(200);
     expect(client.body.tenant_path).toBe('/acme');
-    // Outside its subtree, and for a user without the role, the seed's 403 as for an admin client.
+    // Outside its subtree: as for a tenant that does not exist (404), as for an admin client.
     const outside = await registerUser(t.url, { ...seed001User(), tenant_path: '/beta' }, token);
-    expect(outside.status).toBe(403);
-    expect(outside.body).toEqual(failed('access_denied'));
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual({ ...failed('invalid_request'), message: 'tenant "/beta" not found' });
+    // A user without the role: the seed's 403.
     const bob = await registerUser(t.url, { ...seed001User() }, (await userToken('bob', '/acme')).token);
     expect(bob.status).toBe(403);
     expect(bob.body).toEqual(failed('access_denied'));

@@ -117,7 +117,10 @@ describe('revocation state: change log, incremental device revocation, purged fa
       expect(await userinfo()).toBe(401);
       suppressed.mockRestore(); // re-enabling is not in the change log: its notification must get through
       await domain.users.update(actor, world.userId, { enabled: true });
-      await waitUntil(async () => (await userinfo()) === 200);
+      // Disabling revoked the user's tokens: the old one stays refused, a new one is served with the re-enabled row.
+      const { access_token: fresh } = await passwordTokens(a.url, world.app, world.username, world.password, 'openid');
+      await waitUntil(async () => (await fetch(`${b.url}/userinfo`, { headers: { authorization: `Bearer ${fresh}` } })).status === 200);
+      expect(await userinfo()).toBe(401);
     });
   });
 

@@ -129,8 +129,8 @@ describe('usernames are case-insensitive within a tenant', () => {
   it('counts failed sign-ins against one account whatever the case typed', async () => {
     await root.createUser({ input: { tenantPath: '/', username: 'Carol', password } });
     const variants = ['carol', 'CAROL', 'cArol', 'caRol', 'carOl', 'caroL', 'CArol'];
-    for (const username of variants.slice(0, defaults.bruteForce.account.threshold)) expect((await passwordGrant(username, 'wrong password 1')).status).toBe(400);
-    const locked = await passwordGrant(variants[defaults.bruteForce.account.threshold]!);
+    for (const username of variants.slice(0, defaults.bruteForce.accountSource.threshold)) expect((await passwordGrant(username, 'wrong password 1')).status).toBe(400);
+    const locked = await passwordGrant(variants[defaults.bruteForce.accountSource.threshold]!);
     expect(locked.status).toBe(429);
     expect(locked.body.error).toBe('invalid_grant');
   });
