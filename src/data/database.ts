@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Transactions } from '../domain/transactions';
 import type { PreparedQueries } from './prepared-queries';
-import { markUniqueViolations } from './unique-violation';
+import { markIfUniqueViolation, markUniqueViolations } from './unique-violation';
 
 /**
  * What repositories are built from: MikroORM for the unit-of-work writes and
@@ -46,10 +46,18 @@ export class Database implements Transactions {
     await this.orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
   }
 
-  /** Raw SQL through MikroORM's pool (`?` placeholders), inside the current transaction when there is one. */
-  execute<T = unknown>(sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+  /**
+   * Raw SQL through MikroORM's pool (`?` placeholders), inside the current
+   * transaction when there is one. A unique violation is marked for the
+   * domain, as the ORM's own are (see unique-violation.ts).
+   */
+  async execute<T = unknown>(sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
     const tx = this.transaction.getStore();
-    if (tx) return tx.getConnection().execute(sql, params as unknown[], method, tx.getTransactionContext()) as Promise<T>;
-    return this.orm.em.getConnection().execute(sql, params as unknown[], method) as Promise<T>;
+    try {
+      if (tx) return (await tx.getConnection().execute(sql, params as unknown[], method, tx.getTransactionContext())) as T;
+      return (await this.orm.em.getConnection().execute(sql, params as unknown[], method)) as T;
+    } catch (error) {
+      throw markIfUniqueViolation(error);
+    }
   }
 }
