@@ -55,6 +55,26 @@ module.exports = defineConfig(
     },
   },
   {
+    // The domain owns its ports (src/domain/**/*-store.ts, transactions.ts): the data layer implements them,
+    // and no domain file names a repository, an entity or the ORM. A distinct rule id from the one above, so that
+    // it can be a warning while the aggregates not yet switched to ports still import src/data (then an error).
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'warn',
+        {
+          patterns: [
+            {
+              group: ['**/data', '**/data/**', '**/entities', '**/entities/**', '!@*/**'],
+              message: 'src/domain owns its ports: declare a store interface beside the service and implement it in src/data (no repository, entity or row type here).',
+            },
+            { group: ['@mikro-orm/*'], message: 'src/domain is ORM-free: the data layer (src/data) translates ORM values and errors into domain ones.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The console uses nothing but the public GraphQL API: of the server's code, only the generated SDK.
     files: ['console/src/**/*.{ts,tsx}'],
     rules: {

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
 import type { Database } from './data/database';
+import { isInfrastructureFailure } from './data/infrastructure-failure';
 import { createRepositories } from './data/repositories';
 import { expressRoutes } from './oauth-rest/express-routes';
 import { fastPath } from './oauth-rest/fast-path';
@@ -57,9 +58,16 @@ const STATE_LOAD_WAIT_MS = 1_000;
 /** Composition root: the domain, then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const data = createRepositories(deps.db);
-  const domain = createDomain({ data, secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
-  const scopeFor = requestScopeFactory(deps.db, clock, deps.trustProxy ?? false);
+  const domain = createDomain({
+    stores: createRepositories(deps.db),
+    secret: deps.secret,
+    bus: deps.bus,
+    clock,
+    issuer: deps.issuer,
+    log: deps.logger,
+    isUnavailable: isInfrastructureFailure,
+  });
+  const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
   const transportHeaders = transportSecurityHeaders(deps.issuer);

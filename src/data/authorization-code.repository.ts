@@ -1,37 +1,42 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuthorizationCode, AuthorizationCodeStore, NewAuthorizationCode } from '../domain/grants/authorization-code-store';
 import { AuthorizationCodeEntity } from '../entities/authorization-code.entity';
 import type { Database } from './database';
 
-export type NewAuthorizationCode = Pick<
-  AuthorizationCodeEntity,
-  'codeHash' | 'tenantId' | 'clientId' | 'userId' | 'redirectUri' | 'scopes' | 'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'authTime' | 'expiresAt'
->;
+const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode =>
+  Object.freeze({
+    codeHash: entity.codeHash,
+    tenantId: entity.tenantId,
+    clientId: entity.clientId,
+    userId: entity.userId,
+    redirectUri: entity.redirectUri,
+    scopes: Object.freeze([...entity.scopes]),
+    codeChallenge: entity.codeChallenge,
+    codeChallengeMethod: entity.codeChallengeMethod,
+    nonce: entity.nonce,
+    authTime: entity.authTime,
+    expiresAt: entity.expiresAt,
+    consumedAt: entity.consumedAt,
+    familyId: entity.familyId,
+    accessTokenJti: entity.accessTokenJti,
+  });
 
-/** Authorization codes, by the SHA-256 of their value. */
-export class AuthorizationCodeRepository {
+/** {@link AuthorizationCodeStore} on PostgreSQL: authorization codes, by the SHA-256 of their value. */
+export class AuthorizationCodeRepository implements AuthorizationCodeStore {
   constructor(private readonly db: Database) {}
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     const em = this.db.em();
-    em.create(AuthorizationCodeEntity, code);
+    em.create(AuthorizationCodeEntity, { ...code, scopes: [...code.scopes] });
     await em.flush();
   }
 
-  findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null> {
-    return this.db.em().findOne(AuthorizationCodeEntity, { codeHash });
+  async findByHash(codeHash: string): Promise<AuthorizationCode | null> {
+    const entity = await this.db.em().findOne(AuthorizationCodeEntity, { codeHash });
+    return entity ? toAuthorizationCode(entity) : null;
   }
 
-  /**
-   * In one transaction: marks the code consumed (only if nobody did) with what
-   * its redemption issues, then runs `andThen` in the same transaction. False
-   * (and nothing written) when another redemption won.
-   */
-  consume(codeHash: string, consumedAt: Date, familyId: string, accessTokenJti: string, andThen: (tx: EntityManager) => Promise<void>): Promise<boolean> {
-    return this.db.em().transactional(async (tx) => {
-      const updated = await tx.nativeUpdate(AuthorizationCodeEntity, { codeHash, consumedAt: null }, { consumedAt, familyId, accessTokenJti });
-      if (updated !== 1) return false;
-      await andThen(tx);
-      return true;
-    });
+  async consume(codeHash: string, consumedAt: Date, familyId: string, accessTokenJti: string): Promise<boolean> {
+    const updated = await this.db.em().nativeUpdate(AuthorizationCodeEntity, { codeHash, consumedAt: null }, { consumedAt, familyId, accessTokenJti });
+    return updated === 1;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConsentStore } from '../domain/consents/consent-store';
 import { ConsentEntity } from '../entities/consent.entity';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
@@ -11,8 +12,8 @@ const ADD_SCOPES = preparedStatement(
      set scopes = array(select distinct s from unnest(consents.scopes || excluded.scopes) as s order by s), updated_at = now()`,
 );
 
-/** Users' consents to clients: one row per (user, client) holding the granted scopes. */
-export class ConsentRepository {
+/** {@link ConsentStore} on PostgreSQL: one row per (user, client) holding the granted scopes. */
+export class ConsentRepository implements ConsentStore {
   constructor(private readonly db: Database) {}
 
   async scopes(userId: string, clientId: string): Promise<string[]> {

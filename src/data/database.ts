@@ -1,20 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Transactions } from '../domain/transactions';
 import type { PreparedQueries } from './prepared-queries';
+import { markIfUniqueViolation, markUniqueViolations } from './unique-violation';
 
 /**
  * What repositories are built from: MikroORM for the unit-of-work writes and
  * admin reads, and the named prepared statements of the hot read paths (a pg
  * pool of their own). Only src/data touches either.
+ *
+ * Also the domain's {@link Transactions}: inside {@link run}, {@link em} and
+ * {@link execute} use the transaction's EntityManager, so every repository
+ * joins it without being handed one. The prepared statements ({@link sql})
+ * run on their own pool and never join a transaction.
  */
-export class Database {
+export class Database implements Transactions {
+  /** The EntityManager of the transaction the current async context runs in, if any. */
+  private readonly transaction = new AsyncLocalStorage<EntityManager>();
+
   constructor(
     readonly orm: MikroORM,
     readonly sql: PreparedQueries,
-  ) {}
+  ) {
+    markUniqueViolations(orm);
+  }
 
-  /** A fresh EntityManager (an identity map and unit of work of its own). */
+  /** A fresh EntityManager (an identity map and unit of work of its own), or the current transaction's inside {@link run}. */
   em(): EntityManager {
-    return this.orm.em.fork();
+    return this.transaction.getStore() ?? this.orm.em.fork();
+  }
+
+  /** Runs `work` in one transaction (see {@link Transactions}); joins the current one when there is one. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.transaction.getStore()) return work();
+    return this.orm.em.fork().transactional((tx) => this.transaction.run(tx as EntityManager, work));
   }
 
   /** One trivial round trip (readiness checks). */
@@ -22,13 +41,23 @@ export class Database {
     await this.execute('select 1');
   }
 
-  /** PostgreSQL NOTIFY through an ordinary pooled connection (the change bus publishes with it). */
+  /** PostgreSQL NOTIFY through an ordinary pooled connection (the change bus publishes with it), never inside a transaction. */
   async notify(channel: string, payload: string): Promise<void> {
-    await this.execute('select pg_notify(?, ?)', [channel, payload]);
+    await this.orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
   }
 
-  /** Raw SQL through MikroORM's pool (`?` placeholders). */
-  execute<T = unknown>(sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    return this.orm.em.getConnection().execute(sql, params as unknown[], method) as Promise<T>;
+  /**
+   * Raw SQL through MikroORM's pool (`?` placeholders), inside the current
+   * transaction when there is one. A unique violation is marked for the
+   * domain, as the ORM's own are (see unique-violation.ts).
+   */
+  async execute<T = unknown>(sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
+    const tx = this.transaction.getStore();
+    try {
+      if (tx) return (await tx.getConnection().execute(sql, params as unknown[], method, tx.getTransactionContext())) as T;
+      return (await this.orm.em.getConnection().execute(sql, params as unknown[], method)) as T;
+    } catch (error) {
+      throw markIfUniqueViolation(error);
+    }
   }
 }

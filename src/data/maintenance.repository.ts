@@ -1,19 +1,8 @@
+import type { MaintenanceStore, PurgeCounts } from '../domain/maintenance/maintenance-store';
 import type { Database } from './database';
 
-export interface PurgeCounts {
-  authorizationCodes: number;
-  revokedTokens: number;
-  browserSessions: number;
-  refreshTokens: number;
-  rateLimitHits: number;
-  /** Access-token issuance counters of tokens that have all expired. */
-  tokenIssuance: number;
-  /** Revocation change-log rows older than an hour (every process reads the log every few seconds, or reloads in full after 10 minutes without). */
-  revocationChanges: number;
-}
-
 /** Housekeeping statements over every table with expiring rows. */
-export class MaintenanceRepository {
+export class MaintenanceRepository implements MaintenanceStore {
   constructor(private readonly db: Database) {}
 
   /**

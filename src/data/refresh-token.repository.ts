@@ -1,13 +1,14 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RefreshTokenRecord } from '../domain/tokens/refresh-token-record';
+import type { NewRefreshToken, NewTokenFamily, RefreshTokenStore } from '../domain/tokens/refresh-token-store';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { TokenFamilyEntity } from '../entities/token-family.entity';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
 import { SCOPE_CUTOFF_MS } from './revocation.repository';
-import { userJson, type UserRow } from './user-row';
+import { userFromRow, userJson, type UserRow } from './user-row';
 
-/** The raw row {@link RefreshTokenRepository.findByHash} selects (refresh_tokens ⋈ token_families ⋈ users). */
-export interface RefreshTokenRow {
+/** The raw row {@link SELECT_BY_HASH} selects (refresh_tokens ⋈ token_families ⋈ users). */
+interface RefreshTokenRow {
   id: string;
   family_id: string;
   tenant_id: string;
@@ -26,28 +27,6 @@ export interface RefreshTokenRow {
   user_json: UserRow | null;
   /** The latest user or client cutoff, epoch milliseconds. */
   scope_cutoff: number | null;
-}
-
-export interface NewTokenFamily {
-  id: string;
-  tenantId: string;
-  clientId: string;
-  userId: string | null;
-  deviceId: string | null;
-  scopes: string[];
-  authTime: Date | null;
-  nonce: string | null;
-  createdAt: Date;
-}
-
-export interface NewRefreshToken {
-  tokenHash: string;
-  familyId: string;
-  tenantId: string;
-  clientId: string;
-  scopes: string[];
-  expiresAt: Date | null;
-  createdAt: Date;
 }
 
 /** Timestamps as epoch milliseconds: the driver hands raw timestamptz values back as strings. */
@@ -82,26 +61,50 @@ const ROTATE = preparedStatement(
    returning id`,
 );
 
-/** Token families and their refresh tokens (stored as SHA-256 only). */
-export class RefreshTokenRepository {
+const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
+
+/** Maps a selected row to an immutable record. */
+const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
+  Object.freeze({
+    id: row.id,
+    familyId: row.family_id,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    deviceId: row.device_id,
+    scopes: Object.freeze([...(row.scopes ?? [])]),
+    authTime: toDate(row.auth_time),
+    expiresAt: toDate(row.expires_at),
+    rotatedAt: toDate(row.rotated_at),
+    createdAt: new Date(row.created_at),
+    familyRevokedAt: toDate(row.family_revoked_at),
+    userEnabled: row.user_enabled,
+    user: row.user_json ? userFromRow(row.user_json) : null,
+    scopeCutoffAt: toDate(row.scope_cutoff),
+  });
+
+/** {@link RefreshTokenStore} on PostgreSQL: token families and their refresh tokens (stored as SHA-256 only). */
+export class RefreshTokenRepository implements RefreshTokenStore {
   constructor(private readonly db: Database) {}
 
-  /** Inserts a family; pass `em` to do it inside the caller's transaction. */
-  async insertFamily(family: NewTokenFamily, em: EntityManager = this.db.em()): Promise<void> {
-    em.create(TokenFamilyEntity, family);
+  /** Inserts a family (inside the current transaction, if any). */
+  async insertFamily(family: NewTokenFamily): Promise<void> {
+    const em = this.db.em();
+    em.create(TokenFamilyEntity, { ...family, scopes: [...family.scopes] });
     await em.flush();
   }
 
-  /** Inserts a refresh token; pass `em` to do it inside the caller's transaction. */
-  async insertToken(token: NewRefreshToken, em: EntityManager = this.db.em()): Promise<void> {
-    em.create(RefreshTokenEntity, token);
+  /** Inserts a refresh token (inside the current transaction, if any). */
+  async insertToken(token: NewRefreshToken): Promise<void> {
+    const em = this.db.em();
+    em.create(RefreshTokenEntity, { ...token, scopes: [...token.scopes] });
     await em.flush();
   }
 
   /** The token with its family and user state, in one prepared round trip; null when unknown. */
-  async findByHash(tokenHash: string): Promise<RefreshTokenRow | null> {
+  async findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {
     const [row] = await this.db.sql.rows<RefreshTokenRow>(SELECT_BY_HASH, [tokenHash]);
-    return row ?? null;
+    return row ? toRefreshTokenRecord(row) : null;
   }
 
   /** Rotates token `id` at `now` to a successor (same family and scopes); false when a concurrent use rotated it first. */

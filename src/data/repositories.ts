@@ -3,6 +3,7 @@ import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { BrowserSessionRepository } from './browser-session.repository';
 import { ClientRepository } from './client.repository';
 import { ConsentRepository } from './consent.repository';
+import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
@@ -14,7 +15,10 @@ import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
 
-/** One repository per aggregate; every ORM query and SQL statement of the server lives in one of them. */
+/**
+ * One repository per aggregate; every ORM query and SQL statement of the server lives in one of them.
+ * Satisfies the domain's ports, `DomainStores` (src/domain/stores.ts).
+ */
 export function createRepositories(db: Database) {
   return {
     tenants: new TenantRepository(db),
@@ -31,7 +35,8 @@ export function createRepositories(db: Database) {
     provisioning: new ProvisioningRepository(db),
     audit: new AuditEventRepository(db),
     rateLimits: new RateLimitRepository(db),
-  };
+    transactions: db,
+  } satisfies DomainStores;
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

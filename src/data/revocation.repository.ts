@@ -1,14 +1,15 @@
 import type { RevocationChanges, RevocationSnapshot } from '../domain/revocation/revocation-state';
 import { DEVICE_RETENTION_SECONDS, REVOKED_ENTRY_MARGIN_SECONDS } from '../domain/revocation/revoked-id-set';
 import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/devices/device-token-set';
-import type { IssuanceBucket, RevocationScope, RevocationStore } from '../domain/revocation/revocation-store';
+import type { IssuanceBucket, RevocationScope, RevocationStore, StoredAccessTokenState } from '../domain/revocation/revocation-store';
+import type { User } from '../domain/users/user';
 import type { Database } from './database';
 import { preparedStatement } from './prepared-queries';
 import { subtreePattern } from './subtree-pattern';
-import { userColumns, type UserRow } from './user-row';
+import { userColumns, userFromRow, type UserRow } from './user-row';
 
 /** What {@link ACCESS_TOKEN_STATE} returns: revocation flags, the latest user/client cutoff and the token's user columns (all null when no user). */
-export type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
+type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
 
 /**
  * The latest user or client cutoff (`token_cutoffs`) for a token's user and
@@ -27,6 +28,9 @@ export const ACCESS_TOKEN_STATE = preparedStatement(
           ${userColumns('u')}
      from (select 1) as one left join users u on u.id = $3::uuid`,
 );
+
+/** The user of a user token (the revocation state caches it). */
+const TOKEN_USER = preparedStatement('token_user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
 
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)`;
 
@@ -66,10 +70,22 @@ export class RevocationRepository implements RevocationStore {
     await this.db.execute('update token_families set revoked_at = now() where id = ? and revoked_at is null', [familyId]);
   }
 
-  /** One prepared round trip: whether `jti` or the family is revoked, the user/client cutoff, and the user's row (null columns when none). */
-  async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<AccessTokenStateRow | null> {
+  /** One prepared round trip: whether `jti` or the family is revoked, the user/client cutoff, and the user. */
+  async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<StoredAccessTokenState | null> {
     const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, clientId]);
-    return row ?? null;
+    if (!row) return null;
+    return {
+      jtiRevoked: row.jti_revoked,
+      familyRevoked: row.family_revoked,
+      cutoffMs: row.cutoff_ms,
+      user: row.id === null ? null : userFromRow(row as UserRow),
+    };
+  }
+
+  /** One prepared round trip, no entity hydration. */
+  async findUser(userId: string): Promise<User | null> {
+    const [row] = await this.db.sql.rows<UserRow>(TOKEN_USER, [userId]);
+    return row ? userFromRow(row) : null;
   }
 
   /**

@@ -1,35 +1,43 @@
+import type { NewSigningKey, SigningKeyStore, StoredActiveSigningKey, StoredSigningKey } from '../domain/keys/signing-key-store';
 import { SigningKeyEntity } from '../entities/signing-key.entity';
 import type { Database } from './database';
 
-export interface NewSigningKey {
-  tenantId: string;
-  kid: string;
-  algorithm: SigningKeyEntity['algorithm'];
-  publicJwk: Record<string, unknown>;
-  /** The private JWK, sealed with the server secret. */
-  sealedPrivateJwk: string;
-}
+const toStored = (entity: SigningKeyEntity): StoredSigningKey =>
+  Object.freeze({
+    kid: entity.kid,
+    tenantId: entity.tenantId,
+    algorithm: entity.algorithm,
+    publicJwk: entity.publicJwk,
+    status: entity.status,
+    createdAt: entity.createdAt,
+    retiredAt: entity.retiredAt,
+    publishUntil: entity.publishUntil,
+  });
 
-/** Signing keys per tenant: at most one `active` (a partial unique index), any number `retired`. */
-export class SigningKeyRepository {
+/** {@link SigningKeyStore} on PostgreSQL: at most one `active` key per tenant (a partial unique index), any number `retired`. */
+export class SigningKeyRepository implements SigningKeyStore {
   constructor(private readonly db: Database) {}
 
-  findByKid(kid: string): Promise<SigningKeyEntity | null> {
-    return this.db.em().findOne(SigningKeyEntity, { kid });
+  async findByKid(kid: string): Promise<StoredSigningKey | null> {
+    const entity = await this.db.em().findOne(SigningKeyEntity, { kid });
+    return entity ? toStored(entity) : null;
   }
 
   /** The tenant's active key with its sealed private half. */
-  findActive(tenantId: string): Promise<SigningKeyEntity | null> {
-    return this.db.em().findOne(SigningKeyEntity, { tenantId, status: 'active' }, { populate: ['sealedPrivateJwk'] });
+  async findActive(tenantId: string): Promise<StoredActiveSigningKey | null> {
+    const entity = await this.db.em().findOne(SigningKeyEntity, { tenantId, status: 'active' }, { populate: ['sealedPrivateJwk'] });
+    return entity ? Object.freeze({ ...toStored(entity), sealedPrivateJwk: entity.sealedPrivateJwk }) : null;
   }
 
   /** Every active key and every retired key still published at `now`, newest first. */
-  findPublished(now: Date): Promise<SigningKeyEntity[]> {
-    return this.db.em().find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
+  async findPublished(now: Date): Promise<StoredSigningKey[]> {
+    const entities = await this.db.em().find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
+    return entities.map(toStored);
   }
 
-  listForTenant(tenantId: string): Promise<SigningKeyEntity[]> {
-    return this.db.em().find(SigningKeyEntity, { tenantId }, { orderBy: { createdAt: 'desc' } });
+  async listForTenant(tenantId: string): Promise<StoredSigningKey[]> {
+    const entities = await this.db.em().find(SigningKeyEntity, { tenantId }, { orderBy: { createdAt: 'desc' } });
+    return entities.map(toStored);
   }
 
   /** Inserts the tenant's first active key unless a concurrent first use already did (the partial unique index decides). */
@@ -42,11 +50,12 @@ export class SigningKeyRepository {
   }
 
   /** In one transaction: retires the active key (published until `publishUntil`) and inserts `key` as active. */
-  async replaceActive(key: NewSigningKey, now: Date, publishUntil: Date): Promise<SigningKeyEntity> {
-    return this.db.em().transactional(async (tx) => {
+  async replaceActive(key: NewSigningKey, now: Date, publishUntil: Date): Promise<StoredSigningKey> {
+    const created = await this.db.em().transactional(async (tx) => {
       await tx.nativeUpdate(SigningKeyEntity, { tenantId: key.tenantId, status: 'active' }, { status: 'retired', retiredAt: now, publishUntil });
-      return tx.create(SigningKeyEntity, key);
+      return tx.create(SigningKeyEntity, { ...key });
     });
+    return toStored(created);
   }
 
   /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */

@@ -8,7 +8,7 @@ import { VerifiedDeviceTokens } from './devices/verified-device-tokens';
 import { DeviceService } from './devices/device.service';
 import { DEVICE_TOKENS } from './devices/device-token-set';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
-import { AuthorizationCodeStore } from './grants/authorization-code.store';
+import { AuthorizationCodes } from './grants/authorization-codes';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { UserTokenIssuer } from './grants/user-token-issuer';
 import { PasswordGrant } from './grants/password.grant';
@@ -41,18 +41,18 @@ import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
 export function createDomain(deps: DomainDeps) {
-  const { data } = deps;
-  const audit = new AuditLog(data.audit, deps.clock, deps.log);
-  const tenants = new TenantService(deps, data.tenants);
-  const clients = new ClientService(deps, data.clients, tenants);
-  const sessions = new BrowserSessionService(data.browserSessions, deps.clock);
-  const users = new UserService(deps.bus, data.users, tenants, sessions);
-  const limiter = new SlidingWindowLimiter(data.rateLimits, deps.clock);
+  const { stores } = deps;
+  const audit = new AuditLog(stores.audit, deps.clock, deps.log);
+  const tenants = new TenantService(deps, stores.tenants);
+  const clients = new ClientService(deps, stores.clients, tenants);
+  const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
+  const users = new UserService(deps.bus, stores.users, tenants, sessions);
+  const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, (clientId) => clients.auditTenantPathOf(clientId));
   clients.useGuard(bruteForce);
-  const keys = new KeyService(deps, data.signingKeys, tenants);
-  const revocation = new RevocationService(deps, data.revocations, data.users);
-  const issuance = new IssuanceCounter(data.revocations);
+  const keys = new KeyService(deps, stores.signingKeys, tenants);
+  const revocation = new RevocationService(deps, stores.revocations);
+  const issuance = new IssuanceCounter(stores.revocations);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
@@ -66,10 +66,10 @@ export function createDomain(deps: DomainDeps) {
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   const idTokens = new IdTokenService(deps, keys);
-  const refreshTokens = new RefreshTokenService(deps, data.refreshTokens, clients, tenants, revocation);
+  const refreshTokens = new RefreshTokenService(deps, stores.refreshTokens, clients, tenants, revocation);
   tokenFinder.useRefreshTokens(refreshTokens);
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
-  const authorizationCodes = new AuthorizationCodeStore(deps, data.authorizationCodes, clients, refreshTokens, revocation);
+  const authorizationCodes = new AuthorizationCodes(deps, stores.authorizationCodes, stores.transactions, clients, refreshTokens, revocation);
   const grants = new GrantRegistry()
     .register(new ClientCredentialsGrant(accessTokens))
     .register(new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens))
@@ -78,16 +78,16 @@ export function createDomain(deps: DomainDeps) {
     .declare(DEVICE_TOKENS);
   clients.useGrants(grants);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
-  const consents = new ConsentService(data.consents);
+  const consents = new ConsentService(stores.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
-  const scopedRevocation = new ScopedRevocation(deps, data.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
+  const scopedRevocation = new ScopedRevocation(deps, stores.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
   users.useTokenRevocation((user) => scopedRevocation.revokeAllOf(user));
-  const devices = new DeviceService(deps, data.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, data.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
+  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
-  // Transports get services, the issuer and the log; `deps` (repositories, secret, bus) stays in here.
+  // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
   const provisioning = {
     /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),

@@ -1,7 +1,7 @@
-import type { Repositories } from '../data/repositories';
 import type { ChangeBus } from './cache/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
+import type { DomainStores } from './stores';
 
 /** Minimal logger the domain needs; pino satisfies it. */
 export interface DomainLogger {
@@ -12,12 +12,18 @@ export interface DomainLogger {
 
 /** Everything domain services are built from; assembled once in the composition root. Stays inside the domain. */
 export interface DomainDeps {
-  /** The data layer: one repository per aggregate (src/data). */
-  readonly data: Repositories;
+  /** The storage ports, one per aggregate (implemented in src/data). */
+  readonly stores: DomainStores;
   readonly secret: ServerSecret;
   readonly clock: Clock;
   /** Public base URL, the `iss` of every token. */
   readonly issuer: string;
   readonly bus: ChangeBus;
   readonly log: DomainLogger;
+  /**
+   * Whether a thrown value means a dependency (the database) cannot be
+   * reached right now, as opposed to a bug; the data layer decides what that
+   * looks like (src/data/infrastructure-failure.ts).
+   */
+  readonly isUnavailable: (error: unknown) => boolean;
 }

@@ -1,11 +1,10 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from './actor';
 import type { Clock } from './clock';
 
 /**
  * Everything known about one request, built once by whichever transport
  * received it (the route table's wrapper, the GraphQL context) and handed to
- * the domain: who is asking from where, and the request's unit of work.
+ * the domain: who is asking from where.
  * Audit, throttling and devices stand on it.
  */
 export interface RequestScope {
@@ -15,8 +14,6 @@ export interface RequestScope {
   readonly clientIp: string | null;
   readonly userAgent: string | null;
   readonly clock: Clock;
-  /** The request's unit of work: one EntityManager fork, made on first use. */
-  readonly em: EntityManager;
   /** The OAuth client that authenticated on this request, once known. */
   clientId: string | null;
   /** The admin actor of a GraphQL request, once its bearer token verified. */

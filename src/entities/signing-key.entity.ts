@@ -1,6 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { SigningAlgorithm } from './tenant.entity';
+import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
 
 export type SigningKeyStatus = 'active' | 'retired';
 

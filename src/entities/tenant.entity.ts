@@ -1,7 +1,9 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
+import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
+
+export type { SigningAlgorithm };
 
 /** A node of the tenant tree, addressed by path: `/`, `/acme`, `/acme/eu`. */
 @Entity({ tableName: 'tenants' })

@@ -5,9 +5,13 @@ import { promisify } from 'node:util';
 /**
  * docs/architecture.md "Layering: the one-way rule": src/domain stays transport-free, and
  * the ESLint `no-restricted-imports` rule in eslint.config.js is what holds it.
+ * The domain also owns its ports: `@typescript-eslint/no-restricted-imports`
+ * keeps src/data, src/entities and MikroORM out of it (a warning until every
+ * aggregate is switched; the folders listed in {@link PORTS_CLEAN} already are).
  */
 const root = path.resolve(__dirname, '..', '..');
 const RULE = 'no-restricted-imports';
+const PORTS_RULE = '@typescript-eslint/no-restricted-imports';
 
 interface LintRequest {
   files: string[];
@@ -17,7 +21,7 @@ interface LintRequest {
 interface LintOutcome {
   filePath: string;
   fatalErrorCount: number;
-  messages: { ruleId: string | null; line: number; message: string }[];
+  messages: { ruleId: string | null; severity: number; line: number; message: string }[];
 }
 
 /**
@@ -31,7 +35,7 @@ const { ESLint } = require('eslint');
   const { files, texts } = JSON.parse(process.argv[1]);
   const eslint = new ESLint({ cwd: process.cwd() });
   const simplify = (results) => results.map(({ filePath, fatalErrorCount, messages }) => ({
-    filePath, fatalErrorCount, messages: messages.map(({ ruleId, line, message }) => ({ ruleId, line, message })),
+    filePath, fatalErrorCount, messages: messages.map(({ ruleId, severity, line, message }) => ({ ruleId, severity, line, message })),
   }));
   const texted = [];
   for (const { code, filePath } of texts) texted.push(simplify(await eslint.lintText(code, { filePath }))[0]);
@@ -79,6 +83,31 @@ const ALLOWED = [
   "import { randomBytes } from 'node:crypto';",
 ];
 
+/** Imports the domain's ports rule reports: the data layer, entities, the ORM. */
+const PORTS_RESTRICTED = [
+  "import type { RefreshTokenRepository } from '../../data/refresh-token.repository';",
+  "import { userFromRow } from '../data/user-row';",
+  "import type { ClientEntity } from '../entities/client.entity';",
+  "import type { EntityManager } from '@mikro-orm/postgresql';",
+  "import { UniqueConstraintViolationException } from '@mikro-orm/core';",
+];
+
+/** src/domain folders and files that already import nothing from src/data, src/entities or @mikro-orm. */
+const PORTS_CLEAN = [
+  'tokens/',
+  'grants/',
+  'authorize/',
+  'keys/',
+  'consents/',
+  'maintenance/',
+  'revocation/',
+  'request-scope.ts',
+  'db-errors.ts',
+  'deps.ts',
+  'stores.ts',
+  'transactions.ts',
+];
+
 const EXPRESS = "import express from 'express';";
 const OTHER_CASES = [
   { code: EXPRESS, filePath: 'src/domain/grants/x.grant.ts' },
@@ -93,7 +122,8 @@ describe('layering (src/domain is transport-free)', () => {
 
   beforeAll(async () => {
     const cases = [
-      ...[...RESTRICTED, ...ALLOWED].map((code) => ({ code, filePath: 'src/domain/x.ts' })),
+      ...[...RESTRICTED, ...ALLOWED, ...PORTS_RESTRICTED].map((code) => ({ code, filePath: 'src/domain/x.ts' })),
+      ...PORTS_RESTRICTED.map((code) => ({ code, filePath: 'src/data/x.repository.ts' })),
       ...OTHER_CASES,
     ];
     const outcome = await lint({ files: ['src/domain/**/*.ts', 'src/data/**/*.ts'], texts: cases });
@@ -102,10 +132,10 @@ describe('layering (src/domain is transport-free)', () => {
   }, 60_000);
 
   /** Layering messages only: other rules (e.g. no-unused-vars) may fire on these one-liners. */
-  const restricted = (code: string, filePath = 'src/domain/x.ts') => {
+  const restricted = (code: string, filePath = 'src/domain/x.ts', rule = RULE) => {
     const outcome = texts.get(`${filePath} ${code}`)!;
     expect(outcome.fatalErrorCount).toBe(0);
-    return outcome.messages.filter((message) => message.ruleId === RULE);
+    return outcome.messages.filter((message) => message.ruleId === rule);
   };
 
   it('finds no restricted import anywhere in src/domain or src/data', () => {
@@ -139,5 +169,33 @@ describe('layering (src/domain is transport-free)', () => {
 
   it('does not restrict the transport layers themselves', () => {
     expect(restricted(EXPRESS, 'src/oauth-rest/x.router.ts')).toEqual([]);
+  });
+
+  describe('the domain owns its ports (src/data, src/entities and MikroORM stay out)', () => {
+    it.each(PORTS_RESTRICTED)('warns about `%s` in src/domain', (code) => {
+      const messages = restricted(code, 'src/domain/x.ts', PORTS_RULE);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.severity).toBe(1);
+    });
+
+    it.each(PORTS_RESTRICTED)('lets src/data import `%s`', (code) => {
+      expect(restricted(code, 'src/data/x.repository.ts', PORTS_RULE)).toEqual([]);
+    });
+
+    it.each(ALLOWED.filter((code) => !code.includes('/entities/')))('allows `%s` in src/domain', (code) => {
+      expect(restricted(code, 'src/domain/x.ts', PORTS_RULE)).toEqual([]);
+    });
+
+    it.each(PORTS_CLEAN)('finds no such import in src/domain/%s', (entry) => {
+      const prefix = path.join(root, 'src', 'domain', entry);
+      const files = domain.filter((result) => (entry.endsWith('/') ? result.filePath.startsWith(prefix) : result.filePath === prefix));
+      expect(files.length).toBeGreaterThan(0);
+      const violations = files.flatMap((result) =>
+        result.messages
+          .filter((message) => message.ruleId === PORTS_RULE)
+          .map((message) => `${path.relative(root, result.filePath)}:${message.line} ${message.message}`),
+      );
+      expect(violations).toEqual([]);
+    });
   });
 });

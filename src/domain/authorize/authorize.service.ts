@@ -1,6 +1,5 @@
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
-import { isInfrastructureFailure } from '../../data/infrastructure-failure';
 import { randomToken, sha256 } from '../crypto/random';
 import { accountClientId, accountPageUrl, ensureAccountClient } from '../devices/account-client';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -279,7 +278,7 @@ export class AuthorizeService {
     let reported: DomainError;
     if (isDomainError(error)) {
       reported = error;
-    } else if (isInfrastructureFailure(error)) {
+    } else if (this.deps.isUnavailable(error)) {
       this.deps.log.error({ err: error, redirectUri: target.redirectUri }, 'authorization request failed: database unavailable');
       reported = new DomainError('temporarily_unavailable', 'the server is temporarily unavailable; try again later');
     } else {

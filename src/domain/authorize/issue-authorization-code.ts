@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
-import type { AuthorizationCodeRepository } from '../../data/authorization-code.repository';
 import type { Clock } from '../clock';
 import { randomToken, sha256 } from '../crypto/random';
+import type { AuthorizationCodeStore } from '../grants/authorization-code-store';
 import type { AuthorizationRequest } from './authorization-request';
 
 export interface CodeSubject {
@@ -18,12 +18,12 @@ export interface CodeSubject {
  * and the nonce. Returns the code value, which exists nowhere else.
  */
 export async function issueAuthorizationCode(
-  deps: { readonly data: { readonly authorizationCodes: AuthorizationCodeRepository }; readonly clock: Clock },
+  deps: { readonly stores: { readonly authorizationCodes: AuthorizationCodeStore }; readonly clock: Clock },
   request: AuthorizationRequest,
   subject: CodeSubject,
 ): Promise<string> {
   const code = randomToken(32);
-  await deps.data.authorizationCodes.insert({
+  await deps.stores.authorizationCodes.insert({
     codeHash: sha256(code),
     tenantId: subject.tenantId,
     clientId: request.clientId,

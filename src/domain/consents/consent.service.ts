@@ -1,8 +1,8 @@
-import type { ConsentRepository } from '../../data/consent.repository';
+import type { ConsentStore } from './consent-store';
 
 /** What users have allowed third-party clients; a consent only ever grows until revoked. */
 export class ConsentService {
-  constructor(private readonly consents: ConsentRepository) {}
+  constructor(private readonly consents: ConsentStore) {}
 
   /** Scopes the user has granted the client; empty when never asked. */
   async grantedScopes(userId: string, clientId: string): Promise<string[]> {

@@ -4,7 +4,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
 import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
 import type { UserService } from '../users/user.service';
-import type { AuthorizationCodeStore } from './authorization-code.store';
+import type { AuthorizationCodes } from './authorization-codes';
 import { checkPkce } from './check-pkce';
 import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './user-token-issuer';
@@ -33,7 +33,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
   readonly declaration = AUTHORIZATION_CODE;
 
   constructor(
-    private readonly codes: AuthorizationCodeStore,
+    private readonly codes: AuthorizationCodes,
     private readonly refreshTokens: RefreshTokenService,
     private readonly users: UserService,
     private readonly tenants: TenantService,

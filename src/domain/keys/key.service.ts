@@ -1,8 +1,6 @@
 import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { defaults } from '../../config/defaults';
-import type { SigningKeyRepository } from '../../data/signing-key.repository';
-import type { SigningKeyEntity } from '../../entities/signing-key.entity';
 import type { Actor } from '../actor';
 import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
@@ -12,6 +10,7 @@ import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
 import { generateSigningKeyPair } from './generate-key-pair';
 import type { ActiveSigningKey, SigningKeyInfo, VerificationKey } from './signing-key';
+import type { SigningKeyStore, StoredSigningKey } from './signing-key-store';
 
 /** Signing keys per tenant: generated on first use, private halves sealed at rest and decrypted once per process. */
 export class KeyService {
@@ -23,7 +22,7 @@ export class KeyService {
 
   constructor(
     private readonly deps: DomainDeps,
-    private readonly keys: SigningKeyRepository,
+    private readonly keys: SigningKeyStore,
     private readonly tenants: TenantService,
   ) {
     this.active = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
@@ -61,7 +60,7 @@ export class KeyService {
         tenantId: entity.tenantId,
         algorithm: entity.algorithm,
         publicKey: (await importJWK(entity.publicJwk as JWK, entity.algorithm)) as CryptoKey,
-        status: entity.status as 'active' | 'retired',
+        status: entity.status,
         publishUntil: entity.publishUntil,
       };
     });
@@ -150,16 +149,16 @@ export class KeyService {
   }
 }
 
-const isPublished = (entity: Pick<SigningKeyEntity, 'status' | 'publishUntil'>, now: Date): boolean =>
-  entity.status === 'active' || (entity.publishUntil !== null && entity.publishUntil > now);
+const isPublished = (key: Pick<StoredSigningKey, 'status' | 'publishUntil'>, now: Date): boolean =>
+  key.status === 'active' || (key.publishUntil !== null && key.publishUntil > now);
 
-const toInfo = (entity: SigningKeyEntity): SigningKeyInfo => ({
-  kid: entity.kid,
-  tenantId: entity.tenantId,
-  algorithm: entity.algorithm,
-  status: entity.status as 'active' | 'retired',
-  createdAt: entity.createdAt,
-  retiredAt: entity.retiredAt,
-  publishUntil: entity.publishUntil,
-  publicJwk: entity.publicJwk,
+const toInfo = (key: StoredSigningKey): SigningKeyInfo => ({
+  kid: key.kid,
+  tenantId: key.tenantId,
+  algorithm: key.algorithm,
+  status: key.status,
+  createdAt: key.createdAt,
+  retiredAt: key.retiredAt,
+  publishUntil: key.publishUntil,
+  publicJwk: key.publicJwk,
 });

@@ -1,5 +1,5 @@
 import { sign, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from './signing-algorithm';
 import type { ActiveSigningKey } from './signing-key';
 
 /** node:crypto's digest and signature encoding for each JWS algorithm we sign with (RFC 7518 §3.3, §3.4; RFC 8037 §3.1). */

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from './signing-algorithm';
 
 /** A tenant's current signing key with its private half decrypted, held in memory only. */
 export interface ActiveSigningKey {

@@ -1,7 +1,7 @@
-import type { MaintenanceRepository, PurgeCounts } from '../../data/maintenance.repository';
 import type { Clock } from '../clock';
+import type { MaintenanceStore, PurgeCounts } from './maintenance-store';
 
-export type { PurgeCounts } from '../../data/maintenance.repository';
+export type { PurgeCounts } from './maintenance-store';
 
 /**
  * Deletes rows that can no longer matter: authorization codes an hour past
@@ -10,6 +10,6 @@ export type { PurgeCounts } from '../../data/maintenance.repository';
  * expired browser sessions, and expired refresh tokens (device-bound ones never
  * expire), issuance counters of expired access tokens, and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
  */
-export async function purgeExpired(deps: { readonly data: { readonly maintenance: MaintenanceRepository }; readonly clock: Clock }): Promise<PurgeCounts> {
-  return deps.data.maintenance.purgeExpired(deps.clock.now());
+export async function purgeExpired(deps: { readonly stores: { readonly maintenance: MaintenanceStore }; readonly clock: Clock }): Promise<PurgeCounts> {
+  return deps.stores.maintenance.purgeExpired(deps.clock.now());
 }

@@ -19,7 +19,7 @@ import { differs, type ProvisioningScope } from './provisioning-scope';
  * @throws ProvisioningError (or a `conflict` DomainError) naming the entry at fault; nothing was written.
  */
 export async function applyProvisioning(deps: DomainDeps, plan: ProvisioningPlan, users: Pick<UserService, 'passwordReplaced' | 'disabled'>): Promise<ProvisioningReport> {
-  const scope = await deps.data.provisioning.transaction(async (tx) => {
+  const scope = await deps.stores.provisioning.transaction(async (tx) => {
     const inner: ProvisioningScope = { tx, deps, report: emptyReport(), changes: [], endAccess: [] };
     for (const tenant of parentsFirst(plan.tenants)) await provisionTenant(inner, tenant);
     return inner;

@@ -1,12 +1,10 @@
-import type { AccessTokenStateRow, RevocationRepository } from '../../data/revocation.repository';
-import type { UserRepository } from '../../data/user.repository';
-import { userFromRow, type UserRow } from '../../data/user-row';
 import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
 import { revocationEvent, RevocationStateSync } from './revocation-state';
+import type { RevocationStore } from './revocation-store';
 import type { AccessTokenState } from '../tokens/access-token.service';
 import type { User } from '../users/user';
 
@@ -25,8 +23,7 @@ export class RevocationService {
 
   constructor(
     private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
-    private readonly revocations: RevocationRepository,
-    private readonly users: UserRepository,
+    private readonly revocations: RevocationStore,
   ) {
     this.cachedUsers = new TtlCache<User | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (user) => user === null, trusted: () => deps.bus.live });
     deps.bus.subscribe((event) => {
@@ -88,22 +85,21 @@ export class RevocationService {
   }
 
   private async accessTokenStateFromDatabase(claims: AccessTokenClaims, jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenState> {
-    const row: AccessTokenStateRow | null = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
-    if (!row || row.jti_revoked) return INACTIVE;
+    const state = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
+    if (!state || state.jtiRevoked) return INACTIVE;
     // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
-    if (row.cutoff_ms !== null && claims.iat * 1000 < row.cutoff_ms) return INACTIVE;
-    if (familyId && row.family_revoked !== false) return INACTIVE;
+    if (state.cutoffMs !== null && claims.iat * 1000 < state.cutoffMs) return INACTIVE;
+    if (familyId && state.familyRevoked !== false) return INACTIVE;
     if (claims.sub !== claims.client_id) {
       // A user token: its user must exist and be enabled.
-      if (!userId || row.id === null || !row.enabled) return INACTIVE;
-      return { active: true, user: userFromRow(row as UserRow) };
+      if (!userId || !state.user?.enabled) return INACTIVE;
+      return { active: true, user: state.user };
     }
     return CLIENT_TOKEN;
   }
 
-  private async loadUser(userId: string): Promise<User | null> {
-    const row = await this.users.findRowById(userId);
-    return row ? userFromRow(row) : null;
+  private loadUser(userId: string): Promise<User | null> {
+    return this.revocations.findUser(userId);
   }
 
   /**

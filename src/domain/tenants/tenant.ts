@@ -1,4 +1,5 @@
-import type { SigningAlgorithm, TenantEntity } from '../../entities/tenant.entity';
+import type { TenantEntity } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
 
 /** Immutable snapshot of a tenant, safe to cache and share across requests. */
 export interface Tenant {

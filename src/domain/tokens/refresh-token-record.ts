@@ -1,5 +1,3 @@
-import type { RefreshTokenRow } from '../../data/refresh-token.repository';
-import { userFromRow } from '../../data/user-row';
 import type { User } from '../users/user';
 
 /** A stored refresh token with the state of its family and user, as one query reads it. */
@@ -26,25 +24,3 @@ export interface RefreshTokenRecord {
   /** The latest user or client cutoff (revokeUserTokens, revokeClientTokens); tokens created before it are revoked. */
   readonly scopeCutoffAt: Date | null;
 }
-
-const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
-
-/** Maps a selected row to an immutable record. */
-export const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
-  Object.freeze({
-    id: row.id,
-    familyId: row.family_id,
-    tenantId: row.tenant_id,
-    clientId: row.client_id,
-    userId: row.user_id,
-    deviceId: row.device_id,
-    scopes: Object.freeze([...(row.scopes ?? [])]),
-    authTime: toDate(row.auth_time),
-    expiresAt: toDate(row.expires_at),
-    rotatedAt: toDate(row.rotated_at),
-    createdAt: new Date(row.created_at),
-    familyRevokedAt: toDate(row.family_revoked_at),
-    userEnabled: row.user_enabled,
-    user: row.user_json ? userFromRow(row.user_json) : null,
-    scopeCutoffAt: toDate(row.scope_cutoff),
-  });

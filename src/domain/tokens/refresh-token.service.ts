@@ -1,6 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { RefreshTokenRepository } from '../../data/refresh-token.repository';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { randomToken, sha256 } from '../crypto/random';
@@ -10,7 +8,8 @@ import type { RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
 import { refreshTokenProblem, type RefreshTokenProblem } from './refresh-token-problem';
-import { toRefreshTokenRecord, type RefreshTokenRecord } from './refresh-token-record';
+import type { RefreshTokenRecord } from './refresh-token-record';
+import type { RefreshTokenStore } from './refresh-token-store';
 
 export interface StartFamilyInput {
   /** Pre-chosen id, when the caller must record it before the family exists. */
@@ -41,14 +40,14 @@ export interface IssueRefreshTokenInput {
 export class RefreshTokenService {
   constructor(
     private readonly deps: DomainDeps,
-    private readonly tokens: RefreshTokenRepository,
+    private readonly tokens: RefreshTokenStore,
     private readonly clients: ClientService,
     private readonly tenants: TenantService,
     private readonly revocation: RevocationService,
   ) {}
 
-  /** Creates a token family (one grant); pass `em` to do it inside the caller's transaction. */
-  async startFamily(input: StartFamilyInput, em?: EntityManager): Promise<string> {
+  /** Creates a token family (one grant); inside `Transactions.run`, in the caller's transaction. */
+  async startFamily(input: StartFamilyInput): Promise<string> {
     const id = input.id ?? randomUUID();
     const family = {
       id,
@@ -61,15 +60,14 @@ export class RefreshTokenService {
       nonce: input.nonce ?? null,
       createdAt: this.deps.clock.now(),
     };
-    await this.tokens.insertFamily(family, em);
+    await this.tokens.insertFamily(family);
     return id;
   }
 
   /** Issues a new refresh token in a family and returns its value, which is never stored. */
-  async issue(input: IssueRefreshTokenInput, em?: EntityManager): Promise<string> {
+  async issue(input: IssueRefreshTokenInput): Promise<string> {
     const token = randomToken(32);
-    await this.tokens.insertToken(
-      {
+    await this.tokens.insertToken({
       tokenHash: sha256(token),
       familyId: input.familyId,
       tenantId: input.tenantId,
@@ -77,17 +75,14 @@ export class RefreshTokenService {
       scopes: [...input.scopes],
       expiresAt: input.expiresAt,
       createdAt: this.deps.clock.now(),
-      },
-      em,
-    );
+    });
     return token;
   }
 
   /** The stored token with its family state, whatever that state; null when unknown. For revocation (RFC 7009). */
   async findRefreshToken(token: string): Promise<RefreshTokenRecord | null> {
     if (!token) return null;
-    const row = await this.tokens.findByHash(sha256(token));
-    return row ? toRefreshTokenRecord(row) : null;
+    return this.tokens.findByHash(sha256(token));
   }
 
   /** The token when it is still usable (see {@link problemWith}); else null. */
@@ -129,7 +124,7 @@ export class RefreshTokenService {
 
   /**
    * Marks a redeemed token rotated and issues its successor in the same family
-   * with the same scopes (RFC 6749 §6), in one statement (RefreshTokenRepository.rotate).
+   * with the same scopes (RFC 6749 §6), in one statement (RefreshTokenStore.rotate).
    * Losing the race to a concurrent use of the same token counts as reuse.
    */
   async rotate(record: RefreshTokenRecord, client: Client): Promise<string> {

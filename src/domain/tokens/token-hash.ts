@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
 
 const DIGEST: Record<SigningAlgorithm, 'sha256' | 'sha512'> = {
   RS256: 'sha256',

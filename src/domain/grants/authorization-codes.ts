@@ -1,11 +1,11 @@
-import type { AuthorizationCodeRepository } from '../../data/authorization-code.repository';
-import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
 import { defaults } from '../../config/defaults';
 import type { ClientService } from '../clients/client.service';
 import { sha256 } from '../crypto/random';
 import type { DomainDeps } from '../deps';
 import type { RevocationService } from '../revocation/revocation.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
+import type { Transactions } from '../transactions';
+import type { AuthorizationCode, AuthorizationCodeStore } from './authorization-code-store';
 
 /** What the first redemption of a code will issue, recorded on the code before anything is issued. */
 export interface Redemption {
@@ -18,17 +18,18 @@ export interface Redemption {
  * value, single-use consumption, and revocation of what a code issued when it
  * is presented again (§4.1.2, RFC 9700 §4.2.4).
  */
-export class AuthorizationCodeStore {
+export class AuthorizationCodes {
   constructor(
-    private readonly deps: DomainDeps,
-    private readonly codes: AuthorizationCodeRepository,
+    private readonly deps: Pick<DomainDeps, 'clock' | 'log'>,
+    private readonly codes: AuthorizationCodeStore,
+    private readonly transactions: Transactions,
     private readonly clients: ClientService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocation: RevocationService,
   ) {}
 
-  /** The code row for a presented code value; null when unknown. */
-  async find(code: string): Promise<AuthorizationCodeEntity | null> {
+  /** The stored code for a presented code value; null when unknown. */
+  async find(code: string): Promise<AuthorizationCode | null> {
     if (!code) return null;
     return this.codes.findByHash(sha256(code));
   }
@@ -38,20 +39,20 @@ export class AuthorizationCodeStore {
    * its token family, in one transaction, so a concurrent or later replay
    * always finds the family to revoke. False when another redemption won.
    */
-  async consume(code: AuthorizationCodeEntity, redemption: Redemption): Promise<boolean> {
-    return this.codes.consume(code.codeHash, this.deps.clock.now(), redemption.familyId, redemption.accessTokenJti, async (tx) => {
-      await this.refreshTokens.startFamily(
-        {
-          id: redemption.familyId,
-          tenantId: code.tenantId,
-          clientId: code.clientId,
-          userId: code.userId,
-          scopes: code.scopes,
-          authTime: code.authTime,
-          nonce: code.nonce,
-        },
-        tx,
-      );
+  async consume(code: AuthorizationCode, redemption: Redemption): Promise<boolean> {
+    const consumedAt = this.deps.clock.now();
+    return this.transactions.run(async () => {
+      if (!(await this.codes.consume(code.codeHash, consumedAt, redemption.familyId, redemption.accessTokenJti))) return false;
+      await this.refreshTokens.startFamily({
+        id: redemption.familyId,
+        tenantId: code.tenantId,
+        clientId: code.clientId,
+        userId: code.userId,
+        scopes: code.scopes,
+        authTime: code.authTime,
+        nonce: code.nonce,
+      });
+      return true;
     });
   }
 
@@ -60,7 +61,7 @@ export class AuthorizationCodeStore {
    * refresh tokens and every access token carrying it as `sid`) and that
    * redemption's access token by `jti`. Idempotent.
    */
-  async revokeRedemption(code: AuthorizationCodeEntity): Promise<void> {
+  async revokeRedemption(code: AuthorizationCode): Promise<void> {
     this.deps.log.warn({ clientId: code.clientId, tenantId: code.tenantId }, 'authorization code replay; revoking what it issued');
     if (code.familyId) await this.revocation.revokeFamily(code.familyId);
     if (code.accessTokenJti && code.consumedAt) {

@@ -1,0 +1,39 @@
+/** An authorization code as stored (RFC 6749 §4.1.2): only its SHA-256, never its value. */
+export interface AuthorizationCode {
+  readonly codeHash: string;
+  readonly tenantId: string;
+  /** The OAuth client_id the code was issued to. */
+  readonly clientId: string;
+  readonly userId: string;
+  /** The redirect URI as the authorization request gave it. */
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  /** PKCE (RFC 7636): the challenge and its method (only `S256`), or null. */
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: string | null;
+  readonly nonce: string | null;
+  readonly authTime: Date;
+  readonly expiresAt: Date;
+  /** When the first redemption consumed it; null while unused. */
+  readonly consumedAt: Date | null;
+  /** What the first redemption issued, recorded before issuing it, so a replay can revoke it. */
+  readonly familyId: string | null;
+  readonly accessTokenJti: string | null;
+}
+
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti'>;
+
+/**
+ * The storage authorization codes need (implemented in
+ * `src/data/authorization-code.repository.ts`): plain values in and out.
+ */
+export interface AuthorizationCodeStore {
+  insert(code: NewAuthorizationCode): Promise<void>;
+  findByHash(codeHash: string): Promise<AuthorizationCode | null>;
+  /**
+   * Marks the code consumed at `consumedAt` with what its redemption issues,
+   * only if nobody did; false (nothing written) when another redemption won.
+   * Joins the caller's transaction inside `Transactions.run`.
+   */
+  consume(codeHash: string, consumedAt: Date, familyId: string, accessTokenJti: string): Promise<boolean>;
+}

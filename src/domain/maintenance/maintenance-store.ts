@@ -1,0 +1,18 @@
+/** How many rows {@link MaintenanceStore.purgeExpired} deleted, per kind. */
+export interface PurgeCounts {
+  authorizationCodes: number;
+  revokedTokens: number;
+  browserSessions: number;
+  refreshTokens: number;
+  rateLimitHits: number;
+  /** Access-token issuance counters of tokens that have all expired. */
+  tokenIssuance: number;
+  /** Revocation change-log rows older than an hour (every process reads the log every few seconds, or reloads in full after 10 minutes without). */
+  revocationChanges: number;
+}
+
+/** The housekeeping storage needs (implemented in `src/data/maintenance.repository.ts`). */
+export interface MaintenanceStore {
+  /** Deletes what can no longer matter as of `now` (see `purgeExpired`); idempotent, safe from several processes at once. */
+  purgeExpired(now: Date): Promise<PurgeCounts>;
+}

@@ -1,0 +1,40 @@
+import type { AuditStore } from './audit/audit-store';
+import type { ClientStore } from './clients/client-store';
+import type { ConsentStore } from './consents/consent-store';
+import type { DeviceStore } from './devices/device-store';
+import type { AuthorizationCodeStore } from './grants/authorization-code-store';
+import type { SigningKeyStore } from './keys/signing-key-store';
+import type { MaintenanceStore } from './maintenance/maintenance-store';
+import type { ProvisioningStore } from './provisioning/provisioning-store';
+import type { RevocationStore } from './revocation/revocation-store';
+import type { BrowserSessionStore } from './sessions/browser-session-store';
+import type { TenantStore } from './tenants/tenant-store';
+import type { RateLimitStore } from './throttle/rate-limit-store';
+import type { RefreshTokenStore } from './tokens/refresh-token-store';
+import type { Transactions } from './transactions';
+import type { UserStore } from './users/user-store';
+
+/**
+ * Every storage port the domain is built from, one per aggregate, each
+ * declared beside its service (in the style of fosite's `handler/oauth2/storage.go`
+ * and Hydra's `client/manager.go`). The data layer's `createRepositories(db)`
+ * satisfies it structurally; the domain never names an implementation.
+ */
+export interface DomainStores {
+  readonly tenants: TenantStore;
+  readonly clients: ClientStore;
+  readonly users: UserStore;
+  readonly signingKeys: SigningKeyStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly revocations: RevocationStore;
+  readonly devices: DeviceStore;
+  readonly consents: ConsentStore;
+  readonly browserSessions: BrowserSessionStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly maintenance: MaintenanceStore;
+  readonly provisioning: ProvisioningStore;
+  readonly audit: AuditStore;
+  readonly rateLimits: RateLimitStore;
+  /** Runs work in one database transaction (see {@link Transactions}). */
+  readonly transactions: Transactions;
+}

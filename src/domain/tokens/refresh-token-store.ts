@@ -1,0 +1,43 @@
+import type { RefreshTokenRecord } from './refresh-token-record';
+
+/** A token family (one grant) as stored. */
+export interface NewTokenFamily {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly userId: string | null;
+  readonly deviceId: string | null;
+  readonly scopes: readonly string[];
+  readonly authTime: Date | null;
+  readonly nonce: string | null;
+  readonly createdAt: Date;
+}
+
+/** A refresh token as stored: its SHA-256 only, never its value. */
+export interface NewRefreshToken {
+  readonly tokenHash: string;
+  readonly familyId: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** Null only for device-bound tokens, which never expire. */
+  readonly expiresAt: Date | null;
+  readonly createdAt: Date;
+}
+
+/**
+ * The storage refresh tokens need (implemented in `src/data/refresh-token.repository.ts`):
+ * plain values in and out. Writes join the caller's transaction when made
+ * inside `Transactions.run`.
+ */
+export interface RefreshTokenStore {
+  insertFamily(family: NewTokenFamily): Promise<void>;
+  insertToken(token: NewRefreshToken): Promise<void>;
+  /** The token by its SHA-256 with its family's and user's state, read at once; null when unknown. */
+  findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /**
+   * Marks token `id` rotated at `now` and inserts its successor (same family
+   * and scopes) atomically; false when a concurrent use rotated it first.
+   */
+  rotate(id: string, now: Date, successorId: string, successorHash: string, expiresAt: Date | null): Promise<boolean>;
+}
