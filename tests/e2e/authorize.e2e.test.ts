@@ -102,7 +102,7 @@ describe('hosted sign-in and consent in Chromium', () => {
     const response = await page.goto(`${t.url}/authorize?client_id=${client.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/evil')}`);
     expect(response!.status()).toBe(400);
     expect(page.url().startsWith(t.url)).toBe(true);
-    await page.getByText('redirect_uri is not registered for this client').waitFor();
+    await page.getByText("This application's sign-in link is not valid.").waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'authorize-error.png') });
     await page.close();
   });
