@@ -42,6 +42,10 @@ describe('provisioning JSON Schema', () => {
     ['allowSelfSignup as a string', { tenants: [{ path: '/a', allowSelfSignup: 'yes' }] }],
     ['a client without clientId', { tenants: [{ path: '/a', clients: [{ name: 'App' }] }] }],
     ['a too short clientId', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'ab' }] }] }],
+    ['the reserved clientId console', { tenants: [{ path: '/', clients: [{ ...client, clientId: 'console' }] }] }],
+    ['the reserved clientId console in another case', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'CONSOLE' }] }] }],
+    ['a reserved account.* clientId', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'account.00000000-0000-4000-8000-000000000000' }] }] }],
+    ['a reserved account.* clientId in another case', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'Account.web' }] }] }],
     ['an unknown grant type', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: ['implicit'] }] }] }],
     ['an empty grant type list', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: [] }] }] }],
     ['a lifetime as a string', { tenants: [{ path: '/a', clients: [{ ...client, accessTokenLifetime: '3600' }] }] }],
@@ -52,6 +56,12 @@ describe('provisioning JSON Schema', () => {
     ['a username with a space', { tenants: [{ path: '/a', users: [{ username: 'a b' }] }] }],
     ['an email as a number', { tenants: [{ path: '/a', users: [{ username: 'ada', email: 42 }] }] }],
   ];
+
+  it.each(['consoles', 'my-console', 'accounts', 'account-web', 'accountant'])('both accept the clientId %s, which only looks like a reserved one', (clientId) => {
+    const doc = { tenants: [{ path: '/a', clients: [{ ...client, clientId }] }] };
+    expect(validate(doc) ? [] : validate.errors).toEqual([]);
+    expect(tsAccepts(doc)).toBe(true);
+  });
 
   it.each(invalid)('both reject %s', (_, doc) => {
     expect(validate(doc)).toBe(false);
