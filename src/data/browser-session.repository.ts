@@ -1,8 +1,7 @@
-import type { SessionRecord } from '../domain/sessions/browser-session';
+import type { BrowserSession, SessionRecord } from '../domain/sessions/browser-session';
+import type { BrowserSessionStore } from '../domain/sessions/browser-session-store';
 import { BrowserSessionEntity } from '../entities/browser-session.entity';
 import type { Database } from './database';
-
-export type NewBrowserSession = Pick<BrowserSessionEntity, 'idHash' | 'tenantId' | 'userId' | 'authTime' | 'expiresAt'>;
 
 interface SessionRow {
   id_hash: string;
@@ -27,14 +26,14 @@ const toRecord = (row: SessionRow): SessionRecord => ({
 });
 
 /** Browser sessions of the hosted pages, by the SHA-256 of their cookie value. */
-export class BrowserSessionRepository {
+export class BrowserSessionRepository implements BrowserSessionStore {
   constructor(private readonly db: Database) {}
 
-  async insert(session: NewBrowserSession): Promise<BrowserSessionEntity> {
+  async insert(session: BrowserSession): Promise<BrowserSession> {
     const em = this.db.em();
-    const entity = em.create(BrowserSessionEntity, session);
+    const entity = em.create(BrowserSessionEntity, { idHash: session.idHash, tenantId: session.tenantId, userId: session.userId, authTime: session.authTime, expiresAt: session.expiresAt });
     await em.flush();
-    return entity;
+    return Object.freeze({ idHash: entity.idHash, tenantId: entity.tenantId, userId: entity.userId, authTime: entity.authTime, expiresAt: entity.expiresAt });
   }
 
   /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */

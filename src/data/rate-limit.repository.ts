@@ -1,21 +1,9 @@
+import type { BucketTally, HitOutcome, RateLimitStore } from '../domain/throttle/rate-limit-store';
 import type { Database } from './database';
 
 interface HitRow {
   admitted: boolean;
   oldest_expiry: Date | string | null;
-}
-
-/** The outcome of one attempt on a bucket: admitted, or the time the oldest live hit leaves the window. */
-export interface HitOutcome {
-  readonly admitted: boolean;
-  readonly oldestExpiry: Date | null;
-}
-
-/** A bucket's live hits at one moment: how many, and when the newest leaves the window. */
-export interface BucketTally {
-  readonly bucket: string;
-  readonly count: number;
-  readonly newestExpiry: Date;
 }
 
 interface TallyRow {
@@ -32,7 +20,7 @@ const toTally = (row: TallyRow): BucketTally => ({ bucket: row.bucket, count: Nu
  * a transaction-scoped advisory lock, so concurrent requests cannot overshoot
  * the limit; rows past expiry are deleted as the bucket is used.
  */
-export class RateLimitRepository {
+export class RateLimitRepository implements RateLimitStore {
   constructor(private readonly db: Database) {}
 
   /** Records a hit on `bucket` expiring at `expiresAt` unless `limit` hits are live at `now`. */

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UserEntity } from '../entities/user.entity';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
+import type { User } from '../domain/users/user';
+import type { NewUser, UserChanges, UserCredentials, UserStore } from '../domain/users/user-store';
 import type { Database } from './database';
 import { PreparedTenantPage } from './prepared-page';
 import { storable } from './storable';
 import { preparedStatement } from './prepared-queries';
 import { userColumns, userFromRow, usernameKeySql, type UserRow, type UserRowWithPasswordHash } from './user-row';
-import type { User } from '../domain/users/user';
 
 const USER_BY_ID = preparedStatement('user_by_id', `select ${userColumns('u')} from users u where u.id = $1`);
 /** Sign-in's lookup by username regardless of case, on the unique index `users_tenant_username_key_unique`. */
@@ -16,19 +17,38 @@ export const USER_BY_USERNAME = preparedStatement(
 );
 const USER_PAGE = new PreparedTenantPage<UserRow>('users', 'users', userColumns('t'), ['username', 'email', 'firstname', 'lastname']);
 
-export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin'>>;
+/** The domain's {@link User} of a loaded entity (never its password hash). */
+const userFromEntity = (entity: UserEntity): User =>
+  Object.freeze({
+    id: entity.id,
+    tenantId: entity.tenantId,
+    username: entity.username,
+    email: entity.email,
+    phone: entity.phone,
+    firstname: entity.firstname,
+    lastname: entity.lastname,
+    enabled: entity.enabled,
+    admin: entity.admin,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  });
 
-/** End users. Entity reads for admin work; one prepared statement for the hot lookup by id. */
-export class UserRepository {
+/** End users. Entity reads and writes for admin work; prepared statements for the hot lookups. */
+export class UserRepository implements UserStore {
   constructor(private readonly db: Database) {}
 
-  /** The user's row by id (a uuid), one prepared round trip without entity hydration. */
-  async findRowById(id: string): Promise<UserRow | null> {
+  /** The user by id (a uuid), one prepared round trip without entity hydration. */
+  async findById(id: string): Promise<User | null> {
     const [row] = await this.db.sql.rows<UserRow>(USER_BY_ID, [id]);
-    return row ?? null;
+    return row ? userFromRow(row) : null;
   }
 
-  findEntity(id: string, em: EntityManager = this.db.em()): Promise<UserEntity | null> {
+  async load(id: string): Promise<User | null> {
+    const entity = await this.findEntity(id, this.db.em());
+    return entity ? userFromEntity(entity) : null;
+  }
+
+  private findEntity(id: string, em: EntityManager): Promise<UserEntity | null> {
     return em.findOne(UserEntity, { id });
   }
 
@@ -37,10 +57,10 @@ export class UserRepository {
    * password hash (for a credential check): one prepared round trip on the unique index
    * of `(tenant_id, lower(username))`.
    */
-  async findRowByUsername(tenantId: string, username: string): Promise<UserRowWithPasswordHash | null> {
+  async findCredentials(tenantId: string, username: string): Promise<UserCredentials | null> {
     if (!storable(username)) return null;
     const [row] = await this.db.sql.rows<UserRowWithPasswordHash>(USER_BY_USERNAME, [tenantId, username]);
-    return row ?? null;
+    return row ? { user: userFromRow(row), passwordHash: row.password_hash } : null;
   }
 
   /**
@@ -51,33 +71,29 @@ export class UserRepository {
     return USER_PAGE.page(this.db.sql, tenantId, request, userFromRow);
   }
 
-  /** Inserts a user; the returned entity is the row as stored. Unique violations propagate. */
-  async insert(user: NewUser): Promise<UserEntity> {
+  /** Inserts a user; returns the row as stored. Unique violations propagate. */
+  async insert(user: NewUser): Promise<User> {
     const em = this.db.em();
     const entity = em.create(UserEntity, user);
     await em.flush();
-    return entity;
+    return userFromEntity(entity);
   }
 
   /**
-   * Loads a user into a fresh unit of work, lets `change` modify it (or throw),
-   * and writes the change. Null when there is no such user.
+   * Loads a user into a fresh unit of work (or the current transaction's), asks `change`
+   * for the changes given the user as loaded (it may throw), and writes them. Null when
+   * there is no such user.
    */
-  async modify(id: string, change: (entity: UserEntity) => Promise<void>): Promise<UserEntity | null> {
+  async modify(id: string, change: (current: User) => Promise<UserChanges>): Promise<User | null> {
     const em = this.db.em();
     const entity = await this.findEntity(id, em);
     if (!entity) return null;
-    await change(entity);
+    Object.assign(entity, await change(userFromEntity(entity)));
     await em.flush();
-    return entity;
+    return userFromEntity(entity);
   }
 
   async delete(id: string): Promise<void> {
     await this.db.em().nativeDelete(UserEntity, { id });
-  }
-
-  /** Whether an enabled user `id` exists in `tenantId` (browser sessions). */
-  async isEnabledIn(id: string, tenantId: string): Promise<boolean> {
-    return (await this.db.em().findOne(UserEntity, { id, tenantId, enabled: true }, { fields: ['id'] })) !== null;
   }
 }

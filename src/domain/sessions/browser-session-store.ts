@@ -1,10 +1,16 @@
-import type { BrowserSessionRepository } from '../../data/browser-session.repository';
+import type { BrowserSession, SessionRecord } from './browser-session';
 
 /**
- * The browser sessions port. For now the concrete repository: BrowserSessionService still takes
- * `BrowserSessionRepository` (a class with a private field, so no interface can stand in for
- * it) and its methods still return ORM entities. When BrowserSessionService is switched to
- * plain values, this becomes an interface of the methods it calls and
- * `BrowserSessionRepository implements BrowserSessionStore`; callers of the type need no change.
+ * The storage browser sessions need (implemented in `src/data/browser-session.repository.ts`):
+ * plain values in and out, each session by the SHA-256 of its cookie value.
  */
-export type BrowserSessionStore = BrowserSessionRepository;
+export interface BrowserSessionStore {
+  /** Stores a freshly started session and returns it as stored. */
+  insert(session: BrowserSession): Promise<BrowserSession>;
+  /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */
+  findOpen(idHash: string, now: Date): Promise<SessionRecord | null>;
+  /** Ends the session at `now`; an unknown or already ended session is left as it is. */
+  end(idHash: string, now: Date): Promise<void>;
+  /** Ends every unended, unexpired session of a user at `now`; returns them as they were just before. */
+  endAllOf(userId: string, now: Date): Promise<SessionRecord[]>;
+}

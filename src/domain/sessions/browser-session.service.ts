@@ -1,13 +1,9 @@
-import type { BrowserSessionRepository } from '../../data/browser-session.repository';
-import type { BrowserSessionEntity } from '../../entities/browser-session.entity';
 import type { Clock } from '../clock';
 import { randomToken, sha256 } from '../crypto/random';
 import { SESSION_LIFETIME_SECONDS, sessionCounts, type BrowserSession, type StartedSession } from './browser-session';
+import type { BrowserSessionStore } from './browser-session-store';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-const toSession = (entity: BrowserSessionEntity): BrowserSession =>
-  Object.freeze({ idHash: entity.idHash, tenantId: entity.tenantId, userId: entity.userId, authTime: entity.authTime, expiresAt: entity.expiresAt });
 
 /**
  * Browser sessions of the hosted pages. The browser holds a 256-bit random
@@ -21,7 +17,7 @@ const toSession = (entity: BrowserSessionEntity): BrowserSession =>
  */
 export class BrowserSessionService {
   constructor(
-    private readonly sessions: BrowserSessionRepository,
+    private readonly sessions: BrowserSessionStore,
     private readonly clock: Clock,
   ) {}
 
@@ -29,14 +25,14 @@ export class BrowserSessionService {
   async start(tenantId: string, userId: string): Promise<StartedSession> {
     const token = randomToken(32);
     const now = this.clock.now();
-    const entity = await this.sessions.insert({
+    const session = await this.sessions.insert({
       idHash: sha256(token),
       tenantId,
       userId,
       authTime: now,
       expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
     });
-    return { session: toSession(entity), token };
+    return { session, token };
   }
 
   /**

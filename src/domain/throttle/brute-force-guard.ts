@@ -1,5 +1,4 @@
 import { defaults } from '../../config/defaults';
-import type { BucketTally } from '../../data/rate-limit.repository';
 import type { AuditLog } from '../audit/audit-log';
 import { catchAwaitable, chainAwaitable, type Awaitable } from '../cache/awaitable';
 import type { ChangeBus } from '../cache/change-bus';
@@ -8,6 +7,7 @@ import type { DomainLogger } from '../deps';
 import { errors, isDomainError, type ErrorCode } from '../errors';
 import type { RequestScope } from '../request-scope';
 import { lockedUntil } from './lockout';
+import type { BucketTally } from './rate-limit-store';
 import { RecentFailureHints } from './recent-failure-hints';
 import type { SlidingWindowLimiter } from './sliding-window-limiter';
 import { attemptKeys, FAILURE_PREFIX, isHot, kindOfBucket, mayLockUntil, ruleOf, windowOf, type AttemptKeys, type CredentialSubject, type ThrottleKey, type ThrottlePolicy } from './throttle-keys';

@@ -1,6 +1,6 @@
-import type { BucketTally, RateLimitRepository } from '../../data/rate-limit.repository';
 import type { Clock } from '../clock';
 import { errors } from '../errors';
+import type { BucketTally, RateLimitStore } from './rate-limit-store';
 
 /** At most `limit` hits per `windowSeconds`, counted per bucket. */
 export interface RateLimitRule {
@@ -9,7 +9,7 @@ export interface RateLimitRule {
 }
 
 /**
- * A sliding-window-log rate limiter kept in PostgreSQL (RateLimitRepository),
+ * A sliding-window-log rate limiter kept in PostgreSQL (through RateLimitStore),
  * so every instance of the server shares it (OWASP ASVS V2.2.1
  * anti-automation). Each admitted hit counts until the window has passed over
  * it; concurrent requests cannot overshoot the limit. Expired hits are deleted
@@ -21,7 +21,7 @@ export interface RateLimitRule {
  */
 export class SlidingWindowLimiter {
   constructor(
-    private readonly hits: RateLimitRepository,
+    private readonly hits: RateLimitStore,
     private readonly clock: Clock,
   ) {}
 

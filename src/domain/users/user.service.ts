@@ -1,7 +1,4 @@
 import type { ChangeBus } from '../cache/change-bus';
-import type { UserRepository } from '../../data/user.repository';
-import { userFromRow } from '../../data/user-row';
-import type { UserEntity } from '../../entities/user.entity';
 import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
 import { ensure } from '../errors';
@@ -11,7 +8,8 @@ import type { BrowserSessionService } from '../sessions/browser-session.service'
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
-import { toUser, type User } from './user';
+import type { User } from './user';
+import type { UserChanges, UserStore } from './user-store';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
 import { isUuid } from '../ids';
 
@@ -48,7 +46,7 @@ export class UserService {
 
   constructor(
     private readonly bus: ChangeBus,
-    private readonly users: UserRepository,
+    private readonly users: UserStore,
     private readonly tenants: TenantService,
     private readonly sessions: BrowserSessionService,
   ) {}
@@ -61,7 +59,7 @@ export class UserService {
 
   /** A user of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
   async get(actor: Actor, id: string): Promise<User> {
-    return toUser(await resolveInScope(actor, this.tenants, 'user', id, () => this.findEntity(id)));
+    return resolveInScope(actor, this.tenants, 'user', id, () => this.load(id));
   }
 
   /**
@@ -69,19 +67,18 @@ export class UserService {
    * introspection and refresh paths, so one prepared statement without entity hydration.
    */
   async findById(id: string): Promise<User | null> {
-    if (!isUuid(id)) return null;
-    const row = await this.users.findRowById(id);
-    return row ? userFromRow(row) : null;
+    return isUuid(id) ? this.users.findById(id) : null;
   }
 
   /** Whether `username` exists in the tenant at `tenantPath`, regardless of case (trusted; bootstrap). */
   async existsIn(tenantPath: string, username: string): Promise<boolean> {
     const tenant = await this.tenants.findByPath(tenantPath);
-    return tenant !== null && (await this.users.findRowByUsername(tenant.id, username)) !== null;
+    return tenant !== null && (await this.users.findCredentials(tenant.id, username)) !== null;
   }
 
-  private async findEntity(id: string): Promise<UserEntity | null> {
-    return isUuid(id) ? this.users.findEntity(id) : null;
+  /** The user as the current unit of work sees it (admin reads); null for a missing user or a malformed id. */
+  private async load(id: string): Promise<User | null> {
+    return isUuid(id) ? this.users.load(id) : null;
   }
 
   /** Users of one tenant (default: the actor's), oldest first; `search` matches username, email, first or last name. */
@@ -105,18 +102,18 @@ export class UserService {
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
     const passwordHash = await hashPassword(validatePassword(input.password));
-    const entity = await mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true }), `username ${username} is already taken in ${tenantPath}`);
-    return toUser(entity);
+    return mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true }), `username ${username} is already taken in ${tenantPath}`);
   }
 
   /** Disabling (even an already disabled user) also revokes the user's tokens and ends its sessions ({@link disabled}). */
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
-    const user = await this.modify(actor, id, async (entity) => {
-      Object.assign(entity, validateUserProfile(input));
-      if (input.username != null) entity.username = validateUsername(input.username);
-      if (input.enabled != null) entity.enabled = input.enabled;
+    const user = await this.modify(actor, id, () => {
+      const changes: UserChanges = validateUserProfile(input);
+      if (input.username != null) changes.username = validateUsername(input.username);
+      if (input.enabled != null) changes.enabled = input.enabled;
       // The actor manages this user's tenant (checked by modify), so the role stays within the actor's subtree.
-      if (input.admin != null) entity.admin = input.admin;
+      if (input.admin != null) changes.admin = input.admin;
+      return changes;
     });
     if (input.enabled === false) await this.disabled(user);
     return user;
@@ -125,9 +122,7 @@ export class UserService {
   /** A password reset: the new password is the only way in, so every browser session of the user ends. */
   async setPassword(actor: Actor, id: string, password: string): Promise<User> {
     const passwordHash = await hashPassword(validatePassword(password));
-    const user = await this.modify(actor, id, async (entity) => {
-      entity.passwordHash = passwordHash;
-    });
+    const user = await this.modify(actor, id, () => ({ passwordHash }));
     await this.passwordReplaced(user);
     return user;
   }
@@ -147,8 +142,8 @@ export class UserService {
    * exactly like a user that does not exist.
    */
   async endSessions(actor: Actor, id: string): Promise<number> {
-    const entity = await resolveInScope(actor, this.tenants, 'user', id, () => this.findEntity(id));
-    return this.sessions.endAllOf(entity.id);
+    const user = await resolveInScope(actor, this.tenants, 'user', id, () => this.load(id));
+    return this.sessions.endAllOf(user.id);
   }
 
   /**
@@ -175,13 +170,13 @@ export class UserService {
    * cost the same argon2 verify as known ones; disabled users fail like wrong passwords.
    */
   async verifyCredentials(tenantId: string, username: string, password: string): Promise<User | null> {
-    const row = await this.users.findRowByUsername(tenantId, username);
-    if (!row) {
+    const found = await this.users.findCredentials(tenantId, username);
+    if (!found) {
       await verifyPassword(await decoyPasswordHash(), password);
       return null;
     }
-    const ok = await verifyPassword(row.password_hash, password);
-    return ok && row.enabled ? userFromRow(row) : null;
+    const ok = await verifyPassword(found.passwordHash, password);
+    return ok && found.user.enabled ? found.user : null;
   }
 
   /** Fails a sign-in where there is no tenant to look in, after the same password-hashing work as an unknown username. */
@@ -190,20 +185,21 @@ export class UserService {
     return null;
   }
 
-  private async modify(actor: Actor, id: string, change: (entity: UserEntity) => Promise<void>): Promise<User> {
+  /** Writes the changes `change` makes (validating its input) to a user of the actor's subtree, checked first. */
+  private async modify(actor: Actor, id: string, change: (current: User) => UserChanges): Promise<User> {
     requireAdmin(actor);
-    const entity = isUuid(id)
+    const user = isUuid(id)
       ? await mapUniqueViolation(
           () =>
             this.users.modify(id, async (found) => {
               await assertInScope(actor, this.tenants, found.tenantId, 'user', id);
-              await change(found);
+              return change(found);
             }),
           'username is already taken in this tenant',
         )
       : null;
-    ensure(entity, () => notFoundInScope('user', id));
+    ensure(user, () => notFoundInScope('user', id));
     await this.bus.publish({ topic: 'user', kind: 'updated', key: id });
-    return toUser(entity);
+    return user;
   }
 }

@@ -1,5 +1,3 @@
-import type { UserEntity } from '../../entities/user.entity';
-
 /** A user as the domain hands it out; never carries the password hash. */
 export interface User {
   readonly id: string;
@@ -15,18 +13,3 @@ export interface User {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
-
-export const toUser = (entity: UserEntity): User =>
-  Object.freeze({
-    id: entity.id,
-    tenantId: entity.tenantId,
-    username: entity.username,
-    email: entity.email,
-    phone: entity.phone,
-    firstname: entity.firstname,
-    lastname: entity.lastname,
-    enabled: entity.enabled,
-    admin: entity.admin,
-    createdAt: entity.createdAt,
-    updatedAt: entity.updatedAt,
-  });
