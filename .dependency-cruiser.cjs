@@ -4,8 +4,13 @@
 // Type-only imports count (tsPreCompilationDeps): a cycle through `import type` is still a cycle
 // in the design, even if the emitted JavaScript drops it.
 
-/** The layers src/domain must never reach (docs/architecture.md "Layering: the one-way rule"; eslint.config.js holds the same list). */
+/** The transport layers (and the app/server entry points): neither src/domain nor src/composition reaches them. */
 const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
+/**
+ * The layers src/domain must never reach (docs/architecture.md "Layering: the one-way rule"; eslint.config.js
+ * holds the same list): the transports, and the composition root (src/composition) that builds the domain.
+ */
+const ABOVE_DOMAIN = [...TRANSPORT_LAYERS, 'composition'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -39,6 +44,13 @@ module.exports = {
       severity: 'error',
       comment: 'Imports flow one way: transport → domain. Move the shared piece into src/domain instead.',
       from: { path: '^src/domain/' },
+      to: { path: `^src/(${ABOVE_DOMAIN.join('|')})(/|\\.ts$)` },
+    },
+    {
+      name: 'composition-not-to-transport-layers',
+      severity: 'error',
+      comment: 'src/composition builds the domain from src/domain and src/data; the transports import it, never the other way.',
+      from: { path: '^src/composition/' },
       to: { path: `^src/(${TRANSPORT_LAYERS.join('|')})(/|\\.ts$)` },
     },
     {

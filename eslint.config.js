@@ -3,8 +3,11 @@
 const { defineConfig } = require('eslint/config');
 const tseslint = require('typescript-eslint');
 
-/** Transport and composition layers that src/domain must never import (docs/architecture.md "Layering: the one-way rule"). */
-const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
+/**
+ * Transport layers and the composition root (src/composition, which builds the domain) that src/domain
+ * and src/data must never import (docs/architecture.md "Layering: the one-way rule"; .dependency-cruiser.cjs).
+ */
+const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server', 'composition'];
 
 module.exports = defineConfig(
   {

@@ -5,11 +5,9 @@ import { pinoHttp } from 'pino-http';
 import type { TrustProxy } from './config/env';
 import type { ChangeBus } from './domain/cache/change-bus';
 import { systemClock, type Clock } from './domain/clock';
-import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';
 import type { Database } from './data/database';
-import { isInfrastructureFailure } from './data/infrastructure-failure';
-import { createRepositories } from './data/repositories';
+import { createDomainFromDatabase, type Domain } from './composition/create-domain';
 import { expressRoutes } from './oauth-rest/express-routes';
 import { fastPath } from './oauth-rest/fast-path';
 import { oauthEndpoints } from './oauth-rest/oauth-endpoints';
@@ -55,18 +53,10 @@ export interface App {
 /** How long start-up waits for the in-memory revocation state before serving with database fallback. */
 const STATE_LOAD_WAIT_MS = 1_000;
 
-/** Composition root: the domain, then every transport over it. */
+/** The HTTP application: the domain (src/composition), then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const domain = createDomain({
-    stores: createRepositories(deps.db),
-    secret: deps.secret,
-    bus: deps.bus,
-    clock,
-    issuer: deps.issuer,
-    log: deps.logger,
-    isUnavailable: isInfrastructureFailure,
-  });
+  const domain = createDomainFromDatabase(deps.db, { secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));

@@ -9,7 +9,7 @@ import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
 import { Database } from './data/database';
 import { PgPreparedQueries } from './data/pg-prepared-queries';
-import { bootstrap, type BootstrapResult } from './domain/bootstrap';
+import { bootstrap, type BootstrapResult } from './composition/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
 import { Metrics } from './ops/metrics';

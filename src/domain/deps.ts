@@ -10,7 +10,7 @@ export interface DomainLogger {
   error(object: object, message?: string): void;
 }
 
-/** Everything domain services are built from; assembled once in the composition root. Stays inside the domain. */
+/** Everything domain services are built from: plain interfaces, assembled once by the composition root (src/composition/create-domain.ts). */
 export interface DomainDeps {
   /** The storage ports, one per aggregate (implemented in src/data). */
   readonly stores: DomainStores;

@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { errors } from '../domain/errors';
 import type { RequestScope } from '../domain/request-scope';
 

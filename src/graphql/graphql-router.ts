@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { errors, isDomainError } from '../domain/errors';
 import type { RequestScope } from '../domain/request-scope';
 import { domainErrorOf } from '../edge/domain-error-of';

@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { catchAwaitable } from '../domain/cache/awaitable';
 import { ensure, errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/actor-from-claims';

@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from './endpoint-types';
 
 /** A POST to the token endpoint without `grant_type` but with a device id is a seed 002 device refresh. */

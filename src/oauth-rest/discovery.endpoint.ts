@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { buildDiscoveryMetadata, type DiscoveryMetadata } from '../domain/discovery/build-discovery-metadata';
 import { PUBLIC_5_MIN, type EndpointResponse } from './endpoint-types';
 

@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { PUBLIC_5_MIN, type EndpointResponse } from './endpoint-types';
 
 /** GET `/.well-known/jwks.json` (RFC 7517 §5). */

@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import type { OAuthEndpoint } from './endpoint-types';
 import { batchRevocationEndpoint } from './batch-revocation.endpoint';
 import { deviceRefreshEndpoint } from './device-refresh.endpoint';

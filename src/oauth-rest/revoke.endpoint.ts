@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from './endpoint-types';
 

@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import { isDeviceRefresh } from './device-refresh.endpoint';
 import { ok, type EndpointRequest, type EndpointResponse, type OAuthEndpoint } from './endpoint-types';

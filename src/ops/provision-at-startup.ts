@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ProvisionSource } from '../config/env';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { isDomainError } from '../domain/errors';
 import type { ProvisioningReport } from '../domain/provisioning/provisioning-plan';
 import { StartupError } from './startup-error';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { accountPageUrl, ensureAccountClient } from '../domain/devices/account-client';
 import type { DeviceTokenSet } from '../domain/devices/device-token-set';
 import { ensure, errors, isDomainError } from '../domain/errors';

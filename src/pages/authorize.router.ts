@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { RawAuthorizationParams } from '../domain/authorize/authorization-request';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { errors } from '../domain/errors';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { pageErrorHandler } from './page-error-handler';

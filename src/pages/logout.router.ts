@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { signedOutPage, signOutPage } from './logout.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';

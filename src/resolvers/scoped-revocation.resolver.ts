@@ -17,7 +17,7 @@ export class ScopedRevocationResolver {
 
   @Mutation(() => Int, { description: `Every token of a user issued until now (disabling the user does the same); also ends every browser session the user began before now. ${COUNT}` })
   async revokeUserTokens(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return ctx.domain.scopedRevocation.revokeUserTokens(requireActor(ctx), userId);
+    return ctx.domain.users.revokeTokens(requireActor(ctx), userId);
   }
 
   @Mutation(() => Int, { description: `Every token of a client, its users' included, issued until now (disabling the client does the same). ${COUNT}` })

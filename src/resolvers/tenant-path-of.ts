@@ -1,4 +1,4 @@
-import type { Domain } from '../domain/create-domain';
+import type { Domain } from '../composition/create-domain';
 import { errors } from '../domain/errors';
 
 /** Path of a tenant by id, from the tenant cache. */

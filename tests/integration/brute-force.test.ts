@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaults } from '../../src/config/defaults';
 import type { AuditEvent } from '../../src/domain/audit/audit-event';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createClient, createUser, ensureTenant, USER_PASSWORD, type ClientFixture } from '../fixtures/grant-setup';
 import { createCodeFlowClient } from '../fixtures/code-flow-client';

@@ -105,7 +105,7 @@ describe('device refresh from remembered tokens', () => {
 
     const revoked = await newWorld();
     const revokedTokens = await warmAtSecond(revoked);
-    expect(await domain.scopedRevocation.revokeUserTokens(await rootAdminActor(domain), revoked.userId)).toBeGreaterThan(0);
+    expect(await domain.users.revokeTokens(await rootAdminActor(domain), revoked.userId)).toBeGreaterThan(0);
     await expectRefusedEverywhere(revokedTokens);
   });
 

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'oauth4webapi';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import type { Tenant } from '../../src/domain/tenants/tenant';
 import type { User } from '../../src/domain/users/user';
 import { createAuthorizationCode, type AuthorizationCodeFixture } from '../fixtures/authorization-code';

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import type { User } from '../../src/domain/users/user';
 import { createClient, createUser, ensureTenant, setClientEnabled, setUserEnabled, USER_PASSWORD, type ClientFixture } from '../fixtures/grant-setup';
 import { expectedAtHash, verifyIdToken } from '../support/id-token';

@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import type { Tenant } from '../../src/domain/tenants/tenant';
 import type { User } from '../../src/domain/users/user';
 import { createAuthorizationCode } from '../fixtures/authorization-code';

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { isDomainError } from '../../src/domain/errors';
 import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';
 import { ProvisioningError } from '../../src/domain/provisioning/provisioning-error';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import { PROVISIONING_VARIABLES, provisioningDocument } from '../fixtures/provisioning-file';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';

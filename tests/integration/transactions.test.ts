@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../../src/data/database';
 import type { PreparedQueries } from '../../src/data/prepared-queries';
 import { RefreshTokenRepository } from '../../src/data/refresh-token.repository';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import { sha256 } from '../../src/domain/crypto/random';
 import { isUniqueViolation, mapUniqueViolation } from '../../src/domain/db-errors';
 import { isDomainError } from '../../src/domain/errors';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { defaults } from '../../src/config/defaults';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import { USER_BY_USERNAME } from '../../src/data/user.repository';
 import { isDomainError } from '../../src/domain/errors';
 import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { PresentedClientCredentials } from '../../src/domain/clients/presented-client-credentials';
-import type { Domain } from '../../src/domain/create-domain';
+import type { Domain } from '../../src/composition/create-domain';
 import { isDomainError } from '../../src/domain/errors';
 import type { RequestScope } from '../../src/domain/request-scope';
 import { createTestUser } from '../fixtures/test-user';

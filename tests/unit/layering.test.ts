@@ -3,8 +3,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 /**
- * docs/architecture.md "Layering: the one-way rule": src/domain stays transport-free, and
- * the ESLint `no-restricted-imports` rule in eslint.config.js is what holds it.
+ * docs/architecture.md "Layering: the one-way rule": src/domain stays transport-free and never
+ * reaches the composition root (src/composition, which builds it from src/domain and src/data),
+ * and the ESLint `no-restricted-imports` rule in eslint.config.js is what holds it.
  * The domain also owns its ports: `@typescript-eslint/no-restricted-imports`
  * keeps src/data, src/entities and MikroORM out of it (a warning until every
  * aggregate is switched; the folders listed in {@link PORTS_CLEAN} already are).
@@ -72,6 +73,10 @@ const RESTRICTED = [
   "import { ERROR_TABLE } from '../edge/error-table';",
   "import { createApp } from '../app';",
   "import { startServer } from '../server';",
+  // The composition root builds the domain: the domain never reaches back into it.
+  "import { createDomain } from '../composition/create-domain';",
+  "import type { Domain } from '../../composition/create-domain';",
+  "import { bootstrap } from '../composition/bootstrap';",
 ];
 
 const ALLOWED = [
@@ -113,11 +118,20 @@ const PORTS_CLEAN = [
 ];
 
 const EXPRESS = "import express from 'express';";
+/** What the composition root (src/composition) is made of: the domain and the data layer. */
+const COMPOSITION_IMPORTS = [
+  "import { ClientService } from '../domain/clients/client.service';",
+  "import type { DomainDeps } from '../domain/deps';",
+  "import { createRepositories } from '../data/repositories';",
+  "import { isInfrastructureFailure } from '../data/infrastructure-failure';",
+];
 const OTHER_CASES = [
   { code: EXPRESS, filePath: 'src/domain/grants/x.grant.ts' },
   { code: EXPRESS, filePath: 'src/oauth-rest/x.router.ts' },
   { code: EXPRESS, filePath: 'src/data/x.repository.ts' },
   { code: "import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", filePath: 'src/data/x.repository.ts' },
+  { code: "import type { Domain } from '../composition/create-domain';", filePath: 'src/data/x.repository.ts' },
+  ...COMPOSITION_IMPORTS.map((code) => ({ code, filePath: 'src/composition/x.ts' })),
 ];
 
 describe('layering (src/domain is transport-free)', () => {
@@ -169,6 +183,12 @@ describe('layering (src/domain is transport-free)', () => {
   it('holds the data layer (src/data) to the same rule', () => {
     expect(restricted(EXPRESS, 'src/data/x.repository.ts')).toHaveLength(1);
     expect(restricted("import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", 'src/data/x.repository.ts')).toHaveLength(1);
+    expect(restricted("import type { Domain } from '../composition/create-domain';", 'src/data/x.repository.ts')).toHaveLength(1);
+  });
+
+  it.each(COMPOSITION_IMPORTS)('lets the composition root (src/composition) import `%s`', (code) => {
+    expect(restricted(code, 'src/composition/x.ts')).toEqual([]);
+    expect(restricted(code, 'src/composition/x.ts', PORTS_RULE)).toEqual([]);
   });
 
   it('does not restrict the transport layers themselves', () => {

@@ -7,7 +7,7 @@ import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
-import { DomainError, ensure, errors } from '../errors';
+import { ensure, errors } from '../errors';
 import type { GrantCatalogue } from '../grants/registry';
 import { pageCacheKey, type Page, type SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
@@ -64,8 +64,6 @@ export class ClientService {
   private readonly cache: TtlCache<CachedClient | null>;
   /** List pages (GraphQL `clients`), dropped whole on any client or tenant change. */
   private readonly pages: TtlCache<Page<Client>>;
-  private grants: GrantCatalogue | null = null;
-  private guard: BruteForceGuard | null = null;
   /** A digest no secret is known to match: failed authentications are checked against it, so they cost what a wrong secret costs. */
   private readonly decoyDigest: string;
 
@@ -73,6 +71,10 @@ export class ClientService {
     private readonly deps: DomainDeps,
     private readonly clients: ClientRepository,
     private readonly tenants: TenantService,
+    /** The grant types client settings are validated against (built from the grant declarations, before any handler). */
+    private readonly grants: GrantCatalogue,
+    /** The brute-force guard client authentication runs under. */
+    private readonly guard: BruteForceGuard,
   ) {
     this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, trusted: () => deps.bus.live });
     this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
@@ -114,8 +116,10 @@ export class ClientService {
    * are not refused.
    */
   authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Awaitable<Client> {
-    if (!this.guard) return this.checkCredentials(clientId, clientSecret);
-    const outcome = this.guard.protect({ subject: { kind: 'client', clientId }, scope, owed: 'invalid_client' }, () => this.checkCredentials(clientId, clientSecret));
+    const outcome = this.guard.protect(
+      { subject: { kind: 'client', clientId, auditTenantPath: () => this.auditTenantPathOf(clientId) }, scope, owed: 'invalid_client' },
+      () => this.checkCredentials(clientId, clientSecret),
+    );
     return mapAwaitable(outcome, (client) => client!);
   }
 
@@ -147,21 +151,6 @@ export class ClientService {
   async auditTenantPathOf(clientId: string): Promise<string> {
     const client = await this.findByClientId(clientId);
     return (client && (await this.tenants.findById(client.tenantId))?.path) ?? '/';
-  }
-
-  /** The brute-force guard client authentication runs under; wired once by createDomain. */
-  useGuard(guard: BruteForceGuard): void {
-    this.guard = guard;
-  }
-
-  /** The grant registry client settings are validated against; wired once by createDomain (the grants need this service first). */
-  useGrants(grants: GrantCatalogue): void {
-    this.grants = grants;
-  }
-
-  private get grantCatalogue(): GrantCatalogue {
-    ensure(this.grants, () => new DomainError('server_error', 'the grant registry is not wired'));
-    return this.grants;
   }
 
   /**
@@ -215,7 +204,7 @@ export class ClientService {
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
     validateClientId(clientId, 'clientId', options);
-    const settings = validateClientSettings(input, isPublic, this.grantCatalogue);
+    const settings = validateClientSettings(input, isPublic, this.grants);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
     const entity = await mapUniqueViolation(
@@ -241,7 +230,7 @@ export class ClientService {
         // Stored redirect URIs are kept as they are unless the input replaces them.
         { ...currentSettings(entity), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
         entity.isPublic,
-        this.grantCatalogue,
+        this.grants,
         entity.redirectUris,
       );
       Object.assign(entity, settings);

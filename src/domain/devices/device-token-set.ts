@@ -3,10 +3,10 @@ import type { Device } from './device';
 
 /**
  * The client setting (a `grantTypes` entry) that lets a client's users mint
- * device token sets. Declared in the grant registry so client validation and
- * provisioning accept it, but it is no `/token` grant_type: the registry
- * {@link GrantRegistry.declare declares} it without a handler, so the token
- * endpoint answers unsupported_grant_type and discovery leaves it out.
+ * device token sets. Declared in the grant catalogue so client validation and
+ * provisioning accept it, but it is no `/token` grant_type: the catalogue
+ * ({@link GrantDeclarations}) lists it as a permission, without a handler, so
+ * the token endpoint answers unsupported_grant_type and discovery leaves it out.
  */
 export const DEVICE_TOKENS: GrantDeclaration = Object.freeze({ grantType: 'device_tokens', parameters: [], publicClients: true });
 export const DEVICE_TOKENS_GRANT = DEVICE_TOKENS.grantType;

@@ -25,23 +25,62 @@ export interface GrantCatalogue {
 
 /**
  * The grant types this server serves, by `grant_type` value: the one list of
- * them. Besides the token endpoint's handlers it holds declared client
- * permissions that share the `grantTypes` setting but have no token request
- * (seed 002 `device_tokens`): clients may list them, `/token` refuses them.
+ * them, built from the grants' declarations alone (no handler needed), so
+ * client validation can use it before any grant handler exists. Besides the
+ * token endpoint's grants it holds declared client permissions that share the
+ * `grantTypes` setting but have no token request (seed 002 `device_tokens`):
+ * clients may list them, `/token` refuses them.
+ */
+export class GrantDeclarations implements GrantCatalogue {
+  private readonly tokenGrants: ReadonlyMap<string, GrantDeclaration>;
+  private readonly permissions: ReadonlyMap<string, GrantDeclaration>;
+
+  /**
+   * @param tokenGrants the grants `/token` serves, in the order discovery lists them
+   * @param permissions `grantTypes` entries that are not token-endpoint grants (no handler)
+   */
+  constructor(tokenGrants: readonly GrantDeclaration[], permissions: readonly GrantDeclaration[] = []) {
+    this.tokenGrants = new Map(tokenGrants.map((declaration) => [declaration.grantType, declaration]));
+    this.permissions = new Map(permissions.map((declaration) => [declaration.grantType, declaration]));
+  }
+
+  declaration(grantType: string): GrantDeclaration | undefined {
+    return this.tokenGrants.get(grantType) ?? this.permissions.get(grantType);
+  }
+
+  /** Every value a client's `grantTypes` may hold. */
+  get grantTypes(): string[] {
+    return [...this.tokenGrants.keys(), ...this.permissions.keys()];
+  }
+
+  /** The `grant_type` values `/token` serves (discovery's grant_types_supported). */
+  get tokenGrantTypes(): string[] {
+    return [...this.tokenGrants.keys()];
+  }
+}
+
+/**
+ * The token endpoint's handlers over a {@link GrantDeclarations} catalogue: one
+ * handler for each of its token grants, none for anything else, so the
+ * catalogue client validation read and the grants `/token` serves cannot differ.
  */
 export class GrantRegistry implements GrantCatalogue {
   private readonly handlers = new Map<string, GrantHandler>();
-  private readonly permissions = new Map<string, GrantDeclaration>();
 
-  register(handler: GrantHandler): this {
-    this.handlers.set(handler.declaration.grantType, handler);
-    return this;
-  }
-
-  /** Declares a `grantTypes` entry that is not a token-endpoint grant (no handler). */
-  declare(declaration: GrantDeclaration): this {
-    this.permissions.set(declaration.grantType, declaration);
-    return this;
+  constructor(
+    private readonly catalogue: GrantDeclarations,
+    handlers: readonly GrantHandler[],
+  ) {
+    for (const handler of handlers) {
+      const { grantType } = handler.declaration;
+      if (catalogue.declaration(grantType) !== handler.declaration || !catalogue.tokenGrantTypes.includes(grantType)) {
+        throw new Error(`the grant handler for ${grantType} does not match a token grant of the catalogue`);
+      }
+      if (this.handlers.has(grantType)) throw new Error(`two grant handlers for ${grantType}`);
+      this.handlers.set(grantType, handler);
+    }
+    const missing = catalogue.tokenGrantTypes.filter((grantType) => !this.handlers.has(grantType));
+    if (missing.length > 0) throw new Error(`no grant handler for ${missing.join(', ')}`);
   }
 
   find(grantType: string): GrantHandler | undefined {
@@ -49,16 +88,16 @@ export class GrantRegistry implements GrantCatalogue {
   }
 
   declaration(grantType: string): GrantDeclaration | undefined {
-    return this.handlers.get(grantType)?.declaration ?? this.permissions.get(grantType);
+    return this.catalogue.declaration(grantType);
   }
 
   /** Every value a client's `grantTypes` may hold. */
   get grantTypes(): string[] {
-    return [...this.handlers.keys(), ...this.permissions.keys()];
+    return this.catalogue.grantTypes;
   }
 
   /** The `grant_type` values `/token` serves (discovery's grant_types_supported). */
   get tokenGrantTypes(): string[] {
-    return [...this.handlers.keys()];
+    return this.catalogue.tokenGrantTypes;
   }
 }

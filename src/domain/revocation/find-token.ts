@@ -26,21 +26,15 @@ const MAX_TOKEN_LENGTH = 16_384;
  * Identifies a presented token for revocation and introspection. Access tokens
  * are found only while active (`AccessTokenService.inspect`: signature, expiry,
  * revocation, disabled client or user, tenant cutoff); refresh tokens are
- * found in any state and carry whether they are still usable. Refresh-token
- * support plugs in through {@link RefreshTokenLookup}.
+ * found in any state and carry whether they are still usable, through
+ * {@link RefreshTokenLookup} (RefreshTokenService, built before this finder).
  */
 export class TokenFinder {
-  private refreshTokens: RefreshTokenLookup | null = null;
-
   constructor(
     private readonly accessTokens: AccessTokenService,
     private readonly tenants: TenantService,
+    private readonly refreshTokens: RefreshTokenLookup,
   ) {}
-
-  /** Enables refresh tokens; until called only access tokens are recognised. */
-  useRefreshTokens(lookup: RefreshTokenLookup): void {
-    this.refreshTokens = lookup;
-  }
 
   /**
    * The token, or null when it is unknown, malformed or (for access tokens)
@@ -67,15 +61,15 @@ export class TokenFinder {
 
   /** A refresh token in any state; a JWT-shaped token is none (answered at once). */
   private findRefresh(token: string): Awaitable<FoundToken | null> {
-    if (!this.refreshTokens || JWT_SHAPE.test(token)) return null;
-    return this.lookUpRefresh(this.refreshTokens, token);
+    if (JWT_SHAPE.test(token)) return null;
+    return this.lookUpRefresh(token);
   }
 
-  private async lookUpRefresh(refreshTokens: RefreshTokenLookup, token: string): Promise<FoundToken | null> {
-    const record = await refreshTokens.findRefreshToken(token);
+  private async lookUpRefresh(token: string): Promise<FoundToken | null> {
+    const record = await this.refreshTokens.findRefreshToken(token);
     if (!record) return null;
     const tenant = await this.tenants.findById(record.tenantId);
     if (!tenant) return null;
-    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await refreshTokens.problemWith(record)) === null };
+    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await this.refreshTokens.problemWith(record)) === null };
   }
 }

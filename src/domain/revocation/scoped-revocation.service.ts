@@ -3,7 +3,7 @@ import type { ClientService } from '../clients/client.service';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { TenantService } from '../tenants/tenant.service';
-import type { UserRef, UserService } from '../users/user.service';
+import type { UserRef } from '../users/user.service';
 import type { TokenFinder } from './find-token';
 import type { IssuanceCounter } from './issuance-counter';
 import { revocationEvent } from './revocation-state';
@@ -25,7 +25,6 @@ export class ScopedRevocation {
     private readonly counter: IssuanceCounter,
     private readonly tenants: TenantService,
     private readonly clients: ClientService,
-    private readonly users: UserService,
     private readonly finder: TokenFinder,
     private readonly revocation: RevocationService,
   ) {}
@@ -48,14 +47,10 @@ export class ScopedRevocation {
   }
 
   /**
-   * Every token of a user issued until now (`revokeUserTokens`). The cutoff
-   * also ends every browser session the user began before it (BrowserSessionService).
+   * Every token of a user issued until now, without an actor check: UserService calls it, after
+   * resolving the user in the actor's subtree (`revokeUserTokens`) or when disabling the user on
+   * any path. The cutoff also ends every browser session the user began before it (BrowserSessionService).
    */
-  async revokeUserTokens(actor: Actor, userId: string): Promise<number> {
-    return this.revokeAllOf(await this.users.get(actor, userId));
-  }
-
-  /** {@link revokeUserTokens} without an actor check (disabling the user, on any path: UserService). */
   async revokeAllOf(user: UserRef): Promise<number> {
     const now = this.deps.clock.now();
     return this.counted({ kind: 'user', userId: user.id }, now, () => this.store.setCutoff('user', user.id, user.tenantId, now));

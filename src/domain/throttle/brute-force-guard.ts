@@ -75,7 +75,6 @@ export class BruteForceGuard {
     private readonly bus: ChangeBus,
     private readonly audit: AuditLog,
     private readonly log: DomainLogger,
-    private readonly tenantPathOfClient: (clientId: string) => Promise<string>,
     private readonly policy: ThrottlePolicy = defaults.bruteForce,
   ) {
     bus.onResync(() => void this.reloadHints());
@@ -260,7 +259,7 @@ export class BruteForceGuard {
   private async record(attempt: CredentialAttempt, key: ThrottleKey, detail: Record<string, string | number>): Promise<void> {
     const { subject, scope } = attempt;
     const clientId = subject.kind === 'client' ? subject.clientId : (subject.clientId ?? null);
-    const tenantPath = subject.kind === 'account' ? subject.tenantPath : await this.tenantPathOfClient(subject.clientId);
+    const tenantPath = subject.kind === 'account' ? subject.tenantPath : await subject.auditTenantPath();
     const credentialId = subject.kind === 'account' ? subject.username : subject.clientId;
     this.audit.record({
       action: 'throttle',

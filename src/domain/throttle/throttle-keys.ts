@@ -4,7 +4,15 @@ import { usernameKey } from '../users/username-key';
 /** Whose secret a credential check tries: a user's password (account) or a client's secret. */
 export type CredentialSubject =
   | { readonly kind: 'account'; readonly tenantId: string; readonly tenantPath: string; readonly username: string; readonly clientId?: string | null }
-  | { readonly kind: 'client'; readonly clientId: string };
+  | {
+      readonly kind: 'client';
+      readonly clientId: string;
+      /**
+       * The tenant path the client's throttle events are audited under (its tenant's, `/` for an unknown
+       * client_id), asked only when an event is recorded: the client registry that checks the secret knows it.
+       */
+      readonly auditTenantPath: () => Promise<string>;
+    };
 
 /** The brute-force policy (defaults.bruteForce; the table in docs/security.md). */
 export interface ThrottlePolicy {

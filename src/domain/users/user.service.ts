@@ -42,20 +42,14 @@ export type RevokeUserTokens = (user: UserRef) => Promise<number>;
  * again brings none of them back; deleting removes the sessions with the user.
  */
 export class UserService {
-  private revokeTokens: RevokeUserTokens = () => Promise.reject(new Error('UserService.useTokenRevocation was not called'));
-
   constructor(
     private readonly bus: ChangeBus,
     private readonly users: UserStore,
     private readonly tenants: TenantService,
     private readonly sessions: BrowserSessionService,
+    /** Raises a user's revocation cutoff (ScopedRevocation.revokeAllOf, built before this service). */
+    private readonly revokeAllTokensOf: RevokeUserTokens,
   ) {}
-
-  /** Wires scoped revocation in, which is itself built from this service. */
-  useTokenRevocation(revoke: RevokeUserTokens): void {
-    this.revokeTokens = revoke;
-  }
-
 
   /** A user of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
   async get(actor: Actor, id: string): Promise<User> {
@@ -147,6 +141,15 @@ export class UserService {
   }
 
   /**
+   * Every token of a user of the actor's subtree issued until now (`revokeUserTokens`); returns how
+   * many were still active. The cutoff also ends every browser session the user began before it
+   * (BrowserSessionService). A user outside the actor's subtree is answered like one that does not exist.
+   */
+  async revokeTokens(actor: Actor, id: string): Promise<number> {
+    return this.revokeAllTokensOf(await this.get(actor, id));
+  }
+
+  /**
    * After the user's password was replaced, on any path (trusted: the caller
    * authorised and wrote the change): every browser session of the user ends.
    */
@@ -161,7 +164,7 @@ export class UserService {
    * so enabling the user again brings none of them back.
    */
   async disabled(user: UserRef): Promise<void> {
-    await this.revokeTokens(user);
+    await this.revokeAllTokensOf(user);
     await this.sessions.endAllOf(user.id);
   }
 

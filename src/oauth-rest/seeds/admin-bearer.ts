@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor';
-import type { Domain } from '../../domain/create-domain';
+import type { Domain } from '../../composition/create-domain';
 import { actorFromBearer } from '../../domain/seeds/actor-from-bearer';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
 import type { EndpointRequest } from '../endpoint-types';

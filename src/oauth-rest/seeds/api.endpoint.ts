@@ -1,5 +1,5 @@
 import { mapAwaitable, type Awaitable } from '../../domain/cache/awaitable';
-import type { Domain } from '../../domain/create-domain';
+import type { Domain } from '../../composition/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';

@@ -1,4 +1,4 @@
-import type { Domain } from '../../domain/create-domain';
+import type { Domain } from '../../composition/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { registerSeed001Client } from '../../domain/seeds/register-seed001-client';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';

@@ -1,4 +1,4 @@
-import type { Domain } from '../../domain/create-domain';
+import type { Domain } from '../../composition/create-domain';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { optionalBearerActor } from './admin-bearer';
 import { stringFields } from './string-fields';

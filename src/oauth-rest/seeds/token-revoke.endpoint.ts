@@ -1,4 +1,4 @@
-import type { Domain } from '../../domain/create-domain';
+import type { Domain } from '../../composition/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { seed000Credentials } from './seed000-credentials';

@@ -1,7 +1,7 @@
-import { ADMIN_SCOPE } from './actor';
+import { ADMIN_SCOPE } from '../domain/actor';
 import type { Domain } from './create-domain';
-import { CONSOLE_CLIENT_ID } from './clients/validate-client-id';
-import { randomToken } from './crypto/random';
+import { CONSOLE_CLIENT_ID } from '../domain/clients/validate-client-id';
+import { randomToken } from '../domain/crypto/random';
 
 /** The admin console's client: first-party and public (PKCE), in `/`; a reserved id (validate-client-id.ts). */
 export { CONSOLE_CLIENT_ID };

@@ -1,0 +1,126 @@
+import { AuditLog } from '../domain/audit/audit-log';
+import { AuthorizeService } from '../domain/authorize/authorize.service';
+import { ClientService } from '../domain/clients/client.service';
+import { ConsentService } from '../domain/consents/consent.service';
+import type { Database } from '../data/database';
+import { isInfrastructureFailure } from '../data/infrastructure-failure';
+import { createRepositories } from '../data/repositories';
+import type { DomainDeps } from '../domain/deps';
+import { DeviceRefresher } from '../domain/devices/device-refresh';
+import { VerifiedDeviceTokens } from '../domain/devices/verified-device-tokens';
+import { DeviceService } from '../domain/devices/device.service';
+import { DEVICE_TOKENS } from '../domain/devices/device-token-set';
+import { AUTHORIZATION_CODE, AuthorizationCodeGrant } from '../domain/grants/authorization-code.grant';
+import { AuthorizationCodes } from '../domain/grants/authorization-codes';
+import { CLIENT_CREDENTIALS, ClientCredentialsGrant } from '../domain/grants/client-credentials.grant';
+import { UserTokenIssuer } from '../domain/grants/user-token-issuer';
+import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
+import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
+import { GrantDeclarations, GrantRegistry } from '../domain/grants/registry';
+import { purgeExpired } from '../domain/maintenance/purge-expired';
+import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
+import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
+import type { ProvisioningVariables } from '../domain/provisioning/document-reader';
+import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan';
+import { TokenEndpoint } from '../domain/grants/token-endpoint';
+import { TokenIntrospector } from '../domain/introspection/introspect-token';
+import { KeyService } from '../domain/keys/key.service';
+import { TokenFinder } from '../domain/revocation/find-token';
+import { IssuanceCounter } from '../domain/revocation/issuance-counter';
+import { ScopedRevocation } from '../domain/revocation/scoped-revocation.service';
+import { RevocationService } from '../domain/revocation/revocation.service';
+import { TokenRevoker } from '../domain/revocation/revoke-token';
+import { BrowserSessionService } from '../domain/sessions/browser-session.service';
+import { Seed001Api } from '../domain/seeds/seed001-api';
+import { UserRegistration } from '../domain/seeds/user-registration';
+import { TenantService } from '../domain/tenants/tenant.service';
+import { BruteForceGuard } from '../domain/throttle/brute-force-guard';
+import { SlidingWindowLimiter } from '../domain/throttle/sliding-window-limiter';
+import { AccessTokenService } from '../domain/tokens/access-token.service';
+import { IdTokenService } from '../domain/tokens/id-token.service';
+import { RefreshTokenService } from '../domain/tokens/refresh-token.service';
+import { UserInfoService } from '../domain/userinfo/userinfo.service';
+import { UserService } from '../domain/users/user.service';
+
+/**
+ * Composition root of the domain: builds every service once, in dependency order (each from
+ * services built before it; no setter wires anything in afterwards). Every transport (REST,
+ * GraphQL, pages, start-up provisioning) shares the one instance.
+ */
+export function createDomain(deps: DomainDeps) {
+  const { stores } = deps;
+  // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
+  const audit = new AuditLog(stores.audit, deps.clock, deps.log);
+  const tenants = new TenantService(deps, stores.tenants);
+  const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
+  const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
+  const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
+  // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
+  const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD], [DEVICE_TOKENS]);
+  const clients = new ClientService(deps, stores.clients, tenants, grantCatalogue, bruteForce);
+  // 3. Keys, revocation state, and the token services over them.
+  const keys = new KeyService(deps, stores.signingKeys, tenants);
+  const revocation = new RevocationService(deps, stores.revocations);
+  const issuance = new IssuanceCounter(stores.revocations);
+  const accessTokens = new AccessTokenService(
+    deps,
+    tenants,
+    clients,
+    keys,
+    (claims) => revocation.accessTokenState(claims),
+    (claims, tenantId) => issuance.record(claims, tenantId),
+  );
+  const idTokens = new IdTokenService(deps, keys);
+  const refreshTokens = new RefreshTokenService(deps, stores.refreshTokens, clients, tenants, revocation);
+  // 4. The token lookup (access and refresh tokens), and what revokes and introspects through it.
+  const tokenFinder = new TokenFinder(accessTokens, tenants, refreshTokens);
+  const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation, audit);
+  const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
+  const userInfo = new UserInfoService(accessTokens);
+  const scopedRevocation = new ScopedRevocation(deps, stores.revocations, issuance, tenants, clients, tokenFinder, revocation);
+  // 5. Users: disabling one (on any path) raises its revocation cutoff.
+  const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
+  // 6. The grant handlers over the catalogue, and the token endpoint.
+  const userTokens = new UserTokenIssuer(accessTokens, idTokens);
+  const authorizationCodes = new AuthorizationCodes(deps, stores.authorizationCodes, stores.transactions, clients, refreshTokens, revocation);
+  const grants = new GrantRegistry(grantCatalogue, [
+    new ClientCredentialsGrant(accessTokens),
+    new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens),
+    new RefreshTokenGrant(refreshTokens, tenants, userTokens),
+    new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, audit),
+  ]);
+  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
+  // 7. Browser flows, seed integrations and device token sets.
+  const consents = new ConsentService(stores.consents);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
+  const userRegistration = new UserRegistration(users, tenants, limiter, audit);
+  const seed001Api = new Seed001Api(accessTokens);
+  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
+  // 8. Operations: the janitor's purge, and PROVISION_FILE.
+  const maintenance = { purgeExpired: () => purgeExpired(deps) };
+  // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
+  const provisioning = {
+    /** Validates a provisioning file's text against this server's grant catalogue (throws ProvisioningError). */
+    parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
+    /** Applies a validated plan in one transaction. */
+    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
+  };
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
+    issuance,
+    scopedRevocation,
+    devices,
+    deviceRefresh,
+  };
+}
+
+/** The services every transport is handed (transports import this type, never `createDomain`). */
+export type Domain = ReturnType<typeof createDomain>;
+
+/** What the domain is built from besides its stores: the process's secret, clock, change bus, issuer and log. */
+export type DomainEnvironment = Omit<DomainDeps, 'stores' | 'isUnavailable'>;
+
+/** The domain over the data layer: its stores are the repositories over `db`, and the data layer says which errors mean "database unavailable". */
+export function createDomainFromDatabase(db: Database, environment: DomainEnvironment): Domain {
+  return createDomain({ ...environment, stores: createRepositories(db), isUnavailable: isInfrastructureFailure });
+}
