@@ -120,7 +120,7 @@ describe('UserService on its UserStore port', () => {
   beforeEach(() => {
     users = new MemoryUsers();
     sessions = new MemorySessions();
-    service = new UserService(bus, users, tenants, new BrowserSessionService(sessions, clock));
+    service = new UserService(bus, users, tenants, new BrowserSessionService(sessions, clock), async () => 0);
   });
 
   it('hands the store its changes only, computed from a frozen plain user', async () => {
