@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TrustProxy } from './config/env';
-import type { ChangeBus } from './domain/cache/change-bus';
+import type { ChangeBus } from './domain/changes/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import { createDomain, type Domain } from './domain/create-domain';
 import type { ServerSecret } from './domain/crypto/server-secret';

@@ -1,4 +1,4 @@
-import type { Awaitable } from './cache/awaitable';
+import type { Awaitable } from './util/maybe-promise';
 import { errors, type DomainError } from './errors';
 import { isWithinTenant } from './tenants/tenant-path';
 

@@ -1,5 +1,5 @@
 import type { Domain } from '../domain/create-domain';
-import { catchAwaitable } from '../domain/cache/awaitable';
+import { catchAwaitable } from '../domain/util/maybe-promise';
 import { ensure, errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/actor-from-claims';
 import { bearerTokenFromRequest } from './bearer-token-from-request';

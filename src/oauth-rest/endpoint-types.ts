@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Awaitable } from '../domain/cache/awaitable';
+import type { Awaitable } from '../domain/util/maybe-promise';
 import type { RequestScope } from '../domain/request-scope';
 
 /**

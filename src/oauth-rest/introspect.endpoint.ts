@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../domain/util/maybe-promise';
 import type { Domain } from '../domain/create-domain';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import { ok, type EndpointRequest, type EndpointResponse } from './endpoint-types';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ensureNoControlCharacter, TAB_ALLOWED_PARAMETERS } from '../domain/control-characters';
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../domain/util/maybe-promise';
 import { errors } from '../domain/errors';
 
 /**

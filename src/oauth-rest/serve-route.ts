@@ -4,11 +4,11 @@ import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import type { Metrics } from '../ops/metrics';
 import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
-import { isPending, type Awaitable } from '../domain/cache/awaitable';
+import { isPending, type Awaitable } from '../domain/util/maybe-promise';
 import type { EndpointResponse } from './endpoint-types';
 import { readBody } from './read-body';
 import type { Route } from './routes';
-import { seed001ErrorShape } from './seeds/seed001-errors';
+import { seed001ErrorShape } from './compat/seed001-errors';
 import { serverPluginErrorShape } from './server-plugin-error';
 
 /** Serves one request for a route of the table; both HTTP adapters call it. */

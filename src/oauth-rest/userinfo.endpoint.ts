@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../domain/util/maybe-promise';
 import type { Domain } from '../domain/create-domain';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { NO_STORE, ok, type EndpointRequest, type EndpointResponse } from './endpoint-types';

@@ -1,5 +1,5 @@
 import { ServerSecret } from '../../src/domain/crypto/server-secret';
-import { isPending } from '../../src/domain/cache/awaitable';
+import { isPending } from '../../src/domain/util/maybe-promise';
 import {
   AuditEventsDocument,
   ClientDocument,

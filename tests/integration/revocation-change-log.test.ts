@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { Database } from '../../src/data/database';
 import { RevocationRepository } from '../../src/data/revocation.repository';
-import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/revocation-state';
+import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/state/revocation-state';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
 import { clientForm, clientHeaders, passwordTokens, serviceToken } from '../fixtures/token-clients';

@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/test-server';
 /**
  * The in-memory revocation state keeps a revoked family or device only while
  * a token it revokes can still be accepted from memory (see
- * `src/domain/revocation/revoked-id-set.ts`). One revoked long enough ago is
+ * `src/domain/revocation/state/revoked-id-set.ts`). One revoked long enough ago is
  * not loaded, and what it revoked is still refused: refresh tokens and device
  * refreshes are checked in the database.
  */

@@ -1,4 +1,4 @@
-import type { Awaitable } from './awaitable';
+import type { Awaitable } from '../util/maybe-promise';
 
 interface Entry<V> {
   value: V;

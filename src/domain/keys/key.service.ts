@@ -2,7 +2,7 @@ import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { defaults } from '../../config/defaults';
 import type { Actor } from '../actor';
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';

@@ -1,5 +1,5 @@
 import type { User } from '../users/user';
-import type { RevocationChanges, RevocationSnapshot } from './revocation-state';
+import type { RevocationChanges, RevocationSnapshot } from './state/revocation-state';
 
 /** Which tokens a scoped revocation covers. */
 export type RevocationScope =

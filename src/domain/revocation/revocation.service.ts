@@ -1,9 +1,9 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { DomainDeps } from '../deps';
 import { isUuid } from '../ids';
-import { revocationEvent, RevocationStateSync } from './revocation-state';
+import { revocationEvent, RevocationStateSync } from './state/revocation-state';
 import type { RevocationStore } from './revocation-store';
 import type { AccessTokenState } from '../tokens/access-token.service';
 import type { User } from '../users/user';

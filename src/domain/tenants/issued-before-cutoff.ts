@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import type { TenantService } from './tenant.service';
 
 /**

@@ -2,7 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { TenantRepository } from '../../data/tenant.repository';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { notFoundInScope, requireAdmin, tenantPathInScope, withinActorSubtree, type Actor } from '../actor';
-import type { Awaitable } from '../cache/awaitable';
+import type { Awaitable } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';

@@ -1,8 +1,8 @@
 import { defaults } from '../../config/defaults';
 import type { BucketTally } from '../../data/rate-limit.repository';
 import type { AuditLog } from '../audit/audit-log';
-import { catchAwaitable, chainAwaitable, type Awaitable } from '../cache/awaitable';
-import type { ChangeBus } from '../cache/change-bus';
+import { catchAwaitable, chainAwaitable, type Awaitable } from '../util/maybe-promise';
+import type { ChangeBus } from '../changes/change-bus';
 import type { Clock } from '../clock';
 import type { DomainLogger } from '../deps';
 import { errors, isDomainError, type ErrorCode } from '../errors';

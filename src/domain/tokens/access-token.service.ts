@@ -5,7 +5,7 @@ import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import { errors, isDomainError } from '../errors';
-import { catchAwaitable, chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { catchAwaitable, chainAwaitable, mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import { ensure, errors } from '../errors';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import { claimsForScopes } from '../users/claims-for-scopes';

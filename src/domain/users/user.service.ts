@@ -1,4 +1,4 @@
-import type { ChangeBus } from '../cache/change-bus';
+import type { ChangeBus } from '../changes/change-bus';
 import type { UserRepository } from '../../data/user.repository';
 import { userFromRow } from '../../data/user-row';
 import type { UserEntity } from '../../entities/user.entity';

@@ -1,8 +1,8 @@
 import type { Client } from '../../../src/domain/clients/client';
 import { errors } from '../../../src/domain/errors';
 import type { TokenResponse } from '../../../src/domain/grants/token-response';
-import { withSeedFieldNames } from '../../../src/domain/seeds/seed-field-names';
-import { styleTokenResponse } from '../../../src/domain/seeds/seed001-token-response';
+import { withSeedFieldNames } from '../../../src/domain/compat/seed-field-names';
+import { styleTokenResponse } from '../../../src/domain/compat/style-token-response';
 
 const response: TokenResponse = { access_token: 'at', token_type: 'Bearer', expires_in: 60, scope: 'email' };
 

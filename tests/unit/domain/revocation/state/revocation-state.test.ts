@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { JTI_RECORD_BYTES, revocationEvent, RevocationState, RevocationStateSync, uuidBytes, type RevocationChanges, type RevocationSnapshot } from '../../../../src/domain/revocation/revocation-state';
-import { FakeBus } from '../../../support/fake-change-bus';
+import { JTI_RECORD_BYTES, revocationEvent, RevocationState, RevocationStateSync, uuidBytes, type RevocationChanges, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { FakeBus } from '../../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;
 

@@ -1,6 +1,6 @@
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
-import { registerSeed001Client } from '../../domain/seeds/register-seed001-client';
+import { registerSeed001Client } from '../../domain/compat/register-seed001-client';
 import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoint-types';
 import { optionalBearerActor } from './admin-bearer';
 import { stringFields } from './string-fields';

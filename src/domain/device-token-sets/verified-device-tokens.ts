@@ -1,7 +1,7 @@
-import type { Awaitable } from '../cache/awaitable';
-import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
+import type { Awaitable } from '../util/maybe-promise';
+import type { ChangeBus, ChangeEvent } from '../changes/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
-import type { RevocationStateSync } from '../revocation/revocation-state';
+import type { RevocationStateSync } from '../revocation/state/revocation-state';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 
 /**

@@ -1,6 +1,6 @@
-import type { AccessTokenClaims } from '../../../../src/domain/tokens/access-token-claims';
-import { IssuanceCounter } from '../../../../src/domain/revocation/issuance-counter';
-import type { IssuanceBucket, RevocationStore } from '../../../../src/domain/revocation/revocation-store';
+import type { AccessTokenClaims } from '../../../../../src/domain/tokens/access-token-claims';
+import { IssuanceCounter } from '../../../../../src/domain/revocation/state/issuance-counter';
+import type { IssuanceBucket, RevocationStore } from '../../../../../src/domain/revocation/revocation-store';
 
 const claims = (overrides: Partial<AccessTokenClaims> = {}): AccessTokenClaims => ({
   iss: 'https://idp.test',

@@ -1,4 +1,4 @@
-import { chooseAccessTokenLifetime } from '../../../../src/domain/tokens/token-lifetime';
+import { chooseAccessTokenLifetime } from '../../../../src/domain/tokens/choose-access-token-lifetime';
 import { domainErrorFrom } from '../../expect-domain-error';
 
 describe('chooseAccessTokenLifetime (seed 003 access-token-lifetime)', () => {

@@ -1,5 +1,5 @@
-import type { AccessTokenClaims } from '../tokens/access-token-claims';
-import type { IssuanceBucket, RevocationStore } from './revocation-store';
+import type { AccessTokenClaims } from '../../tokens/access-token-claims';
+import type { IssuanceBucket, RevocationStore } from '../revocation-store';
 
 /** How often counted issuance is written to the database. */
 export const ISSUANCE_FLUSH_INTERVAL_MS = 5_000;

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import type { User } from '../users/user';
 import { SEED001_SCOPES } from './register-seed001-client';

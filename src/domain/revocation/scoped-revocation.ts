@@ -4,9 +4,9 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { TenantService } from '../tenants/tenant.service';
 import type { UserRef, UserService } from '../users/user.service';
-import type { TokenFinder } from './find-token';
-import type { IssuanceCounter } from './issuance-counter';
-import { revocationEvent } from './revocation-state';
+import type { TokenFinder } from '../tokens/token-finder';
+import type { IssuanceCounter } from './state/issuance-counter';
+import { revocationEvent } from './state/revocation-state';
 import type { RevocationScope, RevocationStore } from './revocation-store';
 import type { RevocationService } from './revocation.service';
 

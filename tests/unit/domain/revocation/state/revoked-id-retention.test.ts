@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeEvent } from '../../../../src/domain/cache/change-bus';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../../../../src/domain/clients/validate-client-settings';
-import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../../../../src/domain/devices/device-token-set';
-import { VERIFIED_DEVICE_TOKEN_TTL_MS } from '../../../../src/domain/devices/verified-device-tokens';
-import { RevocationState, RevocationStateSync, type RevocationChanges, type RevocationSnapshot } from '../../../../src/domain/revocation/revocation-state';
-import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, REVOKED_ENTRY_MARGIN_SECONDS } from '../../../../src/domain/revocation/revoked-id-set';
-import { FakeBus } from '../../../support/fake-change-bus';
+import type { ChangeEvent } from '../../../../../src/domain/changes/change-bus';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../../../../src/domain/clients/validate-client-settings';
+import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../../../../../src/domain/device-token-sets/device-token-set';
+import { VERIFIED_DEVICE_TOKEN_TTL_MS } from '../../../../../src/domain/device-token-sets/verified-device-tokens';
+import { RevocationState, RevocationStateSync, type RevocationChanges, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, REVOKED_ENTRY_MARGIN_SECONDS } from '../../../../../src/domain/revocation/state/revoked-id-set';
+import { FakeBus } from '../../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;
 const empty = (extra: Partial<RevocationSnapshot> = {}): RevocationSnapshot => ({ jtis: new Uint8Array(0), families: [], cutoffs: [], ...extra });

@@ -1,6 +1,6 @@
 import type { Actor } from '../../domain/actor';
 import type { Domain } from '../../domain/create-domain';
-import { actorFromBearer } from '../../domain/seeds/actor-from-bearer';
+import { actorFromBearer } from '../../domain/compat/actor-from-bearer';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
 import type { EndpointRequest } from '../endpoint-types';
 

@@ -1,4 +1,4 @@
-import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../devices/device-token-set';
+import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../../device-token-sets/device-token-set';
 
 /**
  * Slack added to every retention below: the 30 s a process may still trust a

@@ -1,4 +1,4 @@
-import { catchAwaitable, chainAwaitable, isPending, mapAwaitable } from '../../../../src/domain/cache/awaitable';
+import { catchAwaitable, chainAwaitable, isPending, mapAwaitable } from '../../../../src/domain/util/maybe-promise';
 
 describe('Awaitable helpers', () => {
   it('map and chain at once on a present value, later on a pending one', async () => {

@@ -7,7 +7,7 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { Page, PageRequest } from '../pagination';
 import type { RequestScope } from '../request-scope';
-import type { ScopedRevocation } from '../revocation/scoped-revocation.service';
+import type { ScopedRevocation } from '../revocation/scoped-revocation';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { TenantService } from '../tenants/tenant.service';
 import type { IdTokenService } from '../tokens/id-token.service';

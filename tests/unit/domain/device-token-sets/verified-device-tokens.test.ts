@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ChangeEvent } from '../../../../src/domain/cache/change-bus';
-import { VERIFIED_DEVICE_TOKEN_TTL_MS, VerifiedDeviceTokens } from '../../../../src/domain/devices/verified-device-tokens';
-import { revocationEvent, RevocationState } from '../../../../src/domain/revocation/revocation-state';
+import type { ChangeEvent } from '../../../../src/domain/changes/change-bus';
+import { VERIFIED_DEVICE_TOKEN_TTL_MS, VerifiedDeviceTokens } from '../../../../src/domain/device-token-sets/verified-device-tokens';
+import { revocationEvent, RevocationState } from '../../../../src/domain/revocation/state/revocation-state';
 import type { RefreshTokenRecord } from '../../../../src/domain/tokens/refresh-token-record';
 import { FakeBus } from '../../../support/fake-change-bus';
 

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../../domain/cache/awaitable';
+import { mapAwaitable, type Awaitable } from '../../domain/util/maybe-promise';
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';

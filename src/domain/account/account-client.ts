@@ -3,7 +3,7 @@ import type { ClientService } from '../clients/client.service';
 import { ACCOUNT_CLIENT_PREFIX } from '../clients/validate-client-id';
 import { DomainError, isDomainError } from '../errors';
 import type { Tenant } from '../tenants/tenant';
-import { DEVICE_TOKENS_GRANT } from './device-token-set';
+import { DEVICE_TOKENS_GRANT } from '../device-token-sets/device-token-set';
 
 /** The account page's client in a tenant: first-party, public; the `account.` prefix is reserved (validate-client-id.ts). */
 export const accountClientId = (tenant: Pick<Tenant, 'id'>): string => `${ACCOUNT_CLIENT_PREFIX}${tenant.id}`;

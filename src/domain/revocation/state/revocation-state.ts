@@ -1,5 +1,5 @@
-import type { ChangeBus, ChangeEvent } from '../cache/change-bus';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../clients/validate-client-settings';
+import type { ChangeBus, ChangeEvent } from '../../changes/change-bus';
+import { MAX_TOKEN_LIFETIME_SECONDS } from '../../clients/validate-client-settings';
 import { JtiSet } from './jti-set';
 import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, RevokedIdSet, type RevokedIdEntry } from './revoked-id-set';
 

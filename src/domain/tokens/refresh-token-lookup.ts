@@ -1,5 +1,5 @@
-import type { RefreshTokenProblem } from '../tokens/refresh-token-problem';
-import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
+import type { RefreshTokenProblem } from './refresh-token-problem';
+import type { RefreshTokenRecord } from './refresh-token-record';
 
 /**
  * The port through which revocation (RFC 7009) and introspection (RFC 7662)

@@ -1,9 +1,9 @@
-import { chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { chainAwaitable, mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
-import type { FoundToken, TokenFinder } from '../revocation/find-token';
+import type { FoundToken, TokenFinder } from '../tokens/token-finder';
 import type { TenantService } from '../tenants/tenant.service';
 import { mayIntrospect } from './may-introspect';
 

@@ -4,7 +4,7 @@ import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
-import type { FoundToken, TokenFinder } from './find-token';
+import type { FoundToken, TokenFinder } from '../tokens/token-finder';
 import type { RevocationService } from './revocation.service';
 
 /** Form parameters of a revocation request (RFC 7009 §2.1). */

@@ -1,4 +1,4 @@
-import type { GrantDeclaration } from '../grants/registry';
+import type { GrantDeclaration } from '../grants/grant-registry';
 import type { Device } from './device';
 
 /**

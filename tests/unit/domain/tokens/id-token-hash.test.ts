@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { idTokenHash } from '../../../../src/domain/tokens/token-hash';
+import { idTokenHash } from '../../../../src/domain/tokens/id-token-hash';
 
 describe('idTokenHash (OIDC Core §3.1.3.6 at_hash)', () => {
   it('matches a published RS256 example: left half of SHA-256, base64url', () => {

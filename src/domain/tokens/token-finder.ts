@@ -1,9 +1,9 @@
-import { chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { chainAwaitable, mapAwaitable, type Awaitable } from '../util/maybe-promise';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
-import type { AccessTokenClaims } from '../tokens/access-token-claims';
-import type { AccessTokenService } from '../tokens/access-token.service';
-import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
+import type { AccessTokenClaims } from './access-token-claims';
+import type { AccessTokenService } from './access-token.service';
+import type { RefreshTokenRecord } from './refresh-token-record';
 import type { User } from '../users/user';
 import type { RefreshTokenLookup } from './refresh-token-lookup';
 
