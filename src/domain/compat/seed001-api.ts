@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import type { User } from '../users/user';
 import { SEED001_SCOPES } from './register-seed001-client';
@@ -18,8 +18,8 @@ export class Seed001Api {
   constructor(private readonly accessTokens: AccessTokenService) {}
 
   /** Answered at once when the token's checks are (see {@link AccessTokenService.verify}). */
-  data(accessToken: string): Awaitable<Seed001ApiData> {
-    return mapAwaitable(this.accessTokens.verify(accessToken), ({ claims, user }) => (user ? seed001Fields(user, claims.scope ? claims.scope.split(' ') : []) : {}));
+  data(accessToken: string): MaybePromise<Seed001ApiData> {
+    return mapMaybePromise(this.accessTokens.verify(accessToken), ({ claims, user }) => (user ? seed001Fields(user, claims.scope ? claims.scope.split(' ') : []) : {}));
   }
 }
 

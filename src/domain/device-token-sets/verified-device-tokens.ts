@@ -1,4 +1,4 @@
-import type { Awaitable } from '../util/maybe-promise';
+import type { MaybePromise } from '../util/maybe-promise';
 import type { ChangeBus, ChangeEvent } from '../changes/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import type { RevocationStateSync } from '../revocation/state/revocation-state';
@@ -76,7 +76,7 @@ export class VerifiedDeviceTokens {
    * usable), remembered for the token's next presentations unless a change
    * overtook the read or the revocation state is not current.
    */
-  load(tokenHash: string, inspect: () => Promise<RefreshTokenRecord | null>): Awaitable<RefreshTokenRecord | null> {
+  load(tokenHash: string, inspect: () => Promise<RefreshTokenRecord | null>): MaybePromise<RefreshTokenRecord | null> {
     return this.cache.get(tokenHash, inspect);
   }
 

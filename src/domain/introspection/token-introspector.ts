@@ -1,4 +1,4 @@
-import { chainAwaitable, mapAwaitable, type Awaitable } from '../util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
@@ -33,15 +33,15 @@ export class TokenIntrospector {
   ) {}
 
   /** Answered at once, without a promise, when the client, the tenant and the token's checks are all cached. */
-  introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams, scope?: RequestScope): Awaitable<IntrospectionResponse> {
+  introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams, scope?: RequestScope): MaybePromise<IntrospectionResponse> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    return chainAwaitable(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
+    return mapMaybePromise(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
       if (scope) scope.clientId = client.clientId;
       const token = params.token;
       ensure(token, () => errors.invalidRequest('token is required', 'token'));
-      return chainAwaitable(this.tenants.findById(client.tenantId), (clientTenant) => {
+      return mapMaybePromise(this.tenants.findById(client.tenantId), (clientTenant) => {
         ensure(clientTenant, () => errors.invalidClient());
-        return mapAwaitable(this.finder.find(token, params.token_type_hint), (found) => {
+        return mapMaybePromise(this.finder.find(token, params.token_type_hint), (found) => {
           if (!found?.active) return INACTIVE;
           const caller = { clientId: client.clientId, isPublic: client.isPublic, tenantPath: clientTenant.path };
           if (!mayIntrospect(caller, { clientId: found.clientId, tenantPath: found.tenant.path })) return INACTIVE;

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { AccessTokenClaims } from '../tokens/access-token-claims';
 import type { DomainDeps } from '../deps';
@@ -70,7 +70,7 @@ export class RevocationService {
    * the in-memory state while it is current and the user's row is cached;
    * else by one prepared statement.
    */
-  accessTokenState(claims: AccessTokenClaims): Awaitable<AccessTokenState> {
+  accessTokenState(claims: AccessTokenClaims): MaybePromise<AccessTokenState> {
     const { jti, userId, familyId } = this.idsOf(claims);
     if (!jti) return INACTIVE;
     if (!this.sync.current) return this.accessTokenStateFromDatabase(claims, jti, familyId, userId);
@@ -81,7 +81,7 @@ export class RevocationService {
     if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
     if (claims.sub === claims.client_id) return CLIENT_TOKEN;
     if (!userId) return INACTIVE;
-    return mapAwaitable(this.cachedUsers.get(userId, () => this.loadUser(userId)), (user) => (user?.enabled ? { active: true, user } : INACTIVE));
+    return mapMaybePromise(this.cachedUsers.get(userId, () => this.loadUser(userId)), (user) => (user?.enabled ? { active: true, user } : INACTIVE));
   }
 
   private async accessTokenStateFromDatabase(claims: AccessTokenClaims, jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenState> {

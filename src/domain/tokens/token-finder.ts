@@ -1,4 +1,4 @@
-import { chainAwaitable, mapAwaitable, type Awaitable } from '../util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AccessTokenClaims } from './access-token-claims';
@@ -48,17 +48,17 @@ export class TokenFinder {
    * found there the search extends to every type, and an unknown hint value is
    * ignored (RFC 7009 §2.1 and §2.2, RFC 7662 §2.1).
    */
-  find(token: string, hint?: string): Awaitable<FoundToken | null> {
+  find(token: string, hint?: string): MaybePromise<FoundToken | null> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-    if (hint === 'refresh_token') return chainAwaitable(this.findRefresh(token), (found) => found ?? this.findAccess(token));
-    return chainAwaitable(this.findAccess(token), (found) => found ?? this.findRefresh(token));
+    if (hint === 'refresh_token') return mapMaybePromise(this.findRefresh(token), (found) => found ?? this.findAccess(token));
+    return mapMaybePromise(this.findAccess(token), (found) => found ?? this.findRefresh(token));
   }
 
   /** An active access token; answered at once when its checks are (see {@link AccessTokenService.verify}). */
-  private findAccess(token: string): Awaitable<FoundToken | null> {
+  private findAccess(token: string): MaybePromise<FoundToken | null> {
     // A token whose signature verified before is JWT-shaped: the shape check is for the others.
     if (!this.accessTokens.signatureVerifiedBefore(token) && !JWT_SHAPE.test(token)) return null;
-    return mapAwaitable(this.accessTokens.inspect(token), (verified): FoundToken | null => {
+    return mapMaybePromise(this.accessTokens.inspect(token), (verified): FoundToken | null => {
       if (!verified) return null;
       const { claims, tenant, user } = verified;
       return { kind: 'access_token', claims, user, clientId: claims.client_id, tenant, active: true };
@@ -66,7 +66,7 @@ export class TokenFinder {
   }
 
   /** A refresh token in any state; a JWT-shaped token is none (answered at once). */
-  private findRefresh(token: string): Awaitable<FoundToken | null> {
+  private findRefresh(token: string): MaybePromise<FoundToken | null> {
     if (!this.refreshTokens || JWT_SHAPE.test(token)) return null;
     return this.lookUpRefresh(this.refreshTokens, token);
   }

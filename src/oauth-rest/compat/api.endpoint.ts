@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../../domain/util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../../domain/util/maybe-promise';
 import type { Domain } from '../../domain/create-domain';
 import { ensure, errors } from '../../domain/errors';
 import { bearerTokenFromRequest } from '../bearer-token-from-request';
@@ -11,8 +11,8 @@ import { NO_STORE, type EndpointRequest, type EndpointResponse } from '../endpoi
  */
 export const apiEndpoint =
   (domain: Domain) =>
-  (req: EndpointRequest): Awaitable<EndpointResponse> => {
+  (req: EndpointRequest): MaybePromise<EndpointResponse> => {
     const token = bearerTokenFromRequest(req);
     ensure(token, () => errors.unauthenticated('no access token provided'));
-    return mapAwaitable(domain.seed001Api.data(token), (data) => ({ status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data } }));
+    return mapMaybePromise(domain.seed001Api.data(token), (data) => ({ status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data } }));
   };
