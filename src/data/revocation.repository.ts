@@ -1,4 +1,5 @@
-import type { RevocationChanges, RevocationSnapshot } from '../domain/revocation/state/revocation-state';
+import type { RevocationSnapshot } from '../domain/revocation/state/revocation-state';
+import type { RevocationChanges } from '../domain/revocation/state/revocation-state-sync';
 import { DEVICE_RETENTION_SECONDS, REVOKED_ENTRY_MARGIN_SECONDS } from '../domain/revocation/state/revoked-id-set';
 import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/device-token-sets/device-token-set';
 import type { IssuanceBucket, RevocationScope, RevocationStore, StoredAccessTokenState } from '../domain/revocation/revocation-store';

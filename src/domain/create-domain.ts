@@ -26,6 +26,7 @@ import { TokenFinder } from './tokens/token-finder';
 import { IssuanceCounter } from './revocation/state/issuance-counter';
 import { ScopedRevocation } from './revocation/scoped-revocation';
 import { RevocationService } from './revocation/revocation.service';
+import { RevocationCheck } from './revocation/state/revocation-check';
 import { TokenRevoker } from './revocation/token-revoker';
 import { BrowserSessionService } from './sessions/browser-session.service';
 import { Seed001Api } from './compat/seed001-api';
@@ -51,14 +52,15 @@ export function createDomain(deps: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, (clientId) => clients.auditTenantPathOf(clientId));
   clients.useGuard(bruteForce);
   const keys = new KeyService(deps, stores.signingKeys, tenants);
-  const revocation = new RevocationService(deps, stores.revocations);
+  const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
+  const revocation = new RevocationService(deps, stores.revocations, issuance, stores.devices);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
     clients,
     keys,
-    (claims) => revocation.accessTokenState(claims),
+    (claims) => revocationCheck.accessTokenState(claims),
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
   const tokenFinder = new TokenFinder(accessTokens, tenants);
@@ -82,10 +84,10 @@ export function createDomain(deps: DomainDeps) {
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
-  const scopedRevocation = new ScopedRevocation(deps, stores.revocations, issuance, tenants, clients, users, tokenFinder, revocation);
+  const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, users, tokenFinder, revocation);
   users.useTokenRevocation((user) => scopedRevocation.revokeAllOf(user));
-  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
+  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()), deps.log);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
   const provisioning = {
@@ -94,7 +96,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, revocationCheck, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
     devices,

@@ -33,7 +33,7 @@ describe('revocation state: old revoked families and devices are not loaded, and
   it('loads only families and devices revoked within their retention; the older ones are refused from the database', async () => {
     const { domain } = a.server.app;
     const actor = await rootAdminActor(domain);
-    const sync = domain.revocation.sync;
+    const sync = domain.revocationCheck.sync;
     const old = await userTokens(a.url, world);
     expect((await deviceRefresh(a.url, old.deviceRefreshToken, old.deviceId)).status).toBe(200); // remembered: a warm device refresh
     const oldFamily = String(decodeJwt(old.accessToken).sid);

@@ -7,7 +7,7 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import type { Page, PageRequest } from '../pagination';
 import type { RequestScope } from '../request-scope';
-import type { ScopedRevocation } from '../revocation/scoped-revocation';
+import type { RevocationService } from '../revocation/revocation.service';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { TenantService } from '../tenants/tenant.service';
 import type { IdTokenService } from '../tokens/id-token.service';
@@ -36,7 +36,7 @@ export class DeviceService {
     private readonly clients: ClientService,
     private readonly tenants: TenantService,
     private readonly idTokens: IdTokenService,
-    private readonly scoped: ScopedRevocation,
+    private readonly revocation: RevocationService,
     private readonly guard: BruteForceGuard,
   ) {}
 
@@ -130,6 +130,6 @@ export class DeviceService {
   }
 
   private revokeDevice(device: Device): Promise<number> {
-    return this.scoped.counted({ kind: 'device', deviceId: device.id }, null, () => this.store.revoke(device.id, this.deps.clock.now()));
+    return this.revocation.counted({ kind: 'device', deviceId: device.id }, null, () => this.revocation.revokeDevice(device.id));
   }
 }

@@ -1,7 +1,7 @@
 import type { MaybePromise } from '../util/maybe-promise';
 import type { ChangeBus, ChangeEvent } from '../changes/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
-import type { RevocationStateSync } from '../revocation/state/revocation-state';
+import type { RevocationStateSync } from '../revocation/state/revocation-state-sync';
 import type { RefreshTokenRecord } from '../tokens/refresh-token-record';
 
 /**

@@ -4,7 +4,7 @@ import type { ClientService } from '../clients/client.service';
 import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
-import type { FoundToken, TokenFinder } from '../tokens/token-finder';
+import type { TokenFinder } from '../tokens/token-finder';
 import type { RevocationService } from './revocation.service';
 
 /** Form parameters of a revocation request (RFC 7009 §2.1). */
@@ -50,7 +50,7 @@ export class TokenRevoker {
     ensure(found.clientId === client.clientId, () =>
       errors.unauthorizedClient('the token was not issued to this client'),
     );
-    await this.revokeFound(found);
+    await this.revocation.revokeFound(found);
     this.audit?.record({
       action: 'revoke',
       outcome: 'success',
@@ -76,12 +76,7 @@ export class TokenRevoker {
     requireAdmin(actor);
     const found = await this.finder.find(token, hint ?? undefined);
     if (!found || !withinActorSubtree(actor, found.tenant.path)) return false;
-    await this.revokeFound(found);
+    await this.revocation.revokeFound(found);
     return true;
-  }
-
-  private async revokeFound(found: FoundToken): Promise<void> {
-    if (found.kind === 'access_token') await this.revocation.revokeAccessToken(found.claims, found.tenant.id);
-    else await this.revocation.revokeFamily(found.record.familyId);
   }
 }

@@ -4,6 +4,12 @@ import type { IssuanceBucket, RevocationStore } from '../revocation-store';
 /** How often counted issuance is written to the database. */
 export const ISSUANCE_FLUSH_INTERVAL_MS = 5_000;
 
+/** The counter an access token is counted in (`count` 1 when issued, -1 when revoked on its own). */
+export function issuanceBucket(claims: Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat' | 'exp'>, tenantId: string, count: number): IssuanceBucket {
+  const userId = claims.sub === claims.client_id ? null : claims.sub;
+  return { tenantId, clientId: claims.client_id, userId, familyId: claims.sid ?? null, issuedAt: claims.iat, expiresAt: claims.exp, count };
+}
+
 /**
  * Counts issued access tokens in memory, per (tenant, client, user, refresh
  * family, `iat` second, `exp` second), and adds the counts to the database in
@@ -22,9 +28,7 @@ export class IssuanceCounter {
 
   /** Records one issued access token. */
   record(claims: AccessTokenClaims, tenantId: string): void {
-    const userId = claims.sub === claims.client_id ? null : claims.sub;
-    const familyId = claims.sid ?? null;
-    this.add({ tenantId, clientId: claims.client_id, userId, familyId, issuedAt: claims.iat, expiresAt: claims.exp, count: 1 });
+    this.add(issuanceBucket(claims, tenantId, 1));
   }
 
   /** Writes what was counted since the last flush; flushes run one at a time. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeEvent } from '../../../../src/domain/changes/change-bus';
 import { VERIFIED_DEVICE_TOKEN_TTL_MS, VerifiedDeviceTokens } from '../../../../src/domain/device-token-sets/verified-device-tokens';
-import { revocationEvent, RevocationState } from '../../../../src/domain/revocation/state/revocation-state';
+import { RevocationState } from '../../../../src/domain/revocation/state/revocation-state';
+import { revocationEvent } from '../../../../src/domain/revocation/state/revocation-state-sync';
 import type { RefreshTokenRecord } from '../../../../src/domain/tokens/refresh-token-record';
 import { FakeBus } from '../../../support/fake-change-bus';
 

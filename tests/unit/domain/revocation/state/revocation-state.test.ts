@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { JTI_RECORD_BYTES, revocationEvent, RevocationState, RevocationStateSync, uuidBytes, type RevocationChanges, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { JTI_RECORD_BYTES, RevocationState, uuidBytes, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { revocationEvent, RevocationStateSync, type RevocationChanges } from '../../../../../src/domain/revocation/state/revocation-state-sync';
 import { FakeBus } from '../../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;

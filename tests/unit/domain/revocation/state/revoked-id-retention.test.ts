@@ -3,7 +3,8 @@ import type { ChangeEvent } from '../../../../../src/domain/changes/change-bus';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../../../../../src/domain/clients/validate-client-settings';
 import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../../../../../src/domain/device-token-sets/device-token-set';
 import { VERIFIED_DEVICE_TOKEN_TTL_MS } from '../../../../../src/domain/device-token-sets/verified-device-tokens';
-import { RevocationState, RevocationStateSync, type RevocationChanges, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { RevocationState, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
+import { RevocationStateSync, type RevocationChanges } from '../../../../../src/domain/revocation/state/revocation-state-sync';
 import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, REVOKED_ENTRY_MARGIN_SECONDS } from '../../../../../src/domain/revocation/state/revoked-id-set';
 import { FakeBus } from '../../../../support/fake-change-bus';
 
