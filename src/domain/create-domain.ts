@@ -5,7 +5,7 @@ import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
 import { DeviceRefresher } from './device-token-sets/device-refresher';
 import { VerifiedDeviceTokens } from './device-token-sets/verified-device-tokens';
-import { DeviceService } from './device-token-sets/device.service';
+import { DeviceTokenSetService } from './device-token-sets/device-token-set.service';
 import { DEVICE_TOKENS } from './device-token-sets/device-token-set';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { AuthorizationCodes } from './grants/authorization-codes';
@@ -86,7 +86,7 @@ export function createDomain(deps: DomainDeps) {
   const seed001Api = new Seed001Api(accessTokens);
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, users, tokenFinder, revocation);
   users.useTokenRevocation((user) => scopedRevocation.revokeAllOf(user));
-  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
+  const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
   const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()), deps.log);
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.

@@ -28,7 +28,7 @@ const NOT_FOR_DEVICES = new Set([ADMIN_SCOPE, 'offline_access']);
  * client of the user's access token (GraphQL `createDevice`), or the tenant's
  * account client (the /account page).
  */
-export class DeviceService {
+export class DeviceTokenSetService {
   constructor(
     private readonly deps: DomainDeps,
     private readonly store: DeviceStore,

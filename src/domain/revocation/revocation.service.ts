@@ -19,7 +19,7 @@ export type RevokedAccessToken = Pick<AccessTokenClaims, 'jti' | 'exp'> & Partia
  * the same keys), and every path that revokes calls it: RFC 7009 and
  * `revokeToken` ({@link revokeFound}), refresh-token reuse and code replay
  * (family, access token), the scoped mutations and seed 003 batch revocation
- * (`ScopedRevocation`), device revocation (`DeviceService`), disabling a user
+ * (`ScopedRevocation`), device revocation (`DeviceTokenSetService`), disabling a user
  * or client. None checks an actor: the callers authorise.
  *
  * {@link counted} tells how many still-usable tokens a revocation makes
