@@ -1,6 +1,6 @@
 'use strict';
 // `node --expose-gc bench/revocation-memory.js` (after `npm run build`): memory and load
-// time of the in-memory revocation state (src/domain/revocation/revocation-state.ts) for
+// time of the in-memory revocation state (src/domain/revocation/state/revocation-state.ts) for
 // REVOKED (1,000,000) unexpired revoked access tokens. Uses DATABASE_URL, or an embedded
 // PostgreSQL in a temporary directory; the rows go into a fresh database, dropped afterwards.
 // Prints the extra heap + external memory the state holds and how long loading took (fetching
@@ -18,7 +18,7 @@ const dist = (...p) => require(path.join(REPO, 'dist', ...p));
 const { initORM } = dist('db', 'init-orm.js');
 const { Database } = dist('data', 'database.js');
 const { RevocationRepository } = dist('data', 'revocation.repository.js');
-const { RevocationState } = dist('domain', 'revocation', 'revocation-state.js');
+const { RevocationState } = dist('domain', 'revocation', 'state', 'revocation-state.js');
 
 const REVOKED = Number(process.env.REVOKED || 1_000_000);
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);

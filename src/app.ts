@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TrustProxy } from './config/env';
-import type { ChangeBus } from './domain/cache/change-bus';
+import type { ChangeBus } from './domain/changes/change-bus';
 import { systemClock, type Clock } from './domain/clock';
 import type { ServerSecret } from './domain/crypto/server-secret';
 import type { Database } from './data/database';
@@ -65,11 +65,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const graphql = await graphqlRouter(domain, scopeFor);
   // The in-memory revocation state (revoked jtis, families, devices, cutoffs). Start-up waits for it at most
   // STATE_LOAD_WAIT_MS; verification asks the database until it is loaded, so a big state never delays serving.
-  const loading = domain.revocation.sync.reload();
+  const loading = domain.revocationCheck.sync.reload();
   let waited: NodeJS.Timeout | undefined;
   await Promise.race([loading, new Promise<void>((resolve) => (waited = setTimeout(resolve, STATE_LOAD_WAIT_MS)))]);
   clearTimeout(waited);
-  domain.revocation.sync.start();
+  domain.revocationCheck.sync.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -124,7 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routes,
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
-      domain.revocation.sync.stop();
+      domain.revocationCheck.sync.stop();
       await domain.issuance.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
       await graphql.stop();
       await domain.audit.stop();

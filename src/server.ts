@@ -85,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
-    app.domain.revocation.sync.prune();
+    app.domain.revocationCheck.sync.prune();
     Promise.all([app.domain.maintenance.purgeExpired(), app.domain.audit.prune(env.auditRetentionDays)])
       .then(([purged, auditEvents]) => logger.debug({ purged, auditEvents }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));

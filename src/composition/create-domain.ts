@@ -6,33 +6,34 @@ import type { Database } from '../data/database';
 import { isInfrastructureFailure } from '../data/infrastructure-failure';
 import { createRepositories } from '../data/repositories';
 import type { DomainDeps } from '../domain/deps';
-import { DeviceRefresher } from '../domain/devices/device-refresh';
-import { VerifiedDeviceTokens } from '../domain/devices/verified-device-tokens';
-import { DeviceService } from '../domain/devices/device.service';
-import { DEVICE_TOKENS } from '../domain/devices/device-token-set';
+import { DeviceRefresher } from '../domain/device-token-sets/device-refresher';
+import { VerifiedDeviceTokens } from '../domain/device-token-sets/verified-device-tokens';
+import { DeviceTokenSetService } from '../domain/device-token-sets/device-token-set.service';
+import { DEVICE_TOKENS } from '../domain/device-token-sets/device-token-set';
 import { AUTHORIZATION_CODE, AuthorizationCodeGrant } from '../domain/grants/authorization-code.grant';
 import { AuthorizationCodes } from '../domain/grants/authorization-codes';
 import { CLIENT_CREDENTIALS, ClientCredentialsGrant } from '../domain/grants/client-credentials.grant';
 import { UserTokenIssuer } from '../domain/grants/user-token-issuer';
 import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
 import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
-import { GrantDeclarations, GrantRegistry } from '../domain/grants/registry';
+import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registry';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
 import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
 import type { ProvisioningVariables } from '../domain/provisioning/document-reader';
 import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan';
 import { TokenEndpoint } from '../domain/grants/token-endpoint';
-import { TokenIntrospector } from '../domain/introspection/introspect-token';
+import { TokenIntrospector } from '../domain/introspection/token-introspector';
 import { KeyService } from '../domain/keys/key.service';
-import { TokenFinder } from '../domain/revocation/find-token';
-import { IssuanceCounter } from '../domain/revocation/issuance-counter';
-import { ScopedRevocation } from '../domain/revocation/scoped-revocation.service';
+import { TokenFinder } from '../domain/tokens/token-finder';
+import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
+import { RevocationCheck } from '../domain/revocation/state/revocation-check';
+import { ScopedRevocation } from '../domain/revocation/scoped-revocation';
 import { RevocationService } from '../domain/revocation/revocation.service';
-import { TokenRevoker } from '../domain/revocation/revoke-token';
+import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
-import { Seed001Api } from '../domain/seeds/seed001-api';
-import { UserRegistration } from '../domain/seeds/user-registration';
+import { Seed001Api } from '../domain/compat/seed001-api';
+import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
 import { BruteForceGuard } from '../domain/throttle/brute-force-guard';
 import { SlidingWindowLimiter } from '../domain/throttle/sliding-window-limiter';
@@ -60,14 +61,15 @@ export function createDomain(deps: DomainDeps) {
   const clients = new ClientService(deps, stores.clients, tenants, grantCatalogue, bruteForce);
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);
-  const revocation = new RevocationService(deps, stores.revocations);
+  const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
+  const revocation = new RevocationService(deps, stores.revocations, issuance, stores.devices);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
     clients,
     keys,
-    (claims) => revocation.accessTokenState(claims),
+    (claims) => revocationCheck.accessTokenState(claims),
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
   const idTokens = new IdTokenService(deps, keys);
@@ -77,7 +79,7 @@ export function createDomain(deps: DomainDeps) {
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation, audit);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
-  const scopedRevocation = new ScopedRevocation(deps, stores.revocations, issuance, tenants, clients, tokenFinder, revocation);
+  const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
   // 5. Users: disabling one (on any path) raises its revocation cutoff.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
   // 6. The grant handlers over the catalogue, and the token endpoint.
@@ -95,8 +97,8 @@ export function createDomain(deps: DomainDeps) {
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
-  const devices = new DeviceService(deps, stores.devices, users, clients, tenants, idTokens, scopedRevocation, bruteForce);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocation.sync, () => deps.clock.now().getTime()), deps.log);
+  const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
+  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()), deps.log);
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -106,7 +108,7 @@ export function createDomain(deps: DomainDeps) {
     /** Applies a validated plan in one transaction. */
     apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
+  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, revocationCheck, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
     devices,

@@ -1,5 +1,5 @@
-import type { Device } from '../domain/devices/device';
-import type { DeviceStore, NewDeviceSet } from '../domain/devices/device-store';
+import type { Device } from '../domain/device-token-sets/device';
+import type { DeviceStore, NewDeviceSet } from '../domain/device-token-sets/device-store';
 import { isUuid } from '../domain/ids';
 import { decodeTimeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';

@@ -1,6 +1,7 @@
-import type { RevocationChanges, RevocationSnapshot } from '../domain/revocation/revocation-state';
-import { DEVICE_RETENTION_SECONDS, REVOKED_ENTRY_MARGIN_SECONDS } from '../domain/revocation/revoked-id-set';
-import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/devices/device-token-set';
+import type { RevocationSnapshot } from '../domain/revocation/state/revocation-state';
+import type { RevocationChanges } from '../domain/revocation/state/revocation-state-sync';
+import { DEVICE_RETENTION_SECONDS, REVOKED_ENTRY_MARGIN_SECONDS } from '../domain/revocation/state/revoked-id-set';
+import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../domain/device-token-sets/device-token-set';
 import type { IssuanceBucket, RevocationScope, RevocationStore, StoredAccessTokenState } from '../domain/revocation/revocation-store';
 import type { User } from '../domain/users/user';
 import type { Database } from './database';

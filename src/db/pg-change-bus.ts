@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { ChangeBus, ChangeBusState, ChangeEvent, ChangeListener } from '../domain/cache/change-bus';
+import type { ChangeBus, ChangeBusState, ChangeEvent, ChangeListener } from '../domain/changes/change-bus';
 
 const CHANNEL = 'idp_changes';
 /** The LISTEN connection's `application_name`, so operators (and tests) can find it in pg_stat_activity. */

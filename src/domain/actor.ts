@@ -1,4 +1,4 @@
-import type { Awaitable } from './cache/awaitable';
+import type { MaybePromise } from './util/maybe-promise';
 import { errors, type DomainError } from './errors';
 import { isWithinTenant } from './tenants/tenant-path';
 
@@ -22,7 +22,7 @@ export type ScopedKind = 'client' | 'user' | 'device' | 'tenant';
 
 /** Reads a tenant's path by id (TenantService.findById); null when it is gone. */
 export interface TenantPathLookup {
-  findById(id: string): Awaitable<{ readonly path: string } | null>;
+  findById(id: string): MaybePromise<{ readonly path: string } | null>;
 }
 
 /*
@@ -81,7 +81,7 @@ export async function resolveInScope<T extends { readonly tenantId: string }>(
   tenants: TenantPathLookup,
   kind: ScopedKind,
   asked: string,
-  find: () => Awaitable<T | null | undefined>,
+  find: () => MaybePromise<T | null | undefined>,
 ): Promise<T> {
   requireAdmin(actor);
   const found = await find();

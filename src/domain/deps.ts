@@ -1,4 +1,4 @@
-import type { ChangeBus } from './cache/change-bus';
+import type { ChangeBus } from './changes/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
 import type { DomainStores } from './stores';

@@ -1,7 +1,7 @@
 import type { AuditStore } from './audit/audit-store';
 import type { ClientStore } from './clients/client-store';
 import type { ConsentStore } from './consents/consent-store';
-import type { DeviceStore } from './devices/device-store';
+import type { DeviceStore } from './device-token-sets/device-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';

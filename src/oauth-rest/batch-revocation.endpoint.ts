@@ -1,5 +1,5 @@
 import type { Domain } from '../composition/create-domain';
-import { catchAwaitable } from '../domain/cache/awaitable';
+import { catchMaybePromise } from '../domain/util/maybe-promise';
 import { ensure, errors } from '../domain/errors';
 import { actorFromClaims } from '../domain/actor-from-claims';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
@@ -19,7 +19,7 @@ export function batchRevocationEndpoint(domain: Domain) {
   return async (req: EndpointRequest): Promise<EndpointResponse> => {
     const token = bearerTokenFromRequest({ method: 'GET', headers: req.headers });
     ensure(token, () => errors.unauthenticated('an admin bearer access token is required'));
-    const verified = await catchAwaitable(
+    const verified = await catchMaybePromise(
       () => domain.accessTokens.verify(token),
       () => {
         throw errors.unauthenticated('the access token is invalid, expired or revoked');

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Awaitable } from '../domain/cache/awaitable';
+import type { MaybePromise } from '../domain/util/maybe-promise';
 import type { RequestScope } from '../domain/request-scope';
 
 /**
@@ -33,7 +33,7 @@ export interface EndpointResponse {
 }
 
 /** An endpoint may answer at once (a warm introspection does): the wrapper then sends without a promise. */
-export type OAuthEndpoint = (req: EndpointRequest) => Awaitable<EndpointResponse>;
+export type OAuthEndpoint = (req: EndpointRequest) => MaybePromise<EndpointResponse>;
 
 /** RFC 6749 §5.1: responses carrying tokens or credentials must not be cached. */
 export const NO_STORE: Readonly<Record<string, string>> = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });

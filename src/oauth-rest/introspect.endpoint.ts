@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../domain/util/maybe-promise';
 import type { Domain } from '../composition/create-domain';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import { ok, type EndpointRequest, type EndpointResponse } from './endpoint-types';
@@ -6,5 +6,5 @@ import { ok, type EndpointRequest, type EndpointResponse } from './endpoint-type
 /** POST `/introspect` (RFC 7662 §2); a warm hit answers at once, without a promise. */
 export const introspectEndpoint =
   (domain: Domain) =>
-  (req: EndpointRequest): Awaitable<EndpointResponse> =>
-    mapAwaitable(domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope), ok);
+  (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+    mapMaybePromise(domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope), ok);

@@ -8,11 +8,11 @@ import { jwksEndpoint } from './jwks.endpoint';
 import { revokeEndpoint } from './revoke.endpoint';
 import { tokenEndpoint } from './token.endpoint';
 import { userinfoEndpoint } from './userinfo.endpoint';
-import { apiEndpoint } from './seeds/api.endpoint';
-import { clientLoginEndpoint } from './seeds/client-login.endpoint';
-import { registerClientEndpoint } from './seeds/register-client.endpoint';
-import { registerUserEndpoint } from './seeds/register-user.endpoint';
-import { tokenRevokeEndpoint } from './seeds/token-revoke.endpoint';
+import { apiEndpoint } from './compat/api.endpoint';
+import { clientLoginEndpoint } from './compat/client-login.endpoint';
+import { registerClientEndpoint } from './compat/register-client.endpoint';
+import { registerUserEndpoint } from './compat/register-user.endpoint';
+import { tokenRevokeEndpoint } from './compat/token-revoke.endpoint';
 
 /**
  * The OAuth endpoints as plain functions of a parsed request, served by both

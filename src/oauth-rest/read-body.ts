@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ensureNoControlCharacter, TAB_ALLOWED_PARAMETERS } from '../domain/control-characters';
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../domain/util/maybe-promise';
 import { errors } from '../domain/errors';
 
 /**
@@ -46,7 +46,7 @@ export const mediaType = (header: string | undefined): string =>
  * only in `username` and `password`). Answers at once when there is no body
  * to wait for; a failure is thrown then, else rejected.
  */
-export function readBody(kind: BodyKind, req: IncomingMessage): Awaitable<ReadBody> {
+export function readBody(kind: BodyKind, req: IncomingMessage): MaybePromise<ReadBody> {
   switch (kind) {
     case 'none':
       req.resume();
@@ -61,7 +61,7 @@ export function readBody(kind: BodyKind, req: IncomingMessage): Awaitable<ReadBo
         req.resume();
         return NONE;
       }
-      return mapAwaitable(readText(req), formBody);
+      return mapMaybePromise(readText(req), formBody);
     case 'form':
       return readForm(req);
     case 'json':
@@ -73,12 +73,12 @@ export function readBody(kind: BodyKind, req: IncomingMessage): Awaitable<ReadBo
 
 const formBody = (text: string): ReadBody => ({ params: parseParams(text) });
 
-function readForm(req: IncomingMessage): Awaitable<ReadBody> {
+function readForm(req: IncomingMessage): MaybePromise<ReadBody> {
   if (mediaType(req.headers['content-type']) !== FORM) {
     req.resume();
     throw errors.invalidRequest(`the request body must be ${FORM}`);
   }
-  return mapAwaitable(readText(req), formBody);
+  return mapMaybePromise(readText(req), formBody);
 }
 
 async function readJson(req: IncomingMessage): Promise<ReadBody> {

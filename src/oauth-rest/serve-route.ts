@@ -4,11 +4,11 @@ import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import type { Metrics } from '../ops/metrics';
 import { requestIdOf } from '../ops/request-id';
 import { oauthErrorResponse } from './oauth-error-response';
-import { isPending, type Awaitable } from '../domain/cache/awaitable';
+import { isPromise, type MaybePromise } from '../domain/util/maybe-promise';
 import type { EndpointResponse } from './endpoint-types';
 import { readBody } from './read-body';
 import type { Route } from './routes';
-import { seed001ErrorShape } from './seeds/seed001-errors';
+import { seed001ErrorShape } from './compat/seed001-errors';
 import { serverPluginErrorShape } from './server-plugin-error';
 
 /** Serves one request for a route of the table; both HTTP adapters call it. */
@@ -69,15 +69,15 @@ export function routeServer(
         }
       };
       /** `next` with what `run` answers: at once when it answers at once (a warm endpoint: no promise), `fail` on a throw or rejection. */
-      const settle = <T>(run: () => Awaitable<T>, next: (value: T) => void) => {
-        let value: Awaitable<T>;
+      const settle = <T>(run: () => MaybePromise<T>, next: (value: T) => void) => {
+        let value: MaybePromise<T>;
         try {
           value = run();
         } catch (error) {
           fail(error);
           return;
         }
-        if (isPending(value)) value.then(next, fail);
+        if (isPromise(value)) value.then(next, fail);
         else next(value);
       };
       settle(

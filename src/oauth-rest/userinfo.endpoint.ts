@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../domain/cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../domain/util/maybe-promise';
 import type { Domain } from '../composition/create-domain';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { NO_STORE, ok, type EndpointRequest, type EndpointResponse } from './endpoint-types';
@@ -6,7 +6,7 @@ import { NO_STORE, ok, type EndpointRequest, type EndpointResponse } from './end
 /** GET and POST `/userinfo` (OIDC Core §5.3); errors per RFC 6750 §3. */
 export const userinfoEndpoint =
   (domain: Domain) =>
-  (req: EndpointRequest): Awaitable<EndpointResponse> => {
+  (req: EndpointRequest): MaybePromise<EndpointResponse> => {
     const token = bearerTokenFromRequest(req);
     if (!token) {
       // RFC 6750 §3.1: a request without any credentials gets a challenge without an error code.
@@ -16,5 +16,5 @@ export const userinfoEndpoint =
         body: { error: 'invalid_token', error_description: 'no access token provided' },
       };
     }
-    return mapAwaitable(domain.userInfo.userInfo(token), ok);
+    return mapMaybePromise(domain.userInfo.userInfo(token), ok);
   };

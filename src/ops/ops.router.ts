@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Database } from '../data/database';
-import type { ChangeBus } from '../domain/cache/change-bus';
+import type { ChangeBus } from '../domain/changes/change-bus';
 import type { Metrics } from './metrics';
 
 /**

@@ -1,5 +1,5 @@
-import type { Device } from '../domain/devices/device';
-import type { DeviceTokenSet } from '../domain/devices/device-token-set';
+import type { Device } from '../domain/device-token-sets/device';
+import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-set';
 import type { User } from '../domain/users/user';
 import { html, type SafeHtml } from './html';
 import { renderPage } from './layout';

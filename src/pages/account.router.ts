@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Domain } from '../composition/create-domain';
-import { accountPageUrl, ensureAccountClient } from '../domain/devices/account-client';
-import type { DeviceTokenSet } from '../domain/devices/device-token-set';
+import { accountPageUrl, ensureAccountClient } from '../domain/account/account-client';
+import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-set';
 import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
 import { ACCOUNT_SCRIPT } from './account-script';

@@ -87,6 +87,17 @@ describe('revocation counts and seed 003 batch revocation', () => {
     expect((await root.revokeClientTokens({ clientId: service.clientId })).revokeClientTokens).toBe(0);
   });
 
+  it('does not count again an access token revoked through POST /revoke (RFC 7009)', async () => {
+    const world = await deviceWorld(t.server.app.domain, '/rfc7009');
+    const service = await createTestClient(t.server.app.domain, world.tenantPath);
+    const first = await serviceToken(t.url, service);
+    for (let i = 0; i < 2; i++) await serviceToken(t.url, service);
+    const basic = { authorization: `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}` };
+    expect((await postForm(`${t.url}/revoke`, { token: first, token_type_hint: 'access_token' }, basic)).status).toBe(200);
+    // The one revocation path for an access token takes it out of the issuance counters: two are left.
+    expect((await root.revokeClientTokens({ clientId: service.clientId })).revokeClientTokens).toBe(2);
+  });
+
   it('takes `_` in a tenant path literally: /acme_eu does not reach /acme-eu/shop', async () => {
     // In LIKE, `_` matches any one character, so an unescaped `/acme_eu/%` also matches `/acme-eu/shop`.
     await createTestTenant(t.server.app.domain, '/acme-eu');

@@ -37,7 +37,7 @@ describe('device refresh from remembered tokens', () => {
   /** Device tokens made at the first server, and refreshed at the second until it answers from its cache. */
   const warmAtSecond = async (world: DeviceWorld): Promise<UserTokens> => {
     const tokens = await userTokens(first.url, world);
-    await waitUntil(() => second.server.app.domain.revocation.sync.current);
+    await waitUntil(() => second.server.app.domain.revocationCheck.sync.current);
     expect(await refreshStatus(second, tokens)).toBe(200);
     expect(await refreshStatus(second, tokens)).toBe(200);
     const before = await tokenRouteQueries(second);
@@ -138,7 +138,7 @@ describe('device refresh from remembered tokens', () => {
     await first.server.app.domain.devices.revoke(await rootAdminActor(first.server.app.domain), tokens.deviceId); // unheard at the second
     expect(await refreshStatus(second, tokens)).toBe(400); // from the database
     await waitUntil(() => bus.state === 'connected');
-    await waitUntil(() => second.server.app.domain.revocation.sync.current);
+    await waitUntil(() => second.server.app.domain.revocationCheck.sync.current);
     await expectRefusedEverywhere(tokens);
   });
 });

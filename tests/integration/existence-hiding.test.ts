@@ -1,5 +1,5 @@
 import { ServerSecret } from '../../src/domain/crypto/server-secret';
-import { isPending } from '../../src/domain/cache/awaitable';
+import { isPromise } from '../../src/domain/util/maybe-promise';
 import {
   AuditEventsDocument,
   ClientDocument,
@@ -299,8 +299,8 @@ describe('answers that do not reveal what exists elsewhere', () => {
         fingerprint.mockRestore();
       }
       // Both now answer from the cache, without a database round trip.
-      expect(isPending(domain.clients.findByClientId(known.clientId))).toBe(false);
-      expect(isPending(domain.clients.findByClientId('ghost-timing'))).toBe(false);
+      expect(isPromise(domain.clients.findByClientId(known.clientId))).toBe(false);
+      expect(isPromise(domain.clients.findByClientId('ghost-timing'))).toBe(false);
     });
   });
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Database } from '../../src/data/database';
 import { freePort } from '../../src/db/embedded-postgres';
-import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/revocation-state';
+import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/state/revocation-state-sync';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
 import { clientHeaders, createTestClient, createTestTenant, passwordTokens, requestTokens, serviceToken, type TestClient } from '../fixtures/token-clients';

@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { Database } from '../../src/data/database';
 import { RevocationRepository } from '../../src/data/revocation.repository';
-import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/revocation-state';
+import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/state/revocation-state-sync';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceRefresh, deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
 import { clientForm, clientHeaders, passwordTokens, serviceToken } from '../fixtures/token-clients';
@@ -39,7 +39,7 @@ describe('revocation state: change log, incremental device revocation, purged fa
 
   const active = async (server: TestServer, token: string, hint?: string) =>
     (await postForm<{ active: boolean }>(`${server.url}/introspect`, { token, ...(hint ? { token_type_hint: hint } : {}) }, clientHeaders(world.rs))).body.active;
-  const syncOf = (server: TestServer) => server.server.app.domain.revocation.sync;
+  const syncOf = (server: TestServer) => server.server.app.domain.revocationCheck.sync;
   /** Waits until `server` answers inactive, asserting its state is current meanwhile (answers come from memory); the delay in ms. */
   const inactiveAt = async (server: TestServer, token: string): Promise<number> => {
     const start = Date.now();

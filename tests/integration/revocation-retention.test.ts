@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../support/test-server';
 /**
  * The in-memory revocation state keeps a revoked family or device only while
  * a token it revokes can still be accepted from memory (see
- * `src/domain/revocation/revoked-id-set.ts`). One revoked long enough ago is
+ * `src/domain/revocation/state/revoked-id-set.ts`). One revoked long enough ago is
  * not loaded, and what it revoked is still refused: refresh tokens and device
  * refreshes are checked in the database.
  */
@@ -33,7 +33,7 @@ describe('revocation state: old revoked families and devices are not loaded, and
   it('loads only families and devices revoked within their retention; the older ones are refused from the database', async () => {
     const { domain } = a.server.app;
     const actor = await rootAdminActor(domain);
-    const sync = domain.revocation.sync;
+    const sync = domain.revocationCheck.sync;
     const old = await userTokens(a.url, world);
     expect((await deviceRefresh(a.url, old.deviceRefreshToken, old.deviceId)).status).toBe(200); // remembered: a warm device refresh
     const oldFamily = String(decodeJwt(old.accessToken).sid);

@@ -84,7 +84,7 @@ describe('in-memory revocation state across two servers', () => {
     expect(bus.state).not.toBe('connected');
     expect(await introspect(second, token)).toBe(false); // from the database
     await waitUntil(() => bus.state === 'connected');
-    await waitUntil(() => second.server.app.domain.revocation.sync.current);
+    await waitUntil(() => second.server.app.domain.revocationCheck.sync.current);
     // Resynced: the state knows the revocation it missed; once the flushed client caches are warm again, with no database query.
     expect(await introspect(second, token)).toBe(false);
     const before = await introspectionQueries(second);

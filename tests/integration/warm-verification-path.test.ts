@@ -41,7 +41,7 @@ describe('the warm verification path (answered at once)', () => {
     resource = await createTestClient(domain, '/warm');
     app = await createTestClient(domain, '/warm', 'user');
     userId = (await createTestUser(domain, '/warm')).user.id;
-    await waitUntil(() => domain.revocation.sync.current);
+    await waitUntil(() => domain.revocationCheck.sync.current);
   });
   afterAll(async () => {
     await t.close();
@@ -71,7 +71,7 @@ describe('the warm verification path (answered at once)', () => {
     const token = await issueAccessToken(domain, app.clientId, userId, ['openid']);
     expect(await warmIntrospection(token)).toMatchObject({ active: true });
     await domain.revocation.revokeAccessToken(decodeJwt(token) as { jti: string; exp: number }, (await domain.tenants.findByPath('/warm'))!.id);
-    await waitUntil(() => domain.revocation.sync.current && domain.revocation.sync.state.isJtiRevoked(decodeJwt(token).jti!, Math.floor(Date.now() / 1000)));
+    await waitUntil(() => domain.revocationCheck.sync.current && domain.revocationCheck.sync.state.isJtiRevoked(decodeJwt(token).jti!, Math.floor(Date.now() / 1000)));
     const answer = domain.introspection.introspect(credentials(resource), { token });
     expect(answer).not.toBeInstanceOf(Promise);
     expect(answer).toEqual({ active: false });

@@ -1,4 +1,4 @@
-import type { ChangeBus, ChangeEvent, ChangeListener } from '../../src/domain/cache/change-bus';
+import type { ChangeBus, ChangeEvent, ChangeListener } from '../../src/domain/changes/change-bus';
 
 /** An in-process change bus for unit tests: publishing delivers at once; `state` and `fireResync` play a gap. */
 export class FakeBus implements ChangeBus {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { GrantCatalogue } from '../../domain/grants/registry';
+import type { GrantCatalogue } from '../../domain/grants/grant-registry';
 import { parseProvisioningText } from '../../domain/provisioning/parse-provisioning-document';
 import { applyThroughApi } from '../apply-through-api';
 import { usageError } from '../cli-error';

@@ -1,7 +1,7 @@
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { randomToken, sha256 } from '../crypto/random';
-import { accountClientId, accountPageUrl, ensureAccountClient } from '../devices/account-client';
+import { accountClientId, accountPageUrl, ensureAccountClient } from '../account/account-client';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { User } from '../users/user';
 import { isServerMadeClientId, serverMadeClientInPlace } from '../clients/validate-client-id';

@@ -1,4 +1,4 @@
-import type { Awaitable } from './awaitable';
+import type { MaybePromise } from '../util/maybe-promise';
 
 interface Entry<V> {
   value: V;
@@ -53,7 +53,7 @@ export class TtlCache<V> {
   }
 
   /** The cached value (synchronously, on a hit), else the (shared) load's promise. */
-  get(key: string, load: () => Promise<V>): Awaitable<V> {
+  get(key: string, load: () => Promise<V>): MaybePromise<V> {
     if (this.trusted && !this.trusted()) return load();
     const cached = this.peek(key);
     if (cached !== undefined) return cached;

@@ -2,13 +2,13 @@ import { defaults } from '../../config/defaults';
 import type { ClientRepository } from '../../data/client.repository';
 import type { ClientEntity } from '../../entities/client.entity';
 import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import { randomToken } from '../crypto/random';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
-import type { GrantCatalogue } from '../grants/registry';
+import type { GrantCatalogue } from '../grants/grant-registry';
 import { pageCacheKey, type Page, type SearchablePageRequest } from '../pagination';
 import { searchTerm } from '../search-term';
 import type { RequestScope } from '../request-scope';
@@ -91,7 +91,7 @@ export class ClientService {
     });
   }
 
-  private lookup(clientId: string): Awaitable<CachedClient | null> {
+  private lookup(clientId: string): MaybePromise<CachedClient | null> {
     return this.cache.get(clientId, async () => {
       const entity = await this.clients.findWithSecretDigest(clientId);
       return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
@@ -99,8 +99,8 @@ export class ClientService {
   }
 
   /** Cached lookup by client_id (a hit answers at once); null when unknown. */
-  findByClientId(clientId: string): Awaitable<Client | null> {
-    return mapAwaitable(this.lookup(clientId), (found) => found?.client ?? null);
+  findByClientId(clientId: string): MaybePromise<Client | null> {
+    return mapMaybePromise(this.lookup(clientId), (found) => found?.client ?? null);
   }
 
   /**
@@ -115,16 +115,16 @@ export class ClientService {
    * `invalid_client` (429), its secret unchecked; the client's other sources
    * are not refused.
    */
-  authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): Awaitable<Client> {
+  authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): MaybePromise<Client> {
     const outcome = this.guard.protect(
       { subject: { kind: 'client', clientId, auditTenantPath: () => this.auditTenantPathOf(clientId) }, scope, owed: 'invalid_client' },
       () => this.checkCredentials(clientId, clientSecret),
     );
-    return mapAwaitable(outcome, (client) => client!);
+    return mapMaybePromise(outcome, (client) => client!);
   }
 
-  private checkCredentials(clientId: string, clientSecret: string | undefined): Awaitable<Client> {
-    return mapAwaitable(this.lookup(clientId), (found) => {
+  private checkCredentials(clientId: string, clientSecret: string | undefined): MaybePromise<Client> {
+    return mapMaybePromise(this.lookup(clientId), (found) => {
       const client = found?.client;
       if (client?.enabled && client.isPublic && clientSecret === undefined) return client;
       if (found && client?.enabled && !client.isPublic && clientSecret && found.secretDigest) {

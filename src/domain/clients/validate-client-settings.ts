@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
-import type { GrantCatalogue } from '../grants/registry';
+import type { GrantCatalogue } from '../grants/grant-registry';
 import { RESPONSE_STYLES, type ResponseStyle } from './client';
 import { validateRedirectUri } from './validate-redirect-uri';
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ensure, errors } from '../errors';
 import type { TenantService } from '../tenants/tenant.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
-import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import { chooseAccessTokenLifetime } from '../tokens/choose-access-token-lifetime';
 import type { UserService } from '../users/user.service';
 import type { AuthorizationCodes } from './authorization-codes';
 import { checkPkce } from './check-pkce';
 import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './user-token-issuer';
-import type { GrantDeclaration, GrantHandler } from './registry';
+import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
 

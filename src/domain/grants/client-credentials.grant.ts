@@ -1,8 +1,8 @@
 import type { AccessTokenService } from '../tokens/access-token.service';
-import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import { chooseAccessTokenLifetime } from '../tokens/choose-access-token-lifetime';
 import { grantScopes, parseScope } from '../scopes';
 import type { GrantContext, TokenParams } from './grant-context';
-import type { GrantDeclaration, GrantHandler } from './registry';
+import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import type { TokenResponse } from './token-response';
 
 /** `grant_type=client_credentials`: its parameters, and whether public clients may use it. */

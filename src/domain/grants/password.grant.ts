@@ -4,12 +4,12 @@ import { grantScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
-import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import { chooseAccessTokenLifetime } from '../tokens/choose-access-token-lifetime';
 import type { UserService } from '../users/user.service';
 import { chooseUserTenantPath } from './choose-user-tenant-path';
 import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './user-token-issuer';
-import type { GrantDeclaration, GrantHandler } from './registry';
+import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
 

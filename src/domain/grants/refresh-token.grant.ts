@@ -2,10 +2,10 @@ import { ensure, errors } from '../errors';
 import { narrowScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
 import type { RefreshTokenService } from '../tokens/refresh-token.service';
-import { chooseAccessTokenLifetime } from '../tokens/token-lifetime';
+import { chooseAccessTokenLifetime } from '../tokens/choose-access-token-lifetime';
 import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './user-token-issuer';
-import type { GrantDeclaration, GrantHandler } from './registry';
+import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import type { TokenResponse } from './token-response';
 
 /** `grant_type=refresh_token`: its parameters, and whether public clients may use it. */

@@ -3,11 +3,11 @@ import type { ClientService } from '../clients/client.service';
 import type { Clock } from '../clock';
 import { ensure, errors, isDomainError } from '../errors';
 import type { RequestScope } from '../request-scope';
-import { styleTokenResponse } from '../seeds/seed001-token-response';
+import { styleTokenResponse } from '../compat/style-token-response';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TokenParams } from './grant-context';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
-import type { GrantRegistry } from './registry';
+import type { GrantRegistry } from './grant-registry';
 import type { TokenResponse } from './token-response';
 
 /**

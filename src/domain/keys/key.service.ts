@@ -2,7 +2,7 @@ import { createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { defaults } from '../../config/defaults';
 import type { Actor } from '../actor';
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
@@ -51,7 +51,7 @@ export class KeyService {
   }
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
-  verificationKey(kid: string): Awaitable<VerificationKey | null> {
+  verificationKey(kid: string): MaybePromise<VerificationKey | null> {
     const key = this.byKid.get(kid, async () => {
       const entity = await this.keys.findByKid(kid);
       if (!entity) return null;
@@ -65,7 +65,7 @@ export class KeyService {
       };
     });
     // Checked on every use, so a cached retired key stops verifying when its publication window closes.
-    return mapAwaitable(key, (found) => (found && isPublished(found, this.deps.clock.now()) ? found : null));
+    return mapMaybePromise(key, (found) => (found && isPublished(found, this.deps.clock.now()) ? found : null));
   }
 
   /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */

@@ -4,7 +4,7 @@ import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
 import type { ResponseStyle } from '../clients/client';
 import { validateClientSettings } from '../clients/validate-client-settings';
-import type { GrantCatalogue } from '../grants/registry';
+import type { GrantCatalogue } from '../grants/grant-registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { defaultTenantName, normalizeTenantPath } from '../tenants/tenant-path';

@@ -1,5 +1,5 @@
 import type { ProvisioningTransaction } from '../../data/provisioning.repository';
-import type { ChangeEvent } from '../cache/change-bus';
+import type { ChangeEvent } from '../changes/change-bus';
 import type { DomainDeps } from '../deps';
 import type { UserRef } from '../users/user.service';
 import type { ProvisioningReport } from './provisioning-plan';

@@ -1,5 +1,6 @@
 import type { User } from '../users/user';
-import type { RevocationChanges, RevocationSnapshot } from './revocation-state';
+import type { RevocationSnapshot } from './state/revocation-state';
+import type { RevocationChanges } from './state/revocation-state-sync';
 
 /** Which tokens a scoped revocation covers. */
 export type RevocationScope =

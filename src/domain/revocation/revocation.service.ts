@@ -1,132 +1,97 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
-import { TtlCache } from '../cache/ttl-cache';
-import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { Client } from '../clients/client';
 import type { DomainDeps } from '../deps';
-import { isUuid } from '../ids';
-import { revocationEvent, RevocationStateSync } from './revocation-state';
-import type { RevocationStore } from './revocation-store';
-import type { AccessTokenState } from '../tokens/access-token.service';
+import type { DeviceStore } from '../device-token-sets/device-store';
+import type { Tenant } from '../tenants/tenant';
+import type { AccessTokenClaims } from '../tokens/access-token-claims';
+import type { FoundToken } from '../tokens/token-finder';
 import type { User } from '../users/user';
+import type { RevocationScope, RevocationStore } from './revocation-store';
+import { issuanceBucket, type IssuanceCounter } from './state/issuance-counter';
+import { revocationEvent } from './state/revocation-state-sync';
+
+/** An access token to revoke: `jti` and `exp` always; with the rest of its claims it is also taken out of the issuance counters. */
+export type RevokedAccessToken = Pick<AccessTokenClaims, 'jti' | 'exp'> & Partial<Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat'>>;
 
 /**
- * Server-side revocation state shared by every endpoint: revoked access tokens
- * by `jti`, revoked refresh families (RFC 7009, RFC 9700 §4.14.2). Read from
- * the in-memory {@link RevocationStateSync} while it is current (bus connected,
- * no reload pending), else from the database.
+ * The revoke operations, one per scope: an access token, a refresh family, a
+ * seed 002 device, a user, a client, a tenant subtree. Each writes its
+ * revocation and tells every process (the change bus; the change log records
+ * the same keys), and every path that revokes calls it: RFC 7009 and
+ * `revokeToken` ({@link revokeFound}), refresh-token reuse and code replay
+ * (family, access token), the scoped mutations and seed 003 batch revocation
+ * (`ScopedRevocation`), device revocation (`DeviceTokenSetService`), disabling a user
+ * or client. None checks an actor: the callers authorise.
+ *
+ * {@link counted} tells how many still-usable tokens a revocation makes
+ * inactive (counted before it is applied).
  */
 export class RevocationService {
-  readonly sync: RevocationStateSync;
-  /** The users of user tokens (claims of /userinfo, /api), invalidated by the bus's `user` topic and the change log. */
-  private readonly cachedUsers: TtlCache<User | null>;
-  /** {@link TokenIds} per claims object (verified tokens' claims are cached and frozen). */
-  private readonly ids = new WeakMap<AccessTokenClaims, TokenIds>();
-
   constructor(
-    private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
-    private readonly revocations: RevocationStore,
-  ) {
-    this.cachedUsers = new TtlCache<User | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (user) => user === null, trusted: () => deps.bus.live });
-    deps.bus.subscribe((event) => {
-      if (event.topic === 'user') this.cachedUsers.invalidate(event.key);
-      // Deleting a tenant deletes its users (cascade).
-      else if (event.topic === 'tenant' && event.kind === 'deleted') this.cachedUsers.clear();
-    });
-    deps.bus.onResync(() => this.cachedUsers.clear());
-    this.sync = new RevocationStateSync(
-      deps.bus,
-      () => revocations.loadRevocationSnapshot(),
-      () => Math.floor(deps.clock.now().getTime() / 1000),
-      (error, what) =>
-        deps.log.warn(
-          { err: error },
-          what === 'changes'
-            ? 'revocation state: reading the change log failed; verifying against the database if it goes on for 30 s'
-            : 'revocation state: load failed; verifying against the database',
-        ),
-      {
-        changes: (since) => revocations.revocationChanges(since),
-        loaded: (info) => deps.log.info(info, 'revocation state loaded'),
-      },
-    );
+    private readonly deps: Pick<DomainDeps, 'bus' | 'clock'>,
+    private readonly store: RevocationStore,
+    private readonly counter: IssuanceCounter,
+    private readonly devices: Pick<DeviceStore, 'revoke'>,
+  ) {}
+
+  /**
+   * Counts what `scope` still holds issued before `before` (null: any time),
+   * then runs `revoke`; the count of still-unexpired tokens (access, refresh,
+   * device) it made inactive. Access tokens are counted from the issuance
+   * counters ({@link IssuanceCounter}, flushed first), refresh tokens from
+   * their rows (read from the database on every use: no cache to tell).
+   */
+  async counted(scope: RevocationScope, before: Date | null, revoke: () => Promise<unknown>): Promise<number> {
+    await this.counter.flush();
+    const count = await this.store.countActive(scope, before, this.deps.clock.now());
+    await revoke();
+    return count;
+  }
+
+  /** A found token: an access token by its `jti`, a refresh token with its whole family (RFC 7009 §2.1). */
+  async revokeFound(found: FoundToken): Promise<void> {
+    if (found.kind === 'access_token') await this.revokeAccessToken(found.claims, found.tenant.id);
+    else await this.revokeFamily(found.record.familyId);
   }
 
   /** Revokes one access token until it would have expired anyway. Idempotent. */
-  async revokeAccessToken(claims: Pick<AccessTokenClaims, 'jti' | 'exp'>, tenantId: string): Promise<void> {
-    await this.revocations.insertRevokedToken(claims.jti, tenantId, new Date(claims.exp * 1000));
-    await this.deps.bus.publish(revocationEvent.jti(claims.jti, claims.exp));
+  async revokeAccessToken(token: RevokedAccessToken, tenantId: string): Promise<void> {
+    await this.store.insertRevokedToken(token.jti, tenantId, new Date(token.exp * 1000));
+    await this.deps.bus.publish(revocationEvent.jti(token.jti, token.exp));
+    const { client_id, sub, iat } = token;
+    // Take it out of the issuance counters, so a later scoped revocation does not count it again.
+    if (client_id !== undefined && sub !== undefined && iat !== undefined) {
+      await this.store.addIssuance([issuanceBucket({ ...token, client_id, sub, iat }, tenantId, -1)]);
+    }
   }
 
   /** Revokes a refresh family: its refresh tokens and every access token carrying its id. Idempotent. */
   async revokeFamily(familyId: string): Promise<void> {
-    await this.revocations.revokeFamily(familyId);
+    await this.store.revokeFamily(familyId);
     await this.deps.bus.publish(revocationEvent.family(familyId));
   }
 
-  /**
-   * {@link AccessTokenStateLookup}: whether an access token that verified
-   * cryptographically is still active (its jti not revoked, its family and
-   * device, if any, not revoked, no user or client cutoff after `iat`, its
-   * user, if any, present and enabled), and that user. Answered at once from
-   * the in-memory state while it is current and the user's row is cached;
-   * else by one prepared statement.
-   */
-  accessTokenState(claims: AccessTokenClaims): Awaitable<AccessTokenState> {
-    const { jti, userId, familyId } = this.idsOf(claims);
-    if (!jti) return INACTIVE;
-    if (!this.sync.current) return this.accessTokenStateFromDatabase(claims, jti, familyId, userId);
-    const state = this.sync.state;
-    const now = Math.floor(this.deps.clock.now().getTime() / 1000);
-    if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId)) || (claims.device_id && state.isDeviceRevoked(claims.device_id))) return INACTIVE;
-    const cutoff = state.cutoffMs(userId, claims.client_id);
-    if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
-    if (claims.sub === claims.client_id) return CLIENT_TOKEN;
-    if (!userId) return INACTIVE;
-    return mapAwaitable(this.cachedUsers.get(userId, () => this.loadUser(userId)), (user) => (user?.enabled ? { active: true, user } : INACTIVE));
+  /** Revokes a seed 002 device: its refresh family and every access token carrying its `device_id`. False when it was already revoked or is unknown. */
+  async revokeDevice(deviceId: string): Promise<boolean> {
+    const revoked = await this.devices.revoke(deviceId, this.deps.clock.now());
+    await this.deps.bus.publish(revocationEvent.device(deviceId));
+    return revoked;
   }
 
-  private async accessTokenStateFromDatabase(claims: AccessTokenClaims, jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenState> {
-    const state = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
-    if (!state || state.jtiRevoked) return INACTIVE;
-    // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.
-    if (state.cutoffMs !== null && claims.iat * 1000 < state.cutoffMs) return INACTIVE;
-    if (familyId && state.familyRevoked !== false) return INACTIVE;
-    if (claims.sub !== claims.client_id) {
-      // A user token: its user must exist and be enabled.
-      if (!userId || !state.user?.enabled) return INACTIVE;
-      return { active: true, user: state.user };
-    }
-    return CLIENT_TOKEN;
+  /** Every token of the user issued before `at` (a cutoff, never lowered); also ends the browser sessions begun before it. */
+  async revokeUser(user: Pick<User, 'id' | 'tenantId'>, at: Date): Promise<void> {
+    await this.store.setCutoff('user', user.id, user.tenantId, at);
+    await this.deps.bus.publish(revocationEvent.cutoff('user', user.id, at.getTime()));
   }
 
-  private loadUser(userId: string): Promise<User | null> {
-    return this.revocations.findUser(userId);
+  /** Every token of the client issued before `at`, its users' tokens included (a cutoff, never lowered). */
+  async revokeClient(client: Pick<Client, 'clientId' | 'tenantId'>, at: Date): Promise<void> {
+    await this.store.setCutoff('client', client.clientId, client.tenantId, at);
+    await this.deps.bus.publish(revocationEvent.cutoff('client', client.clientId, at.getTime()));
   }
 
-  /**
-   * The claims' ids checked for shape once per claims object: a verified
-   * token's claims are one frozen object, reused on every presentation.
-   */
-  private idsOf(claims: AccessTokenClaims): TokenIds {
-    let ids = this.ids.get(claims);
-    if (!ids) {
-      ids = {
-        jti: isUuid(claims.jti) ? claims.jti : null,
-        userId: claims.sub !== claims.client_id && isUuid(claims.sub) ? claims.sub : null,
-        familyId: claims.sid && isUuid(claims.sid) ? claims.sid : null,
-      };
-      this.ids.set(claims, ids);
-    }
-    return ids;
+  /** Every token of the tenant and its subtree issued before `at` (`tokens_revoked_before`, never lowered; told through the tenant topic). */
+  async revokeTenantSubtree(tenant: Pick<Tenant, 'id'>, at: Date): Promise<void> {
+    await this.store.setTenantCutoff(tenant.id, at);
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
   }
 }
-
-/** The ids of an access token's claims that the revocation state is keyed by; null when absent or malformed. */
-interface TokenIds {
-  readonly jti: string | null;
-  readonly userId: string | null;
-  readonly familyId: string | null;
-}
-
-const USER_TTL_MS = 5 * 60_000;
-const INACTIVE: AccessTokenState = Object.freeze({ active: false, user: null });
-const CLIENT_TOKEN: AccessTokenState = Object.freeze({ active: true, user: null });

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import type { TenantService } from './tenant.service';
 
 /**
@@ -6,6 +6,6 @@ import type { TenantService } from './tenant.service';
  * `tokensRevokedBefore` cutoff of the tenant at `tenantPath` or any ancestor,
  * or when a tenant on the path no longer exists ({@link TenantService.lineageCutoffMs}).
  */
-export function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): Awaitable<boolean> {
-  return mapAwaitable(tenants.lineageCutoffMs(tenantPath), (cutoffMs) => issuedAt.getTime() < cutoffMs);
+export function issuedBeforeTenantCutoff(tenants: TenantService, tenantPath: string, issuedAt: Date): MaybePromise<boolean> {
+  return mapMaybePromise(tenants.lineageCutoffMs(tenantPath), (cutoffMs) => issuedAt.getTime() < cutoffMs);
 }

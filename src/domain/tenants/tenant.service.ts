@@ -2,7 +2,7 @@ import { defaults } from '../../config/defaults';
 import type { TenantRepository } from '../../data/tenant.repository';
 import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { notFoundInScope, requireAdmin, tenantPathInScope, withinActorSubtree, type Actor } from '../actor';
-import type { Awaitable } from '../cache/awaitable';
+import type { MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
@@ -59,7 +59,7 @@ export class TenantService {
   }
 
   /** Cached lookup by id (a hit answers at once); null when there is no such tenant. */
-  findById(id: string): Awaitable<Tenant | null> {
+  findById(id: string): MaybePromise<Tenant | null> {
     return this.byId.get(id, async () => {
       const entity = await this.tenants.findById(id);
       return entity ? toTenant(entity) : null;
@@ -82,7 +82,7 @@ export class TenantService {
    * exists. Cached per path (the token path asks on every verification); any
    * tenant change clears it.
    */
-  lineageCutoffMs(path: string): Awaitable<number> {
+  lineageCutoffMs(path: string): MaybePromise<number> {
     return this.lineageCutoffs.get(path, () => this.loadLineageCutoffMs(path));
   }
 

@@ -1,7 +1,7 @@
 import { defaults } from '../../config/defaults';
 import type { AuditLog } from '../audit/audit-log';
-import { catchAwaitable, chainAwaitable, type Awaitable } from '../cache/awaitable';
-import type { ChangeBus } from '../cache/change-bus';
+import { catchMaybePromise, mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
+import type { ChangeBus } from '../changes/change-bus';
 import type { Clock } from '../clock';
 import type { DomainLogger } from '../deps';
 import { errors, isDomainError, type ErrorCode } from '../errors';
@@ -107,7 +107,7 @@ export class BruteForceGuard {
    * `owed`, counts as a failure on the pair, the credential and the source; a
    * success forgets the pair's failures and marks the source as known.
    */
-  protect<T>(attempt: CredentialAttempt, verify: () => Awaitable<T | null>): Awaitable<T | null> {
+  protect<T>(attempt: CredentialAttempt, verify: () => MaybePromise<T | null>): MaybePromise<T | null> {
     const keys = attemptKeys(this.policy, attempt.subject, attempt.scope?.clientIp);
     // No key that may be locked: no table read (the common case, answered at once when `verify` is).
     if (this.mayRefuse(keys)) return this.refuseIfLocked(attempt, keys).then(() => this.counted(attempt, keys, verify));
@@ -127,8 +127,8 @@ export class BruteForceGuard {
   }
 
   /** `verify`'s outcome, counted: a failure on every key, or a success forgetting the pair's failures. */
-  private counted<T>(attempt: CredentialAttempt, keys: AttemptKeys, verify: () => Awaitable<T | null>): Awaitable<T | null> {
-    const outcome = catchAwaitable(verify, (error): Promise<never> => {
+  private counted<T>(attempt: CredentialAttempt, keys: AttemptKeys, verify: () => MaybePromise<T | null>): MaybePromise<T | null> {
+    const outcome = catchMaybePromise(verify, (error): Promise<never> => {
       if (isDomainError(error) && error.code === attempt.owed) {
         return this.failed(attempt, keys).then(() => {
           throw error;
@@ -136,7 +136,7 @@ export class BruteForceGuard {
       }
       throw error;
     });
-    return chainAwaitable(outcome, (result) => {
+    return mapMaybePromise(outcome, (result) => {
       if (result === null) return this.failed(attempt, keys).then(() => result);
       const nowMs = this.clock.now().getTime();
       const forget = this.failing.mayHaveFailed(keys.pair.bucket, nowMs);

@@ -5,7 +5,7 @@ import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import { errors, isDomainError } from '../errors';
-import { catchAwaitable, chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { catchMaybePromise, mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
@@ -46,7 +46,7 @@ export interface AccessTokenState {
   readonly user: User | null;
 }
 
-export type AccessTokenStateLookup = (claims: AccessTokenClaims) => Awaitable<AccessTokenState>;
+export type AccessTokenStateLookup = (claims: AccessTokenClaims) => MaybePromise<AccessTokenState>;
 
 /** An access token that is valid and active right now, with the user it was issued to. */
 export interface VerifiedAccessToken {
@@ -106,13 +106,13 @@ export class AccessTokenService {
    * server-side state ({@link AccessTokenStateLookup}). Fails with
    * `invalid_token` otherwise. With warm caches and a current revocation state
    * it answers at once, without a promise or a database round trip (thrown
-   * then, rejected when it answers later: see {@link Awaitable}).
+   * then, rejected when it answers later: see {@link MaybePromise}).
    */
-  verify(token: string): Awaitable<VerifiedAccessToken> {
-    return chainAwaitable(this.verifySignature(token), ({ claims, tenant }) =>
-      chainAwaitable(this.passesCachedChecks(claims), (passes) => {
+  verify(token: string): MaybePromise<VerifiedAccessToken> {
+    return mapMaybePromise(this.verifySignature(token), ({ claims, tenant }) =>
+      mapMaybePromise(this.passesCachedChecks(claims), (passes) => {
         if (!passes) throw errors.invalidToken();
-        return mapAwaitable(this.state(claims), ({ active, user }) => {
+        return mapMaybePromise(this.state(claims), ({ active, user }) => {
           if (!active || (user && user.tenantId !== tenant.id)) throw errors.invalidToken();
           return { claims, tenant, user };
         });
@@ -126,8 +126,8 @@ export class AccessTokenService {
    * Anything else, such as an unreachable database, is thrown: an outage is
    * not an answer about the token.
    */
-  inspect(token: string): Awaitable<VerifiedAccessToken | null> {
-    return catchAwaitable(
+  inspect(token: string): MaybePromise<VerifiedAccessToken | null> {
+    return catchMaybePromise(
       () => this.verify(token),
       (error) => {
         if (isDomainError(error) && error.code === 'invalid_token') return null;
@@ -147,15 +147,15 @@ export class AccessTokenService {
    * on every call) skip the RSA/ECDSA work. What can change is checked on
    * every use: the key still published, the token not expired, its tenant.
    */
-  private verifySignature(token: string): Awaitable<{ claims: AccessTokenClaims; tenant: Tenant }> {
+  private verifySignature(token: string): MaybePromise<{ claims: AccessTokenClaims; tenant: Tenant }> {
     const cached = this.verifiedSignatures.peek(token);
     return cached ? this.stillValid(cached) : this.checkSignature(token).then((verified) => this.stillValid(verified));
   }
 
-  private stillValid({ kid, claims }: VerifiedSignature): Awaitable<{ claims: AccessTokenClaims; tenant: Tenant }> {
-    return chainAwaitable(this.keys.verificationKey(kid), (key) => {
+  private stillValid({ kid, claims }: VerifiedSignature): MaybePromise<{ claims: AccessTokenClaims; tenant: Tenant }> {
+    return mapMaybePromise(this.keys.verificationKey(kid), (key) => {
       if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
-      return mapAwaitable(this.tenants.findById(key.tenantId), (tenant) => {
+      return mapMaybePromise(this.tenants.findById(key.tenantId), (tenant) => {
         if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
         return { claims, tenant };
       });
@@ -189,10 +189,10 @@ export class AccessTokenService {
   }
 
   /** The checks served from caches: client enabled, no tenant cutoff after `iat`. */
-  private passesCachedChecks(claims: AccessTokenClaims): Awaitable<boolean> {
-    return chainAwaitable(this.clients.findByClientId(claims.client_id), (client) => {
+  private passesCachedChecks(claims: AccessTokenClaims): MaybePromise<boolean> {
+    return mapMaybePromise(this.clients.findByClientId(claims.client_id), (client) => {
       if (!client || !client.enabled) return false;
-      return mapAwaitable(issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)), (cutOff) => !cutOff);
+      return mapMaybePromise(issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)), (cutOff) => !cutOff);
     });
   }
 }

@@ -7,7 +7,7 @@ import { signJwt } from '../keys/sign-jwt';
 import type { Tenant } from '../tenants/tenant';
 import { claimsForScopes } from '../users/claims-for-scopes';
 import type { User } from '../users/user';
-import { idTokenHash } from './token-hash';
+import { idTokenHash } from './id-token-hash';
 
 export interface IssueIdTokenInput {
   tenant: Tenant;

@@ -1,4 +1,4 @@
-import { mapAwaitable, type Awaitable } from '../cache/awaitable';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { ensure, errors } from '../errors';
 import type { AccessTokenService } from '../tokens/access-token.service';
 import { claimsForScopes } from '../users/claims-for-scopes';
@@ -17,8 +17,8 @@ export class UserInfoService {
   constructor(private readonly accessTokens: AccessTokenService) {}
 
   /** Answered at once when the token's checks are (see {@link AccessTokenService.verify}). */
-  userInfo(accessToken: string): Awaitable<UserInfo> {
-    return mapAwaitable(this.accessTokens.verify(accessToken), ({ claims, user }) => {
+  userInfo(accessToken: string): MaybePromise<UserInfo> {
+    return mapMaybePromise(this.accessTokens.verify(accessToken), ({ claims, user }) => {
       ensure(user, () => errors.invalidToken('the access token was not issued to a user'));
       const scopes = claims.scope ? claims.scope.split(' ') : [];
       ensure(scopes.includes('openid'), () => errors.insufficientScope('openid'));

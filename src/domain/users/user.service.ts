@@ -1,4 +1,4 @@
-import type { ChangeBus } from '../cache/change-bus';
+import type { ChangeBus } from '../changes/change-bus';
 import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapUniqueViolation } from '../db-errors';
 import { ensure } from '../errors';

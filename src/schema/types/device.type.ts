@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Device } from '../../domain/devices/device';
-import type { DeviceTokenSet } from '../../domain/devices/device-token-set';
+import type { Device } from '../../domain/device-token-sets/device';
+import type { DeviceTokenSet } from '../../domain/device-token-sets/device-token-set';
 import { ConnectionType } from './connection';
 
 @ObjectType('Device', { simpleResolvers: true, description: 'A seed 002 device: a named, permanent token set of a user.' })

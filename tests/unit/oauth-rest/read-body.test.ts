@@ -29,7 +29,7 @@ describe('readBody', () => {
       fc.asyncProperty(fc.array(part, { maxLength: 10 }), async (parts) => {
         const text = parts.join('');
         const want = expected(text);
-        // A failure may be thrown at once or rejected later (Awaitable): both count as a refusal here.
+        // A failure may be thrown at once or rejected later (MaybePromise): both count as a refusal here.
         const got = Promise.resolve()
           .then(() => readBody('form', request(text)))
           .then(

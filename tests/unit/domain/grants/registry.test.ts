@@ -1,7 +1,7 @@
-import { DEVICE_TOKENS } from '../../../../src/domain/devices/device-token-set';
+import { DEVICE_TOKENS } from '../../../../src/domain/device-token-sets/device-token-set';
 import { AUTHORIZATION_CODE } from '../../../../src/domain/grants/authorization-code.grant';
 import { CLIENT_CREDENTIALS } from '../../../../src/domain/grants/client-credentials.grant';
-import { GrantDeclarations, GrantRegistry, type GrantDeclaration, type GrantHandler } from '../../../../src/domain/grants/registry';
+import { GrantDeclarations, GrantRegistry, type GrantDeclaration, type GrantHandler } from '../../../../src/domain/grants/grant-registry';
 
 const handlerFor = (declaration: GrantDeclaration): GrantHandler => ({ declaration, handle: () => Promise.reject(new Error('not called')) });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ADMIN_SCOPE, type Actor } from '../../../../src/domain/actor';
-import type { ChangeBus } from '../../../../src/domain/cache/change-bus';
+import type { ChangeBus } from '../../../../src/domain/changes/change-bus';
 import { isDomainError, type DomainError } from '../../../../src/domain/errors';
 import type { Page } from '../../../../src/domain/pagination';
 import type { BrowserSession, SessionRecord } from '../../../../src/domain/sessions/browser-session';
