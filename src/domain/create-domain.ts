@@ -51,6 +51,7 @@ export function createDomain(deps: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log, (clientId) => clients.auditTenantPathOf(clientId));
   clients.useGuard(bruteForce);
   const keys = new KeyService(deps, stores.signingKeys, tenants);
+  tenants.onCreation((signingAlgorithm) => keys.prepareFirstKey(signingAlgorithm));
   const revocation = new RevocationService(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
   const accessTokens = new AccessTokenService(
@@ -92,7 +93,12 @@ export function createDomain(deps: DomainDeps) {
     /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),
     /** Applies a validated plan in one transaction. */
-    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
+    apply: async (plan: ProvisioningPlan) => {
+      const report = await applyProvisioning(deps, plan, users);
+      // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
+      if (report.tenants.created > 0) await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+      return report;
+    },
   };
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
