@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { AdminSdk } from '../../src/sdk/client';
 import { defaults } from '../../src/config/defaults';
+import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';
+import { PROVISIONING_VARIABLES, provisioningDocument } from '../fixtures/provisioning-file';
 import { TestClock } from '../fixtures/test-clock';
 import { serviceToken, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { startServerPair } from '../support/server-pair';
+import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -178,6 +182,54 @@ describe('key publication: a verifier that fetched the JWKS just before never me
     expect(await verifier.verify(during)).toEqual(['/switching', '/switching']);
     expect(await fresh.verify(after)).toEqual(['/switching', '/switching']);
     expect(fresh.counter.fetches).toBe(2);
+  });
+});
+
+describe('every tenant has its key from the moment it exists', () => {
+  /** One deployment's secret, for the restart. */
+  const env = { SECRET_KEY: randomBytes(32).toString('base64') };
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer({ env });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** Tenant path → the algorithms of its active keys. */
+  const activeKeys = async (): Promise<Record<string, string[]>> => {
+    const rows = await sqlRows<{ path: string; algorithm: string }>(
+      t.databaseUrl,
+      `select t.path, k.algorithm from tenants t left join signing_keys k on k.tenant_id = t.id and k.status = 'active' order by t.path, k.algorithm`,
+    );
+    const byPath: Record<string, string[]> = {};
+    for (const row of rows) (byPath[row.path] ??= []).push(...(row.algorithm ? [row.algorithm] : []));
+    return byPath;
+  };
+
+  it('the root from bootstrap, and tenants a provisioning file creates, before any token', async () => {
+    const { domain } = t.server.app;
+    await domain.provisioning.apply(parseProvisioningDocument(provisioningDocument(), PROVISIONING_VARIABLES, domain.grants));
+    expect(await activeKeys()).toEqual({ '/': ['RS256'], '/acme': ['RS256'], '/acme/eu': ['ES256'] });
+    const jwks = await jwksKids(t);
+    const kids = await sqlRows<{ kid: string }>(t.databaseUrl, 'select kid from signing_keys');
+    expect(jwks.sort()).toEqual(kids.map((row) => row.kid).sort());
+  });
+
+  it('a tenant left without a key (made before keys came with tenants) gets one at the next start', async () => {
+    await sqlRows(t.databaseUrl, `delete from signing_keys where tenant_id = (select id from tenants where path = '/acme/eu')`);
+    expect((await activeKeys())['/acme/eu']).toEqual([]);
+    const again = await startTestServer({ env, databaseUrl: t.databaseUrl });
+    await again.close();
+    expect((await activeKeys())['/acme/eu']).toEqual(['ES256']);
+  });
+
+  it('a failed createTenant leaves no key behind', async () => {
+    const root = await rootAdminSdk(t.url);
+    const before = await sqlRows<{ n: string }>(t.databaseUrl, 'select count(*) as n from signing_keys');
+    await expect(root.createTenant({ input: { path: '/acme' } })).rejects.toThrow(/already exists/);
+    expect(await sqlRows(t.databaseUrl, 'select count(*) as n from signing_keys')).toEqual(before);
   });
 });
 
