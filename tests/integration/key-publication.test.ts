@@ -5,12 +5,14 @@ import type { AdminSdk } from '../../src/sdk/client';
 import { defaults } from '../../src/config/defaults';
 import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-provisioning-document';
 import { PROVISIONING_VARIABLES, provisioningDocument } from '../fixtures/provisioning-file';
+import { rootAdminActor } from '../fixtures/admin-actor';
 import { TestClock } from '../fixtures/test-clock';
 import { serviceToken, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
+import { basic, postForm } from '../support/oauth';
 import { startServerPair } from '../support/server-pair';
 import { sqlRows } from '../support/sql';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
 const JWKS_PATH = '/.well-known/jwks.json';
@@ -230,6 +232,23 @@ describe('every tenant has its key from the moment it exists', () => {
     const before = await sqlRows<{ n: string }>(t.databaseUrl, 'select count(*) as n from signing_keys');
     await expect(root.createTenant({ input: { path: '/acme' } })).rejects.toThrow(/already exists/);
     expect(await sqlRows(t.databaseUrl, 'select count(*) as n from signing_keys')).toEqual(before);
+  });
+
+  // Last: the restart under another secret re-keys the admin client.
+  it('after a new SECRET_KEY, rotateSigningKey restores signing at once (operations.md): a key that cannot be opened never signs', async () => {
+    const other = await startTestServer({ env: { SECRET_KEY: randomBytes(32).toString('base64') }, databaseUrl: t.databaseUrl });
+    try {
+      const admin = () => postForm(`${other.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+      expect((await admin()).status).toBe(500);
+      const { domain } = other.server.app;
+      const next = await domain.keys.rotate(await rootAdminActor(domain), '/');
+      expect(next.status).toBe('pending');
+      const response = await admin();
+      expect(response.status).toBe(200);
+      expect(kidOf((response.body as { access_token: string }).access_token)).toBe(next.kid);
+    } finally {
+      await other.close();
+    }
   });
 });
 

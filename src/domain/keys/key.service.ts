@@ -221,7 +221,18 @@ export class KeyService {
       rows = await this.keys.findSchedulable(tenant.id, this.deps.clock.now());
       if (rows.length === 0) throw new Error('could not create a signing key');
     }
-    return rows.map((row) => this.unseal(row));
+    // A key sealed under an earlier SECRET_KEY cannot sign: its successor, published already, signs in its place
+    // (so rotating every tenant after a new SECRET_KEY restores signing at once, operations.md). The newest must open.
+    const [newest, ...older] = rows;
+    const usable = [this.unseal(newest!)];
+    for (const row of older) {
+      try {
+        usable.push(this.unseal(row));
+      } catch (error) {
+        this.deps.log.warn({ err: error, tenantId: tenant.id, kid: row.kid }, 'signing key: cannot open a previous key (sealed under another SECRET_KEY?); its successor signs instead');
+      }
+    }
+    return usable;
   }
 
   private unseal(row: StoredSchedulableSigningKey): ScheduledSigningKey {
