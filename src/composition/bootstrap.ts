@@ -30,8 +30,9 @@ export interface BootstrapResult {
 }
 
 /**
- * Creates the root tenant `/` and the bootstrap admin client (scope `admin`)
- * when missing; idempotent, so every start may call it.
+ * Creates the root tenant `/` (with its signing key) and the bootstrap admin
+ * client (scope `admin`) when missing, and gives every tenant without a
+ * signing key its first; idempotent, so every start may call it.
  */
 export async function bootstrap(domain: Domain, options: BootstrapOptions): Promise<BootstrapResult> {
   let createdRootTenant = false;
@@ -44,6 +45,8 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     });
     createdRootTenant = true;
   }
+  // Tenants made before keys came with their tenant (or left without one) get their first key now.
+  await domain.keys.keyEveryTenant();
   const humanAdmin = await bootstrapHumanAdmin(domain, options);
   if (options.issuer) await bootstrapConsoleClient(domain, root.id, options.issuer);
   if (await domain.clients.exists(options.adminClientId)) {

@@ -24,6 +24,7 @@ import type { ProvisioningVariables } from '../domain/provisioning/document-read
 import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan';
 import { TokenEndpoint } from '../domain/grants/token-endpoint';
 import { TokenIntrospector } from '../domain/introspection/token-introspector';
+import { prepareFirstSigningKey } from '../domain/keys/first-signing-key';
 import { KeyService } from '../domain/keys/key.service';
 import { TokenFinder } from '../domain/tokens/token-finder';
 import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
@@ -52,7 +53,7 @@ export function createDomain(deps: DomainDeps) {
   const { stores } = deps;
   // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
   const audit = new AuditLog(stores.audit, deps.clock, deps.log);
-  const tenants = new TenantService(deps, stores.tenants);
+  const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
   const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
@@ -106,7 +107,12 @@ export function createDomain(deps: DomainDeps) {
     /** Validates a provisioning file's text against this server's grant catalogue (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
     /** Applies a validated plan in one transaction. */
-    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
+    apply: async (plan: ProvisioningPlan) => {
+      const report = await applyProvisioning(deps, plan, users);
+      // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
+      if (report.tenants.created > 0) await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+      return report;
+    },
   };
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, revocationCheck, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,

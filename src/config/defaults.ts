@@ -10,6 +10,15 @@ export const defaults = {
   signingAlgorithm: 'RS256' as const,
   /** How long a cached client, tenant or key may be served without a change notification. */
   cacheTtlMs: 60_000,
+  /** `Cache-Control: public, max-age` of `/.well-known/jwks.json`: how long a verifier or HTTP cache may keep it (seconds). */
+  jwksMaxAgeSeconds: 300,
+  /**
+   * How long a new signing key (rotation, algorithm change) is in the JWKS before it signs (seconds):
+   * the JWKS's max-age plus `cacheTtlMs`, the longest another process may serve a JWKS that missed
+   * the rotation, so a verifier holding any JWKS fetched since the rotation knows the key. A tenant's
+   * first key, made with the tenant, signs at once. Must be at least `jwksMaxAgeSeconds`.
+   */
+  keyPublicationSeconds: 360,
   pageSize: { default: 20, max: 100 },
   /** Self sign-up (seed 001 `/register_user` without a bearer): attempts per client IP and tenant. */
   selfSignupRateLimit: { limit: 5, windowSeconds: 15 * 60 },

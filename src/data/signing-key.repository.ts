@@ -1,4 +1,5 @@
-import type { NewSigningKey, SigningKeyStore, StoredActiveSigningKey, StoredSigningKey } from '../domain/keys/signing-key-store';
+import type { KeylessTenant, NewSigningKey, SigningKeyStore, StoredSchedulableSigningKey, StoredSigningKey } from '../domain/keys/signing-key-store';
+import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
 import { SigningKeyEntity } from '../entities/signing-key.entity';
 import type { Database } from './database';
 
@@ -10,6 +11,7 @@ const toStored = (entity: SigningKeyEntity): StoredSigningKey =>
     publicJwk: entity.publicJwk,
     status: entity.status,
     createdAt: entity.createdAt,
+    activatesAt: entity.activatesAt,
     retiredAt: entity.retiredAt,
     publishUntil: entity.publishUntil,
   });
@@ -23,10 +25,12 @@ export class SigningKeyRepository implements SigningKeyStore {
     return entity ? toStored(entity) : null;
   }
 
-  /** The tenant's active key with its sealed private half. */
-  async findActive(tenantId: string): Promise<StoredActiveSigningKey | null> {
-    const entity = await this.db.em().findOne(SigningKeyEntity, { tenantId, status: 'active' }, { populate: ['sealedPrivateJwk'] });
-    return entity ? Object.freeze({ ...toStored(entity), sealedPrivateJwk: entity.sealedPrivateJwk }) : null;
+  /** The active key and the retired keys still signing at `now`, with their sealed private halves; latest activation first. */
+  async findSchedulable(tenantId: string, now: Date): Promise<StoredSchedulableSigningKey[]> {
+    const entities = await this.db
+      .em()
+      .find(SigningKeyEntity, { tenantId, $or: [{ status: 'active' }, { retiredAt: { $gt: now } }] }, { populate: ['sealedPrivateJwk'], orderBy: { activatesAt: 'desc' } });
+    return entities.map((entity) => Object.freeze({ ...toStored(entity), sealedPrivateJwk: entity.sealedPrivateJwk }));
   }
 
   /** Every active key and every retired key still published at `now`, newest first. */
@@ -36,31 +40,48 @@ export class SigningKeyRepository implements SigningKeyStore {
   }
 
   async listForTenant(tenantId: string): Promise<StoredSigningKey[]> {
-    const entities = await this.db.em().find(SigningKeyEntity, { tenantId }, { orderBy: { createdAt: 'desc' } });
+    const entities = await this.db.em().find(SigningKeyEntity, { tenantId }, { orderBy: { activatesAt: 'desc', createdAt: 'desc' } });
     return entities.map(toStored);
   }
 
-  /** Inserts the tenant's first active key unless a concurrent first use already did (the partial unique index decides). */
-  async insertActiveIfNone(key: NewSigningKey): Promise<void> {
-    await this.db.execute(
-      `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status, created_at)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, 'active', now()) on conflict do nothing`,
-      [key.tenantId, key.kid, key.algorithm, JSON.stringify(key.publicJwk), key.sealedPrivateJwk],
+  /** Inserts the tenant's first key unless it has an active one (the partial unique index decides, so a concurrent insert loses quietly). */
+  async insertActiveIfNone(key: NewSigningKey): Promise<boolean> {
+    const rows = await this.db.execute<{ kid: string }[]>(
+      `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status, created_at, activates_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, 'active', now(), ?) on conflict do nothing returning kid`,
+      [key.tenantId, key.kid, key.algorithm, JSON.stringify(key.publicJwk), key.sealedPrivateJwk, key.activatesAt],
     );
+    return rows.length > 0;
   }
 
-  /** In one transaction: retires the active key (published until `publishUntil`) and inserts `key` as active. */
-  async replaceActive(key: NewSigningKey, now: Date, publishUntil: Date): Promise<StoredSigningKey> {
+  /** In one transaction: retires the active key (signing until `key.activatesAt`, published until `publishUntil`) and inserts `key` as active. */
+  async replaceActive(key: NewSigningKey, publishUntil: Date, replacing?: string): Promise<StoredSigningKey | null> {
     const created = await this.db.em().transactional(async (tx) => {
-      await tx.nativeUpdate(SigningKeyEntity, { tenantId: key.tenantId, status: 'active' }, { status: 'retired', retiredAt: now, publishUntil });
+      const retired = await tx.nativeUpdate(
+        SigningKeyEntity,
+        { tenantId: key.tenantId, status: 'active', ...(replacing === undefined ? {} : { kid: replacing }) },
+        { status: 'retired', retiredAt: key.activatesAt, publishUntil },
+      );
+      if (replacing !== undefined && retired === 0) return null;
       return tx.create(SigningKeyEntity, { ...key });
     });
-    return toStored(created);
+    return created ? toStored(created) : null;
   }
 
   /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */
   async longestAccessTokenLifetime(tenantId: string): Promise<number | null> {
     const [row] = await this.db.execute<{ max: number | null }[]>('select max(access_token_lifetime) as max from clients where tenant_id = ?', [tenantId]);
     return row?.max ?? null;
+  }
+
+  async keylessTenants(afterId: string | null, limit: number): Promise<KeylessTenant[]> {
+    const rows = await this.db.execute<{ id: string; signing_algorithm: SigningAlgorithm }[]>(
+      `select t.id, t.signing_algorithm from tenants t
+        where (?::uuid is null or t.id > ?::uuid)
+          and not exists (select 1 from signing_keys k where k.tenant_id = t.id and k.status = 'active')
+        order by t.id limit ?`,
+      [afterId, afterId, limit],
+    );
+    return rows.map((row) => ({ tenantId: row.id, signingAlgorithm: row.signing_algorithm }));
   }
 }

@@ -34,6 +34,11 @@ export class SigningKeyEntity {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
+  /** When it starts signing; until then it is only published (see src/domain/keys/signing-key-store.ts). */
+  @Property({ type: 'timestamptz' })
+  activatesAt!: Date;
+
+  /** When it stops (or stopped) signing: its successor's `activatesAt`. */
   @Property({ type: 'timestamptz', nullable: true })
   retiredAt: Date | null = null;
 

@@ -214,7 +214,7 @@ export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: s
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
-export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
+export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
 
 export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
 
@@ -228,14 +228,14 @@ export type SigningKeysQueryVariables = Exact<{
 }>;
 
 
-export type SigningKeysQuery = { signingKeys: Array<{ kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> }> };
+export type SigningKeysQuery = { signingKeys: Array<{ kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> }> };
 
 export type RotateSigningKeyMutationVariables = Exact<{
   tenantPath: string;
 }>;
 
 
-export type RotateSigningKeyMutation = { rotateSigningKey: { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> } };
+export type RotateSigningKeyMutation = { rotateSigningKey: { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> } };
 
 export type TenantQueryVariables = Exact<{
   path: string;
@@ -457,6 +457,7 @@ export const SigningKeyFieldsFragmentDoc = new TypedDocumentString(`
   algorithm
   status
   createdAt
+  activatesAt
   retiredAt
   publishUntil
   publicJwk
@@ -842,6 +843,7 @@ export const SigningKeysDocument = new TypedDocumentString(`
   algorithm
   status
   createdAt
+  activatesAt
   retiredAt
   publishUntil
   publicJwk
@@ -857,6 +859,7 @@ export const RotateSigningKeyDocument = new TypedDocumentString(`
   algorithm
   status
   createdAt
+  activatesAt
   retiredAt
   publishUntil
   publicJwk

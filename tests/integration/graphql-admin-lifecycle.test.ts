@@ -2,16 +2,18 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { clientSdk, errorCode, graphqlError, rootAdminSdk } from '../support/admin-sdk';
 import { basic, clientCredentialsToken, postForm } from '../support/oauth';
+import { TestClock } from '../fixtures/test-clock';
 import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 /** Secrets, enablement, deletion and key rotation through the generated SDK, checked where they take effect: /token, JWKS and GraphQL. */
 describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () => {
+  const clock = new TestClock();
   let t: TestServer;
   let root: AdminSdk;
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ clock });
     root = await rootAdminSdk(t.url);
     await root.createTenant({ input: { path: '/acme' } });
   });
@@ -186,17 +188,24 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     expect(Object.keys(before[0]!.publicJwk)).not.toEqual(expect.arrayContaining(['d']));
 
     const { rotateSigningKey } = await acme.rotateSigningKey({ tenantPath: '/acme' });
-    expect(rotateSigningKey).toMatchObject({ status: 'active', algorithm: 'RS256', retiredAt: null });
+    expect(rotateSigningKey).toMatchObject({ status: 'pending', algorithm: 'RS256', retiredAt: null });
     const newKid = rotateSigningKey.kid;
     expect(newKid).not.toBe(oldKid);
 
     expect(await jwksKids()).toEqual(expect.arrayContaining([oldKid, newKid]));
+    const pending = (await acme.signingKeys({ tenantPath: '/acme' })).signingKeys;
+    expect(pending.map((key) => [key.kid, key.status])).toEqual([
+      [newKid, 'pending'],
+      [oldKid, 'active'],
+    ]);
+    // The new key signs once its publication window has passed.
+    clock.advance((Date.parse(rotateSigningKey.activatesAt) - clock.now().getTime()) / 1000 + 1);
     const after = (await acme.signingKeys({ tenantPath: '/acme' })).signingKeys;
     expect(after.map((key) => [key.kid, key.status])).toEqual([
       [newKid, 'active'],
       [oldKid, 'retired'],
     ]);
-    expect(Date.parse(after[1]!.publishUntil!)).toBeGreaterThan(Date.now() + 3000 * 1000);
+    expect(Date.parse(after[1]!.publishUntil!)).toBeGreaterThan(Date.parse(rotateSigningKey.activatesAt) + 3000 * 1000);
 
     expect((await acme.me()).me.clientId).toBe(admin.clientId);
     const newToken = await clientCredentialsToken(t.url, admin.clientId, admin.clientSecret);
@@ -205,8 +214,9 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
 
     const jwks = createLocalJWKSet((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     for (const token of [oldToken, newToken]) {
-      await expect(jwtVerify(token, jwks, { issuer: t.issuer, typ: 'at+jwt' })).resolves.toBeDefined();
+      await expect(jwtVerify(token, jwks, { issuer: t.issuer, typ: 'at+jwt', currentDate: clock.now() })).resolves.toBeDefined();
     }
+    clock.reset();
   });
 
   it('updateTenant switches the signing algorithm; new tokens use it', async () => {
@@ -215,6 +225,11 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     expect(decodeProtectedHeader(await clientCredentialsToken(t.url, client.clientId, client.clientSecret)).alg).toBe('RS256');
     const { updateTenant } = await root.updateTenant({ path: '/acme/ec', input: { signingAlgorithm: 'EdDSA' } });
     expect(updateTenant.signingAlgorithm).toBe('EdDSA');
+    // The next token schedules a key of the new algorithm, published before it signs (key-publication.test.ts).
+    expect(decodeProtectedHeader(await clientCredentialsToken(t.url, client.clientId, client.clientSecret)).alg).toBe('RS256');
+    const [pending] = (await root.signingKeys({ tenantPath: '/acme/ec' })).signingKeys;
+    expect(pending).toMatchObject({ algorithm: 'EdDSA', status: 'pending' });
+    clock.advance((Date.parse(pending!.activatesAt) - clock.now().getTime()) / 1000 + 1);
     const token = await clientCredentialsToken(t.url, client.clientId, client.clientSecret);
     expect(decodeProtectedHeader(token).alg).toBe('EdDSA');
     expect((await createAdminSdk(t.url, token).me()).me.tenantPath).toBe('/acme/ec');
@@ -223,5 +238,6 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
       ['EdDSA', 'active'],
       ['RS256', 'retired'],
     ]);
+    clock.reset();
   });
 });

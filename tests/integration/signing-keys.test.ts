@@ -46,34 +46,40 @@ describe('signing keys: per-tenant algorithms, rotation and the JWKS', () => {
     expect(await jwksKids()).toContain(header.kid);
   });
 
-  it('keeps the old kid published after rotateSigningKey, until the tokens it signed have expired', async () => {
+  it('publishes the next key at rotateSigningKey, signs with it after the publication window, and keeps the old kid published until the tokens it signed have expired', async () => {
     const before = await serviceToken(t.url, es);
     const oldKid = decodeProtectedHeader(before).kid!;
 
     const { rotateSigningKey } = await root.rotateSigningKey({ tenantPath: '/es' });
-    expect(rotateSigningKey).toMatchObject({ algorithm: 'ES256', status: 'active' });
+    expect(rotateSigningKey).toMatchObject({ algorithm: 'ES256', status: 'pending' });
     expect(rotateSigningKey.kid).not.toBe(oldKid);
+    expect(await jwksKids()).toEqual(expect.arrayContaining([oldKid, rotateSigningKey.kid]));
+    // The old key signs until the new one activates.
+    const lastOld = await serviceToken(t.url, es);
+    expect(decodeProtectedHeader(lastOld).kid).toBe(oldKid);
 
+    clock.advance((Date.parse(rotateSigningKey.activatesAt) - clock.now().getTime()) / 1000 + 1);
     const after = await serviceToken(t.url, es);
     expect(decodeProtectedHeader(after).kid).toBe(rotateSigningKey.kid);
     expect(await jwksKids()).toEqual(expect.arrayContaining([oldKid, rotateSigningKey.kid]));
     await expect(verify(before)).resolves.toBeDefined();
+    await expect(verify(lastOld)).resolves.toBeDefined();
     await expect(verify(after)).resolves.toBeDefined();
-    expect(await introspect(before)).toMatchObject({ active: true, tenant: '/es' });
+    expect(await introspect(lastOld)).toMatchObject({ active: true, tenant: '/es' });
 
     const { signingKeys } = await root.signingKeys({ tenantPath: '/es' });
     const retired = signingKeys.find((key) => key.kid === oldKid)!;
-    expect(retired).toMatchObject({ status: 'retired', publishUntil: expect.any(String) });
+    expect(retired).toMatchObject({ status: 'retired', retiredAt: rotateSigningKey.activatesAt, publishUntil: expect.any(String) });
     const publishUntil = new Date(retired.publishUntil!).getTime();
-    const beforeExp = (await verify(before)).payload.exp! * 1000;
-    expect(publishUntil).toBeGreaterThanOrEqual(beforeExp);
+    const lastOldExp = (await verify(lastOld)).payload.exp! * 1000;
+    expect(publishUntil).toBeGreaterThanOrEqual(lastOldExp);
 
     // Past the publication window the old key leaves the JWKS; the new one stays.
     clock.advance(Math.ceil((publishUntil - clock.now().getTime()) / 1000) + 1);
     const kids = await jwksKids();
     expect(kids).not.toContain(oldKid);
     expect(kids).toContain(rotateSigningKey.kid);
-    expect(await introspect(before)).toEqual({ active: false });
+    expect(await introspect(lastOld)).toEqual({ active: false });
   });
 
   it('stores private keys encrypted and publishes only public members', async () => {

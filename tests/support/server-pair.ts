@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { CHANGE_BUS_APPLICATION_NAME } from '../../src/db/pg-change-bus';
+import type { Clock } from '../../src/domain/clock';
 import { startTestServer, type TestServer } from './test-server';
 import { waitUntil } from './wait-until';
 
-/** Two servers on one database, as one deployment behind a load balancer: one server secret and one issuer. */
-export async function startServerPair(): Promise<{ first: TestServer; second: TestServer }> {
+/** Two servers on one database, as one deployment behind a load balancer: one server secret and one issuer (and `clock`, when given, for both). */
+export async function startServerPair(options: { clock?: Clock } = {}): Promise<{ first: TestServer; second: TestServer }> {
   const env = { SECRET_KEY: randomBytes(32).toString('base64'), ISSUER: 'https://idp.example.test' };
-  const first = await startTestServer({ env });
-  const second = await startTestServer({ env, databaseUrl: first.databaseUrl });
+  const first = await startTestServer({ env, clock: options.clock });
+  const second = await startTestServer({ env, databaseUrl: first.databaseUrl, clock: options.clock });
   return { first, second };
 }
 

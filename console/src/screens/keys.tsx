@@ -18,7 +18,7 @@ export function KeysScreen(): JSX.Element {
       <button type="button" disabled={action.busy} onClick={() => void action.run(async () => (await sdk.rotateSigningKey({ tenantPath }), setVersion((v) => v + 1)))}>
         Rotate signing key
       </button>
-      <DataTable caption={keys ? `${keys.length} keys` : 'Loading…'} columns={['kid', 'Algorithm', 'Status', 'Created', 'Retired', 'Published until']}>
+      <DataTable caption={keys ? `${keys.length} keys` : 'Loading…'} columns={['kid', 'Algorithm', 'Status', 'Created', 'Activates', 'Retired', 'Published until']}>
           {(keys ?? []).map((key) => (
             <tr key={key.kid}>
               <td>
@@ -27,6 +27,7 @@ export function KeysScreen(): JSX.Element {
               <td>{key.algorithm}</td>
               <td>{key.status}</td>
               <td>{key.createdAt}</td>
+              <td>{key.activatesAt}</td>
               <td>{key.retiredAt ?? ''}</td>
               <td>{key.publishUntil ?? ''}</td>
             </tr>

@@ -5,49 +5,117 @@ import type { Actor } from '../actor';
 import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
-import { ensure, errors } from '../errors';
 import type { Tenant } from '../tenants/tenant';
+import { newSigningKey, prepareFirstSigningKey } from './first-signing-key';
 import type { TenantService } from '../tenants/tenant.service';
-import { generateSigningKeyPair } from './generate-key-pair';
-import type { ActiveSigningKey, SigningKeyInfo, VerificationKey } from './signing-key';
-import type { SigningKeyStore, StoredSigningKey } from './signing-key-store';
+import type { SigningAlgorithm } from './signing-algorithm';
+import type { ActiveSigningKey, ScheduledSigningKey, SigningKeyInfo, SigningKeyState, VerificationKey } from './signing-key';
+import type { NewSigningKey, SigningKeyStore, StoredSchedulableSigningKey, StoredSigningKey } from './signing-key-store';
 
-/** Signing keys per tenant: generated on first use, private halves sealed at rest and decrypted once per process. */
+/** The tenant fields keys depend on. */
+type KeyedTenant = Pick<Tenant, 'id' | 'signingAlgorithm'>;
+
+/** Tenants keyed per batch by {@link KeyService.keyEveryTenant}, and key pairs generated at once. */
+const BACKFILL_BATCH = 100;
+const BACKFILL_PARALLEL = 4;
+
+/**
+ * Signing keys per tenant, private halves sealed at rest and decrypted once per process.
+ *
+ * Publication before use: a tenant gets its first key with the tenant (signing
+ * at once: no verifier can hold a token of a tenant that did not exist).
+ * Every later key (`rotate`, a change of the tenant's algorithm) is inserted
+ * as "published, not yet active": it is in the JWKS at once and signs from its
+ * `activatesAt`, `defaults.keyPublicationSeconds` later; the key it replaces
+ * signs until then and stays published until its tokens have expired. Every
+ * process holds a tenant's scheduled keys in its cache and picks the signing
+ * key from `activatesAt` at signing time, so all of them switch at the same
+ * moment without a query.
+ */
 export class KeyService {
-  private readonly active: TtlCache<ActiveSigningKey>;
+  /** Tenant id → its keys that sign now or will, latest activation first. */
+  private readonly scheduled: TtlCache<readonly ScheduledSigningKey[]>;
   private readonly byKid: TtlCache<VerificationKey | null>;
   private jwksCache: Promise<{ keys: JWK[] }> | null = null;
-  /** When (domain clock, ms) the cached JWKS drops a retired key whose publication window ends. */
+  /** When (domain clock, ms) the cached JWKS is read again: a retired key's publication window ends, or the cache TTL. */
   private jwksStaleAt = Infinity;
+  /** Algorithm changes being scheduled, per tenant id, so concurrent requests make one new key. */
+  private readonly switching = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly deps: DomainDeps,
     private readonly keys: SigningKeyStore,
     private readonly tenants: TenantService,
   ) {
-    this.active = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    this.scheduled = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.byKid = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     deps.bus.onResync(() => {
-      this.active.clear();
+      this.scheduled.clear();
       this.byKid.clear();
       this.jwksCache = null;
     });
     deps.bus.subscribe((event) => {
       if (event.topic !== 'signing_key' && event.topic !== 'tenant') return;
-      if (event.key === '*') this.active.clear();
-      else this.active.invalidate(event.key);
+      if (event.key === '*') this.scheduled.clear();
+      else this.scheduled.invalidate(event.key);
       this.byKid.clear();
       this.jwksCache = null;
     });
   }
 
-  /** The key to sign with for `tenant`; creates one (or replaces one of another algorithm) when needed. */
+  /**
+   * The key to sign with for `tenant` now: of its scheduled keys (cached), the
+   * one activated last. When the tenant's algorithm changed, schedules a key
+   * of the new algorithm and keeps signing with the current one until it activates.
+   */
   async activeKey(tenant: Tenant): Promise<ActiveSigningKey> {
-    const key = await this.active.get(tenant.id, () => this.loadOrCreateActive(tenant));
-    if (key.algorithm === tenant.signingAlgorithm) return key;
-    // The tenant switched algorithm: rotate, then serve the new key.
-    await this.rotateTrusted(tenant);
-    return this.active.get(tenant.id, () => this.loadOrCreateActive(tenant));
+    const keys = await this.scheduled.get(tenant.id, () => this.loadScheduled(tenant));
+    if (keys[0]!.algorithm !== tenant.signingAlgorithm) await this.switchAlgorithm(tenant, keys[0]!.kid);
+    return signingKeyAt(keys, this.deps.clock.now().getTime());
+  }
+
+  /**
+   * Makes the first key of a new tenant ready to insert: generating it takes
+   * long (RSA), so callers do it before their transaction and insert it inside.
+   */
+  async prepareFirstKey(signingAlgorithm: SigningAlgorithm): Promise<(tenantId: string) => Promise<void>> {
+    return prepareFirstSigningKey(this.deps, this.keys, signingAlgorithm);
+  }
+
+  /**
+   * Gives every tenant without a key its first one (tenants made before keys
+   * came with their tenant, or by a path that made none); at start-up and
+   * after provisioning. The number of keys made.
+   */
+  async keyEveryTenant(): Promise<number> {
+    let created = 0;
+    let after: string | null = null;
+    for (;;) {
+      const batch = await this.keys.keylessTenants(after, BACKFILL_BATCH);
+      if (batch.length === 0) break;
+      after = batch.at(-1)!.tenantId;
+      for (let i = 0; i < batch.length; i += BACKFILL_PARALLEL) {
+        const made = await Promise.all(
+          batch.slice(i, i + BACKFILL_PARALLEL).map(async ({ tenantId, signingAlgorithm }) => {
+            const insert = await this.prepareFirstKey(signingAlgorithm);
+            // A tenant deleted meanwhile fails its insert: nothing to key.
+            return insert(tenantId).then(
+              () => true,
+              (error: unknown) => {
+                this.deps.log.warn({ err: error, tenantId }, 'signing key: could not make a tenant’s first key');
+                return false;
+              },
+            );
+          }),
+        );
+        created += made.filter(Boolean).length;
+      }
+    }
+    if (created > 0) {
+      this.deps.log.info({ created }, 'signing key: made the first key of tenants that had none');
+      await this.deps.bus.publish({ topic: 'signing_key', kind: 'created', key: '*' });
+    }
+    return created;
   }
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
@@ -68,13 +136,15 @@ export class KeyService {
     return mapMaybePromise(key, (found) => (found && isPublished(found, this.deps.clock.now()) ? found : null));
   }
 
-  /** RFC 7517 JWK Set of every active key and every retired key still within its publication window. */
+  /** RFC 7517 JWK Set of every active or pending key and every retired key still within its publication window. */
   async jwks(): Promise<{ keys: JWK[] }> {
     if (this.deps.clock.now().getTime() >= this.jwksStaleAt) this.jwksCache = null;
     this.jwksCache ??= (async () => {
       const now = this.deps.clock.now();
       const rows = await this.keys.findPublished(now);
-      this.jwksStaleAt = Math.min(Infinity, ...rows.filter((row) => row.status !== 'active' && row.publishUntil).map((row) => row.publishUntil!.getTime()));
+      // Read again at the latest after the cache TTL, like every cache the bus feeds: a missed notification costs at most that.
+      const closes = rows.filter((row) => row.status !== 'active' && row.publishUntil).map((row) => row.publishUntil!.getTime());
+      this.jwksStaleAt = Math.min(now.getTime() + defaults.cacheTtlMs, ...closes);
       return { keys: rows.map((row) => row.publicJwk as JWK) };
     })().catch((error: unknown) => {
       this.jwksCache = null;
@@ -86,60 +156,85 @@ export class KeyService {
     return jwks;
   }
 
-  /** Keys of a tenant the actor manages, newest first. */
+  /** Keys of a tenant the actor manages, latest activation first. */
   async list(actor: Actor, tenantPath: string | null | undefined): Promise<SigningKeyInfo[]> {
     const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const rows = await this.keys.listForTenant(tenant.id);
-    return rows.map(toInfo);
-  }
-
-  /** Replaces the tenant's active key; the old public key stays published until its tokens have expired. */
-  async rotate(actor: Actor, tenantPath: string): Promise<SigningKeyInfo> {
-    return this.rotateTrusted(await this.tenants.get(actor, tenantPath, 'tenantPath'));
-  }
-
-  private async rotateTrusted(tenant: Tenant): Promise<SigningKeyInfo> {
-    const generated = await generateSigningKeyPair(tenant.signingAlgorithm);
     const now = this.deps.clock.now();
-    const publishUntil = new Date(now.getTime() + (await this.longestTokenLifetime(tenant.id)) * 1000);
-    const created = await this.keys.replaceActive(
-      {
-        tenantId: tenant.id,
-        kid: generated.kid,
-        algorithm: tenant.signingAlgorithm,
-        publicJwk: generated.publicJwk as Record<string, unknown>,
-        sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key'),
-      },
-      now,
-      publishUntil,
-    );
-    await this.deps.bus.publish({ topic: 'signing_key', kind: 'rotated', key: tenant.id });
-    return toInfo(created);
+    return rows.map((row) => toInfo(row, now));
   }
 
-  private async loadOrCreateActive(tenant: Tenant): Promise<ActiveSigningKey> {
-    let entity = await this.keys.findActive(tenant.id);
-    if (!entity) {
-      const generated = await generateSigningKeyPair(tenant.signingAlgorithm);
-      // A concurrent first use may win the partial unique index; then read its key.
-      await this.keys.insertActiveIfNone({
-        tenantId: tenant.id,
-        kid: generated.kid,
-        algorithm: tenant.signingAlgorithm,
-        publicJwk: generated.publicJwk as Record<string, unknown>,
-        sealedPrivateJwk: this.deps.secret.encrypt(JSON.stringify(generated.privateJwk), 'signing-key'),
-      });
-      this.jwksCache = null;
-      await this.deps.bus.publish({ topic: 'signing_key', kind: 'created', key: tenant.id }).catch(() => undefined);
-      entity = await this.keys.findActive(tenant.id);
-      ensure(entity, () => errors.conflict('could not create a signing key'));
+  /**
+   * Schedules the tenant's next key: published at once, signing from its
+   * `activatesAt` (`defaults.keyPublicationSeconds` later); the current key
+   * signs until then and stays published until its tokens have expired.
+   */
+  async rotate(actor: Actor, tenantPath: string): Promise<SigningKeyInfo> {
+    const tenant = await this.tenants.get(actor, tenantPath, 'tenantPath');
+    return toInfo((await this.scheduleNext(tenant, tenant.signingAlgorithm))!, this.deps.clock.now());
+  }
+
+  /** One new key of the tenant's algorithm after the current newest (`replacing`), for all concurrent requests that saw the change. */
+  private async switchAlgorithm(tenant: Tenant, replacing: string): Promise<void> {
+    let pending = this.switching.get(tenant.id);
+    if (!pending) {
+      pending = this.scheduleNext(tenant, tenant.signingAlgorithm, replacing)
+        .catch((error: unknown) => this.deps.log.warn({ err: error, tenantId: tenant.id }, 'signing key: could not schedule a key of the tenant’s new algorithm'))
+        .finally(() => this.switching.delete(tenant.id));
+      this.switching.set(tenant.id, pending);
     }
-    const privateJwk = JSON.parse(this.deps.secret.decrypt(entity.sealedPrivateJwk, 'signing-key')) as JWK;
+    await pending;
+  }
+
+  /** Inserts the next key (see {@link rotate}); null when `replacing` is given and no longer the newest key. */
+  private async scheduleNext(tenant: KeyedTenant, algorithm: SigningAlgorithm, replacing?: string): Promise<StoredSigningKey | null> {
+    const key = await this.newKey(algorithm);
+    const activatesAt = new Date(this.deps.clock.now().getTime() + defaults.keyPublicationSeconds * 1000);
+    const publishUntil = new Date(activatesAt.getTime() + (await this.longestTokenLifetime(tenant.id)) * 1000);
+    const created = await this.keys.replaceActive({ ...key, tenantId: tenant.id, activatesAt }, publishUntil, replacing);
+    if (created) await this.deps.bus.publish({ topic: 'signing_key', kind: 'rotated', key: tenant.id });
+    return created;
+  }
+
+  private newKey(algorithm: SigningAlgorithm): Promise<Omit<NewSigningKey, 'tenantId' | 'activatesAt'>> {
+    return newSigningKey(this.deps, algorithm);
+  }
+
+
+  private async loadScheduled(tenant: KeyedTenant): Promise<readonly ScheduledSigningKey[]> {
+    let rows = await this.keys.findSchedulable(tenant.id, this.deps.clock.now());
+    if (rows.length === 0) {
+      // Every tenant gets its key when it is made, and start-up keys any left without one: this is a safety net.
+      this.deps.log.warn({ tenantId: tenant.id }, 'signing key: a tenant had no key at signing time; made one that signs at once');
+      const insert = await this.prepareFirstKey(tenant.signingAlgorithm);
+      await insert(tenant.id);
+      this.jwksCache = null;
+      await this.deps.bus.publish({ topic: 'signing_key', kind: 'created', key: tenant.id });
+      rows = await this.keys.findSchedulable(tenant.id, this.deps.clock.now());
+      if (rows.length === 0) throw new Error('could not create a signing key');
+    }
+    // A key sealed under an earlier SECRET_KEY cannot sign: its successor, published already, signs in its place
+    // (so rotating every tenant after a new SECRET_KEY restores signing at once, operations.md). The newest must open.
+    const [newest, ...older] = rows;
+    const usable = [this.unseal(newest!)];
+    for (const row of older) {
+      try {
+        usable.push(this.unseal(row));
+      } catch (error) {
+        this.deps.log.warn({ err: error, tenantId: tenant.id, kid: row.kid }, 'signing key: cannot open a previous key (sealed under another SECRET_KEY?); its successor signs instead');
+      }
+    }
+    return usable;
+  }
+
+  private unseal(row: StoredSchedulableSigningKey): ScheduledSigningKey {
+    const privateJwk = JSON.parse(this.deps.secret.decrypt(row.sealedPrivateJwk, 'signing-key')) as JWK;
     return {
-      kid: entity.kid,
-      tenantId: tenant.id,
-      algorithm: entity.algorithm,
+      kid: row.kid,
+      tenantId: row.tenantId,
+      algorithm: row.algorithm,
       privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
+      activatesAtMs: row.activatesAt.getTime(),
     };
   }
 
@@ -149,15 +244,31 @@ export class KeyService {
   }
 }
 
+/**
+ * The key that signs at `nowMs`: of `keys` (latest activation first), the
+ * first activated by then. Each key's successor activates when it retires, so
+ * no end time is needed. Should none have activated yet (a clock set back), the earliest.
+ */
+export function signingKeyAt<K extends { readonly activatesAtMs: number }>(keys: readonly K[], nowMs: number): K {
+  return keys.find((key) => key.activatesAtMs <= nowMs) ?? keys.at(-1)!;
+}
+
 const isPublished = (key: Pick<StoredSigningKey, 'status' | 'publishUntil'>, now: Date): boolean =>
   key.status === 'active' || (key.publishUntil !== null && key.publishUntil > now);
 
-const toInfo = (key: StoredSigningKey): SigningKeyInfo => ({
+function stateAt(key: StoredSigningKey, now: Date): SigningKeyState {
+  if (key.activatesAt > now) return 'pending';
+  if (key.status === 'retired' && key.retiredAt !== null && key.retiredAt <= now) return 'retired';
+  return 'active';
+}
+
+const toInfo = (key: StoredSigningKey, now: Date): SigningKeyInfo => ({
   kid: key.kid,
   tenantId: key.tenantId,
   algorithm: key.algorithm,
-  status: key.status,
+  status: stateAt(key, now),
   createdAt: key.createdAt,
+  activatesAt: key.activatesAt,
   retiredAt: key.retiredAt,
   publishUntil: key.publishUntil,
   publicJwk: key.publicJwk,

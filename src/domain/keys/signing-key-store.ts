@@ -1,6 +1,12 @@
 import type { SigningAlgorithm } from './signing-algorithm';
 
-/** A signing key as stored, public half only. */
+/**
+ * A signing key as stored, public half only. `status` is `active` for the
+ * tenant's newest key (at most one per tenant, whether it signs yet or is still
+ * only published until `activatesAt`) and `retired` for every key a newer one
+ * replaces: it signs until `retiredAt` (the successor's `activatesAt`) and stays
+ * published until `publishUntil`.
+ */
 export interface StoredSigningKey {
   readonly kid: string;
   readonly tenantId: string;
@@ -8,13 +14,16 @@ export interface StoredSigningKey {
   readonly publicJwk: Record<string, unknown>;
   readonly status: 'active' | 'retired';
   readonly createdAt: Date;
+  /** When it starts signing: its creation for a tenant's first key, after the publication window for every later one. */
+  readonly activatesAt: Date;
+  /** When it stops (or stopped) signing: the successor's `activatesAt`. */
   readonly retiredAt: Date | null;
   /** A retired key stays in the JWKS until every token it signed has expired. */
   readonly publishUntil: Date | null;
 }
 
-/** A tenant's active key with its private half, sealed with the server secret. */
-export interface StoredActiveSigningKey extends StoredSigningKey {
+/** A key that signs now or will, with its private half sealed with the server secret. */
+export interface StoredSchedulableSigningKey extends StoredSigningKey {
   readonly sealedPrivateJwk: string;
 }
 
@@ -25,6 +34,14 @@ export interface NewSigningKey {
   readonly publicJwk: Record<string, unknown>;
   /** The private JWK, sealed with the server secret. */
   readonly sealedPrivateJwk: string;
+  /** When it starts signing. */
+  readonly activatesAt: Date;
+}
+
+/** A tenant that has no signing key (made before keys came with their tenant). */
+export interface KeylessTenant {
+  readonly tenantId: string;
+  readonly signingAlgorithm: SigningAlgorithm;
 }
 
 /**
@@ -33,15 +50,23 @@ export interface NewSigningKey {
  */
 export interface SigningKeyStore {
   findByKid(kid: string): Promise<StoredSigningKey | null>;
-  findActive(tenantId: string): Promise<StoredActiveSigningKey | null>;
+  /** The tenant's keys that sign at `now` or later (the `active` one, and retired ones whose `retiredAt` is after `now`), with their sealed private halves. */
+  findSchedulable(tenantId: string, now: Date): Promise<StoredSchedulableSigningKey[]>;
   /** Every active key and every retired key still published at `now`, newest first. */
   findPublished(now: Date): Promise<StoredSigningKey[]>;
   /** The tenant's keys, newest first. */
   listForTenant(tenantId: string): Promise<StoredSigningKey[]>;
-  /** Inserts the tenant's first active key unless a concurrent first use already did. */
-  insertActiveIfNone(key: NewSigningKey): Promise<void>;
-  /** Atomically retires the active key (published until `publishUntil`) and inserts `key` as active. */
-  replaceActive(key: NewSigningKey, now: Date, publishUntil: Date): Promise<StoredSigningKey>;
+  /** Inserts the tenant's first key (as `active`) unless it has one already; false when it had. */
+  insertActiveIfNone(key: NewSigningKey): Promise<boolean>;
+  /**
+   * Atomically retires the active key (signing until `key.activatesAt`,
+   * published until `publishUntil`) and inserts `key` as active. With
+   * `replacing`, only when that kid is still the active one: null otherwise,
+   * and nothing written.
+   */
+  replaceActive(key: NewSigningKey, publishUntil: Date, replacing?: string): Promise<StoredSigningKey | null>;
   /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */
   longestAccessTokenLifetime(tenantId: string): Promise<number | null>;
+  /** Up to `limit` tenants without an active key, by id after `afterId`. */
+  keylessTenants(afterId: string | null, limit: number): Promise<KeylessTenant[]>;
 }

@@ -10,6 +10,18 @@ export interface ActiveSigningKey {
   readonly privateKey: KeyObject;
 }
 
+/**
+ * One of a tenant's keys that signs now or will: it signs from `activatesAtMs`
+ * (epoch ms, domain clock) until the next key of the tenant activates. A new
+ * key is in the JWKS for `defaults.keyPublicationSeconds` before it activates.
+ */
+export interface ScheduledSigningKey extends ActiveSigningKey {
+  readonly activatesAtMs: number;
+}
+
+/** A key's lifecycle at a given moment: `pending` is published but does not sign yet, `active` signs, `retired` only verifies until `publishUntil`. */
+export type SigningKeyState = 'pending' | 'active' | 'retired';
+
 /** A public key as verification and the JWKS need it. */
 export interface VerificationKey {
   readonly kid: string;
@@ -25,8 +37,11 @@ export interface SigningKeyInfo {
   readonly kid: string;
   readonly tenantId: string;
   readonly algorithm: SigningAlgorithm;
-  readonly status: 'active' | 'retired';
+  /** At the time of the request. */
+  readonly status: SigningKeyState;
   readonly createdAt: Date;
+  /** When it starts signing; before then it is only published (`pending`). */
+  readonly activatesAt: Date;
   readonly retiredAt: Date | null;
   readonly publishUntil: Date | null;
   readonly publicJwk: Record<string, unknown>;

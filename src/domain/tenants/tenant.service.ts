@@ -26,6 +26,13 @@ export interface UpdateTenantInput {
   allowSelfSignup?: boolean | null;
 }
 
+/**
+ * A step every new tenant takes inside the transaction that inserts it (its
+ * first signing key, src/domain/keys): `prepare` runs before the transaction
+ * (slow work such as key generation), the writer it returns inside.
+ */
+export type TenantCreationStep = (signingAlgorithm: SigningAlgorithm) => Promise<(tenantId: string) => Promise<void>>;
+
 /** The tenant tree: reads are cached by id and by path, writes publish a change. */
 export class TenantService {
   private readonly byId: TtlCache<Tenant | null>;
@@ -34,10 +41,11 @@ export class TenantService {
   private readonly lineageCutoffs: TtlCache<number>;
   /** List pages (GraphQL `tenants`), dropped whole on any tenant change. */
   private readonly pages: TtlCache<Page<Tenant>>;
-
   constructor(
     private readonly deps: DomainDeps,
     private readonly tenants: TenantRepository,
+    /** What every new tenant gets in its creating transaction: its first signing key (the composition root passes it). */
+    private readonly creationStep: TenantCreationStep,
   ) {
     this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
@@ -144,10 +152,16 @@ export class TenantService {
       errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
     );
     const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
-    const entity = await mapUniqueViolation(
-      () => this.tenants.insert({ path: input.path, parentId: input.parentId, name, signingAlgorithm, allowSelfSignup: input.allowSelfSignup ?? false }),
-      `tenant ${input.path} already exists`,
-    );
+    const complete = await this.creationStep(signingAlgorithm);
+    // The tenant and what its creation step writes (its signing key), or neither.
+    const entity = await this.deps.stores.transactions.run(async () => {
+      const inserted = await mapUniqueViolation(
+        () => this.tenants.insert({ path: input.path, parentId: input.parentId, name, signingAlgorithm, allowSelfSignup: input.allowSelfSignup ?? false }),
+        `tenant ${input.path} already exists`,
+      );
+      await complete?.(inserted.id);
+      return inserted;
+    });
     await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: entity.id });
     return toTenant(entity);
   }

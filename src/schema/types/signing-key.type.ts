@@ -11,13 +11,19 @@ export class SigningKeyType {
   @Field(() => SigningAlgorithmEnum)
   algorithm!: SigningAlgorithmEnum;
 
-  @Field({ description: '`active` signs new tokens; `retired` only verifies until `publishUntil`.' })
+  @Field({
+    description:
+      'Now: `pending` is in the JWKS but signs from `activatesAt` on; `active` signs new tokens; `retired` no longer signs and stays in the JWKS until `publishUntil`.',
+  })
   status!: string;
 
   @Field()
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field({ description: 'When it starts signing: at once for a tenant’s first key, else after its publication window (defaults.keyPublicationSeconds, ≥ the JWKS max-age).' })
+  activatesAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it stops (or stopped) signing: the next key’s `activatesAt`.' })
   retiredAt!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'A retired key stays in the JWKS until then.' })
@@ -32,6 +38,7 @@ export const toSigningKeyType = (key: SigningKeyInfo): SigningKeyType => ({
   algorithm: key.algorithm as SigningAlgorithmEnum,
   status: key.status,
   createdAt: key.createdAt,
+  activatesAt: key.activatesAt,
   retiredAt: key.retiredAt,
   publishUntil: key.publishUntil,
   publicJwk: key.publicJwk,
