@@ -16,7 +16,7 @@ export const USER_BY_USERNAME = preparedStatement(
 );
 const USER_PAGE = new PreparedTenantPage<UserRow>('users', 'users', userColumns('t'), ['username', 'email', 'firstname', 'lastname']);
 
-export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin'>>;
+export type NewUser = Pick<UserEntity, 'tenantId' | 'username' | 'passwordHash'> & Partial<Pick<UserEntity, 'email' | 'phone' | 'firstname' | 'lastname' | 'admin' | 'enabled'>>;
 
 /** End users. Entity reads for admin work; one prepared statement for the hot lookup by id. */
 export class UserRepository {

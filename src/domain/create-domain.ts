@@ -1,5 +1,6 @@
 import { AuditLog } from './audit/audit-log';
 import { AuthorizeService } from './authorize/authorize.service';
+import { transactionAwareBus } from './cache/transaction-aware-bus';
 import { ClientService } from './clients/client.service';
 import { ConsentService } from './consents/consent.service';
 import type { DomainDeps } from './deps';
@@ -40,11 +41,13 @@ import { UserInfoService } from './userinfo/userinfo.service';
 import { UserService } from './users/user.service';
 
 /** Wires the domain services together; every transport (REST, GraphQL, pages) shares one instance. */
-export function createDomain(deps: DomainDeps) {
+export function createDomain(input: DomainDeps) {
+  // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
+  const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
   const audit = new AuditLog(stores.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, stores.tenants);
-  const clients = new ClientService(deps, stores.clients, tenants);
+  const clients = new ClientService(deps, stores.clients, tenants, stores.revocations, stores.transactions);
   const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const users = new UserService(deps.bus, stores.users, tenants, sessions);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
@@ -92,7 +95,7 @@ export function createDomain(deps: DomainDeps) {
     /** Validates a provisioning file's text against this server's grant registry (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grants),
     /** Applies a validated plan in one transaction. */
-    apply: (plan: ProvisioningPlan) => applyProvisioning(deps, plan, users),
+    apply: (plan: ProvisioningPlan) => applyProvisioning({ transactions: stores.transactions, tenants, clients, users }, plan),
   };
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
