@@ -199,6 +199,7 @@ describe('a client or user disabled, then enabled again, never gets its old toke
       const run = await runCli(['apply', file, '--json'], env);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as { users: { updated: number; unchanged: number } };
     };
 
     it('revokes at disabling; enabling brings nothing back', async () => {
@@ -221,7 +222,7 @@ describe('a client or user disabled, then enabled again, never gets its old toke
       const silentCode = async () => queryOf((await browser.get(authorize({ prompt: 'none' }))).location);
 
       // `apply` sets the file's password through setUserPassword every time: the same password changes nothing.
-      await apply(true);
+      expect((await apply(true)).users).toMatchObject({ updated: 0, unchanged: 1 });
       expect((await silentCode()).code).toEqual(expect.any(String));
       expect((await token(t.url, { grant_type: 'password', username: 'rhea', password: VARIABLES.RHEA_PASSWORD }, APP, VARIABLES.APP_SECRET)).access_token).toBeDefined();
 
