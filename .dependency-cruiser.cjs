@@ -25,9 +25,7 @@ module.exports = {
     },
     {
       name: 'domain-not-to-persistence',
-      // warn, not error: the domain still reaches the repositories, entities and MikroORM today;
-      // the domain/data refactoring removes those imports and then raises this to `error`.
-      severity: 'warn',
+      severity: 'error',
       comment: 'src/domain is ORM-free: reach persistence through the ports in src/domain, not src/data, src/entities or @mikro-orm.',
       from: { path: '^src/domain/' },
       to: { path: ['^src/(data|entities)/', '^node_modules/@mikro-orm/'] },

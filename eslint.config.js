@@ -59,12 +59,11 @@ module.exports = defineConfig(
   },
   {
     // The domain owns its ports (src/domain/**/*-store.ts, transactions.ts): the data layer implements them,
-    // and no domain file names a repository, an entity or the ORM. A distinct rule id from the one above, so that
-    // it can be a warning while the aggregates not yet switched to ports still import src/data (then an error).
+    // and no domain file names a repository, an entity or the ORM (a distinct rule id from the transport rule above).
     files: ['src/domain/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
-        'warn',
+        'error',
         {
           patterns: [
             {

@@ -17,7 +17,7 @@ export interface ApiApplyResult {
  * Applies a validated plan through the admin API, entry by entry, matched on
  * natural keys like PROVISION_FILE. Not one transaction: a refusal stops at
  * that entry and names it. Secrets are compared through client authentication;
- * passwords cannot be checked through the API, so a password in the file is set.
+ * a password in the file is sent every time, and the server sets it only when it differs from the stored one.
  */
 export async function applyThroughApi(connection: Connection, plan: ProvisioningPlan): Promise<ApiApplyResult> {
   const result: ApiApplyResult = { report: emptyReport(), generatedSecrets: [] };
@@ -78,9 +78,10 @@ async function applyUser(sdk: AdminSdk, tenantPath: string, planned: PlannedUser
     throw new CliError(EXIT.api, `username: user ${planned.username} differs only in case from the existing user ${existing.username} of ${tenantPath} (usernames are case-insensitive)`, 'CONFLICT');
   }
   const changed = differs(existing, wanted);
-  if (changed) await sdk.updateUser({ id: existing.id, input: wanted });
-  if (planned.password !== null) await sdk.setUserPassword({ id: existing.id, password: planned.password });
-  report.users[changed || planned.password !== null ? 'updated' : 'unchanged']++;
+  const current = changed ? (await sdk.updateUser({ id: existing.id, input: wanted })).updateUser : existing;
+  // The server sets a password only when it differs from the stored one (and then the user's `updatedAt` moves).
+  const passwordChanged = planned.password !== null && (await sdk.setUserPassword({ id: existing.id, password: planned.password })).setUserPassword.updatedAt !== current.updatedAt;
+  report.users[changed || passwordChanged ? 'updated' : 'unchanged']++;
 }
 
 /** Runs one entry's step; a refusal names the entry's JSON path. */

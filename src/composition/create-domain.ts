@@ -5,6 +5,7 @@ import { ConsentService } from '../domain/consents/consent.service';
 import type { Database } from '../data/database';
 import { isInfrastructureFailure } from '../data/infrastructure-failure';
 import { createRepositories } from '../data/repositories';
+import { transactionAwareBus } from '../domain/changes/transaction-aware-bus';
 import type { DomainDeps } from '../domain/deps';
 import { DeviceRefresher } from '../domain/device-token-sets/device-refresher';
 import { VerifiedDeviceTokens } from '../domain/device-token-sets/verified-device-tokens';
@@ -49,7 +50,9 @@ import { UserService } from '../domain/users/user.service';
  * services built before it; no setter wires anything in afterwards). Every transport (REST,
  * GraphQL, pages, start-up provisioning) shares the one instance.
  */
-export function createDomain(deps: DomainDeps) {
+export function createDomain(input: DomainDeps) {
+  // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
+  const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
   // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
   const audit = new AuditLog(stores.audit, deps.clock, deps.log);
@@ -59,12 +62,13 @@ export function createDomain(deps: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
   const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD], [DEVICE_TOKENS]);
-  const clients = new ClientService(deps, stores.clients, tenants, grantCatalogue, bruteForce);
-  // 3. Keys, revocation state, and the token services over them.
-  const keys = new KeyService(deps, stores.signingKeys, tenants);
+  // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
   const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
   const revocation = new RevocationService(deps, stores.revocations, issuance, stores.devices);
+  const clients = new ClientService(deps, stores.clients, tenants, grantCatalogue, bruteForce, (client, at) => revocation.revokeClient(client, at), stores.transactions);
+  // 3. Keys, revocation state, and the token services over them.
+  const keys = new KeyService(deps, stores.signingKeys, tenants);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
@@ -108,7 +112,7 @@ export function createDomain(deps: DomainDeps) {
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
     /** Applies a validated plan in one transaction. */
     apply: async (plan: ProvisioningPlan) => {
-      const report = await applyProvisioning(deps, plan, users);
+      const report = await applyProvisioning({ transactions: stores.transactions, tenants, clients, users }, plan);
       // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
       if (report.tenants.created > 0) await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
       return report;

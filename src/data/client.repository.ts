@@ -1,45 +1,66 @@
-import { ClientEntity } from '../entities/client.entity';
+import type { Client } from '../domain/clients/client';
+import type { ClientPatch, ClientStore, NewClientRecord, StoredClient } from '../domain/clients/client-store';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
+import { ClientEntity } from '../entities/client.entity';
 import type { Database } from './database';
+import { definedFields } from './defined-fields';
 import { containsPattern } from './like-pattern';
 import { pageByCreatedAt } from './page-by-created-at';
 import { storable } from './storable';
 
-export type NewClient = Pick<ClientEntity, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> & Partial<ClientEntity>;
+/** An entity (or a plain row with the entity's property names) as the domain's immutable {@link Client}; never the digest. */
+export const toClient = (entity: ClientEntity): Client =>
+  Object.freeze({
+    id: entity.id,
+    tenantId: entity.tenantId,
+    clientId: entity.clientId,
+    name: entity.name,
+    isPublic: entity.isPublic,
+    redirectUris: Object.freeze([...entity.redirectUris]),
+    grantTypes: Object.freeze([...entity.grantTypes]),
+    allowedScopes: Object.freeze([...entity.allowedScopes]),
+    firstParty: entity.firstParty,
+    accessTokenLifetime: entity.accessTokenLifetime,
+    refreshTokenLifetime: entity.refreshTokenLifetime,
+    responseStyle: entity.responseStyle,
+    enabled: entity.enabled,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  });
 
-/** OAuth clients, by client_id. */
-export class ClientRepository {
+/** An entity loaded with its (lazy) secret digest. */
+const toStoredClient = (entity: ClientEntity): StoredClient => Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest });
+
+/** {@link ClientStore} on PostgreSQL: OAuth clients, by client_id. */
+export class ClientRepository implements ClientStore {
   constructor(private readonly db: Database) {}
 
-  /** The client with its secret digest (a lazy column). */
-  async findWithSecretDigest(clientId: string): Promise<ClientEntity | null> {
+  async findWithSecretDigest(clientId: string): Promise<StoredClient | null> {
     if (!storable(clientId)) return null;
-    return this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    const entity = await this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    return entity ? toStoredClient(entity) : null;
   }
 
-  /** A tenant's clients, oldest first; `request.search` matches client id or name, case-insensitively. */
-  page<T extends { id: string; createdAt: Date }>(tenantId: string, request: SearchablePageRequest, map: (entity: ClientEntity) => T): Promise<Page<T>> {
+  page(tenantId: string, request: SearchablePageRequest): Promise<Page<Client>> {
     const like = request.search ? { $ilike: containsPattern(request.search) } : null;
-    return pageByCreatedAt(this.db.em(), ClientEntity, tenantId, request, map, like && { $or: [{ clientId: like }, { name: like }] });
+    return pageByCreatedAt(this.db.em(), ClientEntity, tenantId, request, toClient, like && { $or: [{ clientId: like }, { name: like }] });
   }
 
-  /** Inserts a client; unique violations propagate. */
-  async insert(client: NewClient): Promise<ClientEntity> {
+  async insert(client: NewClientRecord): Promise<Client> {
     const em = this.db.em();
-    const entity = em.create(ClientEntity, client);
+    const entity = em.create(ClientEntity, definedFields(client) as NewClientRecord);
     await em.flush();
-    return entity;
+    return toClient(entity);
   }
 
-  /** Loads a client into a fresh unit of work, lets `change` modify it (or throw), writes it; null when there is none. */
-  async modify(clientId: string, change: (entity: ClientEntity) => Promise<void>): Promise<ClientEntity | null> {
+  async modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null> {
     if (!storable(clientId)) return null;
     const em = this.db.em();
-    const entity = await em.findOne(ClientEntity, { clientId });
+    const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
     if (!entity) return null;
-    await change(entity);
+    Object.assign(entity, definedFields(await change(toStoredClient(entity))));
     await em.flush();
-    return entity;
+    return toClient(entity);
   }
 
   async setSecretDigest(clientId: string, secretDigest: string): Promise<void> {

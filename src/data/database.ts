@@ -15,8 +15,8 @@ import { markIfUniqueViolation, markUniqueViolations } from './unique-violation'
  * run on their own pool and never join a transaction.
  */
 export class Database implements Transactions {
-  /** The EntityManager of the transaction the current async context runs in, if any. */
-  private readonly transaction = new AsyncLocalStorage<EntityManager>();
+  /** The transaction the current async context runs in, if any: its EntityManager and what waits for its commit. */
+  private readonly transaction = new AsyncLocalStorage<{ em: EntityManager; afterCommit: (() => Promise<void>)[] }>();
 
   constructor(
     readonly orm: MikroORM,
@@ -27,13 +27,28 @@ export class Database implements Transactions {
 
   /** A fresh EntityManager (an identity map and unit of work of its own), or the current transaction's inside {@link run}. */
   em(): EntityManager {
-    return this.transaction.getStore() ?? this.orm.em.fork();
+    return this.transaction.getStore()?.em ?? this.orm.em.fork();
   }
 
   /** Runs `work` in one transaction (see {@link Transactions}); joins the current one when there is one. */
-  run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.transaction.getStore()) return work();
-    return this.orm.em.fork().transactional((tx) => this.transaction.run(tx as EntityManager, work));
+    const afterCommit: (() => Promise<void>)[] = [];
+    const result = await this.orm.em.fork().transactional((tx) => this.transaction.run({ em: tx as EntityManager, afterCommit }, work));
+    // Committed: what waited for it runs outside the transaction's context.
+    for (const action of afterCommit) await action();
+    return result;
+  }
+
+  active(): boolean {
+    return this.transaction.getStore() !== undefined;
+  }
+
+  afterCommit(action: () => Promise<void>): boolean {
+    const transaction = this.transaction.getStore();
+    if (!transaction) return false;
+    transaction.afterCommit.push(action);
+    return true;
   }
 
   /** One trivial round trip (readiness checks). */
@@ -52,7 +67,7 @@ export class Database implements Transactions {
    * domain, as the ORM's own are (see unique-violation.ts).
    */
   async execute<T = unknown>(sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all'): Promise<T> {
-    const tx = this.transaction.getStore();
+    const tx = this.transaction.getStore()?.em;
     try {
       if (tx) return (await tx.getConnection().execute(sql, params as unknown[], method, tx.getTransactionContext())) as T;
       return (await this.orm.em.getConnection().execute(sql, params as unknown[], method)) as T;

@@ -7,7 +7,6 @@ import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
-import { ProvisioningRepository } from './provisioning.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
@@ -32,7 +31,6 @@ export function createRepositories(db: Database) {
     browserSessions: new BrowserSessionRepository(db),
     authorizationCodes: new AuthorizationCodeRepository(db),
     maintenance: new MaintenanceRepository(db),
-    provisioning: new ProvisioningRepository(db),
     audit: new AuditEventRepository(db),
     rateLimits: new RateLimitRepository(db),
     transactions: db,

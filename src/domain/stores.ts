@@ -5,7 +5,6 @@ import type { DeviceStore } from './device-token-sets/device-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
-import type { ProvisioningStore } from './provisioning/provisioning-store';
 import type { RevocationStore } from './revocation/revocation-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
@@ -32,7 +31,6 @@ export interface DomainStores {
   readonly browserSessions: BrowserSessionStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly maintenance: MaintenanceStore;
-  readonly provisioning: ProvisioningStore;
   readonly audit: AuditStore;
   readonly rateLimits: RateLimitStore;
   /** Runs work in one database transaction (see {@link Transactions}). */

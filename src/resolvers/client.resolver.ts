@@ -34,8 +34,6 @@ export class ClientResolver {
 
   @Mutation(() => ClientType)
   async updateClient(@Arg('clientId') clientId: string, @Arg('input') input: UpdateClientInput, @Ctx() ctx: GraphQLContext): Promise<ClientType> {
-    // Disabling also revokes: re-enabling the client later does not bring its old tokens back.
-    if (input.enabled === false) await ctx.domain.scopedRevocation.revokeClientTokens(requireActor(ctx), clientId);
     return map(ctx, await ctx.domain.clients.update(requireActor(ctx), clientId, input));
   }
 

@@ -35,7 +35,7 @@ export class UserResolver {
     return map(ctx, await ctx.domain.users.update(requireActor(ctx), id, input));
   }
 
-  @Mutation(() => UserType, { description: 'Sets a new password and ends every browser session of the user.' })
+  @Mutation(() => UserType, { description: 'Sets a new password and ends every browser session of the user; the password the user already has changes nothing.' })
   async setUserPassword(@Arg('id', () => ID) id: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return map(ctx, await ctx.domain.users.setPassword(requireActor(ctx), id, password));
   }

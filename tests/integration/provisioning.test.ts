@@ -143,6 +143,27 @@ describe('provisioning file', () => {
     expect((await clientCredentials('admin', 'test-admin-secret-0123456789abcdef')).status).toBe(200);
   });
 
+  it('rolls back a disabled client with the rest: its cutoff is not written and its tokens keep working', async () => {
+    const doc = {
+      tenants: [
+        { path: '/rollback-c', clients: [{ clientId: 'rollback-c-app', name: 'C', clientSecret: '${SECRET}' }] },
+      ],
+    };
+    await apply(doc, { SECRET: 'rollback-c-secret-0123456789' });
+    const issued = await clientCredentials('rollback-c-app', 'rollback-c-secret-0123456789');
+    expect(issued.status).toBe(200);
+    const disabled = structuredClone(doc) as { tenants: Record<string, unknown>[] };
+    (disabled.tenants[0]!.clients as Record<string, unknown>[])[0]!.enabled = false;
+    // The second tenant fails after the client was disabled in the same transaction.
+    disabled.tenants.push({ path: '/rollback-d', clients: [{ clientId: 'admin', name: 'Not the admin', clientSecret: 'rollback-secret-0123456789' }] });
+    expect((await failure(apply(disabled, { SECRET: 'rollback-c-secret-0123456789' }))).code).toBe('conflict');
+    expect((await db.query("select enabled from clients where client_id = 'rollback-c-app'")).rows).toEqual([{ enabled: true }]);
+    expect((await db.query("select 1 from token_cutoffs where subject = 'rollback-c-app'")).rowCount).toBe(0);
+    const introspected = await postForm(`${t.url}/introspect`, { token: String(issued.body.access_token) }, { authorization: basic('admin', 'test-admin-secret-0123456789abcdef') });
+    expect(introspected.body).toMatchObject({ active: true, client_id: 'rollback-c-app' });
+    expect((await clientCredentials('rollback-c-app', 'rollback-c-secret-0123456789')).status).toBe(200);
+  });
+
   it('refuses a child whose parent is neither in the database nor in the file, writing nothing', async () => {
     const before = await counts();
     const error = await failure(apply({ tenants: [{ path: '/fine' }, { path: '/missing/child' }] }));

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../../src/data/database';
 import type { PreparedQueries } from '../../src/data/prepared-queries';
 import { RefreshTokenRepository } from '../../src/data/refresh-token.repository';
+import type { ChangeEvent } from '../../src/domain/changes/change-bus';
+import { transactionAwareBus } from '../../src/domain/changes/transaction-aware-bus';
 import type { Domain } from '../../src/composition/create-domain';
 import { sha256 } from '../../src/domain/crypto/random';
 import { isUniqueViolation, mapUniqueViolation } from '../../src/domain/db-errors';
@@ -11,6 +13,7 @@ import type { User } from '../../src/domain/users/user';
 import { createAuthorizationCode } from '../fixtures/authorization-code';
 import { createClient, createUser, ensureTenant, type ClientFixture } from '../fixtures/grant-setup';
 import { basic, postForm } from '../support/oauth';
+import { FakeBus } from '../support/fake-change-bus';
 import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -113,6 +116,37 @@ describe('transactions and store errors across the domain/data boundary', () => 
       }),
     ).rejects.toBe(failure);
     expect(await familyExists(id)).toBe(false);
+  });
+
+  it('the domain bus holds what is published inside run until the commit, drops it on rollback, and is not live inside', async () => {
+    const inner = new FakeBus();
+    const seen: string[] = [];
+    inner.subscribe((event) => seen.push(event.key));
+    const bus = transactionAwareBus(inner, db);
+    const event = (key: string): ChangeEvent => ({ topic: 'client', kind: 'updated', key });
+    const id = randomUUID();
+
+    await db.run(async () => {
+      expect(bus.live).toBe(false);
+      await bus.publish(event('committed'));
+      await db.run(() => bus.publish(event('nested')));
+      await new RefreshTokenRepository(db).insertFamily(family(id));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['committed', 'nested']);
+    expect(await familyExists(id)).toBe(true);
+
+    await expect(
+      db.run(async () => {
+        await bus.publish(event('rolled back'));
+        throw new Error('work failed');
+      }),
+    ).rejects.toThrow('work failed');
+    expect(seen).toEqual(['committed', 'nested']);
+
+    expect(bus.live).toBe(true);
+    await bus.publish(event('outside'));
+    expect(seen).toEqual(['committed', 'nested', 'outside']);
   });
 
   it('a unique violation, from a flush or from raw SQL, is marked for the domain and becomes `conflict` there; other errors are not', async () => {

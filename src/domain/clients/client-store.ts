@@ -1,10 +1,36 @@
-import type { ClientRepository } from '../../data/client.repository';
+import type { Page, SearchablePageRequest } from '../pagination';
+import type { Client } from './client';
+import type { ClientSettings } from './validate-client-settings';
+
+/** A client as stored: the snapshot and its secret's keyed digest (null for a public client). Never leaves ClientService. */
+export interface StoredClient extends Client {
+  readonly secretDigest: string | null;
+}
+
+/** What a new client row holds; settings left out take the column defaults. */
+export type NewClientRecord = Pick<StoredClient, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> & Partial<ClientSettings & { enabled: boolean }>;
+
+/** The fields a client update may write; absent fields stay as they are. */
+export type ClientPatch = Partial<ClientSettings & Pick<StoredClient, 'name' | 'enabled' | 'secretDigest'>>;
 
 /**
- * The clients port. For now the concrete repository: ClientService still takes
- * `ClientRepository` (a class with a private field, so no interface can stand in for
- * it) and its methods still return ORM entities. When ClientService is switched to
- * plain values, this becomes an interface of the methods it calls and
- * `ClientRepository implements ClientStore`; callers of the type need no change.
+ * The storage clients need (implemented in `src/data/client.repository.ts`):
+ * OAuth clients by their globally unique client_id. Plain values cross it;
+ * rows stay in the data layer.
  */
-export type ClientStore = ClientRepository;
+export interface ClientStore {
+  /** The client with its secret digest; null when unknown. */
+  findWithSecretDigest(clientId: string): Promise<StoredClient | null>;
+  /** A tenant's clients, oldest first; `request.search` matches client id or name, case-insensitively. */
+  page(tenantId: string, request: SearchablePageRequest): Promise<Page<Client>>;
+  /** Inserts a client; a taken client_id is a unique violation (see db-errors.ts). */
+  insert(client: NewClientRecord): Promise<Client>;
+  /**
+   * Reads the client, asks `change` for a patch (it may throw: nothing is written), writes
+   * the patch and returns the client as stored; null when there is none.
+   */
+  modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null>;
+  setSecretDigest(clientId: string, secretDigest: string): Promise<void>;
+  delete(clientId: string): Promise<void>;
+  exists(clientId: string): Promise<boolean>;
+}

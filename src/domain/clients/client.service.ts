@@ -1,6 +1,4 @@
 import { defaults } from '../../config/defaults';
-import type { ClientRepository } from '../../data/client.repository';
-import type { ClientEntity } from '../../entities/client.entity';
 import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPathInScope, type Actor } from '../actor';
 import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
@@ -15,10 +13,12 @@ import type { RequestScope } from '../request-scope';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
-import { toClient, type Client } from './client';
+import type { Client } from './client';
+import type { ClientPatch, ClientStore, StoredClient } from './client-store';
 import { chooseClientSecret } from './client-secret';
 import { validateClientId, type ClientIdOptions } from './validate-client-id';
 import { validateClientSettings, type ClientSettings } from './validate-client-settings';
+import type { Transactions } from '../transactions';
 import { validateDisplayName } from '../validate-display-name';
 
 type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
@@ -33,6 +33,16 @@ export interface CreateClientInput extends NullablePartial<ClientSettings> {
 }
 
 export type UpdateClientInput = NullablePartial<ClientSettings> & { name?: string | null; enabled?: boolean | null };
+
+/** What a trusted caller may set when creating a client: also whether it starts enabled (provisioning). */
+export type InsertClientInput = Omit<CreateClientInput, 'tenantPath'> & { enabled?: boolean | null };
+
+/** A client as a trusted caller inspects it (provisioning), read from the store. */
+export interface InspectedClient {
+  client: Client;
+  /** Whether the secret asked about matches the stored digest (constant time); false for a public client and when none was asked about. */
+  holdsSecret: boolean;
+}
 
 export interface ClientWithSecret {
   client: Client;
@@ -52,7 +62,13 @@ interface CachedClient {
   verified?: Buffer;
 }
 
-/** Client registry. Lookups for the token path are cached and invalidated over the change bus. */
+/**
+ * Client registry. Lookups for the token path are cached and invalidated over the change bus.
+ *
+ * What ends a client's access lives here, for every path (GraphQL, provisioning, the CLI
+ * through GraphQL): disabling a client also writes its revocation cutoff, in the same
+ * transaction, so every token it holds stops working and enabling it again brings none back.
+ */
 export class ClientService {
   /**
    * Unknown client_ids are cached too (as null), so that an unknown id is
@@ -69,12 +85,15 @@ export class ClientService {
 
   constructor(
     private readonly deps: DomainDeps,
-    private readonly clients: ClientRepository,
+    private readonly clients: ClientStore,
     private readonly tenants: TenantService,
     /** The grant types client settings are validated against (built from the grant declarations, before any handler). */
     private readonly grants: GrantCatalogue,
     /** The brute-force guard client authentication runs under. */
     private readonly guard: BruteForceGuard,
+    /** Every token of a client issued before a time (RevocationService.revokeClient, the client scope's one revoke operation). */
+    private readonly revokeClient: (client: Pick<Client, 'clientId' | 'tenantId'>, at: Date) => Promise<void>,
+    private readonly transactions: Transactions,
   ) {
     this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, trusted: () => deps.bus.live });
     this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
@@ -93,8 +112,8 @@ export class ClientService {
 
   private lookup(clientId: string): MaybePromise<CachedClient | null> {
     return this.cache.get(clientId, async () => {
-      const entity = await this.clients.findWithSecretDigest(clientId);
-      return entity ? { client: toClient(entity), secretDigest: entity.secretDigest } : null;
+      const stored = await this.clients.findWithSecretDigest(clientId);
+      return stored ? { client: withoutDigest(stored), secretDigest: stored.secretDigest } : null;
     });
   }
 
@@ -181,7 +200,7 @@ export class ClientService {
   async list(actor: Actor, tenantPath: string | null | undefined, request: SearchablePageRequest): Promise<Page<Client>> {
     const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     const page = { first: request.first, after: request.after, search: searchTerm(request.search) };
-    return this.pages.get(pageCacheKey(tenant.id, page), () => this.clients.page(tenant.id, page, toClient));
+    return this.pages.get(pageCacheKey(tenant.id, page), () => this.clients.page(tenant.id, page));
   }
 
   /**
@@ -199,7 +218,7 @@ export class ClientService {
    * Creates a client without an actor check; for bootstrap and trusted callers only.
    * Ids the server makes itself (`account.*`, `console`) are refused unless `options.serverMade`.
    */
-  async insert(tenantPath: string, input: Omit<CreateClientInput, 'tenantPath'>, options: ClientIdOptions = {}): Promise<ClientWithSecret> {
+  async insert(tenantPath: string, input: InsertClientInput, options: ClientIdOptions = {}): Promise<ClientWithSecret> {
     const tenant = await this.tenants.require(tenantPath);
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
@@ -207,7 +226,7 @@ export class ClientService {
     const settings = validateClientSettings(input, isPublic, this.grants);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
-    const entity = await mapUniqueViolation(
+    const client = await mapUniqueViolation(
       () =>
         this.clients.insert({
           tenantId: tenant.id,
@@ -216,45 +235,78 @@ export class ClientService {
           isPublic,
           secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
           ...settings,
+          enabled: input.enabled ?? true,
         }),
       clientIdTaken(clientId),
       'clientId',
     );
     await this.deps.bus.publish({ topic: 'client', kind: 'created', key: clientId });
-    return { client: toClient(entity), clientSecret };
+    return { client, clientSecret };
   }
 
+  /** Disabling (even an already disabled client) also revokes every token of the client issued until now. */
   async update(actor: Actor, clientId: string, input: UpdateClientInput): Promise<Client> {
-    return this.modify(actor, clientId, (entity) => {
-      const settings = validateClientSettings(
-        // Stored redirect URIs are kept as they are unless the input replaces them.
-        { ...currentSettings(entity), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
-        entity.isPublic,
-        this.grants,
-        entity.redirectUris,
-      );
-      Object.assign(entity, settings);
-      if (input.name != null) entity.name = validateDisplayName(input.name);
-      if (input.enabled != null) entity.enabled = input.enabled;
+    requireAdmin(actor);
+    return this.change(clientId, input, (current) => assertInScope(actor, this.tenants, current.tenantId, 'client', clientId));
+  }
+
+  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules, disabling revokes alike. */
+  async updateTrusted(clientId: string, input: UpdateClientInput): Promise<Client> {
+    return this.change(clientId, input, async () => undefined);
+  }
+
+  /**
+   * Reads a client from the store, never the cache (inside a transaction it sees the
+   * transaction's own writes), and whether `secret` matches its stored digest. Trusted.
+   */
+  async inspect(clientId: string, secret: string | null): Promise<InspectedClient | null> {
+    const stored = await this.clients.findWithSecretDigest(clientId);
+    if (!stored) return null;
+    const holdsSecret = secret !== null && stored.secretDigest !== null && this.deps.secret.verifyDigest(secret, stored.secretDigest);
+    return { client: withoutDigest(stored), holdsSecret };
+  }
+
+  /**
+   * The one write path of an update: settings validated against the stored ones, and when
+   * `input` disables the client, its revocation cutoff written in the same transaction.
+   */
+  private async change(clientId: string, input: UpdateClientInput, authorize: (current: StoredClient) => Promise<void>): Promise<Client> {
+    const client = await this.transactions.run(async () => {
+      const updated = await this.clients.modify(clientId, async (current) => {
+        await authorize(current);
+        const settings = validateClientSettings(
+          // Stored redirect URIs are kept as they are unless the input replaces them.
+          { ...currentSettings(current), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
+          current.isPublic,
+          this.grants,
+          [...current.redirectUris],
+        );
+        return { ...settings, name: input.name != null ? validateDisplayName(input.name) : undefined, enabled: input.enabled ?? undefined };
+      });
+      ensure(updated, () => notFoundInScope('client', clientId));
+      // Disabling: every token issued until now stops working, and stays so when the client is enabled again.
+      // The cutoff is written in this transaction; its change event, like every event published in it, waits for the commit.
+      if (input.enabled === false) await this.revokeClient(updated, this.deps.clock.now());
+      return updated;
     });
+    await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
+    return client;
   }
 
   /** Replaces the secret; the old one stops working at once on every instance. */
   async rotateSecret(actor: Actor, clientId: string, supplied?: string | null): Promise<ClientWithSecret> {
     let clientSecret = '';
-    const client = await this.modify(actor, clientId, (entity) => {
-      ensure(!entity.isPublic, () => errors.validation('clientId', 'public clients have no secret'));
+    const client = await this.modify(actor, clientId, (current) => {
+      ensure(!current.isPublic, () => errors.validation('clientId', 'public clients have no secret'));
       clientSecret = chooseClientSecret(supplied);
-      entity.secretDigest = this.deps.secret.digest(clientSecret);
+      return { secretDigest: this.deps.secret.digest(clientSecret) };
     });
     return { client, clientSecret };
   }
 
   /** Adds a redirect URI without an actor check; bootstrap keeps the console's callback in step with ISSUER. */
   async addRedirectUriTrusted(clientId: string, redirectUri: string): Promise<void> {
-    await this.clients.modify(clientId, async (found) => {
-      if (!found.redirectUris.includes(redirectUri)) found.redirectUris = [...found.redirectUris, redirectUri];
-    });
+    await this.clients.modify(clientId, async (found) => (found.redirectUris.includes(redirectUri) ? {} : { redirectUris: [...found.redirectUris, redirectUri] }));
     await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
   }
 
@@ -272,31 +324,37 @@ export class ClientService {
     return client;
   }
 
-  private async modify(actor: Actor, clientId: string, change: (entity: ClientEntity) => void): Promise<Client> {
+  private async modify(actor: Actor, clientId: string, change: (current: StoredClient) => ClientPatch): Promise<Client> {
     requireAdmin(actor);
-    const entity = await this.clients.modify(clientId, async (found) => {
+    const client = await this.clients.modify(clientId, async (found) => {
       await assertInScope(actor, this.tenants, found.tenantId, 'client', clientId);
-      change(found);
+      return change(found);
     });
-    ensure(entity, () => notFoundInScope('client', clientId));
+    ensure(client, () => notFoundInScope('client', clientId));
     await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
-    return toClient(entity);
+    return client;
   }
 }
 
 /** The one answer for a client id that is taken, in the actor's subtree or anywhere else. */
 const clientIdTaken = (clientId: string): string => `clientId ${JSON.stringify(clientId)} is not available`;
 
-function currentSettings(entity: ClientEntity): ClientSettings {
+function currentSettings(client: Client): ClientSettings {
   return {
-    redirectUris: entity.redirectUris,
-    grantTypes: entity.grantTypes,
-    allowedScopes: entity.allowedScopes,
-    firstParty: entity.firstParty,
-    accessTokenLifetime: entity.accessTokenLifetime,
-    refreshTokenLifetime: entity.refreshTokenLifetime,
-    responseStyle: entity.responseStyle,
+    redirectUris: [...client.redirectUris],
+    grantTypes: [...client.grantTypes],
+    allowedScopes: [...client.allowedScopes],
+    firstParty: client.firstParty,
+    accessTokenLifetime: client.accessTokenLifetime,
+    refreshTokenLifetime: client.refreshTokenLifetime,
+    responseStyle: client.responseStyle,
   };
+}
+
+/** The snapshot of a stored client, without its digest (what may be cached beside it and handed out). */
+function withoutDigest(stored: StoredClient): Client {
+  const { secretDigest: _digest, ...client } = stored;
+  return Object.freeze(client);
 }
 
 function stripNulls<T extends object>(input: T): Partial<T> {

@@ -1,5 +1,3 @@
-import type { ClientEntity } from '../../entities/client.entity';
-
 /**
  * How the token endpoint shapes a client's successful responses: `standard`
  * (RFC 6749 §5.1) or `seed001`, which adds `"status": "SUCCESS"` beside the
@@ -26,22 +24,3 @@ export interface Client {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
-
-export const toClient = (entity: ClientEntity): Client =>
-  Object.freeze({
-    id: entity.id,
-    tenantId: entity.tenantId,
-    clientId: entity.clientId,
-    name: entity.name,
-    isPublic: entity.isPublic,
-    redirectUris: Object.freeze([...entity.redirectUris]),
-    grantTypes: Object.freeze([...entity.grantTypes]),
-    allowedScopes: Object.freeze([...entity.allowedScopes]),
-    firstParty: entity.firstParty,
-    accessTokenLifetime: entity.accessTokenLifetime,
-    refreshTokenLifetime: entity.refreshTokenLifetime,
-    responseStyle: entity.responseStyle,
-    enabled: entity.enabled,
-    createdAt: entity.createdAt,
-    updatedAt: entity.updatedAt,
-  });

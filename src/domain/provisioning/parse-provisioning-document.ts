@@ -1,5 +1,5 @@
 import { defaults } from '../../config/defaults';
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
 import type { ResponseStyle } from '../clients/client';

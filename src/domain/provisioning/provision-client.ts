@@ -1,47 +1,38 @@
-import type { TenantEntity } from '../../entities/tenant.entity';
-import { mapUniqueViolation } from '../db-errors';
-import { differs, type ProvisioningScope } from './provisioning-scope';
+import type { Tenant } from '../tenants/tenant';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedClient } from './provisioning-plan';
+import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
 
 /**
- * Creates the client or brings it to the planned state. A secret in the file
- * replaces the stored one only when it does not match the stored keyed digest
+ * Creates the client or brings it to the planned state through ClientService. A secret in
+ * the file replaces the stored one only when it does not match the stored keyed digest
  * (compared in constant time); without one, an existing client keeps its secret.
+ * Disabling goes through ClientService's update, which revokes the client's tokens.
  */
-export async function provisionClient(scope: ProvisioningScope, tenant: TenantEntity, planned: PlannedClient): Promise<void> {
-  const { tx, deps, report } = scope;
-  const unchangedBefore = report.clients.unchanged;
+export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, planned: PlannedClient): Promise<void> {
+  const { services, report } = scope;
   const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
-  const entity = await tx.clientById(planned.clientId);
-  if (!entity) {
+  const found = await services.clients.inspect(planned.clientId, planned.clientSecret);
+  if (!found) {
     if (!planned.isPublic && planned.clientSecret === null) {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
-    tx.addClient({
-      tenantId: tenant.id,
-      clientId: planned.clientId,
-      isPublic: planned.isPublic,
-      secretDigest: planned.clientSecret === null ? null : deps.secret.digest(planned.clientSecret),
-      ...wanted,
-    });
+    await atEntry(planned.at, 'clientId', () =>
+      services.clients.insert(tenant.path, { clientId: planned.clientId, isPublic: planned.isPublic, clientSecret: planned.clientSecret, ...wanted }),
+    );
     report.clients.created++;
-  } else {
-    if (entity.tenantId !== tenant.id) {
-      throw new ProvisioningError([`${planned.at}.clientId: client ${planned.clientId} already exists in another tenant`], 'conflict');
-    }
-    if (entity.isPublic !== planned.isPublic) {
-      throw new ProvisioningError([`${planned.at}.isPublic: cannot change for an existing client (delete and re-create it)`], 'conflict');
-    }
-    const secretChanged = planned.clientSecret !== null && !(entity.secretDigest && deps.secret.verifyDigest(planned.clientSecret, entity.secretDigest));
-    if (secretChanged) entity.secretDigest = deps.secret.digest(planned.clientSecret!);
-    if (differs(entity, wanted) || secretChanged) {
-      Object.assign(entity, wanted);
-      report.clients.updated++;
-    } else {
-      report.clients.unchanged++;
-    }
+    return;
   }
-  if (report.clients.unchanged === unchangedBefore) scope.changes.push({ topic: 'client', kind: 'updated', key: planned.clientId });
-  await mapUniqueViolation(() => tx.flush(), `${planned.at}.clientId: client ${planned.clientId} was created concurrently; nothing was applied`);
+  const { client, holdsSecret } = found;
+  if (client.tenantId !== tenant.id) {
+    throw new ProvisioningError([`${planned.at}.clientId: client ${planned.clientId} already exists in another tenant`], 'conflict');
+  }
+  if (client.isPublic !== planned.isPublic) {
+    throw new ProvisioningError([`${planned.at}.isPublic: cannot change for an existing client (delete and re-create it)`], 'conflict');
+  }
+  const secretChanged = planned.clientSecret !== null && !holdsSecret;
+  const changed = differs(client, wanted);
+  if (secretChanged) await atEntry(planned.at, 'clientSecret', () => services.clients.setSecretTrusted(planned.clientId, planned.clientSecret!));
+  if (changed) await atEntry(planned.at, 'clientId', () => services.clients.updateTrusted(planned.clientId, wanted));
+  report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
 }

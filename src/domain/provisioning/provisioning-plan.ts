@@ -1,4 +1,4 @@
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import type { ClientSettings } from '../clients/validate-client-settings';
 
 /**

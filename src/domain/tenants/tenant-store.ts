@@ -1,10 +1,40 @@
-import type { TenantRepository } from '../../data/tenant.repository';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { Tenant } from './tenant';
+
+/** What a new tenant row holds; the store fills in the id, the timestamps and no cutoff. */
+export interface NewTenantRecord {
+  readonly path: string;
+  readonly parentId: string | null;
+  readonly name: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly allowSelfSignup: boolean;
+}
+
+/** The fields a tenant update may write; absent fields stay as they are. */
+export type TenantPatch = Partial<Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup'>>;
 
 /**
- * The tenants port. For now the concrete repository: TenantService still takes
- * `TenantRepository` (a class with a private field, so no interface can stand in for
- * it) and its methods still return ORM entities. When TenantService is switched to
- * plain values, this becomes an interface of the methods it calls and
- * `TenantRepository implements TenantStore`; callers of the type need no change.
+ * The storage tenants need (implemented in `src/data/tenant.repository.ts`):
+ * the tenant tree by id and by materialised path. Plain {@link Tenant}
+ * snapshots cross it both ways; rows stay in the data layer.
  */
-export type TenantStore = TenantRepository;
+export interface TenantStore {
+  findById(id: string): Promise<Tenant | null>;
+  findByPath(path: string): Promise<Tenant | null>;
+  /**
+   * `path` and its subtree in path order, after `after` (a path), at most `limit`; with the total count.
+   * `search` (case-insensitive substring of path or name) narrows both.
+   */
+  listSubtree(path: string, after: string | null, limit: number, search: string | null): Promise<{ rows: Tenant[]; totalCount: number }>;
+  /** Inserts a tenant; a taken path is a unique violation (see db-errors.ts). */
+  insert(tenant: NewTenantRecord): Promise<Tenant>;
+  /**
+   * Reads the tenant at `path`, asks `change` for a patch (it may throw: nothing is written),
+   * writes the patch and returns the tenant as stored; null when there is none.
+   */
+  modify(path: string, change: (current: Tenant) => TenantPatch): Promise<Tenant | null>;
+  /** Ids of the strict descendants of `path`. */
+  subtreeIds(path: string): Promise<string[]>;
+  /** Deletes a tenant with its subtree, clients, users and keys. */
+  delete(id: string): Promise<void>;
+}

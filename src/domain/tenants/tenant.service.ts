@@ -1,6 +1,4 @@
 import { defaults } from '../../config/defaults';
-import type { TenantRepository } from '../../data/tenant.repository';
-import type { SigningAlgorithm } from '../../entities/tenant.entity';
 import { notFoundInScope, requireAdmin, tenantPathInScope, withinActorSubtree, type Actor } from '../actor';
 import type { MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
@@ -9,7 +7,9 @@ import type { DomainDeps } from '../deps';
 import { ensure, errors } from '../errors';
 import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest, pageCacheKey } from '../pagination';
 import { searchTerm } from '../search-term';
-import { SIGNING_ALGORITHMS, toTenant, type Tenant } from './tenant';
+import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import { SIGNING_ALGORITHMS, type Tenant } from './tenant';
+import type { TenantPatch, TenantStore } from './tenant-store';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 
@@ -43,7 +43,7 @@ export class TenantService {
   private readonly pages: TtlCache<Page<Tenant>>;
   constructor(
     private readonly deps: DomainDeps,
-    private readonly tenants: TenantRepository,
+    private readonly tenants: TenantStore,
     /** What every new tenant gets in its creating transaction: its first signing key (the composition root passes it). */
     private readonly creationStep: TenantCreationStep,
   ) {
@@ -68,18 +68,15 @@ export class TenantService {
 
   /** Cached lookup by id (a hit answers at once); null when there is no such tenant. */
   findById(id: string): MaybePromise<Tenant | null> {
-    return this.byId.get(id, async () => {
-      const entity = await this.tenants.findById(id);
-      return entity ? toTenant(entity) : null;
-    });
+    return this.byId.get(id, () => this.tenants.findById(id));
   }
 
   /** Cached lookup by path; null when there is no such tenant. */
   async findByPath(path: string): Promise<Tenant | null> {
     const id = await this.idByPath.get(path, async () => {
-      const entity = await this.tenants.findByPath(path);
-      if (entity) this.byId.set(entity.id, toTenant(entity));
-      return entity?.id ?? null;
+      const tenant = await this.tenants.findByPath(path);
+      if (tenant) this.byId.set(tenant.id, tenant);
+      return tenant?.id ?? null;
     });
     return id ? this.findById(id) : null;
   }
@@ -127,7 +124,7 @@ export class TenantService {
     const search = searchTerm(request.search);
     return this.pages.get(pageCacheKey(actor.tenantPath, { first: size, after, search }), async () => {
       const { rows, totalCount } = await this.tenants.listSubtree(actor.tenantPath, after, size + 1, search);
-      return toPage(rows.map(toTenant), size, totalCount, (t) => [t.path]);
+      return toPage(rows, size, totalCount, (t) => [t.path]);
     });
   }
 
@@ -147,53 +144,59 @@ export class TenantService {
 
   /** Inserts without an actor check; for bootstrap and trusted callers only. */
   async insert(input: CreateTenantInput & { path: string; parentId: string | null }): Promise<Tenant> {
-    const signingAlgorithm = input.signingAlgorithm ?? defaults.signingAlgorithm;
-    ensure(SIGNING_ALGORITHMS.includes(signingAlgorithm), () =>
-      errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
-    );
+    const signingAlgorithm = validSigningAlgorithm(input.signingAlgorithm ?? defaults.signingAlgorithm);
     const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
     const complete = await this.creationStep(signingAlgorithm);
     // The tenant and what its creation step writes (its signing key), or neither.
-    const entity = await this.deps.stores.transactions.run(async () => {
+    const tenant = await this.deps.stores.transactions.run(async () => {
       const inserted = await mapUniqueViolation(
         () => this.tenants.insert({ path: input.path, parentId: input.parentId, name, signingAlgorithm, allowSelfSignup: input.allowSelfSignup ?? false }),
         `tenant ${input.path} already exists`,
       );
-      await complete?.(inserted.id);
+      await complete(inserted.id);
       return inserted;
     });
-    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: entity.id });
-    return toTenant(entity);
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: tenant.id });
+    return tenant;
   }
 
   async update(actor: Actor, rawPath: string, input: UpdateTenantInput): Promise<Tenant> {
-    const path = tenantPathInScope(actor, normalizeTenantPath(rawPath));
-    const entity = await this.tenants.modify(path, (found) => {
-      if (input.name != null) found.name = validateDisplayName(input.name);
-      if (input.signingAlgorithm != null) {
-        ensure(SIGNING_ALGORITHMS.includes(input.signingAlgorithm), () =>
-          errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
-        );
-        found.signingAlgorithm = input.signingAlgorithm;
-      }
-      if (input.allowSelfSignup != null) found.allowSelfSignup = input.allowSelfSignup;
-    });
-    ensure(entity, () => notFoundInScope('tenant', path));
-    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: entity.id });
-    return toTenant(entity);
+    return this.updateAt(tenantPathInScope(actor, normalizeTenantPath(rawPath)), input);
+  }
+
+  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules, the same change event. */
+  async updateTrusted(path: string, input: UpdateTenantInput): Promise<Tenant> {
+    return this.updateAt(normalizeTenantPath(path), input);
+  }
+
+  private async updateAt(path: string, input: UpdateTenantInput): Promise<Tenant> {
+    const tenant = await this.tenants.modify(
+      path,
+      (): TenantPatch => ({
+        name: input.name != null ? validateDisplayName(input.name) : undefined,
+        signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
+        allowSelfSignup: input.allowSelfSignup ?? undefined,
+      }),
+    );
+    ensure(tenant, () => notFoundInScope('tenant', path));
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
+    return tenant;
   }
 
   /** Deletes a tenant with its subtree, clients, users and keys. The root cannot be deleted, nor the actor's own tenant. */
   async delete(actor: Actor, rawPath: string): Promise<Tenant> {
     const path = tenantPathInScope(actor, normalizeTenantPath(rawPath));
     ensure(path !== actor.tenantPath, () => errors.forbidden('an admin cannot delete its own tenant'));
-    const entity = await this.tenants.findByPath(path);
-    ensure(entity, () => notFoundInScope('tenant', path));
-    const snapshot = toTenant(entity);
+    const tenant = await this.tenants.findByPath(path);
+    ensure(tenant, () => notFoundInScope('tenant', path));
     const subtree = await this.tenants.subtreeIds(path);
-    await this.tenants.delete(entity.id);
-    for (const id of [entity.id, ...subtree]) await this.deps.bus.publish({ topic: 'tenant', kind: 'deleted', key: id });
-    return snapshot;
+    await this.tenants.delete(tenant.id);
+    for (const id of [tenant.id, ...subtree]) await this.deps.bus.publish({ topic: 'tenant', kind: 'deleted', key: id });
+    return tenant;
   }
 }
 
+function validSigningAlgorithm(algorithm: SigningAlgorithm): SigningAlgorithm {
+  ensure(SIGNING_ALGORITHMS.includes(algorithm), () => errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`));
+  return algorithm;
+}

@@ -1,4 +1,3 @@
-import type { TenantEntity } from '../../entities/tenant.entity';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 
 /** Immutable snapshot of a tenant, safe to cache and share across requests. */
@@ -15,16 +14,3 @@ export interface Tenant {
 }
 
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
-
-export const toTenant = (entity: TenantEntity): Tenant =>
-  Object.freeze({
-    id: entity.id,
-    path: entity.path,
-    parentId: entity.parentId,
-    name: entity.name,
-    signingAlgorithm: entity.signingAlgorithm,
-    allowSelfSignup: entity.allowSelfSignup,
-    tokensRevokedBefore: entity.tokensRevokedBefore,
-    createdAt: entity.createdAt,
-    updatedAt: entity.updatedAt,
-  });

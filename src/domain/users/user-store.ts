@@ -12,6 +12,8 @@ export interface NewUser {
   readonly firstname?: string | null;
   readonly lastname?: string | null;
   readonly admin?: boolean;
+  /** Default true. */
+  readonly enabled?: boolean;
 }
 
 /** What an update may change on a stored user; absent fields keep their value. */

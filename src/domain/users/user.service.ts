@@ -91,16 +91,28 @@ export class UserService {
    * Creates a user without an actor check (self sign-up, seed 001 `/register_user` after its own check,
    * the bootstrap admin). The admin role comes only from `trusted`, never from `input`.
    */
-  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath' | 'admin'>, trusted: { admin?: boolean } = {}): Promise<User> {
+  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath' | 'admin'>, trusted: { admin?: boolean; enabled?: boolean } = {}): Promise<User> {
     const tenant = await this.tenants.require(tenantPath);
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
     const passwordHash = await hashPassword(validatePassword(input.password));
-    return mapUniqueViolation(() => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true }), `username ${username} is already taken in ${tenantPath}`);
+    return mapUniqueViolation(
+      () => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true, enabled: trusted.enabled ?? true }),
+      `username ${username} is already taken in ${tenantPath}`,
+    );
   }
 
   /** Disabling (even an already disabled user) also revokes the user's tokens and ends its sessions ({@link disabled}). */
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+    return this.updateAs(actor, id, input);
+  }
+
+  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules, disabling revokes alike. */
+  async updateTrusted(id: string, input: UpdateUserInput): Promise<User> {
+    return this.updateAs(null, id, input);
+  }
+
+  private async updateAs(actor: Actor | null, id: string, input: UpdateUserInput): Promise<User> {
     const user = await this.modify(actor, id, () => {
       const changes: UserChanges = validateUserProfile(input);
       if (input.username != null) changes.username = validateUsername(input.username);
@@ -113,12 +125,37 @@ export class UserService {
     return user;
   }
 
-  /** A password reset: the new password is the only way in, so every browser session of the user ends. */
+  /**
+   * A password reset: the new password is the only way in, so every browser session of the user ends.
+   * Setting the password the user already has changes nothing and ends no session (checked against
+   * the stored hash first), so re-applying an unchanged provisioning file signs nobody out.
+   */
   async setPassword(actor: Actor, id: string, password: string): Promise<User> {
-    const passwordHash = await hashPassword(validatePassword(password));
-    const user = await this.modify(actor, id, () => ({ passwordHash }));
+    const valid = validatePassword(password);
+    const current = await this.get(actor, id);
+    return (await this.replacePassword(actor, current, valid)).user;
+  }
+
+  /** {@link setPassword} without an actor check, for trusted callers (provisioning); tells whether the password changed. */
+  async setPasswordTrusted(user: User, password: string): Promise<boolean> {
+    return (await this.replacePassword(null, user, validatePassword(password))).changed;
+  }
+
+  private async replacePassword(actor: Actor | null, current: User, password: string): Promise<{ user: User; changed: boolean }> {
+    const stored = await this.users.findCredentials(current.tenantId, current.username);
+    if (stored?.user.id === current.id && (await verifyPassword(stored.passwordHash, password))) return { user: current, changed: false };
+    const passwordHash = await hashPassword(password);
+    const user = await this.modify(actor, current.id, () => ({ passwordHash }));
     await this.passwordReplaced(user);
-    return user;
+    return { user, changed: true };
+  }
+
+  /**
+   * Trusted lookup (provisioning): the user of `tenantId` whose username equals `username`
+   * regardless of case; null when there is none.
+   */
+  async findByUsernameTrusted(tenantId: string, username: string): Promise<User | null> {
+    return (await this.users.findCredentials(tenantId, username))?.user ?? null;
   }
 
   /** Deletes the user; its browser sessions, consents and devices go with the row (foreign keys cascade). */
@@ -188,14 +225,14 @@ export class UserService {
     return null;
   }
 
-  /** Writes the changes `change` makes (validating its input) to a user of the actor's subtree, checked first. */
-  private async modify(actor: Actor, id: string, change: (current: User) => UserChanges): Promise<User> {
-    requireAdmin(actor);
+  /** Writes the changes `change` makes (validating its input) to a user: for `actor`, an admin whose subtree holds the user (checked first); for null, a trusted caller. */
+  private async modify(actor: Actor | null, id: string, change: (current: User) => UserChanges): Promise<User> {
+    if (actor) requireAdmin(actor);
     const user = isUuid(id)
       ? await mapUniqueViolation(
           () =>
             this.users.modify(id, async (found) => {
-              await assertInScope(actor, this.tenants, found.tenantId, 'user', id);
+              if (actor) await assertInScope(actor, this.tenants, found.tenantId, 'user', id);
               return change(found);
             }),
           'username is already taken in this tenant',
