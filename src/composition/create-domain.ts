@@ -23,6 +23,8 @@ import { parseProvisioningText } from '../domain/provisioning/parse-provisioning
 import type { ProvisioningVariables } from '../domain/provisioning/document-reader';
 import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan';
 import { TokenEndpoint } from '../domain/grants/token-endpoint';
+import { TenantIssuers } from '../domain/issuers/tenant-issuers';
+import { TenantJwks } from '../domain/issuers/tenant-jwks';
 import { TokenIntrospector } from '../domain/introspection/introspect-token';
 import { KeyService } from '../domain/keys/key.service';
 import { TokenFinder } from '../domain/revocation/find-token';
@@ -70,13 +72,16 @@ export function createDomain(deps: DomainDeps) {
     (claims) => revocation.accessTokenState(claims),
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
-  const idTokens = new IdTokenService(deps, keys);
+  const idTokens = new IdTokenService(deps, keys, tenants);
   const refreshTokens = new RefreshTokenService(deps, stores.refreshTokens, clients, tenants, revocation);
   // 4. The token lookup (access and refresh tokens), and what revokes and introspects through it.
   const tokenFinder = new TokenFinder(accessTokens, tenants, refreshTokens);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation, audit);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
+  // Every tenant is an issuer: its segment → tenant lookup, its client and user rules, its own JWKS.
+  const tenantIssuers = new TenantIssuers(deps.issuer, deps.bus, tenants, clients);
+  const tenantJwks = new TenantJwks(stores.signingKeys, deps.clock, deps.bus);
   const scopedRevocation = new ScopedRevocation(deps, stores.revocations, issuance, tenants, clients, tokenFinder, revocation);
   // 5. Users: disabling one (on any path) raises its revocation cutoff.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
@@ -109,6 +114,8 @@ export function createDomain(deps: DomainDeps) {
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
+    tenantIssuers,
+    tenantJwks,
     devices,
     deviceRefresh,
   };
