@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createTestClient, createTestTenant, passwordTokens, requestTokens, serviceToken, type TestClient } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
+import { rootAdminSdk } from '../support/admin-sdk';
 import { basic, postForm } from '../support/oauth';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 
@@ -45,11 +46,12 @@ describe('every tenant is an issuer', () => {
     return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
   };
 
-  it('gives each tenant its GraphQL-free issuer URL: the root keeps ISSUER, others live under /t/{segments joined by "."}', () => {
-    const { tenantIssuers } = t.server.app.domain;
-    expect(tenantIssuers.issuerOf('/')).toBe(t.issuer);
-    expect(tenantIssuers.issuerOf('/a')).toBe(issuerA);
-    expect(tenantIssuers.issuerOf('/a/c')).toBe(issuerC);
+  it('gives each tenant its issuer URL in GraphQL (Tenant.issuer): the root keeps ISSUER, others live under /t/{segments joined by "."}', async () => {
+    const sdk = await rootAdminSdk(t.url);
+    const issuerOf = async (path: string) => (await sdk.tenant({ path })).tenant?.issuer;
+    expect(await issuerOf('/')).toBe(t.issuer);
+    expect(await issuerOf('/a')).toBe(issuerA);
+    expect(await issuerOf('/a/c')).toBe(issuerC);
   });
 
   it('serves each sibling its own discovery document: issuer exact, every endpoint its own', async () => {
