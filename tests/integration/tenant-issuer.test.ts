@@ -139,6 +139,24 @@ describe('every tenant is an issuer', () => {
     expect((await postForm(`${t.url}/introspect`, { token: tokensB.access_token }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) })).body).toMatchObject({ active: true, iss: issuerB });
   });
 
+  it("serves a tenant issuer's warm introspection, userinfo, discovery and JWKS at once: no promise, so no query", async () => {
+    const tokens = await passwordTokens(issuerA, userClient.a, users.a.username, users.a.password, 'openid');
+    const endpoint = (method: string, path: string) => t.server.app.routes.find((route) => route.method === method && route.path === path)!.endpoint;
+    const calls = {
+      introspect: () => endpoint('POST', '/t/:issuer/introspect')({ method: 'POST', headers: { authorization: basic(service.a.clientId, service.a.clientSecret!) }, body: { token: tokens.access_token }, issuerSegment: 'a', scope: undefined as never }),
+      userinfo: () => endpoint('GET', '/t/:issuer/userinfo')({ method: 'GET', headers: { authorization: `Bearer ${tokens.access_token}` }, body: {}, issuerSegment: 'a', scope: undefined as never }),
+      discovery: () => endpoint('GET', '/t/:issuer/.well-known/openid-configuration')({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
+      jwks: () => endpoint('GET', '/t/:issuer/.well-known/jwks.json')({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const first = await call();
+      const warm = call();
+      expect({ name, pending: warm instanceof Promise }).toEqual({ name, pending: false });
+      expect(warm).toEqual(first);
+      expect((warm as { status: number }).status).toBe(200);
+    }
+  });
+
   it('answers 404 with an RFC error for an unknown or malformed tenant segment, never another tenant\'s metadata', async () => {
     for (const path of ['/t/nope/.well-known/openid-configuration', '/t/nope/.well-known/jwks.json', '/.well-known/oauth-authorization-server/t/nope', '/t/A/.well-known/openid-configuration', '/t/a..c/.well-known/jwks.json', '/t/a.nope/.well-known/openid-configuration']) {
       const { status, body } = await getJson(`${t.url}${path}`);
