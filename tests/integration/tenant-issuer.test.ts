@@ -157,6 +157,12 @@ describe('every tenant is an issuer', () => {
     }
   });
 
+  it("sends {I}/account to the account sign-in of the issuer's tenant, with no ?tenant= to give", async () => {
+    const res = await fetch(`${issuerA}/account`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/account/sign-in?${new URLSearchParams({ tenant: '/a' })}`);
+  });
+
   it('answers 404 with an RFC error for an unknown or malformed tenant segment, never another tenant\'s metadata', async () => {
     for (const path of ['/t/nope/.well-known/openid-configuration', '/t/nope/.well-known/jwks.json', '/.well-known/oauth-authorization-server/t/nope', '/t/A/.well-known/openid-configuration', '/t/a..c/.well-known/jwks.json', '/t/a.nope/.well-known/openid-configuration']) {
       const { status, body } = await getJson(`${t.url}${path}`);
