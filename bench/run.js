@@ -22,8 +22,10 @@
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
 // (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
-// BENCH_ONLY=ccRs256,introspection (main-phase scenarios; batchRevocation selects phase 5),
-// BENCH_SKIP=peer,growth,workers2,graphql,batch, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
+// BENCH_ONLY=ccRs256,introspection (main-phase scenarios; batchRevocation selects phase 5;
+// tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
+// BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
+// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
 
@@ -43,6 +45,7 @@ const { seedBase, makeContext, reconnectSeed, basic } = require('./lib/seed');
 const { insertGrowthData, explainHotQueries, countRows, withDb } = require('./lib/growth');
 const { resultsTable, targetsTable, table, fmt } = require('./lib/report');
 const { batchRevocationRun } = require('./lib/batch');
+const { insertTenants } = require('./lib/tenant-growth');
 const scenarios = require('./scenarios');
 
 // ------------------------------------------------------------------ settings
@@ -65,6 +68,9 @@ const settings = {
   growthTokens: num('BENCH_GROWTH_TOKENS', 100_000),
   growthFamilies: num('BENCH_GROWTH_FAMILIES', 10_000),
   growthUsers: num('BENCH_GROWTH_USERS', 10_000),
+  // tenant issuers (issue 20): a tenant's discovery and JWKS with few tenants vs many
+  smallTenants: num('BENCH_SMALL_TENANTS', 11),
+  growthTenants: num('BENCH_GROWTH_TENANTS', 10_000),
   batchSizes: (env.BENCH_BATCH_SIZES || (quick ? '1000,10000' : '1000,100000')).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0),
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : null,
   skip: new Set((env.BENCH_SKIP || '').split(',').map((s) => s.trim()).filter(Boolean)),
@@ -555,6 +561,37 @@ async function main() {
     for (const key of ['ccRs256', 'introspection'].filter((k) => main.includes(k))) results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
   }
 
+  // 4b. tenant issuers (issue 20): one tenant's discovery document and JWKS on S topped up to
+  //     BENCH_SMALL_TENANTS tenants and on a server "T" of its own topped up (SQL) to
+  //     BENCH_GROWTH_TENANTS tenants, each bulk tenant with a signing key; alternating runs,
+  //     and the tenant's JWKS size at both (it must not grow with the number of tenants)
+  const tenantKeys = ['tenantDiscovery', 'tenantJwks'].filter((k) => !settings.only || settings.only.includes(k) || settings.only.includes('tenantIssuers'));
+  if (!settings.skip.has('tenants') && tenantKeys.length > 0) {
+    const dbT = await freshDatabase('t');
+    const serverT = await start(dbT, 1);
+    const seedT = await seedBase(serverT.url, common.adminSecret);
+    const ctxT = makeContext(serverT.url, seedT, settings.connections);
+    const small = await insertTenants(pgUrlOf(dbS), { total: settings.smallTenants });
+    const big = await insertTenants(pgUrlOf(dbT), { total: settings.growthTenants });
+    log(`tenant issuers: S has ${small.tenants} tenants, T ${fmt(big.tenants)} tenants (${fmt(big.added)} bulk-inserted with a signing key each in ${(big.ms / 1000).toFixed(1)} s)`);
+    const few = { run: runS, label: `${small.tenants} tenants (paired)`, server: serverS };
+    const many = { run: scenarioRunner(serverT, ctxT, new Set()), label: `${fmt(big.tenants)} tenants (paired)`, server: serverT };
+    const jwksBytes = async (url) => Buffer.byteLength(await (await fetch(`${url}/t/bench-rs/.well-known/jwks.json`)).text());
+    const summary = { tenants: { few: small.tenants, many: big.tenants }, signingKeys: { few: small.signing_keys, many: big.signing_keys }, ratios: {} };
+    for (const key of tenantKeys) {
+      const [a, b] = await pairedRuns(scenarios[key], few, many);
+      const value = b.rps / a.rps;
+      const target = { op: '≥', value: 0.9 };
+      (b.ratios ||= []).push({ value, of: few.label, target, met: value >= target.value });
+      results.rows.push(a, b);
+      summary.ratios[key] = value;
+    }
+    summary.tenantJwksBytes = { few: await jwksBytes(serverS.url), many: await jwksBytes(serverT.url) };
+    log(`tenant issuers: /t/bench-rs JWKS ${summary.tenantJwksBytes.few} bytes with ${small.tenants} tenants, ${summary.tenantJwksBytes.many} bytes with ${fmt(big.tenants)}; ratios ${JSON.stringify(summary.ratios)}`);
+    results.tenantIssuers = summary;
+    await stop(serverT);
+  }
+
   if (!settings.skip.has('graphql') && (!settings.only || settings.only.includes('graphqlClients'))) {
     results.rows.push(await runS(scenarios.graphqlClients, `${DATA_SMALL} + 60 in the page's tenant`));
   }
@@ -592,6 +629,14 @@ async function main() {
   if (results.batchRevocation) {
     const wrong = results.batchRevocation.reduce((acc, r) => acc + r.failures.length, 0);
     targets.push({ label: 'batch revocation: wrong counts, failed calls or checks', measured: wrong, op: '≤', value: 0, unit: '', met: wrong === 0 });
+  }
+  if (results.tenantIssuers) {
+    const ti = results.tenantIssuers;
+    for (const [key, value] of Object.entries(ti.ratios)) {
+      targets.push({ label: `${scenarios[key].name}, ${fmt(ti.tenants.many)} ÷ ${ti.tenants.few} tenants (paired runs)`, measured: value, op: '≥', value: 0.9, met: value >= 0.9 });
+    }
+    const grows = ti.tenantJwksBytes.many - ti.tenantJwksBytes.few;
+    targets.push({ label: `tenant JWKS bytes, ${fmt(ti.tenants.many)} − ${ti.tenants.few} tenants (${ti.tenantJwksBytes.few} → ${ti.tenantJwksBytes.many})`, measured: grows, op: '≤', value: 0, unit: '', met: grows <= 0 });
   }
   results.targets = targets;
   results.machine.loadavgAfter = loadavg();

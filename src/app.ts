@@ -19,6 +19,7 @@ import { authorizeRouter } from './pages/authorize.router';
 import { consoleRouter } from './pages/console.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
+import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { transportSecurityHeaders } from './edge/transport-security';
 import { compileTrustProxy } from './ops/client-ip';
@@ -109,6 +110,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   app.use(opsRouter(deps.db, deps.bus, deps.metrics));
   const kit = pageKit(deps.issuer, deps.secret);
+  // Every tenant issuer's own hosted pages, under `{ISSUER}/t/{segment}` (its OAuth endpoints are in the route table).
+  app.use(tenantIssuerPagesRouter(domain, deps.secret, scopeFor));
   app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));

@@ -17,4 +17,6 @@ module.exports = {
   deviceRefresh: require('./device-refresh'),
   graphqlClients: require('./graphql-clients'),
   graphqlDashboard: require('./graphql-dashboard'),
+  tenantDiscovery: require('./tenant-discovery'),
+  tenantJwks: require('./tenant-jwks'),
 };

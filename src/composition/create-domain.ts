@@ -26,6 +26,8 @@ import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan'
 import { TokenEndpoint } from '../domain/grants/token-endpoint';
 import { TokenIntrospector } from '../domain/introspection/token-introspector';
 import { prepareFirstSigningKey } from '../domain/keys/first-signing-key';
+import { TenantIssuers } from '../domain/issuers/tenant-issuers';
+import { TenantJwks } from '../domain/issuers/tenant-jwks';
 import { KeyService } from '../domain/keys/key.service';
 import { TokenFinder } from '../domain/tokens/token-finder';
 import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
@@ -77,13 +79,16 @@ export function createDomain(input: DomainDeps) {
     (claims) => revocationCheck.accessTokenState(claims),
     (claims, tenantId) => issuance.record(claims, tenantId),
   );
-  const idTokens = new IdTokenService(deps, keys);
+  const idTokens = new IdTokenService(deps, keys, tenants);
   const refreshTokens = new RefreshTokenService(deps, stores.refreshTokens, clients, tenants, revocation);
   // 4. The token lookup (access and refresh tokens), and what revokes and introspects through it.
   const tokenFinder = new TokenFinder(accessTokens, tenants, refreshTokens);
   const tokenRevoker = new TokenRevoker(clients, tokenFinder, revocation, audit);
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
+  // Every tenant is an issuer: its segment → tenant lookup, its client and user rules, its own JWKS.
+  const tenantIssuers = new TenantIssuers(deps.issuer, deps.bus, tenants, clients);
+  const tenantJwks = new TenantJwks(stores.signingKeys, deps.clock, deps.bus);
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
   // 5. Users: disabling one (on any path) raises its revocation cutoff.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
@@ -121,6 +126,8 @@ export function createDomain(input: DomainDeps) {
   return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, revocationCheck, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
     issuance,
     scopedRevocation,
+    tenantIssuers,
+    tenantJwks,
     devices,
     deviceRefresh,
   };

@@ -12,6 +12,7 @@ import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolve
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { stringInputGuard } from './string-input-guard';
 import { TenantListsResolver } from '../resolvers/tenant-lists.resolver';
+import { TenantIssuerResolver } from '../resolvers/tenant-issuer.resolver';
 import { TenantResolver } from '../resolvers/tenant.resolver';
 import { TokenRevocationResolver } from '../resolvers/token-revocation.resolver';
 import { UserResolver } from '../resolvers/user.resolver';
@@ -33,7 +34,7 @@ export function buildAdminSchema(): GraphQLSchema {
   schema ??= guardFields(
     attachRowResolvers(
       buildSchemaSync({
-        resolvers: [MeResolver, TenantResolver, TenantListsResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
+        resolvers: [MeResolver, TenantResolver, TenantListsResolver, TenantIssuerResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,
         emitSchemaFile: false,

@@ -17,6 +17,8 @@ export interface EndpointRequest {
   readonly body: Readonly<Record<string, string | undefined>>;
   /** The parsed object of a `json` route. */
   readonly json?: unknown;
+  /** The tenant issuer segment of the URL (`acme.eu` of `/t/acme.eu/token`), for a route under a tenant issuer. */
+  readonly issuerSegment?: string;
   /** Request id, client IP, user agent, clock, unit of work: built once by the wrapper. */
   readonly scope: RequestScope;
 }

@@ -6,6 +6,7 @@ import { discoveryEndpoint, type MountedFeatures } from './discovery.endpoint';
 import { introspectEndpoint } from './introspect.endpoint';
 import { jwksEndpoint } from './jwks.endpoint';
 import { revokeEndpoint } from './revoke.endpoint';
+import { tenantIssuerEndpoints } from './tenant-issuer.endpoints';
 import { tokenEndpoint } from './token.endpoint';
 import { userinfoEndpoint } from './userinfo.endpoint';
 import { apiEndpoint } from './compat/api.endpoint';
@@ -62,6 +63,9 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
 
     /** Seed 001 GET and POST `/api`: the claims the bearer token's scopes allow. */
     api: apiEndpoint(domain),
+
+    /** Every tenant issuer's own token, introspection, revocation, userinfo, JWKS and discovery (`/t/:issuer/…`). */
+    ...tenantIssuerEndpoints(domain, features),
   } satisfies Record<string, OAuthEndpoint>;
 }
 

@@ -13,6 +13,16 @@ export interface Route {
   readonly errors?: 'oauth' | 'seed001' | 'seed003';
 }
 
+/**
+ * The issuer segment in a route path: a row whose path holds it is served for
+ * every tenant issuer (`/t/:issuer/token` answers at `{ISSUER}/t/acme.eu/token`),
+ * and its endpoint gets the segment as `issuerSegment` (tenant-issuer.ts).
+ */
+export const ISSUER_PARAM = ':issuer';
+
+/** Where a tenant issuer's endpoints live below `ISSUER`: `{ISSUER}/t/{segment}` (see tenant-issuer.ts). */
+export const TENANT_ISSUER_ROUTE_PREFIX = `/t/${ISSUER_PARAM}`;
+
 /** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
 const SEED000_PREFIXES = ['', '/oauth'] as const;
 
@@ -40,6 +50,8 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
     { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
     { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
+    // Every tenant issuer's own endpoints (only its clients, users and tokens), and RFC 8414 §3.1's path-inserted metadata URL.
+    ...tenantIssuerRoutes(e),
     // Seed 000 (client login and token revocation under its own names)
     ...SEED000_PREFIXES.flatMap((prefix): Route[] => [
       { method: 'POST', path: `${prefix}/client/login`, body: 'form', endpoint: e.clientLogin },
@@ -52,5 +64,21 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'GET', path: '/api', body: 'none', endpoint: e.api, errors: 'seed001' },
     // Seed 003 batch revocation, failures as ServerPluginError
     { method: 'POST', path: BATCH_REVOCATION_PATH, body: 'json', endpoint: e.batchRevocation, errors: 'seed003' },
+  ];
+}
+
+/** The OAuth endpoints of each tenant issuer `{ISSUER}/t/{segment}`, the root's endpoints under it. */
+function tenantIssuerRoutes(e: OAuthEndpoints): Route[] {
+  const at = (path: string) => `${TENANT_ISSUER_ROUTE_PREFIX}${path}`;
+  return [
+    { method: 'POST', path: at('/token'), body: 'form', endpoint: e.tenantToken },
+    { method: 'POST', path: at('/introspect'), body: 'form', endpoint: e.tenantIntrospect },
+    { method: 'POST', path: at('/revoke'), body: 'form', endpoint: e.tenantRevoke },
+    { method: 'GET', path: at('/userinfo'), body: 'none', endpoint: e.tenantUserinfo },
+    { method: 'POST', path: at('/userinfo'), body: 'optional-form', endpoint: e.tenantUserinfo },
+    { method: 'GET', path: at('/.well-known/jwks.json'), body: 'none', endpoint: e.tenantJwks },
+    { method: 'GET', path: at('/.well-known/openid-configuration'), body: 'none', endpoint: e.tenantDiscovery },
+    { method: 'GET', path: at('/.well-known/oauth-authorization-server'), body: 'none', endpoint: e.tenantDiscovery },
+    { method: 'GET', path: `/.well-known/oauth-authorization-server${TENANT_ISSUER_ROUTE_PREFIX}`, body: 'none', endpoint: e.tenantDiscovery },
   ];
 }

@@ -168,7 +168,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -208,7 +208,7 @@ export type DeviceConnectionFieldsFragment = { totalCount: number, nodes: Array<
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string };
 
@@ -242,7 +242,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -251,14 +251,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -266,14 +266,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -408,6 +408,7 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
     fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -705,6 +706,7 @@ export const TenantDashboardDocument = new TypedDocumentString(`
 fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -873,6 +875,7 @@ export const TenantDocument = new TypedDocumentString(`
     fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -900,6 +903,7 @@ export const TenantsDocument = new TypedDocumentString(`
 fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -917,6 +921,7 @@ export const CreateTenantDocument = new TypedDocumentString(`
     fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -934,6 +939,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
     fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm
@@ -951,6 +957,7 @@ export const DeleteTenantDocument = new TypedDocumentString(`
     fragment TenantFields on Tenant {
   id
   path
+  issuer
   parentPath
   name
   signingAlgorithm

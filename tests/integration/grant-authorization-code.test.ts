@@ -66,7 +66,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(access).toMatchObject({ sub: user.id, client_id: confidential.clientId, tenant: '/acme', scope: 'openid email offline_access' });
     expect(access!.sid).toEqual(expect.any(String));
 
-    const { payload, protectedHeader } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, confidential.clientId);
+    const { payload, protectedHeader } = await verifyIdToken(t.url, `${t.issuer}/t/acme`, res.body.id_token!, confidential.clientId);
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
     expect(payload).toMatchObject({
       sub: user.id,
@@ -85,9 +85,11 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
   it('satisfies oauth4webapi (openid-client) token response and ID Token validation', async () => {
     const pkce = pkcePair();
     const code = await codeFor(confidential, { codeChallenge: pkce.challenge, nonce: 'interop-nonce' });
-    const as: oauth.AuthorizationServer = { issuer: t.issuer, token_endpoint: `${t.url}/token`, jwks_uri: `${t.url}/.well-known/jwks.json` };
+    // The client is of /acme: its issuer is /acme's (issue 20), with that issuer's own endpoints and JWKS.
+    const issuer = `${t.issuer}/t/acme`;
+    const as: oauth.AuthorizationServer = { issuer, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/.well-known/jwks.json` };
     const rp: oauth.Client = { client_id: confidential.clientId };
-    const callback = oauth.validateAuthResponse(as, rp, new URL(`${REDIRECT}?code=${code}&iss=${encodeURIComponent(t.issuer)}`), oauth.expectNoState);
+    const callback = oauth.validateAuthResponse(as, rp, new URL(`${REDIRECT}?code=${code}&iss=${encodeURIComponent(issuer)}`), oauth.expectNoState);
     const response = await oauth.authorizationCodeGrantRequest(as, rp, oauth.ClientSecretBasic(confidential.clientSecret!), callback, REDIRECT, pkce.verifier, {
       [oauth.allowInsecureRequests]: true,
     });
@@ -234,7 +236,7 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     const res = await redeem(esClient, { code });
     expect(res.status).toBe(200);
     expect(decodeProtectedHeader(res.body.access_token).alg).toBe('ES256');
-    const { payload, protectedHeader } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, esClient.clientId);
+    const { payload, protectedHeader } = await verifyIdToken(t.url, `${t.issuer}/t/es`, res.body.id_token!, esClient.clientId);
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload.at_hash).toBe(expectedAtHash(res.body.access_token, 'ES256'));
     expect(payload.tenant).toBe('/es');

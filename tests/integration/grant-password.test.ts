@@ -120,7 +120,7 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     const res = await passwordGrant({ scope: 'openid profile email' }, oidcClient);
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toBeUndefined();
-    const { payload, protectedHeader } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, oidcClient.clientId);
+    const { payload, protectedHeader } = await verifyIdToken(t.url, `${t.issuer}/t/acme`, res.body.id_token!, oidcClient.clientId);
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     expect(payload).toMatchObject({ sub: alice.id, aud: oidcClient.clientId, azp: oidcClient.clientId, tenant: '/acme', preferred_username: 'alice', given_name: 'Ada', email: alice.email });
     expect(payload).not.toHaveProperty('nonce');
@@ -135,7 +135,7 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     const res = await passwordGrant({ username: 'eve' }, edClient);
     expect(res.status).toBe(200);
     expect(decodeProtectedHeader(res.body.access_token).alg).toBe('EdDSA');
-    const { payload, protectedHeader } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, edClient.clientId);
+    const { payload, protectedHeader } = await verifyIdToken(t.url, `${t.issuer}/t/ed`, res.body.id_token!, edClient.clientId);
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(payload.sub).toBe(edUser.id);
     expect(payload.at_hash).toBe(expectedAtHash(res.body.access_token, 'EdDSA'));

@@ -214,7 +214,7 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
 
     const jwks = createLocalJWKSet((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     for (const token of [oldToken, newToken]) {
-      await expect(jwtVerify(token, jwks, { issuer: t.issuer, typ: 'at+jwt', currentDate: clock.now() })).resolves.toBeDefined();
+      await expect(jwtVerify(token, jwks, { issuer: `${t.issuer}/t/acme`, typ: 'at+jwt', currentDate: clock.now() })).resolves.toBeDefined();
     }
     clock.reset();
   });

@@ -52,7 +52,8 @@ describe('POST /introspect (RFC 7662)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body).toEqual({
       active: true,
-      iss: t.issuer,
+      // Issue 20: the issuer of the tenant that issued it.
+      iss: `${t.issuer}/t/acme.eu`,
       sub: euApp.clientId,
       aud: t.issuer,
       client_id: euApp.clientId,
@@ -183,7 +184,7 @@ describe('POST /introspect (RFC 7662)', () => {
     const res = await introspect(acmeRs, first.refresh_token!, { token_type_hint: 'refresh_token' });
     expect(res.body).toEqual({
       active: true,
-      iss: t.issuer,
+      iss: `${t.issuer}/t/acme`,
       sub: user.id,
       username,
       client_id: acmeUserApp.clientId,

@@ -14,8 +14,9 @@ describe('signing keys: per-tenant algorithms, rotation and the JWKS', () => {
   let ed: TestClient;
   let rs: TestClient;
 
-  /** A fresh remote key set each time: jose caches what it fetched. */
-  const verify = (token: string) => jwtVerify(token, createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`)), { issuer: t.issuer, typ: 'at+jwt', currentDate: clock.now() });
+  /** A fresh remote key set each time: jose caches what it fetched. The root JWKS still holds every tenant's keys; `iss` is the tenant's issuer (issue 20). */
+  const verify = (token: string) =>
+    jwtVerify(token, createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`)), { issuer: [`${t.issuer}/t/es`, `${t.issuer}/t/ed`], typ: 'at+jwt', currentDate: clock.now() });
   const jwksKids = async (): Promise<string[]> => ((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
   const introspect = async (token: string) => (await postForm(`${t.url}/introspect`, { token }, clientHeaders(rs))).body;
 

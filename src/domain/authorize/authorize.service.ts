@@ -18,6 +18,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { UserService } from '../users/user.service';
 import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
+import { tenantIssuer } from '../issuers/tenant-issuer';
 import { errorRedirect, successRedirect } from './authorization-response';
 import type { AuthorizeOutcome, BrowserContext, InteractionScreen, SignInResult, SignInScreen } from './authorize-outcome';
 import { issueAuthorizationCode } from './issue-authorization-code';
@@ -102,7 +103,7 @@ export class AuthorizeService {
       const request = validateAuthorizationRequest(client, target.redirectUri, params);
       return await this.proceed(client, request, await this.sessions.find(browser.sessionToken), browser.binding, false);
     } catch (error) {
-      return this.failureRedirect(target, error);
+      return this.failureRedirect(client, target, error);
     }
   }
 
@@ -145,7 +146,7 @@ export class AuthorizeService {
       started = await this.sessions.start(client.tenantId, user.id);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
-      return { outcome: this.failureRedirect(pending.request, error), started };
+      return { outcome: await this.failureRedirect(client, pending.request, error), started };
     }
   }
 
@@ -240,7 +241,7 @@ export class AuthorizeService {
     try {
       return { outcome: await this.proceed(client, request, started.session, browser.binding, true), started };
     } catch (error) {
-      return { outcome: this.failureRedirect(request, error), started };
+      return { outcome: await this.failureRedirect(client, request, error), started };
     }
   }
 
@@ -260,12 +261,12 @@ export class AuthorizeService {
       return pageError(error);
     }
     const { request } = pending;
-    if (!form.allow) return this.failureRedirect(request, new DomainError('access_denied', 'the user denied the request'));
+    if (!form.allow) return this.failureRedirect(client, request, new DomainError('access_denied', 'the user denied the request'));
     try {
       await this.consents.grant(client.tenantId, session.userId, client.clientId, request.scopes);
-      return await this.issue(request, session);
+      return await this.issue(client, request, session);
     } catch (error) {
-      return this.failureRedirect(request, error);
+      return this.failureRedirect(client, request, error);
     }
   }
 
@@ -274,7 +275,7 @@ export class AuthorizeService {
    * client (RFC 6749 §4.1.2.1); an unexpected one is logged with its cause and
    * sent as `server_error` with a generic description.
    */
-  private failureRedirect(target: RedirectTarget, error: unknown): AuthorizeOutcome {
+  private async failureRedirect(client: Client, target: RedirectTarget, error: unknown): Promise<AuthorizeOutcome> {
     let reported: DomainError;
     if (isDomainError(error)) {
       reported = error;
@@ -285,7 +286,13 @@ export class AuthorizeService {
       this.deps.log.error({ err: error, redirectUri: target.redirectUri }, 'authorization request failed');
       reported = new DomainError('server_error', 'the server could not complete the request; try again later');
     }
-    return { kind: 'redirect', location: errorRedirect(target, reported, this.deps.issuer) };
+    let issuer: string;
+    try {
+      issuer = await this.issuerOf(client);
+    } catch (lookup) {
+      return pageError(isDomainError(lookup) ? untrustedLink('the client has no tenant') : lookup);
+    }
+    return { kind: 'redirect', location: errorRedirect(target, reported, issuer) };
   }
 
   private async proceed(client: Client, request: AuthorizationRequest, found: BrowserSession | null, binding: string | undefined, fresh: boolean): Promise<AuthorizeOutcome> {
@@ -305,7 +312,7 @@ export class AuthorizeService {
       const screen = { client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'consent', request, userId: user.id }, binding) };
       return { kind: 'consent', screen, user, newScopes };
     }
-    return this.issue(request, session);
+    return this.issue(client, request, session);
   }
 
   /** OIDC Core §3.1.2.1: `prompt=login`, or `max_age` elapsed since the last active sign-in. */
@@ -315,9 +322,15 @@ export class AuthorizeService {
     return Math.floor((this.deps.clock.now().getTime() - session.authTime.getTime()) / 1000) > request.maxAge;
   }
 
-  private async issue(request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
+  private async issue(client: Client, request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
+    const issuer = await this.issuerOf(client);
     const code = await issueAuthorizationCode(this.deps, request, session);
-    return { kind: 'redirect', location: successRedirect(request, code, this.deps.issuer) };
+    return { kind: 'redirect', location: successRedirect(request, code, issuer) };
+  }
+
+  /** RFC 9207 `iss` of the authorization response: the issuer of the client's tenant, which issues its tokens (issuing-tenant.ts). */
+  private async issuerOf(client: Client): Promise<string> {
+    return tenantIssuer(this.deps.issuer, (await this.tenantOf(client)).path);
   }
 
   private seal(pending: PendingAuthorization, binding: string | undefined): string {

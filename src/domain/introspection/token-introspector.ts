@@ -5,6 +5,7 @@ import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from '../tokens/token-finder';
 import type { TenantService } from '../tenants/tenant.service';
+import { tenantIssuer } from '../issuers/tenant-issuer';
 import { mayIntrospect } from './may-introspect';
 
 /** Form parameters of an introspection request (RFC 7662 §2.1). */
@@ -29,7 +30,8 @@ export class TokenIntrospector {
     private readonly clients: ClientService,
     private readonly tenants: TenantService,
     private readonly finder: TokenFinder,
-    private readonly issuer: string,
+    /** The server's `ISSUER`; a refresh token's `iss` is its client's tenant issuer under it. */
+    private readonly issuerBase: string,
   ) {}
 
   /** Answered at once, without a promise, when the client, the tenant and the token's checks are all cached. */
@@ -41,42 +43,50 @@ export class TokenIntrospector {
       ensure(token, () => errors.invalidRequest('token is required', 'token'));
       return mapMaybePromise(this.tenants.findById(client.tenantId), (clientTenant) => {
         ensure(clientTenant, () => errors.invalidClient());
-        return mapMaybePromise(this.finder.find(token, params.token_type_hint), (found) => {
+        return mapMaybePromise(this.finder.find(token, params.token_type_hint), (found): MaybePromise<IntrospectionResponse> => {
           if (!found?.active) return INACTIVE;
           const caller = { clientId: client.clientId, isPublic: client.isPublic, tenantPath: clientTenant.path };
           if (!mayIntrospect(caller, { clientId: found.clientId, tenantPath: found.tenant.path })) return INACTIVE;
-          return this.describe(found);
+          return found.kind === 'access_token' ? this.describeAccess(found) : this.describeRefresh(found);
         });
       });
     });
   }
 
-  private describe(found: FoundToken): IntrospectionResponse {
-    if (found.kind === 'access_token') {
-      const { claims } = found;
-      const username = found.user?.username;
-      return {
-        active: true,
-        iss: claims.iss,
-        sub: claims.sub,
-        aud: claims.aud,
-        client_id: claims.client_id,
-        scope: claims.scope,
-        token_type: 'Bearer',
-        iat: claims.iat,
-        exp: claims.exp,
-        jti: claims.jti,
-        tenant: claims.tenant,
-        ...(username ? { username } : {}),
-        ...(claims.device_id ? { device_id: claims.device_id } : {}),
-      };
-    }
+  private describeAccess(found: Extract<FoundToken, { kind: 'access_token' }>): IntrospectionResponse {
+    const { claims } = found;
+    const username = found.user?.username;
+    return {
+      active: true,
+      iss: claims.iss,
+      sub: claims.sub,
+      aud: claims.aud,
+      client_id: claims.client_id,
+      scope: claims.scope,
+      token_type: 'Bearer',
+      iat: claims.iat,
+      exp: claims.exp,
+      jti: claims.jti,
+      tenant: claims.tenant,
+      ...(username ? { username } : {}),
+      ...(claims.device_id ? { device_id: claims.device_id } : {}),
+    };
+  }
+
+  /** A refresh token's `iss`: the issuer of its client's tenant (see issuing-tenant.ts); inactive when the client is gone. */
+  private describeRefresh(found: Extract<FoundToken, { kind: 'refresh_token' }>): MaybePromise<IntrospectionResponse> {
+    return mapMaybePromise(this.clients.findByClientId(found.clientId), (client) =>
+      mapMaybePromise(client ? this.tenants.findById(client.tenantId) : null, (issuing) => (issuing ? this.refreshResponse(found, tenantIssuer(this.issuerBase, issuing.path)) : INACTIVE)),
+    );
+  }
+
+  private refreshResponse(found: Extract<FoundToken, { kind: 'refresh_token' }>, iss: string): IntrospectionResponse {
     const { record } = found;
     const username = record.user?.username;
     const exp = record.expiresAt ? Math.floor(record.expiresAt.getTime() / 1000) : undefined;
     return {
       active: true,
-      iss: this.issuer,
+      iss,
       sub: record.userId ?? record.clientId,
       client_id: record.clientId,
       scope: record.scopes.join(' '),

@@ -11,6 +11,9 @@ import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
 import type { Tenant } from '../tenants/tenant';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
+import { isWithinTenant } from '../tenants/tenant-path';
+import { issuingTenantOf } from '../issuers/issuing-tenant';
+import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { TenantService } from '../tenants/tenant.service';
 import type { User } from '../users/user';
 import type { AccessTokenClaims } from './access-token-claims';
@@ -79,10 +82,12 @@ export class AccessTokenService {
   ) {}
 
   async issue(input: IssueAccessTokenInput): Promise<IssuedAccessToken> {
-    const key = await this.keys.activeKey(input.tenant);
+    // Signed by the issuing tenant (the client's), whose issuer is `iss`: see issuing-tenant.ts.
+    const issuing = await issuingTenantOf(this.tenants, input.client, input.tenant);
+    const key = await this.keys.activeKey(issuing);
     const iat = epochSeconds(this.deps.clock);
     const claims: AccessTokenClaims = {
-      iss: this.deps.issuer,
+      iss: tenantIssuer(this.deps.issuer, issuing.path),
       sub: input.subject,
       aud: input.audience ?? this.deps.issuer,
       client_id: input.client.clientId,
@@ -152,12 +157,22 @@ export class AccessTokenService {
     return cached ? this.stillValid(cached) : this.checkSignature(token).then((verified) => this.stillValid(verified));
   }
 
+  /**
+   * The key's tenant is the issuing tenant: `iss` must be its issuer, and the
+   * token's `tenant` that tenant or one below it (seed 003 `tenant_path`, see
+   * issuing-tenant.ts), which is then looked up by path.
+   */
   private stillValid({ kid, claims }: VerifiedSignature): MaybePromise<{ claims: AccessTokenClaims; tenant: Tenant }> {
     return mapMaybePromise(this.keys.verificationKey(kid), (key) => {
       if (!key || claims.exp <= epochSeconds(this.deps.clock)) throw errors.invalidToken();
-      return mapMaybePromise(this.tenants.findById(key.tenantId), (tenant) => {
-        if (!tenant || tenant.path !== claims.tenant) throw errors.invalidToken();
-        return { claims, tenant };
+      return mapMaybePromise(this.tenants.findById(key.tenantId), (issuing) => {
+        if (!issuing || claims.iss !== tenantIssuer(this.deps.issuer, issuing.path)) throw errors.invalidToken();
+        if (issuing.path === claims.tenant) return { claims, tenant: issuing };
+        if (!isWithinTenant(claims.tenant, issuing.path)) throw errors.invalidToken();
+        return mapMaybePromise(this.tenants.findByPath(claims.tenant), (tenant) => {
+          if (!tenant) throw errors.invalidToken();
+          return { claims, tenant };
+        });
       });
     });
   }
@@ -173,11 +188,11 @@ export class AccessTokenService {
     if (!kid || !key) throw errors.invalidToken();
     try {
       const { payload } = await jwtVerify<AccessTokenClaims>(token, key.publicKey, {
-        issuer: this.deps.issuer,
+        // `iss` is checked against the signing key's tenant in stillValid.
         typ: 'at+jwt',
         algorithms: [key.algorithm],
         currentDate: this.deps.clock.now(),
-        requiredClaims: ['sub', 'client_id', 'jti', 'iat', 'exp', 'tenant'],
+        requiredClaims: ['iss', 'sub', 'client_id', 'jti', 'iat', 'exp', 'tenant'],
       });
       const verified: VerifiedSignature = Object.freeze({ kid, claims: Object.freeze(payload as AccessTokenClaims) });
       this.verifiedSignatures.set(token, verified);

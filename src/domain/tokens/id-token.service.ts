@@ -4,7 +4,10 @@ import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
 import type { KeyService } from '../keys/key.service';
 import { signJwt } from '../keys/sign-jwt';
+import { issuingTenantOf } from '../issuers/issuing-tenant';
+import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { Tenant } from '../tenants/tenant';
+import type { TenantService } from '../tenants/tenant.service';
 import { claimsForScopes } from '../users/claims-for-scopes';
 import type { User } from '../users/user';
 import { idTokenHash } from './id-token-hash';
@@ -41,14 +44,17 @@ export class IdTokenService {
   constructor(
     private readonly deps: DomainDeps,
     private readonly keys: KeyService,
+    private readonly tenants: TenantService,
   ) {}
 
   async issue(input: IssueIdTokenInput): Promise<IssuedIdToken> {
-    const key = await this.keys.activeKey(input.tenant);
+    // Signed by the issuing tenant (the client's), whose issuer is `iss`: see issuing-tenant.ts.
+    const issuing = await issuingTenantOf(this.tenants, input.client, input.tenant);
+    const key = await this.keys.activeKey(issuing);
     const iat = epochSeconds(this.deps.clock);
     const claims: Record<string, unknown> = {
       ...claimsForScopes(input.user, input.scopes),
-      iss: this.deps.issuer,
+      iss: tenantIssuer(this.deps.issuer, issuing.path),
       sub: input.user.id,
       aud: input.client.clientId,
       azp: input.client.clientId,

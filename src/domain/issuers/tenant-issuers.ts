@@ -1,0 +1,102 @@
+import { decodeJwt } from 'jose';
+import { defaults } from '../../config/defaults';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
+import type { ChangeBus } from '../changes/change-bus';
+import { TtlCache } from '../cache/ttl-cache';
+import type { Client } from '../clients/client';
+import type { ClientService } from '../clients/client.service';
+import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
+import { DomainError, ensure, errors } from '../errors';
+import type { RequestScope } from '../request-scope';
+import type { Tenant } from '../tenants/tenant';
+import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { TenantService } from '../tenants/tenant.service';
+import { tenantIssuer, tenantPathFromIssuerSegment } from './tenant-issuer';
+
+/** 404 with the RFC 6749 error shape (`invalid_request`): the issuer URL names no tenant. */
+export const unknownIssuer = (): DomainError => new DomainError('not_found', 'unknown issuer');
+
+/**
+ * The tenant issuers of this server (see tenant-issuer.ts for their shape):
+ * which tenant an issuer segment names, and the rules that keep a tenant
+ * issuer's endpoints to that tenant alone — only its clients authenticate,
+ * only its users sign in, only tokens it issued are accepted.
+ *
+ * The segment → tenant lookup is cached (dropped on any tenant change, not
+ * trusted while the change bus is down), so a warm request resolves its
+ * issuer without a query or a promise.
+ */
+export class TenantIssuers {
+  private readonly idBySegment: TtlCache<string | null>;
+
+  constructor(
+    /** The server's `ISSUER`: the root tenant's issuer and the base of every other. */
+    readonly issuerBase: string,
+    bus: ChangeBus,
+    private readonly tenants: TenantService,
+    private readonly clients: ClientService,
+  ) {
+    // Unknown segments are not cached: random ones cannot flood the cache.
+    this.idBySegment = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 20_000, skip: (id) => id === null, trusted: () => bus.live });
+    bus.onResync(() => this.idBySegment.clear());
+    bus.subscribe((event) => {
+      if (event.topic === 'tenant') this.idBySegment.clear();
+    });
+  }
+
+  /** The issuer URL of the tenant at `path`. */
+  issuerOf(path: string): string {
+    return tenantIssuer(this.issuerBase, path);
+  }
+
+  /** The tenant an issuer segment names; `not_found` "unknown issuer" for a malformed segment or a tenant that does not exist. */
+  resolve(segment: string): MaybePromise<Tenant> {
+    const path = tenantPathFromIssuerSegment(segment);
+    if (path === null) throw unknownIssuer();
+    const id = this.idBySegment.get(segment, async () => (await this.tenants.findByPath(path))?.id ?? null);
+    return mapMaybePromise(id, (found) => {
+      if (found === null) throw unknownIssuer();
+      return mapMaybePromise(this.tenants.findById(found), (tenant) => {
+        if (!tenant || tenant.path !== path) throw unknownIssuer();
+        return tenant;
+      });
+    });
+  }
+
+  /**
+   * Authenticates the client at a tenant issuer's endpoint: a client of any
+   * other tenant fails exactly like an unknown client (`invalid_client`,
+   * same description), after the same credential check.
+   */
+  authenticateClientOf(tenant: Tenant, credentials: PresentedClientCredentials | null, scope?: RequestScope): MaybePromise<Client> {
+    ensure(credentials, () => errors.invalidClient('client authentication required'));
+    return mapMaybePromise(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
+      ensure(client.tenantId === tenant.id, () => errors.invalidClient('unknown client'));
+      return client;
+    });
+  }
+
+  /**
+   * Seed 003's `tenant_path` at a tenant issuer: only that tenant's users sign
+   * in there, so it may only name the tenant itself (a sub-tenant's users sign
+   * in at the sub-tenant's own issuer).
+   */
+  ensureOwnUsers(tenant: Tenant, requestedTenantPath: string | undefined): void {
+    if (requestedTenantPath === undefined || requestedTenantPath.trim() === '') return;
+    const path = normalizeTenantPath(requestedTenantPath, 'tenant_path');
+    ensure(path === tenant.path, () => errors.invalidRequest(`tenant_path must be ${tenant.path} at this issuer`, 'tenant_path'));
+  }
+
+  /**
+   * Whether a bearer token claims to be from the tenant's issuer (its `iss`,
+   * read without verification): a cheap pre-check; the token must still be
+   * verified, which ties its `iss` to the key that signed it.
+   */
+  claimsIssuer(tenant: Tenant, token: string): boolean {
+    try {
+      return decodeJwt(token).iss === this.issuerOf(tenant.path);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { mapMaybePromise, type MaybePromise } from '../domain/util/maybe-promise';
+import { TtlCache } from '../domain/cache/ttl-cache';
+import type { Domain } from '../composition/create-domain';
+import { buildDiscoveryMetadata, type DiscoveryMetadata } from '../domain/discovery/build-discovery-metadata';
+import { errors } from '../domain/errors';
+import { unknownIssuer } from '../domain/issuers/tenant-issuers';
+import type { Tenant } from '../domain/tenants/tenant';
+import { bearerTokenFromRequest } from './bearer-token-from-request';
+import { clientCredentialsFromRequest } from './client-credentials-from-request';
+import type { MountedFeatures } from './discovery.endpoint';
+import { NO_STORE, ok, PUBLIC_5_MIN, type EndpointRequest, type EndpointResponse } from './endpoint-types';
+
+const INACTIVE = Object.freeze({ active: false as const });
+const JWKS_HEADERS = Object.freeze({ ...PUBLIC_5_MIN, 'Content-Type': 'application/jwk-set+json; charset=utf-8' });
+
+/**
+ * The OAuth endpoints of each tenant issuer `{ISSUER}/t/{segment}` (see
+ * src/domain/issuers/tenant-issuer.ts), the root's endpoints restricted to one
+ * tenant: only its clients authenticate (any other is `invalid_client`, as an
+ * unknown one), only its users sign in, only tokens with its `iss` are active
+ * at its introspection and accepted at its userinfo; its discovery names its
+ * own endpoints and its JWKS holds its keys only. An unknown or malformed
+ * segment answers 404 `invalid_request` "unknown issuer". The issuer is
+ * resolved from a cache: a warm request makes no query and no promise.
+ */
+export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures) {
+  const issuers = domain.tenantIssuers;
+  const tenantOf = (req: EndpointRequest): MaybePromise<Tenant> => {
+    if (req.issuerSegment === undefined) throw unknownIssuer();
+    return issuers.resolve(req.issuerSegment);
+  };
+  /** Built once per tenant: it depends on the issuer URL alone. */
+  const metadata = new TtlCache<DiscoveryMetadata>({ ttlMs: 24 * 3600_000, maxEntries: 20_000 });
+  const discoveryOf = (tenant: Tenant): DiscoveryMetadata => {
+    let found = metadata.peek(tenant.path);
+    if (!found) {
+      found = buildDiscoveryMetadata({ issuer: issuers.issuerOf(tenant.path), grantTypes: domain.grants.tokenGrantTypes, ...features });
+      metadata.set(tenant.path, found);
+    }
+    return found;
+  };
+
+  return {
+    /** GET `{I}/.well-known/openid-configuration`, `{I}/.well-known/oauth-authorization-server` and `{ISSUER}/.well-known/oauth-authorization-server/t/{segment}` (RFC 8414 §3.1). */
+    tenantDiscovery: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => ({ status: 200, headers: PUBLIC_5_MIN, body: discoveryOf(tenant) })),
+
+    /** GET `{I}/.well-known/jwks.json`: the tenant's own keys only. */
+    tenantJwks: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => mapMaybePromise(domain.tenantJwks.jwks(tenant), (jwks) => ({ status: 200, headers: JWKS_HEADERS, body: jwks }))),
+
+    /** POST `{I}/token`: the tenant's clients only; `tenant_path` may only name the tenant itself. */
+    tenantToken: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => {
+        const credentials = clientCredentialsFromRequest(req);
+        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), async () => {
+          issuers.ensureOwnUsers(tenant, req.body.tenant_path);
+          return ok(await domain.tokenEndpoint.exchange(credentials, req.body, req.scope));
+        });
+      }),
+
+    /** POST `{I}/introspect`: the tenant's clients only; a token of any other issuer is `{"active": false}`. */
+    tenantIntrospect: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => {
+        const credentials = clientCredentialsFromRequest(req);
+        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), () =>
+          mapMaybePromise(domain.introspection.introspect(credentials, req.body, req.scope), (answer) =>
+            ok(answer.active && answer.iss !== issuers.issuerOf(tenant.path) ? INACTIVE : answer),
+          ),
+        );
+      }),
+
+    /** POST `{I}/revoke` (RFC 7009): the tenant's clients only. */
+    tenantRevoke: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => {
+        const credentials = clientCredentialsFromRequest(req);
+        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), async () => {
+          await domain.tokenRevoker.revokeAsClient(credentials, req.body, req.scope);
+          return { status: 200, headers: NO_STORE, body: undefined };
+        });
+      }),
+
+    /** GET and POST `{I}/userinfo`: only tokens whose `iss` is this tenant's issuer (401 `invalid_token` otherwise). */
+    tenantUserinfo: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), (tenant) => {
+        const token = bearerTokenFromRequest(req);
+        if (!token) {
+          return { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' }, body: { error: 'invalid_token', error_description: 'no access token provided' } };
+        }
+        if (!issuers.claimsIssuer(tenant, token)) throw errors.invalidToken();
+        return mapMaybePromise(domain.userInfo.userInfo(token), ok);
+      }),
+  };
+}
