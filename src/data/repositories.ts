@@ -1,3 +1,4 @@
+import { ApiRepository } from './api.repository';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { BrowserSessionRepository } from './browser-session.repository';
@@ -11,6 +12,7 @@ import { ProvisioningRepository } from './provisioning.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
+import { RoleRepository } from './role.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
@@ -35,6 +37,8 @@ export function createRepositories(db: Database) {
     provisioning: new ProvisioningRepository(db),
     audit: new AuditEventRepository(db),
     rateLimits: new RateLimitRepository(db),
+    apis: new ApiRepository(db),
+    roles: new RoleRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

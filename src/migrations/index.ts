@@ -9,6 +9,7 @@ import { Migration20261201014000RevocationChanges } from './Migration20261201014
 import { Migration20261201090000RevocationChangesMore } from './Migration20261201090000RevocationChangesMore';
 import { Migration20261201100000PrivilegeChanges } from './Migration20261201100000PrivilegeChanges';
 import { Migration20261206030000UsernameCaseInsensitive } from './Migration20261206030000UsernameCaseInsensitive';
+import { Migration20261206060000ApisAndRoles } from './Migration20261206060000ApisAndRoles';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201090000RevocationChangesMore', class: Migration20261201090000RevocationChangesMore },
   { name: 'Migration20261201100000PrivilegeChanges', class: Migration20261201100000PrivilegeChanges },
   { name: 'Migration20261206030000UsernameCaseInsensitive', class: Migration20261206030000UsernameCaseInsensitive },
+  { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
 ];
