@@ -3,7 +3,7 @@ import { assertInScope, notFoundInScope, requireAdmin, resolveInScope, tenantPat
 import { chainAwaitable, mapAwaitable, type Awaitable } from '../cache/awaitable';
 import type { ChangeBus } from '../cache/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
-import { mapUniqueViolation } from '../db-errors';
+import { refuseUniqueViolation } from '../db-errors';
 import { ensure } from '../errors';
 import { isUuid } from '../ids';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -133,14 +133,14 @@ export class ApiService implements ApiDirectory {
       acceptsChildTenants: input.acceptsChildTenants === true,
       isDefault: input.isDefault === true,
     };
-    const created = await mapUniqueViolation(
+    const created = await refuseUniqueViolation(
       () =>
         this.transactions.run(async () => {
           if (api.isDefault) await this.apis.clearDefault(tenant.id);
           return this.apis.insert(api);
         }),
-      `identifier ${identifier} is already an API of ${tenant.path}`,
       'identifier',
+      `${identifier} is already an API of ${tenant.path}`,
     );
     await this.changed(tenant.id, 'created');
     return created;
@@ -156,7 +156,7 @@ export class ApiService implements ApiDirectory {
     if (input.accessTokenLifetime != null) changes.accessTokenLifetime = validateLifetime(input.accessTokenLifetime);
     if (input.acceptsChildTenants != null) changes.acceptsChildTenants = input.acceptsChildTenants;
     if (input.isDefault != null) changes.isDefault = input.isDefault;
-    const updated = await mapUniqueViolation(
+    const updated = await refuseUniqueViolation(
       () =>
         this.transactions.run(async () => {
           const current = isUuid(id) ? await this.apis.findById(id) : null;
@@ -165,8 +165,8 @@ export class ApiService implements ApiDirectory {
           if (changes.isDefault) await this.apis.clearDefault(current.tenantId);
           return this.apis.update(id, changes);
         }),
-      `identifier ${changes.identifier ?? ''} is already an API of this tenant`,
       'identifier',
+      `${changes.identifier ?? ''} is already an API of this tenant`,
     );
     ensure(updated, () => notFoundInScope('api', id));
     await this.changed(updated.tenantId, 'updated');

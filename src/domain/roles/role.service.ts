@@ -7,7 +7,7 @@ import type { ChangeBus } from '../cache/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
-import { mapUniqueViolation } from '../db-errors';
+import { refuseUniqueViolation } from '../db-errors';
 import { ensure, errors } from '../errors';
 import { isUuid } from '../ids';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -126,15 +126,15 @@ export class RoleService {
     const name = validateRoleName(input.name);
     const description = validateText(input.description ?? '', 'description', 1000, false);
     const permissions = await this.resolvePermissions(tenant, input.permissions ?? []);
-    const role = await mapUniqueViolation(
+    const role = await refuseUniqueViolation(
       () =>
         this.transactions.run(async () => {
           const inserted = await this.roles.insert({ tenantId: tenant.id, name, description });
           await this.roles.setPermissions(inserted.id, permissions);
           return (await this.roles.findById(inserted.id))!;
         }),
-      `role ${name} already exists in ${tenant.path}`,
       'name',
+      `a role ${name} already exists in ${tenant.path}`,
     );
     return role;
   }
@@ -148,7 +148,7 @@ export class RoleService {
     const name = input.name != null ? validateRoleName(input.name) : undefined;
     const description = input.description != null ? validateText(input.description, 'description', 1000, false) : undefined;
     const permissions = input.permissions != null ? await this.resolvePermissions(tenant, input.permissions) : undefined;
-    const role = await mapUniqueViolation(
+    const role = await refuseUniqueViolation(
       () =>
         this.transactions.run(async () => {
           const updated = await this.roles.update(id, { name, description });
@@ -156,8 +156,8 @@ export class RoleService {
           if (permissions) await this.roles.setPermissions(id, permissions);
           return (await this.roles.findById(id))!;
         }),
-      `role ${name ?? ''} already exists in this tenant`,
       'name',
+      `a role ${name ?? ''} already exists in this tenant`,
     );
     await this.bus.publish({ topic: 'role', kind: 'updated', key: '*' });
     return role;
