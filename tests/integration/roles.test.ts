@@ -1,11 +1,11 @@
 import { decodeJwt } from 'jose';
 import type { Domain } from '../../src/composition/create-domain';
 import type { ChangeBus } from '../../src/domain/cache/change-bus';
-import type { AdminSdk } from '../../src/sdk/client';
+import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { clientHeaders, createTestClient, createTestTenant, type TestClient } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
-import { graphqlError, rootAdminSdk } from '../support/admin-sdk';
+import { clientSdk, graphqlError, rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
 import { startServerPair } from '../support/server-pair';
 import type { TestServer } from '../support/test-server';
@@ -122,7 +122,6 @@ describe('roles', () => {
     expect(duplicate.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
     // Outside the caller's subtree: as if it did not exist.
     const acmeAdmin = await createTestClient(domain, '/elsewhere', 'service', { allowedScopes: ['admin'] });
-    const { clientSdk } = await import('../support/admin-sdk');
     const elsewhere = await clientSdk(first.url, acmeAdmin.clientId, acmeAdmin.clientSecret!);
     expect((await graphqlError(elsewhere.role({ id: roleId }))).extensions.code).toBe('NOT_FOUND');
     expect((await graphqlError(elsewhere.roles({ tenantPath: '/shop' }))).extensions.code).toBe('NOT_FOUND');
@@ -139,7 +138,6 @@ describe('roles', () => {
     const console = await createTestClient(domain, '/shop', 'user', { allowedScopes: ['openid', 'admin'] });
     const token = await postForm(`${first.url}/token`, { grant_type: 'password', username: carol.username, password: carol.password, scope: 'admin' }, clientHeaders(console));
     expect(token.body.scope).toBe('admin');
-    const { createAdminSdk } = await import('../../src/sdk/client');
     const asCarol = createAdminSdk(first.url, token.body.access_token as string);
     expect((await asCarol.me()).me.scopes).toEqual(['admin']);
 

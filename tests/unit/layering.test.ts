@@ -107,6 +107,8 @@ const PORTS_CLEAN = [
   'maintenance/',
   'revocation/',
   'users/',
+  'apis/',
+  'roles/',
   'sessions/',
   'throttle/',
   'audit/',

@@ -13,6 +13,7 @@ import { DomainError, errors, isDomainError } from '../errors';
 import type { BrowserSession, StartedSession } from '../sessions/browser-session';
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import type { Tenant } from '../tenants/tenant';
+import type { Awaitable } from '../cache/awaitable';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AuditLog } from '../audit/audit-log';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
@@ -71,7 +72,7 @@ const untrustedLink = (detail: string): DomainError => new DomainError('invalid_
  */
 /** What the authorization endpoint needs of the APIs: RFC 8707 resolution (ApiService). */
 export interface ApiDirectoryResolver {
-  resolve(tenant: Tenant, resources: readonly string[]): Promise<unknown>;
+  resolve(tenant: Tenant, resources: readonly string[]): Awaitable<unknown>;
 }
 
 export class AuthorizeService {

@@ -7,6 +7,7 @@ import { ensure, errors } from '../errors';
 import type { Grants, RoleSubject } from '../roles/role';
 import type { RoleService } from '../roles/role.service';
 import { KNOWN_SCOPES } from '../scopes';
+import { mapAwaitable, type Awaitable } from '../cache/awaitable';
 import type { Tenant } from '../tenants/tenant';
 
 /**
@@ -67,11 +68,10 @@ export class TokenTargets {
    * when `scopes` (requested or, when none, the client's defaults) do not ask for `admin`;
    * null for a token as before (no API).
    */
-  async resolve(tenant: Tenant, resources: readonly string[], scopes: readonly string[]): Promise<Api[] | null> {
+  resolve(tenant: Tenant, resources: readonly string[], scopes: readonly string[]): Awaitable<Api[] | null> {
     if (resources.length > 0) return this.apis.resolve(tenant, resources);
     if (scopes.includes(ADMIN_SCOPE)) return null;
-    const fallback = await this.apis.defaultApi(tenant);
-    return fallback ? [fallback] : null;
+    return mapAwaitable(this.apis.defaultApi(tenant), (fallback) => (fallback ? [fallback] : null));
   }
 
   /**
@@ -79,28 +79,9 @@ export class TokenTargets {
    * permission the subject may have); `subject` whose roles grant the permissions;
    * `clientMay` what the client may request; `serverScopes` the OIDC scopes to keep.
    */
-  async target(apis: readonly Api[], client: Client, requested: readonly string[], subject: RoleSubject, serverScopes: readonly string[]): Promise<TokenTarget> {
-    const grants = await this.roles.grantsOf(subject);
-    const clientMay = subject.kind === 'client' ? () => true : (permission: string) => client.allowedScopes.includes(permission);
-    const known = new Set<string>(client.allowedScopes);
-    for (const api of apis) for (const permission of api.permissions) known.add(permission.name);
-    const refused = requested.filter((scope) => !known.has(scope));
-    ensure(refused.length === 0, () => errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`));
-    const scopes = new Set<string>(serverScopes.filter((scope) => SERVER_SCOPES.has(scope) && (requested.length === 0 || requested.includes(scope))));
-    for (const api of apis) {
-      for (const { name } of api.permissions) {
-        if ((requested.length === 0 || requested.includes(name)) && granted(grants, api, name) && clientMay(name)) scopes.add(name);
-      }
-    }
-    const identifiers = apis.map((api) => api.identifier);
-    return {
-      audience: identifiers.length === 1 ? identifiers[0]! : identifiers,
-      scopes: [...scopes],
-      maxLifetimeSeconds: Math.min(...apis.map((api) => api.accessTokenLifetime)),
-      resources: identifiers,
-    };
+  target(apis: readonly Api[], client: Client, requested: readonly string[], subject: RoleSubject, serverScopes: readonly string[]): Awaitable<TokenTarget> {
+    return mapAwaitable(this.roles.grantsOf(subject), (grants) => narrowTo(apis, client, requested, subject, serverScopes, grants));
   }
-
   /**
    * A user token's target: `apis` (null: as before, `scopes` unchanged) narrowed to what
    * the user's roles grant and the client may request, its lifetime capped by the APIs'.
@@ -133,4 +114,26 @@ export interface UserTokenTarget {
   readonly audience?: string | string[];
   /** The identifiers the grant records (for its refreshes). */
   readonly resources: readonly string[];
+}
+
+/** The narrowing rule of {@link TokenTargets.target}, once the subject's grants are at hand. */
+function narrowTo(apis: readonly Api[], client: Client, requested: readonly string[], subject: RoleSubject, serverScopes: readonly string[], grants: Grants): TokenTarget {
+  const clientMay = subject.kind === 'client' ? () => true : (permission: string) => client.allowedScopes.includes(permission);
+  const known = new Set<string>(client.allowedScopes);
+  for (const api of apis) for (const permission of api.permissions) known.add(permission.name);
+  const refused = requested.filter((scope) => !known.has(scope));
+  ensure(refused.length === 0, () => errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`));
+  const scopes = new Set<string>(serverScopes.filter((scope) => SERVER_SCOPES.has(scope) && (requested.length === 0 || requested.includes(scope))));
+  for (const api of apis) {
+    for (const { name } of api.permissions) {
+      if ((requested.length === 0 || requested.includes(name)) && granted(grants, api, name) && clientMay(name)) scopes.add(name);
+    }
+  }
+  const identifiers = apis.map((api) => api.identifier);
+  return {
+    audience: identifiers.length === 1 ? identifiers[0]! : identifiers,
+    scopes: [...scopes],
+    maxLifetimeSeconds: Math.min(...apis.map((api) => api.accessTokenLifetime)),
+    resources: identifiers,
+  };
 }
