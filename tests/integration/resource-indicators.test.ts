@@ -151,6 +151,21 @@ describe('RFC 8707 resource indicators at /token', () => {
     await domain.apis.update(admin, billing.id, { isDefault: false });
   });
 
+  it('refuses an unknown resource at /authorize with an invalid_target redirect, and accepts repeated known ones', async () => {
+    const app = await createTestClient(domain, '/ri', 'public', { allowedScopes: ['openid', 'orders:read'] });
+    const authorize = (resources: string[]) => {
+      const query = new URLSearchParams({ client_id: app.clientId, redirect_uri: 'http://127.0.0.1:9/callback', response_type: 'code', scope: 'openid orders:read', state: 's1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      for (const resource of resources) query.append('resource', resource);
+      return fetch(`${t.url}/authorize?${query}`, { redirect: 'manual' });
+    };
+    const refused = await authorize([ORDERS, 'https://nowhere.example.test']);
+    const location = new URL(refused.headers.get('location')!);
+    expect(location.searchParams.get('error')).toBe('invalid_target');
+    expect(location.searchParams.get('state')).toBe('s1');
+    const accepted = await authorize([ORDERS, BILLING]);
+    expect(accepted.status).toBe(200); // the sign-in page
+  });
+
   it('keeps a user token without resource as before (aud = issuer)', async () => {
     const tokens = await requestTokens(t.url, userClient, { grant_type: 'password', username: alice.username, password: alice.password, scope: 'openid' });
     expect(decodeJwt(tokens.access_token).aud).toBe(t.issuer);
