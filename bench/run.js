@@ -22,7 +22,7 @@
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
 // (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
-// BENCH_ONLY=ccRs256,introspection (main-phase scenarios; batchRevocation selects phase 5;
+// BENCH_ONLY=ccRs256,ccResourceRoles,introspection (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
 // BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
@@ -341,6 +341,7 @@ function annotate(rows, ceiling, peerRow) {
     const rsSame = find('ccRs256', row.workers, row.data);
     if (row.key === 'ccEs256' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 2.5 } : null);
     if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
+    if (row.key === 'ccResourceRoles' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'deviceRefresh' && rsSame) ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
     if (row.workers === 2 && row.paired) {
@@ -372,6 +373,9 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('introspection ÷ client_credentials RS256', v(in1?.rps, rs1?.rps), '≥', 3);
   addTarget('userinfo ÷ client_credentials RS256', v(ui1?.rps, rs1?.rps), '≥', 3);
   addTarget('seed 000 /client/login ÷ client_credentials RS256', v(cl1?.rps, rs1?.rps), '≥', 0.95);
+  const rr1 = find('ccResourceRoles', 1, DATA_SMALL);
+  addTarget('client_credentials with resource and roles ÷ client_credentials RS256', v(rr1?.rps, rs1?.rps), '≥', 0.95);
+  addTarget('client_credentials with resource and roles: DB queries per request', rr1 ? rr1.dbQueriesPerRequest : null, '≤', 0);
   addTarget('seed 001 /api ÷ client_credentials RS256', v(api1?.rps, rs1?.rps), '≥', 3);
   addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);
   for (const [key, target] of Object.entries(GRAPHQL_TARGETS)) {
@@ -514,7 +518,7 @@ async function main() {
   log(`seeded through the API: tenants /bench-rs (RS256), /bench-es (ES256); ${countsS.clients} clients, ${countsS.users} users`);
   const runS = scenarioRunner(serverS, ctxS, new Set());
   const S = { run: runS, label: `${DATA_SMALL} (paired)` };
-  const main = ['ccRs256', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
+  const main = ['ccRs256', 'ccResourceRoles', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 
   // 4. growth: a second server ("G") on its own database, seeded the same way through the API,

@@ -8,6 +8,7 @@
 module.exports = {
   ccRs256: require('./client-credentials-rs256'),
   ccEs256: require('./client-credentials-es256'),
+  ccResourceRoles: require('./client-credentials-resource-roles'),
   password: require('./password'),
   refresh: require('./refresh-rotation'),
   introspection: require('./introspection'),

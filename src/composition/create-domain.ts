@@ -1,3 +1,4 @@
+import { ApiService } from '../domain/apis/api.service';
 import { AuditLog } from '../domain/audit/audit-log';
 import { AuthorizeService } from '../domain/authorize/authorize.service';
 import { ClientService } from '../domain/clients/client.service';
@@ -14,6 +15,7 @@ import { DEVICE_TOKENS } from '../domain/device-token-sets/device-token-set';
 import { AUTHORIZATION_CODE, AuthorizationCodeGrant } from '../domain/grants/authorization-code.grant';
 import { AuthorizationCodes } from '../domain/grants/authorization-codes';
 import { CLIENT_CREDENTIALS, ClientCredentialsGrant } from '../domain/grants/client-credentials.grant';
+import { TokenTargets } from '../domain/grants/token-targets';
 import { UserTokenIssuer } from '../domain/grants/user-token-issuer';
 import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
 import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
@@ -34,6 +36,7 @@ import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
 import { RevocationCheck } from '../domain/revocation/state/revocation-check';
 import { ScopedRevocation } from '../domain/revocation/scoped-revocation';
 import { RevocationService } from '../domain/revocation/revocation.service';
+import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { Seed001Api } from '../domain/compat/seed001-api';
@@ -92,19 +95,23 @@ export function createDomain(input: DomainDeps) {
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
   // 5. Users: disabling one (on any path) raises its revocation cutoff.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
+  // 5b. APIs (RFC 8707 resources) and roles, and the token targets the grants narrow to them with.
+  const apis = new ApiService(deps.bus, stores.apis, stores.transactions, tenants);
+  const roles = new RoleService(deps.bus, stores.roles, stores.transactions, tenants, apis, users, clients);
+  const tokenTargets = new TokenTargets(apis, roles);
   // 6. The grant handlers over the catalogue, and the token endpoint.
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
   const authorizationCodes = new AuthorizationCodes(deps, stores.authorizationCodes, stores.transactions, clients, refreshTokens, revocation);
   const grants = new GrantRegistry(grantCatalogue, [
-    new ClientCredentialsGrant(accessTokens),
-    new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens),
-    new RefreshTokenGrant(refreshTokens, tenants, userTokens),
-    new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, audit),
+    new ClientCredentialsGrant(accessTokens, tokenTargets),
+    new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
+    new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
+    new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, audit),
   ]);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
-  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, audit);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
@@ -130,6 +137,8 @@ export function createDomain(input: DomainDeps) {
     tenantJwks,
     devices,
     deviceRefresh,
+    apis,
+    roles,
   };
 }
 

@@ -10,6 +10,7 @@ const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode
     userId: entity.userId,
     redirectUri: entity.redirectUri,
     scopes: Object.freeze([...entity.scopes]),
+    resources: Object.freeze([...(entity.resources ?? [])]),
     codeChallenge: entity.codeChallenge,
     codeChallengeMethod: entity.codeChallengeMethod,
     nonce: entity.nonce,
@@ -26,7 +27,7 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStore {
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     const em = this.db.em();
-    em.create(AuthorizationCodeEntity, { ...code, scopes: [...code.scopes] });
+    em.create(AuthorizationCodeEntity, { ...code, scopes: [...code.scopes], resources: [...(code.resources ?? [])] });
     await em.flush();
   }
 

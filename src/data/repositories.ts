@@ -1,3 +1,4 @@
+import { ApiRepository } from './api.repository';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { BrowserSessionRepository } from './browser-session.repository';
@@ -10,6 +11,7 @@ import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
+import { RoleRepository } from './role.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
@@ -33,6 +35,8 @@ export function createRepositories(db: Database) {
     maintenance: new MaintenanceRepository(db),
     audit: new AuditEventRepository(db),
     rateLimits: new RateLimitRepository(db),
+    apis: new ApiRepository(db),
+    roles: new RoleRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -16,6 +16,16 @@ export function markUniqueViolation<E extends object>(error: E): E {
 
 export const isUniqueViolation = (error: unknown): boolean => typeof error === 'object' && error !== null && UNIQUE_VIOLATION in error;
 
+/** Runs a write, turning a unique-constraint violation into `validation_failed` (BAD_USER_INPUT) naming `field`. */
+export async function refuseUniqueViolation<T>(write: () => Promise<T>, field: string, description: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw errors.validation(field, description);
+    throw error;
+  }
+}
+
 /** Runs a write, turning a unique-constraint violation into a `conflict` error (naming `field` when given). */
 export async function mapUniqueViolation<T>(write: () => Promise<T>, description: string, field?: string): Promise<T> {
   try {

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   // OIDC Core §6: the authorization request carried `request` or `request_uri`, which this server does not support
   'request_not_supported',
   'request_uri_not_supported',
+  // RFC 8707 §2: the requested resource is invalid, unknown, or not for this client
+  'invalid_target',
   'temporarily_unavailable',
   'server_error',
   // Administration

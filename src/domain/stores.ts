@@ -1,3 +1,4 @@
+import type { ApiStore } from './apis/api-store';
 import type { AuditStore } from './audit/audit-store';
 import type { ClientStore } from './clients/client-store';
 import type { ConsentStore } from './consents/consent-store';
@@ -6,6 +7,7 @@ import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
+import type { RoleStore } from './roles/role-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
@@ -33,6 +35,8 @@ export interface DomainStores {
   readonly maintenance: MaintenanceStore;
   readonly audit: AuditStore;
   readonly rateLimits: RateLimitStore;
+  readonly apis: ApiStore;
+  readonly roles: RoleStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -8,7 +8,7 @@ import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'authorization_codes' })
 export class AuthorizationCodeEntity {
-  [OptionalProps]?: 'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt';
+  [OptionalProps]?: 'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt' | 'resources';
 
   @PrimaryKey({ type: 'text' })
   codeHash!: string;
@@ -27,6 +27,10 @@ export class AuthorizationCodeEntity {
 
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /** RFC 8707 resources of the authorization request (API identifiers). */
+  @Property({ type: 'text[]' })
+  resources: string[] = [];
 
   @Property({ type: 'text', nullable: true })
   codeChallenge: string | null = null;

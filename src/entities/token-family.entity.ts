@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'token_families' })
 export class TokenFamilyEntity {
-  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce';
+  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -31,6 +31,10 @@ export class TokenFamilyEntity {
 
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /** RFC 8707 resources (API identifiers) the grant was given; a refresh may narrow to one of them. */
+  @Property({ type: 'text[]' })
+  resources: string[] = [];
 
   /** OIDC `auth_time` of the sign-in behind the grant. */
   @Property({ type: 'timestamptz', nullable: true })

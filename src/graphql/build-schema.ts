@@ -3,11 +3,13 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { DateTimeISOScalar } from '../schema/date-time-iso.scalar';
 import { guardFields } from './guard-fields';
+import { ApiResolver, TenantApisResolver } from '../resolvers/api.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
+import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { stringInputGuard } from './string-input-guard';
@@ -34,7 +36,7 @@ export function buildAdminSchema(): GraphQLSchema {
   schema ??= guardFields(
     attachRowResolvers(
       buildSchemaSync({
-        resolvers: [MeResolver, TenantResolver, TenantListsResolver, TenantIssuerResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver],
+        resolvers: [MeResolver, TenantResolver, TenantListsResolver, TenantIssuerResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver, ApiResolver, TenantApisResolver, RoleResolver, UserRolesResolver, ClientRolesResolver],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,
         emitSchemaFile: false,

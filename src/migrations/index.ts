@@ -10,6 +10,7 @@ import { Migration20261201090000RevocationChangesMore } from './Migration2026120
 import { Migration20261201100000PrivilegeChanges } from './Migration20261201100000PrivilegeChanges';
 import { Migration20261206030000UsernameCaseInsensitive } from './Migration20261206030000UsernameCaseInsensitive';
 import { Migration20261206050000KeyActivation } from './Migration20261206050000KeyActivation';
+import { Migration20261206060000ApisAndRoles } from './Migration20261206060000ApisAndRoles';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201100000PrivilegeChanges', class: Migration20261201100000PrivilegeChanges },
   { name: 'Migration20261206030000UsernameCaseInsensitive', class: Migration20261206030000UsernameCaseInsensitive },
   { name: 'Migration20261206050000KeyActivation', class: Migration20261206050000KeyActivation },
+  { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
 ];

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ensureNoControlCharacter, TAB_ALLOWED_PARAMETERS } from '../domain/control-characters';
 import { mapMaybePromise, type MaybePromise } from '../domain/util/maybe-promise';
 import { errors } from '../domain/errors';
+import { RESOURCE_SEPARATOR } from '../domain/grants/token-targets';
 
 /**
  * How a route takes its parameters:
@@ -41,7 +42,8 @@ export const mediaType = (header: string | undefined): string =>
 /**
  * The one body reader of every route in the table, whichever HTTP stack
  * received the request: 64 KiB limit (413), content type checked, repeated
- * parameters refused (RFC 6749 §3.1, §3.2), at most 100 parameters, and no
+ * parameters refused (RFC 6749 §3.1, §3.2) except `resource` (RFC 8707 §2,
+ * whose values arrive joined by RESOURCE_SEPARATOR), at most 100 parameters, and no
  * control character in a parameter name or value (RFC 6749 Appendix A; tab
  * only in `username` and `password`). Answers at once when there is no body
  * to wait for; a failure is thrown then, else rejected.
@@ -118,6 +120,9 @@ function formPairs(text: string): Iterable<[string, string]> {
   return pairs;
 }
 
+/** The one parameter that may repeat (RFC 8707 §2 `resource`). */
+const REPEATABLE_PARAMETER = 'resource';
+
 function parseParams(text: string): Record<string, string> {
   const params: Record<string, string> = {};
   const repeated = new Set<string>();
@@ -126,7 +131,13 @@ function parseParams(text: string): Record<string, string> {
     if (++count > MAX_PARAMETERS) throw errors.invalidRequest('the request has too many parameters');
     ensureNoControlCharacter(key, key);
     ensureNoControlCharacter(key, value, TAB_ALLOWED_PARAMETERS.has(key));
-    if (Object.prototype.hasOwnProperty.call(params, key)) repeated.add(key);
+    if (Object.prototype.hasOwnProperty.call(params, key)) {
+      if (key === REPEATABLE_PARAMETER) {
+        params[key] += RESOURCE_SEPARATOR + value;
+        continue;
+      }
+      repeated.add(key);
+    }
     params[key] = value;
   }
   if (repeated.size > 0) throw errors.invalidRequest(`parameters must not be repeated: ${[...repeated].join(', ')}`);

@@ -7,6 +7,27 @@ const TypedDocumentString = String as unknown as new (document: string, meta?: R
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type ApiPermissionInput = {
+  description?: string | null | undefined;
+  /** A scope name: no spaces or control characters, unique within the API. */
+  name: string;
+};
+
+/** A new API (resource server) of a tenant. */
+export type CreateApiInput = {
+  /** Default false. */
+  acceptsChildTenants?: boolean | null | undefined;
+  /** Seconds, 1 to 10 years (default 3600). */
+  accessTokenLifetime?: number | null | undefined;
+  /** An absolute URI without fragment (RFC 8707), unique within the tenant. */
+  identifier: string;
+  /** Makes this the tenant’s default API (the previous one stops being it). */
+  isDefault?: boolean | null | undefined;
+  name: string;
+  permissions?: Array<ApiPermissionInput> | null | undefined;
+  tenantPath: string;
+};
+
 /** A new OAuth client. The secret is generated unless supplied (at least 20 characters). */
 export type CreateClientInput = {
   accessTokenLifetime?: number | null | undefined;
@@ -26,6 +47,15 @@ export type CreateClientInput = {
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
+  tenantPath: string;
+};
+
+/** A new role of a tenant. */
+export type CreateRoleInput = {
+  description?: string | null | undefined;
+  /** Unique within the tenant; `admin` is the built-in role. */
+  name: string;
+  permissions?: Array<RolePermissionInput> | null | undefined;
   tenantPath: string;
 };
 
@@ -62,11 +92,27 @@ export type ResponseStyle =
   /** RFC 6749 §5.1. */
   | 'STANDARD';
 
+export type RolePermissionInput = {
+  /** The API’s identifier: an API of the role’s tenant, or of an ancestor that accepts child tenants. */
+  api: string;
+  permission: string;
+};
+
 /** JWS algorithm of a tenant’s signing keys. */
 export type SigningAlgorithm =
   | 'ES256'
   | 'EdDSA'
   | 'RS256';
+
+export type UpdateApiInput = {
+  acceptsChildTenants?: boolean | null | undefined;
+  accessTokenLifetime?: number | null | undefined;
+  identifier?: string | null | undefined;
+  isDefault?: boolean | null | undefined;
+  name?: string | null | undefined;
+  /** Replaces the list; removed permissions leave every role. */
+  permissions?: Array<ApiPermissionInput> | null | undefined;
+};
 
 export type UpdateClientInput = {
   accessTokenLifetime?: number | null | undefined;
@@ -80,6 +126,13 @@ export type UpdateClientInput = {
   refreshTokenLifetime?: number | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
+};
+
+export type UpdateRoleInput = {
+  description?: string | null | undefined;
+  name?: string | null | undefined;
+  /** Replaces the list. */
+  permissions?: Array<RolePermissionInput> | null | undefined;
 };
 
 export type UpdateTenantInput = {
@@ -100,6 +153,44 @@ export type UpdateUserInput = {
   phone?: string | null | undefined;
   username?: string | null | undefined;
 };
+
+export type ApiFieldsFragment = { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> };
+
+export type ApiQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ApiQuery = { api: { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> } };
+
+export type ApisQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type ApisQuery = { apis: Array<{ id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> }> };
+
+export type CreateApiMutationVariables = Exact<{
+  input: CreateApiInput;
+}>;
+
+
+export type CreateApiMutation = { createApi: { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> } };
+
+export type UpdateApiMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateApiInput;
+}>;
+
+
+export type UpdateApiMutation = { updateApi: { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> } };
+
+export type DeleteApiMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteApiMutation = { deleteApi: { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> } };
 
 export type AuditEventsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -222,6 +313,76 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { subject: string, clientId: string, tenantPath: string, scopes: Array<string>, userId: string | null } };
+
+export type RoleFieldsFragment = { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> };
+
+export type RoleQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RoleQuery = { role: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
+
+export type RolesQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type RolesQuery = { roles: Array<{ id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> }> };
+
+export type UserRolesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UserRolesQuery = { user: { id: string, roles: Array<{ id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> }> } };
+
+export type ClientRolesQueryVariables = Exact<{
+  clientId: string;
+}>;
+
+
+export type ClientRolesQuery = { client: { clientId: string, roles: Array<{ id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> }> } };
+
+export type CreateRoleMutationVariables = Exact<{
+  input: CreateRoleInput;
+}>;
+
+
+export type CreateRoleMutation = { createRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
+
+export type UpdateRoleMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateRoleInput;
+}>;
+
+
+export type UpdateRoleMutation = { updateRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
+
+export type DeleteRoleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRoleMutation = { deleteRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
+
+export type AssignRoleMutationVariables = Exact<{
+  roleId: string | number;
+  userId?: string | number | null | undefined;
+  clientId?: string | null | undefined;
+}>;
+
+
+export type AssignRoleMutation = { assignRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
+
+export type UnassignRoleMutationVariables = Exact<{
+  roleId: string | number;
+  userId?: string | number | null | undefined;
+  clientId?: string | null | undefined;
+}>;
+
+
+export type UnassignRoleMutation = { unassignRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
 
 export type SigningKeysQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -367,6 +528,23 @@ export type EndUserSessionsMutationVariables = Exact<{
 
 export type EndUserSessionsMutation = { endUserSessions: number };
 
+export const ApiFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ApiFields"});
 export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeviceFields on Device {
   id
@@ -481,6 +659,126 @@ export const AuditEventFieldsFragmentDoc = new TypedDocumentString(`
   detail
 }
     `, {"fragmentName":"AuditEventFields"});
+export const RoleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"RoleFields"});
+export const ApiDocument = new TypedDocumentString(`
+    query api($id: ID!) {
+  api(id: $id) {
+    ...ApiFields
+  }
+}
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}`);
+export const ApisDocument = new TypedDocumentString(`
+    query apis($tenantPath: String) {
+  apis(tenantPath: $tenantPath) {
+    ...ApiFields
+  }
+}
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}`);
+export const CreateApiDocument = new TypedDocumentString(`
+    mutation createApi($input: CreateApiInput!) {
+  createApi(input: $input) {
+    ...ApiFields
+  }
+}
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}`);
+export const UpdateApiDocument = new TypedDocumentString(`
+    mutation updateApi($id: ID!, $input: UpdateApiInput!) {
+  updateApi(id: $id, input: $input) {
+    ...ApiFields
+  }
+}
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}`);
+export const DeleteApiDocument = new TypedDocumentString(`
+    mutation deleteApi($id: ID!) {
+  deleteApi(id: $id) {
+    ...ApiFields
+  }
+}
+    fragment ApiFields on Api {
+  id
+  tenantPath
+  identifier
+  name
+  permissions {
+    name
+    description
+  }
+  accessTokenLifetime
+  acceptsChildTenants
+  isDefault
+  createdAt
+  updatedAt
+}`);
 export const AuditEventsDocument = new TypedDocumentString(`
     query auditEvents($tenantPath: String, $action: String, $actor: String, $from: DateTimeISO, $to: DateTimeISO, $first: Int, $after: String) {
   auditEvents(
@@ -834,6 +1132,183 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `);
+export const RoleDocument = new TypedDocumentString(`
+    query role($id: ID!) {
+  role(id: $id) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const RolesDocument = new TypedDocumentString(`
+    query roles($tenantPath: String) {
+  roles(tenantPath: $tenantPath) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const UserRolesDocument = new TypedDocumentString(`
+    query userRoles($id: ID!) {
+  user(id: $id) {
+    id
+    roles {
+      ...RoleFields
+    }
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const ClientRolesDocument = new TypedDocumentString(`
+    query clientRoles($clientId: String!) {
+  client(clientId: $clientId) {
+    clientId
+    roles {
+      ...RoleFields
+    }
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const CreateRoleDocument = new TypedDocumentString(`
+    mutation createRole($input: CreateRoleInput!) {
+  createRole(input: $input) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const UpdateRoleDocument = new TypedDocumentString(`
+    mutation updateRole($id: ID!, $input: UpdateRoleInput!) {
+  updateRole(id: $id, input: $input) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const DeleteRoleDocument = new TypedDocumentString(`
+    mutation deleteRole($id: ID!) {
+  deleteRole(id: $id) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const AssignRoleDocument = new TypedDocumentString(`
+    mutation assignRole($roleId: ID!, $userId: ID, $clientId: String) {
+  assignRole(roleId: $roleId, userId: $userId, clientId: $clientId) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
+export const UnassignRoleDocument = new TypedDocumentString(`
+    mutation unassignRole($roleId: ID!, $userId: ID, $clientId: String) {
+  unassignRole(roleId: $roleId, userId: $userId, clientId: $clientId) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  tenantPath
+  name
+  description
+  builtIn
+  permissions {
+    api
+    permission
+  }
+  createdAt
+  updatedAt
+}`);
 export const SigningKeysDocument = new TypedDocumentString(`
     query signingKeys($tenantPath: String) {
   signingKeys(tenantPath: $tenantPath) {
@@ -1123,6 +1598,21 @@ export const EndUserSessionsDocument = new TypedDocumentString(`
 export type Requester<C = {}> = <R, V>(doc: string, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
+    api(variables: ApiQueryVariables, options?: C): Promise<ApiQuery> {
+      return requester<ApiQuery, ApiQueryVariables>(ApiDocument, variables, options) as Promise<ApiQuery>;
+    },
+    apis(variables?: ApisQueryVariables, options?: C): Promise<ApisQuery> {
+      return requester<ApisQuery, ApisQueryVariables>(ApisDocument, variables, options) as Promise<ApisQuery>;
+    },
+    createApi(variables: CreateApiMutationVariables, options?: C): Promise<CreateApiMutation> {
+      return requester<CreateApiMutation, CreateApiMutationVariables>(CreateApiDocument, variables, options) as Promise<CreateApiMutation>;
+    },
+    updateApi(variables: UpdateApiMutationVariables, options?: C): Promise<UpdateApiMutation> {
+      return requester<UpdateApiMutation, UpdateApiMutationVariables>(UpdateApiDocument, variables, options) as Promise<UpdateApiMutation>;
+    },
+    deleteApi(variables: DeleteApiMutationVariables, options?: C): Promise<DeleteApiMutation> {
+      return requester<DeleteApiMutation, DeleteApiMutationVariables>(DeleteApiDocument, variables, options) as Promise<DeleteApiMutation>;
+    },
     auditEvents(variables?: AuditEventsQueryVariables, options?: C): Promise<AuditEventsQuery> {
       return requester<AuditEventsQuery, AuditEventsQueryVariables>(AuditEventsDocument, variables, options) as Promise<AuditEventsQuery>;
     },
@@ -1161,6 +1651,33 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;
+    },
+    role(variables: RoleQueryVariables, options?: C): Promise<RoleQuery> {
+      return requester<RoleQuery, RoleQueryVariables>(RoleDocument, variables, options) as Promise<RoleQuery>;
+    },
+    roles(variables?: RolesQueryVariables, options?: C): Promise<RolesQuery> {
+      return requester<RolesQuery, RolesQueryVariables>(RolesDocument, variables, options) as Promise<RolesQuery>;
+    },
+    userRoles(variables: UserRolesQueryVariables, options?: C): Promise<UserRolesQuery> {
+      return requester<UserRolesQuery, UserRolesQueryVariables>(UserRolesDocument, variables, options) as Promise<UserRolesQuery>;
+    },
+    clientRoles(variables: ClientRolesQueryVariables, options?: C): Promise<ClientRolesQuery> {
+      return requester<ClientRolesQuery, ClientRolesQueryVariables>(ClientRolesDocument, variables, options) as Promise<ClientRolesQuery>;
+    },
+    createRole(variables: CreateRoleMutationVariables, options?: C): Promise<CreateRoleMutation> {
+      return requester<CreateRoleMutation, CreateRoleMutationVariables>(CreateRoleDocument, variables, options) as Promise<CreateRoleMutation>;
+    },
+    updateRole(variables: UpdateRoleMutationVariables, options?: C): Promise<UpdateRoleMutation> {
+      return requester<UpdateRoleMutation, UpdateRoleMutationVariables>(UpdateRoleDocument, variables, options) as Promise<UpdateRoleMutation>;
+    },
+    deleteRole(variables: DeleteRoleMutationVariables, options?: C): Promise<DeleteRoleMutation> {
+      return requester<DeleteRoleMutation, DeleteRoleMutationVariables>(DeleteRoleDocument, variables, options) as Promise<DeleteRoleMutation>;
+    },
+    assignRole(variables: AssignRoleMutationVariables, options?: C): Promise<AssignRoleMutation> {
+      return requester<AssignRoleMutation, AssignRoleMutationVariables>(AssignRoleDocument, variables, options) as Promise<AssignRoleMutation>;
+    },
+    unassignRole(variables: UnassignRoleMutationVariables, options?: C): Promise<UnassignRoleMutation> {
+      return requester<UnassignRoleMutation, UnassignRoleMutationVariables>(UnassignRoleDocument, variables, options) as Promise<UnassignRoleMutation>;
     },
     signingKeys(variables?: SigningKeysQueryVariables, options?: C): Promise<SigningKeysQuery> {
       return requester<SigningKeysQuery, SigningKeysQueryVariables>(SigningKeysDocument, variables, options) as Promise<SigningKeysQuery>;

@@ -14,6 +14,8 @@ export interface AuthorizationRequest {
   /** Exactly as sent, or the client's only registered URI when none was sent (RFC 6749 §3.1.2.3). */
   readonly redirectUri: string;
   readonly scopes: readonly string[];
+  /** RFC 8707 `resource` values (API identifiers), repeatable; the code's token request may narrow them. */
+  readonly resources?: readonly string[];
   /** Returned verbatim; absent when the client sent none. */
   readonly state: string | null;
   readonly nonce: string | null;

@@ -34,7 +34,7 @@ export const errorRedirect = (target: RedirectTarget, error: DomainError, issuer
     iss: issuer,
   });
 
-/** Error codes of RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6 that this endpoint sends. */
+/** Error codes of RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6 and RFC 8707 §2 that this endpoint sends. */
 const AUTHORIZATION_ERRORS = [
   'invalid_request',
   'unauthorized_client',
@@ -47,4 +47,6 @@ const AUTHORIZATION_ERRORS = [
   'consent_required',
   'request_not_supported',
   'request_uri_not_supported',
+  // RFC 8707 §2
+  'invalid_target',
 ] as const;

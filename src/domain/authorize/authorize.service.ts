@@ -13,6 +13,7 @@ import { DomainError, errors, isDomainError } from '../errors';
 import type { BrowserSession, StartedSession } from '../sessions/browser-session';
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import type { Tenant } from '../tenants/tenant';
+import type { MaybePromise } from '../util/maybe-promise';
 import type { TenantService } from '../tenants/tenant.service';
 import type { AuditLog } from '../audit/audit-log';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
@@ -70,6 +71,11 @@ const untrustedLink = (detail: string): DomainError => new DomainError('invalid_
  * forms. Client and redirect URI are validated before anything else; until
  * they are, failures are error pages, never redirects.
  */
+/** What the authorization endpoint needs of the APIs: RFC 8707 resolution (ApiService). */
+export interface ApiDirectoryResolver {
+  resolve(tenant: Tenant, resources: readonly string[]): MaybePromise<unknown>;
+}
+
 export class AuthorizeService {
   private readonly sealer: PendingAuthorizationSealer;
 
@@ -81,6 +87,8 @@ export class AuthorizeService {
     private readonly sessions: BrowserSessionService,
     private readonly consents: ConsentService,
     private readonly guard: BruteForceGuard,
+    /** RFC 8707: resolves the request's `resource` values (an unknown or foreign one is `invalid_target`). */
+    private readonly apis: ApiDirectoryResolver,
     private readonly audit?: AuditLog,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
@@ -101,6 +109,11 @@ export class AuthorizeService {
     try {
       target = { ...target, state: readParam(params, 'state') ?? null };
       const request = validateAuthorizationRequest(client, target.redirectUri, params);
+      if (request.resources && request.resources.length > 0) {
+        const tenant = await this.tenants.findById(client.tenantId);
+        if (!tenant) throw errors.unauthorizedClient('the client has no tenant');
+        await this.apis.resolve(tenant, request.resources);
+      }
       return await this.proceed(client, request, await this.sessions.find(browser.sessionToken), browser.binding, false);
     } catch (error) {
       return this.failureRedirect(client, target, error);

@@ -30,6 +30,8 @@ export async function issueAuthorizationCode(
     userId: subject.userId,
     redirectUri: request.redirectUri,
     scopes: [...request.scopes],
+    // Sealed requests from before resources existed carry none.
+    resources: [...(request.resources ?? [])],
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,

@@ -1,5 +1,6 @@
 import { ensureNoControlCharacter } from '../control-characters';
 import { ensure, errors } from '../errors';
+import { invalidTarget, isResourceIndicator } from '../apis/validate-api';
 import type { RawAuthorizationParams } from './authorization-request';
 
 /**
@@ -11,4 +12,18 @@ export function readParam(params: RawAuthorizationParams, name: string): string 
   const value = params[name];
   ensure(!Array.isArray(value), () => errors.invalidRequest(`${name} must not be repeated`, name));
   return value === undefined || value === '' ? undefined : ensureNoControlCharacter(name, value);
+}
+
+/**
+ * RFC 8707 §2 `resource`, which may repeat: every value, de-duplicated. Each must be an
+ * absolute URI without a fragment (`invalid_target`); none may hold a control character.
+ */
+export function readResources(params: RawAuthorizationParams): string[] {
+  const raw = params.resource;
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  for (const value of values) {
+    ensureNoControlCharacter('resource', value);
+    ensure(isResourceIndicator(value), () => invalidTarget('resource must be an absolute URI without a fragment'));
+  }
+  return [...new Set(values)];
 }

@@ -4,7 +4,7 @@ import { parseScope } from '../scopes';
 import type { AuthorizationRequest, RawAuthorizationParams } from './authorization-request';
 import { checkCodeChallenge } from './check-code-challenge';
 import { parseMaxAge, parsePrompt } from './parse-prompt';
-import { readParam } from './read-param';
+import { readParam, readResources } from './read-param';
 
 /**
  * Validates everything after the client and its redirect URI are trusted;
@@ -47,6 +47,7 @@ export function validateAuthorizationRequest(client: Client, redirectUri: string
     clientId: client.clientId,
     redirectUri,
     scopes,
+    resources: readResources(params),
     state: readParam(params, 'state') ?? null,
     nonce: readParam(params, 'nonce') ?? null,
     ...pkce,

@@ -8,6 +8,8 @@ export interface AuthorizationCode {
   /** The redirect URI as the authorization request gave it. */
   readonly redirectUri: string;
   readonly scopes: readonly string[];
+  /** RFC 8707 resources of the authorization request; the code's token request may only narrow them. */
+  readonly resources: readonly string[];
   /** PKCE (RFC 7636): the challenge and its method (only `S256`), or null. */
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: string | null;
@@ -21,7 +23,7 @@ export interface AuthorizationCode {
   readonly accessTokenJti: string | null;
 }
 
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti'>;
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources'> & { readonly resources?: readonly string[] };
 
 /**
  * The storage authorization codes need (implemented in

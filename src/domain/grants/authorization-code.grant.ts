@@ -11,9 +11,10 @@ import type { UserTokenIssuer } from './user-token-issuer';
 import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
+import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=authorization_code`: its parameters, and whether public clients may use it. */
-export const AUTHORIZATION_CODE: GrantDeclaration = Object.freeze({ grantType: 'authorization_code', parameters: ['code', 'redirect_uri', 'code_verifier', 'access-token-lifetime'], publicClients: true });
+export const AUTHORIZATION_CODE: GrantDeclaration = Object.freeze({ grantType: 'authorization_code', parameters: ['code', 'redirect_uri', 'code_verifier', 'resource', 'access-token-lifetime'], publicClients: true });
 
 /**
  * RFC 6749 §4.1.3 authorization code redemption with RFC 7636 §4.6 PKCE.
@@ -38,6 +39,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly users: UserService,
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
+    private readonly targets: TokenTargets,
   ) {}
 
   async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
@@ -63,7 +65,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const tenant = await this.tenants.findById(code.tenantId);
     ensure(tenant, () => errors.invalidGrant('the authorization code is invalid'));
 
-    const redemption = { familyId: randomUUID(), accessTokenJti: randomUUID() };
+    // RFC 8707 §2.2: the token request may narrow the authorization request's resources; without any there, it may name its own.
+    const requested = parseResources(params.resource);
+    const apis = await this.targets.resolve(context.tenant, code.resources.length > 0 ? this.targets.narrow(code.resources, requested) : requested, code.scopes);
+    const target = await this.targets.forUser(apis, client, user.id, code.scopes, lifetimeSeconds);
+    const redemption = { familyId: randomUUID(), accessTokenJti: randomUUID(), resources: code.resources.length > 0 ? code.resources : target.resources };
     if (!(await this.codes.consume(code, redemption))) {
       // A concurrent redemption won: this one is the replay.
       const winner = await this.codes.find(params.code);
@@ -83,8 +89,9 @@ export class AuthorizationCodeGrant implements GrantHandler {
       tenant,
       client,
       user,
-      scopes: code.scopes,
-      lifetimeSeconds,
+      scopes: target.scopes,
+      lifetimeSeconds: target.lifetimeSeconds,
+      audience: target.audience,
       familyId: redemption.familyId,
       jti: redemption.accessTokenJti,
       refreshToken,

@@ -11,6 +11,8 @@ import type { AuthorizationCode, AuthorizationCodeStore } from './authorization-
 export interface Redemption {
   familyId: string;
   accessTokenJti: string;
+  /** RFC 8707 resources the grant gets (API identifiers). */
+  resources?: readonly string[];
 }
 
 /**
@@ -49,6 +51,7 @@ export class AuthorizationCodes {
         clientId: code.clientId,
         userId: code.userId,
         scopes: code.scopes,
+        resources: redemption.resources ?? [],
         authTime: code.authTime,
         nonce: code.nonce,
       });

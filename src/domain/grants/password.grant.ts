@@ -12,11 +12,12 @@ import type { UserTokenIssuer } from './user-token-issuer';
 import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import { shouldIssueRefreshToken } from './should-issue-refresh-token';
 import type { TokenResponse } from './token-response';
+import { parseResources, type TokenTargets } from './token-targets';
 
 const BAD_CREDENTIALS = 'invalid username or password';
 
 /** `grant_type=password`: its parameters, and whether public clients may use it. */
-export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password', parameters: ['username', 'password', 'scope', 'tenant_path', 'access-token-lifetime'], publicClients: false });
+export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password', parameters: ['username', 'password', 'scope', 'resource', 'tenant_path', 'access-token-lifetime'], publicClients: false });
 
 /**
  * RFC 6749 §4.3 resource owner password credentials with seed 003's extras:
@@ -38,6 +39,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
     private readonly guard: BruteForceGuard,
+    private readonly targets: TokenTargets,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -48,6 +50,8 @@ export class PasswordGrant implements GrantHandler {
     const tenantPath = chooseUserTenantPath(params.tenant_path, context.tenant.path);
     const scopes = grantScopes(parseScope(params.scope), client.allowedScopes);
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
+    // RFC 8707: the APIs are the client's tenant's (or an accepting ancestor's), resolved before the password is checked.
+    const apis = await this.targets.resolve(context.tenant, parseResources(params.resource), scopes);
     const tenant = tenantPath === context.tenant.path ? context.tenant : await this.tenants.findByPath(tenantPath);
     ensure(tenant, () => errors.invalidGrant(BAD_CREDENTIALS));
     const { username, password } = params;
@@ -69,10 +73,11 @@ export class PasswordGrant implements GrantHandler {
       requestId: context.scope?.requestId ?? null,
     });
 
+    const target = await this.targets.forUser(apis, client, user.id, scopes, lifetimeSeconds);
     let familyId: string | undefined;
     let refreshToken: string | undefined;
     if (shouldIssueRefreshToken(client, scopes)) {
-      familyId = await this.refreshTokens.startFamily({ tenantId: tenant.id, clientId: client.clientId, userId: user.id, scopes, authTime });
+      familyId = await this.refreshTokens.startFamily({ tenantId: tenant.id, clientId: client.clientId, userId: user.id, scopes, resources: target.resources, authTime });
       refreshToken = await this.refreshTokens.issue({
         familyId,
         tenantId: tenant.id,
@@ -81,6 +86,6 @@ export class PasswordGrant implements GrantHandler {
         expiresAt: new Date(authTime.getTime() + client.refreshTokenLifetime * 1000),
       });
     }
-    return this.issuer.issue({ tenant, client, user, scopes, lifetimeSeconds, familyId, refreshToken, authTime });
+    return this.issuer.issue({ tenant, client, user, scopes: target.scopes, lifetimeSeconds: target.lifetimeSeconds, audience: target.audience, familyId, refreshToken, authTime });
   }
 }

@@ -7,9 +7,11 @@ import type { GrantContext, TokenParams } from './grant-context';
 import type { UserTokenIssuer } from './user-token-issuer';
 import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import type { TokenResponse } from './token-response';
+import { invalidTarget } from '../apis/validate-api';
+import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=refresh_token`: its parameters, and whether public clients may use it. */
-export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({ grantType: 'refresh_token', parameters: ['refresh_token', 'scope', 'access-token-lifetime'], publicClients: true });
+export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({ grantType: 'refresh_token', parameters: ['refresh_token', 'scope', 'resource', 'access-token-lifetime'], publicClients: true });
 
 /**
  * RFC 6749 §6 refresh. The presented token is validated first (so a bad
@@ -27,6 +29,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokenService,
     private readonly tenants: TenantService,
     private readonly issuer: UserTokenIssuer,
+    private readonly targets: TokenTargets,
   ) {}
 
   async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
@@ -41,13 +44,20 @@ export class RefreshTokenGrant implements GrantHandler {
     ensure(user && user.enabled, () => errors.invalidGrant('the refresh token is invalid or revoked'));
     const tenant = await this.tenants.findById(record.tenantId);
     ensure(tenant, () => errors.invalidGrant('the refresh token is invalid or revoked'));
+    // RFC 8707 §2.2: a refresh may name only resources the grant was given; none means all of them.
+    const granted = record.resources ?? [];
+    const requested = parseResources(params.resource);
+    ensure(granted.length > 0 || requested.length === 0, () => invalidTarget('resource was not granted by the original grant'));
+    const apis = granted.length > 0 ? await this.targets.resolve(context.tenant, this.targets.narrow(granted, requested), scopes) : await this.targets.resolve(context.tenant, [], scopes);
+    const target = await this.targets.forUser(apis, client, user.id, scopes, lifetimeSeconds);
     const refreshToken = await this.refreshTokens.rotate(record, client);
     return this.issuer.issue({
       tenant,
       client,
       user,
-      scopes,
-      lifetimeSeconds,
+      scopes: target.scopes,
+      lifetimeSeconds: target.lifetimeSeconds,
+      audience: target.audience,
       familyId: record.familyId,
       refreshToken,
       authTime: record.authTime,

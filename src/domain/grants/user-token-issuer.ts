@@ -12,6 +12,8 @@ export interface UserTokenSet {
   user: User;
   scopes: readonly string[];
   lifetimeSeconds: number;
+  /** The access token's `aud` for an API (RFC 8707); absent: the issuer. */
+  audience?: string | string[];
   /** The grant's token family; becomes the access token's `sid`. */
   familyId?: string;
   /** Pre-chosen access token `jti`. */
@@ -44,6 +46,7 @@ export class UserTokenIssuer {
       subject: set.user.id,
       scopes: set.scopes,
       lifetimeSeconds: set.lifetimeSeconds,
+      audience: set.audience,
       familyId: set.familyId,
       jti: set.jti,
     });

@@ -11,6 +11,8 @@ export interface RefreshTokenRecord {
   readonly deviceId: string | null;
   /** The grant's scopes; a refresh may only narrow them (RFC 6749 §6). */
   readonly scopes: readonly string[];
+  /** RFC 8707 resources (API identifiers) the grant was given; a refresh may narrow to them. */
+  readonly resources?: readonly string[];
   readonly authTime: Date | null;
   /** Null for device-bound tokens, which never expire (seed 002). */
   readonly expiresAt: Date | null;

@@ -8,6 +8,8 @@ export interface NewTokenFamily {
   readonly userId: string | null;
   readonly deviceId: string | null;
   readonly scopes: readonly string[];
+  /** RFC 8707 resources the grant was given. */
+  readonly resources?: readonly string[];
   readonly authTime: Date | null;
   readonly nonce: string | null;
   readonly createdAt: Date;

@@ -19,6 +19,8 @@ export interface StartFamilyInput {
   userId: string | null;
   deviceId?: string | null;
   scopes: readonly string[];
+  /** RFC 8707 resources the grant was given (API identifiers). */
+  resources?: readonly string[];
   authTime?: Date | null;
   nonce?: string | null;
 }
@@ -56,6 +58,7 @@ export class RefreshTokenService {
       userId: input.userId,
       deviceId: input.deviceId ?? null,
       scopes: [...input.scopes],
+      resources: [...(input.resources ?? [])],
       authTime: input.authTime ?? null,
       nonce: input.nonce ?? null,
       createdAt: this.deps.clock.now(),
