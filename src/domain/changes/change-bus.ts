@@ -2,10 +2,10 @@
  * Which cache a change concerns; `key` names the entry (a tenant id, a client_id, a tenant id for keys; for
  * `throttle`, a failure hint of the brute-force guard: `<window end ms> <may be locked until ms, or 0> <bucket>`).
  */
-export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'throttle' | 'revocation' | 'user';
+type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'throttle' | 'revocation' | 'user';
 
 /** What happened to the entry. Listeners drop it whatever the kind; the kind is for logs and later consumers. */
-export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';
+type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';
 
 export interface ChangeEvent {
   topic: ChangeTopic;
