@@ -133,7 +133,7 @@ async function forkOidcProviderPeer({ port = 0 } = {}) {
   };
 }
 
-module.exports = { startOidcProviderPeer, forkOidcProviderPeer };
+module.exports = { forkOidcProviderPeer };
 
 // ---------------------------------------------------------------- self-check
 async function selfCheck() {

@@ -226,4 +226,4 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
   return row;
 }
 
-module.exports = { batchRevocationRun, sizeLabel };
+module.exports = { batchRevocationRun };

@@ -46,4 +46,4 @@ function queriesPerRequest(before, after, route) {
   return req > 0 ? { requests: req, queries: q, perRequest: q / req } : null;
 }
 
-module.exports = { scrape, parse, queriesPerRequest };
+module.exports = { scrape, queriesPerRequest };

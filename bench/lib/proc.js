@@ -96,16 +96,7 @@ function processCpu(pid) {
   return tree(pid).reduce((s, p) => s + p.cpuUs, 0);
 }
 
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-}
-
-module.exports = { readStat, childrenOf, tree, serverCpu, processCpu, isAlive, clockTicks };
+module.exports = { readStat, childrenOf, serverCpu, processCpu };
 
 /** Machine-wide CPU from /proc/stat, µs: busy (incl. steal) and steal alone. */
 function machineCpu() {

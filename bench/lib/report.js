@@ -47,4 +47,4 @@ function targetsTable(targets) {
   );
 }
 
-module.exports = { table, resultsTable, targetsTable, fmt, fmtMs };
+module.exports = { table, resultsTable, targetsTable, fmt };

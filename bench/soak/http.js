@@ -31,4 +31,4 @@ const graphql = (baseUrl, token, query, variables) =>
     body: JSON.stringify({ query, variables }),
   });
 
-module.exports = { basic, postForm, graphql, call };
+module.exports = { basic, postForm, graphql };

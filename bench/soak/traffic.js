@@ -147,4 +147,4 @@ function graphqlStatus(r) {
 
 const graphqlError = (r) => r.body?.errors?.[0]?.extensions?.code ?? (r.status === 200 ? undefined : r.status);
 
-module.exports = { traffic, graphqlStatus };
+module.exports = { traffic };

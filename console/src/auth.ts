@@ -1,7 +1,7 @@
 import { authorizeUrl, codeChallengeS256, createCodeVerifier, createState } from './pkce';
 import { needsRefresh, refreshDelay, tokenSetFrom, type TokenResponseBody, type TokenSet } from './token-schedule';
 
-export const CONSOLE_SCOPE = 'admin';
+const CONSOLE_SCOPE = 'admin';
 const PENDING_KEY = 'tenant-idp-console:pending';
 
 /** What survives the round trip through /authorize: only the PKCE verifier and state, never a token. */

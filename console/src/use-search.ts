@@ -3,7 +3,7 @@ import { Debouncer } from './debounce';
 import { searchTerm } from './list-position';
 
 /** How long typing must pause before the list asks the API again. */
-export const SEARCH_DEBOUNCE_MS = 300;
+const SEARCH_DEBOUNCE_MS = 300;
 
 /**
  * A list's search box: `text` follows every key, `term` (what the list query sends as `search`)

@@ -2,11 +2,11 @@ import type { ParseArgsConfig } from 'node:util';
 import { usageError } from './cli-error';
 import type { Connection } from './connection';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type FlagValues = Record<string, string | boolean | undefined>;
 
 /** What a command prints: `json` with --json, `text` otherwise. */
-export interface CommandResult {
+interface CommandResult {
   json: unknown;
   text: string;
 }

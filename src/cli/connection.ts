@@ -7,7 +7,7 @@ export interface ConnectionFlags {
   'client-secret'?: string;
 }
 
-export interface TokenResponse {
+interface TokenResponse {
   access_token: string;
   token_type: string;
   expires_in: number;
@@ -30,7 +30,7 @@ export const DEFAULT_URL = 'http://127.0.0.1:4000';
  * TENANT_IDP_CLIENT_SECRET. The CLI is its own process, so it reads its own
  * environment; the server's configuration stays in src/config/env.ts.
  */
-export function resolveCredentials(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env) {
+function resolveCredentials(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env) {
   const url = (flags.url ?? env.TENANT_IDP_URL ?? DEFAULT_URL).replace(/\/+$/, '');
   const clientId = flags['client-id'] ?? env.TENANT_IDP_CLIENT_ID;
   const clientSecret = flags['client-secret'] ?? env.TENANT_IDP_CLIENT_SECRET;

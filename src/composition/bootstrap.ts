@@ -3,9 +3,8 @@ import type { Domain } from './create-domain';
 import { CONSOLE_CLIENT_ID } from '../domain/clients/validate-client-id';
 import { randomToken } from '../domain/crypto/random';
 
-/** The admin console's client: first-party and public (PKCE), in `/`; a reserved id (validate-client-id.ts). */
-export { CONSOLE_CLIENT_ID };
-export const CONSOLE_PATH = '/console';
+/** Where the admin console is served; its client (CONSOLE_CLIENT_ID, a reserved id: validate-client-id.ts) is first-party and public (PKCE), in `/`. */
+const CONSOLE_PATH = '/console';
 
 export interface BootstrapOptions {
   adminClientId: string;

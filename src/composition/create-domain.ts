@@ -55,7 +55,7 @@ import { UserService } from '../domain/users/user.service';
  * services built before it; no setter wires anything in afterwards). Every transport (REST,
  * GraphQL, pages, start-up provisioning) shares the one instance.
  */
-export function createDomain(input: DomainDeps) {
+function createDomain(input: DomainDeps) {
   // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
   const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;

@@ -9,7 +9,7 @@ import { pageByCreatedAt } from './page-by-created-at';
 import { storable } from './storable';
 
 /** An entity (or a plain row with the entity's property names) as the domain's immutable {@link Client}; never the digest. */
-export const toClient = (entity: ClientEntity): Client =>
+const toClient = (entity: ClientEntity): Client =>
   Object.freeze({
     id: entity.id,
     tenantId: entity.tenantId,

@@ -40,5 +40,3 @@ export function createRepositories(db: Database) {
     transactions: db,
   } satisfies DomainStores;
 }
-
-export type Repositories = ReturnType<typeof createRepositories>;

@@ -20,7 +20,7 @@ export const SCOPE_CUTOFF_MS = (userIdSql: string, clientIdSql: string): string 
   `(select (extract(epoch from max(cutoff)) * 1000)::float8 from token_cutoffs
      where (kind = 'user' and subject = ${userIdSql}) or (kind = 'client' and subject = ${clientIdSql}))`;
 
-/** Exported for the benchmark's EXPLAIN of the hot queries. */
+/** @public Exported for the benchmark's EXPLAIN of the hot queries (bench/lib/growth.js reads it from dist/, which knip cannot follow). */
 export const ACCESS_TOKEN_STATE = preparedStatement(
   'access_token_state',
   `select exists (select 1 from revoked_tokens where jti = $1::uuid) as jti_revoked,

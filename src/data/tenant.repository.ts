@@ -8,7 +8,7 @@ import { subtreePattern } from './subtree-pattern';
 import { storable } from './storable';
 
 /** An entity (or a plain row with the entity's property names) as the domain's immutable {@link Tenant}. */
-export const toTenant = (entity: TenantEntity): Tenant =>
+const toTenant = (entity: TenantEntity): Tenant =>
   Object.freeze({
     id: entity.id,
     path: entity.path,

@@ -8,8 +8,6 @@ import { EmbeddedPostgresError, postgresAccount, type PostgresAccount } from './
 import { postgresBinaries } from './postgres-binaries';
 import { clusterDirectory } from './postgres-cluster-dir';
 
-export { EmbeddedPostgresError } from './postgres-account';
-
 export interface EmbeddedDatabase {
   readonly url: string;
   /** The cluster's real directory (differs from the requested one when it was relocated, see docs/operations.md). */
@@ -25,7 +23,7 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string>;
 }
 
-export const DEFAULT_RUNTIME_DIR = '/var/lib/tenant-idp';
+const DEFAULT_RUNTIME_DIR = '/var/lib/tenant-idp';
 const PASSWORD = 'postgres';
 const READY = 'database system is ready to accept connections';
 

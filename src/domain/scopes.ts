@@ -15,8 +15,8 @@ export const KNOWN_SCOPES = [
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** Longest scope token and most scopes a client may be configured with. */
-export const MAX_SCOPE_LENGTH = 128;
-export const MAX_CONFIGURED_SCOPES = 100;
+const MAX_SCOPE_LENGTH = 128;
+const MAX_CONFIGURED_SCOPES = 100;
 const shown = (scope: string): string => JSON.stringify(scope.length > 40 ? `${scope.slice(0, 40)}…` : scope);
 
 /** Parses an RFC 6749 §3.3 scope string into a de-duplicated list, order kept. */

@@ -10,20 +10,6 @@ import { TenantEntity } from './tenant.entity';
 import { TokenFamilyEntity } from './token-family.entity';
 import { UserEntity } from './user.entity';
 
-export {
-  AuditEventEntity,
-  AuthorizationCodeEntity,
-  BrowserSessionEntity,
-  ClientEntity,
-  ConsentEntity,
-  RefreshTokenEntity,
-  RevokedTokenEntity,
-  SigningKeyEntity,
-  TenantEntity,
-  TokenFamilyEntity,
-  UserEntity,
-};
-
 /** Every entity, for MikroORM discovery (no folder scanning). */
 export const entities = [
   TenantEntity,

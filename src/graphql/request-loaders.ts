@@ -12,7 +12,7 @@ interface UserKey {
  * not one per row. Created on first use and kept on the request's context only,
  * so nothing is cached across requests or callers.
  */
-export class RequestLoaders implements ContextLoaders {
+class RequestLoaders implements ContextLoaders {
   private deviceCountLoader?: DataLoader<UserKey, number, string>;
 
   constructor(private readonly ctx: GraphQLContext) {}

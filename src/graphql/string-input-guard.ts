@@ -4,7 +4,7 @@ import { errors } from '../domain/errors';
 import type { GraphQLContext } from './graphql-context';
 
 /** Longest string any GraphQL argument may carry; the domain's validators set tighter limits per field. */
-export const MAX_GRAPHQL_STRING = 8192;
+const MAX_GRAPHQL_STRING = 8192;
 
 /** Argument names whose values are passwords: tab is allowed there, as in RFC 6749's UNICODECHARNOCRLF. */
 const isPasswordField = (name: string): boolean => TAB_ALLOWED_PARAMETERS.has(name) || /password$/i.test(name);

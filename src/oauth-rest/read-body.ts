@@ -21,14 +21,14 @@ export interface ReadBody {
   readonly json?: unknown;
 }
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 const MAX_PARAMETERS = 100;
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const NONE: ReadBody = Object.freeze({ params: Object.freeze({}) });
 
 /** Thrown for a body over {@link MAX_BODY_BYTES}; answered 413 and the connection closed. */
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   readonly status = 413;
   constructor() {
     super('the request body is too large');
@@ -36,7 +36,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The media type of a Content-Type header, without parameters (`; charset=...`), lower-cased. */
-export const mediaType = (header: string | undefined): string =>
+const mediaType = (header: string | undefined): string =>
   header === FORM || header === JSON_TYPE ? header : (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 /**

@@ -3,7 +3,7 @@ import { INTERACTION_LIFETIME_SECONDS } from '../domain/authorize/pending-author
 import { SESSION_LIFETIME_SECONDS } from '../domain/sessions/browser-session';
 
 /** Reads one cookie from the Cookie header (RFC 6265 §5.4); undefined when absent or repeated ambiguously. */
-export function readCookie(req: Request, name: string): string | undefined {
+function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {

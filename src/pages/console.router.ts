@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where `npm run build` puts the console (vite, console/vite.config.mjs); the same path from src/pages and dist/pages. */
-export const CONSOLE_DIST = path.resolve(__dirname, '../../dist/console');
+const CONSOLE_DIST = path.resolve(__dirname, '../../dist/console');
 
 /**
  * The console's CSP: its own hashed script and stylesheet only (no inline script or

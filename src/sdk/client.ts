@@ -6,7 +6,7 @@ export { GraphQLRequestError, type GraphQLErrorEntry } from './graphql-request-e
 export type AdminSdk = Sdk;
 
 /** Per-call options every SDK method accepts as its second argument. */
-export interface AdminRequestOptions {
+interface AdminRequestOptions {
   signal?: AbortSignal;
 }
 

@@ -44,7 +44,7 @@ export async function resolveChromium(environment: NodeJS.ProcessEnv = process.e
  * (staged in a sibling directory, then renamed, so parallel test workers never
  * see half an unpack) and returns that directory.
  */
-export async function unpackPackagedChromium(cacheRoot: string): Promise<string> {
+async function unpackPackagedChromium(cacheRoot: string): Promise<string> {
   // The package exports only its entry (build/index.js); its root is one level up.
   const packageDir = path.join(path.dirname(require.resolve('@sparticuz/chromium', { paths: [REPO] })), '..');
   const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };

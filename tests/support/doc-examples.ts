@@ -24,7 +24,7 @@ const MARKER = /^<!--\s*(example|expect):\s*([\w.-]+)\s*-->\s*$/;
 const FENCE = /^```(\w*)\s*$/;
 
 /** README.md first, then docs/*.md in alphabetical order: the order the examples run in. */
-export function documentedFiles(root: string): string[] {
+function documentedFiles(root: string): string[] {
   const docs = readdirSync(path.join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .sort()

@@ -3,10 +3,10 @@
  * (every role cache) or `user:<id>` / `client:<uuid>` (one subject's assignments); for
  * `throttle`, a failure hint of the brute-force guard: `<window end ms> <may be locked until ms, or 0> <bucket>`).
  */
-export type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'throttle' | 'revocation' | 'user' | 'api' | 'role';
+type ChangeTopic = 'tenant' | 'client' | 'signing_key' | 'throttle' | 'revocation' | 'user' | 'api' | 'role';
 
 /** What happened to the entry. Listeners drop it whatever the kind; the kind is for logs and later consumers. */
-export type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';
+type ChangeKind = 'created' | 'updated' | 'deleted' | 'rotated' | 'revoked';
 
 export interface ChangeEvent {
   topic: ChangeTopic;

@@ -3,7 +3,7 @@ import { errors } from '../errors';
 import { randomToken } from '../crypto/random';
 
 export const MIN_SUPPLIED_SECRET_LENGTH = 20;
-export const MAX_SUPPLIED_SECRET_LENGTH = 512;
+const MAX_SUPPLIED_SECRET_LENGTH = 512;
 
 /**
  * A supplied secret (seed 001, ADMIN_CLIENT_SECRET) must be 20-512 characters,

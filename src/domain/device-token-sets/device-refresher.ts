@@ -13,7 +13,7 @@ import { DEVICE_TOKEN_LIFETIME_SECONDS, type DeviceRefreshResponse } from './dev
 import type { VerifiedDeviceTokens } from './verified-device-tokens';
 
 /** `last_used_at` is written at most this often per device. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
+const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_TRACKED_DEVICES = 100_000;
 
 /** Parameters of a seed 002 device refresh (query string or form). */

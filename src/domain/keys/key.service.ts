@@ -249,7 +249,7 @@ export class KeyService {
  * first activated by then. Each key's successor activates when it retires, so
  * no end time is needed. Should none have activated yet (a clock set back), the earliest.
  */
-export function signingKeyAt<K extends { readonly activatesAtMs: number }>(keys: readonly K[], nowMs: number): K {
+function signingKeyAt<K extends { readonly activatesAtMs: number }>(keys: readonly K[], nowMs: number): K {
   return keys.find((key) => key.activatesAtMs <= nowMs) ?? keys.at(-1)!;
 }
 

@@ -114,4 +114,4 @@ export class DocumentReader {
 }
 
 /** `tenants[0]` + `path` → `tenants[0].path`. */
-export const join = (at: string, key: string): string => (at ? `${at}.${key}` : key);
+const join = (at: string, key: string): string => (at ? `${at}.${key}` : key);

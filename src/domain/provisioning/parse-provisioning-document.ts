@@ -15,9 +15,9 @@ import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedClient, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
 
-export const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'clients', 'users'] as const;
-export const CLIENT_FIELDS = ['clientId', 'name', 'isPublic', 'clientSecret', 'redirectUris', 'grantTypes', 'allowedScopes', 'firstParty', 'accessTokenLifetime', 'refreshTokenLifetime', 'responseStyle', 'enabled'] as const;
-export const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled'] as const;
+const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'clients', 'users'] as const;
+const CLIENT_FIELDS = ['clientId', 'name', 'isPublic', 'clientSecret', 'redirectUris', 'grantTypes', 'allowedScopes', 'firstParty', 'accessTokenLifetime', 'refreshTokenLifetime', 'responseStyle', 'enabled'] as const;
+const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled'] as const;
 
 /**
  * Parses the text of a provisioning file: JSON, then {@link parseProvisioningDocument}.

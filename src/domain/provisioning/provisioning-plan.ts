@@ -31,7 +31,7 @@ export interface PlannedClient {
   enabled: boolean;
 }
 
-export interface PlannedUserProfile {
+interface PlannedUserProfile {
   email: string | null;
   phone: string | null;
   firstname: string | null;
@@ -48,7 +48,7 @@ export interface PlannedUser {
 }
 
 /** What applying a plan did, per kind of entry. */
-export interface ProvisioningCounts {
+interface ProvisioningCounts {
   created: number;
   updated: number;
   unchanged: number;

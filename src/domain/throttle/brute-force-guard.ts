@@ -12,7 +12,7 @@ import { RecentFailureHints } from './recent-failure-hints';
 import type { SlidingWindowLimiter } from './sliding-window-limiter';
 import { attemptKeys, FAILURE_PREFIX, isHot, kindOfBucket, mayLockUntil, ruleOf, windowOf, type AttemptKeys, type CredentialSubject, type ThrottleKey, type ThrottlePolicy } from './throttle-keys';
 
-export type { CredentialSubject, ThrottlePolicy } from './throttle-keys';
+export type { ThrottlePolicy } from './throttle-keys';
 
 /** One credential check to run under the throttle. */
 export interface CredentialAttempt {

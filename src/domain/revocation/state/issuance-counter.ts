@@ -2,7 +2,7 @@ import type { AccessTokenClaims } from '../../tokens/access-token-claims';
 import type { IssuanceBucket, RevocationStore } from '../revocation-store';
 
 /** How often counted issuance is written to the database. */
-export const ISSUANCE_FLUSH_INTERVAL_MS = 5_000;
+const ISSUANCE_FLUSH_INTERVAL_MS = 5_000;
 
 /** The counter an access token is counted in (`count` 1 when issued, -1 when revoked on its own). */
 export function issuanceBucket(claims: Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat' | 'exp'>, tenantId: string, count: number): IssuanceBucket {

@@ -141,7 +141,7 @@ function* sortSteps(records: Uint8Array): Generator<void, Uint32Array> {
 }
 
 /** Builds the sorted in-memory array from loaded records in any order, in one go (~0.2 s for 1,000,000 records). */
-export function sortJtiRecords(records: Uint8Array): Uint32Array {
+function sortJtiRecords(records: Uint8Array): Uint32Array {
   const steps = sortSteps(records);
   for (;;) {
     const step = steps.next();
@@ -150,7 +150,7 @@ export function sortJtiRecords(records: Uint8Array): Uint32Array {
 }
 
 /** {@link sortJtiRecords} yielding to the event loop between steps, so requests keep being served during a big load. */
-export async function sortJtiRecordsYielding(records: Uint8Array): Promise<Uint32Array> {
+async function sortJtiRecordsYielding(records: Uint8Array): Promise<Uint32Array> {
   if (records.length <= STEP_RECORDS * JTI_RECORD_BYTES) return sortJtiRecords(records);
   const steps = sortSteps(records);
   for (;;) {
