@@ -21,7 +21,7 @@ export interface Route {
 export const ISSUER_PARAM = ':issuer';
 
 /** Where a tenant issuer's endpoints live below `ISSUER`: `{ISSUER}/t/{segment}` (see tenant-issuer.ts). */
-export const TENANT_ISSUER_ROUTE_PREFIX = `/t/${ISSUER_PARAM}`;
+const TENANT_ISSUER_ROUTE_PREFIX = `/t/${ISSUER_PARAM}`;
 
 /** Seed 000's documented base URL ends in `/oauth`: its paths are served with and without that prefix. */
 const SEED000_PREFIXES = ['', '/oauth'] as const;

@@ -14,7 +14,7 @@ import type { Api } from './api';
 import type { ApiChanges, ApiStore } from './api-store';
 import { invalidTarget, isResourceIndicator, validateApiName, validateIdentifier, validateLifetime, validatePermissions } from './validate-api';
 
-export interface ApiPermissionInput {
+interface ApiPermissionInput {
   name: string;
   description?: string | null;
 }

@@ -54,7 +54,7 @@ const pageError = (error: unknown): AuthorizeOutcome => {
 };
 
 /** What the user reads when a sign-in link cannot be trusted, whatever the reason. */
-const UNTRUSTED_LINK_TEXT = "This application's sign-in link is not valid.";
+export const UNTRUSTED_LINK_TEXT = "This application's sign-in link is not valid.";
 
 /**
  * The one answer, before client and redirect URI are trusted, for a missing,

@@ -12,12 +12,12 @@ import { normalizeTenantPath } from '../tenants/tenant-path';
  */
 
 /** The path prefix under `ISSUER` that every non-root tenant issuer starts with. */
-export const TENANT_ISSUER_PREFIX = '/t/';
+const TENANT_ISSUER_PREFIX = '/t/';
 
 const trimSlashes = (base: string): string => base.replace(/\/+$/, '');
 
 /** The issuer segment of a non-root tenant path: `/acme/eu` → `acme.eu`. */
-export const issuerSegmentOf = (path: string): string => path.slice(1).split('/').join('.');
+const issuerSegmentOf = (path: string): string => path.slice(1).split('/').join('.');
 
 /** The issuer URL of the tenant at `path`, under `issuerBase` (the server's `ISSUER`). */
 export function tenantIssuer(issuerBase: string, path: string): string {
