@@ -34,7 +34,10 @@ module.exports = defineConfig(
           paths: [
             { name: 'express', message: 'src/domain is transport-free: keep Express in src/oauth-rest or src/pages.' },
             { name: 'graphql', message: 'src/domain is transport-free: keep GraphQL in src/graphql, src/schema or src/resolvers.' },
-            { name: 'type-graphql', message: 'src/domain is transport-free: keep type-graphql in src/graphql, src/schema or src/resolvers.' },
+            {
+              name: 'type-graphql',
+              message: 'src/domain is transport-free: keep type-graphql in src/graphql, src/schema or src/resolvers.',
+            },
             { name: 'pino-http', message: 'src/domain is transport-free: HTTP logging belongs to src/ops.' },
           ],
           patterns: [
@@ -68,9 +71,13 @@ module.exports = defineConfig(
           patterns: [
             {
               group: ['**/data', '**/data/**', '**/entities', '**/entities/**', '!@*/**'],
-              message: 'src/domain owns its ports: declare a store interface beside the service and implement it in src/data (no repository, entity or row type here).',
+              message:
+                'src/domain owns its ports: declare a store interface beside the service and implement it in src/data (no repository, entity or row type here).',
             },
-            { group: ['@mikro-orm/*'], message: 'src/domain is ORM-free: the data layer (src/data) translates ORM values and errors into domain ones.' },
+            {
+              group: ['@mikro-orm/*'],
+              message: 'src/domain is ORM-free: the data layer (src/data) translates ORM values and errors into domain ones.',
+            },
           ],
         },
       ],
@@ -82,7 +89,14 @@ module.exports = defineConfig(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+src/(?!sdk/generated$)', message: 'The console speaks only the public GraphQL API: import the generated SDK, nothing else from src/.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!sdk/generated$)',
+              message: 'The console speaks only the public GraphQL API: import the generated SDK, nothing else from src/.',
+            },
+          ],
+        },
       ],
     },
   },

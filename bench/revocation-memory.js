@@ -41,7 +41,10 @@ async function main() {
     const { startEmbeddedPostgres } = dist('db', 'embedded-postgres.js');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idp-bench-rev-'));
     fs.chmodSync(dir, 0o755);
-    embedded = await startEmbeddedPostgres(path.join(dir, 'data'), 'postgres', () => {}, { runtimeDir: dir, settings: { fsync: 'off', synchronous_commit: 'off' } });
+    embedded = await startEmbeddedPostgres(path.join(dir, 'data'), 'postgres', () => {}, {
+      runtimeDir: dir,
+      settings: { fsync: 'off', synchronous_commit: 'off' },
+    });
     adminUrl = embedded.url;
   }
   const name = `rev_bench_${randomBytes(4).toString('hex')}`;
@@ -92,7 +95,16 @@ async function main() {
     let hits = 0;
     for (let i = 0; i < probes; i++) if (state.isJtiRevoked(randomUUID(), now)) hits++;
     const lookupNs = Number(process.hrtime.bigint() - lookupStart) / probes;
-    const result = { revokedJtis: state.revokedJtiCount, extraMemoryMB: Number(mb(after - before)), extraRssMB: Number(mb(rssAfter - rssBefore)), loadMs: Math.round(loadMs), fetchMs: Math.round(fetchedMs), sortMs: Math.round(loadMs - fetchedMs), lookupNs: Math.round(lookupNs), falseHits: hits };
+    const result = {
+      revokedJtis: state.revokedJtiCount,
+      extraMemoryMB: Number(mb(after - before)),
+      extraRssMB: Number(mb(rssAfter - rssBefore)),
+      loadMs: Math.round(loadMs),
+      fetchMs: Math.round(fetchedMs),
+      sortMs: Math.round(loadMs - fetchedMs),
+      lookupNs: Math.round(lookupNs),
+      falseHits: hits,
+    };
     if (process.env.BENCH_COMPARE_ORDERED) {
       // The first round's loader, for a ratio on the same machine state: PostgreSQL sorting by jti (an index-order scan).
       const t = process.hrtime.bigint();

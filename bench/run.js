@@ -71,9 +71,17 @@ const settings = {
   // tenant issuers (issue 20): a tenant's discovery and JWKS with few tenants vs many
   smallTenants: num('BENCH_SMALL_TENANTS', 11),
   growthTenants: num('BENCH_GROWTH_TENANTS', 10_000),
-  batchSizes: (env.BENCH_BATCH_SIZES || (quick ? '1000,10000' : '1000,100000')).split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0),
+  batchSizes: (env.BENCH_BATCH_SIZES || (quick ? '1000,10000' : '1000,100000'))
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0),
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : null,
-  skip: new Set((env.BENCH_SKIP || '').split(',').map((s) => s.trim()).filter(Boolean)),
+  skip: new Set(
+    (env.BENCH_SKIP || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
   cpuProfDir: env.BENCH_CPU_PROF || null,
   resultsPath: path.resolve(env.BENCH_RESULTS || path.join(__dirname, 'results.json')),
   databaseUrl: env.DATABASE_URL || null,
@@ -106,7 +114,10 @@ process.on('exit', () => {
     }
   }
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
     cleanupAll().finally(() => process.exit(code));
@@ -141,7 +152,9 @@ function machineInfo() {
  */
 function measureCeilingInChild(durationMs) {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'lib', 'ceiling-child.js'), [String(durationMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'lib', 'ceiling-child.js'), [String(durationMs)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const kill = () => child.kill('SIGKILL');
     cleanups.push(kill);
     let result = null;
@@ -159,10 +172,25 @@ const loadavg = () => os.loadavg().map((v) => Math.round(v * 100) / 100);
 const decodeJwt = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
 
 /** Warm-up run, then a measured run with the server's CPU and /metrics sampled around it. */
-async function measure({ label, workers, data, build, cpu, metricsUrl, route, freshProcess = false, warmMs = settings.warmupMs, runMs = settings.durationMs, startedAt = null }) {
+async function measure({
+  label,
+  workers,
+  data,
+  build,
+  cpu,
+  metricsUrl,
+  route,
+  freshProcess = false,
+  warmMs = settings.warmupMs,
+  runMs = settings.durationMs,
+  startedAt = null,
+}) {
   // a fresh process needs a few seconds of load before V8 has optimised the request path
   // (longer under node:cluster: each worker sees a share of the load and JIT-compiles on its own)
-  const warm = await runLoad(await build(), { ...limits, durationMs: warmMs + (freshProcess ? settings.processWarmupMs * (1 + 0.5 * ((workers || 1) - 1)) : 0) });
+  const warm = await runLoad(await build(), {
+    ...limits,
+    durationMs: warmMs + (freshProcess ? settings.processWarmupMs * (1 + 0.5 * ((workers || 1) - 1)) : 0),
+  });
   const opts = await build();
   const m0 = metricsUrl ? await scrape(metricsUrl) : null;
   const c0 = cpu();
@@ -255,7 +283,10 @@ function scenarioRunner(server, ctx, seeded) {
 function foldRuns(runs, data) {
   const sum = (f) => runs.reduce((acc, r) => acc + (f(r) || 0), 0);
   const median = (f) => {
-    const v = runs.map(f).filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+    const v = runs
+      .map(f)
+      .filter((x) => x !== null && x !== undefined)
+      .sort((a, b) => a - b);
     return v.length ? v[Math.floor(v.length / 2)] : null;
   };
   const requests = sum((r) => r.requests);
@@ -266,7 +297,13 @@ function foldRuns(runs, data) {
     ...first,
     data,
     paired: true,
-    runs: runs.map((r) => ({ rps: r.rps, requests: r.requests, serverCpuUsPerRequest: r.serverCpuUsPerRequest, cores: r.cores, latencyMs: r.latencyMs })),
+    runs: runs.map((r) => ({
+      rps: r.rps,
+      requests: r.requests,
+      serverCpuUsPerRequest: r.serverCpuUsPerRequest,
+      cores: r.cores,
+      latencyMs: r.latencyMs,
+    })),
     rps: requests / (wallMs / 1000),
     requests,
     wallMs,
@@ -326,24 +363,38 @@ function annotate(rows, ceiling, peerRow) {
   for (const row of rows) {
     if (!row.key) continue;
     const s = scenarios[row.key];
-    if (GRAPHQL_TARGETS[row.key] && rsPrimary && row.workers === 1) ratio(row, row.rps / rsPrimary.rps, 'cc RS256', { op: '≥', value: GRAPHQL_TARGETS[row.key] });
+    if (GRAPHQL_TARGETS[row.key] && rsPrimary && row.workers === 1)
+      ratio(row, row.rps / rsPrimary.rps, 'cc RS256', { op: '≥', value: GRAPHQL_TARGETS[row.key] });
     const primary = row.workers === 1 && row.data === DATA_SMALL;
     if (s.ceiling && ceiling.sign[s.ceiling]) {
       const per = ceiling.sign[s.ceiling].opsPerSec / (s.signaturesPerRequest || 1);
-      ratio(row, row.rps / per, `${s.ceiling} sign ceiling${s.signaturesPerRequest ? ` ÷${s.signaturesPerRequest}` : ''}`, row.key === 'ccRs256' && primary ? { op: '≥', value: 0.8 } : null);
+      ratio(
+        row,
+        row.rps / per,
+        `${s.ceiling} sign ceiling${s.signaturesPerRequest ? ` ÷${s.signaturesPerRequest}` : ''}`,
+        row.key === 'ccRs256' && primary ? { op: '≥', value: 0.8 } : null,
+      );
     }
     if (s.ceiling === 'argon2') ratio(row, row.rps / argonRate, 'argon2id verify rate', primary ? { op: '≥', value: 0.9 } : null);
-    if (s.compareToPeer && peerRow && !row.paired) ratio(row, row.rps / peerRow.rps, 'oidc-provider', primary ? { op: '≥', value: 1.0 } : null);
+    if (s.compareToPeer && peerRow && !row.paired)
+      ratio(row, row.rps / peerRow.rps, 'oidc-provider', primary ? { op: '≥', value: 1.0 } : null);
     if ((row.key === 'ccRs256' || row.key === 'ccEs256') && row.serverCpuUsPerRequest) {
       const alg = row.key === 'ccRs256' ? 'RS256' : 'ES256';
-      ratio(row, row.serverCpuUsPerRequest / ceiling.sign[alg].cpuUsPerOp, `CPU of one ${alg} sign`, primary ? { op: '≤', value: 1.25 } : null);
+      ratio(
+        row,
+        row.serverCpuUsPerRequest / ceiling.sign[alg].cpuUsPerOp,
+        `CPU of one ${alg} sign`,
+        primary ? { op: '≤', value: 1.25 } : null,
+      );
     }
     const rsSame = find('ccRs256', row.workers, row.data);
     if (row.key === 'ccEs256' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 2.5 } : null);
-    if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
+    if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame)
+      ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
     if (row.key === 'ccResourceRoles' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
-    if (row.key === 'deviceRefresh' && rsSame) ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
+    if (row.key === 'deviceRefresh' && rsSame)
+      ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
     if (row.workers === 2 && row.paired) {
       const one = find(row.key, 1, 'paired with WORKERS=2');
       if (one) ratio(row, row.rps / one.rps, 'WORKERS=1 (paired)', { op: '≥', value: 1.6 });
@@ -363,13 +414,24 @@ function annotate(rows, ceiling, peerRow) {
   const api1 = find('api', 1, DATA_SMALL);
   const dr1 = find('deviceRefresh', 1, DATA_SMALL);
   const v = (a, b) => (a && b ? a / b : null);
-  const pair = (key, numWorkers, numData, denWorkers, denData) => v(find(key, numWorkers, numData)?.rps, find(key, denWorkers, denData)?.rps);
+  const pair = (key, numWorkers, numData, denWorkers, denData) =>
+    v(find(key, numWorkers, numData)?.rps, find(key, denWorkers, denData)?.rps);
   addTarget('client_credentials RS256, WORKERS=1 ÷ one-core RS256 signing ceiling', v(rs1?.rps, ceiling.sign.RS256.opsPerSec), '≥', 0.8);
   addTarget('client_credentials RS256, WORKERS=1 ÷ node-oidc-provider', v(rs1?.rps, peerRow?.rps), '≥', 1.0);
   addTarget('client_credentials ES256 ÷ RS256 (WORKERS=1)', v(es1?.rps, rs1?.rps), '≥', 2.5);
   addTarget('password grant ÷ raw argon2id verify rate', v(pw1?.rps, argonRate), '≥', 0.9);
-  addTarget('client_credentials RS256, WORKERS=2 ÷ WORKERS=1 (paired runs)', pair('ccRs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'), '≥', 1.6);
-  addTarget('client_credentials ES256, WORKERS=2 ÷ WORKERS=1 (paired runs)', pair('ccEs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'), '≥', 1.6);
+  addTarget(
+    'client_credentials RS256, WORKERS=2 ÷ WORKERS=1 (paired runs)',
+    pair('ccRs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'),
+    '≥',
+    1.6,
+  );
+  addTarget(
+    'client_credentials ES256, WORKERS=2 ÷ WORKERS=1 (paired runs)',
+    pair('ccEs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'),
+    '≥',
+    1.6,
+  );
   addTarget('introspection ÷ client_credentials RS256', v(in1?.rps, rs1?.rps), '≥', 3);
   addTarget('userinfo ÷ client_credentials RS256', v(ui1?.rps, rs1?.rps), '≥', 3);
   addTarget('seed 000 /client/login ÷ client_credentials RS256', v(cl1?.rps, rs1?.rps), '≥', 0.95);
@@ -382,8 +444,18 @@ function annotate(rows, ceiling, peerRow) {
     const row = rows.find((r) => r.key === key && r.workers === 1);
     addTarget(`${scenarios[key].name} ÷ client_credentials RS256`, v(row?.rps, rs1?.rps), '≥', target);
   }
-  addTarget('server CPU per client_credentials RS256 request ÷ CPU of one RS256 jose signature', v(rs1?.serverCpuUsPerRequest, ceiling.sign.RS256.cpuUsPerOp), '≤', 1.25);
-  addTarget('server CPU per client_credentials ES256 request ÷ CPU of one ES256 jose signature', v(es1?.serverCpuUsPerRequest, ceiling.sign.ES256.cpuUsPerOp), '≤', 1.25);
+  addTarget(
+    'server CPU per client_credentials RS256 request ÷ CPU of one RS256 jose signature',
+    v(rs1?.serverCpuUsPerRequest, ceiling.sign.RS256.cpuUsPerOp),
+    '≤',
+    1.25,
+  );
+  addTarget(
+    'server CPU per client_credentials ES256 request ÷ CPU of one ES256 jose signature',
+    v(es1?.serverCpuUsPerRequest, ceiling.sign.ES256.cpuUsPerOp),
+    '≤',
+    1.25,
+  );
   addTarget(`growth: client_credentials RS256, ${DATA_BIG} ÷ ${DATA_SMALL} (paired runs)`, pair('ccRs256', 1, BIG_P, 1, SMALL_P), '≥', 0.9);
   addTarget(`growth: introspection, ${DATA_BIG} ÷ ${DATA_SMALL} (paired runs)`, pair('introspection', 1, BIG_P, 1, SMALL_P), '≥', 0.9);
   const failures = rows.reduce((acc, r) => acc + (r.non2xx || 0) + (r.errors || 0) + (r.mismatches || 0), 0);
@@ -393,7 +465,19 @@ function annotate(rows, ceiling, peerRow) {
 
 function batchTable(rows) {
   return table(
-    ['batch revocation', 'N', 'live tokens issued (cc + user access + refresh + admin)', 'issued at', 'counter rows', 'flush wait ms', 'count', 'exact?', 'call ms', 'sample active before/after', 'other tenants active'],
+    [
+      'batch revocation',
+      'N',
+      'live tokens issued (cc + user access + refresh + admin)',
+      'issued at',
+      'counter rows',
+      'flush wait ms',
+      'count',
+      'exact?',
+      'call ms',
+      'sample active before/after',
+      'other tenants active',
+    ],
     rows.map((r) => [
       r.tenantPath,
       fmt(r.size),
@@ -427,8 +511,11 @@ async function main() {
     notes: [],
   };
   DATA_BIG = `${fmt(settings.growthClients)} clients, ${fmt(settings.growthTokens)} revoked`;
-  log(`settings: ${settings.connections} connections, ${settings.warmupMs / 1000}s warm-up (+${settings.processWarmupMs / 1000}s on a fresh process) + ${settings.durationMs / 1000}s per run, ≤${settings.maxRequests} requests per run; loadavg ${results.machine.loadavgBefore.join(' ')}`);
-  if (results.machine.loadavgBefore[0] > 0.7) log(`note: 1-minute load average ${results.machine.loadavgBefore[0]} — the machine is shared; numbers may be depressed`);
+  log(
+    `settings: ${settings.connections} connections, ${settings.warmupMs / 1000}s warm-up (+${settings.processWarmupMs / 1000}s on a fresh process) + ${settings.durationMs / 1000}s per run, ≤${settings.maxRequests} requests per run; loadavg ${results.machine.loadavgBefore.join(' ')}`,
+  );
+  if (results.machine.loadavgBefore[0] > 0.7)
+    log(`note: 1-minute load average ${results.machine.loadavgBefore[0]} — the machine is shared; numbers may be depressed`);
 
   // 1. crypto ceiling
   log(`crypto ceiling (${settings.ceilingMs} ms per loop)...`);
@@ -499,7 +586,9 @@ async function main() {
     server.startedAt = startedAt;
     server.cleanup = () => server.stop();
     cleanups.push(server.cleanup);
-    log(`server WORKERS=${workers} ready on ${server.url} in ${(server.startMs / 1000).toFixed(1)} s (pid ${server.pid}${db.databaseUrl ? ', DATABASE_URL' : ', embedded PostgreSQL'})`);
+    log(
+      `server WORKERS=${workers} ready on ${server.url} in ${(server.startMs / 1000).toFixed(1)} s (pid ${server.pid}${db.databaseUrl ? ', DATABASE_URL' : ', embedded PostgreSQL'})`,
+    );
     return server;
   };
   const stop = async (server) => {
@@ -518,7 +607,18 @@ async function main() {
   log(`seeded through the API: tenants /bench-rs (RS256), /bench-es (ES256); ${countsS.clients} clients, ${countsS.users} users`);
   const runS = scenarioRunner(serverS, ctxS, new Set());
   const S = { run: runS, label: `${DATA_SMALL} (paired)` };
-  const main = ['ccRs256', 'ccResourceRoles', 'clientLogin', 'ccEs256', 'password', 'refresh', 'introspection', 'userinfo', 'api', 'deviceRefresh'].filter((k) => !settings.only || settings.only.includes(k));
+  const main = [
+    'ccRs256',
+    'ccResourceRoles',
+    'clientLogin',
+    'ccEs256',
+    'password',
+    'refresh',
+    'introspection',
+    'userinfo',
+    'api',
+    'deviceRefresh',
+  ].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 
   // 4. growth: a second server ("G") on its own database, seeded the same way through the API,
@@ -535,7 +635,9 @@ async function main() {
   if (!settings.skip.has('growth')) {
     const pgUrl = pgUrlOf(dbG);
     const ctxG = makeContext(serverG.url, seedG, settings.connections);
-    log(`growth: bulk-inserting with SQL (pg) directly into the second server's database, not through the API: clients and users up to ${fmt(settings.growthClients)} and ${fmt(settings.growthUsers)}, ${fmt(settings.growthTokens)} revoked access tokens, ${fmt(settings.growthFamilies)} revoked refresh families ×5 rotated refresh tokens...`);
+    log(
+      `growth: bulk-inserting with SQL (pg) directly into the second server's database, not through the API: clients and users up to ${fmt(settings.growthClients)} and ${fmt(settings.growthUsers)}, ${fmt(settings.growthTokens)} revoked access tokens, ${fmt(settings.growthFamilies)} revoked refresh families ×5 rotated refresh tokens...`,
+    );
     const userTokens = await require('./scenarios/_user-tokens')(ctxG);
     const counts0 = await countRows(pgUrl);
     const inserted = await insertGrowthData(pgUrl, {
@@ -550,26 +652,37 @@ async function main() {
     // a bulk-inserted client authenticates like any other: the rows are real
     const probe = await ctxG.token(inserted.sampleClient, { grant_type: 'client_credentials', scope: 'read' });
     const counts1 = await countRows(pgUrl);
-    log(`growth data in ${(inserted.ms / 1000).toFixed(1)} s (ANALYZEd): ${JSON.stringify(counts1)}; bulk client ${inserted.sampleClient.clientId} gets a token: ${Boolean(probe.access_token)}`);
+    log(
+      `growth data in ${(inserted.ms / 1000).toFixed(1)} s (ANALYZEd): ${JSON.stringify(counts1)}; bulk client ${inserted.sampleClient.clientId} gets a token: ${Boolean(probe.access_token)}`,
+    );
     const claims = decodeJwt(userTokens[0]);
-    const explain = await explainHotQueries(pgUrl, { clientId: seedG.clients.ccRs[0].clientId, jti: claims.jti, familyId: claims.sid ?? null, userId: claims.sub });
+    const explain = await explainHotQueries(pgUrl, {
+      clientId: seedG.clients.ccRs[0].clientId,
+      jti: claims.jti,
+      familyId: claims.sid ?? null,
+      userId: claims.sub,
+    });
     for (const e of explain) log(`EXPLAIN ${e.label}${e.seqScan ? ' — SEQ SCAN' : ''}:\n    ${e.plan.join('\n    ')}`);
     results.growth = {
-      method: 'bulk SQL insert with pg directly into the server database (not through the API), then ANALYZE; compared with a 10-client server in alternating runs',
+      method:
+        'bulk SQL insert with pg directly into the server database (not through the API), then ANALYZE; compared with a 10-client server in alternating runs',
       countsBefore: counts0,
       countsAfter: counts1,
       inserted: { ...inserted, sampleClient: inserted.sampleClient.clientId, sampleClientTokenIssued: Boolean(probe.access_token) },
       explain,
     };
     const G = { run: scenarioRunner(serverG, ctxG, new Set()), label: `${DATA_BIG} (paired)`, server: serverG };
-    for (const key of ['ccRs256', 'introspection'].filter((k) => main.includes(k))) results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
+    for (const key of ['ccRs256', 'introspection'].filter((k) => main.includes(k)))
+      results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
   }
 
   // 4b. tenant issuers (issue 20): one tenant's discovery document and JWKS on S topped up to
   //     BENCH_SMALL_TENANTS tenants and on a server "T" of its own topped up (SQL) to
   //     BENCH_GROWTH_TENANTS tenants, each bulk tenant with a signing key; alternating runs,
   //     and the tenant's JWKS size at both (it must not grow with the number of tenants)
-  const tenantKeys = ['tenantDiscovery', 'tenantJwks'].filter((k) => !settings.only || settings.only.includes(k) || settings.only.includes('tenantIssuers'));
+  const tenantKeys = ['tenantDiscovery', 'tenantJwks'].filter(
+    (k) => !settings.only || settings.only.includes(k) || settings.only.includes('tenantIssuers'),
+  );
   if (!settings.skip.has('tenants') && tenantKeys.length > 0) {
     const dbT = await freshDatabase('t');
     const serverT = await start(dbT, 1);
@@ -577,11 +690,17 @@ async function main() {
     const ctxT = makeContext(serverT.url, seedT, settings.connections);
     const small = await insertTenants(pgUrlOf(dbS), { total: settings.smallTenants });
     const big = await insertTenants(pgUrlOf(dbT), { total: settings.growthTenants });
-    log(`tenant issuers: S has ${small.tenants} tenants, T ${fmt(big.tenants)} tenants (${fmt(big.added)} bulk-inserted with a signing key each in ${(big.ms / 1000).toFixed(1)} s)`);
+    log(
+      `tenant issuers: S has ${small.tenants} tenants, T ${fmt(big.tenants)} tenants (${fmt(big.added)} bulk-inserted with a signing key each in ${(big.ms / 1000).toFixed(1)} s)`,
+    );
     const few = { run: runS, label: `${small.tenants} tenants (paired)`, server: serverS };
     const many = { run: scenarioRunner(serverT, ctxT, new Set()), label: `${fmt(big.tenants)} tenants (paired)`, server: serverT };
     const jwksBytes = async (url) => Buffer.byteLength(await (await fetch(`${url}/t/bench-rs/.well-known/jwks.json`)).text());
-    const summary = { tenants: { few: small.tenants, many: big.tenants }, signingKeys: { few: small.signing_keys, many: big.signing_keys }, ratios: {} };
+    const summary = {
+      tenants: { few: small.tenants, many: big.tenants },
+      signingKeys: { few: small.signing_keys, many: big.signing_keys },
+      ratios: {},
+    };
     for (const key of tenantKeys) {
       const [a, b] = await pairedRuns(scenarios[key], few, many);
       const value = b.rps / a.rps;
@@ -591,7 +710,9 @@ async function main() {
       summary.ratios[key] = value;
     }
     summary.tenantJwksBytes = { few: await jwksBytes(serverS.url), many: await jwksBytes(serverT.url) };
-    log(`tenant issuers: /t/bench-rs JWKS ${summary.tenantJwksBytes.few} bytes with ${small.tenants} tenants, ${summary.tenantJwksBytes.many} bytes with ${fmt(big.tenants)}; ratios ${JSON.stringify(summary.ratios)}`);
+    log(
+      `tenant issuers: /t/bench-rs JWKS ${summary.tenantJwksBytes.few} bytes with ${small.tenants} tenants, ${summary.tenantJwksBytes.many} bytes with ${fmt(big.tenants)}; ratios ${JSON.stringify(summary.ratios)}`,
+    );
     results.tenantIssuers = summary;
     await stop(serverT);
   }
@@ -610,7 +731,8 @@ async function main() {
     const ctx2 = makeContext(server2.url, await reconnectSeed(seedG, server2.url), settings.connections);
     const W2 = { run: scenarioRunner(server2, ctx2, new Set()), label: 'paired with WORKERS=1', server: server2 };
     const W1 = { run: runS, label: 'paired with WORKERS=2' };
-    for (const key of ['ccRs256', 'ccEs256'].filter((k) => main.includes(k))) results.rows.push(...(await pairedRuns(scenarios[key], W1, W2)));
+    for (const key of ['ccRs256', 'ccEs256'].filter((k) => main.includes(k)))
+      results.rows.push(...(await pairedRuns(scenarios[key], W1, W2)));
     await stop(server2);
   }
 
@@ -622,7 +744,16 @@ async function main() {
     results.batchRevocation = [];
     for (const size of settings.batchSizes) {
       results.batchRevocation.push(
-        await batchRevocationRun({ baseUrl: serverS.url, sdk: seedS.sdk, rootAdmin: seedS.admin, otherClient: seedS.clients.ccRs[0], pgUrl, size, connections: settings.connections, log }),
+        await batchRevocationRun({
+          baseUrl: serverS.url,
+          sdk: seedS.sdk,
+          rootAdmin: seedS.admin,
+          otherClient: seedS.clients.ccRs[0],
+          pgUrl,
+          size,
+          connections: settings.connections,
+          log,
+        }),
       );
     }
   }
@@ -632,15 +763,35 @@ async function main() {
   const targets = annotate(results.rows, ceiling, peerRow);
   if (results.batchRevocation) {
     const wrong = results.batchRevocation.reduce((acc, r) => acc + r.failures.length, 0);
-    targets.push({ label: 'batch revocation: wrong counts, failed calls or checks', measured: wrong, op: '≤', value: 0, unit: '', met: wrong === 0 });
+    targets.push({
+      label: 'batch revocation: wrong counts, failed calls or checks',
+      measured: wrong,
+      op: '≤',
+      value: 0,
+      unit: '',
+      met: wrong === 0,
+    });
   }
   if (results.tenantIssuers) {
     const ti = results.tenantIssuers;
     for (const [key, value] of Object.entries(ti.ratios)) {
-      targets.push({ label: `${scenarios[key].name}, ${fmt(ti.tenants.many)} ÷ ${ti.tenants.few} tenants (paired runs)`, measured: value, op: '≥', value: 0.9, met: value >= 0.9 });
+      targets.push({
+        label: `${scenarios[key].name}, ${fmt(ti.tenants.many)} ÷ ${ti.tenants.few} tenants (paired runs)`,
+        measured: value,
+        op: '≥',
+        value: 0.9,
+        met: value >= 0.9,
+      });
     }
     const grows = ti.tenantJwksBytes.many - ti.tenantJwksBytes.few;
-    targets.push({ label: `tenant JWKS bytes, ${fmt(ti.tenants.many)} − ${ti.tenants.few} tenants (${ti.tenantJwksBytes.few} → ${ti.tenantJwksBytes.many})`, measured: grows, op: '≤', value: 0, unit: '', met: grows <= 0 });
+    targets.push({
+      label: `tenant JWKS bytes, ${fmt(ti.tenants.many)} − ${ti.tenants.few} tenants (${ti.tenantJwksBytes.few} → ${ti.tenantJwksBytes.many})`,
+      measured: grows,
+      op: '≤',
+      value: 0,
+      unit: '',
+      met: grows <= 0,
+    });
   }
   results.targets = targets;
   results.machine.loadavgAfter = loadavg();
@@ -662,11 +813,19 @@ async function main() {
     `Paired rows: two servers stay up and the scenario alternates between them (${settings.pairRounds > 1 ? 'A B B A' : 'A B'}, ${settings.pairRounds * 2} runs of ${settings.pairDurationMs / 1000} s; warm-up ${settings.warmupMs / 1000} s before a side's first run, longer on a server new to the scenario, ${settings.pairWarmupMs / 1000} s before the others), so slow drift of a shared machine cancels out of the growth and WORKERS ratios; the row shows totals over its runs, latency the median run.`,
   );
 
-  if (settings.quick) results.notes.unshift('BENCH_QUICK: short single runs (one A B round for the paired comparisons); a smoke test, its ratios are indicative only.');
+  if (settings.quick)
+    results.notes.unshift(
+      'BENCH_QUICK: short single runs (one A B round for the paired comparisons); a smoke test, its ratios are indicative only.',
+    );
   const rows = peerRow ? [peerRow, ...results.rows] : results.rows;
   const ceilingRows = ['RS256', 'ES256', 'EdDSA']
-    .map((alg) => `  jose sign ${alg.padEnd(5)}: ${fmt(ceiling.sign[alg].opsPerSec).padStart(7)} /s on one core, ${fmt(ceiling.sign[alg].cpuUsPerOp, 1)} µs CPU per signature`)
-    .concat(`  argon2id verify: ${fmt(ceiling.argon2.verifySequentialPerSec, 1)} /s sequential, ${fmt(ceiling.argon2.verifyConcurrent2PerSec, 1)} /s with 2 in flight, ${fmt(ceiling.argon2.cpuUsPerVerify)} µs CPU per verify`);
+    .map(
+      (alg) =>
+        `  jose sign ${alg.padEnd(5)}: ${fmt(ceiling.sign[alg].opsPerSec).padStart(7)} /s on one core, ${fmt(ceiling.sign[alg].cpuUsPerOp, 1)} µs CPU per signature`,
+    )
+    .concat(
+      `  argon2id verify: ${fmt(ceiling.argon2.verifySequentialPerSec, 1)} /s sequential, ${fmt(ceiling.argon2.verifyConcurrent2PerSec, 1)} /s with 2 in flight, ${fmt(ceiling.argon2.cpuUsPerVerify)} µs CPU per verify`,
+    );
   const out = [
     '',
     `Baselines (same run): crypto ceiling, ${settings.ceilingMs} ms per loop`,
@@ -677,7 +836,9 @@ async function main() {
     targetsTable(targets),
     '',
     ...(results.batchRevocation ? [batchTable(results.batchRevocation), ''] : []),
-    ...(results.growth ? results.growth.explain.map((e) => `EXPLAIN ANALYZE ${e.label}${e.seqScan ? ' — SEQ SCAN' : ''}\n    ${e.plan.join('\n    ')}`) : []),
+    ...(results.growth
+      ? results.growth.explain.map((e) => `EXPLAIN ANALYZE ${e.label}${e.seqScan ? ' — SEQ SCAN' : ''}\n    ${e.plan.join('\n    ')}`)
+      : []),
     '',
     ...results.notes.map((n) => `- ${n}`),
     `- machine: ${results.machine.cpus}× ${results.machine.cpuModel}, ${results.machine.memGiB} GiB, ${results.machine.node}; loadavg before ${results.machine.loadavgBefore.join(' ')}, after ${results.machine.loadavgAfter.join(' ')}; commit ${results.machine.git.commit?.slice(0, 12)}${results.machine.git.dirty ? ' (dirty)' : ''}; ${results.elapsedS} s`,

@@ -39,15 +39,38 @@ const hardLimitMs = durationMs + 240_000;
 const PASSWORD = 'soak-user-password-0123456789';
 
 async function seed(baseUrl, adminSecret) {
-  const tokenResponse = await postForm(`${baseUrl}/token`, { grant_type: 'client_credentials', scope: 'admin' }, { authorization: basic('admin', adminSecret) });
+  const tokenResponse = await postForm(
+    `${baseUrl}/token`,
+    { grant_type: 'client_credentials', scope: 'admin' },
+    { authorization: basic('admin', adminSecret) },
+  );
   if (tokenResponse.status !== 200) throw new Error(`admin token: ${tokenResponse.status} ${JSON.stringify(tokenResponse.body)}`);
   const adminToken = tokenResponse.body.access_token;
   const sdk = createAdminSdk(baseUrl, adminToken);
   const tenantPath = '/soak';
   await sdk.createTenant({ input: { path: tenantPath } });
-  const cc = await createClient(sdk, { tenantPath, clientId: 'soak-cc', name: 'soak cc', grantTypes: ['client_credentials'], allowedScopes: ['read'] });
-  const resource = await createClient(sdk, { tenantPath, clientId: 'soak-api', name: 'soak api', grantTypes: ['client_credentials'], allowedScopes: ['read'] });
-  const app = await createClient(sdk, { tenantPath, clientId: 'soak-app', name: 'soak app', firstParty: true, grantTypes: ['password', 'refresh_token'], allowedScopes: ['openid', 'offline_access'] });
+  const cc = await createClient(sdk, {
+    tenantPath,
+    clientId: 'soak-cc',
+    name: 'soak cc',
+    grantTypes: ['client_credentials'],
+    allowedScopes: ['read'],
+  });
+  const resource = await createClient(sdk, {
+    tenantPath,
+    clientId: 'soak-api',
+    name: 'soak api',
+    grantTypes: ['client_credentials'],
+    allowedScopes: ['read'],
+  });
+  const app = await createClient(sdk, {
+    tenantPath,
+    clientId: 'soak-app',
+    name: 'soak app',
+    firstParty: true,
+    grantTypes: ['password', 'refresh_token'],
+    allowedScopes: ['openid', 'offline_access'],
+  });
   const users = [];
   for (const i of [1, 2, 3]) {
     const { createUser } = await sdk.createUser({ input: { tenantPath, username: `soak-user-${i}`, password: PASSWORD } });
@@ -66,21 +89,37 @@ async function finalChecks({ baseUrl, seed: s, state, ledger, adminToken }) {
   for (const chain of state.chains) {
     // Replaying a spent token revokes its family: check the oldest spent token last in each chain's life.
     for (const spent of chain.spent.slice(0, 3)) {
-      const r = await postForm(`${baseUrl}/token`, { grant_type: 'refresh_token', refresh_token: spent }, { authorization: basic(s.app.clientId, s.app.secret) });
+      const r = await postForm(
+        `${baseUrl}/token`,
+        { grant_type: 'refresh_token', refresh_token: spent },
+        { authorization: basic(s.app.clientId, s.app.secret) },
+      );
       replays++;
-      if (r.status !== 400 || r.body.error !== 'invalid_grant') ledger.violate('spent refresh token redeemed twice', `${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 400 || r.body.error !== 'invalid_grant')
+        ledger.violate('spent refresh token redeemed twice', `${r.status} ${JSON.stringify(r.body)}`);
     }
   }
   for (const client of state.createdClients) {
-    const r = await postForm(`${baseUrl}/token`, { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.secret) });
+    const r = await postForm(
+      `${baseUrl}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(client.clientId, client.secret) },
+    );
     if (r.status !== 200) ledger.violate('created client does not work with its secret', `${client.clientId}: ${r.status}`);
   }
   const sdk = createAdminSdk(baseUrl, adminToken);
   for (const clientId of state.unansweredClients) {
-    const found = await sdk.client({ clientId }).then((d) => d.client, () => null);
+    const found = await sdk.client({ clientId }).then(
+      (d) => d.client,
+      () => null,
+    );
     if (found) ledger.violate('client created but its secret was never returned', clientId);
   }
-  return { revocationsChecked: state.revoked.length, replays, clientsChecked: state.createdClients.length + state.unansweredClients.length };
+  return {
+    revocationsChecked: state.revoked.length,
+    replays,
+    clientsChecked: state.createdClients.length + state.unansweredClients.length,
+  };
 }
 
 function memoryVerdict(samples) {
@@ -107,7 +146,13 @@ async function main() {
   let server;
   const ledger = new Ledger();
   try {
-    server = await startServer({ workers: 1, dataDir, databaseUrl: postgres.url, secretKey: randomBytes(32).toString('base64'), adminSecret });
+    server = await startServer({
+      workers: 1,
+      dataDir,
+      databaseUrl: postgres.url,
+      secretKey: randomBytes(32).toString('base64'),
+      adminSecret,
+    });
     const s = await seed(server.url, adminSecret);
     ledger.started = Date.now();
     let stopped = false;
@@ -128,7 +173,10 @@ async function main() {
     stopped = true;
     await loops;
     clearInterval(sampler);
-    const ready = await fetch(`${server.url}/readyz`).then((r) => r.status, () => 0);
+    const ready = await fetch(`${server.url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     const checks = await finalChecks({ baseUrl: server.url, seed: s, state: run.state, ledger, adminToken: s.adminToken });
     const memory = memoryVerdict(samples);
     if (!memory.flat) ledger.violate('memory grew', JSON.stringify(memory));
@@ -174,7 +222,16 @@ function report({ ledger, checks, memory, recovered, ready }) {
     ledger.unexpected.length === 0 && ledger.violations.length === 0 ? 'soak: PASS' : 'soak: FAIL',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const results = { durationMs, outage: ledger.outage, counts: Object.fromEntries(ledger.counts), unexpected: ledger.unexpected, violations: ledger.violations, checks, memory, recoveredMs: recovered };
+  const results = {
+    durationMs,
+    outage: ledger.outage,
+    counts: Object.fromEntries(ledger.counts),
+    unexpected: ledger.unexpected,
+    violations: ledger.violations,
+    checks,
+    memory,
+    recoveredMs: recovered,
+  };
   fs.writeFileSync(path.join(__dirname, 'soak-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 

@@ -95,7 +95,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
         serializers: {
           err: serializeError,
           // No headers either way: request headers carry cookies and Authorization, response headers Set-Cookie and Location (?code=…).
-          req: (req: { method: string; url: string; id: string; raw: express.Request }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0], ip: req.raw.ip }),
+          req: (req: { method: string; url: string; id: string; raw: express.Request }) => ({
+            id: req.id,
+            method: req.method,
+            url: req.url.split('?')[0],
+            ip: req.raw.ip,
+          }),
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
       }),
@@ -128,7 +133,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
       domain.revocationCheck.sync.stop();
-      await domain.issuance.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
+      await domain.issuance
+        .stop()
+        .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
       await graphql.stop();
       await domain.audit.stop();
     },

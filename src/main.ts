@@ -40,11 +40,14 @@ async function main(): Promise<void> {
     try {
       const workers = Object.values(cluster.workers ?? {});
       await Promise.all(
-        workers.map((w) => new Promise<void>((resolve) => {
-          if (!w || w.isDead()) return resolve();
-          w.once('exit', () => resolve());
-          w.process.kill('SIGTERM');
-        })),
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (!w || w.isDead()) return resolve();
+              w.once('exit', () => resolve());
+              w.process.kill('SIGTERM');
+            }),
+        ),
       );
       await serving?.close();
       await database?.stop();
@@ -66,7 +69,10 @@ async function main(): Promise<void> {
     });
     databaseUrl = database.url;
     if (database.relocated) {
-      logger.info({ cluster: database.dataDir, link: path.join(env.dataDir, 'postgres') }, 'the postgres user cannot enter DATA_DIR: its cluster lives outside, linked from DATA_DIR');
+      logger.info(
+        { cluster: database.dataDir, link: path.join(env.dataDir, 'postgres') },
+        'the postgres user cannot enter DATA_DIR: its cluster lives outside, linked from DATA_DIR',
+      );
     }
     logger.info({ dataDir: env.dataDir }, 'embedded PostgreSQL started');
   }
@@ -89,7 +95,10 @@ async function main(): Promise<void> {
     });
     await Promise.all(Object.values(cluster.workers ?? {}).map((w) => new Promise((resolve) => w?.once('listening', resolve))));
   }
-  logger.info({ url: `http://${env.host}:${env.port}`, issuer: env.issuer, workers: env.workers, readyMs: Date.now() - started }, 'server ready');
+  logger.info(
+    { url: `http://${env.host}:${env.port}`, issuer: env.issuer, workers: env.workers, readyMs: Date.now() - started },
+    'server ready',
+  );
 }
 
 async function runWorker(env: Env, logger: pino.Logger): Promise<void> {

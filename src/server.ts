@@ -44,14 +44,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const orm = await initORM(options.databaseUrl, {}, options.prepareDatabase);
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
-  orm.em.getConnection().getKnex().on('query', () => metrics.countQuery());
+  orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', () => metrics.countQuery());
   const sql = new PgPreparedQueries(
     options.databaseUrl,
     () => metrics.countQuery(),
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
   );
   const db = new Database(orm, sql);
-  const bus = await PgChangeBus.connect({ url: options.databaseUrl, notify: (channel, payload) => db.notify(channel, payload), log: logger });
+  const bus = await PgChangeBus.connect({
+    url: options.databaseUrl,
+    notify: (channel, payload) => db.notify(channel, payload),
+    log: logger,
+  });
   const secret = new ServerSecret(loadServerSecret(env));
   const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy });
   const bootstrapped = options.prepareDatabase

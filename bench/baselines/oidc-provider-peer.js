@@ -15,13 +15,18 @@ const RESOURCE = 'urn:bench:api';
 // (unsupported runtime on Node 20, in-memory adapter, ...). Drop only those lines.
 function quietOidcProvider(fn) {
   const { warn, info } = console;
-  const filter = (orig) => (...args) => {
-    if (typeof args[0] === 'string' && args[0].includes('oidc-provider ')) return;
-    orig.apply(console, args);
-  };
+  const filter =
+    (orig) =>
+    (...args) => {
+      if (typeof args[0] === 'string' && args[0].includes('oidc-provider ')) return;
+      orig.apply(console, args);
+    };
   console.warn = filter(warn);
   console.info = filter(info);
-  const restore = () => { console.warn = warn; console.info = info; };
+  const restore = () => {
+    console.warn = warn;
+    console.info = info;
+  };
   try {
     const out = fn();
     if (out && typeof out.then === 'function') return out.finally(restore);
@@ -56,38 +61,43 @@ async function startOidcProviderPeer({ port = 0 } = {}) {
   });
   const url = `http://127.0.0.1:${server.address().port}`;
 
-  const provider = quietOidcProvider(() => new Provider(url, {
-    jwks: { keys: [jwk] },
-    clients: [{
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-      token_endpoint_auth_method: 'client_secret_basic',
-    }],
-    scopes: ['read', 'write'],
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => RESOURCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: 'read write',
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: 3600,
-          jwt: { sign: { alg: 'RS256' } },
-        }),
-      },
-    },
-    // Explicit TTLs so the defaults don't print "you SHOULD change it" notices mid-run.
-    ttl: {
-      AccessToken: 3600,
-      ClientCredentials: 3600,
-    },
-  }));
+  const provider = quietOidcProvider(
+    () =>
+      new Provider(url, {
+        jwks: { keys: [jwk] },
+        clients: [
+          {
+            client_id: CLIENT_ID,
+            client_secret: CLIENT_SECRET,
+            grant_types: ['client_credentials'],
+            redirect_uris: [],
+            response_types: [],
+            token_endpoint_auth_method: 'client_secret_basic',
+          },
+        ],
+        scopes: ['read', 'write'],
+        features: {
+          devInteractions: { enabled: false },
+          clientCredentials: { enabled: true },
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: () => RESOURCE,
+            useGrantedResource: () => true,
+            getResourceServerInfo: () => ({
+              scope: 'read write',
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: 3600,
+              jwt: { sign: { alg: 'RS256' } },
+            }),
+          },
+        },
+        // Explicit TTLs so the defaults don't print "you SHOULD change it" notices mid-run.
+        ttl: {
+          AccessToken: 3600,
+          ClientCredentials: 3600,
+        },
+      }),
+  );
   provider.silent = true; // Koa: don't console.error on 5xx
 
   server.on('request', provider.callback());
@@ -164,7 +174,12 @@ async function selfCheck() {
     const load = async (label, target) => {
       const t0 = performance.now();
       const result = await autocannon({
-        url: target, method: 'POST', headers, body, connections: 10, amount: 2000,
+        url: target,
+        method: 'POST',
+        headers,
+        body,
+        connections: 10,
+        amount: 2000,
       });
       const wallS = (performance.now() - t0) / 1000; // autocannon's own duration is coarse
       console.log(`autocannon ${label} (connections 10, amount 2000)`, {
@@ -194,19 +209,27 @@ async function selfCheck() {
 }
 
 if (require.main === module && process.env.OIDC_PEER_CHILD === '1') {
-  startOidcProviderPeer({ port: Number(process.env.OIDC_PEER_PORT) || 0 }).then((peer) => {
-    const { close, ...info } = peer;
-    process.send(info);
-    const stop = () => close().then(() => process.exit(0));
-    process.on('message', (m) => { if (m === 'close') stop(); });
-    process.on('disconnect', stop);
-  }, (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  startOidcProviderPeer({ port: Number(process.env.OIDC_PEER_PORT) || 0 }).then(
+    (peer) => {
+      const { close, ...info } = peer;
+      process.send(info);
+      const stop = () => close().then(() => process.exit(0));
+      process.on('message', (m) => {
+        if (m === 'close') stop();
+      });
+      process.on('disconnect', stop);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 } else if (require.main === module) {
-  selfCheck().then(() => process.exit(0), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  selfCheck().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

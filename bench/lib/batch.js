@@ -44,7 +44,10 @@ async function countActive(baseUrl, client, tokens) {
 /** The access tokens of a tenant counted in token_issuance so far, and the counter rows (buckets) holding them. */
 async function issuanceInDb(pgUrl, tenantId) {
   return withDb(pgUrl, async (db) => {
-    const { rows } = await db.query('select coalesce(sum(count), 0)::int as tokens, count(*)::int as buckets from token_issuance where tenant_id = $1', [tenantId]);
+    const { rows } = await db.query(
+      'select coalesce(sum(count), 0)::int as tokens, count(*)::int as buckets from token_issuance where tenant_id = $1',
+      [tenantId],
+    );
     return rows[0];
   });
 }
@@ -73,11 +76,29 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
   const name = tenantPath.slice(1);
   const ccClients = await Promise.all(
     Array.from({ length: CC_CLIENTS }, (_, i) =>
-      createClient(sdk, { tenantPath, clientId: `${name}-cc-${i + 1}`, name: `batch cc ${i + 1}`, grantTypes: ['client_credentials'], allowedScopes: ['read'] }),
+      createClient(sdk, {
+        tenantPath,
+        clientId: `${name}-cc-${i + 1}`,
+        name: `batch cc ${i + 1}`,
+        grantTypes: ['client_credentials'],
+        allowedScopes: ['read'],
+      }),
     ),
   );
-  const ops = await createClient(sdk, { tenantPath, clientId: `${name}-ops`, name: 'batch ops (admin)', grantTypes: ['client_credentials'], allowedScopes: ['admin'] });
-  const siblingClient = await createClient(sdk, { tenantPath: siblingPath, clientId: `${name}-sibling-cc`, name: 'batch sibling cc', grantTypes: ['client_credentials'], allowedScopes: ['read'] });
+  const ops = await createClient(sdk, {
+    tenantPath,
+    clientId: `${name}-ops`,
+    name: 'batch ops (admin)',
+    grantTypes: ['client_credentials'],
+    allowedScopes: ['admin'],
+  });
+  const siblingClient = await createClient(sdk, {
+    tenantPath: siblingPath,
+    clientId: `${name}-sibling-cc`,
+    name: 'batch sibling cc',
+    grantTypes: ['client_credentials'],
+    allowedScopes: ['read'],
+  });
   // user tokens (access + refresh) through the password grant: at most MAX_USER_GRANTS, leaving room for the admin bearer
   const userGrants = Math.max(0, Math.min(MAX_USER_GRANTS, Math.floor((size - 1) / 4)));
   const users = [];
@@ -106,7 +127,12 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
   for (let i = 0; i < userGrants; i += 4) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(4, userGrants - i) }, (_, j) =>
-        tokenRequest(baseUrl, app, { grant_type: 'password', username: users[(i + j) % users.length], password: USER_PASSWORD, scope: 'openid offline_access' }),
+        tokenRequest(baseUrl, app, {
+          grant_type: 'password',
+          username: users[(i + j) % users.length],
+          password: USER_PASSWORD,
+          scope: 'openid offline_access',
+        }),
       ),
     );
     for (const b of batch) {
@@ -120,7 +146,8 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
       }
     }
   }
-  if (userAccess !== userGrants || userRefresh !== userGrants) failures.push(`password grants: ${userAccess} access / ${userRefresh} refresh tokens for ${userGrants} grants`);
+  if (userAccess !== userGrants || userRefresh !== userGrants)
+    failures.push(`password grants: ${userAccess} access / ${userRefresh} refresh tokens for ${userGrants} grants`);
 
   const tIssue = performance.now();
   let ccIssued = 0;
@@ -135,12 +162,16 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: 'grant_type=client_credentials&scope=read',
             setupClient(client) {
-              client.setHeaders({ 'content-type': 'application/x-www-form-urlencoded', authorization: basic(ccClients[nextClient++ % ccClients.length]) });
+              client.setHeaders({
+                'content-type': 'application/x-www-form-urlencoded',
+                authorization: basic(ccClients[nextClient++ % ccClients.length]),
+              });
             },
             verify(status, body) {
               const s = String(body);
               if (!s.includes('"access_token"')) return false;
-              if (ccIssued++ % step === 0) sample.push({ token: JSON.parse(s).access_token, hint: 'access_token', kind: 'client_credentials' });
+              if (ccIssued++ % step === 0)
+                sample.push({ token: JSON.parse(s).access_token, hint: 'access_token', kind: 'client_credentials' });
               return true;
             },
           },
@@ -154,8 +185,16 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
 
   // tokens of other tenants, issued before the call: they must stay active
   const others = [
-    { token: (await tokenRequest(baseUrl, siblingClient, { grant_type: 'client_credentials', scope: 'read' })).access_token, hint: 'access_token', kind: siblingPath },
-    { token: (await tokenRequest(baseUrl, otherClient, { grant_type: 'client_credentials', scope: 'read' })).access_token, hint: 'access_token', kind: otherClient.tenantPath || 'other tenant' },
+    {
+      token: (await tokenRequest(baseUrl, siblingClient, { grant_type: 'client_credentials', scope: 'read' })).access_token,
+      hint: 'access_token',
+      kind: siblingPath,
+    },
+    {
+      token: (await tokenRequest(baseUrl, otherClient, { grant_type: 'client_credentials', scope: 'read' })).access_token,
+      hint: 'access_token',
+      kind: otherClient.tenantPath || 'other tenant',
+    },
   ];
 
   const liveTokens = 1 + userAccess + userRefresh + ccIssued;
@@ -169,7 +208,8 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
     inDb = await issuanceInDb(pgUrl, tenant.id);
   }
   const flushWaitMs = performance.now() - tFlush;
-  if (inDb.tokens !== liveAccess) failures.push(`token_issuance holds ${inDb.tokens} access tokens of ${liveAccess} after ${Math.round(flushWaitMs)} ms`);
+  if (inDb.tokens !== liveAccess)
+    failures.push(`token_issuance holds ${inDb.tokens} access tokens of ${liveAccess} after ${Math.round(flushWaitMs)} ms`);
 
   const activeBefore = await countActive(baseUrl, rootAdmin, sample);
   if (activeBefore !== sample.length) failures.push(`before the call only ${activeBefore} of ${sample.length} sampled tokens are active`);
@@ -198,14 +238,20 @@ async function batchRevocationRun({ baseUrl, sdk, rootAdmin, otherClient, pgUrl,
   const activeAfter = await countActive(baseUrl, rootAdmin, sample);
   if (activeAfter !== 0) failures.push(`after the call ${activeAfter} of ${sample.length} sampled tokens are still active`);
   const othersActive = await countActive(baseUrl, rootAdmin, others);
-  if (othersActive !== others.length) failures.push(`after the call only ${othersActive} of ${others.length} tokens of other tenants are active`);
+  if (othersActive !== others.length)
+    failures.push(`after the call only ${othersActive} of ${others.length} tokens of other tenants are active`);
 
   const row = {
     size,
     tenantPath,
     liveTokens,
     tokens: { clientCredentials: ccIssued, userAccess, refresh: userRefresh, adminBearer: 1 },
-    issuance: { ms: Math.round(issueMs), perSec: ccIssued / (issueMs / 1000), connections: Math.min(connections, ccTarget), latencyMs: load.latencyMs ?? null },
+    issuance: {
+      ms: Math.round(issueMs),
+      perSec: ccIssued / (issueMs / 1000),
+      connections: Math.min(connections, ccTarget),
+      latencyMs: load.latencyMs ?? null,
+    },
     flushWaitMs: Math.round(flushWaitMs),
     issuanceBuckets: inDb.buckets,
     creationBefore,

@@ -45,7 +45,12 @@ async function insertGrowthData(url, { secretKey, tenantIds, userIds, totalClien
   const secret = new ServerSecret(Buffer.from(secretKey, 'base64'));
   // one real argon2id hash (server parameters) shared by the bulk users: nobody signs in as them
   const argon2 = require('@node-rs/argon2');
-  const passwordHash = await argon2.hash(randomBytes(16).toString('base64url'), { algorithm: argon2.Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  const passwordHash = await argon2.hash(randomBytes(16).toString('base64url'), {
+    algorithm: argon2.Algorithm.Argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  });
   return withDb(url, async (db) => {
     const t0 = performance.now();
     const before = (await db.query('select count(*)::int as n from clients')).rows[0].n;
@@ -117,7 +122,15 @@ async function insertGrowthData(url, { secretKey, tenantIds, userIds, totalClien
     );
     await db.query('commit');
     await db.query('analyze');
-    return { addedClients: add, addedUsers: newUsers.length, revokedTokens, revokedFamilies, refreshTokens: rtIds.length, ms: Math.round(performance.now() - t0), sampleClient: sample };
+    return {
+      addedClients: add,
+      addedUsers: newUsers.length,
+      revokedTokens,
+      revokedFamilies,
+      refreshTokens: rtIds.length,
+      ms: Math.round(performance.now() - t0),
+      sampleClient: sample,
+    };
   });
 }
 
@@ -135,9 +148,15 @@ async function explainHotQueries(url, { clientId, jti, familyId, userId }) {
     };
     return [
       // what ClientService.lookup's em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] }) sends
-      await explain('client lookup by client_id (ClientService.lookup)', `select c0.* from clients as c0 where c0.client_id = $1 limit 1`, [clientId]),
+      await explain('client lookup by client_id (ClientService.lookup)', `select c0.* from clients as c0 where c0.client_id = $1 limit 1`, [
+        clientId,
+      ]),
       // RevocationService.accessTokenState: the statement the server prepares
-      await explain('access token state and user (RevocationService.accessTokenState, its fallback while the in-memory state may be stale)', ACCESS_TOKEN_STATE.text, [jti, familyId, userId, clientId]),
+      await explain(
+        'access token state and user (RevocationService.accessTokenState, its fallback while the in-memory state may be stale)',
+        ACCESS_TOKEN_STATE.text,
+        [jti, familyId, userId, clientId],
+      ),
     ];
   });
 }

@@ -102,7 +102,11 @@ module.exports = { readStat, childrenOf, serverCpu, processCpu };
 function machineCpu() {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line;
-  return { busyUs: (user + nice + system + irq + softirq + steal) * US_PER_TICK, stealUs: steal * US_PER_TICK, idleUs: (idle + iowait) * US_PER_TICK };
+  return {
+    busyUs: (user + nice + system + irq + softirq + steal) * US_PER_TICK,
+    stealUs: steal * US_PER_TICK,
+    idleUs: (idle + iowait) * US_PER_TICK,
+  };
 }
 
 module.exports.machineCpu = machineCpu;

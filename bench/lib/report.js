@@ -1,7 +1,10 @@
 'use strict';
 // Table printing.
 
-const fmt = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '—' : Number(v).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmt = (v, d = 0) =>
+  v === null || v === undefined || Number.isNaN(v)
+    ? '—'
+    : Number(v).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const fmtMs = (v) => (v === null || v === undefined ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 
 function table(headers, rows, align) {
@@ -14,7 +17,22 @@ function table(headers, rows, align) {
 }
 
 function resultsTable(rows) {
-  const headers = ['scenario', 'workers', 'data', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'PG CPU µs/req', 'DB queries/req', 'idle/other cores', 'ratio', 'target', 'met?'];
+  const headers = [
+    'scenario',
+    'workers',
+    'data',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'server CPU µs/req',
+    'PG CPU µs/req',
+    'DB queries/req',
+    'idle/other cores',
+    'ratio',
+    'target',
+    'met?',
+  ];
   const align = ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l'];
   const body = rows.map((r) => {
     const ratios = r.ratios || [];
@@ -42,7 +60,12 @@ function targetsTable(targets) {
   const headers = ['target', 'measured', 'wanted', 'met?'];
   return table(
     headers,
-    targets.map((t) => [t.label, t.measured === null ? 'n/a' : `${t.measured.toFixed(2)}${t.unit ?? '×'}`, `${t.op} ${t.value}${t.unit ?? '×'}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+    targets.map((t) => [
+      t.label,
+      t.measured === null ? 'n/a' : `${t.measured.toFixed(2)}${t.unit ?? '×'}`,
+      `${t.op} ${t.value}${t.unit ?? '×'}`,
+      t.met === null ? 'n/a' : t.met ? 'yes' : 'NO',
+    ]),
     ['l', 'r', 'r', 'l'],
   );
 }

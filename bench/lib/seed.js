@@ -42,7 +42,13 @@ async function seedBase(baseUrl, adminSecret) {
     es: (await sdk.createTenant({ input: { path: '/bench-es', signingAlgorithm: 'ES256' } })).createTenant,
   };
   const cc = (tenantPath, i) =>
-    createClient(sdk, { tenantPath, clientId: `${tenantPath.slice(1)}-cc-${i}`, name: `bench cc ${i}`, grantTypes: ['client_credentials'], allowedScopes: ['read', 'write'] });
+    createClient(sdk, {
+      tenantPath,
+      clientId: `${tenantPath.slice(1)}-cc-${i}`,
+      name: `bench cc ${i}`,
+      grantTypes: ['client_credentials'],
+      allowedScopes: ['read', 'write'],
+    });
   const clients = {
     ccRs: await Promise.all([1, 2, 3, 4].map((i) => cc('/bench-rs', i))),
     ccEs: await Promise.all([1, 2, 3].map((i) => cc('/bench-es', i))),
@@ -67,7 +73,14 @@ async function seedBase(baseUrl, adminSecret) {
   const users = await Promise.all(
     [1, 2, 3, 4].map(async (i) => {
       const { createUser: u } = await sdk.createUser({
-        input: { tenantPath: '/bench-rs', username: `bench-user-${i}`, password: USER_PASSWORD, email: `user${i}@bench.example`, firstname: 'Bench', lastname: `User ${i}` },
+        input: {
+          tenantPath: '/bench-rs',
+          username: `bench-user-${i}`,
+          password: USER_PASSWORD,
+          email: `user${i}@bench.example`,
+          firstname: 'Bench',
+          lastname: `User ${i}`,
+        },
       });
       return { id: u.id, username: u.username, password: USER_PASSWORD };
     }),
@@ -90,7 +103,12 @@ function makeContext(baseUrl, seed, connections) {
     /** A password grant for the next seeded user (round-robin), through the user app. */
     passwordGrant: (scope) => {
       const user = seed.users[nextUser++ % seed.users.length];
-      return tokenRequest(baseUrl, seed.clients.userApp, { grant_type: 'password', username: user.username, password: user.password, scope });
+      return tokenRequest(baseUrl, seed.clients.userApp, {
+        grant_type: 'password',
+        username: user.username,
+        password: user.password,
+        scope,
+      });
     },
     /** `count` password grants, a few at a time (argon2 is deliberately slow). */
     async passwordGrants(count, scope) {

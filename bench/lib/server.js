@@ -75,7 +75,10 @@ async function startServer(o) {
       await server.stop();
       throw new Error(`server not ready after 120 s:\n${log.slice(-30).join('\n')}`);
     }
-    const ready = await fetch(`${server.url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${server.url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     const workersUp = o.workers <= 1 || childrenOf(child.pid).filter((p) => readStat(p)?.comm === 'node').length >= o.workers;
     if (ready && workersUp) break;
     await new Promise((r) => setTimeout(r, 150));

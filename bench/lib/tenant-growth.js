@@ -33,7 +33,9 @@ async function insertTenants(url, { total }) {
       await db.query('analyze tenants');
       await db.query('analyze signing_keys');
     }
-    const counts = (await db.query(`select (select count(*)::int from tenants) as tenants, (select count(*)::int from signing_keys) as signing_keys`)).rows[0];
+    const counts = (
+      await db.query(`select (select count(*)::int from tenants) as tenants, (select count(*)::int from signing_keys) as signing_keys`)
+    ).rows[0];
     return { ...counts, added: add, ms: Date.now() - t0 };
   });
 }

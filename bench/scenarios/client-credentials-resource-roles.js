@@ -13,9 +13,18 @@ module.exports = {
   ceiling: 'RS256',
   async seed(ctx) {
     const { sdk } = ctx.seed;
-    await sdk.createApi({ input: { tenantPath: '/bench-rs', identifier: API, name: 'bench API', permissions: [{ name: 'read' }, { name: 'write' }] } });
+    await sdk.createApi({
+      input: { tenantPath: '/bench-rs', identifier: API, name: 'bench API', permissions: [{ name: 'read' }, { name: 'write' }] },
+    });
     const { createRole: role } = await sdk.createRole({
-      input: { tenantPath: '/bench-rs', name: 'bench-reader', permissions: [{ api: API, permission: 'read' }, { api: API, permission: 'write' }] },
+      input: {
+        tenantPath: '/bench-rs',
+        name: 'bench-reader',
+        permissions: [
+          { api: API, permission: 'read' },
+          { api: API, permission: 'write' },
+        ],
+      },
     });
     for (const client of ctx.seed.clients.ccRs) await sdk.assignRole({ roleId: role.id, clientId: client.clientId });
   },

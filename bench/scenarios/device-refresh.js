@@ -22,8 +22,16 @@ module.exports = {
     const devices = await ctx.once('deviceSets', async () => {
       const out = [];
       for (const user of ctx.seed.users) {
-        const { access_token: token } = await ctx.token(ctx.seed.clients.userApp, { grant_type: 'password', username: user.username, password: user.password, scope: 'openid profile' });
-        const { createDevice } = await createAdminSdk(ctx.baseUrl, token).createDevice({ name: `bench ${user.username}`, password: user.password });
+        const { access_token: token } = await ctx.token(ctx.seed.clients.userApp, {
+          grant_type: 'password',
+          username: user.username,
+          password: user.password,
+          scope: 'openid profile',
+        });
+        const { createDevice } = await createAdminSdk(ctx.baseUrl, token).createDevice({
+          name: `bench ${user.username}`,
+          password: user.password,
+        });
         out.push(`/token?${new URLSearchParams({ refresh_token: createDevice.RefreshToken, device_id: createDevice.DeviceId })}`);
       }
       return out;

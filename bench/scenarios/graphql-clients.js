@@ -18,7 +18,9 @@ module.exports = {
     for (let i = 0; i < 60; i += 10) {
       await Promise.all(
         Array.from({ length: 10 }, (_, j) =>
-          sdk.createClient({ input: { tenantPath: TENANT, clientId: `bench-gql-${i + j}`, name: `graphql page client ${i + j}`, allowedScopes: ['read'] } }),
+          sdk.createClient({
+            input: { tenantPath: TENANT, clientId: `bench-gql-${i + j}`, name: `graphql page client ${i + j}`, allowedScopes: ['read'] },
+          }),
         ),
       );
     }

@@ -19,18 +19,36 @@ module.exports = {
     const { sdk } = ctx.seed;
     await sdk.createTenant({ input: { path: TENANT } });
     const { createClient: app } = await sdk.createClient({
-      input: { tenantPath: TENANT, clientId: 'bench-dash-app', name: 'dashboard device app', grantTypes: ['password', 'device_tokens'], allowedScopes: ['openid'] },
+      input: {
+        tenantPath: TENANT,
+        clientId: 'bench-dash-app',
+        name: 'dashboard device app',
+        grantTypes: ['password', 'device_tokens'],
+        allowedScopes: ['openid'],
+      },
     });
     for (let i = 0; i < 60; i += 10) {
       await Promise.all(
-        Array.from({ length: 10 }, (_, j) => sdk.createClient({ input: { tenantPath: TENANT, clientId: `bench-dash-${i + j}`, name: `dashboard client ${i + j}`, allowedScopes: ['read'] } })),
+        Array.from({ length: 10 }, (_, j) =>
+          sdk.createClient({
+            input: { tenantPath: TENANT, clientId: `bench-dash-${i + j}`, name: `dashboard client ${i + j}`, allowedScopes: ['read'] },
+          }),
+        ),
       );
     }
     const users = [];
     for (let i = 0; i < 60; i += 10) {
       const batch = await Promise.all(
         Array.from({ length: 10 }, (_, j) =>
-          sdk.createUser({ input: { tenantPath: TENANT, username: `dash-user-${i + j}`, password: PASSWORD, email: `dash-user-${i + j}@bench.example`, firstname: 'Dash' } }),
+          sdk.createUser({
+            input: {
+              tenantPath: TENANT,
+              username: `dash-user-${i + j}`,
+              password: PASSWORD,
+              email: `dash-user-${i + j}@bench.example`,
+              firstname: 'Dash',
+            },
+          }),
         ),
       );
       users.push(...batch.map((b) => b.createUser));

@@ -35,14 +35,22 @@ function traffic({ baseUrl, seed, ledger, stop }) {
     const chain = { spent: [], current: null, ambiguous: new Set() };
     state.chains.push(chain);
     while (!stop() && !chain.current) {
-      const r = await postForm(`${baseUrl}/token`, { grant_type: 'password', username: user.username, password: user.password, scope: 'openid offline_access' }, { authorization: basic(app.clientId, app.secret) });
+      const r = await postForm(
+        `${baseUrl}/token`,
+        { grant_type: 'password', username: user.username, password: user.password, scope: 'openid offline_access' },
+        { authorization: basic(app.clientId, app.secret) },
+      );
       ledger.record('password', r.status, oauthError(r));
       if (r.status === 200) chain.current = r.body.refresh_token;
       else await pause(200);
     }
     while (!stop()) {
       const presented = chain.current;
-      const r = await postForm(`${baseUrl}/token`, { grant_type: 'refresh_token', refresh_token: presented }, { authorization: basic(app.clientId, app.secret) });
+      const r = await postForm(
+        `${baseUrl}/token`,
+        { grant_type: 'refresh_token', refresh_token: presented },
+        { authorization: basic(app.clientId, app.secret) },
+      );
       ledger.record('refresh_token', r.status, oauthError(r));
       if (r.status === 200) {
         chain.spent.push(presented);
@@ -55,7 +63,8 @@ function traffic({ baseUrl, seed, ledger, stop }) {
       } else if (r.status >= 500) {
         await pause(100); // an honest "not done": the same token must still work
       } else {
-        if (!chain.ambiguous.has(presented)) ledger.violate('refresh token refused that was never redeemed', `${r.status} ${JSON.stringify(r.body)}`);
+        if (!chain.ambiguous.has(presented))
+          ledger.violate('refresh token refused that was never redeemed', `${r.status} ${JSON.stringify(r.body)}`);
         return;
       }
     }
@@ -79,7 +88,11 @@ function traffic({ baseUrl, seed, ledger, stop }) {
     const stock = [];
     while (!stop()) {
       while (stock.length < 20) {
-        const issued = await postForm(`${baseUrl}/token`, { grant_type: 'client_credentials' }, { authorization: basic(cc.clientId, cc.secret) });
+        const issued = await postForm(
+          `${baseUrl}/token`,
+          { grant_type: 'client_credentials' },
+          { authorization: basic(cc.clientId, cc.secret) },
+        );
         ledger.record('client_credentials', issued.status, oauthError(issued));
         if (issued.status !== 200) break;
         stock.push(issued.body.access_token);
@@ -89,13 +102,18 @@ function traffic({ baseUrl, seed, ledger, stop }) {
         await pause(100);
         continue;
       }
-      const r = await postForm(`${baseUrl}/revoke`, { token, token_type_hint: 'access_token' }, { authorization: basic(cc.clientId, cc.secret) });
+      const r = await postForm(
+        `${baseUrl}/revoke`,
+        { token, token_type_hint: 'access_token' },
+        { authorization: basic(cc.clientId, cc.secret) },
+      );
       ledger.record('revoke', r.status, oauthError(r));
       if (r.status === 200) state.revoked.push(token);
       else stock.push(token); // not revoked: try again later
       const check = await postForm(`${baseUrl}/introspect`, { token }, { authorization: basic(resource.clientId, resource.secret) });
       ledger.record('introspect', check.status, oauthError(check));
-      if (r.status === 200 && check.status === 200 && check.body.active !== false) ledger.violate('revoked token still active', token.slice(-12));
+      if (r.status === 200 && check.status === 200 && check.body.active !== false)
+        ledger.violate('revoked token still active', token.slice(-12));
       if (r.status !== 200) await pause(100);
     }
   }
@@ -112,15 +130,25 @@ function traffic({ baseUrl, seed, ledger, stop }) {
       n++;
       if (n % 4 === 0) {
         const clientId = `soak-created-${n}`;
-        const r = await graphql(baseUrl, adminToken, 'mutation ($input: CreateClientInput!) { createClient(input: $input) { client { clientId } clientSecret } }', {
-          input: { tenantPath: seed.tenantPath, clientId, name: `soak ${n}`, grantTypes: ['client_credentials'] },
-        });
+        const r = await graphql(
+          baseUrl,
+          adminToken,
+          'mutation ($input: CreateClientInput!) { createClient(input: $input) { client { clientId } clientSecret } }',
+          {
+            input: { tenantPath: seed.tenantPath, clientId, name: `soak ${n}`, grantTypes: ['client_credentials'] },
+          },
+        );
         ledger.record('graphql createClient', graphqlStatus(r), graphqlError(r));
         refusedAdmin(r);
         if (graphqlStatus(r) === 200) state.createdClients.push({ clientId, secret: r.body.data.createClient.clientSecret });
         else state.unansweredClients.push(clientId);
       } else {
-        const r = await graphql(baseUrl, adminToken, 'query ($tenantPath: String) { clients(tenantPath: $tenantPath, first: 10) { totalCount nodes { clientId } } }', { tenantPath: seed.tenantPath });
+        const r = await graphql(
+          baseUrl,
+          adminToken,
+          'query ($tenantPath: String) { clients(tenantPath: $tenantPath, first: 10) { totalCount nodes { clientId } } }',
+          { tenantPath: seed.tenantPath },
+        );
         ledger.record('graphql clients', graphqlStatus(r), graphqlError(r));
         refusedAdmin(r);
       }
@@ -130,7 +158,16 @@ function traffic({ baseUrl, seed, ledger, stop }) {
 
   return {
     state,
-    loops: () => [clientCredentials(), clientCredentials(), refreshChain(0), refreshChain(1), refreshChain(2), introspection(), revocation(), admin()],
+    loops: () => [
+      clientCredentials(),
+      clientCredentials(),
+      refreshChain(0),
+      refreshChain(1),
+      refreshChain(2),
+      introspection(),
+      revocation(),
+      admin(),
+    ],
   };
 }
 

@@ -69,13 +69,18 @@ function summarise(profile, { top = 30, from = null, to = null } = {}) {
   const pct = (v) => `${((100 * v) / total).toFixed(1).padStart(5)}%`;
   const ms = (v) => `${(v / 1000).toFixed(0).padStart(7)} ms`;
   const lines = [];
-  lines.push(`busy ${(total / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s (main thread only; crypto.subtle and argon2 run on libuv threads and are not sampled)`);
+  lines.push(
+    `busy ${(total / 1e6).toFixed(2)} s, idle ${(idle / 1e6).toFixed(2)} s (main thread only; crypto.subtle and argon2 run on libuv threads and are not sampled)`,
+  );
   lines.push('', 'self time by area:');
   for (const [k, v] of sorted(areas).slice(0, 20)) lines.push(`  ${pct(v)} ${ms(v)}  ${k}`);
   lines.push('', `top ${top} functions by self time:`);
   for (const [k, v] of sorted(self).slice(0, top)) lines.push(`  ${pct(v)} ${ms(v)}  ${k}`);
   lines.push('', `top ${top} functions by inclusive time:`);
-  for (const [k, v] of sorted(incl).filter(([k]) => !k.startsWith('(root)')).slice(0, top)) lines.push(`  ${pct(v)} ${ms(v)}  ${k}`);
+  for (const [k, v] of sorted(incl)
+    .filter(([k]) => !k.startsWith('(root)'))
+    .slice(0, top))
+    lines.push(`  ${pct(v)} ${ms(v)}  ${k}`);
   return lines.join('\n');
 }
 

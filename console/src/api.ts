@@ -23,7 +23,8 @@ export function consoleSdk(auth: ConsoleAuth, origin: string, fetchImpl: typeof 
   };
   const requester: Requester = async <R, V>(document: string, variables?: V): Promise<R> => {
     let body = await send(document, variables);
-    if (body.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED') && (await auth.refresh())) body = await send(document, variables);
+    if (body.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED') && (await auth.refresh()))
+      body = await send(document, variables);
     if (body.errors?.length) throw new GraphQLFailure(body.errors);
     return body.data as R;
   };

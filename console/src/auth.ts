@@ -180,7 +180,8 @@ export class ConsoleAuth {
       body: new URLSearchParams(form).toString(),
     });
     const body = (await response.json().catch(() => ({}))) as TokenResponseBody & { error?: string; error_description?: string };
-    if (!response.ok) throw new SignInError(body.error ?? 'server_error', body.error_description ?? `token endpoint answered ${response.status}`);
+    if (!response.ok)
+      throw new SignInError(body.error ?? 'server_error', body.error_description ?? `token endpoint answered ${response.status}`);
     return body;
   }
 }

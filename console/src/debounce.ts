@@ -3,7 +3,10 @@ export interface Timers {
   clear: (timer: unknown) => void;
 }
 
-const browserTimers: Timers = { set: (run, ms) => setTimeout(run, ms), clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>) };
+const browserTimers: Timers = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
 
 /**
  * Applies the last value pushed once `ms` have passed without another (a search box sends one

@@ -9,7 +9,11 @@ export function filterRows<T>(rows: readonly T[], query: string, fields: (row: T
 }
 
 /** Splits a textarea of one value per line (or comma) into trimmed, non-empty values. */
-export const splitList = (text: string): string[] => text.split(/[\n,]/).map((value) => value.trim()).filter(Boolean);
+export const splitList = (text: string): string[] =>
+  text
+    .split(/[\n,]/)
+    .map((value) => value.trim())
+    .filter(Boolean);
 
 /** The tenant tree: each path's depth below the root, in path order, so a list can be indented. */
 export function tenantTree<T extends { path: string }>(tenants: readonly T[]): { tenant: T; depth: number }[] {

@@ -43,7 +43,11 @@ export function showErrors(errors: readonly GraphQLErrorEntry[], fields: readonl
   const shown: ShownErrors = { byField: {}, general: [] };
   for (const error of errors) {
     const named = error.extensions?.field ?? VARIABLE.exec(error.message)?.[1];
-    const field = named ? fieldOf(named, fields, placement.aliases ?? {}) : placement.subject && fields.includes(placement.subject) ? placement.subject : null;
+    const field = named
+      ? fieldOf(named, fields, placement.aliases ?? {})
+      : placement.subject && fields.includes(placement.subject)
+        ? placement.subject
+        : null;
     if (field && !shown.byField[field]) shown.byField[field] = label(error);
     else shown.general.push(label(error));
   }

@@ -15,7 +15,10 @@ export const listKey = (args: readonly unknown[]): string => JSON.stringify(args
 export const cursorFor = (position: ListPosition, key: string): string | null => (position.key === key ? position.after : null);
 
 /** The position after "Next page", or null when the page on screen is not of the current query or has no next page. */
-export function nextPosition(key: string, shown: { key: string; hasNextPage: boolean; endCursor?: string | null } | null): ListPosition | null {
+export function nextPosition(
+  key: string,
+  shown: { key: string; hasNextPage: boolean; endCursor?: string | null } | null,
+): ListPosition | null {
   if (!shown || shown.key !== key || !shown.hasNextPage || !shown.endCursor) return null;
   return { key, after: shown.endCursor };
 }

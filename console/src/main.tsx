@@ -94,7 +94,12 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
     addEventListener('hashchange', onHash);
     sdk.me().then(
       ({ me }) => (setMe(me), setTenantPath(me.tenantPath)),
-      (error: unknown) => setProblem(errorsOf(error).map((e) => `[${e.extensions?.code}] ${e.message}`).join('; ')),
+      (error: unknown) =>
+        setProblem(
+          errorsOf(error)
+            .map((e) => `[${e.extensions?.code}] ${e.message}`)
+            .join('; '),
+        ),
     );
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -102,7 +107,10 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
   useEffect(() => {
     if (moved.current) document.querySelector<HTMLElement>('main h2')?.focus();
   }, [routeKey, me]);
-  const context = useMemo(() => (me ? { sdk, homeTenant: me.tenantPath, tenantPath, setTenantPath, params: route.params } : null), [me, tenantPath, route]);
+  const context = useMemo(
+    () => (me ? { sdk, homeTenant: me.tenantPath, tenantPath, setTenantPath, params: route.params } : null),
+    [me, tenantPath, route],
+  );
   if (problem) return <SignIn problem={problem} />;
   if (!context) return <p role="status">Loading…</p>;
   const screen = route.screen;
@@ -112,7 +120,8 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
       <header>
         <h1>tenant-idp console</h1>
         <p class="who">
-          Signed in as <code>{me!.userId ?? me!.subject}</code>, admin of <code>{me!.tenantPath}</code> · showing <strong data-testid="current-tenant">{tenantPath}</strong>
+          Signed in as <code>{me!.userId ?? me!.subject}</code>, admin of <code>{me!.tenantPath}</code> · showing{' '}
+          <strong data-testid="current-tenant">{tenantPath}</strong>
         </p>
         <button type="button" onClick={onSignOut}>
           Sign out

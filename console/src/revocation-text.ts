@@ -26,4 +26,5 @@ const subject = (target: RevocationTarget): string => {
 export const confirmRevocation = (target: RevocationTarget): string => `Revoke ${subject(target)}? This cannot be undone.`;
 
 /** The result line shown after the API answered with `count`. */
-export const revocationResult = (target: RevocationTarget, count: number): string => `Revoked ${subject(target)}: ${tokensMadeInactive(count)}.`;
+export const revocationResult = (target: RevocationTarget, count: number): string =>
+  `Revoked ${subject(target)}: ${tokensMadeInactive(count)}.`;

@@ -73,12 +73,24 @@ export function Field(props: FieldProps): JSX.Element {
   );
 }
 
-export function Checkbox(props: { label: string; name: string; checked: boolean; onChange: (checked: boolean) => void; errors?: ShownErrors }): JSX.Element {
+export function Checkbox(props: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  errors?: ShownErrors;
+}): JSX.Element {
   const [id] = useState(() => `f${++fieldIds}`);
   const error = props.errors?.byField[props.name];
   return (
     <div class="field checkbox">
-      <input id={id} type="checkbox" name={props.name} checked={props.checked} onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        name={props.name}
+        checked={props.checked}
+        onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)}
+      />
       <label for={id}>{props.label}</label>
       {error && (
         <p class="field-error" role="alert">
@@ -90,7 +102,13 @@ export function Checkbox(props: { label: string; name: string; checked: boolean;
 }
 
 /** A create-or-edit form's footer: its general errors, the submit button, and Cancel while editing. */
-export function FormFooter(props: { errors: ShownErrors; busy: boolean; editing: boolean; noun: string; onCancel: () => void }): JSX.Element {
+export function FormFooter(props: {
+  errors: ShownErrors;
+  busy: boolean;
+  editing: boolean;
+  noun: string;
+  onCancel: () => void;
+}): JSX.Element {
   return (
     <>
       <GeneralErrors errors={props.errors} />
@@ -173,7 +191,10 @@ export function ShownOnce({ label, secret }: { label: string; secret: string }):
       <button
         type="button"
         onClick={() => {
-          void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false));
+          void navigator.clipboard?.writeText(secret).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
         }}
       >
         {copied ? 'Copied' : 'Copy'}

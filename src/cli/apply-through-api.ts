@@ -1,4 +1,12 @@
-import { emptyReport, parentsFirst, type PlannedClient, type PlannedTenant, type PlannedUser, type ProvisioningPlan, type ProvisioningReport } from '../domain/provisioning/provisioning-plan';
+import {
+  emptyReport,
+  parentsFirst,
+  type PlannedClient,
+  type PlannedTenant,
+  type PlannedUser,
+  type ProvisioningPlan,
+  type ProvisioningReport,
+} from '../domain/provisioning/provisioning-plan';
 import { differs } from '../domain/provisioning/provisioning-scope';
 import { usernameKey } from '../domain/users/username-key';
 import { GraphQLRequestError, type AdminSdk, type UserFieldsFragment } from '../sdk/client';
@@ -24,8 +32,14 @@ export async function applyThroughApi(connection: Connection, plan: Provisioning
   for (const tenant of parentsFirst(plan.tenants)) {
     await at(tenant.at, () => applyTenant(connection.sdk, tenant, result.report));
     for (const client of tenant.clients) await at(client.at, () => applyClient(connection, tenant.path, client, result));
-    const users = new Map((await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [usernameKey(u.username), u]));
-    for (const user of tenant.users) await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(usernameKey(user.username)), result.report));
+    const users = new Map(
+      (await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [
+        usernameKey(u.username),
+        u,
+      ]),
+    );
+    for (const user of tenant.users)
+      await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(usernameKey(user.username)), result.report));
   }
   return result;
 }
@@ -44,19 +58,27 @@ async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: Provis
 
 async function applyClient(connection: Connection, tenantPath: string, planned: PlannedClient, result: ApiApplyResult): Promise<void> {
   const { sdk } = connection;
-  const wanted = { name: planned.name, ...planned.settings, responseStyle: apiResponseStyle(planned.settings.responseStyle), enabled: planned.enabled };
+  const wanted = {
+    name: planned.name,
+    ...planned.settings,
+    responseStyle: apiResponseStyle(planned.settings.responseStyle),
+    enabled: planned.enabled,
+  };
   const existing = await orNull(sdk.client({ clientId: planned.clientId }).then((r) => r.client));
   if (!existing) {
     const { enabled: _enabled, ...settings } = wanted;
     const input = { tenantPath, clientId: planned.clientId, isPublic: planned.isPublic, clientSecret: planned.clientSecret, ...settings };
     const { createClient } = await sdk.createClient({ input });
-    if (createClient.clientSecret && planned.clientSecret === null) result.generatedSecrets.push({ clientId: planned.clientId, clientSecret: createClient.clientSecret });
+    if (createClient.clientSecret && planned.clientSecret === null)
+      result.generatedSecrets.push({ clientId: planned.clientId, clientSecret: createClient.clientSecret });
     if (!planned.enabled) await sdk.updateClient({ clientId: planned.clientId, input: { enabled: false } });
     result.report.clients.created++;
     return;
   }
-  if (existing.tenantPath !== tenantPath) throw new CliError(EXIT.api, `clientId: client ${planned.clientId} already exists in tenant ${existing.tenantPath}`, 'CONFLICT');
-  if (existing.isPublic !== planned.isPublic) throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
+  if (existing.tenantPath !== tenantPath)
+    throw new CliError(EXIT.api, `clientId: client ${planned.clientId} already exists in tenant ${existing.tenantPath}`, 'CONFLICT');
+  if (existing.isPublic !== planned.isPublic)
+    throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
   const secretChanged = planned.clientSecret !== null && !(await connection.secretMatches(planned.clientId, planned.clientSecret));
   if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
   const changed = differs(existing, wanted);
@@ -64,23 +86,37 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
   result.report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
 }
 
-async function applyUser(sdk: AdminSdk, tenantPath: string, planned: PlannedUser, existing: UserFieldsFragment | undefined, report: ProvisioningReport): Promise<void> {
+async function applyUser(
+  sdk: AdminSdk,
+  tenantPath: string,
+  planned: PlannedUser,
+  existing: UserFieldsFragment | undefined,
+  report: ProvisioningReport,
+): Promise<void> {
   const wanted = { ...planned.profile, enabled: planned.enabled };
   if (!existing) {
     if (planned.password === null) throw new CliError(EXIT.usage, 'password: required to create a user', 'INVALID_FILE');
-    const { createUser } = await sdk.createUser({ input: { tenantPath, username: planned.username, password: planned.password, ...planned.profile } });
+    const { createUser } = await sdk.createUser({
+      input: { tenantPath, username: planned.username, password: planned.password, ...planned.profile },
+    });
     if (!planned.enabled) await sdk.updateUser({ id: createUser.id, input: { enabled: false } });
     report.users.created++;
     return;
   }
   // Usernames are case-insensitive: one differing only in case is another account, never updated or renamed.
   if (existing.username !== planned.username) {
-    throw new CliError(EXIT.api, `username: user ${planned.username} differs only in case from the existing user ${existing.username} of ${tenantPath} (usernames are case-insensitive)`, 'CONFLICT');
+    throw new CliError(
+      EXIT.api,
+      `username: user ${planned.username} differs only in case from the existing user ${existing.username} of ${tenantPath} (usernames are case-insensitive)`,
+      'CONFLICT',
+    );
   }
   const changed = differs(existing, wanted);
   const current = changed ? (await sdk.updateUser({ id: existing.id, input: wanted })).updateUser : existing;
   // The server sets a password only when it differs from the stored one (and then the user's `updatedAt` moves).
-  const passwordChanged = planned.password !== null && (await sdk.setUserPassword({ id: existing.id, password: planned.password })).setUserPassword.updatedAt !== current.updatedAt;
+  const passwordChanged =
+    planned.password !== null &&
+    (await sdk.setUserPassword({ id: existing.id, password: planned.password })).setUserPassword.updatedAt !== current.updatedAt;
   report.users[changed || passwordChanged ? 'updated' : 'unchanged']++;
 }
 
@@ -90,7 +126,8 @@ async function at(path: string, step: () => Promise<void>): Promise<void> {
     await step();
   } catch (error) {
     if (error instanceof CliError) throw new CliError(error.exitCode, `${path}.${error.message}`, error.code);
-    if (error instanceof GraphQLRequestError) throw new CliError(EXIT.api, `${path}: ${error.errors.map((e) => e.message).join('; ')}`, error.code);
+    if (error instanceof GraphQLRequestError)
+      throw new CliError(EXIT.api, `${path}: ${error.errors.map((e) => e.message).join('; ')}`, error.code);
     throw error;
   }
 }

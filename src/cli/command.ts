@@ -43,7 +43,12 @@ export function required(values: FlagValues, name: string): string {
 
 /** `a,b , c` → `['a','b','c']`; undefined when the flag is absent. */
 export const list = (value: string | boolean | undefined): string[] | undefined =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : undefined;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : undefined;
 
 /** An integer flag; undefined when absent. */
 export function integer(values: FlagValues, name: string): number | undefined {
@@ -62,7 +67,9 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 /** Every node of a paginated admin list (`first`/`after`, docs/contract.md "GraphQL"). */
-export async function allPages<T>(fetchPage: (after: string | null) => Promise<{ nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }>): Promise<T[]> {
+export async function allPages<T>(
+  fetchPage: (after: string | null) => Promise<{ nodes: T[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }>,
+): Promise<T[]> {
   const nodes: T[] = [];
   let after: string | null = null;
   for (;;) {

@@ -34,7 +34,8 @@ function resolveCredentials(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pro
   const url = (flags.url ?? env.TENANT_IDP_URL ?? DEFAULT_URL).replace(/\/+$/, '');
   const clientId = flags['client-id'] ?? env.TENANT_IDP_CLIENT_ID;
   const clientSecret = flags['client-secret'] ?? env.TENANT_IDP_CLIENT_SECRET;
-  if (!clientId || !clientSecret) throw usageError('credentials missing: pass --client-id and --client-secret, or set TENANT_IDP_CLIENT_ID and TENANT_IDP_CLIENT_SECRET');
+  if (!clientId || !clientSecret)
+    throw usageError('credentials missing: pass --client-id and --client-secret, or set TENANT_IDP_CLIENT_ID and TENANT_IDP_CLIENT_SECRET');
   return { url, clientId, clientSecret };
 }
 
@@ -56,7 +57,13 @@ export async function connect(flags: ConnectionFlags): Promise<Connection> {
   };
 }
 
-async function postForm(url: string, path: string, form: Record<string, string>, clientId: string, clientSecret: string): Promise<Response> {
+async function postForm(
+  url: string,
+  path: string,
+  form: Record<string, string>,
+  clientId: string,
+  clientSecret: string,
+): Promise<Response> {
   const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
   try {
     return await fetch(`${url}${path}`, {

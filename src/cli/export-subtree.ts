@@ -26,7 +26,12 @@ export async function exportSubtree(connection: Connection, rootPath: string) {
   return { tenants: exported };
 }
 
-const exportTenant = (t: TenantFieldsFragment) => ({ path: t.path, name: t.name, signingAlgorithm: t.signingAlgorithm, allowSelfSignup: t.allowSelfSignup });
+const exportTenant = (t: TenantFieldsFragment) => ({
+  path: t.path,
+  name: t.name,
+  signingAlgorithm: t.signingAlgorithm,
+  allowSelfSignup: t.allowSelfSignup,
+});
 
 const exportClient = (c: ClientFieldsFragment) => ({
   clientId: c.clientId,

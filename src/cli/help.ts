@@ -9,7 +9,8 @@ const GLOBAL_HELP: [string, string][] = [
   ['-h, --help', 'show help'],
 ];
 
-const EXIT_HELP = 'Exit codes: 0 ok, 1 usage error or invalid file, 2 refused by the server (authentication, permission, not found, conflict, invalid input), 3 server unreachable.';
+const EXIT_HELP =
+  'Exit codes: 0 ok, 1 usage error or invalid file, 2 refused by the server (authentication, permission, not found, conflict, invalid input), 3 server unreachable.';
 
 const options = (rows: [string, string][]): string => {
   const width = Math.max(...rows.map(([flag]) => flag.length));

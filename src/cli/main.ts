@@ -40,12 +40,18 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   let url: string | undefined;
   try {
     const words = command.words.split(' ').length;
-    const { values, positionals } = parseArgs({ args: argv.slice(words) as string[], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv.slice(words) as string[],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help) {
       io.stdout(`${commandHelp(command)}\n`);
       return EXIT.ok;
     }
-    if (positionals.length > command.positionals) throw usageError(`unexpected argument "${positionals[command.positionals]}"; run tenant-idp ${command.words} --help`);
+    if (positionals.length > command.positionals)
+      throw usageError(`unexpected argument "${positionals[command.positionals]}"; run tenant-idp ${command.words} --help`);
     let connection: Promise<Connection> | undefined;
     const context: CommandContext = {
       values,
@@ -70,7 +76,10 @@ function findCommand(argv: readonly string[]): Command | undefined {
 }
 
 function fail(io: CliIo, json: boolean, error: CliError): number {
-  if (json) io.stderr(`${JSON.stringify({ error: { exitCode: error.exitCode, code: error.code, message: error.message, details: error.details } })}\n`);
+  if (json)
+    io.stderr(
+      `${JSON.stringify({ error: { exitCode: error.exitCode, code: error.code, message: error.message, details: error.details } })}\n`,
+    );
   else io.stderr([`tenant-idp: ${error.message}`, ...error.details.map((d) => `  ${d}`)].join('\n') + '\n');
   return error.exitCode;
 }

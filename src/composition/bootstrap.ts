@@ -51,7 +51,10 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
   if (await domain.clients.exists(options.adminClientId)) {
     // ADMIN_CLIENT_ID names a client the server made in `/`; one of another tenant is never taken over.
     const admin = await domain.clients.findInTenant(root.id, options.adminClientId);
-    if (!admin) throw new Error(`ADMIN_CLIENT_ID ${options.adminClientId} is the id of a client in another tenant than /: choose another ADMIN_CLIENT_ID or delete that client`);
+    if (!admin)
+      throw new Error(
+        `ADMIN_CLIENT_ID ${options.adminClientId} is the id of a client in another tenant than /: choose another ADMIN_CLIENT_ID or delete that client`,
+      );
     if (options.adminClientSecret) await domain.clients.setSecretTrusted(options.adminClientId, options.adminClientSecret);
     return { createdRootTenant, createdAdminClient: false, ...humanAdmin };
   }
@@ -72,7 +75,10 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
 }
 
 /** The first human admin (role `admin` in `/`), when ADMIN_USERNAME names a user `/` does not have yet. */
-async function bootstrapHumanAdmin(domain: Domain, options: BootstrapOptions): Promise<Pick<BootstrapResult, 'generatedAdminPassword' | 'createdAdminUser'>> {
+async function bootstrapHumanAdmin(
+  domain: Domain,
+  options: BootstrapOptions,
+): Promise<Pick<BootstrapResult, 'generatedAdminPassword' | 'createdAdminUser'>> {
   if (!options.adminUsername) return {};
   if (await domain.users.existsIn('/', options.adminUsername)) return { createdAdminUser: false };
   const password = options.adminPassword ?? randomToken(18);
@@ -90,7 +96,10 @@ async function bootstrapConsoleClient(domain: Domain, rootId: string, issuer: st
   const existing = await domain.clients.findByClientId(CONSOLE_CLIENT_ID);
   if (existing && existing.tenantId !== rootId) {
     // Made by an admin of another tenant before the id was reserved: never extended, never used (/authorize refuses it).
-    domain.log.error({ clientId: CONSOLE_CLIENT_ID, tenantId: existing.tenantId }, 'the console client belongs to another tenant than /: the console cannot sign in until an administrator of / deletes it');
+    domain.log.error(
+      { clientId: CONSOLE_CLIENT_ID, tenantId: existing.tenantId },
+      'the console client belongs to another tenant than /: the console cannot sign in until an administrator of / deletes it',
+    );
     return;
   }
   if (existing) {
@@ -98,15 +107,19 @@ async function bootstrapConsoleClient(domain: Domain, rootId: string, issuer: st
     return;
   }
   await domain.clients
-    .insert('/', {
-      clientId: CONSOLE_CLIENT_ID,
-      name: 'Admin console',
-      isPublic: true,
-      redirectUris: [redirectUri],
-      grantTypes: ['authorization_code', 'refresh_token'],
-      allowedScopes: ['openid', ADMIN_SCOPE],
-      firstParty: true,
-    }, { serverMade: true })
+    .insert(
+      '/',
+      {
+        clientId: CONSOLE_CLIENT_ID,
+        name: 'Admin console',
+        isPublic: true,
+        redirectUris: [redirectUri],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        allowedScopes: ['openid', ADMIN_SCOPE],
+        firstParty: true,
+      },
+      { serverMade: true },
+    )
     .catch(async (error: unknown) => {
       if (await domain.clients.exists(CONSOLE_CLIENT_ID)) return;
       throw error;

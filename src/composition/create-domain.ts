@@ -71,7 +71,15 @@ function createDomain(input: DomainDeps) {
   const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
   const revocation = new RevocationService(deps, stores.revocations, issuance, stores.devices);
-  const clients = new ClientService(deps, stores.clients, tenants, grantCatalogue, bruteForce, (client, at) => revocation.revokeClient(client, at), stores.transactions);
+  const clients = new ClientService(
+    deps,
+    stores.clients,
+    tenants,
+    grantCatalogue,
+    bruteForce,
+    (client, at) => revocation.revokeClient(client, at),
+    stores.transactions,
+  );
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);
   const accessTokens = new AccessTokenService(
@@ -101,7 +109,14 @@ function createDomain(input: DomainDeps) {
   const tokenTargets = new TokenTargets(apis, roles);
   // 6. The grant handlers over the catalogue, and the token endpoint.
   const userTokens = new UserTokenIssuer(accessTokens, idTokens);
-  const authorizationCodes = new AuthorizationCodes(deps, stores.authorizationCodes, stores.transactions, clients, refreshTokens, revocation);
+  const authorizationCodes = new AuthorizationCodes(
+    deps,
+    stores.authorizationCodes,
+    stores.transactions,
+    clients,
+    refreshTokens,
+    revocation,
+  );
   const grants = new GrantRegistry(grantCatalogue, [
     new ClientCredentialsGrant(accessTokens, tokenTargets),
     new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
@@ -115,7 +130,17 @@ function createDomain(input: DomainDeps) {
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
-  const deviceRefresh = new DeviceRefresher(refreshTokens, clients, tenants, accessTokens, idTokens, stores.devices, deps.clock, new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()), deps.log);
+  const deviceRefresh = new DeviceRefresher(
+    refreshTokens,
+    clients,
+    tenants,
+    accessTokens,
+    idTokens,
+    stores.devices,
+    deps.clock,
+    new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()),
+    deps.log,
+  );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -126,11 +151,40 @@ function createDomain(input: DomainDeps) {
     apply: async (plan: ProvisioningPlan) => {
       const report = await applyProvisioning({ transactions: stores.transactions, tenants, clients, users }, plan);
       // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
-      if (report.tenants.created > 0) await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+      if (report.tenants.created > 0)
+        await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
       return report;
     },
   };
-  return { issuer: deps.issuer, log: deps.log, clock: deps.clock, maintenance, provisioning, audit, tenants, clients, users, keys, accessTokens, revocation, revocationCheck, idTokens, refreshTokens, tokenFinder, tokenRevoker, introspection, userInfo, grants, tokenEndpoint, sessions, consents, authorize, limiter, bruteForce, userRegistration, seed001Api,
+  return {
+    issuer: deps.issuer,
+    log: deps.log,
+    clock: deps.clock,
+    maintenance,
+    provisioning,
+    audit,
+    tenants,
+    clients,
+    users,
+    keys,
+    accessTokens,
+    revocation,
+    revocationCheck,
+    idTokens,
+    refreshTokens,
+    tokenFinder,
+    tokenRevoker,
+    introspection,
+    userInfo,
+    grants,
+    tokenEndpoint,
+    sessions,
+    consents,
+    authorize,
+    limiter,
+    bruteForce,
+    userRegistration,
+    seed001Api,
     issuance,
     scopedRevocation,
     tenantIssuers,

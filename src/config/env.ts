@@ -79,7 +79,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const adminUsername = source.ADMIN_USERNAME || undefined;
   const adminPassword = source.ADMIN_PASSWORD || undefined;
   if (adminPassword !== undefined && !adminUsername) problems.push('ADMIN_PASSWORD needs ADMIN_USERNAME');
-  if (adminPassword !== undefined && [...adminPassword.normalize('NFKC')].length < 8) problems.push('ADMIN_PASSWORD must be at least 8 characters');
+  if (adminPassword !== undefined && [...adminPassword.normalize('NFKC')].length < 8)
+    problems.push('ADMIN_PASSWORD must be at least 8 characters');
   const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
@@ -114,14 +115,19 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProx
     if (hops > 32) problems.push(`TRUST_PROXY hop count must be at most 32 (got ${hops})`);
     return hops;
   }
-  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
   for (const entry of entries) {
     if (PROXY_RANGE_NAMES.includes(entry)) continue;
     const [address = '', bits, ...rest] = entry.split('/');
     const family = isIP(address);
     const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
     if (!family || rest.length > 0 || !validBits) {
-      problems.push(`TRUST_PROXY entry "${entry}" is not an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')} (or give a hop count)`);
+      problems.push(
+        `TRUST_PROXY entry "${entry}" is not an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')} (or give a hop count)`,
+      );
     }
   }
   return Object.freeze(entries);

@@ -38,7 +38,8 @@ const toApi = (row: ApiRow): Api => {
   });
 };
 
-const permissionsJson = (permissions: readonly ApiPermission[]): string => JSON.stringify(permissions.map(({ name, description }) => ({ name, description })));
+const permissionsJson = (permissions: readonly ApiPermission[]): string =>
+  JSON.stringify(permissions.map(({ name, description }) => ({ name, description })));
 
 /** {@link ApiStore} on PostgreSQL: `apis` and `api_permissions` (roles reference the latter). */
 export class ApiRepository implements ApiStore {
@@ -81,7 +82,10 @@ export class ApiRepository implements ApiStore {
       set('access_token_lifetime', changes.accessTokenLifetime);
       set('accepts_child_tenants', changes.acceptsChildTenants);
       set('is_default', changes.isDefault);
-      const updated = await this.db.execute<{ id: string }[]>(`update apis set ${sets.join(', ')} where id = ? returning id`, [...values, id]);
+      const updated = await this.db.execute<{ id: string }[]>(`update apis set ${sets.join(', ')} where id = ? returning id`, [
+        ...values,
+        id,
+      ]);
       if (updated.length === 0) return null;
       if (changes.permissions) {
         // Removed permissions leave every role with them (role_permissions cascades).

@@ -20,7 +20,8 @@ interface AuditRow {
   detail: AuditDetail | null;
 }
 
-const COLUMNS = 'id, occurred_at, action, outcome, tenant_path, actor_kind, actor_id, actor_client_id, target_kind, target_id, client_ip, request_id, detail';
+const COLUMNS =
+  'id, occurred_at, action, outcome, tenant_path, actor_kind, actor_id, actor_client_id, target_kind, target_id, client_ip, request_id, detail';
 
 /** Audit events in PostgreSQL: batch inserts, newest-first keyset pages within a tenant subtree, pruning. */
 export class AuditEventRepository implements AuditStore {

@@ -37,7 +37,9 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStore {
   }
 
   async consume(codeHash: string, consumedAt: Date, familyId: string, accessTokenJti: string): Promise<boolean> {
-    const updated = await this.db.em().nativeUpdate(AuthorizationCodeEntity, { codeHash, consumedAt: null }, { consumedAt, familyId, accessTokenJti });
+    const updated = await this.db
+      .em()
+      .nativeUpdate(AuthorizationCodeEntity, { codeHash, consumedAt: null }, { consumedAt, familyId, accessTokenJti });
     return updated === 1;
   }
 }

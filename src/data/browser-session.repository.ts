@@ -20,7 +20,13 @@ const recordColumns = (alias: string) =>
    (select (extract(epoch from c.cutoff) * 1000)::float8 from token_cutoffs c where c.kind = 'user' and c.subject = ${alias}.user_id::text) as user_cutoff_ms`;
 
 const toRecord = (row: SessionRow): SessionRecord => ({
-  session: Object.freeze({ idHash: row.id_hash, tenantId: row.tenant_id, userId: row.user_id, authTime: new Date(row.auth_time), expiresAt: new Date(row.expires_at) }),
+  session: Object.freeze({
+    idHash: row.id_hash,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    authTime: new Date(row.auth_time),
+    expiresAt: new Date(row.expires_at),
+  }),
   userActive: row.user_active === true,
   userCutoffMs: row.user_cutoff_ms === null ? null : Number(row.user_cutoff_ms),
 });
@@ -31,9 +37,21 @@ export class BrowserSessionRepository implements BrowserSessionStore {
 
   async insert(session: BrowserSession): Promise<BrowserSession> {
     const em = this.db.em();
-    const entity = em.create(BrowserSessionEntity, { idHash: session.idHash, tenantId: session.tenantId, userId: session.userId, authTime: session.authTime, expiresAt: session.expiresAt });
+    const entity = em.create(BrowserSessionEntity, {
+      idHash: session.idHash,
+      tenantId: session.tenantId,
+      userId: session.userId,
+      authTime: session.authTime,
+      expiresAt: session.expiresAt,
+    });
     await em.flush();
-    return Object.freeze({ idHash: entity.idHash, tenantId: entity.tenantId, userId: entity.userId, authTime: entity.authTime, expiresAt: entity.expiresAt });
+    return Object.freeze({
+      idHash: entity.idHash,
+      tenantId: entity.tenantId,
+      userId: entity.userId,
+      authTime: entity.authTime,
+      expiresAt: entity.expiresAt,
+    });
   }
 
   /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */

@@ -20,7 +20,10 @@ const COLUMNS = 'id, tenant_id, user_id, client_id, name, created_at, last_used_
 /** Reads see a device as revoked also when its family was revoked some other way (RFC 7009 on its refresh token). */
 const SELECT = `select d.id, d.tenant_id, d.user_id, d.client_id, d.name, d.created_at, d.last_used_at,
   coalesce(d.revoked_at, (select min(f.revoked_at) from token_families f where f.device_id = d.id)) as revoked_at from devices d`;
-const COUNT_BY_USERS = preparedStatement('device_counts_by_user', 'select user_id, count(*)::int as count from devices where user_id = any($1::uuid[]) group by user_id');
+const COUNT_BY_USERS = preparedStatement(
+  'device_counts_by_user',
+  'select user_id, count(*)::int as count from devices where user_id = any($1::uuid[]) group by user_id',
+);
 const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 const toDevice = (row: DeviceRow): Device =>
@@ -99,8 +102,18 @@ export class DeviceRepository implements DeviceStore {
     return this.db.em().transactional(async (em) => {
       const connection = em.getConnection();
       const ctx = em.getTransactionContext();
-      const result = await connection.execute<{ affectedRows?: number }>('update devices set revoked_at = ? where id = ? and revoked_at is null', [now, id], 'run', ctx);
-      await connection.execute('update token_families set revoked_at = ? where device_id = ? and revoked_at is null', [now, id], 'run', ctx);
+      const result = await connection.execute<{ affectedRows?: number }>(
+        'update devices set revoked_at = ? where id = ? and revoked_at is null',
+        [now, id],
+        'run',
+        ctx,
+      );
+      await connection.execute(
+        'update token_families set revoked_at = ? where device_id = ? and revoked_at is null',
+        [now, id],
+        'run',
+        ctx,
+      );
       return (result.affectedRows ?? 0) > 0;
     });
   }

@@ -6,7 +6,17 @@
  * knex/tarn pool giving up on acquiring a connection. Follows `cause` chains
  * and AggregateError (Node reports a refused multi-address connect that way).
  */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 const SHUTDOWN_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 const MESSAGES = [
   /Connection terminated/i,
@@ -31,7 +41,13 @@ export function isDataException(error: unknown, depth = 0): boolean {
 
 export function isInfrastructureFailure(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
-  const { code, name, message, cause, errors } = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, name, message, cause, errors } = error as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SHUTDOWN_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   if (name === 'KnexTimeoutError' || name === 'TimeoutError') return true;
   if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true;

@@ -13,7 +13,8 @@ export class MaintenanceRepository implements MaintenanceStore {
    * change-log rows older than an hour. Idempotent; safe from several processes at once.
    */
   async purgeExpired(now: Date): Promise<PurgeCounts> {
-    const count = async (sql: string): Promise<number> => (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
+    const count = async (sql: string): Promise<number> =>
+      (await this.db.execute<{ affectedRows?: number }>(sql, [now], 'run')).affectedRows ?? 0;
     return {
       authorizationCodes: await count(`delete from authorization_codes where expires_at < ?::timestamptz - interval '1 hour'`),
       revokedTokens: await count('delete from revoked_tokens where expires_at < ?'),

@@ -25,7 +25,12 @@ export class PreparedTenantPage<R extends { id: string; created_at: Date }> {
     private readonly searchColumns: readonly string[],
   ) {}
 
-  async page<T extends { id: string; createdAt: Date }>(sql: PreparedQueries, tenantId: string, request: SearchablePageRequest, map: (row: R) => T): Promise<Page<T>> {
+  async page<T extends { id: string; createdAt: Date }>(
+    sql: PreparedQueries,
+    tenantId: string,
+    request: SearchablePageRequest,
+    map: (row: R) => T,
+  ): Promise<Page<T>> {
     const size = pageSize(request);
     const values: unknown[] = [tenantId, size + 1];
     if (request.search) values.push(containsPattern(request.search));

@@ -12,7 +12,11 @@ interface TallyRow {
   newest_expiry: Date | string;
 }
 
-const toTally = (row: TallyRow): BucketTally => ({ bucket: row.bucket, count: Number(row.count), newestExpiry: new Date(row.newest_expiry) });
+const toTally = (row: TallyRow): BucketTally => ({
+  bucket: row.bucket,
+  count: Number(row.count),
+  newestExpiry: new Date(row.newest_expiry),
+});
 
 /**
  * The sliding-window log of the rate limiter (`rate_limit_hits`): one row per
@@ -48,35 +52,44 @@ export class RateLimitRepository implements RateLimitStore {
 
   /** Records one hit, expiring at `expiresAt`, on each bucket (no limit applies), and returns every bucket's live tally: one statement. */
   async add(buckets: readonly string[], now: Date, expiresAt: Date): Promise<BucketTally[]> {
-    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
-      `with added as (insert into rate_limit_hits (bucket, expires_at) select unnest(array[?]::text[]), ? returning bucket, expires_at)
+    const rows = await this.db
+      .em()
+      .getConnection()
+      .execute<TallyRow[]>(
+        `with added as (insert into rate_limit_hits (bucket, expires_at) select unnest(array[?]::text[]), ? returning bucket, expires_at)
        select b.bucket, count(*) as count, max(b.expires_at) as newest_expiry
          from (select bucket, expires_at from added
                union all
                select bucket, expires_at from rate_limit_hits where bucket = any(array[?]::text[]) and expires_at > ?) b
         group by b.bucket`,
-      [buckets, expiresAt, buckets, now],
-    );
+        [buckets, expiresAt, buckets, now],
+      );
     return rows.map(toTally);
   }
 
   /** The live tally of each bucket that has hits at `now` (buckets without any are left out). */
   async tally(buckets: readonly string[], now: Date): Promise<BucketTally[]> {
-    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
-      `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
+    const rows = await this.db
+      .em()
+      .getConnection()
+      .execute<TallyRow[]>(
+        `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
         where bucket = any(array[?]::text[]) and expires_at > ? group by bucket`,
-      [buckets, now],
-    );
+        [buckets, now],
+      );
     return rows.map(toTally);
   }
 
   /** Live buckets whose name starts with `prefix`, newest expiry each; at most `limit`. */
   async liveBuckets(prefix: string, now: Date, limit: number): Promise<BucketTally[]> {
-    const rows = await this.db.em().getConnection().execute<TallyRow[]>(
-      `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
+    const rows = await this.db
+      .em()
+      .getConnection()
+      .execute<TallyRow[]>(
+        `select bucket, count(*) as count, max(expires_at) as newest_expiry from rate_limit_hits
         where starts_with(bucket, ?) and expires_at > ? group by bucket limit ?`,
-      [prefix, now, limit],
-    );
+        [prefix, now, limit],
+      );
     return rows.map(toTally);
   }
 
@@ -85,11 +98,14 @@ export class RateLimitRepository implements RateLimitStore {
    * there already (a long-lived marker, refreshed at most once per `expiresAt - freshAfter`): one statement.
    */
   async remember(bucket: string, expiresAt: Date, freshAfter: Date): Promise<void> {
-    await this.db.em().getConnection().execute(
-      `insert into rate_limit_hits (bucket, expires_at)
+    await this.db
+      .em()
+      .getConnection()
+      .execute(
+        `insert into rate_limit_hits (bucket, expires_at)
        select ?, ? where not exists (select 1 from rate_limit_hits where bucket = ? and expires_at > ?)`,
-      [bucket, expiresAt, bucket, freshAfter],
-    );
+        [bucket, expiresAt, bucket, freshAfter],
+      );
   }
 
   /** Deletes every hit of the buckets. */

@@ -10,7 +10,9 @@ import { subtreePattern } from './subtree-pattern';
 import { userColumns, userFromRow, type UserRow } from './user-row';
 
 /** What {@link ACCESS_TOKEN_STATE} returns: revocation flags, the latest user/client cutoff and the token's user columns (all null when no user). */
-type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & { [K in keyof UserRow]: UserRow[K] | null };
+type AccessTokenStateRow = { jti_revoked: boolean; family_revoked: boolean | null; cutoff_ms: number | null } & {
+  [K in keyof UserRow]: UserRow[K] | null;
+};
 
 /**
  * The latest user or client cutoff (`token_cutoffs`) for a token's user and
@@ -39,7 +41,8 @@ const ms = (column: string) => `(extract(epoch from ${column}) * 1000)`;
  * SQL for `familyRetentionSeconds` (revoked-id-set.ts) of a client's lifetime high-water
  * (`clients.access_token_lifetime_max`); keep the two in step.
  */
-const familyRetentionSql = (lifetimeMax: string) => `(greatest(${lifetimeMax}, ${DEVICE_TOKEN_LIFETIME_SECONDS}) + ${REVOKED_ENTRY_MARGIN_SECONDS})`;
+const familyRetentionSql = (lifetimeMax: string) =>
+  `(greatest(${lifetimeMax}, ${DEVICE_TOKEN_LIFETIME_SECONDS}) + ${REVOKED_ENTRY_MARGIN_SECONDS})`;
 /** `familyRetentionSeconds` of the longest lifetime any client has had: the retention of families revoked by events. */
 const GLOBAL_FAMILY_RETENTION = `(select ${familyRetentionSql('coalesce(max(access_token_lifetime_max), 0)')} from clients)::float8`;
 
@@ -63,7 +66,11 @@ export class RevocationRepository implements RevocationStore {
 
   /** Records a revoked `jti` until `expiresAt`; idempotent. */
   async insertRevokedToken(jti: string, tenantId: string, expiresAt: Date): Promise<void> {
-    await this.db.execute('insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, ?) on conflict (jti) do nothing', [jti, tenantId, expiresAt]);
+    await this.db.execute('insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, ?) on conflict (jti) do nothing', [
+      jti,
+      tenantId,
+      expiresAt,
+    ]);
   }
 
   /** Marks a refresh family revoked; idempotent. */
@@ -72,7 +79,12 @@ export class RevocationRepository implements RevocationStore {
   }
 
   /** One prepared round trip: whether `jti` or the family is revoked, the user/client cutoff, and the user. */
-  async accessTokenState(jti: string, familyId: string | null, userId: string | null, clientId: string): Promise<StoredAccessTokenState | null> {
+  async accessTokenState(
+    jti: string,
+    familyId: string | null,
+    userId: string | null,
+    clientId: string,
+  ): Promise<StoredAccessTokenState | null> {
     const [row] = await this.db.sql.rows<AccessTokenStateRow>(ACCESS_TOKEN_STATE, [jti, familyId, userId, clientId]);
     if (!row) return null;
     return {
@@ -116,7 +128,9 @@ export class RevocationRepository implements RevocationStore {
         `select id::text as id, (extract(epoch from revoked_at) + ${DEVICE_RETENTION_SECONDS})::float8 as until
            from devices where revoked_at > now() - make_interval(secs => ${DEVICE_RETENTION_SECONDS})`,
       ),
-      this.db.execute<{ key: string; ms: number }[]>(`select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`),
+      this.db.execute<{ key: string; ms: number }[]>(
+        `select kind || ':' || subject as key, (extract(epoch from cutoff) * 1000)::float8 as ms from token_cutoffs`,
+      ),
       this.db.execute<{ seconds: number }[]>(`select ${GLOBAL_FAMILY_RETENTION} as seconds`),
     ]);
     return {

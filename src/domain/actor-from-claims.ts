@@ -12,14 +12,20 @@ import type { User } from './users/user';
  * database (null for client tokens), so a user's admin role, like its enabled flag, is as of
  * this request. It is required: without it a human admin's token would lose scope `admin`.
  */
-export async function actorFromClaims(claims: AccessTokenClaims, tenants: TenantService, clients: ClientService, user: User | null): Promise<Actor> {
+export async function actorFromClaims(
+  claims: AccessTokenClaims,
+  tenants: TenantService,
+  clients: ClientService,
+  user: User | null,
+): Promise<Actor> {
   const [tenant, client] = await Promise.all([tenants.findByPath(claims.tenant), clients.findByClientId(claims.client_id)]);
   if (!tenant || !client) throw errors.invalidToken();
   const isClientToken = claims.sub === claims.client_id;
   // A scope withdrawn from the client (e.g. `admin`) stops working at once, not at token expiry.
   // On a user's token `admin` counts only while that user holds the admin role in the token's tenant:
   // removing the role, or disabling the user, ends it on the next request.
-  const userIsAdmin = !isClientToken && user !== null && user.id === claims.sub && user.enabled && user.admin && user.tenantId === tenant.id;
+  const userIsAdmin =
+    !isClientToken && user !== null && user.id === claims.sub && user.enabled && user.admin && user.tenantId === tenant.id;
   const scopes = (claims.scope ? claims.scope.split(' ') : []).filter(
     (scope) => client.allowedScopes.includes(scope) && (isClientToken || scope !== ADMIN_SCOPE || userIsAdmin),
   );

@@ -66,7 +66,13 @@ export function tenantPathInScope(actor: Actor, tenantPath: string): string {
  * the actor's subtree: `not_found` naming `asked` when its tenant is gone or
  * outside. The caller has run {@link requireAdmin} before loading it.
  */
-export async function assertInScope(actor: Actor, tenants: TenantPathLookup, tenantId: string, kind: ScopedKind, asked: string): Promise<void> {
+export async function assertInScope(
+  actor: Actor,
+  tenants: TenantPathLookup,
+  tenantId: string,
+  kind: ScopedKind,
+  asked: string,
+): Promise<void> {
   const tenant = await tenants.findById(tenantId);
   if (!tenant || !withinActorSubtree(actor, tenant.path)) throw notFoundInScope(kind, asked);
 }

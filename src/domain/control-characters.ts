@@ -16,7 +16,9 @@ export function hasControlCharacter(text: string, allowTab = false): boolean {
 
 /** Refuses a control character in an OAuth parameter with `invalid_request` naming it. */
 export function ensureNoControlCharacter(name: string, value: string, allowTab = false): string {
-  ensure(!hasControlCharacter(value, allowTab), () => errors.invalidRequest(`parameter "${name.slice(0, 64)}" contains a control character`, name));
+  ensure(!hasControlCharacter(value, allowTab), () =>
+    errors.invalidRequest(`parameter "${name.slice(0, 64)}" contains a control character`, name),
+  );
   return value;
 }
 

@@ -89,20 +89,18 @@ export const errors = {
   invalidClient: (detail?: string) => new DomainError('invalid_client', 'client authentication failed', { detail }),
   invalidGrant: (description: string) => new DomainError('invalid_grant', description),
   unauthorizedClient: (description: string) => new DomainError('unauthorized_client', description),
-  unsupportedGrantType: (grantType: string) =>
-    new DomainError('unsupported_grant_type', `grant_type "${grantType}" is not supported`),
+  unsupportedGrantType: (grantType: string) => new DomainError('unsupported_grant_type', `grant_type "${grantType}" is not supported`),
   invalidScope: (description: string) => new DomainError('invalid_scope', description),
-  invalidToken: (description = 'the access token is invalid, expired or revoked') =>
-    new DomainError('invalid_token', description),
-  insufficientScope: (scope: string) => new DomainError('insufficient_scope', `this operation requires scope "${scope}"`, { requiredScope: scope }),
+  invalidToken: (description = 'the access token is invalid, expired or revoked') => new DomainError('invalid_token', description),
+  insufficientScope: (scope: string) =>
+    new DomainError('insufficient_scope', `this operation requires scope "${scope}"`, { requiredScope: scope }),
   notFound: (what: string) => new DomainError('not_found', `${what} not found`),
   conflict: (description: string, field?: string) => new DomainError('conflict', description, { field }),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
   tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later', answerAs?: ErrorCode) =>
     new DomainError('too_many_requests', description, { retryAfterSeconds, answerAs }),
-  validation: (field: string, description: string) =>
-    new DomainError('validation_failed', `${field}: ${description}`, { field }),
+  validation: (field: string, description: string) => new DomainError('validation_failed', `${field}: ${description}`, { field }),
   /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */
   serviceUnavailable: (cause?: unknown) =>
     new DomainError('service_unavailable', 'the service is temporarily unavailable; try again later', { cause }),

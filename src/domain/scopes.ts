@@ -54,7 +54,8 @@ export function validateScopeList(scopes: string[], field: string): string[] {
   if (scopes.length > MAX_CONFIGURED_SCOPES) throw errors.validation(field, `at most ${MAX_CONFIGURED_SCOPES} scopes`);
   for (const scope of scopes) {
     if (!SCOPE_TOKEN.test(scope)) throw errors.validation(field, `malformed scope ${shown(scope)} (RFC 6749 §3.3 scope-token)`);
-    if (scope.length > MAX_SCOPE_LENGTH) throw errors.validation(field, `scope ${shown(scope)} is longer than ${MAX_SCOPE_LENGTH} characters`);
+    if (scope.length > MAX_SCOPE_LENGTH)
+      throw errors.validation(field, `scope ${shown(scope)} is longer than ${MAX_SCOPE_LENGTH} characters`);
   }
   return [...new Set(scopes)];
 }

@@ -13,7 +13,8 @@ const DATA_EXCEPTION = 'the database refused a value (SQLSTATE class 22)';
 export function domainErrorOf(error: unknown): DomainError | null {
   if (isDomainError(error)) return error;
   if (isInfrastructureFailure(error)) return errors.serviceUnavailable(error);
-  if (isDataException(error)) return new DomainError('invalid_request', 'a value in the request is not valid', { cause: error, detail: DATA_EXCEPTION });
+  if (isDataException(error))
+    return new DomainError('invalid_request', 'a value in the request is not valid', { cause: error, detail: DATA_EXCEPTION });
   return null;
 }
 

@@ -6,7 +6,8 @@ export interface ErrorMapping {
   /** RFC 6749 `error` value for OAuth endpoints. */
   oauthError: string;
   /** GraphQL `extensions.code`. */
-  graphqlCode: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+  graphqlCode:
+    'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 }
 
 /** The one table from domain error codes to transports; read only by the REST error middleware and Apollo formatError. */

@@ -8,7 +8,8 @@ import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'authorization_codes' })
 export class AuthorizationCodeEntity {
-  [OptionalProps]?: 'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt' | 'resources';
+  [OptionalProps]?:
+    'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt' | 'resources';
 
   @PrimaryKey({ type: 'text' })
   codeHash!: string;

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
  * (`usernameKey`, migration 20261206030000) and keep the case they were created with.
  */
 @Entity({ tableName: 'users' })
-@Unique({ name: 'users_tenant_username_key_unique', expression: 'create unique index users_tenant_username_key_unique on users (tenant_id, lower(username collate "C"))' })
+@Unique({
+  name: 'users_tenant_username_key_unique',
+  expression: 'create unique index users_tenant_username_key_unique on users (tenant_id, lower(username collate "C"))',
+})
 export class UserEntity {
   [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'admin' | 'createdAt' | 'updatedAt';
 

@@ -86,7 +86,11 @@ export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, contex
     await context.domain.audit.recordNow({ ...base(result), outcome: 'success' });
     return result;
   } catch (error) {
-    context.domain.audit.record({ ...base(null), outcome: 'failure', detail: { error: isDomainError(error) ? error.code : 'server_error' } });
+    context.domain.audit.record({
+      ...base(null),
+      outcome: 'failure',
+      detail: { error: isDomainError(error) ? error.code : 'server_error' },
+    });
     throw error;
   }
 };

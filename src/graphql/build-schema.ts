@@ -36,7 +36,24 @@ export function buildAdminSchema(): GraphQLSchema {
   schema ??= guardFields(
     attachRowResolvers(
       buildSchemaSync({
-        resolvers: [MeResolver, TenantResolver, TenantListsResolver, TenantIssuerResolver, ClientResolver, UserResolver, SigningKeyResolver, TokenRevocationResolver, AuditEventResolver, DeviceResolver, ScopedRevocationResolver, ApiResolver, TenantApisResolver, RoleResolver, UserRolesResolver, ClientRolesResolver],
+        resolvers: [
+          MeResolver,
+          TenantResolver,
+          TenantListsResolver,
+          TenantIssuerResolver,
+          ClientResolver,
+          UserResolver,
+          SigningKeyResolver,
+          TokenRevocationResolver,
+          AuditEventResolver,
+          DeviceResolver,
+          ScopedRevocationResolver,
+          ApiResolver,
+          TenantApisResolver,
+          RoleResolver,
+          UserRolesResolver,
+          ClientRolesResolver,
+        ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,
         emitSchemaFile: false,

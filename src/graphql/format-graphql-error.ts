@@ -3,7 +3,14 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { domainErrorOf, isRefusedByDatabase } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR } from '../edge/error-table';
 
-const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * Apollo `formatError`: domain errors (and infrastructure failures, as

@@ -34,7 +34,13 @@ export interface GraphQLGuards {
 export const graphqlTokenLimit: RequestHandler = (req, res, next) => {
   const query = (req.body as { query?: unknown } | undefined)?.query;
   if (typeof query !== 'string' || withinTokenLimit(query)) return next();
-  res.status(400).json({ errors: [{ message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
+  res
+    .status(400)
+    .json({
+      errors: [
+        { message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+      ],
+    });
 };
 
 /** Documents recently found within the limit (an admin UI sends the same few texts again and again), at most 500 of up to 16 KiB. */
@@ -55,7 +61,7 @@ function withinTokenLimit(query: string): boolean {
 export function exceedsTokenLimit(source: string, limit: number): boolean {
   const lexer = new Lexer(new Source(source));
   try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) if (++count > limit) return true;
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF;) if (++count > limit) return true;
   } catch {
     return false;
   }
@@ -116,7 +122,8 @@ const introspectionForAdminsOnly: ApolloServerPlugin<GraphQLContext> = {
       async didResolveOperation({ document, contextValue }) {
         if (!requestsIntrospection(document)) return;
         if (!contextValue.actor) throw withStatus(errors.unauthenticated('schema introspection requires an admin bearer token'), 401);
-        if (!contextValue.actor.scopes.includes(ADMIN_SCOPE)) throw withStatus(errors.forbidden('schema introspection requires scope "admin"'), 403);
+        if (!contextValue.actor.scopes.includes(ADMIN_SCOPE))
+          throw withStatus(errors.forbidden('schema introspection requires scope "admin"'), 403);
       },
     };
   },

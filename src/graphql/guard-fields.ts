@@ -9,7 +9,11 @@ function around(middleware: MiddlewareFn<GraphQLContext>, resolve: Resolver): Re
   return (root, args, context, info) => {
     let nextResult: unknown;
     const result = middleware({ root, args, context, info }, async () => (nextResult = await resolve(root, args, context, info)));
-    return result instanceof Promise ? result.then((value: unknown) => (value !== undefined ? value : nextResult)) : result !== undefined ? result : nextResult;
+    return result instanceof Promise
+      ? result.then((value: unknown) => (value !== undefined ? value : nextResult))
+      : result !== undefined
+        ? result
+        : nextResult;
   };
 }
 
@@ -21,7 +25,11 @@ function around(middleware: MiddlewareFn<GraphQLContext>, resolve: Resolver): Re
  * dashboard), where these middlewares had nothing to do. The outermost middleware comes
  * first, as in `globalMiddlewares`; a field without arguments or resolver is left alone.
  */
-export function guardFields(schema: GraphQLSchema, argumentGuards: MiddlewareFn<GraphQLContext>[], mutationMiddlewares: MiddlewareFn<GraphQLContext>[]): GraphQLSchema {
+export function guardFields(
+  schema: GraphQLSchema,
+  argumentGuards: MiddlewareFn<GraphQLContext>[],
+  mutationMiddlewares: MiddlewareFn<GraphQLContext>[],
+): GraphQLSchema {
   const mutation = schema.getMutationType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;

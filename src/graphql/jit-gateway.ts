@@ -1,5 +1,13 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema, type SourceLocation } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type SourceLocation,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { GraphQLContext } from './graphql-context';
 
@@ -13,7 +21,11 @@ type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
  * is what Apollo's `unwrapResolverError` and our error table read.
  */
 function asGraphQLError(error: GraphQLError): GraphQLError {
-  const converted = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined, extensions: error.extensions });
+  const converted = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
   (converted as { locations: readonly SourceLocation[] | undefined }).locations = error.locations;
   return converted;
 }
@@ -50,7 +62,8 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
   };
 
   const executor: Executor = async ({ document, operation, operationName, request, context }) => {
-    const viaGraphqlJs = () => execute({ schema, document, operationName, contextValue: context, variableValues: request.variables }) as Promise<ExecutionResult>;
+    const viaGraphqlJs = () =>
+      execute({ schema, document, operationName, contextValue: context, variableValues: request.variables }) as Promise<ExecutionResult>;
     const query = operation.operation === 'query' ? compile(document, operationName) : null;
     if (!query) return viaGraphqlJs();
     const result = await query.query(undefined, context, request.variables ?? {});

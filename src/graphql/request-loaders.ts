@@ -19,9 +19,12 @@ class RequestLoaders implements ContextLoaders {
 
   /** Device count of a user the caller has already been allowed to see. */
   deviceCount(user: UserKey): Promise<number> {
-    this.deviceCountLoader ??= new DataLoader((users: readonly UserKey[]) => this.ctx.domain.devices.countForUsers(requireActor(this.ctx), users), {
-      cacheKeyFn: (user) => user.id,
-    });
+    this.deviceCountLoader ??= new DataLoader(
+      (users: readonly UserKey[]) => this.ctx.domain.devices.countForUsers(requireActor(this.ctx), users),
+      {
+        cacheKeyFn: (user) => user.id,
+      },
+    );
     return this.deviceCountLoader.load(user);
   }
 }

@@ -84,6 +84,8 @@ export class Migration20261123010000OAuthCore extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql('drop table if exists consents, browser_sessions, revoked_tokens, authorization_codes, refresh_tokens, token_families cascade;');
+    this.addSql(
+      'drop table if exists consents, browser_sessions, revoked_tokens, authorization_codes, refresh_tokens, token_families cascade;',
+    );
   }
 }

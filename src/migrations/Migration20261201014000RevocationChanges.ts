@@ -27,21 +27,30 @@ export class Migration20261201014000RevocationChanges extends Migration {
         insert into revocation_changes (key) values (${key});
         return null;
       end $$;`);
-      this.addSql(`create trigger ${table}_change_${name} after ${event} on ${table} for each row ${when} execute function revocation_change_${name}();`);
+      this.addSql(
+        `create trigger ${table}_change_${name} after ${event} on ${table} for each row ${when} execute function revocation_change_${name}();`,
+      );
     };
     const onDelete = (name: string, table: string, key: string) => {
       this.addSql(`create function revocation_change_${name}() returns trigger language plpgsql as $$ begin
         insert into revocation_changes (key) select ${key} from gone;
         return null;
       end $$;`);
-      this.addSql(`create trigger ${table}_change_${name} after delete on ${table} referencing old table as gone for each statement execute function revocation_change_${name}();`);
+      this.addSql(
+        `create trigger ${table}_change_${name} after delete on ${table} referencing old table as gone for each statement execute function revocation_change_${name}();`,
+      );
     };
     const revoked = 'when (old.revoked_at is null and new.revoked_at is not null)';
     onRow('jti', 'revoked_tokens', 'insert', `'jti:' || new.jti || ':' || least(date_part('epoch', new.expires_at), 2147483647)::bigint`);
     onRow('family', 'token_families', 'update of revoked_at', `'family:' || new.id`, revoked);
     onDelete('families_deleted', 'token_families', `'family:' || id`);
     onRow('device', 'devices', 'update of revoked_at', `'device:' || new.id`, revoked);
-    onRow('cutoff', 'token_cutoffs', 'insert or update', `'cutoff:' || new.kind || ':' || floor(extract(epoch from new.cutoff) * 1000)::bigint || ':' || new.subject`);
+    onRow(
+      'cutoff',
+      'token_cutoffs',
+      'insert or update',
+      `'cutoff:' || new.kind || ':' || floor(extract(epoch from new.cutoff) * 1000)::bigint || ':' || new.subject`,
+    );
     onRow('user', 'users', 'update of enabled', `'user:' || new.id`, 'when (old.enabled and not new.enabled)');
     onDelete('users_deleted', 'users', `'user:' || id`);
   }

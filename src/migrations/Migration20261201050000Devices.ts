@@ -20,7 +20,9 @@ export class Migration20261201050000Devices extends Migration {
       );`);
     this.addSql(`create index devices_user_id_created_at_index on devices (user_id, created_at, id);`);
     this.addSql(`create index devices_tenant_id_index on devices (tenant_id);`);
-    this.addSql(`alter table token_families add constraint token_families_device_id_foreign foreign key (device_id) references devices (id) on delete cascade;`);
+    this.addSql(
+      `alter table token_families add constraint token_families_device_id_foreign foreign key (device_id) references devices (id) on delete cascade;`,
+    );
     this.addSql(`create index token_families_device_id_index on token_families (device_id) where device_id is not null;`);
     this.addSql(`
       create table token_cutoffs (

@@ -34,16 +34,26 @@ export class Migration20261201090000RevocationChangesMore extends Migration {
         insert into revocation_changes (key) values (${key});
         return null;
       end $$;`);
-      this.addSql(`create trigger ${table}_change_${name} after ${event} on ${table} for each row ${when} execute function revocation_change_${name}();`);
+      this.addSql(
+        `create trigger ${table}_change_${name} after ${event} on ${table} for each row ${when} execute function revocation_change_${name}();`,
+      );
     };
     const onDelete = (name: string, table: string, key: string) => {
       this.addSql(`create function revocation_change_${name}() returns trigger language plpgsql as $$ begin
         insert into revocation_changes (key) select ${key} from gone;
         return null;
       end $$;`);
-      this.addSql(`create trigger ${table}_change_${name} after delete on ${table} referencing old table as gone for each statement execute function revocation_change_${name}();`);
+      this.addSql(
+        `create trigger ${table}_change_${name} after delete on ${table} referencing old table as gone for each statement execute function revocation_change_${name}();`,
+      );
     };
-    onRow('tenant_cutoff', 'tenants', 'update of tokens_revoked_before', `'tenant:' || new.id`, 'when (new.tokens_revoked_before is distinct from old.tokens_revoked_before)');
+    onRow(
+      'tenant_cutoff',
+      'tenants',
+      'update of tokens_revoked_before',
+      `'tenant:' || new.id`,
+      'when (new.tokens_revoked_before is distinct from old.tokens_revoked_before)',
+    );
     onDelete('tenants_deleted', 'tenants', `'tenant:' || id || ':deleted'`);
     onRow(
       'client',

@@ -17,7 +17,9 @@ export class Migration20261201100000PrivilegeChanges extends Migration {
         insert into revocation_changes (key) values (${key});
         return null;
       end $$;`);
-      this.addSql(`create trigger ${table}_change_${name} after update of ${column} on ${table} for each row when (${when}) execute function revocation_change_${name}();`);
+      this.addSql(
+        `create trigger ${table}_change_${name} after update of ${column} on ${table} for each row when (${when}) execute function revocation_change_${name}();`,
+      );
     };
     onRow('user_admin', 'users', 'admin', `'user:' || new.id`, 'old.admin and not new.admin');
     onRow('client_scopes', 'clients', 'allowed_scopes', `'client:' || new.client_id`, 'not (new.allowed_scopes @> old.allowed_scopes)');

@@ -37,6 +37,6 @@ function caseDuplicatesMessage(groups: { tenant_path: string; usernames: string[
     'usernames are now case-insensitive within a tenant, but these tenants hold usernames that differ only in case:',
     ...lines,
     'Nothing was changed, and no account is merged or renamed automatically. Rename all but one username of each group',
-    '(e.g. with the previous version\'s GraphQL mutation updateUser(id, input: { username })), then start again.',
+    "(e.g. with the previous version's GraphQL mutation updateUser(id, input: { username })), then start again.",
   ].join('\n');
 }

@@ -17,7 +17,10 @@ const decode = (value: string): string => {
  * Basic) or `client_secret_post`; `none` when only `client_id` is sent. Using
  * two methods at once is refused.
  */
-export function clientCredentialsFromRequest(req: { headers: { authorization?: string }; body?: unknown }): PresentedClientCredentials | null {
+export function clientCredentialsFromRequest(req: {
+  headers: { authorization?: string };
+  body?: unknown;
+}): PresentedClientCredentials | null {
   const header = req.headers.authorization;
   const body = (req.body ?? {}) as Record<string, unknown>;
   const bodyId = typeof body.client_id === 'string' ? body.client_id : undefined;
@@ -29,7 +32,11 @@ export function clientCredentialsFromRequest(req: { headers: { authorization?: s
     if (colon < 0) throw errors.invalidClient('malformed Basic credentials');
     const clientId = ensureNoControlCharacter('client_id', decode(decoded.slice(0, colon)));
     if (bodyId !== undefined && bodyId !== clientId) throw errors.invalidRequest('client_id does not match the Authorization header');
-    return { clientId, clientSecret: ensureNoControlCharacter('client_secret', decode(decoded.slice(colon + 1))), method: 'client_secret_basic' };
+    return {
+      clientId,
+      clientSecret: ensureNoControlCharacter('client_secret', decode(decoded.slice(colon + 1))),
+      method: 'client_secret_basic',
+    };
   }
   if (bodyId === undefined) return null;
   if (bodySecret !== undefined) return { clientId: bodyId, clientSecret: bodySecret, method: 'client_secret_post' };

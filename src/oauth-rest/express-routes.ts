@@ -10,7 +10,8 @@ import type { RouteServer } from './serve-route';
 export function expressRoutes(table: readonly Route[], serve: RouteServer): Router {
   const router = Router();
   for (const route of table) {
-    const handler = (req: Parameters<RouteServer>[1] & { params?: Record<string, string | undefined> }, res: Parameters<RouteServer>[2]) => serve(route, req, res, req.params?.issuer);
+    const handler = (req: Parameters<RouteServer>[1] & { params?: Record<string, string | undefined> }, res: Parameters<RouteServer>[2]) =>
+      serve(route, req, res, req.params?.issuer);
     if (route.method === 'GET') router.get(route.path, handler);
     else router.post(route.path, handler);
   }

@@ -8,10 +8,8 @@ const JWKS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** GET `/.well-known/jwks.json` (RFC 7517 §5); a new key is in it `defaults.keyPublicationSeconds` (≥ its max-age) before it signs. */
-export const jwksEndpoint =
-  (domain: Domain) =>
-  async (): Promise<EndpointResponse> => ({
-    status: 200,
-    headers: JWKS_HEADERS,
-    body: await domain.keys.jwks(),
-  });
+export const jwksEndpoint = (domain: Domain) => async (): Promise<EndpointResponse> => ({
+  status: 200,
+  headers: JWKS_HEADERS,
+  body: await domain.keys.jwks(),
+});

@@ -32,11 +32,22 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     // A throttled credential check answers 429 with the error the endpoint owes a failed attempt (e.g. invalid_grant).
     const oauthError = error.answerAs ? ERROR_TABLE[error.answerAs].oauthError : mapping.oauthError;
-    return { status: mapping.status, headers, body: { error: oauthError, error_description: error.description }, unexpected: error.code === 'service_unavailable', warning: isRefusedByDatabase(error) };
+    return {
+      status: mapping.status,
+      headers,
+      body: { error: oauthError, error_description: error.description },
+      unexpected: error.code === 'service_unavailable',
+      warning: isRefusedByDatabase(error),
+    };
   }
   const { status, type } = (thrown ?? {}) as { status?: number; type?: string };
   if (status === 413 || type === 'entity.too.large') {
-    return { status: 413, headers, body: { error: 'invalid_request', error_description: 'the request body is too large' }, unexpected: false };
+    return {
+      status: 413,
+      headers,
+      body: { error: 'invalid_request', error_description: 'the request body is too large' },
+      unexpected: false,
+    };
   }
   return { status: 500, headers, body: { error: 'server_error', error_description: GENERIC_SERVER_ERROR }, unexpected: true };
 }

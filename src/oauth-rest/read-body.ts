@@ -95,7 +95,8 @@ async function readJson(req: IncomingMessage): Promise<ReadBody> {
     if (error instanceof BodyTooLargeError) throw error;
     throw errors.invalidRequest('the request body is not valid JSON');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidRequest('the request body must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw errors.invalidRequest('the request body must be a JSON object');
   return { params: {}, json };
 }
 

@@ -79,6 +79,11 @@ function tenantIssuerRoutes(e: OAuthEndpoints): Route[] {
     { method: 'GET', path: at('/.well-known/jwks.json'), body: 'none', endpoint: e.tenantJwks },
     { method: 'GET', path: at('/.well-known/openid-configuration'), body: 'none', endpoint: e.tenantDiscovery },
     { method: 'GET', path: at('/.well-known/oauth-authorization-server'), body: 'none', endpoint: e.tenantDiscovery },
-    { method: 'GET', path: `/.well-known/oauth-authorization-server${TENANT_ISSUER_ROUTE_PREFIX}`, body: 'none', endpoint: e.tenantDiscovery },
+    {
+      method: 'GET',
+      path: `/.well-known/oauth-authorization-server${TENANT_ISSUER_ROUTE_PREFIX}`,
+      body: 'none',
+      endpoint: e.tenantDiscovery,
+    },
   ];
 }

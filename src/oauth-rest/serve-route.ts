@@ -42,7 +42,12 @@ export function routeServer(
     metrics.countingQueries((counts) => {
       const send = (status: number, headers: Readonly<Record<string, string>>, body: unknown) => {
         const json = body === undefined ? '' : JSON.stringify(body);
-        const head: Record<string, string> = { 'X-Request-Id': id, ...commonHeaders, ...headers, 'Content-Length': String(Buffer.byteLength(json)) };
+        const head: Record<string, string> = {
+          'X-Request-Id': id,
+          ...commonHeaders,
+          ...headers,
+          'Content-Length': String(Buffer.byteLength(json)),
+        };
         if (json && !head['Content-Type']) head['Content-Type'] = JSON_TYPE;
         if (status === 413) head.Connection = 'close';
         res.writeHead(status, head);
@@ -50,14 +55,27 @@ export function routeServer(
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.recordRequest(method, route.path, status, seconds, counts.dbQueries);
         if (logInfo || status >= 500) {
-          logger[status >= 500 ? 'error' : 'info']({ req: { id, method, url: route.path, ip: scope.clientIp }, res: { statusCode: status }, responseTime: Math.round(seconds * 1000) }, 'request completed');
+          logger[status >= 500 ? 'error' : 'info'](
+            {
+              req: { id, method, url: route.path, ip: scope.clientIp },
+              res: { statusCode: status },
+              responseTime: Math.round(seconds * 1000),
+            },
+            'request completed',
+          );
         }
       };
       const fail = (error: unknown) => {
         const response = oauthErrorResponse(error);
         if (response.unexpected) logger.error({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'request failed');
-        else if (response.warning) logger.warn({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'the database refused a request value');
-        const shaped = route.errors === 'seed001' ? seed001ErrorShape(response) : route.errors === 'seed003' ? serverPluginErrorShape(response, error, route.path) : response;
+        else if (response.warning)
+          logger.warn({ err: error, req: { id, url: route.path, ip: scope.clientIp } }, 'the database refused a request value');
+        const shaped =
+          route.errors === 'seed001'
+            ? seed001ErrorShape(response)
+            : route.errors === 'seed003'
+              ? serverPluginErrorShape(response, error, route.path)
+              : response;
         send(shaped.status, shaped.headers, shaped.body);
       };
       const deliver = (response: EndpointResponse) => {
@@ -82,7 +100,8 @@ export function routeServer(
       };
       settle(
         () => readBody(route.body, req),
-        (body) => settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, scope }), deliver),
+        (body) =>
+          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, scope }), deliver),
       );
     });
   };

@@ -18,13 +18,23 @@ export interface ServerPluginError {
  * `WWW-Authenticate: Bearer` challenge. The route wrapper applies it to the
  * routes whose `errors` is `seed003`, body-reading failures included.
  */
-export function serverPluginErrorShape(response: OAuthErrorResponse, thrown: unknown, context: string): { status: number; headers: Record<string, string>; body: ServerPluginError } {
+export function serverPluginErrorShape(
+  response: OAuthErrorResponse,
+  thrown: unknown,
+  context: string,
+): { status: number; headers: Record<string, string>; body: ServerPluginError } {
   const headers = { ...response.headers };
   if (response.status === 401 && !headers['WWW-Authenticate']?.startsWith('Bearer')) headers['WWW-Authenticate'] = 'Bearer';
   const field = domainErrorOf(thrown)?.field;
   return {
     status: response.status,
     headers,
-    body: { code: response.body.error, message: response.body.error_description, context, innerError: null, extensions: field ? { field } : null },
+    body: {
+      code: response.body.error,
+      message: response.body.error_description,
+      context,
+      innerError: null,
+      extensions: field ? { field } : null,
+    },
   };
 }

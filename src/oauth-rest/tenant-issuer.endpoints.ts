@@ -47,7 +47,9 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
 
     /** GET `{I}/.well-known/jwks.json`: the tenant's own keys only. */
     tenantJwks: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
-      mapMaybePromise(tenantOf(req), (tenant) => mapMaybePromise(domain.tenantJwks.jwks(tenant), (jwks) => ({ status: 200, headers: JWKS_HEADERS, body: jwks }))),
+      mapMaybePromise(tenantOf(req), (tenant) =>
+        mapMaybePromise(domain.tenantJwks.jwks(tenant), (jwks) => ({ status: 200, headers: JWKS_HEADERS, body: jwks })),
+      ),
 
     /** POST `{I}/token`: the tenant's clients only; `tenant_path` may only name the tenant itself. */
     tenantToken: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
@@ -85,7 +87,11 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
       mapMaybePromise(tenantOf(req), (tenant) => {
         const token = bearerTokenFromRequest(req);
         if (!token) {
-          return { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' }, body: { error: 'invalid_token', error_description: 'no access token provided' } };
+          return {
+            status: 401,
+            headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' },
+            body: { error: 'invalid_token', error_description: 'no access token provided' },
+          };
         }
         if (!issuers.claimsIssuer(tenant, token)) throw errors.invalidToken();
         return mapMaybePromise(domain.userInfo.userInfo(token), ok);

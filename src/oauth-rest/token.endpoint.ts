@@ -11,4 +11,6 @@ import { ok, type EndpointRequest, type EndpointResponse, type OAuthEndpoint } f
 export const tokenEndpoint =
   (domain: Domain, deviceRefresh: OAuthEndpoint) =>
   async (req: EndpointRequest): Promise<EndpointResponse> =>
-    isDeviceRefresh(req.body) ? deviceRefresh(req) : ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope));
+    isDeviceRefresh(req.body)
+      ? deviceRefresh(req)
+      : ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope));

@@ -3,7 +3,8 @@
  * what to do about it. Never a stack, never `undefined`.
  */
 export function describeStartupFailure(error: unknown): string {
-  if (!(error instanceof Error)) return `start-up failed: ${error === undefined ? 'no reason given' : String(error)}; rerun with LOG_LEVEL=debug for PostgreSQL's own output`;
+  if (!(error instanceof Error))
+    return `start-up failed: ${error === undefined ? 'no reason given' : String(error)}; rerun with LOG_LEVEL=debug for PostgreSQL's own output`;
   const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
   const message = oneLine(failure.message || failure.name);
   switch (failure.code) {

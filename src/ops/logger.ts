@@ -30,14 +30,28 @@ const QUERY_PREFIX = /^\s*(select|insert|update|delete|with|create|alter|drop|tr
  */
 export function serializeError(value: unknown, depth = 0): LoggedError {
   if (value === null || typeof value !== 'object') return { message: String(value).slice(0, MAX_MESSAGE) };
-  const error = value as { name?: unknown; type?: unknown; message?: unknown; code?: unknown; stack?: unknown; cause?: unknown; constructor?: { name?: string } };
-  const type = typeof error.type === 'string' ? error.type : (error.constructor?.name ?? (typeof error.name === 'string' ? error.name : undefined));
-  const logged: LoggedError = { message: withoutQuery(typeof error.message === 'string' ? error.message : String(value), depth === 0 ? MAX_MESSAGE : MAX_CAUSE_MESSAGE) };
+  const error = value as {
+    name?: unknown;
+    type?: unknown;
+    message?: unknown;
+    code?: unknown;
+    stack?: unknown;
+    cause?: unknown;
+    constructor?: { name?: string };
+  };
+  const type =
+    typeof error.type === 'string' ? error.type : (error.constructor?.name ?? (typeof error.name === 'string' ? error.name : undefined));
+  const logged: LoggedError = {
+    message: withoutQuery(typeof error.message === 'string' ? error.message : String(value), depth === 0 ? MAX_MESSAGE : MAX_CAUSE_MESSAGE),
+  };
   if (type && type !== 'Object') logged.type = type;
   if (typeof error.code === 'string' || typeof error.code === 'number') logged.code = String(error.code);
   // The stack's first line repeats the message (query included): rebuild it from the cleaned message.
   if (typeof error.stack === 'string' && depth === 0) {
-    const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MAX_FRAMES);
+    const frames = error.stack
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, MAX_FRAMES);
     const stack = [`${typeof error.name === 'string' ? error.name : 'Error'}: ${logged.message}`, ...frames].join('\n');
     if (frames.length > 0) logged.stack = stack.length > MAX_STACK ? `${stack.slice(0, MAX_STACK)}…` : stack;
   }

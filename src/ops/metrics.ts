@@ -13,7 +13,12 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
     this.duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -21,8 +26,17 @@ export class Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
-    this.dbQueries = new Counter({ name: 'db_queries_total', help: 'Database queries made while serving a route', labelNames: ['route'], registers: [this.registry] });
-    this.dbQueriesUnscoped = new Counter({ name: 'db_queries_background_total', help: 'Database queries outside any HTTP request', registers: [this.registry] });
+    this.dbQueries = new Counter({
+      name: 'db_queries_total',
+      help: 'Database queries made while serving a route',
+      labelNames: ['route'],
+      registers: [this.registry],
+    });
+    this.dbQueriesUnscoped = new Counter({
+      name: 'db_queries_background_total',
+      help: 'Database queries outside any HTTP request',
+      registers: [this.registry],
+    });
   }
 
   /** The Prometheus text `/metrics` serves: this process's registry, or the cluster's aggregate. */

@@ -11,7 +11,11 @@ import { StartupError } from './startup-error';
  * transaction. Any failure becomes a {@link StartupError} whose one line says
  * what failed, where, and what to do; nothing from the file was written then.
  */
-export async function provisionAtStartup(provisioning: Domain['provisioning'], source: ProvisionSource, logger: Logger): Promise<ProvisioningReport> {
+export async function provisionAtStartup(
+  provisioning: Domain['provisioning'],
+  source: ProvisionSource,
+  logger: Logger,
+): Promise<ProvisioningReport> {
   let text: string;
   try {
     text = readFileSync(source.file, 'utf8');
@@ -25,6 +29,8 @@ export async function provisionAtStartup(provisioning: Domain['provisioning'], s
     return report;
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    throw new StartupError(`PROVISION_FILE ${source.file} was not applied (nothing was written): ${error.description}; fix the file or its environment variables and start again`);
+    throw new StartupError(
+      `PROVISION_FILE ${source.file} was not applied (nothing was written): ${error.description}; fix the file or its environment variables and start again`,
+    );
   }
 }

@@ -31,19 +31,25 @@ export function accountPage(view: AccountView): string {
     html`<p class="eyebrow">${view.tenantPath} · ${view.user.username}</p>
 <h1>Devices</h1>
 ${view.failed ? html`<p class="alert" role="alert">${view.failed}</p>` : ''}
-${created
-  ? html`<section aria-label="New device tokens"><p class="lead">Store these now: they are not shown again.</p>
+${
+  created
+    ? html`<section aria-label="New device tokens"><p class="lead">Store these now: they are not shown again.</p>
 ${secret('IdToken', 'id-token', created.IdToken)}
 ${secret('RefreshToken', 'refresh-token', created.RefreshToken)}
 ${secret('DeviceId', 'device-id', created.DeviceId)}</section>`
-  : ''}
+    : ''
+}
 <ul class="devices">
 ${view.devices.length === 0 ? html`<li>No devices yet.</li>` : ''}
 ${view.devices.map(
-  (device) => html`<li data-device-id="${device.id}"><span><strong>${device.name}</strong><br><span class="code">created ${when(device.createdAt)} · last used ${when(device.lastUsedAt)}${device.revokedAt ? html` · revoked ${when(device.revokedAt)}` : ''}</span></span>
-${device.revokedAt
-  ? ''
-  : html`<form method="post" action="${view.revokeAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="device_id" value="${device.id}"><button type="submit" class="secondary">Revoke</button></form>`}</li>`,
+  (
+    device,
+  ) => html`<li data-device-id="${device.id}"><span><strong>${device.name}</strong><br><span class="code">created ${when(device.createdAt)} · last used ${when(device.lastUsedAt)}${device.revokedAt ? html` · revoked ${when(device.revokedAt)}` : ''}</span></span>
+${
+  device.revokedAt
+    ? ''
+    : html`<form method="post" action="${view.revokeAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="device_id" value="${device.id}"><button type="submit" class="secondary">Revoke</button></form>`
+}</li>`,
 )}
 </ul>
 <form method="post" action="${view.createAction}" autocomplete="off">

@@ -31,7 +31,11 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
   const { issuer } = domain;
   const accountUrl = accountPageUrl(issuer);
-  const actions = { create: pagePath(issuer, '/account/devices'), revoke: pagePath(issuer, '/account/devices/revoke'), script: pagePath(issuer, '/account/account.js') };
+  const actions = {
+    create: pagePath(issuer, '/account/devices'),
+    revoke: pagePath(issuer, '/account/devices/revoke'),
+    script: pagePath(issuer, '/account/account.js'),
+  };
 
   const signedIn = async (req: Request) => {
     const token = kit.session.read(req);
@@ -41,7 +45,12 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     return user && tenant ? { token, user, tenant } : null;
   };
 
-  const render = async (res: Response, who: NonNullable<Awaited<ReturnType<typeof signedIn>>>, status: number, extra: { created?: DeviceTokenSet; failed?: string } = {}) => {
+  const render = async (
+    res: Response,
+    who: NonNullable<Awaited<ReturnType<typeof signedIn>>>,
+    status: number,
+    extra: { created?: DeviceTokenSet; failed?: string } = {},
+  ) => {
     const devices = await domain.devices.listOwn(who.user.id, { first: 100 });
     setAccountHeaders(res);
     res
@@ -62,7 +71,9 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   };
 
   router.get('/account/account.js', (_req, res) => {
-    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }).send(ACCOUNT_SCRIPT);
+    res
+      .set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' })
+      .send(ACCOUNT_SCRIPT);
   });
 
   router.get('/account', async (req, res) => {
@@ -73,7 +84,9 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
       return render(res, who, 200);
     }
     const query = new URLSearchParams({ tenant: requestedTenant(req) });
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, `${pagePath(issuer, '/account/sign-in')}?${query}`);
+    res
+      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+      .redirect(302, `${pagePath(issuer, '/account/sign-in')}?${query}`);
   });
 
   router.get('/account/sign-in', (req, res) => {
@@ -86,16 +99,27 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
     const client = await ensureAccountClient(domain.clients, who.tenant, accountUrl);
     try {
-      const created = await domain.devices.create(who.user.id, client, field(req, 'name') ?? '', field(req, 'password') ?? '', ACCOUNT_SCOPES, { clientIp: req.ip ?? null, requestId: String(req.id) });
+      const created = await domain.devices.create(
+        who.user.id,
+        client,
+        field(req, 'name') ?? '',
+        field(req, 'password') ?? '',
+        ACCOUNT_SCOPES,
+        { clientIp: req.ip ?? null, requestId: String(req.id) },
+      );
       await render(res, who, 201, { created });
     } catch (error) {
       if (isDomainError(error) && error.code === 'too_many_requests') {
         res.set('Retry-After', String(error.retryAfterSeconds ?? 60));
-        await render(res, who, 429, { failed: `Too many wrong passwords. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.` });
+        await render(res, who, 429, {
+          failed: `Too many wrong passwords. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.`,
+        });
         return;
       }
       if (!isDomainError(error) || error.code !== 'validation_failed') throw error;
-      await render(res, who, 400, { failed: error.field === 'password' ? 'That password is not correct.' : `Device ${error.description}.` });
+      await render(res, who, 400, {
+        failed: error.field === 'password' ? 'That password is not correct.' : `Device ${error.description}.`,
+      });
     }
   });
 
@@ -113,10 +137,14 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
 /** The hosted pages' headers, plus same-origin scripts for the copy buttons. */
 function setAccountHeaders(res: Response): void {
   setPageHeaders(res);
-  res.set('Content-Security-Policy', `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+  res.set(
+    'Content-Security-Policy',
+    `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  );
 }
 
 /** `?tenant=` as a tenant path (default `/`); only its syntax is checked, never whether it exists. */
-const requestedTenant = (req: Request): string => normalizeTenantPath(typeof req.query.tenant === 'string' ? req.query.tenant : '/', 'tenant');
+const requestedTenant = (req: Request): string =>
+  normalizeTenantPath(typeof req.query.tenant === 'string' ? req.query.tenant : '/', 'tenant');
 
 const csrfFailure = () => errors.invalidRequest('this form has expired or you are signed out; reload the page and try again', 'csrf_token');

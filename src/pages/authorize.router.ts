@@ -42,7 +42,10 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
     if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'consent')) throw csrfFailure();
     const decision = field(req, 'decision');
     if (decision !== 'allow' && decision !== 'deny') throw errors.invalidRequest('decision must be allow or deny', 'decision');
-    const outcome = await domain.authorize.decide({ pending: field(req, 'pending'), allow: decision === 'allow' }, { sessionToken: kit.session.read(req), binding });
+    const outcome = await domain.authorize.decide(
+      { pending: field(req, 'pending'), allow: decision === 'allow' },
+      { sessionToken: kit.session.read(req), binding },
+    );
     sendOutcome(res, kit, outcome, binding!, true);
   });
 
@@ -51,4 +54,7 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
 }
 
 const csrfFailure = () =>
-  errors.invalidRequest('this form has expired or was not submitted from this site; return to the application and start again', 'csrf_token');
+  errors.invalidRequest(
+    'this form has expired or was not submitted from this site; return to the application and start again',
+    'csrf_token',
+  );

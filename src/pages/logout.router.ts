@@ -20,7 +20,10 @@ export function logoutRouter(domain: Domain, kit: PageKit): Router {
     const token = kit.session.read(req);
     const session = await domain.sessions.find(token);
     if (session && !(confirmed && kit.csrf.verify(field(req, 'csrf_token'), token, 'logout'))) {
-      res.status(200).type('html').send(signOutPage({ action: kit.logoutAction, csrfToken: kit.csrf.issue(token!, 'logout') }));
+      res
+        .status(200)
+        .type('html')
+        .send(signOutPage({ action: kit.logoutAction, csrfToken: kit.csrf.issue(token!, 'logout') }));
       return;
     }
     await domain.sessions.end(token);

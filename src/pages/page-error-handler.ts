@@ -26,7 +26,10 @@ export function pageErrorHandler(error: unknown, req: Request, res: Response, _n
   }
   const status = (error as { status?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    res.status(400).type('html').send(errorPage(errors.invalidRequest('the form could not be read')));
+    res
+      .status(400)
+      .type('html')
+      .send(errorPage(errors.invalidRequest('the form could not be read')));
     return;
   }
   req.log?.error({ err: error }, 'unhandled error on a hosted page');

@@ -47,7 +47,10 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'redirect':
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
-      res.status(afterPost ? 303 : 302).set('Location', outcome.location).end();
+      res
+        .status(afterPost ? 303 : 302)
+        .set('Location', outcome.location)
+        .end();
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);
@@ -57,7 +60,14 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
         .type('html')
         .send(
-          signInPage({ screen: outcome.screen, csrfToken: kit.csrf.issue(binding, 'sign-in'), action: kit.loginAction, failed: outcome.failed, username: outcome.username, retryAfterSeconds: outcome.retryAfterSeconds }),
+          signInPage({
+            screen: outcome.screen,
+            csrfToken: kit.csrf.issue(binding, 'sign-in'),
+            action: kit.loginAction,
+            failed: outcome.failed,
+            username: outcome.username,
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          }),
         );
       return;
     case 'consent':
@@ -66,7 +76,15 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       res
         .status(200)
         .type('html')
-        .send(consentPage({ screen: outcome.screen, user: outcome.user, newScopes: outcome.newScopes, csrfToken: kit.csrf.issue(binding, 'consent'), action: kit.consentAction }));
+        .send(
+          consentPage({
+            screen: outcome.screen,
+            user: outcome.user,
+            newScopes: outcome.newScopes,
+            csrfToken: kit.csrf.issue(binding, 'consent'),
+            action: kit.consentAction,
+          }),
+        );
       return;
   }
 }

@@ -72,12 +72,19 @@ export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, sc
 function ownClientsOnly(domain: Domain, kit: PageKit, tenant: Tenant) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== '/') return next();
-    const clientId = req.method === 'POST' ? field(req, 'client_id') : typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
+    const clientId =
+      req.method === 'POST' ? field(req, 'client_id') : typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
     const client = clientId === undefined ? null : await domain.clients.findByClientId(clientId);
     // No client_id at all: the authorization endpoint answers that itself.
     if (clientId === undefined || client?.tenantId === tenant.id) return next();
     const binding = bindingFor(kit, kit.interaction.read(req));
-    sendOutcome(res, kit, { kind: 'error-page', error: new DomainError('invalid_request', UNTRUSTED_LINK_TEXT, { detail: 'a client of another tenant' }) }, binding, false);
+    sendOutcome(
+      res,
+      kit,
+      { kind: 'error-page', error: new DomainError('invalid_request', UNTRUSTED_LINK_TEXT, { detail: 'a client of another tenant' }) },
+      binding,
+      false,
+    );
   };
 }
 
@@ -90,7 +97,8 @@ function accountOf(domain: Domain, tenant: Tenant) {
   return async (req: Request, res: Response) => {
     const session = await domain.sessions.find(browserCookies(domain.issuer).session.read(req));
     const query = new URLSearchParams({ tenant: tenant.path });
-    const target = session?.tenantId === tenant.id ? pagePath(domain.issuer, '/account') : `${pagePath(domain.issuer, '/account/sign-in')}?${query}`;
+    const target =
+      session?.tenantId === tenant.id ? pagePath(domain.issuer, '/account') : `${pagePath(domain.issuer, '/account/sign-in')}?${query}`;
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, target);
   };
 }

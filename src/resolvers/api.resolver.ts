@@ -16,7 +16,10 @@ export class ApiResolver {
   }
 
   @Query(() => [ApiType], { description: 'APIs of one tenant (default: the caller’s), by identifier.' })
-  async apis(@Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null, @Ctx() ctx: GraphQLContext): Promise<ApiType[]> {
+  async apis(
+    @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ApiType[]> {
     const apis = await ctx.domain.apis.list(requireActor(ctx), tenantPath);
     return Promise.all(apis.map((api) => map(ctx, api)));
   }

@@ -33,14 +33,19 @@ export class ClientResolver {
   }
 
   @Mutation(() => ClientType)
-  async updateClient(@Arg('clientId') clientId: string, @Arg('input') input: UpdateClientInput, @Ctx() ctx: GraphQLContext): Promise<ClientType> {
+  async updateClient(
+    @Arg('clientId') clientId: string,
+    @Arg('input') input: UpdateClientInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ClientType> {
     return map(ctx, await ctx.domain.clients.update(requireActor(ctx), clientId, input));
   }
 
   @Mutation(() => ClientWithSecretType, { description: 'Replaces the secret; the old one stops working at once.' })
   async rotateClientSecret(
     @Arg('clientId') clientId: string,
-    @Arg('clientSecret', () => String, { nullable: true, description: 'Supplied secret (20+ characters); generated when omitted.' }) clientSecret: string | null,
+    @Arg('clientSecret', () => String, { nullable: true, description: 'Supplied secret (20+ characters); generated when omitted.' })
+    clientSecret: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ClientWithSecretType> {
     const rotated = await ctx.domain.clients.rotateSecret(requireActor(ctx), clientId, clientSecret);

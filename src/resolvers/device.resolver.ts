@@ -15,7 +15,10 @@ export class DeviceResolver {
     return toConnection(await ctx.domain.devices.list(actor, actor.userId, page), toDeviceType);
   }
 
-  @Query(() => DeviceConnection, { name: 'devices', description: 'A user’s devices (default: the caller’s user), oldest first; admins see users of their subtree.' })
+  @Query(() => DeviceConnection, {
+    name: 'devices',
+    description: 'A user’s devices (default: the caller’s user), oldest first; admins see users of their subtree.',
+  })
   async userDevices(
     @Args() page: PageArgs,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
@@ -28,11 +31,17 @@ export class DeviceResolver {
     description:
       'Seed 002: for the user of the caller’s token, after confirming their password. The token’s client must list `device_tokens` in its grantTypes. The tokens are shown once.',
   })
-  async createDevice(@Arg('name') name: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<DeviceTokenSetType> {
+  async createDevice(
+    @Arg('name') name: string,
+    @Arg('password') password: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeviceTokenSetType> {
     return toDeviceTokenSetType(await ctx.domain.devices.createForActor(requireActor(ctx), name, password, ctx.scope));
   }
 
-  @Mutation(() => Int, { description: 'Revokes a device (the user’s own, or any in an admin’s subtree); the number of tokens it made inactive.' })
+  @Mutation(() => Int, {
+    description: 'Revokes a device (the user’s own, or any in an admin’s subtree); the number of tokens it made inactive.',
+  })
   async revokeDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<number> {
     return ctx.domain.devices.revoke(requireActor(ctx), id);
   }

@@ -7,6 +7,12 @@ export class MeResolver {
   @Query(() => MeType, { description: 'The caller, as its access token describes it.' })
   me(@Ctx() ctx: GraphQLContext): MeType {
     const actor = requireActor(ctx);
-    return { subject: actor.subject, clientId: actor.clientId, tenantPath: actor.tenantPath, scopes: [...actor.scopes], userId: actor.userId ?? null };
+    return {
+      subject: actor.subject,
+      clientId: actor.clientId,
+      tenantPath: actor.tenantPath,
+      scopes: [...actor.scopes],
+      userId: actor.userId ?? null,
+    };
   }
 }

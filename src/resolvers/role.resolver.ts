@@ -18,7 +18,10 @@ export class RoleResolver {
   }
 
   @Query(() => [RoleType], { description: 'Roles of one tenant (default: the caller’s): the built-in `admin`, then the others by name.' })
-  async roles(@Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null, @Ctx() ctx: GraphQLContext): Promise<RoleType[]> {
+  async roles(
+    @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RoleType[]> {
     const roles = await ctx.domain.roles.list(requireActor(ctx), tenantPath);
     return Promise.all(roles.map((role) => map(ctx, role)));
   }
@@ -38,7 +41,10 @@ export class RoleResolver {
     return map(ctx, await ctx.domain.roles.delete(requireActor(ctx), id));
   }
 
-  @Mutation(() => RoleType, { description: 'Assigns a role to a user or a client (exactly one) of its tenant; `admin` sets a user’s admin flag. New tokens see it at once.' })
+  @Mutation(() => RoleType, {
+    description:
+      'Assigns a role to a user or a client (exactly one) of its tenant; `admin` sets a user’s admin flag. New tokens see it at once.',
+  })
   async assignRole(
     @Arg('roleId', () => ID) roleId: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
@@ -48,7 +54,10 @@ export class RoleResolver {
     return map(ctx, await ctx.domain.roles.assign(requireActor(ctx), roleId, { userId, clientId }));
   }
 
-  @Mutation(() => RoleType, { description: 'Takes a role from a user or a client; `admin` clears a user’s admin flag. Tokens already issued keep their scope; revoke them if needed.' })
+  @Mutation(() => RoleType, {
+    description:
+      'Takes a role from a user or a client; `admin` clears a user’s admin flag. Tokens already issued keep their scope; revoke them if needed.',
+  })
   async unassignRole(
     @Arg('roleId', () => ID) roleId: string,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
@@ -61,7 +70,9 @@ export class RoleResolver {
 
 @Resolver(() => UserType)
 export class UserRolesResolver {
-  @FieldResolver(() => [RoleType], { description: 'The user’s roles: the built-in `admin` when it holds the flag, then its assigned roles by name.' })
+  @FieldResolver(() => [RoleType], {
+    description: 'The user’s roles: the built-in `admin` when it holds the flag, then its assigned roles by name.',
+  })
   async roles(@Root() user: UserType, @Ctx() ctx: GraphQLContext): Promise<RoleType[]> {
     const tenant = await ctx.domain.tenants.findByPath(user.tenantPath);
     if (!tenant) throw errors.notFound('tenant');

@@ -5,11 +5,17 @@ import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 @Resolver(() => SigningKeyType)
 export class SigningKeyResolver {
   @Query(() => [SigningKeyType], { description: 'Signing keys of a tenant (default: the caller’s), latest activation first.' })
-  async signingKeys(@Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null, @Ctx() ctx: GraphQLContext): Promise<SigningKeyType[]> {
+  async signingKeys(
+    @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SigningKeyType[]> {
     return (await ctx.domain.keys.list(requireActor(ctx), tenantPath)).map(toSigningKeyType);
   }
 
-  @Mutation(() => SigningKeyType, { description: 'Schedules the tenant’s next key: in the JWKS at once, signing from its `activatesAt` (after the publication window); the current key signs until then and stays in the JWKS until its tokens expire.' })
+  @Mutation(() => SigningKeyType, {
+    description:
+      'Schedules the tenant’s next key: in the JWKS at once, signing from its `activatesAt` (after the publication window); the current key signs until then and stays in the JWKS until its tokens expire.',
+  })
   async rotateSigningKey(@Arg('tenantPath') tenantPath: string, @Ctx() ctx: GraphQLContext): Promise<SigningKeyType> {
     return toSigningKeyType(await ctx.domain.keys.rotate(requireActor(ctx), tenantPath));
   }

@@ -10,7 +10,8 @@ export class TokenRevocationResolver {
   })
   async revokeToken(
     @Arg('token') token: string,
-    @Arg('tokenTypeHint', () => String, { nullable: true, description: '`access_token` or `refresh_token`; other values are ignored.' }) tokenTypeHint: string | null,
+    @Arg('tokenTypeHint', () => String, { nullable: true, description: '`access_token` or `refresh_token`; other values are ignored.' })
+    tokenTypeHint: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<boolean> {
     return ctx.domain.tokenRevoker.revokeAsAdmin(requireActor(ctx), token, tokenTypeHint);

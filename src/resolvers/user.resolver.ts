@@ -30,12 +30,17 @@ export class UserResolver {
     return map(ctx, await ctx.domain.users.create(requireActor(ctx), input));
   }
 
-  @Mutation(() => UserType, { description: 'Disabling also revokes every token of the user issued until now and ends its browser sessions; enabling again brings none back.' })
+  @Mutation(() => UserType, {
+    description:
+      'Disabling also revokes every token of the user issued until now and ends its browser sessions; enabling again brings none back.',
+  })
   async updateUser(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return map(ctx, await ctx.domain.users.update(requireActor(ctx), id, input));
   }
 
-  @Mutation(() => UserType, { description: 'Sets a new password and ends every browser session of the user; the password the user already has changes nothing.' })
+  @Mutation(() => UserType, {
+    description: 'Sets a new password and ends every browser session of the user; the password the user already has changes nothing.',
+  })
   async setUserPassword(@Arg('id', () => ID) id: string, @Arg('password') password: string, @Ctx() ctx: GraphQLContext): Promise<UserType> {
     return map(ctx, await ctx.domain.users.setPassword(requireActor(ctx), id, password));
   }
@@ -46,7 +51,8 @@ export class UserResolver {
   }
 
   @Mutation(() => Int, {
-    description: 'Signs the user out everywhere: ends every browser session of the user. Returns how many were still usable. Tokens already issued stay valid (see revokeUserTokens).',
+    description:
+      'Signs the user out everywhere: ends every browser session of the user. Returns how many were still usable. Tokens already issued stay valid (see revokeUserTokens).',
   })
   async endUserSessions(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<number> {
     return ctx.domain.users.endSessions(requireActor(ctx), userId);

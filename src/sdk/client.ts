@@ -26,7 +26,11 @@ export function createAdminSdk(baseUrl: string, accessToken?: string): AdminSdk 
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (accessToken !== undefined) headers.authorization = `Bearer ${accessToken}`;
 
-  const requester: Requester<AdminRequestOptions> = async <R, V>(document: string, variables?: V, options?: AdminRequestOptions): Promise<R> => {
+  const requester: Requester<AdminRequestOptions> = async <R, V>(
+    document: string,
+    variables?: V,
+    options?: AdminRequestOptions,
+  ): Promise<R> => {
     const response = await fetch(endpoint, {
       method: 'POST',
       headers,
@@ -37,7 +41,10 @@ export function createAdminSdk(baseUrl: string, accessToken?: string): AdminSdk 
     const body = await readBody(response);
     if (body.errors && body.errors.length > 0) throw new GraphQLRequestError(body.errors, response.status);
     if (body.data === undefined || body.data === null) {
-      throw new GraphQLRequestError([{ message: `no data in the response (HTTP ${response.status})`, extensions: { code: 'INVALID_RESPONSE' } }], response.status);
+      throw new GraphQLRequestError(
+        [{ message: `no data in the response (HTTP ${response.status})`, extensions: { code: 'INVALID_RESPONSE' } }],
+        response.status,
+      );
     }
     return body.data as R;
   };

@@ -61,7 +61,10 @@ describe('account page in Chromium', () => {
     expect((await deviceRefresh(t.url, refreshToken, deviceId)).status).toBe(200);
 
     await page.goto(`${t.url}/account`);
-    await Promise.all([page.waitForURL(`${t.url}/account`), page.locator(`li[data-device-id="${deviceId}"] button`, { hasText: 'Revoke' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${t.url}/account`),
+      page.locator(`li[data-device-id="${deviceId}"] button`, { hasText: 'Revoke' }).click(),
+    ]);
     await page.locator(`li[data-device-id="${deviceId}"]`, { hasText: 'revoked' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'account-device-revoked.png'), fullPage: true });
     const refused = await deviceRefresh(t.url, refreshToken, deviceId);

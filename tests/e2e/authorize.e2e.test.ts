@@ -63,7 +63,10 @@ describe('hosted sign-in and consent in Chromium', () => {
     const consentShot = path.join(ARTIFACTS, 'authorize-consent.png');
     await page.screenshot({ path: consentShot, fullPage: true });
 
-    await Promise.all([page.waitForURL((url) => url.toString().startsWith(client.redirectUri)), page.getByRole('button', { name: 'Allow' }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(client.redirectUri)),
+      page.getByRole('button', { name: 'Allow' }).click(),
+    ]);
     await page.locator('#result').waitFor();
     const finalShot = path.join(ARTIFACTS, 'authorize-callback.png');
     await page.screenshot({ path: finalShot, fullPage: true });
@@ -93,13 +96,20 @@ describe('hosted sign-in and consent in Chromium', () => {
       expect(replay.status).toBe(400);
     } else {
       const row = await t.server.orm.em.fork().findOneOrFail(AuthorizationCodeEntity, { codeHash: sha256(received.code!) });
-      expect(row).toMatchObject({ clientId: client.clientId, codeChallenge: challenge, codeChallengeMethod: 'S256', nonce: 'e2e-nonce-456' });
+      expect(row).toMatchObject({
+        clientId: client.clientId,
+        codeChallenge: challenge,
+        codeChallengeMethod: 'S256',
+        nonce: 'e2e-nonce-456',
+      });
     }
   });
 
   it('shows the error page, not a redirect, for an unregistered redirect_uri', async () => {
     const page = await browser.newPage();
-    const response = await page.goto(`${t.url}/authorize?client_id=${client.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/evil')}`);
+    const response = await page.goto(
+      `${t.url}/authorize?client_id=${client.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/evil')}`,
+    );
     expect(response!.status()).toBe(400);
     expect(page.url().startsWith(t.url)).toBe(true);
     await page.getByText("This application's sign-in link is not valid.").waitFor();

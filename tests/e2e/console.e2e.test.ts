@@ -42,7 +42,10 @@ describe('admin console in Chromium', () => {
    * task of its own, so a step that does not wait for it may act on the screen it left (see `slowHashChange`).
    */
   const shown = async (page: Page, title: string) => {
-    await page.locator('nav[aria-label="Screens"] a[aria-current="page"]').filter({ hasText: new RegExp(`^${title}$`) }).waitFor();
+    await page
+      .locator('nav[aria-label="Screens"] a[aria-current="page"]')
+      .filter({ hasText: new RegExp(`^${title}$`) })
+      .waitFor();
     await page.locator('main h2:focus').waitFor();
   };
   const screen = async (page: Page, title: string) => {
@@ -60,7 +63,11 @@ describe('admin console in Chromium', () => {
       type Add = (type: string, listener: (event: Event) => void, options?: unknown) => void;
       const add = window.addEventListener.bind(window) as Add;
       window.addEventListener = ((type, listener, options) =>
-        add(type, type === 'hashchange' ? (event) => setTimeout(() => listener(event), 250) : listener, options)) as Add as typeof window.addEventListener;
+        add(
+          type,
+          type === 'hashchange' ? (event) => setTimeout(() => listener(event), 250) : listener,
+          options,
+        )) as Add as typeof window.addEventListener;
     });
   /** Accepts every confirmation the page asks for, keeping the questions. */
   const acceptDialogs = (page: Page): string[] => {
@@ -122,7 +129,7 @@ describe('admin console in Chromium', () => {
     await page.close();
   });
 
-  it('signs a human admin in with PKCE, creates a tenant, a client and a user, revokes a device, a user\'s tokens and a batch by time, rotates a key, and finds each in the audit trail', async () => {
+  it("signs a human admin in with PKCE, creates a tenant, a client and a user, revokes a device, a user's tokens and a batch by time, rotates a key, and finds each in the audit trail", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     await slowHashChange(context);
     const page = await context.newPage();
@@ -141,7 +148,12 @@ describe('admin console in Chromium', () => {
     // Sign in through the server's own authorization code flow.
     await signIn(page, ADMIN);
     const authorize = new URL(authorizeRequests[0]!);
-    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: 'console', scope: 'admin', code_challenge_method: 'S256', redirect_uri: `${t.issuer}/console/callback` });
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      client_id: 'console',
+      scope: 'admin',
+      code_challenge_method: 'S256',
+      redirect_uri: `${t.issuer}/console/callback`,
+    });
     expect(page.url()).toBe(`${t.url}/console/`);
 
     // A tenant.
@@ -187,8 +199,17 @@ describe('admin console in Chromium', () => {
     // that access token (GraphQL createDevice), and one device refresh (the device's access token).
     const root = await rootAdminSdk(t.url);
     const grace = (await root.users({ tenantPath: '/acme', first: 10 })).users.nodes.find((u) => u.username === 'grace')!;
-    const app = await createTestClient(t.server.app.domain, '/acme', 'user', { grantTypes: ['password', 'refresh_token', 'device_tokens'] });
-    const tokens = await userTokens(t.url, { tenantPath: '/acme', app, rs: app, userId: grace.id, username: 'grace', password: 'grace-password-123' });
+    const app = await createTestClient(t.server.app.domain, '/acme', 'user', {
+      grantTypes: ['password', 'refresh_token', 'device_tokens'],
+    });
+    const tokens = await userTokens(t.url, {
+      tenantPath: '/acme',
+      app,
+      rs: app,
+      userId: grace.id,
+      username: 'grace',
+      password: 'grace-password-123',
+    });
 
     // Her devices, reached from the Users screen by keyboard; revoking the one device reports its refresh token and
     // the access token its refresh issued.
@@ -199,7 +220,12 @@ describe('admin console in Chromium', () => {
     const device = page.locator(`tr[data-device-id="${tokens.deviceId}"]`);
     await device.filter({ hasText: 'active' }).waitFor();
     const cells = await device.locator('td').allTextContents();
-    expect(cells.slice(0, 4)).toEqual(['laptop', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/), expect.stringMatching(/UTC$/), 'active']);
+    expect(cells.slice(0, 4)).toEqual([
+      'laptop',
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+      expect.stringMatching(/UTC$/),
+      'active',
+    ]);
     await device.getByRole('button', { name: 'Revoke device laptop' }).click();
     await page.getByTestId('revocation-result').filter({ hasText: 'Revoked device laptop: 2 tokens made inactive.' }).waitFor();
     await device.filter({ hasText: /revoked \d{4}-/ }).waitFor();
@@ -215,7 +241,10 @@ describe('admin console in Chromium', () => {
     expect(await userInput.inputValue()).toBe(grace.id);
     await userInput.focus();
     await page.keyboard.press('Enter');
-    await page.getByTestId('user-revocation-result').filter({ hasText: `Revoked every token of user ${grace.id}: 2 tokens made inactive.` }).waitFor();
+    await page
+      .getByTestId('user-revocation-result')
+      .filter({ hasText: `Revoked every token of user ${grace.id}: 2 tokens made inactive.` })
+      .waitFor();
     expect(questions.pop()).toMatch(/^Revoke every token of user /);
     expect((await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(401);
 
@@ -231,7 +260,10 @@ describe('admin console in Chromium', () => {
     expect(await tenantInput.getAttribute('aria-invalid')).toBe('true');
     await tenantInput.fill('/acme');
     await page.getByRole('button', { name: 'Revoke tokens issued before' }).click();
-    await page.getByTestId('batch-revocation-result').filter({ hasText: /^Revoked every token of \/acme and its subtree issued before .+: 2 tokens made inactive\.$/ }).waitFor();
+    await page
+      .getByTestId('batch-revocation-result')
+      .filter({ hasText: /^Revoked every token of \/acme and its subtree issued before .+: 2 tokens made inactive\.$/ })
+      .waitFor();
     expect(await tenantInput.getAttribute('aria-invalid')).toBeNull();
     expect(questions.pop()).toMatch(/^Revoke every token of \/acme and its subtree issued before \d{4}-.*Z\? This cannot be undone\.$/);
     expect(await introspect(clientId, secret, backendToken)).toBe(false);
@@ -242,7 +274,10 @@ describe('admin console in Chromium', () => {
     await page.getByRole('caption').filter({ hasText: /keys$/ }).waitFor();
     const before = await page.locator('tbody tr').count();
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
-    await page.getByRole('caption').filter({ hasText: new RegExp(`^${before + 1} keys$`) }).waitFor();
+    await page
+      .getByRole('caption')
+      .filter({ hasText: new RegExp(`^${before + 1} keys$`) })
+      .waitFor();
     await shoot(page, 'console-keys');
 
     // Each action in the audit trail, by the human admin.
@@ -250,7 +285,15 @@ describe('admin console in Chromium', () => {
     await page.getByLabel('Tenant (and subtree)').fill('');
     await page.getByLabel('Actor (user or client id)').fill('');
     await page.getByRole('button', { name: 'Apply filters' }).click();
-    for (const action of ['createTenant', 'createClient', 'createUser', 'revokeDevice', 'revokeUserTokens', 'revokeTokensIssuedBefore', 'rotateSigningKey']) {
+    for (const action of [
+      'createTenant',
+      'createClient',
+      'createUser',
+      'revokeDevice',
+      'revokeUserTokens',
+      'revokeTokensIssuedBefore',
+      'rotateSigningKey',
+    ]) {
       const event = page.locator(`tr[data-action="${action}"]`).first();
       await event.waitFor();
       expect(await event.textContent()).toContain('user');
@@ -258,8 +301,14 @@ describe('admin console in Chromium', () => {
     await page.getByLabel('Action').fill('createClient');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     // The refused attempt (bad redirect URI) is in the trail too.
-    await page.getByRole('caption').filter({ hasText: /^2 events$/ }).waitFor();
-    expect((await page.locator('tbody tr').allTextContents()).map((text) => /success|failure/.exec(text)?.[0]).sort()).toEqual(['failure', 'success']);
+    await page
+      .getByRole('caption')
+      .filter({ hasText: /^2 events$/ })
+      .waitFor();
+    expect((await page.locator('tbody tr').allTextContents()).map((text) => /success|failure/.exec(text)?.[0]).sort()).toEqual([
+      'failure',
+      'success',
+    ]);
     await shoot(page, 'console-audit');
 
     expect(cspViolations).toEqual([]);
@@ -275,7 +324,8 @@ describe('admin console in Chromium', () => {
     const root = await rootAdminSdk(t.url);
     await root.createTenant({ input: { path: '/search', name: 'Search test' } });
     // 22 "bulk" clients, then "zeta service": oldest first, so zeta is not on the first page of 20.
-    for (let i = 0; i < 22; i += 1) await root.createClient({ input: { tenantPath: '/search', name: `bulk ${String(i).padStart(2, '0')}` } });
+    for (let i = 0; i < 22; i += 1)
+      await root.createClient({ input: { tenantPath: '/search', name: `bulk ${String(i).padStart(2, '0')}` } });
     await root.createClient({ input: { tenantPath: '/search', name: 'zeta service' } });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -283,16 +333,25 @@ describe('admin console in Chromium', () => {
     const page = await context.newPage();
     const clientQueries: Array<Record<string, unknown>> = [];
     page.on('request', (request) => {
-      const body = request.url() === `${t.url}/graphql` ? (request.postDataJSON() as { query: string; variables: Record<string, unknown> }) : null;
+      const body =
+        request.url() === `${t.url}/graphql` ? (request.postDataJSON() as { query: string; variables: Record<string, unknown> }) : null;
       if (body && /^\s*query clients\(/.test(body.query)) clientQueries.push(body.variables);
     });
-    const caption = (text: string) => page.getByRole('caption').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+    const caption = (text: string) =>
+      page
+        .getByRole('caption')
+        .filter({ hasText: new RegExp(`^${text}$`) })
+        .waitFor();
     await signIn(page, ADMIN);
 
     // The tenant tree searched by path or name.
     await page.getByLabel('Search tenants').pressSequentially('test');
     await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/search' }).waitFor();
-    await waitUntil(async () => (await page.getByRole('list', { name: 'Tenants' }).locator('li').allTextContents()).join('|').startsWith('/search') && (await page.getByRole('list', { name: 'Tenants' }).locator('li').count()) === 1);
+    await waitUntil(
+      async () =>
+        (await page.getByRole('list', { name: 'Tenants' }).locator('li').allTextContents()).join('|').startsWith('/search') &&
+        (await page.getByRole('list', { name: 'Tenants' }).locator('li').count()) === 1,
+    );
     await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/search' }).click();
 
     await screen(page, 'Clients');
@@ -315,7 +374,10 @@ describe('admin console in Chromium', () => {
     await box.fill('bulk 2');
     await caption('2 clients');
     expect(clientQueries.at(-1)).toEqual({ tenantPath: '/search', search: 'bulk 2', first: 20, after: null });
-    expect(await page.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('bulk 20'), expect.stringContaining('bulk 21')]);
+    expect(await page.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('bulk 20'),
+      expect.stringContaining('bulk 21'),
+    ]);
     // Enter searches at once; the API's refusal of an over-long term shows under the box with its code.
     await box.fill('x'.repeat(201));
     await box.press('Enter');
@@ -377,7 +439,9 @@ describe('admin console in Chromium', () => {
       const input = page.getByLabel(label);
       await input.fill(value);
       await page.getByRole('button', { name: button }).click();
-      expect(await page.locator('.field.invalid').filter({ has: input }).locator('.field-error').textContent()).toMatch(/^\[NOT_FOUND\] (user|client|tenant) ".+" not found$/);
+      expect(await page.locator('.field.invalid').filter({ has: input }).locator('.field-error').textContent()).toMatch(
+        /^\[NOT_FOUND\] (user|client|tenant) ".+" not found$/,
+      );
     }
     expect(questions).toHaveLength(3);
     expect(await page.getByRole('status').count()).toBe(0);

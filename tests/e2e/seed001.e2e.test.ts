@@ -1,7 +1,16 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { callApi, redeemCode, refreshTokens, registerClient, registerUser, seed001AuthorizeUrl, seed001Client, seed001User } from '../fixtures/seed001';
+import {
+  callApi,
+  redeemCode,
+  refreshTokens,
+  registerClient,
+  registerUser,
+  seed001AuthorizeUrl,
+  seed001Client,
+  seed001User,
+} from '../fixtures/seed001';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
 import { launchChromium } from '../support/launch-chromium';
 import { clientCredentialsToken } from '../support/oauth';
@@ -31,8 +40,14 @@ describe('seed 001 in Chromium: register, sign in, code without PKCE, /api, refr
     const admin = await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
     const client = seed001Client(callback.url);
     const user = seed001User();
-    expect((await registerClient(t.url, { ...client }, admin)).body).toMatchObject({ status: 'SUCCESS', message: 'register client successfully' });
-    expect((await registerUser(t.url, { ...user }, admin)).body).toMatchObject({ status: 'SUCCESS', message: 'register user successfully' });
+    expect((await registerClient(t.url, { ...client }, admin)).body).toMatchObject({
+      status: 'SUCCESS',
+      message: 'register client successfully',
+    });
+    expect((await registerUser(t.url, { ...user }, admin)).body).toMatchObject({
+      status: 'SUCCESS',
+      message: 'register user successfully',
+    });
 
     const context = await browser.newContext({ viewport: { width: 720, height: 760 } });
     const page = await context.newPage();
@@ -43,7 +58,10 @@ describe('seed 001 in Chromium: register, sign in, code without PKCE, /api, refr
     await Promise.all([page.waitForURL(`${t.url}/authorize/login`), page.click('button[type="submit"]')]);
     await page.getByRole('heading', { name: /wants to access your account/ }).waitFor();
     expect(await page.locator('.scopes li').count()).toBe(2);
-    await Promise.all([page.waitForURL((url) => url.toString().startsWith(client.redirect_uri)), page.getByRole('button', { name: 'Allow' }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(client.redirect_uri)),
+      page.getByRole('button', { name: 'Allow' }).click(),
+    ]);
     await page.locator('#result').waitFor();
     const shot = path.join(ARTIFACTS, 'seed001-callback.png');
     await page.screenshot({ path: shot, fullPage: true });

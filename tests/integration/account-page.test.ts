@@ -7,7 +7,6 @@ import { FetchBrowser, hiddenFields, secretOnPage, type PageResponse } from '../
 import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-
 /** Seed 002's "Halaman Device" without Chromium: sign in, generate, use, revoke, refused. */
 describe('GET /account (fetch-based browser)', () => {
   let t: TestServer;
@@ -29,7 +28,11 @@ describe('GET /account (fetch-based browser)', () => {
     expect(start.location).toBe('/account/sign-in?tenant=%2Facct');
     const signInPage = await browser.get(start.location!);
     expect(signInPage.status).toBe(200);
-    const back = await browser.post('/authorize/login', { ...hiddenFields(signInPage.body), username: user.username, password: user.password });
+    const back = await browser.post('/authorize/login', {
+      ...hiddenFields(signInPage.body),
+      username: user.username,
+      password: user.password,
+    });
     expect(back.status).toBe(303);
     expect(back.location).toMatch(new RegExp(`^${t.issuer}/account\\?code=`));
     const clean = await browser.get(back.location!);
@@ -48,7 +51,7 @@ describe('GET /account (fetch-based browser)', () => {
     expect(created.status).toBe(201);
     const csp = created.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
-    expect(csp).not.toContain('unsafe-inline\'; script');
+    expect(csp).not.toContain("unsafe-inline'; script");
     expect(created.body).toMatch(/<script src="\/account\/account\.js" defer><\/script>/);
     expect(created.body).not.toMatch(/<script>/);
     const [idToken, refreshToken, deviceId] = ['id-token', 'refresh-token', 'device-id'].map((id) => secretOnPage(created.body, id));
@@ -92,7 +95,11 @@ describe('GET /account (fetch-based browser)', () => {
   /** A page with what differs on every load (the sealed request, the CSRF token) and the asked-for path blanked. */
   const sameness = (page: PageResponse, path: string) => {
     const blank = (text: string) => text.replaceAll(encodeURIComponent(path), 'PATH').replaceAll(path, 'PATH');
-    return { status: page.status, location: page.location === null ? null : blank(page.location), body: blank(page.body.replace(/value="[^"]*"/g, 'value=""')) };
+    return {
+      status: page.status,
+      location: page.location === null ? null : blank(page.location),
+      body: blank(page.body.replace(/value="[^"]*"/g, 'value=""')),
+    };
   };
 
   it('answers the same for a tenant that exists and one that does not, and an anonymous visit creates nothing', async () => {
@@ -113,7 +120,11 @@ describe('GET /account (fetch-based browser)', () => {
     for (const path of ['/fresh', '/nowhere']) {
       const browser = new FetchBrowser(t.url);
       const form = await browser.get((await browser.get(`/account?tenant=${path}`)).location!);
-      const failed = await browser.post('/authorize/login', { ...hiddenFields(form.body), username: 'someone', password: 'not the password' });
+      const failed = await browser.post('/authorize/login', {
+        ...hiddenFields(form.body),
+        username: 'someone',
+        password: 'not the password',
+      });
       expect(failed.body).toContain('Invalid username or password.');
       wrong.push(sameness(failed, path));
     }
@@ -151,9 +162,26 @@ describe('GET /account (fetch-based browser)', () => {
       const north = await clientSdk(t.url, northAdmin.clientId, northAdmin.clientSecret!);
       const root = await rootAdminSdk(t.url);
       for (const clientId of [`account.${southId}`, `ACCOUNT.${southId}`, 'account.anything', 'console', 'Console']) {
-        for (const [sdk, tenantPath] of [[north, '/north'], [root, '/south']] as const) {
-          const error = await graphqlError(sdk.createClient({ input: { tenantPath, clientId, name: 'squat', isPublic: true, grantTypes: ['authorization_code'], redirectUris: [`${t.issuer}/account`] } }));
-          expect({ clientId, extensions: error.extensions }).toEqual({ clientId, extensions: { code: 'BAD_USER_INPUT', field: 'clientId' } });
+        for (const [sdk, tenantPath] of [
+          [north, '/north'],
+          [root, '/south'],
+        ] as const) {
+          const error = await graphqlError(
+            sdk.createClient({
+              input: {
+                tenantPath,
+                clientId,
+                name: 'squat',
+                isPublic: true,
+                grantTypes: ['authorization_code'],
+                redirectUris: [`${t.issuer}/account`],
+              },
+            }),
+          );
+          expect({ clientId, extensions: error.extensions }).toEqual({
+            clientId,
+            extensions: { code: 'BAD_USER_INPUT', field: 'clientId' },
+          });
         }
       }
     });
@@ -163,28 +191,48 @@ describe('GET /account (fetch-based browser)', () => {
       // The squat as it could be made before the fix: /north holds account.<south id>.
       await domain.clients.insert(
         '/north',
-        { clientId: `account.${southId}`, name: 'Account', isPublic: true, firstParty: true, grantTypes: ['authorization_code'], redirectUris: [`${t.issuer}/account`], allowedScopes: ['openid'] },
+        {
+          clientId: `account.${southId}`,
+          name: 'Account',
+          isPublic: true,
+          firstParty: true,
+          grantTypes: ['authorization_code'],
+          redirectUris: [`${t.issuer}/account`],
+          allowedScopes: ['openid'],
+        },
         { serverMade: true },
       );
       const northUser = await createTestUser(domain, '/north');
       const audit = async () => {
         await domain.audit.flush();
-        return (await (await rootAdminSdk(t.url)).auditEvents({ action: 'signin', first: 50 })).auditEvents.nodes.filter((e) => e.tenantPath === '/north');
+        return (await (await rootAdminSdk(t.url)).auditEvents({ action: 'signin', first: 50 })).auditEvents.nodes.filter(
+          (e) => e.tenantPath === '/north',
+        );
       };
       const northSignIns = (await audit()).length;
 
       // /south's users sign in at /south (never at /north), and the squatted client is not used: the page says so.
       const browser = new FetchBrowser(t.url);
       const form = await browser.get((await browser.get('/account?tenant=/south')).location!);
-      const wrong = await browser.post('/authorize/login', { ...hiddenFields(form.body), username: northUser.username, password: northUser.password });
+      const wrong = await browser.post('/authorize/login', {
+        ...hiddenFields(form.body),
+        username: northUser.username,
+        password: northUser.password,
+      });
       expect(wrong.body).toContain('Invalid username or password.');
-      const refused = await browser.post('/authorize/login', { ...hiddenFields(wrong.body), username: southUser.username, password: southUser.password });
+      const refused = await browser.post('/authorize/login', {
+        ...hiddenFields(wrong.body),
+        username: southUser.username,
+        password: southUser.password,
+      });
       expect(refused.status).toBe(400);
       expect(refused.location).toBeNull();
       expect(refused.body).toContain('account page is not available');
       expect((await audit()).length).toBe(northSignIns);
       // Nor can the squatted client be driven through /authorize directly.
-      const direct = await new FetchBrowser(t.url).get(`/authorize?client_id=account.${southId}&response_type=code&redirect_uri=${encodeURIComponent(`${t.issuer}/account`)}&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+      const direct = await new FetchBrowser(t.url).get(
+        `/authorize?client_id=account.${southId}&response_type=code&redirect_uri=${encodeURIComponent(`${t.issuer}/account`)}&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      );
       expect(direct.status).toBe(400);
       expect(direct.location).toBeNull();
 
@@ -192,7 +240,11 @@ describe('GET /account (fetch-based browser)', () => {
       await (await rootAdminSdk(t.url)).deleteClient({ clientId: `account.${southId}` });
       const again = new FetchBrowser(t.url);
       const form2 = await again.get((await again.get('/account?tenant=/south')).location!);
-      const back = await again.post('/authorize/login', { ...hiddenFields(form2.body), username: southUser.username, password: southUser.password });
+      const back = await again.post('/authorize/login', {
+        ...hiddenFields(form2.body),
+        username: southUser.username,
+        password: southUser.password,
+      });
       expect(back.location).toMatch(new RegExp(`^${t.issuer}/account\\?code=`));
       expect((await (await rootAdminSdk(t.url)).client({ clientId: `account.${southId}` })).client.tenantPath).toBe('/south');
     });

@@ -17,13 +17,27 @@ describe('GraphQL: APIs', () => {
     await t.close();
   });
 
-  const base = { tenantPath: '/apis', name: 'Payments', identifier: 'https://pay.example.test/v1', permissions: [{ name: 'pay:read', description: 'Read payments' }] };
+  const base = {
+    tenantPath: '/apis',
+    name: 'Payments',
+    identifier: 'https://pay.example.test/v1',
+    permissions: [{ name: 'pay:read', description: 'Read payments' }],
+  };
 
   it('creates, lists (also as Tenant.apis), updates and deletes an API', async () => {
     const created = (await sdk.createApi({ input: { ...base, accessTokenLifetime: 300, isDefault: true } })).createApi;
-    expect(created).toMatchObject({ tenantPath: '/apis', identifier: base.identifier, accessTokenLifetime: 300, acceptsChildTenants: false, isDefault: true, permissions: [{ name: 'pay:read', description: 'Read payments' }] });
+    expect(created).toMatchObject({
+      tenantPath: '/apis',
+      identifier: base.identifier,
+      accessTokenLifetime: 300,
+      acceptsChildTenants: false,
+      isDefault: true,
+      permissions: [{ name: 'pay:read', description: 'Read payments' }],
+    });
     expect((await sdk.apis({ tenantPath: '/apis' })).apis.map((a) => a.id)).toEqual([created.id]);
-    const updated = (await sdk.updateApi({ id: created.id, input: { permissions: [{ name: 'pay:read' }, { name: 'pay:refund' }], isDefault: false } })).updateApi;
+    const updated = (
+      await sdk.updateApi({ id: created.id, input: { permissions: [{ name: 'pay:read' }, { name: 'pay:refund' }], isDefault: false } })
+    ).updateApi;
     expect(updated.permissions.map((p) => p.name)).toEqual(['pay:read', 'pay:refund']);
     expect(updated.isDefault).toBe(false);
     const second = (await sdk.createApi({ input: { ...base, identifier: 'urn:example:ledger', isDefault: true } })).createApi;
@@ -59,7 +73,13 @@ describe('GraphQL: APIs', () => {
     const sibling = await createTestClient(t.server.app.domain, '/apis-sibling', 'service', { allowedScopes: ['admin'] });
     const asSibling = await clientSdk(t.url, sibling.clientId, sibling.clientSecret!);
     const id = (await sdk.apis({ tenantPath: '/apis' })).apis[0]!.id;
-    for (const call of [asSibling.api({ id }), asSibling.apis({ tenantPath: '/apis' }), asSibling.updateApi({ id, input: { name: 'x' } }), asSibling.deleteApi({ id }), asSibling.createApi({ input: base })]) {
+    for (const call of [
+      asSibling.api({ id }),
+      asSibling.apis({ tenantPath: '/apis' }),
+      asSibling.updateApi({ id, input: { name: 'x' } }),
+      asSibling.deleteApi({ id }),
+      asSibling.createApi({ input: base }),
+    ]) {
       expect((await graphqlError(call)).extensions.code).toBe('NOT_FOUND');
     }
     const plain = await createTestClient(t.server.app.domain, '/apis', 'service', { allowedScopes: [] });

@@ -36,7 +36,9 @@ describe('audit events', () => {
     await root.createTenant({ input: { path: '/acme' } });
     await root.createTenant({ input: { path: '/acme/eu' } });
     await root.createTenant({ input: { path: '/beta' } });
-    const { createClient } = await root.createClient({ input: { tenantPath: '/acme', clientId: 'acme-admin', name: 'Acme admin', allowedScopes: ['admin'], clientSecret: SUPPLIED_SECRET } });
+    const { createClient } = await root.createClient({
+      input: { tenantPath: '/acme', clientId: 'acme-admin', name: 'Acme admin', allowedScopes: ['admin'], clientSecret: SUPPLIED_SECRET },
+    });
     acme = await clientSdk(t.url, createClient.client.clientId, SUPPLIED_SECRET);
   });
   afterAll(async () => {
@@ -48,7 +50,9 @@ describe('audit events', () => {
     const response = await fetch(`${t.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'audit-req-42' },
-      body: JSON.stringify({ query: 'mutation { createClient(input: { tenantPath: "/acme/eu", clientId: "eu-app", name: "EU app" }) { client { clientId } } }' }),
+      body: JSON.stringify({
+        query: 'mutation { createClient(input: { tenantPath: "/acme/eu", clientId: "eu-app", name: "EU app" }) { client { clientId } } }',
+      }),
     });
     expect(response.status).toBe(200);
     const [event] = await all(root, { action: 'createClient', actor: ADMIN_CLIENT_ID, tenantPath: '/acme/eu' });
@@ -92,14 +96,26 @@ describe('audit events', () => {
     expect(await errorCode(acme.createUser({ input: { tenantPath: '/acme', username: 'bob', password: 'short' } }))).toBe('BAD_USER_INPUT');
     expect(await errorCode(acme.createClient({ input: { tenantPath: '/beta', name: 'sneaky' } }))).toBe('NOT_FOUND');
     const failures = await all(acme, { actor: 'acme-admin', action: 'createUser' });
-    expect(failures[0]).toMatchObject({ outcome: 'failure', tenantPath: '/acme', targetKind: 'user', targetId: 'bob', detail: { error: 'validation_failed' } });
+    expect(failures[0]).toMatchObject({
+      outcome: 'failure',
+      tenantPath: '/acme',
+      targetKind: 'user',
+      targetId: 'bob',
+      detail: { error: 'validation_failed' },
+    });
     // The refused attempt on /beta belongs to /beta: the root admin sees it, the /acme admin does not.
     const beta = await all(root, { tenantPath: '/beta', action: 'createClient' });
     expect(beta[0]).toMatchObject({ outcome: 'failure', actorId: 'acme-admin', detail: { error: 'not_found' } });
   });
 
   it('never stores a secret, password or token', async () => {
-    const { access_token: accessToken } = (await postForm<{ access_token: string }>(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic('eu-app', ROTATED_SECRET) })).body;
+    const { access_token: accessToken } = (
+      await postForm<{ access_token: string }>(
+        `${t.url}/token`,
+        { grant_type: 'client_credentials' },
+        { authorization: basic('eu-app', ROTATED_SECRET) },
+      )
+    ).body;
     await root.revokeToken({ token: accessToken });
     const text = JSON.stringify(await all(root));
     for (const secret of [SUPPLIED_SECRET, ROTATED_SECRET, PASSWORD, accessToken, ADMIN_CLIENT_SECRET]) expect(text).not.toContain(secret);
@@ -202,24 +218,52 @@ describe('audit events outside GraphQL', () => {
 
   it('records a refused token request and a revocation by a client', async () => {
     const client = await createTestClient(t.server.app.domain, '/site');
-    const refused = await postForm(`${t.url}/token`, { grant_type: 'password', username: 'nobody', password: 'whatever-123' }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const refused = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'password', username: 'nobody', password: 'whatever-123' },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
     expect(refused.status).toBe(400);
     const [failure] = await events('token');
-    expect(failure).toMatchObject({ outcome: 'failure', tenantPath: '/site', actorId: client.clientId, targetKind: 'grant_type', targetId: 'password', detail: { error: 'unauthorized_client' } });
+    expect(failure).toMatchObject({
+      outcome: 'failure',
+      tenantPath: '/site',
+      actorId: client.clientId,
+      targetKind: 'grant_type',
+      targetId: 'password',
+      detail: { error: 'unauthorized_client' },
+    });
 
     const token = await clientCredentialsToken(t.url, client.clientId, client.clientSecret!);
-    expect((await postForm(`${t.url}/revoke`, { token }, { authorization: basic(client.clientId, client.clientSecret!) })).status).toBe(200);
+    expect((await postForm(`${t.url}/revoke`, { token }, { authorization: basic(client.clientId, client.clientSecret!) })).status).toBe(
+      200,
+    );
     const [revoked] = await events('revoke');
-    expect(revoked).toMatchObject({ outcome: 'success', tenantPath: '/site', actorKind: 'client', actorId: client.clientId, targetKind: 'access_token' });
+    expect(revoked).toMatchObject({
+      outcome: 'success',
+      tenantPath: '/site',
+      actorKind: 'client',
+      actorId: client.clientId,
+      targetKind: 'access_token',
+    });
     expect(JSON.stringify(revoked)).not.toContain(token);
   });
 
   it('records a sign-in by password grant', async () => {
     const app = await createTestClient(t.server.app.domain, '/site', 'user');
     const { user, username, password } = await createTestUser(t.server.app.domain, '/site');
-    const granted = await postForm(`${t.url}/token`, { grant_type: 'password', username, password, tenant_path: '/site' }, { authorization: basic(app.clientId, app.clientSecret!) });
+    const granted = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'password', username, password, tenant_path: '/site' },
+      { authorization: basic(app.clientId, app.clientSecret!) },
+    );
     expect(granted.status).toBe(200);
     const signins = await events('signin');
-    expect(signins.find((e) => e.actorId === user.id && e.targetId === 'password')).toMatchObject({ outcome: 'success', actorKind: 'user', actorClientId: app.clientId, tenantPath: '/site' });
+    expect(signins.find((e) => e.actorId === user.id && e.targetId === 'password')).toMatchObject({
+      outcome: 'success',
+      actorKind: 'user',
+      actorClientId: app.clientId,
+      tenantPath: '/site',
+    });
   });
 });

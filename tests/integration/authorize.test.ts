@@ -23,7 +23,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
     t = await startTestServer({ clock });
     const domain = t.server.app.domain;
     thirdParty = await createCodeFlowClient(domain, { name: 'Third <b>Party</b> & Co', redirectUris: ['http://127.0.0.1:9/cb?tenant=a'] });
-    firstParty = await createCodeFlowClient(domain, { name: 'First Party', firstParty: true, redirectUris: ['http://127.0.0.1:9/first', 'http://127.0.0.1:9/first2'] });
+    firstParty = await createCodeFlowClient(domain, {
+      name: 'First Party',
+      firstParty: true,
+      redirectUris: ['http://127.0.0.1:9/first', 'http://127.0.0.1:9/first2'],
+    });
     publicClient = await createCodeFlowClient(domain, { name: 'Mobile', isPublic: true, redirectUris: ['com.example.app:/cb'] });
     alice = await createTestUser(domain);
   });
@@ -36,7 +40,14 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
 
   const authorizeUrl = (client: CodeFlowClient, extra: Record<string, string | undefined> = {}): string => {
     const params = new URLSearchParams();
-    const all: Record<string, string | undefined> = { client_id: client.clientId, response_type: 'code', redirect_uri: client.redirectUri, scope: 'openid profile', state: 'st-1', ...extra };
+    const all: Record<string, string | undefined> = {
+      client_id: client.clientId,
+      response_type: 'code',
+      redirect_uri: client.redirectUri,
+      scope: 'openid profile',
+      state: 'st-1',
+      ...extra,
+    };
     for (const [k, v] of Object.entries(all)) if (v !== undefined) params.append(k, v);
     return `/authorize?${params}`;
   };
@@ -62,7 +73,12 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
   };
 
   /** Loads the sign-in page and submits the credentials; returns the response to the POST. */
-  const signIn = async (browser: FetchBrowser, url: string, username = alice.username, password = alice.password): Promise<PageResponse> => {
+  const signIn = async (
+    browser: FetchBrowser,
+    url: string,
+    username = alice.username,
+    password = alice.password,
+  ): Promise<PageResponse> => {
     const page = await browser.get(url);
     expect(page.status).toBe(200);
     expect(page.body).toContain('name="password"');
@@ -71,7 +87,9 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
 
   describe('requests that must not redirect', () => {
     it('shows an error page for an unknown client', async () => {
-      const res = await new FetchBrowser(t.url).get(`/authorize?client_id=nobody&response_type=code&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&scope=openid&state=x`);
+      const res = await new FetchBrowser(t.url).get(
+        `/authorize?client_id=nobody&response_type=code&redirect_uri=${encodeURIComponent('http://127.0.0.1:9/cb')}&scope=openid&state=x`,
+      );
       expectErrorPage(res);
       expect(res.body).toContain('sign-in link is not valid');
       expect(res.body).not.toContain('nobody');
@@ -79,14 +97,23 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
 
     it('shows an error page for a missing client_id, a repeated one, and a disabled client', async () => {
       expectErrorPage(await new FetchBrowser(t.url).get('/authorize?response_type=code&scope=openid'));
-      expectErrorPage(await new FetchBrowser(t.url).get(`/authorize?client_id=${thirdParty.clientId}&client_id=${thirdParty.clientId}&response_type=code&scope=openid`));
+      expectErrorPage(
+        await new FetchBrowser(t.url).get(
+          `/authorize?client_id=${thirdParty.clientId}&client_id=${thirdParty.clientId}&response_type=code&scope=openid`,
+        ),
+      );
       const disabled = await createCodeFlowClient(t.server.app.domain);
       await t.server.app.domain.clients.update(await rootAdminActor(t.server.app.domain), disabled.clientId, { enabled: false });
       expectErrorPage(await new FetchBrowser(t.url).get(authorizeUrl(disabled)));
     });
 
     it('shows an error page for an unregistered, altered or repeated redirect_uri', async () => {
-      for (const redirect of ['http://127.0.0.1:9/evil', 'http://127.0.0.1:9/cb?tenant=a&x=1', 'http://127.0.0.1:9/cb', 'https://127.0.0.1:9/cb?tenant=a']) {
+      for (const redirect of [
+        'http://127.0.0.1:9/evil',
+        'http://127.0.0.1:9/cb?tenant=a&x=1',
+        'http://127.0.0.1:9/cb',
+        'https://127.0.0.1:9/cb?tenant=a',
+      ]) {
         expectErrorPage(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { redirect_uri: redirect })));
       }
       const repeated = `${authorizeUrl(thirdParty)}&redirect_uri=${encodeURIComponent(thirdParty.redirectUri)}`;
@@ -105,7 +132,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
     it('never redirects to a stored redirect URI the current rules refuse, even when it is presented verbatim', async () => {
       for (const stored of ['https:/app.example/cb', 'https://app.example/c b', 'https://user:pw@app.example/cb', 'https://*.example/cb']) {
         // Registered before strict validation (the API now refuses all four): written directly, before the client is first looked up.
-        const legacy = await createCodeFlowClient(t.server.app.domain, { name: 'Legacy', firstParty: true, redirectUris: ['http://127.0.0.1:9/legacy'] });
+        const legacy = await createCodeFlowClient(t.server.app.domain, {
+          name: 'Legacy',
+          firstParty: true,
+          redirectUris: ['http://127.0.0.1:9/legacy'],
+        });
         await sqlRows(t.databaseUrl, 'update clients set redirect_uris = $1 where client_id = $2', [[stored], legacy.clientId]);
         const presented = await new FetchBrowser(t.url).get(authorizeUrl(legacy, { redirect_uri: stored }));
         expectErrorPage(presented);
@@ -120,13 +151,24 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
 
   describe('errors returned to the client by redirect', () => {
     it('answers request_not_supported and request_uri_not_supported (OIDC Core §6) instead of ignoring them', async () => {
-      const withRequest = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { request: 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCBhZG1pbiJ9.' }));
+      const withRequest = await new FetchBrowser(t.url).get(
+        authorizeUrl(thirdParty, { request: 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCBhZG1pbiJ9.' }),
+      );
       expect(withRequest.status).toBe(302);
       expectRedirectError(withRequest, 'http://127.0.0.1:9/cb?tenant=a&', 'request_not_supported');
-      const withRequestUri = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { request_uri: 'https://attacker.example/request.jwt' }));
+      const withRequestUri = await new FetchBrowser(t.url).get(
+        authorizeUrl(thirdParty, { request_uri: 'https://attacker.example/request.jwt' }),
+      );
       expectRedirectError(withRequestUri, 'http://127.0.0.1:9/cb?tenant=a&', 'request_uri_not_supported');
       // Even for a signed-in user whose consent would let a code through, and as a form POST.
-      const posted = await new FetchBrowser(t.url).post('/authorize', { client_id: firstParty.clientId, response_type: 'code', redirect_uri: firstParty.redirectUri, scope: 'openid', state: 'st-1', request_uri: 'urn:x' });
+      const posted = await new FetchBrowser(t.url).post('/authorize', {
+        client_id: firstParty.clientId,
+        response_type: 'code',
+        redirect_uri: firstParty.redirectUri,
+        scope: 'openid',
+        state: 'st-1',
+        request_uri: 'urn:x',
+      });
       expectRedirectError(posted, firstParty.redirectUri, 'request_uri_not_supported');
     });
 
@@ -138,13 +180,29 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
     });
 
     it('answers invalid_request for a missing response_type and a repeated parameter', async () => {
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { response_type: undefined })), thirdParty.redirectUri, 'invalid_request');
-      expectRedirectError(await new FetchBrowser(t.url).get(`${authorizeUrl(thirdParty)}&scope=openid`), thirdParty.redirectUri, 'invalid_request');
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { response_type: undefined })),
+        thirdParty.redirectUri,
+        'invalid_request',
+      );
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(`${authorizeUrl(thirdParty)}&scope=openid`),
+        thirdParty.redirectUri,
+        'invalid_request',
+      );
     });
 
     it('answers invalid_scope for a scope the client may not use, and for no scope at all', async () => {
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { scope: 'openid admin' })), thirdParty.redirectUri, 'invalid_scope');
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { scope: undefined })), thirdParty.redirectUri, 'invalid_scope');
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { scope: 'openid admin' })),
+        thirdParty.redirectUri,
+        'invalid_scope',
+      );
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { scope: undefined })),
+        thirdParty.redirectUri,
+        'invalid_scope',
+      );
     });
 
     it('requires PKCE S256 from public clients and refuses plain from anyone', async () => {
@@ -156,21 +214,35 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
         'invalid_request',
       );
       // No method means plain (RFC 7636 §4.3).
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { code_challenge: challenge })), thirdParty.redirectUri, 'invalid_request');
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { code_challenge: challenge })),
+        thirdParty.redirectUri,
+        'invalid_request',
+      );
       expectRedirectError(
         await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { code_challenge: 'short', code_challenge_method: 'S256' })),
         thirdParty.redirectUri,
         'invalid_request',
       );
-      const ok = await new FetchBrowser(t.url).get(authorizeUrl(publicClient, { code_challenge: challenge, code_challenge_method: 'S256' }));
+      const ok = await new FetchBrowser(t.url).get(
+        authorizeUrl(publicClient, { code_challenge: challenge, code_challenge_method: 'S256' }),
+      );
       expect(ok.status).toBe(200);
     });
 
     it('answers login_required for prompt=none without a session, without state when none was sent', async () => {
       const res = await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { prompt: 'none', state: undefined }));
       expectRedirectError(res, thirdParty.redirectUri, 'login_required', null);
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { prompt: 'none login' })), thirdParty.redirectUri, 'invalid_request');
-      expectRedirectError(await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { max_age: '-1' })), thirdParty.redirectUri, 'invalid_request');
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { prompt: 'none login' })),
+        thirdParty.redirectUri,
+        'invalid_request',
+      );
+      expectRedirectError(
+        await new FetchBrowser(t.url).get(authorizeUrl(thirdParty, { max_age: '-1' })),
+        thirdParty.redirectUri,
+        'invalid_request',
+      );
     });
   });
 
@@ -202,11 +274,19 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       expect(wrong.location).toBeNull();
       expect(wrong.body).toContain('Invalid username or password');
       expect(wrong.body).toContain(`value="${alice.username}"`);
-      const unknown = await browser.post('/authorize/login', { ...hiddenFields(wrong.body), username: 'nobody-at-all', password: 'whatever' });
+      const unknown = await browser.post('/authorize/login', {
+        ...hiddenFields(wrong.body),
+        username: 'nobody-at-all',
+        password: 'whatever',
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body).toContain('Invalid username or password');
       expect(browser.jar.get('idp_session')).toBeUndefined();
-      const right = await browser.post('/authorize/login', { ...hiddenFields(unknown.body), username: alice.username, password: alice.password });
+      const right = await browser.post('/authorize/login', {
+        ...hiddenFields(unknown.body),
+        username: alice.username,
+        password: alice.password,
+      });
       expect(right.status).toBe(200);
       expect(right.body).toContain('wants to access your account');
     });
@@ -230,7 +310,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
         expect(browser.jar.get('idp_session')).toBeUndefined();
       }
       // A cross-site post without the interaction cookie fails too.
-      const noCookie = await new FetchBrowser(t.url).post('/authorize/login', { ...fields, username: alice.username, password: alice.password });
+      const noCookie = await new FetchBrowser(t.url).post('/authorize/login', {
+        ...fields,
+        username: alice.username,
+        password: alice.password,
+      });
       expectErrorPage(noCookie);
       // A sign-in form cannot be replayed as a consent decision.
       expectErrorPage(await browser.post('/authorize/consent', { ...fields, decision: 'allow' }));
@@ -240,7 +324,9 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       const browser = new FetchBrowser(t.url);
       const page = await browser.get(authorizeUrl(thirdParty));
       clock.offsetMs = 11 * 60_000;
-      expectErrorPage(await browser.post('/authorize/login', { ...hiddenFields(page.body), username: alice.username, password: alice.password }));
+      expectErrorPage(
+        await browser.post('/authorize/login', { ...hiddenFields(page.body), username: alice.username, password: alice.password }),
+      );
     });
   });
 
@@ -248,7 +334,13 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
     it('lets a first-party client skip consent and issues a code bound to the request', async () => {
       const browser = new FetchBrowser(t.url);
       const { challenge } = pkcePair();
-      const url = authorizeUrl(firstParty, { redirect_uri: 'http://127.0.0.1:9/first2', code_challenge: challenge, code_challenge_method: 'S256', nonce: 'n-0S6_WzA2Mj', state: 'a b&c=d' });
+      const url = authorizeUrl(firstParty, {
+        redirect_uri: 'http://127.0.0.1:9/first2',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        nonce: 'n-0S6_WzA2Mj',
+        state: 'a b&c=d',
+      });
       const before = clock.now().getTime();
       const res = await signIn(browser, url);
       const after = clock.now().getTime();
@@ -289,7 +381,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
     it('redirects an unexpected failure after the client is known as server_error, leaking nothing', async () => {
       const browser = new FetchBrowser(t.url);
       const { challenge } = pkcePair();
-      const url = authorizeUrl(firstParty, { redirect_uri: 'http://127.0.0.1:9/first', code_challenge: challenge, code_challenge_method: 'S256' });
+      const url = authorizeUrl(firstParty, {
+        redirect_uri: 'http://127.0.0.1:9/first',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      });
       const db = t.server.orm.em.getConnection();
       await db.execute('alter table authorization_codes rename to authorization_codes_away');
       try {
@@ -341,7 +437,13 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       const query = queryOf(allowed.location);
       expect(query).toEqual({ tenant: 'a', code: expect.any(String), state: 'st-1', iss: t.issuer });
       const row = await t.server.orm.em.fork().findOneOrFail(AuthorizationCodeEntity, { codeHash: sha256(query.code!) });
-      expect(row).toMatchObject({ clientId: thirdParty.clientId, redirectUri: thirdParty.redirectUri, codeChallenge: challenge, nonce: 'nonce-1', scopes: ['openid', 'profile'] });
+      expect(row).toMatchObject({
+        clientId: thirdParty.clientId,
+        redirectUri: thirdParty.redirectUri,
+        codeChallenge: challenge,
+        nonce: 'nonce-1',
+        scopes: ['openid', 'profile'],
+      });
 
       // Same browser, same client: no sign-in, no consent.
       const reuse = await browser.get(authorizeUrl(thirdParty, { state: 'st-2' }));
@@ -352,7 +454,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       expect(queryOf(silent.location).code).toEqual(expect.any(String));
 
       // A scope not yet granted needs consent again (and cannot be had silently).
-      expectRedirectError(await browser.get(authorizeUrl(thirdParty, { prompt: 'none', scope: 'openid email' })), thirdParty.redirectUri, 'consent_required');
+      expectRedirectError(
+        await browser.get(authorizeUrl(thirdParty, { prompt: 'none', scope: 'openid email' })),
+        thirdParty.redirectUri,
+        'consent_required',
+      );
       const more = await browser.get(authorizeUrl(thirdParty, { scope: 'openid email' }));
       expect(more.body).toContain('wants to access your account');
       expect(more.body).toContain('new</span>');
@@ -363,7 +469,11 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
       clock.offsetMs = 120_000;
       expect((await browser.get(authorizeUrl(thirdParty, { max_age: '60' }))).body).toContain('name="password"');
       expect((await browser.get(authorizeUrl(thirdParty, { max_age: '3600' }))).status).toBe(302);
-      expectRedirectError(await browser.get(authorizeUrl(thirdParty, { max_age: '60', prompt: 'none' })), thirdParty.redirectUri, 'login_required');
+      expectRedirectError(
+        await browser.get(authorizeUrl(thirdParty, { max_age: '60', prompt: 'none' })),
+        thirdParty.redirectUri,
+        'login_required',
+      );
 
       // Logout: GET asks, a POST without the token does not end the session, the confirmed POST does.
       const confirm = await browser.get('/logout');
@@ -387,7 +497,13 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
 
     it('accepts the authorization request as a form POST too (OIDC Core §3.1.2.1)', async () => {
       const browser = new FetchBrowser(t.url);
-      const res = await browser.post('/authorize', { client_id: thirdParty.clientId, response_type: 'code', redirect_uri: thirdParty.redirectUri, scope: 'openid', state: 's' });
+      const res = await browser.post('/authorize', {
+        client_id: thirdParty.clientId,
+        response_type: 'code',
+        redirect_uri: thirdParty.redirectUri,
+        scope: 'openid',
+        state: 's',
+      });
       expect(res.status).toBe(200);
       expect(res.body).toContain('name="password"');
     });

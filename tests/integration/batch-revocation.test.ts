@@ -65,10 +65,23 @@ describe('revocation counts and seed 003 batch revocation', () => {
     const { service, tokens } = await issueSeven(world);
     expect((await root.revokeTokensIssuedBefore({ tenantPath: '/later', before: before.toISOString() })).revokeTokensIssuedBefore).toBe(0);
     expect((await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId)).status).toBe(200);
-    expect((await postForm(`${t.url}/introspect`, { token: tokens.accessToken }, { authorization: `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}` })).body.active).toBe(true);
+    expect(
+      (
+        await postForm(
+          `${t.url}/introspect`,
+          { token: tokens.accessToken },
+          { authorization: `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}` },
+        )
+      ).body.active,
+    ).toBe(true);
     // The device refresh just now issued an eighth token; the sibling tenant's seven are not in /later's subtree.
-    expect((await root.revokeTokensIssuedBefore({ tenantPath: '/later', before: new Date(Date.now() + 1000).toISOString() })).revokeTokensIssuedBefore).toBe(8);
-    expect((await root.revokeTokensIssuedBefore({ tenantPath: '/sibling', before: new Date().toISOString() })).revokeTokensIssuedBefore).toBe(7);
+    expect(
+      (await root.revokeTokensIssuedBefore({ tenantPath: '/later', before: new Date(Date.now() + 1000).toISOString() }))
+        .revokeTokensIssuedBefore,
+    ).toBe(8);
+    expect(
+      (await root.revokeTokensIssuedBefore({ tenantPath: '/sibling', before: new Date().toISOString() })).revokeTokensIssuedBefore,
+    ).toBe(7);
   });
 
   it('counts per user, per client, per token and per device without counting anything twice', async () => {
@@ -111,7 +124,10 @@ describe('revocation counts and seed 003 batch revocation', () => {
     // /acme_eu's cutoff does not apply to /acme-eu/shop: its tokens stay usable and /acme-eu still counts them.
     const basic = `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}`;
     expect((await postForm(`${t.url}/introspect`, { token: tokens.accessToken }, { authorization: basic })).body.active).toBe(true);
-    expect((await root.revokeTokensIssuedBefore({ tenantPath: '/acme-eu', before: new Date(Date.now() + 1000).toISOString() })).revokeTokensIssuedBefore).toBe(7);
+    expect(
+      (await root.revokeTokensIssuedBefore({ tenantPath: '/acme-eu', before: new Date(Date.now() + 1000).toISOString() }))
+        .revokeTokensIssuedBefore,
+    ).toBe(7);
   });
 
   it('answers ServerPluginError for a malformed date (400), no or a bad bearer (401) and a non-admin bearer (403)', async () => {
@@ -124,7 +140,8 @@ describe('revocation counts and seed 003 batch revocation', () => {
       expect(Object.keys(body).sort()).toEqual(['code', 'context', 'extensions', 'innerError', 'message']);
       expect(body).toMatchObject({ ...shape, extensions: body.extensions });
     };
-    for (const body of [{ creationBefore: 'yesterday' }, { creationBefore: '2026-13-45T99:00:00Z' }, {}, { creationBefore: 12 }]) await expectError(await batch(bearer, body), 400);
+    for (const body of [{ creationBefore: 'yesterday' }, { creationBefore: '2026-13-45T99:00:00Z' }, {}, { creationBefore: 12 }])
+      await expectError(await batch(bearer, body), 400);
     await expectError(await batch(bearer, '{not json'), 400);
     await expectError(await batch(null, { creationBefore: new Date().toISOString() }), 401);
     await expectError(await batch('not-a-token', { creationBefore: new Date().toISOString() }), 401);

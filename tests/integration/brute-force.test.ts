@@ -52,13 +52,21 @@ describe('brute-force throttling', () => {
   afterEach(() => clock.reset());
 
   const passwordGrant = (server: TestServer, username: string, password: string, ip: string, requestId?: string) =>
-    postForm<OAuthBody>(`${server.url}/token`, { grant_type: 'password', username, password }, {
-      authorization: basic(app.clientId, app.clientSecret!),
-      'x-forwarded-for': ip,
-      ...(requestId ? { 'x-request-id': requestId } : {}),
-    });
+    postForm<OAuthBody>(
+      `${server.url}/token`,
+      { grant_type: 'password', username, password },
+      {
+        authorization: basic(app.clientId, app.clientSecret!),
+        'x-forwarded-for': ip,
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      },
+    );
   const clientCredentials = (server: TestServer, clientId: string, secret: string, ip: string) =>
-    postForm<OAuthBody>(`${server.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret), 'x-forwarded-for': ip });
+    postForm<OAuthBody>(
+      `${server.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(clientId, secret), 'x-forwarded-for': ip },
+    );
 
   const retryAfter = (res: { headers: Headers }): number => Number(res.headers.get('retry-after'));
 
@@ -119,7 +127,8 @@ describe('brute-force throttling', () => {
     const user = await createUser(domain, '/');
     const attacker = freshIp();
     const servers = [a, b];
-    for (let i = 0; i < accountSource.threshold; i++) expect((await passwordGrant(servers[i % 2]!, user.username, `wrong-${i}`, attacker)).status).toBe(400);
+    for (let i = 0; i < accountSource.threshold; i++)
+      expect((await passwordGrant(servers[i % 2]!, user.username, `wrong-${i}`, attacker)).status).toBe(400);
     for (const server of servers) {
       const res = await passwordGrant(server, user.username, USER_PASSWORD, attacker);
       expect([res.status, res.body.error]).toEqual([429, 'invalid_grant']);
@@ -140,7 +149,7 @@ describe('brute-force throttling', () => {
     const user = await createUser(domain, '/');
     const attacker = freshIp();
     const waits: number[] = [];
-    for (let guesses = 0; guesses < accountSource.threshold + 8; ) {
+    for (let guesses = 0; guesses < accountSource.threshold + 8;) {
       const res = await passwordGrant(a, user.username, `guess-${guesses}`, attacker);
       if (res.status === 429) {
         waits.push(retryAfter(res));
@@ -165,12 +174,17 @@ describe('brute-force throttling', () => {
     for (const victim of victims) {
       const home = freshIp();
       expect((await clientCredentials(a, victim.clientId, victim.secret, home)).status).toBe(200);
-      for (let i = 0; i < clientSource.threshold + 5; i++) expect((await clientCredentials(a, victim.clientId, `wrong-secret-${i}`, freshIp())).status).toBe(401);
+      for (let i = 0; i < clientSource.threshold + 5; i++)
+        expect((await clientCredentials(a, victim.clientId, `wrong-secret-${i}`, freshIp())).status).toBe(401);
       for (const server of [a, b]) {
         const res = await clientCredentials(server, victim.clientId, victim.secret, home);
         expect([victim.clientId, res.status, typeof res.body.access_token]).toEqual([victim.clientId, 200, 'string']);
       }
-      const login = await postForm<OAuthBody>(`${a.url}/client/login`, { client_id: victim.clientId, password: victim.secret }, { 'x-forwarded-for': home });
+      const login = await postForm<OAuthBody>(
+        `${a.url}/client/login`,
+        { client_id: victim.clientId, password: victim.secret },
+        { 'x-forwarded-for': home },
+      );
       expect(login.status).toBe(200);
     }
   });
@@ -180,33 +194,60 @@ describe('brute-force throttling', () => {
     const attacker = freshIp();
     const home = freshIp();
     const right = (ip: string) => ({ authorization: basic(service.clientId, service.clientSecret!), 'x-forwarded-for': ip });
-    for (let i = 0; i < clientSource.threshold; i++) expect((await clientCredentials(a, service.clientId, `wrong-secret-${i}`, attacker)).status).toBe(401);
+    for (let i = 0; i < clientSource.threshold; i++)
+      expect((await clientCredentials(a, service.clientId, `wrong-secret-${i}`, attacker)).status).toBe(401);
     const token = await clientCredentials(a, service.clientId, service.clientSecret!, attacker);
     expect([token.status, token.body.error]).toEqual([429, 'invalid_client']);
     expect(retryAfter(token)).toBeGreaterThan(0);
     // Instance b learns of a's failures over the change bus (or, at the latest, from the count its own next failure returns).
-    await waitUntil(async () => (await postForm(`${b.url}/introspect`, { token: 'x' }, { authorization: basic(service.clientId, 'still-wrong'), 'x-forwarded-for': attacker })).status === 429);
+    await waitUntil(
+      async () =>
+        (
+          await postForm(
+            `${b.url}/introspect`,
+            { token: 'x' },
+            { authorization: basic(service.clientId, 'still-wrong'), 'x-forwarded-for': attacker },
+          )
+        ).status === 429,
+    );
     for (const path of ['/introspect', '/revoke']) {
       const res = await postForm<OAuthBody>(`${b.url}${path}`, { token: 'whatever' }, right(attacker));
       expect([path, res.status, res.body.error]).toEqual([path, 429, 'invalid_client']);
       const owner = await postForm<OAuthBody>(`${b.url}${path}`, { token: 'whatever' }, right(home));
       expect([path, owner.status]).toEqual([path, 200]);
     }
-    const login = await postForm<OAuthBody>(`${a.url}/client/login`, { client_id: service.clientId, password: service.clientSecret! }, { 'x-forwarded-for': attacker });
+    const login = await postForm<OAuthBody>(
+      `${a.url}/client/login`,
+      { client_id: service.clientId, password: service.clientSecret! },
+      { 'x-forwarded-for': attacker },
+    );
     expect(login.status).toBe(429);
     expect(login.headers.get('retry-after')).toEqual(expect.any(String));
-    expect((await postForm<OAuthBody>(`${a.url}/client/login`, { client_id: service.clientId, password: service.clientSecret! }, { 'x-forwarded-for': home })).status).toBe(200);
+    expect(
+      (
+        await postForm<OAuthBody>(
+          `${a.url}/client/login`,
+          { client_id: service.clientId, password: service.clientSecret! },
+          { 'x-forwarded-for': home },
+        )
+      ).status,
+    ).toBe(200);
 
     clock.advance(clientSource.maxLockSeconds + 1);
     expect((await clientCredentials(a, service.clientId, service.clientSecret!, attacker)).status).toBe(200);
   });
 
   it("a source spraying 50+ failures over many clients keeps its own pairs locked at their first failure, and still gets a different client's correct secret through", async () => {
-    const sprayed = await Promise.all(Array.from({ length: 10 }, () => createClient(domain, { tenantPath: '/', grantTypes: ['client_credentials'], allowedScopes: ['email'] })));
+    const sprayed = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        createClient(domain, { tenantPath: '/', grantTypes: ['client_credentials'], allowedScopes: ['email'] }),
+      ),
+    );
     const other = await createClient(domain, { tenantPath: '/', grantTypes: ['client_credentials'], allowedScopes: ['email'] });
     const sprayer = freshIp();
     // Fewer failures per client than the pair threshold: only the per-source count reaches its threshold.
-    for (let i = 0; i < policy.ip.threshold; i++) expect((await clientCredentials(a, sprayed[i % 10]!.clientId, `guess-${i}`, sprayer)).status).toBe(401);
+    for (let i = 0; i < policy.ip.threshold; i++)
+      expect((await clientCredentials(a, sprayed[i % 10]!.clientId, `guess-${i}`, sprayer)).status).toBe(401);
     expect(policy.ip.threshold / 10).toBeLessThan(clientSource.threshold);
     // A correct secret of a client this source never failed: checked, and let through (on both instances).
     for (const server of [a, b]) expect((await clientCredentials(server, other.clientId, other.clientSecret!, sprayer)).status).toBe(200);
@@ -258,7 +299,8 @@ describe('brute-force throttling', () => {
     const home = freshIp();
     expect((await passwordGrant(a, user.username, USER_PASSWORD, home)).status).toBe(200);
     // A distributed guess: every attempt from a new source, so no pair ever reaches its threshold.
-    for (let i = 0; i < policy.account.threshold; i++) expect((await passwordGrant(i % 2 ? a : b, user.username, `guess-${i}`, freshIp())).status).toBe(400);
+    for (let i = 0; i < policy.account.threshold; i++)
+      expect((await passwordGrant(i % 2 ? a : b, user.username, `guess-${i}`, freshIp())).status).toBe(400);
     // A source the account does not know is refused unchecked, even with the right password...
     const stranger = await passwordGrant(a, user.username, USER_PASSWORD, freshIp());
     expect([stranger.status, stranger.body.error]).toEqual([429, 'invalid_grant']);
@@ -279,7 +321,8 @@ describe('brute-force throttling', () => {
     const service = await createClient(domain, { tenantPath: '/', grantTypes: ['client_credentials'], allowedScopes: ['email'] });
     const home = freshIp();
     expect((await clientCredentials(b, service.clientId, service.clientSecret!, home)).status).toBe(200);
-    for (let i = 0; i < policy.client.threshold; i++) expect((await clientCredentials(a, service.clientId, `guess-${i}`, freshIp())).status).toBe(401);
+    for (let i = 0; i < policy.client.threshold; i++)
+      expect((await clientCredentials(a, service.clientId, `guess-${i}`, freshIp())).status).toBe(401);
     const stranger = await clientCredentials(a, service.clientId, service.clientSecret!, freshIp());
     expect([stranger.status, stranger.body.error]).toEqual([429, 'invalid_client']);
     for (const server of [a, b]) expect((await clientCredentials(server, service.clientId, service.clientSecret!, home)).status).toBe(200);
@@ -296,7 +339,11 @@ describe('brute-force throttling', () => {
       events = await auditEvents('token');
       return events.some((e) => e.actorId === north.clientId) && events.some((e) => e.actorId === unknownId);
     });
-    expect(events.find((e) => e.actorId === north.clientId)).toMatchObject({ tenantPath: '/north', outcome: 'failure', detail: { error: 'invalid_client' } });
+    expect(events.find((e) => e.actorId === north.clientId)).toMatchObject({
+      tenantPath: '/north',
+      outcome: 'failure',
+      detail: { error: 'invalid_client' },
+    });
     expect(events.find((e) => e.actorId === unknownId)).toMatchObject({ tenantPath: '/', detail: { error: 'invalid_client' } });
     expect((await auditEvents('token', '/north')).map((e) => e.actorId)).toEqual([north.clientId]);
   });
@@ -309,8 +356,21 @@ describe('brute-force throttling', () => {
     const events = (await auditEvents('throttle')).filter((e) => e.targetKind === 'account' && e.targetId === user.username);
     expect(events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ action: 'throttle', outcome: 'failure', tenantPath: '/', actorClientId: app.clientId, clientIp: ip, requestId: `bf-fail-${accountSource.threshold - 1}`, detail: expect.objectContaining({ phase: 'locked', scope: 'source', failures: accountSource.threshold }) }),
-        expect.objectContaining({ action: 'throttle', clientIp: ip, requestId: 'bf-refused', detail: expect.objectContaining({ phase: 'refused', scope: 'source' }) }),
+        expect.objectContaining({
+          action: 'throttle',
+          outcome: 'failure',
+          tenantPath: '/',
+          actorClientId: app.clientId,
+          clientIp: ip,
+          requestId: `bf-fail-${accountSource.threshold - 1}`,
+          detail: expect.objectContaining({ phase: 'locked', scope: 'source', failures: accountSource.threshold }),
+        }),
+        expect.objectContaining({
+          action: 'throttle',
+          clientIp: ip,
+          requestId: 'bf-refused',
+          detail: expect.objectContaining({ phase: 'refused', scope: 'source' }),
+        }),
       ]),
     );
     const kinds = new Set((await auditEvents('throttle')).map((e) => e.targetKind));
@@ -350,15 +410,24 @@ describe('brute-force throttling', () => {
     const sdk = createAdminSdk(a.url, tokens.access_token);
     const attacker = freshIp();
     const attack = (password: string) =>
-      postForm<OAuthBody>(`${a.url}/token`, { grant_type: 'password', username: world.username, password, tenant_path: '/devbf' }, { authorization: basic(world.app.clientId, world.app.clientSecret!), 'x-forwarded-for': attacker });
+      postForm<OAuthBody>(
+        `${a.url}/token`,
+        { grant_type: 'password', username: world.username, password, tenant_path: '/devbf' },
+        { authorization: basic(world.app.clientId, world.app.clientSecret!), 'x-forwarded-for': attacker },
+      );
     for (let i = 0; i < accountSource.threshold; i++) expect((await attack(`wrong-${i}`)).status).toBe(400);
     expect((await attack(world.password)).status).toBe(429);
     expect((await sdk.createDevice({ name: 'laptop', password: world.password })).createDevice.DeviceId).toEqual(expect.any(String));
 
     // The owner's own wrong passwords lock the owner's own source, on every password path of that source.
-    for (let i = 0; i < accountSource.threshold; i++) expect(await errorCode(sdk.createDevice({ name: 'x', password: `wrong-${i}` }))).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < accountSource.threshold; i++)
+      expect(await errorCode(sdk.createDevice({ name: 'x', password: `wrong-${i}` }))).toBe('BAD_USER_INPUT');
     expect(await errorCode(sdk.createDevice({ name: 'x', password: world.password }))).not.toBe('BAD_USER_INPUT');
-    const grant = await postForm<OAuthBody>(`${a.url}/token`, { grant_type: 'password', username: world.username, password: world.password, tenant_path: '/devbf' }, { authorization: basic(world.app.clientId, world.app.clientSecret!) });
+    const grant = await postForm<OAuthBody>(
+      `${a.url}/token`,
+      { grant_type: 'password', username: world.username, password: world.password, tenant_path: '/devbf' },
+      { authorization: basic(world.app.clientId, world.app.clientSecret!) },
+    );
     expect([grant.status, grant.body.error]).toEqual([429, 'invalid_grant']);
     clock.advance(accountSource.baseLockSeconds + 1);
     expect((await sdk.createDevice({ name: 'phone', password: world.password })).createDevice.DeviceId).toEqual(expect.any(String));

@@ -54,7 +54,10 @@ describe('change bus across a dropped LISTEN connection', () => {
     const pg = new Client({ connectionString: first.databaseUrl });
     await pg.connect();
     try {
-      const killed = await pg.query('select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = $1 and application_name = $2', [pid, CHANGE_BUS_APPLICATION_NAME]);
+      const killed = await pg.query(
+        'select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = $1 and application_name = $2',
+        [pid, CHANGE_BUS_APPLICATION_NAME],
+      );
       expect(killed.rows).toEqual([{ ok: true }]);
     } finally {
       await pg.end();
@@ -73,8 +76,14 @@ describe('change bus across a dropped LISTEN connection', () => {
     await waitUntil(() => bus.state === 'connected');
     expect(bus.backendPid).not.toBe(pid);
 
-    expect(await clientCredentials(first, disabled.clientId, disabled.clientSecret!)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(await clientCredentials(first, rotated.clientId, rotated.clientSecret!)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await clientCredentials(first, disabled.clientId, disabled.clientSecret!)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await clientCredentials(first, rotated.clientId, rotated.clientSecret!)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
     expect((await clientCredentials(first, rotated.clientId, newSecret!)).status).toBe(200);
     expect((await clientCredentials(first, untouched.clientId, untouched.clientSecret!)).status).toBe(200);
 

@@ -32,7 +32,16 @@ describe('tenant-idp CLI', () => {
     expect(text.code).toBe(0);
     expect(decodeJwt(text.stdout.trim())).toMatchObject({ client_id: ADMIN_CLIENT_ID, scope: 'admin' });
     // Credentials as flags instead of environment variables.
-    const flagged = await runCli(['token', '--json', '--url', t.url, '--client-id', ADMIN_CLIENT_ID, '--client-secret', ADMIN_CLIENT_SECRET]);
+    const flagged = await runCli([
+      'token',
+      '--json',
+      '--url',
+      t.url,
+      '--client-id',
+      ADMIN_CLIENT_ID,
+      '--client-secret',
+      ADMIN_CLIENT_SECRET,
+    ]);
     expect(flagged.code).toBe(0);
     expect(json(flagged.stdout)).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
   });
@@ -45,7 +54,9 @@ describe('tenant-idp CLI', () => {
     expect((json(listed.stdout) as { path: string }[]).map((x) => x.path)).toContain('/cli-t');
     expect((await runCli(['tenants', 'list'], env)).stdout).toMatch(/^\/cli-t\s+CLI tenant\s+ES256/m);
     expect((await runCli(['tenants', 'delete', '/cli-t'], env)).code).toBe(0);
-    expect((json((await runCli(['tenants', 'list', '--json'], env)).stdout) as { path: string }[]).map((x) => x.path)).not.toContain('/cli-t');
+    expect((json((await runCli(['tenants', 'list', '--json'], env)).stdout) as { path: string }[]).map((x) => x.path)).not.toContain(
+      '/cli-t',
+    );
     const again = await runCli(['tenants', 'delete', '/cli-t', '--json'], env);
     expect(again.code).toBe(2);
     expect(JSON.parse(again.stderr)).toMatchObject({ error: { exitCode: 2, code: 'NOT_FOUND' } });
@@ -53,7 +64,10 @@ describe('tenant-idp CLI', () => {
 
   it('creates a client and shows its secret once; the secret works at /token', async () => {
     await runCli(['tenants', 'create', '/cli-c'], env);
-    const created = await runCli(['clients', 'create', '--tenant', '/cli-c', '--id', 'cli-app', '--grant-types', 'client_credentials', '--scopes', 'email,username'], env);
+    const created = await runCli(
+      ['clients', 'create', '--tenant', '/cli-c', '--id', 'cli-app', '--grant-types', 'client_credentials', '--scopes', 'email,username'],
+      env,
+    );
     expect(created.code).toBe(0);
     const secret = /client_secret: (\S+)/.exec(created.stdout)?.[1];
     expect(secret).toBeDefined();
@@ -64,12 +78,18 @@ describe('tenant-idp CLI', () => {
     expect(listed.stdout).toMatch(/^cli-app\s+\/cli-c\s+cli-app\s+confidential\s+client_credentials/m);
     expect(listed.stdout).not.toContain(secret);
     expect((await runCli(['clients', 'delete', 'cli-app'], env)).code).toBe(0);
-    expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic('cli-app', secret!) })).status).toBe(401);
+    expect(
+      (await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic('cli-app', secret!) })).status,
+    ).toBe(401);
   });
 
   it('creates and deletes users, reading the password from stdin', async () => {
     await runCli(['tenants', 'create', '/cli-u'], env);
-    const created = await runCli(['users', 'create', 'bob', '--tenant', '/cli-u', '--password-stdin', '--email', 'bob@example.com', '--json'], env, 'bob-password-1\n');
+    const created = await runCli(
+      ['users', 'create', 'bob', '--tenant', '/cli-u', '--password-stdin', '--email', 'bob@example.com', '--json'],
+      env,
+      'bob-password-1\n',
+    );
     expect(created.code).toBe(0);
     expect(json(created.stdout)).toMatchObject({ username: 'bob', tenantPath: '/cli-u', email: 'bob@example.com' });
     expect((await runCli(['users', 'list', '--tenant', '/cli-u'], env)).stdout).toMatch(/^bob\s+\/cli-u\s+bob@example.com/m);
@@ -83,16 +103,32 @@ describe('tenant-idp CLI', () => {
     const applied = await runCli(['apply', file, '--json'], { ...env, ...PROVISIONING_VARIABLES });
     expect(applied.code).toBe(0);
     expect(json(applied.stdout)).toMatchObject({ tenants: { created: 2 }, clients: { created: 2 }, users: { created: 1 } });
-    const password = await postForm(`${t.url}/token`, { grant_type: 'password', username: 'ada', password: PROVISIONING_VARIABLES.ADA_PASSWORD }, { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) });
+    const password = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'password', username: 'ada', password: PROVISIONING_VARIABLES.ADA_PASSWORD },
+      { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) },
+    );
     expect(password.status).toBe(200);
 
     const exported = await runCli(['export', '--tenant', '/acme'], env);
     expect(exported.code).toBe(0);
-    for (const secret of [...Object.values(PROVISIONING_VARIABLES), '$argon2', '"clientSecret":', '"password":', 'secretDigest', 'Hash']) expect(exported.stdout).not.toContain(secret);
-    const document = JSON.parse(exported.stdout) as { tenants: { path: string; clients: { clientId: string; accessTokenLifetime: number }[]; users: { username: string; email: string }[] }[] };
+    for (const secret of [...Object.values(PROVISIONING_VARIABLES), '$argon2', '"clientSecret":', '"password":', 'secretDigest', 'Hash'])
+      expect(exported.stdout).not.toContain(secret);
+    const document = JSON.parse(exported.stdout) as {
+      tenants: {
+        path: string;
+        clients: { clientId: string; accessTokenLifetime: number }[];
+        users: { username: string; email: string }[];
+      }[];
+    };
     expect(document.tenants.map((x) => x.path)).toEqual(['/acme', '/acme/eu']);
-    expect(document.tenants[0]!.clients.map((c) => [c.clientId, c.accessTokenLifetime])).toEqual([['acme-app', 1200], ['acme-spa', 3600]]);
-    expect(document.tenants[0]!.users).toEqual([{ username: 'ada', email: 'ada@acme.example', phone: null, firstname: 'Ada', lastname: null, enabled: true }]);
+    expect(document.tenants[0]!.clients.map((c) => [c.clientId, c.accessTokenLifetime])).toEqual([
+      ['acme-app', 1200],
+      ['acme-spa', 3600],
+    ]);
+    expect(document.tenants[0]!.users).toEqual([
+      { username: 'ada', email: 'ada@acme.example', phone: null, firstname: 'Ada', lastname: null, enabled: true },
+    ]);
 
     const exportFile = path.join(dir, 'export.json');
     writeFileSync(exportFile, exported.stdout);
@@ -110,7 +146,14 @@ describe('tenant-idp CLI', () => {
 
   it('reports an invalid file with JSON paths and exit code 1, writing nothing', async () => {
     const file = path.join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ tenants: [{ path: '/cli-bad', clients: [{ clientId: 'cli-bad', name: 'x', clientSecret: '${MISSING_SECRET}', redirectUris: ['nope'] }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenants: [
+          { path: '/cli-bad', clients: [{ clientId: 'cli-bad', name: 'x', clientSecret: '${MISSING_SECRET}', redirectUris: ['nope'] }] },
+        ],
+      }),
+    );
     const run = await runCli(['apply', file], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('tenants[0].clients[0].clientSecret: environment variable MISSING_SECRET is not set');
@@ -120,10 +163,22 @@ describe('tenant-idp CLI', () => {
 
   it('stops at the first entry the server refuses, naming it, with exit code 2', async () => {
     const file = path.join(dir, 'conflict.json');
-    writeFileSync(file, JSON.stringify({ tenants: [{ path: '/cli-conflict', clients: [{ clientId: ADMIN_CLIENT_ID, name: 'Not the admin', clientSecret: 'some-secret-0123456789abc' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenants: [
+          {
+            path: '/cli-conflict',
+            clients: [{ clientId: ADMIN_CLIENT_ID, name: 'Not the admin', clientSecret: 'some-secret-0123456789abc' }],
+          },
+        ],
+      }),
+    );
     const run = await runCli(['apply', file, '--json'], env);
     expect(run.code).toBe(2);
-    expect(JSON.parse(run.stderr)).toMatchObject({ error: { exitCode: 2, code: 'CONFLICT', message: 'tenants[0].clients[0].clientId: client admin already exists in tenant /' } });
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: { exitCode: 2, code: 'CONFLICT', message: 'tenants[0].clients[0].clientId: client admin already exists in tenant /' },
+    });
     // The admin client is untouched.
     expect((await runCli(['token'], env)).code).toBe(0);
   });

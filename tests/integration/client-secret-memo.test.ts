@@ -27,7 +27,8 @@ describe('remembered client secrets', () => {
     await first.close();
   });
 
-  const introspectStatus = async (server: TestServer, rs: TestClient, token: string) => (await postForm(`${server.url}/introspect`, { token }, clientHeaders(rs))).status;
+  const introspectStatus = async (server: TestServer, rs: TestClient, token: string) =>
+    (await postForm(`${server.url}/introspect`, { token }, clientHeaders(rs))).status;
 
   it('refuses a wrong secret after the right one was remembered', async () => {
     const rs = await createTestClient(first.server.app.domain, '/');

@@ -56,7 +56,9 @@ describe('database outage', () => {
     const admin = new Client({ connectionString: process.env.IDP_TEST_ADMIN_URL });
     await admin.connect();
     try {
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database()]);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        database(),
+      ]);
     } finally {
       await admin.end();
     }
@@ -81,7 +83,10 @@ describe('database outage', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
       body: JSON.stringify({ query: '{ me { clientId } }' }),
     });
-    return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] },
+    };
   };
 
   it('answers every surface with "temporarily unavailable" while the database is gone, then recovers', async () => {
@@ -89,7 +94,13 @@ describe('database outage', () => {
     await proxy.cut();
 
     expectUnavailable(await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, clientHeaders(cold)));
-    expectUnavailable(await postForm(`${t.url}/token`, { grant_type: 'password', username: user.username, password: user.password, scope: 'openid' }, clientHeaders(userApp)));
+    expectUnavailable(
+      await postForm(
+        `${t.url}/token`,
+        { grant_type: 'password', username: user.username, password: user.password, scope: 'openid' },
+        clientHeaders(userApp),
+      ),
+    );
     expectUnavailable(await postForm(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: refresh }, clientHeaders(userApp)));
     expectUnavailable(await postForm(`${t.url}/introspect`, { token: access }, clientHeaders(service)));
     expectUnavailable(await postForm(`${t.url}/introspect`, { token: refresh }, clientHeaders(userApp)));

@@ -28,7 +28,8 @@ describe('device refresh from remembered tokens', () => {
   let worlds = 0;
   /** A tenant of its own per case, so a tenant-wide revocation in one case leaves the others alone. */
   const newWorld = () => deviceWorld(first.server.app.domain, `/devcache${++worlds}`);
-  const refreshStatus = async (server: TestServer, tokens: UserTokens) => (await deviceRefresh(server.url, tokens.deviceRefreshToken, tokens.deviceId)).status;
+  const refreshStatus = async (server: TestServer, tokens: UserTokens) =>
+    (await deviceRefresh(server.url, tokens.deviceRefreshToken, tokens.deviceId)).status;
   /** db_queries_total of the `/token` route (GET /token is the device refresh). */
   const tokenRouteQueries = async (server: TestServer): Promise<number> => {
     const text = await (await fetch(`${server.url}/metrics`)).text();

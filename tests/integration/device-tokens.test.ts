@@ -24,7 +24,11 @@ describe('seed 002 device token sets', () => {
     const idClaims = decodeJwt(tokens.deviceIdToken);
     expect(idClaims).toMatchObject({ aud: world.app.clientId, sub: world.userId, device_id: tokens.deviceId, tenant: '/dev' });
     expect(idClaims.exp! - idClaims.iat!).toBe(86_400);
-    for (const [param, path] of [['device_id', '/token'], ['device_key', '/tokens'], ['device_id', '/tokens']] as const) {
+    for (const [param, path] of [
+      ['device_id', '/token'],
+      ['device_key', '/tokens'],
+      ['device_id', '/tokens'],
+    ] as const) {
       const res = await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId, param, path);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
@@ -66,7 +70,11 @@ describe('seed 002 device token sets', () => {
     const missing = await fetch(`${t.url}/token?refresh_token=x`);
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: 'invalid_request' });
-    const grant = await postForm(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: a.deviceRefreshToken }, { authorization: `Basic ${Buffer.from(`${world.app.clientId}:${world.app.clientSecret}`).toString('base64')}` });
+    const grant = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: a.deviceRefreshToken },
+      { authorization: `Basic ${Buffer.from(`${world.app.clientId}:${world.app.clientSecret}`).toString('base64')}` },
+    );
     expect(grant.body).toMatchObject({ error: 'invalid_grant' });
     expect((await deviceRefresh(t.url, a.deviceRefreshToken, a.deviceId)).status).toBe(200);
 
@@ -81,20 +89,32 @@ describe('seed 002 device token sets', () => {
 
   it('needs the password, a user token and a client allowed device_tokens', async () => {
     const tokens = await passwordTokens(t.url, world.app, world.username, world.password, 'openid', { tenant_path: '/dev' });
-    expect(await errorCode(createAdminSdk(t.url, tokens.access_token).createDevice({ name: 'x', password: 'wrong password' }))).toBe('BAD_USER_INPUT');
+    expect(await errorCode(createAdminSdk(t.url, tokens.access_token).createDevice({ name: 'x', password: 'wrong password' }))).toBe(
+      'BAD_USER_INPUT',
+    );
     const plain = await createTestClient(t.server.app.domain, '/dev', 'user');
     const plainTokens = await passwordTokens(t.url, plain, world.username, world.password, 'openid', { tenant_path: '/dev' });
-    expect(await errorCode(createAdminSdk(t.url, plainTokens.access_token).createDevice({ name: 'x', password: world.password }))).toBe('FORBIDDEN');
+    expect(await errorCode(createAdminSdk(t.url, plainTokens.access_token).createDevice({ name: 'x', password: world.password }))).toBe(
+      'FORBIDDEN',
+    );
     expect(await errorCode((await rootAdminSdk(t.url)).createDevice({ name: 'x', password: world.password }))).toBe('FORBIDDEN');
   });
 
   it('takes device_tokens as a client setting but never as a grant_type of /token', async () => {
-    const res = await postForm<{ error: string }>(`${t.url}/token`, { grant_type: 'device_tokens', client_id: world.app.clientId, client_secret: world.app.clientSecret! });
+    const res = await postForm<{ error: string }>(`${t.url}/token`, {
+      grant_type: 'device_tokens',
+      client_id: world.app.clientId,
+      client_secret: world.app.clientSecret!,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unsupported_grant_type');
     const root = await rootAdminSdk(t.url);
-    expect(await errorCode(root.createClient({ input: { tenantPath: '/dev', name: 'bogus', grantTypes: ['device_token'] } }))).toBe('BAD_USER_INPUT');
-    const { createClient } = await root.createClient({ input: { tenantPath: '/dev', name: 'devices', grantTypes: ['password', 'device_tokens'] } });
+    expect(await errorCode(root.createClient({ input: { tenantPath: '/dev', name: 'bogus', grantTypes: ['device_token'] } }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    const { createClient } = await root.createClient({
+      input: { tenantPath: '/dev', name: 'devices', grantTypes: ['password', 'device_tokens'] },
+    });
     expect(createClient.client.grantTypes).toEqual(['password', 'device_tokens']);
   });
 
@@ -106,8 +126,19 @@ describe('seed 002 device token sets', () => {
     expect(page.nodes).toHaveLength(1);
     expect(page.pageInfo.hasNextPage).toBe(page.totalCount > 1);
     const other = await deviceWorld(t.server.app.domain, '/dev-other');
-    const { createClient } = await root.createClient({ input: { tenantPath: '/dev-other', name: 'other admin', allowedScopes: ['admin'] } });
-    const otherAdmin = createAdminSdk(t.url, (await postForm<{ access_token: string }>(`${t.url}/token`, { grant_type: 'client_credentials', client_id: createClient.client.clientId, client_secret: createClient.clientSecret! })).body.access_token);
+    const { createClient } = await root.createClient({
+      input: { tenantPath: '/dev-other', name: 'other admin', allowedScopes: ['admin'] },
+    });
+    const otherAdmin = createAdminSdk(
+      t.url,
+      (
+        await postForm<{ access_token: string }>(`${t.url}/token`, {
+          grant_type: 'client_credentials',
+          client_id: createClient.client.clientId,
+          client_secret: createClient.clientSecret!,
+        })
+      ).body.access_token,
+    );
     expect(await errorCode(otherAdmin.devices({ userId: world.userId }))).toBe('NOT_FOUND');
     expect(await errorCode(otherAdmin.revokeDevice({ id: tokens.deviceId }))).toBe('NOT_FOUND');
     expect((await otherAdmin.devices({ userId: other.userId })).devices.totalCount).toBe(0);
@@ -116,7 +147,11 @@ describe('seed 002 device token sets', () => {
 
   it('shows a device as revoked when its refresh token was revoked through RFC 7009', async () => {
     const tokens = await userTokens(t.url, world);
-    const revoked = await postForm(`${t.url}/revoke`, { token: tokens.deviceRefreshToken }, { authorization: `Basic ${Buffer.from(`${world.app.clientId}:${world.app.clientSecret}`).toString('base64')}` });
+    const revoked = await postForm(
+      `${t.url}/revoke`,
+      { token: tokens.deviceRefreshToken },
+      { authorization: `Basic ${Buffer.from(`${world.app.clientId}:${world.app.clientSecret}`).toString('base64')}` },
+    );
     expect(revoked.status).toBe(200);
     expect((await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId)).status).toBe(400);
     const { me } = await createAdminSdk(t.url, tokens.accessToken).myDevices({ first: 100 });

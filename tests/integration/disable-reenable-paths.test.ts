@@ -29,8 +29,17 @@ const TENANT = '/reenable';
 const WORKER = 'reenable-worker';
 const APP = 'reenable-app';
 const REDIRECT = 'http://127.0.0.1:9/cb';
-const VARIABLES = { WORKER_SECRET: 'reenable-worker-secret-0123456789', APP_SECRET: 'reenable-app-secret-0123456789ab', RHEA_PASSWORD: 'rhea-password-1' };
-const APP_SETTINGS = { grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code'], redirectUris: [REDIRECT], allowedScopes: ['openid', 'profile', 'email'], firstParty: true };
+const VARIABLES = {
+  WORKER_SECRET: 'reenable-worker-secret-0123456789',
+  APP_SECRET: 'reenable-app-secret-0123456789ab',
+  RHEA_PASSWORD: 'rhea-password-1',
+};
+const APP_SETTINGS = {
+  grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code'],
+  redirectUris: [REDIRECT],
+  allowedScopes: ['openid', 'profile', 'email'],
+  firstParty: true,
+};
 
 /** The provisioning file of the world; `enabled` applies to the worker client and to rhea. */
 function provisioningFile(enabled: boolean) {
@@ -56,7 +65,9 @@ interface Tokens {
 }
 
 const token = async (url: string, form: Record<string, string>, clientId: string, secret: string) => {
-  const res = await postForm<{ access_token: string; refresh_token?: string }>(`${url}/token`, form, { authorization: basic(clientId, secret) });
+  const res = await postForm<{ access_token: string; refresh_token?: string }>(`${url}/token`, form, {
+    authorization: basic(clientId, secret),
+  });
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -64,7 +75,12 @@ const token = async (url: string, form: Record<string, string>, clientId: string
 async function issue(url: string): Promise<Tokens> {
   const worker = await token(url, { grant_type: 'client_credentials' }, WORKER, VARIABLES.WORKER_SECRET);
   const app = await token(url, { grant_type: 'client_credentials' }, APP, VARIABLES.APP_SECRET);
-  const rhea = await token(url, { grant_type: 'password', username: 'rhea', password: VARIABLES.RHEA_PASSWORD, scope: 'email' }, APP, VARIABLES.APP_SECRET);
+  const rhea = await token(
+    url,
+    { grant_type: 'password', username: 'rhea', password: VARIABLES.RHEA_PASSWORD, scope: 'email' },
+    APP,
+    VARIABLES.APP_SECRET,
+  );
   expect(rhea.refresh_token).toEqual(expect.any(String));
   return { worker: worker.access_token, app: app.access_token, rheaAccess: rhea.access_token, rheaRefresh: rhea.refresh_token! };
 }
@@ -89,7 +105,11 @@ async function afterTheSecondOf(disabledAt: number): Promise<void> {
 async function expectOnlyNewTokensWork(url: string, admin: { id: string; secret: string }, old: Tokens, disabledAt: number): Promise<void> {
   expect(await introspect(url, admin, old.worker)).toEqual({ active: false });
   expect(await introspect(url, admin, old.rheaAccess)).toEqual({ active: false });
-  const refreshed = await postForm(`${url}/token`, { grant_type: 'refresh_token', refresh_token: old.rheaRefresh }, { authorization: basic(APP, VARIABLES.APP_SECRET) });
+  const refreshed = await postForm(
+    `${url}/token`,
+    { grant_type: 'refresh_token', refresh_token: old.rheaRefresh },
+    { authorization: basic(APP, VARIABLES.APP_SECRET) },
+  );
   expect(refreshed.status).toBe(400);
   expect(refreshed.body.error).toBe('invalid_grant');
   expect(await introspect(url, admin, old.app)).toMatchObject({ active: true, client_id: APP });
@@ -98,7 +118,15 @@ async function expectOnlyNewTokensWork(url: string, admin: { id: string; secret:
   const fresh = await issue(url);
   expect(await introspect(url, admin, fresh.worker)).toMatchObject({ active: true, client_id: WORKER });
   expect(await introspect(url, admin, fresh.rheaAccess)).toMatchObject({ active: true, client_id: APP });
-  expect((await postForm(`${url}/token`, { grant_type: 'refresh_token', refresh_token: fresh.rheaRefresh }, { authorization: basic(APP, VARIABLES.APP_SECRET) })).status).toBe(200);
+  expect(
+    (
+      await postForm(
+        `${url}/token`,
+        { grant_type: 'refresh_token', refresh_token: fresh.rheaRefresh },
+        { authorization: basic(APP, VARIABLES.APP_SECRET) },
+      )
+    ).status,
+  ).toBe(200);
 }
 
 const ADMIN = { id: ADMIN_CLIENT_ID, secret: ADMIN_CLIENT_SECRET };
@@ -117,8 +145,18 @@ describe('a client or user disabled, then enabled again, never gets its old toke
 
     it('revokes at disabling; enabling brings nothing back', async () => {
       await root.createTenant({ input: { path: TENANT } });
-      await root.createClient({ input: { tenantPath: TENANT, clientId: WORKER, name: 'Worker', clientSecret: VARIABLES.WORKER_SECRET, grantTypes: ['client_credentials'] } });
-      await root.createClient({ input: { tenantPath: TENANT, clientId: APP, name: 'App', clientSecret: VARIABLES.APP_SECRET, ...APP_SETTINGS } });
+      await root.createClient({
+        input: {
+          tenantPath: TENANT,
+          clientId: WORKER,
+          name: 'Worker',
+          clientSecret: VARIABLES.WORKER_SECRET,
+          grantTypes: ['client_credentials'],
+        },
+      });
+      await root.createClient({
+        input: { tenantPath: TENANT, clientId: APP, name: 'App', clientSecret: VARIABLES.APP_SECRET, ...APP_SETTINGS },
+      });
       const { createUser } = await root.createUser({ input: { tenantPath: TENANT, username: 'rhea', password: VARIABLES.RHEA_PASSWORD } });
       const old = await issue(t.url);
 
@@ -142,7 +180,15 @@ describe('a client or user disabled, then enabled again, never gets its old toke
       dir = mkdtempSync(path.join(os.tmpdir(), 'idp-reenable-'));
       // One port, so one issuer: a token's `iss` must be the restarted server's own.
       port = await freePort();
-      env = { PORT: String(port), DATABASE_URL: await createTestDatabase(), DATA_DIR: dir, SECRET_KEY: randomBytes(32).toString('base64'), ADMIN_CLIENT_SECRET: admin.secret, LOG_LEVEL: 'info', ...VARIABLES };
+      env = {
+        PORT: String(port),
+        DATABASE_URL: await createTestDatabase(),
+        DATA_DIR: dir,
+        SECRET_KEY: randomBytes(32).toString('base64'),
+        ADMIN_CLIENT_SECRET: admin.secret,
+        LOG_LEVEL: 'info',
+        ...VARIABLES,
+      };
     });
     afterAll(() => {
       rmSync(dir, { recursive: true, force: true });
@@ -217,14 +263,21 @@ describe('a client or user disabled, then enabled again, never gets its old toke
       const authorize = (extra: Record<string, string> = {}) =>
         `/authorize?${new URLSearchParams({ client_id: APP, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid profile', state: 'st', ...extra })}`;
       const page = await browser.get(authorize());
-      const signedIn = await browser.post('/authorize/login', { ...hiddenFields(page.body), username: 'rhea', password: VARIABLES.RHEA_PASSWORD });
+      const signedIn = await browser.post('/authorize/login', {
+        ...hiddenFields(page.body),
+        username: 'rhea',
+        password: VARIABLES.RHEA_PASSWORD,
+      });
       expect(queryOf(signedIn.location).code).toEqual(expect.any(String));
       const silentCode = async () => queryOf((await browser.get(authorize({ prompt: 'none' }))).location);
 
       // `apply` sets the file's password through setUserPassword every time: the same password changes nothing.
       expect((await apply(true)).users).toMatchObject({ updated: 0, unchanged: 1 });
       expect((await silentCode()).code).toEqual(expect.any(String));
-      expect((await token(t.url, { grant_type: 'password', username: 'rhea', password: VARIABLES.RHEA_PASSWORD }, APP, VARIABLES.APP_SECRET)).access_token).toBeDefined();
+      expect(
+        (await token(t.url, { grant_type: 'password', username: 'rhea', password: VARIABLES.RHEA_PASSWORD }, APP, VARIABLES.APP_SECRET))
+          .access_token,
+      ).toBeDefined();
 
       const file = path.join(dir, 'new-password.json');
       writeFileSync(file, JSON.stringify(provisioningFile(true)));

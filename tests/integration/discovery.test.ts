@@ -30,7 +30,14 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
   });
 
   it('has every field OIDC Discovery §3 and RFC 8414 §2 require, and no empty values', () => {
-    for (const field of ['issuer', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported']) {
+    for (const field of [
+      'issuer',
+      'token_endpoint',
+      'jwks_uri',
+      'response_types_supported',
+      'subject_types_supported',
+      'id_token_signing_alg_values_supported',
+    ]) {
       expect(metadata).toHaveProperty(field);
     }
     for (const [field, value] of Object.entries(metadata)) {
@@ -68,7 +75,11 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
       expect(metadata.grant_types_supported).toContain('authorization_code');
     } else {
       expect(metadata.response_types_supported).toEqual([]);
-      for (const field of ['response_modes_supported', 'code_challenge_methods_supported', 'authorization_response_iss_parameter_supported']) {
+      for (const field of [
+        'response_modes_supported',
+        'code_challenge_methods_supported',
+        'authorization_response_iss_parameter_supported',
+      ]) {
         expect(metadata).not.toHaveProperty(field);
       }
     }
@@ -76,7 +87,9 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
 
   it('advertises only endpoints that answer (no 404), all under the issuer', async () => {
     const endpoints = Object.entries(metadata).filter(([field]) => field.endsWith('_endpoint') || field === 'jwks_uri');
-    expect(endpoints.map(([field]) => field)).toEqual(expect.arrayContaining(['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']));
+    expect(endpoints.map(([field]) => field)).toEqual(
+      expect.arrayContaining(['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']),
+    );
     for (const [field, value] of endpoints) {
       const url = String(value);
       expect(url.startsWith(`${t.issuer}/`)).toBe(true);
@@ -91,10 +104,18 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
 
   it('advertises only grants that work: each one is understood by /token', async () => {
     for (const grantType of metadata.grant_types_supported as string[]) {
-      const res = await postForm(`${t.url}/token`, { grant_type: grantType }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+      const res = await postForm(
+        `${t.url}/token`,
+        { grant_type: grantType },
+        { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) },
+      );
       expect([grantType, res.body.error]).not.toEqual([grantType, 'unsupported_grant_type']);
     }
-    const token = await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+    const token = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) },
+    );
     expect(token.status).toBe(200);
   });
 });

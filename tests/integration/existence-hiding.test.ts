@@ -113,7 +113,14 @@ describe('answers that do not reveal what exists elsewhere', () => {
       }),
     );
 
-  type Case = [name: string, document: unknown, vars: (asked: string) => Record<string, unknown>, outside: string, missing: string, expected: string];
+  type Case = [
+    name: string,
+    document: unknown,
+    vars: (asked: string) => Record<string, unknown>,
+    outside: string,
+    missing: string,
+    expected: string,
+  ];
   const clientId = (asked: string) => ({ clientId: asked });
   const userId = (asked: string) => ({ id: asked });
   const path = (asked: string) => ({ path: asked });
@@ -121,16 +128,44 @@ describe('answers that do not reveal what exists elsewhere', () => {
   // The missing ones are inside /north, where the caller may look: outside must answer as they do.
   const cases = (): Case[] => [
     ['client', ClientDocument, clientId, 'south-web', 'no-such-client', 'NOT_FOUND'],
-    ['updateClient', UpdateClientDocument, (asked) => ({ clientId: asked, input: { name: 'taken over' } }), 'south-web', 'no-such-client', 'NOT_FOUND'],
-    ['updateClient (disable)', UpdateClientDocument, (asked) => ({ clientId: asked, input: { enabled: false } }), 'south-web', 'no-such-client', 'NOT_FOUND'],
+    [
+      'updateClient',
+      UpdateClientDocument,
+      (asked) => ({ clientId: asked, input: { name: 'taken over' } }),
+      'south-web',
+      'no-such-client',
+      'NOT_FOUND',
+    ],
+    [
+      'updateClient (disable)',
+      UpdateClientDocument,
+      (asked) => ({ clientId: asked, input: { enabled: false } }),
+      'south-web',
+      'no-such-client',
+      'NOT_FOUND',
+    ],
     ['rotateClientSecret', RotateClientSecretDocument, clientId, 'south-web', 'no-such-client', 'NOT_FOUND'],
     ['deleteClient', DeleteClientDocument, clientId, 'south-web', 'no-such-client', 'NOT_FOUND'],
     ['revokeClientTokens', RevokeClientTokensDocument, clientId, 'south-web', 'no-such-client', 'NOT_FOUND'],
-    ['createClient with a taken clientId', CreateClientDocument, (asked) => ({ input: { tenantPath: '/north', clientId: asked, name: 'copy' } }), 'south-web', 'north-web', 'CONFLICT'],
+    [
+      'createClient with a taken clientId',
+      CreateClientDocument,
+      (asked) => ({ input: { tenantPath: '/north', clientId: asked, name: 'copy' } }),
+      'south-web',
+      'north-web',
+      'CONFLICT',
+    ],
     ['user', UserDocument, userId, southUserId, MISSING_UUID, 'NOT_FOUND'],
     ['user (not a uuid)', UserDocument, userId, southUserId, 'not-a-uuid', 'NOT_FOUND'],
     ['updateUser', UpdateUserDocument, (asked) => ({ id: asked, input: { admin: true } }), southUserId, MISSING_UUID, 'NOT_FOUND'],
-    ['setUserPassword', SetUserPasswordDocument, (asked) => ({ id: asked, password: 'taken-over-password' }), southUserId, MISSING_UUID, 'NOT_FOUND'],
+    [
+      'setUserPassword',
+      SetUserPasswordDocument,
+      (asked) => ({ id: asked, password: 'taken-over-password' }),
+      southUserId,
+      MISSING_UUID,
+      'NOT_FOUND',
+    ],
     ['deleteUser', DeleteUserDocument, userId, southUserId, MISSING_UUID, 'NOT_FOUND'],
     ['revokeUserTokens', RevokeUserTokensDocument, (asked) => ({ userId: asked }), southUserId, MISSING_UUID, 'NOT_FOUND'],
     ['devices', DevicesDocument, (asked) => ({ userId: asked, first: 5 }), southUserId, MISSING_UUID, 'NOT_FOUND'],
@@ -142,12 +177,33 @@ describe('answers that do not reveal what exists elsewhere', () => {
     ['users', UsersDocument, tenantPath, '/south', '/north/nowhere', 'NOT_FOUND'],
     ['signingKeys', SigningKeysDocument, tenantPath, '/south', '/north/nowhere', 'NOT_FOUND'],
     ['rotateSigningKey', RotateSigningKeyDocument, tenantPath, '/south', '/north/nowhere', 'NOT_FOUND'],
-    ['createClient', CreateClientDocument, (asked) => ({ input: { tenantPath: asked, name: 'sneaky' } }), '/south', '/north/nowhere', 'NOT_FOUND'],
-    ['createUser', CreateUserDocument, (asked) => ({ input: { tenantPath: asked, username: 'mallory', password: 'mallory-password' } }), '/south', '/north/nowhere', 'NOT_FOUND'],
+    [
+      'createClient',
+      CreateClientDocument,
+      (asked) => ({ input: { tenantPath: asked, name: 'sneaky' } }),
+      '/south',
+      '/north/nowhere',
+      'NOT_FOUND',
+    ],
+    [
+      'createUser',
+      CreateUserDocument,
+      (asked) => ({ input: { tenantPath: asked, username: 'mallory', password: 'mallory-password' } }),
+      '/south',
+      '/north/nowhere',
+      'NOT_FOUND',
+    ],
     ['createTenant', CreateTenantDocument, (asked) => ({ input: { path: `${asked}/x` } }), '/south', '/north/nowhere', 'BAD_USER_INPUT'],
     ['updateTenant', UpdateTenantDocument, (asked) => ({ path: asked, input: { name: 'owned' } }), '/south', '/north/nowhere', 'NOT_FOUND'],
     ['deleteTenant', DeleteTenantDocument, path, '/south', '/north/nowhere', 'NOT_FOUND'],
-    ['revokeTokensIssuedBefore', RevokeTokensIssuedBeforeDocument, (asked) => ({ tenantPath: asked, before: '2030-01-01T00:00:00Z' }), '/south', '/north/nowhere', 'NOT_FOUND'],
+    [
+      'revokeTokensIssuedBefore',
+      RevokeTokensIssuedBeforeDocument,
+      (asked) => ({ tenantPath: asked, before: '2030-01-01T00:00:00Z' }),
+      '/south',
+      '/north/nowhere',
+      'NOT_FOUND',
+    ],
   ];
 
   it.each(cases().map(([name]) => name))('GraphQL %s: the same answer outside the subtree as for one that does not exist', async (name) => {
@@ -165,17 +221,26 @@ describe('answers that do not reveal what exists elsewhere', () => {
   // from the path alone (the same not_found as every tenant path argument), whether a tenant lives there or not.
   it('GraphQL auditEvents: a path outside is refused alike whether a tenant exists there or not', async () => {
     const outside = await graphql(AuditEventsDocument, { tenantPath: '/south' });
-    expect(withoutAsked(outside, '/south')).toEqual(withoutAsked(await graphql(AuditEventsDocument, { tenantPath: '/nowhere' }), '/nowhere'));
-    expect(JSON.parse(outside.body)).toMatchObject({ errors: [{ message: 'tenant "/south" not found', extensions: { code: 'NOT_FOUND' } }] });
+    expect(withoutAsked(outside, '/south')).toEqual(
+      withoutAsked(await graphql(AuditEventsDocument, { tenantPath: '/nowhere' }), '/nowhere'),
+    );
+    expect(JSON.parse(outside.body)).toMatchObject({
+      errors: [{ message: 'tenant "/south" not found', extensions: { code: 'NOT_FOUND' } }],
+    });
   });
 
   it('names only what was asked: client "south-web" not found, clientId "south-web" is not available', async () => {
     const notFound = JSON.parse((await graphql(ClientDocument, { clientId: 'south-web' })).body) as { errors: { message: string }[] };
     expect(notFound.errors[0]!.message).toBe('client "south-web" not found');
-    const taken = JSON.parse((await graphql(CreateClientDocument, { input: { tenantPath: '/north', clientId: 'south-web', name: 'copy' } })).body) as {
+    const taken = JSON.parse(
+      (await graphql(CreateClientDocument, { input: { tenantPath: '/north', clientId: 'south-web', name: 'copy' } })).body,
+    ) as {
       errors: { message: string; extensions: unknown }[];
     };
-    expect(taken.errors[0]).toMatchObject({ message: 'clientId "south-web" is not available', extensions: { code: 'CONFLICT', field: 'clientId' } });
+    expect(taken.errors[0]).toMatchObject({
+      message: 'clientId "south-web" is not available',
+      extensions: { code: 'CONFLICT', field: 'clientId' },
+    });
   });
 
   it('revokeToken / revokeTokenCount: a token of /south is answered as an unknown token, and stays active', async () => {
@@ -201,7 +266,13 @@ describe('answers that do not reveal what exists elsewhere', () => {
 
   describe('seed 001 registration', () => {
     const post = async (path: string, form: Record<string, string>): Promise<Answer> =>
-      answerOf(await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${northToken}` }, body: new URLSearchParams(form).toString() }));
+      answerOf(
+        await fetch(`${t.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${northToken}` },
+          body: new URLSearchParams(form).toString(),
+        }),
+      );
 
     it('/register_client: a tenant_path outside answers as one that does not exist (404)', async () => {
       const outside = await post('/register_client', { ...seed001Client('http://127.0.0.1:9/cb'), tenant_path: '/south' });
@@ -240,9 +311,16 @@ describe('answers that do not reveal what exists elsewhere', () => {
     ];
 
     /** One attempt from an IP of its own: form credentials (`id` and optional `secret`) or a Basic header. */
-    const attempt = async (path: string, form: Record<string, string>, headers: Record<string, string>, credentials: { id: string; secret?: string; basic?: boolean }): Promise<Answer> => {
+    const attempt = async (
+      path: string,
+      form: Record<string, string>,
+      headers: Record<string, string>,
+      credentials: { id: string; secret?: string; basic?: boolean },
+    ): Promise<Answer> => {
       const auth: Record<string, string> = credentials.basic ? { authorization: basic(credentials.id, credentials.secret ?? '') } : {};
-      const fields = credentials.basic ? {} : { client_id: credentials.id, ...(credentials.secret !== undefined ? { client_secret: credentials.secret } : {}) };
+      const fields = credentials.basic
+        ? {}
+        : { client_id: credentials.id, ...(credentials.secret !== undefined ? { client_secret: credentials.secret } : {}) };
       const response = await fetch(`${t.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${++ip}`, ...headers, ...auth },
@@ -251,31 +329,49 @@ describe('answers that do not reveal what exists elsewhere', () => {
       return answerOf(response);
     };
 
-    it.each(ENDPOINTS.map(([path]) => path))('%s: an unknown client, a missing, wrong or misplaced secret and a disabled client get the identical 401', async (path) => {
-      const [, form, headers] = ENDPOINTS.find(([p]) => p === path)!;
-      const { domain } = t.server.app;
-      // Clients of their own per endpoint, so no client reaches its failure threshold.
-      const known = await createTestClient(domain, '/south');
-      const disabled = await createTestClient(domain, '/south');
-      await domain.clients.update(await rootAdminActor(domain), disabled.clientId, { enabled: false });
-      const publicClient = await createTestClient(domain, '/south', 'public');
-      const unknownId = `ghost-${ip}`;
+    it.each(ENDPOINTS.map(([path]) => path))(
+      '%s: an unknown client, a missing, wrong or misplaced secret and a disabled client get the identical 401',
+      async (path) => {
+        const [, form, headers] = ENDPOINTS.find(([p]) => p === path)!;
+        const { domain } = t.server.app;
+        // Clients of their own per endpoint, so no client reaches its failure threshold.
+        const known = await createTestClient(domain, '/south');
+        const disabled = await createTestClient(domain, '/south');
+        await domain.clients.update(await rootAdminActor(domain), disabled.clientId, { enabled: false });
+        const publicClient = await createTestClient(domain, '/south', 'public');
+        const unknownId = `ghost-${ip}`;
 
-      const reference = await attempt(path, form, headers, { id: unknownId, secret: 'some-secret-0123456789' });
-      expect(reference.status).toBe(401);
-      expect(JSON.parse(reference.body)).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
-      expect(reference.headers['www-authenticate']).toBe('Basic realm="token", charset="UTF-8"');
-      const others: [string, Answer][] = [
-        ['unknown client without a secret', await attempt(path, form, headers, { id: `${unknownId}-b` })],
-        ['known client without a secret', await attempt(path, form, headers, { id: known.clientId })],
-        ['known client with a wrong secret', await attempt(path, form, headers, { id: known.clientId, secret: 'some-secret-0123456789' })],
-        ['disabled client with its right secret', await attempt(path, form, headers, { id: disabled.clientId, secret: disabled.clientSecret! })],
-        ['public client presenting a secret', await attempt(path, form, headers, { id: publicClient.clientId, secret: 'some-secret-0123456789' })],
-        ['unknown client in a Basic header', await attempt(path, form, headers, { id: `${unknownId}-c`, secret: 'some-secret-0123456789', basic: true })],
-        ['known client with a wrong secret in a Basic header', await attempt(path, form, headers, { id: known.clientId, secret: 'some-secret-0123456789', basic: true })],
-      ];
-      for (const [name, answer] of others) expect({ name, answer }).toEqual({ name, answer: reference });
-    });
+        const reference = await attempt(path, form, headers, { id: unknownId, secret: 'some-secret-0123456789' });
+        expect(reference.status).toBe(401);
+        expect(JSON.parse(reference.body)).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+        expect(reference.headers['www-authenticate']).toBe('Basic realm="token", charset="UTF-8"');
+        const others: [string, Answer][] = [
+          ['unknown client without a secret', await attempt(path, form, headers, { id: `${unknownId}-b` })],
+          ['known client without a secret', await attempt(path, form, headers, { id: known.clientId })],
+          [
+            'known client with a wrong secret',
+            await attempt(path, form, headers, { id: known.clientId, secret: 'some-secret-0123456789' }),
+          ],
+          [
+            'disabled client with its right secret',
+            await attempt(path, form, headers, { id: disabled.clientId, secret: disabled.clientSecret! }),
+          ],
+          [
+            'public client presenting a secret',
+            await attempt(path, form, headers, { id: publicClient.clientId, secret: 'some-secret-0123456789' }),
+          ],
+          [
+            'unknown client in a Basic header',
+            await attempt(path, form, headers, { id: `${unknownId}-c`, secret: 'some-secret-0123456789', basic: true }),
+          ],
+          [
+            'known client with a wrong secret in a Basic header',
+            await attempt(path, form, headers, { id: known.clientId, secret: 'some-secret-0123456789', basic: true }),
+          ],
+        ];
+        for (const [name, answer] of others) expect({ name, answer }).toEqual({ name, answer: reference });
+      },
+    );
 
     it('does the work of a wrong secret for an unknown client, and answers an unknown id from the cache the next time', async () => {
       const { domain } = t.server.app;
@@ -286,7 +382,10 @@ describe('answers that do not reveal what exists elsewhere', () => {
         const work = async (id: string, secret: string | undefined) => {
           verify.mockClear();
           fingerprint.mockClear();
-          await expect(Promise.resolve().then(() => domain.clients.authenticate(id, secret))).rejects.toMatchObject({ code: 'invalid_client', description: 'client authentication failed' });
+          await expect(Promise.resolve().then(() => domain.clients.authenticate(id, secret))).rejects.toMatchObject({
+            code: 'invalid_client',
+            description: 'client authentication failed',
+          });
           return { digests: verify.mock.calls.length, fingerprints: fingerprint.mock.calls.length };
         };
         const wrongSecret = await work(known.clientId, 'some-secret-0123456789');
@@ -314,7 +413,11 @@ describe('answers that do not reveal what exists elsewhere', () => {
     });
 
     const authorize = async (params: Record<string, string>): Promise<Answer> =>
-      answerOf(await fetch(`${t.url}/authorize?${new URLSearchParams({ response_type: 'code', scope: 'openid', state: 's', ...params })}`, { redirect: 'manual' }));
+      answerOf(
+        await fetch(`${t.url}/authorize?${new URLSearchParams({ response_type: 'code', scope: 'openid', state: 's', ...params })}`, {
+          redirect: 'manual',
+        }),
+      );
 
     it('shows one page, never a redirect, for an unknown client and for an unregistered redirect URI', async () => {
       const unknown = await authorize({ client_id: 'nobody-here', redirect_uri: 'http://127.0.0.1:9/evil' });

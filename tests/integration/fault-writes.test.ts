@@ -41,7 +41,9 @@ describe('faults around writes', () => {
     const admin = new Client({ connectionString: process.env.IDP_TEST_ADMIN_URL });
     await admin.connect();
     try {
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [new URL(t.databaseUrl).pathname.slice(1)]);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        new URL(t.databaseUrl).pathname.slice(1),
+      ]);
     } finally {
       await admin.end();
     }
@@ -61,7 +63,9 @@ describe('faults around writes', () => {
   });
 
   it('createClient and rotateClientSecret answer the secret even when the change cannot be published, and the secret works', async () => {
-    const notify = jest.spyOn(Database.prototype, 'notify').mockRejectedValue(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
+    const notify = jest
+      .spyOn(Database.prototype, 'notify')
+      .mockRejectedValue(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
     try {
       const created = await root.createClient({ input: { tenantPath: '/', name: 'published or not' } });
       const { clientId } = created.createClient.client;
@@ -74,7 +78,9 @@ describe('faults around writes', () => {
       notify.mockRestore();
       const token = await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, newSecret) });
       expect(token.status).toBe(200);
-      expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) })).status).toBe(401);
+      expect(
+        (await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) })).status,
+      ).toBe(401);
     } finally {
       notify.mockRestore();
     }

@@ -13,7 +13,15 @@ import { startTestServer, type TestServer } from '../support/test-server';
 
 const REDIRECT = 'https://app.example.com/cb';
 
-type TokenBody = { access_token: string; token_type: string; expires_in: number; scope: string; refresh_token?: string; id_token?: string; error?: string };
+type TokenBody = {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+  error?: string;
+};
 
 describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
   const clock = new TestClock();
@@ -29,7 +37,11 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     domain = t.server.app.domain;
     tenant = await ensureTenant(domain, '/acme');
     user = await createUser(domain, '/acme');
-    const common = { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: ['openid', 'profile', 'email', 'offline_access', 'username'] };
+    const common = {
+      tenantPath: '/acme',
+      redirectUris: [REDIRECT],
+      allowedScopes: ['openid', 'profile', 'email', 'offline_access', 'username'],
+    };
     confidential = await createClient(domain, { ...common, grantTypes: ['authorization_code', 'refresh_token'] });
     publicClient = await createClient(domain, { ...common, isPublic: true });
   });
@@ -39,7 +51,14 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
   afterEach(() => clock.reset());
 
   const codeFor = (client: ClientFixture, overrides: Partial<AuthorizationCodeFixture> = {}) =>
-    createAuthorizationCode(domain, t.server.orm, { tenantId: tenant.id, clientId: client.clientId, userId: user.id, redirectUri: REDIRECT, scopes: ['openid', 'email', 'offline_access'], ...overrides });
+    createAuthorizationCode(domain, t.server.orm, {
+      tenantId: tenant.id,
+      clientId: client.clientId,
+      userId: user.id,
+      redirectUri: REDIRECT,
+      scopes: ['openid', 'email', 'offline_access'],
+      ...overrides,
+    });
 
   const redeem = (client: ClientFixture, form: Record<string, string>, secret = client.clientSecret) =>
     postForm<TokenBody>(
@@ -49,7 +68,11 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     );
 
   const refresh = (client: ClientFixture, refreshToken: string) =>
-    postForm<TokenBody>(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken }, { authorization: basic(client.clientId, client.clientSecret!) });
+    postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: refreshToken },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
 
   it('redeems a PKCE-bound code for an access token, a refresh token and a verifiable ID Token', async () => {
     const pkce = pkcePair();
@@ -89,10 +112,23 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     const issuer = `${t.issuer}/t/acme`;
     const as: oauth.AuthorizationServer = { issuer, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/.well-known/jwks.json` };
     const rp: oauth.Client = { client_id: confidential.clientId };
-    const callback = oauth.validateAuthResponse(as, rp, new URL(`${REDIRECT}?code=${code}&iss=${encodeURIComponent(issuer)}`), oauth.expectNoState);
-    const response = await oauth.authorizationCodeGrantRequest(as, rp, oauth.ClientSecretBasic(confidential.clientSecret!), callback, REDIRECT, pkce.verifier, {
-      [oauth.allowInsecureRequests]: true,
-    });
+    const callback = oauth.validateAuthResponse(
+      as,
+      rp,
+      new URL(`${REDIRECT}?code=${code}&iss=${encodeURIComponent(issuer)}`),
+      oauth.expectNoState,
+    );
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      rp,
+      oauth.ClientSecretBasic(confidential.clientSecret!),
+      callback,
+      REDIRECT,
+      pkce.verifier,
+      {
+        [oauth.allowInsecureRequests]: true,
+      },
+    );
     const result = await oauth.processAuthorizationCodeResponse(as, rp, response, { expectedNonce: 'interop-nonce', requireIdToken: true });
     expect(result.token_type).toBe('bearer');
     expect(oauth.getValidatedIdTokenClaims(result)).toMatchObject({ sub: user.id, nonce: 'interop-nonce', aud: confidential.clientId });
@@ -100,7 +136,11 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
 
   it('serves public clients (no secret) with PKCE and refuses their codes without a challenge', async () => {
     const pkce = pkcePair();
-    const ok = await redeem(publicClient, { code: await codeFor(publicClient, { codeChallenge: pkce.challenge }), code_verifier: pkce.verifier }, null);
+    const ok = await redeem(
+      publicClient,
+      { code: await codeFor(publicClient, { codeChallenge: pkce.challenge }), code_verifier: pkce.verifier },
+      null,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.refresh_token).toEqual(expect.any(String));
 
@@ -114,7 +154,12 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(oidc.status).toBe(200);
     expect(oidc.body.refresh_token).toBeUndefined();
     expect(oidc.body.id_token).toEqual(expect.any(String));
-    expect(decodeJwt(oidc.body.id_token!)).toMatchObject({ given_name: 'Ada', family_name: 'Lovelace', name: 'Ada Lovelace', preferred_username: user.username });
+    expect(decodeJwt(oidc.body.id_token!)).toMatchObject({
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      name: 'Ada Lovelace',
+      preferred_username: user.username,
+    });
 
     const plain = await redeem(confidential, { code: await codeFor(confidential, { scopes: ['username', 'email'] }) });
     expect(plain.status).toBe(200);
@@ -134,7 +179,12 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('invalid_client');
 
-    const disabled = await createClient(domain, { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: ['openid'], grantTypes: ['authorization_code'] });
+    const disabled = await createClient(domain, {
+      tenantPath: '/acme',
+      redirectUris: [REDIRECT],
+      allowedScopes: ['openid'],
+      grantTypes: ['authorization_code'],
+    });
     const disabledCode = await codeFor(disabled, { scopes: ['openid'] });
     await setClientEnabled(domain, disabled.clientId, false);
     const res = await redeem(disabled, { code: disabledCode });
@@ -144,7 +194,12 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
 
   it('refuses a code of another client, without spending it', async () => {
     const code = await codeFor(confidential);
-    const other = await createClient(domain, { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: ['openid'], grantTypes: ['authorization_code'] });
+    const other = await createClient(domain, {
+      tenantPath: '/acme',
+      redirectUris: [REDIRECT],
+      allowedScopes: ['openid'],
+      grantTypes: ['authorization_code'],
+    });
     const stolen = await redeem(other, { code });
     expect(stolen.status).toBe(400);
     expect(stolen.body.error).toBe('invalid_grant');
@@ -153,7 +208,11 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
 
   it('requires redirect_uri and refuses one that differs from the authorization request', async () => {
     const code = await codeFor(confidential);
-    const missing = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'authorization_code', code }, { authorization: basic(confidential.clientId, confidential.clientSecret!) });
+    const missing = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'authorization_code', code },
+      { authorization: basic(confidential.clientId, confidential.clientSecret!) },
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
     for (const redirect_uri of ['https://app.example.com/cb/', 'https://app.example.com/other', 'https://APP.example.com/cb']) {
@@ -193,7 +252,10 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
     expect(refreshed.status).toBe(400);
     expect(refreshed.body.error).toBe('invalid_grant');
     const { jti } = decodeJwt(first.body.access_token);
-    const [row] = await t.server.orm.em.fork().getConnection().execute<{ count: string }[]>('select count(*) from revoked_tokens where jti = ?', [jti]);
+    const [row] = await t.server.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ count: string }[]>('select count(*) from revoked_tokens where jti = ?', [jti]);
     expect(Number(row!.count)).toBe(1);
   });
 
@@ -231,8 +293,19 @@ describe('POST /token grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 
   it('signs with the tenant key: ES256 ID Tokens carry a SHA-256 at_hash', async () => {
     const es = await ensureTenant(domain, '/es', 'ES256');
     const esUser = await createUser(domain, '/es');
-    const esClient = await createClient(domain, { tenantPath: '/es', redirectUris: [REDIRECT], allowedScopes: ['openid'], grantTypes: ['authorization_code'] });
-    const code = await createAuthorizationCode(domain, t.server.orm, { tenantId: es.id, clientId: esClient.clientId, userId: esUser.id, redirectUri: REDIRECT, scopes: ['openid'] });
+    const esClient = await createClient(domain, {
+      tenantPath: '/es',
+      redirectUris: [REDIRECT],
+      allowedScopes: ['openid'],
+      grantTypes: ['authorization_code'],
+    });
+    const code = await createAuthorizationCode(domain, t.server.orm, {
+      tenantId: es.id,
+      clientId: esClient.clientId,
+      userId: esUser.id,
+      redirectUri: REDIRECT,
+      scopes: ['openid'],
+    });
     const res = await redeem(esClient, { code });
     expect(res.status).toBe(200);
     expect(decodeProtectedHeader(res.body.access_token).alg).toBe('ES256');

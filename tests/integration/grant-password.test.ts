@@ -1,12 +1,28 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Domain } from '../../src/composition/create-domain';
 import type { User } from '../../src/domain/users/user';
-import { createClient, createUser, ensureTenant, setClientEnabled, setUserEnabled, USER_PASSWORD, type ClientFixture } from '../fixtures/grant-setup';
+import {
+  createClient,
+  createUser,
+  ensureTenant,
+  setClientEnabled,
+  setUserEnabled,
+  USER_PASSWORD,
+  type ClientFixture,
+} from '../fixtures/grant-setup';
 import { expectedAtHash, verifyIdToken } from '../support/id-token';
 import { basic, postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-type TokenBody = { access_token: string; token_type: string; expires_in: number; scope: string; refresh_token?: string; id_token?: string; error?: string };
+type TokenBody = {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+  error?: string;
+};
 
 describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
   let t: TestServer;
@@ -23,15 +39,28 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     await ensureTenant(domain, '/other');
     alice = await createUser(domain, '/acme', 'alice');
     euUser = await createUser(domain, '/acme/eu', 'alice'); // same username, another tenant
-    client = await createClient(domain, { tenantPath: '/acme', grantTypes: ['password', 'refresh_token'], allowedScopes: ['username', 'email'], accessTokenLifetime: 1800 });
-    oidcClient = await createClient(domain, { tenantPath: '/acme', grantTypes: ['password'], allowedScopes: ['openid', 'profile', 'email'] });
+    client = await createClient(domain, {
+      tenantPath: '/acme',
+      grantTypes: ['password', 'refresh_token'],
+      allowedScopes: ['username', 'email'],
+      accessTokenLifetime: 1800,
+    });
+    oidcClient = await createClient(domain, {
+      tenantPath: '/acme',
+      grantTypes: ['password'],
+      allowedScopes: ['openid', 'profile', 'email'],
+    });
   });
   afterAll(async () => {
     await t.close();
   });
 
   const passwordGrant = (form: Record<string, string>, as: ClientFixture = client, secret = as.clientSecret!) =>
-    postForm<TokenBody>(`${t.url}/connect/token`, { grant_type: 'password', username: 'alice', password: USER_PASSWORD, ...form }, { authorization: basic(as.clientId, secret) });
+    postForm<TokenBody>(
+      `${t.url}/connect/token`,
+      { grant_type: 'password', username: 'alice', password: USER_PASSWORD, ...form },
+      { authorization: basic(as.clientId, secret) },
+    );
 
   it('issues tokens for every allowed scope when none is requested, with a usable refresh token', async () => {
     const res = await passwordGrant({});
@@ -39,9 +68,18 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 1800, scope: 'username email' });
     expect(res.body.id_token).toBeUndefined();
-    expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({ sub: alice.id, client_id: client.clientId, tenant: '/acme', scope: 'username email' });
+    expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({
+      sub: alice.id,
+      client_id: client.clientId,
+      tenant: '/acme',
+      scope: 'username email',
+    });
 
-    const refreshed = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: res.body.refresh_token! }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const refreshed = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: res.body.refresh_token! },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
     expect(refreshed.status).toBe(200);
     expect(decodeJwt(refreshed.body.access_token).sid).toBe(decodeJwt(res.body.access_token).sid);
   });
@@ -85,12 +123,19 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
   it('refuses wrong passwords, unknown users and disabled users alike with invalid_grant', async () => {
     const bob = await createUser(domain, '/acme', 'bob');
     await setUserEnabled(domain, bob.id, false);
-    for (const form of [{ password: 'wrong password!' }, { username: 'nobody' }, { username: 'bob' }, { password: '' }] as Record<string, string>[]) {
+    for (const form of [{ password: 'wrong password!' }, { username: 'nobody' }, { username: 'bob' }, { password: '' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await passwordGrant(form);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'invalid username or password' });
     }
-    const missing = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'password', password: USER_PASSWORD }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const missing = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'password', password: USER_PASSWORD },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
     expect(missing.body.error).toBe('invalid_request');
   });
 
@@ -107,11 +152,27 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     expect((await passwordGrant({}, machine)).body.error).toBe('unauthorized_client');
 
     // A public client cannot be given the password grant; one stored with it before that rule is still refused at /token.
-    await expect(createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['password'], allowedScopes: ['email'] })).rejects.toMatchObject({ code: 'validation_failed' });
-    const publicClient = await createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'], allowedScopes: ['email'] });
-    await t.server.orm.em.fork().getConnection().execute(`update clients set grant_types = '{password}' where client_id = ?`, [publicClient.clientId]);
+    await expect(
+      createClient(domain, { tenantPath: '/acme', isPublic: true, grantTypes: ['password'], allowedScopes: ['email'] }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    const publicClient = await createClient(domain, {
+      tenantPath: '/acme',
+      isPublic: true,
+      grantTypes: ['authorization_code'],
+      redirectUris: ['https://app.example/cb'],
+      allowedScopes: ['email'],
+    });
+    await t.server.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update clients set grant_types = '{password}' where client_id = ?`, [publicClient.clientId]);
     await t.server.changeBus.publish({ topic: 'client', kind: 'updated', key: publicClient.clientId });
-    const res = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'password', client_id: publicClient.clientId, username: 'alice', password: USER_PASSWORD });
+    const res = await postForm<TokenBody>(`${t.url}/token`, {
+      grant_type: 'password',
+      client_id: publicClient.clientId,
+      username: 'alice',
+      password: USER_PASSWORD,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');
   });
@@ -122,7 +183,15 @@ describe('POST /token grant_type=password (RFC 6749 §4.3, seed 003)', () => {
     expect(res.body.refresh_token).toBeUndefined();
     const { payload, protectedHeader } = await verifyIdToken(t.url, `${t.issuer}/t/acme`, res.body.id_token!, oidcClient.clientId);
     expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(payload).toMatchObject({ sub: alice.id, aud: oidcClient.clientId, azp: oidcClient.clientId, tenant: '/acme', preferred_username: 'alice', given_name: 'Ada', email: alice.email });
+    expect(payload).toMatchObject({
+      sub: alice.id,
+      aud: oidcClient.clientId,
+      azp: oidcClient.clientId,
+      tenant: '/acme',
+      preferred_username: 'alice',
+      given_name: 'Ada',
+      email: alice.email,
+    });
     expect(payload).not.toHaveProperty('nonce');
     expect(payload.auth_time).toBeGreaterThanOrEqual(payload.iat! - 1);
     expect(payload.at_hash).toBe(expectedAtHash(res.body.access_token, 'RS256'));

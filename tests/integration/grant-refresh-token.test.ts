@@ -57,7 +57,11 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     });
     const auth: Record<string, string> = owner.clientSecret === null ? {} : { authorization: basic(owner.clientId, owner.clientSecret) };
     const extra: Record<string, string> = owner.clientSecret === null ? { client_id: owner.clientId } : {};
-    const res = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkce.verifier, ...extra }, auth);
+    const res = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: pkce.verifier, ...extra },
+      auth,
+    );
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -65,7 +69,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
   const refresh = (refreshToken: string, extra: Record<string, string> = {}, as: ClientFixture = client) =>
     postForm<TokenBody>(
       `${t.url}/token`,
-      { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra, ...(as.clientSecret === null ? { client_id: as.clientId } : {}) },
+      {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        ...extra,
+        ...(as.clientSecret === null ? { client_id: as.clientId } : {}),
+      },
       as.clientSecret === null ? {} : { authorization: basic(as.clientId, as.clientSecret) },
     );
 
@@ -82,7 +91,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({ sub: user.id, client_id: client.clientId });
 
     const { payload } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, client.clientId);
-    expect(payload).toMatchObject({ sub: user.id, aud: client.clientId, azp: client.clientId, auth_time: Math.floor(authTime.getTime() / 1000) });
+    expect(payload).toMatchObject({
+      sub: user.id,
+      aud: client.clientId,
+      azp: client.clientId,
+      auth_time: Math.floor(authTime.getTime() / 1000),
+    });
     expect(payload).not.toHaveProperty('nonce'); // OIDC Core §12.2
     expect(payload.at_hash).toBe(expectedAtHash(res.body.access_token, 'RS256'));
 
@@ -107,7 +121,11 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
       expect(await domain.accessTokens.inspect(access)).toBeNull();
     }
     expect(await domain.refreshTokens.inspect(third.body.refresh_token!)).toBeNull();
-    expect(await domain.refreshTokens.findRefreshToken(third.body.refresh_token!)).toMatchObject({ clientId: client.clientId, tenantId: tenant.id, familyRevokedAt: expect.any(Date) });
+    expect(await domain.refreshTokens.findRefreshToken(third.body.refresh_token!)).toMatchObject({
+      clientId: client.clientId,
+      tenantId: tenant.id,
+      familyRevokedAt: expect.any(Date),
+    });
   });
 
   it('lets only one of two concurrent uses of a refresh token succeed, and then revokes the family', async () => {
@@ -140,7 +158,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
 
   it("refuses another client's refresh token without spending it", async () => {
     const first = await signIn();
-    const other = await createClient(domain, { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: SCOPES, grantTypes: ['authorization_code', 'refresh_token'] });
+    const other = await createClient(domain, {
+      tenantPath: '/acme',
+      redirectUris: [REDIRECT],
+      allowedScopes: SCOPES,
+      grantTypes: ['authorization_code', 'refresh_token'],
+    });
     const stolen = await refresh(first.refresh_token!, {}, other);
     expect(stolen.status).toBe(400);
     expect(stolen.body.error).toBe('invalid_grant');
@@ -156,7 +179,11 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     clock.reset();
 
     expect((await refresh('unknown-refresh-token')).body.error).toBe('invalid_grant');
-    const missing = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'refresh_token' }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const missing = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token' },
+      { authorization: basic(client.clientId, client.clientSecret!) },
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error).toBe('invalid_request');
   });
@@ -184,7 +211,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     expect(reEnabled.body.error).toBe('invalid_grant');
     expect((await refresh((await signIn({ user: other })).refresh_token!)).status).toBe(200);
 
-    const soon = await createClient(domain, { tenantPath: '/acme', redirectUris: [REDIRECT], allowedScopes: SCOPES, grantTypes: ['authorization_code', 'refresh_token'] });
+    const soon = await createClient(domain, {
+      tenantPath: '/acme',
+      redirectUris: [REDIRECT],
+      allowedScopes: SCOPES,
+      grantTypes: ['authorization_code', 'refresh_token'],
+    });
     const soonTokens = await signIn({ client: soon });
     await setClientEnabled(domain, soon.clientId, false);
     const disabledClient = await refresh(soonTokens.refresh_token!, {}, soon);
@@ -199,11 +231,29 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
 
     const cutTenant = await ensureTenant(domain, '/cut');
     const cutUser = await createUser(domain, '/cut');
-    const cutClient = await createClient(domain, { tenantPath: '/cut', redirectUris: [REDIRECT], allowedScopes: SCOPES, grantTypes: ['authorization_code', 'refresh_token'] });
-    const code = await createAuthorizationCode(domain, t.server.orm, { tenantId: cutTenant.id, clientId: cutClient.clientId, userId: cutUser.id, redirectUri: REDIRECT, scopes: SCOPES });
-    const issued = await postForm<TokenBody>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, { authorization: basic(cutClient.clientId, cutClient.clientSecret!) });
+    const cutClient = await createClient(domain, {
+      tenantPath: '/cut',
+      redirectUris: [REDIRECT],
+      allowedScopes: SCOPES,
+      grantTypes: ['authorization_code', 'refresh_token'],
+    });
+    const code = await createAuthorizationCode(domain, t.server.orm, {
+      tenantId: cutTenant.id,
+      clientId: cutClient.clientId,
+      userId: cutUser.id,
+      redirectUri: REDIRECT,
+      scopes: SCOPES,
+    });
+    const issued = await postForm<TokenBody>(
+      `${t.url}/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT },
+      { authorization: basic(cutClient.clientId, cutClient.clientSecret!) },
+    );
     clock.advance(5);
-    await t.server.orm.em.fork().getConnection().execute('update tenants set tokens_revoked_before = ? where id = ?', [clock.now(), cutTenant.id]);
+    await t.server.orm.em
+      .fork()
+      .getConnection()
+      .execute('update tenants set tokens_revoked_before = ? where id = ?', [clock.now(), cutTenant.id]);
     await t.server.changeBus.publish({ topic: 'tenant', kind: 'updated', key: cutTenant.id });
     const cut = await refresh(issued.body.refresh_token!, {}, cutClient);
     expect(cut.status).toBe(400);
@@ -211,7 +261,12 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
   });
 
   it('serves public clients without a secret, with rotation', async () => {
-    const publicClient = await createClient(domain, { tenantPath: '/acme', isPublic: true, redirectUris: [REDIRECT], allowedScopes: SCOPES });
+    const publicClient = await createClient(domain, {
+      tenantPath: '/acme',
+      isPublic: true,
+      redirectUris: [REDIRECT],
+      allowedScopes: SCOPES,
+    });
     const tokens = await signIn({ client: publicClient });
     const res = await refresh(tokens.refresh_token!, {}, publicClient);
     expect(res.status).toBe(200);

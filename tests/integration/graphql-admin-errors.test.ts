@@ -41,7 +41,8 @@ describe('GraphQL admin API: pages and errors', () => {
     });
 
     it('walks users and tenants the same way', async () => {
-      for (const name of ['u1', 'u2', 'u3']) await root.createUser({ input: { tenantPath: '/acme', username: name, password: 'password-123' } });
+      for (const name of ['u1', 'u2', 'u3'])
+        await root.createUser({ input: { tenantPath: '/acme', username: name, password: 'password-123' } });
       const first = await root.users({ tenantPath: '/acme', first: 2 });
       expect(first.users).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
       const second = await root.users({ tenantPath: '/acme', first: 2, after: first.users.pageInfo.endCursor });
@@ -52,7 +53,12 @@ describe('GraphQL admin API: pages and errors', () => {
       const tenantsFirst = await root.tenants({ first: 3 });
       expect(tenantsFirst.tenants).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: true } });
       const tenantsRest = await root.tenants({ first: 3, after: tenantsFirst.tenants.pageInfo.endCursor });
-      expect([...tenantsFirst.tenants.nodes, ...tenantsRest.tenants.nodes].map((x) => x.path)).toEqual(['/', '/acme', '/acme/a', '/acme/b']);
+      expect([...tenantsFirst.tenants.nodes, ...tenantsRest.tenants.nodes].map((x) => x.path)).toEqual([
+        '/',
+        '/acme',
+        '/acme/a',
+        '/acme/b',
+      ]);
       expect(tenantsRest.tenants.pageInfo).toEqual({ hasNextPage: false, endCursor: expect.any(String) });
     });
 
@@ -81,19 +87,55 @@ describe('GraphQL admin API: pages and errors', () => {
       ['tenant path with uppercase and punctuation', (sdk) => sdk.createTenant({ input: { path: '/ACME!' } }), 'path'],
       ['tenant path with dot segments', (sdk) => sdk.tenant({ path: '/acme/../beta' }), 'path'],
       ['tenant whose parent does not exist', (sdk) => sdk.createTenant({ input: { path: '/nowhere/child' } }), 'path'],
-      ['supplied client secret under 20 characters', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'short', clientSecret: 'too-short-secret' } }), 'clientSecret'],
-      ['rotated client secret under 20 characters', (sdk) => sdk.rotateClientSecret({ clientId: 'admin', clientSecret: 'short' }), 'clientSecret'],
+      [
+        'supplied client secret under 20 characters',
+        (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'short', clientSecret: 'too-short-secret' } }),
+        'clientSecret',
+      ],
+      [
+        'rotated client secret under 20 characters',
+        (sdk) => sdk.rotateClientSecret({ clientId: 'admin', clientSecret: 'short' }),
+        'clientSecret',
+      ],
       [
         'http redirect URI on a non-loopback host',
-        (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', grantTypes: ['authorization_code'], redirectUris: ['http://app.example.com/callback'] } }),
+        (sdk) =>
+          sdk.createClient({
+            input: {
+              tenantPath: '/acme',
+              name: 'web',
+              grantTypes: ['authorization_code'],
+              redirectUris: ['http://app.example.com/callback'],
+            },
+          }),
         'redirectUris[0]',
       ],
-      ['redirect URI with a fragment', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', redirectUris: ['https://app.example.com/cb#x'] } }), 'redirectUris[0]'],
-      ['unknown grant type', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'odd', grantTypes: ['implicit'] } }), 'grantTypes'],
+      [
+        'redirect URI with a fragment',
+        (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'web', redirectUris: ['https://app.example.com/cb#x'] } }),
+        'redirectUris[0]',
+      ],
+      [
+        'unknown grant type',
+        (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: 'odd', grantTypes: ['implicit'] } }),
+        'grantTypes',
+      ],
       ['client name that is blank', (sdk) => sdk.createClient({ input: { tenantPath: '/acme', name: '   ' } }), 'name'],
-      ['email that is not an address', (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol', password: 'password-123', email: 'not-an-email' } }), 'email'],
-      ['password under 8 characters', (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol', password: 'short' } }), 'password'],
-      ['username with spaces', (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol smith', password: 'password-123' } }), 'username'],
+      [
+        'email that is not an address',
+        (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol', password: 'password-123', email: 'not-an-email' } }),
+        'email',
+      ],
+      [
+        'password under 8 characters',
+        (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol', password: 'short' } }),
+        'password',
+      ],
+      [
+        'username with spaces',
+        (sdk) => sdk.createUser({ input: { tenantPath: '/acme', username: 'carol smith', password: 'password-123' } }),
+        'username',
+      ],
     ];
 
     it.each(cases)('refuses a %s with BAD_USER_INPUT naming the field', async (_name, call, field) => {
@@ -125,7 +167,9 @@ describe('GraphQL admin API: pages and errors', () => {
 
     it('refuses a duplicate username within a tenant with CONFLICT, but allows it in another tenant', async () => {
       await root.createUser({ input: { tenantPath: '/acme', username: 'erin', password: 'password-123' } });
-      expect(await errorCode(root.createUser({ input: { tenantPath: '/acme', username: 'erin', password: 'other-password' } }))).toBe('CONFLICT');
+      expect(await errorCode(root.createUser({ input: { tenantPath: '/acme', username: 'erin', password: 'other-password' } }))).toBe(
+        'CONFLICT',
+      );
       const { createUser } = await root.createUser({ input: { tenantPath: '/acme/a', username: 'erin', password: 'password-123' } });
       expect(createUser.tenantPath).toBe('/acme/a');
       const frank = await root.createUser({ input: { tenantPath: '/acme', username: 'frank', password: 'password-123' } });
@@ -152,7 +196,9 @@ describe('GraphQL admin API: pages and errors', () => {
       expect((await createAdminSdk(t.url, token).me()).me).toMatchObject({ tenantPath: '/acme', scopes: [] });
       const [header, payload, signature] = token.split('.') as [string, string, string];
       // Same signature, claims raised to a root admin.
-      const raised = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), tenant: '/', scope: 'admin' })).toString('base64url');
+      const raised = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), tenant: '/', scope: 'admin' }),
+      ).toString('base64url');
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${raised}.`;
       const bad = ['garbage', 'a.b.c', `${header}.${raised}.${signature}`, unsigned, token.slice(0, -4), 'not a token at all'];
       const outcomes = await Promise.all(bad.map(async (value) => [value, await errorCode(createAdminSdk(t.url, value).me())]));
@@ -163,7 +209,13 @@ describe('GraphQL admin API: pages and errors', () => {
     it('lets a client without scope admin call me, and nothing else', async () => {
       const { createClient } = await root.createClient({ input: { tenantPath: '/acme', name: 'plain service', allowedScopes: [] } });
       const plain = await clientSdk(t.url, createClient.client.clientId, createClient.clientSecret!);
-      expect((await plain.me()).me).toEqual({ subject: createClient.client.clientId, clientId: createClient.client.clientId, tenantPath: '/acme', scopes: [], userId: null });
+      expect((await plain.me()).me).toEqual({
+        subject: createClient.client.clientId,
+        clientId: createClient.client.clientId,
+        tenantPath: '/acme',
+        scopes: [],
+        userId: null,
+      });
       const adminOnly: [string, () => Promise<unknown>][] = [
         ['tenant', () => plain.tenant({ path: '/acme' })],
         ['tenants', () => plain.tenants()],
@@ -185,13 +237,28 @@ describe('GraphQL admin API: pages and errors', () => {
   describe('error shape', () => {
     it('keeps errors to message, locations, path and extensions.code (+field): no stack traces, no SQL', async () => {
       const conflict = await graphqlError(root.createTenant({ input: { path: '/acme' } }));
-      expect(conflict).toEqual({ message: expect.any(String), locations: expect.any(Array), path: ['createTenant'], extensions: { code: 'CONFLICT' } });
+      expect(conflict).toEqual({
+        message: expect.any(String),
+        locations: expect.any(Array),
+        path: ['createTenant'],
+        extensions: { code: 'CONFLICT' },
+      });
 
       const validation = await graphqlError(root.createTenant({ input: { path: 'acme' } }));
-      expect(validation).toEqual({ message: expect.stringContaining('path'), locations: expect.any(Array), path: ['createTenant'], extensions: { code: 'BAD_USER_INPUT', field: 'path' } });
+      expect(validation).toEqual({
+        message: expect.stringContaining('path'),
+        locations: expect.any(Array),
+        path: ['createTenant'],
+        extensions: { code: 'BAD_USER_INPUT', field: 'path' },
+      });
 
       const unauthenticated = await graphqlError(createAdminSdk(t.url).tenant({ path: '/' }));
-      expect(unauthenticated).toEqual({ message: expect.any(String), locations: expect.any(Array), path: ['tenant'], extensions: { code: 'UNAUTHENTICATED' } });
+      expect(unauthenticated).toEqual({
+        message: expect.any(String),
+        locations: expect.any(Array),
+        path: ['tenant'],
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     });
   });
 });

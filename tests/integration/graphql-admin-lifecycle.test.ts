@@ -68,7 +68,12 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     const client = await newClient('/acme');
     const { updateClient } = await root.updateClient({
       clientId: client.clientId,
-      input: { grantTypes: ['authorization_code', 'refresh_token'], redirectUris: ['https://app.example.com/cb', 'http://127.0.0.1:8080/cb'], accessTokenLifetime: 600, firstParty: true },
+      input: {
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: ['https://app.example.com/cb', 'http://127.0.0.1:8080/cb'],
+        accessTokenLifetime: 600,
+        firstParty: true,
+      },
     });
     expect(updateClient).toMatchObject({
       grantTypes: ['authorization_code', 'refresh_token'],
@@ -103,7 +108,9 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     for (const uri of bad) {
       const updated = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: [...good, uri] } }));
       expect({ uri, extensions: updated.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[2]' } });
-      const created = await graphqlError(root.createClient({ input: { tenantPath: '/acme', name: 'strict', grantTypes: ['authorization_code'], redirectUris: [uri] } }));
+      const created = await graphqlError(
+        root.createClient({ input: { tenantPath: '/acme', name: 'strict', grantTypes: ['authorization_code'], redirectUris: [uri] } }),
+      );
       expect({ uri, extensions: created.extensions }).toEqual({ uri, extensions: { code: 'BAD_USER_INPUT', field: 'redirectUris[0]' } });
     }
     expect((await root.client({ clientId: client.clientId })).client.redirectUris).toEqual(good);
@@ -111,10 +118,16 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
 
   it('keeps a stored redirect URI the rules now refuse when an update does not set redirectUris, so the client can still be disabled', async () => {
     const client = await newClient('/acme');
-    await sqlRows(t.databaseUrl, `update clients set grant_types = '{authorization_code}', redirect_uris = '{https:/app.example/cb}' where client_id = $1`, [client.clientId]);
+    await sqlRows(
+      t.databaseUrl,
+      `update clients set grant_types = '{authorization_code}', redirect_uris = '{https:/app.example/cb}' where client_id = $1`,
+      [client.clientId],
+    );
     const { updateClient } = await root.updateClient({ clientId: client.clientId, input: { enabled: false } });
     expect(updateClient).toMatchObject({ enabled: false, redirectUris: ['https:/app.example/cb'] });
-    const replaced = await graphqlError(root.updateClient({ clientId: client.clientId, input: { redirectUris: ['https:/app.example/cb'] } }));
+    const replaced = await graphqlError(
+      root.updateClient({ clientId: client.clientId, input: { redirectUris: ['https:/app.example/cb'] } }),
+    );
     expect(replaced.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'redirectUris[0]' });
   });
 
@@ -131,10 +144,25 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
   });
 
   it('updateUser, setUserPassword and deleteUser', async () => {
-    const { createUser } = await root.createUser({ input: { tenantPath: '/acme', username: 'grace', password: 'password-123', email: 'grace@acme.example', phone: '+1 555 0100' } });
-    const { updateUser } = await root.updateUser({ id: createUser.id, input: { email: '', lastname: 'Hopper', username: 'ghopper', enabled: false } });
-    expect(updateUser).toMatchObject({ id: createUser.id, username: 'ghopper', email: null, phone: '+1 555 0100', lastname: 'Hopper', enabled: false });
-    expect((await graphqlError(root.updateUser({ id: createUser.id, input: { phone: 'call me' } }))).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'phone' });
+    const { createUser } = await root.createUser({
+      input: { tenantPath: '/acme', username: 'grace', password: 'password-123', email: 'grace@acme.example', phone: '+1 555 0100' },
+    });
+    const { updateUser } = await root.updateUser({
+      id: createUser.id,
+      input: { email: '', lastname: 'Hopper', username: 'ghopper', enabled: false },
+    });
+    expect(updateUser).toMatchObject({
+      id: createUser.id,
+      username: 'ghopper',
+      email: null,
+      phone: '+1 555 0100',
+      lastname: 'Hopper',
+      enabled: false,
+    });
+    expect((await graphqlError(root.updateUser({ id: createUser.id, input: { phone: 'call me' } }))).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'phone',
+    });
 
     const { setUserPassword } = await root.setUserPassword({ id: createUser.id, password: 'a brand new password' });
     expect(setUserPassword.id).toBe(createUser.id);
@@ -183,7 +211,9 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
     const acme = createAdminSdk(t.url, oldToken);
 
     const before = (await acme.signingKeys({})).signingKeys;
-    expect(before).toEqual([expect.objectContaining({ kid: oldKid, status: 'active', algorithm: 'RS256', retiredAt: null, publishUntil: null })]);
+    expect(before).toEqual([
+      expect.objectContaining({ kid: oldKid, status: 'active', algorithm: 'RS256', retiredAt: null, publishUntil: null }),
+    ]);
     expect(before[0]!.publicJwk).toMatchObject({ kid: oldKid, kty: 'RSA', alg: 'RS256', use: 'sig' });
     expect(Object.keys(before[0]!.publicJwk)).not.toEqual(expect.arrayContaining(['d']));
 
@@ -214,7 +244,9 @@ describe('GraphQL admin API: lifecycle of clients, users, tenants and keys', () 
 
     const jwks = createLocalJWKSet((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
     for (const token of [oldToken, newToken]) {
-      await expect(jwtVerify(token, jwks, { issuer: `${t.issuer}/t/acme`, typ: 'at+jwt', currentDate: clock.now() })).resolves.toBeDefined();
+      await expect(
+        jwtVerify(token, jwks, { issuer: `${t.issuer}/t/acme`, typ: 'at+jwt', currentDate: clock.now() }),
+      ).resolves.toBeDefined();
     }
     clock.reset();
   });

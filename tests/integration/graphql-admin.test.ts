@@ -23,13 +23,33 @@ describe('GraphQL admin API: tenant-scoped administration', () => {
   });
 
   it('lets the root admin create /acme and an admin client in it whose secret is shown once', async () => {
-    expect((await root.me()).me).toEqual({ subject: ADMIN_CLIENT_ID, clientId: ADMIN_CLIENT_ID, tenantPath: '/', scopes: ['admin'], userId: null });
+    expect((await root.me()).me).toEqual({
+      subject: ADMIN_CLIENT_ID,
+      clientId: ADMIN_CLIENT_ID,
+      tenantPath: '/',
+      scopes: ['admin'],
+      userId: null,
+    });
 
     const { createTenant } = await root.createTenant({ input: { path: '/acme', name: 'Acme Inc.' } });
-    expect(createTenant).toMatchObject({ path: '/acme', parentPath: '/', name: 'Acme Inc.', signingAlgorithm: 'RS256', allowSelfSignup: false, tokensRevokedBefore: null });
+    expect(createTenant).toMatchObject({
+      path: '/acme',
+      parentPath: '/',
+      name: 'Acme Inc.',
+      signingAlgorithm: 'RS256',
+      allowSelfSignup: false,
+      tokensRevokedBefore: null,
+    });
 
     const { createClient } = await root.createClient({ input: { tenantPath: '/acme', name: 'Acme admin', allowedScopes: ['admin'] } });
-    expect(createClient.client).toMatchObject({ tenantPath: '/acme', name: 'Acme admin', allowedScopes: ['admin'], grantTypes: ['client_credentials'], isPublic: false, enabled: true });
+    expect(createClient.client).toMatchObject({
+      tenantPath: '/acme',
+      name: 'Acme admin',
+      allowedScopes: ['admin'],
+      grantTypes: ['client_credentials'],
+      isPublic: false,
+      enabled: true,
+    });
     expect(createClient.clientSecret).toEqual(expect.any(String));
     // 256 random bits, base64url.
     expect(createClient.clientSecret!.length).toBeGreaterThanOrEqual(43);
@@ -51,12 +71,28 @@ describe('GraphQL admin API: tenant-scoped administration', () => {
 
   it('gives the /acme admin client a client_credentials token that works at GraphQL', async () => {
     acme = await clientSdk(t.url, acmeAdmin.clientId, acmeAdmin.clientSecret);
-    expect((await acme.me()).me).toEqual({ subject: acmeAdmin.clientId, clientId: acmeAdmin.clientId, tenantPath: '/acme', scopes: ['admin'], userId: null });
+    expect((await acme.me()).me).toEqual({
+      subject: acmeAdmin.clientId,
+      clientId: acmeAdmin.clientId,
+      tenantPath: '/acme',
+      scopes: ['admin'],
+      userId: null,
+    });
   });
 
   it('lets the /acme admin create users in /acme', async () => {
-    const { createUser } = await acme.createUser({ input: { tenantPath: '/acme', username: 'alice', password: 'correct horse battery', email: 'alice@acme.example', firstname: 'Alice' } });
-    expect(createUser).toMatchObject({ tenantPath: '/acme', username: 'alice', email: 'alice@acme.example', firstname: 'Alice', lastname: null, phone: null, enabled: true });
+    const { createUser } = await acme.createUser({
+      input: { tenantPath: '/acme', username: 'alice', password: 'correct horse battery', email: 'alice@acme.example', firstname: 'Alice' },
+    });
+    expect(createUser).toMatchObject({
+      tenantPath: '/acme',
+      username: 'alice',
+      email: 'alice@acme.example',
+      firstname: 'Alice',
+      lastname: null,
+      phone: null,
+      enabled: true,
+    });
     expect((await acme.user({ id: createUser.id })).user).toEqual(createUser);
     const { users } = await acme.users({});
     expect(users.nodes.map((u) => u.username)).toEqual(['alice']);
@@ -78,7 +114,10 @@ describe('GraphQL admin API: tenant-scoped administration', () => {
       ['client(<root admin>)', () => acme.client({ clientId: ADMIN_CLIENT_ID })],
       ['user(<beta user>)', () => acme.user({ id: betaUserId })],
       ["createClient in '/beta'", () => acme.createClient({ input: { tenantPath: '/beta', name: 'sneaky' } })],
-      ["createUser in '/beta'", () => acme.createUser({ input: { tenantPath: '/beta', username: 'mallory', password: 'mallory-password' } })],
+      [
+        "createUser in '/beta'",
+        () => acme.createUser({ input: { tenantPath: '/beta', username: 'mallory', password: 'mallory-password' } }),
+      ],
       ["createTenant('/beta/x')", () => acme.createTenant({ input: { path: '/beta/x' } })],
       ["updateTenant('/beta')", () => acme.updateTenant({ path: '/beta', input: { name: 'owned' } })],
       ["deleteTenant('/beta')", () => acme.deleteTenant({ path: '/beta' })],
@@ -92,7 +131,9 @@ describe('GraphQL admin API: tenant-scoped administration', () => {
     ];
     const outcomes = await Promise.all(outside.map(async ([operation, call]) => [operation, await errorCode(call())]));
     // A tenant whose parent is outside is refused as one whose parent does not exist (path validation).
-    expect(outcomes).toEqual(outside.map(([operation]) => [operation, operation.startsWith('createTenant') ? 'BAD_USER_INPUT' : 'NOT_FOUND']));
+    expect(outcomes).toEqual(
+      outside.map(([operation]) => [operation, operation.startsWith('createTenant') ? 'BAD_USER_INPUT' : 'NOT_FOUND']),
+    );
 
     // Nothing was changed by the refused calls.
     expect((await root.client({ clientId: betaClientId })).client.enabled).toBe(true);

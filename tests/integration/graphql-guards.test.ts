@@ -31,7 +31,9 @@ describe('GraphQL guard rails', () => {
     t = await startTestServer();
     adminToken = await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
     const root = await rootAdminSdk(t.url);
-    const { createClient } = await root.createClient({ input: { tenantPath: '/', name: 'plain service', grantTypes: ['client_credentials'], allowedScopes: ['openid'] } });
+    const { createClient } = await root.createClient({
+      input: { tenantPath: '/', name: 'plain service', grantTypes: ['client_credentials'], allowedScopes: ['openid'] },
+    });
     plainToken = await clientCredentialsToken(t.url, createClient.client.clientId, createClient.clientSecret!);
     await clientSdk(t.url, createClient.client.clientId, createClient.clientSecret!);
   });
@@ -44,7 +46,9 @@ describe('GraphQL guard rails', () => {
     expect(response.status).toBe(400);
     expect(response.body.data).toBeUndefined();
     expect(codes(response).length).toBeGreaterThan(0);
-    expect(codes(response).every((code) => code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT')).toBe(true);
+    expect(
+      codes(response).every((code) => code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT'),
+    ).toBe(true);
   });
 
   it('allows 20 aliases and refuses 21', async () => {

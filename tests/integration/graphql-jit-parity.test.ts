@@ -20,8 +20,11 @@ describe('GraphQL executor parity: graphql-js (first use) and graphql-jit (later
     await root.createTenant({ input: { path: '/parity' } });
     await root.createTenant({ input: { path: '/parity-side' } });
     for (let i = 0; i < 3; i++) await root.createClient({ input: { tenantPath: '/parity', clientId: `parity-${i}`, name: `Parity ${i}` } });
-    await root.createUser({ input: { tenantPath: '/parity', username: 'pat', password: 'parity-password-1', email: 'pat@parity.example' } });
-    const side = (await root.createClient({ input: { tenantPath: '/parity-side', name: 'side admin', allowedScopes: ['admin'] } })).createClient;
+    await root.createUser({
+      input: { tenantPath: '/parity', username: 'pat', password: 'parity-password-1', email: 'pat@parity.example' },
+    });
+    const side = (await root.createClient({ input: { tenantPath: '/parity-side', name: 'side admin', allowedScopes: ['admin'] } }))
+      .createClient;
     await clientSdk(t.url, side.client.clientId, side.clientSecret!);
     sideToken = await clientCredentialsToken(t.url, side.client.clientId, side.clientSecret!);
   });
@@ -60,7 +63,8 @@ describe('GraphQL executor parity: graphql-js (first use) and graphql-jit (later
   });
 
   it('answers the expected codes (so the parity above compares real outcomes)', async () => {
-    const code = async (token: string | null, query: string, variables: Record<string, unknown>) => (await post(token, query, variables)).body.errors?.[0]?.extensions.code;
+    const code = async (token: string | null, query: string, variables: Record<string, unknown>) =>
+      (await post(token, query, variables)).body.errors?.[0]?.extensions.code;
     expect(await code(rootToken, String(TenantDocument), { path: '/parity/missing' })).toBe('NOT_FOUND');
     expect(await code(sideToken, String(TenantDashboardDocument), { path: '/parity', first: 5 })).toBe('NOT_FOUND');
     expect(await code(null, String(ClientsDocument), { tenantPath: '/parity' })).toBe('UNAUTHENTICATED');
@@ -68,7 +72,9 @@ describe('GraphQL executor parity: graphql-js (first use) and graphql-jit (later
     const refused = await post(rootToken, String(ClientsDocument), { tenantPath: '/parity', first: 'ten' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
-    const dashboard = (await post(rootToken, String(TenantDashboardDocument), { path: '/parity', first: 50 })).body.data as { tenant: { clients: { totalCount: number } } };
+    const dashboard = (await post(rootToken, String(TenantDashboardDocument), { path: '/parity', first: 50 })).body.data as {
+      tenant: { clients: { totalCount: number } };
+    };
     expect(dashboard.tenant.clients.totalCount).toBe(3);
   });
 });

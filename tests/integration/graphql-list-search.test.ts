@@ -14,7 +14,9 @@ describe('GraphQL list search', () => {
     for (const path of ['/shop', '/shop/a_b', '/shop/axb', '/shop/sales', '/shopx', '/other']) {
       await root.createTenant({ input: { path, name: path === '/shop/sales' ? 'Sales 100% Team' : undefined } });
     }
-    const admin = (await root.createClient({ input: { tenantPath: '/shop', clientId: 'shop-admin', name: 'Shop admin', allowedScopes: ['admin'] } })).createClient;
+    const admin = (
+      await root.createClient({ input: { tenantPath: '/shop', clientId: 'shop-admin', name: 'Shop admin', allowedScopes: ['admin'] } })
+    ).createClient;
     shop = await clientSdk(t.url, admin.client.clientId, admin.clientSecret!);
     for (const [clientId, name] of [
       ['billing-api', 'Billing API'],
@@ -89,7 +91,9 @@ describe('GraphQL list search', () => {
     expect((await shop.clients({ search: 'other' })).clients.totalCount).toBe(0);
     expect((await shop.users({ search: 'smith' })).users.nodes.every((u) => u.tenantPath === '/shop')).toBe(true);
     // The root admin sees the sibling's rows only when it names that tenant.
-    expect((await root.clients({ tenantPath: '/other', search: 'billing' })).clients.nodes.map((c) => c.clientId)).toEqual(['other-billing']);
+    expect((await root.clients({ tenantPath: '/other', search: 'billing' })).clients.nodes.map((c) => c.clientId)).toEqual([
+      'other-billing',
+    ]);
     expect((await graphqlError(shop.clients({ tenantPath: '/other', search: 'billing' }))).extensions.code).toBe('NOT_FOUND');
   });
 

@@ -46,28 +46,40 @@ describe('hostile input', () => {
   });
 
   it('/authorize with a NUL in client_id answers 400, not an HTML 500', async () => {
-    const res = await fetch(`${t.url}/authorize?response_type=code&client_id=a%00b&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb`, { redirect: 'manual' });
+    const res = await fetch(`${t.url}/authorize?response_type=code&client_id=a%00b&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(400);
   });
 
   describe('GraphQL', () => {
     it('createUser with a NUL in the username is BAD_USER_INPUT naming the field', async () => {
-      const error = await graphqlError(root.createUser({ input: { tenantPath: '/hostile', username: `a${NUL}b`, password: 'password-123' } }));
+      const error = await graphqlError(
+        root.createUser({ input: { tenantPath: '/hostile', username: `a${NUL}b`, password: 'password-123' } }),
+      );
       expect(error.extensions.code).toBe('BAD_USER_INPUT');
       expect(error.message).toContain('username');
     });
 
     it('createClient with a NUL in the name, a 10,000-character scope or a NUL secret is BAD_USER_INPUT', async () => {
       expect(await errorCode(root.createClient({ input: { tenantPath: '/hostile', name: `a${NUL}b` } }))).toBe('BAD_USER_INPUT');
-      const longScope = await graphqlError(root.createClient({ input: { tenantPath: '/hostile', name: 'long scope', allowedScopes: ['s'.repeat(10_000)] } }));
+      const longScope = await graphqlError(
+        root.createClient({ input: { tenantPath: '/hostile', name: 'long scope', allowedScopes: ['s'.repeat(10_000)] } }),
+      );
       expect(longScope.extensions.code).toBe('BAD_USER_INPUT');
       expect(longScope.message).toContain('allowedScopes');
-      const longToken = await graphqlError(root.createClient({ input: { tenantPath: '/hostile', name: 'long token', allowedScopes: ['s'.repeat(200)] } }));
+      const longToken = await graphqlError(
+        root.createClient({ input: { tenantPath: '/hostile', name: 'long token', allowedScopes: ['s'.repeat(200)] } }),
+      );
       expect(longToken.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'allowedScopes' });
-      const nulSecret = await graphqlError(root.createClient({ input: { tenantPath: '/hostile', name: 'nul secret', clientSecret: NUL.repeat(32) } }));
+      const nulSecret = await graphqlError(
+        root.createClient({ input: { tenantPath: '/hostile', name: 'nul secret', clientSecret: NUL.repeat(32) } }),
+      );
       expect(nulSecret.extensions.code).toBe('BAD_USER_INPUT');
       expect(nulSecret.message).toContain('clientSecret');
-      const sameChar = await graphqlError(root.createClient({ input: { tenantPath: '/hostile', name: 'weak secret', clientSecret: 'a'.repeat(32) } }));
+      const sameChar = await graphqlError(
+        root.createClient({ input: { tenantPath: '/hostile', name: 'weak secret', clientSecret: 'a'.repeat(32) } }),
+      );
       expect(sameChar.extensions.code).toBe('BAD_USER_INPUT');
     });
 

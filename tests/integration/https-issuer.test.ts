@@ -13,7 +13,10 @@ describe('an https issuer', () => {
   let plain: TestServer;
 
   beforeAll(async () => {
-    [https, plain] = await Promise.all([startTestServer({ env: { ISSUER: 'https://idp.example.test', TRUST_PROXY: 'loopback' } }), startTestServer()]);
+    [https, plain] = await Promise.all([
+      startTestServer({ env: { ISSUER: 'https://idp.example.test', TRUST_PROXY: 'loopback' } }),
+      startTestServer(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([https.close(), plain.close()]);
@@ -36,7 +39,11 @@ describe('an https issuer', () => {
   const hstsOf = async (server: TestServer) =>
     Promise.all(
       requests.map(async ([path, init]) => {
-        const res = await fetch(`${server.url}${path}`, { ...init, headers: { 'x-forwarded-for': '203.0.113.7', ...init?.headers }, redirect: 'manual' });
+        const res = await fetch(`${server.url}${path}`, {
+          ...init,
+          headers: { 'x-forwarded-for': '203.0.113.7', ...init?.headers },
+          redirect: 'manual',
+        });
         await res.arrayBuffer();
         return [path, res.headers.get('strict-transport-security')];
       }),
@@ -66,10 +73,17 @@ describe('an https issuer', () => {
       expect(cookies.filter((c) => /idp_interaction=/.test(c))).toHaveLength(1);
       const interaction = cookies.find((c) => c.startsWith('__Host-idp_interaction='))!;
       expect(interaction).toBeDefined();
-      const attributes = interaction.split(';').slice(1).map((a) => a.trim());
+      const attributes = interaction
+        .split(';')
+        .slice(1)
+        .map((a) => a.trim());
       expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'Secure', 'HttpOnly', 'SameSite=Lax']));
       expect(attributes.filter((a) => /^(path|domain)=/i.test(a))).toEqual(['Path=/']);
-      const signedIn = await browser.post('/authorize/login', { ...hiddenFields(page.body), username: alice.username, password: alice.password });
+      const signedIn = await browser.post('/authorize/login', {
+        ...hiddenFields(page.body),
+        username: alice.username,
+        password: alice.password,
+      });
       expect(signedIn.location?.startsWith(client.redirectUri)).toBe(true);
       expect(queryOf(signedIn.location).code).toEqual(expect.any(String));
     });

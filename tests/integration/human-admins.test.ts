@@ -16,7 +16,8 @@ describe('human administrators', () => {
     const tokens = await passwordTokens(t.url, signIn, username, password, scope, { tenant_path: tenantPath });
     return { token: tokens.access_token, scope: tokens.scope };
   };
-  const userSdk = async (username: string, tenantPath: string): Promise<AdminSdk> => createAdminSdk(t.url, (await userToken(username, tenantPath)).token);
+  const userSdk = async (username: string, tenantPath: string): Promise<AdminSdk> =>
+    createAdminSdk(t.url, (await userToken(username, tenantPath)).token);
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -95,7 +96,10 @@ describe('human administrators', () => {
     const own = await registerUser(t.url, { ...seed001User() }, token);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ status: 'SUCCESS', message: 'register user successfully', tenant_path: '/acme' });
-    expect((await registerUser(t.url, { ...seed001User(), tenant_path: '/acme/eu' }, token)).body).toMatchObject({ status: 'SUCCESS', tenant_path: '/acme/eu' });
+    expect((await registerUser(t.url, { ...seed001User(), tenant_path: '/acme/eu' }, token)).body).toMatchObject({
+      status: 'SUCCESS',
+      tenant_path: '/acme/eu',
+    });
     const client = await registerClient(t.url, { ...seed001Client('http://localhost:3000/callback') }, token);
     expect(client.status).toBe(200);
     expect(client.body.tenant_path).toBe('/acme');

@@ -26,7 +26,11 @@ describe('POST /introspect (RFC 7662)', () => {
   let acmePublicApp: TestClient;
 
   const introspect = (caller: TestClient, token: string, extra: Record<string, string> = {}) =>
-    postForm(`${t.url}/introspect`, { token, ...extra, ...(caller.clientSecret === null ? clientForm(caller) : {}) }, clientHeaders(caller));
+    postForm(
+      `${t.url}/introspect`,
+      { token, ...extra, ...(caller.clientSecret === null ? clientForm(caller) : {}) },
+      clientHeaders(caller),
+    );
 
   beforeAll(async () => {
     t = await startTestServer({ clock });
@@ -71,7 +75,14 @@ describe('POST /introspect (RFC 7662)', () => {
     const { user, username, password } = await createTestUser(t.server.app.domain, '/acme');
     const tokens = await passwordTokens(t.url, acmeUserApp, username, password, 'openid email');
     const res = await postForm(`${t.url}/introspect`, { token: tokens.access_token, ...clientForm(acmeRs) });
-    expect(res.body).toMatchObject({ active: true, sub: user.id, username, client_id: acmeUserApp.clientId, scope: 'openid email', tenant: '/acme' });
+    expect(res.body).toMatchObject({
+      active: true,
+      sub: user.id,
+      username,
+      client_id: acmeUserApp.clientId,
+      scope: 'openid email',
+      tenant: '/acme',
+    });
   });
 
   it('answers alike on the node:http fast path and through Express (a query string takes the Express route)', async () => {
@@ -93,7 +104,11 @@ describe('POST /introspect (RFC 7662)', () => {
 
   it('requires client authentication: 401 invalid_client with WWW-Authenticate', async () => {
     const token = await serviceToken(t.url, euApp);
-    const attempts: Record<string, string>[] = [{}, { authorization: basic(acmeRs.clientId, 'wrong-secret-wrong-secret') }, { authorization: basic('nobody', 'nothing-nothing-nothing') }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: basic(acmeRs.clientId, 'wrong-secret-wrong-secret') },
+      { authorization: basic('nobody', 'nothing-nothing-nothing') },
+    ];
     for (const headers of attempts) {
       const res = await postForm(`${t.url}/introspect`, { token }, headers);
       expect(res.status).toBe(401);
@@ -167,7 +182,9 @@ describe('POST /introspect (RFC 7662)', () => {
     const cutoff = new Date(clock.now().getTime() + 1000);
     const db = new PgClient({ connectionString: t.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ id: string }>(`update tenants set tokens_revoked_before = $1 where path = '/cut' returning id`, [cutoff]);
+    const { rows } = await db.query<{ id: string }>(`update tenants set tokens_revoked_before = $1 where path = '/cut' returning id`, [
+      cutoff,
+    ]);
     await db.end();
     await t.server.changeBus.publish({ topic: 'tenant', kind: 'updated', key: rows[0]!.id });
 

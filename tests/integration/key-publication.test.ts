@@ -19,7 +19,9 @@ const JWKS_PATH = '/.well-known/jwks.json';
 
 /** A client_credentials client of `tenantPath`, made through GraphQL. */
 async function newClient(sdk: AdminSdk, tenantPath: string): Promise<TestClient> {
-  const { createClient } = await sdk.createClient({ input: { tenantPath, name: `service of ${tenantPath}`, grantTypes: ['client_credentials'] } });
+  const { createClient } = await sdk.createClient({
+    input: { tenantPath, name: `service of ${tenantPath}`, grantTypes: ['client_credentials'] },
+  });
   return { clientId: createClient.client.clientId, clientSecret: createClient.clientSecret! };
 }
 
@@ -238,7 +240,12 @@ describe('every tenant has its key from the moment it exists', () => {
   it('after a new SECRET_KEY, rotateSigningKey restores signing at once (operations.md): a key that cannot be opened never signs', async () => {
     const other = await startTestServer({ env: { SECRET_KEY: randomBytes(32).toString('base64') }, databaseUrl: t.databaseUrl });
     try {
-      const admin = () => postForm(`${other.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+      const admin = () =>
+        postForm(
+          `${other.url}/token`,
+          { grant_type: 'client_credentials' },
+          { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) },
+        );
       expect((await admin()).status).toBe(500);
       const { domain } = other.server.app;
       const next = await domain.keys.rotate(await rootAdminActor(domain), '/');

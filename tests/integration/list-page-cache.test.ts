@@ -18,7 +18,8 @@ describe('cached list pages across two processes', () => {
   let one: AdminSdk;
   let two: AdminSdk;
 
-  const clientIds = async (sdk: AdminSdk) => (await sdk.clients({ tenantPath: '/cached', first: 50 })).clients.nodes.map((c) => `${c.clientId}:${c.name}`);
+  const clientIds = async (sdk: AdminSdk) =>
+    (await sdk.clients({ tenantPath: '/cached', first: 50 })).clients.nodes.map((c) => `${c.clientId}:${c.name}`);
   const tenantPaths = async (sdk: AdminSdk) => (await sdk.tenants({ first: 50, search: 'cached' })).tenants.nodes.map((t) => t.path);
 
   beforeAll(async () => {
@@ -64,7 +65,10 @@ describe('cached list pages across two processes', () => {
     const pg = new Client({ connectionString: first.databaseUrl });
     await pg.connect();
     try {
-      await pg.query('select pg_terminate_backend(pid) from pg_stat_activity where pid = $1 and application_name = $2', [bus.backendPid, CHANGE_BUS_APPLICATION_NAME]);
+      await pg.query('select pg_terminate_backend(pid) from pg_stat_activity where pid = $1 and application_name = $2', [
+        bus.backendPid,
+        CHANGE_BUS_APPLICATION_NAME,
+      ]);
     } finally {
       await pg.end();
     }

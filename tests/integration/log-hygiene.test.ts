@@ -31,13 +31,29 @@ describe('log hygiene', () => {
   });
 
   it('logs none of the secrets a sign-in, code flow, refresh, revocation and createClient handle', async () => {
-    const secrets: Record<string, string> = { password: alice.password, clientSecret: client.clientSecret!, adminSecret: ADMIN_CLIENT_SECRET };
+    const secrets: Record<string, string> = {
+      password: alice.password,
+      clientSecret: client.clientSecret!,
+      adminSecret: ADMIN_CLIENT_SECRET,
+    };
     const browser = new FetchBrowser(t.url);
     const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: client.redirectUri, scope: 'openid offline_access', state: 'state-value-123', code_challenge: challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      client_id: client.clientId,
+      response_type: 'code',
+      redirect_uri: client.redirectUri,
+      scope: 'openid offline_access',
+      state: 'state-value-123',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const page = await browser.get(`/authorize?${query}`);
     expect(page.status).toBe(200);
-    const signedIn = await browser.post('/authorize/login', { ...hiddenFields(page.body), username: alice.username, password: alice.password });
+    const signedIn = await browser.post('/authorize/login', {
+      ...hiddenFields(page.body),
+      username: alice.username,
+      password: alice.password,
+    });
     expect([302, 303]).toContain(signedIn.status);
     const code = queryOf(signedIn.location).code!;
     expect(code).toEqual(expect.any(String));
@@ -49,18 +65,30 @@ describe('log hygiene', () => {
 
     const authorization = basic(client.clientId, client.clientSecret!);
     secrets.basic = authorization.slice('Basic '.length);
-    const tokens = await postForm<{ access_token: string; refresh_token: string }>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier }, { authorization });
+    const tokens = await postForm<{ access_token: string; refresh_token: string }>(
+      `${t.url}/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier },
+      { authorization },
+    );
     expect(tokens.status).toBe(200);
     secrets.accessToken = tokens.body.access_token;
     secrets.refreshToken = tokens.body.refresh_token;
     // A query string on an OAuth route goes through Express: still no query in the log.
-    expect((await postForm(`${t.url}/introspect?token=${secrets.accessToken}`, { token: secrets.accessToken }, { authorization })).status).toBe(200);
-    const refreshed = await postForm<{ refresh_token: string }>(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: secrets.refreshToken }, { authorization });
+    expect(
+      (await postForm(`${t.url}/introspect?token=${secrets.accessToken}`, { token: secrets.accessToken }, { authorization })).status,
+    ).toBe(200);
+    const refreshed = await postForm<{ refresh_token: string }>(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: secrets.refreshToken },
+      { authorization },
+    );
     expect(refreshed.status).toBe(200);
     secrets.rotatedRefreshToken = refreshed.body.refresh_token;
     expect((await postForm(`${t.url}/revoke`, { token: secrets.rotatedRefreshToken }, { authorization })).status).toBe(200);
     // A replayed (revoked) refresh token and a wrong password: failure paths log too.
-    expect((await postForm(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: secrets.refreshToken }, { authorization })).status).toBe(400);
+    expect(
+      (await postForm(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: secrets.refreshToken }, { authorization })).status,
+    ).toBe(400);
 
     secrets.adminToken = await clientCredentialsToken(t.url, 'admin', ADMIN_CLIENT_SECRET);
     const root = await rootAdminSdk(t.url);
@@ -74,12 +102,33 @@ describe('log hygiene', () => {
     // An unexpected failure deep in the data layer, with the values knex inlines and a cause chain: logged short, without them.
     const deep = (levels: number, make: () => Error): Error => (levels === 0 ? make() : deep(levels - 1, make));
     const long = (label: string) => `${label} ${'detail '.repeat(300)}`;
-    const failure = deep(30, () => new Error(`select "c".* from "clients" where "client_id" = '${secrets.suppliedSecret}' - boom ${long('reason')}`, {
-      cause: Object.assign(deep(30, () => new Error(long('driver failure'), { cause: deep(30, () => new Error(long('socket'), { cause: new Error(long('deepest')) })) })), { client: { password: secrets.adminSecret } }),
-    }));
+    const failure = deep(
+      30,
+      () =>
+        new Error(`select "c".* from "clients" where "client_id" = '${secrets.suppliedSecret}' - boom ${long('reason')}`, {
+          cause: Object.assign(
+            deep(
+              30,
+              () =>
+                new Error(long('driver failure'), {
+                  cause: deep(30, () => new Error(long('socket'), { cause: new Error(long('deepest')) })),
+                }),
+            ),
+            { client: { password: secrets.adminSecret } },
+          ),
+        }),
+    );
     const lookup = jest.spyOn(ClientRepository.prototype, 'findWithSecretDigest').mockRejectedValue(failure);
     try {
-      expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: 'cold-client', client_secret: 'whatever-secret-value-123' })).status).toBe(500);
+      expect(
+        (
+          await postForm(`${t.url}/token`, {
+            grant_type: 'client_credentials',
+            client_id: 'cold-client',
+            client_secret: 'whatever-secret-value-123',
+          })
+        ).status,
+      ).toBe(500);
     } finally {
       lookup.mockRestore();
     }

@@ -52,7 +52,11 @@ describe('openid-client against the server', () => {
     const browser = new FetchBrowser(t.url);
     const signInPage = await browser.get(authorizationUrl.toString());
     expect(signInPage.status).toBe(200);
-    const consentPage = await browser.post('/authorize/login', { ...hiddenFields(signInPage.body), username: alice.username, password: alice.password });
+    const consentPage = await browser.post('/authorize/login', {
+      ...hiddenFields(signInPage.body),
+      username: alice.username,
+      password: alice.password,
+    });
     expect(consentPage.status).toBe(200);
     const callback = await browser.post('/authorize/consent', { ...hiddenFields(consentPage.body), decision: 'allow' });
     expect(callback.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?/);
@@ -104,8 +108,14 @@ describe('openid-client against the server', () => {
     });
     const browser = new FetchBrowser(t.url);
     const signIn = await browser.get(url.toString());
-    const consent = await browser.post('/authorize/login', { ...hiddenFields(signIn.body), username: alice.username, password: alice.password });
-    const callback = consent.location ? consent : await browser.post('/authorize/consent', { ...hiddenFields(consent.body), decision: 'allow' });
+    const consent = await browser.post('/authorize/login', {
+      ...hiddenFields(signIn.body),
+      username: alice.username,
+      password: alice.password,
+    });
+    const callback = consent.location
+      ? consent
+      : await browser.post('/authorize/consent', { ...hiddenFields(consent.body), decision: 'allow' });
     const failure: unknown = await oidc
       .authorizationCodeGrant(config, new URL(callback.location!), { pkceCodeVerifier: codeVerifier, expectedState: 'wrong-state' })
       .catch((error: unknown) => error);

@@ -24,8 +24,10 @@ describe('a real PostgreSQL stopped and restarted under the server', () => {
   let service: TestClient;
   let revokedBefore: string;
 
-  const start = () => startEmbeddedPostgres(path.join(dir, 'data'), 'idp', () => {}, { runtimeDir: process.env.IDP_TEST_RUNTIME_DIR || dir, settings });
-  const active = async (token: string) => (await postForm(`${t.url}/introspect`, { token }, { authorization: basic(service.clientId, service.clientSecret!) })).body.active;
+  const start = () =>
+    startEmbeddedPostgres(path.join(dir, 'data'), 'idp', () => {}, { runtimeDir: process.env.IDP_TEST_RUNTIME_DIR || dir, settings });
+  const active = async (token: string) =>
+    (await postForm(`${t.url}/introspect`, { token }, { authorization: basic(service.clientId, service.clientSecret!) })).body.active;
 
   beforeAll(async () => {
     chmodSync(dir, 0o755); // as root, the postgres user must enter it (as in the test harness)
@@ -35,7 +37,10 @@ describe('a real PostgreSQL stopped and restarted under the server', () => {
     t = await startTestServer({ databaseUrl: db.url, connectVia: (u) => proxy.through(u) });
     service = await createTestClient(t.server.app.domain, '/');
     revokedBefore = await serviceToken(t.url, service);
-    expect((await postForm(`${t.url}/revoke`, { token: revokedBefore }, { authorization: basic(service.clientId, service.clientSecret!) })).status).toBe(200);
+    expect(
+      (await postForm(`${t.url}/revoke`, { token: revokedBefore }, { authorization: basic(service.clientId, service.clientSecret!) }))
+        .status,
+    ).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -54,7 +59,11 @@ describe('a real PostgreSQL stopped and restarted under the server', () => {
     expect(revoke.status).toBe(503);
     expect(revoke.body).toMatchObject({ error: 'temporarily_unavailable' });
     expect(revoke.headers.get('retry-after')).toEqual(expect.stringMatching(/^\d+$/));
-    const introspection = await postForm(`${t.url}/introspect`, { token: live }, { authorization: basic(service.clientId, service.clientSecret!) });
+    const introspection = await postForm(
+      `${t.url}/introspect`,
+      { token: live },
+      { authorization: basic(service.clientId, service.clientSecret!) },
+    );
     expect(introspection.status).toBe(503);
     const graphql = await fetch(`${t.url}/graphql`, {
       method: 'POST',
@@ -71,12 +80,17 @@ describe('a real PostgreSQL stopped and restarted under the server', () => {
     // Nothing the outage answered 503 for happened; nothing done before it was lost.
     expect(await active(live)).toBe(true);
     expect(await active(revokedBefore)).toBe(false);
-    expect((await postForm(`${t.url}/revoke`, { token: live }, { authorization: basic(service.clientId, service.clientSecret!) })).status).toBe(200);
+    expect(
+      (await postForm(`${t.url}/revoke`, { token: live }, { authorization: basic(service.clientId, service.clientSecret!) })).status,
+    ).toBe(200);
     expect(await active(live)).toBe(false);
     // The tenant refused during the outage was not created: creating it now succeeds (no CONFLICT).
     const after = await fetch(`${t.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET)}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET)}`,
+      },
       body: JSON.stringify({ query: 'mutation { createTenant(input: { path: "/during-outage" }) { path } }' }),
     });
     expect(await after.json()).toEqual({ data: { createTenant: { path: '/during-outage' } } });

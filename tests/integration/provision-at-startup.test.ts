@@ -37,7 +37,8 @@ describe('PROVISION_FILE at start-up', () => {
   });
 
   const rowCounts = async () =>
-    (await db.query('select (select count(*) from tenants) t, (select count(*) from clients) c, (select count(*) from users) u')).rows[0] as Record<string, string>;
+    (await db.query('select (select count(*) from tenants) t, (select count(*) from clients) c, (select count(*) from users) u'))
+      .rows[0] as Record<string, string>;
 
   it('applies the file on two starts in a row with no duplicates, and the provisioned client and user work', async () => {
     for (const run of [1, 2]) {
@@ -47,11 +48,20 @@ describe('PROVISION_FILE at start-up', () => {
         const [line] = await server.waitFor(/"msg":"provisioning file applied"/);
         expect(line).toBeDefined();
         await server.waitFor(/"msg":"server ready"/);
-        const applied = server.output().split('\n').find((l) => l.includes('provisioning file applied'))!;
+        const applied = server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('provisioning file applied'))!;
         expect(JSON.parse(applied)).toMatchObject(
-          run === 1 ? { tenants: { created: 2 }, clients: { created: 2 }, users: { created: 1 } } : { tenants: { created: 0, updated: 0, unchanged: 2 }, clients: { unchanged: 2 }, users: { unchanged: 1 } },
+          run === 1
+            ? { tenants: { created: 2 }, clients: { created: 2 }, users: { created: 1 } }
+            : { tenants: { created: 0, updated: 0, unchanged: 2 }, clients: { unchanged: 2 }, users: { unchanged: 1 } },
         );
-        const token = await postForm(`http://127.0.0.1:${port}/token`, { grant_type: 'password', username: 'ada', password: PROVISIONING_VARIABLES.ADA_PASSWORD }, { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) });
+        const token = await postForm(
+          `http://127.0.0.1:${port}/token`,
+          { grant_type: 'password', username: 'ada', password: PROVISIONING_VARIABLES.ADA_PASSWORD },
+          { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) },
+        );
         expect(token.status).toBe(200);
         // No secret from the file reaches the log.
         for (const secret of Object.values(PROVISIONING_VARIABLES)) expect(server.output()).not.toContain(secret);
@@ -71,9 +81,14 @@ describe('PROVISION_FILE at start-up', () => {
     const server = spawnServer({ ...base, PORT: String(await freePort()), PROVISION_FILE: path.join(dir, 'bad.json') });
     const code = await new Promise<number | null>((resolve) => server.child.once('exit', resolve));
     expect(code).toBe(1);
-    const fatal = server.output().split('\n').filter((l) => l.startsWith('fatal:'));
+    const fatal = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('fatal:'));
     expect(fatal).toHaveLength(1);
-    expect(fatal[0]).toMatch(/^fatal: PROVISION_FILE .*bad\.json was not applied \(nothing was written\): tenants\[1\]\.clients\[1\]\.redirectUris\[0\]: .* must use https/);
+    expect(fatal[0]).toMatch(
+      /^fatal: PROVISION_FILE .*bad\.json was not applied \(nothing was written\): tenants\[1\]\.clients\[1\]\.redirectUris\[0\]: .* must use https/,
+    );
     expect(server.output()).not.toMatch(/\n\s+at /); // no stack trace
     expect(await rowCounts()).toEqual(before);
   }, 60_000);

@@ -24,18 +24,27 @@ describe('provisioning file', () => {
     await t.close();
   });
 
-  const apply = async (doc: unknown, variables: Record<string, string> = PROVISIONING_VARIABLES) => domain.provisioning.apply(parseProvisioningDocument(doc, variables, domain.grants));
+  const apply = async (doc: unknown, variables: Record<string, string> = PROVISIONING_VARIABLES) =>
+    domain.provisioning.apply(parseProvisioningDocument(doc, variables, domain.grants));
   const counts = async () => {
     const { rows } = await db.query<{ tenants: string; clients: string; users: string }>(
       'select (select count(*) from tenants) tenants, (select count(*) from clients) clients, (select count(*) from users) users',
     );
     return rows[0];
   };
-  const clientCredentials = (clientId: string, secret: string) => postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
+  const clientCredentials = (clientId: string, secret: string) =>
+    postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
   const passwordGrant = (password: string) =>
-    postForm(`${t.url}/token`, { grant_type: 'password', username: 'ada', password }, { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) });
+    postForm(
+      `${t.url}/token`,
+      { grant_type: 'password', username: 'ada', password },
+      { authorization: basic('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET) },
+    );
   const failure = async (call: Promise<unknown>) => {
-    const error = await call.then(() => undefined, (e: unknown) => e);
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!isDomainError(error)) throw new Error(`expected a domain error, got ${String(error)}`);
     return error;
   };
@@ -48,7 +57,9 @@ describe('provisioning file', () => {
       users: { created: 1, updated: 0, unchanged: 0 },
     });
     const after = await counts();
-    const { rows: [hash] } = await db.query<{ password_hash: string }>("select password_hash from users where username = 'ada'");
+    const {
+      rows: [hash],
+    } = await db.query<{ password_hash: string }>("select password_hash from users where username = 'ada'");
 
     const second = await apply(provisioningDocument());
     expect(second).toEqual({
@@ -63,7 +74,10 @@ describe('provisioning file', () => {
     const token = await passwordGrant(PROVISIONING_VARIABLES.ADA_PASSWORD);
     expect(token.status).toBe(200);
     expect(token.body.expires_in).toBe(1200);
-    const { rows } = await db.query('select path, name, signing_algorithm, allow_self_signup from tenants where path like $1 order by path', ['/acme%']);
+    const { rows } = await db.query(
+      'select path, name, signing_algorithm, allow_self_signup from tenants where path like $1 order by path',
+      ['/acme%'],
+    );
     expect(rows).toEqual([
       { path: '/acme', name: 'Acme', signing_algorithm: 'RS256', allow_self_signup: false },
       { path: '/acme/eu', name: 'Acme EU', signing_algorithm: 'ES256', allow_self_signup: true },
@@ -85,7 +99,11 @@ describe('provisioning file', () => {
       users: { created: 0, updated: 1, unchanged: 0 },
     });
     expect((await clientCredentials('acme-app', PROVISIONING_VARIABLES.ACME_APP_SECRET)).status).toBe(401);
-    const token = await postForm(`${t.url}/token`, { grant_type: 'password', username: 'ada', password: variables.ADA_PASSWORD }, { authorization: basic('acme-app', variables.ACME_APP_SECRET) });
+    const token = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'password', username: 'ada', password: variables.ADA_PASSWORD },
+      { authorization: basic('acme-app', variables.ACME_APP_SECRET) },
+    );
     expect(token.status).toBe(200);
     expect(token.body.expires_in).toBe(600);
     expect((await db.query("select email from users where username = 'ada'")).rows).toEqual([{ email: 'ada@new.example' }]);
@@ -98,7 +116,9 @@ describe('provisioning file', () => {
   it('reports an unset ${VAR} with its JSON path and the variable name', async () => {
     const error = await failure(apply(provisioningDocument(), { ADA_PASSWORD: 'ada-password-1' }));
     expect(error).toBeInstanceOf(ProvisioningError);
-    expect((error as ProvisioningError).problems).toEqual(['tenants[1].clients[0].clientSecret: environment variable ACME_APP_SECRET is not set']);
+    expect((error as ProvisioningError).problems).toEqual([
+      'tenants[1].clients[0].clientSecret: environment variable ACME_APP_SECRET is not set',
+    ]);
   });
 
   it('validates the whole file first and names the JSON path of every problem', async () => {
@@ -123,14 +143,20 @@ describe('provisioning file', () => {
     // Duplicates are found once the entries themselves are valid.
     const dup = provisioningDocument();
     dup.tenants[1]!.users!.push({ username: 'ada', password: 'another-password', email: 'x@y.example', firstname: 'X' });
-    expect(((await failure(apply(dup))) as ProvisioningError).problems).toEqual(['tenants[1].users[1].username: user ada of /acme appears twice in the file (first at tenants[1].users[0].username)']);
+    expect(((await failure(apply(dup))) as ProvisioningError).problems).toEqual([
+      'tenants[1].users[1].username: user ada of /acme appears twice in the file (first at tenants[1].users[0].username)',
+    ]);
   });
 
   it('rolls back the whole file when one entry conflicts with the database while writing', async () => {
     const before = await counts();
     const doc = {
       tenants: [
-        { path: '/rollback-a', clients: [{ clientId: 'rollback-a-app', name: 'A', clientSecret: 'rollback-secret-0123456789' }], users: [{ username: 'bea', password: 'bea-password-1' }] },
+        {
+          path: '/rollback-a',
+          clients: [{ clientId: 'rollback-a-app', name: 'A', clientSecret: 'rollback-secret-0123456789' }],
+          users: [{ username: 'bea', password: 'bea-password-1' }],
+        },
         // client_id "admin" is the bootstrap client of the root tenant: found only while writing.
         { path: '/rollback-b', clients: [{ clientId: 'admin', name: 'Not the admin', clientSecret: 'rollback-secret-0123456789' }] },
       ],
@@ -145,9 +171,7 @@ describe('provisioning file', () => {
 
   it('rolls back a disabled client with the rest: its cutoff is not written and its tokens keep working', async () => {
     const doc = {
-      tenants: [
-        { path: '/rollback-c', clients: [{ clientId: 'rollback-c-app', name: 'C', clientSecret: '${SECRET}' }] },
-      ],
+      tenants: [{ path: '/rollback-c', clients: [{ clientId: 'rollback-c-app', name: 'C', clientSecret: '${SECRET}' }] }],
     };
     await apply(doc, { SECRET: 'rollback-c-secret-0123456789' });
     const issued = await clientCredentials('rollback-c-app', 'rollback-c-secret-0123456789');
@@ -155,11 +179,18 @@ describe('provisioning file', () => {
     const disabled = structuredClone(doc) as { tenants: Record<string, unknown>[] };
     (disabled.tenants[0]!.clients as Record<string, unknown>[])[0]!.enabled = false;
     // The second tenant fails after the client was disabled in the same transaction.
-    disabled.tenants.push({ path: '/rollback-d', clients: [{ clientId: 'admin', name: 'Not the admin', clientSecret: 'rollback-secret-0123456789' }] });
+    disabled.tenants.push({
+      path: '/rollback-d',
+      clients: [{ clientId: 'admin', name: 'Not the admin', clientSecret: 'rollback-secret-0123456789' }],
+    });
     expect((await failure(apply(disabled, { SECRET: 'rollback-c-secret-0123456789' }))).code).toBe('conflict');
     expect((await db.query("select enabled from clients where client_id = 'rollback-c-app'")).rows).toEqual([{ enabled: true }]);
     expect((await db.query("select 1 from token_cutoffs where subject = 'rollback-c-app'")).rowCount).toBe(0);
-    const introspected = await postForm(`${t.url}/introspect`, { token: String(issued.body.access_token) }, { authorization: basic('admin', 'test-admin-secret-0123456789abcdef') });
+    const introspected = await postForm(
+      `${t.url}/introspect`,
+      { token: String(issued.body.access_token) },
+      { authorization: basic('admin', 'test-admin-secret-0123456789abcdef') },
+    );
     expect(introspected.body).toMatchObject({ active: true, client_id: 'rollback-c-app' });
     expect((await clientCredentials('rollback-c-app', 'rollback-c-secret-0123456789')).status).toBe(200);
   });

@@ -17,12 +17,16 @@ describe('purgeExpired', () => {
     const tenantId = root!.id;
     const live = randomUUID();
     const dead = randomUUID();
-    await db.execute(`insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, now() + interval '1 hour'), (?, ?, now() - interval '1 second')`, [live, tenantId, dead, tenantId]);
+    await db.execute(
+      `insert into revoked_tokens (jti, tenant_id, expires_at) values (?, ?, now() + interval '1 hour'), (?, ?, now() - interval '1 second')`,
+      [live, tenantId, dead, tenantId],
+    );
     const nowSeconds = Math.floor(Date.now() / 1000);
-    await db.execute(`insert into token_issuance (tenant_id, client_id, issued_at, expires_at, count) values (?, 'admin', ?, ?, 2), (?, 'admin', ?, ?, 3)`, [
-      tenantId, nowSeconds - 100, nowSeconds + 3600, tenantId, nowSeconds - 100, nowSeconds - 10,
-    ]);
-        const first = await t.server.app.domain.maintenance.purgeExpired();
+    await db.execute(
+      `insert into token_issuance (tenant_id, client_id, issued_at, expires_at, count) values (?, 'admin', ?, ?, 2), (?, 'admin', ?, ?, 3)`,
+      [tenantId, nowSeconds - 100, nowSeconds + 3600, tenantId, nowSeconds - 100, nowSeconds - 10],
+    );
+    const first = await t.server.app.domain.maintenance.purgeExpired();
     expect(first.revokedTokens).toBe(1);
     expect(first.tokenIssuance).toBe(1);
     expect(await db.execute<{ count: number }[]>('select count from token_issuance')).toEqual([{ count: 2 }]);

@@ -43,7 +43,9 @@ describe('documented examples', () => {
       const read = (suffix: string) => readFileSync(path.join(scratch, `${index}.${suffix}`), 'utf8');
       const [output, errors, status] = [read('out'), read('err'), read('rc').trim()];
       const fail = (problem: string) => {
-        throw new Error(`${example.file}:${example.line} example "${example.name}": ${problem}\n--- stdout\n${output.slice(0, 3000)}\n--- stderr\n${errors.slice(0, 3000)}`);
+        throw new Error(
+          `${example.file}:${example.line} example "${example.name}": ${problem}\n--- stdout\n${output.slice(0, 3000)}\n--- stderr\n${errors.slice(0, 3000)}`,
+        );
       };
       if (status !== '0') fail(`exited ${status}`);
       if (!example.expect) {

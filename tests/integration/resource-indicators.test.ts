@@ -14,7 +14,11 @@ const BILLING = 'https://billing.example.test';
 async function tokenRequest(t: TestServer, client: TestClient, form: Record<string, string>, resources: string[] = []) {
   const body = new URLSearchParams(form);
   for (const resource of resources) body.append('resource', resource);
-  const response = await fetch(`${t.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...clientHeaders(client) }, body: body.toString() });
+  const response = await fetch(`${t.url}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...clientHeaders(client) },
+    body: body.toString(),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -45,8 +49,18 @@ describe('RFC 8707 resource indicators at /token', () => {
       permissions: [{ name: 'orders:read' }, { name: 'orders:write' }, { name: 'orders:delete' }],
       accessTokenLifetime: 600,
     });
-    const billing = await domain.apis.create(admin, { tenantPath: '/ri', identifier: BILLING, name: 'Billing', permissions: [{ name: 'billing:read' }] });
-    await domain.apis.create(admin, { tenantPath: '/other', identifier: 'https://other.example.test', name: 'Other', permissions: [{ name: 'x' }] });
+    const billing = await domain.apis.create(admin, {
+      tenantPath: '/ri',
+      identifier: BILLING,
+      name: 'Billing',
+      permissions: [{ name: 'billing:read' }],
+    });
+    await domain.apis.create(admin, {
+      tenantPath: '/other',
+      identifier: 'https://other.example.test',
+      name: 'Other',
+      permissions: [{ name: 'x' }],
+    });
     expect(orders.permissions.map((p) => p.name)).toEqual(['orders:read', 'orders:write', 'orders:delete']);
 
     service = await createTestClient(domain, '/ri', 'service', { allowedScopes: [] });
@@ -61,7 +75,9 @@ describe('RFC 8707 resource indicators at /token', () => {
     });
     await domain.roles.assign(admin, reader.id, { clientId: service.clientId });
 
-    userClient = await createTestClient(domain, '/ri', 'user', { allowedScopes: ['openid', 'offline_access', 'orders:read', 'orders:write', 'billing:read'] });
+    userClient = await createTestClient(domain, '/ri', 'user', {
+      allowedScopes: ['openid', 'offline_access', 'orders:read', 'orders:write', 'billing:read'],
+    });
     alice = await createTestUser(domain, '/ri');
     await domain.roles.assign(admin, reader.id, { userId: alice.user.id });
     void billing;
@@ -89,14 +105,25 @@ describe('RFC 8707 resource indicators at /token', () => {
   });
 
   it('answers openid-client’s clientCredentialsGrant with { resource }', async () => {
-    const config = await oidc.discovery(new URL(t.issuer), service.clientId, service.clientSecret!, oidc.ClientSecretBasic(service.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(
+      new URL(t.issuer),
+      service.clientId,
+      service.clientSecret!,
+      oidc.ClientSecretBasic(service.clientSecret!),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     const tokens = await oidc.clientCredentialsGrant(config, { resource: BILLING });
     expect(tokens.scope).toBe('billing:read');
     expect(decodeJwt(tokens.access_token).aud).toBe(BILLING);
   });
 
   it('refuses an unknown, malformed or foreign resource with invalid_target (400, RFC 6749 §5.2 shape)', async () => {
-    for (const resource of ['https://nowhere.example.test', 'not a uri', 'https://orders.example.test/api#frag', 'https://other.example.test']) {
+    for (const resource of [
+      'https://nowhere.example.test',
+      'not a uri',
+      'https://orders.example.test/api#frag',
+      'https://other.example.test',
+    ]) {
       const res = await tokenRequest(t, service, { grant_type: 'client_credentials' }, [resource]);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: 'invalid_target', error_description: expect.any(String) });
@@ -115,19 +142,39 @@ describe('RFC 8707 resource indicators at /token', () => {
   });
 
   it('lets a refresh narrow to one of the granted resources, never to another', async () => {
-    const issued = await tokenRequest(t, userClient, { grant_type: 'password', username: alice.username, password: alice.password, scope: 'openid offline_access orders:read billing:read' }, [ORDERS, BILLING]);
+    const issued = await tokenRequest(
+      t,
+      userClient,
+      {
+        grant_type: 'password',
+        username: alice.username,
+        password: alice.password,
+        scope: 'openid offline_access orders:read billing:read',
+      },
+      [ORDERS, BILLING],
+    );
     expect(issued.status).toBe(200);
     const both = decodeJwt(issued.body.access_token as string);
     expect(both.aud).toEqual([ORDERS, BILLING]);
     expect((both.scope as string).split(' ').sort()).toEqual(['billing:read', 'offline_access', 'openid', 'orders:read']);
 
-    const narrowed = await tokenRequest(t, userClient, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token as string }, [BILLING]);
+    const narrowed = await tokenRequest(
+      t,
+      userClient,
+      { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token as string },
+      [BILLING],
+    );
     expect(narrowed.status).toBe(200);
     const claims = decodeJwt(narrowed.body.access_token as string);
     expect(claims.aud).toBe(BILLING);
     expect(claims.scope).toBe('openid offline_access billing:read');
 
-    const outside = await tokenRequest(t, userClient, { grant_type: 'refresh_token', refresh_token: narrowed.body.refresh_token as string }, ['https://other.example.test']);
+    const outside = await tokenRequest(
+      t,
+      userClient,
+      { grant_type: 'refresh_token', refresh_token: narrowed.body.refresh_token as string },
+      ['https://other.example.test'],
+    );
     expect(outside.status).toBe(400);
     expect(outside.body.error).toBe('invalid_target');
   });
@@ -145,7 +192,11 @@ describe('RFC 8707 resource indicators at /token', () => {
     const token = res.body.access_token as string;
     expect(decodeJwt(token).aud).toBe(BILLING);
 
-    const introspection = await postForm(`${t.url}/introspect`, { token }, { authorization: basic(service.clientId, service.clientSecret!) });
+    const introspection = await postForm(
+      `${t.url}/introspect`,
+      { token },
+      { authorization: basic(service.clientId, service.clientSecret!) },
+    );
     expect(introspection.status).toBe(200);
     expect(introspection.body).toMatchObject({ active: true, aud: BILLING, scope: 'billing:read' });
     await domain.apis.update(admin, billing.id, { isDefault: false });
@@ -154,7 +205,15 @@ describe('RFC 8707 resource indicators at /token', () => {
   it('refuses an unknown resource at /authorize with an invalid_target redirect, and accepts repeated known ones', async () => {
     const app = await createTestClient(domain, '/ri', 'public', { allowedScopes: ['openid', 'orders:read'] });
     const authorize = (resources: string[]) => {
-      const query = new URLSearchParams({ client_id: app.clientId, redirect_uri: 'http://127.0.0.1:9/callback', response_type: 'code', scope: 'openid orders:read', state: 's1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        client_id: app.clientId,
+        redirect_uri: 'http://127.0.0.1:9/callback',
+        response_type: 'code',
+        scope: 'openid orders:read',
+        state: 's1',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
       for (const resource of resources) query.append('resource', resource);
       return fetch(`${t.url}/authorize?${query}`, { redirect: 'manual' });
     };
@@ -167,7 +226,12 @@ describe('RFC 8707 resource indicators at /token', () => {
   });
 
   it('keeps a user token without resource as before (aud = issuer)', async () => {
-    const tokens = await requestTokens(t.url, userClient, { grant_type: 'password', username: alice.username, password: alice.password, scope: 'openid' });
+    const tokens = await requestTokens(t.url, userClient, {
+      grant_type: 'password',
+      username: alice.username,
+      password: alice.password,
+      scope: 'openid',
+    });
     expect(decodeJwt(tokens.access_token).aud).toBe(t.issuer);
   });
 });

@@ -7,7 +7,15 @@ import { freePort } from '../../src/db/embedded-postgres';
 import { CHANGE_POLL_INTERVAL_MS } from '../../src/domain/revocation/state/revocation-state-sync';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { deviceWorld, userTokens, type DeviceWorld } from '../fixtures/device-setup';
-import { clientHeaders, createTestClient, createTestTenant, passwordTokens, requestTokens, serviceToken, type TestClient } from '../fixtures/token-clients';
+import {
+  clientHeaders,
+  createTestClient,
+  createTestTenant,
+  passwordTokens,
+  requestTokens,
+  serviceToken,
+  type TestClient,
+} from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
 import { spawnServer, type ServerProcess } from '../support/process';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
@@ -68,7 +76,8 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
 
   const introspect = async (url: string, token: string, caller: TestClient = world.rs) =>
     (await postForm<{ active: boolean }>(`${url}/introspect`, { token }, clientHeaders(caller))).body.active;
-  const userinfo = async (url: string, token: string) => (await fetch(`${url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
+  const userinfo = async (url: string, token: string) =>
+    (await fetch(`${url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
   const clientCredentials = async (url: string, client: TestClient) =>
     (await postForm(`${url}/token`, { grant_type: 'client_credentials' }, clientHeaders(client))).status;
   /** b's change bus is connected (`/readyz` answers 503 otherwise): no resync flushed its caches. */
@@ -99,7 +108,10 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
     expect(suppressed).toHaveBeenCalled();
     expect(await introspect(a.url, service)).toBe(false); // a applied it locally
 
-    await refusedWithin('tenant cutoff (introspection)', async () => !(await introspect(bUrl, service)) && !(await introspect(bUrl, tokens.accessToken)));
+    await refusedWithin(
+      'tenant cutoff (introspection)',
+      async () => !(await introspect(bUrl, service)) && !(await introspect(bUrl, tokens.accessToken)),
+    );
     expect(await userinfo(bUrl, tokens.accessToken)).toBe(401);
     // Tokens issued after the cutoff are fine. Cutoffs compare whole seconds (a JWT's `iat`): a token of the
     // cutoff's own second is revoked too, so the next ones (here and in the tests below) wait for the next second.
@@ -135,8 +147,9 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
     const { clientSecret } = await domain.clients.rotateSecret(actor, rotated.clientId);
     expect(suppressed).toHaveBeenCalled();
 
-    await refusedWithin('client deleted and secret rotated (token endpoint)', async () =>
-      (await clientCredentials(bUrl, doomed)) === 401 && (await clientCredentials(bUrl, rotated)) === 401,
+    await refusedWithin(
+      'client deleted and secret rotated (token endpoint)',
+      async () => (await clientCredentials(bUrl, doomed)) === 401 && (await clientCredentials(bUrl, rotated)) === 401,
     );
     expect(await introspect(bUrl, token)).toBe(false);
     expect(await clientCredentials(bUrl, { clientId: rotated.clientId, clientSecret })).toBe(200);
@@ -169,8 +182,9 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
     await domain.clients.update(actor, ops.clientId, { allowedScopes: ['email'] });
     expect(suppressed).toHaveBeenCalled();
 
-    await refusedWithin('admin role and admin scope withdrawn (GraphQL bearer)', async () =>
-      !(await scopesAtB(userToken)).includes('admin') && !(await scopesAtB(clientToken)).includes('admin'),
+    await refusedWithin(
+      'admin role and admin scope withdrawn (GraphQL bearer)',
+      async () => !(await scopesAtB(userToken)).includes('admin') && !(await scopesAtB(clientToken)).includes('admin'),
     );
   });
 
@@ -186,6 +200,9 @@ describe('change log: tenant cutoffs and client changes whose NOTIFY was lost', 
     await domain.tenants.delete(await rootAdminActor(domain), tenantPath);
     expect(suppressed).toHaveBeenCalled();
 
-    await refusedWithin('tenant deleted (introspection)', async () => !(await introspect(bUrl, token)) && (await clientCredentials(bUrl, client)) === 401);
+    await refusedWithin(
+      'tenant deleted (introspection)',
+      async () => !(await introspect(bUrl, token)) && (await clientCredentials(bUrl, client)) === 401,
+    );
   });
 });

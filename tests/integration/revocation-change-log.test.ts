@@ -38,15 +38,25 @@ describe('revocation state: change log, incremental device revocation, purged fa
   });
 
   const active = async (server: TestServer, token: string, hint?: string) =>
-    (await postForm<{ active: boolean }>(`${server.url}/introspect`, { token, ...(hint ? { token_type_hint: hint } : {}) }, clientHeaders(world.rs))).body.active;
+    (
+      await postForm<{ active: boolean }>(
+        `${server.url}/introspect`,
+        { token, ...(hint ? { token_type_hint: hint } : {}) },
+        clientHeaders(world.rs),
+      )
+    ).body.active;
   const syncOf = (server: TestServer) => server.server.app.domain.revocationCheck.sync;
   /** Waits until `server` answers inactive, asserting its state is current meanwhile (answers come from memory); the delay in ms. */
   const inactiveAt = async (server: TestServer, token: string): Promise<number> => {
     const start = Date.now();
-    await waitUntil(async () => {
-      expect(syncOf(server).current).toBe(true);
-      return !(await active(server, token));
-    }, 20_000, 20);
+    await waitUntil(
+      async () => {
+        expect(syncOf(server).current).toBe(true);
+        return !(await active(server, token));
+      },
+      20_000,
+      20,
+    );
     return Date.now() - start;
   };
   const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => sqlRows<T>(a.databaseUrl, text, values);
@@ -91,7 +101,11 @@ describe('revocation state: change log, incremental device revocation, purged fa
 
       const cases: [string, () => Promise<unknown>, string][] = [
         ['one access token (POST /revoke)', () => postForm(`${a.url}/revoke`, { token: access, ...clientForm(world.rs) }), access],
-        ['a refresh family (POST /revoke of the refresh token)', () => postForm(`${a.url}/revoke`, { token: family.refresh_token!, ...clientForm(world.app) }), family.access_token],
+        [
+          'a refresh family (POST /revoke of the refresh token)',
+          () => postForm(`${a.url}/revoke`, { token: family.refresh_token!, ...clientForm(world.app) }),
+          family.access_token,
+        ],
         ['a device', () => domain.devices.revoke(actor, device.deviceId), device.deviceAccessToken],
         ['a client (revokeClientTokens)', () => domain.scopedRevocation.revokeClientTokens(actor, world.rs.clientId), service],
       ];
@@ -100,7 +114,9 @@ describe('revocation state: change log, incremental device revocation, purged fa
         expect(suppressed).toHaveBeenCalled();
         expect(b.server.changeBus.state).toBe('connected'); // no resync: nothing but the change log can tell b
         const delay = await inactiveAt(b, token);
-        console.log(`${what}: enforced by the other server after ${delay} ms with its notification lost (poll every ${CHANGE_POLL_INTERVAL_MS} ms)`);
+        console.log(
+          `${what}: enforced by the other server after ${delay} ms with its notification lost (poll every ${CHANGE_POLL_INTERVAL_MS} ms)`,
+        );
       }
       expect(sync.fullReloads).toBe(reloads);
       expect(sync.changeReads).toBeGreaterThan(0);
@@ -133,7 +149,10 @@ describe('revocation state: change log, incremental device revocation, purged fa
     await pg.connect();
     try {
       await pg.query('begin');
-      await pg.query(`insert into revoked_tokens (jti, tenant_id, expires_at) select $1, id, to_timestamp($2) from tenants where path = '/rc'`, [jti, exp]);
+      await pg.query(
+        `insert into revoked_tokens (jti, tenant_id, expires_at) select $1, id, to_timestamp($2) from tenants where path = '/rc'`,
+        [jti, exp],
+      );
       // A later transaction completes first, so the snapshots of b's next reads start past this one's xid.
       await sql('select pg_current_xact_id()');
       const reads = sync.changeReads;
@@ -154,7 +173,9 @@ describe('revocation state: change log, incremental device revocation, purged fa
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const original = RevocationRepository.prototype.loadRevocationSnapshot;
-    const slow = jest.spyOn(RevocationRepository.prototype, 'loadRevocationSnapshot').mockImplementation(async function (this: RevocationRepository) {
+    const slow = jest.spyOn(RevocationRepository.prototype, 'loadRevocationSnapshot').mockImplementation(async function (
+      this: RevocationRepository,
+    ) {
       await gate;
       return original.call(this);
     });
@@ -183,8 +204,11 @@ describe('revocation state: change log, incremental device revocation, purged fa
       const refresh = tokens.refresh_token!;
       for (const server of [a, b]) expect(await active(server, refresh, 'refresh_token')).toBe(true);
       // Expired: still in the table until the purge; refused already.
-      await sql(`update refresh_tokens set expires_at = now() - interval '1 second' where family_id = $1`, [decodeJwt(tokens.access_token).sid]);
-      const grant = () => postForm<{ error?: string }>(`${a.url}/token`, { grant_type: 'refresh_token', refresh_token: refresh, ...clientForm(world.app) });
+      await sql(`update refresh_tokens set expires_at = now() - interval '1 second' where family_id = $1`, [
+        decodeJwt(tokens.access_token).sid,
+      ]);
+      const grant = () =>
+        postForm<{ error?: string }>(`${a.url}/token`, { grant_type: 'refresh_token', refresh_token: refresh, ...clientForm(world.app) });
       for (const server of [a, b]) expect(await active(server, refresh, 'refresh_token')).toBe(false);
       expect(await grant()).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       const purged = await a.server.app.domain.maintenance.purgeExpired();
@@ -221,7 +245,11 @@ describe('revocation state: change log, incremental device revocation, purged fa
       expect(syncOf(b).state.isFamilyRevoked(family!.id)).toBe(false);
       expect(await check(b, tokens.deviceAccessToken)).toBe(false);
       expect((await deviceRefresh(b.url, tokens.deviceRefreshToken, tokens.deviceId)).status).toBe(400);
-      const refreshed = await postForm(`${b.url}/token`, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...clientForm(doomed.app) });
+      const refreshed = await postForm(`${b.url}/token`, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+        ...clientForm(doomed.app),
+      });
       expect(refreshed.status).toBe(400);
     });
   });

@@ -28,7 +28,13 @@ describe('revocation state: old revoked families and devices are not loaded, and
 
   const sql = <T>(text: string, values: unknown[] = []): Promise<T[]> => sqlRows<T>(a.databaseUrl, text, values);
   const introspect = async (token: string, hint?: string) =>
-    (await postForm<{ active: boolean }>(`${a.url}/introspect`, { token, ...(hint ? { token_type_hint: hint } : {}) }, clientHeaders(world.rs))).body.active;
+    (
+      await postForm<{ active: boolean }>(
+        `${a.url}/introspect`,
+        { token, ...(hint ? { token_type_hint: hint } : {}) },
+        clientHeaders(world.rs),
+      )
+    ).body.active;
 
   it('loads only families and devices revoked within their retention; the older ones are refused from the database', async () => {
     const { domain } = a.server.app;
@@ -45,7 +51,11 @@ describe('revocation state: old revoked families and devices are not loaded, and
     const lowered = await passwordTokens(a.url, longLived, world.username, world.password, 'openid offline_access');
     const loweredFamily = String(decodeJwt(lowered.access_token).sid);
 
-    for (const [token, client] of [[old.refreshToken, world.app], [recent.refresh_token!, world.app], [lowered.refresh_token!, longLived]] as const) {
+    for (const [token, client] of [
+      [old.refreshToken, world.app],
+      [recent.refresh_token!, world.app],
+      [lowered.refresh_token!, longLived],
+    ] as const) {
       expect((await postForm(`${a.url}/revoke`, { token, ...clientForm(client) })).status).toBe(200);
     }
     await domain.devices.revoke(actor, old.deviceId);
@@ -54,9 +64,13 @@ describe('revocation state: old revoked families and devices are not loaded, and
     expect(sync.state.isDeviceRevoked(old.deviceId)).toBe(true);
 
     // Revoked two days ago: past 24 h + 10 min for 1 h tokens and device tokens, within 10 days + 10 min for the long-lived client.
-    await sql(`update token_families set revoked_at = now() - interval '2 days' where id = any($1::uuid[])`, [[oldFamily, loweredFamily, deviceFamily!.id]]);
+    await sql(`update token_families set revoked_at = now() - interval '2 days' where id = any($1::uuid[])`, [
+      [oldFamily, loweredFamily, deviceFamily!.id],
+    ]);
     await sql(`update devices set revoked_at = now() - interval '2 days' where id = $1`, [old.deviceId]);
-    const [{ max }] = (await sql<{ max: number }>('select access_token_lifetime_max as max from clients where client_id = $1', [longLived.clientId])) as [{ max: number }];
+    const [{ max }] = (await sql<{ max: number }>('select access_token_lifetime_max as max from clients where client_id = $1', [
+      longLived.clientId,
+    ])) as [{ max: number }];
     expect(max).toBe(10 * 86_400);
 
     await sync.reload();
@@ -66,11 +80,17 @@ describe('revocation state: old revoked families and devices are not loaded, and
     expect(sync.state.isDeviceRevoked(old.deviceId)).toBe(false);
     expect(sync.state.isFamilyRevoked(recentFamily)).toBe(true);
     expect(sync.state.isFamilyRevoked(loweredFamily)).toBe(true);
-    const [{ families }] = (await sql<{ families: string }>('select count(*) as families from token_families where revoked_at is not null')) as [{ families: string }];
+    const [{ families }] = (await sql<{ families: string }>(
+      'select count(*) as families from token_families where revoked_at is not null',
+    )) as [{ families: string }];
     expect(sync.state.revokedFamilyCount).toBeLessThan(Number(families));
 
     // What the unloaded entries revoked is still refused, from the database.
-    const refresh = await postForm<{ error?: string }>(`${a.url}/token`, { grant_type: 'refresh_token', refresh_token: old.refreshToken, ...clientForm(world.app) });
+    const refresh = await postForm<{ error?: string }>(`${a.url}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: old.refreshToken,
+      ...clientForm(world.app),
+    });
     expect(refresh).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(await introspect(old.refreshToken, 'refresh_token')).toBe(false);
     for (let i = 0; i < 2; i++) expect((await deviceRefresh(a.url, old.deviceRefreshToken, old.deviceId)).status).toBe(400);

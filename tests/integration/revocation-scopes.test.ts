@@ -28,8 +28,10 @@ describe('revocation by every scope × every verification path', () => {
       const res = await postForm(`${t.url}/introspect`, { token: accessToken(tokens, which) }, clientHeaders(world.rs));
       return res.body.active === true;
     },
-    userinfo: async (_world, tokens, which) => (await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
-    seed001Api: async (_world, tokens, which) => (await fetch(`${t.url}/api`, { method: 'POST', headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
+    userinfo: async (_world, tokens, which) =>
+      (await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
+    seed001Api: async (_world, tokens, which) =>
+      (await fetch(`${t.url}/api`, { method: 'POST', headers: { authorization: `Bearer ${accessToken(tokens, which)}` } })).status === 200,
     graphqlBearer: async (_world, tokens, which) => {
       const res = await fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -41,7 +43,11 @@ describe('revocation by every scope × every verification path', () => {
     },
     refreshGrant: async (world, tokens, which) => {
       if (which === 'device') return (await deviceRefresh(t.url, tokens.deviceRefreshToken, tokens.deviceId)).status === 200;
-      const res = await postForm<{ refresh_token?: string }>(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken }, clientHeaders(world.app));
+      const res = await postForm<{ refresh_token?: string }>(
+        `${t.url}/token`,
+        { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
+        clientHeaders(world.app),
+      );
       if (res.status === 200) tokens.refreshToken = res.body.refresh_token!;
       return res.status === 200;
     },
@@ -65,7 +71,12 @@ describe('revocation by every scope × every verification path', () => {
     { name: 'revokeDevice', revoke: (_w, tokens) => root.revokeDevice({ id: tokens.deviceId }), kills: ['device'] },
     { name: 'revokeUserTokens', revoke: (world) => root.revokeUserTokens({ userId: world.userId }), kills: ['user', 'device'] },
     { name: 'revokeClientTokens', revoke: (world) => root.revokeClientTokens({ clientId: world.app.clientId }), kills: ['user', 'device'] },
-    { name: 'revokeTokensIssuedBefore', revoke: (world) => root.revokeTokensIssuedBefore({ tenantPath: world.tenantPath, before: new Date(Date.now() + 60_000).toISOString() }), kills: ['user', 'device'] },
+    {
+      name: 'revokeTokensIssuedBefore',
+      revoke: (world) =>
+        root.revokeTokensIssuedBefore({ tenantPath: world.tenantPath, before: new Date(Date.now() + 60_000).toISOString() }),
+      kills: ['user', 'device'],
+    },
     {
       name: 'seed 003 batch revocation (POST /api/v2/identity/token/batch-revocation by an admin of the tenant)',
       revoke: async (world) => {
@@ -80,23 +91,53 @@ describe('revocation by every scope × every verification path', () => {
       },
       kills: ['user', 'device'],
     },
-    { name: 'disable the user', revoke: (world) => root.updateUser({ id: world.userId, input: { enabled: false } }), kills: ['user', 'device'] },
-    { name: 'disable the client', revoke: (world) => root.updateClient({ clientId: world.app.clientId, input: { enabled: false } }), kills: ['user', 'device'] },
+    {
+      name: 'disable the user',
+      revoke: (world) => root.updateUser({ id: world.userId, input: { enabled: false } }),
+      kills: ['user', 'device'],
+    },
+    {
+      name: 'disable the client',
+      revoke: (world) => root.updateClient({ clientId: world.app.clientId, input: { enabled: false } }),
+      kills: ['user', 'device'],
+    },
   ];
 
-  it.each(kinds.map((kind, i) => [kind.name, kind, i] as const))('%s is enforced by introspection, /userinfo, seed 001 /api, GraphQL, the refresh grant and device refresh', async (_name, kind, i) => {
-    const world = await deviceWorld(t.server.app.domain, `/rev${i}`);
-    const tokens = await userTokens(t.url, world);
-    const check = async (which: 'user' | 'device') =>
-      Object.fromEntries(await Promise.all(Object.entries(paths).filter(([name]) => which === 'user' || name !== 'deviceRefresh').map(async ([name, path]) => [name, await path(world, tokens, which)] as const)));
-    const allActive = Object.fromEntries(Object.keys(paths).map((name) => [name, true]));
-    expect(await check('user')).toEqual(allActive);
-    await kind.revoke(world, tokens);
-    const alive = (which: 'user' | 'device') => !kind.kills.includes(which);
-    // The user's row: its access and refresh tokens, plus the device refresh; the device row: the device's access token and refresh.
-    expect(await check('user')).toEqual({ introspection: alive('user'), userinfo: alive('user'), seed001Api: alive('user'), graphqlBearer: alive('user'), refreshGrant: alive('user'), deviceRefresh: alive('device') });
-    expect(await check('device')).toEqual({ introspection: alive('device'), userinfo: alive('device'), seed001Api: alive('device'), graphqlBearer: alive('device'), refreshGrant: alive('device') });
-  });
+  it.each(kinds.map((kind, i) => [kind.name, kind, i] as const))(
+    '%s is enforced by introspection, /userinfo, seed 001 /api, GraphQL, the refresh grant and device refresh',
+    async (_name, kind, i) => {
+      const world = await deviceWorld(t.server.app.domain, `/rev${i}`);
+      const tokens = await userTokens(t.url, world);
+      const check = async (which: 'user' | 'device') =>
+        Object.fromEntries(
+          await Promise.all(
+            Object.entries(paths)
+              .filter(([name]) => which === 'user' || name !== 'deviceRefresh')
+              .map(async ([name, path]) => [name, await path(world, tokens, which)] as const),
+          ),
+        );
+      const allActive = Object.fromEntries(Object.keys(paths).map((name) => [name, true]));
+      expect(await check('user')).toEqual(allActive);
+      await kind.revoke(world, tokens);
+      const alive = (which: 'user' | 'device') => !kind.kills.includes(which);
+      // The user's row: its access and refresh tokens, plus the device refresh; the device row: the device's access token and refresh.
+      expect(await check('user')).toEqual({
+        introspection: alive('user'),
+        userinfo: alive('user'),
+        seed001Api: alive('user'),
+        graphqlBearer: alive('user'),
+        refreshGrant: alive('user'),
+        deviceRefresh: alive('device'),
+      });
+      expect(await check('device')).toEqual({
+        introspection: alive('device'),
+        userinfo: alive('device'),
+        seed001Api: alive('device'),
+        graphqlBearer: alive('device'),
+        refreshGrant: alive('device'),
+      });
+    },
+  );
 
   it('keeps a disabled-then-enabled user’s and client’s old tokens revoked', async () => {
     const world = await deviceWorld(t.server.app.domain, '/reenable');
@@ -111,7 +152,13 @@ describe('revocation by every scope × every verification path', () => {
   it('makes the same GraphQL and REST refusals for an admin outside the tenant', async () => {
     const world = await deviceWorld(t.server.app.domain, '/fence');
     const { createClient } = await root.createClient({ input: { tenantPath: '/fence', name: 'fence admin', allowedScopes: ['admin'] } });
-    const token = (await postForm<{ access_token: string }>(`${t.url}/token`, { grant_type: 'client_credentials', client_id: createClient.client.clientId, client_secret: createClient.clientSecret! })).body.access_token;
+    const token = (
+      await postForm<{ access_token: string }>(`${t.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: createClient.client.clientId,
+        client_secret: createClient.clientSecret!,
+      })
+    ).body.access_token;
     const fenced = createAdminSdk(t.url, token);
     await expect(fenced.revokeUserTokens({ userId: world.userId })).resolves.toEqual({ revokeUserTokens: expect.any(Number) });
     await expect(fenced.revokeTokensIssuedBefore({ tenantPath: '/', before: new Date().toISOString() })).rejects.toThrow();

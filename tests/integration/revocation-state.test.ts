@@ -54,7 +54,8 @@ describe('in-memory revocation state across two servers', () => {
     const userApp = await createTestClient(first.server.app.domain, '/', 'user');
     const { user, username, password } = await createTestUser(first.server.app.domain);
     const { access_token: token } = await passwordTokens(first.url, userApp, username, password, 'openid profile');
-    const userinfo = async (server: TestServer) => (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const userinfo = async (server: TestServer) =>
+      (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status;
     expect(await introspect(second, token)).toBe(true);
     expect(await userinfo(second)).toBe(200);
     const before = await introspectionQueries(second);

@@ -130,7 +130,11 @@ describe('token revocation (RFC 7009, seed 003) and GraphQL revokeToken', () => 
     expect((await revoke(userApp, { token: tokens.refresh_token!, token_type_hint: 'refresh_token' })).status).toBe(200);
     expect(await isActive(tokens.refresh_token!)).toBe(false);
     expect(await isActive(tokens.access_token)).toBe(false);
-    const refresh = await postForm(`${t.url}/token`, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }, clientHeaders(userApp));
+    const refresh = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! },
+      clientHeaders(userApp),
+    );
     expect(refresh.status).toBe(400);
     expect(refresh.body.error).toBe('invalid_grant');
   });

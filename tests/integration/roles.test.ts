@@ -42,9 +42,20 @@ describe('roles', () => {
     sdk = await rootAdminSdk(first.url);
     await createTestTenant(domain, '/shop');
     await createTestTenant(domain, '/elsewhere');
-    await sdk.createApi({ input: { tenantPath: '/shop', identifier: API, name: 'Inventory', permissions: [{ name: 'stock:read' }, { name: 'stock:write' }] } });
-    await sdk.createApi({ input: { tenantPath: '/elsewhere', identifier: 'https://elsewhere.example.test', name: 'Elsewhere', permissions: [{ name: 'secret:read' }] } });
-    roleId = (await sdk.createRole({ input: { tenantPath: '/shop', name: 'clerk', permissions: [{ api: API, permission: 'stock:read' }] } })).createRole.id;
+    await sdk.createApi({
+      input: { tenantPath: '/shop', identifier: API, name: 'Inventory', permissions: [{ name: 'stock:read' }, { name: 'stock:write' }] },
+    });
+    await sdk.createApi({
+      input: {
+        tenantPath: '/elsewhere',
+        identifier: 'https://elsewhere.example.test',
+        name: 'Elsewhere',
+        permissions: [{ name: 'secret:read' }],
+      },
+    });
+    roleId = (
+      await sdk.createRole({ input: { tenantPath: '/shop', name: 'clerk', permissions: [{ api: API, permission: 'stock:read' }] } })
+    ).createRole.id;
     service = await createTestClient(domain, '/shop', 'service', { allowedScopes: [] });
     userClient = await createTestClient(domain, '/shop', 'user', { allowedScopes: ['openid', 'stock:read', 'stock:write'] });
     bob = await createTestUser(domain, '/shop');
@@ -60,7 +71,11 @@ describe('roles', () => {
     return res.body.scope as string;
   };
   const userScope = async (server: TestServer): Promise<string> => {
-    const res = await postForm(`${server.url}/token`, { grant_type: 'password', username: bob.username, password: bob.password, scope: 'openid stock:read stock:write', resource: API }, clientHeaders(userClient));
+    const res = await postForm(
+      `${server.url}/token`,
+      { grant_type: 'password', username: bob.username, password: bob.password, scope: 'openid stock:read stock:write', resource: API },
+      clientHeaders(userClient),
+    );
     expect(res.status).toBe(200);
     return decodeJwt(res.body.access_token as string).scope as string;
   };
@@ -79,7 +94,15 @@ describe('roles', () => {
 
     // Changing the role's permissions reaches every holder too.
     arrived = roleChangeOn(second.server.changeBus);
-    await sdk.updateRole({ id: roleId, input: { permissions: [{ api: API, permission: 'stock:read' }, { api: API, permission: 'stock:write' }] } });
+    await sdk.updateRole({
+      id: roleId,
+      input: {
+        permissions: [
+          { api: API, permission: 'stock:read' },
+          { api: API, permission: 'stock:write' },
+        ],
+      },
+    });
     await arrived;
     expect(await serviceScope(second)).toBe('stock:read stock:write');
 
@@ -100,9 +123,15 @@ describe('roles', () => {
 
     // The client may no longer request stock:write: the user's role alone does not put it in the token.
     await domain.clients.update(await rootAdminActor(domain), userClient.clientId, { allowedScopes: ['openid', 'stock:read'] });
-    const narrowed = await postForm(`${first.url}/token`, { grant_type: 'password', username: bob.username, password: bob.password, scope: 'openid stock:read', resource: API }, clientHeaders(userClient));
+    const narrowed = await postForm(
+      `${first.url}/token`,
+      { grant_type: 'password', username: bob.username, password: bob.password, scope: 'openid stock:read', resource: API },
+      clientHeaders(userClient),
+    );
     expect(decodeJwt(narrowed.body.access_token as string).scope).toBe('openid stock:read');
-    await domain.clients.update(await rootAdminActor(domain), userClient.clientId, { allowedScopes: ['openid', 'stock:read', 'stock:write'] });
+    await domain.clients.update(await rootAdminActor(domain), userClient.clientId, {
+      allowedScopes: ['openid', 'stock:read', 'stock:write'],
+    });
 
     arrived = roleChangeOn(second.server.changeBus);
     await sdk.unassignRole({ roleId, userId: bob.user.id });
@@ -111,7 +140,18 @@ describe('roles', () => {
   });
 
   it('refuses a role granting another tenant’s permission, or an unknown one, with BAD_USER_INPUT naming the field, writing nothing', async () => {
-    const foreign = await graphqlError(sdk.createRole({ input: { tenantPath: '/shop', name: 'spy', permissions: [{ api: API, permission: 'stock:read' }, { api: 'https://elsewhere.example.test', permission: 'secret:read' }] } }));
+    const foreign = await graphqlError(
+      sdk.createRole({
+        input: {
+          tenantPath: '/shop',
+          name: 'spy',
+          permissions: [
+            { api: API, permission: 'stock:read' },
+            { api: 'https://elsewhere.example.test', permission: 'secret:read' },
+          ],
+        },
+      }),
+    );
     expect(foreign.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'permissions[1].api' });
     const unknown = await graphqlError(sdk.updateRole({ id: roleId, input: { permissions: [{ api: API, permission: 'stock:burn' }] } }));
     expect(unknown.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'permissions[0].permission' });
@@ -136,7 +176,11 @@ describe('roles', () => {
 
     // The admin flag still makes a user token with scope admin an admin of the tenant.
     const console = await createTestClient(domain, '/shop', 'user', { allowedScopes: ['openid', 'admin'] });
-    const token = await postForm(`${first.url}/token`, { grant_type: 'password', username: carol.username, password: carol.password, scope: 'admin' }, clientHeaders(console));
+    const token = await postForm(
+      `${first.url}/token`,
+      { grant_type: 'password', username: carol.username, password: carol.password, scope: 'admin' },
+      clientHeaders(console),
+    );
     expect(token.body.scope).toBe('admin');
     const asCarol = createAdminSdk(first.url, token.body.access_token as string);
     expect((await asCarol.me()).me.scopes).toEqual(['admin']);
@@ -145,6 +189,9 @@ describe('roles', () => {
     expect((await sdk.user({ id: carol.user.id })).user.admin).toBe(false);
     expect((await graphqlError(asCarol.roles({ tenantPath: '/shop' }))).extensions.code).toBe('FORBIDDEN');
     // A client gets scope admin through its allowedScopes, not through the role.
-    expect((await graphqlError(sdk.assignRole({ roleId: 'admin', clientId: service.clientId }))).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'roleId' });
+    expect((await graphqlError(sdk.assignRole({ roleId: 'admin', clientId: service.clientId }))).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'roleId',
+    });
   });
 });

@@ -53,15 +53,55 @@ describe('route table: the fast path and Express answer alike', () => {
   const auth = () => ({ authorization: basic(service.clientId, service.clientSecret!) });
 
   it.each([
-    ['a client_credentials grant', '/token', () => ({ headers: { 'content-type': form, ...auth() }, body: 'grant_type=client_credentials' }), 200],
-    ['a form with a charset parameter', '/token', () => ({ headers: { 'content-type': `${form}; charset=UTF-8`, ...auth() }, body: 'grant_type=client_credentials' }), 200],
-    ['a wrong client secret', '/token', () => ({ headers: { 'content-type': form, authorization: basic(service.clientId, 'wrong') }, body: 'grant_type=client_credentials' }), 401],
+    [
+      'a client_credentials grant',
+      '/token',
+      () => ({ headers: { 'content-type': form, ...auth() }, body: 'grant_type=client_credentials' }),
+      200,
+    ],
+    [
+      'a form with a charset parameter',
+      '/token',
+      () => ({ headers: { 'content-type': `${form}; charset=UTF-8`, ...auth() }, body: 'grant_type=client_credentials' }),
+      200,
+    ],
+    [
+      'a wrong client secret',
+      '/token',
+      () => ({ headers: { 'content-type': form, authorization: basic(service.clientId, 'wrong') }, body: 'grant_type=client_credentials' }),
+      401,
+    ],
     ['an unsupported grant type', '/token', () => ({ headers: { 'content-type': form, ...auth() }, body: 'grant_type=implicit' }), 400],
-    ['a JSON body', '/token', () => ({ headers: { 'content-type': 'application/json', ...auth() }, body: '{"grant_type":"client_credentials"}' }), 400],
-    ['repeated parameters', '/token', () => ({ headers: { 'content-type': form, ...auth() }, body: 'grant_type=client_credentials&scope=email&scope=email' }), 400],
-    ['a body over 64 KiB', '/token', () => ({ headers: { 'content-type': form, ...auth() }, body: `grant_type=client_credentials&pad=${'x'.repeat(70_000)}` }), 413],
-    ['repeated parameters at /introspect', '/introspect', () => ({ headers: { 'content-type': form, ...auth() }, body: 'token=a&token=b' }), 400],
-    ['a body over 64 KiB at /revoke', '/revoke', () => ({ headers: { 'content-type': form, ...auth() }, body: `token=${'x'.repeat(70_000)}` }), 413],
+    [
+      'a JSON body',
+      '/token',
+      () => ({ headers: { 'content-type': 'application/json', ...auth() }, body: '{"grant_type":"client_credentials"}' }),
+      400,
+    ],
+    [
+      'repeated parameters',
+      '/token',
+      () => ({ headers: { 'content-type': form, ...auth() }, body: 'grant_type=client_credentials&scope=email&scope=email' }),
+      400,
+    ],
+    [
+      'a body over 64 KiB',
+      '/token',
+      () => ({ headers: { 'content-type': form, ...auth() }, body: `grant_type=client_credentials&pad=${'x'.repeat(70_000)}` }),
+      413,
+    ],
+    [
+      'repeated parameters at /introspect',
+      '/introspect',
+      () => ({ headers: { 'content-type': form, ...auth() }, body: 'token=a&token=b' }),
+      400,
+    ],
+    [
+      'a body over 64 KiB at /revoke',
+      '/revoke',
+      () => ({ headers: { 'content-type': form, ...auth() }, body: `token=${'x'.repeat(70_000)}` }),
+      413,
+    ],
     ['a revocation of an unknown token', '/revoke', () => ({ headers: { 'content-type': form, ...auth() }, body: 'token=unknown' }), 200],
   ])('%s', async (_, path, init, status) => {
     const viaFastPath = await outcome(path, init());
@@ -82,7 +122,13 @@ describe('route table: the fast path and Express answer alike', () => {
         });
         expect(res.status).toBe(200);
         const scope = exchange.mock.calls[0]![2]!;
-        expect({ requestId: scope.requestId, clientIp: scope.clientIp, userAgent: scope.userAgent, clientId: scope.clientId, actor: scope.actor }).toEqual({
+        expect({
+          requestId: scope.requestId,
+          clientIp: scope.clientIp,
+          userAgent: scope.userAgent,
+          clientId: scope.clientId,
+          actor: scope.actor,
+        }).toEqual({
           requestId: `scope-${path.length}`,
           clientIp: '127.0.0.1',
           userAgent: 'parity-test/1',

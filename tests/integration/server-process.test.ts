@@ -52,7 +52,14 @@ describe('server process with embedded PostgreSQL', () => {
     expect(shutdownLog).toMatch(/"msg":"stopped"/);
     // Nothing after the signal dumps a driver object (a pg client carried its prepared statements and cancel key).
     expect(shutdownLog).not.toMatch(/"level":[45]0/);
-    expect(Math.max(...first.output().split('\n').map((line) => line.length))).toBeLessThan(2000);
+    expect(
+      Math.max(
+        ...first
+          .output()
+          .split('\n')
+          .map((line) => line.length),
+      ),
+    ).toBeLessThan(2000);
     // The secret lives in DATA_DIR with owner-only permissions.
     expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o077).toBe(0);
     expect(readFileSync(path.join(dataDir, 'postgres', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
@@ -108,7 +115,10 @@ describe('server process with WORKERS=2', () => {
 
       for (let scrape = 0; scrape < 4; scrape++) {
         const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { connection: 'close' } })).text();
-        const served = [...text.matchAll(/^http_requests_total\{[^}]*route="\/token"[^}]*status="200"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+        const served = [...text.matchAll(/^http_requests_total\{[^}]*route="\/token"[^}]*status="200"[^}]*\} (\d+)$/gm)].reduce(
+          (sum, m) => sum + Number(m[1]),
+          0,
+        );
         expect(served).toBe(requests);
       }
     } finally {
@@ -122,7 +132,10 @@ describe('server process with WORKERS=2', () => {
  * resolves once the server has dispatched the request (Node answers 100 Continue
  * then), `sendBody()` sends the form, `response` is the final answer.
  */
-function tokenWithDelayedBody(port: number, authorization: string): { accepted: Promise<void>; sendBody(): void; response: Promise<{ status: number; body: string }> } {
+function tokenWithDelayedBody(
+  port: number,
+  authorization: string,
+): { accepted: Promise<void>; sendBody(): void; response: Promise<{ status: number; body: string }> } {
   const body = 'grant_type=client_credentials';
   const req = http.request({
     host: '127.0.0.1',
@@ -152,7 +165,14 @@ function tokenOnNewConnection(port: number, authorization: string): Promise<{ st
   return new Promise((resolve, reject) => {
     const body = 'grant_type=client_credentials';
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/token', method: 'POST', agent: false, headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/token',
+        method: 'POST',
+        agent: false,
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));

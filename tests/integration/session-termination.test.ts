@@ -17,12 +17,20 @@ async function signIn(browser: FetchBrowser, client: CodeFlowClient, username: s
 }
 
 function authorizeUrl(client: CodeFlowClient, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: client.redirectUri, scope: 'openid profile', state: 'st', ...extra });
+  const params = new URLSearchParams({
+    client_id: client.clientId,
+    response_type: 'code',
+    redirect_uri: client.redirectUri,
+    scope: 'openid profile',
+    state: 'st',
+    ...extra,
+  });
   return `/authorize?${params}`;
 }
 
 /** A silent authorization request (`prompt=none`) with whatever cookie the browser holds. */
-const silently = (browser: FetchBrowser, client: CodeFlowClient): Promise<PageResponse> => browser.get(authorizeUrl(client, { prompt: 'none' }));
+const silently = (browser: FetchBrowser, client: CodeFlowClient): Promise<PageResponse> =>
+  browser.get(authorizeUrl(client, { prompt: 'none' }));
 
 const expectLoginRequired = (res: PageResponse, client: CodeFlowClient) => {
   expect(res.status).toBe(302);
@@ -52,7 +60,11 @@ describe('browser sessions end with the user’s access', () => {
   beforeAll(async () => {
     t = await startTestServer();
     root = await rootAdminSdk(t.url);
-    app = await createCodeFlowClient(t.server.app.domain, { name: 'First Party', firstParty: true, redirectUris: ['http://127.0.0.1:9/cb'] });
+    app = await createCodeFlowClient(t.server.app.domain, {
+      name: 'First Party',
+      firstParty: true,
+      redirectUris: ['http://127.0.0.1:9/cb'],
+    });
     await root.createTenant({ input: { path: '/acme' } });
     await root.createTenant({ input: { path: '/beta' } });
   });
@@ -120,7 +132,11 @@ describe('browser sessions end with the user’s access', () => {
     expectLoginRequired(await silently(other, app), app);
     expect((await root.endUserSessions({ userId: id })).endUserSessions).toBe(0);
     const { auditEvents } = await root.auditEvents({ action: 'endUserSessions', first: 10 });
-    expect(auditEvents.nodes.find((event) => event.targetId === id)).toMatchObject({ outcome: 'success', targetKind: 'user', actorId: 'admin' });
+    expect(auditEvents.nodes.find((event) => event.targetId === id)).toMatchObject({
+      outcome: 'success',
+      targetKind: 'user',
+      actorId: 'admin',
+    });
   });
 
   it('endUserSessions: an admin outside the user’s subtree gets exactly the answer for a nonexistent user', async () => {
@@ -147,7 +163,12 @@ describe('browser sessions end with the user’s access, through a provisioning 
     await t.close();
   });
 
-  const app: CodeFlowClient = { clientId: 'prov-app', clientSecret: 'prov-app-secret-0123456789abcdef', redirectUri: 'http://127.0.0.1:9/cb', name: 'Prov app' };
+  const app: CodeFlowClient = {
+    clientId: 'prov-app',
+    clientSecret: 'prov-app-secret-0123456789abcdef',
+    redirectUri: 'http://127.0.0.1:9/cb',
+    name: 'Prov app',
+  };
   const apply = (user: { password: string; enabled: boolean }) => {
     const doc = {
       tenants: [
@@ -155,7 +176,15 @@ describe('browser sessions end with the user’s access, through a provisioning 
           path: '/prov',
           name: 'Prov',
           clients: [
-            { clientId: app.clientId, name: app.name, clientSecret: '${SECRET}', firstParty: true, grantTypes: ['authorization_code'], redirectUris: [app.redirectUri], allowedScopes: ['openid', 'profile'] },
+            {
+              clientId: app.clientId,
+              name: app.name,
+              clientSecret: '${SECRET}',
+              firstParty: true,
+              grantTypes: ['authorization_code'],
+              redirectUris: [app.redirectUri],
+              allowedScopes: ['openid', 'profile'],
+            },
           ],
           users: [{ username: 'pat', password: '${PASSWORD}', enabled: user.enabled }],
         },
@@ -190,7 +219,11 @@ describe('browser sessions end on every process', () => {
   it('a revocation cutoff written on one server kills the session at the other', async () => {
     const { first, second } = await startServerPair();
     try {
-      const app = await createCodeFlowClient(first.server.app.domain, { name: 'First Party', firstParty: true, redirectUris: ['http://127.0.0.1:9/cb'] });
+      const app = await createCodeFlowClient(first.server.app.domain, {
+        name: 'First Party',
+        firstParty: true,
+        redirectUris: ['http://127.0.0.1:9/cb'],
+      });
       const password = 'correct horse battery staple';
       const { createUser } = await (await rootAdminSdk(first.url)).createUser({ input: { tenantPath: '/', username: 'nuser', password } });
       const atFirst = new FetchBrowser(first.url);

@@ -16,8 +16,13 @@ describe('signing keys: per-tenant algorithms, rotation and the JWKS', () => {
 
   /** A fresh remote key set each time: jose caches what it fetched. The root JWKS still holds every tenant's keys; `iss` is the tenant's issuer (issue 20). */
   const verify = (token: string) =>
-    jwtVerify(token, createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`)), { issuer: [`${t.issuer}/t/es`, `${t.issuer}/t/ed`], typ: 'at+jwt', currentDate: clock.now() });
-  const jwksKids = async (): Promise<string[]> => ((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+    jwtVerify(token, createRemoteJWKSet(new URL(`${t.url}/.well-known/jwks.json`)), {
+      issuer: [`${t.issuer}/t/es`, `${t.issuer}/t/ed`],
+      typ: 'at+jwt',
+      currentDate: clock.now(),
+    });
+  const jwksKids = async (): Promise<string[]> =>
+    ((await (await fetch(`${t.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
   const introspect = async (token: string) => (await postForm(`${t.url}/introspect`, { token }, clientHeaders(rs))).body;
 
   beforeAll(async () => {
@@ -86,7 +91,9 @@ describe('signing keys: per-tenant algorithms, rotation and the JWKS', () => {
   it('stores private keys encrypted and publishes only public members', async () => {
     const db = new PgClient({ connectionString: t.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ sealed_private_jwk: string; public_jwk: Record<string, unknown> }>('select sealed_private_jwk, public_jwk from signing_keys');
+    const { rows } = await db.query<{ sealed_private_jwk: string; public_jwk: Record<string, unknown> }>(
+      'select sealed_private_jwk, public_jwk from signing_keys',
+    );
     await db.end();
     expect(rows.length).toBeGreaterThanOrEqual(3);
     for (const row of rows) {

@@ -1,4 +1,16 @@
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded-postgres';
@@ -58,7 +70,10 @@ describe('start-up where the postgres user cannot enter', () => {
     // A third server on the same DATA_DIR cannot start its PostgreSQL: one line says why and what to look at.
     const third = spawnServer({ PORT: String(await freePort()), DATA_DIR: dataDir, EMBEDDED_POSTGRES_DIR: runtime, LOG_LEVEL: 'info' });
     expect(await new Promise((resolve) => third.child.once('exit', resolve))).toBe(1);
-    const fatal = third.output().split('\n').filter((line) => line.startsWith('fatal:'));
+    const fatal = third
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('fatal:'));
     expect(fatal).toHaveLength(1);
     expect(fatal[0]).toMatch(/^fatal: PostgreSQL did not start on \S+: lock file "postmaster.pid" already exists\. Is another postmaster/);
     expect(third.output()).not.toMatch(/\n\s+at /); // no stack trace
@@ -74,20 +89,27 @@ describe('start-up where the postgres user cannot enter', () => {
     if (asRoot) expect(readlinkSync(cluster)).not.toBe(firstCluster);
   }, 180_000);
 
-  (asRoot ? it : it.skip)('as root, starts from a checkout inside a 0700 directory with the default DATA_DIR', async () => {
-    const checkout = path.join(scratch, 'checkout');
-    copyCheckout(checkout);
-    const runtime = path.join(runtimeDir, 'for-checkout');
-    const server = spawnServer({ PORT: String(await freePort()), EMBEDDED_POSTGRES_DIR: runtime, LOG_LEVEL: 'info' }, { main: path.join(checkout, 'dist', 'main.js'), cwd: checkout });
-    await servesAndStops(server);
+  (asRoot ? it : it.skip)(
+    'as root, starts from a checkout inside a 0700 directory with the default DATA_DIR',
+    async () => {
+      const checkout = path.join(scratch, 'checkout');
+      copyCheckout(checkout);
+      const runtime = path.join(runtimeDir, 'for-checkout');
+      const server = spawnServer(
+        { PORT: String(await freePort()), EMBEDDED_POSTGRES_DIR: runtime, LOG_LEVEL: 'info' },
+        { main: path.join(checkout, 'dist', 'main.js'), cwd: checkout },
+      );
+      await servesAndStops(server);
 
-    // node_modules was out of the postgres user's reach: the binaries ran from a root-owned copy.
-    const copies = readdirSync(runtime).filter((name) => name.startsWith('embedded-postgres-'));
-    expect(copies).toHaveLength(1);
-    expect(statSync(path.join(runtime, copies[0]!, 'bin', 'postgres')).uid).toBe(0);
-    expect(readlinkSync(path.join(checkout, '.data', 'postgres'))).toMatch(new RegExp(`^${runtime}/clusters/`));
-    expect(modeOf(scratch)).toBe(0o700);
-  }, 120_000);
+      // node_modules was out of the postgres user's reach: the binaries ran from a root-owned copy.
+      const copies = readdirSync(runtime).filter((name) => name.startsWith('embedded-postgres-'));
+      expect(copies).toHaveLength(1);
+      expect(statSync(path.join(runtime, copies[0]!, 'bin', 'postgres')).uid).toBe(0);
+      expect(readlinkSync(path.join(checkout, '.data', 'postgres'))).toMatch(new RegExp(`^${runtime}/clusters/`));
+      expect(modeOf(scratch)).toBe(0o700);
+    },
+    120_000,
+  );
 });
 
 async function servesAndStops(server: ServerProcess): Promise<void> {

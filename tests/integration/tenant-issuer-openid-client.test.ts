@@ -38,7 +38,9 @@ describe('openid-client against two tenant issuers', () => {
   const world = {} as Record<Side, TenantWorld>;
 
   const discover = (issuer: string, client: { clientId: string; clientSecret: string | null }) =>
-    oidc.discovery(new URL(issuer), client.clientId, client.clientSecret!, oidc.ClientSecretBasic(client.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    oidc.discovery(new URL(issuer), client.clientId, client.clientSecret!, oidc.ClientSecretBasic(client.clientSecret!), {
+      execute: [oidc.allowInsecureRequests],
+    });
 
   beforeAll(async () => {
     [t, callback] = await Promise.all([startTestServer(), startCallbackServer()]);
@@ -89,11 +91,19 @@ describe('openid-client against two tenant issuers', () => {
       await page.fill('input[name="username"]', user.username);
       await page.fill('input[name="password"]', user.password);
       await Promise.all([page.waitForURL(`${issuer}/authorize/login`), page.click('button[type="submit"]')]);
-      await Promise.all([page.waitForURL((target) => target.toString().startsWith(app.redirectUri)), page.getByRole('button', { name: 'Allow' }).click()]);
+      await Promise.all([
+        page.waitForURL((target) => target.toString().startsWith(app.redirectUri)),
+        page.getByRole('button', { name: 'Allow' }).click(),
+      ]);
       const landed = new URL(page.url());
       expect(landed.searchParams.get('iss')).toBe(issuer);
       // openid-client checks state, RFC 9207 iss, the ID token against the tenant's JWKS, nonce, aud and at_hash.
-      return await oidc.authorizationCodeGrant(appConfig, landed, { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      return await oidc.authorizationCodeGrant(appConfig, landed, {
+        pkceCodeVerifier: codeVerifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     } finally {
       await context.close();
     }
@@ -110,14 +120,27 @@ describe('openid-client against two tenant issuers', () => {
   });
 
   it('runs client_credentials, the code flow with PKCE in Chromium and a refresh at each tenant, and nothing of one works at the other', async () => {
-    const sessions = {} as Record<Side, { service: string; user: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers; refreshed: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers }>;
+    const sessions = {} as Record<
+      Side,
+      {
+        service: string;
+        user: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+        refreshed: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+      }
+    >;
     for (const side of ['a', 'b'] as const) {
       const { serviceConfig, appConfig, user, issuer } = world[side];
       const service = await oidc.clientCredentialsGrant(serviceConfig, { scope: 'email' });
-      expect(JSON.parse(Buffer.from(service.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({ iss: issuer, tenant: `/${side}` });
+      expect(JSON.parse(Buffer.from(service.access_token.split('.')[1]!, 'base64url').toString())).toMatchObject({
+        iss: issuer,
+        tenant: `/${side}`,
+      });
       const tokens = await codeFlow(side);
       expect(tokens.claims()).toMatchObject({ iss: issuer, sub: user.id, tenant: `/${side}` });
-      expect(await oidc.fetchUserInfo(appConfig, tokens.access_token, user.id)).toMatchObject({ sub: user.id, preferred_username: user.username });
+      expect(await oidc.fetchUserInfo(appConfig, tokens.access_token, user.id)).toMatchObject({
+        sub: user.id,
+        preferred_username: user.username,
+      });
       const refreshed = await oidc.refreshTokenGrant(appConfig, tokens.refresh_token!);
       expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
       expect(refreshed.claims()).toMatchObject({ iss: issuer, sub: user.id });
@@ -148,7 +171,13 @@ describe('openid-client against two tenant issuers', () => {
     // The other tenant's client at this tenant's authorization endpoint: the page an unknown client gets, no redirect.
     const context = await browser.newContext();
     const page = await context.newPage();
-    const wrong = oidc.buildAuthorizationUrl(world.a.appConfig, { redirect_uri: world.b.app.redirectUri, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256', client_id: world.b.app.clientId });
+    const wrong = oidc.buildAuthorizationUrl(world.a.appConfig, {
+      redirect_uri: world.b.app.redirectUri,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      client_id: world.b.app.clientId,
+    });
     const response = await page.goto(wrong.toString());
     expect(response?.status()).toBe(400);
     expect(page.url()).toBe(wrong.toString());

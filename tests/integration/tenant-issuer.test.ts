@@ -1,5 +1,12 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { createTestClient, createTestTenant, passwordTokens, requestTokens, serviceToken, type TestClient } from '../fixtures/token-clients';
+import {
+  createTestClient,
+  createTestTenant,
+  passwordTokens,
+  requestTokens,
+  serviceToken,
+  type TestClient,
+} from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { basic, postForm } from '../support/oauth';
@@ -59,12 +66,26 @@ describe('every tenant is an issuer', () => {
       [issuerA, issuerB],
       [issuerB, issuerA],
     ]) {
-      for (const url of [`${issuer}/.well-known/openid-configuration`, `${issuer}/.well-known/oauth-authorization-server`, `${t.issuer}/.well-known/oauth-authorization-server${new URL(issuer).pathname}`]) {
+      for (const url of [
+        `${issuer}/.well-known/openid-configuration`,
+        `${issuer}/.well-known/oauth-authorization-server`,
+        `${t.issuer}/.well-known/oauth-authorization-server${new URL(issuer).pathname}`,
+      ]) {
         const { status, body } = await getJson(url);
         expect(status).toBe(200);
         expect(body.issuer).toBe(issuer);
         const endpoints = Object.entries(body).filter(([name]) => name.endsWith('_endpoint') || name === 'jwks_uri');
-        expect(endpoints.map(([name]) => name)).toEqual(expect.arrayContaining(['token_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint', 'userinfo_endpoint', 'authorization_endpoint', 'end_session_endpoint']));
+        expect(endpoints.map(([name]) => name)).toEqual(
+          expect.arrayContaining([
+            'token_endpoint',
+            'jwks_uri',
+            'introspection_endpoint',
+            'revocation_endpoint',
+            'userinfo_endpoint',
+            'authorization_endpoint',
+            'end_session_endpoint',
+          ]),
+        );
         for (const [, value] of endpoints) {
           expect(String(value).startsWith(`${issuer}/`)).toBe(true);
           expect(String(value).startsWith(`${other}/`)).toBe(false);
@@ -91,27 +112,59 @@ describe('every tenant is an issuer', () => {
 
   it('gives a client its own tenant issuer as iss at the root endpoints too; root clients keep ISSUER', async () => {
     expect(decodeJwt(await serviceToken(t.url, service.a)).iss).toBe(issuerA);
-    const root = await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) });
+    const root = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) },
+    );
     expect(decodeJwt(root.body.access_token as string).iss).toBe(t.issuer);
   });
 
   it("refuses a client of /b at /a's token endpoint exactly like an unknown client", async () => {
-    const foreign = await postForm(`${issuerA}/token`, { grant_type: 'client_credentials' }, { authorization: basic(service.b.clientId, service.b.clientSecret!) });
-    const unknown = await postForm(`${issuerA}/token`, { grant_type: 'client_credentials' }, { authorization: basic('no-such-client', 'whatever-whatever-whatever') });
+    const foreign = await postForm(
+      `${issuerA}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(service.b.clientId, service.b.clientSecret!) },
+    );
+    const unknown = await postForm(
+      `${issuerA}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic('no-such-client', 'whatever-whatever-whatever') },
+    );
     expect(foreign.status).toBe(401);
     expect(foreign.body).toEqual(unknown.body);
     expect(foreign.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
     expect(foreign.headers.get('www-authenticate')).toBe(unknown.headers.get('www-authenticate'));
     // And the other way round, and a client of the child at its parent's issuer.
-    expect((await postForm(`${issuerB}/token`, { grant_type: 'client_credentials' }, { authorization: basic(service.a.clientId, service.a.clientSecret!) })).status).toBe(401);
-    expect((await postForm(`${issuerA}/token`, { grant_type: 'client_credentials' }, { authorization: basic(service.c.clientId, service.c.clientSecret!) })).status).toBe(401);
+    expect(
+      (
+        await postForm(
+          `${issuerB}/token`,
+          { grant_type: 'client_credentials' },
+          { authorization: basic(service.a.clientId, service.a.clientSecret!) },
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await postForm(
+          `${issuerA}/token`,
+          { grant_type: 'client_credentials' },
+          { authorization: basic(service.c.clientId, service.c.clientSecret!) },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it("lets only a tenant's own users sign in at its issuer (tenant_path may only name the tenant)", async () => {
     const own = await passwordTokens(issuerA, userClient.a, users.a.username, users.a.password, 'openid');
     expect(decodeJwt(own.access_token).iss).toBe(issuerA);
     expect(decodeJwt(own.id_token!).iss).toBe(issuerA);
-    const child = await postForm(`${issuerA}/token`, { grant_type: 'password', username: users.a.username, password: users.a.password, tenant_path: '/a/c' }, { authorization: basic(userClient.a.clientId, userClient.a.clientSecret!) });
+    const child = await postForm(
+      `${issuerA}/token`,
+      { grant_type: 'password', username: users.a.username, password: users.a.password, tenant_path: '/a/c' },
+      { authorization: basic(userClient.a.clientId, userClient.a.clientSecret!) },
+    );
     expect(child.status).toBe(400);
     expect(child.body.error).toBe('invalid_request');
   });
@@ -119,7 +172,8 @@ describe('every tenant is an issuer', () => {
   it("answers {active: false} for a token of /b at /a's introspection, and 401 at /a's userinfo", async () => {
     const tokensB = await passwordTokens(issuerB, userClient.b, users.b.username, users.b.password, 'openid offline_access');
     const tokensA = await passwordTokens(issuerA, userClient.a, users.a.username, users.a.password, 'openid offline_access');
-    const introspect = (issuer: string, client: TestClient, token: string) => postForm(`${issuer}/introspect`, { token }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const introspect = (issuer: string, client: TestClient, token: string) =>
+      postForm(`${issuer}/introspect`, { token }, { authorization: basic(client.clientId, client.clientSecret!) });
     expect((await introspect(issuerA, service.a, tokensB.access_token)).body).toEqual({ active: false });
     expect((await introspect(issuerB, service.b, tokensA.access_token)).body).toEqual({ active: false });
     expect((await introspect(issuerA, service.a, tokensA.access_token)).body).toMatchObject({ active: true, iss: issuerA, tenant: '/a' });
@@ -136,17 +190,54 @@ describe('every tenant is an issuer', () => {
     expect(own.status).toBe(200);
     expect(await own.json()).toMatchObject({ sub: expect.any(String) });
     // The root endpoints keep today's rules: the root admin client sees any tenant's token.
-    expect((await postForm(`${t.url}/introspect`, { token: tokensB.access_token }, { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) })).body).toMatchObject({ active: true, iss: issuerB });
+    expect(
+      (
+        await postForm(
+          `${t.url}/introspect`,
+          { token: tokensB.access_token },
+          { authorization: basic(ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET) },
+        )
+      ).body,
+    ).toMatchObject({ active: true, iss: issuerB });
   });
 
   it("serves a tenant issuer's warm introspection, userinfo, discovery and JWKS at once: no promise, so no query", async () => {
     const tokens = await passwordTokens(issuerA, userClient.a, users.a.username, users.a.password, 'openid');
-    const endpoint = (method: string, path: string) => t.server.app.routes.find((route) => route.method === method && route.path === path)!.endpoint;
+    const endpoint = (method: string, path: string) =>
+      t.server.app.routes.find((route) => route.method === method && route.path === path)!.endpoint;
     const calls = {
-      introspect: () => endpoint('POST', '/t/:issuer/introspect')({ method: 'POST', headers: { authorization: basic(service.a.clientId, service.a.clientSecret!) }, body: { token: tokens.access_token }, issuerSegment: 'a', scope: undefined as never }),
-      userinfo: () => endpoint('GET', '/t/:issuer/userinfo')({ method: 'GET', headers: { authorization: `Bearer ${tokens.access_token}` }, body: {}, issuerSegment: 'a', scope: undefined as never }),
-      discovery: () => endpoint('GET', '/t/:issuer/.well-known/openid-configuration')({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
-      jwks: () => endpoint('GET', '/t/:issuer/.well-known/jwks.json')({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
+      introspect: () =>
+        endpoint(
+          'POST',
+          '/t/:issuer/introspect',
+        )({
+          method: 'POST',
+          headers: { authorization: basic(service.a.clientId, service.a.clientSecret!) },
+          body: { token: tokens.access_token },
+          issuerSegment: 'a',
+          scope: undefined as never,
+        }),
+      userinfo: () =>
+        endpoint(
+          'GET',
+          '/t/:issuer/userinfo',
+        )({
+          method: 'GET',
+          headers: { authorization: `Bearer ${tokens.access_token}` },
+          body: {},
+          issuerSegment: 'a',
+          scope: undefined as never,
+        }),
+      discovery: () =>
+        endpoint(
+          'GET',
+          '/t/:issuer/.well-known/openid-configuration',
+        )({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
+      jwks: () =>
+        endpoint(
+          'GET',
+          '/t/:issuer/.well-known/jwks.json',
+        )({ method: 'GET', headers: {}, body: {}, issuerSegment: 'a', scope: undefined as never }),
     };
     for (const [name, call] of Object.entries(calls)) {
       const first = await call();
@@ -163,12 +254,27 @@ describe('every tenant is an issuer', () => {
     expect(res.headers.get('location')).toBe(`/account/sign-in?${new URLSearchParams({ tenant: '/a' })}`);
   });
 
-  it('answers 404 with an RFC error for an unknown or malformed tenant segment, never another tenant\'s metadata', async () => {
-    for (const path of ['/t/nope/.well-known/openid-configuration', '/t/nope/.well-known/jwks.json', '/.well-known/oauth-authorization-server/t/nope', '/t/A/.well-known/openid-configuration', '/t/a..c/.well-known/jwks.json', '/t/a.nope/.well-known/openid-configuration']) {
+  it("answers 404 with an RFC error for an unknown or malformed tenant segment, never another tenant's metadata", async () => {
+    for (const path of [
+      '/t/nope/.well-known/openid-configuration',
+      '/t/nope/.well-known/jwks.json',
+      '/.well-known/oauth-authorization-server/t/nope',
+      '/t/A/.well-known/openid-configuration',
+      '/t/a..c/.well-known/jwks.json',
+      '/t/a.nope/.well-known/openid-configuration',
+    ]) {
       const { status, body } = await getJson(`${t.url}${path}`);
-      expect({ path, status, body }).toEqual({ path, status: 404, body: { error: 'invalid_request', error_description: 'unknown issuer' } });
+      expect({ path, status, body }).toEqual({
+        path,
+        status: 404,
+        body: { error: 'invalid_request', error_description: 'unknown issuer' },
+      });
     }
-    const token = await postForm(`${t.url}/t/nope/token`, { grant_type: 'client_credentials' }, { authorization: basic(service.a.clientId, service.a.clientSecret!) });
+    const token = await postForm(
+      `${t.url}/t/nope/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(service.a.clientId, service.a.clientSecret!) },
+    );
     expect(token.status).toBe(404);
     expect(token.body).toEqual({ error: 'invalid_request', error_description: 'unknown issuer' });
   });
@@ -180,7 +286,9 @@ describe('every tenant is an issuer', () => {
     expect(payload).toMatchObject({ iss: issuerA, tenant: '/a' });
     const foreign = {
       sibling: await serviceToken(issuerB, service.b),
-      parent: (await requestTokens(t.url, { clientId: ADMIN_CLIENT_ID, clientSecret: ADMIN_CLIENT_SECRET }, { grant_type: 'client_credentials' })).access_token,
+      parent: (
+        await requestTokens(t.url, { clientId: ADMIN_CLIENT_ID, clientSecret: ADMIN_CLIENT_SECRET }, { grant_type: 'client_credentials' })
+      ).access_token,
       child: await serviceToken(issuerC, service.c),
       // A child's client at the root endpoint: still the child's issuer and key.
       childAtRoot: await serviceToken(t.url, service.c),

@@ -40,7 +40,12 @@ describe('transactions and store errors across the domain/data boundary', () => 
     domain = t.server.app.domain;
     tenant = await ensureTenant(domain, '/tx');
     user = await createUser(domain, '/tx');
-    client = await createClient(domain, { tenantPath: '/tx', redirectUris: [REDIRECT], allowedScopes: ['openid', 'offline_access'], grantTypes: ['authorization_code', 'refresh_token'] });
+    client = await createClient(domain, {
+      tenantPath: '/tx',
+      redirectUris: [REDIRECT],
+      allowedScopes: ['openid', 'offline_access'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+    });
     db = new Database(t.server.orm, {} as PreparedQueries);
   });
   afterEach(() => jest.restoreAllMocks());
@@ -59,10 +64,17 @@ describe('transactions and store errors across the domain/data boundary', () => 
     nonce: null,
     createdAt: new Date(),
   });
-  const familyExists = async (id: string) => (await sqlRows(t.databaseUrl, 'select 1 from token_families where id = $1', [id])).length === 1;
+  const familyExists = async (id: string) =>
+    (await sqlRows(t.databaseUrl, 'select 1 from token_families where id = $1', [id])).length === 1;
 
   it('redeeming a code is all or nothing: when starting its token family fails, the code stays unconsumed and redeems later', async () => {
-    const code = await createAuthorizationCode(domain, t.server.orm, { tenantId: tenant.id, clientId: client.clientId, userId: user.id, redirectUri: REDIRECT, scopes: ['openid', 'offline_access'] });
+    const code = await createAuthorizationCode(domain, t.server.orm, {
+      tenantId: tenant.id,
+      clientId: client.clientId,
+      userId: user.id,
+      redirectUri: REDIRECT,
+      scopes: ['openid', 'offline_access'],
+    });
     const insertFamily = RefreshTokenRepository.prototype.insertFamily;
     let started: string | null = null;
     // The family row is written, then the transaction fails: both writes must roll back.
@@ -71,13 +83,22 @@ describe('transactions and store errors across the domain/data boundary', () => 
       started = row.id;
       throw new Error('injected failure after the family insert');
     });
-    const redeem = () => postForm<{ refresh_token?: string; error?: string }>(`${t.url}/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, { authorization: basic(client.clientId, client.clientSecret!) });
+    const redeem = () =>
+      postForm<{ refresh_token?: string; error?: string }>(
+        `${t.url}/token`,
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT },
+        { authorization: basic(client.clientId, client.clientSecret!) },
+      );
 
     const failed = await redeem();
     expect(failed.status).toBe(500);
     expect(started).not.toBeNull();
     expect(await familyExists(started!)).toBe(false);
-    const [row] = await sqlRows<{ consumed_at: Date | null; family_id: string | null }>(t.databaseUrl, 'select consumed_at, family_id from authorization_codes where code_hash = $1', [sha256(code)]);
+    const [row] = await sqlRows<{ consumed_at: Date | null; family_id: string | null }>(
+      t.databaseUrl,
+      'select consumed_at, family_id from authorization_codes where code_hash = $1',
+      [sha256(code)],
+    );
     expect(row).toEqual({ consumed_at: null, family_id: null });
 
     // Not a replay: the code still redeems, and what it issues is usable.
@@ -155,7 +176,13 @@ describe('transactions and store errors across the domain/data boundary', () => 
     await tokens.insertFamily(family(id));
     const fromFlush = await tokens.insertFamily(family(id)).catch((error: unknown) => error);
     expect(isUniqueViolation(fromFlush)).toBe(true);
-    const fromSql = await db.execute('insert into token_families (id, tenant_id, client_id, scopes) values (?, ?, ?, ?)', [id, tenant.id, client.clientId, '{}'], 'run').catch((error: unknown) => error);
+    const fromSql = await db
+      .execute(
+        'insert into token_families (id, tenant_id, client_id, scopes) values (?, ?, ?, ?)',
+        [id, tenant.id, client.clientId, '{}'],
+        'run',
+      )
+      .catch((error: unknown) => error);
     expect(isUniqueViolation(fromSql)).toBe(true);
     const conflict = await mapUniqueViolation(() => tokens.insertFamily(family(id)), 'taken').catch((error: unknown) => error);
     expect(isDomainError(conflict) && conflict.code).toBe('conflict');

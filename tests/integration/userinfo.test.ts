@@ -1,5 +1,12 @@
 import { rootAdminActor } from '../fixtures/admin-actor';
-import { clientHeaders, createTestClient, createTestTenant, passwordTokens, serviceToken, type TestClient } from '../fixtures/token-clients';
+import {
+  clientHeaders,
+  createTestClient,
+  createTestTenant,
+  passwordTokens,
+  serviceToken,
+  type TestClient,
+} from '../fixtures/token-clients';
 import { postForm } from '../support/oauth';
 import { startTestServer, type TestServer } from '../support/test-server';
 
@@ -69,7 +76,12 @@ describe('GET/POST /userinfo (OIDC Core §5.3)', () => {
   it('accepts POST with the header or with a form-encoded access_token (RFC 6750 §2.2), but not both', async () => {
     const token = await tokenFor('openid phone');
     const header = await fetch(`${t.url}/userinfo`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    expect(await header.json()).toEqual({ sub: userId, phone_number: '+441234567890', phone_number_verified: false, phone: '+441234567890' });
+    expect(await header.json()).toEqual({
+      sub: userId,
+      phone_number: '+441234567890',
+      phone_number_verified: false,
+      phone: '+441234567890',
+    });
     const form = await postForm(`${t.url}/userinfo`, { access_token: token });
     expect(form.status).toBe(200);
     expect(form.body.sub).toBe(userId);

@@ -44,7 +44,12 @@ describe('migration: case-insensitive usernames', () => {
   };
   const user = (tenantId: string, username: string) =>
     db.query("insert into users (id, tenant_id, username, password_hash) values ($1, $2, $3, 'x')", [randomUUID(), tenantId, username]);
-  const usernames = async () => (await db.query<{ path: string; username: string }>('select t.path, u.username from users u join tenants t on t.id = u.tenant_id order by t.path, u.username collate "C"')).rows;
+  const usernames = async () =>
+    (
+      await db.query<{ path: string; username: string }>(
+        'select t.path, u.username from users u join tenants t on t.id = u.tenant_id order by t.path, u.username collate "C"',
+      )
+    ).rows;
   const applied = async () => (await db.query('select 1 from mikro_orm_migrations where name = $1', [MIGRATION])).rowCount;
 
   it('fails on case-duplicates in one tenant with one message naming each tenant and its usernames and how to resolve them; changes nothing', async () => {

@@ -35,7 +35,11 @@ describe('usernames are case-insensitive within a tenant', () => {
 
   const usersOf = async (tenantPath: string) => (await root.users({ tenantPath, first: 100 })).users.nodes;
   const passwordGrant = (username: string, secret = password) =>
-    postForm<{ access_token?: string; error?: string }>(`${t.url}/token`, { grant_type: 'password', username, password: secret, scope: 'openid' }, { authorization: basic(app.clientId, app.clientSecret!) });
+    postForm<{ access_token?: string; error?: string }>(
+      `${t.url}/token`,
+      { grant_type: 'password', username, password: secret, scope: 'openid' },
+      { authorization: basic(app.clientId, app.clientSecret!) },
+    );
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -43,7 +47,9 @@ describe('usernames are case-insensitive within a tenant', () => {
     rootToken = await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
     root = createAdminSdk(t.url, rootToken);
     await root.createTenant({ input: { path: '/other' } });
-    const { createClient } = await root.createClient({ input: { tenantPath: '/', name: 'sign-in', grantTypes: ['password'], allowedScopes: ['openid'] } });
+    const { createClient } = await root.createClient({
+      input: { tenantPath: '/', name: 'sign-in', grantTypes: ['password'], allowedScopes: ['openid'] },
+    });
     app = { clientId: createClient.client.clientId, clientSecret: createClient.clientSecret };
     await root.createUser({ input: { tenantPath: '/', username: 'Admin', password } });
     await root.createUser({ input: { tenantPath: '/', username: 'bob', password } });
@@ -82,12 +88,24 @@ describe('usernames are case-insensitive within a tenant', () => {
       (e: unknown) => e,
     );
     expect(isDomainError(error) && error.code).toBe('conflict');
-    expect((error as Error).message).toMatch(/tenants\[0\]\.users\[0\]\.username: user ADMIN differs only in case from the existing user Admin of \//);
+    expect((error as Error).message).toMatch(
+      /tenants\[0\]\.users\[0\]\.username: user ADMIN differs only in case from the existing user Admin of \//,
+    );
     const admin = (await usersOf('/')).find((u) => u.username === 'Admin')!;
     expect(admin.email).toBeNull();
     expect((await passwordGrant('Admin')).status).toBe(200);
     // Twice in one file is a problem of the file.
-    const twice = { tenants: [{ path: '/other', users: [{ username: 'eve', password }, { username: 'EVE', password }] }] };
+    const twice = {
+      tenants: [
+        {
+          path: '/other',
+          users: [
+            { username: 'eve', password },
+            { username: 'EVE', password },
+          ],
+        },
+      ],
+    };
     expect(() => parseProvisioningDocument(twice, {}, domain.grants)).toThrow(/user EVE of \/other appears twice in the file/);
   });
 
@@ -99,7 +117,13 @@ describe('usernames are case-insensitive within a tenant', () => {
     writeFileSync(file, JSON.stringify({ tenants: [{ path: '/', users: [{ username: 'admin', password: 'another-password-1' }] }] }));
     const applied = await runCli(['apply', file, '--json'], cliEnv());
     expect(applied.code).toBe(2);
-    expect(JSON.parse(applied.stderr)).toMatchObject({ error: { code: 'CONFLICT', message: 'tenants[0].users[0].username: user admin differs only in case from the existing user Admin of / (usernames are case-insensitive)' } });
+    expect(JSON.parse(applied.stderr)).toMatchObject({
+      error: {
+        code: 'CONFLICT',
+        message:
+          'tenants[0].users[0].username: user admin differs only in case from the existing user Admin of / (usernames are case-insensitive)',
+      },
+    });
     expect((await passwordGrant('Admin')).status).toBe(200);
     expect((await passwordGrant('Admin', 'another-password-1')).status).toBe(400);
   });
@@ -118,7 +142,9 @@ describe('usernames are case-insensitive within a tenant', () => {
 
     const codeClient = await createCodeFlowClient(domain, { firstParty: true });
     const browser = new FetchBrowser(t.url);
-    const page = await browser.get(`/authorize?${new URLSearchParams({ client_id: codeClient.clientId, response_type: 'code', redirect_uri: codeClient.redirectUri, scope: 'openid', state: 's' })}`);
+    const page = await browser.get(
+      `/authorize?${new URLSearchParams({ client_id: codeClient.clientId, response_type: 'code', redirect_uri: codeClient.redirectUri, scope: 'openid', state: 's' })}`,
+    );
     expect(page.status).toBe(200);
     const signedIn = await browser.post('/authorize/login', { ...hiddenFields(page.body), username: 'aDMIN', password });
     expect(signedIn.status).toBe(303);
@@ -129,7 +155,8 @@ describe('usernames are case-insensitive within a tenant', () => {
   it('counts failed sign-ins against one account whatever the case typed', async () => {
     await root.createUser({ input: { tenantPath: '/', username: 'Carol', password } });
     const variants = ['carol', 'CAROL', 'cArol', 'caRol', 'carOl', 'caroL', 'CArol'];
-    for (const username of variants.slice(0, defaults.bruteForce.accountSource.threshold)) expect((await passwordGrant(username, 'wrong password 1')).status).toBe(400);
+    for (const username of variants.slice(0, defaults.bruteForce.accountSource.threshold))
+      expect((await passwordGrant(username, 'wrong password 1')).status).toBe(400);
     const locked = await passwordGrant(variants[defaults.bruteForce.accountSource.threshold]!);
     expect(locked.status).toBe(429);
     expect(locked.body.error).toBe('invalid_grant');

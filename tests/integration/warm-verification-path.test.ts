@@ -25,7 +25,11 @@ describe('the warm verification path (answered at once)', () => {
   let app: TestClient;
   let userId: string;
 
-  const credentials = (client: TestClient, secret = client.clientSecret!): PresentedClientCredentials => ({ clientId: client.clientId, clientSecret: secret, method: 'client_secret_basic' });
+  const credentials = (client: TestClient, secret = client.clientSecret!): PresentedClientCredentials => ({
+    clientId: client.clientId,
+    clientSecret: secret,
+    method: 'client_secret_basic',
+  });
   const codeOf = (error: unknown) => (isDomainError(error) ? error.code : String(error));
 
   /** The introspection answer once the caches are warm: the first call may load, the second must not. */
@@ -70,8 +74,15 @@ describe('the warm verification path (answered at once)', () => {
   it('refuses on the warm path, at once, a token revoked since it was last introspected', async () => {
     const token = await issueAccessToken(domain, app.clientId, userId, ['openid']);
     expect(await warmIntrospection(token)).toMatchObject({ active: true });
-    await domain.revocation.revokeAccessToken(decodeJwt(token) as { jti: string; exp: number }, (await domain.tenants.findByPath('/warm'))!.id);
-    await waitUntil(() => domain.revocationCheck.sync.current && domain.revocationCheck.sync.state.isJtiRevoked(decodeJwt(token).jti!, Math.floor(Date.now() / 1000)));
+    await domain.revocation.revokeAccessToken(
+      decodeJwt(token) as { jti: string; exp: number },
+      (await domain.tenants.findByPath('/warm'))!.id,
+    );
+    await waitUntil(
+      () =>
+        domain.revocationCheck.sync.current &&
+        domain.revocationCheck.sync.state.isJtiRevoked(decodeJwt(token).jti!, Math.floor(Date.now() / 1000)),
+    );
     const answer = domain.introspection.introspect(credentials(resource), { token });
     expect(answer).not.toBeInstanceOf(Promise);
     expect(answer).toEqual({ active: false });
@@ -101,7 +112,7 @@ describe('the warm verification path (answered at once)', () => {
     expect(await domain.introspection.introspect(credentials(resource), { token })).toMatchObject({ active: true });
   });
 
-  it("authenticates a client at once on the warm path, also while other sources fail its secret (they lock only themselves)", async () => {
+  it('authenticates a client at once on the warm path, also while other sources fail its secret (they lock only themselves)', async () => {
     const own = { clientIp: '198.51.100.7', requestId: 'warm-own' } as RequestScope;
     const authenticate = (secret: string, scope: RequestScope) => domain.clients.authenticate(resource.clientId, secret, scope);
     // The first success from a source on this instance marks the source as known (one write); then none.
@@ -123,7 +134,11 @@ describe('the warm verification path (answered at once)', () => {
     const missing = await postForm(`${t.url}/introspect`, { token_type_hint: 'access_token' }, headers);
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: 'invalid_request' });
-    const wrongType = await fetch(`${t.url}/introspect`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: `token=${token}` });
+    const wrongType = await fetch(`${t.url}/introspect`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'text/plain' },
+      body: `token=${token}`,
+    });
     expect(wrongType.status).toBe(400);
     expect(await wrongType.json()).toMatchObject({ error: 'invalid_request' });
     const ok = await postForm(`${t.url}/introspect`, { token }, headers);

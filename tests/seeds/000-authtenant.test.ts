@@ -24,7 +24,11 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
 
   /** The document's request: `Content-Type: application/x-www-form-urlencoded`, body client_id and password. */
   const login = (client_id: string, password: string) =>
-    fetch(`${t.url}/client/login`, { method: 'POST', headers: { 'Content-Type': FORM }, body: new URLSearchParams({ client_id, password }).toString() });
+    fetch(`${t.url}/client/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': FORM },
+      body: new URLSearchParams({ client_id, password }).toString(),
+    });
   const loginToken = async (client: TestClient): Promise<string> => {
     const res = await login(client.clientId, client.clientSecret!);
     expect(res.status).toBe(200);
@@ -75,7 +79,11 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
     it('generates a new, active token on every request, with the claims of a client_credentials token', async () => {
       const [first, second] = [await loginToken(app), await loginToken(app)];
       expect(first).not.toBe(second);
-      const viaToken = await postForm<{ access_token: string }>(`${t.url}/token`, { grant_type: 'client_credentials' }, { authorization: basic(app.clientId, app.clientSecret!) });
+      const viaToken = await postForm<{ access_token: string }>(
+        `${t.url}/token`,
+        { grant_type: 'client_credentials' },
+        { authorization: basic(app.clientId, app.clientSecret!) },
+      );
       const standard = decodeJwt(viaToken.body.access_token).payload;
       const seed = decodeJwt(first).payload;
       expect(Object.keys(seed).sort()).toEqual(Object.keys(standard).sort());
@@ -88,7 +96,11 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
     });
 
     it('refuses a wrong password, an unknown client and a missing password with 401 invalid_client and a challenge', async () => {
-      for (const res of [await login('riset.ai', 'not-the-secret-at-all'), await login('nobody', 'whatever-secret-value'), await login('riset.ai', '')]) {
+      for (const res of [
+        await login('riset.ai', 'not-the-secret-at-all'),
+        await login('nobody', 'whatever-secret-value'),
+        await login('riset.ai', ''),
+      ]) {
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
         expect(await res.json()).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
@@ -104,7 +116,11 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
     it('accepts client_secret as an alias of password, but not two different secrets', async () => {
       const alias = await postForm(`${t.url}/client/login`, { client_id: 'riset.ai', client_secret: app.clientSecret! });
       expect(alias.status).toBe(200);
-      const both = await postForm(`${t.url}/client/login`, { client_id: 'riset.ai', password: app.clientSecret!, client_secret: 'something-else-entirely' });
+      const both = await postForm(`${t.url}/client/login`, {
+        client_id: 'riset.ai',
+        password: app.clientSecret!,
+        client_secret: 'something-else-entirely',
+      });
       expect(both.status).toBe(400);
       expect(both.body.error).toBe('invalid_request');
     });
@@ -112,13 +128,21 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
     it('is also served under the documented base URL’s /oauth prefix', async () => {
       const res = await postForm(`${t.url}/oauth/client/login`, { client_id: 'riset.ai', password: app.clientSecret! });
       expect(res.status).toBe(200);
-      const revoked = await postForm(`${t.url}/oauth/token/revoke`, { client_id: 'riset.ai', password: app.clientSecret! }, { Accesstoken: res.body.access_token as string });
+      const revoked = await postForm(
+        `${t.url}/oauth/token/revoke`,
+        { client_id: 'riset.ai', password: app.clientSecret! },
+        { Accesstoken: res.body.access_token as string },
+      );
       expect(revoked.body).toEqual({ status_message: 'Success Revoke Token' });
       expect(await introspect(res.body.access_token as string)).toBe(false);
     });
 
     it('refuses a body that is not form-encoded', async () => {
-      const res = await fetch(`${t.url}/client/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'riset.ai', password: app.clientSecret }) });
+      const res = await fetch(`${t.url}/client/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: 'riset.ai', password: app.clientSecret }),
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
     });
@@ -165,7 +189,11 @@ describe('seed 000: AuthTenant /client/login and /token/revoke', () => {
       const res = await revoke('riset.ai', app.clientSecret!, foreign);
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: 'unauthorized_client', error_description: expect.any(String) });
-      const check = await postForm(`${t.url}/introspect`, { token: foreign }, { authorization: basic(other.clientId, other.clientSecret!) });
+      const check = await postForm(
+        `${t.url}/introspect`,
+        { token: foreign },
+        { authorization: basic(other.clientId, other.clientSecret!) },
+      );
       expect(check.body.active).toBe(true);
     });
 

@@ -52,9 +52,14 @@ describe('seed 001: OAuth sample server API', () => {
     const browser = new FetchBrowser(t.url);
     const signIn = await browser.get(seed001AuthorizeUrl(t.url, client, scope, state));
     expect(signIn.status).toBe(200);
-    const signedIn = await browser.post('/authorize/login', { ...hiddenFields(signIn.body), username: user.username, password: user.password });
+    const signedIn = await browser.post('/authorize/login', {
+      ...hiddenFields(signIn.body),
+      username: user.username,
+      password: user.password,
+    });
     // The consent page shows until the user has allowed these scopes once; then the sign-in redirects at once.
-    const done = signedIn.status === 200 ? await browser.post('/authorize/consent', { ...hiddenFields(signedIn.body), decision: 'allow' }) : signedIn;
+    const done =
+      signedIn.status === 200 ? await browser.post('/authorize/consent', { ...hiddenFields(signedIn.body), decision: 'allow' }) : signedIn;
     expect(done.status).toBe(303);
     expect(done.location!.startsWith(`${client.redirect_uri}?`)).toBe(true);
     return queryOf(done.location);
@@ -104,9 +109,18 @@ describe('seed 001: OAuth sample server API', () => {
       });
       expect(res.status).toBe(200);
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ status: 'SUCCESS', message: 'register client successfully', client_id: 'json-registered-app', id: expect.any(String) });
+      expect(body).toMatchObject({
+        status: 'SUCCESS',
+        message: 'register client successfully',
+        client_id: 'json-registered-app',
+        id: expect.any(String),
+      });
       expect(body.client_secret).toEqual(expect.stringMatching(/^.{40,}$/));
-      const cc = await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: 'json-registered-app', client_secret: body.client_secret as string });
+      const cc = await postForm(`${t.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: 'json-registered-app',
+        client_secret: body.client_secret as string,
+      });
       expect(cc.status).toBe(200);
     });
 
@@ -157,7 +171,15 @@ describe('seed 001: OAuth sample server API', () => {
       expect(again.status).toBe(409);
       expect(again.body).toEqual(failed('invalid_request'));
       // The first registration's secret still works: the conflict changed nothing.
-      expect((await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })).status).toBe(200);
+      expect(
+        (
+          await postForm(`${t.url}/token`, {
+            grant_type: 'client_credentials',
+            client_id: client.client_id,
+            client_secret: client.client_secret,
+          })
+        ).status,
+      ).toBe(200);
     });
 
     it('acts in a tenant_path inside the admin’s subtree, and answers one outside it as one that does not exist (404)', async () => {
@@ -186,14 +208,30 @@ describe('seed 001: OAuth sample server API', () => {
       const res = await registerUser(t.url, { ...user }, admin);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(res.body).toEqual({ status: 'SUCCESS', message: 'register user successfully', id: expect.stringMatching(/^[0-9a-f-]{36}$/), username: user.username, tenant_path: '/' });
+      expect(res.body).toEqual({
+        status: 'SUCCESS',
+        message: 'register user successfully',
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        username: user.username,
+        tenant_path: '/',
+      });
       const { user: seen } = await (await rootAdminSdk(t.url)).user({ id: res.body.id as string });
-      expect(seen).toMatchObject({ username: user.username, email: user.email, phone: user.phone, firstname: user.firstname, lastname: user.lastname });
+      expect(seen).toMatchObject({
+        username: user.username,
+        email: user.email,
+        phone: user.phone,
+        firstname: user.firstname,
+        lastname: user.lastname,
+      });
     });
 
     it('accepts a JSON body too', async () => {
       const user = seed001User();
-      const res = await fetch(`${t.url}/register_user`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify(user) });
+      const res = await fetch(`${t.url}/register_user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: JSON.stringify(user),
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'SUCCESS', message: 'register user successfully', id: expect.any(String) });
     });
@@ -214,7 +252,11 @@ describe('seed 001: OAuth sample server API', () => {
       });
       expect(client.status).toBe(400);
       expect(((await client.json()) as { message: string }).message).toMatch(/^redirect_uri: /);
-      const malformed = await fetch(`${t.url}/register_user`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: '{"username":' });
+      const malformed = await fetch(`${t.url}/register_user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+        body: '{"username":',
+      });
       expect(malformed.status).toBe(400);
       expect(await malformed.json()).toEqual(failed('invalid_request'));
       expect(await userCount()).toBe(before);
@@ -265,7 +307,11 @@ describe('seed 001: OAuth sample server API', () => {
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(throttled.body).toEqual(failed('temporarily_unavailable'));
       // Without TRUST_PROXY, X-Forwarded-For is not believed: a forged one does not open a new bucket.
-      const forged = await postForm(`${t.url}/register_user`, { ...seed001User(), tenant_path: '/shop' }, { 'x-forwarded-for': '198.51.100.1' });
+      const forged = await postForm(
+        `${t.url}/register_user`,
+        { ...seed001User(), tenant_path: '/shop' },
+        { 'x-forwarded-for': '198.51.100.1' },
+      );
       expect(forged.status).toBe(429);
       expect(await userCount()).toBe(before);
       // An admin is not throttled, and self sign-up stays closed where it is off.
@@ -287,7 +333,8 @@ describe('seed 001: OAuth sample server API', () => {
     });
 
     it('throttles per client IP taken from X-Forwarded-For, not per proxy address', async () => {
-      const from = (ip: string) => postForm(`${proxied.url}/register_user`, { ...seed001User(), tenant_path: '/open' }, { 'x-forwarded-for': ip });
+      const from = (ip: string) =>
+        postForm(`${proxied.url}/register_user`, { ...seed001User(), tenant_path: '/open' }, { 'x-forwarded-for': ip });
       for (let i = 0; i < 5; i++) expect((await from('203.0.113.7')).status).toBe(200);
       const throttled = await from('203.0.113.7');
       expect(throttled.status).toBe(429);
@@ -326,13 +373,21 @@ describe('seed 001: OAuth sample server API', () => {
       expect(refreshed.status).toBe(200);
       expect(refreshed.body).toEqual(seed001Tokens('username email'));
       expect(refreshed.body.refresh_token).not.toBe(token.body.refresh_token);
-      expect((await callApi(t.url, refreshed.body.access_token as string)).body).toEqual({ status: 'SUCCESS', data: { email: user.email, username: user.username } });
+      expect((await callApi(t.url, refreshed.body.access_token as string)).body).toEqual({
+        status: 'SUCCESS',
+        data: { email: user.email, username: user.username },
+      });
 
       // Errors keep the RFC 6749 shape, without status.
       const replay = await redeemCode(t.url, client, query.code!);
       expect(replay.status).toBe(400);
       expect(replay.body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
-      const wrongSecret = await postForm(`${t.url}/token`, { grant_type: 'refresh_token', client_id: client.client_id, client_secret: 'wrong-secret-0123456789', refresh_token: refreshed.body.refresh_token as string });
+      const wrongSecret = await postForm(`${t.url}/token`, {
+        grant_type: 'refresh_token',
+        client_id: client.client_id,
+        client_secret: 'wrong-secret-0123456789',
+        refresh_token: refreshed.body.refresh_token as string,
+      });
       expect(wrongSecret.status).toBe(401);
       expect(wrongSecret.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
     });
@@ -366,9 +421,19 @@ describe('seed 001: OAuth sample server API', () => {
     });
 
     it('client_credentials answers {"status": "SUCCESS", "access_token": …} without a refresh token; /api then has no user fields', async () => {
-      const res = await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
+      const res = await postForm(`${t.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+      });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'SUCCESS', access_token: expect.stringMatching(JWT), token_type: 'Bearer', expires_in: 3600, scope: 'username email firstname lastname phone' });
+      expect(res.body).toEqual({
+        status: 'SUCCESS',
+        access_token: expect.stringMatching(JWT),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'username email firstname lastname phone',
+      });
       expect((await callApi(t.url, res.body.access_token as string)).body).toEqual({ status: 'SUCCESS', data: {} });
     });
 
@@ -391,7 +456,11 @@ describe('seed 001: OAuth sample server API', () => {
       const token = await redeemCode(t.url, client, query.code!);
       const accessToken = token.body.access_token as string;
       expect((await callApi(t.url, accessToken)).status).toBe(200);
-      const revoked = await postForm(`${t.url}/revoke`, { token: accessToken, client_id: client.client_id, client_secret: client.client_secret });
+      const revoked = await postForm(`${t.url}/revoke`, {
+        token: accessToken,
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+      });
       expect(revoked.status).toBe(200);
       expect((await callApi(t.url, accessToken)).status).toBe(401);
     });
@@ -402,7 +471,11 @@ describe('seed 001: OAuth sample server API', () => {
       const sdk = await rootAdminSdk(t.url);
       const { updateClient } = await sdk.updateClient({ clientId: other.client_id, input: { responseStyle: 'STANDARD' } });
       expect(updateClient.responseStyle).toBe('STANDARD');
-      const res = await postForm(`${t.url}/token`, { grant_type: 'client_credentials', client_id: other.client_id, client_secret: other.client_secret });
+      const res = await postForm(`${t.url}/token`, {
+        grant_type: 'client_credentials',
+        client_id: other.client_id,
+        client_secret: other.client_secret,
+      });
       expect(res.status).toBe(200);
       expect(res.body.status).toBeUndefined();
       expect(res.body.access_token).toEqual(expect.stringMatching(JWT));

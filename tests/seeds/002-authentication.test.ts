@@ -11,7 +11,6 @@ import { createTestUser } from '../fixtures/test-user';
 import { FetchBrowser, hiddenFields, secretOnPage } from '../support/browser';
 import { startTestServer, type TestServer } from '../support/test-server';
 
-
 describe('seed 002: device token sets and GET /token refresh', () => {
   let t: TestServer;
   let user: { username: string; password: string; user: { id: string } };
@@ -36,7 +35,11 @@ describe('seed 002: device token sets and GET /token refresh', () => {
     expect(devicePage.status).toBe(200);
     const generated = await browser.post('/account/devices', { ...hiddenFields(devicePage.body), name: 'kasir', password: user.password });
     expect(generated.status).toBe(201);
-    set = { IdToken: secretOnPage(generated.body, 'id-token'), RefreshToken: secretOnPage(generated.body, 'refresh-token'), DeviceId: secretOnPage(generated.body, 'device-id') };
+    set = {
+      IdToken: secretOnPage(generated.body, 'id-token'),
+      RefreshToken: secretOnPage(generated.body, 'refresh-token'),
+      DeviceId: secretOnPage(generated.body, 'device-id'),
+    };
     expect(typeof set.IdToken).toBe('string');
     expect(typeof set.RefreshToken).toBe('string');
     expect(typeof set.DeviceId).toBe('string');
@@ -54,7 +57,9 @@ describe('seed 002: device token sets and GET /token refresh', () => {
     ['/token', 'device_id'],
     ['/tokens', 'device_key'],
   ])('GET %s?refresh_token=…&%s=… answers AccessToken, ExpiresIn 86400, TokenType Bearer and IdToken', async (path, param) => {
-    const res = await fetch(`${t.url}${path}?refresh_token=${encodeURIComponent(set.RefreshToken)}&${param}=${encodeURIComponent(set.DeviceId)}`);
+    const res = await fetch(
+      `${t.url}${path}?refresh_token=${encodeURIComponent(set.RefreshToken)}&${param}=${encodeURIComponent(set.DeviceId)}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = (await res.json()) as Record<string, unknown>;
@@ -70,7 +75,9 @@ describe('seed 002: device token sets and GET /token refresh', () => {
 
   it('Token Validation: the new token is accepted by the API, the RefreshToken stays usable (permanent, not rotated)', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${t.url}/token?refresh_token=${encodeURIComponent(set.RefreshToken)}&device_id=${encodeURIComponent(set.DeviceId)}`);
+      const res = await fetch(
+        `${t.url}/token?refresh_token=${encodeURIComponent(set.RefreshToken)}&device_id=${encodeURIComponent(set.DeviceId)}`,
+      );
       expect(res.status).toBe(200);
       const { AccessToken } = (await res.json()) as { AccessToken: string };
       const api = await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${AccessToken}` } });
@@ -82,7 +89,9 @@ describe('seed 002: device token sets and GET /token refresh', () => {
   it('refuses an invalid token at the API, and a refresh with the wrong DeviceId, with a JSON error', async () => {
     const api = await fetch(`${t.url}/userinfo`, { headers: { authorization: 'Bearer not-a-token' } });
     expect(api.status).toBe(401);
-    const wrong = await fetch(`${t.url}/token?refresh_token=${encodeURIComponent(set.RefreshToken)}&device_id=00000000-0000-4000-8000-000000000000`);
+    const wrong = await fetch(
+      `${t.url}/token?refresh_token=${encodeURIComponent(set.RefreshToken)}&device_id=00000000-0000-4000-8000-000000000000`,
+    );
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
   });

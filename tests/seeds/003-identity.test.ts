@@ -13,8 +13,16 @@ describe('seed 003: /connect/token and /connect/revocation', () => {
   const password = 'identity password 0123';
 
   const tokenRequest = (form: Record<string, string>) =>
-    postForm(`${t.url}/connect/token`, { grant_type: 'password', client_id: app.clientId, client_secret: app.clientSecret!, username: 'budi', password, ...form });
-  const active = async (token: string) => (await postForm(`${t.url}/introspect`, { token, client_id: app.clientId, client_secret: app.clientSecret! })).body.active;
+    postForm(`${t.url}/connect/token`, {
+      grant_type: 'password',
+      client_id: app.clientId,
+      client_secret: app.clientSecret!,
+      username: 'budi',
+      password,
+      ...form,
+    });
+  const active = async (token: string) =>
+    (await postForm(`${t.url}/introspect`, { token, client_id: app.clientId, client_secret: app.clientSecret! })).body.active;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -41,17 +49,26 @@ describe('seed 003: /connect/token and /connect/revocation', () => {
       refresh_token: expect.any(String),
       id_token: expect.stringMatching(/^eyJ/),
     });
-    const claims = JSON.parse(Buffer.from((res.body.access_token as string).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from((res.body.access_token as string).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ tenant: '/acme/eu', client_id: app.clientId, scope: 'openid email offline_access' });
     expect((claims.exp as number) - (claims.iat as number)).toBe(600);
   });
 
   it('never raises the lifetime above the client maximum', async () => {
-    expect((await tokenRequest({ tenant_path: '/acme/eu', 'access-token-lifetime': '999999', scope: 'openid' })).body.expires_in).toBe(1800);
+    expect((await tokenRequest({ tenant_path: '/acme/eu', 'access-token-lifetime': '999999', scope: 'openid' })).body.expires_in).toBe(
+      1800,
+    );
   });
 
   it('answers 400 with an RFC 6749 error when getting a token fails', async () => {
-    const failures: Record<string, string>[] = [{ tenant_path: '/acme/eu', password: 'wrong password 0000' }, { tenant_path: '/elsewhere' }, { tenant_path: '/acme/eu', scope: 'admin' }];
+    const failures: Record<string, string>[] = [
+      { tenant_path: '/acme/eu', password: 'wrong password 0000' },
+      { tenant_path: '/elsewhere' },
+      { tenant_path: '/acme/eu', scope: 'admin' },
+    ];
     for (const form of failures) {
       const res = await tokenRequest(form);
       expect(res.status).toBe(400);
@@ -63,7 +80,12 @@ describe('seed 003: /connect/token and /connect/revocation', () => {
     const { body } = await tokenRequest({ tenant_path: '/acme/eu', scope: 'openid' });
     const token = body.access_token as string;
     expect(await active(token)).toBe(true);
-    const res = await postForm(`${t.url}/connect/revocation`, { token, token_type_hint: 'access_token', client_id: app.clientId, client_secret: app.clientSecret! });
+    const res = await postForm(`${t.url}/connect/revocation`, {
+      token,
+      token_type_hint: 'access_token',
+      client_id: app.clientId,
+      client_secret: app.clientSecret!,
+    });
     expect(res.status).toBe(200);
     expect(await active(token)).toBe(false);
   });
@@ -89,8 +111,13 @@ describe('seed 003: POST /api/v2/identity/token/batch-revocation', () => {
   let service: TestClient;
 
   const batch = (token: string | null, body: string) =>
-    fetch(`${t.url}${PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
-  const active = async (token: string) => (await postForm(`${t.url}/introspect`, { token, client_id: service.clientId, client_secret: service.clientSecret! })).body.active;
+    fetch(`${t.url}${PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+  const active = async (token: string) =>
+    (await postForm(`${t.url}/introspect`, { token, client_id: service.clientId, client_secret: service.clientSecret! })).body.active;
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -104,7 +131,10 @@ describe('seed 003: POST /api/v2/identity/token/batch-revocation', () => {
   });
 
   it('answers 200 TokenBatchRevocationResponseModel {count: int64} and every token created before the time is inactive', async () => {
-    const issued = [await clientCredentialsToken(t.url, service.clientId, service.clientSecret!), await clientCredentialsToken(t.url, service.clientId, service.clientSecret!)];
+    const issued = [
+      await clientCredentialsToken(t.url, service.clientId, service.clientSecret!),
+      await clientCredentialsToken(t.url, service.clientId, service.clientSecret!),
+    ];
     const adminToken = await clientCredentialsToken(t.url, admin.clientId, admin.clientSecret!);
     // Cutoffs compare whole seconds of `iat`: ask for everything created up to a second from now.
     const creationBefore = new Date(Date.now() + 1000).toISOString();

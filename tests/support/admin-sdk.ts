@@ -27,12 +27,15 @@ export async function graphqlError(call: Promise<unknown>): Promise<GraphQLError
   } catch (error) {
     thrown = error;
   }
-  if (!(thrown instanceof GraphQLRequestError)) throw new Error(`expected a GraphQLRequestError, got ${thrown === undefined ? 'success' : String(thrown)}`);
+  if (!(thrown instanceof GraphQLRequestError))
+    throw new Error(`expected a GraphQLRequestError, got ${thrown === undefined ? 'success' : String(thrown)}`);
   for (const error of thrown.errors) {
     expect(ERROR_KEYS).toEqual(expect.arrayContaining(Object.keys(error)));
     expect(EXTENSION_KEYS).toEqual(expect.arrayContaining(Object.keys(error.extensions)));
     expect(typeof error.extensions.code).toBe('string');
-    expect(error.message).not.toMatch(/\n\s+at |\.(ts|js):\d+|\bselect\b.+\bfrom\b|\binsert into\b|\bupdate\b.+\bset\b|\bdelete from\b|constraint|relation "/i);
+    expect(error.message).not.toMatch(
+      /\n\s+at |\.(ts|js):\d+|\bselect\b.+\bfrom\b|\binsert into\b|\bupdate\b.+\bset\b|\bdelete from\b|constraint|relation "/i,
+    );
   }
   expect(thrown.errors.length).toBeGreaterThan(0);
   return thrown.errors[0]!;

@@ -23,13 +23,21 @@ export class FetchBrowser {
 
   async post(pathOrUrl: string, form: Record<string, string | undefined>): Promise<PageResponse> {
     const body = new URLSearchParams(Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined));
-    return this.send(pathOrUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    return this.send(pathOrUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
   }
 
   private async send(pathOrUrl: string, init: RequestInit): Promise<PageResponse> {
     const url = new URL(pathOrUrl, this.baseUrl).toString();
     const cookie = this.jar.header(url);
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...this.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...this.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
     this.jar.store(response);
     return { status: response.status, headers: response.headers, location: response.headers.get('location'), body: await response.text() };
   }
@@ -46,7 +54,8 @@ export function hiddenFields(page: string): Record<string, string> {
 }
 
 /** The query parameters of a redirect Location. */
-export const queryOf = (location: string | null): Record<string, string> => Object.fromEntries(new URL(location ?? 'about:blank').searchParams);
+export const queryOf = (location: string | null): Record<string, string> =>
+  Object.fromEntries(new URL(location ?? 'about:blank').searchParams);
 
 /** A value the account page shows once, by the id of its `<code class="secret">`. */
 export function secretOnPage(page: string, id: string): string {

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress } from 'node:zlib';
@@ -34,7 +44,10 @@ export async function resolveChromium(environment: NodeJS.ProcessEnv = process.e
   return {
     executablePath: path.join(dir, 'chromium'),
     // The NSS libraries come with the package (al2023), so none need to be installed.
-    env: { LD_LIBRARY_PATH: [path.join(dir, 'lib'), environment.LD_LIBRARY_PATH].filter(Boolean).join(':'), FONTCONFIG_PATH: path.join(dir, 'fonts') },
+    env: {
+      LD_LIBRARY_PATH: [path.join(dir, 'lib'), environment.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      FONTCONFIG_PATH: path.join(dir, 'fonts'),
+    },
     source: '@sparticuz/chromium',
   };
 }
@@ -54,7 +67,11 @@ async function unpackPackagedChromium(cacheRoot: string): Promise<string> {
   const staging = mkdtempSync(`${target}.staging-`);
   try {
     const bin = path.join(packageDir, 'bin');
-    await pipeline(createReadStream(path.join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(path.join(staging, 'chromium'), { mode: 0o700 }));
+    await pipeline(
+      createReadStream(path.join(bin, 'chromium.br')),
+      createBrotliDecompress(),
+      createWriteStream(path.join(staging, 'chromium'), { mode: 0o700 }),
+    );
     await untarBrotli(path.join(bin, 'swiftshader.tar.br'), staging);
     await untarBrotli(path.join(bin, 'al2023.tar.br'), staging);
     mkdirSync(path.join(staging, 'fonts'));

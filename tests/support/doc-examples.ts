@@ -54,12 +54,15 @@ export function extractExamples(file: string, markdown: string): DocExample[] {
     if (end < 0) throw new Error(`${where}: the block after <!-- ${role}: ${name} --> is not closed`);
     const body = lines.slice(i + 2, end).join('\n');
     if (role === 'example') {
-      if (open[1] !== 'sh' && open[1] !== 'bash') throw new Error(`${where}: an example must be a sh block, not ${open[1] || 'a plain one'}`);
+      if (open[1] !== 'sh' && open[1] !== 'bash')
+        throw new Error(`${where}: an example must be a sh block, not ${open[1] || 'a plain one'}`);
       examples.push({ name, file, line: i + 2, code: body });
     } else {
       const last = examples[examples.length - 1];
-      if (!last || last.name !== name || last.expect) throw new Error(`${where}: <!-- expect: ${name} --> does not follow <!-- example: ${name} -->`);
-      if (open[1] !== 'json' && open[1] !== 'text') throw new Error(`${where}: an expectation must be a json or text block, not ${open[1] || 'a plain one'}`);
+      if (!last || last.name !== name || last.expect)
+        throw new Error(`${where}: <!-- expect: ${name} --> does not follow <!-- example: ${name} -->`);
+      if (open[1] !== 'json' && open[1] !== 'text')
+        throw new Error(`${where}: an expectation must be a json or text block, not ${open[1] || 'a plain one'}`);
       last.expect = { kind: open[1], body, line: i + 2 };
     }
     i = end;
@@ -73,7 +76,8 @@ export function loadExamples(root: string): DocExample[] {
   const seen = new Map<string, DocExample>();
   for (const example of all) {
     const earlier = seen.get(example.name);
-    if (earlier) throw new Error(`${example.file}:${example.line}: example name "${example.name}" is already used at ${earlier.file}:${earlier.line}`);
+    if (earlier)
+      throw new Error(`${example.file}:${example.line}: example name "${example.name}" is already used at ${earlier.file}:${earlier.line}`);
     seen.set(example.name, example);
   }
   return all;
@@ -95,7 +99,13 @@ export function buildScript(examples: DocExample[], baseUrl: string, outDir: str
   const parts = ['set -u'];
   examples.forEach((example, index) => {
     const out = `${outDir}/${index}`;
-    parts.push(`# ${example.file}:${example.line} ${example.name}`, '{', withBaseUrl(example.code, baseUrl), `} >'${out}.out' 2>'${out}.err'`, `echo $? >'${out}.rc'`);
+    parts.push(
+      `# ${example.file}:${example.line} ${example.name}`,
+      '{',
+      withBaseUrl(example.code, baseUrl),
+      `} >'${out}.out' 2>'${out}.err'`,
+      `echo $? >'${out}.rc'`,
+    );
   });
   return `${parts.join('\n')}\n`;
 }
@@ -171,7 +181,8 @@ function matchJson(expected: unknown, actual: unknown, where: string, bindings: 
   const at = (problem: string | null) => (problem ? `${where || '(top)'}: ${problem}` : null);
   if (typeof expected === 'string') {
     const whole = /^<(int|any)(?::\w+(?:\+\d+)?)?>$/.test(expected);
-    if (whole && (typeof actual === 'number' || expected.startsWith('<any'))) return at(matchString(expected, JSON.stringify(actual), bindings, pending));
+    if (whole && (typeof actual === 'number' || expected.startsWith('<any')))
+      return at(matchString(expected, JSON.stringify(actual), bindings, pending));
     if (typeof actual !== 'string') return at(`expected a string like ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
     return at(matchString(expected, actual, bindings, pending));
   }
@@ -179,7 +190,8 @@ function matchJson(expected: unknown, actual: unknown, where: string, bindings: 
     if (!Array.isArray(actual)) return at(`expected an array, got ${JSON.stringify(actual)}`);
     const open = expected.length > 0 && ELLIPSIS.has(expected[expected.length - 1] as string);
     const items = open ? expected.slice(0, -1) : expected;
-    if (open ? actual.length < items.length : actual.length !== items.length) return at(`expected ${open ? 'at least ' : ''}${items.length} items, got ${actual.length}: ${JSON.stringify(actual)}`);
+    if (open ? actual.length < items.length : actual.length !== items.length)
+      return at(`expected ${open ? 'at least ' : ''}${items.length} items, got ${actual.length}: ${JSON.stringify(actual)}`);
     for (let k = 0; k < items.length; k++) {
       const problem = matchJson(items[k], actual[k], `${where}[${k}]`, bindings, pending);
       if (problem) return problem;
@@ -192,9 +204,18 @@ function matchJson(expected: unknown, actual: unknown, where: string, bindings: 
     const open = keys.length !== Object.keys(expected).length;
     const missing = keys.filter((key) => !(key in actual));
     const extra = open ? [] : Object.keys(actual).filter((key) => !keys.includes(key));
-    if (missing.length || extra.length) return at(`keys differ (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'}) in ${JSON.stringify(actual)}`);
+    if (missing.length || extra.length)
+      return at(
+        `keys differ (missing: ${missing.join(', ') || 'none'}; unexpected: ${extra.join(', ') || 'none'}) in ${JSON.stringify(actual)}`,
+      );
     for (const key of keys) {
-      const problem = matchJson((expected as Record<string, unknown>)[key], (actual as Record<string, unknown>)[key], `${where}.${key}`, bindings, pending);
+      const problem = matchJson(
+        (expected as Record<string, unknown>)[key],
+        (actual as Record<string, unknown>)[key],
+        `${where}.${key}`,
+        bindings,
+        pending,
+      );
       if (problem) return problem;
     }
     return null;
@@ -278,7 +299,8 @@ export function checkOutput(expect: NonNullable<DocExample['expect']>, output: s
       return `expected JSON, got ${JSON.stringify(output.slice(0, 2000))}`;
     }
     problem = got.length !== wanted.length ? `expected ${wanted.length} JSON value(s), got ${got.length}: ${output.slice(0, 2000)}` : null;
-    for (let k = 0; !problem && k < wanted.length; k++) problem = matchJson(wanted[k], got[k], wanted.length > 1 ? `#${k + 1}` : '', bindings, pending);
+    for (let k = 0; !problem && k < wanted.length; k++)
+      problem = matchJson(wanted[k], got[k], wanted.length > 1 ? `#${k + 1}` : '', bindings, pending);
   } else {
     const trim = (text: string) => text.split(/\r?\n/).filter((line) => line !== '');
     problem = matchLines(trim(expect.body), trim(output), bindings, pending);

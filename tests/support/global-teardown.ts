@@ -12,5 +12,6 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (process.env.IDP_TEST_RUNTIME_DIR) rmSync(process.env.IDP_TEST_RUNTIME_DIR, { recursive: true, force: true });
   const changed = changedTempDirModes();
-  if (changed.length > 0) throw new Error(`the test run changed the mode of ${changed.join('; ')}: every other user of the directory is now broken`);
+  if (changed.length > 0)
+    throw new Error(`the test run changed the mode of ${changed.join('; ')}: every other user of the directory is now broken`);
 }

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
 /** Verifies an ID Token against the server's published JWKS (fresh fetch, so new tenant keys are found). */
-export async function verifyIdToken(baseUrl: string, issuer: string, idToken: string, audience: string): Promise<{ payload: JWTPayload & Record<string, unknown>; protectedHeader: ProtectedHeaderParameters }> {
+export async function verifyIdToken(
+  baseUrl: string,
+  issuer: string,
+  idToken: string,
+  audience: string,
+): Promise<{ payload: JWTPayload & Record<string, unknown>; protectedHeader: ProtectedHeaderParameters }> {
   const jwks = createRemoteJWKSet(new URL(`${baseUrl}/.well-known/jwks.json`), { cooldownDuration: 0, cacheMaxAge: 0 });
   return jwtVerify(idToken, jwks, { issuer, audience, typ: 'JWT' });
 }

@@ -17,7 +17,15 @@ export async function launchChromium(): Promise<Browser> {
     executablePath,
     env: { ...process.env, ...(env ?? {}), TMPDIR: privateTmp },
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   browser.on('disconnected', () => rmSync(privateTmp, { recursive: true, force: true }));
   return browser;

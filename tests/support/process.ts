@@ -62,4 +62,5 @@ export function spawnServer(env: Record<string, string>, options: { main?: strin
 }
 
 /** The run's EMBEDDED_POSTGRES_DIR (see global-setup), so a server started as root never writes to /var/lib. */
-const runtimeDir = (): Record<string, string> => (process.env.IDP_TEST_RUNTIME_DIR ? { EMBEDDED_POSTGRES_DIR: process.env.IDP_TEST_RUNTIME_DIR } : {});
+const runtimeDir = (): Record<string, string> =>
+  process.env.IDP_TEST_RUNTIME_DIR ? { EMBEDDED_POSTGRES_DIR: process.env.IDP_TEST_RUNTIME_DIR } : {};

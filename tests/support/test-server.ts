@@ -65,7 +65,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const server = await startServer({ env, databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl, logger: options.logger ?? pino({ level: env.logLevel }), prepareDatabase: true, clock: options.clock });
+  const server = await startServer({
+    env,
+    databaseUrl: options.connectVia?.(databaseUrl) ?? databaseUrl,
+    logger: options.logger ?? pino({ level: env.logLevel }),
+    prepareDatabase: true,
+    clock: options.clock,
+  });
   return {
     url: server.url,
     issuer,

@@ -161,7 +161,9 @@ describe('layering (src/domain is transport-free)', () => {
 
   it('holds the data layer (src/data) to the same rule', () => {
     expect(restricted(EXPRESS, 'src/data/x.repository.ts')).toHaveLength(1);
-    expect(restricted("import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", 'src/data/x.repository.ts')).toHaveLength(1);
+    expect(restricted("import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';", 'src/data/x.repository.ts')).toHaveLength(
+      1,
+    );
     expect(restricted("import type { Domain } from '../composition/create-domain';", 'src/data/x.repository.ts')).toHaveLength(1);
   });
 

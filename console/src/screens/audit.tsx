@@ -17,7 +17,6 @@ interface Filters {
   to: string;
 }
 
-
 export function AuditScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
   const [draft, setDraft] = useState<Filters>({ tenantPath, actor: '', action: '', from: '', to: '' });
@@ -39,7 +38,14 @@ export function AuditScreen(): JSX.Element {
     [filters],
   );
   const set = (key: keyof Filters) => (value: string) => setDraft((current) => ({ ...current, [key]: value }));
-  const rows = filterRows(list.page?.nodes ?? [], search, (e) => [e.action, e.tenantPath, e.actorId, e.actorClientId, e.targetId, e.outcome]);
+  const rows = filterRows(list.page?.nodes ?? [], search, (e) => [
+    e.action,
+    e.tenantPath,
+    e.actorId,
+    e.actorClientId,
+    e.targetId,
+    e.outcome,
+  ]);
   return (
     <Section title="Audit events">
       <form
@@ -51,28 +57,38 @@ export function AuditScreen(): JSX.Element {
       >
         <Field label="Tenant (and subtree)" name="tenantPath" value={draft.tenantPath} onInput={set('tenantPath')} errors={errors} />
         <Field label="Actor (user or client id)" name="actor" value={draft.actor} onInput={set('actor')} errors={errors} />
-        <Field label="Action" name="action" value={draft.action} onInput={set('action')} errors={errors} hint="e.g. createClient, signin, token" />
+        <Field
+          label="Action"
+          name="action"
+          value={draft.action}
+          onInput={set('action')}
+          errors={errors}
+          hint="e.g. createClient, signin, token"
+        />
         <Field label="From" name="from" type="datetime-local" value={draft.from} onInput={set('from')} errors={errors} />
         <Field label="To" name="to" type="datetime-local" value={draft.to} onInput={set('to')} errors={errors} />
         <button type="submit">Apply filters</button>
       </form>
       <ListTools label="Search events on this page" search={{ text: search, onInput: setSearch }} list={list} />
-      <DataTable caption={list.page ? `${list.page.totalCount} events` : 'Loading…'} columns={['When', 'Action', 'Outcome', 'Tenant', 'Actor', 'Target']}>
-          {rows.map((event) => (
-            <tr key={event.id} data-action={event.action}>
-              <td>{event.occurredAt}</td>
-              <td>{event.action}</td>
-              <td>{event.outcome}</td>
-              <td>{event.tenantPath}</td>
-              <td>
-                {event.actorKind} {event.actorId ?? ''}
-                {event.actorClientId && event.actorClientId !== event.actorId ? ` via ${event.actorClientId}` : ''}
-              </td>
-              <td>
-                {event.targetKind ?? ''} {event.targetId ?? ''}
-              </td>
-            </tr>
-          ))}
+      <DataTable
+        caption={list.page ? `${list.page.totalCount} events` : 'Loading…'}
+        columns={['When', 'Action', 'Outcome', 'Tenant', 'Actor', 'Target']}
+      >
+        {rows.map((event) => (
+          <tr key={event.id} data-action={event.action}>
+            <td>{event.occurredAt}</td>
+            <td>{event.action}</td>
+            <td>{event.outcome}</td>
+            <td>{event.tenantPath}</td>
+            <td>
+              {event.actorKind} {event.actorId ?? ''}
+              {event.actorClientId && event.actorClientId !== event.actorId ? ` via ${event.actorClientId}` : ''}
+            </td>
+            <td>
+              {event.targetKind ?? ''} {event.targetId ?? ''}
+            </td>
+          </tr>
+        ))}
       </DataTable>
     </Section>
   );

@@ -9,7 +9,17 @@ import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
 import { useSearch } from '../use-search';
 
-const FIELDS = ['name', 'clientId', 'redirectUris', 'grantTypes', 'allowedScopes', 'accessTokenLifetime', 'refreshTokenLifetime', 'isPublic', 'firstParty'];
+const FIELDS = [
+  'name',
+  'clientId',
+  'redirectUris',
+  'grantTypes',
+  'allowedScopes',
+  'accessTokenLifetime',
+  'refreshTokenLifetime',
+  'isPublic',
+  'firstParty',
+];
 
 interface Draft {
   name: string;
@@ -23,7 +33,17 @@ interface Draft {
   refreshTokenLifetime: string;
 }
 
-const EMPTY: Draft = { name: '', clientId: '', isPublic: false, firstParty: false, redirectUris: '', grantTypes: 'client_credentials', allowedScopes: '', accessTokenLifetime: '', refreshTokenLifetime: '' };
+const EMPTY: Draft = {
+  name: '',
+  clientId: '',
+  isPublic: false,
+  firstParty: false,
+  redirectUris: '',
+  grantTypes: 'client_credentials',
+  allowedScopes: '',
+  accessTokenLifetime: '',
+  refreshTokenLifetime: '',
+};
 
 const draftOf = (client: ClientFieldsFragment): Draft => ({
   name: client.name,
@@ -51,7 +71,10 @@ const settingsOf = (draft: Draft) => ({
 export function ClientsScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
   const search = useSearch();
-  const list = usePage(async (after) => (await sdk.clients({ tenantPath, search: search.term, first: 20, after })).clients, [tenantPath, search.term]);
+  const list = usePage(
+    async (after) => (await sdk.clients({ tenantPath, search: search.term, first: 20, after })).clients,
+    [tenantPath, search.term],
+  );
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | null>(null);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<string, Draft>(EMPTY, FIELDS, list.reload);
 
@@ -60,7 +83,9 @@ export function ClientsScreen(): JSX.Element {
       await sdk.updateClient({ clientId: editing, input: settingsOf(draft) });
       setSecret(null);
     } else {
-      const { createClient } = await sdk.createClient({ input: { tenantPath, clientId: draft.clientId || null, isPublic: draft.isPublic, ...settingsOf(draft) } });
+      const { createClient } = await sdk.createClient({
+        input: { tenantPath, clientId: draft.clientId || null, isPublic: draft.isPublic, ...settingsOf(draft) },
+      });
       setSecret(createClient.clientSecret ? { clientId: createClient.client.clientId, secret: createClient.clientSecret } : null);
     }
   });
@@ -72,59 +97,119 @@ export function ClientsScreen(): JSX.Element {
         <ListTools label="Search clients" hint="client id or name" search={search} list={list} />
         {secret && <ShownOnce label={`Secret of ${secret.clientId}`} secret={secret.secret} />}
         <GeneralErrors errors={rowAction.errors} />
-        <DataTable caption={list.page ? `${list.page.totalCount} clients` : 'Loading…'} columns={['Client id', 'Name', 'Grants', 'Scopes', 'State', 'Actions']}>
-            {rows.map((client) => (
-              <tr key={client.id}>
-                <td>
-                  <code>{client.clientId}</code>
-                  {client.isPublic ? ' (public)' : ''}
-                </td>
-                <td>{client.name}</td>
-                <td>{client.grantTypes.join(', ')}</td>
-                <td>{client.allowedScopes.join(' ')}</td>
-                <td>{client.enabled ? 'enabled' : 'disabled'}</td>
-                <td class="actions">
-                  <button type="button" onClick={() => edit(client.clientId, draftOf(client))}>
-                    Edit
+        <DataTable
+          caption={list.page ? `${list.page.totalCount} clients` : 'Loading…'}
+          columns={['Client id', 'Name', 'Grants', 'Scopes', 'State', 'Actions']}
+        >
+          {rows.map((client) => (
+            <tr key={client.id}>
+              <td>
+                <code>{client.clientId}</code>
+                {client.isPublic ? ' (public)' : ''}
+              </td>
+              <td>{client.name}</td>
+              <td>{client.grantTypes.join(', ')}</td>
+              <td>{client.allowedScopes.join(' ')}</td>
+              <td>{client.enabled ? 'enabled' : 'disabled'}</td>
+              <td class="actions">
+                <button type="button" onClick={() => edit(client.clientId, draftOf(client))}>
+                  Edit
+                </button>
+                {!client.isPublic && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(async () => {
+                        const { rotateClientSecret } = await sdk.rotateClientSecret({ clientId: client.clientId });
+                        setSecret({ clientId: client.clientId, secret: rotateClientSecret.clientSecret ?? '' });
+                      })
+                    }
+                  >
+                    Rotate secret
                   </button>
-                  {!client.isPublic && (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        act(async () => {
-                          const { rotateClientSecret } = await sdk.rotateClientSecret({ clientId: client.clientId });
-                          setSecret({ clientId: client.clientId, secret: rotateClientSecret.clientSecret ?? '' });
-                        })
-                      }
-                    >
-                      Rotate secret
-                    </button>
-                  )}
-                  <a class="button" href={routeHref('revocation', { client: client.clientId })} aria-label={`Revoke tokens of ${client.clientId}`}>
-                    Revoke tokens
-                  </a>
-                  <ToggleAndDelete
-                    enabled={client.enabled}
-                    what={`client ${client.clientId}`}
-                    onToggle={() => act(() => sdk.updateClient({ clientId: client.clientId, input: { enabled: !client.enabled } }))}
-                    onDelete={() => act(() => sdk.deleteClient({ clientId: client.clientId }))}
-                  />
-                </td>
-              </tr>
-            ))}
+                )}
+                <a
+                  class="button"
+                  href={routeHref('revocation', { client: client.clientId })}
+                  aria-label={`Revoke tokens of ${client.clientId}`}
+                >
+                  Revoke tokens
+                </a>
+                <ToggleAndDelete
+                  enabled={client.enabled}
+                  what={`client ${client.clientId}`}
+                  onToggle={() => act(() => sdk.updateClient({ clientId: client.clientId, input: { enabled: !client.enabled } }))}
+                  onDelete={() => act(() => sdk.deleteClient({ clientId: client.clientId }))}
+                />
+              </td>
+            </tr>
+          ))}
         </DataTable>
       </Section>
       <Section title={editing ? `Edit client ${editing}` : 'Create a client'}>
         <form onSubmit={save}>
           <Field label="Name" name="name" value={draft.name} onInput={set('name')} errors={form.errors} required />
-          {!editing && <Field label="Client id (optional)" name="clientId" value={draft.clientId} onInput={set('clientId')} errors={form.errors} />}
-          {!editing && <Checkbox label="Public client (no secret, PKCE)" name="isPublic" checked={draft.isPublic} onChange={set('isPublic')} errors={form.errors} />}
-          <Checkbox label="First party (no consent page)" name="firstParty" checked={draft.firstParty} onChange={set('firstParty')} errors={form.errors} />
-          <Field label="Redirect URIs" name="redirectUris" multiline value={draft.redirectUris} onInput={set('redirectUris')} errors={form.errors} hint="one per line" />
-          <Field label="Grant types" name="grantTypes" multiline value={draft.grantTypes} onInput={set('grantTypes')} errors={form.errors} hint="one per line: client_credentials, authorization_code, refresh_token, password" />
-          <Field label="Allowed scopes" name="allowedScopes" value={draft.allowedScopes} onInput={set('allowedScopes')} errors={form.errors} hint="space separated" />
-          <Field label="Access token lifetime (s)" name="accessTokenLifetime" type="number" value={draft.accessTokenLifetime} onInput={set('accessTokenLifetime')} errors={form.errors} />
-          <Field label="Refresh token lifetime (s)" name="refreshTokenLifetime" type="number" value={draft.refreshTokenLifetime} onInput={set('refreshTokenLifetime')} errors={form.errors} />
+          {!editing && (
+            <Field label="Client id (optional)" name="clientId" value={draft.clientId} onInput={set('clientId')} errors={form.errors} />
+          )}
+          {!editing && (
+            <Checkbox
+              label="Public client (no secret, PKCE)"
+              name="isPublic"
+              checked={draft.isPublic}
+              onChange={set('isPublic')}
+              errors={form.errors}
+            />
+          )}
+          <Checkbox
+            label="First party (no consent page)"
+            name="firstParty"
+            checked={draft.firstParty}
+            onChange={set('firstParty')}
+            errors={form.errors}
+          />
+          <Field
+            label="Redirect URIs"
+            name="redirectUris"
+            multiline
+            value={draft.redirectUris}
+            onInput={set('redirectUris')}
+            errors={form.errors}
+            hint="one per line"
+          />
+          <Field
+            label="Grant types"
+            name="grantTypes"
+            multiline
+            value={draft.grantTypes}
+            onInput={set('grantTypes')}
+            errors={form.errors}
+            hint="one per line: client_credentials, authorization_code, refresh_token, password"
+          />
+          <Field
+            label="Allowed scopes"
+            name="allowedScopes"
+            value={draft.allowedScopes}
+            onInput={set('allowedScopes')}
+            errors={form.errors}
+            hint="space separated"
+          />
+          <Field
+            label="Access token lifetime (s)"
+            name="accessTokenLifetime"
+            type="number"
+            value={draft.accessTokenLifetime}
+            onInput={set('accessTokenLifetime')}
+            errors={form.errors}
+          />
+          <Field
+            label="Refresh token lifetime (s)"
+            name="refreshTokenLifetime"
+            type="number"
+            value={draft.refreshTokenLifetime}
+            onInput={set('refreshTokenLifetime')}
+            errors={form.errors}
+          />
           <FormFooter errors={form.errors} busy={form.busy} editing={editing !== null} noun="client" onCancel={cancel} />
         </form>
       </Section>

@@ -22,7 +22,11 @@ export function DevicesScreen(): JSX.Element {
   const revocation = useRevocation([]);
   useEffect(() => {
     let live = true;
-    if (userId) sdk.user({ id: userId }).then(({ user }) => live && setUser(user), () => live && setUser(null));
+    if (userId)
+      sdk.user({ id: userId }).then(
+        ({ user }) => live && setUser(user),
+        () => live && setUser(null),
+      );
     return () => {
       live = false;
     };
@@ -41,14 +45,25 @@ export function DevicesScreen(): JSX.Element {
             location.hash = routeHref('devices', { user: draftId.trim() });
           }}
         >
-          <Field label="User id" name="userId" value={draftId} onInput={setDraftId} errors={listErrors} hint="the Devices link of a row on the Users screen fills this in" required />
+          <Field
+            label="User id"
+            name="userId"
+            value={draftId}
+            onInput={setDraftId}
+            errors={listErrors}
+            hint="the Devices link of a row on the Users screen fills this in"
+            required
+          />
           <button type="submit">Show devices</button>
         </form>
         <GeneralErrors errors={listErrors} />
         <Notice text={revocation.result} testId="revocation-result" />
         <GeneralErrors errors={revocation.errors} />
         {userId && (
-          <DataTable caption={list.page && !list.error ? `${list.page.totalCount} devices` : list.error ? 'No devices shown' : 'Loading…'} columns={['Name', 'Created', 'Last used', 'State', 'Actions']}>
+          <DataTable
+            caption={list.page && !list.error ? `${list.page.totalCount} devices` : list.error ? 'No devices shown' : 'Loading…'}
+            columns={['Name', 'Created', 'Last used', 'State', 'Actions']}
+          >
             {rows.map((device) => (
               <tr key={device.id} data-device-id={device.id}>
                 <td>{device.name}</td>
@@ -61,7 +76,13 @@ export function DevicesScreen(): JSX.Element {
                       type="button"
                       aria-label={`Revoke device ${device.name}`}
                       disabled={revocation.busy}
-                      onClick={() => revocation.revoke({ kind: 'device', name: device.name }, async () => (await sdk.revokeDevice({ id: device.id })).revokeDevice, list.reload)}
+                      onClick={() =>
+                        revocation.revoke(
+                          { kind: 'device', name: device.name },
+                          async () => (await sdk.revokeDevice({ id: device.id })).revokeDevice,
+                          list.reload,
+                        )
+                      }
                     >
                       Revoke
                     </button>

@@ -15,23 +15,30 @@ export function KeysScreen(): JSX.Element {
   return (
     <Section title={`Signing keys of ${tenantPath}`}>
       <GeneralErrors errors={action.errors} />
-      <button type="button" disabled={action.busy} onClick={() => void action.run(async () => (await sdk.rotateSigningKey({ tenantPath }), setVersion((v) => v + 1)))}>
+      <button
+        type="button"
+        disabled={action.busy}
+        onClick={() => void action.run(async () => (await sdk.rotateSigningKey({ tenantPath }), setVersion((v) => v + 1)))}
+      >
         Rotate signing key
       </button>
-      <DataTable caption={keys ? `${keys.length} keys` : 'Loading…'} columns={['kid', 'Algorithm', 'Status', 'Created', 'Activates', 'Retired', 'Published until']}>
-          {(keys ?? []).map((key) => (
-            <tr key={key.kid}>
-              <td>
-                <code>{key.kid}</code>
-              </td>
-              <td>{key.algorithm}</td>
-              <td>{key.status}</td>
-              <td>{key.createdAt}</td>
-              <td>{key.activatesAt}</td>
-              <td>{key.retiredAt ?? ''}</td>
-              <td>{key.publishUntil ?? ''}</td>
-            </tr>
-          ))}
+      <DataTable
+        caption={keys ? `${keys.length} keys` : 'Loading…'}
+        columns={['kid', 'Algorithm', 'Status', 'Created', 'Activates', 'Retired', 'Published until']}
+      >
+        {(keys ?? []).map((key) => (
+          <tr key={key.kid}>
+            <td>
+              <code>{key.kid}</code>
+            </td>
+            <td>{key.algorithm}</td>
+            <td>{key.status}</td>
+            <td>{key.createdAt}</td>
+            <td>{key.activatesAt}</td>
+            <td>{key.retiredAt ?? ''}</td>
+            <td>{key.publishUntil ?? ''}</td>
+          </tr>
+        ))}
       </DataTable>
     </Section>
   );

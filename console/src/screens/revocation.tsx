@@ -31,11 +31,25 @@ export function RevocationScreen(): JSX.Element {
             event.preventDefault();
             const beforeIso = isoFromLocalInput(before);
             // An empty or unreadable time goes to the API as it is, which names the `before` input in its answer.
-            batch.revoke({ kind: 'batch', tenantPath: batchTenant.trim(), beforeIso: beforeIso ?? before }, async () => (await sdk.revokeTokensIssuedBefore({ tenantPath: batchTenant.trim(), before: beforeIso ?? before })).revokeTokensIssuedBefore);
+            batch.revoke(
+              { kind: 'batch', tenantPath: batchTenant.trim(), beforeIso: beforeIso ?? before },
+              async () =>
+                (await sdk.revokeTokensIssuedBefore({ tenantPath: batchTenant.trim(), before: beforeIso ?? before }))
+                  .revokeTokensIssuedBefore,
+            );
           }}
         >
           <Field label="Tenant (and subtree)" name="tenantPath" value={batchTenant} onInput={setBatchTenant} errors={batch.errors} />
-          <Field label="Issued before" name="before" type="datetime-local" step={1} value={before} onInput={setBefore} errors={batch.errors} hint="your local time; a time in the future counts as now" />
+          <Field
+            label="Issued before"
+            name="before"
+            type="datetime-local"
+            step={1}
+            value={before}
+            onInput={setBefore}
+            errors={batch.errors}
+            hint="your local time; a time in the future counts as now"
+          />
           <button type="button" onClick={() => setBefore(localInputValue(new Date()))}>
             Now
           </button>

@@ -31,7 +31,12 @@ export function TenantsScreen(): JSX.Element {
         <ul class="tree" aria-label="Tenants">
           {nodes.map(({ tenant, depth }) => (
             <li key={tenant.id} class={`depth-${Math.min(depth - top, 6)}`}>
-              <button type="button" class={tenant.path === tenantPath ? 'link current' : 'link'} aria-current={tenant.path === tenantPath ? 'true' : undefined} onClick={() => setTenantPath(tenant.path)}>
+              <button
+                type="button"
+                class={tenant.path === tenantPath ? 'link current' : 'link'}
+                aria-current={tenant.path === tenantPath ? 'true' : undefined}
+                onClick={() => setTenantPath(tenant.path)}
+              >
                 {tenant.path}
               </button>{' '}
               <span class="muted">
@@ -43,7 +48,15 @@ export function TenantsScreen(): JSX.Element {
       </Section>
       <Section title="Create a tenant">
         <form onSubmit={create}>
-          <Field label="Path" name="path" value={path} onInput={setPath} errors={form.errors} hint="e.g. /acme/eu; its parent must exist" required />
+          <Field
+            label="Path"
+            name="path"
+            value={path}
+            onInput={setPath}
+            errors={form.errors}
+            hint="e.g. /acme/eu; its parent must exist"
+            required
+          />
           <Field label="Name" name="name" value={name} onInput={setName} errors={form.errors} />
           <GeneralErrors errors={form.errors} />
           <button type="submit" disabled={form.busy}>

@@ -34,9 +34,16 @@ const draftOf = (user: UserFieldsFragment): Draft => ({
 export function UsersScreen(): JSX.Element {
   const { sdk, tenantPath } = useConsole();
   const search = useSearch();
-  const list = usePage(async (after) => (await sdk.users({ tenantPath, search: search.term, first: 20, after })).users, [tenantPath, search.term]);
+  const list = usePage(
+    async (after) => (await sdk.users({ tenantPath, search: search.term, first: 20, after })).users,
+    [tenantPath, search.term],
+  );
   const [notice, setNotice] = useState('');
-  const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(EMPTY, FIELDS, list.reload);
+  const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
+    EMPTY,
+    FIELDS,
+    list.reload,
+  );
 
   const save = submit(async () => {
     const profile = { email: draft.email, firstname: draft.firstname, lastname: draft.lastname, admin: draft.admin };
@@ -61,35 +68,38 @@ export function UsersScreen(): JSX.Element {
           </p>
         )}
         <GeneralErrors errors={rowAction.errors} />
-        <DataTable caption={list.page ? `${list.page.totalCount} users` : 'Loading…'} columns={['Username', 'Email', 'Admin', 'State', 'Actions']}>
-            {rows.map((user) => (
-              <tr key={user.id}>
-                <td>{user.username}</td>
-                <td>{user.email}</td>
-                <td>{user.admin ? 'admin' : ''}</td>
-                <td>{user.enabled ? 'enabled' : 'disabled'}</td>
-                <td class="actions">
-                  <button type="button" onClick={() => edit(user, draftOf(user))}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
-                    {user.admin ? 'Remove admin' : 'Grant admin'}
-                  </button>
-                  <a class="button" href={routeHref('devices', { user: user.id })} aria-label={`Devices of ${user.username}`}>
-                    Devices
-                  </a>
-                  <a class="button" href={routeHref('revocation', { user: user.id })} aria-label={`Revoke tokens of ${user.username}`}>
-                    Revoke tokens
-                  </a>
-                  <ToggleAndDelete
-                    enabled={user.enabled}
-                    what={`user ${user.username}`}
-                    onToggle={() => act(() => sdk.updateUser({ id: user.id, input: { enabled: !user.enabled } }))}
-                    onDelete={() => act(() => sdk.deleteUser({ id: user.id }))}
-                  />
-                </td>
-              </tr>
-            ))}
+        <DataTable
+          caption={list.page ? `${list.page.totalCount} users` : 'Loading…'}
+          columns={['Username', 'Email', 'Admin', 'State', 'Actions']}
+        >
+          {rows.map((user) => (
+            <tr key={user.id}>
+              <td>{user.username}</td>
+              <td>{user.email}</td>
+              <td>{user.admin ? 'admin' : ''}</td>
+              <td>{user.enabled ? 'enabled' : 'disabled'}</td>
+              <td class="actions">
+                <button type="button" onClick={() => edit(user, draftOf(user))}>
+                  Edit
+                </button>
+                <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
+                  {user.admin ? 'Remove admin' : 'Grant admin'}
+                </button>
+                <a class="button" href={routeHref('devices', { user: user.id })} aria-label={`Devices of ${user.username}`}>
+                  Devices
+                </a>
+                <a class="button" href={routeHref('revocation', { user: user.id })} aria-label={`Revoke tokens of ${user.username}`}>
+                  Revoke tokens
+                </a>
+                <ToggleAndDelete
+                  enabled={user.enabled}
+                  what={`user ${user.username}`}
+                  onToggle={() => act(() => sdk.updateUser({ id: user.id, input: { enabled: !user.enabled } }))}
+                  onDelete={() => act(() => sdk.deleteUser({ id: user.id }))}
+                />
+              </td>
+            </tr>
+          ))}
         </DataTable>
       </Section>
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
@@ -108,7 +118,13 @@ export function UsersScreen(): JSX.Element {
           <Field label="Email" name="email" type="email" value={draft.email} onInput={set('email')} errors={form.errors} />
           <Field label="First name" name="firstname" value={draft.firstname} onInput={set('firstname')} errors={form.errors} />
           <Field label="Last name" name="lastname" value={draft.lastname} onInput={set('lastname')} errors={form.errors} />
-          <Checkbox label={`Admin of ${editing?.tenantPath ?? tenantPath} and its subtree`} name="admin" checked={draft.admin} onChange={set('admin')} errors={form.errors} />
+          <Checkbox
+            label={`Admin of ${editing?.tenantPath ?? tenantPath} and its subtree`}
+            name="admin"
+            checked={draft.admin}
+            onChange={set('admin')}
+            errors={form.errors}
+          />
           {editing && <Checkbox label="Enabled" name="enabled" checked={draft.enabled} onChange={set('enabled')} errors={form.errors} />}
           <FormFooter errors={form.errors} busy={form.busy} editing={editing !== null} noun="user" onCancel={cancel} />
         </form>

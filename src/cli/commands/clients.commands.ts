@@ -3,7 +3,14 @@ import { usageError } from '../cli-error';
 import { allPages, integer, list, required, table, type Command } from '../command';
 
 const HEADER = ['CLIENT ID', 'TENANT', 'NAME', 'TYPE', 'GRANT TYPES', 'ENABLED'];
-const row = (c: ClientFieldsFragment) => [c.clientId, c.tenantPath, c.name, c.isPublic ? 'public' : 'confidential', c.grantTypes.join(','), c.enabled ? 'yes' : 'no'];
+const row = (c: ClientFieldsFragment) => [
+  c.clientId,
+  c.tenantPath,
+  c.name,
+  c.isPublic ? 'public' : 'confidential',
+  c.grantTypes.join(','),
+  c.enabled ? 'yes' : 'no',
+];
 
 export const clientsList: Command = {
   words: 'clients list',

@@ -5,8 +5,15 @@ import { sameUsername } from '../../domain/users/username-key';
 import { allPages, table, type Command } from '../command';
 
 const HEADER = ['USERNAME', 'TENANT', 'EMAIL', 'NAME', 'ENABLED'];
-const row = (u: UserFieldsFragment) => [u.username, u.tenantPath, u.email ?? '', [u.firstname, u.lastname].filter(Boolean).join(' '), u.enabled ? 'yes' : 'no'];
-const listUsers = (sdk: AdminSdk, tenantPath: string | undefined) => allPages(async (after) => (await sdk.users({ tenantPath, first: 100, after })).users);
+const row = (u: UserFieldsFragment) => [
+  u.username,
+  u.tenantPath,
+  u.email ?? '',
+  [u.firstname, u.lastname].filter(Boolean).join(' '),
+  u.enabled ? 'yes' : 'no',
+];
+const listUsers = (sdk: AdminSdk, tenantPath: string | undefined) =>
+  allPages(async (after) => (await sdk.users({ tenantPath, first: 100, after })).users);
 
 export const usersList: Command = {
   words: 'users list',
@@ -67,7 +74,10 @@ export const usersDelete: Command = {
   args: 'USERNAME',
   positionals: 1,
   options: { tenant: { type: 'string' } },
-  help: [['USERNAME', 'user to delete'], ['--tenant PATH', 'tenant of the user (required)']],
+  help: [
+    ['USERNAME', 'user to delete'],
+    ['--tenant PATH', 'tenant of the user (required)'],
+  ],
   async run({ values, positionals, connect }) {
     const [username] = positionals;
     if (!username) throw usageError('users delete needs a USERNAME');

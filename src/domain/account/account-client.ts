@@ -12,9 +12,13 @@ export const accountClientId = (tenant: Pick<Tenant, 'id'>): string => `${ACCOUN
 export const accountPageUrl = (issuer: string): string => `${issuer.replace(/\/+$/, '')}/account`;
 
 const notUsable = (clientId: string) =>
-  new DomainError('conflict', 'the account page is not available for this tenant; an administrator must remove a client that uses its reserved id', {
-    detail: `client ${clientId} belongs to another tenant`,
-  });
+  new DomainError(
+    'conflict',
+    'the account page is not available for this tenant; an administrator must remove a client that uses its reserved id',
+    {
+      detail: `client ${clientId} belongs to another tenant`,
+    },
+  );
 
 /**
  * The tenant's first-party "account" client, which signs users in to

@@ -12,7 +12,14 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { Transactions } from '../transactions';
 import type { Api } from './api';
 import type { ApiChanges, ApiStore } from './api-store';
-import { invalidTarget, isResourceIndicator, validateApiName, validateIdentifier, validateLifetime, validatePermissions } from './validate-api';
+import {
+  invalidTarget,
+  isResourceIndicator,
+  validateApiName,
+  validateIdentifier,
+  validateLifetime,
+  validatePermissions,
+} from './validate-api';
 
 interface ApiPermissionInput {
   name: string;
@@ -86,7 +93,9 @@ export class ApiService implements ApiDirectory {
     return mapMaybePromise(this.ofTenant(tenant.id), (apis) => {
       const found = apis.find((api) => api.identifier === identifier && (own || api.acceptsChildTenants));
       if (found || tenant.parentId === null) return found ?? null;
-      return mapMaybePromise(this.tenants.findById(tenant.parentId), (parent) => (parent ? this.findFrom(parent, identifier, false) : null));
+      return mapMaybePromise(this.tenants.findById(tenant.parentId), (parent) =>
+        parent ? this.findFrom(parent, identifier, false) : null,
+      );
     });
   }
 

@@ -16,7 +16,8 @@ const shown = (text: string): string => JSON.stringify(text.length > 40 ? `${tex
  * no whitespace or control character: what an API identifier and a `resource` value must be.
  */
 export function isResourceIndicator(value: string): boolean {
-  if (value.length === 0 || value.length > MAX_IDENTIFIER_LENGTH || /\s/.test(value) || hasControlCharacter(value) || value.includes('#')) return false;
+  if (value.length === 0 || value.length > MAX_IDENTIFIER_LENGTH || /\s/.test(value) || hasControlCharacter(value) || value.includes('#'))
+    return false;
   if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)) return false;
   try {
     new URL(value);
@@ -27,7 +28,12 @@ export function isResourceIndicator(value: string): boolean {
 }
 
 export function validateIdentifier(value: string, field = 'identifier'): string {
-  ensure(isResourceIndicator(value), () => errors.validation(field, `${shown(value)} must be an absolute URI without a fragment (RFC 8707 §2), at most ${MAX_IDENTIFIER_LENGTH} characters`));
+  ensure(isResourceIndicator(value), () =>
+    errors.validation(
+      field,
+      `${shown(value)} must be an absolute URI without a fragment (RFC 8707 §2), at most ${MAX_IDENTIFIER_LENGTH} characters`,
+    ),
+  );
   return value;
 }
 
@@ -47,18 +53,29 @@ export const validateApiName = (value: string): string => validateText(value, 'n
  * character, no `"` or `\`), at most 128 characters, unique within the API and none of
  * this server's own scopes (`openid`, `admin`, …), which mean something else.
  */
-export function validatePermissions(permissions: readonly { name: string; description?: string | null }[], field = 'permissions'): ApiPermission[] {
+export function validatePermissions(
+  permissions: readonly { name: string; description?: string | null }[],
+  field = 'permissions',
+): ApiPermission[] {
   ensure(permissions.length <= MAX_PERMISSIONS, () => errors.validation(field, `at most ${MAX_PERMISSIONS} permissions`));
   const seen = new Set<string>();
   return permissions.map((permission, index) => {
     const name = permission.name;
     ensure(PERMISSION_NAME.test(name), () =>
-      errors.validation(`${field}[${index}].name`, `${shown(name)} must be 1-128 characters without spaces, control characters, '"' or '\\' (RFC 6749 §3.3 scope-token)`),
+      errors.validation(
+        `${field}[${index}].name`,
+        `${shown(name)} must be 1-128 characters without spaces, control characters, '"' or '\\' (RFC 6749 §3.3 scope-token)`,
+      ),
     );
-    ensure(!(KNOWN_SCOPES as readonly string[]).includes(name), () => errors.validation(`${field}[${index}].name`, `${shown(name)} is a scope of this server itself`));
+    ensure(!(KNOWN_SCOPES as readonly string[]).includes(name), () =>
+      errors.validation(`${field}[${index}].name`, `${shown(name)} is a scope of this server itself`),
+    );
     ensure(!seen.has(name), () => errors.validation(`${field}[${index}].name`, `${shown(name)} appears twice`));
     seen.add(name);
-    return Object.freeze({ name, description: validateText(permission.description ?? '', `${field}[${index}].description`, MAX_DESCRIPTION_LENGTH, false) });
+    return Object.freeze({
+      name,
+      description: validateText(permission.description ?? '', `${field}[${index}].description`, MAX_DESCRIPTION_LENGTH, false),
+    });
   });
 }
 

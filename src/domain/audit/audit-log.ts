@@ -88,9 +88,18 @@ export class AuditLog {
 
   /** Events of the caller's subtree (or of `tenantPath` within it), newest first. */
   async list(actor: Actor, filter: AuditListFilter, page: PageRequest): Promise<Page<AuditEvent>> {
-    const tenantPath = tenantPathInScope(actor, filter.tenantPath ? normalizeTenantPath(filter.tenantPath, 'tenantPath') : actor.tenantPath);
+    const tenantPath = tenantPathInScope(
+      actor,
+      filter.tenantPath ? normalizeTenantPath(filter.tenantPath, 'tenantPath') : actor.tenantPath,
+    );
     if (filter.from && filter.to) ensure(filter.from <= filter.to, () => errors.validation('from', 'must not be after `to`'));
-    const query: AuditFilter = { tenantPath, action: filter.action ?? null, actor: filter.actor ?? null, from: filter.from ?? null, to: filter.to ?? null };
+    const query: AuditFilter = {
+      tenantPath,
+      action: filter.action ?? null,
+      actor: filter.actor ?? null,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+    };
     return this.store.page(query, page);
   }
 

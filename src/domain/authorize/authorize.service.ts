@@ -164,8 +164,11 @@ export class AuthorizeService {
   }
 
   private async checkPassword(client: Client, tenant: Tenant, form: { username?: string; password?: string }, browser: BrowserContext) {
-    return this.throttledCheck({ tenantId: tenant.id, tenantPath: tenant.path, clientId: client.clientId }, form, browser, (username, password) =>
-      this.users.verifyCredentials(tenant.id, username, password),
+    return this.throttledCheck(
+      { tenantId: tenant.id, tenantPath: tenant.path, clientId: client.clientId },
+      form,
+      browser,
+      (username, password) => this.users.verifyCredentials(tenant.id, username, password),
     );
   }
 
@@ -219,7 +222,12 @@ export class AuthorizeService {
    * account client (never another tenant's client of that id) is found or made, and the
    * request goes on like any other: session, code, back to `/account`.
    */
-  private async accountSignIn(pending: PendingAuthorization, path: string, form: { username?: string; password?: string }, browser: BrowserContext): Promise<SignInResult> {
+  private async accountSignIn(
+    pending: PendingAuthorization,
+    path: string,
+    form: { username?: string; password?: string },
+    browser: BrowserContext,
+  ): Promise<SignInResult> {
     const tenant = await this.tenants.findByPath(path);
     const clientId = tenant ? accountClientId(tenant) : ACCOUNT_CLIENT_NONE;
     // An absent tenant still has a throttling bucket of its own (by path), so locks look the same.
@@ -268,7 +276,9 @@ export class AuthorizeService {
       client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
       session = await this.sessions.find(browser.sessionToken);
       if (!session || session.userId !== pending.userId || session.tenantId !== client.tenantId) {
-        throw errors.invalidRequest('you are no longer signed in as the user this request was for; return to the application and start again');
+        throw errors.invalidRequest(
+          'you are no longer signed in as the user this request was for; return to the application and start again',
+        );
       }
     } catch (error) {
       return pageError(error);
@@ -308,21 +318,40 @@ export class AuthorizeService {
     return { kind: 'redirect', location: errorRedirect(target, reported, issuer) };
   }
 
-  private async proceed(client: Client, request: AuthorizationRequest, found: BrowserSession | null, binding: string | undefined, fresh: boolean): Promise<AuthorizeOutcome> {
+  private async proceed(
+    client: Client,
+    request: AuthorizationRequest,
+    found: BrowserSession | null,
+    binding: string | undefined,
+    fresh: boolean,
+  ): Promise<AuthorizeOutcome> {
     const session = found && found.tenantId === client.tenantId ? found : null;
     const interactive = !request.prompt.includes('none');
     if (!session || (!fresh && this.mustReauthenticate(request, session))) {
       if (!interactive) throw new DomainError('login_required', 'the user is not signed in');
-      const screen = signInScreen({ client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'sign-in', request, userId: null }, binding) });
+      const screen = signInScreen({
+        client,
+        tenant: await this.tenantOf(client),
+        request,
+        pending: this.seal({ stage: 'sign-in', request, userId: null }, binding),
+      });
       return { kind: 'sign-in', screen, failed: false, username: null };
     }
     const granted = await this.consents.grantedScopes(session.userId, client.clientId);
-    const newScopes = scopesNeedingConsent(request.scopes, granted, { firstParty: client.firstParty, force: request.prompt.includes('consent') });
+    const newScopes = scopesNeedingConsent(request.scopes, granted, {
+      firstParty: client.firstParty,
+      force: request.prompt.includes('consent'),
+    });
     if (newScopes.length > 0) {
       if (!interactive) throw new DomainError('consent_required', 'the user has not consented to the requested scopes');
       const user = await this.users.findById(session.userId);
       if (!user) throw new DomainError('login_required', 'the user is not signed in');
-      const screen = { client, tenant: await this.tenantOf(client), request, pending: this.seal({ stage: 'consent', request, userId: user.id }, binding) };
+      const screen = {
+        client,
+        tenant: await this.tenantOf(client),
+        request,
+        pending: this.seal({ stage: 'consent', request, userId: user.id }, binding),
+      };
       return { kind: 'consent', screen, user, newScopes };
     }
     return this.issue(client, request, session);
@@ -359,7 +388,8 @@ export class AuthorizeService {
     if (isServerMadeClientId(client.clientId) && !serverMadeClientInPlace(client, (await this.tenantOf(client)).path)) {
       throw untrustedLink('unknown or disabled client');
     }
-    if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri)) throw untrustedLink('redirect_uri is no longer registered for this client');
+    if (redirectUri !== undefined && !redirectUriMatches(client.redirectUris, redirectUri))
+      throw untrustedLink('redirect_uri is no longer registered for this client');
     return client;
   }
 

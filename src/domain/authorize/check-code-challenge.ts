@@ -17,7 +17,9 @@ export interface CodeChallenge {
 export function checkCodeChallenge(challenge: string | undefined, method: string | undefined, required: boolean): CodeChallenge {
   if (challenge === undefined) {
     ensure(method === undefined, () => errors.invalidRequest('code_challenge_method was sent without code_challenge', 'code_challenge'));
-    ensure(!required, () => errors.invalidRequest('PKCE is required for this client: send code_challenge with code_challenge_method=S256', 'code_challenge'));
+    ensure(!required, () =>
+      errors.invalidRequest('PKCE is required for this client: send code_challenge with code_challenge_method=S256', 'code_challenge'),
+    );
     return { codeChallenge: null, codeChallengeMethod: null };
   }
   ensure(method === 'S256', () =>

@@ -11,7 +11,9 @@ export function parsePrompt(raw: string | undefined): PromptValue[] {
   if (raw === undefined) return [];
   const values = [...new Set(raw.split(' ').filter((v) => v.length > 0))];
   for (const value of values) {
-    ensure((PROMPT_VALUES as readonly string[]).includes(value), () => errors.invalidRequest(`unsupported prompt value "${value}"`, 'prompt'));
+    ensure((PROMPT_VALUES as readonly string[]).includes(value), () =>
+      errors.invalidRequest(`unsupported prompt value "${value}"`, 'prompt'),
+    );
   }
   ensure(!(values.includes('none') && values.length > 1), () =>
     errors.invalidRequest('prompt=none cannot be combined with other values', 'prompt'),

@@ -59,7 +59,8 @@ export class PendingAuthorizationSealer {
 
   /** Opens a sealed request for `stage`; any mismatch is `invalid_request` and must not redirect. */
   open(sealed: string | undefined, binding: string | undefined, stage: InteractionStage): PendingAuthorization {
-    const expired = () => errors.invalidRequest('this form has expired or was not issued to this browser; return to the application and start again');
+    const expired = () =>
+      errors.invalidRequest('this form has expired or was not issued to this browser; return to the application and start again');
     ensure(sealed && binding, expired);
     let payload: SealedPayload;
     try {
@@ -69,6 +70,11 @@ export class PendingAuthorizationSealer {
     }
     ensure(payload.typ === TYPE && payload.stage === stage && payload.bind === sha256(binding), expired);
     ensure(payload.exp > this.clock.now().getTime(), expired);
-    return { stage: payload.stage, request: payload.request, userId: payload.userId, ...(payload.accountTenantPath !== undefined ? { accountTenantPath: payload.accountTenantPath } : {}) };
+    return {
+      stage: payload.stage,
+      request: payload.request,
+      userId: payload.userId,
+      ...(payload.accountTenantPath !== undefined ? { accountTenantPath: payload.accountTenantPath } : {}),
+    };
   }
 }

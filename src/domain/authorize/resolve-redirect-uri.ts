@@ -18,7 +18,9 @@ export function resolveRedirectUri(client: Client, presented: string | undefined
       errors.invalidRequest('redirect_uri is required because the client has several registered redirect URIs', 'redirect_uri'),
     );
     const only = client.redirectUris[0]!;
-    ensure(isValidRedirectUri(only), () => errors.invalidRequest('the registered redirect URI of this client is not valid; the client must register it again', 'redirect_uri'));
+    ensure(isValidRedirectUri(only), () =>
+      errors.invalidRequest('the registered redirect URI of this client is not valid; the client must register it again', 'redirect_uri'),
+    );
     return only;
   }
   ensure(redirectUriMatches(client.redirectUris, presented), () =>

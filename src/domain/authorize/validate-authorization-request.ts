@@ -26,8 +26,14 @@ import { readParam, readResources } from './read-param';
  * - `prompt` and `max_age` per OIDC Core §3.1.2.1; `nonce` kept as sent.
  */
 export function validateAuthorizationRequest(client: Client, redirectUri: string, params: RawAuthorizationParams): AuthorizationRequest {
-  ensure(readParam(params, 'request') === undefined, () => new DomainError('request_not_supported', 'the request parameter (request objects) is not supported'));
-  ensure(readParam(params, 'request_uri') === undefined, () => new DomainError('request_uri_not_supported', 'the request_uri parameter is not supported'));
+  ensure(
+    readParam(params, 'request') === undefined,
+    () => new DomainError('request_not_supported', 'the request parameter (request objects) is not supported'),
+  );
+  ensure(
+    readParam(params, 'request_uri') === undefined,
+    () => new DomainError('request_uri_not_supported', 'the request_uri parameter is not supported'),
+  );
   const responseType = readParam(params, 'response_type');
   ensure(responseType !== undefined, () => errors.invalidRequest('response_type is required', 'response_type'));
   ensure(responseType === 'code', () => new DomainError('unsupported_response_type', 'only response_type=code is supported'));

@@ -8,7 +8,8 @@ export interface StoredClient extends Client {
 }
 
 /** What a new client row holds; settings left out take the column defaults. */
-export type NewClientRecord = Pick<StoredClient, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> & Partial<ClientSettings & { enabled: boolean }>;
+export type NewClientRecord = Pick<StoredClient, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> &
+  Partial<ClientSettings & { enabled: boolean }>;
 
 /** The fields a client update may write; absent fields stay as they are. */
 export type ClientPatch = Partial<ClientSettings & Pick<StoredClient, 'name' | 'enabled' | 'secretDigest'>>;

@@ -158,7 +158,15 @@ export class ClientService {
       const presented = clientSecret ?? '';
       this.deps.secret.fingerprint(presented);
       this.deps.secret.verifyDigest(presented, this.decoyDigest);
-      throw errors.invalidClient(!client ? 'unknown client' : !client.enabled ? 'disabled client' : client.isPublic ? 'a public client presented a secret' : 'client secret required');
+      throw errors.invalidClient(
+        !client
+          ? 'unknown client'
+          : !client.enabled
+            ? 'disabled client'
+            : client.isPublic
+              ? 'a public client presented a secret'
+              : 'client secret required',
+      );
     });
   }
 
@@ -306,7 +314,9 @@ export class ClientService {
 
   /** Adds a redirect URI without an actor check; bootstrap keeps the console's callback in step with ISSUER. */
   async addRedirectUriTrusted(clientId: string, redirectUri: string): Promise<void> {
-    await this.clients.modify(clientId, async (found) => (found.redirectUris.includes(redirectUri) ? {} : { redirectUris: [...found.redirectUris, redirectUri] }));
+    await this.clients.modify(clientId, async (found) =>
+      found.redirectUris.includes(redirectUri) ? {} : { redirectUris: [...found.redirectUris, redirectUri] },
+    );
     await this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId });
   }
 
@@ -360,6 +370,3 @@ function withoutDigest(stored: StoredClient): Client {
 function stripNulls<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
 }
-
-
-

@@ -19,7 +19,8 @@ export function isReservedClientId(clientId: string): boolean {
 }
 
 /** True for the exact ids the server gives the clients it makes: `account.*` and `console`. */
-export const isServerMadeClientId = (clientId: string): boolean => clientId.startsWith(ACCOUNT_CLIENT_PREFIX) || clientId === CONSOLE_CLIENT_ID;
+export const isServerMadeClientId = (clientId: string): boolean =>
+  clientId.startsWith(ACCOUNT_CLIENT_PREFIX) || clientId === CONSOLE_CLIENT_ID;
 
 /**
  * Whether a client with a server-made id sits where the server would have made
@@ -48,7 +49,10 @@ export interface ClientIdOptions {
 export function validateClientId(clientId: string, field = 'clientId', options: ClientIdOptions = {}): string {
   ensure(CLIENT_ID.test(clientId), () => errors.validation(field, 'must be 3-128 characters of A-Z a-z 0-9 . _ ~ -'));
   ensure(options.serverMade === true || !isReservedClientId(clientId), () =>
-    errors.validation(field, `"${clientId}" is reserved: the server makes the clients ${ACCOUNT_CLIENT_PREFIX}* and ${CONSOLE_CLIENT_ID} itself`),
+    errors.validation(
+      field,
+      `"${clientId}" is reserved: the server makes the clients ${ACCOUNT_CLIENT_PREFIX}* and ${CONSOLE_CLIENT_ID} itself`,
+    ),
   );
   return clientId;
 }

@@ -12,7 +12,12 @@ import type { AccessTokenService } from '../tokens/access-token.service';
  * only while the user holds the admin role). `invalid_token` otherwise
  * (RFC 6750 §3.1).
  */
-export async function actorFromBearer(token: string, accessTokens: AccessTokenService, tenants: TenantService, clients: ClientService): Promise<Actor> {
+export async function actorFromBearer(
+  token: string,
+  accessTokens: AccessTokenService,
+  tenants: TenantService,
+  clients: ClientService,
+): Promise<Actor> {
   const { claims, user } = await accessTokens.verify(token);
   try {
     return await actorFromClaims(claims, tenants, clients, user);

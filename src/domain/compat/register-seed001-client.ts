@@ -16,7 +16,13 @@ export interface Seed001ClientInput {
   tenantPath?: string;
 }
 
-const FIELD_NAMES = { clientId: 'client_id', clientSecret: 'client_secret', redirectUris: 'redirect_uri', 'redirectUris[0]': 'redirect_uri', tenantPath: 'tenant_path' };
+const FIELD_NAMES = {
+  clientId: 'client_id',
+  clientSecret: 'client_secret',
+  redirectUris: 'redirect_uri',
+  'redirectUris[0]': 'redirect_uri',
+  tenantPath: 'tenant_path',
+};
 
 /**
  * Seed 001 `/register_client`: a confidential client of the admin's tenant (or

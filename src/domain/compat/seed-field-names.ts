@@ -10,10 +10,13 @@ export async function withSeedFieldNames<T>(names: Readonly<Record<string, strin
   try {
     return await operation();
   } catch (error) {
-    if (!isDomainError(error) || (error.code !== 'validation_failed' && error.code !== 'conflict') || !error.field || !names[error.field]) throw error;
+    if (!isDomainError(error) || (error.code !== 'validation_failed' && error.code !== 'conflict') || !error.field || !names[error.field])
+      throw error;
     const field = names[error.field]!;
     const separator = error.code === 'validation_failed' ? ': ' : ' ';
-    const reason = error.description.startsWith(`${error.field}${separator}`) ? error.description.slice(error.field.length + separator.length) : error.description;
+    const reason = error.description.startsWith(`${error.field}${separator}`)
+      ? error.description.slice(error.field.length + separator.length)
+      : error.description;
     throw new DomainError(error.code, `${field}${separator}${reason}`, { field, cause: error });
   }
 }

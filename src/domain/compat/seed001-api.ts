@@ -19,7 +19,9 @@ export class Seed001Api {
 
   /** Answered at once when the token's checks are (see {@link AccessTokenService.verify}). */
   data(accessToken: string): MaybePromise<Seed001ApiData> {
-    return mapMaybePromise(this.accessTokens.verify(accessToken), ({ claims, user }) => (user ? seed001Fields(user, claims.scope ? claims.scope.split(' ') : []) : {}));
+    return mapMaybePromise(this.accessTokens.verify(accessToken), ({ claims, user }) =>
+      user ? seed001Fields(user, claims.scope ? claims.scope.split(' ') : []) : {},
+    );
   }
 }
 

@@ -42,7 +42,11 @@ export class UserRegistration {
     private readonly audit: AuditLog,
   ) {}
 
-  async register(actor: Actor | null, input: RegisterUserInput, scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>): Promise<{ user: User; tenantPath: string }> {
+  async register(
+    actor: Actor | null,
+    input: RegisterUserInput,
+    scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>,
+  ): Promise<{ user: User; tenantPath: string }> {
     return withSeedFieldNames(FIELD_NAMES, async () => {
       const isAdmin = actor?.scopes.includes(ADMIN_SCOPE) ?? false;
       const requested = input.tenantPath ? normalizeTenantPath(input.tenantPath, 'tenantPath') : null;
@@ -56,18 +60,34 @@ export class UserRegistration {
     });
   }
 
-  private async admitSelfSignup(actor: Actor | null, tenantPath: string, scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>): Promise<void> {
+  private async admitSelfSignup(
+    actor: Actor | null,
+    tenantPath: string,
+    scope: Pick<RequestScope, 'clientIp'> & Partial<Pick<RequestScope, 'requestId'>>,
+  ): Promise<void> {
     const clientIp = scope.clientIp ?? 'unknown';
     const tenant = await this.tenants.findByPath(tenantPath);
     if (!tenant?.allowSelfSignup) {
-      throw actor ? errors.forbidden('this operation requires scope "admin"') : errors.unauthenticated('an admin bearer access token is required');
+      throw actor
+        ? errors.forbidden('this operation requires scope "admin"')
+        : errors.unauthenticated('an admin bearer access token is required');
     }
     try {
       await this.limiter.hit(`self-signup:${tenant.id}:${clientIp}`, defaults.selfSignupRateLimit);
     } catch (error) {
       if (isDomainError(error) && error.code === 'too_many_requests') {
         const detail = { phase: 'refused', retryAfterSeconds: error.retryAfterSeconds ?? 0, endpoint: 'register_user' };
-        this.audit.record({ action: 'throttle', outcome: 'failure', tenantPath, actorKind: 'anonymous', targetKind: 'ip', targetId: clientIp, clientIp: scope.clientIp, requestId: scope.requestId ?? null, detail });
+        this.audit.record({
+          action: 'throttle',
+          outcome: 'failure',
+          tenantPath,
+          actorKind: 'anonymous',
+          targetKind: 'ip',
+          targetId: clientIp,
+          clientIp: scope.clientIp,
+          requestId: scope.requestId ?? null,
+          detail,
+        });
       }
       throw error;
     }

@@ -3,7 +3,11 @@
  * never ask (docs/contract.md "REST endpoints", /authorize); `force` (OIDC `prompt=consent`) asks
  * for everything requested again.
  */
-export function scopesNeedingConsent(requested: readonly string[], granted: readonly string[], options: { firstParty: boolean; force: boolean }): string[] {
+export function scopesNeedingConsent(
+  requested: readonly string[],
+  granted: readonly string[],
+  options: { firstParty: boolean; force: boolean },
+): string[] {
   if (options.firstParty) return [];
   if (options.force) return [...requested];
   return requested.filter((scope) => !granted.includes(scope));

@@ -41,7 +41,12 @@ export class DeviceTokenSetService {
   ) {}
 
   /** GraphQL `createDevice`: for the user of the actor's token, on the token's client. */
-  async createForActor(actor: Actor, name: string, password: string, scope?: Pick<RequestScope, 'clientIp' | 'requestId'>): Promise<DeviceTokenSet> {
+  async createForActor(
+    actor: Actor,
+    name: string,
+    password: string,
+    scope?: Pick<RequestScope, 'clientIp' | 'requestId'>,
+  ): Promise<DeviceTokenSet> {
     ensure(actor.userId, () => errors.forbidden('only a user’s own access token can create a device'));
     const client = await this.clients.findByClientId(actor.clientId);
     ensure(client?.enabled, () => errors.forbidden('the client is disabled'));
@@ -54,7 +59,14 @@ export class DeviceTokenSetService {
    * and allowed {@link DEVICE_TOKENS_GRANT}. Wrong passwords are throttled
    * per account and client IP together like every password check (BruteForceGuard).
    */
-  async create(userId: string, client: Client, rawName: string, password: string, scopes: readonly string[], scope?: Pick<RequestScope, 'clientIp' | 'requestId'>): Promise<DeviceTokenSet> {
+  async create(
+    userId: string,
+    client: Client,
+    rawName: string,
+    password: string,
+    scopes: readonly string[],
+    scope?: Pick<RequestScope, 'clientIp' | 'requestId'>,
+  ): Promise<DeviceTokenSet> {
     const name = validateDisplayName(rawName);
     ensure(client.enabled && client.grantTypes.includes(DEVICE_TOKENS_GRANT), () =>
       errors.forbidden(`client ${client.clientId} may not mint device tokens (grant type "${DEVICE_TOKENS_GRANT}")`),
@@ -63,10 +75,21 @@ export class DeviceTokenSetService {
     ensure(user?.enabled && user.tenantId === client.tenantId, () => errors.forbidden('the user cannot create devices on this client'));
     const tenant = await this.tenants.findById(user.tenantId);
     ensure(tenant, () => errors.notFound('tenant'));
-    const subject = { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username: user.username, clientId: client.clientId } as const;
-    const confirmed = await this.guard.protect({ subject, scope, owed: 'validation_failed' }, () => this.users.verifyCredentials(user.tenantId, user.username, password ?? ''));
+    const subject = {
+      kind: 'account',
+      tenantId: tenant.id,
+      tenantPath: tenant.path,
+      username: user.username,
+      clientId: client.clientId,
+    } as const;
+    const confirmed = await this.guard.protect({ subject, scope, owed: 'validation_failed' }, () =>
+      this.users.verifyCredentials(user.tenantId, user.username, password ?? ''),
+    );
     ensure(confirmed, () => errors.validation('password', 'the password is incorrect'));
-    const granted = ['openid', ...scopes.filter((scope) => scope !== 'openid' && !NOT_FOR_DEVICES.has(scope) && client.allowedScopes.includes(scope))];
+    const granted = [
+      'openid',
+      ...scopes.filter((scope) => scope !== 'openid' && !NOT_FOR_DEVICES.has(scope) && client.allowedScopes.includes(scope)),
+    ];
     const refreshToken = randomToken(32);
     const now = this.deps.clock.now();
     const device = await this.store.createDeviceSet({
@@ -80,7 +103,15 @@ export class DeviceTokenSetService {
       refreshTokenHash: sha256(refreshToken),
       now,
     });
-    const idToken = await this.idTokens.issue({ tenant, client, user, scopes: granted, authTime: now, lifetimeSeconds: DEVICE_TOKEN_LIFETIME_SECONDS, deviceId: device.id });
+    const idToken = await this.idTokens.issue({
+      tenant,
+      client,
+      user,
+      scopes: granted,
+      authTime: now,
+      lifetimeSeconds: DEVICE_TOKEN_LIFETIME_SECONDS,
+      deviceId: device.id,
+    });
     return { IdToken: idToken.token, RefreshToken: refreshToken, DeviceId: device.id, device };
   }
 

@@ -23,7 +23,9 @@ export interface AuthorizationCode {
   readonly accessTokenJti: string | null;
 }
 
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources'> & { readonly resources?: readonly string[] };
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources'> & {
+  readonly resources?: readonly string[];
+};
 
 /**
  * The storage authorization codes need (implemented in

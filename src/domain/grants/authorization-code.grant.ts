@@ -14,7 +14,11 @@ import type { TokenResponse } from './token-response';
 import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=authorization_code`: its parameters, and whether public clients may use it. */
-export const AUTHORIZATION_CODE: GrantDeclaration = Object.freeze({ grantType: 'authorization_code', parameters: ['code', 'redirect_uri', 'code_verifier', 'resource', 'access-token-lifetime'], publicClients: true });
+export const AUTHORIZATION_CODE: GrantDeclaration = Object.freeze({
+  grantType: 'authorization_code',
+  parameters: ['code', 'redirect_uri', 'code_verifier', 'resource', 'access-token-lifetime'],
+  publicClients: true,
+});
 
 /**
  * RFC 6749 §4.1.3 authorization code redemption with RFC 7636 §4.6 PKCE.
@@ -67,9 +71,17 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
     // RFC 8707 §2.2: the token request may narrow the authorization request's resources; without any there, it may name its own.
     const requested = parseResources(params.resource);
-    const apis = await this.targets.resolve(context.tenant, code.resources.length > 0 ? this.targets.narrow(code.resources, requested) : requested, code.scopes);
+    const apis = await this.targets.resolve(
+      context.tenant,
+      code.resources.length > 0 ? this.targets.narrow(code.resources, requested) : requested,
+      code.scopes,
+    );
     const target = await this.targets.forUser(apis, client, user.id, code.scopes, lifetimeSeconds);
-    const redemption = { familyId: randomUUID(), accessTokenJti: randomUUID(), resources: code.resources.length > 0 ? code.resources : target.resources };
+    const redemption = {
+      familyId: randomUUID(),
+      accessTokenJti: randomUUID(),
+      resources: code.resources.length > 0 ? code.resources : target.resources,
+    };
     if (!(await this.codes.consume(code, redemption))) {
       // A concurrent redemption won: this one is the replay.
       const winner = await this.codes.find(params.code);

@@ -7,7 +7,11 @@ import type { TokenResponse } from './token-response';
 import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=client_credentials`: its parameters, and whether public clients may use it. */
-export const CLIENT_CREDENTIALS: GrantDeclaration = Object.freeze({ grantType: 'client_credentials', parameters: ['scope', 'resource', 'access-token-lifetime'], publicClients: false });
+export const CLIENT_CREDENTIALS: GrantDeclaration = Object.freeze({
+  grantType: 'client_credentials',
+  parameters: ['scope', 'resource', 'access-token-lifetime'],
+  publicClients: false,
+});
 
 /**
  * RFC 6749 §4.4 client credentials. The token's subject is the client itself;
@@ -28,7 +32,11 @@ export class ClientCredentialsGrant implements GrantHandler {
     const { client } = context;
     const requested = parseScope(params.scope);
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
-    const apis = await this.targets.resolve(context.tenant, parseResources(params.resource), requested.length > 0 ? requested : client.allowedScopes);
+    const apis = await this.targets.resolve(
+      context.tenant,
+      parseResources(params.resource),
+      requested.length > 0 ? requested : client.allowedScopes,
+    );
     if (apis) {
       const target = await this.targets.target(apis, client, requested, { kind: 'client', id: client.id }, []);
       const issued = await this.accessTokens.issue({

@@ -17,7 +17,11 @@ import { parseResources, type TokenTargets } from './token-targets';
 const BAD_CREDENTIALS = 'invalid username or password';
 
 /** `grant_type=password`: its parameters, and whether public clients may use it. */
-export const PASSWORD: GrantDeclaration = Object.freeze({ grantType: 'password', parameters: ['username', 'password', 'scope', 'resource', 'tenant_path', 'access-token-lifetime'], publicClients: false });
+export const PASSWORD: GrantDeclaration = Object.freeze({
+  grantType: 'password',
+  parameters: ['username', 'password', 'scope', 'resource', 'tenant_path', 'access-token-lifetime'],
+  publicClients: false,
+});
 
 /**
  * RFC 6749 §4.3 resource owner password credentials with seed 003's extras:
@@ -55,7 +59,11 @@ export class PasswordGrant implements GrantHandler {
     const tenant = tenantPath === context.tenant.path ? context.tenant : await this.tenants.findByPath(tenantPath);
     ensure(tenant, () => errors.invalidGrant(BAD_CREDENTIALS));
     const { username, password } = params;
-    const attempt = { subject: { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username, clientId: client.clientId }, scope: context.scope, owed: 'invalid_grant' } as const;
+    const attempt = {
+      subject: { kind: 'account', tenantId: tenant.id, tenantPath: tenant.path, username, clientId: client.clientId },
+      scope: context.scope,
+      owed: 'invalid_grant',
+    } as const;
     const user = await this.guard.protect(attempt, () => this.users.verifyCredentials(tenant.id, username, password));
     ensure(user, () => errors.invalidGrant(BAD_CREDENTIALS));
     const authTime = clock.now();
@@ -77,7 +85,14 @@ export class PasswordGrant implements GrantHandler {
     let familyId: string | undefined;
     let refreshToken: string | undefined;
     if (shouldIssueRefreshToken(client, scopes)) {
-      familyId = await this.refreshTokens.startFamily({ tenantId: tenant.id, clientId: client.clientId, userId: user.id, scopes, resources: target.resources, authTime });
+      familyId = await this.refreshTokens.startFamily({
+        tenantId: tenant.id,
+        clientId: client.clientId,
+        userId: user.id,
+        scopes,
+        resources: target.resources,
+        authTime,
+      });
       refreshToken = await this.refreshTokens.issue({
         familyId,
         tenantId: tenant.id,
@@ -86,6 +101,16 @@ export class PasswordGrant implements GrantHandler {
         expiresAt: new Date(authTime.getTime() + client.refreshTokenLifetime * 1000),
       });
     }
-    return this.issuer.issue({ tenant, client, user, scopes: target.scopes, lifetimeSeconds: target.lifetimeSeconds, audience: target.audience, familyId, refreshToken, authTime });
+    return this.issuer.issue({
+      tenant,
+      client,
+      user,
+      scopes: target.scopes,
+      lifetimeSeconds: target.lifetimeSeconds,
+      audience: target.audience,
+      familyId,
+      refreshToken,
+      authTime,
+    });
   }
 }

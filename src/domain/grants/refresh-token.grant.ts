@@ -11,7 +11,11 @@ import { invalidTarget } from '../apis/validate-api';
 import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=refresh_token`: its parameters, and whether public clients may use it. */
-export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({ grantType: 'refresh_token', parameters: ['refresh_token', 'scope', 'resource', 'access-token-lifetime'], publicClients: true });
+export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({
+  grantType: 'refresh_token',
+  parameters: ['refresh_token', 'scope', 'resource', 'access-token-lifetime'],
+  publicClients: true,
+});
 
 /**
  * RFC 6749 §6 refresh. The presented token is validated first (so a bad
@@ -48,7 +52,10 @@ export class RefreshTokenGrant implements GrantHandler {
     const granted = record.resources ?? [];
     const requested = parseResources(params.resource);
     ensure(granted.length > 0 || requested.length === 0, () => invalidTarget('resource was not granted by the original grant'));
-    const apis = granted.length > 0 ? await this.targets.resolve(context.tenant, this.targets.narrow(granted, requested), scopes) : await this.targets.resolve(context.tenant, [], scopes);
+    const apis =
+      granted.length > 0
+        ? await this.targets.resolve(context.tenant, this.targets.narrow(granted, requested), scopes)
+        : await this.targets.resolve(context.tenant, [], scopes);
     const target = await this.targets.forUser(apis, client, user.id, scopes, lifetimeSeconds);
     const refreshToken = await this.refreshTokens.rotate(record, client);
     return this.issuer.issue({

@@ -64,7 +64,12 @@ export class TokenEndpoint {
     }
   }
 
-  private async issue(credentials: PresentedClientCredentials | null, params: TokenParams, scope: RequestScope | undefined, located: (tenantPath: string) => void): Promise<TokenResponse> {
+  private async issue(
+    credentials: PresentedClientCredentials | null,
+    params: TokenParams,
+    scope: RequestScope | undefined,
+    located: (tenantPath: string) => void,
+  ): Promise<TokenResponse> {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));

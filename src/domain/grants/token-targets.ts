@@ -79,17 +79,34 @@ export class TokenTargets {
    * permission the subject may have); `subject` whose roles grant the permissions;
    * `clientMay` what the client may request; `serverScopes` the OIDC scopes to keep.
    */
-  target(apis: readonly Api[], client: Client, requested: readonly string[], subject: RoleSubject, serverScopes: readonly string[]): MaybePromise<TokenTarget> {
+  target(
+    apis: readonly Api[],
+    client: Client,
+    requested: readonly string[],
+    subject: RoleSubject,
+    serverScopes: readonly string[],
+  ): MaybePromise<TokenTarget> {
     return mapMaybePromise(this.roles.grantsOf(subject), (grants) => narrowTo(apis, client, requested, subject, serverScopes, grants));
   }
   /**
    * A user token's target: `apis` (null: as before, `scopes` unchanged) narrowed to what
    * the user's roles grant and the client may request, its lifetime capped by the APIs'.
    */
-  async forUser(apis: readonly Api[] | null, client: Client, userId: string, scopes: readonly string[], lifetimeSeconds: number): Promise<UserTokenTarget> {
+  async forUser(
+    apis: readonly Api[] | null,
+    client: Client,
+    userId: string,
+    scopes: readonly string[],
+    lifetimeSeconds: number,
+  ): Promise<UserTokenTarget> {
     if (!apis) return { scopes, lifetimeSeconds, resources: [] };
     const target = await this.target(apis, client, scopes, { kind: 'user', id: userId }, scopes);
-    return { scopes: target.scopes, lifetimeSeconds: Math.min(lifetimeSeconds, target.maxLifetimeSeconds), audience: target.audience, resources: target.resources };
+    return {
+      scopes: target.scopes,
+      lifetimeSeconds: Math.min(lifetimeSeconds, target.maxLifetimeSeconds),
+      audience: target.audience,
+      resources: target.resources,
+    };
   }
 
   /**
@@ -117,13 +134,22 @@ export interface UserTokenTarget {
 }
 
 /** The narrowing rule of {@link TokenTargets.target}, once the subject's grants are at hand. */
-function narrowTo(apis: readonly Api[], client: Client, requested: readonly string[], subject: RoleSubject, serverScopes: readonly string[], grants: Grants): TokenTarget {
+function narrowTo(
+  apis: readonly Api[],
+  client: Client,
+  requested: readonly string[],
+  subject: RoleSubject,
+  serverScopes: readonly string[],
+  grants: Grants,
+): TokenTarget {
   const clientMay = subject.kind === 'client' ? () => true : (permission: string) => client.allowedScopes.includes(permission);
   const known = new Set<string>(client.allowedScopes);
   for (const api of apis) for (const permission of api.permissions) known.add(permission.name);
   const refused = requested.filter((scope) => !known.has(scope));
   ensure(refused.length === 0, () => errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`));
-  const scopes = new Set<string>(serverScopes.filter((scope) => SERVER_SCOPES.has(scope) && (requested.length === 0 || requested.includes(scope))));
+  const scopes = new Set<string>(
+    serverScopes.filter((scope) => SERVER_SCOPES.has(scope) && (requested.length === 0 || requested.includes(scope))),
+  );
   for (const api of apis) {
     for (const { name } of api.permissions) {
       if ((requested.length === 0 || requested.includes(name)) && granted(grants, api, name) && clientMay(name)) scopes.add(name);

@@ -50,7 +50,12 @@ export class UserTokenIssuer {
       familyId: set.familyId,
       jti: set.jti,
     });
-    const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: set.scopes.join(' ') };
+    const response: TokenResponse = {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      scope: set.scopes.join(' '),
+    };
     if (set.refreshToken) response.refresh_token = set.refreshToken;
     if (set.scopes.includes('openid')) {
       const idToken = await this.idTokens.issue({

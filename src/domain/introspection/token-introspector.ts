@@ -35,7 +35,11 @@ export class TokenIntrospector {
   ) {}
 
   /** Answered at once, without a promise, when the client, the tenant and the token's checks are all cached. */
-  introspect(credentials: PresentedClientCredentials | null, params: IntrospectionParams, scope?: RequestScope): MaybePromise<IntrospectionResponse> {
+  introspect(
+    credentials: PresentedClientCredentials | null,
+    params: IntrospectionParams,
+    scope?: RequestScope,
+  ): MaybePromise<IntrospectionResponse> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
     return mapMaybePromise(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
       if (scope) scope.clientId = client.clientId;
@@ -76,7 +80,9 @@ export class TokenIntrospector {
   /** A refresh token's `iss`: the issuer of its client's tenant (see issuing-tenant.ts); inactive when the client is gone. */
   private describeRefresh(found: Extract<FoundToken, { kind: 'refresh_token' }>): MaybePromise<IntrospectionResponse> {
     return mapMaybePromise(this.clients.findByClientId(found.clientId), (client) =>
-      mapMaybePromise(client ? this.tenants.findById(client.tenantId) : null, (issuing) => (issuing ? this.refreshResponse(found, tenantIssuer(this.issuerBase, issuing.path)) : INACTIVE)),
+      mapMaybePromise(client ? this.tenants.findById(client.tenantId) : null, (issuing) =>
+        issuing ? this.refreshResponse(found, tenantIssuer(this.issuerBase, issuing.path)) : INACTIVE,
+      ),
     );
   }
 

@@ -179,7 +179,9 @@ export class KeyService {
     let pending = this.switching.get(tenant.id);
     if (!pending) {
       pending = this.scheduleNext(tenant, tenant.signingAlgorithm, replacing)
-        .catch((error: unknown) => this.deps.log.warn({ err: error, tenantId: tenant.id }, 'signing key: could not schedule a key of the tenant’s new algorithm'))
+        .catch((error: unknown) =>
+          this.deps.log.warn({ err: error, tenantId: tenant.id }, 'signing key: could not schedule a key of the tenant’s new algorithm'),
+        )
         .finally(() => this.switching.delete(tenant.id));
       this.switching.set(tenant.id, pending);
     }
@@ -199,7 +201,6 @@ export class KeyService {
   private newKey(algorithm: SigningAlgorithm): Promise<Omit<NewSigningKey, 'tenantId' | 'activatesAt'>> {
     return newSigningKey(this.deps, algorithm);
   }
-
 
   private async loadScheduled(tenant: KeyedTenant): Promise<readonly ScheduledSigningKey[]> {
     let rows = await this.keys.findSchedulable(tenant.id, this.deps.clock.now());
@@ -221,7 +222,10 @@ export class KeyService {
       try {
         usable.push(this.unseal(row));
       } catch (error) {
-        this.deps.log.warn({ err: error, tenantId: tenant.id, kid: row.kid }, 'signing key: cannot open a previous key (sealed under another SECRET_KEY?); its successor signs instead');
+        this.deps.log.warn(
+          { err: error, tenantId: tenant.id, kid: row.kid },
+          'signing key: cannot open a previous key (sealed under another SECRET_KEY?); its successor signs instead',
+        );
       }
     }
     return usable;

@@ -10,6 +10,9 @@ export type { PurgeCounts } from './maintenance-store';
  * expired browser sessions, and expired refresh tokens (device-bound ones never
  * expire), issuance counters of expired access tokens, and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
  */
-export async function purgeExpired(deps: { readonly stores: { readonly maintenance: MaintenanceStore }; readonly clock: Clock }): Promise<PurgeCounts> {
+export async function purgeExpired(deps: {
+  readonly stores: { readonly maintenance: MaintenanceStore };
+  readonly clock: Clock;
+}): Promise<PurgeCounts> {
   return deps.stores.maintenance.purgeExpired(deps.clock.now());
 }

@@ -33,9 +33,14 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
     const parentPath = parentTenantPath(planned.path);
     const parent = parentPath === null ? null : await services.tenants.findByPath(parentPath);
     if (parentPath !== null && !parent) {
-      throw new ProvisioningError([`${planned.at}.path: parent tenant ${parentPath} does not exist (add it to the file or create it first)`], 'not_found');
+      throw new ProvisioningError(
+        [`${planned.at}.path: parent tenant ${parentPath} does not exist (add it to the file or create it first)`],
+        'not_found',
+      );
     }
-    tenant = await atEntry(planned.at, 'path', () => services.tenants.insert({ path: planned.path, parentId: parent?.id ?? null, ...wanted }));
+    tenant = await atEntry(planned.at, 'path', () =>
+      services.tenants.insert({ path: planned.path, parentId: parent?.id ?? null, ...wanted }),
+    );
     report.tenants.created++;
   } else if (differs(tenant, wanted)) {
     tenant = await atEntry(planned.at, 'path', () => services.tenants.updateTrusted(planned.path, wanted));

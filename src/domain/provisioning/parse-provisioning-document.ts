@@ -16,7 +16,20 @@ import { ProvisioningError } from './provisioning-error';
 import type { PlannedClient, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
 
 const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'clients', 'users'] as const;
-const CLIENT_FIELDS = ['clientId', 'name', 'isPublic', 'clientSecret', 'redirectUris', 'grantTypes', 'allowedScopes', 'firstParty', 'accessTokenLifetime', 'refreshTokenLifetime', 'responseStyle', 'enabled'] as const;
+const CLIENT_FIELDS = [
+  'clientId',
+  'name',
+  'isPublic',
+  'clientSecret',
+  'redirectUris',
+  'grantTypes',
+  'allowedScopes',
+  'firstParty',
+  'accessTokenLifetime',
+  'refreshTokenLifetime',
+  'responseStyle',
+  'enabled',
+] as const;
 const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled'] as const;
 
 /**
@@ -57,9 +70,11 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   const rawPath = reader.string(object, 'path', at, { required: true });
   const path = typeof rawPath === 'string' ? reader.check(at, () => normalizeTenantPath(rawPath, `${at}.path`)) : undefined;
   const rawName = reader.string(object, 'name', at);
-  const name = path === undefined ? undefined : reader.check(at, () => validateDisplayName(rawName ?? defaultTenantName(path), `${at}.name`));
+  const name =
+    path === undefined ? undefined : reader.check(at, () => validateDisplayName(rawName ?? defaultTenantName(path), `${at}.name`));
   const signingAlgorithm = (reader.string(object, 'signingAlgorithm', at) ?? defaults.signingAlgorithm) as SigningAlgorithm;
-  if (!SIGNING_ALGORITHMS.includes(signingAlgorithm)) reader.problem(`${at}.signingAlgorithm`, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  if (!SIGNING_ALGORITHMS.includes(signingAlgorithm))
+    reader.problem(`${at}.signingAlgorithm`, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const allowSelfSignup = reader.boolean(object, 'allowSelfSignup', at) ?? false;
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
@@ -133,6 +148,7 @@ function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void 
   for (const tenant of tenants) {
     once(`tenant ${tenant.path}`, `${tenant.at}.path`, `tenant ${tenant.path}`);
     for (const client of tenant.clients) once(`client ${client.clientId}`, `${client.at}.clientId`, `client ${client.clientId}`);
-    for (const user of tenant.users) once(`user ${tenant.path} ${usernameKey(user.username)}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
+    for (const user of tenant.users)
+      once(`user ${tenant.path} ${usernameKey(user.username)}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
   }
 }

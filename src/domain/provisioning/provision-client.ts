@@ -18,7 +18,12 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
     await atEntry(planned.at, 'clientId', () =>
-      services.clients.insert(tenant.path, { clientId: planned.clientId, isPublic: planned.isPublic, clientSecret: planned.clientSecret, ...wanted }),
+      services.clients.insert(tenant.path, {
+        clientId: planned.clientId,
+        isPublic: planned.isPublic,
+        clientSecret: planned.clientSecret,
+        ...wanted,
+      }),
     );
     report.clients.created++;
     return;
@@ -32,7 +37,8 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
   }
   const secretChanged = planned.clientSecret !== null && !holdsSecret;
   const changed = differs(client, wanted);
-  if (secretChanged) await atEntry(planned.at, 'clientSecret', () => services.clients.setSecretTrusted(planned.clientId, planned.clientSecret!));
+  if (secretChanged)
+    await atEntry(planned.at, 'clientSecret', () => services.clients.setSecretTrusted(planned.clientId, planned.clientSecret!));
   if (changed) await atEntry(planned.at, 'clientId', () => services.clients.updateTrusted(planned.clientId, wanted));
   report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
 }

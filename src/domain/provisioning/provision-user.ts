@@ -17,18 +17,26 @@ export async function provisionUser(scope: ProvisioningScope, tenant: Tenant, pl
   const wanted = { ...planned.profile, enabled: planned.enabled };
   const user = await services.users.findByUsernameTrusted(tenant.id, planned.username);
   if (user && user.username !== planned.username) {
-    throw new ProvisioningError([`${planned.at}.username: user ${planned.username} differs only in case from the existing user ${user.username} of ${tenant.path} (usernames are case-insensitive)`], 'conflict');
+    throw new ProvisioningError(
+      [
+        `${planned.at}.username: user ${planned.username} differs only in case from the existing user ${user.username} of ${tenant.path} (usernames are case-insensitive)`,
+      ],
+      'conflict',
+    );
   }
   if (!user) {
     if (planned.password === null) {
       throw new ProvisioningError([`${planned.at}.password: required to create a user (use a \${VARIABLE} reference)`]);
     }
     const password = planned.password;
-    await atEntry(planned.at, 'username', () => services.users.insert(tenant.path, { username: planned.username, password, ...planned.profile }, { enabled: planned.enabled }));
+    await atEntry(planned.at, 'username', () =>
+      services.users.insert(tenant.path, { username: planned.username, password, ...planned.profile }, { enabled: planned.enabled }),
+    );
     report.users.created++;
     return;
   }
-  const passwordChanged = planned.password !== null && (await atEntry(planned.at, 'password', () => services.users.setPasswordTrusted(user, planned.password!)));
+  const passwordChanged =
+    planned.password !== null && (await atEntry(planned.at, 'password', () => services.users.setPasswordTrusted(user, planned.password!)));
   const changed = differs(user, wanted);
   if (changed) await atEntry(planned.at, 'username', () => services.users.updateTrusted(user.id, wanted));
   report.users[changed || passwordChanged ? 'updated' : 'unchanged']++;

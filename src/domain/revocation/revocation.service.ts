@@ -10,7 +10,8 @@ import { issuanceBucket, type IssuanceCounter } from './state/issuance-counter';
 import { revocationEvent } from './state/revocation-state-sync';
 
 /** An access token to revoke: `jti` and `exp` always; with the rest of its claims it is also taken out of the issuance counters. */
-export type RevokedAccessToken = Pick<AccessTokenClaims, 'jti' | 'exp'> & Partial<Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat'>>;
+export type RevokedAccessToken = Pick<AccessTokenClaims, 'jti' | 'exp'> &
+  Partial<Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat'>>;
 
 /**
  * The revoke operations, one per scope: an access token, a refresh family, a

@@ -51,7 +51,9 @@ export class ScopedRevocation {
     const tenant = await this.tenants.get(actor, tenantPath);
     const now = this.clock.now();
     const cutoff = before.getTime() > now.getTime() ? now : before;
-    return this.revocation.counted({ kind: 'tenant-subtree', tenantPath: tenant.path }, cutoff, () => this.revocation.revokeTenantSubtree(tenant, cutoff));
+    return this.revocation.counted({ kind: 'tenant-subtree', tenantPath: tenant.path }, cutoff, () =>
+      this.revocation.revokeTenantSubtree(tenant, cutoff),
+    );
   }
 
   /**
@@ -64,7 +66,8 @@ export class ScopedRevocation {
     requireAdmin(actor);
     const found = await this.finder.find(token, hint ?? undefined);
     if (!found || !withinActorSubtree(actor, found.tenant.path)) return 0;
-    if (found.kind === 'refresh_token') return this.revocation.counted({ kind: 'family', familyId: found.record.familyId }, null, () => this.revocation.revokeFound(found));
+    if (found.kind === 'refresh_token')
+      return this.revocation.counted({ kind: 'family', familyId: found.record.familyId }, null, () => this.revocation.revokeFound(found));
     await this.revocation.revokeFound(found);
     return 1;
   }

@@ -47,9 +47,7 @@ export class TokenRevoker {
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const found = await this.finder.find(params.token, params.token_type_hint);
     if (!found) return;
-    ensure(found.clientId === client.clientId, () =>
-      errors.unauthorizedClient('the token was not issued to this client'),
-    );
+    ensure(found.clientId === client.clientId, () => errors.unauthorizedClient('the token was not issued to this client'));
     await this.revocation.revokeFound(found);
     this.audit?.record({
       action: 'revoke',

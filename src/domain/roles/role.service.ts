@@ -184,7 +184,9 @@ export class RoleService {
 
   private async change(actor: Actor, roleId: string, assignee: RoleAssignee, assign: boolean): Promise<Role> {
     const role = await this.get(actor, roleId);
-    ensure((assignee.userId == null) !== (assignee.clientId == null), () => errors.validation('userId', 'give exactly one of userId and clientId'));
+    ensure((assignee.userId == null) !== (assignee.clientId == null), () =>
+      errors.validation('userId', 'give exactly one of userId and clientId'),
+    );
     if (assignee.userId != null) {
       const user = await this.users.get(actor, assignee.userId);
       if (role.builtIn) {
@@ -196,7 +198,9 @@ export class RoleService {
       return role;
     }
     const client = await this.clients.get(actor, assignee.clientId!);
-    ensure(!role.builtIn, () => errors.validation('roleId', 'the built-in role admin is for users; a client gets scope admin through its allowedScopes'));
+    ensure(!role.builtIn, () =>
+      errors.validation('roleId', 'the built-in role admin is for users; a client gets scope admin through its allowedScopes'),
+    );
     ensure(client.tenantId === role.tenantId, () => errors.validation('clientId', 'the client belongs to another tenant than the role'));
     await this.write(role, { kind: 'client', id: client.id }, assign);
     return role;
@@ -218,10 +222,19 @@ export class RoleService {
     const resolved: StoredRolePermission[] = [];
     for (const [index, { api: identifier, permission }] of permissions.entries()) {
       const api = await this.apis.findVisible(tenant, identifier);
-      ensure(api, () => errors.validation(`permissions[${index}].api`, `${JSON.stringify(identifier.slice(0, 200))} is not an API of this tenant (or of an ancestor that accepts child tenants)`));
+      ensure(api, () =>
+        errors.validation(
+          `permissions[${index}].api`,
+          `${JSON.stringify(identifier.slice(0, 200))} is not an API of this tenant (or of an ancestor that accepts child tenants)`,
+        ),
+      );
       ensure(
         api.permissions.some((p) => p.name === permission),
-        () => errors.validation(`permissions[${index}].permission`, `${JSON.stringify(permission.slice(0, 200))} is not a permission of ${api.identifier}`),
+        () =>
+          errors.validation(
+            `permissions[${index}].permission`,
+            `${JSON.stringify(permission.slice(0, 200))} is not a permission of ${api.identifier}`,
+          ),
       );
       resolved.push({ apiId: api.id, permission });
     }
@@ -248,4 +261,3 @@ const builtInAdmin = (tenantId: string): Role =>
     createdAt: new Date(0),
     updatedAt: new Date(0),
   });
-

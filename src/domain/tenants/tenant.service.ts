@@ -150,7 +150,14 @@ export class TenantService {
     // The tenant and what its creation step writes (its signing key), or neither.
     const tenant = await this.deps.stores.transactions.run(async () => {
       const inserted = await mapUniqueViolation(
-        () => this.tenants.insert({ path: input.path, parentId: input.parentId, name, signingAlgorithm, allowSelfSignup: input.allowSelfSignup ?? false }),
+        () =>
+          this.tenants.insert({
+            path: input.path,
+            parentId: input.parentId,
+            name,
+            signingAlgorithm,
+            allowSelfSignup: input.allowSelfSignup ?? false,
+          }),
         `tenant ${input.path} already exists`,
       );
       await complete(inserted.id);
@@ -170,14 +177,11 @@ export class TenantService {
   }
 
   private async updateAt(path: string, input: UpdateTenantInput): Promise<Tenant> {
-    const tenant = await this.tenants.modify(
-      path,
-      (): TenantPatch => ({
-        name: input.name != null ? validateDisplayName(input.name) : undefined,
-        signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
-        allowSelfSignup: input.allowSelfSignup ?? undefined,
-      }),
-    );
+    const tenant = await this.tenants.modify(path, (): TenantPatch => ({
+      name: input.name != null ? validateDisplayName(input.name) : undefined,
+      signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
+      allowSelfSignup: input.allowSelfSignup ?? undefined,
+    }));
     ensure(tenant, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
     return tenant;
@@ -197,6 +201,8 @@ export class TenantService {
 }
 
 function validSigningAlgorithm(algorithm: SigningAlgorithm): SigningAlgorithm {
-  ensure(SIGNING_ALGORITHMS.includes(algorithm), () => errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`));
+  ensure(SIGNING_ALGORITHMS.includes(algorithm), () =>
+    errors.validation('signingAlgorithm', `must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+  );
   return algorithm;
 }

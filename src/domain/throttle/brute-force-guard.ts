@@ -10,7 +10,19 @@ import { lockedUntil } from './lockout';
 import type { BucketTally } from './rate-limit-store';
 import { RecentFailureHints } from './recent-failure-hints';
 import type { SlidingWindowLimiter } from './sliding-window-limiter';
-import { attemptKeys, FAILURE_PREFIX, isHot, kindOfBucket, mayLockUntil, ruleOf, windowOf, type AttemptKeys, type CredentialSubject, type ThrottleKey, type ThrottlePolicy } from './throttle-keys';
+import {
+  attemptKeys,
+  FAILURE_PREFIX,
+  isHot,
+  kindOfBucket,
+  mayLockUntil,
+  ruleOf,
+  windowOf,
+  type AttemptKeys,
+  type CredentialSubject,
+  type ThrottleKey,
+  type ThrottlePolicy,
+} from './throttle-keys';
 
 export type { ThrottlePolicy } from './throttle-keys';
 
@@ -161,7 +173,11 @@ export class BruteForceGuard {
     const locks: { key: ThrottleKey; until: Date; failures: number }[] = [];
     const pair = tallyOf(keys.pair.bucket);
     if (pair) {
-      const until = lockedUntil(ruleOf(this.policy, keys.pair.kind as 'account-source' | 'client-source', hot), pair.count, latestFailure(keys.pair, pair));
+      const until = lockedUntil(
+        ruleOf(this.policy, keys.pair.kind as 'account-source' | 'client-source', hot),
+        pair.count,
+        latestFailure(keys.pair, pair),
+      );
       if (until && until > now) locks.push({ key: keys.pair, until, failures: pair.count });
     }
     const wide = tallyOf(keys.wide.bucket);
@@ -176,7 +192,12 @@ export class BruteForceGuard {
       this.auditedRefusals.delete(worst.key.bucket);
       this.auditedRefusals.set(worst.key.bucket, worst.until.getTime());
       if (this.auditedRefusals.size > MAX_HINTS) this.auditedRefusals.delete(this.auditedRefusals.keys().next().value!);
-      await this.record(attempt, worst.key, { phase: 'refused', scope: scopeOf(worst.key), failures: worst.failures, retryAfterSeconds: retryAfter });
+      await this.record(attempt, worst.key, {
+        phase: 'refused',
+        scope: scopeOf(worst.key),
+        failures: worst.failures,
+        retryAfterSeconds: retryAfter,
+      });
     }
     throw errors.tooManyRequests(retryAfter, `too many failed attempts; try again in ${retryAfter} seconds`, attempt.owed);
   }
@@ -200,7 +221,12 @@ export class BruteForceGuard {
     const all = [keys.pair, keys.wide, keys.ip];
     const tallies: BucketTally[] = [];
     for (const windowSeconds of new Set(all.map((key) => key.windowSeconds))) {
-      tallies.push(...(await this.limiter.add(all.filter((key) => key.windowSeconds === windowSeconds).map((key) => key.bucket), windowSeconds)));
+      tallies.push(
+        ...(await this.limiter.add(
+          all.filter((key) => key.windowSeconds === windowSeconds).map((key) => key.bucket),
+          windowSeconds,
+        )),
+      );
     }
     const tallyOf = (key: ThrottleKey): BucketTally | null => tallies.find((t) => t.bucket === key.bucket) ?? null;
     for (const key of all) {
@@ -213,13 +239,26 @@ export class BruteForceGuard {
     }
     const sourceFailures = tallyOf(keys.ip)?.count ?? 0;
     const hot = isHot(this.policy, sourceFailures);
-    if (sourceFailures === this.policy.ip.threshold) await this.record(attempt, keys.ip, { phase: 'hot', scope: 'every credential', failures: sourceFailures });
+    if (sourceFailures === this.policy.ip.threshold)
+      await this.record(attempt, keys.ip, { phase: 'hot', scope: 'every credential', failures: sourceFailures });
     const pair = tallyOf(keys.pair);
     const pairUntil = pair && lockedUntil(ruleOf(this.policy, keys.pair.kind as 'account-source' | 'client-source', hot), pair.count, now);
-    if (pair && pairUntil) await this.record(attempt, keys.pair, { phase: 'locked', scope: 'source', failures: pair.count, lockSeconds: Math.round((pairUntil.getTime() - nowMs) / 1000) });
+    if (pair && pairUntil)
+      await this.record(attempt, keys.pair, {
+        phase: 'locked',
+        scope: 'source',
+        failures: pair.count,
+        lockSeconds: Math.round((pairUntil.getTime() - nowMs) / 1000),
+      });
     const wide = tallyOf(keys.wide);
     const wideUntil = wide && lockedUntil(ruleOf(this.policy, keys.wide.kind as 'account' | 'client'), wide.count, now);
-    if (wide && wideUntil) await this.record(attempt, keys.wide, { phase: 'locked', scope: 'unknown sources', failures: wide.count, lockSeconds: Math.round((wideUntil.getTime() - nowMs) / 1000) });
+    if (wide && wideUntil)
+      await this.record(attempt, keys.wide, {
+        phase: 'locked',
+        scope: 'unknown sources',
+        failures: wide.count,
+        lockSeconds: Math.round((wideUntil.getTime() - nowMs) / 1000),
+      });
   }
 
   /** A correct credential: the pair's failures are forgotten (never the credential's or the source's), the source marked as known. */
@@ -253,7 +292,9 @@ export class BruteForceGuard {
   }
 
   private publish(kind: 'created' | 'deleted', key: string): void {
-    this.bus.publish({ topic: 'throttle', kind, key }).catch((error: unknown) => this.log.warn({ err: error }, 'throttle hint not published'));
+    this.bus
+      .publish({ topic: 'throttle', kind, key })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'throttle hint not published'));
   }
 
   private async record(attempt: CredentialAttempt, key: ThrottleKey, detail: Record<string, string | number>): Promise<void> {
@@ -289,7 +330,10 @@ export class BruteForceGuard {
         }
         if (live.length >= MAX_HINTS) {
           const { accountSource, clientSource, account, client, ip } = this.policy;
-          const longest = Math.max(ip.windowSeconds, ...[accountSource, clientSource, account, client].flatMap((rule) => [rule.windowSeconds, rule.maxLockSeconds]));
+          const longest = Math.max(
+            ip.windowSeconds,
+            ...[accountSource, clientSource, account, client].flatMap((rule) => [rule.windowSeconds, rule.maxLockSeconds]),
+          );
           this.failing.saturate(nowMs + longest * 1000);
           this.locking.saturate(nowMs + longest * 1000);
         }
@@ -308,4 +352,5 @@ export class BruteForceGuard {
 /** The newest failure's time: its hit counts for the key's window from then. */
 const latestFailure = (key: ThrottleKey, tally: BucketTally): Date => new Date(tally.newestExpiry.getTime() - key.windowSeconds * 1000);
 
-const scopeOf = (key: ThrottleKey): string => (key.kind === 'ip' ? 'every credential' : key.kind.endsWith('-source') ? 'source' : 'unknown sources');
+const scopeOf = (key: ThrottleKey): string =>
+  key.kind === 'ip' ? 'every credential' : key.kind.endsWith('-source') ? 'source' : 'unknown sources';

@@ -3,7 +3,13 @@ import { usernameKey } from '../users/username-key';
 
 /** Whose secret a credential check tries: a user's password (account) or a client's secret. */
 export type CredentialSubject =
-  | { readonly kind: 'account'; readonly tenantId: string; readonly tenantPath: string; readonly username: string; readonly clientId?: string | null }
+  | {
+      readonly kind: 'account';
+      readonly tenantId: string;
+      readonly tenantPath: string;
+      readonly username: string;
+      readonly clientId?: string | null;
+    }
   | {
       readonly kind: 'client';
       readonly clientId: string;
@@ -54,10 +60,16 @@ export interface AttemptKeys {
 }
 
 type RuleName = 'accountSource' | 'clientSource' | 'account' | 'client';
-const RULE_OF_KIND: Readonly<Record<Exclude<ThrottleKeyKind, 'ip'>, RuleName>> = { 'account-source': 'accountSource', 'client-source': 'clientSource', account: 'account', client: 'client' };
+const RULE_OF_KIND: Readonly<Record<Exclude<ThrottleKeyKind, 'ip'>, RuleName>> = {
+  'account-source': 'accountSource',
+  'client-source': 'clientSource',
+  account: 'account',
+  client: 'client',
+};
 
 /** The window a key's failures count in. */
-export const windowOf = (policy: ThrottlePolicy, kind: ThrottleKeyKind): number => (kind === 'ip' ? policy.ip : policy[RULE_OF_KIND[kind]]).windowSeconds;
+export const windowOf = (policy: ThrottlePolicy, kind: ThrottleKeyKind): number =>
+  (kind === 'ip' ? policy.ip : policy[RULE_OF_KIND[kind]]).windowSeconds;
 
 /** Failure buckets start with this (the hints reload them); known-source marks do not. */
 export const FAILURE_PREFIX = 'bf:';
@@ -88,7 +100,9 @@ export function kindOfBucket(bucket: string): ThrottleKeyKind | null {
 /** The lock rule of a pair or credential-wide key; a pair whose source is hot locks at `hotSourcePairThreshold` failures. */
 export function ruleOf(policy: ThrottlePolicy, kind: Exclude<ThrottleKeyKind, 'ip'>, sourceHot = false): LockoutRule {
   const rule = policy[RULE_OF_KIND[kind]];
-  return sourceHot && (kind === 'account-source' || kind === 'client-source') ? { ...rule, threshold: Math.min(rule.threshold, policy.hotSourcePairThreshold) } : rule;
+  return sourceHot && (kind === 'account-source' || kind === 'client-source')
+    ? { ...rule, threshold: Math.min(rule.threshold, policy.hotSourcePairThreshold) }
+    : rule;
 }
 
 /** Whether a source with `failures` live is hot (its pairs lock sooner). */

@@ -8,7 +8,10 @@ export type RefreshTokenProblem = 'rotated' | 'revoked' | 'expired' | 'user_disa
  * complete rule, with the client and the tenant cutoffs, is
  * `RefreshTokenService.problemWith`, the one place every caller asks.
  */
-export function refreshTokenProblem(record: RefreshTokenRecord, now: Date): Exclude<RefreshTokenProblem, 'client_disabled' | 'cut_off'> | null {
+export function refreshTokenProblem(
+  record: RefreshTokenRecord,
+  now: Date,
+): Exclude<RefreshTokenProblem, 'client_disabled' | 'cut_off'> | null {
   if (record.rotatedAt) return 'rotated';
   if (record.familyRevokedAt) return 'revoked';
   if (record.scopeCutoffAt && record.createdAt.getTime() < record.scopeCutoffAt.getTime()) return 'revoked';

@@ -121,7 +121,8 @@ export class RefreshTokenService {
     if (!record || record.clientId !== client.clientId) throw errors.invalidGrant('the refresh token is invalid');
     const problem = await this.problemWith(record);
     if (problem === 'rotated') await this.revokeOnReuse(record);
-    if (problem) throw errors.invalidGrant(problem === 'expired' ? 'the refresh token has expired' : 'the refresh token is invalid or revoked');
+    if (problem)
+      throw errors.invalidGrant(problem === 'expired' ? 'the refresh token has expired' : 'the refresh token is invalid or revoked');
     return record;
   }
 
@@ -142,7 +143,10 @@ export class RefreshTokenService {
   }
 
   private async revokeOnReuse(record: RefreshTokenRecord): Promise<void> {
-    this.deps.log.warn({ familyId: record.familyId, clientId: record.clientId, tenantId: record.tenantId }, 'refresh token reuse detected; family revoked');
+    this.deps.log.warn(
+      { familyId: record.familyId, clientId: record.clientId, tenantId: record.tenantId },
+      'refresh token reuse detected; family revoked',
+    );
     await this.revocation.revokeFamily(record.familyId);
   }
 

@@ -70,6 +70,12 @@ export class TokenFinder {
     if (!record) return null;
     const tenant = await this.tenants.findById(record.tenantId);
     if (!tenant) return null;
-    return { kind: 'refresh_token', record, clientId: record.clientId, tenant, active: (await this.refreshTokens.problemWith(record)) === null };
+    return {
+      kind: 'refresh_token',
+      record,
+      clientId: record.clientId,
+      tenant,
+      active: (await this.refreshTokens.problemWith(record)) === null,
+    };
   }
 }

@@ -29,5 +29,7 @@ export function claimsForScopes(user: User, scopes: readonly string[]): Record<s
   if (has('lastname')) claims.lastname = user.lastname;
   if (has('email')) claims.email = user.email;
   if (has('phone')) claims.phone = user.phone;
-  return Object.fromEntries(Object.entries(claims).filter((entry): entry is [string, string | boolean] => entry[1] !== null && entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(claims).filter((entry): entry is [string, string | boolean] => entry[1] !== null && entry[1] !== undefined),
+  );
 }

@@ -91,13 +91,25 @@ export class UserService {
    * Creates a user without an actor check (self sign-up, seed 001 `/register_user` after its own check,
    * the bootstrap admin). The admin role comes only from `trusted`, never from `input`.
    */
-  async insert(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath' | 'admin'>, trusted: { admin?: boolean; enabled?: boolean } = {}): Promise<User> {
+  async insert(
+    tenantPath: string,
+    input: Omit<CreateUserInput, 'tenantPath' | 'admin'>,
+    trusted: { admin?: boolean; enabled?: boolean } = {},
+  ): Promise<User> {
     const tenant = await this.tenants.require(tenantPath);
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
     const passwordHash = await hashPassword(validatePassword(input.password));
     return mapUniqueViolation(
-      () => this.users.insert({ tenantId: tenant.id, username, passwordHash, ...profile, admin: trusted.admin === true, enabled: trusted.enabled ?? true }),
+      () =>
+        this.users.insert({
+          tenantId: tenant.id,
+          username,
+          passwordHash,
+          ...profile,
+          admin: trusted.admin === true,
+          enabled: trusted.enabled ?? true,
+        }),
       `username ${username} is already taken in ${tenantPath}`,
     );
   }

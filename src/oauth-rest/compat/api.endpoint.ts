@@ -14,5 +14,9 @@ export const apiEndpoint =
   (req: EndpointRequest): MaybePromise<EndpointResponse> => {
     const token = bearerTokenFromRequest(req);
     ensure(token, () => errors.unauthenticated('no access token provided'));
-    return mapMaybePromise(domain.seed001Api.data(token), (data) => ({ status: 200, headers: NO_STORE, body: { status: 'SUCCESS', data } }));
+    return mapMaybePromise(domain.seed001Api.data(token), (data) => ({
+      status: 200,
+      headers: NO_STORE,
+      body: { status: 'SUCCESS', data },
+    }));
   };

@@ -11,6 +11,10 @@ import { seed000Credentials } from './seed000-credentials';
 export const clientLoginEndpoint =
   (domain: Domain) =>
   async (req: EndpointRequest): Promise<EndpointResponse> => {
-    const issued = await domain.tokenEndpoint.exchange(seed000Credentials(req), { grant_type: 'client_credentials', scope: req.body.scope }, req.scope);
+    const issued = await domain.tokenEndpoint.exchange(
+      seed000Credentials(req),
+      { grant_type: 'client_credentials', scope: req.body.scope },
+      req.scope,
+    );
     return { status: 200, headers: NO_STORE, body: { access_token: issued.access_token } };
   };

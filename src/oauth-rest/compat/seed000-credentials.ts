@@ -15,5 +15,8 @@ export function seed000Credentials(req: EndpointRequest): PresentedClientCredent
   if (password !== undefined && clientSecret !== undefined && password !== clientSecret) {
     throw errors.invalidRequest('send the client secret in password or in client_secret, not both', 'password');
   }
-  return clientCredentialsFromRequest({ headers: req.headers, body: { ...req.body, password: undefined, client_secret: clientSecret ?? password } });
+  return clientCredentialsFromRequest({
+    headers: req.headers,
+    body: { ...req.body, password: undefined, client_secret: clientSecret ?? password },
+  });
 }

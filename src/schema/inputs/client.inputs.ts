@@ -21,7 +21,10 @@ export class CreateClientInput {
   @Field(() => [String], { nullable: true })
   redirectUris?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Default: client_credentials (confidential) or authorization_code + refresh_token (public).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Default: client_credentials (confidential) or authorization_code + refresh_token (public).',
+  })
   grantTypes?: string[] | null;
 
   @Field(() => [String], { nullable: true })

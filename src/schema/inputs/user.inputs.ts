@@ -47,6 +47,9 @@ export class UpdateUserInput {
   @Field(() => Boolean, { nullable: true })
   enabled?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Grants or removes the admin role for the user’s tenant and subtree; takes effect at once.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Grants or removes the admin role for the user’s tenant and subtree; takes effect at once.',
+  })
   admin?: boolean | null;
 }

@@ -10,7 +10,10 @@ export class ApiPermissionType {
   description!: string;
 }
 
-@ObjectType('Api', { simpleResolvers: true, description: 'An API (resource server) of a tenant, named in token requests by its identifier (RFC 8707 `resource`).' })
+@ObjectType('Api', {
+  simpleResolvers: true,
+  description: 'An API (resource server) of a tenant, named in token requests by its identifier (RFC 8707 `resource`).',
+})
 export class ApiType {
   @Field(() => ID)
   id!: string;

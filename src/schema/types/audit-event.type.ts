@@ -3,7 +3,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { AuditEvent } from '../../domain/audit/audit-event';
 import { ConnectionType } from './connection';
 
-@ObjectType('AuditEvent', { simpleResolvers: true, description: 'One entry of the audit trail. Never holds secrets, tokens, codes or password hashes.' })
+@ObjectType('AuditEvent', {
+  simpleResolvers: true,
+  description: 'One entry of the audit trail. Never holds secrets, tokens, codes or password hashes.',
+})
 export class AuditEventType {
   @Field(() => ID)
   id!: string;

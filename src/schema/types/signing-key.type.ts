@@ -20,7 +20,10 @@ export class SigningKeyType {
   @Field()
   createdAt!: Date;
 
-  @Field({ description: 'When it starts signing: at once for a tenant’s first key, else after its publication window (defaults.keyPublicationSeconds, ≥ the JWKS max-age).' })
+  @Field({
+    description:
+      'When it starts signing: at once for a tenant’s first key, else after its publication window (defaults.keyPublicationSeconds, ≥ the JWKS max-age).',
+  })
   activatesAt!: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it stops (or stopped) signing: the next key’s `activatesAt`.' })

@@ -38,7 +38,9 @@ export class UserType {
   updatedAt!: Date;
 
   /** Resolved per row by src/graphql/row-resolvers.ts (batched), never set on the object. */
-  @Field(() => Int, { description: 'Number of the user’s devices, revoked ones included (as `devices(userId).totalCount`); batched per request.' })
+  @Field(() => Int, {
+    description: 'Number of the user’s devices, revoked ones included (as `devices(userId).totalCount`); batched per request.',
+  })
   deviceCount?: number;
 }
 

@@ -19,7 +19,12 @@ describe('parseEnv', () => {
     expect(parseEnv({}).trustProxy).toBe(false);
     expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
     expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+      'fd00::/8',
+    ]);
     expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^  - TRUST_PROXY entry "true" is not an IP address/)]);
     expect(problemsOf({ TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toHaveLength(2);
     expect(problemsOf({ TRUST_PROXY: '99' })).toEqual(['  - TRUST_PROXY hop count must be at most 32 (got 99)']);
@@ -57,7 +62,12 @@ describe('parseEnv', () => {
     expect(parseEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(parseEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
     expect(parseEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, loopback,::1, fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+      'fd00::/8',
+    ]);
   });
 
   it.each(['99', 'true', '10.0.0.0/33', 'proxy.example.com', '10.0.0.1/8/1'])('refuses TRUST_PROXY=%s', (value) => {
@@ -136,7 +146,10 @@ describe('parseEnv', () => {
   });
 
   it('reads ADMIN_USERNAME / ADMIN_PASSWORD and refuses a short password or a password without a username', () => {
-    expect(parseEnv({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'long-enough' })).toMatchObject({ adminUsername: 'ops', adminPassword: 'long-enough' });
+    expect(parseEnv({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'long-enough' })).toMatchObject({
+      adminUsername: 'ops',
+      adminPassword: 'long-enough',
+    });
     expect(parseEnv({ ADMIN_USERNAME: 'ops' }).adminPassword).toBeUndefined();
     expect(problemsOf({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'short' })).toEqual(['  - ADMIN_PASSWORD must be at least 8 characters']);
     expect(problemsOf({ ADMIN_PASSWORD: 'long-enough' })).toEqual(['  - ADMIN_PASSWORD needs ADMIN_USERNAME']);

@@ -31,7 +31,12 @@ describe('console sign-in and refresh', () => {
     const state = url.searchParams.get('state')!;
     expect(await auth.completeSignIn(new URLSearchParams({ code: 'c1', state }))).toBe('/console/');
     const form = t.forms[0]!;
-    expect(form).toMatchObject({ grant_type: 'authorization_code', code: 'c1', client_id: 'console', redirect_uri: 'http://127.0.0.1:4000/console/callback' });
+    expect(form).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'c1',
+      client_id: 'console',
+      redirect_uri: 'http://127.0.0.1:4000/console/callback',
+    });
     const { createHash } = await import('node:crypto');
     expect(createHash('sha256').update(form.code_verifier!).digest('base64url')).toBe(url.searchParams.get('code_challenge'));
     expect(t.requests[0]!.credentials).toBe('omit');
@@ -43,10 +48,14 @@ describe('console sign-in and refresh', () => {
     const t = environment([{ status: 200, body: { access_token: 'a1', expires_in: 600, scope: '' } }]);
     const auth = new ConsoleAuth(t.env, 'console');
     await auth.beginSignIn();
-    await expect(auth.completeSignIn(new URLSearchParams({ code: 'c1', state: 'forged' }))).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(auth.completeSignIn(new URLSearchParams({ code: 'c1', state: 'forged' }))).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
     expect(t.forms).toHaveLength(0);
     const url = new URL(await auth.beginSignIn());
-    await expect(auth.completeSignIn(new URLSearchParams({ code: 'c1', state: url.searchParams.get('state')! }))).rejects.toMatchObject({ code: 'access_denied' });
+    await expect(auth.completeSignIn(new URLSearchParams({ code: 'c1', state: url.searchParams.get('state')! }))).rejects.toMatchObject({
+      code: 'access_denied',
+    });
     expect(auth.signedIn).toBe(false);
   });
 
@@ -76,20 +85,28 @@ describe('console sign-in and refresh', () => {
     it('shows one fixed text, and neither the code nor the description, without a pending sign-in or with another state', async () => {
       const auth = new ConsoleAuth(environment([]).env, 'console');
       const notOurs = { code: 'invalid_state', message: 'The sign-in response does not match a sign-in started here; sign in again.' };
-      await expect(auth.completeSignIn(new URLSearchParams({ error: 'account_locked', error_description: attackerText }))).rejects.toMatchObject(notOurs);
+      await expect(
+        auth.completeSignIn(new URLSearchParams({ error: 'account_locked', error_description: attackerText })),
+      ).rejects.toMatchObject(notOurs);
       await auth.beginSignIn();
-      await expect(auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: 'guessed' }))).rejects.toMatchObject(notOurs);
+      await expect(
+        auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: 'guessed' })),
+      ).rejects.toMatchObject(notOurs);
     });
 
     it('tells a known code of its own sign-in in the console’s words, never the error_description', async () => {
       const auth = new ConsoleAuth(environment([]).env, 'console');
       const state = () => auth.beginSignIn().then((url) => new URL(url).searchParams.get('state')!);
-      await expect(auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: await state() }))).rejects.toMatchObject({
+      await expect(
+        auth.completeSignIn(new URLSearchParams({ error: 'access_denied', error_description: attackerText, state: await state() })),
+      ).rejects.toMatchObject({
         code: 'access_denied',
         message: 'The sign-in was refused or cancelled.',
       });
       for (const unknown of ['account_locked', 'constructor', '__proto__']) {
-        await expect(auth.completeSignIn(new URLSearchParams({ error: unknown, error_description: attackerText, state: await state() }))).rejects.toMatchObject({
+        await expect(
+          auth.completeSignIn(new URLSearchParams({ error: unknown, error_description: attackerText, state: await state() })),
+        ).rejects.toMatchObject({
           code: 'sign_in_refused',
           message: 'The sign-in was refused.',
         });

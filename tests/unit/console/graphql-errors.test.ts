@@ -27,25 +27,37 @@ describe('console error-to-field mapping', () => {
       [{ message: 'Variable "$before" got invalid value ""; Expected type "DateTimeISO".', extensions: { code: 'BAD_USER_INPUT' } }],
       ['tenantPath', 'before'],
     );
-    expect(shown).toEqual({ byField: { before: '[BAD_USER_INPUT] Variable "$before" got invalid value ""; Expected type "DateTimeISO".' }, general: [] });
+    expect(shown).toEqual({
+      byField: { before: '[BAD_USER_INPUT] Variable "$before" got invalid value ""; Expected type "DateTimeISO".' },
+      general: [],
+    });
   });
 
   it("maps the API's field names onto the form's through aliases", () => {
-    const shown = showErrors([{ message: 'path: must start with "/"', extensions: { code: 'BAD_USER_INPUT', field: 'path' } }], ['tenantPath', 'before'], { aliases: { path: 'tenantPath' } });
+    const shown = showErrors(
+      [{ message: 'path: must start with "/"', extensions: { code: 'BAD_USER_INPUT', field: 'path' } }],
+      ['tenantPath', 'before'],
+      { aliases: { path: 'tenantPath' } },
+    );
     expect(shown.byField).toEqual({ tenantPath: '[BAD_USER_INPUT] path: must start with "/"' });
   });
 
   it("puts errors that name no field on the form's subject input, and others that name an unknown field in general", () => {
     const shown = showErrors(
       [
-        { message: 'tenant /beta is outside the caller\'s tenant /acme', extensions: { code: 'FORBIDDEN' } },
+        { message: "tenant /beta is outside the caller's tenant /acme", extensions: { code: 'FORBIDDEN' } },
         { message: 'who knows', extensions: { code: 'BAD_USER_INPUT', field: 'elsewhere' } },
       ],
       ['userId'],
       { subject: 'userId' },
     );
-    expect(shown).toEqual({ byField: { userId: "[FORBIDDEN] tenant /beta is outside the caller's tenant /acme" }, general: ['[BAD_USER_INPUT] who knows'] });
-    expect(showErrors([{ message: 'user x not found', extensions: { code: 'NOT_FOUND' } }], ['userId'], { subject: 'clientId' }).general).toEqual(['[NOT_FOUND] user x not found']);
+    expect(shown).toEqual({
+      byField: { userId: "[FORBIDDEN] tenant /beta is outside the caller's tenant /acme" },
+      general: ['[BAD_USER_INPUT] who knows'],
+    });
+    expect(
+      showErrors([{ message: 'user x not found', extensions: { code: 'NOT_FOUND' } }], ['userId'], { subject: 'clientId' }).general,
+    ).toEqual(['[NOT_FOUND] user x not found']);
   });
 
   it('turns any thrown value into errors to show', () => {
@@ -57,7 +69,11 @@ describe('console error-to-field mapping', () => {
 
 describe('console list helpers', () => {
   it('filters the loaded rows by every word, case-insensitively', () => {
-    const rows = [{ id: 'web-app', name: 'Web App' }, { id: 'cli', name: 'Command line' }, { id: 'svc', name: null }];
+    const rows = [
+      { id: 'web-app', name: 'Web App' },
+      { id: 'cli', name: 'Command line' },
+      { id: 'svc', name: null },
+    ];
     expect(filterRows(rows, 'web', (r) => [r.id, r.name]).map((r) => r.id)).toEqual(['web-app']);
     expect(filterRows(rows, 'LINE cli', (r) => [r.id, r.name]).map((r) => r.id)).toEqual(['cli']);
     expect(filterRows(rows, '  ', (r) => [r.id, r.name])).toHaveLength(3);
@@ -69,6 +85,11 @@ describe('console list helpers', () => {
 
   it('orders the tenant tree root first, children under parents, with depths', () => {
     const tree = tenantTree([{ path: '/beta' }, { path: '/acme/eu' }, { path: '/' }, { path: '/acme' }]);
-    expect(tree.map((n) => [n.tenant.path, n.depth])).toEqual([['/', 0], ['/acme', 1], ['/acme/eu', 2], ['/beta', 1]]);
+    expect(tree.map((n) => [n.tenant.path, n.depth])).toEqual([
+      ['/', 0],
+      ['/acme', 1],
+      ['/acme/eu', 2],
+      ['/beta', 1],
+    ]);
   });
 });

@@ -16,7 +16,7 @@ describe('console list paging under a search', () => {
     expect(cursorFor({ key: acmeZeta, after: null }, acmeZeta)).toBeNull();
   });
 
-  it("takes the next cursor from the page on screen only when that page answers the current query and has more", () => {
+  it('takes the next cursor from the page on screen only when that page answers the current query and has more', () => {
     expect(nextPosition(acmeZeta, { key: acmeZeta, hasNextPage: true, endCursor: 'z20' })).toEqual({ key: acmeZeta, after: 'z20' });
     // The page still on screen was loaded before the search changed: its cursor is not the new query's.
     expect(nextPosition(acmeZeta, { key: acme, hasNextPage: true, endCursor: 'c20' })).toBeNull();

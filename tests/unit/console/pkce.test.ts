@@ -15,7 +15,16 @@ describe('console PKCE helpers', () => {
   });
 
   it('builds the /authorize URL of the code flow', () => {
-    const url = new URL(authorizeUrl({ origin: 'http://127.0.0.1:4000', clientId: 'console', redirectUri: 'http://127.0.0.1:4000/console/callback', scope: 'admin', state: 's', codeChallenge: 'c' }));
+    const url = new URL(
+      authorizeUrl({
+        origin: 'http://127.0.0.1:4000',
+        clientId: 'console',
+        redirectUri: 'http://127.0.0.1:4000/console/callback',
+        scope: 'admin',
+        state: 's',
+        codeChallenge: 'c',
+      }),
+    );
     expect(url.origin + url.pathname).toBe('http://127.0.0.1:4000/authorize');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       response_type: 'code',

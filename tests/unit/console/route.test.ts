@@ -5,7 +5,10 @@ describe('console routes in the URL fragment', () => {
 
   it('reads the screen and its parameters', () => {
     expect(parseRoute('#devices?user=6f1c2a', screens, 'tenants')).toEqual({ screen: 'devices', params: { user: '6f1c2a' } });
-    expect(parseRoute('#revocation?client=web%20app&user=', screens, 'tenants')).toEqual({ screen: 'revocation', params: { client: 'web app' } });
+    expect(parseRoute('#revocation?client=web%20app&user=', screens, 'tenants')).toEqual({
+      screen: 'revocation',
+      params: { client: 'web app' },
+    });
     expect(parseRoute('users', screens, 'tenants')).toEqual({ screen: 'users', params: {} });
   });
 

@@ -15,8 +15,16 @@ describe('console token refresh scheduling', () => {
   });
 
   it('keeps the previous refresh token when the answer has none, and defaults a missing lifetime', () => {
-    expect(tokenSetFrom({ access_token: 'a2', expires_in: 60 }, now, 'r1')).toEqual({ accessToken: 'a2', refreshToken: 'r1', expiresAt: now + 60_000 });
-    expect(tokenSetFrom({ access_token: 'a3', refresh_token: 'r2' }, now, 'r1')).toEqual({ accessToken: 'a3', refreshToken: 'r2', expiresAt: now + 300_000 });
+    expect(tokenSetFrom({ access_token: 'a2', expires_in: 60 }, now, 'r1')).toEqual({
+      accessToken: 'a2',
+      refreshToken: 'r1',
+      expiresAt: now + 60_000,
+    });
+    expect(tokenSetFrom({ access_token: 'a3', refresh_token: 'r2' }, now, 'r1')).toEqual({
+      accessToken: 'a3',
+      refreshToken: 'r2',
+      expiresAt: now + 300_000,
+    });
   });
 
   it('refreshes before a request within 5 s of expiry', () => {

@@ -11,7 +11,10 @@ describe('isInfrastructureFailure', () => {
     ['an admin shutdown (57P01)', withCode('57P01', 'terminating connection due to administrator command')],
     ['a connection exception (08006)', withCode('08006')],
     ['a connection terminated mid-query', new Error('Connection terminated unexpectedly')],
-    ['a pool acquire timeout', Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' })],
+    [
+      'a pool acquire timeout',
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }),
+    ],
     ['a refused multi-address connect', new AggregateError([withCode('ECONNREFUSED')], 'connect failed')],
     ['a wrapped cause', new Error('query failed', { cause: withCode('ECONNRESET') })],
   ])('recognises %s', (_, error) => {

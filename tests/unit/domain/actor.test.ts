@@ -41,7 +41,10 @@ describe('tenantPathInScope', () => {
     ['a child of a prefix-sharing sibling', '/acme-corp/eu'],
   ])('answers an /acme admin asking for %s as for a tenant that does not exist', (_, target) => {
     const error = domainErrorFrom(() => tenantPathInScope(actor('/acme'), target));
-    expect({ code: error.code, description: error.description }).toEqual({ code: 'not_found', description: `tenant "${target}" not found` });
+    expect({ code: error.code, description: error.description }).toEqual({
+      code: 'not_found',
+      description: `tenant "${target}" not found`,
+    });
   });
 
   it.each([
@@ -56,7 +59,11 @@ describe('tenantPathInScope', () => {
 
 describe('resolveInScope', () => {
   const tenants: TenantPathLookup = { findById: (id) => ({ north: { path: '/north' }, south: { path: '/south' } })[id] ?? null };
-  const objects: Record<string, { tenantId: string }> = { 'north-web': { tenantId: 'north' }, 'south-web': { tenantId: 'south' }, orphan: { tenantId: 'gone' } };
+  const objects: Record<string, { tenantId: string }> = {
+    'north-web': { tenantId: 'north' },
+    'south-web': { tenantId: 'south' },
+    orphan: { tenantId: 'gone' },
+  };
   const resolve = (who: Actor, id: string) => resolveInScope(who, tenants, 'client', id, () => objects[id] ?? null);
 
   it('returns an object of the actor’s subtree', async () => {
@@ -65,16 +72,20 @@ describe('resolveInScope', () => {
   });
 
   it('answers an object outside the subtree, one whose tenant is gone and an unknown id alike', async () => {
-    const answers = await Promise.all(['south-web', 'orphan', 'no-such'].map(async (id) => {
-      const error = await rejection(resolve(actor('/north'), id));
-      return { code: error.code, description: error.description.replace(id, '<id>') };
-    }));
+    const answers = await Promise.all(
+      ['south-web', 'orphan', 'no-such'].map(async (id) => {
+        const error = await rejection(resolve(actor('/north'), id));
+        return { code: error.code, description: error.description.replace(id, '<id>') };
+      }),
+    );
     expect(answers).toEqual([0, 1, 2].map(() => ({ code: 'not_found', description: 'client "<id>" not found' })));
   });
 
   it('refuses a non-admin before looking anything up', async () => {
     let looked = false;
-    const error = await rejection(resolveInScope(actor('/north', []), tenants, 'client', 'north-web', () => ((looked = true), objects['north-web'])));
+    const error = await rejection(
+      resolveInScope(actor('/north', []), tenants, 'client', 'north-web', () => ((looked = true), objects['north-web'])),
+    );
     expect(error.code).toBe('forbidden');
     expect(looked).toBe(false);
   });

@@ -15,7 +15,9 @@ describe('styleTokenResponse', () => {
 
 describe('withSeedFieldNames', () => {
   it('renames the field of a validation error to the seed document’s name', async () => {
-    await expect(withSeedFieldNames({ clientSecret: 'client_secret' }, () => Promise.reject(errors.validation('clientSecret', 'too short')))).rejects.toMatchObject({
+    await expect(
+      withSeedFieldNames({ clientSecret: 'client_secret' }, () => Promise.reject(errors.validation('clientSecret', 'too short'))),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
       field: 'client_secret',
       description: 'client_secret: too short',

@@ -6,7 +6,13 @@ describe('DomainError', () => {
     const cause = new Error('socket hang up');
     const error = new DomainError('server_error', 'try again later', { detail: 'pg pool exhausted', field: 'x', cause });
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ name: 'DomainError', code: 'server_error', description: 'try again later', detail: 'pg pool exhausted', field: 'x' });
+    expect(error).toMatchObject({
+      name: 'DomainError',
+      code: 'server_error',
+      description: 'try again later',
+      detail: 'pg pool exhausted',
+      field: 'x',
+    });
     expect(error.cause).toBe(cause);
   });
 
@@ -73,7 +79,15 @@ describe('ensure', () => {
 });
 
 describe('ERROR_CODES and the error table', () => {
-  const GRAPHQL_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR'];
+  const GRAPHQL_CODES = [
+    'UNAUTHENTICATED',
+    'FORBIDDEN',
+    'BAD_USER_INPUT',
+    'NOT_FOUND',
+    'CONFLICT',
+    'SERVICE_UNAVAILABLE',
+    'INTERNAL_SERVER_ERROR',
+  ];
   const OAUTH_CODES = ERROR_CODES.slice(0, ERROR_CODES.indexOf('server_error') + 1);
 
   it('has no duplicate codes', () => {

@@ -10,7 +10,8 @@ import { domainErrorFrom } from '../expect-domain-error';
 
 describe('input validation (issue 12 item 2)', () => {
   it('control characters: C0, DEL and C1 are found; tab only when allowed', () => {
-    for (const c of ['\u0000', '\u0001', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f']) expect(hasControlCharacter(`a${c}b`)).toBe(true);
+    for (const c of ['\u0000', '\u0001', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f'])
+      expect(hasControlCharacter(`a${c}b`)).toBe(true);
     expect(hasControlCharacter('a\tb')).toBe(true);
     expect(hasControlCharacter('a\tb', true)).toBe(false);
     expect(hasControlCharacter('a\u0000b', true)).toBe(true);
@@ -31,7 +32,10 @@ describe('input validation (issue 12 item 2)', () => {
   it('configured scopes: RFC 6749 §3.3 scope-tokens of at most 128 characters, at most 100', () => {
     expect(validateScopeList(['openid', 'a:b/c', 'x'.repeat(128)], 'allowedScopes')).toHaveLength(3);
     for (const bad of [['s'.repeat(129)], ['a b'], ['a"b'], ['a\\b'], ['é'], [''], Array.from({ length: 101 }, (_, i) => `s${i}`)]) {
-      expect(domainErrorFrom(() => validateScopeList(bad, 'allowedScopes'))).toMatchObject({ code: 'validation_failed', field: 'allowedScopes' });
+      expect(domainErrorFrom(() => validateScopeList(bad, 'allowedScopes'))).toMatchObject({
+        code: 'validation_failed',
+        field: 'allowedScopes',
+      });
     }
   });
 

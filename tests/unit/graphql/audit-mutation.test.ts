@@ -13,7 +13,9 @@ describe('audit targets of mutations', () => {
   it('takes the target from arguments first, then the result, then the input', () => {
     expect(targetOf('updateClient', { clientId: 'web', input: { name: 'x' } }, null)).toEqual({ kind: 'client', id: 'web' });
     expect(targetOf('updateUser', { id: 'u-1', input: {} }, null)).toEqual({ kind: 'user', id: 'u-1' });
-    expect(targetOf('createClient', { input: { tenantPath: '/a' } }, { client: { clientId: 'gen-1', tenantPath: '/a' }, clientSecret: 's' })).toEqual({ kind: 'client', id: 'gen-1' });
+    expect(
+      targetOf('createClient', { input: { tenantPath: '/a' } }, { client: { clientId: 'gen-1', tenantPath: '/a' }, clientSecret: 's' }),
+    ).toEqual({ kind: 'client', id: 'gen-1' });
     expect(targetOf('createUser', { input: { username: 'ada' } }, null)).toEqual({ kind: 'user', id: 'ada' });
     expect(targetOf('createTenant', { input: { path: '/a/b' } }, { path: '/a/b', id: 't-1' })).toEqual({ kind: 'tenant', id: 't-1' });
     expect(targetOf('rotateSigningKey', { tenantPath: '/a' }, { kid: 'k' })).toEqual({ kind: 'tenant', id: '/a' });

@@ -29,10 +29,18 @@ describe('GraphQL guard rails', () => {
 
   it('refuses documents over the alias and depth limits at validation', () => {
     const aliases = parse(`{ ${Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { clientId }`).join(' ')} }`);
-    expect(validate(schema, aliases, validationRules).map((e) => e.message).join()).toMatch(/alias/i);
+    expect(
+      validate(schema, aliases, validationRules)
+        .map((e) => e.message)
+        .join(),
+    ).toMatch(/alias/i);
     const nested = 'tenants { nodes { '.repeat(GRAPHQL_LIMITS.maxDepth);
     const deep = parse(`{ ${nested} id ${' } }'.repeat(GRAPHQL_LIMITS.maxDepth)} }`);
-    expect(validate(schema, deep, validationRules).map((e) => e.message).join()).toMatch(/depth/i);
+    expect(
+      validate(schema, deep, validationRules)
+        .map((e) => e.message)
+        .join(),
+    ).toMatch(/depth/i);
   });
 
   it('counts tokens up to the limit and leaves lexing errors to the parser', () => {

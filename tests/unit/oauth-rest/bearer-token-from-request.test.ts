@@ -24,6 +24,8 @@ describe('bearerTokenFromRequest (RFC 6750 §2)', () => {
   it('refuses a malformed header and two methods at once with invalid_request', () => {
     expect(domainErrorFrom(() => bearerTokenFromRequest(request('GET', 'Bearer a b'))).code).toBe('invalid_request');
     expect(domainErrorFrom(() => bearerTokenFromRequest(request('GET', 'Bearer'))).code).toBe('invalid_request');
-    expect(domainErrorFrom(() => bearerTokenFromRequest(request('POST', 'Bearer abc', { access_token: 'abc' }))).code).toBe('invalid_request');
+    expect(domainErrorFrom(() => bearerTokenFromRequest(request('POST', 'Bearer abc', { access_token: 'abc' }))).code).toBe(
+      'invalid_request',
+    );
   });
 });

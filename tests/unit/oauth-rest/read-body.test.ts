@@ -24,7 +24,11 @@ function expected(text: string): Record<string, string> | null {
 
 describe('readBody', () => {
   it('reads a form exactly as URLSearchParams decodes it, plain ASCII or not', async () => {
-    const part = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('%41', '%zz', '+', '%E2%82%AC', '=', 'a=b', '&', '?'));
+    const part = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+      fc.constantFrom('%41', '%zz', '+', '%E2%82%AC', '=', 'a=b', '&', '?'),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(part, { maxLength: 10 }), async (parts) => {
         const text = parts.join('');

@@ -4,11 +4,17 @@ import { createLogger, serializeError } from '../../../src/ops/logger';
 
 /** A pg error as the driver emits it on "terminating connection due to administrator command", with its client attached. */
 function adminShutdownError(): DatabaseError & { client: Client } {
-  const error = new DatabaseError('terminating connection due to administrator command', 116, 'error') as DatabaseError & { client: Client };
+  const error = new DatabaseError('terminating connection due to administrator command', 116, 'error') as DatabaseError & {
+    client: Client;
+  };
   Object.assign(error, { severity: 'FATAL', code: '57P01', file: 'postgres.c', line: '3300', routine: 'ProcessInterrupts' });
   const client = new Client({ connectionString: 'postgres://postgres:pw@127.0.0.1:1/idp' });
   // What a live client holds: prepared statement texts and the cancel key.
-  Object.assign(client, { processID: 4242, secretKey: 987654321, connection: { parsedStatements: { s1: 'select secret_digest from client where client_id = $1' } } });
+  Object.assign(client, {
+    processID: 4242,
+    secretKey: 987654321,
+    connection: { parsedStatements: { s1: 'select secret_digest from client where client_id = $1' } },
+  });
   error.client = client;
   return error;
 }
@@ -22,13 +28,26 @@ function capture(level = 'info'): { logger: ReturnType<typeof createLogger>; lin
     },
   });
   const logger = createLogger(level, sink);
-  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 describe('error serializer', () => {
   it('keeps type, message and code of a pg error and drops its client', () => {
     const logged = serializeError(adminShutdownError());
-    expect(logged).toEqual({ type: 'DatabaseError', message: 'terminating connection due to administrator command', code: '57P01', stack: expect.any(String) });
+    expect(logged).toEqual({
+      type: 'DatabaseError',
+      message: 'terminating connection due to administrator command',
+      code: '57P01',
+      stack: expect.any(String),
+    });
     expect(JSON.stringify(logged)).not.toMatch(/secret_digest|987654321|parsedStatements|ProcessInterrupts/);
   });
 
@@ -36,7 +55,11 @@ describe('error serializer', () => {
     const { logger, lines } = capture();
     logger.warn({ err: adminShutdownError() }, 'change bus error');
     const [line] = lines();
-    expect(line).toMatchObject({ level: 40, msg: 'change bus error', err: { type: 'DatabaseError', message: 'terminating connection due to administrator command', code: '57P01' } });
+    expect(line).toMatchObject({
+      level: 40,
+      msg: 'change bus error',
+      err: { type: 'DatabaseError', message: 'terminating connection due to administrator command', code: '57P01' },
+    });
     expect(line!.err).not.toHaveProperty('stack');
     expect(JSON.stringify(line)).not.toMatch(/secret_digest|987654321|client/);
     expect(JSON.stringify(line).length).toBeLessThan(400);
@@ -51,7 +74,12 @@ describe('error serializer', () => {
   });
 
   it('drops a query and its inlined values that knex puts before the driver message', () => {
-    const error = Object.assign(new Error(`insert into "user" ("username", "password_hash") values ('ada', '$argon2id$v=19$m=19456') - duplicate key value violates unique constraint "user_username_unique"`), { code: '23505' });
+    const error = Object.assign(
+      new Error(
+        `insert into "user" ("username", "password_hash") values ('ada', '$argon2id$v=19$m=19456') - duplicate key value violates unique constraint "user_username_unique"`,
+      ),
+      { code: '23505' },
+    );
     const logged = serializeError(error);
     expect(logged.message).toBe('duplicate key value violates unique constraint "user_username_unique"');
     expect(JSON.stringify(logged)).not.toMatch(/argon2/);

@@ -13,9 +13,21 @@ describe('browserCookies', () => {
     expect(cookies.interaction.name).toBe('__Host-idp_interaction');
     const { res, cookie } = fakeResponse();
     cookies.session.set(res, 'v');
-    expect(cookie).toHaveBeenCalledWith('__Host-idp_session', 'v', { httpOnly: true, sameSite: 'lax', secure: true, path: '/', maxAge: 8 * 3600_000 });
+    expect(cookie).toHaveBeenCalledWith('__Host-idp_session', 'v', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: true,
+      path: '/',
+      maxAge: 8 * 3600_000,
+    });
     cookies.interaction.set(res, 'w');
-    expect(cookie).toHaveBeenLastCalledWith('__Host-idp_interaction', 'w', { httpOnly: true, sameSite: 'lax', secure: true, path: '/', maxAge: 600_000 });
+    expect(cookie).toHaveBeenLastCalledWith('__Host-idp_interaction', 'w', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: true,
+      path: '/',
+      maxAge: 600_000,
+    });
     expect(pagePath('https://id.example/base', '/authorize/login')).toBe('/base/authorize/login');
   });
 

@@ -7,7 +7,9 @@ describe(SCHEMA_FILE, () => {
   it('matches the schema built from the type-graphql classes', () => {
     const committed = readFileSync(path.join(__dirname, '..', '..', '..', SCHEMA_FILE), 'utf8');
     if (committed !== printAdminSchema()) {
-      throw new Error(`${SCHEMA_FILE} is out of date with the resolvers and schema types: run \`npm run schema:emit\` (then \`npm run codegen\`) and commit the result.`);
+      throw new Error(
+        `${SCHEMA_FILE} is out of date with the resolvers and schema types: run \`npm run schema:emit\` (then \`npm run codegen\`) and commit the result.`,
+      );
     }
   });
 });

@@ -22,8 +22,13 @@ function coveredRootFields(): Set<string> {
 describe('src/sdk/operations', () => {
   it('has an operation for every query and mutation of src/schema/schema.graphql', () => {
     const schema = buildSchema(readFileSync(path.join(ROOT, 'src', 'schema', 'schema.graphql'), 'utf8'));
-    const rootFields = (kind: string, type: GraphQLObjectType | null | undefined) => Object.keys(type?.getFields() ?? {}).map((name) => `${kind}.${name}`);
-    const all = [...rootFields('query', schema.getQueryType()), ...rootFields('mutation', schema.getMutationType()), ...rootFields('subscription', schema.getSubscriptionType())];
+    const rootFields = (kind: string, type: GraphQLObjectType | null | undefined) =>
+      Object.keys(type?.getFields() ?? {}).map((name) => `${kind}.${name}`);
+    const all = [
+      ...rootFields('query', schema.getQueryType()),
+      ...rootFields('mutation', schema.getMutationType()),
+      ...rootFields('subscription', schema.getSubscriptionType()),
+    ];
     const covered = coveredRootFields();
     const missing = all.filter((field) => !covered.has(field));
     if (missing.length > 0) {

@@ -21,7 +21,10 @@ const { generate, loadCodegenConfig } = require('@graphql-codegen/cli');
 
 describe(GENERATED, () => {
   it('is what codegen.yml generates from the committed schema and operations', () => {
-    const outputs = JSON.parse(execFileSync(process.execPath, ['-e', GENERATE], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; content: string }[];
+    const outputs = JSON.parse(execFileSync(process.execPath, ['-e', GENERATE], { cwd: ROOT, encoding: 'utf8' })) as {
+      filename: string;
+      content: string;
+    }[];
     const output = outputs.find((file) => path.resolve(ROOT, file.filename) === path.join(ROOT, GENERATED));
     if (!output) throw new Error(`codegen.yml no longer generates ${GENERATED}`);
     const committed = readFileSync(path.join(ROOT, GENERATED), 'utf8');

@@ -8,7 +8,9 @@ describe('resolveChromium', () => {
   });
 
   it('refuses a CHROMIUM_PATH that does not exist instead of falling back silently', async () => {
-    await expect(resolveChromium({ CHROMIUM_PATH: '/nonexistent/chromium' })).rejects.toThrow('CHROMIUM_PATH=/nonexistent/chromium does not exist');
+    await expect(resolveChromium({ CHROMIUM_PATH: '/nonexistent/chromium' })).rejects.toThrow(
+      'CHROMIUM_PATH=/nonexistent/chromium does not exist',
+    );
   });
 
   it('uses a system Chromium when present, else the packaged build with its own libraries', async () => {

@@ -58,7 +58,12 @@ describe('doc examples', () => {
   it('matches text line by line, with … for any lines and placeholders within lines', () => {
     const bindings: Bindings = new Map();
     const text = (body: string, output: string) => checkOutput({ kind: 'text', body, line: 1 }, output, bindings);
-    expect(text('HTTP/1.1 401 Unauthorized\n…\nWWW-Authenticate: Bearer\n…\n{"code":"<string>",…}', 'HTTP/1.1 401 Unauthorized\r\nA: b\r\nWWW-Authenticate: Bearer\r\n\r\n{"code":"x","m":1}')).toBeNull();
+    expect(
+      text(
+        'HTTP/1.1 401 Unauthorized\n…\nWWW-Authenticate: Bearer\n…\n{"code":"<string>",…}',
+        'HTTP/1.1 401 Unauthorized\r\nA: b\r\nWWW-Authenticate: Bearer\r\n\r\n{"code":"x","m":1}',
+      ),
+    ).toBeNull();
     expect(text('200', '201\n')).toContain('expected "200"');
     expect(text('200', '200\n200')).toContain('unexpected further output');
   });

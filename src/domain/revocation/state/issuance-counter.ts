@@ -5,7 +5,11 @@ import type { IssuanceBucket, RevocationStore } from '../revocation-store';
 const ISSUANCE_FLUSH_INTERVAL_MS = 5_000;
 
 /** The counter an access token is counted in (`count` 1 when issued, -1 when revoked on its own). */
-export function issuanceBucket(claims: Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat' | 'exp'>, tenantId: string, count: number): IssuanceBucket {
+export function issuanceBucket(
+  claims: Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat' | 'exp'>,
+  tenantId: string,
+  count: number,
+): IssuanceBucket {
   const userId = claims.sub === claims.client_id ? null : claims.sub;
   return { tenantId, clientId: claims.client_id, userId, familyId: claims.sid ?? null, issuedAt: claims.iat, expiresAt: claims.exp, count };
 }
@@ -34,18 +38,20 @@ export class IssuanceCounter {
   /** Writes what was counted since the last flush; flushes run one at a time. */
   flush(): Promise<void> {
     // Chained after the previous flush whatever its outcome; a failure is reported to its own caller only.
-    this.flushing = this.flushing.catch(() => {}).then(async () => {
-      if (this.pending.size === 0) return;
-      const buckets = [...this.pending.values()];
-      this.pending = new Map();
-      try {
-        await this.store.addIssuance(buckets);
-      } catch (error) {
-        // Put them back so the next flush retries them.
-        for (const bucket of buckets) this.add(bucket);
-        throw error;
-      }
-    });
+    this.flushing = this.flushing
+      .catch(() => {})
+      .then(async () => {
+        if (this.pending.size === 0) return;
+        const buckets = [...this.pending.values()];
+        this.pending = new Map();
+        try {
+          await this.store.addIssuance(buckets);
+        } catch (error) {
+          // Put them back so the next flush retries them.
+          for (const bucket of buckets) this.add(bucket);
+          throw error;
+        }
+      });
     return this.flushing;
   }
 

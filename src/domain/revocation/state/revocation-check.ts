@@ -27,7 +27,12 @@ export class RevocationCheck {
     private readonly deps: Pick<DomainDeps, 'bus' | 'clock' | 'log'>,
     private readonly revocations: RevocationStore,
   ) {
-    this.cachedUsers = new TtlCache<User | null>({ ttlMs: USER_TTL_MS, maxEntries: 100_000, skip: (user) => user === null, trusted: () => deps.bus.live });
+    this.cachedUsers = new TtlCache<User | null>({
+      ttlMs: USER_TTL_MS,
+      maxEntries: 100_000,
+      skip: (user) => user === null,
+      trusted: () => deps.bus.live,
+    });
     deps.bus.subscribe((event) => {
       if (event.topic === 'user') this.cachedUsers.invalidate(event.key);
       // Deleting a tenant deletes its users (cascade).
@@ -66,15 +71,28 @@ export class RevocationCheck {
     if (!this.sync.current) return this.accessTokenStateFromDatabase(claims, jti, familyId, userId);
     const state = this.sync.state;
     const now = Math.floor(this.deps.clock.now().getTime() / 1000);
-    if (state.isJtiRevoked(jti, now) || (familyId && state.isFamilyRevoked(familyId)) || (claims.device_id && state.isDeviceRevoked(claims.device_id))) return INACTIVE;
+    if (
+      state.isJtiRevoked(jti, now) ||
+      (familyId && state.isFamilyRevoked(familyId)) ||
+      (claims.device_id && state.isDeviceRevoked(claims.device_id))
+    )
+      return INACTIVE;
     const cutoff = state.cutoffMs(userId, claims.client_id);
     if (cutoff !== null && claims.iat * 1000 < cutoff) return INACTIVE;
     if (claims.sub === claims.client_id) return CLIENT_TOKEN;
     if (!userId) return INACTIVE;
-    return mapMaybePromise(this.cachedUsers.get(userId, () => this.loadUser(userId)), (user) => (user?.enabled ? { active: true, user } : INACTIVE));
+    return mapMaybePromise(
+      this.cachedUsers.get(userId, () => this.loadUser(userId)),
+      (user) => (user?.enabled ? { active: true, user } : INACTIVE),
+    );
   }
 
-  private async accessTokenStateFromDatabase(claims: AccessTokenClaims, jti: string, familyId: string | null, userId: string | null): Promise<AccessTokenState> {
+  private async accessTokenStateFromDatabase(
+    claims: AccessTokenClaims,
+    jti: string,
+    familyId: string | null,
+    userId: string | null,
+  ): Promise<AccessTokenState> {
     const state = await this.revocations.accessTokenState(jti, familyId, userId, claims.client_id);
     if (!state || state.jtiRevoked) return INACTIVE;
     // A user or client cutoff (revokeUserTokens, revokeClientTokens) after `iat`.

@@ -11,9 +11,17 @@ export interface RevocationChanges {
 
 /** Encodes revocation events on the bus (`topic: 'revocation'`); the change log records the same keys. */
 export const revocationEvent = {
-  jti: (jti: string, expiresAtSeconds: number): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `jti:${jti}:${expiresAtSeconds}` }),
+  jti: (jti: string, expiresAtSeconds: number): ChangeEvent => ({
+    topic: 'revocation',
+    kind: 'revoked',
+    key: `jti:${jti}:${expiresAtSeconds}`,
+  }),
   family: (familyId: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `family:${familyId}` }),
-  cutoff: (kind: 'user' | 'client', subject: string, atMs: number): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `cutoff:${kind}:${atMs}:${subject}` }),
+  cutoff: (kind: 'user' | 'client', subject: string, atMs: number): ChangeEvent => ({
+    topic: 'revocation',
+    kind: 'revoked',
+    key: `cutoff:${kind}:${atMs}:${subject}`,
+  }),
   device: (deviceId: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `device:${deviceId}` }),
   /** Anything else: every process reloads its state in full. */
   reload: (why: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `reload:${why}` }),
@@ -84,7 +92,12 @@ export class RevocationStateSync {
 
   /** True when the state may answer without the database. */
   get current(): boolean {
-    return this.loaded && this.reloading === null && this.bus.live && (!this.options.changes || performance.now() - this.syncedAt < STALE_AFTER_MS);
+    return (
+      this.loaded &&
+      this.reloading === null &&
+      this.bus.live &&
+      (!this.options.changes || performance.now() - this.syncedAt < STALE_AFTER_MS)
+    );
   }
 
   /** (Re)loads the state; concurrent calls share one load, and a call during a load schedules one more. */
@@ -113,7 +126,11 @@ export class RevocationStateSync {
           this.duringReload = [];
           this.fullReloads++;
           this.syncedAt = performance.now();
-          this.options.loaded?.({ ms: Math.round(this.syncedAt - started), jtis: this.state.revokedJtiCount, fullReloads: this.fullReloads });
+          this.options.loaded?.({
+            ms: Math.round(this.syncedAt - started),
+            jtis: this.state.revokedJtiCount,
+            fullReloads: this.fullReloads,
+          });
         } while (this.again);
         this.loaded = true;
       } catch (error) {

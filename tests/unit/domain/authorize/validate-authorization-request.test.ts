@@ -29,7 +29,9 @@ describe('resolveRedirectUri (RFC 6749 §3.1.2.3, RFC 9700 §2.1)', () => {
 
   it('defaults only when exactly one is registered', () => {
     expect(resolveRedirectUri(client(), undefined)).toBe('https://app.example/cb');
-    expect(domainErrorFrom(() => resolveRedirectUri(client({ redirectUris: ['https://a/1', 'https://a/2'] }), undefined)).field).toBe('redirect_uri');
+    expect(domainErrorFrom(() => resolveRedirectUri(client({ redirectUris: ['https://a/1', 'https://a/2'] }), undefined)).field).toBe(
+      'redirect_uri',
+    );
   });
 
   it('never uses a stored URI the current rules refuse, presented or by default', () => {
@@ -77,12 +79,26 @@ describe('validateAuthorizationRequest', () => {
   const base = { response_type: 'code', scope: 'openid email', state: 'xyz', nonce: 'n' };
 
   it('answers request_not_supported and request_uri_not_supported (OIDC Core §6) rather than ignoring them', () => {
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request: 'eyJ.eyJ.' })).code).toBe('request_not_supported');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request_uri: 'https://x.example/r' })).code).toBe('request_uri_not_supported');
+    expect(
+      domainErrorFrom(() => validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request: 'eyJ.eyJ.' })).code,
+    ).toBe('request_not_supported');
+    expect(
+      domainErrorFrom(() =>
+        validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, request_uri: 'https://x.example/r' }),
+      ).code,
+    ).toBe('request_uri_not_supported');
   });
 
   it('returns the validated request', () => {
-    expect(validateAuthorizationRequest(client(), 'https://app.example/cb', { ...base, code_challenge: CHALLENGE, code_challenge_method: 'S256', max_age: '60', prompt: 'login' })).toEqual({
+    expect(
+      validateAuthorizationRequest(client(), 'https://app.example/cb', {
+        ...base,
+        code_challenge: CHALLENGE,
+        code_challenge_method: 'S256',
+        max_age: '60',
+        prompt: 'login',
+      }),
+    ).toEqual({
       clientId: 'app',
       redirectUri: 'https://app.example/cb',
       scopes: ['openid', 'email'],
@@ -97,12 +113,24 @@ describe('validateAuthorizationRequest', () => {
 
   it('maps each problem to its RFC 6749 §4.1.2.1 code', () => {
     const uri = 'https://app.example/cb';
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: 'token' })).code).toBe('unsupported_response_type');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: undefined })).code).toBe('invalid_request');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: ['code', 'code'] })).code).toBe('invalid_request');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'fragment' })).code).toBe('invalid_request');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client({ grantTypes: ['client_credentials'] }), uri, base)).code).toBe('unauthorized_client');
-    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, scope: 'openid admin' })).code).toBe('invalid_scope');
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: 'token' })).code).toBe(
+      'unsupported_response_type',
+    );
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: undefined })).code).toBe(
+      'invalid_request',
+    );
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_type: ['code', 'code'] })).code).toBe(
+      'invalid_request',
+    );
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'fragment' })).code).toBe(
+      'invalid_request',
+    );
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client({ grantTypes: ['client_credentials'] }), uri, base)).code).toBe(
+      'unauthorized_client',
+    );
+    expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, scope: 'openid admin' })).code).toBe(
+      'invalid_scope',
+    );
     expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, scope: '' })).code).toBe('invalid_scope');
     expect(domainErrorFrom(() => validateAuthorizationRequest(client({ isPublic: true }), uri, base)).code).toBe('invalid_request');
   });

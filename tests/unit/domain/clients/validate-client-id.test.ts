@@ -4,10 +4,16 @@ import { domainErrorFrom } from '../../expect-domain-error';
 describe('validateClientId: ids the server makes itself are reserved', () => {
   const tenantId = '3f1c2a4e-0000-4000-8000-000000000001';
 
-  it.each([`account.${tenantId}`, 'account.x', 'ACCOUNT.x', 'Account.x', 'console', 'Console', 'CONSOLE'])('refuses %s on every create path, naming the field', (clientId) => {
-    expect(isReservedClientId(clientId)).toBe(true);
-    expect(domainErrorFrom(() => validateClientId(clientId, 'client_id'))).toMatchObject({ code: 'validation_failed', field: 'client_id' });
-  });
+  it.each([`account.${tenantId}`, 'account.x', 'ACCOUNT.x', 'Account.x', 'console', 'Console', 'CONSOLE'])(
+    'refuses %s on every create path, naming the field',
+    (clientId) => {
+      expect(isReservedClientId(clientId)).toBe(true);
+      expect(domainErrorFrom(() => validateClientId(clientId, 'client_id'))).toMatchObject({
+        code: 'validation_failed',
+        field: 'client_id',
+      });
+    },
+  );
 
   it('lets the server make them', () => {
     expect(validateClientId(`account.${tenantId}`, 'clientId', { serverMade: true })).toBe(`account.${tenantId}`);

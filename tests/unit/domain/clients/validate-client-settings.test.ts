@@ -1,6 +1,7 @@
 import { validateClientSettings as validate, type ClientSettings } from '../../../../src/domain/clients/validate-client-settings';
 import { GRANTS } from '../../../fixtures/grant-catalogue';
-const validateClientSettings = (input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean) => validate(input, isPublic, GRANTS);
+const validateClientSettings = (input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean) =>
+  validate(input, isPublic, GRANTS);
 import { domainErrorFrom } from '../../expect-domain-error';
 
 const REDIRECT = 'https://app.example.com/cb';
@@ -21,7 +22,10 @@ describe('validateClientSettings', () => {
 
   it('accepts the seed001 response style and refuses unknown ones, naming the field', () => {
     expect(validateClientSettings({ responseStyle: 'seed001' }, false).responseStyle).toBe('seed001');
-    expect(domainErrorFrom(() => validateClientSettings({ responseStyle: 'loud' as 'seed001' }, false))).toMatchObject({ code: 'validation_failed', field: 'responseStyle' });
+    expect(domainErrorFrom(() => validateClientSettings({ responseStyle: 'loud' as 'seed001' }, false))).toMatchObject({
+      code: 'validation_failed',
+      field: 'responseStyle',
+    });
   });
 
   it('defaults a public client to authorization_code + refresh_token', () => {
@@ -30,7 +34,14 @@ describe('validateClientSettings', () => {
 
   it('treats null as absent', () => {
     const settings = validateClientSettings(
-      { grantTypes: null, redirectUris: null, allowedScopes: null, firstParty: null, accessTokenLifetime: null, refreshTokenLifetime: null },
+      {
+        grantTypes: null,
+        redirectUris: null,
+        allowedScopes: null,
+        firstParty: null,
+        accessTokenLifetime: null,
+        refreshTokenLifetime: null,
+      },
       false,
     );
     expect(settings).toEqual(validateClientSettings({}, false));
@@ -116,7 +127,9 @@ describe('validateClientSettings', () => {
 
   it('validates every redirect URI', () => {
     expect(
-      domainErrorFrom(() => validateClientSettings({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT, 'http://evil.example/cb'] }, false)),
+      domainErrorFrom(() =>
+        validateClientSettings({ grantTypes: ['authorization_code'], redirectUris: [REDIRECT, 'http://evil.example/cb'] }, false),
+      ),
     ).toMatchObject({ code: 'validation_failed', field: 'redirectUris[1]' });
   });
 

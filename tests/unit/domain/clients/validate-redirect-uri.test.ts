@@ -2,21 +2,19 @@ import { isValidRedirectUri, redirectUriMatches, validateRedirectUri } from '../
 import { domainErrorFrom } from '../../expect-domain-error';
 
 describe('validateRedirectUri', () => {
-  it.each([
-    'https://app.example.com/callback',
-    'https://app.example.com:8443/cb?tenant=acme',
-  ])('accepts https: %s, returned unchanged', (uri) => {
-    expect(validateRedirectUri(uri)).toBe(uri);
-  });
+  it.each(['https://app.example.com/callback', 'https://app.example.com:8443/cb?tenant=acme'])(
+    'accepts https: %s, returned unchanged',
+    (uri) => {
+      expect(validateRedirectUri(uri)).toBe(uri);
+    },
+  );
 
-  it.each([
-    'http://localhost/cb',
-    'http://localhost:3000/cb',
-    'http://127.0.0.1:51004/oauth2/callback',
-    'http://[::1]:8080/cb',
-  ])('accepts http on a loopback host (RFC 8252 §7.3): %s', (uri) => {
-    expect(validateRedirectUri(uri)).toBe(uri);
-  });
+  it.each(['http://localhost/cb', 'http://localhost:3000/cb', 'http://127.0.0.1:51004/oauth2/callback', 'http://[::1]:8080/cb'])(
+    'accepts http on a loopback host (RFC 8252 §7.3): %s',
+    (uri) => {
+      expect(validateRedirectUri(uri)).toBe(uri);
+    },
+  );
 
   it.each([
     'http://app.example.com/cb',
@@ -28,14 +26,12 @@ describe('validateRedirectUri', () => {
     expect(domainErrorFrom(() => validateRedirectUri(uri))).toMatchObject({ code: 'validation_failed', field: 'redirectUris' });
   });
 
-  it.each([
-    'https://app.example.com/cb#section',
-    'https://app.example.com/cb#',
-    'http://127.0.0.1/cb#x',
-    'com.example.app:/cb#x',
-  ])('refuses a fragment (RFC 6749 §3.1.2), even an empty one: %s', (uri) => {
-    expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
-  });
+  it.each(['https://app.example.com/cb#section', 'https://app.example.com/cb#', 'http://127.0.0.1/cb#x', 'com.example.app:/cb#x'])(
+    'refuses a fragment (RFC 6749 §3.1.2), even an empty one: %s',
+    (uri) => {
+      expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
+    },
+  );
 
   it.each(['com.example.app:/oauth2redirect', 'com.example.app://callback'])(
     'accepts a reverse-domain private-use scheme (RFC 8252 §7.1): %s',
@@ -65,7 +61,10 @@ describe('validateRedirectUri', () => {
     ['https://app.example/a/../cb', 'dot segments'],
     ['https://bücher.example/cb', 'a host that serialises as punycode'],
   ])('refuses a URI that is not its own WHATWG serialisation: %s (%s)', (uri) => {
-    expect(domainErrorFrom(() => validateRedirectUri(uri, 'redirectUris[2]'))).toMatchObject({ code: 'validation_failed', field: 'redirectUris[2]' });
+    expect(domainErrorFrom(() => validateRedirectUri(uri, 'redirectUris[2]'))).toMatchObject({
+      code: 'validation_failed',
+      field: 'redirectUris[2]',
+    });
   });
 
   it.each([
@@ -83,16 +82,22 @@ describe('validateRedirectUri', () => {
     expect(domainErrorFrom(() => validateRedirectUri(uri))).toMatchObject({ code: 'validation_failed', field: 'redirectUris' });
   });
 
-  it.each(['https://user:pw@app.example/cb', 'https://user@app.example/cb', 'https://:pw@app.example/cb', 'https://@app.example/cb', 'com.example.app://user@cb/x'])(
-    'refuses userinfo: %s',
+  it.each([
+    'https://user:pw@app.example/cb',
+    'https://user@app.example/cb',
+    'https://:pw@app.example/cb',
+    'https://@app.example/cb',
+    'com.example.app://user@cb/x',
+  ])('refuses userinfo: %s', (uri) => {
+    expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
+  });
+
+  it.each(['https://*.example/cb', 'https://app.example/*', 'https://app.example/cb?x=*', 'com.example.*:/cb'])(
+    'refuses a wildcard: %s',
     (uri) => {
       expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
     },
   );
-
-  it.each(['https://*.example/cb', 'https://app.example/*', 'https://app.example/cb?x=*', 'com.example.*:/cb'])('refuses a wildcard: %s', (uri) => {
-    expect(domainErrorFrom(() => validateRedirectUri(uri)).code).toBe('validation_failed');
-  });
 
   it.each([
     'https://app.example/cb',

@@ -83,7 +83,9 @@ describe('ServerSecret', () => {
     });
 
     it('does not leak the plaintext', () => {
-      expect(secret.encrypt('very-secret-private-key', 'signing-key')).not.toContain(Buffer.from('very-secret-private-key').toString('base64url'));
+      expect(secret.encrypt('very-secret-private-key', 'signing-key')).not.toContain(
+        Buffer.from('very-secret-private-key').toString('base64url'),
+      );
     });
 
     it.each([

@@ -34,14 +34,24 @@ describe('buildDiscoveryMetadata', () => {
     ]) {
       const metadata = buildDiscoveryMetadata(capabilities);
       expect(metadata.response_types_supported).toEqual([]);
-      for (const field of ['authorization_endpoint', 'response_modes_supported', 'code_challenge_methods_supported', 'authorization_response_iss_parameter_supported']) {
+      for (const field of [
+        'authorization_endpoint',
+        'response_modes_supported',
+        'code_challenge_methods_supported',
+        'authorization_response_iss_parameter_supported',
+      ]) {
         expect(metadata).not.toHaveProperty(field);
       }
     }
   });
 
   it('advertises userinfo only when some grant issues user tokens, and logout only when mounted', () => {
-    const clientOnly = buildDiscoveryMetadata({ ...everything, grantTypes: ['client_credentials'], authorizationEndpoint: false, endSessionEndpoint: false });
+    const clientOnly = buildDiscoveryMetadata({
+      ...everything,
+      grantTypes: ['client_credentials'],
+      authorizationEndpoint: false,
+      endSessionEndpoint: false,
+    });
     expect(clientOnly).not.toHaveProperty('userinfo_endpoint');
     expect(clientOnly).not.toHaveProperty('end_session_endpoint');
     expect(clientOnly.grant_types_supported).toEqual(['client_credentials']);
@@ -49,7 +59,9 @@ describe('buildDiscoveryMetadata', () => {
   });
 
   it('joins endpoint paths onto an issuer with a path or a trailing slash', () => {
-    expect(buildDiscoveryMetadata({ ...everything, issuer: 'https://example.com/idp/' }).token_endpoint).toBe('https://example.com/idp/token');
+    expect(buildDiscoveryMetadata({ ...everything, issuer: 'https://example.com/idp/' }).token_endpoint).toBe(
+      'https://example.com/idp/token',
+    );
   });
 
   it('holds no undefined or null values', () => {

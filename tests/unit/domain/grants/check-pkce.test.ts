@@ -44,7 +44,9 @@ describe('checkPkce (RFC 7636 §4.6, RFC 9700 §2.1.1)', () => {
   });
 
   it('refuses any method but S256, e.g. a challenge stored as plain', () => {
-    expect(domainErrorFrom(() => checkPkce({ codeChallenge: VERIFIER, codeChallengeMethod: 'plain' }, VERIFIER)).code).toBe('invalid_grant');
+    expect(domainErrorFrom(() => checkPkce({ codeChallenge: VERIFIER, codeChallengeMethod: 'plain' }, VERIFIER)).code).toBe(
+      'invalid_grant',
+    );
     expect(domainErrorFrom(() => checkPkce({ codeChallenge: VERIFIER, codeChallengeMethod: null }, VERIFIER)).code).toBe('invalid_grant');
   });
 

@@ -20,10 +20,16 @@ describe('chooseUserTenantPath (seed 003 tenant_path)', () => {
   });
 
   it.each(['/', '/other', '/acmeish', '/acme-eu'])('refuses %j outside the client tenant with invalid_request', (requested) => {
-    expect(domainErrorFrom(() => chooseUserTenantPath(requested, '/acme'))).toMatchObject({ code: 'invalid_request', field: 'tenant_path' });
+    expect(domainErrorFrom(() => chooseUserTenantPath(requested, '/acme'))).toMatchObject({
+      code: 'invalid_request',
+      field: 'tenant_path',
+    });
   });
 
   it.each(['acme', '/ACME', '/acme//eu', '/acme/../x'])('refuses malformed %j', (requested) => {
-    expect(domainErrorFrom(() => chooseUserTenantPath(requested, '/acme'))).toMatchObject({ code: 'validation_failed', field: 'tenant_path' });
+    expect(domainErrorFrom(() => chooseUserTenantPath(requested, '/acme'))).toMatchObject({
+      code: 'validation_failed',
+      field: 'tenant_path',
+    });
   });
 });

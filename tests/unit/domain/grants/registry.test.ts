@@ -3,7 +3,10 @@ import { AUTHORIZATION_CODE } from '../../../../src/domain/grants/authorization-
 import { CLIENT_CREDENTIALS } from '../../../../src/domain/grants/client-credentials.grant';
 import { GrantDeclarations, GrantRegistry, type GrantDeclaration, type GrantHandler } from '../../../../src/domain/grants/grant-registry';
 
-const handlerFor = (declaration: GrantDeclaration): GrantHandler => ({ declaration, handle: () => Promise.reject(new Error('not called')) });
+const handlerFor = (declaration: GrantDeclaration): GrantHandler => ({
+  declaration,
+  handle: () => Promise.reject(new Error('not called')),
+});
 
 describe('GrantDeclarations (the catalogue client validation reads, built before any handler)', () => {
   const catalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE], [DEVICE_TOKENS]);
@@ -29,7 +32,16 @@ describe('GrantRegistry (the token endpoint handlers over a catalogue)', () => {
 
   it('refuses a token grant without a handler, a handler the catalogue does not declare, and a permission with a handler', () => {
     expect(() => new GrantRegistry(catalogue, [handlerFor(CLIENT_CREDENTIALS)])).toThrow(/no grant handler for authorization_code/);
-    expect(() => new GrantRegistry(catalogue, [handlerFor(CLIENT_CREDENTIALS), handlerFor(AUTHORIZATION_CODE), handlerFor({ ...CLIENT_CREDENTIALS, grantType: 'password' })])).toThrow(/password/);
-    expect(() => new GrantRegistry(catalogue, [handlerFor(CLIENT_CREDENTIALS), handlerFor(AUTHORIZATION_CODE), handlerFor(DEVICE_TOKENS)])).toThrow(/device_tokens/);
+    expect(
+      () =>
+        new GrantRegistry(catalogue, [
+          handlerFor(CLIENT_CREDENTIALS),
+          handlerFor(AUTHORIZATION_CODE),
+          handlerFor({ ...CLIENT_CREDENTIALS, grantType: 'password' }),
+        ]),
+    ).toThrow(/password/);
+    expect(
+      () => new GrantRegistry(catalogue, [handlerFor(CLIENT_CREDENTIALS), handlerFor(AUTHORIZATION_CODE), handlerFor(DEVICE_TOKENS)]),
+    ).toThrow(/device_tokens/);
   });
 });

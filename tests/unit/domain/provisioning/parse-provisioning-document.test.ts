@@ -1,4 +1,7 @@
-import { parseProvisioningDocument as parseDocument, parseProvisioningText as parseText } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import {
+  parseProvisioningDocument as parseDocument,
+  parseProvisioningText as parseText,
+} from '../../../../src/domain/provisioning/parse-provisioning-document';
 import type { ProvisioningVariables } from '../../../../src/domain/provisioning/document-reader';
 import { GRANTS } from '../../../fixtures/grant-catalogue';
 
@@ -19,7 +22,15 @@ const problems = (run: () => unknown): readonly string[] => {
 describe('parseProvisioningDocument', () => {
   it('expands ${NAME} anywhere in a string and fills every default', () => {
     const plan = parseProvisioningDocument(
-      { tenants: [{ path: '/${TENANT}/', clients: [{ clientId: 'app-${ENV}', name: 'App', clientSecret: 'prefix-${SECRET}' }], users: [{ username: 'ada' }] }] },
+      {
+        tenants: [
+          {
+            path: '/${TENANT}/',
+            clients: [{ clientId: 'app-${ENV}', name: 'App', clientSecret: 'prefix-${SECRET}' }],
+            users: [{ username: 'ada' }],
+          },
+        ],
+      },
       { TENANT: 'acme', ENV: 'prod', SECRET: 'x'.repeat(20) },
     );
     expect(plan.tenants[0]).toMatchObject({ path: '/acme', name: 'acme', signingAlgorithm: 'RS256', allowSelfSignup: false });
@@ -28,9 +39,23 @@ describe('parseProvisioningDocument', () => {
       clientSecret: `prefix-${'x'.repeat(20)}`,
       isPublic: false,
       enabled: true,
-      settings: { grantTypes: ['client_credentials'], redirectUris: [], allowedScopes: [], firstParty: false, accessTokenLifetime: 3600, refreshTokenLifetime: 2592000, responseStyle: 'standard' },
+      settings: {
+        grantTypes: ['client_credentials'],
+        redirectUris: [],
+        allowedScopes: [],
+        firstParty: false,
+        accessTokenLifetime: 3600,
+        refreshTokenLifetime: 2592000,
+        responseStyle: 'standard',
+      },
     });
-    expect(plan.tenants[0]!.users[0]).toEqual({ at: 'tenants[0].users[0]', username: 'ada', password: null, enabled: true, profile: { email: null, phone: null, firstname: null, lastname: null } });
+    expect(plan.tenants[0]!.users[0]).toEqual({
+      at: 'tenants[0].users[0]',
+      username: 'ada',
+      password: null,
+      enabled: true,
+      profile: { email: null, phone: null, firstname: null, lastname: null },
+    });
   });
 
   it('lists every problem at once, each with its JSON path', () => {
@@ -39,7 +64,10 @@ describe('parseProvisioningDocument', () => {
         parseProvisioningDocument(
           {
             tenants: [
-              { path: '/a', clients: [{ clientId: 'pub', name: 'P', isPublic: true, clientSecret: '${S}', grantTypes: ['client_credentials'] }] },
+              {
+                path: '/a',
+                clients: [{ clientId: 'pub', name: 'P', isPublic: true, clientSecret: '${S}', grantTypes: ['client_credentials'] }],
+              },
               { path: '/b', users: [{ username: 'bo', password: 'short', email: 'not-an-email' }] },
               'nonsense',
             ],
@@ -55,10 +83,16 @@ describe('parseProvisioningDocument', () => {
     ]);
   });
 
-  it('takes a client\'s responseStyle (seed 001 clients) and refuses an unknown one', () => {
-    const client = (responseStyle: string) => ({ tenants: [{ path: '/a', clients: [{ clientId: 'seed', name: 'Seed', clientSecret: 'seed-client-secret-0123456789', responseStyle }] }] });
+  it("takes a client's responseStyle (seed 001 clients) and refuses an unknown one", () => {
+    const client = (responseStyle: string) => ({
+      tenants: [
+        { path: '/a', clients: [{ clientId: 'seed', name: 'Seed', clientSecret: 'seed-client-secret-0123456789', responseStyle }] },
+      ],
+    });
     expect(parseProvisioningDocument(client('seed001'), {}).tenants[0]!.clients[0]!.settings.responseStyle).toBe('seed001');
-    expect(problems(() => parseProvisioningDocument(client('fancy'), {}))).toEqual([expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.responseStyle: must be one of standard, seed001$/)]);
+    expect(problems(() => parseProvisioningDocument(client('fancy'), {}))).toEqual([
+      expect.stringMatching(/^tenants\[0\]\.clients\[0\]\.responseStyle: must be one of standard, seed001$/),
+    ]);
   });
 
   it('refuses the client ids the server makes itself and redirect URIs that are not strict, naming the entry', () => {
@@ -67,9 +101,27 @@ describe('parseProvisioningDocument', () => {
         {
           path: '/a',
           clients: [
-            { clientId: 'account.00000000-0000-4000-8000-000000000000', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'] },
-            { clientId: 'console', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb'] },
-            { clientId: 'app', name: 'x', isPublic: true, grantTypes: ['authorization_code'], redirectUris: ['https://app.example/cb', 'https:/app.example/cb'] },
+            {
+              clientId: 'account.00000000-0000-4000-8000-000000000000',
+              name: 'x',
+              isPublic: true,
+              grantTypes: ['authorization_code'],
+              redirectUris: ['https://app.example/cb'],
+            },
+            {
+              clientId: 'console',
+              name: 'x',
+              isPublic: true,
+              grantTypes: ['authorization_code'],
+              redirectUris: ['https://app.example/cb'],
+            },
+            {
+              clientId: 'app',
+              name: 'x',
+              isPublic: true,
+              grantTypes: ['authorization_code'],
+              redirectUris: ['https://app.example/cb', 'https:/app.example/cb'],
+            },
           ],
         },
       ],
@@ -85,14 +137,28 @@ describe('parseProvisioningDocument', () => {
   });
 
   it('names the unset variable and where it is used', () => {
-    expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', users: [{ username: 'ada', password: '${ADA_PASSWORD}' }] }] }, {}))).toEqual([
-      'tenants[0].users[0].password: environment variable ADA_PASSWORD is not set',
-    ]);
+    expect(
+      problems(() =>
+        parseProvisioningDocument({ tenants: [{ path: '/a', users: [{ username: 'ada', password: '${ADA_PASSWORD}' }] }] }, {}),
+      ),
+    ).toEqual(['tenants[0].users[0].password: environment variable ADA_PASSWORD is not set']);
   });
 
   it('refuses duplicate natural keys in one file', () => {
     const client = { clientId: 'same', name: 'x', clientSecret: `${'x'.repeat(19)}y` };
-    expect(problems(() => parseProvisioningDocument({ tenants: [{ path: '/a', clients: [client] }, { path: '/a/', clients: [client] }] }, {}))).toEqual([
+    expect(
+      problems(() =>
+        parseProvisioningDocument(
+          {
+            tenants: [
+              { path: '/a', clients: [client] },
+              { path: '/a/', clients: [client] },
+            ],
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
       'tenants[1].path: tenant /a appears twice in the file (first at tenants[0].path)',
       'tenants[1].clients[0].clientId: client same appears twice in the file (first at tenants[0].clients[0].clientId)',
     ]);

@@ -44,7 +44,10 @@ describe('provisioning JSON Schema', () => {
     ['a too short clientId', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'ab' }] }] }],
     ['the reserved clientId console', { tenants: [{ path: '/', clients: [{ ...client, clientId: 'console' }] }] }],
     ['the reserved clientId console in another case', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'CONSOLE' }] }] }],
-    ['a reserved account.* clientId', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'account.00000000-0000-4000-8000-000000000000' }] }] }],
+    [
+      'a reserved account.* clientId',
+      { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'account.00000000-0000-4000-8000-000000000000' }] }] },
+    ],
     ['a reserved account.* clientId in another case', { tenants: [{ path: '/a', clients: [{ ...client, clientId: 'Account.web' }] }] }],
     ['an unknown grant type', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: ['implicit'] }] }] }],
     ['an empty grant type list', { tenants: [{ path: '/a', clients: [{ ...client, grantTypes: [] }] }] }],
@@ -57,11 +60,14 @@ describe('provisioning JSON Schema', () => {
     ['an email as a number', { tenants: [{ path: '/a', users: [{ username: 'ada', email: 42 }] }] }],
   ];
 
-  it.each(['consoles', 'my-console', 'accounts', 'account-web', 'accountant'])('both accept the clientId %s, which only looks like a reserved one', (clientId) => {
-    const doc = { tenants: [{ path: '/a', clients: [{ ...client, clientId }] }] };
-    expect(validate(doc) ? [] : validate.errors).toEqual([]);
-    expect(tsAccepts(doc)).toBe(true);
-  });
+  it.each(['consoles', 'my-console', 'accounts', 'account-web', 'accountant'])(
+    'both accept the clientId %s, which only looks like a reserved one',
+    (clientId) => {
+      const doc = { tenants: [{ path: '/a', clients: [{ ...client, clientId }] }] };
+      expect(validate(doc) ? [] : validate.errors).toEqual([]);
+      expect(tsAccepts(doc)).toBe(true);
+    },
+  );
 
   it.each(invalid)('both reject %s', (_, doc) => {
     expect(validate(doc)).toBe(false);

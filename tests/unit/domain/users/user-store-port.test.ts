@@ -38,7 +38,19 @@ class MemoryUsers implements UserStore {
 
   add(tenantId: string, username: string, passwordHash: string, enabled = true): User {
     const now = new Date();
-    const user: User = Object.freeze({ id: randomUUID(), tenantId, username, email: null, phone: null, firstname: null, lastname: null, enabled, admin: false, createdAt: now, updatedAt: now });
+    const user: User = Object.freeze({
+      id: randomUUID(),
+      tenantId,
+      username,
+      email: null,
+      phone: null,
+      firstname: null,
+      lastname: null,
+      enabled,
+      admin: false,
+      createdAt: now,
+      updatedAt: now,
+    });
     this.rows.set(user.id, { user, passwordHash });
     return user;
   }
@@ -48,7 +60,9 @@ class MemoryUsers implements UserStore {
   }
   load = this.findById;
   async findCredentials(tenantId: string, username: string): Promise<UserCredentials | null> {
-    const row = [...this.rows.values()].find((r) => r.user.tenantId === tenantId && r.user.username.toLowerCase() === username.toLowerCase());
+    const row = [...this.rows.values()].find(
+      (r) => r.user.tenantId === tenantId && r.user.username.toLowerCase() === username.toLowerCase(),
+    );
     return row ? { user: row.user, passwordHash: row.passwordHash } : null;
   }
   async page(): Promise<Page<User>> {
@@ -140,7 +154,7 @@ describe('UserService on its UserStore port', () => {
     expect(users.writes).toEqual([]);
   });
 
-  it('writes a new password as its hash only and ends the user\'s browser sessions', async () => {
+  it("writes a new password as its hash only and ends the user's browser sessions", async () => {
     const carol = users.add(ACME, 'carol', await hashPassword('old password 1'));
     const { token } = await new BrowserSessionService(sessions, clock).start(ACME, carol.id);
     await service.setPassword(acmeAdmin, carol.id, 'new password 2');
@@ -152,7 +166,7 @@ describe('UserService on its UserStore port', () => {
     expect(await service.verifyCredentials(ACME, 'carol', 'old password 1')).toBeNull();
   });
 
-  it('fails a disabled user\'s correct password like a wrong one', async () => {
+  it("fails a disabled user's correct password like a wrong one", async () => {
     users.add(ACME, 'dave', await hashPassword('right password'), false);
     expect(await service.verifyCredentials(ACME, 'dave', 'right password')).toBeNull();
   });

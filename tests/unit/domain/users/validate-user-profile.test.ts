@@ -33,7 +33,9 @@ describe('validateUserProfile', () => {
   });
 
   it('trims values', () => {
-    expect(validateUserProfile({ email: '  ada@example.com ', phone: ' +44 20 7946 0958 ', firstname: ' Ada ', lastname: ' Lovelace ' })).toEqual({
+    expect(
+      validateUserProfile({ email: '  ada@example.com ', phone: ' +44 20 7946 0958 ', firstname: ' Ada ', lastname: ' Lovelace ' }),
+    ).toEqual({
       email: 'ada@example.com',
       phone: '+44 20 7946 0958',
       firstname: 'Ada',
@@ -68,6 +70,9 @@ describe('validateUserProfile', () => {
   });
 
   it('accepts any text in names', () => {
-    expect(validateUserProfile({ firstname: 'Zoë', lastname: "O'Brien-Łukasiewicz" })).toEqual({ firstname: 'Zoë', lastname: "O'Brien-Łukasiewicz" });
+    expect(validateUserProfile({ firstname: 'Zoë', lastname: "O'Brien-Łukasiewicz" })).toEqual({
+      firstname: 'Zoë',
+      lastname: "O'Brien-Łukasiewicz",
+    });
   });
 });

@@ -23,8 +23,18 @@ describe('MaybePromise helpers', () => {
         (error) => (error === boom ? 'caught at once' : 'other'),
       ),
     ).toBe('caught at once');
-    expect(await catchMaybePromise(() => Promise.reject(boom), (error) => (error === boom ? 'caught later' : 'other'))).toBe('caught later');
-    expect(catchMaybePromise(() => 7, () => 0)).toBe(7);
+    expect(
+      await catchMaybePromise(
+        () => Promise.reject(boom),
+        (error) => (error === boom ? 'caught later' : 'other'),
+      ),
+    ).toBe('caught later');
+    expect(
+      catchMaybePromise(
+        () => 7,
+        () => 0,
+      ),
+    ).toBe(7);
     // a handler that rethrows passes the failure on the same way it came: thrown at once, or rejected
     expect(() =>
       catchMaybePromise(

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { JTI_RECORD_BYTES, RevocationState, uuidBytes, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
-import { revocationEvent, RevocationStateSync, type RevocationChanges } from '../../../../../src/domain/revocation/state/revocation-state-sync';
+import {
+  JTI_RECORD_BYTES,
+  RevocationState,
+  uuidBytes,
+  type RevocationSnapshot,
+} from '../../../../../src/domain/revocation/state/revocation-state';
+import {
+  revocationEvent,
+  RevocationStateSync,
+  type RevocationChanges,
+} from '../../../../../src/domain/revocation/state/revocation-state-sync';
 import { FakeBus } from '../../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;
@@ -50,7 +59,8 @@ describe('RevocationState', () => {
     expect(state.isJtiRevoked(random[0]!.toUpperCase(), NOW)).toBe(true);
     expect(state.isJtiRevoked(randomUUID(), NOW)).toBe(false);
     expect(state.isJtiRevoked(`0000${'9999'}-${randomUUID().slice(9)}`, NOW)).toBe(false);
-    for (const bad of ['', 'not-a-uuid', `${random[0]!.slice(0, 35)}g`, random[0]!.replaceAll('-', 'x'), `${random[0]!}0`]) expect(state.isJtiRevoked(bad, NOW)).toBe(false);
+    for (const bad of ['', 'not-a-uuid', `${random[0]!.slice(0, 35)}g`, random[0]!.replaceAll('-', 'x'), `${random[0]!}0`])
+      expect(state.isJtiRevoked(bad, NOW)).toBe(false);
     // Merging recent ids into the loaded ones keeps both findable, and the same id twice once.
     for (const jti of random.slice(0, 10)) state.addJti(jti, NOW + 60, NOW);
     const fresh = randomUUID();
@@ -168,7 +178,12 @@ describe('RevocationStateSync', () => {
   it('stays not current when a load fails, until the upkeep reloads it', async () => {
     const bus = new FakeBus();
     let up = false;
-    const sync = new RevocationStateSync(bus, () => (up ? Promise.resolve({ jtis: new Uint8Array(0), families: [], cutoffs: [] }) : Promise.reject(new Error('down'))), () => NOW, () => undefined);
+    const sync = new RevocationStateSync(
+      bus,
+      () => (up ? Promise.resolve({ jtis: new Uint8Array(0), families: [], cutoffs: [] }) : Promise.reject(new Error('down'))),
+      () => NOW,
+      () => undefined,
+    );
     await sync.reload();
     expect(sync.current).toBe(false);
     // The periodic upkeep retries the load.
@@ -180,7 +195,12 @@ describe('RevocationStateSync', () => {
 
   it('applies a device event without a full reload', async () => {
     const bus = new FakeBus();
-    const sync = new RevocationStateSync(bus, async () => ({ jtis: new Uint8Array(0), families: [], cutoffs: [] }), () => NOW, () => undefined);
+    const sync = new RevocationStateSync(
+      bus,
+      async () => ({ jtis: new Uint8Array(0), families: [], cutoffs: [] }),
+      () => NOW,
+      () => undefined,
+    );
     await sync.reload();
     expect(sync.fullReloads).toBe(1);
     const device = randomUUID();
@@ -192,7 +212,7 @@ describe('RevocationStateSync', () => {
     expect(sync.fullReloads).toBe(2);
   });
 
-  it('reads the change log from the snapshot\'s high-water mark on, applies what a lost notification carried, and tells of changed users', async () => {
+  it("reads the change log from the snapshot's high-water mark on, applies what a lost notification carried, and tells of changed users", async () => {
     const bus = new FakeBus();
     const reads: string[] = [];
     let next: RevocationChanges = { keys: [], highWater: '10' };
@@ -200,17 +220,26 @@ describe('RevocationStateSync', () => {
     bus.subscribe((event) => {
       if (event.topic === 'user') changedUsers.push(event.key);
     });
-    const sync = new RevocationStateSync(bus, async () => ({ jtis: new Uint8Array(0), families: [], cutoffs: [], highWater: '7' }), () => NOW, () => undefined, {
-      changes: async (since) => {
-        reads.push(since);
-        return next;
+    const sync = new RevocationStateSync(
+      bus,
+      async () => ({ jtis: new Uint8Array(0), families: [], cutoffs: [], highWater: '7' }),
+      () => NOW,
+      () => undefined,
+      {
+        changes: async (since) => {
+          reads.push(since);
+          return next;
+        },
       },
-    });
+    );
     await sync.poll(); // not loaded yet: nothing to read from
     expect(reads).toEqual([]);
     await sync.reload();
     const [jti, family, device] = [randomUUID(), randomUUID(), randomUUID()];
-    next = { keys: [revocationEvent.jti(jti, NOW + 60).key, `family:${family}`, `device:${device}`, 'cutoff:user:5000:u1', 'user:u2'], highWater: '12' };
+    next = {
+      keys: [revocationEvent.jti(jti, NOW + 60).key, `family:${family}`, `device:${device}`, 'cutoff:user:5000:u1', 'user:u2'],
+      highWater: '12',
+    };
     await sync.poll();
     expect(sync.state.isJtiRevoked(jti, NOW)).toBe(true);
     expect(sync.state.isFamilyRevoked(family)).toBe(true);

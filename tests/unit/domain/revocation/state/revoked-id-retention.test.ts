@@ -5,11 +5,20 @@ import { DEVICE_TOKEN_LIFETIME_SECONDS } from '../../../../../src/domain/device-
 import { VERIFIED_DEVICE_TOKEN_TTL_MS } from '../../../../../src/domain/device-token-sets/verified-device-tokens';
 import { RevocationState, type RevocationSnapshot } from '../../../../../src/domain/revocation/state/revocation-state';
 import { RevocationStateSync, type RevocationChanges } from '../../../../../src/domain/revocation/state/revocation-state-sync';
-import { DEVICE_RETENTION_SECONDS, familyRetentionSeconds, REVOKED_ENTRY_MARGIN_SECONDS } from '../../../../../src/domain/revocation/state/revoked-id-set';
+import {
+  DEVICE_RETENTION_SECONDS,
+  familyRetentionSeconds,
+  REVOKED_ENTRY_MARGIN_SECONDS,
+} from '../../../../../src/domain/revocation/state/revoked-id-set';
 import { FakeBus } from '../../../../support/fake-change-bus';
 
 const NOW = 1_800_000_000;
-const empty = (extra: Partial<RevocationSnapshot> = {}): RevocationSnapshot => ({ jtis: new Uint8Array(0), families: [], cutoffs: [], ...extra });
+const empty = (extra: Partial<RevocationSnapshot> = {}): RevocationSnapshot => ({
+  jtis: new Uint8Array(0),
+  families: [],
+  cutoffs: [],
+  ...extra,
+});
 
 describe('revoked families and devices are kept only while a token they revoke can be unexpired', () => {
   it('the rule: the longest access-token lifetime (at least the 24 h of device tokens) plus a margin above the remembered device token TTL', () => {
@@ -23,7 +32,16 @@ describe('revoked families and devices are kept only while a token they revoke c
   it('drops a loaded family or device right after the second it is needed until, not before', () => {
     const state = new RevocationState();
     const [family, device, lasting] = [randomUUID(), randomUUID(), randomUUID()];
-    state.replace(empty({ families: [[family, NOW + 100], [lasting, NOW + 10_000]], devices: [[device.toUpperCase(), NOW + 50]] }), NOW);
+    state.replace(
+      empty({
+        families: [
+          [family, NOW + 100],
+          [lasting, NOW + 10_000],
+        ],
+        devices: [[device.toUpperCase(), NOW + 50]],
+      }),
+      NOW,
+    );
     state.prune(NOW + 50);
     expect([state.isFamilyRevoked(family), state.isDeviceRevoked(device), state.isFamilyRevoked(lasting)]).toEqual([true, true, true]);
     state.prune(NOW + 51);
@@ -70,12 +88,22 @@ describe('revoked families and devices are kept only while a token they revoke c
     });
     let now = NOW;
     let next: RevocationChanges = { keys: [], highWater: '2', familyRetentionSeconds: 300 };
-    const sync = new RevocationStateSync(bus, async () => empty({ highWater: '1', familyRetentionSeconds: 100 }), () => now, () => undefined, {
-      changes: async () => next,
-    });
+    const sync = new RevocationStateSync(
+      bus,
+      async () => empty({ highWater: '1', familyRetentionSeconds: 100 }),
+      () => now,
+      () => undefined,
+      {
+        changes: async () => next,
+      },
+    );
     await sync.reload();
     const family = randomUUID();
-    next = { keys: [`family:${family}`, 'tenant:t1', 'tenant:t2:deleted', 'client:app:with:colons'], highWater: '3', familyRetentionSeconds: 300 };
+    next = {
+      keys: [`family:${family}`, 'tenant:t1', 'tenant:t2:deleted', 'client:app:with:colons'],
+      highWater: '3',
+      familyRetentionSeconds: 300,
+    };
     await sync.poll();
     expect(seen).toEqual([
       { topic: 'tenant', kind: 'updated', key: 't1' },
@@ -97,12 +125,18 @@ describe('revoked families and devices are kept only while a token they revoke c
     bus.subscribe((event) => seen.push(event));
     const reads: string[] = [];
     let keys: string[] = [];
-    const sync = new RevocationStateSync(bus, async () => empty({ highWater: String(reads.length + 1) }), () => NOW, () => undefined, {
-      changes: async (since) => {
-        reads.push(since);
-        return { keys, highWater: 'x' };
+    const sync = new RevocationStateSync(
+      bus,
+      async () => empty({ highWater: String(reads.length + 1) }),
+      () => NOW,
+      () => undefined,
+      {
+        changes: async (since) => {
+          reads.push(since);
+          return { keys, highWater: 'x' };
+        },
       },
-    });
+    );
     await sync.reload();
     expect(reads).toEqual([]); // the first load has nothing to catch up on
     keys = ['client:c1', 'family:f1', 'user:u1'];
