@@ -90,7 +90,7 @@ describe('POST /token grant_type=refresh_token (RFC 6749 §6, RFC 9700 §4.14.2)
     expect(decodeJwt(res.body.access_token).sid).toBe(decodeJwt(first.access_token).sid);
     expect((await domain.accessTokens.inspect(res.body.access_token))?.claims).toMatchObject({ sub: user.id, client_id: client.clientId });
 
-    const { payload } = await verifyIdToken(t.url, t.issuer, res.body.id_token!, client.clientId);
+    const { payload } = await verifyIdToken(t.url, `${t.issuer}/t/acme`, res.body.id_token!, client.clientId);
     expect(payload).toMatchObject({
       sub: user.id,
       aud: client.clientId,

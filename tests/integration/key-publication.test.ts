@@ -46,15 +46,28 @@ function verifiers(server: TestServer, clock: TestClock) {
     return fetch(url, init);
   };
   const remote = createRemoteJWKSet(jwksUri, { [customFetch]: counting });
-  const as: oauth.AuthorizationServer = { issuer: server.issuer, jwks_uri: jwksUri.href };
+  // Every tenant is its own issuer ({ISSUER}/t/{segments joined by "."}); these verifiers use the root JWKS, which keeps every tenant's keys.
+  const issuerOf = (token: string) => {
+    const tenant = decodeJwt(token).tenant as string;
+    return tenant === '/' ? server.issuer : `${server.issuer}/t/${tenant.slice(1).replace(/\//g, '.')}`;
+  };
+  // One JWKS cache for the one JWKS URI, whichever issuer's token is checked (oauth4webapi otherwise caches per issuer object).
+  const sharedJwks: oauth.JWKSCacheInput = {};
+  const asOf = (issuer: string): oauth.AuthorizationServer => ({ issuer, jwks_uri: jwksUri.href });
   const skewSeconds = () => Math.round((clock.now().getTime() - Date.now()) / 1000);
-  const jose = (token: string) => jwtVerify(token, remote, { issuer: server.issuer, typ: 'at+jwt', currentDate: clock.now() });
+  const jose = (token: string) => jwtVerify(token, remote, { issuer: issuerOf(token), typ: 'at+jwt', currentDate: clock.now() });
   const oauth4 = (token: string) =>
-    oauth.validateJwtAccessToken(as, new Request(`${server.url}/api`, { headers: { authorization: `Bearer ${token}` } }), server.issuer, {
-      [oauth.allowInsecureRequests]: true,
-      [oauth.customFetch]: counting,
-      [oauth.clockSkew]: skewSeconds(),
-    });
+    oauth.validateJwtAccessToken(
+      asOf(issuerOf(token)),
+      new Request(`${server.url}/api`, { headers: { authorization: `Bearer ${token}` } }),
+      server.issuer,
+      {
+        [oauth.allowInsecureRequests]: true,
+        [oauth.customFetch]: counting,
+        [oauth.jwksCache]: sharedJwks,
+        [oauth.clockSkew]: skewSeconds(),
+      },
+    );
   return {
     counter,
     /** Both fetch the JWKS now (oauth4webapi fetches on its first validation: `warmWith` is any valid token). */

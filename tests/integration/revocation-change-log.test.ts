@@ -134,6 +134,8 @@ describe('revocation state: change log, incremental device revocation, purged fa
       suppressed.mockRestore(); // re-enabling is not in the change log: its notification must get through
       await domain.users.update(actor, world.userId, { enabled: true });
       // Disabling revoked the user's tokens: the old one stays refused, a new one is served with the re-enabled row.
+      // Cutoffs compare whole seconds (a JWT's `iat`): the new token is issued in a later second than the cutoff.
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
       const { access_token: fresh } = await passwordTokens(a.url, world.app, world.username, world.password, 'openid');
       await waitUntil(async () => (await fetch(`${b.url}/userinfo`, { headers: { authorization: `Bearer ${fresh}` } })).status === 200);
       expect(await userinfo()).toBe(401);

@@ -101,6 +101,7 @@ describe('validateAuthorizationRequest', () => {
     ).toEqual({
       clientId: 'app',
       redirectUri: 'https://app.example/cb',
+      resources: [],
       scopes: ['openid', 'email'],
       state: 'xyz',
       nonce: 'n',
