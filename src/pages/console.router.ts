@@ -25,7 +25,7 @@ function setConsoleHeaders(res: Response): void {
 }
 
 /** What a tenant's console (served at `{I}/console`) is told by its page: where it signs in, with which client. */
-export interface ConsolePageConfig {
+interface ConsolePageConfig {
   /** The tenant's issuer `{I}`: the console signs in at `{I}/authorize` and `{I}/token`. */
   readonly issuer: string;
   /** The tenant's server-made console client (console-client.ts). */

@@ -9,11 +9,11 @@ import type { Tenant } from '../tenants/tenant';
  * The admin console's client in a tenant: `console` in `/` (the id the root console has always had),
  * `console.<tenant id>` in any other tenant. Both are reserved (validate-client-id.ts).
  */
-export const consoleClientId = (tenant: Pick<Tenant, 'id' | 'path'>): string =>
+const consoleClientId = (tenant: Pick<Tenant, 'id' | 'path'>): string =>
   tenant.path === '/' ? CONSOLE_CLIENT_ID : `${CONSOLE_CLIENT_PREFIX}${tenant.id}`;
 
 /** The console of the tenant whose issuer is `issuer` lives at `{issuer}/console`; this is its client's redirect URI. */
-export const consoleCallbackUrl = (issuer: string): string => `${issuer.replace(/\/+$/, '')}/console/callback`;
+const consoleCallbackUrl = (issuer: string): string => `${issuer.replace(/\/+$/, '')}/console/callback`;
 
 const notUsable = (clientId: string) =>
   new DomainError(
