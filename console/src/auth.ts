@@ -1,3 +1,4 @@
+import { consolePathOf } from './page-config';
 import { authorizeUrl, codeChallengeS256, createCodeVerifier, createState } from './pkce';
 import { needsRefresh, refreshDelay, tokenSetFrom, type TokenResponseBody, type TokenSet } from './token-schedule';
 
@@ -14,6 +15,11 @@ interface PendingSignIn {
 
 export interface AuthEnvironment {
   origin: string;
+  /**
+   * The issuer the console signs in at (`{issuer}/authorize`, `{issuer}/token`) and whose `/console` it is
+   * served under: a tenant's `{I}` for its console; `origin` when absent (the root console at `/console`).
+   */
+  issuer?: string;
   fetch: typeof fetch;
   /** sessionStorage in the browser: holds the pending sign-in between redirect and callback. */
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -25,7 +31,7 @@ export interface AuthEnvironment {
 /**
  * What the console says for each error code a sign-in callback may carry (RFC 6749 §4.1.2.1,
  * OpenID Connect Core §3.1.2.6). A callback's `error_description` (and an unknown code) is never
- * shown: anyone can send a browser to /console/callback with text of their choosing.
+ * shown: anyone can send a browser to the console's callback with text of their choosing.
  */
 const CALLBACK_ERRORS: ReadonlyMap<string, string> = new Map([
   ['access_denied', 'The sign-in was refused or cancelled.'],
@@ -72,8 +78,18 @@ export class ConsoleAuth {
     readonly clientId: string,
   ) {}
 
+  /** The base URL of the issuer the console signs in at. */
+  private get issuer(): string {
+    return (this.env.issuer ?? this.env.origin).replace(/\/+$/, '');
+  }
+
+  /** The console's own path: `/console`, or `{I}`'s path followed by `/console` (`/t/acme/console`). */
+  get consolePath(): string {
+    return consolePathOf(this.issuer);
+  }
+
   get redirectUri(): string {
-    return `${this.env.origin}/console/callback`;
+    return `${this.issuer}/console/callback`;
   }
 
   get signedIn(): boolean {
@@ -81,11 +97,11 @@ export class ConsoleAuth {
   }
 
   /** The URL to send the browser to; remembers the verifier and state for the callback. */
-  async beginSignIn(returnTo = '/console/'): Promise<string> {
+  async beginSignIn(returnTo = `${this.consolePath}/`): Promise<string> {
     const pending: PendingSignIn = { state: createState(), verifier: createCodeVerifier(), clientId: this.clientId, returnTo };
     this.env.storage.setItem(PENDING_KEY, JSON.stringify(pending));
     return authorizeUrl({
-      origin: this.env.origin,
+      issuer: this.issuer,
       clientId: this.clientId,
       redirectUri: this.redirectUri,
       scope: CONSOLE_SCOPE,
@@ -173,7 +189,7 @@ export class ConsoleAuth {
   }
 
   private async tokenRequest(form: Record<string, string>): Promise<TokenResponseBody> {
-    const response = await this.env.fetch(`${this.env.origin}/token`, {
+    const response = await this.env.fetch(`${this.issuer}/token`, {
       method: 'POST',
       credentials: 'omit',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

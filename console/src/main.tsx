@@ -4,6 +4,7 @@ import { consoleSdk } from './api';
 import { ConsoleAuth, SignInError } from './auth';
 import { Ctx } from './context';
 import { errorsOf } from './graphql-errors';
+import { tenantConsoleConfig } from './page-config';
 import { parseRoute, type Route } from './route';
 import { AuditScreen } from './screens/audit';
 import { ClientsScreen } from './screens/clients';
@@ -26,39 +27,55 @@ const SCREENS = {
 type ScreenName = keyof typeof SCREENS;
 const SCREEN_NAMES = Object.keys(SCREENS) as ScreenName[];
 
+/** A tenant's console (`{I}/console`) is told its issuer and client by its page; the root console is told nothing. */
+const tenantConsole = tenantConsoleConfig(document);
+
 const CLIENT_KEY = 'tenant-idp-console:client';
-const requestedClient = new URLSearchParams(location.search).get('client_id');
-if (requestedClient) sessionStorage.setItem(CLIENT_KEY, requestedClient);
+/** The root console's client: `console`, or one named by `?client_id=` (kept for this tab). */
+function rootConsoleClient(): string {
+  const requestedClient = new URLSearchParams(location.search).get('client_id');
+  if (requestedClient) sessionStorage.setItem(CLIENT_KEY, requestedClient);
+  return sessionStorage.getItem(CLIENT_KEY) ?? 'console';
+}
 
 const auth = new ConsoleAuth(
   {
     origin: location.origin,
+    issuer: tenantConsole?.issuer,
     fetch: (input, init) => fetch(input, init),
     storage: sessionStorage,
     now: () => Date.now(),
     setTimer: (run, ms) => setTimeout(run, ms),
     clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
   },
-  sessionStorage.getItem(CLIENT_KEY) ?? 'console',
+  tenantConsole?.clientId ?? rootConsoleClient(),
 );
 const sdk = consoleSdk(auth, location.origin);
+/** `/console`, or `/t/{segment}/console` for a tenant's console. */
+const CONSOLE_PATH = auth.consolePath;
 
 const routeFromHash = (): Route<ScreenName> => parseRoute(location.hash, SCREEN_NAMES, 'tenants');
+
+/** The origin of the issuer the console signs in at: a tenant's from its page; ISSUER's from discovery for the root console. */
+async function issuerOrigin(): Promise<string> {
+  if (tenantConsole) return new URL(tenantConsole.issuer).origin;
+  const discovery = (await fetch('/.well-known/openid-configuration', { credentials: 'omit' })
+    .then((response) => response.json())
+    .catch(() => null)) as { issuer?: string } | null;
+  return discovery?.issuer ? new URL(discovery.issuer).origin : location.origin;
+}
 
 /**
  * Starts the code flow. The console client's redirect URI is registered at ISSUER's origin, so a console
  * opened at another name of this server (127.0.0.1 for localhost) first moves to ISSUER's origin.
  */
 async function signIn(): Promise<void> {
-  const discovery = (await fetch('/.well-known/openid-configuration', { credentials: 'omit' })
-    .then((response) => response.json())
-    .catch(() => null)) as { issuer?: string } | null;
-  const issuerOrigin = discovery?.issuer ? new URL(discovery.issuer).origin : location.origin;
-  if (issuerOrigin !== location.origin) {
-    location.assign(`${issuerOrigin}/console/${location.search}${location.hash}`);
+  const origin = await issuerOrigin();
+  if (origin !== location.origin) {
+    location.assign(`${origin}${CONSOLE_PATH}/${location.search}${location.hash}`);
     return;
   }
-  location.assign(await auth.beginSignIn(`/console/${location.hash}`));
+  location.assign(await auth.beginSignIn(`${CONSOLE_PATH}/${location.hash}`));
 }
 
 function SignIn({ problem }: { problem: string | null }): JSX.Element {
@@ -148,7 +165,7 @@ function Console({ onSignOut }: { onSignOut: () => void }): JSX.Element {
 
 function App(): JSX.Element {
   const [state, setState] = useState<{ phase: 'signing-in' | 'signed-out' | 'signed-in'; problem: string | null }>({
-    phase: location.pathname === '/console/callback' ? 'signing-in' : 'signed-out',
+    phase: location.pathname === `${CONSOLE_PATH}/callback` ? 'signing-in' : 'signed-out',
     problem: null,
   });
   useEffect(() => {
@@ -160,7 +177,7 @@ function App(): JSX.Element {
         setState({ phase: 'signed-in', problem: null });
       },
       (error: unknown) => {
-        history.replaceState(null, '', '/console/');
+        history.replaceState(null, '', `${CONSOLE_PATH}/`);
         setState({ phase: 'signed-out', problem: error instanceof SignInError ? `[${error.code}] ${error.message}` : String(error) });
       },
     );

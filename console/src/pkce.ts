@@ -21,7 +21,8 @@ export async function codeChallengeS256(verifier: string): Promise<string> {
 export const createState = (): string => createCodeVerifier();
 
 export interface AuthorizeUrlInput {
-  origin: string;
+  /** The issuer's base URL: ISSUER's origin, or a tenant's `{I}`; the endpoint is `{issuer}/authorize`. */
+  issuer: string;
   clientId: string;
   redirectUri: string;
   scope: string;
@@ -29,9 +30,9 @@ export interface AuthorizeUrlInput {
   codeChallenge: string;
 }
 
-/** The /authorize URL of the code flow with PKCE. */
+/** The `{issuer}/authorize` URL of the code flow with PKCE. */
 export function authorizeUrl(input: AuthorizeUrlInput): string {
-  const url = new URL('/authorize', input.origin);
+  const url = new URL(`${input.issuer.replace(/\/+$/, '')}/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: input.clientId,

@@ -8,7 +8,7 @@ import { fileResponseStyle } from './response-style';
 /**
  * A tenant and its subtree in the provisioning format (docs/provisioning.schema.json),
  * read through the admin API. Carries no secret and no password: the API has none to give.
- * Clients the server makes itself (`account.*`, `console`) are left out: a file may not name them.
+ * Clients the server makes itself (`account.*`, `console`, `console.*`) are left out: a file may not name them.
  */
 export async function exportSubtree(connection: Connection, rootPath: string) {
   const { sdk } = connection;

@@ -1,10 +1,10 @@
 import { ADMIN_SCOPE } from '../domain/actor';
 import type { Domain } from './create-domain';
 import { CONSOLE_CLIENT_ID } from '../domain/clients/validate-client-id';
+import { ensureConsoleClient } from '../domain/console/console-client';
 import { randomToken } from '../domain/crypto/random';
-
-/** Where the admin console is served; its client (CONSOLE_CLIENT_ID, a reserved id: validate-client-id.ts) is first-party and public (PKCE), in `/`. */
-const CONSOLE_PATH = '/console';
+import { isDomainError } from '../domain/errors';
+import type { Tenant } from '../domain/tenants/tenant';
 
 export interface BootstrapOptions {
   adminClientId: string;
@@ -47,7 +47,7 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
   // Tenants made before keys came with their tenant (or left without one) get their first key now.
   await domain.keys.keyEveryTenant();
   const humanAdmin = await bootstrapHumanAdmin(domain, options);
-  if (options.issuer) await bootstrapConsoleClient(domain, root.id, options.issuer);
+  if (options.issuer) await bootstrapConsoleClient(domain, root, options.issuer);
   if (await domain.clients.exists(options.adminClientId)) {
     // ADMIN_CLIENT_ID names a client the server made in `/`; one of another tenant is never taken over.
     const admin = await domain.clients.findInTenant(root.id, options.adminClientId);
@@ -87,41 +87,17 @@ async function bootstrapHumanAdmin(
 }
 
 /**
- * The console's public client: authorization code with PKCE and refresh tokens, scope `admin`
- * (granted only to users holding the role), first-party so no consent page. Its redirect URI
- * follows ISSUER: a changed ISSUER adds the new one on the next start.
+ * The root console's client `console` (console-client.ts: the same client every tenant's console gets,
+ * made here on every start rather than on the first visit). Its redirect URI follows ISSUER: a changed
+ * ISSUER adds the new one on the next start.
  */
-async function bootstrapConsoleClient(domain: Domain, rootId: string, issuer: string): Promise<void> {
-  const redirectUri = `${issuer}${CONSOLE_PATH}/callback`;
-  const existing = await domain.clients.findByClientId(CONSOLE_CLIENT_ID);
-  if (existing && existing.tenantId !== rootId) {
+async function bootstrapConsoleClient(domain: Domain, root: Tenant, issuer: string): Promise<void> {
+  await ensureConsoleClient(domain.clients, root, issuer).catch((error: unknown) => {
+    if (!isDomainError(error) || error.code !== 'conflict') throw error;
     // Made by an admin of another tenant before the id was reserved: never extended, never used (/authorize refuses it).
     domain.log.error(
-      { clientId: CONSOLE_CLIENT_ID, tenantId: existing.tenantId },
+      { clientId: CONSOLE_CLIENT_ID },
       'the console client belongs to another tenant than /: the console cannot sign in until an administrator of / deletes it',
     );
-    return;
-  }
-  if (existing) {
-    if (!existing.redirectUris.includes(redirectUri)) await domain.clients.addRedirectUriTrusted(CONSOLE_CLIENT_ID, redirectUri);
-    return;
-  }
-  await domain.clients
-    .insert(
-      '/',
-      {
-        clientId: CONSOLE_CLIENT_ID,
-        name: 'Admin console',
-        isPublic: true,
-        redirectUris: [redirectUri],
-        grantTypes: ['authorization_code', 'refresh_token'],
-        allowedScopes: ['openid', ADMIN_SCOPE],
-        firstParty: true,
-      },
-      { serverMade: true },
-    )
-    .catch(async (error: unknown) => {
-      if (await domain.clients.exists(CONSOLE_CLIENT_ID)) return;
-      throw error;
-    });
+  });
 }

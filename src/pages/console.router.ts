@@ -24,10 +24,49 @@ function setConsoleHeaders(res: Response): void {
   });
 }
 
+/** What a tenant's console (served at `{I}/console`) is told by its page: where it signs in, with which client. */
+interface ConsolePageConfig {
+  /** The tenant's issuer `{I}`: the console signs in at `{I}/authorize` and `{I}/token`. */
+  readonly issuer: string;
+  /** The tenant's server-made console client (console-client.ts). */
+  readonly clientId: string;
+}
+
+/** The `<meta>` element a tenant's console reads its {@link ConsolePageConfig} from (console/src/page-config.ts); no inline script. */
+const CONFIG_META = 'tenant-idp-console';
+
+const escapeAttribute = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Sends the console page: the built index.html, never cached, with `config` (a tenant's console) in a meta element. */
+export type SendConsolePage = (res: Response, config?: ConsolePageConfig) => void;
+
+/** The console page of a build: read once; without a build it answers 503 naming the command. */
+export function consolePage(dist = CONSOLE_DIST): SendConsolePage {
+  const indexFile = path.join(dist, 'index.html');
+  let indexHtml: string | null = null;
+  return (res, config) => {
+    indexHtml ??= existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
+    setConsoleHeaders(res);
+    res.set('Cache-Control', 'no-cache');
+    if (indexHtml === null) {
+      res.status(503).type('text/plain').send('The console is not built: run `npm run build`.\n');
+      return;
+    }
+    if (!config) {
+      res.type('html').send(indexHtml);
+      return;
+    }
+    const meta = `<meta name="${CONFIG_META}" data-issuer="${escapeAttribute(config.issuer)}" data-client-id="${escapeAttribute(config.clientId)}">`;
+    res.type('html').send(indexHtml.replace('</head>', `    ${meta}\n  </head>`));
+  };
+}
+
 /**
  * Serves the admin console at /console: hashed assets cached for a year, the
  * page itself (for every client-side path, `/console/callback` included) never cached.
- * Without a build it answers 503 naming the command.
+ * Without a build it answers 503 naming the command. Each tenant's console at
+ * `{I}/console` is the same page (tenant-issuer-pages.router.ts) loading the same assets.
  */
 export function consoleRouter(dist = CONSOLE_DIST): express.Router {
   const router = express.Router();
@@ -47,17 +86,7 @@ export function consoleRouter(dist = CONSOLE_DIST): express.Router {
   router.use('/console/assets', (_req, res) => {
     res.status(404).set('Cache-Control', 'no-store').type('text/plain').send('not found\n');
   });
-  const indexFile = path.join(dist, 'index.html');
-  let indexHtml: string | null = null;
-  router.get(['/console', '/console/{*rest}'], (_req, res) => {
-    indexHtml ??= existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : null;
-    setConsoleHeaders(res);
-    res.set('Cache-Control', 'no-cache');
-    if (indexHtml === null) {
-      res.status(503).type('text/plain').send('The console is not built: run `npm run build`.\n');
-      return;
-    }
-    res.type('html').send(indexHtml);
-  });
+  const send = consolePage(dist);
+  router.get(['/console', '/console/{*rest}'], (_req, res) => send(res));
   return router;
 }

@@ -1,10 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Domain } from '../composition/create-domain';
 import { UNTRUSTED_LINK_TEXT } from '../domain/authorize/authorize.service';
+import { ensureConsoleClient } from '../domain/console/console-client';
 import { isPromise } from '../domain/util/maybe-promise';
 import { TtlCache } from '../domain/cache/ttl-cache';
 import type { ServerSecret } from '../domain/crypto/server-secret';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import type { Tenant } from '../domain/tenants/tenant';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';
@@ -13,6 +14,7 @@ import { browserCookies, pagePath } from './browser-cookies';
 import { logoutRouter } from './logout.router';
 import { field, pageForm } from './page-form';
 import { bindingFor, pageKit, sendOutcome, type PageKit } from './send-outcome';
+import { consolePage, type SendConsolePage } from './console.router';
 
 /** One tenant issuer's pages: its form actions and interaction cookie live under `{I}`. */
 interface TenantPages {
@@ -29,12 +31,16 @@ interface TenantPages {
  *   so only its users sign in; the response's RFC 9207 `iss` is `{I}`;
  * - `{I}/logout`: the same confirmation and sign-out as `/logout`;
  * - `{I}/account`: the account page for the tenant's users (the `/account`
- *   flow with the tenant taken from the issuer).
+ *   flow with the tenant taken from the issuer);
+ * - `{I}/console` (and every path below it, `{I}/console/callback` included):
+ *   the admin console, signing in at `{I}` with the tenant's own console client,
+ *   which the first load makes (console-client.ts).
  * An unknown or malformed segment answers 404 `invalid_request` "unknown issuer".
  */
 export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, scopeFor: RequestScopeFactory): Router {
   const outer = Router();
   const pages = new TtlCache<TenantPages>({ ttlMs: 3600_000, maxEntries: 1_000 });
+  const sendConsole = consolePage();
   const pagesOf = (tenant: Tenant): TenantPages => {
     let found = pages.peek(tenant.path);
     if (!found) {
@@ -44,6 +50,7 @@ export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, sc
       router.use(authorizeRouter(domain, kit, scopeFor));
       router.use(logoutRouter(domain, kit));
       router.get('/account', accountOf(domain, tenant));
+      router.get(['/console', '/console/{*rest}'], consoleOf(domain, tenant, sendConsole));
       found = { kit, router };
       pages.set(tenant.path, found);
     }
@@ -100,5 +107,22 @@ function accountOf(domain: Domain, tenant: Tenant) {
     const target =
       session?.tenantId === tenant.id ? pagePath(domain.issuer, '/account') : `${pagePath(domain.issuer, '/account/sign-in')}?${query}`;
     res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(302, target);
+  };
+}
+
+/**
+ * `{I}/console`: the console page, told (in a meta element) to sign in at `{I}` with the tenant's
+ * console client, made now when missing. A client of that reserved id in another tenant makes it 409.
+ */
+function consoleOf(domain: Domain, tenant: Tenant, send: SendConsolePage) {
+  return async (_req: Request, res: Response, next: NextFunction) => {
+    const issuer = domain.tenantIssuers.issuerOf(tenant.path);
+    try {
+      const client = await ensureConsoleClient(domain.clients, tenant, issuer);
+      send(res, { issuer, clientId: client.clientId });
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'conflict') return next(error);
+      res.status(409).set('Cache-Control', 'no-store').type('text/plain').send(`${error.message}\n`);
+    }
   };
 }

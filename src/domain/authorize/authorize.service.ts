@@ -384,7 +384,7 @@ export class AuthorizeService {
   private async trustedClient(clientId: string, redirectUri?: string): Promise<Client> {
     const client = await this.clients.findByClientId(clientId);
     if (!client || !client.enabled) throw untrustedLink('unknown or disabled client');
-    // A server-made id (account.*, console) outside the tenant the server makes it in was squatted: never used.
+    // A server-made id (account.*, console, console.*) outside the tenant the server makes it in was squatted: never used.
     if (isServerMadeClientId(client.clientId) && !serverMadeClientInPlace(client, (await this.tenantOf(client)).path)) {
       throw untrustedLink('unknown or disabled client');
     }

@@ -8,28 +8,33 @@ export const ACCOUNT_CLIENT_PREFIX = 'account.';
 /** The admin console's public client, in `/` (bootstrap.ts). */
 export const CONSOLE_CLIENT_ID = 'console';
 
+/** Prefix of the console's client of each tenant other than `/`, `console.<tenant id>` (console/console-client.ts). */
+export const CONSOLE_CLIENT_PREFIX = 'console.';
+
 /**
  * True for the client ids the server makes itself: `account.*` (the account
- * page's client of a tenant) and `console`. Compared without case, so a
- * look-alike (`Account.…`, `CONSOLE`) is reserved too.
+ * page's client of a tenant), `console` and `console.*` (the console's client
+ * of `/` and of every other tenant). Compared without case, so a look-alike
+ * (`Account.…`, `CONSOLE`, `Console.…`) is reserved too.
  */
 export function isReservedClientId(clientId: string): boolean {
   const lower = clientId.toLowerCase();
-  return lower.startsWith(ACCOUNT_CLIENT_PREFIX) || lower === CONSOLE_CLIENT_ID;
+  return lower.startsWith(ACCOUNT_CLIENT_PREFIX) || lower.startsWith(CONSOLE_CLIENT_PREFIX) || lower === CONSOLE_CLIENT_ID;
 }
 
-/** True for the exact ids the server gives the clients it makes: `account.*` and `console`. */
+/** True for the exact ids the server gives the clients it makes: `account.*`, `console` and `console.*`. */
 export const isServerMadeClientId = (clientId: string): boolean =>
-  clientId.startsWith(ACCOUNT_CLIENT_PREFIX) || clientId === CONSOLE_CLIENT_ID;
+  clientId.startsWith(ACCOUNT_CLIENT_PREFIX) || clientId.startsWith(CONSOLE_CLIENT_PREFIX) || clientId === CONSOLE_CLIENT_ID;
 
 /**
  * Whether a client with a server-made id sits where the server would have made
- * it: `account.<tenant id>` in that very tenant, `console` in `/`. A row that
- * does not (made by an admin before the ids were reserved) is never used.
- * Other ids are always in place.
+ * it: `account.<tenant id>` and `console.<tenant id>` in that very tenant,
+ * `console` in `/`. A row that does not (made by an admin before the ids were
+ * reserved) is never used. Other ids are always in place.
  */
 export function serverMadeClientInPlace(client: { readonly clientId: string; readonly tenantId: string }, tenantPath: string): boolean {
   if (client.clientId.startsWith(ACCOUNT_CLIENT_PREFIX)) return client.clientId === `${ACCOUNT_CLIENT_PREFIX}${client.tenantId}`;
+  if (client.clientId.startsWith(CONSOLE_CLIENT_PREFIX)) return client.clientId === `${CONSOLE_CLIENT_PREFIX}${client.tenantId}`;
   if (client.clientId === CONSOLE_CLIENT_ID) return tenantPath === '/';
   return true;
 }
@@ -51,7 +56,7 @@ export function validateClientId(clientId: string, field = 'clientId', options: 
   ensure(options.serverMade === true || !isReservedClientId(clientId), () =>
     errors.validation(
       field,
-      `"${clientId}" is reserved: the server makes the clients ${ACCOUNT_CLIENT_PREFIX}* and ${CONSOLE_CLIENT_ID} itself`,
+      `"${clientId}" is reserved: the server makes the clients ${ACCOUNT_CLIENT_PREFIX}*, ${CONSOLE_CLIENT_ID} and ${CONSOLE_CLIENT_PREFIX}* itself`,
     ),
   );
   return clientId;

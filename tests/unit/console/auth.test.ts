@@ -1,15 +1,18 @@
 import { ConsoleAuth, type AuthEnvironment } from '../../../console/src/auth';
 
 /** A token endpoint double recording the forms it was sent; the console's own logic is what is under test. */
-function environment(answers: Array<{ status: number; body: Record<string, unknown> }>) {
+function environment(answers: Array<{ status: number; body: Record<string, unknown> }>, issuer?: string) {
   const forms: Array<Record<string, string>> = [];
+  const urls: string[] = [];
   const requests: RequestInit[] = [];
   const store = new Map<string, string>();
   const timers: Array<{ run: () => void; ms: number }> = [];
   let clock = 1_000_000;
   const env: AuthEnvironment = {
     origin: 'http://127.0.0.1:4000',
-    fetch: (async (_url: string, init: RequestInit) => {
+    issuer,
+    fetch: (async (url: string, init: RequestInit) => {
+      urls.push(url);
       requests.push(init);
       forms.push(Object.fromEntries(new URLSearchParams(String(init.body))));
       const answer = answers.shift() ?? { status: 500, body: {} };
@@ -20,7 +23,7 @@ function environment(answers: Array<{ status: number; body: Record<string, unkno
     setTimer: (run, ms) => timers.push({ run, ms }),
     clearTimer: () => undefined,
   };
-  return { env, forms, requests, timers, advance: (ms: number) => (clock += ms) };
+  return { env, forms, urls, requests, timers, advance: (ms: number) => (clock += ms) };
 }
 
 describe('console sign-in and refresh', () => {
@@ -77,6 +80,28 @@ describe('console sign-in and refresh', () => {
     expect(await auth.accessToken()).toBeNull();
     expect(t.forms[2]).toMatchObject({ refresh_token: 'r2' });
     expect(signedOut).toBe(1);
+  });
+
+  it("signs in at a tenant's issuer when its page names one: {I}/authorize, {I}/token, {I}/console/callback", async () => {
+    const issuer = 'http://127.0.0.1:4000/t/acme';
+    const t = environment(
+      [
+        { status: 200, body: { access_token: 'a1', refresh_token: 'r1', expires_in: 60, scope: 'admin' } },
+        { status: 200, body: { access_token: 'a2', expires_in: 60 } },
+      ],
+      issuer,
+    );
+    const auth = new ConsoleAuth(t.env, 'console.tenant-id');
+    expect(auth.consolePath).toBe('/t/acme/console');
+    const url = new URL(await auth.beginSignIn());
+    expect(url.origin + url.pathname).toBe(`${issuer}/authorize`);
+    expect(url.searchParams.get('redirect_uri')).toBe(`${issuer}/console/callback`);
+    expect(url.searchParams.get('client_id')).toBe('console.tenant-id');
+    expect(await auth.completeSignIn(new URLSearchParams({ code: 'c1', state: url.searchParams.get('state')! }))).toBe('/t/acme/console/');
+    expect(t.forms[0]).toMatchObject({ client_id: 'console.tenant-id', redirect_uri: `${issuer}/console/callback` });
+    t.advance(57_000);
+    expect(await auth.accessToken()).toBe('a2');
+    expect(t.urls).toEqual([`${issuer}/token`, `${issuer}/token`]);
   });
 
   describe('a callback carrying an error', () => {

@@ -17,7 +17,7 @@ describe('console PKCE helpers', () => {
   it('builds the /authorize URL of the code flow', () => {
     const url = new URL(
       authorizeUrl({
-        origin: 'http://127.0.0.1:4000',
+        issuer: 'http://127.0.0.1:4000',
         clientId: 'console',
         redirectUri: 'http://127.0.0.1:4000/console/callback',
         scope: 'admin',
