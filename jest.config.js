@@ -7,7 +7,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcrc, sourceMaps: 'inline', swcrc: false }] },
+  // .mjs too: docs/examples/*.mjs, which tests import, are ES modules.
+  transform: { '^.+\\.(t|m?j)sx?$': ['@swc/jest', { ...swcrc, sourceMaps: 'inline', swcrc: false }] },
   // ESM-only packages are transformed to CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi|openid-client)/)'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',

@@ -83,6 +83,39 @@ export function loadExamples(root: string): DocExample[] {
   return all;
 }
 
+/** A fenced block that shows a file of the checkout verbatim: `<!-- file: docs/examples/x.mjs -->` right before it. */
+export interface IncludedFile {
+  /** Where the block is: repository-relative file and 1-based line of its fence. */
+  file: string;
+  line: number;
+  /** The repository-relative path of the file it shows. */
+  path: string;
+  body: string;
+}
+
+const FILE_MARKER = /^<!--\s*file:\s*([\w./-]+)\s*-->\s*$/;
+
+/** Every `<!-- file: PATH -->` block of one Markdown text; throws on a marker without a block. */
+export function extractIncludedFiles(file: string, markdown: string): IncludedFile[] {
+  const lines = markdown.split('\n');
+  const included: IncludedFile[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const marker = FILE_MARKER.exec(lines[i]!);
+    if (!marker) continue;
+    const end = lines.findIndex((l, j) => j > i + 1 && l.startsWith('```'));
+    if (!FENCE.test(lines[i + 1] ?? '') || end < 0)
+      throw new Error(`${file}:${i + 1}: <!-- file: ${marker[1]} --> must be followed at once by a closed fenced block`);
+    included.push({ file, line: i + 2, path: marker[1]!, body: lines.slice(i + 2, end).join('\n') });
+    i = end;
+  }
+  return included;
+}
+
+/** The included-file blocks of every documented file of the checkout at `root`. */
+export function loadIncludedFiles(root: string): IncludedFile[] {
+  return documentedFiles(root).flatMap((file) => extractIncludedFiles(file, readFileSync(path.join(root, file), 'utf8')));
+}
+
 /** The documented base URLs, replaced by the running server's in code and expectations. */
 const DOCUMENTED_BASES = ['http://127.0.0.1:4000', 'http://localhost:4000'];
 

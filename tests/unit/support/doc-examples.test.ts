@@ -1,4 +1,13 @@
-import { checkOutput, extractExamples, parseJsonStream, type Bindings } from '../../support/doc-examples';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  checkOutput,
+  extractExamples,
+  extractIncludedFiles,
+  loadIncludedFiles,
+  parseJsonStream,
+  type Bindings,
+} from '../../support/doc-examples';
 
 /** The documented-examples extractor and matcher (docs/architecture.md "Documented examples are tests"). */
 describe('doc examples', () => {
@@ -66,5 +75,23 @@ describe('doc examples', () => {
     ).toBeNull();
     expect(text('200', '201\n')).toContain('expected "200"');
     expect(text('200', '200\n200')).toContain('unexpected further output');
+  });
+
+  it('extracts the blocks that show a file (<!-- file: PATH -->)', () => {
+    const md = ['<!-- file: docs/examples/x.mjs -->', `${fence}js`, 'export const x = 1;', '', fence, 'after'].join('\n');
+    expect(extractIncludedFiles('doc.md', md)).toEqual([
+      { file: 'doc.md', line: 2, path: 'docs/examples/x.mjs', body: 'export const x = 1;\n' },
+    ]);
+    expect(() => extractIncludedFiles('doc.md', '<!-- file: x.mjs -->\ntext')).toThrow('doc.md:1');
+  });
+
+  it('shows every included file verbatim, the resource-server snippet of docs/api.md among them', () => {
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const included = loadIncludedFiles(root);
+    expect(included.map(({ file, path: shown }) => `${file} ${shown}`)).toContain('docs/api.md docs/examples/verify-tenant-token.mjs');
+    for (const block of included) {
+      const where = `${block.file}:${block.line} shows ${block.path}`;
+      expect({ where, body: `${block.body}\n` }).toEqual({ where, body: readFileSync(path.join(root, block.path), 'utf8') });
+    }
   });
 });
