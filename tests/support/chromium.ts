@@ -84,6 +84,9 @@ async function unpackPackagedChromium(cacheRoot: string): Promise<string> {
         `  <cachedir>${path.join(target, 'fonts-cache')}</cachedir>\n</fontconfig>\n`,
     );
     writeFileSync(path.join(staging, '.complete'), `${version}\n`);
+    // A target without `.complete` is never a worker's unpack in progress (those are staged): it is stale (e.g. a
+    // fonts cache written into a cleared cache directory by a browser still running), so it is replaced.
+    if (existsSync(target) && !existsSync(path.join(target, '.complete'))) rmSync(target, { recursive: true, force: true });
     try {
       renameSync(staging, target);
     } catch (error) {
