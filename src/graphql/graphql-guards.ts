@@ -34,13 +34,11 @@ export interface GraphQLGuards {
 export const graphqlTokenLimit: RequestHandler = (req, res, next) => {
   const query = (req.body as { query?: unknown } | undefined)?.query;
   if (typeof query !== 'string' || withinTokenLimit(query)) return next();
-  res
-    .status(400)
-    .json({
-      errors: [
-        { message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
-      ],
-    });
+  res.status(400).json({
+    errors: [
+      { message: `Syntax Error: Token limit of ${GRAPHQL_LIMITS.maxTokens} exceeded.`, extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+    ],
+  });
 };
 
 /** Documents recently found within the limit (an admin UI sends the same few texts again and again), at most 500 of up to 16 KiB. */
