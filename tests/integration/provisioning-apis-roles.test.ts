@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { decodeJwt } from 'jose';
 import { isDomainError } from '../../src/domain/errors';
@@ -5,7 +8,8 @@ import { parseProvisioningDocument } from '../../src/domain/provisioning/parse-p
 import { ProvisioningError } from '../../src/domain/provisioning/provisioning-error';
 import type { Domain } from '../../src/composition/create-domain';
 import { basic, postForm } from '../support/oauth';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { runCli } from '../support/cli';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 
 const API = 'https://orders.example.test';
 const SECRET = 'orders-worker-secret-0123456789';
@@ -223,5 +227,50 @@ describe('provisioning file: APIs and roles', () => {
       'tenants[0].apis[2].isDefault: a default API of /orders appears twice in the file (first at tenants[0].apis[0].isDefault)',
       'tenants[0].roles[1].name: role reader of /orders appears twice in the file (first at tenants[0].roles[0].name)',
     ]);
+  });
+
+  it('tenant-idp apply does the same through the admin API, and a second run changes nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'idp-apply-'));
+    const env = { TENANT_IDP_URL: t.url, TENANT_IDP_CLIENT_ID: ADMIN_CLIENT_ID, TENANT_IDP_CLIENT_SECRET: ADMIN_CLIENT_SECRET };
+    try {
+      const doc = document();
+      const tenant = doc.tenants[0]!;
+      tenant.path = '/orders-cli';
+      tenant.clients[0]!.clientId = 'orders-cli-worker';
+      tenant.users[0]!.roles = ['admin', 'reader'];
+      const file = path.join(dir, 'orders.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const first = await runCli(['apply', file, '--json'], env);
+      expect(first.stderr).toBe('');
+      expect(JSON.parse(first.stdout)).toMatchObject({
+        apis: { created: 1 },
+        roles: { created: 1 },
+        clients: { created: 1 },
+        users: { created: 1 },
+      });
+      const res = await postForm(
+        `${t.url}/token`,
+        { grant_type: 'client_credentials', resource: API },
+        { authorization: basic('orders-cli-worker', SECRET) },
+      );
+      expect(decodeJwt(String(res.body.access_token))).toMatchObject({ aud: API, scope: 'orders:read' });
+      expect((await db.query("select admin from users u join tenants t on t.id = u.tenant_id where t.path = '/orders-cli'")).rows).toEqual([
+        { admin: true },
+      ]);
+      const second = await runCli(['apply', file, '--json'], env);
+      expect(JSON.parse(second.stdout)).toMatchObject({
+        apis: { created: 0, updated: 0, unchanged: 1 },
+        roles: { created: 0, updated: 0, unchanged: 1 },
+        clients: { created: 0, updated: 0, unchanged: 1 },
+        users: { created: 0, updated: 0, unchanged: 1 },
+      });
+      tenant.users[0]!.roles = ['reader', 'auditor'];
+      writeFileSync(file, JSON.stringify(doc));
+      const refused = await runCli(['apply', file], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('tenants[0].users[0].roles[1]: role auditor does not exist in /orders-cli');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

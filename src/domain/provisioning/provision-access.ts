@@ -4,7 +4,7 @@ import type { Tenant } from '../tenants/tenant';
 import type { User } from '../users/user';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedRole } from './provisioning-plan';
-import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
+import { atEntry, differs, samePermissions, type ProvisioningScope } from './provisioning-scope';
 
 /**
  * Creates the API or brings it to the planned state through ApiService, matched on its
@@ -80,12 +80,4 @@ export async function provisionRoleAssignments(
   }
   for (const role of extra) await atEntry(at, 'roles', () => roles.setAssignmentTrusted(role, subject, false));
   return true;
-}
-
-const permissionKey = ({ api, permission }: { api: string; permission: string }): string => `${api} ${permission}`;
-
-function samePermissions(current: readonly { api: string; permission: string }[], wanted: readonly { api: string; permission: string }[]) {
-  const a = new Set(current.map(permissionKey));
-  const b = new Set(wanted.map(permissionKey));
-  return a.size === b.size && [...a].every((key) => b.has(key));
 }

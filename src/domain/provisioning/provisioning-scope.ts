@@ -33,6 +33,18 @@ export function differs(current: object, wanted: object): boolean {
   return Object.entries(wanted).some(([key, value]) => JSON.stringify(now[key]) !== JSON.stringify(value));
 }
 
+const permissionKey = ({ api, permission }: { api: string; permission: string }): string => `${api} ${permission}`;
+
+/** True when two lists of role permissions hold the same (API identifier, permission) pairs, in any order. */
+export function samePermissions(
+  current: readonly { api: string; permission: string }[],
+  wanted: readonly { api: string; permission: string }[],
+): boolean {
+  const a = new Set(current.map(permissionKey));
+  const b = new Set(wanted.map(permissionKey));
+  return a.size === b.size && [...a].every((key) => b.has(key));
+}
+
 /**
  * Runs one entry's service call; a domain error it raises (a taken id, a rule of the service)
  * becomes a {@link ProvisioningError} naming the entry: `tenants[1].clients[0].clientId: …`.
