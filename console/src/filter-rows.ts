@@ -21,3 +21,15 @@ export function tenantTree<T extends { path: string }>(tenants: readonly T[]): {
     .sort((a, b) => (a.path === b.path ? 0 : a.path === '/' ? -1 : b.path === '/' ? 1 : a.path.localeCompare(b.path)))
     .map((tenant) => ({ tenant, depth: tenant.path === '/' ? 0 : tenant.path.split('/').length - 1 }));
 }
+
+/** The ancestors of `path`, nearest first, that lie within `home` (the admin's own tenant): `/a/b/c` within `/a` → `/a/b`, `/a`. */
+export function ancestorsWithin(path: string, home: string): string[] {
+  const within = (p: string) => home === '/' || p === home || p.startsWith(`${home}/`);
+  const found: string[] = [];
+  for (let p = path; p !== '/';) {
+    p = p.lastIndexOf('/') === 0 ? '/' : p.slice(0, p.lastIndexOf('/'));
+    if (!within(p)) break;
+    found.push(p);
+  }
+  return found;
+}

@@ -34,8 +34,8 @@ export interface ErrorPlacement {
 
 /**
  * Sorts errors onto a form's inputs. `extensions.field` may be a path such as
- * `input.redirectUris` or `redirectUris[0]`; its last name segment is matched
- * against `fields` (after `aliases`). A variable GraphQL itself refused
+ * `input.redirectUris`, `redirectUris[0]` or `permissions[1].name`; its outermost
+ * name segment that is one of `fields` (after `aliases`) is the input. A variable GraphQL itself refused
  * (`Variable "$before" got invalid value …`) names its input too. Errors naming
  * no field go to `subject` when the form has one; anything else is general.
  */
@@ -62,7 +62,8 @@ function fieldOf(raw: string, fields: readonly string[], aliases: Readonly<Recor
     return field && fields.includes(field) ? field : null;
   };
   const names = raw.split(/[.[\]]/).filter((part) => part !== '' && !/^\d+$/.test(part));
-  return known(raw) ?? known(names[names.length - 1]);
+  // The outermost name the form knows: `permissions[1].name` is about the permissions input, not the name input.
+  return known(raw) ?? names.map(known).find((field) => field !== null) ?? null;
 }
 
 /** Any thrown value as errors to show: a GraphQL failure's own, or one general entry. */

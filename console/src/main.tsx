@@ -6,11 +6,13 @@ import { Ctx } from './context';
 import { errorsOf } from './graphql-errors';
 import { tenantConsoleConfig } from './page-config';
 import { parseRoute, type Route } from './route';
+import { ApisScreen } from './screens/apis';
 import { AuditScreen } from './screens/audit';
 import { ClientsScreen } from './screens/clients';
 import { DevicesScreen } from './screens/devices';
 import { KeysScreen } from './screens/keys';
 import { RevocationScreen } from './screens/revocation';
+import { RolesScreen } from './screens/roles';
 import { TenantsScreen } from './screens/tenants';
 import { UsersScreen } from './screens/users';
 import './styles.css';
@@ -19,6 +21,8 @@ const SCREENS = {
   tenants: { title: 'Tenants', view: TenantsScreen },
   clients: { title: 'Clients', view: ClientsScreen },
   users: { title: 'Users', view: UsersScreen },
+  apis: { title: 'APIs', view: ApisScreen },
+  roles: { title: 'Roles', view: RolesScreen },
   devices: { title: 'Devices', view: DevicesScreen },
   revocation: { title: 'Revocation', view: RevocationScreen },
   keys: { title: 'Signing keys', view: KeysScreen },

@@ -10,6 +10,7 @@ import {
 import { differs } from '../domain/provisioning/provisioning-scope';
 import { usernameKey } from '../domain/users/username-key';
 import { GraphQLRequestError, type AdminSdk, type UserFieldsFragment } from '../sdk/client';
+import { applyApi, applyRole, applyRoleAssignments } from './apply-access-through-api';
 import { allPages } from './command';
 import { CliError, EXIT } from './cli-error';
 import type { Connection } from './connection';
@@ -31,6 +32,8 @@ export async function applyThroughApi(connection: Connection, plan: Provisioning
   const result: ApiApplyResult = { report: emptyReport(), generatedSecrets: [] };
   for (const tenant of parentsFirst(plan.tenants)) {
     await at(tenant.at, () => applyTenant(connection.sdk, tenant, result.report));
+    for (const api of tenant.apis) await at(api.at, () => applyApi(connection.sdk, tenant.path, api, result.report));
+    for (const role of tenant.roles) await at(role.at, () => applyRole(connection.sdk, tenant.path, role, result.report));
     for (const client of tenant.clients) await at(client.at, () => applyClient(connection, tenant.path, client, result));
     const users = new Map(
       (await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [
@@ -72,6 +75,7 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
     if (createClient.clientSecret && planned.clientSecret === null)
       result.generatedSecrets.push({ clientId: planned.clientId, clientSecret: createClient.clientSecret });
     if (!planned.enabled) await sdk.updateClient({ clientId: planned.clientId, input: { enabled: false } });
+    await applyRoleAssignments(sdk, tenantPath, { clientId: planned.clientId }, planned.roles);
     result.report.clients.created++;
     return;
   }
@@ -83,7 +87,8 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
   if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
   const changed = differs(existing, wanted);
   if (changed) await sdk.updateClient({ clientId: planned.clientId, input: wanted });
-  result.report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
+  const rolesChanged = await applyRoleAssignments(sdk, tenantPath, { clientId: planned.clientId }, planned.roles);
+  result.report.clients[changed || secretChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }
 
 async function applyUser(
@@ -100,6 +105,7 @@ async function applyUser(
       input: { tenantPath, username: planned.username, password: planned.password, ...planned.profile },
     });
     if (!planned.enabled) await sdk.updateUser({ id: createUser.id, input: { enabled: false } });
+    await applyRoleAssignments(sdk, tenantPath, { userId: createUser.id }, planned.roles);
     report.users.created++;
     return;
   }
@@ -117,7 +123,8 @@ async function applyUser(
   const passwordChanged =
     planned.password !== null &&
     (await sdk.setUserPassword({ id: existing.id, password: planned.password })).setUserPassword.updatedAt !== current.updatedAt;
-  report.users[changed || passwordChanged ? 'updated' : 'unchanged']++;
+  const rolesChanged = await applyRoleAssignments(sdk, tenantPath, { userId: existing.id }, planned.roles);
+  report.users[changed || passwordChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }
 
 /** Runs one entry's step; a refusal names the entry's JSON path. */

@@ -1,5 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CONSOLE_CSP } from '../../src/pages/console.router';
 import { deviceRefresh, deviceWorld, userTokens } from '../fixtures/device-setup';
@@ -318,6 +319,94 @@ describe('admin console in Chromium', () => {
 
     // What the console did is what the API holds.
     expect((await root.users({ tenantPath: '/acme', first: 10 })).users.nodes.map((u) => [u.username, u.admin])).toEqual([['grace', true]]);
+  });
+
+  it('creates an API with a permission and a role granting it, assigns the role to a user and a client, and tokens carry it', async () => {
+    const root = await rootAdminSdk(t.url);
+    const API = 'https://orders.shop.example';
+    await root.createTenant({ input: { path: '/shop', name: 'Shop' } });
+    await root.createUser({ input: { tenantPath: '/shop', username: 'olga', password: 'olga-password-123' } });
+    const worker = await createTestClient(t.server.app.domain, '/shop', 'service', { allowedScopes: [] });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await slowHashChange(context);
+    const page = await context.newPage();
+    const questions = acceptDialogs(page);
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await signIn(page, ADMIN);
+    await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/shop' }).click();
+
+    // An API: a permission named like one of the server's scopes is refused next to the permissions input; then created.
+    await screen(page, 'APIs');
+    await page.getByLabel('Identifier').fill(API);
+    await page.getByLabel('Name', { exact: true }).fill('Orders');
+    await page.getByLabel('Permissions').fill('orders:read Read orders\nopenid');
+    await page.getByRole('button', { name: 'Create API' }).click();
+    const permissionsError = page
+      .locator('.field.invalid')
+      .filter({ has: page.getByLabel('Permissions') })
+      .locator('.field-error');
+    expect(await permissionsError.textContent()).toMatch(/^\[BAD_USER_INPUT\] .*openid.* scope of this server/);
+    await page.getByLabel('Permissions').fill('orders:read Read orders\norders:write Change orders');
+    await page.getByLabel('Access token lifetime (s)').fill('600');
+    await page.getByRole('button', { name: 'Create API' }).click();
+    const apiRow = page.locator(`tr[data-api="${API}"]`);
+    await apiRow.filter({ hasText: 'orders:write' }).waitFor();
+    expect(await apiRow.textContent()).toContain('600 s');
+    await shoot(page, 'console-apis');
+
+    // A role granting orders:read.
+    await screen(page, 'Roles');
+    await page.getByRole('group', { name: `Permissions of ${API}` }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('order-reader');
+    await page.getByLabel('Description').fill('Reads orders');
+    await page
+      .getByRole('group', { name: `Permissions of ${API}` })
+      .getByLabel('orders:read')
+      .check();
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await page.locator('tr[data-role="order-reader"]').filter({ hasText: 'orders:read' }).waitFor();
+    expect(await page.locator('tr[data-role="admin"]').textContent()).toContain('built-in');
+    await shoot(page, 'console-roles');
+
+    // Assigned to olga on the Users screen, and to the worker client on the Clients screen.
+    await screen(page, 'Users');
+    await page.getByRole('button', { name: 'Roles of olga' }).click();
+    await page.getByRole('region', { name: 'Roles of olga' }).getByLabel('order-reader').check();
+    await page.getByTestId('held-roles').filter({ hasText: 'olga holds: order-reader' }).waitFor();
+    await screen(page, 'Clients');
+    await page.getByRole('button', { name: `Roles of ${worker.clientId}` }).click();
+    const clientRoles = page.getByRole('region', { name: `Roles of ${worker.clientId}` });
+    expect(await clientRoles.getByLabel('admin').count()).toBe(0);
+    await clientRoles.getByLabel('order-reader').check();
+    await page
+      .getByTestId('held-roles')
+      .filter({ hasText: `${worker.clientId} holds: order-reader` })
+      .waitFor();
+
+    expect(cspViolations).toEqual([]);
+    await context.close();
+
+    // What the console did is what the API holds, and what tokens for the API carry.
+    const olga = (await root.users({ tenantPath: '/shop', first: 10 })).users.nodes.find((u) => u.username === 'olga')!;
+    expect((await root.userRoles({ id: olga.id })).user.roles.map((r) => r.name)).toEqual(['order-reader']);
+    expect((await root.clientRoles({ clientId: worker.clientId })).client.roles.map((r) => r.name)).toEqual(['order-reader']);
+    const [api] = (await root.apis({ tenantPath: '/shop' })).apis;
+    expect(api).toMatchObject({
+      identifier: API,
+      accessTokenLifetime: 600,
+      permissions: [{ name: 'orders:read' }, { name: 'orders:write' }],
+    });
+    const token = await postForm<{ access_token: string }>(
+      `${t.url}/token`,
+      { grant_type: 'client_credentials', resource: API },
+      { authorization: basic(worker.clientId, worker.clientSecret!) },
+    );
+    expect(decodeJwt(token.body.access_token)).toMatchObject({ aud: API, scope: 'orders:read' });
+    expect(questions).toEqual([]);
   });
 
   it('searches lists through the API (search argument), with cursor paging over the matches', async () => {

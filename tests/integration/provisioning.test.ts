@@ -53,6 +53,8 @@ describe('provisioning file', () => {
     const first = await apply(provisioningDocument());
     expect(first).toEqual({
       tenants: { created: 2, updated: 0, unchanged: 0 },
+      apis: { created: 0, updated: 0, unchanged: 0 },
+      roles: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 2, updated: 0, unchanged: 0 },
       users: { created: 1, updated: 0, unchanged: 0 },
     });
@@ -64,6 +66,8 @@ describe('provisioning file', () => {
     const second = await apply(provisioningDocument());
     expect(second).toEqual({
       tenants: { created: 0, updated: 0, unchanged: 2 },
+      apis: { created: 0, updated: 0, unchanged: 0 },
+      roles: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 0, unchanged: 2 },
       users: { created: 0, updated: 0, unchanged: 1 },
     });
@@ -95,6 +99,8 @@ describe('provisioning file', () => {
     const report = await apply(doc, variables);
     expect(report).toEqual({
       tenants: { created: 0, updated: 0, unchanged: 2 },
+      apis: { created: 0, updated: 0, unchanged: 0 },
+      roles: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 2, unchanged: 0 },
       users: { created: 0, updated: 1, unchanged: 0 },
     });

@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { ClientFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { splitList } from '../filter-rows';
+import { RoleAssignments } from '../role-assignments';
 import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ShownOnce, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
@@ -76,6 +77,7 @@ export function ClientsScreen(): JSX.Element {
     [tenantPath, search.term],
   );
   const [secret, setSecret] = useState<{ clientId: string; secret: string } | null>(null);
+  const [rolesOf, setRolesOf] = useState<ClientFieldsFragment | null>(null);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<string, Draft>(EMPTY, FIELDS, list.reload);
 
   const save = submit(async () => {
@@ -115,6 +117,9 @@ export function ClientsScreen(): JSX.Element {
                 <button type="button" onClick={() => edit(client.clientId, draftOf(client))}>
                   Edit
                 </button>
+                <button type="button" aria-label={`Roles of ${client.clientId}`} onClick={() => setRolesOf(client)}>
+                  Roles
+                </button>
                 {!client.isPublic && (
                   <button
                     type="button"
@@ -146,6 +151,16 @@ export function ClientsScreen(): JSX.Element {
           ))}
         </DataTable>
       </Section>
+      {rolesOf && (
+        <RoleAssignments
+          key={rolesOf.id}
+          subject={{ clientId: rolesOf.clientId }}
+          label={rolesOf.clientId}
+          tenantPath={rolesOf.tenantPath}
+          onChanged={list.reload}
+          onClose={() => setRolesOf(null)}
+        />
+      )}
       <Section title={editing ? `Edit client ${editing}` : 'Create a client'}>
         <form onSubmit={save}>
           <Field label="Name" name="name" value={draft.name} onInput={set('name')} errors={form.errors} required />

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
+import { RoleAssignments } from '../role-assignments';
 import { routeHref } from '../route';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
@@ -39,6 +40,7 @@ export function UsersScreen(): JSX.Element {
     [tenantPath, search.term],
   );
   const [notice, setNotice] = useState('');
+  const [rolesOf, setRolesOf] = useState<UserFieldsFragment | null>(null);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
     EMPTY,
     FIELDS,
@@ -82,6 +84,9 @@ export function UsersScreen(): JSX.Element {
                 <button type="button" onClick={() => edit(user, draftOf(user))}>
                   Edit
                 </button>
+                <button type="button" aria-label={`Roles of ${user.username}`} onClick={() => setRolesOf(user)}>
+                  Roles
+                </button>
                 <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
                   {user.admin ? 'Remove admin' : 'Grant admin'}
                 </button>
@@ -102,6 +107,16 @@ export function UsersScreen(): JSX.Element {
           ))}
         </DataTable>
       </Section>
+      {rolesOf && (
+        <RoleAssignments
+          key={rolesOf.id}
+          subject={{ userId: rolesOf.id }}
+          label={rolesOf.username}
+          tenantPath={rolesOf.tenantPath}
+          onChanged={list.reload}
+          onClose={() => setRolesOf(null)}
+        />
+      )}
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
         <form onSubmit={save}>
           <Field label="Username" name="username" value={draft.username} onInput={set('username')} errors={form.errors} required />

@@ -7,7 +7,7 @@ import type { Command } from '../command';
 
 export const applyCommand: Command = {
   words: 'apply',
-  summary: 'Create or update the tenants, clients and users of a provisioning file through the API',
+  summary: 'Create or update the tenants, APIs, roles, clients and users of a provisioning file through the API',
   args: 'FILE',
   positionals: 1,
   options: {},
@@ -25,7 +25,7 @@ export const applyCommand: Command = {
     const plan = parseProvisioningText(text, process.env, SERVER_CHECKS_GRANTS);
     const { report, generatedSecrets } = await applyThroughApi(await connect(), plan);
     for (const { clientId, clientSecret } of generatedSecrets) note(`client ${clientId} created; its secret (shown once): ${clientSecret}`);
-    const text_ = (['tenants', 'clients', 'users'] as const)
+    const text_ = (['tenants', 'apis', 'roles', 'clients', 'users'] as const)
       .map((kind) => `${kind}: ${report[kind].created} created, ${report[kind].updated} updated, ${report[kind].unchanged} unchanged`)
       .join('\n');
     return { json: { ...report, generatedSecrets }, text: text_ };

@@ -136,7 +136,12 @@ export class ApiService implements ApiDirectory {
 
   async create(actor: Actor, input: CreateApiInput): Promise<Api> {
     const path = tenantPathInScope(actor, normalizeTenantPath(input.tenantPath, 'tenantPath'));
-    const tenant = await this.tenants.require(path);
+    return this.insert(path, input);
+  }
+
+  /** {@link create} without an actor check, for trusted callers (provisioning): the same rules. */
+  async insert(tenantPath: string, input: Omit<CreateApiInput, 'tenantPath'>): Promise<Api> {
+    const tenant = await this.tenants.require(tenantPath);
     const identifier = validateIdentifier(input.identifier);
     const api = {
       tenantId: tenant.id,
@@ -163,6 +168,20 @@ export class ApiService implements ApiDirectory {
   /** Changes an API; a replaced permission list drops removed permissions from every role at once. */
   async update(actor: Actor, id: string, input: UpdateApiInput): Promise<Api> {
     requireAdmin(actor);
+    return this.change(id, input, (current) => assertInScope(actor, this.tenants, current.tenantId, 'api', id));
+  }
+
+  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules. */
+  async updateTrusted(id: string, input: UpdateApiInput): Promise<Api> {
+    return this.change(id, input, async () => undefined);
+  }
+
+  /** A tenant's APIs read from the store, never the cache (inside a transaction it sees the transaction's own writes). Trusted. */
+  async listTrusted(tenantId: string): Promise<Api[]> {
+    return this.apis.listByTenant(tenantId);
+  }
+
+  private async change(id: string, input: UpdateApiInput, check: (current: Api) => Promise<void>): Promise<Api> {
     const changes: ApiChanges = {};
     if (input.identifier != null) changes.identifier = validateIdentifier(input.identifier);
     if (input.name != null) changes.name = validateApiName(input.name);
@@ -175,7 +194,7 @@ export class ApiService implements ApiDirectory {
         this.transactions.run(async () => {
           const current = isUuid(id) ? await this.apis.findById(id) : null;
           ensure(current, () => notFoundInScope('api', id));
-          await assertInScope(actor, this.tenants, current.tenantId, 'api', id);
+          await check(current);
           if (changes.isDefault) await this.apis.clearDefault(current.tenantId);
           return this.apis.update(id, changes);
         }),

@@ -2,15 +2,17 @@ import type { Tenant } from '../tenants/tenant';
 import { parentTenantPath } from '../tenants/tenant-path';
 import { ProvisioningError } from './provisioning-error';
 import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan, type ProvisioningReport } from './provisioning-plan';
+import { provisionApi, provisionRole } from './provision-access';
 import { provisionClient } from './provision-client';
 import { provisionUser } from './provision-user';
 import { atEntry, differs, type ProvisioningScope, type ProvisioningServices } from './provisioning-scope';
 
 /**
  * Applies a validated plan in ONE transaction through the domain's own operations
- * (TenantService, ClientService, UserService, as GraphQL does, without an actor): every
- * tenant, client and user it names is created or brought to the planned state, matched on
- * its natural key (tenant path, client_id, username within its tenant), under the same
+ * (TenantService, ApiService, RoleService, ClientService, UserService, as GraphQL does, without
+ * an actor): every tenant, API, role, client and user it names is created or brought to the
+ * planned state, matched on its natural key (tenant path, API identifier and role name within
+ * its tenant, client_id, username within its tenant), role assignments included, under the same
  * rules as every other path: disabling a client or a user revokes its tokens, a new
  * password ends the user's browser sessions. Nothing is deleted. Any failure rolls
  * everything back. What the services publish to the change bus reaches every instance
@@ -48,6 +50,9 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
   } else {
     report.tenants.unchanged++;
   }
+  // APIs before the roles that grant their permissions, roles before the users and clients that hold them.
+  for (const api of planned.apis) await provisionApi(scope, tenant, api);
+  for (const role of planned.roles) await provisionRole(scope, tenant, role);
   for (const client of planned.clients) await provisionClient(scope, tenant, client);
   for (const user of planned.users) await provisionUser(scope, tenant, user);
 }

@@ -1,4 +1,7 @@
 import { defaults } from '../../config/defaults';
+import { validateApiName, validateIdentifier, validateLifetime, validatePermissions, validateText } from '../apis/validate-api';
+import { ADMIN_ROLE } from '../roles/role';
+import { validateRoleName } from '../roles/validate-role';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
@@ -13,9 +16,13 @@ import { validatePassword, validateUsername, validateUserProfile } from '../user
 import { validateDisplayName } from '../validate-display-name';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
-import type { PlannedClient, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
+import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
 
-const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'clients', 'users'] as const;
+const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'apis', 'roles', 'clients', 'users'] as const;
+const API_FIELDS = ['identifier', 'name', 'permissions', 'accessTokenLifetime', 'acceptsChildTenants', 'isDefault'] as const;
+const PERMISSION_FIELDS = ['name', 'description'] as const;
+const ROLE_FIELDS = ['name', 'description', 'permissions'] as const;
+const ROLE_PERMISSION_FIELDS = ['api', 'permission'] as const;
 const CLIENT_FIELDS = [
   'clientId',
   'name',
@@ -29,8 +36,9 @@ const CLIENT_FIELDS = [
   'refreshTokenLifetime',
   'responseStyle',
   'enabled',
+  'roles',
 ] as const;
-const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled'] as const;
+const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'roles'] as const;
 
 /**
  * Parses the text of a provisioning file: JSON, then {@link parseProvisioningDocument}.
@@ -76,10 +84,92 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   if (!SIGNING_ALGORITHMS.includes(signingAlgorithm))
     reader.problem(`${at}.signingAlgorithm`, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const allowSelfSignup = reader.boolean(object, 'allowSelfSignup', at) ?? false;
+  const apis = reader.array(object, 'apis', at).map((a, i) => readApi(reader, a, `${at}.apis[${i}]`));
+  const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
   if (reader.problems.length > before || path === undefined || name === undefined) return null;
-  return { at, path, name, signingAlgorithm, allowSelfSignup, clients: clients as PlannedClient[], users: users as PlannedUser[] };
+  return {
+    at,
+    path,
+    name,
+    signingAlgorithm,
+    allowSelfSignup,
+    apis: apis as PlannedApi[],
+    roles: roles as PlannedRole[],
+    clients: clients as PlannedClient[],
+    users: users as PlannedUser[],
+  };
+}
+
+function readApi(reader: DocumentReader, value: unknown, at: string): PlannedApi | null {
+  const object = reader.object(value, at, API_FIELDS);
+  if (!object) return null;
+  const before = reader.problems.length;
+  const rawIdentifier = reader.string(object, 'identifier', at, { required: true });
+  const identifier =
+    typeof rawIdentifier === 'string' ? reader.check(at, () => validateIdentifier(rawIdentifier, `${at}.identifier`)) : undefined;
+  const rawName = reader.string(object, 'name', at, { required: true });
+  const name = typeof rawName === 'string' ? reader.check(at, () => validateApiName(rawName)) : undefined;
+  const rawPermissions = reader.array(object, 'permissions', at).map((p, i) => {
+    const entryAt = `${at}.permissions[${i}]`;
+    const entry = reader.object(p, entryAt, PERMISSION_FIELDS);
+    if (!entry) return null;
+    return { name: reader.string(entry, 'name', entryAt, { required: true }), description: reader.string(entry, 'description', entryAt) };
+  });
+  const lifetime = reader.integer(object, 'accessTokenLifetime', at);
+  const acceptsChildTenants = reader.boolean(object, 'acceptsChildTenants', at) ?? false;
+  const isDefault = reader.boolean(object, 'isDefault', at) ?? false;
+  if (reader.problems.length > before) return null;
+  const permissions = reader.check(at, () => validatePermissions(rawPermissions as { name: string }[], `${at}.permissions`));
+  const accessTokenLifetime = reader.check(at, () =>
+    validateLifetime(lifetime ?? defaults.accessTokenLifetimeSeconds, `${at}.accessTokenLifetime`),
+  );
+  if (!permissions || accessTokenLifetime === undefined || identifier === undefined || name === undefined) return null;
+  return { at, identifier, name, permissions, accessTokenLifetime, acceptsChildTenants, isDefault };
+}
+
+function readRole(reader: DocumentReader, value: unknown, at: string): PlannedRole | null {
+  const object = reader.object(value, at, ROLE_FIELDS);
+  if (!object) return null;
+  const before = reader.problems.length;
+  const rawName = reader.string(object, 'name', at, { required: true });
+  const name = typeof rawName === 'string' ? reader.check(at, () => validateRoleName(rawName, `${at}.name`)) : undefined;
+  const rawDescription = reader.string(object, 'description', at);
+  const description = reader.check(at, () => validateText(rawDescription ?? '', 'description', 1000, false));
+  const permissions = reader.array(object, 'permissions', at).map((p, i) => {
+    const entryAt = `${at}.permissions[${i}]`;
+    const entry = reader.object(p, entryAt, ROLE_PERMISSION_FIELDS);
+    if (!entry) return null;
+    const api = reader.string(entry, 'api', entryAt, { required: true });
+    if (typeof api === 'string') reader.check(entryAt, () => validateIdentifier(api, `${entryAt}.api`));
+    const permission = reader.string(entry, 'permission', entryAt, { required: true });
+    if (permission === '') reader.problem(`${entryAt}.permission`, 'must not be empty');
+    return { api: api as string, permission: permission as string };
+  });
+  if (reader.problems.length > before || name === undefined || description === undefined) return null;
+  return { at, name, description, permissions: permissions as PlannedRole['permissions'] };
+}
+
+/**
+ * A `roles` list of a user or client: role names of its tenant, each once; `admin` (the built-in
+ * role, a user's admin flag) only for users. Absent: null, the subject's roles stay as they are.
+ */
+function readRoleNames(reader: DocumentReader, object: Record<string, unknown>, at: string, forUser: boolean): string[] | null {
+  const names = reader.strings(object, 'roles', at);
+  if (names === undefined) return null;
+  const seen = new Set<string>();
+  const valid = names.map((raw, i) => {
+    const entryAt = `${at}.roles[${i}]`;
+    let name: string | undefined = raw;
+    if (raw === ADMIN_ROLE) {
+      if (!forUser) reader.problem(entryAt, 'the built-in role admin is for users; a client gets scope admin through its allowedScopes');
+    } else name = reader.check(entryAt, () => validateRoleName(raw, entryAt));
+    if (name !== undefined && seen.has(name)) reader.problem(entryAt, `role ${name} appears twice`);
+    if (name !== undefined) seen.add(name);
+    return name ?? raw;
+  });
+  return valid;
 }
 
 function readClient(reader: DocumentReader, value: unknown, at: string, grants: GrantCatalogue): PlannedClient | null {
@@ -109,10 +199,11 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
+  const roles = readRoleNames(reader, object, at, false);
   if (reader.problems.length > before) return null;
   const settings = reader.check(at, () => validateClientSettings(input, isPublic, grants));
   if (!settings || clientId === undefined || name === undefined) return null;
-  return { at, clientId, name, isPublic, clientSecret, settings, enabled };
+  return { at, clientId, name, isPublic, clientSecret, settings, enabled, roles };
 }
 
 function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUser | null {
@@ -132,12 +223,16 @@ function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUs
   };
   const profile = reader.problems.length === beforeProfile ? reader.check(at, () => validateUserProfile(input)) : undefined;
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
+  const roles = readRoleNames(reader, object, at, true);
   if (reader.problems.length > before || !profile || username === undefined || password === undefined) return null;
   const { email = null, phone = null, firstname = null, lastname = null } = profile;
-  return { at, username, password, profile: { email, phone, firstname, lastname }, enabled };
+  return { at, username, password, profile: { email, phone, firstname, lastname }, enabled, roles };
 }
 
-/** Natural keys must be unique in the file: tenant paths, client ids (global), usernames within a tenant (regardless of case). */
+/**
+ * Natural keys must be unique in the file: tenant paths, client ids (global), usernames within a tenant
+ * (regardless of case), API identifiers and role names within a tenant; a tenant has at most one default API.
+ */
 function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void {
   const seen = new Map<string, string>();
   const once = (key: string, at: string, what: string) => {
@@ -147,6 +242,11 @@ function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void 
   };
   for (const tenant of tenants) {
     once(`tenant ${tenant.path}`, `${tenant.at}.path`, `tenant ${tenant.path}`);
+    for (const api of tenant.apis) {
+      once(`api ${tenant.path} ${api.identifier}`, `${api.at}.identifier`, `API ${api.identifier} of ${tenant.path}`);
+      if (api.isDefault) once(`default api ${tenant.path}`, `${api.at}.isDefault`, `a default API of ${tenant.path}`);
+    }
+    for (const role of tenant.roles) once(`role ${tenant.path} ${role.name}`, `${role.at}.name`, `role ${role.name} of ${tenant.path}`);
     for (const client of tenant.clients) once(`client ${client.clientId}`, `${client.at}.clientId`, `client ${client.clientId}`);
     for (const user of tenant.users)
       once(`user ${tenant.path} ${usernameKey(user.username)}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);

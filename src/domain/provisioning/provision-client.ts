@@ -1,4 +1,5 @@
 import type { Tenant } from '../tenants/tenant';
+import { provisionRoleAssignments } from './provision-access';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedClient } from './provisioning-plan';
 import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
@@ -17,7 +18,7 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
     if (!planned.isPublic && planned.clientSecret === null) {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
-    await atEntry(planned.at, 'clientId', () =>
+    const { client } = await atEntry(planned.at, 'clientId', () =>
       services.clients.insert(tenant.path, {
         clientId: planned.clientId,
         isPublic: planned.isPublic,
@@ -25,6 +26,7 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
         ...wanted,
       }),
     );
+    await provisionRoleAssignments(scope, tenant, planned.at, { client }, planned.roles);
     report.clients.created++;
     return;
   }
@@ -40,5 +42,6 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
   if (secretChanged)
     await atEntry(planned.at, 'clientSecret', () => services.clients.setSecretTrusted(planned.clientId, planned.clientSecret!));
   if (changed) await atEntry(planned.at, 'clientId', () => services.clients.updateTrusted(planned.clientId, wanted));
-  report.clients[changed || secretChanged ? 'updated' : 'unchanged']++;
+  const rolesChanged = await provisionRoleAssignments(scope, tenant, planned.at, { client }, planned.roles);
+  report.clients[changed || secretChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }

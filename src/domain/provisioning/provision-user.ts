@@ -1,4 +1,5 @@
 import type { Tenant } from '../tenants/tenant';
+import { provisionRoleAssignments } from './provision-access';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedUser } from './provisioning-plan';
 import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
@@ -29,15 +30,17 @@ export async function provisionUser(scope: ProvisioningScope, tenant: Tenant, pl
       throw new ProvisioningError([`${planned.at}.password: required to create a user (use a \${VARIABLE} reference)`]);
     }
     const password = planned.password;
-    await atEntry(planned.at, 'username', () =>
+    const created = await atEntry(planned.at, 'username', () =>
       services.users.insert(tenant.path, { username: planned.username, password, ...planned.profile }, { enabled: planned.enabled }),
     );
+    await provisionRoleAssignments(scope, tenant, planned.at, { user: created }, planned.roles);
     report.users.created++;
     return;
   }
   const passwordChanged =
     planned.password !== null && (await atEntry(planned.at, 'password', () => services.users.setPasswordTrusted(user, planned.password!)));
   const changed = differs(user, wanted);
-  if (changed) await atEntry(planned.at, 'username', () => services.users.updateTrusted(user.id, wanted));
-  report.users[changed || passwordChanged ? 'updated' : 'unchanged']++;
+  const current = changed ? await atEntry(planned.at, 'username', () => services.users.updateTrusted(user.id, wanted)) : user;
+  const rolesChanged = await provisionRoleAssignments(scope, tenant, planned.at, { user: current }, planned.roles);
+  report.users[changed || passwordChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }

@@ -1,9 +1,10 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { ApiPermission } from '../apis/api';
 import type { ClientSettings } from '../clients/validate-client-settings';
 
 /**
  * A validated provisioning file (docs/provisioning.schema.json), every default
- * filled in: the desired state of each tenant, client and user it names.
+ * filled in: the desired state of each tenant, API, role, client and user it names.
  * `at` is the JSON path of the entry in the file, for error messages.
  */
 export interface ProvisioningPlan {
@@ -16,8 +17,31 @@ export interface PlannedTenant {
   name: string;
   signingAlgorithm: SigningAlgorithm;
   allowSelfSignup: boolean;
+  apis: PlannedApi[];
+  roles: PlannedRole[];
   clients: PlannedClient[];
   users: PlannedUser[];
+}
+
+/** An API (resource server) of the tenant, matched on its identifier. */
+export interface PlannedApi {
+  at: string;
+  identifier: string;
+  name: string;
+  /** The whole list, in order: permissions not in it leave the API (and every role). */
+  permissions: ApiPermission[];
+  accessTokenLifetime: number;
+  acceptsChildTenants: boolean;
+  isDefault: boolean;
+}
+
+/** A role of the tenant, matched on its name. */
+export interface PlannedRole {
+  at: string;
+  name: string;
+  description: string;
+  /** The whole list: `api` is an identifier of the tenant's API or of an ancestor's that accepts child tenants. */
+  permissions: { api: string; permission: string }[];
 }
 
 export interface PlannedClient {
@@ -29,6 +53,8 @@ export interface PlannedClient {
   clientSecret: string | null;
   settings: ClientSettings;
   enabled: boolean;
+  /** Role names of the tenant the client holds exactly; null leaves its roles as they are. */
+  roles: string[] | null;
 }
 
 interface PlannedUserProfile {
@@ -45,6 +71,8 @@ export interface PlannedUser {
   password: string | null;
   profile: PlannedUserProfile;
   enabled: boolean;
+  /** Role names of the tenant (`admin`: the admin flag) the user holds exactly; null leaves its roles as they are. */
+  roles: string[] | null;
 }
 
 /** What applying a plan did, per kind of entry. */
@@ -56,6 +84,8 @@ interface ProvisioningCounts {
 
 export interface ProvisioningReport {
   tenants: ProvisioningCounts;
+  apis: ProvisioningCounts;
+  roles: ProvisioningCounts;
   clients: ProvisioningCounts;
   users: ProvisioningCounts;
 }
@@ -63,6 +93,8 @@ export interface ProvisioningReport {
 /** A report with every count at zero. */
 export const emptyReport = (): ProvisioningReport => ({
   tenants: { created: 0, updated: 0, unchanged: 0 },
+  apis: { created: 0, updated: 0, unchanged: 0 },
+  roles: { created: 0, updated: 0, unchanged: 0 },
   clients: { created: 0, updated: 0, unchanged: 0 },
   users: { created: 0, updated: 0, unchanged: 0 },
 });

@@ -1,5 +1,7 @@
+import type { ApiService } from '../apis/api.service';
 import type { ClientService } from '../clients/client.service';
 import { isDomainError } from '../errors';
+import type { RoleService } from '../roles/role.service';
 import type { TenantService } from '../tenants/tenant.service';
 import type { Transactions } from '../transactions';
 import type { UserService } from '../users/user.service';
@@ -15,6 +17,8 @@ export interface ProvisioningServices {
   readonly tenants: Pick<TenantService, 'findByPath' | 'insert' | 'updateTrusted'>;
   readonly clients: Pick<ClientService, 'inspect' | 'insert' | 'updateTrusted' | 'setSecretTrusted'>;
   readonly users: Pick<UserService, 'findByUsernameTrusted' | 'insert' | 'updateTrusted' | 'setPasswordTrusted'>;
+  readonly apis: Pick<ApiService, 'listTrusted' | 'insert' | 'updateTrusted'>;
+  readonly roles: Pick<RoleService, 'listTrusted' | 'insert' | 'updateTrusted' | 'ofUser' | 'ofClient' | 'setAssignmentTrusted'>;
 }
 
 /** One application of a plan: the services it goes through and what it did so far. */
@@ -27,6 +31,18 @@ export interface ProvisioningScope {
 export function differs(current: object, wanted: object): boolean {
   const now = current as Record<string, unknown>;
   return Object.entries(wanted).some(([key, value]) => JSON.stringify(now[key]) !== JSON.stringify(value));
+}
+
+const permissionKey = ({ api, permission }: { api: string; permission: string }): string => `${api} ${permission}`;
+
+/** True when two lists of role permissions hold the same (API identifier, permission) pairs, in any order. */
+export function samePermissions(
+  current: readonly { api: string; permission: string }[],
+  wanted: readonly { api: string; permission: string }[],
+): boolean {
+  const a = new Set(current.map(permissionKey));
+  const b = new Set(wanted.map(permissionKey));
+  return a.size === b.size && [...a].every((key) => b.has(key));
 }
 
 /**

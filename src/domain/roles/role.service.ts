@@ -16,8 +16,9 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { Transactions } from '../transactions';
 import type { User } from '../users/user';
 import type { UserService } from '../users/user.service';
-import { ADMIN_ROLE, subjectKey, type Grants, type Role, type RoleSubject } from './role';
+import { ADMIN_ROLE, builtInAdmin, subjectKey, type Grants, type Role, type RoleSubject } from './role';
 import type { RoleStore, StoredRolePermission } from './role-store';
+import { validateRoleName } from './validate-role';
 
 export interface RolePermissionInput {
   /** The API's identifier. */
@@ -44,7 +45,6 @@ export interface RoleAssignee {
   clientId?: string | null;
 }
 
-const ROLE_NAME = /^[^\s]/;
 const MAX_PERMISSIONS = 500;
 
 /**
@@ -122,7 +122,12 @@ export class RoleService {
 
   async create(actor: Actor, input: CreateRoleInput): Promise<Role> {
     const path = tenantPathInScope(actor, normalizeTenantPath(input.tenantPath, 'tenantPath'));
-    const tenant = await this.tenants.require(path);
+    return this.insert(path, input);
+  }
+
+  /** {@link create} without an actor check, for trusted callers (provisioning): the same rules. */
+  async insert(tenantPath: string, input: Omit<CreateRoleInput, 'tenantPath'>): Promise<Role> {
+    const tenant = await this.tenants.require(tenantPath);
     const name = validateRoleName(input.name);
     const description = validateText(input.description ?? '', 'description', 1000, false);
     const permissions = await this.resolvePermissions(tenant, input.permissions ?? []);
@@ -142,7 +147,23 @@ export class RoleService {
   /** Changes a role; new tokens of every subject holding it see the change at once. */
   async update(actor: Actor, id: string, input: UpdateRoleInput): Promise<Role> {
     ensure(id !== ADMIN_ROLE, () => errors.validation('id', 'the built-in role admin cannot be changed'));
-    const current = await this.get(actor, id);
+    return this.change(await this.get(actor, id), input);
+  }
+
+  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules. */
+  async updateTrusted(id: string, input: UpdateRoleInput): Promise<Role> {
+    const current = isUuid(id) ? await this.roles.findById(id) : null;
+    ensure(current, () => notFoundInScope('role', id));
+    return this.change(current, input);
+  }
+
+  /** A tenant's stored roles (without the built-in `admin`) read from the store, never a cache. Trusted. */
+  async listTrusted(tenantId: string): Promise<Role[]> {
+    return this.roles.listByTenant(tenantId);
+  }
+
+  private async change(current: Role, input: UpdateRoleInput): Promise<Role> {
+    const id = current.id;
     const tenant = await this.tenants.findById(current.tenantId);
     ensure(tenant, () => notFoundInScope('role', id));
     const name = input.name != null ? validateRoleName(input.name) : undefined;
@@ -174,36 +195,57 @@ export class RoleService {
 
   /** Assigns a role of the actor's subtree to a user or client of the role's tenant; `admin` sets a user's admin flag. */
   async assign(actor: Actor, roleId: string, assignee: RoleAssignee): Promise<Role> {
-    return this.change(actor, roleId, assignee, true);
+    return this.changeAssignment(actor, roleId, assignee, true);
   }
 
   /** Takes a role from a user or client; `admin` clears a user's admin flag. */
   async unassign(actor: Actor, roleId: string, assignee: RoleAssignee): Promise<Role> {
-    return this.change(actor, roleId, assignee, false);
+    return this.changeAssignment(actor, roleId, assignee, false);
   }
 
-  private async change(actor: Actor, roleId: string, assignee: RoleAssignee, assign: boolean): Promise<Role> {
+  private async changeAssignment(actor: Actor, roleId: string, assignee: RoleAssignee, assign: boolean): Promise<Role> {
     const role = await this.get(actor, roleId);
     ensure((assignee.userId == null) !== (assignee.clientId == null), () =>
       errors.validation('userId', 'give exactly one of userId and clientId'),
     );
     if (assignee.userId != null) {
       const user = await this.users.get(actor, assignee.userId);
-      if (role.builtIn) {
-        await this.users.update(actor, user.id, { admin: assign });
-        return role;
-      }
-      ensure(user.tenantId === role.tenantId, () => errors.validation('userId', 'the user belongs to another tenant than the role'));
-      await this.write(role, { kind: 'user', id: user.id }, assign);
+      await this.setAssignment(role, { user }, assign, async (admin) => {
+        await this.users.update(actor, user.id, { admin });
+      });
       return role;
     }
     const client = await this.clients.get(actor, assignee.clientId!);
+    await this.setAssignment(role, { client }, assign, async () => undefined);
+    return role;
+  }
+
+  /**
+   * {@link assign} / {@link unassign} without an actor check, for trusted callers (provisioning): the
+   * same rules (the role's tenant only; `admin` is a user's admin flag and no client's).
+   */
+  async setAssignmentTrusted(role: Role, to: { user: User } | { client: Client }, assign: boolean): Promise<void> {
+    await this.setAssignment(role, to, assign, async (admin) => {
+      if ('user' in to) await this.users.updateTrusted(to.user.id, { admin });
+    });
+  }
+
+  private async setAssignment(
+    role: Role,
+    to: { user: Pick<User, 'id' | 'tenantId'> } | { client: Pick<Client, 'id' | 'tenantId'> },
+    assign: boolean,
+    setAdmin: (admin: boolean) => Promise<void>,
+  ): Promise<void> {
+    if ('user' in to) {
+      if (role.builtIn) return setAdmin(assign);
+      ensure(to.user.tenantId === role.tenantId, () => errors.validation('userId', 'the user belongs to another tenant than the role'));
+      return this.write(role, { kind: 'user', id: to.user.id }, assign);
+    }
     ensure(!role.builtIn, () =>
       errors.validation('roleId', 'the built-in role admin is for users; a client gets scope admin through its allowedScopes'),
     );
-    ensure(client.tenantId === role.tenantId, () => errors.validation('clientId', 'the client belongs to another tenant than the role'));
-    await this.write(role, { kind: 'client', id: client.id }, assign);
-    return role;
+    ensure(to.client.tenantId === role.tenantId, () => errors.validation('clientId', 'the client belongs to another tenant than the role'));
+    return this.write(role, { kind: 'client', id: to.client.id }, assign);
   }
 
   private async write(role: Role, subject: RoleSubject, assign: boolean): Promise<void> {
@@ -241,23 +283,3 @@ export class RoleService {
     return resolved;
   }
 }
-
-function validateRoleName(value: string): string {
-  const name = validateText(value, 'name', 100, true);
-  ensure(ROLE_NAME.test(name), () => errors.validation('name', 'must not be empty'));
-  ensure(name !== ADMIN_ROLE, () => errors.validation('name', '"admin" is the built-in role'));
-  return name;
-}
-
-/** The built-in `admin` role of a tenant: a user's admin flag (scope `admin` over the tenant and its subtree). */
-const builtInAdmin = (tenantId: string): Role =>
-  Object.freeze({
-    id: ADMIN_ROLE,
-    tenantId,
-    name: ADMIN_ROLE,
-    description: 'Administers the tenant and its subtree (the user’s admin flag; scope admin).',
-    permissions: Object.freeze([]),
-    builtIn: true,
-    createdAt: new Date(0),
-    updatedAt: new Date(0),
-  });

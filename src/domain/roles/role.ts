@@ -29,3 +29,16 @@ export const ADMIN_ROLE = 'admin';
 
 /** What a subject's roles grant, for the token path: permission names by API id. */
 export type Grants = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The built-in `admin` role of a tenant: a user's admin flag (scope `admin` over the tenant and its subtree). */
+export const builtInAdmin = (tenantId: string): Role =>
+  Object.freeze({
+    id: ADMIN_ROLE,
+    tenantId,
+    name: ADMIN_ROLE,
+    description: 'Administers the tenant and its subtree (the user’s admin flag; scope admin).',
+    permissions: Object.freeze([]),
+    builtIn: true,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+  });

@@ -1,5 +1,5 @@
 import { errorsOf, GraphQLFailure, showErrors } from '../../../console/src/graphql-errors';
-import { filterRows, splitList, tenantTree } from '../../../console/src/filter-rows';
+import { ancestorsWithin, filterRows, splitList, tenantTree } from '../../../console/src/filter-rows';
 
 describe('console error-to-field mapping', () => {
   const fields = ['name', 'redirectUris', 'tenantPath'];
@@ -20,6 +20,14 @@ describe('console error-to-field mapping', () => {
     );
     expect(shown.byField).toEqual({ redirectUris: '[BAD_USER_INPUT] bad uri' });
     expect(shown.general).toEqual(['[BAD_USER_INPUT] nope', '[FORBIDDEN] outside your tenant']);
+  });
+
+  it('puts an error about an entry of a list input next to that input, not next to an input named like the entry field', () => {
+    const shown = showErrors(
+      [{ message: 'appears twice', extensions: { code: 'BAD_USER_INPUT', field: 'permissions[1].name' } }],
+      ['name', 'permissions'],
+    );
+    expect(shown.byField).toEqual({ permissions: '[BAD_USER_INPUT] appears twice' });
   });
 
   it('puts a variable GraphQL refused next to the input of that name', () => {
@@ -91,5 +99,14 @@ describe('console list helpers', () => {
       ['/acme/eu', 2],
       ['/beta', 1],
     ]);
+  });
+});
+
+describe('console ancestorsWithin', () => {
+  it("lists a tenant's ancestors nearest first, only those within the admin's tenant", () => {
+    expect(ancestorsWithin('/a/b/c', '/')).toEqual(['/a/b', '/a', '/']);
+    expect(ancestorsWithin('/a/b/c', '/a')).toEqual(['/a/b', '/a']);
+    expect(ancestorsWithin('/a', '/a')).toEqual([]);
+    expect(ancestorsWithin('/', '/')).toEqual([]);
   });
 });

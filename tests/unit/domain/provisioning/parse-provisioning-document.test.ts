@@ -55,7 +55,42 @@ describe('parseProvisioningDocument', () => {
       password: null,
       enabled: true,
       profile: { email: null, phone: null, firstname: null, lastname: null },
+      roles: null,
     });
+  });
+
+  it('fills in the defaults of APIs and roles, and keeps the role lists of users and clients', () => {
+    const plan = parseProvisioningDocument(
+      {
+        tenants: [
+          {
+            path: '/a',
+            apis: [{ identifier: 'https://a.example/api', name: ' A ', permissions: [{ name: 'a:read' }] }],
+            roles: [{ name: 'reader', permissions: [{ api: 'https://a.example/api', permission: 'a:read' }] }],
+            clients: [{ clientId: 'app-a', name: 'App', clientSecret: 'app-a-secret-0123456789', roles: ['reader'] }],
+            users: [{ username: 'ada', roles: ['admin', 'reader'] }],
+          },
+        ],
+      },
+      {},
+    );
+    const [tenant] = plan.tenants;
+    expect(tenant!.apis).toEqual([
+      {
+        at: 'tenants[0].apis[0]',
+        identifier: 'https://a.example/api',
+        name: 'A',
+        permissions: [{ name: 'a:read', description: '' }],
+        accessTokenLifetime: 3600,
+        acceptsChildTenants: false,
+        isDefault: false,
+      },
+    ]);
+    expect(tenant!.roles).toEqual([
+      { at: 'tenants[0].roles[0]', name: 'reader', description: '', permissions: [{ api: 'https://a.example/api', permission: 'a:read' }] },
+    ]);
+    expect(tenant!.clients[0]!.roles).toEqual(['reader']);
+    expect(tenant!.users[0]!.roles).toEqual(['admin', 'reader']);
   });
 
   it('lists every problem at once, each with its JSON path', () => {

@@ -32,6 +32,7 @@ describe('provisioning JSON Schema', () => {
   });
 
   const client = { clientId: 'app-1', name: 'App', clientSecret: '${ACME_APP_SECRET}' };
+  const api = { identifier: 'https://orders.example', name: 'Orders' };
   const invalid: [string, unknown][] = [
     ['an unknown top-level field', { tenants: [], realms: [] }],
     ['an unknown tenant field', { tenants: [{ path: '/a', colour: 'blue' }] }],
@@ -58,6 +59,19 @@ describe('provisioning JSON Schema', () => {
     ['a user without username', { tenants: [{ path: '/a', users: [{ password: 'password-123' }] }] }],
     ['a username with a space', { tenants: [{ path: '/a', users: [{ username: 'a b' }] }] }],
     ['an email as a number', { tenants: [{ path: '/a', users: [{ username: 'ada', email: 42 }] }] }],
+    ['an API identifier that is not an absolute URI', { tenants: [{ path: '/a', apis: [{ identifier: 'orders', name: 'O' }] }] }],
+    ['an API identifier with a fragment', { tenants: [{ path: '/a', apis: [{ identifier: 'https://o.example#x', name: 'O' }] }] }],
+    ['an API without name', { tenants: [{ path: '/a', apis: [{ identifier: 'https://o.example' }] }] }],
+    ['an unknown API field', { tenants: [{ path: '/a', apis: [{ ...api, scopes: [] }] }] }],
+    ['a permission named like a scope of the server', { tenants: [{ path: '/a', apis: [{ ...api, permissions: [{ name: 'openid' }] }] }] }],
+    ['a permission name with a space', { tenants: [{ path: '/a', apis: [{ ...api, permissions: [{ name: 'orders read' }] }] }] }],
+    ['a role named admin', { tenants: [{ path: '/a', roles: [{ name: 'admin' }] }] }],
+    [
+      'a role permission without permission',
+      { tenants: [{ path: '/a', roles: [{ name: 'r', permissions: [{ api: 'https://o.example' }] }] }] },
+    ],
+    ['the admin role on a client', { tenants: [{ path: '/a', clients: [{ ...client, roles: ['admin'] }] }] }],
+    ['a role listed twice on a user', { tenants: [{ path: '/a', users: [{ username: 'ada', roles: ['r', 'r'] }] }] }],
   ];
 
   it.each(['consoles', 'my-console', 'accounts', 'account-web', 'accountant'])(
@@ -68,6 +82,12 @@ describe('provisioning JSON Schema', () => {
       expect(tsAccepts(doc)).toBe(true);
     },
   );
+
+  it('both accept the built-in role admin on a user', () => {
+    const doc = { tenants: [{ path: '/a', users: [{ username: 'ada', roles: ['admin', 'clerk'] }] }] };
+    expect(validate(doc) ? [] : validate.errors).toEqual([]);
+    expect(tsAccepts(doc)).toBe(true);
+  });
 
   it.each(invalid)('both reject %s', (_, doc) => {
     expect(validate(doc)).toBe(false);
