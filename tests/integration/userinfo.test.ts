@@ -114,6 +114,9 @@ describe('GET/POST /userinfo (OIDC Core §5.3)', () => {
       expect((await get(token)).status).toBe(401);
     } finally {
       await domain.users.update(await rootAdminActor(domain), userId, { enabled: true });
+      // Disabling revoked every token of the user issued until then, its own second included (`iat` has whole
+      // seconds): the next tests' tokens are issued in a later second.
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
     }
   });
 
