@@ -25,8 +25,8 @@ async function insertTenants(url, { total }) {
         [ids, root],
       );
       await db.query(
-        `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status)
-         select gen_random_uuid(), id, 'bulk-' || id, 'RS256', $2::jsonb || jsonb_build_object('kid', 'bulk-' || id), 'unused', 'active'
+        `insert into signing_keys (id, tenant_id, kid, algorithm, public_jwk, sealed_private_jwk, status, activates_at)
+         select gen_random_uuid(), id, 'bulk-' || id, 'RS256', $2::jsonb || jsonb_build_object('kid', 'bulk-' || id), 'unused', 'active', now()
            from unnest($1::uuid[]) as t(id)`,
         [ids, JSON.stringify(jwk)],
       );
