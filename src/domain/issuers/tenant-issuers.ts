@@ -1,8 +1,5 @@
 import { decodeJwt } from 'jose';
-import { defaults } from '../../config/defaults';
 import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
-import type { ChangeBus } from '../changes/change-bus';
-import { TtlCache } from '../cache/ttl-cache';
 import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
@@ -22,29 +19,16 @@ export const unknownIssuer = (): DomainError => new DomainError('not_found', 'un
  * issuer's endpoints to that tenant alone — only its clients authenticate,
  * only its users sign in, only tokens it issued are accepted.
  *
- * The segment → tenant lookup is cached (dropped on any tenant change, not
- * trusted while the change bus is down), so a warm request resolves its
- * issuer without a query or a promise.
+ * The segment → tenant lookup is TenantService's cached path lookup, so a
+ * warm request resolves its issuer without a query or a promise.
  */
 export class TenantIssuers {
-  private readonly idBySegment: TtlCache<string | null>;
-
   constructor(
-    /** The server's `ISSUER`: the root tenant's issuer and the base of every other. */
     readonly issuerBase: string,
-    bus: ChangeBus,
     private readonly tenants: TenantService,
     private readonly clients: ClientService,
-  ) {
-    // Unknown segments are not cached: random ones cannot flood the cache.
-    this.idBySegment = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 20_000, skip: (id) => id === null, trusted: () => bus.live });
-    bus.onResync(() => this.idBySegment.clear());
-    bus.subscribe((event) => {
-      if (event.topic === 'tenant') this.idBySegment.clear();
-    });
-  }
+  ) {}
 
-  /** The issuer URL of the tenant at `path`. */
   issuerOf(path: string): string {
     return tenantIssuer(this.issuerBase, path);
   }
@@ -53,13 +37,10 @@ export class TenantIssuers {
   resolve(segment: string): MaybePromise<Tenant> {
     const path = tenantPathFromIssuerSegment(segment);
     if (path === null) throw unknownIssuer();
-    const id = this.idBySegment.get(segment, async () => (await this.tenants.findByPath(path))?.id ?? null);
-    return mapMaybePromise(id, (found) => {
-      if (found === null) throw unknownIssuer();
-      return mapMaybePromise(this.tenants.findById(found), (tenant) => {
-        if (!tenant || tenant.path !== path) throw unknownIssuer();
-        return tenant;
-      });
+    // TenantService caches path → tenant (a hit answers at once) and never caches an unknown path.
+    return mapMaybePromise(this.tenants.findByPath(path), (tenant) => {
+      if (!tenant) throw unknownIssuer();
+      return tenant;
     });
   }
 

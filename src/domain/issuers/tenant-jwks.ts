@@ -4,7 +4,7 @@ import type { ChangeBus } from '../changes/change-bus';
 import type { Clock } from '../clock';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
-import type { SigningKeyStore, StoredSigningKey } from '../keys/signing-key-store';
+import { isPublished, type SigningKeyStore } from '../keys/signing-key-store';
 import type { Tenant } from '../tenants/tenant';
 
 interface CachedJwks {
@@ -12,10 +12,6 @@ interface CachedJwks {
   /** When (epoch ms) a retired key in it leaves its publication window: the set is rebuilt then. */
   readonly staleAt: number;
 }
-
-/** A retired key stays published until its tokens have expired; any other key is published. */
-const isPublished = (key: StoredSigningKey, nowMs: number): boolean =>
-  key.status !== 'retired' || (key.publishUntil !== null && key.publishUntil.getTime() > nowMs);
 
 /**
  * RFC 7517 JWK Set of one tenant issuer: that tenant's keys only (its current
@@ -54,7 +50,7 @@ export class TenantJwks {
   }
 
   private async load(tenantId: string): Promise<CachedJwks> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const published = (await this.keys.listForTenant(tenantId)).filter((key) => isPublished(key, now));
     const windows = published.filter((key) => key.status === 'retired' && key.publishUntil).map((key) => key.publishUntil!.getTime());
     return { jwks: { keys: published.map((key) => key.publicJwk as JWK) }, staleAt: Math.min(Infinity, ...windows) };

@@ -10,7 +10,13 @@ import { newSigningKey, prepareFirstSigningKey } from './first-signing-key';
 import type { TenantService } from '../tenants/tenant.service';
 import type { SigningAlgorithm } from './signing-algorithm';
 import type { ActiveSigningKey, ScheduledSigningKey, SigningKeyInfo, SigningKeyState, VerificationKey } from './signing-key';
-import type { NewSigningKey, SigningKeyStore, StoredSchedulableSigningKey, StoredSigningKey } from './signing-key-store';
+import {
+  isPublished,
+  type NewSigningKey,
+  type SigningKeyStore,
+  type StoredSchedulableSigningKey,
+  type StoredSigningKey,
+} from './signing-key-store';
 
 /** The tenant fields keys depend on. */
 type KeyedTenant = Pick<Tenant, 'id' | 'signingAlgorithm'>;
@@ -256,9 +262,6 @@ export class KeyService {
 function signingKeyAt<K extends { readonly activatesAtMs: number }>(keys: readonly K[], nowMs: number): K {
   return keys.find((key) => key.activatesAtMs <= nowMs) ?? keys.at(-1)!;
 }
-
-const isPublished = (key: Pick<StoredSigningKey, 'status' | 'publishUntil'>, now: Date): boolean =>
-  key.status === 'active' || (key.publishUntil !== null && key.publishUntil > now);
 
 function stateAt(key: StoredSigningKey, now: Date): SigningKeyState {
   if (key.activatesAt > now) return 'pending';

@@ -70,3 +70,7 @@ export interface SigningKeyStore {
   /** Up to `limit` tenants without an active key, by id after `afterId`. */
   keylessTenants(afterId: string | null, limit: number): Promise<KeylessTenant[]>;
 }
+
+/** Whether a stored key is in the JWKS at `now`: the active key (signing now or published ahead), and a retired key until its tokens have expired. */
+export const isPublished = (key: Pick<StoredSigningKey, 'status' | 'publishUntil'>, now: Date): boolean =>
+  key.status === 'active' || (key.publishUntil !== null && key.publishUntil > now);

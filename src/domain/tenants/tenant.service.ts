@@ -1,6 +1,6 @@
 import { defaults } from '../../config/defaults';
 import { notFoundInScope, requireAdmin, tenantPathInScope, withinActorSubtree, type Actor } from '../actor';
-import type { MaybePromise } from '../util/maybe-promise';
+import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import { mapUniqueViolation } from '../db-errors';
 import type { DomainDeps } from '../deps';
@@ -48,7 +48,8 @@ export class TenantService {
     private readonly creationStep: TenantCreationStep,
   ) {
     this.byId = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
-    this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
+    // Unknown paths are not cached: random ones (issuer URLs, tenant_path) cannot push real tenants out.
+    this.idByPath = new TtlCache({ ttlMs: defaults.cacheTtlMs, skip: (id) => id === null, trusted: () => deps.bus.live });
     this.lineageCutoffs = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
     deps.bus.onResync(() => {
@@ -71,14 +72,14 @@ export class TenantService {
     return this.byId.get(id, () => this.tenants.findById(id));
   }
 
-  /** Cached lookup by path; null when there is no such tenant. */
-  async findByPath(path: string): Promise<Tenant | null> {
-    const id = await this.idByPath.get(path, async () => {
+  /** Cached lookup by path (a hit answers at once); null when there is no such tenant. */
+  findByPath(path: string): MaybePromise<Tenant | null> {
+    const id = this.idByPath.get(path, async () => {
       const tenant = await this.tenants.findByPath(path);
       if (tenant) this.byId.set(tenant.id, tenant);
       return tenant?.id ?? null;
     });
-    return id ? this.findById(id) : null;
+    return mapMaybePromise(id, (found) => (found ? this.findById(found) : null));
   }
 
   /**
