@@ -98,7 +98,7 @@ function createDomain(input: DomainDeps) {
   const introspection = new TokenIntrospector(clients, tenants, tokenFinder, deps.issuer);
   const userInfo = new UserInfoService(accessTokens);
   // Every tenant is an issuer: its segment → tenant lookup, its client and user rules, its own JWKS.
-  const tenantIssuers = new TenantIssuers(deps.issuer, tenants, clients);
+  const tenantIssuers = new TenantIssuers(deps.issuer, tenants);
   const tenantJwks = new TenantJwks(stores.signingKeys, deps.clock, deps.bus);
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
   // 5. Users: disabling one (on any path) raises its revocation cutoff.

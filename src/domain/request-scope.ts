@@ -18,4 +18,9 @@ export interface RequestScope {
   clientId: string | null;
   /** The admin actor of a GraphQL request, once its bearer token verified. */
   actor: Actor | null;
+  /**
+   * Set by a tenant issuer's endpoints (`{ISSUER}/t/…`): only that tenant's clients
+   * authenticate on this request (ClientService.authenticate); any other is `invalid_client`.
+   */
+  issuerTenantId?: string | null;
 }

@@ -11,6 +11,7 @@ export type RequestScopeFactory = (req: IncomingMessage, requestId: string) => R
 class Scope implements RequestScope {
   clientId: string | null = null;
   actor: Actor | null = null;
+  issuerTenantId: string | null = null;
 
   constructor(
     readonly requestId: string,

@@ -52,37 +52,29 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
       ),
 
     /** POST `{I}/token`: the tenant's clients only; `tenant_path` may only name the tenant itself. */
+    // Each endpoint authenticates the client once, in the domain, with the request scope naming the issuer's tenant.
     tenantToken: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
-      mapMaybePromise(tenantOf(req), (tenant) => {
-        const credentials = clientCredentialsFromRequest(req);
-        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), async () => {
-          issuers.ensureOwnUsers(tenant, req.body.tenant_path);
-          return ok(await domain.tokenEndpoint.exchange(credentials, req.body, req.scope));
-        });
+      mapMaybePromise(tenantOf(req), async (tenant) => {
+        req.scope.issuerTenantId = tenant.id;
+        issuers.ensureOwnUsers(tenant, req.body.tenant_path);
+        return ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope));
       }),
 
-    /** POST `{I}/introspect`: the tenant's clients only; a token of any other issuer is `{"active": false}`. */
     tenantIntrospect: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
       mapMaybePromise(tenantOf(req), (tenant) => {
-        const credentials = clientCredentialsFromRequest(req);
-        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), () =>
-          mapMaybePromise(domain.introspection.introspect(credentials, req.body, req.scope), (answer) =>
-            ok(answer.active && answer.iss !== issuers.issuerOf(tenant.path) ? INACTIVE : answer),
-          ),
+        req.scope.issuerTenantId = tenant.id;
+        return mapMaybePromise(domain.introspection.introspect(clientCredentialsFromRequest(req), req.body, req.scope), (answer) =>
+          ok(answer.active && answer.iss !== issuers.issuerOf(tenant.path) ? INACTIVE : answer),
         );
       }),
 
-    /** POST `{I}/revoke` (RFC 7009): the tenant's clients only. */
     tenantRevoke: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
-      mapMaybePromise(tenantOf(req), (tenant) => {
-        const credentials = clientCredentialsFromRequest(req);
-        return mapMaybePromise(issuers.authenticateClientOf(tenant, credentials, req.scope), async () => {
-          await domain.tokenRevoker.revokeAsClient(credentials, req.body, req.scope);
-          return { status: 200, headers: NO_STORE, body: undefined };
-        });
+      mapMaybePromise(tenantOf(req), async (tenant) => {
+        req.scope.issuerTenantId = tenant.id;
+        await domain.tokenRevoker.revokeAsClient(clientCredentialsFromRequest(req), req.body, req.scope);
+        return { status: 200, headers: NO_STORE, body: undefined };
       }),
 
-    /** GET and POST `{I}/userinfo`: only tokens whose `iss` is this tenant's issuer (401 `invalid_token` otherwise). */
     tenantUserinfo: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
       mapMaybePromise(tenantOf(req), (tenant) => {
         const token = bearerTokenFromRequest(req);

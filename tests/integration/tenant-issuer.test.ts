@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../src/domain/request-scope';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   createTestClient,
@@ -203,6 +204,15 @@ describe('every tenant is an issuer', () => {
 
   it("serves a tenant issuer's warm introspection, userinfo, discovery and JWKS at once: no promise, so no query", async () => {
     const tokens = await passwordTokens(issuerA, userClient.a, users.a.username, users.a.password, 'openid');
+    // A request scope as the route wrapper builds one (a tenant issuer's endpoints mark it with their tenant).
+    const requestScope = (): RequestScope => ({
+      requestId: 'warm',
+      clientIp: null,
+      userAgent: null,
+      clock: t.server.app.domain.clock,
+      clientId: null,
+      actor: null,
+    });
     const endpoint = (method: string, path: string) =>
       t.server.app.routes.find((route) => route.method === method && route.path === path)!.endpoint;
     const calls = {
@@ -215,7 +225,7 @@ describe('every tenant is an issuer', () => {
           headers: { authorization: basic(service.a.clientId, service.a.clientSecret!) },
           body: { token: tokens.access_token },
           issuerSegment: 'a',
-          scope: undefined as never,
+          scope: requestScope(),
         }),
       userinfo: () =>
         endpoint(
@@ -226,7 +236,7 @@ describe('every tenant is an issuer', () => {
           headers: { authorization: `Bearer ${tokens.access_token}` },
           body: {},
           issuerSegment: 'a',
-          scope: undefined as never,
+          scope: requestScope(),
         }),
       discovery: () =>
         endpoint(

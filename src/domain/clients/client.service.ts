@@ -139,7 +139,11 @@ export class ClientService {
       { subject: { kind: 'client', clientId, auditTenantPath: () => this.auditTenantPathOf(clientId) }, scope, owed: 'invalid_client' },
       () => this.checkCredentials(clientId, clientSecret),
     );
-    return mapMaybePromise(outcome, (client) => client!);
+    return mapMaybePromise(outcome, (client) => {
+      // At a tenant issuer, another tenant's client fails exactly as an unknown one.
+      if (scope?.issuerTenantId && client!.tenantId !== scope.issuerTenantId) throw errors.invalidClient('client of another issuer');
+      return client!;
+    });
   }
 
   private checkCredentials(clientId: string, clientSecret: string | undefined): MaybePromise<Client> {

@@ -1,10 +1,6 @@
 import { decodeJwt } from 'jose';
 import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
-import type { Client } from '../clients/client';
-import type { ClientService } from '../clients/client.service';
-import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import { DomainError, ensure, errors } from '../errors';
-import type { RequestScope } from '../request-scope';
 import type { Tenant } from '../tenants/tenant';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
@@ -16,7 +12,7 @@ export const unknownIssuer = (): DomainError => new DomainError('not_found', 'un
 /**
  * The tenant issuers of this server (see tenant-issuer.ts for their shape):
  * which tenant an issuer segment names, and the rules that keep a tenant
- * issuer's endpoints to that tenant alone — only its clients authenticate,
+ * issuer's endpoints to that tenant alone — only its clients authenticate (ClientService.authenticate, told the tenant by the request scope),
  * only its users sign in, only tokens it issued are accepted.
  *
  * The segment → tenant lookup is TenantService's cached path lookup, so a
@@ -26,7 +22,6 @@ export class TenantIssuers {
   constructor(
     readonly issuerBase: string,
     private readonly tenants: TenantService,
-    private readonly clients: ClientService,
   ) {}
 
   issuerOf(path: string): string {
@@ -41,19 +36,6 @@ export class TenantIssuers {
     return mapMaybePromise(this.tenants.findByPath(path), (tenant) => {
       if (!tenant) throw unknownIssuer();
       return tenant;
-    });
-  }
-
-  /**
-   * Authenticates the client at a tenant issuer's endpoint: a client of any
-   * other tenant fails exactly like an unknown client (`invalid_client`,
-   * same description), after the same credential check.
-   */
-  authenticateClientOf(tenant: Tenant, credentials: PresentedClientCredentials | null, scope?: RequestScope): MaybePromise<Client> {
-    ensure(credentials, () => errors.invalidClient('client authentication required'));
-    return mapMaybePromise(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
-      ensure(client.tenantId === tenant.id, () => errors.invalidClient('unknown client'));
-      return client;
     });
   }
 
