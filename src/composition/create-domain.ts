@@ -36,6 +36,7 @@ import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
 import { RevocationCheck } from '../domain/revocation/state/revocation-check';
 import { ScopedRevocation } from '../domain/revocation/scoped-revocation';
 import { RevocationService } from '../domain/revocation/revocation.service';
+import { ReplayGuard } from '../domain/replay/replay-guard';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
@@ -65,6 +66,8 @@ function createDomain(input: DomainDeps) {
   const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
+  // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
+  const replays = new ReplayGuard(stores.replays, deps.clock);
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
   const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD], [DEVICE_TOKENS]);
   // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
@@ -183,6 +186,7 @@ function createDomain(input: DomainDeps) {
     authorize,
     limiter,
     bruteForce,
+    replays,
     userRegistration,
     seed001Api,
     issuance,

@@ -9,6 +9,7 @@ import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
+import { ReplayRepository } from './replay.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
 import { RoleRepository } from './role.repository';
@@ -37,6 +38,7 @@ export function createRepositories(db: Database) {
     rateLimits: new RateLimitRepository(db),
     apis: new ApiRepository(db),
     roles: new RoleRepository(db),
+    replays: new ReplayRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -7,6 +7,7 @@ import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
+import type { ReplayStore } from './replay/replay-store';
 import type { RoleStore } from './roles/role-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
@@ -37,6 +38,8 @@ export interface DomainStores {
   readonly rateLimits: RateLimitStore;
   readonly apis: ApiStore;
   readonly roles: RoleStore;
+  /** Single-use identifiers (assertion and proof `jti`, `request_uri`), shared by every process. */
+  readonly replays: ReplayStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

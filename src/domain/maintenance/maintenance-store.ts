@@ -9,6 +9,8 @@ export interface PurgeCounts {
   tokenIssuance: number;
   /** Revocation change-log rows older than an hour (every process reads the log every few seconds, or reloads in full after 10 minutes without). */
   revocationChanges: number;
+  /** Single-use identifiers (assertion and proof `jti`, `request_uri`) past expiry. */
+  usedIdentifiers: number;
 }
 
 /** The housekeeping storage needs (implemented in `src/data/maintenance.repository.ts`). */
