@@ -382,7 +382,11 @@ describe('answers that do not reveal what exists elsewhere', () => {
         const work = async (id: string, secret: string | undefined) => {
           verify.mockClear();
           fingerprint.mockClear();
-          await expect(Promise.resolve().then(() => domain.clients.authenticate(id, secret))).rejects.toMatchObject({
+          await expect(
+            Promise.resolve().then(() =>
+              domain.clients.authenticate({ clientId: id, clientSecret: secret, method: 'client_secret_basic' }),
+            ),
+          ).rejects.toMatchObject({
             code: 'invalid_client',
             description: 'client authentication failed',
           });

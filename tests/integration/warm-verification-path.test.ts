@@ -114,7 +114,8 @@ describe('the warm verification path (answered at once)', () => {
 
   it('authenticates a client at once on the warm path, also while other sources fail its secret (they lock only themselves)', async () => {
     const own = { clientIp: '198.51.100.7', requestId: 'warm-own' } as RequestScope;
-    const authenticate = (secret: string, scope: RequestScope) => domain.clients.authenticate(resource.clientId, secret, scope);
+    const authenticate = (secret: string, scope: RequestScope) =>
+      domain.clients.authenticate({ clientId: resource.clientId, clientSecret: secret, method: 'client_secret_basic' }, scope);
     // The first success from a source on this instance marks the source as known (one write); then none.
     await authenticate(resource.clientSecret!, own);
     expect(authenticate(resource.clientSecret!, own)).not.toBeInstanceOf(Promise);

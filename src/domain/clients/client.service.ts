@@ -14,6 +14,7 @@ import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
 import type { Client } from './client';
+import type { PresentedClientCredentials } from './presented-client-credentials';
 import type { ClientPatch, ClientStore, StoredClient } from './client-store';
 import { chooseClientSecret } from './client-secret';
 import { validateClientId, type ClientIdOptions } from './validate-client-id';
@@ -134,7 +135,8 @@ export class ClientService {
    * `invalid_client` (429), its secret unchecked; the client's other sources
    * are not refused.
    */
-  authenticate(clientId: string, clientSecret: string | undefined, scope?: RequestScope): MaybePromise<Client> {
+  authenticate(credentials: PresentedClientCredentials, scope?: RequestScope): MaybePromise<Client> {
+    const { clientId, clientSecret } = credentials;
     const outcome = this.guard.protect(
       { subject: { kind: 'client', clientId, auditTenantPath: () => this.auditTenantPathOf(clientId) }, scope, owed: 'invalid_client' },
       () => this.checkCredentials(clientId, clientSecret),

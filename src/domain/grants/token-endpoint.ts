@@ -73,7 +73,7 @@ export class TokenEndpoint {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
+    const client = await this.clients.authenticate(credentials, scope);
     if (scope) scope.clientId = client.clientId;
     const tenant = await this.tenants.findById(client.tenantId);
     ensure(tenant, () => errors.invalidClient());

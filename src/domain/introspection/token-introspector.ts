@@ -41,7 +41,7 @@ export class TokenIntrospector {
     scope?: RequestScope,
   ): MaybePromise<IntrospectionResponse> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    return mapMaybePromise(this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope), (client) => {
+    return mapMaybePromise(this.clients.authenticate(credentials, scope), (client) => {
       if (scope) scope.clientId = client.clientId;
       const token = params.token;
       ensure(token, () => errors.invalidRequest('token is required', 'token'));

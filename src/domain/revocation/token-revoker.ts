@@ -42,7 +42,7 @@ export class TokenRevoker {
    */
   async revokeAsClient(credentials: PresentedClientCredentials | null, params: RevocationParams, scope?: RequestScope): Promise<void> {
     ensure(credentials, () => errors.invalidClient('client authentication required'));
-    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret, scope);
+    const client = await this.clients.authenticate(credentials, scope);
     if (scope) scope.clientId = client.clientId;
     ensure(params.token, () => errors.invalidRequest('token is required', 'token'));
     const found = await this.finder.find(params.token, params.token_type_hint);
