@@ -1,6 +1,6 @@
 import { isReservedClientId } from '../domain/clients/validate-client-id';
 import { isWithinTenant } from '../domain/tenants/tenant-path';
-import type { ClientFieldsFragment, TenantFieldsFragment, UserFieldsFragment } from '../sdk/client';
+import type { ApiFieldsFragment, ClientFieldsFragment, RoleFieldsFragment, TenantFieldsFragment, UserFieldsFragment } from '../sdk/client';
 import { allPages } from './command';
 import type { Connection } from './connection';
 import { fileResponseStyle } from './response-style';
@@ -9,6 +9,8 @@ import { fileResponseStyle } from './response-style';
  * A tenant and its subtree in the provisioning format (docs/provisioning.schema.json),
  * read through the admin API. Carries no secret and no password: the API has none to give.
  * Clients the server makes itself (`account.*`, `console`, `console.*`) are left out: a file may not name them.
+ * Each tenant's APIs, its roles (not the built-in `admin`) and the roles its clients and users hold are
+ * written too, so applying the export to an empty server rebuilds what tokens carry.
  */
 export async function exportSubtree(connection: Connection, rootPath: string) {
   const { sdk } = connection;
@@ -18,10 +20,18 @@ export async function exportSubtree(connection: Connection, rootPath: string) {
     .sort((a, b) => a.path.localeCompare(b.path));
   const exported = [];
   for (const tenant of tenants) {
-    const clients = await allPages(async (after) => (await sdk.clients({ tenantPath: tenant.path, first: 100, after })).clients);
-    const users = await allPages(async (after) => (await sdk.users({ tenantPath: tenant.path, first: 100, after })).users);
+    const clients = await allPages(async (after) => (await sdk.exportClients({ tenantPath: tenant.path, first: 100, after })).clients);
+    const users = await allPages(async (after) => (await sdk.exportUsers({ tenantPath: tenant.path, first: 100, after })).users);
+    const apis = (await sdk.apis({ tenantPath: tenant.path })).apis;
+    const roles = (await sdk.roles({ tenantPath: tenant.path })).roles.filter((role) => !role.builtIn);
     const own = clients.filter((client) => !isReservedClientId(client.clientId));
-    exported.push({ ...exportTenant(tenant), clients: own.map(exportClient), users: users.map(exportUser) });
+    exported.push({
+      ...exportTenant(tenant),
+      apis: apis.map(exportApi),
+      roles: roles.map(exportRole),
+      clients: own.map((client) => ({ ...exportClient(client), roles: roleNames(client.roles) })),
+      users: users.map((user) => ({ ...exportUser(user), roles: roleNames(user.roles) })),
+    });
   }
   return { tenants: exported };
 }
@@ -31,6 +41,23 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   name: t.name,
   signingAlgorithm: t.signingAlgorithm,
   allowSelfSignup: t.allowSelfSignup,
+});
+
+const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();
+
+const exportApi = (a: ApiFieldsFragment) => ({
+  identifier: a.identifier,
+  name: a.name,
+  permissions: a.permissions.map((p) => (p.description ? { name: p.name, description: p.description } : { name: p.name })),
+  accessTokenLifetime: a.accessTokenLifetime,
+  acceptsChildTenants: a.acceptsChildTenants,
+  isDefault: a.isDefault,
+});
+
+const exportRole = (r: RoleFieldsFragment) => ({
+  name: r.name,
+  ...(r.description ? { description: r.description } : {}),
+  permissions: r.permissions.map((p) => ({ api: p.api, permission: p.permission })),
 });
 
 const exportClient = (c: ClientFieldsFragment) => ({

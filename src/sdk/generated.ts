@@ -297,6 +297,24 @@ export type DeviceFieldsFragment = { id: string, userId: string, clientId: strin
 
 export type DeviceConnectionFieldsFragment = { totalCount: number, nodes: Array<{ id: string, userId: string, clientId: string, name: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } };
 
+export type ExportUsersQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ExportUsersQuery = { users: { totalCount: number, nodes: Array<{ id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ExportClientsQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
@@ -1121,6 +1139,74 @@ export const RevokeDeviceDocument = new TypedDocumentString(`
   revokeDevice(id: $id)
 }
     `);
+export const ExportUsersDocument = new TypedDocumentString(`
+    query exportUsers($tenantPath: String, $first: Int, $after: String) {
+  users(tenantPath: $tenantPath, first: $first, after: $after) {
+    nodes {
+      ...UserFields
+      roles {
+        name
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+    totalCount
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment UserFields on User {
+  id
+  tenantPath
+  username
+  email
+  phone
+  firstname
+  lastname
+  enabled
+  admin
+  createdAt
+  updatedAt
+}`);
+export const ExportClientsDocument = new TypedDocumentString(`
+    query exportClients($tenantPath: String, $first: Int, $after: String) {
+  clients(tenantPath: $tenantPath, first: $first, after: $after) {
+    nodes {
+      ...ClientFields
+      roles {
+        name
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+    totalCount
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+fragment ClientFields on Client {
+  id
+  clientId
+  tenantPath
+  name
+  isPublic
+  redirectUris
+  grantTypes
+  allowedScopes
+  firstParty
+  accessTokenLifetime
+  refreshTokenLifetime
+  responseStyle
+  enabled
+  createdAt
+  updatedAt
+}`);
 export const MeDocument = new TypedDocumentString(`
     query me {
   me {
@@ -1648,6 +1734,12 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     revokeDevice(variables: RevokeDeviceMutationVariables, options?: C): Promise<RevokeDeviceMutation> {
       return requester<RevokeDeviceMutation, RevokeDeviceMutationVariables>(RevokeDeviceDocument, variables, options) as Promise<RevokeDeviceMutation>;
+    },
+    exportUsers(variables?: ExportUsersQueryVariables, options?: C): Promise<ExportUsersQuery> {
+      return requester<ExportUsersQuery, ExportUsersQueryVariables>(ExportUsersDocument, variables, options) as Promise<ExportUsersQuery>;
+    },
+    exportClients(variables?: ExportClientsQueryVariables, options?: C): Promise<ExportClientsQuery> {
+      return requester<ExportClientsQuery, ExportClientsQueryVariables>(ExportClientsDocument, variables, options) as Promise<ExportClientsQuery>;
     },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;

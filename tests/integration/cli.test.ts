@@ -127,7 +127,7 @@ describe('tenant-idp CLI', () => {
       ['acme-spa', 3600],
     ]);
     expect(document.tenants[0]!.users).toEqual([
-      { username: 'ada', email: 'ada@acme.example', phone: null, firstname: 'Ada', lastname: null, enabled: true },
+      { username: 'ada', email: 'ada@acme.example', phone: null, firstname: 'Ada', lastname: null, enabled: true, roles: [] },
     ]);
 
     const exportFile = path.join(dir, 'export.json');

@@ -229,7 +229,7 @@ describe('provisioning file: APIs and roles', () => {
     ]);
   });
 
-  it('tenant-idp apply does the same through the admin API, and a second run changes nothing', async () => {
+  it('tenant-idp apply does the same through the admin API, a second run changes nothing, and tenant-idp export writes it back', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'idp-apply-'));
     const env = { TENANT_IDP_URL: t.url, TENANT_IDP_CLIENT_ID: ADMIN_CLIENT_ID, TENANT_IDP_CLIENT_SECRET: ADMIN_CLIENT_SECRET };
     try {
@@ -259,6 +259,38 @@ describe('provisioning file: APIs and roles', () => {
       ]);
       const second = await runCli(['apply', file, '--json'], env);
       expect(JSON.parse(second.stdout)).toMatchObject({
+        apis: { created: 0, updated: 0, unchanged: 1 },
+        roles: { created: 0, updated: 0, unchanged: 1 },
+        clients: { created: 0, updated: 0, unchanged: 1 },
+        users: { created: 0, updated: 0, unchanged: 1 },
+      });
+      // The export carries the API, the role and both assignments (admin as the built-in role), and re-applies as a no-op.
+      const exported = await runCli(['export', '--tenant', '/orders-cli'], env);
+      expect(exported.code).toBe(0);
+      const exportedTenant = (JSON.parse(exported.stdout) as { tenants: Record<string, unknown>[] }).tenants[0]!;
+      expect(exportedTenant).toMatchObject({
+        apis: [
+          {
+            identifier: API,
+            name: 'Orders',
+            permissions: [
+              { name: 'orders:read', description: 'Read orders' },
+              { name: 'orders:write', description: 'Change orders' },
+            ],
+            accessTokenLifetime: 900,
+            acceptsChildTenants: false,
+            isDefault: false,
+          },
+        ],
+        roles: [{ name: 'reader', description: 'Reads orders', permissions: [{ api: API, permission: 'orders:read' }] }],
+        clients: [expect.objectContaining({ clientId: 'orders-cli-worker', roles: ['reader'] })],
+        users: [expect.objectContaining({ username: 'olga', roles: ['admin', 'reader'] })],
+      });
+      const exportFile = path.join(dir, 'export.json');
+      writeFileSync(exportFile, exported.stdout);
+      const reapplied = await runCli(['apply', exportFile, '--json'], env);
+      expect(reapplied.stderr).toBe('');
+      expect(JSON.parse(reapplied.stdout)).toMatchObject({
         apis: { created: 0, updated: 0, unchanged: 1 },
         roles: { created: 0, updated: 0, unchanged: 1 },
         clients: { created: 0, updated: 0, unchanged: 1 },
