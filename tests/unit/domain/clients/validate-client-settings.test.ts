@@ -17,6 +17,7 @@ describe('validateClientSettings', () => {
       accessTokenLifetime: 3600,
       refreshTokenLifetime: 30 * 24 * 3600,
       responseStyle: 'standard',
+      tokenExchange: { impersonation: false, delegation: false, subtree: false },
     });
   });
 
