@@ -20,7 +20,7 @@ import type { TokenResponse } from './token-response';
 import { parseResources, type TokenTargets } from './token-targets';
 
 /** RFC 8693 §3 token type of an OAuth 2.0 access token: the one type this server exchanges and issues. */
-export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /** `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`: confidential clients only. */
 export const TOKEN_EXCHANGE: GrantDeclaration = Object.freeze({
