@@ -20,4 +20,5 @@ module.exports = {
   graphqlDashboard: require('./graphql-dashboard'),
   tenantDiscovery: require('./tenant-discovery'),
   tenantJwks: require('./tenant-jwks'),
+  tokenExchange: require('./token-exchange'),
 };

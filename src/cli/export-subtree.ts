@@ -71,6 +71,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   accessTokenLifetime: c.accessTokenLifetime,
   refreshTokenLifetime: c.refreshTokenLifetime,
   responseStyle: fileResponseStyle(c.responseStyle),
+  tokenExchange: { impersonation: c.tokenExchange.impersonation, delegation: c.tokenExchange.delegation, subtree: c.tokenExchange.subtree },
   enabled: c.enabled,
 });
 

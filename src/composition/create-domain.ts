@@ -19,6 +19,7 @@ import { TokenTargets } from '../domain/grants/token-targets';
 import { UserTokenIssuer } from '../domain/grants/user-token-issuer';
 import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
 import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
+import { TOKEN_EXCHANGE, TokenExchangeGrant } from '../domain/grants/token-exchange.grant';
 import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registry';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
@@ -69,7 +70,10 @@ function createDomain(input: DomainDeps) {
   // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
   const replays = new ReplayGuard(stores.replays, deps.clock);
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
-  const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD], [DEVICE_TOKENS]);
+  const grantCatalogue = new GrantDeclarations(
+    [CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, TOKEN_EXCHANGE],
+    [DEVICE_TOKENS],
+  );
   // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
   const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
@@ -125,6 +129,7 @@ function createDomain(input: DomainDeps) {
     new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
     new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
     new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, audit),
+    new TokenExchangeGrant(accessTokens, tokenTargets, deps.issuer),
   ]);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
   // 7. Browser flows, seed integrations and device token sets.

@@ -1,4 +1,5 @@
 import type { Client } from '../domain/clients/client';
+import type { TokenExchangePolicy } from '../domain/clients/token-exchange-policy';
 import type { ClientPatch, ClientStore, NewClientRecord, StoredClient } from '../domain/clients/client-store';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
 import { ClientEntity } from '../entities/client.entity';
@@ -23,10 +24,29 @@ const toClient = (entity: ClientEntity): Client =>
     accessTokenLifetime: entity.accessTokenLifetime,
     refreshTokenLifetime: entity.refreshTokenLifetime,
     responseStyle: entity.responseStyle,
+    tokenExchange: Object.freeze({
+      impersonation: entity.tokenExchangeImpersonation,
+      delegation: entity.tokenExchangeDelegation,
+      subtree: entity.tokenExchangeSubtree,
+    }),
     enabled: entity.enabled,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   });
+
+/** A new client or a patch as entity fields: the token exchange allowance is three columns. */
+function toColumns<T extends { tokenExchange?: TokenExchangePolicy }>({ tokenExchange, ...rest }: T) {
+  return {
+    ...rest,
+    ...(tokenExchange
+      ? {
+          tokenExchangeImpersonation: tokenExchange.impersonation,
+          tokenExchangeDelegation: tokenExchange.delegation,
+          tokenExchangeSubtree: tokenExchange.subtree,
+        }
+      : {}),
+  };
+}
 
 /** An entity loaded with its (lazy) secret digest. */
 const toStoredClient = (entity: ClientEntity): StoredClient => Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest });
@@ -48,7 +68,7 @@ export class ClientRepository implements ClientStore {
 
   async insert(client: NewClientRecord): Promise<Client> {
     const em = this.db.em();
-    const entity = em.create(ClientEntity, definedFields(client) as NewClientRecord);
+    const entity = em.create(ClientEntity, definedFields(toColumns(client)) as Omit<NewClientRecord, 'tokenExchange'>);
     await em.flush();
     return toClient(entity);
   }
@@ -58,7 +78,7 @@ export class ClientRepository implements ClientStore {
     const em = this.db.em();
     const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
     if (!entity) return null;
-    Object.assign(entity, definedFields(await change(toStoredClient(entity))));
+    Object.assign(entity, definedFields(toColumns(await change(toStoredClient(entity)))));
     await em.flush();
     return toClient(entity);
   }

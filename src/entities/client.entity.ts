@@ -14,6 +14,9 @@ export class ClientEntity {
     | 'accessTokenLifetime'
     | 'refreshTokenLifetime'
     | 'responseStyle'
+    | 'tokenExchangeImpersonation'
+    | 'tokenExchangeDelegation'
+    | 'tokenExchangeSubtree'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -60,6 +63,18 @@ export class ClientEntity {
   /** `seed001` adds `"status": "SUCCESS"` to token responses (seed 001 clients). */
   @Property({ type: 'text' })
   responseStyle: 'standard' | 'seed001' = 'standard';
+
+  /** RFC 8693 token exchange allowance (src/domain/clients/token-exchange-policy.ts): impersonation. */
+  @Property({ type: 'boolean' })
+  tokenExchangeImpersonation = false;
+
+  /** RFC 8693 token exchange allowance: delegation (an actor token, `act` claim). */
+  @Property({ type: 'boolean' })
+  tokenExchangeDelegation = false;
+
+  /** RFC 8693 token exchange allowance: tokens of descendant tenants too. */
+  @Property({ type: 'boolean' })
+  tokenExchangeSubtree = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

@@ -20,6 +20,7 @@ const FIELDS = [
   'refreshTokenLifetime',
   'isPublic',
   'firstParty',
+  'tokenExchange',
 ];
 
 interface Draft {
@@ -32,6 +33,9 @@ interface Draft {
   allowedScopes: string;
   accessTokenLifetime: string;
   refreshTokenLifetime: string;
+  exchangeImpersonation: boolean;
+  exchangeDelegation: boolean;
+  exchangeSubtree: boolean;
 }
 
 const EMPTY: Draft = {
@@ -44,6 +48,9 @@ const EMPTY: Draft = {
   allowedScopes: '',
   accessTokenLifetime: '',
   refreshTokenLifetime: '',
+  exchangeImpersonation: false,
+  exchangeDelegation: false,
+  exchangeSubtree: false,
 };
 
 const draftOf = (client: ClientFieldsFragment): Draft => ({
@@ -56,6 +63,9 @@ const draftOf = (client: ClientFieldsFragment): Draft => ({
   allowedScopes: client.allowedScopes.join(' '),
   accessTokenLifetime: String(client.accessTokenLifetime),
   refreshTokenLifetime: String(client.refreshTokenLifetime),
+  exchangeImpersonation: client.tokenExchange.impersonation,
+  exchangeDelegation: client.tokenExchange.delegation,
+  exchangeSubtree: client.tokenExchange.subtree,
 });
 
 const int = (value: string): number | null => (value.trim() === '' ? null : Number(value));
@@ -67,6 +77,7 @@ const settingsOf = (draft: Draft) => ({
   accessTokenLifetime: int(draft.accessTokenLifetime),
   refreshTokenLifetime: int(draft.refreshTokenLifetime),
   firstParty: draft.firstParty,
+  tokenExchange: { impersonation: draft.exchangeImpersonation, delegation: draft.exchangeDelegation, subtree: draft.exchangeSubtree },
 });
 
 export function ClientsScreen(): JSX.Element {
@@ -199,7 +210,26 @@ export function ClientsScreen(): JSX.Element {
             value={draft.grantTypes}
             onInput={set('grantTypes')}
             errors={form.errors}
-            hint="one per line: client_credentials, authorization_code, refresh_token, password"
+            hint="one per line: client_credentials, authorization_code, refresh_token, password, urn:ietf:params:oauth:grant-type:token-exchange"
+          />
+          <Checkbox
+            label="Token exchange: impersonation (a user's token for one of the same user)"
+            name="exchangeImpersonation"
+            checked={draft.exchangeImpersonation}
+            onChange={set('exchangeImpersonation')}
+          />
+          <Checkbox
+            label="Token exchange: delegation (with an actor token, act claim)"
+            name="exchangeDelegation"
+            checked={draft.exchangeDelegation}
+            onChange={set('exchangeDelegation')}
+          />
+          <Checkbox
+            label="Token exchange: also tokens of descendant tenants"
+            name="tokenExchange"
+            checked={draft.exchangeSubtree}
+            onChange={set('exchangeSubtree')}
+            errors={form.errors}
           />
           <Field
             label="Allowed scopes"

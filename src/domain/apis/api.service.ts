@@ -117,7 +117,12 @@ export class ApiService implements ApiDirectory {
     const resource = resources[index]!;
     // No syntax check needed: identifiers were validated when stored, so a malformed value is simply not found.
     return mapMaybePromise(this.findFrom(tenant, resource, true), (api) => {
-      ensure(api, () => invalidTarget(`resource ${JSON.stringify(resource.slice(0, 200))} is not an API this client may use`));
+      // Quoted with ' and shown in RFC 6749 §5.2 error_description characters only (no `"` or `\`).
+      ensure(api, () =>
+        invalidTarget(
+          `resource '${resource.slice(0, 200).replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?')}' is not an API this client may use`,
+        ),
+      );
       found.push(api);
       return this.resolveFrom(tenant, resources, index + 1, found);
     });

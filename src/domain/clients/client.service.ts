@@ -18,13 +18,17 @@ import type { PresentedClientCredentials } from './presented-client-credentials'
 import type { ClientPatch, ClientStore, StoredClient } from './client-store';
 import { chooseClientSecret } from './client-secret';
 import { validateClientId, type ClientIdOptions } from './validate-client-id';
-import { validateClientSettings, type ClientSettings } from './validate-client-settings';
+import { validateClientSettings, type ClientSettings, type ClientSettingsInput } from './validate-client-settings';
+import { NO_TOKEN_EXCHANGE, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-policy';
 import type { Transactions } from '../transactions';
 import { validateDisplayName } from '../validate-display-name';
 
 type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
 
-export interface CreateClientInput extends NullablePartial<ClientSettings> {
+/** The settings of a create or update input (see {@link ClientSettingsInput}). */
+type SettingsInput = NullablePartial<Omit<ClientSettings, 'tokenExchange'>> & Pick<ClientSettingsInput, 'tokenExchange'>;
+
+export interface CreateClientInput extends SettingsInput {
   tenantPath: string;
   clientId?: string | null;
   name: string;
@@ -33,7 +37,7 @@ export interface CreateClientInput extends NullablePartial<ClientSettings> {
   clientSecret?: string | null;
 }
 
-export type UpdateClientInput = NullablePartial<ClientSettings> & { name?: string | null; enabled?: boolean | null };
+export type UpdateClientInput = SettingsInput & { name?: string | null; enabled?: boolean | null };
 
 /** What a trusted caller may set when creating a client: also whether it starts enabled (provisioning). */
 export type InsertClientInput = Omit<CreateClientInput, 'tenantPath'> & { enabled?: boolean | null };
@@ -288,9 +292,18 @@ export class ClientService {
     const client = await this.transactions.run(async () => {
       const updated = await this.clients.modify(clientId, async (current) => {
         await authorize(current);
+        // A token exchange allowance goes with its grant type: dropping the grant type without a word
+        // about `tokenExchange` clears the stored allowance rather than failing on it.
+        const dropsExchange =
+          input.grantTypes != null && !input.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE) && input.tokenExchange == null;
         const settings = validateClientSettings(
           // Stored redirect URIs are kept as they are unless the input replaces them.
-          { ...currentSettings(current), ...stripNulls(input), redirectUris: input.redirectUris ?? null },
+          {
+            ...currentSettings(current),
+            ...stripNulls(input),
+            redirectUris: input.redirectUris ?? null,
+            ...(dropsExchange ? { tokenExchange: NO_TOKEN_EXCHANGE } : {}),
+          },
           current.isPublic,
           this.grants,
           [...current.redirectUris],
@@ -364,6 +377,7 @@ function currentSettings(client: Client): ClientSettings {
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle,
+    tokenExchange: client.tokenExchange,
   };
 }
 

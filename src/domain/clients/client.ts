@@ -1,3 +1,5 @@
+import type { TokenExchangePolicy } from './token-exchange-policy';
+
 /**
  * How the token endpoint shapes a client's successful responses: `standard`
  * (RFC 6749 §5.1) or `seed001`, which adds `"status": "SUCCESS"` beside the
@@ -20,6 +22,8 @@ export interface Client {
   readonly accessTokenLifetime: number;
   readonly refreshTokenLifetime: number;
   readonly responseStyle: ResponseStyle;
+  /** RFC 8693 token exchange allowance (used only with the token-exchange grant type). */
+  readonly tokenExchange: TokenExchangePolicy;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -4,6 +4,7 @@ import { validateScopeList } from '../scopes';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { RESPONSE_STYLES, type ResponseStyle } from './client';
 import { validateRedirectUri } from './validate-redirect-uri';
+import { validateTokenExchangePolicy, type TokenExchangeInput, type TokenExchangePolicy } from './token-exchange-policy';
 
 export interface ClientSettings {
   redirectUris: string[];
@@ -13,7 +14,13 @@ export interface ClientSettings {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   responseStyle: ResponseStyle;
+  tokenExchange: TokenExchangePolicy;
 }
+
+/** Client settings as an admin supplies them: any may be absent or null (then its default); `tokenExchange` flags likewise. */
+export type ClientSettingsInput = Partial<{ [K in Exclude<keyof ClientSettings, 'tokenExchange'>]: ClientSettings[K] | null }> & {
+  tokenExchange?: TokenExchangeInput | null;
+};
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
@@ -28,7 +35,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
  * rules (which never matches a request) does not block e.g. disabling the client.
  */
 export function validateClientSettings(
-  input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>,
+  input: ClientSettingsInput,
   isPublic: boolean,
   grants: GrantCatalogue,
   storedRedirectUris?: readonly string[],
@@ -64,5 +71,6 @@ export function validateClientSettings(
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
     responseStyle,
+    tokenExchange: validateTokenExchangePolicy(input.tokenExchange, grantTypes),
   };
 }

@@ -4,6 +4,7 @@ import { ensure, errors } from '../errors';
 import type { RequestScope } from '../request-scope';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { FoundToken, TokenFinder } from '../tokens/token-finder';
+import type { ActorClaim } from '../tokens/access-token-claims';
 import type { TenantService } from '../tenants/tenant.service';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import { mayIntrospect } from './may-introspect';
@@ -15,7 +16,8 @@ export interface IntrospectionParams {
 }
 
 /** RFC 7662 §2.2: exactly `{ "active": false }`, or `active: true` with the token's metadata. */
-export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, string | number | boolean | string[]>);
+export type IntrospectionResponse =
+  { active: false } | ({ active: true } & Record<string, string | number | boolean | string[] | ActorClaim>);
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const });
 
@@ -74,6 +76,8 @@ export class TokenIntrospector {
       tenant: claims.tenant,
       ...(username ? { username } : {}),
       ...(claims.device_id ? { device_id: claims.device_id } : {}),
+      // RFC 8693 §4.1: who acts for the subject (a token exchanged by delegation).
+      ...(claims.act ? { act: claims.act } : {}),
     };
   }
 

@@ -6,6 +6,7 @@ import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
 import type { ResponseStyle } from '../clients/client';
+import type { TokenExchangeInput } from '../clients/token-exchange-policy';
 import { validateClientSettings } from '../clients/validate-client-settings';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
@@ -35,9 +36,11 @@ const CLIENT_FIELDS = [
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'responseStyle',
+  'tokenExchange',
   'enabled',
   'roles',
 ] as const;
+const TOKEN_EXCHANGE_FIELDS = ['impersonation', 'delegation', 'subtree'] as const;
 const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'roles'] as const;
 
 /**
@@ -197,6 +200,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     accessTokenLifetime: reader.integer(object, 'accessTokenLifetime', at),
     refreshTokenLifetime: reader.integer(object, 'refreshTokenLifetime', at),
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
+    tokenExchange: readTokenExchange(reader, object, at),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);
@@ -204,6 +208,19 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
   const settings = reader.check(at, () => validateClientSettings(input, isPublic, grants));
   if (!settings || clientId === undefined || name === undefined) return null;
   return { at, clientId, name, isPublic, clientSecret, settings, enabled, roles };
+}
+
+/** A client's `tokenExchange` object (its flags default to false); undefined when absent or malformed. */
+function readTokenExchange(reader: DocumentReader, client: Record<string, unknown>, at: string): TokenExchangeInput | undefined {
+  if (client.tokenExchange === undefined) return undefined;
+  const within = `${at}.tokenExchange`;
+  const object = reader.object(client.tokenExchange, within, TOKEN_EXCHANGE_FIELDS);
+  if (!object) return undefined;
+  return {
+    impersonation: reader.boolean(object, 'impersonation', within),
+    delegation: reader.boolean(object, 'delegation', within),
+    subtree: reader.boolean(object, 'subtree', within),
+  };
 }
 
 function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUser | null {

@@ -12,4 +12,13 @@ export interface AccessTokenClaims {
   device_id?: string;
   /** Refresh family the token was issued with, for revocation by family. */
   sid?: string;
+  /** RFC 8693 §4.1 actor: who acts for `sub` (token exchange by delegation); prior actors nested inside. */
+  act?: ActorClaim;
+}
+
+/** RFC 8693 §4.1 `act`: the acting party, and in `act` the one that acted before it. */
+export interface ActorClaim {
+  readonly sub: string;
+  readonly client_id?: string;
+  readonly act?: ActorClaim;
 }

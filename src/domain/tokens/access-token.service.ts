@@ -16,7 +16,7 @@ import { issuingTenantOf } from '../issuers/issuing-tenant';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { TenantService } from '../tenants/tenant.service';
 import type { User } from '../users/user';
-import type { AccessTokenClaims } from './access-token-claims';
+import type { AccessTokenClaims, ActorClaim } from './access-token-claims';
 
 export interface IssueAccessTokenInput {
   tenant: Tenant;
@@ -30,6 +30,8 @@ export interface IssueAccessTokenInput {
   familyId?: string;
   /** Pre-chosen `jti`, when the caller records it before issuing (authorization code replay revocation). */
   jti?: string;
+  /** RFC 8693 §4.1 `act` (token exchange). */
+  act?: ActorClaim;
 }
 
 export interface IssuedAccessToken {
@@ -98,6 +100,7 @@ export class AccessTokenService {
       tenant: input.tenant.path,
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.familyId ? { sid: input.familyId } : {}),
+      ...(input.act ? { act: input.act } : {}),
     };
     const token = await signJwt(key, 'at+jwt', claims);
     this.onIssued(claims, input.tenant.id);

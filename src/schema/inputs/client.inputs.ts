@@ -1,6 +1,21 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ResponseStyleEnum } from '../types/client.type';
 
+@InputType({
+  description:
+    'RFC 8693 token exchange allowance; replaces the stored one whole (omitted flags are false). Needs the token-exchange grant type, which needs impersonation, delegation or both.',
+})
+export class TokenExchangeInput {
+  @Field(() => Boolean, { nullable: true, description: 'Exchange a user’s access token for one of the same user. Default false.' })
+  impersonation?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Exchange a user’s access token with an actor token (`act` claim). Default false.' })
+  delegation?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Accept tokens of descendant tenants too. Default false.' })
+  subtree?: boolean | null;
+}
+
 @InputType({ description: 'A new OAuth client. The secret is generated unless supplied (at least 20 characters).' })
 export class CreateClientInput {
   @Field({ description: 'Path of the tenant the client belongs to.' })
@@ -41,6 +56,9 @@ export class CreateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => TokenExchangeInput, { nullable: true, description: 'Default: no token exchange.' })
+  tokenExchange?: TokenExchangeInput | null;
 }
 
 @InputType()
@@ -68,6 +86,12 @@ export class UpdateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => TokenExchangeInput, {
+    nullable: true,
+    description: 'Omitted: kept, except that dropping the token-exchange grant type clears it.',
+  })
+  tokenExchange?: TokenExchangeInput | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

@@ -15,6 +15,21 @@ registerEnumType(ResponseStyleEnum, {
   },
 });
 
+@ObjectType('TokenExchangeSettings', {
+  simpleResolvers: true,
+  description: 'What a client may do with RFC 8693 token exchange (it must also list the token-exchange grant type).',
+})
+export class TokenExchangeSettingsType {
+  @Field({ description: 'Exchange a user’s access token for one of the same user (same `sub`, no `act`).' })
+  impersonation!: boolean;
+
+  @Field({ description: 'Exchange a user’s access token with an actor token for one that names the actor in `act`.' })
+  delegation!: boolean;
+
+  @Field({ description: 'Accept tokens of the client’s tenant’s descendants too, not only of its own tenant.' })
+  subtree!: boolean;
+}
+
 @ObjectType('Client', { simpleResolvers: true, description: 'An OAuth client. Its secret is never readable; see `rotateClientSecret`.' })
 export class ClientType {
   @Field(() => ID)
@@ -35,7 +50,9 @@ export class ClientType {
   @Field(() => [String])
   redirectUris!: string[];
 
-  @Field(() => [String], { description: 'authorization_code, refresh_token, client_credentials, password' })
+  @Field(() => [String], {
+    description: 'authorization_code, refresh_token, client_credentials, password, urn:ietf:params:oauth:grant-type:token-exchange',
+  })
   grantTypes!: string[];
 
   @Field(() => [String])
@@ -52,6 +69,9 @@ export class ClientType {
 
   @Field(() => ResponseStyleEnum)
   responseStyle!: ResponseStyleEnum;
+
+  @Field(() => TokenExchangeSettingsType, { description: 'RFC 8693 token exchange allowance; all false unless the grant type is listed.' })
+  tokenExchange!: TokenExchangeSettingsType;
 
   @Field()
   enabled!: boolean;
@@ -89,6 +109,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle as ResponseStyleEnum,
+    tokenExchange: { ...client.tokenExchange },
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,

@@ -17,6 +17,7 @@ describe('validateClientSettings', () => {
       accessTokenLifetime: 3600,
       refreshTokenLifetime: 30 * 24 * 3600,
       responseStyle: 'standard',
+      tokenExchange: { impersonation: false, delegation: false, subtree: false },
     });
   });
 
@@ -69,7 +70,24 @@ describe('validateClientSettings', () => {
       accessTokenLifetime: 600,
       refreshTokenLifetime: 86400,
       responseStyle: 'seed001',
+      tokenExchange: { impersonation: false, delegation: false, subtree: false },
     });
+  });
+
+  it('token exchange (RFC 8693): confidential clients only, with the allowance the grant type needs', () => {
+    const grantTypes = ['urn:ietf:params:oauth:grant-type:token-exchange'];
+    expect(
+      validateClientSettings({ grantTypes, tokenExchange: { impersonation: true, delegation: false, subtree: true } }, false),
+    ).toMatchObject({
+      grantTypes,
+      tokenExchange: { impersonation: true, delegation: false, subtree: true },
+    });
+    expect(domainErrorFrom(() => validateClientSettings({ grantTypes }, false))).toMatchObject({ field: 'tokenExchange' });
+    expect(
+      domainErrorFrom(() =>
+        validateClientSettings({ grantTypes, tokenExchange: { impersonation: true, delegation: true, subtree: false } }, true),
+      ),
+    ).toMatchObject({ field: 'grantTypes' });
   });
 
   it('de-duplicates grant types and redirect URIs', () => {

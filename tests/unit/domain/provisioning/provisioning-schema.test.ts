@@ -83,6 +83,26 @@ describe('provisioning JSON Schema', () => {
     },
   );
 
+  it('both accept a token exchange client with its allowance', () => {
+    const exchanger = {
+      ...client,
+      grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      tokenExchange: { impersonation: true, delegation: true, subtree: false },
+    };
+    const doc = { tenants: [{ path: '/a', clients: [exchanger] }] };
+    expect(validate(doc) ? [] : validate.errors).toEqual([]);
+    expect(tsAccepts(doc)).toBe(true);
+  });
+
+  it('both reject an unknown token exchange flag and a non-boolean one', () => {
+    const grantTypes = ['urn:ietf:params:oauth:grant-type:token-exchange'];
+    for (const tokenExchange of [{ impersonation: true, actAs: true }, { impersonation: 'yes' }]) {
+      const doc = { tenants: [{ path: '/a', clients: [{ ...client, grantTypes, tokenExchange }] }] };
+      expect(validate(doc)).toBe(false);
+      expect(tsAccepts(doc)).toBe(false);
+    }
+  });
+
   it('both accept the built-in role admin on a user', () => {
     const doc = { tenants: [{ path: '/a', users: [{ username: 'ada', roles: ['admin', 'clerk'] }] }] };
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
