@@ -1,4 +1,4 @@
-import { requireAdmin, type Actor } from '../actor';
+import { requireAdmin, withinActorSubtree, type Actor } from '../actor';
 import type { Clock } from '../clock';
 import { randomToken } from '../crypto/random';
 import type { ServerSecret } from '../crypto/server-secret';
@@ -85,9 +85,7 @@ export class InitialAccessTokens {
     const tenant = found && (await this.tenants.findById(found.tenantId));
     const notFound = () => errors.notFound(`initial access token ${JSON.stringify(id)}`);
     ensure(tenant, notFound);
-    await this.tenants.get(actor, tenant.path, 'id').catch(() => {
-      throw notFound();
-    });
+    ensure(withinActorSubtree(actor, tenant.path), notFound);
     const revoked = await this.store.revoke(id, this.clock.now());
     ensure(revoked, notFound);
     return revoked;
