@@ -123,7 +123,7 @@ export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, g
     ensure(type === 'code', () => errors.invalidClientMetadata(`response type ${quoted(type)} is not supported; only code`, 'response_types'));
   }
   ensure(responseTypes.includes('code') === grants.includes('authorization_code'), () =>
-    errors.invalidClientMetadata('response_types code and grant_types authorization_code go together (RFC 7591 §2.1)', 'response_types'),
+    errors.invalidClientMetadata('response_types code and grant_types authorization_code go together (RFC 7591 section 2.1)', 'response_types'),
   );
 
   const redirectUris = unique(stringList(json, 'redirect_uris', MAX_URI, errors.invalidRedirectUri) ?? []);
