@@ -134,9 +134,11 @@ describe('dynamic client registration', () => {
     expect(used.initialAccessTokens).toContainEqual({ id: iat.id, uses: 1 });
 
     // Unknown metadata is neither answered nor stored.
-    const stored = await sqlRows<{ metadata: Record<string, unknown> }>(t.databaseUrl, 'select metadata from client_registrations where client_id = $1', [
-      clientId,
-    ]);
+    const stored = await sqlRows<{ metadata: Record<string, unknown> }>(
+      t.databaseUrl,
+      'select metadata from client_registrations where client_id = $1',
+      [clientId],
+    );
     expect(JSON.stringify(stored)).not.toContain('unknown_field');
 
     const uri = registered.registration_client_uri as string;
@@ -145,6 +147,8 @@ describe('dynamic client registration', () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ client_id: clientId, client_name: 'Reporting job', scope: 'email' });
     expect(read.body).not.toHaveProperty('client_secret');
+    // Express serves the same row (a query string leaves the fast path).
+    expect((await call('GET', `${uri}?via=express`, { token: rat })).body).toEqual(read.body);
     expectRefused(await call('GET', uri, { token: `${rat}x` }), 401, 'invalid_token');
     expectRefused(await call('GET', uri), 401, 'invalid_token');
     // The same client and token at another issuer is unknown there.
@@ -153,7 +157,11 @@ describe('dynamic client registration', () => {
     // PUT replaces the metadata (client_id must match, client_secret if sent must match) and rotates the token.
     const renamed = { ...service, client_id: clientId, client_name: 'Reporting job v2' };
     expectRefused(await call('PUT', uri, { token: rat, json: { ...renamed, client_id: 'other' } }), 400, 'invalid_client_metadata');
-    expectRefused(await call('PUT', uri, { token: rat, json: { ...renamed, client_secret: 'wrong-secret-0123456789' } }), 400, 'invalid_client_metadata');
+    expectRefused(
+      await call('PUT', uri, { token: rat, json: { ...renamed, client_secret: 'wrong-secret-0123456789' } }),
+      400,
+      'invalid_client_metadata',
+    );
     const updated = await call('PUT', uri, { token: rat, json: { ...renamed, client_secret: registered.client_secret } });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ client_id: clientId, client_name: 'Reporting job v2' });
@@ -165,9 +173,13 @@ describe('dynamic client registration', () => {
     const resourceServer = await createTestClient(t.server.app.domain, '/dcra');
     const introspect = async () =>
       (
-        await postForm(`${t.url}/t/dcra/introspect`, { token: tokens.access_token }, {
-          authorization: basic(resourceServer.clientId, resourceServer.clientSecret!),
-        })
+        await postForm(
+          `${t.url}/t/dcra/introspect`,
+          { token: tokens.access_token },
+          {
+            authorization: basic(resourceServer.clientId, resourceServer.clientSecret!),
+          },
+        )
       ).body.active;
     expect(await introspect()).toBe(true);
     const deleted = await call('DELETE', uri, { token: newRat });
@@ -192,7 +204,9 @@ describe('dynamic client registration', () => {
     const created = await call('POST', '/register', { json: service, token: iat.token });
     expect(created.status).toBe(201);
     expect(created.body.registration_client_uri).toBe(`${t.issuer}/register/${created.body.client_id as string}`);
-    const read = await call('GET', created.body.registration_client_uri as string, { token: created.body.registration_access_token as string });
+    const read = await call('GET', created.body.registration_client_uri as string, {
+      token: created.body.registration_access_token as string,
+    });
     expect(read.status).toBe(200);
   });
 
@@ -219,20 +233,36 @@ describe('dynamic client registration', () => {
     });
     expectRefused(await register('dcrb', webApp('http://127.0.0.1:8080/cb'), token), 400, 'invalid_redirect_uri');
     expectRefused(await register('dcrb', webApp('https://app.example.com/cb#x'), token), 400, 'invalid_redirect_uri');
-    expectRefused(await register('dcrb', { ...webApp(), grant_types: ['client_credentials'], response_types: [] }, token), 400, 'invalid_client_metadata');
+    expectRefused(
+      await register('dcrb', { ...webApp(), grant_types: ['client_credentials'], response_types: [] }, token),
+      400,
+      'invalid_client_metadata',
+    );
     expectRefused(await register('dcrb', { ...webApp(), scope: 'openid phone' }, token), 400, 'invalid_client_metadata');
     expectRefused(await register('dcrb', { ...webApp(), scope: 'openid admin' }, token), 400, 'invalid_client_metadata');
     expectRefused(await register('dcrb', { ...webApp(), response_types: ['token'] }, token), 400, 'invalid_client_metadata');
     expectRefused(await register('dcrb', { ...webApp(), response_types: [] }, token), 400, 'invalid_client_metadata');
-    expectRefused(await register('dcrb', { ...webApp(), token_endpoint_auth_method: 'private_key_jwt' }, token), 400, 'invalid_client_metadata');
+    expectRefused(
+      await register('dcrb', { ...webApp(), token_endpoint_auth_method: 'private_key_jwt' }, token),
+      400,
+      'invalid_client_metadata',
+    );
     expectRefused(await register('dcrb', { ...webApp(), jwks_uri: 'https://app.example.com/jwks' }, token), 400, 'invalid_client_metadata');
-    expectRefused(await register('dcrb', { ...webApp(), software_statement: 'eyJhbGciOiJub25lIn0.e30.' }, token), 400, 'invalid_software_statement');
+    expectRefused(
+      await register('dcrb', { ...webApp(), software_statement: 'eyJhbGciOiJub25lIn0.e30.' }, token),
+      400,
+      'invalid_software_statement',
+    );
     expectRefused(await call('POST', '/t/dcrb/register', { token, raw: '{"redirect_uris": [' }), 400, 'invalid_client_metadata');
     expectRefused(await call('POST', '/t/dcrb/register', { token, raw: '["a"]' }), 400, 'invalid_client_metadata');
     // Within the policy: registered, with the narrowed scopes.
     const created = await register('dcrb', webApp(), token);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'openid email' });
+    expect(created.body).toMatchObject({
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      scope: 'openid email',
+    });
   });
 
   it('open registration: 401 while off; on, accepted under the conservative policy and throttled per IP with 429', async () => {
@@ -244,7 +274,9 @@ describe('dynamic client registration', () => {
       grant_types: ['authorization_code', 'refresh_token'],
     };
     expectRefused(await register('dcropen', nativeApp), 401, 'invalid_token');
-    await graphql(`mutation { updateTenant(path: "/dcropen", input: { allowOpenClientRegistration: true }) { allowOpenClientRegistration } }`);
+    await graphql(
+      `mutation { updateTenant(path: "/dcropen", input: { allowOpenClientRegistration: true }) { allowOpenClientRegistration } }`,
+    );
     const created = await register('dcropen', nativeApp);
     expect(created.status).toBe(201);
     expect(created.body).not.toHaveProperty('client_secret');
@@ -265,4 +297,3 @@ describe('dynamic client registration', () => {
     expectRefused(await register('dcrb', nativeApp), 401, 'invalid_token');
   });
 });
-

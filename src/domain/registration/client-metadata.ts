@@ -9,8 +9,8 @@ import { validateDisplayName } from '../validate-display-name';
 import { DEFAULT_REGISTERED_SCOPES, hostMatches, REGISTRABLE_GRANT_TYPES, type RegistrationPolicy } from './registration-policy';
 
 /** OIDC Registration §2 `application_type`: a `web` client redirects to https only; a `native` one also to loopback or a private-use scheme. */
-export const APPLICATION_TYPES = ['web', 'native'] as const;
-export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+const APPLICATION_TYPES = ['web', 'native'] as const;
+type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
 /**
  * RFC 7591 §2 `token_endpoint_auth_method` values this server registers, and what each makes of the
@@ -27,10 +27,13 @@ const AUTH_METHODS: Readonly<Record<string, { readonly isPublic: boolean }>> = O
 const KEY_METADATA = ['jwks', 'jwks_uri'] as const;
 
 /** The kind of client a `token_endpoint_auth_method` makes; `invalid_client_metadata` for a method not registered here. */
-export function clientKindOfAuthMethod(method: string): { readonly isPublic: boolean } {
+function clientKindOfAuthMethod(method: string): { readonly isPublic: boolean } {
   const kind = Object.prototype.hasOwnProperty.call(AUTH_METHODS, method) ? AUTH_METHODS[method] : undefined;
   ensure(kind, () =>
-    errors.invalidClientMetadata(`token_endpoint_auth_method must be one of ${Object.keys(AUTH_METHODS).join(', ')}`, 'token_endpoint_auth_method'),
+    errors.invalidClientMetadata(
+      `token_endpoint_auth_method must be one of ${Object.keys(AUTH_METHODS).join(', ')}`,
+      'token_endpoint_auth_method',
+    ),
   );
   return kind;
 }
@@ -116,14 +119,22 @@ export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, g
     );
   }
   ensure(!isPublic || !grants.includes('client_credentials'), () =>
-    errors.invalidClientMetadata('a client without a secret (token_endpoint_auth_method none) cannot use client_credentials', 'grant_types'),
+    errors.invalidClientMetadata(
+      'a client without a secret (token_endpoint_auth_method none) cannot use client_credentials',
+      'grant_types',
+    ),
   );
   const responseTypes = unique(stringList(json, 'response_types', MAX_TEXT) ?? (grants.includes('authorization_code') ? ['code'] : []));
   for (const type of responseTypes) {
-    ensure(type === 'code', () => errors.invalidClientMetadata(`response type ${quoted(type)} is not supported; only code`, 'response_types'));
+    ensure(type === 'code', () =>
+      errors.invalidClientMetadata(`response type ${quoted(type)} is not supported; only code`, 'response_types'),
+    );
   }
   ensure(responseTypes.includes('code') === grants.includes('authorization_code'), () =>
-    errors.invalidClientMetadata('response_types code and grant_types authorization_code go together (RFC 7591 section 2.1)', 'response_types'),
+    errors.invalidClientMetadata(
+      'response_types code and grant_types authorization_code go together (RFC 7591 section 2.1)',
+      'response_types',
+    ),
   );
 
   const redirectUris = unique(stringList(json, 'redirect_uris', MAX_URI, errors.invalidRedirectUri) ?? []);

@@ -16,7 +16,7 @@ import { OPEN_REGISTRATION_POLICY, type RegistrationPolicy } from './registratio
 import type { ClientRegistrationStore } from './registration-store';
 
 /** Open registration (no initial access token): at most 20 attempts per hour per client IP and tenant. */
-export const OPEN_REGISTRATION_RATE_LIMIT: RateLimitRule = Object.freeze({ limit: 20, windowSeconds: 3600 });
+const OPEN_REGISTRATION_RATE_LIMIT: RateLimitRule = Object.freeze({ limit: 20, windowSeconds: 3600 });
 
 /** Where the issuer's registration endpoint is and what the request carried. */
 export interface RegistrationRequest {
@@ -137,13 +137,19 @@ export class ClientRegistrationService {
     }
     const metadata = parseClientMetadata(body, registration.policy, this.grantTypes);
     ensure(metadata.client.isPublic === client.isPublic, () =>
-      errors.invalidClientMetadata('token_endpoint_auth_method cannot change between none and a secret-based method', 'token_endpoint_auth_method'),
+      errors.invalidClientMetadata(
+        'token_endpoint_auth_method cannot change between none and a secret-based method',
+        'token_endpoint_auth_method',
+      ),
     );
     const registrationAccessToken = randomToken(32);
     const { isPublic: _kind, firstParty: _firstParty, responseStyle: _style, ...settings } = metadata.client;
     const updated = await this.transactions.run(async () => {
       const changed = await asMetadataError(() => this.clients.updateTrusted(clientId, settings));
-      await this.registrations.update(clientId, { accessTokenDigest: this.secret.digest(registrationAccessToken), metadata: metadata.extras });
+      await this.registrations.update(clientId, {
+        accessTokenDigest: this.secret.digest(registrationAccessToken),
+        metadata: metadata.extras,
+      });
       return changed;
     });
     return this.information(updated, metadata, request.endpoint, registrationAccessToken);
@@ -179,7 +185,10 @@ export class ClientRegistrationService {
   private async authorize(request: RegistrationRequest, clientId: string) {
     const bearer = request.bearer;
     if (bearer === null) throw errors.invalidToken('the registration access token is required');
-    const [registration, client] = await Promise.all([this.registrations.find(clientId), this.clients.findInTenant(request.tenant.id, clientId)]);
+    const [registration, client] = await Promise.all([
+      this.registrations.find(clientId),
+      this.clients.findInTenant(request.tenant.id, clientId),
+    ]);
     const matches = this.secret.verifyDigest(bearer, registration?.accessTokenDigest ?? this.decoyDigest);
     if (!registration || !client || !matches) throw errors.invalidToken('the registration access token is invalid');
     return { client, registration };

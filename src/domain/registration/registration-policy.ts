@@ -13,8 +13,8 @@ export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token', '
  * - `https`: https only, also for a native client;
  * - `https_or_loopback`: https, or http on a loopback host (RFC 8252 §7.3); no private-use scheme.
  */
-export const REDIRECT_URI_RULES = ['any', 'https', 'https_or_loopback'] as const;
-export type RedirectUriRule = (typeof REDIRECT_URI_RULES)[number];
+const REDIRECT_URI_RULES = ['any', 'https', 'https_or_loopback'] as const;
+type RedirectUriRule = (typeof REDIRECT_URI_RULES)[number];
 
 /**
  * What a registration under an initial access token (or open registration) may ask for. A null

@@ -15,7 +15,10 @@ export class CreateInitialAccessTokenInput {
   @Field(() => Int, { nullable: true, description: 'Registrations it admits; default: no limit.' })
   maxUses?: number | null;
 
-  @Field(() => [String], { nullable: true, description: 'Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials.',
+  })
   grantTypes?: string[] | null;
 
   @Field(() => RedirectUriRuleEnum, { nullable: true, description: 'Default ANY.' })
@@ -24,7 +27,10 @@ export class CreateInitialAccessTokenInput {
   @Field(() => [String], { nullable: true, description: 'Host patterns redirect URIs must match (`app.example.com`, `*.example.com`).' })
   redirectHosts?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Scopes registrations may ask for (never `admin`); also what they get when they ask for none.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Scopes registrations may ask for (never `admin`); also what they get when they ask for none.',
+  })
   scopes?: string[] | null;
 
   @Field(() => Int, { nullable: true })

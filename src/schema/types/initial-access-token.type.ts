@@ -14,13 +14,19 @@ registerEnumType(RedirectUriRuleEnum, {
 
 @ObjectType('RegistrationPolicy', { simpleResolvers: true, description: 'What registrations under an initial access token may ask for.' })
 export class RegistrationPolicyType {
-  @Field(() => [String], { nullable: true, description: 'Grant types allowed; null: authorization_code, refresh_token, client_credentials.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Grant types allowed; null: authorization_code, refresh_token, client_credentials.',
+  })
   grantTypes!: string[] | null;
 
   @Field(() => RedirectUriRuleEnum)
   redirectUriRule!: RedirectUriRuleEnum;
 
-  @Field(() => [String], { nullable: true, description: 'Host patterns (`app.example.com`, `*.example.com`) redirect URIs must match; null: any.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Host patterns (`app.example.com`, `*.example.com`) redirect URIs must match; null: any.',
+  })
   redirectHosts!: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Scopes a registration may ask for; null: any but `admin` (never registrable).' })
@@ -35,7 +41,8 @@ export class RegistrationPolicyType {
 
 @ObjectType('InitialAccessToken', {
   simpleResolvers: true,
-  description: 'An initial access token for dynamic client registration (RFC 7591 §3) at its tenant’s issuer; the token itself is shown once, at creation.',
+  description:
+    'An initial access token for dynamic client registration (RFC 7591 §3) at its tenant’s issuer; the token itself is shown once, at creation.',
 })
 export class InitialAccessTokenType {
   @Field(() => ID)
