@@ -38,6 +38,8 @@ import { RevocationCheck } from '../domain/revocation/state/revocation-check';
 import { ScopedRevocation } from '../domain/revocation/scoped-revocation';
 import { RevocationService } from '../domain/revocation/revocation.service';
 import { ReplayGuard } from '../domain/replay/replay-guard';
+import { ClientRegistrationService } from '../domain/registration/client-registration.service';
+import { InitialAccessTokens } from '../domain/registration/initial-access-tokens';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
@@ -137,6 +139,19 @@ function createDomain(input: DomainDeps) {
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
+  // Dynamic client registration (RFC 7591, RFC 7592): initial access tokens, and clients registering themselves.
+  const initialAccessTokens = new InitialAccessTokens(stores.initialAccessTokens, tenants, deps.secret, deps.clock);
+  const clientRegistration = new ClientRegistrationService(
+    clients,
+    stores.clientRegistrations,
+    initialAccessTokens,
+    limiter,
+    stores.transactions,
+    deps.secret,
+    deps.clock,
+    audit,
+    grants.tokenGrantTypes,
+  );
   const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
   const deviceRefresh = new DeviceRefresher(
     refreshTokens,
@@ -193,6 +208,8 @@ function createDomain(input: DomainDeps) {
     bruteForce,
     replays,
     userRegistration,
+    initialAccessTokens,
+    clientRegistration,
     seed001Api,
     issuance,
     scopedRevocation,

@@ -9,6 +9,7 @@ import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
+import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
 import { ReplayRepository } from './replay.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
@@ -39,6 +40,8 @@ export function createRepositories(db: Database) {
     apis: new ApiRepository(db),
     roles: new RoleRepository(db),
     replays: new ReplayRepository(db),
+    initialAccessTokens: new InitialAccessTokenRepository(db),
+    clientRegistrations: new ClientRegistrationRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

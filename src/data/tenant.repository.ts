@@ -16,6 +16,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     name: entity.name,
     signingAlgorithm: entity.signingAlgorithm,
     allowSelfSignup: entity.allowSelfSignup,
+    allowOpenClientRegistration: entity.allowOpenClientRegistration,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -23,6 +23,11 @@ export const ERROR_CODES = [
   'request_uri_not_supported',
   // RFC 8707 §2: the requested resource is invalid, unknown, or not for this client
   'invalid_target',
+  // RFC 7591 §3.2.2: a dynamic client registration request was refused
+  'invalid_redirect_uri',
+  'invalid_client_metadata',
+  'invalid_software_statement',
+  'unapproved_software_statement',
   'temporarily_unavailable',
   'server_error',
   // Administration
@@ -100,6 +105,12 @@ export const errors = {
   unauthenticated: (description = 'authentication required') => new DomainError('unauthenticated', description),
   tooManyRequests: (retryAfterSeconds: number, description = 'too many attempts; try again later', answerAs?: ErrorCode) =>
     new DomainError('too_many_requests', description, { retryAfterSeconds, answerAs }),
+  /** RFC 7591 §3.2.2: a registration's redirect URIs are refused. */
+  invalidRedirectUri: (description: string) => new DomainError('invalid_redirect_uri', description),
+  /** RFC 7591 §3.2.2: a registration's metadata (other than redirect URIs) is refused. */
+  invalidClientMetadata: (description: string, field?: string) => new DomainError('invalid_client_metadata', description, { field }),
+  /** RFC 7591 §3.2.2: the software statement is invalid (or from an issuer this server does not trust). */
+  invalidSoftwareStatement: (description: string) => new DomainError('invalid_software_statement', description),
   validation: (field: string, description: string) => new DomainError('validation_failed', `${field}: ${description}`, { field }),
   /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */
   serviceUnavailable: (cause?: unknown) =>

@@ -8,6 +8,7 @@ import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
+import type { ClientRegistrationStore, InitialAccessTokenStore } from './registration/registration-store';
 import type { RoleStore } from './roles/role-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
@@ -40,6 +41,10 @@ export interface DomainStores {
   readonly roles: RoleStore;
   /** Single-use identifiers (assertion and proof `jti`, `request_uri`), shared by every process. */
   readonly replays: ReplayStore;
+  /** Initial access tokens for dynamic client registration (RFC 7591 §3). */
+  readonly initialAccessTokens: InitialAccessTokenStore;
+  /** The registrations of dynamically registered clients (RFC 7592). */
+  readonly clientRegistrations: ClientRegistrationStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

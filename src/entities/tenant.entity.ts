@@ -8,7 +8,8 @@ export type { SigningAlgorithm };
 /** A node of the tenant tree, addressed by path: `/`, `/acme`, `/acme/eu`. */
 @Entity({ tableName: 'tenants' })
 export class TenantEntity {
-  [OptionalProps]?: 'signingAlgorithm' | 'allowSelfSignup' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
+  [OptionalProps]?:
+    'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -28,6 +29,10 @@ export class TenantEntity {
 
   @Property({ type: 'boolean' })
   allowSelfSignup = false;
+
+  /** Clients may register without an initial access token (RFC 7591 open registration). */
+  @Property({ type: 'boolean' })
+  allowOpenClientRegistration = false;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

@@ -8,6 +8,7 @@ import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
+import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
@@ -53,6 +54,7 @@ export function buildAdminSchema(): GraphQLSchema {
           RoleResolver,
           UserRolesResolver,
           ClientRolesResolver,
+          InitialAccessTokenResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,

@@ -13,6 +13,7 @@ import { Migration20261206050000KeyActivation } from './Migration20261206050000K
 import { Migration20261206060000ApisAndRoles } from './Migration20261206060000ApisAndRoles';
 import { Migration20261206090000UsedIdentifiers } from './Migration20261206090000UsedIdentifiers';
 import { Migration20261206110000TokenExchange } from './Migration20261206110000TokenExchange';
+import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
   { name: 'Migration20261206090000UsedIdentifiers', class: Migration20261206090000UsedIdentifiers },
   { name: 'Migration20261206110000TokenExchange', class: Migration20261206110000TokenExchange },
+  { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
 ];

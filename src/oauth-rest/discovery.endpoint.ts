@@ -18,7 +18,13 @@ export interface MountedFeatures {
 export function discoveryEndpoint(domain: Domain, features: MountedFeatures) {
   let discovery: DiscoveryMetadata | undefined;
   return async (): Promise<EndpointResponse> => {
-    discovery ??= buildDiscoveryMetadata({ issuer: domain.issuer, grantTypes: domain.grants.tokenGrantTypes, ...features });
+    discovery ??= buildDiscoveryMetadata({
+      issuer: domain.issuer,
+      grantTypes: domain.grants.tokenGrantTypes,
+      // The route table always serves `/register` (routes.ts).
+      registrationEndpoint: true,
+      ...features,
+    });
     return { status: 200, headers: PUBLIC_5_MIN, body: discovery };
   };
 }

@@ -19,6 +19,8 @@ export interface EndpointRequest {
   readonly json?: unknown;
   /** The tenant issuer segment of the URL (`acme.eu` of `/t/acme.eu/token`), for a route under a tenant issuer. */
   readonly issuerSegment?: string;
+  /** The value of the route's trailing path parameter (`:client_id` of `/register/:client_id`), for a route that has one. */
+  readonly pathParam?: string;
   /** Request id, client IP, user agent, clock, unit of work: built once by the wrapper. */
   readonly scope: RequestScope;
 }

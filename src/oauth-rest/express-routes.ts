@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Route } from './routes';
+import { PATH_PARAM, type Route } from './routes';
 import type { RouteServer } from './serve-route';
 
 /**
@@ -11,8 +11,10 @@ export function expressRoutes(table: readonly Route[], serve: RouteServer): Rout
   const router = Router();
   for (const route of table) {
     const handler = (req: Parameters<RouteServer>[1] & { params?: Record<string, string | undefined> }, res: Parameters<RouteServer>[2]) =>
-      serve(route, req, res, req.params?.issuer);
+      serve(route, req, res, req.params?.issuer, req.params?.[PATH_PARAM.slice(1)]);
     if (route.method === 'GET') router.get(route.path, handler);
+    else if (route.method === 'PUT') router.put(route.path, handler);
+    else if (route.method === 'DELETE') router.delete(route.path, handler);
     else router.post(route.path, handler);
   }
   return router;

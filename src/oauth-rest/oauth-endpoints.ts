@@ -5,6 +5,7 @@ import { deviceRefreshEndpoint } from './device-refresh.endpoint';
 import { discoveryEndpoint, type MountedFeatures } from './discovery.endpoint';
 import { introspectEndpoint } from './introspect.endpoint';
 import { jwksEndpoint } from './jwks.endpoint';
+import { rootRegistrationEndpoints, tenantRegistrationEndpoints } from './registration.endpoint';
 import { revokeEndpoint } from './revoke.endpoint';
 import { tenantIssuerEndpoints } from './tenant-issuer.endpoints';
 import { tokenEndpoint } from './token.endpoint';
@@ -24,6 +25,8 @@ import { tokenRevokeEndpoint } from './compat/token-revoke.endpoint';
  */
 export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
   const deviceRefresh = deviceRefreshEndpoint(domain);
+  const rootRegistration = rootRegistrationEndpoints(domain);
+  const tenantRegistration = tenantRegistrationEndpoints(domain);
   return {
     /** POST `/token` and `/connect/token` (RFC 6749 §3.2, seed 003); without `grant_type` but with `device_id`, a seed 002 device refresh. */
     token: tokenEndpoint(domain, deviceRefresh),
@@ -48,6 +51,16 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
 
     /** GET `/.well-known/openid-configuration` (OIDC Discovery 1.0 §4) and `/.well-known/oauth-authorization-server` (RFC 8414 §3). */
     discovery: discoveryEndpoint(domain, features),
+
+    /** POST `/register`: dynamic client registration (RFC 7591 §3.1) at the root issuer. */
+    register: rootRegistration.register,
+
+    /** GET, PUT and DELETE `/register/{client_id}`: client configuration (RFC 7592 §2) at the root issuer. */
+    registration: rootRegistration.registration,
+
+    /** The same two at every tenant issuer (`/t/:issuer/register`, `/t/:issuer/register/:client_id`). */
+    tenantRegister: tenantRegistration.register,
+    tenantRegistration: tenantRegistration.registration,
 
     /** Seed 000 POST `/client/login`: a client_credentials grant answered as `{"access_token": …}`. */
     clientLogin: clientLoginEndpoint(domain),

@@ -10,10 +10,12 @@ import { RESOURCE_SEPARATOR } from '../domain/grants/token-targets';
  * - `optional-form`: a form body when one is sent (POST `/userinfo`, OIDC Core §5.3.1), else none;
  * - `json`: an `application/json` object body;
  * - `form-or-json`: either of the two, by Content-Type (seed 001's register endpoints);
+ * - `client-metadata`: a `json` object body whose every failure (content type, syntax, not an object)
+ *   is `invalid_client_metadata` (RFC 7591 §3.2.2, the registration endpoint);
  * - `query`: the URL's query string (any body is read and ignored);
  * - `none`: no parameters (any body is read and ignored).
  */
-export type BodyKind = 'form' | 'optional-form' | 'json' | 'form-or-json' | 'query' | 'none';
+export type BodyKind = 'form' | 'optional-form' | 'json' | 'form-or-json' | 'client-metadata' | 'query' | 'none';
 
 /** What the reader hands the endpoint: string parameters (form or query), and the JSON value for `json`. */
 export interface ReadBody {
@@ -68,6 +70,8 @@ export function readBody(kind: BodyKind, req: IncomingMessage): MaybePromise<Rea
       return readForm(req);
     case 'json':
       return readJson(req);
+    case 'client-metadata':
+      return readJson(req, errors.invalidClientMetadata);
     case 'form-or-json':
       return mediaType(req.headers['content-type']) === JSON_TYPE ? readJson(req) : readForm(req);
   }
@@ -83,20 +87,19 @@ function readForm(req: IncomingMessage): MaybePromise<ReadBody> {
   return mapMaybePromise(readText(req), formBody);
 }
 
-async function readJson(req: IncomingMessage): Promise<ReadBody> {
+async function readJson(req: IncomingMessage, invalid: (description: string) => Error = errors.invalidRequest): Promise<ReadBody> {
   if (mediaType(req.headers['content-type']) !== JSON_TYPE) {
     req.resume();
-    throw errors.invalidRequest(`the request body must be ${JSON_TYPE}`);
+    throw invalid(`the request body must be ${JSON_TYPE}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(await readText(req));
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw error;
-    throw errors.invalidRequest('the request body is not valid JSON');
+    throw invalid('the request body is not valid JSON');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw errors.invalidRequest('the request body must be a JSON object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid('the request body must be a JSON object');
   return { params: {}, json };
 }
 

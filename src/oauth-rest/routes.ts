@@ -5,7 +5,7 @@ import type { OAuthEndpoints } from './oauth-endpoints';
 
 /** One row of the route table: served alike by the node:http fast path and by Express. */
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly body: BodyKind;
   readonly endpoint: OAuthEndpoint;
@@ -19,6 +19,12 @@ export interface Route {
  * and its endpoint gets the segment as `issuerSegment` (tenant-issuer.ts).
  */
 export const ISSUER_PARAM = ':issuer';
+
+/**
+ * The trailing path parameter of a route (`/register/:client_id`): a row whose path ends in
+ * `/{PATH_PARAM}` matches any one last segment there, handed to its endpoint as `pathParam`.
+ */
+export const PATH_PARAM = ':client_id';
 
 /** Where a tenant issuer's endpoints live below `ISSUER`: `{ISSUER}/t/{segment}` (see tenant-issuer.ts). */
 const TENANT_ISSUER_ROUTE_PREFIX = `/t/${ISSUER_PARAM}`;
@@ -50,6 +56,8 @@ export function routeTable(e: OAuthEndpoints): readonly Route[] {
     { method: 'GET', path: '/.well-known/jwks.json', body: 'none', endpoint: e.jwks },
     { method: 'GET', path: '/.well-known/openid-configuration', body: 'none', endpoint: e.discovery },
     { method: 'GET', path: '/.well-known/oauth-authorization-server', body: 'none', endpoint: e.discovery },
+    // Dynamic client registration (RFC 7591 §3) and its management (RFC 7592 §2) at the root issuer.
+    ...registrationRoutes('', e.register, e.registration),
     // Every tenant issuer's own endpoints (only its clients, users and tokens), and RFC 8414 §3.1's path-inserted metadata URL.
     ...tenantIssuerRoutes(e),
     // Seed 000 (client login and token revocation under its own names)
@@ -77,6 +85,7 @@ function tenantIssuerRoutes(e: OAuthEndpoints): Route[] {
     { method: 'GET', path: at('/userinfo'), body: 'none', endpoint: e.tenantUserinfo },
     { method: 'POST', path: at('/userinfo'), body: 'optional-form', endpoint: e.tenantUserinfo },
     { method: 'GET', path: at('/.well-known/jwks.json'), body: 'none', endpoint: e.tenantJwks },
+    ...registrationRoutes(TENANT_ISSUER_ROUTE_PREFIX, e.tenantRegister, e.tenantRegistration),
     { method: 'GET', path: at('/.well-known/openid-configuration'), body: 'none', endpoint: e.tenantDiscovery },
     { method: 'GET', path: at('/.well-known/oauth-authorization-server'), body: 'none', endpoint: e.tenantDiscovery },
     {
@@ -85,5 +94,16 @@ function tenantIssuerRoutes(e: OAuthEndpoints): Route[] {
       body: 'none',
       endpoint: e.tenantDiscovery,
     },
+  ];
+}
+
+/** POST `{I}/register` (RFC 7591 §3.1) and GET, PUT, DELETE `{I}/register/{client_id}` (RFC 7592 §2) of one issuer. */
+function registrationRoutes(prefix: string, register: OAuthEndpoint, registration: OAuthEndpoint): Route[] {
+  const one = `${prefix}/register/${PATH_PARAM}`;
+  return [
+    { method: 'POST', path: `${prefix}/register`, body: 'client-metadata', endpoint: register },
+    { method: 'GET', path: one, body: 'none', endpoint: registration },
+    { method: 'PUT', path: one, body: 'client-metadata', endpoint: registration },
+    { method: 'DELETE', path: one, body: 'none', endpoint: registration },
   ];
 }

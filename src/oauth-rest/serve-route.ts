@@ -12,7 +12,7 @@ import { seed001ErrorShape } from './compat/seed001-errors';
 import { serverPluginErrorShape } from './server-plugin-error';
 
 /** Serves one request for a route of the table; both HTTP adapters call it. */
-export type RouteServer = (route: Route, req: IncomingMessage, res: ServerResponse, issuerSegment?: string) => void;
+export type RouteServer = (route: Route, req: IncomingMessage, res: ServerResponse, issuerSegment?: string, pathParam?: string) => void;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -32,7 +32,7 @@ export function routeServer(
   commonHeaders: Readonly<Record<string, string>> = {},
 ): RouteServer {
   const logInfo = logger.isLevelEnabled('info');
-  return (route, req, res, issuerSegment) => {
+  return (route, req, res, issuerSegment, pathParam) => {
     const started = process.hrtime.bigint();
     // The id Express's request-id middleware gave the request, else one of its own; sent with the
     // other headers in writeHead, which skips Node's per-header setHeader bookkeeping.
@@ -101,7 +101,10 @@ export function routeServer(
       settle(
         () => readBody(route.body, req),
         (body) =>
-          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, scope }), deliver),
+          settle(
+            () => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, pathParam, scope }),
+            deliver,
+          ),
       );
     });
   };

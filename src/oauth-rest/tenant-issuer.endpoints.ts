@@ -34,7 +34,13 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
   const discoveryOf = (tenant: Tenant): DiscoveryMetadata => {
     let found = metadata.peek(tenant.path);
     if (!found) {
-      found = buildDiscoveryMetadata({ issuer: issuers.issuerOf(tenant.path), grantTypes: domain.grants.tokenGrantTypes, ...features });
+      found = buildDiscoveryMetadata({
+        issuer: issuers.issuerOf(tenant.path),
+        grantTypes: domain.grants.tokenGrantTypes,
+        // The route table serves `{I}/register` at every tenant issuer (routes.ts).
+        registrationEndpoint: true,
+        ...features,
+      });
       metadata.set(tenant.path, found);
     }
     return found;

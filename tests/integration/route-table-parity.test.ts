@@ -36,7 +36,22 @@ describe('route table: the fast path and Express answer alike', () => {
     expect(call('GET', '/token?refresh_token=x&device_id=y')).toBe(true);
     expect(call('GET', '/tokens?refresh_token=x&device_id=y')).toBe(true);
     expect(call('GET', '/authorize')).toBe(false);
-    expect(served).toEqual(['POST /token', 'POST /revoke', 'GET /.well-known/jwks.json', 'GET /token', 'GET /token', 'GET /tokens']);
+    // A trailing path parameter (RFC 7592 `/register/:client_id`) matches one last segment, at the root and under a tenant issuer.
+    expect(call('PUT', '/register/abc')).toBe(true);
+    expect(call('DELETE', '/t/acme/register/abc')).toBe(true);
+    expect(call('GET', '/register/abc?via=express')).toBe(false);
+    expect(call('GET', '/register/a%62c')).toBe(false);
+    expect(call('GET', '/register/')).toBe(false);
+    expect(served).toEqual([
+      'POST /token',
+      'POST /revoke',
+      'GET /.well-known/jwks.json',
+      'GET /token',
+      'GET /token',
+      'GET /tokens',
+      'PUT /register/:client_id',
+      'DELETE /t/:issuer/register/:client_id',
+    ]);
   });
 
   const NOTED = ['content-type', 'cache-control', 'pragma', 'www-authenticate', 'retry-after'];

@@ -348,9 +348,18 @@ export class ClientService {
   async delete(actor: Actor, clientId: string): Promise<Client> {
     const client = await this.get(actor, clientId);
     ensure(clientId !== actor.clientId, () => errors.forbidden('a client cannot delete itself'));
+    await this.deleteTrusted(clientId);
+    return client;
+  }
+
+  /**
+   * {@link delete} without an actor check, for trusted callers (a dynamically registered client deleting
+   * itself with its registration access token, RFC 7592 §2.3): the row goes (with its registration), and
+   * every instance forgets it, so its tokens stop working as those of any deleted client.
+   */
+  async deleteTrusted(clientId: string): Promise<void> {
     await this.clients.delete(clientId);
     await this.deps.bus.publish({ topic: 'client', kind: 'deleted', key: clientId });
-    return client;
   }
 
   private async modify(actor: Actor, clientId: string, change: (current: StoredClient) => ClientPatch): Promise<Client> {

@@ -11,6 +11,8 @@ export interface ServerCapabilities {
   authorizationEndpoint: boolean;
   /** `/logout` (OIDC RP-Initiated Logout) is mounted. */
   endSessionEndpoint: boolean;
+  /** `/register` (RFC 7591 dynamic client registration) is mounted. */
+  registrationEndpoint?: boolean;
 }
 
 /** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
@@ -59,6 +61,7 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(userTokens ? { userinfo_endpoint: url('/userinfo') } : {}),
     introspection_endpoint: url('/introspect'),
     revocation_endpoint: url('/revoke'),
+    ...(capabilities.registrationEndpoint ? { registration_endpoint: url('/register') } : {}),
     ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],

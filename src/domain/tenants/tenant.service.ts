@@ -18,12 +18,14 @@ export interface CreateTenantInput {
   name?: string | null;
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
+  allowOpenClientRegistration?: boolean | null;
 }
 
 export interface UpdateTenantInput {
   name?: string | null;
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
+  allowOpenClientRegistration?: boolean | null;
 }
 
 /**
@@ -158,6 +160,7 @@ export class TenantService {
             name,
             signingAlgorithm,
             allowSelfSignup: input.allowSelfSignup ?? false,
+            allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -182,6 +185,7 @@ export class TenantService {
       name: input.name != null ? validateDisplayName(input.name) : undefined,
       signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
       allowSelfSignup: input.allowSelfSignup ?? undefined,
+      allowOpenClientRegistration: input.allowOpenClientRegistration ?? undefined,
     }));
     ensure(tenant, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });

@@ -8,6 +8,8 @@ export interface Tenant {
   readonly name: string;
   readonly signingAlgorithm: SigningAlgorithm;
   readonly allowSelfSignup: boolean;
+  /** Whether clients may register at the tenant's registration endpoint without an initial access token (RFC 7591 §3, open registration). */
+  readonly allowOpenClientRegistration: boolean;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

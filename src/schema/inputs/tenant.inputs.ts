@@ -14,6 +14,12 @@ export class CreateTenantInput {
 
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Open dynamic client registration (RFC 7591) without an initial access token; default off.',
+  })
+  allowOpenClientRegistration?: boolean | null;
 }
 
 @InputType()
@@ -26,4 +32,10 @@ export class UpdateTenantInput {
 
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Open dynamic client registration (RFC 7591) without an initial access token; default off.',
+  })
+  allowOpenClientRegistration?: boolean | null;
 }
