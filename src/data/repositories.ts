@@ -7,6 +7,7 @@ import { ConsentRepository } from './consent.repository';
 import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
+import { DeviceAuthorizationRepository } from './device-authorization.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -37,6 +38,7 @@ export function createRepositories(db: Database) {
     rateLimits: new RateLimitRepository(db),
     apis: new ApiRepository(db),
     roles: new RoleRepository(db),
+    deviceAuthorizations: new DeviceAuthorizationRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -3,6 +3,7 @@ import type { AuditStore } from './audit/audit-store';
 import type { ClientStore } from './clients/client-store';
 import type { ConsentStore } from './consents/consent-store';
 import type { DeviceStore } from './device-token-sets/device-store';
+import type { DeviceAuthorizationStore } from './device-authorization/device-authorization-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
@@ -37,6 +38,8 @@ export interface DomainStores {
   readonly rateLimits: RateLimitStore;
   readonly apis: ApiStore;
   readonly roles: RoleStore;
+  /** RFC 8628 device authorization requests (not seed 002's device token sets, which are `devices`). */
+  readonly deviceAuthorizations: DeviceAuthorizationStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -11,6 +11,7 @@ import { Migration20261201100000PrivilegeChanges } from './Migration202612011000
 import { Migration20261206030000UsernameCaseInsensitive } from './Migration20261206030000UsernameCaseInsensitive';
 import { Migration20261206050000KeyActivation } from './Migration20261206050000KeyActivation';
 import { Migration20261206060000ApisAndRoles } from './Migration20261206060000ApisAndRoles';
+import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206030000UsernameCaseInsensitive', class: Migration20261206030000UsernameCaseInsensitive },
   { name: 'Migration20261206050000KeyActivation', class: Migration20261206050000KeyActivation },
   { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
+  { name: 'Migration20261206100000DeviceAuthorization', class: Migration20261206100000DeviceAuthorization },
 ];

@@ -9,6 +9,8 @@ export interface PurgeCounts {
   tokenIssuance: number;
   /** Revocation change-log rows older than an hour (every process reads the log every few seconds, or reloads in full after 10 minutes without). */
   revocationChanges: number;
+  /** RFC 8628 device authorization requests a day past expiry (whatever their status: an expired one can no longer be redeemed). */
+  deviceAuthorizations: number;
 }
 
 /** The housekeeping storage needs (implemented in `src/data/maintenance.repository.ts`). */
