@@ -23,14 +23,14 @@ export const ERROR_CODES = [
   'request_uri_not_supported',
   // RFC 8707 §2: the requested resource is invalid, unknown, or not for this client
   'invalid_target',
-  // RFC 8628 §3.5 device access token errors: the user has not answered yet, the device polls too fast,
-  // the device code expired, the user denied the request (RFC 6749's access_denied, answered 400 at the token endpoint)
+  // RFC 8628 §3.5 device access token errors: the user has not answered yet, the device polls too fast, the device code expired
   'authorization_pending',
   'slow_down',
   'expired_token',
-  'authorization_denied',
   'temporarily_unavailable',
   'server_error',
+  // RFC 8628 §3.5: the user denied a device authorization; sent as access_denied with 400 (RFC 6749 §5.2), not 403
+  'authorization_denied',
   // Administration
   'not_found',
   'conflict',

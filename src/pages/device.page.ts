@@ -7,7 +7,7 @@ import { describeScope } from './scope-descriptions';
 const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
 /** What the user reads for any code that was not accepted: unknown, expired, already used or another issuer's alike. */
-export const CODE_NOT_ACCEPTED_TEXT = 'That code is not valid. Check the code your device shows and try again.';
+const CODE_NOT_ACCEPTED_TEXT = 'That code is not valid. Check the code your device shows and try again.';
 
 export interface CodeEntryView {
   userCode: string;
