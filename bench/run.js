@@ -618,6 +618,7 @@ async function main() {
     'userinfo',
     'api',
     'deviceRefresh',
+    'deviceAuthorization',
   ].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 
