@@ -69,7 +69,10 @@ function createDomain(input: DomainDeps) {
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
-  const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, DEVICE_CODE], [DEVICE_TOKENS]);
+  const grantCatalogue = new GrantDeclarations(
+    [CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, DEVICE_CODE],
+    [DEVICE_TOKENS],
+  );
   // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
   const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
