@@ -619,6 +619,7 @@ async function main() {
     'api',
     'deviceRefresh',
     'tokenExchange',
+    'deviceAuthorization',
   ].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 

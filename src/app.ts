@@ -17,6 +17,7 @@ import { routeServer } from './oauth-rest/serve-route';
 import { accountRouter } from './pages/account.router';
 import { authorizeRouter } from './pages/authorize.router';
 import { consoleRouter } from './pages/console.router';
+import { deviceRouter } from './pages/device.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
@@ -120,6 +121,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));
+  // RFC 8628 §3.3: the device verification page of the root issuer.
+  app.use(deviceRouter(domain, deps.secret, scopeFor, deps.issuer, null));
   app.use(graphql.router);
   app.use(consoleRouter());
   app.use((_req, res) => {

@@ -16,6 +16,7 @@ module.exports = {
   clientLogin: require('./client-login'),
   api: require('./seed-api'),
   deviceRefresh: require('./device-refresh'),
+  deviceAuthorization: require('./device-authorization'),
   graphqlClients: require('./graphql-clients'),
   graphqlDashboard: require('./graphql-dashboard'),
   tenantDiscovery: require('./tenant-discovery'),

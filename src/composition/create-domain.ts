@@ -12,6 +12,9 @@ import { DeviceRefresher } from '../domain/device-token-sets/device-refresher';
 import { VerifiedDeviceTokens } from '../domain/device-token-sets/verified-device-tokens';
 import { DeviceTokenSetService } from '../domain/device-token-sets/device-token-set.service';
 import { DEVICE_TOKENS } from '../domain/device-token-sets/device-token-set';
+import { DeviceAuthorizationService } from '../domain/device-authorization/device-authorization.service';
+import { DeviceVerificationService } from '../domain/device-authorization/device-verification.service';
+import { DEVICE_CODE, DeviceCodeGrant } from '../domain/grants/device-code.grant';
 import { AUTHORIZATION_CODE, AuthorizationCodeGrant } from '../domain/grants/authorization-code.grant';
 import { AuthorizationCodes } from '../domain/grants/authorization-codes';
 import { CLIENT_CREDENTIALS, ClientCredentialsGrant } from '../domain/grants/client-credentials.grant';
@@ -73,7 +76,7 @@ function createDomain(input: DomainDeps) {
   const replays = new ReplayGuard(stores.replays, deps.clock);
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
   const grantCatalogue = new GrantDeclarations(
-    [CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, TOKEN_EXCHANGE],
+    [CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, DEVICE_CODE, TOKEN_EXCHANGE],
     [DEVICE_TOKENS],
   );
   // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
@@ -126,17 +129,38 @@ function createDomain(input: DomainDeps) {
     refreshTokens,
     revocation,
   );
+  // RFC 8628: the device authorization endpoint and the polling its grant runs on.
+  const deviceAuthorizations = new DeviceAuthorizationService(
+    deps,
+    stores.deviceAuthorizations,
+    clients,
+    tenants,
+    apis,
+    stores.transactions,
+    refreshTokens,
+  );
   const grants = new GrantRegistry(grantCatalogue, [
     new ClientCredentialsGrant(accessTokens, tokenTargets),
     new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
     new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
     new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, audit),
+    new DeviceCodeGrant(deviceAuthorizations, refreshTokens, users, tenants, userTokens, tokenTargets),
     new TokenExchangeGrant(accessTokens, tokenTargets, deps.issuer),
   ]);
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
+  const deviceVerification = new DeviceVerificationService(
+    deps,
+    stores.deviceAuthorizations,
+    clients,
+    tenants,
+    users,
+    sessions,
+    bruteForce,
+    audit,
+  );
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
   // Dynamic client registration (RFC 7591, RFC 7592): initial access tokens, and clients registering themselves.
@@ -204,6 +228,8 @@ function createDomain(input: DomainDeps) {
     sessions,
     consents,
     authorize,
+    deviceAuthorizations,
+    deviceVerification,
     limiter,
     bruteForce,
     replays,

@@ -10,7 +10,8 @@ export class MaintenanceRepository implements MaintenanceStore {
    * records of expired access tokens, ended or expired browser sessions,
    * expired refresh tokens (device-bound ones never expire), issuance counters
    * of expired access tokens, rate-limit hits past their window, revocation
-   * change-log rows older than an hour, single-use identifiers past expiry. Idempotent; safe from several processes at once.
+   * change-log rows older than an hour, single-use identifiers past expiry, RFC 8628 device authorizations a day past expiry.
+   * Idempotent; safe from several processes at once.
    */
   async purgeExpired(now: Date): Promise<PurgeCounts> {
     const count = async (sql: string): Promise<number> =>
@@ -24,6 +25,7 @@ export class MaintenanceRepository implements MaintenanceStore {
       tokenIssuance: await count('delete from token_issuance where expires_at <= extract(epoch from ?::timestamptz)'),
       revocationChanges: await count(`delete from revocation_changes where created_at < ?::timestamptz - interval '1 hour'`),
       usedIdentifiers: await count('delete from used_identifiers where expires_at <= ?'),
+      deviceAuthorizations: await count(`delete from device_authorizations where expires_at < ?::timestamptz - interval '1 day'`),
     };
   }
 }

@@ -7,6 +7,7 @@ import { ConsentRepository } from './consent.repository';
 import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
+import { DeviceAuthorizationRepository } from './device-authorization.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
@@ -42,6 +43,7 @@ export function createRepositories(db: Database) {
     replays: new ReplayRepository(db),
     initialAccessTokens: new InitialAccessTokenRepository(db),
     clientRegistrations: new ClientRegistrationRepository(db),
+    deviceAuthorizations: new DeviceAuthorizationRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -28,8 +28,14 @@ export const ERROR_CODES = [
   'invalid_client_metadata',
   'invalid_software_statement',
   'unapproved_software_statement',
+  // RFC 8628 §3.5 device access token errors: the user has not answered yet, the device polls too fast, the device code expired
+  'authorization_pending',
+  'slow_down',
+  'expired_token',
   'temporarily_unavailable',
   'server_error',
+  // RFC 8628 §3.5: the user denied a device authorization; sent as access_denied with 400 (RFC 6749 §5.2), not 403
+  'authorization_denied',
   // Administration
   'not_found',
   'conflict',

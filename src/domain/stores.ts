@@ -3,6 +3,7 @@ import type { AuditStore } from './audit/audit-store';
 import type { ClientStore } from './clients/client-store';
 import type { ConsentStore } from './consents/consent-store';
 import type { DeviceStore } from './device-token-sets/device-store';
+import type { DeviceAuthorizationStore } from './device-authorization/device-authorization-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
@@ -45,6 +46,8 @@ export interface DomainStores {
   readonly initialAccessTokens: InitialAccessTokenStore;
   /** The registrations of dynamically registered clients (RFC 7592). */
   readonly clientRegistrations: ClientRegistrationStore;
+  /** RFC 8628 device authorization requests (not seed 002's device token sets, which are `devices`). */
+  readonly deviceAuthorizations: DeviceAuthorizationStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

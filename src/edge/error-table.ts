@@ -32,6 +32,11 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   invalid_client_metadata: { status: 400, oauthError: 'invalid_client_metadata', graphqlCode: 'BAD_USER_INPUT' },
   invalid_software_statement: { status: 400, oauthError: 'invalid_software_statement', graphqlCode: 'BAD_USER_INPUT' },
   unapproved_software_statement: { status: 400, oauthError: 'unapproved_software_statement', graphqlCode: 'BAD_USER_INPUT' },
+  // RFC 8628 §3.5: token endpoint errors, 400 as RFC 6749 §5.2 has them.
+  authorization_pending: { status: 400, oauthError: 'authorization_pending', graphqlCode: 'BAD_USER_INPUT' },
+  slow_down: { status: 400, oauthError: 'slow_down', graphqlCode: 'BAD_USER_INPUT' },
+  expired_token: { status: 400, oauthError: 'expired_token', graphqlCode: 'BAD_USER_INPUT' },
+  authorization_denied: { status: 400, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
   temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
   server_error: { status: 500, oauthError: 'server_error', graphqlCode: 'INTERNAL_SERVER_ERROR' },
   not_found: { status: 404, oauthError: 'invalid_request', graphqlCode: 'NOT_FOUND' },

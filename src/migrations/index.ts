@@ -14,6 +14,7 @@ import { Migration20261206060000ApisAndRoles } from './Migration20261206060000Ap
 import { Migration20261206090000UsedIdentifiers } from './Migration20261206090000UsedIdentifiers';
 import { Migration20261206110000TokenExchange } from './Migration20261206110000TokenExchange';
 import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
+import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -30,6 +31,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206050000KeyActivation', class: Migration20261206050000KeyActivation },
   { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
   { name: 'Migration20261206090000UsedIdentifiers', class: Migration20261206090000UsedIdentifiers },
+  { name: 'Migration20261206100000DeviceAuthorization', class: Migration20261206100000DeviceAuthorization },
   { name: 'Migration20261206110000TokenExchange', class: Migration20261206110000TokenExchange },
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
 ];

@@ -1,6 +1,7 @@
 import type { Domain } from '../composition/create-domain';
 import type { OAuthEndpoint } from './endpoint-types';
 import { batchRevocationEndpoint } from './batch-revocation.endpoint';
+import { deviceAuthorizationEndpoints } from './device-authorization.endpoint';
 import { deviceRefreshEndpoint } from './device-refresh.endpoint';
 import { discoveryEndpoint, type MountedFeatures } from './discovery.endpoint';
 import { introspectEndpoint } from './introspect.endpoint';
@@ -76,6 +77,9 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
 
     /** Seed 001 GET and POST `/api`: the claims the bearer token's scopes allow. */
     api: apiEndpoint(domain),
+
+    /** POST `/device_authorization` and `{I}/device_authorization` (RFC 8628 §3.1): `deviceAuthorization`, `tenantDeviceAuthorization`. */
+    ...deviceAuthorizationEndpoints(domain),
 
     /** Every tenant issuer's own token, introspection, revocation, userinfo, JWKS and discovery (`/t/:issuer/…`). */
     ...tenantIssuerEndpoints(domain, features),

@@ -62,5 +62,22 @@ export function browserCookies(issuer: string): { session: BrowserCookie; intera
   };
 }
 
+/**
+ * The device verification page's form binding (RFC 8628 §3.3), like `interaction` but for
+ * `{I}/device`: HttpOnly, SameSite=Lax, `__Host-` prefixed with an https issuer; with a
+ * plain-http issuer its Path is the page.
+ */
+export function deviceInteractionCookie(issuer: string): BrowserCookie {
+  const url = new URL(issuer);
+  const secure = url.protocol === 'https:';
+  return cookie(secure ? '__Host-idp_device' : 'idp_device', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: secure ? '/' : `${url.pathname.replace(/\/+$/, '')}/device`,
+    maxAgeSeconds: INTERACTION_LIFETIME_SECONDS,
+  });
+}
+
 /** Where the pages live below the issuer (for form actions), e.g. `/authorize/login`. */
 export const pagePath = (issuer: string, path: string): string => `${new URL(issuer).pathname.replace(/\/+$/, '')}${path}`;

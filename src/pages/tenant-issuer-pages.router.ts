@@ -15,6 +15,7 @@ import { logoutRouter } from './logout.router';
 import { field, pageForm } from './page-form';
 import { bindingFor, pageKit, sendOutcome, type PageKit } from './send-outcome';
 import { consolePage, type SendConsolePage } from './console.router';
+import { deviceRouter } from './device.router';
 
 /** One tenant issuer's pages: its form actions and interaction cookie live under `{I}`. */
 interface TenantPages {
@@ -30,6 +31,7 @@ interface TenantPages {
  *   clients (any other client_id gets the same error page as an unknown one),
  *   so only its users sign in; the response's RFC 9207 `iss` is `{I}`;
  * - `{I}/logout`: the same confirmation and sign-out as `/logout`;
+ * - `{I}/device`: the device verification page (RFC 8628 §3.3), for codes of the tenant's clients only;
  * - `{I}/account`: the account page for the tenant's users (the `/account`
  *   flow with the tenant taken from the issuer);
  * - `{I}/console` (and every path below it, `{I}/console/callback` included):
@@ -50,6 +52,7 @@ export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, sc
       router.use(authorizeRouter(domain, kit, scopeFor));
       router.use(logoutRouter(domain, kit));
       router.get('/account', accountOf(domain, tenant));
+      router.use(deviceRouter(domain, secret, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), tenant));
       router.get(['/console', '/console/{*rest}'], consoleOf(domain, tenant, sendConsole));
       found = { kit, router };
       pages.set(tenant.path, found);

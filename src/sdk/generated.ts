@@ -63,6 +63,8 @@ export type CreateRoleInput = {
 
 /** A new child tenant; its parent must exist. */
 export type CreateTenantInput = {
+  /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
+  allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
   /** Display name; defaults to the last path segment. */
   name?: string | null | undefined;
@@ -150,6 +152,8 @@ export type UpdateRoleInput = {
 };
 
 export type UpdateTenantInput = {
+  /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
+  allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
   name?: string | null | undefined;
   /** Changing it rotates the signing key on next use. */

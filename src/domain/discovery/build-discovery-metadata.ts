@@ -1,3 +1,4 @@
+import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authorization';
 import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 
@@ -43,7 +44,8 @@ const PROFILE_CLAIMS = [
  * fields (`authorization_endpoint`, `response_types_supported: ["code"]`,
  * PKCE, RFC 9207 `iss`) only with `/authorize` and the `authorization_code`
  * grant, `userinfo_endpoint` only when some grant issues user tokens,
- * `end_session_endpoint` only with `/logout`. Fields that OIDC Discovery
+ * `end_session_endpoint` only with `/logout`, `device_authorization_endpoint`
+ * (RFC 8628 §4) only with the device_code grant. Fields that OIDC Discovery
  * defaults to a feature we lack (`request_uri_parameter_supported`) are set
  * to `false` explicitly.
  */
@@ -52,7 +54,9 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
   const url = (path: string): string => `${base}${path}`;
   const grants = capabilities.grantTypes;
   const codeFlow = capabilities.authorizationEndpoint && grants.includes('authorization_code');
-  const userTokens = codeFlow || grants.includes('password');
+  // RFC 8628 §4: the device authorization endpoint is in the route table wherever its grant is registered.
+  const deviceFlow = grants.includes(DEVICE_CODE_GRANT_TYPE);
+  const userTokens = codeFlow || deviceFlow || grants.includes('password');
   return Object.freeze({
     issuer: capabilities.issuer,
     ...(codeFlow ? { authorization_endpoint: url('/authorize') } : {}),
@@ -63,6 +67,7 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     revocation_endpoint: url('/revoke'),
     ...(capabilities.registrationEndpoint ? { registration_endpoint: url('/register') } : {}),
     ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
+    ...(deviceFlow ? { device_authorization_endpoint: url('/device_authorization') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],
     ...(codeFlow ? { response_modes_supported: ['query'], code_challenge_methods_supported: ['S256'] } : {}),

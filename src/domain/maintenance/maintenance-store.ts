@@ -11,6 +11,8 @@ export interface PurgeCounts {
   revocationChanges: number;
   /** Single-use identifiers (assertion and proof `jti`, `request_uri`) past expiry. */
   usedIdentifiers: number;
+  /** RFC 8628 device authorization requests a day past expiry (whatever their status: an expired one can no longer be redeemed). */
+  deviceAuthorizations: number;
 }
 
 /** The housekeeping storage needs (implemented in `src/data/maintenance.repository.ts`). */

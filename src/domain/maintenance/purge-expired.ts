@@ -8,7 +8,8 @@ export type { PurgeCounts } from './maintenance-store';
  * expiry (replays inside that hour still revoke what the code issued),
  * revocation records of access tokens that have expired anyway, ended or
  * expired browser sessions, and expired refresh tokens (device-bound ones never
- * expire), issuance counters of expired access tokens, and rate-limit hits past their window. Idempotent and safe to run from several processes at once.
+ * expire), issuance counters of expired access tokens, rate-limit hits past their window, and
+ * RFC 8628 device authorization requests a day past expiry. Idempotent and safe to run from several processes at once.
  */
 export async function purgeExpired(deps: {
   readonly stores: { readonly maintenance: MaintenanceStore };

@@ -58,6 +58,21 @@ describe('buildDiscoveryMetadata', () => {
     expect(buildDiscoveryMetadata({ ...everything, grantTypes: ['password'] })).toHaveProperty('userinfo_endpoint');
   });
 
+  it('advertises the device authorization endpoint (RFC 8628 §4) exactly with the device_code grant', () => {
+    const deviceCode = 'urn:ietf:params:oauth:grant-type:device_code';
+    expect(buildDiscoveryMetadata(everything)).not.toHaveProperty('device_authorization_endpoint');
+    const withDevice = buildDiscoveryMetadata({
+      ...everything,
+      grantTypes: ['client_credentials', deviceCode],
+      authorizationEndpoint: false,
+    });
+    expect(withDevice).toMatchObject({
+      device_authorization_endpoint: 'https://id.example.com/device_authorization',
+      userinfo_endpoint: 'https://id.example.com/userinfo',
+    });
+    expect(withDevice.grant_types_supported).toContain(deviceCode);
+  });
+
   it('joins endpoint paths onto an issuer with a path or a trailing slash', () => {
     expect(buildDiscoveryMetadata({ ...everything, issuer: 'https://example.com/idp/' }).token_endpoint).toBe(
       'https://example.com/idp/token',
