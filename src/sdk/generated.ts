@@ -52,6 +52,28 @@ export type CreateClientInput = {
   tokenExchange?: TokenExchangeInput | null | undefined;
 };
 
+/** A new initial access token for dynamic client registration (RFC 7591 §3). */
+export type CreateInitialAccessTokenInput = {
+  /** What it is for (shown in lists). */
+  description?: string | null | undefined;
+  /** Seconds until it expires (at most a year); default: it does not. */
+  expiresIn?: number | null | undefined;
+  /** Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials. */
+  grantTypes?: Array<string> | null | undefined;
+  maxAccessTokenLifetime?: number | null | undefined;
+  maxRefreshTokenLifetime?: number | null | undefined;
+  /** Registrations it admits; default: no limit. */
+  maxUses?: number | null | undefined;
+  /** Host patterns redirect URIs must match (`app.example.com`, `*.example.com`). */
+  redirectHosts?: Array<string> | null | undefined;
+  /** Default ANY. */
+  redirectUriRule?: RedirectUriRule | null | undefined;
+  /** Scopes registrations may ask for (never `admin`); also what they get when they ask for none. */
+  scopes?: Array<string> | null | undefined;
+  /** Default: the caller’s tenant. */
+  tenantPath?: string | null | undefined;
+};
+
 /** A new role of a tenant. */
 export type CreateRoleInput = {
   description?: string | null | undefined;
@@ -88,6 +110,12 @@ export type CreateUserInput = {
   /** Unique within the tenant. */
   username: string;
 };
+
+/** Which redirect URIs a dynamic registration may hold beyond the general rules: ANY (a web client: https; a native one: also loopback http and private-use schemes), HTTPS only, or HTTPS_OR_LOOPBACK (no private-use scheme). */
+export type RedirectUriRule =
+  | 'ANY'
+  | 'HTTPS'
+  | 'HTTPS_OR_LOOPBACK';
 
 /** Shape of a client’s successful token responses. */
 export type ResponseStyle =
@@ -344,6 +372,29 @@ export type UserFieldsFragment = { id: string, tenantPath: string, username: str
 export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
 
 export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
+
+export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
+
+export type InitialAccessTokensQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type InitialAccessTokensQuery = { initialAccessTokens: Array<{ id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } }> };
+
+export type CreateInitialAccessTokenMutationVariables = Exact<{
+  input: CreateInitialAccessTokenInput;
+}>;
+
+
+export type CreateInitialAccessTokenMutation = { createInitialAccessToken: { token: string, initialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } } };
+
+export type RevokeInitialAccessTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeInitialAccessTokenMutation = { revokeInitialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -700,6 +751,26 @@ export const AuditEventFieldsFragmentDoc = new TypedDocumentString(`
   detail
 }
     `, {"fragmentName":"AuditEventFields"});
+export const InitialAccessTokenFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InitialAccessTokenFields on InitialAccessToken {
+  id
+  tenantPath
+  description
+  createdAt
+  expiresAt
+  revokedAt
+  maxUses
+  uses
+  policy {
+    grantTypes
+    redirectUriRule
+    redirectHosts
+    scopes
+    maxAccessTokenLifetime
+    maxRefreshTokenLifetime
+  }
+}
+    `, {"fragmentName":"InitialAccessTokenFields"});
 export const RoleFieldsFragmentDoc = new TypedDocumentString(`
     fragment RoleFields on Role {
   id
@@ -1270,6 +1341,81 @@ fragment ClientFields on Client {
   createdAt
   updatedAt
 }`);
+export const InitialAccessTokensDocument = new TypedDocumentString(`
+    query initialAccessTokens($tenantPath: String) {
+  initialAccessTokens(tenantPath: $tenantPath) {
+    ...InitialAccessTokenFields
+  }
+}
+    fragment InitialAccessTokenFields on InitialAccessToken {
+  id
+  tenantPath
+  description
+  createdAt
+  expiresAt
+  revokedAt
+  maxUses
+  uses
+  policy {
+    grantTypes
+    redirectUriRule
+    redirectHosts
+    scopes
+    maxAccessTokenLifetime
+    maxRefreshTokenLifetime
+  }
+}`);
+export const CreateInitialAccessTokenDocument = new TypedDocumentString(`
+    mutation createInitialAccessToken($input: CreateInitialAccessTokenInput!) {
+  createInitialAccessToken(input: $input) {
+    token
+    initialAccessToken {
+      ...InitialAccessTokenFields
+    }
+  }
+}
+    fragment InitialAccessTokenFields on InitialAccessToken {
+  id
+  tenantPath
+  description
+  createdAt
+  expiresAt
+  revokedAt
+  maxUses
+  uses
+  policy {
+    grantTypes
+    redirectUriRule
+    redirectHosts
+    scopes
+    maxAccessTokenLifetime
+    maxRefreshTokenLifetime
+  }
+}`);
+export const RevokeInitialAccessTokenDocument = new TypedDocumentString(`
+    mutation revokeInitialAccessToken($id: ID!) {
+  revokeInitialAccessToken(id: $id) {
+    ...InitialAccessTokenFields
+  }
+}
+    fragment InitialAccessTokenFields on InitialAccessToken {
+  id
+  tenantPath
+  description
+  createdAt
+  expiresAt
+  revokedAt
+  maxUses
+  uses
+  policy {
+    grantTypes
+    redirectUriRule
+    redirectHosts
+    scopes
+    maxAccessTokenLifetime
+    maxRefreshTokenLifetime
+  }
+}`);
 export const MeDocument = new TypedDocumentString(`
     query me {
   me {
@@ -1803,6 +1949,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     exportClients(variables?: ExportClientsQueryVariables, options?: C): Promise<ExportClientsQuery> {
       return requester<ExportClientsQuery, ExportClientsQueryVariables>(ExportClientsDocument, variables, options) as Promise<ExportClientsQuery>;
+    },
+    initialAccessTokens(variables?: InitialAccessTokensQueryVariables, options?: C): Promise<InitialAccessTokensQuery> {
+      return requester<InitialAccessTokensQuery, InitialAccessTokensQueryVariables>(InitialAccessTokensDocument, variables, options) as Promise<InitialAccessTokensQuery>;
+    },
+    createInitialAccessToken(variables: CreateInitialAccessTokenMutationVariables, options?: C): Promise<CreateInitialAccessTokenMutation> {
+      return requester<CreateInitialAccessTokenMutation, CreateInitialAccessTokenMutationVariables>(CreateInitialAccessTokenDocument, variables, options) as Promise<CreateInitialAccessTokenMutation>;
+    },
+    revokeInitialAccessToken(variables: RevokeInitialAccessTokenMutationVariables, options?: C): Promise<RevokeInitialAccessTokenMutation> {
+      return requester<RevokeInitialAccessTokenMutation, RevokeInitialAccessTokenMutationVariables>(RevokeInitialAccessTokenDocument, variables, options) as Promise<RevokeInitialAccessTokenMutation>;
     },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;

@@ -44,13 +44,16 @@ describe('errors factories', () => {
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
     ['tooManyRequests', errors.tooManyRequests(30), 'too_many_requests'],
     ['serviceUnavailable', errors.serviceUnavailable(new Error('ECONNREFUSED')), 'service_unavailable'],
+    ['invalidRedirectUri', errors.invalidRedirectUri('bad'), 'invalid_redirect_uri'],
+    ['invalidClientMetadata', errors.invalidClientMetadata('bad'), 'invalid_client_metadata'],
+    ['invalidSoftwareStatement', errors.invalidSoftwareStatement('bad'), 'invalid_software_statement'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(15);
+    expect(Object.keys(errors)).toHaveLength(18);
   });
 
   it('records the field of validation and invalid_request errors', () => {
