@@ -37,6 +37,8 @@ import { RevocationCheck } from '../domain/revocation/state/revocation-check';
 import { ScopedRevocation } from '../domain/revocation/scoped-revocation';
 import { RevocationService } from '../domain/revocation/revocation.service';
 import { ReplayGuard } from '../domain/replay/replay-guard';
+import { DpopNonces } from '../domain/dpop/dpop-nonces';
+import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
@@ -68,6 +70,13 @@ function createDomain(input: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
   const replays = new ReplayGuard(stores.replays, deps.clock);
+  // DPoP proofs (RFC 9449): stateless nonces from the server secret, proof jti claimed through the replay guard.
+  const dpop = new DpopProofs(
+    new DpopNonces((value) => deps.secret.mac('dpop-nonce', value), deps.clock),
+    replays,
+    deps.clock,
+    deps.dpopRequireNonce ?? false,
+  );
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
   const grantCatalogue = new GrantDeclarations([CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD], [DEVICE_TOKENS]);
   // The revoke operations (one per scope) need only stores: disabling a client writes its cutoff through them.
@@ -126,7 +135,7 @@ function createDomain(input: DomainDeps) {
     new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
     new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, audit),
   ]);
-  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
+  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
@@ -187,6 +196,7 @@ function createDomain(input: DomainDeps) {
     limiter,
     bruteForce,
     replays,
+    dpop,
     userRegistration,
     seed001Api,
     issuance,

@@ -14,6 +14,7 @@ export class ClientEntity {
     | 'accessTokenLifetime'
     | 'refreshTokenLifetime'
     | 'responseStyle'
+    | 'dpopBoundAccessTokens'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -60,6 +61,10 @@ export class ClientEntity {
   /** `seed001` adds `"status": "SUCCESS"` to token responses (seed 001 clients). */
   @Property({ type: 'text' })
   responseStyle: 'standard' | 'seed001' = 'standard';
+
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
+  @Property({ type: 'boolean' })
+  dpopBoundAccessTokens = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

@@ -101,7 +101,10 @@ export function routeServer(
       settle(
         () => readBody(route.body, req),
         (body) =>
-          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, scope }), deliver),
+          settle(
+            () => route.endpoint({ method, headers: req.headers, url: req.url, body: body.params, json: body.json, issuerSegment, scope }),
+            deliver,
+          ),
       );
     });
   };

@@ -20,6 +20,8 @@ export interface Client {
   readonly accessTokenLifetime: number;
   readonly refreshTokenLifetime: number;
   readonly responseStyle: ResponseStyle;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -13,6 +13,8 @@ export interface ClientSettings {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   responseStyle: ResponseStyle;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
+  dpopBoundAccessTokens: boolean;
 }
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
@@ -64,5 +66,6 @@ export function validateClientSettings(
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
     responseStyle,
+    dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
   };
 }

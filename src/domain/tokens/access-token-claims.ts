@@ -12,4 +12,6 @@ export interface AccessTokenClaims {
   device_id?: string;
   /** Refresh family the token was issued with, for revocation by family. */
   sid?: string;
+  /** RFC 9449 §6.1: the token is bound to the DPoP key with this RFC 7638 thumbprint. */
+  cnf?: { jkt: string };
 }

@@ -41,6 +41,12 @@ export class CreateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
+  })
+  dpopBoundAccessTokens?: boolean | null;
 }
 
 @InputType()
@@ -68,6 +74,12 @@ export class UpdateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
+  })
+  dpopBoundAccessTokens?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

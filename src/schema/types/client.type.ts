@@ -53,6 +53,9 @@ export class ClientType {
   @Field(() => ResponseStyleEnum)
   responseStyle!: ResponseStyleEnum;
 
+  @Field({ description: 'RFC 9449 dpop_bound_access_tokens: token requests without a DPoP proof are refused.' })
+  dpopBoundAccessTokens!: boolean;
+
   @Field()
   enabled!: boolean;
 
@@ -89,6 +92,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle as ResponseStyleEnum,
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,
