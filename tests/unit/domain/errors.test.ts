@@ -44,13 +44,15 @@ describe('errors factories', () => {
     ['validation', errors.validation('name', 'required'), 'validation_failed'],
     ['tooManyRequests', errors.tooManyRequests(30), 'too_many_requests'],
     ['serviceUnavailable', errors.serviceUnavailable(new Error('ECONNREFUSED')), 'service_unavailable'],
+    ['invalidDpopProof', errors.invalidDpopProof('bad'), 'invalid_dpop_proof'],
+    ['useDpopNonce', errors.useDpopNonce('n'), 'use_dpop_nonce'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(15);
+    expect(Object.keys(errors)).toHaveLength(17);
   });
 
   it('records the field of validation and invalid_request errors', () => {
