@@ -20,4 +20,6 @@ module.exports = {
   graphqlDashboard: require('./graphql-dashboard'),
   tenantDiscovery: require('./tenant-discovery'),
   tenantJwks: require('./tenant-jwks'),
+  ccDpop: require('./client-credentials-dpop'),
+  userinfoDpop: require('./userinfo-dpop'),
 };
