@@ -413,6 +413,8 @@ function annotate(rows, ceiling, peerRow) {
   const cl1 = find('clientLogin', 1, DATA_SMALL);
   const api1 = find('api', 1, DATA_SMALL);
   const dr1 = find('deviceRefresh', 1, DATA_SMALL);
+  const dp1 = find('ccDpop', 1, DATA_SMALL);
+  const udp1 = find('userinfoDpop', 1, DATA_SMALL);
   const v = (a, b) => (a && b ? a / b : null);
   const pair = (key, numWorkers, numData, denWorkers, denData) =>
     v(find(key, numWorkers, numData)?.rps, find(key, denWorkers, denData)?.rps);
@@ -439,6 +441,9 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('client_credentials with resource and roles ÷ client_credentials RS256', v(rr1?.rps, rs1?.rps), '≥', 0.95);
   addTarget('client_credentials with resource and roles: DB queries per request', rr1 ? rr1.dbQueriesPerRequest : null, '≤', 0);
   addTarget('seed 001 /api ÷ client_credentials RS256', v(api1?.rps, rs1?.rps), '≥', 3);
+  // RFC 9449: a proof's signature check and its jti insert (the replay guard's one query) per request.
+  addTarget('client_credentials DPoP ÷ client_credentials RS256', v(dp1?.rps, rs1?.rps), '≥', 0.6);
+  addTarget('userinfo DPoP ÷ client_credentials RS256', v(udp1?.rps, rs1?.rps), '≥', 2);
   addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);
   for (const [key, target] of Object.entries(GRAPHQL_TARGETS)) {
     const row = rows.find((r) => r.key === key && r.workers === 1);
@@ -620,6 +625,8 @@ async function main() {
     'deviceRefresh',
     'tokenExchange',
     'deviceAuthorization',
+    'ccDpop',
+    'userinfoDpop',
   ].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 

@@ -40,6 +40,8 @@ export interface AppDeps {
   clock?: Clock;
   /** TRUST_PROXY: whose X-Forwarded-For decides the client IP of the request scope; off by default. */
   trustProxy?: TrustProxy;
+  /** DPOP_REQUIRE_NONCE (src/config/env.ts). */
+  dpopRequireNonce?: boolean;
 }
 
 export interface App {
@@ -58,7 +60,14 @@ const STATE_LOAD_WAIT_MS = 1_000;
 /** The HTTP application: the domain (src/composition), then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const domain = createDomainFromDatabase(deps.db, { secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
+  const domain = createDomainFromDatabase(deps.db, {
+    secret: deps.secret,
+    bus: deps.bus,
+    clock,
+    issuer: deps.issuer,
+    log: deps.logger,
+    dpopRequireNonce: deps.dpopRequireNonce,
+  });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));

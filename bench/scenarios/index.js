@@ -22,4 +22,6 @@ module.exports = {
   tenantDiscovery: require('./tenant-discovery'),
   tenantJwks: require('./tenant-jwks'),
   tokenExchange: require('./token-exchange'),
+  ccDpop: require('./client-credentials-dpop'),
+  userinfoDpop: require('./userinfo-dpop'),
 };

@@ -43,6 +43,8 @@ import { RevocationService } from '../domain/revocation/revocation.service';
 import { ReplayGuard } from '../domain/replay/replay-guard';
 import { ClientRegistrationService } from '../domain/registration/client-registration.service';
 import { InitialAccessTokens } from '../domain/registration/initial-access-tokens';
+import { DpopNonces } from '../domain/dpop/dpop-nonces';
+import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
@@ -74,6 +76,13 @@ function createDomain(input: DomainDeps) {
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
   const replays = new ReplayGuard(stores.replays, deps.clock);
+  // DPoP proofs (RFC 9449): stateless nonces from the server secret, proof jti claimed through the replay guard.
+  const dpop = new DpopProofs(
+    new DpopNonces((value) => deps.secret.mac('dpop-nonce', value), deps.clock),
+    replays,
+    deps.clock,
+    deps.dpopRequireNonce ?? false,
+  );
   // 2. The grant catalogue from the grant declarations alone (handlers come at 6), then the clients validated against it.
   const grantCatalogue = new GrantDeclarations(
     [CLIENT_CREDENTIALS, AUTHORIZATION_CODE, REFRESH_TOKEN, PASSWORD, DEVICE_CODE, TOKEN_EXCHANGE],
@@ -147,7 +156,7 @@ function createDomain(input: DomainDeps) {
     new DeviceCodeGrant(deviceAuthorizations, refreshTokens, users, tenants, userTokens, tokenTargets),
     new TokenExchangeGrant(accessTokens, tokenTargets, deps.issuer),
   ]);
-  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit);
+  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
   const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
@@ -233,6 +242,7 @@ function createDomain(input: DomainDeps) {
     limiter,
     bruteForce,
     replays,
+    dpop,
     userRegistration,
     initialAccessTokens,
     clientRegistration,

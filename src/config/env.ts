@@ -30,6 +30,8 @@ export interface Env {
   readonly auditRetentionDays: number;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
   readonly provision?: ProvisionSource;
+  /** DPOP_REQUIRE_NONCE (`true`/`false`): every DPoP proof must carry a server nonce (RFC 9449 §8). */
+  readonly dpopRequireNonce: boolean;
 }
 
 export interface ProvisionSource {
@@ -82,6 +84,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (adminPassword !== undefined && [...adminPassword.normalize('NFKC')].length < 8)
     problems.push('ADMIN_PASSWORD must be at least 8 characters');
   const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
+  const dpopNonce = source.DPOP_REQUIRE_NONCE || 'false';
+  if (!['true', 'false', '1', '0'].includes(dpopNonce)) problems.push('DPOP_REQUIRE_NONCE must be true or false');
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -101,6 +105,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     secretKey,
     trustProxy,
     auditRetentionDays,
+    dpopRequireNonce: dpopNonce === 'true' || dpopNonce === '1',
     provision: source.PROVISION_FILE
       ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })
       : undefined,

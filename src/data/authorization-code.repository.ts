@@ -14,6 +14,7 @@ const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode
     codeChallenge: entity.codeChallenge,
     codeChallengeMethod: entity.codeChallengeMethod,
     nonce: entity.nonce,
+    dpopJkt: entity.dpopJkt ?? null,
     authTime: entity.authTime,
     expiresAt: entity.expiresAt,
     consumedAt: entity.consumedAt,
@@ -27,7 +28,12 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStore {
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     const em = this.db.em();
-    em.create(AuthorizationCodeEntity, { ...code, scopes: [...code.scopes], resources: [...(code.resources ?? [])] });
+    em.create(AuthorizationCodeEntity, {
+      ...code,
+      scopes: [...code.scopes],
+      resources: [...(code.resources ?? [])],
+      dpopJkt: code.dpopJkt ?? null,
+    });
     await em.flush();
   }
 

@@ -29,6 +29,7 @@ const toClient = (entity: ClientEntity): Client =>
       delegation: entity.tokenExchangeDelegation,
       subtree: entity.tokenExchangeSubtree,
     }),
+    dpopBoundAccessTokens: entity.dpopBoundAccessTokens,
     enabled: entity.enabled,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

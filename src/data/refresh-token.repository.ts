@@ -17,6 +17,7 @@ interface RefreshTokenRow {
   device_id: string | null;
   scopes: string[];
   resources: string[] | null;
+  dpop_jkt: string | null;
   /** Epoch milliseconds. */
   auth_time: number | null;
   expires_at: number | null;
@@ -37,7 +38,7 @@ const SELECT_BY_HASH = preparedStatement(
   'refresh_token_by_hash',
   `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
           ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
-          f.user_id, f.device_id, f.resources, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
+          f.user_id, f.device_id, f.resources, f.dpop_jkt, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
           u.enabled as user_enabled, ${userJson('u')} as user_json,
           ${SCOPE_CUTOFF_MS('f.user_id::text', 'rt.client_id')} as scope_cutoff
      from refresh_tokens rt
@@ -76,6 +77,7 @@ const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
     scopes: Object.freeze([...(row.scopes ?? [])]),
     resources: Object.freeze([...(row.resources ?? [])]),
     authTime: toDate(row.auth_time),
+    dpopJkt: row.dpop_jkt,
     expiresAt: toDate(row.expires_at),
     rotatedAt: toDate(row.rotated_at),
     createdAt: new Date(row.created_at),
@@ -92,7 +94,12 @@ export class RefreshTokenRepository implements RefreshTokenStore {
   /** Inserts a family (inside the current transaction, if any). */
   async insertFamily(family: NewTokenFamily): Promise<void> {
     const em = this.db.em();
-    em.create(TokenFamilyEntity, { ...family, scopes: [...family.scopes], resources: [...(family.resources ?? [])] });
+    em.create(TokenFamilyEntity, {
+      ...family,
+      scopes: [...family.scopes],
+      resources: [...(family.resources ?? [])],
+      dpopJkt: family.dpopJkt ?? null,
+    });
     await em.flush();
   }
 

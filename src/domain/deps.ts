@@ -26,4 +26,6 @@ export interface DomainDeps {
    * looks like (src/data/infrastructure-failure.ts).
    */
   readonly isUnavailable: (error: unknown) => boolean;
+  /** DPOP_REQUIRE_NONCE: every DPoP proof must carry a current server nonce (RFC 9449 §8); off by default. */
+  readonly dpopRequireNonce?: boolean;
 }

@@ -32,6 +32,9 @@ export const ERROR_CODES = [
   'authorization_pending',
   'slow_down',
   'expired_token',
+  // RFC 9449 §5, §8, §12.2: a DPoP proof that fails its checks, and a proof without the server's current nonce
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
   'temporarily_unavailable',
   'server_error',
   // RFC 8628 §3.5: the user denied a device authorization; sent as access_denied with 400 (RFC 6749 §5.2), not 403
@@ -62,6 +65,13 @@ export interface DomainErrorOptions {
   retryAfterSeconds?: number;
   /** For `too_many_requests`: the OAuth error the endpoint owes a failed attempt (`invalid_grant`, `invalid_client`), sent as `error` with status 429. */
   answerAs?: ErrorCode;
+  /**
+   * RFC 9449 §7.1: the error answers a request to a protected resource in the `DPoP` scheme, so it
+   * is a 401 (403 for insufficient_scope) with a `WWW-Authenticate: DPoP` challenge.
+   */
+  challenge?: 'DPoP';
+  /** RFC 9449 §8, §9: the nonce the client must put in its next proof, sent as `DPoP-Nonce`. */
+  dpopNonce?: string;
 }
 
 export class DomainError extends Error {
@@ -73,6 +83,8 @@ export class DomainError extends Error {
   readonly requiredScope?: string;
   readonly retryAfterSeconds?: number;
   readonly answerAs?: ErrorCode;
+  readonly challenge?: 'DPoP';
+  readonly dpopNonce?: string;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -84,6 +96,8 @@ export class DomainError extends Error {
     this.requiredScope = options.requiredScope;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.answerAs = options.answerAs;
+    this.challenge = options.challenge;
+    this.dpopNonce = options.dpopNonce;
   }
 }
 
@@ -117,6 +131,11 @@ export const errors = {
   invalidClientMetadata: (description: string, field?: string) => new DomainError('invalid_client_metadata', description, { field }),
   /** RFC 7591 §3.2.2: the software statement is invalid (or from an issuer this server does not trust). */
   invalidSoftwareStatement: (description: string) => new DomainError('invalid_software_statement', description),
+  /** RFC 9449 §5: the DPoP proof is missing a member, malformed, or fails a check (the reason in the description). */
+  invalidDpopProof: (description: string) => new DomainError('invalid_dpop_proof', description),
+  /** RFC 9449 §8: the proof needs the server's nonce, sent beside the error as `DPoP-Nonce`. */
+  useDpopNonce: (nonce: string, description = 'the DPoP proof must carry the nonce of the DPoP-Nonce header') =>
+    new DomainError('use_dpop_nonce', description, { dpopNonce: nonce }),
   validation: (field: string, description: string) => new DomainError('validation_failed', `${field}: ${description}`, { field }),
   /** An infrastructure failure (database unreachable), named for what it is; `cause` is logged, never sent. */
   serviceUnavailable: (cause?: unknown) =>

@@ -37,6 +37,9 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   slow_down: { status: 400, oauthError: 'slow_down', graphqlCode: 'BAD_USER_INPUT' },
   expired_token: { status: 400, oauthError: 'expired_token', graphqlCode: 'BAD_USER_INPUT' },
   authorization_denied: { status: 400, oauthError: 'access_denied', graphqlCode: 'FORBIDDEN' },
+  // RFC 9449 §5, §8 at the token endpoint; a protected resource answers them 401 with a DPoP challenge (oauth-error-response.ts).
+  invalid_dpop_proof: { status: 400, oauthError: 'invalid_dpop_proof', graphqlCode: 'UNAUTHENTICATED' },
+  use_dpop_nonce: { status: 400, oauthError: 'use_dpop_nonce', graphqlCode: 'UNAUTHENTICATED' },
   temporarily_unavailable: { status: 503, oauthError: 'temporarily_unavailable', graphqlCode: 'SERVICE_UNAVAILABLE' },
   server_error: { status: 500, oauthError: 'server_error', graphqlCode: 'INTERNAL_SERVER_ERROR' },
   not_found: { status: 404, oauthError: 'invalid_request', graphqlCode: 'NOT_FOUND' },

@@ -9,7 +9,15 @@ import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 @Entity({ tableName: 'authorization_codes' })
 export class AuthorizationCodeEntity {
   [OptionalProps]?:
-    'codeChallenge' | 'codeChallengeMethod' | 'nonce' | 'consumedAt' | 'familyId' | 'accessTokenJti' | 'createdAt' | 'resources';
+    | 'codeChallenge'
+    | 'codeChallengeMethod'
+    | 'nonce'
+    | 'consumedAt'
+    | 'familyId'
+    | 'accessTokenJti'
+    | 'createdAt'
+    | 'resources'
+    | 'dpopJkt';
 
   @PrimaryKey({ type: 'text' })
   codeHash!: string;
@@ -42,6 +50,10 @@ export class AuthorizationCodeEntity {
 
   @Property({ type: 'text', nullable: true })
   nonce: string | null = null;
+
+  /** RFC 9449 §10 `dpop_jkt` of the authorization request: the code redeems only with a proof of that key. */
+  @Property({ type: 'text', nullable: true })
+  dpopJkt: string | null = null;
 
   @Property({ type: 'timestamptz' })
   authTime!: Date;

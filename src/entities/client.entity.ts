@@ -17,6 +17,7 @@ export class ClientEntity {
     | 'tokenExchangeImpersonation'
     | 'tokenExchangeDelegation'
     | 'tokenExchangeSubtree'
+    | 'dpopBoundAccessTokens'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -75,6 +76,9 @@ export class ClientEntity {
   /** RFC 8693 token exchange allowance: tokens of descendant tenants too. */
   @Property({ type: 'boolean' })
   tokenExchangeSubtree = false;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
+  @Property({ type: 'boolean' })
+  dpopBoundAccessTokens = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

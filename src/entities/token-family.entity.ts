@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'token_families' })
 export class TokenFamilyEntity {
-  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources';
+  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -42,6 +42,10 @@ export class TokenFamilyEntity {
 
   @Property({ type: 'text', nullable: true })
   nonce: string | null = null;
+
+  /** RFC 9449 §5: the DPoP key (thumbprint) a public client's refresh tokens are bound to; null when unbound. */
+  @Property({ type: 'text', nullable: true })
+  dpopJkt: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;

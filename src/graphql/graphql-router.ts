@@ -14,6 +14,7 @@ import { graphqlBodyErrorHandler } from './graphql-body-error-handler';
 import { graphqlGuards, graphqlTokenLimit } from './graphql-guards';
 import type { GraphQLContext } from './graphql-context';
 import { jitGateway } from './jit-gateway';
+import { dpopPresentation } from '../edge/dpop-from-request';
 
 export interface GraphQLMount {
   router: express.Router;
@@ -55,16 +56,28 @@ export async function graphqlRouter(domain: Domain, scopeFor: RequestScopeFactor
 async function contextFor(domain: Domain, scope: RequestScope, req: Request): Promise<GraphQLContext> {
   const header = req.headers.authorization;
   if (!header) return { domain, scope, actor: null };
-  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+  // RFC 9449 §7.1: `DPoP <token>` with a proof of the token's key; a DPoP-bound token as Bearer is refused by verify.
+  const match = /^(Bearer|DPoP)\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
   if (!match) return { domain, scope, actor: null, authError: errors.unauthenticated('malformed Authorization header') };
+  const token = match[2]!;
   try {
-    const { claims, user } = await domain.accessTokens.verify(match[1]!);
+    const { claims, user } =
+      match[1]!.toLowerCase() === 'dpop'
+        ? await domain.dpop.verifyAccess(
+            token,
+            dpopPresentation(domain.issuer, { method: req.method, headers: req.headers, url: req.originalUrl }),
+            (presented, jkt) => domain.accessTokens.verify(presented, jkt),
+          )
+        : await domain.accessTokens.verify(token);
     scope.actor = await actorFromClaims(claims, domain.tenants, domain.clients, user);
     return { domain, scope, actor: scope.actor };
   } catch (error) {
     // Only the domain's own verdict on the token means UNAUTHENTICATED; an outage is reported as such.
     if (isDomainError(error) && error.code === 'invalid_token') {
       return { domain, scope, actor: null, authError: errors.unauthenticated('the access token is invalid, expired or revoked') };
+    }
+    if (isDomainError(error) && (error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce')) {
+      return { domain, scope, actor: null, authError: errors.unauthenticated(error.description) };
     }
     return { domain, scope, actor: null, authError: domainErrorOf(error) ?? (error instanceof Error ? error : new Error(String(error))) };
   }

@@ -15,6 +15,7 @@ import { Migration20261206090000UsedIdentifiers } from './Migration2026120609000
 import { Migration20261206110000TokenExchange } from './Migration20261206110000TokenExchange';
 import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
 import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
+import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -33,5 +34,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206090000UsedIdentifiers', class: Migration20261206090000UsedIdentifiers },
   { name: 'Migration20261206100000DeviceAuthorization', class: Migration20261206100000DeviceAuthorization },
   { name: 'Migration20261206110000TokenExchange', class: Migration20261206110000TokenExchange },
+  { name: 'Migration20261206130000Dpop', class: Migration20261206130000Dpop },
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
 ];

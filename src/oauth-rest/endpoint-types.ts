@@ -13,6 +13,8 @@ import type { RequestScope } from '../domain/request-scope';
 export interface EndpointRequest {
   readonly method: string;
   readonly headers: IncomingHttpHeaders;
+  /** The request target as received (path and query), e.g. for a DPoP proof's `htu` (RFC 9449 §4.3). */
+  readonly url?: string;
   /** Form or query parameters, per the route's body kind; empty when there are none. */
   readonly body: Readonly<Record<string, string | undefined>>;
   /** The parsed object of a `json` route. */

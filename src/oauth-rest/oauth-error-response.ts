@@ -1,5 +1,8 @@
 import { domainErrorOf, isRefusedByDatabase } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
+import { DPOP_SIGNING_ALGORITHMS } from '../domain/dpop/dpop-algorithms';
+
+const DPOP_ALGS = `algs="${DPOP_SIGNING_ALGORITHMS.join(' ')}"`;
 
 export interface OAuthErrorResponse {
   status: number;
@@ -22,6 +25,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
   const error = domainErrorOf(thrown);
   if (error) {
     const mapping = ERROR_TABLE[error.code];
+    let status = mapping.status;
     if (mapping.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
     if (error.code === 'invalid_client') {
       headers['WWW-Authenticate'] = 'Basic realm="token", charset="UTF-8"';
@@ -29,11 +33,19 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
       headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
     }
+    if (error.challenge === 'DPoP') {
+      // RFC 9449 §7.1, §12.2: a protected resource answers in the DPoP scheme, proof and nonce errors with 401.
+      if (status === 400) status = 401;
+      const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
+      headers['WWW-Authenticate'] =
+        `DPoP ${DPOP_ALGS}, error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
+    }
+    if (error.dpopNonce !== undefined) headers['DPoP-Nonce'] = error.dpopNonce;
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     // A throttled credential check answers 429 with the error the endpoint owes a failed attempt (e.g. invalid_grant).
     const oauthError = error.answerAs ? ERROR_TABLE[error.answerAs].oauthError : mapping.oauthError;
     return {
-      status: mapping.status,
+      status,
       headers,
       body: { error: oauthError, error_description: error.description },
       unexpected: error.code === 'service_unavailable',

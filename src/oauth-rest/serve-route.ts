@@ -102,7 +102,17 @@ export function routeServer(
         () => readBody(route.body, req),
         (body) =>
           settle(
-            () => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, pathParam, scope }),
+            () =>
+              route.endpoint({
+                method,
+                headers: req.headers,
+                url: req.url,
+                body: body.params,
+                json: body.json,
+                issuerSegment,
+                pathParam,
+                scope,
+              }),
             deliver,
           ),
       );

@@ -8,6 +8,9 @@ import type { Tenant } from '../domain/tenants/tenant';
 import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import type { MountedFeatures } from './discovery.endpoint';
+import { asDpopChallenge } from '../domain/dpop/dpop-proofs';
+import { dpopPresentation, dpopTokenFromRequest, hasDpopHeader, withDpopNonce } from '../edge/dpop-from-request';
+import { dpopUserinfo, NO_TOKEN } from './userinfo.endpoint';
 import { NO_STORE, ok, PUBLIC_5_MIN, type EndpointRequest, type EndpointResponse } from './endpoint-types';
 
 const INACTIVE = Object.freeze({ active: false as const });
@@ -63,7 +66,9 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
       mapMaybePromise(tenantOf(req), async (tenant) => {
         req.scope.issuerTenantId = tenant.id;
         issuers.ensureOwnUsers(tenant, req.body.tenant_path);
-        return ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope));
+        const dpop = hasDpopHeader(req.headers) ? dpopPresentation(domain.issuer, req) : undefined;
+        const response = ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope, dpop));
+        return dpop ? withDpopNonce(response, domain.dpop.nonceForResponse()) : response;
       }),
 
     tenantIntrospect: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
@@ -83,14 +88,13 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
 
     tenantUserinfo: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
       mapMaybePromise(tenantOf(req), (tenant) => {
-        const token = bearerTokenFromRequest(req);
-        if (!token) {
-          return {
-            status: 401,
-            headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' },
-            body: { error: 'invalid_token', error_description: 'no access token provided' },
-          };
+        const dpopToken = dpopTokenFromRequest(req.headers);
+        if (dpopToken !== null) {
+          if (!issuers.claimsIssuer(tenant, dpopToken)) throw asDpopChallenge(errors.invalidToken());
+          return dpopUserinfo(domain, req, dpopToken);
         }
+        const token = bearerTokenFromRequest(req);
+        if (!token) return NO_TOKEN;
         if (!issuers.claimsIssuer(tenant, token)) throw errors.invalidToken();
         return mapMaybePromise(domain.userInfo.userInfo(token), ok);
       }),

@@ -36,6 +36,8 @@ export type CreateClientInput = {
   clientId?: string | null | undefined;
   /** Supplied secret; otherwise 256 random bits are generated. */
   clientSecret?: string | null | undefined;
+  /** RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false. */
+  dpopBoundAccessTokens?: boolean | null | undefined;
   firstParty?: boolean | null | undefined;
   /** Default: client_credentials (confidential) or authorization_code + refresh_token (public). */
   grantTypes?: Array<string> | null | undefined;
@@ -159,6 +161,8 @@ export type UpdateApiInput = {
 export type UpdateClientInput = {
   accessTokenLifetime?: number | null | undefined;
   allowedScopes?: Array<string> | null | undefined;
+  /** RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false. */
+  dpopBoundAccessTokens?: boolean | null | undefined;
   /** A disabled client cannot authenticate; its tokens become inactive. */
   enabled?: boolean | null | undefined;
   firstParty?: boolean | null | undefined;

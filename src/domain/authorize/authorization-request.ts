@@ -19,6 +19,8 @@ export interface AuthorizationRequest {
   /** Returned verbatim; absent when the client sent none. */
   readonly state: string | null;
   readonly nonce: string | null;
+  /** RFC 9449 §10 `dpop_jkt`: the code is bound to this DPoP key thumbprint; absent when not sent. */
+  readonly dpopJkt?: string | null;
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: 'S256' | null;
   readonly prompt: readonly PromptValue[];

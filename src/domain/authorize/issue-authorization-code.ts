@@ -35,6 +35,7 @@ export async function issueAuthorizationCode(
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
+    dpopJkt: request.dpopJkt ?? null,
     authTime: subject.authTime,
     expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
   });

@@ -5,6 +5,7 @@ import type { AuthorizationRequest, RawAuthorizationParams } from './authorizati
 import { checkCodeChallenge } from './check-code-challenge';
 import { parseMaxAge, parsePrompt } from './parse-prompt';
 import { readParam, readResources } from './read-param';
+import { isThumbprint } from '../dpop/jwk-thumbprint';
 
 /**
  * Validates everything after the client and its redirect URI are trusted;
@@ -56,8 +57,17 @@ export function validateAuthorizationRequest(client: Client, redirectUri: string
     resources: readResources(params),
     state: readParam(params, 'state') ?? null,
     nonce: readParam(params, 'nonce') ?? null,
+    dpopJkt: readDpopJkt(params),
     ...pkce,
     prompt: parsePrompt(readParam(params, 'prompt')),
     maxAge: parseMaxAge(readParam(params, 'max_age')),
   };
+}
+
+/** RFC 9449 §10 `dpop_jkt`: a JWK SHA-256 thumbprint (base64url), or null when not sent. */
+function readDpopJkt(params: RawAuthorizationParams): string | null {
+  const value = readParam(params, 'dpop_jkt');
+  if (value === undefined) return null;
+  ensure(isThumbprint(value), () => errors.invalidRequest('dpop_jkt must be a JWK SHA-256 thumbprint (base64url)', 'dpop_jkt'));
+  return value;
 }

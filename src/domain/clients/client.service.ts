@@ -387,6 +387,7 @@ function currentSettings(client: Client): ClientSettings {
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle,
     tokenExchange: client.tokenExchange,
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
   };
 }
 

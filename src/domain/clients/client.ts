@@ -24,6 +24,8 @@ export interface Client {
   readonly responseStyle: ResponseStyle;
   /** RFC 8693 token exchange allowance (used only with the token-exchange grant type). */
   readonly tokenExchange: TokenExchangePolicy;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

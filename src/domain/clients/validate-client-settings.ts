@@ -15,6 +15,8 @@ export interface ClientSettings {
   refreshTokenLifetime: number;
   responseStyle: ResponseStyle;
   tokenExchange: TokenExchangePolicy;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
+  dpopBoundAccessTokens: boolean;
 }
 
 /** Client settings as an admin supplies them: any may be absent or null (then its default); `tokenExchange` flags likewise. */
@@ -72,5 +74,6 @@ export function validateClientSettings(
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
     responseStyle,
     tokenExchange: validateTokenExchangePolicy(input.tokenExchange, grantTypes),
+    dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
   };
 }

@@ -11,11 +11,15 @@ export type SealPurpose = 'signing-key' | 'authorization-request' | 'csrf' | 'de
 export class ServerSecret {
   private readonly digestKey: Buffer;
   private readonly encryptionKey: Buffer;
+  /** HMAC keys derived on first use, one per {@link mac} label. */
+  private readonly macKeys = new Map<string, Buffer>();
+  private readonly secret: Buffer;
   /** Random per process: keys {@link fingerprint}s, which never leave the process. */
   private readonly fingerprintKey = randomBytes(32).toString('base64');
 
   constructor(secret: Buffer) {
     if (secret.length < 32) throw new Error('server secret must be at least 32 bytes');
+    this.secret = Buffer.from(secret);
     this.digestKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'idp client-secret digest v1', 32));
     this.encryptionKey = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'idp key encryption v1', 32));
   }
@@ -23,6 +27,19 @@ export class ServerSecret {
   /** HMAC-SHA-256 of a client secret, base64url; what the database stores. */
   digest(value: string): string {
     return createHmac('sha256', this.digestKey).update(value, 'utf8').digest('base64url');
+  }
+
+  /**
+   * HMAC-SHA-256 of `value`, base64url, under a key derived (HKDF) for `label` alone: the same on
+   * every process sharing SECRET_KEY, so a value one process made (a DPoP nonce) verifies on all.
+   */
+  mac(label: 'dpop-nonce', value: string): string {
+    let key = this.macKeys.get(label);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.secret, Buffer.alloc(0), `idp ${label} v1`, 32));
+      this.macKeys.set(label, key);
+    }
+    return createHmac('sha256', key).update(value, 'utf8').digest('base64url');
   }
 
   /** Constant-time comparison of a presented secret with a stored digest. */

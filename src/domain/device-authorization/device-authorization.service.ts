@@ -147,7 +147,10 @@ export class DeviceAuthorizationService {
    * Marks an approved authorization redeemed and starts the token family its tokens belong
    * to, in one transaction; false when a concurrent poll redeemed it first.
    */
-  async redeem(authorization: DeviceAuthorization, redemption: { familyId: string; resources: readonly string[] }): Promise<boolean> {
+  async redeem(
+    authorization: DeviceAuthorization,
+    redemption: { familyId: string; resources: readonly string[]; dpopJkt?: string | null },
+  ): Promise<boolean> {
     return this.transactions.run(async () => {
       if (!(await this.store.redeem(authorization.id))) return false;
       await this.refreshTokens.startFamily({
@@ -157,6 +160,7 @@ export class DeviceAuthorizationService {
         userId: authorization.userId,
         scopes: authorization.scopes,
         resources: redemption.resources,
+        dpopJkt: redemption.dpopJkt ?? null,
         authTime: authorization.authTime,
       });
       return true;

@@ -1,6 +1,7 @@
 import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authorization';
 import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
+import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
 
 /** What the running server really offers; discovery advertises nothing else. */
 export interface ServerCapabilities {
@@ -82,5 +83,7 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
+    // RFC 9449 §5.1: DPoP proofs at the token endpoint, userinfo and the admin API, with these algorithms.
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
   });
 }

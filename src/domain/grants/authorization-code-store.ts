@@ -14,6 +14,8 @@ export interface AuthorizationCode {
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: string | null;
   readonly nonce: string | null;
+  /** RFC 9449 §10 `dpop_jkt`: the thumbprint of the key whose proof must come with the redemption; null when none. */
+  readonly dpopJkt: string | null;
   readonly authTime: Date;
   readonly expiresAt: Date;
   /** When the first redemption consumed it; null while unused. */
@@ -23,8 +25,9 @@ export interface AuthorizationCode {
   readonly accessTokenJti: string | null;
 }
 
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources'> & {
+export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources' | 'dpopJkt'> & {
   readonly resources?: readonly string[];
+  readonly dpopJkt?: string | null;
 };
 
 /**

@@ -63,6 +63,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
     );
     ensure(!client.isPublic || code.codeChallenge, () => errors.invalidGrant('public clients must use PKCE'));
     checkPkce(code, params.code_verifier);
+    // RFC 9449 §10: a code requested with dpop_jkt redeems only with a proof of that key.
+    ensure(code.dpopJkt === null || code.dpopJkt === context.dpopJkt, () =>
+      errors.invalidGrant('the DPoP proof key does not match the dpop_jkt of the authorization request'),
+    );
     const lifetimeSeconds = chooseAccessTokenLifetime(params['access-token-lifetime'], client.accessTokenLifetime);
     const user = await this.users.findById(code.userId);
     ensure(user && user.enabled, () => errors.invalidGrant('the user is disabled or no longer exists'));
@@ -81,6 +85,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
       familyId: randomUUID(),
       accessTokenJti: randomUUID(),
       resources: code.resources.length > 0 ? code.resources : target.resources,
+      // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key; a confidential client's are not.
+      dpopJkt: client.isPublic ? (context.dpopJkt ?? null) : null,
     };
     if (!(await this.codes.consume(code, redemption))) {
       // A concurrent redemption won: this one is the replay.
@@ -109,6 +115,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       refreshToken,
       authTime: code.authTime,
       nonce: code.nonce,
+      dpopJkt: context.dpopJkt,
     });
   }
 }

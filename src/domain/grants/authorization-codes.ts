@@ -13,6 +13,8 @@ export interface Redemption {
   accessTokenJti: string;
   /** RFC 8707 resources the grant gets (API identifiers). */
   resources?: readonly string[];
+  /** RFC 9449 §5: the DPoP key the family's refresh tokens are bound to (public clients). */
+  dpopJkt?: string | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export class AuthorizationCodes {
         resources: redemption.resources ?? [],
         authTime: code.authTime,
         nonce: code.nonce,
+        dpopJkt: redemption.dpopJkt ?? null,
       });
       return true;
     });

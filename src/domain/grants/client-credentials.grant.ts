@@ -46,8 +46,14 @@ export class ClientCredentialsGrant implements GrantHandler {
         scopes: target.scopes,
         audience: target.audience,
         lifetimeSeconds: Math.min(lifetimeSeconds, target.maxLifetimeSeconds),
+        dpopJkt: context.dpopJkt,
       });
-      return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: target.scopes.join(' ') };
+      return {
+        access_token: issued.token,
+        token_type: context.dpopJkt ? 'DPoP' : 'Bearer',
+        expires_in: issued.expiresIn,
+        scope: target.scopes.join(' '),
+      };
     }
     const scopes = grantScopes(requested, client.allowedScopes);
     const issued = await this.accessTokens.issue({
@@ -56,7 +62,13 @@ export class ClientCredentialsGrant implements GrantHandler {
       subject: client.clientId,
       scopes,
       lifetimeSeconds,
+      dpopJkt: context.dpopJkt,
     });
-    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: scopes.join(' ') };
+    return {
+      access_token: issued.token,
+      token_type: context.dpopJkt ? 'DPoP' : 'Bearer',
+      expires_in: issued.expiresIn,
+      scope: scopes.join(' '),
+    };
   }
 }

@@ -62,7 +62,9 @@ export class DeviceCodeGrant implements GrantHandler {
     const target = await this.targets.forUser(apis, client, user.id, authorization.scopes, lifetimeSeconds);
     const familyId = randomUUID();
     const resources = authorization.resources.length > 0 ? authorization.resources : target.resources;
-    ensure(await this.authorizations.redeem(authorization, { familyId, resources }), () =>
+    // RFC 9449 §5: a public client's refresh tokens are bound to its DPoP key; a confidential client's are not.
+    const dpopJkt = client.isPublic ? (context.dpopJkt ?? null) : null;
+    ensure(await this.authorizations.redeem(authorization, { familyId, resources, dpopJkt }), () =>
       errors.invalidGrant('the device code has already been used'),
     );
     const refreshToken = shouldIssueRefreshToken(client, authorization.scopes)
@@ -84,6 +86,7 @@ export class DeviceCodeGrant implements GrantHandler {
       familyId,
       refreshToken,
       authTime: authorization.authTime,
+      dpopJkt: context.dpopJkt,
     });
   }
 }

@@ -12,4 +12,6 @@ export interface GrantContext {
   readonly tenant: Tenant;
   readonly clock: Clock;
   readonly scope?: RequestScope;
+  /** RFC 9449 §5: the thumbprint of the key of the request's verified DPoP proof; tokens issued are bound to it. */
+  readonly dpopJkt?: string;
 }

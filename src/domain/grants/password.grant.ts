@@ -111,6 +111,7 @@ export class PasswordGrant implements GrantHandler {
       familyId,
       refreshToken,
       authTime,
+      dpopJkt: context.dpopJkt,
     });
   }
 }

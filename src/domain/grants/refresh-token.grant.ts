@@ -40,6 +40,10 @@ export class RefreshTokenGrant implements GrantHandler {
     const { client } = context;
     ensure(params.refresh_token, () => errors.invalidRequest('refresh_token is required', 'refresh_token'));
     const record = await this.refreshTokens.redeem(params.refresh_token, client);
+    // RFC 9449 §5: a refresh token bound to a DPoP key is used only with a proof of that key.
+    ensure(!record.dpopJkt || record.dpopJkt === context.dpopJkt, () =>
+      errors.invalidGrant('the refresh token is bound to another DPoP key; send a DPoP proof of that key'),
+    );
     // Seed 002 device tokens are refreshed only with their DeviceId (GET /token), never rotated.
     ensure(record.deviceId === null, () => errors.invalidGrant('a device refresh token needs its device_id (GET /token)'));
     const scopes = narrowScopes(parseScope(params.scope), record.scopes).filter((scope) => client.allowedScopes.includes(scope));
@@ -68,6 +72,7 @@ export class RefreshTokenGrant implements GrantHandler {
       familyId: record.familyId,
       refreshToken,
       authTime: record.authTime,
+      dpopJkt: context.dpopJkt,
     });
   }
 }

@@ -9,6 +9,7 @@ import type { TokenParams } from './grant-context';
 import type { PresentedClientCredentials } from '../clients/presented-client-credentials';
 import type { GrantRegistry } from './grant-registry';
 import type { TokenResponse } from './token-response';
+import type { DpopPresentation, DpopProofs } from '../dpop/dpop-proofs';
 
 /**
  * RFC 6749 §3.2 token endpoint, transport-free: authenticates the client,
@@ -22,6 +23,7 @@ export class TokenEndpoint {
     private readonly grants: GrantRegistry,
     private readonly clock: Clock,
     private readonly audit?: AuditLog,
+    private readonly dpop?: DpopProofs,
   ) {}
 
   /**
@@ -29,10 +31,16 @@ export class TokenEndpoint {
    * an audit event (queued: no database round trip on the request path); a
    * success does not, so issuing stays write-free.
    */
-  async exchange(credentials: PresentedClientCredentials | null, params: TokenParams, scope?: RequestScope): Promise<TokenResponse> {
+  async exchange(
+    credentials: PresentedClientCredentials | null,
+    params: TokenParams,
+    scope?: RequestScope,
+    /** The request's DPoP header, method and URL (RFC 9449 §5), when the transport has them. */
+    dpop?: DpopPresentation,
+  ): Promise<TokenResponse> {
     let tenantPath = '/';
     try {
-      return await this.issue(credentials, params, scope, (path) => (tenantPath = path));
+      return await this.issue(credentials, params, scope, (path) => (tenantPath = path), dpop);
     } catch (error) {
       if (isDomainError(error) && error.code !== 'service_unavailable') {
         const record = (path: string) =>
@@ -69,6 +77,7 @@ export class TokenEndpoint {
     params: TokenParams,
     scope: RequestScope | undefined,
     located: (tenantPath: string) => void,
+    dpop: DpopPresentation | undefined,
   ): Promise<TokenResponse> {
     const grantType = params.grant_type;
     ensure(grantType, () => errors.invalidRequest('grant_type is required', 'grant_type'));
@@ -87,6 +96,9 @@ export class TokenEndpoint {
     ensure(!client.isPublic || handler.declaration.publicClients, () =>
       errors.unauthorizedClient(`public clients may not use grant_type ${grantType}`),
     );
-    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope }, params));
+    // RFC 9449 §5: a proof binds the tokens to its key; a client registered with dpop_bound_access_tokens must send one (§5.2).
+    const dpopJkt = dpop?.proof !== undefined && this.dpop ? await this.dpop.verify(dpop) : undefined;
+    ensure(dpopJkt || !client.dpopBoundAccessTokens, () => errors.invalidRequest('this client must send a DPoP proof', 'DPoP'));
+    return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope, dpopJkt }, params));
   }
 }

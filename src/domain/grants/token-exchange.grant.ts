@@ -107,11 +107,12 @@ export class TokenExchangeGrant implements GrantHandler {
       familyId: subject.claims.sid,
       deviceId: subject.claims.device_id,
       act: actorClaim(mode, subject, actor),
+      dpopJkt: context.dpopJkt,
     });
     return {
       access_token: issued.token,
       issued_token_type: ACCESS_TOKEN_TYPE,
-      token_type: 'Bearer',
+      token_type: context.dpopJkt ? 'DPoP' : 'Bearer',
       expires_in: issued.expiresIn,
       scope: target.scopes.join(' '),
     };

@@ -3,7 +3,8 @@ export interface TokenResponse {
   /** Seed 001 clients only (see `styleTokenResponse`). */
   status?: 'SUCCESS';
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;

@@ -22,6 +22,8 @@ export interface UserTokenSet {
   refreshToken?: string;
   authTime?: Date | null;
   nonce?: string | null;
+  /** RFC 9449 §5: bind the access token to this DPoP key (`cnf.jkt`, `token_type: DPoP`). */
+  dpopJkt?: string;
 }
 
 /**
@@ -49,10 +51,11 @@ export class UserTokenIssuer {
       audience: set.audience,
       familyId: set.familyId,
       jti: set.jti,
+      dpopJkt: set.dpopJkt,
     });
     const response: TokenResponse = {
       access_token: access.token,
-      token_type: 'Bearer',
+      token_type: set.dpopJkt ? 'DPoP' : 'Bearer',
       expires_in: access.expiresIn,
       scope: set.scopes.join(' '),
     };

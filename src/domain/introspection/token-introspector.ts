@@ -17,7 +17,7 @@ export interface IntrospectionParams {
 
 /** RFC 7662 §2.2: exactly `{ "active": false }`, or `active: true` with the token's metadata. */
 export type IntrospectionResponse =
-  { active: false } | ({ active: true } & Record<string, string | number | boolean | string[] | ActorClaim>);
+  { active: false } | ({ active: true } & Record<string, string | number | boolean | string[] | ActorClaim | { readonly jkt: string }>);
 
 const INACTIVE: IntrospectionResponse = Object.freeze({ active: false as const });
 
@@ -69,7 +69,9 @@ export class TokenIntrospector {
       aud: claims.aud,
       client_id: claims.client_id,
       scope: claims.scope,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a DPoP-bound token is of type DPoP and carries its key's thumbprint.
+      token_type: claims.cnf ? 'DPoP' : 'Bearer',
+      ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
       iat: claims.iat,
       exp: claims.exp,
       jti: claims.jti,

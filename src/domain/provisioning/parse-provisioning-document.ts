@@ -37,6 +37,7 @@ const CLIENT_FIELDS = [
   'refreshTokenLifetime',
   'responseStyle',
   'tokenExchange',
+  'dpopBoundAccessTokens',
   'enabled',
   'roles',
 ] as const;
@@ -201,6 +202,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     refreshTokenLifetime: reader.integer(object, 'refreshTokenLifetime', at),
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
     tokenExchange: readTokenExchange(reader, object, at),
+    dpopBoundAccessTokens: reader.boolean(object, 'dpopBoundAccessTokens', at),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);

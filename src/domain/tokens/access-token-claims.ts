@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   sid?: string;
   /** RFC 8693 §4.1 actor: who acts for `sub` (token exchange by delegation); prior actors nested inside. */
   act?: ActorClaim;
+  /** RFC 9449 §6.1: the token is bound to the DPoP key with this RFC 7638 thumbprint. */
+  cnf?: { jkt: string };
 }
 
 /** RFC 8693 §4.1 `act`: the acting party, and in `act` the one that acted before it. */

@@ -4,7 +4,7 @@ import type { Client } from '../clients/client';
 import type { ClientService } from '../clients/client.service';
 import { epochSeconds } from '../clock';
 import type { DomainDeps } from '../deps';
-import { errors, isDomainError } from '../errors';
+import { DomainError, errors, isDomainError } from '../errors';
 import { catchMaybePromise, mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import { TtlCache } from '../cache/ttl-cache';
 import type { KeyService } from '../keys/key.service';
@@ -32,6 +32,8 @@ export interface IssueAccessTokenInput {
   jti?: string;
   /** RFC 8693 §4.1 `act` (token exchange). */
   act?: ActorClaim;
+  /** RFC 9449 §6.1: bind the token to the DPoP key with this thumbprint (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 export interface IssuedAccessToken {
@@ -101,6 +103,7 @@ export class AccessTokenService {
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.familyId ? { sid: input.familyId } : {}),
       ...(input.act ? { act: input.act } : {}),
+      ...(input.dpopJkt ? { cnf: { jkt: input.dpopJkt } } : {}),
     };
     const token = await signJwt(key, 'at+jwt', claims);
     this.onIssued(claims, input.tenant.id);
@@ -115,17 +118,27 @@ export class AccessTokenService {
    * `invalid_token` otherwise. With warm caches and a current revocation state
    * it answers at once, without a promise or a database round trip (thrown
    * then, rejected when it answers later: see {@link MaybePromise}).
+   *
+   * `dpopJkt` is the key thumbprint of a DPoP proof that came with the token (RFC 9449 §7.1),
+   * undefined for a bearer presentation: a DPoP-bound token (`cnf.jkt`) verifies only with its
+   * own key's proof, and a bearer token never with a proof.
    */
-  verify(token: string): MaybePromise<VerifiedAccessToken> {
-    return mapMaybePromise(this.verifySignature(token), ({ claims, tenant }) =>
-      mapMaybePromise(this.passesCachedChecks(claims), (passes) => {
+  verify(token: string, dpopJkt?: string): MaybePromise<VerifiedAccessToken> {
+    return this.verified(token, true, dpopJkt);
+  }
+
+  /** {@link verify}, with the DPoP binding checked (`checkBinding`) or not (introspection, revocation). */
+  private verified(token: string, enforceBinding: boolean, dpopJkt?: string): MaybePromise<VerifiedAccessToken> {
+    return mapMaybePromise(this.verifySignature(token), ({ claims, tenant }) => {
+      if (enforceBinding) checkBinding(claims, dpopJkt);
+      return mapMaybePromise(this.passesCachedChecks(claims), (passes) => {
         if (!passes) throw errors.invalidToken();
         return mapMaybePromise(this.state(claims), ({ active, user }) => {
           if (!active || (user && user.tenantId !== tenant.id)) throw errors.invalidToken();
           return { claims, tenant, user };
         });
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -136,7 +149,8 @@ export class AccessTokenService {
    */
   inspect(token: string): MaybePromise<VerifiedAccessToken | null> {
     return catchMaybePromise(
-      () => this.verify(token),
+      // Whatever its binding: introspection and revocation do not present the token.
+      () => this.verified(token, false),
       (error) => {
         if (isDomainError(error) && error.code === 'invalid_token') return null;
         throw error;
@@ -213,4 +227,18 @@ export class AccessTokenService {
       return mapMaybePromise(issuedBeforeTenantCutoff(this.tenants, claims.tenant, new Date(claims.iat * 1000)), (cutOff) => !cutOff);
     });
   }
+}
+
+/** RFC 9449 §7.1: a DPoP-bound token with a proof of its key only; a bearer token never as DPoP. */
+function checkBinding(claims: AccessTokenClaims, dpopJkt: string | undefined): void {
+  const bound = claims.cnf?.jkt;
+  if (bound === dpopJkt) return;
+  if (dpopJkt === undefined) {
+    throw new DomainError('invalid_token', 'the access token is DPoP-bound; present it with the DPoP scheme and a proof', {
+      challenge: 'DPoP',
+    });
+  }
+  throw errors.invalidToken(
+    bound === undefined ? 'the access token is not DPoP-bound' : 'the DPoP proof key does not match the access token',
+  );
 }

@@ -14,6 +14,8 @@ export interface RefreshTokenRecord {
   /** RFC 8707 resources (API identifiers) the grant was given; a refresh may narrow to them. */
   readonly resources?: readonly string[];
   readonly authTime: Date | null;
+  /** RFC 9449 §5: a refresh must come with a DPoP proof of this key (thumbprint); null when the family is unbound. */
+  readonly dpopJkt?: string | null;
   /** Null for device-bound tokens, which never expire (seed 002). */
   readonly expiresAt: Date | null;
   readonly rotatedAt: Date | null;

@@ -12,6 +12,8 @@ export interface NewTokenFamily {
   readonly resources?: readonly string[];
   readonly authTime: Date | null;
   readonly nonce: string | null;
+  /** RFC 9449 §5: the DPoP key thumbprint the family's refresh tokens are bound to (public clients); null when unbound. */
+  readonly dpopJkt?: string | null;
   readonly createdAt: Date;
 }
 

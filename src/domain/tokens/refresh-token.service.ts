@@ -23,6 +23,8 @@ export interface StartFamilyInput {
   resources?: readonly string[];
   authTime?: Date | null;
   nonce?: string | null;
+  /** RFC 9449 §5: bind the family's refresh tokens to this DPoP key (public clients only). */
+  dpopJkt?: string | null;
 }
 
 export interface IssueRefreshTokenInput {
@@ -61,6 +63,7 @@ export class RefreshTokenService {
       resources: [...(input.resources ?? [])],
       authTime: input.authTime ?? null,
       nonce: input.nonce ?? null,
+      dpopJkt: input.dpopJkt ?? null,
       createdAt: this.deps.clock.now(),
     };
     await this.tokens.insertFamily(family);

@@ -16,9 +16,12 @@ export type UserInfo = { sub: string } & Record<string, string | boolean>;
 export class UserInfoService {
   constructor(private readonly accessTokens: AccessTokenService) {}
 
-  /** Answered at once when the token's checks are (see {@link AccessTokenService.verify}). */
-  userInfo(accessToken: string): MaybePromise<UserInfo> {
-    return mapMaybePromise(this.accessTokens.verify(accessToken), ({ claims, user }) => {
+  /**
+   * Answered at once when the token's checks are (see {@link AccessTokenService.verify});
+   * `dpopJkt` is the key of the DPoP proof the token came with (RFC 9449 §7.1), if any.
+   */
+  userInfo(accessToken: string, dpopJkt?: string): MaybePromise<UserInfo> {
+    return mapMaybePromise(this.accessTokens.verify(accessToken, dpopJkt), ({ claims, user }) => {
       ensure(user, () => errors.invalidToken('the access token was not issued to a user'));
       const scopes = claims.scope ? claims.scope.split(' ') : [];
       ensure(scopes.includes('openid'), () => errors.insufficientScope('openid'));

@@ -59,6 +59,11 @@ export class CreateClientInput {
 
   @Field(() => TokenExchangeInput, { nullable: true, description: 'Default: no token exchange.' })
   tokenExchange?: TokenExchangeInput | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
+  })
+  dpopBoundAccessTokens?: boolean | null;
 }
 
 @InputType()
@@ -92,6 +97,11 @@ export class UpdateClientInput {
     description: 'Omitted: kept, except that dropping the token-exchange grant type clears it.',
   })
   tokenExchange?: TokenExchangeInput | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
+  })
+  dpopBoundAccessTokens?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

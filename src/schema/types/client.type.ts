@@ -72,6 +72,8 @@ export class ClientType {
 
   @Field(() => TokenExchangeSettingsType, { description: 'RFC 8693 token exchange allowance; all false unless the grant type is listed.' })
   tokenExchange!: TokenExchangeSettingsType;
+  @Field({ description: 'RFC 9449 dpop_bound_access_tokens: token requests without a DPoP proof are refused.' })
+  dpopBoundAccessTokens!: boolean;
 
   @Field()
   enabled!: boolean;
@@ -110,6 +112,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle as ResponseStyleEnum,
     tokenExchange: { ...client.tokenExchange },
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,

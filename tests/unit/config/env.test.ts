@@ -54,6 +54,7 @@ describe('parseEnv', () => {
       trustProxy: false,
       provision: undefined,
       auditRetentionDays: 90,
+      dpopRequireNonce: false,
     });
   });
 
@@ -106,6 +107,7 @@ describe('parseEnv', () => {
         SECRET_KEY: secretKey,
         TRUST_PROXY: '1',
         AUDIT_RETENTION_DAYS: '30',
+        DPOP_REQUIRE_NONCE: 'true',
       }),
     ).toEqual({
       port: 8080,
@@ -122,7 +124,13 @@ describe('parseEnv', () => {
       trustProxy: 1,
       provision: undefined,
       auditRetentionDays: 30,
+      dpopRequireNonce: true,
     });
+  });
+
+  it('refuses a DPOP_REQUIRE_NONCE that is not a boolean', () => {
+    expect(() => parseEnv({ DPOP_REQUIRE_NONCE: 'yes' })).toThrow(/DPOP_REQUIRE_NONCE must be true or false/);
+    expect(parseEnv({ DPOP_REQUIRE_NONCE: '0' }).dpopRequireNonce).toBe(false);
   });
 
   it('derives the default issuer from PORT', () => {

@@ -47,13 +47,15 @@ describe('errors factories', () => {
     ['invalidRedirectUri', errors.invalidRedirectUri('bad'), 'invalid_redirect_uri'],
     ['invalidClientMetadata', errors.invalidClientMetadata('bad'), 'invalid_client_metadata'],
     ['invalidSoftwareStatement', errors.invalidSoftwareStatement('bad'), 'invalid_software_statement'],
+    ['invalidDpopProof', errors.invalidDpopProof('bad'), 'invalid_dpop_proof'],
+    ['useDpopNonce', errors.useDpopNonce('n'), 'use_dpop_nonce'],
   ])('%s raises code %s', (_, error, code) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
   });
 
   it('covers every factory', () => {
-    expect(Object.keys(errors)).toHaveLength(18);
+    expect(Object.keys(errors)).toHaveLength(20);
   });
 
   it('records the field of validation and invalid_request errors', () => {

@@ -105,6 +105,7 @@ describe('validateAuthorizationRequest', () => {
       scopes: ['openid', 'email'],
       state: 'xyz',
       nonce: 'n',
+      dpopJkt: null,
       codeChallenge: CHALLENGE,
       codeChallengeMethod: 'S256',
       prompt: ['login'],

@@ -18,6 +18,7 @@ describe('validateClientSettings', () => {
       refreshTokenLifetime: 30 * 24 * 3600,
       responseStyle: 'standard',
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
+      dpopBoundAccessTokens: false,
     });
   });
 
@@ -59,6 +60,7 @@ describe('validateClientSettings', () => {
           accessTokenLifetime: 600,
           refreshTokenLifetime: 86400,
           responseStyle: 'seed001',
+          dpopBoundAccessTokens: true,
         },
         false,
       ),
@@ -71,6 +73,7 @@ describe('validateClientSettings', () => {
       refreshTokenLifetime: 86400,
       responseStyle: 'seed001',
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
+      dpopBoundAccessTokens: true,
     });
   });
 
