@@ -44,6 +44,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   accessTokenLifetime: c.accessTokenLifetime,
   refreshTokenLifetime: c.refreshTokenLifetime,
   responseStyle: fileResponseStyle(c.responseStyle),
+  requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
   enabled: c.enabled,
 });
 

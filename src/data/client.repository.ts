@@ -23,6 +23,7 @@ const toClient = (entity: ClientEntity): Client =>
     accessTokenLifetime: entity.accessTokenLifetime,
     refreshTokenLifetime: entity.refreshTokenLifetime,
     responseStyle: entity.responseStyle,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     enabled: entity.enabled,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -16,6 +16,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     name: entity.name,
     signingAlgorithm: entity.signingAlgorithm,
     allowSelfSignup: entity.allowSelfSignup,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

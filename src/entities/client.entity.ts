@@ -14,6 +14,7 @@ export class ClientEntity {
     | 'accessTokenLifetime'
     | 'refreshTokenLifetime'
     | 'responseStyle'
+    | 'requirePushedAuthorizationRequests'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -60,6 +61,10 @@ export class ClientEntity {
   /** `seed001` adds `"status": "SUCCESS"` to token responses (seed 001 clients). */
   @Property({ type: 'text' })
   responseStyle: 'standard' | 'seed001' = 'standard';
+
+  /** RFC 9126 §6: this client's authorization requests must be pushed first (`/par`). */
+  @Property({ type: 'boolean' })
+  requirePushedAuthorizationRequests = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

@@ -8,7 +8,7 @@ export type { SigningAlgorithm };
 /** A node of the tenant tree, addressed by path: `/`, `/acme`, `/acme/eu`. */
 @Entity({ tableName: 'tenants' })
 export class TenantEntity {
-  [OptionalProps]?: 'signingAlgorithm' | 'allowSelfSignup' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
+  [OptionalProps]?: 'signingAlgorithm' | 'allowSelfSignup' | 'requirePushedAuthorizationRequests' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -28,6 +28,10 @@ export class TenantEntity {
 
   @Property({ type: 'boolean' })
   allowSelfSignup = false;
+
+  /** RFC 9126 §6: every client of this tenant pushes its authorization requests (`/par`) first. */
+  @Property({ type: 'boolean' })
+  requirePushedAuthorizationRequests = false;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

@@ -44,6 +44,8 @@ export type CreateClientInput = {
   name: string;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
@@ -66,6 +68,8 @@ export type CreateTenantInput = {
   name?: string | null | undefined;
   /** Full path, e.g. `/acme` or `/acme/eu`. */
   path: string;
+  /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default RS256. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -124,6 +128,8 @@ export type UpdateClientInput = {
   name?: string | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
 };
@@ -138,6 +144,8 @@ export type UpdateRoleInput = {
 export type UpdateTenantInput = {
   allowSelfSignup?: boolean | null | undefined;
   name?: string | null | undefined;
+  /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Changing it rotates the signing key on next use. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -210,7 +218,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -220,14 +228,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -235,7 +243,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -243,14 +251,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -259,7 +267,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -299,9 +307,9 @@ export type DeviceConnectionFieldsFragment = { totalCount: number, nodes: Array<
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -403,7 +411,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -412,14 +420,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -427,14 +435,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -591,6 +599,7 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -610,6 +619,7 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -837,6 +847,7 @@ export const ClientDocument = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -870,6 +881,7 @@ fragment ClientFields on Client {
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -896,6 +908,7 @@ export const CreateClientDocument = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -919,6 +932,7 @@ export const UpdateClientDocument = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -945,6 +959,7 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -968,6 +983,7 @@ export const DeleteClientDocument = new TypedDocumentString(`
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1009,6 +1025,7 @@ fragment TenantFields on Tenant {
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1026,6 +1043,7 @@ fragment ClientFields on Client {
   accessTokenLifetime
   refreshTokenLifetime
   responseStyle
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1355,6 +1373,7 @@ export const TenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1383,6 +1402,7 @@ fragment TenantFields on Tenant {
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1401,6 +1421,7 @@ export const CreateTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1419,6 +1440,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1437,6 +1459,7 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt

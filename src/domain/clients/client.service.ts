@@ -364,6 +364,7 @@ function currentSettings(client: Client): ClientSettings {
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
   };
 }
 

@@ -20,6 +20,8 @@ export interface Client {
   readonly accessTokenLifetime: number;
   readonly refreshTokenLifetime: number;
   readonly responseStyle: ResponseStyle;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`: `/authorize` takes only a request_uri from `/par`. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -13,6 +13,8 @@ export interface ClientSettings {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   responseStyle: ResponseStyle;
+  /** RFC 9126 §6: authorization requests only through `/par`. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
@@ -64,5 +66,6 @@ export function validateClientSettings(
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
     responseStyle,
+    requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
   };
 }

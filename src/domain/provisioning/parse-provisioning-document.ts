@@ -35,6 +35,7 @@ const CLIENT_FIELDS = [
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'responseStyle',
+  'requirePushedAuthorizationRequests',
   'enabled',
   'roles',
 ] as const;
@@ -197,6 +198,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     accessTokenLifetime: reader.integer(object, 'accessTokenLifetime', at),
     refreshTokenLifetime: reader.integer(object, 'refreshTokenLifetime', at),
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
+    requirePushedAuthorizationRequests: reader.boolean(object, 'requirePushedAuthorizationRequests', at),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);

@@ -8,10 +8,11 @@ export interface NewTenantRecord {
   readonly name: string;
   readonly signingAlgorithm: SigningAlgorithm;
   readonly allowSelfSignup: boolean;
+  readonly requirePushedAuthorizationRequests?: boolean;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
-export type TenantPatch = Partial<Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup'>>;
+export type TenantPatch = Partial<Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'requirePushedAuthorizationRequests'>>;
 
 /**
  * The storage tenants need (implemented in `src/data/tenant.repository.ts`):

@@ -18,12 +18,16 @@ export interface CreateTenantInput {
   name?: string | null;
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
+  /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 export interface UpdateTenantInput {
   name?: string | null;
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
+  /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 /**
@@ -158,6 +162,7 @@ export class TenantService {
             name,
             signingAlgorithm,
             allowSelfSignup: input.allowSelfSignup ?? false,
+            requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -182,6 +187,7 @@ export class TenantService {
       name: input.name != null ? validateDisplayName(input.name) : undefined,
       signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
       allowSelfSignup: input.allowSelfSignup ?? undefined,
+      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? undefined,
     }));
     ensure(tenant, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });

@@ -8,6 +8,8 @@ export interface Tenant {
   readonly name: string;
   readonly signingAlgorithm: SigningAlgorithm;
   readonly allowSelfSignup: boolean;
+  /** RFC 9126 §6 for every client of the tenant: `/authorize` takes only a request_uri from `/par`. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

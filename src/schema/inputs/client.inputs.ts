@@ -41,6 +41,9 @@ export class CreateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 @InputType()
@@ -68,6 +71,9 @@ export class UpdateClientInput {
 
   @Field(() => ResponseStyleEnum, { nullable: true, description: 'Default STANDARD.' })
   responseStyle?: ResponseStyleEnum | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

@@ -14,6 +14,9 @@ export class CreateTenantInput {
 
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 @InputType()
@@ -26,4 +29,7 @@ export class UpdateTenantInput {
 
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 }

@@ -53,6 +53,9 @@ export class ClientType {
   @Field(() => ResponseStyleEnum)
   responseStyle!: ResponseStyleEnum;
 
+  @Field({ description: 'RFC 9126 §6: `/authorize` accepts only a `request_uri` from the pushed authorization request endpoint (`/par`).' })
+  requirePushedAuthorizationRequests!: boolean;
+
   @Field()
   enabled!: boolean;
 
@@ -89,6 +92,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     accessTokenLifetime: client.accessTokenLifetime,
     refreshTokenLifetime: client.refreshTokenLifetime,
     responseStyle: client.responseStyle as ResponseStyleEnum,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,

@@ -29,6 +29,9 @@ export class TenantType {
   @Field({ description: 'Whether `/register_user` is open without an admin token.' })
   allowSelfSignup!: boolean;
 
+  @Field({ description: 'RFC 9126 §6: every client of the tenant must push its authorization requests (`/par`) first.' })
+  requirePushedAuthorizationRequests!: boolean;
+
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
 
@@ -51,6 +54,7 @@ export function toTenantType(tenant: Tenant): TenantType {
     name: tenant.name,
     signingAlgorithm: tenant.signingAlgorithm as SigningAlgorithmEnum,
     allowSelfSignup: tenant.allowSelfSignup,
+    requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
