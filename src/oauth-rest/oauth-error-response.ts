@@ -1,3 +1,4 @@
+import { oauthErrorDescription } from '../domain/error-description';
 import { domainErrorOf, isRefusedByDatabase } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
 
@@ -16,18 +17,21 @@ export interface OAuthErrorResponse {
  * errors through the edge error table (401 + WWW-Authenticate for client and
  * bearer authentication), an unreachable database 503 `temporarily_unavailable`
  * with `Retry-After`, anything else `server_error` with a generic text.
+ * Every `error_description` holds only the characters RFC 6749 §5.2 allows.
  */
 export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   const error = domainErrorOf(thrown);
   if (error) {
+    // RFC 6749 §5.2: whatever a message holds, only %x20-21 / %x23-5B / %x5D-7E are sent.
+    const description = oauthErrorDescription(error.description);
     const mapping = ERROR_TABLE[error.code];
     if (mapping.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
     if (error.code === 'invalid_client') {
       headers['WWW-Authenticate'] = 'Basic realm="token", charset="UTF-8"';
     } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
       const scope = error.requiredScope ? `, scope="${error.requiredScope}"` : '';
-      headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${error.description.replace(/"/g, "'")}"${scope}`;
+      headers['WWW-Authenticate'] = `Bearer error="${error.code}", error_description="${description}"${scope}`;
     }
     if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
     // A throttled credential check answers 429 with the error the endpoint owes a failed attempt (e.g. invalid_grant).
@@ -35,7 +39,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
     return {
       status: mapping.status,
       headers,
-      body: { error: oauthError, error_description: error.description },
+      body: { error: oauthError, error_description: description },
       unexpected: error.code === 'service_unavailable',
       warning: isRefusedByDatabase(error),
     };

@@ -29,13 +29,19 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
     if (req.issuerSegment === undefined) throw unknownIssuer();
     return issuers.resolve(req.issuerSegment);
   };
-  /** Built once per tenant: it depends on the issuer URL alone. */
+  /** Built once per tenant and setting: it depends on the issuer URL and the tenant's PAR requirement alone. */
   const metadata = new TtlCache<DiscoveryMetadata>({ ttlMs: 24 * 3600_000, maxEntries: 20_000 });
   const discoveryOf = (tenant: Tenant): DiscoveryMetadata => {
-    let found = metadata.peek(tenant.path);
+    const key = `${tenant.requirePushedAuthorizationRequests ? 'par' : 'any'} ${tenant.path}`;
+    let found = metadata.peek(key);
     if (!found) {
-      found = buildDiscoveryMetadata({ issuer: issuers.issuerOf(tenant.path), grantTypes: domain.grants.tokenGrantTypes, ...features });
-      metadata.set(tenant.path, found);
+      found = buildDiscoveryMetadata({
+        issuer: issuers.issuerOf(tenant.path),
+        grantTypes: domain.grants.tokenGrantTypes,
+        ...features,
+        requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
+      });
+      metadata.set(key, found);
     }
     return found;
   };
@@ -58,6 +64,17 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
         req.scope.issuerTenantId = tenant.id;
         issuers.ensureOwnUsers(tenant, req.body.tenant_path);
         return ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope));
+      }),
+
+    /** POST `{I}/par` (RFC 9126): the tenant's clients only. */
+    tenantPar: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), async (tenant) => {
+        req.scope.issuerTenantId = tenant.id;
+        return {
+          status: 201,
+          headers: NO_STORE,
+          body: await domain.pushedAuthorization.push(clientCredentialsFromRequest(req), req.body, req.scope),
+        };
       }),
 
     tenantIntrospect: (req: EndpointRequest): MaybePromise<EndpointResponse> =>

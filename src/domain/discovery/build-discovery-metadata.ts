@@ -11,6 +11,8 @@ export interface ServerCapabilities {
   authorizationEndpoint: boolean;
   /** `/logout` (OIDC RP-Initiated Logout) is mounted. */
   endSessionEndpoint: boolean;
+  /** RFC 9126 §5: every client of this issuer must push its authorization requests (a tenant's setting). */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
@@ -41,9 +43,11 @@ const PROFILE_CLAIMS = [
  * fields (`authorization_endpoint`, `response_types_supported: ["code"]`,
  * PKCE, RFC 9207 `iss`) only with `/authorize` and the `authorization_code`
  * grant, `userinfo_endpoint` only when some grant issues user tokens,
- * `end_session_endpoint` only with `/logout`. Fields that OIDC Discovery
- * defaults to a feature we lack (`request_uri_parameter_supported`) are set
- * to `false` explicitly.
+ * `end_session_endpoint` only with `/logout`, RFC 9126 `/par` and the
+ * `form_post` response mode only with the code flow. Fields that OIDC Discovery
+ * defaults to a feature we lack (`request_uri_parameter_supported`: only our
+ * own PAR URNs are accepted, no request_uri is fetched; `request_parameter_supported`:
+ * no request objects) are set to `false` explicitly.
  */
 export function buildDiscoveryMetadata(capabilities: ServerCapabilities): DiscoveryMetadata {
   const base = capabilities.issuer.replace(/\/+$/, '');
@@ -62,7 +66,7 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],
-    ...(codeFlow ? { response_modes_supported: ['query'], code_challenge_methods_supported: ['S256'] } : {}),
+    ...(codeFlow ? { response_modes_supported: ['query', 'form_post'], code_challenge_methods_supported: ['S256'] } : {}),
     grant_types_supported: [...grants],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
@@ -74,5 +78,11 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
+    ...(codeFlow
+      ? {
+          pushed_authorization_request_endpoint: url('/par'),
+          require_pushed_authorization_requests: capabilities.requirePushedAuthorizationRequests ?? false,
+        }
+      : {}),
   });
 }

@@ -22,7 +22,7 @@ describe('authorization responses (RFC 6749 §4.1.2, RFC 9207)', () => {
     );
     const query = new URL(location).searchParams;
     expect(query.get('error')).toBe('invalid_scope');
-    expect(query.get('error_description')).toBe('bad ?scope? ? ?');
+    expect(query.get('error_description')).toBe("bad 'scope' ? ?");
     expect(query.get('state')).toBe('s');
     expect(query.get('iss')).toBe(ISS);
     expect(
