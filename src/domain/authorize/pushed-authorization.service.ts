@@ -77,6 +77,10 @@ export class PushedAuthorizationService {
     ensure(readParam(params, 'request_uri') === undefined, () =>
       errors.invalidRequest('request_uri must not be sent to the pushed authorization request endpoint', 'request_uri'),
     );
+    // Answered as JSON, so the grant comes first: a client without the code flow has no redirect URI to resolve.
+    ensure(client.grantTypes.includes('authorization_code'), () =>
+      errors.unauthorizedClient('this client may not use the authorization code flow'),
+    );
     const redirectUri = resolveRedirectUri(client, readParam(params, 'redirect_uri'));
     const request = validateAuthorizationRequest(client, redirectUri, params);
     if (request.resources && request.resources.length > 0) {
