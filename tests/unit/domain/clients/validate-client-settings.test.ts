@@ -17,6 +17,7 @@ describe('validateClientSettings', () => {
       accessTokenLifetime: 3600,
       refreshTokenLifetime: 30 * 24 * 3600,
       responseStyle: 'standard',
+      requirePushedAuthorizationRequests: false,
     });
   });
 
@@ -58,6 +59,7 @@ describe('validateClientSettings', () => {
           accessTokenLifetime: 600,
           refreshTokenLifetime: 86400,
           responseStyle: 'seed001',
+          requirePushedAuthorizationRequests: true,
         },
         false,
       ),
@@ -69,6 +71,7 @@ describe('validateClientSettings', () => {
       accessTokenLifetime: 600,
       refreshTokenLifetime: 86400,
       responseStyle: 'seed001',
+      requirePushedAuthorizationRequests: true,
     });
   });
 
