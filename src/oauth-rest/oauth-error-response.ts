@@ -6,6 +6,8 @@ export interface OAuthErrorResponse {
   status: number;
   headers: Record<string, string>;
   body: { error: string; error_description: string };
+  /** The description as the domain wrote it, before the RFC 6749 §5.2 character rule: for seed 001's `message`, which is not an OAuth field. */
+  message: string;
   /** True when the error must be logged with its cause: a bug, or an infrastructure failure. */
   unexpected: boolean;
   /** True when validation missed a value the database then refused: logged as a warning. */
@@ -40,6 +42,7 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       status: mapping.status,
       headers,
       body: { error: oauthError, error_description: description },
+      message: error.description,
       unexpected: error.code === 'service_unavailable',
       warning: isRefusedByDatabase(error),
     };
@@ -50,8 +53,15 @@ export function oauthErrorResponse(thrown: unknown): OAuthErrorResponse {
       status: 413,
       headers,
       body: { error: 'invalid_request', error_description: 'the request body is too large' },
+      message: 'the request body is too large',
       unexpected: false,
     };
   }
-  return { status: 500, headers, body: { error: 'server_error', error_description: GENERIC_SERVER_ERROR }, unexpected: true };
+  return {
+    status: 500,
+    headers,
+    body: { error: 'server_error', error_description: GENERIC_SERVER_ERROR },
+    message: GENERIC_SERVER_ERROR,
+    unexpected: true,
+  };
 }
