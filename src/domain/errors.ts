@@ -93,7 +93,8 @@ export const errors = {
   invalidClient: (detail?: string) => new DomainError('invalid_client', 'client authentication failed', { detail }),
   invalidGrant: (description: string) => new DomainError('invalid_grant', description),
   unauthorizedClient: (description: string) => new DomainError('unauthorized_client', description),
-  unsupportedGrantType: (grantType: string) => new DomainError('unsupported_grant_type', `grant_type ${quoted(grantType)} is not supported`),
+  unsupportedGrantType: (grantType: string) =>
+    new DomainError('unsupported_grant_type', `grant_type ${quoted(grantType)} is not supported`),
   invalidScope: (description: string) => new DomainError('invalid_scope', description),
   invalidToken: (description = 'the access token is invalid, expired or revoked') => new DomainError('invalid_token', description),
   insufficientScope: (scope: string) =>

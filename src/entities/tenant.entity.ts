@@ -8,7 +8,14 @@ export type { SigningAlgorithm };
 /** A node of the tenant tree, addressed by path: `/`, `/acme`, `/acme/eu`. */
 @Entity({ tableName: 'tenants' })
 export class TenantEntity {
-  [OptionalProps]?: 'signingAlgorithm' | 'allowSelfSignup' | 'requirePushedAuthorizationRequests' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
+  [OptionalProps]?:
+    | 'signingAlgorithm'
+    | 'allowSelfSignup'
+    | 'requirePushedAuthorizationRequests'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'tokensRevokedBefore'
+    | 'parentId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

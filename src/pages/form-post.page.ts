@@ -18,8 +18,10 @@ export function formPostPage(action: string, fields: Readonly<Record<string, str
     html`<p class="eyebrow">Sign-in</p>
 <h1>Returning to the application</h1>
 <form method="post" action="${action}">
-${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">
-`)}<noscript><p class="lead">Scripts are turned off in this browser: continue by hand.</p><button type="submit" class="primary full">Continue</button></noscript>
+${Object.entries(fields).map(
+  ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">
+`,
+)}<noscript><p class="lead">Scripts are turned off in this browser: continue by hand.</p><button type="submit" class="primary full">Continue</button></noscript>
 </form>
 <script>${SUBMIT_SCRIPT}</script>`,
   );

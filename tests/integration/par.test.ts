@@ -177,7 +177,9 @@ describe('pushed authorization requests (RFC 9126)', () => {
       requirePushedAuthorizationRequests: true,
     });
     const plain = (client: CodeFlowClient, segment: string) =>
-      new FetchBrowser(t.url).get(`${t.url}/t/${segment}/authorize?${new URLSearchParams({ client_id: client.clientId, ...codeRequest(client) })}`);
+      new FetchBrowser(t.url).get(
+        `${t.url}/t/${segment}/authorize?${new URLSearchParams({ client_id: client.clientId, ...codeRequest(client) })}`,
+      );
     const refusedByRedirect = (answer: { status: number; location: string | null }) => {
       expect(answer.status).toBe(302);
       const location = new URL(answer.location!);
@@ -187,7 +189,9 @@ describe('pushed authorization requests (RFC 9126)', () => {
     };
     refusedByRedirect(await plain(strict, 'par'));
     const pushed = await push(`${issuerOf('par')}/par`, strict, codeRequest(strict));
-    expect((await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/t/par/authorize`, strict.clientId, pushed.body.request_uri!))).status).toBe(200);
+    expect(
+      (await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/t/par/authorize`, strict.clientId, pushed.body.request_uri!))).status,
+    ).toBe(200);
 
     const sdk = await rootAdminSdk(t.url);
     const loose = await createCodeFlowClient(domain, { tenantPath: '/other', redirectUris: [callback.url] });
@@ -198,7 +202,9 @@ describe('pushed authorization requests (RFC 9126)', () => {
     const metadata = (await (await fetch(`${t.url}/t/other/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(metadata.require_pushed_authorization_requests).toBe(true);
     const again = await push(`${issuerOf('other')}/par`, loose, codeRequest(loose));
-    expect((await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/t/other/authorize`, loose.clientId, again.body.request_uri!))).status).toBe(200);
+    expect(
+      (await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/t/other/authorize`, loose.clientId, again.body.request_uri!))).status,
+    ).toBe(200);
     await sdk.updateTenant({ path: '/other', input: { requirePushedAuthorizationRequests: false } });
   });
 
@@ -213,7 +219,12 @@ describe('pushed authorization requests (RFC 9126)', () => {
       ['no client authentication', push(par, { ...app, clientSecret: null }, codeRequest(app)), 401, 'invalid_client'],
       ["another tenant's client", push(par, foreign, codeRequest(foreign)), 401, 'invalid_client'],
       ['unregistered redirect_uri', push(par, app, codeRequest(app, { redirect_uri: 'http://127.0.0.1:9/evil' })), 400, 'invalid_request'],
-      ['request_uri inside the push', push(par, app, codeRequest(app, { request_uri: 'urn:ietf:params:oauth:request_uri:x' })), 400, 'invalid_request'],
+      [
+        'request_uri inside the push',
+        push(par, app, codeRequest(app, { request_uri: 'urn:ietf:params:oauth:request_uri:x' })),
+        400,
+        'invalid_request',
+      ],
       ['scope the client may not use', push(par, app, codeRequest(app, { scope: 'openid admin' })), 400, 'invalid_scope'],
       ['response_type token', push(par, app, codeRequest(app, { response_type: 'token' })), 400, 'unsupported_response_type'],
       ['bad response_mode', push(par, app, codeRequest(app, { response_mode: 'fragment' })), 400, 'invalid_request'],
@@ -238,7 +249,9 @@ describe('pushed authorization requests (RFC 9126)', () => {
     const app = await createCodeFlowClient(t.server.app.domain, { redirectUris: [callback.url] });
     const pushed = await push(`${t.url}/par`, app, codeRequest(app));
     expect(pushed.status).toBe(201);
-    expect((await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/authorize`, app.clientId, pushed.body.request_uri!))).status).toBe(200);
+    expect((await new FetchBrowser(t.url).get(authorizeWith(`${t.url}/authorize`, app.clientId, pushed.body.request_uri!))).status).toBe(
+      200,
+    );
     const external = await new FetchBrowser(t.url).get(
       `${t.url}/authorize?${new URLSearchParams({ client_id: app.clientId, ...codeRequest(app), request_uri: 'https://app.example/req.jwt' })}`,
     );

@@ -143,7 +143,10 @@ export class AuthorizeService {
       target = { ...target, state: readParam(params, 'state') ?? null };
       target = { ...target, responseMode: requestedResponseMode(params, target.redirectUri) };
       if (!pushed && (await this.mustPush(client))) {
-        throw errors.invalidRequest('this client must push its authorization requests to the pushed authorization request endpoint first', 'request_uri');
+        throw errors.invalidRequest(
+          'this client must push its authorization requests to the pushed authorization request endpoint first',
+          'request_uri',
+        );
       }
       const request = validateAuthorizationRequest(client, target.redirectUri, params);
       if (request.resources && request.resources.length > 0) {

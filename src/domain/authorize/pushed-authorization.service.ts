@@ -15,10 +15,10 @@ import { resolveRedirectUri } from './resolve-redirect-uri';
 import { validateAuthorizationRequest } from './validate-authorization-request';
 
 /** RFC 9126 §2.2: the URN namespace of the request_uri values this server hands out. */
-export const PUSHED_REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+const PUSHED_REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 
 /** RFC 9126 §2.2 `expires_in`: a pushed request is good for one minute (the RFC suggests 5 to 600 seconds). */
-export const PUSHED_REQUEST_LIFETIME_SECONDS = 60;
+const PUSHED_REQUEST_LIFETIME_SECONDS = 60;
 
 /** Longest request_uri handed out: it travels in the browser's URL (the request line stays well below Node's 16 KiB header limit). */
 const MAX_REQUEST_URI_LENGTH = 6000;
@@ -108,12 +108,18 @@ export class PushedAuthorizationService {
    */
   async take(client: Client, requestUri: string): Promise<RawAuthorizationParams> {
     const refused = (detail: string) =>
-      new DomainError('invalid_request_uri', 'the request_uri is unknown, expired or already used; return to the application and start again', {
-        detail,
-      });
+      new DomainError(
+        'invalid_request_uri',
+        'the request_uri is unknown, expired or already used; return to the application and start again',
+        {
+          detail,
+        },
+      );
     let sealed: SealedPush;
     try {
-      sealed = JSON.parse(this.deps.secret.decrypt(requestUri.slice(PUSHED_REQUEST_URI_PREFIX.length), 'pushed-authorization-request')) as SealedPush;
+      sealed = JSON.parse(
+        this.deps.secret.decrypt(requestUri.slice(PUSHED_REQUEST_URI_PREFIX.length), 'pushed-authorization-request'),
+      ) as SealedPush;
     } catch {
       throw refused('not a request_uri this server issued');
     }

@@ -15,7 +15,10 @@ export class CreateTenantInput {
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
+  })
   requirePushedAuthorizationRequests?: boolean | null;
 }
 
@@ -30,6 +33,9 @@ export class UpdateTenantInput {
   @Field(() => Boolean, { nullable: true })
   allowSelfSignup?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
+  })
   requirePushedAuthorizationRequests?: boolean | null;
 }

@@ -119,9 +119,9 @@ describe('validateAuthorizationRequest', () => {
     expect(validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'query' }).responseMode).toBe('query');
     expect(validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'form_post' }).responseMode).toBe('form_post');
     const app = client({ redirectUris: ['com.example.app:/cb'] });
-    expect(domainErrorFrom(() => validateAuthorizationRequest(app, 'com.example.app:/cb', { ...base, response_mode: 'form_post' })).field).toBe(
-      'response_mode',
-    );
+    expect(
+      domainErrorFrom(() => validateAuthorizationRequest(app, 'com.example.app:/cb', { ...base, response_mode: 'form_post' })).field,
+    ).toBe('response_mode');
   });
 
   it('maps each problem to its RFC 6749 §4.1.2.1 code', () => {
