@@ -72,6 +72,8 @@ const exportClient = (c: ClientFieldsFragment) => ({
   refreshTokenLifetime: c.refreshTokenLifetime,
   responseStyle: fileResponseStyle(c.responseStyle),
   tokenExchange: { impersonation: c.tokenExchange.impersonation, delegation: c.tokenExchange.delegation, subtree: c.tokenExchange.subtree },
+  dpopBoundAccessTokens: c.dpopBoundAccessTokens,
+  requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
   enabled: c.enabled,
 });
 

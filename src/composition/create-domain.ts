@@ -1,6 +1,7 @@
 import { ApiService } from '../domain/apis/api.service';
 import { AuditLog } from '../domain/audit/audit-log';
 import { AuthorizeService } from '../domain/authorize/authorize.service';
+import { PushedAuthorizationService } from '../domain/authorize/pushed-authorization.service';
 import { ClientService } from '../domain/clients/client.service';
 import { ConsentService } from '../domain/consents/consent.service';
 import type { Database } from '../data/database';
@@ -159,7 +160,8 @@ function createDomain(input: DomainDeps) {
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
-  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, audit);
+  const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays);
+  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, pushedAuthorization, audit);
   const deviceVerification = new DeviceVerificationService(
     deps,
     stores.deviceAuthorizations,
@@ -239,6 +241,7 @@ function createDomain(input: DomainDeps) {
     authorize,
     deviceAuthorizations,
     deviceVerification,
+    pushedAuthorization,
     limiter,
     bruteForce,
     replays,

@@ -30,6 +30,7 @@ const toClient = (entity: ClientEntity): Client =>
       subtree: entity.tokenExchangeSubtree,
     }),
     dpopBoundAccessTokens: entity.dpopBoundAccessTokens,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     enabled: entity.enabled,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -17,6 +17,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     signingAlgorithm: entity.signingAlgorithm,
     allowSelfSignup: entity.allowSelfSignup,
     allowOpenClientRegistration: entity.allowOpenClientRegistration,
+    requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

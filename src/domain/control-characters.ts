@@ -1,3 +1,4 @@
+import { quoted } from './error-description';
 import { ensure, errors } from './errors';
 
 // C0 controls, DEL and C1 controls; a second pattern lets horizontal tab through.
@@ -17,7 +18,7 @@ export function hasControlCharacter(text: string, allowTab = false): boolean {
 /** Refuses a control character in an OAuth parameter with `invalid_request` naming it. */
 export function ensureNoControlCharacter(name: string, value: string, allowTab = false): string {
   ensure(!hasControlCharacter(value, allowTab), () =>
-    errors.invalidRequest(`parameter "${name.slice(0, 64)}" contains a control character`, name),
+    errors.invalidRequest(`parameter ${quoted(name, 64)} contains a control character`, name),
   );
   return value;
 }

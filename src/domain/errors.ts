@@ -1,3 +1,5 @@
+import { quoted } from './error-description';
+
 /**
  * The one error model of the domain. Every failure the server reports to a
  * caller is a {@link DomainError} with a code from a closed list; the edges
@@ -21,6 +23,8 @@ export const ERROR_CODES = [
   // OIDC Core §6: the authorization request carried `request` or `request_uri`, which this server does not support
   'request_not_supported',
   'request_uri_not_supported',
+  // RFC 9126 §4 / OIDC Core §3.1.2.6: the request_uri is unknown, expired, already used or another client's
+  'invalid_request_uri',
   // RFC 8707 §2: the requested resource is invalid, unknown, or not for this client
   'invalid_target',
   // RFC 7591 §3.2.2: a dynamic client registration request was refused
@@ -114,11 +118,12 @@ export const errors = {
   invalidClient: (detail?: string) => new DomainError('invalid_client', 'client authentication failed', { detail }),
   invalidGrant: (description: string) => new DomainError('invalid_grant', description),
   unauthorizedClient: (description: string) => new DomainError('unauthorized_client', description),
-  unsupportedGrantType: (grantType: string) => new DomainError('unsupported_grant_type', `grant_type "${grantType}" is not supported`),
+  unsupportedGrantType: (grantType: string) =>
+    new DomainError('unsupported_grant_type', `grant_type ${quoted(grantType)} is not supported`),
   invalidScope: (description: string) => new DomainError('invalid_scope', description),
   invalidToken: (description = 'the access token is invalid, expired or revoked') => new DomainError('invalid_token', description),
   insufficientScope: (scope: string) =>
-    new DomainError('insufficient_scope', `this operation requires scope "${scope}"`, { requiredScope: scope }),
+    new DomainError('insufficient_scope', `this operation requires scope ${quoted(scope, 128)}`, { requiredScope: scope }),
   notFound: (what: string) => new DomainError('not_found', `${what} not found`),
   conflict: (description: string, field?: string) => new DomainError('conflict', description, { field }),
   forbidden: (description = 'not allowed for this actor') => new DomainError('forbidden', description),

@@ -1,3 +1,4 @@
+import { quoted } from './error-description';
 import { errors } from './errors';
 
 /** Scopes this server understands (docs/contract.md "Scopes"). */
@@ -17,7 +18,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** Longest scope token and most scopes a client may be configured with. */
 const MAX_SCOPE_LENGTH = 128;
 const MAX_CONFIGURED_SCOPES = 100;
-const shown = (scope: string): string => JSON.stringify(scope.length > 40 ? `${scope.slice(0, 40)}…` : scope);
+const shown = (scope: string): string => quoted(scope);
 
 /** Parses an RFC 6749 §3.3 scope string into a de-duplicated list, order kept. */
 export function parseScope(raw: string | undefined | null): string[] {

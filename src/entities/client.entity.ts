@@ -18,6 +18,7 @@ export class ClientEntity {
     | 'tokenExchangeDelegation'
     | 'tokenExchangeSubtree'
     | 'dpopBoundAccessTokens'
+    | 'requirePushedAuthorizationRequests'
     | 'enabled'
     | 'createdAt'
     | 'updatedAt';
@@ -79,6 +80,9 @@ export class ClientEntity {
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
   @Property({ type: 'boolean' })
   dpopBoundAccessTokens = false;
+  /** RFC 9126 §6: this client's authorization requests must be pushed first (`/par`). */
+  @Property({ type: 'boolean' })
+  requirePushedAuthorizationRequests = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

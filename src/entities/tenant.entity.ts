@@ -9,7 +9,14 @@ export type { SigningAlgorithm };
 @Entity({ tableName: 'tenants' })
 export class TenantEntity {
   [OptionalProps]?:
-    'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'createdAt' | 'updatedAt' | 'tokensRevokedBefore' | 'parentId';
+    | 'signingAlgorithm'
+    | 'allowSelfSignup'
+    | 'allowOpenClientRegistration'
+    | 'requirePushedAuthorizationRequests'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'tokensRevokedBefore'
+    | 'parentId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -33,6 +40,10 @@ export class TenantEntity {
   /** Clients may register without an initial access token (RFC 7591 open registration). */
   @Property({ type: 'boolean' })
   allowOpenClientRegistration = false;
+
+  /** RFC 9126 §6: every client of this tenant pushes its authorization requests (`/par`) first. */
+  @Property({ type: 'boolean' })
+  requirePushedAuthorizationRequests = false;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

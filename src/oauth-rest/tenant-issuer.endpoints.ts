@@ -32,10 +32,11 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
     if (req.issuerSegment === undefined) throw unknownIssuer();
     return issuers.resolve(req.issuerSegment);
   };
-  /** Built once per tenant: it depends on the issuer URL alone. */
+  /** Built once per tenant and setting: it depends on the issuer URL and the tenant's PAR requirement alone. */
   const metadata = new TtlCache<DiscoveryMetadata>({ ttlMs: 24 * 3600_000, maxEntries: 20_000 });
   const discoveryOf = (tenant: Tenant): DiscoveryMetadata => {
-    let found = metadata.peek(tenant.path);
+    const key = `${tenant.requirePushedAuthorizationRequests ? 'par' : 'any'} ${tenant.path}`;
+    let found = metadata.peek(key);
     if (!found) {
       found = buildDiscoveryMetadata({
         issuer: issuers.issuerOf(tenant.path),
@@ -43,8 +44,9 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
         // The route table serves `{I}/register` at every tenant issuer (routes.ts).
         registrationEndpoint: true,
         ...features,
+        requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
       });
-      metadata.set(tenant.path, found);
+      metadata.set(key, found);
     }
     return found;
   };
@@ -69,6 +71,17 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
         const dpop = hasDpopHeader(req.headers) ? dpopPresentation(domain.issuer, req) : undefined;
         const response = ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope, dpop));
         return dpop ? withDpopNonce(response, domain.dpop.nonceForResponse()) : response;
+      }),
+
+    /** POST `{I}/par` (RFC 9126): the tenant's clients only. */
+    tenantPar: (req: EndpointRequest): MaybePromise<EndpointResponse> =>
+      mapMaybePromise(tenantOf(req), async (tenant) => {
+        req.scope.issuerTenantId = tenant.id;
+        return {
+          status: 201,
+          headers: NO_STORE,
+          body: await domain.pushedAuthorization.push(clientCredentialsFromRequest(req), req.body, req.scope),
+        };
       }),
 
     tenantIntrospect: (req: EndpointRequest): MaybePromise<EndpointResponse> =>

@@ -12,15 +12,17 @@ export function formTargets(redirectUri: string): string[] {
 }
 
 /**
- * Headers of every hosted page: a strict CSP (no scripts, no external
+ * Headers of every hosted page: a strict CSP (no scripts but the form_post page's own, by hash; no external
  * assets, forms only to us or the pending redirect target, no framing),
  * `X-Frame-Options: DENY` against clickjacking (RFC 6749 §10.13, RFC 9700
  * §4.7), and `no-store` so credentials and codes are never cached.
  */
-export function setPageHeaders(res: Response, targets: readonly string[] = []): void {
+export function setPageHeaders(res: Response, targets: readonly string[] = [], scriptSources: readonly string[] = []): void {
   const formAction = ["'self'", ...targets].join(' ');
+  // Only the form_post page runs a script, allowed by its hash (form-post.page.ts).
+  const scripts = scriptSources.length > 0 ? `script-src ${scriptSources.join(' ')}; ` : '';
   res.set({
-    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; ${scripts}style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',

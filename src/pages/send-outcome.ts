@@ -6,6 +6,7 @@ import { browserCookies, pagePath, type BrowserCookie } from './browser-cookies'
 import { consentPage } from './consent.page';
 import { CsrfTokens } from './csrf';
 import { errorPage } from './error.page';
+import { FORM_POST_SCRIPT_SOURCE, formPostPage } from './form-post.page';
 import { formTargets, setPageHeaders } from './page-headers';
 import { signInPage } from './sign-in.page';
 
@@ -37,7 +38,8 @@ export const bindingFor = (kit: PageKit, existing: string | undefined): string =
 /**
  * Turns an authorization step into HTTP: an error page (400, no Location),
  * a redirect to the client (302 after GET; 303 after a POST that carried
- * credentials, RFC 9700 §4.12), or a form bound to the browser.
+ * credentials, RFC 9700 §4.12), a page posting the response to the client
+ * (`response_mode=form_post`), or a form bound to the browser.
  */
 export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutcome, binding: string, afterPost: boolean): void {
   switch (outcome.kind) {
@@ -51,6 +53,11 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
         .status(afterPost ? 303 : 302)
         .set('Location', outcome.location)
         .end();
+      return;
+    case 'form-post':
+      // Form Post Response Mode §2: the page posts the response to the (trusted) redirect URI.
+      setPageHeaders(res, formTargets(outcome.action), [FORM_POST_SCRIPT_SOURCE]);
+      res.status(200).type('html').send(formPostPage(outcome.action, outcome.fields));
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);

@@ -46,6 +46,8 @@ export type CreateClientInput = {
   name: string;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
@@ -94,6 +96,8 @@ export type CreateTenantInput = {
   name?: string | null | undefined;
   /** Full path, e.g. `/acme` or `/acme/eu`. */
   path: string;
+  /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default RS256. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -170,6 +174,8 @@ export type UpdateClientInput = {
   name?: string | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
+  /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
   /** Omitted: kept, except that dropping the token-exchange grant type clears it. */
@@ -188,6 +194,8 @@ export type UpdateTenantInput = {
   allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
   name?: string | null | undefined;
+  /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
+  requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Changing it rotates the signing key on next use. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -260,7 +268,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -270,14 +278,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -285,7 +293,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -293,14 +301,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -309,7 +317,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -363,13 +371,13 @@ export type ExportClientsQueryVariables = Exact<{
 }>;
 
 
-export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -494,7 +502,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -503,14 +511,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -518,14 +526,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -682,6 +690,8 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -706,6 +716,8 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -958,6 +970,8 @@ export const ClientDocument = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -996,6 +1010,8 @@ fragment ClientFields on Client {
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1027,6 +1043,8 @@ export const CreateClientDocument = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1055,6 +1073,8 @@ export const UpdateClientDocument = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1086,6 +1106,8 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1114,6 +1136,8 @@ export const DeleteClientDocument = new TypedDocumentString(`
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1155,6 +1179,8 @@ fragment TenantFields on Tenant {
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1177,6 +1203,8 @@ fragment ClientFields on Client {
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1341,6 +1369,8 @@ fragment ClientFields on Client {
     delegation
     subtree
   }
+  dpopBoundAccessTokens
+  requirePushedAuthorizationRequests
   enabled
   createdAt
   updatedAt
@@ -1654,6 +1684,8 @@ export const TenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1682,6 +1714,8 @@ fragment TenantFields on Tenant {
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1700,6 +1734,8 @@ export const CreateTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1718,6 +1754,8 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1736,6 +1774,8 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   name
   signingAlgorithm
   allowSelfSignup
+  allowOpenClientRegistration
+  requirePushedAuthorizationRequests
   tokensRevokedBefore
   createdAt
   updatedAt

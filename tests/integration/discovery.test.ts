@@ -68,7 +68,9 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
     if (metadata.authorization_endpoint) {
       expect(metadata).toMatchObject({
         response_types_supported: ['code'],
-        response_modes_supported: ['query'],
+        response_modes_supported: ['query', 'form_post'],
+        pushed_authorization_request_endpoint: `${t.issuer}/par`,
+        require_pushed_authorization_requests: false,
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
       });
@@ -79,6 +81,7 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
         'response_modes_supported',
         'code_challenge_methods_supported',
         'authorization_response_iss_parameter_supported',
+        'pushed_authorization_request_endpoint',
       ]) {
         expect(metadata).not.toHaveProperty(field);
       }

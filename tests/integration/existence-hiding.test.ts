@@ -63,7 +63,12 @@ async function answerOf(response: Response): Promise<Answer> {
  */
 function withoutAsked(answer: Answer, asked: string): Answer {
   const quoted = `\\"${asked}\\"`;
-  const body = answer.body.includes(quoted) ? answer.body.split(quoted).join('<asked>') : answer.body.split(asked).join('<asked>');
+  // error_description quotes the value with ' (RFC 6749 §5.2 allows no "), seed 001's message with ".
+  const singleQuoted = `'${asked}'`;
+  const body =
+    answer.body.includes(quoted) || answer.body.includes(singleQuoted)
+      ? answer.body.split(quoted).join('<asked>').split(singleQuoted).join('<asked>')
+      : answer.body.split(asked).join('<asked>');
   const { etag: _etag, ...headers } = answer.headers;
   return { ...answer, body, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
 }

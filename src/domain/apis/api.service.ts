@@ -4,6 +4,7 @@ import { mapMaybePromise, type MaybePromise } from '../util/maybe-promise';
 import type { ChangeBus } from '../changes/change-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import { refuseUniqueViolation } from '../db-errors';
+import { quoted } from '../error-description';
 import { ensure } from '../errors';
 import { isUuid } from '../ids';
 import { normalizeTenantPath } from '../tenants/tenant-path';
@@ -117,12 +118,7 @@ export class ApiService implements ApiDirectory {
     const resource = resources[index]!;
     // No syntax check needed: identifiers were validated when stored, so a malformed value is simply not found.
     return mapMaybePromise(this.findFrom(tenant, resource, true), (api) => {
-      // Quoted with ' and shown in RFC 6749 §5.2 error_description characters only (no `"` or `\`).
-      ensure(api, () =>
-        invalidTarget(
-          `resource '${resource.slice(0, 200).replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?')}' is not an API this client may use`,
-        ),
-      );
+      ensure(api, () => invalidTarget(`resource ${quoted(resource, 200)} is not an API this client may use`));
       found.push(api);
       return this.resolveFrom(tenant, resources, index + 1, found);
     });

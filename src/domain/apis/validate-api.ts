@@ -1,4 +1,5 @@
 import { hasControlCharacter } from '../control-characters';
+import { quoted } from '../error-description';
 import { DomainError, ensure, errors } from '../errors';
 import { KNOWN_SCOPES } from '../scopes';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../clients/validate-client-settings';
@@ -9,7 +10,7 @@ const MAX_IDENTIFIER_LENGTH = 2048;
 const MAX_PERMISSIONS = 200;
 const MAX_NAME_LENGTH = 200;
 const MAX_DESCRIPTION_LENGTH = 1000;
-const shown = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const shown = (text: string): string => quoted(text);
 
 /**
  * Whether `value` is an absolute URI without a fragment (RFC 8707 §2, RFC 3986 §4.3), with

@@ -1,3 +1,6 @@
+/** How the authorization response reaches the client: OAuth 2.0 Multiple Response Types §2.1 `query`, or Form Post Response Mode §2 `form_post`. */
+export type ResponseMode = 'query' | 'form_post';
+
 /** Query parameters of an authorization request as received (RFC 6749 §4.1.1); repeated ones arrive as arrays. */
 export type RawAuthorizationParams = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -26,10 +29,14 @@ export interface AuthorizationRequest {
   readonly prompt: readonly PromptValue[];
   /** Seconds since the last active sign-in that the client accepts; null when not limited. */
   readonly maxAge: number | null;
+  /** Absent (requests sealed before response modes existed) means `query`. */
+  readonly responseMode?: ResponseMode;
 }
 
 /** Where an authorization response may be sent once the redirect URI is trusted. */
 export interface RedirectTarget {
   readonly redirectUri: string;
   readonly state: string | null;
+  /** Absent means `query`. */
+  readonly responseMode?: ResponseMode;
 }

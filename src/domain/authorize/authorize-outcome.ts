@@ -36,11 +36,14 @@ export interface SignInScreen {
  * - `error-page`: the client or redirect URI cannot be trusted (or the form
  *   is stale); tell the user, never redirect (RFC 6749 §4.1.2.1);
  * - `redirect`: send the browser to `location` (a code or an error);
+ * - `form-post`: the same response in `response_mode=form_post`: a page that posts
+ *   `fields` to `action` (the trusted redirect URI);
  * - `sign-in` / `consent`: show that form.
  */
 export type AuthorizeOutcome =
   | { readonly kind: 'error-page'; readonly error: DomainError }
   | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'form-post'; readonly action: string; readonly fields: Readonly<Record<string, string>> }
   | {
       readonly kind: 'sign-in';
       readonly screen: SignInScreen;

@@ -18,15 +18,26 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { AuditLog } from '../audit/audit-log';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { UserService } from '../users/user.service';
-import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget } from './authorization-request';
+import type { AuthorizationRequest, RawAuthorizationParams, RedirectTarget, ResponseMode } from './authorization-request';
 import { tenantIssuer } from '../issuers/tenant-issuer';
-import { errorRedirect, successRedirect } from './authorization-response';
+import { authorizationResponse, errorParams, successParams } from './authorization-response';
 import type { AuthorizeOutcome, BrowserContext, InteractionScreen, SignInResult, SignInScreen } from './authorize-outcome';
 import { issueAuthorizationCode } from './issue-authorization-code';
 import { PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
+import { isPushedRequestUri, type PushedAuthorizationService } from './pushed-authorization.service';
 import { readParam } from './read-param';
 import { resolveRedirectUri } from './resolve-redirect-uri';
-import { validateAuthorizationRequest } from './validate-authorization-request';
+import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
+
+/**
+ * Where the error of a request goes once its redirect URI is trusted: `form_post` when that
+ * was asked for and can be honoured, else the query (an invalid `response_mode` is itself
+ * reported by query redirect).
+ */
+function requestedResponseMode(params: RawAuthorizationParams, redirectUri: string): ResponseMode {
+  const value = params.response_mode;
+  return value === 'form_post' && supportsFormPost(redirectUri) ? 'form_post' : 'query';
+}
 
 /** The account page's client before its tenant is known, in throttling subjects. */
 const ACCOUNT_CLIENT_NONE = 'account';
@@ -89,25 +100,54 @@ export class AuthorizeService {
     private readonly guard: BruteForceGuard,
     /** RFC 8707: resolves the request's `resource` values (an unknown or foreign one is `invalid_target`). */
     private readonly apis: ApiDirectoryResolver,
+    /** RFC 9126: the pushed requests a `request_uri` stands for. */
+    private readonly pushed: PushedAuthorizationService,
     private readonly audit?: AuditLog,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
 
-  /** RFC 6749 §4.1.1: validates the request, then signs in, asks consent or issues a code as needed. */
-  async start(params: RawAuthorizationParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
+  /**
+   * RFC 6749 §4.1.1: validates the request, then signs in, asks consent or issues a code as needed.
+   * With a `request_uri` from `/par` (RFC 9126 §4) the pushed parameters are used and every other
+   * one but `client_id` ignored; an unknown, expired, used or another client's request_uri is an
+   * error page (`invalid_request_uri`): nothing about the request can be trusted yet.
+   */
+  async start(sent: RawAuthorizationParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
     let client: Client;
     let target: RedirectTarget;
+    let params = sent;
+    let pushed = false;
     try {
-      const clientId = readParam(params, 'client_id');
+      const clientId = readParam(sent, 'client_id');
       if (clientId === undefined) throw errors.invalidRequest('client_id is required', 'client_id');
       client = await this.trustedClient(clientId);
+    } catch (error) {
+      return pageError(isDomainError(error) ? untrustedLink(error.detail ?? error.description) : error);
+    }
+    try {
+      const requestUri = readParam(sent, 'request_uri');
+      if (requestUri !== undefined && isPushedRequestUri(requestUri)) {
+        params = await this.pushed.take(client, requestUri);
+        pushed = true;
+      }
+    } catch (error) {
+      return pageError(error);
+    }
+    try {
       target = { redirectUri: resolveRedirectUri(client, readParam(params, 'redirect_uri')), state: null };
     } catch (error) {
       return pageError(isDomainError(error) ? untrustedLink(error.detail ?? error.description) : error);
     }
     try {
       target = { ...target, state: readParam(params, 'state') ?? null };
+      target = { ...target, responseMode: requestedResponseMode(params, target.redirectUri) };
+      if (!pushed && (await this.mustPush(client))) {
+        throw errors.invalidRequest(
+          'this client must push its authorization requests to the pushed authorization request endpoint first',
+          'request_uri',
+        );
+      }
       const request = validateAuthorizationRequest(client, target.redirectUri, params);
       if (request.resources && request.resources.length > 0) {
         const tenant = await this.tenants.findById(client.tenantId);
@@ -315,7 +355,7 @@ export class AuthorizeService {
     } catch (lookup) {
       return pageError(isDomainError(lookup) ? untrustedLink('the client has no tenant') : lookup);
     }
-    return { kind: 'redirect', location: errorRedirect(target, reported, issuer) };
+    return authorizationResponse(target, errorParams(target, reported, issuer));
   }
 
   private async proceed(
@@ -357,6 +397,16 @@ export class AuthorizeService {
     return this.issue(client, request, session);
   }
 
+  /**
+   * RFC 9126 §6 `require_pushed_authorization_requests`, set on the client or on its tenant. The
+   * tenant's setting binds the clients registered in it, not the ones the server makes itself
+   * (account page, console), whose pages send plain authorization requests.
+   */
+  private async mustPush(client: Client): Promise<boolean> {
+    if (client.requirePushedAuthorizationRequests) return true;
+    return !isServerMadeClientId(client.clientId) && (await this.tenantOf(client)).requirePushedAuthorizationRequests;
+  }
+
   /** OIDC Core §3.1.2.1: `prompt=login`, or `max_age` elapsed since the last active sign-in. */
   private mustReauthenticate(request: AuthorizationRequest, session: BrowserSession): boolean {
     if (request.prompt.includes('login')) return true;
@@ -367,7 +417,7 @@ export class AuthorizeService {
   private async issue(client: Client, request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
     const issuer = await this.issuerOf(client);
     const code = await issueAuthorizationCode(this.deps, request, session);
-    return { kind: 'redirect', location: successRedirect(request, code, issuer) };
+    return authorizationResponse(request, successParams(request, code, issuer));
   }
 
   /** RFC 9207 `iss` of the authorization response: the issuer of the client's tenant, which issues its tokens (issuing-tenant.ts). */

@@ -1,3 +1,4 @@
+import { quoted } from '../error-description';
 import { ensure, errors } from '../errors';
 import type { PromptValue } from './authorization-request';
 
@@ -12,7 +13,7 @@ export function parsePrompt(raw: string | undefined): PromptValue[] {
   const values = [...new Set(raw.split(' ').filter((v) => v.length > 0))];
   for (const value of values) {
     ensure((PROMPT_VALUES as readonly string[]).includes(value), () =>
-      errors.invalidRequest(`unsupported prompt value "${value}"`, 'prompt'),
+      errors.invalidRequest(`unsupported prompt value ${quoted(value)}`, 'prompt'),
     );
   }
   ensure(!(values.includes('none') && values.length > 1), () =>

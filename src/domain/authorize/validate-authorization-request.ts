@@ -1,7 +1,7 @@
 import type { Client } from '../clients/client';
 import { DomainError, ensure, errors } from '../errors';
-import { parseScope } from '../scopes';
-import type { AuthorizationRequest, RawAuthorizationParams } from './authorization-request';
+import { KNOWN_SCOPES, parseScope } from '../scopes';
+import type { AuthorizationRequest, RawAuthorizationParams, ResponseMode } from './authorization-request';
 import { checkCodeChallenge } from './check-code-challenge';
 import { parseMaxAge, parsePrompt } from './parse-prompt';
 import { readParam, readResources } from './read-param';
@@ -11,18 +11,22 @@ import { isThumbprint } from '../dpop/jwk-thumbprint';
  * Validates everything after the client and its redirect URI are trusted;
  * every failure here is reported by redirect (RFC 6749 §4.1.2.1).
  *
- * - `request` and `request_uri` (OIDC Core §6, request objects) are not
- *   supported: `request_not_supported` / `request_uri_not_supported`, never
- *   silently ignored (discovery says `request_parameter_supported: false`,
- *   `request_uri_parameter_supported: false`).
- * - `response_type` must be `code` (`unsupported_response_type`); only the
- *   `query` response mode exists.
+ * - `request` (OIDC Core §6, request objects) is not supported:
+ *   `request_not_supported`, never silently ignored (discovery says
+ *   `request_parameter_supported: false`). A `request_uri` that reaches this
+ *   point is not one of our RFC 9126 URNs (those are replaced by their pushed
+ *   parameters before, see PushedAuthorizationService): nothing is fetched,
+ *   `request_uri_not_supported` (`request_uri_parameter_supported: false`).
+ * - `response_type` must be `code` (`unsupported_response_type`);
+ *   `response_mode` is `query` (the default) or `form_post`, the latter only
+ *   for an http(s) redirect URI (a browser cannot post to an app's private
+ *   scheme); anything else is `invalid_request`.
  * - the client must hold the `authorization_code` grant (`unauthorized_client`).
- * - `scope` is required and must be a subset of the client's allowed scopes
- *   (`invalid_scope`). RFC 6749 §3.3 lets a server either default an omitted
- *   scope or fail; we fail, because the client's allowed list is an upper
- *   bound, not a default, and defaulting would silently ask a user to
- *   delegate e.g. `offline_access` or `admin`.
+ * - `scope` is required (`invalid_scope`). RFC 6749 §3.3 lets a server either
+ *   default an omitted scope or fail; we fail, because the client's allowed
+ *   list is an upper bound, not a default, and defaulting would silently ask
+ *   a user to delegate e.g. `offline_access` or `admin`. See
+ *   {@link requestedScopes} for which values are refused or ignored.
  * - PKCE per {@link checkCodeChallenge}; required for public clients.
  * - `prompt` and `max_age` per OIDC Core §3.1.2.1; `nonce` kept as sent.
  */
@@ -38,17 +42,11 @@ export function validateAuthorizationRequest(client: Client, redirectUri: string
   const responseType = readParam(params, 'response_type');
   ensure(responseType !== undefined, () => errors.invalidRequest('response_type is required', 'response_type'));
   ensure(responseType === 'code', () => new DomainError('unsupported_response_type', 'only response_type=code is supported'));
-  const responseMode = readParam(params, 'response_mode');
-  ensure(responseMode === undefined || responseMode === 'query', () =>
-    errors.invalidRequest('only response_mode=query is supported', 'response_mode'),
-  );
+  const responseMode = readResponseMode(readParam(params, 'response_mode'), redirectUri);
   ensure(client.grantTypes.includes('authorization_code'), () =>
     errors.unauthorizedClient('this client may not use the authorization code flow'),
   );
-  const scopes = parseScope(readParam(params, 'scope'));
-  ensure(scopes.length > 0, () => errors.invalidScope('scope is required'));
-  const refused = scopes.filter((scope) => !client.allowedScopes.includes(scope));
-  ensure(refused.length === 0, () => errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`));
+  const scopes = requestedScopes(client, readParam(params, 'scope'));
   const pkce = checkCodeChallenge(readParam(params, 'code_challenge'), readParam(params, 'code_challenge_method'), client.isPublic);
   return {
     clientId: client.clientId,
@@ -61,6 +59,7 @@ export function validateAuthorizationRequest(client: Client, redirectUri: string
     ...pkce,
     prompt: parsePrompt(readParam(params, 'prompt')),
     maxAge: parseMaxAge(readParam(params, 'max_age')),
+    responseMode,
   };
 }
 
@@ -70,4 +69,40 @@ function readDpopJkt(params: RawAuthorizationParams): string | null {
   if (value === undefined) return null;
   ensure(isThumbprint(value), () => errors.invalidRequest('dpop_jkt must be a JWK SHA-256 thumbprint (base64url)', 'dpop_jkt'));
   return value;
+}
+
+/** Whether `response_mode=form_post` can reach `redirectUri`: a browser posts forms to http(s) URLs only. */
+export function supportsFormPost(redirectUri: string): boolean {
+  return /^https?:/i.test(redirectUri);
+}
+
+function readResponseMode(value: string | undefined, redirectUri: string): ResponseMode {
+  if (value === undefined || value === 'query') return 'query';
+  ensure(value === 'form_post', () => errors.invalidRequest('response_mode must be query or form_post', 'response_mode'));
+  ensure(supportsFormPost(redirectUri), () =>
+    errors.invalidRequest('response_mode=form_post needs an http or https redirect_uri', 'response_mode'),
+  );
+  return 'form_post';
+}
+
+/**
+ * The scopes of an authorization request. Every value must be allowed for the client
+ * (`invalid_scope`), with one exception, for OpenID requests (`openid` among them): OIDC
+ * Core §3.1.2.1 says scope values an implementation does not understand SHOULD be ignored,
+ * so a value this server does not know at all (neither one it defines, KNOWN_SCOPES, nor
+ * one the client may use, which covers API permissions) is dropped. A value the server
+ * knows but the client may not use (`admin`, `offline_access`, a permission of another
+ * client) is still refused: ignoring it would hide a configuration error and hand out less
+ * than the client believes it asked for without telling it. Plain OAuth requests (no
+ * `openid`) keep RFC 6749 §4.1.2.1: any value outside the client's allowed scopes is
+ * `invalid_scope`.
+ */
+export function requestedScopes(client: Pick<Client, 'allowedScopes'>, raw: string | undefined): string[] {
+  const asked = parseScope(raw);
+  ensure(asked.length > 0, () => errors.invalidScope('scope is required'));
+  const understood = (scope: string) => (KNOWN_SCOPES as readonly string[]).includes(scope) || client.allowedScopes.includes(scope);
+  const scopes = asked.includes('openid') ? asked.filter(understood) : asked;
+  const refused = scopes.filter((scope) => !client.allowedScopes.includes(scope));
+  ensure(refused.length === 0, () => errors.invalidScope(`scope not allowed for this client: ${refused.join(' ')}`));
+  return scopes;
 }

@@ -388,6 +388,7 @@ function currentSettings(client: Client): ClientSettings {
     responseStyle: client.responseStyle,
     tokenExchange: client.tokenExchange,
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
   };
 }
 

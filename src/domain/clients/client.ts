@@ -26,6 +26,8 @@ export interface Client {
   readonly tokenExchange: TokenExchangePolicy;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
   readonly dpopBoundAccessTokens: boolean;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`: `/authorize` takes only a request_uri from `/par`. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;

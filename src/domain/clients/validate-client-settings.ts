@@ -17,6 +17,8 @@ export interface ClientSettings {
   tokenExchange: TokenExchangePolicy;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: token requests without a DPoP proof are refused. */
   dpopBoundAccessTokens: boolean;
+  /** RFC 9126 §6: authorization requests only through `/par`. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 /** Client settings as an admin supplies them: any may be absent or null (then its default); `tokenExchange` flags likewise. */
@@ -75,5 +77,6 @@ export function validateClientSettings(
     responseStyle,
     tokenExchange: validateTokenExchangePolicy(input.tokenExchange, grantTypes),
     dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
+    requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
   };
 }

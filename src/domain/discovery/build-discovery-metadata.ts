@@ -15,6 +15,8 @@ export interface ServerCapabilities {
   endSessionEndpoint: boolean;
   /** `/register` (RFC 7591 dynamic client registration) is mounted. */
   registrationEndpoint?: boolean;
+  /** RFC 9126 §5: every client of this issuer must push its authorization requests (a tenant's setting). */
+  requirePushedAuthorizationRequests?: boolean;
 }
 
 /** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
@@ -46,9 +48,11 @@ const PROFILE_CLAIMS = [
  * PKCE, RFC 9207 `iss`) only with `/authorize` and the `authorization_code`
  * grant, `userinfo_endpoint` only when some grant issues user tokens,
  * `end_session_endpoint` only with `/logout`, `device_authorization_endpoint`
- * (RFC 8628 §4) only with the device_code grant. Fields that OIDC Discovery
- * defaults to a feature we lack (`request_uri_parameter_supported`) are set
- * to `false` explicitly.
+ * (RFC 8628 §4) only with the device_code grant, RFC 9126 `/par` and the
+ * `form_post` response mode only with the code flow. Fields that OIDC Discovery
+ * defaults to a feature we lack (`request_uri_parameter_supported`: only our
+ * own PAR URNs are accepted, no request_uri is fetched; `request_parameter_supported`:
+ * no request objects) are set to `false` explicitly.
  */
 export function buildDiscoveryMetadata(capabilities: ServerCapabilities): DiscoveryMetadata {
   const base = capabilities.issuer.replace(/\/+$/, '');
@@ -71,7 +75,7 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(deviceFlow ? { device_authorization_endpoint: url('/device_authorization') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],
-    ...(codeFlow ? { response_modes_supported: ['query'], code_challenge_methods_supported: ['S256'] } : {}),
+    ...(codeFlow ? { response_modes_supported: ['query', 'form_post'], code_challenge_methods_supported: ['S256'] } : {}),
     grant_types_supported: [...grants],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
@@ -85,5 +89,11 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
     // RFC 9449 §5.1: DPoP proofs at the token endpoint, userinfo and the admin API, with these algorithms.
     dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
+    ...(codeFlow
+      ? {
+          pushed_authorization_request_endpoint: url('/par'),
+          require_pushed_authorization_requests: capabilities.requirePushedAuthorizationRequests ?? false,
+        }
+      : {}),
   });
 }

@@ -38,6 +38,7 @@ const CLIENT_FIELDS = [
   'responseStyle',
   'tokenExchange',
   'dpopBoundAccessTokens',
+  'requirePushedAuthorizationRequests',
   'enabled',
   'roles',
 ] as const;
@@ -203,6 +204,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
     tokenExchange: readTokenExchange(reader, object, at),
     dpopBoundAccessTokens: reader.boolean(object, 'dpopBoundAccessTokens', at),
+    requirePushedAuthorizationRequests: reader.boolean(object, 'requirePushedAuthorizationRequests', at),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);

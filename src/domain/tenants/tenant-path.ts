@@ -1,3 +1,4 @@
+import { quoted } from '../error-description';
 import { errors } from '../errors';
 
 const SEGMENT = /^[a-z0-9](?:[a-z0-9_-]{0,62})$/;
@@ -15,7 +16,7 @@ export function normalizeTenantPath(input: string, field = 'path'): string {
   const segments = withoutTrailing.slice(1).split('/');
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
-      throw errors.validation(field, `segment "${segment}" must be 1-63 lowercase letters, digits, "-" or "_"`);
+      throw errors.validation(field, `segment ${quoted(segment, 63)} must be 1-63 lowercase letters, digits, '-' or '_'`);
     }
   }
   if (segments.length > 16) throw errors.validation(field, 'may have at most 16 levels');

@@ -9,10 +9,13 @@ export interface NewTenantRecord {
   readonly signingAlgorithm: SigningAlgorithm;
   readonly allowSelfSignup: boolean;
   readonly allowOpenClientRegistration?: boolean;
+  readonly requirePushedAuthorizationRequests?: boolean;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
-export type TenantPatch = Partial<Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration'>>;
+export type TenantPatch = Partial<
+  Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'requirePushedAuthorizationRequests'>
+>;
 
 /**
  * The storage tenants need (implemented in `src/data/tenant.repository.ts`):

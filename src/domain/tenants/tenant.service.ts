@@ -19,6 +19,8 @@ export interface CreateTenantInput {
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
   allowOpenClientRegistration?: boolean | null;
+  /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 export interface UpdateTenantInput {
@@ -26,6 +28,8 @@ export interface UpdateTenantInput {
   signingAlgorithm?: SigningAlgorithm | null;
   allowSelfSignup?: boolean | null;
   allowOpenClientRegistration?: boolean | null;
+  /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 /**
@@ -161,6 +165,7 @@ export class TenantService {
             signingAlgorithm,
             allowSelfSignup: input.allowSelfSignup ?? false,
             allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
+            requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -186,6 +191,7 @@ export class TenantService {
       signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
       allowSelfSignup: input.allowSelfSignup ?? undefined,
       allowOpenClientRegistration: input.allowOpenClientRegistration ?? undefined,
+      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? undefined,
     }));
     ensure(tenant, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });

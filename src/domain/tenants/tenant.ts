@@ -10,6 +10,8 @@ export interface Tenant {
   readonly allowSelfSignup: boolean;
   /** Whether clients may register at the tenant's registration endpoint without an initial access token (RFC 7591 §3, open registration). */
   readonly allowOpenClientRegistration: boolean;
+  /** RFC 9126 §6 for every client of the tenant: `/authorize` takes only a request_uri from `/par`. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

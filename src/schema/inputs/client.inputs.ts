@@ -64,6 +64,8 @@ export class CreateClientInput {
     description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
   })
   dpopBoundAccessTokens?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 @InputType()
@@ -102,6 +104,8 @@ export class UpdateClientInput {
     description: 'RFC 9449 dpop_bound_access_tokens: require a DPoP proof at the token endpoint. Default false.',
   })
   dpopBoundAccessTokens?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
+  requirePushedAuthorizationRequests?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

@@ -20,6 +20,11 @@ export class CreateTenantInput {
     description: 'Open dynamic client registration (RFC 7591) without an initial access token; default off.',
   })
   allowOpenClientRegistration?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
+  })
+  requirePushedAuthorizationRequests?: boolean | null;
 }
 
 @InputType()
@@ -38,4 +43,9 @@ export class UpdateTenantInput {
     description: 'Open dynamic client registration (RFC 7591) without an initial access token; default off.',
   })
   allowOpenClientRegistration?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
+  })
+  requirePushedAuthorizationRequests?: boolean | null;
 }

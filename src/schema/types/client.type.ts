@@ -74,6 +74,8 @@ export class ClientType {
   tokenExchange!: TokenExchangeSettingsType;
   @Field({ description: 'RFC 9449 dpop_bound_access_tokens: token requests without a DPoP proof are refused.' })
   dpopBoundAccessTokens!: boolean;
+  @Field({ description: 'RFC 9126 §6: `/authorize` accepts only a `request_uri` from the pushed authorization request endpoint (`/par`).' })
+  requirePushedAuthorizationRequests!: boolean;
 
   @Field()
   enabled!: boolean;
@@ -113,6 +115,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     responseStyle: client.responseStyle as ResponseStyleEnum,
     tokenExchange: { ...client.tokenExchange },
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     enabled: client.enabled,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,

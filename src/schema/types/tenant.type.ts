@@ -31,6 +31,8 @@ export class TenantType {
 
   @Field({ description: 'Whether `{issuer}/register` (RFC 7591) accepts registrations without an initial access token.' })
   allowOpenClientRegistration!: boolean;
+  @Field({ description: 'RFC 9126 §6: every client of the tenant must push its authorization requests (`/par`) first.' })
+  requirePushedAuthorizationRequests!: boolean;
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -55,6 +57,7 @@ export function toTenantType(tenant: Tenant): TenantType {
     signingAlgorithm: tenant.signingAlgorithm as SigningAlgorithmEnum,
     allowSelfSignup: tenant.allowSelfSignup,
     allowOpenClientRegistration: tenant.allowOpenClientRegistration,
+    requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,

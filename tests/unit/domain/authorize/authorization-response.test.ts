@@ -1,4 +1,11 @@
-import { appendQuery, errorRedirect, successRedirect } from '../../../../src/domain/authorize/authorization-response';
+import {
+  appendQuery,
+  authorizationResponse,
+  errorParams,
+  errorRedirect,
+  successParams,
+  successRedirect,
+} from '../../../../src/domain/authorize/authorization-response';
 import { DomainError } from '../../../../src/domain/errors';
 
 const ISS = 'https://id.example';
@@ -22,7 +29,7 @@ describe('authorization responses (RFC 6749 §4.1.2, RFC 9207)', () => {
     );
     const query = new URL(location).searchParams;
     expect(query.get('error')).toBe('invalid_scope');
-    expect(query.get('error_description')).toBe('bad ?scope? ? ?');
+    expect(query.get('error_description')).toBe("bad 'scope' ? ?");
     expect(query.get('state')).toBe('s');
     expect(query.get('iss')).toBe(ISS);
     expect(
@@ -30,5 +37,24 @@ describe('authorization responses (RFC 6749 §4.1.2, RFC 9207)', () => {
         'error',
       ),
     ).toBe('invalid_request');
+  });
+
+  it('answers in the target response mode: a query redirect, or fields to post for form_post', () => {
+    const target = { redirectUri: 'https://app/cb?x=1', state: 's' };
+    expect(authorizationResponse(target, successParams(target, 'C', ISS))).toEqual({
+      kind: 'redirect',
+      location: 'https://app/cb?x=1&code=C&state=s&iss=https%3A%2F%2Fid.example',
+    });
+    const posted = { ...target, state: null, responseMode: 'form_post' as const };
+    expect(authorizationResponse(posted, successParams(posted, 'C', ISS))).toEqual({
+      kind: 'form-post',
+      action: 'https://app/cb?x=1',
+      fields: { code: 'C', iss: ISS },
+    });
+    expect(authorizationResponse(posted, errorParams(posted, new DomainError('access_denied', 'no "way"'), ISS))).toEqual({
+      kind: 'form-post',
+      action: 'https://app/cb?x=1',
+      fields: { error: 'access_denied', error_description: "no 'way'", iss: ISS },
+    });
   });
 });

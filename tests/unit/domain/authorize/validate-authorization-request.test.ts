@@ -1,7 +1,7 @@
 import { checkCodeChallenge } from '../../../../src/domain/authorize/check-code-challenge';
 import { parseMaxAge, parsePrompt } from '../../../../src/domain/authorize/parse-prompt';
 import { resolveRedirectUri } from '../../../../src/domain/authorize/resolve-redirect-uri';
-import { validateAuthorizationRequest } from '../../../../src/domain/authorize/validate-authorization-request';
+import { requestedScopes, validateAuthorizationRequest } from '../../../../src/domain/authorize/validate-authorization-request';
 import type { Client } from '../../../../src/domain/clients/client';
 import { domainErrorFrom } from '../../expect-domain-error';
 
@@ -110,7 +110,19 @@ describe('validateAuthorizationRequest', () => {
       codeChallengeMethod: 'S256',
       prompt: ['login'],
       maxAge: 60,
+      responseMode: 'query',
     });
+  });
+
+  it('takes response_mode query (the default) or form_post, the latter only for an http(s) redirect URI', () => {
+    const uri = 'https://app.example/cb';
+    expect(validateAuthorizationRequest(client(), uri, base).responseMode).toBe('query');
+    expect(validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'query' }).responseMode).toBe('query');
+    expect(validateAuthorizationRequest(client(), uri, { ...base, response_mode: 'form_post' }).responseMode).toBe('form_post');
+    const app = client({ redirectUris: ['com.example.app:/cb'] });
+    expect(
+      domainErrorFrom(() => validateAuthorizationRequest(app, 'com.example.app:/cb', { ...base, response_mode: 'form_post' })).field,
+    ).toBe('response_mode');
   });
 
   it('maps each problem to its RFC 6749 §4.1.2.1 code', () => {
@@ -135,5 +147,27 @@ describe('validateAuthorizationRequest', () => {
     );
     expect(domainErrorFrom(() => validateAuthorizationRequest(client(), uri, { ...base, scope: '' })).code).toBe('invalid_scope');
     expect(domainErrorFrom(() => validateAuthorizationRequest(client({ isPublic: true }), uri, base)).code).toBe('invalid_request');
+  });
+});
+
+describe('requestedScopes (OIDC Core §3.1.2.1: unknown scope values are ignored)', () => {
+  const app = client({ allowedScopes: ['openid', 'email', 'orders:read'] });
+
+  it('drops values the server does not know from OpenID requests', () => {
+    expect(requestedScopes(app, 'openid email something-else urn:x:unknown')).toEqual(['openid', 'email']);
+    expect(requestedScopes(app, 'openid orders:read')).toEqual(['openid', 'orders:read']);
+  });
+
+  it('still refuses, with invalid_scope, a value the server knows that the client may not use', () => {
+    for (const known of ['admin', 'offline_access', 'profile']) {
+      expect(domainErrorFrom(() => requestedScopes(app, `openid ${known} unknown-one`)).code).toBe('invalid_scope');
+    }
+    expect(domainErrorFrom(() => requestedScopes(client({ allowedScopes: ['email'] }), 'openid email')).code).toBe('invalid_scope');
+  });
+
+  it('refuses every value outside the allowed scopes in plain OAuth requests, and an empty or malformed scope', () => {
+    expect(domainErrorFrom(() => requestedScopes(app, 'email something-else')).code).toBe('invalid_scope');
+    expect(domainErrorFrom(() => requestedScopes(app, '')).code).toBe('invalid_scope');
+    expect(domainErrorFrom(() => requestedScopes(app, 'openid "x"')).code).toBe('invalid_scope');
   });
 });

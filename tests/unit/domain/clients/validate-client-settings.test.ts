@@ -19,6 +19,7 @@ describe('validateClientSettings', () => {
       responseStyle: 'standard',
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: false,
+      requirePushedAuthorizationRequests: false,
     });
   });
 
@@ -61,6 +62,7 @@ describe('validateClientSettings', () => {
           refreshTokenLifetime: 86400,
           responseStyle: 'seed001',
           dpopBoundAccessTokens: true,
+          requirePushedAuthorizationRequests: true,
         },
         false,
       ),
@@ -74,6 +76,7 @@ describe('validateClientSettings', () => {
       responseStyle: 'seed001',
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: true,
+      requirePushedAuthorizationRequests: true,
     });
   });
 

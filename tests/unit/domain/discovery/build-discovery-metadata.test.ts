@@ -19,12 +19,18 @@ describe('buildDiscoveryMetadata', () => {
       revocation_endpoint: 'https://id.example.com/revoke',
       end_session_endpoint: 'https://id.example.com/logout',
       response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      response_modes_supported: ['query', 'form_post'],
       code_challenge_methods_supported: ['S256'],
       grant_types_supported: everything.grantTypes,
       authorization_response_iss_parameter_supported: true,
+      request_parameter_supported: false,
       request_uri_parameter_supported: false,
+      pushed_authorization_request_endpoint: 'https://id.example.com/par',
+      require_pushed_authorization_requests: false,
     });
+    expect(buildDiscoveryMetadata({ ...everything, requirePushedAuthorizationRequests: true }).require_pushed_authorization_requests).toBe(
+      true,
+    );
   });
 
   it('leaves out the code flow without /authorize or without the authorization_code grant', () => {
@@ -39,6 +45,8 @@ describe('buildDiscoveryMetadata', () => {
         'response_modes_supported',
         'code_challenge_methods_supported',
         'authorization_response_iss_parameter_supported',
+        'pushed_authorization_request_endpoint',
+        'require_pushed_authorization_requests',
       ]) {
         expect(metadata).not.toHaveProperty(field);
       }
