@@ -21,6 +21,9 @@ import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
+import { nodeOutboundHttp } from './edge/node-outbound-http';
+import { isLoopbackHost } from './domain/clients/validate-client-keys';
+import { parseCidr } from './domain/outbound/outbound-policy';
 import { transportSecurityHeaders } from './edge/transport-security';
 import { compileTrustProxy } from './ops/client-ip';
 import { serializeError } from './ops/logger';
@@ -39,6 +42,8 @@ export interface AppDeps {
   clock?: Clock;
   /** TRUST_PROXY: whose X-Forwarded-For decides the client IP of the request scope; off by default. */
   trustProxy?: TrustProxy;
+  /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
+  outboundAllowCidrs?: readonly string[];
 }
 
 export interface App {
@@ -57,7 +62,12 @@ const STATE_LOAD_WAIT_MS = 1_000;
 /** The HTTP application: the domain (src/composition), then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
-  const domain = createDomainFromDatabase(deps.db, { secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger });
+  // Outbound requests (jwks_uri): loopback only while ISSUER itself is on loopback, plus the ranges the operator allows.
+  const outbound = nodeOutboundHttp({
+    allowLoopback: isLoopbackHost(new URL(deps.issuer).hostname),
+    allowCidrs: (deps.outboundAllowCidrs ?? []).map((cidr) => parseCidr(cidr)!),
+  });
+  const domain = createDomainFromDatabase(deps.db, { secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger, outbound });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));

@@ -1,4 +1,4 @@
-import type { Client } from '../domain/clients/client';
+import type { Client, ClientJwks } from '../domain/clients/client';
 import type { ClientPatch, ClientStore, NewClientRecord, StoredClient } from '../domain/clients/client-store';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
 import { ClientEntity } from '../entities/client.entity';
@@ -24,12 +24,28 @@ const toClient = (entity: ClientEntity): Client =>
     refreshTokenLifetime: entity.refreshTokenLifetime,
     responseStyle: entity.responseStyle,
     enabled: entity.enabled,
+    tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
+    jwks: entity.jwks === null ? null : parseJwks(entity.jwks),
+    jwksUri: entity.jwksUri,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   });
 
-/** An entity loaded with its (lazy) secret digest. */
-const toStoredClient = (entity: ClientEntity): StoredClient => Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest });
+/** A stored key set, frozen like the rest of the snapshot. */
+function parseJwks(text: string): ClientJwks {
+  const parsed = JSON.parse(text) as { keys: Record<string, unknown>[] };
+  return Object.freeze({ keys: Object.freeze(parsed.keys.map((key) => Object.freeze(key))) });
+}
+
+/** A record or patch as entity properties: the key set as JSON text. */
+function toRow<T extends { jwks?: ClientJwks | null }>(record: T): Omit<T, 'jwks'> & { jwks?: string | null } {
+  const { jwks, ...rest } = record;
+  return jwks === undefined ? rest : { ...rest, jwks: jwks === null ? null : JSON.stringify(jwks) };
+}
+
+/** An entity loaded with its (lazy) secret digest and sealed secret. */
+const toStoredClient = (entity: ClientEntity): StoredClient =>
+  Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest, secretSealed: entity.secretSealed });
 
 /** {@link ClientStore} on PostgreSQL: OAuth clients, by client_id. */
 export class ClientRepository implements ClientStore {
@@ -37,7 +53,7 @@ export class ClientRepository implements ClientStore {
 
   async findWithSecretDigest(clientId: string): Promise<StoredClient | null> {
     if (!storable(clientId)) return null;
-    const entity = await this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    const entity = await this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest', 'secretSealed'] });
     return entity ? toStoredClient(entity) : null;
   }
 
@@ -48,7 +64,7 @@ export class ClientRepository implements ClientStore {
 
   async insert(client: NewClientRecord): Promise<Client> {
     const em = this.db.em();
-    const entity = em.create(ClientEntity, definedFields(client) as NewClientRecord);
+    const entity = em.create(ClientEntity, definedFields(toRow(client)) as ReturnType<typeof toRow<NewClientRecord>>);
     await em.flush();
     return toClient(entity);
   }
@@ -56,15 +72,11 @@ export class ClientRepository implements ClientStore {
   async modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null> {
     if (!storable(clientId)) return null;
     const em = this.db.em();
-    const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest', 'secretSealed'] });
     if (!entity) return null;
-    Object.assign(entity, definedFields(await change(toStoredClient(entity))));
+    Object.assign(entity, definedFields(toRow(await change(toStoredClient(entity)))));
     await em.flush();
     return toClient(entity);
-  }
-
-  async setSecretDigest(clientId: string, secretDigest: string): Promise<void> {
-    await this.db.em().nativeUpdate(ClientEntity, { clientId }, { secretDigest });
   }
 
   async delete(clientId: string): Promise<void> {

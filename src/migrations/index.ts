@@ -12,6 +12,7 @@ import { Migration20261206030000UsernameCaseInsensitive } from './Migration20261
 import { Migration20261206050000KeyActivation } from './Migration20261206050000KeyActivation';
 import { Migration20261206060000ApisAndRoles } from './Migration20261206060000ApisAndRoles';
 import { Migration20261206090000UsedIdentifiers } from './Migration20261206090000UsedIdentifiers';
+import { Migration20261206120000ClientKeys } from './Migration20261206120000ClientKeys';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206050000KeyActivation', class: Migration20261206050000KeyActivation },
   { name: 'Migration20261206060000ApisAndRoles', class: Migration20261206060000ApisAndRoles },
   { name: 'Migration20261206090000UsedIdentifiers', class: Migration20261206090000UsedIdentifiers },
+  { name: 'Migration20261206120000ClientKeys', class: Migration20261206120000ClientKeys },
 ];

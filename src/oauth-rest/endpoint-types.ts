@@ -19,6 +19,8 @@ export interface EndpointRequest {
   readonly json?: unknown;
   /** The tenant issuer segment of the URL (`acme.eu` of `/t/acme.eu/token`), for a route under a tenant issuer. */
   readonly issuerSegment?: string;
+  /** The route's path in the route table (`/token`, `/t/:issuer/token`): a client assertion's `aud` may name its URL. */
+  readonly routePath?: string;
   /** Request id, client IP, user agent, clock, unit of work: built once by the wrapper. */
   readonly scope: RequestScope;
 }

@@ -101,7 +101,7 @@ export function routeServer(
       settle(
         () => readBody(route.body, req),
         (body) =>
-          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, scope }), deliver),
+          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, routePath: route.path, scope }), deliver),
       );
     });
   };

@@ -2,7 +2,8 @@ import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
 import type { GrantCatalogue } from '../grants/grant-registry';
-import { RESPONSE_STYLES, type ResponseStyle } from './client';
+import { RESPONSE_STYLES, TOKEN_ENDPOINT_AUTH_METHODS, type ClientJwks, type ResponseStyle, type TokenEndpointAuthMethod } from './client';
+import { validateJwks, validateJwksUri } from './validate-client-keys';
 import { validateRedirectUri } from './validate-redirect-uri';
 
 export interface ClientSettings {
@@ -13,7 +14,13 @@ export interface ClientSettings {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   responseStyle: ResponseStyle;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
 }
+
+/** Settings as a caller supplies them: any may be absent or null; `jwks` may be JSON text. */
+export type ClientSettingsInput = Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }> & { jwks?: ClientJwks | string | null };
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
@@ -28,7 +35,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
  * rules (which never matches a request) does not block e.g. disabling the client.
  */
 export function validateClientSettings(
-  input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>,
+  input: ClientSettingsInput,
   isPublic: boolean,
   grants: GrantCatalogue,
   storedRedirectUris?: readonly string[],
@@ -56,6 +63,18 @@ export function validateClientSettings(
   };
   const responseStyle = input.responseStyle ?? 'standard';
   ensure(RESPONSE_STYLES.includes(responseStyle), () => errors.validation('responseStyle', `must be one of ${RESPONSE_STYLES.join(', ')}`));
+  const method = input.tokenEndpointAuthMethod ?? (isPublic ? 'none' : 'client_secret_basic');
+  ensure(TOKEN_ENDPOINT_AUTH_METHODS.includes(method), () =>
+    errors.validation('tokenEndpointAuthMethod', `must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`),
+  );
+  ensure(isPublic === (method === 'none'), () =>
+    errors.validation('tokenEndpointAuthMethod', isPublic ? 'public clients authenticate with none' : 'confidential clients cannot use none'),
+  );
+  const jwks = input.jwks == null || input.jwks === '' ? null : validateJwks(input.jwks, 'jwks');
+  const jwksUri = input.jwksUri == null || input.jwksUri === '' ? null : validateJwksUri(input.jwksUri, 'jwksUri');
+  ensure(!(jwks && jwksUri), () => errors.validation('jwksUri', 'give either jwks or jwksUri, not both'));
+  ensure(!isPublic || (!jwks && !jwksUri), () => errors.validation('jwks', 'public clients have no keys'));
+  ensure(method !== 'private_key_jwt' || jwks || jwksUri, () => errors.validation('jwks', 'private_key_jwt needs jwks or jwksUri'));
   return {
     redirectUris,
     grantTypes,
@@ -64,5 +83,8 @@ export function validateClientSettings(
     accessTokenLifetime: lifetime('accessTokenLifetime', defaults.accessTokenLifetimeSeconds),
     refreshTokenLifetime: lifetime('refreshTokenLifetime', defaults.refreshTokenLifetimeSeconds),
     responseStyle,
+    tokenEndpointAuthMethod: method,
+    jwks,
+    jwksUri,
   };
 }
