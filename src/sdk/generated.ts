@@ -41,6 +41,10 @@ export type CreateClientInput = {
   grantTypes?: Array<string> | null | undefined;
   /** Default false (confidential). */
   isPublic?: boolean | null | undefined;
+  /** Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Exclusive with jwksUri. */
+  jwks?: string | null | undefined;
+  /** https URL of the client’s public JWK Set. Exclusive with jwks. */
+  jwksUri?: string | null | undefined;
   name: string;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
@@ -48,6 +52,8 @@ export type CreateClientInput = {
   responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
   tenantPath: string;
+  /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
+  tokenEndpointAuthMethod?: string | null | undefined;
 };
 
 /** A new role of a tenant. */
@@ -121,11 +127,17 @@ export type UpdateClientInput = {
   enabled?: boolean | null | undefined;
   firstParty?: boolean | null | undefined;
   grantTypes?: Array<string> | null | undefined;
+  /** Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Setting it removes jwksUri; an empty string removes it. */
+  jwks?: string | null | undefined;
+  /** https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it. */
+  jwksUri?: string | null | undefined;
   name?: string | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
+  /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
+  tokenEndpointAuthMethod?: string | null | undefined;
 };
 
 export type UpdateRoleInput = {
@@ -210,7 +222,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -220,14 +232,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -235,7 +247,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -243,14 +255,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -259,7 +271,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -301,7 +313,7 @@ export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string |
 
 export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, createdAt: string, updatedAt: string };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -611,6 +623,9 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }
@@ -838,6 +853,9 @@ export const ClientDocument = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -871,6 +889,9 @@ fragment ClientFields on Client {
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -897,6 +918,9 @@ export const CreateClientDocument = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -920,6 +944,9 @@ export const UpdateClientDocument = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -946,6 +973,9 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -969,6 +999,9 @@ export const DeleteClientDocument = new TypedDocumentString(`
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1027,6 +1060,9 @@ fragment ClientFields on Client {
   refreshTokenLifetime
   responseStyle
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }

@@ -20,7 +20,9 @@ export interface ClientSettings {
 }
 
 /** Settings as a caller supplies them: any may be absent or null; `jwks` may be JSON text. */
-export type ClientSettingsInput = Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }> & { jwks?: ClientJwks | string | null };
+export type ClientSettingsInput = Partial<{ [K in Exclude<keyof ClientSettings, 'jwks'>]: ClientSettings[K] | null }> & {
+  jwks?: ClientJwks | string | null;
+};
 
 /** The longest access or refresh token lifetime a client may be given (10 years); the revocation state's retention falls back to it. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;

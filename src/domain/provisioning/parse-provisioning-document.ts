@@ -5,7 +5,7 @@ import { validateRoleName } from '../roles/validate-role';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
-import type { ResponseStyle } from '../clients/client';
+import type { ClientJwks, ResponseStyle, TokenEndpointAuthMethod } from '../clients/client';
 import { validateClientSettings } from '../clients/validate-client-settings';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
@@ -35,6 +35,9 @@ const CLIENT_FIELDS = [
   'accessTokenLifetime',
   'refreshTokenLifetime',
   'responseStyle',
+  'tokenEndpointAuthMethod',
+  'jwks',
+  'jwksUri',
   'enabled',
   'roles',
 ] as const;
@@ -197,6 +200,10 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     accessTokenLifetime: reader.integer(object, 'accessTokenLifetime', at),
     refreshTokenLifetime: reader.integer(object, 'refreshTokenLifetime', at),
     responseStyle: reader.string(object, 'responseStyle', at) as ResponseStyle | undefined,
+    tokenEndpointAuthMethod: reader.string(object, 'tokenEndpointAuthMethod', at) as TokenEndpointAuthMethod | undefined,
+    // A key set as a JSON object, or as JSON text (which may come from a ${VARIABLE}).
+    jwks: typeof object.jwks === 'string' ? reader.string(object, 'jwks', at) : (object.jwks as ClientJwks | null | undefined),
+    jwksUri: reader.string(object, 'jwksUri', at, { nullable: true }),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);
