@@ -67,7 +67,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     allowLoopback: isLoopbackHost(new URL(deps.issuer).hostname),
     allowCidrs: (deps.outboundAllowCidrs ?? []).map((cidr) => parseCidr(cidr)!),
   });
-  const domain = createDomainFromDatabase(deps.db, { secret: deps.secret, bus: deps.bus, clock, issuer: deps.issuer, log: deps.logger, outbound });
+  const domain = createDomainFromDatabase(deps.db, {
+    secret: deps.secret,
+    bus: deps.bus,
+    clock,
+    issuer: deps.issuer,
+    log: deps.logger,
+    outbound,
+  });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
   const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));

@@ -60,7 +60,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log: logger,
   });
   const secret = new ServerSecret(loadServerSecret(env));
-  const app = await createApp({ db, secret, bus, logger, issuer: env.issuer, metrics, clock: options.clock, trustProxy: env.trustProxy, outboundAllowCidrs: env.outboundAllowCidrs });
+  const app = await createApp({
+    db,
+    secret,
+    bus,
+    logger,
+    issuer: env.issuer,
+    metrics,
+    clock: options.clock,
+    trustProxy: env.trustProxy,
+    outboundAllowCidrs: env.outboundAllowCidrs,
+  });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, {
         adminClientId: env.adminClientId,

@@ -86,7 +86,8 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
   if (existing.isPublic !== planned.isPublic)
     throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
   // A client switched to client_secret_jwt needs its secret stored again (sealed), even when it is the same one.
-  const toHmac = planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && existing.tokenEndpointAuthMethod !== 'client_secret_jwt';
+  const toHmac =
+    planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && existing.tokenEndpointAuthMethod !== 'client_secret_jwt';
   const secretChanged =
     planned.clientSecret !== null && (toHmac || !(await connection.secretMatches(planned.clientId, planned.clientSecret)));
   const changed = differs(existing, wanted);

@@ -101,7 +101,19 @@ export function routeServer(
       settle(
         () => readBody(route.body, req),
         (body) =>
-          settle(() => route.endpoint({ method, headers: req.headers, body: body.params, json: body.json, issuerSegment, routePath: route.path, scope }), deliver),
+          settle(
+            () =>
+              route.endpoint({
+                method,
+                headers: req.headers,
+                body: body.params,
+                json: body.json,
+                issuerSegment,
+                routePath: route.path,
+                scope,
+              }),
+            deliver,
+          ),
       );
     });
   };

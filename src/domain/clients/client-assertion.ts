@@ -11,7 +11,19 @@ import type { PresentedClientCredentials } from './presented-client-credentials'
 /** RFC 7523 §2.2 `client_assertion_type`. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Signature algorithms of `private_key_jwt` assertions (asymmetric only). */
-export const PRIVATE_KEY_JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const PRIVATE_KEY_JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 /** MAC algorithms of `client_secret_jwt` assertions. */
 export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** An assertion may expire at most this far ahead (bounded lifetime). */
@@ -105,7 +117,12 @@ export class ClientAssertions {
     if (payload.iat !== undefined && payload.iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('iat in the future');
     const jti = payload.jti;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw malformed('jti missing or too long');
-    const first = await this.replays.claimOnce('client_assertion', client.clientId, jti, new Date((exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000));
+    const first = await this.replays.claimOnce(
+      'client_assertion',
+      client.clientId,
+      jti,
+      new Date((exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000),
+    );
     if (!first) throw malformed('jti already used');
   }
 }

@@ -202,7 +202,8 @@ export class ClientService {
 
   /** The plaintext secret of a client_secret_jwt client, opened once per cache entry; null when none is stored. */
   private hmacSecretOf(found: CachedClient): string | null {
-    if (found.hmacSecret === undefined && found.secretSealed) found.hmacSecret = this.deps.secret.decrypt(found.secretSealed, 'client-secret');
+    if (found.hmacSecret === undefined && found.secretSealed)
+      found.hmacSecret = this.deps.secret.decrypt(found.secretSealed, 'client-secret');
     return found.hmacSecret ?? null;
   }
 
@@ -374,9 +375,14 @@ export class ClientService {
     let clientSecret = '';
     const client = await this.modify(actor, clientId, (current) => {
       ensure(!current.isPublic, () => errors.validation('clientId', 'public clients have no secret'));
-      ensure(current.tokenEndpointAuthMethod !== 'private_key_jwt', () => errors.validation('clientId', 'private_key_jwt clients have no secret'));
+      ensure(current.tokenEndpointAuthMethod !== 'private_key_jwt', () =>
+        errors.validation('clientId', 'private_key_jwt clients have no secret'),
+      );
       clientSecret = chooseClientSecret(supplied);
-      return { secretDigest: this.deps.secret.digest(clientSecret), secretSealed: this.sealFor(current.tokenEndpointAuthMethod, clientSecret) };
+      return {
+        secretDigest: this.deps.secret.digest(clientSecret),
+        secretSealed: this.sealFor(current.tokenEndpointAuthMethod, clientSecret),
+      };
     });
     return { client, clientSecret };
   }

@@ -13,7 +13,13 @@ export type ResponseStyle = (typeof RESPONSE_STYLES)[number];
  * `client_secret_jwt` and `private_key_jwt` clients authenticate only with an RFC 7523 assertion;
  * public clients with `none`.
  */
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
 /** A JSON Web Key Set (RFC 7517 §5) of public keys only, as validated by validate-client-keys.ts. */

@@ -22,14 +22,16 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function validateJwks(input: unknown, field = 'jwks'): ClientJwks {
   let value = input;
   if (typeof input === 'string') {
-    if (Buffer.byteLength(input, 'utf8') > MAX_CLIENT_JWKS_BYTES) throw errors.validation(field, `must be at most ${MAX_CLIENT_JWKS_BYTES} bytes`);
+    if (Buffer.byteLength(input, 'utf8') > MAX_CLIENT_JWKS_BYTES)
+      throw errors.validation(field, `must be at most ${MAX_CLIENT_JWKS_BYTES} bytes`);
     try {
       value = JSON.parse(input);
     } catch {
       throw errors.validation(field, 'must be a JSON Web Key Set (JSON object with "keys")');
     }
   }
-  if (!isObject(value) || !Array.isArray(value.keys)) throw errors.validation(field, 'must be a JSON Web Key Set (JSON object with "keys")');
+  if (!isObject(value) || !Array.isArray(value.keys))
+    throw errors.validation(field, 'must be a JSON Web Key Set (JSON object with "keys")');
   if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_CLIENT_JWKS_BYTES)
     throw errors.validation(field, `must be at most ${MAX_CLIENT_JWKS_BYTES} bytes`);
   const keys = value.keys as unknown[];

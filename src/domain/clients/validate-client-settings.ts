@@ -70,7 +70,10 @@ export function validateClientSettings(
     errors.validation('tokenEndpointAuthMethod', `must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`),
   );
   ensure(isPublic === (method === 'none'), () =>
-    errors.validation('tokenEndpointAuthMethod', isPublic ? 'public clients authenticate with none' : 'confidential clients cannot use none'),
+    errors.validation(
+      'tokenEndpointAuthMethod',
+      isPublic ? 'public clients authenticate with none' : 'confidential clients cannot use none',
+    ),
   );
   const jwks = input.jwks == null || input.jwks === '' ? null : validateJwks(input.jwks, 'jwks');
   const jwksUri = input.jwksUri == null || input.jwksUri === '' ? null : validateJwksUri(input.jwksUri, 'jwksUri');

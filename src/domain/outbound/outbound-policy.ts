@@ -88,7 +88,8 @@ export function parseCidr(text: string): Cidr | null {
   return { family: ip.family, base: maskOf(ip.value, bits, width), bits };
 }
 
-const maskOf = (value: bigint, bits: number, width: number): bigint => (bits === 0 ? 0n : (value >> BigInt(width - bits)) << BigInt(width - bits));
+const maskOf = (value: bigint, bits: number, width: number): bigint =>
+  bits === 0 ? 0n : (value >> BigInt(width - bits)) << BigInt(width - bits);
 
 const ranges = (...texts: string[]): Cidr[] => texts.map((text) => parseCidr(text)!);
 

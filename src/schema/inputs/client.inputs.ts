@@ -97,11 +97,15 @@ export class UpdateClientInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Setting it removes jwksUri; an empty string removes it.',
+    description:
+      'Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Setting it removes jwksUri; an empty string removes it.',
   })
   jwks?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it.',
+  })
   jwksUri?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
