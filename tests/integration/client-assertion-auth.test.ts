@@ -167,6 +167,20 @@ describe('JWT client authentication (RFC 7523, OIDC Core §9)', () => {
     });
   });
 
+  it('a warm private_key_jwt client_credentials request makes one query: the replay guard insert', async () => {
+    const { clientId, keys: own } = await keyClient();
+    const tokenQueries = async (): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return [...text.matchAll(/^db_queries_total\{route="\/t\/:issuer\/token"\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const request = async () =>
+      expect((await postForm(tokenUrl, assertionForm(await assertion(clientId, issuer, own.privateKey)))).status).toBe(200);
+    await request(); // warms the client, tenant and key caches
+    const before = await tokenQueries();
+    for (let i = 0; i < 5; i++) await request();
+    expect((await tokenQueries()) - before).toBe(5);
+  });
+
   describe('assertion rules (each refusal is invalid_client)', () => {
     it('accepts the token endpoint URL or the URL of the endpoint called as aud, and client_id beside the assertion', async () => {
       const { clientId: keyClientId, keys } = await keyClient();
