@@ -52,6 +52,7 @@ describe('parseEnv', () => {
       logLevel: 'info',
       secretKey: undefined,
       trustProxy: false,
+      outboundAllowCidrs: [],
       provision: undefined,
       auditRetentionDays: 90,
     });
@@ -106,6 +107,7 @@ describe('parseEnv', () => {
         SECRET_KEY: secretKey,
         TRUST_PROXY: '1',
         AUDIT_RETENTION_DAYS: '30',
+        OUTBOUND_ALLOW_CIDRS: '10.20.0.0/16, fd12::/16',
       }),
     ).toEqual({
       port: 8080,
@@ -120,9 +122,16 @@ describe('parseEnv', () => {
       logLevel: 'debug',
       secretKey,
       trustProxy: 1,
+      outboundAllowCidrs: ['10.20.0.0/16', 'fd12::/16'],
       provision: undefined,
       auditRetentionDays: 30,
     });
+  });
+
+  it('refuses an OUTBOUND_ALLOW_CIDRS entry that is no range', () => {
+    expect(problemsOf({ OUTBOUND_ALLOW_CIDRS: '10.0.0.0/8, internal' })).toEqual([
+      '  - OUTBOUND_ALLOW_CIDRS entry "internal" is not an IP address or CIDR range',
+    ]);
   });
 
   it('derives the default issuer from PORT', () => {
