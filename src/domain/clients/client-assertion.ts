@@ -37,9 +37,10 @@ const malformed = (detail: string) => errors.invalidClient(`client assertion: ${
 
 /**
  * The credentials a request presents with `client_assertion` (RFC 7523 §2.2): the method is
- * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt`; `alg` `none` is
- * refused. The client is the assertion's `sub`; a `client_id` sent beside it must name the same
- * client. Nothing is verified here (ClientService does, through {@link ClientAssertions}).
+ * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt` (also for `alg`
+ * `none`, which no method accepts). The client is the assertion's `sub`; a `client_id` sent beside it must name the same
+ * client. Nothing is verified here (ClientService does, through {@link ClientAssertions}, under
+ * the brute-force guard).
  */
 export function presentedAssertion(assertion: string, bodyClientId: string | undefined): PresentedClientCredentials {
   if (assertion.length === 0 || assertion.length > MAX_ASSERTION_LENGTH) throw malformed('empty or too long');
@@ -51,7 +52,8 @@ export function presentedAssertion(assertion: string, bodyClientId: string | und
   } catch {
     throw malformed('not a JWT');
   }
-  if (typeof alg !== 'string' || alg.toLowerCase() === 'none') throw malformed('alg none or missing');
+  // `none` passes here as private_key_jwt, whose algorithms exclude it: refused in ClientService, so it counts as a failure of the client.
+  if (typeof alg !== 'string') throw malformed('no alg');
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
   if (sub === undefined || sub === '') throw malformed('no sub');
   if (bodyClientId !== undefined && bodyClientId !== sub) throw malformed('client_id does not match sub');
