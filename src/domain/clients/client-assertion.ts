@@ -27,9 +27,9 @@ export const PRIVATE_KEY_JWT_ALGORITHMS = [
 /** MAC algorithms of `client_secret_jwt` assertions. */
 export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** An assertion may expire at most this far ahead (bounded lifetime). */
-export const ASSERTION_MAX_LIFETIME_SECONDS = 300;
+const ASSERTION_MAX_LIFETIME_SECONDS = 300;
 /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
-export const ASSERTION_CLOCK_SKEW_SECONDS = 30;
+const ASSERTION_CLOCK_SKEW_SECONDS = 30;
 const MAX_ASSERTION_LENGTH = 16 * 1024;
 const MAX_JTI_LENGTH = 512;
 

@@ -6,9 +6,9 @@ import type { Client } from './client';
 import { validateJwks } from './validate-client-keys';
 
 /** How long a fetched key set is used before it is fetched again. */
-export const KEY_SET_TTL_MS = 5 * 60_000;
+const KEY_SET_TTL_MS = 5 * 60_000;
 /** An assertion signed by a key the cached set lacks refetches the set, at most this often. */
-export const KEY_SET_REFETCH_MS = 30_000;
+const KEY_SET_REFETCH_MS = 30_000;
 const MAX_REMOTE_ENTRIES = 10_000;
 
 interface RemoteKeySet {

@@ -2,8 +2,8 @@ import { errors } from '../errors';
 import type { ClientJwks } from './client';
 
 /** The most keys a registered key set may hold, and its largest size as JSON. */
-export const MAX_CLIENT_KEYS = 20;
-export const MAX_CLIENT_JWKS_BYTES = 16 * 1024;
+const MAX_CLIENT_KEYS = 20;
+const MAX_CLIENT_JWKS_BYTES = 16 * 1024;
 const MAX_JWKS_URI_LENGTH = 2048;
 
 /** Members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1; `priv` of ML-DSA drafts). */

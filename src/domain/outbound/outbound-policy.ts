@@ -119,7 +119,7 @@ const REFUSED = ranges(
 );
 const LOOPBACK = ranges('127.0.0.0/8', '::1/128');
 
-export const inCidr = (ip: { family: 4 | 6; value: bigint }, cidr: Cidr): boolean =>
+const inCidr = (ip: { family: 4 | 6; value: bigint }, cidr: Cidr): boolean =>
   ip.family === cidr.family && maskOf(ip.value, cidr.bits, ip.family === 4 ? 32 : 128) === cidr.base;
 
 /** Whether the server may connect to `address` (an IP address, never a name) under `policy`. */
