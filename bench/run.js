@@ -22,7 +22,7 @@
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
 // (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
-// BENCH_ONLY=ccRs256,ccResourceRoles,introspection (main-phase scenarios; batchRevocation selects phase 5;
+// BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,introspection (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
 // BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
@@ -392,6 +392,8 @@ function annotate(rows, ceiling, peerRow) {
     if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame)
       ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
     if (row.key === 'ccResourceRoles' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
+    // private_key_jwt against client_secret_basic: an assertion to verify and one replay insert per request (no target yet).
+    if (row.key === 'ccPrivateKeyJwt' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256 (client_secret_basic)', null);
     if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'deviceRefresh' && rsSame)
       ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
@@ -615,6 +617,7 @@ async function main() {
   const main = [
     'ccRs256',
     'ccResourceRoles',
+    'ccPrivateKeyJwt',
     'clientLogin',
     'ccEs256',
     'password',

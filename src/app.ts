@@ -22,6 +22,9 @@ import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
+import { nodeOutboundHttp } from './edge/node-outbound-http';
+import { isLoopbackHost } from './domain/clients/validate-client-keys';
+import { parseCidr } from './domain/outbound/outbound-policy';
 import { transportSecurityHeaders } from './edge/transport-security';
 import { compileTrustProxy } from './ops/client-ip';
 import { serializeError } from './ops/logger';
@@ -42,6 +45,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** DPOP_REQUIRE_NONCE (src/config/env.ts). */
   dpopRequireNonce?: boolean;
+  /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
+  outboundAllowCidrs?: readonly string[];
 }
 
 export interface App {
@@ -60,6 +65,11 @@ const STATE_LOAD_WAIT_MS = 1_000;
 /** The HTTP application: the domain (src/composition), then every transport over it. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
+  // Outbound requests (jwks_uri): loopback only while ISSUER itself is on loopback, plus the ranges the operator allows.
+  const outbound = nodeOutboundHttp({
+    allowLoopback: isLoopbackHost(new URL(deps.issuer).hostname),
+    allowCidrs: (deps.outboundAllowCidrs ?? []).map((cidr) => parseCidr(cidr)!),
+  });
   const domain = createDomainFromDatabase(deps.db, {
     secret: deps.secret,
     bus: deps.bus,
@@ -67,6 +77,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     issuer: deps.issuer,
     log: deps.logger,
     dpopRequireNonce: deps.dpopRequireNonce,
+    outbound,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.

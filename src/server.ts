@@ -70,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     clock: options.clock,
     trustProxy: env.trustProxy,
     dpopRequireNonce: env.dpopRequireNonce,
+    outboundAllowCidrs: env.outboundAllowCidrs,
   });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, {

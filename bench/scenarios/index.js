@@ -9,6 +9,7 @@ module.exports = {
   ccRs256: require('./client-credentials-rs256'),
   ccEs256: require('./client-credentials-es256'),
   ccResourceRoles: require('./client-credentials-resource-roles'),
+  ccPrivateKeyJwt: require('./client-credentials-private-key-jwt'),
   password: require('./password'),
   refresh: require('./refresh-rotation'),
   introspection: require('./introspection'),

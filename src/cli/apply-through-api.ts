@@ -65,6 +65,8 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
     name: planned.name,
     ...planned.settings,
     responseStyle: apiResponseStyle(planned.settings.responseStyle),
+    // The API takes and shows a key set as JSON text.
+    jwks: planned.settings.jwks === null ? null : JSON.stringify(planned.settings.jwks),
     enabled: planned.enabled,
   };
   const existing = await orNull(sdk.client({ clientId: planned.clientId }).then((r) => r.client));
@@ -83,10 +85,15 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
     throw new CliError(EXIT.api, `clientId: client ${planned.clientId} already exists in tenant ${existing.tenantPath}`, 'CONFLICT');
   if (existing.isPublic !== planned.isPublic)
     throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
-  const secretChanged = planned.clientSecret !== null && !(await connection.secretMatches(planned.clientId, planned.clientSecret));
-  if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
+  // A client switched to client_secret_jwt needs its secret stored again (sealed), even when it is the same one.
+  const toHmac =
+    planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && existing.tokenEndpointAuthMethod !== 'client_secret_jwt';
+  const secretChanged =
+    planned.clientSecret !== null && (toHmac || !(await connection.secretMatches(planned.clientId, planned.clientSecret)));
   const changed = differs(existing, wanted);
+  // The settings first: the secret is then stored the way the (new) method wants it.
   if (changed) await sdk.updateClient({ clientId: planned.clientId, input: wanted });
+  if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
   const rolesChanged = await applyRoleAssignments(sdk, tenantPath, { clientId: planned.clientId }, planned.roles);
   result.report.clients[changed || secretChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }

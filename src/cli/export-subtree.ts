@@ -74,6 +74,10 @@ const exportClient = (c: ClientFieldsFragment) => ({
   tokenExchange: { impersonation: c.tokenExchange.impersonation, delegation: c.tokenExchange.delegation, subtree: c.tokenExchange.subtree },
   dpopBoundAccessTokens: c.dpopBoundAccessTokens,
   requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
+  tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
+  // Public keys only (the server refuses private members), so the set may be written out as it is.
+  ...(c.jwks ? { jwks: JSON.parse(c.jwks) as unknown } : {}),
+  ...(c.jwksUri ? { jwksUri: c.jwksUri } : {}),
   enabled: c.enabled,
 });
 

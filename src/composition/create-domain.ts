@@ -3,6 +3,8 @@ import { AuditLog } from '../domain/audit/audit-log';
 import { AuthorizeService } from '../domain/authorize/authorize.service';
 import { PushedAuthorizationService } from '../domain/authorize/pushed-authorization.service';
 import { ClientService } from '../domain/clients/client.service';
+import { ClientAssertions } from '../domain/clients/client-assertion';
+import { ClientKeySets } from '../domain/clients/client-key-sets';
 import { ConsentService } from '../domain/consents/consent.service';
 import type { Database } from '../data/database';
 import { isInfrastructureFailure } from '../data/infrastructure-failure';
@@ -101,6 +103,8 @@ function createDomain(input: DomainDeps) {
     bruteForce,
     (client, at) => revocation.revokeClient(client, at),
     stores.transactions,
+    // RFC 7523 client assertions: keys registered or fetched from jwks_uri through the outbound port, jti once via the replay guard.
+    new ClientAssertions(deps.issuer, tenants, new ClientKeySets(deps.outbound, deps.clock), replays, deps.clock),
   );
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { secretWeakness } from '../domain/clients/client-secret';
+import { parseCidr } from '../domain/outbound/outbound-policy';
 
 /** A hop count (the nearest N proxies) or a list of proxy addresses, CIDR ranges and proxy-addr range names. */
 export type TrustProxy = false | number | readonly string[];
@@ -26,6 +27,8 @@ export interface Env {
   readonly secretKey?: string;
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
+  /** OUTBOUND_ALLOW_CIDRS: comma-separated CIDR ranges the server's own requests (a client's jwks_uri) may reach although private. */
+  readonly outboundAllowCidrs: readonly string[];
   /** Days audit events are kept before the janitor deletes them. */
   readonly auditRetentionDays: number;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
@@ -86,6 +89,13 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const trustProxy = parseTrustProxy(source.TRUST_PROXY, problems);
   const dpopNonce = source.DPOP_REQUIRE_NONCE || 'false';
   if (!['true', 'false', '1', '0'].includes(dpopNonce)) problems.push('DPOP_REQUIRE_NONCE must be true or false');
+  const outboundAllowCidrs = (source.OUTBOUND_ALLOW_CIDRS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  for (const entry of outboundAllowCidrs) {
+    if (!parseCidr(entry)) problems.push(`OUTBOUND_ALLOW_CIDRS entry "${entry}" is not an IP address or CIDR range`);
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -104,6 +114,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     secretKey,
     trustProxy,
+    outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,
     dpopRequireNonce: dpopNonce === 'true' || dpopNonce === '1',
     provision: source.PROVISION_FILE

@@ -1,4 +1,4 @@
-import type { Client } from '../domain/clients/client';
+import type { Client, ClientJwks } from '../domain/clients/client';
 import type { TokenExchangePolicy } from '../domain/clients/token-exchange-policy';
 import type { ClientPatch, ClientStore, NewClientRecord, StoredClient } from '../domain/clients/client-store';
 import type { Page, SearchablePageRequest } from '../domain/pagination';
@@ -32,14 +32,28 @@ const toClient = (entity: ClientEntity): Client =>
     dpopBoundAccessTokens: entity.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     enabled: entity.enabled,
+    tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
+    jwks: entity.jwks === null ? null : parseJwks(entity.jwks),
+    jwksUri: entity.jwksUri,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   });
 
-/** A new client or a patch as entity fields: the token exchange allowance is three columns. */
-function toColumns<T extends { tokenExchange?: TokenExchangePolicy }>({ tokenExchange, ...rest }: T) {
+/** A stored key set, frozen like the rest of the snapshot. */
+function parseJwks(text: string): ClientJwks {
+  const parsed = JSON.parse(text) as { keys: Record<string, unknown>[] };
+  return Object.freeze({ keys: Object.freeze(parsed.keys.map((key) => Object.freeze(key))) });
+}
+
+/**
+ * A new client or a patch as entity properties: the key set as JSON text, the token
+ * exchange allowance as three columns.
+ */
+function toRow<T extends { jwks?: ClientJwks | null; tokenExchange?: TokenExchangePolicy }>(record: T) {
+  const { jwks, tokenExchange, ...rest } = record;
   return {
     ...rest,
+    ...(jwks === undefined ? {} : { jwks: jwks === null ? null : JSON.stringify(jwks) }),
     ...(tokenExchange
       ? {
           tokenExchangeImpersonation: tokenExchange.impersonation,
@@ -50,8 +64,9 @@ function toColumns<T extends { tokenExchange?: TokenExchangePolicy }>({ tokenExc
   };
 }
 
-/** An entity loaded with its (lazy) secret digest. */
-const toStoredClient = (entity: ClientEntity): StoredClient => Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest });
+/** An entity loaded with its (lazy) secret digest and sealed secret. */
+const toStoredClient = (entity: ClientEntity): StoredClient =>
+  Object.freeze({ ...toClient(entity), secretDigest: entity.secretDigest, secretSealed: entity.secretSealed });
 
 /** {@link ClientStore} on PostgreSQL: OAuth clients, by client_id. */
 export class ClientRepository implements ClientStore {
@@ -59,7 +74,7 @@ export class ClientRepository implements ClientStore {
 
   async findWithSecretDigest(clientId: string): Promise<StoredClient | null> {
     if (!storable(clientId)) return null;
-    const entity = await this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    const entity = await this.db.em().findOne(ClientEntity, { clientId }, { populate: ['secretDigest', 'secretSealed'] });
     return entity ? toStoredClient(entity) : null;
   }
 
@@ -70,7 +85,7 @@ export class ClientRepository implements ClientStore {
 
   async insert(client: NewClientRecord): Promise<Client> {
     const em = this.db.em();
-    const entity = em.create(ClientEntity, definedFields(toColumns(client)) as Omit<NewClientRecord, 'tokenExchange'>);
+    const entity = em.create(ClientEntity, definedFields(toRow(client)) as ReturnType<typeof toRow<NewClientRecord>>);
     await em.flush();
     return toClient(entity);
   }
@@ -78,15 +93,11 @@ export class ClientRepository implements ClientStore {
   async modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null> {
     if (!storable(clientId)) return null;
     const em = this.db.em();
-    const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest'] });
+    const entity = await em.findOne(ClientEntity, { clientId }, { populate: ['secretDigest', 'secretSealed'] });
     if (!entity) return null;
-    Object.assign(entity, definedFields(toColumns(await change(toStoredClient(entity)))));
+    Object.assign(entity, definedFields(toRow(await change(toStoredClient(entity)))));
     await em.flush();
     return toClient(entity);
-  }
-
-  async setSecretDigest(clientId: string, secretDigest: string): Promise<void> {
-    await this.db.em().nativeUpdate(ClientEntity, { clientId }, { secretDigest });
   }
 
   async delete(clientId: string): Promise<void> {

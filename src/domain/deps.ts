@@ -1,6 +1,7 @@
 import type { ChangeBus } from './changes/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
+import type { OutboundHttp } from './outbound/outbound-http';
 import type { DomainStores } from './stores';
 
 /** Minimal logger the domain needs; pino satisfies it. */
@@ -20,6 +21,8 @@ export interface DomainDeps {
   readonly issuer: string;
   readonly bus: ChangeBus;
   readonly log: DomainLogger;
+  /** Requests the server makes itself (a client's jwks_uri), under the outbound policy (src/domain/outbound). */
+  readonly outbound: OutboundHttp;
   /**
    * Whether a thrown value means a dependency (the database) cannot be
    * reached right now, as opposed to a bug; the data layer decides what that

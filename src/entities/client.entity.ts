@@ -20,6 +20,10 @@ export class ClientEntity {
     | 'dpopBoundAccessTokens'
     | 'requirePushedAuthorizationRequests'
     | 'enabled'
+    | 'tokenEndpointAuthMethod'
+    | 'jwks'
+    | 'jwksUri'
+    | 'secretSealed'
     | 'createdAt'
     | 'updatedAt';
 
@@ -86,6 +90,22 @@ export class ClientEntity {
 
   @Property({ type: 'boolean' })
   enabled = true;
+
+  /** RFC 7591 `token_endpoint_auth_method` (src/domain/clients/client.ts). */
+  @Property({ type: 'text' })
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none' =
+    'client_secret_basic';
+
+  /** The registered public JWK Set, as JSON text (exclusive with `jwksUri`). */
+  @Property({ type: 'text', nullable: true })
+  jwks: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  jwksUri: string | null = null;
+
+  /** A `client_secret_jwt` client's secret, sealed with the server secret (AES-256-GCM); null for every other method. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  secretSealed: string | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -17,6 +17,7 @@ import { Migration20261206150000DynamicClientRegistration } from './Migration202
 import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
 import { Migration20261206140000PushedAuthorizationRequests } from './Migration20261206140000PushedAuthorizationRequests';
+import { Migration20261206120000ClientKeys } from './Migration20261206120000ClientKeys';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -35,6 +36,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206090000UsedIdentifiers', class: Migration20261206090000UsedIdentifiers },
   { name: 'Migration20261206100000DeviceAuthorization', class: Migration20261206100000DeviceAuthorization },
   { name: 'Migration20261206110000TokenExchange', class: Migration20261206110000TokenExchange },
+  { name: 'Migration20261206120000ClientKeys', class: Migration20261206120000ClientKeys },
   { name: 'Migration20261206130000Dpop', class: Migration20261206130000Dpop },
   { name: 'Migration20261206140000PushedAuthorizationRequests', class: Migration20261206140000PushedAuthorizationRequests },
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },

@@ -23,6 +23,8 @@ export interface EndpointRequest {
   readonly issuerSegment?: string;
   /** The value of the route's trailing path parameter (`:client_id` of `/register/:client_id`), for a route that has one. */
   readonly pathParam?: string;
+  /** The route's path in the route table (`/token`, `/t/:issuer/token`): a client assertion's `aud` may name its URL. */
+  readonly routePath?: string;
   /** Request id, client IP, user agent, clock, unit of work: built once by the wrapper. */
   readonly scope: RequestScope;
 }

@@ -111,6 +111,7 @@ export function routeServer(
                 json: body.json,
                 issuerSegment,
                 pathParam,
+                routePath: route.path,
                 scope,
               }),
             deliver,

@@ -43,6 +43,10 @@ export type CreateClientInput = {
   grantTypes?: Array<string> | null | undefined;
   /** Default false (confidential). */
   isPublic?: boolean | null | undefined;
+  /** Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Exclusive with jwksUri. */
+  jwks?: string | null | undefined;
+  /** https URL of the client’s public JWK Set. Exclusive with jwks. */
+  jwksUri?: string | null | undefined;
   name: string;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
@@ -52,6 +56,8 @@ export type CreateClientInput = {
   responseStyle?: ResponseStyle | null | undefined;
   /** Path of the tenant the client belongs to. */
   tenantPath: string;
+  /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
+  tokenEndpointAuthMethod?: string | null | undefined;
   /** Default: no token exchange. */
   tokenExchange?: TokenExchangeInput | null | undefined;
 };
@@ -171,6 +177,10 @@ export type UpdateClientInput = {
   enabled?: boolean | null | undefined;
   firstParty?: boolean | null | undefined;
   grantTypes?: Array<string> | null | undefined;
+  /** Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Setting it removes jwksUri; an empty string removes it. */
+  jwks?: string | null | undefined;
+  /** https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it. */
+  jwksUri?: string | null | undefined;
   name?: string | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
@@ -178,6 +188,8 @@ export type UpdateClientInput = {
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
+  /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
+  tokenEndpointAuthMethod?: string | null | undefined;
   /** Omitted: kept, except that dropping the token-exchange grant type clears it. */
   tokenExchange?: TokenExchangeInput | null | undefined;
 };
@@ -268,7 +280,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -278,14 +290,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -293,7 +305,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -301,14 +313,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -317,7 +329,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -371,13 +383,13 @@ export type ExportClientsQueryVariables = Exact<{
 }>;
 
 
-export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -719,6 +731,9 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }
@@ -973,6 +988,9 @@ export const ClientDocument = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1013,6 +1031,9 @@ fragment ClientFields on Client {
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1046,6 +1067,9 @@ export const CreateClientDocument = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1076,6 +1100,9 @@ export const UpdateClientDocument = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1109,6 +1136,9 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1139,6 +1169,9 @@ export const DeleteClientDocument = new TypedDocumentString(`
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);
@@ -1206,6 +1239,9 @@ fragment ClientFields on Client {
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }
@@ -1372,6 +1408,9 @@ fragment ClientFields on Client {
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
   enabled
+  tokenEndpointAuthMethod
+  jwks
+  jwksUri
   createdAt
   updatedAt
 }`);

@@ -6,6 +6,24 @@ type Metadata = Record<string, unknown>;
 /** Endpoints answered with GET; everything else advertised is POST-only (RFC 6749 §3.2, RFC 7009, RFC 7662). */
 const GET_ENDPOINTS = new Set(['authorization_endpoint', 'jwks_uri', 'userinfo_endpoint', 'end_session_endpoint']);
 
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'];
+const CLIENT_AUTH_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+  'HS256',
+  'HS384',
+  'HS512',
+];
+
 describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
   let t: TestServer;
   let metadata: Metadata;
@@ -46,9 +64,13 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
     expect(metadata).toMatchObject({
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      // RFC 8414 §2: what client assertions may be signed with; never none.
+      token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
+      introspection_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
+      revocation_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
     });

@@ -1,5 +1,5 @@
 import { Database } from '../../src/data/database';
-import type { PreparedQueries } from '../../src/data/prepared-queries';
+import { PgPreparedQueries } from '../../src/data/pg-prepared-queries';
 import { ReplayRepository } from '../../src/data/replay.repository';
 import { ReplayGuard } from '../../src/domain/replay/replay-guard';
 import { sqlRows } from '../support/sql';
@@ -13,14 +13,18 @@ import { startTestServer, type TestServer } from '../support/test-server';
 describe('ReplayGuard over PostgreSQL', () => {
   let t: TestServer;
   let db: Database;
+  let sql: PgPreparedQueries;
   const clock = { now: () => new Date() };
   const inAMinute = () => new Date(Date.now() + 60_000);
 
   beforeAll(async () => {
     t = await startTestServer();
-    db = new Database(t.server.orm, {} as PreparedQueries);
+    // Claims outside a transaction go through the hot-path prepared statements, as on the token path.
+    sql = new PgPreparedQueries(t.databaseUrl);
+    db = new Database(t.server.orm, sql);
   });
   afterAll(async () => {
+    await sql?.close();
     await t.close();
   });
 

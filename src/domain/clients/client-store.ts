@@ -2,17 +2,23 @@ import type { Page, SearchablePageRequest } from '../pagination';
 import type { Client } from './client';
 import type { ClientSettings } from './validate-client-settings';
 
-/** A client as stored: the snapshot and its secret's keyed digest (null for a public client). Never leaves ClientService. */
+/**
+ * A client as stored: the snapshot and its secret's keyed digest (null for a public or
+ * `private_key_jwt` client), and for a `client_secret_jwt` client the secret itself sealed
+ * with the server secret (ServerSecret.encrypt, purpose `client-secret`), since checking an
+ * HMAC assertion needs the plaintext. Never leaves ClientService.
+ */
 export interface StoredClient extends Client {
   readonly secretDigest: string | null;
+  readonly secretSealed: string | null;
 }
 
 /** What a new client row holds; settings left out take the column defaults. */
-export type NewClientRecord = Pick<StoredClient, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest'> &
+export type NewClientRecord = Pick<StoredClient, 'tenantId' | 'clientId' | 'name' | 'isPublic' | 'secretDigest' | 'secretSealed'> &
   Partial<ClientSettings & { enabled: boolean }>;
 
 /** The fields a client update may write; absent fields stay as they are. */
-export type ClientPatch = Partial<ClientSettings & Pick<StoredClient, 'name' | 'enabled' | 'secretDigest'>>;
+export type ClientPatch = Partial<ClientSettings & Pick<StoredClient, 'name' | 'enabled' | 'secretDigest' | 'secretSealed'>>;
 
 /**
  * The storage clients need (implemented in `src/data/client.repository.ts`):
@@ -31,7 +37,6 @@ export interface ClientStore {
    * the patch and returns the client as stored; null when there is none.
    */
   modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null>;
-  setSecretDigest(clientId: string, secretDigest: string): Promise<void>;
   delete(clientId: string): Promise<void>;
   exists(clientId: string): Promise<boolean>;
 }

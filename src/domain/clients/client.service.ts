@@ -13,7 +13,9 @@ import type { RequestScope } from '../request-scope';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
+import { isLoopbackHost } from './validate-client-keys';
 import type { Client } from './client';
+import type { ClientAssertions } from './client-assertion';
 import type { PresentedClientCredentials } from './presented-client-credentials';
 import type { ClientPatch, ClientStore, StoredClient } from './client-store';
 import { chooseClientSecret } from './client-secret';
@@ -23,12 +25,7 @@ import { NO_TOKEN_EXCHANGE, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-p
 import type { Transactions } from '../transactions';
 import { validateDisplayName } from '../validate-display-name';
 
-type NullablePartial<T> = { [K in keyof T]?: T[K] | null };
-
-/** The settings of a create or update input (see {@link ClientSettingsInput}). */
-type SettingsInput = NullablePartial<Omit<ClientSettings, 'tokenExchange'>> & Pick<ClientSettingsInput, 'tokenExchange'>;
-
-export interface CreateClientInput extends SettingsInput {
+export interface CreateClientInput extends ClientSettingsInput {
   tenantPath: string;
   clientId?: string | null;
   name: string;
@@ -37,7 +34,7 @@ export interface CreateClientInput extends SettingsInput {
   clientSecret?: string | null;
 }
 
-export type UpdateClientInput = SettingsInput & { name?: string | null; enabled?: boolean | null };
+export type UpdateClientInput = ClientSettingsInput & { name?: string | null; enabled?: boolean | null };
 
 /** What a trusted caller may set when creating a client: also whether it starts enabled (provisioning). */
 export type InsertClientInput = Omit<CreateClientInput, 'tenantPath'> & { enabled?: boolean | null };
@@ -58,6 +55,9 @@ export interface ClientWithSecret {
 interface CachedClient {
   readonly client: Client;
   readonly secretDigest: string | null;
+  /** A `client_secret_jwt` client's sealed secret; opened on first use into `hmacSecret`. */
+  readonly secretSealed: string | null;
+  hmacSecret?: string;
   /**
    * Fingerprint (ServerSecret.fingerprint) of the last presented secret that
    * verified against `secretDigest`. It lives on the cache entry, so any
@@ -99,6 +99,8 @@ export class ClientService {
     /** Every token of a client issued before a time (RevocationService.revokeClient, the client scope's one revoke operation). */
     private readonly revokeClient: (client: Pick<Client, 'clientId' | 'tenantId'>, at: Date) => Promise<void>,
     private readonly transactions: Transactions,
+    /** Verifies `client_assertion`s (client_secret_jwt, private_key_jwt). */
+    private readonly assertions: ClientAssertions,
   ) {
     this.cache = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 100_000, trusted: () => deps.bus.live });
     this.pages = new TtlCache({ ttlMs: defaults.cacheTtlMs, maxEntries: 1_000, trusted: () => deps.bus.live });
@@ -118,7 +120,7 @@ export class ClientService {
   private lookup(clientId: string): MaybePromise<CachedClient | null> {
     return this.cache.get(clientId, async () => {
       const stored = await this.clients.findWithSecretDigest(clientId);
-      return stored ? { client: withoutDigest(stored), secretDigest: stored.secretDigest } : null;
+      return stored ? { client: withoutDigest(stored), secretDigest: stored.secretDigest, secretSealed: stored.secretSealed } : null;
     });
   }
 
@@ -143,7 +145,7 @@ export class ClientService {
     const { clientId, clientSecret } = credentials;
     const outcome = this.guard.protect(
       { subject: { kind: 'client', clientId, auditTenantPath: () => this.auditTenantPathOf(clientId) }, scope, owed: 'invalid_client' },
-      () => this.checkCredentials(clientId, clientSecret),
+      () => (credentials.clientAssertion !== undefined ? this.checkAssertion(credentials) : this.checkCredentials(clientId, clientSecret)),
     );
     return mapMaybePromise(outcome, (client) => {
       // At a tenant issuer, another tenant's client fails exactly as an unknown one.
@@ -156,7 +158,7 @@ export class ClientService {
     return mapMaybePromise(this.lookup(clientId), (found) => {
       const client = found?.client;
       if (client?.enabled && client.isPublic && clientSecret === undefined) return client;
-      if (found && client?.enabled && !client.isPublic && clientSecret && found.secretDigest) {
+      if (found && client?.enabled && !client.isPublic && clientSecret && found.secretDigest && usesSecret(client)) {
         // The secret that verified last time, compared in constant time: no HMAC for a client presenting it again.
         const fingerprint = this.deps.secret.fingerprint(clientSecret);
         if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return client;
@@ -175,9 +177,48 @@ export class ClientService {
             ? 'disabled client'
             : client.isPublic
               ? 'a public client presented a secret'
-              : 'client secret required',
+              : !usesSecret(client)
+                ? `client must authenticate with ${client.tokenEndpointAuthMethod}`
+                : 'client secret required',
       );
     });
+  }
+
+  /**
+   * RFC 7523 §2.2 client authentication: the client must be registered with the method the
+   * assertion uses (its alg decides: HS* is client_secret_jwt), and the assertion must verify
+   * (ClientAssertions: signature or MAC, iss, sub, aud, exp, jti used once on every process).
+   */
+  private checkAssertion(credentials: PresentedClientCredentials): MaybePromise<Client> {
+    return mapMaybePromise(this.lookup(credentials.clientId), async (found) => {
+      const client = found?.client;
+      if (!found || !client) throw errors.invalidClient('unknown client');
+      if (!client.enabled) throw errors.invalidClient('disabled client');
+      if (client.tokenEndpointAuthMethod !== credentials.method)
+        throw errors.invalidClient(`client must authenticate with ${client.tokenEndpointAuthMethod}, not ${credentials.method}`);
+      await this.assertions.verify(client, credentials, credentials.method === 'client_secret_jwt' ? this.hmacSecretOf(found) : null);
+      return client;
+    });
+  }
+
+  /** The plaintext secret of a client_secret_jwt client, opened once per cache entry; null when none is stored. */
+  private hmacSecretOf(found: CachedClient): string | null {
+    if (found.hmacSecret === undefined && found.secretSealed)
+      found.hmacSecret = this.deps.secret.decrypt(found.secretSealed, 'client-secret');
+    return found.hmacSecret ?? null;
+  }
+
+  /** The sealed copy a client_secret_jwt client keeps of its secret; null for any other method. */
+  private sealFor(method: Client['tokenEndpointAuthMethod'], clientSecret: string | null): string | null {
+    return method === 'client_secret_jwt' && clientSecret !== null ? this.deps.secret.encrypt(clientSecret, 'client-secret') : null;
+  }
+
+  /** ClientService's rule beside the pure settings check: an http jwks_uri (loopback) only while ISSUER is on loopback. */
+  private ensureJwksUriAllowed(jwksUri: string | null): void {
+    if (jwksUri === null || jwksUri.startsWith('https:')) return;
+    ensure(isLoopbackHost(new URL(this.deps.issuer).hostname), () =>
+      errors.validation('jwksUri', 'must be an https URL (http only on loopback while the server itself runs on loopback)'),
+    );
   }
 
   /**
@@ -242,8 +283,11 @@ export class ClientService {
     const clientId = input.clientId ?? randomToken(16);
     validateClientId(clientId, 'clientId', options);
     const settings = validateClientSettings(input, isPublic, this.grants);
+    this.ensureJwksUriAllowed(settings.jwksUri);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
-    const clientSecret = isPublic ? null : chooseClientSecret(input.clientSecret);
+    const keyOnly = settings.tokenEndpointAuthMethod === 'private_key_jwt';
+    ensure(!(keyOnly && input.clientSecret != null), () => errors.validation('clientSecret', 'private_key_jwt clients have no secret'));
+    const clientSecret = isPublic || keyOnly ? null : chooseClientSecret(input.clientSecret);
     const client = await mapUniqueViolation(
       () =>
         this.clients.insert({
@@ -252,6 +296,7 @@ export class ClientService {
           name: validateDisplayName(input.name),
           isPublic,
           secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
+          secretSealed: this.sealFor(settings.tokenEndpointAuthMethod, clientSecret),
           ...settings,
           enabled: input.enabled ?? true,
         }),
@@ -296,11 +341,14 @@ export class ClientService {
         // about `tokenExchange` clears the stored allowance rather than failing on it.
         const dropsExchange =
           input.grantTypes != null && !input.grantTypes.includes(TOKEN_EXCHANGE_GRANT_TYPE) && input.tokenExchange == null;
+        // Setting one of jwks and jwksUri replaces the other; an empty string removes it.
+        const keys = input.jwks != null || input.jwksUri != null ? { jwks: input.jwks ?? null, jwksUri: input.jwksUri ?? null } : {};
         const settings = validateClientSettings(
           // Stored redirect URIs are kept as they are unless the input replaces them.
           {
             ...currentSettings(current),
             ...stripNulls(input),
+            ...keys,
             redirectUris: input.redirectUris ?? null,
             ...(dropsExchange ? { tokenExchange: NO_TOKEN_EXCHANGE } : {}),
           },
@@ -308,7 +356,20 @@ export class ClientService {
           this.grants,
           [...current.redirectUris],
         );
-        return { ...settings, name: input.name != null ? validateDisplayName(input.name) : undefined, enabled: input.enabled ?? undefined };
+        if (settings.jwksUri !== current.jwksUri) this.ensureJwksUriAllowed(settings.jwksUri);
+        const method = settings.tokenEndpointAuthMethod;
+        // Only a client_secret_jwt client keeps its secret sealed (a client switched to it rotates its secret
+        // to get one); a private_key_jwt client keeps no secret at all.
+        const secrets = {
+          secretSealed: method === 'client_secret_jwt' ? undefined : null,
+          secretDigest: method === 'private_key_jwt' ? null : undefined,
+        };
+        return {
+          ...settings,
+          ...secrets,
+          name: input.name != null ? validateDisplayName(input.name) : undefined,
+          enabled: input.enabled ?? undefined,
+        };
       });
       ensure(updated, () => notFoundInScope('client', clientId));
       // Disabling: every token issued until now stops working, and stays so when the client is enabled again.
@@ -325,8 +386,14 @@ export class ClientService {
     let clientSecret = '';
     const client = await this.modify(actor, clientId, (current) => {
       ensure(!current.isPublic, () => errors.validation('clientId', 'public clients have no secret'));
+      ensure(current.tokenEndpointAuthMethod !== 'private_key_jwt', () =>
+        errors.validation('clientId', 'private_key_jwt clients have no secret'),
+      );
       clientSecret = chooseClientSecret(supplied);
-      return { secretDigest: this.deps.secret.digest(clientSecret) };
+      return {
+        secretDigest: this.deps.secret.digest(clientSecret),
+        secretSealed: this.sealFor(current.tokenEndpointAuthMethod, clientSecret),
+      };
     });
     return { client, clientSecret };
   }
@@ -341,7 +408,10 @@ export class ClientService {
 
   /** Sets a client's secret directly; used by bootstrap to honour ADMIN_CLIENT_SECRET. */
   async setSecretTrusted(clientId: string, clientSecret: string): Promise<void> {
-    await this.clients.setSecretDigest(clientId, this.deps.secret.digest(clientSecret));
+    await this.clients.modify(clientId, async (current) => ({
+      secretDigest: this.deps.secret.digest(clientSecret),
+      secretSealed: this.sealFor(current.tokenEndpointAuthMethod, clientSecret),
+    }));
     await this.deps.bus.publish({ topic: 'client', kind: 'rotated', key: clientId });
   }
 
@@ -389,12 +459,19 @@ function currentSettings(client: Client): ClientSettings {
     tokenExchange: client.tokenExchange,
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    jwks: client.jwks,
+    jwksUri: client.jwksUri,
   };
 }
 
+/** Whether a client authenticates with its secret itself (Basic or in the body: either is accepted for both methods). */
+const usesSecret = (client: Client): boolean =>
+  client.tokenEndpointAuthMethod === 'client_secret_basic' || client.tokenEndpointAuthMethod === 'client_secret_post';
+
 /** The snapshot of a stored client, without its digest (what may be cached beside it and handed out). */
 function withoutDigest(stored: StoredClient): Client {
-  const { secretDigest: _digest, ...client } = stored;
+  const { secretDigest: _digest, secretSealed: _sealed, ...client } = stored;
   return Object.freeze(client);
 }
 

@@ -8,6 +8,27 @@ import type { TokenExchangePolicy } from './token-exchange-policy';
 export const RESPONSE_STYLES = ['standard', 'seed001'] as const;
 export type ResponseStyle = (typeof RESPONSE_STYLES)[number];
 
+/**
+ * How a client authenticates at the token, introspection and revocation endpoints (RFC 7591 §2
+ * `token_endpoint_auth_method`, OIDC Core §9). A secret client (`client_secret_basic`, the
+ * default for confidential clients, or `client_secret_post`) may present its secret either way;
+ * `client_secret_jwt` and `private_key_jwt` clients authenticate only with an RFC 7523 assertion;
+ * public clients with `none`.
+ */
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'none',
+] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+/** A JSON Web Key Set (RFC 7517 §5) of public keys only, as validated by validate-client-keys.ts. */
+export interface ClientJwks {
+  readonly keys: readonly Readonly<Record<string, unknown>>[];
+}
+
 /** Immutable snapshot of a client, as cached for the token path. Never carries the secret digest. */
 export interface Client {
   readonly id: string;
@@ -29,6 +50,11 @@ export interface Client {
   /** RFC 9126 §6 `require_pushed_authorization_requests`: `/authorize` takes only a request_uri from `/par`. */
   readonly requirePushedAuthorizationRequests: boolean;
   readonly enabled: boolean;
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Registered public keys for `private_key_jwt` (exclusive with `jwksUri`). */
+  readonly jwks: ClientJwks | null;
+  /** Where the client publishes its public keys (exclusive with `jwks`). */
+  readonly jwksUri: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -2,7 +2,8 @@ import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
 import type { GrantCatalogue } from '../grants/grant-registry';
-import { RESPONSE_STYLES, type ResponseStyle } from './client';
+import { RESPONSE_STYLES, TOKEN_ENDPOINT_AUTH_METHODS, type ClientJwks, type ResponseStyle, type TokenEndpointAuthMethod } from './client';
+import { validateJwks, validateJwksUri } from './validate-client-keys';
 import { validateRedirectUri } from './validate-redirect-uri';
 import { validateTokenExchangePolicy, type TokenExchangeInput, type TokenExchangePolicy } from './token-exchange-policy';
 
@@ -19,10 +20,17 @@ export interface ClientSettings {
   dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6: authorization requests only through `/par`. */
   requirePushedAuthorizationRequests: boolean;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
 }
 
-/** Client settings as an admin supplies them: any may be absent or null (then its default); `tokenExchange` flags likewise. */
-export type ClientSettingsInput = Partial<{ [K in Exclude<keyof ClientSettings, 'tokenExchange'>]: ClientSettings[K] | null }> & {
+/**
+ * Settings as a caller supplies them: any may be absent or null (then its default);
+ * `jwks` may be JSON text; `tokenExchange` flags may be absent likewise.
+ */
+export type ClientSettingsInput = Partial<{ [K in Exclude<keyof ClientSettings, 'jwks' | 'tokenExchange'>]: ClientSettings[K] | null }> & {
+  jwks?: ClientJwks | string | null;
   tokenExchange?: TokenExchangeInput | null;
 };
 
@@ -67,6 +75,21 @@ export function validateClientSettings(
   };
   const responseStyle = input.responseStyle ?? 'standard';
   ensure(RESPONSE_STYLES.includes(responseStyle), () => errors.validation('responseStyle', `must be one of ${RESPONSE_STYLES.join(', ')}`));
+  const method = input.tokenEndpointAuthMethod ?? (isPublic ? 'none' : 'client_secret_basic');
+  ensure(TOKEN_ENDPOINT_AUTH_METHODS.includes(method), () =>
+    errors.validation('tokenEndpointAuthMethod', `must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`),
+  );
+  ensure(isPublic === (method === 'none'), () =>
+    errors.validation(
+      'tokenEndpointAuthMethod',
+      isPublic ? 'public clients authenticate with none' : 'confidential clients cannot use none',
+    ),
+  );
+  const jwks = input.jwks == null || input.jwks === '' ? null : validateJwks(input.jwks, 'jwks');
+  const jwksUri = input.jwksUri == null || input.jwksUri === '' ? null : validateJwksUri(input.jwksUri, 'jwksUri');
+  ensure(!(jwks && jwksUri), () => errors.validation('jwksUri', 'give either jwks or jwksUri, not both'));
+  ensure(!isPublic || (!jwks && !jwksUri), () => errors.validation('jwks', 'public clients have no keys'));
+  ensure(method !== 'private_key_jwt' || jwks || jwksUri, () => errors.validation('jwks', 'private_key_jwt needs jwks or jwksUri'));
   return {
     redirectUris,
     grantTypes,
@@ -78,5 +101,8 @@ export function validateClientSettings(
     tokenExchange: validateTokenExchangePolicy(input.tokenExchange, grantTypes),
     dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+    tokenEndpointAuthMethod: method,
+    jwks,
+    jwksUri,
   };
 }

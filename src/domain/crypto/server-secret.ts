@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a sealed value is for; bound as GCM associated data, so one kind can never be opened as another. */
-export type SealPurpose = 'signing-key' | 'authorization-request' | 'pushed-authorization-request' | 'csrf' | 'device-verification';
+export type SealPurpose =
+  'signing-key' | 'authorization-request' | 'pushed-authorization-request' | 'csrf' | 'device-verification' | 'client-secret';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the

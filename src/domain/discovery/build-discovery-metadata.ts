@@ -2,6 +2,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authoriza
 import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client-assertion';
 
 /** What the running server really offers; discovery advertises nothing else. */
 export interface ServerCapabilities {
@@ -22,7 +23,9 @@ export interface ServerCapabilities {
 /** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
 export type DiscoveryMetadata = Readonly<Record<string, string | boolean | readonly string[]>>;
 
-const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+/** RFC 8414 §2: the algorithms client assertions (client_secret_jwt, private_key_jwt) may use; never `none`. */
+const CLIENT_AUTH_SIGNING_ALGORITHMS = [...PRIVATE_KEY_JWT_ALGORITHMS, ...CLIENT_SECRET_JWT_ALGORITHMS];
 
 /** End-user claims `/userinfo` and ID tokens can release (see claims-for-scopes.ts). */
 const PROFILE_CLAIMS = [
@@ -80,8 +83,11 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
     claims_parameter_supported: false,
     request_parameter_supported: false,

@@ -5,8 +5,8 @@ import { validateRoleName } from '../roles/validate-role';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { chooseClientSecret } from '../clients/client-secret';
 import { validateClientId } from '../clients/validate-client-id';
-import type { ResponseStyle } from '../clients/client';
 import type { TokenExchangeInput } from '../clients/token-exchange-policy';
+import type { ClientJwks, ResponseStyle, TokenEndpointAuthMethod } from '../clients/client';
 import { validateClientSettings } from '../clients/validate-client-settings';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
@@ -39,6 +39,9 @@ const CLIENT_FIELDS = [
   'tokenExchange',
   'dpopBoundAccessTokens',
   'requirePushedAuthorizationRequests',
+  'tokenEndpointAuthMethod',
+  'jwks',
+  'jwksUri',
   'enabled',
   'roles',
 ] as const;
@@ -205,6 +208,10 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     tokenExchange: readTokenExchange(reader, object, at),
     dpopBoundAccessTokens: reader.boolean(object, 'dpopBoundAccessTokens', at),
     requirePushedAuthorizationRequests: reader.boolean(object, 'requirePushedAuthorizationRequests', at),
+    tokenEndpointAuthMethod: reader.string(object, 'tokenEndpointAuthMethod', at) as TokenEndpointAuthMethod | undefined,
+    // A key set as a JSON object, or as JSON text (which may come from a ${VARIABLE}).
+    jwks: typeof object.jwks === 'string' ? reader.string(object, 'jwks', at) : (object.jwks as ClientJwks | null | undefined),
+    jwksUri: reader.string(object, 'jwksUri', at, { nullable: true }),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);

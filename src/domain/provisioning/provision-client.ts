@@ -7,7 +7,8 @@ import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
 /**
  * Creates the client or brings it to the planned state through ClientService. A secret in
  * the file replaces the stored one only when it does not match the stored keyed digest
- * (compared in constant time); without one, an existing client keeps its secret.
+ * (compared in constant time) or the client turns client_secret_jwt (which keeps it sealed);
+ * without one, an existing client keeps its secret. A private_key_jwt client has none.
  * Disabling goes through ClientService's update, which revokes the client's tokens.
  */
 export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, planned: PlannedClient): Promise<void> {
@@ -15,7 +16,7 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
   const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
   const found = await services.clients.inspect(planned.clientId, planned.clientSecret);
   if (!found) {
-    if (!planned.isPublic && planned.clientSecret === null) {
+    if (!planned.isPublic && planned.clientSecret === null && planned.settings.tokenEndpointAuthMethod !== 'private_key_jwt') {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
     const { client } = await atEntry(planned.at, 'clientId', () =>
@@ -37,11 +38,14 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
   if (client.isPublic !== planned.isPublic) {
     throw new ProvisioningError([`${planned.at}.isPublic: cannot change for an existing client (delete and re-create it)`], 'conflict');
   }
-  const secretChanged = planned.clientSecret !== null && !holdsSecret;
+  // A client switched to client_secret_jwt needs its secret stored again (sealed), even when it is the same one.
+  const toHmac = planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && client.tokenEndpointAuthMethod !== 'client_secret_jwt';
+  const secretChanged = planned.clientSecret !== null && (!holdsSecret || toHmac);
   const changed = differs(client, wanted);
+  // The settings first: the secret is stored the way the (new) method wants it.
+  if (changed) await atEntry(planned.at, 'clientId', () => services.clients.updateTrusted(planned.clientId, wanted));
   if (secretChanged)
     await atEntry(planned.at, 'clientSecret', () => services.clients.setSecretTrusted(planned.clientId, planned.clientSecret!));
-  if (changed) await atEntry(planned.at, 'clientId', () => services.clients.updateTrusted(planned.clientId, wanted));
   const rolesChanged = await provisionRoleAssignments(scope, tenant, planned.at, { client }, planned.roles);
   report.clients[changed || secretChanged || rolesChanged ? 'updated' : 'unchanged']++;
 }

@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
+import type { TokenEndpointAuthMethod } from '../../domain/clients/client';
 import { ResponseStyleEnum } from '../types/client.type';
 
 @InputType({
@@ -66,6 +67,22 @@ export class CreateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, ' +
+      'private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients).',
+  })
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Exclusive with jwksUri.',
+  })
+  jwks?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https URL of the client’s public JWK Set. Exclusive with jwks.' })
+  jwksUri?: string | null;
 }
 
 @InputType()
@@ -106,6 +123,26 @@ export class UpdateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, ' +
+      'private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients).',
+  })
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Public JWK Set as JSON text (at most 20 keys, 16 KB; no private or symmetric keys). Setting it removes jwksUri; an empty string removes it.',
+  })
+  jwks?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it.',
+  })
+  jwksUri?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

@@ -80,6 +80,19 @@ export class ClientType {
   @Field()
   enabled!: boolean;
 
+  @Field({
+    description:
+      'How the client authenticates (RFC 7591 `token_endpoint_auth_method`): client_secret_basic (default; also accepts client_secret_post), ' +
+      'client_secret_post, client_secret_jwt, private_key_jwt or none (public clients).',
+  })
+  tokenEndpointAuthMethod!: string;
+
+  @Field(() => String, { nullable: true, description: 'The registered public JWK Set (JSON text), for private_key_jwt.' })
+  jwks!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the client publishes its public JWK Set, for private_key_jwt.' })
+  jwksUri!: string | null;
+
   @Field()
   createdAt!: Date;
 
@@ -117,6 +130,9 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     enabled: client.enabled,
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
+    jwksUri: client.jwksUri,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,
   };

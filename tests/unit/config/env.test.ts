@@ -52,6 +52,7 @@ describe('parseEnv', () => {
       logLevel: 'info',
       secretKey: undefined,
       trustProxy: false,
+      outboundAllowCidrs: [],
       provision: undefined,
       auditRetentionDays: 90,
       dpopRequireNonce: false,
@@ -108,6 +109,7 @@ describe('parseEnv', () => {
         TRUST_PROXY: '1',
         AUDIT_RETENTION_DAYS: '30',
         DPOP_REQUIRE_NONCE: 'true',
+        OUTBOUND_ALLOW_CIDRS: '10.20.0.0/16, fd12::/16',
       }),
     ).toEqual({
       port: 8080,
@@ -122,6 +124,7 @@ describe('parseEnv', () => {
       logLevel: 'debug',
       secretKey,
       trustProxy: 1,
+      outboundAllowCidrs: ['10.20.0.0/16', 'fd12::/16'],
       provision: undefined,
       auditRetentionDays: 30,
       dpopRequireNonce: true,
@@ -131,6 +134,12 @@ describe('parseEnv', () => {
   it('refuses a DPOP_REQUIRE_NONCE that is not a boolean', () => {
     expect(() => parseEnv({ DPOP_REQUIRE_NONCE: 'yes' })).toThrow(/DPOP_REQUIRE_NONCE must be true or false/);
     expect(parseEnv({ DPOP_REQUIRE_NONCE: '0' }).dpopRequireNonce).toBe(false);
+  });
+
+  it('refuses an OUTBOUND_ALLOW_CIDRS entry that is no range', () => {
+    expect(problemsOf({ OUTBOUND_ALLOW_CIDRS: '10.0.0.0/8, internal' })).toEqual([
+      '  - OUTBOUND_ALLOW_CIDRS entry "internal" is not an IP address or CIDR range',
+    ]);
   });
 
   it('derives the default issuer from PORT', () => {

@@ -1,7 +1,6 @@
-import { validateClientSettings as validate, type ClientSettings } from '../../../../src/domain/clients/validate-client-settings';
+import { validateClientSettings as validate, type ClientSettingsInput } from '../../../../src/domain/clients/validate-client-settings';
 import { GRANTS } from '../../../fixtures/grant-catalogue';
-const validateClientSettings = (input: Partial<{ [K in keyof ClientSettings]: ClientSettings[K] | null }>, isPublic: boolean) =>
-  validate(input, isPublic, GRANTS);
+const validateClientSettings = (input: ClientSettingsInput, isPublic: boolean) => validate(input, isPublic, GRANTS);
 import { domainErrorFrom } from '../../expect-domain-error';
 
 const REDIRECT = 'https://app.example.com/cb';
@@ -20,6 +19,83 @@ describe('validateClientSettings', () => {
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: false,
       requirePushedAuthorizationRequests: false,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      jwks: null,
+      jwksUri: null,
+    });
+  });
+
+  describe('client authentication method and keys', () => {
+    const EC_KEY = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+      y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+    };
+    const fieldOf = (run: () => unknown) => domainErrorFrom(run).field;
+
+    it('defaults confidential clients to client_secret_basic and public ones to none, and keeps them apart', () => {
+      expect(validateClientSettings({ redirectUris: [REDIRECT] }, true).tokenEndpointAuthMethod).toBe('none');
+      expect(fieldOf(() => validateClientSettings({ tokenEndpointAuthMethod: 'none' }, false))).toBe('tokenEndpointAuthMethod');
+      expect(fieldOf(() => validateClientSettings({ redirectUris: [REDIRECT], tokenEndpointAuthMethod: 'private_key_jwt' }, true))).toBe(
+        'tokenEndpointAuthMethod',
+      );
+      expect(fieldOf(() => validateClientSettings({ tokenEndpointAuthMethod: 'tls_client_auth' as 'none' }, false))).toBe(
+        'tokenEndpointAuthMethod',
+      );
+    });
+
+    it('takes a public key set as JSON text or object, and private_key_jwt needs keys', () => {
+      const settings = validateClientSettings(
+        { tokenEndpointAuthMethod: 'private_key_jwt', jwks: JSON.stringify({ keys: [EC_KEY] }) },
+        false,
+      );
+      expect(settings.jwks).toEqual({ keys: [EC_KEY] });
+      expect(validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [EC_KEY] } }, false).jwks).toEqual({
+        keys: [EC_KEY],
+      });
+      expect(fieldOf(() => validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt' }, false))).toBe('jwks');
+    });
+
+    it.each([
+      ['a private EC key', { keys: [{ ...EC_KEY, d: 'secret' }] }, 'jwks.keys[0]'],
+      ['a private RSA key', { keys: [{ kty: 'RSA', n: 'AQAB', e: 'AQAB', p: 'x', q: 'y' }] }, 'jwks.keys[0]'],
+      ['a symmetric key', { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }, 'jwks.keys[0]'],
+      ['an unknown key type', { keys: [{ kty: 'XYZ' }] }, 'jwks.keys[0]'],
+      ['an EC key without y', { keys: [{ kty: 'EC', crv: 'P-256', x: 'abc' }] }, 'jwks.keys[0]'],
+      ['no keys', { keys: [] }, 'jwks'],
+      ['21 keys', { keys: Array(21).fill(EC_KEY) }, 'jwks'],
+      ['no key set', [EC_KEY], 'jwks'],
+      ['over 16 KB', { keys: [{ ...EC_KEY, x5c: ['a'.repeat(17 * 1024)] }] }, 'jwks'],
+    ])('refuses %s', (_, jwks, field) => {
+      expect(fieldOf(() => validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: JSON.stringify(jwks) }, false))).toBe(
+        field,
+      );
+    });
+
+    it('takes an https jwks_uri (http only on loopback), never beside jwks', () => {
+      expect(
+        validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://rp.example/jwks' }, false).jwksUri,
+      ).toBe('https://rp.example/jwks');
+      expect(
+        validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'http://127.0.0.1:9/jwks' }, false).jwksUri,
+      ).toBe('http://127.0.0.1:9/jwks');
+      for (const jwksUri of [
+        'http://rp.example/jwks',
+        'ftp://rp.example/jwks',
+        'https://u:p@rp.example/jwks',
+        'https://rp.example/jwks#x',
+        'jwks',
+      ])
+        expect(fieldOf(() => validateClientSettings({ tokenEndpointAuthMethod: 'private_key_jwt', jwksUri }, false))).toBe('jwksUri');
+      expect(
+        fieldOf(() =>
+          validateClientSettings(
+            { tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [EC_KEY] }, jwksUri: 'https://rp.example/jwks' },
+            false,
+          ),
+        ),
+      ).toBe('jwksUri');
     });
   });
 
@@ -77,6 +153,9 @@ describe('validateClientSettings', () => {
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: true,
       requirePushedAuthorizationRequests: true,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      jwks: null,
+      jwksUri: null,
     });
   });
 

@@ -1,0 +1,130 @@
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import type { Clock } from '../clock';
+import { DomainError, errors } from '../errors';
+import { tenantIssuer } from '../issuers/tenant-issuer';
+import type { ReplayGuard } from '../replay/replay-guard';
+import type { TenantService } from '../tenants/tenant.service';
+import type { Client } from './client';
+import type { ClientKeySets } from './client-key-sets';
+import type { PresentedClientCredentials } from './presented-client-credentials';
+
+/** RFC 7523 §2.2 `client_assertion_type`. */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Signature algorithms of `private_key_jwt` assertions (asymmetric only). */
+export const PRIVATE_KEY_JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+/** MAC algorithms of `client_secret_jwt` assertions. */
+export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+/** An assertion may expire at most this far ahead (bounded lifetime). */
+const ASSERTION_MAX_LIFETIME_SECONDS = 300;
+/** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+const ASSERTION_CLOCK_SKEW_SECONDS = 30;
+const MAX_ASSERTION_LENGTH = 16 * 1024;
+const MAX_JTI_LENGTH = 512;
+
+const malformed = (detail: string) => errors.invalidClient(`client assertion: ${detail}`);
+
+/**
+ * The credentials a request presents with `client_assertion` (RFC 7523 §2.2): the method is
+ * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt` (also for `alg`
+ * `none`, which no method accepts). The client is the assertion's `sub`; a `client_id` sent beside it must name the same
+ * client. Nothing is verified here (ClientService does, through {@link ClientAssertions}, under
+ * the brute-force guard).
+ */
+export function presentedAssertion(assertion: string, bodyClientId: string | undefined): PresentedClientCredentials {
+  if (assertion.length === 0 || assertion.length > MAX_ASSERTION_LENGTH) throw malformed('empty or too long');
+  let alg: unknown;
+  let payload: JWTPayload;
+  try {
+    alg = decodeProtectedHeader(assertion).alg;
+    payload = decodeJwt(assertion);
+  } catch {
+    throw malformed('not a JWT');
+  }
+  // `none` passes here as private_key_jwt, whose algorithms exclude it: refused in ClientService, so it counts as a failure of the client.
+  if (typeof alg !== 'string') throw malformed('no alg');
+  const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
+  if (sub === undefined || sub === '') throw malformed('no sub');
+  if (bodyClientId !== undefined && bodyClientId !== sub) throw malformed('client_id does not match sub');
+  return {
+    clientId: sub,
+    clientAssertion: assertion,
+    method: alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt',
+  };
+}
+
+/**
+ * Verifies client assertions (RFC 7523 §3, OIDC Core §9) for ClientService.authenticate:
+ * `iss` = `sub` = client_id; `aud` holds the issuer of the client's tenant, its token endpoint
+ * URL, or the URL of the endpoint called; `exp` required, at most
+ * {@link ASSERTION_MAX_LIFETIME_SECONDS} ahead; `nbf` and `iat` honoured with
+ * {@link ASSERTION_CLOCK_SKEW_SECONDS} of skew; the algorithm one of the client's method; and
+ * `jti` used once across every process (ReplayGuard). Every failure is `invalid_client`, its
+ * reason in the error's detail (logs only).
+ */
+export class ClientAssertions {
+  private readonly base: string;
+
+  constructor(
+    issuerBase: string,
+    private readonly tenants: TenantService,
+    private readonly keySets: ClientKeySets,
+    private readonly replays: ReplayGuard,
+    private readonly clock: Clock,
+  ) {
+    this.base = issuerBase.replace(/\/+$/, '');
+  }
+
+  /** Resolves when `credentials.clientAssertion` authenticates `client`; `secret` is its plaintext secret for `client_secret_jwt`. */
+  async verify(client: Client, credentials: PresentedClientCredentials, secret: string | null): Promise<void> {
+    const assertion = credentials.clientAssertion!;
+    const hmac = credentials.method === 'client_secret_jwt';
+    if (hmac && secret === null) throw errors.invalidClient('client_secret_jwt client without a stored secret (rotate it)');
+    const tenant = await this.tenants.findById(client.tenantId);
+    if (!tenant) throw errors.invalidClient('client of a deleted tenant');
+    const issuer = tenantIssuer(this.base, tenant.path);
+    const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
+    if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);
+    const now = this.clock.now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(assertion, hmac ? new TextEncoder().encode(secret!) : this.keySets.keysOf(client), {
+        algorithms: hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS,
+        issuer: client.clientId,
+        subject: client.clientId,
+        audience,
+        clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
+        requiredClaims: ['exp', 'jti'],
+        currentDate: now,
+      }));
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      const code = (error as { code?: string }).code;
+      throw malformed(`${code ?? 'invalid'}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const exp = payload.exp!;
+    if (exp > nowSeconds + ASSERTION_MAX_LIFETIME_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('exp too far ahead');
+    if (payload.iat !== undefined && payload.iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('iat in the future');
+    const jti = payload.jti;
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw malformed('jti missing or too long');
+    const first = await this.replays.claimOnce(
+      'client_assertion',
+      client.clientId,
+      jti,
+      new Date((exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000),
+    );
+    if (!first) throw malformed('jti already used');
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The port for requests the server makes itself (implemented in src/edge/node-outbound-http.ts,
+ * injected by the composition root): HTTP stays out of the domain. An implementation applies
+ * the {@link OutboundPolicy} of outbound-policy.ts to every resolved address and the
+ * OUTBOUND_LIMITS (time, size) to every exchange.
+ */
+export interface OutboundHttp {
+  /**
+   * GETs `url` and answers its JSON body; rejects with an {@link OutboundError} for a refused
+   * address, a timeout, a body over the size limit, a status other than 200, a response that is
+   * not JSON, or any network failure.
+   */
+  getJson(url: string): Promise<unknown>;
+}
+
+/** Why an outbound request failed; the reason is for logs, never for an answer. */
+export class OutboundError extends Error {
+  override readonly name = 'OutboundError';
+}
