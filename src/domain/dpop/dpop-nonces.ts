@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 
 /** How long one nonce is current (RFC 9449 §8: the server decides); the previous one stays accepted as long again. */
-export const DPOP_NONCE_WINDOW_MS = 5 * 60_000;
+const DPOP_NONCE_WINDOW_MS = 5 * 60_000;
 
 /**
  * Server-provided DPoP nonces (RFC 9449 §8, §9) without storage: the nonce of a time window is

@@ -99,7 +99,7 @@ function signatureVerifies(alg: DpopSigningAlgorithm, key: KeyObject, input: Buf
 }
 
 /** `htu` as compared (§4.3 check 9): scheme, authority and path, normalised by the URL parser; no query or fragment. */
-export function normaliseHtu(url: string): string | null {
+function normaliseHtu(url: string): string | null {
   try {
     const parsed = new URL(url);
     return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
