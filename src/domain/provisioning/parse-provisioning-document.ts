@@ -48,6 +48,17 @@ const CLIENT_FIELDS = [
 const TOKEN_EXCHANGE_FIELDS = ['impersonation', 'delegation', 'subtree'] as const;
 const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'roles'] as const;
 
+/** The fields each kind of entry may have: docs/provisioning.schema.json lists exactly these (a drift test holds them together). */
+export const PROVISIONING_FIELDS = {
+  tenant: TENANT_FIELDS,
+  api: API_FIELDS,
+  apiPermission: PERMISSION_FIELDS,
+  role: ROLE_FIELDS,
+  rolePermission: ROLE_PERMISSION_FIELDS,
+  client: CLIENT_FIELDS,
+  user: USER_FIELDS,
+} as const;
+
 /**
  * Parses the text of a provisioning file: JSON, then {@link parseProvisioningDocument}.
  * @throws ProvisioningError listing every problem.

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseProvisioningDocument } from '../../../../src/domain/provisioning/parse-provisioning-document';
+import { parseProvisioningDocument, PROVISIONING_FIELDS } from '../../../../src/domain/provisioning/parse-provisioning-document';
 import { GRANTS } from '../../../fixtures/grant-catalogue';
 import { ProvisioningError } from '../../../../src/domain/provisioning/provisioning-error';
 import { PROVISIONING_VARIABLES, provisioningDocument } from '../../../fixtures/provisioning-file';
@@ -23,6 +23,11 @@ const tsAccepts = (doc: unknown): boolean => {
 };
 
 describe('provisioning JSON Schema', () => {
+  it.each(Object.entries(PROVISIONING_FIELDS))('lists exactly the fields the validator accepts for a %s', (kind, fields) => {
+    const definitions = (schema as { $defs: Record<string, { properties: Record<string, unknown> }> }).$defs;
+    expect(Object.keys(definitions[kind]!.properties).sort()).toEqual([...fields].sort());
+  });
+
   it('accepts the example file and the test fixture, which the TypeScript validator accepts too', () => {
     const example = JSON.parse(readFileSync(path.join(docs, 'provisioning.example.json'), 'utf8')) as unknown;
     for (const doc of [example, provisioningDocument(), { tenants: [] }]) {
