@@ -69,7 +69,8 @@ export class CreateClientInput {
   requirePushedAuthorizationRequests?: boolean | null;
   @Field(() => Boolean, {
     nullable: true,
-    description: 'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
+    description:
+      'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
   })
   requireSignedRequestObject?: boolean | null;
   @Field(() => String, {
@@ -130,7 +131,8 @@ export class UpdateClientInput {
   requirePushedAuthorizationRequests?: boolean | null;
   @Field(() => Boolean, {
     nullable: true,
-    description: 'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
+    description:
+      'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
   })
   requireSignedRequestObject?: boolean | null;
   @Field(() => String, {

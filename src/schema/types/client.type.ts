@@ -76,7 +76,9 @@ export class ClientType {
   dpopBoundAccessTokens!: boolean;
   @Field({ description: 'RFC 9126 §6: `/authorize` accepts only a `request_uri` from the pushed authorization request endpoint (`/par`).' })
   requirePushedAuthorizationRequests!: boolean;
-  @Field({ description: 'RFC 9101 require_signed_request_object: `/authorize` and `/par` accept only a signed request object (`request`).' })
+  @Field({
+    description: 'RFC 9101 require_signed_request_object: `/authorize` and `/par` accept only a signed request object (`request`).',
+  })
   requireSignedRequestObject!: boolean;
 
   @Field()
