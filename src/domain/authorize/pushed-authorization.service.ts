@@ -62,7 +62,10 @@ export const isPushedRequestUri = (requestUri: string): boolean => requestUri.st
  * `/authorize` does, and answers a `request_uri` that seals them (AES-256-GCM with the server
  * secret, so any process can open it and none can read or alter it outside) with the pushing
  * client and an expiry. {@link take} opens it at `/authorize` for the same client, once: the
- * replay guard claims it in the shared store, so a second use fails on every process.
+ * replay guard claims it in the shared store, so a second use fails on every process. A push
+ * carrying a signed request object (`request`, RFC 9126 §3 with RFC 9101) is the object's
+ * parameters alone, checked by RequestObjects (any refusal a 400 `invalid_request_object`);
+ * the sealed request remembers it was signed, for clients that require signed request objects.
  */
 export class PushedAuthorizationService {
   constructor(
