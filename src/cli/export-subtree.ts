@@ -74,6 +74,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   tokenExchange: { impersonation: c.tokenExchange.impersonation, delegation: c.tokenExchange.delegation, subtree: c.tokenExchange.subtree },
   dpopBoundAccessTokens: c.dpopBoundAccessTokens,
   requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
+  requireSignedRequestObject: c.requireSignedRequestObject,
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
   // Public keys only (the server refuses private members), so the set may be written out as it is.
   ...(c.jwks ? { jwks: JSON.parse(c.jwks) as unknown } : {}),

@@ -2,8 +2,10 @@ import { ApiService } from '../domain/apis/api.service';
 import { AuditLog } from '../domain/audit/audit-log';
 import { AuthorizeService } from '../domain/authorize/authorize.service';
 import { PushedAuthorizationService } from '../domain/authorize/pushed-authorization.service';
+import { RequestObjects } from '../domain/authorize/request-object';
 import { ClientService } from '../domain/clients/client.service';
 import { ClientAssertions } from '../domain/clients/client-assertion';
+import { ClientSignedJwts } from '../domain/clients/client-signed-jwt';
 import { ClientKeySets } from '../domain/clients/client-key-sets';
 import { ConsentService } from '../domain/consents/consent.service';
 import type { Database } from '../data/database';
@@ -95,6 +97,8 @@ function createDomain(input: DomainDeps) {
   const revocationCheck = new RevocationCheck(deps, stores.revocations);
   const issuance = new IssuanceCounter(stores.revocations);
   const revocation = new RevocationService(deps, stores.revocations, issuance, stores.devices);
+  // JWTs signed by a client (assertions, request objects): keys registered or fetched from jwks_uri through the outbound port.
+  const clientJwts = new ClientSignedJwts(new ClientKeySets(deps.outbound, deps.clock), replays, deps.clock);
   const clients = new ClientService(
     deps,
     stores.clients,
@@ -104,7 +108,7 @@ function createDomain(input: DomainDeps) {
     (client, at) => revocation.revokeClient(client, at),
     stores.transactions,
     // RFC 7523 client assertions: keys registered or fetched from jwks_uri through the outbound port, jti once via the replay guard.
-    new ClientAssertions(deps.issuer, tenants, new ClientKeySets(deps.outbound, deps.clock), replays, deps.clock),
+    new ClientAssertions(deps.issuer, tenants, clientJwts),
   );
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);
@@ -164,8 +168,22 @@ function createDomain(input: DomainDeps) {
   const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
   // 7. Browser flows, seed integrations and device token sets.
   const consents = new ConsentService(stores.consents);
-  const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays);
-  const authorize = new AuthorizeService(deps, clients, tenants, users, sessions, consents, bruteForce, apis, pushedAuthorization, audit);
+  // RFC 9101 request objects, signed with the client's keys as its assertions are.
+  const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
+  const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
+  const authorize = new AuthorizeService(
+    deps,
+    clients,
+    tenants,
+    users,
+    sessions,
+    consents,
+    bruteForce,
+    apis,
+    pushedAuthorization,
+    requestObjects,
+    audit,
+  );
   const deviceVerification = new DeviceVerificationService(
     deps,
     stores.deviceAuthorizations,

@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'request_uri_not_supported',
   // RFC 9126 §4 / OIDC Core §3.1.2.6: the request_uri is unknown, expired, already used or another client's
   'invalid_request_uri',
+  // RFC 9101 §6.3: the request object (JAR) is invalid: not signed by the client, not addressed to this issuer, expired, replayed
+  'invalid_request_object',
   // RFC 8707 §2: the requested resource is invalid, unknown, or not for this client
   'invalid_target',
   // RFC 7591 §3.2.2: a dynamic client registration request was refused

@@ -28,6 +28,7 @@ export const ERROR_TABLE: Record<ErrorCode, ErrorMapping> = {
   request_not_supported: { status: 400, oauthError: 'request_not_supported', graphqlCode: 'BAD_USER_INPUT' },
   request_uri_not_supported: { status: 400, oauthError: 'request_uri_not_supported', graphqlCode: 'BAD_USER_INPUT' },
   invalid_request_uri: { status: 400, oauthError: 'invalid_request_uri', graphqlCode: 'BAD_USER_INPUT' },
+  invalid_request_object: { status: 400, oauthError: 'invalid_request_object', graphqlCode: 'BAD_USER_INPUT' },
   invalid_target: { status: 400, oauthError: 'invalid_target', graphqlCode: 'BAD_USER_INPUT' },
   invalid_redirect_uri: { status: 400, oauthError: 'invalid_redirect_uri', graphqlCode: 'BAD_USER_INPUT' },
   invalid_client_metadata: { status: 400, oauthError: 'invalid_client_metadata', graphqlCode: 'BAD_USER_INPUT' },

@@ -19,6 +19,7 @@ export class ClientEntity {
     | 'tokenExchangeSubtree'
     | 'dpopBoundAccessTokens'
     | 'requirePushedAuthorizationRequests'
+    | 'requireSignedRequestObject'
     | 'enabled'
     | 'tokenEndpointAuthMethod'
     | 'jwks'
@@ -87,6 +88,9 @@ export class ClientEntity {
   /** RFC 9126 §6: this client's authorization requests must be pushed first (`/par`). */
   @Property({ type: 'boolean' })
   requirePushedAuthorizationRequests = false;
+  /** RFC 9101 `require_signed_request_object`: authorization requests only as signed request objects. */
+  @Property({ type: 'boolean' })
+  requireSignedRequestObject = false;
 
   @Property({ type: 'boolean' })
   enabled = true;

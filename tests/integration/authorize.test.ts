@@ -150,12 +150,14 @@ describe('GET /authorize (authorization code flow, hosted pages)', () => {
   });
 
   describe('errors returned to the client by redirect', () => {
-    it('answers request_not_supported and request_uri_not_supported (OIDC Core §6) instead of ignoring them', async () => {
+    it('answers invalid_request_object (RFC 9101) and request_uri_not_supported (OIDC Core §6) instead of ignoring them', async () => {
+      // An unsigned request object from a client without keys: nothing in it can be trusted, so an error page.
       const withRequest = await new FetchBrowser(t.url).get(
         authorizeUrl(thirdParty, { request: 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCBhZG1pbiJ9.' }),
       );
-      expect(withRequest.status).toBe(302);
-      expectRedirectError(withRequest, 'http://127.0.0.1:9/cb?tenant=a&', 'request_not_supported');
+      expect(withRequest.status).toBe(400);
+      expect(withRequest.location).toBeNull();
+      expect(withRequest.body).toContain('invalid_request_object');
       const withRequestUri = await new FetchBrowser(t.url).get(
         authorizeUrl(thirdParty, { request_uri: 'https://attacker.example/request.jwt' }),
       );

@@ -71,7 +71,6 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
       token_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
       introspection_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
       revocation_endpoint_auth_signing_alg_values_supported: CLIENT_AUTH_ALGS,
-      request_parameter_supported: false,
       request_uri_parameter_supported: false,
     });
     expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
@@ -95,11 +94,18 @@ describe('discovery metadata (OIDC Discovery 1.0, RFC 8414)', () => {
         require_pushed_authorization_requests: false,
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
+        // RFC 9101: request objects signed with the client's keys, never unsigned nor with a MAC.
+        request_parameter_supported: true,
+        request_object_signing_alg_values_supported: expect.arrayContaining(['RS256', 'PS256', 'ES256', 'EdDSA']),
       });
+      expect(metadata.request_object_signing_alg_values_supported).not.toContain('none');
+      expect(metadata.request_object_signing_alg_values_supported).not.toContain('HS256');
       expect(metadata.grant_types_supported).toContain('authorization_code');
     } else {
       expect(metadata.response_types_supported).toEqual([]);
+      expect(metadata.request_parameter_supported).toBe(false);
       for (const field of [
+        'request_object_signing_alg_values_supported',
         'response_modes_supported',
         'code_challenge_methods_supported',
         'authorization_response_iss_parameter_supported',

@@ -52,7 +52,7 @@ export function authorizationResponse(target: RedirectTarget, params: Record<str
   return { kind: 'form-post', action: target.redirectUri, fields };
 }
 
-/** Error codes of RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC 8707 §2 and RFC 9126 §4 that this endpoint sends. */
+/** Error codes of RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, RFC 8707 §2, RFC 9126 §4 and RFC 9101 §6.3 that this endpoint sends. */
 const AUTHORIZATION_ERRORS = [
   'invalid_request',
   'unauthorized_client',
@@ -66,6 +66,8 @@ const AUTHORIZATION_ERRORS = [
   'request_not_supported',
   'request_uri_not_supported',
   'invalid_request_uri',
+  // RFC 9101 §6.3
+  'invalid_request_object',
   // RFC 8707 §2
   'invalid_target',
 ] as const;

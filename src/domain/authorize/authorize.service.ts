@@ -26,6 +26,7 @@ import { issueAuthorizationCode } from './issue-authorization-code';
 import { PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
 import { isPushedRequestUri, type PushedAuthorizationService } from './pushed-authorization.service';
 import { readParam } from './read-param';
+import { RequestObjectRefused, type RequestObjects } from './request-object';
 import { resolveRedirectUri } from './resolve-redirect-uri';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 
@@ -102,6 +103,8 @@ export class AuthorizeService {
     private readonly apis: ApiDirectoryResolver,
     /** RFC 9126: the pushed requests a `request_uri` stands for. */
     private readonly pushed: PushedAuthorizationService,
+    /** RFC 9101: the signed request objects a `request` carries. */
+    private readonly requestObjects: RequestObjects,
     private readonly audit?: AuditLog,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
@@ -111,13 +114,19 @@ export class AuthorizeService {
    * RFC 6749 §4.1.1: validates the request, then signs in, asks consent or issues a code as needed.
    * With a `request_uri` from `/par` (RFC 9126 §4) the pushed parameters are used and every other
    * one but `client_id` ignored; an unknown, expired, used or another client's request_uri is an
-   * error page (`invalid_request_uri`): nothing about the request can be trusted yet.
+   * error page (`invalid_request_uri`): nothing about the request can be trusted yet. Likewise
+   * with a signed `request` object (RFC 9101 §5): its parameters alone make the request. An
+   * object whose signature fails is an error page (`invalid_request_object`); one signed by the
+   * client but refused for a claim (expired, replayed, wrong `aud`…) is redirected, with its own
+   * `state`, to its `redirect_uri` once that is found registered.
    */
   async start(sent: RawAuthorizationParams, browser: BrowserContext): Promise<AuthorizeOutcome> {
     let client: Client;
     let target: RedirectTarget;
     let params = sent;
     let pushed = false;
+    let signed = false;
+    let refusedObject: RequestObjectRefused | null = null;
     try {
       const clientId = readParam(sent, 'client_id');
       if (clientId === undefined) throw errors.invalidRequest('client_id is required', 'client_id');
@@ -127,12 +136,17 @@ export class AuthorizeService {
     }
     try {
       const requestUri = readParam(sent, 'request_uri');
-      if (requestUri !== undefined && isPushedRequestUri(requestUri)) {
-        params = await this.pushed.take(client, requestUri);
+      if (readParam(sent, 'request') !== undefined) {
+        params = await this.requestObjects.open(client, sent);
+        signed = true;
+      } else if (requestUri !== undefined && isPushedRequestUri(requestUri)) {
+        ({ params, signed } = await this.pushed.take(client, requestUri));
         pushed = true;
       }
     } catch (error) {
-      return pageError(error);
+      if (!(error instanceof RequestObjectRefused) || !error.authentic) return pageError(error);
+      refusedObject = error;
+      params = error.authentic;
     }
     try {
       target = { redirectUri: resolveRedirectUri(client, readParam(params, 'redirect_uri')), state: null };
@@ -142,6 +156,10 @@ export class AuthorizeService {
     try {
       target = { ...target, state: readParam(params, 'state') ?? null };
       target = { ...target, responseMode: requestedResponseMode(params, target.redirectUri) };
+      if (refusedObject) throw refusedObject;
+      if (!signed && client.requireSignedRequestObject) {
+        throw errors.invalidRequest('this client must send its authorization requests as signed request objects', 'request');
+      }
       if (!pushed && (await this.mustPush(client))) {
         throw errors.invalidRequest(
           'this client must push its authorization requests to the pushed authorization request endpoint first',

@@ -11,6 +11,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { MaybePromise } from '../util/maybe-promise';
 import type { RawAuthorizationParams } from './authorization-request';
 import { readParam } from './read-param';
+import type { RequestObjects } from './request-object';
 import { resolveRedirectUri } from './resolve-redirect-uri';
 import { validateAuthorizationRequest } from './validate-authorization-request';
 
@@ -36,6 +37,14 @@ interface SealedPush {
   exp: number;
   /** The pushed authorization request parameters (repeated `resource` as an array). */
   params: Record<string, string | string[]>;
+  /** Set when the parameters came from a signed request object (RFC 9101) pushed with them. */
+  jar?: true;
+}
+
+/** What a request_uri stands for: the pushed parameters, and whether a signed request object carried them. */
+export interface PushedRequest {
+  readonly params: RawAuthorizationParams;
+  readonly signed: boolean;
 }
 
 /** What the pushed authorization request endpoint answers (RFC 9126 §2.2). */
@@ -53,7 +62,10 @@ export const isPushedRequestUri = (requestUri: string): boolean => requestUri.st
  * `/authorize` does, and answers a `request_uri` that seals them (AES-256-GCM with the server
  * secret, so any process can open it and none can read or alter it outside) with the pushing
  * client and an expiry. {@link take} opens it at `/authorize` for the same client, once: the
- * replay guard claims it in the shared store, so a second use fails on every process.
+ * replay guard claims it in the shared store, so a second use fails on every process. A push
+ * carrying a signed request object (`request`, RFC 9126 §3 with RFC 9101) is the object's
+ * parameters alone, checked by RequestObjects (any refusal a 400 `invalid_request_object`);
+ * the sealed request remembers it was signed, for clients that require signed request objects.
  */
 export class PushedAuthorizationService {
   constructor(
@@ -63,6 +75,8 @@ export class PushedAuthorizationService {
     /** RFC 8707 resolution of `resource` values, as at `/authorize` (ApiService). */
     private readonly apis: { resolve(tenant: Tenant, resources: readonly string[]): MaybePromise<unknown> },
     private readonly replays: ReplayGuard,
+    /** RFC 9101 request objects, which RFC 9126 §3 lets a push carry. */
+    private readonly requestObjects: RequestObjects,
   ) {}
 
   async push(
@@ -72,10 +86,16 @@ export class PushedAuthorizationService {
   ): Promise<PushedAuthorizationResponse> {
     if (!credentials) throw errors.invalidClient('no client credentials');
     const client = await this.clients.authenticate(credentials, scope);
-    const params = pushedParams(body);
+    let params = pushedParams(body);
+    // RFC 9126 §3: a signed request object stands for the whole request; the parameters beside it are ignored.
+    const signed = readParam(params, 'request') !== undefined;
+    if (signed) params = await this.requestObjects.open(client, params);
     // RFC 9126 §2.1: request_uri must not be pushed.
     ensure(readParam(params, 'request_uri') === undefined, () =>
       errors.invalidRequest('request_uri must not be sent to the pushed authorization request endpoint', 'request_uri'),
+    );
+    ensure(signed || !client.requireSignedRequestObject, () =>
+      errors.invalidRequest('this client must send its authorization requests as signed request objects', 'request'),
     );
     // Answered as JSON, so the grant comes first: a client without the code flow has no redirect URI to resolve.
     ensure(client.grantTypes.includes('authorization_code'), () =>
@@ -93,6 +113,7 @@ export class PushedAuthorizationService {
       cid: client.clientId,
       exp: this.deps.clock.now().getTime() + PUSHED_REQUEST_LIFETIME_SECONDS * 1000,
       params,
+      ...(signed ? { jar: true as const } : {}),
     };
     const requestUri = PUSHED_REQUEST_URI_PREFIX + this.deps.secret.encrypt(JSON.stringify(sealed), 'pushed-authorization-request');
     ensure(requestUri.length <= MAX_REQUEST_URI_LENGTH, () =>
@@ -106,7 +127,7 @@ export class PushedAuthorizationService {
    * another client's or already used is `invalid_request_uri` (RFC 9126 §4), which the caller
    * shows as an error page.
    */
-  async take(client: Client, requestUri: string): Promise<RawAuthorizationParams> {
+  async take(client: Client, requestUri: string): Promise<PushedRequest> {
     const refused = (detail: string) =>
       new DomainError(
         'invalid_request_uri',
@@ -128,7 +149,7 @@ export class PushedAuthorizationService {
     ensure(sealed.exp > this.deps.clock.now().getTime(), () => refused('expired request_uri'));
     const first = await this.replays.claimOnce('request_uri', client.clientId, requestUri, new Date(sealed.exp));
     ensure(first, () => refused('request_uri already used'));
-    return sealed.params;
+    return { params: sealed.params, signed: sealed.jar === true };
   }
 }
 

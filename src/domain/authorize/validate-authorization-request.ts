@@ -11,12 +11,12 @@ import { isThumbprint } from '../dpop/jwk-thumbprint';
  * Validates everything after the client and its redirect URI are trusted;
  * every failure here is reported by redirect (RFC 6749 §4.1.2.1).
  *
- * - `request` (OIDC Core §6, request objects) is not supported:
- *   `request_not_supported`, never silently ignored (discovery says
- *   `request_parameter_supported: false`). A `request_uri` that reaches this
- *   point is not one of our RFC 9126 URNs (those are replaced by their pushed
- *   parameters before, see PushedAuthorizationService): nothing is fetched,
- *   `request_uri_not_supported` (`request_uri_parameter_supported: false`).
+ * - `request` (RFC 9101 request objects) never reaches this point: a request
+ *   carrying one is replaced by the object's parameters before (RequestObjects).
+ *   A `request_uri` that reaches this point is not one of our RFC 9126 URNs
+ *   (those are replaced by their pushed parameters before, see
+ *   PushedAuthorizationService): nothing is fetched, `request_uri_not_supported`
+ *   (`request_uri_parameter_supported: false`).
  * - `response_type` must be `code` (`unsupported_response_type`);
  *   `response_mode` is `query` (the default) or `form_post`, the latter only
  *   for an http(s) redirect URI (a browser cannot post to an app's private
@@ -31,10 +31,6 @@ import { isThumbprint } from '../dpop/jwk-thumbprint';
  * - `prompt` and `max_age` per OIDC Core §3.1.2.1; `nonce` kept as sent.
  */
 export function validateAuthorizationRequest(client: Client, redirectUri: string, params: RawAuthorizationParams): AuthorizationRequest {
-  ensure(
-    readParam(params, 'request') === undefined,
-    () => new DomainError('request_not_supported', 'the request parameter (request objects) is not supported'),
-  );
   ensure(
     readParam(params, 'request_uri') === undefined,
     () => new DomainError('request_uri_not_supported', 'the request_uri parameter is not supported'),

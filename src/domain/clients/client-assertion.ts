@@ -1,37 +1,20 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import type { Clock } from '../clock';
-import { DomainError, errors } from '../errors';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
-import type { ReplayGuard } from '../replay/replay-guard';
 import type { TenantService } from '../tenants/tenant.service';
 import type { Client } from './client';
-import type { ClientKeySets } from './client-key-sets';
+import { CLIENT_KEY_ALGORITHMS, type ClientSignedJwts } from './client-signed-jwt';
 import type { PresentedClientCredentials } from './presented-client-credentials';
 
 /** RFC 7523 §2.2 `client_assertion_type`. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** Signature algorithms of `private_key_jwt` assertions (asymmetric only). */
-export const PRIVATE_KEY_JWT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
+/** Signature algorithms of `private_key_jwt` assertions (asymmetric only): those of every JWT signed with a client's keys. */
+export const PRIVATE_KEY_JWT_ALGORITHMS = CLIENT_KEY_ALGORITHMS;
 /** MAC algorithms of `client_secret_jwt` assertions. */
 export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** An assertion may expire at most this far ahead (bounded lifetime). */
 const ASSERTION_MAX_LIFETIME_SECONDS = 300;
-/** Clock skew tolerated on `exp`, `nbf` and `iat`. */
-const ASSERTION_CLOCK_SKEW_SECONDS = 30;
 const MAX_ASSERTION_LENGTH = 16 * 1024;
-const MAX_JTI_LENGTH = 512;
 
 const malformed = (detail: string) => errors.invalidClient(`client assertion: ${detail}`);
 
@@ -65,13 +48,12 @@ export function presentedAssertion(assertion: string, bodyClientId: string | und
 }
 
 /**
- * Verifies client assertions (RFC 7523 §3, OIDC Core §9) for ClientService.authenticate:
- * `iss` = `sub` = client_id; `aud` holds the issuer of the client's tenant, its token endpoint
- * URL, or the URL of the endpoint called; `exp` required, at most
- * {@link ASSERTION_MAX_LIFETIME_SECONDS} ahead; `nbf` and `iat` honoured with
- * {@link ASSERTION_CLOCK_SKEW_SECONDS} of skew; the algorithm one of the client's method; and
- * `jti` used once across every process (ReplayGuard). Every failure is `invalid_client`, its
- * reason in the error's detail (logs only).
+ * Verifies client assertions (RFC 7523 §3, OIDC Core §9) for ClientService.authenticate, as
+ * JWTs signed by the client (ClientSignedJwts): `iss` = `sub` = client_id; `aud` holds the
+ * issuer of the client's tenant, its token endpoint URL, or the URL of the endpoint called;
+ * `exp` required, at most {@link ASSERTION_MAX_LIFETIME_SECONDS} ahead; `nbf` and `iat`
+ * honoured; the algorithm one of the client's method; and `jti` required and used once across
+ * every process. Every failure is `invalid_client`, its reason in the error's detail (logs only).
  */
 export class ClientAssertions {
   private readonly base: string;
@@ -79,9 +61,7 @@ export class ClientAssertions {
   constructor(
     issuerBase: string,
     private readonly tenants: TenantService,
-    private readonly keySets: ClientKeySets,
-    private readonly replays: ReplayGuard,
-    private readonly clock: Clock,
+    private readonly jwts: ClientSignedJwts,
   ) {
     this.base = issuerBase.replace(/\/+$/, '');
   }
@@ -96,35 +76,19 @@ export class ClientAssertions {
     const issuer = tenantIssuer(this.base, tenant.path);
     const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
     if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);
-    const now = this.clock.now();
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(assertion, hmac ? new TextEncoder().encode(secret!) : this.keySets.keysOf(client), {
+    await this.jwts.verify(
+      client,
+      assertion,
+      {
         algorithms: hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS,
-        issuer: client.clientId,
         subject: client.clientId,
         audience,
-        clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
-        requiredClaims: ['exp', 'jti'],
-        currentDate: now,
-      }));
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      const code = (error as { code?: string }).code;
-      throw malformed(`${code ?? 'invalid'}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const exp = payload.exp!;
-    if (exp > nowSeconds + ASSERTION_MAX_LIFETIME_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('exp too far ahead');
-    if (payload.iat !== undefined && payload.iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('iat in the future');
-    const jti = payload.jti;
-    if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw malformed('jti missing or too long');
-    const first = await this.replays.claimOnce(
-      'client_assertion',
-      client.clientId,
-      jti,
-      new Date((exp + ASSERTION_CLOCK_SKEW_SECONDS) * 1000),
+        requiredClaims: ['jti'],
+        maxLifetimeSeconds: ASSERTION_MAX_LIFETIME_SECONDS,
+        jti: { kind: 'client_assertion', required: true },
+        fail: ({ reason, detail }) => malformed(reason === detail ? reason : `${reason}: ${detail}`),
+      },
+      hmac ? secret! : undefined,
     );
-    if (!first) throw malformed('jti already used');
   }
 }

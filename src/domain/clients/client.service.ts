@@ -459,6 +459,7 @@ function currentSettings(client: Client): ClientSettings {
     tokenExchange: client.tokenExchange,
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
+    requireSignedRequestObject: client.requireSignedRequestObject,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks,
     jwksUri: client.jwksUri,

@@ -49,6 +49,8 @@ export interface Client {
   readonly dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6 `require_pushed_authorization_requests`: `/authorize` takes only a request_uri from `/par`. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** RFC 9101 `require_signed_request_object`: `/authorize` and `/par` take only a signed request object (`request`). */
+  readonly requireSignedRequestObject: boolean;
   readonly enabled: boolean;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Registered public keys for `private_key_jwt` (exclusive with `jwksUri`). */

@@ -20,6 +20,8 @@ export interface ClientSettings {
   dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6: authorization requests only through `/par`. */
   requirePushedAuthorizationRequests: boolean;
+  /** RFC 9101: authorization requests only as signed request objects (needs `jwks` or `jwksUri`). */
+  requireSignedRequestObject: boolean;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   jwks: ClientJwks | null;
   jwksUri: string | null;
@@ -90,6 +92,10 @@ export function validateClientSettings(
   ensure(!(jwks && jwksUri), () => errors.validation('jwksUri', 'give either jwks or jwksUri, not both'));
   ensure(!isPublic || (!jwks && !jwksUri), () => errors.validation('jwks', 'public clients have no keys'));
   ensure(method !== 'private_key_jwt' || jwks || jwksUri, () => errors.validation('jwks', 'private_key_jwt needs jwks or jwksUri'));
+  const requireSignedRequestObject = input.requireSignedRequestObject ?? false;
+  ensure(!requireSignedRequestObject || jwks || jwksUri, () =>
+    errors.validation('requireSignedRequestObject', 'signed request objects need jwks or jwksUri to verify them with'),
+  );
   return {
     redirectUris,
     grantTypes,
@@ -101,6 +107,7 @@ export function validateClientSettings(
     tokenExchange: validateTokenExchangePolicy(input.tokenExchange, grantTypes),
     dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+    requireSignedRequestObject,
     tokenEndpointAuthMethod: method,
     jwks,
     jwksUri,

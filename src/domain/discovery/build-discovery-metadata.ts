@@ -3,6 +3,7 @@ import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
 import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client-assertion';
+import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from '../authorize/request-object';
 
 /** What the running server really offers; discovery advertises nothing else. */
 export interface ServerCapabilities {
@@ -52,10 +53,11 @@ const PROFILE_CLAIMS = [
  * grant, `userinfo_endpoint` only when some grant issues user tokens,
  * `end_session_endpoint` only with `/logout`, `device_authorization_endpoint`
  * (RFC 8628 §4) only with the device_code grant, RFC 9126 `/par` and the
- * `form_post` response mode only with the code flow. Fields that OIDC Discovery
- * defaults to a feature we lack (`request_uri_parameter_supported`: only our
- * own PAR URNs are accepted, no request_uri is fetched; `request_parameter_supported`:
- * no request objects) are set to `false` explicitly.
+ * `form_post` response mode only with the code flow, as are RFC 9101 request
+ * objects (`request_parameter_supported` and the algorithms they may be signed
+ * with). `request_uri_parameter_supported`, which OIDC Discovery defaults to
+ * true, is set to `false` explicitly: only our own PAR URNs are accepted, no
+ * request_uri is fetched.
  */
 export function buildDiscoveryMetadata(capabilities: ServerCapabilities): DiscoveryMetadata {
   const base = capabilities.issuer.replace(/\/+$/, '');
@@ -90,7 +92,9 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // RFC 9101: signed request objects by value at /authorize and /par, with the client's registered keys.
+    request_parameter_supported: codeFlow,
+    ...(codeFlow ? { request_object_signing_alg_values_supported: [...REQUEST_OBJECT_SIGNING_ALGORITHMS] } : {}),
     request_uri_parameter_supported: false,
     ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
     // RFC 9449 §5.1: DPoP proofs at the token endpoint, userinfo and the admin API, with these algorithms.

@@ -39,6 +39,7 @@ const CLIENT_FIELDS = [
   'tokenExchange',
   'dpopBoundAccessTokens',
   'requirePushedAuthorizationRequests',
+  'requireSignedRequestObject',
   'tokenEndpointAuthMethod',
   'jwks',
   'jwksUri',
@@ -219,6 +220,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     tokenExchange: readTokenExchange(reader, object, at),
     dpopBoundAccessTokens: reader.boolean(object, 'dpopBoundAccessTokens', at),
     requirePushedAuthorizationRequests: reader.boolean(object, 'requirePushedAuthorizationRequests', at),
+    requireSignedRequestObject: reader.boolean(object, 'requireSignedRequestObject', at),
     tokenEndpointAuthMethod: reader.string(object, 'tokenEndpointAuthMethod', at) as TokenEndpointAuthMethod | undefined,
     // A key set as a JSON object, or as JSON text (which may come from a ${VARIABLE}).
     jwks: typeof object.jwks === 'string' ? reader.string(object, 'jwks', at) : (object.jwks as ClientJwks | null | undefined),

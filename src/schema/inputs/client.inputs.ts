@@ -67,6 +67,12 @@ export class CreateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
+  })
+  requireSignedRequestObject?: boolean | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -123,6 +129,12 @@ export class UpdateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
+  })
+  requireSignedRequestObject?: boolean | null;
   @Field(() => String, {
     nullable: true,
     description:

@@ -76,6 +76,10 @@ export class ClientType {
   dpopBoundAccessTokens!: boolean;
   @Field({ description: 'RFC 9126 §6: `/authorize` accepts only a `request_uri` from the pushed authorization request endpoint (`/par`).' })
   requirePushedAuthorizationRequests!: boolean;
+  @Field({
+    description: 'RFC 9101 require_signed_request_object: `/authorize` and `/par` accept only a signed request object (`request`).',
+  })
+  requireSignedRequestObject!: boolean;
 
   @Field()
   enabled!: boolean;
@@ -129,6 +133,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     tokenExchange: { ...client.tokenExchange },
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
+    requireSignedRequestObject: client.requireSignedRequestObject,
     enabled: client.enabled,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),

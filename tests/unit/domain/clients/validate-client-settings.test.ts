@@ -19,9 +19,27 @@ describe('validateClientSettings', () => {
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: false,
       requirePushedAuthorizationRequests: false,
+      requireSignedRequestObject: false,
       tokenEndpointAuthMethod: 'client_secret_basic',
       jwks: null,
       jwksUri: null,
+    });
+  });
+
+  it('requires signed request objects (RFC 9101) only of a client with keys to verify them with', () => {
+    const jwks = {
+      keys: [
+        { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+      ],
+    };
+    expect(validateClientSettings({ requireSignedRequestObject: true, jwks }, false).requireSignedRequestObject).toBe(true);
+    expect(
+      validateClientSettings({ requireSignedRequestObject: true, jwksUri: 'https://keys.example/jwks.json' }, false)
+        .requireSignedRequestObject,
+    ).toBe(true);
+    expect(domainErrorFrom(() => validateClientSettings({ requireSignedRequestObject: true }, false))).toMatchObject({
+      code: 'validation_failed',
+      field: 'requireSignedRequestObject',
     });
   });
 
@@ -153,6 +171,7 @@ describe('validateClientSettings', () => {
       tokenExchange: { impersonation: false, delegation: false, subtree: false },
       dpopBoundAccessTokens: true,
       requirePushedAuthorizationRequests: true,
+      requireSignedRequestObject: false,
       tokenEndpointAuthMethod: 'client_secret_basic',
       jwks: null,
       jwksUri: null,

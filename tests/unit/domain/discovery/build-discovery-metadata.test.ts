@@ -23,7 +23,20 @@ describe('buildDiscoveryMetadata', () => {
       code_challenge_methods_supported: ['S256'],
       grant_types_supported: everything.grantTypes,
       authorization_response_iss_parameter_supported: true,
-      request_parameter_supported: false,
+      request_parameter_supported: true,
+      request_object_signing_alg_values_supported: [
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+        'Ed25519',
+      ],
       request_uri_parameter_supported: false,
       pushed_authorization_request_endpoint: 'https://id.example.com/par',
       require_pushed_authorization_requests: false,
@@ -40,8 +53,10 @@ describe('buildDiscoveryMetadata', () => {
     ]) {
       const metadata = buildDiscoveryMetadata(capabilities);
       expect(metadata.response_types_supported).toEqual([]);
+      expect(metadata.request_parameter_supported).toBe(false);
       for (const field of [
         'authorization_endpoint',
+        'request_object_signing_alg_values_supported',
         'response_modes_supported',
         'code_challenge_methods_supported',
         'authorization_response_iss_parameter_supported',

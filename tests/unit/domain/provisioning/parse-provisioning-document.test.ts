@@ -130,6 +130,23 @@ describe('parseProvisioningDocument', () => {
     ]);
   });
 
+  it('takes requireSignedRequestObject (RFC 9101) for a client with keys, and refuses it for one without', () => {
+    const jwks = {
+      keys: [
+        { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+      ],
+    };
+    const client = (extra: Record<string, unknown>) => ({
+      tenants: [{ path: '/a', clients: [{ clientId: 'jar', name: 'Jar', clientSecret: 'jar-client-secret-0123456789', ...extra }] }],
+    });
+    const parsed = parseProvisioningDocument(client({ requireSignedRequestObject: true, jwks }), {});
+    expect(parsed.tenants[0]!.clients[0]!.settings.requireSignedRequestObject).toBe(true);
+    expect(parseProvisioningDocument(client({}), {}).tenants[0]!.clients[0]!.settings.requireSignedRequestObject).toBe(false);
+    expect(problems(() => parseProvisioningDocument(client({ requireSignedRequestObject: true }), {}))).toEqual([
+      expect.stringMatching(/requireSignedRequestObject/),
+    ]);
+  });
+
   it('refuses the client ids the server makes itself and redirect URIs that are not strict, naming the entry', () => {
     const doc = {
       tenants: [
