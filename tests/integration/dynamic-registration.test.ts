@@ -247,7 +247,7 @@ describe('dynamic client registration', () => {
       400,
       'invalid_client_metadata',
     );
-    expectRefused(await register('dcrb', { ...webApp(), jwks_uri: 'https://app.example.com/jwks' }, token), 400, 'invalid_client_metadata');
+    expectRefused(await register('dcrb', { ...webApp(), jwks_uri: 'https://10.0.0.7/jwks' }, token), 400, 'invalid_client_metadata');
     expectRefused(
       await register('dcrb', { ...webApp(), software_statement: 'eyJhbGciOiJub25lIn0.e30.' }, token),
       400,
