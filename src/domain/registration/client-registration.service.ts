@@ -156,13 +156,14 @@ export class ClientRegistrationService {
     const newSecret = needsSecret && sentSecret === null ? randomToken(32) : null;
     const updated = await this.transactions.run(async () => {
       // PUT replaces the metadata: key material it does not name is removed (ClientService: an empty string removes it).
-      let changed = await asMetadataError(() =>
-        this.clients.updateTrusted(clientId, { ...settings, jwks: jwks ?? '', jwksUri: jwksUri ?? '' }),
+      // A secret it needs is written with the method, in the same row update.
+      const changed = await asMetadataError(() =>
+        this.clients.updateTrusted(
+          clientId,
+          { ...settings, jwks: jwks ?? '', jwksUri: jwksUri ?? '' },
+          needsSecret ? (newSecret ?? sentSecret!) : undefined,
+        ),
       );
-      if (needsSecret) {
-        await this.clients.setSecretTrusted(clientId, newSecret ?? sentSecret!);
-        changed = (await this.clients.inspect(clientId, null))!.client;
-      }
       await this.registrations.update(clientId, {
         accessTokenDigest: this.secret.digest(registrationAccessToken),
         metadata: metadata.extras,
