@@ -4,28 +4,12 @@ import { DomainError, errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { ReplayGuard } from '../replay/replay-guard';
 import type { TenantService } from '../tenants/tenant.service';
-import type { Client } from './client';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS, type Client } from './client';
 import type { ClientKeySets } from './client-key-sets';
 import type { PresentedClientCredentials } from './presented-client-credentials';
 
 /** RFC 7523 §2.2 `client_assertion_type`. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** Signature algorithms of `private_key_jwt` assertions (asymmetric only). */
-export const PRIVATE_KEY_JWT_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
-/** MAC algorithms of `client_secret_jwt` assertions. */
-export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** An assertion may expire at most this far ahead (bounded lifetime). */
 const ASSERTION_MAX_LIFETIME_SECONDS = 300;
 /** Clock skew tolerated on `exp`, `nbf` and `iat`. */

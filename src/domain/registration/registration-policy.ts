@@ -2,8 +2,7 @@ import { ADMIN_SCOPE } from '../actor';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../clients/validate-client-settings';
-import type { TokenEndpointAuthMethod } from '../clients/client';
-import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client-assertion';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS, type TokenEndpointAuthMethod } from '../clients/client';
 import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authorization';
 
 /**
