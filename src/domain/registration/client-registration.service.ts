@@ -41,9 +41,11 @@ export type ClientInformation = Record<string, unknown>;
  * - A registration needs an initial access token of the issuer's tenant ({@link InitialAccessTokens}),
  *   usable now; or, where the tenant has open registration on, none, throttled per client IP and
  *   tenant and held to {@link OPEN_REGISTRATION_POLICY}. Otherwise `invalid_token` (401).
- * - The metadata is validated against the server's rules and the token's policy (client-metadata.ts);
- *   the client is created through ClientService like any other (GraphQL `clients` lists it), with a
- *   registration access token stored beside it as a keyed digest.
+ * - The metadata is validated against the registration rules and the token's policy (client-metadata.ts:
+ *   which methods and grants are registrable, a `jwks_uri` the outbound policy allows); the client is
+ *   created through ClientService like any other (GraphQL `clients` lists it), whose settings rules
+ *   (keys, what each `token_endpoint_auth_method` needs, public clients' grants) answer as
+ *   `invalid_client_metadata` here; a registration access token is stored beside it as a keyed digest.
  * - Read, update (PUT replaces the metadata, validated as on create, under the policy of the
  *   registration; the registration access token is rotated on every update, RFC 7592 §2.2) and delete
  *   need that token; a wrong one, a client of another tenant or one without a registration is the same
