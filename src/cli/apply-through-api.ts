@@ -88,8 +88,10 @@ async function applyClient(connection: Connection, tenantPath: string, planned: 
   // A client switched to client_secret_jwt needs its secret stored again (sealed), even when it is the same one.
   const toHmac =
     planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && existing.tokenEndpointAuthMethod !== 'client_secret_jwt';
+  // The secret is checked the way the client authenticates now (a client_secret_jwt client only with an assertion).
   const secretChanged =
-    planned.clientSecret !== null && (toHmac || !(await connection.secretMatches(planned.clientId, planned.clientSecret)));
+    planned.clientSecret !== null &&
+    (toHmac || !(await connection.secretMatches(planned.clientId, planned.clientSecret, existing.tokenEndpointAuthMethod)));
   const changed = differs(existing, wanted);
   // The settings first: the secret is then stored the way the (new) method wants it.
   if (changed) await sdk.updateClient({ clientId: planned.clientId, input: wanted });

@@ -207,7 +207,7 @@ function createDomain(input: DomainDeps) {
     deps.secret,
     deps.clock,
     audit,
-    grants.tokenGrantTypes,
+    { grantTypes: grants.tokenGrantTypes, outbound: deps.outbound.policy },
   );
   const devices = new DeviceTokenSetService(deps, stores.devices, users, clients, tenants, idTokens, revocation, bruteForce);
   const deviceRefresh = new DeviceRefresher(

@@ -29,6 +29,7 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
     });
   };
   return {
+    policy,
     getJson: (target) =>
       new Promise<unknown>((resolve, reject) => {
         let url: URL;

@@ -70,7 +70,7 @@ export type CreateInitialAccessTokenInput = {
   description?: string | null | undefined;
   /** Seconds until it expires (at most a year); default: it does not. */
   expiresIn?: number | null | undefined;
-  /** Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials. */
+  /** Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (never password or token exchange). */
   grantTypes?: Array<string> | null | undefined;
   maxAccessTokenLifetime?: number | null | undefined;
   maxRefreshTokenLifetime?: number | null | undefined;
@@ -84,6 +84,8 @@ export type CreateInitialAccessTokenInput = {
   scopes?: Array<string> | null | undefined;
   /** Default: the caller’s tenant. */
   tenantPath?: string | null | undefined;
+  /** token_endpoint_auth_method values registrations may ask for (e.g. only private_key_jwt); default: client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none. */
+  tokenEndpointAuthMethods?: Array<string> | null | undefined;
 };
 
 /** A new role of a tenant. */
@@ -401,28 +403,28 @@ export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorith
 
 export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
 
-export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
+export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
 
 export type InitialAccessTokensQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
 }>;
 
 
-export type InitialAccessTokensQuery = { initialAccessTokens: Array<{ id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } }> };
+export type InitialAccessTokensQuery = { initialAccessTokens: Array<{ id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } }> };
 
 export type CreateInitialAccessTokenMutationVariables = Exact<{
   input: CreateInitialAccessTokenInput;
 }>;
 
 
-export type CreateInitialAccessTokenMutation = { createInitialAccessToken: { token: string, initialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } } };
+export type CreateInitialAccessTokenMutation = { createInitialAccessToken: { token: string, initialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } } };
 
 export type RevokeInitialAccessTokenMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RevokeInitialAccessTokenMutation = { revokeInitialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } };
+export type RevokeInitialAccessTokenMutation = { revokeInitialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -799,6 +801,7 @@ export const InitialAccessTokenFieldsFragmentDoc = new TypedDocumentString(`
   uses
   policy {
     grantTypes
+    tokenEndpointAuthMethods
     redirectUriRule
     redirectHosts
     scopes
@@ -1444,6 +1447,7 @@ export const InitialAccessTokensDocument = new TypedDocumentString(`
   uses
   policy {
     grantTypes
+    tokenEndpointAuthMethods
     redirectUriRule
     redirectHosts
     scopes
@@ -1471,6 +1475,7 @@ export const CreateInitialAccessTokenDocument = new TypedDocumentString(`
   uses
   policy {
     grantTypes
+    tokenEndpointAuthMethods
     redirectUriRule
     redirectHosts
     scopes
@@ -1495,6 +1500,7 @@ export const RevokeInitialAccessTokenDocument = new TypedDocumentString(`
   uses
   policy {
     grantTypes
+    tokenEndpointAuthMethods
     redirectUriRule
     redirectHosts
     scopes

@@ -144,6 +144,46 @@ describe('tenant-idp CLI', () => {
     expect(json(again.stdout)).toMatchObject({ tenants: { unchanged: 2 }, clients: { unchanged: 2 } });
   });
 
+  it('re-applying a client_secret_jwt client with its secret leaves it unchanged (the secret is checked with an assertion)', async () => {
+    const secret = 'hmac-client-secret-0123456789abcdef';
+    const file = path.join(dir, 'hmac.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenants: [
+          {
+            path: '/cli-hmac',
+            name: 'HMAC',
+            clients: [
+              {
+                clientId: 'cli-hmac-app',
+                name: 'HMAC app',
+                clientSecret: '${HMAC_SECRET}',
+                tokenEndpointAuthMethod: 'client_secret_jwt',
+                grantTypes: ['client_credentials'],
+                allowedScopes: ['email'],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const first = await runCli(['apply', file, '--json'], { ...env, HMAC_SECRET: secret });
+    expect(first.code).toBe(0);
+    expect(json(first.stdout)).toMatchObject({ clients: { created: 1 } });
+    const again = await runCli(['apply', file, '--json'], { ...env, HMAC_SECRET: secret });
+    expect(again.code).toBe(0);
+    expect(json(again.stdout)).toMatchObject({ clients: { created: 0, updated: 0, unchanged: 1 } });
+    // Another secret in the file is set (and then checked the same way).
+    const other = 'hmac-client-secret-rotated-0123456789';
+    expect(json((await runCli(['apply', file, '--json'], { ...env, HMAC_SECRET: other })).stdout)).toMatchObject({
+      clients: { updated: 1 },
+    });
+    expect(json((await runCli(['apply', file, '--json'], { ...env, HMAC_SECRET: other })).stdout)).toMatchObject({
+      clients: { unchanged: 1 },
+    });
+  });
+
   it('reports an invalid file with JSON paths and exit code 1, writing nothing', async () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(

@@ -1,4 +1,6 @@
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/domain/device-authorization/device-authorization';
 import { createTestClient, createTestTenant } from '../fixtures/token-clients';
 import { basic, clientCredentialsToken, postForm } from '../support/oauth';
 import { sqlRows } from '../support/sql';
@@ -247,7 +249,7 @@ describe('dynamic client registration', () => {
       400,
       'invalid_client_metadata',
     );
-    expectRefused(await register('dcrb', { ...webApp(), jwks_uri: 'https://app.example.com/jwks' }, token), 400, 'invalid_client_metadata');
+    expectRefused(await register('dcrb', { ...webApp(), jwks_uri: 'https://10.0.0.7/jwks' }, token), 400, 'invalid_client_metadata');
     expectRefused(
       await register('dcrb', { ...webApp(), software_statement: 'eyJhbGciOiJub25lIn0.e30.' }, token),
       400,
@@ -295,5 +297,245 @@ describe('dynamic client registration', () => {
     expect(Number(answer!.headers.get('retry-after'))).toBeGreaterThan(0);
     // A tenant with open registration off is not throttled into answering anything but 401.
     expectRefused(await register('dcrb', nativeApp), 401, 'invalid_token');
+  });
+  describe('RFC 7591 metadata of the newer features', () => {
+    interface Keys {
+      privateKey: CryptoKey;
+      publicJwk: JWK;
+    }
+    const keyPair = async (): Promise<Keys> => {
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid: 'dcr-key', alg: 'ES256', use: 'sig' } };
+    };
+    const keyService = (keys: Keys): Record<string, unknown> => ({
+      ...service,
+      client_name: 'Key service',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [keys.publicJwk] },
+    });
+    const insecure = { execute: [oidc.allowInsecureRequests] };
+    const configFor = (segment: string, clientId: string, auth: oidc.ClientAuth) =>
+      oidc.discovery(new URL(issuerOf(segment)), clientId, undefined, auth, insecure);
+    const basicToken = (segment: string, clientId: string, secret: string) =>
+      postForm(`${t.url}/t/${segment}/token`, { grant_type: 'client_credentials' }, { authorization: basic(clientId, secret) });
+
+    it('registers a private_key_jwt client with jwks through openid-client, which then authenticates with its key', async () => {
+      const keys = await keyPair();
+      const iat = await initialAccessToken('/dcra');
+      const config = await oidc.dynamicClientRegistration(
+        new URL(issuerOf('dcra')),
+        { ...keyService(keys), token_endpoint_auth_signing_alg: 'ES256' },
+        oidc.PrivateKeyJwt({ key: keys.privateKey, kid: 'dcr-key' }),
+        { initialAccessToken: iat.token, ...insecure },
+      );
+      const registered = config.clientMetadata() as Record<string, unknown>;
+      expect(registered).toMatchObject({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [keys.publicJwk] },
+        dpop_bound_access_tokens: false,
+        require_pushed_authorization_requests: false,
+        require_signed_request_object: false,
+      });
+      // A private_key_jwt client holds no secret.
+      expect(registered).not.toHaveProperty('client_secret');
+      expect(registered).not.toHaveProperty('client_secret_expires_at');
+      const tokens = await oidc.clientCredentialsGrant(config, { scope: 'email' });
+      expect(tokens.scope).toBe('email');
+      const read = await call('GET', registered.registration_client_uri as string, {
+        token: registered.registration_access_token as string,
+      });
+      expect(read.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keys.publicJwk] } });
+      // No secret authenticates it.
+      expect((await basicToken('dcra', registered.client_id as string, 'some-guessed-secret-0123456789')).status).toBe(401);
+    });
+
+    it('registers a DPoP-bound client (RFC 9449 section 5.2): a token request without a proof is refused, one with a proof served', async () => {
+      const iat = await initialAccessToken('/dcra');
+      const config = await oidc.dynamicClientRegistration(
+        new URL(issuerOf('dcra')),
+        { ...service, dpop_bound_access_tokens: true },
+        undefined,
+        { initialAccessToken: iat.token, ...insecure },
+      );
+      const registered = config.clientMetadata() as Record<string, unknown>;
+      expect(registered.dpop_bound_access_tokens).toBe(true);
+      const refused = await basicToken('dcra', registered.client_id as string, registered.client_secret as string);
+      expect([refused.status, refused.body.error]).toEqual([400, 'invalid_request']);
+      const dpop = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+      const tokens = await oidc.clientCredentialsGrant(config, { scope: 'email' }, { DPoP: dpop });
+      expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    });
+
+    it('registers require_pushed_authorization_requests and echoes it', async () => {
+      const iat = await initialAccessToken('/dcra');
+      const created = await register('dcra', { ...webApp(), require_pushed_authorization_requests: true }, iat.token);
+      expect(created.status).toBe(201);
+      expect(created.body.require_pushed_authorization_requests).toBe(true);
+      expectRefused(
+        await register('dcra', { ...webApp(), require_pushed_authorization_requests: 'yes' }, iat.token),
+        400,
+        'invalid_client_metadata',
+      );
+    });
+
+    it('registers require_signed_request_object (RFC 9101) for a client with keys, and refuses it for one without', async () => {
+      const keys = await keyPair();
+      const iat = await initialAccessToken('/dcra');
+      const withKeys = await register(
+        'dcra',
+        { ...webApp(), jwks: { keys: [keys.publicJwk] }, require_signed_request_object: true },
+        iat.token,
+      );
+      expect(withKeys.status).toBe(201);
+      expect(withKeys.body.require_signed_request_object).toBe(true);
+      const client = await t.server.app.domain.clients.findByClientId(withKeys.body.client_id as string);
+      expect(client?.requireSignedRequestObject).toBe(true);
+      const withoutKeys = await register('dcra', { ...webApp(), require_signed_request_object: true }, iat.token);
+      expectRefused(withoutKeys, 400, 'invalid_client_metadata');
+      expect(withoutKeys.body.error_description).toContain('require_signed_request_object');
+    });
+
+    it('refuses invalid key metadata with invalid_client_metadata, under the rules the admin API applies', async () => {
+      const keys = await keyPair();
+      const { token } = await initialAccessToken('/dcrb');
+      const privateJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+      const refusals: [string, Record<string, unknown>][] = [
+        ['a private key in jwks', { ...keyService(keys), jwks: { keys: [privateJwk] } }],
+        ['a symmetric key', { ...keyService(keys), jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }],
+        ['jwks and jwks_uri together', { ...keyService(keys), jwks_uri: 'https://keys.example.com/jwks.json' }],
+        ['jwks as text', { ...keyService(keys), jwks: JSON.stringify({ keys: [keys.publicJwk] }) }],
+        ['private_key_jwt without keys', { ...keyService(keys), jwks: undefined }],
+        [
+          'keys for a public client',
+          { ...webApp(), application_type: 'native', token_endpoint_auth_method: 'none', jwks: { keys: [keys.publicJwk] } },
+        ],
+        ['an HMAC signing alg for private_key_jwt', { ...keyService(keys), token_endpoint_auth_signing_alg: 'HS256' }],
+        ['alg none', { ...keyService(keys), token_endpoint_auth_signing_alg: 'none' }],
+        ['a signing alg for client_secret_basic', { ...service, token_endpoint_auth_signing_alg: 'ES256' }],
+        ['a private address as jwks_uri', { ...keyService(keys), jwks: undefined, jwks_uri: 'https://10.1.2.3/jwks.json' }],
+        ['the metadata address as jwks_uri', { ...keyService(keys), jwks: undefined, jwks_uri: 'https://169.254.169.254/latest' }],
+        ['a unique local IPv6 jwks_uri', { ...keyService(keys), jwks: undefined, jwks_uri: 'https://[fd00::1]/jwks.json' }],
+        ['an IPv4-mapped private jwks_uri', { ...keyService(keys), jwks: undefined, jwks_uri: 'https://[::ffff:10.0.0.1]/jwks.json' }],
+        ['an http jwks_uri off loopback', { ...keyService(keys), jwks: undefined, jwks_uri: 'http://keys.example.com/jwks.json' }],
+        ['a jwks_uri with credentials', { ...keyService(keys), jwks: undefined, jwks_uri: 'https://user:pw@keys.example.com/jwks.json' }],
+        ['token exchange', { ...service, grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'] }],
+        ['client_credentials for a public client', { ...service, token_endpoint_auth_method: 'none' }],
+      ];
+      for (const [label, metadata] of refusals) {
+        const answer = await register('dcrb', metadata, token);
+        expect([label, answer.status, answer.body.error]).toEqual([label, 400, 'invalid_client_metadata']);
+        expectRefused(answer, 400, 'invalid_client_metadata');
+      }
+      // A public jwks_uri is taken as given (fetched when the client authenticates), and echoed; so is loopback while ISSUER is.
+      for (const jwksUri of ['https://keys.example.com/jwks.json', 'http://127.0.0.1:9/jwks.json']) {
+        const created = await register('dcrb', { ...keyService(keys), jwks: undefined, jwks_uri: jwksUri }, token);
+        expect(created.status).toBe(201);
+        expect(created.body).toMatchObject({ jwks_uri: jwksUri, token_endpoint_auth_method: 'private_key_jwt' });
+        expect(created.body).not.toHaveProperty('jwks');
+      }
+    });
+
+    it('an initial access token may restrict the authentication methods', async () => {
+      const keys = await keyPair();
+      const data = await graphql<{
+        createInitialAccessToken: { token: string; initialAccessToken: { policy: { tokenEndpointAuthMethods: string[] } } };
+      }>(
+        `mutation ($input: CreateInitialAccessTokenInput!) {
+           createInitialAccessToken(input: $input) { token initialAccessToken { policy { tokenEndpointAuthMethods } } }
+         }`,
+        { input: { tenantPath: '/dcrb', tokenEndpointAuthMethods: ['private_key_jwt'] } },
+      );
+      expect(data.createInitialAccessToken.initialAccessToken.policy.tokenEndpointAuthMethods).toEqual(['private_key_jwt']);
+      const token = data.createInitialAccessToken.token;
+      expectRefused(await register('dcrb', service, token), 400, 'invalid_client_metadata');
+      expectRefused(await register('dcrb', { ...service, token_endpoint_auth_method: undefined }, token), 400, 'invalid_client_metadata');
+      expectRefused(
+        await register('dcrb', { ...service, token_endpoint_auth_method: 'client_secret_jwt' }, token),
+        400,
+        'invalid_client_metadata',
+      );
+      const created = await register('dcrb', keyService(keys), token);
+      expect(created.status).toBe(201);
+      // An update is held to the same policy.
+      const uri = created.body.registration_client_uri as string;
+      expectRefused(
+        await call('PUT', uri, {
+          token: created.body.registration_access_token as string,
+          json: { ...service, client_id: created.body.client_id },
+        }),
+        400,
+        'invalid_client_metadata',
+      );
+      await expect(
+        graphql(`mutation { createInitialAccessToken(input: { tokenEndpointAuthMethods: ["tls_client_auth"] }) { token } }`),
+      ).rejects.toThrow(/tokenEndpointAuthMethods/);
+    });
+
+    it('RFC 7592 PUT switches a secret client to private_key_jwt (its secret stops working), then to client_secret_jwt (a new secret, kept sealed)', async () => {
+      const keys = await keyPair();
+      const { token } = await initialAccessToken('/dcra');
+      const created = await register('dcra', service, token);
+      const clientId = created.body.client_id as string;
+      const secret = created.body.client_secret as string;
+      const uri = created.body.registration_client_uri as string;
+      expect((await basicToken('dcra', clientId, secret)).status).toBe(200);
+
+      const switched = await call('PUT', uri, {
+        token: created.body.registration_access_token as string,
+        json: { ...keyService(keys), client_id: clientId },
+      });
+      expect(switched.status).toBe(200);
+      expect(switched.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [keys.publicJwk] } });
+      expect(switched.body).not.toHaveProperty('client_secret');
+      expect((await basicToken('dcra', clientId, secret)).status).toBe(401);
+      const keyConfig = await configFor('dcra', clientId, oidc.PrivateKeyJwt(keys.privateKey));
+      expect((await oidc.clientCredentialsGrant(keyConfig)).access_token).toEqual(expect.any(String));
+
+      // To client_secret_jwt: a new secret, answered once; the MAC verifies with it, so it is kept sealed. The keys go (PUT replaces).
+      const hmac = await call('PUT', uri, {
+        token: switched.body.registration_access_token as string,
+        json: {
+          ...service,
+          client_id: clientId,
+          token_endpoint_auth_method: 'client_secret_jwt',
+          token_endpoint_auth_signing_alg: 'HS256',
+        },
+      });
+      expect(hmac.status).toBe(200);
+      expect(hmac.body).toMatchObject({ token_endpoint_auth_method: 'client_secret_jwt', client_secret_expires_at: 0 });
+      expect(hmac.body).not.toHaveProperty('jwks');
+      const newSecret = hmac.body.client_secret as string;
+      expect(typeof newSecret).toBe('string');
+      const hmacConfig = await configFor('dcra', clientId, oidc.ClientSecretJwt(newSecret));
+      expect((await oidc.clientCredentialsGrant(hmacConfig)).access_token).toEqual(expect.any(String));
+      await expect(oidc.clientCredentialsGrant(keyConfig)).rejects.toMatchObject({ status: 401 });
+      // Read back: the method and no keys.
+      const read = await call('GET', uri, { token: hmac.body.registration_access_token as string });
+      expect(read.body).toMatchObject({ token_endpoint_auth_method: 'client_secret_jwt' });
+      expect(read.body).not.toHaveProperty('client_secret');
+    });
+
+    it('registers a device-code client (public), which starts the device flow at its issuer', async () => {
+      const iat = await initialAccessToken('/dcra');
+      const config = await oidc.dynamicClientRegistration(
+        new URL(issuerOf('dcra')),
+        {
+          client_name: 'Living room TV',
+          grant_types: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'],
+          response_types: [],
+          token_endpoint_auth_method: 'none',
+          scope: 'openid offline_access',
+        },
+        oidc.None(),
+        { initialAccessToken: iat.token, ...insecure },
+      );
+      const registered = config.clientMetadata() as Record<string, unknown>;
+      expect(registered).toMatchObject({ grant_types: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'], token_endpoint_auth_method: 'none' });
+      expect(registered).not.toHaveProperty('client_secret');
+      const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid' });
+      expect(started).toMatchObject({ device_code: expect.any(String), user_code: expect.any(String) });
+      const raw = await postForm(`${t.url}/t/dcra/device_authorization`, { client_id: registered.client_id as string, scope: 'openid' });
+      expect(raw.status).toBe(200);
+    });
   });
 });

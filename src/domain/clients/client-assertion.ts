@@ -2,16 +2,12 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { TenantService } from '../tenants/tenant.service';
-import type { Client } from './client';
-import { CLIENT_KEY_ALGORITHMS, type ClientSignedJwts } from './client-signed-jwt';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS, type Client } from './client';
+import type { ClientSignedJwts } from './client-signed-jwt';
 import type { PresentedClientCredentials } from './presented-client-credentials';
 
 /** RFC 7523 §2.2 `client_assertion_type`. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** Signature algorithms of `private_key_jwt` assertions (asymmetric only): those of every JWT signed with a client's keys. */
-export const PRIVATE_KEY_JWT_ALGORITHMS = CLIENT_KEY_ALGORITHMS;
-/** MAC algorithms of `client_secret_jwt` assertions. */
-export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 /** An assertion may expire at most this far ahead (bounded lifetime). */
 const ASSERTION_MAX_LIFETIME_SECONDS = 300;
 const MAX_ASSERTION_LENGTH = 16 * 1024;

@@ -2,11 +2,11 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock';
 import { DomainError } from '../errors';
 import type { ReplayGuard, ReplayKind } from '../replay/replay-guard';
-import type { Client } from './client';
+import { PRIVATE_KEY_JWT_ALGORITHMS, type Client } from './client';
 import type { ClientKeySets } from './client-key-sets';
 
 /** Signature algorithms of JWTs signed with a client's registered keys (asymmetric only; never `none`). */
-export const CLIENT_KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const CLIENT_KEY_ALGORITHMS: readonly string[] = PRIVATE_KEY_JWT_ALGORITHMS;
 /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
 const CLOCK_SKEW_SECONDS = 30;
 const MAX_JTI_LENGTH = 512;

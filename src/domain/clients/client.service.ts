@@ -313,9 +313,14 @@ export class ClientService {
     return this.change(clientId, input, (current) => assertInScope(actor, this.tenants, current.tenantId, 'client', clientId));
   }
 
-  /** {@link update} without an actor check, for trusted callers (provisioning): the same rules, disabling revokes alike. */
-  async updateTrusted(clientId: string, input: UpdateClientInput): Promise<Client> {
-    return this.change(clientId, input, async () => undefined);
+  /**
+   * {@link update} without an actor check, for trusted callers (provisioning, RFC 7592 updates): the same
+   * rules, disabling revokes alike. `clientSecret`, when given, becomes the client's secret in the same
+   * write (stored as the updated method wants it): how a client switched from private_key_jwt, or to
+   * client_secret_jwt, gets the secret it needs.
+   */
+  async updateTrusted(clientId: string, input: UpdateClientInput, clientSecret?: string): Promise<Client> {
+    return this.change(clientId, input, async () => undefined, clientSecret);
   }
 
   /**
@@ -333,7 +338,12 @@ export class ClientService {
    * The one write path of an update: settings validated against the stored ones, and when
    * `input` disables the client, its revocation cutoff written in the same transaction.
    */
-  private async change(clientId: string, input: UpdateClientInput, authorize: (current: StoredClient) => Promise<void>): Promise<Client> {
+  private async change(
+    clientId: string,
+    input: UpdateClientInput,
+    authorize: (current: StoredClient) => Promise<void>,
+    clientSecret?: string,
+  ): Promise<Client> {
     const client = await this.transactions.run(async () => {
       const updated = await this.clients.modify(clientId, async (current) => {
         await authorize(current);
@@ -360,10 +370,13 @@ export class ClientService {
         const method = settings.tokenEndpointAuthMethod;
         // Only a client_secret_jwt client keeps its secret sealed (a client switched to it rotates its secret
         // to get one); a private_key_jwt client keeps no secret at all.
-        const secrets = {
-          secretSealed: method === 'client_secret_jwt' ? undefined : null,
-          secretDigest: method === 'private_key_jwt' ? null : undefined,
-        };
+        const secrets =
+          clientSecret !== undefined && method !== 'private_key_jwt' && !current.isPublic
+            ? { secretDigest: this.deps.secret.digest(clientSecret), secretSealed: this.sealFor(method, clientSecret) }
+            : {
+                secretSealed: method === 'client_secret_jwt' ? undefined : null,
+                secretDigest: method === 'private_key_jwt' ? null : undefined,
+              };
         return {
           ...settings,
           ...secrets,

@@ -24,6 +24,23 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = [
 ] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
+/** Signature algorithms of `private_key_jwt` assertions (asymmetric only). */
+export const PRIVATE_KEY_JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+/** MAC algorithms of `client_secret_jwt` assertions. */
+export const CLIENT_SECRET_JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+
 /** A JSON Web Key Set (RFC 7517 §5) of public keys only, as validated by validate-client-keys.ts. */
 export interface ClientJwks {
   readonly keys: readonly Readonly<Record<string, unknown>>[];

@@ -2,7 +2,7 @@ import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authoriza
 import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
-import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client-assertion';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client';
 import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from '../authorize/request-object';
 
 /** What the running server really offers; discovery advertises nothing else. */

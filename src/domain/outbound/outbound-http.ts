@@ -1,3 +1,5 @@
+import type { OutboundPolicy } from './outbound-policy';
+
 /**
  * The port for requests the server makes itself (implemented in src/edge/node-outbound-http.ts,
  * injected by the composition root): HTTP stays out of the domain. An implementation applies
@@ -5,6 +7,8 @@
  * OUTBOUND_LIMITS (time, size) to every exchange.
  */
 export interface OutboundHttp {
+  /** The policy every request is held to, for checking a URL when it is given (outboundUrlRefusal) as well as when it is fetched. */
+  readonly policy: OutboundPolicy;
   /**
    * GETs `url` and answers its JSON body; rejects with an {@link OutboundError} for a refused
    * address, a timeout, a body over the size limit, a status other than 200, a response that is

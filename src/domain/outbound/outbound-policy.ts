@@ -122,15 +122,48 @@ const LOOPBACK = ranges('127.0.0.0/8', '::1/128');
 const inCidr = (ip: { family: 4 | 6; value: bigint }, cidr: Cidr): boolean =>
   ip.family === cidr.family && maskOf(ip.value, cidr.bits, ip.family === 4 ? 32 : 128) === cidr.base;
 
+/** IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated NAT64 (64:ff9b::a.b.c.d) addresses, as the IPv4 address they carry. */
+function unmapped(ip: { family: 4 | 6; value: bigint }): { family: 4 | 6; value: bigint } {
+  return ip.family === 6 && (ip.value >> 32n === 0xffffn || ip.value >> 32n === 0x64ff9b0000000000000000n)
+    ? { family: 4, value: ip.value & 0xffffffffn }
+    : ip;
+}
+
 /** Whether the server may connect to `address` (an IP address, never a name) under `policy`. */
 export function outboundAddressAllowed(address: string, policy: OutboundPolicy): boolean {
-  let ip = parseIp(address);
-  if (!ip) return false;
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated NAT64 (64:ff9b::a.b.c.d) addresses are judged as the IPv4 address.
-  if (ip.family === 6 && (ip.value >> 32n === 0xffffn || ip.value >> 32n === 0x64ff9b0000000000000000n)) {
-    ip = { family: 4, value: ip.value & 0xffffffffn };
-  }
+  const parsed = parseIp(address);
+  if (!parsed) return false;
+  const ip = unmapped(parsed);
   if (policy.allowCidrs.some((cidr) => inCidr(ip, cidr))) return true;
   if (LOOPBACK.some((cidr) => inCidr(ip, cidr))) return policy.allowLoopback;
   return !REFUSED.some((cidr) => inCidr(ip, cidr));
+}
+
+/** Host names that always mean this machine (RFC 6761 §6.3: `localhost` and its subdomains). */
+const isLocalhostName = (hostname: string): boolean => hostname === 'localhost' || hostname.endsWith('.localhost');
+
+/**
+ * Why the server would never send a request to `target` under `policy`, judged on the URL alone
+ * (no DNS lookup: a name is judged again on the address it resolves to, at fetch time); null
+ * when nothing in the URL itself rules it out. https only (http on loopback while loopback is
+ * allowed), no credentials, and a host that is an IP address or `localhost` must be one the
+ * policy allows. For URLs a client supplies (a registration's `jwks_uri`), checked when it is given.
+ */
+export function outboundUrlRefusal(target: string, policy: OutboundPolicy): string | null {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.username || url.password) return 'must not hold credentials';
+  const hostname = url.hostname.toLowerCase();
+  const loopbackName = isLocalhostName(hostname);
+  const ip = parseIp(hostname);
+  const loopback = loopbackName || (ip !== null && LOOPBACK.some((cidr) => inCidr(unmapped(ip), cidr)));
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback && policy.allowLoopback))
+    return 'must be an https URL (http only on loopback while the server itself runs on loopback)';
+  if (loopbackName && !policy.allowLoopback) return 'names a loopback host the server may not reach';
+  if (ip !== null && !outboundAddressAllowed(hostname, policy)) return 'names a private or reserved address the server may not reach';
+  return null;
 }

@@ -1,41 +1,34 @@
 import { defaults } from '../../config/defaults';
 import { ADMIN_SCOPE } from '../actor';
-import type { Client } from '../clients/client';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { hasControlCharacter } from '../control-characters';
 import { ensure, errors, isDomainError } from '../errors';
 import { parseScope } from '../scopes';
 import { validateDisplayName } from '../validate-display-name';
-import { DEFAULT_REGISTERED_SCOPES, hostMatches, REGISTRABLE_GRANT_TYPES, type RegistrationPolicy } from './registration-policy';
+import type { Client, ClientJwks, TokenEndpointAuthMethod } from '../clients/client';
+import { outboundUrlRefusal, type OutboundPolicy } from '../outbound/outbound-policy';
+import {
+  DEFAULT_REGISTERED_SCOPES,
+  hostMatches,
+  isRegistrableAuthMethod,
+  REGISTRABLE_AUTH_METHODS,
+  REGISTRABLE_GRANT_TYPES,
+  type RegistrationPolicy,
+} from './registration-policy';
 
 /** OIDC Registration §2 `application_type`: a `web` client redirects to https only; a `native` one also to loopback or a private-use scheme. */
 const APPLICATION_TYPES = ['web', 'native'] as const;
 type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
-/**
- * RFC 7591 §2 `token_endpoint_auth_method` values this server registers, and what each makes of the
- * client: a public client (`none`) or a confidential one holding a generated secret. The one place
- * the methods are listed: `private_key_jwt` and `client_secret_jwt` (with `jwks` / `jwks_uri`) are added here.
- */
-const AUTH_METHODS: Readonly<Record<string, { readonly isPublic: boolean }>> = Object.freeze({
-  client_secret_basic: { isPublic: false },
-  client_secret_post: { isPublic: false },
-  none: { isPublic: true },
-});
-
-/** Metadata that names key material, which the methods above do not use. */
-const KEY_METADATA = ['jwks', 'jwks_uri'] as const;
-
-/** The kind of client a `token_endpoint_auth_method` makes; `invalid_client_metadata` for a method not registered here. */
-function clientKindOfAuthMethod(method: string): { readonly isPublic: boolean } {
-  const kind = Object.prototype.hasOwnProperty.call(AUTH_METHODS, method) ? AUTH_METHODS[method] : undefined;
-  ensure(kind, () =>
+/** The kind of client a `token_endpoint_auth_method` makes; `invalid_client_metadata` for a method not registrable. */
+function authMethodOf(method: string): TokenEndpointAuthMethod {
+  ensure(isRegistrableAuthMethod(method), () =>
     errors.invalidClientMetadata(
-      `token_endpoint_auth_method must be one of ${Object.keys(AUTH_METHODS).join(', ')}`,
+      `token_endpoint_auth_method must be one of ${Object.keys(REGISTRABLE_AUTH_METHODS).join(', ')}`,
       'token_endpoint_auth_method',
     ),
   );
-  return kind;
+  return method;
 }
 
 /**
@@ -68,6 +61,13 @@ export interface RegisteredMetadata {
     readonly accessTokenLifetime: number;
     readonly refreshTokenLifetime: number;
     readonly responseStyle: 'standard';
+    readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+    /** As sent (a JSON object); ClientService validates the keys (validate-client-keys.ts). */
+    readonly jwks: ClientJwks | null;
+    readonly jwksUri: string | null;
+    readonly dpopBoundAccessTokens: boolean;
+    readonly requirePushedAuthorizationRequests: boolean;
+    readonly requireSignedRequestObject: boolean;
   };
   readonly extras: RegistrationExtras;
 }
@@ -85,9 +85,17 @@ const DEFAULT_CLIENT_NAME = 'Dynamically registered client';
  * the registration's `policy`; pure. Fields this server does not know are ignored and never stored
  * (RFC 7591 §2). Refusals: `invalid_redirect_uri` for redirect URIs, `invalid_software_statement`
  * for any software statement (none is trusted), `invalid_client_metadata` for everything else.
- * `grantTypes` are the grant types the token endpoint serves.
+ * `server.grantTypes` are the grant types the token endpoint serves; `server.outbound` the policy a
+ * `jwks_uri` is held to (the server fetches it). What makes client settings valid for any client
+ * (keys, a method's needs, which grants a public client may use) is ClientService's to check, when
+ * the client is created or updated from the result.
  */
-export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, grantTypes: readonly string[]): RegisteredMetadata {
+export function parseClientMetadata(
+  body: unknown,
+  policy: RegistrationPolicy,
+  server: { readonly grantTypes: readonly string[]; readonly outbound: OutboundPolicy },
+): RegisteredMetadata {
+  const grantTypes = server.grantTypes;
   ensure(typeof body === 'object' && body !== null && !Array.isArray(body), () =>
     errors.invalidClientMetadata('the request body must be a JSON object'),
   );
@@ -95,18 +103,31 @@ export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, g
   ensure(json.software_statement === undefined, () =>
     errors.invalidSoftwareStatement('software statements are not accepted: this server trusts no software statement issuer'),
   );
-  for (const field of KEY_METADATA) {
-    ensure(json[field] === undefined, () =>
-      errors.invalidClientMetadata(`${field} is not supported: no registrable token_endpoint_auth_method uses keys`, field),
-    );
-  }
 
   const applicationType = (optionalString(json, 'application_type', MAX_TEXT) ?? 'web') as ApplicationType;
   ensure(APPLICATION_TYPES.includes(applicationType), () =>
     errors.invalidClientMetadata(`application_type must be one of ${APPLICATION_TYPES.join(', ')}`, 'application_type'),
   );
   const authMethod = optionalString(json, 'token_endpoint_auth_method', MAX_TEXT) ?? 'client_secret_basic';
-  const { isPublic } = clientKindOfAuthMethod(authMethod);
+  const method = authMethodOf(authMethod);
+  const { isPublic, signingAlgorithms } = REGISTRABLE_AUTH_METHODS[method];
+  ensure(!policy.tokenEndpointAuthMethods || policy.tokenEndpointAuthMethods.includes(method), () =>
+    errors.invalidClientMetadata(
+      `token_endpoint_auth_method ${quoted(method)} is not allowed by the registration policy`,
+      'token_endpoint_auth_method',
+    ),
+  );
+  // Not stored: any algorithm of the method is accepted, so only those may be named.
+  const signingAlg = optionalString(json, 'token_endpoint_auth_signing_alg', MAX_TEXT);
+  ensure(signingAlg === undefined || (signingAlgorithms?.includes(signingAlg) ?? false), () =>
+    errors.invalidClientMetadata(
+      signingAlgorithms
+        ? `token_endpoint_auth_signing_alg must be one of ${signingAlgorithms.join(', ')}`
+        : 'token_endpoint_auth_signing_alg goes only with private_key_jwt or client_secret_jwt',
+      'token_endpoint_auth_signing_alg',
+    ),
+  );
+  const keys = keyMetadata(json, server.outbound);
 
   const grants = unique(stringList(json, 'grant_types', MAX_TEXT) ?? ['authorization_code']);
   ensure(grants.length > 0, () => errors.invalidClientMetadata('grant_types must not be empty', 'grant_types'));
@@ -118,12 +139,6 @@ export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, g
       errors.invalidClientMetadata(`grant type ${quoted(grant)} is not allowed by the registration policy`, 'grant_types'),
     );
   }
-  ensure(!isPublic || !grants.includes('client_credentials'), () =>
-    errors.invalidClientMetadata(
-      'a client without a secret (token_endpoint_auth_method none) cannot use client_credentials',
-      'grant_types',
-    ),
-  );
   const responseTypes = unique(stringList(json, 'response_types', MAX_TEXT) ?? (grants.includes('authorization_code') ? ['code'] : []));
   for (const type of responseTypes) {
     ensure(type === 'code', () =>
@@ -176,22 +191,61 @@ export function parseClientMetadata(body: unknown, policy: RegistrationPolicy, g
       accessTokenLifetime: capped(defaults.accessTokenLifetimeSeconds, policy.maxAccessTokenLifetime),
       refreshTokenLifetime: capped(defaults.refreshTokenLifetimeSeconds, policy.maxRefreshTokenLifetime),
       responseStyle: 'standard',
+      tokenEndpointAuthMethod: method,
+      ...keys,
+      dpopBoundAccessTokens: optionalBoolean(json, 'dpop_bound_access_tokens'),
+      requirePushedAuthorizationRequests: optionalBoolean(json, 'require_pushed_authorization_requests'),
+      // OIDC Dynamic Client Registration §2 (RFC 9101 §10.5): only signed request objects; needs jwks or jwks_uri.
+      requireSignedRequestObject: optionalBoolean(json, 'require_signed_request_object'),
     },
     extras: extras as unknown as RegistrationExtras,
   };
 }
 
-/** The registered metadata of a client as RFC 7591 §3.2.1 and RFC 7592 §3 answer it (without credentials). */
+/**
+ * The registered metadata of a client as RFC 7591 §3.2.1 and RFC 7592 §3 answer it (without credentials):
+ * what the client holds read from the client (an admin may have changed it since), the rest from the extras.
+ */
 export function registeredMetadataOf(client: Client, extras: RegistrationExtras): Record<string, unknown> {
+  const method = client.tokenEndpointAuthMethod;
   return {
     client_id: client.clientId,
     client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
-    ...(client.isPublic ? {} : { client_secret_expires_at: 0 }),
+    ...(holdsSecret(method) ? { client_secret_expires_at: 0 } : {}),
     redirect_uris: [...client.redirectUris],
     grant_types: [...client.grantTypes],
     scope: client.allowedScopes.join(' '),
     ...extras,
+    // A secret client takes its secret either way; the registered one of the two is the one shown.
+    token_endpoint_auth_method:
+      takesSecret(method) && takesSecret(extras.token_endpoint_auth_method) ? extras.token_endpoint_auth_method : method,
+    ...(client.jwks ? { jwks: client.jwks } : {}),
+    ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    require_signed_request_object: client.requireSignedRequestObject,
   };
+}
+
+/** Whether a client of `method` holds a secret the server issued (RFC 7591 §3.2.1 `client_secret`). */
+export const holdsSecret = (method: string): boolean => method !== 'none' && method !== 'private_key_jwt';
+const takesSecret = (method: string): boolean => method === 'client_secret_basic' || method === 'client_secret_post';
+
+/**
+ * `jwks` (a JSON object: RFC 7591 §2) and `jwks_uri`, which the server fetches, so it must be a URL the
+ * outbound policy would let it reach as far as the URL itself tells (https; an IP address or loopback
+ * name the policy allows). Whether the keys are public keys, and whether the method needs them, is
+ * ClientService's check.
+ */
+function keyMetadata(json: Record<string, unknown>, outbound: OutboundPolicy): { jwks: ClientJwks | null; jwksUri: string | null } {
+  const jwks = json.jwks ?? null;
+  ensure(jwks === null || (typeof jwks === 'object' && !Array.isArray(jwks)), () =>
+    errors.invalidClientMetadata('jwks must be a JSON Web Key Set object', 'jwks'),
+  );
+  const jwksUri = optionalString(json, 'jwks_uri', MAX_URI) ?? null;
+  const refusal = jwksUri === null ? null : outboundUrlRefusal(jwksUri, outbound);
+  ensure(refusal === null, () => errors.invalidClientMetadata(`jwks_uri ${refusal}`, 'jwks_uri'));
+  return { jwks: jwks as ClientJwks | null, jwksUri };
 }
 
 function checkRedirectUri(uri: string, applicationType: ApplicationType, policy: RegistrationPolicy): void {
@@ -246,6 +300,13 @@ function optionalString(json: Record<string, unknown>, field: string, max: numbe
   ensure(typeof value === 'string', () => errors.invalidClientMetadata(`${field} must be a string`, field));
   ensure(value.length <= max, () => errors.invalidClientMetadata(`${field} must be at most ${max} characters`, field));
   ensure(!hasControlCharacter(value), () => errors.invalidClientMetadata(`${field} must not contain control characters`, field));
+  return value;
+}
+
+function optionalBoolean(json: Record<string, unknown>, field: string): boolean {
+  const value = json[field];
+  if (value === undefined || value === null) return false;
+  ensure(typeof value === 'boolean', () => errors.invalidClientMetadata(`${field} must be true or false`, field));
   return value;
 }
 

@@ -5,12 +5,13 @@ import type { Clock } from '../clock';
 import { randomToken } from '../crypto/random';
 import type { ServerSecret } from '../crypto/server-secret';
 import { DomainError, ensure, errors, isDomainError } from '../errors';
+import type { OutboundPolicy } from '../outbound/outbound-policy';
 import type { RequestScope } from '../request-scope';
 import type { Tenant } from '../tenants/tenant';
 import type { SlidingWindowLimiter } from '../throttle/sliding-window-limiter';
 import type { RateLimitRule } from '../throttle/sliding-window-limiter';
 import type { Transactions } from '../transactions';
-import { describable, parseClientMetadata, registeredMetadataOf, type RegisteredMetadata } from './client-metadata';
+import { describable, holdsSecret, parseClientMetadata, registeredMetadataOf, type RegisteredMetadata } from './client-metadata';
 import type { InitialAccessTokens } from './initial-access-tokens';
 import { OPEN_REGISTRATION_POLICY, type RegistrationPolicy } from './registration-policy';
 import type { ClientRegistrationStore } from './registration-store';
@@ -40,9 +41,11 @@ export type ClientInformation = Record<string, unknown>;
  * - A registration needs an initial access token of the issuer's tenant ({@link InitialAccessTokens}),
  *   usable now; or, where the tenant has open registration on, none, throttled per client IP and
  *   tenant and held to {@link OPEN_REGISTRATION_POLICY}. Otherwise `invalid_token` (401).
- * - The metadata is validated against the server's rules and the token's policy (client-metadata.ts);
- *   the client is created through ClientService like any other (GraphQL `clients` lists it), with a
- *   registration access token stored beside it as a keyed digest.
+ * - The metadata is validated against the registration rules and the token's policy (client-metadata.ts:
+ *   which methods and grants are registrable, a `jwks_uri` the outbound policy allows); the client is
+ *   created through ClientService like any other (GraphQL `clients` lists it), whose settings rules
+ *   (keys, what each `token_endpoint_auth_method` needs, public clients' grants) answer as
+ *   `invalid_client_metadata` here; a registration access token is stored beside it as a keyed digest.
  * - Read, update (PUT replaces the metadata, validated as on create, under the policy of the
  *   registration; the registration access token is rotated on every update, RFC 7592 §2.2) and delete
  *   need that token; a wrong one, a client of another tenant or one without a registration is the same
@@ -61,8 +64,8 @@ export class ClientRegistrationService {
     private readonly secret: ServerSecret,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-    /** The grant types the token endpoint serves. */
-    private readonly grantTypes: readonly string[],
+    /** The grant types the token endpoint serves, and the outbound policy a `jwks_uri` is held to. */
+    private readonly server: { readonly grantTypes: readonly string[]; readonly outbound: OutboundPolicy },
   ) {
     this.decoyDigest = secret.digest(randomToken(32));
   }
@@ -81,7 +84,7 @@ export class ClientRegistrationService {
       await this.throttleOpenRegistration(request);
       policy = OPEN_REGISTRATION_POLICY;
     }
-    const metadata = parseClientMetadata(body, policy, this.grantTypes);
+    const metadata = parseClientMetadata(body, policy, this.server);
     const registrationAccessToken = randomToken(32);
     const { client, clientSecret } = await this.transactions.run(async () => {
       await consume?.();
@@ -124,6 +127,9 @@ export class ClientRegistrationService {
    * RFC 7592 §2.2: replaces the client's metadata, validated as on create under the registration's
    * policy. `client_id` must be the client's; `client_secret`, when sent, must be its secret; the
    * kind of client (public or confidential) cannot change. Answers with a new registration access token.
+   * A client switched to a method that needs a secret it does not hold (from `private_key_jwt`, or
+   * to `client_secret_jwt`, whose secret is kept sealed) gets one: the `client_secret` it sent, or
+   * a new one, answered as `client_secret`. Switched to `private_key_jwt`, its secret stops working.
    */
   async update(request: RegistrationRequest, clientId: string, body: unknown): Promise<ClientInformation> {
     const { client, registration } = await this.authorize(request, clientId);
@@ -131,11 +137,13 @@ export class ClientRegistrationService {
     ensure(json.client_id === client.clientId, () =>
       errors.invalidClientMetadata('client_id must be sent and be the client_id of the registration', 'client_id'),
     );
+    let sentSecret: string | null = null;
     if (json.client_secret !== undefined) {
-      const holdsSecret = typeof json.client_secret === 'string' && (await this.clients.inspect(clientId, json.client_secret))?.holdsSecret;
-      ensure(holdsSecret, () => errors.invalidClientMetadata('client_secret does not match the client secret', 'client_secret'));
+      const matches = typeof json.client_secret === 'string' && (await this.clients.inspect(clientId, json.client_secret))?.holdsSecret;
+      ensure(matches, () => errors.invalidClientMetadata('client_secret does not match the client secret', 'client_secret'));
+      sentSecret = json.client_secret as string;
     }
-    const metadata = parseClientMetadata(body, registration.policy, this.grantTypes);
+    const metadata = parseClientMetadata(body, registration.policy, this.server);
     ensure(metadata.client.isPublic === client.isPublic, () =>
       errors.invalidClientMetadata(
         'token_endpoint_auth_method cannot change between none and a secret-based method',
@@ -143,16 +151,31 @@ export class ClientRegistrationService {
       ),
     );
     const registrationAccessToken = randomToken(32);
-    const { isPublic: _kind, firstParty: _firstParty, responseStyle: _style, ...settings } = metadata.client;
+    const { isPublic: _kind, firstParty: _firstParty, responseStyle: _style, jwks, jwksUri, ...settings } = metadata.client;
+    const from = client.tokenEndpointAuthMethod;
+    const to = settings.tokenEndpointAuthMethod;
+    const needsSecret = holdsSecret(to) && (from === 'private_key_jwt' || (to === 'client_secret_jwt' && from !== 'client_secret_jwt'));
+    const newSecret = needsSecret && sentSecret === null ? randomToken(32) : null;
     const updated = await this.transactions.run(async () => {
-      const changed = await asMetadataError(() => this.clients.updateTrusted(clientId, settings));
+      // PUT replaces the metadata: key material it does not name is removed (ClientService: an empty string removes it).
+      // A secret it needs is written with the method, in the same row update.
+      const changed = await asMetadataError(() =>
+        this.clients.updateTrusted(
+          clientId,
+          { ...settings, jwks: jwks ?? '', jwksUri: jwksUri ?? '' },
+          needsSecret ? (newSecret ?? sentSecret!) : undefined,
+        ),
+      );
       await this.registrations.update(clientId, {
         accessTokenDigest: this.secret.digest(registrationAccessToken),
         metadata: metadata.extras,
       });
       return changed;
     });
-    return this.information(updated, metadata, request.endpoint, registrationAccessToken);
+    return {
+      ...this.information(updated, metadata, request.endpoint, registrationAccessToken),
+      ...(newSecret === null ? {} : { client_secret: newSecret }),
+    };
   }
 
   /** RFC 7592 §2.3: deletes the client (its tokens stop working) and its registration. */
@@ -220,20 +243,36 @@ export class ClientRegistrationService {
 /** `{issuer}/register/{client_id}` (RFC 7592 §1). */
 const registrationClientUri = (endpoint: string, clientId: string): string => `${endpoint}/${encodeURIComponent(clientId)}`;
 
+/** The RFC 7591 §2 names of the client settings ClientService names in its refusals. */
+const METADATA_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  redirectUris: 'redirect_uris',
+  grantTypes: 'grant_types',
+  allowedScopes: 'scope',
+  tokenEndpointAuthMethod: 'token_endpoint_auth_method',
+  jwks: 'jwks',
+  jwksUri: 'jwks_uri',
+  requireSignedRequestObject: 'require_signed_request_object',
+});
+
 /**
- * ClientService's own refusals (its settings rules) as RFC 7591 §3.2.2 errors: a redirect URI's
- * as `invalid_redirect_uri`, any other as `invalid_client_metadata`. The registration rules run
- * first, so these are the rare rules only the client registry knows.
+ * ClientService's own refusals (its settings rules: keys, what a method needs, the grants a public
+ * client may use) as RFC 7591 §3.2.2 errors, the setting named as RFC 7591 names it: a redirect
+ * URI's as `invalid_redirect_uri`, any other as `invalid_client_metadata`.
  */
 async function asMetadataError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (isDomainError(error) && error.code === 'validation_failed') {
-      const description = describable(error.description);
+      const setting = error.field?.match(/^[A-Za-z]+/)?.[0] ?? '';
+      const name = METADATA_NAMES[setting];
+      const field = name && error.field ? `${name}${error.field.slice(setting.length)}` : error.field;
+      const description = describable(
+        name && error.description.startsWith(setting) ? `${name}${error.description.slice(setting.length)}` : error.description,
+      );
       throw error.field?.startsWith('redirectUris')
         ? errors.invalidRedirectUri(description)
-        : new DomainError('invalid_client_metadata', description, { field: error.field });
+        : new DomainError('invalid_client_metadata', description, { field });
     }
     throw error;
   }

@@ -2,9 +2,34 @@ import { ADMIN_SCOPE } from '../actor';
 import { ensure, errors } from '../errors';
 import { validateScopeList } from '../scopes';
 import { MAX_TOKEN_LIFETIME_SECONDS } from '../clients/validate-client-settings';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS, type TokenEndpointAuthMethod } from '../clients/client';
+import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authorization';
 
-/** The grant types a client may register for itself (RFC 7591 §2 `grant_types`); `password` (RFC 9700 §2.4) and the seed grants never. */
-export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/**
+ * The grant types a client may register for itself (RFC 7591 §2 `grant_types`); `password` (RFC 9700 §2.4),
+ * token exchange (RFC 8693: it needs an admin's allowance of whom a client may act for) and the seed grants never.
+ */
+export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE] as const;
+
+/**
+ * RFC 7591 §2 `token_endpoint_auth_method` values a client may register, and what each makes of it:
+ * a public client (`none`) or a confidential one, and the `token_endpoint_auth_signing_alg` values
+ * its assertions may use (null: the method signs nothing). The one place the registrable methods are
+ * listed; what each needs (a key set for `private_key_jwt`, no keys for a public client) is ClientService's rule.
+ */
+export const REGISTRABLE_AUTH_METHODS: Readonly<
+  Record<TokenEndpointAuthMethod, { readonly isPublic: boolean; readonly signingAlgorithms: readonly string[] | null }>
+> = Object.freeze({
+  client_secret_basic: { isPublic: false, signingAlgorithms: null },
+  client_secret_post: { isPublic: false, signingAlgorithms: null },
+  client_secret_jwt: { isPublic: false, signingAlgorithms: CLIENT_SECRET_JWT_ALGORITHMS },
+  private_key_jwt: { isPublic: false, signingAlgorithms: PRIVATE_KEY_JWT_ALGORITHMS },
+  none: { isPublic: true, signingAlgorithms: null },
+});
+
+/** Whether `method` is one of {@link REGISTRABLE_AUTH_METHODS}. */
+export const isRegistrableAuthMethod = (method: string): method is TokenEndpointAuthMethod =>
+  Object.prototype.hasOwnProperty.call(REGISTRABLE_AUTH_METHODS, method);
 
 /**
  * Which redirect URIs a registration may hold, on top of the general rules (validate-redirect-uri.ts)
@@ -24,6 +49,11 @@ type RedirectUriRule = (typeof REDIRECT_URI_RULES)[number];
 export interface RegistrationPolicy {
   /** Grant types allowed, a subset of {@link REGISTRABLE_GRANT_TYPES}; null: all of them. */
   readonly grantTypes: readonly string[] | null;
+  /**
+   * `token_endpoint_auth_method` values allowed, a subset of {@link REGISTRABLE_AUTH_METHODS}; null (or absent,
+   * in a policy stored before it existed): all of them.
+   */
+  readonly tokenEndpointAuthMethods?: readonly string[] | null;
   readonly redirectUriRule: RedirectUriRule;
   /** Host patterns redirect URIs must match (`app.example.com`, or `*.example.com` for its subdomains); null: any host. */
   readonly redirectHosts: readonly string[] | null;
@@ -42,6 +72,7 @@ export interface RegistrationPolicy {
  */
 export const OPEN_REGISTRATION_POLICY: RegistrationPolicy = Object.freeze({
   grantTypes: Object.freeze(['authorization_code', 'refresh_token']),
+  tokenEndpointAuthMethods: null,
   redirectUriRule: 'https_or_loopback',
   redirectHosts: null,
   scopes: Object.freeze(['openid', 'profile', 'email', 'phone', 'offline_access']),
@@ -65,6 +96,13 @@ export function validateRegistrationPolicy(input: RegistrationPolicyInput): Regi
     );
   }
   ensure(grantTypes === null || grantTypes.length > 0, () => errors.validation('grantTypes', 'must not be empty'));
+  const methods = input.tokenEndpointAuthMethods == null ? null : [...new Set(input.tokenEndpointAuthMethods)];
+  for (const method of methods ?? []) {
+    ensure(isRegistrableAuthMethod(method), () =>
+      errors.validation('tokenEndpointAuthMethods', `"${method}" is not one of ${Object.keys(REGISTRABLE_AUTH_METHODS).join(', ')}`),
+    );
+  }
+  ensure(methods === null || methods.length > 0, () => errors.validation('tokenEndpointAuthMethods', 'must not be empty'));
   const redirectUriRule = input.redirectUriRule ?? 'any';
   ensure(REDIRECT_URI_RULES.includes(redirectUriRule), () =>
     errors.validation('redirectUriRule', `must be one of ${REDIRECT_URI_RULES.join(', ')}`),
@@ -87,6 +125,7 @@ export function validateRegistrationPolicy(input: RegistrationPolicyInput): Regi
   };
   return Object.freeze({
     grantTypes: grantTypes && Object.freeze(grantTypes),
+    tokenEndpointAuthMethods: methods && Object.freeze(methods),
     redirectUriRule,
     redirectHosts: redirectHosts && Object.freeze(redirectHosts),
     scopes: scopes && Object.freeze(scopes),

@@ -17,9 +17,17 @@ export class CreateInitialAccessTokenInput {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials.',
+    description:
+      'Grant types registrations may ask for; default: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code (never password or token exchange).',
   })
   grantTypes?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'token_endpoint_auth_method values registrations may ask for (e.g. only private_key_jwt); default: client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none.',
+  })
+  tokenEndpointAuthMethods?: string[] | null;
 
   @Field(() => RedirectUriRuleEnum, { nullable: true, description: 'Default ANY.' })
   redirectUriRule?: RedirectUriRuleEnum | null;

@@ -16,9 +16,17 @@ registerEnumType(RedirectUriRuleEnum, {
 export class RegistrationPolicyType {
   @Field(() => [String], {
     nullable: true,
-    description: 'Grant types allowed; null: authorization_code, refresh_token, client_credentials.',
+    description:
+      'Grant types allowed; null: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code.',
   })
   grantTypes!: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'token_endpoint_auth_method values allowed; null: client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none.',
+  })
+  tokenEndpointAuthMethods!: string[] | null;
 
   @Field(() => RedirectUriRuleEnum)
   redirectUriRule!: RedirectUriRuleEnum;
@@ -88,6 +96,7 @@ export const toInitialAccessTokenType = (token: InitialAccessToken, tenantPath: 
   description: token.description,
   policy: {
     grantTypes: token.policy.grantTypes && [...token.policy.grantTypes],
+    tokenEndpointAuthMethods: token.policy.tokenEndpointAuthMethods ? [...token.policy.tokenEndpointAuthMethods] : null,
     redirectUriRule: token.policy.redirectUriRule as RedirectUriRuleEnum,
     redirectHosts: token.policy.redirectHosts && [...token.policy.redirectHosts],
     scopes: token.policy.scopes && [...token.policy.scopes],

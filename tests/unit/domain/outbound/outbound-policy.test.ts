@@ -1,6 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { outboundAddressAllowed, parseCidr, type OutboundPolicy } from '../../../../src/domain/outbound/outbound-policy';
+import {
+  outboundAddressAllowed,
+  outboundUrlRefusal,
+  parseCidr,
+  type OutboundPolicy,
+} from '../../../../src/domain/outbound/outbound-policy';
 import { OutboundError } from '../../../../src/domain/outbound/outbound-http';
 import { nodeOutboundHttp } from '../../../../src/edge/node-outbound-http';
 
@@ -60,6 +65,42 @@ describe('outbound address policy', () => {
     expect(parseCidr('::1/128')).toMatchObject({ family: 6, base: 1n, bits: 128 });
     for (const bad of ['10.0.0.0/33', '10.0.0/8', '300.1.1.1', 'fd00::/129', '1:2:3:4:5:6:7:8:9', 'a::b::c', '10.0.0.0/8/1', 'x'])
       expect(parseCidr(bad)).toBeNull();
+  });
+});
+
+describe('a URL a client supplies, judged when it is given (no DNS)', () => {
+  it.each([
+    'https://10.0.0.1/jwks.json',
+    'https://169.254.169.254/latest',
+    'https://[fd00::1]/jwks.json',
+    'https://[::ffff:192.168.0.1]/jwks.json',
+    'https://0x7f.1/jwks.json',
+    'https://127.0.0.1/jwks.json',
+    'https://localhost/jwks.json',
+    'https://keys.localhost/jwks.json',
+    'http://keys.example.com/jwks.json',
+    'http://127.0.0.1:9/jwks.json',
+    'https://user:pw@keys.example.com/jwks.json',
+    'ftp://keys.example.com/jwks.json',
+    'not a url',
+  ])('refuses %s in production', (url) => {
+    expect(outboundUrlRefusal(url, PRODUCTION)).toEqual(expect.any(String));
+  });
+
+  it('takes a public https URL (a name is judged on its address at fetch time)', () => {
+    expect(outboundUrlRefusal('https://keys.example.com/jwks.json', PRODUCTION)).toBeNull();
+    expect(outboundUrlRefusal('https://93.184.215.14/jwks.json', PRODUCTION)).toBeNull();
+    expect(outboundUrlRefusal('https://internal.example.com/jwks.json', PRODUCTION)).toBeNull();
+  });
+
+  it('takes loopback, over http too, while ISSUER is on loopback, and ranges the operator allows', () => {
+    for (const url of ['http://127.0.0.1:9/jwks.json', 'http://localhost:9/jwks.json', 'https://[::1]/jwks.json'])
+      expect(outboundUrlRefusal(url, LOOPBACK)).toBeNull();
+    expect(outboundUrlRefusal('https://10.0.0.1/jwks.json', LOOPBACK)).toEqual(expect.any(String));
+    expect(outboundUrlRefusal('http://10.0.0.1/jwks.json', { allowLoopback: false, allowCidrs: [parseCidr('10.0.0.0/8')!] })).toEqual(
+      expect.any(String),
+    );
+    expect(outboundUrlRefusal('https://10.0.0.1/jwks.json', { allowLoopback: false, allowCidrs: [parseCidr('10.0.0.0/8')!] })).toBeNull();
   });
 });
 
