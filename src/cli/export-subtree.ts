@@ -41,6 +41,9 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   name: t.name,
   signingAlgorithm: t.signingAlgorithm,
   allowSelfSignup: t.allowSelfSignup,
+  allowOpenClientRegistration: t.allowOpenClientRegistration,
+  requirePushedAuthorizationRequests: t.requirePushedAuthorizationRequests,
+  securityProfile: t.securityProfile,
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();
@@ -74,6 +77,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   tokenExchange: { impersonation: c.tokenExchange.impersonation, delegation: c.tokenExchange.delegation, subtree: c.tokenExchange.subtree },
   dpopBoundAccessTokens: c.dpopBoundAccessTokens,
   requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
+  securityProfile: c.securityProfile,
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
   // Public keys only (the server refuses private members), so the set may be written out as it is.
   ...(c.jwks ? { jwks: JSON.parse(c.jwks) as unknown } : {}),

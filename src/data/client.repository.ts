@@ -31,6 +31,7 @@ const toClient = (entity: ClientEntity): Client =>
     }),
     dpopBoundAccessTokens: entity.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
+    securityProfile: entity.securityProfile,
     enabled: entity.enabled,
     tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
     jwks: entity.jwks === null ? null : parseJwks(entity.jwks),

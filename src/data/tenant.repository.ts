@@ -18,6 +18,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     allowSelfSignup: entity.allowSelfSignup,
     allowOpenClientRegistration: entity.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
+    securityProfile: entity.securityProfile,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -1,5 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { SecurityProfile } from '../domain/profiles/security-profiles';
 
 /** An OAuth client registered in one tenant. The secret is kept only as a keyed digest. */
 @Entity({ tableName: 'clients' })
@@ -19,6 +20,7 @@ export class ClientEntity {
     | 'tokenExchangeSubtree'
     | 'dpopBoundAccessTokens'
     | 'requirePushedAuthorizationRequests'
+    | 'securityProfile'
     | 'enabled'
     | 'tokenEndpointAuthMethod'
     | 'jwks'
@@ -87,6 +89,10 @@ export class ClientEntity {
   /** RFC 9126 §6: this client's authorization requests must be pushed first (`/par`). */
   @Property({ type: 'boolean' })
   requirePushedAuthorizationRequests = false;
+
+  /** The client's own security profile (`NONE` defers to its tenant's, or `FAPI2`). */
+  @Property({ type: 'text' })
+  securityProfile: SecurityProfile = 'NONE';
 
   @Property({ type: 'boolean' })
   enabled = true;

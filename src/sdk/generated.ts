@@ -54,6 +54,8 @@ export type CreateClientInput = {
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
+  /** The client’s own security profile; NONE (the default) defers to its tenant’s. */
+  securityProfile?: SecurityProfile | null | undefined;
   /** Path of the tenant the client belongs to. */
   tenantPath: string;
   /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
@@ -104,6 +106,8 @@ export type CreateTenantInput = {
   path: string;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
+  /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
+  securityProfile?: SecurityProfile | null | undefined;
   /** Default RS256. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -141,6 +145,13 @@ export type RolePermissionInput = {
   api: string;
   permission: string;
 };
+
+/** A security profile a tenant or a client is held to. */
+export type SecurityProfile =
+  /** FAPI 2.0 Security Profile: confidential clients with private_key_jwt, PAR, PKCE S256, DPoP-bound tokens, no password grant, no refresh token rotation, PS256/ES256/EdDSA only (a tenant signing with RS256 cannot use it). */
+  | 'FAPI2'
+  /** The server’s ordinary rules; on a client, its tenant’s profile applies. */
+  | 'NONE';
 
 /** JWS algorithm of a tenant’s signing keys. */
 export type SigningAlgorithm =
@@ -188,6 +199,8 @@ export type UpdateClientInput = {
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** Default STANDARD. */
   responseStyle?: ResponseStyle | null | undefined;
+  /** The client’s own security profile; NONE (the default) defers to its tenant’s. */
+  securityProfile?: SecurityProfile | null | undefined;
   /** client_secret_basic (default for confidential clients; also accepts client_secret_post), client_secret_post, client_secret_jwt, private_key_jwt (needs jwks or jwksUri; no secret) or none (public clients). */
   tokenEndpointAuthMethod?: string | null | undefined;
   /** Omitted: kept, except that dropping the token-exchange grant type clears it. */
@@ -208,6 +221,8 @@ export type UpdateTenantInput = {
   name?: string | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
+  /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
+  securityProfile?: SecurityProfile | null | undefined;
   /** Changing it rotates the signing key on next use. */
   signingAlgorithm?: SigningAlgorithm | null | undefined;
 };
@@ -280,7 +295,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -290,14 +305,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -305,7 +320,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -313,14 +328,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -329,7 +344,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -383,13 +398,13 @@ export type ExportClientsQueryVariables = Exact<{
 }>;
 
 
-export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -514,7 +529,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -523,14 +538,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -538,14 +553,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -704,6 +719,7 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -730,6 +746,7 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -987,6 +1004,7 @@ export const ClientDocument = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1030,6 +1048,7 @@ fragment ClientFields on Client {
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1066,6 +1085,7 @@ export const CreateClientDocument = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1099,6 +1119,7 @@ export const UpdateClientDocument = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1135,6 +1156,7 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1168,6 +1190,7 @@ export const DeleteClientDocument = new TypedDocumentString(`
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1214,6 +1237,7 @@ fragment TenantFields on Tenant {
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1238,6 +1262,7 @@ fragment ClientFields on Client {
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1407,6 +1432,7 @@ fragment ClientFields on Client {
   }
   dpopBoundAccessTokens
   requirePushedAuthorizationRequests
+  securityProfile
   enabled
   tokenEndpointAuthMethod
   jwks
@@ -1725,6 +1751,7 @@ export const TenantDocument = new TypedDocumentString(`
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1755,6 +1782,7 @@ fragment TenantFields on Tenant {
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1775,6 +1803,7 @@ export const CreateTenantDocument = new TypedDocumentString(`
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1795,6 +1824,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1815,6 +1845,7 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   allowSelfSignup
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
+  securityProfile
   tokensRevokedBefore
   createdAt
   updatedAt

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { DomainError, errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { ReplayGuard } from '../replay/replay-guard';
+import { allowsJwsAlgorithm, profileRequirements } from '../profiles/security-profile';
 import type { TenantService } from '../tenants/tenant.service';
 import type { Client } from './client';
 import type { ClientKeySets } from './client-key-sets';
@@ -93,6 +94,9 @@ export class ClientAssertions {
     if (hmac && secret === null) throw errors.invalidClient('client_secret_jwt client without a stored secret (rotate it)');
     const tenant = await this.tenants.findById(client.tenantId);
     if (!tenant) throw errors.invalidClient('client of a deleted tenant');
+    // FAPI 2.0 §5.4.1: PS256, ES256 or EdDSA only for a client held to FAPI2.
+    const required = profileRequirements(tenant, client);
+    const algorithms = (hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS).filter((alg) => allowsJwsAlgorithm(required, alg));
     const issuer = tenantIssuer(this.base, tenant.path);
     const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
     if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);
@@ -100,7 +104,7 @@ export class ClientAssertions {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(assertion, hmac ? new TextEncoder().encode(secret!) : this.keySets.keysOf(client), {
-        algorithms: hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS,
+        algorithms,
         issuer: client.clientId,
         subject: client.clientId,
         audience,

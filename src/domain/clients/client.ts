@@ -1,3 +1,4 @@
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { TokenExchangePolicy } from './token-exchange-policy';
 
 /**
@@ -49,6 +50,8 @@ export interface Client {
   readonly dpopBoundAccessTokens: boolean;
   /** RFC 9126 §6 `require_pushed_authorization_requests`: `/authorize` takes only a request_uri from `/par`. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** The client's own security profile; `NONE` defers to its tenant's (src/domain/profiles/security-profile.ts). */
+  readonly securityProfile: SecurityProfile;
   readonly enabled: boolean;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Registered public keys for `private_key_jwt` (exclusive with `jwksUri`). */

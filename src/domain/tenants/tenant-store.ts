@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { Tenant } from './tenant';
 
 /** What a new tenant row holds; the store fills in the id, the timestamps and no cutoff. */
@@ -10,11 +11,13 @@ export interface NewTenantRecord {
   readonly allowSelfSignup: boolean;
   readonly allowOpenClientRegistration?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
+  readonly securityProfile?: SecurityProfile;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
 export type TenantPatch = Partial<
-  Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'requirePushedAuthorizationRequests'>
+  Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'requirePushedAuthorizationRequests' | 'securityProfile'
+  >
 >;
 
 /**

@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
+import { SecurityProfileEnum } from '../types/security-profile.type';
 import type { TokenEndpointAuthMethod } from '../../domain/clients/client';
 import { ResponseStyleEnum } from '../types/client.type';
 
@@ -67,6 +68,11 @@ export class CreateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The client’s own security profile; NONE (the default) defers to its tenant’s.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -123,6 +129,11 @@ export class UpdateClientInput {
   dpopBoundAccessTokens?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'RFC 9126 §6: authorization requests only through `/par`. Default false.' })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The client’s own security profile; NONE (the default) defers to its tenant’s.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
   @Field(() => String, {
     nullable: true,
     description:

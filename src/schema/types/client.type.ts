@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Client } from '../../domain/clients/client';
 import { ConnectionType } from './connection';
+import { SecurityProfileEnum } from './security-profile.type';
 
 export enum ResponseStyleEnum {
   STANDARD = 'standard',
@@ -76,6 +77,8 @@ export class ClientType {
   dpopBoundAccessTokens!: boolean;
   @Field({ description: 'RFC 9126 §6: `/authorize` accepts only a `request_uri` from the pushed authorization request endpoint (`/par`).' })
   requirePushedAuthorizationRequests!: boolean;
+  @Field(() => SecurityProfileEnum, { description: 'The client’s own security profile; NONE defers to its tenant’s.' })
+  securityProfile!: SecurityProfileEnum;
 
   @Field()
   enabled!: boolean;
@@ -129,6 +132,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     tokenExchange: { ...client.tokenExchange },
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
+    securityProfile: client.securityProfile as SecurityProfileEnum,
     enabled: client.enabled,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
