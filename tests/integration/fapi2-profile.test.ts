@@ -282,6 +282,13 @@ describe('FAPI 2.0 security profile', () => {
     // A client of a FAPI2 tenant with a secret: refused on its method.
     const secretClient = sdk.createClient({ input: { tenantPath: '/fapi', name: 'secret', grantTypes: ['client_credentials'] } });
     expect((await graphqlError(secretClient)).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'tokenEndpointAuthMethod' });
+    // A NONE tenant holding a FAPI2 client of its own cannot move to RS256 either.
+    await sdk.createTenant({ input: { path: '/mixed', signingAlgorithm: 'ES256' } });
+    await createClient('/mixed', { grantTypes: ['client_credentials'], redirectUris: [], securityProfile: 'FAPI2' });
+    expect((await graphqlError(sdk.updateTenant({ path: '/mixed', input: { signingAlgorithm: 'RS256' } }))).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'signingAlgorithm',
+    });
     // Both at once is fine: the tenant moves to ES256 and FAPI2 together.
     const { updateTenant } = await sdk.updateTenant({ path: '/rsa', input: { signingAlgorithm: 'ES256', securityProfile: 'FAPI2' } });
     expect(updateTenant).toMatchObject({ signingAlgorithm: 'ES256', securityProfile: 'FAPI2' });

@@ -129,6 +129,23 @@ export function ensureTenantConforms(
   );
 }
 
+/**
+ * A tenant's new signing algorithm against the profiles its clients name themselves: a tenant
+ * whose clients include a FAPI2 one cannot move to RS256 either (`signingAlgorithm` error).
+ */
+export async function ensureAlgorithmServesClients(
+  signingAlgorithm: SigningAlgorithm,
+  holdsClientsOf: (profile: SecurityProfile) => Promise<boolean>,
+): Promise<void> {
+  for (const profile of SECURITY_PROFILES) {
+    const allowed = requirementsOf(profile).signingAlgorithms;
+    if (!allowed || allowed.includes(signingAlgorithm)) continue;
+    ensure(!(await holdsClientsOf(profile)), () =>
+      errors.validation('signingAlgorithm', `clients of this tenant are held to ${profile}, which needs ${allowed.join(' or ')}`),
+    );
+  }
+}
+
 /** The client settings a profile constrains. */
 export interface ProfiledClientSettings {
   readonly clientId: string;

@@ -16,7 +16,14 @@ export interface NewTenantRecord {
 
 /** The fields a tenant update may write; absent fields stay as they are. */
 export type TenantPatch = Partial<
-  Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'requirePushedAuthorizationRequests' | 'securityProfile'
+  Pick<
+    Tenant,
+    | 'name'
+    | 'signingAlgorithm'
+    | 'allowSelfSignup'
+    | 'allowOpenClientRegistration'
+    | 'requirePushedAuthorizationRequests'
+    | 'securityProfile'
   >
 >;
 
@@ -40,6 +47,8 @@ export interface TenantStore {
    * writes the patch and returns the tenant as stored; null when there is none.
    */
   modify(path: string, change: (current: Tenant) => TenantPatch): Promise<Tenant | null>;
+  /** Whether a client of the tenant names `profile` as its own security profile. */
+  hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean>;
   /** Ids of the strict descendants of `path`. */
   subtreeIds(path: string): Promise<string[]>;
   /** Deletes a tenant with its subtree, clients, users and keys. */

@@ -12,7 +12,7 @@ import { SIGNING_ALGORITHMS, type Tenant } from './tenant';
 import type { TenantPatch, TenantStore } from './tenant-store';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
-import { ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
+import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
 import type { SecurityProfile } from '../profiles/security-profiles';
 
 export interface CreateTenantInput {
@@ -195,6 +195,14 @@ export class TenantService {
   }
 
   private async updateAt(path: string, input: UpdateTenantInput): Promise<Tenant> {
+    if (input.signingAlgorithm != null) {
+      const current = await this.tenants.findByPath(path);
+      if (current && current.signingAlgorithm !== input.signingAlgorithm) {
+        await ensureAlgorithmServesClients(validSigningAlgorithm(input.signingAlgorithm), (profile) =>
+          this.tenants.hasClientsOfProfile(current.id, profile),
+        );
+      }
+    }
     const tenant = await this.tenants.modify(path, (current): TenantPatch => {
       const signingAlgorithm = input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined;
       const securityProfile = input.securityProfile != null ? validateSecurityProfile(input.securityProfile) : undefined;
