@@ -87,7 +87,10 @@ export class PushedAuthorizationService {
     // The client's security profile (FAPI 2.0 §5.3.2.2: redirect_uri required here, PKCE S256 for every client).
     const required = profileRequirements(tenant, client);
     ensure(!required.redirectUriInPush || readParam(params, 'redirect_uri') !== undefined, () =>
-      errors.invalidRequest(`redirect_uri is required in pushed authorization requests under the ${required.profile} security profile`, 'redirect_uri'),
+      errors.invalidRequest(
+        `redirect_uri is required in pushed authorization requests under the ${required.profile} security profile`,
+        'redirect_uri',
+      ),
     );
     const redirectUri = resolveRedirectUri(client, readParam(params, 'redirect_uri'));
     const request = validateAuthorizationRequest(client, redirectUri, params, required);

@@ -54,7 +54,9 @@ export function validateAuthorizationRequest(
     errors.unauthorizedClient('this client may not use the authorization code flow'),
   );
   const scopes = requestedScopes(client, readParam(params, 'scope'));
-  const pkce = checkCodeChallenge(readParam(params, 'code_challenge'), readParam(params, 'code_challenge_method'),
+  const pkce = checkCodeChallenge(
+    readParam(params, 'code_challenge'),
+    readParam(params, 'code_challenge_method'),
     client.isPublic || required?.pkce === true,
   );
   return {

@@ -96,7 +96,9 @@ export class ClientAssertions {
     if (!tenant) throw errors.invalidClient('client of a deleted tenant');
     // FAPI 2.0 §5.4.1: PS256, ES256 or EdDSA only for a client held to FAPI2.
     const required = profileRequirements(tenant, client);
-    const algorithms = (hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS).filter((alg) => allowsJwsAlgorithm(required, alg));
+    const algorithms = (hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS).filter((alg) =>
+      allowsJwsAlgorithm(required, alg),
+    );
     const issuer = tenantIssuer(this.base, tenant.path);
     const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
     if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);

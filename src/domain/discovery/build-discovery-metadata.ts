@@ -114,7 +114,8 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(codeFlow
       ? {
           pushed_authorization_request_endpoint: url('/par'),
-          require_pushed_authorization_requests: (capabilities.requirePushedAuthorizationRequests ?? false) || required.pushedAuthorizationRequests,
+          require_pushed_authorization_requests:
+            (capabilities.requirePushedAuthorizationRequests ?? false) || required.pushedAuthorizationRequests,
         }
       : {}),
   });
