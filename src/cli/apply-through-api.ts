@@ -48,7 +48,14 @@ export async function applyThroughApi(connection: Connection, plan: Provisioning
 }
 
 async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: ProvisioningReport): Promise<void> {
-  const wanted = { name: planned.name, signingAlgorithm: planned.signingAlgorithm, allowSelfSignup: planned.allowSelfSignup };
+  const wanted = {
+    name: planned.name,
+    signingAlgorithm: planned.signingAlgorithm,
+    allowSelfSignup: planned.allowSelfSignup,
+    allowOpenClientRegistration: planned.allowOpenClientRegistration,
+    requirePushedAuthorizationRequests: planned.requirePushedAuthorizationRequests,
+    securityProfile: planned.securityProfile,
+  };
   const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
   if (!existing) {
     await sdk.createTenant({ input: { path: planned.path, ...wanted } });

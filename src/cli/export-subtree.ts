@@ -41,6 +41,9 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   name: t.name,
   signingAlgorithm: t.signingAlgorithm,
   allowSelfSignup: t.allowSelfSignup,
+  allowOpenClientRegistration: t.allowOpenClientRegistration,
+  requirePushedAuthorizationRequests: t.requirePushedAuthorizationRequests,
+  securityProfile: t.securityProfile,
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();
@@ -75,6 +78,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   dpopBoundAccessTokens: c.dpopBoundAccessTokens,
   requirePushedAuthorizationRequests: c.requirePushedAuthorizationRequests,
   requireSignedRequestObject: c.requireSignedRequestObject,
+  securityProfile: c.securityProfile,
   tokenEndpointAuthMethod: c.tokenEndpointAuthMethod,
   // Public keys only (the server refuses private members), so the set may be written out as it is.
   ...(c.jwks ? { jwks: JSON.parse(c.jwks) as unknown } : {}),

@@ -32,6 +32,7 @@ const toClient = (entity: ClientEntity): Client =>
     dpopBoundAccessTokens: entity.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     requireSignedRequestObject: entity.requireSignedRequestObject,
+    securityProfile: entity.securityProfile,
     enabled: entity.enabled,
     tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
     jwks: entity.jwks === null ? null : parseJwks(entity.jwks),

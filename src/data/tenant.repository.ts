@@ -1,6 +1,8 @@
 import type { Tenant } from '../domain/tenants/tenant';
 import type { NewTenantRecord, TenantPatch, TenantStore } from '../domain/tenants/tenant-store';
+import { ClientEntity } from '../entities/client.entity';
 import { TenantEntity } from '../entities/tenant.entity';
+import type { SecurityProfile } from '../domain/profiles/security-profiles';
 import type { Database } from './database';
 import { definedFields } from './defined-fields';
 import { containsPattern } from './like-pattern';
@@ -18,6 +20,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     allowSelfSignup: entity.allowSelfSignup,
     allowOpenClientRegistration: entity.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
+    securityProfile: entity.securityProfile,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -71,6 +74,10 @@ export class TenantRepository implements TenantStore {
     Object.assign(entity, definedFields<TenantPatch>(change(toTenant(entity))));
     await em.flush();
     return toTenant(entity);
+  }
+
+  async hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean> {
+    return (await this.db.em().count(ClientEntity, { tenantId, securityProfile: profile })) > 0;
   }
 
   async subtreeIds(path: string): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { SecurityProfile } from '../domain/profiles/security-profiles';
 
 /** An OAuth client registered in one tenant. The secret is kept only as a keyed digest. */
 @Entity({ tableName: 'clients' })
@@ -20,6 +21,7 @@ export class ClientEntity {
     | 'dpopBoundAccessTokens'
     | 'requirePushedAuthorizationRequests'
     | 'requireSignedRequestObject'
+    | 'securityProfile'
     | 'enabled'
     | 'tokenEndpointAuthMethod'
     | 'jwks'
@@ -91,6 +93,10 @@ export class ClientEntity {
   /** RFC 9101 `require_signed_request_object`: authorization requests only as signed request objects. */
   @Property({ type: 'boolean' })
   requireSignedRequestObject = false;
+
+  /** The client's own security profile (`NONE` defers to its tenant's, or `FAPI2`). */
+  @Property({ type: 'text' })
+  securityProfile: SecurityProfile = 'NONE';
 
   @Property({ type: 'boolean' })
   enabled = true;

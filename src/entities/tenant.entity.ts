@@ -2,6 +2,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 import { randomUUID } from 'node:crypto';
 
 import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
+import type { SecurityProfile } from '../domain/profiles/security-profiles';
 
 export type { SigningAlgorithm };
 
@@ -13,6 +14,7 @@ export class TenantEntity {
     | 'allowSelfSignup'
     | 'allowOpenClientRegistration'
     | 'requirePushedAuthorizationRequests'
+    | 'securityProfile'
     | 'createdAt'
     | 'updatedAt'
     | 'tokensRevokedBefore'
@@ -44,6 +46,10 @@ export class TenantEntity {
   /** RFC 9126 §6: every client of this tenant pushes its authorization requests (`/par`) first. */
   @Property({ type: 'boolean' })
   requirePushedAuthorizationRequests = false;
+
+  /** The security profile of every client of this tenant but the server's own (`NONE` or `FAPI2`). */
+  @Property({ type: 'text' })
+  securityProfile: SecurityProfile = 'NONE';
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

@@ -15,6 +15,7 @@ import { Migration20261206090000UsedIdentifiers } from './Migration2026120609000
 import { Migration20261206110000TokenExchange } from './Migration20261206110000TokenExchange';
 import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
 import { Migration20261206160000SignedRequestObjects } from './Migration20261206160000SignedRequestObjects';
+import { Migration20261206170000SecurityProfiles } from './Migration20261206170000SecurityProfiles';
 import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
 import { Migration20261206140000PushedAuthorizationRequests } from './Migration20261206140000PushedAuthorizationRequests';
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206140000PushedAuthorizationRequests', class: Migration20261206140000PushedAuthorizationRequests },
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
   { name: 'Migration20261206160000SignedRequestObjects', class: Migration20261206160000SignedRequestObjects },
+  { name: 'Migration20261206170000SecurityProfiles', class: Migration20261206170000SecurityProfiles },
 ];

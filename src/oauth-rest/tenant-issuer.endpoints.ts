@@ -32,10 +32,10 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
     if (req.issuerSegment === undefined) throw unknownIssuer();
     return issuers.resolve(req.issuerSegment);
   };
-  /** Built once per tenant and setting: it depends on the issuer URL and the tenant's PAR requirement alone. */
+  /** Built once per tenant and settings: it depends on the issuer URL, the tenant's PAR requirement and its security profile alone. */
   const metadata = new TtlCache<DiscoveryMetadata>({ ttlMs: 24 * 3600_000, maxEntries: 20_000 });
   const discoveryOf = (tenant: Tenant): DiscoveryMetadata => {
-    const key = `${tenant.requirePushedAuthorizationRequests ? 'par' : 'any'} ${tenant.path}`;
+    const key = `${tenant.requirePushedAuthorizationRequests ? 'par' : 'any'} ${tenant.securityProfile} ${tenant.path}`;
     let found = metadata.peek(key);
     if (!found) {
       found = buildDiscoveryMetadata({
@@ -45,6 +45,7 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
         registrationEndpoint: true,
         ...features,
         requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
+        securityProfile: tenant.securityProfile,
       });
       metadata.set(key, found);
     }

@@ -99,7 +99,14 @@ describe('tenant-idp CLI', () => {
 
   it('applies a provisioning file, exports it back without secrets or hashes, and re-applies the export as a no-op', async () => {
     const file = path.join(dir, 'acme.json');
-    writeFileSync(file, JSON.stringify(provisioningDocument()));
+    // The sub-tenant (ES256) with every tenant setting a file carries switched on.
+    const original = provisioningDocument();
+    const tenants = original.tenants.map((tenant) =>
+      tenant.path === '/acme/eu'
+        ? { ...tenant, allowOpenClientRegistration: true, requirePushedAuthorizationRequests: true, securityProfile: 'FAPI2' }
+        : tenant,
+    );
+    writeFileSync(file, JSON.stringify({ ...original, tenants }));
     const applied = await runCli(['apply', file, '--json'], { ...env, ...PROVISIONING_VARIABLES });
     expect(applied.code).toBe(0);
     expect(json(applied.stdout)).toMatchObject({ tenants: { created: 2 }, clients: { created: 2 }, users: { created: 1 } });
@@ -122,6 +129,17 @@ describe('tenant-idp CLI', () => {
       }[];
     };
     expect(document.tenants.map((x) => x.path)).toEqual(['/acme', '/acme/eu']);
+    expect(document.tenants[1]).toMatchObject({
+      signingAlgorithm: 'ES256',
+      allowOpenClientRegistration: true,
+      requirePushedAuthorizationRequests: true,
+      securityProfile: 'FAPI2',
+    });
+    expect(document.tenants[0]).toMatchObject({
+      allowOpenClientRegistration: false,
+      requirePushedAuthorizationRequests: false,
+      securityProfile: 'NONE',
+    });
     expect(document.tenants[0]!.clients.map((c) => [c.clientId, c.accessTokenLifetime])).toEqual([
       ['acme-app', 1200],
       ['acme-spa', 3600],

@@ -27,6 +27,7 @@ import { PendingAuthorizationSealer, type PendingAuthorization } from './pending
 import { isPushedRequestUri, type PushedAuthorizationService } from './pushed-authorization.service';
 import { readParam } from './read-param';
 import { RequestObjectRefused, type RequestObjects } from './request-object';
+import { profileRequirements, type ProfileRequirements } from '../profiles/security-profile';
 import { resolveRedirectUri } from './resolve-redirect-uri';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 
@@ -160,13 +161,14 @@ export class AuthorizeService {
       if (!signed && client.requireSignedRequestObject) {
         throw errors.invalidRequest('this client must send its authorization requests as signed request objects', 'request');
       }
-      if (!pushed && (await this.mustPush(client))) {
+      const required = profileRequirements(await this.tenantOf(client), client);
+      if (!pushed && (await this.mustPush(client, required))) {
         throw errors.invalidRequest(
           'this client must push its authorization requests to the pushed authorization request endpoint first',
           'request_uri',
         );
       }
-      const request = validateAuthorizationRequest(client, target.redirectUri, params);
+      const request = validateAuthorizationRequest(client, target.redirectUri, params, required);
       if (request.resources && request.resources.length > 0) {
         const tenant = await this.tenants.findById(client.tenantId);
         if (!tenant) throw errors.unauthorizedClient('the client has no tenant');
@@ -416,12 +418,13 @@ export class AuthorizeService {
   }
 
   /**
-   * RFC 9126 §6 `require_pushed_authorization_requests`, set on the client or on its tenant. The
-   * tenant's setting binds the clients registered in it, not the ones the server makes itself
-   * (account page, console), whose pages send plain authorization requests.
+   * RFC 9126 §6 `require_pushed_authorization_requests`, set on the client or on its tenant, or
+   * required by the client's security profile (FAPI2). The tenant's setting binds the clients
+   * registered in it, not the ones the server makes itself (account page, console), whose pages
+   * send plain authorization requests; a tenant's profile exempts them alike (security-profile.ts).
    */
-  private async mustPush(client: Client): Promise<boolean> {
-    if (client.requirePushedAuthorizationRequests) return true;
+  private async mustPush(client: Client, required: ProfileRequirements): Promise<boolean> {
+    if (client.requirePushedAuthorizationRequests || required.pushedAuthorizationRequests) return true;
     return !isServerMadeClientId(client.clientId) && (await this.tenantOf(client)).requirePushedAuthorizationRequests;
   }
 

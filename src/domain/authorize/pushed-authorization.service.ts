@@ -4,6 +4,7 @@ import type { PresentedClientCredentials } from '../clients/presented-client-cre
 import type { DomainDeps } from '../deps';
 import { DomainError, ensure, errors } from '../errors';
 import { RESOURCE_SEPARATOR } from '../grants/token-targets';
+import { profileRequirements } from '../profiles/security-profile';
 import type { ReplayGuard } from '../replay/replay-guard';
 import type { RequestScope } from '../request-scope';
 import type { Tenant } from '../tenants/tenant';
@@ -101,13 +102,19 @@ export class PushedAuthorizationService {
     ensure(client.grantTypes.includes('authorization_code'), () =>
       errors.unauthorizedClient('this client may not use the authorization code flow'),
     );
+    const tenant = await this.tenants.findById(client.tenantId);
+    if (!tenant) throw errors.unauthorizedClient('the client has no tenant');
+    // The client's security profile (FAPI 2.0 §5.3.2.2: redirect_uri required here, PKCE S256 for every client).
+    const required = profileRequirements(tenant, client);
+    ensure(!required.redirectUriInPush || readParam(params, 'redirect_uri') !== undefined, () =>
+      errors.invalidRequest(
+        `redirect_uri is required in pushed authorization requests under the ${required.profile} security profile`,
+        'redirect_uri',
+      ),
+    );
     const redirectUri = resolveRedirectUri(client, readParam(params, 'redirect_uri'));
-    const request = validateAuthorizationRequest(client, redirectUri, params);
-    if (request.resources && request.resources.length > 0) {
-      const tenant = await this.tenants.findById(client.tenantId);
-      if (!tenant) throw errors.unauthorizedClient('the client has no tenant');
-      await this.apis.resolve(tenant, request.resources);
-    }
+    const request = validateAuthorizationRequest(client, redirectUri, params, required);
+    if (request.resources && request.resources.length > 0) await this.apis.resolve(tenant, request.resources);
     const sealed: SealedPush = {
       typ: TYPE,
       cid: client.clientId,

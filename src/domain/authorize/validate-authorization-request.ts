@@ -6,6 +6,7 @@ import { checkCodeChallenge } from './check-code-challenge';
 import { parseMaxAge, parsePrompt } from './parse-prompt';
 import { readParam, readResources } from './read-param';
 import { isThumbprint } from '../dpop/jwk-thumbprint';
+import type { ProfileRequirements } from '../profiles/security-profile';
 
 /**
  * Validates everything after the client and its redirect URI are trusted;
@@ -27,10 +28,16 @@ import { isThumbprint } from '../dpop/jwk-thumbprint';
  *   list is an upper bound, not a default, and defaulting would silently ask
  *   a user to delegate e.g. `offline_access` or `admin`. See
  *   {@link requestedScopes} for which values are refused or ignored.
- * - PKCE per {@link checkCodeChallenge}; required for public clients.
+ * - PKCE per {@link checkCodeChallenge}; required for public clients, and for every client
+ *   whose security profile says so (`required.pkce`, FAPI2).
  * - `prompt` and `max_age` per OIDC Core §3.1.2.1; `nonce` kept as sent.
  */
-export function validateAuthorizationRequest(client: Client, redirectUri: string, params: RawAuthorizationParams): AuthorizationRequest {
+export function validateAuthorizationRequest(
+  client: Client,
+  redirectUri: string,
+  params: RawAuthorizationParams,
+  required?: Pick<ProfileRequirements, 'pkce'>,
+): AuthorizationRequest {
   ensure(
     readParam(params, 'request_uri') === undefined,
     () => new DomainError('request_uri_not_supported', 'the request_uri parameter is not supported'),
@@ -43,7 +50,11 @@ export function validateAuthorizationRequest(client: Client, redirectUri: string
     errors.unauthorizedClient('this client may not use the authorization code flow'),
   );
   const scopes = requestedScopes(client, readParam(params, 'scope'));
-  const pkce = checkCodeChallenge(readParam(params, 'code_challenge'), readParam(params, 'code_challenge_method'), client.isPublic);
+  const pkce = checkCodeChallenge(
+    readParam(params, 'code_challenge'),
+    readParam(params, 'code_challenge_method'),
+    client.isPublic || required?.pkce === true,
+  );
   return {
     clientId: client.clientId,
     redirectUri,

@@ -1,6 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
+import { allowsJwsAlgorithm, profileRequirements } from '../profiles/security-profile';
 import type { TenantService } from '../tenants/tenant.service';
 import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS, type Client } from './client';
 import type { ClientSignedJwts } from './client-signed-jwt';
@@ -69,6 +70,11 @@ export class ClientAssertions {
     if (hmac && secret === null) throw errors.invalidClient('client_secret_jwt client without a stored secret (rotate it)');
     const tenant = await this.tenants.findById(client.tenantId);
     if (!tenant) throw errors.invalidClient('client of a deleted tenant');
+    // FAPI 2.0 §5.4.1: PS256, ES256 or EdDSA only for a client held to FAPI2.
+    const required = profileRequirements(tenant, client);
+    const algorithms = (hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS).filter((alg) =>
+      allowsJwsAlgorithm(required, alg),
+    );
     const issuer = tenantIssuer(this.base, tenant.path);
     const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
     if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);
@@ -76,7 +82,7 @@ export class ClientAssertions {
       client,
       assertion,
       {
-        algorithms: hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS,
+        algorithms,
         subject: client.clientId,
         audience,
         requiredClaims: ['jti'],

@@ -24,6 +24,7 @@ import { validateClientSettings, type ClientSettings, type ClientSettingsInput }
 import { NO_TOKEN_EXCHANGE, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-policy';
 import type { Transactions } from '../transactions';
 import { validateDisplayName } from '../validate-display-name';
+import { ensureAuthenticationAllowed, ensureClientConforms, profileRequirements } from '../profiles/security-profile';
 
 export interface CreateClientInput extends ClientSettingsInput {
   tenantPath: string;
@@ -150,7 +151,12 @@ export class ClientService {
     return mapMaybePromise(outcome, (client) => {
       // At a tenant issuer, another tenant's client fails exactly as an unknown one.
       if (scope?.issuerTenantId && client!.tenantId !== scope.issuerTenantId) throw errors.invalidClient('client of another issuer');
-      return client!;
+      // The security profile the client is held to decides which methods count (FAPI2: private_key_jwt only).
+      return mapMaybePromise(this.tenants.findById(client!.tenantId), (tenant) => {
+        if (!tenant) throw errors.invalidClient('client of a deleted tenant');
+        ensureAuthenticationAllowed(profileRequirements(tenant, client!), client!.isPublic, credentials.method);
+        return client!;
+      });
     });
   }
 
@@ -283,6 +289,7 @@ export class ClientService {
     const clientId = input.clientId ?? randomToken(16);
     validateClientId(clientId, 'clientId', options);
     const settings = validateClientSettings(input, isPublic, this.grants);
+    ensureClientConforms(tenant, { clientId, isPublic, ...settings });
     this.ensureJwksUriAllowed(settings.jwksUri);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const keyOnly = settings.tokenEndpointAuthMethod === 'private_key_jwt';
@@ -366,6 +373,13 @@ export class ClientService {
           this.grants,
           [...current.redirectUris],
         );
+        // The profile's rules when the input touches what they constrain: a client saved before its tenant
+        // became FAPI2 can still be renamed or disabled (the endpoints refuse it meanwhile).
+        if (input.securityProfile != null || input.tokenEndpointAuthMethod != null || input.grantTypes != null) {
+          const tenant = await this.tenants.findById(current.tenantId);
+          ensure(tenant, () => notFoundInScope('client', clientId));
+          ensureClientConforms(tenant, { clientId, isPublic: current.isPublic, ...settings });
+        }
         if (settings.jwksUri !== current.jwksUri) this.ensureJwksUriAllowed(settings.jwksUri);
         const method = settings.tokenEndpointAuthMethod;
         // Only a client_secret_jwt client keeps its secret sealed (a client switched to it rotates its secret
@@ -473,6 +487,7 @@ function currentSettings(client: Client): ClientSettings {
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     requireSignedRequestObject: client.requireSignedRequestObject,
+    securityProfile: client.securityProfile,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks,
     jwksUri: client.jwksUri,

@@ -1,3 +1,4 @@
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { TokenExchangePolicy } from './token-exchange-policy';
 
 /**
@@ -68,6 +69,8 @@ export interface Client {
   readonly requirePushedAuthorizationRequests: boolean;
   /** RFC 9101 `require_signed_request_object`: `/authorize` and `/par` take only a signed request object (`request`). */
   readonly requireSignedRequestObject: boolean;
+  /** The client's own security profile; `NONE` defers to its tenant's (src/domain/profiles/security-profile.ts). */
+  readonly securityProfile: SecurityProfile;
   readonly enabled: boolean;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Registered public keys for `private_key_jwt` (exclusive with `jwksUri`). */

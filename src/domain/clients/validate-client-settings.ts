@@ -4,6 +4,8 @@ import { validateScopeList } from '../scopes';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { RESPONSE_STYLES, TOKEN_ENDPOINT_AUTH_METHODS, type ClientJwks, type ResponseStyle, type TokenEndpointAuthMethod } from './client';
 import { validateJwks, validateJwksUri } from './validate-client-keys';
+import { validateSecurityProfile } from '../profiles/security-profile';
+import type { SecurityProfile } from '../profiles/security-profiles';
 import { validateRedirectUri } from './validate-redirect-uri';
 import { validateTokenExchangePolicy, type TokenExchangeInput, type TokenExchangePolicy } from './token-exchange-policy';
 
@@ -22,6 +24,8 @@ export interface ClientSettings {
   requirePushedAuthorizationRequests: boolean;
   /** RFC 9101: authorization requests only as signed request objects (needs `jwks` or `jwksUri`). */
   requireSignedRequestObject: boolean;
+  /** The client's own security profile; `NONE` defers to its tenant's (src/domain/profiles/security-profile.ts). */
+  securityProfile: SecurityProfile;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   jwks: ClientJwks | null;
   jwksUri: string | null;
@@ -108,6 +112,7 @@ export function validateClientSettings(
     dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
     requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
     requireSignedRequestObject,
+    securityProfile: validateSecurityProfile(input.securityProfile ?? 'NONE'),
     tokenEndpointAuthMethod: method,
     jwks,
     jwksUri,

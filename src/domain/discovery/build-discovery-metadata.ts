@@ -4,6 +4,8 @@ import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
 import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/client';
 import { REQUEST_OBJECT_SIGNING_ALGORITHMS } from '../authorize/request-object';
+import { requirementsOf } from '../profiles/security-profile';
+import type { SecurityProfile } from '../profiles/security-profiles';
 
 /** What the running server really offers; discovery advertises nothing else. */
 export interface ServerCapabilities {
@@ -19,6 +21,12 @@ export interface ServerCapabilities {
   registrationEndpoint?: boolean;
   /** RFC 9126 §5: every client of this issuer must push its authorization requests (a tenant's setting). */
   requirePushedAuthorizationRequests?: boolean;
+  /**
+   * The security profile of the issuer's tenant: under FAPI2 only what its clients may use is
+   * advertised (security-profile.ts): private_key_jwt with PS256, ES256 or EdDSA, PAR required,
+   * its grant types, no RS256 anywhere.
+   */
+  securityProfile?: SecurityProfile;
 }
 
 /** Server metadata shared by OIDC Discovery 1.0 §3 and RFC 8414 §2. */
@@ -62,7 +70,15 @@ const PROFILE_CLAIMS = [
 export function buildDiscoveryMetadata(capabilities: ServerCapabilities): DiscoveryMetadata {
   const base = capabilities.issuer.replace(/\/+$/, '');
   const url = (path: string): string => `${base}${path}`;
-  const grants = capabilities.grantTypes;
+  const required = requirementsOf(capabilities.securityProfile ?? 'NONE');
+  const narrow = <T extends string>(all: readonly T[], allowed: readonly string[] | null): T[] =>
+    allowed ? all.filter((value) => allowed.includes(value)) : [...all];
+  const grants = narrow(capabilities.grantTypes, required.grantTypes);
+  const authMethods = narrow(CLIENT_AUTH_METHODS, required.tokenEndpointAuthMethods);
+  const authAlgorithms = narrow(
+    required.tokenEndpointAuthMethods ? PRIVATE_KEY_JWT_ALGORITHMS : CLIENT_AUTH_SIGNING_ALGORITHMS,
+    required.jwsAlgorithms,
+  );
   const codeFlow = capabilities.authorizationEndpoint && grants.includes('authorization_code');
   // RFC 8628 §4: the device authorization endpoint is in the route table wherever its grant is registered.
   const deviceFlow = grants.includes(DEVICE_CODE_GRANT_TYPE);
@@ -83,13 +99,13 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(codeFlow ? { response_modes_supported: ['query', 'form_post'], code_challenge_methods_supported: ['S256'] } : {}),
     grant_types_supported: [...grants],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
-    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
-    introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
-    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
+    id_token_signing_alg_values_supported: narrow(SIGNING_ALGORITHMS, required.signingAlgorithms),
+    token_endpoint_auth_methods_supported: authMethods,
+    token_endpoint_auth_signing_alg_values_supported: authAlgorithms,
+    introspection_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: authAlgorithms,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: authAlgorithms,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
     claims_parameter_supported: false,
     // RFC 9101: signed request objects by value at /authorize and /par, with the client's registered keys.
@@ -98,11 +114,12 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     request_uri_parameter_supported: false,
     ...(codeFlow ? { authorization_response_iss_parameter_supported: true } : {}),
     // RFC 9449 §5.1: DPoP proofs at the token endpoint, userinfo and the admin API, with these algorithms.
-    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
+    dpop_signing_alg_values_supported: narrow(DPOP_SIGNING_ALGORITHMS, required.jwsAlgorithms),
     ...(codeFlow
       ? {
           pushed_authorization_request_endpoint: url('/par'),
-          require_pushed_authorization_requests: capabilities.requirePushedAuthorizationRequests ?? false,
+          require_pushed_authorization_requests:
+            (capabilities.requirePushedAuthorizationRequests ?? false) || required.pushedAuthorizationRequests,
         }
       : {}),
   });

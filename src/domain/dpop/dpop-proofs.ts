@@ -17,6 +17,14 @@ export interface DpopPresentation {
   readonly htu: string;
 }
 
+/** Rules narrower than RFC 9449's that a caller may put on a proof (a security profile's, FAPI 2.0 §5.3.2.1 and §5.4.1). */
+export interface DpopNarrowing {
+  /** The only JWS algorithms accepted; null or absent: every one of DPOP_SIGNING_ALGORITHMS. */
+  readonly algorithms?: readonly string[] | null;
+  /** The furthest `iat` may lie ahead of the server's clock, in seconds. */
+  readonly maxFutureSeconds?: number;
+}
+
 /** Errors a protected resource answers in the DPoP scheme (RFC 9449 §7.1): 401 (403) with `WWW-Authenticate: DPoP`. */
 const RESOURCE_ERRORS = new Set(['invalid_token', 'insufficient_scope', 'invalid_dpop_proof', 'use_dpop_nonce']);
 
@@ -73,9 +81,19 @@ export class DpopProofs {
     }
   }
 
-  /** The token endpoint's check (§5): the proof's key thumbprint once every check passed and its `jti` is claimed. */
-  async verify(presentation: DpopPresentation): Promise<string> {
+  /**
+   * The token endpoint's check (§5): the proof's key thumbprint once every check passed and its `jti` is claimed;
+   * `narrower`, when given, narrows the allowed algorithms and how far ahead `iat` may be.
+   */
+  async verify(presentation: DpopPresentation, narrower?: DpopNarrowing): Promise<string> {
     const checked = this.check(presentation);
+    // A caller's narrower rules (a security profile's): refused before the jti is spent.
+    if (narrower?.algorithms && !narrower.algorithms.includes(checked.alg)) {
+      throw errors.invalidDpopProof(`the DPoP proof alg ${checked.alg} is not allowed for this client`);
+    }
+    if (narrower?.maxFutureSeconds !== undefined && checked.iat > epochSeconds(this.clock) + narrower.maxFutureSeconds) {
+      throw errors.invalidDpopProof('the DPoP proof iat is too far in the future');
+    }
     await this.claim(checked);
     return checked.jkt;
   }

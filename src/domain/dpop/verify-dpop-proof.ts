@@ -24,6 +24,8 @@ export interface DpopExpectation {
 export interface CheckedDpopProof {
   /** RFC 7638 thumbprint of the proof's key: what tokens are bound to (`cnf.jkt`). */
   readonly jkt: string;
+  /** The proof's JWS algorithm. */
+  readonly alg: DpopSigningAlgorithm;
   readonly jti: string;
   /** Epoch seconds. */
   readonly iat: number;
@@ -146,5 +148,5 @@ export function verifyDpopProof(proof: string, expected: DpopExpectation): Check
     if (ath !== hash) throw refuse('the DPoP proof ath does not match the access token');
   }
   if (nonce !== undefined && typeof nonce !== 'string') throw refuse('the DPoP proof nonce must be a string');
-  return { jkt, jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
+  return { jkt, alg: header.alg, jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
 }

@@ -8,6 +8,7 @@ import type { UserTokenIssuer } from './user-token-issuer';
 import type { GrantDeclaration, GrantHandler } from './grant-registry';
 import type { TokenResponse } from './token-response';
 import { invalidTarget } from '../apis/validate-api';
+import { profileRequirements } from '../profiles/security-profile';
 import { parseResources, type TokenTargets } from './token-targets';
 
 /** `grant_type=refresh_token`: its parameters, and whether public clients may use it. */
@@ -23,7 +24,8 @@ export const REFRESH_TOKEN: GrantDeclaration = Object.freeze({
  * scopes (§6: "identical"), the new access token carries only the requested
  * ones, which may narrow the grant but never widen it (`invalid_scope`), and
  * scopes the client is no longer allowed are dropped. Reuse of a rotated
- * token revokes the family (RFC 9700 §4.14.2). A new ID Token keeps the
+ * token revokes the family (RFC 9700 §4.14.2). A client held to FAPI2 (security-profile.ts)
+ * is not rotated: the same refresh token stays valid until it expires or is revoked. A new ID Token keeps the
  * original `auth_time` and carries no `nonce` (OIDC Core §12.2).
  */
 export class RefreshTokenGrant implements GrantHandler {
@@ -61,7 +63,10 @@ export class RefreshTokenGrant implements GrantHandler {
         ? await this.targets.resolve(context.tenant, this.targets.narrow(granted, requested), scopes)
         : await this.targets.resolve(context.tenant, [], scopes);
     const target = await this.targets.forUser(apis, client, user.id, scopes, lifetimeSeconds);
-    const refreshToken = await this.refreshTokens.rotate(record, client);
+    // FAPI 2.0 §5.3.2.1 item 10: no rotation under FAPI2; the client keeps using the refresh token it has (no new one is sent).
+    const refreshToken = profileRequirements(context.tenant, client).rotateRefreshTokens
+      ? await this.refreshTokens.rotate(record, client)
+      : undefined;
     return this.issuer.issue({
       tenant,
       client,

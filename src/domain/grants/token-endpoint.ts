@@ -10,6 +10,7 @@ import type { PresentedClientCredentials } from '../clients/presented-client-cre
 import type { GrantRegistry } from './grant-registry';
 import type { TokenResponse } from './token-response';
 import type { DpopPresentation, DpopProofs } from '../dpop/dpop-proofs';
+import { ensureGrantAllowed, profileRequirements } from '../profiles/security-profile';
 
 /**
  * RFC 6749 §3.2 token endpoint, transport-free: authenticates the client,
@@ -92,13 +93,22 @@ export class TokenEndpoint {
     ensure(client.grantTypes.includes(grantType), () =>
       errors.unauthorizedClient(`client ${client.clientId} may not use grant_type ${grantType}`),
     );
+    // The security profile the client is held to (its own or its tenant's): FAPI2 refuses e.g. the password grant.
+    const required = profileRequirements(tenant, client);
+    ensureGrantAllowed(required, grantType);
     // Public clients cannot keep a secret: each grant declares whether they may use it (RFC 9700 §2.4, §4.14).
     ensure(!client.isPublic || handler.declaration.publicClients, () =>
       errors.unauthorizedClient(`public clients may not use grant_type ${grantType}`),
     );
     // RFC 9449 §5: a proof binds the tokens to its key; a client registered with dpop_bound_access_tokens must send one (§5.2).
-    const dpopJkt = dpop?.proof !== undefined && this.dpop ? await this.dpop.verify(dpop) : undefined;
-    ensure(dpopJkt || !client.dpopBoundAccessTokens, () => errors.invalidRequest('this client must send a DPoP proof', 'DPoP'));
+    // Under FAPI2 every token request carries one (sender-constrained tokens, FAPI 2.0 §5.3.2.1), with the profile's algorithms.
+    const dpopJkt =
+      dpop?.proof !== undefined && this.dpop
+        ? await this.dpop.verify(dpop, { algorithms: required.jwsAlgorithms, maxFutureSeconds: required.jwtMaxFutureSeconds })
+        : undefined;
+    ensure(dpopJkt || !(client.dpopBoundAccessTokens || required.dpop), () =>
+      errors.invalidRequest('this client must send a DPoP proof', 'DPoP'),
+    );
     return styleTokenResponse(client, await handler.handle({ client, tenant, clock: this.clock, scope, dpopJkt }, params));
   }
 }

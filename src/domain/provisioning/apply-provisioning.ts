@@ -29,7 +29,14 @@ export async function applyProvisioning(services: ProvisioningServices, plan: Pr
 
 async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant): Promise<void> {
   const { services, report } = scope;
-  const wanted = { name: planned.name, signingAlgorithm: planned.signingAlgorithm, allowSelfSignup: planned.allowSelfSignup };
+  const wanted = {
+    name: planned.name,
+    signingAlgorithm: planned.signingAlgorithm,
+    allowSelfSignup: planned.allowSelfSignup,
+    allowOpenClientRegistration: planned.allowOpenClientRegistration,
+    requirePushedAuthorizationRequests: planned.requirePushedAuthorizationRequests,
+    securityProfile: planned.securityProfile,
+  };
   let tenant: Tenant | null = await services.tenants.findByPath(planned.path);
   if (!tenant) {
     const parentPath = parentTenantPath(planned.path);

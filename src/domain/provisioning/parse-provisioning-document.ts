@@ -8,6 +8,8 @@ import { validateClientId } from '../clients/validate-client-id';
 import type { TokenExchangeInput } from '../clients/token-exchange-policy';
 import type { ClientJwks, ResponseStyle, TokenEndpointAuthMethod } from '../clients/client';
 import { validateClientSettings } from '../clients/validate-client-settings';
+import { ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { GrantCatalogue } from '../grants/grant-registry';
 import { validateRedirectUri } from '../clients/validate-redirect-uri';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
@@ -19,7 +21,19 @@ import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
 
-const TENANT_FIELDS = ['path', 'name', 'signingAlgorithm', 'allowSelfSignup', 'apis', 'roles', 'clients', 'users'] as const;
+const TENANT_FIELDS = [
+  'path',
+  'name',
+  'signingAlgorithm',
+  'allowSelfSignup',
+  'allowOpenClientRegistration',
+  'requirePushedAuthorizationRequests',
+  'securityProfile',
+  'apis',
+  'roles',
+  'clients',
+  'users',
+] as const;
 const API_FIELDS = ['identifier', 'name', 'permissions', 'accessTokenLifetime', 'acceptsChildTenants', 'isDefault'] as const;
 const PERMISSION_FIELDS = ['name', 'description'] as const;
 const ROLE_FIELDS = ['name', 'description', 'permissions'] as const;
@@ -40,6 +54,7 @@ const CLIENT_FIELDS = [
   'dpopBoundAccessTokens',
   'requirePushedAuthorizationRequests',
   'requireSignedRequestObject',
+  'securityProfile',
   'tokenEndpointAuthMethod',
   'jwks',
   'jwksUri',
@@ -104,17 +119,27 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   if (!SIGNING_ALGORITHMS.includes(signingAlgorithm))
     reader.problem(`${at}.signingAlgorithm`, `must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const allowSelfSignup = reader.boolean(object, 'allowSelfSignup', at) ?? false;
+  const allowOpenClientRegistration = reader.boolean(object, 'allowOpenClientRegistration', at) ?? false;
+  const requirePushedAuthorizationRequests = reader.boolean(object, 'requirePushedAuthorizationRequests', at) ?? false;
+  const securityProfile = reader.check(at, () =>
+    validateSecurityProfile(reader.string(object, 'securityProfile', at) ?? 'NONE', `${at}.securityProfile`),
+  );
+  if (securityProfile !== undefined && path !== undefined && SIGNING_ALGORITHMS.includes(signingAlgorithm))
+    reader.check(at, () => ensureTenantConforms({ path, securityProfile, signingAlgorithm }, 'securityProfile'));
   const apis = reader.array(object, 'apis', at).map((a, i) => readApi(reader, a, `${at}.apis[${i}]`));
   const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
-  if (reader.problems.length > before || path === undefined || name === undefined) return null;
+  if (reader.problems.length > before || path === undefined || name === undefined || securityProfile === undefined) return null;
   return {
     at,
     path,
     name,
     signingAlgorithm,
     allowSelfSignup,
+    allowOpenClientRegistration,
+    requirePushedAuthorizationRequests,
+    securityProfile,
     apis: apis as PlannedApi[],
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],
@@ -221,6 +246,7 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     dpopBoundAccessTokens: reader.boolean(object, 'dpopBoundAccessTokens', at),
     requirePushedAuthorizationRequests: reader.boolean(object, 'requirePushedAuthorizationRequests', at),
     requireSignedRequestObject: reader.boolean(object, 'requireSignedRequestObject', at),
+    securityProfile: reader.string(object, 'securityProfile', at) as SecurityProfile | undefined,
     tokenEndpointAuthMethod: reader.string(object, 'tokenEndpointAuthMethod', at) as TokenEndpointAuthMethod | undefined,
     // A key set as a JSON object, or as JSON text (which may come from a ${VARIABLE}).
     jwks: typeof object.jwks === 'string' ? reader.string(object, 'jwks', at) : (object.jwks as ClientJwks | null | undefined),

@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { ApiPermission } from '../apis/api';
 import type { ClientSettings } from '../clients/validate-client-settings';
 
@@ -17,6 +18,9 @@ export interface PlannedTenant {
   name: string;
   signingAlgorithm: SigningAlgorithm;
   allowSelfSignup: boolean;
+  allowOpenClientRegistration: boolean;
+  requirePushedAuthorizationRequests: boolean;
+  securityProfile: SecurityProfile;
   apis: PlannedApi[];
   roles: PlannedRole[];
   clients: PlannedClient[];

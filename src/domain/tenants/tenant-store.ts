@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { SecurityProfile } from '../profiles/security-profiles';
 import type { Tenant } from './tenant';
 
 /** What a new tenant row holds; the store fills in the id, the timestamps and no cutoff. */
@@ -10,11 +11,20 @@ export interface NewTenantRecord {
   readonly allowSelfSignup: boolean;
   readonly allowOpenClientRegistration?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
+  readonly securityProfile?: SecurityProfile;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
 export type TenantPatch = Partial<
-  Pick<Tenant, 'name' | 'signingAlgorithm' | 'allowSelfSignup' | 'allowOpenClientRegistration' | 'requirePushedAuthorizationRequests'>
+  Pick<
+    Tenant,
+    | 'name'
+    | 'signingAlgorithm'
+    | 'allowSelfSignup'
+    | 'allowOpenClientRegistration'
+    | 'requirePushedAuthorizationRequests'
+    | 'securityProfile'
+  >
 >;
 
 /**
@@ -37,6 +47,8 @@ export interface TenantStore {
    * writes the patch and returns the tenant as stored; null when there is none.
    */
   modify(path: string, change: (current: Tenant) => TenantPatch): Promise<Tenant | null>;
+  /** Whether a client of the tenant names `profile` as its own security profile. */
+  hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean>;
   /** Ids of the strict descendants of `path`. */
   subtreeIds(path: string): Promise<string[]>;
   /** Deletes a tenant with its subtree, clients, users and keys. */

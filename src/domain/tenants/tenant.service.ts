@@ -12,6 +12,8 @@ import { SIGNING_ALGORITHMS, type Tenant } from './tenant';
 import type { TenantPatch, TenantStore } from './tenant-store';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
+import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
+import type { SecurityProfile } from '../profiles/security-profiles';
 
 export interface CreateTenantInput {
   path: string;
@@ -21,6 +23,8 @@ export interface CreateTenantInput {
   allowOpenClientRegistration?: boolean | null;
   /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
   requirePushedAuthorizationRequests?: boolean | null;
+  /** The security profile of every client of the tenant but the server's own; default `NONE`. */
+  securityProfile?: SecurityProfile | null;
 }
 
 export interface UpdateTenantInput {
@@ -30,6 +34,8 @@ export interface UpdateTenantInput {
   allowOpenClientRegistration?: boolean | null;
   /** RFC 9126 §6: every client of the tenant must push its authorization requests. */
   requirePushedAuthorizationRequests?: boolean | null;
+  /** The security profile of every client of the tenant but the server's own; default `NONE`. */
+  securityProfile?: SecurityProfile | null;
 }
 
 /**
@@ -152,6 +158,8 @@ export class TenantService {
   /** Inserts without an actor check; for bootstrap and trusted callers only. */
   async insert(input: CreateTenantInput & { path: string; parentId: string | null }): Promise<Tenant> {
     const signingAlgorithm = validSigningAlgorithm(input.signingAlgorithm ?? defaults.signingAlgorithm);
+    const securityProfile = validateSecurityProfile(input.securityProfile ?? 'NONE');
+    ensureTenantConforms({ path: input.path, securityProfile, signingAlgorithm }, 'securityProfile');
     const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
     const complete = await this.creationStep(signingAlgorithm);
     // The tenant and what its creation step writes (its signing key), or neither.
@@ -166,6 +174,7 @@ export class TenantService {
             allowSelfSignup: input.allowSelfSignup ?? false,
             allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
             requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+            securityProfile,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -186,13 +195,35 @@ export class TenantService {
   }
 
   private async updateAt(path: string, input: UpdateTenantInput): Promise<Tenant> {
-    const tenant = await this.tenants.modify(path, (): TenantPatch => ({
-      name: input.name != null ? validateDisplayName(input.name) : undefined,
-      signingAlgorithm: input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined,
-      allowSelfSignup: input.allowSelfSignup ?? undefined,
-      allowOpenClientRegistration: input.allowOpenClientRegistration ?? undefined,
-      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? undefined,
-    }));
+    if (input.signingAlgorithm != null) {
+      const current = await this.tenants.findByPath(path);
+      if (current && current.signingAlgorithm !== input.signingAlgorithm) {
+        await ensureAlgorithmServesClients(validSigningAlgorithm(input.signingAlgorithm), (profile) =>
+          this.tenants.hasClientsOfProfile(current.id, profile),
+        );
+      }
+    }
+    const tenant = await this.tenants.modify(path, (current): TenantPatch => {
+      const signingAlgorithm = input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined;
+      const securityProfile = input.securityProfile != null ? validateSecurityProfile(input.securityProfile) : undefined;
+      // The profile and the algorithm as they will be stored; a new algorithm alone is at fault, else the profile.
+      ensureTenantConforms(
+        {
+          path: current.path,
+          securityProfile: securityProfile ?? current.securityProfile,
+          signingAlgorithm: signingAlgorithm ?? current.signingAlgorithm,
+        },
+        securityProfile === undefined ? 'signingAlgorithm' : 'securityProfile',
+      );
+      return {
+        name: input.name != null ? validateDisplayName(input.name) : undefined,
+        signingAlgorithm,
+        allowSelfSignup: input.allowSelfSignup ?? undefined,
+        allowOpenClientRegistration: input.allowOpenClientRegistration ?? undefined,
+        requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? undefined,
+        securityProfile,
+      };
+    });
     ensure(tenant, () => notFoundInScope('tenant', path));
     await this.deps.bus.publish({ topic: 'tenant', kind: 'updated', key: tenant.id });
     return tenant;

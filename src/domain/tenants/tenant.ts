@@ -1,4 +1,5 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
+import type { SecurityProfile } from '../profiles/security-profiles';
 
 /** Immutable snapshot of a tenant, safe to cache and share across requests. */
 export interface Tenant {
@@ -12,6 +13,8 @@ export interface Tenant {
   readonly allowOpenClientRegistration: boolean;
   /** RFC 9126 §6 for every client of the tenant: `/authorize` takes only a request_uri from `/par`. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** The security profile every client of the tenant is held to, but the server's own (src/domain/profiles/security-profile.ts). */
+  readonly securityProfile: SecurityProfile;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -1,4 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
+import { SecurityProfileEnum } from '../types/security-profile.type';
 import type { TokenEndpointAuthMethod } from '../../domain/clients/client';
 import { ResponseStyleEnum } from '../types/client.type';
 
@@ -73,6 +74,11 @@ export class CreateClientInput {
       'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
   })
   requireSignedRequestObject?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The client’s own security profile; NONE (the default) defers to its tenant’s.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -135,6 +141,11 @@ export class UpdateClientInput {
       'RFC 9101 require_signed_request_object: authorization requests only as signed request objects (needs jwks or jwksUri). Default false.',
   })
   requireSignedRequestObject?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The client’s own security profile; NONE (the default) defers to its tenant’s.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
   @Field(() => String, {
     nullable: true,
     description:

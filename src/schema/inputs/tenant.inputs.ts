@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { SigningAlgorithmEnum } from '../types/tenant.type';
+import { SecurityProfileEnum } from '../types/security-profile.type';
 
 @InputType({ description: 'A new child tenant; its parent must exist.' })
 export class CreateTenantInput {
@@ -25,6 +26,11 @@ export class CreateTenantInput {
     description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
   })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
 }
 
 @InputType()
@@ -48,4 +54,9 @@ export class UpdateTenantInput {
     description: 'RFC 9126 §6: every client must push its authorization requests (`/par`). Default false.',
   })
   requirePushedAuthorizationRequests?: boolean | null;
+  @Field(() => SecurityProfileEnum, {
+    nullable: true,
+    description: 'The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE.',
+  })
+  securityProfile?: SecurityProfileEnum | null;
 }

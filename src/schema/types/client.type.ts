@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Client } from '../../domain/clients/client';
 import { ConnectionType } from './connection';
+import { SecurityProfileEnum } from './security-profile.type';
 
 export enum ResponseStyleEnum {
   STANDARD = 'standard',
@@ -80,6 +81,8 @@ export class ClientType {
     description: 'RFC 9101 require_signed_request_object: `/authorize` and `/par` accept only a signed request object (`request`).',
   })
   requireSignedRequestObject!: boolean;
+  @Field(() => SecurityProfileEnum, { description: 'The client’s own security profile; NONE defers to its tenant’s.' })
+  securityProfile!: SecurityProfileEnum;
 
   @Field()
   enabled!: boolean;
@@ -134,6 +137,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests,
     requireSignedRequestObject: client.requireSignedRequestObject,
+    securityProfile: client.securityProfile as SecurityProfileEnum,
     enabled: client.enabled,
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { ConnectionType } from './connection';
+import { SecurityProfileEnum } from './security-profile.type';
 
 export enum SigningAlgorithmEnum {
   RS256 = 'RS256',
@@ -33,6 +34,8 @@ export class TenantType {
   allowOpenClientRegistration!: boolean;
   @Field({ description: 'RFC 9126 §6: every client of the tenant must push its authorization requests (`/par`) first.' })
   requirePushedAuthorizationRequests!: boolean;
+  @Field(() => SecurityProfileEnum, { description: 'The security profile of every client of the tenant but the server’s own.' })
+  securityProfile!: SecurityProfileEnum;
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -58,6 +61,7 @@ export function toTenantType(tenant: Tenant): TenantType {
     allowSelfSignup: tenant.allowSelfSignup,
     allowOpenClientRegistration: tenant.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
+    securityProfile: tenant.securityProfile as SecurityProfileEnum,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,

@@ -46,6 +46,22 @@ describe('buildDiscoveryMetadata', () => {
     );
   });
 
+  it('under FAPI2 advertises only what a FAPI2 client may use: private_key_jwt, PAR required, no RS256, no password grant', () => {
+    const metadata = buildDiscoveryMetadata({ ...everything, securityProfile: 'FAPI2' });
+    expect(metadata).toMatchObject({
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['PS256', 'ES256', 'EdDSA', 'Ed25519'],
+      introspection_endpoint_auth_methods_supported: ['private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: ['private_key_jwt'],
+      require_pushed_authorization_requests: true,
+      code_challenge_methods_supported: ['S256'],
+      id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
+    });
+    expect(metadata.dpop_signing_alg_values_supported).not.toContain('RS256');
+    expect(metadata.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256', 'PS256', 'EdDSA']));
+  });
+
   it('leaves out the code flow without /authorize or without the authorization_code grant', () => {
     for (const capabilities of [
       { ...everything, authorizationEndpoint: false },

@@ -118,6 +118,60 @@ describe('parseProvisioningDocument', () => {
     ]);
   });
 
+  it("takes a tenant's open registration, PAR requirement and security profile (default off, off, NONE)", () => {
+    const plan = parseProvisioningDocument(
+      {
+        tenants: [
+          { path: '/plain' },
+          {
+            path: '/bank',
+            signingAlgorithm: 'ES256',
+            allowOpenClientRegistration: true,
+            requirePushedAuthorizationRequests: true,
+            securityProfile: 'FAPI2',
+            clients: [
+              {
+                clientId: 'teller',
+                name: 'Teller',
+                securityProfile: 'FAPI2',
+                tokenEndpointAuthMethod: 'private_key_jwt',
+                jwksUri: 'https://teller.example/jwks.json',
+              },
+            ],
+          },
+        ],
+      },
+      {},
+    );
+    expect(plan.tenants[0]).toMatchObject({
+      allowOpenClientRegistration: false,
+      requirePushedAuthorizationRequests: false,
+      securityProfile: 'NONE',
+    });
+    expect(plan.tenants[1]).toMatchObject({
+      allowOpenClientRegistration: true,
+      requirePushedAuthorizationRequests: true,
+      securityProfile: 'FAPI2',
+    });
+    expect(plan.tenants[1]!.clients[0]!.settings.securityProfile).toBe('FAPI2');
+    expect(
+      problems(() =>
+        parseProvisioningDocument(
+          {
+            tenants: [
+              { path: '/rsa', securityProfile: 'FAPI2' },
+              { path: '/odd', securityProfile: 'FAPI1' },
+            ],
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
+      'tenants[0].securityProfile: FAPI2 needs a tenant signing algorithm of ES256 or EdDSA, not RS256',
+      'tenants[1].securityProfile: must be one of NONE, FAPI2',
+    ]);
+  });
+
   it("takes a client's responseStyle (seed 001 clients) and refuses an unknown one", () => {
     const client = (responseStyle: string) => ({
       tenants: [
