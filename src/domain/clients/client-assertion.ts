@@ -1,6 +1,6 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../clock';
-import { DomainError, errors } from '../errors';
+import { JwsError, jwsSignatureVerifies, parseCompactJws, type CompactJws } from '../crypto/jws';
+import { errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import type { ReplayGuard } from '../replay/replay-guard';
 import type { TenantService } from '../tenants/tenant.service';
@@ -35,6 +35,30 @@ const MAX_JTI_LENGTH = 512;
 
 const malformed = (detail: string) => errors.invalidClient(`client assertion: ${detail}`);
 
+/** The last assertion parsed: presentation and verification of one request parse it once. */
+let lastParsed: { assertion: string; jws: CompactJws } | undefined;
+
+/** `assertion` as a compact JWS (decoded, not verified); `invalid_client` when it is none. */
+function parsedAssertion(assertion: string): CompactJws {
+  if (lastParsed?.assertion === assertion) return lastParsed.jws;
+  let jws: CompactJws;
+  try {
+    jws = parseCompactJws(assertion);
+  } catch (error) {
+    throw malformed(`not a JWT${error instanceof JwsError ? ` (${error.message})` : ''}`);
+  }
+  lastParsed = { assertion, jws };
+  return jws;
+}
+
+/** A NumericDate claim (RFC 7519 §2): absent, or a number. */
+function numericDate(payload: Readonly<Record<string, unknown>>, claim: string): number | undefined {
+  const value = payload[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(`${claim} must be a number`);
+  return value;
+}
+
 /**
  * The credentials a request presents with `client_assertion` (RFC 7523 §2.2): the method is
  * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt` (also for `alg`
@@ -44,14 +68,8 @@ const malformed = (detail: string) => errors.invalidClient(`client assertion: ${
  */
 export function presentedAssertion(assertion: string, bodyClientId: string | undefined): PresentedClientCredentials {
   if (assertion.length === 0 || assertion.length > MAX_ASSERTION_LENGTH) throw malformed('empty or too long');
-  let alg: unknown;
-  let payload: JWTPayload;
-  try {
-    alg = decodeProtectedHeader(assertion).alg;
-    payload = decodeJwt(assertion);
-  } catch {
-    throw malformed('not a JWT');
-  }
+  const { header, payload } = parsedAssertion(assertion);
+  const alg = header.alg;
   // `none` passes here as private_key_jwt, whose algorithms exclude it: refused in ClientService, so it counts as a failure of the client.
   if (typeof alg !== 'string') throw malformed('no alg');
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
@@ -96,27 +114,34 @@ export class ClientAssertions {
     const issuer = tenantIssuer(this.base, tenant.path);
     const audience = [issuer, `${issuer.replace(/\/+$/, '')}/token`];
     if (credentials.endpointPath) audience.push(`${this.base}${credentials.endpointPath}`);
-    const now = this.clock.now();
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(assertion, hmac ? new TextEncoder().encode(secret!) : this.keySets.keysOf(client), {
-        algorithms: hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS,
-        issuer: client.clientId,
-        subject: client.clientId,
-        audience,
-        clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
-        requiredClaims: ['exp', 'jti'],
-        currentDate: now,
-      }));
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      const code = (error as { code?: string }).code;
-      throw malformed(`${code ?? 'invalid'}: ${error instanceof Error ? error.message : String(error)}`);
+    const jws = parsedAssertion(assertion);
+    const { header, payload } = jws;
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !(hmac ? CLIENT_SECRET_JWT_ALGORITHMS : PRIVATE_KEY_JWT_ALGORITHMS).includes(alg))
+      throw malformed(`alg ${String(alg)} not allowed for ${credentials.method}`);
+    if (header.crit !== undefined) throw malformed('unsupported crit header');
+    // The signature first: nothing of an unverified payload is trusted (jose's order).
+    if (hmac) {
+      if (!jwsSignatureVerifies(jws, alg, Buffer.from(secret!, 'utf8'))) throw malformed('signature does not verify');
+    } else {
+      const found = this.keySets.candidatesFor(client, alg, header.kid);
+      const keys = found instanceof Promise ? await found : found;
+      if (!keys.some((key) => jwsSignatureVerifies(jws, alg, key))) throw malformed('signature does not verify');
     }
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const exp = payload.exp!;
+    for (const claim of ['exp', 'jti', 'aud', 'sub', 'iss']) if (!Object.hasOwn(payload, claim)) throw malformed(`${claim} missing`);
+    if (payload.iss !== client.clientId) throw malformed('iss is not the client');
+    if (payload.sub !== client.clientId) throw malformed('sub is not the client');
+    const aud = payload.aud;
+    if (!(typeof aud === 'string' ? audience.includes(aud) : Array.isArray(aud) && audience.some((value) => aud.includes(value))))
+      throw malformed('aud is not this server');
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    const iat = numericDate(payload, 'iat');
+    const nbf = numericDate(payload, 'nbf');
+    const exp = numericDate(payload, 'exp')!;
+    if (nbf !== undefined && nbf > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('nbf in the future');
+    if (exp <= nowSeconds - ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('expired');
     if (exp > nowSeconds + ASSERTION_MAX_LIFETIME_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('exp too far ahead');
-    if (payload.iat !== undefined && payload.iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('iat in the future');
+    if (iat !== undefined && iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS) throw malformed('iat in the future');
     const jti = payload.jti;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw malformed('jti missing or too long');
     const first = await this.replays.claimOnce(
