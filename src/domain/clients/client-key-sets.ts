@@ -79,7 +79,13 @@ export class ClientKeySets {
     return this.remoteCandidates(key, uri, set, alg, kid);
   }
 
-  private async remoteCandidates(key: string, uri: string, pending: KeySet | Promise<KeySet>, alg: string, kid: unknown): Promise<KeyObject[]> {
+  private async remoteCandidates(
+    key: string,
+    uri: string,
+    pending: KeySet | Promise<KeySet>,
+    alg: string,
+    kid: unknown,
+  ): Promise<KeyObject[]> {
     const set = await pending;
     const found = candidatesIn(set, alg, kid);
     if (found.length > 0) return found;

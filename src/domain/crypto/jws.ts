@@ -52,7 +52,11 @@ const MIN_RSA_BITS = 2048;
 const NAMED_CURVES: Readonly<Record<string, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** The public members each key type is built from (anything else in a JWK is metadata). */
-const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = { RSA: ['kty', 'n', 'e'], EC: ['kty', 'crv', 'x', 'y'], OKP: ['kty', 'crv', 'x'] };
+const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  RSA: ['kty', 'n', 'e'],
+  EC: ['kty', 'crv', 'x', 'y'],
+  OKP: ['kty', 'crv', 'x'],
+};
 
 function decodeObject(part: string, what: string): Record<string, unknown> {
   let value: unknown;
