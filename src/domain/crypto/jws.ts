@@ -84,9 +84,6 @@ export function parseCompactJws(token: string): CompactJws {
   };
 }
 
-/** True when `alg` is one this module verifies. */
-export const isJwsAlgorithm = (alg: string): boolean => Object.hasOwn(ALGORITHMS, alg);
-
 /**
  * Whether a public JWK may verify `alg` as jose's key sets select keys: its `kty` (and `crv`)
  * fit, its `alg` (if any) is `alg`, its `use` (if any) is `sig`, its `key_ops` (if any) hold
