@@ -22,7 +22,7 @@
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
 // (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
-// BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,introspection (main-phase scenarios; batchRevocation selects phase 5;
+// BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
 // BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
@@ -392,8 +392,11 @@ function annotate(rows, ceiling, peerRow) {
     if ((row.key === 'introspection' || row.key === 'userinfo' || row.key === 'api') && rsSame)
       ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 3 } : null);
     if (row.key === 'ccResourceRoles' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
-    // private_key_jwt against client_secret_basic: an assertion to verify and one replay insert per request (no target yet).
-    if (row.key === 'ccPrivateKeyJwt' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256 (client_secret_basic)', null);
+    // private_key_jwt against client_secret_basic: an assertion to verify and one replay claim per request.
+    if (row.key === 'ccPrivateKeyJwt' && rsSame)
+      ratio(row, row.rps / rsSame.rps, 'cc RS256 (client_secret_basic)', primary ? { op: '≥', value: 0.6 } : null);
+    if (row.key === 'ccDpop' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.6 } : null);
+    if (row.key === 'userinfoDpop' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 2 } : null);
     if (row.key === 'clientLogin' && rsSame) ratio(row, row.rps / rsSame.rps, 'cc RS256', primary ? { op: '≥', value: 0.95 } : null);
     if (row.key === 'deviceRefresh' && rsSame)
       ratio(row, row.rps / (rsSame.rps / 2), '½ cc RS256', primary ? { op: '≥', value: 0.9 } : null);
@@ -444,6 +447,8 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('client_credentials with resource and roles: DB queries per request', rr1 ? rr1.dbQueriesPerRequest : null, '≤', 0);
   addTarget('seed 001 /api ÷ client_credentials RS256', v(api1?.rps, rs1?.rps), '≥', 3);
   // RFC 9449: a proof's signature check and its jti insert (the replay guard's one query) per request.
+  const pk1 = find('ccPrivateKeyJwt', 1, DATA_SMALL);
+  addTarget('client_credentials private_key_jwt ÷ client_credentials RS256 (client_secret_basic)', v(pk1?.rps, rs1?.rps), '≥', 0.6);
   addTarget('client_credentials DPoP ÷ client_credentials RS256', v(dp1?.rps, rs1?.rps), '≥', 0.6);
   addTarget('userinfo DPoP ÷ client_credentials RS256', v(udp1?.rps, rs1?.rps), '≥', 2);
   addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);

@@ -10,8 +10,9 @@ module.exports = {
   ceiling: 'RS256',
   async setup(ctx) {
     const issuer = await issuerOf(ctx.baseUrl);
-    const signer = dpopSigner();
-    const tokens = await ctx.once('userTokensDpop', async () => {
+    // The tokens are bound to this key, and setup runs again for every run: both are made once.
+    const { signer, tokens } = await ctx.once('userTokensDpop', async () => {
+      const signer = dpopSigner();
       const out = [];
       for (let i = 0; i < ctx.connections; i++) {
         const user = ctx.seed.users[i % ctx.seed.users.length];
@@ -28,7 +29,7 @@ module.exports = {
         if (!res.ok || body.token_type !== 'DPoP') throw new Error(`DPoP password grant: HTTP ${res.status} ${JSON.stringify(body)}`);
         out.push(body.access_token);
       }
-      return out;
+      return { signer, tokens: out };
     });
     const htu = `${issuer}/userinfo`;
     let next = 0;

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { JwsError, parseCompactJws, type CompactJws } from '../crypto/jws';
 import { errors } from '../errors';
 import { tenantIssuer } from '../issuers/tenant-issuer';
 import { allowsJwsAlgorithm, profileRequirements } from '../profiles/security-profile';
@@ -15,6 +15,30 @@ const MAX_ASSERTION_LENGTH = 16 * 1024;
 
 const malformed = (detail: string) => errors.invalidClient(`client assertion: ${detail}`);
 
+/** The last assertion parsed: presentation and verification of one request parse it once. */
+let lastParsed: { assertion: string; jws: CompactJws } | undefined;
+
+/** `assertion` as a compact JWS (decoded, not verified); `invalid_client` when it is none. */
+function parsedAssertion(assertion: string): CompactJws {
+  if (lastParsed?.assertion === assertion) return lastParsed.jws;
+  let jws: CompactJws;
+  try {
+    jws = parseCompactJws(assertion);
+  } catch (error) {
+    throw malformed(`not a JWT${error instanceof JwsError ? ` (${error.message})` : ''}`);
+  }
+  lastParsed = { assertion, jws };
+  return jws;
+}
+
+/** A NumericDate claim (RFC 7519 §2): absent, or a number. */
+function numericDate(payload: Readonly<Record<string, unknown>>, claim: string): number | undefined {
+  const value = payload[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(`${claim} must be a number`);
+  return value;
+}
+
 /**
  * The credentials a request presents with `client_assertion` (RFC 7523 §2.2): the method is
  * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt` (also for `alg`
@@ -24,14 +48,8 @@ const malformed = (detail: string) => errors.invalidClient(`client assertion: ${
  */
 export function presentedAssertion(assertion: string, bodyClientId: string | undefined): PresentedClientCredentials {
   if (assertion.length === 0 || assertion.length > MAX_ASSERTION_LENGTH) throw malformed('empty or too long');
-  let alg: unknown;
-  let payload: JWTPayload;
-  try {
-    alg = decodeProtectedHeader(assertion).alg;
-    payload = decodeJwt(assertion);
-  } catch {
-    throw malformed('not a JWT');
-  }
+  const { header, payload } = parsedAssertion(assertion);
+  const alg = header.alg;
   // `none` passes here as private_key_jwt, whose algorithms exclude it: refused in ClientService, so it counts as a failure of the client.
   if (typeof alg !== 'string') throw malformed('no alg');
   const sub = typeof payload.sub === 'string' ? payload.sub : undefined;
@@ -91,6 +109,7 @@ export class ClientAssertions {
         fail: ({ reason, detail }) => malformed(reason === detail ? reason : `${reason}: ${detail}`),
       },
       hmac ? secret! : undefined,
+      parsedAssertion(assertion),
     );
   }
 }

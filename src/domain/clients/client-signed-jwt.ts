@@ -1,5 +1,7 @@
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import type { Clock } from '../clock';
+import { JwsError, jwsSignatureVerifies, parseCompactJws, type CompactJws } from '../crypto/jws';
 import { DomainError } from '../errors';
 import type { ReplayGuard, ReplayKind } from '../replay/replay-guard';
 import { PRIVATE_KEY_JWT_ALGORITHMS, type Client } from './client';
@@ -57,30 +59,61 @@ export class ClientSignedJwts {
     private readonly clock: Clock,
   ) {}
 
-  /** The verified payload of `jwt`, signed by `client` (with its keys, or the MAC `secret` when given). */
-  async verify(client: Client, jwt: string, rules: ClientJwtRules, secret?: string): Promise<JWTPayload> {
-    const now = this.clock.now();
-    let payload: JWTPayload;
+  /**
+   * The verified payload of `jwt`, signed by `client` (with its keys, or the MAC `secret` when given).
+   * Verified with node:crypto synchronously (src/domain/crypto/jws.ts): the JWS is parsed once and
+   * each key is a cached KeyObject, so a warm client assertion costs one signature check and the
+   * `jti` claim; the checks are jose's (algorithm allow-list, key selection, no `crit`, the claims).
+   */
+  async verify(client: Client, jwt: string, rules: ClientJwtRules, secret?: string, parsed?: CompactJws): Promise<JWTPayload> {
+    let jws: CompactJws;
     try {
-      ({ payload } = await jwtVerify(jwt, secret !== undefined ? new TextEncoder().encode(secret) : this.keySets.keysOf(client), {
-        algorithms: [...rules.algorithms],
-        issuer: client.clientId,
-        subject: rules.subject,
-        audience: [...rules.audience],
-        clockTolerance: CLOCK_SKEW_SECONDS,
-        requiredClaims: ['exp', ...rules.requiredClaims],
-        currentDate: now,
-      }));
+      jws = parsed ?? parseCompactJws(jwt);
     } catch (error) {
-      throw rules.fail(refusalOf(error));
+      throw rules.fail({ reason: 'not a JWT', detail: error instanceof JwsError ? error.message : 'not a JWT' });
     }
+    const { header } = jws;
+    const unverified = (detail: string) => rules.fail({ reason: 'signature, algorithm or key not accepted', detail });
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !rules.algorithms.includes(alg)) throw unverified(`alg ${String(alg)} not allowed`);
+    if (header.crit !== undefined) throw unverified('unsupported crit header');
+    // The signature first: nothing of an unverified payload is trusted.
+    if (secret !== undefined) {
+      if (!jwsSignatureVerifies(jws, alg, Buffer.from(secret, 'utf8'))) throw unverified('signature does not verify');
+    } else {
+      let keys: KeyObject[];
+      try {
+        const found = this.keySets.candidatesFor(client, alg, header.kid);
+        keys = found instanceof Promise ? await found : found;
+      } catch (error) {
+        // The client's keys could not be had (none registered, no key fits, jwks_uri unreachable): the caller's error.
+        if (error instanceof DomainError && error.code === 'invalid_client') {
+          throw rules.fail({ reason: 'the client keys are not available', detail: error.detail ?? error.description });
+        }
+        throw error;
+      }
+      if (!keys.some((key) => jwsSignatureVerifies(jws, alg, key))) throw unverified('signature does not verify');
+    }
+    const payload = jws.payload as JWTPayload;
     const refuse = (reason: string) => rules.fail({ reason, detail: reason, payload });
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const exp = payload.exp!;
+    const required = ['exp', 'iss', 'aud', ...(rules.subject !== undefined ? ['sub'] : []), ...rules.requiredClaims];
+    for (const claim of required) if (!Object.hasOwn(payload, claim)) throw refuse(`${claim} claim missing`);
+    if (payload.iss !== client.clientId) throw refuse('iss claim not accepted');
+    if (rules.subject !== undefined && payload.sub !== rules.subject) throw refuse('sub claim not accepted');
+    const aud = payload.aud;
+    const audienceFits =
+      typeof aud === 'string' ? rules.audience.includes(aud) : Array.isArray(aud) && rules.audience.some((value) => aud.includes(value));
+    if (!audienceFits) throw refuse('aud claim not accepted');
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = numericDate(payload, 'exp', refuse)!;
+    const nbf = numericDate(payload, 'nbf', refuse);
+    const iat = numericDate(payload, 'iat', refuse);
+    if (exp <= nowSeconds - CLOCK_SKEW_SECONDS) throw refuse('expired');
+    if (nbf !== undefined && nbf > nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('nbf claim not accepted');
     if (exp > nowSeconds + rules.maxLifetimeSeconds + CLOCK_SKEW_SECONDS) throw refuse('exp too far ahead');
-    if (payload.iat !== undefined && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('iat in the future');
+    if (iat !== undefined && iat > nowSeconds + CLOCK_SKEW_SECONDS) throw refuse('iat in the future');
     if (rules.boundedSpan) {
-      for (const start of [payload.nbf, payload.iat]) {
+      for (const start of [nbf, iat]) {
         if (start !== undefined && exp - start > rules.maxLifetimeSeconds) throw refuse('lifetime too long');
       }
     }
@@ -95,17 +128,10 @@ export class ClientSignedJwts {
   }
 }
 
-/** The refusal a failed `jwtVerify` stands for; its payload only when the signature had verified (claim checks come after it). */
-function refusalOf(error: unknown): ClientJwtRefusal {
-  // The client's keys could not be had (none registered, jwks_uri unreachable): the caller's error, its reason kept.
-  if (error instanceof DomainError) {
-    if (error.code !== 'invalid_client') throw error;
-    return { reason: 'the client keys are not available', detail: error.detail ?? error.description };
-  }
-  const detail = `${(error as { code?: string }).code ?? 'invalid'}: ${error instanceof Error ? error.message : String(error)}`;
-  if (error instanceof joseErrors.JWTExpired) return { reason: 'expired', detail, payload: error.payload };
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return { reason: `${/^[a-z]{1,16}$/.test(error.claim) ? error.claim : 'a'} claim not accepted`, detail, payload: error.payload };
-  }
-  return { reason: 'signature, algorithm or key not accepted', detail };
+/** A NumericDate claim (RFC 7519 §2): absent, or a finite number. */
+function numericDate(payload: JWTPayload, claim: string, refuse: (reason: string) => DomainError): number | undefined {
+  const value = (payload as Record<string, unknown>)[claim];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse(`${claim} claim not accepted`);
+  return value;
 }

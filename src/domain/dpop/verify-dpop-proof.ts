@@ -41,6 +41,20 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Public keys built from proof JWKs, by thumbprint (the thumbprint's members determine the key). */
 const keys = new TtlCache<KeyObject>({ ttlMs: 10 * 60_000, maxEntries: 10_000 });
 
+/** A proof header that passed every header check (typ, alg, crit, a public jwk fitting alg), with its key. */
+interface CheckedHeader {
+  readonly alg: DpopSigningAlgorithm;
+  readonly key: KeyObject;
+  readonly jkt: string;
+}
+/**
+ * Checked headers by their encoded form: a client's proofs all carry the same header (typ, alg,
+ * jwk), so its JSON, key checks and thumbprint are done once per key, not per proof. Only
+ * headers that passed are kept, and only short ones (any EC or OKP key, RSA up to 4096 bits).
+ */
+const headers = new TtlCache<CheckedHeader>({ ttlMs: 10 * 60_000, maxEntries: 10_000 });
+const MAX_CACHED_HEADER_LENGTH = 1200;
+
 const refuse = (why: string) => errors.invalidDpopProof(why);
 
 function decodeJson(part: string, what: string): Record<string, unknown> {
@@ -100,6 +114,19 @@ function signatureVerifies(alg: DpopSigningAlgorithm, key: KeyObject, input: Buf
   }
 }
 
+/** The header checks of RFC 9449 §4.3 (checks 4–7): `typ`, an allowed `alg`, no `crit`, a public `jwk` that fits `alg`. */
+function checkedHeader(encodedHeader: string): CheckedHeader {
+  const header = decodeJson(encodedHeader, 'header');
+  if (header.typ !== 'dpop+jwt') throw refuse('the DPoP proof typ must be dpop+jwt');
+  if (!isDpopSigningAlgorithm(header.alg)) throw refuse('the DPoP proof alg is not supported');
+  if (header.crit !== undefined) throw refuse('the DPoP proof has unsupported critical header parameters');
+  const jwk = header.jwk;
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw refuse('the DPoP proof jwk header is missing');
+  const checked = { alg: header.alg, ...publicKeyOf(jwk as Record<string, unknown>, header.alg) };
+  if (encodedHeader.length <= MAX_CACHED_HEADER_LENGTH) headers.set(encodedHeader, checked);
+  return checked;
+}
+
 /** `htu` as compared (§4.3 check 9): scheme, authority and path, normalised by the URL parser; no query or fragment. */
 function normaliseHtu(url: string): string | null {
   try {
@@ -122,22 +149,17 @@ export function verifyDpopProof(proof: string, expected: DpopExpectation): Check
   const parts = proof.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw refuse('the DPoP header must hold one compact JWS');
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = decodeJson(encodedHeader, 'header');
-  if (header.typ !== 'dpop+jwt') throw refuse('the DPoP proof typ must be dpop+jwt');
-  if (!isDpopSigningAlgorithm(header.alg)) throw refuse('the DPoP proof alg is not supported');
-  if (header.crit !== undefined) throw refuse('the DPoP proof has unsupported critical header parameters');
-  const jwk = header.jwk;
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw refuse('the DPoP proof jwk header is missing');
-  const { key, jkt } = publicKeyOf(jwk as Record<string, unknown>, header.alg);
+  const { alg, key, jkt } = headers.peek(encodedHeader) ?? checkedHeader(encodedHeader);
   const input = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii');
-  if (!signatureVerifies(header.alg, key, input, Buffer.from(encodedSignature, 'base64url'))) {
+  if (!signatureVerifies(alg, key, input, Buffer.from(encodedSignature, 'base64url'))) {
     throw refuse('the DPoP proof signature does not verify');
   }
   const claims = decodeJson(encodedPayload, 'payload');
   const { jti, htm, htu, iat, ath, nonce } = claims;
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw refuse('the DPoP proof jti is missing or invalid');
   if (htm !== expected.htm) throw refuse('the DPoP proof htm does not match the request method');
-  if (typeof htu !== 'string' || normaliseHtu(htu) !== normaliseHtu(expected.htu))
+  // The same text needs no parsing (the expected htu is the server's own URL, always valid).
+  if (typeof htu !== 'string' || (htu !== expected.htu && normaliseHtu(htu) !== normaliseHtu(expected.htu)))
     throw refuse('the DPoP proof htu does not match the request URL');
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw refuse('the DPoP proof iat is missing');
   if (Math.abs(iat - expected.now) > DPOP_PROOF_WINDOW_SECONDS + DPOP_CLOCK_SKEW_SECONDS) {
@@ -148,5 +170,5 @@ export function verifyDpopProof(proof: string, expected: DpopExpectation): Check
     if (ath !== hash) throw refuse('the DPoP proof ath does not match the access token');
   }
   if (nonce !== undefined && typeof nonce !== 'string') throw refuse('the DPoP proof nonce must be a string');
-  return { jkt, alg: header.alg, jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
+  return { jkt, alg, jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
 }

@@ -71,6 +71,25 @@ describe('verifyDpopProof', () => {
     const short = `${input}.${sign('sha256', Buffer.from(input), small.privateKey).toString('base64url')}`;
     expect(() => verifyDpopProof(short, { htm: 'POST', htu: HTU, now: NOW })).toThrow(/too short/);
   });
+
+  it('checks every proof in full when its header was seen before (the header checks are remembered, not the proof)', async () => {
+    const { privateKey, publicKey } = keyPairs.ES256!();
+    const other = keyPairs.ES256!();
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = part({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) });
+    const proofBy = (key: KeyObject, claims: Record<string, unknown>) => {
+      const input = `${header}.${part({ jti: randomUUID(), htm: 'POST', htu: HTU, iat: NOW, ...claims })}`;
+      return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    };
+    const expected = { htm: 'POST', htu: HTU, now: NOW };
+    expect(verifyDpopProof(proofBy(privateKey, {}), expected).jkt).toBe(await calculateJwkThumbprint(await exportJWK(publicKey)));
+    // same header, signed by another key
+    expect(() => verifyDpopProof(proofBy(other.privateKey, {}), expected)).toThrow(/signature/);
+    // same header, claims of another request
+    expect(() => verifyDpopProof(proofBy(privateKey, { htm: 'GET' }), expected)).toThrow(/htm/);
+    expect(() => verifyDpopProof(proofBy(privateKey, { htu: 'https://idp.example/t/acme/userinfo' }), expected)).toThrow(/htu/);
+    expect(() => verifyDpopProof(proofBy(privateKey, { iat: NOW - 600 }), expected)).toThrow(/iat/);
+  });
 });
 
 describe('jwkThumbprint', () => {
