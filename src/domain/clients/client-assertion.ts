@@ -31,14 +31,6 @@ function parsedAssertion(assertion: string): CompactJws {
   return jws;
 }
 
-/** A NumericDate claim (RFC 7519 §2): absent, or a number. */
-function numericDate(payload: Readonly<Record<string, unknown>>, claim: string): number | undefined {
-  const value = payload[claim];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw malformed(`${claim} must be a number`);
-  return value;
-}
-
 /**
  * The credentials a request presents with `client_assertion` (RFC 7523 §2.2): the method is
  * `client_secret_jwt` for an HMAC (`HS*`) assertion, else `private_key_jwt` (also for `alg`
