@@ -21,6 +21,8 @@ const toTenant = (entity: TenantEntity): Tenant =>
     allowOpenClientRegistration: entity.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     securityProfile: entity.securityProfile,
+    mfaPolicy: entity.mfaPolicy ?? 'OPTIONAL',
+    mfaRequiredRoles: Object.freeze([...(entity.mfaRequiredRoles ?? [])]),
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

@@ -5,6 +5,7 @@ import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-se
 import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
 import { ACCOUNT_SCRIPT } from './account-script';
+import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
 import { accountPage } from './account.page';
 import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
@@ -35,6 +36,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     create: pagePath(issuer, '/account/devices'),
     revoke: pagePath(issuer, '/account/devices/revoke'),
     script: pagePath(issuer, '/account/account.js'),
+    totpStart: pagePath(issuer, '/account/totp'),
+    totpConfirm: pagePath(issuer, '/account/totp/confirm'),
   };
 
   const signedIn = async (req: Request) => {
@@ -49,10 +52,14 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     res: Response,
     who: NonNullable<Awaited<ReturnType<typeof signedIn>>>,
     status: number,
-    extra: { created?: DeviceTokenSet; failed?: string } = {},
+    extra: { created?: DeviceTokenSet; failed?: string; enrolment?: TotpEnrolment; recoveryCodes?: readonly string[] } = {},
   ) => {
-    const devices = await domain.devices.listOwn(who.user.id, { first: 100 });
-    setAccountHeaders(res);
+    const [devices, overview] = await Promise.all([
+      domain.devices.listOwn(who.user.id, { first: 100 }),
+      domain.secondFactors.overview(who.user.id),
+    ]);
+    const { enrolment, recoveryCodes, ...rest } = extra;
+    setAccountHeaders(res, enrolment !== undefined);
     res
       .status(status)
       .type('html')
@@ -65,7 +72,15 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
           createAction: actions.create,
           revokeAction: actions.revoke,
           scriptSrc: actions.script,
-          ...extra,
+          ...rest,
+          secondFactor: {
+            offered: who.tenant.mfaPolicy !== 'OFF',
+            overview,
+            startAction: actions.totpStart,
+            confirmAction: actions.totpConfirm,
+            ...(enrolment ? { enrolment } : {}),
+            ...(recoveryCodes ? { recoveryCodes } : {}),
+          },
         }),
       );
   };
@@ -123,6 +138,35 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     }
   });
 
+  // Two-step verification: start an enrolment (a fresh key, unconfirmed), then confirm it with a first code.
+  router.post('/account/totp', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    ensure(who.tenant.mfaPolicy !== 'OFF', () => errors.invalidRequest('two-step verification is switched off for this tenant'));
+    const enrolment = await domain.secondFactors.startTotp(who.tenant, who.user);
+    await render(res, who, 200, { enrolment });
+  });
+
+  router.post('/account/totp/confirm', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      const codes = await domain.secondFactors.confirmTotp(who.tenant, who.user, field(req, 'code') ?? '', scope);
+      if (codes) return await render(res, who, 201, { recoveryCodes: codes });
+      const enrolment = (await domain.secondFactors.pendingTotp(who.tenant, who.user)) ?? undefined;
+      await render(res, who, 400, { failed: 'That code is not valid. Enter the current code from your app.', enrolment });
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
+      res.set('Retry-After', String(error.retryAfterSeconds ?? 60));
+      const enrolment = (await domain.secondFactors.pendingTotp(who.tenant, who.user)) ?? undefined;
+      await render(res, who, 429, {
+        failed: `Too many wrong codes. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.`,
+        enrolment,
+      });
+    }
+  });
+
   router.post('/account/devices/revoke', pageForm, async (req, res) => {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
@@ -135,11 +179,11 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
 }
 
 /** The hosted pages' headers, plus same-origin scripts for the copy buttons. */
-function setAccountHeaders(res: Response): void {
+function setAccountHeaders(res: Response, qrCode = false): void {
   setPageHeaders(res);
   res.set(
     'Content-Security-Policy',
-    `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; script-src 'self'; ${qrCode ? 'img-src data:; ' : ''}style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
 }
 

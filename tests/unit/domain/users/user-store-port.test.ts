@@ -108,8 +108,8 @@ class MemorySessions implements BrowserSessionStore {
     return open.map((s) => this.record(s));
   }
   private record(s: BrowserSession): SessionRecord {
-    const { idHash, tenantId, userId, authTime, expiresAt } = s;
-    return { session: { idHash, tenantId, userId, authTime, expiresAt }, userActive: true, userCutoffMs: null };
+    const { idHash, tenantId, userId, authTime, expiresAt, amr, acr } = s;
+    return { session: { idHash, tenantId, userId, authTime, expiresAt, amr, acr }, userActive: true, userCutoffMs: null };
   }
 }
 
