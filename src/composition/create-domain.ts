@@ -181,6 +181,8 @@ function createDomain(input: DomainDeps) {
     bruteForce,
     audit,
     'tenant-idp',
+    users,
+    tenants,
   );
   const authorize = new AuthorizeService(
     deps,

@@ -63,7 +63,7 @@ export class TenantRepository implements TenantStore {
 
   async insert(tenant: NewTenantRecord): Promise<Tenant> {
     const em = this.db.em();
-    const entity = em.create(TenantEntity, { ...tenant });
+    const entity = em.create(TenantEntity, { ...tenant, mfaRequiredRoles: [...(tenant.mfaRequiredRoles ?? [])] });
     await em.flush();
     return toTenant(entity);
   }
@@ -73,7 +73,8 @@ export class TenantRepository implements TenantStore {
     const em = this.db.em();
     const entity = await em.findOne(TenantEntity, { path });
     if (!entity) return null;
-    Object.assign(entity, definedFields<TenantPatch>(change(toTenant(entity))));
+    const patch = definedFields<TenantPatch>(change(toTenant(entity)));
+    Object.assign(entity, { ...patch, ...(patch.mfaRequiredRoles ? { mfaRequiredRoles: [...patch.mfaRequiredRoles] } : {}) });
     await em.flush();
     return toTenant(entity);
   }

@@ -20,8 +20,8 @@ const failure = (failed: boolean, retryAfterSeconds: number | undefined, wrong: 
 /** The QR code, the manual key and what they are for: on the sign-in enrolment page and the account page. */
 export function totpSetup(enrolment: TotpEnrolment): SafeHtml {
   return html`<figure class="qr"><img src="${qrCodeDataUrl(enrolment.otpauthUri)}" width="200" height="200" alt="QR code for your authenticator app; the key below is the same, to type in"></figure>
-<p>Scan the QR code with an authenticator app, or enter this key by hand (time-based, 6 digits, 30 seconds):</p>
-<p><code class="secret" id="totp-key" aria-label="Manual key">${enrolment.manualKey}</code></p>`;
+<p id="totp-key-label">Scan the QR code with an authenticator app, or enter this key by hand (time-based, 6 digits, 30 seconds):</p>
+<p aria-labelledby="totp-key-label"><code class="secret" id="totp-key">${enrolment.manualKey}</code></p>`;
 }
 
 /** The recovery codes, shown once. */

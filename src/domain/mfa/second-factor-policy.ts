@@ -17,11 +17,12 @@ export function validateMfaPolicy(value: string, field = 'mfaPolicy'): MfaPolicy
   return value as MfaPolicy;
 }
 
-/** `mfaRequiredRoles`: role names (`admin` for the admin flag), trimmed, distinct, non-empty. */
+/** `mfaRequiredRoles`: role names (`admin` for the admin flag), trimmed, distinct, non-empty, sorted. */
 export function validateMfaRequiredRoles(values: readonly string[], field = 'mfaRequiredRoles'): string[] {
   const names = [...new Set(values.map((value) => value.trim()))];
-  if (names.some((name) => name.length === 0 || name.length > 100)) throw errors.validation(field, 'role names must be 1 to 100 characters');
-  return names;
+  if (names.some((name) => name.length === 0 || name.length > 100))
+    throw errors.validation(field, 'role names must be 1 to 100 characters');
+  return names.sort();
 }
 
 /** Whether the policy makes a second factor mandatory for a user holding `roles` (`admin` for the admin flag). */

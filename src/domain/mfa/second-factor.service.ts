@@ -10,6 +10,7 @@ import type { RoleStore } from '../roles/role-store';
 import type { Tenant } from '../tenants/tenant';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { User } from '../users/user';
+import type { MaybePromise } from '../util/maybe-promise';
 import { secondFactorRequired } from './second-factor-policy';
 import type { SecondFactorStore, StoredFactor } from './second-factor-store';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp';
@@ -76,6 +77,8 @@ export class SecondFactorService {
     private readonly guard: BruteForceGuard,
     private readonly audit: AuditLog,
     private readonly issuerName: string,
+    private readonly users: { get(actor: Actor, id: string): Promise<User> },
+    private readonly tenants: { findById(id: string): MaybePromise<Tenant | null> },
   ) {}
 
   /** Whether the user has a confirmed factor. */
@@ -104,7 +107,13 @@ export class SecondFactorService {
   async startTotp(tenant: Tenant, user: User): Promise<TotpEnrolment> {
     const key = newTotpSecret();
     const stored = await this.store.putUnconfirmed(
-      { id: randomUUID(), tenantId: tenant.id, userId: user.id, kind: 'totp', secretSealed: this.secret.encrypt(key.toString('base64'), 'totp-secret') },
+      {
+        id: randomUUID(),
+        tenantId: tenant.id,
+        userId: user.id,
+        kind: 'totp',
+        secretSealed: this.secret.encrypt(key.toString('base64'), 'totp-secret'),
+      },
       this.clock.now(),
     );
     if (!stored) throw new DomainError('conflict', 'an authenticator app is already set up');
@@ -130,7 +139,11 @@ export class SecondFactorService {
     this.record(tenant, user, 'enrolSecondFactor', accepted !== null, scope);
     if (accepted === null) return null;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    await this.store.replaceRecoveryCodes(user.id, codes.map((c) => sha256(normalizeRecoveryCode(c))), this.clock.now());
+    await this.store.replaceRecoveryCodes(
+      user.id,
+      codes.map((c) => sha256(normalizeRecoveryCode(c))),
+      this.clock.now(),
+    );
     return codes;
   }
 
@@ -154,20 +167,26 @@ export class SecondFactorService {
     return proof;
   }
 
-  /** An admin's view of a user's factors (the actor is checked by the caller's scope rule, UserService.get). */
-  async listFor(actor: Actor, user: User): Promise<FactorOverview> {
+  /** An admin's view of the factors of a user of their subtree (another user is `not_found`, like a missing one). */
+  async listFor(actor: Actor, userId: string): Promise<FactorOverview> {
     requireAdmin(actor);
+    const user = await this.users.get(actor, userId);
     return this.overview(user.id);
   }
 
-  /** An admin removes every factor and recovery code of a user (lost phone); audited. Returns how many factors were removed. */
-  async resetFor(actor: Actor, tenant: Tenant, user: User, scope?: FactorScope): Promise<number> {
+  /**
+   * An admin removes every factor and recovery code of a user of their subtree (a lost phone); audited.
+   * Under policy REQUIRED the user enrols again at the next sign-in. Returns how many factors were removed.
+   */
+  async resetFor(actor: Actor, userId: string, scope?: FactorScope): Promise<number> {
     requireAdmin(actor);
+    const user = await this.users.get(actor, userId);
+    const tenant = await this.tenants.findById(user.tenantId);
     const removed = await this.store.deleteAll(user.id);
     this.audit.record({
       action: 'resetSecondFactors',
       outcome: 'success',
-      tenantPath: tenant.path,
+      tenantPath: tenant?.path ?? actor.tenantPath,
       actorKind: actor.userId ? 'user' : 'client',
       actorId: actor.subject,
       actorClientId: actor.clientId,
@@ -194,7 +213,8 @@ export class SecondFactorService {
     try {
       return await this.guard.protect({ subject, scope, owed: 'access_denied' }, check);
     } catch (error) {
-      if (isDomainError(error) && error.code === 'too_many_requests') this.record(tenant, user, 'secondFactor', false, scope, { throttled: true });
+      if (isDomainError(error) && error.code === 'too_many_requests')
+        this.record(tenant, user, 'secondFactor', false, scope, { throttled: true });
       throw error;
     }
   }
