@@ -71,6 +71,13 @@ export class BrowserSessionRepository implements BrowserSessionStore {
     return row ? toRecord(row) : null;
   }
 
+  async raise(idHash: string, amr: readonly string[], acr: string, now: Date): Promise<boolean> {
+    const updated = await this.db
+      .em()
+      .nativeUpdate(BrowserSessionEntity, { idHash, endedAt: null, expiresAt: { $gt: now } }, { amr: [...amr], acr });
+    return updated === 1;
+  }
+
   async end(idHash: string, now: Date): Promise<void> {
     await this.db.em().nativeUpdate(BrowserSessionEntity, { idHash, endedAt: null }, { endedAt: now });
   }

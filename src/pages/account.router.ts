@@ -6,6 +6,7 @@ import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
 import { ACCOUNT_SCRIPT } from './account-script';
 import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
+import { isMultiFactor, PASSWORD_AND_OTP } from '../domain/mfa/authentication-methods';
 import { accountPage } from './account.page';
 import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
@@ -40,12 +41,20 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     totpConfirm: pagePath(issuer, '/account/totp/confirm'),
   };
 
-  const signedIn = async (req: Request) => {
+  /**
+   * The signed-in user, when the session proved all it owes: a session with a password only does
+   * not open the page of a user who owes a second factor (enrolled, or required by the tenant's
+   * policy); `stepUp` then names the tenant whose sign-in asks for it.
+   */
+  const signedIn = async (req: Request) => (await sessionOf(req)).who;
+  const sessionOf = async (req: Request) => {
     const token = kit.session.read(req);
     const session = await domain.sessions.find(token);
-    if (!session || !token) return null;
+    if (!session || !token) return { who: null, stepUp: null };
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
-    return user && tenant ? { token, user, tenant } : null;
+    if (!user || !tenant) return { who: null, stepUp: null };
+    if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
+    return { who: { token, user, tenant }, stepUp: null };
   };
 
   const render = async (
@@ -92,13 +101,13 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   });
 
   router.get('/account', async (req, res) => {
-    const who = await signedIn(req);
+    const { who, stepUp } = await sessionOf(req);
     if (who) {
       // Back from the sign-in: drop the unused code from the address bar.
       if (req.query.code !== undefined) return void res.redirect(303, pagePath(issuer, '/account'));
       return render(res, who, 200);
     }
-    const query = new URLSearchParams({ tenant: requestedTenant(req) });
+    const query = new URLSearchParams({ tenant: stepUp ?? requestedTenant(req) });
     res
       .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
       .redirect(302, `${pagePath(issuer, '/account/sign-in')}?${query}`);
@@ -153,7 +162,11 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
     try {
       const codes = await domain.secondFactors.confirmTotp(who.tenant, who.user, field(req, 'code') ?? '', scope);
-      if (codes) return await render(res, who, 201, { recoveryCodes: codes });
+      if (codes) {
+        // The first code was proven in this session: it now counts as a two-factor session.
+        await domain.sessions.raise(who.token, PASSWORD_AND_OTP);
+        return await render(res, who, 201, { recoveryCodes: codes });
+      }
       const enrolment = (await domain.secondFactors.pendingTotp(who.tenant, who.user)) ?? undefined;
       await render(res, who, 400, { failed: 'That code is not valid. Enter the current code from your app.', enrolment });
     } catch (error) {

@@ -180,11 +180,18 @@ describe('second factor (TOTP)', () => {
   it('enrols on the account page, then signs in with password + TOTP; reused, out-of-window and recovery codes', async () => {
     const app = await tenantWithApp('/acct2fa');
     const user = await createTestUser(t.server.app.domain, '/acct2fa');
+    /** Signs in to the account page with the password; returns what follows the sign-in form. */
+    const accountSignIn = async (browser: FetchBrowser) => {
+      const start = await browser.get('/account?tenant=/acct2fa');
+      const form = await browser.get(start.location!);
+      return browser.post('/authorize/login', { ...hiddenFields(form.body), username: user.username, password: user.password });
+    };
     const browser = new FetchBrowser(t.url);
-    const start = await browser.get('/account?tenant=/acct2fa');
-    const form = await browser.get(start.location!);
-    const back = await browser.post('/authorize/login', { ...hiddenFields(form.body), username: user.username, password: user.password });
-    await browser.get(back.location!);
+    await browser.get((await accountSignIn(browser)).location!);
+    // Another browser signed in with the password before the factor existed.
+    const earlier = new FetchBrowser(t.url);
+    await earlier.get((await accountSignIn(earlier)).location!);
+    expect((await earlier.get('/account')).status).toBe(200);
     const account = await browser.get('/account');
     expect(account.body).toContain('Set up authenticator app');
 
@@ -217,9 +224,11 @@ describe('second factor (TOTP)', () => {
     ]);
     expect(hashes).toHaveLength(10);
     expect(hashes.map((h) => h.code_hash)).not.toContain(recoveryCodes[0]);
+    // The browser that proved the first code stays signed in; a password-only session no longer opens the page.
     const shown = await browser.get('/account');
     expect(shown.body).toContain('On: authenticator app. 10 recovery codes left.');
     expect(shown.body).not.toContain(recoveryCodes[0]!);
+    expect(await earlier.get('/account')).toMatchObject({ status: 302, location: '/account/sign-in?tenant=%2Facct2fa' });
 
     // Sign-in: the password alone starts no session; the factor step follows.
     clock.advance(30);
@@ -258,6 +267,17 @@ describe('second factor (TOTP)', () => {
     const twicePage = await passwordStep(twice, app, user);
     expect(await submitCode(twice, twicePage, recoveryCodes[3]!)).toMatchObject({ status: 400 });
     expect((await browser.get('/account')).body).toContain('9 recovery codes left.');
+
+    // The account page's own sign-in asks for the factor too, then comes back to /account (past the last accepted step).
+    clock.advance(60);
+    const fresh = new FetchBrowser(t.url);
+    const accountFactor = await accountSignIn(fresh);
+    expect(isFactorPage(accountFactor)).toBe(true);
+    const backHome = await submitCode(fresh, accountFactor, code(manualKey));
+    expect(backHome.status).toBe(303);
+    expect(backHome.location).toMatch(new RegExp(`^${t.issuer}/account\\?code=`));
+    await fresh.get(backHome.location!);
+    expect((await fresh.get('/account')).body).toContain('On: authenticator app.');
   });
 
   it('throttles wrong codes with the brute-force guard (429, locked message), even for the right code', async () => {

@@ -436,18 +436,9 @@ export class AuthorizeService {
     return this.issue(client, request, session);
   }
 
-  /**
-   * Which second-factor step a user who has proven only a password owes: `verify` when they have a
-   * confirmed factor (unless the tenant's policy is OFF and the request does not ask for MFA),
-   * `enrol` when the policy requires one, or the request's `acr_values` ask for MFA, and none is
-   * set up (under policy OFF an MFA request is answered with a password-only `acr`); else null.
-   */
+  /** Which second-factor step a user who has proven only a password owes for this request (SecondFactorService.owed). */
   private async owedSecondFactor(tenant: Tenant, user: User, request: AuthorizationRequest): Promise<'verify' | 'enrol' | null> {
-    const asked = asksForMfa(request.acrValues);
-    if (tenant.mfaPolicy === 'OFF' && !asked) return null;
-    if (await this.secondFactors.enrolled(user.id)) return 'verify';
-    if (tenant.mfaPolicy === 'OFF') return null;
-    return asked || (await this.secondFactors.required(tenant, user)) ? 'enrol' : null;
+    return this.secondFactors.owed(tenant, user, asksForMfa(request.acrValues));
   }
 
   /** The second-factor page owed after a password (`amr` so far), or null when none is owed. */

@@ -94,6 +94,19 @@ export class SecondFactorService {
     return secondFactorRequired(tenant, user.admin ? [...names, 'admin'] : names);
   }
 
+  /**
+   * Which second-factor step a user who has proven only a password owes: `verify` when they have a
+   * confirmed factor (unless the tenant's policy is OFF and MFA was not asked for, e.g. by `acr_values`),
+   * `enrol` when none is set up and the policy requires one or MFA was asked for (under policy OFF an
+   * MFA request is answered with a password-only `acr`); else null.
+   */
+  async owed(tenant: Tenant, user: User, mfaAsked = false): Promise<'verify' | 'enrol' | null> {
+    if (tenant.mfaPolicy === 'OFF' && !mfaAsked) return null;
+    if (await this.enrolled(user.id)) return 'verify';
+    if (tenant.mfaPolicy === 'OFF') return null;
+    return mfaAsked || (await this.required(tenant, user)) ? 'enrol' : null;
+  }
+
   /** The user's own view: factors and unused recovery codes. */
   async overview(userId: string): Promise<FactorOverview> {
     const [factor, recoveryCodesLeft] = await Promise.all([this.store.findTotp(userId), this.store.countUnusedRecoveryCodes(userId)]);

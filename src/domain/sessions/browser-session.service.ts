@@ -59,6 +59,15 @@ export class BrowserSessionService {
     return ended.filter(sessionCounts).length;
   }
 
+  /**
+   * The user of this session has just proven a second factor inside it (confirming an enrolment on
+   * the account page): the session records it, so it need not be asked again. `auth_time` stays.
+   */
+  async raise(token: string | undefined, authentication: Authentication): Promise<void> {
+    if (!token || !TOKEN.test(token)) return;
+    await this.sessions.raise(sha256(token), authentication.amr, authentication.acr, this.clock.now());
+  }
+
   /** Ends the session a cookie value names; unknown or ended sessions are ignored. */
   async end(token: string | undefined): Promise<void> {
     if (!token || !TOKEN.test(token)) return;

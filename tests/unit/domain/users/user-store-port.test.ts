@@ -98,6 +98,12 @@ class MemorySessions implements BrowserSessionStore {
     const s = this.stored.get(idHash);
     return s && !s.endedAt && s.expiresAt > now ? this.record(s) : null;
   }
+  async raise(idHash: string, amr: readonly string[], acr: string, now: Date): Promise<boolean> {
+    const s = this.stored.get(idHash);
+    if (!s || s.endedAt || s.expiresAt <= now) return false;
+    this.stored.set(idHash, { ...s, amr, acr });
+    return true;
+  }
   async end(idHash: string, now: Date): Promise<void> {
     const s = this.stored.get(idHash);
     if (s && !s.endedAt) s.endedAt = now;
