@@ -206,6 +206,7 @@ function createDomain(input: DomainDeps) {
     users,
     sessions,
     bruteForce,
+    secondFactors,
     audit,
   );
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);

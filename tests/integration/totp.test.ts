@@ -2,7 +2,9 @@ import { createHmac } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { createTestUser } from '../fixtures/test-user';
-import { createTestTenant, testClock } from '../fixtures/token-clients';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/domain/device-authorization/device-authorization';
+import { createTestClient, createTestTenant, testClock } from '../fixtures/token-clients';
+import { postForm } from '../support/oauth';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { FetchBrowser, hiddenFields, queryOf, secretOnPage, type PageResponse } from '../support/browser';
 import { sqlRows } from '../support/sql';
@@ -358,5 +360,46 @@ describe('second factor (TOTP)', () => {
     expect(events).toEqual([expect.objectContaining({ target_id: user.user.id })]);
     // An unknown user is not_found, like one outside the caller's subtree.
     await expect(sdk.userSecondFactors({ userId: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(/not found/);
+  });
+
+  it('asks the device verification page (RFC 8628) for the factor too, before the consent', async () => {
+    const path = '/device2fa';
+    await createTestTenant(t.server.app.domain, path);
+    const device = await createTestClient(t.server.app.domain, path, 'public', {
+      grantTypes: [DEVICE_CODE_GRANT_TYPE],
+      redirectUris: [],
+      allowedScopes: ['openid'],
+    });
+    const user = await enrolledUser(path);
+    clock.advance(30);
+    const started = await postForm<{ user_code: string; device_code: string }>(`${t.issuer}/t/device2fa/device_authorization`, {
+      client_id: device.clientId,
+      scope: 'openid',
+    });
+    expect(started.status).toBe(200);
+    const b = new FetchBrowser(t.url);
+    const form = await b.get('/t/device2fa/device');
+    const signIn = await b.post('/t/device2fa/device', { ...hiddenFields(form.body), user_code: started.body.user_code });
+    const factor = await b.post('/t/device2fa/device/login', {
+      ...hiddenFields(signIn.body),
+      username: user.username,
+      password: user.password,
+    });
+    expect(factor.status).toBe(200);
+    expect(factor.body).toContain('Enter your verification code');
+    expect(factor.body).not.toContain('Approve');
+    const wrong = await b.post('/t/device2fa/device/second-factor', { ...hiddenFields(factor.body), code: code(user.manualKey, 3) });
+    expect(wrong.status).toBe(400);
+    const consent = await b.post('/t/device2fa/device/second-factor', { ...hiddenFields(wrong.body), code: code(user.manualKey) });
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('Approve');
+    expect((await b.post('/t/device2fa/device/consent', { ...hiddenFields(consent.body), decision: 'approve' })).status).toBe(200);
+    const tokens = await postForm<{ access_token?: string }>(`${t.issuer}/t/device2fa/token`, {
+      client_id: device.clientId,
+      grant_type: DEVICE_CODE_GRANT_TYPE,
+      device_code: started.body.device_code,
+    });
+    expect(tokens.status).toBe(200);
+    expect(tokens.body.access_token).toEqual(expect.any(String));
   });
 });
