@@ -3,10 +3,10 @@
  * Context Class References (OIDC Core §2 `acr`): `…:pwd` for a password alone, `…:mfa` once a
  * second factor was verified. `acr_values` naming the MFA class forces the second factor.
  */
-export type AuthenticationMethod = 'pwd' | 'otp' | 'mfa';
+type AuthenticationMethod = 'pwd' | 'otp' | 'mfa';
 
-export const ACR_PASSWORD = 'urn:tenant-idp:acr:pwd';
-export const ACR_MFA = 'urn:tenant-idp:acr:mfa';
+const ACR_PASSWORD = 'urn:tenant-idp:acr:pwd';
+const ACR_MFA = 'urn:tenant-idp:acr:mfa';
 /** The classes discovery lists (`acr_values_supported`), weakest first. */
 export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD, ACR_MFA];
 

@@ -9,7 +9,7 @@ import { errors } from '../errors';
  */
 export type MfaPolicy = 'OFF' | 'OPTIONAL' | 'REQUIRED';
 
-export const MFA_POLICIES: readonly MfaPolicy[] = ['OFF', 'OPTIONAL', 'REQUIRED'];
+const MFA_POLICIES: readonly MfaPolicy[] = ['OFF', 'OPTIONAL', 'REQUIRED'];
 
 /** An `mfaPolicy` input value. */
 export function validateMfaPolicy(value: string, field = 'mfaPolicy'): MfaPolicy {

@@ -16,10 +16,10 @@ import type { SecondFactorStore, StoredFactor } from './second-factor-store';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp';
 
 /** How many recovery codes an enrolment hands out. */
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 /** A factor as an admin or the user sees it: never its secret. */
-export interface FactorSummary {
+interface FactorSummary {
   readonly id: string;
   readonly kind: 'totp';
   readonly confirmed: boolean;

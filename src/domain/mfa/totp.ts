@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** RFC 6238 parameters this server uses: HMAC-SHA-1, 30-second steps, 6 digits. */
-export const TOTP_STEP_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_STEP_SECONDS = 30;
+const TOTP_DIGITS = 6;
 /** Steps accepted either side of the current one (clock drift). */
-export const TOTP_WINDOW = 1;
+const TOTP_WINDOW = 1;
 
 export type TotpAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
