@@ -55,6 +55,8 @@ async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: Provis
     allowOpenClientRegistration: planned.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: planned.requirePushedAuthorizationRequests,
     securityProfile: planned.securityProfile,
+    mfaPolicy: planned.mfaPolicy,
+    mfaRequiredRoles: planned.mfaRequiredRoles,
   };
   const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
   if (!existing) {

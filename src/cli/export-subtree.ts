@@ -44,6 +44,8 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   allowOpenClientRegistration: t.allowOpenClientRegistration,
   requirePushedAuthorizationRequests: t.requirePushedAuthorizationRequests,
   securityProfile: t.securityProfile,
+  mfaPolicy: t.mfaPolicy,
+  mfaRequiredRoles: [...t.mfaRequiredRoles].sort(),
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();

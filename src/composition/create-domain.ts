@@ -52,6 +52,7 @@ import { DpopNonces } from '../domain/dpop/dpop-nonces';
 import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
+import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
@@ -171,6 +172,18 @@ function createDomain(input: DomainDeps) {
   // RFC 9101 request objects, signed with the client's keys as its assertions are.
   const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
   const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
+  // Second factors (TOTP, recovery codes), throttled by the same guard as passwords.
+  const secondFactors = new SecondFactorService(
+    stores.secondFactors,
+    stores.roles,
+    deps.secret,
+    deps.clock,
+    bruteForce,
+    audit,
+    'tenant-idp',
+    users,
+    tenants,
+  );
   const authorize = new AuthorizeService(
     deps,
     clients,
@@ -182,6 +195,7 @@ function createDomain(input: DomainDeps) {
     apis,
     pushedAuthorization,
     requestObjects,
+    secondFactors,
     audit,
   );
   const deviceVerification = new DeviceVerificationService(
@@ -192,6 +206,7 @@ function createDomain(input: DomainDeps) {
     users,
     sessions,
     bruteForce,
+    secondFactors,
     audit,
   );
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
@@ -261,6 +276,7 @@ function createDomain(input: DomainDeps) {
     sessions,
     consents,
     authorize,
+    secondFactors,
     deviceAuthorizations,
     deviceVerification,
     pushedAuthorization,

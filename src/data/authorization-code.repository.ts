@@ -16,6 +16,8 @@ const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode
     nonce: entity.nonce,
     dpopJkt: entity.dpopJkt ?? null,
     authTime: entity.authTime,
+    amr: Object.freeze([...(entity.amr ?? [])]),
+    acr: entity.acr ?? null,
     expiresAt: entity.expiresAt,
     consumedAt: entity.consumedAt,
     familyId: entity.familyId,
@@ -33,6 +35,8 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStore {
       scopes: [...code.scopes],
       resources: [...(code.resources ?? [])],
       dpopJkt: code.dpopJkt ?? null,
+      amr: [...(code.amr ?? [])],
+      acr: code.acr ?? null,
     });
     await em.flush();
   }

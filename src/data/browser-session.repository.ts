@@ -9,13 +9,15 @@ interface SessionRow {
   user_id: string;
   auth_time: Date | string;
   expires_at: Date | string;
+  amr: string[] | null;
+  acr: string | null;
   user_active: boolean;
   user_cutoff_ms: number | string | null;
 }
 
 /** A session row's columns with its user's state and revocation cutoff, for `alias` (the sessions table). */
 const recordColumns = (alias: string) =>
-  `${alias}.id_hash, ${alias}.tenant_id::text as tenant_id, ${alias}.user_id::text as user_id, ${alias}.auth_time, ${alias}.expires_at,
+  `${alias}.id_hash, ${alias}.tenant_id::text as tenant_id, ${alias}.user_id::text as user_id, ${alias}.auth_time, ${alias}.expires_at, ${alias}.amr, ${alias}.acr,
    coalesce((select u.enabled from users u where u.id = ${alias}.user_id and u.tenant_id = ${alias}.tenant_id), false) as user_active,
    (select (extract(epoch from c.cutoff) * 1000)::float8 from token_cutoffs c where c.kind = 'user' and c.subject = ${alias}.user_id::text) as user_cutoff_ms`;
 
@@ -26,6 +28,8 @@ const toRecord = (row: SessionRow): SessionRecord => ({
     userId: row.user_id,
     authTime: new Date(row.auth_time),
     expiresAt: new Date(row.expires_at),
+    amr: Object.freeze([...(row.amr ?? ['pwd'])]),
+    acr: row.acr,
   }),
   userActive: row.user_active === true,
   userCutoffMs: row.user_cutoff_ms === null ? null : Number(row.user_cutoff_ms),
@@ -43,6 +47,8 @@ export class BrowserSessionRepository implements BrowserSessionStore {
       userId: session.userId,
       authTime: session.authTime,
       expiresAt: session.expiresAt,
+      amr: [...session.amr],
+      acr: session.acr,
     });
     await em.flush();
     return Object.freeze({
@@ -51,6 +57,8 @@ export class BrowserSessionRepository implements BrowserSessionStore {
       userId: entity.userId,
       authTime: entity.authTime,
       expiresAt: entity.expiresAt,
+      amr: Object.freeze([...entity.amr]),
+      acr: entity.acr,
     });
   }
 
@@ -61,6 +69,13 @@ export class BrowserSessionRepository implements BrowserSessionStore {
       [idHash, now],
     );
     return row ? toRecord(row) : null;
+  }
+
+  async raise(idHash: string, amr: readonly string[], acr: string, now: Date): Promise<boolean> {
+    const updated = await this.db
+      .em()
+      .nativeUpdate(BrowserSessionEntity, { idHash, endedAt: null, expiresAt: { $gt: now } }, { amr: [...amr], acr });
+    return updated === 1;
   }
 
   async end(idHash: string, now: Date): Promise<void> {

@@ -15,6 +15,7 @@ import { ReplayRepository } from './replay.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
 import { RoleRepository } from './role.repository';
+import { SecondFactorRepository } from './second-factor.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
@@ -44,6 +45,7 @@ export function createRepositories(db: Database) {
     initialAccessTokens: new InitialAccessTokenRepository(db),
     clientRegistrations: new ClientRegistrationRepository(db),
     deviceAuthorizations: new DeviceAuthorizationRepository(db),
+    secondFactors: new SecondFactorRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

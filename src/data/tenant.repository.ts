@@ -21,6 +21,8 @@ const toTenant = (entity: TenantEntity): Tenant =>
     allowOpenClientRegistration: entity.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: entity.requirePushedAuthorizationRequests,
     securityProfile: entity.securityProfile,
+    mfaPolicy: entity.mfaPolicy ?? 'OPTIONAL',
+    mfaRequiredRoles: Object.freeze([...(entity.mfaRequiredRoles ?? [])]),
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -61,7 +63,7 @@ export class TenantRepository implements TenantStore {
 
   async insert(tenant: NewTenantRecord): Promise<Tenant> {
     const em = this.db.em();
-    const entity = em.create(TenantEntity, { ...tenant });
+    const entity = em.create(TenantEntity, { ...tenant, mfaRequiredRoles: [...(tenant.mfaRequiredRoles ?? [])] });
     await em.flush();
     return toTenant(entity);
   }
@@ -71,7 +73,8 @@ export class TenantRepository implements TenantStore {
     const em = this.db.em();
     const entity = await em.findOne(TenantEntity, { path });
     if (!entity) return null;
-    Object.assign(entity, definedFields<TenantPatch>(change(toTenant(entity))));
+    const patch = definedFields<TenantPatch>(change(toTenant(entity)));
+    Object.assign(entity, { ...patch, ...(patch.mfaRequiredRoles ? { mfaRequiredRoles: [...patch.mfaRequiredRoles] } : {}) });
     await em.flush();
     return toTenant(entity);
   }

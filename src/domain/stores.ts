@@ -11,6 +11,7 @@ import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
 import type { ClientRegistrationStore, InitialAccessTokenStore } from './registration/registration-store';
 import type { RoleStore } from './roles/role-store';
+import type { SecondFactorStore } from './mfa/second-factor-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
@@ -48,6 +49,8 @@ export interface DomainStores {
   readonly clientRegistrations: ClientRegistrationStore;
   /** RFC 8628 device authorization requests (not seed 002's device token sets, which are `devices`). */
   readonly deviceAuthorizations: DeviceAuthorizationStore;
+  /** TOTP factors and recovery codes (issue 22). */
+  readonly secondFactors: SecondFactorStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -17,7 +17,9 @@ export class AuthorizationCodeEntity {
     | 'accessTokenJti'
     | 'createdAt'
     | 'resources'
-    | 'dpopJkt';
+    | 'dpopJkt'
+    | 'amr'
+    | 'acr';
 
   @PrimaryKey({ type: 'text' })
   codeHash!: string;
@@ -57,6 +59,13 @@ export class AuthorizationCodeEntity {
 
   @Property({ type: 'timestamptz' })
   authTime!: Date;
+
+  /** RFC 8176 methods of the sign-in behind the code. */
+  @Property({ type: 'text[]' })
+  amr: string[] = [];
+
+  @Property({ type: 'text', nullable: true })
+  acr: string | null = null;
 
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;

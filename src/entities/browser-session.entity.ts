@@ -3,7 +3,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 /** A signed-in browser (cookie holds 256 random bits; only the SHA-256 is stored). */
 @Entity({ tableName: 'browser_sessions' })
 export class BrowserSessionEntity {
-  [OptionalProps]?: 'createdAt' | 'endedAt';
+  [OptionalProps]?: 'createdAt' | 'endedAt' | 'amr' | 'acr';
 
   @PrimaryKey({ type: 'text' })
   idHash!: string;
@@ -20,6 +20,13 @@ export class BrowserSessionEntity {
 
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;
+
+  /** RFC 8176 methods of the sign-in. */
+  @Property({ type: 'text[]' })
+  amr: string[] = ['pwd'];
+
+  @Property({ type: 'text', nullable: true })
+  acr: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   endedAt: Date | null = null;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
 import type { SecurityProfile } from '../domain/profiles/security-profiles';
+import type { MfaPolicy } from '../domain/mfa/second-factor-policy';
 
 export type { SigningAlgorithm };
 
@@ -15,6 +16,8 @@ export class TenantEntity {
     | 'allowOpenClientRegistration'
     | 'requirePushedAuthorizationRequests'
     | 'securityProfile'
+    | 'mfaPolicy'
+    | 'mfaRequiredRoles'
     | 'createdAt'
     | 'updatedAt'
     | 'tokensRevokedBefore'
@@ -50,6 +53,14 @@ export class TenantEntity {
   /** The security profile of every client of this tenant but the server's own (`NONE` or `FAPI2`). */
   @Property({ type: 'text' })
   securityProfile: SecurityProfile = 'NONE';
+
+  /** Second factor policy: `OFF`, `OPTIONAL` or `REQUIRED` (src/domain/mfa/second-factor-policy.ts). */
+  @Property({ type: 'text' })
+  mfaPolicy: MfaPolicy = 'OPTIONAL';
+
+  /** With `REQUIRED`: only holders of these roles (`admin` included) must use a second factor; empty: everyone. */
+  @Property({ type: 'text[]' })
+  mfaRequiredRoles: string[] = [];
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

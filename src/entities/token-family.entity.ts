@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'token_families' })
 export class TokenFamilyEntity {
-  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt';
+  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt' | 'amr' | 'acr';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -46,6 +46,13 @@ export class TokenFamilyEntity {
   /** RFC 9449 §5: the DPoP key (thumbprint) a public client's refresh tokens are bound to; null when unbound. */
   @Property({ type: 'text', nullable: true })
   dpopJkt: string | null = null;
+
+  /** RFC 8176 methods and acr of the sign-in behind the grant: a refresh keeps them, never raises them. */
+  @Property({ type: 'text[]' })
+  amr: string[] = [];
+
+  @Property({ type: 'text', nullable: true })
+  acr: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;

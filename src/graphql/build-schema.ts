@@ -12,6 +12,7 @@ import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.re
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
+import { SecondFactorResolver } from '../resolvers/second-factor.resolver';
 import { SigningKeyResolver } from '../resolvers/signing-key.resolver';
 import { stringInputGuard } from './string-input-guard';
 import { TenantListsResolver } from '../resolvers/tenant-lists.resolver';
@@ -49,6 +50,7 @@ export function buildAdminSchema(): GraphQLSchema {
           AuditEventResolver,
           DeviceResolver,
           ScopedRevocationResolver,
+          SecondFactorResolver,
           ApiResolver,
           TenantApisResolver,
           RoleResolver,

@@ -16,6 +16,7 @@ import { Migration20261206110000TokenExchange } from './Migration20261206110000T
 import { Migration20261206150000DynamicClientRegistration } from './Migration20261206150000DynamicClientRegistration';
 import { Migration20261206160000SignedRequestObjects } from './Migration20261206160000SignedRequestObjects';
 import { Migration20261206170000SecurityProfiles } from './Migration20261206170000SecurityProfiles';
+import { Migration20261206200000SecondFactors } from './Migration20261206200000SecondFactors';
 import { Migration20261206100000DeviceAuthorization } from './Migration20261206100000DeviceAuthorization';
 import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
 import { Migration20261206140000PushedAuthorizationRequests } from './Migration20261206140000PushedAuthorizationRequests';
@@ -44,4 +45,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206150000DynamicClientRegistration', class: Migration20261206150000DynamicClientRegistration },
   { name: 'Migration20261206160000SignedRequestObjects', class: Migration20261206160000SignedRequestObjects },
   { name: 'Migration20261206170000SecurityProfiles', class: Migration20261206170000SecurityProfiles },
+  { name: 'Migration20261206200000SecondFactors', class: Migration20261206200000SecondFactors },
 ];

@@ -3,6 +3,8 @@ import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-se
 import type { User } from '../domain/users/user';
 import { html, type SafeHtml } from './html';
 import { renderPage } from './layout';
+import type { FactorOverview, TotpEnrolment } from '../domain/mfa/second-factor.service';
+import { recoveryCodeList, totpSetup } from './second-factor.page';
 
 export interface AccountView {
   user: User;
@@ -15,6 +17,39 @@ export interface AccountView {
   /** Shown once, right after creation. */
   created?: DeviceTokenSet;
   failed?: string;
+  /** Two-step verification: what the user has, and where its forms post. */
+  secondFactor: {
+    offered: boolean;
+    overview: FactorOverview;
+    startAction: string;
+    confirmAction: string;
+    /** An enrolment in progress: its QR code and key, with the confirmation form. */
+    enrolment?: TotpEnrolment;
+    /** Shown once, right after the enrolment was confirmed. */
+    recoveryCodes?: readonly string[];
+  };
+}
+
+/** The account page's two-step verification section. */
+function secondFactorSection(view: AccountView): SafeHtml | string {
+  const { secondFactor: mfa } = view;
+  const confirmed = mfa.overview.factors.some((factor) => factor.confirmed);
+  if (!mfa.offered && !confirmed) return '';
+  return html`<section aria-labelledby="mfa-title"><h2 id="mfa-title">Two-step verification</h2>
+${mfa.recoveryCodes ? recoveryCodeList(mfa.recoveryCodes) : ''}
+${
+  confirmed
+    ? html`<p id="mfa-status">On: authenticator app. ${String(mfa.overview.recoveryCodesLeft)} recovery codes left.</p>`
+    : mfa.enrolment
+      ? html`${totpSetup(mfa.enrolment)}
+<form method="post" action="${mfa.confirmAction}" autocomplete="off">
+<input type="hidden" name="csrf_token" value="${view.csrfToken}">
+<label>Code from the app<input type="text" name="code" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required></label>
+<button type="submit" class="primary full">Turn on</button>
+</form>`
+      : html`<p id="mfa-status">Off. Add an authenticator app to protect your account with a code at sign-in.</p>
+<form method="post" action="${mfa.startAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><button type="submit" class="secondary">Set up authenticator app</button></form>`
+}</section>`;
 }
 
 const when = (date: Date | null): string => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
@@ -57,7 +92,8 @@ ${
 <label>Device name<input type="text" name="name" required maxlength="200"></label>
 <label>Token (enter your password)<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Generate token</button>
-</form>`,
+</form>
+${secondFactorSection(view)}`,
     [view.scriptSrc],
   );
 }

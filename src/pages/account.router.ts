@@ -5,6 +5,8 @@ import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-se
 import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
 import { ACCOUNT_SCRIPT } from './account-script';
+import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
+import { isMultiFactor, PASSWORD_AND_OTP } from '../domain/mfa/authentication-methods';
 import { accountPage } from './account.page';
 import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
@@ -35,24 +37,38 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     create: pagePath(issuer, '/account/devices'),
     revoke: pagePath(issuer, '/account/devices/revoke'),
     script: pagePath(issuer, '/account/account.js'),
+    totpStart: pagePath(issuer, '/account/totp'),
+    totpConfirm: pagePath(issuer, '/account/totp/confirm'),
   };
 
-  const signedIn = async (req: Request) => {
+  /**
+   * The signed-in user, when the session proved all it owes: a session with a password only does
+   * not open the page of a user who owes a second factor (enrolled, or required by the tenant's
+   * policy); `stepUp` then names the tenant whose sign-in asks for it.
+   */
+  const signedIn = async (req: Request) => (await sessionOf(req)).who;
+  const sessionOf = async (req: Request) => {
     const token = kit.session.read(req);
     const session = await domain.sessions.find(token);
-    if (!session || !token) return null;
+    if (!session || !token) return { who: null, stepUp: null };
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
-    return user && tenant ? { token, user, tenant } : null;
+    if (!user || !tenant) return { who: null, stepUp: null };
+    if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
+    return { who: { token, user, tenant }, stepUp: null };
   };
 
   const render = async (
     res: Response,
     who: NonNullable<Awaited<ReturnType<typeof signedIn>>>,
     status: number,
-    extra: { created?: DeviceTokenSet; failed?: string } = {},
+    extra: { created?: DeviceTokenSet; failed?: string; enrolment?: TotpEnrolment; recoveryCodes?: readonly string[] } = {},
   ) => {
-    const devices = await domain.devices.listOwn(who.user.id, { first: 100 });
-    setAccountHeaders(res);
+    const [devices, overview] = await Promise.all([
+      domain.devices.listOwn(who.user.id, { first: 100 }),
+      domain.secondFactors.overview(who.user.id),
+    ]);
+    const { enrolment, recoveryCodes, ...rest } = extra;
+    setAccountHeaders(res, enrolment !== undefined);
     res
       .status(status)
       .type('html')
@@ -65,7 +81,15 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
           createAction: actions.create,
           revokeAction: actions.revoke,
           scriptSrc: actions.script,
-          ...extra,
+          ...rest,
+          secondFactor: {
+            offered: who.tenant.mfaPolicy !== 'OFF',
+            overview,
+            startAction: actions.totpStart,
+            confirmAction: actions.totpConfirm,
+            ...(enrolment ? { enrolment } : {}),
+            ...(recoveryCodes ? { recoveryCodes } : {}),
+          },
         }),
       );
   };
@@ -77,13 +101,13 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   });
 
   router.get('/account', async (req, res) => {
-    const who = await signedIn(req);
+    const { who, stepUp } = await sessionOf(req);
     if (who) {
       // Back from the sign-in: drop the unused code from the address bar.
       if (req.query.code !== undefined) return void res.redirect(303, pagePath(issuer, '/account'));
       return render(res, who, 200);
     }
-    const query = new URLSearchParams({ tenant: requestedTenant(req) });
+    const query = new URLSearchParams({ tenant: stepUp ?? requestedTenant(req) });
     res
       .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
       .redirect(302, `${pagePath(issuer, '/account/sign-in')}?${query}`);
@@ -123,6 +147,39 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     }
   });
 
+  // Two-step verification: start an enrolment (a fresh key, unconfirmed), then confirm it with a first code.
+  router.post('/account/totp', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    ensure(who.tenant.mfaPolicy !== 'OFF', () => errors.invalidRequest('two-step verification is switched off for this tenant'));
+    const enrolment = await domain.secondFactors.startTotp(who.tenant, who.user);
+    await render(res, who, 200, { enrolment });
+  });
+
+  router.post('/account/totp/confirm', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      const codes = await domain.secondFactors.confirmTotp(who.tenant, who.user, field(req, 'code') ?? '', scope);
+      if (codes) {
+        // The first code was proven in this session: it now counts as a two-factor session.
+        await domain.sessions.raise(who.token, PASSWORD_AND_OTP);
+        return await render(res, who, 201, { recoveryCodes: codes });
+      }
+      const enrolment = (await domain.secondFactors.pendingTotp(who.tenant, who.user)) ?? undefined;
+      await render(res, who, 400, { failed: 'That code is not valid. Enter the current code from your app.', enrolment });
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
+      res.set('Retry-After', String(error.retryAfterSeconds ?? 60));
+      const enrolment = (await domain.secondFactors.pendingTotp(who.tenant, who.user)) ?? undefined;
+      await render(res, who, 429, {
+        failed: `Too many wrong codes. Try again in ${Math.ceil((error.retryAfterSeconds ?? 60) / 60)} minutes.`,
+        enrolment,
+      });
+    }
+  });
+
   router.post('/account/devices/revoke', pageForm, async (req, res) => {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
@@ -135,11 +192,11 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
 }
 
 /** The hosted pages' headers, plus same-origin scripts for the copy buttons. */
-function setAccountHeaders(res: Response): void {
+function setAccountHeaders(res: Response, qrCode = false): void {
   setPageHeaders(res);
   res.set(
     'Content-Security-Policy',
-    `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; script-src 'self'; ${qrCode ? 'img-src data:; ' : ''}style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
 }
 

@@ -11,7 +11,9 @@ import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
  * The authorization endpoint and its forms (RFC 6749 §4.1, OIDC Core §3.1.2):
  * - GET and POST `/authorize`: the authorization request (query or form);
  * - POST `/authorize/login`: the sign-in form;
- * - POST `/authorize/consent`: the consent form (`decision=allow|deny`).
+ * - POST `/authorize/consent`: the consent form (`decision=allow|deny`);
+ * - POST `/authorize/second-factor`, `/authorize/enrol-factor`, `/authorize/continue`: the second factor
+ *   after the password (a TOTP or recovery code; enrolment when one is owed and none is set up).
  * Both forms carry the sealed pending request and a CSRF token bound to the
  * `interaction` cookie; a missing or wrong token is an error page.
  */
@@ -34,6 +36,31 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
       { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) },
     );
     if (started) kit.session.set(res, started.token);
+    sendOutcome(res, kit, outcome, binding!, true);
+  });
+
+  const factorForm = (purpose: 'second-factor' | 'enrol-factor') => async (req: Request, res: Response) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, purpose)) throw csrfFailure();
+    const form = { pending: field(req, 'pending'), code: field(req, 'code') };
+    const browser = { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) };
+    const { outcome, started } =
+      purpose === 'second-factor'
+        ? await domain.authorize.verifySecondFactor(form, browser)
+        : await domain.authorize.enrolSecondFactor(form, browser);
+    if (started) kit.session.set(res, started.token);
+    sendOutcome(res, kit, outcome, binding!, true);
+  };
+  router.post('/authorize/second-factor', pageForm, factorForm('second-factor'));
+  router.post('/authorize/enrol-factor', pageForm, factorForm('enrol-factor'));
+
+  router.post('/authorize/continue', pageForm, async (req, res) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'continue')) throw csrfFailure();
+    const outcome = await domain.authorize.continueAfterEnrolment(
+      { pending: field(req, 'pending') },
+      { sessionToken: kit.session.read(req), binding },
+    );
     sendOutcome(res, kit, outcome, binding!, true);
   });
 

@@ -73,6 +73,38 @@ ${
   );
 }
 
+export interface DeviceSecondFactorView {
+  screen: DeviceScreen;
+  csrfToken: string;
+  action: string;
+  failed: boolean;
+  retryAfterSeconds?: number;
+}
+
+/** After the password, for an account with two-step verification: the TOTP or a recovery code. */
+export function deviceSecondFactorPage(view: DeviceSecondFactorView): string {
+  const { client, tenant, userCode } = view.screen;
+  return renderPage(
+    `Verification code · ${client.name}`,
+    html`<p class="eyebrow">${tenant.name} · ${tenant.path}</p>
+<h1>Enter your verification code</h1>
+<p class="lead">Open your authenticator app and enter the 6-digit code, or one of your recovery codes, to connect <strong>${client.name}</strong> (code <span class="code">${userCode}</span>).</p>
+${
+  view.retryAfterSeconds !== undefined
+    ? html`<p class="alert" role="alert">Too many wrong codes. Try again in ${waitText(view.retryAfterSeconds)}.</p>`
+    : view.failed
+      ? html`<p class="alert" role="alert">That code is not valid. Enter a new code from your app, or an unused recovery code.</p>`
+      : ''
+}
+<form method="post" action="${view.action}" autocomplete="off">
+<input type="hidden" name="pending" value="${view.screen.pending}">
+<input type="hidden" name="csrf_token" value="${view.csrfToken}">
+<label>Verification code<input type="text" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required autofocus></label>
+<button type="submit" class="primary full">Verify</button>
+</form>`,
+  );
+}
+
 export interface DeviceConsentView {
   screen: DeviceScreen;
   user: User;

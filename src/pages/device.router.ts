@@ -7,7 +7,7 @@ import { errors } from '../domain/errors';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { browserCookies, deviceInteractionCookie, pagePath } from './browser-cookies';
 import { CsrfTokens } from './csrf';
-import { codeEntryPage, deviceConsentPage, deviceDonePage, deviceSignInPage } from './device.page';
+import { codeEntryPage, deviceConsentPage, deviceDonePage, deviceSignInPage, deviceSecondFactorPage } from './device.page';
 import { errorPage } from './error.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
@@ -38,6 +38,7 @@ export function deviceRouter(
     code: pagePath(issuer, '/device'),
     login: pagePath(issuer, '/device/login'),
     consent: pagePath(issuer, '/device/consent'),
+    secondFactor: pagePath(issuer, '/device/second-factor'),
   };
 
   const send = (res: Response, outcome: DeviceVerificationOutcome, binding: string) => {
@@ -93,6 +94,22 @@ export function deviceRouter(
             }),
           );
         return;
+      case 'second-factor':
+        binder.set(res, binding);
+        if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
+        res
+          .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+          .type('html')
+          .send(
+            deviceSecondFactorPage({
+              screen: outcome.screen,
+              csrfToken: csrf.issue(binding, 'device-second-factor'),
+              action: actions.secondFactor,
+              failed: outcome.failed,
+              retryAfterSeconds: outcome.retryAfterSeconds,
+            }),
+          );
+        return;
       case 'done':
         binder.clear(res);
         res.status(200).type('html').send(deviceDonePage(outcome));
@@ -127,6 +144,16 @@ export function deviceRouter(
     const binding = checkedBinding(req, 'device-sign-in');
     const { outcome, started } = await domain.deviceVerification.signIn(
       { pending: field(req, 'pending'), username: field(req, 'username'), password: field(req, 'password') },
+      browser(req, binding),
+    );
+    if (started) session.set(res, started.token);
+    send(res, outcome, binding);
+  });
+
+  router.post('/device/second-factor', pageForm, async (req, res) => {
+    const binding = checkedBinding(req, 'device-second-factor');
+    const { outcome, started } = await domain.deviceVerification.verifySecondFactor(
+      { pending: field(req, 'pending'), code: field(req, 'code') },
       browser(req, binding),
     );
     if (started) session.set(res, started.token);

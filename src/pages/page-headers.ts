@@ -17,12 +17,19 @@ export function formTargets(redirectUri: string): string[] {
  * `X-Frame-Options: DENY` against clickjacking (RFC 6749 §10.13, RFC 9700
  * §4.7), and `no-store` so credentials and codes are never cached.
  */
-export function setPageHeaders(res: Response, targets: readonly string[] = [], scriptSources: readonly string[] = []): void {
+export function setPageHeaders(
+  res: Response,
+  targets: readonly string[] = [],
+  scriptSources: readonly string[] = [],
+  /** Pages that show a QR code as a `data:` image (second-factor enrolment): `img-src data:` and nothing more. */
+  dataImages = false,
+): void {
   const formAction = ["'self'", ...targets].join(' ');
   // Only the form_post page runs a script, allowed by its hash (form-post.page.ts).
   const scripts = scriptSources.length > 0 ? `script-src ${scriptSources.join(' ')}; ` : '';
+  const images = dataImages ? 'img-src data:; ' : '';
   res.set({
-    'Content-Security-Policy': `default-src 'none'; ${scripts}style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; ${scripts}${images}style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',

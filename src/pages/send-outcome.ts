@@ -9,6 +9,7 @@ import { errorPage } from './error.page';
 import { FORM_POST_SCRIPT_SOURCE, formPostPage } from './form-post.page';
 import { formTargets, setPageHeaders } from './page-headers';
 import { signInPage } from './sign-in.page';
+import { enrolFactorPage, recoveryCodesPage, secondFactorPage } from './second-factor.page';
 
 /** What the authorization pages share: cookies, CSRF tokens and form actions. */
 export interface PageKit {
@@ -18,6 +19,9 @@ export interface PageKit {
   loginAction: string;
   consentAction: string;
   logoutAction: string;
+  secondFactorAction: string;
+  enrolFactorAction: string;
+  continueAction: string;
 }
 
 /** Built once by the composition root, which holds the server secret (the domain does not hand it out). */
@@ -28,6 +32,9 @@ export function pageKit(issuer: string, secret: ServerSecret): PageKit {
     loginAction: pagePath(issuer, '/authorize/login'),
     consentAction: pagePath(issuer, '/authorize/consent'),
     logoutAction: pagePath(issuer, '/logout'),
+    secondFactorAction: pagePath(issuer, '/authorize/second-factor'),
+    enrolFactorAction: pagePath(issuer, '/authorize/enrol-factor'),
+    continueAction: pagePath(issuer, '/authorize/continue'),
   };
 }
 
@@ -90,6 +97,56 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             newScopes: outcome.newScopes,
             csrfToken: kit.csrf.issue(binding, 'consent'),
             action: kit.consentAction,
+          }),
+        );
+      return;
+    case 'second-factor':
+      kit.interaction.set(res, binding);
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res
+        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .type('html')
+        .send(
+          secondFactorPage({
+            screen: outcome.screen,
+            csrfToken: kit.csrf.issue(binding, 'second-factor'),
+            action: kit.secondFactorAction,
+            failed: outcome.failed,
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          }),
+        );
+      return;
+    case 'enrol-factor':
+      kit.interaction.set(res, binding);
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri), [], true);
+      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res
+        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .type('html')
+        .send(
+          enrolFactorPage({
+            screen: outcome.screen,
+            enrolment: outcome.enrolment,
+            csrfToken: kit.csrf.issue(binding, 'enrol-factor'),
+            action: kit.enrolFactorAction,
+            failed: outcome.failed,
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          }),
+        );
+      return;
+    case 'recovery-codes':
+      kit.interaction.set(res, binding);
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      res
+        .status(200)
+        .type('html')
+        .send(
+          recoveryCodesPage({
+            screen: outcome.screen,
+            codes: outcome.codes,
+            csrfToken: kit.csrf.issue(binding, 'continue'),
+            action: kit.continueAction,
           }),
         );
       return;

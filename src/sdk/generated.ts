@@ -104,6 +104,10 @@ export type CreateTenantInput = {
   /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
   allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
+  /** Second factor policy; default OPTIONAL. */
+  mfaPolicy?: MfaPolicy | null | undefined;
+  /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
+  mfaRequiredRoles?: Array<string> | null | undefined;
   /** Display name; defaults to the last path segment. */
   name?: string | null | undefined;
   /** Full path, e.g. `/acme` or `/acme/eu`. */
@@ -130,6 +134,15 @@ export type CreateUserInput = {
   /** Unique within the tenant. */
   username: string;
 };
+
+/** Whether a tenant’s users sign in with a second factor (TOTP) after their password. */
+export type MfaPolicy =
+  /** No second factor is offered or asked for. */
+  | 'OFF'
+  /** Users may set one up on the account page; a user who did is always asked for it. The default. */
+  | 'OPTIONAL'
+  /** Every user (or every holder of one of `mfaRequiredRoles`) must use one; enrolment is forced at the next sign-in. */
+  | 'REQUIRED';
 
 /** Which redirect URIs a dynamic registration may hold beyond the general rules: ANY (a web client: https; a native one: also loopback http and private-use schemes), HTTPS only, or HTTPS_OR_LOOPBACK (no private-use scheme). */
 export type RedirectUriRule =
@@ -224,6 +237,10 @@ export type UpdateTenantInput = {
   /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
   allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
+  /** Second factor policy; default OPTIONAL. */
+  mfaPolicy?: MfaPolicy | null | undefined;
+  /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
+  mfaRequiredRoles?: Array<string> | null | undefined;
   name?: string | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
@@ -350,7 +367,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -408,7 +425,7 @@ export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
@@ -535,7 +552,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -544,14 +561,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -559,14 +576,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -660,6 +677,20 @@ export type EndUserSessionsMutationVariables = Exact<{
 
 export type EndUserSessionsMutation = { endUserSessions: number };
 
+export type UserSecondFactorsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type UserSecondFactorsQuery = { userSecondFactors: { recoveryCodesLeft: number, factors: Array<{ id: string, kind: string, confirmed: boolean, createdAt: string, confirmedAt: string | null }> } };
+
+export type ResetUserSecondFactorsMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type ResetUserSecondFactorsMutation = { resetUserSecondFactors: number };
+
 export const ApiFieldsFragmentDoc = new TypedDocumentString(`
     fragment ApiFields on Api {
   id
@@ -726,6 +757,8 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1252,6 +1285,8 @@ fragment TenantFields on Tenant {
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1771,6 +1806,8 @@ export const TenantDocument = new TypedDocumentString(`
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1802,6 +1839,8 @@ fragment TenantFields on Tenant {
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1823,6 +1862,8 @@ export const CreateTenantDocument = new TypedDocumentString(`
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1844,6 +1885,8 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1865,6 +1908,8 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   allowOpenClientRegistration
   requirePushedAuthorizationRequests
   securityProfile
+  mfaPolicy
+  mfaRequiredRoles
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2023,6 +2068,25 @@ export const EndUserSessionsDocument = new TypedDocumentString(`
   endUserSessions(userId: $userId)
 }
     `);
+export const UserSecondFactorsDocument = new TypedDocumentString(`
+    query userSecondFactors($userId: ID!) {
+  userSecondFactors(userId: $userId) {
+    factors {
+      id
+      kind
+      confirmed
+      createdAt
+      confirmedAt
+    }
+    recoveryCodesLeft
+  }
+}
+    `);
+export const ResetUserSecondFactorsDocument = new TypedDocumentString(`
+    mutation resetUserSecondFactors($userId: ID!) {
+  resetUserSecondFactors(userId: $userId)
+}
+    `);
 export type Requester<C = {}> = <R, V>(doc: string, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -2178,6 +2242,12 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     endUserSessions(variables: EndUserSessionsMutationVariables, options?: C): Promise<EndUserSessionsMutation> {
       return requester<EndUserSessionsMutation, EndUserSessionsMutationVariables>(EndUserSessionsDocument, variables, options) as Promise<EndUserSessionsMutation>;
+    },
+    userSecondFactors(variables: UserSecondFactorsQueryVariables, options?: C): Promise<UserSecondFactorsQuery> {
+      return requester<UserSecondFactorsQuery, UserSecondFactorsQueryVariables>(UserSecondFactorsDocument, variables, options) as Promise<UserSecondFactorsQuery>;
+    },
+    resetUserSecondFactors(variables: ResetUserSecondFactorsMutationVariables, options?: C): Promise<ResetUserSecondFactorsMutation> {
+      return requester<ResetUserSecondFactorsMutation, ResetUserSecondFactorsMutationVariables>(ResetUserSecondFactorsDocument, variables, options) as Promise<ResetUserSecondFactorsMutation>;
     }
   };
 }

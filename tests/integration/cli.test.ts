@@ -103,7 +103,14 @@ describe('tenant-idp CLI', () => {
     const original = provisioningDocument();
     const tenants = original.tenants.map((tenant) =>
       tenant.path === '/acme/eu'
-        ? { ...tenant, allowOpenClientRegistration: true, requirePushedAuthorizationRequests: true, securityProfile: 'FAPI2' }
+        ? {
+            ...tenant,
+            allowOpenClientRegistration: true,
+            requirePushedAuthorizationRequests: true,
+            securityProfile: 'FAPI2',
+            mfaPolicy: 'REQUIRED',
+            mfaRequiredRoles: ['admin', 'auditor'],
+          }
         : tenant,
     );
     writeFileSync(file, JSON.stringify({ ...original, tenants }));
@@ -134,11 +141,15 @@ describe('tenant-idp CLI', () => {
       allowOpenClientRegistration: true,
       requirePushedAuthorizationRequests: true,
       securityProfile: 'FAPI2',
+      mfaPolicy: 'REQUIRED',
+      mfaRequiredRoles: ['admin', 'auditor'],
     });
     expect(document.tenants[0]).toMatchObject({
       allowOpenClientRegistration: false,
       requirePushedAuthorizationRequests: false,
       securityProfile: 'NONE',
+      mfaPolicy: 'OPTIONAL',
+      mfaRequiredRoles: [],
     });
     expect(document.tenants[0]!.clients.map((c) => [c.clientId, c.accessTokenLifetime])).toEqual([
       ['acme-app', 1200],

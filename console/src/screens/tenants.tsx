@@ -40,7 +40,7 @@ export function TenantsScreen(): JSX.Element {
                 {tenant.path}
               </button>{' '}
               <span class="muted">
-                {tenant.name} · {tenant.signingAlgorithm}
+                {tenant.name} · {tenant.signingAlgorithm} · second factor {tenant.mfaPolicy.toLowerCase()}
               </span>
             </li>
           ))}

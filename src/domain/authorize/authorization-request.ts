@@ -27,6 +27,8 @@ export interface AuthorizationRequest {
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: 'S256' | null;
   readonly prompt: readonly PromptValue[];
+  /** OIDC Core §3.1.2.1 `acr_values` as sent (space-separated); absent in requests sealed before they existed. */
+  readonly acrValues?: readonly string[];
   /** Seconds since the last active sign-in that the client accepts; null when not limited. */
   readonly maxAge: number | null;
   /** Absent (requests sealed before response modes existed) means `query`. */

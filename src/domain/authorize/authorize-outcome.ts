@@ -5,6 +5,7 @@ import type { StartedSession } from '../sessions/browser-session';
 import type { Tenant } from '../tenants/tenant';
 import type { User } from '../users/user';
 import type { AuthorizationRequest } from './authorization-request';
+import type { TotpEnrolment } from '../mfa/second-factor.service';
 
 /** What a page needs to ask the user something about a pending request. */
 export interface InteractionScreen {
@@ -52,7 +53,28 @@ export type AuthorizeOutcome =
       /** Set when too many failed attempts locked the account or IP: seconds until the next try may succeed. */
       readonly retryAfterSeconds?: number;
     }
-  | { readonly kind: 'consent'; readonly screen: InteractionScreen; readonly user: User; readonly newScopes: readonly string[] };
+  | { readonly kind: 'consent'; readonly screen: InteractionScreen; readonly user: User; readonly newScopes: readonly string[] }
+  | {
+      /** The password was right (or the session has only a password): ask for a TOTP or recovery code. */
+      readonly kind: 'second-factor';
+      readonly screen: SignInScreen;
+      readonly failed: boolean;
+      readonly retryAfterSeconds?: number;
+    }
+  | {
+      /** A second factor is required but none is set up: enrol an authenticator app, confirmed by a first code. */
+      readonly kind: 'enrol-factor';
+      readonly screen: SignInScreen;
+      readonly enrolment: TotpEnrolment;
+      readonly failed: boolean;
+      readonly retryAfterSeconds?: number;
+    }
+  | {
+      /** Enrolment confirmed: the recovery codes, shown once, and a form to continue the request. */
+      readonly kind: 'recovery-codes';
+      readonly screen: SignInScreen;
+      readonly codes: readonly string[];
+    };
 
 /** The outcome of a sign-in attempt, with the session to hand the browser when it succeeded. */
 export interface SignInResult {

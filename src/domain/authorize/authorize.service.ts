@@ -29,6 +29,8 @@ import { readParam } from './read-param';
 import { RequestObjectRefused, type RequestObjects } from './request-object';
 import { profileRequirements, type ProfileRequirements } from '../profiles/security-profile';
 import { resolveRedirectUri } from './resolve-redirect-uri';
+import { asksForMfa, isMultiFactor, PASSWORD_AND_OTP } from '../mfa/authentication-methods';
+import type { SecondFactorService } from '../mfa/second-factor.service';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 
 /**
@@ -106,6 +108,8 @@ export class AuthorizeService {
     private readonly pushed: PushedAuthorizationService,
     /** RFC 9101: the signed request objects a `request` carries. */
     private readonly requestObjects: RequestObjects,
+    /** Second factors (TOTP, recovery codes) and the tenant's policy for them. */
+    private readonly secondFactors: SecondFactorService,
     private readonly audit?: AuditLog,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
@@ -214,6 +218,8 @@ export class AuthorizeService {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) });
         return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
       }
+      const step = await this.secondFactorStep(client, tenant, user, pending.request, [], browser.binding);
+      if (step) return { outcome: step, started: null };
       // A fresh session on every sign-in (no fixation); the previous one ends.
       await this.sessions.end(browser.sessionToken);
       started = await this.sessions.start(client.tenantId, user.id);
@@ -317,6 +323,8 @@ export class AuthorizeService {
       throw new DomainError('access_denied', 'the account page is switched off for this tenant');
     }
     const request = { ...pending.request, clientId: client.clientId };
+    const step = await this.secondFactorStep(client, tenant, user, request, [], browser.binding);
+    if (step) return { outcome: step, started: null };
     await this.sessions.end(browser.sessionToken);
     const started = await this.sessions.start(tenant.id, user.id);
     try {
@@ -397,6 +405,17 @@ export class AuthorizeService {
       });
       return { kind: 'sign-in', screen, failed: false, username: null };
     }
+    if (!fresh && !isMultiFactor(session.amr)) {
+      // A session with a password only, where a second factor is owed (acr_values, enrolment, policy): step up.
+      const tenant = await this.tenantOf(client);
+      const user = await this.users.findById(session.userId);
+      if (!user) throw new DomainError('login_required', 'the user is not signed in');
+      if (await this.owedSecondFactor(tenant, user, request)) {
+        if (!interactive) throw new DomainError('login_required', 'a second factor is required');
+        const step = await this.secondFactorStep(client, tenant, user, request, session.amr, binding);
+        if (step) return step;
+      }
+    }
     const granted = await this.consents.grantedScopes(session.userId, client.clientId);
     const newScopes = scopesNeedingConsent(request.scopes, granted, {
       firstParty: client.firstParty,
@@ -415,6 +434,140 @@ export class AuthorizeService {
       return { kind: 'consent', screen, user, newScopes };
     }
     return this.issue(client, request, session);
+  }
+
+  /** Which second-factor step a user who has proven only a password owes for this request (SecondFactorService.owed). */
+  private async owedSecondFactor(tenant: Tenant, user: User, request: AuthorizationRequest): Promise<'verify' | 'enrol' | null> {
+    return this.secondFactors.owed(tenant, user, asksForMfa(request.acrValues));
+  }
+
+  /** The second-factor page owed after a password (`amr` so far), or null when none is owed. */
+  private async secondFactorStep(
+    client: Client,
+    tenant: Tenant,
+    user: User,
+    request: AuthorizationRequest,
+    amr: readonly string[],
+    binding: string | undefined,
+  ): Promise<AuthorizeOutcome | null> {
+    if (isMultiFactor(amr)) return null;
+    const owed = await this.owedSecondFactor(tenant, user, request);
+    if (owed === null) return null;
+    if (owed === 'verify') {
+      const pending = this.seal({ stage: 'second-factor', request, userId: user.id }, binding);
+      return { kind: 'second-factor', screen: signInScreen({ client, tenant, request, pending }), failed: false };
+    }
+    const enrolment = (await this.secondFactors.pendingTotp(tenant, user)) ?? (await this.secondFactors.startTotp(tenant, user));
+    const pending = this.seal({ stage: 'enrol-factor', request, userId: user.id }, binding);
+    return { kind: 'enrol-factor', screen: signInScreen({ client, tenant, request, pending }), enrolment, failed: false };
+  }
+
+  /** Opens a pending second-factor stage: the client still trusted, the user still there and enabled. */
+  private async openFactorStage(sealed: string | undefined, browser: BrowserContext, stage: 'second-factor' | 'enrol-factor' | 'continue') {
+    const pending = this.sealer.open(sealed, browser.binding, stage);
+    const client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+    const tenant = await this.tenantOf(client);
+    const user = pending.userId ? await this.users.findById(pending.userId) : null;
+    if (!user || !user.enabled || user.tenantId !== tenant.id) {
+      throw errors.invalidRequest('this sign-in can no longer be completed; return to the application and start again');
+    }
+    return { pending, client, tenant, user };
+  }
+
+  /**
+   * The second-factor form: a TOTP code (each accepted once) or an unused recovery code. Wrong codes
+   * show the form again and are throttled per user and source (the brute-force guard); a right one
+   * starts a fresh session recording `pwd otp mfa` and the request goes on.
+   */
+  async verifySecondFactor(form: { pending?: string; code?: string }, browser: BrowserContext): Promise<SignInResult> {
+    let opened: Awaited<ReturnType<AuthorizeService['openFactorStage']>>;
+    try {
+      opened = await this.openFactorStage(form.pending, browser, 'second-factor');
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const { pending, client, tenant, user } = opened;
+    let started: StartedSession | null = null;
+    try {
+      let retryAfterSeconds: number | undefined;
+      let proof = null;
+      try {
+        proof = await this.secondFactors.verify(tenant, user, form.code ?? '', browser.scope);
+      } catch (error) {
+        if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
+        retryAfterSeconds = error.retryAfterSeconds ?? 60;
+      }
+      if (!proof) {
+        const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
+        return { outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds }, started: null };
+      }
+      await this.sessions.end(browser.sessionToken);
+      started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_OTP);
+      return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
+    } catch (error) {
+      return { outcome: await this.failureRedirect(client, pending.request, error), started };
+    }
+  }
+
+  /**
+   * The enrolment form of a sign-in that owes a second factor: the first code confirms the new
+   * authenticator; then a fresh session (`pwd otp mfa`) starts and the recovery codes are shown once,
+   * with a form that continues the request ({@link continueAfterEnrolment}).
+   */
+  async enrolSecondFactor(form: { pending?: string; code?: string }, browser: BrowserContext): Promise<SignInResult> {
+    let opened: Awaited<ReturnType<AuthorizeService['openFactorStage']>>;
+    try {
+      opened = await this.openFactorStage(form.pending, browser, 'enrol-factor');
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const { pending, client, tenant, user } = opened;
+    try {
+      let retryAfterSeconds: number | undefined;
+      let codes: string[] | null = null;
+      try {
+        codes = await this.secondFactors.confirmTotp(tenant, user, form.code ?? '', browser.scope);
+      } catch (error) {
+        if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
+        retryAfterSeconds = error.retryAfterSeconds ?? 60;
+      }
+      if (!codes) {
+        const enrolment = (await this.secondFactors.pendingTotp(tenant, user)) ?? (await this.secondFactors.startTotp(tenant, user));
+        const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
+        return { outcome: { kind: 'enrol-factor', screen, enrolment, failed: true, retryAfterSeconds }, started: null };
+      }
+      await this.sessions.end(browser.sessionToken);
+      const started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_OTP);
+      const next = this.seal({ stage: 'continue', request: pending.request, userId: user.id }, browser.binding);
+      return {
+        outcome: { kind: 'recovery-codes', screen: signInScreen({ client, tenant, request: pending.request, pending: next }), codes },
+        started,
+      };
+    } catch (error) {
+      return { outcome: await this.failureRedirect(client, pending.request, error), started: null };
+    }
+  }
+
+  /** After the recovery codes were shown: the request goes on with the session the enrolment started. */
+  async continueAfterEnrolment(form: { pending?: string }, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    let opened: Awaited<ReturnType<AuthorizeService['openFactorStage']>>;
+    let session: BrowserSession | null;
+    try {
+      opened = await this.openFactorStage(form.pending, browser, 'continue');
+      session = await this.sessions.find(browser.sessionToken);
+      if (!session || session.userId !== opened.user.id || !isMultiFactor(session.amr)) {
+        throw errors.invalidRequest(
+          'you are no longer signed in as the user this request was for; return to the application and start again',
+        );
+      }
+    } catch (error) {
+      return pageError(error);
+    }
+    try {
+      return await this.proceed(opened.client, opened.pending.request, session, browser.binding, true);
+    } catch (error) {
+      return this.failureRedirect(opened.client, opened.pending.request, error);
+    }
   }
 
   /**

@@ -9,6 +9,9 @@ export interface CodeSubject {
   readonly userId: string;
   /** When the user last actively signed in (OIDC `auth_time`). */
   readonly authTime: Date;
+  /** How the user authenticated (RFC 8176), carried into the ID token and the token family. */
+  readonly amr?: readonly string[];
+  readonly acr?: string | null;
 }
 
 /**
@@ -37,6 +40,8 @@ export async function issueAuthorizationCode(
     nonce: request.nonce,
     dpopJkt: request.dpopJkt ?? null,
     authTime: subject.authTime,
+    amr: [...(subject.amr ?? [])],
+    acr: subject.acr ?? null,
     expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
   });
   return code;

@@ -5,13 +5,13 @@ import { ensure, errors } from '../errors';
 import type { AuthorizationRequest } from './authorization-request';
 
 /** Which form the pending request is waiting on. */
-export type InteractionStage = 'sign-in' | 'consent';
+export type InteractionStage = 'sign-in' | 'consent' | 'second-factor' | 'enrol-factor' | 'continue';
 
 /** A validated authorization request waiting for the user, carried in the page between GET and POST. */
 export interface PendingAuthorization {
   readonly stage: InteractionStage;
   readonly request: AuthorizationRequest;
-  /** At the consent stage: the signed-in user the consent is asked of. */
+  /** At the consent stage: the signed-in user the consent is asked of; at the second-factor stages: the user whose password was checked. */
   readonly userId: string | null;
   /**
    * Set for the account page's sign-in (AuthorizeService.startAccountSignIn): the tenant path

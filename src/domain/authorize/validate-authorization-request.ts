@@ -66,6 +66,7 @@ export function validateAuthorizationRequest(
     ...pkce,
     prompt: parsePrompt(readParam(params, 'prompt')),
     maxAge: parseMaxAge(readParam(params, 'max_age')),
+    acrValues: (readParam(params, 'acr_values') ?? '').split(' ').filter((value) => value.length > 0),
     responseMode,
   };
 }

@@ -14,6 +14,20 @@ import type { User } from '../users/user';
 import type { UserService } from '../users/user.service';
 import { formatUserCode, normalizeUserCode, type DeviceAuthorization } from './device-authorization';
 import type { DeviceAuthorizationStore } from './device-authorization-store';
+import { isMultiFactor, PASSWORD_AND_OTP } from '../mfa/authentication-methods';
+
+/** What the verification page needs of second factors (SecondFactorService). */
+export interface DeviceSecondFactors {
+  owed(tenant: Tenant, user: User): Promise<'verify' | 'enrol' | null>;
+  verify(tenant: Tenant, user: User, code: string, scope: BrowserContext['scope']): Promise<string | null>;
+}
+
+/** A user who owes a second factor and has none set up enrols on the account page first (no enrolment here). */
+const enrolFirst = () =>
+  new DomainError(
+    'access_denied',
+    'this account must set up two-step verification first: sign in on the account page, then enter the code from your device again',
+  );
 
 /** What the sign-in and consent forms of the verification page show. */
 export interface DeviceScreen {
@@ -46,6 +60,13 @@ export type DeviceVerificationOutcome =
       readonly retryAfterSeconds?: number;
     }
   | { readonly kind: 'consent'; readonly screen: DeviceScreen; readonly user: User }
+  | {
+      /** The user owes a second factor (SecondFactorService.owed): a TOTP or recovery code before the consent. */
+      readonly kind: 'second-factor';
+      readonly screen: DeviceScreen;
+      readonly failed: boolean;
+      readonly retryAfterSeconds?: number;
+    }
   | { readonly kind: 'done'; readonly approved: boolean; readonly clientName: string }
   | { readonly kind: 'error-page'; readonly error: DomainError };
 
@@ -58,13 +79,13 @@ export interface DeviceVerificationResult {
 /** Which tenant issuer the page is served under; null for the root issuer, which takes any tenant's codes. */
 export type VerificationIssuer = Tenant | null;
 
-type Stage = 'sign-in' | 'consent';
+type Stage = 'sign-in' | 'consent' | 'second-factor';
 
 interface SealedStep {
   typ: typeof TYPE;
   stage: Stage;
   authorizationId: string;
-  /** At the consent stage: the signed-in user asked. */
+  /** At the consent and second-factor stages: the signed-in user asked. */
   userId: string | null;
   bind: string;
   exp: number;
@@ -97,6 +118,8 @@ export class DeviceVerificationService {
     private readonly users: UserService,
     private readonly sessions: BrowserSessionService,
     private readonly guard: BruteForceGuard,
+    /** Second factors: a user who owes one proves it here too before approving a device. */
+    private readonly secondFactors: DeviceSecondFactors,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -177,6 +200,14 @@ export class DeviceVerificationService {
       const screen = this.screen(found, null, browser.binding!, 'sign-in');
       return { outcome: { kind: 'sign-in', screen, failed: true, username: username ?? null, retryAfterSeconds }, started: null };
     }
+    const owed = await this.secondFactors.owed(tenant, user);
+    if (owed === 'enrol') return { outcome: pageError(enrolFirst()), started: null };
+    if (owed === 'verify') {
+      return {
+        outcome: { kind: 'second-factor', screen: this.screen(found, user.id, browser.binding!, 'second-factor'), failed: false },
+        started: null,
+      };
+    }
     // A fresh session on every sign-in (no fixation); the previous one ends.
     await this.sessions.end(browser.sessionToken);
     const started = await this.sessions.start(tenant.id, user.id);
@@ -184,6 +215,39 @@ export class DeviceVerificationService {
       outcome: { kind: 'consent', screen: this.screen({ authorization, client, tenant }, user.id, browser.binding!, 'consent'), user },
       started,
     };
+  }
+
+  /**
+   * The second-factor form after the password (or for a session with a password only): a TOTP or
+   * recovery code, throttled like /authorize's; a right one starts a fresh `pwd otp mfa` session and
+   * the consent follows.
+   */
+  async verifySecondFactor(form: { pending?: string; code?: string }, browser: BrowserContext): Promise<DeviceVerificationResult> {
+    let step: SealedStep;
+    try {
+      step = this.open(form.pending, browser.binding, 'second-factor');
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const found = await this.pendingById(step.authorizationId);
+    if (!found) return { outcome: { kind: 'enter-code', userCode: '', failed: true }, started: null };
+    const user = step.userId ? await this.users.findById(step.userId) : null;
+    if (!user || !user.enabled || user.tenantId !== found.tenant.id) return { outcome: pageError(staleForm()), started: null };
+    let proof: string | null = null;
+    let retryAfterSeconds: number | undefined;
+    try {
+      proof = await this.secondFactors.verify(found.tenant, user, form.code ?? '', browser.scope);
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
+      retryAfterSeconds = error.retryAfterSeconds ?? 60;
+    }
+    if (!proof) {
+      const screen = this.screen(found, user.id, browser.binding!, 'second-factor');
+      return { outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds }, started: null };
+    }
+    await this.sessions.end(browser.sessionToken);
+    const started = await this.sessions.start(found.tenant.id, user.id, PASSWORD_AND_OTP);
+    return { outcome: { kind: 'consent', screen: this.screen(found, user.id, browser.binding!, 'consent'), user }, started };
   }
 
   /** The consent form: records approval or denial (once, while the request is pending and unexpired). */
@@ -197,7 +261,14 @@ export class DeviceVerificationService {
     const found = await this.pendingById(step.authorizationId);
     if (!found) return { kind: 'enter-code', userCode: '', failed: true };
     const session = await this.sessions.find(browser.sessionToken);
-    if (!session || session.userId !== step.userId || session.tenantId !== found.authorization.tenantId) {
+    const user = session ? await this.users.findById(session.userId) : null;
+    if (
+      !session ||
+      !user ||
+      session.userId !== step.userId ||
+      session.tenantId !== found.authorization.tenantId ||
+      (!isMultiFactor(session.amr) && (await this.secondFactors.owed(found.tenant, user)) !== null)
+    ) {
       return pageError(
         errors.invalidRequest('you are no longer signed in as the user this request was for; enter the code again to start over'),
       );
@@ -231,6 +302,12 @@ export class DeviceVerificationService {
     const user = session && session.tenantId === found.authorization.tenantId ? await this.users.findById(session.userId) : null;
     if (!user || !user.enabled)
       return { kind: 'sign-in', screen: this.screen(found, null, binding, 'sign-in'), failed: false, username: null };
+    if (!isMultiFactor(session!.amr)) {
+      // A session with a password only, of a user who owes a second factor: the factor first.
+      const owed = await this.secondFactors.owed(found.tenant, user);
+      if (owed === 'enrol') return pageError(enrolFirst());
+      if (owed === 'verify') return { kind: 'second-factor', screen: this.screen(found, user.id, binding, 'second-factor'), failed: false };
+    }
     return { kind: 'consent', screen: this.screen(found, user.id, binding, 'consent'), user };
   }
 

@@ -1,4 +1,5 @@
 import { DEVICE_CODE_GRANT_TYPE } from '../device-authorization/device-authorization';
+import { ACR_VALUES_SUPPORTED } from '../mfa/authentication-methods';
 import { KNOWN_SCOPES } from '../scopes';
 import { SIGNING_ALGORITHMS } from '../tenants/tenant';
 import { DPOP_SIGNING_ALGORITHMS } from '../dpop/dpop-algorithms';
@@ -106,7 +107,12 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     introspection_endpoint_auth_signing_alg_values_supported: authAlgorithms,
     revocation_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_signing_alg_values_supported: authAlgorithms,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
+    claims_supported: [
+      ...['sub', 'iss', 'aud', 'exp', 'iat', ...(userTokens ? ['auth_time', 'nonce'] : []), ...PROFILE_CLAIMS],
+      ...(codeFlow ? ['amr', 'acr'] : []),
+    ],
+    // OIDC Discovery: the classes `acr_values` may ask for at /authorize (the MFA one forces a second factor).
+    ...(codeFlow ? { acr_values_supported: [...ACR_VALUES_SUPPORTED] } : {}),
     claims_parameter_supported: false,
     // RFC 9101: signed request objects by value at /authorize and /par, with the client's registered keys.
     request_parameter_supported: codeFlow,

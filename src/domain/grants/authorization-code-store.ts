@@ -17,6 +17,9 @@ export interface AuthorizationCode {
   /** RFC 9449 §10 `dpop_jkt`: the thumbprint of the key whose proof must come with the redemption; null when none. */
   readonly dpopJkt: string | null;
   readonly authTime: Date;
+  /** RFC 8176 methods and the acr of the sign-in behind the code (the browser session's). */
+  readonly amr: readonly string[];
+  readonly acr: string | null;
   readonly expiresAt: Date;
   /** When the first redemption consumed it; null while unused. */
   readonly consumedAt: Date | null;
@@ -25,7 +28,12 @@ export interface AuthorizationCode {
   readonly accessTokenJti: string | null;
 }
 
-export type NewAuthorizationCode = Omit<AuthorizationCode, 'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources' | 'dpopJkt'> & {
+export type NewAuthorizationCode = Omit<
+  AuthorizationCode,
+  'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources' | 'dpopJkt' | 'amr' | 'acr'
+> & {
+  readonly amr?: readonly string[];
+  readonly acr?: string | null;
   readonly resources?: readonly string[];
   readonly dpopJkt?: string | null;
 };

@@ -114,6 +114,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
       jti: redemption.accessTokenJti,
       refreshToken,
       authTime: code.authTime,
+      amr: code.amr,
+      acr: code.acr,
       nonce: code.nonce,
       dpopJkt: context.dpopJkt,
     });

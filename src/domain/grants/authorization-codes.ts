@@ -55,6 +55,8 @@ export class AuthorizationCodes {
         scopes: code.scopes,
         resources: redemption.resources ?? [],
         authTime: code.authTime,
+        amr: code.amr,
+        acr: code.acr,
         nonce: code.nonce,
         dpopJkt: redemption.dpopJkt ?? null,
       });

@@ -77,6 +77,9 @@ export class RefreshTokenGrant implements GrantHandler {
       familyId: record.familyId,
       refreshToken,
       authTime: record.authTime,
+      // The assurance of the original sign-in: a refresh never raises it.
+      amr: record.amr,
+      acr: record.acr,
       dpopJkt: context.dpopJkt,
     });
   }

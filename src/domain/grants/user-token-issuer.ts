@@ -21,6 +21,9 @@ export interface UserTokenSet {
   /** Already issued and stored by the grant. */
   refreshToken?: string;
   authTime?: Date | null;
+  /** RFC 8176 methods and acr of the sign-in behind the grant, for the ID Token. */
+  amr?: readonly string[];
+  acr?: string | null;
   nonce?: string | null;
   /** RFC 9449 §5: bind the access token to this DPoP key (`cnf.jkt`, `token_type: DPoP`). */
   dpopJkt?: string;
@@ -67,6 +70,8 @@ export class UserTokenIssuer {
         user: set.user,
         scopes: set.scopes,
         authTime: set.authTime,
+        amr: set.amr,
+        acr: set.acr,
         nonce: set.nonce,
         accessToken: access.token,
       });

@@ -36,6 +36,8 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
     allowOpenClientRegistration: planned.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: planned.requirePushedAuthorizationRequests,
     securityProfile: planned.securityProfile,
+    mfaPolicy: planned.mfaPolicy,
+    mfaRequiredRoles: planned.mfaRequiredRoles,
   };
   let tenant: Tenant | null = await services.tenants.findByPath(planned.path);
   if (!tenant) {

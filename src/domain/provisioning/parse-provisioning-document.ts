@@ -17,6 +17,7 @@ import { defaultTenantName, normalizeTenantPath } from '../tenants/tenant-path';
 import { usernameKey } from '../users/username-key';
 import { validatePassword, validateUsername, validateUserProfile } from '../users/validate-user-profile';
 import { validateDisplayName } from '../validate-display-name';
+import { validateMfaPolicy, validateMfaRequiredRoles } from '../mfa/second-factor-policy';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
@@ -29,6 +30,8 @@ const TENANT_FIELDS = [
   'allowOpenClientRegistration',
   'requirePushedAuthorizationRequests',
   'securityProfile',
+  'mfaPolicy',
+  'mfaRequiredRoles',
   'apis',
   'roles',
   'clients',
@@ -126,11 +129,23 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   );
   if (securityProfile !== undefined && path !== undefined && SIGNING_ALGORITHMS.includes(signingAlgorithm))
     reader.check(at, () => ensureTenantConforms({ path, securityProfile, signingAlgorithm }, 'securityProfile'));
+  const mfaPolicy = reader.check(at, () => validateMfaPolicy(reader.string(object, 'mfaPolicy', at) ?? 'OPTIONAL', `${at}.mfaPolicy`));
+  const mfaRequiredRoles = reader.check(at, () =>
+    validateMfaRequiredRoles(reader.strings(object, 'mfaRequiredRoles', at) ?? [], `${at}.mfaRequiredRoles`),
+  );
   const apis = reader.array(object, 'apis', at).map((a, i) => readApi(reader, a, `${at}.apis[${i}]`));
   const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
-  if (reader.problems.length > before || path === undefined || name === undefined || securityProfile === undefined) return null;
+  if (
+    reader.problems.length > before ||
+    path === undefined ||
+    name === undefined ||
+    securityProfile === undefined ||
+    mfaPolicy === undefined ||
+    mfaRequiredRoles === undefined
+  )
+    return null;
   return {
     at,
     path,
@@ -140,6 +155,8 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     allowOpenClientRegistration,
     requirePushedAuthorizationRequests,
     securityProfile,
+    mfaPolicy,
+    mfaRequiredRoles,
     apis: apis as PlannedApi[],
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],

@@ -1,3 +1,4 @@
+import type { MfaPolicy } from '../mfa/second-factor-policy';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import type { SecurityProfile } from '../profiles/security-profiles';
 import type { ApiPermission } from '../apis/api';
@@ -21,6 +22,10 @@ export interface PlannedTenant {
   allowOpenClientRegistration: boolean;
   requirePushedAuthorizationRequests: boolean;
   securityProfile: SecurityProfile;
+  /** Second factor policy; default OPTIONAL. */
+  mfaPolicy: MfaPolicy;
+  /** With REQUIRED: the roles whose holders must use a second factor (sorted); empty: everyone. */
+  mfaRequiredRoles: string[];
   apis: PlannedApi[];
   roles: PlannedRole[];
   clients: PlannedClient[];

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { PASSWORD_ONLY, type Authentication } from '../mfa/authentication-methods';
 import { randomToken, sha256 } from '../crypto/random';
 import { SESSION_LIFETIME_SECONDS, sessionCounts, type BrowserSession, type StartedSession } from './browser-session';
 import type { BrowserSessionStore } from './browser-session-store';
@@ -21,8 +22,8 @@ export class BrowserSessionService {
     private readonly clock: Clock,
   ) {}
 
-  /** Starts a session for a user who has just proven their password. */
-  async start(tenantId: string, userId: string): Promise<StartedSession> {
+  /** Starts a session for a user who has just proven their password (and, per `authentication`, a second factor). */
+  async start(tenantId: string, userId: string, authentication: Authentication = PASSWORD_ONLY): Promise<StartedSession> {
     const token = randomToken(32);
     const now = this.clock.now();
     const session = await this.sessions.insert({
@@ -31,6 +32,8 @@ export class BrowserSessionService {
       userId,
       authTime: now,
       expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
+      amr: [...authentication.amr],
+      acr: authentication.acr,
     });
     return { session, token };
   }
@@ -54,6 +57,15 @@ export class BrowserSessionService {
   async endAllOf(userId: string): Promise<number> {
     const ended = await this.sessions.endAllOf(userId, this.clock.now());
     return ended.filter(sessionCounts).length;
+  }
+
+  /**
+   * The user of this session has just proven a second factor inside it (confirming an enrolment on
+   * the account page): the session records it, so it need not be asked again. `auth_time` stays.
+   */
+  async raise(token: string | undefined, authentication: Authentication): Promise<void> {
+    if (!token || !TOKEN.test(token)) return;
+    await this.sessions.raise(sha256(token), authentication.amr, authentication.acr, this.clock.now());
   }
 
   /** Ends the session a cookie value names; unknown or ended sessions are ignored. */

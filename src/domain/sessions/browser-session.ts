@@ -6,6 +6,10 @@ export interface BrowserSession {
   /** When the user last actively signed in (OIDC `auth_time`). */
   readonly authTime: Date;
   readonly expiresAt: Date;
+  /** RFC 8176 methods of that sign-in (`pwd`, or `pwd otp mfa` with a second factor). */
+  readonly amr: readonly string[];
+  /** The authentication context class reached (src/domain/mfa/authentication-methods.ts); null for sessions from before. */
+  readonly acr: string | null;
 }
 
 /** A freshly started session with the secret the browser must hold. */

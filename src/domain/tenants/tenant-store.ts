@@ -1,6 +1,7 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import type { SecurityProfile } from '../profiles/security-profiles';
 import type { Tenant } from './tenant';
+import type { MfaPolicy } from '../mfa/second-factor-policy';
 
 /** What a new tenant row holds; the store fills in the id, the timestamps and no cutoff. */
 export interface NewTenantRecord {
@@ -12,6 +13,8 @@ export interface NewTenantRecord {
   readonly allowOpenClientRegistration?: boolean;
   readonly requirePushedAuthorizationRequests?: boolean;
   readonly securityProfile?: SecurityProfile;
+  readonly mfaPolicy?: MfaPolicy;
+  readonly mfaRequiredRoles?: readonly string[];
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
@@ -24,6 +27,8 @@ export type TenantPatch = Partial<
     | 'allowOpenClientRegistration'
     | 'requirePushedAuthorizationRequests'
     | 'securityProfile'
+    | 'mfaPolicy'
+    | 'mfaRequiredRoles'
   >
 >;
 

@@ -14,6 +14,7 @@ import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLin
 import { validateDisplayName } from '../validate-display-name';
 import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
 import type { SecurityProfile } from '../profiles/security-profiles';
+import { validateMfaPolicy, validateMfaRequiredRoles, type MfaPolicy } from '../mfa/second-factor-policy';
 
 export interface CreateTenantInput {
   path: string;
@@ -25,6 +26,10 @@ export interface CreateTenantInput {
   requirePushedAuthorizationRequests?: boolean | null;
   /** The security profile of every client of the tenant but the server's own; default `NONE`. */
   securityProfile?: SecurityProfile | null;
+  /** Second factor policy (src/domain/mfa/second-factor-policy.ts); default `OPTIONAL`. */
+  mfaPolicy?: MfaPolicy | null;
+  /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
+  mfaRequiredRoles?: readonly string[] | null;
 }
 
 export interface UpdateTenantInput {
@@ -36,6 +41,10 @@ export interface UpdateTenantInput {
   requirePushedAuthorizationRequests?: boolean | null;
   /** The security profile of every client of the tenant but the server's own; default `NONE`. */
   securityProfile?: SecurityProfile | null;
+  /** Second factor policy (src/domain/mfa/second-factor-policy.ts); default `OPTIONAL`. */
+  mfaPolicy?: MfaPolicy | null;
+  /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
+  mfaRequiredRoles?: readonly string[] | null;
 }
 
 /**
@@ -175,6 +184,8 @@ export class TenantService {
             allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
             requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
             securityProfile,
+            mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
+            mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
           }),
         `tenant ${input.path} already exists`,
       );
@@ -222,6 +233,8 @@ export class TenantService {
         allowOpenClientRegistration: input.allowOpenClientRegistration ?? undefined,
         requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? undefined,
         securityProfile,
+        mfaPolicy: input.mfaPolicy != null ? validateMfaPolicy(input.mfaPolicy) : undefined,
+        mfaRequiredRoles: input.mfaRequiredRoles != null ? validateMfaRequiredRoles(input.mfaRequiredRoles) : undefined,
       };
     });
     ensure(tenant, () => notFoundInScope('tenant', path));

@@ -1,5 +1,6 @@
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import type { SecurityProfile } from '../profiles/security-profiles';
+import type { MfaPolicy } from '../mfa/second-factor-policy';
 
 /** Immutable snapshot of a tenant, safe to cache and share across requests. */
 export interface Tenant {
@@ -15,6 +16,10 @@ export interface Tenant {
   readonly requirePushedAuthorizationRequests: boolean;
   /** The security profile every client of the tenant is held to, but the server's own (src/domain/profiles/security-profile.ts). */
   readonly securityProfile: SecurityProfile;
+  /** Second factor policy (src/domain/mfa/second-factor-policy.ts). */
+  readonly mfaPolicy: MfaPolicy;
+  /** With `REQUIRED`: the roles whose holders must use a second factor (`admin` included); empty means everyone. */
+  readonly mfaRequiredRoles: readonly string[];
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

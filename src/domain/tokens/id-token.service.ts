@@ -20,6 +20,9 @@ export interface IssueIdTokenInput {
   scopes: readonly string[];
   /** When the user signed in (OIDC Core §2 `auth_time`); omitted when unknown. */
   authTime?: Date | null;
+  /** RFC 8176 `amr` and OIDC Core §2 `acr` of the sign-in; omitted when unknown. */
+  amr?: readonly string[];
+  acr?: string | null;
   /** Echoed from the authentication request (OIDC Core §3.1.2.1); never on refresh (§12.2). */
   nonce?: string | null;
   /** The access token issued alongside, bound through `at_hash` (§3.1.3.6). */
@@ -62,6 +65,8 @@ export class IdTokenService {
       exp: iat + (input.lifetimeSeconds ?? defaults.idTokenLifetimeSeconds),
       tenant: input.tenant.path,
       ...(input.authTime ? { auth_time: Math.floor(input.authTime.getTime() / 1000) } : {}),
+      ...(input.amr && input.amr.length > 0 ? { amr: [...input.amr] } : {}),
+      ...(input.acr ? { acr: input.acr } : {}),
       ...(input.nonce ? { nonce: input.nonce } : {}),
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.accessToken ? { at_hash: idTokenHash(input.accessToken, key.algorithm) } : {}),

@@ -14,6 +14,9 @@ export interface RefreshTokenRecord {
   /** RFC 8707 resources (API identifiers) the grant was given; a refresh may narrow to them. */
   readonly resources?: readonly string[];
   readonly authTime: Date | null;
+  /** RFC 8176 methods and acr of the original sign-in; absent for families from before. */
+  readonly amr?: readonly string[];
+  readonly acr?: string | null;
   /** RFC 9449 §5: a refresh must come with a DPoP proof of this key (thumbprint); null when the family is unbound. */
   readonly dpopJkt?: string | null;
   /** Null for device-bound tokens, which never expire (seed 002). */

@@ -11,6 +11,9 @@ export interface NewTokenFamily {
   /** RFC 8707 resources the grant was given. */
   readonly resources?: readonly string[];
   readonly authTime: Date | null;
+  /** RFC 8176 methods and acr of the sign-in behind the grant. */
+  readonly amr?: readonly string[];
+  readonly acr?: string | null;
   readonly nonce: string | null;
   /** RFC 9449 §5: the DPoP key thumbprint the family's refresh tokens are bound to (public clients); null when unbound. */
   readonly dpopJkt?: string | null;

@@ -22,6 +22,9 @@ export interface StartFamilyInput {
   /** RFC 8707 resources the grant was given (API identifiers). */
   resources?: readonly string[];
   authTime?: Date | null;
+  /** RFC 8176 methods and acr of the sign-in behind the grant (kept on every refresh). */
+  amr?: readonly string[];
+  acr?: string | null;
   nonce?: string | null;
   /** RFC 9449 §5: bind the family's refresh tokens to this DPoP key (public clients only). */
   dpopJkt?: string | null;
@@ -62,6 +65,8 @@ export class RefreshTokenService {
       scopes: [...input.scopes],
       resources: [...(input.resources ?? [])],
       authTime: input.authTime ?? null,
+      amr: [...(input.amr ?? [])],
+      acr: input.acr ?? null,
       nonce: input.nonce ?? null,
       dpopJkt: input.dpopJkt ?? null,
       createdAt: this.deps.clock.now(),

@@ -1,6 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { SigningAlgorithmEnum } from '../types/tenant.type';
 import { SecurityProfileEnum } from '../types/security-profile.type';
+import { MfaPolicyEnum } from '../types/mfa-policy.type';
 
 @InputType({ description: 'A new child tenant; its parent must exist.' })
 export class CreateTenantInput {
@@ -31,6 +32,13 @@ export class CreateTenantInput {
     description: 'The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE.',
   })
   securityProfile?: SecurityProfileEnum | null;
+  @Field(() => MfaPolicyEnum, { nullable: true, description: 'Second factor policy; default OPTIONAL.' })
+  mfaPolicy?: MfaPolicyEnum | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
+  })
+  mfaRequiredRoles?: string[] | null;
 }
 
 @InputType()
@@ -59,4 +67,11 @@ export class UpdateTenantInput {
     description: 'The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE.',
   })
   securityProfile?: SecurityProfileEnum | null;
+  @Field(() => MfaPolicyEnum, { nullable: true, description: 'Second factor policy; default OPTIONAL.' })
+  mfaPolicy?: MfaPolicyEnum | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
+  })
+  mfaRequiredRoles?: string[] | null;
 }

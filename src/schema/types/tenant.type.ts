@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { ConnectionType } from './connection';
 import { SecurityProfileEnum } from './security-profile.type';
+import { MfaPolicyEnum } from './mfa-policy.type';
 
 export enum SigningAlgorithmEnum {
   RS256 = 'RS256',
@@ -36,6 +37,12 @@ export class TenantType {
   requirePushedAuthorizationRequests!: boolean;
   @Field(() => SecurityProfileEnum, { description: 'The security profile of every client of the tenant but the server’s own.' })
   securityProfile!: SecurityProfileEnum;
+  @Field(() => MfaPolicyEnum, { description: 'Second factor policy: OFF, OPTIONAL (default) or REQUIRED.' })
+  mfaPolicy!: MfaPolicyEnum;
+  @Field(() => [String], {
+    description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
+  })
+  mfaRequiredRoles!: string[];
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -62,6 +69,8 @@ export function toTenantType(tenant: Tenant): TenantType {
     allowOpenClientRegistration: tenant.allowOpenClientRegistration,
     requirePushedAuthorizationRequests: tenant.requirePushedAuthorizationRequests,
     securityProfile: tenant.securityProfile as SecurityProfileEnum,
+    mfaPolicy: tenant.mfaPolicy as MfaPolicyEnum,
+    mfaRequiredRoles: [...tenant.mfaRequiredRoles],
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,

@@ -172,6 +172,31 @@ describe('parseProvisioningDocument', () => {
     ]);
   });
 
+  it("takes a tenant's second-factor policy (default OPTIONAL, no roles) and refuses an unknown one", () => {
+    const plan = parseProvisioningDocument(
+      { tenants: [{ path: '/plain' }, { path: '/strict', mfaPolicy: 'REQUIRED', mfaRequiredRoles: ['auditor', ' admin', 'auditor'] }] },
+      {},
+    );
+    expect(plan.tenants[0]).toMatchObject({ mfaPolicy: 'OPTIONAL', mfaRequiredRoles: [] });
+    expect(plan.tenants[1]).toMatchObject({ mfaPolicy: 'REQUIRED', mfaRequiredRoles: ['admin', 'auditor'] });
+    expect(
+      problems(() =>
+        parseProvisioningDocument(
+          {
+            tenants: [
+              { path: '/odd', mfaPolicy: 'ALWAYS' },
+              { path: '/blank', mfaRequiredRoles: [''] },
+            ],
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
+      'tenants[0].mfaPolicy: must be one of OFF, OPTIONAL, REQUIRED',
+      'tenants[1].mfaRequiredRoles: role names must be 1 to 100 characters',
+    ]);
+  });
+
   it("takes a client's responseStyle (seed 001 clients) and refuses an unknown one", () => {
     const client = (responseStyle: string) => ({
       tenants: [

@@ -98,6 +98,12 @@ class MemorySessions implements BrowserSessionStore {
     const s = this.stored.get(idHash);
     return s && !s.endedAt && s.expiresAt > now ? this.record(s) : null;
   }
+  async raise(idHash: string, amr: readonly string[], acr: string, now: Date): Promise<boolean> {
+    const s = this.stored.get(idHash);
+    if (!s || s.endedAt || s.expiresAt <= now) return false;
+    this.stored.set(idHash, { ...s, amr, acr });
+    return true;
+  }
   async end(idHash: string, now: Date): Promise<void> {
     const s = this.stored.get(idHash);
     if (s && !s.endedAt) s.endedAt = now;
@@ -108,8 +114,8 @@ class MemorySessions implements BrowserSessionStore {
     return open.map((s) => this.record(s));
   }
   private record(s: BrowserSession): SessionRecord {
-    const { idHash, tenantId, userId, authTime, expiresAt } = s;
-    return { session: { idHash, tenantId, userId, authTime, expiresAt }, userActive: true, userCutoffMs: null };
+    const { idHash, tenantId, userId, authTime, expiresAt, amr, acr } = s;
+    return { session: { idHash, tenantId, userId, authTime, expiresAt, amr, acr }, userActive: true, userCutoffMs: null };
   }
 }
 

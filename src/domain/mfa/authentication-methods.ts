@@ -1,0 +1,26 @@
+/**
+ * RFC 8176 Authentication Method Reference values this server records, and its Authentication
+ * Context Class References (OIDC Core §2 `acr`): `…:pwd` for a password alone, `…:mfa` once a
+ * second factor was verified. `acr_values` naming the MFA class forces the second factor.
+ */
+type AuthenticationMethod = 'pwd' | 'otp' | 'mfa';
+
+const ACR_PASSWORD = 'urn:tenant-idp:acr:pwd';
+const ACR_MFA = 'urn:tenant-idp:acr:mfa';
+/** The classes discovery lists (`acr_values_supported`), weakest first. */
+export const ACR_VALUES_SUPPORTED: readonly string[] = [ACR_PASSWORD, ACR_MFA];
+
+/** How a browser session (and the tokens issued from it) was authenticated. */
+export interface Authentication {
+  readonly amr: readonly AuthenticationMethod[];
+  readonly acr: string;
+}
+
+export const PASSWORD_ONLY: Authentication = Object.freeze({ amr: Object.freeze(['pwd'] as const), acr: ACR_PASSWORD });
+export const PASSWORD_AND_OTP: Authentication = Object.freeze({ amr: Object.freeze(['pwd', 'otp', 'mfa'] as const), acr: ACR_MFA });
+
+/** Whether an authentication included a verified second factor. */
+export const isMultiFactor = (amr: readonly string[] | null | undefined): boolean => (amr ?? []).includes('mfa');
+
+/** Whether the request's `acr_values` ask for the MFA class (voluntary in OIDC, enforced here). */
+export const asksForMfa = (acrValues: readonly string[] | null | undefined): boolean => (acrValues ?? []).includes(ACR_MFA);
