@@ -23,6 +23,7 @@ import { pageKit } from './pages/send-outcome';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { nodeOutboundHttp } from './edge/node-outbound-http';
+import { smtpMailSender } from './edge/smtp-mail-sender';
 import { isLoopbackHost } from './domain/clients/validate-client-keys';
 import { parseCidr } from './domain/outbound/outbound-policy';
 import { transportSecurityHeaders } from './edge/transport-security';
@@ -47,6 +48,8 @@ export interface AppDeps {
   dpopRequireNonce?: boolean;
   /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
   outboundAllowCidrs?: readonly string[];
+  /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
+  smtp?: { url: string; from: string };
 }
 
 export interface App {
@@ -78,6 +81,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     log: deps.logger,
     dpopRequireNonce: deps.dpopRequireNonce,
     outbound,
+    mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
@@ -92,6 +96,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await Promise.race([loading, new Promise<void>((resolve) => (waited = setTimeout(resolve, STATE_LOAD_WAIT_MS)))]);
   clearTimeout(waited);
   domain.revocationCheck.sync.start();
+  // The mail outbox's delivery worker (no-op without SMTP_URL).
+  domain.mail.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -156,6 +162,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
       domain.revocationCheck.sync.stop();
+      await domain.mail.stop();
       await domain.issuance
         .stop()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));

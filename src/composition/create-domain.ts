@@ -29,6 +29,8 @@ import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
 import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
 import { TOKEN_EXCHANGE, TokenExchangeGrant } from '../domain/grants/token-exchange.grant';
 import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registry';
+import { MailOutbox } from '../domain/mail/mail-outbox';
+import { PasswordResetService } from '../domain/mail/password-reset.service';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
 import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
@@ -221,6 +223,11 @@ function createDomain(input: DomainDeps) {
     new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()),
     deps.log,
   );
+  // 7b. Email flows: the outbox and its delivery worker (off without SMTP_URL), and password reset by mail.
+  const mail = new MailOutbox(stores.mailOutbox, deps.mail ?? null, stores.transactions, tenants, deps.secret, deps.clock, deps.log);
+  const passwordReset = new PasswordResetService(users, stores.accountTokens, mail, limiter, stores.transactions, deps.clock, (path) =>
+    tenantIssuers.issuerOf(path),
+  );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -280,6 +287,8 @@ function createDomain(input: DomainDeps) {
     deviceRefresh,
     apis,
     roles,
+    mail,
+    passwordReset,
   };
 }
 

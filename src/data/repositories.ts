@@ -1,3 +1,4 @@
+import { AccountTokenRepository } from './account-token.repository';
 import { ApiRepository } from './api.repository';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
@@ -8,6 +9,7 @@ import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { DeviceAuthorizationRepository } from './device-authorization.repository';
+import { MailOutboxRepository } from './mail-outbox.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
@@ -44,6 +46,8 @@ export function createRepositories(db: Database) {
     initialAccessTokens: new InitialAccessTokenRepository(db),
     clientRegistrations: new ClientRegistrationRepository(db),
     deviceAuthorizations: new DeviceAuthorizationRepository(db),
+    mailOutbox: new MailOutboxRepository(db),
+    accountTokens: new AccountTokenRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -93,6 +93,17 @@ export class UserRepository implements UserStore {
     return userFromEntity(entity);
   }
 
+  async findForRecovery(tenantId: string, identifier: string, limit: number): Promise<User[]> {
+    if (!storable(identifier)) return [];
+    const rows = await this.db.execute<UserRow[]>(
+      `select ${userColumns('u')} from users u where u.tenant_id = ?
+         and (${usernameKeySql('u.username')} = ${usernameKeySql('?::text')} or lower(u.email) = lower(?::text))
+       order by u.created_at limit ?`,
+      [tenantId, identifier, identifier, limit],
+    );
+    return rows.map(userFromRow);
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.em().nativeDelete(UserEntity, { id });
   }

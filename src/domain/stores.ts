@@ -6,6 +6,8 @@ import type { DeviceStore } from './device-token-sets/device-store';
 import type { DeviceAuthorizationStore } from './device-authorization/device-authorization-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
+import type { AccountTokenStore } from './mail/account-token-store';
+import type { MailOutboxStore } from './mail/mail-outbox-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
@@ -48,6 +50,10 @@ export interface DomainStores {
   readonly clientRegistrations: ClientRegistrationStore;
   /** RFC 8628 device authorization requests (not seed 002's device token sets, which are `devices`). */
   readonly deviceAuthorizations: DeviceAuthorizationStore;
+  /** Mail the server owes, delivered by the outbox worker (src/domain/mail). */
+  readonly mailOutbox: MailOutboxStore;
+  /** Single-use links mailed to users (password reset), as digests. */
+  readonly accountTokens: AccountTokenStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

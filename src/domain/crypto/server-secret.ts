@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomByt
 
 /** What a sealed value is for; bound as GCM associated data, so one kind can never be opened as another. */
 export type SealPurpose =
-  'signing-key' | 'authorization-request' | 'pushed-authorization-request' | 'csrf' | 'device-verification' | 'client-secret';
+  'signing-key' | 'authorization-request' | 'pushed-authorization-request' | 'csrf' | 'device-verification' | 'client-secret' | 'mail-body';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the

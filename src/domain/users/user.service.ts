@@ -163,6 +163,22 @@ export class UserService {
   }
 
   /**
+   * A password set through a mailed recovery link (trusted: the caller checked the link, inside
+   * its transaction): the new hash is written, then every token of the user issued until now is
+   * revoked (refresh families included) and every browser session ends, as when disabling.
+   */
+  async recoverPassword(userId: string, passwordHash: string): Promise<User> {
+    const user = await this.modify(null, userId, () => ({ passwordHash }));
+    await this.disabled(user);
+    return user;
+  }
+
+  /** Trusted lookup (password recovery): enabled users of the tenant whose username or email is `identifier`, at most five. */
+  async findForRecovery(tenantId: string, identifier: string): Promise<User[]> {
+    return (await this.users.findForRecovery(tenantId, identifier, 5)).filter((user) => user.enabled);
+  }
+
+  /**
    * Trusted lookup (provisioning): the user of `tenantId` whose username equals `username`
    * regardless of case; null when there is none.
    */

@@ -58,6 +58,14 @@ class MemoryUsers implements UserStore {
   async findById(id: string): Promise<User | null> {
     return this.rows.get(id)?.user ?? null;
   }
+
+  async findForRecovery(tenantId: string, identifier: string, limit: number): Promise<User[]> {
+    const key = identifier.toLowerCase();
+    return [...this.rows.values()]
+      .map((row) => row.user)
+      .filter((user) => user.tenantId === tenantId && (user.username.toLowerCase() === key || user.email?.toLowerCase() === key))
+      .slice(0, limit);
+  }
   load = this.findById;
   async findCredentials(tenantId: string, username: string): Promise<UserCredentials | null> {
     const row = [...this.rows.values()].find(

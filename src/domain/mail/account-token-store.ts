@@ -1,0 +1,23 @@
+/** What a mailed single-use link lets its holder do. */
+export type AccountTokenPurpose = 'password-reset';
+
+export interface NewAccountToken {
+  /** SHA-256 of the token (base64url); the token itself is only in the mail. */
+  readonly tokenHash: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly purpose: AccountTokenPurpose;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** Single-use links mailed to users (implemented in src/data/account-token.repository.ts); writes join the caller's transaction. */
+export interface AccountTokenStore {
+  insert(token: NewAccountToken): Promise<void>;
+  /** Whose unused, unexpired token of `purpose` this digest is (without using it); null otherwise. */
+  peek(tokenHash: string, purpose: AccountTokenPurpose, now: Date): Promise<{ userId: string; tenantId: string } | null>;
+  /** Marks the token used, once: the user and tenant the first time, null when unknown, used, expired or of another purpose. */
+  consume(tokenHash: string, purpose: AccountTokenPurpose, now: Date): Promise<{ userId: string; tenantId: string } | null>;
+  /** Every unused token of the user for `purpose` becomes unusable (a reset ends the other reset links). */
+  discardOf(userId: string, purpose: AccountTokenPurpose, now: Date): Promise<void>;
+}
