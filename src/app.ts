@@ -20,6 +20,8 @@ import { consoleRouter } from './pages/console.router';
 import { deviceRouter } from './pages/device.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
+import { pagePath } from './pages/browser-cookies';
+import { passwordRouter } from './pages/password.router';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { nodeOutboundHttp } from './edge/node-outbound-http';
@@ -141,12 +143,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   }
   app.use(opsRouter(deps.db, deps.bus, deps.metrics));
-  const kit = pageKit(deps.issuer, deps.secret);
+  const forgotPassword = domain.passwordReset.enabled
+    ? (tenantPath: string) => pagePath(domain.tenantIssuers.issuerOf(tenantPath), '/password/forgot')
+    : undefined;
+  const kit = pageKit(deps.issuer, deps.secret, forgotPassword);
   // Every tenant issuer's own hosted pages, under `{ISSUER}/t/{segment}` (its OAuth endpoints are in the route table).
   app.use(tenantIssuerPagesRouter(domain, deps.secret, scopeFor));
   app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));
+  // Password reset by mail for the root tenant (a tenant issuer's is under `{I}/password`).
+  app.use(passwordRouter(domain, scopeFor, deps.issuer, () => domain.tenants.require('/')));
   // RFC 8628 §3.3: the device verification page of the root issuer.
   app.use(deviceRouter(domain, deps.secret, scopeFor, deps.issuer, null));
   app.use(graphql.router);

@@ -37,6 +37,10 @@ export class AccountTokenRepository implements AccountTokenStore {
   }
 
   async discardOf(userId: string, purpose: AccountTokenPurpose, now: Date): Promise<void> {
-    await this.db.execute(`update account_tokens set used_at = ? where user_id = ? and purpose = ? and used_at is null`, [now, userId, purpose], 'run');
+    await this.db.execute(
+      `update account_tokens set used_at = ? where user_id = ? and purpose = ? and used_at is null`,
+      [now, userId, purpose],
+      'run',
+    );
   }
 }

@@ -60,12 +60,20 @@ export class MailOutboxRepository implements MailOutboxStore {
   }
 
   async markSent(id: string, at: Date): Promise<void> {
-    await this.db.execute(`update mail_outbox set status = 'sent', sent_at = ?, sealed_body = null, last_error = null where id = ?`, [at, id], 'run');
+    await this.db.execute(
+      `update mail_outbox set status = 'sent', sent_at = ?, sealed_body = null, last_error = null where id = ?`,
+      [at, id],
+      'run',
+    );
   }
 
   async markUndelivered(id: string, error: string, retryAt: Date | null): Promise<void> {
     if (retryAt === null) {
-      await this.db.execute(`update mail_outbox set status = 'failed', sealed_body = null, last_error = ? where id = ?`, [error, id], 'run');
+      await this.db.execute(
+        `update mail_outbox set status = 'failed', sealed_body = null, last_error = ? where id = ?`,
+        [error, id],
+        'run',
+      );
     } else {
       await this.db.execute(`update mail_outbox set next_attempt_at = ?, last_error = ? where id = ?`, [retryAt, error, id], 'run');
     }
@@ -79,9 +87,10 @@ export class MailOutboxRepository implements MailOutboxStore {
   }
 
   async list(tenantId: string, statuses: readonly MailStatus[], limit: number): Promise<OutboxMail[]> {
+    if (statuses.length === 0) return [];
     const rows = await this.db.execute<MailRow[]>(
-      `select ${COLUMNS} from mail_outbox where tenant_id = ? and status = any(?::text[]) order by created_at, id limit ?`,
-      [tenantId, [...statuses], limit],
+      `select ${COLUMNS} from mail_outbox where tenant_id = ? and status in (${statuses.map(() => '?').join(', ')}) order by created_at, id limit ?`,
+      [tenantId, ...statuses, limit],
     );
     return rows.map(toMail);
   }

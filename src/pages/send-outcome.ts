@@ -18,11 +18,14 @@ export interface PageKit {
   loginAction: string;
   consentAction: string;
   logoutAction: string;
+  /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
+  forgotPassword?: (tenantPath: string) => string;
 }
 
 /** Built once by the composition root, which holds the server secret (the domain does not hand it out). */
-export function pageKit(issuer: string, secret: ServerSecret): PageKit {
+export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (tenantPath: string) => string): PageKit {
   return {
+    forgotPassword,
     ...browserCookies(issuer),
     csrf: new CsrfTokens(secret),
     loginAction: pagePath(issuer, '/authorize/login'),
@@ -74,6 +77,7 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             failed: outcome.failed,
             username: outcome.username,
             retryAfterSeconds: outcome.retryAfterSeconds,
+            forgotPasswordUrl: kit.forgotPassword?.(outcome.screen.tenantPath),
           }),
         );
       return;

@@ -21,7 +21,9 @@ const IDLE_POLL_MS = 60_000;
 
 /** The answer of every mail-flow operation on a server without SMTP_URL. */
 export const mailDisabled = (): DomainError =>
-  new DomainError('validation_failed', 'email is not configured on this server (set SMTP_URL to enable email flows)', { field: 'SMTP_URL' });
+  new DomainError('validation_failed', 'email is not configured on this server (set SMTP_URL to enable email flows)', {
+    field: 'SMTP_URL',
+  });
 
 /** The retry delay after `attempts` failed attempts. */
 export const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
@@ -79,7 +81,11 @@ export class MailOutbox {
   }
 
   /** Mails of a tenant of the actor's subtree (default: the actor's) that are pending or failed (or `statuses`), oldest first. */
-  async list(actor: Actor, tenantPath: string | null | undefined, statuses: readonly MailStatus[] = ['pending', 'failed']): Promise<OutboxMail[]> {
+  async list(
+    actor: Actor,
+    tenantPath: string | null | undefined,
+    statuses: readonly MailStatus[] = ['pending', 'failed'],
+  ): Promise<OutboxMail[]> {
     const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     return this.store.list(tenant.id, statuses, 500);
   }
@@ -139,7 +145,10 @@ export class MailOutbox {
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
       const retryAt = mail.attempts >= MAX_ATTEMPTS ? null : new Date(this.clock.now().getTime() + retryDelayMs(mail.attempts));
-      this.log.warn({ mailId: mail.id, attempts: mail.attempts, err: error }, retryAt ? 'mail not delivered; will retry' : 'mail not delivered; given up');
+      this.log.warn(
+        { mailId: mail.id, attempts: mail.attempts, err: error },
+        retryAt ? 'mail not delivered; will retry' : 'mail not delivered; given up',
+      );
       await this.store.markUndelivered(mail.id, reason, retryAt);
     }
   }

@@ -76,7 +76,14 @@ export class PasswordResetService {
     await this.transactions.run(async () => {
       for (const user of accounts) {
         const token = randomToken(32);
-        await this.tokens.insert({ tokenHash: sha256(token), tenantId: tenant.id, userId: user.id, purpose: 'password-reset', createdAt: now, expiresAt });
+        await this.tokens.insert({
+          tokenHash: sha256(token),
+          tenantId: tenant.id,
+          userId: user.id,
+          purpose: 'password-reset',
+          createdAt: now,
+          expiresAt,
+        });
         const mail = this.mailFor(tenant, user, token);
         await this.outbox.enqueue(tenant.id, 'password-reset', mail.to, mail.subject, mail.text);
       }

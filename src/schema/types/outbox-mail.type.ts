@@ -11,7 +11,10 @@ registerEnumType(MailStatusEnum, {
   description: 'PENDING: not delivered yet (retried with backoff); SENT: accepted by the mail server; FAILED: given up after every retry.',
 });
 
-@ObjectType('OutboxMail', { simpleResolvers: true, description: 'A mail the server owes or sent (the mail outbox); its body is never shown.' })
+@ObjectType('OutboxMail', {
+  simpleResolvers: true,
+  description: 'A mail the server owes or sent (the mail outbox); its body is never shown.',
+})
 export class OutboxMailType {
   @Field(() => ID)
   id!: string;

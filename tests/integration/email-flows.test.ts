@@ -1,0 +1,247 @@
+import { EventEmitter, once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { createTestClient, passwordTokens, testClock, type TestClient } from '../fixtures/token-clients';
+import { createTestUser } from '../fixtures/test-user';
+import { FetchBrowser, hiddenFields } from '../support/browser';
+import { postForm, clientCredentialsToken } from '../support/oauth';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
+import { waitUntil } from '../support/wait-until';
+
+/** A real SMTP server in the test process: every mail it accepts is parsed and emitted as `mail`. */
+class Receiver extends EventEmitter {
+  private server: SMTPServer | undefined;
+  port = 0;
+
+  async start(port = 0): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        simpleParser(stream).then(
+          (mail) => {
+            callback();
+            this.emit('mail', mail);
+          },
+          (error: Error) => callback(error),
+        );
+      },
+    });
+    this.server.listen(port, '127.0.0.1');
+    await once(this.server.server, 'listening');
+    this.port = (this.server.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** The next mail accepted (call before the action that sends it). */
+  next(): Promise<ParsedMail> {
+    return once(this, 'mail').then(([mail]) => mail as ParsedMail);
+  }
+}
+
+const linkIn = (mail: ParsedMail): string => {
+  const match = /https?:\/\/\S+\/password\/reset\?token=\S+/.exec(mail.text ?? '');
+  if (!match) throw new Error(`no reset link in ${mail.text}`);
+  return match[0];
+};
+
+const tokenOf = (link: string): string => new URL(link).searchParams.get('token')!;
+
+describe('email flows (SMTP_URL): password reset by mail', () => {
+  const receiver = new Receiver();
+  const clock = testClock();
+  let t: TestServer;
+  let client: TestClient;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    await receiver.start();
+    t = await startTestServer({ clock, env: { SMTP_URL: `smtp://127.0.0.1:${receiver.port}`, SMTP_FROM: 'IdP <idp@example.test>' } });
+    client = await createTestClient(t.server.app.domain, '/', 'user');
+    adminToken = await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop().catch(() => undefined);
+  });
+
+  const mailOutbox = async (): Promise<{ recipient: string; status: string; attempts: number; lastError: string | null }[]> => {
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ query: '{ mailOutbox(tenantPath: "/") { recipient status attempts lastError } }' }),
+    });
+    const body = (await res.json()) as {
+      data: { mailOutbox: { recipient: string; status: string; attempts: number; lastError: string | null }[] };
+    };
+    if (!body.data) throw new Error(JSON.stringify(body));
+    return body.data.mailOutbox;
+  };
+
+  it('mails a single-use link that sets the password and ends every session and refresh token of the user', async () => {
+    const { user, username, password } = await createTestUser(t.server.app.domain);
+    const tokens = await passwordTokens(t.url, client, username, password, 'openid offline_access');
+    const browser = new FetchBrowser(t.url);
+    const form = await browser.get('/password/forgot');
+    expect(form.status).toBe(200);
+    const arriving = receiver.next();
+    const answer = await browser.post('/password/forgot', { identifier: user.email! });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('Check your mail');
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(user.email);
+    expect(mail.from?.text).toContain('idp@example.test');
+    const link = linkIn(mail);
+    expect(link.startsWith(`${t.issuer}/password/reset?token=`)).toBe(true);
+
+    const resetForm = await browser.get(link);
+    expect(resetForm.status).toBe(200);
+    expect(hiddenFields(resetForm.body).token).toBe(tokenOf(link));
+    const newPassword = 'a brand new passphrase 42';
+    const mismatch = await browser.post('/password/reset', { token: tokenOf(link), password: newPassword, confirm: 'other' });
+    expect(mismatch.status).toBe(400);
+    const done = await browser.post('/password/reset', { token: tokenOf(link), password: newPassword, confirm: newPassword });
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Password changed');
+
+    // Every refresh family of the user ended; the old password is gone, the new one works.
+    const refreshed = await postForm(`${t.url}/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: client.clientId,
+      client_secret: client.clientSecret!,
+    });
+    expect(refreshed.status).toBe(400);
+    expect(refreshed.body.error).toBe('invalid_grant');
+    await expect(passwordTokens(t.url, client, username, password, 'openid')).rejects.toThrow(/400/);
+    await passwordTokens(t.url, client, username, newPassword, 'openid');
+
+    // Used once: the link is refused and changes nothing.
+    const again = await browser.post('/password/reset', {
+      token: tokenOf(link),
+      password: 'yet another passphrase',
+      confirm: 'yet another passphrase',
+    });
+    expect(again.status).toBe(400);
+    expect(again.body).toContain('already used');
+    expect((await browser.get(link)).status).toBe(400);
+    await passwordTokens(t.url, client, username, newPassword, 'openid');
+  });
+
+  it('answers an unknown email exactly as a known one, and mails nothing for it', async () => {
+    const { user } = await createTestUser(t.server.app.domain);
+    const browser = new FetchBrowser(t.url);
+    const unknown = await browser.post('/password/forgot', { identifier: 'nobody-at-all@example.test' });
+    const arriving = receiver.next();
+    const known = await browser.post('/password/forgot', { identifier: user.username });
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.body).toBe(known.body);
+    // The first mail after both requests is the known user's: the unknown one left nothing in the outbox.
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(user.email);
+    expect((await mailOutbox()).some((m) => m.recipient === 'nobody-at-all@example.test')).toBe(false);
+  });
+
+  it('throttles requests per email or username, known or not', async () => {
+    const browser = new FetchBrowser(t.url);
+    for (let i = 0; i < 3; i++) expect((await browser.post('/password/forgot', { identifier: 'throttled@example.test' })).status).toBe(200);
+    const refused = await browser.post('/password/forgot', { identifier: 'throttled@example.test' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('keeps the mail while the mail server is down, shows it pending, and delivers it once the server is back', async () => {
+    const { user } = await createTestUser(t.server.app.domain);
+    const port = receiver.port;
+    await receiver.stop();
+    const answer = await new FetchBrowser(t.url).post('/password/forgot', { identifier: user.email! });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('Check your mail');
+    await waitUntil(async () => (await mailOutbox()).some((m) => m.recipient === user.email && m.attempts >= 1 && m.lastError !== null));
+    expect((await mailOutbox()).find((m) => m.recipient === user.email)?.status).toBe('PENDING');
+    const arriving = receiver.next();
+    await receiver.start(port);
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(user.email);
+    await waitUntil(async () => !(await mailOutbox()).some((m) => m.recipient === user.email));
+  });
+
+  it('refuses an expired link and changes nothing', async () => {
+    const { user, username, password } = await createTestUser(t.server.app.domain);
+    const arriving = receiver.next();
+    await new FetchBrowser(t.url).post('/password/forgot', { identifier: username });
+    const link = linkIn(await arriving);
+    clock.advance(31 * 60);
+    try {
+      const browser = new FetchBrowser(t.url);
+      expect((await browser.get(link)).status).toBe(400);
+      const refused = await browser.post('/password/reset', {
+        token: tokenOf(link),
+        password: 'late passphrase 123',
+        confirm: 'late passphrase 123',
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toContain('has expired');
+    } finally {
+      clock.reset();
+    }
+    await passwordTokens(t.url, client, username, password, 'openid');
+    expect(user.email).toBeTruthy();
+  });
+
+  it('links "Forgot password?" from the sign-in page', async () => {
+    const app = await createTestClient(t.server.app.domain, '/', 'public');
+    const params = new URLSearchParams({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    const page = await new FetchBrowser(t.url).get(`/authorize?${params}`);
+    expect(page.body).toContain('href="/password/forgot"');
+  });
+});
+
+describe('email flows without SMTP_URL', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('offers no reset page, no link, and GraphQL names SMTP_URL', async () => {
+    const browser = new FetchBrowser(t.url);
+    expect((await browser.get('/password/forgot')).status).toBe(404);
+    expect((await browser.post('/password/forgot', { identifier: 'someone' })).status).toBe(404);
+    const app = await createTestClient(t.server.app.domain, '/', 'public');
+    const params = new URLSearchParams({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    const page = await browser.get(`/authorize?${params}`);
+    expect(page.body).toContain('name="password"');
+    expect(page.body).not.toContain('/password/forgot');
+    const token = await clientCredentialsToken(t.url, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ mailOutbox { recipient } }' }),
+    });
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0]!.message).toContain('SMTP_URL');
+  });
+});
