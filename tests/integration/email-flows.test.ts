@@ -4,7 +4,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createTestClient, passwordTokens, testClock, type TestClient } from '../fixtures/token-clients';
 import { createTestUser } from '../fixtures/test-user';
+import { ensureTenant } from '../fixtures/grant-setup';
 import { FetchBrowser, hiddenFields } from '../support/browser';
+import { launchChromium } from '../support/launch-chromium';
 import { postForm, clientCredentialsToken } from '../support/oauth';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
@@ -206,6 +208,43 @@ describe('email flows (SMTP_URL): password reset by mail', () => {
     });
     const page = await new FetchBrowser(t.url).get(`/authorize?${params}`);
     expect(page.body).toContain('href="/password/forgot"');
+  });
+  it('walks the reset in Chromium under a tenant issuer: sign-in page, forgot form, mailed link, new password', async () => {
+    const domain = t.server.app.domain;
+    await ensureTenant(domain, '/acme');
+    const { user, username } = await createTestUser(domain, '/acme');
+    const app = await createTestClient(domain, '/acme', 'public');
+    const issuer = `${t.issuer}/t/acme`;
+    const params = new URLSearchParams({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    const chromium = await launchChromium();
+    try {
+      const page = await chromium.newPage();
+      await page.goto(`${issuer}/authorize?${params}`);
+      await Promise.all([page.waitForURL(`${issuer}/password/forgot`), page.getByRole('link', { name: 'Forgot password?' }).click()]);
+      await page.fill('input[name="identifier"]', user.email!);
+      const arriving = receiver.next();
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
+      const link = linkIn(await arriving);
+      expect(link.startsWith(`${issuer}/password/reset?token=`)).toBe(true);
+      await page.goto(link);
+      const newPassword = 'chromium chose this passphrase';
+      await page.fill('input[name="password"]', newPassword);
+      await page.fill('input[name="confirm"]', newPassword);
+      await page.getByRole('button', { name: 'Set the new password' }).click();
+      await page.getByRole('heading', { name: 'Password changed' }).waitFor();
+      const acmeClient = await createTestClient(domain, '/acme', 'user');
+      await passwordTokens(t.url, acmeClient, username, newPassword, 'openid');
+    } finally {
+      await chromium.close();
+    }
   });
 });
 
