@@ -24,6 +24,7 @@ const userFromEntity = (entity: UserEntity): User =>
     tenantId: entity.tenantId,
     username: entity.username,
     email: entity.email,
+    emailVerified: entity.emailVerified,
     phone: entity.phone,
     firstname: entity.firstname,
     lastname: entity.lastname,

@@ -5,7 +5,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - `mail_outbox`: every mail the server owes, written in the transaction of the action that
  *   causes it and delivered by the in-process worker (several processes claim rows with
  *   `for update skip locked`); the body is sealed with the server secret and dropped once sent;
- * - `account_tokens`: single-use links mailed to users (password reset), as SHA-256 digests.
+ * - `account_tokens`: single-use links mailed to users (password reset, email verification), as SHA-256 digests;
+ * - `users.email_verified`: true only once the user opened a verification link sent to the current email.
  */
 export class Migration20261206210000MailOutbox extends Migration {
   override async up(): Promise<void> {
@@ -30,15 +31,18 @@ export class Migration20261206210000MailOutbox extends Migration {
       tenant_id uuid not null references tenants (id) on delete cascade,
       user_id uuid not null references users (id) on delete cascade,
       purpose text not null,
+      email text,
       expires_at timestamptz not null,
       used_at timestamptz,
       created_at timestamptz not null
     );`);
     this.addSql(`create index account_tokens_user_idx on account_tokens (user_id, purpose);`);
     this.addSql(`create index account_tokens_expires_at_idx on account_tokens (expires_at);`);
+    this.addSql('alter table users add column email_verified boolean not null default false;');
   }
 
   override async down(): Promise<void> {
+    this.addSql('alter table users drop column email_verified;');
     this.addSql('drop table account_tokens;');
     this.addSql('drop table mail_outbox;');
   }

@@ -53,3 +53,25 @@ export function passwordChangedPage(view: { tenantName: string }): string {
 <p class="lead" role="status">Your new password is set, and you are signed out everywhere. Sign in again with it in your application.</p>`,
   );
 }
+
+/** Behind a verification link: one button, so a mail scanner fetching the link confirms nothing. */
+export function verifyEmailPage(view: { tenantName: string; action: string; token: string }): string {
+  return renderPage(
+    'Confirm your email address',
+    html`${eyebrow(view.tenantName)}
+<h1>Confirm your email address</h1>
+<form method="post" action="${view.action}">
+<input type="hidden" name="token" value="${view.token}">
+<button type="submit" class="primary full">Confirm my email address</button>
+</form>`,
+  );
+}
+
+export function emailVerifiedPage(view: { tenantName: string }): string {
+  return renderPage(
+    'Email address confirmed',
+    html`${eyebrow(view.tenantName)}
+<h1>Email address confirmed</h1>
+<p class="lead" role="status">Thank you: your email address is confirmed.</p>`,
+  );
+}

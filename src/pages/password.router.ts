@@ -8,7 +8,14 @@ import { errorPage } from './error.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
-import { forgotPasswordPage, passwordChangedPage, resetPasswordPage, resetRequestedPage } from './password.page';
+import {
+  emailVerifiedPage,
+  forgotPasswordPage,
+  passwordChangedPage,
+  resetPasswordPage,
+  resetRequestedPage,
+  verifyEmailPage,
+} from './password.page';
 
 /**
  * Password reset by mail at `{I}/password/…` (`issuer` the root issuer or a tenant issuer, `tenantOf` its tenant):
@@ -16,6 +23,7 @@ import { forgotPasswordPage, passwordChangedPage, resetPasswordPage, resetReques
  *   (429 when throttled);
  * - GET `{I}/password/reset?token=…`: the new-password form of a valid link (an error page otherwise);
  * - POST `{I}/password/reset`: sets the password, once.
+ * - GET `{I}/email/verify?token=…`, POST `{I}/email/verify`: confirms the email address a verification link was sent to.
  * Without SMTP_URL every one of them answers 404. The link's secret is the form's only authority,
  * so a cross-site post cannot forge it; the forms post to this origin only (CSP).
  */
@@ -26,14 +34,18 @@ export function passwordRouter(
   tenantOf: () => Promise<Tenant> | Tenant,
 ): Router {
   const router = Router();
-  const actions = { forgot: pagePath(issuer, '/password/forgot'), reset: pagePath(issuer, '/password/reset') };
+  const actions = {
+    forgot: pagePath(issuer, '/password/forgot'),
+    reset: pagePath(issuer, '/password/reset'),
+    verify: pagePath(issuer, '/email/verify'),
+  };
   const name = (tenant: Tenant) => tenant.name || tenant.path;
   const page = (res: Response, status: number, body: string) => {
     setPageHeaders(res);
     res.status(status).type('html').send(body);
   };
 
-  router.use('/password', (_req, res, next) => {
+  router.use(['/password', '/email'], (_req, res, next) => {
     if (domain.passwordReset.enabled) return next();
     page(res, 404, errorPage(domainNotFound()));
   });
@@ -85,7 +97,20 @@ export function passwordRouter(
     page(res, 200, passwordChangedPage({ tenantName: name(tenant) }));
   });
 
-  router.use('/password', pageErrorHandler);
+  router.get('/email/verify', async (req, res) => {
+    const tenant = await tenantOf();
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    await domain.emailVerification.check(tenant, token);
+    page(res, 200, verifyEmailPage({ tenantName: name(tenant), action: actions.verify, token: token! }));
+  });
+
+  router.post('/email/verify', pageForm, async (req, res) => {
+    const tenant = await tenantOf();
+    await domain.emailVerification.confirm(tenant, field(req, 'token'));
+    page(res, 200, emailVerifiedPage({ tenantName: name(tenant) }));
+  });
+
+  router.use(['/password', '/email'], pageErrorHandler);
   return router;
 }
 

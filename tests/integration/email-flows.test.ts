@@ -8,6 +8,7 @@ import { ensureTenant } from '../fixtures/grant-setup';
 import { FetchBrowser, hiddenFields } from '../support/browser';
 import { launchChromium } from '../support/launch-chromium';
 import { postForm, clientCredentialsToken } from '../support/oauth';
+import { rootAdminSdk } from '../support/admin-sdk';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 
@@ -209,6 +210,43 @@ describe('email flows (SMTP_URL): password reset by mail', () => {
     const page = await new FetchBrowser(t.url).get(`/authorize?${params}`);
     expect(page.body).toContain('href="/password/forgot"');
   });
+  it('makes email_verified true only through the link mailed when the email changes', async () => {
+    const { user, username, password } = await createTestUser(t.server.app.domain);
+    const userinfo = async (): Promise<Record<string, unknown>> => {
+      const { access_token } = await passwordTokens(t.url, client, username, password, 'openid email');
+      const res = await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+      return (await res.json()) as Record<string, unknown>;
+    };
+    expect(await userinfo()).toMatchObject({ email: user.email, email_verified: false });
+
+    // GraphQL updateUser with a new address: unverified, and a link goes to the new address.
+    const root = await rootAdminSdk(t.url);
+    const newEmail = `changed-${username}@example.test`;
+    const arriving = receiver.next();
+    await root.updateUser({ id: user.id, input: { email: newEmail } });
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(newEmail);
+    const link = /https?:\/\/\S+\/email\/verify\?token=\S+/.exec(mail.text ?? '')![0];
+    expect(await userinfo()).toMatchObject({ email: newEmail, email_verified: false });
+
+    // Opening the link shows a button; nothing is verified until it is pressed.
+    const browser = new FetchBrowser(t.url);
+    const confirm = await browser.get(link);
+    expect(confirm.status).toBe(200);
+    expect(await userinfo()).toMatchObject({ email_verified: false });
+    const done = await browser.post('/email/verify', { token: tokenOf(link) });
+    expect(done.status).toBe(200);
+    expect(await userinfo()).toMatchObject({ email: newEmail, email_verified: true });
+    // Once only.
+    expect((await browser.post('/email/verify', { token: tokenOf(link) })).status).toBe(400);
+
+    // Changing the email again makes it unverified again.
+    const next = receiver.next();
+    await root.updateUser({ id: user.id, input: { email: `again-${username}@example.test` } });
+    await next;
+    expect(await userinfo()).toMatchObject({ email_verified: false });
+  });
+
   it('walks the reset in Chromium under a tenant issuer: sign-in page, forgot form, mailed link, new password', async () => {
     const domain = t.server.app.domain;
     await ensureTenant(domain, '/acme');

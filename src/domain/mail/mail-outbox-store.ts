@@ -1,5 +1,5 @@
 /** What a mail is about; one template per kind. */
-export type MailKind = 'password-reset';
+export type MailKind = 'password-reset' | 'email-verification';
 
 export type MailStatus = 'pending' | 'sent' | 'failed';
 

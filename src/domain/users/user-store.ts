@@ -25,6 +25,7 @@ export interface UserChanges {
   lastname?: string | null;
   enabled?: boolean;
   admin?: boolean;
+  emailVerified?: boolean;
   /** argon2id PHC string. */
   passwordHash?: string;
 }

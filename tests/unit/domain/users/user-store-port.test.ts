@@ -43,6 +43,7 @@ class MemoryUsers implements UserStore {
       tenantId,
       username,
       email: null,
+      emailVerified: false,
       phone: null,
       firstname: null,
       lastname: null,
