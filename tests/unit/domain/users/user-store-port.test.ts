@@ -151,7 +151,8 @@ describe('UserService on its UserStore port', () => {
     const updated = await service.update(acmeAdmin, alice.id, { email: ' alice@example.com ', username: 'Alice' });
     expect(Object.isFrozen(users.seen)).toBe(true);
     expect(users.seen).toEqual(alice);
-    expect(users.writes).toEqual([{ email: 'alice@example.com', username: 'Alice' }]);
+    // A new email is unverified until its link is opened.
+    expect(users.writes).toEqual([{ email: 'alice@example.com', emailVerified: false, username: 'Alice' }]);
     expect(updated).toMatchObject({ id: alice.id, username: 'Alice', email: 'alice@example.com', enabled: true });
     expect(updated).not.toHaveProperty('passwordHash');
   });
