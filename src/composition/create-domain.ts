@@ -31,6 +31,7 @@ import { TOKEN_EXCHANGE, TokenExchangeGrant } from '../domain/grants/token-excha
 import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registry';
 import { MailOutbox } from '../domain/mail/mail-outbox';
 import { EmailVerificationService } from '../domain/mail/email-verification.service';
+import { InvitationService } from '../domain/mail/invitation.service';
 import { PasswordResetService } from '../domain/mail/password-reset.service';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
@@ -243,6 +244,10 @@ function createDomain(input: DomainDeps) {
   const passwordReset = new PasswordResetService(users, stores.accountTokens, mail, limiter, stores.transactions, deps.clock, (path) =>
     tenantIssuers.issuerOf(path),
   );
+  // 7c. Invitations: a user made by an admin chooses their own password through a mailed link.
+  const invitations = new InvitationService(users, stores.accountTokens, mail, tenants, stores.transactions, deps.clock, (path) =>
+    tenantIssuers.issuerOf(path),
+  );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -305,6 +310,7 @@ function createDomain(input: DomainDeps) {
     mail,
     passwordReset,
     emailVerification,
+    invitations,
   };
 }
 

@@ -24,6 +24,7 @@ import {
  * - GET `{I}/password/reset?token=…`: the new-password form of a valid link (an error page otherwise);
  * - POST `{I}/password/reset`: sets the password, once.
  * - GET `{I}/email/verify?token=…`, POST `{I}/email/verify`: confirms the email address a verification link was sent to.
+ * - GET `{I}/invitation/accept?token=…`, POST `{I}/invitation/accept`: an invited user chooses their password, once.
  * Without SMTP_URL every one of them answers 404. The link's secret is the form's only authority,
  * so a cross-site post cannot forge it; the forms post to this origin only (CSP).
  */
@@ -38,6 +39,7 @@ export function passwordRouter(
     forgot: pagePath(issuer, '/password/forgot'),
     reset: pagePath(issuer, '/password/reset'),
     verify: pagePath(issuer, '/email/verify'),
+    accept: pagePath(issuer, '/invitation/accept'),
   };
   const name = (tenant: Tenant) => tenant.name || tenant.path;
   const page = (res: Response, status: number, body: string) => {
@@ -45,7 +47,7 @@ export function passwordRouter(
     res.status(status).type('html').send(body);
   };
 
-  router.use(['/password', '/email'], (_req, res, next) => {
+  router.use(['/password', '/email', '/invitation'], (_req, res, next) => {
     if (domain.passwordReset.enabled) return next();
     page(res, 404, errorPage(domainNotFound()));
   });
@@ -110,7 +112,30 @@ export function passwordRouter(
     page(res, 200, emailVerifiedPage({ tenantName: name(tenant) }));
   });
 
-  router.use(['/password', '/email'], pageErrorHandler);
+  router.get('/invitation/accept', async (req, res) => {
+    const tenant = await tenantOf();
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    await domain.invitations.check(tenant, token);
+    page(res, 200, resetPasswordPage({ tenantName: name(tenant), action: actions.accept, token: token! }));
+  });
+
+  router.post('/invitation/accept', pageForm, async (req, res) => {
+    const tenant = await tenantOf();
+    const token = field(req, 'token');
+    const password = field(req, 'password');
+    const retry = (problem: string) =>
+      page(res, 400, resetPasswordPage({ tenantName: name(tenant), action: actions.accept, token: token ?? '', problem }));
+    if (password !== field(req, 'confirm')) return retry('The two passwords differ.');
+    try {
+      await domain.invitations.accept(tenant, token, password);
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'validation_failed') return retry(describe(error));
+      throw error;
+    }
+    page(res, 200, passwordChangedPage({ tenantName: name(tenant) }));
+  });
+
+  router.use(['/password', '/email', '/invitation'], pageErrorHandler);
   return router;
 }
 

@@ -247,6 +247,54 @@ describe('email flows (SMTP_URL): password reset by mail', () => {
     expect(await userinfo()).toMatchObject({ email_verified: false });
   });
 
+  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions: { code: string } }[] };
+  };
+  const INVITE = 'mutation($input: InviteUserInput!) { inviteUser(input: $input) { id username email emailVerified } }';
+  const ALL_MAIL = '{ mailOutbox(tenantPath: "/", statuses: [PENDING, SENT, FAILED]) { id } }';
+
+  it('invites a user who chooses their own password once; an existing username is refused with nothing written', async () => {
+    const email = `invited-${Date.now()}@example.test`;
+    const arriving = receiver.next();
+    const invited = await graphql(INVITE, { input: { tenantPath: '/', email, username: `inv-${Date.now()}` } });
+    expect(invited.errors).toBeUndefined();
+    const user = invited.data!.inviteUser as { id: string; username: string; emailVerified: boolean };
+    expect(user.emailVerified).toBe(false);
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email);
+    const link = /https?:\/\/\S+\/invitation\/accept\?token=\S+/.exec(mail.text ?? '')![0];
+
+    const browser = new FetchBrowser(t.url);
+    expect((await browser.get(link)).status).toBe(200);
+    const chosen = 'the invited chose this one';
+    expect((await browser.post('/invitation/accept', { token: tokenOf(link), password: chosen, confirm: chosen })).status).toBe(200);
+    const { access_token } = await passwordTokens(t.url, client, user.username, chosen, 'openid email');
+    const info = (await (await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${access_token}` } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(info).toMatchObject({ email, email_verified: true });
+    const twice = await browser.post('/invitation/accept', {
+      token: tokenOf(link),
+      password: 'another one entirely',
+      confirm: 'another one entirely',
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain('already used');
+    await passwordTokens(t.url, client, user.username, chosen, 'openid');
+
+    const before = ((await graphql(ALL_MAIL)).data!.mailOutbox as unknown[]).length;
+    const taken = await graphql(INVITE, { input: { tenantPath: '/', email: `other-${email}`, username: user.username.toUpperCase() } });
+    expect(taken.errors?.[0]?.extensions.code).toBe('CONFLICT');
+    expect(((await graphql(ALL_MAIL)).data!.mailOutbox as unknown[]).length).toBe(before);
+    await passwordTokens(t.url, client, user.username, chosen, 'openid');
+  });
+
   it('walks the reset in Chromium under a tenant issuer: sign-in page, forgot form, mailed link, new password', async () => {
     const domain = t.server.app.domain;
     await ensureTenant(domain, '/acme');
@@ -320,5 +368,16 @@ describe('email flows without SMTP_URL', () => {
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(body.errors[0]!.message).toContain('SMTP_URL');
+    const invite = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: 'mutation { inviteUser(input: { tenantPath: "/", email: "x@example.test", username: "never-made" }) { id } }',
+      }),
+    });
+    const refused = (await invite.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(refused.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors[0]!.message).toContain('SMTP_URL');
+    expect(await t.server.app.domain.users.existsIn('/', 'never-made')).toBe(false);
   });
 });

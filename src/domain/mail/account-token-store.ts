@@ -1,5 +1,5 @@
 /** What a mailed single-use link lets its holder do. */
-export type AccountTokenPurpose = 'password-reset' | 'email-verification';
+export type AccountTokenPurpose = 'password-reset' | 'email-verification' | 'invitation';
 
 export interface NewAccountToken {
   /** SHA-256 of the token (base64url); the token itself is only in the mail. */

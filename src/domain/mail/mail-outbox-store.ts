@@ -1,5 +1,5 @@
 /** What a mail is about; one template per kind. */
-export type MailKind = 'password-reset' | 'email-verification';
+export type MailKind = 'password-reset' | 'email-verification' | 'invitation';
 
 export type MailStatus = 'pending' | 'sent' | 'failed';
 

@@ -200,6 +200,14 @@ export class UserService {
     return user;
   }
 
+  /** An invited user chose a password through the invitation link (trusted: the caller used the link): the email it went to is verified. */
+  async acceptInvitation(userId: string, passwordHash: string, invitedEmail: string | null): Promise<User> {
+    return this.modify(null, userId, (current) => ({
+      passwordHash,
+      ...(invitedEmail !== null && current.email === invitedEmail ? { emailVerified: true } : {}),
+    }));
+  }
+
   /** Trusted lookup (password recovery): enabled users of the tenant whose username or email is `identifier`, at most five. */
   async findForRecovery(tenantId: string, identifier: string): Promise<User[]> {
     return (await this.users.findForRecovery(tenantId, identifier, 5)).filter((user) => user.enabled);
