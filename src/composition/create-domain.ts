@@ -32,6 +32,7 @@ import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registr
 import { MailOutbox } from '../domain/mail/mail-outbox';
 import { EmailVerificationService } from '../domain/mail/email-verification.service';
 import { InvitationService } from '../domain/mail/invitation.service';
+import { MailTemplates } from '../domain/mail/mail-templates';
 import { PasswordResetService } from '../domain/mail/password-reset.service';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
@@ -137,6 +138,7 @@ function createDomain(input: DomainDeps) {
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
   // 4b. Email flows: the outbox and its delivery worker (off without SMTP_URL), and email verification links.
   const mail = new MailOutbox(stores.mailOutbox, deps.mail ?? null, stores.transactions, tenants, deps.secret, deps.clock, deps.log);
+  const mailTemplates = new MailTemplates(stores.mailTemplates, tenants, deps.clock);
   const emailVerification = new EmailVerificationService(
     stores.accountTokens,
     mail,
@@ -146,6 +148,7 @@ function createDomain(input: DomainDeps) {
     stores.users,
     deps.bus,
     stores.transactions,
+    mailTemplates,
   );
   // 5. Users: disabling one (on any path) raises its revocation cutoff; a changed email is verified anew.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user), {
@@ -241,12 +244,26 @@ function createDomain(input: DomainDeps) {
     deps.log,
   );
   // 7b. Password reset by mail.
-  const passwordReset = new PasswordResetService(users, stores.accountTokens, mail, limiter, stores.transactions, deps.clock, (path) =>
-    tenantIssuers.issuerOf(path),
+  const passwordReset = new PasswordResetService(
+    users,
+    stores.accountTokens,
+    mail,
+    limiter,
+    stores.transactions,
+    deps.clock,
+    (path) => tenantIssuers.issuerOf(path),
+    mailTemplates,
   );
   // 7c. Invitations: a user made by an admin chooses their own password through a mailed link.
-  const invitations = new InvitationService(users, stores.accountTokens, mail, tenants, stores.transactions, deps.clock, (path) =>
-    tenantIssuers.issuerOf(path),
+  const invitations = new InvitationService(
+    users,
+    stores.accountTokens,
+    mail,
+    tenants,
+    stores.transactions,
+    deps.clock,
+    (path) => tenantIssuers.issuerOf(path),
+    mailTemplates,
   );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
@@ -311,6 +328,7 @@ function createDomain(input: DomainDeps) {
     passwordReset,
     emailVerification,
     invitations,
+    mailTemplates,
   };
 }
 

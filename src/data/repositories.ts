@@ -10,6 +10,7 @@ import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { DeviceAuthorizationRepository } from './device-authorization.repository';
 import { MailOutboxRepository } from './mail-outbox.repository';
+import { MailTemplateRepository } from './mail-template.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
@@ -48,6 +49,7 @@ export function createRepositories(db: Database) {
     deviceAuthorizations: new DeviceAuthorizationRepository(db),
     mailOutbox: new MailOutboxRepository(db),
     accountTokens: new AccountTokenRepository(db),
+    mailTemplates: new MailTemplateRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -8,6 +8,7 @@ import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { AccountTokenStore } from './mail/account-token-store';
 import type { MailOutboxStore } from './mail/mail-outbox-store';
+import type { MailTemplateStore } from './mail/mail-template-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
@@ -54,6 +55,8 @@ export interface DomainStores {
   readonly mailOutbox: MailOutboxStore;
   /** Single-use links mailed to users (password reset), as digests. */
   readonly accountTokens: AccountTokenStore;
+  /** Tenants' own mail templates. */
+  readonly mailTemplates: MailTemplateStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -6,6 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  *   causes it and delivered by the in-process worker (several processes claim rows with
  *   `for update skip locked`); the body is sealed with the server secret and dropped once sent;
  * - `account_tokens`: single-use links mailed to users (password reset, email verification), as SHA-256 digests;
+ * - `mail_templates`: a tenant admin's own subject and text per kind of mail;
  * - `users.email_verified`: true only once the user opened a verification link sent to the current email.
  */
 export class Migration20261206210000MailOutbox extends Migration {
@@ -39,9 +40,18 @@ export class Migration20261206210000MailOutbox extends Migration {
     this.addSql(`create index account_tokens_user_idx on account_tokens (user_id, purpose);`);
     this.addSql(`create index account_tokens_expires_at_idx on account_tokens (expires_at);`);
     this.addSql('alter table users add column email_verified boolean not null default false;');
+    this.addSql(`create table mail_templates (
+      tenant_id uuid not null references tenants (id) on delete cascade,
+      kind text not null,
+      subject text not null,
+      body text not null,
+      updated_at timestamptz not null,
+      primary key (tenant_id, kind)
+    );`);
   }
 
   override async down(): Promise<void> {
+    this.addSql('drop table mail_templates;');
     this.addSql('alter table users drop column email_verified;');
     this.addSql('drop table account_tokens;');
     this.addSql('drop table mail_outbox;');

@@ -295,6 +295,28 @@ describe('email flows (SMTP_URL): password reset by mail', () => {
     await passwordTokens(t.url, client, user.username, chosen, 'openid');
   });
 
+  it('lets an admin override a tenant’s template, refuses one without {{link}}, and resets it', async () => {
+    const SET = `mutation($subject: String!, $body: [String!]!) {
+      setMailTemplate(tenantPath: "/", kind: PASSWORD_RESET, subject: $subject, bodyLines: $body) { kind subject body overridden } }`;
+    const bad = await graphql(SET, { subject: 'No link', body: ['nothing to click'] });
+    expect(bad.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    const set = await graphql(SET, {
+      subject: '{{tenantName}}: new password for {{username}}',
+      body: ['Hi {{username}} <b>!</b>', 'Go to {{ link }}', ''],
+    });
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.setMailTemplate).toMatchObject({ kind: 'PASSWORD_RESET', overridden: true });
+    const { username } = await createTestUser(t.server.app.domain);
+    const arriving = receiver.next();
+    await new FetchBrowser(t.url).post('/password/forgot', { identifier: username });
+    const mail = await arriving;
+    expect(mail.subject).toBe(`root: new password for ${username}`);
+    expect(mail.text).toContain(`Hi ${username} <b>!</b>`);
+    expect(linkIn(mail).startsWith(`${t.issuer}/password/reset?token=`)).toBe(true);
+    const reset = await graphql('mutation { resetMailTemplate(tenantPath: "/", kind: PASSWORD_RESET) { subject overridden } }');
+    expect(reset.data!.resetMailTemplate).toEqual({ subject: 'Reset your password for {{tenantName}}', overridden: false });
+  });
+
   it('walks the reset in Chromium under a tenant issuer: sign-in page, forgot form, mailed link, new password', async () => {
     const domain = t.server.app.domain;
     await ensureTenant(domain, '/acme');

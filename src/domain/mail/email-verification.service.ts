@@ -9,6 +9,7 @@ import type { User } from '../users/user';
 import type { UserStore } from '../users/user-store';
 import type { AccountTokenStore } from './account-token-store';
 import type { MailOutbox } from './mail-outbox';
+import type { MailTemplates } from './mail-templates';
 
 /** A verification link works once, for 24 hours. */
 export const VERIFY_LINK_SECONDS = 24 * 3600;
@@ -34,6 +35,7 @@ export class EmailVerificationService {
     private readonly users: UserStore,
     private readonly bus: ChangeBus,
     private readonly transactions: Transactions,
+    private readonly templates: MailTemplates,
   ) {}
 
   get enabled(): boolean {
@@ -59,24 +61,13 @@ export class EmailVerificationService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + VERIFY_LINK_SECONDS * 1000),
     });
-    const tenantName = tenant.name || tenant.path;
     const link = `${this.issuerOf(tenant.path)}/email/verify?token=${encodeURIComponent(token)}`;
-    await this.outbox.enqueue(
-      tenant.id,
-      'email-verification',
-      user.email,
-      `Confirm your email address for ${tenantName}`,
-      [
-        `Hello ${user.username},`,
-        '',
-        `please confirm that ${user.email} is the email address of your account ${user.username} at ${tenantName}:`,
-        '',
-        link,
-        '',
-        'The link works once, for 24 hours. If you did not expect this mail, ignore it.',
-        '',
-      ].join('\n'),
-    );
+    const mail = await this.templates.render(tenant, 'email-verification', {
+      link,
+      tenantName: tenant.name || tenant.path,
+      username: user.username,
+    });
+    await this.outbox.enqueue(tenant.id, 'email-verification', user.email, mail.subject, mail.text);
   }
 
   /** Checks a link before showing its confirmation button (without using it). */

@@ -11,6 +11,7 @@ import type { UserService } from '../users/user.service';
 import { validatePassword } from '../users/validate-user-profile';
 import type { AccountTokenStore } from './account-token-store';
 import type { MailOutbox } from './mail-outbox';
+import type { MailTemplates } from './mail-templates';
 
 /** An invitation link works once, for 7 days. */
 export const INVITATION_SECONDS = 7 * 24 * 3600;
@@ -42,6 +43,7 @@ export class InvitationService {
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly issuerOf: (tenantPath: string) => string,
+    private readonly templates: MailTemplates,
   ) {}
 
   async invite(actor: Actor, input: InviteUserInput): Promise<User> {
@@ -69,24 +71,13 @@ export class InvitationService {
         createdAt: now,
         expiresAt: new Date(now.getTime() + INVITATION_SECONDS * 1000),
       });
-      const tenantName = tenant.name || tenant.path;
       const link = `${this.issuerOf(tenant.path)}/invitation/accept?token=${encodeURIComponent(token)}`;
-      await this.outbox.enqueue(
-        tenant.id,
-        'invitation',
-        user.email!,
-        `You are invited to ${tenantName}`,
-        [
-          `Hello,`,
-          '',
-          `an account ${user.username} was made for you at ${tenantName}. To choose its password, open this link within 7 days:`,
-          '',
-          link,
-          '',
-          'The link works once. If you did not expect this mail, ignore it.',
-          '',
-        ].join('\n'),
-      );
+      const mail = await this.templates.render(tenant, 'invitation', {
+        link,
+        tenantName: tenant.name || tenant.path,
+        username: user.username,
+      });
+      await this.outbox.enqueue(tenant.id, 'invitation', user.email!, mail.subject, mail.text);
       return user;
     });
   }

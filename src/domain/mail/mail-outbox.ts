@@ -1,4 +1,4 @@
-import type { Actor } from '../actor';
+import { requireAdmin, type Actor } from '../actor';
 import type { Clock } from '../clock';
 import type { ServerSecret } from '../crypto/server-secret';
 import type { DomainLogger } from '../deps';
@@ -86,6 +86,7 @@ export class MailOutbox {
     tenantPath: string | null | undefined,
     statuses: readonly MailStatus[] = ['pending', 'failed'],
   ): Promise<OutboxMail[]> {
+    requireAdmin(actor);
     const tenant = await this.tenants.get(actor, tenantPath || actor.tenantPath, 'tenantPath');
     return this.store.list(tenant.id, statuses, 500);
   }

@@ -10,6 +10,7 @@ import type { UserService } from '../users/user.service';
 import { validatePassword } from '../users/validate-user-profile';
 import type { AccountTokenStore } from './account-token-store';
 import type { MailOutbox } from './mail-outbox';
+import type { MailTemplates } from './mail-templates';
 
 /** A reset link works once, for 30 minutes. */
 export const RESET_LINK_SECONDS = 30 * 60;
@@ -42,6 +43,7 @@ export class PasswordResetService {
     private readonly clock: Clock,
     /** The issuer URL of a tenant (its pages live below it). */
     private readonly issuerOf: (tenantPath: string) => string,
+    private readonly templates: MailTemplates,
   ) {}
 
   get enabled(): boolean {
@@ -62,7 +64,7 @@ export class PasswordResetService {
       // The same work as for one account: a token and its digest, a sealed mail written to the outbox, then rolled back.
       const token = randomToken(32);
       sha256(token);
-      const decoy = this.mailFor(tenant, { username: name, email: name } as User, token);
+      const decoy = await this.mailFor(tenant, { username: name, email: name } as User, token);
       await this.transactions
         .run(async () => {
           await this.outbox.enqueue(tenant.id, 'password-reset', decoy.to, decoy.subject, decoy.text);
@@ -84,7 +86,7 @@ export class PasswordResetService {
           createdAt: now,
           expiresAt,
         });
-        const mail = this.mailFor(tenant, user, token);
+        const mail = await this.mailFor(tenant, user, token);
         await this.outbox.enqueue(tenant.id, 'password-reset', mail.to, mail.subject, mail.text);
       }
     });
@@ -114,23 +116,13 @@ export class PasswordResetService {
     });
   }
 
-  private mailFor(tenant: Tenant, user: Pick<User, 'username' | 'email'>, token: string) {
+  private async mailFor(tenant: Tenant, user: Pick<User, 'username' | 'email'>, token: string) {
     const link = `${this.issuerOf(tenant.path)}/password/reset?token=${encodeURIComponent(token)}`;
-    const tenantName = tenant.name || tenant.path;
-    return {
-      to: user.email!,
-      subject: `Reset your password for ${tenantName}`,
-      text: [
-        `Hello ${user.username},`,
-        '',
-        `someone asked to reset the password of your account ${user.username} at ${tenantName}.`,
-        'To choose a new password, open this link within 30 minutes:',
-        '',
-        link,
-        '',
-        'The link works once. If you did not ask for this, ignore this mail: your password stays as it is.',
-        '',
-      ].join('\n'),
-    };
+    const mail = await this.templates.render(tenant, 'password-reset', {
+      link,
+      tenantName: tenant.name || tenant.path,
+      username: user.username,
+    });
+    return { to: user.email!, ...mail };
   }
 }

@@ -63,3 +63,32 @@ export const toOutboxMailType = (mail: OutboxMail, tenantPath: string): OutboxMa
   createdAt: mail.createdAt,
   sentAt: mail.sentAt,
 });
+
+export enum MailKindEnum {
+  PASSWORD_RESET = 'password-reset',
+  EMAIL_VERIFICATION = 'email-verification',
+  INVITATION = 'invitation',
+}
+registerEnumType(MailKindEnum, { name: 'MailKind', description: 'What a mail is about; each kind has one template per tenant.' });
+
+@ObjectType('MailTemplate', {
+  simpleResolvers: true,
+  description:
+    'The text of one kind of mail for a tenant: plain text with the placeholders {{link}} (required), {{tenantName}} and {{username}}.',
+})
+export class MailTemplateType {
+  @Field()
+  tenantPath!: string;
+
+  @Field(() => MailKindEnum)
+  kind!: MailKindEnum;
+
+  @Field()
+  subject!: string;
+
+  @Field()
+  body!: string;
+
+  @Field({ description: 'The tenant’s own text (false: the built-in one).' })
+  overridden!: boolean;
+}
