@@ -317,6 +317,29 @@ describe('email flows (SMTP_URL): password reset by mail', () => {
     expect(reset.data!.resetMailTemplate).toEqual({ subject: 'Reset your password for {{tenantName}}', overridden: false });
   });
 
+  it('mails a verification link at self sign-up, under the tenant’s issuer', async () => {
+    const root = await rootAdminSdk(t.url);
+    await root.createTenant({ input: { path: '/open', allowSelfSignup: true } });
+    const email = `signup-${Date.now()}@example.test`;
+    const arriving = receiver.next();
+    const res = await postForm(`${t.url}/register_user`, {
+      username: `signup${Date.now()}`,
+      password: 'sign-up passphrase 1',
+      email,
+      tenant_path: '/open',
+    });
+    expect(res.status).toBe(200);
+    const mail = await arriving;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email);
+    const link = /https?:\/\/\S+\/email\/verify\?token=\S+/.exec(mail.text ?? '')![0];
+    expect(link.startsWith(`${t.issuer}/t/open/email/verify?token=`)).toBe(true);
+    const browser = new FetchBrowser(t.url);
+    expect((await browser.get(link)).status).toBe(200);
+    // The link belongs to its tenant's issuer: the root issuer's page refuses it.
+    expect((await browser.post('/email/verify', { token: tokenOf(link) })).status).toBe(400);
+    expect((await browser.post('/t/open/email/verify', { token: tokenOf(link) })).status).toBe(200);
+  });
+
   it('walks the reset in Chromium under a tenant issuer: sign-in page, forgot form, mailed link, new password', async () => {
     const domain = t.server.app.domain;
     await ensureTenant(domain, '/acme');

@@ -13,7 +13,7 @@ export interface NewAccountToken {
   readonly expiresAt: Date;
 }
 
-export interface AccountTokenOwner {
+interface AccountTokenOwner {
   readonly userId: string;
   readonly tenantId: string;
   readonly email: string | null;

@@ -12,9 +12,9 @@ import type { MailOutbox } from './mail-outbox';
 import type { MailTemplates } from './mail-templates';
 
 /** A verification link works once, for 24 hours. */
-export const VERIFY_LINK_SECONDS = 24 * 3600;
+const VERIFY_LINK_SECONDS = 24 * 3600;
 
-export const invalidVerificationLink = (): DomainError =>
+const invalidVerificationLink = (): DomainError =>
   new DomainError(
     'invalid_request',
     'this email verification link is invalid, has expired, was already used or is for an address the account no longer has',

@@ -14,7 +14,7 @@ import type { MailOutbox } from './mail-outbox';
 import type { MailTemplates } from './mail-templates';
 
 /** An invitation link works once, for 7 days. */
-export const INVITATION_SECONDS = 7 * 24 * 3600;
+const INVITATION_SECONDS = 7 * 24 * 3600;
 
 export interface InviteUserInput {
   tenantPath: string;
@@ -25,7 +25,7 @@ export interface InviteUserInput {
   lastname?: string | null;
 }
 
-export const invalidInvitation = (): DomainError =>
+const invalidInvitation = (): DomainError =>
   new DomainError('invalid_request', 'this invitation link is invalid, has expired or was already used; ask for a new invitation');
 
 /**

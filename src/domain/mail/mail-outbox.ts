@@ -20,13 +20,13 @@ const MAX_RETRY_MS = 3_600_000;
 const IDLE_POLL_MS = 60_000;
 
 /** The answer of every mail-flow operation on a server without SMTP_URL. */
-export const mailDisabled = (): DomainError =>
+const mailDisabled = (): DomainError =>
   new DomainError('validation_failed', 'email is not configured on this server (set SMTP_URL to enable email flows)', {
     field: 'SMTP_URL',
   });
 
 /** The retry delay after `attempts` failed attempts. */
-export const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 
 /**
  * The mail outbox and its delivery worker. Flows write a mail with {@link enqueue} inside the

@@ -7,10 +7,10 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { MailKind } from './mail-outbox-store';
 import type { MailTemplateStore, MailTemplateText } from './mail-template-store';
 
-export const MAIL_KINDS: readonly MailKind[] = ['password-reset', 'email-verification', 'invitation'];
+const MAIL_KINDS: readonly MailKind[] = ['password-reset', 'email-verification', 'invitation'];
 
 /** What a template may name: `{{link}}` (required), `{{tenantName}}`, `{{username}}`. */
-export interface MailVariables {
+interface MailVariables {
   readonly link: string;
   readonly tenantName: string;
   readonly username: string;
@@ -62,7 +62,7 @@ const DEFAULTS: Record<MailKind, MailTemplateText> = {
 const PLACEHOLDER = /\{\{\s*(link|tenantName|username)\s*\}\}/g;
 
 /** Fills the placeholders (plain text: the mail has no HTML part, so nothing needs escaping). */
-export const fill = (text: string, variables: MailVariables): string =>
+const fill = (text: string, variables: MailVariables): string =>
   text.replace(PLACEHOLDER, (_, name: keyof MailVariables) => variables[name]);
 
 /**

@@ -13,7 +13,7 @@ import type { MailOutbox } from './mail-outbox';
 import type { MailTemplates } from './mail-templates';
 
 /** A reset link works once, for 30 minutes. */
-export const RESET_LINK_SECONDS = 30 * 60;
+const RESET_LINK_SECONDS = 30 * 60;
 /** Requests per source address, and per typed email or username (whether it exists or not), per hour. */
 const PER_IP = { limit: 20, windowSeconds: 3600 };
 const PER_IDENTIFIER = { limit: 3, windowSeconds: 3600 };
@@ -22,7 +22,7 @@ const MAX_IDENTIFIER = 320;
 /** Thrown inside the decoy transaction to roll it back. */
 class Decoy extends Error {}
 
-export const invalidResetLink = (): DomainError =>
+const invalidResetLink = (): DomainError =>
   new DomainError('invalid_request', 'this password reset link is invalid, has expired or was already used; ask for a new one');
 
 /**

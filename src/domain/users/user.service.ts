@@ -25,7 +25,7 @@ export interface CreateUserInput extends UserProfile {
 export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null; admin?: boolean | null };
 
 /** What a change of email sets off (EmailVerificationService), run in the transaction of the change. */
-export interface EmailChangeHook {
+interface EmailChangeHook {
   readonly transactions: Transactions;
   send(user: User): Promise<void>;
 }
