@@ -20,9 +20,12 @@ import { consoleRouter } from './pages/console.router';
 import { deviceRouter } from './pages/device.router';
 import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
+import { pagePath } from './pages/browser-cookies';
+import { passwordRouter } from './pages/password.router';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { nodeOutboundHttp } from './edge/node-outbound-http';
+import { smtpMailSender } from './edge/smtp-mail-sender';
 import { isLoopbackHost } from './domain/clients/validate-client-keys';
 import { parseCidr } from './domain/outbound/outbound-policy';
 import { transportSecurityHeaders } from './edge/transport-security';
@@ -47,6 +50,8 @@ export interface AppDeps {
   dpopRequireNonce?: boolean;
   /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
   outboundAllowCidrs?: readonly string[];
+  /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
+  smtp?: { url: string; from: string };
 }
 
 export interface App {
@@ -78,6 +83,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     log: deps.logger,
     dpopRequireNonce: deps.dpopRequireNonce,
     outbound,
+    mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
@@ -92,6 +98,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await Promise.race([loading, new Promise<void>((resolve) => (waited = setTimeout(resolve, STATE_LOAD_WAIT_MS)))]);
   clearTimeout(waited);
   domain.revocationCheck.sync.start();
+  // The mail outbox's delivery worker (no-op without SMTP_URL).
+  domain.mail.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -135,12 +143,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   }
   app.use(opsRouter(deps.db, deps.bus, deps.metrics));
-  const kit = pageKit(deps.issuer, deps.secret);
+  const forgotPassword = domain.passwordReset.enabled
+    ? (tenantPath: string) => pagePath(domain.tenantIssuers.issuerOf(tenantPath), '/password/forgot')
+    : undefined;
+  const kit = pageKit(deps.issuer, deps.secret, forgotPassword);
   // Every tenant issuer's own hosted pages, under `{ISSUER}/t/{segment}` (its OAuth endpoints are in the route table).
   app.use(tenantIssuerPagesRouter(domain, deps.secret, scopeFor));
   app.use(authorizeRouter(domain, kit, scopeFor));
   app.use(logoutRouter(domain, kit));
   app.use(accountRouter(domain, kit));
+  // Password reset by mail for the root tenant (a tenant issuer's is under `{I}/password`).
+  app.use(passwordRouter(domain, scopeFor, deps.issuer, () => domain.tenants.require('/')));
   // RFC 8628 §3.3: the device verification page of the root issuer.
   app.use(deviceRouter(domain, deps.secret, scopeFor, deps.issuer, null));
   app.use(graphql.router);
@@ -156,6 +169,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
       domain.revocationCheck.sync.stop();
+      await domain.mail.stop();
       await domain.issuance
         .stop()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));

@@ -71,6 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustProxy: env.trustProxy,
     dpopRequireNonce: env.dpopRequireNonce,
     outboundAllowCidrs: env.outboundAllowCidrs,
+    smtp: env.smtpUrl ? { url: env.smtpUrl, from: env.smtpFrom } : undefined,
   });
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, {

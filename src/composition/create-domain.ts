@@ -29,6 +29,11 @@ import { PASSWORD, PasswordGrant } from '../domain/grants/password.grant';
 import { REFRESH_TOKEN, RefreshTokenGrant } from '../domain/grants/refresh-token.grant';
 import { TOKEN_EXCHANGE, TokenExchangeGrant } from '../domain/grants/token-exchange.grant';
 import { GrantDeclarations, GrantRegistry } from '../domain/grants/grant-registry';
+import { MailOutbox } from '../domain/mail/mail-outbox';
+import { EmailVerificationService } from '../domain/mail/email-verification.service';
+import { InvitationService } from '../domain/mail/invitation.service';
+import { MailTemplates } from '../domain/mail/mail-templates';
+import { PasswordResetService } from '../domain/mail/password-reset.service';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
 import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
 import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
@@ -132,8 +137,25 @@ function createDomain(input: DomainDeps) {
   const tenantIssuers = new TenantIssuers(deps.issuer, tenants);
   const tenantJwks = new TenantJwks(stores.signingKeys, deps.clock, deps.bus);
   const scopedRevocation = new ScopedRevocation(deps.clock, tenants, clients, tokenFinder, revocation);
-  // 5. Users: disabling one (on any path) raises its revocation cutoff.
-  const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user));
+  // 4b. Email flows: the outbox and its delivery worker (off without SMTP_URL), and email verification links.
+  const mail = new MailOutbox(stores.mailOutbox, deps.mail ?? null, stores.transactions, tenants, deps.secret, deps.clock, deps.log);
+  const mailTemplates = new MailTemplates(stores.mailTemplates, tenants, deps.clock);
+  const emailVerification = new EmailVerificationService(
+    stores.accountTokens,
+    mail,
+    tenants,
+    deps.clock,
+    (path) => tenantIssuers.issuerOf(path),
+    stores.users,
+    deps.bus,
+    stores.transactions,
+    mailTemplates,
+  );
+  // 5. Users: disabling one (on any path) raises its revocation cutoff; a changed email is verified anew.
+  const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user), {
+    transactions: stores.transactions,
+    send: (user) => emailVerification.send(user),
+  });
   // 5b. APIs (RFC 8707 resources) and roles, and the token targets the grants narrow to them with.
   const apis = new ApiService(deps.bus, stores.apis, stores.transactions, tenants);
   const roles = new RoleService(deps.bus, stores.roles, stores.transactions, tenants, apis, users, clients);
@@ -236,6 +258,28 @@ function createDomain(input: DomainDeps) {
     new VerifiedDeviceTokens(deps.bus, revocationCheck.sync, () => deps.clock.now().getTime()),
     deps.log,
   );
+  // 7b. Password reset by mail.
+  const passwordReset = new PasswordResetService(
+    users,
+    stores.accountTokens,
+    mail,
+    limiter,
+    stores.transactions,
+    deps.clock,
+    (path) => tenantIssuers.issuerOf(path),
+    mailTemplates,
+  );
+  // 7c. Invitations: a user made by an admin chooses their own password through a mailed link.
+  const invitations = new InvitationService(
+    users,
+    stores.accountTokens,
+    mail,
+    tenants,
+    stores.transactions,
+    deps.clock,
+    (path) => tenantIssuers.issuerOf(path),
+    mailTemplates,
+  );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -296,6 +340,11 @@ function createDomain(input: DomainDeps) {
     deviceRefresh,
     apis,
     roles,
+    mail,
+    passwordReset,
+    emailVerification,
+    invitations,
+    mailTemplates,
   };
 }
 

@@ -33,6 +33,10 @@ export interface Env {
   readonly auditRetentionDays: number;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
   readonly provision?: ProvisionSource;
+  /** SMTP_URL: the mail server of the email flows (password reset); unset: every email flow is off. */
+  readonly smtpUrl?: string;
+  /** SMTP_FROM: the sender address of the server's mail (default `no-reply@` the issuer's host). */
+  readonly smtpFrom: string;
   /** DPOP_REQUIRE_NONCE (`true`/`false`): every DPoP proof must carry a server nonce (RFC 9449 §8). */
   readonly dpopRequireNonce: boolean;
 }
@@ -96,6 +100,25 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   for (const entry of outboundAllowCidrs) {
     if (!parseCidr(entry)) problems.push(`OUTBOUND_ALLOW_CIDRS entry "${entry}" is not an IP address or CIDR range`);
   }
+  const smtpUrl = source.SMTP_URL || undefined;
+  if (smtpUrl !== undefined) {
+    try {
+      const protocol = new URL(smtpUrl).protocol;
+      if (protocol !== 'smtp:' && protocol !== 'smtps:') problems.push(`SMTP_URL must be an smtp: or smtps: URL (got "${protocol}")`);
+    } catch {
+      problems.push('SMTP_URL must be a URL such as smtp://user:password@mail.example.com:587');
+    }
+  }
+  let smtpFrom = source.SMTP_FROM || '';
+  if (smtpFrom === '') {
+    try {
+      smtpFrom = `no-reply@${new URL(issuer).hostname}`;
+    } catch {
+      smtpFrom = 'no-reply@localhost';
+    }
+  } else if (!/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(smtpFrom)) {
+    problems.push('SMTP_FROM must be an email address, optionally as "Name <address>"');
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -116,6 +139,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     trustProxy,
     outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,
+    smtpUrl,
+    smtpFrom,
     dpopRequireNonce: dpopNonce === 'true' || dpopNonce === '1',
     provision: source.PROVISION_FILE
       ? Object.freeze({ file: path.resolve(source.PROVISION_FILE), variables: Object.freeze({ ...source }) })

@@ -26,6 +26,8 @@ export class MaintenanceRepository implements MaintenanceStore {
       revocationChanges: await count(`delete from revocation_changes where created_at < ?::timestamptz - interval '1 hour'`),
       usedIdentifiers: await count('delete from used_identifiers where expires_at <= ?'),
       deviceAuthorizations: await count(`delete from device_authorizations where expires_at < ?::timestamptz - interval '1 day'`),
+      accountTokens: await count(`delete from account_tokens where expires_at < ?::timestamptz - interval '1 day'`),
+      sentMail: await count(`delete from mail_outbox where status = 'sent' and sent_at < ?::timestamptz - interval '30 days'`),
     };
   }
 }

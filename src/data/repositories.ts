@@ -1,3 +1,4 @@
+import { AccountTokenRepository } from './account-token.repository';
 import { ApiRepository } from './api.repository';
 import { AuditEventRepository } from './audit-event.repository';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
@@ -8,6 +9,8 @@ import type { DomainStores } from '../domain/stores';
 import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { DeviceAuthorizationRepository } from './device-authorization.repository';
+import { MailOutboxRepository } from './mail-outbox.repository';
+import { MailTemplateRepository } from './mail-template.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
@@ -46,6 +49,9 @@ export function createRepositories(db: Database) {
     clientRegistrations: new ClientRegistrationRepository(db),
     deviceAuthorizations: new DeviceAuthorizationRepository(db),
     secondFactors: new SecondFactorRepository(db),
+    mailOutbox: new MailOutboxRepository(db),
+    accountTokens: new AccountTokenRepository(db),
+    mailTemplates: new MailTemplateRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

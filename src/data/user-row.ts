@@ -6,6 +6,7 @@ export interface UserRow {
   tenant_id: string;
   username: string;
   email: string | null;
+  email_verified: boolean;
   phone: string | null;
   firstname: string | null;
   lastname: string | null;
@@ -20,6 +21,7 @@ const USER_COLUMNS: readonly (keyof UserRow)[] = [
   'tenant_id',
   'username',
   'email',
+  'email_verified',
   'phone',
   'firstname',
   'lastname',
@@ -54,6 +56,7 @@ export const userFromRow = (row: UserRow): User =>
     tenantId: row.tenant_id,
     username: row.username,
     email: row.email,
+    emailVerified: row.email_verified,
     phone: row.phone,
     firstname: row.firstname,
     lastname: row.lastname,

@@ -24,6 +24,7 @@ const userFromEntity = (entity: UserEntity): User =>
     tenantId: entity.tenantId,
     username: entity.username,
     email: entity.email,
+    emailVerified: entity.emailVerified,
     phone: entity.phone,
     firstname: entity.firstname,
     lastname: entity.lastname,
@@ -91,6 +92,17 @@ export class UserRepository implements UserStore {
     Object.assign(entity, await change(userFromEntity(entity)));
     await em.flush();
     return userFromEntity(entity);
+  }
+
+  async findForRecovery(tenantId: string, identifier: string, limit: number): Promise<User[]> {
+    if (!storable(identifier)) return [];
+    const rows = await this.db.execute<UserRow[]>(
+      `select ${userColumns('u')} from users u where u.tenant_id = ?
+         and (${usernameKeySql('u.username')} = ${usernameKeySql('?::text')} or lower(u.email) = lower(?::text))
+       order by u.created_at limit ?`,
+      [tenantId, identifier, identifier, limit],
+    );
+    return rows.map(userFromRow);
   }
 
   async delete(id: string): Promise<void> {

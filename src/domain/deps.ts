@@ -1,6 +1,7 @@
 import type { ChangeBus } from './changes/change-bus';
 import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
+import type { MailSender } from './mail/mail-sender';
 import type { OutboundHttp } from './outbound/outbound-http';
 import type { DomainStores } from './stores';
 
@@ -29,6 +30,8 @@ export interface DomainDeps {
    * looks like (src/data/infrastructure-failure.ts).
    */
   readonly isUnavailable: (error: unknown) => boolean;
+  /** Hands mail to the mail server named by SMTP_URL (src/edge/smtp-mail-sender.ts); absent or null: every email flow is off. */
+  readonly mail?: MailSender | null;
   /** DPOP_REQUIRE_NONCE: every DPoP proof must carry a current server nonce (RFC 9449 §8); off by default. */
   readonly dpopRequireNonce?: boolean;
 }

@@ -6,6 +6,9 @@ import type { DeviceStore } from './device-token-sets/device-store';
 import type { DeviceAuthorizationStore } from './device-authorization/device-authorization-store';
 import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
+import type { AccountTokenStore } from './mail/account-token-store';
+import type { MailOutboxStore } from './mail/mail-outbox-store';
+import type { MailTemplateStore } from './mail/mail-template-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
@@ -51,6 +54,12 @@ export interface DomainStores {
   readonly deviceAuthorizations: DeviceAuthorizationStore;
   /** TOTP factors and recovery codes (issue 22). */
   readonly secondFactors: SecondFactorStore;
+  /** Mail the server owes, delivered by the outbox worker (src/domain/mail). */
+  readonly mailOutbox: MailOutboxStore;
+  /** Single-use links mailed to users (password reset), as digests. */
+  readonly accountTokens: AccountTokenStore;
+  /** Tenants' own mail templates. */
+  readonly mailTemplates: MailTemplateStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
   expression: 'create unique index users_tenant_username_key_unique on users (tenant_id, lower(username collate "C"))',
 })
 export class UserEntity {
-  [OptionalProps]?: 'email' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'admin' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'email' | 'emailVerified' | 'phone' | 'firstname' | 'lastname' | 'enabled' | 'admin' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -25,6 +25,9 @@ export class UserEntity {
 
   @Property({ type: 'text', nullable: true })
   email: string | null = null;
+
+  @Property({ type: 'boolean', fieldName: 'email_verified' })
+  emailVerified = false;
 
   @Property({ type: 'text', nullable: true })
   phone: string | null = null;

@@ -9,6 +9,7 @@ import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
+import { MailResolver } from '../resolvers/mail.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
@@ -45,6 +46,7 @@ export function buildAdminSchema(): GraphQLSchema {
           TenantIssuerResolver,
           ClientResolver,
           UserResolver,
+          MailResolver,
           SigningKeyResolver,
           TokenRevocationResolver,
           AuditEventResolver,

@@ -22,11 +22,14 @@ export interface PageKit {
   secondFactorAction: string;
   enrolFactorAction: string;
   continueAction: string;
+  /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
+  forgotPassword?: (tenantPath: string) => string;
 }
 
 /** Built once by the composition root, which holds the server secret (the domain does not hand it out). */
-export function pageKit(issuer: string, secret: ServerSecret): PageKit {
+export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (tenantPath: string) => string): PageKit {
   return {
+    forgotPassword,
     ...browserCookies(issuer),
     csrf: new CsrfTokens(secret),
     loginAction: pagePath(issuer, '/authorize/login'),
@@ -81,6 +84,7 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             failed: outcome.failed,
             username: outcome.username,
             retryAfterSeconds: outcome.retryAfterSeconds,
+            forgotPasswordUrl: kit.forgotPassword?.(outcome.screen.tenantPath),
           }),
         );
       return;

@@ -10,6 +10,8 @@ export interface SignInView {
   username: string | null;
   /** Too many failed attempts: the seconds until signing in may work again. */
   retryAfterSeconds?: number;
+  /** `{I}/password/forgot` of the tenant, when email flows are on (SMTP_URL). */
+  forgotPasswordUrl?: string;
 }
 
 const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
@@ -36,6 +38,7 @@ ${
 <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Sign in</button>
 </form>
+${view.forgotPasswordUrl ? html`<p class="fine"><a href="${view.forgotPasswordUrl}">Forgot password?</a></p>` : ''}
 <p class="fine">After signing in you will return to <span class="code">${returnHost(redirectUri)}</span></p>`,
   );
 }

@@ -16,6 +16,7 @@ import { field, pageForm } from './page-form';
 import { bindingFor, pageKit, sendOutcome, type PageKit } from './send-outcome';
 import { consolePage, type SendConsolePage } from './console.router';
 import { deviceRouter } from './device.router';
+import { passwordRouter } from './password.router';
 
 /** One tenant issuer's pages: its form actions and interaction cookie live under `{I}`. */
 interface TenantPages {
@@ -46,12 +47,17 @@ export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, sc
   const pagesOf = (tenant: Tenant): TenantPages => {
     let found = pages.peek(tenant.path);
     if (!found) {
-      const kit = pageKit(domain.tenantIssuers.issuerOf(tenant.path), secret);
+      const kit = pageKit(
+        domain.tenantIssuers.issuerOf(tenant.path),
+        secret,
+        domain.passwordReset.enabled ? (path) => pagePath(domain.tenantIssuers.issuerOf(path), '/password/forgot') : undefined,
+      );
       const router = Router();
       router.use(['/authorize'], pageForm, ownClientsOnly(domain, kit, tenant));
       router.use(authorizeRouter(domain, kit, scopeFor));
       router.use(logoutRouter(domain, kit));
       router.get('/account', accountOf(domain, tenant));
+      router.use(passwordRouter(domain, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), () => tenant));
       router.use(deviceRouter(domain, secret, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), tenant));
       router.get(['/console', '/console/{*rest}'], consoleOf(domain, tenant, sendConsole));
       found = { kit, router };

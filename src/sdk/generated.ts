@@ -135,6 +135,29 @@ export type CreateUserInput = {
   username: string;
 };
 
+/** A user to invite: made without a usable password, mailed a link where they choose one (needs SMTP_URL). */
+export type InviteUserInput = {
+  /** Where the invitation goes; counts as verified once the invitation is accepted. */
+  email: string;
+  firstname?: string | null | undefined;
+  lastname?: string | null | undefined;
+  tenantPath: string;
+  /** Unique within the tenant; default: the email address. */
+  username?: string | null | undefined;
+};
+
+/** What a mail is about; each kind has one template per tenant. */
+export type MailKind =
+  | 'EMAIL_VERIFICATION'
+  | 'INVITATION'
+  | 'PASSWORD_RESET';
+
+/** PENDING: not delivered yet (retried with backoff); SENT: accepted by the mail server; FAILED: given up after every retry. */
+export type MailStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'SENT';
+
 /** Whether a tenant’s users sign in with a second factor (TOTP) after their password. */
 export type MfaPolicy =
   /** No second factor is offered or asked for. */
@@ -457,6 +480,51 @@ export type RevokeInitialAccessTokenMutationVariables = Exact<{
 
 
 export type RevokeInitialAccessTokenMutation = { revokeInitialAccessToken: { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } } };
+
+export type OutboxMailFieldsFragment = { id: string, tenantPath: string, kind: string, recipient: string, subject: string, status: MailStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string, sentAt: string | null };
+
+export type MailTemplateFieldsFragment = { tenantPath: string, kind: MailKind, subject: string, body: string, overridden: boolean };
+
+export type MailOutboxQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+  statuses?: Array<MailStatus> | MailStatus | null | undefined;
+}>;
+
+
+export type MailOutboxQuery = { mailOutbox: Array<{ id: string, tenantPath: string, kind: string, recipient: string, subject: string, status: MailStatus, attempts: number, lastError: string | null, createdAt: string, nextAttemptAt: string, sentAt: string | null }> };
+
+export type MailTemplateQueryVariables = Exact<{
+  tenantPath: string;
+  kind: MailKind;
+}>;
+
+
+export type MailTemplateQuery = { mailTemplate: { tenantPath: string, kind: MailKind, subject: string, body: string, overridden: boolean } };
+
+export type SetMailTemplateMutationVariables = Exact<{
+  tenantPath: string;
+  kind: MailKind;
+  subject: string;
+  bodyLines: Array<string> | string;
+}>;
+
+
+export type SetMailTemplateMutation = { setMailTemplate: { tenantPath: string, kind: MailKind, subject: string, body: string, overridden: boolean } };
+
+export type ResetMailTemplateMutationVariables = Exact<{
+  tenantPath: string;
+  kind: MailKind;
+}>;
+
+
+export type ResetMailTemplateMutation = { resetMailTemplate: { tenantPath: string, kind: MailKind, subject: string, body: string, overridden: boolean } };
+
+export type InviteUserMutationVariables = Exact<{
+  input: InviteUserInput;
+}>;
+
+
+export type InviteUserMutation = { inviteUser: { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -860,6 +928,30 @@ export const InitialAccessTokenFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"InitialAccessTokenFields"});
+export const OutboxMailFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OutboxMailFields on OutboxMail {
+  id
+  tenantPath
+  kind
+  recipient
+  subject
+  status
+  attempts
+  lastError
+  createdAt
+  nextAttemptAt
+  sentAt
+}
+    `, {"fragmentName":"OutboxMailFields"});
+export const MailTemplateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MailTemplateFields on MailTemplate {
+  tenantPath
+  kind
+  subject
+  body
+  overridden
+}
+    `, {"fragmentName":"MailTemplateFields"});
 export const RoleFieldsFragmentDoc = new TypedDocumentString(`
     fragment RoleFields on Role {
   id
@@ -1569,6 +1661,88 @@ export const RevokeInitialAccessTokenDocument = new TypedDocumentString(`
     maxRefreshTokenLifetime
   }
 }`);
+export const MailOutboxDocument = new TypedDocumentString(`
+    query mailOutbox($tenantPath: String, $statuses: [MailStatus!]) {
+  mailOutbox(tenantPath: $tenantPath, statuses: $statuses) {
+    ...OutboxMailFields
+  }
+}
+    fragment OutboxMailFields on OutboxMail {
+  id
+  tenantPath
+  kind
+  recipient
+  subject
+  status
+  attempts
+  lastError
+  createdAt
+  nextAttemptAt
+  sentAt
+}`);
+export const MailTemplateDocument = new TypedDocumentString(`
+    query mailTemplate($tenantPath: String!, $kind: MailKind!) {
+  mailTemplate(tenantPath: $tenantPath, kind: $kind) {
+    ...MailTemplateFields
+  }
+}
+    fragment MailTemplateFields on MailTemplate {
+  tenantPath
+  kind
+  subject
+  body
+  overridden
+}`);
+export const SetMailTemplateDocument = new TypedDocumentString(`
+    mutation setMailTemplate($tenantPath: String!, $kind: MailKind!, $subject: String!, $bodyLines: [String!]!) {
+  setMailTemplate(
+    tenantPath: $tenantPath
+    kind: $kind
+    subject: $subject
+    bodyLines: $bodyLines
+  ) {
+    ...MailTemplateFields
+  }
+}
+    fragment MailTemplateFields on MailTemplate {
+  tenantPath
+  kind
+  subject
+  body
+  overridden
+}`);
+export const ResetMailTemplateDocument = new TypedDocumentString(`
+    mutation resetMailTemplate($tenantPath: String!, $kind: MailKind!) {
+  resetMailTemplate(tenantPath: $tenantPath, kind: $kind) {
+    ...MailTemplateFields
+  }
+}
+    fragment MailTemplateFields on MailTemplate {
+  tenantPath
+  kind
+  subject
+  body
+  overridden
+}`);
+export const InviteUserDocument = new TypedDocumentString(`
+    mutation inviteUser($input: InviteUserInput!) {
+  inviteUser(input: $input) {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  tenantPath
+  username
+  email
+  phone
+  firstname
+  lastname
+  enabled
+  admin
+  createdAt
+  updatedAt
+}`);
 export const MeDocument = new TypedDocumentString(`
     query me {
   me {
@@ -2155,6 +2329,21 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     revokeInitialAccessToken(variables: RevokeInitialAccessTokenMutationVariables, options?: C): Promise<RevokeInitialAccessTokenMutation> {
       return requester<RevokeInitialAccessTokenMutation, RevokeInitialAccessTokenMutationVariables>(RevokeInitialAccessTokenDocument, variables, options) as Promise<RevokeInitialAccessTokenMutation>;
+    },
+    mailOutbox(variables?: MailOutboxQueryVariables, options?: C): Promise<MailOutboxQuery> {
+      return requester<MailOutboxQuery, MailOutboxQueryVariables>(MailOutboxDocument, variables, options) as Promise<MailOutboxQuery>;
+    },
+    mailTemplate(variables: MailTemplateQueryVariables, options?: C): Promise<MailTemplateQuery> {
+      return requester<MailTemplateQuery, MailTemplateQueryVariables>(MailTemplateDocument, variables, options) as Promise<MailTemplateQuery>;
+    },
+    setMailTemplate(variables: SetMailTemplateMutationVariables, options?: C): Promise<SetMailTemplateMutation> {
+      return requester<SetMailTemplateMutation, SetMailTemplateMutationVariables>(SetMailTemplateDocument, variables, options) as Promise<SetMailTemplateMutation>;
+    },
+    resetMailTemplate(variables: ResetMailTemplateMutationVariables, options?: C): Promise<ResetMailTemplateMutation> {
+      return requester<ResetMailTemplateMutation, ResetMailTemplateMutationVariables>(ResetMailTemplateDocument, variables, options) as Promise<ResetMailTemplateMutation>;
+    },
+    inviteUser(variables: InviteUserMutationVariables, options?: C): Promise<InviteUserMutation> {
+      return requester<InviteUserMutation, InviteUserMutationVariables>(InviteUserDocument, variables, options) as Promise<InviteUserMutation>;
     },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;

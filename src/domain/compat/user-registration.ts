@@ -56,6 +56,8 @@ export class UserRegistration {
       ensure(input.username, () => errors.validation('username', 'is required'));
       ensure(input.password, () => errors.validation('password', 'is required'));
       const user = await this.users.insert(tenantPath, { ...input, username: input.username, password: input.password });
+      // Self sign-up: the address gets a verification link (when SMTP_URL is set); an admin's registration does not.
+      if (!isAdmin) await this.users.requestEmailVerification(user);
       return { user, tenantPath };
     });
   }

@@ -8,7 +8,8 @@ export type SealPurpose =
   | 'csrf'
   | 'device-verification'
   | 'client-secret'
-  | 'totp-secret';
+  | 'totp-secret'
+  | 'mail-body';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the

@@ -13,6 +13,10 @@ export interface PurgeCounts {
   usedIdentifiers: number;
   /** RFC 8628 device authorization requests a day past expiry (whatever their status: an expired one can no longer be redeemed). */
   deviceAuthorizations: number;
+  /** Mailed single-use links (reset, verification, invitation) a day past expiry, used or not. */
+  accountTokens: number;
+  /** Outbox mail sent more than 30 days ago (failed mail stays until an operator looks). */
+  sentMail: number;
 }
 
 /** The housekeeping storage needs (implemented in `src/data/maintenance.repository.ts`). */

@@ -18,7 +18,7 @@ export function claimsForScopes(user: User, scopes: readonly string[]): Record<s
   }
   if (has('email') && user.email) {
     claims.email = user.email;
-    claims.email_verified = false;
+    claims.email_verified = user.emailVerified;
   }
   if (has('phone') && user.phone) {
     claims.phone_number = user.phone;

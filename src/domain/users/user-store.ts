@@ -25,6 +25,7 @@ export interface UserChanges {
   lastname?: string | null;
   enabled?: boolean;
   admin?: boolean;
+  emailVerified?: boolean;
   /** argon2id PHC string. */
   passwordHash?: string;
 }
@@ -62,6 +63,8 @@ export interface UserStore {
    * violations propagate as for {@link insert}.
    */
   modify(id: string, change: (current: User) => Promise<UserChanges>): Promise<User | null>;
+  /** Users of `tenantId` whose username (regardless of case) or email (regardless of case) is `identifier`, oldest first, at most `limit`. */
+  findForRecovery(tenantId: string, identifier: string, limit: number): Promise<User[]>;
   /** Deletes the user; its browser sessions, consents and devices go with it (foreign keys cascade). */
   delete(id: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { User } from './user';
 import type { UserChanges, UserStore } from './user-store';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
 import { isUuid } from '../ids';
+import type { Transactions } from '../transactions';
 
 export interface CreateUserInput extends UserProfile {
   tenantPath: string;
@@ -22,6 +23,12 @@ export interface CreateUserInput extends UserProfile {
 }
 
 export type UpdateUserInput = UserProfile & { username?: string | null; enabled?: boolean | null; admin?: boolean | null };
+
+/** What a change of email sets off (EmailVerificationService), run in the transaction of the change. */
+interface EmailChangeHook {
+  readonly transactions: Transactions;
+  send(user: User): Promise<void>;
+}
 
 /** Whose tokens to revoke: a user's id and tenant. */
 export type UserRef = Pick<User, 'id' | 'tenantId'>;
@@ -49,6 +56,8 @@ export class UserService {
     private readonly sessions: BrowserSessionService,
     /** Raises a user's revocation cutoff (ScopedRevocation.revokeAllOf, built before this service). */
     private readonly revokeAllTokensOf: RevokeUserTokens,
+    /** Email verification: a changed email is unverified and gets a link, in the transaction of the change (absent: only the flag resets). */
+    private readonly emailVerification?: EmailChangeHook,
   ) {}
 
   /** A user of the actor's subtree; `not_found` alike for one that does not exist and one outside. */
@@ -114,6 +123,11 @@ export class UserService {
     );
   }
 
+  /** Mails a verification link for the user's unverified email (self sign-up); nothing without SMTP_URL or an email. */
+  async requestEmailVerification(user: User): Promise<void> {
+    await this.emailVerification?.send(user);
+  }
+
   /** Disabling (even an already disabled user) also revokes the user's tokens and ends its sessions ({@link disabled}). */
   async update(actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
     return this.updateAs(actor, id, input);
@@ -125,14 +139,27 @@ export class UserService {
   }
 
   private async updateAs(actor: Actor | null, id: string, input: UpdateUserInput): Promise<User> {
-    const user = await this.modify(actor, id, () => {
+    const hook = this.emailVerification;
+    if (hook && input.email !== undefined) return hook.transactions.run(() => this.updateFields(actor, id, input));
+    return this.updateFields(actor, id, input);
+  }
+
+  private async updateFields(actor: Actor | null, id: string, input: UpdateUserInput): Promise<User> {
+    let emailChanged = false;
+    const user = await this.modify(actor, id, (current) => {
       const changes: UserChanges = validateUserProfile(input);
+      // A new address is unverified until its owner opens the link sent to it.
+      if (changes.email !== undefined && changes.email !== current.email) {
+        changes.emailVerified = false;
+        emailChanged = true;
+      }
       if (input.username != null) changes.username = validateUsername(input.username);
       if (input.enabled != null) changes.enabled = input.enabled;
       // The actor manages this user's tenant (checked by modify), so the role stays within the actor's subtree.
       if (input.admin != null) changes.admin = input.admin;
       return changes;
     });
+    if (emailChanged && user.email) await this.emailVerification?.send(user);
     if (input.enabled === false) await this.disabled(user);
     return user;
   }
@@ -160,6 +187,30 @@ export class UserService {
     const user = await this.modify(actor, current.id, () => ({ passwordHash }));
     await this.passwordReplaced(user);
     return { user, changed: true };
+  }
+
+  /**
+   * A password set through a mailed recovery link (trusted: the caller checked the link, inside
+   * its transaction): the new hash is written, then every token of the user issued until now is
+   * revoked (refresh families included) and every browser session ends, as when disabling.
+   */
+  async recoverPassword(userId: string, passwordHash: string): Promise<User> {
+    const user = await this.modify(null, userId, () => ({ passwordHash }));
+    await this.disabled(user);
+    return user;
+  }
+
+  /** An invited user chose a password through the invitation link (trusted: the caller used the link): the email it went to is verified. */
+  async acceptInvitation(userId: string, passwordHash: string, invitedEmail: string | null): Promise<User> {
+    return this.modify(null, userId, (current) => ({
+      passwordHash,
+      ...(invitedEmail !== null && current.email === invitedEmail ? { emailVerified: true } : {}),
+    }));
+  }
+
+  /** Trusted lookup (password recovery): enabled users of the tenant whose username or email is `identifier`, at most five. */
+  async findForRecovery(tenantId: string, identifier: string): Promise<User[]> {
+    return (await this.users.findForRecovery(tenantId, identifier, 5)).filter((user) => user.enabled);
   }
 
   /**

@@ -4,6 +4,8 @@ export interface User {
   readonly tenantId: string;
   readonly username: string;
   readonly email: string | null;
+  /** The user proved to receive mail at {@link email} (a verification link); false again whenever the email changes. */
+  readonly emailVerified: boolean;
   readonly phone: string | null;
   readonly firstname: string | null;
   readonly lastname: string | null;

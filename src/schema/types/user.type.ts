@@ -16,6 +16,12 @@ export class UserType {
   @Field(() => String, { nullable: true })
   email!: string | null;
 
+  @Field({
+    description:
+      'The user opened a verification link sent to the current email (the `email_verified` claim); false again when the email changes.',
+  })
+  emailVerified!: boolean;
+
   @Field(() => String, { nullable: true })
   phone!: string | null;
 
@@ -53,6 +59,7 @@ export function toUserType(user: User, tenantPath: string): UserType {
     tenantPath,
     username: user.username,
     email: user.email,
+    emailVerified: user.emailVerified,
     phone: user.phone,
     firstname: user.firstname,
     lastname: user.lastname,

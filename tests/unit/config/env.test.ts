@@ -56,6 +56,7 @@ describe('parseEnv', () => {
       provision: undefined,
       auditRetentionDays: 90,
       dpopRequireNonce: false,
+      smtpFrom: 'no-reply@localhost',
     });
   });
 
@@ -128,6 +129,7 @@ describe('parseEnv', () => {
       provision: undefined,
       auditRetentionDays: 30,
       dpopRequireNonce: true,
+      smtpFrom: 'no-reply@idp.example.com',
     });
   });
 
@@ -207,5 +209,14 @@ describe('parseEnv', () => {
     expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(19) })).toEqual([expect.stringContaining('ADMIN_CLIENT_SECRET')]);
     expect(parseEnv({ ADMIN_CLIENT_SECRET: `${'x'.repeat(19)}y` }).adminClientSecret).toBe(`${'x'.repeat(19)}y`);
     expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(20) })).toEqual([expect.stringContaining('one character repeated')]);
+  });
+
+  it('checks SMTP_URL and SMTP_FROM', () => {
+    expect(parseEnv({ SMTP_URL: 'smtp://mail.example.com:587', SMTP_FROM: 'IdP <idp@example.com>' })).toMatchObject({
+      smtpUrl: 'smtp://mail.example.com:587',
+      smtpFrom: 'IdP <idp@example.com>',
+    });
+    expect(() => parseEnv({ SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL must be an smtp: or smtps: URL/);
+    expect(() => parseEnv({ SMTP_FROM: 'not an address' })).toThrow(/SMTP_FROM must be an email address/);
   });
 });

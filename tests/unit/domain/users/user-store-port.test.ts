@@ -43,6 +43,7 @@ class MemoryUsers implements UserStore {
       tenantId,
       username,
       email: null,
+      emailVerified: false,
       phone: null,
       firstname: null,
       lastname: null,
@@ -57,6 +58,14 @@ class MemoryUsers implements UserStore {
 
   async findById(id: string): Promise<User | null> {
     return this.rows.get(id)?.user ?? null;
+  }
+
+  async findForRecovery(tenantId: string, identifier: string, limit: number): Promise<User[]> {
+    const key = identifier.toLowerCase();
+    return [...this.rows.values()]
+      .map((row) => row.user)
+      .filter((user) => user.tenantId === tenantId && (user.username.toLowerCase() === key || user.email?.toLowerCase() === key))
+      .slice(0, limit);
   }
   load = this.findById;
   async findCredentials(tenantId: string, username: string): Promise<UserCredentials | null> {
@@ -148,7 +157,8 @@ describe('UserService on its UserStore port', () => {
     const updated = await service.update(acmeAdmin, alice.id, { email: ' alice@example.com ', username: 'Alice' });
     expect(Object.isFrozen(users.seen)).toBe(true);
     expect(users.seen).toEqual(alice);
-    expect(users.writes).toEqual([{ email: 'alice@example.com', username: 'Alice' }]);
+    // A new email is unverified until its link is opened.
+    expect(users.writes).toEqual([{ email: 'alice@example.com', emailVerified: false, username: 'Alice' }]);
     expect(updated).toMatchObject({ id: alice.id, username: 'Alice', email: 'alice@example.com', enabled: true });
     expect(updated).not.toHaveProperty('passwordHash');
   });
