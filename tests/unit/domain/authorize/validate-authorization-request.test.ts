@@ -107,6 +107,7 @@ describe('validateAuthorizationRequest', () => {
       codeChallengeMethod: 'S256',
       prompt: ['login'],
       maxAge: 60,
+      acrValues: [],
       responseMode: 'query',
     });
   });
