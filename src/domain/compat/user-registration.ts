@@ -55,9 +55,9 @@ export class UserRegistration {
       else await this.admitSelfSignup(actor, tenantPath, scope);
       ensure(input.username, () => errors.validation('username', 'is required'));
       ensure(input.password, () => errors.validation('password', 'is required'));
-      const user = await this.users.insert(tenantPath, { ...input, username: input.username, password: input.password });
-      // Self sign-up: the address gets a verification link (when SMTP_URL is set); an admin's registration does not.
-      if (!isAdmin) await this.users.requestEmailVerification(user);
+      const fields = { ...input, username: input.username, password: input.password };
+      // Self sign-up: the address gets a verification link (when SMTP_URL is set), written with the user; an admin's registration does not.
+      const user = isAdmin ? await this.users.insert(tenantPath, fields) : await this.users.insertSelfRegistered(tenantPath, fields);
       return { user, tenantPath };
     });
   }

@@ -104,11 +104,13 @@ export class UserService {
     tenantPath: string,
     input: Omit<CreateUserInput, 'tenantPath' | 'admin'>,
     trusted: { admin?: boolean; enabled?: boolean } = {},
+    /** The password's hash, when the caller hashed it already (outside its transaction). */
+    hashed?: string,
   ): Promise<User> {
     const tenant = await this.tenants.require(tenantPath);
     const username = validateUsername(input.username);
     const profile = validateUserProfile(input);
-    const passwordHash = await hashPassword(validatePassword(input.password));
+    const passwordHash = hashed ?? (await hashPassword(validatePassword(input.password)));
     return mapUniqueViolation(
       () =>
         this.users.insert({
@@ -123,9 +125,23 @@ export class UserService {
     );
   }
 
-  /** Mails a verification link for the user's unverified email (self sign-up); nothing without SMTP_URL or an email. */
-  async requestEmailVerification(user: User): Promise<void> {
-    await this.emailVerification?.send(user);
+  /**
+   * A self-registered user ({@link insert}) and the verification mail of its address, in one
+   * transaction, so the user never exists without the mail it is owed (nothing is mailed without
+   * SMTP_URL or an email). The password is hashed before the transaction opens.
+   */
+  async insertSelfRegistered(tenantPath: string, input: Omit<CreateUserInput, 'tenantPath' | 'admin'>): Promise<User> {
+    const hook = this.emailVerification;
+    if (!hook) return this.insert(tenantPath, input);
+    // Checked in insert's order (username, profile, then password), before the password is hashed.
+    validateUsername(input.username);
+    validateUserProfile(input);
+    const passwordHash = await hashPassword(validatePassword(input.password));
+    return hook.transactions.run(async () => {
+      const user = await this.insert(tenantPath, input, {}, passwordHash);
+      await hook.send(user);
+      return user;
+    });
   }
 
   /** Disabling (even an already disabled user) also revokes the user's tokens and ends its sessions ({@link disabled}). */
