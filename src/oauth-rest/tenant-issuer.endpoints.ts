@@ -9,8 +9,9 @@ import { bearerTokenFromRequest } from './bearer-token-from-request';
 import { clientCredentialsFromRequest } from './client-credentials-from-request';
 import type { MountedFeatures } from './discovery.endpoint';
 import { asDpopChallenge } from '../domain/dpop/dpop-proofs';
-import { dpopPresentation, dpopTokenFromRequest, hasDpopHeader, withDpopNonce } from '../edge/dpop-from-request';
+import { dpopTokenFromRequest } from '../edge/dpop-from-request';
 import { dpopUserinfo, NO_TOKEN } from './userinfo.endpoint';
+import { exchangeTokens } from './token.endpoint';
 import { NO_STORE, ok, PUBLIC_5_MIN, type EndpointRequest, type EndpointResponse } from './endpoint-types';
 
 const INACTIVE = Object.freeze({ active: false as const });
@@ -69,9 +70,7 @@ export function tenantIssuerEndpoints(domain: Domain, features: MountedFeatures)
       mapMaybePromise(tenantOf(req), async (tenant) => {
         req.scope.issuerTenantId = tenant.id;
         issuers.ensureOwnUsers(tenant, req.body.tenant_path);
-        const dpop = hasDpopHeader(req.headers) ? dpopPresentation(domain.issuer, req) : undefined;
-        const response = ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope, dpop));
-        return dpop ? withDpopNonce(response, domain.dpop.nonceForResponse()) : response;
+        return exchangeTokens(domain, req);
       }),
 
     /** POST `{I}/par` (RFC 9126): the tenant's clients only. */

@@ -11,9 +11,12 @@ import { ok, type EndpointRequest, type EndpointResponse, type OAuthEndpoint } f
  */
 export const tokenEndpoint =
   (domain: Domain, deviceRefresh: OAuthEndpoint) =>
-  async (req: EndpointRequest): Promise<EndpointResponse> => {
-    if (isDeviceRefresh(req.body)) return deviceRefresh(req);
-    const dpop = hasDpopHeader(req.headers) ? dpopPresentation(domain.issuer, req) : undefined;
-    const response = ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope, dpop));
-    return dpop ? withDpopNonce(response, domain.dpop.nonceForResponse()) : response;
-  };
+  async (req: EndpointRequest): Promise<EndpointResponse> =>
+    isDeviceRefresh(req.body) ? deviceRefresh(req) : exchangeTokens(domain, req);
+
+/** A token request (root or tenant issuer) with its `DPoP` header, if any, and the nonce to use next beside a DPoP answer. */
+export async function exchangeTokens(domain: Domain, req: EndpointRequest): Promise<EndpointResponse> {
+  const dpop = hasDpopHeader(req.headers) ? dpopPresentation(domain.issuer, req) : undefined;
+  const response = ok(await domain.tokenEndpoint.exchange(clientCredentialsFromRequest(req), req.body, req.scope, dpop));
+  return dpop ? withDpopNonce(response, domain.dpop.nonceForResponse()) : response;
+}
