@@ -1,5 +1,9 @@
 import type { DeviceAuthorization, DeviceAuthorizationStatus } from '../domain/device-authorization/device-authorization';
-import type { DeviceAuthorizationStore, NewDeviceAuthorization } from '../domain/device-authorization/device-authorization-store';
+import type {
+  DeviceApprovalSignIn,
+  DeviceAuthorizationStore,
+  NewDeviceAuthorization,
+} from '../domain/device-authorization/device-authorization-store';
 import type { Database } from './database';
 
 interface DeviceAuthorizationRow {
@@ -13,13 +17,15 @@ interface DeviceAuthorizationRow {
   status: DeviceAuthorizationStatus;
   user_id: string | null;
   auth_time: Date | string | null;
+  amr: string[];
+  acr: string | null;
   expires_at: Date | string;
   last_polled_at: Date | string | null;
   interval_seconds: number;
 }
 
 const SELECT = `select id::text as id, tenant_id::text as tenant_id, client_id, device_code_digest, user_code, scopes, resources, status,
-  user_id::text as user_id, auth_time, expires_at, last_polled_at, interval_seconds from device_authorizations`;
+  user_id::text as user_id, auth_time, amr, acr, expires_at, last_polled_at, interval_seconds from device_authorizations`;
 
 const dateOrNull = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
@@ -35,6 +41,8 @@ const toDeviceAuthorization = (row: DeviceAuthorizationRow): DeviceAuthorization
     status: row.status,
     userId: row.user_id,
     authTime: dateOrNull(row.auth_time),
+    amr: Object.freeze([...row.amr]),
+    acr: row.acr,
     expiresAt: new Date(row.expires_at),
     lastPolledAt: dateOrNull(row.last_polled_at),
     intervalSeconds: Number(row.interval_seconds),
@@ -89,11 +97,12 @@ export class DeviceAuthorizationRepository implements DeviceAuthorizationStore {
     return result.affectedRows === 1;
   }
 
-  async decide(id: string, decision: 'approved' | 'denied', userId: string, authTime: Date, now: Date): Promise<boolean> {
+  async decide(id: string, decision: 'approved' | 'denied', userId: string, signIn: DeviceApprovalSignIn, now: Date): Promise<boolean> {
     const result = await this.db.execute<{ affectedRows?: number }>(
-      `update device_authorizations set status = ?, user_id = ?, auth_time = ?
+      `update device_authorizations
+          set status = ?, user_id = ?, auth_time = ?, amr = array(select jsonb_array_elements_text(?::jsonb)), acr = ?
         where id = ? and status = 'pending' and expires_at > ?`,
-      [decision, userId, authTime, id, now],
+      [decision, userId, signIn.authTime, JSON.stringify(signIn.amr), signIn.acr, id, now],
       'run',
     );
     return result.affectedRows === 1;

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { DEVICE_CODE_GRANT_TYPE } from '../../src/domain/device-authorization/device-authorization';
@@ -246,6 +247,8 @@ describe('device authorization grant (RFC 8628) at a tenant issuer', () => {
     const issued = results.find((res) => res.status === 200)!.body;
     expect(issued.id_token).toBeDefined();
     expect(issued.refresh_token).toBeDefined();
+    // The ID token says how the approving user signed in (a password here), like the code flow's.
+    expect(decodeJwt(issued.id_token!)).toMatchObject({ amr: ['pwd'], acr: 'urn:tenant-idp:acr:pwd' });
   });
 
   it('refuses a client without the grant (unauthorized_client), a scope it may not ask for and other tenants’ clients', async () => {

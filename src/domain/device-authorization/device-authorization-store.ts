@@ -1,6 +1,6 @@
 import type { DeviceAuthorization } from './device-authorization';
 
-export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'status' | 'userId' | 'authTime' | 'lastPolledAt'>;
+export type NewDeviceAuthorization = Omit<DeviceAuthorization, 'status' | 'userId' | 'authTime' | 'amr' | 'acr' | 'lastPolledAt'>;
 
 /**
  * The storage RFC 8628 device authorizations need (implemented in
@@ -23,7 +23,14 @@ export interface DeviceAuthorizationStore {
    * The user's answer: pending → approved or denied, by `userId`, only while pending and
    * unexpired at `now`; false when it was not.
    */
-  decide(id: string, decision: 'approved' | 'denied', userId: string, authTime: Date, now: Date): Promise<boolean>;
+  decide(id: string, decision: 'approved' | 'denied', userId: string, signIn: DeviceApprovalSignIn, now: Date): Promise<boolean>;
   /** approved → redeemed, only if still approved; false when another redemption won. Joins the caller's transaction. */
   redeem(id: string): Promise<boolean>;
+}
+
+/** The sign-in of the session that decided a request: when, how (RFC 8176 `amr`) and the class reached (`acr`). */
+export interface DeviceApprovalSignIn {
+  readonly authTime: Date;
+  readonly amr: readonly string[];
+  readonly acr: string | null;
 }

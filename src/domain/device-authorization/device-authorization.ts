@@ -35,6 +35,9 @@ export interface DeviceAuthorization {
   readonly userId: string | null;
   /** When that user last actively signed in (the ID Token's `auth_time`). */
   readonly authTime: Date | null;
+  /** RFC 8176 methods of that sign-in and the class it reached (the ID Token's `amr` and `acr`); empty and null before approval. */
+  readonly amr: readonly string[];
+  readonly acr: string | null;
   readonly expiresAt: Date;
   readonly lastPolledAt: Date | null;
   readonly intervalSeconds: number;

@@ -277,7 +277,7 @@ export class DeviceVerificationService {
       found.authorization.id,
       form.approve ? 'approved' : 'denied',
       session.userId,
-      session.authTime,
+      { authTime: session.authTime, amr: session.amr, acr: session.acr },
       this.deps.clock.now(),
     );
     if (!decided) return { kind: 'enter-code', userCode: '', failed: true };

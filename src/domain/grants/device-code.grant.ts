@@ -86,6 +86,8 @@ export class DeviceCodeGrant implements GrantHandler {
       familyId,
       refreshToken,
       authTime: authorization.authTime,
+      amr: authorization.amr,
+      acr: authorization.acr,
       dpopJkt: context.dpopJkt,
     });
   }
