@@ -180,20 +180,6 @@ function createDomain(input: DomainDeps) {
     stores.transactions,
     refreshTokens,
   );
-  const grants = new GrantRegistry(grantCatalogue, [
-    new ClientCredentialsGrant(accessTokens, tokenTargets),
-    new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
-    new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
-    new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, audit),
-    new DeviceCodeGrant(deviceAuthorizations, refreshTokens, users, tenants, userTokens, tokenTargets),
-    new TokenExchangeGrant(accessTokens, tokenTargets, deps.issuer),
-  ]);
-  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
-  // 7. Browser flows, seed integrations and device token sets.
-  const consents = new ConsentService(stores.consents);
-  // RFC 9101 request objects, signed with the client's keys as its assertions are.
-  const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
-  const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
   // Second factors (TOTP, recovery codes), throttled by the same guard as passwords.
   const secondFactors = new SecondFactorService(
     stores.secondFactors,
@@ -206,6 +192,20 @@ function createDomain(input: DomainDeps) {
     users,
     tenants,
   );
+  const grants = new GrantRegistry(grantCatalogue, [
+    new ClientCredentialsGrant(accessTokens, tokenTargets),
+    new AuthorizationCodeGrant(authorizationCodes, refreshTokens, users, tenants, userTokens, tokenTargets),
+    new RefreshTokenGrant(refreshTokens, tenants, userTokens, tokenTargets),
+    new PasswordGrant(refreshTokens, users, tenants, userTokens, bruteForce, tokenTargets, secondFactors, audit),
+    new DeviceCodeGrant(deviceAuthorizations, refreshTokens, users, tenants, userTokens, tokenTargets),
+    new TokenExchangeGrant(accessTokens, tokenTargets, deps.issuer),
+  ]);
+  const tokenEndpoint = new TokenEndpoint(clients, tenants, grants, deps.clock, audit, dpop);
+  // 7. Browser flows, seed integrations and device token sets.
+  const consents = new ConsentService(stores.consents);
+  // RFC 9101 request objects, signed with the client's keys as its assertions are.
+  const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
+  const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
   const authorize = new AuthorizeService(
     deps,
     clients,

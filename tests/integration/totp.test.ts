@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { decodeJwt as decodeClaims } from 'jose';
 import * as oidc from 'openid-client';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { createTestUser } from '../fixtures/test-user';
@@ -340,6 +341,42 @@ describe('second factor (TOTP)', () => {
     const direct = await passwordStep(new FetchBrowser(t.url), app, plain);
     expect(direct.status).toBe(303);
     expect(direct.location).toMatch(/callback\?code=/);
+  });
+
+  it('asks the password grant for the factor as otp: none or a wrong or reused code issues nothing', async () => {
+    await createTestTenant(t.server.app.domain, '/ropc2fa');
+    const client = await createTestClient(t.server.app.domain, '/ropc2fa', 'user');
+    const user = await enrolledUser('/ropc2fa');
+    const plain = await createTestUser(t.server.app.domain, '/ropc2fa');
+    clock.advance(30);
+    const grant = (who: { username: string; password: string }, extra: Record<string, string> = {}) =>
+      postForm<{ error?: string; error_description?: string; id_token?: string; access_token?: string }>(
+        `${t.issuer}/t/ropc2fa/token`,
+        { grant_type: 'password', username: who.username, password: who.password, scope: 'openid', ...extra },
+        { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+      );
+    const missing = await grant(user);
+    expect({ status: missing.status, error: missing.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
+    expect(missing.body.error_description).toContain('otp');
+    expect(missing.body.access_token).toBeUndefined();
+    expect((await grant(user, { otp: '000000' })).body.error).toBe('invalid_grant');
+    const good = code(user.manualKey);
+    const issued = await grant(user, { otp: good });
+    expect(issued.status).toBe(200);
+    expect(decodeClaims(issued.body.id_token!)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], acr: ACR_MFA });
+    // The same code again is refused (single use), a recovery code works once.
+    expect((await grant(user, { otp: good })).body.error).toBe('invalid_grant');
+    expect((await grant(user, { otp: user.recoveryCodes[0]! })).status).toBe(200);
+    expect((await grant(user, { otp: user.recoveryCodes[0]! })).body.error).toBe('invalid_grant');
+    // A user without a factor under policy OPTIONAL: the password alone, and the ID token says so.
+    const direct = await grant(plain);
+    expect(direct.status).toBe(200);
+    expect(decodeClaims(direct.body.id_token!)).toMatchObject({ amr: ['pwd'], acr: ACR_PWD });
+    // Policy REQUIRED and no factor set up: nothing until the user enrols on the hosted pages.
+    await (await rootAdminSdk(t.url)).updateTenant({ path: '/ropc2fa', input: { mfaPolicy: 'REQUIRED' } });
+    const unenrolled = await grant(plain);
+    expect(unenrolled.body).toMatchObject({ error: 'invalid_grant' });
+    expect(unenrolled.body.error_description).toContain('set up a second factor');
   });
 
   it('lets an admin list and reset a user’s factors through GraphQL (audited); the user enrols afresh', async () => {

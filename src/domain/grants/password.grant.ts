@@ -1,5 +1,9 @@
 import type { AuditLog } from '../audit/audit-log';
-import { ensure, errors } from '../errors';
+import { ensure, errors, isDomainError } from '../errors';
+import { PASSWORD_AND_OTP, PASSWORD_ONLY, type Authentication } from '../mfa/authentication-methods';
+import type { SecondFactorService } from '../mfa/second-factor.service';
+import type { Tenant } from '../tenants/tenant';
+import type { User } from '../users/user';
 import { grantScopes, parseScope } from '../scopes';
 import type { TenantService } from '../tenants/tenant.service';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
@@ -19,7 +23,7 @@ const BAD_CREDENTIALS = 'invalid username or password';
 /** `grant_type=password`: its parameters, and whether public clients may use it. */
 export const PASSWORD: GrantDeclaration = Object.freeze({
   grantType: 'password',
-  parameters: ['username', 'password', 'scope', 'resource', 'tenant_path', 'access-token-lifetime'],
+  parameters: ['username', 'password', 'otp', 'scope', 'resource', 'tenant_path', 'access-token-lifetime'],
   publicClients: false,
 });
 
@@ -33,6 +37,10 @@ export const PASSWORD: GrantDeclaration = Object.freeze({
  * Failed passwords are throttled per account and client IP together
  * (BruteForceGuard): a locked pair, or an unknown source while the account's
  * brake is on, gets 429 `invalid_grant` with Retry-After (RFC 9700 §4.6).
+ * A user who owes a second factor (SecondFactorService.owed: enrolled, or
+ * required by the tenant's policy) must send its code (TOTP or a recovery
+ * code) as `otp`; a missing or wrong code, or a factor not yet set up, is
+ * `invalid_grant` and issues nothing. The ID token's `amr`/`acr` say which.
  */
 export class PasswordGrant implements GrantHandler {
   readonly declaration = PASSWORD;
@@ -44,6 +52,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly issuer: UserTokenIssuer,
     private readonly guard: BruteForceGuard,
     private readonly targets: TokenTargets,
+    private readonly secondFactors: Pick<SecondFactorService, 'owed' | 'verify'>,
     private readonly audit?: AuditLog,
   ) {}
 
@@ -66,6 +75,7 @@ export class PasswordGrant implements GrantHandler {
     } as const;
     const user = await this.guard.protect(attempt, () => this.users.verifyCredentials(tenant.id, username, password));
     ensure(user, () => errors.invalidGrant(BAD_CREDENTIALS));
+    const authentication = await this.secondFactorOf(tenant, user, params.otp, context);
     const authTime = clock.now();
     // A sign-in by password grant (its failures are recorded as refused token requests); queued, no round trip.
     this.audit?.record({
@@ -111,7 +121,30 @@ export class PasswordGrant implements GrantHandler {
       familyId,
       refreshToken,
       authTime,
+      amr: authentication.amr,
+      acr: authentication.acr,
       dpopJkt: context.dpopJkt,
     });
+  }
+
+  /** The second factor the user owes, checked from `otp`; what the sign-in then amounts to. */
+  private async secondFactorOf(tenant: Tenant, user: User, otp: string | undefined, context: GrantContext): Promise<Authentication> {
+    const owed = await this.secondFactors.owed(tenant, user);
+    if (owed === null) return PASSWORD_ONLY;
+    ensure(owed === 'verify', () =>
+      errors.invalidGrant('this user must set up a second factor first; sign in on the hosted pages to do so'),
+    );
+    ensure(otp, () => errors.invalidGrant('this user has a second factor: send its code or a recovery code as otp'));
+    try {
+      ensure(await this.secondFactors.verify(tenant, user, otp, context.scope), () =>
+        errors.invalidGrant('the second factor code is wrong or was already used'),
+      );
+    } catch (error) {
+      // Locked out of codes: 429 with the token endpoint's own error, as for passwords.
+      if (isDomainError(error) && error.code === 'too_many_requests')
+        throw errors.tooManyRequests(error.retryAfterSeconds ?? 1, error.message, 'invalid_grant');
+      throw error;
+    }
+    return PASSWORD_AND_OTP;
   }
 }
