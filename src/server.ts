@@ -41,7 +41,10 @@ export interface RunningServer {
 /** Connects to the database, builds the app and listens; `close()` drains and disconnects. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { env, logger } = options;
-  const orm = await initORM(options.databaseUrl, {}, options.prepareDatabase);
+  // Behind a transaction-pooling proxy (DATABASE_DIRECT_URL set), migrations and LISTEN take the direct connection.
+  const directUrl = env.databaseDirectUrl;
+  if (directUrl && options.prepareDatabase) await (await initORM(directUrl, {}, true)).close(true);
+  const orm = await initORM(options.databaseUrl, {}, options.prepareDatabase && !directUrl);
   const metrics = new Metrics();
   if (options.clusterWorker) metrics.aggregateAcrossCluster();
   orm.em
@@ -52,10 +55,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     options.databaseUrl,
     () => metrics.countQuery(),
     (error) => logger.warn({ err: error }, 'prepared-statement pool error'),
+    !directUrl,
   );
   const db = new Database(orm, sql);
   const bus = await PgChangeBus.connect({
-    url: options.databaseUrl,
+    url: directUrl ?? options.databaseUrl,
     notify: (channel, payload) => db.notify(channel, payload),
     log: logger,
   });

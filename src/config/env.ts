@@ -14,6 +14,12 @@ export interface Env {
   readonly host: string;
   readonly issuer: string;
   readonly databaseUrl?: string;
+  /**
+   * A direct connection for what a transaction-pooling proxy (PgBouncer) cannot carry: the change
+   * bus's LISTEN and migrations. When set, `databaseUrl` is taken to be such a proxy and no named
+   * prepared statement is used on it.
+   */
+  readonly databaseDirectUrl?: string;
   readonly dataDir: string;
   /** As root only: where embedded PostgreSQL's binaries and unreachable clusters go (docs/operations.md, "Where the embedded PostgreSQL lives"). */
   readonly embeddedPostgresDir: string;
@@ -100,6 +106,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   for (const entry of outboundAllowCidrs) {
     if (!parseCidr(entry)) problems.push(`OUTBOUND_ALLOW_CIDRS entry "${entry}" is not an IP address or CIDR range`);
   }
+  const databaseDirectUrl = source.DATABASE_DIRECT_URL || undefined;
+  if (databaseDirectUrl !== undefined && !source.DATABASE_URL)
+    problems.push('DATABASE_DIRECT_URL needs DATABASE_URL (the pooled connection)');
   const smtpUrl = source.SMTP_URL || undefined;
   if (smtpUrl !== undefined) {
     try {
@@ -127,6 +136,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     host: source.HOST || '127.0.0.1',
     issuer,
     databaseUrl: source.DATABASE_URL || undefined,
+    databaseDirectUrl,
     dataDir: path.resolve(source.DATA_DIR || './.data'),
     embeddedPostgresDir: path.resolve(source.EMBEDDED_POSTGRES_DIR || '/var/lib/tenant-idp'),
     adminClientId: source.ADMIN_CLIENT_ID || 'admin',

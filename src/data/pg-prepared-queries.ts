@@ -6,6 +6,8 @@ const POOL_SIZE = 8;
 /**
  * {@link PreparedQueries} on a pg pool of its own, beside MikroORM's: each
  * connection prepares a statement on first use and reuses the plan after.
+ * Behind a transaction-pooling proxy (`named: false`) a named statement would
+ * outlive its server connection, so each query is sent unnamed (parsed anew).
  */
 export class PgPreparedQueries implements PreparedQueries {
   private readonly pool: Pool;
@@ -14,6 +16,7 @@ export class PgPreparedQueries implements PreparedQueries {
     connectionString: string,
     private readonly onQuery: () => void = () => {},
     onError: (error: unknown) => void = () => {},
+    private readonly named = true,
   ) {
     this.pool = new Pool({ connectionString, max: POOL_SIZE, idleTimeoutMillis: 30_000 });
     // An idle connection that dies (database restart) must not crash the process.
@@ -22,7 +25,10 @@ export class PgPreparedQueries implements PreparedQueries {
 
   async rows<T>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
     this.onQuery();
-    const result = await this.pool.query({ name: statement.name, text: statement.text, values: values as unknown[] });
+    const query = this.named
+      ? { name: statement.name, text: statement.text, values: values as unknown[] }
+      : { text: statement.text, values: values as unknown[] };
+    const result = await this.pool.query(query);
     return result.rows as T[];
   }
 

@@ -1,0 +1,147 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/db/embedded-postgres';
+import { postgresAccount } from '../../src/db/postgres-account';
+
+/** Debian's packages PgBouncer needs beyond a base system, fetched once into the checkout's cache. */
+const PACKAGES = ['pgbouncer', 'libc-ares2', 'libevent-2.1-7'];
+const CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'pgbouncer-debs');
+
+export interface PgBouncer {
+  /** `targetUrl` with its host and port replaced by PgBouncer's. */
+  readonly url: string;
+  /** The PgBouncer process (e.g. to restart it). */
+  readonly process: ChildProcess;
+  /** What PgBouncer has logged so far (for a failing test's message). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The `.deb` files of Debian's PgBouncer (1.18 on bookworm) and the libraries it needs, downloaded
+ * with `apt-get download` (no root needed) into node_modules/.cache on first use. A system-wide
+ * /usr/sbin/pgbouncer is not used: the test must run the same build everywhere, as the same
+ * unprivileged account as the test PostgreSQL.
+ */
+function debianPackages(): string[] {
+  mkdirSync(CACHE, { recursive: true });
+  const have = () => readdirSync(CACHE).filter((name) => name.endsWith('.deb'));
+  const missing = () => PACKAGES.filter((name) => !have().some((file) => file.startsWith(`${name}_`)));
+  if (missing().length > 0) {
+    const download = () => execFileSync('apt-get', ['download', ...missing()], { cwd: CACHE, stdio: 'pipe' });
+    try {
+      download();
+    } catch (error) {
+      // A fresh image may have no package lists yet: as root, fetch them once and retry.
+      if (process.getuid?.() !== 0) {
+        throw new Error(`apt-get download ${missing().join(' ')} failed (${(error as Error).message}); run "apt-get update" once as root`);
+      }
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+      download();
+    }
+  }
+  return have().map((file) => path.join(CACHE, file));
+}
+
+/** Unpacks PgBouncer into `dir`; its binary and the directory of its libraries. */
+function unpack(dir: string): { binary: string; libraryPath: string } {
+  for (const deb of debianPackages()) execFileSync('dpkg-deb', ['-x', deb, dir]);
+  const libraryDirs = ['usr/lib', 'lib']
+    .map((base) => path.join(dir, base))
+    .filter(existsSync)
+    .flatMap((base) => readdirSync(base).map((entry) => path.join(base, entry)))
+    .filter((entry) => /linux-gnu$/.test(entry));
+  return { binary: path.join(dir, 'usr', 'sbin', 'pgbouncer'), libraryPath: libraryDirs.join(':') };
+}
+
+/** Resolves once PgBouncer logs that it listens (its own signal), rejects if it exits first. */
+function listening(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      if (!/listening on 127\.0\.0\.1/.test(output())) return;
+      child.stderr!.off('data', onData);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      resolve();
+    };
+    const onExit = (code: number | null) => reject(new Error(`pgbouncer exited (${code}): ${output()}`));
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+/**
+ * A real PgBouncer (Debian's 1.18) in transaction pooling mode in front of the PostgreSQL of
+ * `targetUrl`, on a free loopback port, with no unix socket (nothing written outside its temp
+ * dir). As root it runs as the `postgres` account, as PgBouncer refuses to run as root.
+ */
+export async function startPgBouncer(targetUrl: string, listenPort?: number): Promise<PgBouncer> {
+  const target = new URL(targetUrl);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'idp-pgbouncer-'));
+  const { binary, libraryPath } = unpack(dir);
+  const port = listenPort ?? (await freePort());
+  const account = postgresAccount();
+  const user = decodeURIComponent(target.username);
+  const password = decodeURIComponent(target.password);
+  const config = path.join(dir, 'pgbouncer.ini');
+  writeFileSync(
+    config,
+    [
+      '[databases]',
+      `* = host=${target.hostname} port=${target.port || 5432} user=${user}${password ? ` password=${password}` : ''}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = any',
+      'pool_mode = transaction',
+      'max_client_conn = 500',
+      'default_pool_size = 20',
+      'server_reset_query =',
+      'ignore_startup_parameters = extra_float_digits,options',
+      'logfile =',
+      'pidfile =',
+      '',
+    ].join('\n'),
+  );
+  if (account) {
+    chmodSync(dir, 0o755);
+    chownSync(dir, account.uid, account.gid);
+    chownSync(config, account.uid, account.gid);
+  }
+  let output = '';
+  const child = spawn(binary, [config], {
+    env: { ...process.env, LD_LIBRARY_PATH: libraryPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(account ? { uid: account.uid, gid: account.gid } : {}),
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await listening(child, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const pooled = new URL(targetUrl);
+  pooled.hostname = '127.0.0.1';
+  pooled.port = String(port);
+  return {
+    url: pooled.toString(),
+    process: child,
+    log: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
