@@ -4,6 +4,7 @@ import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { RoleAssignments } from '../role-assignments';
 import { routeHref } from '../route';
+import { SecondFactors } from '../second-factors';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
@@ -41,6 +42,7 @@ export function UsersScreen(): JSX.Element {
   );
   const [notice, setNotice] = useState('');
   const [rolesOf, setRolesOf] = useState<UserFieldsFragment | null>(null);
+  const [factorsOf, setFactorsOf] = useState<UserFieldsFragment | null>(null);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
     EMPTY,
     FIELDS,
@@ -87,6 +89,9 @@ export function UsersScreen(): JSX.Element {
                 <button type="button" aria-label={`Roles of ${user.username}`} onClick={() => setRolesOf(user)}>
                   Roles
                 </button>
+                <button type="button" aria-label={`Second factors of ${user.username}`} onClick={() => setFactorsOf(user)}>
+                  Second factors
+                </button>
                 <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
                   {user.admin ? 'Remove admin' : 'Grant admin'}
                 </button>
@@ -117,6 +122,7 @@ export function UsersScreen(): JSX.Element {
           onClose={() => setRolesOf(null)}
         />
       )}
+      {factorsOf && <SecondFactors key={factorsOf.id} user={factorsOf} onClose={() => setFactorsOf(null)} />}
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
         <form onSubmit={save}>
           <Field label="Username" name="username" value={draft.username} onInput={set('username')} errors={form.errors} required />
