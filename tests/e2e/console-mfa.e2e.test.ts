@@ -1,4 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { AdminSdk } from '../../src/sdk/client';
@@ -14,10 +15,20 @@ const ADMIN = { username: 'console-admin', password: 'console-admin-password-1' 
 
 jest.setTimeout(120_000);
 
+/** A loopback port nothing listens on: a mail server that is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 /**
  * Issue 22, item 3: a tenant's second-factor policy and a user's second factors in the console. Before, the
  * console only showed the policy's name in the tenant tree: no way to change it, nor to see or reset a user's
- * authenticator (a lost phone) without calling GraphQL by hand.
+ * authenticator (a lost phone) without calling GraphQL by hand. Also the email flows' invitations and the
+ * mail outbox, which GraphQL had and the console did not.
  */
 describe('second factors in the admin console', () => {
   let t: TestServer;
@@ -29,7 +40,9 @@ describe('second factors in the admin console', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    t = await startTestServer({ env: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password } });
+    t = await startTestServer({
+      env: { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` },
+    });
     browser = await launchChromium();
     root = await rootAdminSdk(t.url);
     await root.createTenant({ input: { path: '/acme', name: 'Acme' } });
@@ -143,5 +156,46 @@ describe('second factors in the admin console', () => {
         detail: { factors: 1 },
       }),
     ]);
+  });
+
+  it('invites a user from the Users screen and shows the invitation pending on the Mail screen while the mail server is down', async () => {
+    await page.getByRole('button', { name: 'Invite user' }).click();
+    const invite = page.getByRole('region', { name: 'Invite a user to /acme' });
+    await invite.getByLabel("Invitee's email").fill('noor@acme.example');
+    await invite.getByLabel("Invitee's username").fill('noor');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await invite.getByTestId('invited').filter({ hasText: 'Invited noor' }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'noor@acme.example' }).waitFor();
+
+    // The worker tried at once and failed: the mail stays pending, with its attempt and error, for a retry.
+    let owed: Awaited<ReturnType<AdminSdk['mailOutbox']>>['mailOutbox'] = [];
+    await waitUntil(async () => {
+      owed = (await root.mailOutbox({ tenantPath: '/acme' })).mailOutbox;
+      return owed.some((mail) => mail.attempts >= 1 && mail.lastError !== null);
+    });
+    expect(owed).toEqual([expect.objectContaining({ recipient: 'noor@acme.example', kind: 'invitation', status: 'PENDING' })]);
+
+    await invite.getByRole('link', { name: 'See the mail outbox' }).click();
+    await page.getByRole('heading', { name: 'Mail of /acme' }).waitFor();
+    const row = page.locator('tr[data-status="PENDING"]').filter({ hasText: 'noor@acme.example' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['pending', 'noor@acme.example', 'invitation']);
+    expect(Number(cells[4])).toBeGreaterThanOrEqual(1);
+    expect(cells[5]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(cells[6]).not.toBe('');
+    await shoot('console-mail');
+
+    // The status boxes choose what is listed: without Pending the invitation is not.
+    await page.getByRole('checkbox', { name: /^Sent/ }).check();
+    await page
+      .getByRole('caption')
+      .filter({ hasText: /^1 mails$/ })
+      .waitFor();
+    await page.getByRole('checkbox', { name: /^Pending/ }).uncheck();
+    await page
+      .getByRole('caption')
+      .filter({ hasText: /^0 mails$/ })
+      .waitFor();
   });
 });

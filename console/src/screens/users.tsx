@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { RoleAssignments } from '../role-assignments';
+import { InviteUser } from '../invite-user';
 import { routeHref } from '../route';
 import { SecondFactors } from '../second-factors';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
@@ -43,6 +44,7 @@ export function UsersScreen(): JSX.Element {
   const [notice, setNotice] = useState('');
   const [rolesOf, setRolesOf] = useState<UserFieldsFragment | null>(null);
   const [factorsOf, setFactorsOf] = useState<UserFieldsFragment | null>(null);
+  const [inviting, setInviting] = useState(false);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
     EMPTY,
     FIELDS,
@@ -66,6 +68,9 @@ export function UsersScreen(): JSX.Element {
     <>
       <Section title={`Users of ${tenantPath}`}>
         <ListTools label="Search users" hint="username, email, first or last name" search={search} list={list} />
+        <button type="button" aria-expanded={inviting} onClick={() => setInviting(true)}>
+          Invite user
+        </button>
         {notice && (
           <p role="status" class="notice">
             {notice}
@@ -122,6 +127,7 @@ export function UsersScreen(): JSX.Element {
           onClose={() => setRolesOf(null)}
         />
       )}
+      {inviting && <InviteUser tenantPath={tenantPath} onInvited={list.reload} onClose={() => setInviting(false)} />}
       {factorsOf && <SecondFactors key={factorsOf.id} user={factorsOf} onClose={() => setFactorsOf(null)} />}
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
         <form onSubmit={save}>
