@@ -11,6 +11,7 @@ import { AuditScreen } from './screens/audit';
 import { ClientsScreen } from './screens/clients';
 import { DevicesScreen } from './screens/devices';
 import { KeysScreen } from './screens/keys';
+import { MailScreen } from './screens/mail';
 import { RevocationScreen } from './screens/revocation';
 import { RolesScreen } from './screens/roles';
 import { TenantsScreen } from './screens/tenants';
@@ -26,6 +27,7 @@ const SCREENS = {
   devices: { title: 'Devices', view: DevicesScreen },
   revocation: { title: 'Revocation', view: RevocationScreen },
   keys: { title: 'Signing keys', view: KeysScreen },
+  mail: { title: 'Mail', view: MailScreen },
   audit: { title: 'Audit events', view: AuditScreen },
 } as const;
 type ScreenName = keyof typeof SCREENS;

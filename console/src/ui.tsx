@@ -73,6 +73,50 @@ export function Field(props: FieldProps): JSX.Element {
   );
 }
 
+/** A labelled select; like {@link Field}, the error for `name` shows under it. */
+export function SelectField(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: readonly { value: string; label: string }[];
+  onChange: (value: string) => void;
+  errors: ShownErrors;
+  hint?: string;
+}): JSX.Element {
+  const [id] = useState(() => `f${++fieldIds}`);
+  const error = props.errors.byField[props.name];
+  const describedBy = [error ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      <select
+        id={id}
+        name={props.name}
+        value={props.value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+        onChange={(event) => props.onChange((event.currentTarget as HTMLSelectElement).value)}
+      >
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {props.hint && (
+        <small id={`${id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      )}
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function Checkbox(props: {
   label: string;
   name: string;

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { useConsole } from '../context';
 import { tenantTree } from '../filter-rows';
+import { MfaPolicyEditor } from '../mfa-policy-editor';
+import { mfaPolicyText } from '../second-factor-text';
 import { Field, GeneralErrors, ListTools, Section, useSubmit } from '../ui';
 import { usePage } from '../use-page';
 import { useSearch } from '../use-search';
@@ -40,12 +42,13 @@ export function TenantsScreen(): JSX.Element {
                 {tenant.path}
               </button>{' '}
               <span class="muted">
-                {tenant.name} · {tenant.signingAlgorithm} · second factor {tenant.mfaPolicy.toLowerCase()}
+                {tenant.name} · {tenant.signingAlgorithm} · {mfaPolicyText(tenant)}
               </span>
             </li>
           ))}
         </ul>
       </Section>
+      <MfaPolicyEditor key={tenantPath} tenantPath={tenantPath} onSaved={list.reload} />
       <Section title="Create a tenant">
         <form onSubmit={create}>
           <Field

@@ -3,7 +3,9 @@ import type { JSX } from 'preact';
 import type { UserFieldsFragment } from '../../../src/sdk/generated';
 import { useConsole } from '../context';
 import { RoleAssignments } from '../role-assignments';
+import { InviteUser } from '../invite-user';
 import { routeHref } from '../route';
+import { SecondFactors } from '../second-factors';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
@@ -41,6 +43,8 @@ export function UsersScreen(): JSX.Element {
   );
   const [notice, setNotice] = useState('');
   const [rolesOf, setRolesOf] = useState<UserFieldsFragment | null>(null);
+  const [factorsOf, setFactorsOf] = useState<UserFieldsFragment | null>(null);
+  const [inviting, setInviting] = useState(false);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
     EMPTY,
     FIELDS,
@@ -64,6 +68,9 @@ export function UsersScreen(): JSX.Element {
     <>
       <Section title={`Users of ${tenantPath}`}>
         <ListTools label="Search users" hint="username, email, first or last name" search={search} list={list} />
+        <button type="button" aria-expanded={inviting} onClick={() => setInviting(true)}>
+          Invite user
+        </button>
         {notice && (
           <p role="status" class="notice">
             {notice}
@@ -86,6 +93,9 @@ export function UsersScreen(): JSX.Element {
                 </button>
                 <button type="button" aria-label={`Roles of ${user.username}`} onClick={() => setRolesOf(user)}>
                   Roles
+                </button>
+                <button type="button" aria-label={`Second factors of ${user.username}`} onClick={() => setFactorsOf(user)}>
+                  Second factors
                 </button>
                 <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
                   {user.admin ? 'Remove admin' : 'Grant admin'}
@@ -117,6 +127,8 @@ export function UsersScreen(): JSX.Element {
           onClose={() => setRolesOf(null)}
         />
       )}
+      {inviting && <InviteUser tenantPath={tenantPath} onInvited={list.reload} onClose={() => setInviting(false)} />}
+      {factorsOf && <SecondFactors key={factorsOf.id} user={factorsOf} onClose={() => setFactorsOf(null)} />}
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
         <form onSubmit={save}>
           <Field label="Username" name="username" value={draft.username} onInput={set('username')} errors={form.errors} required />
