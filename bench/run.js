@@ -25,7 +25,7 @@
 // BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
-// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants, BENCH_CPU_PROF=<dir> (server under --cpu-prof),
+// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY), BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
 
@@ -451,6 +451,15 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('client_credentials private_key_jwt ÷ client_credentials RS256 (client_secret_basic)', v(pk1?.rps, rs1?.rps), '≥', 0.6);
   addTarget('client_credentials DPoP ÷ client_credentials RS256', v(dp1?.rps, rs1?.rps), '≥', 0.6);
   addTarget('userinfo DPoP ÷ client_credentials RS256', v(udp1?.rps, rs1?.rps), '≥', 2);
+  // Issue 24: the proxy costs its hop and unnamed statements, no more.
+  const viaBouncer = find('refresh', 1, `${DATA_SMALL} via PgBouncer (paired)`);
+  if (viaBouncer)
+    addTarget(
+      'refresh rotation via PgBouncer (transaction pooling) ÷ direct',
+      v(viaBouncer.rps, find('refresh', 1, SMALL_P)?.rps),
+      '≥',
+      0.8,
+    );
   addTarget('device refresh (two signatures) ÷ half the client_credentials RS256 rate', v(dr1?.rps, rs1?.rps && rs1.rps / 2), '≥', 0.9);
   for (const [key, target] of Object.entries(GRAPHQL_TARGETS)) {
     const row = rows.find((r) => r.key === key && r.workers === 1);
@@ -691,6 +700,27 @@ async function main() {
     const G = { run: scenarioRunner(serverG, ctxG, new Set()), label: `${DATA_BIG} (paired)`, server: serverG };
     for (const key of ['ccRs256', 'introspection'].filter((k) => main.includes(k)))
       results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
+  }
+
+  // 4a. PgBouncer (issue 24): a server "B" on S's database through Debian's PgBouncer 1.18 in
+  //     transaction pooling mode (DATABASE_URL on the proxy, DATABASE_DIRECT_URL for LISTEN and
+  //     migrations); refresh rotation, the row with the most writes per request, alternating with S
+  if (!settings.skip.has('pgbouncer') && main.includes('refresh')) {
+    const { startPgBouncer } = require('../tests/support/pgbouncer.cjs');
+    const direct = pgUrlOf(dbS);
+    const bouncer = await startPgBouncer(direct);
+    cleanups.push(() => bouncer.stop());
+    log(`PgBouncer (transaction pooling) on ${bouncer.url.replace(/\/\/[^@]*@/, '//')}`);
+    const dirB = path.join(root, 'b');
+    fs.mkdirSync(dirB, { mode: 0o755 });
+    const serverB = await start({ dataDir: dirB, databaseUrl: bouncer.url, databaseDirectUrl: direct }, 1);
+    const B = {
+      run: scenarioRunner(serverB, makeContext(serverB.url, seedS, settings.connections), new Set()),
+      label: `${DATA_SMALL} via PgBouncer (paired)`,
+      server: serverB,
+    };
+    results.rows.push(...(await pairedRuns(scenarios.refresh, { ...S, server: serverS }, B)));
+    await stop(serverB);
   }
 
   // 4b. tenant issuers (issue 20): one tenant's discovery document and JWKS on S topped up to

@@ -17,6 +17,7 @@ const live = new Set();
  * @param {number} o.workers
  * @param {string} o.dataDir        DATA_DIR (embedded PostgreSQL lives under it unless databaseUrl)
  * @param {string} [o.databaseUrl]
+ * @param {string} [o.databaseDirectUrl] DATABASE_DIRECT_URL: with databaseUrl on PgBouncer, the direct connection
  * @param {string} o.secretKey      SECRET_KEY (base64), so the bench can compute client-secret digests
  * @param {string} o.adminSecret    ADMIN_CLIENT_SECRET
  * @param {string[]} [o.nodeArgs]   e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
@@ -38,6 +39,8 @@ async function startServer(o) {
   delete env.ISSUER;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   else delete env.DATABASE_URL;
+  if (o.databaseDirectUrl) env.DATABASE_DIRECT_URL = o.databaseDirectUrl;
+  else delete env.DATABASE_DIRECT_URL;
 
   const child = spawn(process.execPath, [...(o.nodeArgs || []), 'dist/main.js'], {
     cwd: REPO,

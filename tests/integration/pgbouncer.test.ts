@@ -5,7 +5,7 @@ import { createTestUser } from '../fixtures/test-user';
 import { clientHeaders, createTestClient, createTestTenant, passwordTokens, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
-import { startPgBouncer, type PgBouncer } from '../support/pgbouncer';
+import { startPgBouncer, type PgBouncer } from '../support/pgbouncer.cjs';
 import { createTestDatabase, startTestServer, type TestServer } from '../support/test-server';
 import { waitUntil } from '../support/wait-until';
 

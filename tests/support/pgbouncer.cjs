@@ -1,31 +1,24 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { freePort } from '../../src/db/embedded-postgres';
-import { postgresAccount } from '../../src/db/postgres-account';
+// Debian's PgBouncer (1.18 on bookworm) in transaction pooling mode, for the tests
+// (tests/integration/pgbouncer.test.ts) and `npm run bench` (its PgBouncer row).
+// Plain CommonJS so both can load it; it uses the server's own start-up helpers
+// from dist/ (built by `pretest` and by the bench).
+const { execFileSync, spawn } = require('node:child_process');
+const { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { freePort } = require('../../dist/db/embedded-postgres.js');
+const { postgresAccount } = require('../../dist/db/postgres-account.js');
 
 /** Debian's packages PgBouncer needs beyond a base system, fetched once into the checkout's cache. */
 const PACKAGES = ['pgbouncer', 'libc-ares2', 'libevent-2.1-7'];
 const CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'pgbouncer-debs');
 
-export interface PgBouncer {
-  /** `targetUrl` with its host and port replaced by PgBouncer's. */
-  readonly url: string;
-  /** The PgBouncer process (e.g. to restart it). */
-  readonly process: ChildProcess;
-  /** What PgBouncer has logged so far (for a failing test's message). */
-  log(): string;
-  stop(): Promise<void>;
-}
-
 /**
- * The `.deb` files of Debian's PgBouncer (1.18 on bookworm) and the libraries it needs, downloaded
- * with `apt-get download` (no root needed) into node_modules/.cache on first use. A system-wide
- * /usr/sbin/pgbouncer is not used: the test must run the same build everywhere, as the same
- * unprivileged account as the test PostgreSQL.
+ * The `.deb` files, downloaded with `apt-get download` (no root needed) into node_modules/.cache
+ * on first use. A system-wide /usr/sbin/pgbouncer is not used: every run uses the same build,
+ * as the same unprivileged account as the test PostgreSQL.
  */
-function debianPackages(): string[] {
+function debianPackages() {
   mkdirSync(CACHE, { recursive: true });
   const have = () => readdirSync(CACHE).filter((name) => name.endsWith('.deb'));
   const missing = () => PACKAGES.filter((name) => !have().some((file) => file.startsWith(`${name}_`)));
@@ -36,7 +29,7 @@ function debianPackages(): string[] {
     } catch (error) {
       // A fresh image may have no package lists yet: as root, fetch them once and retry.
       if (process.getuid?.() !== 0) {
-        throw new Error(`apt-get download ${missing().join(' ')} failed (${(error as Error).message}); run "apt-get update" once as root`);
+        throw new Error(`apt-get download ${missing().join(' ')} failed (${error.message}); run "apt-get update" once as root`);
       }
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
       download();
@@ -45,8 +38,8 @@ function debianPackages(): string[] {
   return have().map((file) => path.join(CACHE, file));
 }
 
-/** Unpacks PgBouncer into `dir`; its binary and the directory of its libraries. */
-function unpack(dir: string): { binary: string; libraryPath: string } {
+/** Unpacks PgBouncer into `dir`; its binary and the directories of its libraries. */
+function unpack(dir) {
   for (const deb of debianPackages()) execFileSync('dpkg-deb', ['-x', deb, dir]);
   const libraryDirs = ['usr/lib', 'lib']
     .map((base) => path.join(dir, base))
@@ -56,29 +49,33 @@ function unpack(dir: string): { binary: string; libraryPath: string } {
   return { binary: path.join(dir, 'usr', 'sbin', 'pgbouncer'), libraryPath: libraryDirs.join(':') };
 }
 
-/** Resolves once PgBouncer logs that it listens (its own signal), rejects if it exits first. */
-function listening(child: ChildProcess, output: () => string): Promise<void> {
+/** Resolves once PgBouncer logs that it listens (its own signal); rejects if it exits first. */
+function listening(child, output) {
   return new Promise((resolve, reject) => {
     const onData = () => {
       if (!/listening on 127\.0\.0\.1/.test(output())) return;
-      child.stderr!.off('data', onData);
-      child.stdout!.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.off('data', onData);
       child.off('exit', onExit);
       resolve();
     };
-    const onExit = (code: number | null) => reject(new Error(`pgbouncer exited (${code}): ${output()}`));
-    child.stderr!.on('data', onData);
-    child.stdout!.on('data', onData);
+    const onExit = (code) => reject(new Error(`pgbouncer exited (${code}): ${output()}`));
+    child.stderr.on('data', onData);
+    child.stdout.on('data', onData);
     child.once('exit', onExit);
   });
 }
 
 /**
- * A real PgBouncer (Debian's 1.18) in transaction pooling mode in front of the PostgreSQL of
- * `targetUrl`, on a free loopback port, with no unix socket (nothing written outside its temp
- * dir). As root it runs as the `postgres` account, as PgBouncer refuses to run as root.
+ * Starts PgBouncer in transaction pooling mode in front of the PostgreSQL of `targetUrl`, on
+ * `listenPort` or a free loopback port, with no unix socket (nothing written outside its temp
+ * dir). As root it runs as the `postgres` account: PgBouncer refuses to run as root.
+ * @param {string} targetUrl
+ * @param {number} [listenPort]
+ * @returns {Promise<{ url: string, process: import('node:child_process').ChildProcess, log(): string, stop(): Promise<void> }>}
+ *   `url` is `targetUrl` with PgBouncer's host and port.
  */
-export async function startPgBouncer(targetUrl: string, listenPort?: number): Promise<PgBouncer> {
+async function startPgBouncer(targetUrl, listenPort) {
   const target = new URL(targetUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'idp-pgbouncer-'));
   const { binary, libraryPath } = unpack(dir);
@@ -118,8 +115,8 @@ export async function startPgBouncer(targetUrl: string, listenPort?: number): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(account ? { uid: account.uid, gid: account.gid } : {}),
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk) => (output += chunk.toString()));
   try {
     await listening(child, () => output);
   } catch (error) {
@@ -136,7 +133,7 @@ export async function startPgBouncer(targetUrl: string, listenPort?: number): Pr
     log: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
-        await new Promise<void>((resolve) => {
+        await new Promise((resolve) => {
           child.once('exit', () => resolve());
           child.kill('SIGTERM');
         });
@@ -145,3 +142,5 @@ export async function startPgBouncer(targetUrl: string, listenPort?: number): Pr
     },
   };
 }
+
+module.exports = { startPgBouncer };
