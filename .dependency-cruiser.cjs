@@ -5,7 +5,7 @@
 // in the design, even if the emitted JavaScript drops it.
 
 /** The transport layers (and the app/server entry points): neither src/domain nor src/composition reaches them. */
-const TRANSPORT_LAYERS = ['oauth-rest', 'scim-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
+const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server'];
 /**
  * The layers src/domain must never reach (docs/architecture.md "Layering: the one-way rule"; eslint.config.js
  * holds the same list): the transports, and the composition root (src/composition) that builds the domain.

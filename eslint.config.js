@@ -7,7 +7,7 @@ const tseslint = require('typescript-eslint');
  * Transport layers and the composition root (src/composition, which builds the domain) that src/domain
  * and src/data must never import (docs/architecture.md "Layering: the one-way rule"; .dependency-cruiser.cjs).
  */
-const TRANSPORT_LAYERS = ['oauth-rest', 'scim-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server', 'composition'];
+const TRANSPORT_LAYERS = ['oauth-rest', 'resolvers', 'graphql', 'schema', 'pages', 'ops', 'edge', 'app', 'server', 'composition'];
 
 module.exports = defineConfig(
   {

@@ -35,7 +35,7 @@ import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
 import { graphqlRouter } from './graphql/graphql-router';
-import { scimRouter } from './scim-rest/scim.router';
+import { scimRouter } from './oauth-rest/scim.router';
 
 export interface AppDeps {
   db: Database;

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUuid } from '../domain/ids';
-import type {
-  ScimDirectoryStore,
-  ScimToken,
-  ScimTokenStore,
-  ScimUserCondition,
-  ScimUserRecord,
-} from '../domain/scim/scim-store';
+import type { ScimDirectoryStore, ScimToken, ScimTokenStore, ScimUserCondition, ScimUserRecord } from '../domain/scim/scim-store';
 import type { Database } from './database';
 import { storable } from './storable';
 import { userColumns, userFromRow, usernameKeySql, type UserRow } from './user-row';
@@ -74,12 +68,6 @@ export class ScimTokenRepository implements ScimTokenStore {
 /** {@link ScimDirectoryStore} on PostgreSQL: `users.external_id` and the user rows of `role_assignments`. */
 export class ScimDirectoryRepository implements ScimDirectoryStore {
   constructor(private readonly db: Database) {}
-
-  async externalIdOf(userId: string): Promise<string | null> {
-    if (!isUuid(userId)) return null;
-    const [row] = await this.db.execute<{ external_id: string | null }[]>('select external_id from users where id = ?', [userId]);
-    return row?.external_id ?? null;
-  }
 
   async setExternalId(userId: string, externalId: string | null): Promise<void> {
     await this.db.execute('update users set external_id = ? where id = ?', [externalId, userId], 'run');

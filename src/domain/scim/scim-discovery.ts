@@ -29,7 +29,13 @@ export function serviceProviderConfig(baseUrl: string, documentationUri?: string
 
 const RESOURCE_TYPES = [
   { id: 'User', name: 'User', endpoint: '/Users', description: 'The tenant’s users', schema: SCIM_URN.user },
-  { id: 'Group', name: 'Group', endpoint: '/Groups', description: 'The tenant’s roles; members are the users holding them', schema: SCIM_URN.group },
+  {
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'The tenant’s roles; members are the users holding them',
+    schema: SCIM_URN.group,
+  },
 ] as const;
 
 export function resourceTypes(baseUrl: string) {
@@ -66,4 +72,3 @@ export function schemas(baseUrl: string) {
 export function schema(baseUrl: string, id: string) {
   return schemas(baseUrl).find((s) => s.id === id) ?? null;
 }
-

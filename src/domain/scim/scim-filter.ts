@@ -28,9 +28,9 @@ export function parseScimFilter(text: string, allowed: ReadonlyMap<string, strin
     if (!attribute) throw invalid(`attribute ${JSON.stringify(match[1])} cannot be filtered on`);
     let value: string | boolean;
     try {
-      value = JSON.parse(match[2]!.toLowerCase() === 'true' || match[2]!.toLowerCase() === 'false' ? match[2]!.toLowerCase() : match[2]!) as
-        | string
-        | boolean;
+      value = JSON.parse(
+        match[2]!.toLowerCase() === 'true' || match[2]!.toLowerCase() === 'false' ? match[2]!.toLowerCase() : match[2]!,
+      ) as string | boolean;
     } catch {
       throw invalid('malformed string');
     }

@@ -122,7 +122,9 @@ function apply(document: ScimDocument, op: Op, target: Target, value: unknown, h
     }
     // Remove with a value (Entra ID's members removal): the elements whose `value` equals one given.
     if (hasValue && value !== null) {
-      const gone = (Array.isArray(value) ? value : [value]).map((v) => (isObject(v) ? canonicalDocument(v, attribute.subAttributes ?? []).value : v));
+      const gone = (Array.isArray(value) ? value : [value]).map((v) =>
+        isObject(v) ? canonicalDocument(v, attribute.subAttributes ?? []).value : v,
+      );
       document[name] = list.filter((e) => !gone.includes(e.value));
       return;
     }

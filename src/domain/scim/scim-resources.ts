@@ -88,7 +88,7 @@ function text(value: unknown, name: string): string | null {
 }
 
 /** A boolean attribute; Entra ID sends `"True"`/`"False"` strings, which are taken for their booleans. */
-export function scimBoolean(value: unknown, name: string): boolean | undefined {
+function scimBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';

@@ -37,7 +37,6 @@ export interface ScimUserCondition {
  * the users' `external_id` column and a role's user members. Writes join the caller's transaction.
  */
 export interface ScimDirectoryStore {
-  externalIdOf(userId: string): Promise<string | null>;
   /** Sets (or clears) the user's externalId; a value another user of the tenant holds propagates as a unique violation. */
   setExternalId(userId: string, externalId: string | null): Promise<void>;
   /** The tenant's users meeting every condition, oldest first, `offset` and `limit` applied, with how many meet them in all. */

@@ -14,7 +14,7 @@ export interface ScimTokenWithSecret {
 }
 
 /** The one answer to a missing, unknown, revoked or other tenant's token (401 with a Bearer challenge). */
-export const invalidScimToken = () => errors.unauthenticated('a valid SCIM bearer token of this tenant is required');
+const invalidScimToken = () => errors.unauthenticated('a valid SCIM bearer token of this tenant is required');
 
 /**
  * The bearer tokens an enterprise directory (Okta, Entra ID) provisions a tenant with over SCIM: an

@@ -88,7 +88,8 @@ const list = (resources: ScimDocument[], total: number, startIndex: number): Sci
 function resourceBody(body: unknown, urn: string, attributes: typeof USER_ATTRIBUTES): ScimDocument {
   if (!isObject(body)) throw scimError('invalidSyntax', 'the body must be a JSON object');
   if (!Array.isArray(body.schemas) || !body.schemas.includes(urn)) throw scimError('invalidValue', `schemas must include ${urn}`);
-  if (body.password !== undefined) throw scimError('invalidValue', 'passwords are not provisioned over SCIM (users sign in through federation or a reset link)');
+  if (body.password !== undefined)
+    throw scimError('invalidValue', 'passwords are not provisioned over SCIM (users sign in through federation or a reset link)');
   return canonicalDocument(body, attributes);
 }
 
@@ -97,7 +98,8 @@ async function unique<T>(write: () => Promise<T>, what: string): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (isUniqueViolation(error) || (isDomainError(error) && error.code === 'conflict')) throw scimError('uniqueness', `${what} is already taken in this tenant`);
+    if (isUniqueViolation(error) || (isDomainError(error) && error.code === 'conflict'))
+      throw scimError('uniqueness', `${what} is already taken in this tenant`);
     throw error;
   }
 }
@@ -289,7 +291,10 @@ export class ScimService {
   ): Promise<ScimDocument> {
     const had = new Set(current.map((m) => m.id));
     const wanted = new Set(fields.memberIds);
-    const added = await this.members(caller, fields.memberIds.filter((memberId) => !had.has(memberId)));
+    const added = await this.members(
+      caller,
+      fields.memberIds.filter((memberId) => !had.has(memberId)),
+    );
     const removed = await this.members(
       caller,
       current.filter((m) => !wanted.has(m.id)).map((m) => m.id),
@@ -327,7 +332,13 @@ export class ScimService {
     return role;
   }
 
-  private async record(caller: ScimCaller, action: string, targetKind: string, targetId: string, detail: Record<string, number | boolean> = {}) {
+  private async record(
+    caller: ScimCaller,
+    action: string,
+    targetKind: string,
+    targetId: string,
+    detail: Record<string, number | boolean> = {},
+  ) {
     await this.audit.recordNow({
       action,
       outcome: 'success',

@@ -104,8 +104,9 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
   const fail = (res: Response, thrown: unknown, next: NextFunction): void => {
     if (res.headersSent) return next(thrown);
     const status = (thrown as { scimStatus?: number }).scimStatus;
-    if (status === 415) return sendError(res, 415, `the request body must be ${ACCEPTED_TYPES.join(' or ')}`, 'invalidSyntax');
-    if (status === 413) return sendError(res, 413, `the request body is larger than ${SCIM_MAX_BODY_BYTES} bytes`, undefined, { Connection: 'close' });
+    if (status === 415) return sendError(res, 415, `the request body must be ${ACCEPTED_TYPES.join(' or ')}`);
+    if (status === 413)
+      return sendError(res, 413, `the request body is larger than ${SCIM_MAX_BODY_BYTES} bytes`, undefined, { Connection: 'close' });
     const error = domainErrorOf(thrown);
     if (!error) {
       logger.error({ err: thrown }, 'SCIM request failed');
@@ -113,7 +114,8 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     }
     const mapped = ERROR_TABLE[error.code].status;
     if (error.code === 'service_unavailable') logger.error({ err: thrown }, 'SCIM request failed');
-    const scimType = error.scimType ?? (error.code === 'validation_failed' ? 'invalidValue' : error.code === 'conflict' ? 'uniqueness' : undefined);
+    const scimType =
+      error.scimType ?? (error.code === 'validation_failed' ? 'invalidValue' : error.code === 'conflict' ? 'uniqueness' : undefined);
     const headers: Record<string, string> = {};
     if (mapped === 401) headers['WWW-Authenticate'] = presentedChallenge(res);
     if (mapped === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
@@ -131,7 +133,13 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     '/ResourceTypes',
     handle(async (_req, res, caller) => {
       const all = resourceTypes(caller.baseUrl);
-      send(res, 200, { schemas: [SCIM_URN.listResponse], totalResults: all.length, startIndex: 1, itemsPerPage: all.length, Resources: all });
+      send(res, 200, {
+        schemas: [SCIM_URN.listResponse],
+        totalResults: all.length,
+        startIndex: 1,
+        itemsPerPage: all.length,
+        Resources: all,
+      });
     }),
   );
   inner.get(
@@ -146,7 +154,13 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     '/Schemas',
     handle(async (_req, res, caller) => {
       const all = schemas(caller.baseUrl);
-      send(res, 200, { schemas: [SCIM_URN.listResponse], totalResults: all.length, startIndex: 1, itemsPerPage: all.length, Resources: all });
+      send(res, 200, {
+        schemas: [SCIM_URN.listResponse],
+        totalResults: all.length,
+        startIndex: 1,
+        itemsPerPage: all.length,
+        Resources: all,
+      });
     }),
   );
   inner.get(
@@ -163,11 +177,26 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
   const created = (res: Response, body: Record<string, unknown>) =>
     send(res, 201, body, (body.meta as { location?: string } | undefined)?.location);
 
-  inner.post('/Users', handle(async (req, res, caller) => created(res, await scim.createUser(caller, await readJson(req)))));
-  inner.get('/Users', handle(async (req, res, caller) => send(res, 200, await scim.listUsers(caller, queryOf(req)))));
-  inner.get('/Users/:id', handle(async (req, res, caller) => send(res, 200, await scim.getUser(caller, id(req)))));
-  inner.put('/Users/:id', handle(async (req, res, caller) => send(res, 200, await scim.replaceUser(caller, id(req), await readJson(req)))));
-  inner.patch('/Users/:id', handle(async (req, res, caller) => send(res, 200, await scim.patchUser(caller, id(req), await readJson(req)))));
+  inner.post(
+    '/Users',
+    handle(async (req, res, caller) => created(res, await scim.createUser(caller, await readJson(req)))),
+  );
+  inner.get(
+    '/Users',
+    handle(async (req, res, caller) => send(res, 200, await scim.listUsers(caller, queryOf(req)))),
+  );
+  inner.get(
+    '/Users/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.getUser(caller, id(req)))),
+  );
+  inner.put(
+    '/Users/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.replaceUser(caller, id(req), await readJson(req)))),
+  );
+  inner.patch(
+    '/Users/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.patchUser(caller, id(req), await readJson(req)))),
+  );
   inner.delete(
     '/Users/:id',
     handle(async (req, res, caller) => {
@@ -176,11 +205,26 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     }),
   );
 
-  inner.post('/Groups', handle(async (req, res, caller) => created(res, await scim.createGroup(caller, await readJson(req)))));
-  inner.get('/Groups', handle(async (req, res, caller) => send(res, 200, await scim.listGroups(caller, queryOf(req)))));
-  inner.get('/Groups/:id', handle(async (req, res, caller) => send(res, 200, await scim.getGroup(caller, id(req), queryOf(req)))));
-  inner.put('/Groups/:id', handle(async (req, res, caller) => send(res, 200, await scim.replaceGroup(caller, id(req), await readJson(req)))));
-  inner.patch('/Groups/:id', handle(async (req, res, caller) => send(res, 200, await scim.patchGroup(caller, id(req), await readJson(req)))));
+  inner.post(
+    '/Groups',
+    handle(async (req, res, caller) => created(res, await scim.createGroup(caller, await readJson(req)))),
+  );
+  inner.get(
+    '/Groups',
+    handle(async (req, res, caller) => send(res, 200, await scim.listGroups(caller, queryOf(req)))),
+  );
+  inner.get(
+    '/Groups/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.getGroup(caller, id(req), queryOf(req)))),
+  );
+  inner.put(
+    '/Groups/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.replaceGroup(caller, id(req), await readJson(req)))),
+  );
+  inner.patch(
+    '/Groups/:id',
+    handle(async (req, res, caller) => send(res, 200, await scim.patchGroup(caller, id(req), await readJson(req)))),
+  );
   inner.delete(
     '/Groups/:id',
     handle(async (req, res, caller) => {
