@@ -3,7 +3,7 @@ import type { Domain } from '../../src/composition/create-domain';
 import type { AdminSdk } from '../../src/sdk/client';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestClient, createTestTenant, passwordTokens, type TestClient } from '../fixtures/token-clients';
-import { rootAdminSdk } from '../support/admin-sdk';
+import { clientSdk, errorCode, rootAdminSdk } from '../support/admin-sdk';
 import { postForm } from '../support/oauth';
 import { clientHeaders } from '../fixtures/token-clients';
 import { sqlRows } from '../support/sql';
@@ -345,5 +345,13 @@ describe('SCIM 2.0 provisioning', () => {
     expect((await scim(other, 'GET', '/Users', undefined, { token: made.createScimToken.token })).status).toBe(200);
     await sdk.revokeScimToken({ id: made.createScimToken.scimToken.id });
     expectScimError(await scim(other, 'GET', '/Users', undefined, { token: made.createScimToken.token }), 401);
+    // GraphQL keeps SCIM tokens to the admin's subtree: /other's admin neither makes, lists nor revokes /acme's.
+    const otherAdmin = await createTestClient(domain, '/other', 'service', { allowedScopes: ['admin'] });
+    const otherSdk = await clientSdk(t.url, otherAdmin.clientId, otherAdmin.clientSecret!);
+    expect(await errorCode(otherSdk.createScimToken({ tenantPath: '/acme' }))).toBe('NOT_FOUND');
+    expect(await errorCode(otherSdk.scimTokens({ tenantPath: '/acme' }))).toBe('NOT_FOUND');
+    const [acmeOwn] = (await sdk.scimTokens({ tenantPath: '/acme' })).scimTokens;
+    expect(await errorCode(otherSdk.revokeScimToken({ id: acmeOwn!.id }))).toBe('NOT_FOUND');
+    expect((await otherSdk.scimTokens({})).scimTokens.map((token) => token.description)).toEqual(['short-lived', 'Entra ID']);
   });
 });
