@@ -35,6 +35,7 @@ import { Metrics } from './ops/metrics';
 import { opsRouter } from './ops/ops.router';
 import { requestId } from './ops/request-id';
 import { graphqlRouter } from './graphql/graphql-router';
+import { scimRouter } from './oauth-rest/scim.router';
 
 export interface AppDeps {
   db: Database;
@@ -143,6 +144,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   }
   app.use(opsRouter(deps.db, deps.bus, deps.metrics));
+  // SCIM 2.0 provisioning at `{ISSUER}/scim/v2` and `{ISSUER}/t/{segment}/scim/v2` (its own body reader and error shape).
+  app.use(scimRouter(domain, scopeFor, deps.logger));
   const forgotPassword = domain.passwordReset.enabled
     ? (tenantPath: string) => pagePath(domain.tenantIssuers.issuerOf(tenantPath), '/password/forgot')
     : undefined;

@@ -56,6 +56,8 @@ import { InitialAccessTokens } from '../domain/registration/initial-access-token
 import { DpopNonces } from '../domain/dpop/dpop-nonces';
 import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
+import { ScimService } from '../domain/scim/scim.service';
+import { ScimTokens } from '../domain/scim/scim-tokens';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
@@ -280,6 +282,9 @@ function createDomain(input: DomainDeps) {
     (path) => tenantIssuers.issuerOf(path),
     mailTemplates,
   );
+  // 7d. SCIM 2.0 provisioning (RFC 7644): a tenant's bearer tokens, and users and roles through their services.
+  const scimTokens = new ScimTokens(stores.scimTokens, tenants, deps.clock);
+  const scim = new ScimService(users, roles, stores.scimDirectory, stores.transactions, audit);
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -345,6 +350,8 @@ function createDomain(input: DomainDeps) {
     emailVerification,
     invitations,
     mailTemplates,
+    scimTokens,
+    scim,
   };
 }
 

@@ -15,6 +15,7 @@ import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
 import { ReplayRepository } from './replay.repository';
+import { ScimDirectoryRepository, ScimTokenRepository } from './scim.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { RevocationRepository } from './revocation.repository';
 import { RoleRepository } from './role.repository';
@@ -52,6 +53,8 @@ export function createRepositories(db: Database) {
     mailOutbox: new MailOutboxRepository(db),
     accountTokens: new AccountTokenRepository(db),
     mailTemplates: new MailTemplateRepository(db),
+    scimTokens: new ScimTokenRepository(db),
+    scimDirectory: new ScimDirectoryRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -78,6 +78,8 @@ export interface DomainErrorOptions {
   challenge?: 'DPoP';
   /** RFC 9449 §8, §9: the nonce the client must put in its next proof, sent as `DPoP-Nonce`. */
   dpopNonce?: string;
+  /** RFC 7644 §3.12: the SCIM detail error keyword (`invalidFilter`, `uniqueness`, …) a SCIM endpoint answers with. */
+  scimType?: string;
 }
 
 export class DomainError extends Error {
@@ -91,6 +93,7 @@ export class DomainError extends Error {
   readonly answerAs?: ErrorCode;
   readonly challenge?: 'DPoP';
   readonly dpopNonce?: string;
+  readonly scimType?: string;
 
   constructor(code: ErrorCode, description: string, options: DomainErrorOptions = {}) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -104,6 +107,7 @@ export class DomainError extends Error {
     this.answerAs = options.answerAs;
     this.challenge = options.challenge;
     this.dpopNonce = options.dpopNonce;
+    this.scimType = options.scimType;
   }
 }
 

@@ -14,6 +14,7 @@ import type { RevocationStore } from './revocation/revocation-store';
 import type { ReplayStore } from './replay/replay-store';
 import type { ClientRegistrationStore, InitialAccessTokenStore } from './registration/registration-store';
 import type { RoleStore } from './roles/role-store';
+import type { ScimDirectoryStore, ScimTokenStore } from './scim/scim-store';
 import type { SecondFactorStore } from './mfa/second-factor-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
@@ -60,6 +61,10 @@ export interface DomainStores {
   readonly accountTokens: AccountTokenStore;
   /** Tenants' own mail templates. */
   readonly mailTemplates: MailTemplateStore;
+  /** SCIM bearer tokens of tenants (src/domain/scim). */
+  readonly scimTokens: ScimTokenStore;
+  /** What SCIM provisioning reads and writes besides users and roles: external ids, role members. */
+  readonly scimDirectory: ScimDirectoryStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -9,6 +9,7 @@ import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
+import { ScimTokenResolver } from '../resolvers/scim-token.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
@@ -59,6 +60,7 @@ export function buildAdminSchema(): GraphQLSchema {
           UserRolesResolver,
           ClientRolesResolver,
           InitialAccessTokenResolver,
+          ScimTokenResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,

@@ -601,6 +601,30 @@ export type UnassignRoleMutationVariables = Exact<{
 
 export type UnassignRoleMutation = { unassignRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
 
+export type ScimTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, revokedAt: string | null };
+
+export type ScimTokensQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type ScimTokensQuery = { scimTokens: Array<{ id: string, tenantPath: string, description: string, createdAt: string, revokedAt: string | null }> };
+
+export type CreateScimTokenMutationVariables = Exact<{
+  tenantPath?: string | null | undefined;
+  description?: string | null | undefined;
+}>;
+
+
+export type CreateScimTokenMutation = { createScimToken: { token: string, scimToken: { id: string, tenantPath: string, description: string, createdAt: string, revokedAt: string | null } } };
+
+export type RevokeScimTokenMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeScimTokenMutation = { revokeScimToken: { id: string, tenantPath: string, description: string, createdAt: string, revokedAt: string | null } };
+
 export type SigningKeysQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
 }>;
@@ -967,6 +991,15 @@ export const RoleFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"RoleFields"});
+export const ScimTokenFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ScimTokenFields on ScimToken {
+  id
+  tenantPath
+  description
+  createdAt
+  revokedAt
+}
+    `, {"fragmentName":"ScimTokenFields"});
 export const ApiDocument = new TypedDocumentString(`
     query api($id: ID!) {
   api(id: $id) {
@@ -1931,6 +1964,48 @@ export const UnassignRoleDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`);
+export const ScimTokensDocument = new TypedDocumentString(`
+    query scimTokens($tenantPath: String) {
+  scimTokens(tenantPath: $tenantPath) {
+    ...ScimTokenFields
+  }
+}
+    fragment ScimTokenFields on ScimToken {
+  id
+  tenantPath
+  description
+  createdAt
+  revokedAt
+}`);
+export const CreateScimTokenDocument = new TypedDocumentString(`
+    mutation createScimToken($tenantPath: String, $description: String) {
+  createScimToken(tenantPath: $tenantPath, description: $description) {
+    token
+    scimToken {
+      ...ScimTokenFields
+    }
+  }
+}
+    fragment ScimTokenFields on ScimToken {
+  id
+  tenantPath
+  description
+  createdAt
+  revokedAt
+}`);
+export const RevokeScimTokenDocument = new TypedDocumentString(`
+    mutation revokeScimToken($id: ID!) {
+  revokeScimToken(id: $id) {
+    ...ScimTokenFields
+  }
+}
+    fragment ScimTokenFields on ScimToken {
+  id
+  tenantPath
+  description
+  createdAt
+  revokedAt
+}`);
 export const SigningKeysDocument = new TypedDocumentString(`
     query signingKeys($tenantPath: String) {
   signingKeys(tenantPath: $tenantPath) {
@@ -2374,6 +2449,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     unassignRole(variables: UnassignRoleMutationVariables, options?: C): Promise<UnassignRoleMutation> {
       return requester<UnassignRoleMutation, UnassignRoleMutationVariables>(UnassignRoleDocument, variables, options) as Promise<UnassignRoleMutation>;
+    },
+    scimTokens(variables?: ScimTokensQueryVariables, options?: C): Promise<ScimTokensQuery> {
+      return requester<ScimTokensQuery, ScimTokensQueryVariables>(ScimTokensDocument, variables, options) as Promise<ScimTokensQuery>;
+    },
+    createScimToken(variables?: CreateScimTokenMutationVariables, options?: C): Promise<CreateScimTokenMutation> {
+      return requester<CreateScimTokenMutation, CreateScimTokenMutationVariables>(CreateScimTokenDocument, variables, options) as Promise<CreateScimTokenMutation>;
+    },
+    revokeScimToken(variables: RevokeScimTokenMutationVariables, options?: C): Promise<RevokeScimTokenMutation> {
+      return requester<RevokeScimTokenMutation, RevokeScimTokenMutationVariables>(RevokeScimTokenDocument, variables, options) as Promise<RevokeScimTokenMutation>;
     },
     signingKeys(variables?: SigningKeysQueryVariables, options?: C): Promise<SigningKeysQuery> {
       return requester<SigningKeysQuery, SigningKeysQueryVariables>(SigningKeysDocument, variables, options) as Promise<SigningKeysQuery>;

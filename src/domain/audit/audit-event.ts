@@ -1,5 +1,5 @@
-/** Who did it: a client (client_credentials), a user (through a client), nobody signed in, or the server itself. */
-export type AuditActorKind = 'client' | 'user' | 'anonymous' | 'system';
+/** Who did it: a client (client_credentials), a user (through a client), nobody signed in, the server itself, or a SCIM token (src/domain/scim). */
+export type AuditActorKind = 'client' | 'user' | 'anonymous' | 'system' | 'scim';
 
 export type AuditOutcome = 'success' | 'failure';
 

@@ -193,6 +193,13 @@ export class RoleService {
     return role;
   }
 
+  /** {@link delete} without an actor check, for trusted callers (SCIM Groups): the same rules. */
+  async deleteTrusted(role: Role): Promise<void> {
+    ensure(!role.builtIn, () => errors.validation('id', 'the built-in role admin cannot be deleted'));
+    await this.roles.delete(role.id);
+    await this.bus.publish({ topic: 'role', kind: 'deleted', key: '*' });
+  }
+
   /** Assigns a role of the actor's subtree to a user or client of the role's tenant; `admin` sets a user's admin flag. */
   async assign(actor: Actor, roleId: string, assignee: RoleAssignee): Promise<Role> {
     return this.changeAssignment(actor, roleId, assignee, true);

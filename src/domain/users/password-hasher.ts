@@ -15,6 +15,16 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
+/**
+ * The stored "hash" of a user without a password (made by SCIM provisioning: it signs in through
+ * federation, or sets a password through a reset or invitation link). Not a PHC string, so no
+ * password ever verifies against it; sign-in treats it as an unknown user (the same decoy work).
+ */
+export const NO_PASSWORD_HASH = '!no-password';
+
+/** Whether a stored hash can verify any password at all. */
+export const hasPassword = (passwordHash: string): boolean => passwordHash !== NO_PASSWORD_HASH;
+
 /** A hash of a random password, verified against when the user does not exist, so timing does not reveal usernames. */
 let decoyHash: Promise<string> | undefined;
 export const decoyPasswordHash = (): Promise<string> => (decoyHash ??= hashPassword(`decoy-${Math.random()}`));

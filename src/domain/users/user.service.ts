@@ -7,7 +7,7 @@ import { searchTerm } from '../search-term';
 import type { BrowserSessionService } from '../sessions/browser-session.service';
 import { normalizeTenantPath } from '../tenants/tenant-path';
 import type { TenantService } from '../tenants/tenant.service';
-import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
+import { decoyPasswordHash, hashPassword, hasPassword, verifyPassword } from './password-hasher';
 import type { User } from './user';
 import type { UserChanges, UserStore } from './user-store';
 import { validatePassword, validateUsername, validateUserProfile, type UserProfile } from './validate-user-profile';
@@ -245,6 +245,13 @@ export class UserService {
     return user;
   }
 
+  /** {@link delete} without an actor check, for trusted callers (SCIM deprovisioning, which disables the user first). */
+  async deleteTrusted(id: string): Promise<void> {
+    if (!isUuid(id)) return;
+    await this.users.delete(id);
+    await this.bus.publish({ topic: 'user', kind: 'deleted', key: id });
+  }
+
   /**
    * "Sign out everywhere": ends every browser session of the user and returns
    * how many were still usable. Tokens already issued stay valid (that is
@@ -286,11 +293,12 @@ export class UserService {
 
   /**
    * Checks a username (regardless of case) and password within one tenant. Unknown users
-   * cost the same argon2 verify as known ones; disabled users fail like wrong passwords.
+   * cost the same argon2 verify as known ones; disabled users fail like wrong passwords, and so do
+   * users without a password (SCIM-provisioned: `NO_PASSWORD_HASH`), after the same work.
    */
   async verifyCredentials(tenantId: string, username: string, password: string): Promise<User | null> {
     const found = await this.users.findCredentials(tenantId, username);
-    if (!found) {
+    if (!found || !hasPassword(found.passwordHash)) {
       await verifyPassword(await decoyPasswordHash(), password);
       return null;
     }
