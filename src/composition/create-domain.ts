@@ -58,6 +58,7 @@ import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
+import { PasskeyService } from '../domain/passkeys/passkey.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
@@ -194,7 +195,9 @@ function createDomain(input: DomainDeps) {
   // RFC 9101 request objects, signed with the client's keys as its assertions are.
   const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
   const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
-  // Second factors (TOTP, recovery codes), throttled by the same guard as passwords.
+  // Passkeys and security keys (WebAuthn): the issuer's host is the RP ID, challenges consumed through the replay guard.
+  const passkeys = new PasskeyService(stores.passkeys, replays, deps.secret, deps.clock, bruteForce, audit, deps.issuer);
+  // Second factors (TOTP, recovery codes, passkeys), throttled by the same guard as passwords.
   const secondFactors = new SecondFactorService(
     stores.secondFactors,
     stores.roles,
@@ -205,6 +208,7 @@ function createDomain(input: DomainDeps) {
     'tenant-idp',
     users,
     tenants,
+    passkeys,
   );
   const authorize = new AuthorizeService(
     deps,
@@ -219,6 +223,7 @@ function createDomain(input: DomainDeps) {
     requestObjects,
     secondFactors,
     audit,
+    passkeys,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -321,6 +326,7 @@ function createDomain(input: DomainDeps) {
     consents,
     authorize,
     secondFactors,
+    passkeys,
     deviceAuthorizations,
     deviceVerification,
     pushedAuthorization,

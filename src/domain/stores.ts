@@ -15,6 +15,7 @@ import type { ReplayStore } from './replay/replay-store';
 import type { ClientRegistrationStore, InitialAccessTokenStore } from './registration/registration-store';
 import type { RoleStore } from './roles/role-store';
 import type { SecondFactorStore } from './mfa/second-factor-store';
+import type { PasskeyStore } from './passkeys/passkey-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
@@ -54,6 +55,7 @@ export interface DomainStores {
   readonly deviceAuthorizations: DeviceAuthorizationStore;
   /** TOTP factors and recovery codes (issue 22). */
   readonly secondFactors: SecondFactorStore;
+  readonly passkeys: PasskeyStore;
   /** Mail the server owes, delivered by the outbox worker (src/domain/mail). */
   readonly mailOutbox: MailOutboxStore;
   /** Single-use links mailed to users (password reset), as digests. */
