@@ -210,7 +210,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
     try {
       const form = { ticket: field(req, 'passkey_ticket'), response: field(req, 'response'), name: field(req, 'name') };
-      if (!form.response) return await render(res, who, 400, { failed: 'Adding a passkey needs JavaScript and a browser that supports passkeys.' });
+      if (!form.response)
+        return await render(res, who, 400, { failed: 'Adding a passkey needs JavaScript and a browser that supports passkeys.' });
       await domain.passkeys.register(who.tenant, who.user, form, { binding, scope });
       res.redirect(303, pagePath(issuer, '/account'));
     } catch (error) {

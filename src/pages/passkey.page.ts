@@ -60,7 +60,9 @@ export function accountPasskeySection(view: AccountPasskeysView): SafeHtml {
 <ul class="devices" id="passkey-list">
 ${view.passkeys.length === 0 ? html`<li>No passkeys yet.</li>` : ''}
 ${view.passkeys.map(
-  (passkey) => html`<li data-passkey-id="${passkey.id}"><span><strong>${passkey.name}</strong><br><span class="code">created ${when(passkey.createdAt)} · last used ${when(passkey.lastUsedAt)}${passkey.backedUp ? ' · synced' : ''}</span></span>
+  (
+    passkey,
+  ) => html`<li data-passkey-id="${passkey.id}"><span><strong>${passkey.name}</strong><br><span class="code">created ${when(passkey.createdAt)} · last used ${when(passkey.lastUsedAt)}${passkey.backedUp ? ' · synced' : ''}</span></span>
 <form method="post" action="${view.renameAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="passkey_id" value="${passkey.id}"><label>New name for ${passkey.name}<input type="text" name="name" maxlength="64" required></label><button type="submit" class="secondary">Rename</button></form>
 <form method="post" action="${view.removeAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="passkey_id" value="${passkey.id}"><button type="submit" class="secondary" aria-label="Remove ${passkey.name}">Remove</button></form></li>`,
 )}

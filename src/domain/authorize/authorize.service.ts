@@ -220,7 +220,14 @@ export class AuthorizeService {
       if (!user) {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) });
         return {
-          outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds, ...this.passkeyOffer(browser.binding) },
+          outcome: {
+            kind: 'sign-in',
+            screen,
+            failed: true,
+            username: form.username ?? null,
+            retryAfterSeconds,
+            ...this.passkeyOffer(browser.binding),
+          },
           started: null,
         };
       }
@@ -284,7 +291,13 @@ export class AuthorizeService {
       maxAge: null,
     };
     const pending = this.seal({ stage: 'sign-in', request, userId: null, accountTenantPath: path }, browser.binding);
-    return { kind: 'sign-in', screen: accountScreen(path, request, pending), failed: false, username: null, ...this.passkeyOffer(browser.binding) };
+    return {
+      kind: 'sign-in',
+      screen: accountScreen(path, request, pending),
+      failed: false,
+      username: null,
+      ...this.passkeyOffer(browser.binding),
+    };
   }
 
   /**
@@ -323,7 +336,14 @@ export class AuthorizeService {
     if (!user || !tenant) {
       const screen = accountScreen(path, pending.request, this.sealer.seal(pending, browser.binding!));
       return {
-        outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds, ...this.passkeyOffer(browser.binding) },
+        outcome: {
+          kind: 'sign-in',
+          screen,
+          failed: true,
+          username: form.username ?? null,
+          retryAfterSeconds,
+          ...this.passkeyOffer(browser.binding),
+        },
         started: null,
       };
     }
@@ -514,7 +534,13 @@ export class AuthorizeService {
       if (!proof) {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
         return {
-          outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds, ...(await this.passkeyFactorOffer(user, browser.binding)) },
+          outcome: {
+            kind: 'second-factor',
+            screen,
+            failed: true,
+            retryAfterSeconds,
+            ...(await this.passkeyFactorOffer(user, browser.binding)),
+          },
           started: null,
         };
       }
@@ -616,7 +642,15 @@ export class AuthorizeService {
           ? accountScreen(pending.accountTenantPath, pending.request, sealed)
           : signInScreen({ client: client!, tenant: tenant!, request: pending.request, pending: sealed });
       return {
-        outcome: { kind: 'sign-in', screen, failed: true, username: null, retryAfterSeconds, message, ...this.passkeyOffer(browser.binding) },
+        outcome: {
+          kind: 'sign-in',
+          screen,
+          failed: true,
+          username: null,
+          retryAfterSeconds,
+          message,
+          ...this.passkeyOffer(browser.binding),
+        },
         started: null,
       };
     };
@@ -656,7 +690,10 @@ export class AuthorizeService {
    * preferred: a security key without a PIN counts as the second factor) starts a fresh session
    * recording `pwd hwk mfa`. A refused one shows the form again with the reason, nothing changed.
    */
-  async verifySecondFactorPasskey(form: { pending?: string; ticket?: string; response?: string }, browser: BrowserContext): Promise<SignInResult> {
+  async verifySecondFactorPasskey(
+    form: { pending?: string; ticket?: string; response?: string },
+    browser: BrowserContext,
+  ): Promise<SignInResult> {
     let opened: Awaited<ReturnType<AuthorizeService['openFactorStage']>>;
     try {
       if (!this.passkeys) throw errors.invalidRequest('passkeys are not available on this server');
@@ -668,7 +705,14 @@ export class AuthorizeService {
     const again = async (message: string, retryAfterSeconds?: number): Promise<SignInResult> => {
       const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
       return {
-        outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds, message, ...(await this.passkeyFactorOffer(user, browser.binding)) },
+        outcome: {
+          kind: 'second-factor',
+          screen,
+          failed: true,
+          retryAfterSeconds,
+          message,
+          ...(await this.passkeyFactorOffer(user, browser.binding)),
+        },
         started: null,
       };
     };

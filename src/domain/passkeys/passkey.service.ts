@@ -128,7 +128,11 @@ export class PasskeyService {
   }
 
   /** Registration options for the user (attestation `none`, discoverable preferred, the user's own credentials excluded). */
-  async registrationOptions(tenant: Tenant, user: User, context: PasskeyContext): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
+  async registrationOptions(
+    tenant: Tenant,
+    user: User,
+    context: PasskeyContext,
+  ): Promise<PasskeyCeremony<PublicKeyCredentialCreationOptionsJSON>> {
     const existing = await this.store.listByUser(user.id);
     const { challenge, ticket } = this.issue('register', context.binding, user.id);
     return {
@@ -235,7 +239,13 @@ export class PasskeyService {
     const { challenge, ticket } = this.issue('sign-in', context.binding, null);
     return {
       ticket,
-      options: { challenge, rpId: this.rpId, timeout: PASSKEY_CHALLENGE_SECONDS * 1000, userVerification: 'required', allowCredentials: [] },
+      options: {
+        challenge,
+        rpId: this.rpId,
+        timeout: PASSKEY_CHALLENGE_SECONDS * 1000,
+        userVerification: 'required',
+        allowCredentials: [],
+      },
     };
   }
 
@@ -276,7 +286,10 @@ export class PasskeyService {
         const passkey = found;
         if (!passkey || !tenant || passkey.tenantId !== tenant.id || (user && passkey.userId !== user.id)) {
           found = null;
-          throw refused('This passkey is not registered for this account here. Use another one or sign in with your password.', 'unknown credential');
+          throw refused(
+            'This passkey is not registered for this account here. Use another one or sign in with your password.',
+            'unknown credential',
+          );
         }
         const handle = parsed.response.userHandle;
         if (handle && handle !== userHandleOf(passkey.userId))
@@ -454,7 +467,8 @@ function describeLibraryError(error: unknown): DomainError {
   if (isDomainError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/origin/i.test(message)) return refused('This passkey response was made for another website and was refused.', message);
-  if (/RP ID/i.test(message)) return refused('This passkey belongs to another website (its RP ID does not match) and was refused.', message);
+  if (/RP ID/i.test(message))
+    return refused('This passkey belongs to another website (its RP ID does not match) and was refused.', message);
   if (/counter/i.test(message))
     return refused(
       "This passkey's signature counter went backwards, a sign that it may have been copied; it was refused. Use another sign-in method.",
