@@ -9,7 +9,7 @@ import { PASSKEY_SCRIPT } from './passkey-script';
 import { accountPasskeySection } from './passkey.page';
 import { PASSKEY_REGISTRATION_FRESHNESS_SECONDS } from '../domain/passkeys/passkey.service';
 import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
-import { isMultiFactor, PASSWORD_AND_OTP } from '../domain/mfa/authentication-methods';
+import { isMultiFactor, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../domain/mfa/authentication-methods';
 import { accountPage } from './account.page';
 import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
@@ -60,7 +60,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
     if (!user || !tenant) return { who: null, stepUp: null };
     if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
-    return { who: { token, user, tenant, authTime: session.authTime }, stepUp: null };
+    return { who: { token, user, tenant, authTime: session.authTime, amr: session.amr }, stepUp: null };
   };
 
   const render = async (
@@ -75,7 +75,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
       domain.devices.listOwn(who.user.id, { first: 100 }),
       domain.secondFactors.overview(who.user.id),
       domain.passkeys.list(who.user.id),
-      fresh ? domain.passkeys.registrationOptions(who.tenant, who.user, { binding }) : null,
+      fresh && domain.passkeys.available ? domain.passkeys.registrationOptions(who.tenant, who.user, { binding }) : null,
     ]);
     const csrfToken = kit.csrf.issue(who.token, PURPOSE);
     const { enrolment, recoveryCodes, ...rest } = extra;
@@ -101,14 +101,16 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
             ...(enrolment ? { enrolment } : {}),
             ...(recoveryCodes ? { recoveryCodes } : {}),
           },
-          passkeys: accountPasskeySection({
-            passkeys,
-            csrfToken,
-            renameAction: actions.passkeyRename,
-            removeAction: actions.passkeyRemove,
-            ...(ceremony ? { add: { action: actions.passkeyAdd, ceremony } } : {}),
-            signInAgain: `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`,
-          }),
+          passkeys: domain.passkeys.available
+            ? accountPasskeySection({
+                passkeys,
+                csrfToken,
+                renameAction: actions.passkeyRename,
+                removeAction: actions.passkeyRemove,
+                ...(ceremony ? { add: { action: actions.passkeyAdd, ceremony } } : {}),
+                signInAgain: `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`,
+              })
+            : undefined,
         }),
       );
   };
@@ -213,6 +215,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
       if (!form.response)
         return await render(res, who, 400, { failed: 'Adding a passkey needs JavaScript and a browser that supports passkeys.' });
       await domain.passkeys.register(who.tenant, who.user, form, { binding, scope });
+      // The new key was just proven in this session (as a first TOTP code is): it now counts as a two-factor session.
+      if (!isMultiFactor(who.amr)) await domain.sessions.raise(who.token, PASSWORD_AND_PASSKEY);
       res.redirect(303, pagePath(issuer, '/account'));
     } catch (error) {
       if (!isDomainError(error) || !['invalid_request', 'conflict', 'validation_failed'].includes(error.code)) throw error;

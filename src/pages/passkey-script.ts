@@ -92,24 +92,31 @@ export const PASSKEY_SCRIPT = `// Passkeys (WebAuthn): served as a file under CS
       return;
     }
     var options = JSON.parse(form.getAttribute('data-options'));
-    if (conditional) {
-      conditional.abort();
-      conditional = null;
-    }
     status(form, 'Follow the instructions of your browser or security key.');
     var create = form.getAttribute('data-webauthn') === 'create';
-    var request = create
-      ? navigator.credentials.create({ publicKey: creationOptions(options) })
-      : navigator.credentials.get({ publicKey: requestOptions(options) });
-    request.then(
-      function (credential) {
-        if (!credential) return status(form, 'No passkey was chosen.');
-        finish(form, create ? registrationJson(credential) : assertionJson(credential));
-      },
-      function () {
-        status(form, 'The passkey request was cancelled or timed out. You can try again.');
-      }
-    );
+    var begin = function () {
+      var request = create
+        ? navigator.credentials.create({ publicKey: creationOptions(options) })
+        : navigator.credentials.get({ publicKey: requestOptions(options) });
+      request.then(
+        function (credential) {
+          if (!credential) return status(form, 'No passkey was chosen.');
+          finish(form, create ? registrationJson(credential) : assertionJson(credential));
+        },
+        function () {
+          status(form, 'The passkey request was cancelled or timed out. You can try again.');
+        }
+      );
+    };
+    // A pending autofill request (conditional mediation) must end before the button's own request starts.
+    if (conditional) {
+      var pending = conditional;
+      conditional = null;
+      pending.controller.abort();
+      pending.settled.then(begin);
+    } else {
+      begin();
+    }
   }
   document.addEventListener('submit', function (event) {
     var form = event.target;
@@ -121,11 +128,13 @@ export const PASSKEY_SCRIPT = `// Passkeys (WebAuthn): served as a file under CS
   if (auto && window.PublicKeyCredential && PublicKeyCredential.isConditionalMediationAvailable) {
     PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
       if (!available) return;
-      conditional = new AbortController();
+      var controller = new AbortController();
       var options = requestOptions(JSON.parse(auto.getAttribute('data-options')));
-      navigator.credentials.get({ publicKey: options, mediation: 'conditional', signal: conditional.signal }).then(
+      var request = navigator.credentials.get({ publicKey: options, mediation: 'conditional', signal: controller.signal });
+      conditional = { controller: controller, settled: request.then(function () {}, function () {}) };
+      request.then(
         function (credential) {
-          if (credential) finish(auto, assertionJson(credential));
+          if (credential && conditional && conditional.controller === controller) finish(auto, assertionJson(credential));
         },
         function () {}
       );

@@ -33,7 +33,7 @@ describe('passkeys (WebAuthn)', () => {
   let synced: SoftAuthenticator;
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ issuerHost: 'localhost' });
     const { domain } = t.server.app;
     await createTestTenant(domain, PATH);
     app = await createCodeFlowClient(domain, { tenantPath: PATH, firstParty: true });
@@ -76,7 +76,7 @@ describe('passkeys (WebAuthn)', () => {
 
   /** A fresh authorization request in a fresh browser: the sign-in page with its passkey challenge. */
   async function signInPage() {
-    const browser = new FetchBrowser(t.url);
+    const browser = new FetchBrowser(t.issuer);
     const verifier = oidc.randomPKCECodeVerifier();
     const nonce = oidc.randomNonce();
     const url = oidc.buildAuthorizationUrl(config, {
@@ -171,7 +171,7 @@ describe('passkeys (WebAuthn)', () => {
   });
 
   it('lists passkeys as second factors for an admin (GraphQL), never key material; a reset removes them, audited', async () => {
-    const sdk = await rootAdminSdk(t.url);
+    const sdk = await rootAdminSdk(t.issuer);
     const listed = (await sdk.userSecondFactors({ userId: user.id })).userSecondFactors;
     expect(listed.factors.map((f) => [f.kind, f.name, f.lastUsedAt !== null])).toEqual([
       ['passkey', 'Security key', true],

@@ -737,12 +737,12 @@ export class AuthorizeService {
 
   /** The passkey ceremony the sign-in form offers (a discoverable credential; nothing read from the database). */
   private passkeyOffer(binding: string | undefined): { passkey?: PasskeyCeremony<object> } {
-    return this.passkeys && binding ? { passkey: this.passkeys.signInOptions({ binding }) } : {};
+    return this.passkeys?.available && binding ? { passkey: this.passkeys.signInOptions({ binding }) } : {};
   }
 
   /** The passkey ceremony the second-factor form offers, when the user has a passkey. */
   private async passkeyFactorOffer(user: User, binding: string | undefined): Promise<{ passkey?: PasskeyCeremony<object> }> {
-    if (!this.passkeys || !binding) return {};
+    if (!this.passkeys?.available || !binding) return {};
     const ceremony = await this.passkeys.authenticationOptions('second-factor', { binding }, user);
     return (ceremony.options.allowCredentials ?? []).length > 0 ? { passkey: ceremony } : {};
   }

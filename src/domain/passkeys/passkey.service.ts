@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
@@ -116,6 +117,11 @@ export class PasskeyService {
     const url = new URL(issuer);
     this.rpId = url.hostname;
     this.origin = url.origin;
+  }
+
+  /** Whether passkeys work here: WebAuthn's RP ID must be a domain, so an issuer at an IP address has none. */
+  get available(): boolean {
+    return isIP(this.rpId) === 0;
   }
 
   /** Whether the user has at least one passkey (it counts as a second factor). */
