@@ -60,6 +60,7 @@ import { ScimService } from '../domain/scim/scim.service';
 import { ScimTokens } from '../domain/scim/scim-tokens';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
+import { PasskeyService } from '../domain/passkeys/passkey.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
@@ -182,7 +183,9 @@ function createDomain(input: DomainDeps) {
     stores.transactions,
     refreshTokens,
   );
-  // Second factors (TOTP, recovery codes), throttled by the same guard as passwords.
+  // Passkeys and security keys (WebAuthn): the issuer's host is the RP ID, challenges consumed through the replay guard.
+  const passkeys = new PasskeyService(stores.passkeys, replays, deps.secret, deps.clock, bruteForce, audit, deps.issuer);
+  // Second factors (TOTP, recovery codes, passkeys), throttled by the same guard as passwords.
   const secondFactors = new SecondFactorService(
     stores.secondFactors,
     stores.roles,
@@ -193,6 +196,7 @@ function createDomain(input: DomainDeps) {
     'tenant-idp',
     users,
     tenants,
+    passkeys,
   );
   const grants = new GrantRegistry(grantCatalogue, [
     new ClientCredentialsGrant(accessTokens, tokenTargets),
@@ -221,6 +225,7 @@ function createDomain(input: DomainDeps) {
     requestObjects,
     secondFactors,
     audit,
+    passkeys,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -326,6 +331,7 @@ function createDomain(input: DomainDeps) {
     consents,
     authorize,
     secondFactors,
+    passkeys,
     deviceAuthorizations,
     deviceVerification,
     pushedAuthorization,

@@ -14,6 +14,7 @@ import { MailTemplateRepository } from './mail-template.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
 import { ClientRegistrationRepository, InitialAccessTokenRepository } from './registration.repository';
+import { PasskeyRepository } from './passkey.repository';
 import { ReplayRepository } from './replay.repository';
 import { ScimDirectoryRepository, ScimTokenRepository } from './scim.repository';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -50,6 +51,7 @@ export function createRepositories(db: Database) {
     clientRegistrations: new ClientRegistrationRepository(db),
     deviceAuthorizations: new DeviceAuthorizationRepository(db),
     secondFactors: new SecondFactorRepository(db),
+    passkeys: new PasskeyRepository(db),
     mailOutbox: new MailOutboxRepository(db),
     accountTokens: new AccountTokenRepository(db),
     mailTemplates: new MailTemplateRepository(db),

@@ -16,6 +16,7 @@ import type { ClientRegistrationStore, InitialAccessTokenStore } from './registr
 import type { RoleStore } from './roles/role-store';
 import type { ScimDirectoryStore, ScimTokenStore } from './scim/scim-store';
 import type { SecondFactorStore } from './mfa/second-factor-store';
+import type { PasskeyStore } from './passkeys/passkey-store';
 import type { BrowserSessionStore } from './sessions/browser-session-store';
 import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
@@ -55,6 +56,7 @@ export interface DomainStores {
   readonly deviceAuthorizations: DeviceAuthorizationStore;
   /** TOTP factors and recovery codes (issue 22). */
   readonly secondFactors: SecondFactorStore;
+  readonly passkeys: PasskeyStore;
   /** Mail the server owes, delivered by the outbox worker (src/domain/mail). */
   readonly mailOutbox: MailOutboxStore;
   /** Single-use links mailed to users (password reset), as digests. */

@@ -24,6 +24,7 @@ import { Migration20261206120000ClientKeys } from './Migration20261206120000Clie
 import { Migration20261206210000MailOutbox } from './Migration20261206210000MailOutbox';
 import { Migration20261207000000DeviceApprovalMethods } from './Migration20261207000000DeviceApprovalMethods';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
+import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206210000MailOutbox', class: Migration20261206210000MailOutbox },
   { name: 'Migration20261207000000DeviceApprovalMethods', class: Migration20261207000000DeviceApprovalMethods },
   { name: 'Migration20261207050000Scim', class: Migration20261207050000Scim },
+  { name: 'Migration20261207010000Passkeys', class: Migration20261207010000Passkeys },
 ];

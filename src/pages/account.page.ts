@@ -28,12 +28,14 @@ export interface AccountView {
     /** Shown once, right after the enrolment was confirmed. */
     recoveryCodes?: readonly string[];
   };
+  /** The "Passkeys" section (passkey.page.ts). */
+  passkeys?: SafeHtml;
 }
 
 /** The account page's two-step verification section. */
 function secondFactorSection(view: AccountView): SafeHtml | string {
   const { secondFactor: mfa } = view;
-  const confirmed = mfa.overview.factors.some((factor) => factor.confirmed);
+  const confirmed = mfa.overview.factors.some((factor) => factor.kind === 'totp' && factor.confirmed);
   if (!mfa.offered && !confirmed) return '';
   return html`<section aria-labelledby="mfa-title"><h2 id="mfa-title">Two-step verification</h2>
 ${mfa.recoveryCodes ? recoveryCodeList(mfa.recoveryCodes) : ''}
@@ -93,7 +95,8 @@ ${
 <label>Token (enter your password)<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Generate token</button>
 </form>
-${secondFactorSection(view)}`,
+${secondFactorSection(view)}
+${view.passkeys ?? ''}`,
     [view.scriptSrc],
   );
 }

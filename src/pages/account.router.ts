@@ -5,8 +5,11 @@ import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-se
 import { ensure, errors, isDomainError } from '../domain/errors';
 import { normalizeTenantPath } from '../domain/tenants/tenant-path';
 import { ACCOUNT_SCRIPT } from './account-script';
+import { PASSKEY_SCRIPT } from './passkey-script';
+import { accountPasskeySection } from './passkey.page';
+import { PASSKEY_REGISTRATION_FRESHNESS_SECONDS } from '../domain/passkeys/passkey.service';
 import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
-import { isMultiFactor, PASSWORD_AND_OTP } from '../domain/mfa/authentication-methods';
+import { isMultiFactor, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../domain/mfa/authentication-methods';
 import { accountPage } from './account.page';
 import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
@@ -39,6 +42,9 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     script: pagePath(issuer, '/account/account.js'),
     totpStart: pagePath(issuer, '/account/totp'),
     totpConfirm: pagePath(issuer, '/account/totp/confirm'),
+    passkeyAdd: pagePath(issuer, '/account/passkeys'),
+    passkeyRename: pagePath(issuer, '/account/passkeys/rename'),
+    passkeyRemove: pagePath(issuer, '/account/passkeys/remove'),
   };
 
   /**
@@ -54,7 +60,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
     if (!user || !tenant) return { who: null, stepUp: null };
     if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
-    return { who: { token, user, tenant }, stepUp: null };
+    return { who: { token, user, tenant, authTime: session.authTime, amr: session.amr }, stepUp: null };
   };
 
   const render = async (
@@ -63,10 +69,15 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     status: number,
     extra: { created?: DeviceTokenSet; failed?: string; enrolment?: TotpEnrolment; recoveryCodes?: readonly string[] } = {},
   ) => {
-    const [devices, overview] = await Promise.all([
+    const fresh = isFresh(who.authTime, domain.clock.now());
+    const binding = who.token;
+    const [devices, overview, passkeys, ceremony] = await Promise.all([
       domain.devices.listOwn(who.user.id, { first: 100 }),
       domain.secondFactors.overview(who.user.id),
+      domain.passkeys.list(who.user.id),
+      fresh && domain.passkeys.available ? domain.passkeys.registrationOptions(who.tenant, who.user, { binding }) : null,
     ]);
+    const csrfToken = kit.csrf.issue(who.token, PURPOSE);
     const { enrolment, recoveryCodes, ...rest } = extra;
     setAccountHeaders(res, enrolment !== undefined);
     res
@@ -77,7 +88,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
           user: who.user,
           tenantPath: who.tenant.path,
           devices: devices.nodes,
-          csrfToken: kit.csrf.issue(who.token, PURPOSE),
+          csrfToken,
           createAction: actions.create,
           revokeAction: actions.revoke,
           scriptSrc: actions.script,
@@ -90,6 +101,16 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
             ...(enrolment ? { enrolment } : {}),
             ...(recoveryCodes ? { recoveryCodes } : {}),
           },
+          passkeys: domain.passkeys.available
+            ? accountPasskeySection({
+                passkeys,
+                csrfToken,
+                renameAction: actions.passkeyRename,
+                removeAction: actions.passkeyRemove,
+                ...(ceremony ? { add: { action: actions.passkeyAdd, ceremony } } : {}),
+                signInAgain: `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`,
+              })
+            : undefined,
         }),
       );
   };
@@ -97,7 +118,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   router.get('/account/account.js', (_req, res) => {
     res
       .set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' })
-      .send(ACCOUNT_SCRIPT);
+      .send(`${ACCOUNT_SCRIPT}\n${PASSKEY_SCRIPT}`);
   });
 
   router.get('/account', async (req, res) => {
@@ -180,6 +201,55 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     }
   });
 
+  // Passkeys: add (a sign-in within the last five minutes), rename, remove; each form CSRF-protected.
+  router.post('/account/passkeys', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    if (!isFresh(who.authTime, domain.clock.now())) {
+      return render(res, who, 403, { failed: 'To add a passkey, sign in again first: your last sign-in is more than 5 minutes old.' });
+    }
+    const binding = who.token;
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      const form = { ticket: field(req, 'passkey_ticket'), response: field(req, 'response'), name: field(req, 'name') };
+      if (!form.response)
+        return await render(res, who, 400, { failed: 'Adding a passkey needs JavaScript and a browser that supports passkeys.' });
+      await domain.passkeys.register(who.tenant, who.user, form, { binding, scope });
+      // The new key was just proven in this session (as a first TOTP code is): it now counts as a two-factor session.
+      if (!isMultiFactor(who.amr)) await domain.sessions.raise(who.token, PASSWORD_AND_PASSKEY);
+      res.redirect(303, pagePath(issuer, '/account'));
+    } catch (error) {
+      if (!isDomainError(error) || !['invalid_request', 'conflict', 'validation_failed'].includes(error.code)) throw error;
+      await render(res, who, error.code === 'conflict' ? 409 : 400, { failed: error.description });
+    }
+  });
+
+  router.post('/account/passkeys/rename', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      await domain.passkeys.rename(who.tenant, who.user, field(req, 'passkey_id') ?? '', field(req, 'name'), { scope });
+      res.redirect(303, pagePath(issuer, '/account'));
+    } catch (error) {
+      if (!isDomainError(error) || !['not_found', 'validation_failed'].includes(error.code)) throw error;
+      await render(res, who, error.code === 'not_found' ? 404 : 400, { failed: `Passkey ${error.description}.` });
+    }
+  });
+
+  router.post('/account/passkeys/remove', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      await domain.passkeys.remove(who.tenant, who.user, field(req, 'passkey_id') ?? '', { scope });
+      res.redirect(303, pagePath(issuer, '/account'));
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== 'not_found') throw error;
+      await render(res, who, 404, { failed: 'That passkey was already removed.' });
+    }
+  });
+
   router.post('/account/devices/revoke', pageForm, async (req, res) => {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
@@ -199,6 +269,9 @@ function setAccountHeaders(res: Response, qrCode = false): void {
     `default-src 'none'; script-src 'self'; ${qrCode ? 'img-src data:; ' : ''}style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   );
 }
+
+/** Whether a sign-in at `authTime` is recent enough to add a passkey. */
+const isFresh = (authTime: Date, now: Date): boolean => now.getTime() - authTime.getTime() <= PASSKEY_REGISTRATION_FRESHNESS_SECONDS * 1000;
 
 /** `?tenant=` as a tenant path (default `/`); only its syntax is checked, never whether it exists. */
 const requestedTenant = (req: Request): string =>

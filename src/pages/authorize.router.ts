@@ -4,6 +4,7 @@ import type { Domain } from '../composition/create-domain';
 import { errors } from '../domain/errors';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { pageErrorHandler } from './page-error-handler';
+import { PASSKEY_SCRIPT } from './passkey-script';
 import { field, pageForm } from './page-form';
 import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
 
@@ -13,7 +14,9 @@ import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
  * - POST `/authorize/login`: the sign-in form;
  * - POST `/authorize/consent`: the consent form (`decision=allow|deny`);
  * - POST `/authorize/second-factor`, `/authorize/enrol-factor`, `/authorize/continue`: the second factor
- *   after the password (a TOTP or recovery code; enrolment when one is owed and none is set up).
+ *   after the password (a TOTP or recovery code; enrolment when one is owed and none is set up);
+ * - POST `/authorize/passkey` (a passkey alone, from the sign-in form) and `/authorize/second-factor/passkey`
+ *   (a passkey as the second factor); GET `/authorize/passkey.js`, the script both pages load.
  * Both forms carry the sealed pending request and a CSRF token bound to the
  * `interaction` cookie; a missing or wrong token is an error page.
  */
@@ -52,6 +55,26 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
     sendOutcome(res, kit, outcome, binding!, true);
   };
   router.post('/authorize/second-factor', pageForm, factorForm('second-factor'));
+
+  router.get('/authorize/passkey.js', (_req, res) => {
+    res
+      .set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' })
+      .send(PASSKEY_SCRIPT);
+  });
+  const passkeyForm = (purpose: 'sign-in' | 'second-factor') => async (req: Request, res: Response) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, purpose)) throw csrfFailure();
+    const form = { pending: field(req, 'pending'), ticket: field(req, 'passkey_ticket'), response: field(req, 'response') };
+    const browser = { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) };
+    const { outcome, started } =
+      purpose === 'sign-in'
+        ? await domain.authorize.signInWithPasskey(form, browser)
+        : await domain.authorize.verifySecondFactorPasskey(form, browser);
+    if (started) kit.session.set(res, started.token);
+    sendOutcome(res, kit, outcome, binding!, true);
+  };
+  router.post('/authorize/passkey', pageForm, passkeyForm('sign-in'));
+  router.post('/authorize/second-factor/passkey', pageForm, passkeyForm('second-factor'));
   router.post('/authorize/enrol-factor', pageForm, factorForm('enrol-factor'));
 
   router.post('/authorize/continue', pageForm, async (req, res) => {

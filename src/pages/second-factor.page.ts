@@ -4,6 +4,7 @@ import { html, type SafeHtml } from './html';
 import { renderPage } from './layout';
 import { qrCodeDataUrl } from './qr-code';
 import { returnHost } from './sign-in.page';
+import { passkeySecondFactorForm, type PasskeyForm } from './passkey.page';
 
 const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
@@ -37,6 +38,10 @@ export interface SecondFactorView {
   action: string;
   failed: boolean;
   retryAfterSeconds?: number;
+  /** "Use a passkey", when the user has one, with the script that runs it. */
+  passkey?: PasskeyForm & { scriptSrc: string };
+  /** Why a passkey was refused. */
+  message?: string;
 }
 
 /** After the password: the TOTP code, or a recovery code. */
@@ -44,16 +49,22 @@ export function secondFactorPage(view: SecondFactorView): string {
   return renderPage(
     `Verification code · ${view.screen.clientName}`,
     html`${eyebrow(view.screen)}
-<h1>Enter your verification code</h1>
-<p class="lead">Open your authenticator app and enter the 6-digit code for <strong>${view.screen.clientName}</strong>, or one of your recovery codes.</p>
-${failure(view.failed, view.retryAfterSeconds, 'That code is not valid. Enter a new code from your app, or an unused recovery code.')}
+<h1>${view.passkey ? 'Verify it’s you' : 'Enter your verification code'}</h1>
+${
+  view.passkey
+    ? html`<p class="lead">Use your passkey or security key to continue to <strong>${view.screen.clientName}</strong>, or enter a code below.</p>`
+    : html`<p class="lead">Open your authenticator app and enter the 6-digit code for <strong>${view.screen.clientName}</strong>, or one of your recovery codes.</p>`
+}
+${view.message && view.retryAfterSeconds === undefined ? html`<p class="alert" role="alert">${view.message}</p>` : failure(view.failed, view.retryAfterSeconds, 'That code is not valid. Enter a new code from your app, or an unused recovery code.')}
+${view.passkey ? passkeySecondFactorForm(view.passkey, { pending: view.screen.pending, csrf_token: view.csrfToken }) : ''}
 <form method="post" action="${view.action}" autocomplete="off">
 <input type="hidden" name="pending" value="${view.screen.pending}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">
-<label>Verification code<input type="text" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>${view.passkey ? 'Verification or recovery code' : 'Verification code'}<input type="text" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required${view.passkey ? '' : html` autofocus`}></label>
 <button type="submit" class="primary full">Verify</button>
 </form>
 <p class="fine">After signing in you will return to <span class="code">${returnHost(view.screen.redirectUri)}</span></p>`,
+    view.passkey ? [view.passkey.scriptSrc] : [],
   );
 }
 

@@ -22,6 +22,10 @@ export interface PageKit {
   secondFactorAction: string;
   enrolFactorAction: string;
   continueAction: string;
+  /** Passkeys: the sign-in with a passkey alone, the passkey as the second factor, and the script of both pages. */
+  passkeyAction: string;
+  secondFactorPasskeyAction: string;
+  passkeyScript: string;
   /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
   forgotPassword?: (tenantPath: string) => string;
 }
@@ -38,6 +42,9 @@ export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (
     secondFactorAction: pagePath(issuer, '/authorize/second-factor'),
     enrolFactorAction: pagePath(issuer, '/authorize/enrol-factor'),
     continueAction: pagePath(issuer, '/authorize/continue'),
+    passkeyAction: pagePath(issuer, '/authorize/passkey'),
+    secondFactorPasskeyAction: pagePath(issuer, '/authorize/second-factor/passkey'),
+    passkeyScript: pagePath(issuer, '/authorize/passkey.js'),
   };
 }
 
@@ -71,7 +78,7 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);
-      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri), outcome.passkey ? ["'self'"] : []);
       if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
@@ -85,6 +92,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             username: outcome.username,
             retryAfterSeconds: outcome.retryAfterSeconds,
             forgotPasswordUrl: kit.forgotPassword?.(outcome.screen.tenantPath),
+            passkey: outcome.passkey && { action: kit.passkeyAction, ceremony: outcome.passkey, scriptSrc: kit.passkeyScript },
+            message: outcome.message,
           }),
         );
       return;
@@ -106,7 +115,7 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'second-factor':
       kit.interaction.set(res, binding);
-      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri), outcome.passkey ? ["'self'"] : []);
       if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
@@ -118,6 +127,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             action: kit.secondFactorAction,
             failed: outcome.failed,
             retryAfterSeconds: outcome.retryAfterSeconds,
+            passkey: outcome.passkey && { action: kit.secondFactorPasskeyAction, ceremony: outcome.passkey, scriptSrc: kit.passkeyScript },
+            message: outcome.message,
           }),
         );
       return;

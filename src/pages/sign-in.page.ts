@@ -1,6 +1,7 @@
 import type { SignInScreen } from '../domain/authorize/authorize-outcome';
 import { html } from './html';
 import { renderPage } from './layout';
+import { passkeySignInForm, type PasskeyForm } from './passkey.page';
 
 export interface SignInView {
   screen: SignInScreen;
@@ -12,6 +13,10 @@ export interface SignInView {
   retryAfterSeconds?: number;
   /** `{I}/password/forgot` of the tenant, when email flows are on (SMTP_URL). */
   forgotPasswordUrl?: string;
+  /** "Sign in with a passkey", with the script that runs it. */
+  passkey?: PasskeyForm & { scriptSrc: string };
+  /** Why a passkey was refused (replaces the password's message). */
+  message?: string;
 }
 
 const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
@@ -27,19 +32,23 @@ export function signInPage(view: SignInView): string {
 ${
   view.retryAfterSeconds !== undefined
     ? html`<p class="alert" role="alert">Too many failed sign-in attempts. Try again in ${waitText(view.retryAfterSeconds)}.</p>`
-    : view.failed
-      ? html`<p class="alert" role="alert">Invalid username or password.</p>`
-      : ''
+    : view.message
+      ? html`<p class="alert" role="alert">${view.message}</p>`
+      : view.failed
+        ? html`<p class="alert" role="alert">Invalid username or password.</p>`
+        : ''
 }
 <form method="post" action="${view.action}" autocomplete="on">
 <input type="hidden" name="pending" value="${view.screen.pending}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">
-<label>Username<input type="text" name="username" value="${view.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>Username<input type="text" name="username" value="${view.username ?? ''}" autocomplete="${view.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required autofocus></label>
 <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Sign in</button>
 </form>
+${view.passkey ? passkeySignInForm(view.passkey, { pending: view.screen.pending, csrf_token: view.csrfToken }) : ''}
 ${view.forgotPasswordUrl ? html`<p class="fine"><a href="${view.forgotPasswordUrl}">Forgot password?</a></p>` : ''}
 <p class="fine">After signing in you will return to <span class="code">${returnHost(redirectUri)}</span></p>`,
+    view.passkey ? [view.passkey.scriptSrc] : [],
   );
 }
 

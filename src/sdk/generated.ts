@@ -774,7 +774,7 @@ export type UserSecondFactorsQueryVariables = Exact<{
 }>;
 
 
-export type UserSecondFactorsQuery = { userSecondFactors: { recoveryCodesLeft: number, factors: Array<{ id: string, kind: string, confirmed: boolean, createdAt: string, confirmedAt: string | null }> } };
+export type UserSecondFactorsQuery = { userSecondFactors: { recoveryCodesLeft: number, factors: Array<{ id: string, kind: string, confirmed: boolean, createdAt: string, confirmedAt: string | null, name: string | null, lastUsedAt: string | null }> } };
 
 export type ResetUserSecondFactorsMutationVariables = Exact<{
   userId: string | number;
@@ -2326,6 +2326,8 @@ export const UserSecondFactorsDocument = new TypedDocumentString(`
       confirmed
       createdAt
       confirmedAt
+      name
+      lastUsedAt
     }
     recoveryCodesLeft
   }

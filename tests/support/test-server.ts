@@ -30,6 +30,8 @@ export interface TestServerOptions {
   connectVia?: (databaseUrl: string) => string;
   /** Use this existing database (another server's) instead of a fresh clone. */
   databaseUrl?: string;
+  /** The issuer's host (default 127.0.0.1); `localhost` where a browser needs a domain, e.g. as WebAuthn's RP ID. */
+  issuerHost?: string;
 }
 
 /** A fresh database of its own, cloned from the migrated template; its connection URL. */
@@ -52,7 +54,7 @@ export async function createTestDatabase(): Promise<string> {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://${options.issuerHost ?? '127.0.0.1'}:${port}`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'idp-test-data-'));
   const env = parseEnv({
     PORT: String(port),

@@ -6,6 +6,7 @@ import type { Tenant } from '../tenants/tenant';
 import type { User } from '../users/user';
 import type { AuthorizationRequest } from './authorization-request';
 import type { TotpEnrolment } from '../mfa/second-factor.service';
+import type { PasskeyCeremony } from '../passkeys/passkey.service';
 
 /** What a page needs to ask the user something about a pending request. */
 export interface InteractionScreen {
@@ -52,6 +53,10 @@ export type AuthorizeOutcome =
       readonly username: string | null;
       /** Set when too many failed attempts locked the account or IP: seconds until the next try may succeed. */
       readonly retryAfterSeconds?: number;
+      /** The "Sign in with a passkey" ceremony (a discoverable credential), when passkeys are on. */
+      readonly passkey?: PasskeyCeremony<object>;
+      /** Why a passkey was refused, shown instead of the password's generic message. */
+      readonly message?: string;
     }
   | { readonly kind: 'consent'; readonly screen: InteractionScreen; readonly user: User; readonly newScopes: readonly string[] }
   | {
@@ -60,6 +65,10 @@ export type AuthorizeOutcome =
       readonly screen: SignInScreen;
       readonly failed: boolean;
       readonly retryAfterSeconds?: number;
+      /** "Use a passkey": the user's credentials as allowCredentials, when they have one. */
+      readonly passkey?: PasskeyCeremony<object>;
+      /** Why a passkey was refused. */
+      readonly message?: string;
     }
   | {
       /** A second factor is required but none is set up: enrol an authenticator app, confirmed by a first code. */

@@ -29,7 +29,8 @@ import { readParam } from './read-param';
 import { RequestObjectRefused, type RequestObjects } from './request-object';
 import { profileRequirements, type ProfileRequirements } from '../profiles/security-profile';
 import { resolveRedirectUri } from './resolve-redirect-uri';
-import { asksForMfa, isMultiFactor, PASSWORD_AND_OTP } from '../mfa/authentication-methods';
+import { asksForMfa, isMultiFactor, PASSKEY_ONLY, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../mfa/authentication-methods';
+import type { PasskeyCeremony, PasskeyService } from '../passkeys/passkey.service';
 import type { SecondFactorService } from '../mfa/second-factor.service';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 
@@ -111,6 +112,8 @@ export class AuthorizeService {
     /** Second factors (TOTP, recovery codes) and the tenant's policy for them. */
     private readonly secondFactors: SecondFactorService,
     private readonly audit?: AuditLog,
+    /** Passkeys and security keys (WebAuthn): sign-in alone or as the second factor. */
+    private readonly passkeys?: PasskeyService,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
@@ -216,7 +219,17 @@ export class AuthorizeService {
       });
       if (!user) {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) });
-        return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
+        return {
+          outcome: {
+            kind: 'sign-in',
+            screen,
+            failed: true,
+            username: form.username ?? null,
+            retryAfterSeconds,
+            ...this.passkeyOffer(browser.binding),
+          },
+          started: null,
+        };
       }
       const step = await this.secondFactorStep(client, tenant, user, pending.request, [], browser.binding);
       if (step) return { outcome: step, started: null };
@@ -278,7 +291,13 @@ export class AuthorizeService {
       maxAge: null,
     };
     const pending = this.seal({ stage: 'sign-in', request, userId: null, accountTenantPath: path }, browser.binding);
-    return { kind: 'sign-in', screen: accountScreen(path, request, pending), failed: false, username: null };
+    return {
+      kind: 'sign-in',
+      screen: accountScreen(path, request, pending),
+      failed: false,
+      username: null,
+      ...this.passkeyOffer(browser.binding),
+    };
   }
 
   /**
@@ -316,7 +335,17 @@ export class AuthorizeService {
     }
     if (!user || !tenant) {
       const screen = accountScreen(path, pending.request, this.sealer.seal(pending, browser.binding!));
-      return { outcome: { kind: 'sign-in', screen, failed: true, username: form.username ?? null, retryAfterSeconds }, started: null };
+      return {
+        outcome: {
+          kind: 'sign-in',
+          screen,
+          failed: true,
+          username: form.username ?? null,
+          retryAfterSeconds,
+          ...this.passkeyOffer(browser.binding),
+        },
+        started: null,
+      };
     }
     const client = await ensureAccountClient(this.clients, tenant, pending.request.redirectUri);
     if (!client.enabled || !redirectUriMatches(client.redirectUris, pending.request.redirectUri)) {
@@ -403,7 +432,7 @@ export class AuthorizeService {
         request,
         pending: this.seal({ stage: 'sign-in', request, userId: null }, binding),
       });
-      return { kind: 'sign-in', screen, failed: false, username: null };
+      return { kind: 'sign-in', screen, failed: false, username: null, ...this.passkeyOffer(binding) };
     }
     if (!fresh && !isMultiFactor(session.amr)) {
       // A session with a password only, where a second factor is owed (acr_values, enrolment, policy): step up.
@@ -455,7 +484,12 @@ export class AuthorizeService {
     if (owed === null) return null;
     if (owed === 'verify') {
       const pending = this.seal({ stage: 'second-factor', request, userId: user.id }, binding);
-      return { kind: 'second-factor', screen: signInScreen({ client, tenant, request, pending }), failed: false };
+      return {
+        kind: 'second-factor',
+        screen: signInScreen({ client, tenant, request, pending }),
+        failed: false,
+        ...(await this.passkeyFactorOffer(user, binding)),
+      };
     }
     const enrolment = (await this.secondFactors.pendingTotp(tenant, user)) ?? (await this.secondFactors.startTotp(tenant, user));
     const pending = this.seal({ stage: 'enrol-factor', request, userId: user.id }, binding);
@@ -499,7 +533,16 @@ export class AuthorizeService {
       }
       if (!proof) {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
-        return { outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds }, started: null };
+        return {
+          outcome: {
+            kind: 'second-factor',
+            screen,
+            failed: true,
+            retryAfterSeconds,
+            ...(await this.passkeyFactorOffer(user, browser.binding)),
+          },
+          started: null,
+        };
       }
       await this.sessions.end(browser.sessionToken);
       started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_OTP);
@@ -568,6 +611,140 @@ export class AuthorizeService {
     } catch (error) {
       return this.failureRedirect(opened.client, opened.pending.request, error);
     }
+  }
+
+  /**
+   * "Sign in with a passkey" on the sign-in form: a discoverable credential of the tenant's user,
+   * verified with user verification (PasskeyService.authenticate), counts as multi-factor (`hwk user
+   * mfa`): a fresh session starts and the request goes on. A refused or throttled passkey shows the
+   * sign-in form again with the reason; nothing is changed.
+   */
+  async signInWithPasskey(form: { pending?: string; ticket?: string; response?: string }, browser: BrowserContext): Promise<SignInResult> {
+    let pending: PendingAuthorization;
+    let client: Client | null = null;
+    let tenant: Tenant | null;
+    try {
+      if (!this.passkeys) throw errors.invalidRequest('passkeys are not available on this server');
+      pending = this.sealer.open(form.pending, browser.binding, 'sign-in');
+      if (pending.accountTenantPath !== undefined) {
+        tenant = await this.tenants.findByPath(pending.accountTenantPath);
+      } else {
+        client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+        tenant = await this.tenantOf(client);
+      }
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const again = (message: string, retryAfterSeconds?: number): SignInResult => {
+      const sealed = this.sealer.seal(pending, browser.binding!);
+      const screen =
+        pending.accountTenantPath !== undefined
+          ? accountScreen(pending.accountTenantPath, pending.request, sealed)
+          : signInScreen({ client: client!, tenant: tenant!, request: pending.request, pending: sealed });
+      return {
+        outcome: {
+          kind: 'sign-in',
+          screen,
+          failed: true,
+          username: null,
+          retryAfterSeconds,
+          message,
+          ...this.passkeyOffer(browser.binding),
+        },
+        started: null,
+      };
+    };
+    if (!form.response) return again('Signing in with a passkey needs JavaScript and a browser that supports passkeys.');
+    let user: User | null = null;
+    try {
+      const passkey = await this.passkeys.authenticate('sign-in', tenant, form, browser);
+      user = await this.users.findById(passkey.userId);
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests')
+        return again('Too many failed passkey attempts.', error.retryAfterSeconds ?? 60);
+      if (isDomainError(error) && error.code === 'access_denied') return again(error.description);
+      throw error;
+    }
+    if (!user || !user.enabled || !tenant || user.tenantId !== tenant.id) return again('This account cannot sign in.');
+    let started: StartedSession | null = null;
+    let request = pending.request;
+    try {
+      if (!client) {
+        client = await ensureAccountClient(this.clients, tenant, pending.request.redirectUri);
+        if (!client.enabled || !redirectUriMatches(client.redirectUris, pending.request.redirectUri)) {
+          throw new DomainError('access_denied', 'the account page is switched off for this tenant');
+        }
+        request = { ...pending.request, clientId: client.clientId };
+      }
+      await this.sessions.end(browser.sessionToken);
+      started = await this.sessions.start(tenant.id, user.id, PASSKEY_ONLY);
+      return { outcome: await this.proceed(client, request, started.session, browser.binding, true), started };
+    } catch (error) {
+      if (!client) return { outcome: pageError(error), started };
+      return { outcome: await this.failureRedirect(client, request, error), started };
+    }
+  }
+
+  /**
+   * "Use a passkey" on the second-factor form: one of the user's credentials (user verification
+   * preferred: a security key without a PIN counts as the second factor) starts a fresh session
+   * recording `pwd hwk mfa`. A refused one shows the form again with the reason, nothing changed.
+   */
+  async verifySecondFactorPasskey(
+    form: { pending?: string; ticket?: string; response?: string },
+    browser: BrowserContext,
+  ): Promise<SignInResult> {
+    let opened: Awaited<ReturnType<AuthorizeService['openFactorStage']>>;
+    try {
+      if (!this.passkeys) throw errors.invalidRequest('passkeys are not available on this server');
+      opened = await this.openFactorStage(form.pending, browser, 'second-factor');
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const { pending, client, tenant, user } = opened;
+    const again = async (message: string, retryAfterSeconds?: number): Promise<SignInResult> => {
+      const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
+      return {
+        outcome: {
+          kind: 'second-factor',
+          screen,
+          failed: true,
+          retryAfterSeconds,
+          message,
+          ...(await this.passkeyFactorOffer(user, browser.binding)),
+        },
+        started: null,
+      };
+    };
+    let started: StartedSession | null = null;
+    try {
+      if (!form.response) return await again('Using a passkey needs JavaScript and a browser that supports passkeys.');
+      try {
+        await this.passkeys.authenticate('second-factor', tenant, form, browser, user);
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'too_many_requests')
+          return await again('Too many failed attempts.', error.retryAfterSeconds ?? 60);
+        if (isDomainError(error) && error.code === 'access_denied') return await again(error.description);
+        throw error;
+      }
+      await this.sessions.end(browser.sessionToken);
+      started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_PASSKEY);
+      return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
+    } catch (error) {
+      return { outcome: await this.failureRedirect(client, pending.request, error), started };
+    }
+  }
+
+  /** The passkey ceremony the sign-in form offers (a discoverable credential; nothing read from the database). */
+  private passkeyOffer(binding: string | undefined): { passkey?: PasskeyCeremony<object> } {
+    return this.passkeys?.available && binding ? { passkey: this.passkeys.signInOptions({ binding }) } : {};
+  }
+
+  /** The passkey ceremony the second-factor form offers, when the user has a passkey. */
+  private async passkeyFactorOffer(user: User, binding: string | undefined): Promise<{ passkey?: PasskeyCeremony<object> }> {
+    if (!this.passkeys?.available || !binding) return {};
+    const ceremony = await this.passkeys.authenticationOptions('second-factor', { binding }, user);
+    return (ceremony.options.allowCredentials ?? []).length > 0 ? { passkey: ceremony } : {};
   }
 
   /**

@@ -9,6 +9,7 @@ export type SealPurpose =
   | 'device-verification'
   | 'client-secret'
   | 'totp-secret'
+  | 'webauthn-challenge'
   | 'mail-body';
 
 /**

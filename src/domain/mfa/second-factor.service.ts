@@ -21,10 +21,22 @@ const RECOVERY_CODE_COUNT = 10;
 /** A factor as an admin or the user sees it: never its secret. */
 interface FactorSummary {
   readonly id: string;
-  readonly kind: 'totp';
+  /** `totp` (an authenticator app) or `passkey` (a WebAuthn credential: passkey or security key). */
+  readonly kind: 'totp' | 'passkey';
   readonly confirmed: boolean;
   readonly createdAt: Date;
   readonly confirmedAt: Date | null;
+  /** A passkey's name (null for TOTP). */
+  readonly name: string | null;
+  /** A passkey's last use (null for TOTP, or a passkey never used). */
+  readonly lastUsedAt: Date | null;
+}
+
+/** What second factors need of the passkeys (PasskeyService): they count as a factor, are listed and reset with the others. */
+export interface PasskeyFactors {
+  has(userId: string): Promise<boolean>;
+  list(userId: string): Promise<readonly { id: string; name: string; createdAt: Date; lastUsedAt: Date | null }[]>;
+  removeAll(userId: string): Promise<number>;
 }
 
 export interface FactorOverview {
@@ -50,6 +62,8 @@ const summary = (factor: StoredFactor): FactorSummary => ({
   confirmed: factor.confirmedAt !== null,
   createdAt: factor.createdAt,
   confirmedAt: factor.confirmedAt,
+  name: null,
+  lastUsedAt: null,
 });
 
 /** A recovery code as typed: case, spaces and dashes do not matter. */
@@ -79,10 +93,17 @@ export class SecondFactorService {
     private readonly issuerName: string,
     private readonly users: { get(actor: Actor, id: string): Promise<User> },
     private readonly tenants: { findById(id: string): MaybePromise<Tenant | null> },
+    private readonly passkeys: PasskeyFactors | null = null,
   ) {}
 
-  /** Whether the user has a confirmed factor. */
+  /** Whether the user has a confirmed factor: a confirmed TOTP or a passkey. */
   async enrolled(userId: string): Promise<boolean> {
+    if ((await this.store.findTotp(userId))?.confirmedAt != null) return true;
+    return (await this.passkeys?.has(userId)) ?? false;
+  }
+
+  /** Whether the user has a confirmed TOTP factor (the code form of the second-factor page is for it). */
+  async hasTotp(userId: string): Promise<boolean> {
     return (await this.store.findTotp(userId))?.confirmedAt != null;
   }
 
@@ -107,10 +128,23 @@ export class SecondFactorService {
     return mfaAsked || (await this.required(tenant, user)) ? 'enrol' : null;
   }
 
-  /** The user's own view: factors and unused recovery codes. */
+  /** The user's own view: factors (TOTP, then passkeys, never key material) and unused recovery codes. */
   async overview(userId: string): Promise<FactorOverview> {
-    const [factor, recoveryCodesLeft] = await Promise.all([this.store.findTotp(userId), this.store.countUnusedRecoveryCodes(userId)]);
-    return { factors: factor ? [summary(factor)] : [], recoveryCodesLeft };
+    const [factor, recoveryCodesLeft, passkeys] = await Promise.all([
+      this.store.findTotp(userId),
+      this.store.countUnusedRecoveryCodes(userId),
+      this.passkeys?.list(userId) ?? [],
+    ]);
+    const keys: FactorSummary[] = passkeys.map((passkey) => ({
+      id: passkey.id,
+      kind: 'passkey',
+      confirmed: true,
+      createdAt: passkey.createdAt,
+      confirmedAt: passkey.createdAt,
+      name: passkey.name,
+      lastUsedAt: passkey.lastUsedAt,
+    }));
+    return { factors: [...(factor ? [summary(factor)] : []), ...keys], recoveryCodesLeft };
   }
 
   /**
@@ -188,14 +222,14 @@ export class SecondFactorService {
   }
 
   /**
-   * An admin removes every factor and recovery code of a user of their subtree (a lost phone); audited.
+   * An admin removes every factor (TOTP and passkeys) and recovery code of a user of their subtree (a lost phone); audited.
    * Under policy REQUIRED the user enrols again at the next sign-in. Returns how many factors were removed.
    */
   async resetFor(actor: Actor, userId: string, scope?: FactorScope): Promise<number> {
     requireAdmin(actor);
     const user = await this.users.get(actor, userId);
     const tenant = await this.tenants.findById(user.tenantId);
-    const removed = await this.store.deleteAll(user.id);
+    const removed = (await this.store.deleteAll(user.id)) + ((await this.passkeys?.removeAll(user.id)) ?? 0);
     this.audit.record({
       action: 'resetSecondFactors',
       outcome: 'success',

@@ -6,7 +6,7 @@ export class SecondFactorType {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: '`totp`: an authenticator app (RFC 6238).' })
+  @Field({ description: '`totp`: an authenticator app (RFC 6238); `passkey`: a passkey or security key (WebAuthn).' })
   kind!: string;
 
   @Field({ description: 'Whether a first code confirmed it; an unconfirmed factor does not count.' })
@@ -17,6 +17,12 @@ export class SecondFactorType {
 
   @Field(() => Date, { nullable: true })
   confirmedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'A passkey’s name, chosen by the user (null for TOTP).' })
+  name!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a passkey last signed in (null for TOTP or a passkey never used).' })
+  lastUsedAt!: Date | null;
 }
 
 @ObjectType('SecondFactors', { simpleResolvers: true, description: 'A user’s second factors and unused recovery codes.' })

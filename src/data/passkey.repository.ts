@@ -1,0 +1,114 @@
+import type { PasskeyStore, StoredPasskey } from '../domain/passkeys/passkey-store';
+import type { Database } from './database';
+
+interface PasskeyRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: string | number;
+  transports: string[] | null;
+  backup_eligible: boolean;
+  backed_up: boolean;
+  name: string;
+  created_at: Date | string;
+  last_used_at: Date | string | null;
+}
+
+const COLUMNS = `id::text as id, tenant_id::text as tenant_id, user_id::text as user_id, credential_id,
+  encode(public_key, 'base64') as public_key, counter, transports, backup_eligible, backed_up, name, created_at, last_used_at`;
+
+const toPasskey = (row: PasskeyRow): StoredPasskey =>
+  Object.freeze({
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    credentialId: row.credential_id,
+    publicKey: new Uint8Array(Buffer.from(row.public_key, 'base64')),
+    counter: Number(row.counter),
+    transports: Object.freeze([...(row.transports ?? [])]),
+    backupEligible: row.backup_eligible,
+    backedUp: row.backed_up,
+    name: row.name,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at),
+  });
+
+/** {@link PasskeyStore} on PostgreSQL: `user_passkeys`. */
+export class PasskeyRepository implements PasskeyStore {
+  constructor(private readonly db: Database) {}
+
+  async listByUser(userId: string): Promise<StoredPasskey[]> {
+    const rows = await this.db.execute<PasskeyRow[]>(
+      `select ${COLUMNS} from user_passkeys where user_id = ?::uuid order by created_at, id`,
+      [userId],
+    );
+    return rows.map(toPasskey);
+  }
+
+  async countByUser(userId: string): Promise<number> {
+    const [row] = await this.db.execute<{ n: string | number }[]>('select count(*) as n from user_passkeys where user_id = ?::uuid', [
+      userId,
+    ]);
+    return Number(row?.n ?? 0);
+  }
+
+  async findByCredentialId(credentialId: string): Promise<StoredPasskey | null> {
+    const [row] = await this.db.execute<PasskeyRow[]>(`select ${COLUMNS} from user_passkeys where credential_id = ?`, [credentialId]);
+    return row ? toPasskey(row) : null;
+  }
+
+  async insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean> {
+    const rows = await this.db.execute<{ id: string }[]>(
+      `insert into user_passkeys (id, tenant_id, user_id, credential_id, public_key, counter, transports, backup_eligible, backed_up, name, created_at)
+       values (?::uuid, ?::uuid, ?::uuid, ?, decode(?, 'base64'), ?, array(select json_array_elements_text(?::json)), ?, ?, ?, ?)
+       on conflict (credential_id) do nothing returning id::text as id`,
+      [
+        passkey.id,
+        passkey.tenantId,
+        passkey.userId,
+        passkey.credentialId,
+        Buffer.from(passkey.publicKey).toString('base64'),
+        passkey.counter,
+        JSON.stringify(passkey.transports),
+        passkey.backupEligible,
+        passkey.backedUp,
+        passkey.name,
+        passkey.createdAt,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean> {
+    const rows = await this.db.execute<{ id: string }[]>(
+      'update user_passkeys set counter = ?, backed_up = ?, last_used_at = ? where id = ?::uuid and counter = ? returning id::text as id',
+      [newCounter, backedUp, now, id, seenCounter],
+    );
+    return rows.length === 1;
+  }
+
+  async rename(userId: string, id: string, name: string): Promise<boolean> {
+    const rows = await this.db.execute<{ id: string }[]>(
+      'update user_passkeys set name = ? where id = ?::uuid and user_id = ?::uuid returning id::text as id',
+      [name, id, userId],
+    );
+    return rows.length === 1;
+  }
+
+  async remove(userId: string, id: string): Promise<boolean> {
+    const rows = await this.db.execute<{ id: string }[]>(
+      'delete from user_passkeys where id = ?::uuid and user_id = ?::uuid returning id::text as id',
+      [id, userId],
+    );
+    return rows.length === 1;
+  }
+
+  async deleteAll(userId: string): Promise<number> {
+    const rows = await this.db.execute<{ id: string }[]>('delete from user_passkeys where user_id = ?::uuid returning id::text as id', [
+      userId,
+    ]);
+    return rows.length;
+  }
+}

@@ -1,0 +1,42 @@
+/** A WebAuthn credential (passkey or security key) as stored: the public key only, never a secret. */
+export interface StoredPasskey {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  /** The credential ID the authenticator chose, base64url. */
+  readonly credentialId: string;
+  /** The COSE public key from the attested credential data. */
+  readonly publicKey: Uint8Array;
+  /** The last signature counter seen (0 for authenticators that keep none). */
+  readonly counter: number;
+  /** The transports the browser reported at registration (hints for `allowCredentials`). */
+  readonly transports: readonly string[];
+  /** BE flag at registration: the credential may be synced (a multi-device passkey). */
+  readonly backupEligible: boolean;
+  /** BS flag, as of the last use: the credential is backed up now. */
+  readonly backedUp: boolean;
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+}
+
+/** The storage passkeys need (implemented in `src/data/passkey.repository.ts`). */
+export interface PasskeyStore {
+  listByUser(userId: string): Promise<StoredPasskey[]>;
+  countByUser(userId: string): Promise<number>;
+  findByCredentialId(credentialId: string): Promise<StoredPasskey | null>;
+  /** Stores a new credential; false when that credential ID is already registered (to anyone). */
+  insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean>;
+  /**
+   * Records a verified use in one statement, only while the stored counter is still `seenCounter`
+   * (two processes never both accept assertions for the same old counter): the new counter, the
+   * backup state and `lastUsedAt`. False when the row changed or is gone meanwhile.
+   */
+  recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean>;
+  /** Renames one of the user's credentials; false when the user has no such credential. */
+  rename(userId: string, id: string, name: string): Promise<boolean>;
+  /** Removes one of the user's credentials; false when the user has no such credential. */
+  remove(userId: string, id: string): Promise<boolean>;
+  /** Removes every credential of the user; returns how many there were. */
+  deleteAll(userId: string): Promise<number>;
+}
