@@ -59,6 +59,8 @@ import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
+import { BackchannelLogout } from '../domain/sessions/backchannel-logout';
+import { LogoutTokens } from '../domain/sessions/logout-token';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -280,6 +282,19 @@ function createDomain(input: DomainDeps) {
     (path) => tenantIssuers.issuerOf(path),
     mailTemplates,
   );
+  // 7d. OIDC Back-Channel Logout: the sink every path that ends browser sessions reports to (session-ended.ts);
+  // an outbox in PostgreSQL and its delivery worker POST each client with a backchannel_logout_uri a logout token.
+  const backchannelLogout = new BackchannelLogout(
+    stores.backchannelLogouts,
+    new LogoutTokens(deps.issuer, keys, tenants, deps.clock),
+    deps.outbound,
+    clients,
+    tenants,
+    stores.transactions,
+    audit,
+    deps.clock,
+    deps.log,
+  );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
@@ -345,6 +360,7 @@ function createDomain(input: DomainDeps) {
     emailVerification,
     invitations,
     mailTemplates,
+    backchannelLogout,
   };
 }
 

@@ -10,6 +10,7 @@ import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
+import { BackchannelLogoutResolver } from '../resolvers/backchannel-logout.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
@@ -47,6 +48,7 @@ export function buildAdminSchema(): GraphQLSchema {
           ClientResolver,
           UserResolver,
           MailResolver,
+          BackchannelLogoutResolver,
           SigningKeyResolver,
           TokenRevocationResolver,
           AuditEventResolver,
