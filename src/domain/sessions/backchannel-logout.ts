@@ -197,12 +197,18 @@ export class BackchannelLogout implements SessionEndedSink {
     const now = this.clock.now().getTime();
     const retryAt = now + exponentialBackoffMs(delivery.attempts, this.schedule.firstRetryMs, this.schedule.maxRetryMs);
     if (retryAt > delivery.createdAt.getTime() + this.schedule.giveUpAfterMs) return this.giveUp(delivery, reason);
-    this.log.warn({ deliveryId: delivery.id, clientId: delivery.clientId, attempts: delivery.attempts, reason }, 'logout token not delivered; will retry');
+    this.log.warn(
+      { deliveryId: delivery.id, clientId: delivery.clientId, attempts: delivery.attempts, reason },
+      'logout token not delivered; will retry',
+    );
     await this.store.markUndelivered(delivery.id, reason.slice(0, 500), new Date(retryAt));
   }
 
   private async giveUp(delivery: ClaimedBackchannelLogout, reason: string): Promise<void> {
-    this.log.warn({ deliveryId: delivery.id, clientId: delivery.clientId, attempts: delivery.attempts, reason }, 'logout token not delivered; given up');
+    this.log.warn(
+      { deliveryId: delivery.id, clientId: delivery.clientId, attempts: delivery.attempts, reason },
+      'logout token not delivered; given up',
+    );
     await this.store.markUndelivered(delivery.id, reason.slice(0, 500), null);
     await this.record(delivery, 'failure', reason);
   }

@@ -15,7 +15,8 @@ registerEnumType(BackchannelLogoutStatusEnum, {
 
 @ObjectType('BackchannelLogoutDelivery', {
   simpleResolvers: true,
-  description: 'A logout token owed to one client for one ended session (OpenID Connect Back-Channel Logout 1.0); the token itself is never kept.',
+  description:
+    'A logout token owed to one client for one ended session (OpenID Connect Back-Channel Logout 1.0); the token itself is never kept.',
 })
 export class BackchannelLogoutDeliveryType {
   @Field(() => ID)
@@ -52,7 +53,10 @@ export class BackchannelLogoutDeliveryType {
   deliveredAt!: Date | null;
 }
 
-export const toBackchannelLogoutDeliveryType = (delivery: BackchannelLogoutDelivery, tenantPath: string): BackchannelLogoutDeliveryType => ({
+export const toBackchannelLogoutDeliveryType = (
+  delivery: BackchannelLogoutDelivery,
+  tenantPath: string,
+): BackchannelLogoutDeliveryType => ({
   id: delivery.id,
   tenantPath,
   clientId: delivery.clientId,
