@@ -37,7 +37,8 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
       return new OutboundError('not a URL');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return new OutboundError(`scheme ${url.protocol} not allowed`);
-    if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy)) return new OutboundError(`address ${url.hostname} is refused`);
+    if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy))
+      return new OutboundError(`address ${url.hostname} is refused`);
     return url;
   };
   return {

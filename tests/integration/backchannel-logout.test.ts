@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { freePort } from '../../src/db/embedded-postgres';
 import type { EndedSession } from '../../src/domain/sessions/session-ended';

@@ -97,7 +97,9 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     ...(capabilities.registrationEndpoint ? { registration_endpoint: url('/register') } : {}),
     ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
     // OIDC Back-Channel Logout 1.0 §2.1: logout tokens to clients' backchannel_logout_uri, always with sid (sessions come from the code flow).
-    ...(codeFlow && capabilities.backchannelLogout ? { backchannel_logout_supported: true, backchannel_logout_session_supported: true } : {}),
+    ...(codeFlow && capabilities.backchannelLogout
+      ? { backchannel_logout_supported: true, backchannel_logout_session_supported: true }
+      : {}),
     ...(deviceFlow ? { device_authorization_endpoint: url('/device_authorization') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],

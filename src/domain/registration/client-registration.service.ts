@@ -151,8 +151,15 @@ export class ClientRegistrationService {
       ),
     );
     const registrationAccessToken = randomToken(32);
-    const { isPublic: _kind, firstParty: _firstParty, responseStyle: _style, jwks, jwksUri, backchannelLogoutUri, ...settings } =
-      metadata.client;
+    const {
+      isPublic: _kind,
+      firstParty: _firstParty,
+      responseStyle: _style,
+      jwks,
+      jwksUri,
+      backchannelLogoutUri,
+      ...settings
+    } = metadata.client;
     const from = client.tokenEndpointAuthMethod;
     const to = settings.tokenEndpointAuthMethod;
     const needsSecret = holdsSecret(to) && (from === 'private_key_jwt' || (to === 'client_secret_jwt' && from !== 'client_secret_jwt'));

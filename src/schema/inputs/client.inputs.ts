@@ -104,7 +104,10 @@ export class CreateClientInput {
   })
   backchannelLogoutUri?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'backchannel_logout_session_required: logout tokens carry sid (they always do here). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'backchannel_logout_session_required: logout tokens carry sid (they always do here). Default false.',
+  })
   backchannelLogoutSessionRequired?: boolean | null;
 }
 
@@ -180,8 +183,7 @@ export class UpdateClientInput {
 
   @Field(() => String, {
     nullable: true,
-    description:
-      'OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri (rules as in createClient); an empty string removes it.',
+    description: 'OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri (rules as in createClient); an empty string removes it.',
   })
   backchannelLogoutUri?: string | null;
 
