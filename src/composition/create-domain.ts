@@ -59,8 +59,7 @@ import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
-import { BackchannelLogout } from '../domain/sessions/backchannel-logout';
-import { LogoutTokens } from '../domain/sessions/logout-token';
+import { createBackchannelLogout } from '../domain/sessions/backchannel-logout';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -120,6 +119,21 @@ function createDomain(input: DomainDeps) {
   );
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);
+  // OIDC Back-Channel Logout: the sink every path that ends browser sessions reports to (session-ended.ts); built
+  // here, before anything that ends sessions. An outbox in PostgreSQL and its worker POST each client with a
+  // backchannel_logout_uri a logout token signed like its ID tokens.
+  const backchannelLogout = createBackchannelLogout({
+    store: stores.backchannelLogouts,
+    issuer: deps.issuer,
+    keys,
+    tenants,
+    clients,
+    outbound: deps.outbound,
+    transactions: stores.transactions,
+    audit,
+    clock: deps.clock,
+    log: deps.log,
+  });
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
@@ -281,19 +295,6 @@ function createDomain(input: DomainDeps) {
     deps.clock,
     (path) => tenantIssuers.issuerOf(path),
     mailTemplates,
-  );
-  // 7d. OIDC Back-Channel Logout: the sink every path that ends browser sessions reports to (session-ended.ts);
-  // an outbox in PostgreSQL and its delivery worker POST each client with a backchannel_logout_uri a logout token.
-  const backchannelLogout = new BackchannelLogout(
-    stores.backchannelLogouts,
-    new LogoutTokens(deps.issuer, keys, tenants, deps.clock),
-    deps.outbound,
-    clients,
-    tenants,
-    stores.transactions,
-    audit,
-    deps.clock,
-    deps.log,
   );
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };

@@ -1,8 +1,7 @@
 import type { EndedSession } from './session-ended';
 
 /** PENDING until the client answers 200/204, FAILED once given up (a day of retries, or the client lost its URI). */
-export const BACKCHANNEL_LOGOUT_STATUSES = ['pending', 'delivered', 'failed'] as const;
-export type BackchannelLogoutStatus = (typeof BACKCHANNEL_LOGOUT_STATUSES)[number];
+export type BackchannelLogoutStatus = 'pending' | 'delivered' | 'failed';
 
 /** One logout token owed to one client for one ended session (a row of the outbox). */
 export interface BackchannelLogoutDelivery {

@@ -14,7 +14,8 @@ import type {
   BackchannelLogoutStore,
   ClaimedBackchannelLogout,
 } from './backchannel-logout-store';
-import type { LogoutTokens } from './logout-token';
+import { LogoutTokens } from './logout-token';
+import type { KeyService } from '../keys/key.service';
 import type { EndedSession, SessionEndedSink } from './session-ended';
 
 /** When to retry and when to give up; the defaults are {@link BACKCHANNEL_LOGOUT_SCHEDULE}. */
@@ -28,7 +29,7 @@ export interface BackchannelLogoutSchedule {
 }
 
 /** Retry after 5 s, 10 s, 20 s … at most an hour apart; given up a day after the session ended. */
-export const BACKCHANNEL_LOGOUT_SCHEDULE: BackchannelLogoutSchedule = Object.freeze({
+const BACKCHANNEL_LOGOUT_SCHEDULE: BackchannelLogoutSchedule = Object.freeze({
   firstRetryMs: 5_000,
   maxRetryMs: 3_600_000,
   giveUpAfterMs: 24 * 3_600_000,
@@ -237,4 +238,39 @@ export class BackchannelLogout implements SessionEndedSink {
     this.timer = setTimeout(() => this.wake(), wait);
     this.timer.unref();
   }
+}
+
+/** What {@link createBackchannelLogout} builds the sink from. */
+export interface BackchannelLogoutDeps {
+  readonly store: BackchannelLogoutStore;
+  /** The server's ISSUER (tenant issuers are under it). */
+  readonly issuer: string;
+  readonly keys: KeyService;
+  readonly tenants: TenantService;
+  readonly clients: ClientService;
+  readonly outbound: OutboundHttp;
+  readonly transactions: Transactions;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly log: DomainLogger;
+  readonly schedule?: BackchannelLogoutSchedule;
+}
+
+/**
+ * The back-channel logout sink and its worker, ready to hand to whatever ends sessions (a
+ * {@link SessionEndedSink}); `start()` it with the server and `stop()` it on shutdown.
+ */
+export function createBackchannelLogout(deps: BackchannelLogoutDeps): BackchannelLogout {
+  return new BackchannelLogout(
+    deps.store,
+    new LogoutTokens(deps.issuer, deps.keys, deps.tenants, deps.clock),
+    deps.outbound,
+    deps.clients,
+    deps.tenants,
+    deps.transactions,
+    deps.audit,
+    deps.clock,
+    deps.log,
+    deps.schedule,
+  );
 }

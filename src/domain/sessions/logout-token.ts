@@ -7,11 +7,11 @@ import { signJwt } from '../keys/sign-jwt';
 import type { TenantService } from '../tenants/tenant.service';
 
 /** OIDC Back-Channel Logout 1.0 §2.4: the one member of `events` a logout token carries. */
-export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** §2.4 recommends explicit typing (RFC 8725 §3.11): the header `typ`. */
-export const LOGOUT_TOKEN_TYPE = 'logout+jwt';
+const LOGOUT_TOKEN_TYPE = 'logout+jwt';
 /** How long a logout token is good for: only the delivery itself needs it. */
-export const LOGOUT_TOKEN_LIFETIME_SECONDS = 120;
+const LOGOUT_TOKEN_LIFETIME_SECONDS = 120;
 
 /** Whom a logout token is about and for. */
 export interface LogoutTokenSubject {
