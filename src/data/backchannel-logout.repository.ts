@@ -24,8 +24,8 @@ interface DeliveryRow {
   uri?: string | null;
 }
 
-/** The outbox's columns (as `o`) with the client's OAuth id (as `c`). */
-const COLUMNS = `o.id, o.tenant_id, o.client_id as client_ref, c.client_id, o.user_id, o.sid, o.status, o.attempts,
+/** The outbox's columns (as `o`) with the client's OAuth id (`c`, left-joined: '' once the client is deleted). */
+const COLUMNS = `o.id, o.tenant_id, o.client_id as client_ref, coalesce(c.client_id, '') as client_id, o.user_id, o.sid, o.status, o.attempts,
   o.next_attempt_at, o.last_error, o.created_at, o.delivered_at`;
 
 const toDelivery = (row: DeliveryRow): BackchannelLogoutDelivery =>
@@ -68,13 +68,15 @@ export class BackchannelLogoutRepository implements BackchannelLogoutStore {
 
   async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedBackchannelLogout[]> {
     // One statement: the row locks of the subquery hold until it commits, and skip locked lets other processes take other rows.
+    // A client deleted since has no URI (the delivery is given up).
     const rows = await this.db.execute<DeliveryRow[]>(
-      `update backchannel_logout_outbox o set attempts = o.attempts + 1, next_attempt_at = ?
-         from clients c
-        where c.id = o.client_id
-          and o.id in (select id from backchannel_logout_outbox where status = 'pending' and next_attempt_at <= ?
+      `with claimed as (
+         update backchannel_logout_outbox set attempts = attempts + 1, next_attempt_at = ?
+          where id in (select id from backchannel_logout_outbox where status = 'pending' and next_attempt_at <= ?
                        order by next_attempt_at limit ? for update skip locked)
-       returning ${COLUMNS}, c.backchannel_logout_uri as uri`,
+         returning *)
+       select ${COLUMNS}, c.backchannel_logout_uri as uri
+         from claimed o left join clients c on c.id = o.client_id`,
       [leaseUntil, now, limit],
     );
     return rows.map((row) => Object.freeze({ ...toDelivery(row), uri: row.uri ?? null }));
@@ -117,7 +119,8 @@ export class BackchannelLogoutRepository implements BackchannelLogoutStore {
     if (statuses.length === 0) return [];
     const [column, value] = 'clientRef' in of ? ['o.client_id', of.clientRef] : ['o.tenant_id', of.tenantId];
     const rows = await this.db.execute<DeliveryRow[]>(
-      `select ${COLUMNS} from backchannel_logout_outbox o join clients c on c.id = o.client_id
+      `select ${COLUMNS}
+         from backchannel_logout_outbox o left join clients c on c.id = o.client_id
         where ${column} = ? and o.status in (${statuses.map(() => '?').join(', ')})
         order by o.created_at desc, o.id limit ?`,
       [value, ...statuses, limit],

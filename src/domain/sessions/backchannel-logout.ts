@@ -172,7 +172,10 @@ export class BackchannelLogout implements SessionEndedSink {
   private async attempt(delivery: ClaimedBackchannelLogout): Promise<boolean> {
     try {
       if (delivery.uri === null) {
-        await this.giveUp(delivery, 'the client no longer has a back-channel logout URI');
+        await this.giveUp(
+          delivery,
+          delivery.clientId === '' ? 'the client no longer exists' : 'the client no longer has a back-channel logout URI',
+        );
         return false;
       }
       const token = await this.tokens.sign({
