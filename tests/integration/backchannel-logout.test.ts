@@ -78,10 +78,10 @@ class Receiver {
   }
 
   private count(path: string | null): number {
-    return path === null ? this.hits.length : this.hits.filter((hit) => hit.path === path).length;
+    return path === null ? this.hits.length : this.hits.filter((hit) => hit.path.startsWith(path)).length;
   }
 
-  /** Resolves once `count` POSTs (to `path`, or to any path) have arrived. */
+  /** Resolves once `count` POSTs (to paths starting with `path`, or to any path) have arrived. */
   received(count: number, path: string | null = null): Promise<void> {
     if (this.count(path) >= count) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ count, path, resolve }));
@@ -149,21 +149,21 @@ describe('OpenID Connect Back-Channel Logout', () => {
 
   it('POSTs a signed logout token to every client of the ended session, without the sign-out waiting for it', async () => {
     const a = await backchannelClient('bcl-a', receiver.url('/a'));
-    const b = await backchannelClient('bcl-b', receiver.url('/b'), false);
+    const b = await backchannelClient('bcl-b', receiver.url('/hang'), false);
     // A client without a URI gets nothing; the one that hangs does not hold the sign-out up.
     const { createClient: plain } = await sdk.createClient({ input: { tenantPath: '/', clientId: 'bcl-plain', name: 'plain' } });
-    receiver.answer('/b', 'hang');
+    receiver.answer('/hang', 'hang');
     const ended = session([a.id, b.id, plain.client.id]);
     await sink().sessionsEnded([ended]);
     await receiver.received(1, '/a');
-    await receiver.received(1, '/b');
+    await receiver.received(1, '/hang');
 
     const [hit] = receiver.hits.filter((h) => h.path === '/a');
     expect(hit!.contentType).toBe('application/x-www-form-urlencoded');
     expect(decodeProtectedHeader(hit!.token).typ).toBe('logout+jwt');
     const claims = await verifyLogoutToken(hit!.token, t, 'bcl-a');
     expect(claims.sid).toBe(ended.sid);
-    await verifyLogoutToken(receiver.tokensFor('/b')[0]!, t, 'bcl-b');
+    await verifyLogoutToken(receiver.tokensFor('/hang')[0]!, t, 'bcl-b');
 
     await waitUntil(async () => (await deliveries('bcl-a'))[0]?.status === 'DELIVERED');
     expect(await deliveries('bcl-a')).toEqual([
@@ -188,9 +188,7 @@ describe('OpenID Connect Back-Channel Logout', () => {
     const ended = session([c.id]);
     await sink().sessionsEnded([ended]);
     await receiver.received(1, '/c');
-    await waitUntil(async () => (await deliveries('bcl-c'))[0]?.lastError === 'status 500');
-    expect((await deliveries('bcl-c'))[0]!.status).toBe('PENDING');
-
+    // Due again within 10 s: the test clock moves on instead of the test waiting.
     clock.advance(10);
     sink().wake();
     await receiver.received(2, '/c');
@@ -275,15 +273,16 @@ describe('OpenID Connect Back-Channel Logout', () => {
   it('ends 100 sessions with 10 clients each in one quick write and delivers all 1,000 logout tokens in the background', async () => {
     const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => backchannelClient(`bcl-bulk-${i}`, receiver.url(`/bulk/${i}`))));
     const sessions = Array.from({ length: 100 }, () => session(clients.map((c) => c.id)));
-    const before = receiver.hits.length;
     const started = performance.now();
     await sink().sessionsEnded(sessions);
     const enqueuedMs = performance.now() - started;
-    await receiver.received(before + 1000);
+    await receiver.received(1000, '/bulk/');
     const deliveredMs = performance.now() - started;
     // Budget ≤ 100 ms on a quiet machine (docs/performance.md); a shared test box gets slack.
     expect(enqueuedMs).toBeLessThan(1_000);
-    const bulk = receiver.hits.slice(before);
+    const bulk = receiver.hits.filter((hit) => hit.path.startsWith('/bulk/'));
+    expect(bulk).toHaveLength(1000);
+    expect(new Set(bulk.map((hit) => hit.token)).size).toBe(1000);
     expect(new Set(bulk.map((hit) => hit.path)).size).toBe(10);
     await verifyLogoutToken(bulk[999]!.token, t, `bcl-bulk-${bulk[999]!.path.split('/')[2]}`);
     process.stdout.write(
