@@ -88,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
-  const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true }));
+  const routes = routeTable(oauthEndpoints(domain, { authorizationEndpoint: true, endSessionEndpoint: true, backchannelLogout: true }));
   const transportHeaders = transportSecurityHeaders(deps.issuer);
   const serveRoute = routeServer(deps.metrics, deps.logger, scopeFor, transportHeaders);
   const graphql = await graphqlRouter(domain, scopeFor);
@@ -101,6 +101,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   domain.revocationCheck.sync.start();
   // The mail outbox's delivery worker (no-op without SMTP_URL).
   domain.mail.start();
+  // The back-channel logout outbox's delivery worker: what was owed before a restart goes out now.
+  domain.backchannelLogout.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -173,6 +175,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       domain.revocationCheck.sync.stop();
       await domain.mail.stop();
+      await domain.backchannelLogout.stop();
       await domain.issuance
         .stop()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));

@@ -85,6 +85,9 @@ const exportClient = (c: ClientFieldsFragment) => ({
   // Public keys only (the server refuses private members), so the set may be written out as it is.
   ...(c.jwks ? { jwks: JSON.parse(c.jwks) as unknown } : {}),
   ...(c.jwksUri ? { jwksUri: c.jwksUri } : {}),
+  ...(c.backchannelLogoutUri
+    ? { backchannelLogoutUri: c.backchannelLogoutUri, backchannelLogoutSessionRequired: c.backchannelLogoutSessionRequired }
+    : {}),
   enabled: c.enabled,
 });
 

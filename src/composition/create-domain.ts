@@ -62,6 +62,7 @@ import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { PasskeyService } from '../domain/passkeys/passkey.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
+import { createBackchannelLogout } from '../domain/sessions/backchannel-logout';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -121,6 +122,21 @@ function createDomain(input: DomainDeps) {
   );
   // 3. Keys, revocation state, and the token services over them.
   const keys = new KeyService(deps, stores.signingKeys, tenants);
+  // OIDC Back-Channel Logout: the sink every path that ends browser sessions reports to (session-ended.ts); built
+  // here, before anything that ends sessions. An outbox in PostgreSQL and its worker POST each client with a
+  // backchannel_logout_uri a logout token signed like its ID tokens.
+  const backchannelLogout = createBackchannelLogout({
+    store: stores.backchannelLogouts,
+    issuer: deps.issuer,
+    keys,
+    tenants,
+    clients,
+    outbound: deps.outbound,
+    transactions: stores.transactions,
+    audit,
+    clock: deps.clock,
+    log: deps.log,
+  });
   const accessTokens = new AccessTokenService(
     deps,
     tenants,
@@ -358,6 +374,7 @@ function createDomain(input: DomainDeps) {
     mailTemplates,
     scimTokens,
     scim,
+    backchannelLogout,
   };
 }
 

@@ -37,6 +37,8 @@ const toClient = (entity: ClientEntity): Client =>
     tokenEndpointAuthMethod: entity.tokenEndpointAuthMethod,
     jwks: entity.jwks === null ? null : parseJwks(entity.jwks),
     jwksUri: entity.jwksUri,
+    backchannelLogoutUri: entity.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: entity.backchannelLogoutSessionRequired,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
   });

@@ -10,6 +10,7 @@ import type { Database } from './database';
 import { DeviceRepository } from './device.repository';
 import { DeviceAuthorizationRepository } from './device-authorization.repository';
 import { MailOutboxRepository } from './mail-outbox.repository';
+import { BackchannelLogoutRepository } from './backchannel-logout.repository';
 import { MailTemplateRepository } from './mail-template.repository';
 import { MaintenanceRepository } from './maintenance.repository';
 import { RateLimitRepository } from './rate-limit.repository';
@@ -57,6 +58,7 @@ export function createRepositories(db: Database) {
     mailTemplates: new MailTemplateRepository(db),
     scimTokens: new ScimTokenRepository(db),
     scimDirectory: new ScimDirectoryRepository(db),
+    backchannelLogouts: new BackchannelLogoutRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -8,6 +8,7 @@ import type { AuthorizationCodeStore } from './grants/authorization-code-store';
 import type { SigningKeyStore } from './keys/signing-key-store';
 import type { AccountTokenStore } from './mail/account-token-store';
 import type { MailOutboxStore } from './mail/mail-outbox-store';
+import type { BackchannelLogoutStore } from './sessions/backchannel-logout-store';
 import type { MailTemplateStore } from './mail/mail-template-store';
 import type { MaintenanceStore } from './maintenance/maintenance-store';
 import type { RevocationStore } from './revocation/revocation-store';
@@ -67,6 +68,8 @@ export interface DomainStores {
   readonly scimTokens: ScimTokenStore;
   /** What SCIM provisioning reads and writes besides users and roles: external ids, role members. */
   readonly scimDirectory: ScimDirectoryStore;
+  /** Logout tokens owed to clients of ended sessions (OIDC Back-Channel Logout), delivered by its worker. */
+  readonly backchannelLogouts: BackchannelLogoutStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

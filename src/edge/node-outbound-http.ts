@@ -28,8 +28,62 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
       else callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
+  /** The URL when it may be requested at all (scheme, an IP literal the policy allows); else the refusal. */
+  const checked = (target: string): URL | OutboundError => {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return new OutboundError('not a URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return new OutboundError(`scheme ${url.protocol} not allowed`);
+    if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy))
+      return new OutboundError(`address ${url.hostname} is refused`);
+    return url;
+  };
   return {
     policy,
+    postForm: (target, form) =>
+      new Promise<number>((resolve, reject) => {
+        const url = checked(target);
+        if (url instanceof OutboundError) return reject(url);
+        const body = Buffer.from(new URLSearchParams(form).toString(), 'utf8');
+        let settled = false;
+        const fail = (error: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          request.destroy();
+          reject(error instanceof OutboundError ? error : new OutboundError(error.message));
+        };
+        const request = (url.protocol === 'https:' ? https : http).request(
+          url,
+          {
+            method: 'POST',
+            agent: false,
+            lookup,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) },
+          },
+          (response) => {
+            let size = 0;
+            response.on('data', (chunk: Buffer) => {
+              size += chunk.length;
+              if (size > limits.maxBytes) fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
+            });
+            response.on('error', fail);
+            response.on('end', () => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve(response.statusCode ?? 0);
+            });
+          },
+        );
+        const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+        timer.unref();
+        request.on('error', fail);
+        request.end(body);
+      }),
     getJson: (target) =>
       new Promise<unknown>((resolve, reject) => {
         let url: URL;

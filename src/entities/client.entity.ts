@@ -26,6 +26,8 @@ export class ClientEntity {
     | 'tokenEndpointAuthMethod'
     | 'jwks'
     | 'jwksUri'
+    | 'backchannelLogoutUri'
+    | 'backchannelLogoutSessionRequired'
     | 'secretSealed'
     | 'createdAt'
     | 'updatedAt';
@@ -112,6 +114,14 @@ export class ClientEntity {
 
   @Property({ type: 'text', nullable: true })
   jwksUri: string | null = null;
+
+  /** OIDC Back-Channel Logout 1.0 `backchannel_logout_uri`. */
+  @Property({ type: 'text', nullable: true })
+  backchannelLogoutUri: string | null = null;
+
+  /** OIDC Back-Channel Logout 1.0 `backchannel_logout_session_required`. */
+  @Property({ type: 'boolean' })
+  backchannelLogoutSessionRequired = false;
 
   /** A `client_secret_jwt` client's secret, sealed with the server secret (AES-256-GCM); null for every other method. */
   @Property({ type: 'text', nullable: true, lazy: true })

@@ -11,6 +11,7 @@ import { DeviceResolver } from '../resolvers/device.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { ScimTokenResolver } from '../resolvers/scim-token.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
+import { BackchannelLogoutResolver } from '../resolvers/backchannel-logout.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
@@ -48,6 +49,7 @@ export function buildAdminSchema(): GraphQLSchema {
           ClientResolver,
           UserResolver,
           MailResolver,
+          BackchannelLogoutResolver,
           SigningKeyResolver,
           TokenRevocationResolver,
           AuditEventResolver,

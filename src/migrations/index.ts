@@ -25,6 +25,7 @@ import { Migration20261206210000MailOutbox } from './Migration20261206210000Mail
 import { Migration20261207000000DeviceApprovalMethods } from './Migration20261207000000DeviceApprovalMethods';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
+import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -54,4 +55,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207000000DeviceApprovalMethods', class: Migration20261207000000DeviceApprovalMethods },
   { name: 'Migration20261207050000Scim', class: Migration20261207050000Scim },
   { name: 'Migration20261207010000Passkeys', class: Migration20261207010000Passkeys },
+  { name: 'Migration20261207030000BackchannelLogout', class: Migration20261207030000BackchannelLogout },
 ];

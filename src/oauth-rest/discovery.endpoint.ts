@@ -8,6 +8,8 @@ export interface MountedFeatures {
   readonly authorizationEndpoint: boolean;
   /** `/logout` (OIDC RP-Initiated Logout). */
   readonly endSessionEndpoint: boolean;
+  /** Ended browser sessions reach the back-channel logout sink (OIDC Back-Channel Logout 1.0). */
+  readonly backchannelLogout?: boolean;
 }
 
 /**

@@ -25,6 +25,7 @@ import { NO_TOKEN_EXCHANGE, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-p
 import type { Transactions } from '../transactions';
 import { validateDisplayName } from '../validate-display-name';
 import { ensureAuthenticationAllowed, ensureClientConforms, profileRequirements } from '../profiles/security-profile';
+import { outboundUrlRefusal } from '../outbound/outbound-policy';
 
 export interface CreateClientInput extends ClientSettingsInput {
   tenantPath: string;
@@ -228,6 +229,17 @@ export class ClientService {
   }
 
   /**
+   * A back-channel logout URI the server may POST to under the outbound policy (src/domain/outbound):
+   * https, or http on loopback while ISSUER is on loopback; no private or reserved address literal
+   * unless OUTBOUND_ALLOW_CIDRS allows it (a name is judged again on its address at delivery).
+   */
+  private ensureBackchannelLogoutUriAllowed(uri: string | null): void {
+    if (uri === null) return;
+    const refusal = outboundUrlRefusal(uri, this.deps.outbound.policy);
+    ensure(refusal === null, () => errors.validation('backchannelLogoutUri', refusal!));
+  }
+
+  /**
    * The tenant path an event about `clientId` is audited under: its tenant's, so that tenant's admins see
    * failed authentications of their clients; `/` (root admins only) when no such client exists. The caller
    * learns nothing from it: the audit trail is not part of any answer.
@@ -291,6 +303,7 @@ export class ClientService {
     const settings = validateClientSettings(input, isPublic, this.grants);
     ensureClientConforms(tenant, { clientId, isPublic, ...settings });
     this.ensureJwksUriAllowed(settings.jwksUri);
+    this.ensureBackchannelLogoutUriAllowed(settings.backchannelLogoutUri);
     ensure(!(isPublic && input.clientSecret != null), () => errors.validation('clientSecret', 'public clients have no secret'));
     const keyOnly = settings.tokenEndpointAuthMethod === 'private_key_jwt';
     ensure(!(keyOnly && input.clientSecret != null), () => errors.validation('clientSecret', 'private_key_jwt clients have no secret'));
@@ -381,6 +394,8 @@ export class ClientService {
           ensureClientConforms(tenant, { clientId, isPublic: current.isPublic, ...settings });
         }
         if (settings.jwksUri !== current.jwksUri) this.ensureJwksUriAllowed(settings.jwksUri);
+        if (settings.backchannelLogoutUri !== current.backchannelLogoutUri)
+          this.ensureBackchannelLogoutUriAllowed(settings.backchannelLogoutUri);
         const method = settings.tokenEndpointAuthMethod;
         // Only a client_secret_jwt client keeps its secret sealed (a client switched to it rotates its secret
         // to get one); a private_key_jwt client keeps no secret at all.
@@ -491,6 +506,8 @@ function currentSettings(client: Client): ClientSettings {
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks,
     jwksUri: client.jwksUri,
+    backchannelLogoutUri: client.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
   };
 }
 

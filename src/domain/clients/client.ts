@@ -77,6 +77,10 @@ export interface Client {
   readonly jwks: ClientJwks | null;
   /** Where the client publishes its public keys (exclusive with `jwks`). */
   readonly jwksUri: string | null;
+  /** OIDC Back-Channel Logout 1.0 §2.2 `backchannel_logout_uri`: where logout tokens are POSTed when a session it signed into ends. */
+  readonly backchannelLogoutUri: string | null;
+  /** `backchannel_logout_session_required`: the client wants the `sid` claim in its logout tokens. */
+  readonly backchannelLogoutSessionRequired: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -29,6 +29,10 @@ export interface ClientSettings {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   jwks: ClientJwks | null;
   jwksUri: string | null;
+  /** OIDC Back-Channel Logout 1.0 `backchannel_logout_uri` (the outbound policy is applied by ClientService). */
+  backchannelLogoutUri: string | null;
+  /** `backchannel_logout_session_required`: logout tokens must carry `sid`. */
+  backchannelLogoutSessionRequired: boolean;
 }
 
 /**
@@ -100,6 +104,11 @@ export function validateClientSettings(
   ensure(!requireSignedRequestObject || jwks || jwksUri, () =>
     errors.validation('requireSignedRequestObject', 'signed request objects need jwks or jwksUri to verify them with'),
   );
+  // Same URL shape as jwks_uri (absolute, no credentials, no fragment: Back-Channel Logout 1.0 §2.2); an empty string removes it.
+  const backchannelLogoutUri =
+    input.backchannelLogoutUri == null || input.backchannelLogoutUri === ''
+      ? null
+      : validateJwksUri(input.backchannelLogoutUri, 'backchannelLogoutUri');
   return {
     redirectUris,
     grantTypes,
@@ -116,5 +125,7 @@ export function validateClientSettings(
     tokenEndpointAuthMethod: method,
     jwks,
     jwksUri,
+    backchannelLogoutUri,
+    backchannelLogoutSessionRequired: input.backchannelLogoutSessionRequired ?? false,
   };
 }

@@ -18,6 +18,8 @@ export interface ServerCapabilities {
   authorizationEndpoint: boolean;
   /** `/logout` (OIDC RP-Initiated Logout) is mounted. */
   endSessionEndpoint: boolean;
+  /** OIDC Back-Channel Logout 1.0: ended sessions are reported to the back-channel logout sink (session-ended.ts). */
+  backchannelLogout?: boolean;
   /** `/register` (RFC 7591 dynamic client registration) is mounted. */
   registrationEndpoint?: boolean;
   /** RFC 9126 §5: every client of this issuer must push its authorization requests (a tenant's setting). */
@@ -94,6 +96,10 @@ export function buildDiscoveryMetadata(capabilities: ServerCapabilities): Discov
     revocation_endpoint: url('/revoke'),
     ...(capabilities.registrationEndpoint ? { registration_endpoint: url('/register') } : {}),
     ...(capabilities.endSessionEndpoint ? { end_session_endpoint: url('/logout') } : {}),
+    // OIDC Back-Channel Logout 1.0 §2.1: logout tokens to clients' backchannel_logout_uri, always with sid (sessions come from the code flow).
+    ...(codeFlow && capabilities.backchannelLogout
+      ? { backchannel_logout_supported: true, backchannel_logout_session_supported: true }
+      : {}),
     ...(deviceFlow ? { device_authorization_endpoint: url('/device_authorization') } : {}),
     scopes_supported: [...KNOWN_SCOPES],
     response_types_supported: codeFlow ? ['code'] : [],

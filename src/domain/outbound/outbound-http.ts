@@ -15,6 +15,13 @@ export interface OutboundHttp {
    * not JSON, or any network failure.
    */
   getJson(url: string): Promise<unknown>;
+  /**
+   * POSTs `form` as application/x-www-form-urlencoded to `url` and answers the response status
+   * (the body is read and dropped, within the size limit); rejects with an {@link OutboundError}
+   * for a refused address, a timeout, a body over the size limit, or any network failure.
+   * Redirects are not followed (a 3xx is answered as its status).
+   */
+  postForm(url: string, form: Readonly<Record<string, string>>): Promise<number>;
 }
 
 /** Why an outbound request failed; the reason is for logs, never for an answer. */

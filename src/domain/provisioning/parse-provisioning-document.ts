@@ -61,6 +61,8 @@ const CLIENT_FIELDS = [
   'tokenEndpointAuthMethod',
   'jwks',
   'jwksUri',
+  'backchannelLogoutUri',
+  'backchannelLogoutSessionRequired',
   'enabled',
   'roles',
 ] as const;
@@ -268,6 +270,8 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
     // A key set as a JSON object, or as JSON text (which may come from a ${VARIABLE}).
     jwks: typeof object.jwks === 'string' ? reader.string(object, 'jwks', at) : (object.jwks as ClientJwks | null | undefined),
     jwksUri: reader.string(object, 'jwksUri', at, { nullable: true }),
+    backchannelLogoutUri: reader.string(object, 'backchannelLogoutUri', at, { nullable: true }),
+    backchannelLogoutSessionRequired: reader.boolean(object, 'backchannelLogoutSessionRequired', at),
   };
   const enabled = reader.boolean(object, 'enabled', at) ?? true;
   const roles = readRoleNames(reader, object, at, false);

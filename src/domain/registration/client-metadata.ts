@@ -68,6 +68,9 @@ export interface RegisteredMetadata {
     readonly dpopBoundAccessTokens: boolean;
     readonly requirePushedAuthorizationRequests: boolean;
     readonly requireSignedRequestObject: boolean;
+    /** OIDC Back-Channel Logout 1.0 §2.2; held to the outbound policy (the server POSTs to it). */
+    readonly backchannelLogoutUri: string | null;
+    readonly backchannelLogoutSessionRequired: boolean;
   };
   readonly extras: RegistrationExtras;
 }
@@ -128,6 +131,12 @@ export function parseClientMetadata(
     ),
   );
   const keys = keyMetadata(json, server.outbound);
+  // OIDC Back-Channel Logout 1.0 §2.2: the server POSTs logout tokens there, so the outbound policy's URL rules apply.
+  const backchannelLogoutUri = optionalString(json, 'backchannel_logout_uri', MAX_URI) ?? null;
+  const backchannelRefusal = backchannelLogoutUri === null ? null : outboundUrlRefusal(backchannelLogoutUri, server.outbound);
+  ensure(backchannelRefusal === null, () =>
+    errors.invalidClientMetadata(`backchannel_logout_uri ${backchannelRefusal}`, 'backchannel_logout_uri'),
+  );
 
   const grants = unique(stringList(json, 'grant_types', MAX_TEXT) ?? ['authorization_code']);
   ensure(grants.length > 0, () => errors.invalidClientMetadata('grant_types must not be empty', 'grant_types'));
@@ -197,6 +206,8 @@ export function parseClientMetadata(
       requirePushedAuthorizationRequests: optionalBoolean(json, 'require_pushed_authorization_requests'),
       // OIDC Dynamic Client Registration §2 (RFC 9101 §10.5): only signed request objects; needs jwks or jwks_uri.
       requireSignedRequestObject: optionalBoolean(json, 'require_signed_request_object'),
+      backchannelLogoutUri,
+      backchannelLogoutSessionRequired: optionalBoolean(json, 'backchannel_logout_session_required'),
     },
     extras: extras as unknown as RegistrationExtras,
   };
@@ -224,6 +235,12 @@ export function registeredMetadataOf(client: Client, extras: RegistrationExtras)
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     require_signed_request_object: client.requireSignedRequestObject,
+    ...(client.backchannelLogoutUri
+      ? {
+          backchannel_logout_uri: client.backchannelLogoutUri,
+          backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
+        }
+      : {}),
   };
 }
 

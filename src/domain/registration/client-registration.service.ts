@@ -151,7 +151,15 @@ export class ClientRegistrationService {
       ),
     );
     const registrationAccessToken = randomToken(32);
-    const { isPublic: _kind, firstParty: _firstParty, responseStyle: _style, jwks, jwksUri, ...settings } = metadata.client;
+    const {
+      isPublic: _kind,
+      firstParty: _firstParty,
+      responseStyle: _style,
+      jwks,
+      jwksUri,
+      backchannelLogoutUri,
+      ...settings
+    } = metadata.client;
     const from = client.tokenEndpointAuthMethod;
     const to = settings.tokenEndpointAuthMethod;
     const needsSecret = holdsSecret(to) && (from === 'private_key_jwt' || (to === 'client_secret_jwt' && from !== 'client_secret_jwt'));
@@ -162,7 +170,7 @@ export class ClientRegistrationService {
       const changed = await asMetadataError(() =>
         this.clients.updateTrusted(
           clientId,
-          { ...settings, jwks: jwks ?? '', jwksUri: jwksUri ?? '' },
+          { ...settings, jwks: jwks ?? '', jwksUri: jwksUri ?? '', backchannelLogoutUri: backchannelLogoutUri ?? '' },
           needsSecret ? (newSecret ?? sentSecret!) : undefined,
         ),
       );
@@ -252,6 +260,7 @@ const METADATA_NAMES: Readonly<Record<string, string>> = Object.freeze({
   jwks: 'jwks',
   jwksUri: 'jwks_uri',
   requireSignedRequestObject: 'require_signed_request_object',
+  backchannelLogoutUri: 'backchannel_logout_uri',
 });
 
 /**

@@ -95,6 +95,20 @@ export class CreateClientInput {
 
   @Field(() => String, { nullable: true, description: 'https URL of the client’s public JWK Set. Exclusive with jwks.' })
   jwksUri?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri: where logout tokens are POSTed when a session the client signed into ends. ' +
+      'https (http only on loopback while the server itself runs on loopback), no fragment, no private or reserved address unless OUTBOUND_ALLOW_CIDRS allows it.',
+  })
+  backchannelLogoutUri?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'backchannel_logout_session_required: logout tokens carry sid (they always do here). Default false.',
+  })
+  backchannelLogoutSessionRequired?: boolean | null;
 }
 
 @InputType()
@@ -166,6 +180,15 @@ export class UpdateClientInput {
     description: 'https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it.',
   })
   jwksUri?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri (rules as in createClient); an empty string removes it.',
+  })
+  backchannelLogoutUri?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'backchannel_logout_session_required: logout tokens carry sid.' })
+  backchannelLogoutSessionRequired?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'A disabled client cannot authenticate; its tokens become inactive.' })
   enabled?: boolean | null;

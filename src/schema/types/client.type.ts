@@ -100,6 +100,15 @@ export class ClientType {
   @Field(() => String, { nullable: true, description: 'Where the client publishes its public JWK Set, for private_key_jwt.' })
   jwksUri!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect Back-Channel Logout 1.0 backchannel_logout_uri: where logout tokens are POSTed when a session ends.',
+  })
+  backchannelLogoutUri!: string | null;
+
+  @Field({ description: 'backchannel_logout_session_required: the client wants sid in its logout tokens.' })
+  backchannelLogoutSessionRequired!: boolean;
+
   @Field()
   createdAt!: Date;
 
@@ -142,6 +151,8 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
     jwksUri: client.jwksUri,
+    backchannelLogoutUri: client.backchannelLogoutUri,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
     createdAt: client.createdAt,
     updatedAt: client.updatedAt,
   };

@@ -24,6 +24,8 @@ describe('validateClientSettings', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       jwks: null,
       jwksUri: null,
+      backchannelLogoutUri: null,
+      backchannelLogoutSessionRequired: false,
     });
   });
 
@@ -126,6 +128,19 @@ describe('validateClientSettings', () => {
     });
   });
 
+  it('takes a back-channel logout URI of the outbound URL shape (no fragment, no credentials), naming the field', () => {
+    expect(
+      validateClientSettings({ backchannelLogoutUri: 'https://rp.example.com/bcl?x=1', backchannelLogoutSessionRequired: true }, false),
+    ).toMatchObject({ backchannelLogoutUri: 'https://rp.example.com/bcl?x=1', backchannelLogoutSessionRequired: true });
+    expect(validateClientSettings({ backchannelLogoutUri: '' }, false).backchannelLogoutUri).toBeNull();
+    for (const uri of ['https://rp.example.com/bcl#f', 'https://u:p@rp.example.com/bcl', 'http://rp.example.com/bcl', 'bcl']) {
+      expect(domainErrorFrom(() => validateClientSettings({ backchannelLogoutUri: uri }, false))).toMatchObject({
+        code: 'validation_failed',
+        field: 'backchannelLogoutUri',
+      });
+    }
+  });
+
   it('defaults a public client to authorization_code + refresh_token', () => {
     expect(validateClientSettings({ redirectUris: [REDIRECT] }, true).grantTypes).toEqual(['authorization_code', 'refresh_token']);
   });
@@ -178,6 +193,8 @@ describe('validateClientSettings', () => {
       tokenEndpointAuthMethod: 'client_secret_basic',
       jwks: null,
       jwksUri: null,
+      backchannelLogoutUri: null,
+      backchannelLogoutSessionRequired: false,
     });
   });
 

@@ -97,6 +97,15 @@ describe('buildDiscoveryMetadata', () => {
     expect(buildDiscoveryMetadata({ ...everything, grantTypes: ['password'] })).toHaveProperty('userinfo_endpoint');
   });
 
+  it('advertises back-channel logout (with sid) only where ended sessions reach its sink and the code flow makes sessions', () => {
+    const supported = { backchannel_logout_supported: true, backchannel_logout_session_supported: true };
+    expect(buildDiscoveryMetadata({ ...everything, backchannelLogout: true })).toMatchObject(supported);
+    expect(buildDiscoveryMetadata(everything)).not.toHaveProperty('backchannel_logout_supported');
+    expect(buildDiscoveryMetadata({ ...everything, backchannelLogout: true, authorizationEndpoint: false })).not.toHaveProperty(
+      'backchannel_logout_supported',
+    );
+  });
+
   it('advertises the device authorization endpoint (RFC 8628 §4) exactly with the device_code grant', () => {
     const deviceCode = 'urn:ietf:params:oauth:grant-type:device_code';
     expect(buildDiscoveryMetadata(everything)).not.toHaveProperty('device_authorization_endpoint');
