@@ -52,6 +52,8 @@ export interface AppDeps {
   outboundAllowCidrs?: readonly string[];
   /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
   smtp?: { url: string; from: string };
+  /** True once shutdown has begun: `/readyz` answers 503 so a load balancer stops sending. */
+  draining?: () => boolean;
 }
 
 export interface App {
@@ -142,7 +144,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     });
   }
-  app.use(opsRouter(deps.db, deps.bus, deps.metrics));
+  app.use(opsRouter(deps.db, deps.bus, deps.metrics, deps.draining ?? (() => false)));
   const forgotPassword = domain.passwordReset.enabled
     ? (tenantPath: string) => pagePath(domain.tenantIssuers.issuerOf(tenantPath), '/password/forgot')
     : undefined;
