@@ -112,6 +112,8 @@ export type CreateTenantInput = {
   name?: string | null | undefined;
   /** Full path, e.g. `/acme` or `/acme/eu`. */
   path: string;
+  /** Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation. */
+  refreshReuseGraceSeconds?: number | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
@@ -265,6 +267,8 @@ export type UpdateTenantInput = {
   /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: Array<string> | null | undefined;
   name?: string | null | undefined;
+  /** Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation. */
+  refreshReuseGraceSeconds?: number | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
@@ -390,7 +394,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -448,7 +452,7 @@ export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
@@ -620,7 +624,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -629,14 +633,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -644,14 +648,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -827,6 +831,7 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1379,6 +1384,7 @@ fragment TenantFields on Tenant {
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1982,6 +1988,7 @@ export const TenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2015,6 +2022,7 @@ fragment TenantFields on Tenant {
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2038,6 +2046,7 @@ export const CreateTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2061,6 +2070,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2084,6 +2094,7 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt

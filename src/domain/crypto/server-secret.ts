@@ -9,7 +9,8 @@ export type SealPurpose =
   | 'device-verification'
   | 'client-secret'
   | 'totp-secret'
-  | 'mail-body';
+  | 'mail-body'
+  | 'refresh-successor';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the
