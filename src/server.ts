@@ -130,7 +130,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         clearInterval(janitor);
         // Readiness answers 503 from here on; every response closes its connection; idle ones close now.
         const { forced } = await drain.drain(DRAIN_GRACE_MS);
-        if (forced > 0) logger.warn({ connections: forced, graceMs: DRAIN_GRACE_MS }, 'connections still busy at the end of the grace period were destroyed');
+        if (forced > 0)
+          logger.warn(
+            { connections: forced, graceMs: DRAIN_GRACE_MS },
+            'connections still busy at the end of the grace period were destroyed',
+          );
         await release();
       })()),
   };

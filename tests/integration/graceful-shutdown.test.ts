@@ -108,7 +108,11 @@ function tokenRequest(port: number, agent: http.Agent): Promise<Outcome> {
         path: '/token',
         method: 'POST',
         agent,
-        headers: { authorization: basic('admin', SECRET), 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length },
+        headers: {
+          authorization: basic('admin', SECRET),
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': body.length,
+        },
       },
       (res) => {
         res.resume();

@@ -39,7 +39,11 @@ export class CreateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
-  @Field(() => Int, { nullable: true, description: 'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
+  })
   refreshReuseGraceSeconds?: number | null;
 }
 
@@ -76,6 +80,10 @@ export class UpdateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
-  @Field(() => Int, { nullable: true, description: 'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
+  })
   refreshReuseGraceSeconds?: number | null;
 }

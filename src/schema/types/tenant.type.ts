@@ -44,7 +44,8 @@ export class TenantType {
   })
   mfaRequiredRoles!: string[];
   @Field(() => Int, {
-    description: 'Refresh-token reuse grace in seconds: within it after a rotation, the rotated token gets the same successor again. 0: strict rotation.',
+    description:
+      'Refresh-token reuse grace in seconds: within it after a rotation, the rotated token gets the same successor again. 0: strict rotation.',
   })
   refreshReuseGraceSeconds!: number;
 
