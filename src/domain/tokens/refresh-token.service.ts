@@ -203,6 +203,10 @@ export class RefreshTokenService {
     const next = await this.tokens.findByHash(sha256(successor));
     // A successor already rotated makes the presented token a grand-parent: reuse.
     if (!next || next.familyId !== record.familyId || (await this.problemWith(next))) return null;
+    this.deps.log.info(
+      { familyId: record.familyId, clientId: record.clientId, tenantId: record.tenantId, graceSeconds },
+      'rotated refresh token presented again within the reuse grace; same successor returned',
+    );
     return { record: next, successor, tokenHash };
   }
 
