@@ -75,12 +75,15 @@ describe('graceful shutdown under keep-alive load', () => {
 
     // A /readyz whose first bytes reached the server before the signal and whose end comes after it.
     const probe = await partialReadyz(port);
+    // A keep-alive connection that answered once and then idles: the drain closes it, it does not hold the exit.
+    const idle = await idleConnection(port);
     const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
     await warmedUp;
     signalled = true;
     const exited = server.stop('SIGTERM');
     await server.waitFor(/"msg":"shutting down"/);
     const readyz = await probe.finish();
+    await idle.closed;
     await Promise.all(clients);
     agent.destroy();
 
@@ -147,4 +150,16 @@ async function partialReadyz(port: number) {
       };
     },
   };
+}
+
+/** A raw keep-alive connection that got one answer (GET /healthz) and sends nothing more; `closed` settles when the server closes it. */
+async function idleConnection(port: number) {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  await answered;
+  return { closed };
 }
