@@ -8,8 +8,11 @@
 // again. Then it checks what the server promised:
 //   - no 5xx or network error outside the outage window (+5 s to recover),
 //     and only 503 inside it;
-//   - every refresh token answered 200 once is refused the second time, and no
-//     refresh token was refused before it was redeemed;
+//   - every refresh token answered 200 once is refused once its successor was
+//     used, and no refresh token was refused before it was redeemed: a refresh
+//     retried after a 5xx or no answer at all succeeds (the soak tenant has a
+//     reuse grace of SOAK_REUSE_GRACE seconds, default 30; 0 tests strict
+//     rotation, where a retry after no answer may be refused);
 //   - every revocation answered 200 stays in force (introspection says inactive);
 //   - every client whose creation answered 200 works with the secret it returned,
 //     and no client exists whose creation did not answer (a lost secret);
@@ -35,6 +38,7 @@ const env = process.env;
 const durationMs = Number(env.SOAK_DURATION ?? 60) * 1000;
 const outageMs = Number(env.SOAK_OUTAGE ?? 6) * 1000;
 const outageAtMs = Math.round(durationMs * 0.4);
+const reuseGraceSeconds = Number(env.SOAK_REUSE_GRACE ?? 30);
 const hardLimitMs = durationMs + 240_000;
 const PASSWORD = 'soak-user-password-0123456789';
 
@@ -48,7 +52,7 @@ async function seed(baseUrl, adminSecret) {
   const adminToken = tokenResponse.body.access_token;
   const sdk = createAdminSdk(baseUrl, adminToken);
   const tenantPath = '/soak';
-  await sdk.createTenant({ input: { path: tenantPath } });
+  await sdk.createTenant({ input: { path: tenantPath, refreshReuseGraceSeconds: reuseGraceSeconds } });
   const cc = await createClient(sdk, {
     tenantPath,
     clientId: 'soak-cc',
@@ -87,8 +91,9 @@ async function finalChecks({ baseUrl, seed: s, state, ledger, adminToken }) {
   }
   let replays = 0;
   for (const chain of state.chains) {
-    // Replaying a spent token revokes its family: check the oldest spent token last in each chain's life.
-    for (const spent of chain.spent.slice(0, 3)) {
+    // Replaying a spent token whose successor was used too revokes its family (whatever the reuse grace):
+    // check the oldest spent tokens last in each chain's life.
+    for (const spent of chain.spent.slice(0, Math.min(3, chain.spent.length - 1))) {
       const r = await postForm(
         `${baseUrl}/token`,
         { grant_type: 'refresh_token', refresh_token: spent },
@@ -116,6 +121,7 @@ async function finalChecks({ baseUrl, seed: s, state, ledger, adminToken }) {
     if (found) ledger.violate('client created but its secret was never returned', clientId);
   }
   return {
+    retries: state.retries,
     revocationsChecked: state.revoked.length,
     replays,
     clientsChecked: state.createdClients.length + state.unansweredClients.length,
@@ -156,7 +162,7 @@ async function main() {
     const s = await seed(server.url, adminSecret);
     ledger.started = Date.now();
     let stopped = false;
-    const run = traffic({ baseUrl: server.url, seed: s, ledger, stop: () => stopped });
+    const run = traffic({ baseUrl: server.url, seed: s, ledger, stop: () => stopped, reuseGraceSeconds });
     const samples = [];
     const sampler = setInterval(() => samples.push({ t: ledger.now(), rss: rssBytes(server.pid) }), 1000);
     const loops = Promise.all(run.loops());
@@ -214,6 +220,7 @@ function report({ ledger, checks, memory, recovered, ready }) {
     ...rows,
     `recovery: first database-backed 200 ${recovered === null ? 'never' : `${recovered} ms`} after PostgreSQL was back; /readyz ${ready}`,
     `checked: ${checks.revocationsChecked} revocations, ${checks.replays} refresh replays, ${checks.clientsChecked} created clients`,
+    `refreshes presented again after a 5xx or no answer: ${checks.retries.retried}; chains that resumed with a 200: ${checks.retries.succeeded} (reuse grace ${reuseGraceSeconds} s)`,
     `memory: RSS median ${memory.baseMiB} MiB after warm-up, ${memory.endMiB} MiB at the end (${memory.flat ? 'flat' : 'GREW'})`,
     `unexpected 5xx/network errors: ${ledger.unexpected.length}`,
     ...ledger.unexpected.slice(0, 10).map((u) => `  ${(u.t / 1000).toFixed(1)} s ${u.kind} ${u.status} ${u.detail}`),

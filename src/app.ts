@@ -53,6 +53,8 @@ export interface AppDeps {
   outboundAllowCidrs?: readonly string[];
   /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
   smtp?: { url: string; from: string };
+  /** True once shutdown has begun: `/readyz` answers 503 so a load balancer stops sending. */
+  draining?: () => boolean;
 }
 
 export interface App {
@@ -145,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       next();
     });
   }
-  app.use(opsRouter(deps.db, deps.bus, deps.metrics));
+  app.use(opsRouter(deps.db, deps.bus, deps.metrics, deps.draining ?? (() => false)));
   // SCIM 2.0 provisioning at `{ISSUER}/scim/v2` and `{ISSUER}/t/{segment}/scim/v2` (its own body reader and error shape).
   app.use(scimRouter(domain, scopeFor, deps.logger));
   const forgotPassword = domain.passwordReset.enabled

@@ -12,10 +12,13 @@ import { PgPreparedQueries } from './data/pg-prepared-queries';
 import { bootstrap, type BootstrapResult } from './composition/bootstrap';
 import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
+import { connectionDrain } from './ops/connection-drain';
 import { Metrics } from './ops/metrics';
 import { provisionAtStartup } from './ops/provision-at-startup';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/** How long a shutdown lets requests under way finish before it destroys their connections. */
+const DRAIN_GRACE_MS = 10_000;
 
 export interface ServerOptions {
   env: Env;
@@ -64,7 +67,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log: logger,
   });
   const secret = new ServerSecret(loadServerSecret(env));
+  const server = http.createServer({ keepAliveTimeout: 65_000 });
+  const drain = connectionDrain(server);
   const app = await createApp({
+    draining: () => drain.draining,
     db,
     secret,
     bus,
@@ -99,7 +105,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    drain.admit(req, res);
     if (!app.fastPath(req, res)) app.express(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -125,11 +132,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       (closing ??= (async () => {
         clearInterval(janitor);
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), 10_000);
-        await closed;
-        clearTimeout(force);
+        // Readiness answers 503 from here on; every response closes its connection; idle ones close now.
+        const { forced } = await drain.drain(DRAIN_GRACE_MS);
+        if (forced > 0)
+          logger.warn(
+            { connections: forced, graceMs: DRAIN_GRACE_MS },
+            'connections still busy at the end of the grace period were destroyed',
+          );
         await release();
       })()),
   };

@@ -8,7 +8,7 @@ const { basic, postForm, graphql } = require('./http');
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const oauthError = (r) => (r.body && typeof r.body.error === 'string' ? r.body.error : undefined);
 
-function traffic({ baseUrl, seed, ledger, stop }) {
+function traffic({ baseUrl, seed, ledger, stop, reuseGraceSeconds = 0 }) {
   const { cc, app, resource, users, adminToken } = seed;
   const state = {
     recentAccessTokens: [], // active, never revoked: introspection must say active
@@ -16,6 +16,7 @@ function traffic({ baseUrl, seed, ledger, stop }) {
     chains: [], // { spent: [refresh tokens answered 200 once], current }
     createdClients: [], // { clientId, secret } answered 200
     unansweredClients: [], // clientIds whose createClient got no success answer
+    retries: { retried: 0, succeeded: 0 }, // refreshes presented again after a 5xx or no answer
   };
   const remember = (token) => {
     state.recentAccessTokens.push(token);
@@ -44,8 +45,10 @@ function traffic({ baseUrl, seed, ledger, stop }) {
       if (r.status === 200) chain.current = r.body.refresh_token;
       else await pause(200);
     }
+    let retrying = false;
     while (!stop()) {
       const presented = chain.current;
+      if (retrying) state.retries.retried++;
       const r = await postForm(
         `${baseUrl}/token`,
         { grant_type: 'refresh_token', refresh_token: presented },
@@ -53,15 +56,20 @@ function traffic({ baseUrl, seed, ledger, stop }) {
       );
       ledger.record('refresh_token', r.status, oauthError(r));
       if (r.status === 200) {
+        if (retrying) state.retries.succeeded++;
+        retrying = false;
         chain.spent.push(presented);
         chain.current = r.body.refresh_token;
         if (r.body.access_token) remember(r.body.access_token);
       } else if (r.status === 0) {
-        // No answer at all: the rotation may or may not have happened. Not a promise the server can keep.
-        chain.ambiguous.add(presented);
+        // No answer at all: the rotation may or may not have happened. Under a reuse grace the retry gets
+        // the successor either way; under strict rotation a refusal is not a promise the server can keep.
+        if (reuseGraceSeconds === 0) chain.ambiguous.add(presented);
+        retrying = true;
         await pause(100);
       } else if (r.status >= 500) {
-        await pause(100); // an honest "not done": the same token must still work
+        retrying = true;
+        await pause(100); // "not done" (nothing committed), or done with the answer lost: the same token must still work
       } else {
         if (!chain.ambiguous.has(presented))
           ledger.violate('refresh token refused that was never redeemed', `${r.status} ${JSON.stringify(r.body)}`);

@@ -46,6 +46,7 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   securityProfile: t.securityProfile,
   mfaPolicy: t.mfaPolicy,
   mfaRequiredRoles: [...t.mfaRequiredRoles].sort(),
+  refreshReuseGraceSeconds: t.refreshReuseGraceSeconds,
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();

@@ -24,6 +24,7 @@ interface RefreshTokenRow {
   auth_time: number | null;
   expires_at: number | null;
   rotated_at: number | null;
+  successor_sealed: string | null;
   created_at: number;
   family_revoked_at: number | null;
   user_enabled: boolean | null;
@@ -39,7 +40,7 @@ const ms = (column: string, as: string) => `(extract(epoch from ${column}) * 100
 const SELECT_BY_HASH = preparedStatement(
   'refresh_token_by_hash',
   `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
-          ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, ${ms('rt.created_at', 'created_at')},
+          ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, rt.successor_sealed, ${ms('rt.created_at', 'created_at')},
           f.user_id, f.device_id, f.resources, f.dpop_jkt, f.amr, f.acr, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
           u.enabled as user_enabled, ${userJson('u')} as user_json,
           ${SCOPE_CUTOFF_MS('f.user_id::text', 'rt.client_id')} as scope_cutoff
@@ -57,7 +58,7 @@ const SELECT_BY_HASH = preparedStatement(
 const ROTATE = preparedStatement(
   'refresh_token_rotate',
   `with rotated as (
-     update refresh_tokens set rotated_at = $2 where id = $1 and rotated_at is null
+     update refresh_tokens set rotated_at = $2, successor_sealed = $6 where id = $1 and rotated_at is null
      returning family_id, tenant_id, client_id, scopes
    )
    insert into refresh_tokens (id, token_hash, family_id, tenant_id, client_id, scopes, expires_at, created_at)
@@ -84,6 +85,7 @@ const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
     acr: row.acr,
     expiresAt: toDate(row.expires_at),
     rotatedAt: toDate(row.rotated_at),
+    successorSealed: row.successor_sealed,
     createdAt: new Date(row.created_at),
     familyRevokedAt: toDate(row.family_revoked_at),
     userEnabled: row.user_enabled,
@@ -123,8 +125,19 @@ export class RefreshTokenRepository implements RefreshTokenStore {
   }
 
   /** Rotates token `id` at `now` to a successor (same family and scopes); false when a concurrent use rotated it first. */
-  async rotate(id: string, now: Date, successorId: string, successorHash: string, expiresAt: Date | null): Promise<boolean> {
-    const inserted = await this.db.sql.rows<{ id: string }>(ROTATE, [id, now, successorId, successorHash, expiresAt]);
+  async rotate(
+    id: string,
+    now: Date,
+    successor: { id: string; tokenHash: string; expiresAt: Date | null; sealed: string | null },
+  ): Promise<boolean> {
+    const inserted = await this.db.sql.rows<{ id: string }>(ROTATE, [
+      id,
+      now,
+      successor.id,
+      successor.tokenHash,
+      successor.expiresAt,
+      successor.sealed,
+    ]);
     return inserted.length > 0;
   }
 }

@@ -23,6 +23,7 @@ const toTenant = (entity: TenantEntity): Tenant =>
     securityProfile: entity.securityProfile,
     mfaPolicy: entity.mfaPolicy ?? 'OPTIONAL',
     mfaRequiredRoles: Object.freeze([...(entity.mfaRequiredRoles ?? [])]),
+    refreshReuseGraceSeconds: entity.refreshReuseGraceSeconds ?? 0,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,

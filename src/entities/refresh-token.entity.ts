@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'refresh_tokens' })
 export class RefreshTokenEntity {
-  [OptionalProps]?: 'expiresAt' | 'rotatedAt' | 'createdAt';
+  [OptionalProps]?: 'expiresAt' | 'rotatedAt' | 'successorSealed' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -35,6 +35,10 @@ export class RefreshTokenEntity {
 
   @Property({ type: 'timestamptz', nullable: true })
   rotatedAt: Date | null = null;
+
+  /** The successor it was rotated to, sealed with the server secret; set only when its tenant has a reuse grace. */
+  @Property({ type: 'text', nullable: true })
+  successorSealed: string | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

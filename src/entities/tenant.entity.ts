@@ -18,6 +18,7 @@ export class TenantEntity {
     | 'securityProfile'
     | 'mfaPolicy'
     | 'mfaRequiredRoles'
+    | 'refreshReuseGraceSeconds'
     | 'createdAt'
     | 'updatedAt'
     | 'tokensRevokedBefore'
@@ -61,6 +62,10 @@ export class TenantEntity {
   /** With `REQUIRED`: only holders of these roles (`admin` included) must use a second factor; empty: everyone. */
   @Property({ type: 'text[]' })
   mfaRequiredRoles: string[] = [];
+
+  /** Seconds after a rotation within which the rotated refresh token gets the same successor again; 0: strict. */
+  @Property({ type: 'integer' })
+  refreshReuseGraceSeconds = 0;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

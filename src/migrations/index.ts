@@ -26,6 +26,7 @@ import { Migration20261207000000DeviceApprovalMethods } from './Migration2026120
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
+import { Migration20261207060000RefreshReuseGrace } from './Migration20261207060000RefreshReuseGrace';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -56,4 +57,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207050000Scim', class: Migration20261207050000Scim },
   { name: 'Migration20261207010000Passkeys', class: Migration20261207010000Passkeys },
   { name: 'Migration20261207030000BackchannelLogout', class: Migration20261207030000BackchannelLogout },
+  { name: 'Migration20261207060000RefreshReuseGrace', class: Migration20261207060000RefreshReuseGrace },
 ];

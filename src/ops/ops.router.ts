@@ -5,14 +5,19 @@ import type { Metrics } from './metrics';
 
 /**
  * `/healthz` (process alive), `/readyz` (database reachable and the change bus
- * listening, else 503 with the reason and the bus state), `/metrics` (Prometheus).
+ * listening, else 503 with the reason and the bus state; 503 at once when shutdown
+ * has begun), `/metrics` (Prometheus).
  */
-export function opsRouter(db: Database, bus: ChangeBus, metrics: Metrics): Router {
+export function opsRouter(db: Database, bus: ChangeBus, metrics: Metrics, draining: () => boolean): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    if (draining()) {
+      res.status(503).json({ status: 'unavailable', reason: 'shutting down', changeBus: bus.state });
+      return;
+    }
     try {
       await withTimeout(db.ping(), 2000);
     } catch {

@@ -122,6 +122,8 @@ export type CreateTenantInput = {
   name?: string | null | undefined;
   /** Full path, e.g. `/acme` or `/acme/eu`. */
   path: string;
+  /** Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation. */
+  refreshReuseGraceSeconds?: number | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
@@ -279,6 +281,8 @@ export type UpdateTenantInput = {
   /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: Array<string> | null | undefined;
   name?: string | null | undefined;
+  /** Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation. */
+  refreshReuseGraceSeconds?: number | null | undefined;
   /** RFC 9126 §6: every client must push its authorization requests (`/par`). Default false. */
   requirePushedAuthorizationRequests?: boolean | null | undefined;
   /** The security profile of every client but the server’s own; FAPI2 needs signingAlgorithm ES256 or EdDSA. Default NONE. */
@@ -413,7 +417,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -471,7 +475,7 @@ export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
@@ -667,7 +671,7 @@ export type TenantQueryVariables = Exact<{
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -676,14 +680,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -691,14 +695,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -874,6 +878,7 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1470,6 +1475,7 @@ fragment TenantFields on Tenant {
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2119,6 +2125,7 @@ export const TenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2152,6 +2159,7 @@ fragment TenantFields on Tenant {
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2175,6 +2183,7 @@ export const CreateTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2198,6 +2207,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2221,6 +2231,7 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   securityProfile
   mfaPolicy
   mfaRequiredRoles
+  refreshReuseGraceSeconds
   tokensRevokedBefore
   createdAt
   updatedAt

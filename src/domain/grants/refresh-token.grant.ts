@@ -41,7 +41,9 @@ export class RefreshTokenGrant implements GrantHandler {
   async handle(context: GrantContext, params: TokenParams): Promise<TokenResponse> {
     const { client } = context;
     ensure(params.refresh_token, () => errors.invalidRequest('refresh_token is required', 'refresh_token'));
-    const record = await this.refreshTokens.redeem(params.refresh_token, client);
+    const graceSeconds = context.tenant.refreshReuseGraceSeconds;
+    const redeemed = await this.refreshTokens.redeem(params.refresh_token, client, graceSeconds);
+    const { record } = redeemed;
     // RFC 9449 §5: a refresh token bound to a DPoP key is used only with a proof of that key.
     ensure(!record.dpopJkt || record.dpopJkt === context.dpopJkt, () =>
       errors.invalidGrant('the refresh token is bound to another DPoP key; send a DPoP proof of that key'),
@@ -63,11 +65,9 @@ export class RefreshTokenGrant implements GrantHandler {
         ? await this.targets.resolve(context.tenant, this.targets.narrow(granted, requested), scopes)
         : await this.targets.resolve(context.tenant, [], scopes);
     const target = await this.targets.forUser(apis, client, user.id, scopes, lifetimeSeconds);
-    // FAPI 2.0 §5.3.2.1 item 10: no rotation under FAPI2; the client keeps using the refresh token it has (no new one is sent).
-    const refreshToken = profileRequirements(context.tenant, client).rotateRefreshTokens
-      ? await this.refreshTokens.rotate(record, client)
-      : undefined;
-    return this.issuer.issue({
+    // Everything that may fail (a database read, signing) comes before the rotation, the refresh's only write:
+    // an answer that fails (503) has then committed nothing, and the client may retry with the same token.
+    const response = await this.issuer.issue({
       tenant,
       client,
       user,
@@ -75,12 +75,16 @@ export class RefreshTokenGrant implements GrantHandler {
       lifetimeSeconds: target.lifetimeSeconds,
       audience: target.audience,
       familyId: record.familyId,
-      refreshToken,
       authTime: record.authTime,
       // The assurance of the original sign-in: a refresh never raises it.
       amr: record.amr,
       acr: record.acr,
       dpopJkt: context.dpopJkt,
     });
+    // FAPI 2.0 §5.3.2.1 item 10: no rotation under FAPI2; the client keeps using the refresh token it has (no new one is sent).
+    if (profileRequirements(context.tenant, client).rotateRefreshTokens) {
+      response.refresh_token = await this.refreshTokens.rotate(redeemed, client, graceSeconds);
+    }
+    return response;
   }
 }

@@ -4,6 +4,8 @@ export interface PurgeCounts {
   revokedTokens: number;
   browserSessions: number;
   refreshTokens: number;
+  /** Sealed successors kept with rotated refresh tokens (reuse grace), cleared once no grace can reach them. */
+  sealedSuccessors: number;
   rateLimitHits: number;
   /** Access-token issuance counters of tokens that have all expired. */
   tokenIssuance: number;

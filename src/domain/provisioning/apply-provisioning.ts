@@ -38,6 +38,7 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
     securityProfile: planned.securityProfile,
     mfaPolicy: planned.mfaPolicy,
     mfaRequiredRoles: planned.mfaRequiredRoles,
+    refreshReuseGraceSeconds: planned.refreshReuseGraceSeconds,
   };
   let tenant: Tenant | null = await services.tenants.findByPath(planned.path);
   if (!tenant) {

@@ -18,6 +18,7 @@ import { usernameKey } from '../users/username-key';
 import { validatePassword, validateUsername, validateUserProfile } from '../users/validate-user-profile';
 import { validateDisplayName } from '../validate-display-name';
 import { validateMfaPolicy, validateMfaRequiredRoles } from '../mfa/second-factor-policy';
+import { validateRefreshReuseGrace } from '../tokens/refresh-reuse-grace';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
@@ -32,6 +33,7 @@ const TENANT_FIELDS = [
   'securityProfile',
   'mfaPolicy',
   'mfaRequiredRoles',
+  'refreshReuseGraceSeconds',
   'apis',
   'roles',
   'clients',
@@ -135,6 +137,9 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   const mfaRequiredRoles = reader.check(at, () =>
     validateMfaRequiredRoles(reader.strings(object, 'mfaRequiredRoles', at) ?? [], `${at}.mfaRequiredRoles`),
   );
+  const refreshReuseGraceSeconds = reader.check(at, () =>
+    validateRefreshReuseGrace(reader.integer(object, 'refreshReuseGraceSeconds', at) ?? 0, `${at}.refreshReuseGraceSeconds`),
+  );
   const apis = reader.array(object, 'apis', at).map((a, i) => readApi(reader, a, `${at}.apis[${i}]`));
   const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
@@ -145,7 +150,8 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     name === undefined ||
     securityProfile === undefined ||
     mfaPolicy === undefined ||
-    mfaRequiredRoles === undefined
+    mfaRequiredRoles === undefined ||
+    refreshReuseGraceSeconds === undefined
   )
     return null;
   return {
@@ -159,6 +165,7 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     securityProfile,
     mfaPolicy,
     mfaRequiredRoles,
+    refreshReuseGraceSeconds,
     apis: apis as PlannedApi[],
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],

@@ -26,6 +26,7 @@ export interface PlannedTenant {
   mfaPolicy: MfaPolicy;
   /** With REQUIRED: the roles whose holders must use a second factor (sorted); empty: everyone. */
   mfaRequiredRoles: string[];
+  refreshReuseGraceSeconds: number;
   apis: PlannedApi[];
   roles: PlannedRole[];
   clients: PlannedClient[];

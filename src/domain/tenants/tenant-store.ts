@@ -15,6 +15,7 @@ export interface NewTenantRecord {
   readonly securityProfile?: SecurityProfile;
   readonly mfaPolicy?: MfaPolicy;
   readonly mfaRequiredRoles?: readonly string[];
+  readonly refreshReuseGraceSeconds?: number;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
@@ -29,6 +30,7 @@ export type TenantPatch = Partial<
     | 'securityProfile'
     | 'mfaPolicy'
     | 'mfaRequiredRoles'
+    | 'refreshReuseGraceSeconds'
   >
 >;
 

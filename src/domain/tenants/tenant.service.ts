@@ -15,6 +15,7 @@ import { validateDisplayName } from '../validate-display-name';
 import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
 import type { SecurityProfile } from '../profiles/security-profiles';
 import { validateMfaPolicy, validateMfaRequiredRoles, type MfaPolicy } from '../mfa/second-factor-policy';
+import { validateRefreshReuseGrace } from '../tokens/refresh-reuse-grace';
 
 export interface CreateTenantInput {
   path: string;
@@ -30,6 +31,8 @@ export interface CreateTenantInput {
   mfaPolicy?: MfaPolicy | null;
   /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: readonly string[] | null;
+  /** Refresh-token reuse grace in seconds (src/domain/tokens/refresh-reuse-grace.ts); default 0, strict rotation. */
+  refreshReuseGraceSeconds?: number | null;
 }
 
 export interface UpdateTenantInput {
@@ -45,6 +48,8 @@ export interface UpdateTenantInput {
   mfaPolicy?: MfaPolicy | null;
   /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: readonly string[] | null;
+  /** Refresh-token reuse grace in seconds (src/domain/tokens/refresh-reuse-grace.ts); default 0, strict rotation. */
+  refreshReuseGraceSeconds?: number | null;
 }
 
 /**
@@ -186,6 +191,7 @@ export class TenantService {
             securityProfile,
             mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
             mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
+            refreshReuseGraceSeconds: validateRefreshReuseGrace(input.refreshReuseGraceSeconds ?? 0),
           }),
         `tenant ${input.path} already exists`,
       );
@@ -235,6 +241,8 @@ export class TenantService {
         securityProfile,
         mfaPolicy: input.mfaPolicy != null ? validateMfaPolicy(input.mfaPolicy) : undefined,
         mfaRequiredRoles: input.mfaRequiredRoles != null ? validateMfaRequiredRoles(input.mfaRequiredRoles) : undefined,
+        refreshReuseGraceSeconds:
+          input.refreshReuseGraceSeconds != null ? validateRefreshReuseGrace(input.refreshReuseGraceSeconds) : undefined,
       };
     });
     ensure(tenant, () => notFoundInScope('tenant', path));

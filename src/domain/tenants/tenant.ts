@@ -20,6 +20,11 @@ export interface Tenant {
   readonly mfaPolicy: MfaPolicy;
   /** With `REQUIRED`: the roles whose holders must use a second factor (`admin` included); empty means everyone. */
   readonly mfaRequiredRoles: readonly string[];
+  /**
+   * Refresh-token reuse grace (src/domain/tokens/refresh-reuse-grace.ts): for this many seconds after a rotation,
+   * presenting the rotated token again returns the same successor instead of revoking the family; 0: strict rotation.
+   */
+  readonly refreshReuseGraceSeconds: number;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -22,6 +22,8 @@ export interface RefreshTokenRecord {
   /** Null for device-bound tokens, which never expire (seed 002). */
   readonly expiresAt: Date | null;
   readonly rotatedAt: Date | null;
+  /** The successor it was rotated to, sealed with the server secret (only under a tenant's reuse grace). */
+  readonly successorSealed?: string | null;
   readonly createdAt: Date;
   readonly familyRevokedAt: Date | null;
   /** Null when the family has no user or the user is gone. */

@@ -43,8 +43,12 @@ export interface RefreshTokenStore {
   /** The token by its SHA-256 with its family's and user's state, read at once; null when unknown. */
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
   /**
-   * Marks token `id` rotated at `now` and inserts its successor (same family
-   * and scopes) atomically; false when a concurrent use rotated it first.
+   * Marks token `id` rotated at `now` (keeping `successorSealed` with it, or null) and inserts its
+   * successor (same family and scopes) atomically, in one statement; false when a concurrent use rotated it first.
    */
-  rotate(id: string, now: Date, successorId: string, successorHash: string, expiresAt: Date | null): Promise<boolean>;
+  rotate(
+    id: string,
+    now: Date,
+    successor: { id: string; tokenHash: string; expiresAt: Date | null; sealed: string | null },
+  ): Promise<boolean>;
 }

@@ -7,6 +7,7 @@ import { errors } from '../errors';
 import type { RevocationService } from '../revocation/revocation.service';
 import { issuedBeforeTenantCutoff } from '../tenants/issued-before-cutoff';
 import type { TenantService } from '../tenants/tenant.service';
+import { withinReuseGrace } from './refresh-reuse-grace';
 import { refreshTokenProblem, type RefreshTokenProblem } from './refresh-token-problem';
 import type { RefreshTokenRecord } from './refresh-token-record';
 import type { RefreshTokenStore } from './refresh-token-store';
@@ -37,6 +38,16 @@ export interface IssueRefreshTokenInput {
   scopes: readonly string[];
   /** Null only for device-bound tokens, which never expire (seed 002). */
   expiresAt: Date | null;
+}
+
+/** A presented refresh token that may be used ({@link RefreshTokenService.redeem}). */
+export interface RedeemedRefreshToken {
+  /** The token to answer for: the presented one, or under the reuse grace the successor it was rotated to. */
+  readonly record: RefreshTokenRecord;
+  /** Under the reuse grace: the successor the presented token was already rotated to, to hand back again. */
+  readonly successor?: string;
+  /** SHA-256 of the presented token. */
+  readonly tokenHash: string;
 }
 
 /**
@@ -122,32 +133,81 @@ export class RefreshTokenService {
    * Validates a presented refresh token for `client` without consuming it
    * (RFC 6749 §6): unknown, other client's, expired, revoked, cut-off or
    * disabled-user tokens fail with `invalid_grant`. A token that was already
-   * rotated is a replay: its family is revoked first (RFC 9700 §4.14.2).
+   * rotated is a replay: its family is revoked first (RFC 9700 §4.14.2) —
+   * unless it was rotated within the tenant's reuse grace (`graceSeconds`,
+   * refresh-reuse-grace.ts) and its successor is still unused and usable:
+   * then the answer is that same successor (a retry after a lost answer).
    */
-  async redeem(token: string, client: Client): Promise<RefreshTokenRecord> {
-    const record = await this.findRefreshToken(token);
+  async redeem(token: string, client: Client, graceSeconds = 0): Promise<RedeemedRefreshToken> {
+    const tokenHash = sha256(token);
+    const record = token ? await this.tokens.findByHash(tokenHash) : null;
     if (!record || record.clientId !== client.clientId) throw errors.invalidGrant('the refresh token is invalid');
     const problem = await this.problemWith(record);
-    if (problem === 'rotated') await this.revokeOnReuse(record);
+    if (problem === 'rotated') {
+      const again = await this.successorWithinGrace(record, tokenHash, graceSeconds);
+      if (again) return again;
+      await this.revokeOnReuse(record);
+    }
     if (problem)
       throw errors.invalidGrant(problem === 'expired' ? 'the refresh token has expired' : 'the refresh token is invalid or revoked');
-    return record;
+    return { record, tokenHash };
   }
 
   /**
    * Marks a redeemed token rotated and issues its successor in the same family
-   * with the same scopes (RFC 6749 §6), in one statement (RefreshTokenStore.rotate).
-   * Losing the race to a concurrent use of the same token counts as reuse.
+   * with the same scopes (RFC 6749 §6), in one statement (RefreshTokenStore.rotate):
+   * the last write of a refresh, so an answer that failed before it left nothing
+   * committed. Under a reuse grace the successor is kept sealed with the rotated
+   * token, so a retry gets it again. A token redeemed under the grace is not
+   * rotated again: its successor is the answer. Losing the race to a concurrent
+   * use of the same token is reuse, unless the grace hands both the same successor.
    */
-  async rotate(record: RefreshTokenRecord, client: Client): Promise<string> {
+  async rotate(redeemed: RedeemedRefreshToken, client: Client, graceSeconds = 0): Promise<string> {
+    if (redeemed.successor) return redeemed.successor;
+    const { record } = redeemed;
     const now = this.deps.clock.now();
     const expiresAt = record.expiresAt === null ? null : new Date(now.getTime() + client.refreshTokenLifetime * 1000);
     const successor = randomToken(32);
-    if (!(await this.tokens.rotate(record.id, now, randomUUID(), sha256(successor), expiresAt))) {
+    const sealed = graceSeconds > 0 ? this.deps.secret.encrypt(`${record.id}.${successor}`, 'refresh-successor') : null;
+    if (!(await this.tokens.rotate(record.id, now, { id: randomUUID(), tokenHash: sha256(successor), expiresAt, sealed }))) {
+      const rotated = graceSeconds > 0 ? await this.tokens.findByHash(redeemed.tokenHash) : null;
+      const again = rotated && (await this.successorWithinGrace(rotated, redeemed.tokenHash, graceSeconds));
+      if (again) return again.successor!;
       await this.revokeOnReuse(record);
       throw errors.invalidGrant('the refresh token is invalid or revoked');
     }
     return successor;
+  }
+
+  /**
+   * The successor a rotated token was rotated to, when that happened within the
+   * grace and the successor is itself unused and usable; else null (reuse).
+   */
+  private async successorWithinGrace(
+    record: RefreshTokenRecord,
+    tokenHash: string,
+    graceSeconds: number,
+  ): Promise<RedeemedRefreshToken | null> {
+    if (!record.rotatedAt || !record.successorSealed || !withinReuseGrace(record.rotatedAt, graceSeconds, this.deps.clock.now())) {
+      return null;
+    }
+    let opened: string;
+    try {
+      opened = this.deps.secret.decrypt(record.successorSealed, 'refresh-successor');
+    } catch {
+      return null;
+    }
+    const prefix = `${record.id}.`;
+    if (!opened.startsWith(prefix)) return null;
+    const successor = opened.slice(prefix.length);
+    const next = await this.tokens.findByHash(sha256(successor));
+    // A successor already rotated makes the presented token a grand-parent: reuse.
+    if (!next || next.familyId !== record.familyId || (await this.problemWith(next))) return null;
+    this.deps.log.info(
+      { familyId: record.familyId, clientId: record.clientId, tenantId: record.tenantId, graceSeconds },
+      'rotated refresh token presented again within the reuse grace; same successor returned',
+    );
+    return { record: next, successor, tokenHash };
   }
 
   private async revokeOnReuse(record: RefreshTokenRecord): Promise<void> {

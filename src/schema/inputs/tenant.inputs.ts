@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 import { SigningAlgorithmEnum } from '../types/tenant.type';
 import { SecurityProfileEnum } from '../types/security-profile.type';
 import { MfaPolicyEnum } from '../types/mfa-policy.type';
@@ -39,6 +39,12 @@ export class CreateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
+  })
+  refreshReuseGraceSeconds?: number | null;
 }
 
 @InputType()
@@ -74,4 +80,10 @@ export class UpdateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
+  })
+  refreshReuseGraceSeconds?: number | null;
 }

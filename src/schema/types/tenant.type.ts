@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { ConnectionType } from './connection';
 import { SecurityProfileEnum } from './security-profile.type';
@@ -43,6 +43,11 @@ export class TenantType {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles!: string[];
+  @Field(() => Int, {
+    description:
+      'Refresh-token reuse grace in seconds: within it after a rotation, the rotated token gets the same successor again. 0: strict rotation.',
+  })
+  refreshReuseGraceSeconds!: number;
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -71,6 +76,7 @@ export function toTenantType(tenant: Tenant): TenantType {
     securityProfile: tenant.securityProfile as SecurityProfileEnum,
     mfaPolicy: tenant.mfaPolicy as MfaPolicyEnum,
     mfaRequiredRoles: [...tenant.mfaRequiredRoles],
+    refreshReuseGraceSeconds: tenant.refreshReuseGraceSeconds,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
