@@ -59,6 +59,8 @@ import { RoleService } from '../domain/roles/role.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
+import { SessionAdminService } from '../domain/sessions/session-admin.service';
+import { IGNORE_ENDED_SESSIONS, type SessionEndedSink } from '../domain/sessions/session-ended';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -79,10 +81,9 @@ function createDomain(input: DomainDeps) {
   // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
   const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
-  // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
+  // 1. Leaves: audit trail, tenants, the rate-limit table and the brute-force guard over it.
   const audit = new AuditLog(stores.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
-  const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
@@ -151,11 +152,21 @@ function createDomain(input: DomainDeps) {
     stores.transactions,
     mailTemplates,
   );
+  // 4c. Browser sessions: ending one revokes the families issued under it and reports it to the session-ended sink
+  // (src/domain/sessions/session-ended.ts; back-channel logout replaces IGNORE_ENDED_SESSIONS here, built from the services above).
+  const sessionEndedSink: SessionEndedSink = IGNORE_ENDED_SESSIONS;
+  const sessions = new BrowserSessionService(
+    stores.browserSessions,
+    deps.clock,
+    { familiesRevoked: (ids) => revocation.familiesRevoked(ids), warn: (details, message) => deps.log.warn(details, message) },
+    sessionEndedSink,
+  );
   // 5. Users: disabling one (on any path) raises its revocation cutoff; a changed email is verified anew.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user), {
     transactions: stores.transactions,
     send: (user) => emailVerification.send(user),
   });
+  const sessionAdmin = new SessionAdminService(sessions, users, tenants);
   // 5b. APIs (RFC 8707 resources) and roles, and the token targets the grants narrow to them with.
   const apis = new ApiService(deps.bus, stores.apis, stores.transactions, tenants);
   const roles = new RoleService(deps.bus, stores.roles, stores.transactions, tenants, apis, users, clients);
@@ -318,6 +329,7 @@ function createDomain(input: DomainDeps) {
     grants,
     tokenEndpoint,
     sessions,
+    sessionAdmin,
     consents,
     authorize,
     secondFactors,

@@ -601,6 +601,27 @@ export type UnassignRoleMutationVariables = Exact<{
 
 export type UnassignRoleMutation = { unassignRole: { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> } };
 
+export type BrowserSessionFieldsFragment = { id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> };
+
+export type MySessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySessionsQuery = { me: { sessions: Array<{ id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> }> } };
+
+export type SessionsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> }> };
+
+export type EndSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EndSessionMutation = { endSession: boolean };
+
 export type SigningKeysQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
 }>;
@@ -967,6 +988,20 @@ export const RoleFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"RoleFields"});
+export const BrowserSessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}
+    `, {"fragmentName":"BrowserSessionFields"});
 export const ApiDocument = new TypedDocumentString(`
     query api($id: ID!) {
   api(id: $id) {
@@ -1931,6 +1966,49 @@ export const UnassignRoleDocument = new TypedDocumentString(`
   createdAt
   updatedAt
 }`);
+export const MySessionsDocument = new TypedDocumentString(`
+    query mySessions {
+  me {
+    sessions {
+      ...BrowserSessionFields
+    }
+  }
+}
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}`);
+export const SessionsDocument = new TypedDocumentString(`
+    query sessions($userId: ID!) {
+  sessions(userId: $userId) {
+    ...BrowserSessionFields
+  }
+}
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}`);
+export const EndSessionDocument = new TypedDocumentString(`
+    mutation endSession($id: ID!) {
+  endSession(id: $id)
+}
+    `);
 export const SigningKeysDocument = new TypedDocumentString(`
     query signingKeys($tenantPath: String) {
   signingKeys(tenantPath: $tenantPath) {
@@ -2374,6 +2452,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     unassignRole(variables: UnassignRoleMutationVariables, options?: C): Promise<UnassignRoleMutation> {
       return requester<UnassignRoleMutation, UnassignRoleMutationVariables>(UnassignRoleDocument, variables, options) as Promise<UnassignRoleMutation>;
+    },
+    mySessions(variables?: MySessionsQueryVariables, options?: C): Promise<MySessionsQuery> {
+      return requester<MySessionsQuery, MySessionsQueryVariables>(MySessionsDocument, variables, options) as Promise<MySessionsQuery>;
+    },
+    sessions(variables: SessionsQueryVariables, options?: C): Promise<SessionsQuery> {
+      return requester<SessionsQuery, SessionsQueryVariables>(SessionsDocument, variables, options) as Promise<SessionsQuery>;
+    },
+    endSession(variables: EndSessionMutationVariables, options?: C): Promise<EndSessionMutation> {
+      return requester<EndSessionMutation, EndSessionMutationVariables>(EndSessionDocument, variables, options) as Promise<EndSessionMutation>;
     },
     signingKeys(variables?: SigningKeysQueryVariables, options?: C): Promise<SigningKeysQuery> {
       return requester<SigningKeysQuery, SigningKeysQueryVariables>(SigningKeysDocument, variables, options) as Promise<SigningKeysQuery>;

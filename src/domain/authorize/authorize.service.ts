@@ -591,6 +591,8 @@ export class AuthorizeService {
   private async issue(client: Client, request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
     const issuer = await this.issuerOf(client);
     const code = await issueAuthorizationCode(this.deps, request, session);
+    // The session now signed into this client: ending the session revokes the code's family and tells the client.
+    await this.sessions.recordClient(session, client.id);
     return authorizationResponse(request, successParams(request, code, issuer));
   }
 

@@ -80,6 +80,7 @@ export class RefreshTokenGrant implements GrantHandler {
       // The assurance of the original sign-in: a refresh never raises it.
       amr: record.amr,
       acr: record.acr,
+      sessionSid: record.sessionSid,
       dpopJkt: context.dpopJkt,
     });
   }

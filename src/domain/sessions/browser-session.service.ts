@@ -2,7 +2,15 @@ import type { Clock } from '../clock';
 import { PASSWORD_ONLY, type Authentication } from '../mfa/authentication-methods';
 import { randomToken, sha256 } from '../crypto/random';
 import { SESSION_LIFETIME_SECONDS, sessionCounts, type BrowserSession, type StartedSession } from './browser-session';
-import type { BrowserSessionStore } from './browser-session-store';
+import type { BrowserSessionStore, EndedSessionRow, ListedSession, SessionSelector } from './browser-session-store';
+import type { SessionEndedSink } from './session-ended';
+
+/** What ending sessions needs besides the store: applying the families it revoked, and logging a sink failure. */
+export interface SessionEndingPorts {
+  /** RevocationService.familiesRevoked: the families are revoked in the database already. */
+  readonly familiesRevoked: (familyIds: readonly string[]) => Promise<void>;
+  readonly warn: (details: object, message: string) => void;
+}
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -20,6 +28,9 @@ export class BrowserSessionService {
   constructor(
     private readonly sessions: BrowserSessionStore,
     private readonly clock: Clock,
+    private readonly ports: SessionEndingPorts,
+    /** Told of every session that ends, once (back-channel logout plugs in here). */
+    private readonly sink: SessionEndedSink,
   ) {}
 
   /** Starts a session for a user who has just proven their password (and, per `authentication`, a second factor). */
@@ -28,6 +39,7 @@ export class BrowserSessionService {
     const now = this.clock.now();
     const session = await this.sessions.insert({
       idHash: sha256(token),
+      sid: randomToken(16),
       tenantId,
       userId,
       authTime: now,
@@ -54,9 +66,51 @@ export class BrowserSessionService {
    * many of them still counted (were usable) until now. Trusted: callers
    * have authorised the action (UserService).
    */
-  async endAllOf(userId: string): Promise<number> {
-    const ended = await this.sessions.endAllOf(userId, this.clock.now());
-    return ended.filter(sessionCounts).length;
+  async endAllOf(userId: string, exceptSid?: string): Promise<number> {
+    const ended = await this.endWhere({ userId, exceptSid });
+    return ended.filter((row) => sessionCounts(row.record)).length;
+  }
+
+  /** Ends the session with this public id; false when it is unknown or no longer open. Trusted, as above. */
+  async endBySid(sid: string): Promise<boolean> {
+    return (await this.endWhere({ sid })).length > 0;
+  }
+
+  /** The open session with this public id (counted or not, see {@link sessionCounts}); null when none. */
+  async findBySid(sid: string): Promise<BrowserSession | null> {
+    const record = await this.sessions.findOpenBySid(sid, this.clock.now());
+    return record && sessionCounts(record) ? record.session : null;
+  }
+
+  /** A user's sessions that still count, newest first, with the clients each signed into. */
+  async listOf(userId: string): Promise<ListedSession[]> {
+    return (await this.sessions.listOpen(userId, this.clock.now())).filter((listed) => sessionCounts(listed.record));
+  }
+
+  /** A client (domain `Client.id`) got an authorization code under the session: it is told when the session ends. */
+  async recordClient(session: BrowserSession, clientId: string): Promise<void> {
+    await this.sessions.addClient(session.sid, clientId);
+  }
+
+  /**
+   * The one way sessions end. What a session issued, and so what ending it revokes: the refresh
+   * families started from authorization codes issued under it (the codes' clients, each family with
+   * every access token carrying its `sid`), and its codes not yet redeemed. Tokens of other grants
+   * (password, device code, client credentials) were not issued under a browser session and stay.
+   * The sink hears of the ended sessions once, without the caller waiting for it.
+   */
+  private async endWhere(selector: SessionSelector): Promise<EndedSessionRow[]> {
+    const ended = await this.sessions.end(selector, this.clock.now());
+    if (ended.length === 0) return ended;
+    await this.ports.familiesRevoked(ended.flatMap((row) => row.revokedFamilyIds));
+    const report = ended.map((row) => ({
+      tenantId: row.record.session.tenantId,
+      userId: row.record.session.userId,
+      sid: row.record.session.sid,
+      clientIds: row.clientIds,
+    }));
+    void this.sink.sessionsEnded(report).catch((error: unknown) => this.ports.warn({ err: error }, 'session-ended sink failed'));
+    return ended;
   }
 
   /**
@@ -71,6 +125,6 @@ export class BrowserSessionService {
   /** Ends the session a cookie value names; unknown or ended sessions are ignored. */
   async end(token: string | undefined): Promise<void> {
     if (!token || !TOKEN.test(token)) return;
-    await this.sessions.end(sha256(token), this.clock.now());
+    await this.endWhere({ idHash: sha256(token) });
   }
 }
