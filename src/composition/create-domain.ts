@@ -60,6 +60,7 @@ import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { SessionAdminService } from '../domain/sessions/session-admin.service';
+import { RpInitiatedLogout } from '../domain/sessions/rp-initiated-logout';
 import { IGNORE_ENDED_SESSIONS, type SessionEndedSink } from '../domain/sessions/session-ended';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
@@ -167,6 +168,8 @@ function createDomain(input: DomainDeps) {
     send: (user) => emailVerification.send(user),
   });
   const sessionAdmin = new SessionAdminService(sessions, users, tenants);
+  // OIDC RP-Initiated Logout 1.0: the end_session_endpoint's checks (hint, client, post-logout redirect URI).
+  const rpLogout = new RpInitiatedLogout(tenantIssuers, tenants, clients, keys);
   // 5b. APIs (RFC 8707 resources) and roles, and the token targets the grants narrow to them with.
   const apis = new ApiService(deps.bus, stores.apis, stores.transactions, tenants);
   const roles = new RoleService(deps.bus, stores.roles, stores.transactions, tenants, apis, users, clients);
@@ -330,6 +333,7 @@ function createDomain(input: DomainDeps) {
     tokenEndpoint,
     sessions,
     sessionAdmin,
+    rpLogout,
     consents,
     authorize,
     secondFactors,
