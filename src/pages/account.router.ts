@@ -39,6 +39,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     script: pagePath(issuer, '/account/account.js'),
     totpStart: pagePath(issuer, '/account/totp'),
     totpConfirm: pagePath(issuer, '/account/totp/confirm'),
+    endSession: pagePath(issuer, '/account/sessions/end'),
+    endOthers: pagePath(issuer, '/account/sessions/end-others'),
   };
 
   /**
@@ -54,7 +56,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
     if (!user || !tenant) return { who: null, stepUp: null };
     if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
-    return { who: { token, user, tenant }, stepUp: null };
+    return { who: { token, user, tenant, sid: session.sid }, stepUp: null };
   };
 
   const render = async (
@@ -63,9 +65,10 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     status: number,
     extra: { created?: DeviceTokenSet; failed?: string; enrolment?: TotpEnrolment; recoveryCodes?: readonly string[] } = {},
   ) => {
-    const [devices, overview] = await Promise.all([
+    const [devices, overview, sessions] = await Promise.all([
       domain.devices.listOwn(who.user.id, { first: 100 }),
       domain.secondFactors.overview(who.user.id),
+      domain.sessions.listOf(who.user.id),
     ]);
     const { enrolment, recoveryCodes, ...rest } = extra;
     setAccountHeaders(res, enrolment !== undefined);
@@ -81,6 +84,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
           createAction: actions.create,
           revokeAction: actions.revoke,
           scriptSrc: actions.script,
+          sessions: { list: sessions, currentSid: who.sid, endAction: actions.endSession, endOthersAction: actions.endOthers },
           ...rest,
           secondFactor: {
             offered: who.tenant.mfaPolicy !== 'OFF',
@@ -184,6 +188,27 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
     await domain.devices.revokeOwn(who.user.id, field(req, 'device_id') ?? '');
+    res.redirect(303, pagePath(issuer, '/account'));
+  });
+
+  // Sessions: end one of the user's own (this one included: that is signing out), or all but this one.
+  router.post('/account/sessions/end', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const sid = field(req, 'session_id') ?? '';
+    await domain.sessionAdmin.endOwn(who.user.id, sid);
+    if (sid === who.sid) {
+      kit.session.clear(res);
+      res.redirect(303, `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`);
+      return;
+    }
+    res.redirect(303, pagePath(issuer, '/account'));
+  });
+
+  router.post('/account/sessions/end-others', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    await domain.sessionAdmin.endOthers(who.user.id, who.sid);
     res.redirect(303, pagePath(issuer, '/account'));
   });
 
