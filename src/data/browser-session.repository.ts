@@ -88,6 +88,27 @@ export class BrowserSessionRepository implements BrowserSessionStore {
     return updated === 1;
   }
 
+  async renew(previousIdHash: string, fresh: BrowserSession, now: Date): Promise<BrowserSession | null> {
+    const [row] = await this.db.execute<SessionRow[]>(
+      `update browser_sessions s set id_hash = ?, auth_time = ?, expires_at = ?, amr = array(select jsonb_array_elements_text(?::jsonb)), acr = ?
+        where s.id_hash = ? and s.user_id = ?::uuid and s.tenant_id = ?::uuid and s.ended_at is null and s.expires_at > ?
+          and not exists (select 1 from token_cutoffs c where c.kind = 'user' and c.subject = s.user_id::text and c.cutoff >= s.auth_time)
+        returning ${recordColumns('s')}`,
+      [
+        fresh.idHash,
+        fresh.authTime,
+        fresh.expiresAt,
+        JSON.stringify(fresh.amr),
+        fresh.acr,
+        previousIdHash,
+        fresh.userId,
+        fresh.tenantId,
+        now,
+      ],
+    );
+    return row ? toRecord(row).session : null;
+  }
+
   async findOpenBySid(sid: string, now: Date): Promise<SessionRecord | null> {
     const [row] = await this.db.execute<SessionRow[]>(
       `select ${recordColumns('s')} from browser_sessions s where s.sid = ? and s.ended_at is null and s.expires_at > ?`,
@@ -144,8 +165,9 @@ export class BrowserSessionRepository implements BrowserSessionStore {
        )
        select ${recordColumns('e')},
               (select array_agg(bc.client_id::text) from browser_session_clients bc where bc.session_sid = e.sid) as client_ids,
-              (select array_agg(r.id::text) from revoked r where r.session_sid = e.sid) as family_ids
-         from ended e`,
+              r.family_ids
+         from ended e
+         left join (select session_sid, array_agg(id::text) as family_ids from revoked group by session_sid) r on r.session_sid = e.sid`,
       [now, ...params, now],
     );
     return rows.map((row) => ({

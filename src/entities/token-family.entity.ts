@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'token_families' })
 export class TokenFamilyEntity {
-  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt' | 'amr' | 'acr' | 'sessionSid';
+  [OptionalProps]?:
+    'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt' | 'amr' | 'acr' | 'sessionSid';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -6,7 +6,9 @@ import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 /** Browser sessions: a user's own (`me { sessions }`) and admins' view of their subtree (SessionAdminService). */
 @Resolver(() => MeType)
 export class SessionResolver {
-  @FieldResolver(() => [BrowserSessionType], { description: 'The browser sessions of the token’s user, newest first (empty for client tokens).' })
+  @FieldResolver(() => [BrowserSessionType], {
+    description: 'The browser sessions of the token’s user, newest first (empty for client tokens).',
+  })
   async sessions(@Ctx() ctx: GraphQLContext): Promise<BrowserSessionType[]> {
     return (await ctx.domain.sessionAdmin.mine(requireActor(ctx))).map(toBrowserSessionType);
   }

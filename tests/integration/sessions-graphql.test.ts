@@ -20,13 +20,13 @@ describe('browser sessions in GraphQL', () => {
   let serial = 0;
 
   /** Signs a user in through the hosted pages and redeems the code: the session's tokens. */
-  async function signIn(username: string) {
-    const browser = new FetchBrowser(t.url);
+  async function signIn(username: string, browser = new FetchBrowser(t.url), extra: Record<string, string> = {}) {
     const params = new URLSearchParams({
       client_id: app.clientId,
       response_type: 'code',
       redirect_uri: app.redirectUri,
       scope: 'openid offline_access',
+      ...extra,
     });
     const page = await browser.get(`/authorize?${params}`);
     const done = await browser.post('/authorize/login', { ...hiddenFields(page.body), username, password });
@@ -93,6 +93,15 @@ describe('browser sessions in GraphQL', () => {
     expect((await graphqlError(root.endSession({ id: first.sid }))).extensions).toEqual({ code: 'NOT_FOUND' });
   });
 
+  it('re-authenticating in the same browser (prompt=login) keeps the session: same sid, its refresh tokens live', async () => {
+    const user = await newUser();
+    const first = await signIn(user.username);
+    const again = await signIn(user.username, first.browser, { prompt: 'login' });
+    expect(again.sid).toBe(first.sid);
+    expect(await refreshWorks(first.tokens.refresh_token)).toBe(true);
+    expect((await root.sessions({ userId: user.id })).sessions).toHaveLength(1);
+  });
+
   it('subtree rules: an admin of /sa sees and ends nothing of a /sb user, answered like a missing one', async () => {
     const beta = await newUser('/sb');
     const { createClient } = await root.createClient({ input: { tenantPath: '/sa', name: 'sa admin', allowedScopes: ['admin'] } });
@@ -131,6 +140,8 @@ describe('browser sessions in GraphQL', () => {
          from browser_sessions s, clients c where s.user_id = $1 and c.client_id = any($2)`,
       [user.id, ids],
     );
+    // The operation's first call compiles it (graphql-jit): warm it on a user with no session first.
+    expect((await root.endUserSessions({ userId: (await newUser()).id })).endUserSessions).toBe(0);
     const started = performance.now();
     const { endUserSessions } = await root.endUserSessions({ userId: user.id });
     const ms = performance.now() - started;

@@ -33,6 +33,12 @@ export interface ListedSession {
 export interface BrowserSessionStore {
   /** Stores a freshly started session and returns it as stored. */
   insert(session: BrowserSession): Promise<BrowserSession>;
+  /**
+   * Re-authentication in an open session of the same user and tenant that still counts: the session
+   * takes the fresh cookie hash, sign-in time, expiry and methods, and keeps its public `sid` and
+   * clients. Null (nothing written) when there is no such session.
+   */
+  renew(previousIdHash: string, fresh: BrowserSession, now: Date): Promise<BrowserSession | null>;
   /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */
   findOpen(idHash: string, now: Date): Promise<SessionRecord | null>;
   /** The same by public id. */

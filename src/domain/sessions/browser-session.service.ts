@@ -33,11 +33,22 @@ export class BrowserSessionService {
     private readonly sink: SessionEndedSink,
   ) {}
 
-  /** Starts a session for a user who has just proven their password (and, per `authentication`, a second factor). */
-  async start(tenantId: string, userId: string, authentication: Authentication = PASSWORD_ONLY): Promise<StartedSession> {
+  /**
+   * A user has just proven their password (and, per `authentication`, a second factor) in a browser
+   * holding `previousToken`. The browser always gets a fresh cookie value (no fixation). When the
+   * previous session is an open one of the same user and tenant, it continues under the new cookie
+   * (same public `sid` and clients, new `auth_time` and methods: re-authentication, `prompt=login`,
+   * `max_age`, a step-up); any other previous session ends (and is reported) and a new one starts.
+   */
+  async signIn(
+    previousToken: string | undefined,
+    tenantId: string,
+    userId: string,
+    authentication: Authentication = PASSWORD_ONLY,
+  ): Promise<StartedSession> {
     const token = randomToken(32);
     const now = this.clock.now();
-    const session = await this.sessions.insert({
+    const fresh: BrowserSession = {
       idHash: sha256(token),
       sid: randomToken(16),
       tenantId,
@@ -46,8 +57,18 @@ export class BrowserSessionService {
       expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000),
       amr: [...authentication.amr],
       acr: authentication.acr,
-    });
-    return { session, token };
+    };
+    if (previousToken && TOKEN.test(previousToken)) {
+      const renewed = await this.sessions.renew(sha256(previousToken), fresh, now);
+      if (renewed) return { session: renewed, token };
+      await this.end(previousToken);
+    }
+    return { session: await this.sessions.insert(fresh), token };
+  }
+
+  /** Starts a new session for a user who has just proven their password (and, per `authentication`, a second factor). */
+  async start(tenantId: string, userId: string, authentication: Authentication = PASSWORD_ONLY): Promise<StartedSession> {
+    return this.signIn(undefined, tenantId, userId, authentication);
   }
 
   /**

@@ -114,6 +114,14 @@ class MemorySessions implements BrowserSessionStore {
     this.stored.set(idHash, { ...s, amr, acr });
     return true;
   }
+  async renew(previousIdHash: string, fresh: BrowserSession, now: Date): Promise<BrowserSession | null> {
+    const s = this.stored.get(previousIdHash);
+    if (!s || s.endedAt || s.expiresAt <= now || s.userId !== fresh.userId || s.tenantId !== fresh.tenantId) return null;
+    this.stored.delete(previousIdHash);
+    const renewed = { ...fresh, sid: s.sid };
+    this.stored.set(fresh.idHash, { ...renewed, endedAt: null });
+    return renewed;
+  }
   async findOpenBySid(sid: string, now: Date): Promise<SessionRecord | null> {
     const s = [...this.stored.values()].find((candidate) => candidate.sid === sid);
     return s && !s.endedAt && s.expiresAt > now ? this.record(s) : null;
