@@ -63,6 +63,9 @@ import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { PasskeyService } from '../domain/passkeys/passkey.service';
 import { BrowserSessionService } from '../domain/sessions/browser-session.service';
 import { createBackchannelLogout } from '../domain/sessions/backchannel-logout';
+import { SessionAdminService } from '../domain/sessions/session-admin.service';
+import { RpInitiatedLogout } from '../domain/sessions/rp-initiated-logout';
+import { IGNORE_ENDED_SESSIONS, type SessionEndedSink } from '../domain/sessions/session-ended';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -83,10 +86,9 @@ function createDomain(input: DomainDeps) {
   // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
   const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
-  // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
+  // 1. Leaves: audit trail, tenants, the rate-limit table and the brute-force guard over it.
   const audit = new AuditLog(stores.audit, deps.clock, deps.log);
   const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
-  const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
   // Single-use identifiers (assertion and DPoP proof `jti`, `request_uri`), refused on every process once used.
@@ -170,11 +172,23 @@ function createDomain(input: DomainDeps) {
     stores.transactions,
     mailTemplates,
   );
+  // 4c. Browser sessions: ending one revokes the families issued under it and reports it to the session-ended sink
+  // (src/domain/sessions/session-ended.ts; back-channel logout replaces IGNORE_ENDED_SESSIONS here, built from the services above).
+  const sessionEndedSink: SessionEndedSink = IGNORE_ENDED_SESSIONS;
+  const sessions = new BrowserSessionService(
+    stores.browserSessions,
+    deps.clock,
+    { familiesRevoked: (ids) => revocation.familiesRevoked(ids), warn: (details, message) => deps.log.warn(details, message) },
+    sessionEndedSink,
+  );
   // 5. Users: disabling one (on any path) raises its revocation cutoff; a changed email is verified anew.
   const users = new UserService(deps.bus, stores.users, tenants, sessions, (user) => scopedRevocation.revokeAllOf(user), {
     transactions: stores.transactions,
     send: (user) => emailVerification.send(user),
   });
+  const sessionAdmin = new SessionAdminService(sessions, users, tenants);
+  // OIDC RP-Initiated Logout 1.0: the end_session_endpoint's checks (hint, client, post-logout redirect URI).
+  const rpLogout = new RpInitiatedLogout(tenantIssuers, tenants, clients, keys);
   // 5b. APIs (RFC 8707 resources) and roles, and the token targets the grants narrow to them with.
   const apis = new ApiService(deps.bus, stores.apis, stores.transactions, tenants);
   const roles = new RoleService(deps.bus, stores.roles, stores.transactions, tenants, apis, users, clients);
@@ -344,6 +358,8 @@ function createDomain(input: DomainDeps) {
     grants,
     tokenEndpoint,
     sessions,
+    sessionAdmin,
+    rpLogout,
     consents,
     authorize,
     secondFactors,

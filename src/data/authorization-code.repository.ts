@@ -18,6 +18,7 @@ const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode
     authTime: entity.authTime,
     amr: Object.freeze([...(entity.amr ?? [])]),
     acr: entity.acr ?? null,
+    sessionSid: entity.sessionSid ?? null,
     expiresAt: entity.expiresAt,
     consumedAt: entity.consumedAt,
     familyId: entity.familyId,
@@ -37,6 +38,7 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStore {
       dpopJkt: code.dpopJkt ?? null,
       amr: [...(code.amr ?? [])],
       acr: code.acr ?? null,
+      sessionSid: code.sessionSid ?? null,
     });
     await em.flush();
   }

@@ -18,6 +18,7 @@ const toClient = (entity: ClientEntity): Client =>
     name: entity.name,
     isPublic: entity.isPublic,
     redirectUris: Object.freeze([...entity.redirectUris]),
+    postLogoutRedirectUris: Object.freeze([...(entity.postLogoutRedirectUris ?? [])]),
     grantTypes: Object.freeze([...entity.grantTypes]),
     allowedScopes: Object.freeze([...entity.allowedScopes]),
     firstParty: entity.firstParty,

@@ -20,6 +20,7 @@ interface RefreshTokenRow {
   dpop_jkt: string | null;
   amr: string[] | null;
   acr: string | null;
+  session_sid: string | null;
   /** Epoch milliseconds. */
   auth_time: number | null;
   expires_at: number | null;
@@ -41,7 +42,7 @@ const SELECT_BY_HASH = preparedStatement(
   'refresh_token_by_hash',
   `select rt.id, rt.family_id, rt.tenant_id, rt.client_id, rt.scopes,
           ${ms('rt.expires_at', 'expires_at')}, ${ms('rt.rotated_at', 'rotated_at')}, rt.successor_sealed, ${ms('rt.created_at', 'created_at')},
-          f.user_id, f.device_id, f.resources, f.dpop_jkt, f.amr, f.acr, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
+          f.user_id, f.device_id, f.resources, f.dpop_jkt, f.amr, f.acr, f.session_sid, ${ms('f.auth_time', 'auth_time')}, ${ms('f.revoked_at', 'family_revoked_at')},
           u.enabled as user_enabled, ${userJson('u')} as user_json,
           ${SCOPE_CUTOFF_MS('f.user_id::text', 'rt.client_id')} as scope_cutoff
      from refresh_tokens rt
@@ -83,6 +84,7 @@ const toRefreshTokenRecord = (row: RefreshTokenRow): RefreshTokenRecord =>
     dpopJkt: row.dpop_jkt,
     amr: Object.freeze([...(row.amr ?? [])]),
     acr: row.acr,
+    sessionSid: row.session_sid,
     expiresAt: toDate(row.expires_at),
     rotatedAt: toDate(row.rotated_at),
     successorSealed: row.successor_sealed,
@@ -107,6 +109,7 @@ export class RefreshTokenRepository implements RefreshTokenStore {
       dpopJkt: family.dpopJkt ?? null,
       amr: [...(family.amr ?? [])],
       acr: family.acr ?? null,
+      sessionSid: family.sessionSid ?? null,
     });
     await em.flush();
   }

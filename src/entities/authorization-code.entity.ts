@@ -19,7 +19,8 @@ export class AuthorizationCodeEntity {
     | 'resources'
     | 'dpopJkt'
     | 'amr'
-    | 'acr';
+    | 'acr'
+    | 'sessionSid';
 
   @PrimaryKey({ type: 'text' })
   codeHash!: string;
@@ -66,6 +67,10 @@ export class AuthorizationCodeEntity {
 
   @Property({ type: 'text', nullable: true })
   acr: string | null = null;
+
+  /** The browser session the code was issued under (`browser_sessions.sid`). */
+  @Property({ type: 'text', nullable: true })
+  sessionSid: string | null = null;
 
   @Property({ type: 'timestamptz' })
   expiresAt!: Date;

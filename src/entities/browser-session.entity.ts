@@ -8,6 +8,10 @@ export class BrowserSessionEntity {
   @PrimaryKey({ type: 'text' })
   idHash!: string;
 
+  /** The session's public id (random, not derived from the cookie): the `sid` of its ID tokens. */
+  @Property({ type: 'text', unique: true })
+  sid!: string;
+
   @Property({ type: 'uuid' })
   tenantId!: string;
 

@@ -9,6 +9,7 @@ export class ClientEntity {
     | 'secretDigest'
     | 'isPublic'
     | 'redirectUris'
+    | 'postLogoutRedirectUris'
     | 'grantTypes'
     | 'allowedScopes'
     | 'firstParty'
@@ -54,6 +55,10 @@ export class ClientEntity {
 
   @Property({ type: 'text[]' })
   redirectUris: string[] = [];
+
+  /** OIDC RP-Initiated Logout 1.0 `post_logout_redirect_uris`. */
+  @Property({ type: 'text[]' })
+  postLogoutRedirectUris: string[] = [];
 
   @Property({ type: 'text[]' })
   grantTypes: string[] = ['client_credentials'];

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
  */
 @Entity({ tableName: 'token_families' })
 export class TokenFamilyEntity {
-  [OptionalProps]?: 'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt' | 'amr' | 'acr';
+  [OptionalProps]?:
+    'userId' | 'deviceId' | 'revokedAt' | 'createdAt' | 'authTime' | 'nonce' | 'resources' | 'dpopJkt' | 'amr' | 'acr' | 'sessionSid';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -53,6 +54,10 @@ export class TokenFamilyEntity {
 
   @Property({ type: 'text', nullable: true })
   acr: string | null = null;
+
+  /** The browser session the family's code was issued under (`browser_sessions.sid`); null for other grants. */
+  @Property({ type: 'text', nullable: true })
+  sessionSid: string | null = null;
 
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null = null;

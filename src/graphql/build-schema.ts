@@ -8,6 +8,7 @@ import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
+import { SessionResolver } from '../resolvers/session.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { ScimTokenResolver } from '../resolvers/scim-token.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
@@ -54,6 +55,7 @@ export function buildAdminSchema(): GraphQLSchema {
           TokenRevocationResolver,
           AuditEventResolver,
           DeviceResolver,
+          SessionResolver,
           ScopedRevocationResolver,
           SecondFactorResolver,
           ApiResolver,

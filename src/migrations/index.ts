@@ -27,6 +27,7 @@ import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
 import { Migration20261207060000RefreshReuseGrace } from './Migration20261207060000RefreshReuseGrace';
+import { Migration20261207020000BrowserSessionIds } from './Migration20261207020000BrowserSessionIds';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -58,4 +59,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207010000Passkeys', class: Migration20261207010000Passkeys },
   { name: 'Migration20261207030000BackchannelLogout', class: Migration20261207030000BackchannelLogout },
   { name: 'Migration20261207060000RefreshReuseGrace', class: Migration20261207060000RefreshReuseGrace },
+  { name: 'Migration20261207020000BrowserSessionIds', class: Migration20261207020000BrowserSessionIds },
 ];

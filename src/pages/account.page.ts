@@ -1,4 +1,5 @@
 import type { Device } from '../domain/device-token-sets/device';
+import type { ListedSession } from '../domain/sessions/browser-session-store';
 import type { DeviceTokenSet } from '../domain/device-token-sets/device-token-set';
 import type { User } from '../domain/users/user';
 import { html, type SafeHtml } from './html';
@@ -17,6 +18,13 @@ export interface AccountView {
   /** Shown once, right after creation. */
   created?: DeviceTokenSet;
   failed?: string;
+  /** The user's browser sessions (newest first), which of them is this browser's, and where the end forms post. */
+  sessions: {
+    list: readonly ListedSession[];
+    currentSid: string;
+    endAction: string;
+    endOthersAction: string;
+  };
   /** Two-step verification: what the user has, and where its forms post. */
   secondFactor: {
     offered: boolean;
@@ -51,6 +59,27 @@ ${
 </form>`
       : html`<p id="mfa-status">Off. Add an authenticator app to protect your account with a code at sign-in.</p>
 <form method="post" action="${mfa.startAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><button type="submit" class="secondary">Set up authenticator app</button></form>`
+}</section>`;
+}
+
+/** The account page's sessions section: each signed-in browser with the apps it signed into, and "End" buttons. */
+function sessionsSection(view: AccountView): SafeHtml {
+  const { sessions } = view;
+  const others = sessions.list.filter((listed) => listed.record.session.sid !== sessions.currentSid).length;
+  return html`<section aria-labelledby="sessions-title"><h2 id="sessions-title">Sessions</h2>
+<ul class="devices sessions">
+${sessions.list.map((listed) => {
+  const { session } = listed.record;
+  const current = session.sid === sessions.currentSid;
+  const apps = listed.clients.length === 0 ? 'no apps yet' : listed.clients.map((client) => client.name).join(', ');
+  return html`<li data-session-id="${session.sid}"><span><strong>${current ? 'This browser' : 'Another browser'}</strong>${current ? html` <span class="code">(current)</span>` : ''}<br><span class="code">signed in ${when(session.authTime)} · ${session.amr.join(' ')} · until ${when(session.expiresAt)}</span><br><span>Apps: ${apps}</span></span>
+<form method="post" action="${sessions.endAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="session_id" value="${session.sid}"><button type="submit" class="secondary" aria-label="${current ? 'End this session (sign out)' : `End session signed in ${when(session.authTime)}`}">End</button></form></li>`;
+})}
+</ul>
+${
+  others > 0
+    ? html`<form method="post" action="${sessions.endOthersAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><button type="submit" class="secondary">Sign out everywhere else</button></form>`
+    : ''
 }</section>`;
 }
 
@@ -95,6 +124,7 @@ ${
 <label>Token (enter your password)<input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit" class="primary full">Generate token</button>
 </form>
+${sessionsSection(view)}
 ${secondFactorSection(view)}
 ${view.passkeys ?? ''}`,
     [view.scriptSrc],

@@ -45,6 +45,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     passkeyAdd: pagePath(issuer, '/account/passkeys'),
     passkeyRename: pagePath(issuer, '/account/passkeys/rename'),
     passkeyRemove: pagePath(issuer, '/account/passkeys/remove'),
+    endSession: pagePath(issuer, '/account/sessions/end'),
+    endOthers: pagePath(issuer, '/account/sessions/end-others'),
   };
 
   /**
@@ -60,7 +62,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const [user, tenant] = await Promise.all([domain.users.findById(session.userId), domain.tenants.findById(session.tenantId)]);
     if (!user || !tenant) return { who: null, stepUp: null };
     if (!isMultiFactor(session.amr) && (await domain.secondFactors.owed(tenant, user)) !== null) return { who: null, stepUp: tenant.path };
-    return { who: { token, user, tenant, authTime: session.authTime, amr: session.amr }, stepUp: null };
+    return { who: { token, user, tenant, authTime: session.authTime, amr: session.amr, sid: session.sid }, stepUp: null };
   };
 
   const render = async (
@@ -71,11 +73,12 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   ) => {
     const fresh = isFresh(who.authTime, domain.clock.now());
     const binding = who.token;
-    const [devices, overview, passkeys, ceremony] = await Promise.all([
+    const [devices, overview, passkeys, ceremony, sessions] = await Promise.all([
       domain.devices.listOwn(who.user.id, { first: 100 }),
       domain.secondFactors.overview(who.user.id),
       domain.passkeys.list(who.user.id),
       fresh && domain.passkeys.available ? domain.passkeys.registrationOptions(who.tenant, who.user, { binding }) : null,
+      domain.sessions.listOf(who.user.id),
     ]);
     const csrfToken = kit.csrf.issue(who.token, PURPOSE);
     const { enrolment, recoveryCodes, ...rest } = extra;
@@ -92,6 +95,7 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
           createAction: actions.create,
           revokeAction: actions.revoke,
           scriptSrc: actions.script,
+          sessions: { list: sessions, currentSid: who.sid, endAction: actions.endSession, endOthersAction: actions.endOthers },
           ...rest,
           secondFactor: {
             offered: who.tenant.mfaPolicy !== 'OFF',
@@ -254,6 +258,27 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
     await domain.devices.revokeOwn(who.user.id, field(req, 'device_id') ?? '');
+    res.redirect(303, pagePath(issuer, '/account'));
+  });
+
+  // Sessions: end one of the user's own (this one included: that is signing out), or all but this one.
+  router.post('/account/sessions/end', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const sid = field(req, 'session_id') ?? '';
+    await domain.sessionAdmin.endOwn(who.user.id, sid);
+    if (sid === who.sid) {
+      kit.session.clear(res);
+      res.redirect(303, `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`);
+      return;
+    }
+    res.redirect(303, pagePath(issuer, '/account'));
+  });
+
+  router.post('/account/sessions/end-others', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    await domain.sessionAdmin.endOthers(who.user.id, who.sid);
     res.redirect(303, pagePath(issuer, '/account'));
   });
 

@@ -2,7 +2,7 @@ import { html } from './html';
 import { renderPage } from './layout';
 
 /** OIDC RP-Initiated Logout §2: ask before ending the session, so a cross-site link cannot sign the user out. */
-export function signOutPage(view: { action: string; csrfToken: string }): string {
+export function signOutPage(view: { action: string; csrfToken: string; carried?: readonly (readonly [string, string])[] }): string {
   return renderPage(
     'Sign out',
     html`<p class="eyebrow">Account</p>
@@ -10,6 +10,7 @@ export function signOutPage(view: { action: string; csrfToken: string }): string
 <p class="lead">You will be signed out of this identity provider on this browser.</p>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">
+${(view.carried ?? []).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <button type="submit" class="primary full">Sign out</button>
 </form>`,
   );

@@ -13,6 +13,8 @@ import { enrolFactorPage, recoveryCodesPage, secondFactorPage } from './second-f
 
 /** What the authorization pages share: cookies, CSRF tokens and form actions. */
 export interface PageKit {
+  /** The issuer these pages belong to (the root issuer or a tenant issuer). */
+  issuer: string;
   session: BrowserCookie;
   interaction: BrowserCookie;
   csrf: CsrfTokens;
@@ -33,6 +35,7 @@ export interface PageKit {
 /** Built once by the composition root, which holds the server secret (the domain does not hand it out). */
 export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (tenantPath: string) => string): PageKit {
   return {
+    issuer,
     forgotPassword,
     ...browserCookies(issuer),
     csrf: new CsrfTokens(secret),

@@ -52,7 +52,7 @@ export class UserResolver {
 
   @Mutation(() => Int, {
     description:
-      'Signs the user out everywhere: ends every browser session of the user. Returns how many were still usable. Tokens already issued stay valid (see revokeUserTokens).',
+      'Signs the user out everywhere: ends every browser session of the user, revoking what each issued (the refresh families of its authorization codes and their access tokens) and notifying its clients. Returns how many were still usable. Other tokens stay valid (see revokeUserTokens).',
   })
   async endUserSessions(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<number> {
     return ctx.domain.users.endSessions(requireActor(ctx), userId);

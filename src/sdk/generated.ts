@@ -58,6 +58,8 @@ export type CreateClientInput = {
   /** https URL of the client’s public JWK Set. Exclusive with jwks. */
   jwksUri?: string | null | undefined;
   name: string;
+  /** OIDC RP-Initiated Logout 1.0: where /logout may send the browser back to (exact match; checked like redirect URIs). */
+  postLogoutRedirectUris?: Array<string> | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
   /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
@@ -249,6 +251,8 @@ export type UpdateClientInput = {
   /** https URL of the client’s public JWK Set. Setting it removes jwks; an empty string removes it. */
   jwksUri?: string | null | undefined;
   name?: string | null | undefined;
+  /** OIDC RP-Initiated Logout 1.0: where /logout may send the browser back to (exact match; checked like redirect URIs). */
+  postLogoutRedirectUris?: Array<string> | null | undefined;
   redirectUris?: Array<string> | null | undefined;
   refreshTokenLifetime?: number | null | undefined;
   /** RFC 9126 §6: authorization requests only through `/par`. Default false. */
@@ -652,6 +656,27 @@ export type RevokeScimTokenMutationVariables = Exact<{
 
 export type RevokeScimTokenMutation = { revokeScimToken: { id: string, tenantPath: string, description: string, createdAt: string, revokedAt: string | null } };
 
+export type BrowserSessionFieldsFragment = { id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> };
+
+export type MySessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MySessionsQuery = { me: { sessions: Array<{ id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> }> } };
+
+export type SessionsQueryVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, userId: string, authTime: string, expiresAt: string, amr: Array<string>, acr: string | null, clients: Array<{ clientId: string, name: string }> }> };
+
+export type EndSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EndSessionMutation = { endSession: boolean };
+
 export type SigningKeysQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
 }>;
@@ -1030,6 +1055,20 @@ export const ScimTokenFieldsFragmentDoc = new TypedDocumentString(`
   revokedAt
 }
     `, {"fragmentName":"ScimTokenFields"});
+export const BrowserSessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}
+    `, {"fragmentName":"BrowserSessionFields"});
 export const ApiDocument = new TypedDocumentString(`
     query api($id: ID!) {
   api(id: $id) {
@@ -2074,6 +2113,49 @@ export const RevokeScimTokenDocument = new TypedDocumentString(`
   createdAt
   revokedAt
 }`);
+export const MySessionsDocument = new TypedDocumentString(`
+    query mySessions {
+  me {
+    sessions {
+      ...BrowserSessionFields
+    }
+  }
+}
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}`);
+export const SessionsDocument = new TypedDocumentString(`
+    query sessions($userId: ID!) {
+  sessions(userId: $userId) {
+    ...BrowserSessionFields
+  }
+}
+    fragment BrowserSessionFields on BrowserSession {
+  id
+  userId
+  authTime
+  expiresAt
+  amr
+  acr
+  clients {
+    clientId
+    name
+  }
+}`);
+export const EndSessionDocument = new TypedDocumentString(`
+    mutation endSession($id: ID!) {
+  endSession(id: $id)
+}
+    `);
 export const SigningKeysDocument = new TypedDocumentString(`
     query signingKeys($tenantPath: String) {
   signingKeys(tenantPath: $tenantPath) {
@@ -2536,6 +2618,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     revokeScimToken(variables: RevokeScimTokenMutationVariables, options?: C): Promise<RevokeScimTokenMutation> {
       return requester<RevokeScimTokenMutation, RevokeScimTokenMutationVariables>(RevokeScimTokenDocument, variables, options) as Promise<RevokeScimTokenMutation>;
+    },
+    mySessions(variables?: MySessionsQueryVariables, options?: C): Promise<MySessionsQuery> {
+      return requester<MySessionsQuery, MySessionsQueryVariables>(MySessionsDocument, variables, options) as Promise<MySessionsQuery>;
+    },
+    sessions(variables: SessionsQueryVariables, options?: C): Promise<SessionsQuery> {
+      return requester<SessionsQuery, SessionsQueryVariables>(SessionsDocument, variables, options) as Promise<SessionsQuery>;
+    },
+    endSession(variables: EndSessionMutationVariables, options?: C): Promise<EndSessionMutation> {
+      return requester<EndSessionMutation, EndSessionMutationVariables>(EndSessionDocument, variables, options) as Promise<EndSessionMutation>;
     },
     signingKeys(variables?: SigningKeysQueryVariables, options?: C): Promise<SigningKeysQuery> {
       return requester<SigningKeysQuery, SigningKeysQueryVariables>(SigningKeysDocument, variables, options) as Promise<SigningKeysQuery>;

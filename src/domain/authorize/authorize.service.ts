@@ -233,9 +233,8 @@ export class AuthorizeService {
       }
       const step = await this.secondFactorStep(client, tenant, user, pending.request, [], browser.binding);
       if (step) return { outcome: step, started: null };
-      // A fresh session on every sign-in (no fixation); the previous one ends.
-      await this.sessions.end(browser.sessionToken);
-      started = await this.sessions.start(client.tenantId, user.id);
+      // A fresh cookie on every sign-in (no fixation); the previous session ends, or continues for the same user.
+      started = await this.sessions.signIn(browser.sessionToken, client.tenantId, user.id);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };
@@ -354,8 +353,7 @@ export class AuthorizeService {
     const request = { ...pending.request, clientId: client.clientId };
     const step = await this.secondFactorStep(client, tenant, user, request, [], browser.binding);
     if (step) return { outcome: step, started: null };
-    await this.sessions.end(browser.sessionToken);
-    const started = await this.sessions.start(tenant.id, user.id);
+    const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id);
     try {
       return { outcome: await this.proceed(client, request, started.session, browser.binding, true), started };
     } catch (error) {
@@ -544,8 +542,7 @@ export class AuthorizeService {
           started: null,
         };
       }
-      await this.sessions.end(browser.sessionToken);
-      started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_OTP);
+      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };
@@ -579,8 +576,7 @@ export class AuthorizeService {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
         return { outcome: { kind: 'enrol-factor', screen, enrolment, failed: true, retryAfterSeconds }, started: null };
       }
-      await this.sessions.end(browser.sessionToken);
-      const started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_OTP);
+      const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
       const next = this.seal({ stage: 'continue', request: pending.request, userId: user.id }, browser.binding);
       return {
         outcome: { kind: 'recovery-codes', screen: signInScreen({ client, tenant, request: pending.request, pending: next }), codes },
@@ -768,6 +764,8 @@ export class AuthorizeService {
   private async issue(client: Client, request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
     const issuer = await this.issuerOf(client);
     const code = await issueAuthorizationCode(this.deps, request, session);
+    // The session now signed into this client: ending the session revokes the code's family and tells the client.
+    await this.sessions.recordClient(session, client.id);
     return authorizationResponse(request, successParams(request, code, issuer));
   }
 

@@ -12,6 +12,8 @@ export interface CodeSubject {
   /** How the user authenticated (RFC 8176), carried into the ID token and the token family. */
   readonly amr?: readonly string[];
   readonly acr?: string | null;
+  /** The browser session's public id; the code's family remembers it (ending the session revokes the family). */
+  readonly sid?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function issueAuthorizationCode(
     authTime: subject.authTime,
     amr: [...(subject.amr ?? [])],
     acr: subject.acr ?? null,
+    sessionSid: subject.sid ?? null,
     expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
   });
   return code;

@@ -492,6 +492,7 @@ const clientIdTaken = (clientId: string): string => `clientId ${JSON.stringify(c
 function currentSettings(client: Client): ClientSettings {
   return {
     redirectUris: [...client.redirectUris],
+    postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
     grantTypes: [...client.grantTypes],
     allowedScopes: [...client.allowedScopes],
     firstParty: client.firstParty,

@@ -55,6 +55,8 @@ export interface Client {
   readonly name: string;
   readonly isPublic: boolean;
   readonly redirectUris: readonly string[];
+  /** Where RP-initiated logout may return the browser (exact match); absent on clients built before it existed. */
+  readonly postLogoutRedirectUris?: readonly string[];
   readonly grantTypes: readonly string[];
   readonly allowedScopes: readonly string[];
   readonly firstParty: boolean;

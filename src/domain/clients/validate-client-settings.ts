@@ -11,6 +11,8 @@ import { validateTokenExchangePolicy, type TokenExchangeInput, type TokenExchang
 
 export interface ClientSettings {
   redirectUris: string[];
+  /** OIDC RP-Initiated Logout 1.0 `post_logout_redirect_uris`: checked like redirect URIs, matched exactly. */
+  postLogoutRedirectUris: string[];
   grantTypes: string[];
   allowedScopes: string[];
   firstParty: boolean;
@@ -109,8 +111,12 @@ export function validateClientSettings(
     input.backchannelLogoutUri == null || input.backchannelLogoutUri === ''
       ? null
       : validateJwksUri(input.backchannelLogoutUri, 'backchannelLogoutUri');
+  const postLogoutRedirectUris = [
+    ...new Set((input.postLogoutRedirectUris ?? []).map((uri, i) => validateRedirectUri(uri, `postLogoutRedirectUris[${i}]`))),
+  ];
   return {
     redirectUris,
+    postLogoutRedirectUris,
     grantTypes,
     allowedScopes: validateScopeList(input.allowedScopes ?? [], 'allowedScopes'),
     firstParty: input.firstParty ?? false,

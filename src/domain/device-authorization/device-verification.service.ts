@@ -208,9 +208,8 @@ export class DeviceVerificationService {
         started: null,
       };
     }
-    // A fresh session on every sign-in (no fixation); the previous one ends.
-    await this.sessions.end(browser.sessionToken);
-    const started = await this.sessions.start(tenant.id, user.id);
+    // A fresh cookie on every sign-in (no fixation); the previous session ends, or continues for the same user.
+    const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id);
     return {
       outcome: { kind: 'consent', screen: this.screen({ authorization, client, tenant }, user.id, browser.binding!, 'consent'), user },
       started,
@@ -245,8 +244,7 @@ export class DeviceVerificationService {
       const screen = this.screen(found, user.id, browser.binding!, 'second-factor');
       return { outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds }, started: null };
     }
-    await this.sessions.end(browser.sessionToken);
-    const started = await this.sessions.start(found.tenant.id, user.id, PASSWORD_AND_OTP);
+    const started = await this.sessions.signIn(browser.sessionToken, found.tenant.id, user.id, PASSWORD_AND_OTP);
     return { outcome: { kind: 'consent', screen: this.screen(found, user.id, browser.binding!, 'consent'), user }, started };
   }
 

@@ -20,6 +20,8 @@ export interface AuthorizationCode {
   /** RFC 8176 methods and the acr of the sign-in behind the code (the browser session's). */
   readonly amr: readonly string[];
   readonly acr: string | null;
+  /** The browser session the code was issued under (its `sid`); null for codes from before. */
+  readonly sessionSid: string | null;
   readonly expiresAt: Date;
   /** When the first redemption consumed it; null while unused. */
   readonly consumedAt: Date | null;
@@ -30,8 +32,9 @@ export interface AuthorizationCode {
 
 export type NewAuthorizationCode = Omit<
   AuthorizationCode,
-  'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources' | 'dpopJkt' | 'amr' | 'acr'
+  'consumedAt' | 'familyId' | 'accessTokenJti' | 'resources' | 'dpopJkt' | 'amr' | 'acr' | 'sessionSid'
 > & {
+  readonly sessionSid?: string | null;
   readonly amr?: readonly string[];
   readonly acr?: string | null;
   readonly resources?: readonly string[];

@@ -116,6 +116,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       authTime: code.authTime,
       amr: code.amr,
       acr: code.acr,
+      sessionSid: code.sessionSid,
       nonce: code.nonce,
       dpopJkt: context.dpopJkt,
     });

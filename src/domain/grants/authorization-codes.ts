@@ -57,6 +57,7 @@ export class AuthorizationCodes {
         authTime: code.authTime,
         amr: code.amr,
         acr: code.acr,
+        sessionSid: code.sessionSid,
         nonce: code.nonce,
         dpopJkt: redemption.dpopJkt ?? null,
       });

@@ -79,6 +79,7 @@ export class RefreshTokenGrant implements GrantHandler {
       // The assurance of the original sign-in: a refresh never raises it.
       amr: record.amr,
       acr: record.acr,
+      sessionSid: record.sessionSid,
       dpopJkt: context.dpopJkt,
     });
     // FAPI 2.0 §5.3.2.1 item 10: no rotation under FAPI2; the client keeps using the refresh token it has (no new one is sent).

@@ -16,6 +16,8 @@ export interface UserTokenSet {
   audience?: string | string[];
   /** The grant's token family; becomes the access token's `sid`. */
   familyId?: string;
+  /** The browser session the grant was issued under: the ID token's `sid`, the access token's `session_sid`. */
+  sessionSid?: string | null;
   /** Pre-chosen access token `jti`. */
   jti?: string;
   /** Already issued and stored by the grant. */
@@ -53,6 +55,7 @@ export class UserTokenIssuer {
       lifetimeSeconds: set.lifetimeSeconds,
       audience: set.audience,
       familyId: set.familyId,
+      sessionSid: set.sessionSid,
       jti: set.jti,
       dpopJkt: set.dpopJkt,
     });
@@ -73,6 +76,7 @@ export class UserTokenIssuer {
         amr: set.amr,
         acr: set.acr,
         nonce: set.nonce,
+        sid: set.sessionSid,
         accessToken: access.token,
       });
       response.id_token = idToken.token;

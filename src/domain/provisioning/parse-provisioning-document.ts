@@ -49,6 +49,7 @@ const CLIENT_FIELDS = [
   'isPublic',
   'clientSecret',
   'redirectUris',
+  'postLogoutRedirectUris',
   'grantTypes',
   'allowedScopes',
   'firstParty',
@@ -260,8 +261,11 @@ function readClient(reader: DocumentReader, value: unknown, at: string, grants: 
   }
   const redirectUris = reader.strings(object, 'redirectUris', at);
   redirectUris?.forEach((uri, i) => reader.check(at, () => validateRedirectUri(uri, `${at}.redirectUris[${i}]`)));
+  const postLogoutRedirectUris = reader.strings(object, 'postLogoutRedirectUris', at);
+  postLogoutRedirectUris?.forEach((uri, i) => reader.check(at, () => validateRedirectUri(uri, `${at}.postLogoutRedirectUris[${i}]`)));
   const input = {
     redirectUris,
+    postLogoutRedirectUris,
     grantTypes: reader.strings(object, 'grantTypes', at),
     allowedScopes: reader.strings(object, 'allowedScopes', at),
     firstParty: reader.boolean(object, 'firstParty', at),

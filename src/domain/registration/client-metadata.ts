@@ -55,6 +55,7 @@ export interface RegisteredMetadata {
     readonly name: string;
     readonly isPublic: boolean;
     readonly redirectUris: string[];
+    readonly postLogoutRedirectUris: string[];
     readonly grantTypes: string[];
     readonly allowedScopes: string[];
     readonly firstParty: false;
@@ -168,6 +169,11 @@ export function parseClientMetadata(
     errors.invalidRedirectUri('the authorization_code grant needs at least one redirect URI'),
   );
 
+  // OIDC RP-Initiated Logout 1.0 §3.1: checked like redirect URIs.
+  const postLogoutRedirectUris = unique(stringList(json, 'post_logout_redirect_uris', MAX_URI, errors.invalidRedirectUri) ?? []);
+  ensure(postLogoutRedirectUris.length <= MAX_LIST, () => errors.invalidRedirectUri(`at most ${MAX_LIST} post_logout_redirect_uris`));
+  for (const uri of postLogoutRedirectUris) checkRedirectUri(uri, applicationType, policy);
+
   const scopes = registeredScopes(optionalString(json, 'scope', 4000), policy);
   const name = optionalString(json, 'client_name', MAX_TEXT);
   const extras: Record<string, unknown> = {
@@ -194,6 +200,7 @@ export function parseClientMetadata(
       name: (extras.client_name as string | undefined) ?? DEFAULT_CLIENT_NAME,
       isPublic,
       redirectUris,
+      postLogoutRedirectUris,
       grantTypes: grants,
       allowedScopes: scopes,
       firstParty: false,
@@ -224,6 +231,7 @@ export function registeredMetadataOf(client: Client, extras: RegistrationExtras)
     client_id_issued_at: Math.floor(client.createdAt.getTime() / 1000),
     ...(holdsSecret(method) ? { client_secret_expires_at: 0 } : {}),
     redirect_uris: [...client.redirectUris],
+    ...(client.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: [...client.postLogoutRedirectUris] } : {}),
     grant_types: [...client.grantTypes],
     scope: client.allowedScopes.join(' '),
     ...extras,

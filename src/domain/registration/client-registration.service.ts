@@ -254,6 +254,7 @@ const registrationClientUri = (endpoint: string, clientId: string): string => `$
 /** The RFC 7591 §2 names of the client settings ClientService names in its refusals. */
 const METADATA_NAMES: Readonly<Record<string, string>> = Object.freeze({
   redirectUris: 'redirect_uris',
+  postLogoutRedirectUris: 'post_logout_redirect_uris',
   grantTypes: 'grant_types',
   allowedScopes: 'scope',
   tokenEndpointAuthMethod: 'token_endpoint_auth_method',

@@ -9,6 +9,9 @@ import type { RevocationScope, RevocationStore } from './revocation-store';
 import { issuanceBucket, type IssuanceCounter } from './state/issuance-counter';
 import { revocationEvent } from './state/revocation-state-sync';
 
+/** Up to this many families revoked at once are notified one by one; more are left to the change log. */
+const NOTIFIED_FAMILIES_MAX = 16;
+
 /** An access token to revoke: `jti` and `exp` always; with the rest of its claims it is also taken out of the issuance counters. */
 export type RevokedAccessToken = Pick<AccessTokenClaims, 'jti' | 'exp'> &
   Partial<Pick<AccessTokenClaims, 'client_id' | 'sub' | 'sid' | 'iat'>>;
@@ -69,6 +72,20 @@ export class RevocationService {
   async revokeFamily(familyId: string): Promise<void> {
     await this.store.revokeFamily(familyId);
     await this.deps.bus.publish(revocationEvent.family(familyId));
+  }
+
+  /**
+   * Families a set-based write has already revoked in the database (ending browser sessions): this
+   * process applies them at once; a few are also notified to the others, many are left to the change
+   * log (recorded by trigger, read by every process within 750 ms, CHANGE_POLL_INTERVAL_MS), so ending
+   * hundreds of sessions does not cost a notification round trip per family.
+   */
+  async familiesRevoked(familyIds: readonly string[]): Promise<void> {
+    if (familyIds.length <= NOTIFIED_FAMILIES_MAX) {
+      await Promise.all(familyIds.map((id) => this.deps.bus.publish(revocationEvent.family(id))));
+      return;
+    }
+    for (const id of familyIds) this.deps.bus.replay(revocationEvent.family(id));
   }
 
   /** Revokes a seed 002 device: its refresh family and every access token carrying its `device_id`. False when it was already revoked or is unknown. */

@@ -1,6 +1,8 @@
 /** A signed-in browser, as the domain hands it out; the cookie value is never kept. */
 export interface BrowserSession {
   readonly idHash: string;
+  /** The public id (random, never derived from the cookie): the `sid` of the ID tokens issued under the session. */
+  readonly sid: string;
   readonly tenantId: string;
   readonly userId: string;
   /** When the user last actively signed in (OIDC `auth_time`). */

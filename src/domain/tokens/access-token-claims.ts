@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   device_id?: string;
   /** Refresh family the token was issued with, for revocation by family. */
   sid?: string;
+  /** The browser session the grant was issued under: the `sid` of its ID tokens and logout tokens. */
+  session_sid?: string;
   /** RFC 8693 §4.1 actor: who acts for `sub` (token exchange by delegation); prior actors nested inside. */
   act?: ActorClaim;
   /** RFC 9449 §6.1: the token is bound to the DPoP key with this RFC 7638 thumbprint. */

@@ -28,6 +28,8 @@ export interface IssueAccessTokenInput {
   audience?: string | string[];
   deviceId?: string;
   familyId?: string;
+  /** The browser session the grant was issued under, as `session_sid` (the ID token's `sid`; the access token's `sid` is its refresh family). */
+  sessionSid?: string | null;
   /** Pre-chosen `jti`, when the caller records it before issuing (authorization code replay revocation). */
   jti?: string;
   /** RFC 8693 §4.1 `act` (token exchange). */
@@ -102,6 +104,7 @@ export class AccessTokenService {
       tenant: input.tenant.path,
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
       ...(input.familyId ? { sid: input.familyId } : {}),
+      ...(input.sessionSid ? { session_sid: input.sessionSid } : {}),
       ...(input.act ? { act: input.act } : {}),
       ...(input.dpopJkt ? { cnf: { jkt: input.dpopJkt } } : {}),
     };

@@ -29,6 +29,8 @@ export interface IssueIdTokenInput {
   accessToken?: string;
   /** Defaults to `idTokenLifetimeSeconds`; seed 002 device tokens pass 86400. */
   lifetimeSeconds?: number;
+  /** OIDC Front/Back-Channel Logout `sid`: the browser session the grant was issued under. */
+  sid?: string | null;
   /** Seed 002: the device the token set is bound to, as the `device_id` claim. */
   deviceId?: string;
 }
@@ -69,6 +71,7 @@ export class IdTokenService {
       ...(input.acr ? { acr: input.acr } : {}),
       ...(input.nonce ? { nonce: input.nonce } : {}),
       ...(input.deviceId ? { device_id: input.deviceId } : {}),
+      ...(input.sid ? { sid: input.sid } : {}),
       ...(input.accessToken ? { at_hash: idTokenHash(input.accessToken, key.algorithm) } : {}),
     };
     const token = await signJwt(key, 'JWT', claims);

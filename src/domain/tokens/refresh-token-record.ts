@@ -17,6 +17,8 @@ export interface RefreshTokenRecord {
   /** RFC 8176 methods and acr of the original sign-in; absent for families from before. */
   readonly amr?: readonly string[];
   readonly acr?: string | null;
+  /** The browser session the family's code was issued under (the ID token's `sid`); null for other grants. */
+  readonly sessionSid?: string | null;
   /** RFC 9449 §5: a refresh must come with a DPoP proof of this key (thumbprint); null when the family is unbound. */
   readonly dpopJkt?: string | null;
   /** Null for device-bound tokens, which never expire (seed 002). */

@@ -14,6 +14,8 @@ export interface NewTokenFamily {
   /** RFC 8176 methods and acr of the sign-in behind the grant. */
   readonly amr?: readonly string[];
   readonly acr?: string | null;
+  /** The browser session the grant's code was issued under; null for other grants. */
+  readonly sessionSid?: string | null;
   readonly nonce: string | null;
   /** RFC 9449 §5: the DPoP key thumbprint the family's refresh tokens are bound to (public clients); null when unbound. */
   readonly dpopJkt?: string | null;

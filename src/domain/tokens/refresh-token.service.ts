@@ -26,6 +26,8 @@ export interface StartFamilyInput {
   /** RFC 8176 methods and acr of the sign-in behind the grant (kept on every refresh). */
   amr?: readonly string[];
   acr?: string | null;
+  /** The browser session the grant's code was issued under; ending it revokes the family. */
+  sessionSid?: string | null;
   nonce?: string | null;
   /** RFC 9449 §5: bind the family's refresh tokens to this DPoP key (public clients only). */
   dpopJkt?: string | null;
@@ -78,6 +80,7 @@ export class RefreshTokenService {
       authTime: input.authTime ?? null,
       amr: [...(input.amr ?? [])],
       acr: input.acr ?? null,
+      sessionSid: input.sessionSid ?? null,
       nonce: input.nonce ?? null,
       dpopJkt: input.dpopJkt ?? null,
       createdAt: this.deps.clock.now(),

@@ -254,7 +254,8 @@ export class UserService {
 
   /**
    * "Sign out everywhere": ends every browser session of the user and returns
-   * how many were still usable. Tokens already issued stay valid (that is
+   * how many were still usable. What the sessions issued (the refresh families of the codes issued
+   * under them, with their access tokens) is revoked; other tokens stay valid (that is
    * `revokeUserTokens`). A user outside the actor's subtree is answered
    * exactly like a user that does not exist.
    */
@@ -269,7 +270,11 @@ export class UserService {
    * (BrowserSessionService). A user outside the actor's subtree is answered like one that does not exist.
    */
   async revokeTokens(actor: Actor, id: string): Promise<number> {
-    return this.revokeAllTokensOf(await this.get(actor, id));
+    const user = await this.get(actor, id);
+    const revoked = await this.revokeAllTokensOf(user);
+    // The cutoff already made the user's sessions useless: end them, so they are reported as ended (once).
+    await this.sessions.endAllOf(user.id);
+    return revoked;
   }
 
   /**

@@ -40,6 +40,12 @@ export class CreateClientInput {
 
   @Field(() => [String], {
     nullable: true,
+    description: 'OIDC RP-Initiated Logout 1.0: where /logout may send the browser back to (exact match; checked like redirect URIs).',
+  })
+  postLogoutRedirectUris?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
     description: 'Default: client_credentials (confidential) or authorization_code + refresh_token (public).',
   })
   grantTypes?: string[] | null;
@@ -118,6 +124,12 @@ export class UpdateClientInput {
 
   @Field(() => [String], { nullable: true })
   redirectUris?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'OIDC RP-Initiated Logout 1.0: where /logout may send the browser back to (exact match; checked like redirect URIs).',
+  })
+  postLogoutRedirectUris?: string[] | null;
 
   @Field(() => [String], { nullable: true })
   grantTypes?: string[] | null;

@@ -51,6 +51,9 @@ export class ClientType {
   @Field(() => [String])
   redirectUris!: string[];
 
+  @Field(() => [String], { description: 'OIDC RP-Initiated Logout 1.0 `post_logout_redirect_uris`.' })
+  postLogoutRedirectUris!: string[];
+
   @Field(() => [String], {
     description: 'authorization_code, refresh_token, client_credentials, password, urn:ietf:params:oauth:grant-type:token-exchange',
   })
@@ -136,6 +139,7 @@ export function toClientType(client: Client, tenantPath: string): ClientType {
     name: client.name,
     isPublic: client.isPublic,
     redirectUris: [...client.redirectUris],
+    postLogoutRedirectUris: [...(client.postLogoutRedirectUris ?? [])],
     grantTypes: [...client.grantTypes],
     allowedScopes: [...client.allowedScopes],
     firstParty: client.firstParty,

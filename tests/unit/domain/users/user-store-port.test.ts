@@ -5,7 +5,8 @@ import { isDomainError, type DomainError } from '../../../../src/domain/errors';
 import type { Page } from '../../../../src/domain/pagination';
 import type { BrowserSession, SessionRecord } from '../../../../src/domain/sessions/browser-session';
 import { BrowserSessionService } from '../../../../src/domain/sessions/browser-session.service';
-import type { BrowserSessionStore } from '../../../../src/domain/sessions/browser-session-store';
+import type { BrowserSessionStore, EndedSessionRow, ListedSession, SessionSelector } from '../../../../src/domain/sessions/browser-session-store';
+import { IGNORE_ENDED_SESSIONS } from '../../../../src/domain/sessions/session-ended';
 import type { TenantService } from '../../../../src/domain/tenants/tenant.service';
 import { hashPassword } from '../../../../src/domain/users/password-hasher';
 import type { User } from '../../../../src/domain/users/user';
@@ -113,23 +114,43 @@ class MemorySessions implements BrowserSessionStore {
     this.stored.set(idHash, { ...s, amr, acr });
     return true;
   }
-  async end(idHash: string, now: Date): Promise<void> {
-    const s = this.stored.get(idHash);
-    if (s && !s.endedAt) s.endedAt = now;
+  async renew(previousIdHash: string, fresh: BrowserSession, now: Date): Promise<BrowserSession | null> {
+    const s = this.stored.get(previousIdHash);
+    if (!s || s.endedAt || s.expiresAt <= now || s.userId !== fresh.userId || s.tenantId !== fresh.tenantId) return null;
+    this.stored.delete(previousIdHash);
+    const renewed = { ...fresh, sid: s.sid };
+    this.stored.set(fresh.idHash, { ...renewed, endedAt: null });
+    return renewed;
   }
-  async endAllOf(userId: string, now: Date): Promise<SessionRecord[]> {
-    const open = [...this.stored.values()].filter((s) => s.userId === userId && !s.endedAt && s.expiresAt > now);
+  async findOpenBySid(sid: string, now: Date): Promise<SessionRecord | null> {
+    const s = [...this.stored.values()].find((candidate) => candidate.sid === sid);
+    return s && !s.endedAt && s.expiresAt > now ? this.record(s) : null;
+  }
+  async listOpen(userId: string, now: Date): Promise<ListedSession[]> {
+    return [...this.stored.values()]
+      .filter((s) => s.userId === userId && !s.endedAt && s.expiresAt > now)
+      .map((s) => ({ record: this.record(s), clients: [] }));
+  }
+  async addClient(): Promise<void> {}
+  async end(selector: SessionSelector, now: Date): Promise<EndedSessionRow[]> {
+    const open = [...this.stored.values()].filter(
+      (s) =>
+        !s.endedAt &&
+        s.expiresAt > now &&
+        ('idHash' in selector ? s.idHash === selector.idHash : 'sid' in selector ? s.sid === selector.sid : s.userId === selector.userId),
+    );
     open.forEach((s) => (s.endedAt = now));
-    return open.map((s) => this.record(s));
+    return open.map((s) => ({ record: this.record(s), clientIds: [], revokedFamilyIds: [] }));
   }
   private record(s: BrowserSession): SessionRecord {
-    const { idHash, tenantId, userId, authTime, expiresAt, amr, acr } = s;
-    return { session: { idHash, tenantId, userId, authTime, expiresAt, amr, acr }, userActive: true, userCutoffMs: null };
+    const { idHash, sid, tenantId, userId, authTime, expiresAt, amr, acr } = s;
+    return { session: { idHash, sid, tenantId, userId, authTime, expiresAt, amr, acr }, userActive: true, userCutoffMs: null };
   }
 }
 
 const bus: ChangeBus = { publish: async () => undefined } as unknown as ChangeBus;
 const clock = { now: () => new Date() };
+const ports = { familiesRevoked: async () => undefined, warn: () => undefined };
 
 const rejection = async (promise: Promise<unknown>): Promise<DomainError> => {
   try {
@@ -149,7 +170,7 @@ describe('UserService on its UserStore port', () => {
   beforeEach(() => {
     users = new MemoryUsers();
     sessions = new MemorySessions();
-    service = new UserService(bus, users, tenants, new BrowserSessionService(sessions, clock), async () => 0);
+    service = new UserService(bus, users, tenants, new BrowserSessionService(sessions, clock, ports, IGNORE_ENDED_SESSIONS), async () => 0);
   });
 
   it('hands the store its changes only, computed from a frozen plain user', async () => {
@@ -172,12 +193,12 @@ describe('UserService on its UserStore port', () => {
 
   it("writes a new password as its hash only and ends the user's browser sessions", async () => {
     const carol = users.add(ACME, 'carol', await hashPassword('old password 1'));
-    const { token } = await new BrowserSessionService(sessions, clock).start(ACME, carol.id);
+    const { token } = await new BrowserSessionService(sessions, clock, ports, IGNORE_ENDED_SESSIONS).start(ACME, carol.id);
     await service.setPassword(acmeAdmin, carol.id, 'new password 2');
     expect(users.writes).toHaveLength(1);
     expect(Object.keys(users.writes[0]!)).toEqual(['passwordHash']);
     expect(users.writes[0]!.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await new BrowserSessionService(sessions, clock).find(token)).toBeNull();
+    expect(await new BrowserSessionService(sessions, clock, ports, IGNORE_ENDED_SESSIONS).find(token)).toBeNull();
     expect(await service.verifyCredentials(ACME, 'CAROL', 'new password 2')).toMatchObject({ id: carol.id });
     expect(await service.verifyCredentials(ACME, 'carol', 'old password 1')).toBeNull();
   });
@@ -191,7 +212,7 @@ describe('UserService on its UserStore port', () => {
 describe('BrowserSessionService on its BrowserSessionStore port', () => {
   it('stores the SHA-256 of the cookie value and finds the session by the value', async () => {
     const sessions = new MemorySessions();
-    const service = new BrowserSessionService(sessions, clock);
+    const service = new BrowserSessionService(sessions, clock, ports, IGNORE_ENDED_SESSIONS);
     const { session, token } = await service.start(ACME, randomUUID());
     expect([...sessions.stored.keys()]).toEqual([session.idHash]);
     expect(session.idHash).not.toContain(token);
