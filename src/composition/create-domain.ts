@@ -65,7 +65,7 @@ import { BrowserSessionService } from '../domain/sessions/browser-session.servic
 import { createBackchannelLogout } from '../domain/sessions/backchannel-logout';
 import { SessionAdminService } from '../domain/sessions/session-admin.service';
 import { RpInitiatedLogout } from '../domain/sessions/rp-initiated-logout';
-import { IGNORE_ENDED_SESSIONS, type SessionEndedSink } from '../domain/sessions/session-ended';
+import type { SessionEndedSink } from '../domain/sessions/session-ended';
 import { Seed001Api } from '../domain/compat/seed001-api';
 import { UserRegistration } from '../domain/compat/user-registration';
 import { TenantService } from '../domain/tenants/tenant.service';
@@ -173,8 +173,8 @@ function createDomain(input: DomainDeps) {
     mailTemplates,
   );
   // 4c. Browser sessions: ending one revokes the families issued under it and reports it to the session-ended sink
-  // (src/domain/sessions/session-ended.ts; back-channel logout replaces IGNORE_ENDED_SESSIONS here, built from the services above).
-  const sessionEndedSink: SessionEndedSink = IGNORE_ENDED_SESSIONS;
+  // (src/domain/sessions/session-ended.ts): back-channel logout, which tells every client of the session.
+  const sessionEndedSink: SessionEndedSink = backchannelLogout;
   const sessions = new BrowserSessionService(
     stores.browserSessions,
     deps.clock,

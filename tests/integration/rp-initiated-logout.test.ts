@@ -1,4 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
+import { rootAdminSdk } from '../support/admin-sdk';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { createTestUser } from '../fixtures/test-user';
 import { createTestTenant } from '../fixtures/token-clients';
@@ -132,5 +136,49 @@ describe('RP-initiated logout at a tenant issuer', () => {
     }
     // Nothing was ended by the refused requests.
     expect((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).access_token).toEqual(expect.any(String));
+  });
+
+  it('tells the client over the back channel: a logout token for the session ends up at its backchannel_logout_uri', async () => {
+    // A relying party's back-channel logout endpoint, in the test.
+    const received: string[] = [];
+    let arrived: () => void = () => undefined;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push(new URLSearchParams(Buffer.concat(chunks).toString()).get('logout_token') ?? '');
+        res.writeHead(200).end();
+        arrived();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const uri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`;
+      await (await rootAdminSdk(t.url)).updateClient({ clientId: app.clientId, input: { backchannelLogoutUri: uri } });
+      const browser = new FetchBrowser(t.url);
+      const tokens = await signIn(browser, config, app);
+      const sid = tokens.claims()!.sid;
+      const url = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: RP });
+      expect((await browser.get(url.toString())).status).toBe(303);
+      await arrival;
+      expect(received).toHaveLength(1);
+      const { payload, protectedHeader } = await jwtVerify(received[0]!, createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)), {
+        issuer,
+        audience: app.clientId,
+        typ: 'logout+jwt',
+      });
+      expect(protectedHeader.typ).toBe('logout+jwt');
+      expect(payload).toMatchObject({
+        sid,
+        sub: tokens.claims()!.sub,
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      });
+      expect(payload.nonce).toBeUndefined();
+      expect(typeof payload.jti).toBe('string');
+    } finally {
+      await (await rootAdminSdk(t.url)).updateClient({ clientId: app.clientId, input: { backchannelLogoutUri: '' } });
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });
