@@ -16,6 +16,8 @@ import { Metrics } from './ops/metrics';
 import { provisionAtStartup } from './ops/provision-at-startup';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/** How often each process looks for tenants whose scheduled key rotation is due (one of them rotates: an advisory lock). */
+const KEY_ROTATION_CHECK_MS = 60_000;
 
 export interface ServerOptions {
   env: Env;
@@ -110,6 +112,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);
   janitor.unref();
+  const keyRotation = setInterval(() => {
+    app.domain.keys.rotateDue().catch((error: unknown) => logger.warn({ err: error }, 'scheduled key rotation failed; retrying at the next check'));
+  }, KEY_ROTATION_CHECK_MS);
+  keyRotation.unref();
   let closing: Promise<void> | undefined;
   return {
     url: `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`,
@@ -121,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       (closing ??= (async () => {
         clearInterval(janitor);
+        clearInterval(keyRotation);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 10_000);

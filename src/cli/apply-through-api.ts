@@ -57,6 +57,8 @@ async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: Provis
     securityProfile: planned.securityProfile,
     mfaPolicy: planned.mfaPolicy,
     mfaRequiredRoles: planned.mfaRequiredRoles,
+    keyRotationDays: planned.keyRotationDays,
+    keyPublicationSeconds: planned.keyPublicationSeconds,
   };
   const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
   if (!existing) {

@@ -46,6 +46,8 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   securityProfile: t.securityProfile,
   mfaPolicy: t.mfaPolicy,
   mfaRequiredRoles: [...t.mfaRequiredRoles].sort(),
+  keyRotationDays: t.keyRotationDays,
+  keyPublicationSeconds: t.keyPublicationSeconds,
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();

@@ -117,7 +117,7 @@ function createDomain(input: DomainDeps) {
     new ClientAssertions(deps.issuer, tenants, clientJwts),
   );
   // 3. Keys, revocation state, and the token services over them.
-  const keys = new KeyService(deps, stores.signingKeys, tenants);
+  const keys = new KeyService(deps, stores.signingKeys, tenants, audit);
   const accessTokens = new AccessTokenService(
     deps,
     tenants,

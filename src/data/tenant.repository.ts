@@ -23,6 +23,8 @@ const toTenant = (entity: TenantEntity): Tenant =>
     securityProfile: entity.securityProfile,
     mfaPolicy: entity.mfaPolicy ?? 'OPTIONAL',
     mfaRequiredRoles: Object.freeze([...(entity.mfaRequiredRoles ?? [])]),
+    keyRotationDays: entity.keyRotationDays ?? 0,
+    keyPublicationSeconds: entity.keyPublicationSeconds ?? 360,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -81,6 +83,14 @@ export class TenantRepository implements TenantStore {
 
   async hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean> {
     return (await this.db.em().count(ClientEntity, { tenantId, securityProfile: profile })) > 0;
+  }
+
+  async longestAccessTokenLifetime(tenantId: string): Promise<number | null> {
+    const [row] = await this.db.execute<{ max: number | null }[]>(
+      'select max(access_token_lifetime) as max from clients where tenant_id = ?',
+      [tenantId],
+    );
+    return row?.max ?? null;
   }
 
   async subtreeIds(path: string): Promise<string[]> {

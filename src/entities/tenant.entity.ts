@@ -18,6 +18,8 @@ export class TenantEntity {
     | 'securityProfile'
     | 'mfaPolicy'
     | 'mfaRequiredRoles'
+    | 'keyRotationDays'
+    | 'keyPublicationSeconds'
     | 'createdAt'
     | 'updatedAt'
     | 'tokensRevokedBefore'
@@ -61,6 +63,14 @@ export class TenantEntity {
   /** With `REQUIRED`: only holders of these roles (`admin` included) must use a second factor; empty: everyone. */
   @Property({ type: 'text[]' })
   mfaRequiredRoles: string[] = [];
+
+  /** Scheduled signing-key rotation: a new key every this many days; 0: manual rotation only. */
+  @Property({ type: 'integer' })
+  keyRotationDays = 0;
+
+  /** How long a new signing key is in the JWKS before it signs (seconds). */
+  @Property({ type: 'integer' })
+  keyPublicationSeconds = 360;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

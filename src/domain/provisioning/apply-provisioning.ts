@@ -38,6 +38,8 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
     securityProfile: planned.securityProfile,
     mfaPolicy: planned.mfaPolicy,
     mfaRequiredRoles: planned.mfaRequiredRoles,
+    keyRotationDays: planned.keyRotationDays,
+    keyPublicationSeconds: planned.keyPublicationSeconds,
   };
   let tenant: Tenant | null = await services.tenants.findByPath(planned.path);
   if (!tenant) {

@@ -18,6 +18,7 @@ import { usernameKey } from '../users/username-key';
 import { validatePassword, validateUsername, validateUserProfile } from '../users/validate-user-profile';
 import { validateDisplayName } from '../validate-display-name';
 import { validateMfaPolicy, validateMfaRequiredRoles } from '../mfa/second-factor-policy';
+import { longestSignedTokenLifetime, validateKeyRotationPolicy } from '../keys/key-rotation-policy';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
@@ -32,6 +33,8 @@ const TENANT_FIELDS = [
   'securityProfile',
   'mfaPolicy',
   'mfaRequiredRoles',
+  'keyRotationDays',
+  'keyPublicationSeconds',
   'apis',
   'roles',
   'clients',
@@ -137,13 +140,25 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
+  const clientLifetimes = (clients as (PlannedClient | null)[]).map((c) => c?.settings.accessTokenLifetime ?? 0);
+  const rotation = reader.check(at, () =>
+    validateKeyRotationPolicy(
+      {
+        keyRotationDays: reader.integer(object, 'keyRotationDays', at) ?? 0,
+        keyPublicationSeconds: reader.integer(object, 'keyPublicationSeconds', at) ?? defaults.keyPublicationSeconds,
+      },
+      longestSignedTokenLifetime(Math.max(0, ...clientLifetimes)),
+      `${at}.`,
+    ),
+  );
   if (
     reader.problems.length > before ||
     path === undefined ||
     name === undefined ||
     securityProfile === undefined ||
     mfaPolicy === undefined ||
-    mfaRequiredRoles === undefined
+    mfaRequiredRoles === undefined ||
+    rotation === undefined
   )
     return null;
   return {
@@ -157,6 +172,7 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     securityProfile,
     mfaPolicy,
     mfaRequiredRoles,
+    ...rotation,
     apis: apis as PlannedApi[],
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],

@@ -15,6 +15,7 @@ import { validateDisplayName } from '../validate-display-name';
 import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
 import type { SecurityProfile } from '../profiles/security-profiles';
 import { validateMfaPolicy, validateMfaRequiredRoles, type MfaPolicy } from '../mfa/second-factor-policy';
+import { longestSignedTokenLifetime, validateKeyRotationPolicy } from '../keys/key-rotation-policy';
 
 export interface CreateTenantInput {
   path: string;
@@ -30,6 +31,10 @@ export interface CreateTenantInput {
   mfaPolicy?: MfaPolicy | null;
   /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: readonly string[] | null;
+  /** Scheduled signing-key rotation every this many days; 0 (default): manual only. */
+  keyRotationDays?: number | null;
+  /** How long a new signing key is published before it signs (seconds); default `defaults.keyPublicationSeconds`. */
+  keyPublicationSeconds?: number | null;
 }
 
 export interface UpdateTenantInput {
@@ -45,6 +50,10 @@ export interface UpdateTenantInput {
   mfaPolicy?: MfaPolicy | null;
   /** With `REQUIRED`: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
   mfaRequiredRoles?: readonly string[] | null;
+  /** Scheduled signing-key rotation every this many days; 0 (default): manual only. */
+  keyRotationDays?: number | null;
+  /** How long a new signing key is published before it signs (seconds); default `defaults.keyPublicationSeconds`. */
+  keyPublicationSeconds?: number | null;
 }
 
 /**
@@ -170,6 +179,14 @@ export class TenantService {
     const securityProfile = validateSecurityProfile(input.securityProfile ?? 'NONE');
     ensureTenantConforms({ path: input.path, securityProfile, signingAlgorithm }, 'securityProfile');
     const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
+    // A new tenant has no clients yet: the default lifetimes bound its tokens.
+    const rotation = validateKeyRotationPolicy(
+      {
+        keyRotationDays: input.keyRotationDays ?? 0,
+        keyPublicationSeconds: input.keyPublicationSeconds ?? defaults.keyPublicationSeconds,
+      },
+      longestSignedTokenLifetime(null),
+    );
     const complete = await this.creationStep(signingAlgorithm);
     // The tenant and what its creation step writes (its signing key), or neither.
     const tenant = await this.deps.stores.transactions.run(async () => {
@@ -186,6 +203,7 @@ export class TenantService {
             securityProfile,
             mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
             mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
+            ...rotation,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -214,7 +232,19 @@ export class TenantService {
         );
       }
     }
+    const rotationChanges = input.keyRotationDays != null || input.keyPublicationSeconds != null;
+    const existing = rotationChanges ? await this.tenants.findByPath(path) : null;
+    const longest = existing ? longestSignedTokenLifetime(await this.tenants.longestAccessTokenLifetime(existing.id)) : 0;
     const tenant = await this.tenants.modify(path, (current): TenantPatch => {
+      const rotation = rotationChanges
+        ? validateKeyRotationPolicy(
+            {
+              keyRotationDays: input.keyRotationDays ?? current.keyRotationDays,
+              keyPublicationSeconds: input.keyPublicationSeconds ?? current.keyPublicationSeconds,
+            },
+            longest,
+          )
+        : {};
       const signingAlgorithm = input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined;
       const securityProfile = input.securityProfile != null ? validateSecurityProfile(input.securityProfile) : undefined;
       // The profile and the algorithm as they will be stored; a new algorithm alone is at fault, else the profile.
@@ -235,6 +265,7 @@ export class TenantService {
         securityProfile,
         mfaPolicy: input.mfaPolicy != null ? validateMfaPolicy(input.mfaPolicy) : undefined,
         mfaRequiredRoles: input.mfaRequiredRoles != null ? validateMfaRequiredRoles(input.mfaRequiredRoles) : undefined,
+        ...rotation,
       };
     });
     ensure(tenant, () => notFoundInScope('tenant', path));

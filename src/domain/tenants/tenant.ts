@@ -20,6 +20,10 @@ export interface Tenant {
   readonly mfaPolicy: MfaPolicy;
   /** With `REQUIRED`: the roles whose holders must use a second factor (`admin` included); empty means everyone. */
   readonly mfaRequiredRoles: readonly string[];
+  /** Scheduled signing-key rotation: a new key every this many days; 0: manual only (src/domain/keys/key-rotation-policy.ts). */
+  readonly keyRotationDays: number;
+  /** How long a new signing key is in the JWKS before it signs (seconds). */
+  readonly keyPublicationSeconds: number;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

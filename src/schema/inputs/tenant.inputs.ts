@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 import { SigningAlgorithmEnum } from '../types/tenant.type';
 import { SecurityProfileEnum } from '../types/security-profile.type';
 import { MfaPolicyEnum } from '../types/mfa-policy.type';
@@ -39,6 +39,17 @@ export class CreateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds.',
+  })
+  keyRotationDays?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+  })
+  keyPublicationSeconds?: number | null;
 }
 
 @InputType()
@@ -74,4 +85,15 @@ export class UpdateTenantInput {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles?: string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds.',
+  })
+  keyRotationDays?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+  })
+  keyPublicationSeconds?: number | null;
 }

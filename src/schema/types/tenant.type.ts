@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Tenant } from '../../domain/tenants/tenant';
 import { ConnectionType } from './connection';
 import { SecurityProfileEnum } from './security-profile.type';
@@ -43,6 +43,10 @@ export class TenantType {
     description: 'With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone.',
   })
   mfaRequiredRoles!: string[];
+  @Field(() => Int, { description: 'Scheduled signing-key rotation: a new key every this many days; 0: manual rotation only.' })
+  keyRotationDays!: number;
+  @Field(() => Int, { description: 'How long a new signing key is in the JWKS before it signs (seconds).' })
+  keyPublicationSeconds!: number;
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -71,6 +75,8 @@ export function toTenantType(tenant: Tenant): TenantType {
     securityProfile: tenant.securityProfile as SecurityProfileEnum,
     mfaPolicy: tenant.mfaPolicy as MfaPolicyEnum,
     mfaRequiredRoles: [...tenant.mfaRequiredRoles],
+    keyRotationDays: tenant.keyRotationDays,
+    keyPublicationSeconds: tenant.keyPublicationSeconds,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,
