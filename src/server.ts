@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type App } from './app';
 import type { Env } from './config/env';
-import { loadServerSecret } from './config/load-server-secret';
+import { loadServerSecrets } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
 import { Database } from './data/database';
@@ -14,6 +14,7 @@ import type { Clock } from './domain/clock';
 import { ServerSecret } from './domain/crypto/server-secret';
 import { Metrics } from './ops/metrics';
 import { provisionAtStartup } from './ops/provision-at-startup';
+import { StartupError } from './ops/startup-error';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 /** How often each process looks for tenants whose scheduled key rotation is due (one of them rotates: an advisory lock). */
@@ -61,7 +62,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     notify: (channel, payload) => db.notify(channel, payload),
     log: logger,
   });
-  const secret = new ServerSecret(loadServerSecret(env));
+  const secret = new ServerSecret(loadServerSecrets(env));
+  logger.info(
+    { keyIds: secret.keyIds },
+    'SECRET_KEYS: sealing and keying under the first key id; the others open and verify what they made',
+  );
   const app = await createApp({
     db,
     secret,
@@ -75,6 +80,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     outboundAllowCidrs: env.outboundAllowCidrs,
     smtp: env.smtpUrl ? { url: env.smtpUrl, from: env.smtpFrom } : undefined,
   });
+  const release = async () => {
+    await app.stop();
+    await bus.close();
+    await sql.close();
+    await orm.close(true);
+  };
+  // A value sealed or keyed under a key SECRET_KEYS lacks would fail at its first use: refuse to start instead.
+  const missing = await app.domain.secretRotation.missingKeys();
+  if (Object.keys(missing).length > 0) {
+    await release();
+    const named = Object.entries(missing).map(([id, count]) => `${id} (${count} values)`);
+    throw new StartupError(
+      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed or keyed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key (docs/operations.md, "Rotate SECRET_KEY")`,
+    );
+  }
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, {
         adminClientId: env.adminClientId,
@@ -84,12 +104,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         adminPassword: env.adminPassword,
       })
     : null;
-  const release = async () => {
-    await app.stop();
-    await bus.close();
-    await sql.close();
-    await orm.close(true);
-  };
   if (options.prepareDatabase && env.provision) {
     await provisionAtStartup(app.domain.provisioning, env.provision, logger).catch(async (error: unknown) => {
       await release();
@@ -113,7 +127,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }, PURGE_INTERVAL_MS);
   janitor.unref();
   const keyRotation = setInterval(() => {
-    app.domain.keys.rotateDue().catch((error: unknown) => logger.warn({ err: error }, 'scheduled key rotation failed; retrying at the next check'));
+    app.domain.keys
+      .rotateDue()
+      .catch((error: unknown) => logger.warn({ err: error }, 'scheduled key rotation failed; retrying at the next check'));
   }, KEY_ROTATION_CHECK_MS);
   keyRotation.unref();
   let closing: Promise<void> | undefined;

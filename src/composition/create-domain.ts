@@ -45,6 +45,7 @@ import { prepareFirstSigningKey } from '../domain/keys/first-signing-key';
 import { TenantIssuers } from '../domain/issuers/tenant-issuers';
 import { TenantJwks } from '../domain/issuers/tenant-jwks';
 import { KeyService } from '../domain/keys/key.service';
+import { SecretRotation } from '../domain/crypto/secret-rotation';
 import { TokenFinder } from '../domain/tokens/token-finder';
 import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
 import { RevocationCheck } from '../domain/revocation/state/revocation-check';
@@ -295,6 +296,7 @@ function createDomain(input: DomainDeps) {
       return report;
     },
   };
+  const secretRotation = new SecretRotation(deps.secret, stores.sealedValues, deps.log);
   return {
     issuer: deps.issuer,
     log: deps.log,
@@ -306,6 +308,7 @@ function createDomain(input: DomainDeps) {
     clients,
     users,
     keys,
+    secretRotation,
     accessTokens,
     revocation,
     revocationCheck,

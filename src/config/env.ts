@@ -25,6 +25,8 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
+  /** SECRET_KEYS: the keyring, base64 secrets newest first (the newest seals and keys new values); unset: SECRET_KEY alone. */
+  readonly secretKeys?: readonly string[];
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
   /** OUTBOUND_ALLOW_CIDRS: comma-separated CIDR ranges the server's own requests (a client's jwks_uri) may reach although private. */
@@ -82,6 +84,14 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length < 32) {
     problems.push('SECRET_KEY must be base64 of at least 32 bytes');
   }
+  const secretKeys = source.SECRET_KEYS ? source.SECRET_KEYS.split(',').map((entry) => entry.trim()) : undefined;
+  if (secretKeys !== undefined) {
+    if (secretKey !== undefined) problems.push('set SECRET_KEYS (newest first) or SECRET_KEY, not both');
+    secretKeys.forEach((entry, i) => {
+      if (Buffer.from(entry, 'base64').length < 32) problems.push(`SECRET_KEYS entry ${i + 1} must be base64 of at least 32 bytes`);
+    });
+    if (new Set(secretKeys).size !== secretKeys.length) problems.push('SECRET_KEYS must not name a key twice');
+  }
   const adminClientSecret = source.ADMIN_CLIENT_SECRET || undefined;
   const weakness = adminClientSecret === undefined ? null : secretWeakness(adminClientSecret);
   if (weakness) problems.push(`ADMIN_CLIENT_SECRET ${weakness}`);
@@ -136,6 +146,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workers,
     logLevel,
     secretKey,
+    ...(secretKeys === undefined ? {} : { secretKeys: Object.freeze(secretKeys) }),
     trustProxy,
     outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,

@@ -623,6 +623,11 @@ export type RotateSigningKeyMutationVariables = Exact<{
 
 export type RotateSigningKeyMutation = { rotateSigningKey: { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> } };
 
+export type RotateSecretKeysMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RotateSecretKeysMutation = { rotateSecretKeys: { currentKeyId: string, leftOnOldKeys: number, resealed: Array<{ kind: string, count: number }>, failed: Array<{ kind: string, count: number }>, digestsLeft: Array<{ kind: string, keyId: string | null, count: number }> } };
+
 export type TenantQueryVariables = Exact<{
   path: string;
 }>;
@@ -1975,6 +1980,27 @@ export const RotateSigningKeyDocument = new TypedDocumentString(`
   publishUntil
   publicJwk
 }`);
+export const RotateSecretKeysDocument = new TypedDocumentString(`
+    mutation rotateSecretKeys {
+  rotateSecretKeys {
+    currentKeyId
+    resealed {
+      kind
+      count
+    }
+    failed {
+      kind
+      count
+    }
+    digestsLeft {
+      kind
+      keyId
+      count
+    }
+    leftOnOldKeys
+  }
+}
+    `);
 export const TenantDocument = new TypedDocumentString(`
     query tenant($path: String!) {
   tenant(path: $path) {
@@ -2402,6 +2428,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     rotateSigningKey(variables: RotateSigningKeyMutationVariables, options?: C): Promise<RotateSigningKeyMutation> {
       return requester<RotateSigningKeyMutation, RotateSigningKeyMutationVariables>(RotateSigningKeyDocument, variables, options) as Promise<RotateSigningKeyMutation>;
+    },
+    rotateSecretKeys(variables?: RotateSecretKeysMutationVariables, options?: C): Promise<RotateSecretKeysMutation> {
+      return requester<RotateSecretKeysMutation, RotateSecretKeysMutationVariables>(RotateSecretKeysDocument, variables, options) as Promise<RotateSecretKeysMutation>;
     },
     tenant(variables: TenantQueryVariables, options?: C): Promise<TenantQuery> {
       return requester<TenantQuery, TenantQueryVariables>(TenantDocument, variables, options) as Promise<TenantQuery>;

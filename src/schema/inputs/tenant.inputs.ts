@@ -47,7 +47,8 @@ export class CreateTenantInput {
   keyRotationDays?: number | null;
   @Field(() => Int, {
     nullable: true,
-    description: 'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+    description:
+      'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
   })
   keyPublicationSeconds?: number | null;
 }
@@ -93,7 +94,8 @@ export class UpdateTenantInput {
   keyRotationDays?: number | null;
   @Field(() => Int, {
     nullable: true,
-    description: 'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+    description:
+      'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
   })
   keyPublicationSeconds?: number | null;
 }

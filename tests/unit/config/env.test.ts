@@ -205,6 +205,14 @@ describe('parseEnv', () => {
     expect(parseEnv({ SECRET_KEY: key(32) }).secretKey).toBe(key(32));
   });
 
+  it('takes SECRET_KEYS as a keyring, newest first, and refuses short or repeated keys or SECRET_KEY beside it', () => {
+    const other = Buffer.alloc(32, 9).toString('base64');
+    expect(parseEnv({ SECRET_KEYS: `${key(32)}, ${other}` }).secretKeys).toEqual([key(32), other]);
+    expect(problemsOf({ SECRET_KEYS: `${key(32)},${key(31)}` })).toEqual([expect.stringContaining('SECRET_KEYS entry 2')]);
+    expect(problemsOf({ SECRET_KEYS: `${key(32)},${key(32)}` })).toEqual([expect.stringContaining('twice')]);
+    expect(problemsOf({ SECRET_KEYS: key(32), SECRET_KEY: other })).toEqual([expect.stringContaining('not both')]);
+  });
+
   it('refuses an ADMIN_CLIENT_SECRET shorter than 20 characters and accepts 20', () => {
     expect(problemsOf({ ADMIN_CLIENT_SECRET: 'x'.repeat(19) })).toEqual([expect.stringContaining('ADMIN_CLIENT_SECRET')]);
     expect(parseEnv({ ADMIN_CLIENT_SECRET: `${'x'.repeat(19)}y` }).adminClientSecret).toBe(`${'x'.repeat(19)}y`);
