@@ -86,13 +86,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await sql.close();
     await orm.close(true);
   };
-  // A value sealed or keyed under a key SECRET_KEYS lacks would fail at its first use: refuse to start instead.
+  // A value sealed under a key SECRET_KEYS lacks would fail at its first use: refuse to start instead.
   const missing = await app.domain.secretRotation.missingKeys();
-  if (Object.keys(missing).length > 0) {
+  if (Object.keys(missing.sealed).length > 0) {
     await release();
-    const named = Object.entries(missing).map(([id, count]) => `${id} (${count} values)`);
+    const named = Object.entries(missing.sealed).map(([id, count]) => `${id} (${count} values)`);
     throw new StartupError(
-      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed or keyed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key (docs/operations.md, "Rotate SECRET_KEY")`,
+      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key (docs/operations.md, "Rotate SECRET_KEY")`,
+    );
+  }
+  // Digests under a dropped key only stop their own secrets from verifying: those clients need new secrets.
+  if (Object.keys(missing.digests).length > 0) {
+    logger.warn(
+      { keyIds: missing.digests },
+      'SECRET_KEYS lacks keys some client secret or registration token digests are keyed under: those secrets no longer verify; issue new ones',
     );
   }
   const bootstrapped = options.prepareDatabase

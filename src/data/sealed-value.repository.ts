@@ -22,19 +22,21 @@ const digestKeyId = (column: string) => `case when strpos(${column}, '.') > 0 th
 export class SealedValueRepository implements SealedValueStore {
   constructor(private readonly db: Database) {}
 
-  async keyIdsInUse(): Promise<KeyIdCounts> {
+  async keyIdsInUse(): Promise<{ sealed: KeyIdCounts; digests: KeyIdCounts }> {
     const parts = [
       ...Object.values(SEALED).map(
-        ({ table, column }) => `select ${sealedKeyId(column)} as key_id from ${table} where ${column} is not null`,
+        ({ table, column }) => `select 's' as kind, ${sealedKeyId(column)} as key_id from ${table} where ${column} is not null`,
       ),
       ...Object.values(DIGESTS).map(
-        ({ table, column }) => `select ${digestKeyId(column)} as key_id from ${table} where ${column} is not null`,
+        ({ table, column }) => `select 'd' as kind, ${digestKeyId(column)} as key_id from ${table} where ${column} is not null`,
       ),
     ];
-    const rows = await this.db.execute<{ key_id: string; count: string }[]>(
-      `select key_id, count(*) as count from (${parts.join(' union all ')}) used where key_id is not null group by key_id`,
+    const rows = await this.db.execute<{ kind: 's' | 'd'; key_id: string; count: string }[]>(
+      `select kind, key_id, count(*) as count from (${parts.join(' union all ')}) used where key_id is not null group by kind, key_id`,
     );
-    return Object.fromEntries(rows.map((row) => [row.key_id, Number(row.count)]));
+    const of = (kind: 's' | 'd') =>
+      Object.fromEntries(rows.filter((row) => row.kind === kind).map((row) => [row.key_id, Number(row.count)]));
+    return { sealed: of('s'), digests: of('d') };
   }
 
   async notSealedUnder(kind: SealedKind, currentKeyId: string, afterId: string | null, limit: number): Promise<SealedRow[]> {

@@ -26,8 +26,8 @@ export type KeyIdCounts = Readonly<Record<string, number>>;
  * `src/data/sealed-value.repository.ts`), for the start-up check and `secrets rotate`.
  */
 export interface SealedValueStore {
-  /** The distinct key ids stored values name, with how many values name each (never `legacy`). */
-  keyIdsInUse(): Promise<KeyIdCounts>;
+  /** The distinct key ids stored sealed values and digests name, with how many values name each (never `legacy`). */
+  keyIdsInUse(): Promise<{ sealed: KeyIdCounts; digests: KeyIdCounts }>;
   /** Up to `limit` values of `kind` not sealed under `currentKeyId`, by id after `afterId`. */
   notSealedUnder(kind: SealedKind, currentKeyId: string, afterId: string | null, limit: number): Promise<SealedRow[]>;
   /** Replaces a value if it is still `from`; false when it changed meanwhile. */

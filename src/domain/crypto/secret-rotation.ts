@@ -37,11 +37,16 @@ export class SecretRotation {
     private readonly log: DomainLogger,
   ) {}
 
-  /** Key ids stored values name that the keyring lacks, with how many values name each; empty when every value can be opened. */
-  async missingKeys(): Promise<KeyIdCounts> {
+  /**
+   * Key ids stored values name that the keyring lacks, with how many values name each: `sealed` values
+   * (signing keys, TOTP secrets, …) could not be opened at all; `digests` are client secrets and
+   * registration tokens that can no longer be verified (their secrets must be replaced).
+   */
+  async missingKeys(): Promise<{ sealed: KeyIdCounts; digests: KeyIdCounts }> {
     const inUse = await this.store.keyIdsInUse();
     const held = new Set(this.secret.keyIds);
-    return Object.fromEntries(Object.entries(inUse).filter(([id]) => !held.has(id)));
+    const missing = (counts: KeyIdCounts) => Object.fromEntries(Object.entries(counts).filter(([id]) => !held.has(id)));
+    return { sealed: missing(inUse.sealed), digests: missing(inUse.digests) };
   }
 
   /** Re-seals every sealed value under the newest key and reports what is left on older keys; admins of `/` only. */
