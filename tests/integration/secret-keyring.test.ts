@@ -165,7 +165,11 @@ describe('SECRET_KEYS keyring', () => {
     await signInWithTotp(t);
     expect(await serviceTokenSignedBy(t)).toBe(kid);
     // The code-flow app never authenticated under B,A: its digest is keyed under A, which is gone; it needs a new secret.
-    const refused = await postForm(`${t.url}/token`, { grant_type: 'client_credentials' }, basic(app.clientId, app.clientSecret!));
+    const refused = await postForm(
+      `${t.url}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(app.clientId, app.clientSecret!) },
+    );
     expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
 
