@@ -88,11 +88,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   // A value sealed under a key SECRET_KEYS lacks would fail at its first use: refuse to start instead.
   const missing = await app.domain.secretRotation.missingKeys();
-  if (Object.keys(missing.sealed).length > 0) {
+  const lost = Object.entries(missing.sealed).filter(([id]) => env.secretKeysLost.includes(id));
+  if (lost.length > 0) {
+    logger.warn(
+      { keyIds: Object.fromEntries(lost) },
+      'SECRET_KEYS_LOST: values sealed under these keys cannot be opened; rotate the affected tenants’ signing keys, users re-enrol their second factor',
+    );
+  }
+  const unaccounted = Object.entries(missing.sealed).filter(([id]) => !env.secretKeysLost.includes(id));
+  if (unaccounted.length > 0) {
     await release();
-    const named = Object.entries(missing.sealed).map(([id, count]) => `${id} (${count} values)`);
+    const named = unaccounted.map(([id, count]) => `${id} (${count} values)`);
     throw new StartupError(
-      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key (docs/operations.md, "Rotate SECRET_KEY")`,
+      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key, or name ${named.length > 1 ? 'them' : 'it'} in SECRET_KEYS_LOST if lost for good (docs/operations.md, "Rotate SECRET_KEY")`,
     );
   }
   // Digests under a dropped key only stop their own secrets from verifying: those clients need new secrets.

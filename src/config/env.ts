@@ -27,6 +27,8 @@ export interface Env {
   readonly secretKey?: string;
   /** SECRET_KEYS: the keyring, base64 secrets newest first (the newest seals and keys new values); unset: SECRET_KEY alone. */
   readonly secretKeys?: readonly string[];
+  /** SECRET_KEYS_LOST: key ids of keys that are gone for good: values sealed under them no longer stop the start (they fail at use). */
+  readonly secretKeysLost: readonly string[];
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
   /** OUTBOUND_ALLOW_CIDRS: comma-separated CIDR ranges the server's own requests (a client's jwks_uri) may reach although private. */
@@ -147,6 +149,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel,
     secretKey,
     ...(secretKeys === undefined ? {} : { secretKeys: Object.freeze(secretKeys) }),
+    secretKeysLost: Object.freeze(
+      (source.SECRET_KEYS_LOST ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    ),
     trustProxy,
     outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,

@@ -13,7 +13,7 @@ export function loadServerSecrets(env: Pick<Env, 'secretKey' | 'secretKeys' | 'd
 }
 
 /** SECRET_KEY when set; otherwise the generated secret under DATA_DIR (made on first use). */
-export function loadServerSecret(env: Pick<Env, 'secretKey' | 'dataDir'>): Buffer {
+function loadServerSecret(env: Pick<Env, 'secretKey' | 'dataDir'>): Buffer {
   if (env.secretKey) return Buffer.from(env.secretKey, 'base64');
   const file = path.join(env.dataDir, 'secret.key');
   try {

@@ -2,9 +2,9 @@ import { defaults } from '../../config/defaults';
 import { ensure, errors } from '../errors';
 
 /** Whole days a scheduled rotation period may span. */
-export const MAX_KEY_ROTATION_DAYS = 3650;
+const MAX_KEY_ROTATION_DAYS = 3650;
 /** The longest publication window a tenant may ask for (seconds): a week. */
-export const MAX_KEY_PUBLICATION_SECONDS = 7 * 86400;
+const MAX_KEY_PUBLICATION_SECONDS = 7 * 86400;
 
 /** A tenant's signing-key rotation policy; the keys' algorithm is the tenant's `signingAlgorithm`. */
 export interface KeyRotationPolicy {
