@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import type pino from 'pino';
 import { parseEnv, type Env } from './config/env';
-import { loadServerSecret } from './config/load-server-secret';
+import { loadServerSecrets } from './config/load-server-secret';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { serveClusterMetrics } from './ops/cluster-metrics';
 import { describeStartupFailure } from './ops/describe-startup-failure';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  loadServerSecret(env); // create it before any worker could race to
+  loadServerSecrets(env); // create it before any worker could race to
   let databaseUrl = env.databaseUrl;
   if (!databaseUrl) {
     database = await startEmbeddedPostgres(path.join(env.dataDir, 'postgres'), 'idp', (line) => logger.debug({ postgres: line }), {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type App } from './app';
 import type { Env } from './config/env';
-import { loadServerSecret } from './config/load-server-secret';
+import { loadServerSecrets } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
 import { PgChangeBus } from './db/pg-change-bus';
 import { Database } from './data/database';
@@ -15,10 +15,13 @@ import { ServerSecret } from './domain/crypto/server-secret';
 import { connectionDrain } from './ops/connection-drain';
 import { Metrics } from './ops/metrics';
 import { provisionAtStartup } from './ops/provision-at-startup';
+import { StartupError } from './ops/startup-error';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 /** How long a shutdown lets requests under way finish before it destroys their connections. */
 const DRAIN_GRACE_MS = 10_000;
+/** How often each process looks for tenants whose scheduled key rotation is due (one of them rotates: an advisory lock). */
+const KEY_ROTATION_CHECK_MS = 60_000;
 
 export interface ServerOptions {
   env: Env;
@@ -66,7 +69,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     notify: (channel, payload) => db.notify(channel, payload),
     log: logger,
   });
-  const secret = new ServerSecret(loadServerSecret(env));
+  const secret = new ServerSecret(loadServerSecrets(env));
+  logger.info(
+    { keyIds: secret.keyIds },
+    'SECRET_KEYS: sealing and keying under the first key id; the others open and verify what they made',
+  );
   const server = http.createServer({ keepAliveTimeout: 65_000 });
   const drain = connectionDrain(server);
   const app = await createApp({
@@ -83,6 +90,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     outboundAllowCidrs: env.outboundAllowCidrs,
     smtp: env.smtpUrl ? { url: env.smtpUrl, from: env.smtpFrom } : undefined,
   });
+  const release = async () => {
+    await app.stop();
+    await bus.close();
+    await sql.close();
+    await orm.close(true);
+  };
+  // A value sealed under a key SECRET_KEYS lacks would fail at its first use: refuse to start instead.
+  const missing = await app.domain.secretRotation.missingKeys();
+  const lost = Object.entries(missing.sealed).filter(([id]) => env.secretKeysLost.includes(id));
+  if (lost.length > 0) {
+    logger.warn(
+      { keyIds: Object.fromEntries(lost) },
+      'SECRET_KEYS_LOST: values sealed under these keys cannot be opened; rotate the affected tenants’ signing keys, users re-enrol their second factor',
+    );
+  }
+  const unaccounted = Object.entries(missing.sealed).filter(([id]) => !env.secretKeysLost.includes(id));
+  if (unaccounted.length > 0) {
+    await release();
+    const named = unaccounted.map(([id, count]) => `${id} (${count} values)`);
+    throw new StartupError(
+      `SECRET_KEYS lacks the key${named.length > 1 ? 's' : ''} ${named.join(', ')} that stored values are sealed under; add ${named.length > 1 ? 'them' : 'it'} back after the newest key, or name ${named.length > 1 ? 'them' : 'it'} in SECRET_KEYS_LOST if lost for good (docs/operations.md, "Rotate SECRET_KEY")`,
+    );
+  }
+  // Digests under a dropped key only stop their own secrets from verifying: those clients need new secrets.
+  if (Object.keys(missing.digests).length > 0) {
+    logger.warn(
+      { keyIds: missing.digests },
+      'SECRET_KEYS lacks keys some client secret or registration token digests are keyed under: those secrets no longer verify; issue new ones',
+    );
+  }
   const bootstrapped = options.prepareDatabase
     ? await bootstrap(app.domain, {
         adminClientId: env.adminClientId,
@@ -92,12 +129,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         adminPassword: env.adminPassword,
       })
     : null;
-  const release = async () => {
-    await app.stop();
-    await bus.close();
-    await sql.close();
-    await orm.close(true);
-  };
   if (options.prepareDatabase && env.provision) {
     await provisionAtStartup(app.domain.provisioning, env.provision, logger).catch(async (error: unknown) => {
       await release();
@@ -121,6 +152,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);
   janitor.unref();
+  const keyRotation = setInterval(() => {
+    app.domain.keys
+      .rotateDue()
+      .catch((error: unknown) => logger.warn({ err: error }, 'scheduled key rotation failed; retrying at the next check'));
+  }, KEY_ROTATION_CHECK_MS);
+  keyRotation.unref();
   let closing: Promise<void> | undefined;
   return {
     url: `http://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`,
@@ -132,6 +169,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close: () =>
       (closing ??= (async () => {
         clearInterval(janitor);
+        clearInterval(keyRotation);
         // Readiness answers 503 from here on; every response closes its connection; idle ones close now.
         const { forced } = await drain.drain(DRAIN_GRACE_MS);
         if (forced > 0)

@@ -58,6 +58,8 @@ async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: Provis
     mfaPolicy: planned.mfaPolicy,
     mfaRequiredRoles: planned.mfaRequiredRoles,
     refreshReuseGraceSeconds: planned.refreshReuseGraceSeconds,
+    keyRotationDays: planned.keyRotationDays,
+    keyPublicationSeconds: planned.keyPublicationSeconds,
   };
   const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
   if (!existing) {

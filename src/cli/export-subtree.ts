@@ -47,6 +47,8 @@ const exportTenant = (t: TenantFieldsFragment) => ({
   mfaPolicy: t.mfaPolicy,
   mfaRequiredRoles: [...t.mfaRequiredRoles].sort(),
   refreshReuseGraceSeconds: t.refreshReuseGraceSeconds,
+  keyRotationDays: t.keyRotationDays,
+  keyPublicationSeconds: t.keyPublicationSeconds,
 });
 
 const roleNames = (roles: readonly { name: string }[]): string[] => roles.map((role) => role.name).sort();

@@ -45,6 +45,7 @@ import { prepareFirstSigningKey } from '../domain/keys/first-signing-key';
 import { TenantIssuers } from '../domain/issuers/tenant-issuers';
 import { TenantJwks } from '../domain/issuers/tenant-jwks';
 import { KeyService } from '../domain/keys/key.service';
+import { SecretRotation } from '../domain/crypto/secret-rotation';
 import { TokenFinder } from '../domain/tokens/token-finder';
 import { IssuanceCounter } from '../domain/revocation/state/issuance-counter';
 import { RevocationCheck } from '../domain/revocation/state/revocation-check';
@@ -123,7 +124,7 @@ function createDomain(input: DomainDeps) {
     new ClientAssertions(deps.issuer, tenants, clientJwts),
   );
   // 3. Keys, revocation state, and the token services over them.
-  const keys = new KeyService(deps, stores.signingKeys, tenants);
+  const keys = new KeyService(deps, stores.signingKeys, tenants, audit);
   // OIDC Back-Channel Logout: the sink every path that ends browser sessions reports to (session-ended.ts); built
   // here, before anything that ends sessions. An outbox in PostgreSQL and its worker POST each client with a
   // backchannel_logout_uri a logout token signed like its ID tokens.
@@ -335,6 +336,7 @@ function createDomain(input: DomainDeps) {
       return report;
     },
   };
+  const secretRotation = new SecretRotation(deps.secret, stores.sealedValues, deps.log);
   return {
     issuer: deps.issuer,
     log: deps.log,
@@ -346,6 +348,7 @@ function createDomain(input: DomainDeps) {
     clients,
     users,
     keys,
+    secretRotation,
     accessTokens,
     revocation,
     revocationCheck,

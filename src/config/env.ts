@@ -31,6 +31,10 @@ export interface Env {
   readonly workers: number;
   readonly logLevel: string;
   readonly secretKey?: string;
+  /** SECRET_KEYS: the keyring, base64 secrets newest first (the newest seals and keys new values); unset: SECRET_KEY alone. */
+  readonly secretKeys?: readonly string[];
+  /** SECRET_KEYS_LOST: key ids of keys that are gone for good: values sealed under them no longer stop the start (they fail at use). */
+  readonly secretKeysLost: readonly string[];
   /** TRUST_PROXY: which proxies' X-Forwarded-For the client IP is taken from; false: the socket address. */
   readonly trustProxy: TrustProxy;
   /** OUTBOUND_ALLOW_CIDRS: comma-separated CIDR ranges the server's own requests (a client's jwks_uri) may reach although private. */
@@ -87,6 +91,14 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const secretKey = source.SECRET_KEY || undefined;
   if (secretKey !== undefined && Buffer.from(secretKey, 'base64').length < 32) {
     problems.push('SECRET_KEY must be base64 of at least 32 bytes');
+  }
+  const secretKeys = source.SECRET_KEYS ? source.SECRET_KEYS.split(',').map((entry) => entry.trim()) : undefined;
+  if (secretKeys !== undefined) {
+    if (secretKey !== undefined) problems.push('set SECRET_KEYS (newest first) or SECRET_KEY, not both');
+    secretKeys.forEach((entry, i) => {
+      if (Buffer.from(entry, 'base64').length < 32) problems.push(`SECRET_KEYS entry ${i + 1} must be base64 of at least 32 bytes`);
+    });
+    if (new Set(secretKeys).size !== secretKeys.length) problems.push('SECRET_KEYS must not name a key twice');
   }
   const adminClientSecret = source.ADMIN_CLIENT_SECRET || undefined;
   const weakness = adminClientSecret === undefined ? null : secretWeakness(adminClientSecret);
@@ -146,6 +158,13 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workers,
     logLevel,
     secretKey,
+    ...(secretKeys === undefined ? {} : { secretKeys: Object.freeze(secretKeys) }),
+    secretKeysLost: Object.freeze(
+      (source.SECRET_KEYS_LOST ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    ),
     trustProxy,
     outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,

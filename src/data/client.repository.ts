@@ -95,6 +95,14 @@ export class ClientRepository implements ClientStore {
     return toClient(entity);
   }
 
+  async rekeySecretDigest(clientId: string, from: string, to: string): Promise<boolean> {
+    const rows = await this.db.execute<{ client_id: string }[]>(
+      'update clients set secret_digest = ? where client_id = ? and secret_digest = ? returning client_id',
+      [to, clientId, from],
+    );
+    return rows.length > 0;
+  }
+
   async modify(clientId: string, change: (current: StoredClient) => Promise<ClientPatch>): Promise<Client | null> {
     if (!storable(clientId)) return null;
     const em = this.db.em();

@@ -55,10 +55,11 @@ export class InitialAccessTokenRepository implements InitialAccessTokenStore {
     return toToken(row!);
   }
 
-  async findByDigest(tokenDigest: string): Promise<InitialAccessToken | null> {
-    const [row] = await this.db.execute<TokenRow[]>(`select ${TOKEN_COLUMNS} from initial_access_tokens where token_digest = ?`, [
-      tokenDigest,
-    ]);
+  async findByDigest(tokenDigests: readonly string[]): Promise<InitialAccessToken | null> {
+    const [row] = await this.db.execute<TokenRow[]>(
+      `select ${TOKEN_COLUMNS} from initial_access_tokens where token_digest in (${tokenDigests.map(() => '?').join(', ')}) limit 1`,
+      [...tokenDigests],
+    );
     return row ? toToken(row) : null;
   }
 

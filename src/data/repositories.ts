@@ -1,3 +1,4 @@
+import { SealedValueRepository } from './sealed-value.repository';
 import { AccountTokenRepository } from './account-token.repository';
 import { ApiRepository } from './api.repository';
 import { AuditEventRepository } from './audit-event.repository';
@@ -36,6 +37,7 @@ export function createRepositories(db: Database) {
     clients: new ClientRepository(db),
     users: new UserRepository(db),
     signingKeys: new SigningKeyRepository(db),
+    sealedValues: new SealedValueRepository(db),
     refreshTokens: new RefreshTokenRepository(db),
     revocations: new RevocationRepository(db),
     devices: new DeviceRepository(db),

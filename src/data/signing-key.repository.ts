@@ -1,4 +1,5 @@
 import type {
+  DueRotation,
   KeylessTenant,
   NewSigningKey,
   SigningKeyStore,
@@ -8,6 +9,9 @@ import type {
 import type { SigningAlgorithm } from '../domain/keys/signing-algorithm';
 import { SigningKeyEntity } from '../entities/signing-key.entity';
 import type { Database } from './database';
+
+/** The advisory lock of scheduled key rotation: (this, 1) in the two-int4 key space, which single-key locks (the rate limiter's) never share. */
+const ROTATION_LOCK = 0x6b65_7972; // 'keyr'
 
 const toStored = (entity: SigningKeyEntity): StoredSigningKey =>
   Object.freeze({
@@ -87,6 +91,42 @@ export class SigningKeyRepository implements SigningKeyStore {
       [tenantId],
     );
     return row?.max ?? null;
+  }
+
+  /** pg_try_advisory_xact_lock on a constant key pair: held until the surrounding transaction ends. */
+  async tryLockRotation(): Promise<boolean> {
+    const [row] = await this.db.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(?, 1) as locked', [ROTATION_LOCK]);
+    return row?.locked === true;
+  }
+
+  async dueForRotation(now: Date, limit: number): Promise<DueRotation[]> {
+    const rows = await this.db.execute<
+      {
+        tenant_id: string;
+        path: string;
+        signing_algorithm: SigningAlgorithm;
+        kid: string;
+        activates_at: Date;
+        key_rotation_days: number;
+        key_publication_seconds: number;
+      }[]
+    >(
+      `select k.tenant_id, t.path, t.signing_algorithm, k.kid, k.activates_at, t.key_rotation_days, t.key_publication_seconds
+         from signing_keys k join tenants t on t.id = k.tenant_id
+        where k.status = 'active' and t.key_rotation_days > 0
+          and k.activates_at + make_interval(secs => t.key_rotation_days * 86400 - t.key_publication_seconds) <= ?::timestamptz
+        order by k.activates_at limit ?`,
+      [now, limit],
+    );
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      tenantPath: row.path,
+      signingAlgorithm: row.signing_algorithm,
+      kid: row.kid,
+      activatesAt: new Date(row.activates_at),
+      keyRotationDays: row.key_rotation_days,
+      keyPublicationSeconds: row.key_publication_seconds,
+    }));
   }
 
   async keylessTenants(afterId: string | null, limit: number): Promise<KeylessTenant[]> {

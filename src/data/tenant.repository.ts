@@ -24,6 +24,8 @@ const toTenant = (entity: TenantEntity): Tenant =>
     mfaPolicy: entity.mfaPolicy ?? 'OPTIONAL',
     mfaRequiredRoles: Object.freeze([...(entity.mfaRequiredRoles ?? [])]),
     refreshReuseGraceSeconds: entity.refreshReuseGraceSeconds ?? 0,
+    keyRotationDays: entity.keyRotationDays ?? 0,
+    keyPublicationSeconds: entity.keyPublicationSeconds ?? 360,
     tokensRevokedBefore: entity.tokensRevokedBefore,
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
@@ -82,6 +84,14 @@ export class TenantRepository implements TenantStore {
 
   async hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean> {
     return (await this.db.em().count(ClientEntity, { tenantId, securityProfile: profile })) > 0;
+  }
+
+  async longestAccessTokenLifetime(tenantId: string): Promise<number | null> {
+    const [row] = await this.db.execute<{ max: number | null }[]>(
+      'select max(access_token_lifetime) as max from clients where tenant_id = ?',
+      [tenantId],
+    );
+    return row?.max ?? null;
   }
 
   async subtreeIds(path: string): Promise<string[]> {

@@ -1,3 +1,4 @@
+import type { SealedValueStore } from './crypto/sealed-value-store';
 import type { ApiStore } from './apis/api-store';
 import type { AuditStore } from './audit/audit-store';
 import type { ClientStore } from './clients/client-store';
@@ -36,6 +37,8 @@ export interface DomainStores {
   readonly clients: ClientStore;
   readonly users: UserStore;
   readonly signingKeys: SigningKeyStore;
+  /** Every value sealed or keyed under SECRET_KEYS (start-up check, `secrets rotate`). */
+  readonly sealedValues: SealedValueStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly revocations: RevocationStore;
   readonly devices: DeviceStore;

@@ -19,6 +19,8 @@ export class TenantEntity {
     | 'mfaPolicy'
     | 'mfaRequiredRoles'
     | 'refreshReuseGraceSeconds'
+    | 'keyRotationDays'
+    | 'keyPublicationSeconds'
     | 'createdAt'
     | 'updatedAt'
     | 'tokensRevokedBefore'
@@ -66,6 +68,13 @@ export class TenantEntity {
   /** Seconds after a rotation within which the rotated refresh token gets the same successor again; 0: strict. */
   @Property({ type: 'integer' })
   refreshReuseGraceSeconds = 0;
+  /** Scheduled signing-key rotation: a new key every this many days; 0: manual rotation only. */
+  @Property({ type: 'integer' })
+  keyRotationDays = 0;
+
+  /** How long a new signing key is in the JWKS before it signs (seconds). */
+  @Property({ type: 'integer' })
+  keyPublicationSeconds = 360;
 
   /** Batch revocation cutoff: tokens issued before it are inactive (seed 003). */
   @Property({ type: 'timestamptz', nullable: true })

@@ -28,6 +28,7 @@ import { Migration20261207010000Passkeys } from './Migration20261207010000Passke
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
 import { Migration20261207060000RefreshReuseGrace } from './Migration20261207060000RefreshReuseGrace';
 import { Migration20261207020000BrowserSessionIds } from './Migration20261207020000BrowserSessionIds';
+import { Migration20261207070000KeyRotationAndKeyring } from './Migration20261207070000KeyRotationAndKeyring';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -60,4 +61,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207030000BackchannelLogout', class: Migration20261207030000BackchannelLogout },
   { name: 'Migration20261207060000RefreshReuseGrace', class: Migration20261207060000RefreshReuseGrace },
   { name: 'Migration20261207020000BrowserSessionIds', class: Migration20261207020000BrowserSessionIds },
+  { name: 'Migration20261207070000KeyRotationAndKeyring', class: Migration20261207070000KeyRotationAndKeyring },
 ];

@@ -116,6 +116,10 @@ export type CreateTenantInput = {
   /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
   allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
+  /** How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360. */
+  keyPublicationSeconds?: number | null | undefined;
+  /** Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds. */
+  keyRotationDays?: number | null | undefined;
   /** Second factor policy; default OPTIONAL. */
   mfaPolicy?: MfaPolicy | null | undefined;
   /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
@@ -280,6 +284,10 @@ export type UpdateTenantInput = {
   /** Open dynamic client registration (RFC 7591) without an initial access token; default off. */
   allowOpenClientRegistration?: boolean | null | undefined;
   allowSelfSignup?: boolean | null | undefined;
+  /** How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360. */
+  keyPublicationSeconds?: number | null | undefined;
+  /** Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds. */
+  keyRotationDays?: number | null | undefined;
   /** Second factor policy; default OPTIONAL. */
   mfaPolicy?: MfaPolicy | null | undefined;
   /** With REQUIRED: the roles (`admin` included) whose holders must use a second factor; empty: everyone. */
@@ -421,7 +429,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -479,7 +487,7 @@ export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
+export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
 export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
@@ -691,12 +699,17 @@ export type RotateSigningKeyMutationVariables = Exact<{
 
 export type RotateSigningKeyMutation = { rotateSigningKey: { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> } };
 
+export type RotateSecretKeysMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RotateSecretKeysMutation = { rotateSecretKeys: { currentKeyId: string, leftOnOldKeys: number, resealed: Array<{ kind: string, count: number }>, failed: Array<{ kind: string, count: number }>, digestsLeft: Array<{ kind: string, keyId: string | null, count: number }> } };
+
 export type TenantQueryVariables = Exact<{
   path: string;
 }>;
 
 
-export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type TenantQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type TenantsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -705,14 +718,14 @@ export type TenantsQueryVariables = Exact<{
 }>;
 
 
-export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TenantsQuery = { tenants: { totalCount: number, nodes: Array<{ id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateTenantMutationVariables = Exact<{
   input: CreateTenantInput;
 }>;
 
 
-export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type CreateTenantMutation = { createTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type UpdateTenantMutationVariables = Exact<{
   path: string;
@@ -720,14 +733,14 @@ export type UpdateTenantMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type UpdateTenantMutation = { updateTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type DeleteTenantMutationVariables = Exact<{
   path: string;
 }>;
 
 
-export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
+export type DeleteTenantMutation = { deleteTenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string } };
 
 export type RevokeTokenMutationVariables = Exact<{
   token: string;
@@ -904,6 +917,8 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -1515,6 +1530,8 @@ fragment TenantFields on Tenant {
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2188,6 +2205,27 @@ export const RotateSigningKeyDocument = new TypedDocumentString(`
   publishUntil
   publicJwk
 }`);
+export const RotateSecretKeysDocument = new TypedDocumentString(`
+    mutation rotateSecretKeys {
+  rotateSecretKeys {
+    currentKeyId
+    resealed {
+      kind
+      count
+    }
+    failed {
+      kind
+      count
+    }
+    digestsLeft {
+      kind
+      keyId
+      count
+    }
+    leftOnOldKeys
+  }
+}
+    `);
 export const TenantDocument = new TypedDocumentString(`
     query tenant($path: String!) {
   tenant(path: $path) {
@@ -2208,6 +2246,8 @@ export const TenantDocument = new TypedDocumentString(`
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2242,6 +2282,8 @@ fragment TenantFields on Tenant {
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2266,6 +2308,8 @@ export const CreateTenantDocument = new TypedDocumentString(`
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2290,6 +2334,8 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2314,6 +2360,8 @@ export const DeleteTenantDocument = new TypedDocumentString(`
   mfaPolicy
   mfaRequiredRoles
   refreshReuseGraceSeconds
+  keyRotationDays
+  keyPublicationSeconds
   tokensRevokedBefore
   createdAt
   updatedAt
@@ -2633,6 +2681,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     rotateSigningKey(variables: RotateSigningKeyMutationVariables, options?: C): Promise<RotateSigningKeyMutation> {
       return requester<RotateSigningKeyMutation, RotateSigningKeyMutationVariables>(RotateSigningKeyDocument, variables, options) as Promise<RotateSigningKeyMutation>;
+    },
+    rotateSecretKeys(variables?: RotateSecretKeysMutationVariables, options?: C): Promise<RotateSecretKeysMutation> {
+      return requester<RotateSecretKeysMutation, RotateSecretKeysMutationVariables>(RotateSecretKeysDocument, variables, options) as Promise<RotateSecretKeysMutation>;
     },
     tenant(variables: TenantQueryVariables, options?: C): Promise<TenantQuery> {
       return requester<TenantQuery, TenantQueryVariables>(TenantDocument, variables, options) as Promise<TenantQuery>;

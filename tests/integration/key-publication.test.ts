@@ -251,7 +251,15 @@ describe('every tenant has its key from the moment it exists', () => {
 
   // Last: the restart under another secret re-keys the admin client.
   it('after a new SECRET_KEY, rotateSigningKey restores signing at once (operations.md): a key that cannot be opened never signs', async () => {
-    const other = await startTestServer({ env: { SECRET_KEY: randomBytes(32).toString('base64') }, databaseUrl: t.databaseUrl });
+    // The old key is gone for good: named in SECRET_KEYS_LOST, it no longer stops the start (secret-keyring.test.ts).
+    const [old] = await sqlRows<{ id: string }>(
+      t.databaseUrl,
+      "select distinct split_part(sealed_private_jwk, '.', 2) as id from signing_keys",
+    );
+    const other = await startTestServer({
+      env: { SECRET_KEY: randomBytes(32).toString('base64'), SECRET_KEYS_LOST: old!.id },
+      databaseUrl: t.databaseUrl,
+    });
     try {
       const admin = () =>
         postForm(

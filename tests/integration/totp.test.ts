@@ -212,7 +212,7 @@ describe('second factor (TOTP)', () => {
     const [stored] = await sqlRows<{ secret_sealed: string }>(t.databaseUrl, 'select secret_sealed from user_factors where user_id = $1', [
       user.user.id,
     ]);
-    expect(stored!.secret_sealed).toMatch(/^v1\./);
+    expect(stored!.secret_sealed).toMatch(/^v2\./);
     expect(stored!.secret_sealed).not.toContain(manualKey);
 
     const wrong = await browser.post('/account/totp/confirm', { ...hiddenFields(setup.body), code: code(manualKey, 5) });

@@ -14,13 +14,16 @@ export function TenantsScreen(): JSX.Element {
   const list = usePage(async (after) => (await sdk.tenants({ first: 100, after, search: search.term })).tenants, [search.term]);
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
-  const form = useSubmit(['path', 'name']);
+  const [rotationDays, setRotationDays] = useState('');
+  const form = useSubmit(['path', 'name', 'keyRotationDays']);
   const create = (event: Event) => {
     event.preventDefault();
     void form.run(async () => {
-      await sdk.createTenant({ input: { path, name: name || null } });
+      const keyRotationDays = rotationDays.trim() === '' ? null : Number(rotationDays);
+      await sdk.createTenant({ input: { path, name: name || null, keyRotationDays } });
       setPath('');
       setName('');
+      setRotationDays('');
       list.reload();
     });
   };
@@ -42,7 +45,8 @@ export function TenantsScreen(): JSX.Element {
                 {tenant.path}
               </button>{' '}
               <span class="muted">
-                {tenant.name} · {tenant.signingAlgorithm} · {mfaPolicyText(tenant)}
+                {tenant.name} · {tenant.signingAlgorithm}
+                {tenant.keyRotationDays > 0 ? ` (new key every ${tenant.keyRotationDays} days)` : ''} · {mfaPolicyText(tenant)}
               </span>
             </li>
           ))}
@@ -61,6 +65,16 @@ export function TenantsScreen(): JSX.Element {
             required
           />
           <Field label="Name" name="name" value={name} onInput={setName} errors={form.errors} />
+          <Field
+            label="Rotate signing keys every (days)"
+            name="keyRotationDays"
+            type="number"
+            step={1}
+            value={rotationDays}
+            onInput={setRotationDays}
+            errors={form.errors}
+            hint="empty or 0: manual rotation only; must exceed the longest token lifetime plus the publication window"
+          />
           <GeneralErrors errors={form.errors} />
           <button type="submit" disabled={form.busy}>
             Create tenant

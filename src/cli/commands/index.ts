@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { applyCommand } from './apply.command';
 import { clientsCreate, clientsDelete, clientsList } from './clients.commands';
 import { exportCommand } from './export.command';
+import { secretsRotate } from './secrets.command';
 import { tenantsCreate, tenantsDelete, tenantsList } from './tenants.commands';
 import { tokenCommand } from './token.command';
 import { usersCreate, usersDelete, usersList } from './users.commands';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   usersList,
   usersCreate,
   usersDelete,
+  secretsRotate,
 ];

@@ -26,6 +26,8 @@ export type ClientPatch = Partial<ClientSettings & Pick<StoredClient, 'name' | '
  * rows stay in the data layer.
  */
 export interface ClientStore {
+  /** Replaces the client's secret digest with the same secret's digest under the newest SECRET_KEYS key, if it is still `from`. */
+  rekeySecretDigest(clientId: string, from: string, to: string): Promise<boolean>;
   /** The client with its secret digest; null when unknown. */
   findWithSecretDigest(clientId: string): Promise<StoredClient | null>;
   /** A tenant's clients, oldest first; `request.search` matches client id or name, case-insensitively. */

@@ -161,6 +161,20 @@ export class ClientService {
     });
   }
 
+  /**
+   * A secret that verified against a digest under an older SECRET_KEYS key is keyed again under the newest
+   * (once: the digest changes, and every process reloads the client), so `secrets rotate` needs only the
+   * clients that have not authenticated since. In the background: authentication never waits for it.
+   */
+  private rekeyDigest(clientId: string, from: string, clientSecret: string): void {
+    this.clients
+      .rekeySecretDigest(clientId, from, this.deps.secret.digest(clientSecret))
+      .then((changed) => (changed ? this.deps.bus.publish({ topic: 'client', kind: 'updated', key: clientId }) : undefined))
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: error, clientId }, 'could not key a client secret digest under the newest SECRET_KEYS key'),
+      );
+  }
+
   private checkCredentials(clientId: string, clientSecret: string | undefined): MaybePromise<Client> {
     return mapMaybePromise(this.lookup(clientId), (found) => {
       const client = found?.client;
@@ -171,6 +185,7 @@ export class ClientService {
         if (found.verified && this.deps.secret.sameFingerprint(found.verified, fingerprint)) return client;
         ensure(this.deps.secret.verifyDigest(clientSecret, found.secretDigest), () => errors.invalidClient('wrong client secret'));
         found.verified = fingerprint;
+        if (!this.deps.secret.isCurrent(found.secretDigest)) this.rekeyDigest(clientId, found.secretDigest, clientSecret);
         return client;
       }
       // Any other failure does the work of a wrong secret before answering exactly as one.

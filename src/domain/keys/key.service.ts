@@ -7,6 +7,8 @@ import { TtlCache } from '../cache/ttl-cache';
 import type { DomainDeps } from '../deps';
 import type { Tenant } from '../tenants/tenant';
 import { newSigningKey, prepareFirstSigningKey } from './first-signing-key';
+import type { AuditLog } from '../audit/audit-log';
+import { longestSignedTokenLifetime } from './key-rotation-policy';
 import type { TenantService } from '../tenants/tenant.service';
 import type { SigningAlgorithm } from './signing-algorithm';
 import type { ActiveSigningKey, ScheduledSigningKey, SigningKeyInfo, SigningKeyState, VerificationKey } from './signing-key';
@@ -19,7 +21,10 @@ import {
 } from './signing-key-store';
 
 /** The tenant fields keys depend on. */
-type KeyedTenant = Pick<Tenant, 'id' | 'signingAlgorithm'>;
+type KeyedTenant = Pick<Tenant, 'id' | 'signingAlgorithm' | 'keyPublicationSeconds'>;
+
+/** Tenants {@link KeyService.rotateDue} rotates per run; the rest wait for the next. */
+const ROTATION_BATCH = 50;
 
 /** Tenants keyed per batch by {@link KeyService.keyEveryTenant}, and key pairs generated at once. */
 const BACKFILL_BATCH = 100;
@@ -52,6 +57,8 @@ export class KeyService {
     private readonly deps: DomainDeps,
     private readonly keys: SigningKeyStore,
     private readonly tenants: TenantService,
+    /** Where scheduled rotations are recorded (actor: system); manual ones are audited as mutations. */
+    private readonly audit?: Pick<AuditLog, 'record'>,
   ) {
     this.scheduled = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
     this.byKid = new TtlCache({ ttlMs: defaults.cacheTtlMs, trusted: () => deps.bus.live });
@@ -172,12 +179,52 @@ export class KeyService {
 
   /**
    * Schedules the tenant's next key: published at once, signing from its
-   * `activatesAt` (`defaults.keyPublicationSeconds` later); the current key
+   * `activatesAt` (the tenant's `keyPublicationSeconds` later); the current key
    * signs until then and stays published until its tokens have expired.
    */
   async rotate(actor: Actor, tenantPath: string): Promise<SigningKeyInfo> {
     const tenant = await this.tenants.get(actor, tenantPath, 'tenantPath');
     return toInfo((await this.scheduleNext(tenant, tenant.signingAlgorithm))!, this.deps.clock.now());
+  }
+
+  /**
+   * Scheduled rotation (the tenant's `keyRotationDays`; run by every process's
+   * timer, src/server.ts): for each tenant whose active key has signed for its
+   * period less the publication window, inserts the next key, published at once
+   * and signing from the end of the period (or, when the run comes late, after
+   * a full publication window). One process at a time: a transaction-scoped
+   * advisory lock, and each insert only replaces the key it saw active. Every
+   * process learns of the new key through the change bus and switches to it at
+   * its `activatesAt` by its own clock. The number of keys made.
+   */
+  async rotateDue(): Promise<number> {
+    const now = this.deps.clock.now();
+    const rotated = await this.deps.stores.transactions.run(async () => {
+      if (!(await this.keys.tryLockRotation())) return [];
+      const made: { tenantPath: string; key: StoredSigningKey }[] = [];
+      for (const due of await this.keys.dueForRotation(now, ROTATION_BATCH)) {
+        const activatesAt = new Date(
+          Math.max(due.activatesAt.getTime() + due.keyRotationDays * 86_400_000, now.getTime() + due.keyPublicationSeconds * 1000),
+        );
+        const key = await this.insertNext(due.tenantId, due.signingAlgorithm, activatesAt, due.kid);
+        if (key) made.push({ tenantPath: due.tenantPath, key });
+      }
+      return made;
+    });
+    for (const { tenantPath, key } of rotated) {
+      this.audit?.record({
+        action: 'rotateSigningKey',
+        outcome: 'success',
+        tenantPath,
+        actorKind: 'system',
+        actorId: 'key-rotation-schedule',
+        targetKind: 'signingKey',
+        targetId: key.kid,
+        detail: { algorithm: key.algorithm, activatesAt: key.activatesAt.toISOString() },
+      });
+    }
+    if (rotated.length > 0) this.deps.log.info({ rotated: rotated.length }, 'signing key: scheduled rotation made the next keys');
+    return rotated.length;
   }
 
   /** One new key of the tenant's algorithm after the current newest (`replacing`), for all concurrent requests that saw the change. */
@@ -196,11 +243,22 @@ export class KeyService {
 
   /** Inserts the next key (see {@link rotate}); null when `replacing` is given and no longer the newest key. */
   private async scheduleNext(tenant: KeyedTenant, algorithm: SigningAlgorithm, replacing?: string): Promise<StoredSigningKey | null> {
+    const publicationSeconds = tenant.keyPublicationSeconds ?? defaults.keyPublicationSeconds;
+    const activatesAt = new Date(this.deps.clock.now().getTime() + publicationSeconds * 1000);
+    return this.insertNext(tenant.id, algorithm, activatesAt, replacing);
+  }
+
+  /** Inserts a new key signing from `activatesAt`; the active one signs until then and stays published until its tokens have expired. */
+  private async insertNext(
+    tenantId: string,
+    algorithm: SigningAlgorithm,
+    activatesAt: Date,
+    replacing?: string,
+  ): Promise<StoredSigningKey | null> {
     const key = await this.newKey(algorithm);
-    const activatesAt = new Date(this.deps.clock.now().getTime() + defaults.keyPublicationSeconds * 1000);
-    const publishUntil = new Date(activatesAt.getTime() + (await this.longestTokenLifetime(tenant.id)) * 1000);
-    const created = await this.keys.replaceActive({ ...key, tenantId: tenant.id, activatesAt }, publishUntil, replacing);
-    if (created) await this.deps.bus.publish({ topic: 'signing_key', kind: 'rotated', key: tenant.id });
+    const publishUntil = new Date(activatesAt.getTime() + (await this.longestTokenLifetime(tenantId)) * 1000);
+    const created = await this.keys.replaceActive({ ...key, tenantId, activatesAt }, publishUntil, replacing);
+    if (created) await this.deps.bus.publish({ topic: 'signing_key', kind: 'rotated', key: tenantId });
     return created;
   }
 
@@ -249,8 +307,7 @@ export class KeyService {
   }
 
   private async longestTokenLifetime(tenantId: string): Promise<number> {
-    const longest = await this.keys.longestAccessTokenLifetime(tenantId);
-    return Math.max(longest ?? 0, defaults.accessTokenLifetimeSeconds, defaults.deviceIdTokenLifetimeSeconds);
+    return longestSignedTokenLifetime(await this.keys.longestAccessTokenLifetime(tenantId));
   }
 }
 

@@ -38,6 +38,18 @@ export interface NewSigningKey {
   readonly activatesAt: Date;
 }
 
+/** A tenant whose scheduled rotation is due: its active key and its policy. */
+export interface DueRotation {
+  readonly tenantId: string;
+  readonly tenantPath: string;
+  readonly signingAlgorithm: SigningAlgorithm;
+  /** The active key, which the new one replaces. */
+  readonly kid: string;
+  readonly activatesAt: Date;
+  readonly keyRotationDays: number;
+  readonly keyPublicationSeconds: number;
+}
+
 /** A tenant that has no signing key (made before keys came with their tenant). */
 export interface KeylessTenant {
   readonly tenantId: string;
@@ -67,6 +79,13 @@ export interface SigningKeyStore {
   replaceActive(key: NewSigningKey, publishUntil: Date, replacing?: string): Promise<StoredSigningKey | null>;
   /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */
   longestAccessTokenLifetime(tenantId: string): Promise<number | null>;
+  /**
+   * Inside a transaction: takes the transaction-scoped lock of scheduled rotation
+   * without waiting; false when another process holds it (it is rotating now).
+   */
+  tryLockRotation(): Promise<boolean>;
+  /** Up to `limit` tenants with `keyRotationDays` whose active key's `activatesAt` + period − publication window is at or before `now`. */
+  dueForRotation(now: Date, limit: number): Promise<DueRotation[]>;
   /** Up to `limit` tenants without an active key, by id after `afterId`. */
   keylessTenants(afterId: string | null, limit: number): Promise<KeylessTenant[]>;
 }

@@ -39,6 +39,8 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
     mfaPolicy: planned.mfaPolicy,
     mfaRequiredRoles: planned.mfaRequiredRoles,
     refreshReuseGraceSeconds: planned.refreshReuseGraceSeconds,
+    keyRotationDays: planned.keyRotationDays,
+    keyPublicationSeconds: planned.keyPublicationSeconds,
   };
   let tenant: Tenant | null = await services.tenants.findByPath(planned.path);
   if (!tenant) {

@@ -19,6 +19,7 @@ import { validatePassword, validateUsername, validateUserProfile } from '../user
 import { validateDisplayName } from '../validate-display-name';
 import { validateMfaPolicy, validateMfaRequiredRoles } from '../mfa/second-factor-policy';
 import { validateRefreshReuseGrace } from '../tokens/refresh-reuse-grace';
+import { longestSignedTokenLifetime, validateKeyRotationPolicy } from '../keys/key-rotation-policy';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
 import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
@@ -34,6 +35,8 @@ const TENANT_FIELDS = [
   'mfaPolicy',
   'mfaRequiredRoles',
   'refreshReuseGraceSeconds',
+  'keyRotationDays',
+  'keyPublicationSeconds',
   'apis',
   'roles',
   'clients',
@@ -145,6 +148,17 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
   const roles = reader.array(object, 'roles', at).map((r, i) => readRole(reader, r, `${at}.roles[${i}]`));
   const clients = reader.array(object, 'clients', at).map((c, i) => readClient(reader, c, `${at}.clients[${i}]`, grants));
   const users = reader.array(object, 'users', at).map((u, i) => readUser(reader, u, `${at}.users[${i}]`));
+  const clientLifetimes = (clients as (PlannedClient | null)[]).map((c) => c?.settings.accessTokenLifetime ?? 0);
+  const rotation = reader.check(at, () =>
+    validateKeyRotationPolicy(
+      {
+        keyRotationDays: reader.integer(object, 'keyRotationDays', at) ?? 0,
+        keyPublicationSeconds: reader.integer(object, 'keyPublicationSeconds', at) ?? defaults.keyPublicationSeconds,
+      },
+      longestSignedTokenLifetime(Math.max(0, ...clientLifetimes)),
+      `${at}.`,
+    ),
+  );
   if (
     reader.problems.length > before ||
     path === undefined ||
@@ -152,7 +166,8 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     securityProfile === undefined ||
     mfaPolicy === undefined ||
     mfaRequiredRoles === undefined ||
-    refreshReuseGraceSeconds === undefined
+    refreshReuseGraceSeconds === undefined ||
+    rotation === undefined
   )
     return null;
   return {
@@ -167,6 +182,7 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     mfaPolicy,
     mfaRequiredRoles,
     refreshReuseGraceSeconds,
+    ...rotation,
     apis: apis as PlannedApi[],
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],

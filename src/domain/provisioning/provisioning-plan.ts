@@ -27,6 +27,10 @@ export interface PlannedTenant {
   /** With REQUIRED: the roles whose holders must use a second factor (sorted); empty: everyone. */
   mfaRequiredRoles: string[];
   refreshReuseGraceSeconds: number;
+  /** Scheduled signing-key rotation every this many days; 0: manual only. */
+  keyRotationDays: number;
+  /** How long a new signing key is published before it signs (seconds). */
+  keyPublicationSeconds: number;
   apis: PlannedApi[];
   roles: PlannedRole[];
   clients: PlannedClient[];

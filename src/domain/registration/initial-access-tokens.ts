@@ -93,7 +93,7 @@ export class InitialAccessTokens {
 
   /** The token `presented` when it belongs to `tenant` and is usable now; `invalid_token` otherwise, alike for every reason. */
   async admit(tenant: Tenant, presented: string): Promise<InitialAccessToken> {
-    const found = await this.store.findByDigest(this.secret.digest(presented));
+    const found = await this.store.findByDigest(this.secret.digestCandidates(presented));
     ensure(found && found.tenantId === tenant.id && usable(found, this.clock.now()), () =>
       errors.invalidToken('the initial access token is invalid, expired, used up or revoked'),
     );

@@ -25,7 +25,8 @@ export type NewInitialAccessToken = Pick<InitialAccessToken, 'tenantId' | 'descr
  */
 export interface InitialAccessTokenStore {
   insert(token: NewInitialAccessToken): Promise<InitialAccessToken>;
-  findByDigest(tokenDigest: string): Promise<InitialAccessToken | null>;
+  /** The token stored under any of `tokenDigests` (its digest under each key of SECRET_KEYS). */
+  findByDigest(tokenDigests: readonly string[]): Promise<InitialAccessToken | null>;
   findById(id: string): Promise<InitialAccessToken | null>;
   /** A tenant's tokens, newest first. */
   listByTenant(tenantId: string): Promise<InitialAccessToken[]>;

@@ -16,6 +16,8 @@ export interface NewTenantRecord {
   readonly mfaPolicy?: MfaPolicy;
   readonly mfaRequiredRoles?: readonly string[];
   readonly refreshReuseGraceSeconds?: number;
+  readonly keyRotationDays?: number;
+  readonly keyPublicationSeconds?: number;
 }
 
 /** The fields a tenant update may write; absent fields stay as they are. */
@@ -31,6 +33,8 @@ export type TenantPatch = Partial<
     | 'mfaPolicy'
     | 'mfaRequiredRoles'
     | 'refreshReuseGraceSeconds'
+    | 'keyRotationDays'
+    | 'keyPublicationSeconds'
   >
 >;
 
@@ -56,6 +60,8 @@ export interface TenantStore {
   modify(path: string, change: (current: Tenant) => TenantPatch): Promise<Tenant | null>;
   /** Whether a client of the tenant names `profile` as its own security profile. */
   hasClientsOfProfile(tenantId: string, profile: SecurityProfile): Promise<boolean>;
+  /** The longest access token lifetime among the tenant's clients (seconds), null when it has none. */
+  longestAccessTokenLifetime(tenantId: string): Promise<number | null>;
   /** Ids of the strict descendants of `path`. */
   subtreeIds(path: string): Promise<string[]>;
   /** Deletes a tenant with its subtree, clients, users and keys. */

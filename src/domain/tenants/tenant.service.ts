@@ -16,6 +16,7 @@ import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityPro
 import type { SecurityProfile } from '../profiles/security-profiles';
 import { validateMfaPolicy, validateMfaRequiredRoles, type MfaPolicy } from '../mfa/second-factor-policy';
 import { validateRefreshReuseGrace } from '../tokens/refresh-reuse-grace';
+import { longestSignedTokenLifetime, validateKeyRotationPolicy } from '../keys/key-rotation-policy';
 
 export interface CreateTenantInput {
   path: string;
@@ -33,6 +34,10 @@ export interface CreateTenantInput {
   mfaRequiredRoles?: readonly string[] | null;
   /** Refresh-token reuse grace in seconds (src/domain/tokens/refresh-reuse-grace.ts); default 0, strict rotation. */
   refreshReuseGraceSeconds?: number | null;
+  /** Scheduled signing-key rotation every this many days; 0 (default): manual only. */
+  keyRotationDays?: number | null;
+  /** How long a new signing key is published before it signs (seconds); default `defaults.keyPublicationSeconds`. */
+  keyPublicationSeconds?: number | null;
 }
 
 export interface UpdateTenantInput {
@@ -50,6 +55,10 @@ export interface UpdateTenantInput {
   mfaRequiredRoles?: readonly string[] | null;
   /** Refresh-token reuse grace in seconds (src/domain/tokens/refresh-reuse-grace.ts); default 0, strict rotation. */
   refreshReuseGraceSeconds?: number | null;
+  /** Scheduled signing-key rotation every this many days; 0 (default): manual only. */
+  keyRotationDays?: number | null;
+  /** How long a new signing key is published before it signs (seconds); default `defaults.keyPublicationSeconds`. */
+  keyPublicationSeconds?: number | null;
 }
 
 /**
@@ -175,6 +184,14 @@ export class TenantService {
     const securityProfile = validateSecurityProfile(input.securityProfile ?? 'NONE');
     ensureTenantConforms({ path: input.path, securityProfile, signingAlgorithm }, 'securityProfile');
     const name = validateDisplayName(input.name ?? defaultTenantName(input.path));
+    // A new tenant has no clients yet: the default lifetimes bound its tokens.
+    const rotation = validateKeyRotationPolicy(
+      {
+        keyRotationDays: input.keyRotationDays ?? 0,
+        keyPublicationSeconds: input.keyPublicationSeconds ?? defaults.keyPublicationSeconds,
+      },
+      longestSignedTokenLifetime(null),
+    );
     const complete = await this.creationStep(signingAlgorithm);
     // The tenant and what its creation step writes (its signing key), or neither.
     const tenant = await this.deps.stores.transactions.run(async () => {
@@ -192,6 +209,7 @@ export class TenantService {
             mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
             mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
             refreshReuseGraceSeconds: validateRefreshReuseGrace(input.refreshReuseGraceSeconds ?? 0),
+            ...rotation,
           }),
         `tenant ${input.path} already exists`,
       );
@@ -220,7 +238,19 @@ export class TenantService {
         );
       }
     }
+    const rotationChanges = input.keyRotationDays != null || input.keyPublicationSeconds != null;
+    const existing = rotationChanges ? await this.tenants.findByPath(path) : null;
+    const longest = existing ? longestSignedTokenLifetime(await this.tenants.longestAccessTokenLifetime(existing.id)) : 0;
     const tenant = await this.tenants.modify(path, (current): TenantPatch => {
+      const rotation = rotationChanges
+        ? validateKeyRotationPolicy(
+            {
+              keyRotationDays: input.keyRotationDays ?? current.keyRotationDays,
+              keyPublicationSeconds: input.keyPublicationSeconds ?? current.keyPublicationSeconds,
+            },
+            longest,
+          )
+        : {};
       const signingAlgorithm = input.signingAlgorithm != null ? validSigningAlgorithm(input.signingAlgorithm) : undefined;
       const securityProfile = input.securityProfile != null ? validateSecurityProfile(input.securityProfile) : undefined;
       // The profile and the algorithm as they will be stored; a new algorithm alone is at fault, else the profile.
@@ -243,6 +273,7 @@ export class TenantService {
         mfaRequiredRoles: input.mfaRequiredRoles != null ? validateMfaRequiredRoles(input.mfaRequiredRoles) : undefined,
         refreshReuseGraceSeconds:
           input.refreshReuseGraceSeconds != null ? validateRefreshReuseGrace(input.refreshReuseGraceSeconds) : undefined,
+        ...rotation,
       };
     });
     ensure(tenant, () => notFoundInScope('tenant', path));

@@ -25,6 +25,10 @@ export interface Tenant {
    * presenting the rotated token again returns the same successor instead of revoking the family; 0: strict rotation.
    */
   readonly refreshReuseGraceSeconds: number;
+  /** Scheduled signing-key rotation: a new key every this many days; 0: manual only (src/domain/keys/key-rotation-policy.ts). */
+  readonly keyRotationDays: number;
+  /** How long a new signing key is in the JWKS before it signs (seconds). */
+  readonly keyPublicationSeconds: number;
   readonly tokensRevokedBefore: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;

@@ -45,6 +45,18 @@ export class CreateTenantInput {
       'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
   })
   refreshReuseGraceSeconds?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds.',
+  })
+  keyRotationDays?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+  })
+  keyPublicationSeconds?: number | null;
 }
 
 @InputType()
@@ -86,4 +98,16 @@ export class UpdateTenantInput {
       'Refresh-token reuse grace in seconds (0–300): within it after a rotation, the rotated refresh token presented again gets the same successor instead of revoking the family. 0 (default): strict rotation.',
   })
   refreshReuseGraceSeconds?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Scheduled signing-key rotation: a new key every this many days, of the tenant’s signingAlgorithm; 0 (default): manual rotation only. Must exceed the longest token lifetime plus keyPublicationSeconds.',
+  })
+  keyRotationDays?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'How long a new signing key (scheduled or manual rotation) is in the JWKS before it signs, in seconds; default and minimum 360.',
+  })
+  keyPublicationSeconds?: number | null;
 }

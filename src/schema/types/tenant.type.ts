@@ -48,6 +48,10 @@ export class TenantType {
       'Refresh-token reuse grace in seconds: within it after a rotation, the rotated token gets the same successor again. 0: strict rotation.',
   })
   refreshReuseGraceSeconds!: number;
+  @Field(() => Int, { description: 'Scheduled signing-key rotation: a new key every this many days; 0: manual rotation only.' })
+  keyRotationDays!: number;
+  @Field(() => Int, { description: 'How long a new signing key is in the JWKS before it signs (seconds).' })
+  keyPublicationSeconds!: number;
 
   @Field(() => Date, { nullable: true, description: 'Tokens issued before this instant are revoked (batch revocation).' })
   tokensRevokedBefore!: Date | null;
@@ -77,6 +81,8 @@ export function toTenantType(tenant: Tenant): TenantType {
     mfaPolicy: tenant.mfaPolicy as MfaPolicyEnum,
     mfaRequiredRoles: [...tenant.mfaRequiredRoles],
     refreshReuseGraceSeconds: tenant.refreshReuseGraceSeconds,
+    keyRotationDays: tenant.keyRotationDays,
+    keyPublicationSeconds: tenant.keyPublicationSeconds,
     tokensRevokedBefore: tenant.tokensRevokedBefore,
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt,

@@ -51,6 +51,7 @@ describe('parseEnv', () => {
       workers: 1,
       logLevel: 'info',
       secretKey: undefined,
+      secretKeysLost: [],
       trustProxy: false,
       outboundAllowCidrs: [],
       provision: undefined,
@@ -124,6 +125,7 @@ describe('parseEnv', () => {
       workers: 4,
       logLevel: 'debug',
       secretKey,
+      secretKeysLost: [],
       trustProxy: 1,
       outboundAllowCidrs: ['10.20.0.0/16', 'fd12::/16'],
       provision: undefined,
@@ -203,6 +205,14 @@ describe('parseEnv', () => {
   it('refuses a SECRET_KEY shorter than 32 bytes and accepts 32', () => {
     expect(problemsOf({ SECRET_KEY: key(31) })).toEqual([expect.stringContaining('SECRET_KEY')]);
     expect(parseEnv({ SECRET_KEY: key(32) }).secretKey).toBe(key(32));
+  });
+
+  it('takes SECRET_KEYS as a keyring, newest first, and refuses short or repeated keys or SECRET_KEY beside it', () => {
+    const other = Buffer.alloc(32, 9).toString('base64');
+    expect(parseEnv({ SECRET_KEYS: `${key(32)}, ${other}` }).secretKeys).toEqual([key(32), other]);
+    expect(problemsOf({ SECRET_KEYS: `${key(32)},${key(31)}` })).toEqual([expect.stringContaining('SECRET_KEYS entry 2')]);
+    expect(problemsOf({ SECRET_KEYS: `${key(32)},${key(32)}` })).toEqual([expect.stringContaining('twice')]);
+    expect(problemsOf({ SECRET_KEYS: key(32), SECRET_KEY: other })).toEqual([expect.stringContaining('not both')]);
   });
 
   it('refuses an ADMIN_CLIENT_SECRET shorter than 20 characters and accepts 20', () => {

@@ -197,6 +197,35 @@ describe('parseProvisioningDocument', () => {
     ]);
   });
 
+  it("takes a tenant's key rotation policy (default: manual only) and refuses a period within the longest token lifetime plus the window", () => {
+    const plan = parseProvisioningDocument(
+      { tenants: [{ path: '/plain' }, { path: '/rot', keyRotationDays: 30, keyPublicationSeconds: 900 }] },
+      {},
+    );
+    expect(plan.tenants[0]).toMatchObject({ keyRotationDays: 0, keyPublicationSeconds: 360 });
+    expect(plan.tenants[1]).toMatchObject({ keyRotationDays: 30, keyPublicationSeconds: 900 });
+    expect(
+      problems(() =>
+        parseProvisioningDocument(
+          {
+            tenants: [
+              { path: '/short', keyRotationDays: 1 },
+              {
+                path: '/long-tokens',
+                keyRotationDays: 2,
+                clients: [{ clientId: 'svc', name: 'Svc', grantTypes: ['client_credentials'], accessTokenLifetime: 172800 }],
+              },
+            ],
+          },
+          {},
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^tenants\[0\]\.keyRotationDays: must be longer than the longest token lifetime \(86400 s\)/),
+      expect.stringMatching(/^tenants\[1\]\.keyRotationDays: must be longer than the longest token lifetime \(172800 s\)/),
+    ]);
+  });
+
   it("takes a client's responseStyle (seed 001 clients) and refuses an unknown one", () => {
     const client = (responseStyle: string) => ({
       tenants: [
