@@ -91,6 +91,7 @@ const exportClient = (c: ClientFieldsFragment) => ({
   ...(c.backchannelLogoutUri
     ? { backchannelLogoutUri: c.backchannelLogoutUri, backchannelLogoutSessionRequired: c.backchannelLogoutSessionRequired }
     : {}),
+  ...(c.postLogoutRedirectUris.length > 0 ? { postLogoutRedirectUris: [...c.postLogoutRedirectUris] } : {}),
   enabled: c.enabled,
 });
 

@@ -380,7 +380,7 @@ export type ClientQueryVariables = Exact<{
 }>;
 
 
-export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type ClientQuery = { client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type ClientsQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
@@ -390,14 +390,14 @@ export type ClientsQueryVariables = Exact<{
 }>;
 
 
-export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateClientMutationVariables = Exact<{
   input: CreateClientInput;
 }>;
 
 
-export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type CreateClientMutation = { createClient: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type UpdateClientMutationVariables = Exact<{
   clientId: string;
@@ -405,7 +405,7 @@ export type UpdateClientMutationVariables = Exact<{
 }>;
 
 
-export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type UpdateClientMutation = { updateClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type RotateClientSecretMutationVariables = Exact<{
   clientId: string;
@@ -413,14 +413,14 @@ export type RotateClientSecretMutationVariables = Exact<{
 }>;
 
 
-export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
+export type RotateClientSecretMutation = { rotateClientSecret: { clientSecret: string | null, client: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } } };
 
 export type DeleteClientMutationVariables = Exact<{
   clientId: string;
 }>;
 
 
-export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
+export type DeleteClientMutation = { deleteClient: { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } } };
 
 export type TenantDashboardQueryVariables = Exact<{
   path: string;
@@ -429,7 +429,7 @@ export type TenantDashboardQueryVariables = Exact<{
 }>;
 
 
-export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type TenantDashboardQuery = { tenant: { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string, clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, users: { totalCount: number, nodes: Array<{ deviceCount: number, id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type MyDevicesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -483,13 +483,13 @@ export type ExportClientsQueryVariables = Exact<{
 }>;
 
 
-export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ExportClientsQuery = { clients: { totalCount: number, nodes: Array<{ id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, roles: Array<{ name: string }>, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type TenantFieldsFragment = { id: string, path: string, issuer: string, parentPath: string | null, name: string, signingAlgorithm: SigningAlgorithm, allowSelfSignup: boolean, allowOpenClientRegistration: boolean, requirePushedAuthorizationRequests: boolean, securityProfile: SecurityProfile, mfaPolicy: MfaPolicy, mfaRequiredRoles: Array<string>, refreshReuseGraceSeconds: number, keyRotationDays: number, keyPublicationSeconds: number, tokensRevokedBefore: string | null, createdAt: string, updatedAt: string };
 
-export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
+export type ClientFieldsFragment = { id: string, clientId: string, tenantPath: string, name: string, isPublic: boolean, redirectUris: Array<string>, grantTypes: Array<string>, allowedScopes: Array<string>, firstParty: boolean, accessTokenLifetime: number, refreshTokenLifetime: number, responseStyle: ResponseStyle, dpopBoundAccessTokens: boolean, requirePushedAuthorizationRequests: boolean, requireSignedRequestObject: boolean, securityProfile: SecurityProfile, enabled: boolean, tokenEndpointAuthMethod: string, jwks: string | null, jwksUri: string | null, backchannelLogoutUri: string | null, backchannelLogoutSessionRequired: boolean, postLogoutRedirectUris: Array<string>, createdAt: string, updatedAt: string, tokenExchange: { impersonation: boolean, delegation: boolean, subtree: boolean } };
 
 export type UserFieldsFragment = { id: string, tenantPath: string, username: string, email: string | null, phone: string | null, firstname: string | null, lastname: string | null, enabled: boolean, admin: boolean, createdAt: string, updatedAt: string };
 
@@ -953,6 +953,7 @@ export const ClientFieldsFragmentDoc = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }
@@ -1283,6 +1284,7 @@ export const ClientDocument = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1330,6 +1332,7 @@ fragment ClientFields on Client {
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1370,6 +1373,7 @@ export const CreateClientDocument = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1407,6 +1411,7 @@ export const UpdateClientDocument = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1447,6 +1452,7 @@ export const RotateClientSecretDocument = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1484,6 +1490,7 @@ export const DeleteClientDocument = new TypedDocumentString(`
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);
@@ -1564,6 +1571,7 @@ fragment ClientFields on Client {
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }
@@ -1737,6 +1745,7 @@ fragment ClientFields on Client {
   jwksUri
   backchannelLogoutUri
   backchannelLogoutSessionRequired
+  postLogoutRedirectUris
   createdAt
   updatedAt
 }`);

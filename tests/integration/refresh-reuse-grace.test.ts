@@ -108,7 +108,7 @@ describe('refresh-token reuse grace (issue 24)', () => {
     expect(await domain.accessTokens.inspect(again.body.access_token!)).not.toBeNull();
     // The database keeps the successor only sealed with the rotated token, never in clear.
     const stored = await domain.refreshTokens.findRefreshToken(parent);
-    expect(stored?.successorSealed).toMatch(/^v1\./);
+    expect(stored?.successorSealed).toMatch(/^v2\./);
     expect(stored?.successorSealed).not.toContain(first.body.refresh_token);
 
     const next = await refresh(lenient, first.body.refresh_token!);

@@ -26,6 +26,7 @@ describe('validateClientSettings', () => {
       jwksUri: null,
       backchannelLogoutUri: null,
       backchannelLogoutSessionRequired: false,
+      postLogoutRedirectUris: [],
     });
   });
 
@@ -195,6 +196,7 @@ describe('validateClientSettings', () => {
       jwksUri: null,
       backchannelLogoutUri: null,
       backchannelLogoutSessionRequired: false,
+      postLogoutRedirectUris: [],
     });
   });
 
