@@ -29,16 +29,16 @@ import type { RequestScope } from '../domain/request-scope';
 import { tenantPathFromIssuerSegment } from '../domain/issuers/tenant-issuer';
 import { tracing } from './trace-hooks';
 
-export const DEFAULT_SERVICE_NAME = 'tenant-idp';
+const DEFAULT_SERVICE_NAME = 'tenant-idp';
 /** The HTTP server span's attributes the app adds. */
-export const ATTR_REQUEST_ID = 'idp.request_id';
-export const ATTR_TENANT = 'idp.tenant';
+const ATTR_REQUEST_ID = 'idp.request_id';
+const ATTR_TENANT = 'idp.tenant';
 
 /** Probes and the Prometheus scrape are not traced. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** `a=1&b=2` → `a=REDACTED&b=REDACTED`: which parameters came, never their values (codes, tokens, hints). */
-export function redactQuery(query: string): string {
+function redactQuery(query: string): string {
   const names: string[] = [];
   for (const part of query.split('&')) {
     if (!part) continue;
@@ -49,7 +49,7 @@ export function redactQuery(query: string): string {
 }
 
 /** The outbound URL without credentials, query or fragment. */
-export function outboundUrl(options: RequestOptions): string {
+function outboundUrl(options: RequestOptions): string {
   const protocol = options.protocol ?? 'http:';
   const host = options.hostname ?? options.host ?? 'localhost';
   const defaultPort = protocol === 'https:' ? '443' : '80';
