@@ -21,6 +21,7 @@ const live = new Set();
  * @param {string} o.secretKey      SECRET_KEY (base64), so the bench can compute client-secret digests
  * @param {string} o.adminSecret    ADMIN_CLIENT_SECRET
  * @param {string[]} [o.nodeArgs]   e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
+ * @param {Record<string, string>} [o.env] more environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT
  */
 async function startServer(o) {
   const port = await freePort();
@@ -35,6 +36,7 @@ async function startServer(o) {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn',
     WORKERS: String(o.workers),
     NODE_ENV: 'production',
+    ...o.env,
   };
   delete env.ISSUER;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;

@@ -23,4 +23,6 @@ export interface RequestScope {
    * authenticate on this request (ClientService.authenticate); any other is `invalid_client`.
    */
   issuerTenantId?: string | null;
+  /** The path of the tenant the request acts in, once known (the authenticated client's): for traces. */
+  tenantPath?: string | null;
 }

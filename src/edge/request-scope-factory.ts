@@ -4,6 +4,7 @@ import type { Actor } from '../domain/actor';
 import type { Clock } from '../domain/clock';
 import type { RequestScope } from '../domain/request-scope';
 import { clientIp, compileTrustProxy } from '../ops/client-ip';
+import { tracing } from '../ops/trace-hooks';
 
 export type RequestScopeFactory = (req: IncomingMessage, requestId: string) => RequestScope;
 
@@ -12,6 +13,7 @@ class Scope implements RequestScope {
   clientId: string | null = null;
   actor: Actor | null = null;
   issuerTenantId: string | null = null;
+  tenantPath: string | null = null;
 
   constructor(
     readonly requestId: string,
@@ -26,6 +28,9 @@ export function requestScopeFactory(clock: Clock, trustProxy: TrustProxy): Reque
   const trust = compileTrustProxy(trustProxy);
   return (req, requestId) => {
     const userAgent = req.headers['user-agent'];
-    return new Scope(requestId, clientIp(req, trust) ?? null, typeof userAgent === 'string' ? userAgent : null, clock);
+    const scope = new Scope(requestId, clientIp(req, trust) ?? null, typeof userAgent === 'string' ? userAgent : null, clock);
+    // Tracing (when on) reads the request id and tenant back when the request's span ends.
+    tracing.hooks?.scope(req, scope);
+    return scope;
   };
 }

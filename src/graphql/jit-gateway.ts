@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { GraphQLContext } from './graphql-context';
+import { tracing } from '../ops/trace-hooks';
 
 type Gateway = ApolloServerOptionsWithGateway<GraphQLContext>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -66,11 +67,16 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
       execute({ schema, document, operationName, contextValue: context, variableValues: request.variables }) as Promise<ExecutionResult>;
     const query = operation.operation === 'query' ? compile(document, operationName) : null;
     if (!query) return viaGraphqlJs();
-    const result = await query.query(undefined, context, request.variables ?? {});
-    // No data means the variables were refused before any resolver ran: graphql-js answers
-    // those, so the errors (and Apollo's 400 for them) stay exactly as without jit.
-    if (result.data === undefined) return viaGraphqlJs();
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    const viaJit = async (): Promise<ExecutionResult> => {
+      const result = await query.query(undefined, context, request.variables ?? {});
+      // No data means the variables were refused before any resolver ran: graphql-js answers
+      // those, so the errors (and Apollo's 400 for them) stay exactly as without jit.
+      if (result.data === undefined) return viaGraphqlJs();
+      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    };
+    // graphql-js's instrumentation sees its own executions only: tracing wraps jit's in the same kind of operation span.
+    const hooks = tracing.hooks;
+    return hooks ? hooks.graphqlOperation(operation.operation, operationName, viaJit) : viaJit();
   };
 
   return {

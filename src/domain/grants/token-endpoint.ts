@@ -41,7 +41,16 @@ export class TokenEndpoint {
   ): Promise<TokenResponse> {
     let tenantPath = '/';
     try {
-      return await this.issue(credentials, params, scope, (path) => (tenantPath = path), dpop);
+      return await this.issue(
+        credentials,
+        params,
+        scope,
+        (path) => {
+          tenantPath = path;
+          if (scope) scope.tenantPath = path;
+        },
+        dpop,
+      );
     } catch (error) {
       if (isDomainError(error) && error.code !== 'service_unavailable') {
         const record = (path: string) =>
