@@ -3,7 +3,7 @@ import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow
 import { createTestUser } from '../fixtures/test-user';
 import { createTestTenant } from '../fixtures/token-clients';
 import { FetchBrowser, hiddenFields, type PageResponse } from '../support/browser';
-import { passkeyFormOf, SoftAuthenticator, type AssertionOverrides } from '../support/soft-authenticator';
+import { passkeyFormOf, SoftAuthenticator, type AssertionOverrides } from '../support/soft-authenticator.cjs';
 import { sqlRows } from '../support/sql';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -18,7 +18,7 @@ const PATH = '/pk';
  * Issue 22: passkeys. A passkey alone signs in (amr `hwk user mfa` in the ID token); forged, replayed,
  * wrong-origin, wrong-RP-ID, counter-regressing and unknown assertions are each refused with a clear
  * message and change nothing (counter and last use untouched). A software authenticator
- * (tests/support/soft-authenticator.ts) plays the browser's part.
+ * (tests/support/soft-authenticator.cjs) plays the browser's part.
  */
 describe('passkeys (WebAuthn)', () => {
   let t: TestServer;
