@@ -75,7 +75,8 @@ async function registerPasskey(ctx, user, authenticator) {
     username: user.username,
     password: user.password,
   });
-  if (login.status !== 303 || !jar.idp_session) throw new Error(`passkey bench: account sign-in HTTP ${login.status}: ${login.body.slice(0, 300)}`);
+  if (login.status !== 303 || !jar.idp_session)
+    throw new Error(`passkey bench: account sign-in HTTP ${login.status}: ${login.body.slice(0, 300)}`);
   const account = await page(ctx, '/account', jar);
   if (account.status !== 200) throw new Error(`passkey bench: account page HTTP ${account.status}`);
   const form = passkeyFormOf(account.body);

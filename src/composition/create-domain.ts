@@ -237,6 +237,7 @@ function createDomain(input: DomainDeps) {
     bruteForce,
     secondFactors,
     audit,
+    passkeys,
   );
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);
