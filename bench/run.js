@@ -22,12 +22,12 @@
 // (per run), BENCH_CEILING_MS (per crypto loop), BENCH_GROWTH_CLIENTS (10000),
 // BENCH_GROWTH_TOKENS (100000), BENCH_PAIR_DURATION / BENCH_PAIR_WARMUP / BENCH_PAIR_ROUNDS
 // (alternating comparisons), BENCH_BATCH_SIZES (1000,100000; live tokens per batch revocation),
-// BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection (main-phase scenarios; batchRevocation selects phase 5;
+// BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection,password,passkeySignIn (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
 // BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
 // (4c: client_credentials RS256 with OpenTelemetry on, BENCH_ONLY=tracing selects it), BENCH_CPU_PROF=<dir> (server under --cpu-prof),
-// BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
+// BENCH_PASSKEY_REQUESTS (3000; single-use passkey sign-ins prepared per run), BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
 
 const fs = require('node:fs');
@@ -429,6 +429,9 @@ function annotate(rows, ceiling, peerRow) {
   addTarget('client_credentials RS256, WORKERS=1 ÷ node-oidc-provider', v(rs1?.rps, peerRow?.rps), '≥', 1.0);
   addTarget('client_credentials ES256 ÷ RS256 (WORKERS=1)', v(es1?.rps, rs1?.rps), '≥', 2.5);
   addTarget('password grant ÷ raw argon2id verify rate', v(pw1?.rps, argonRate), '≥', 0.9);
+  // Issue 22: a passkey sign-in verifies one ES256 assertion, no argon2.
+  const pks1 = find('passkeySignIn', 1, DATA_SMALL);
+  addTarget('passkey sign-in ÷ password grant', v(pks1?.rps, pw1?.rps), '≥', 10);
   addTarget(
     'client_credentials RS256, WORKERS=2 ÷ WORKERS=1 (paired runs)',
     pair('ccRs256', 2, 'paired with WORKERS=1', 1, 'paired with WORKERS=2'),
@@ -657,6 +660,7 @@ async function main() {
     'deviceAuthorization',
     'ccDpop',
     'userinfoDpop',
+    'passkeySignIn',
   ].filter((k) => !settings.only || settings.only.includes(k));
   for (const key of main) results.rows.push(await runS(scenarios[key], DATA_SMALL));
 

@@ -8,14 +8,14 @@ const autocannon = require('autocannon');
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** Wraps a request's onResponse so every response is checked by `verify` (status 2xx and body shape). */
+/** Wraps a request's onResponse so every response is checked by `verify` (status and body shape). */
 function instrument(opts, check) {
   const wrapRequest = (req) => {
     const inner = req.onResponse;
     return {
       ...req,
       onResponse(status, body, context, headers) {
-        check(status, body);
+        check(status, body, headers);
         if (inner) inner(status, body, context, headers);
       },
     };
@@ -42,27 +42,37 @@ function percentile(sorted, p) {
 /**
  * One bounded autocannon run.
  * @param {object} options  autocannon options from a scenario's setup() (url, method, headers, body,
- *                          setupClient, requests) plus `verify(status, body) → boolean`
+ *                          setupClient, requests) plus `verify(status, body, headers) → boolean`, and optionally
+ *                          `expectStatus` (a status other than 2xx every answer must have, e.g. 303 for a
+ *                          redirect; then any other status counts as a failure) and `maxRequests` (the
+ *                          scenario's own bound, e.g. the number of single-use requests it prepared)
  * @param {{connections:number, durationMs:number, maxRequests:number}} limits
  */
 function runLoad(options, limits) {
-  const { verify, ...acOpts } = options;
-  const latencies = new Float64Array(limits.maxRequests + limits.connections * 2);
+  const { verify, expectStatus, maxRequests: scenarioMax, ...acOpts } = options;
+  const amount = Math.min(limits.maxRequests, scenarioMax ?? Infinity);
+  const latencies = new Float64Array(amount + limits.connections * 2);
   let n = 0;
   let mismatches = 0;
+  let unexpected = 0;
   const samples = [];
-  const check = (status, body) => {
-    const ok = status >= 200 && status < 300 && (!verify || verify(status, body));
+  // autocannon hands the headers as sent (`Location`): lower-cased for a verify() that reads them (only then)
+  const wantsHeaders = Boolean(verify && verify.length >= 3);
+  const check = (status, body, raw) => {
+    const headers = wantsHeaders ? Object.fromEntries(Object.entries(raw || {}).map(([k, v]) => [k.toLowerCase(), v])) : {};
+    const statusOk = expectStatus ? status === expectStatus : status >= 200 && status < 300;
+    const ok = statusOk && (!verify || verify(status, body, headers));
     if (!ok) {
-      if (status >= 200 && status < 300) mismatches++;
-      if (samples.length < 3) samples.push({ status, body: String(body).slice(0, 300) });
+      if (statusOk) mismatches++;
+      else if (expectStatus) unexpected++;
+      if (samples.length < 3) samples.push({ status, body: String(body).slice(0, 300), location: headers.location });
     }
   };
   const opts = instrument(
     {
       ...acOpts,
       connections: limits.connections,
-      amount: limits.maxRequests,
+      amount,
       sampleInt: 100, // how soon a stop() takes effect
       timeout: 30,
     },
@@ -83,7 +93,8 @@ function runLoad(options, limits) {
         wallMs,
         rps: n / (wallMs / 1000),
         ok2xx: result['2xx'],
-        non2xx: result.non2xx,
+        // with `expectStatus`, the answers that had another status (autocannon counts a 303 as non-2xx)
+        non2xx: expectStatus ? unexpected : result.non2xx,
         errors: result.errors,
         timeouts: result.timeouts,
         mismatches,

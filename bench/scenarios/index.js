@@ -1,7 +1,8 @@
 'use strict';
 // Scenario registry. A scenario is one module exporting
 //   { name, route, ceiling: 'RS256'|'ES256'|'EdDSA'|'argon2'|null, compareToPeer?, signaturesPerRequest?,
-//     seed?(ctx) (once, before its first run), setup(ctx) → autocannon options + verify(status, body) }
+//     seed?(ctx) (once, before its first run), setup(ctx) → autocannon options + verify(status, body, headers)
+//     [+ expectStatus (a non-2xx status every answer must have) and maxRequests (its own bound, e.g. single-use requests)] }
 // `route` is the /metrics route label whose db_queries_total the row reports.
 // Adding a scenario is a new module here plus one line below (and its key in the main list of run.js).
 
@@ -25,4 +26,5 @@ module.exports = {
   tokenExchange: require('./token-exchange'),
   ccDpop: require('./client-credentials-dpop'),
   userinfoDpop: require('./userinfo-dpop'),
+  passkeySignIn: require('./passkey-sign-in'),
 };

@@ -268,6 +268,7 @@ function createDomain(input: DomainDeps) {
     bruteForce,
     secondFactors,
     audit,
+    passkeys,
   );
   const userRegistration = new UserRegistration(users, tenants, limiter, audit);
   const seed001Api = new Seed001Api(accessTokens);

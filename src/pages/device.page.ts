@@ -3,6 +3,7 @@ import type { User } from '../domain/users/user';
 import { html } from './html';
 import { renderPage } from './layout';
 import { describeScope } from './scope-descriptions';
+import { passkeySecondFactorForm, type PasskeyForm } from './passkey.page';
 
 const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
 
@@ -79,29 +80,41 @@ export interface DeviceSecondFactorView {
   action: string;
   failed: boolean;
   retryAfterSeconds?: number;
+  /** "Use a passkey", when the user has one, with the shared passkey script that runs it. */
+  passkey?: PasskeyForm & { scriptSrc: string };
+  /** Why a passkey was refused. */
+  message?: string;
 }
 
-/** After the password, for an account with two-step verification: the TOTP or a recovery code. */
+/** After the password, for an account with two-step verification: a passkey, the TOTP or a recovery code. */
 export function deviceSecondFactorPage(view: DeviceSecondFactorView): string {
   const { client, tenant, userCode } = view.screen;
   return renderPage(
     `Verification code · ${client.name}`,
     html`<p class="eyebrow">${tenant.name} · ${tenant.path}</p>
-<h1>Enter your verification code</h1>
-<p class="lead">Open your authenticator app and enter the 6-digit code, or one of your recovery codes, to connect <strong>${client.name}</strong> (code <span class="code">${userCode}</span>).</p>
+<h1>${view.passkey ? 'Verify it’s you' : 'Enter your verification code'}</h1>
+${
+  view.passkey
+    ? html`<p class="lead">Use your passkey or security key to connect <strong>${client.name}</strong> (code <span class="code">${userCode}</span>), or enter a code below.</p>`
+    : html`<p class="lead">Open your authenticator app and enter the 6-digit code, or one of your recovery codes, to connect <strong>${client.name}</strong> (code <span class="code">${userCode}</span>).</p>`
+}
 ${
   view.retryAfterSeconds !== undefined
     ? html`<p class="alert" role="alert">Too many wrong codes. Try again in ${waitText(view.retryAfterSeconds)}.</p>`
-    : view.failed
-      ? html`<p class="alert" role="alert">That code is not valid. Enter a new code from your app, or an unused recovery code.</p>`
-      : ''
+    : view.message
+      ? html`<p class="alert" role="alert">${view.message}</p>`
+      : view.failed
+        ? html`<p class="alert" role="alert">That code is not valid. Enter a new code from your app, or an unused recovery code.</p>`
+        : ''
 }
+${view.passkey ? passkeySecondFactorForm(view.passkey, { pending: view.screen.pending, csrf_token: view.csrfToken }) : ''}
 <form method="post" action="${view.action}" autocomplete="off">
 <input type="hidden" name="pending" value="${view.screen.pending}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">
-<label>Verification code<input type="text" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>${view.passkey ? 'Verification or recovery code' : 'Verification code'}<input type="text" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required${view.passkey ? '' : html` autofocus`}></label>
 <button type="submit" class="primary full">Verify</button>
 </form>`,
+    view.passkey ? [view.passkey.scriptSrc] : [],
   );
 }
 

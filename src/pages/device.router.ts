@@ -19,6 +19,9 @@ import { setPageHeaders } from './page-headers';
  * - GET `{I}/device[?user_code=…]`: the code form (prefilled, §3.3.1);
  * - POST `{I}/device`: the typed code (throttled per source);
  * - POST `{I}/device/login`: the sign-in form, for a user of the client's tenant;
+ * - POST `{I}/device/second-factor`: a TOTP or recovery code, for a user who owes a second factor;
+ * - POST `{I}/device/second-factor/passkey`: one of the user's passkeys instead (the shared passkey
+ *   script, `{I}/authorize/passkey.js`, signs the page's challenge);
  * - POST `{I}/device/consent`: Approve or Deny (`decision=approve|deny`).
  * Every form carries a CSRF token bound to the `device` cookie; the pages have the hosted
  * pages' CSP (forms post to this origin only) and are never cached.
@@ -39,6 +42,8 @@ export function deviceRouter(
     login: pagePath(issuer, '/device/login'),
     consent: pagePath(issuer, '/device/consent'),
     secondFactor: pagePath(issuer, '/device/second-factor'),
+    secondFactorPasskey: pagePath(issuer, '/device/second-factor/passkey'),
+    passkeyScript: pagePath(issuer, '/authorize/passkey.js'),
   };
 
   const send = (res: Response, outcome: DeviceVerificationOutcome, binding: string) => {
@@ -95,6 +100,8 @@ export function deviceRouter(
           );
         return;
       case 'second-factor':
+        // The passkey form runs the shared script (script-src 'self'), like /authorize's second-factor page.
+        if (outcome.passkey) setPageHeaders(res, [], ["'self'"]);
         binder.set(res, binding);
         if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
         res
@@ -107,6 +114,12 @@ export function deviceRouter(
               action: actions.secondFactor,
               failed: outcome.failed,
               retryAfterSeconds: outcome.retryAfterSeconds,
+              message: outcome.message,
+              passkey: outcome.passkey && {
+                action: actions.secondFactorPasskey,
+                ceremony: outcome.passkey,
+                scriptSrc: actions.passkeyScript,
+              },
             }),
           );
         return;
@@ -154,6 +167,16 @@ export function deviceRouter(
     const binding = checkedBinding(req, 'device-second-factor');
     const { outcome, started } = await domain.deviceVerification.verifySecondFactor(
       { pending: field(req, 'pending'), code: field(req, 'code') },
+      browser(req, binding),
+    );
+    if (started) session.set(res, started.token);
+    send(res, outcome, binding);
+  });
+
+  router.post('/device/second-factor/passkey', pageForm, async (req, res) => {
+    const binding = checkedBinding(req, 'device-second-factor');
+    const { outcome, started } = await domain.deviceVerification.verifySecondFactorPasskey(
+      { pending: field(req, 'pending'), ticket: field(req, 'passkey_ticket'), response: field(req, 'response') },
       browser(req, binding),
     );
     if (started) session.set(res, started.token);

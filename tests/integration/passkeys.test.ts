@@ -1,9 +1,10 @@
 import * as oidc from 'openid-client';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { createTestUser } from '../fixtures/test-user';
-import { createTestTenant } from '../fixtures/token-clients';
+import { createTestClient, createTestTenant } from '../fixtures/token-clients';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/domain/device-authorization/device-authorization';
 import { FetchBrowser, hiddenFields, type PageResponse } from '../support/browser';
-import { passkeyFormOf, SoftAuthenticator, type AssertionOverrides } from '../support/soft-authenticator';
+import { passkeyFormOf, SoftAuthenticator, type AssertionOverrides } from '../support/soft-authenticator.cjs';
 import { sqlRows } from '../support/sql';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -17,8 +18,9 @@ const PATH = '/pk';
 /**
  * Issue 22: passkeys. A passkey alone signs in (amr `hwk user mfa` in the ID token); forged, replayed,
  * wrong-origin, wrong-RP-ID, counter-regressing and unknown assertions are each refused with a clear
- * message and change nothing (counter and last use untouched). A software authenticator
- * (tests/support/soft-authenticator.ts) plays the browser's part.
+ * message and change nothing (counter and last use untouched). On the device verification page
+ * (RFC 8628) a passkey stands for the second factor of a user who has no other. A software authenticator
+ * (tests/support/soft-authenticator.cjs) plays the browser's part.
  */
 describe('passkeys (WebAuthn)', () => {
   let t: TestServer;
@@ -168,6 +170,62 @@ describe('passkeys (WebAuthn)', () => {
     });
     expect(stolen.status).toBe(400);
     expect(stolen.body).toContain('expired or was started in another browser');
+  });
+
+  it('lets a passkey-only user approve a device with the passkey as second factor: the device ID token says pwd hwk mfa', async () => {
+    const { domain } = t.server.app;
+    const device = await createTestClient(domain, PATH, 'public', {
+      grantTypes: [DEVICE_CODE_GRANT_TYPE],
+      redirectUris: [],
+      allowedScopes: ['openid'],
+    });
+    // A user whose only second factor is a passkey: no authenticator app, no recovery codes.
+    const owner = await createTestUser(domain, PATH);
+    const key = new SoftAuthenticator({ rpId, origin });
+    const ceremony = await domain.passkeys.registrationOptions(tenant, owner.user, { binding: 'setup' });
+    await domain.passkeys.register(
+      tenant,
+      owner.user,
+      { ticket: ceremony.ticket, response: key.register(ceremony.options) },
+      { binding: 'setup' },
+    );
+    expect(await domain.secondFactors.owed(tenant, owner.user)).toBe('verify');
+
+    const rp = await oidc.discovery(new URL(issuer), device.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const started = await oidc.initiateDeviceAuthorization(rp, { scope: 'openid' });
+    const b = new FetchBrowser(t.issuer);
+    const form = await b.get(`${issuer}/device`);
+    const signIn = await b.post(`${issuer}/device`, { ...hiddenFields(form.body), user_code: started.user_code });
+    const factor = await b.post(`${issuer}/device/login`, {
+      ...hiddenFields(signIn.body),
+      username: owner.username,
+      password: owner.password,
+    });
+    expect(factor.status).toBe(200);
+    expect(factor.body).toContain('Use a passkey');
+    expect(factor.body).toContain(`<script src="${new URL(issuer).pathname}/authorize/passkey.js" defer>`);
+    expect(factor.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const passkey = passkeyFormOf(factor.body);
+    expect(passkey.action).toBe(`${new URL(issuer).pathname}/device/second-factor/passkey`);
+    expect(passkey.options).toMatchObject({ allowCredentials: [{ id: key.id }] });
+
+    // A forged assertion is refused on the page with the reason; nothing is approved.
+    const forged = await b.post(passkey.action, {
+      ...hiddenFields(factor.body),
+      response: key.assert(passkey.options.challenge, { signingKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey }),
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body).toContain('The passkey signature is not valid.');
+    expect(forged.body).not.toContain('Approve');
+
+    const retry = passkeyFormOf(forged.body);
+    const consent = await b.post(retry.action, { ...hiddenFields(forged.body), response: key.assert(retry.options.challenge) });
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('Approve');
+    expect((await b.post(`${issuer}/device/consent`, { ...hiddenFields(consent.body), decision: 'approve' })).status).toBe(200);
+
+    const tokens = await oidc.genericGrantRequest(rp, DEVICE_CODE_GRANT_TYPE, { device_code: started.device_code });
+    expect(tokens.claims()).toMatchObject({ sub: owner.user.id, amr: ['pwd', 'hwk', 'mfa'], acr: ACR_MFA });
   });
 
   it('lists passkeys as second factors for an admin (GraphQL), never key material; a reset removes them, audited', async () => {

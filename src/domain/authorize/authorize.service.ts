@@ -672,8 +672,7 @@ export class AuthorizeService {
         }
         request = { ...pending.request, clientId: client.clientId };
       }
-      await this.sessions.end(browser.sessionToken);
-      started = await this.sessions.start(tenant.id, user.id, PASSKEY_ONLY);
+      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSKEY_ONLY);
       return { outcome: await this.proceed(client, request, started.session, browser.binding, true), started };
     } catch (error) {
       if (!client) return { outcome: pageError(error), started };
@@ -723,8 +722,7 @@ export class AuthorizeService {
         if (isDomainError(error) && error.code === 'access_denied') return await again(error.description);
         throw error;
       }
-      await this.sessions.end(browser.sessionToken);
-      started = await this.sessions.start(tenant.id, user.id, PASSWORD_AND_PASSKEY);
+      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_PASSKEY);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };

@@ -14,13 +14,17 @@ import type { User } from '../users/user';
 import type { UserService } from '../users/user.service';
 import { formatUserCode, normalizeUserCode, type DeviceAuthorization } from './device-authorization';
 import type { DeviceAuthorizationStore } from './device-authorization-store';
-import { isMultiFactor, PASSWORD_AND_OTP } from '../mfa/authentication-methods';
+import { isMultiFactor, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../mfa/authentication-methods';
+import type { PasskeyCeremony, PasskeyService } from '../passkeys/passkey.service';
 
 /** What the verification page needs of second factors (SecondFactorService). */
 export interface DeviceSecondFactors {
   owed(tenant: Tenant, user: User): Promise<'verify' | 'enrol' | null>;
   verify(tenant: Tenant, user: User, code: string, scope: BrowserContext['scope']): Promise<string | null>;
 }
+
+/** What the verification page needs of passkeys (PasskeyService): one of the user's as the second factor. */
+export type DevicePasskeys = Pick<PasskeyService, 'available' | 'authenticationOptions' | 'authenticate'>;
 
 /** A user who owes a second factor and has none set up enrols on the account page first (no enrolment here). */
 const enrolFirst = () =>
@@ -61,11 +65,15 @@ export type DeviceVerificationOutcome =
     }
   | { readonly kind: 'consent'; readonly screen: DeviceScreen; readonly user: User }
   | {
-      /** The user owes a second factor (SecondFactorService.owed): a TOTP or recovery code before the consent. */
+      /** The user owes a second factor (SecondFactorService.owed): a TOTP or recovery code, or a passkey, before the consent. */
       readonly kind: 'second-factor';
       readonly screen: DeviceScreen;
       readonly failed: boolean;
       readonly retryAfterSeconds?: number;
+      /** "Use a passkey": the user's credentials as allowCredentials, when they have one. */
+      readonly passkey?: PasskeyCeremony<object>;
+      /** Why a passkey was refused, shown instead of the code's message. */
+      readonly message?: string;
     }
   | { readonly kind: 'done'; readonly approved: boolean; readonly clientName: string }
   | { readonly kind: 'error-page'; readonly error: DomainError };
@@ -121,6 +129,8 @@ export class DeviceVerificationService {
     /** Second factors: a user who owes one proves it here too before approving a device. */
     private readonly secondFactors: DeviceSecondFactors,
     private readonly audit?: AuditLog,
+    /** Passkeys: one of the user's stands for the second factor here as at /authorize. */
+    private readonly passkeys?: DevicePasskeys,
   ) {}
 
   /** The code form, prefilled with `?user_code=` as typed (RFC 8628 §3.3.1); nothing is looked up yet. */
@@ -203,10 +213,7 @@ export class DeviceVerificationService {
     const owed = await this.secondFactors.owed(tenant, user);
     if (owed === 'enrol') return { outcome: pageError(enrolFirst()), started: null };
     if (owed === 'verify') {
-      return {
-        outcome: { kind: 'second-factor', screen: this.screen(found, user.id, browser.binding!, 'second-factor'), failed: false },
-        started: null,
-      };
+      return { outcome: await this.secondFactorStep(found, user, browser.binding!, false), started: null };
     }
     // A fresh cookie on every sign-in (no fixation); the previous session ends, or continues for the same user.
     const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id);
@@ -240,11 +247,46 @@ export class DeviceVerificationService {
       if (!isDomainError(error) || error.code !== 'too_many_requests') throw error;
       retryAfterSeconds = error.retryAfterSeconds ?? 60;
     }
-    if (!proof) {
-      const screen = this.screen(found, user.id, browser.binding!, 'second-factor');
-      return { outcome: { kind: 'second-factor', screen, failed: true, retryAfterSeconds }, started: null };
-    }
+    if (!proof) return { outcome: await this.secondFactorStep(found, user, browser.binding!, true, { retryAfterSeconds }), started: null };
     const started = await this.sessions.signIn(browser.sessionToken, found.tenant.id, user.id, PASSWORD_AND_OTP);
+    return { outcome: { kind: 'consent', screen: this.screen(found, user.id, browser.binding!, 'consent'), user }, started };
+  }
+
+  /**
+   * "Use a passkey" on the second-factor form: one of the user's passkeys (PasskeyService, purpose
+   * `second-factor`: the ceremony bound to this browser's form binding and to the user) starts a fresh
+   * `pwd hwk mfa` session and the consent follows. A refused one shows the form again with the reason
+   * (nothing changed); throttled like /authorize's.
+   */
+  async verifySecondFactorPasskey(
+    form: { pending?: string; ticket?: string; response?: string },
+    browser: BrowserContext,
+  ): Promise<DeviceVerificationResult> {
+    let step: SealedStep;
+    try {
+      if (!this.passkeys?.available) throw errors.invalidRequest('passkeys are not available on this server');
+      step = this.open(form.pending, browser.binding, 'second-factor');
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    const found = await this.pendingById(step.authorizationId);
+    if (!found) return { outcome: { kind: 'enter-code', userCode: '', failed: true }, started: null };
+    const user = step.userId ? await this.users.findById(step.userId) : null;
+    if (!user || !user.enabled || user.tenantId !== found.tenant.id) return { outcome: pageError(staleForm()), started: null };
+    const again = async (message: string, retryAfterSeconds?: number): Promise<DeviceVerificationResult> => ({
+      outcome: await this.secondFactorStep(found, user, browser.binding!, true, { message, retryAfterSeconds }),
+      started: null,
+    });
+    if (!form.response) return again('Using a passkey needs JavaScript and a browser that supports passkeys.');
+    try {
+      await this.passkeys.authenticate('second-factor', found.tenant, form, browser, user);
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'too_many_requests')
+        return again('Too many failed attempts.', error.retryAfterSeconds ?? 60);
+      if (isDomainError(error) && error.code === 'access_denied') return again(error.description);
+      throw error;
+    }
+    const started = await this.sessions.signIn(browser.sessionToken, found.tenant.id, user.id, PASSWORD_AND_PASSKEY);
     return { outcome: { kind: 'consent', screen: this.screen(found, user.id, browser.binding!, 'consent'), user }, started };
   }
 
@@ -304,9 +346,32 @@ export class DeviceVerificationService {
       // A session with a password only, of a user who owes a second factor: the factor first.
       const owed = await this.secondFactors.owed(found.tenant, user);
       if (owed === 'enrol') return pageError(enrolFirst());
-      if (owed === 'verify') return { kind: 'second-factor', screen: this.screen(found, user.id, binding, 'second-factor'), failed: false };
+      if (owed === 'verify') return this.secondFactorStep(found, user, binding, false);
     }
     return { kind: 'consent', screen: this.screen(found, user.id, binding, 'consent'), user };
+  }
+
+  /** The second-factor form, with "Use a passkey" when passkeys work here and the user has one. */
+  private async secondFactorStep(
+    found: PendingRequest,
+    user: User,
+    binding: string,
+    failed: boolean,
+    extra: { retryAfterSeconds?: number; message?: string } = {},
+  ): Promise<DeviceVerificationOutcome> {
+    let passkey: PasskeyCeremony<object> | undefined;
+    if (this.passkeys?.available) {
+      const ceremony = await this.passkeys.authenticationOptions('second-factor', { binding }, user);
+      if ((ceremony.options.allowCredentials ?? []).length > 0) passkey = ceremony;
+    }
+    return {
+      kind: 'second-factor',
+      screen: this.screen(found, user.id, binding, 'second-factor'),
+      failed,
+      ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+      ...(extra.message !== undefined ? { message: extra.message } : {}),
+      ...(passkey ? { passkey } : {}),
+    };
   }
 
   /** The pending, unexpired request of a typed code (of the issuer's tenant at a tenant issuer) whose client is still enabled; null otherwise. */

@@ -1,18 +1,17 @@
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+// A small software WebAuthn authenticator (ES256 on P-256, attestation `none`), written from the
+// WebAuthn Level 2 formats independently of the server's library: it builds registration responses
+// (attestationObject with attested credential data and a COSE key) and assertions (authenticatorData,
+// clientDataJSON, DER signature over authenticatorData ‖ SHA-256(clientDataJSON)), as the browser's
+// JSON (base64url fields). Every part can be bent to forge a bad one.
+// Plain CommonJS so that the tests (tests/integration/passkeys.test.ts, through
+// soft-authenticator.d.cts) and `npm run bench` (its passkeySignIn row) share this one implementation.
+'use strict';
 
-/**
- * A small software WebAuthn authenticator for tests (ES256 on P-256, attestation `none`), written
- * from the WebAuthn Level 2 formats independently of the server's library: it builds registration
- * responses (attestationObject with attested credential data and a COSE key) and assertions
- * (authenticatorData, clientDataJSON, DER signature over authenticatorData ‖ SHA-256(clientDataJSON)),
- * as the browser's JSON (base64url fields). Every part can be bent to forge a bad one.
- */
+const { createHash, generateKeyPairSync, randomBytes, sign } = require('node:crypto');
 
-type Cbor = number | string | Buffer | Map<Cbor, Cbor> | Record<string, never>;
-
-/** The small part of CBOR (RFC 8949) that attestation objects and COSE keys need. */
-function cbor(value: Cbor): Buffer {
-  const head = (major: number, length: number): Buffer => {
+/** The small part of CBOR (RFC 8949) that attestation objects and COSE keys need: integers, text, bytes, maps. */
+function cbor(value) {
+  const head = (major, length) => {
     if (length < 24) return Buffer.from([(major << 5) | length]);
     if (length < 256) return Buffer.from([(major << 5) | 24, length]);
     const out = Buffer.alloc(3);
@@ -24,11 +23,11 @@ function cbor(value: Cbor): Buffer {
   if (typeof value === 'string') return Buffer.concat([head(3, Buffer.byteLength(value)), Buffer.from(value)]);
   if (Buffer.isBuffer(value)) return Buffer.concat([head(2, value.length), value]);
   const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
-  return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, v]) => [cbor(k as Cbor), cbor(v as Cbor)])]);
+  return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, v]) => [cbor(k), cbor(v)])]);
 }
 
-const b64u = (bytes: Buffer): string => bytes.toString('base64url');
-const sha256 = (data: Buffer | string): Buffer => createHash('sha256').update(data).digest();
+const b64u = (bytes) => bytes.toString('base64url');
+const sha256 = (data) => createHash('sha256').update(data).digest();
 
 const FLAG_UP = 0x01;
 const FLAG_UV = 0x04;
@@ -36,53 +35,31 @@ const FLAG_BE = 0x08;
 const FLAG_BS = 0x10;
 const FLAG_AT = 0x40;
 
-export interface SoftAuthenticatorOptions {
-  rpId: string;
-  origin: string;
-  /** Start value of the signature counter; with 0 and `counting: false` it stays 0 (as synced passkeys do). */
-  counter?: number;
-  counting?: boolean;
-  userVerified?: boolean;
-  backupEligible?: boolean;
-}
-
-export interface AssertionOverrides {
-  origin?: string;
-  rpId?: string;
-  challenge?: string;
-  counter?: number;
-  type?: string;
-  userVerified?: boolean;
-  /** Sign with this key instead of the credential's (a forgery). */
-  signingKey?: KeyObject;
-  userHandle?: string;
-}
-
-export class SoftAuthenticator {
-  readonly credentialId = randomBytes(32);
-  private readonly keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  counter: number;
-  userHandle: string | null = null;
-
-  constructor(private readonly options: SoftAuthenticatorOptions) {
+class SoftAuthenticator {
+  /** @param {import('./soft-authenticator.d.cts').SoftAuthenticatorOptions} options */
+  constructor(options) {
+    this.options = options;
+    this.credentialId = randomBytes(32);
+    this.keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.counter = options.counter ?? 0;
+    this.userHandle = null;
   }
 
-  get id(): string {
+  get id() {
     return b64u(this.credentialId);
   }
 
-  /** The response `navigator.credentials.create` would give for `options` (PublicKeyCredentialCreationOptionsJSON). */
-  register(creation: { challenge: string; user: { id: string } }, overrides: { origin?: string; rpId?: string } = {}): string {
+  /** The response `navigator.credentials.create` would give for `creation` (PublicKeyCredentialCreationOptionsJSON). */
+  register(creation, overrides = {}) {
     this.userHandle = creation.user.id;
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
     const coseKey = cbor(
-      new Map<Cbor, Cbor>([
+      new Map([
         [1, 2],
         [3, -7],
         [-1, 1],
-        [-2, Buffer.from(jwk.x!, 'base64url')],
-        [-3, Buffer.from(jwk.y!, 'base64url')],
+        [-2, Buffer.from(jwk.x, 'base64url')],
+        [-3, Buffer.from(jwk.y, 'base64url')],
       ]),
     );
     const idLength = Buffer.alloc(2);
@@ -102,7 +79,7 @@ export class SoftAuthenticator {
       crossOrigin: false,
     });
     const attestationObject = cbor(
-      new Map<Cbor, Cbor>([
+      new Map([
         ['fmt', 'none'],
         ['attStmt', new Map()],
         ['authData', authData],
@@ -118,7 +95,7 @@ export class SoftAuthenticator {
   }
 
   /** The response `navigator.credentials.get` would give for `challenge`; the counter advances unless told otherwise. */
-  assert(challenge: string, overrides: AssertionOverrides = {}): string {
+  assert(challenge, overrides = {}) {
     if (overrides.counter === undefined && this.options.counting !== false) this.counter += 1;
     const counter = overrides.counter ?? this.counter;
     const authData = this.authenticatorData(
@@ -151,7 +128,8 @@ export class SoftAuthenticator {
     });
   }
 
-  private authenticatorData(rpId: string, counter: number, extraFlags: number, userVerified: boolean, attested?: Buffer): Buffer {
+  /** @private */
+  authenticatorData(rpId, counter, extraFlags, userVerified, attested) {
     let flags = FLAG_UP | extraFlags | (userVerified ? FLAG_UV : 0);
     if (this.options.backupEligible) flags |= FLAG_BE | FLAG_BS;
     const count = Buffer.alloc(4);
@@ -160,12 +138,15 @@ export class SoftAuthenticator {
   }
 }
 
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' };
+const decodeEntities = (text) => text.replace(/&(amp|lt|gt|quot|#39|#96);/g, (_, e) => ENTITIES[e]);
+
 /** The passkey options and sealed challenge of the first `data-webauthn` form of a page. */
-export function passkeyFormOf(page: string): { options: { challenge: string; user?: { id: string } }; ticket: string; action: string } {
+function passkeyFormOf(page) {
   const form = /<form method="post" action="([^"]+)" data-webauthn="[a-z]+" data-options="([^"]+)"/.exec(page);
   const ticket = /<input type="hidden" name="passkey_ticket" value="([^"]+)">/.exec(page);
   if (!form || !ticket) throw new Error('no passkey form on the page');
-  const decode = (text: string) =>
-    text.replace(/&(amp|lt|gt|quot|#39|#96);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#96': '`' })[e]!);
-  return { action: decode(form[1]!), options: JSON.parse(decode(form[2]!)) as { challenge: string }, ticket: decode(ticket[1]!) };
+  return { action: decodeEntities(form[1]), options: JSON.parse(decodeEntities(form[2])), ticket: decodeEntities(ticket[1]) };
 }
+
+module.exports = { SoftAuthenticator, passkeyFormOf };
