@@ -69,6 +69,9 @@ import { IdTokenService } from '../domain/tokens/id-token.service';
 import { RefreshTokenService } from '../domain/tokens/refresh-token.service';
 import { UserInfoService } from '../domain/userinfo/userinfo.service';
 import { UserService } from '../domain/users/user.service';
+import { IdentityProviderService } from '../domain/federation/identity-provider.service';
+import { FederatedSignInService } from '../domain/federation/federated-sign-in.service';
+import { UpstreamFailure } from '../domain/federation/upstream-relying-party';
 
 /**
  * Composition root of the domain: builds every service once, in dependency order (each from
@@ -206,6 +209,24 @@ function createDomain(input: DomainDeps) {
     users,
     tenants,
   );
+  // Upstream identity providers (issue 23): managed per tenant; sign-in through them over the relying party of deps.upstream.
+  const identityProviders = new IdentityProviderService(stores.identityProviders, tenants, deps.secret, deps.outbound.policy, deps.issuer);
+  const unavailable = () => Promise.reject(new UpstreamFailure('unavailable', 'no relying party configured'));
+  const federation = new FederatedSignInService(
+    identityProviders,
+    stores.identityProviders,
+    deps.upstream ?? { authorizationUrl: unavailable, redeem: unavailable },
+    tenants,
+    users,
+    stores.users,
+    sessions,
+    stores.transactions,
+    replays,
+    deps.secret,
+    deps.clock,
+    deps.log,
+    audit,
+  );
   const authorize = new AuthorizeService(
     deps,
     clients,
@@ -219,6 +240,7 @@ function createDomain(input: DomainDeps) {
     requestObjects,
     secondFactors,
     audit,
+    federation,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -345,6 +367,8 @@ function createDomain(input: DomainDeps) {
     emailVerification,
     invitations,
     mailTemplates,
+    identityProviders,
+    federation,
   };
 }
 

@@ -22,6 +22,7 @@ import { SecondFactorRepository } from './second-factor.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
+import { IdentityProviderRepository } from './identity-provider.repository';
 
 /**
  * One repository per aggregate; every ORM query and SQL statement of the server lives in one of them.
@@ -52,6 +53,7 @@ export function createRepositories(db: Database) {
     mailOutbox: new MailOutboxRepository(db),
     accountTokens: new AccountTokenRepository(db),
     mailTemplates: new MailTemplateRepository(db),
+    identityProviders: new IdentityProviderRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -22,6 +22,7 @@ import { Migration20261206130000Dpop } from './Migration20261206130000Dpop';
 import { Migration20261206140000PushedAuthorizationRequests } from './Migration20261206140000PushedAuthorizationRequests';
 import { Migration20261206120000ClientKeys } from './Migration20261206120000ClientKeys';
 import { Migration20261206210000MailOutbox } from './Migration20261206210000MailOutbox';
+import { Migration20261207040000IdentityProviders } from './Migration20261207040000IdentityProviders';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206170000SecurityProfiles', class: Migration20261206170000SecurityProfiles },
   { name: 'Migration20261206200000SecondFactors', class: Migration20261206200000SecondFactors },
   { name: 'Migration20261206210000MailOutbox', class: Migration20261206210000MailOutbox },
+  { name: 'Migration20261207040000IdentityProviders', class: Migration20261207040000IdentityProviders },
 ];

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { AuthorizeOutcome } from '../domain/authorize/authorize-outcome';
 import type { ServerSecret } from '../domain/crypto/server-secret';
 import { randomToken } from '../domain/crypto/random';
-import { browserCookies, pagePath, type BrowserCookie } from './browser-cookies';
+import { browserCookies, federationCookie, pagePath, type BrowserCookie } from './browser-cookies';
 import { consentPage } from './consent.page';
 import { CsrfTokens } from './csrf';
 import { errorPage } from './error.page';
@@ -22,6 +22,8 @@ export interface PageKit {
   secondFactorAction: string;
   enrolFactorAction: string;
   continueAction: string;
+  /** `{I}/authorize/federated`: where a federated sign-in continues its pending request. */
+  federatedAction: string;
   /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
   forgotPassword?: (tenantPath: string) => string;
 }
@@ -38,6 +40,7 @@ export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (
     secondFactorAction: pagePath(issuer, '/authorize/second-factor'),
     enrolFactorAction: pagePath(issuer, '/authorize/enrol-factor'),
     continueAction: pagePath(issuer, '/authorize/continue'),
+    federatedAction: pagePath(issuer, '/authorize/federated'),
   };
 }
 
@@ -63,6 +66,12 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
         .status(afterPost ? 303 : 302)
         .set('Location', outcome.location)
         .end();
+      return;
+    case 'upstream':
+      // To the upstream identity provider, with the federation cookie its callback checks `state` against.
+      federationCookie(outcome.callbackUrl).set(res, outcome.binding);
+      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+      res.status(afterPost ? 303 : 302).set('Location', outcome.location).end();
       return;
     case 'form-post':
       // Form Post Response Mode §2: the page posts the response to the (trusted) redirect URI.

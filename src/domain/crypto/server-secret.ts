@@ -9,7 +9,9 @@ export type SealPurpose =
   | 'device-verification'
   | 'client-secret'
   | 'totp-secret'
-  | 'mail-body';
+  | 'mail-body'
+  | 'idp-client-secret'
+  | 'federation-state';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the
