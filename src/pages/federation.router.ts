@@ -3,7 +3,10 @@ import type { Domain } from '../composition/create-domain';
 import type { Tenant } from '../domain/tenants/tenant';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
 import { federationCookie, browserCookies } from './browser-cookies';
+import { html } from './html';
+import { renderPage } from './layout';
 import { pageErrorHandler } from './page-error-handler';
+import { setPageHeaders } from './page-headers';
 
 /**
  * `GET {I}/federation/{alias}/callback` (issue 23), `{I}` the issuer of the provider's tenant: where
@@ -30,8 +33,26 @@ export function federationRouter(domain: Domain, scopeFor: RequestScopeFactory, 
       scopeFor(req, String(req.id)),
     );
     session.set(res, started.token);
-    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' }).status(303).set('Location', location).end();
+    // A page, not a redirect: the redirects after the upstream's sign-in form are bound by that page's
+    // CSP form-action, which cannot know the application this request returns to. The page's own
+    // refresh starts a fresh navigation (no script needed); the link is the fallback.
+    setPageHeaders(res);
+    res.status(200).type('html').send(continuePage(location));
   });
   router.use('/federation', pageErrorHandler);
   return router;
+}
+
+/** "Signed in": continues at `location` (same origin) at once by refresh, or by the link. */
+function continuePage(location: string): string {
+  return renderPage(
+    'Signed in',
+    html`<p class="eyebrow">Sign-in</p>
+<h1>Signed in</h1>
+<p class="lead">Continuing to the application…</p>
+<p><a href="${location}">Continue</a></p>`,
+    [],
+    html`<meta http-equiv="refresh" content="0;url=${location}">
+`,
+  );
 }

@@ -80,7 +80,10 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);
-      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      setPageHeaders(res, [
+        ...formTargets(outcome.screen.redirectUri),
+        ...new Set((outcome.screen.providers ?? []).map((provider) => provider.origin)),
+      ]);
       if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)

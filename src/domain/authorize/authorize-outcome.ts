@@ -31,7 +31,7 @@ export interface SignInScreen {
   /** The sealed pending request, to be posted back unchanged. */
   readonly pending: string;
   /** The tenant's enabled upstream identity providers ("Sign in with …" buttons). */
-  readonly providers?: readonly { readonly alias: string; readonly name: string }[];
+  readonly providers?: readonly { readonly alias: string; readonly name: string; readonly origin: string }[];
   /** Some email domain routes to a provider: the password may be left empty (home-realm discovery). */
   readonly homeRealm?: boolean;
 }

@@ -78,10 +78,15 @@ export class FederatedSignInService {
   }
 
   /** The tenant's enabled providers (sign-in page buttons) and whether any email domain routes to one. */
-  async options(tenant: Tenant): Promise<{ providers: { alias: string; name: string }[]; homeRealm: boolean }> {
+  async options(tenant: Tenant): Promise<{ providers: { alias: string; name: string; origin: string }[]; homeRealm: boolean }> {
     const enabled = await this.providers.enabledOf(tenant);
     return {
-      providers: enabled.map((provider) => ({ alias: provider.alias, name: provider.name })),
+      // The origin the sign-in form's redirect goes to (its CSP form-action): the authorization endpoint's, else the issuer's.
+      providers: enabled.map((provider) => ({
+        alias: provider.alias,
+        name: provider.name,
+        origin: new URL(provider.authorizationEndpoint ?? provider.issuer).origin,
+      })),
       homeRealm: enabled.some((provider) => provider.emailDomains.length > 0),
     };
   }
