@@ -182,8 +182,17 @@ function asFailure(error: unknown, fallback: 'unavailable' | 'refused'): Upstrea
   if (error instanceof UpstreamFailure) return error;
   const cause = (error as { cause?: unknown })?.cause;
   if (cause instanceof UpstreamFailure) return cause;
-  const message = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  const message = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}${causeOf(cause)}` : String(error);
   const transport = error instanceof TypeError || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|fetch failed|no answer/i.test(message);
   const badAnswer = /unexpected HTTP response status|unexpected response content-type|failed to parse|JSON/i.test(message);
   return new UpstreamFailure(transport || badAnswer ? 'unavailable' : fallback, message.slice(0, 300));
+}
+
+/** What oauth4webapi's `cause` says about a failed check: the claim compared, or the underlying error. */
+function causeOf(cause: unknown): string {
+  if (!cause || typeof cause !== 'object') return '';
+  const claim = (cause as { claim?: unknown }).claim;
+  if (typeof claim === 'string') return ` (claim ${claim})`;
+  if (cause instanceof Error) return ` (${(cause as { code?: string }).code ?? cause.name}: ${cause.message})`;
+  return '';
 }
