@@ -226,6 +226,29 @@ describe('federated sign-in refusals', () => {
     expect((await failures()).at(-1)?.reason).toMatch(/^start: /);
   });
 
+  it('provisioning: a file creates a provider (secret sealed, by reference), applying it again changes nothing', async () => {
+    const { domain } = t.server.app;
+    const text = JSON.stringify({
+      tenants: [
+        {
+          path: '/acme',
+          identityProviders: [{ alias: 'filed', name: 'Filed', issuer: op.issuer, clientId: 'c', clientSecret: '${FILED_SECRET}', emailDomains: ['filed.test'] }],
+        },
+      ],
+    });
+    const first = await domain.provisioning.apply(domain.provisioning.parse(text, { FILED_SECRET: 'filed-secret-value' }));
+    expect(first.identityProviders).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    const [row] = await sqlRows<{ client_secret_sealed: string }>(t.databaseUrl, "select client_secret_sealed from identity_providers where alias = 'filed'");
+    expect(row!.client_secret_sealed).not.toContain('filed-secret-value');
+    const withoutSecret = text.replace(',"clientSecret":"${FILED_SECRET}"', '');
+    const again = await domain.provisioning.apply(domain.provisioning.parse(withoutSecret, {}));
+    expect(again.identityProviders).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    // The outbound policy holds for files too: a private issuer is refused, naming the entry.
+    await expect(
+      domain.provisioning.apply(domain.provisioning.parse(withoutSecret.replace(op.issuer, 'https://192.168.1.10'), {})),
+    ).rejects.toThrow(/tenants\[0\]\.identityProviders\[0\]\.issuer/);
+  });
+
   it('refuses upstream URLs that are not https or point at private addresses (outbound policy), naming the field', async () => {
     const actor = await rootAdminActor(t.server.app.domain);
     const create = (issuer: string) =>

@@ -120,7 +120,23 @@ export class IdentityProviderService {
   }
 
   async update(actor: Actor, id: string, input: UpdateIdentityProviderInput): Promise<IdentityProvider> {
-    const current = await this.get(actor, id);
+    return this.applyUpdate(await this.get(actor, id), input);
+  }
+
+  /** Updates a provider without an actor check (provisioning). */
+  async updateTrusted(id: string, input: UpdateIdentityProviderInput): Promise<IdentityProvider> {
+    const current = await this.findById(id);
+    ensure(current, () => errors.notFound(`identityProvider ${JSON.stringify(id)}`));
+    return this.applyUpdate(current, input);
+  }
+
+  /** A tenant's providers without an actor check (provisioning). */
+  async listTrusted(tenant: Tenant): Promise<IdentityProvider[]> {
+    return this.store.list(tenant.id);
+  }
+
+  private async applyUpdate(current: IdentityProvider, input: UpdateIdentityProviderInput): Promise<IdentityProvider> {
+    const id = current.id;
     const validated = this.validated(current.kind, input, false);
     const changes: IdentityProviderChanges = input.clearClientSecret === true ? { ...validated, clientSecretSealed: null } : validated;
     this.checkEndpoints(current.kind, { ...current, ...changes });
