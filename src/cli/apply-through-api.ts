@@ -72,7 +72,10 @@ async function applyIdentityProvider(
   const currentMapping = Object.fromEntries(found.claimMapping.map((entry) => [entry.field, entry.claim]));
   const changed = differs(found, wanted) || Object.entries(claimMapping).some(([field, claim]) => currentMapping[field] !== claim);
   if (changed || clientSecret !== null) {
-    await sdk.updateIdentityProvider({ id: found.id, input: { ...wanted, claimMapping: mapping, ...(clientSecret !== null ? { clientSecret } : {}) } });
+    await sdk.updateIdentityProvider({
+      id: found.id,
+      input: { ...wanted, claimMapping: mapping, ...(clientSecret !== null ? { clientSecret } : {}) },
+    });
     report.identityProviders.updated++;
   } else report.identityProviders.unchanged++;
 }

@@ -131,4 +131,7 @@ const exportIdentityProvider = (tenantPath: string, p: IdentityProviderFieldsFra
 
 /** `IDP_ACME_EU_OKTA_SECRET` for alias `okta` of `/acme/eu`. */
 const secretVariable = (tenantPath: string, alias: string): string =>
-  `IDP_${`${tenantPath.slice(1)}_${alias}`.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+/, '').toUpperCase()}_SECRET`;
+  `IDP_${`${tenantPath.slice(1)}_${alias}`
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+/, '')
+    .toUpperCase()}_SECRET`;

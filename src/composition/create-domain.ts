@@ -310,7 +310,10 @@ function createDomain(input: DomainDeps) {
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
     /** Applies a validated plan in one transaction. */
     apply: async (plan: ProvisioningPlan) => {
-      const report = await applyProvisioning({ transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders }, plan);
+      const report = await applyProvisioning(
+        { transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders },
+        plan,
+      );
       // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
       if (report.tenants.created > 0)
         await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));

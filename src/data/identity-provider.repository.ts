@@ -49,7 +49,9 @@ const toProvider = (row: ProviderRow): IdentityProvider =>
     clientId: row.client_id,
     clientSecretSealed: row.client_secret_sealed,
     scopes: Object.freeze([...row.scopes]),
-    claimMapping: Object.freeze(typeof row.claim_mapping === 'string' ? (JSON.parse(row.claim_mapping) as Record<string, string>) : row.claim_mapping),
+    claimMapping: Object.freeze(
+      typeof row.claim_mapping === 'string' ? (JSON.parse(row.claim_mapping) as Record<string, string>) : row.claim_mapping,
+    ),
     emailDomains: Object.freeze([...(row.email_domains ?? [])].sort()),
     exclusive: row.exclusive,
     jitProvisioning: row.jit_provisioning,
@@ -114,7 +116,10 @@ export class IdentityProviderRepository implements IdentityProviderStore {
   }
 
   findByDomain(tenantId: string, domain: string): Promise<IdentityProvider | null> {
-    return this.one('p.id = (select provider_id from identity_provider_domains where tenant_id = ?::uuid and domain = ?)', [tenantId, domain]);
+    return this.one('p.id = (select provider_id from identity_provider_domains where tenant_id = ?::uuid and domain = ?)', [
+      tenantId,
+      domain,
+    ]);
   }
 
   async list(tenantId: string): Promise<IdentityProvider[]> {

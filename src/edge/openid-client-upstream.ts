@@ -21,16 +21,21 @@ type Limits = { timeoutMs: number; maxBytes: number };
  */
 export function policyFetch(policy: OutboundPolicy, limits: Limits = OUTBOUND_LIMITS) {
   const lookup = guardedLookup(policy);
-  return (target: string, options: { method: string; headers: Record<string, string>; body?: unknown; signal?: AbortSignal }): Promise<Response> =>
+  return (
+    target: string,
+    options: { method: string; headers: Record<string, string>; body?: unknown; signal?: AbortSignal },
+  ): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(target);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') return reject(new UpstreamFailure('unavailable', `scheme ${url.protocol} refused`));
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return reject(new UpstreamFailure('unavailable', `scheme ${url.protocol} refused`));
       if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname.replace(/^\[|\]$/g, ''), policy))
         return reject(new UpstreamFailure('unavailable', `address ${url.hostname} is refused`));
       let body: Buffer | undefined;
       if (options.body instanceof URLSearchParams) body = Buffer.from(options.body.toString());
       else if (typeof options.body === 'string') body = Buffer.from(options.body);
-      else if (options.body !== undefined && options.body !== null) return reject(new UpstreamFailure('unavailable', 'unsupported request body'));
+      else if (options.body !== undefined && options.body !== null)
+        return reject(new UpstreamFailure('unavailable', 'unsupported request body'));
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
@@ -94,7 +99,8 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
 
   const build = async (client: UpstreamClient): Promise<oidc.Configuration> => {
     const auth = client.clientSecret === null ? oidc.None() : oidc.ClientSecretBasic(client.clientSecret);
-    const insecure = new URL(client.issuer).protocol === 'http:' || [client.tokenEndpoint, client.userinfoEndpoint].some((u) => u?.startsWith('http:'));
+    const insecure =
+      new URL(client.issuer).protocol === 'http:' || [client.tokenEndpoint, client.userinfoEndpoint].some((u) => u?.startsWith('http:'));
     let config: oidc.Configuration;
     if (client.kind === 'OIDC') {
       config = await oidc.discovery(new URL(client.issuer), client.clientId, undefined, auth, {
@@ -182,7 +188,8 @@ function asFailure(error: unknown, fallback: 'unavailable' | 'refused'): Upstrea
   if (error instanceof UpstreamFailure) return error;
   const cause = (error as { cause?: unknown })?.cause;
   if (cause instanceof UpstreamFailure) return cause;
-  const message = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}${causeOf(cause)}` : String(error);
+  const message =
+    error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}${causeOf(cause)}` : String(error);
   const transport = error instanceof TypeError || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|fetch failed|no answer/i.test(message);
   const badAnswer = /unexpected HTTP response status|unexpected response content-type|failed to parse|JSON/i.test(message);
   return new UpstreamFailure(transport || badAnswer ? 'unavailable' : fallback, message.slice(0, 300));

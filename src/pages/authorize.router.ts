@@ -32,7 +32,12 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
     const binding = kit.interaction.read(req);
     if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'sign-in')) throw csrfFailure();
     const { outcome, started } = await domain.authorize.signIn(
-      { pending: field(req, 'pending'), username: field(req, 'username'), password: field(req, 'password'), provider: field(req, 'provider') },
+      {
+        pending: field(req, 'pending'),
+        username: field(req, 'username'),
+        password: field(req, 'password'),
+        provider: field(req, 'provider'),
+      },
       { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) },
       kit.federatedAction,
     );

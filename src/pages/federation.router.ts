@@ -16,7 +16,12 @@ import { setPageHeaders } from './page-headers';
  * request at `{I'}/authorize/federated` of the issuer it began at. Any failure is an error page
  * (400, no session, nothing created; audited as `federatedSignIn`).
  */
-export function federationRouter(domain: Domain, scopeFor: RequestScopeFactory, issuer: string, tenantOf: () => Promise<Tenant> | Tenant): Router {
+export function federationRouter(
+  domain: Domain,
+  scopeFor: RequestScopeFactory,
+  issuer: string,
+  tenantOf: () => Promise<Tenant> | Tenant,
+): Router {
   const router = Router();
   const session = browserCookies(domain.issuer).session;
   router.get('/federation/:alias/callback', async (req: Request<{ alias: string }>, res: Response) => {

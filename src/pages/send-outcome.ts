@@ -71,7 +71,10 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       // To the upstream identity provider, with the federation cookie its callback checks `state` against.
       federationCookie(outcome.callbackUrl).set(res, outcome.binding);
       res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
-      res.status(afterPost ? 303 : 302).set('Location', outcome.location).end();
+      res
+        .status(afterPost ? 303 : 302)
+        .set('Location', outcome.location)
+        .end();
       return;
     case 'form-post':
       // Form Post Response Mode §2: the page posts the response to the (trusted) redirect URI.

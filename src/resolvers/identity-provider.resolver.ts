@@ -1,7 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { IdentityProvider } from '../domain/federation/identity-provider';
 import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
-import { CreateIdentityProviderInput, UpdateIdentityProviderInput, type ClaimMappingInput } from '../schema/inputs/identity-provider.inputs';
+import {
+  CreateIdentityProviderInput,
+  UpdateIdentityProviderInput,
+  type ClaimMappingInput,
+} from '../schema/inputs/identity-provider.inputs';
 import { IdentityProviderType, toIdentityProviderType } from '../schema/types/identity-provider.type';
 import { tenantPathOf } from './tenant-path-of';
 
@@ -30,8 +34,13 @@ export class IdentityProviderResolver {
     return map(ctx, await ctx.domain.identityProviders.get(requireActor(ctx), id));
   }
 
-  @Mutation(() => IdentityProviderType, { description: 'URLs must be https and not private (the outbound policy); the secret is write-only.' })
-  async createIdentityProvider(@Arg('input') input: CreateIdentityProviderInput, @Ctx() ctx: GraphQLContext): Promise<IdentityProviderType> {
+  @Mutation(() => IdentityProviderType, {
+    description: 'URLs must be https and not private (the outbound policy); the secret is write-only.',
+  })
+  async createIdentityProvider(
+    @Arg('input') input: CreateIdentityProviderInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<IdentityProviderType> {
     return map(ctx, await ctx.domain.identityProviders.create(requireActor(ctx), { ...input, claimMapping: mapping(input.claimMapping) }));
   }
 
@@ -41,7 +50,10 @@ export class IdentityProviderResolver {
     @Arg('input') input: UpdateIdentityProviderInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<IdentityProviderType> {
-    return map(ctx, await ctx.domain.identityProviders.update(requireActor(ctx), id, { ...input, claimMapping: mapping(input.claimMapping) }));
+    return map(
+      ctx,
+      await ctx.domain.identityProviders.update(requireActor(ctx), id, { ...input, claimMapping: mapping(input.claimMapping) }),
+    );
   }
 
   @Mutation(() => IdentityProviderType, { description: 'Its federated identities go with it; their users stay.' })

@@ -127,9 +127,11 @@ describe('federated sign-in through upstream identity providers', () => {
       await page.goto(url.toString());
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       await signIn(page);
-      await page.waitForURL((at) => at.toString().startsWith(app.redirectUri)).catch(async (error: unknown) => {
-        throw new Error(`${String(error)}\nat ${page.url()}:\n${(await page.textContent('body').catch(() => '')) ?? ''}`);
-      });
+      await page
+        .waitForURL((at) => at.toString().startsWith(app.redirectUri))
+        .catch(async (error: unknown) => {
+          throw new Error(`${String(error)}\nat ${page.url()}:\n${(await page.textContent('body').catch(() => '')) ?? ''}`);
+        });
       const tokens = await oidc.authorizationCodeGrant(appConfig, new URL(page.url()), {
         pkceCodeVerifier: codeVerifier,
         expectedState: state,
@@ -145,7 +147,10 @@ describe('federated sign-in through upstream identity providers', () => {
   const homeRealm = (screenshot?: string) => async (page: Page) => {
     await page.fill('input[name="username"]', 'ada@acme.test');
     if (screenshot) await page.screenshot({ path: screenshot });
-    await Promise.all([page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`)), page.click('button:has-text("Sign in")')]);
+    await Promise.all([
+      page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`)),
+      page.click('button:has-text("Sign in")'),
+    ]);
     await page.fill('input[name="login"]', 'ada');
     await page.click('button:has-text("Continue")');
   };
@@ -160,13 +165,19 @@ describe('federated sign-in through upstream identity providers', () => {
     expect(ada).toMatchObject({ username: 'ada', email: 'ada@acme.test', firstname: 'Ada', lastname: 'Lovelace' });
     // Acme is trusted for email_verified, and its ID token says true.
     expect(await sql(t.databaseUrl, 'select email_verified from users where id = $1', [claims.sub])).toEqual([{ email_verified: true }]);
-    const links = await sql<{ issuer: string; subject: string }>(t.databaseUrl, 'select issuer, subject from federated_identities where user_id = $1', [claims.sub]);
+    const links = await sql<{ issuer: string; subject: string }>(
+      t.databaseUrl,
+      'select issuer, subject from federated_identities where user_id = $1',
+      [claims.sub],
+    );
     expect(links).toEqual([{ issuer: opIssuer, subject: 'ada' }]);
   });
 
   it('a second sign-in through the same upstream is the same user (linked by iss + sub), and no user is added', async () => {
     const before = (await sdk.users({ tenantPath: '/acme' })).users.nodes.length;
-    const first = (await sql<{ user_id: string }>(t.databaseUrl, 'select user_id::text from federated_identities')).map((row) => row.user_id);
+    const first = (await sql<{ user_id: string }>(t.databaseUrl, 'select user_id::text from federated_identities')).map(
+      (row) => row.user_id,
+    );
     const claims = await codeFlow(homeRealm());
     expect(first).toContain(claims.sub);
     expect((await sdk.users({ tenantPath: '/acme' })).users.nodes).toHaveLength(before);
@@ -182,7 +193,11 @@ describe('federated sign-in through upstream identity providers', () => {
       await page.fill('input[name="password"]', partner.password);
       await page.click('button[type="submit"]');
     });
-    const links = await sql<{ issuer: string; subject: string }>(t.databaseUrl, 'select issuer, subject from federated_identities where user_id = $1', [claims.sub]);
+    const links = await sql<{ issuer: string; subject: string }>(
+      t.databaseUrl,
+      'select issuer, subject from federated_identities where user_id = $1',
+      [claims.sub],
+    );
     expect(links).toEqual([{ issuer: `${t.issuer}/t/partner-op`, subject: partner.id }]);
     await t.server.app.domain.audit.flush();
     const events = await sql<{ outcome: string }>(t.databaseUrl, "select outcome from audit_events where action = 'federatedSignIn'");

@@ -5,6 +5,7 @@ import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow
 import { pkcePair } from '../fixtures/pkce';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestTenant } from '../fixtures/token-clients';
+import { graphqlError, rootAdminSdk } from '../support/admin-sdk';
 import { CookieJar } from '../support/cookie-jar';
 import { sqlRows } from '../support/sql';
 import { startTestServer, type TestServer } from '../support/test-server';
@@ -117,10 +118,12 @@ describe('federated sign-in refusals', () => {
   });
 
   const request = (jar: CookieJar, url: string, init: RequestInit = {}) =>
-    fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) } }).then((response) => {
-      jar.store(response);
-      return response;
-    });
+    fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) } }).then(
+      (response) => {
+        jar.store(response);
+        return response;
+      },
+    );
 
   /** The sign-in form of an /authorize at `{ISSUER}/t/acme`, posted with `username` and no password. */
   async function postSignIn(jar: CookieJar, username: string): Promise<Response> {
@@ -158,8 +161,13 @@ describe('federated sign-in refusals', () => {
     const page = await response.text();
     expect(page).toMatch(text);
     expect(page).not.toMatch(/\n\s+at |\.ts:\d+/);
-    expect(response.headers.getSetCookie().some((line) => line.startsWith('idp_session=') && !line.startsWith('idp_session=;'))).toBe(false);
-    const made = await sqlRows(t.databaseUrl, "select 1 from users where username = 'mallory' union all select 1 from federated_identities");
+    expect(response.headers.getSetCookie().some((line) => line.startsWith('idp_session=') && !line.startsWith('idp_session=;'))).toBe(
+      false,
+    );
+    const made = await sqlRows(
+      t.databaseUrl,
+      "select 1 from users where username = 'mallory' union all select 1 from federated_identities",
+    );
     expect(made).toEqual([]);
   }
 
@@ -232,13 +240,25 @@ describe('federated sign-in refusals', () => {
       tenants: [
         {
           path: '/acme',
-          identityProviders: [{ alias: 'filed', name: 'Filed', issuer: op.issuer, clientId: 'c', clientSecret: '${FILED_SECRET}', emailDomains: ['filed.test'] }],
+          identityProviders: [
+            {
+              alias: 'filed',
+              name: 'Filed',
+              issuer: op.issuer,
+              clientId: 'c',
+              clientSecret: '${FILED_SECRET}',
+              emailDomains: ['filed.test'],
+            },
+          ],
         },
       ],
     });
     const first = await domain.provisioning.apply(domain.provisioning.parse(text, { FILED_SECRET: 'filed-secret-value' }));
     expect(first.identityProviders).toEqual({ created: 1, updated: 0, unchanged: 0 });
-    const [row] = await sqlRows<{ client_secret_sealed: string }>(t.databaseUrl, "select client_secret_sealed from identity_providers where alias = 'filed'");
+    const [row] = await sqlRows<{ client_secret_sealed: string }>(
+      t.databaseUrl,
+      "select client_secret_sealed from identity_providers where alias = 'filed'",
+    );
     expect(row!.client_secret_sealed).not.toContain('filed-secret-value');
     const withoutSecret = text.replace(',"clientSecret":"${FILED_SECRET}"', '');
     const again = await domain.provisioning.apply(domain.provisioning.parse(withoutSecret, {}));
@@ -249,14 +269,43 @@ describe('federated sign-in refusals', () => {
     ).rejects.toThrow(/tenants\[0\]\.identityProviders\[0\]\.issuer/);
   });
 
+  it('GraphQL: a refused URL is BAD_USER_INPUT naming the field; the secret is never readable', async () => {
+    const sdk = await rootAdminSdk(t.url);
+    const error = await graphqlError(
+      sdk.createIdentityProvider({
+        input: { tenantPath: '/acme', kind: 'OIDC', alias: 'gql', name: 'G', issuer: 'https://127.0.0.1.nip.io:0/x#y', clientId: 'c' },
+      }),
+    );
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'issuer' });
+    const { identityProviders } = await sdk.identityProviders({ tenantPath: '/acme' });
+    const fake = identityProviders.find((provider) => provider.alias === 'fake')!;
+    expect(fake).toMatchObject({ hasClientSecret: true, redirectUri: `${acme()}/federation/fake/callback` });
+    expect(JSON.stringify(identityProviders)).not.toContain('fake-secret');
+  });
+
   it('refuses upstream URLs that are not https or point at private addresses (outbound policy), naming the field', async () => {
     const actor = await rootAdminActor(t.server.app.domain);
     const create = (issuer: string) =>
-      t.server.app.domain.identityProviders.create(actor, { tenantPath: '/acme', kind: 'OIDC', alias: 'bad', name: 'Bad', issuer, clientId: 'x' });
+      t.server.app.domain.identityProviders.create(actor, {
+        tenantPath: '/acme',
+        kind: 'OIDC',
+        alias: 'bad',
+        name: 'Bad',
+        issuer,
+        clientId: 'x',
+      });
     await expect(create('http://idp.example.com')).rejects.toMatchObject({ code: 'validation_failed', field: 'issuer' });
     await expect(create('https://10.1.2.3')).rejects.toMatchObject({ code: 'validation_failed', field: 'issuer' });
     await expect(
-      t.server.app.domain.identityProviders.create(actor, { tenantPath: '/acme', kind: 'OIDC', alias: 'dup', name: 'Dup', issuer: op.issuer, clientId: 'x', emailDomains: ['FAKE.test'] }),
+      t.server.app.domain.identityProviders.create(actor, {
+        tenantPath: '/acme',
+        kind: 'OIDC',
+        alias: 'dup',
+        name: 'Dup',
+        issuer: op.issuer,
+        clientId: 'x',
+        emailDomains: ['FAKE.test'],
+      }),
     ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

@@ -583,7 +583,8 @@ export class AuthorizeService {
       pending = this.sealer.open(form.pending, browser.binding, 'federated');
       client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
       session = await this.sessions.find(browser.sessionToken);
-      const recent = session !== null && this.deps.clock.now().getTime() - session.authTime.getTime() <= INTERACTION_LIFETIME_SECONDS * 1000;
+      const recent =
+        session !== null && this.deps.clock.now().getTime() - session.authTime.getTime() <= INTERACTION_LIFETIME_SECONDS * 1000;
       if (!session || session.tenantId !== client.tenantId || !recent) {
         throw errors.invalidRequest('you are not signed in for this request; return to the application and start again');
       }

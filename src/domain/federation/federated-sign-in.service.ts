@@ -154,15 +154,25 @@ export class FederatedSignInService {
       const client = this.providers.upstreamClient(provider, tenant.path);
       let upstream;
       try {
-        upstream = await this.relyingParty.redeem(client, input.callbackUrl, { state: input.state!, nonce: opened.nonce, codeVerifier: opened.codeVerifier });
+        upstream = await this.relyingParty.redeem(client, input.callbackUrl, {
+          state: input.state!,
+          nonce: opened.nonce,
+          codeVerifier: opened.codeVerifier,
+        });
       } catch (error) {
         if (!(error instanceof UpstreamFailure)) {
           this.log.error({ err: error }, 'federation: redeeming the upstream code failed');
           throw refused(`Signing in with ${provider.name} failed. ` + START_AGAIN, 'unexpected failure');
         }
         throw error.kind === 'unavailable'
-          ? refused(`${provider.name} did not answer properly. Try again later, or sign in another way.`, `upstream unavailable: ${error.message}`)
-          : refused(`${provider.name} sent a sign-in response that could not be verified. ` + START_AGAIN, `upstream response refused: ${error.message}`);
+          ? refused(
+              `${provider.name} did not answer properly. Try again later, or sign in another way.`,
+              `upstream unavailable: ${error.message}`,
+            )
+          : refused(
+              `${provider.name} sent a sign-in response that could not be verified. ` + START_AGAIN,
+              `upstream response refused: ${error.message}`,
+            );
       }
       const user = await this.userFor(tenant, provider, upstream);
       const started = await this.sessions.start(tenant.id, user.id, federatedAuthentication(upstream.claims));
@@ -176,7 +186,11 @@ export class FederatedSignInService {
   }
 
   /** The user linked to the upstream identity, or one created just in time with its link, in one transaction. */
-  private async userFor(tenant: Tenant, provider: IdentityProvider, upstream: { issuer: string; subject: string; claims: Readonly<Record<string, unknown>> }): Promise<User> {
+  private async userFor(
+    tenant: Tenant,
+    provider: IdentityProvider,
+    upstream: { issuer: string; subject: string; claims: Readonly<Record<string, unknown>> },
+  ): Promise<User> {
     const linked = await this.store.findIdentity(provider.id, upstream.issuer, upstream.subject);
     if (linked) {
       const user = await this.users.findById(linked.userId);
@@ -205,11 +219,20 @@ export class FederatedSignInService {
       return await this.transactions.run(async () => {
         const created = await this.users.insert(
           tenant.path,
-          { username: profile.username, password: '', email: profile.email, firstname: profile.firstname, lastname: profile.lastname, phone: profile.phone },
+          {
+            username: profile.username,
+            password: '',
+            email: profile.email,
+            firstname: profile.firstname,
+            lastname: profile.lastname,
+            phone: profile.phone,
+          },
           {},
           NO_PASSWORD_HASH,
         );
-        const user = profile.emailVerified ? ((await this.userStore.modify(created.id, async () => ({ emailVerified: true }))) ?? created) : created;
+        const user = profile.emailVerified
+          ? ((await this.userStore.modify(created.id, async () => ({ emailVerified: true }))) ?? created)
+          : created;
         await this.store.insertIdentity({
           id: randomUUID(),
           tenantId: tenant.id,
@@ -223,7 +246,10 @@ export class FederatedSignInService {
     } catch (error) {
       if ((isDomainError(error) && error.code === 'conflict') || isUniqueViolation(error)) throw collision();
       if (isDomainError(error) && error.code === 'validation_failed') {
-        throw refused(`${provider.name} sent a profile this server cannot accept (${error.description}).`, `profile refused: ${error.description}`);
+        throw refused(
+          `${provider.name} sent a profile this server cannot accept (${error.description}).`,
+          `profile refused: ${error.description}`,
+        );
       }
       throw error;
     }

@@ -210,7 +210,8 @@ export class IdentityProviderService {
       changes[field] = value === null || value === '' ? null : validateUpstreamUrl(field, value, this.policy);
     }
     if (given(input.clientId)) changes.clientId = validateClientId(input.clientId);
-    if (given(input.clientSecret)) changes.clientSecretSealed = this.secret.encrypt(validateClientSecret(input.clientSecret), 'idp-client-secret');
+    if (given(input.clientSecret))
+      changes.clientSecretSealed = this.secret.encrypt(validateClientSecret(input.clientSecret), 'idp-client-secret');
     if (given(input.scopes)) changes.scopes = validateScopes(input.scopes, kind);
     if (given(input.claimMapping)) changes.claimMapping = validateClaimMapping(input.claimMapping);
     if (given(input.emailDomains)) changes.emailDomains = validateEmailDomains(input.emailDomains);
@@ -239,6 +240,10 @@ export class IdentityProviderService {
   }
 
   private unique<T>(write: () => Promise<T>): Promise<T> {
-    return refuseUniqueViolation(write, 'alias', 'the alias or one of the email domains is already used by another provider of this tenant');
+    return refuseUniqueViolation(
+      write,
+      'alias',
+      'the alias or one of the email domains is already used by another provider of this tenant',
+    );
   }
 }

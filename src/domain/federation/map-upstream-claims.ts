@@ -59,7 +59,27 @@ export function profileFromClaims(
 
 /** RFC 8176 §2 registered values: only those of the upstream's `amr` are kept. */
 const RFC8176 = new Set([
-  'face', 'fpt', 'geo', 'hwk', 'iris', 'kba', 'mca', 'mfa', 'otp', 'pin', 'pop', 'pwd', 'rba', 'retina', 'sc', 'sms', 'swk', 'tel', 'user', 'vbm', 'wia',
+  'face',
+  'fpt',
+  'geo',
+  'hwk',
+  'iris',
+  'kba',
+  'mca',
+  'mfa',
+  'otp',
+  'pin',
+  'pop',
+  'pwd',
+  'rba',
+  'retina',
+  'sc',
+  'sms',
+  'swk',
+  'tel',
+  'user',
+  'vbm',
+  'wia',
 ]);
 
 /**
@@ -68,6 +88,8 @@ const RFC8176 = new Set([
  * exactly when that `amr` says `mfa`, else the single-factor class.
  */
 export function federatedAuthentication(claims: Readonly<Record<string, unknown>>): Authentication {
-  const amr = Array.isArray(claims.amr) ? claims.amr.filter((value): value is string => typeof value === 'string' && RFC8176.has(value)) : [];
+  const amr = Array.isArray(claims.amr)
+    ? claims.amr.filter((value): value is string => typeof value === 'string' && RFC8176.has(value))
+    : [];
   return { amr: amr as unknown as Authentication['amr'], acr: isMultiFactor(amr) ? ACR_VALUES_SUPPORTED[1]! : ACR_VALUES_SUPPORTED[0]! };
 }

@@ -93,6 +93,9 @@ export function emailDomainOf(value: string | undefined): string | null {
   if (!value) return null;
   const at = value.lastIndexOf('@');
   if (at < 1 || at === value.length - 1 || value.length > 320) return null;
-  const domain = value.slice(at + 1).trim().toLowerCase();
+  const domain = value
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   return DOMAIN.test(domain) ? domain : null;
 }

@@ -374,7 +374,10 @@ function readIdentityProvider(reader: DocumentReader, value: unknown, at: string
   const clientId = checked('clientId', text('clientId', true), validateUpstreamClientId);
   const clientSecret = checked('clientSecret', text('clientSecret'), validateClientSecret) ?? null;
   const scopes = kind ? checked('scopes', reader.strings(object, 'scopes', at) ?? [], (s: string[]) => validateScopes(s, kind)) : undefined;
-  const rawMapping = object.claimMapping === undefined ? {} : reader.object(object.claimMapping, `${at}.claimMapping`, ['username', 'email', 'firstname', 'lastname', 'phone']);
+  const rawMapping =
+    object.claimMapping === undefined
+      ? {}
+      : reader.object(object.claimMapping, `${at}.claimMapping`, ['username', 'email', 'firstname', 'lastname', 'phone']);
   const claimMapping = rawMapping ? checked('claimMapping', rawMapping, validateClaimMapping) : undefined;
   const emailDomains = checked('emailDomains', reader.strings(object, 'emailDomains', at) ?? [], validateEmailDomains);
   const planned = {

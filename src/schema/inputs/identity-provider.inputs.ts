@@ -29,7 +29,10 @@ class IdentityProviderFieldsInput {
   @Field(() => [ClaimMappingInput], { nullable: true, description: 'Replaces the mapping; fields left out take the OIDC standard claim.' })
   claimMapping?: ClaimMappingInput[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Email domains routed to this provider (unique in the tenant); replaces the list.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Email domains routed to this provider (unique in the tenant); replaces the list.',
+  })
   emailDomains?: string[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only way in for those domains. Default false.' })

@@ -1,7 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DEFAULT_CLAIM_MAPPING, MAPPED_FIELDS, type IdentityProvider } from '../../domain/federation/identity-provider';
 
-@ObjectType('ClaimMapping', { simpleResolvers: true, description: 'Which upstream claim fills a profile field of a user created on first sign-in.' })
+@ObjectType('ClaimMapping', {
+  simpleResolvers: true,
+  description: 'Which upstream claim fills a profile field of a user created on first sign-in.',
+})
 export class ClaimMappingType {
   @Field({ description: 'username, email, firstname, lastname or phone.' })
   field!: string;
@@ -12,7 +15,8 @@ export class ClaimMappingType {
 
 @ObjectType('IdentityProvider', {
   simpleResolvers: true,
-  description: 'An upstream identity provider of a tenant (OpenID Connect, or OAuth 2.0 with a userinfo endpoint). The client secret is write-only.',
+  description:
+    'An upstream identity provider of a tenant (OpenID Connect, or OAuth 2.0 with a userinfo endpoint). The client secret is write-only.',
 })
 export class IdentityProviderType {
   @Field(() => ID)

@@ -78,10 +78,16 @@ describe('provisioning JSON Schema', () => {
     ],
     ['the admin role on a client', { tenants: [{ path: '/a', clients: [{ ...client, roles: ['admin'] }] }] }],
     ['a role listed twice on a user', { tenants: [{ path: '/a', users: [{ username: 'ada', roles: ['r', 'r'] }] }] }],
-    ['an identity provider without clientId', { tenants: [{ path: '/a', identityProviders: [{ alias: 'okta', name: 'Okta', issuer: 'https://okta.example' }] }] }],
+    [
+      'an identity provider without clientId',
+      { tenants: [{ path: '/a', identityProviders: [{ alias: 'okta', name: 'Okta', issuer: 'https://okta.example' }] }] },
+    ],
     ['an identity provider alias in upper case', { tenants: [{ path: '/a', identityProviders: [{ ...idp, alias: 'Okta' }] }] }],
     ['an unknown identity provider kind', { tenants: [{ path: '/a', identityProviders: [{ ...idp, kind: 'SAML' }] }] }],
-    ['a claim mapping to an unknown profile field', { tenants: [{ path: '/a', identityProviders: [{ ...idp, claimMapping: { age: 'age' } }] }] }],
+    [
+      'a claim mapping to an unknown profile field',
+      { tenants: [{ path: '/a', identityProviders: [{ ...idp, claimMapping: { age: 'age' } }] }] },
+    ],
     ['an unknown identity provider field', { tenants: [{ path: '/a', identityProviders: [{ ...idp, logo: 'x' }] }] }],
   ];
 
@@ -91,7 +97,13 @@ describe('provisioning JSON Schema', () => {
         {
           path: '/a',
           identityProviders: [
-            { ...idp, clientSecret: '${ACME_APP_SECRET}', claimMapping: { username: 'email' }, emailDomains: ['acme.example'], exclusive: true },
+            {
+              ...idp,
+              clientSecret: '${ACME_APP_SECRET}',
+              claimMapping: { username: 'email' },
+              emailDomains: ['acme.example'],
+              exclusive: true,
+            },
           ],
         },
       ],
