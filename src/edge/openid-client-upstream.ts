@@ -19,7 +19,7 @@ type Limits = { timeoutMs: number; maxBytes: number };
  * policy: the address judged after DNS resolution (guardedLookup) or as a literal, no redirects
  * followed, the whole exchange within `limits.timeoutMs`, at most `limits.maxBytes` of body.
  */
-export function policyFetch(policy: OutboundPolicy, limits: Limits = OUTBOUND_LIMITS) {
+function policyFetch(policy: OutboundPolicy, limits: Limits = OUTBOUND_LIMITS) {
   const lookup = guardedLookup(policy);
   return (
     target: string,

@@ -29,7 +29,7 @@ const refused = (description: string, reason: string): DomainError => new Domain
 const START_AGAIN = 'Return to the application and start signing in again.';
 
 /** The password hash of a user made just in time: not an argon2 string, so no password ever matches it. */
-export const NO_PASSWORD_HASH = '!federated';
+const NO_PASSWORD_HASH = '!federated';
 
 /** Where the browser goes next after {@link FederatedSignInService.begin}. */
 export interface FederationStart {
