@@ -43,10 +43,19 @@ async function startFakeOp() {
       });
     }
     if (req.url === '/jwks') return json({ keys: [jwk] });
+    // The plain OAuth 2.0 side: its userinfo, for the access token the token endpoint hands out.
+    if (req.url === '/userinfo') {
+      if (req.headers.authorization !== 'Bearer upstream-at') return res.writeHead(401).end();
+      return json({ sub: 'oauth-user-7', email: 'grace@plain.test', email_verified: true, login: 'grace' });
+    }
     if (req.url === '/token' && req.method === 'POST') {
       state.tokenRequests += 1;
-      req.resume();
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        // A plain OAuth 2.0 client (its callback is /plain/) gets no ID token.
+        if (new URLSearchParams(Buffer.concat(chunks).toString()).get('redirect_uri')?.includes('/plain/'))
+          return json({ access_token: 'upstream-at', token_type: 'Bearer', expires_in: 300 });
         const now = Math.floor(Date.now() / 1000);
         const { flaw } = state;
         const claims = {
@@ -108,6 +117,22 @@ describe('federated sign-in refusals', () => {
       issuer: 'http://127.0.0.1:9',
       clientId: 'x',
       emailDomains: ['down.test'],
+    });
+    // A plain OAuth 2.0 provider (no discovery, no ID token): the identity comes from userinfo.
+    await domain.identityProviders.create(actor, {
+      tenantPath: '/acme',
+      kind: 'OAUTH2',
+      alias: 'plain',
+      name: 'Plain',
+      issuer: `${op.issuer}/plain`,
+      authorizationEndpoint: `${op.issuer}/authorize`,
+      tokenEndpoint: `${op.issuer}/token`,
+      userinfoEndpoint: `${op.issuer}/userinfo`,
+      clientId: 'fake-client',
+      clientSecret: 'fake-secret',
+      scopes: ['profile'],
+      claimMapping: { username: 'login' },
+      emailDomains: ['plain.test'],
     });
     op.state.clientId = 'fake-client';
     app = await createCodeFlowClient(domain, { tenantPath: '/acme', redirectUris: ['http://127.0.0.1:9/cb'], firstParty: true });
@@ -223,6 +248,58 @@ describe('federated sign-in refusals', () => {
     expect(await again.text()).toMatch(/already used/);
     expect((await failures()).at(-1)?.reason).toBe('state replayed');
     await sqlRows(t.databaseUrl, 'delete from users where username = $1', ['mallory']);
+  });
+
+  it('a plain OAuth 2.0 provider: code exchange with PKCE, then userinfo; the user is made from its claims, email not trusted', async () => {
+    const jar = new CookieJar();
+    const response = await postSignIn(jar, 'grace@plain.test');
+    expect(response.status).toBe(303);
+    const upstream = new URL(response.headers.get('location')!);
+    expect(upstream.searchParams.get('nonce')).toBeNull();
+    expect(upstream.searchParams.get('code_challenge_method')).toBe('S256');
+    const done = await request(
+      jar,
+      `${acme()}/federation/plain/callback?${new URLSearchParams({ code: 'c', state: upstream.searchParams.get('state')! })}`,
+    );
+    expect(done.status).toBe(200);
+    const users = await sqlRows(
+      t.databaseUrl,
+      "select u.username, u.email, u.email_verified, f.issuer, f.subject from users u join federated_identities f on f.user_id = u.id where f.subject = 'oauth-user-7'",
+    );
+    expect(users).toEqual([
+      { username: 'grace', email: 'grace@plain.test', email_verified: false, issuer: `${op.issuer}/plain`, subject: 'oauth-user-7' },
+    ]);
+    // Then the pending /authorize goes on with the new session: a code for the client.
+    const next = await request(
+      jar,
+      new URL(await done.text().then((page) => /url=([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&')), t.url).toString(),
+    );
+    expect(next.status).toBe(302);
+    expect(new URL(next.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    await sqlRows(t.databaseUrl, "delete from users where username = 'grace'");
+  });
+
+  it('never links by email: an upstream identity whose email a local user has is refused; with JIT off an unknown identity is refused', async () => {
+    op.state.flaw = 'none';
+    const { domain } = t.server.app;
+    const local = await domain.users.create(await rootAdminActor(domain), {
+      tenantPath: '/acme',
+      username: 'mallory-local',
+      password: 'local-password-123',
+      email: 'mallory@fake.test',
+    });
+    let jar = new CookieJar();
+    await expectRefused(await request(jar, await startAtFake(jar)), /never joined by email/);
+    await sqlRows(t.databaseUrl, 'delete from users where id = $1', [local.id]);
+    const fake = (await domain.identityProviders.listTrusted((await domain.tenants.findByPath('/acme'))!)).find((p) => p.alias === 'fake')!;
+    await domain.identityProviders.updateTrusted(fake.id, { jitProvisioning: false });
+    jar = new CookieJar();
+    await expectRefused(await request(jar, await startAtFake(jar)), /does not create accounts on first sign-in/);
+    await domain.identityProviders.updateTrusted(fake.id, { jitProvisioning: true });
+    expect((await failures()).slice(-2).map((row) => row.reason)).toEqual([
+      'username or email collides with an existing user',
+      'no linked user and just-in-time provisioning is off',
+    ]);
   });
 
   it('an upstream that is down: an error page at the sign-in form, nothing created', async () => {
