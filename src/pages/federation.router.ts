@@ -37,6 +37,8 @@ export function federationRouter(
       { callbackUrl: `${callbackUrl}${query}`, state: typeof req.query.state === 'string' ? req.query.state : undefined, binding },
       scopeFor(req, String(req.id)),
     );
+    // A fresh session on every sign-in (no fixation): the one the browser had ends.
+    await domain.sessions.end(session.read(req));
     session.set(res, started.token);
     // A page, not a redirect: the redirects after the upstream's sign-in form are bound by that page's
     // CSP form-action, which cannot know the application this request returns to. The page's own
