@@ -229,7 +229,7 @@ describe('federated sign-in refusals', () => {
     await expectRefused(await request(new CookieJar(), callback), /was not expected by this browser/);
     expect(op.state.tokenRequests).toBe(before);
     const reasons = (await failures()).slice(-2).map((row) => row.reason);
-    expect(reasons).toEqual(['state not issued by this server', 'federation cookie missing']);
+    expect(reasons).toEqual(["state does not match this browser's sign-in", 'federation cookie missing']);
   });
 
   it('uses a state once: a good sign-in completes, its replay is refused', async () => {

@@ -35,7 +35,7 @@ const NO_PASSWORD_HASH = '!federated';
 export interface FederationStart {
   /** The upstream's authorization URL. */
   readonly location: string;
-  /** The per-attempt value the transport sets as the federation cookie (HttpOnly) for {@link callbackPath}. */
+  /** The sealed sign-in the transport sets as the federation cookie (HttpOnly) for the callback's path. */
   readonly binding: string;
   /** The path of the provider's callback (`{I}/federation/{alias}/callback`), the cookie's scope. */
   readonly callbackUrl: string;
@@ -49,8 +49,8 @@ export interface FederationDone {
 
 /**
  * Sign-in through an upstream identity provider (issue 23): {@link begin} sends the browser to
- * the upstream with PKCE (S256), a nonce and a `state` that seals the pending /authorize request
- * and is bound to the browser (cookie) and single use; {@link complete} checks all of it at the
+ * the upstream with PKCE (S256), a nonce and a random `state`, single use, whose digest the sealed
+ * sign-in (pending /authorize request, verifier, nonce) in the browser's federation cookie holds; {@link complete} checks all of it at the
  * callback, has the relying party redeem the code and validate the ID token (iss, aud, nonce,
  * signature, expiry; userinfo for OAuth 2.0 providers), then signs in the user linked to the
  * upstream `iss` + `sub`, or creates one just in time (never linked by email). Every failure is
@@ -109,10 +109,10 @@ export class FederatedSignInService {
 
   /** Starts the upstream sign-in; `resume` is the pending request sealed for the `federated` stage. */
   async begin(tenant: Tenant, provider: IdentityProvider, resume: string, resumeAction: string): Promise<FederationStart> {
-    const binding = randomToken(32);
+    const state = randomToken(32);
     const nonce = randomToken(32);
     const codeVerifier = randomToken(32);
-    const state = this.sealer.seal({ providerId: provider.id, tenantId: tenant.id, nonce, codeVerifier, resume, resumeAction }, binding);
+    const binding = this.sealer.seal({ providerId: provider.id, tenantId: tenant.id, nonce, codeVerifier, resume, resumeAction }, state);
     const client = this.providers.upstreamClient(provider, tenant.path);
     try {
       const location = await this.relyingParty.authorizationUrl(client, { state, nonce, codeVerifier });
@@ -135,7 +135,7 @@ export class FederatedSignInService {
     input: { callbackUrl: string; state?: string; binding?: string },
     scope?: Pick<RequestScope, 'clientIp' | 'requestId'>,
   ): Promise<FederationDone> {
-    const opened = this.sealer.open(input.state, input.binding);
+    const opened = this.sealer.open(input.binding, input.state);
     if ('refused' in opened) {
       this.record(tenant, null, 'failure', { reason: opened.refused, alias: alias.slice(0, 64) }, scope);
       throw refused('This sign-in response was not expected by this browser, or came too late. ' + START_AGAIN, opened.refused);

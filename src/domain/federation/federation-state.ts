@@ -7,7 +7,11 @@ export const FEDERATION_LIFETIME_SECONDS = 600;
 
 const TYPE = 'idp.federation-state.v1';
 
-/** One upstream sign-in in flight, sealed into the `state` sent upstream (nobody but this server can read or alter it). */
+/**
+ * One upstream sign-in in flight, sealed (nobody but this server can read or alter it) into the
+ * browser's federation cookie; the `state` sent upstream is a random value whose digest it holds,
+ * so the request to the upstream stays short and the callback is bound to the browser.
+ */
 export interface FederationState {
   readonly providerId: string;
   readonly tenantId: string;
@@ -21,8 +25,8 @@ export interface FederationState {
 
 interface Sealed extends FederationState {
   typ: typeof TYPE;
-  /** SHA-256 of the per-attempt value held in the browser's federation cookie. */
-  bind: string;
+  /** SHA-256 of the random `state` sent upstream. */
+  st: string;
   exp: number;
 }
 
@@ -33,28 +37,28 @@ export class FederationStateSealer {
     private readonly clock: Clock,
   ) {}
 
-  seal(state: FederationState, binding: string): string {
+  seal(state: FederationState, stateValue: string): string {
     const payload: Sealed = {
       typ: TYPE,
-      bind: sha256(binding),
+      st: sha256(stateValue),
       exp: this.clock.now().getTime() + FEDERATION_LIFETIME_SECONDS * 1000,
       ...state,
     };
     return this.secret.encrypt(JSON.stringify(payload), 'federation-state');
   }
 
-  /** The state, or the reason it is refused (for the audit trail). */
-  open(sealed: string | undefined, binding: string | undefined): FederationState | { refused: string } {
-    if (!sealed) return { refused: 'state missing' };
-    if (!binding) return { refused: 'federation cookie missing' };
+  /** The sign-in the cookie `sealed` holds, when `stateValue` is its state; else the reason it is refused (for the audit trail). */
+  open(sealed: string | undefined, stateValue: string | undefined): FederationState | { refused: string } {
+    if (!stateValue) return { refused: 'state missing' };
+    if (!sealed) return { refused: 'federation cookie missing' };
     let payload: Sealed;
     try {
       payload = JSON.parse(this.secret.decrypt(sealed, 'federation-state')) as Sealed;
     } catch {
-      return { refused: 'state not issued by this server' };
+      return { refused: 'federation cookie not issued by this server' };
     }
-    if (payload.typ !== TYPE) return { refused: 'state not issued by this server' };
-    if (payload.bind !== sha256(binding)) return { refused: 'state issued to another browser' };
+    if (payload.typ !== TYPE) return { refused: 'federation cookie not issued by this server' };
+    if (payload.st !== sha256(stateValue)) return { refused: "state does not match this browser's sign-in" };
     if (payload.exp <= this.clock.now().getTime()) return { refused: 'state expired' };
     const { providerId, tenantId, nonce, codeVerifier, resume, resumeAction } = payload;
     return { providerId, tenantId, nonce, codeVerifier, resume, resumeAction };
