@@ -151,7 +151,7 @@ describe('federated sign-in refusals', () => {
     );
 
   /** The sign-in form of an /authorize at `{ISSUER}/t/acme`, posted with `username` and no password. */
-  async function postSignIn(jar: CookieJar, username: string): Promise<Response> {
+  async function postSignIn(jar: CookieJar, username: string, password = ''): Promise<Response> {
     const query = new URLSearchParams({
       client_id: app.clientId,
       response_type: 'code',
@@ -166,7 +166,7 @@ describe('federated sign-in refusals', () => {
     return request(jar, `${acme()}/authorize/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ pending: value('pending'), csrf_token: value('csrf_token'), username, password: '' }),
+      body: new URLSearchParams({ pending: value('pending'), csrf_token: value('csrf_token'), username, password }),
     });
   }
 
@@ -300,6 +300,22 @@ describe('federated sign-in refusals', () => {
       'username or email collides with an existing user',
       'no linked user and just-in-time provisioning is off',
     ]);
+  });
+
+  it('home-realm discovery: a typed password is checked locally for a shared domain, ignored for an exclusive one', async () => {
+    const { domain } = t.server.app;
+    const shared = await postSignIn(new CookieJar(), 'mallory@fake.test', 'a-password');
+    expect(shared.status).toBe(400);
+    expect(await shared.text()).toMatch(/Invalid username or password/);
+    const fake = (await domain.identityProviders.listTrusted((await domain.tenants.findByPath('/acme'))!)).find((p) => p.alias === 'fake')!;
+    await domain.identityProviders.updateTrusted(fake.id, { exclusive: true });
+    try {
+      const exclusive = await postSignIn(new CookieJar(), 'Mallory@FAKE.test', 'a-password');
+      expect(exclusive.status).toBe(303);
+      expect(exclusive.headers.get('location')!.startsWith(`${op.issuer}/authorize?`)).toBe(true);
+    } finally {
+      await domain.identityProviders.updateTrusted(fake.id, { exclusive: false });
+    }
   });
 
   it('an upstream that is down: an error page at the sign-in form, nothing created', async () => {
