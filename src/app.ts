@@ -22,9 +22,11 @@ import { logoutRouter } from './pages/logout.router';
 import { pageKit } from './pages/send-outcome';
 import { pagePath } from './pages/browser-cookies';
 import { passwordRouter } from './pages/password.router';
+import { federationRouter } from './pages/federation.router';
 import { tenantIssuerPagesRouter } from './pages/tenant-issuer-pages.router';
 import { requestScopeFactory } from './edge/request-scope-factory';
 import { nodeOutboundHttp } from './edge/node-outbound-http';
+import { openidClientUpstream } from './edge/openid-client-upstream';
 import { smtpMailSender } from './edge/smtp-mail-sender';
 import { isLoopbackHost } from './domain/clients/validate-client-keys';
 import { parseCidr } from './domain/outbound/outbound-policy';
@@ -86,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     log: deps.logger,
     dpopRequireNonce: deps.dpopRequireNonce,
     outbound,
+    upstream: openidClientUpstream(outbound.policy),
     mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
@@ -161,6 +164,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(accountRouter(domain, kit));
   // Password reset by mail for the root tenant (a tenant issuer's is under `{I}/password`).
   app.use(passwordRouter(domain, scopeFor, deps.issuer, () => domain.tenants.require('/')));
+  app.use(federationRouter(domain, scopeFor, deps.issuer, () => domain.tenants.require('/')));
   // RFC 8628 §3.3: the device verification page of the root issuer.
   app.use(deviceRouter(domain, deps.secret, scopeFor, deps.issuer, null));
   app.use(graphql.router);

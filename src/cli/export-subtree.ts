@@ -1,6 +1,13 @@
 import { isReservedClientId } from '../domain/clients/validate-client-id';
 import { isWithinTenant } from '../domain/tenants/tenant-path';
-import type { ApiFieldsFragment, ClientFieldsFragment, RoleFieldsFragment, TenantFieldsFragment, UserFieldsFragment } from '../sdk/client';
+import type {
+  ApiFieldsFragment,
+  ClientFieldsFragment,
+  IdentityProviderFieldsFragment,
+  RoleFieldsFragment,
+  TenantFieldsFragment,
+  UserFieldsFragment,
+} from '../sdk/client';
 import { allPages } from './command';
 import type { Connection } from './connection';
 import { fileResponseStyle } from './response-style';
@@ -25,12 +32,14 @@ export async function exportSubtree(connection: Connection, rootPath: string) {
     const apis = (await sdk.apis({ tenantPath: tenant.path })).apis;
     const roles = (await sdk.roles({ tenantPath: tenant.path })).roles.filter((role) => !role.builtIn);
     const own = clients.filter((client) => !isReservedClientId(client.clientId));
+    const providers = (await sdk.identityProviders({ tenantPath: tenant.path })).identityProviders;
     exported.push({
       ...exportTenant(tenant),
       apis: apis.map(exportApi),
       roles: roles.map(exportRole),
       clients: own.map((client) => ({ ...exportClient(client), roles: roleNames(client.roles) })),
       users: users.map((user) => ({ ...exportUser(user), roles: roleNames(user.roles) })),
+      ...(providers.length > 0 ? { identityProviders: providers.map((provider) => exportIdentityProvider(tenant.path, provider)) } : {}),
     });
   }
   return { tenants: exported };
@@ -103,3 +112,33 @@ const exportUser = (u: UserFieldsFragment) => ({
   lastname: u.lastname,
   enabled: u.enabled,
 });
+
+/**
+ * An identity provider without its secret (the API never returns it): a provider that has one gets a
+ * `${VARIABLE}` reference in its place, named after the tenant and alias, to be supplied when applied.
+ */
+const exportIdentityProvider = (tenantPath: string, p: IdentityProviderFieldsFragment) => ({
+  alias: p.alias,
+  kind: p.kind,
+  name: p.name,
+  issuer: p.issuer,
+  ...(p.authorizationEndpoint ? { authorizationEndpoint: p.authorizationEndpoint } : {}),
+  ...(p.tokenEndpoint ? { tokenEndpoint: p.tokenEndpoint } : {}),
+  ...(p.userinfoEndpoint ? { userinfoEndpoint: p.userinfoEndpoint } : {}),
+  clientId: p.clientId,
+  ...(p.hasClientSecret ? { clientSecret: `\${${secretVariable(tenantPath, p.alias)}}` } : {}),
+  scopes: p.scopes,
+  claimMapping: Object.fromEntries(p.claimMapping.map((entry) => [entry.field, entry.claim])),
+  emailDomains: p.emailDomains,
+  exclusive: p.exclusive,
+  jitProvisioning: p.jitProvisioning,
+  trustEmailVerified: p.trustEmailVerified,
+  enabled: p.enabled,
+});
+
+/** `IDP_ACME_EU_OKTA_SECRET` for alias `okta` of `/acme/eu`. */
+const secretVariable = (tenantPath: string, alias: string): string =>
+  `IDP_${`${tenantPath.slice(1)}_${alias}`
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+/, '')
+    .toUpperCase()}_SECRET`;

@@ -77,6 +77,9 @@ import { IdTokenService } from '../domain/tokens/id-token.service';
 import { RefreshTokenService } from '../domain/tokens/refresh-token.service';
 import { UserInfoService } from '../domain/userinfo/userinfo.service';
 import { UserService } from '../domain/users/user.service';
+import { IdentityProviderService } from '../domain/federation/identity-provider.service';
+import { FederatedSignInService } from '../domain/federation/federated-sign-in.service';
+import { UpstreamFailure } from '../domain/federation/upstream-relying-party';
 
 /**
  * Composition root of the domain: builds every service once, in dependency order (each from
@@ -243,6 +246,24 @@ function createDomain(input: DomainDeps) {
   // RFC 9101 request objects, signed with the client's keys as its assertions are.
   const requestObjects = new RequestObjects(deps.issuer, tenants, clientJwts);
   const pushedAuthorization = new PushedAuthorizationService(deps, clients, tenants, apis, replays, requestObjects);
+  // Upstream identity providers (issue 23): managed per tenant; sign-in through them over the relying party of deps.upstream.
+  const identityProviders = new IdentityProviderService(stores.identityProviders, tenants, deps.secret, deps.outbound.policy, deps.issuer);
+  const unavailable = () => Promise.reject(new UpstreamFailure('unavailable', 'no relying party configured'));
+  const federation = new FederatedSignInService(
+    identityProviders,
+    stores.identityProviders,
+    deps.upstream ?? { authorizationUrl: unavailable, redeem: unavailable },
+    tenants,
+    users,
+    stores.users,
+    sessions,
+    stores.transactions,
+    replays,
+    deps.secret,
+    deps.clock,
+    deps.log,
+    audit,
+  );
   const authorize = new AuthorizeService(
     deps,
     clients,
@@ -257,6 +278,7 @@ function createDomain(input: DomainDeps) {
     secondFactors,
     audit,
     passkeys,
+    federation,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -330,7 +352,10 @@ function createDomain(input: DomainDeps) {
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
     /** Applies a validated plan in one transaction. */
     apply: async (plan: ProvisioningPlan) => {
-      const report = await applyProvisioning({ transactions: stores.transactions, tenants, clients, users, apis, roles }, plan);
+      const report = await applyProvisioning(
+        { transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders },
+        plan,
+      );
       // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
       if (report.tenants.created > 0)
         await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
@@ -395,6 +420,8 @@ function createDomain(input: DomainDeps) {
     scimTokens,
     scim,
     backchannelLogout,
+    identityProviders,
+    federation,
   };
 }
 

@@ -26,6 +26,7 @@ import { SecondFactorRepository } from './second-factor.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
+import { IdentityProviderRepository } from './identity-provider.repository';
 
 /**
  * One repository per aggregate; every ORM query and SQL statement of the server lives in one of them.
@@ -61,6 +62,7 @@ export function createRepositories(db: Database) {
     scimTokens: new ScimTokenRepository(db),
     scimDirectory: new ScimDirectoryRepository(db),
     backchannelLogouts: new BackchannelLogoutRepository(db),
+    identityProviders: new IdentityProviderRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

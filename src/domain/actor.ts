@@ -18,7 +18,7 @@ export interface Actor {
 export const ADMIN_SCOPE = 'admin';
 
 /** What an admin looks up by id or path; named in the `not_found` message. */
-export type ScopedKind = 'client' | 'user' | 'device' | 'tenant' | 'api' | 'role' | 'session';
+export type ScopedKind = 'client' | 'user' | 'device' | 'tenant' | 'api' | 'role' | 'session' | 'identityProvider';
 
 /** Reads a tenant's path by id (TenantService.findById); null when it is gone. */
 export interface TenantPathLookup {

@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { ServerSecret } from './crypto/server-secret';
 import type { MailSender } from './mail/mail-sender';
 import type { OutboundHttp } from './outbound/outbound-http';
+import type { UpstreamRelyingParty } from './federation/upstream-relying-party';
 import type { DomainStores } from './stores';
 
 /** Minimal logger the domain needs; pino satisfies it. */
@@ -32,6 +33,8 @@ export interface DomainDeps {
   readonly isUnavailable: (error: unknown) => boolean;
   /** Hands mail to the mail server named by SMTP_URL (src/edge/smtp-mail-sender.ts); absent or null: every email flow is off. */
   readonly mail?: MailSender | null;
+  /** The relying-party side of federation (src/edge/openid-client-upstream.ts); absent: every upstream counts as unavailable. */
+  readonly upstream?: UpstreamRelyingParty;
   /** DPOP_REQUIRE_NONCE: every DPoP proof must carry a current server nonce (RFC 9449 §8); off by default. */
   readonly dpopRequireNonce?: boolean;
 }

@@ -25,6 +25,7 @@ import type { RateLimitStore } from './throttle/rate-limit-store';
 import type { RefreshTokenStore } from './tokens/refresh-token-store';
 import type { Transactions } from './transactions';
 import type { UserStore } from './users/user-store';
+import type { IdentityProviderStore } from './federation/identity-provider-store';
 
 /**
  * Every storage port the domain is built from, one per aggregate, each
@@ -73,6 +74,8 @@ export interface DomainStores {
   readonly scimDirectory: ScimDirectoryStore;
   /** Logout tokens owed to clients of ended sessions (OIDC Back-Channel Logout), delivered by its worker. */
   readonly backchannelLogouts: BackchannelLogoutStore;
+  /** Upstream identity providers and federated identities (issue 23). */
+  readonly identityProviders: IdentityProviderStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

@@ -16,18 +16,7 @@ const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json\s*(?:;|$)/i;
  * request runs on its own.
  */
 export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: number; maxBytes: number } = OUTBOUND_LIMITS): OutboundHttp {
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, found) => {
-      if (error) return callback(error, '', 0);
-      const addresses = found as unknown as LookupAddress[];
-      const refused = addresses.find((entry) => !outboundAddressAllowed(entry.address, policy));
-      if (refused || addresses.length === 0) {
-        return callback(new OutboundError(`${hostname} resolves to a refused address ${refused?.address ?? '(none)'}`), '', 0);
-      }
-      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
+  const lookup = guardedLookup(policy);
   /** The URL when it may be requested at all (scheme, an IP literal the policy allows); else the refusal. */
   const checked = (target: string): URL | OutboundError => {
     let url: URL;
@@ -137,5 +126,21 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
         request.on('error', fail);
         request.end();
       }),
+  };
+}
+
+/** The socket `lookup` hook that refuses, after DNS resolution, every address the policy refuses (so the connection goes to the address judged). */
+export function guardedLookup(policy: OutboundPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, found) => {
+      if (error) return callback(error, '', 0);
+      const addresses = found as unknown as LookupAddress[];
+      const refused = addresses.find((entry) => !outboundAddressAllowed(entry.address, policy));
+      if (refused || addresses.length === 0) {
+        return callback(new OutboundError(`${hostname} resolves to a refused address ${refused?.address ?? '(none)'}`), '', 0);
+      }
+      if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
   };
 }

@@ -4,6 +4,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { DateTimeISOScalar } from '../schema/date-time-iso.scalar';
 import { guardFields } from './guard-fields';
 import { ApiResolver, TenantApisResolver } from '../resolvers/api.resolver';
+import { IdentityProviderResolver } from '../resolvers/identity-provider.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
@@ -65,6 +66,7 @@ export function buildAdminSchema(): GraphQLSchema {
           ClientRolesResolver,
           InitialAccessTokenResolver,
           ScimTokenResolver,
+          IdentityProviderResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,

@@ -29,6 +29,7 @@ import { Migration20261207030000BackchannelLogout } from './Migration20261207030
 import { Migration20261207060000RefreshReuseGrace } from './Migration20261207060000RefreshReuseGrace';
 import { Migration20261207020000BrowserSessionIds } from './Migration20261207020000BrowserSessionIds';
 import { Migration20261207070000KeyRotationAndKeyring } from './Migration20261207070000KeyRotationAndKeyring';
+import { Migration20261207040000IdentityProviders } from './Migration20261207040000IdentityProviders';
 
 /** Every migration, in order. Append new ones here; never edit a landed one. */
 export const migrationsList: MigrationObject[] = [
@@ -62,4 +63,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207060000RefreshReuseGrace', class: Migration20261207060000RefreshReuseGrace },
   { name: 'Migration20261207020000BrowserSessionIds', class: Migration20261207020000BrowserSessionIds },
   { name: 'Migration20261207070000KeyRotationAndKeyring', class: Migration20261207070000KeyRotationAndKeyring },
+  { name: 'Migration20261207040000IdentityProviders', class: Migration20261207040000IdentityProviders },
 ];

@@ -35,8 +35,14 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
     const binding = kit.interaction.read(req);
     if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'sign-in')) throw csrfFailure();
     const { outcome, started } = await domain.authorize.signIn(
-      { pending: field(req, 'pending'), username: field(req, 'username'), password: field(req, 'password') },
+      {
+        pending: field(req, 'pending'),
+        username: field(req, 'username'),
+        password: field(req, 'password'),
+        provider: field(req, 'provider'),
+      },
       { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) },
+      kit.federatedAction,
     );
     if (started) kit.session.set(res, started.token);
     sendOutcome(res, kit, outcome, binding!, true);
@@ -85,6 +91,14 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
       { sessionToken: kit.session.read(req), binding },
     );
     sendOutcome(res, kit, outcome, binding!, true);
+  });
+
+  // After a federated sign-in (federation.router.ts): the pending request goes on with the session the callback started.
+  router.get('/authorize/federated', async (req, res) => {
+    const binding = kit.interaction.read(req);
+    const pending = typeof req.query.pending === 'string' ? req.query.pending : undefined;
+    const outcome = await domain.authorize.resumeFederated({ pending }, { sessionToken: kit.session.read(req), binding });
+    sendOutcome(res, kit, outcome, binding ?? bindingFor(kit, undefined), false);
   });
 
   router.post('/authorize/consent', pageForm, async (req, res) => {

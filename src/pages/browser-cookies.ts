@@ -81,3 +81,22 @@ export function deviceInteractionCookie(issuer: string): BrowserCookie {
 
 /** Where the pages live below the issuer (for form actions), e.g. `/authorize/login`. */
 export const pagePath = (issuer: string, path: string): string => `${new URL(issuer).pathname.replace(/\/+$/, '')}${path}`;
+
+/**
+ * The per-attempt value a federated sign-in's `state` is bound to (issue 23), for the provider's
+ * callback `{I}/federation/{alias}/callback` (given as `callbackUrl`): HttpOnly, SameSite=Lax
+ * (sent on the upstream's top-level redirect back), `__Host-` prefixed with https; with plain
+ * http its Path is the callback's `{I}/federation`.
+ */
+export function federationCookie(callbackUrl: string): BrowserCookie {
+  const url = new URL(callbackUrl);
+  const secure = url.protocol === 'https:';
+  const path = url.pathname.replace(/\/federation\/.*$/, '/federation');
+  return cookie(secure ? '__Host-idp_federation' : 'idp_federation', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: secure ? '/' : path,
+    maxAgeSeconds: INTERACTION_LIFETIME_SECONDS,
+  });
+}

@@ -43,13 +43,13 @@ button{font:inherit;font-weight:600;padding:10px 16px;border-radius:8px;border:1
  * The shell of every hosted page: self-contained (inline CSS, no external
  * assets, never an inline script); `scripts` are same-origin files (CSP `script-src 'self'`).
  */
-export function renderPage(title: string, body: SafeHtml, scripts: readonly string[] = []): string {
+export function renderPage(title: string, body: SafeHtml, scripts: readonly string[] = [], head: SafeHtml | '' = ''): string {
   return `<!doctype html>${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title}</title>
+${head}<title>${title}</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
 <body>

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { AuthorizeOutcome } from '../domain/authorize/authorize-outcome';
 import type { ServerSecret } from '../domain/crypto/server-secret';
 import { randomToken } from '../domain/crypto/random';
-import { browserCookies, pagePath, type BrowserCookie } from './browser-cookies';
+import { browserCookies, federationCookie, pagePath, type BrowserCookie } from './browser-cookies';
 import { consentPage } from './consent.page';
 import { CsrfTokens } from './csrf';
 import { errorPage } from './error.page';
@@ -28,6 +28,8 @@ export interface PageKit {
   passkeyAction: string;
   secondFactorPasskeyAction: string;
   passkeyScript: string;
+  /** `{I}/authorize/federated`: where a federated sign-in continues its pending request. */
+  federatedAction: string;
   /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
   forgotPassword?: (tenantPath: string) => string;
 }
@@ -48,6 +50,7 @@ export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (
     passkeyAction: pagePath(issuer, '/authorize/passkey'),
     secondFactorPasskeyAction: pagePath(issuer, '/authorize/second-factor/passkey'),
     passkeyScript: pagePath(issuer, '/authorize/passkey.js'),
+    federatedAction: pagePath(issuer, '/authorize/federated'),
   };
 }
 
@@ -74,6 +77,15 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
         .set('Location', outcome.location)
         .end();
       return;
+    case 'upstream':
+      // To the upstream identity provider, with the federation cookie its callback checks `state` against.
+      federationCookie(outcome.callbackUrl).set(res, outcome.binding);
+      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+      res
+        .status(afterPost ? 303 : 302)
+        .set('Location', outcome.location)
+        .end();
+      return;
     case 'form-post':
       // Form Post Response Mode §2: the page posts the response to the (trusted) redirect URI.
       setPageHeaders(res, formTargets(outcome.action), [FORM_POST_SCRIPT_SOURCE]);
@@ -81,7 +93,11 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       return;
     case 'sign-in':
       kit.interaction.set(res, binding);
-      setPageHeaders(res, formTargets(outcome.screen.redirectUri), outcome.passkey ? ["'self'"] : []);
+      setPageHeaders(
+        res,
+        [...formTargets(outcome.screen.redirectUri), ...new Set((outcome.screen.providers ?? []).map((provider) => provider.origin))],
+        outcome.passkey ? ["'self'"] : [],
+      );
       if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
         .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)

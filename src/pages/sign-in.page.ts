@@ -41,11 +41,25 @@ ${
 <form method="post" action="${view.action}" autocomplete="on">
 <input type="hidden" name="pending" value="${view.screen.pending}">
 <input type="hidden" name="csrf_token" value="${view.csrfToken}">
-<label>Username<input type="text" name="username" value="${view.username ?? ''}" autocomplete="${view.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required autofocus></label>
-<label>Password<input type="password" name="password" autocomplete="current-password" required></label>
+${
+  view.screen.homeRealm
+    ? html`<label>Username or work email<input type="text" name="username" value="${view.username ?? ''}" autocomplete="${view.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required autofocus aria-describedby="home-realm-hint"></label>
+<p class="fine" id="home-realm-hint">With a work email of an organisation that signs in elsewhere, leave the password empty: you will be taken to its sign-in page.</p>
+<label>Password<input type="password" name="password" autocomplete="current-password"></label>`
+    : html`<label>Username<input type="text" name="username" value="${view.username ?? ''}" autocomplete="${view.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required autofocus></label>
+<label>Password<input type="password" name="password" autocomplete="current-password" required></label>`
+}
 <button type="submit" class="primary full">Sign in</button>
 </form>
 ${view.passkey ? passkeySignInForm(view.passkey, { pending: view.screen.pending, csrf_token: view.csrfToken }) : ''}
+${(view.screen.providers ?? []).map(
+  (provider) => html`<form method="post" action="${view.action}">
+<input type="hidden" name="pending" value="${view.screen.pending}">
+<input type="hidden" name="csrf_token" value="${view.csrfToken}">
+<input type="hidden" name="provider" value="${provider.alias}">
+<button type="submit" class="secondary full">Sign in with ${provider.name}</button>
+</form>`,
+)}
 ${view.forgotPasswordUrl ? html`<p class="fine"><a href="${view.forgotPasswordUrl}">Forgot password?</a></p>` : ''}
 <p class="fine">After signing in you will return to <span class="code">${returnHost(redirectUri)}</span></p>`,
     view.passkey ? [view.passkey.scriptSrc] : [],

@@ -17,6 +17,7 @@ import { bindingFor, pageKit, sendOutcome, type PageKit } from './send-outcome';
 import { consolePage, type SendConsolePage } from './console.router';
 import { deviceRouter } from './device.router';
 import { passwordRouter } from './password.router';
+import { federationRouter } from './federation.router';
 
 /** One tenant issuer's pages: its form actions and interaction cookie live under `{I}`. */
 interface TenantPages {
@@ -58,6 +59,7 @@ export function tenantIssuerPagesRouter(domain: Domain, secret: ServerSecret, sc
       router.use(logoutRouter(domain, kit));
       router.get('/account', accountOf(domain, tenant));
       router.use(passwordRouter(domain, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), () => tenant));
+      router.use(federationRouter(domain, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), () => tenant));
       router.use(deviceRouter(domain, secret, scopeFor, domain.tenantIssuers.issuerOf(tenant.path), tenant));
       router.get(['/console', '/console/{*rest}'], consoleOf(domain, tenant, sendConsole));
       found = { kit, router };

@@ -19,6 +19,13 @@ export type BackchannelLogoutStatus =
   | 'FAILED'
   | 'PENDING';
 
+export type ClaimMappingInput = {
+  /** The upstream claim name. */
+  claim: string;
+  /** username, email, firstname, lastname or phone. */
+  field: string;
+};
+
 /** A new API (resource server) of a tenant. */
 export type CreateApiInput = {
   /** Default false. */
@@ -76,6 +83,41 @@ export type CreateClientInput = {
   tokenEndpointAuthMethod?: string | null | undefined;
   /** Default: no token exchange. */
   tokenExchange?: TokenExchangeInput | null | undefined;
+};
+
+/** A new upstream identity provider of a tenant. */
+export type CreateIdentityProviderInput = {
+  /** Lower-case letters, digits and hyphens, unique in the tenant. */
+  alias: string;
+  /** OAUTH2 only (https; http only on loopback while this server is). */
+  authorizationEndpoint?: string | null | undefined;
+  /** Replaces the mapping; fields left out take the OIDC standard claim. */
+  claimMapping?: Array<ClaimMappingInput> | null | undefined;
+  clientId: string;
+  /** Write-only: stored sealed with the server secret, never returned. */
+  clientSecret?: string | null | undefined;
+  /** Email domains routed to this provider (unique in the tenant); replaces the list. */
+  emailDomains?: Array<string> | null | undefined;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Only way in for those domains. Default false. */
+  exclusive?: boolean | null | undefined;
+  /** https (http only on loopback while this server is); not a private address. */
+  issuer: string;
+  /** Create users on first sign-in. Default true. */
+  jitProvisioning?: boolean | null | undefined;
+  /** OIDC or OAUTH2. */
+  kind: string;
+  name: string;
+  /** Scopes asked of the upstream; `openid` is added for OIDC. */
+  scopes?: Array<string> | null | undefined;
+  tenantPath: string;
+  /** OAUTH2 only. */
+  tokenEndpoint?: string | null | undefined;
+  /** Believe the upstream’s email_verified. Default false. */
+  trustEmailVerified?: boolean | null | undefined;
+  /** OAUTH2 only. */
+  userinfoEndpoint?: string | null | undefined;
 };
 
 /** A new initial access token for dynamic client registration (RFC 7591 §3). */
@@ -271,6 +313,37 @@ export type UpdateClientInput = {
   tokenEndpointAuthMethod?: string | null | undefined;
   /** Omitted: kept, except that dropping the token-exchange grant type clears it. */
   tokenExchange?: TokenExchangeInput | null | undefined;
+};
+
+export type UpdateIdentityProviderInput = {
+  alias?: string | null | undefined;
+  /** OAUTH2 only (https; http only on loopback while this server is). */
+  authorizationEndpoint?: string | null | undefined;
+  /** Replaces the mapping; fields left out take the OIDC standard claim. */
+  claimMapping?: Array<ClaimMappingInput> | null | undefined;
+  /** Removes the stored client secret (a public client, PKCE only). */
+  clearClientSecret?: boolean | null | undefined;
+  clientId?: string | null | undefined;
+  /** Write-only: stored sealed with the server secret, never returned. */
+  clientSecret?: string | null | undefined;
+  /** Email domains routed to this provider (unique in the tenant); replaces the list. */
+  emailDomains?: Array<string> | null | undefined;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Only way in for those domains. Default false. */
+  exclusive?: boolean | null | undefined;
+  issuer?: string | null | undefined;
+  /** Create users on first sign-in. Default true. */
+  jitProvisioning?: boolean | null | undefined;
+  name?: string | null | undefined;
+  /** Scopes asked of the upstream; `openid` is added for OIDC. */
+  scopes?: Array<string> | null | undefined;
+  /** OAUTH2 only. */
+  tokenEndpoint?: string | null | undefined;
+  /** Believe the upstream’s email_verified. Default false. */
+  trustEmailVerified?: boolean | null | undefined;
+  /** OAUTH2 only. */
+  userinfoEndpoint?: string | null | undefined;
 };
 
 export type UpdateRoleInput = {
@@ -496,6 +569,44 @@ export type UserFieldsFragment = { id: string, tenantPath: string, username: str
 export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorithm, status: string, createdAt: string, activatesAt: string, retiredAt: string | null, publishUntil: string | null, publicJwk: Record<string, unknown> };
 
 export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
+
+export type IdentityProviderFieldsFragment = { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> };
+
+export type IdentityProvidersQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type IdentityProvidersQuery = { identityProviders: Array<{ id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> }> };
+
+export type IdentityProviderQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type IdentityProviderQuery = { identityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+
+export type CreateIdentityProviderMutationVariables = Exact<{
+  input: CreateIdentityProviderInput;
+}>;
+
+
+export type CreateIdentityProviderMutation = { createIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+
+export type UpdateIdentityProviderMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateIdentityProviderInput;
+}>;
+
+
+export type UpdateIdentityProviderMutation = { updateIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+
+export type DeleteIdentityProviderMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteIdentityProviderMutation = { deleteIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
 export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
 
@@ -1002,6 +1113,34 @@ export const AuditEventFieldsFragmentDoc = new TypedDocumentString(`
   detail
 }
     `, {"fragmentName":"AuditEventFields"});
+export const IdentityProviderFieldsFragmentDoc = new TypedDocumentString(`
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"IdentityProviderFields"});
 export const InitialAccessTokenFieldsFragmentDoc = new TypedDocumentString(`
     fragment InitialAccessTokenFields on InitialAccessToken {
   id
@@ -1746,6 +1885,166 @@ fragment ClientFields on Client {
   backchannelLogoutUri
   backchannelLogoutSessionRequired
   postLogoutRedirectUris
+  createdAt
+  updatedAt
+}`);
+export const IdentityProvidersDocument = new TypedDocumentString(`
+    query identityProviders($tenantPath: String) {
+  identityProviders(tenantPath: $tenantPath) {
+    ...IdentityProviderFields
+  }
+}
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
+  createdAt
+  updatedAt
+}`);
+export const IdentityProviderDocument = new TypedDocumentString(`
+    query identityProvider($id: ID!) {
+  identityProvider(id: $id) {
+    ...IdentityProviderFields
+  }
+}
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
+  createdAt
+  updatedAt
+}`);
+export const CreateIdentityProviderDocument = new TypedDocumentString(`
+    mutation createIdentityProvider($input: CreateIdentityProviderInput!) {
+  createIdentityProvider(input: $input) {
+    ...IdentityProviderFields
+  }
+}
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
+  createdAt
+  updatedAt
+}`);
+export const UpdateIdentityProviderDocument = new TypedDocumentString(`
+    mutation updateIdentityProvider($id: ID!, $input: UpdateIdentityProviderInput!) {
+  updateIdentityProvider(id: $id, input: $input) {
+    ...IdentityProviderFields
+  }
+}
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
+  createdAt
+  updatedAt
+}`);
+export const DeleteIdentityProviderDocument = new TypedDocumentString(`
+    mutation deleteIdentityProvider($id: ID!) {
+  deleteIdentityProvider(id: $id) {
+    ...IdentityProviderFields
+  }
+}
+    fragment IdentityProviderFields on IdentityProvider {
+  id
+  tenantPath
+  kind
+  alias
+  name
+  issuer
+  authorizationEndpoint
+  tokenEndpoint
+  userinfoEndpoint
+  clientId
+  hasClientSecret
+  scopes
+  claimMapping {
+    field
+    claim
+  }
+  emailDomains
+  exclusive
+  jitProvisioning
+  trustEmailVerified
+  enabled
+  redirectUri
   createdAt
   updatedAt
 }`);
@@ -2612,6 +2911,21 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     exportClients(variables?: ExportClientsQueryVariables, options?: C): Promise<ExportClientsQuery> {
       return requester<ExportClientsQuery, ExportClientsQueryVariables>(ExportClientsDocument, variables, options) as Promise<ExportClientsQuery>;
+    },
+    identityProviders(variables?: IdentityProvidersQueryVariables, options?: C): Promise<IdentityProvidersQuery> {
+      return requester<IdentityProvidersQuery, IdentityProvidersQueryVariables>(IdentityProvidersDocument, variables, options) as Promise<IdentityProvidersQuery>;
+    },
+    identityProvider(variables: IdentityProviderQueryVariables, options?: C): Promise<IdentityProviderQuery> {
+      return requester<IdentityProviderQuery, IdentityProviderQueryVariables>(IdentityProviderDocument, variables, options) as Promise<IdentityProviderQuery>;
+    },
+    createIdentityProvider(variables: CreateIdentityProviderMutationVariables, options?: C): Promise<CreateIdentityProviderMutation> {
+      return requester<CreateIdentityProviderMutation, CreateIdentityProviderMutationVariables>(CreateIdentityProviderDocument, variables, options) as Promise<CreateIdentityProviderMutation>;
+    },
+    updateIdentityProvider(variables: UpdateIdentityProviderMutationVariables, options?: C): Promise<UpdateIdentityProviderMutation> {
+      return requester<UpdateIdentityProviderMutation, UpdateIdentityProviderMutationVariables>(UpdateIdentityProviderDocument, variables, options) as Promise<UpdateIdentityProviderMutation>;
+    },
+    deleteIdentityProvider(variables: DeleteIdentityProviderMutationVariables, options?: C): Promise<DeleteIdentityProviderMutation> {
+      return requester<DeleteIdentityProviderMutation, DeleteIdentityProviderMutationVariables>(DeleteIdentityProviderDocument, variables, options) as Promise<DeleteIdentityProviderMutation>;
     },
     initialAccessTokens(variables?: InitialAccessTokensQueryVariables, options?: C): Promise<InitialAccessTokensQuery> {
       return requester<InitialAccessTokensQuery, InitialAccessTokensQueryVariables>(InitialAccessTokensDocument, variables, options) as Promise<InitialAccessTokensQuery>;

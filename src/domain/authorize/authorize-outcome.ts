@@ -31,6 +31,10 @@ export interface SignInScreen {
   readonly redirectUri: string;
   /** The sealed pending request, to be posted back unchanged. */
   readonly pending: string;
+  /** The tenant's enabled upstream identity providers ("Sign in with …" buttons). */
+  readonly providers?: readonly { readonly alias: string; readonly name: string; readonly origin: string }[];
+  /** Some email domain routes to a provider: the password may be left empty (home-realm discovery). */
+  readonly homeRealm?: boolean;
 }
 
 /**
@@ -45,6 +49,13 @@ export interface SignInScreen {
 export type AuthorizeOutcome =
   | { readonly kind: 'error-page'; readonly error: DomainError }
   | { readonly kind: 'redirect'; readonly location: string }
+  | {
+      /** Sign in at an upstream identity provider: set the federation cookie (`binding`, scoped to `callbackUrl`'s path) and redirect. */
+      readonly kind: 'upstream';
+      readonly location: string;
+      readonly binding: string;
+      readonly callbackUrl: string;
+    }
   | { readonly kind: 'form-post'; readonly action: string; readonly fields: Readonly<Record<string, string>> }
   | {
       readonly kind: 'sign-in';

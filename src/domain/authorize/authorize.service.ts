@@ -23,7 +23,7 @@ import { tenantIssuer } from '../issuers/tenant-issuer';
 import { authorizationResponse, errorParams, successParams } from './authorization-response';
 import type { AuthorizeOutcome, BrowserContext, InteractionScreen, SignInResult, SignInScreen } from './authorize-outcome';
 import { issueAuthorizationCode } from './issue-authorization-code';
-import { PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
+import { INTERACTION_LIFETIME_SECONDS, PendingAuthorizationSealer, type PendingAuthorization } from './pending-authorization';
 import { isPushedRequestUri, type PushedAuthorizationService } from './pushed-authorization.service';
 import { readParam } from './read-param';
 import { RequestObjectRefused, type RequestObjects } from './request-object';
@@ -33,6 +33,7 @@ import { asksForMfa, isMultiFactor, PASSKEY_ONLY, PASSWORD_AND_OTP, PASSWORD_AND
 import type { PasskeyCeremony, PasskeyService } from '../passkeys/passkey.service';
 import type { SecondFactorService } from '../mfa/second-factor.service';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
+import type { FederatedSignInService } from '../federation/federated-sign-in.service';
 
 /**
  * Where the error of a request goes once its redirect URI is trusted: `form_post` when that
@@ -114,6 +115,8 @@ export class AuthorizeService {
     private readonly audit?: AuditLog,
     /** Passkeys and security keys (WebAuthn): sign-in alone or as the second factor. */
     private readonly passkeys?: PasskeyService,
+    /** Upstream identity providers (issue 23): home-realm discovery and "Sign in with …" on the sign-in form. */
+    private readonly federation?: FederatedSignInService,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
@@ -191,7 +194,12 @@ export class AuthorizeService {
    * Checks the sign-in form; a failure shows the form again with one generic message (no user enumeration).
    * Failed passwords are throttled per account and client IP: a locked one shows the form with the wait, unchecked.
    */
-  async signIn(form: { pending?: string; username?: string; password?: string }, browser: BrowserContext): Promise<SignInResult> {
+  async signIn(
+    form: { pending?: string; username?: string; password?: string; provider?: string },
+    browser: BrowserContext,
+    /** `{I}/authorize/federated` of the issuer the form was posted to: where a federated sign-in continues. */
+    resumeAction?: string,
+  ): Promise<SignInResult> {
     let pending: PendingAuthorization;
     let client: Client;
     try {
@@ -204,6 +212,18 @@ export class AuthorizeService {
     let started: StartedSession | null = null;
     try {
       const tenant = await this.tenantOf(client);
+      if (this.federation && resumeAction) {
+        // An upstream that cannot be used is an error page here (the user may go back and sign in another way), not a redirect.
+        let start: Awaited<ReturnType<FederatedSignInService['begin']>> | null = null;
+        try {
+          const upstream = await this.federation.route(tenant, form);
+          const resume = upstream && this.seal({ stage: 'federated', request: pending.request, userId: null }, browser.binding);
+          start = upstream && (await this.federation.begin(tenant, upstream, resume!, resumeAction));
+        } catch (error) {
+          return { outcome: pageError(error), started: null };
+        }
+        if (start) return { outcome: { kind: 'upstream', ...start }, started: null };
+      }
       const { user, retryAfterSeconds } = await this.checkPassword(client, tenant, form, browser);
       this.audit?.record({
         action: 'signin',
@@ -218,7 +238,10 @@ export class AuthorizeService {
         ...(retryAfterSeconds !== undefined ? { detail: { throttled: true } } : {}),
       });
       if (!user) {
-        const screen = signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) });
+        const screen = {
+          ...signInScreen({ client, tenant, request: pending.request, pending: this.sealer.seal(pending, browser.binding!) }),
+          ...(await this.federationOptions(tenant)),
+        };
         return {
           outcome: {
             kind: 'sign-in',
@@ -424,12 +447,11 @@ export class AuthorizeService {
     const interactive = !request.prompt.includes('none');
     if (!session || (!fresh && this.mustReauthenticate(request, session))) {
       if (!interactive) throw new DomainError('login_required', 'the user is not signed in');
-      const screen = signInScreen({
-        client,
-        tenant: await this.tenantOf(client),
-        request,
-        pending: this.seal({ stage: 'sign-in', request, userId: null }, binding),
-      });
+      const tenant = await this.tenantOf(client);
+      const screen = {
+        ...signInScreen({ client, tenant, request, pending: this.seal({ stage: 'sign-in', request, userId: null }, binding) }),
+        ...(await this.federationOptions(tenant)),
+      };
       return { kind: 'sign-in', screen, failed: false, username: null, ...this.passkeyOffer(binding) };
     }
     if (!fresh && !isMultiFactor(session.amr)) {
@@ -585,6 +607,41 @@ export class AuthorizeService {
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started: null };
     }
+  }
+
+  /**
+   * `{I}/authorize/federated`: after the federation callback started a session, the pending request
+   * (sealed for this browser when the sign-in form sent it upstream) goes on with that session.
+   * The session must be of the client's tenant and begun within the interaction's lifetime.
+   */
+  async resumeFederated(form: { pending?: string }, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    let pending: PendingAuthorization;
+    let client: Client;
+    let session: BrowserSession | null;
+    try {
+      pending = this.sealer.open(form.pending, browser.binding, 'federated');
+      client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+      session = await this.sessions.find(browser.sessionToken);
+      const recent =
+        session !== null && this.deps.clock.now().getTime() - session.authTime.getTime() <= INTERACTION_LIFETIME_SECONDS * 1000;
+      if (!session || session.tenantId !== client.tenantId || !recent) {
+        throw errors.invalidRequest('you are not signed in for this request; return to the application and start again');
+      }
+    } catch (error) {
+      return pageError(error);
+    }
+    try {
+      return await this.proceed(client, pending.request, session, browser.binding, true);
+    } catch (error) {
+      return this.failureRedirect(client, pending.request, error);
+    }
+  }
+
+  /** The sign-in form's federation parts (buttons, home-realm hint), none without providers. */
+  private async federationOptions(tenant: Tenant): Promise<{ providers?: SignInScreen['providers']; homeRealm?: boolean }> {
+    if (!this.federation) return {};
+    const { providers, homeRealm } = await this.federation.options(tenant);
+    return providers.length > 0 ? { providers, homeRealm } : {};
   }
 
   /** After the recovery codes were shown: the request goes on with the session the enrolment started. */

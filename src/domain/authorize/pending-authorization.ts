@@ -5,7 +5,7 @@ import { ensure, errors } from '../errors';
 import type { AuthorizationRequest } from './authorization-request';
 
 /** Which form the pending request is waiting on. */
-export type InteractionStage = 'sign-in' | 'consent' | 'second-factor' | 'enrol-factor' | 'continue';
+export type InteractionStage = 'sign-in' | 'consent' | 'second-factor' | 'enrol-factor' | 'continue' | 'federated';
 
 /** A validated authorization request waiting for the user, carried in the page between GET and POST. */
 export interface PendingAuthorization {

@@ -11,7 +11,9 @@ export type SealPurpose =
   | 'totp-secret'
   | 'webauthn-challenge'
   | 'mail-body'
-  | 'refresh-successor';
+  | 'refresh-successor'
+  | 'idp-client-secret'
+  | 'federation-state';
 
 /** One SECRET_KEYS entry and the keys derived from it. */
 interface RingKey {

@@ -5,6 +5,7 @@ import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan, t
 import { provisionApi, provisionRole } from './provision-access';
 import { provisionClient } from './provision-client';
 import { provisionUser } from './provision-user';
+import { provisionIdentityProvider } from './provision-identity-provider';
 import { atEntry, differs, type ProvisioningScope, type ProvisioningServices } from './provisioning-scope';
 
 /**
@@ -67,4 +68,5 @@ async function provisionTenant(scope: ProvisioningScope, planned: PlannedTenant)
   for (const role of planned.roles) await provisionRole(scope, tenant, role);
   for (const client of planned.clients) await provisionClient(scope, tenant, client);
   for (const user of planned.users) await provisionUser(scope, tenant, user);
+  for (const provider of planned.identityProviders) await provisionIdentityProvider(scope, tenant, provider);
 }

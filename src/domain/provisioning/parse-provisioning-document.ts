@@ -22,7 +22,25 @@ import { validateRefreshReuseGrace } from '../tokens/refresh-reuse-grace';
 import { longestSignedTokenLifetime, validateKeyRotationPolicy } from '../keys/key-rotation-policy';
 import { DocumentReader, type ProvisioningVariables } from './document-reader';
 import { ProvisioningError } from './provisioning-error';
-import type { PlannedApi, PlannedClient, PlannedRole, PlannedTenant, PlannedUser, ProvisioningPlan } from './provisioning-plan';
+import type {
+  PlannedApi,
+  PlannedClient,
+  PlannedIdentityProvider,
+  PlannedRole,
+  PlannedTenant,
+  PlannedUser,
+  ProvisioningPlan,
+} from './provisioning-plan';
+import {
+  validateAlias,
+  validateClaimMapping,
+  validateClientId as validateUpstreamClientId,
+  validateClientSecret,
+  validateEmailDomains,
+  validateKind,
+  validateProviderName,
+  validateScopes,
+} from '../federation/validate-identity-provider';
 
 const TENANT_FIELDS = [
   'path',
@@ -41,6 +59,7 @@ const TENANT_FIELDS = [
   'roles',
   'clients',
   'users',
+  'identityProviders',
 ] as const;
 const API_FIELDS = ['identifier', 'name', 'permissions', 'accessTokenLifetime', 'acceptsChildTenants', 'isDefault'] as const;
 const PERMISSION_FIELDS = ['name', 'description'] as const;
@@ -74,6 +93,24 @@ const CLIENT_FIELDS = [
 ] as const;
 const TOKEN_EXCHANGE_FIELDS = ['impersonation', 'delegation', 'subtree'] as const;
 const USER_FIELDS = ['username', 'password', 'email', 'phone', 'firstname', 'lastname', 'enabled', 'roles'] as const;
+const IDENTITY_PROVIDER_FIELDS = [
+  'alias',
+  'kind',
+  'name',
+  'issuer',
+  'authorizationEndpoint',
+  'tokenEndpoint',
+  'userinfoEndpoint',
+  'clientId',
+  'clientSecret',
+  'scopes',
+  'claimMapping',
+  'emailDomains',
+  'exclusive',
+  'jitProvisioning',
+  'trustEmailVerified',
+  'enabled',
+] as const;
 
 /** The fields each kind of entry may have: docs/provisioning.schema.json lists exactly these (a drift test holds them together). */
 export const PROVISIONING_FIELDS = {
@@ -84,6 +121,7 @@ export const PROVISIONING_FIELDS = {
   rolePermission: ROLE_PERMISSION_FIELDS,
   client: CLIENT_FIELDS,
   user: USER_FIELDS,
+  identityProvider: IDENTITY_PROVIDER_FIELDS,
 } as const;
 
 /**
@@ -159,6 +197,9 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
       `${at}.`,
     ),
   );
+  const identityProviders = reader
+    .array(object, 'identityProviders', at)
+    .map((p, i) => readIdentityProvider(reader, p, `${at}.identityProviders[${i}]`));
   if (
     reader.problems.length > before ||
     path === undefined ||
@@ -187,6 +228,7 @@ function readTenant(reader: DocumentReader, value: unknown, at: string, grants: 
     roles: roles as PlannedRole[],
     clients: clients as PlannedClient[],
     users: users as PlannedUser[],
+    identityProviders: identityProviders as PlannedIdentityProvider[],
   };
 }
 
@@ -345,6 +387,54 @@ function readUser(reader: DocumentReader, value: unknown, at: string): PlannedUs
 }
 
 /**
+ * An upstream identity provider of the tenant, matched on its alias. URLs are checked against the
+ * outbound policy when applied (IdentityProviderService), the rest here. A `clientSecret` (best a
+ * `${VARIABLE}` reference) replaces the stored one; without one an existing provider keeps its secret.
+ */
+function readIdentityProvider(reader: DocumentReader, value: unknown, at: string): PlannedIdentityProvider | null {
+  const object = reader.object(value, at, IDENTITY_PROVIDER_FIELDS);
+  if (!object) return null;
+  const before = reader.problems.length;
+  const text = (field: string, required = false) => reader.string(object, field, at, { required });
+  const checked = <T>(field: string, raw: unknown, validate: (value: never) => T): T | undefined =>
+    raw === undefined || raw === null ? undefined : reader.check(at, () => validate(raw as never));
+  const kind = checked('kind', text('kind') ?? 'OIDC', validateKind);
+  const alias = checked('alias', text('alias', true), validateAlias);
+  const name = checked('name', text('name', true), validateProviderName);
+  const issuer = text('issuer', true);
+  const clientId = checked('clientId', text('clientId', true), validateUpstreamClientId);
+  const clientSecret = checked('clientSecret', text('clientSecret'), validateClientSecret) ?? null;
+  const scopes = kind ? checked('scopes', reader.strings(object, 'scopes', at) ?? [], (s: string[]) => validateScopes(s, kind)) : undefined;
+  const rawMapping =
+    object.claimMapping === undefined
+      ? {}
+      : reader.object(object.claimMapping, `${at}.claimMapping`, ['username', 'email', 'firstname', 'lastname', 'phone']);
+  const claimMapping = rawMapping ? checked('claimMapping', rawMapping, validateClaimMapping) : undefined;
+  const emailDomains = checked('emailDomains', reader.strings(object, 'emailDomains', at) ?? [], validateEmailDomains);
+  const planned = {
+    at,
+    kind: kind!,
+    alias: alias!,
+    name: name!,
+    issuer: issuer as string,
+    authorizationEndpoint: text('authorizationEndpoint') ?? null,
+    tokenEndpoint: text('tokenEndpoint') ?? null,
+    userinfoEndpoint: text('userinfoEndpoint') ?? null,
+    clientId: clientId!,
+    clientSecret,
+    scopes: scopes!,
+    claimMapping: claimMapping!,
+    emailDomains: emailDomains!,
+    exclusive: reader.boolean(object, 'exclusive', at) ?? false,
+    jitProvisioning: reader.boolean(object, 'jitProvisioning', at) ?? true,
+    trustEmailVerified: reader.boolean(object, 'trustEmailVerified', at) ?? false,
+    enabled: reader.boolean(object, 'enabled', at) ?? true,
+  };
+  if (reader.problems.length > before || [kind, alias, name, clientId, scopes, claimMapping, emailDomains].includes(undefined)) return null;
+  return planned;
+}
+
+/**
  * Natural keys must be unique in the file: tenant paths, client ids (global), usernames within a tenant
  * (regardless of case), API identifiers and role names within a tenant; a tenant has at most one default API.
  */
@@ -365,5 +455,10 @@ function findDuplicates(reader: DocumentReader, tenants: PlannedTenant[]): void 
     for (const client of tenant.clients) once(`client ${client.clientId}`, `${client.at}.clientId`, `client ${client.clientId}`);
     for (const user of tenant.users)
       once(`user ${tenant.path} ${usernameKey(user.username)}`, `${user.at}.username`, `user ${user.username} of ${tenant.path}`);
+    for (const provider of tenant.identityProviders) {
+      once(`idp ${tenant.path} ${provider.alias}`, `${provider.at}.alias`, `identity provider ${provider.alias} of ${tenant.path}`);
+      for (const domain of provider.emailDomains)
+        once(`idp domain ${tenant.path} ${domain}`, `${provider.at}.emailDomains`, `email domain ${domain} of ${tenant.path}`);
+    }
   }
 }

@@ -35,6 +35,29 @@ export interface PlannedTenant {
   roles: PlannedRole[];
   clients: PlannedClient[];
   users: PlannedUser[];
+  /** Upstream identity providers, matched on their alias (issue 23). */
+  identityProviders: PlannedIdentityProvider[];
+}
+
+export interface PlannedIdentityProvider {
+  at: string;
+  kind: 'OIDC' | 'OAUTH2';
+  alias: string;
+  name: string;
+  issuer: string;
+  authorizationEndpoint: string | null;
+  tokenEndpoint: string | null;
+  userinfoEndpoint: string | null;
+  clientId: string;
+  /** Replaces the stored secret; null keeps an existing provider's secret. */
+  clientSecret: string | null;
+  scopes: string[];
+  claimMapping: Readonly<Record<string, string>>;
+  emailDomains: string[];
+  exclusive: boolean;
+  jitProvisioning: boolean;
+  trustEmailVerified: boolean;
+  enabled: boolean;
 }
 
 /** An API (resource server) of the tenant, matched on its identifier. */
@@ -102,6 +125,7 @@ export interface ProvisioningReport {
   roles: ProvisioningCounts;
   clients: ProvisioningCounts;
   users: ProvisioningCounts;
+  identityProviders: ProvisioningCounts;
 }
 
 /** A report with every count at zero. */
@@ -111,6 +135,7 @@ export const emptyReport = (): ProvisioningReport => ({
   roles: { created: 0, updated: 0, unchanged: 0 },
   clients: { created: 0, updated: 0, unchanged: 0 },
   users: { created: 0, updated: 0, unchanged: 0 },
+  identityProviders: { created: 0, updated: 0, unchanged: 0 },
 });
 
 /** Tenants with parents before children, whatever their order in the file. */

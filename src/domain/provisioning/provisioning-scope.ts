@@ -5,6 +5,7 @@ import type { RoleService } from '../roles/role.service';
 import type { TenantService } from '../tenants/tenant.service';
 import type { Transactions } from '../transactions';
 import type { UserService } from '../users/user.service';
+import type { IdentityProviderService } from '../federation/identity-provider.service';
 import { ProvisioningError } from './provisioning-error';
 import type { ProvisioningReport } from './provisioning-plan';
 
@@ -19,6 +20,7 @@ export interface ProvisioningServices {
   readonly users: Pick<UserService, 'findByUsernameTrusted' | 'insert' | 'updateTrusted' | 'setPasswordTrusted'>;
   readonly apis: Pick<ApiService, 'listTrusted' | 'insert' | 'updateTrusted'>;
   readonly roles: Pick<RoleService, 'listTrusted' | 'insert' | 'updateTrusted' | 'ofUser' | 'ofClient' | 'setAssignmentTrusted'>;
+  readonly identityProviders: Pick<IdentityProviderService, 'listTrusted' | 'insert' | 'updateTrusted'>;
 }
 
 /** One application of a plan: the services it goes through and what it did so far. */

@@ -38,6 +38,7 @@ describe('provisioning JSON Schema', () => {
 
   const client = { clientId: 'app-1', name: 'App', clientSecret: '${ACME_APP_SECRET}' };
   const api = { identifier: 'https://orders.example', name: 'Orders' };
+  const idp = { alias: 'okta', name: 'Okta', issuer: 'https://acme.okta.example', clientId: 'tenant-idp' };
   const invalid: [string, unknown][] = [
     ['an unknown top-level field', { tenants: [], realms: [] }],
     ['an unknown tenant field', { tenants: [{ path: '/a', colour: 'blue' }] }],
@@ -77,7 +78,39 @@ describe('provisioning JSON Schema', () => {
     ],
     ['the admin role on a client', { tenants: [{ path: '/a', clients: [{ ...client, roles: ['admin'] }] }] }],
     ['a role listed twice on a user', { tenants: [{ path: '/a', users: [{ username: 'ada', roles: ['r', 'r'] }] }] }],
+    [
+      'an identity provider without clientId',
+      { tenants: [{ path: '/a', identityProviders: [{ alias: 'okta', name: 'Okta', issuer: 'https://okta.example' }] }] },
+    ],
+    ['an identity provider alias in upper case', { tenants: [{ path: '/a', identityProviders: [{ ...idp, alias: 'Okta' }] }] }],
+    ['an unknown identity provider kind', { tenants: [{ path: '/a', identityProviders: [{ ...idp, kind: 'SAML' }] }] }],
+    [
+      'a claim mapping to an unknown profile field',
+      { tenants: [{ path: '/a', identityProviders: [{ ...idp, claimMapping: { age: 'age' } }] }] },
+    ],
+    ['an unknown identity provider field', { tenants: [{ path: '/a', identityProviders: [{ ...idp, logo: 'x' }] }] }],
   ];
+
+  it('both accept an identity provider with its secret as a reference, mapping and email domains', () => {
+    const doc = {
+      tenants: [
+        {
+          path: '/a',
+          identityProviders: [
+            {
+              ...idp,
+              clientSecret: '${ACME_APP_SECRET}',
+              claimMapping: { username: 'email' },
+              emailDomains: ['acme.example'],
+              exclusive: true,
+            },
+          ],
+        },
+      ],
+    };
+    expect(validate(doc) ? [] : validate.errors).toEqual([]);
+    expect(tsAccepts(doc)).toBe(true);
+  });
 
   it.each(['consoles', 'my-console', 'accounts', 'account-web', 'accountant'])(
     'both accept the clientId %s, which only looks like a reserved one',

@@ -1,0 +1,23 @@
+import type { FederatedIdentity, IdentityProvider } from './identity-provider';
+
+export type NewIdentityProvider = Omit<IdentityProvider, 'createdAt' | 'updatedAt'>;
+export type IdentityProviderChanges = Partial<Omit<IdentityProvider, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>>;
+
+/** The storage of upstream identity providers and federated identities (src/data/identity-provider.repository.ts). */
+export interface IdentityProviderStore {
+  findById(id: string): Promise<IdentityProvider | null>;
+  findByAlias(tenantId: string, alias: string): Promise<IdentityProvider | null>;
+  /** The provider the email `domain` (lower case) routes to in the tenant, or null. */
+  findByDomain(tenantId: string, domain: string): Promise<IdentityProvider | null>;
+  /** The tenant's providers, by alias. */
+  list(tenantId: string): Promise<IdentityProvider[]>;
+  /** Inserts the provider and its domains; a taken alias or domain is a unique violation (propagated, marked). */
+  insert(provider: NewIdentityProvider): Promise<IdentityProvider>;
+  /** Applies `changes` (domains replaced when given); null when there is no such provider. */
+  update(id: string, changes: IdentityProviderChanges): Promise<IdentityProvider | null>;
+  delete(id: string): Promise<void>;
+  findIdentity(providerId: string, issuer: string, subject: string): Promise<FederatedIdentity | null>;
+  insertIdentity(identity: Omit<FederatedIdentity, 'createdAt'>): Promise<FederatedIdentity>;
+  /** Records a sign-in through the link. */
+  touchIdentity(id: string, at: Date): Promise<void>;
+}

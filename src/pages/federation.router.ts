@@ -1,0 +1,65 @@
+import { Router, type Request, type Response } from 'express';
+import type { Domain } from '../composition/create-domain';
+import type { Tenant } from '../domain/tenants/tenant';
+import type { RequestScopeFactory } from '../edge/request-scope-factory';
+import { federationCookie, browserCookies } from './browser-cookies';
+import { html } from './html';
+import { renderPage } from './layout';
+import { pageErrorHandler } from './page-error-handler';
+import { setPageHeaders } from './page-headers';
+
+/**
+ * `GET {I}/federation/{alias}/callback` (issue 23), `{I}` the issuer of the provider's tenant: where
+ * an upstream identity provider sends the browser back. The federated sign-in service checks the
+ * sealed `state` against the federation cookie (single use), has the code redeemed and the ID
+ * token validated, and signs the user in; the browser then continues its pending authorization
+ * request at `{I'}/authorize/federated` of the issuer it began at. Any failure is an error page
+ * (400, no session, nothing created; audited as `federatedSignIn`).
+ */
+export function federationRouter(
+  domain: Domain,
+  scopeFor: RequestScopeFactory,
+  issuer: string,
+  tenantOf: () => Promise<Tenant> | Tenant,
+): Router {
+  const router = Router();
+  const session = browserCookies(domain.issuer).session;
+  router.get('/federation/:alias/callback', async (req: Request<{ alias: string }>, res: Response) => {
+    const tenant = await tenantOf();
+    const callbackUrl = `${issuer.replace(/\/+$/, '')}/federation/${encodeURIComponent(req.params.alias)}/callback`;
+    const cookie = federationCookie(callbackUrl);
+    const binding = cookie.read(req);
+    cookie.clear(res);
+    const query = new URL(req.originalUrl, callbackUrl).search;
+    const { started, location } = await domain.federation.complete(
+      tenant,
+      req.params.alias,
+      { callbackUrl: `${callbackUrl}${query}`, state: typeof req.query.state === 'string' ? req.query.state : undefined, binding },
+      scopeFor(req, String(req.id)),
+    );
+    // A fresh session on every sign-in (no fixation): the one the browser had ends.
+    await domain.sessions.end(session.read(req));
+    session.set(res, started.token);
+    // A page, not a redirect: the redirects after the upstream's sign-in form are bound by that page's
+    // CSP form-action, which cannot know the application this request returns to. The page's own
+    // refresh starts a fresh navigation (no script needed); the link is the fallback.
+    setPageHeaders(res);
+    res.status(200).type('html').send(continuePage(location));
+  });
+  router.use('/federation', pageErrorHandler);
+  return router;
+}
+
+/** "Signed in": continues at `location` (same origin) at once by refresh, or by the link. */
+function continuePage(location: string): string {
+  return renderPage(
+    'Signed in',
+    html`<p class="eyebrow">Sign-in</p>
+<h1>Signed in</h1>
+<p class="lead">Continuing to the application…</p>
+<p><a href="${location}">Continue</a></p>`,
+    [],
+    html`<meta http-equiv="refresh" content="0;url=${location}">
+`,
+  );
+}
