@@ -1,4 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
@@ -25,15 +27,18 @@ describe('passkeys in Chromium', () => {
   let browser: Browser;
   let app: CodeFlowClient;
   let bob: { username: string; password: string };
+  // The application's redirect URI: a real listener, so the browser's last navigation ends on a page, not an error.
+  const application = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('back at the application'));
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => application.listen(0, '127.0.0.1', resolve));
     mkdirSync(SCREENSHOTS, { recursive: true });
     t = await startTestServer({ issuerHost: 'localhost' });
     await createTestTenant(t.server.app.domain, '/shop');
     app = await createCodeFlowClient(t.server.app.domain, {
       tenantPath: '/shop',
       firstParty: true,
-      redirectUris: ['http://127.0.0.1:65001/callback'],
+      redirectUris: [`http://127.0.0.1:${(application.address() as AddressInfo).port}/callback`],
     });
     bob = await createTestUser(t.server.app.domain, '/shop');
     browser = await launchChromium();
@@ -41,6 +46,7 @@ describe('passkeys in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await new Promise<void>((resolve) => application.close(() => resolve()));
   });
 
   const shoot = async (page: Page, name: string) => {
@@ -132,12 +138,6 @@ describe('passkeys in Chromium', () => {
       code_challenge_method: 'S256',
       nonce,
     });
-    await page.route(
-      (target) => target.href.startsWith(app.redirectUri),
-      (route) => {
-        return route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the application' });
-      },
-    );
     await page.goto(url.toString());
     await page.getByLabel('Username').fill(bob.username);
     await page.getByLabel('Password').fill(bob.password);
@@ -148,6 +148,7 @@ describe('passkeys in Chromium', () => {
       page.waitForRequest((request) => request.url().startsWith(app.redirectUri)),
       page.getByRole('button', { name: 'Use a passkey' }).click({ noWaitAfter: true }),
     ]);
+    await page.waitForURL((target) => target.href.startsWith(app.redirectUri));
     const tokens = await oidc.authorizationCodeGrant(config, new URL(back.url()), {
       pkceCodeVerifier: verifier,
       expectedNonce: nonce,
