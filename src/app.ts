@@ -51,6 +51,8 @@ export interface AppDeps {
   dpopRequireNonce?: boolean;
   /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
   outboundAllowCidrs?: readonly string[];
+  /** WEBHOOK_RETRY_FIRST_MS: the first retry delay of webhook deliveries. */
+  webhookRetryFirstMs?: number;
   /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
   smtp?: { url: string; from: string };
 }
@@ -85,6 +87,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     dpopRequireNonce: deps.dpopRequireNonce,
     outbound,
     mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
+    webhookRetryFirstMs: deps.webhookRetryFirstMs,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
@@ -101,6 +104,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   domain.revocationCheck.sync.start();
   // The mail outbox's delivery worker (no-op without SMTP_URL).
   domain.mail.start();
+  // The webhook delivery worker: delivers what the outbox holds (also what an earlier run left).
+  domain.webhookDispatcher.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -173,6 +178,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stop: async () => {
       domain.revocationCheck.sync.stop();
       await domain.mail.stop();
+      await domain.webhookDispatcher.stop();
       await domain.issuance
         .stop()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));

@@ -58,6 +58,9 @@ import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { ScimService } from '../domain/scim/scim.service';
 import { ScimTokens } from '../domain/scim/scim-tokens';
+import { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher';
+import { webhookEventOf } from '../domain/webhooks/webhook-events';
+import { WebhookService } from '../domain/webhooks/webhook.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { PasskeyService } from '../domain/passkeys/passkey.service';
@@ -83,7 +86,11 @@ function createDomain(input: DomainDeps) {
   const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
   // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
-  const audit = new AuditLog(stores.audit, deps.clock, deps.log);
+  // The webhook delivery worker; the audit trail writes deliveries with its rows (one transaction) and wakes it.
+  const webhookDispatcher = new WebhookDispatcher(stores.webhooks, deps.outbound, deps.secret, deps.clock, deps.log, {
+    firstRetryMs: deps.webhookRetryFirstMs ?? 5_000,
+  });
+  const audit = new AuditLog(stores.audit, deps.clock, deps.log, { eventOf: webhookEventOf, written: () => webhookDispatcher.wake() });
   const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
   const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
@@ -289,6 +296,7 @@ function createDomain(input: DomainDeps) {
   );
   // 7d. SCIM 2.0 provisioning (RFC 7644): a tenant's bearer tokens, and users and roles through their services.
   const scimTokens = new ScimTokens(stores.scimTokens, tenants, deps.clock);
+  const webhooks = new WebhookService(stores.webhooks, tenants, webhookDispatcher, deps.outbound.policy, deps.secret, deps.clock);
   const scim = new ScimService(users, roles, stores.scimDirectory, stores.transactions, audit);
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
@@ -358,6 +366,8 @@ function createDomain(input: DomainDeps) {
     mailTemplates,
     scimTokens,
     scim,
+    webhooks,
+    webhookDispatcher,
   };
 }
 

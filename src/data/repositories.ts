@@ -24,6 +24,7 @@ import { SecondFactorRepository } from './second-factor.repository';
 import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
+import { WebhookRepository } from './webhook.repository';
 
 /**
  * One repository per aggregate; every ORM query and SQL statement of the server lives in one of them.
@@ -57,6 +58,7 @@ export function createRepositories(db: Database) {
     mailTemplates: new MailTemplateRepository(db),
     scimTokens: new ScimTokenRepository(db),
     scimDirectory: new ScimDirectoryRepository(db),
+    webhooks: new WebhookRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

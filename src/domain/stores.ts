@@ -22,6 +22,7 @@ import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
 import type { RefreshTokenStore } from './tokens/refresh-token-store';
 import type { Transactions } from './transactions';
+import type { WebhookStore } from './webhooks/webhook-store';
 import type { UserStore } from './users/user-store';
 
 /**
@@ -67,6 +68,8 @@ export interface DomainStores {
   readonly scimTokens: ScimTokenStore;
   /** What SCIM provisioning reads and writes besides users and roles: external ids, role members. */
   readonly scimDirectory: ScimDirectoryStore;
+  /** Tenants' event webhooks and their delivery outbox (src/domain/webhooks). */
+  readonly webhooks: WebhookStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

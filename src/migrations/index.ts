@@ -23,6 +23,7 @@ import { Migration20261206140000PushedAuthorizationRequests } from './Migration2
 import { Migration20261206120000ClientKeys } from './Migration20261206120000ClientKeys';
 import { Migration20261206210000MailOutbox } from './Migration20261206210000MailOutbox';
 import { Migration20261207000000DeviceApprovalMethods } from './Migration20261207000000DeviceApprovalMethods';
+import { Migration20261207080000Webhooks } from './Migration20261207080000Webhooks';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 
@@ -54,4 +55,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207000000DeviceApprovalMethods', class: Migration20261207000000DeviceApprovalMethods },
   { name: 'Migration20261207050000Scim', class: Migration20261207050000Scim },
   { name: 'Migration20261207010000Passkeys', class: Migration20261207010000Passkeys },
+  { name: 'Migration20261207080000Webhooks', class: Migration20261207080000Webhooks },
 ];

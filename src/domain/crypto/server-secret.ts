@@ -10,7 +10,8 @@ export type SealPurpose =
   | 'client-secret'
   | 'totp-secret'
   | 'webauthn-challenge'
-  | 'mail-body';
+  | 'mail-body'
+  | 'webhook-secret';
 
 /**
  * Keys derived from the server secret (SECRET_KEY), which lives outside the

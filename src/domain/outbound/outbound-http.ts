@@ -15,6 +15,12 @@ export interface OutboundHttp {
    * not JSON, or any network failure.
    */
   getJson(url: string): Promise<unknown>;
+  /**
+   * POSTs `body` to `url` with `headers` and answers the response status once it arrives (the response
+   * body is not read); rejects with an {@link OutboundError} for a refused address, no answer within
+   * the time limit, or any network failure. Redirects are not followed.
+   */
+  post(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<{ status: number }>;
 }
 
 /** Why an outbound request failed; the reason is for logs, never for an answer. */

@@ -57,7 +57,11 @@ function client(jwks: ClientJwks | null, jwksUri: string | null = null): Client 
 }
 
 /** An outbound port that answers `getJson` from the test (its policy is never consulted here). */
-const outbound = (getJson: OutboundHttp['getJson']): OutboundHttp => ({ policy: { allowLoopback: true, allowCidrs: [] }, getJson });
+const outbound = (getJson: OutboundHttp['getJson']): OutboundHttp => ({
+  policy: { allowLoopback: true, allowCidrs: [] },
+  getJson,
+  post: async () => ({ status: 500 }),
+});
 
 function setUp(http: OutboundHttp = outbound(async () => ({ keys: [] }))) {
   const store = { claim: jest.fn(async () => true) };
