@@ -62,13 +62,15 @@ export function tenantOf(args: Args, result: unknown, fallback: string): string 
  * Every root mutation leaves an audit event: a success is written before the
  * answer leaves (admin writes are rare and must not be lost); a failure is
  * queued, since failures can be made cheaply in bulk. Arguments are never
- * copied into the event, so no secret can end up in the trail.
+ * copied into the event (only a boolean `enabled`), so no secret can end up in the trail.
  */
 export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, context, info }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
   const actor = context.actor;
   const base = (result: unknown): Omit<AuditEventInput, 'outcome'> => {
     const target = targetOf(info.fieldName, args as Args, result);
+    // Whether the change enabled or disabled its target (a plain boolean, never a secret): webhooks tell `user.disabled` by it.
+    const enabled = obj((args as Args).input)?.enabled ?? (args as Args).enabled;
     return {
       action: info.fieldName,
       tenantPath: tenantOf(args as Args, result, actor?.tenantPath ?? '/'),
@@ -79,6 +81,7 @@ export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, contex
       targetId: target?.id ?? null,
       clientIp: context.scope.clientIp,
       requestId: context.scope.requestId,
+      ...(typeof enabled === 'boolean' ? { detail: { enabled } } : {}),
     };
   };
   try {

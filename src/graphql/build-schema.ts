@@ -10,6 +10,7 @@ import { ClientResolver } from '../resolvers/client.resolver';
 import { DeviceResolver } from '../resolvers/device.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { ScimTokenResolver } from '../resolvers/scim-token.resolver';
+import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
@@ -61,6 +62,7 @@ export function buildAdminSchema(): GraphQLSchema {
           ClientRolesResolver,
           InitialAccessTokenResolver,
           ScimTokenResolver,
+          WebhookResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,
