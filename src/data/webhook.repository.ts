@@ -82,19 +82,19 @@ const toDelivery = (row: DeliveryRow): WebhookDelivery => ({
   deliveredAt: maybeTime(row.delivered_at),
 });
 
-/** {@link WebhookStore} on PostgreSQL (`webhooks`, `webhook_deliveries`). */
+/** {@link WebhookStore} on PostgreSQL (`webhooks`, `webhook_deliveries`). Arrays travel as JSON (the driver would spread a JS array into a list). */
 export class WebhookRepository implements WebhookStore {
   constructor(private readonly db: Database) {}
 
   async insert(webhook: Omit<Webhook, 'id'>): Promise<Webhook> {
     const [row] = await this.db.execute<WebhookRow[]>(
       `insert into webhooks (id, tenant_id, url, event_types, description, sealed_secret, enabled, created_at, updated_at)
-       values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?) returning ${WEBHOOK_COLUMNS}`,
+       values (?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?) returning ${WEBHOOK_COLUMNS}`,
       [
         randomUUID(),
         webhook.tenantId,
         webhook.url,
-        webhook.eventTypes,
+        JSON.stringify(webhook.eventTypes),
         webhook.description,
         webhook.sealedSecret,
         webhook.enabled,
@@ -122,7 +122,7 @@ export class WebhookRepository implements WebhookStore {
     const sets: string[] = ['updated_at = ?'];
     const params: unknown[] = [at];
     if (changes.url !== undefined) sets.push('url = ?') && params.push(changes.url);
-    if (changes.eventTypes !== undefined) sets.push('event_types = ?::text[]') && params.push(changes.eventTypes);
+    if (changes.eventTypes !== undefined) sets.push('event_types = array(select jsonb_array_elements_text(?::jsonb))') && params.push(JSON.stringify(changes.eventTypes));
     if (changes.description !== undefined) sets.push('description = ?') && params.push(changes.description);
     if (changes.enabled !== undefined) sets.push('enabled = ?') && params.push(changes.enabled);
     if (changes.sealedSecret !== undefined) sets.push('sealed_secret = ?') && params.push(changes.sealedSecret);
