@@ -119,13 +119,15 @@ export class WebhookRepository implements WebhookStore {
   }
 
   async update(id: string, changes: WebhookChanges, at: Date): Promise<Webhook | null> {
-    const sets: string[] = ['updated_at = ?'];
-    const params: unknown[] = [at];
-    if (changes.url !== undefined) sets.push('url = ?') && params.push(changes.url);
-    if (changes.eventTypes !== undefined) sets.push('event_types = array(select jsonb_array_elements_text(?::jsonb))') && params.push(JSON.stringify(changes.eventTypes));
-    if (changes.description !== undefined) sets.push('description = ?') && params.push(changes.description);
-    if (changes.enabled !== undefined) sets.push('enabled = ?') && params.push(changes.enabled);
-    if (changes.sealedSecret !== undefined) sets.push('sealed_secret = ?') && params.push(changes.sealedSecret);
+    const assignments: [string, unknown][] = [['updated_at = ?', at]];
+    if (changes.url !== undefined) assignments.push(['url = ?', changes.url]);
+    if (changes.eventTypes !== undefined)
+      assignments.push(['event_types = array(select jsonb_array_elements_text(?::jsonb))', JSON.stringify(changes.eventTypes)]);
+    if (changes.description !== undefined) assignments.push(['description = ?', changes.description]);
+    if (changes.enabled !== undefined) assignments.push(['enabled = ?', changes.enabled]);
+    if (changes.sealedSecret !== undefined) assignments.push(['sealed_secret = ?', changes.sealedSecret]);
+    const sets = assignments.map(([sql]) => sql);
+    const params = assignments.map(([, value]) => value);
     const [row] = await this.db.execute<WebhookRow[]>(`update webhooks set ${sets.join(', ')} where id = ? returning ${WEBHOOK_COLUMNS}`, [
       ...params,
       id,
@@ -147,13 +149,17 @@ export class WebhookRepository implements WebhookStore {
     const size = pageSize(request);
     const where = ['webhook_id = ?'];
     const params: unknown[] = [webhookId];
-    if (status) where.push('status = ?') && params.push(status);
+    if (status) {
+      where.push('status = ?');
+      params.push(status);
+    }
     const pageWhere = [...where];
     const pageParams = [...params];
     if (request.after) {
       const [seq] = decodeCursor(request.after);
       if (typeof seq !== 'string' || !/^\d{1,19}$/.test(seq)) throw errors.validation('after', 'is not a valid cursor');
-      pageWhere.push('seq < ?::bigint') && pageParams.push(seq);
+      pageWhere.push('seq < ?::bigint');
+      pageParams.push(seq);
     }
     const [rows, counted] = await Promise.all([
       this.db.execute<DeliveryRow[]>(
@@ -177,8 +183,7 @@ export class WebhookRepository implements WebhookStore {
            and not exists (select 1 from webhook_deliveries p
                            where p.webhook_id = c.webhook_id and p.subject = c.subject and p.status = 'pending' and p.seq < c.seq)
          order by c.seq limit ? for update of c skip locked)
-       returning ${DELIVERY_COLUMNS
-         .split(', ')
+       returning ${DELIVERY_COLUMNS.split(', ')
          .map((column) => `d.${column}`)
          .join(', ')}, d.claim_id, w.url, w.sealed_secret`,
       [leaseUntil, claimId, now, now, limit],

@@ -44,9 +44,7 @@ export class Migration20261207080000Webhooks extends Migration {
         delivered_at timestamptz null
       );`);
     this.addSql("create index webhook_deliveries_due_index on webhook_deliveries (next_attempt_at) where status = 'pending';");
-    this.addSql(
-      "create index webhook_deliveries_subject_index on webhook_deliveries (webhook_id, subject, seq) where status = 'pending';",
-    );
+    this.addSql("create index webhook_deliveries_subject_index on webhook_deliveries (webhook_id, subject, seq) where status = 'pending';");
     this.addSql('create index webhook_deliveries_webhook_seq_index on webhook_deliveries (webhook_id, seq);');
   }
 

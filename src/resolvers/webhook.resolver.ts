@@ -18,7 +18,10 @@ import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
 @Resolver(() => WebhookType)
 export class WebhookResolver {
   @Query(() => [WebhookType], { description: 'Webhooks of one tenant (default: the caller’s), newest first.' })
-  async webhooks(@Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null, @Ctx() ctx: GraphQLContext): Promise<WebhookType[]> {
+  async webhooks(
+    @Arg('tenantPath', () => String, { nullable: true }) tenantPath: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<WebhookType[]> {
     return mapWithTenantPaths(ctx.domain, await ctx.domain.webhooks.list(requireActor(ctx), tenantPath), toWebhookType);
   }
 

@@ -73,13 +73,16 @@ class Receiver {
 class LogWatch {
   private lines: Record<string, unknown>[] = [];
   private waiters: { match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
-  readonly logger = pino({ level: 'warn' }, {
-    write: (text: string) => {
-      const line = JSON.parse(text) as Record<string, unknown>;
-      this.lines.push(line);
-      this.waiters = this.waiters.filter((waiter) => !(waiter.match(line) && (waiter.resolve(line), true)));
+  readonly logger = pino(
+    { level: 'warn' },
+    {
+      write: (text: string) => {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        this.lines.push(line);
+        this.waiters = this.waiters.filter((waiter) => !(waiter.match(line) && (waiter.resolve(line), true)));
+      },
     },
-  });
+  );
 
   next(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
     const seen = this.lines.find(match);
@@ -124,10 +127,14 @@ describe('event webhooks', () => {
   });
 
   it('refuses a non-https URL, a private address and an unknown event type, naming the field', async () => {
-    const bad = async (url: string, eventTypes: string[]) => (await graphqlError(sdk.createWebhook({ tenantPath: '/acme', url, eventTypes }))).extensions;
+    const bad = async (url: string, eventTypes: string[]) =>
+      (await graphqlError(sdk.createWebhook({ tenantPath: '/acme', url, eventTypes }))).extensions;
     expect(await bad('http://hooks.example.com/in', ['user.created'])).toEqual({ code: 'BAD_USER_INPUT', field: 'url' });
     expect(await bad('https://10.0.0.5/in', ['user.created'])).toEqual({ code: 'BAD_USER_INPUT', field: 'url' });
-    expect(await bad('https://hooks.example.com/in', ['user.created', 'user.exploded'])).toEqual({ code: 'BAD_USER_INPUT', field: 'eventTypes' });
+    expect(await bad('https://hooks.example.com/in', ['user.created', 'user.exploded'])).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'eventTypes',
+    });
   });
 
   it('delivers the tenant’s events signed, each once and in order per subject, across an outage and a restart', async () => {
