@@ -12,6 +12,7 @@ import {
 } from '../schema/types/webhook.type';
 import { requireActor, type GraphQLContext } from '../graphql/graphql-context';
 import type { WebhookWithSecret } from '../domain/webhooks/webhook.service';
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks/webhook-events';
 import { mapWithTenantPaths, tenantPathOf } from './tenant-path-of';
 
 /** Event webhooks (src/domain/webhooks): scope `admin`, the actor's subtree. */
@@ -23,6 +24,11 @@ export class WebhookResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<WebhookType[]> {
     return mapWithTenantPaths(ctx.domain, await ctx.domain.webhooks.list(requireActor(ctx), tenantPath), toWebhookType);
+  }
+
+  @Query(() => [String], { description: 'The event types a webhook can subscribe to (docs/api.md#webhooks).' })
+  webhookEventTypes(): string[] {
+    return [...WEBHOOK_EVENT_TYPES];
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Deliveries of a webhook (optionally of one status), newest first.' })

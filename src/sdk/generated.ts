@@ -798,7 +798,7 @@ export type WebhooksQueryVariables = Exact<{
 }>;
 
 
-export type WebhooksQuery = { webhooks: Array<{ id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string }> };
+export type WebhooksQuery = { webhookEventTypes: Array<string>, webhooks: Array<{ id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string }> };
 
 export type WebhookDeliveriesQueryVariables = Exact<{
   webhookId: string | number;
@@ -2442,6 +2442,7 @@ export const WebhooksDocument = new TypedDocumentString(`
   webhooks(tenantPath: $tenantPath) {
     ...WebhookFields
   }
+  webhookEventTypes
 }
     fragment WebhookFields on Webhook {
   id
