@@ -90,7 +90,13 @@ function createDomain(input: DomainDeps) {
   const webhookDispatcher = new WebhookDispatcher(stores.webhooks, deps.outbound, deps.secret, deps.clock, deps.log, {
     firstRetryMs: deps.webhookRetryFirstMs ?? 5_000,
   });
-  const audit = new AuditLog(stores.audit, deps.clock, deps.log, { eventOf: webhookEventOf, written: () => webhookDispatcher.wake() });
+  const audit = new AuditLog(stores.audit, deps.clock, deps.log, {
+    eventOf: webhookEventOf,
+    // Written inside a caller's transaction: the worker can see the rows only once it commits.
+    written: () => {
+      if (!stores.transactions.afterCommit(async () => webhookDispatcher.wake())) webhookDispatcher.wake();
+    },
+  });
   const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
   const sessions = new BrowserSessionService(stores.browserSessions, deps.clock);
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);

@@ -35,6 +35,8 @@ export function targetOf(mutation: string, args: Args, result: unknown): Target 
   const out = obj(result);
   const created = str(obj(out?.client)?.clientId) ?? str(out?.clientId);
   if (created) return { kind: 'client', id: created };
+  const webhook = str(obj(out?.webhook)?.id);
+  if (webhook) return { kind: 'webhook', id: webhook };
   const kind = targetKindOf(mutation);
   const made = str(out?.id) ?? str(out?.path) ?? str(input.clientId) ?? str(input.username) ?? str(input.path);
   if (made) return { kind, id: made };
@@ -49,6 +51,7 @@ export function tenantOf(args: Args, result: unknown, fallback: string): string 
   return (
     str(out?.tenantPath) ??
     str(obj(out?.client)?.tenantPath) ??
+    str(obj(out?.webhook)?.tenantPath) ??
     (str(out?.path)?.startsWith('/') ? str(out?.path) : undefined) ??
     str(args.tenantPath) ??
     str(input.tenantPath) ??
