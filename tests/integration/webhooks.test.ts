@@ -17,10 +17,13 @@ interface Received {
  * A webhook receiver on 127.0.0.1. It checks every request with the documented recipe, written here on
  * its own (Standard Webhooks): HMAC-SHA-256 keyed with the base64 after `whsec_`, over
  * `${webhook-id}.${webhook-timestamp}.${raw body}`, base64, compared with each `v1,` entry of
- * `webhook-signature`; the timestamp within 5 minutes. It answers 503 while `down`, 401 to a bad signature.
+ * `webhook-signature`; the timestamp within 5 minutes. It answers 503 while `down` (and once to each of
+ * `refuseOnce`), 401 to a bad signature.
  */
 class Receiver {
   down = false;
+  /** `type subject` of events to answer 503 once more even while up. */
+  readonly refuseOnce = new Set<string>();
   secret = '';
   readonly accepted: Received[] = [];
   refused = 0;
@@ -43,13 +46,17 @@ class Receiver {
             const given = Buffer.from(entry.replace(/^v1,/, ''));
             return entry.startsWith('v1,') && given.length === expected.length && timingSafeEqual(given, expected);
           });
+      let status = 401;
       if (!valid) this.badSignatures++;
-      else if (this.down) this.refused++;
       else {
         const body = JSON.parse(raw) as { type: string; data: { target: { kind: string; id: string } | null } };
-        this.accepted.push({ id, type: body.type, subject: `${body.data.target?.kind}:${body.data.target?.id}` });
+        const event = { id, type: body.type, subject: `${body.data.target?.kind}:${body.data.target?.id}` };
+        const refuse = this.down || this.refuseOnce.delete(`${event.type} ${event.subject}`);
+        if (refuse) this.refused++;
+        else this.accepted.push(event);
+        status = refuse ? 503 : 204;
       }
-      res.writeHead(!valid ? 401 : this.down ? 503 : 204).end();
+      res.writeHead(status).end();
       this.waiters = this.waiters.filter((waiter) => !(waiter.done() && (waiter.resolve(), true)));
     });
   });
@@ -100,6 +107,7 @@ describe('event webhooks', () => {
   const receiver = new Receiver();
   const logs = new LogWatch();
   let t: TestServer;
+  let second: TestServer | undefined;
   let sdk: AdminSdk;
   let hookUrl: string;
   let webhookId: string;
@@ -122,6 +130,7 @@ describe('event webhooks', () => {
   });
 
   afterAll(async () => {
+    await second?.close();
     await t.close();
     await receiver.close();
   });
@@ -137,7 +146,7 @@ describe('event webhooks', () => {
     });
   });
 
-  it('delivers the tenant’s events signed, each once and in order per subject, across an outage and a restart', async () => {
+  it('delivers the tenant’s events signed, each once and in order per subject, across an outage and a restart as two processes', async () => {
     // Up: a user created and disabled, a client created and changed; a sub-tenant's user is not the tenant's event.
     const { createUser: ada } = await sdk.createUser({ input: { tenantPath: '/acme', username: 'ada', password: 'ada-password-123' } });
     await sdk.updateUser({ id: ada.id, input: { enabled: false } });
@@ -158,11 +167,16 @@ describe('event webhooks', () => {
     const { createUser: cy } = await sdk.createUser({ input: { tenantPath: '/acme', username: 'cy', password: 'cy-password-123' } });
     await receiver.until(() => receiver.refused >= 4);
 
-    // A restart while the receiver is down (same database and SECRET_KEY; private 192.0.2.0/24 now allowed), then up.
+    // A restart while the receiver is down, as two processes on the same database (same SECRET_KEY; private
+    // 192.0.2.0/24 now allowed) competing for the outbox; then the receiver is up.
     await t.close();
-    receiver.down = false;
-    t = await startTestServer({ env: { ...env, OUTBOUND_ALLOW_CIDRS: '192.0.2.0/24' }, logger: logs.logger, databaseUrl: t.databaseUrl });
+    const restarted = { ...env, OUTBOUND_ALLOW_CIDRS: '192.0.2.0/24' };
+    t = await startTestServer({ env: restarted, logger: logs.logger, databaseUrl: t.databaseUrl });
+    second = await startTestServer({ env: restarted, logger: logs.logger, databaseUrl: t.databaseUrl });
     sdk = await rootAdminSdk(t.url);
+    // Up, but bob's first event is refused once more: his later events must still wait behind it.
+    receiver.refuseOnce.add(`user.created user:${bob.id}`);
+    receiver.down = false;
     await receiver.until(() => receiver.accepted.length >= 8);
     expect(ofSubject(`user:${bob.id}`)).toEqual(['user.created', 'user.updated', 'user.disabled']);
     expect(ofSubject(`user:${cy.id}`)).toEqual(['user.created']);
