@@ -210,7 +210,7 @@ export class WebhookRepository implements WebhookStore {
 
   async requeue(id: string, now: Date, giveUpAt: Date): Promise<WebhookDelivery | null> {
     const [row] = await this.db.execute<DeliveryRow[]>(
-      `update webhook_deliveries set status = 'pending', next_attempt_at = ?, give_up_at = ?, claim_id = null, delivered_at = null
+      `update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = ?, give_up_at = ?, claim_id = null, delivered_at = null
        where id = ? and (status <> 'pending' or claim_id is null) returning ${DELIVERY_COLUMNS}`,
       [now, giveUpAt, id],
     );

@@ -72,7 +72,7 @@ export interface WebhookStore {
     claimId: string,
     result: { status: WebhookDeliveryStatus; httpStatus: number | null; error: string | null; at: Date; retryAt: Date | null },
   ): Promise<boolean>;
-  /** Makes a delivery pending again, due now, with a new window; null when there is none or a process is sending it right now. */
+  /** Makes a delivery pending again, due now, with a new window and no attempts yet; null when there is none or a process is sending it right now. */
   requeue(id: string, now: Date, giveUpAt: Date): Promise<WebhookDelivery | null>;
   /** The earliest time a pending delivery that is first of its subject is due, or null. */
   nextDue(): Promise<Date | null>;

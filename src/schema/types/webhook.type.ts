@@ -76,7 +76,7 @@ export class WebhookDeliveryType {
   @Field(() => WebhookDeliveryStatusEnum)
   status!: WebhookDeliveryStatusEnum;
 
-  @Field(() => Int, { description: 'Attempts made so far.' })
+  @Field(() => Int, { description: 'Attempts made so far (since the last redelivery, if any).' })
   attempts!: number;
 
   @Field(() => Date, { nullable: true })
