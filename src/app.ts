@@ -53,6 +53,8 @@ export interface AppDeps {
   dpopRequireNonce?: boolean;
   /** OUTBOUND_ALLOW_CIDRS: private ranges the server's own requests (jwks_uri) may reach nonetheless. */
   outboundAllowCidrs?: readonly string[];
+  /** WEBHOOK_RETRY_FIRST_MS: the first retry delay of webhook deliveries. */
+  webhookRetryFirstMs?: number;
   /** SMTP_URL and SMTP_FROM: the mail server of the email flows; absent: they are off. */
   smtp?: { url: string; from: string };
   /** True once shutdown has begun: `/readyz` answers 503 so a load balancer stops sending. */
@@ -90,6 +92,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     outbound,
     upstream: openidClientUpstream(outbound.policy),
     mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
+    webhookRetryFirstMs: deps.webhookRetryFirstMs,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.
@@ -108,6 +111,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   domain.mail.start();
   // The back-channel logout outbox's delivery worker: what was owed before a restart goes out now.
   domain.backchannelLogout.start();
+  // The webhook delivery worker: delivers what the outbox holds (also what an earlier run left).
+  domain.webhookDispatcher.start();
   domain.issuance.start((error) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));
   const app = express();
   app.set('trust proxy', compileTrustProxy(deps.trustProxy ?? false));
@@ -182,6 +187,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       domain.revocationCheck.sync.stop();
       await domain.mail.stop();
       await domain.backchannelLogout.stop();
+      await domain.webhookDispatcher.stop();
       await domain.issuance
         .stop()
         .catch((error: unknown) => deps.logger.error({ err: error }, 'flushing access-token issuance counters failed'));

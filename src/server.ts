@@ -88,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trustProxy: env.trustProxy,
     dpopRequireNonce: env.dpopRequireNonce,
     outboundAllowCidrs: env.outboundAllowCidrs,
+    webhookRetryFirstMs: env.webhookRetryFirstMs,
     smtp: env.smtpUrl ? { url: env.smtpUrl, from: env.smtpFrom } : undefined,
   });
   const release = async () => {
@@ -147,7 +148,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   const janitor = setInterval(() => {
     app.domain.revocationCheck.sync.prune();
-    Promise.all([app.domain.maintenance.purgeExpired(), app.domain.audit.prune(env.auditRetentionDays)])
+    Promise.all([
+      app.domain.maintenance.purgeExpired(),
+      app.domain.audit.prune(env.auditRetentionDays),
+      app.domain.webhooks.prune(env.auditRetentionDays),
+    ])
       .then(([purged, auditEvents]) => logger.debug({ purged, auditEvents }, 'purged expired rows'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purging expired rows failed'));
   }, PURGE_INTERVAL_MS);

@@ -16,6 +16,7 @@ import { RevocationScreen } from './screens/revocation';
 import { RolesScreen } from './screens/roles';
 import { TenantsScreen } from './screens/tenants';
 import { UsersScreen } from './screens/users';
+import { WebhooksScreen } from './screens/webhooks';
 import './styles.css';
 
 const SCREENS = {
@@ -28,6 +29,7 @@ const SCREENS = {
   revocation: { title: 'Revocation', view: RevocationScreen },
   keys: { title: 'Signing keys', view: KeysScreen },
   mail: { title: 'Mail', view: MailScreen },
+  webhooks: { title: 'Webhooks', view: WebhooksScreen },
   audit: { title: 'Audit events', view: AuditScreen },
 } as const;
 type ScreenName = keyof typeof SCREENS;

@@ -59,6 +59,9 @@ import { DpopProofs } from '../domain/dpop/dpop-proofs';
 import { RoleService } from '../domain/roles/role.service';
 import { ScimService } from '../domain/scim/scim.service';
 import { ScimTokens } from '../domain/scim/scim-tokens';
+import { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher';
+import { webhookEventOf } from '../domain/webhooks/webhook-events';
+import { WebhookService } from '../domain/webhooks/webhook.service';
 import { TokenRevoker } from '../domain/revocation/token-revoker';
 import { SecondFactorService } from '../domain/mfa/second-factor.service';
 import { PasskeyService } from '../domain/passkeys/passkey.service';
@@ -90,8 +93,18 @@ function createDomain(input: DomainDeps) {
   // What a service publishes inside a transaction waits for its commit; caches stand aside inside one.
   const deps: DomainDeps = { ...input, bus: transactionAwareBus(input.bus, input.stores.transactions) };
   const { stores } = deps;
-  // 1. Leaves: audit trail, tenants, the rate-limit table and the brute-force guard over it.
-  const audit = new AuditLog(stores.audit, deps.clock, deps.log);
+  // 1. Leaves: audit trail, tenants, browser sessions, the rate-limit table and the brute-force guard over it.
+  // The webhook delivery worker; the audit trail writes deliveries with its rows (one transaction) and wakes it.
+  const webhookDispatcher = new WebhookDispatcher(stores.webhooks, deps.outbound, deps.secret, deps.clock, deps.log, {
+    firstRetryMs: deps.webhookRetryFirstMs ?? 5_000,
+  });
+  const audit = new AuditLog(stores.audit, deps.clock, deps.log, {
+    eventOf: webhookEventOf,
+    // Written inside a caller's transaction: the worker can see the rows only once it commits.
+    written: () => {
+      if (!stores.transactions.afterCommit(async () => webhookDispatcher.wake())) webhookDispatcher.wake();
+    },
+  });
   const tenants = new TenantService(deps, stores.tenants, (algorithm) => prepareFirstSigningKey(deps, stores.signingKeys, algorithm));
   const limiter = new SlidingWindowLimiter(stores.rateLimits, deps.clock);
   const bruteForce = new BruteForceGuard(limiter, deps.clock, deps.bus, audit, deps.log);
@@ -343,6 +356,7 @@ function createDomain(input: DomainDeps) {
   );
   // 7d. SCIM 2.0 provisioning (RFC 7644): a tenant's bearer tokens, and users and roles through their services.
   const scimTokens = new ScimTokens(stores.scimTokens, tenants, deps.clock);
+  const webhooks = new WebhookService(stores.webhooks, tenants, webhookDispatcher, deps.outbound.policy, deps.secret, deps.clock);
   const scim = new ScimService(users, roles, stores.scimDirectory, stores.transactions, audit);
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
@@ -422,6 +436,8 @@ function createDomain(input: DomainDeps) {
     backchannelLogout,
     identityProviders,
     federation,
+    webhooks,
+    webhookDispatcher,
   };
 }
 

@@ -41,6 +41,8 @@ export interface Env {
   readonly outboundAllowCidrs: readonly string[];
   /** Days audit events are kept before the janitor deletes them. */
   readonly auditRetentionDays: number;
+  /** WEBHOOK_RETRY_FIRST_MS: the first retry delay of a webhook delivery, doubled per attempt up to an hour (default 5000). */
+  readonly webhookRetryFirstMs: number;
   /** PROVISION_FILE, applied at start-up, with the variables its `${NAME}` references may use. */
   readonly provision?: ProvisionSource;
   /** SMTP_URL: the mail server of the email flows (password reset); unset: every email flow is off. */
@@ -74,6 +76,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const port = int('PORT', 4000, 0, 65535);
   const workers = int('WORKERS', 1, 1, 64);
   const auditRetentionDays = int('AUDIT_RETENTION_DAYS', 90, 1, 3650);
+  const webhookRetryFirstMs = int('WEBHOOK_RETRY_FIRST_MS', 5_000, 10, 3_600_000);
   const logLevel = source.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const issuer = (source.ISSUER || `http://localhost:${port}`).replace(/\/+$/, '');
@@ -168,6 +171,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     trustProxy,
     outboundAllowCidrs: Object.freeze(outboundAllowCidrs),
     auditRetentionDays,
+    webhookRetryFirstMs,
     smtpUrl,
     smtpFrom,
     dpopRequireNonce: dpopNonce === 'true' || dpopNonce === '1',

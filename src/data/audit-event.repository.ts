@@ -1,5 +1,6 @@
 import type { AuditActorKind, AuditDetail, AuditEvent, AuditFilter, AuditOutcome } from '../domain/audit/audit-event';
 import type { AuditStore } from '../domain/audit/audit-store';
+import type { WebhookEvent } from '../domain/webhooks/webhook-events';
 import { decodeTimeCursor, pageSize, toPage, type Page, type PageRequest } from '../domain/pagination';
 import type { Database } from './database';
 import { subtreePattern } from './subtree-pattern';
@@ -20,6 +21,9 @@ interface AuditRow {
   detail: AuditDetail | null;
 }
 
+/** Rows per statement (13 parameters each, well under PostgreSQL's 65535). */
+const CHUNK = 1000;
+
 const COLUMNS =
   'id, occurred_at, action, outcome, tenant_path, actor_kind, actor_id, actor_client_id, target_kind, target_id, client_ip, request_id, detail';
 
@@ -27,26 +31,49 @@ const COLUMNS =
 export class AuditEventRepository implements AuditStore {
   constructor(private readonly db: Database) {}
 
-  async insert(events: readonly AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async insert(events: readonly AuditEvent[], webhookEvents: readonly WebhookEvent[] = []): Promise<number> {
+    if (events.length === 0) return 0;
     const knex = this.db.orm.em.getConnection().getKnex();
-    await knex('audit_events').insert(
-      events.map((e) => ({
-        id: e.id,
-        occurred_at: e.occurredAt,
-        action: e.action,
-        outcome: e.outcome,
-        tenant_path: e.tenantPath,
-        actor_kind: e.actorKind,
-        actor_id: e.actorId ?? null,
-        actor_client_id: e.actorClientId ?? null,
-        target_kind: e.targetKind ?? null,
-        target_id: e.targetId ?? null,
-        client_ip: e.clientIp ?? null,
-        request_id: e.requestId ?? null,
-        detail: e.detail ? JSON.stringify(e.detail) : null,
-      })),
-    );
+    // No webhook event and one statement: atomic as it is, no transaction's round trips.
+    if (webhookEvents.length === 0 && events.length <= CHUNK) {
+      await knex('audit_events').insert(events.map(toAuditRow));
+      return 0;
+    }
+    // One transaction: the audit rows and the webhook deliveries they owe are written together or not at all.
+    return this.db.run(async () => {
+      for (let start = 0; start < events.length; start += CHUNK) {
+        const insert = knex('audit_events')
+          .insert(events.slice(start, start + CHUNK).map(toAuditRow))
+          .toSQL();
+        await this.db.execute(insert.sql, insert.bindings, 'run');
+      }
+      let deliveries = 0;
+      for (let start = 0; start < webhookEvents.length; start += CHUNK) {
+        const chunk = webhookEvents.slice(start, start + CHUNK);
+        // Set-based: one delivery per (event, enabled webhook of the event's tenant subscribed to its type), in event order (seq).
+        const rows = await this.db.execute<{ id: string }[]>(
+          `insert into webhook_deliveries (id, webhook_id, event_id, event_type, subject, body, next_attempt_at, give_up_at, created_at)
+           select gen_random_uuid(), w.id, e.event_id::uuid, e.type, e.subject, e.body, e.at::timestamptz, e.give_up_at::timestamptz, e.at::timestamptz
+           from (values ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}) as e (ord, event_id, tenant_path, type, subject, body, at, give_up_at)
+           join tenants t on t.path = e.tenant_path
+           join webhooks w on w.tenant_id = t.id and w.enabled and e.type = any (w.event_types)
+           order by e.ord::int, w.id
+           returning id`,
+          chunk.flatMap((e, i) => [
+            String(start + i),
+            e.eventId,
+            e.tenantPath,
+            e.type,
+            e.subject,
+            e.body,
+            e.occurredAt.toISOString(),
+            e.giveUpAt.toISOString(),
+          ]),
+        );
+        deliveries += rows.length;
+      }
+      return deliveries;
+    });
   }
 
   async page(filter: AuditFilter, request: PageRequest): Promise<Page<AuditEvent>> {
@@ -96,6 +123,22 @@ export class AuditEventRepository implements AuditStore {
     return result.affectedRows ?? 0;
   }
 }
+
+const toAuditRow = (e: AuditEvent) => ({
+  id: e.id,
+  occurred_at: e.occurredAt,
+  action: e.action,
+  outcome: e.outcome,
+  tenant_path: e.tenantPath,
+  actor_kind: e.actorKind,
+  actor_id: e.actorId ?? null,
+  actor_client_id: e.actorClientId ?? null,
+  target_kind: e.targetKind ?? null,
+  target_id: e.targetId ?? null,
+  client_ip: e.clientIp ?? null,
+  request_id: e.requestId ?? null,
+  detail: e.detail ? JSON.stringify(e.detail) : null,
+});
 
 function toAuditEvent(row: AuditRow): AuditEvent {
   return {

@@ -27,6 +27,7 @@ import { SigningKeyRepository } from './signing-key.repository';
 import { TenantRepository } from './tenant.repository';
 import { UserRepository } from './user.repository';
 import { IdentityProviderRepository } from './identity-provider.repository';
+import { WebhookRepository } from './webhook.repository';
 
 /**
  * One repository per aggregate; every ORM query and SQL statement of the server lives in one of them.
@@ -63,6 +64,7 @@ export function createRepositories(db: Database) {
     scimDirectory: new ScimDirectoryRepository(db),
     backchannelLogouts: new BackchannelLogoutRepository(db),
     identityProviders: new IdentityProviderRepository(db),
+    webhooks: new WebhookRepository(db),
     transactions: db,
   } satisfies DomainStores;
 }

@@ -37,4 +37,6 @@ export interface DomainDeps {
   readonly upstream?: UpstreamRelyingParty;
   /** DPOP_REQUIRE_NONCE: every DPoP proof must carry a current server nonce (RFC 9449 §8); off by default. */
   readonly dpopRequireNonce?: boolean;
+  /** WEBHOOK_RETRY_FIRST_MS (src/config/env.ts); default 5 s. */
+  readonly webhookRetryFirstMs?: number;
 }

@@ -24,6 +24,7 @@ import type { TenantStore } from './tenants/tenant-store';
 import type { RateLimitStore } from './throttle/rate-limit-store';
 import type { RefreshTokenStore } from './tokens/refresh-token-store';
 import type { Transactions } from './transactions';
+import type { WebhookStore } from './webhooks/webhook-store';
 import type { UserStore } from './users/user-store';
 import type { IdentityProviderStore } from './federation/identity-provider-store';
 
@@ -76,6 +77,8 @@ export interface DomainStores {
   readonly backchannelLogouts: BackchannelLogoutStore;
   /** Upstream identity providers and federated identities (issue 23). */
   readonly identityProviders: IdentityProviderStore;
+  /** Tenants' event webhooks and their delivery outbox (src/domain/webhooks). */
+  readonly webhooks: WebhookStore;
   /** Runs work in one database transaction (see {@link Transactions}). */
   readonly transactions: Transactions;
 }

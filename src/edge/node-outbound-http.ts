@@ -126,6 +126,48 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
         request.on('error', fail);
         request.end();
       }),
+    post: (target, headers, body) =>
+      new Promise<{ status: number }>((resolve, reject) => {
+        let url: URL;
+        try {
+          url = new URL(target);
+        } catch {
+          return reject(new OutboundError('not a URL'));
+        }
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') return reject(new OutboundError(`scheme ${url.protocol} not allowed`));
+        if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy))
+          return reject(new OutboundError(`address ${url.hostname} is refused`));
+        let settled = false;
+        const fail = (error: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          request.destroy();
+          reject(error instanceof OutboundError ? error : new OutboundError(error.message));
+        };
+        const payload = Buffer.from(body, 'utf8');
+        const request = (url.protocol === 'https:' ? https : http).request(
+          url,
+          {
+            method: 'POST',
+            agent: false,
+            lookup,
+            headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(payload.length) },
+          },
+          (response) => {
+            // The status is the answer: the body is never read, so a huge or endless one costs nothing.
+            settled = true;
+            clearTimeout(timer);
+            response.destroy();
+            request.destroy();
+            resolve({ status: response.statusCode ?? 0 });
+          },
+        );
+        const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+        timer.unref();
+        request.on('error', fail);
+        request.end(payload);
+      }),
   };
 }
 

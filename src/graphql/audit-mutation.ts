@@ -35,6 +35,8 @@ export function targetOf(mutation: string, args: Args, result: unknown): Target 
   const out = obj(result);
   const created = str(obj(out?.client)?.clientId) ?? str(out?.clientId);
   if (created) return { kind: 'client', id: created };
+  const webhook = str(obj(out?.webhook)?.id);
+  if (webhook) return { kind: 'webhook', id: webhook };
   const kind = targetKindOf(mutation);
   const made = str(out?.id) ?? str(out?.path) ?? str(input.clientId) ?? str(input.username) ?? str(input.path);
   if (made) return { kind, id: made };
@@ -49,6 +51,7 @@ export function tenantOf(args: Args, result: unknown, fallback: string): string 
   return (
     str(out?.tenantPath) ??
     str(obj(out?.client)?.tenantPath) ??
+    str(obj(out?.webhook)?.tenantPath) ??
     (str(out?.path)?.startsWith('/') ? str(out?.path) : undefined) ??
     str(args.tenantPath) ??
     str(input.tenantPath) ??
@@ -62,13 +65,15 @@ export function tenantOf(args: Args, result: unknown, fallback: string): string 
  * Every root mutation leaves an audit event: a success is written before the
  * answer leaves (admin writes are rare and must not be lost); a failure is
  * queued, since failures can be made cheaply in bulk. Arguments are never
- * copied into the event, so no secret can end up in the trail.
+ * copied into the event (only a boolean `enabled`), so no secret can end up in the trail.
  */
 export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, context, info }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
   const actor = context.actor;
   const base = (result: unknown): Omit<AuditEventInput, 'outcome'> => {
     const target = targetOf(info.fieldName, args as Args, result);
+    // Whether the change enabled or disabled its target (a plain boolean, never a secret): webhooks tell `user.disabled` by it.
+    const enabled = obj((args as Args).input)?.enabled ?? (args as Args).enabled;
     return {
       action: info.fieldName,
       tenantPath: tenantOf(args as Args, result, actor?.tenantPath ?? '/'),
@@ -79,6 +84,7 @@ export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, contex
       targetId: target?.id ?? null,
       clientIp: context.scope.clientIp,
       requestId: context.scope.requestId,
+      ...(typeof enabled === 'boolean' ? { detail: { enabled } } : {}),
     };
   };
   try {

@@ -12,6 +12,7 @@ import { DeviceResolver } from '../resolvers/device.resolver';
 import { SessionResolver } from '../resolvers/session.resolver';
 import { InitialAccessTokenResolver } from '../resolvers/initial-access-token.resolver';
 import { ScimTokenResolver } from '../resolvers/scim-token.resolver';
+import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
 import { BackchannelLogoutResolver } from '../resolvers/backchannel-logout.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
@@ -67,6 +68,7 @@ export function buildAdminSchema(): GraphQLSchema {
           InitialAccessTokenResolver,
           ScimTokenResolver,
           IdentityProviderResolver,
+          WebhookResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,

@@ -388,6 +388,12 @@ export type UpdateUserInput = {
   username?: string | null | undefined;
 };
 
+/** PENDING: not delivered yet (retried with backoff for a day); DELIVERED: the receiver answered 2xx; FAILED: no 2xx within a day of the event (or of a redelivery). */
+export type WebhookDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
 export type ApiFieldsFragment = { id: string, tenantPath: string, identifier: string, name: string, accessTokenLifetime: number, acceptsChildTenants: boolean, isDefault: boolean, createdAt: string, updatedAt: string, permissions: Array<{ name: string, description: string }> };
 
 export type ApiQueryVariables = Exact<{
@@ -959,6 +965,69 @@ export type ResetUserSecondFactorsMutationVariables = Exact<{
 
 export type ResetUserSecondFactorsMutation = { resetUserSecondFactors: number };
 
+export type WebhookFieldsFragment = { id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string };
+
+export type WebhookDeliveryFieldsFragment = { id: string, webhookId: string, eventId: string, eventType: string, subject: string, payload: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatus: number | null, lastError: string | null, nextAttemptAt: string, createdAt: string, deliveredAt: string | null };
+
+export type WebhooksQueryVariables = Exact<{
+  tenantPath?: string | null | undefined;
+}>;
+
+
+export type WebhooksQuery = { webhookEventTypes: Array<string>, webhooks: Array<{ id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string }> };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  webhookId: string | number;
+  status?: WebhookDeliveryStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { totalCount: number, nodes: Array<{ id: string, webhookId: string, eventId: string, eventType: string, subject: string, payload: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatus: number | null, lastError: string | null, nextAttemptAt: string, createdAt: string, deliveredAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateWebhookMutationVariables = Exact<{
+  url: string;
+  eventTypes: Array<string> | string;
+  tenantPath?: string | null | undefined;
+  description?: string | null | undefined;
+}>;
+
+
+export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string } } };
+
+export type UpdateWebhookMutationVariables = Exact<{
+  id: string | number;
+  url?: string | null | undefined;
+  eventTypes?: Array<string> | string | null | undefined;
+  description?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+}>;
+
+
+export type UpdateWebhookMutation = { updateWebhook: { id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteWebhookMutation = { deleteWebhook: { id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, webhook: { id: string, tenantPath: string, url: string, eventTypes: Array<string>, description: string, enabled: boolean, createdAt: string, updatedAt: string } } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId: string | number;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, webhookId: string, eventId: string, eventType: string, subject: string, payload: string, status: WebhookDeliveryStatus, attempts: number, lastAttemptAt: string | null, lastStatus: number | null, lastError: string | null, nextAttemptAt: string, createdAt: string, deliveredAt: string | null } };
+
 export const ApiFieldsFragmentDoc = new TypedDocumentString(`
     fragment ApiFields on Api {
   id
@@ -1224,6 +1293,36 @@ export const BrowserSessionFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"BrowserSessionFields"});
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"WebhookFields"});
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  eventType
+  subject
+  payload
+  status
+  attempts
+  lastAttemptAt
+  lastStatus
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}
+    `, {"fragmentName":"WebhookDeliveryFields"});
 export const ApiDocument = new TypedDocumentString(`
     query api($id: ID!) {
   api(id: $id) {
@@ -2849,6 +2948,160 @@ export const ResetUserSecondFactorsDocument = new TypedDocumentString(`
   resetUserSecondFactors(userId: $userId)
 }
     `);
+export const WebhooksDocument = new TypedDocumentString(`
+    query webhooks($tenantPath: String) {
+  webhooks(tenantPath: $tenantPath) {
+    ...WebhookFields
+  }
+  webhookEventTypes
+}
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}`);
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query webhookDeliveries($webhookId: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {
+  webhookDeliveries(
+    webhookId: $webhookId
+    status: $status
+    first: $first
+    after: $after
+  ) {
+    nodes {
+      ...WebhookDeliveryFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    totalCount
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  eventType
+  subject
+  payload
+  status
+  attempts
+  lastAttemptAt
+  lastStatus
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`);
+export const CreateWebhookDocument = new TypedDocumentString(`
+    mutation createWebhook($url: String!, $eventTypes: [String!]!, $tenantPath: String, $description: String) {
+  createWebhook(
+    url: $url
+    eventTypes: $eventTypes
+    tenantPath: $tenantPath
+    description: $description
+  ) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}`);
+export const UpdateWebhookDocument = new TypedDocumentString(`
+    mutation updateWebhook($id: ID!, $url: String, $eventTypes: [String!], $description: String, $enabled: Boolean) {
+  updateWebhook(
+    id: $id
+    url: $url
+    eventTypes: $eventTypes
+    description: $description
+    enabled: $enabled
+  ) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}`);
+export const DeleteWebhookDocument = new TypedDocumentString(`
+    mutation deleteWebhook($id: ID!) {
+  deleteWebhook(id: $id) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}`);
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation rotateWebhookSecret($id: ID!) {
+  rotateWebhookSecret(id: $id) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  tenantPath
+  url
+  eventTypes
+  description
+  enabled
+  createdAt
+  updatedAt
+}`);
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation redeliverWebhook($deliveryId: ID!) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  eventType
+  subject
+  payload
+  status
+  attempts
+  lastAttemptAt
+  lastStatus
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`);
 export type Requester<C = {}> = <R, V>(doc: string, vars?: V, options?: C) => Promise<R> | AsyncIterable<R>
 export function getSdk<C>(requester: Requester<C>) {
   return {
@@ -3064,6 +3317,27 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     resetUserSecondFactors(variables: ResetUserSecondFactorsMutationVariables, options?: C): Promise<ResetUserSecondFactorsMutation> {
       return requester<ResetUserSecondFactorsMutation, ResetUserSecondFactorsMutationVariables>(ResetUserSecondFactorsDocument, variables, options) as Promise<ResetUserSecondFactorsMutation>;
+    },
+    webhooks(variables?: WebhooksQueryVariables, options?: C): Promise<WebhooksQuery> {
+      return requester<WebhooksQuery, WebhooksQueryVariables>(WebhooksDocument, variables, options) as Promise<WebhooksQuery>;
+    },
+    webhookDeliveries(variables: WebhookDeliveriesQueryVariables, options?: C): Promise<WebhookDeliveriesQuery> {
+      return requester<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>(WebhookDeliveriesDocument, variables, options) as Promise<WebhookDeliveriesQuery>;
+    },
+    createWebhook(variables: CreateWebhookMutationVariables, options?: C): Promise<CreateWebhookMutation> {
+      return requester<CreateWebhookMutation, CreateWebhookMutationVariables>(CreateWebhookDocument, variables, options) as Promise<CreateWebhookMutation>;
+    },
+    updateWebhook(variables: UpdateWebhookMutationVariables, options?: C): Promise<UpdateWebhookMutation> {
+      return requester<UpdateWebhookMutation, UpdateWebhookMutationVariables>(UpdateWebhookDocument, variables, options) as Promise<UpdateWebhookMutation>;
+    },
+    deleteWebhook(variables: DeleteWebhookMutationVariables, options?: C): Promise<DeleteWebhookMutation> {
+      return requester<DeleteWebhookMutation, DeleteWebhookMutationVariables>(DeleteWebhookDocument, variables, options) as Promise<DeleteWebhookMutation>;
+    },
+    rotateWebhookSecret(variables: RotateWebhookSecretMutationVariables, options?: C): Promise<RotateWebhookSecretMutation> {
+      return requester<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>(RotateWebhookSecretDocument, variables, options) as Promise<RotateWebhookSecretMutation>;
+    },
+    redeliverWebhook(variables: RedeliverWebhookMutationVariables, options?: C): Promise<RedeliverWebhookMutation> {
+      return requester<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>(RedeliverWebhookDocument, variables, options) as Promise<RedeliverWebhookMutation>;
     }
   };
 }

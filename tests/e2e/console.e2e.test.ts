@@ -1,4 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -539,5 +541,56 @@ describe('admin console in Chromium', () => {
     // Nothing of /south was revoked.
     expect((await deviceRefresh(t.url, southTokens.deviceRefreshToken, southTokens.deviceId)).status).toBe(200);
     expect((await fetch(`${t.url}/userinfo`, { headers: { authorization: `Bearer ${southTokens.accessToken}` } })).status).toBe(200);
+  });
+  it('creates a webhook (secret shown once, bad URL named), lists its deliveries and redelivers one', async () => {
+    // A receiver on loopback answering 204; each request resolves the next waiter.
+    const received: string[] = [];
+    let arrived: () => void = () => undefined;
+    const receiver = http.createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume().on('end', () => res.writeHead(204).end());
+      arrived();
+    });
+    const next = () => new Promise<void>((resolve) => (arrived = resolve));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const root = await rootAdminSdk(t.url);
+    await root.createTenant({ input: { path: '/hooks', name: 'Hooks' } });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    await slowHashChange(context);
+    const page = await context.newPage();
+    await signIn(page, ADMIN);
+    await page.getByRole('list', { name: 'Tenants' }).getByRole('button', { name: '/hooks' }).click();
+    await screen(page, 'Webhooks');
+    await page.getByLabel('user.created').check();
+    await page.getByLabel('URL').fill('http://hooks.example.com/in');
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const urlError = page
+      .locator('.field.invalid')
+      .filter({ has: page.getByLabel('URL') })
+      .locator('.field-error');
+    expect(await urlError.textContent()).toMatch(/^\[BAD_USER_INPUT\] .*https/);
+    await page.getByLabel('URL').fill(hookUrl);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    expect(await page.getByTestId('shown-secret').textContent()).toMatch(/^whsec_/);
+
+    const first = next();
+    await root.createUser({ input: { tenantPath: '/hooks', username: 'hana', password: 'hana-password-123' } });
+    await first;
+    await page.getByRole('button', { name: 'Deliveries' }).click();
+    const row = page.locator('tr[data-status="DELIVERED"]').filter({ hasText: 'user.created' });
+    await waitUntil(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await row.count()) === 1;
+    });
+    await shoot(page, 'console-webhooks');
+    const again = next();
+    await row.getByRole('button', { name: 'Redeliver' }).click();
+    await again;
+    expect(received).toHaveLength(2);
+    expect(received[1]).toBe(received[0]);
+    await context.close();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
   });
 });

@@ -5,6 +5,7 @@ import type { DomainLogger } from '../deps';
 import { ensure, errors } from '../errors';
 import type { Page, PageRequest } from '../pagination';
 import { normalizeTenantPath } from '../tenants/tenant-path';
+import type { WebhookEvent } from '../webhooks/webhook-events';
 import type { AuditEvent, AuditEventInput, AuditFilter } from './audit-event';
 import type { AuditStore } from './audit-store';
 
@@ -12,6 +13,12 @@ const FLUSH_INTERVAL_MS = 500;
 const FLUSH_BATCH = 200;
 /** Queued events beyond this are dropped (and counted in the log) rather than growing memory without bound. */
 const MAX_QUEUED = 10_000;
+
+/** What the webhook outbox needs from the audit trail: which events are webhook events, and a nudge once deliveries are written. */
+export interface AuditWebhooks {
+  eventOf(event: AuditEvent): WebhookEvent | null;
+  written(): void;
+}
 
 export interface AuditListFilter {
   tenantPath?: string | null;
@@ -37,6 +44,7 @@ export class AuditLog {
     private readonly store: AuditStore,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
+    private readonly webhooks: AuditWebhooks | null = null,
   ) {}
 
   /** Queues an event for the next batch write. Never throws and never waits. */
@@ -54,7 +62,7 @@ export class AuditLog {
   /** Writes an event now; a failure is logged, never thrown: the audited action has already happened. */
   async recordNow(input: AuditEventInput): Promise<void> {
     try {
-      await this.store.insert([this.stamp(input)]);
+      await this.write([this.stamp(input)]);
     } catch (error) {
       this.log.error({ err: error, action: input.action }, 'audit event could not be written');
     }
@@ -68,8 +76,7 @@ export class AuditLog {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    this.flushing = this.store
-      .insert(batch)
+    this.flushing = this.write(batch)
       .catch((error: unknown) => {
         // Put the batch back (bounded) so a short database outage loses nothing.
         this.queue = [...batch, ...this.queue].slice(0, MAX_QUEUED);
@@ -110,6 +117,13 @@ export class AuditLog {
 
   async stop(): Promise<void> {
     await this.flush();
+  }
+
+  /** Writes events with their webhook deliveries (one transaction, in the store), then wakes the delivery worker. */
+  private async write(events: readonly AuditEvent[]): Promise<void> {
+    const webhookEvents = this.webhooks ? events.flatMap((event) => this.webhooks!.eventOf(event) ?? []) : [];
+    const deliveries = await this.store.insert(events, webhookEvents);
+    if (deliveries > 0) this.webhooks?.written();
   }
 
   private stamp(input: AuditEventInput): AuditEvent {

@@ -13,7 +13,8 @@ export type SealPurpose =
   | 'mail-body'
   | 'refresh-successor'
   | 'idp-client-secret'
-  | 'federation-state';
+  | 'federation-state'
+  | 'webhook-secret';
 
 /** One SECRET_KEYS entry and the keys derived from it. */
 interface RingKey {

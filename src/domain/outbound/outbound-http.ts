@@ -22,6 +22,13 @@ export interface OutboundHttp {
    * Redirects are not followed (a 3xx is answered as its status).
    */
   postForm(url: string, form: Readonly<Record<string, string>>): Promise<number>;
+
+  /**
+   * POSTs `body` to `url` with `headers` and answers the response status once it arrives (the response
+   * body is not read); rejects with an {@link OutboundError} for a refused address, no answer within
+   * the time limit, or any network failure. Redirects are not followed.
+   */
+  post(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<{ status: number }>;
 }
 
 /** Why an outbound request failed; the reason is for logs, never for an answer. */

@@ -6,13 +6,14 @@ class FlakyStore implements AuditStore {
   rows: AuditEvent[] = [];
   failNext = 0;
   writes = 0;
-  async insert(events: readonly AuditEvent[]): Promise<void> {
+  async insert(events: readonly AuditEvent[]): Promise<number> {
     this.writes++;
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('connection terminated');
     }
     this.rows.push(...events);
+    return 0;
   }
   async page(): Promise<never> {
     throw new Error('unused');

@@ -61,6 +61,7 @@ const outbound = (getJson: OutboundHttp['getJson']): OutboundHttp => ({
   policy: { allowLoopback: true, allowCidrs: [] },
   getJson,
   postForm: async () => 500,
+  post: async () => ({ status: 500 }),
 });
 
 function setUp(http: OutboundHttp = outbound(async () => ({ keys: [] }))) {
