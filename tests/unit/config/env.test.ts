@@ -58,6 +58,7 @@ describe('parseEnv', () => {
       auditRetentionDays: 90,
       dpopRequireNonce: false,
       smtpFrom: 'no-reply@localhost',
+      webhookRetryFirstMs: 5000,
     });
   });
 
@@ -132,6 +133,7 @@ describe('parseEnv', () => {
       auditRetentionDays: 30,
       dpopRequireNonce: true,
       smtpFrom: 'no-reply@idp.example.com',
+      webhookRetryFirstMs: 5000,
     });
   });
 
