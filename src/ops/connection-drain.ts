@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
  * wire. Closing it at once resets that request (the server's kernel holds it
  * unread and answers the close with RST); a socket idle for longer closes at once.
  */
-export const DRAIN_LINGER_MS = 1_000;
+const DRAIN_LINGER_MS = 1_000;
 
 /**
  * A rolling restart that loses nothing (issue 24): from `drain()` on the

@@ -23,7 +23,7 @@ import { hasControlCharacter } from '../control-characters';
 import type { PasskeyStore, StoredPasskey } from './passkey-store';
 
 /** How long a WebAuthn ceremony may take (its `timeout`, and the life of its sealed challenge). */
-export const PASSKEY_CHALLENGE_SECONDS = 300;
+const PASSKEY_CHALLENGE_SECONDS = 300;
 /** How recent the sign-in must be to add a passkey from the account page. */
 export const PASSKEY_REGISTRATION_FRESHNESS_SECONDS = 300;
 /** How many credentials one user may register. */
@@ -67,7 +67,7 @@ interface SealedChallenge {
   exp: number;
 }
 
-export const summarizePasskey = (passkey: StoredPasskey): PasskeySummary => ({
+const summarizePasskey = (passkey: StoredPasskey): PasskeySummary => ({
   id: passkey.id,
   name: passkey.name,
   createdAt: passkey.createdAt,
@@ -77,7 +77,7 @@ export const summarizePasskey = (passkey: StoredPasskey): PasskeySummary => ({
 });
 
 /** The WebAuthn user handle: the user's UUID as its 16 bytes (no personal data, OWASP/WebAuthn §14.6.1). */
-export const userHandleOf = (userId: string): string => Buffer.from(userId.replace(/-/g, ''), 'hex').toString('base64url');
+const userHandleOf = (userId: string): string => Buffer.from(userId.replace(/-/g, ''), 'hex').toString('base64url');
 
 const TRANSPORTS: readonly string[] = ['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'];
 
@@ -431,7 +431,7 @@ export class PasskeyService {
 }
 
 /** A passkey's name: trimmed, 1-64 characters, no control character; empty means "Passkey n". */
-export function validatePasskeyName(name: string | undefined, ordinal: number): string {
+function validatePasskeyName(name: string | undefined, ordinal: number): string {
   const trimmed = (name ?? '').trim();
   if (trimmed.length === 0) return `Passkey ${ordinal}`;
   if (trimmed.length > 64) throw errors.validation('name', 'must be at most 64 characters');

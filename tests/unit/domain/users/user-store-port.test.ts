@@ -5,7 +5,12 @@ import { isDomainError, type DomainError } from '../../../../src/domain/errors';
 import type { Page } from '../../../../src/domain/pagination';
 import type { BrowserSession, SessionRecord } from '../../../../src/domain/sessions/browser-session';
 import { BrowserSessionService } from '../../../../src/domain/sessions/browser-session.service';
-import type { BrowserSessionStore, EndedSessionRow, ListedSession, SessionSelector } from '../../../../src/domain/sessions/browser-session-store';
+import type {
+  BrowserSessionStore,
+  EndedSessionRow,
+  ListedSession,
+  SessionSelector,
+} from '../../../../src/domain/sessions/browser-session-store';
 import { IGNORE_ENDED_SESSIONS } from '../../../../src/domain/sessions/session-ended';
 import type { TenantService } from '../../../../src/domain/tenants/tenant.service';
 import { hashPassword } from '../../../../src/domain/users/password-hasher';
