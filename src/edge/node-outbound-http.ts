@@ -30,144 +30,98 @@ export function nodeOutboundHttp(policy: OutboundPolicy, limits: { timeoutMs: nu
       return new OutboundError(`address ${url.hostname} is refused`);
     return url;
   };
+  /**
+   * One bounded exchange: the request is refused before connecting when `checked` refuses its
+   * URL; `answer` reads the response and settles with `done` (or `fail`); a timeout, a network
+   * error or `fail` aborts it with an {@link OutboundError}.
+   */
+  const exchange = <T>(
+    target: string,
+    request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Buffer },
+    answer: (response: http.IncomingMessage, done: (value: T) => void, fail: (error: Error) => void) => void,
+  ): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const url = checked(target);
+      if (url instanceof OutboundError) return reject(url);
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        outgoing.destroy();
+        reject(error instanceof OutboundError ? error : new OutboundError(error.message));
+      };
+      const done = (value: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const headers = request.body ? { ...request.headers, 'Content-Length': String(request.body.length) } : request.headers;
+      const outgoing = (url.protocol === 'https:' ? https : http).request(
+        url,
+        { method: request.method, agent: false, lookup, headers },
+        (response) => answer(response, done, fail),
+      );
+      const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+      timer.unref();
+      outgoing.on('error', fail);
+      outgoing.end(request.body);
+    });
+  /** Reads a body within the size limit (aborting beyond it); `then` gets the bytes once it ended. */
+  const readBody = (response: http.IncomingMessage, fail: (error: Error) => void, then: (body: Buffer) => void, keep = true) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) return fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
+      if (keep) chunks.push(chunk);
+    });
+    response.on('error', fail);
+    response.on('end', () => then(Buffer.concat(chunks)));
+  };
   return {
     policy,
     postForm: (target, form) =>
-      new Promise<number>((resolve, reject) => {
-        const url = checked(target);
-        if (url instanceof OutboundError) return reject(url);
-        const body = Buffer.from(new URLSearchParams(form).toString(), 'utf8');
-        let settled = false;
-        const fail = (error: Error) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          request.destroy();
-          reject(error instanceof OutboundError ? error : new OutboundError(error.message));
-        };
-        const request = (url.protocol === 'https:' ? https : http).request(
-          url,
-          {
-            method: 'POST',
-            agent: false,
-            lookup,
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) },
-          },
-          (response) => {
-            let size = 0;
-            response.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > limits.maxBytes) fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
-            });
-            response.on('error', fail);
-            response.on('end', () => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(timer);
-              resolve(response.statusCode ?? 0);
-            });
-          },
-        );
-        const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-        timer.unref();
-        request.on('error', fail);
-        request.end(body);
-      }),
+      exchange<number>(
+        target,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: Buffer.from(new URLSearchParams(form).toString(), 'utf8'),
+        },
+        (response, done, fail) => readBody(response, fail, () => done(response.statusCode ?? 0), false),
+      ),
     getJson: (target) =>
-      new Promise<unknown>((resolve, reject) => {
-        let url: URL;
-        try {
-          url = new URL(target);
-        } catch {
-          return reject(new OutboundError('not a URL'));
-        }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') return reject(new OutboundError(`scheme ${url.protocol} not allowed`));
-        if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy))
-          return reject(new OutboundError(`address ${url.hostname} is refused`));
-        let settled = false;
-        const fail = (error: Error) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          request.destroy();
-          reject(error instanceof OutboundError ? error : new OutboundError(error.message));
-        };
-        const request = (url.protocol === 'https:' ? https : http).request(
-          url,
-          { method: 'GET', agent: false, lookup, headers: { Accept: 'application/jwk-set+json, application/json' } },
-          (response) => {
-            if (response.statusCode !== 200) return fail(new OutboundError(`status ${response.statusCode}`));
-            if (!JSON_TYPE.test(response.headers['content-type'] ?? '')) return fail(new OutboundError('response is not JSON'));
-            const declared = Number(response.headers['content-length']);
-            if (declared > limits.maxBytes) return fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
-            const chunks: Buffer[] = [];
-            let size = 0;
-            response.on('data', (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > limits.maxBytes) return fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
-              chunks.push(chunk);
-            });
-            response.on('error', fail);
-            response.on('end', () => {
-              if (settled) return;
-              try {
-                const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-                settled = true;
-                clearTimeout(timer);
-                resolve(body);
-              } catch {
-                fail(new OutboundError('response is not valid JSON'));
-              }
-            });
-          },
-        );
-        const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-        timer.unref();
-        request.on('error', fail);
-        request.end();
-      }),
+      exchange<unknown>(
+        target,
+        { method: 'GET', headers: { Accept: 'application/jwk-set+json, application/json' } },
+        (response, done, fail) => {
+          if (response.statusCode !== 200) return fail(new OutboundError(`status ${response.statusCode}`));
+          if (!JSON_TYPE.test(response.headers['content-type'] ?? '')) return fail(new OutboundError('response is not JSON'));
+          if (Number(response.headers['content-length']) > limits.maxBytes)
+            return fail(new OutboundError(`response over ${limits.maxBytes} bytes`));
+          readBody(response, fail, (body) => {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(body.toString('utf8'));
+            } catch {
+              return fail(new OutboundError('response is not valid JSON'));
+            }
+            done(parsed);
+          });
+        },
+      ),
     post: (target, headers, body) =>
-      new Promise<{ status: number }>((resolve, reject) => {
-        let url: URL;
-        try {
-          url = new URL(target);
-        } catch {
-          return reject(new OutboundError('not a URL'));
-        }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') return reject(new OutboundError(`scheme ${url.protocol} not allowed`));
-        if (parseIp(url.hostname) && !outboundAddressAllowed(url.hostname, policy))
-          return reject(new OutboundError(`address ${url.hostname} is refused`));
-        let settled = false;
-        const fail = (error: Error) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          request.destroy();
-          reject(error instanceof OutboundError ? error : new OutboundError(error.message));
-        };
-        const payload = Buffer.from(body, 'utf8');
-        const request = (url.protocol === 'https:' ? https : http).request(
-          url,
-          {
-            method: 'POST',
-            agent: false,
-            lookup,
-            headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(payload.length) },
-          },
-          (response) => {
-            // The status is the answer: the body is never read, so a huge or endless one costs nothing.
-            settled = true;
-            clearTimeout(timer);
-            response.destroy();
-            request.destroy();
-            resolve({ status: response.statusCode ?? 0 });
-          },
-        );
-        const timer = setTimeout(() => fail(new OutboundError(`no answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-        timer.unref();
-        request.on('error', fail);
-        request.end(payload);
-      }),
+      exchange<{ status: number }>(
+        target,
+        { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: Buffer.from(body, 'utf8') },
+        (response, done) => {
+          // The status is the answer: the body is never read, so a huge or endless one costs nothing.
+          done({ status: response.statusCode ?? 0 });
+          response.destroy();
+        },
+      ),
   };
 }
 
