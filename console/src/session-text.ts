@@ -1,7 +1,7 @@
 /** How the console words a user's browser sessions and ending them. */
 
 /** `1 session`, `3 sessions`. */
-export const sessionCount = (count: number): string => `${count} ${count === 1 ? 'session' : 'sessions'}`;
+const sessionCount = (count: number): string => `${count} ${count === 1 ? 'session' : 'sessions'}`;
 
 /** The clients a session signed into, by name (the client id when the name is empty). */
 export const sessionClientsText = (clients: readonly { clientId: string; name: string }[]): string =>
