@@ -10,10 +10,12 @@ import { ApisScreen } from './screens/apis';
 import { AuditScreen } from './screens/audit';
 import { ClientsScreen } from './screens/clients';
 import { DevicesScreen } from './screens/devices';
+import { IdentityProvidersScreen } from './screens/identity-providers';
 import { KeysScreen } from './screens/keys';
 import { MailScreen } from './screens/mail';
 import { RevocationScreen } from './screens/revocation';
 import { RolesScreen } from './screens/roles';
+import { ScimScreen } from './screens/scim';
 import { TenantsScreen } from './screens/tenants';
 import { UsersScreen } from './screens/users';
 import { WebhooksScreen } from './screens/webhooks';
@@ -30,6 +32,8 @@ const SCREENS = {
   keys: { title: 'Signing keys', view: KeysScreen },
   mail: { title: 'Mail', view: MailScreen },
   webhooks: { title: 'Webhooks', view: WebhooksScreen },
+  'identity-providers': { title: 'Identity providers', view: IdentityProvidersScreen },
+  scim: { title: 'SCIM', view: ScimScreen },
   audit: { title: 'Audit events', view: AuditScreen },
 } as const;
 type ScreenName = keyof typeof SCREENS;

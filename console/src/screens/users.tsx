@@ -6,6 +6,7 @@ import { RoleAssignments } from '../role-assignments';
 import { InviteUser } from '../invite-user';
 import { routeHref } from '../route';
 import { SecondFactors } from '../second-factors';
+import { UserSessions } from '../user-sessions';
 import { Checkbox, DataTable, Field, FormFooter, GeneralErrors, ListTools, Section, ToggleAndDelete } from '../ui';
 import { useEditor } from '../use-editor';
 import { usePage } from '../use-page';
@@ -44,6 +45,7 @@ export function UsersScreen(): JSX.Element {
   const [notice, setNotice] = useState('');
   const [rolesOf, setRolesOf] = useState<UserFieldsFragment | null>(null);
   const [factorsOf, setFactorsOf] = useState<UserFieldsFragment | null>(null);
+  const [sessionsOf, setSessionsOf] = useState<UserFieldsFragment | null>(null);
   const [inviting, setInviting] = useState(false);
   const { editing, draft, form, rowAction, set, edit, cancel, submit, act } = useEditor<UserFieldsFragment, Draft>(
     EMPTY,
@@ -97,6 +99,9 @@ export function UsersScreen(): JSX.Element {
                 <button type="button" aria-label={`Second factors of ${user.username}`} onClick={() => setFactorsOf(user)}>
                   Second factors
                 </button>
+                <button type="button" aria-label={`Sessions of ${user.username}`} onClick={() => setSessionsOf(user)}>
+                  Sessions
+                </button>
                 <button type="button" onClick={() => act(() => sdk.updateUser({ id: user.id, input: { admin: !user.admin } }))}>
                   {user.admin ? 'Remove admin' : 'Grant admin'}
                 </button>
@@ -129,6 +134,7 @@ export function UsersScreen(): JSX.Element {
       )}
       {inviting && <InviteUser tenantPath={tenantPath} onInvited={list.reload} onClose={() => setInviting(false)} />}
       {factorsOf && <SecondFactors key={factorsOf.id} user={factorsOf} onClose={() => setFactorsOf(null)} />}
+      {sessionsOf && <UserSessions key={sessionsOf.id} user={sessionsOf} onClose={() => setSessionsOf(null)} />}
       <Section title={editing ? `Edit user ${editing.username}` : 'Create a user'}>
         <form onSubmit={save}>
           <Field label="Username" name="username" value={draft.username} onInput={set('username')} errors={form.errors} required />
