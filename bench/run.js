@@ -25,7 +25,7 @@
 // BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection,password,passkeySignIn (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
-// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
+// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4d: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
 // (4c: client_credentials RS256 with OpenTelemetry on, BENCH_ONLY=tracing selects it), BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_PASSKEY_REQUESTS (3000; single-use passkey sign-ins prepared per run), BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
@@ -719,6 +719,13 @@ async function main() {
       results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
   }
 
+  // 4d. ending sessions (issue 23): endUserSessions of 100 sessions × 10 clients on S, timed as the
+  //     admin sees it, and the 1,000 back-channel logout tokens it owes counted at a receiver here
+  if (!settings.skip.has('logout') && (!settings.only || settings.only.includes('sessionLogout'))) {
+    const { measureSessionLogout } = require('./lib/session-logout');
+    results.sessionLogout = await measureSessionLogout({ sdk: seedS.sdk, pgUrl: pgUrlOf(dbS), log });
+  }
+
   // 4a. PgBouncer (issue 24): a server "B" on S's database through Debian's PgBouncer 1.18 in
   //     transaction pooling mode (DATABASE_URL on the proxy, DATABASE_DIRECT_URL for LISTEN and
   //     migrations); refresh rotation, the row with the most writes per request, alternating with S
@@ -857,6 +864,25 @@ async function main() {
       value: 0,
       unit: '',
       met: wrong === 0,
+    });
+  }
+  if (results.sessionLogout) {
+    const sl = results.sessionLogout;
+    targets.push({
+      label: `endUserSessions, ${sl.sessions} sessions × ${sl.clients} clients: the request`,
+      measured: sl.requestMs,
+      op: '≤',
+      value: 100,
+      unit: ' ms',
+      met: sl.requestMs <= 100,
+    });
+    targets.push({
+      label: `…and all ${sl.sessions * sl.clients} back-channel logout tokens delivered`,
+      measured: sl.delivered,
+      op: '≥',
+      value: sl.sessions * sl.clients,
+      unit: '',
+      met: sl.delivered >= sl.sessions * sl.clients,
     });
   }
   if (results.tenantIssuers) {
