@@ -106,7 +106,11 @@ describe('three nodes on one database behind a round-robin proxy', () => {
     return { id: createUser.id, username, password };
   };
   const serviceToken = async (node: string): Promise<string> => {
-    const res = await postForm(`${node}/token`, { grant_type: 'client_credentials' }, { authorization: basic(service.clientId, service.secret) });
+    const res = await postForm(
+      `${node}/token`,
+      { grant_type: 'client_credentials' },
+      { authorization: basic(service.clientId, service.secret) },
+    );
     expect(res.status).toBe(200);
     return res.body.access_token as string;
   };
