@@ -25,7 +25,8 @@
 // BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection,password,passkeySignIn (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
-// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4d: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
+// BENCH_ONLY=nodes / BENCH_SKIP=nodes (4d: client_credentials RS256 and introspection on each of three nodes on one database),
+// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4e: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
 // (4c: client_credentials RS256 with OpenTelemetry on, BENCH_ONLY=tracing selects it), BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_PASSKEY_REQUESTS (3000; single-use passkey sign-ins prepared per run), BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
@@ -719,7 +720,7 @@ async function main() {
       results.rows.push(...(await pairedRuns(scenarios[key], S, G)));
   }
 
-  // 4d. ending sessions (issue 23): endUserSessions of 100 sessions × 10 clients on S, timed as the
+  // 4e. ending sessions (issue 23): endUserSessions of 100 sessions × 10 clients on S, timed as the
   //     admin sees it, and the 1,000 back-channel logout tokens it owes counted at a receiver here
   if (!settings.skip.has('logout') && (!settings.only || settings.only.includes('sessionLogout'))) {
     const { measureSessionLogout } = require('./lib/session-logout');
@@ -768,6 +769,25 @@ async function main() {
     await stop(serverO); // flushes its last spans
     results.tracing = { ...sink.stats };
     log(`tracing: the OTLP sink received ${sink.stats.exports} exports, ${fmt(sink.stats.spans)} spans, ${fmt(sink.stats.bytes)} bytes`);
+  }
+
+  // 4d. several nodes (issue 24): two more servers, WORKERS=1 each, on S's database with S's SECRET_KEY and
+  //     ISSUER (three nodes of one deployment); client_credentials RS256 and introspection against each node
+  //     in turn. On this machine a node is one process on a shared core: the rows are throughput per node
+  //     (per core), not what three nodes on three machines would add up to.
+  if (!settings.skip.has('nodes') && (!settings.only || settings.only.includes('nodes'))) {
+    const issuer = `http://localhost:${serverS.port}`; // S's own (no ISSUER set: the default)
+    const nodes = [{ server: serverS, run: runS }];
+    for (const name of ['n2', 'n3']) {
+      const dataDir = path.join(root, name);
+      fs.mkdirSync(dataDir, { mode: 0o755 });
+      const server = await start({ dataDir, databaseUrl: pgUrlOf(dbS), env: { ISSUER: issuer } }, 1);
+      nodes.push({ server, run: scenarioRunner(server, makeContext(server.url, seedS, settings.connections), new Set()) });
+    }
+    for (const key of ['ccRs256', 'introspection']) {
+      for (const [i, node] of nodes.entries()) results.rows.push(await node.run(scenarios[key], `${DATA_SMALL}, node ${i + 1} of 3`));
+    }
+    for (const node of nodes.slice(1)) await stop(node.server);
   }
 
   // 4b. tenant issuers (issue 20): one tenant's discovery document and JWKS on S topped up to

@@ -21,7 +21,7 @@ const live = new Set();
  * @param {string} o.secretKey      SECRET_KEY (base64), so the bench can compute client-secret digests
  * @param {string} o.adminSecret    ADMIN_CLIENT_SECRET
  * @param {string[]} [o.nodeArgs]   e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
- * @param {Record<string, string>} [o.env] more environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT
+ * @param {Record<string, string>} [o.env] more environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT, or ISSUER
  */
 async function startServer(o) {
   const port = await freePort();
@@ -38,7 +38,8 @@ async function startServer(o) {
     NODE_ENV: 'production',
     ...o.env,
   };
-  delete env.ISSUER;
+  // ISSUER only when asked for (several nodes behind one proxy share the proxy's); else the server's own address
+  if (!o.env?.ISSUER) delete env.ISSUER;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   else delete env.DATABASE_URL;
   if (o.databaseDirectUrl) env.DATABASE_DIRECT_URL = o.databaseDirectUrl;
