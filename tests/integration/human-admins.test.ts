@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createAdminSdk, type AdminSdk } from '../../src/sdk/client';
 import { registerClient, registerUser, seed001Client, seed001User } from '../fixtures/seed001';
 import { passwordTokens, type TestClient } from '../fixtures/token-clients';
@@ -170,7 +171,8 @@ describe('human administrators', () => {
 
 describe('bootstrap human admin (ADMIN_USERNAME / ADMIN_PASSWORD)', () => {
   it('creates the first human admin of / once, and a console client that signs it in with scope admin', async () => {
-    const env = { ADMIN_USERNAME: 'root-admin', ADMIN_PASSWORD: 'bootstrap-password-1' };
+    // One deployment restarted: the same SECRET_KEY on both starts (a start missing the key its data is sealed under stops).
+    const env = { ADMIN_USERNAME: 'root-admin', ADMIN_PASSWORD: 'bootstrap-password-1', SECRET_KEY: randomBytes(32).toString('base64') };
     const first = await startTestServer({ env });
     try {
       expect(first.server.bootstrap).toMatchObject({ createdAdminUser: true });
