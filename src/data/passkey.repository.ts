@@ -1,5 +1,7 @@
-import type { PasskeyStore, StoredPasskey } from '../domain/passkeys/passkey-store';
+import type { PasskeyStore, PasskeyWithOwner, StoredPasskey } from '../domain/passkeys/passkey-store';
 import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+import { userFromRow, userJson, type UserRow } from './user-row';
 
 interface PasskeyRow {
   id: string;
@@ -16,8 +18,16 @@ interface PasskeyRow {
   last_used_at: Date | string | null;
 }
 
-const COLUMNS = `id::text as id, tenant_id::text as tenant_id, user_id::text as user_id, credential_id,
-  encode(public_key, 'base64') as public_key, counter, transports, backup_eligible, backed_up, name, created_at, last_used_at`;
+const columns = (a: string) => `${a}.id::text as id, ${a}.tenant_id::text as tenant_id, ${a}.user_id::text as user_id, ${a}.credential_id,
+  encode(${a}.public_key, 'base64') as public_key, ${a}.counter, ${a}.transports, ${a}.backup_eligible, ${a}.backed_up, ${a}.name,
+  ${a}.created_at, ${a}.last_used_at`;
+const COLUMNS = columns('user_passkeys');
+
+/** A sign-in's lookup: the credential with its user's row (one round trip; the sign-in needs both). */
+const BY_CREDENTIAL_ID = preparedStatement(
+  'passkey_by_credential_id',
+  `select ${columns('p')}, ${userJson('u')} as owner from user_passkeys p left join users u on u.id = p.user_id where p.credential_id = $1`,
+);
 
 const toPasskey = (row: PasskeyRow): StoredPasskey =>
   Object.freeze({
@@ -54,9 +64,11 @@ export class PasskeyRepository implements PasskeyStore {
     return Number(row?.n ?? 0);
   }
 
-  async findByCredentialId(credentialId: string): Promise<StoredPasskey | null> {
-    const [row] = await this.db.execute<PasskeyRow[]>(`select ${COLUMNS} from user_passkeys where credential_id = ?`, [credentialId]);
-    return row ? toPasskey(row) : null;
+  async findByCredentialId(credentialId: string): Promise<PasskeyWithOwner | null> {
+    const [row] = await this.db.rows<PasskeyRow & { owner: UserRow | string | null }>(BY_CREDENTIAL_ID, [credentialId]);
+    if (!row) return null;
+    const owner = typeof row.owner === 'string' ? (JSON.parse(row.owner) as UserRow) : row.owner;
+    return Object.freeze({ ...toPasskey(row), owner: owner ? userFromRow(owner) : null });
   }
 
   async insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean> {

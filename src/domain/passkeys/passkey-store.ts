@@ -1,3 +1,5 @@
+import type { User } from '../users/user';
+
 /** A WebAuthn credential (passkey or security key) as stored: the public key only, never a secret. */
 export interface StoredPasskey {
   readonly id: string;
@@ -20,11 +22,16 @@ export interface StoredPasskey {
   readonly lastUsedAt: Date | null;
 }
 
+/** A credential with its user as read in the same round trip (null when the user is gone): a sign-in needs both. */
+export interface PasskeyWithOwner extends StoredPasskey {
+  readonly owner: User | null;
+}
+
 /** The storage passkeys need (implemented in `src/data/passkey.repository.ts`). */
 export interface PasskeyStore {
   listByUser(userId: string): Promise<StoredPasskey[]>;
   countByUser(userId: string): Promise<number>;
-  findByCredentialId(credentialId: string): Promise<StoredPasskey | null>;
+  findByCredentialId(credentialId: string): Promise<PasskeyWithOwner | null>;
   /** Stores a new credential; false when that credential ID is already registered (to anyone). */
   insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean>;
   /**
