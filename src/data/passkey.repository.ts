@@ -23,6 +23,26 @@ const columns = (a: string) => `${a}.id::text as id, ${a}.tenant_id::text as ten
   ${a}.created_at, ${a}.last_used_at`;
 const COLUMNS = columns('user_passkeys');
 
+/**
+ * A verified assertion: its challenge claimed in `used_identifiers` (insert, or take over an expired
+ * row: replay.repository.ts) and, only when claimed, the counter compare-and-set, in one statement.
+ * The claim's row lock makes a concurrent claim of the same key wait for this commit and then fail,
+ * on any process; the update sees the claim through its CTE. Committed durably (the counter too).
+ */
+const CLAIM_AND_RECORD_USE = preparedStatement(
+  'passkey_claim_and_record_use',
+  `with claim as (
+     insert into used_identifiers (key, expires_at) values ($1::text, $2::timestamptz)
+     on conflict (key) do update set expires_at = excluded.expires_at where used_identifiers.expires_at <= now()
+     returning 1
+   ), used as (
+     update user_passkeys set counter = $3, backed_up = $4, last_used_at = $5::timestamptz
+      where id = $6::uuid and counter = $7 and exists (select 1 from claim)
+      returning 1
+   )
+   select exists (select 1 from claim) as claimed, exists (select 1 from used) as stored`,
+);
+
 /** A sign-in's lookup: the credential with its user's row (one round trip; the sign-in needs both). */
 const BY_CREDENTIAL_ID = preparedStatement(
   'passkey_by_credential_id',
@@ -99,6 +119,26 @@ export class PasskeyRepository implements PasskeyStore {
       [newCounter, backedUp, now, id, seenCounter],
     );
     return rows.length === 1;
+  }
+
+  async claimAndRecordUse(
+    claim: { readonly key: string; readonly expiresAt: Date },
+    id: string,
+    seenCounter: number,
+    newCounter: number,
+    backedUp: boolean,
+    now: Date,
+  ): Promise<{ claimed: boolean; stored: boolean }> {
+    const [row] = await this.db.rows<{ claimed: boolean; stored: boolean }>(CLAIM_AND_RECORD_USE, [
+      claim.key,
+      claim.expiresAt,
+      newCounter,
+      backedUp,
+      now,
+      id,
+      seenCounter,
+    ]);
+    return { claimed: row?.claimed === true, stored: row?.stored === true };
   }
 
   async rename(userId: string, id: string, name: string): Promise<boolean> {

@@ -40,6 +40,20 @@ export interface PasskeyStore {
    * backup state and `lastUsedAt`. False when the row changed or is gone meanwhile.
    */
   recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean>;
+  /**
+   * The same, in one statement with the claim of the assertion's challenge (a `used_identifiers`
+   * key, inserted or taking over an expired row exactly like `ReplayStore.claim`): the use is
+   * recorded only when the claim succeeds; a claim that succeeds stays made even when the counter
+   * moved meanwhile. One round trip and one commit; atomic and cross-process like each alone.
+   */
+  claimAndRecordUse(
+    claim: { readonly key: string; readonly expiresAt: Date },
+    id: string,
+    seenCounter: number,
+    newCounter: number,
+    backedUp: boolean,
+    now: Date,
+  ): Promise<{ claimed: boolean; stored: boolean }>;
   /** Renames one of the user's credentials; false when the user has no such credential. */
   rename(userId: string, id: string, name: string): Promise<boolean>;
   /** Removes one of the user's credentials; false when the user has no such credential. */

@@ -319,10 +319,15 @@ export class PasskeyService {
           throw describeLibraryError(error);
         }
         if (!verified.verified) throw refused('The passkey signature is not valid.', 'bad signature');
-        if (!(await this.claim(challenge))) throw refused('This passkey response was already used. Try again.', 'replayed challenge');
         const info = verified.authenticationInfo;
-        const stored = await this.store.recordUse(passkey.id, passkey.counter, info.newCounter, info.credentialBackedUp, this.clock.now());
-        if (!stored) throw refused("This passkey's signature counter did not increase; it was not accepted.", 'counter race');
+        // The challenge is consumed and the use recorded in one statement (one round trip): the use only with the claim.
+        const use = await this.replays.claimOnceWith('webauthn_challenge', this.rpId, challenge, this.challengeExpiry(), (key, expiresAt) =>
+          this.store
+            .claimAndRecordUse({ key, expiresAt }, passkey.id, passkey.counter, info.newCounter, info.credentialBackedUp, this.clock.now())
+            .then(({ claimed, stored }) => ({ claimed, value: stored })),
+        );
+        if (!use.claimed) throw refused('This passkey response was already used. Try again.', 'replayed challenge');
+        if (!use.value) throw refused("This passkey's signature counter did not increase; it was not accepted.", 'counter race');
         return passkey;
       });
       if (!accepted) throw refused('The passkey could not be verified.', 'not verified');
@@ -404,8 +409,12 @@ export class PasskeyService {
 
   /** Consumes a challenge on every process (the replay store): false when it was used already. */
   private claim(challenge: string): Promise<boolean> {
-    const until = new Date(this.clock.now().getTime() + PASSKEY_CHALLENGE_SECONDS * 1000);
-    return this.replays.claimOnce('webauthn_challenge', this.rpId, challenge, until);
+    return this.replays.claimOnce('webauthn_challenge', this.rpId, challenge, this.challengeExpiry());
+  }
+
+  /** How long a consumed challenge is remembered: as long as a ticket could still carry it. */
+  private challengeExpiry(): Date {
+    return new Date(this.clock.now().getTime() + PASSKEY_CHALLENGE_SECONDS * 1000);
   }
 
   private record(
