@@ -1,6 +1,27 @@
 import type { AuthorizationCode, AuthorizationCodeStore, NewAuthorizationCode } from '../domain/grants/authorization-code-store';
 import { AuthorizationCodeEntity } from '../entities/authorization-code.entity';
 import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+
+const textArray = (n: number) => `array(select json_array_elements_text($${n}::json))`;
+
+/**
+ * The code, and in the same statement (one round trip, one commit) the link of its session to the
+ * client it was issued to (`browser_session_clients`, idempotent), when the caller names that client.
+ */
+const INSERT = preparedStatement(
+  'authorization_code_insert',
+  `with code as (
+     insert into authorization_codes (code_hash, tenant_id, client_id, user_id, redirect_uri, scopes, resources, code_challenge,
+       code_challenge_method, nonce, dpop_jkt, auth_time, amr, acr, session_sid, expires_at, created_at)
+     values ($1, $2::uuid, $3, $4::uuid, $5, ${textArray(6)}, ${textArray(7)}, $8, $9, $10, $11, $12::timestamptz, ${textArray(13)}, $14, $15,
+       $16::timestamptz, $17::timestamptz)
+     returning session_sid
+   )
+   insert into browser_session_clients (session_sid, client_id)
+   select code.session_sid, $18::uuid from code where code.session_sid is not null and $18::uuid is not null
+   on conflict do nothing`,
+);
 
 const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode =>
   Object.freeze({
@@ -29,18 +50,28 @@ const toAuthorizationCode = (entity: AuthorizationCodeEntity): AuthorizationCode
 export class AuthorizationCodeRepository implements AuthorizationCodeStore {
   constructor(private readonly db: Database) {}
 
+  /** One statement (the session-client link with it, see {@link INSERT}), no ORM unit of work. */
   async insert(code: NewAuthorizationCode): Promise<void> {
-    const em = this.db.em();
-    em.create(AuthorizationCodeEntity, {
-      ...code,
-      scopes: [...code.scopes],
-      resources: [...(code.resources ?? [])],
-      dpopJkt: code.dpopJkt ?? null,
-      amr: [...(code.amr ?? [])],
-      acr: code.acr ?? null,
-      sessionSid: code.sessionSid ?? null,
-    });
-    await em.flush();
+    await this.db.rows(INSERT, [
+      code.codeHash,
+      code.tenantId,
+      code.clientId,
+      code.userId,
+      code.redirectUri,
+      JSON.stringify(code.scopes),
+      JSON.stringify(code.resources ?? []),
+      code.codeChallenge,
+      code.codeChallengeMethod,
+      code.nonce,
+      code.dpopJkt ?? null,
+      code.authTime,
+      JSON.stringify(code.amr ?? []),
+      code.acr ?? null,
+      code.sessionSid ?? null,
+      code.expiresAt,
+      new Date(),
+      code.sessionClientId ?? null,
+    ]);
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCode | null> {

@@ -8,6 +8,13 @@ import type {
 } from '../domain/sessions/browser-session-store';
 import { BrowserSessionEntity } from '../entities/browser-session.entity';
 import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+
+const INSERT = preparedStatement(
+  'browser_session_insert',
+  `insert into browser_sessions (id_hash, sid, tenant_id, user_id, auth_time, expires_at, amr, acr, created_at)
+   values ($1, $2, $3::uuid, $4::uuid, $5::timestamptz, $6::timestamptz, array(select json_array_elements_text($7::json)), $8, $9::timestamptz)`,
+);
 
 interface SessionRow {
   id_hash: string;
@@ -47,29 +54,20 @@ const toRecord = (row: SessionRow): SessionRecord => ({
 export class BrowserSessionRepository implements BrowserSessionStore {
   constructor(private readonly db: Database) {}
 
+  /** One statement, no ORM unit of work (no BEGIN/COMMIT round trips of its own): the sign-in paths run it on every sign-in. */
   async insert(session: BrowserSession): Promise<BrowserSession> {
-    const em = this.db.em();
-    const entity = em.create(BrowserSessionEntity, {
-      idHash: session.idHash,
-      sid: session.sid,
-      tenantId: session.tenantId,
-      userId: session.userId,
-      authTime: session.authTime,
-      expiresAt: session.expiresAt,
-      amr: [...session.amr],
-      acr: session.acr,
-    });
-    await em.flush();
-    return Object.freeze({
-      idHash: entity.idHash,
-      sid: entity.sid,
-      tenantId: entity.tenantId,
-      userId: entity.userId,
-      authTime: entity.authTime,
-      expiresAt: entity.expiresAt,
-      amr: Object.freeze([...entity.amr]),
-      acr: entity.acr,
-    });
+    await this.db.rows(INSERT, [
+      session.idHash,
+      session.sid,
+      session.tenantId,
+      session.userId,
+      session.authTime,
+      session.expiresAt,
+      JSON.stringify(session.amr),
+      session.acr,
+      new Date(),
+    ]);
+    return Object.freeze({ ...session, amr: Object.freeze([...session.amr]) });
   }
 
   /** The session when it is not ended and not expired at `now`, with its user's state and cutoff (one round trip). */

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Transactions } from '../domain/transactions';
-import type { PreparedQueries } from './prepared-queries';
+import type { PreparedQueries, PreparedStatement } from './prepared-queries';
 import { markIfUniqueViolation, markUniqueViolations } from './unique-violation';
 
 /**
@@ -59,6 +59,29 @@ export class Database implements Transactions {
   /** PostgreSQL NOTIFY through an ordinary pooled connection (the change bus publishes with it), never inside a transaction. */
   async notify(channel: string, payload: string): Promise<void> {
     await this.orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]);
+  }
+
+  /**
+   * One named prepared statement (`$n` placeholders): on the prepared-statement pool outside a
+   * transaction (one round trip, its own implicit transaction: no BEGIN/COMMIT of the ORM's),
+   * or through {@link execute} inside the current one, so a write still joins it. A unique
+   * violation is marked for the domain either way. Values must be scalars or dates (arrays go
+   * as JSON text), which both paths send alike.
+   */
+  async rows<T>(statement: PreparedStatement, values: readonly unknown[]): Promise<T[]> {
+    if (this.active()) {
+      const order: unknown[] = [];
+      const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+        order.push(values[Number(n) - 1]);
+        return '?';
+      });
+      return this.execute<T[]>(text, order);
+    }
+    try {
+      return await this.sql.rows<T>(statement, values);
+    } catch (error) {
+      throw markIfUniqueViolation(error);
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
-import type { PasskeyStore, StoredPasskey } from '../domain/passkeys/passkey-store';
+import type { PasskeyStore, PasskeyWithOwner, StoredPasskey } from '../domain/passkeys/passkey-store';
 import type { Database } from './database';
+import { preparedStatement } from './prepared-queries';
+import { userFromRow, userJson, type UserRow } from './user-row';
 
 interface PasskeyRow {
   id: string;
@@ -16,8 +18,36 @@ interface PasskeyRow {
   last_used_at: Date | string | null;
 }
 
-const COLUMNS = `id::text as id, tenant_id::text as tenant_id, user_id::text as user_id, credential_id,
-  encode(public_key, 'base64') as public_key, counter, transports, backup_eligible, backed_up, name, created_at, last_used_at`;
+const columns = (a: string) => `${a}.id::text as id, ${a}.tenant_id::text as tenant_id, ${a}.user_id::text as user_id, ${a}.credential_id,
+  encode(${a}.public_key, 'base64') as public_key, ${a}.counter, ${a}.transports, ${a}.backup_eligible, ${a}.backed_up, ${a}.name,
+  ${a}.created_at, ${a}.last_used_at`;
+const COLUMNS = columns('user_passkeys');
+
+/**
+ * A verified assertion: its challenge claimed in `used_identifiers` (insert, or take over an expired
+ * row: replay.repository.ts) and, only when claimed, the counter compare-and-set, in one statement.
+ * The claim's row lock makes a concurrent claim of the same key wait for this commit and then fail,
+ * on any process; the update sees the claim through its CTE. Committed durably (the counter too).
+ */
+const CLAIM_AND_RECORD_USE = preparedStatement(
+  'passkey_claim_and_record_use',
+  `with claim as (
+     insert into used_identifiers (key, expires_at) values ($1::text, $2::timestamptz)
+     on conflict (key) do update set expires_at = excluded.expires_at where used_identifiers.expires_at <= now()
+     returning 1
+   ), used as (
+     update user_passkeys set counter = $3, backed_up = $4, last_used_at = $5::timestamptz
+      where id = $6::uuid and counter = $7 and exists (select 1 from claim)
+      returning 1
+   )
+   select exists (select 1 from claim) as claimed, exists (select 1 from used) as stored`,
+);
+
+/** A sign-in's lookup: the credential with its user's row (one round trip; the sign-in needs both). */
+const BY_CREDENTIAL_ID = preparedStatement(
+  'passkey_by_credential_id',
+  `select ${columns('p')}, ${userJson('u')} as owner from user_passkeys p left join users u on u.id = p.user_id where p.credential_id = $1`,
+);
 
 const toPasskey = (row: PasskeyRow): StoredPasskey =>
   Object.freeze({
@@ -54,9 +84,11 @@ export class PasskeyRepository implements PasskeyStore {
     return Number(row?.n ?? 0);
   }
 
-  async findByCredentialId(credentialId: string): Promise<StoredPasskey | null> {
-    const [row] = await this.db.execute<PasskeyRow[]>(`select ${COLUMNS} from user_passkeys where credential_id = ?`, [credentialId]);
-    return row ? toPasskey(row) : null;
+  async findByCredentialId(credentialId: string): Promise<PasskeyWithOwner | null> {
+    const [row] = await this.db.rows<PasskeyRow & { owner: UserRow | string | null }>(BY_CREDENTIAL_ID, [credentialId]);
+    if (!row) return null;
+    const owner = typeof row.owner === 'string' ? (JSON.parse(row.owner) as UserRow) : row.owner;
+    return Object.freeze({ ...toPasskey(row), owner: owner ? userFromRow(owner) : null });
   }
 
   async insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean> {
@@ -87,6 +119,26 @@ export class PasskeyRepository implements PasskeyStore {
       [newCounter, backedUp, now, id, seenCounter],
     );
     return rows.length === 1;
+  }
+
+  async claimAndRecordUse(
+    claim: { readonly key: string; readonly expiresAt: Date },
+    id: string,
+    seenCounter: number,
+    newCounter: number,
+    backedUp: boolean,
+    now: Date,
+  ): Promise<{ claimed: boolean; stored: boolean }> {
+    const [row] = await this.db.rows<{ claimed: boolean; stored: boolean }>(CLAIM_AND_RECORD_USE, [
+      claim.key,
+      claim.expiresAt,
+      newCounter,
+      backedUp,
+      now,
+      id,
+      seenCounter,
+    ]);
+    return { claimed: row?.claimed === true, stored: row?.stored === true };
   }
 
   async rename(userId: string, id: string, name: string): Promise<boolean> {

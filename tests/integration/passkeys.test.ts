@@ -121,6 +121,26 @@ describe('passkeys (WebAuthn)', () => {
     expect(row!.last_used_at).not.toBeNull();
   });
 
+  it('signs in with four queries: the credential with its user, the challenge claim with the counter, the session, the code with its client link', async () => {
+    const passkeyRouteQueries = async (): Promise<number> => {
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      return [...text.matchAll(/^db_queries_total\{route="[^"]*\/authorize\/passkey"\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await assertWith(synced); // warms the tenant and client caches
+    const started = await signInPage();
+    const before = await passkeyRouteQueries();
+    const answer = await post(started, synced.assert(started.form.options.challenge));
+    expect(answer.status).toBe(303);
+    expect(await passkeyRouteQueries()).toBe(before + 4);
+    // The session recorded the client in the code's statement: ending it will tell the client.
+    const [link] = await sqlRows<{ n: string }>(
+      t.databaseUrl,
+      'select count(*) as n from browser_session_clients bc join authorization_codes c on c.session_sid = bc.session_sid where c.client_id = $1',
+      [app.clientId],
+    );
+    expect(Number(link!.n)).toBeGreaterThan(0);
+  });
+
   it.each([
     [
       'a forged signature',

@@ -465,7 +465,8 @@ export class AuthorizeService {
         if (step) return step;
       }
     }
-    const granted = await this.consents.grantedScopes(session.userId, client.clientId);
+    // A first-party client is never asked for consent (scopesNeedingConsent): its grants need not be read.
+    const granted = client.firstParty ? [] : await this.consents.grantedScopes(session.userId, client.clientId);
     const newScopes = scopesNeedingConsent(request.scopes, granted, {
       firstParty: client.firstParty,
       force: request.prompt.includes('consent'),
@@ -710,8 +711,8 @@ export class AuthorizeService {
     if (!form.response) return again('Signing in with a passkey needs JavaScript and a browser that supports passkeys.');
     let user: User | null = null;
     try {
-      const passkey = await this.passkeys.authenticate('sign-in', tenant, form, browser);
-      user = await this.users.findById(passkey.userId);
+      // The credential's user was read with it (one round trip); the checks below apply to it as to any read.
+      user = (await this.passkeys.authenticate('sign-in', tenant, form, browser)).owner;
     } catch (error) {
       if (isDomainError(error) && error.code === 'too_many_requests')
         return again('Too many failed passkey attempts.', error.retryAfterSeconds ?? 60);
@@ -818,9 +819,8 @@ export class AuthorizeService {
 
   private async issue(client: Client, request: AuthorizationRequest, session: BrowserSession): Promise<AuthorizeOutcome> {
     const issuer = await this.issuerOf(client);
-    const code = await issueAuthorizationCode(this.deps, request, session);
-    // The session now signed into this client: ending the session revokes the code's family and tells the client.
-    await this.sessions.recordClient(session, client.id);
+    // The session now signed into this client (recorded with the code, one write): ending the session revokes the code's family and tells the client.
+    const code = await issueAuthorizationCode(this.deps, request, session, client);
     return authorizationResponse(request, successParams(request, code, issuer));
   }
 

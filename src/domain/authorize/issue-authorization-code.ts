@@ -16,16 +16,24 @@ export interface CodeSubject {
   readonly sid?: string;
 }
 
+/** The client the code is issued to, as the browser session records it (its domain `Client.id`). */
+export interface CodeClient {
+  readonly id: string;
+}
+
 /**
  * RFC 6749 §4.1.2: mints a single-use authorization code of 256 random bits,
  * stored only as its SHA-256, valid 60 s and bound to the client, the
  * redirect URI as requested, the scopes, the PKCE challenge (RFC 7636 §4.4)
- * and the nonce. Returns the code value, which exists nowhere else.
+ * and the nonce. Issued under a browser session (`subject.sid`) to `client`, the session records
+ * that client in the same write (ending the session then revokes the code's family and tells the
+ * client). Returns the code value, which exists nowhere else.
  */
 export async function issueAuthorizationCode(
   deps: { readonly stores: { readonly authorizationCodes: AuthorizationCodeStore }; readonly clock: Clock },
   request: AuthorizationRequest,
   subject: CodeSubject,
+  client?: CodeClient,
 ): Promise<string> {
   const code = randomToken(32);
   await deps.stores.authorizationCodes.insert({
@@ -45,6 +53,7 @@ export async function issueAuthorizationCode(
     amr: [...(subject.amr ?? [])],
     acr: subject.acr ?? null,
     sessionSid: subject.sid ?? null,
+    sessionClientId: subject.sid && client ? client.id : null,
     expiresAt: new Date(deps.clock.now().getTime() + defaults.authorizationCodeLifetimeSeconds * 1000),
   });
   return code;

@@ -39,6 +39,12 @@ export type NewAuthorizationCode = Omit<
   readonly acr?: string | null;
   readonly resources?: readonly string[];
   readonly dpopJkt?: string | null;
+  /**
+   * The client (domain `Client.id`) the session signed into with this code: recorded among the
+   * session's clients (idempotent) in the same write, so ending the session tells that client.
+   * Needs `sessionSid`; nothing is recorded without both.
+   */
+  readonly sessionClientId?: string | null;
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { User } from '../users/user';
+
 /** A WebAuthn credential (passkey or security key) as stored: the public key only, never a secret. */
 export interface StoredPasskey {
   readonly id: string;
@@ -20,11 +22,16 @@ export interface StoredPasskey {
   readonly lastUsedAt: Date | null;
 }
 
+/** A credential with its user as read in the same round trip (null when the user is gone): a sign-in needs both. */
+export interface PasskeyWithOwner extends StoredPasskey {
+  readonly owner: User | null;
+}
+
 /** The storage passkeys need (implemented in `src/data/passkey.repository.ts`). */
 export interface PasskeyStore {
   listByUser(userId: string): Promise<StoredPasskey[]>;
   countByUser(userId: string): Promise<number>;
-  findByCredentialId(credentialId: string): Promise<StoredPasskey | null>;
+  findByCredentialId(credentialId: string): Promise<PasskeyWithOwner | null>;
   /** Stores a new credential; false when that credential ID is already registered (to anyone). */
   insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean>;
   /**
@@ -33,6 +40,20 @@ export interface PasskeyStore {
    * backup state and `lastUsedAt`. False when the row changed or is gone meanwhile.
    */
   recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean>;
+  /**
+   * The same, in one statement with the claim of the assertion's challenge (a `used_identifiers`
+   * key, inserted or taking over an expired row exactly like `ReplayStore.claim`): the use is
+   * recorded only when the claim succeeds; a claim that succeeds stays made even when the counter
+   * moved meanwhile. One round trip and one commit; atomic and cross-process like each alone.
+   */
+  claimAndRecordUse(
+    claim: { readonly key: string; readonly expiresAt: Date },
+    id: string,
+    seenCounter: number,
+    newCounter: number,
+    backedUp: boolean,
+    now: Date,
+  ): Promise<{ claimed: boolean; stored: boolean }>;
   /** Renames one of the user's credentials; false when the user has no such credential. */
   rename(userId: string, id: string, name: string): Promise<boolean>;
   /** Removes one of the user's credentials; false when the user has no such credential. */

@@ -20,7 +20,7 @@ import type { Tenant } from '../tenants/tenant';
 import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { User } from '../users/user';
 import { hasControlCharacter } from '../control-characters';
-import type { PasskeyStore, StoredPasskey } from './passkey-store';
+import type { PasskeyStore, PasskeyWithOwner, StoredPasskey } from './passkey-store';
 
 /** How long a WebAuthn ceremony may take (its `timeout`, and the life of its sealed challenge). */
 const PASSKEY_CHALLENGE_SECONDS = 300;
@@ -259,7 +259,7 @@ export class PasskeyService {
    * Verifies an assertion. For `sign-in` (a passkey alone) the credential must belong to `tenant`
    * and the user must have been verified by the authenticator; for `second-factor` it must be one
    * of `user`'s. On success the counter, backup state and last use are stored and the credential
-   * returned; any failure is `access_denied` with a message for the page, counted by the brute-force
+   * returned, with its user as read with it (`owner`); any failure is `access_denied` with a message for the page, counted by the brute-force
    * guard (per credential, or per user for a second factor, and per source) and audited, and nothing
    * is changed. While locked, `too_many_requests`.
    */
@@ -269,7 +269,7 @@ export class PasskeyService {
     form: { ticket?: string; response?: string },
     context: PasskeyContext,
     user?: User,
-  ): Promise<StoredPasskey> {
+  ): Promise<PasskeyWithOwner> {
     let parsed: AuthenticationResponseJSON | null = null;
     try {
       parsed = parseResponse<AuthenticationResponseJSON>(form.response);
@@ -283,7 +283,7 @@ export class PasskeyService {
       tenantPath: tenant?.path ?? '/',
       username: subjectName,
     } as const;
-    let found: StoredPasskey | null = null;
+    let found: PasskeyWithOwner | null = null;
     try {
       const accepted = await this.guard.protect({ subject, scope: context.scope, owed: 'access_denied' }, async () => {
         const challenge = this.open(form.ticket, purpose, context.binding, user?.id ?? null);
@@ -319,10 +319,15 @@ export class PasskeyService {
           throw describeLibraryError(error);
         }
         if (!verified.verified) throw refused('The passkey signature is not valid.', 'bad signature');
-        if (!(await this.claim(challenge))) throw refused('This passkey response was already used. Try again.', 'replayed challenge');
         const info = verified.authenticationInfo;
-        const stored = await this.store.recordUse(passkey.id, passkey.counter, info.newCounter, info.credentialBackedUp, this.clock.now());
-        if (!stored) throw refused("This passkey's signature counter did not increase; it was not accepted.", 'counter race');
+        // The challenge is consumed and the use recorded in one statement (one round trip): the use only with the claim.
+        const use = await this.replays.claimOnceWith('webauthn_challenge', this.rpId, challenge, this.challengeExpiry(), (key, expiresAt) =>
+          this.store
+            .claimAndRecordUse({ key, expiresAt }, passkey.id, passkey.counter, info.newCounter, info.credentialBackedUp, this.clock.now())
+            .then(({ claimed, stored }) => ({ claimed, value: stored })),
+        );
+        if (!use.claimed) throw refused('This passkey response was already used. Try again.', 'replayed challenge');
+        if (!use.value) throw refused("This passkey's signature counter did not increase; it was not accepted.", 'counter race');
         return passkey;
       });
       if (!accepted) throw refused('The passkey could not be verified.', 'not verified');
@@ -333,7 +338,7 @@ export class PasskeyService {
       return accepted;
     } catch (error) {
       if (isDomainError(error)) {
-        const f = found as StoredPasskey | null;
+        const f = found as PasskeyWithOwner | null;
         this.record(tenant, f?.userId ?? user?.id ?? null, purpose === 'sign-in' ? 'passkeySignIn' : 'secondFactor', false, context, {
           method: 'passkey',
           reason: error.code === 'too_many_requests' ? 'throttled' : (error.detail ?? error.code),
@@ -404,8 +409,12 @@ export class PasskeyService {
 
   /** Consumes a challenge on every process (the replay store): false when it was used already. */
   private claim(challenge: string): Promise<boolean> {
-    const until = new Date(this.clock.now().getTime() + PASSKEY_CHALLENGE_SECONDS * 1000);
-    return this.replays.claimOnce('webauthn_challenge', this.rpId, challenge, until);
+    return this.replays.claimOnce('webauthn_challenge', this.rpId, challenge, this.challengeExpiry());
+  }
+
+  /** How long a consumed challenge is remembered: as long as a ticket could still carry it. */
+  private challengeExpiry(): Date {
+    return new Date(this.clock.now().getTime() + PASSKEY_CHALLENGE_SECONDS * 1000);
   }
 
   private record(

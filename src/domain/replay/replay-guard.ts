@@ -36,15 +36,43 @@ export class ReplayGuard {
    * skew allowance cannot reopen the identifier.
    */
   async claimOnce(kind: ReplayKind, issuer: string, id: string, expiresAt: Date): Promise<boolean> {
+    const claim = this.begin(kind, issuer, id, expiresAt);
+    if (!claim) return false;
+    const first = await this.store.claim(claim.key, new Date(claim.until));
+    if (first) this.recent.set(claim.key, claim.until);
+    return first;
+  }
+
+  /**
+   * The same claim, written by `write` together with what the caller stores on first use, in one
+   * statement of the caller's store (a passkey's counter with its challenge): `write` gets the key
+   * and expiry to insert-or-take-over in `used_identifiers` exactly as {@link ReplayStore.claim}
+   * does, and says whether it claimed it. A replay this process remembers is refused without it.
+   */
+  async claimOnceWith<T>(
+    kind: ReplayKind,
+    issuer: string,
+    id: string,
+    expiresAt: Date,
+    write: (key: string, until: Date) => Promise<{ claimed: boolean; value: T }>,
+  ): Promise<{ claimed: true; value: T } | { claimed: false }> {
+    const claim = this.begin(kind, issuer, id, expiresAt);
+    if (!claim) return { claimed: false };
+    const written = await write(claim.key, new Date(claim.until));
+    if (!written.claimed) return { claimed: false };
+    this.recent.set(claim.key, claim.until);
+    return { claimed: true, value: written.value };
+  }
+
+  /** The store key and expiry of a claim, or null for a replay this process remembers. */
+  private begin(kind: ReplayKind, issuer: string, id: string, expiresAt: Date): { key: string; until: number } | null {
     const now = this.clock.now().getTime();
     const until = Math.min(Math.max(expiresAt.getTime(), now + 1000), now + MAX_REMEMBER_MS);
     const key = sha256(`${kind}\u0000${issuer}\u0000${id}`);
     const known = this.recent.get(key);
-    if (known !== undefined && known > now) return false;
+    if (known !== undefined && known > now) return null;
     this.sweep(now);
-    const first = await this.store.claim(key, new Date(until));
-    if (first) this.recent.set(key, until);
-    return first;
+    return { key, until };
   }
 
   private sweep(now: number): void {
