@@ -131,14 +131,6 @@ export class BrowserSessionRepository implements BrowserSessionStore {
     }));
   }
 
-  async addClient(sid: string, clientId: string): Promise<void> {
-    await this.db.execute(
-      'insert into browser_session_clients (session_sid, client_id) values (?, ?::uuid) on conflict do nothing',
-      [sid, clientId],
-      'run',
-    );
-  }
-
   /**
    * One statement, set-based whatever the number of sessions: ends them, revokes the families started
    * under them (the change-log trigger records each family) and drops their unredeemed codes.

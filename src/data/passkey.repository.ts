@@ -113,14 +113,6 @@ export class PasskeyRepository implements PasskeyStore {
     return rows.length === 1;
   }
 
-  async recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean> {
-    const rows = await this.db.execute<{ id: string }[]>(
-      'update user_passkeys set counter = ?, backed_up = ?, last_used_at = ? where id = ?::uuid and counter = ? returning id::text as id',
-      [newCounter, backedUp, now, id, seenCounter],
-    );
-    return rows.length === 1;
-  }
-
   async claimAndRecordUse(
     claim: { readonly key: string; readonly expiresAt: Date },
     id: string,

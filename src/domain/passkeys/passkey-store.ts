@@ -35,13 +35,9 @@ export interface PasskeyStore {
   /** Stores a new credential; false when that credential ID is already registered (to anyone). */
   insert(passkey: Omit<StoredPasskey, 'lastUsedAt'>): Promise<boolean>;
   /**
-   * Records a verified use in one statement, only while the stored counter is still `seenCounter`
-   * (two processes never both accept assertions for the same old counter): the new counter, the
-   * backup state and `lastUsedAt`. False when the row changed or is gone meanwhile.
-   */
-  recordUse(id: string, seenCounter: number, newCounter: number, backedUp: boolean, now: Date): Promise<boolean>;
-  /**
-   * The same, in one statement with the claim of the assertion's challenge (a `used_identifiers`
+   * Records a verified use (the new counter, the backup state and `lastUsedAt`) only while the stored
+   * counter is still `seenCounter` (two processes never both accept assertions for the same old counter),
+   * in one statement with the claim of the assertion's challenge (a `used_identifiers`
    * key, inserted or taking over an expired row exactly like `ReplayStore.claim`): the use is
    * recorded only when the claim succeeds; a claim that succeeds stays made even when the counter
    * moved meanwhile. One round trip and one commit; atomic and cross-process like each alone.

@@ -47,8 +47,6 @@ export interface BrowserSessionStore {
   listOpen(userId: string, now: Date): Promise<ListedSession[]>;
   /** Records a second factor proven within an open session (its methods and acr); false when it is not open. */
   raise(idHash: string, amr: readonly string[], acr: string, now: Date): Promise<boolean>;
-  /** Records that a client (domain `Client.id`) got a code under the session; idempotent. */
-  addClient(sid: string, clientId: string): Promise<void>;
   /**
    * In one statement: ends the unended, unexpired sessions `selector` names at `now`, revokes the
    * refresh families started from codes issued under them, and drops their unredeemed codes.

@@ -108,11 +108,6 @@ export class BrowserSessionService {
     return (await this.sessions.listOpen(userId, this.clock.now())).filter((listed) => sessionCounts(listed.record));
   }
 
-  /** A client (domain `Client.id`) got an authorization code under the session: it is told when the session ends. */
-  async recordClient(session: BrowserSession, clientId: string): Promise<void> {
-    await this.sessions.addClient(session.sid, clientId);
-  }
-
   /**
    * The one way sessions end. What a session issued, and so what ending it revokes: the refresh
    * families started from authorization codes issued under it (the codes' clients, each family with

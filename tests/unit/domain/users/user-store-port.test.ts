@@ -136,7 +136,6 @@ class MemorySessions implements BrowserSessionStore {
       .filter((s) => s.userId === userId && !s.endedAt && s.expiresAt > now)
       .map((s) => ({ record: this.record(s), clients: [] }));
   }
-  async addClient(): Promise<void> {}
   async end(selector: SessionSelector, now: Date): Promise<EndedSessionRow[]> {
     const open = [...this.stored.values()].filter(
       (s) =>
