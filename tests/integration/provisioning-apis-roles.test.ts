@@ -109,6 +109,7 @@ describe('provisioning file: APIs and roles', () => {
       tenants: { created: 1 },
       apis: { created: 1, updated: 0, unchanged: 0 },
       roles: { created: 1, updated: 0, unchanged: 0 },
+      identityProviders: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 1 },
       users: { created: 1 },
     });
@@ -121,6 +122,7 @@ describe('provisioning file: APIs and roles', () => {
     expect(await apply(document())).toMatchObject({
       apis: { created: 0, updated: 0, unchanged: 1 },
       roles: { created: 0, updated: 0, unchanged: 1 },
+      identityProviders: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 0, unchanged: 1 },
       users: { created: 0, updated: 0, unchanged: 1 },
     });
@@ -261,6 +263,7 @@ describe('provisioning file: APIs and roles', () => {
       expect(JSON.parse(second.stdout)).toMatchObject({
         apis: { created: 0, updated: 0, unchanged: 1 },
         roles: { created: 0, updated: 0, unchanged: 1 },
+        identityProviders: { created: 0, updated: 0, unchanged: 0 },
         clients: { created: 0, updated: 0, unchanged: 1 },
         users: { created: 0, updated: 0, unchanged: 1 },
       });
@@ -293,6 +296,7 @@ describe('provisioning file: APIs and roles', () => {
       expect(JSON.parse(reapplied.stdout)).toMatchObject({
         apis: { created: 0, updated: 0, unchanged: 1 },
         roles: { created: 0, updated: 0, unchanged: 1 },
+        identityProviders: { created: 0, updated: 0, unchanged: 0 },
         clients: { created: 0, updated: 0, unchanged: 1 },
         users: { created: 0, updated: 0, unchanged: 1 },
       });

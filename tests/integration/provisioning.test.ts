@@ -55,6 +55,7 @@ describe('provisioning file', () => {
       tenants: { created: 2, updated: 0, unchanged: 0 },
       apis: { created: 0, updated: 0, unchanged: 0 },
       roles: { created: 0, updated: 0, unchanged: 0 },
+      identityProviders: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 2, updated: 0, unchanged: 0 },
       users: { created: 1, updated: 0, unchanged: 0 },
     });
@@ -68,6 +69,7 @@ describe('provisioning file', () => {
       tenants: { created: 0, updated: 0, unchanged: 2 },
       apis: { created: 0, updated: 0, unchanged: 0 },
       roles: { created: 0, updated: 0, unchanged: 0 },
+      identityProviders: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 0, unchanged: 2 },
       users: { created: 0, updated: 0, unchanged: 1 },
     });
@@ -101,6 +103,7 @@ describe('provisioning file', () => {
       tenants: { created: 0, updated: 0, unchanged: 2 },
       apis: { created: 0, updated: 0, unchanged: 0 },
       roles: { created: 0, updated: 0, unchanged: 0 },
+      identityProviders: { created: 0, updated: 0, unchanged: 0 },
       clients: { created: 0, updated: 2, unchanged: 0 },
       users: { created: 0, updated: 1, unchanged: 0 },
     });
