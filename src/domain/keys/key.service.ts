@@ -57,6 +57,7 @@ export class KeyService {
   private readonly switching = new Map<string, Promise<unknown>>();
   /** The background run of {@link keyTenantsWithoutKey}, while one runs. */
   private backfill: Promise<unknown> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -105,18 +106,18 @@ export class KeyService {
    * came with their tenant, or by a path that made none); at start-up and
    * after provisioning. The number of keys made.
    */
-  async keyEveryTenant(atMost = Infinity): Promise<number> {
+  async keyEveryTenant(atMost = Infinity, parallel = BACKFILL_PARALLEL): Promise<number> {
     let created = 0;
     let after: string | null = null;
     let seen = 0;
     for (;;) {
       const batch: KeylessTenant[] = seen >= atMost ? [] : await this.keys.keylessTenants(after, Math.min(BACKFILL_BATCH, atMost - seen));
-      if (batch.length === 0) break;
+      if (batch.length === 0 || this.stopping) break;
       seen += batch.length;
       after = batch.at(-1)!.tenantId;
-      for (let i = 0; i < batch.length; i += BACKFILL_PARALLEL) {
+      for (let i = 0; i < batch.length && !this.stopping; i += parallel) {
         const made = await Promise.all(
-          batch.slice(i, i + BACKFILL_PARALLEL).map(async ({ tenantId, signingAlgorithm }) => {
+          batch.slice(i, i + parallel).map(async ({ tenantId, signingAlgorithm }) => {
             const insert = await this.prepareFirstKey(signingAlgorithm);
             // A tenant deleted meanwhile fails its insert: nothing to key.
             return insert(tenantId).then(
@@ -149,11 +150,18 @@ export class KeyService {
     if (this.backfill) return;
     const made = await this.keyEveryTenant(KEY_NOW);
     if (made < KEY_NOW) return;
-    this.backfill = this.keyEveryTenant()
+    // One key at a time: the background keeps a core free for requests (and the other processes of the machine).
+    this.backfill = this.keyEveryTenant(Infinity, 1)
       .catch((error: unknown) =>
         this.deps.log.warn({ err: error }, 'signing key: background keying of tenants stopped; the next start resumes it'),
       )
       .finally(() => (this.backfill = null));
+  }
+
+  /** Stops the background keying (shutdown) after the key being made; the next start resumes it. */
+  async stopBackground(): Promise<void> {
+    this.stopping = true;
+    await this.backfill;
   }
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
