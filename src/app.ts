@@ -185,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     fastPath: fastPath(routes, serveRoute),
     stop: async () => {
       domain.revocationCheck.sync.stop();
+      await domain.keys.stopBackground();
       await domain.mail.stop();
       await domain.backchannelLogout.stop();
       await domain.webhookDispatcher.stop();

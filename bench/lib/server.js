@@ -22,6 +22,7 @@ const live = new Set();
  * @param {string} o.adminSecret    ADMIN_CLIENT_SECRET
  * @param {string[]} [o.nodeArgs]   e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']
  * @param {Record<string, string>} [o.env] more environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT, or ISSUER
+ * @param {number} [o.readyTimeoutMs] give up when not ready after this long (120 s)
  */
 async function startServer(o) {
   const port = await freePort();
@@ -77,9 +78,9 @@ async function startServer(o) {
   exited.then((r) => (failed = r));
   for (;;) {
     if (failed) throw new Error(`server exited during start (${JSON.stringify(failed)}):\n${log.slice(-30).join('\n')}`);
-    if (Date.now() - t0 > 120_000) {
+    if (Date.now() - t0 > (o.readyTimeoutMs || 120_000)) {
       await server.stop();
-      throw new Error(`server not ready after 120 s:\n${log.slice(-30).join('\n')}`);
+      throw new Error(`server not ready after ${(o.readyTimeoutMs || 120_000) / 1000} s:\n${log.slice(-30).join('\n')}`);
     }
     const ready = await fetch(`${server.url}/readyz`).then(
       (r) => r.ok,

@@ -45,7 +45,7 @@ export async function bootstrap(domain: Domain, options: BootstrapOptions): Prom
     createdRootTenant = true;
   }
   // Tenants made before keys came with their tenant (or left without one) get their first key now.
-  await domain.keys.keyEveryTenant();
+  await domain.keys.keyTenantsWithoutKey();
   const humanAdmin = await bootstrapHumanAdmin(domain, options);
   if (options.issuer) await bootstrapConsoleClient(domain, root, options.issuer);
   if (await domain.clients.exists(options.adminClientId)) {

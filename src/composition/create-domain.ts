@@ -370,9 +370,10 @@ function createDomain(input: DomainDeps) {
         { transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders },
         plan,
       );
-      // The tenants it created get their first key (once committed; a failure here leaves them to the next start).
+      // The tenants it created get their first key (once committed; a few at once, many in the background,
+      // each at its first signing need if that comes first; a failure leaves them to the next start).
       if (report.tenants.created > 0)
-        await keys.keyEveryTenant().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+        await keys.keyTenantsWithoutKey().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
       return report;
     },
   };

@@ -8,6 +8,7 @@ import { definedFields } from './defined-fields';
 import { containsPattern } from './like-pattern';
 import { pageByCreatedAt } from './page-by-created-at';
 import { storable } from './storable';
+import { BULK_READ_CHUNK, chunks } from './chunks';
 
 /** An entity (or a plain row with the entity's property names) as the domain's immutable {@link Client}; never the digest. */
 const toClient = (entity: ClientEntity): Client =>
@@ -83,6 +84,18 @@ export class ClientRepository implements ClientStore {
     return entity ? toStoredClient(entity) : null;
   }
 
+  async findManyWithSecretDigest(clientIds: readonly string[]): Promise<StoredClient[]> {
+    const rows: StoredClient[] = [];
+    // Outside the identity map, as tenants' findManyByPaths.
+    for (const chunk of chunks(clientIds.filter(storable), BULK_READ_CHUNK)) {
+      const found = await this.db
+        .em()
+        .find(ClientEntity, { clientId: { $in: chunk } }, { populate: ['secretDigest', 'secretSealed'], disableIdentityMap: true });
+      rows.push(...found.map(toStoredClient));
+    }
+    return rows;
+  }
+
   page(tenantId: string, request: SearchablePageRequest): Promise<Page<Client>> {
     const like = request.search ? { $ilike: containsPattern(request.search) } : null;
     return pageByCreatedAt(this.db.em(), ClientEntity, tenantId, request, toClient, like && { $or: [{ clientId: like }, { name: like }] });
@@ -93,6 +106,16 @@ export class ClientRepository implements ClientStore {
     const entity = em.create(ClientEntity, definedFields(toRow(client)) as ReturnType<typeof toRow<NewClientRecord>>);
     await em.flush();
     return toClient(entity);
+  }
+
+  async insertMany(clients: readonly NewClientRecord[]): Promise<Client[]> {
+    const em = this.db.em();
+    // One flush: MikroORM writes the new rows in multi-row inserts (batches of its batchSize).
+    const entities = clients.map((client) =>
+      em.create(ClientEntity, definedFields(toRow(client)) as ReturnType<typeof toRow<NewClientRecord>>),
+    );
+    await em.flush();
+    return entities.map(toClient);
   }
 
   async rekeySecretDigest(clientId: string, from: string, to: string): Promise<boolean> {

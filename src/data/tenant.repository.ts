@@ -8,6 +8,7 @@ import { definedFields } from './defined-fields';
 import { containsPattern } from './like-pattern';
 import { subtreePattern } from './subtree-pattern';
 import { storable } from './storable';
+import { BULK_READ_CHUNK, chunks } from './chunks';
 
 /** An entity (or a plain row with the entity's property names) as the domain's immutable {@link Tenant}. */
 const toTenant = (entity: TenantEntity): Tenant =>
@@ -46,6 +47,16 @@ export class TenantRepository implements TenantStore {
     return entity ? toTenant(entity) : null;
   }
 
+  async findManyByPaths(paths: readonly string[]): Promise<Tenant[]> {
+    const rows: Tenant[] = [];
+    // Outside the identity map: a provisioning transaction reading 10,000 tenants must not make every later flush scan them.
+    for (const chunk of chunks(paths.filter(storable), BULK_READ_CHUNK)) {
+      const found = await this.db.em().find(TenantEntity, { path: { $in: chunk } }, { disableIdentityMap: true });
+      rows.push(...found.map(toTenant));
+    }
+    return rows;
+  }
+
   async listSubtree(
     path: string,
     after: string | null,
@@ -69,6 +80,16 @@ export class TenantRepository implements TenantStore {
     const entity = em.create(TenantEntity, { ...tenant, mfaRequiredRoles: [...(tenant.mfaRequiredRoles ?? [])] });
     await em.flush();
     return toTenant(entity);
+  }
+
+  async insertMany(tenants: readonly NewTenantRecord[]): Promise<Tenant[]> {
+    const em = this.db.em();
+    // One flush: MikroORM writes the new rows in multi-row inserts (batches of its batchSize).
+    const entities = tenants.map((tenant) =>
+      em.create(TenantEntity, { ...tenant, mfaRequiredRoles: [...(tenant.mfaRequiredRoles ?? [])] }),
+    );
+    await em.flush();
+    return entities.map(toTenant);
   }
 
   async modify(path: string, change: (current: Tenant) => TenantPatch): Promise<Tenant | null> {

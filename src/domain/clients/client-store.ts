@@ -30,6 +30,10 @@ export interface ClientStore {
   rekeySecretDigest(clientId: string, from: string, to: string): Promise<boolean>;
   /** The client with its secret digest; null when unknown. */
   findWithSecretDigest(clientId: string): Promise<StoredClient | null>;
+  /** The clients of any of `clientIds` with their secret digests (unknown ids are left out), in one set-based read per chunk. */
+  findManyWithSecretDigest(clientIds: readonly string[]): Promise<StoredClient[]>;
+  /** Inserts many clients in multi-row statements (in the caller's transaction); a taken client_id fails them all. */
+  insertMany(clients: readonly NewClientRecord[]): Promise<Client[]>;
   /** A tenant's clients, oldest first; `request.search` matches client id or name, case-insensitively. */
   page(tenantId: string, request: SearchablePageRequest): Promise<Page<Client>>;
   /** Inserts a client; a taken client_id is a unique violation (see db-errors.ts). */

@@ -17,7 +17,8 @@ import { isLoopbackHost } from './validate-client-keys';
 import type { Client } from './client';
 import type { ClientAssertions } from './client-assertion';
 import type { PresentedClientCredentials } from './presented-client-credentials';
-import type { ClientPatch, ClientStore, StoredClient } from './client-store';
+import type { ClientPatch, ClientStore, NewClientRecord, StoredClient } from './client-store';
+import type { Tenant } from '../tenants/tenant';
 import { chooseClientSecret } from './client-secret';
 import { validateClientId, type ClientIdOptions } from './validate-client-id';
 import { validateClientSettings, type ClientSettings, type ClientSettingsInput } from './validate-client-settings';
@@ -46,6 +47,13 @@ export interface InspectedClient {
   client: Client;
   /** Whether the secret asked about matches the stored digest (constant time); false for a public client and when none was asked about. */
   holdsSecret: boolean;
+}
+
+/** A new client validated by {@link ClientService.prepareInsert}, ready for {@link ClientService.insertPrepared}. */
+export interface PreparedClient {
+  readonly record: NewClientRecord;
+  /** Its secret as chosen (shown once), null for a public or private_key_jwt client. */
+  readonly clientSecret: string | null;
 }
 
 export interface ClientWithSecret {
@@ -112,7 +120,10 @@ export class ClientService {
       this.pages.clear();
     });
     deps.bus.subscribe((event) => {
-      if (event.topic === 'client') this.cache.invalidate(event.key);
+      if (event.topic === 'client') {
+        if (event.key === '*') this.cache.clear();
+        else this.cache.invalidate(event.key);
+      }
       // A deleted tenant takes its clients with it.
       if (event.topic === 'tenant') this.cache.clear();
       if (event.topic === 'client' || event.topic === 'tenant') this.pages.clear();
@@ -312,6 +323,17 @@ export class ClientService {
    */
   async insert(tenantPath: string, input: InsertClientInput, options: ClientIdOptions = {}): Promise<ClientWithSecret> {
     const tenant = await this.tenants.require(tenantPath);
+    const { record, clientSecret } = this.prepareInsert(tenant, input, options);
+    const client = await mapUniqueViolation(() => this.clients.insert(record), clientIdTaken(record.clientId), 'clientId');
+    await this.deps.bus.publish({ topic: 'client', kind: 'created', key: record.clientId });
+    return { client, clientSecret };
+  }
+
+  /**
+   * Validates a new client of `tenant` under the rules of {@link insert} (throws its errors) and
+   * returns it ready to store, for {@link insertPrepared}: provisioning validates each entry under its name, then writes them together.
+   */
+  prepareInsert(tenant: Tenant, input: InsertClientInput, options: ClientIdOptions = {}): PreparedClient {
     const isPublic = input.isPublic ?? false;
     const clientId = input.clientId ?? randomToken(16);
     validateClientId(clientId, 'clientId', options);
@@ -323,23 +345,33 @@ export class ClientService {
     const keyOnly = settings.tokenEndpointAuthMethod === 'private_key_jwt';
     ensure(!(keyOnly && input.clientSecret != null), () => errors.validation('clientSecret', 'private_key_jwt clients have no secret'));
     const clientSecret = isPublic || keyOnly ? null : chooseClientSecret(input.clientSecret);
-    const client = await mapUniqueViolation(
-      () =>
-        this.clients.insert({
-          tenantId: tenant.id,
-          clientId,
-          name: validateDisplayName(input.name),
-          isPublic,
-          secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
-          secretSealed: this.sealFor(settings.tokenEndpointAuthMethod, clientSecret),
-          ...settings,
-          enabled: input.enabled ?? true,
-        }),
-      clientIdTaken(clientId),
+    const record: NewClientRecord = {
+      tenantId: tenant.id,
+      clientId,
+      name: validateDisplayName(input.name),
+      isPublic,
+      secretDigest: clientSecret === null ? null : this.deps.secret.digest(clientSecret),
+      secretSealed: this.sealFor(settings.tokenEndpointAuthMethod, clientSecret),
+      ...settings,
+      enabled: input.enabled ?? true,
+    };
+    return { record, clientSecret };
+  }
+
+  /**
+   * Stores clients {@link prepareInsert} validated, in multi-row inserts (one round trip per
+   * batch, not per client), and announces them with one change event: every process drops its
+   * cached client lookups (a client_id looked up before it existed is cached as unknown).
+   */
+  async insertPrepared(prepared: readonly PreparedClient[]): Promise<Client[]> {
+    if (prepared.length === 0) return [];
+    const clients = await mapUniqueViolation(
+      () => this.clients.insertMany(prepared.map((p) => p.record)),
+      'a client id is taken',
       'clientId',
     );
-    await this.deps.bus.publish({ topic: 'client', kind: 'created', key: clientId });
-    return { client, clientSecret };
+    await this.deps.bus.publish({ topic: 'client', kind: 'created', key: '*' });
+    return clients;
   }
 
   /** Disabling (even an already disabled client) also revokes every token of the client issued until now. */
@@ -362,6 +394,22 @@ export class ClientService {
    * Reads a client from the store, never the cache (inside a transaction it sees the
    * transaction's own writes), and whether `secret` matches its stored digest. Trusted.
    */
+  /**
+   * {@link inspect} for many clients in one set-based read: by client_id, each with whether
+   * it holds the secret given for it (compared with its keyed digest). Unknown ids are left out.
+   */
+  async inspectMany(entries: readonly { clientId: string; secret: string | null }[]): Promise<Map<string, InspectedClient>> {
+    const stored = new Map((await this.clients.findManyWithSecretDigest(entries.map((e) => e.clientId))).map((c) => [c.clientId, c]));
+    const inspected = new Map<string, InspectedClient>();
+    for (const { clientId, secret } of entries) {
+      const found = stored.get(clientId);
+      if (!found) continue;
+      const holdsSecret = secret !== null && found.secretDigest !== null && this.deps.secret.verifyDigest(secret, found.secretDigest);
+      inspected.set(clientId, { client: withoutDigest(found), holdsSecret });
+    }
+    return inspected;
+  }
+
   async inspect(clientId: string, secret: string | null): Promise<InspectedClient | null> {
     const stored = await this.clients.findWithSecretDigest(clientId);
     if (!stored) return null;

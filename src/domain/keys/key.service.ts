@@ -14,6 +14,7 @@ import type { SigningAlgorithm } from './signing-algorithm';
 import type { ActiveSigningKey, ScheduledSigningKey, SigningKeyInfo, SigningKeyState, VerificationKey } from './signing-key';
 import {
   isPublished,
+  type KeylessTenant,
   type NewSigningKey,
   type SigningKeyStore,
   type StoredSchedulableSigningKey,
@@ -29,6 +30,8 @@ const ROTATION_BATCH = 50;
 /** Tenants keyed per batch by {@link KeyService.keyEveryTenant}, and key pairs generated at once. */
 const BACKFILL_BATCH = 100;
 const BACKFILL_PARALLEL = 4;
+/** Keyless tenants {@link KeyService.keyTenantsWithoutKey} keys before it returns; the rest in the background. */
+const KEY_NOW = BACKFILL_PARALLEL;
 
 /**
  * Signing keys per tenant, private halves sealed at rest and decrypted once per process.
@@ -52,6 +55,9 @@ export class KeyService {
   private jwksStaleAt = Infinity;
   /** Algorithm changes being scheduled, per tenant id, so concurrent requests make one new key. */
   private readonly switching = new Map<string, Promise<unknown>>();
+  /** The background run of {@link keyTenantsWithoutKey}, while one runs. */
+  private backfill: Promise<unknown> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly deps: DomainDeps,
@@ -100,16 +106,18 @@ export class KeyService {
    * came with their tenant, or by a path that made none); at start-up and
    * after provisioning. The number of keys made.
    */
-  async keyEveryTenant(): Promise<number> {
+  async keyEveryTenant(atMost = Infinity, parallel = BACKFILL_PARALLEL): Promise<number> {
     let created = 0;
     let after: string | null = null;
+    let seen = 0;
     for (;;) {
-      const batch = await this.keys.keylessTenants(after, BACKFILL_BATCH);
-      if (batch.length === 0) break;
+      const batch: KeylessTenant[] = seen >= atMost ? [] : await this.keys.keylessTenants(after, Math.min(BACKFILL_BATCH, atMost - seen));
+      if (batch.length === 0 || this.stopping) break;
+      seen += batch.length;
       after = batch.at(-1)!.tenantId;
-      for (let i = 0; i < batch.length; i += BACKFILL_PARALLEL) {
+      for (let i = 0; i < batch.length && !this.stopping; i += parallel) {
         const made = await Promise.all(
-          batch.slice(i, i + BACKFILL_PARALLEL).map(async ({ tenantId, signingAlgorithm }) => {
+          batch.slice(i, i + parallel).map(async ({ tenantId, signingAlgorithm }) => {
             const insert = await this.prepareFirstKey(signingAlgorithm);
             // A tenant deleted meanwhile fails its insert: nothing to key.
             return insert(tenantId).then(
@@ -129,6 +137,31 @@ export class KeyService {
       await this.deps.bus.publish({ topic: 'signing_key', kind: 'created', key: '*' });
     }
     return created;
+  }
+
+  /**
+   * {@link keyEveryTenant} for start-up and provisioning: up to {@link KEY_NOW} tenants at once
+   * (the usual case: none or a few), any more in the background, one batch after another, so that
+   * 10,000 provisioned RSA tenants (~0.1 s of CPU each) do not hold up readiness. Until its key is
+   * made, a tenant's first signing need makes it (loadScheduled); its JWKS is empty, and no token
+   * of it exists. One background run at a time; its failures are logged, the next start resumes.
+   */
+  async keyTenantsWithoutKey(): Promise<void> {
+    if (this.backfill) return;
+    const made = await this.keyEveryTenant(KEY_NOW);
+    if (made < KEY_NOW) return;
+    // One key at a time: the background keeps a core free for requests (and the other processes of the machine).
+    this.backfill = this.keyEveryTenant(Infinity, 1)
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: error }, 'signing key: background keying of tenants stopped; the next start resumes it'),
+      )
+      .finally(() => (this.backfill = null));
+  }
+
+  /** Stops the background keying (shutdown) after the key being made; the next start resumes it. */
+  async stopBackground(): Promise<void> {
+    this.stopping = true;
+    await this.backfill;
   }
 
   /** Public key for a `kid` from a token header; null when unknown or no longer published. */
@@ -269,8 +302,8 @@ export class KeyService {
   private async loadScheduled(tenant: KeyedTenant): Promise<readonly ScheduledSigningKey[]> {
     let rows = await this.keys.findSchedulable(tenant.id, this.deps.clock.now());
     if (rows.length === 0) {
-      // Every tenant gets its key when it is made, and start-up keys any left without one: this is a safety net.
-      this.deps.log.warn({ tenantId: tenant.id }, 'signing key: a tenant had no key at signing time; made one that signs at once');
+      // Tenants get their key when made or, provisioned in bulk, from the background keying after it: this is its first signing need.
+      this.deps.log.info({ tenantId: tenant.id }, 'signing key: a tenant had no key at signing time; made one that signs at once');
       const insert = await this.prepareFirstKey(tenant.signingAlgorithm);
       await insert(tenant.id);
       this.jwksCache = null;

@@ -5,7 +5,26 @@ import type { PlannedClient } from './provisioning-plan';
 import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
 
 /**
- * Creates the client or brings it to the planned state through ClientService. A secret in
+ * Stores the new clients {@link provisionClient} validated, in multi-row inserts through
+ * ClientService.insertPrepared (chunks of {@link WRITE_CHUNK}), then gives those with `roles`
+ * their roles.
+ */
+export async function createClients(scope: ProvisioningScope): Promise<void> {
+  const { services, report, newClients } = scope;
+  for (let i = 0; i < newClients.length; i += WRITE_CHUNK) {
+    const chunk = newClients.slice(i, i + WRITE_CHUNK);
+    const stored = await services.clients.insertPrepared(chunk.map((entry) => entry.prepared));
+    for (const [index, { tenant, planned }] of chunk.entries())
+      await provisionRoleAssignments(scope, tenant, planned.at, { client: stored[index]! }, planned.roles);
+    report.clients.created += chunk.length;
+  }
+}
+
+/** New rows per multi-row write. */
+export const WRITE_CHUNK = 1_000;
+
+/**
+ * Creates the client (see {@link createClients}) or brings it to the planned state through ClientService. A secret in
  * the file replaces the stored one only when it does not match the stored keyed digest
  * (compared in constant time) or the client turns client_secret_jwt (which keeps it sealed);
  * without one, an existing client keeps its secret. A private_key_jwt client has none.
@@ -14,21 +33,22 @@ import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
 export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, planned: PlannedClient): Promise<void> {
   const { services, report } = scope;
   const wanted = { name: planned.name, ...planned.settings, enabled: planned.enabled };
-  const found = await services.clients.inspect(planned.clientId, planned.clientSecret);
+  // From the set-based read at the start of the apply (the file names each client_id once).
+  const found = scope.existing.clients.get(planned.clientId) ?? null;
   if (!found) {
     if (!planned.isPublic && planned.clientSecret === null && planned.settings.tokenEndpointAuthMethod !== 'private_key_jwt') {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
-    const { client } = await atEntry(planned.at, 'clientId', () =>
-      services.clients.insert(tenant.path, {
+    // Validated now under its entry's name; stored with the plan's other new clients by createClients.
+    const prepared = await atEntry(planned.at, 'clientId', async () =>
+      services.clients.prepareInsert(tenant, {
         clientId: planned.clientId,
         isPublic: planned.isPublic,
         clientSecret: planned.clientSecret,
         ...wanted,
       }),
     );
-    await provisionRoleAssignments(scope, tenant, planned.at, { client }, planned.roles);
-    report.clients.created++;
+    scope.newClients.push({ tenant, planned, prepared });
     return;
   }
   const { client, holdsSecret } = found;

@@ -7,7 +7,10 @@ import type { Transactions } from '../transactions';
 import type { UserService } from '../users/user.service';
 import type { IdentityProviderService } from '../federation/identity-provider.service';
 import { ProvisioningError } from './provisioning-error';
-import type { ProvisioningReport } from './provisioning-plan';
+import type { PlannedClient, ProvisioningPlan, ProvisioningReport } from './provisioning-plan';
+import type { InspectedClient, PreparedClient } from '../clients/client.service';
+import type { Tenant } from '../tenants/tenant';
+import { parentTenantPath } from '../tenants/tenant-path';
 
 /**
  * The domain operations a plan is applied through: the same services, and the same rules,
@@ -15,8 +18,8 @@ import type { ProvisioningReport } from './provisioning-plan';
  */
 export interface ProvisioningServices {
   readonly transactions: Transactions;
-  readonly tenants: Pick<TenantService, 'findByPath' | 'insert' | 'updateTrusted'>;
-  readonly clients: Pick<ClientService, 'inspect' | 'insert' | 'updateTrusted' | 'setSecretTrusted'>;
+  readonly tenants: Pick<TenantService, 'findManyByPaths' | 'prepareInsert' | 'insertPrepared' | 'updateTrusted'>;
+  readonly clients: Pick<ClientService, 'inspectMany' | 'prepareInsert' | 'insertPrepared' | 'updateTrusted' | 'setSecretTrusted'>;
   readonly users: Pick<UserService, 'findByUsernameTrusted' | 'insert' | 'updateTrusted' | 'setPasswordTrusted'>;
   readonly apis: Pick<ApiService, 'listTrusted' | 'insert' | 'updateTrusted'>;
   readonly roles: Pick<RoleService, 'listTrusted' | 'insert' | 'updateTrusted' | 'ofUser' | 'ofClient' | 'setAssignmentTrusted'>;
@@ -27,6 +30,36 @@ export interface ProvisioningServices {
 export interface ProvisioningScope {
   readonly services: ProvisioningServices;
   readonly report: ProvisioningReport;
+  /** New clients validated under their entries' names, stored together once every tenant's entries are through. */
+  readonly newClients: { tenant: Tenant; planned: PlannedClient; prepared: PreparedClient }[];
+  /** What the plan's tenants and clients were when the transaction began, read set-based (see {@link readExisting}). */
+  readonly existing: ExistingEntries;
+}
+
+/**
+ * The stored tenants (by path: the plan's and their parents') and clients (by client_id) a plan
+ * names, read at the start of its transaction in a few set-based reads, so that entries that
+ * exist, above all unchanged ones, cost no query of their own (the file names each path and
+ * client_id once: the parser refuses duplicates). Tenants the apply creates or changes are put back.
+ */
+export interface ExistingEntries {
+  readonly tenants: Map<string, Tenant>;
+  readonly clients: Map<string, InspectedClient>;
+}
+
+/** Reads what {@link ExistingEntries} holds for `plan`: one read of its tenant paths, one of its client ids (per chunk). */
+export async function readExisting(services: ProvisioningServices, plan: ProvisioningPlan): Promise<ExistingEntries> {
+  const paths = new Set<string>();
+  for (const tenant of plan.tenants) {
+    paths.add(tenant.path);
+    const parent = parentTenantPath(tenant.path);
+    if (parent !== null) paths.add(parent);
+  }
+  const clients = plan.tenants.flatMap((tenant) => tenant.clients.map((c) => ({ clientId: c.clientId, secret: c.clientSecret })));
+  return {
+    tenants: await services.tenants.findManyByPaths([...paths]),
+    clients: await services.clients.inspectMany(clients),
+  };
 }
 
 /** True when any field of `wanted` differs from `current` (arrays compared by value, in order). */

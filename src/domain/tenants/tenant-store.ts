@@ -46,6 +46,10 @@ export type TenantPatch = Partial<
 export interface TenantStore {
   findById(id: string): Promise<Tenant | null>;
   findByPath(path: string): Promise<Tenant | null>;
+  /** The tenants at any of `paths` (unknown paths are left out), in one set-based read per chunk, not a query per path. */
+  findManyByPaths(paths: readonly string[]): Promise<Tenant[]>;
+  /** Inserts many tenants in multi-row statements (in the caller's transaction; parents before, or in, the same call). */
+  insertMany(tenants: readonly NewTenantRecord[]): Promise<Tenant[]>;
   /**
    * `path` and its subtree in path order, after `after` (a path), at most `limit`; with the total count.
    * `search` (case-insensitive substring of path or name) narrows both.

@@ -9,7 +9,7 @@ import { decodeCursor, pageSize, toPage, type Page, type SearchablePageRequest, 
 import { searchTerm } from '../search-term';
 import type { SigningAlgorithm } from '../keys/signing-algorithm';
 import { SIGNING_ALGORITHMS, type Tenant } from './tenant';
-import type { TenantPatch, TenantStore } from './tenant-store';
+import type { NewTenantRecord, TenantPatch, TenantStore } from './tenant-store';
 import { defaultTenantName, normalizeTenantPath, parentTenantPath, tenantPathLineage } from './tenant-path';
 import { validateDisplayName } from '../validate-display-name';
 import { ensureAlgorithmServesClients, ensureTenantConforms, validateSecurityProfile } from '../profiles/security-profile';
@@ -179,7 +179,30 @@ export class TenantService {
   }
 
   /** Inserts without an actor check; for bootstrap and trusted callers only. */
+  /** The tenants at any of `paths`, read from the store in one set-based read (uncached: provisioning's diff). */
+  async findManyByPaths(paths: readonly string[]): Promise<Map<string, Tenant>> {
+    return new Map((await this.tenants.findManyByPaths(paths)).map((tenant) => [tenant.path, tenant]));
+  }
+
+  /** Creates a tenant with its first signing key in the same transaction. */
   async insert(input: CreateTenantInput & { path: string; parentId: string | null }): Promise<Tenant> {
+    const record = this.prepareInsert(input);
+    const complete = await this.creationStep(record.signingAlgorithm);
+    // The tenant and what its creation step writes (its signing key), or neither.
+    const tenant = await this.deps.stores.transactions.run(async () => {
+      const inserted = await mapUniqueViolation(() => this.tenants.insert(record), `tenant ${input.path} already exists`);
+      await complete(inserted.id);
+      return inserted;
+    });
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: tenant.id });
+    return tenant;
+  }
+
+  /**
+   * Validates a new tenant under the rules of {@link insert} (throws its errors) and returns it
+   * ready to store, for {@link insertPrepared}: provisioning validates each entry under its name, then writes them together.
+   */
+  prepareInsert(input: CreateTenantInput & { path: string; parentId: string | null }): NewTenantRecord {
     const signingAlgorithm = validSigningAlgorithm(input.signingAlgorithm ?? defaults.signingAlgorithm);
     const securityProfile = validateSecurityProfile(input.securityProfile ?? 'NONE');
     ensureTenantConforms({ path: input.path, securityProfile, signingAlgorithm }, 'securityProfile');
@@ -192,32 +215,33 @@ export class TenantService {
       },
       longestSignedTokenLifetime(null),
     );
-    const complete = await this.creationStep(signingAlgorithm);
-    // The tenant and what its creation step writes (its signing key), or neither.
-    const tenant = await this.deps.stores.transactions.run(async () => {
-      const inserted = await mapUniqueViolation(
-        () =>
-          this.tenants.insert({
-            path: input.path,
-            parentId: input.parentId,
-            name,
-            signingAlgorithm,
-            allowSelfSignup: input.allowSelfSignup ?? false,
-            allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
-            requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
-            securityProfile,
-            mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
-            mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
-            refreshReuseGraceSeconds: validateRefreshReuseGrace(input.refreshReuseGraceSeconds ?? 0),
-            ...rotation,
-          }),
-        `tenant ${input.path} already exists`,
-      );
-      await complete(inserted.id);
-      return inserted;
-    });
-    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: tenant.id });
-    return tenant;
+    return {
+      path: input.path,
+      parentId: input.parentId,
+      name,
+      signingAlgorithm,
+      allowSelfSignup: input.allowSelfSignup ?? false,
+      allowOpenClientRegistration: input.allowOpenClientRegistration ?? false,
+      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+      securityProfile,
+      mfaPolicy: validateMfaPolicy(input.mfaPolicy ?? 'OPTIONAL'),
+      mfaRequiredRoles: validateMfaRequiredRoles(input.mfaRequiredRoles ?? []),
+      refreshReuseGraceSeconds: validateRefreshReuseGrace(input.refreshReuseGraceSeconds ?? 0),
+      ...rotation,
+    };
+  }
+
+  /**
+   * Stores tenants {@link prepareInsert} validated, in multi-row inserts (their parents stored
+   * before), announced with one change event. Without their signing keys: each gets its key from
+   * KeyService.keyTenantsWithoutKey after the commit or at its first signing need, whichever comes
+   * first, so that an RSA key generation (~0.1 s of CPU) per tenant does not hold up provisioning.
+   */
+  async insertPrepared(records: readonly NewTenantRecord[]): Promise<Tenant[]> {
+    if (records.length === 0) return [];
+    const tenants = await mapUniqueViolation(() => this.tenants.insertMany(records), 'a tenant path is taken');
+    await this.deps.bus.publish({ topic: 'tenant', kind: 'created', key: '*' });
+    return tenants;
   }
 
   async update(actor: Actor, rawPath: string, input: UpdateTenantInput): Promise<Tenant> {
