@@ -165,7 +165,7 @@ function provisioningTargets(r) {
   return rows.map((row) => ({ ...row, unit: 's', met: row.measured <= row.value }));
 }
 
-module.exports = { provisioningScale, provisioningTargets, provisioningDocument };
+module.exports = { provisioningScale, provisioningTargets };
 
 if (require.main === module) {
   const env = process.env;

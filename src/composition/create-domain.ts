@@ -373,7 +373,9 @@ function createDomain(input: DomainDeps) {
       // The tenants it created get their first key (once committed; a few at once, many in the background,
       // each at its first signing need if that comes first; a failure leaves them to the next start).
       if (report.tenants.created > 0)
-        await keys.keyTenantsWithoutKey().catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+        await keys
+          .keyTenantsWithoutKey()
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
       return report;
     },
   };
