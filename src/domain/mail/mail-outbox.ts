@@ -7,6 +7,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { Transactions } from '../transactions';
 import type { MailKind, MailOutboxStore, MailStatus, OutboxMail } from './mail-outbox-store';
 import type { MailSender } from './mail-sender';
+import { OutboxWorker } from '../util/outbox-worker';
 
 /** How many mails one pass claims. */
 const BATCH = 20;
@@ -37,11 +38,7 @@ const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, FIRST_
  * under a lease. Without a sender (no SMTP_URL) every flow is off ({@link enabled} false).
  */
 export class MailOutbox {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = true;
-  private again = false;
-  private pass: Promise<void> = Promise.resolve();
+  private readonly worker: OutboxWorker;
 
   constructor(
     private readonly store: MailOutboxStore,
@@ -51,7 +48,17 @@ export class MailOutbox {
     private readonly secret: ServerSecret,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
-  ) {}
+  ) {
+    this.worker = new OutboxWorker(
+      {
+        deliverDue: () => this.deliverDue(),
+        nextDue: () => this.store.nextDue(),
+        now: () => this.clock.now(),
+        failed: (error) => this.log.warn({ err: error }, 'mail delivery pass failed'),
+      },
+      IDLE_POLL_MS,
+    );
+  }
 
   /** Whether the server can send mail (SMTP_URL is set). */
   get enabled(): boolean {
@@ -93,44 +100,25 @@ export class MailOutbox {
 
   /** Starts the delivery worker (with the server); a no-op without a sender. */
   start(): void {
-    if (!this.sender || !this.stopped) return;
-    this.stopped = false;
-    this.wake();
+    if (!this.sender) return;
+    this.worker.start();
   }
 
   /** Stops the worker and waits for the pass under way; mail not yet sent stays in the outbox. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.pass;
+    await this.worker.stop();
     this.sender?.close();
   }
 
   /** Runs a delivery pass now (or right after the one under way). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = true;
-    this.pass = this.deliverDue()
-      .catch((error: unknown) => this.log.warn({ err: error }, 'mail delivery pass failed'))
-      .then(() => this.schedule())
-      .finally(() => {
-        this.running = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.worker.wake();
   }
 
   /** Delivers every due mail, batch after batch. */
   private async deliverDue(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.worker.stopped) return;
       const now = this.clock.now();
       const claimed = await this.store.claimDue(now, new Date(now.getTime() + LEASE_MS), BATCH);
       for (const mail of claimed) await this.deliver(mail);
@@ -152,16 +140,5 @@ export class MailOutbox {
       );
       await this.store.markUndelivered(mail.id, reason, retryAt);
     }
-  }
-
-  /** Sleeps until the next pending mail is due (at most {@link IDLE_POLL_MS}). */
-  private async schedule(): Promise<void> {
-    if (this.stopped) return;
-    const due = await this.store.nextDue().catch(() => null);
-    const wait = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due.getTime() - this.clock.now().getTime()));
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), wait);
-    this.timer.unref();
   }
 }

@@ -17,6 +17,7 @@ import type {
 import { LogoutTokens } from './logout-token';
 import type { KeyService } from '../keys/key.service';
 import type { EndedSession, SessionEndedSink } from './session-ended';
+import { OutboxWorker } from '../util/outbox-worker';
 
 /** When to retry and when to give up; the defaults are {@link BACKCHANNEL_LOGOUT_SCHEDULE}. */
 export interface BackchannelLogoutSchedule {
@@ -67,11 +68,7 @@ export interface BackchannelLogoutQuery {
  * restart; several processes share the outbox safely (`for update skip locked` under a lease).
  */
 export class BackchannelLogout implements SessionEndedSink {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = true;
-  private again = false;
-  private pass: Promise<void> = Promise.resolve();
+  private readonly worker: OutboxWorker;
 
   constructor(
     private readonly store: BackchannelLogoutStore,
@@ -84,7 +81,17 @@ export class BackchannelLogout implements SessionEndedSink {
     private readonly clock: Clock,
     private readonly log: DomainLogger,
     private readonly schedule: BackchannelLogoutSchedule = BACKCHANNEL_LOGOUT_SCHEDULE,
-  ) {}
+  ) {
+    this.worker = new OutboxWorker(
+      {
+        deliverDue: () => this.deliverDue(),
+        nextDue: () => this.store.nextDue(),
+        now: () => this.clock.now(),
+        failed: (error) => this.log.warn({ err: error }, 'back-channel logout pass failed'),
+      },
+      IDLE_POLL_MS,
+    );
+  }
 
   /**
    * Writes the deliveries the ended sessions owe (in the caller's transaction, if any) and wakes
@@ -109,43 +116,23 @@ export class BackchannelLogout implements SessionEndedSink {
 
   /** Starts the delivery worker (with the server): what is due, from before a restart too, goes out now. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.wake();
+    this.worker.start();
   }
 
   /** Stops the worker and waits for the pass under way; deliveries not yet made stay in the outbox. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.pass;
+    await this.worker.stop();
   }
 
   /** Runs a delivery pass now (or right after the one under way). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = true;
-    this.pass = this.deliverDue()
-      .catch((error: unknown) => this.log.warn({ err: error }, 'back-channel logout pass failed'))
-      .then(() => this.sleep())
-      .finally(() => {
-        this.running = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.worker.wake();
   }
 
   /** Delivers every due logout token, batch after batch, {@link PARALLEL} at a time. */
   private async deliverDue(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.worker.stopped) return;
       const now = this.clock.now();
       const claimed = await this.store.claimDue(now, new Date(now.getTime() + LEASE_MS), BATCH);
       const delivered: ClaimedBackchannelLogout[] = [];
@@ -229,17 +216,6 @@ export class BackchannelLogout implements SessionEndedSink {
       targetId: delivery.clientId,
       detail: { sid: delivery.sid, attempts: delivery.attempts, ...(reason ? { reason: reason.slice(0, 200) } : {}) },
     });
-  }
-
-  /** Sleeps until the next pending delivery is due (at most {@link IDLE_POLL_MS}). */
-  private async sleep(): Promise<void> {
-    if (this.stopped) return;
-    const due = await this.store.nextDue().catch(() => null);
-    const wait = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due.getTime() - this.clock.now().getTime()));
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), wait);
-    this.timer.unref();
   }
 }
 

@@ -5,6 +5,7 @@ import type { DomainLogger } from '../deps';
 import type { OutboundHttp } from '../outbound/outbound-http';
 import { webhookSignature } from './webhook-signature';
 import type { ClaimedDelivery, WebhookStore } from './webhook-store';
+import { OutboxWorker } from '../util/outbox-worker';
 
 /** How many deliveries one pass claims (sent in parallel: one slow target costs the pass one timeout, not one per delivery). */
 const BATCH = 20;
@@ -30,11 +31,7 @@ export interface WebhookDispatchOptions {
  * A delivery waits while an earlier one of the same subject to the same webhook is pending.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = true;
-  private again = false;
-  private pass: Promise<void> = Promise.resolve();
+  private readonly worker: OutboxWorker;
 
   constructor(
     private readonly store: WebhookStore,
@@ -43,45 +40,35 @@ export class WebhookDispatcher {
     private readonly clock: Clock,
     private readonly log: DomainLogger,
     private readonly options: WebhookDispatchOptions = { firstRetryMs: 5_000 },
-  ) {}
+  ) {
+    this.worker = new OutboxWorker(
+      {
+        deliverDue: () => this.deliverDue(),
+        nextDue: () => this.store.nextDue(),
+        now: () => this.clock.now(),
+        failed: (error) => this.log.warn({ err: error }, 'webhook delivery pass failed'),
+      },
+      IDLE_POLL_MS,
+    );
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.wake();
+    this.worker.start();
   }
 
   /** Stops the worker and waits for the pass under way; what is not delivered stays in the outbox. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.pass;
+    await this.worker.stop();
   }
 
   /** Runs a delivery pass now (or right after the one under way). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = true;
-    this.pass = this.deliverDue()
-      .catch((error: unknown) => this.log.warn({ err: error }, 'webhook delivery pass failed'))
-      .then(() => this.schedule())
-      .finally(() => {
-        this.running = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.worker.wake();
   }
 
   private async deliverDue(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.worker.stopped) return;
       const now = this.clock.now();
       const claimed = await this.store.claimDue(now, new Date(now.getTime() + LEASE_MS), randomUUID(), BATCH);
       await Promise.all(claimed.map((delivery) => this.deliver(delivery)));
@@ -129,16 +116,5 @@ export class WebhookDispatcher {
       // The lease runs out and another pass (of any process) takes it again.
       this.log.warn({ err: failure, deliveryId: delivery.id }, 'webhook delivery result could not be recorded');
     }
-  }
-
-  /** Sleeps until the next pending delivery is due (at most {@link IDLE_POLL_MS}). */
-  private async schedule(): Promise<void> {
-    if (this.stopped) return;
-    const due = await this.store.nextDue().catch(() => null);
-    const wait = due === null ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(0, due.getTime() - this.clock.now().getTime()));
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), wait);
-    this.timer.unref();
   }
 }
