@@ -34,11 +34,15 @@ export function federationRouter(
     const { started, location } = await domain.federation.complete(
       tenant,
       req.params.alias,
-      { callbackUrl: `${callbackUrl}${query}`, state: typeof req.query.state === 'string' ? req.query.state : undefined, binding },
+      {
+        callbackUrl: `${callbackUrl}${query}`,
+        state: typeof req.query.state === 'string' ? req.query.state : undefined,
+        binding,
+        previousSession: session.read(req),
+      },
       scopeFor(req, String(req.id)),
     );
-    // A fresh session on every sign-in (no fixation): the one the browser had ends.
-    await domain.sessions.end(session.read(req));
+    // A fresh cookie value on every sign-in (no fixation); the session rule is BrowserSessionService.signIn's.
     session.set(res, started.token);
     // A page, not a redirect: the redirects after the upstream's sign-in form are bound by that page's
     // CSP form-action, which cannot know the application this request returns to. The page's own

@@ -127,12 +127,14 @@ export class FederatedSignInService {
 
   /**
    * The callback `{I}/federation/{alias}/callback` of the provider's tenant: `callbackUrl` is the
-   * full URL as received, `binding` the federation cookie. Throws `access_denied` for any failure.
+   * full URL as received, `binding` the federation cookie, `previousSession` the browser's session
+   * cookie (continued when it is the same user's, else ended: {@link BrowserSessionService.signIn}).
+   * Throws `access_denied` for any failure.
    */
   async complete(
     tenant: Tenant,
     alias: string,
-    input: { callbackUrl: string; state?: string; binding?: string },
+    input: { callbackUrl: string; state?: string; binding?: string; previousSession?: string },
     scope?: Pick<RequestScope, 'clientIp' | 'requestId'>,
   ): Promise<FederationDone> {
     const opened = this.sealer.open(input.binding, input.state);
@@ -175,7 +177,7 @@ export class FederatedSignInService {
             );
       }
       const user = await this.userFor(tenant, provider, upstream);
-      const started = await this.sessions.start(tenant.id, user.id, federatedAuthentication(upstream.claims));
+      const started = await this.sessions.signIn(input.previousSession, tenant.id, user.id, federatedAuthentication(upstream.claims));
       this.record(tenant, provider, 'success', { reason: 'signed in' }, scope, user.id);
       return { started, location: `${opened.resumeAction}?${new URLSearchParams({ pending: opened.resume })}` };
     } catch (error) {
