@@ -5,7 +5,7 @@ import { errors } from '../domain/errors';
 import { scimError } from '../domain/scim/scim-errors';
 import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from '../domain/scim/scim-discovery';
 import { SCIM_MAX_BODY_BYTES, SCIM_URN } from '../domain/scim/scim-schema';
-import type { ScimCaller, ScimListQuery } from '../domain/scim/scim.service';
+import { scimList, type ScimCaller, type ScimListQuery } from '../domain/scim/scim.service';
 import type { Tenant } from '../domain/tenants/tenant';
 import { domainErrorOf } from '../edge/domain-error-of';
 import { ERROR_TABLE, GENERIC_SERVER_ERROR, RETRY_AFTER_SECONDS } from '../edge/error-table';
@@ -133,13 +133,7 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     '/ResourceTypes',
     handle(async (_req, res, caller) => {
       const all = resourceTypes(caller.baseUrl);
-      send(res, 200, {
-        schemas: [SCIM_URN.listResponse],
-        totalResults: all.length,
-        startIndex: 1,
-        itemsPerPage: all.length,
-        Resources: all,
-      });
+      send(res, 200, scimList(all, all.length, 1));
     }),
   );
   inner.get(
@@ -154,13 +148,7 @@ export function scimRouter(domain: Domain, scopeFor: RequestScopeFactory, logger
     '/Schemas',
     handle(async (_req, res, caller) => {
       const all = schemas(caller.baseUrl);
-      send(res, 200, {
-        schemas: [SCIM_URN.listResponse],
-        totalResults: all.length,
-        startIndex: 1,
-        itemsPerPage: all.length,
-        Resources: all,
-      });
+      send(res, 200, scimList(all, all.length, 1));
     }),
   );
   inner.get(

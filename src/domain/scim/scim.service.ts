@@ -76,7 +76,8 @@ function page(query: ScimListQuery): { startIndex: number; count: number } {
   };
 }
 
-const list = (resources: ScimDocument[], total: number, startIndex: number): ScimListResponse => ({
+/** An RFC 7644 §3.4.2 ListResponse of one page of `total` resources starting at `startIndex`. */
+export const scimList = (resources: ScimDocument[], total: number, startIndex: number): ScimListResponse => ({
   schemas: [SCIM_URN.listResponse],
   totalResults: total,
   startIndex,
@@ -161,7 +162,7 @@ export class ScimService {
     });
     const { startIndex, count } = page(query);
     const found = await this.directory.findUsers(caller.tenant.id, conditions, startIndex - 1, count);
-    return list(
+    return scimList(
       found.records.map((r) => userResource(r, caller.baseUrl)),
       found.total,
       startIndex,
@@ -258,7 +259,7 @@ export class ScimService {
     const resources: ScimDocument[] = [];
     for (const role of chosen)
       resources.push(groupResource(role, withMembers ? await this.directory.membersOf(role.id) : null, caller.baseUrl));
-    return list(resources, roles.length, startIndex);
+    return scimList(resources, roles.length, startIndex);
   }
 
   async replaceGroup(caller: ScimCaller, id: string, body: unknown): Promise<ScimDocument> {
