@@ -23,6 +23,7 @@ export interface IdentityProviderDraft {
   exclusive: boolean;
   jitProvisioning: boolean;
   trustEmailVerified: boolean;
+  upstreamLogout: boolean;
   enabled: boolean;
 }
 
@@ -43,6 +44,7 @@ export const EMPTY_PROVIDER: IdentityProviderDraft = {
   exclusive: false,
   jitProvisioning: true,
   trustEmailVerified: false,
+  upstreamLogout: true,
   enabled: true,
 };
 
@@ -63,6 +65,7 @@ export const PROVIDER_FIELDS = [
   'exclusive',
   'jitProvisioning',
   'trustEmailVerified',
+  'upstreamLogout',
   'enabled',
 ] as const;
 
@@ -100,6 +103,7 @@ export function providerDraftOf(provider: IdentityProviderFieldsFragment): Ident
     exclusive: provider.exclusive,
     jitProvisioning: provider.jitProvisioning,
     trustEmailVerified: provider.trustEmailVerified,
+    upstreamLogout: provider.upstreamLogout,
     enabled: provider.enabled,
   };
 }
@@ -120,6 +124,7 @@ function common(draft: IdentityProviderDraft) {
     exclusive: draft.exclusive,
     jitProvisioning: draft.jitProvisioning,
     trustEmailVerified: draft.trustEmailVerified,
+    upstreamLogout: draft.upstreamLogout,
     enabled: draft.enabled,
   };
 }

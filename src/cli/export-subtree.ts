@@ -133,6 +133,7 @@ const exportIdentityProvider = (tenantPath: string, p: IdentityProviderFieldsFra
   exclusive: p.exclusive,
   jitProvisioning: p.jitProvisioning,
   trustEmailVerified: p.trustEmailVerified,
+  upstreamLogout: p.upstreamLogout,
   enabled: p.enabled,
 });
 

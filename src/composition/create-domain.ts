@@ -82,6 +82,7 @@ import { UserInfoService } from '../domain/userinfo/userinfo.service';
 import { UserService } from '../domain/users/user.service';
 import { IdentityProviderService } from '../domain/federation/identity-provider.service';
 import { FederatedSignInService } from '../domain/federation/federated-sign-in.service';
+import { UpstreamLogoutService } from '../domain/federation/upstream-logout.service';
 import { UpstreamFailure } from '../domain/federation/upstream-relying-party';
 
 /**
@@ -262,15 +263,34 @@ function createDomain(input: DomainDeps) {
   // Upstream identity providers (issue 23): managed per tenant; sign-in through them over the relying party of deps.upstream.
   const identityProviders = new IdentityProviderService(stores.identityProviders, tenants, deps.secret, deps.outbound.policy, deps.issuer);
   const unavailable = () => Promise.reject(new UpstreamFailure('unavailable', 'no relying party configured'));
+  const upstreamRelyingParty = deps.upstream ?? {
+    authorizationUrl: unavailable,
+    redeem: unavailable,
+    verifySignature: unavailable,
+    endSessionUrl: unavailable,
+  };
   const federation = new FederatedSignInService(
     identityProviders,
     stores.identityProviders,
-    deps.upstream ?? { authorizationUrl: unavailable, redeem: unavailable },
+    upstreamRelyingParty,
     tenants,
     users,
     stores.users,
     sessions,
     stores.transactions,
+    replays,
+    deps.secret,
+    deps.clock,
+    deps.log,
+    audit,
+  );
+  // Logout with the upstream: its back-channel logout ends the sessions it made; ending one here logs out there too.
+  const upstreamLogout = new UpstreamLogoutService(
+    identityProviders,
+    stores.identityProviders,
+    upstreamRelyingParty,
+    tenants,
+    sessions,
     replays,
     deps.secret,
     deps.clock,
@@ -439,6 +459,7 @@ function createDomain(input: DomainDeps) {
     backchannelLogout,
     identityProviders,
     federation,
+    upstreamLogout,
     webhooks,
     webhookDispatcher,
   };

@@ -1,4 +1,10 @@
-import type { FederatedIdentity, IdentityProvider, IdentityProviderKind } from '../domain/federation/identity-provider';
+import type {
+  FederatedIdentity,
+  IdentityProvider,
+  IdentityProviderKind,
+  SessionUpstream,
+  UpstreamSessionMatch,
+} from '../domain/federation/identity-provider';
 import type { IdentityProviderChanges, IdentityProviderStore, NewIdentityProvider } from '../domain/federation/identity-provider-store';
 import type { Database } from './database';
 
@@ -20,6 +26,7 @@ interface ProviderRow {
   exclusive: boolean;
   jit_provisioning: boolean;
   trust_email_verified: boolean;
+  upstream_logout: boolean;
   enabled: boolean;
   created_at: Date | string;
   updated_at: Date | string;
@@ -56,6 +63,7 @@ const toProvider = (row: ProviderRow): IdentityProvider =>
     exclusive: row.exclusive,
     jitProvisioning: row.jit_provisioning,
     trustEmailVerified: row.trust_email_verified,
+    upstreamLogout: row.upstream_logout,
     enabled: row.enabled,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -74,7 +82,7 @@ const toIdentity = (row: IdentityRow): FederatedIdentity =>
 
 const SELECT = `select p.id::text as id, p.tenant_id::text as tenant_id, p.kind, p.alias, p.name, p.issuer, p.authorization_endpoint,
   p.token_endpoint, p.userinfo_endpoint, p.client_id, p.client_secret_sealed, p.scopes, p.claim_mapping, p.exclusive,
-  p.jit_provisioning, p.trust_email_verified, p.enabled, p.created_at, p.updated_at,
+  p.jit_provisioning, p.trust_email_verified, p.upstream_logout, p.enabled, p.created_at, p.updated_at,
   array(select d.domain from identity_provider_domains d where d.provider_id = p.id order by d.domain) as email_domains
   from identity_providers p`;
 
@@ -95,6 +103,7 @@ const COLUMN: Record<string, string> = {
   exclusive: 'exclusive',
   jitProvisioning: 'jit_provisioning',
   trustEmailVerified: 'trust_email_verified',
+  upstreamLogout: 'upstream_logout',
   enabled: 'enabled',
 };
 
@@ -131,8 +140,8 @@ export class IdentityProviderRepository implements IdentityProviderStore {
     return this.db.run(async () => {
       await this.db.execute(
         `insert into identity_providers (id, tenant_id, kind, alias, name, issuer, authorization_endpoint, token_endpoint, userinfo_endpoint,
-           client_id, client_secret_sealed, scopes, claim_mapping, exclusive, jit_provisioning, trust_email_verified, enabled)
-         values (?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?, ?, ?)`,
+           client_id, client_secret_sealed, scopes, claim_mapping, exclusive, jit_provisioning, trust_email_verified, upstream_logout, enabled)
+         values (?::uuid, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?, ?, ?, ?)`,
         [
           provider.id,
           provider.tenantId,
@@ -150,6 +159,7 @@ export class IdentityProviderRepository implements IdentityProviderStore {
           provider.exclusive,
           provider.jitProvisioning,
           provider.trustEmailVerified,
+          provider.upstreamLogout,
           provider.enabled,
         ],
         'run',
@@ -224,5 +234,47 @@ export class IdentityProviderRepository implements IdentityProviderStore {
 
   async touchIdentity(id: string, at: Date): Promise<void> {
     await this.db.execute('update federated_identities set last_sign_in_at = ? where id = ?::uuid', [at, id], 'run');
+  }
+
+  async putSessionUpstream(sessionSid: string, upstream: SessionUpstream): Promise<void> {
+    await this.db.execute(
+      `insert into browser_session_upstreams (session_sid, provider_id, upstream_sid, upstream_sub, id_token_sealed)
+       values (?, ?::uuid, ?, ?, ?)
+       on conflict (session_sid) do update set provider_id = excluded.provider_id, upstream_sid = excluded.upstream_sid,
+         upstream_sub = excluded.upstream_sub, id_token_sealed = excluded.id_token_sealed, created_at = now()`,
+      [sessionSid, upstream.providerId, upstream.upstreamSid, upstream.upstreamSub, upstream.idTokenSealed],
+      'run',
+    );
+  }
+
+  async findSessionUpstream(sessionSid: string): Promise<SessionUpstream | null> {
+    const [row] = await this.db.execute<
+      { provider_id: string; upstream_sid: string | null; upstream_sub: string; id_token_sealed: string | null }[]
+    >(
+      'select provider_id::text as provider_id, upstream_sid, upstream_sub, id_token_sealed from browser_session_upstreams where session_sid = ?',
+      [sessionSid],
+    );
+    return row
+      ? Object.freeze({
+          providerId: row.provider_id,
+          upstreamSid: row.upstream_sid,
+          upstreamSub: row.upstream_sub,
+          idTokenSealed: row.id_token_sealed,
+        })
+      : null;
+  }
+
+  async upstreamSessions(providerId: string, match: UpstreamSessionMatch, now: Date): Promise<string[]> {
+    let where: string;
+    let params: unknown[];
+    if ('userId' in match) [where, params] = ['s.user_id = ?::uuid', [match.userId]];
+    else if (match.upstreamSub !== undefined) [where, params] = ['u.upstream_sid = ? and u.upstream_sub = ?', [match.upstreamSid, match.upstreamSub]];
+    else [where, params] = ['u.upstream_sid = ?', [match.upstreamSid]];
+    const rows = await this.db.execute<{ sid: string }[]>(
+      `select s.sid from browser_session_upstreams u join browser_sessions s on s.sid = u.session_sid
+        where u.provider_id = ?::uuid and ${where} and s.ended_at is null and s.expires_at > ?`,
+      [providerId, ...params, now],
+    );
+    return rows.map((row) => row.sid);
   }
 }

@@ -1,12 +1,15 @@
 import http from 'node:http';
 import https from 'node:https';
+import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import { TtlCache } from '../domain/cache/ttl-cache';
 import { OUTBOUND_LIMITS, outboundAddressAllowed, parseIp, type OutboundPolicy } from '../domain/outbound/outbound-policy';
 import {
   UpstreamFailure,
   type UpstreamChecks,
+  type SignedByUpstream,
   type UpstreamClient,
+  type UpstreamEndSession,
   type UpstreamIdentity,
   type UpstreamRelyingParty,
 } from '../domain/federation/upstream-relying-party';
@@ -83,6 +86,9 @@ function policyFetch(policy: OutboundPolicy, limits: Limits = OUTBOUND_LIMITS) {
     });
 }
 
+/** The signature algorithms a logout token may use: asymmetric only (never `none`, never a shared secret). */
+const LOGOUT_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
 /** How long a discovered configuration (metadata, and the JWKS openid-client caches on it) is reused. */
 const CONFIGURATION_TTL_MS = 10 * 60_000;
 
@@ -139,7 +145,68 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
     return found;
   };
 
+  // The upstream's keys by jwks_uri, under the same policy (jose caches them and refetches, at most every 30 s, on an unknown kid).
+  const keySets = new TtlCache<ReturnType<typeof createRemoteJWKSet>>({ ttlMs: CONFIGURATION_TTL_MS, maxEntries: 1_000 });
+  const keysOf = (client: UpstreamClient, jwksUri: string) => {
+    const key = `${client.key} ${jwksUri}`;
+    let found = keySets.peek(key);
+    if (!found) {
+      found = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration: limits.timeoutMs,
+        [customFetch]: (url: string, options: { method?: string; headers?: HeadersInit; signal?: AbortSignal }) =>
+          (fetcher as unknown as ReturnType<typeof policyFetch>)(url, {
+            method: options.method ?? 'GET',
+            headers: headersOf(options.headers),
+            signal: options.signal,
+          }),
+      });
+      keySets.set(key, found);
+    }
+    return found;
+  };
+
   return {
+    async verifySignature(client: UpstreamClient, jwt: string): Promise<SignedByUpstream> {
+      const config = await configurationOf(client).catch((error: unknown) => {
+        throw asFailure(error, 'unavailable');
+      });
+      const jwksUri = config.serverMetadata().jwks_uri;
+      if (!jwksUri) throw new UpstreamFailure('unavailable', 'the upstream publishes no jwks_uri');
+      try {
+        decodeProtectedHeader(jwt);
+      } catch {
+        throw new UpstreamFailure('refused', 'not a signed JWT');
+      }
+      try {
+        const { payload, protectedHeader } = await compactVerify(jwt, keysOf(client, jwksUri), { algorithms: LOGOUT_TOKEN_ALGORITHMS });
+        const claims = JSON.parse(new TextDecoder().decode(payload)) as unknown;
+        if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new UpstreamFailure('refused', 'the payload is not a JSON object');
+        return { header: { ...protectedHeader }, claims: claims as Record<string, unknown> };
+      } catch (error) {
+        if (error instanceof UpstreamFailure) throw error;
+        const code = (error as { code?: string }).code ?? '';
+        // The upstream's key set could not be fetched: not the token's fault.
+        if (code === 'ERR_JWKS_TIMEOUT' || (code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test((error as Error).message)))
+          throw new UpstreamFailure('unavailable', `the upstream's keys could not be fetched: ${(error as Error).message}`);
+        throw new UpstreamFailure('refused', `signature: ${code || 'invalid'}`);
+      }
+    },
+
+    async endSessionUrl(client: UpstreamClient, parameters: UpstreamEndSession): Promise<string | null> {
+      if (client.kind !== 'OIDC') return null;
+      const config = await configurationOf(client).catch((error: unknown) => {
+        throw asFailure(error, 'unavailable');
+      });
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      const query: Record<string, string> = {
+        post_logout_redirect_uri: parameters.postLogoutRedirectUri,
+        state: parameters.state,
+        client_id: client.clientId,
+      };
+      if (parameters.idTokenHint) query.id_token_hint = parameters.idTokenHint;
+      return oidc.buildEndSessionUrl(config, query).href;
+    },
+
     async authorizationUrl(client: UpstreamClient, checks: UpstreamChecks): Promise<string> {
       const config = await configurationOf(client).catch((error: unknown) => {
         throw asFailure(error, 'unavailable');
@@ -171,7 +238,7 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
         if (client.kind === 'OIDC') {
           const claims = tokens.claims();
           if (!claims) throw new UpstreamFailure('refused', 'no ID token');
-          return { issuer: claims.iss, subject: claims.sub, claims: { ...claims } };
+          return { issuer: claims.iss, subject: claims.sub, claims: { ...claims }, idToken: tokens.id_token };
         }
         const info = await oidc.fetchUserInfo(config, tokens.access_token, oidc.skipSubjectCheck);
         if (typeof info.sub !== 'string' || info.sub.length === 0) throw new UpstreamFailure('refused', 'userinfo has no sub');
@@ -181,6 +248,13 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
       }
     },
   };
+}
+
+/** A fetch `HeadersInit` as the plain record {@link policyFetch} takes. */
+function headersOf(init: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init).forEach((value, name) => (out[name] = value));
+  return out;
 }
 
 /** openid-client's errors as the domain's: transport trouble is `unavailable`, a failed check `refused`. */

@@ -15,6 +15,7 @@ import { pagePath } from './browser-cookies';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
+import { signedOutContinuePage } from './logout.page';
 import { bindingFor, sendOutcome, type PageKit } from './send-outcome';
 
 const PURPOSE = 'account';
@@ -266,10 +267,19 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
     const sid = field(req, 'session_id') ?? '';
+    const signInAgain = `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`;
+    // Signing out of a session that came from an upstream identity provider signs out there too, then comes back here.
+    const upstream = sid === who.sid ? await domain.upstreamLogout.endSessionRedirect(who, signInAgain) : null;
     await domain.sessionAdmin.endOwn(who.user.id, sid);
     if (sid === who.sid) {
       kit.session.clear(res);
-      res.redirect(303, `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`);
+      if (upstream) {
+        // A page: this page's CSP form-action ('self') would block a redirect to the upstream.
+        setPageHeaders(res);
+        res.status(200).type('html').send(signedOutContinuePage(upstream));
+        return;
+      }
+      res.redirect(303, signInAgain);
       return;
     }
     res.redirect(303, pagePath(issuer, '/account'));

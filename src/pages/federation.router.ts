@@ -2,10 +2,13 @@ import { Router, type Request, type Response } from 'express';
 import type { Domain } from '../composition/create-domain';
 import type { Tenant } from '../domain/tenants/tenant';
 import type { RequestScopeFactory } from '../edge/request-scope-factory';
+import { oauthErrorResponse } from '../oauth-rest/oauth-error-response';
 import { federationCookie, browserCookies } from './browser-cookies';
 import { html } from './html';
 import { renderPage } from './layout';
+import { signedOutContinuePage, signedOutPage } from './logout.page';
 import { pageErrorHandler } from './page-error-handler';
+import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
 
 /**
@@ -49,6 +52,28 @@ export function federationRouter(
     // refresh starts a fresh navigation (no script needed); the link is the fallback.
     setPageHeaders(res);
     res.status(200).type('html').send(continuePage(location));
+  });
+  // OIDC Back-Channel Logout 1.0 §2.5, the RP side: the upstream POSTs `logout_token` (server to server, no cookies).
+  // 200 when valid (whether or not a session matched), 400 `invalid_request` otherwise (§2.8); checks in UpstreamLogoutService.
+  router.post('/federation/:alias/backchannel-logout', pageForm, async (req: Request<{ alias: string }>, res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    try {
+      const tenant = await tenantOf();
+      await domain.upstreamLogout.backchannelLogout(tenant, req.params.alias, field(req, 'logout_token'), scopeFor(req, String(req.id)));
+      res.status(200).end();
+    } catch (error) {
+      const response = oauthErrorResponse(error);
+      if (response.unexpected) req.log?.error({ err: error }, 'upstream back-channel logout failed');
+      res.status(response.status).set(response.headers).json(response.body);
+    }
+  });
+  // Where the upstream's logout sends the browser back: on to the RP's post-logout redirect URI sealed in `state`, or "signed out".
+  router.get('/federation/:alias/logged-out', async (req: Request<{ alias: string }>, res: Response) => {
+    const tenant = await tenantOf();
+    const state = typeof req.query.state === 'string' ? req.query.state : undefined;
+    const location = await domain.upstreamLogout.loggedOut(tenant, req.params.alias, state);
+    setPageHeaders(res);
+    res.status(200).type('html').send(location ? signedOutContinuePage(location) : signedOutPage());
   });
   router.use('/federation', pageErrorHandler);
   return router;

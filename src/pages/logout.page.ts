@@ -24,3 +24,20 @@ export function signedOutPage(): string {
 <p class="lead">You can close this window.</p>`,
   );
 }
+
+/**
+ * "Signed out", continuing at `location` at once by refresh, or by the link: a page rather than a redirect,
+ * since a redirect that follows another page's form is bound by that page's CSP form-action.
+ */
+export function signedOutContinuePage(location: string): string {
+  return renderPage(
+    'Signed out',
+    html`<p class="eyebrow">Account</p>
+<h1>You are signed out</h1>
+<p class="lead">Continuing…</p>
+<p><a href="${location}">Continue</a></p>`,
+    [],
+    html`<meta http-equiv="refresh" content="0;url=${location}">
+`,
+  );
+}

@@ -37,7 +37,9 @@ const parametersOf = (req: Request, post: boolean): LogoutRequest => {
  * redirect. A hint naming the browser's current session ends it at once; otherwise a live session is
  * ended only after a CSRF-protected confirmation (token bound to the session cookie), so a
  * cross-site link cannot sign the user out. Then the browser goes to the registered
- * post-logout redirect URI with `state`, or to the "signed out" page.
+ * post-logout redirect URI with `state`, or to the "signed out" page; when the session came from an
+ * upstream identity provider with upstream logout, first to that provider's end_session_endpoint,
+ * which returns it to `{I}/federation/{alias}/logged-out` to continue there (UpstreamLogoutService).
  */
 export function logoutRouter(domain: Domain, kit: PageKit): Router {
   const router = Router();
@@ -49,13 +51,16 @@ export function logoutRouter(domain: Domain, kit: PageKit): Router {
     const request = parametersOf(req, post);
     const plan = await domain.rpLogout.plan(kit.issuer, request, session);
     const confirmed = post && token !== undefined && kit.csrf.verify(field(req, 'csrf_token'), token, 'logout');
+    // A session from an upstream identity provider: after the local logout, the browser goes on to the upstream's logout.
+    const upstream = session ? await domain.upstreamLogout.endSessionRedirect(session, plan.redirectTo) : null;
     if (session && !plan.hintMatchesSession && !confirmed) {
       const carried = Object.entries(PARAMETERS).flatMap(([key, name]) => {
         const value = request[key as keyof LogoutRequest];
         return value === undefined ? [] : [[name, value] as const];
       });
       // The confirmed form is answered with a redirect to the RP: its origin must be a form target (CSP form-action).
-      if (plan.redirectTo) setPageHeaders(res, formTargets(plan.redirectTo));
+      const targets = [upstream, plan.redirectTo].flatMap((target) => (target ? formTargets(target) : []));
+      if (targets.length > 0) setPageHeaders(res, targets);
       res
         .status(200)
         .type('html')
@@ -64,6 +69,10 @@ export function logoutRouter(domain: Domain, kit: PageKit): Router {
     }
     await domain.sessions.end(token);
     if (token !== undefined) kit.session.clear(res);
+    if (upstream) {
+      res.set('Cache-Control', 'no-store').redirect(303, upstream);
+      return;
+    }
     if (plan.redirectTo) {
       res.set('Cache-Control', 'no-store').redirect(303, plan.redirectTo);
       return;

@@ -11,7 +11,12 @@ import { tenantPathOf } from './tenant-path-of';
 
 const map = async (ctx: GraphQLContext, provider: IdentityProvider): Promise<IdentityProviderType> => {
   const tenantPath = await tenantPathOf(ctx.domain, provider.tenantId);
-  return toIdentityProviderType(provider, tenantPath, ctx.domain.identityProviders.redirectUri(provider, tenantPath));
+  const providers = ctx.domain.identityProviders;
+  return toIdentityProviderType(provider, tenantPath, {
+    redirectUri: providers.redirectUri(provider, tenantPath),
+    backchannelLogoutUri: providers.backchannelLogoutUri(provider, tenantPath),
+    postLogoutRedirectUri: providers.postLogoutRedirectUri(provider, tenantPath),
+  });
 };
 
 /** The list form of the GraphQL input as the domain's field → claim record (a field named twice is refused by the domain). */

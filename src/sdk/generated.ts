@@ -116,6 +116,8 @@ export type CreateIdentityProviderInput = {
   tokenEndpoint?: string | null | undefined;
   /** Believe the upstream’s email_verified. Default false. */
   trustEmailVerified?: boolean | null | undefined;
+  /** OIDC: ending a session that came from this provider also signs out at its end_session_endpoint (RP-initiated logout). Default true. */
+  upstreamLogout?: boolean | null | undefined;
   /** OAUTH2 only. */
   userinfoEndpoint?: string | null | undefined;
 };
@@ -342,6 +344,8 @@ export type UpdateIdentityProviderInput = {
   tokenEndpoint?: string | null | undefined;
   /** Believe the upstream’s email_verified. Default false. */
   trustEmailVerified?: boolean | null | undefined;
+  /** OIDC: ending a session that came from this provider also signs out at its end_session_endpoint (RP-initiated logout). Default true. */
+  upstreamLogout?: boolean | null | undefined;
   /** OAUTH2 only. */
   userinfoEndpoint?: string | null | undefined;
 };
@@ -576,28 +580,28 @@ export type SigningKeyFieldsFragment = { kid: string, algorithm: SigningAlgorith
 
 export type AuditEventFieldsFragment = { id: string, occurredAt: string, action: string, outcome: string, tenantPath: string, actorKind: string, actorId: string | null, actorClientId: string | null, targetKind: string | null, targetId: string | null, clientIp: string | null, requestId: string | null, detail: Record<string, unknown> | null };
 
-export type IdentityProviderFieldsFragment = { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> };
+export type IdentityProviderFieldsFragment = { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> };
 
 export type IdentityProvidersQueryVariables = Exact<{
   tenantPath?: string | null | undefined;
 }>;
 
 
-export type IdentityProvidersQuery = { identityProviders: Array<{ id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> }> };
+export type IdentityProvidersQuery = { identityProviders: Array<{ id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> }> };
 
 export type IdentityProviderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type IdentityProviderQuery = { identityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+export type IdentityProviderQuery = { identityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
 export type CreateIdentityProviderMutationVariables = Exact<{
   input: CreateIdentityProviderInput;
 }>;
 
 
-export type CreateIdentityProviderMutation = { createIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+export type CreateIdentityProviderMutation = { createIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
 export type UpdateIdentityProviderMutationVariables = Exact<{
   id: string | number;
@@ -605,14 +609,14 @@ export type UpdateIdentityProviderMutationVariables = Exact<{
 }>;
 
 
-export type UpdateIdentityProviderMutation = { updateIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+export type UpdateIdentityProviderMutation = { updateIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
 export type DeleteIdentityProviderMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteIdentityProviderMutation = { deleteIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, enabled: boolean, redirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
+export type DeleteIdentityProviderMutation = { deleteIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
 export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
 
@@ -1204,8 +1208,11 @@ export const IdentityProviderFieldsFragmentDoc = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }
@@ -2014,8 +2021,11 @@ export const IdentityProvidersDocument = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }`);
@@ -2046,8 +2056,11 @@ export const IdentityProviderDocument = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }`);
@@ -2078,8 +2091,11 @@ export const CreateIdentityProviderDocument = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }`);
@@ -2110,8 +2126,11 @@ export const UpdateIdentityProviderDocument = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }`);
@@ -2142,8 +2161,11 @@ export const DeleteIdentityProviderDocument = new TypedDocumentString(`
   exclusive
   jitProvisioning
   trustEmailVerified
+  upstreamLogout
   enabled
   redirectUri
+  backchannelLogoutUri
+  postLogoutRedirectUri
   createdAt
   updatedAt
 }`);

@@ -108,7 +108,8 @@ export function IdentityProvidersScreen(): JSX.Element {
         <form onSubmit={save}>
           {editing ? (
             <p>
-              Kind: <strong>{editing.kind}</strong> · redirect URI to register upstream: <code>{editing.redirectUri}</code>
+              Kind: <strong>{editing.kind}</strong> · redirect URI to register upstream: <code>{editing.redirectUri}</code> · back-channel logout URI:{' '}
+              <code>{editing.backchannelLogoutUri}</code> · post-logout redirect URI: <code>{editing.postLogoutRedirectUri}</code>
             </p>
           ) : (
             <SelectField
@@ -243,6 +244,13 @@ export function IdentityProvidersScreen(): JSX.Element {
             name="trustEmailVerified"
             checked={draft.trustEmailVerified}
             onChange={set('trustEmailVerified')}
+            errors={form.errors}
+          />
+          <Checkbox
+            label="Signing out here also signs out at the provider (OIDC)"
+            name="upstreamLogout"
+            checked={draft.upstreamLogout}
+            onChange={set('upstreamLogout')}
             errors={form.errors}
           />
           <Checkbox label="Enabled" name="enabled" checked={draft.enabled} onChange={set('enabled')} errors={form.errors} />

@@ -14,6 +14,8 @@ export type SealPurpose =
   | 'refresh-successor'
   | 'idp-client-secret'
   | 'federation-state'
+  | 'upstream-id-token'
+  | 'upstream-logout-state'
   | 'webhook-secret';
 
 /** One SECRET_KEYS entry and the keys derived from it. */

@@ -69,7 +69,7 @@ export class FederatedSignInService {
     private readonly sessions: BrowserSessionService,
     private readonly transactions: Transactions,
     private readonly replays: ReplayGuard,
-    secret: ServerSecret,
+    private readonly secret: ServerSecret,
     private readonly clock: Clock,
     private readonly log: DomainLogger,
     private readonly audit: AuditLog,
@@ -178,6 +178,13 @@ export class FederatedSignInService {
       }
       const user = await this.userFor(tenant, provider, upstream);
       const started = await this.sessions.signIn(input.previousSession, tenant.id, user.id, federatedAuthentication(upstream.claims));
+      // The session remembers this upstream sign-in: an upstream back-channel logout ends it, ending it logs out upstream.
+      await this.store.putSessionUpstream(started.session.sid, {
+        providerId: provider.id,
+        upstreamSid: typeof upstream.claims.sid === 'string' && upstream.claims.sid !== '' ? upstream.claims.sid : null,
+        upstreamSub: upstream.subject,
+        idTokenSealed: upstream.idToken ? this.secret.encrypt(upstream.idToken, 'upstream-id-token') : null,
+      });
       this.record(tenant, provider, 'success', { reason: 'signed in' }, scope, user.id);
       return { started, location: `${opened.resumeAction}?${new URLSearchParams({ pending: opened.resume })}` };
     } catch (error) {

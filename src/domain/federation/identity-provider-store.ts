@@ -1,4 +1,4 @@
-import type { FederatedIdentity, IdentityProvider } from './identity-provider';
+import type { FederatedIdentity, IdentityProvider, SessionUpstream, UpstreamSessionMatch } from './identity-provider';
 
 export type NewIdentityProvider = Omit<IdentityProvider, 'createdAt' | 'updatedAt'>;
 export type IdentityProviderChanges = Partial<Omit<IdentityProvider, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>>;
@@ -20,4 +20,10 @@ export interface IdentityProviderStore {
   insertIdentity(identity: Omit<FederatedIdentity, 'createdAt'>): Promise<FederatedIdentity>;
   /** Records a sign-in through the link. */
   touchIdentity(id: string, at: Date): Promise<void>;
+  /** Records (or replaces) the upstream of the open local session `sessionSid`. */
+  putSessionUpstream(sessionSid: string, upstream: SessionUpstream): Promise<void>;
+  /** The upstream of the local session `sessionSid`, or null (not federated). */
+  findSessionUpstream(sessionSid: string): Promise<SessionUpstream | null>;
+  /** The public ids of the open (unended, unexpired at `now`) local sessions that came from `providerId` and `match` names. */
+  upstreamSessions(providerId: string, match: UpstreamSessionMatch, now: Date): Promise<string[]>;
 }

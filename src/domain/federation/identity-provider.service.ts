@@ -41,6 +41,7 @@ interface IdentityProviderFields {
   exclusive?: boolean | null;
   jitProvisioning?: boolean | null;
   trustEmailVerified?: boolean | null;
+  upstreamLogout?: boolean | null;
   enabled?: boolean | null;
 }
 
@@ -114,6 +115,7 @@ export class IdentityProviderService {
         exclusive: fields.exclusive ?? false,
         jitProvisioning: fields.jitProvisioning ?? true,
         trustEmailVerified: fields.trustEmailVerified ?? false,
+        upstreamLogout: fields.upstreamLogout ?? true,
         enabled: fields.enabled ?? true,
       }),
     );
@@ -155,6 +157,16 @@ export class IdentityProviderService {
   /** `{tenant issuer}/federation/{alias}/callback`: the redirect URI to register at the upstream. */
   redirectUri(provider: Pick<IdentityProvider, 'alias'>, tenantPath: string): string {
     return `${tenantIssuer(this.issuerBase, tenantPath)}/federation/${provider.alias}/callback`;
+  }
+
+  /** `{tenant issuer}/federation/{alias}/backchannel-logout`: the back-channel logout URI to register at the upstream. */
+  backchannelLogoutUri(provider: Pick<IdentityProvider, 'alias'>, tenantPath: string): string {
+    return `${tenantIssuer(this.issuerBase, tenantPath)}/federation/${provider.alias}/backchannel-logout`;
+  }
+
+  /** `{tenant issuer}/federation/{alias}/logged-out`: the post-logout redirect URI to register at the upstream. */
+  postLogoutRedirectUri(provider: Pick<IdentityProvider, 'alias'>, tenantPath: string): string {
+    return `${tenantIssuer(this.issuerBase, tenantPath)}/federation/${provider.alias}/logged-out`;
   }
 
   // ---- Sign-in lookups (trusted) ----
@@ -218,6 +230,7 @@ export class IdentityProviderService {
     if (given(input.exclusive)) changes.exclusive = input.exclusive;
     if (given(input.jitProvisioning)) changes.jitProvisioning = input.jitProvisioning;
     if (given(input.trustEmailVerified)) changes.trustEmailVerified = input.trustEmailVerified;
+    if (given(input.upstreamLogout)) changes.upstreamLogout = input.upstreamLogout;
     if (given(input.enabled)) changes.enabled = input.enabled;
     if (creating) {
       ensure(changes.alias, () => errors.validation('alias', 'is required'));

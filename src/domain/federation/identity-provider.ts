@@ -44,6 +44,8 @@ export interface IdentityProvider {
   readonly jitProvisioning: boolean;
   /** Believe the upstream's `email_verified: true` for users it creates. */
   readonly trustEmailVerified: boolean;
+  /** OIDC: ending a session that came from this provider here also sends the browser to its end_session_endpoint. */
+  readonly upstreamLogout: boolean;
   readonly enabled: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
@@ -59,3 +61,19 @@ export interface FederatedIdentity {
   readonly subject: string;
   readonly createdAt: Date;
 }
+
+/** Which upstream sign-in a local browser session came from (its latest federated sign-in). */
+export interface SessionUpstream {
+  readonly providerId: string;
+  /** The upstream session: the ID token's `sid`, when it had one. */
+  readonly upstreamSid: string | null;
+  /** The upstream `sub` of that sign-in. */
+  readonly upstreamSub: string;
+  /** The upstream ID token (the `id_token_hint` of an upstream logout), sealed with purpose `upstream-id-token`; null for OAUTH2. */
+  readonly idTokenSealed: string | null;
+}
+
+/** Which of a provider's local sessions an upstream logout names: by upstream `sid` (and `sub` when given), or by local user. */
+export type UpstreamSessionMatch =
+  | { readonly upstreamSid: string; readonly upstreamSub?: string }
+  | { readonly userId: string };

@@ -25,6 +25,21 @@ export interface UpstreamIdentity {
   readonly issuer: string;
   readonly subject: string;
   readonly claims: Readonly<Record<string, unknown>>;
+  /** OIDC: the ID token as received (the `id_token_hint` of a later upstream logout). */
+  readonly idToken?: string;
+}
+
+/** A logout token whose signature one of the upstream's keys verified: its header and claims, not yet checked. */
+export interface SignedByUpstream {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** The parameters of an upstream RP-initiated logout (OIDC RP-Initiated Logout 1.0 §2). */
+export interface UpstreamEndSession {
+  readonly idTokenHint: string | null;
+  readonly postLogoutRedirectUri: string;
+  readonly state: string;
 }
 
 /**
@@ -39,6 +54,14 @@ export interface UpstreamRelyingParty {
   authorizationUrl(client: UpstreamClient, checks: UpstreamChecks): Promise<string>;
   /** Redeems the code of the callback `callbackUrl` and validates what comes back. */
   redeem(client: UpstreamClient, callbackUrl: string, checks: UpstreamChecks): Promise<UpstreamIdentity>;
+  /**
+   * Verifies the signature of a JWT (a back-channel logout token) with the OIDC upstream's keys
+   * (its discovered `jwks_uri`, cached; asymmetric algorithms only, never `none`). The claims are
+   * the caller's to check. `refused` for a bad signature or a malformed token.
+   */
+  verifySignature(client: UpstreamClient, jwt: string): Promise<SignedByUpstream>;
+  /** The upstream's end-session URL with these parameters; null when its discovery names no `end_session_endpoint`. */
+  endSessionUrl(client: UpstreamClient, parameters: UpstreamEndSession): Promise<string | null>;
 }
 
 export class UpstreamFailure extends Error {

@@ -109,6 +109,7 @@ const IDENTITY_PROVIDER_FIELDS = [
   'exclusive',
   'jitProvisioning',
   'trustEmailVerified',
+  'upstreamLogout',
   'enabled',
 ] as const;
 
@@ -428,6 +429,7 @@ function readIdentityProvider(reader: DocumentReader, value: unknown, at: string
     exclusive: reader.boolean(object, 'exclusive', at) ?? false,
     jitProvisioning: reader.boolean(object, 'jitProvisioning', at) ?? true,
     trustEmailVerified: reader.boolean(object, 'trustEmailVerified', at) ?? false,
+    upstreamLogout: reader.boolean(object, 'upstreamLogout', at) ?? true,
     enabled: reader.boolean(object, 'enabled', at) ?? true,
   };
   if (reader.problems.length > before || [kind, alias, name, clientId, scopes, claimMapping, emailDomains].includes(undefined)) return null;

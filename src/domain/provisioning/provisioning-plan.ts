@@ -57,6 +57,7 @@ export interface PlannedIdentityProvider {
   exclusive: boolean;
   jitProvisioning: boolean;
   trustEmailVerified: boolean;
+  upstreamLogout: boolean;
   enabled: boolean;
 }
 

@@ -44,6 +44,13 @@ class IdentityProviderFieldsInput {
   @Field(() => Boolean, { nullable: true, description: 'Believe the upstream’s email_verified. Default false.' })
   trustEmailVerified?: boolean | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'OIDC: ending a session that came from this provider also signs out at its end_session_endpoint (RP-initiated logout). Default true.',
+  })
+  upstreamLogout?: boolean | null;
+
   @Field(() => Boolean, { nullable: true, description: 'Default true.' })
   enabled?: boolean | null;
 }

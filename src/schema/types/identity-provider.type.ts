@@ -70,11 +70,23 @@ export class IdentityProviderType {
   @Field({ description: 'Believe the upstream’s `email_verified: true` for users it creates.' })
   trustEmailVerified!: boolean;
 
+  @Field({
+    description:
+      'OIDC: ending a session that came from this provider (RP-initiated logout, account sign-out) also sends the browser to its end_session_endpoint.',
+  })
+  upstreamLogout!: boolean;
+
   @Field()
   enabled!: boolean;
 
   @Field({ description: 'The redirect URI to register at the upstream.' })
   redirectUri!: string;
+
+  @Field({ description: 'The back-channel logout URI to register at the upstream (`{I}/federation/{alias}/backchannel-logout`).' })
+  backchannelLogoutUri!: string;
+
+  @Field({ description: 'The post-logout redirect URI to register at the upstream (`{I}/federation/{alias}/logged-out`).' })
+  postLogoutRedirectUri!: string;
 
   @Field()
   createdAt!: Date;
@@ -83,7 +95,11 @@ export class IdentityProviderType {
   updatedAt!: Date;
 }
 
-export function toIdentityProviderType(provider: IdentityProvider, tenantPath: string, redirectUri: string): IdentityProviderType {
+export function toIdentityProviderType(
+  provider: IdentityProvider,
+  tenantPath: string,
+  uris: { redirectUri: string; backchannelLogoutUri: string; postLogoutRedirectUri: string },
+): IdentityProviderType {
   return {
     id: provider.id,
     tenantPath,
@@ -102,8 +118,9 @@ export function toIdentityProviderType(provider: IdentityProvider, tenantPath: s
     exclusive: provider.exclusive,
     jitProvisioning: provider.jitProvisioning,
     trustEmailVerified: provider.trustEmailVerified,
+    upstreamLogout: provider.upstreamLogout,
     enabled: provider.enabled,
-    redirectUri,
+    ...uris,
     createdAt: provider.createdAt,
     updatedAt: provider.updatedAt,
   };

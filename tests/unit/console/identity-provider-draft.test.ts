@@ -26,8 +26,11 @@ const stored: IdentityProviderFieldsFragment = {
   exclusive: true,
   jitProvisioning: false,
   trustEmailVerified: false,
+  upstreamLogout: true,
   enabled: true,
   redirectUri: 'https://idp.example/t/acme/federation/partner/callback',
+  backchannelLogoutUri: 'https://idp.example/t/acme/federation/partner/backchannel-logout',
+  postLogoutRedirectUri: 'https://idp.example/t/acme/federation/partner/logged-out',
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   claimMapping: [
