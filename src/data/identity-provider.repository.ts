@@ -268,7 +268,8 @@ export class IdentityProviderRepository implements IdentityProviderStore {
     let where: string;
     let params: unknown[];
     if ('userId' in match) [where, params] = ['s.user_id = ?::uuid', [match.userId]];
-    else if (match.upstreamSub !== undefined) [where, params] = ['u.upstream_sid = ? and u.upstream_sub = ?', [match.upstreamSid, match.upstreamSub]];
+    else if (match.upstreamSub !== undefined)
+      [where, params] = ['u.upstream_sid = ? and u.upstream_sub = ?', [match.upstreamSid, match.upstreamSub]];
     else [where, params] = ['u.upstream_sid = ?', [match.upstreamSid]];
     const rows = await this.db.execute<{ sid: string }[]>(
       `select s.sid from browser_session_upstreams u join browser_sessions s on s.sid = u.session_sid

@@ -180,7 +180,8 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
       try {
         const { payload, protectedHeader } = await compactVerify(jwt, keysOf(client, jwksUri), { algorithms: LOGOUT_TOKEN_ALGORITHMS });
         const claims = JSON.parse(new TextDecoder().decode(payload)) as unknown;
-        if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new UpstreamFailure('refused', 'the payload is not a JSON object');
+        if (!claims || typeof claims !== 'object' || Array.isArray(claims))
+          throw new UpstreamFailure('refused', 'the payload is not a JSON object');
         return { header: { ...protectedHeader }, claims: claims as Record<string, unknown> };
       } catch (error) {
         if (error instanceof UpstreamFailure) throw error;

@@ -18,7 +18,9 @@ export class Migration20261207100000UpstreamLogout extends Migration {
       id_token_sealed text null,
       created_at timestamptz not null default now()
     );`);
-    this.addSql('create index browser_session_upstreams_sid on browser_session_upstreams (provider_id, upstream_sid) where upstream_sid is not null;');
+    this.addSql(
+      'create index browser_session_upstreams_sid on browser_session_upstreams (provider_id, upstream_sid) where upstream_sid is not null;',
+    );
     this.addSql('create index browser_session_upstreams_sub on browser_session_upstreams (provider_id, upstream_sub);');
     this.addSql('alter table identity_providers add column upstream_logout boolean not null default true;');
   }

@@ -73,7 +73,10 @@ export function federationRouter(
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
     const location = await domain.upstreamLogout.loggedOut(tenant, req.params.alias, state);
     setPageHeaders(res);
-    res.status(200).type('html').send(location ? signedOutContinuePage(location) : signedOutPage());
+    res
+      .status(200)
+      .type('html')
+      .send(location ? signedOutContinuePage(location) : signedOutPage());
   });
   router.use('/federation', pageErrorHandler);
   return router;

@@ -1,11 +1,12 @@
 // An upstream OpenID Provider for federation tests: node-oidc-provider (ESM, so it runs in its
 // own process, outside jest's CommonJS transform) on 127.0.0.1, with a tiny login interaction of
 // its own (a form asking for the account name; any known account signs in) and automatic
-// consent. Configured by UPSTREAM_OP (JSON: { clients, accounts }); prints `READY <issuer>`.
+// consent. Configured by UPSTREAM_OP (JSON: { clients, accounts, jwks?, features? }: its signing keys
+// when the test must sign tokens as the upstream, and features such as backchannelLogout); prints `READY <issuer>`.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
-const { clients, accounts } = JSON.parse(process.env.UPSTREAM_OP ?? '{}');
+const { clients, accounts, jwks, features } = JSON.parse(process.env.UPSTREAM_OP ?? '{}');
 const server = http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${server.address().port}`;
@@ -15,7 +16,10 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['preferred_username', 'given_name', 'family_name'] },
   findAccount: async (_ctx, id) => (accounts[id] ? { accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) } : undefined),
-  features: { devInteractions: { enabled: false } },
+  features: { devInteractions: { enabled: false }, ...features },
+  ...(jwks ? { jwks } : {}),
+  // Its back-channel logout POSTs go to the server under test on 127.0.0.1, which its SSRF guard (a dispatcher) refuses.
+  fetch: (url, { dispatcher: _loopbackAllowed, ...options }) => globalThis.fetch(url, options),
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   cookies: { keys: ['upstream-op-test-cookie-key'] },
   conformIdTokenClaims: false,
@@ -62,4 +66,5 @@ server.on('request', async (req, res) => {
 });
 
 process.stdout.write(`READY ${issuer}\n`);
+provider.on('backchannel.error', (_ctx, err) => process.stderr.write(`backchannel.error ${err?.message} ${err?.cause?.message ?? ''}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

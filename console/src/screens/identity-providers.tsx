@@ -108,8 +108,9 @@ export function IdentityProvidersScreen(): JSX.Element {
         <form onSubmit={save}>
           {editing ? (
             <p>
-              Kind: <strong>{editing.kind}</strong> · redirect URI to register upstream: <code>{editing.redirectUri}</code> · back-channel logout URI:{' '}
-              <code>{editing.backchannelLogoutUri}</code> · post-logout redirect URI: <code>{editing.postLogoutRedirectUri}</code>
+              Kind: <strong>{editing.kind}</strong> · redirect URI to register upstream: <code>{editing.redirectUri}</code> · back-channel
+              logout URI: <code>{editing.backchannelLogoutUri}</code> · post-logout redirect URI:{' '}
+              <code>{editing.postLogoutRedirectUri}</code>
             </p>
           ) : (
             <SelectField

@@ -74,6 +74,4 @@ export interface SessionUpstream {
 }
 
 /** Which of a provider's local sessions an upstream logout names: by upstream `sid` (and `sub` when given), or by local user. */
-export type UpstreamSessionMatch =
-  | { readonly upstreamSid: string; readonly upstreamSub?: string }
-  | { readonly userId: string };
+export type UpstreamSessionMatch = { readonly upstreamSid: string; readonly upstreamSub?: string } | { readonly userId: string };

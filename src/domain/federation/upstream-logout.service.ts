@@ -96,7 +96,13 @@ export class UpstreamLogoutService {
       return ended;
     } catch (error) {
       const reason = error instanceof DomainError ? (error.detail ?? error.description) : 'unexpected failure';
-      this.record(tenant, provider, 'failure', { reason: `back-channel logout: ${reason}`.slice(0, 300), alias: alias.slice(0, 64) }, scope);
+      this.record(
+        tenant,
+        provider,
+        'failure',
+        { reason: `back-channel logout: ${reason}`.slice(0, 300), alias: alias.slice(0, 64) },
+        scope,
+      );
       throw error;
     }
   }
@@ -113,7 +119,9 @@ export class UpstreamLogoutService {
         throw invalid('unexpected failure');
       }
       if (error.kind === 'unavailable')
-        throw new DomainError('temporarily_unavailable', 'the identity provider’s keys cannot be fetched right now', { detail: error.message });
+        throw new DomainError('temporarily_unavailable', 'the identity provider’s keys cannot be fetched right now', {
+          detail: error.message,
+        });
       throw invalid(error.message);
     }
     if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'logout+jwt') throw invalid('typ is not logout+jwt');
@@ -126,7 +134,10 @@ export class UpstreamLogoutService {
     if (claims.iat < now - LOGOUT_TOKEN_MAX_AGE_SECONDS) throw invalid('iat is too old');
     if (claims.exp !== undefined && (typeof claims.exp !== 'number' || claims.exp < now - SKEW_SECONDS)) throw invalid('expired');
     const events = claims.events;
-    const event = events && typeof events === 'object' && !Array.isArray(events) ? (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT] : undefined;
+    const event =
+      events && typeof events === 'object' && !Array.isArray(events)
+        ? (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT]
+        : undefined;
     if (!event || typeof event !== 'object' || Array.isArray(event)) throw invalid('events has no back-channel logout event');
     const sid = typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined;
     const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
@@ -173,7 +184,10 @@ export class UpstreamLogoutService {
         state: this.secret.encrypt(JSON.stringify(state), 'upstream-logout-state'),
       });
     } catch (error) {
-      this.log.warn({ err: error, provider: provider.alias }, 'federation: the upstream logout URL could not be built; signing out locally only');
+      this.log.warn(
+        { err: error, provider: provider.alias },
+        'federation: the upstream logout URL could not be built; signing out locally only',
+      );
       return null;
     }
   }
