@@ -16,7 +16,7 @@ import type { IdentityProviderService } from './identity-provider.service';
 import { UpstreamFailure, type UpstreamRelyingParty } from './upstream-relying-party';
 
 /** OIDC Back-Channel Logout 1.0 §2.4: the event a logout token carries. */
-export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** A logout token issued longer ago than this is refused (§2.6 "recent"); its `jti` is remembered as long. */
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 600;
