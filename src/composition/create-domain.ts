@@ -82,6 +82,7 @@ import { UserInfoService } from '../domain/userinfo/userinfo.service';
 import { UserService } from '../domain/users/user.service';
 import { IdentityProviderService } from '../domain/federation/identity-provider.service';
 import { FederatedSignInService } from '../domain/federation/federated-sign-in.service';
+import { FederatedIdentityService } from '../domain/federation/federated-identity.service';
 import { UpstreamFailure } from '../domain/federation/upstream-relying-party';
 
 /**
@@ -262,6 +263,18 @@ function createDomain(input: DomainDeps) {
   // Upstream identity providers (issue 23): managed per tenant; sign-in through them over the relying party of deps.upstream.
   const identityProviders = new IdentityProviderService(stores.identityProviders, tenants, deps.secret, deps.outbound.policy, deps.issuer);
   const unavailable = () => Promise.reject(new UpstreamFailure('unavailable', 'no relying party configured'));
+  // Links of users to upstream identities: made after the account's own sign-in, listed, unlinked (never the last way in).
+  const federatedIdentities = new FederatedIdentityService(
+    stores.identityProviders,
+    identityProviders,
+    tenants,
+    users,
+    passkeys,
+    replays,
+    deps.secret,
+    deps.clock,
+    audit,
+  );
   const federation = new FederatedSignInService(
     identityProviders,
     stores.identityProviders,
@@ -276,6 +289,7 @@ function createDomain(input: DomainDeps) {
     deps.clock,
     deps.log,
     audit,
+    federatedIdentities,
   );
   const authorize = new AuthorizeService(
     deps,
@@ -292,6 +306,7 @@ function createDomain(input: DomainDeps) {
     audit,
     passkeys,
     federation,
+    federatedIdentities,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -439,6 +454,7 @@ function createDomain(input: DomainDeps) {
     backchannelLogout,
     identityProviders,
     federation,
+    federatedIdentities,
     webhooks,
     webhookDispatcher,
   };

@@ -14,6 +14,7 @@ export type SealPurpose =
   | 'refresh-successor'
   | 'idp-client-secret'
   | 'federation-state'
+  | 'federation-link'
   | 'webhook-secret';
 
 /** One SECRET_KEYS entry and the keys derived from it. */

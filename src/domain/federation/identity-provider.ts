@@ -58,4 +58,6 @@ export interface FederatedIdentity {
   readonly issuer: string;
   readonly subject: string;
   readonly createdAt: Date;
+  /** The last sign-in through the link (null: none since it was made). */
+  readonly lastUsedAt: Date | null;
 }

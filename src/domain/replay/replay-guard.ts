@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { ReplayStore } from './replay-store';
 
 /** What a single-use identifier belongs to: each kind has its own namespace. */
-export type ReplayKind = 'client_assertion' | 'dpop_proof' | 'request_uri' | 'request_object' | 'webauthn_challenge' | 'federation_state';
+export type ReplayKind = 'client_assertion' | 'dpop_proof' | 'request_uri' | 'request_object' | 'webauthn_challenge' | 'federation_state' | 'federation_link';
 
 /** The longest any identifier is remembered, whatever its expiry says (assertions and proofs are bounded well below it). */
 const MAX_REMEMBER_MS = 24 * 3600_000;
