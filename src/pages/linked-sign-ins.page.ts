@@ -22,7 +22,9 @@ export function linkedSignInsSection(view: LinkedSignInsView): SafeHtml | string
 <ul class="devices" id="linked-list">
 ${view.linked.length === 0 ? html`<li>No linked sign-ins yet.</li>` : ''}
 ${view.linked.map(
-  (identity) => html`<li data-identity-id="${identity.id}"><span><strong>${identity.providerName}</strong><br><span class="code">linked ${when(identity.linkedAt)} · last used ${when(identity.lastUsedAt)}</span></span>
+  (
+    identity,
+  ) => html`<li data-identity-id="${identity.id}"><span><strong>${identity.providerName}</strong><br><span class="code">linked ${when(identity.linkedAt)} · last used ${when(identity.lastUsedAt)}</span></span>
 <form method="post" action="${view.unlinkAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="identity_id" value="${identity.id}"><button type="submit" class="secondary" aria-label="Unlink ${identity.providerName}">Unlink</button></form></li>`,
 )}
 </ul>
@@ -31,7 +33,8 @@ ${
     ? ''
     : view.fresh
       ? view.linkable.map(
-          (provider) => html`<form method="post" action="${view.linkAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="provider" value="${provider.alias}"><button type="submit" class="secondary full">Link ${provider.name}</button></form>`,
+          (provider) =>
+            html`<form method="post" action="${view.linkAction}"><input type="hidden" name="csrf_token" value="${view.csrfToken}"><input type="hidden" name="provider" value="${provider.alias}"><button type="submit" class="secondary full">Link ${provider.name}</button></form>`,
         )
       : html`<p id="link-fresh">To link a sign-in, <a href="${view.signInAgain}">sign in again</a> first (a sign-in within the last 5 minutes is needed).</p>`
 }

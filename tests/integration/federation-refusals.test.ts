@@ -283,7 +283,10 @@ describe('federated sign-in refusals', () => {
   const continueUrl = (page: string) => new URL(/url=([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), t.url).toString();
   const formValue = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)![1]!;
   const links = () =>
-    sqlRows<{ user_id: string; subject: string }>(t.databaseUrl, 'select user_id::text, subject from federated_identities order by created_at');
+    sqlRows<{ user_id: string; subject: string }>(
+      t.databaseUrl,
+      'select user_id::text, subject from federated_identities order by created_at',
+    );
   const auditOf = async (action: string) => {
     await t.server.app.domain.audit.flush();
     return sqlRows<{ outcome: string; reason: string | null }>(
@@ -502,13 +505,20 @@ describe('federated sign-in refusals', () => {
     /** "Link Fake" on the account page, through the fake upstream (as `sub`) to the callback: the callback's response. */
     async function linkFake(jar: CookieJar, sub: string): Promise<Response> {
       const page = await accountPage(jar);
-      const started = await request(jar, `${root()}/account/federation/link`, form({ csrf_token: formValue(page, 'csrf_token'), provider: 'fake' }));
+      const started = await request(
+        jar,
+        `${root()}/account/federation/link`,
+        form({ csrf_token: formValue(page, 'csrf_token'), provider: 'fake' }),
+      );
       expect(started.status).toBe(303);
       const upstream = new URL(started.headers.get('location')!);
       expect(upstream.origin).toBe(op.issuer);
       op.state.nonce = upstream.searchParams.get('nonce')!;
       op.state.sub = sub;
-      return request(jar, `${acme()}/federation/fake/callback?${new URLSearchParams({ code: 'c', state: upstream.searchParams.get('state')! })}`);
+      return request(
+        jar,
+        `${acme()}/federation/fake/callback?${new URLSearchParams({ code: 'c', state: upstream.searchParams.get('state')! })}`,
+      );
     }
 
     let alice: string;
@@ -547,7 +557,11 @@ describe('federated sign-in refusals', () => {
       expect(await links()).toEqual([{ user_id: alice, subject: 'shared-1' }]);
 
       const identityId = /data-identity-id="([^"]+)"/.exec(page)![1]!;
-      const unlinked = await request(aliceJar, `${root()}/account/federation/unlink`, form({ csrf_token: formValue(page, 'csrf_token'), identity_id: identityId }));
+      const unlinked = await request(
+        aliceJar,
+        `${root()}/account/federation/unlink`,
+        form({ csrf_token: formValue(page, 'csrf_token'), identity_id: identityId }),
+      );
       expect(unlinked.status).toBe(303);
       expect(await links()).toEqual([]);
       expect((await auditOf('federatedIdentityLinked')).slice(-2).map((row) => [row.outcome, row.reason])).toEqual([
@@ -569,7 +583,11 @@ describe('federated sign-in refusals', () => {
         "select u.id::text as id, f.id::text as link from users u join federated_identities f on f.user_id = u.id where u.username = 'jit'",
       );
       const page = await accountPage(jar);
-      const refused = await request(jar, `${root()}/account/federation/unlink`, form({ csrf_token: formValue(page, 'csrf_token'), identity_id: jit!.link }));
+      const refused = await request(
+        jar,
+        `${root()}/account/federation/unlink`,
+        form({ csrf_token: formValue(page, 'csrf_token'), identity_id: jit!.link }),
+      );
       expect(refused.status).toBe(409);
       expect(await refused.text()).toMatch(/last way to sign in/);
 

@@ -701,7 +701,10 @@ export class AuthorizeService {
     try {
       if (form.cancel) return { outcome: await this.proceed(client, pending.request, null, browser.binding, false), started };
       if (!user || !user.enabled || user.tenantId !== tenant.id) {
-        return { outcome: pageError(errors.invalidRequest('this account can no longer be linked; return to the application and start again')), started };
+        return {
+          outcome: pageError(errors.invalidRequest('this account can no longer be linked; return to the application and start again')),
+          started,
+        };
       }
       const { user: proven, retryAfterSeconds } = await this.checkPassword(
         client,
@@ -736,7 +739,12 @@ export class AuthorizeService {
   }
 
   /** Makes the link a pending sign-in is for, now that the account proved all it owes; the refusal page, or null (linked, or none pending). */
-  private async linkIfPending(pending: PendingAuthorization, tenant: Tenant, user: User, browser: BrowserContext): Promise<AuthorizeOutcome | null> {
+  private async linkIfPending(
+    pending: PendingAuthorization,
+    tenant: Tenant,
+    user: User,
+    browser: BrowserContext,
+  ): Promise<AuthorizeOutcome | null> {
     if (pending.link === undefined) return null;
     try {
       if (!this.links) throw errors.invalidRequest('linking is not available on this server');

@@ -79,7 +79,10 @@ export class FederatedIdentityService {
     resume: string,
   ): Promise<string> {
     if (!candidate.enabled) {
-      throw refused('An account with this email address or username already exists here, and it is disabled. Contact your administrator.', 'link candidate disabled');
+      throw refused(
+        'An account with this email address or username already exists here, and it is disabled. Contact your administrator.',
+        'link candidate disabled',
+      );
     }
     if (!(await this.users.hasPassword(candidate))) {
       throw refused(
@@ -104,7 +107,10 @@ export class FederatedIdentityService {
   async providerOf(link: PendingLink): Promise<IdentityProvider> {
     const provider = await this.providers.findById(link.providerId);
     if (!provider || !provider.enabled || provider.tenantId !== link.tenantId) {
-      throw refused('This sign-in option is no longer available. Return to the application and start signing in again.', 'provider unavailable');
+      throw refused(
+        'This sign-in option is no longer available. Return to the application and start signing in again.',
+        'provider unavailable',
+      );
     }
     return provider;
   }
