@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
+import { totpCode } from '../fixtures/totp-code';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestTenant } from '../fixtures/token-clients';
 import { graphqlError, rootAdminSdk } from '../support/admin-sdk';
@@ -569,6 +570,42 @@ describe('federated sign-in refusals', () => {
         ['failure', 'upstream identity linked to another user'],
       ]);
       expect((await auditOf('federatedIdentityUnlinked')).map((row) => row.outcome)).toEqual(['success']);
+    });
+
+    it('an account that owes a second factor is linked only after the sign-in’s own second-factor step', async () => {
+      const { domain } = t.server.app;
+      const tenant = (await domain.tenants.findByPath('/acme'))!;
+      const user = await domain.users.create(await rootAdminActor(domain), {
+        tenantPath: '/acme',
+        username: 'mfa-user',
+        password: 'mfa-password-1',
+        email: 'mfa@fake.test',
+      });
+      const { manualKey } = await domain.secondFactors.startTotp(tenant, user);
+      const [recoveryCode] = (await domain.secondFactors.confirmTotp(tenant, user, totpCode(manualKey), undefined))!;
+      op.state.sub = 'mfa-1';
+      op.state.email = 'mfa@fake.test';
+      const jar = new CookieJar();
+      const linkPage = await (await request(jar, continueUrl(await (await request(jar, await startAtFake(jar))).text()))).text();
+      const proven = await request(
+        jar,
+        `${acme()}/authorize/federated/link`,
+        form({ pending: formValue(linkPage, 'pending'), csrf_token: formValue(linkPage, 'csrf_token'), password: 'mfa-password-1' }),
+      );
+      expect(proven.status).toBe(200);
+      const factorPage = await proven.text();
+      expect(factorPage).toContain('action="/t/acme/authorize/second-factor"');
+      expect(jar.get('idp_session')).toBeUndefined();
+      expect(await links()).toEqual([]);
+      const done = await request(
+        jar,
+        `${acme()}/authorize/second-factor`,
+        form({ pending: formValue(factorPage, 'pending'), csrf_token: formValue(factorPage, 'csrf_token'), code: recoveryCode! }),
+      );
+      expect(done.status).toBe(303);
+      expect(new URL(done.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+      expect(await links()).toEqual([{ user_id: user.id, subject: 'mfa-1' }]);
+      await sqlRows(t.databaseUrl, 'delete from users where id = $1', [user.id]);
     });
 
     it('never unlinks the last way in (account page and admin API); admins list and unlink links of their subtree only', async () => {
