@@ -83,6 +83,7 @@ import { UserService } from '../domain/users/user.service';
 import { IdentityProviderService } from '../domain/federation/identity-provider.service';
 import { FederatedSignInService } from '../domain/federation/federated-sign-in.service';
 import { UpstreamLogoutService } from '../domain/federation/upstream-logout.service';
+import { FederatedIdentityService } from '../domain/federation/federated-identity.service';
 import { UpstreamFailure } from '../domain/federation/upstream-relying-party';
 
 /**
@@ -269,6 +270,18 @@ function createDomain(input: DomainDeps) {
     verifySignature: unavailable,
     endSessionUrl: unavailable,
   };
+  // Links of users to upstream identities: made after the account's own sign-in, listed, unlinked (never the last way in).
+  const federatedIdentities = new FederatedIdentityService(
+    stores.identityProviders,
+    identityProviders,
+    tenants,
+    users,
+    passkeys,
+    replays,
+    deps.secret,
+    deps.clock,
+    audit,
+  );
   const federation = new FederatedSignInService(
     identityProviders,
     stores.identityProviders,
@@ -283,6 +296,7 @@ function createDomain(input: DomainDeps) {
     deps.clock,
     deps.log,
     audit,
+    federatedIdentities,
   );
   // Logout with the upstream: its back-channel logout ends the sessions it made; ending one here logs out there too.
   const upstreamLogout = new UpstreamLogoutService(
@@ -312,6 +326,7 @@ function createDomain(input: DomainDeps) {
     audit,
     passkeys,
     federation,
+    federatedIdentities,
   );
   const deviceVerification = new DeviceVerificationService(
     deps,
@@ -460,6 +475,7 @@ function createDomain(input: DomainDeps) {
     identityProviders,
     federation,
     upstreamLogout,
+    federatedIdentities,
     webhooks,
     webhookDispatcher,
   };

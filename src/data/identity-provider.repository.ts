@@ -40,6 +40,7 @@ interface IdentityRow {
   issuer: string;
   subject: string;
   created_at: Date | string;
+  last_sign_in_at: Date | string | null;
 }
 
 const toProvider = (row: ProviderRow): IdentityProvider =>
@@ -78,6 +79,7 @@ const toIdentity = (row: IdentityRow): FederatedIdentity =>
     issuer: row.issuer,
     subject: row.subject,
     createdAt: new Date(row.created_at),
+    lastUsedAt: row.last_sign_in_at === null ? null : new Date(row.last_sign_in_at),
   });
 
 const SELECT = `select p.id::text as id, p.tenant_id::text as tenant_id, p.kind, p.alias, p.name, p.issuer, p.authorization_endpoint,
@@ -87,7 +89,7 @@ const SELECT = `select p.id::text as id, p.tenant_id::text as tenant_id, p.kind,
   from identity_providers p`;
 
 const IDENTITY_COLUMNS =
-  'id::text as id, tenant_id::text as tenant_id, user_id::text as user_id, provider_id::text as provider_id, issuer, subject, created_at';
+  'id::text as id, tenant_id::text as tenant_id, user_id::text as user_id, provider_id::text as provider_id, issuer, subject, created_at, last_sign_in_at';
 
 /** Column of each changeable field; `emailDomains` lives in its own table. */
 const COLUMN: Record<string, string> = {
@@ -223,13 +225,31 @@ export class IdentityProviderRepository implements IdentityProviderStore {
     return row ? toIdentity(row) : null;
   }
 
-  async insertIdentity(identity: Omit<FederatedIdentity, 'createdAt'>): Promise<FederatedIdentity> {
+  async insertIdentity(identity: Omit<FederatedIdentity, 'createdAt' | 'lastUsedAt'>): Promise<FederatedIdentity> {
     const [row] = await this.db.execute<IdentityRow[]>(
       `insert into federated_identities (id, tenant_id, user_id, provider_id, issuer, subject)
        values (?::uuid, ?::uuid, ?::uuid, ?::uuid, ?, ?) returning ${IDENTITY_COLUMNS}`,
       [identity.id, identity.tenantId, identity.userId, identity.providerId, identity.issuer, identity.subject],
     );
     return toIdentity(row!);
+  }
+
+  async findIdentityById(id: string): Promise<FederatedIdentity | null> {
+    const [row] = await this.db.execute<IdentityRow[]>(`select ${IDENTITY_COLUMNS} from federated_identities where id = ?::uuid`, [id]);
+    return row ? toIdentity(row) : null;
+  }
+
+  async identitiesOf(userId: string): Promise<FederatedIdentity[]> {
+    const rows = await this.db.execute<IdentityRow[]>(
+      `select ${IDENTITY_COLUMNS} from federated_identities where user_id = ?::uuid order by created_at, id`,
+      [userId],
+    );
+    return rows.map(toIdentity);
+  }
+
+  async deleteIdentity(id: string): Promise<boolean> {
+    const rows = await this.db.execute<{ id: string }[]>('delete from federated_identities where id = ?::uuid returning id::text as id', [id]);
+    return rows.length > 0;
   }
 
   async touchIdentity(id: string, at: Date): Promise<void> {

@@ -5,6 +5,7 @@ import { DateTimeISOScalar } from '../schema/date-time-iso.scalar';
 import { guardFields } from './guard-fields';
 import { ApiResolver, TenantApisResolver } from '../resolvers/api.resolver';
 import { IdentityProviderResolver } from '../resolvers/identity-provider.resolver';
+import { MeFederatedIdentitiesResolver, UserFederatedIdentitiesResolver } from '../resolvers/federated-identity.resolver';
 import { AuditEventResolver } from '../resolvers/audit-event.resolver';
 import { auditMutation } from './audit-mutation';
 import { ClientResolver } from '../resolvers/client.resolver';
@@ -68,6 +69,8 @@ export function buildAdminSchema(): GraphQLSchema {
           InitialAccessTokenResolver,
           ScimTokenResolver,
           IdentityProviderResolver,
+          UserFederatedIdentitiesResolver,
+          MeFederatedIdentitiesResolver,
           WebhookResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],

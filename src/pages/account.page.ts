@@ -38,6 +38,8 @@ export interface AccountView {
   };
   /** The "Passkeys" section (passkey.page.ts). */
   passkeys?: SafeHtml;
+  /** The "Linked sign-ins" section (linked-sign-ins.page.ts). */
+  linkedSignIns?: SafeHtml | string;
 }
 
 /** The account page's two-step verification section. */
@@ -126,7 +128,8 @@ ${
 </form>
 ${sessionsSection(view)}
 ${secondFactorSection(view)}
-${view.passkeys ?? ''}`,
+${view.passkeys ?? ''}
+${view.linkedSignIns ?? ''}`,
     [view.scriptSrc],
   );
 }

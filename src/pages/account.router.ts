@@ -11,7 +11,8 @@ import { PASSKEY_REGISTRATION_FRESHNESS_SECONDS } from '../domain/passkeys/passk
 import type { TotpEnrolment } from '../domain/mfa/second-factor.service';
 import { isMultiFactor, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../domain/mfa/authentication-methods';
 import { accountPage } from './account.page';
-import { pagePath } from './browser-cookies';
+import { federationCookie, pagePath } from './browser-cookies';
+import { linkedSignInsSection } from './linked-sign-ins.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
 import { setPageHeaders } from './page-headers';
@@ -48,6 +49,8 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     passkeyRemove: pagePath(issuer, '/account/passkeys/remove'),
     endSession: pagePath(issuer, '/account/sessions/end'),
     endOthers: pagePath(issuer, '/account/sessions/end-others'),
+    link: pagePath(issuer, '/account/federation/link'),
+    unlink: pagePath(issuer, '/account/federation/unlink'),
   };
 
   /**
@@ -74,16 +77,20 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   ) => {
     const fresh = isFresh(who.authTime, domain.clock.now());
     const binding = who.token;
-    const [devices, overview, passkeys, ceremony, sessions] = await Promise.all([
+    const [devices, overview, passkeys, ceremony, sessions, linked, linkable] = await Promise.all([
       domain.devices.listOwn(who.user.id, { first: 100 }),
       domain.secondFactors.overview(who.user.id),
       domain.passkeys.list(who.user.id),
       fresh && domain.passkeys.available ? domain.passkeys.registrationOptions(who.tenant, who.user, { binding }) : null,
       domain.sessions.listOf(who.user.id),
+      domain.federatedIdentities.listOf(who.user),
+      domain.federatedIdentities.linkable(who.tenant, who.user),
     ]);
     const csrfToken = kit.csrf.issue(who.token, PURPOSE);
     const { enrolment, recoveryCodes, ...rest } = extra;
-    setAccountHeaders(res, enrolment !== undefined);
+    const signInAgain = `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`;
+    // "Link …" posts here and is redirected to the upstream: its origin must be a form target (CSP form-action).
+    setAccountHeaders(res, enrolment !== undefined, fresh ? linkable.map(upstreamOrigin) : []);
     res
       .status(status)
       .type('html')
@@ -113,9 +120,18 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
                 renameAction: actions.passkeyRename,
                 removeAction: actions.passkeyRemove,
                 ...(ceremony ? { add: { action: actions.passkeyAdd, ceremony } } : {}),
-                signInAgain: `${pagePath(issuer, '/account/sign-in')}?${new URLSearchParams({ tenant: who.tenant.path })}`,
+                signInAgain,
               })
             : undefined,
+          linkedSignIns: linkedSignInsSection({
+            linked,
+            linkable,
+            csrfToken,
+            linkAction: actions.link,
+            unlinkAction: actions.unlink,
+            fresh,
+            signInAgain,
+          }),
         }),
       );
   };
@@ -255,6 +271,33 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
     }
   });
 
+  // Linked sign-ins: link a provider (a sign-in within the last five minutes, as for passkeys), unlink one (never the last way in).
+  router.post('/account/federation/link', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    if (!isFresh(who.authTime, domain.clock.now())) {
+      return render(res, who, 403, { failed: 'To link a sign-in, sign in again first: your last sign-in is more than 5 minutes old.' });
+    }
+    const start = await domain.federation.beginLink(who.tenant, who.user, who.sid, field(req, 'provider') ?? '', accountUrl);
+    federationCookie(start.callbackUrl).set(res, start.binding);
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).redirect(303, start.location);
+  });
+
+  router.post('/account/federation/unlink', pageForm, async (req, res) => {
+    const who = await signedIn(req);
+    ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
+    const scope = { clientIp: req.ip ?? null, requestId: String(req.id) };
+    try {
+      await domain.federatedIdentities.unlinkOwn(who.user, field(req, 'identity_id') ?? '', scope);
+      res.redirect(303, pagePath(issuer, '/account'));
+    } catch (error) {
+      if (!isDomainError(error) || !['not_found', 'conflict'].includes(error.code)) throw error;
+      await render(res, who, error.code === 'conflict' ? 409 : 404, {
+        failed: error.code === 'conflict' ? `Not unlinked: ${error.description}.` : 'That sign-in was already unlinked.',
+      });
+    }
+  });
+
   router.post('/account/devices/revoke', pageForm, async (req, res) => {
     const who = await signedIn(req);
     ensure(who && kit.csrf.verify(field(req, 'csrf_token'), who.token, PURPOSE), csrfFailure);
@@ -296,14 +339,19 @@ export function accountRouter(domain: Domain, kit: PageKit): Router {
   return router;
 }
 
-/** The hosted pages' headers, plus same-origin scripts for the copy buttons. */
-function setAccountHeaders(res: Response, qrCode = false): void {
+/** The hosted pages' headers, plus same-origin scripts for the copy buttons; `formTargets`: origins a form's redirect may go to. */
+function setAccountHeaders(res: Response, qrCode = false, formTargets: readonly string[] = []): void {
   setPageHeaders(res);
+  const formAction = ["'self'", ...new Set(formTargets)].join(' ');
   res.set(
     'Content-Security-Policy',
-    `default-src 'none'; script-src 'self'; ${qrCode ? 'img-src data:; ' : ''}style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; script-src 'self'; ${qrCode ? 'img-src data:; ' : ''}style-src 'unsafe-inline'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
   );
 }
+
+/** Where an upstream's authorization request goes (the origin of its authorization endpoint, else of its issuer). */
+const upstreamOrigin = (provider: { authorizationEndpoint: string | null; issuer: string }): string =>
+  new URL(provider.authorizationEndpoint ?? provider.issuer).origin;
 
 /** Whether a sign-in at `authTime` is recent enough to add a passkey. */
 const isFresh = (authTime: Date, now: Date): boolean => now.getTime() - authTime.getTime() <= PASSKEY_REGISTRATION_FRESHNESS_SECONDS * 1000;

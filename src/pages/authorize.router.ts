@@ -101,6 +101,24 @@ export function authorizeRouter(domain: Domain, kit: PageKit, scopeFor: RequestS
     sendOutcome(res, kit, outcome, binding ?? bindingFor(kit, undefined), false);
   });
 
+  // A first federated sign-in that collides with an existing account: that account's own sign-in links the provider.
+  router.get('/authorize/federated/link', async (req, res) => {
+    const binding = kit.interaction.read(req);
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const outcome = await domain.authorize.startLink({ pending: query('pending'), link: query('link') }, { binding });
+    sendOutcome(res, kit, outcome, binding ?? bindingFor(kit, undefined), false);
+  });
+  router.post('/authorize/federated/link', pageForm, async (req, res) => {
+    const binding = kit.interaction.read(req);
+    if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'link')) throw csrfFailure();
+    const { outcome, started } = await domain.authorize.linkAccount(
+      { pending: field(req, 'pending'), password: field(req, 'password'), cancel: field(req, 'cancel') !== undefined },
+      { sessionToken: kit.session.read(req), binding, scope: scopeFor(req, String(req.id)) },
+    );
+    if (started) kit.session.set(res, started.token);
+    sendOutcome(res, kit, outcome, binding!, true);
+  });
+
   router.post('/authorize/consent', pageForm, async (req, res) => {
     const binding = kit.interaction.read(req);
     if (!kit.csrf.verify(field(req, 'csrf_token'), binding, 'consent')) throw csrfFailure();

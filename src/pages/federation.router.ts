@@ -34,7 +34,7 @@ export function federationRouter(
     const binding = cookie.read(req);
     cookie.clear(res);
     const query = new URL(req.originalUrl, callbackUrl).search;
-    const { started, location } = await domain.federation.complete(
+    const done = await domain.federation.complete(
       tenant,
       req.params.alias,
       {
@@ -46,12 +46,12 @@ export function federationRouter(
       scopeFor(req, String(req.id)),
     );
     // A fresh cookie value on every sign-in (no fixation); the session rule is BrowserSessionService.signIn's.
-    session.set(res, started.token);
+    if (done.kind === 'signed-in') session.set(res, done.started.token);
     // A page, not a redirect: the redirects after the upstream's sign-in form are bound by that page's
     // CSP form-action, which cannot know the application this request returns to. The page's own
     // refresh starts a fresh navigation (no script needed); the link is the fallback.
     setPageHeaders(res);
-    res.status(200).type('html').send(continuePage(location));
+    res.status(200).type('html').send(continuePage(done.location, done.kind));
   });
   // OIDC Back-Channel Logout 1.0 §2.5, the RP side: the upstream POSTs `logout_token` (server to server, no cookies).
   // 200 when valid (whether or not a session matched), 400 `invalid_request` otherwise (§2.8); checks in UpstreamLogoutService.
@@ -82,13 +82,15 @@ export function federationRouter(
   return router;
 }
 
-/** "Signed in": continues at `location` (same origin) at once by refresh, or by the link. */
-function continuePage(location: string): string {
+/** "Signed in" (or on to the link page, or back to the account page): continues at `location` (same origin) at once by refresh, or by the link. */
+function continuePage(location: string, kind: 'signed-in' | 'link' | 'linked'): string {
+  const title = kind === 'signed-in' ? 'Signed in' : kind === 'link' ? 'Account found' : 'Linked';
+  const lead = kind === 'signed-in' ? 'Continuing to the application…' : kind === 'link' ? 'Continuing…' : 'Back to your account…';
   return renderPage(
-    'Signed in',
+    title,
     html`<p class="eyebrow">Sign-in</p>
-<h1>Signed in</h1>
-<p class="lead">Continuing to the application…</p>
+<h1>${title}</h1>
+<p class="lead">${lead}</p>
 <p><a href="${location}">Continue</a></p>`,
     [],
     html`<meta http-equiv="refresh" content="0;url=${location}">

@@ -9,6 +9,7 @@ import { errorPage } from './error.page';
 import { FORM_POST_SCRIPT_SOURCE, formPostPage } from './form-post.page';
 import { formTargets, setPageHeaders } from './page-headers';
 import { signInPage } from './sign-in.page';
+import { linkAccountPage } from './link-account.page';
 import { enrolFactorPage, recoveryCodesPage, secondFactorPage } from './second-factor.page';
 
 /** What the authorization pages share: cookies, CSRF tokens and form actions. */
@@ -30,6 +31,8 @@ export interface PageKit {
   passkeyScript: string;
   /** `{I}/authorize/federated`: where a federated sign-in continues its pending request. */
   federatedAction: string;
+  /** `{I}/authorize/federated/link`: the page linking an upstream identity to an existing account. */
+  linkAction: string;
   /** The "Forgot password?" page of a tenant's issuer; absent when email flows are off. */
   forgotPassword?: (tenantPath: string) => string;
 }
@@ -51,6 +54,7 @@ export function pageKit(issuer: string, secret: ServerSecret, forgotPassword?: (
     secondFactorPasskeyAction: pagePath(issuer, '/authorize/second-factor/passkey'),
     passkeyScript: pagePath(issuer, '/authorize/passkey.js'),
     federatedAction: pagePath(issuer, '/authorize/federated'),
+    linkAction: pagePath(issuer, '/authorize/federated/link'),
   };
 }
 
@@ -164,6 +168,26 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
             enrolment: outcome.enrolment,
             csrfToken: kit.csrf.issue(binding, 'enrol-factor'),
             action: kit.enrolFactorAction,
+            failed: outcome.failed,
+            retryAfterSeconds: outcome.retryAfterSeconds,
+          }),
+        );
+      return;
+    case 'link-account':
+      kit.interaction.set(res, binding);
+      // Cancel answers with the sign-in form; the link ends with the redirect to the client.
+      setPageHeaders(res, formTargets(outcome.screen.redirectUri));
+      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
+      res
+        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .type('html')
+        .send(
+          linkAccountPage({
+            screen: outcome.screen,
+            shown: outcome.shown,
+            providerName: outcome.providerName,
+            csrfToken: kit.csrf.issue(binding, 'link'),
+            action: kit.linkAction,
             failed: outcome.failed,
             retryAfterSeconds: outcome.retryAfterSeconds,
           }),

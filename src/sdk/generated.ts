@@ -618,6 +618,27 @@ export type DeleteIdentityProviderMutationVariables = Exact<{
 
 export type DeleteIdentityProviderMutation = { deleteIdentityProvider: { id: string, tenantPath: string, kind: string, alias: string, name: string, issuer: string, authorizationEndpoint: string | null, tokenEndpoint: string | null, userinfoEndpoint: string | null, clientId: string, hasClientSecret: boolean, scopes: Array<string>, emailDomains: Array<string>, exclusive: boolean, jitProvisioning: boolean, trustEmailVerified: boolean, upstreamLogout: boolean, enabled: boolean, redirectUri: string, backchannelLogoutUri: string, postLogoutRedirectUri: string, createdAt: string, updatedAt: string, claimMapping: Array<{ field: string, claim: string }> } };
 
+export type FederatedIdentityFieldsFragment = { id: string, userId: string, providerAlias: string, providerName: string, issuer: string, subject: string, linkedAt: string, lastUsedAt: string | null };
+
+export type UserFederatedIdentitiesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UserFederatedIdentitiesQuery = { user: { id: string, federatedIdentities: Array<{ id: string, userId: string, providerAlias: string, providerName: string, issuer: string, subject: string, linkedAt: string, lastUsedAt: string | null }> } };
+
+export type MyFederatedIdentitiesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyFederatedIdentitiesQuery = { me: { userId: string | null, federatedIdentities: Array<{ id: string, userId: string, providerAlias: string, providerName: string, issuer: string, subject: string, linkedAt: string, lastUsedAt: string | null }> } };
+
+export type UnlinkFederatedIdentityMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnlinkFederatedIdentityMutation = { unlinkFederatedIdentity: { id: string, userId: string, providerAlias: string, providerName: string, issuer: string, subject: string, linkedAt: string, lastUsedAt: string | null } };
+
 export type InitialAccessTokenFieldsFragment = { id: string, tenantPath: string, description: string, createdAt: string, expiresAt: string | null, revokedAt: string | null, maxUses: number | null, uses: number, policy: { grantTypes: Array<string> | null, tokenEndpointAuthMethods: Array<string> | null, redirectUriRule: RedirectUriRule, redirectHosts: Array<string> | null, scopes: Array<string> | null, maxAccessTokenLifetime: number | null, maxRefreshTokenLifetime: number | null } };
 
 export type InitialAccessTokensQueryVariables = Exact<{
@@ -1217,6 +1238,18 @@ export const IdentityProviderFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"IdentityProviderFields"});
+export const FederatedIdentityFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FederatedIdentityFields on FederatedIdentity {
+  id
+  userId
+  providerAlias
+  providerName
+  issuer
+  subject
+  linkedAt
+  lastUsedAt
+}
+    `, {"fragmentName":"FederatedIdentityFields"});
 export const InitialAccessTokenFieldsFragmentDoc = new TypedDocumentString(`
     fragment InitialAccessTokenFields on InitialAccessToken {
   id
@@ -2168,6 +2201,60 @@ export const DeleteIdentityProviderDocument = new TypedDocumentString(`
   postLogoutRedirectUri
   createdAt
   updatedAt
+}`);
+export const UserFederatedIdentitiesDocument = new TypedDocumentString(`
+    query userFederatedIdentities($id: ID!) {
+  user(id: $id) {
+    id
+    federatedIdentities {
+      ...FederatedIdentityFields
+    }
+  }
+}
+    fragment FederatedIdentityFields on FederatedIdentity {
+  id
+  userId
+  providerAlias
+  providerName
+  issuer
+  subject
+  linkedAt
+  lastUsedAt
+}`);
+export const MyFederatedIdentitiesDocument = new TypedDocumentString(`
+    query myFederatedIdentities {
+  me {
+    userId
+    federatedIdentities {
+      ...FederatedIdentityFields
+    }
+  }
+}
+    fragment FederatedIdentityFields on FederatedIdentity {
+  id
+  userId
+  providerAlias
+  providerName
+  issuer
+  subject
+  linkedAt
+  lastUsedAt
+}`);
+export const UnlinkFederatedIdentityDocument = new TypedDocumentString(`
+    mutation unlinkFederatedIdentity($id: ID!) {
+  unlinkFederatedIdentity(id: $id) {
+    ...FederatedIdentityFields
+  }
+}
+    fragment FederatedIdentityFields on FederatedIdentity {
+  id
+  userId
+  providerAlias
+  providerName
+  issuer
+  subject
+  linkedAt
+  lastUsedAt
 }`);
 export const InitialAccessTokensDocument = new TypedDocumentString(`
     query initialAccessTokens($tenantPath: String) {
@@ -3201,6 +3288,15 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     deleteIdentityProvider(variables: DeleteIdentityProviderMutationVariables, options?: C): Promise<DeleteIdentityProviderMutation> {
       return requester<DeleteIdentityProviderMutation, DeleteIdentityProviderMutationVariables>(DeleteIdentityProviderDocument, variables, options) as Promise<DeleteIdentityProviderMutation>;
+    },
+    userFederatedIdentities(variables: UserFederatedIdentitiesQueryVariables, options?: C): Promise<UserFederatedIdentitiesQuery> {
+      return requester<UserFederatedIdentitiesQuery, UserFederatedIdentitiesQueryVariables>(UserFederatedIdentitiesDocument, variables, options) as Promise<UserFederatedIdentitiesQuery>;
+    },
+    myFederatedIdentities(variables?: MyFederatedIdentitiesQueryVariables, options?: C): Promise<MyFederatedIdentitiesQuery> {
+      return requester<MyFederatedIdentitiesQuery, MyFederatedIdentitiesQueryVariables>(MyFederatedIdentitiesDocument, variables, options) as Promise<MyFederatedIdentitiesQuery>;
+    },
+    unlinkFederatedIdentity(variables: UnlinkFederatedIdentityMutationVariables, options?: C): Promise<UnlinkFederatedIdentityMutation> {
+      return requester<UnlinkFederatedIdentityMutation, UnlinkFederatedIdentityMutationVariables>(UnlinkFederatedIdentityDocument, variables, options) as Promise<UnlinkFederatedIdentityMutation>;
     },
     initialAccessTokens(variables?: InitialAccessTokensQueryVariables, options?: C): Promise<InitialAccessTokensQuery> {
       return requester<InitialAccessTokensQuery, InitialAccessTokensQueryVariables>(InitialAccessTokensDocument, variables, options) as Promise<InitialAccessTokensQuery>;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { AdminSdk } from '../../src/sdk/client';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { createTestUser } from '../fixtures/test-user';
+import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestTenant } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
 import { startCallbackServer, type CallbackServer } from '../support/callback-server';
@@ -15,6 +16,7 @@ import { startTestServer, type TestServer } from '../support/test-server';
 jest.setTimeout(120_000);
 
 const SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'screenshots', 'sign-in-home-realm.png');
+const LINK_SCREENSHOT = path.join(__dirname, '..', '..', 'docs', 'screenshots', 'sign-in-link-account.png');
 
 /**
  * Issue 23, upstream identity providers, end to end in Chromium: tenant `/acme` of this server
@@ -53,6 +55,9 @@ describe('federated sign-in through upstream identity providers', () => {
           ],
           accounts: {
             ada: { email: 'ada@acme.test', email_verified: true, preferred_username: 'ada', given_name: 'Ada', family_name: 'Lovelace' },
+            // Bob already has a local account with this email (the link page); Carol links from her account page.
+            bob: { email: 'bob@acme.test', email_verified: true, preferred_username: 'bob-upstream' },
+            'carol-up': { email: 'carol@upstream.test', preferred_username: 'carol-up' },
           },
         }),
       },
@@ -144,16 +149,18 @@ describe('federated sign-in through upstream identity providers', () => {
     }
   }
 
-  const homeRealm = (screenshot?: string) => async (page: Page) => {
-    await page.fill('input[name="username"]', 'ada@acme.test');
-    if (screenshot) await page.screenshot({ path: screenshot });
-    await Promise.all([
-      page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`)),
-      page.click('button:has-text("Sign in")'),
-    ]);
-    await page.fill('input[name="login"]', 'ada');
-    await page.click('button:has-text("Continue")');
-  };
+  const homeRealm =
+    (screenshot?: string, who = 'ada') =>
+    async (page: Page) => {
+      await page.fill('input[name="username"]', `${who}@acme.test`);
+      if (screenshot) await page.screenshot({ path: screenshot });
+      await Promise.all([
+        page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`)),
+        page.click('button:has-text("Sign in")'),
+      ]);
+      await page.fill('input[name="login"]', who);
+      await page.click('button:has-text("Continue")');
+    };
 
   it('home-realm discovery: ada@acme.test goes to Acme, comes back signed in, and the user is made just in time', async () => {
     const claims = await codeFlow(homeRealm(SCREENSHOT));
@@ -202,5 +209,66 @@ describe('federated sign-in through upstream identity providers', () => {
     await t.server.app.domain.audit.flush();
     const events = await sql<{ outcome: string }>(t.databaseUrl, "select outcome from audit_events where action = 'federatedSignIn'");
     expect(events.map((event) => event.outcome)).toEqual(['success', 'success', 'success']);
+  });
+
+  const linkRows = (userId: string) =>
+    sql<{ issuer: string; subject: string }>(t.databaseUrl, 'select issuer, subject from federated_identities where user_id = $1', [
+      userId,
+    ]);
+
+  it('links at the first federated sign-in only with the existing account’s password; then goes straight in as that user', async () => {
+    const { domain } = t.server.app;
+    const password = 'bob-local-password-1';
+    const bob = await domain.users.create(await rootAdminActor(domain), {
+      tenantPath: '/acme',
+      username: 'bob',
+      password,
+      email: 'bob@acme.test',
+    });
+    const claims = await codeFlow(async (page) => {
+      await homeRealm(undefined, 'bob')(page);
+      await page.getByRole('heading', { name: 'Link Acme' }).waitFor();
+      await page.getByText('An account for bob@acme.test already exists here. Sign in to it to link Acme.').waitFor();
+      await page.screenshot({ path: LINK_SCREENSHOT });
+      // Keyboard only: the labelled password field, Enter submits the default button ("Link and sign in").
+      await page.getByLabel('Password of the existing account').fill('not-the-password');
+      await page.getByLabel('Password of the existing account').press('Enter');
+      await page.getByRole('alert').filter({ hasText: 'That password is not correct. Nothing was linked.' }).waitFor();
+      expect(await linkRows(bob.id)).toEqual([]);
+      await page.getByLabel('Password of the existing account').fill(password);
+      await page.getByRole('button', { name: 'Link and sign in' }).click();
+    });
+    expect(claims.sub).toBe(bob.id);
+    expect(await linkRows(bob.id)).toEqual([{ issuer: opIssuer, subject: 'bob' }]);
+    // The next federated sign-in: no link page, the same local user.
+    const again = await codeFlow(homeRealm(undefined, 'bob'));
+    expect(again.sub).toBe(bob.id);
+  });
+
+  it('links and unlinks from the account page ("Linked sign-ins")', async () => {
+    const { domain } = t.server.app;
+    const carol = await createTestUser(domain, '/acme');
+    const context = await browser.newContext({ viewport: { width: 720, height: 1400 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${t.url}/account/sign-in?tenant=/acme`);
+      await page.fill('input[name="username"]', carol.username);
+      await page.fill('input[name="password"]', carol.password);
+      await Promise.all([page.waitForURL(`${t.url}/account`), page.click('button:has-text("Sign in")')]);
+      const section = page.getByRole('region', { name: 'Linked sign-ins' });
+      await Promise.all([
+        page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`)),
+        section.getByRole('button', { name: 'Link Acme' }).click(),
+      ]);
+      await page.fill('input[name="login"]', 'carol-up');
+      await Promise.all([page.waitForURL(`${t.url}/account`), page.click('button:has-text("Continue")')]);
+      await section.getByRole('button', { name: 'Unlink Acme' }).waitFor();
+      expect(await linkRows(carol.user.id)).toEqual([{ issuer: opIssuer, subject: 'carol-up' }]);
+      await Promise.all([page.waitForURL(`${t.url}/account`), section.getByRole('button', { name: 'Unlink Acme' }).click()]);
+      await section.getByRole('button', { name: 'Link Acme' }).waitFor();
+      expect(await linkRows(carol.user.id)).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { pkcePair } from '../fixtures/pkce';
+import { totpCode } from '../fixtures/totp-code';
 import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestTenant } from '../fixtures/token-clients';
 import { graphqlError, rootAdminSdk } from '../support/admin-sdk';
@@ -22,7 +23,7 @@ async function startFakeOp() {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const other = await generateKeyPair('ES256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-  const state = { flaw: 'none' as Flaw, nonce: '', clientId: '', tokenRequests: 0 };
+  const state = { flaw: 'none' as Flaw, nonce: '', clientId: '', tokenRequests: 0, sub: 'mallory-1', email: 'mallory@fake.test' };
   let issuer = '';
   const sign = (key: CryptoKey, claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(key);
@@ -60,13 +61,13 @@ async function startFakeOp() {
         const { flaw } = state;
         const claims = {
           iss: flaw === 'iss' ? 'https://evil.example' : issuer,
-          sub: 'mallory-1',
+          sub: state.sub,
           aud: flaw === 'aud' ? 'someone-else' : state.clientId,
           nonce: flaw === 'nonce' ? 'not-the-nonce' : state.nonce,
           iat: flaw === 'expired' ? now - 7200 : now,
           exp: flaw === 'expired' ? now - 3600 : now + 300,
-          email: 'mallory@fake.test',
-          preferred_username: 'mallory',
+          email: state.email,
+          preferred_username: state.email.split('@')[0],
         };
         void sign(flaw === 'signature' ? other.privateKey : privateKey, claims).then((idToken) =>
           json({ access_token: 'upstream-at', token_type: 'Bearer', expires_in: 300, id_token: idToken }),
@@ -279,7 +280,24 @@ describe('federated sign-in refusals', () => {
     await sqlRows(t.databaseUrl, "delete from users where username = 'grace'");
   });
 
-  it('never links by email: an upstream identity whose email a local user has is refused; with JIT off an unknown identity is refused', async () => {
+  /** Where the callback's "continue" page (a meta refresh) sends the browser, as an absolute URL. */
+  const continueUrl = (page: string) => new URL(/url=([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&'), t.url).toString();
+  const formValue = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)![1]!;
+  const links = () =>
+    sqlRows<{ user_id: string; subject: string }>(
+      t.databaseUrl,
+      'select user_id::text, subject from federated_identities order by created_at',
+    );
+  const auditOf = async (action: string) => {
+    await t.server.app.domain.audit.flush();
+    return sqlRows<{ outcome: string; reason: string | null }>(
+      t.databaseUrl,
+      "select outcome, detail->>'reason' as reason from audit_events where action = $1 order by occurred_at",
+      [action],
+    );
+  };
+
+  it('never links by email: a colliding email offers the link page, and only the existing account’s password links (once); with JIT off an unknown identity is refused', async () => {
     op.state.flaw = 'none';
     const { domain } = t.server.app;
     const local = await domain.users.create(await rootAdminActor(domain), {
@@ -288,18 +306,79 @@ describe('federated sign-in refusals', () => {
       password: 'local-password-123',
       email: 'mallory@fake.test',
     });
+    // An account without a password (made by SCIM or a federated sign-in) cannot prove itself here: refused, said why.
+    const [{ password_hash: hash } = { password_hash: '' }] = await sqlRows<{ password_hash: string }>(
+      t.databaseUrl,
+      'select password_hash from users where id = $1',
+      [local.id],
+    );
+    await sqlRows(t.databaseUrl, "update users set password_hash = '!federated' where id = $1", [local.id]);
     let jar = new CookieJar();
-    await expectRefused(await request(jar, await startAtFake(jar)), /never joined by email/);
+    await expectRefused(await request(jar, await startAtFake(jar)), /has no password/);
+    await sqlRows(t.databaseUrl, 'update users set password_hash = $2 where id = $1', [local.id, hash]);
+
+    jar = new CookieJar();
+    const done = await request(jar, await startAtFake(jar));
+    expect(done.status).toBe(200);
+    expect(jar.get('idp_session')).toBeUndefined();
+    const linkUrl = continueUrl(await done.text());
+    expect(linkUrl.startsWith(`${acme()}/authorize/federated/link?`)).toBe(true);
+    const shown = await request(jar, linkUrl);
+    expect(shown.status).toBe(200);
+    let page = await shown.text();
+    expect(page).toContain('An account for <strong>mallory@fake.test</strong> already exists here. Sign in to it to link Fake.');
+    expect(page).not.toMatch(/<script(?! src)|style="/);
+    expect(await links()).toEqual([]);
+    const post = (form: string, fields: Record<string, string>) =>
+      request(jar, `${acme()}/authorize/federated/link`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ pending: formValue(form, 'pending'), csrf_token: formValue(form, 'csrf_token'), ...fields }),
+      });
+    // A form without its CSRF token is refused.
+    const forged = await request(jar, `${acme()}/authorize/federated/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ pending: formValue(page, 'pending'), password: 'local-password-123' }),
+    });
+    expect(forged.status).toBe(400);
+    const wrong = await post(page, { password: 'not-the-password' });
+    expect(wrong.status).toBe(400);
+    page = await wrong.text();
+    expect(page).toMatch(/That password is not correct\. Nothing was linked\./);
+    expect(await links()).toEqual([]);
+    const cancelled = await post(page, { cancel: '1' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.text()).toMatch(/<h1>Sign in<\/h1>/);
+    expect(await links()).toEqual([]);
+
+    const right = await post(page, { password: 'local-password-123' });
+    expect(right.status).toBe(303);
+    expect(new URL(right.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    expect(jar.get('idp_session')).toBeDefined();
+    expect(await links()).toEqual([{ user_id: local.id, subject: 'mallory-1' }]);
+    // The link request is single use: the same form again links nothing more.
+    const replayed = await post(page, { password: 'local-password-123' });
+    expect(replayed.status).toBe(400);
+    expect(await replayed.text()).toMatch(/already used/);
+    expect(await links()).toEqual([{ user_id: local.id, subject: 'mallory-1' }]);
+    expect((await auditOf('federatedIdentityLinked')).map((row) => [row.outcome, row.reason])).toEqual([
+      ['success', null],
+      ['failure', 'link replayed'],
+    ]);
+    // The next sign-in through the upstream goes straight in as the local user.
+    jar = new CookieJar();
+    const next = await request(jar, await startAtFake(jar));
+    expect(next.status).toBe(200);
+    expect(continueUrl(await next.text())).toContain('/authorize/federated?');
     await sqlRows(t.databaseUrl, 'delete from users where id = $1', [local.id]);
+
     const fake = (await domain.identityProviders.listTrusted((await domain.tenants.findByPath('/acme'))!)).find((p) => p.alias === 'fake')!;
     await domain.identityProviders.updateTrusted(fake.id, { jitProvisioning: false });
     jar = new CookieJar();
     await expectRefused(await request(jar, await startAtFake(jar)), /does not create accounts on first sign-in/);
     await domain.identityProviders.updateTrusted(fake.id, { jitProvisioning: true });
-    expect((await failures()).slice(-2).map((row) => row.reason)).toEqual([
-      'username or email collides with an existing user',
-      'no linked user and just-in-time provisioning is off',
-    ]);
+    expect((await failures()).at(-1)?.reason).toBe('no linked user and just-in-time provisioning is off');
   });
 
   it('home-realm discovery: a typed password is checked locally for a shared domain, ignored for an exclusive one', async () => {
@@ -400,5 +479,186 @@ describe('federated sign-in refusals', () => {
         emailDomains: ['FAKE.test'],
       }),
     ).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+
+  describe('linked sign-ins: the account page and the admin API', () => {
+    const root = () => t.url;
+    const form = (fields: Record<string, string>): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
+
+    /** Signs in at `/account` of tenant /acme with a password; the jar then holds the session. */
+    async function accountSignIn(jar: CookieJar, username: string, password: string): Promise<void> {
+      const signIn = await (await request(jar, `${root()}/account/sign-in?tenant=/acme`)).text();
+      const posted = await request(
+        jar,
+        `${root()}/authorize/login`,
+        form({ pending: formValue(signIn, 'pending'), csrf_token: formValue(signIn, 'csrf_token'), username, password }),
+      );
+      expect(posted.status).toBe(303);
+      expect(jar.get('idp_session')).toBeDefined();
+    }
+
+    const accountPage = async (jar: CookieJar) => (await request(jar, `${root()}/account`)).text();
+
+    /** "Link Fake" on the account page, through the fake upstream (as `sub`) to the callback: the callback's response. */
+    async function linkFake(jar: CookieJar, sub: string): Promise<Response> {
+      const page = await accountPage(jar);
+      const started = await request(
+        jar,
+        `${root()}/account/federation/link`,
+        form({ csrf_token: formValue(page, 'csrf_token'), provider: 'fake' }),
+      );
+      expect(started.status).toBe(303);
+      const upstream = new URL(started.headers.get('location')!);
+      expect(upstream.origin).toBe(op.issuer);
+      op.state.nonce = upstream.searchParams.get('nonce')!;
+      op.state.sub = sub;
+      return request(
+        jar,
+        `${acme()}/federation/fake/callback?${new URLSearchParams({ code: 'c', state: upstream.searchParams.get('state')! })}`,
+      );
+    }
+
+    let alice: string;
+    let bob: string;
+    beforeAll(async () => {
+      const { domain } = t.server.app;
+      const actor = await rootAdminActor(domain);
+      op.state.flaw = 'none';
+      alice = (await domain.users.create(actor, { tenantPath: '/acme', username: 'alice', password: 'alice-password-1' })).id;
+      bob = (await domain.users.create(actor, { tenantPath: '/acme', username: 'bob', password: 'bob-password-1' })).id;
+    });
+    afterAll(async () => {
+      op.state.sub = 'mallory-1';
+      op.state.email = 'mallory@fake.test';
+      await sqlRows(t.databaseUrl, "delete from users where username in ('alice', 'bob', 'jit')");
+    });
+
+    it('links from the account page, refuses an identity linked to another user (nothing changed), and unlinks', async () => {
+      const aliceJar = new CookieJar();
+      await accountSignIn(aliceJar, 'alice', 'alice-password-1');
+      const linked = await linkFake(aliceJar, 'shared-1');
+      expect(linked.status).toBe(200);
+      expect(continueUrl(await linked.text())).toBe(`${root()}/account`);
+      expect(await links()).toEqual([{ user_id: alice, subject: 'shared-1' }]);
+      const page = await accountPage(aliceJar);
+      expect(page).toMatch(/<h2 id="linked-title">Linked sign-ins<\/h2>/);
+      expect(page).toContain('aria-label="Unlink Fake"');
+      expect(page).not.toContain('Link Fake</button>');
+
+      // Bob brings back the upstream identity Alice linked: an error page, nothing changed.
+      const bobJar = new CookieJar();
+      await accountSignIn(bobJar, 'bob', 'bob-password-1');
+      const refused = await linkFake(bobJar, 'shared-1');
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(/already linked to another account here\. Nothing was changed/);
+      expect(await links()).toEqual([{ user_id: alice, subject: 'shared-1' }]);
+
+      const identityId = /data-identity-id="([^"]+)"/.exec(page)![1]!;
+      const unlinked = await request(
+        aliceJar,
+        `${root()}/account/federation/unlink`,
+        form({ csrf_token: formValue(page, 'csrf_token'), identity_id: identityId }),
+      );
+      expect(unlinked.status).toBe(303);
+      expect(await links()).toEqual([]);
+      expect((await auditOf('federatedIdentityLinked')).slice(-2).map((row) => [row.outcome, row.reason])).toEqual([
+        ['success', null],
+        ['failure', 'upstream identity linked to another user'],
+      ]);
+      expect((await auditOf('federatedIdentityUnlinked')).map((row) => row.outcome)).toEqual(['success']);
+    });
+
+    it('an account that owes a second factor is linked only after the sign-in’s own second-factor step', async () => {
+      const { domain } = t.server.app;
+      const tenant = (await domain.tenants.findByPath('/acme'))!;
+      const user = await domain.users.create(await rootAdminActor(domain), {
+        tenantPath: '/acme',
+        username: 'mfa-user',
+        password: 'mfa-password-1',
+        email: 'mfa@fake.test',
+      });
+      const { manualKey } = await domain.secondFactors.startTotp(tenant, user);
+      const [recoveryCode] = (await domain.secondFactors.confirmTotp(tenant, user, totpCode(manualKey), undefined))!;
+      op.state.sub = 'mfa-1';
+      op.state.email = 'mfa@fake.test';
+      const jar = new CookieJar();
+      const linkPage = await (await request(jar, continueUrl(await (await request(jar, await startAtFake(jar))).text()))).text();
+      const proven = await request(
+        jar,
+        `${acme()}/authorize/federated/link`,
+        form({ pending: formValue(linkPage, 'pending'), csrf_token: formValue(linkPage, 'csrf_token'), password: 'mfa-password-1' }),
+      );
+      expect(proven.status).toBe(200);
+      const factorPage = await proven.text();
+      expect(factorPage).toContain('action="/t/acme/authorize/second-factor"');
+      expect(jar.get('idp_session')).toBeUndefined();
+      expect(await links()).toEqual([]);
+      const done = await request(
+        jar,
+        `${acme()}/authorize/second-factor`,
+        form({ pending: formValue(factorPage, 'pending'), csrf_token: formValue(factorPage, 'csrf_token'), code: recoveryCode! }),
+      );
+      expect(done.status).toBe(303);
+      expect(new URL(done.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+      expect(await links()).toEqual([{ user_id: user.id, subject: 'mfa-1' }]);
+      await sqlRows(t.databaseUrl, 'delete from users where id = $1', [user.id]);
+    });
+
+    it('never unlinks the last way in (account page and admin API); admins list and unlink links of their subtree only', async () => {
+      const { domain } = t.server.app;
+      // A user made on a first federated sign-in: no password, no passkey, one link.
+      op.state.sub = 'jit-1';
+      op.state.email = 'jit@fake.test';
+      const jar = new CookieJar();
+      expect((await request(jar, await startAtFake(jar))).status).toBe(200);
+      const [jit] = await sqlRows<{ id: string; link: string }>(
+        t.databaseUrl,
+        "select u.id::text as id, f.id::text as link from users u join federated_identities f on f.user_id = u.id where u.username = 'jit'",
+      );
+      const page = await accountPage(jar);
+      const refused = await request(
+        jar,
+        `${root()}/account/federation/unlink`,
+        form({ csrf_token: formValue(page, 'csrf_token'), identity_id: jit!.link }),
+      );
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toMatch(/last way to sign in/);
+
+      const sdk = await rootAdminSdk(t.url);
+      const { user } = await sdk.userFederatedIdentities({ id: jit!.id });
+      expect(user.federatedIdentities).toEqual([
+        expect.objectContaining({ id: jit!.link, providerAlias: 'fake', providerName: 'Fake', subject: 'jit-1', issuer: op.issuer }),
+      ]);
+      expect((await graphqlError(sdk.unlinkFederatedIdentity({ id: jit!.link }))).extensions.code).toBe('CONFLICT');
+      expect(await links()).toEqual([{ user_id: jit!.id, subject: 'jit-1' }]);
+
+      // Bob has a password: an admin may unlink his link; an admin of another subtree cannot see or touch it.
+      const tenant = (await domain.tenants.findByPath('/acme'))!;
+      const fake = (await domain.identityProviders.listTrusted(tenant)).find((p) => p.alias === 'fake')!;
+      const [{ id: bobLink } = { id: '' }] = await sqlRows<{ id: string }>(
+        t.databaseUrl,
+        `insert into federated_identities (id, tenant_id, user_id, provider_id, issuer, subject)
+         values (gen_random_uuid(), $1, $2, $3, $4, 'bob-1') returning id::text as id`,
+        [tenant.id, bob, fake.id, op.issuer],
+      );
+      await createTestTenant(domain, '/elsewhere');
+      const elsewhere = (await domain.tenants.findByPath('/elsewhere'))!;
+      const outsider = { ...(await rootAdminActor(domain)), tenantId: elsewhere.id, tenantPath: '/elsewhere' };
+      await expect(domain.federatedIdentities.unlinkFor(outsider, bobLink, null)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(domain.federatedIdentities.listFor(outsider, bob)).rejects.toMatchObject({ code: 'not_found' });
+      const removed = await sdk.unlinkFederatedIdentity({ id: bobLink });
+      expect(removed.unlinkFederatedIdentity).toMatchObject({ id: bobLink, userId: bob, providerAlias: 'fake', subject: 'bob-1' });
+      expect(await links()).toEqual([{ user_id: jit!.id, subject: 'jit-1' }]);
+      expect((await graphqlError(sdk.unlinkFederatedIdentity({ id: bobLink }))).extensions.code).toBe('NOT_FOUND');
+      expect((await auditOf('federatedIdentityUnlinked')).slice(-3).map((row) => [row.outcome, row.reason])).toEqual([
+        ['failure', 'last way in'],
+        ['failure', 'last way in'],
+        ['success', null],
+      ]);
+    });
   });
 });

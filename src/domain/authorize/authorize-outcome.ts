@@ -90,6 +90,19 @@ export type AuthorizeOutcome =
       readonly retryAfterSeconds?: number;
     }
   | {
+      /**
+       * A first federated sign-in whose profile collides with an existing account (`shown`: its
+       * email or username): the account's password links `providerName` to it (then the second
+       * factor it owes); Cancel returns to the sign-in form.
+       */
+      readonly kind: 'link-account';
+      readonly screen: SignInScreen;
+      readonly shown: string;
+      readonly providerName: string;
+      readonly failed: boolean;
+      readonly retryAfterSeconds?: number;
+    }
+  | {
       /** Enrolment confirmed: the recovery codes, shown once, and a form to continue the request. */
       readonly kind: 'recovery-codes';
       readonly screen: SignInScreen;

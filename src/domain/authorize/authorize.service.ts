@@ -34,6 +34,7 @@ import type { PasskeyCeremony, PasskeyService } from '../passkeys/passkey.servic
 import type { SecondFactorService } from '../mfa/second-factor.service';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 import type { FederatedSignInService } from '../federation/federated-sign-in.service';
+import type { FederatedIdentityService } from '../federation/federated-identity.service';
 
 /**
  * Where the error of a request goes once its redirect URI is trusted: `form_post` when that
@@ -117,6 +118,8 @@ export class AuthorizeService {
     private readonly passkeys?: PasskeyService,
     /** Upstream identity providers (issue 23): home-realm discovery and "Sign in with …" on the sign-in form. */
     private readonly federation?: FederatedSignInService,
+    /** Links to upstream identities (issue 23): the link page of a first federated sign-in that collides with an existing account. */
+    private readonly links?: FederatedIdentityService,
   ) {
     this.sealer = new PendingAuthorizationSealer(deps.secret, deps.clock);
   }
@@ -499,12 +502,15 @@ export class AuthorizeService {
     request: AuthorizationRequest,
     amr: readonly string[],
     binding: string | undefined,
+    /** The sealed link request the sign-in is for (the link page), carried to the stage that completes it. */
+    link?: string,
   ): Promise<AuthorizeOutcome | null> {
     if (isMultiFactor(amr)) return null;
     const owed = await this.owedSecondFactor(tenant, user, request);
     if (owed === null) return null;
+    const carried = link !== undefined ? { link } : {};
     if (owed === 'verify') {
-      const pending = this.seal({ stage: 'second-factor', request, userId: user.id }, binding);
+      const pending = this.seal({ stage: 'second-factor', request, userId: user.id, ...carried }, binding);
       return {
         kind: 'second-factor',
         screen: signInScreen({ client, tenant, request, pending }),
@@ -513,7 +519,7 @@ export class AuthorizeService {
       };
     }
     const enrolment = (await this.secondFactors.pendingTotp(tenant, user)) ?? (await this.secondFactors.startTotp(tenant, user));
-    const pending = this.seal({ stage: 'enrol-factor', request, userId: user.id }, binding);
+    const pending = this.seal({ stage: 'enrol-factor', request, userId: user.id, ...carried }, binding);
     return { kind: 'enrol-factor', screen: signInScreen({ client, tenant, request, pending }), enrolment, failed: false };
   }
 
@@ -565,6 +571,8 @@ export class AuthorizeService {
           started: null,
         };
       }
+      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
+      if (linkRefused) return { outcome: linkRefused, started: null };
       started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
@@ -599,6 +607,8 @@ export class AuthorizeService {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
         return { outcome: { kind: 'enrol-factor', screen, enrolment, failed: true, retryAfterSeconds }, started: null };
       }
+      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
+      if (linkRefused) return { outcome: linkRefused, started: null };
       const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
       const next = this.seal({ stage: 'continue', request: pending.request, userId: user.id }, browser.binding);
       return {
@@ -635,6 +645,113 @@ export class AuthorizeService {
       return await this.proceed(client, pending.request, session, browser.binding, true);
     } catch (error) {
       return this.failureRedirect(client, pending.request, error);
+    }
+  }
+
+  /**
+   * `GET {I}/authorize/federated/link`: the federation callback found that the upstream profile
+   * collides with an existing account of the tenant and sent the browser here with the pending
+   * request (sealed for this browser) and the sealed link request paired with it. Shows the page
+   * "An account for … already exists here": that account's own sign-in links the provider.
+   */
+  async startLink(form: { pending?: string; link?: string }, browser: BrowserContext): Promise<AuthorizeOutcome> {
+    try {
+      if (!this.links) throw errors.invalidRequest('linking is not available on this server');
+      const pending = this.sealer.open(form.pending, browser.binding, 'federated');
+      const client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+      const tenant = await this.tenantOf(client);
+      const link = this.links.openLink(form.link, form.pending);
+      if (link.tenantId !== tenant.id) throw errors.invalidRequest('this link request is not for this application; start again');
+      const provider = await this.links.providerOf(link);
+      const next = this.seal({ stage: 'link', request: pending.request, userId: link.userId, link: form.link }, browser.binding);
+      const screen = signInScreen({ client, tenant, request: pending.request, pending: next });
+      return { kind: 'link-account', screen, shown: link.shown, providerName: provider.name, failed: false };
+    } catch (error) {
+      return pageError(error);
+    }
+  }
+
+  /**
+   * `POST {I}/authorize/federated/link`: the existing account's password (under the brute-force
+   * guard, audited as a sign-in), then the second factor the tenant's policy owes it (the
+   * sign-in's own second-factor step, which completes the link); only then is the upstream
+   * identity linked to it and the user signed in, the request going on. Cancel: the sign-in form.
+   * A wrong password shows the page again, nothing linked.
+   */
+  async linkAccount(form: { pending?: string; password?: string; cancel?: boolean }, browser: BrowserContext): Promise<SignInResult> {
+    let pending: PendingAuthorization;
+    let client: Client;
+    let tenant: Tenant;
+    let user: User | null;
+    let shown: string;
+    let providerName: string;
+    try {
+      if (!this.links) throw errors.invalidRequest('linking is not available on this server');
+      pending = this.sealer.open(form.pending, browser.binding, 'link');
+      client = await this.trustedClient(pending.request.clientId, pending.request.redirectUri);
+      tenant = await this.tenantOf(client);
+      const link = this.links.openLink(pending.link);
+      providerName = (await this.links.providerOf(link)).name;
+      shown = link.shown;
+      user = await this.users.findById(link.userId);
+    } catch (error) {
+      return { outcome: pageError(error), started: null };
+    }
+    let started: StartedSession | null = null;
+    try {
+      if (form.cancel) return { outcome: await this.proceed(client, pending.request, null, browser.binding, false), started };
+      if (!user || !user.enabled || user.tenantId !== tenant.id) {
+        return {
+          outcome: pageError(errors.invalidRequest('this account can no longer be linked; return to the application and start again')),
+          started,
+        };
+      }
+      const { user: proven, retryAfterSeconds } = await this.checkPassword(
+        client,
+        tenant,
+        { username: user.username, password: form.password },
+        browser,
+      );
+      this.audit?.record({
+        action: 'signin',
+        outcome: proven ? 'success' : 'failure',
+        tenantPath: tenant.path,
+        actorKind: proven ? 'user' : 'anonymous',
+        actorId: proven ? proven.id : user.username,
+        actorClientId: client.clientId,
+        clientIp: browser.scope?.clientIp ?? null,
+        requestId: browser.scope?.requestId ?? null,
+        detail: { link: true, ...(retryAfterSeconds !== undefined ? { throttled: true } : {}) },
+      });
+      if (!proven || proven.id !== user.id) {
+        const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
+        return { outcome: { kind: 'link-account', screen, shown, providerName, failed: true, retryAfterSeconds }, started };
+      }
+      const step = await this.secondFactorStep(client, tenant, user, pending.request, [], browser.binding, pending.link);
+      if (step) return { outcome: step, started };
+      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
+      if (linkRefused) return { outcome: linkRefused, started };
+      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id);
+      return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
+    } catch (error) {
+      return { outcome: await this.failureRedirect(client, pending.request, error), started };
+    }
+  }
+
+  /** Makes the link a pending sign-in is for, now that the account proved all it owes; the refusal page, or null (linked, or none pending). */
+  private async linkIfPending(
+    pending: PendingAuthorization,
+    tenant: Tenant,
+    user: User,
+    browser: BrowserContext,
+  ): Promise<AuthorizeOutcome | null> {
+    if (pending.link === undefined) return null;
+    try {
+      if (!this.links) throw errors.invalidRequest('linking is not available on this server');
+      await this.links.linkAfterProof(tenant, this.links.openLink(pending.link), user, browser.scope);
+      return null;
+    } catch (error) {
+      return pageError(error);
     }
   }
 
@@ -780,6 +897,8 @@ export class AuthorizeService {
         if (isDomainError(error) && error.code === 'access_denied') return await again(error.description);
         throw error;
       }
+      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
+      if (linkRefused) return { outcome: linkRefused, started: null };
       started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_PASSKEY);
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {

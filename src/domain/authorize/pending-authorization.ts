@@ -5,7 +5,7 @@ import { ensure, errors } from '../errors';
 import type { AuthorizationRequest } from './authorization-request';
 
 /** Which form the pending request is waiting on. */
-export type InteractionStage = 'sign-in' | 'consent' | 'second-factor' | 'enrol-factor' | 'continue' | 'federated';
+export type InteractionStage = 'sign-in' | 'consent' | 'second-factor' | 'enrol-factor' | 'continue' | 'federated' | 'link';
 
 /** A validated authorization request waiting for the user, carried in the page between GET and POST. */
 export interface PendingAuthorization {
@@ -19,6 +19,12 @@ export interface PendingAuthorization {
    * until then (the tenant's account client).
    */
   readonly accountTenantPath?: string;
+  /**
+   * At the `link` stage and the second-factor stages after it: the sealed link request
+   * (FederationLinkSealer) the existing account is proving itself for; the link is made once
+   * the sign-in it owes is complete.
+   */
+  readonly link?: string;
 }
 
 /** How long a user may take to fill a sign-in or consent form. */
@@ -75,6 +81,7 @@ export class PendingAuthorizationSealer {
       request: payload.request,
       userId: payload.userId,
       ...(payload.accountTenantPath !== undefined ? { accountTenantPath: payload.accountTenantPath } : {}),
+      ...(payload.link !== undefined ? { link: payload.link } : {}),
     };
   }
 }

@@ -16,6 +16,7 @@ export type SealPurpose =
   | 'federation-state'
   | 'upstream-id-token'
   | 'upstream-logout-state'
+  | 'federation-link'
   | 'webhook-secret';
 
 /** One SECRET_KEYS entry and the keys derived from it. */

@@ -21,6 +21,7 @@ import { federatedAuthentication, profileFromClaims } from './map-upstream-claim
 import type { IdentityProvider } from './identity-provider';
 import type { IdentityProviderStore } from './identity-provider-store';
 import type { IdentityProviderService } from './identity-provider.service';
+import type { FederatedIdentityService } from './federated-identity.service';
 import { UpstreamFailure, type UpstreamRelyingParty } from './upstream-relying-party';
 
 /** A federated sign-in refused: what the page says, and the reason kept for the audit trail and logs. */
@@ -41,11 +42,16 @@ export interface FederationStart {
   readonly callbackUrl: string;
 }
 
-/** A completed federated sign-in: the fresh session, and where the pending authorization request continues. */
-export interface FederationDone {
-  readonly started: StartedSession;
-  readonly location: string;
-}
+/**
+ * What a callback ends with, and where the browser goes next (same origin): `signed-in`, a fresh
+ * session and the pending authorization request; `link`, the page where the user proves the
+ * existing account the upstream profile collides with (`{resumeAction}/link`, the sealed link
+ * request in the query); `linked`, the identity linked from the account page, back to it.
+ */
+export type FederationDone =
+  | { readonly kind: 'signed-in'; readonly started: StartedSession; readonly location: string }
+  | { readonly kind: 'link'; readonly location: string }
+  | { readonly kind: 'linked'; readonly location: string };
 
 /**
  * Sign-in through an upstream identity provider (issue 23): {@link begin} sends the browser to
@@ -73,6 +79,7 @@ export class FederatedSignInService {
     private readonly clock: Clock,
     private readonly log: DomainLogger,
     private readonly audit: AuditLog,
+    private readonly links: FederatedIdentityService,
   ) {
     this.sealer = new FederationStateSealer(secret, clock);
   }
@@ -108,11 +115,20 @@ export class FederatedSignInService {
   }
 
   /** Starts the upstream sign-in; `resume` is the pending request sealed for the `federated` stage. */
-  async begin(tenant: Tenant, provider: IdentityProvider, resume: string, resumeAction: string): Promise<FederationStart> {
+  async begin(
+    tenant: Tenant,
+    provider: IdentityProvider,
+    resume: string,
+    resumeAction: string,
+    link?: { userId: string; sid: string },
+  ): Promise<FederationStart> {
     const state = randomToken(32);
     const nonce = randomToken(32);
     const codeVerifier = randomToken(32);
-    const binding = this.sealer.seal({ providerId: provider.id, tenantId: tenant.id, nonce, codeVerifier, resume, resumeAction }, state);
+    const binding = this.sealer.seal(
+      { providerId: provider.id, tenantId: tenant.id, nonce, codeVerifier, resume, resumeAction, ...(link ? { link } : {}) },
+      state,
+    );
     const client = this.providers.upstreamClient(provider, tenant.path);
     try {
       const location = await this.relyingParty.authorizationUrl(client, { state, nonce, codeVerifier });
@@ -123,6 +139,18 @@ export class FederatedSignInService {
       this.record(tenant, provider, 'failure', { reason: `start: ${reason}` }, null);
       throw refused(`${provider.name} cannot be reached right now. Try again later, or sign in another way.`, reason);
     }
+  }
+
+  /**
+   * "Link {provider}" on the account page: the upstream sign-in for the signed-in `user` (session
+   * `sid`), whose callback links that identity to the user ({@link FederatedIdentityService.linkToUser})
+   * and returns to `accountUrl`. A provider that is not enabled in the user's tenant, or already
+   * linked to the user, is refused.
+   */
+  async beginLink(tenant: Tenant, user: User, sid: string, alias: string, accountUrl: string): Promise<FederationStart> {
+    const provider = (await this.links.linkable(tenant, user)).find((candidate) => candidate.alias === alias);
+    if (!provider) throw refused('This sign-in option is not available to link, or is linked already.', 'provider not linkable');
+    return this.begin(tenant, provider, '', accountUrl, { userId: user.id, sid });
   }
 
   /**
@@ -176,7 +204,25 @@ export class FederatedSignInService {
               `upstream response refused: ${error.message}`,
             );
       }
-      const user = await this.userFor(tenant, provider, upstream);
+      if (opened.link) {
+        // "Link {provider}" from the account page: only for the user and session that asked, still signed in here.
+        const session = await this.sessions.find(input.previousSession);
+        const user = session && session.sid === opened.link.sid ? await this.users.findById(session.userId) : null;
+        if (!user || user.id !== opened.link.userId || user.tenantId !== tenant.id || !user.enabled) {
+          throw refused('You are no longer signed in as the account that asked for this link. Nothing was changed.', 'link session gone');
+        }
+        await this.links.linkToUser(tenant, provider, upstream, user, scope);
+        this.record(tenant, provider, 'success', { reason: 'linked from the account page' }, scope, user.id);
+        return { kind: 'linked', location: opened.resumeAction };
+      }
+      const found = await this.userFor(tenant, provider, upstream);
+      if ('candidate' in found) {
+        // "First broker login": the profile collides with an existing account, which must prove itself before the link is made.
+        const link = await this.links.offerLink(tenant, provider, upstream, found.candidate, opened.resume);
+        this.record(tenant, provider, 'failure', { reason: 'collides with an existing user: link offered' }, scope);
+        return { kind: 'link', location: `${opened.resumeAction}/link?${new URLSearchParams({ pending: opened.resume, link })}` };
+      }
+      const user = found;
       const started = await this.sessions.signIn(input.previousSession, tenant.id, user.id, federatedAuthentication(upstream.claims));
       // The session remembers this upstream sign-in: an upstream back-channel logout ends it, ending it logs out upstream.
       await this.store.putSessionUpstream(started.session.sid, {
@@ -186,7 +232,7 @@ export class FederatedSignInService {
         idTokenSealed: upstream.idToken ? this.secret.encrypt(upstream.idToken, 'upstream-id-token') : null,
       });
       this.record(tenant, provider, 'success', { reason: 'signed in' }, scope, user.id);
-      return { started, location: `${opened.resumeAction}?${new URLSearchParams({ pending: opened.resume })}` };
+      return { kind: 'signed-in', started, location: `${opened.resumeAction}?${new URLSearchParams({ pending: opened.resume })}` };
     } catch (error) {
       const reason = isDomainError(error) ? (error.detail ?? error.description) : 'unexpected failure';
       this.record(tenant, provider, 'failure', { reason: reason.slice(0, 300) }, scope);
@@ -194,12 +240,16 @@ export class FederatedSignInService {
     }
   }
 
-  /** The user linked to the upstream identity, or one created just in time with its link, in one transaction. */
+  /**
+   * The user linked to the upstream identity, or one created just in time with its link, in one
+   * transaction; or, when the profile's email or username is an existing user's, that user as the
+   * candidate the link page offers (never linked here: the account must prove itself first).
+   */
   private async userFor(
     tenant: Tenant,
     provider: IdentityProvider,
     upstream: { issuer: string; subject: string; claims: Readonly<Record<string, unknown>> },
-  ): Promise<User> {
+  ): Promise<User | { candidate: User }> {
     const linked = await this.store.findIdentity(provider.id, upstream.issuer, upstream.subject);
     if (linked) {
       const user = await this.users.findById(linked.userId);
@@ -222,8 +272,12 @@ export class FederatedSignInService {
           `accounts are never joined by email. Your administrator can link ${provider.name} to it.`,
         'username or email collides with an existing user',
       );
-    if (profile.email && (await this.userStore.findForRecovery(tenant.id, profile.email, 1)).length > 0) throw collision();
-    if (await this.users.findByUsernameTrusted(tenant.id, profile.username)) throw collision();
+    const byEmail = profile.email ? await this.userStore.findForRecovery(tenant.id, profile.email, 2) : [];
+    const byUsername = await this.users.findByUsernameTrusted(tenant.id, profile.username);
+    // One existing account to prove: the one holding the email, else the username; two accounts sharing the email are not guessed between.
+    const candidate = byEmail.length === 1 ? byEmail[0]! : byEmail.length === 0 ? byUsername : null;
+    if (candidate) return { candidate };
+    if (byEmail.length > 0 || byUsername) throw collision();
     try {
       return await this.transactions.run(async () => {
         const created = await this.users.insert(

@@ -19,8 +19,10 @@ export interface FederationState {
   readonly codeVerifier: string;
   /** The pending /authorize request, sealed for the `federated` stage and bound to the browser's interaction value. */
   readonly resume: string;
-  /** Where the browser continues that request (`{I}/authorize/federated` of the issuer the sign-in began at). */
+  /** Where the browser continues that request (`{I}/authorize/federated` of the issuer the sign-in began at), or the account page. */
   readonly resumeAction: string;
+  /** Set when the signed-in user links this provider from the account page: that user, and the session (`sid`) that asked. */
+  readonly link?: { readonly userId: string; readonly sid: string };
 }
 
 interface Sealed extends FederationState {
@@ -60,7 +62,7 @@ export class FederationStateSealer {
     if (payload.typ !== TYPE) return { refused: 'federation cookie not issued by this server' };
     if (payload.st !== sha256(stateValue)) return { refused: "state does not match this browser's sign-in" };
     if (payload.exp <= this.clock.now().getTime()) return { refused: 'state expired' };
-    const { providerId, tenantId, nonce, codeVerifier, resume, resumeAction } = payload;
-    return { providerId, tenantId, nonce, codeVerifier, resume, resumeAction };
+    const { providerId, tenantId, nonce, codeVerifier, resume, resumeAction, link } = payload;
+    return { providerId, tenantId, nonce, codeVerifier, resume, resumeAction, ...(link ? { link } : {}) };
   }
 }

@@ -17,7 +17,12 @@ export interface IdentityProviderStore {
   update(id: string, changes: IdentityProviderChanges): Promise<IdentityProvider | null>;
   delete(id: string): Promise<void>;
   findIdentity(providerId: string, issuer: string, subject: string): Promise<FederatedIdentity | null>;
-  insertIdentity(identity: Omit<FederatedIdentity, 'createdAt'>): Promise<FederatedIdentity>;
+  insertIdentity(identity: Omit<FederatedIdentity, 'createdAt' | 'lastUsedAt'>): Promise<FederatedIdentity>;
+  findIdentityById(id: string): Promise<FederatedIdentity | null>;
+  /** The user's links, oldest first. */
+  identitiesOf(userId: string): Promise<FederatedIdentity[]>;
+  /** Removes the link; false when it was already gone. */
+  deleteIdentity(id: string): Promise<boolean>;
   /** Records a sign-in through the link. */
   touchIdentity(id: string, at: Date): Promise<void>;
   /** Records (or replaces) the upstream of the open local session `sessionSid`. */

@@ -60,6 +60,8 @@ export interface FederatedIdentity {
   readonly issuer: string;
   readonly subject: string;
   readonly createdAt: Date;
+  /** The last sign-in through the link (null: none since it was made). */
+  readonly lastUsedAt: Date | null;
 }
 
 /** Which upstream sign-in a local browser session came from (its latest federated sign-in). */

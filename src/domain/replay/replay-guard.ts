@@ -10,7 +10,8 @@ export type ReplayKind =
   | 'request_object'
   | 'webauthn_challenge'
   | 'federation_state'
-  | 'upstream_logout_token';
+  | 'upstream_logout_token'
+  | 'federation_link';
 
 /** The longest any identifier is remembered, whatever its expiry says (assertions and proofs are bounded well below it). */
 const MAX_REMEMBER_MS = 24 * 3600_000;

@@ -22,8 +22,11 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
  */
 export const NO_PASSWORD_HASH = '!no-password';
 
-/** Whether a stored hash can verify any password at all. */
-export const hasPassword = (passwordHash: string): boolean => passwordHash !== NO_PASSWORD_HASH;
+/**
+ * Whether a stored hash can verify any password at all: a PHC string. `NO_PASSWORD_HASH`
+ * (SCIM) and the marker of users made on a first federated sign-in (`!federated`) cannot.
+ */
+export const hasPassword = (passwordHash: string): boolean => passwordHash.startsWith('$');
 
 /** A hash of a random password, verified against when the user does not exist, so timing does not reveal usernames. */
 let decoyHash: Promise<string> | undefined;

@@ -311,6 +311,12 @@ export class UserService {
     return ok && found.user.enabled ? found.user : null;
   }
 
+  /** Whether the user has a password it could sign in with (not a user made by SCIM or on a first federated sign-in, until it sets one). */
+  async hasPassword(user: User): Promise<boolean> {
+    const found = await this.users.findCredentials(user.tenantId, user.username);
+    return found !== null && found.user.id === user.id && hasPassword(found.passwordHash);
+  }
+
   /** Fails a sign-in where there is no tenant to look in, after the same password-hashing work as an unknown username. */
   async rejectCredentials(password: string): Promise<null> {
     await verifyPassword(await decoyPasswordHash(), password);
