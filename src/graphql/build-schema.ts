@@ -16,6 +16,7 @@ import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
 import { BackchannelLogoutResolver } from '../resolvers/backchannel-logout.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
+import { ProvisioningResolver } from '../resolvers/provisioning.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SecondFactorResolver } from '../resolvers/second-factor.resolver';
@@ -69,6 +70,7 @@ export function buildAdminSchema(): GraphQLSchema {
           ScimTokenResolver,
           IdentityProviderResolver,
           WebhookResolver,
+          ProvisioningResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,
