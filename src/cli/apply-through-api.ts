@@ -9,12 +9,12 @@ export interface ApiApplyResult {
 }
 
 /** Most tenants per request: each request is one transaction of set-based reads and multi-row writes on the server. */
-export const MAX_TENANTS_PER_REQUEST = 1_000;
+const MAX_TENANTS_PER_REQUEST = 1_000;
 /**
  * Most bytes of document per request: the server reads GraphQL bodies of up to 256 KB (graphql-router.ts),
  * and the query and JSON envelope need a little room.
  */
-export const MAX_DOCUMENT_BYTES = 240_000;
+const MAX_DOCUMENT_BYTES = 240_000;
 
 /** The entry lists of a tenant, in the order the server applies them (APIs before the roles that grant them, …). */
 const LISTS = ['apis', 'roles', 'clients', 'users', 'identityProviders'] as const;

@@ -41,7 +41,7 @@ export interface ProvisioningScope {
 }
 
 /** A secret the server chose for a client the plan created without one; shown once, only its digest is stored. */
-export interface GeneratedSecret {
+interface GeneratedSecret {
   clientId: string;
   clientSecret: string;
 }
