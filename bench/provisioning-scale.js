@@ -5,8 +5,10 @@
 //   1. `node dist/main.js` with PROVISION_FILE on a fresh database: time to /readyz (first start);
 //   2. the same again, nothing changed (no-change start);
 //   3. the same database without PROVISION_FILE (what a start costs anyway, for comparison);
-//   4. `tenant-idp apply FILE` against a server on another fresh database, then again (no-op);
+//   4. `tenant-idp apply FILE` against a server on another fresh database, then again (no-op): the CLI
+//      process from start to exit (it sends the file through `applyProvisioning`, ≤ 1,000 tenants a request);
 //      BENCH_PROVISION_API_TENANTS (default: N) tenants of the same file, BENCH_SKIP=provisioningApply skips it.
+//      Targets as for the start: ≤ 30 s first, ≤ 5 s when nothing changed (provisioningTargets).
 //
 // Part of `npm run bench` (section `provisioning`: BENCH_ONLY=provisioning, BENCH_SKIP=provisioning),
 // or alone: `npm run build && node bench/provisioning-scale.js`. DATABASE_URL: a fresh database is made
@@ -128,9 +130,9 @@ async function provisioningScale(o) {
       };
       try {
         const first = await runCli(['apply', apiFile, '--json'], env);
-        o.log(`provisioning: tenant-idp apply, ${o.apiTenants} tenants: ${(first.ms / 1000).toFixed(1)} s`);
+        o.log(`provisioning: tenant-idp apply, ${o.apiTenants} tenants: ${(first.ms / 1000).toFixed(1)} s ${summary(first.out)}`);
         const again = await runCli(['apply', apiFile, '--json'], env);
-        o.log(`provisioning: tenant-idp apply again (no-op): ${(again.ms / 1000).toFixed(1)} s`);
+        o.log(`provisioning: tenant-idp apply again (no-op): ${(again.ms / 1000).toFixed(1)} s ${summary(again.out)}`);
         Object.assign(result, { apiTenants: o.apiTenants, applyS: first.ms / 1000, applyNoopS: again.ms / 1000 });
       } finally {
         await server.stop();
@@ -143,6 +145,7 @@ async function provisioningScale(o) {
   return result;
 }
 
+/** A report (the log line of PROVISION_FILE, or `tenant-idp apply --json` output) → `(tenants … created, …)`. */
 function summary(line) {
   try {
     const r = JSON.parse(line);

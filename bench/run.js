@@ -25,7 +25,7 @@
 // BENCH_ONLY=ccRs256,ccResourceRoles,ccPrivateKeyJwt,ccDpop,userinfoDpop,introspection,password,passkeySignIn (main-phase scenarios; batchRevocation selects phase 5;
 // tenantIssuers, or tenantDiscovery / tenantJwks, the tenant-issuer comparison 4b),
 // BENCH_SMALL_TENANTS (11) / BENCH_GROWTH_TENANTS (10000) for 4b,
-// BENCH_PROVISION_TENANTS (10000) / BENCH_PROVISION_API_TENANTS (300) for 6b (provisioning: BENCH_ONLY=provisioning selects it,
+// BENCH_PROVISION_TENANTS (10000) / BENCH_PROVISION_API_TENANTS (10000) for 6b (provisioning: BENCH_ONLY=provisioning selects it,
 // BENCH_SKIP=provisioning skips it, BENCH_SKIP=provisioningApply skips its tenant-idp apply part),
 // BENCH_ONLY=nodes / BENCH_SKIP=nodes (4d: client_credentials RS256 and introspection on each of three nodes on one database),
 // BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4e: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
@@ -79,7 +79,7 @@ const settings = {
   growthTenants: num('BENCH_GROWTH_TENANTS', 10_000),
   // provisioning at scale (issue 24)
   provisionTenants: num('BENCH_PROVISION_TENANTS', 10_000),
-  provisionApiTenants: num('BENCH_PROVISION_API_TENANTS', 300),
+  provisionApiTenants: num('BENCH_PROVISION_API_TENANTS', 10_000),
   batchSizes: (env.BENCH_BATCH_SIZES || (quick ? '1000,10000' : '1000,100000'))
     .split(',')
     .map((s) => Number(s.trim()))
@@ -880,7 +880,7 @@ async function main() {
   await stop(serverS);
 
   // 6b. provisioning at scale (issue 24): PROVISION_FILE of BENCH_PROVISION_TENANTS tenants, first and no-change start;
-  //     tenant-idp apply of BENCH_PROVISION_API_TENANTS (300: it goes through GraphQL entry by entry) of them
+  //     tenant-idp apply of BENCH_PROVISION_API_TENANTS of them (10,000: applyProvisioning, set-based, ≤ 1,000 tenants a request), first and again
   if (!settings.skip.has('provisioning') && (!settings.only || settings.only.includes('provisioning'))) {
     log(`provisioning: ${settings.provisionTenants} tenants with a client each...`);
     results.provisioning = await provisioningScale({

@@ -1,21 +1,6 @@
-import {
-  emptyReport,
-  parentsFirst,
-  type PlannedClient,
-  type PlannedIdentityProvider,
-  type PlannedTenant,
-  type PlannedUser,
-  type ProvisioningPlan,
-  type ProvisioningReport,
-} from '../domain/provisioning/provisioning-plan';
-import { differs } from '../domain/provisioning/provisioning-scope';
-import { usernameKey } from '../domain/users/username-key';
-import { GraphQLRequestError, type AdminSdk, type IdentityProviderFieldsFragment, type UserFieldsFragment } from '../sdk/client';
-import { applyApi, applyRole, applyRoleAssignments } from './apply-access-through-api';
-import { allPages } from './command';
+import { emptyReport, type ProvisioningPlan, type ProvisioningReport } from '../domain/provisioning/provisioning-plan';
+import { GraphQLRequestError, type AdminSdk } from '../sdk/client';
 import { CliError, EXIT } from './cli-error';
-import type { Connection } from './connection';
-import { apiResponseStyle } from './response-style';
 
 export interface ApiApplyResult {
   report: ProvisioningReport;
@@ -23,181 +8,124 @@ export interface ApiApplyResult {
   generatedSecrets: { clientId: string; clientSecret: string }[];
 }
 
+/** Most tenants per request: each request is one transaction of set-based reads and multi-row writes on the server. */
+const MAX_TENANTS_PER_REQUEST = 1_000;
 /**
- * Applies a validated plan through the admin API, entry by entry, matched on
- * natural keys like PROVISION_FILE. Not one transaction: a refusal stops at
- * that entry and names it. Secrets are compared through client authentication;
- * a password in the file is sent every time, and the server sets it only when it differs from the stored one.
+ * Most bytes of document per request: the server reads GraphQL bodies of up to 256 KB (graphql-router.ts),
+ * and the query and JSON envelope need a little room.
  */
-export async function applyThroughApi(connection: Connection, plan: ProvisioningPlan): Promise<ApiApplyResult> {
+const MAX_DOCUMENT_BYTES = 240_000;
+
+/** The entry lists of a tenant, in the order the server applies them (APIs before the roles that grant them, …). */
+const LISTS = ['apis', 'roles', 'clients', 'users', 'identityProviders'] as const;
+type ListName = (typeof LISTS)[number];
+type RawTenant = Record<string, unknown>;
+
+/** A tenant of the file as sent in one request: all its settings, all its entries or a slice of them. */
+interface Piece {
+  /** Its index in the file's `tenants`. */
+  index: number;
+  /** Whether an earlier piece carries the same tenant (one too large for one request, split by its entries). */
+  continued: boolean;
+  body: RawTenant;
+  /** Per list, the index in the file of the piece's first entry of it. */
+  offsets: Partial<Record<ListName, number>>;
+  bytes: number;
+}
+
+/**
+ * Applies a validated file through the admin API's `applyProvisioning`, the server's own
+ * PROVISION_FILE apply (set-based, one transaction per request), in requests of at most
+ * {@link MAX_TENANTS_PER_REQUEST} tenants and {@link MAX_DOCUMENT_BYTES}, parents before
+ * children. `document` is the file with its `${NAME}` references resolved (resolveProvisioningText),
+ * `plan` what it says. A refusal names the entry by its path in the file; the requests before it
+ * were applied, the refused one not at all. A tenant too large for one request is sent in several,
+ * each with all its settings and a slice of its entries (counted once in the report).
+ */
+export async function applyThroughApi(sdk: AdminSdk, plan: ProvisioningPlan, document: { tenants: unknown[] }): Promise<ApiApplyResult> {
   const result: ApiApplyResult = { report: emptyReport(), generatedSecrets: [] };
-  for (const tenant of parentsFirst(plan.tenants)) {
-    await at(tenant.at, () => applyTenant(connection.sdk, tenant, result.report));
-    for (const api of tenant.apis) await at(api.at, () => applyApi(connection.sdk, tenant.path, api, result.report));
-    for (const role of tenant.roles) await at(role.at, () => applyRole(connection.sdk, tenant.path, role, result.report));
-    for (const client of tenant.clients) await at(client.at, () => applyClient(connection, tenant.path, client, result));
-    const users = new Map(
-      (await allPages(async (after) => (await connection.sdk.users({ tenantPath: tenant.path, first: 100, after })).users)).map((u) => [
-        usernameKey(u.username),
-        u,
-      ]),
-    );
-    for (const user of tenant.users)
-      await at(user.at, () => applyUser(connection.sdk, tenant.path, user, users.get(usernameKey(user.username)), result.report));
-    if (tenant.identityProviders.length > 0) {
-      const providers = (await connection.sdk.identityProviders({ tenantPath: tenant.path })).identityProviders;
-      for (const provider of tenant.identityProviders)
-        await at(provider.at, () => applyIdentityProvider(connection.sdk, tenant.path, provider, providers, result.report));
+  for (const chunk of requests(plan, document)) {
+    let applied;
+    try {
+      applied = (await sdk.applyProvisioning({ document: { tenants: chunk.map((piece) => piece.body) } })).applyProvisioning;
+    } catch (error) {
+      if (error instanceof GraphQLRequestError)
+        throw new CliError(EXIT.api, inFile(error.errors.map((e) => e.message).join('; '), chunk), error.code);
+      throw error;
     }
+    const { generatedSecrets, ...report } = applied;
+    for (const kind of Object.keys(result.report) as (keyof ProvisioningReport)[]) {
+      result.report[kind].created += report[kind].created;
+      result.report[kind].updated += report[kind].updated;
+      result.report[kind].unchanged += report[kind].unchanged;
+    }
+    // A tenant's later pieces find it as the first left it: it is counted once.
+    result.report.tenants.unchanged -= chunk.filter((piece) => piece.continued).length;
+    result.generatedSecrets.push(...generatedSecrets);
   }
   return result;
 }
 
-/** An identity provider, matched on its alias; a secret in the file is sent every time (the API never returns one to compare). */
-async function applyIdentityProvider(
-  sdk: AdminSdk,
-  tenantPath: string,
-  planned: PlannedIdentityProvider,
-  existing: readonly IdentityProviderFieldsFragment[],
-  report: ProvisioningReport,
-): Promise<void> {
-  const { at: _at, kind, clientSecret, claimMapping, ...wanted } = planned;
-  const mapping = Object.entries(claimMapping).map(([field, claim]) => ({ field, claim }));
-  const found = existing.find((provider) => provider.alias === planned.alias);
-  if (!found) {
-    await sdk.createIdentityProvider({ input: { tenantPath, kind, ...wanted, clientSecret, claimMapping: mapping } });
-    report.identityProviders.created++;
-    return;
+/** The file's tenants, parents first, as pieces grouped into requests. */
+function requests(plan: ProvisioningPlan, document: { tenants: unknown[] }): Piece[][] {
+  const order = plan.tenants.map((tenant, index) => ({ index, depth: depth(tenant.path) })).sort((a, b) => a.depth - b.depth);
+  const chunks: Piece[][] = [];
+  let chunk: Piece[] = [];
+  let bytes = 0;
+  for (const { index } of order) {
+    for (const piece of piecesOf(document.tenants[index] as RawTenant, index)) {
+      const full = chunk.length >= MAX_TENANTS_PER_REQUEST || bytes + piece.bytes > MAX_DOCUMENT_BYTES;
+      // A document names each tenant once: a tenant's next piece goes in the next request.
+      if (chunk.length > 0 && (full || piece.continued)) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(piece);
+      bytes += piece.bytes + 1;
+    }
   }
-  const currentMapping = Object.fromEntries(found.claimMapping.map((entry) => [entry.field, entry.claim]));
-  const changed = differs(found, wanted) || Object.entries(claimMapping).some(([field, claim]) => currentMapping[field] !== claim);
-  if (changed || clientSecret !== null) {
-    await sdk.updateIdentityProvider({
-      id: found.id,
-      input: { ...wanted, claimMapping: mapping, ...(clientSecret !== null ? { clientSecret } : {}) },
-    });
-    report.identityProviders.updated++;
-  } else report.identityProviders.unchanged++;
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
-async function applyTenant(sdk: AdminSdk, planned: PlannedTenant, report: ProvisioningReport): Promise<void> {
-  const wanted = {
-    name: planned.name,
-    signingAlgorithm: planned.signingAlgorithm,
-    allowSelfSignup: planned.allowSelfSignup,
-    allowOpenClientRegistration: planned.allowOpenClientRegistration,
-    requirePushedAuthorizationRequests: planned.requirePushedAuthorizationRequests,
-    securityProfile: planned.securityProfile,
-    mfaPolicy: planned.mfaPolicy,
-    mfaRequiredRoles: planned.mfaRequiredRoles,
-    refreshReuseGraceSeconds: planned.refreshReuseGraceSeconds,
-    keyRotationDays: planned.keyRotationDays,
-    keyPublicationSeconds: planned.keyPublicationSeconds,
-  };
-  const existing = await orNull(sdk.tenant({ path: planned.path }).then((r) => r.tenant));
-  if (!existing) {
-    await sdk.createTenant({ input: { path: planned.path, ...wanted } });
-    report.tenants.created++;
-  } else if (differs(existing, wanted)) {
-    await sdk.updateTenant({ path: planned.path, input: wanted });
-    report.tenants.updated++;
-  } else report.tenants.unchanged++;
+/** One piece for a tenant that fits in a request; else its settings with as many of its entries as fit, again and again. */
+function piecesOf(tenant: RawTenant, index: number): Piece[] {
+  const bytes = size(tenant);
+  if (bytes <= MAX_DOCUMENT_BYTES) return [{ index, continued: false, body: tenant, offsets: {}, bytes }];
+  const settings = Object.fromEntries(Object.entries(tenant).filter(([key]) => !(LISTS as readonly string[]).includes(key)));
+  const pieces: Piece[] = [];
+  let piece: Piece = { index, continued: false, body: { ...settings }, offsets: {}, bytes: size(settings) };
+  for (const list of LISTS) {
+    const entries = Array.isArray(tenant[list]) ? (tenant[list] as unknown[]) : [];
+    for (const [i, entry] of entries.entries()) {
+      const entryBytes = size(entry) + list.length + 4;
+      if (piece.bytes + entryBytes > MAX_DOCUMENT_BYTES && Object.keys(piece.offsets).length > 0) {
+        pieces.push(piece);
+        piece = { index, continued: true, body: { ...settings }, offsets: {}, bytes: size(settings) };
+      }
+      if (!(list in piece.offsets)) {
+        piece.offsets[list] = i;
+        piece.body[list] = [];
+      }
+      (piece.body[list] as unknown[]).push(entry);
+      piece.bytes += entryBytes;
+    }
+  }
+  pieces.push(piece);
+  return pieces;
 }
 
-async function applyClient(connection: Connection, tenantPath: string, planned: PlannedClient, result: ApiApplyResult): Promise<void> {
-  const { sdk } = connection;
-  const wanted = {
-    name: planned.name,
-    ...planned.settings,
-    responseStyle: apiResponseStyle(planned.settings.responseStyle),
-    // The API takes and shows a key set as JSON text.
-    jwks: planned.settings.jwks === null ? null : JSON.stringify(planned.settings.jwks),
-    enabled: planned.enabled,
-  };
-  const existing = await orNull(sdk.client({ clientId: planned.clientId }).then((r) => r.client));
-  if (!existing) {
-    const { enabled: _enabled, ...settings } = wanted;
-    const input = { tenantPath, clientId: planned.clientId, isPublic: planned.isPublic, clientSecret: planned.clientSecret, ...settings };
-    const { createClient } = await sdk.createClient({ input });
-    if (createClient.clientSecret && planned.clientSecret === null)
-      result.generatedSecrets.push({ clientId: planned.clientId, clientSecret: createClient.clientSecret });
-    if (!planned.enabled) await sdk.updateClient({ clientId: planned.clientId, input: { enabled: false } });
-    await applyRoleAssignments(sdk, tenantPath, { clientId: planned.clientId }, planned.roles);
-    result.report.clients.created++;
-    return;
-  }
-  if (existing.tenantPath !== tenantPath)
-    throw new CliError(EXIT.api, `clientId: client ${planned.clientId} already exists in tenant ${existing.tenantPath}`, 'CONFLICT');
-  if (existing.isPublic !== planned.isPublic)
-    throw new CliError(EXIT.api, 'isPublic: cannot change for an existing client (delete and re-create it)', 'CONFLICT');
-  // A client switched to client_secret_jwt needs its secret stored again (sealed), even when it is the same one.
-  const toHmac =
-    planned.settings.tokenEndpointAuthMethod === 'client_secret_jwt' && existing.tokenEndpointAuthMethod !== 'client_secret_jwt';
-  // The secret is checked the way the client authenticates now (a client_secret_jwt client only with an assertion).
-  const secretChanged =
-    planned.clientSecret !== null &&
-    (toHmac || !(await connection.secretMatches(planned.clientId, planned.clientSecret, existing.tokenEndpointAuthMethod)));
-  const changed = differs(existing, wanted);
-  // The settings first: the secret is then stored the way the (new) method wants it.
-  if (changed) await sdk.updateClient({ clientId: planned.clientId, input: wanted });
-  if (secretChanged) await sdk.rotateClientSecret({ clientId: planned.clientId, clientSecret: planned.clientSecret });
-  const rolesChanged = await applyRoleAssignments(sdk, tenantPath, { clientId: planned.clientId }, planned.roles);
-  result.report.clients[changed || secretChanged || rolesChanged ? 'updated' : 'unchanged']++;
+/** `tenants[3].clients[0].redirectUris` of a request → the same entry's path in the file. */
+function inFile(message: string, chunk: readonly Piece[]): string {
+  return message.replace(/tenants\[(\d+)\](?:\.(apis|roles|clients|users|identityProviders)\[(\d+)\])?/g, (whole, k: string, list, i) => {
+    const piece = chunk[Number(k)];
+    if (!piece) return whole;
+    const at = `tenants[${piece.index}]`;
+    if (list === undefined) return at;
+    return `${at}.${list}[${Number(i) + (piece.offsets[list as ListName] ?? 0)}]`;
+  });
 }
 
-async function applyUser(
-  sdk: AdminSdk,
-  tenantPath: string,
-  planned: PlannedUser,
-  existing: UserFieldsFragment | undefined,
-  report: ProvisioningReport,
-): Promise<void> {
-  const wanted = { ...planned.profile, enabled: planned.enabled };
-  if (!existing) {
-    if (planned.password === null) throw new CliError(EXIT.usage, 'password: required to create a user', 'INVALID_FILE');
-    const { createUser } = await sdk.createUser({
-      input: { tenantPath, username: planned.username, password: planned.password, ...planned.profile },
-    });
-    if (!planned.enabled) await sdk.updateUser({ id: createUser.id, input: { enabled: false } });
-    await applyRoleAssignments(sdk, tenantPath, { userId: createUser.id }, planned.roles);
-    report.users.created++;
-    return;
-  }
-  // Usernames are case-insensitive: one differing only in case is another account, never updated or renamed.
-  if (existing.username !== planned.username) {
-    throw new CliError(
-      EXIT.api,
-      `username: user ${planned.username} differs only in case from the existing user ${existing.username} of ${tenantPath} (usernames are case-insensitive)`,
-      'CONFLICT',
-    );
-  }
-  const changed = differs(existing, wanted);
-  const current = changed ? (await sdk.updateUser({ id: existing.id, input: wanted })).updateUser : existing;
-  // The server sets a password only when it differs from the stored one (and then the user's `updatedAt` moves).
-  const passwordChanged =
-    planned.password !== null &&
-    (await sdk.setUserPassword({ id: existing.id, password: planned.password })).setUserPassword.updatedAt !== current.updatedAt;
-  const rolesChanged = await applyRoleAssignments(sdk, tenantPath, { userId: existing.id }, planned.roles);
-  report.users[changed || passwordChanged || rolesChanged ? 'updated' : 'unchanged']++;
-}
-
-/** Runs one entry's step; a refusal names the entry's JSON path. */
-async function at(path: string, step: () => Promise<void>): Promise<void> {
-  try {
-    await step();
-  } catch (error) {
-    if (error instanceof CliError) throw new CliError(error.exitCode, `${path}.${error.message}`, error.code);
-    if (error instanceof GraphQLRequestError)
-      throw new CliError(EXIT.api, `${path}: ${error.errors.map((e) => e.message).join('; ')}`, error.code);
-    throw error;
-  }
-}
-
-async function orNull<T>(query: Promise<T>): Promise<T | null> {
-  try {
-    return await query;
-  } catch (error) {
-    if (error instanceof GraphQLRequestError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
-}
+const size = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+const depth = (path: string): number => (path === '/' ? 0 : path.split('/').length - 1);

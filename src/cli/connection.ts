@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { CLIENT_ASSERTION_TYPE } from '../domain/clients/client-assertion';
 import { createAdminSdk, type AdminSdk } from '../sdk/client';
 import { CliError, EXIT, toCliError, usageError } from './cli-error';
 
@@ -22,12 +19,6 @@ export interface Connection {
   url: string;
   token: TokenResponse;
   sdk: AdminSdk;
-  /**
-   * True when `clientSecret` authenticates `clientId` (RFC 7662 introspection asks for client authentication):
-   * with the secret itself (Basic), or, for a client of `method` client_secret_jwt, which authenticates
-   * only with an assertion, with an HS256 assertion (RFC 7523) keyed with it.
-   */
-  secretMatches(clientId: string, clientSecret: string, method?: string): Promise<boolean>;
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:4000';
@@ -60,47 +51,7 @@ export async function connect(flags: ConnectionFlags): Promise<Connection> {
     url,
     token,
     sdk: createAdminSdk(url, token.access_token),
-    secretMatches: async (id, secret, method) =>
-      method === 'client_secret_jwt'
-        ? (await postAssertion(url, '/introspect', { token: 'probe' }, id, secret)).status !== 401
-        : (await postForm(url, '/introspect', { token: 'probe' }, id, secret)).status !== 401,
   };
-}
-
-/**
- * POSTs `form` to `path` authenticated with a client_secret_jwt assertion: its `aud` is the endpoint's
- * URL as the server's discovery document names it (the server's ISSUER may differ from `url`).
- */
-async function postAssertion(url: string, path: string, form: Record<string, string>, clientId: string, secret: string): Promise<Response> {
-  let issuer: string;
-  try {
-    const discovery = await fetch(`${url}/.well-known/openid-configuration`);
-    issuer = ((await discovery.json()) as { issuer: string }).issuer.replace(/\/+$/, '');
-  } catch (error) {
-    throw toCliError(error, url);
-  }
-  const assertion = await new SignJWT({ jti: randomUUID() })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(clientId)
-    .setSubject(clientId)
-    .setAudience(`${issuer}${path}`)
-    .setIssuedAt()
-    .setExpirationTime('60s')
-    .sign(new TextEncoder().encode(secret));
-  try {
-    return await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        ...form,
-        client_id: clientId,
-        client_assertion_type: CLIENT_ASSERTION_TYPE,
-        client_assertion: assertion,
-      }).toString(),
-    });
-  } catch (error) {
-    throw toCliError(error, url);
-  }
 }
 
 async function postForm(

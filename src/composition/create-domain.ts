@@ -35,7 +35,9 @@ import { InvitationService } from '../domain/mail/invitation.service';
 import { MailTemplates } from '../domain/mail/mail-templates';
 import { PasswordResetService } from '../domain/mail/password-reset.service';
 import { purgeExpired } from '../domain/maintenance/purge-expired';
-import { applyProvisioning } from '../domain/provisioning/apply-provisioning';
+import { applyProvisioning, type ApplyOptions } from '../domain/provisioning/apply-provisioning';
+import { planForActor } from '../domain/provisioning/plan-for-actor';
+import type { Actor } from '../domain/actor';
 import { parseProvisioningText } from '../domain/provisioning/parse-provisioning-document';
 import type { ProvisioningVariables } from '../domain/provisioning/document-reader';
 import type { ProvisioningPlan } from '../domain/provisioning/provisioning-plan';
@@ -396,23 +398,32 @@ function createDomain(input: DomainDeps) {
   // 8. Operations: the janitor's purge, and PROVISION_FILE.
   const maintenance = { purgeExpired: () => purgeExpired(deps) };
   // Transports get services, the issuer and the log; `deps` (stores, secret, bus) stays in here.
+  const applyAndKey = async (plan: ProvisioningPlan, options: ApplyOptions) => {
+    const outcome = await applyProvisioning(
+      { transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders },
+      plan,
+      options,
+    );
+    // The tenants it created get their first key (once committed; a few at once, many in the background,
+    // each at its first signing need if that comes first; a failure leaves them to the next start).
+    if (outcome.report.tenants.created > 0)
+      await keys
+        .keyTenantsWithoutKey()
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
+    return outcome;
+  };
   const provisioning = {
     /** Validates a provisioning file's text against this server's grant catalogue (throws ProvisioningError). */
     parse: (text: string, variables: ProvisioningVariables) => parseProvisioningText(text, variables, grantCatalogue),
     /** Applies a validated plan in one transaction. */
-    apply: async (plan: ProvisioningPlan) => {
-      const report = await applyProvisioning(
-        { transactions: stores.transactions, tenants, clients, users, apis, roles, identityProviders },
-        plan,
-      );
-      // The tenants it created get their first key (once committed; a few at once, many in the background,
-      // each at its first signing need if that comes first; a failure leaves them to the next start).
-      if (report.tenants.created > 0)
-        await keys
-          .keyTenantsWithoutKey()
-          .catch((error: unknown) => deps.log.warn({ err: error }, 'provisioning: could not key the new tenants'));
-      return report;
-    },
+    apply: async (plan: ProvisioningPlan) => (await applyAndKey(plan, {})).report,
+    /**
+     * The admin API's apply (`applyProvisioning`, `tenant-idp apply`): a document within the caller's subtree,
+     * its references resolved by the sender, applied the same way; a confidential client created without a
+     * secret gets one, returned once.
+     */
+    applyAs: (actor: Actor, document: unknown) =>
+      applyAndKey(planForActor(actor, document, grantCatalogue), { generateMissingSecrets: true }),
   };
   const secretRotation = new SecretRotation(deps.secret, stores.sealedValues, deps.log);
   return {

@@ -62,10 +62,28 @@ export function tenantOf(args: Args, result: unknown, fallback: string): string 
 }
 
 /**
+ * The counts a mutation's result reports (applyProvisioning: `{ tenants: { created, updated, unchanged }, … }`),
+ * as plain numbers (`tenantsCreated: 3`), the non-zero ones; undefined when it reports none.
+ */
+function countsOf(result: unknown): Record<string, number> | undefined {
+  const counts: Record<string, number> = {};
+  for (const [kind, value] of Object.entries(obj(result) ?? {})) {
+    const entry = obj(value);
+    if (!entry || Array.isArray(value)) continue;
+    for (const outcome of ['created', 'updated', 'unchanged'] as const) {
+      const n = entry[outcome];
+      if (typeof n === 'number' && n > 0) counts[`${kind}${outcome[0]!.toUpperCase()}${outcome.slice(1)}`] = n;
+    }
+  }
+  return Object.keys(counts).length > 0 ? counts : undefined;
+}
+
+/**
  * Every root mutation leaves an audit event: a success is written before the
  * answer leaves (admin writes are rare and must not be lost); a failure is
  * queued, since failures can be made cheaply in bulk. Arguments are never
- * copied into the event (only a boolean `enabled`), so no secret can end up in the trail.
+ * copied into the event (only a boolean `enabled`), so no secret can end up in the trail;
+ * of a result, only the counts it reports (`applyProvisioning`: one event per apply, with them).
  */
 export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, context, info }, next) => {
   if (info.parentType.name !== 'Mutation') return next();
@@ -74,6 +92,7 @@ export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, contex
     const target = targetOf(info.fieldName, args as Args, result);
     // Whether the change enabled or disabled its target (a plain boolean, never a secret): webhooks tell `user.disabled` by it.
     const enabled = obj((args as Args).input)?.enabled ?? (args as Args).enabled;
+    const counts = countsOf(result);
     return {
       action: info.fieldName,
       tenantPath: tenantOf(args as Args, result, actor?.tenantPath ?? '/'),
@@ -85,6 +104,7 @@ export const auditMutation: MiddlewareFn<GraphQLContext> = async ({ args, contex
       clientIp: context.scope.clientIp,
       requestId: context.scope.requestId,
       ...(typeof enabled === 'boolean' ? { detail: { enabled } } : {}),
+      ...(counts ? { detail: counts } : {}),
     };
   };
   try {

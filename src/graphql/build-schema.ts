@@ -17,6 +17,7 @@ import { WebhookResolver } from '../resolvers/webhook.resolver';
 import { MailResolver } from '../resolvers/mail.resolver';
 import { BackchannelLogoutResolver } from '../resolvers/backchannel-logout.resolver';
 import { MeResolver } from '../resolvers/me.resolver';
+import { ProvisioningResolver } from '../resolvers/provisioning.resolver';
 import { ClientRolesResolver, RoleResolver, UserRolesResolver } from '../resolvers/role.resolver';
 import { ScopedRevocationResolver } from '../resolvers/scoped-revocation.resolver';
 import { SecondFactorResolver } from '../resolvers/second-factor.resolver';
@@ -72,6 +73,7 @@ export function buildAdminSchema(): GraphQLSchema {
           UserFederatedIdentitiesResolver,
           MeFederatedIdentitiesResolver,
           WebhookResolver,
+          ProvisioningResolver,
         ],
         scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
         validate: false,

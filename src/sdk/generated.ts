@@ -712,6 +712,15 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { subject: string, clientId: string, tenantPath: string, scopes: Array<string>, userId: string | null } };
 
+export type ApplyProvisioningMutationVariables = Exact<{
+  document: Record<string, unknown>;
+}>;
+
+
+export type ApplyProvisioningMutation = { applyProvisioning: { tenants: { created: number, updated: number, unchanged: number }, apis: { created: number, updated: number, unchanged: number }, roles: { created: number, updated: number, unchanged: number }, clients: { created: number, updated: number, unchanged: number }, users: { created: number, updated: number, unchanged: number }, identityProviders: { created: number, updated: number, unchanged: number }, generatedSecrets: Array<{ clientId: string, clientSecret: string }> } };
+
+export type ProvisioningCountsFieldsFragment = { created: number, updated: number, unchanged: number };
+
 export type RoleFieldsFragment = { id: string, tenantPath: string, name: string, description: string, builtIn: boolean, createdAt: string, updatedAt: string, permissions: Array<{ api: string, permission: string }> };
 
 export type RoleQueryVariables = Exact<{
@@ -1295,6 +1304,13 @@ export const MailTemplateFieldsFragmentDoc = new TypedDocumentString(`
   overridden
 }
     `, {"fragmentName":"MailTemplateFields"});
+export const ProvisioningCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ProvisioningCountsFields on ProvisioningCounts {
+  created
+  updated
+  unchanged
+}
+    `, {"fragmentName":"ProvisioningCountsFields"});
 export const RoleFieldsFragmentDoc = new TypedDocumentString(`
     fragment RoleFields on Role {
   id
@@ -2427,6 +2443,38 @@ export const MeDocument = new TypedDocumentString(`
   }
 }
     `);
+export const ApplyProvisioningDocument = new TypedDocumentString(`
+    mutation applyProvisioning($document: JSONObject!) {
+  applyProvisioning(document: $document) {
+    tenants {
+      ...ProvisioningCountsFields
+    }
+    apis {
+      ...ProvisioningCountsFields
+    }
+    roles {
+      ...ProvisioningCountsFields
+    }
+    clients {
+      ...ProvisioningCountsFields
+    }
+    users {
+      ...ProvisioningCountsFields
+    }
+    identityProviders {
+      ...ProvisioningCountsFields
+    }
+    generatedSecrets {
+      clientId
+      clientSecret
+    }
+  }
+}
+    fragment ProvisioningCountsFields on ProvisioningCounts {
+  created
+  updated
+  unchanged
+}`);
 export const RoleDocument = new TypedDocumentString(`
     query role($id: ID!) {
   role(id: $id) {
@@ -3324,6 +3372,9 @@ export function getSdk<C>(requester: Requester<C>) {
     },
     me(variables?: MeQueryVariables, options?: C): Promise<MeQuery> {
       return requester<MeQuery, MeQueryVariables>(MeDocument, variables, options) as Promise<MeQuery>;
+    },
+    applyProvisioning(variables: ApplyProvisioningMutationVariables, options?: C): Promise<ApplyProvisioningMutation> {
+      return requester<ApplyProvisioningMutation, ApplyProvisioningMutationVariables>(ApplyProvisioningDocument, variables, options) as Promise<ApplyProvisioningMutation>;
     },
     role(variables: RoleQueryVariables, options?: C): Promise<RoleQuery> {
       return requester<RoleQuery, RoleQueryVariables>(RoleDocument, variables, options) as Promise<RoleQuery>;

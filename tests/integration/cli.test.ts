@@ -246,7 +246,7 @@ describe('tenant-idp CLI', () => {
     const run = await runCli(['apply', file, '--json'], env);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr)).toMatchObject({
-      error: { exitCode: 2, code: 'CONFLICT', message: 'tenants[0].clients[0].clientId: client admin already exists in tenant /' },
+      error: { exitCode: 2, code: 'CONFLICT', message: 'tenants[0].clients[0].clientId: client admin already exists in another tenant' },
     });
     // The admin client is untouched.
     expect((await runCli(['token'], env)).code).toBe(0);

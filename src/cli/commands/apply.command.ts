@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { GrantCatalogue } from '../../domain/grants/grant-registry';
-import { parseProvisioningText } from '../../domain/provisioning/parse-provisioning-document';
+import { resolveProvisioningText } from '../../domain/provisioning/parse-provisioning-document';
 import { applyThroughApi } from '../apply-through-api';
 import { usageError } from '../cli-error';
 import type { Command } from '../command';
@@ -21,9 +21,9 @@ export const applyCommand: Command = {
     } catch (error) {
       throw usageError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
-    // The CLI is its own process: `${NAME}` references resolve against its environment.
-    const plan = parseProvisioningText(text, process.env, SERVER_CHECKS_GRANTS);
-    const { report, generatedSecrets } = await applyThroughApi(await connect(), plan);
+    // The CLI is its own process: `${NAME}` references resolve against its environment (the server gets the resolved document).
+    const { plan, document } = resolveProvisioningText(text, process.env, SERVER_CHECKS_GRANTS);
+    const { report, generatedSecrets } = await applyThroughApi((await connect()).sdk, plan, document);
     for (const { clientId, clientSecret } of generatedSecrets) note(`client ${clientId} created; its secret (shown once): ${clientSecret}`);
     const text_ = (['tenants', 'apis', 'roles', 'clients', 'users'] as const)
       .map((kind) => `${kind}: ${report[kind].created} created, ${report[kind].updated} updated, ${report[kind].unchanged} unchanged`)
@@ -35,7 +35,7 @@ export const applyCommand: Command = {
 /**
  * The CLI has no grant registry: it accepts any grant type name here and the
  * server, which owns the registry, refuses unknown ones (and public clients
- * holding grants they may not) when the entry is applied.
+ * holding grants they may not) when it parses the document it is sent.
  */
 const SERVER_CHECKS_GRANTS: GrantCatalogue = {
   grantTypes: [],

@@ -1,11 +1,18 @@
 import { parentTenantPath } from '../tenants/tenant-path';
 import { ProvisioningError } from './provisioning-error';
-import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan, type ProvisioningReport } from './provisioning-plan';
+import { emptyReport, parentsFirst, type PlannedTenant, type ProvisioningPlan } from './provisioning-plan';
 import { provisionApi, provisionRole } from './provision-access';
 import { createClients, provisionClient, WRITE_CHUNK } from './provision-client';
 import { provisionUser } from './provision-user';
 import { provisionIdentityProvider } from './provision-identity-provider';
-import { atEntry, differs, readExisting, type ProvisioningScope, type ProvisioningServices } from './provisioning-scope';
+import {
+  atEntry,
+  differs,
+  readExisting,
+  type ProvisioningOutcome,
+  type ProvisioningScope,
+  type ProvisioningServices,
+} from './provisioning-scope';
 
 /**
  * Applies a validated plan in ONE transaction through the domain's own operations, set-based:
@@ -25,16 +32,36 @@ import { atEntry, differs, readExisting, type ProvisioningScope, type Provisioni
  * after the commit (transaction-aware-bus.ts).
  * @throws ProvisioningError (or another DomainError) naming the entry at fault; nothing was written.
  */
-export async function applyProvisioning(services: ProvisioningServices, plan: ProvisioningPlan): Promise<ProvisioningReport> {
+export async function applyProvisioning(
+  services: ProvisioningServices,
+  plan: ProvisioningPlan,
+  options: ApplyOptions = {},
+): Promise<ProvisioningOutcome> {
   return services.transactions.run(async () => {
     // One set-based read of every tenant and client the file names; existing entries need no query of their own.
-    const scope: ProvisioningScope = { services, report: emptyReport(), existing: await readExisting(services, plan), newClients: [] };
+    const scope: ProvisioningScope = {
+      services,
+      report: emptyReport(),
+      existing: await readExisting(services, plan),
+      newClients: [],
+      generateMissingSecrets: options.generateMissingSecrets ?? false,
+      generatedSecrets: [],
+    };
     const ordered = parentsFirst(plan.tenants);
     const created = await createTenants(scope, ordered);
     for (const tenant of ordered) await provisionTenant(scope, tenant, created.has(tenant.path));
     await createClients(scope);
-    return scope.report;
+    return { report: scope.report, generatedSecrets: scope.generatedSecrets };
   });
+}
+
+export interface ApplyOptions {
+  /**
+   * A new confidential client without `clientSecret` gets one the server generates, returned once in
+   * the outcome (the admin API: its caller shows it), instead of being refused (PROVISION_FILE: a log
+   * is no place for a secret).
+   */
+  generateMissingSecrets?: boolean;
 }
 
 /**

@@ -15,7 +15,15 @@ const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 export class DocumentReader {
   readonly problems: string[] = [];
 
-  constructor(private readonly variables: ProvisioningVariables) {}
+  /**
+   * `variables` null: the document's references were resolved by its sender (`tenant-idp apply`), so
+   * strings are read as they are. `resolveInPlace`: every expanded string is written back into the
+   * document read, which then holds the resolved values (what `tenant-idp apply` sends).
+   */
+  constructor(
+    private readonly variables: ProvisioningVariables | null,
+    private readonly resolveInPlace = false,
+  ) {}
 
   problem(at: string, message: string): void {
     this.problems.push(`${at}: ${message}`);
@@ -53,7 +61,9 @@ export class DocumentReader {
       this.problem(join(at, key), 'must be a string');
       return undefined;
     }
-    return this.expand(value, join(at, key));
+    const expanded = this.expand(value, join(at, key));
+    if (this.resolveInPlace && expanded !== undefined) object[key] = expanded;
+    return expanded;
   }
 
   strings(object: Json, key: string, at: string): string[] | undefined {
@@ -64,6 +74,7 @@ export class DocumentReader {
       return undefined;
     }
     const expanded = value.map((item: string, i) => this.expand(item, `${join(at, key)}[${i}]`));
+    if (this.resolveInPlace) for (const [i, item] of expanded.entries()) if (item !== undefined) value[i] = item;
     return expanded.every((item) => item !== undefined) ? (expanded as string[]) : undefined;
   }
 
@@ -99,9 +110,11 @@ export class DocumentReader {
   }
 
   private expand(value: string, at: string): string | undefined {
+    const variables = this.variables;
+    if (variables === null) return value;
     let ok = true;
     const expanded = value.replace(REFERENCE, (_, name: string) => {
-      const resolved = this.variables[name];
+      const resolved = variables[name];
       if (resolved === undefined) {
         this.problem(at, `environment variable ${name} is not set`);
         ok = false;

@@ -130,24 +130,47 @@ export const PROVISIONING_FIELDS = {
  * @throws ProvisioningError listing every problem.
  */
 export function parseProvisioningText(text: string, variables: ProvisioningVariables, grants: GrantCatalogue): ProvisioningPlan {
-  let raw: unknown;
+  return parseProvisioningDocument(parseJson(text), variables, grants);
+}
+
+/**
+ * {@link parseProvisioningText} for a sender (`tenant-idp apply`): also returns the document
+ * with every `${NAME}` reference the plan read resolved, exactly where the parser expands them,
+ * to be sent to the server, which parses it without variables (`variables: null`).
+ * @throws ProvisioningError listing every problem.
+ */
+export function resolveProvisioningText(
+  text: string,
+  variables: ProvisioningVariables,
+  grants: GrantCatalogue,
+): { plan: ProvisioningPlan; document: { tenants: unknown[] } } {
+  const raw = parseJson(text);
+  const plan = readDocument(raw, new DocumentReader(variables, true), grants);
+  // A plan was read, so the document is an object whose `tenants` are objects (each plan tenant is one of them, in order).
+  return { plan, document: { tenants: (raw as { tenants?: unknown[] }).tenants ?? [] } };
+}
+
+function parseJson(text: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ProvisioningError([`(file): not valid JSON (${(error as Error).message})`]);
   }
-  return parseProvisioningDocument(raw, variables, grants);
 }
 
 /**
  * Validates a provisioning document (docs/provisioning.schema.json) with the
- * domain's own validators, expanding `${NAME}` from `variables`, and fills in
- * every default. Grant types are checked against `grants` (the server's registry).
+ * domain's own validators, expanding `${NAME}` from `variables` (null: the sender
+ * resolved them, strings are taken as they are), and fills in every default.
+ * Grant types are checked against `grants` (the server's registry).
  * Pure: nothing is read from or written to the database.
  * @throws ProvisioningError listing every problem, each with its JSON path.
  */
-export function parseProvisioningDocument(raw: unknown, variables: ProvisioningVariables, grants: GrantCatalogue): ProvisioningPlan {
-  const reader = new DocumentReader(variables);
+export function parseProvisioningDocument(raw: unknown, variables: ProvisioningVariables | null, grants: GrantCatalogue): ProvisioningPlan {
+  return readDocument(raw, new DocumentReader(variables), grants);
+}
+
+function readDocument(raw: unknown, reader: DocumentReader, grants: GrantCatalogue): ProvisioningPlan {
   const root = reader.object(raw, '(file)', ['$schema', 'tenants']);
   const tenants = root ? reader.array(root, 'tenants', '').map((value, i) => readTenant(reader, value, `tenants[${i}]`, grants)) : [];
   const planned = tenants.filter((t): t is PlannedTenant => t !== null);

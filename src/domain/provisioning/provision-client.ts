@@ -7,15 +7,18 @@ import { atEntry, differs, type ProvisioningScope } from './provisioning-scope';
 /**
  * Stores the new clients {@link provisionClient} validated, in multi-row inserts through
  * ClientService.insertPrepared (chunks of {@link WRITE_CHUNK}), then gives those with `roles`
- * their roles.
+ * their roles. A secret ClientService chose (no secret in the file, `generateMissingSecrets`) is kept to be shown once.
  */
 export async function createClients(scope: ProvisioningScope): Promise<void> {
   const { services, report, newClients } = scope;
   for (let i = 0; i < newClients.length; i += WRITE_CHUNK) {
     const chunk = newClients.slice(i, i + WRITE_CHUNK);
     const stored = await services.clients.insertPrepared(chunk.map((entry) => entry.prepared));
-    for (const [index, { tenant, planned }] of chunk.entries())
+    for (const [index, { tenant, planned, prepared }] of chunk.entries()) {
+      if (planned.clientSecret === null && prepared.clientSecret !== null)
+        scope.generatedSecrets.push({ clientId: planned.clientId, clientSecret: prepared.clientSecret });
       await provisionRoleAssignments(scope, tenant, planned.at, { client: stored[index]! }, planned.roles);
+    }
     report.clients.created += chunk.length;
   }
 }
@@ -36,7 +39,8 @@ export async function provisionClient(scope: ProvisioningScope, tenant: Tenant, 
   // From the set-based read at the start of the apply (the file names each client_id once).
   const found = scope.existing.clients.get(planned.clientId) ?? null;
   if (!found) {
-    if (!planned.isPublic && planned.clientSecret === null && planned.settings.tokenEndpointAuthMethod !== 'private_key_jwt') {
+    const needsSecret = !planned.isPublic && planned.settings.tokenEndpointAuthMethod !== 'private_key_jwt';
+    if (needsSecret && planned.clientSecret === null && !scope.generateMissingSecrets) {
       throw new ProvisioningError([`${planned.at}.clientSecret: required to create a confidential client (use a \${VARIABLE} reference)`]);
     }
     // Validated now under its entry's name; stored with the plan's other new clients by createClients.

@@ -34,6 +34,22 @@ export interface ProvisioningScope {
   readonly newClients: { tenant: Tenant; planned: PlannedClient; prepared: PreparedClient }[];
   /** What the plan's tenants and clients were when the transaction began, read set-based (see {@link readExisting}). */
   readonly existing: ExistingEntries;
+  /** Whether a new confidential client without a secret gets one generated (shown once) instead of being refused. */
+  readonly generateMissingSecrets: boolean;
+  /** The secrets generated so (see {@link ProvisioningOutcome}). */
+  readonly generatedSecrets: GeneratedSecret[];
+}
+
+/** A secret the server chose for a client the plan created without one; shown once, only its digest is stored. */
+interface GeneratedSecret {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** What an apply did (counts per kind) and the secrets it generated. */
+export interface ProvisioningOutcome {
+  report: ProvisioningReport;
+  generatedSecrets: GeneratedSecret[];
 }
 
 /**
