@@ -69,7 +69,8 @@ async function startUpstream() {
   const codes = new Map();
   const timing = { tokenMs: 0, tokens: 0, discovery: 0, jwks: 0 };
   let issuer = '';
-  const json = (res, status, body) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  const json = (res, status, body) =>
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const url = new URL(req.url, issuer);
@@ -112,10 +113,21 @@ async function startUpstream() {
           .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
         const grant = codes.get(form.get('code'));
         codes.delete(form.get('code'));
-        if (id !== UPSTREAM_CLIENT.id || secret !== UPSTREAM_CLIENT.secret || !grant || form.get('redirect_uri') !== grant.redirectUri || !form.get('code_verifier'))
+        if (
+          id !== UPSTREAM_CLIENT.id ||
+          secret !== UPSTREAM_CLIENT.secret ||
+          !grant ||
+          form.get('redirect_uri') !== grant.redirectUri ||
+          !form.get('code_verifier')
+        )
           return json(res, 400, { error: 'invalid_grant' });
         const now = Math.floor(Date.now() / 1000);
-        const idToken = await new jose.SignJWT({ nonce: grant.nonce, email: 'ada@fed.bench.example', email_verified: true, preferred_username: 'ada' })
+        const idToken = await new jose.SignJWT({
+          nonce: grant.nonce,
+          email: 'ada@fed.bench.example',
+          email_verified: true,
+          preferred_username: 'ada',
+        })
           .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
           .setIssuer(issuer)
           .setSubject('upstream-subject-ada')
@@ -156,7 +168,11 @@ function browser() {
     return { status: res.status, location: res.headers.get('location'), body, ms };
   };
   const post = (url, fields) =>
-    request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
   return { request, post, jar };
 }
 
@@ -186,7 +202,9 @@ async function measureFederatedSignIn(o) {
         allowedScopes: ['openid', 'profile', 'email'],
       },
     });
-    await o.sdk.createUser({ input: { tenantPath: TENANT, username: 'bench-fed-local', password: PASSWORD, email: 'local@fed.bench.example' } });
+    await o.sdk.createUser({
+      input: { tenantPath: TENANT, username: 'bench-fed-local', password: PASSWORD, email: 'local@fed.bench.example' },
+    });
     await o.sdk.createIdentityProvider({
       input: {
         tenantPath: TENANT,
@@ -240,10 +258,13 @@ async function measureFederatedSignIn(o) {
     const federated = async () => {
       const { b, fields } = await signInPage();
       let cpuMs = 0;
+      const steps = [];
       const server = async (step) => {
         const cpu0 = threadCpu(o.serverPid);
         const out = await step();
-        cpuMs += cpuSince(o.serverPid, cpu0);
+        const ms = cpuSince(o.serverPid, cpu0);
+        cpuMs += ms;
+        steps.push(ms);
         return out;
       };
       const start = await server(() => b.post(`${issuer}/authorize/login`, { ...fields, provider: ALIAS }));
@@ -254,10 +275,17 @@ async function measureFederatedSignIn(o) {
       const callback = await server(() => b.request(approved.location));
       const upstreamMs = upstream.timing.tokenMs - tokenBefore;
       const next = /url=([^"]+)"/.exec(callback.body)?.[1];
-      if (callback.status !== 200 || !next) throw new Error(`federated bench: callback HTTP ${callback.status}: ${callback.body.replace(/<style[^]*?<\/style>/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
+      if (callback.status !== 200 || !next)
+        throw new Error(
+          `federated bench: callback HTTP ${callback.status}: ${callback.body
+            .replace(/<style[^]*?<\/style>/g, '')
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .slice(0, 400)}`,
+        );
       const resume = await server(() => b.request(new URL(decode(next), issuer).href));
       codeIn(resume, 'federated sign-in');
-      return { cpuMs, serverMs: start.ms + callback.ms - upstreamMs + resume.ms, upstreamMs };
+      return { cpuMs, serverMs: start.ms + callback.ms - upstreamMs + resume.ms, upstreamMs, steps };
     };
 
     for (let i = 0; i < warmup; i++) {
@@ -281,6 +309,8 @@ async function measureFederatedSignIn(o) {
       cpuMsMedian: median(list.map((r) => r.cpuMs)),
       serverMsMedian: median(list.map((r) => r.serverMs)),
       ...(list[0]?.upstreamMs !== undefined ? { upstreamTokenMsMedian: median(list.map((r) => r.upstreamMs)) } : {}),
+      // federated: server CPU of the start (POST), the callback and the resume (GET /authorize/federated)
+      ...(list[0]?.steps ? { cpuMsMeanByStep: [0, 1, 2].map((i) => mean(list.map((r) => r.steps[i]))) } : {}),
     });
     const out = {
       password: summary(rows.password),

@@ -21,7 +21,11 @@ export const revocationEvent = {
    * Many families at once, for this process's listeners only ({@link ChangeBus.replay}: one event instead of one per
    * family); the change log and other processes know them as `family:` keys.
    */
-  families: (familyIds: readonly string[]): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `families:${familyIds.join(',')}` }),
+  families: (familyIds: readonly string[]): ChangeEvent => ({
+    topic: 'revocation',
+    kind: 'revoked',
+    key: `families:${familyIds.join(',')}`,
+  }),
   cutoff: (kind: 'user' | 'client', subject: string, atMs: number): ChangeEvent => ({
     topic: 'revocation',
     kind: 'revoked',
@@ -203,8 +207,7 @@ export class RevocationStateSync {
     else if (what === 'families') {
       const now = this.nowSeconds();
       for (const id of rest[0]!.split(',')) if (id) this.state.addFamily(id, now);
-    }
-    else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
+    } else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
     // A user disabled, deleted or no longer admin, a tenant cutoff raised or a tenant deleted, a client disabled, deleted,
     // given a new secret or losing a scope: what the user, tenant or client event does.
     else if (what === 'user') this.bus.replay({ topic: 'user', kind: 'updated', key: rest[0]! });
