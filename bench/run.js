@@ -28,7 +28,9 @@
 // BENCH_PROVISION_TENANTS (10000) / BENCH_PROVISION_API_TENANTS (10000) for 6b (provisioning: BENCH_ONLY=provisioning selects it,
 // BENCH_SKIP=provisioning skips it, BENCH_SKIP=provisioningApply skips its tenant-idp apply part),
 // BENCH_ONLY=nodes / BENCH_SKIP=nodes (4d: client_credentials RS256 and introspection on each of three nodes on one database),
-// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4e: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
+// BENCH_SKIP=peer,growth,workers2,graphql,batch,tenants,logout (4e: endUserSessions of 100 sessions × 10 clients, BENCH_ONLY=sessionLogout;
+// BENCH_LOGOUT_ROUNDS (3) rounds, the median reported),federation (4f: federated vs password sign-in, server CPU and latency without the upstream,
+// BENCH_ONLY=federatedSignIn; BENCH_FEDERATED_SIGNINS (40) of each),pgbouncer (4a: refresh rotation through PgBouncer, needs refresh in BENCH_ONLY or no BENCH_ONLY),tracing
 // (4c: client_credentials RS256 with OpenTelemetry on, BENCH_ONLY=tracing selects it), BENCH_CPU_PROF=<dir> (server under --cpu-prof),
 // BENCH_PASSKEY_REQUESTS (3000; single-use passkey sign-ins prepared per run), BENCH_RESULTS=<path>, BENCH_KEEP_DATA=1, DATABASE_URL (use that PostgreSQL: a fresh
 // database is created in it and dropped afterwards).
@@ -733,6 +735,13 @@ async function main() {
     results.sessionLogout = await measureSessionLogout({ sdk: seedS.sdk, pgUrl: pgUrlOf(dbS), log });
   }
 
+  // 4f. federated sign-in (issue 23): the server's own work (CPU and latency, the upstream excluded) for a sign-in
+  //     through an upstream OpenID Provider (a minimal one in this process) against a password sign-in, on S
+  if (!settings.skip.has('federation') && (!settings.only || settings.only.includes('federatedSignIn'))) {
+    const { measureFederatedSignIn } = require('./lib/federated-sign-in');
+    results.federatedSignIn = await measureFederatedSignIn({ baseUrl: serverS.url, sdk: seedS.sdk, serverPid: serverS.pid, log });
+  }
+
   // 4a. PgBouncer (issue 24): a server "B" on S's database through Debian's PgBouncer 1.18 in
   //     transaction pooling mode (DATABASE_URL on the proxy, DATABASE_DIRECT_URL for LISTEN and
   //     migrations); refresh rotation, the row with the most writes per request, alternating with S
@@ -921,6 +930,16 @@ async function main() {
       value: sl.sessions * sl.clients,
       unit: '',
       met: sl.delivered >= sl.sessions * sl.clients,
+    });
+  }
+  if (results.federatedSignIn) {
+    const fed = results.federatedSignIn;
+    targets.push({
+      label: `federated sign-in ÷ password sign-in, server CPU per sign-in (${fmt(fed.federated.cpuMsMean, 1)} ÷ ${fmt(fed.password.cpuMsMean, 1)} ms, upstream excluded)`,
+      measured: fed.cpuRatio,
+      op: '≤',
+      value: 1,
+      met: fed.cpuRatio <= 1,
     });
   }
   if (results.tenantIssuers) {

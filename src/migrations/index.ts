@@ -25,6 +25,7 @@ import { Migration20261206210000MailOutbox } from './Migration20261206210000Mail
 import { Migration20261207000000DeviceApprovalMethods } from './Migration20261207000000DeviceApprovalMethods';
 import { Migration20261207080000Webhooks } from './Migration20261207080000Webhooks';
 import { Migration20261207100000UpstreamLogout } from './Migration20261207100000UpstreamLogout';
+import { Migration20261207110000FamilyChangesPerStatement } from './Migration20261207110000FamilyChangesPerStatement';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
@@ -68,4 +69,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207040000IdentityProviders', class: Migration20261207040000IdentityProviders },
   { name: 'Migration20261207080000Webhooks', class: Migration20261207080000Webhooks },
   { name: 'Migration20261207100000UpstreamLogout', class: Migration20261207100000UpstreamLogout },
+  { name: 'Migration20261207110000FamilyChangesPerStatement', class: Migration20261207110000FamilyChangesPerStatement },
 ];

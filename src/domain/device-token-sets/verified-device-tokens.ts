@@ -102,6 +102,10 @@ export class VerifiedDeviceTokens {
         // A single access token's jti concerns no refresh token.
         if (what === 'jti') return;
         if (what === 'family') return drop((record) => record.familyId === subject?.toLowerCase());
+        if (what === 'families') {
+          const families = new Set((subject ?? '').toLowerCase().split(','));
+          return drop((record) => families.has(record.familyId));
+        }
         if (what === 'device') return drop((record) => record.deviceId === subject?.toLowerCase());
         // Cutoffs are re-checked on every hit as well; reloads and anything new drop everything.
         return drop(() => true);

@@ -78,14 +78,15 @@ export class RevocationService {
    * Families a set-based write has already revoked in the database (ending browser sessions): this
    * process applies them at once; a few are also notified to the others, many are left to the change
    * log (recorded by trigger, read by every process within 750 ms, CHANGE_POLL_INTERVAL_MS), so ending
-   * hundreds of sessions does not cost a notification round trip per family.
+   * hundreds of sessions does not cost a notification round trip per family, and they reach this
+   * process's listeners as one event (not one per family).
    */
   async familiesRevoked(familyIds: readonly string[]): Promise<void> {
     if (familyIds.length <= NOTIFIED_FAMILIES_MAX) {
       await Promise.all(familyIds.map((id) => this.deps.bus.publish(revocationEvent.family(id))));
       return;
     }
-    for (const id of familyIds) this.deps.bus.replay(revocationEvent.family(id));
+    this.deps.bus.replay(revocationEvent.families(familyIds));
   }
 
   /** Revokes a seed 002 device: its refresh family and every access token carrying its `device_id`. False when it was already revoked or is unknown. */

@@ -17,6 +17,15 @@ export const revocationEvent = {
     key: `jti:${jti}:${expiresAtSeconds}`,
   }),
   family: (familyId: string): ChangeEvent => ({ topic: 'revocation', kind: 'revoked', key: `family:${familyId}` }),
+  /**
+   * Many families at once, for this process's listeners only ({@link ChangeBus.replay}: one event instead of one per
+   * family); the change log and other processes know them as `family:` keys.
+   */
+  families: (familyIds: readonly string[]): ChangeEvent => ({
+    topic: 'revocation',
+    kind: 'revoked',
+    key: `families:${familyIds.join(',')}`,
+  }),
   cutoff: (kind: 'user' | 'client', subject: string, atMs: number): ChangeEvent => ({
     topic: 'revocation',
     kind: 'revoked',
@@ -195,7 +204,10 @@ export class RevocationStateSync {
     const [what, ...rest] = key.split(':');
     if (what === 'jti') this.state.addJti(rest[0]!, Number(rest[1]), this.nowSeconds());
     else if (what === 'family') this.state.addFamily(rest[0]!, this.nowSeconds());
-    else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
+    else if (what === 'families') {
+      const now = this.nowSeconds();
+      for (const id of rest[0]!.split(',')) if (id) this.state.addFamily(id, now);
+    } else if (what === 'device') this.state.addDevice(rest[0]!, this.nowSeconds());
     // A user disabled, deleted or no longer admin, a tenant cutoff raised or a tenant deleted, a client disabled, deleted,
     // given a new secret or losing a scope: what the user, tenant or client event does.
     else if (what === 'user') this.bus.replay({ topic: 'user', kind: 'updated', key: rest[0]! });
