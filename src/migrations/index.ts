@@ -24,6 +24,7 @@ import { Migration20261206120000ClientKeys } from './Migration20261206120000Clie
 import { Migration20261206210000MailOutbox } from './Migration20261206210000MailOutbox';
 import { Migration20261207000000DeviceApprovalMethods } from './Migration20261207000000DeviceApprovalMethods';
 import { Migration20261207080000Webhooks } from './Migration20261207080000Webhooks';
+import { Migration20261207130000HotStatementFunctions } from './Migration20261207130000HotStatementFunctions';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
@@ -66,4 +67,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207070000KeyRotationAndKeyring', class: Migration20261207070000KeyRotationAndKeyring },
   { name: 'Migration20261207040000IdentityProviders', class: Migration20261207040000IdentityProviders },
   { name: 'Migration20261207080000Webhooks', class: Migration20261207080000Webhooks },
+  { name: 'Migration20261207130000HotStatementFunctions', class: Migration20261207130000HotStatementFunctions },
 ];
