@@ -216,6 +216,8 @@ async function measure({
   const wallUs = r.wallMs * 1000;
   const serverUs = c1.nodeUs - c0.nodeUs;
   const pgUs = c0.pgPids?.length ? c1.pgUs - c0.pgUs : 0;
+  // a proxy between the server and its PostgreSQL (4a: PgBouncer), when the side has one
+  const proxyUs = c0.proxyUs !== undefined ? c1.proxyUs - c0.proxyUs : 0;
   const benchUs = b1.user + b1.system;
   const machineBusyUs = k1.busyUs - k0.busyUs;
   const q = m0 && m1 ? queriesPerRequest(m0, m1, route) : null;
@@ -235,13 +237,15 @@ async function measure({
     failureSamples: [...warm.failureSamples, ...r.failureSamples].slice(0, 3),
     serverCpuUsPerRequest: r.requests ? (c1.nodeUs - c0.nodeUs) / r.requests : null,
     pgCpuUsPerRequest: c0.pgUs !== undefined && c0.pgPids?.length ? (c1.pgUs - c0.pgUs) / r.requests : null,
+    ...(c0.proxyUs !== undefined ? { proxyCpuUsPerRequest: r.requests ? proxyUs / r.requests : null } : {}),
     // where the machine's 2 cores went during the run, in cores busy: server, its PostgreSQL,
     // the load generator (this process), and everything else on the shared box
     cores: {
       server: serverUs / wallUs,
       postgres: pgUs / wallUs,
       loadGenerator: benchUs / wallUs,
-      other: Math.max(0, (machineBusyUs - serverUs - pgUs - benchUs) / wallUs),
+      ...(c0.proxyUs !== undefined ? { proxy: proxyUs / wallUs } : {}),
+      other: Math.max(0, (machineBusyUs - serverUs - pgUs - proxyUs - benchUs) / wallUs),
       steal: (k1.stealUs - k0.stealUs) / wallUs,
       idle: (k1.idleUs - k0.idleUs) / wallUs,
     },
@@ -256,7 +260,8 @@ async function measure({
   log(
     `${label} [W${workers ?? '-'}${data ? `, ${data}` : ''}]: ${fmt(row.rps)} req/s, p50 ${row.latencyMs.p50?.toFixed(2)} ms, p99 ${row.latencyMs.p99?.toFixed(2)} ms, ` +
       `server ${fmt(row.serverCpuUsPerRequest)} µs/req${q ? `, ${q.perRequest.toFixed(2)} queries/req` : ''}, ` +
-      `cores: server ${row.cores.server.toFixed(2)} pg ${row.cores.postgres.toFixed(2)} bench ${row.cores.loadGenerator.toFixed(2)} other ${row.cores.other.toFixed(2)} idle ${row.cores.idle.toFixed(2)}${bad ? `, ${bad} FAILURES ${JSON.stringify(row.failureSamples)}` : ''}`,
+      `${row.proxyCpuUsPerRequest !== undefined ? `proxy ${fmt(row.proxyCpuUsPerRequest)} µs/req, ` : ''}` +
+      `cores: server ${row.cores.server.toFixed(2)} pg ${row.cores.postgres.toFixed(2)}${row.cores.proxy !== undefined ? ` proxy ${row.cores.proxy.toFixed(2)}` : ''} bench ${row.cores.loadGenerator.toFixed(2)} other ${row.cores.other.toFixed(2)} idle ${row.cores.idle.toFixed(2)}${bad ? `, ${bad} FAILURES ${JSON.stringify(row.failureSamples)}` : ''}`,
   );
   return row;
 }
@@ -277,7 +282,8 @@ function scenarioRunner(server, ctx, seeded) {
       workers: server.workers,
       data,
       route: scenario.route,
-      cpu: () => serverCpu(server.pid),
+      // a side may count more than its own process tree (4a: the PostgreSQL of S and PgBouncer)
+      cpu: server.cpu ?? (() => serverCpu(server.pid)),
       // with WORKERS>1 the primary aggregates every worker's registry (src/ops/cluster-metrics.ts)
       metricsUrl: server.url,
       build: async () => {
@@ -325,6 +331,7 @@ function foldRuns(runs, data) {
     failureSamples: runs.flatMap((r) => r.failureSamples).slice(0, 3),
     serverCpuUsPerRequest: weighted((r) => r.serverCpuUsPerRequest),
     pgCpuUsPerRequest: first.pgCpuUsPerRequest === null ? null : weighted((r) => r.pgCpuUsPerRequest),
+    ...(first.proxyCpuUsPerRequest !== undefined ? { proxyCpuUsPerRequest: weighted((r) => r.proxyCpuUsPerRequest) } : {}),
     dbQueriesPerRequest: first.dbQueriesPerRequest === null ? null : weighted((r) => r.dbQueriesPerRequest),
     cores: Object.fromEntries(Object.keys(first.cores).map((k) => [k, sum((r) => r.cores[k] * r.wallMs) / wallMs])),
   };
@@ -754,6 +761,12 @@ async function main() {
     const dirB = path.join(root, 'b');
     fs.mkdirSync(dirB, { mode: 0o755 });
     const serverB = await start({ dataDir: dirB, databaseUrl: bouncer.url, databaseDirectUrl: direct }, 1);
+    // B's PostgreSQL is S's (embedded: a child of S), and PgBouncer sits between them: both counted on B's rows
+    serverB.cpu = () => {
+      const own = serverCpu(serverB.pid);
+      const database = serverCpu(serverS.pid);
+      return { ...own, pgUs: database.pgUs, pgPids: database.pgPids, proxyUs: processCpu(bouncer.process.pid) };
+    };
     const B = {
       run: scenarioRunner(serverB, makeContext(serverB.url, seedS, settings.connections), new Set()),
       label: `${DATA_SMALL} via PgBouncer (paired)`,
@@ -974,7 +987,13 @@ async function main() {
     'DB queries/req = delta of db_queries_total{route} ÷ delta of http_requests_total{route} from GET /metrics (with WORKERS=2, the sum over both workers).',
     'Ceiling ratios compare with one sequential jose loop (one signature in flight: jose v6 signs via crypto.subtle on libuv threads, so this is the per-core rate); scenarios that sign twice per request (access + ID token) compare with half of it.',
     'argon2id verify rate = the better of 1 and 2 verifies in flight (m=19456 KiB, t=2, p=1, as the server).',
-    'idle/other cores = machine cores left idle during the measured run / used by processes other than the server, its PostgreSQL and this load generator (the machine is shared); from /proc/stat.',
+    'idle/other cores = machine cores left idle during the measured run / used by processes other than the server, its PostgreSQL (and PgBouncer on the via-PgBouncer row) and this load generator (the machine is shared); from /proc/stat.',
+    ...results.rows
+      .filter((r) => r.proxyCpuUsPerRequest !== undefined)
+      .map(
+        (r) =>
+          `${r.scenario} ${r.data}: PgBouncer CPU ${fmt(r.proxyCpuUsPerRequest)} µs/req, ${r.cores?.proxy?.toFixed(2) ?? '—'} cores (PG CPU on that row: the shared PostgreSQL during the proxied runs).`,
+      ),
     `Growth data: ${results.growth ? results.growth.method : 'skipped'}.`,
     ...(results.batchRevocation
       ? [

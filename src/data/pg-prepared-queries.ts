@@ -7,7 +7,9 @@ const POOL_SIZE = 8;
  * {@link PreparedQueries} on a pg pool of its own, beside MikroORM's: each
  * connection prepares a statement on first use and reuses the plan after.
  * Behind a transaction-pooling proxy (`named: false`) a named statement would
- * outlive its server connection, so each query is sent unnamed (parsed anew).
+ * outlive its server connection, so each query is sent unnamed (parsed anew): a
+ * statement with a server-side twin is sent as the call of that function, whose
+ * plan each server connection caches (see {@link PreparedStatement.serverCall}).
  */
 export class PgPreparedQueries implements PreparedQueries {
   private readonly pool: Pool;
@@ -27,7 +29,7 @@ export class PgPreparedQueries implements PreparedQueries {
     this.onQuery();
     const query = this.named
       ? { name: statement.name, text: statement.text, values: values as unknown[] }
-      : { text: statement.text, values: values as unknown[] };
+      : { text: statement.serverCall ?? statement.text, values: values as unknown[] };
     const result = await this.pool.query(query);
     return result.rows as T[];
   }

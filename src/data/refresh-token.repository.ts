@@ -49,12 +49,16 @@ const SELECT_BY_HASH = preparedStatement(
      join token_families f on f.id = rt.family_id
      left join users u on u.id = f.user_id
     where rt.token_hash = $1`,
+  { serverFunction: true },
 );
 
 /**
  * Rotation in one statement, so one round trip and atomic without an explicit
  * transaction: marks the presented token rotated only if nobody else did, and
  * inserts its successor only then. No row back means a concurrent use won.
+ * Both refresh statements have a server-side twin (`PreparedStatement.serverCall`):
+ * re-planning the three-way join above on every refresh made up most of PostgreSQL's
+ * work behind a transaction-pooling proxy.
  */
 const ROTATE = preparedStatement(
   'refresh_token_rotate',
@@ -65,7 +69,15 @@ const ROTATE = preparedStatement(
    insert into refresh_tokens (id, token_hash, family_id, tenant_id, client_id, scopes, expires_at, created_at)
    select $3, $4, family_id, tenant_id, client_id, scopes, $5, $2 from rotated
    returning id`,
+  { serverFunction: true },
 );
+
+/**
+ * @public The statements of a refresh that have a server-side twin (Migration20261207130000HotStatementFunctions):
+ * behind PgBouncer in transaction pooling they run as those functions, whose plans each server connection keeps
+ * (tests/integration/pgbouncer.test.ts checks each function's body is the statement's text).
+ */
+export const REFRESH_STATEMENTS = [SELECT_BY_HASH, ROTATE] as const;
 
 const toDate = (epochMs: number | null): Date | null => (epochMs === null ? null : new Date(epochMs));
 

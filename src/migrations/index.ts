@@ -26,6 +26,7 @@ import { Migration20261207000000DeviceApprovalMethods } from './Migration2026120
 import { Migration20261207080000Webhooks } from './Migration20261207080000Webhooks';
 import { Migration20261207100000UpstreamLogout } from './Migration20261207100000UpstreamLogout';
 import { Migration20261207110000FamilyChangesPerStatement } from './Migration20261207110000FamilyChangesPerStatement';
+import { Migration20261207130000HotStatementFunctions } from './Migration20261207130000HotStatementFunctions';
 import { Migration20261207050000Scim } from './Migration20261207050000Scim';
 import { Migration20261207010000Passkeys } from './Migration20261207010000Passkeys';
 import { Migration20261207030000BackchannelLogout } from './Migration20261207030000BackchannelLogout';
@@ -70,4 +71,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207080000Webhooks', class: Migration20261207080000Webhooks },
   { name: 'Migration20261207100000UpstreamLogout', class: Migration20261207100000UpstreamLogout },
   { name: 'Migration20261207110000FamilyChangesPerStatement', class: Migration20261207110000FamilyChangesPerStatement },
+  { name: 'Migration20261207130000HotStatementFunctions', class: Migration20261207130000HotStatementFunctions },
 ];

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { CHANGE_BUS_APPLICATION_NAME } from '../../src/db/pg-change-bus';
+import { REFRESH_STATEMENTS } from '../../src/data/refresh-token.repository';
+import { rootAdminActor } from '../fixtures/admin-actor';
 import { createTestUser } from '../fixtures/test-user';
 import { clientHeaders, createTestClient, createTestTenant, passwordTokens, type TestClient } from '../fixtures/token-clients';
 import { rootAdminSdk } from '../support/admin-sdk';
@@ -107,6 +109,50 @@ describe('behind PgBouncer in transaction pooling mode', () => {
       clientHeaders(client),
     );
     expect(successor.body.error).toBe('invalid_grant');
+  });
+
+  it('runs the refresh statements as their server-side functions behind the proxy, not re-planned SQL', async () => {
+    const pg = new Client({ connectionString: directUrl });
+    await pg.connect();
+    try {
+      // Each function's body is its statement's text (a change to one without the other fails here).
+      const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+      for (const statement of REFRESH_STATEMENTS) {
+        const { rows } = await pg.query<{ prosrc: string }>('select prosrc from pg_proc where proname = $1', [statement.name]);
+        expect(rows.map((row) => squash(row.prosrc))).toEqual([expect.stringContaining(`return query ${statement.text};`)]);
+      }
+      // The proxy-mode pool (in this process) sends the calls of the functions, never the statements' SQL.
+      const refresh = (token: string) =>
+        postForm<{ refresh_token: string }>(
+          `${first.url}/token`,
+          { grant_type: 'refresh_token', refresh_token: token },
+          clientHeaders(client),
+        );
+      const tokens = await passwordTokens(first.url, client, alice.username, alice.password, 'offline_access');
+      const sent = jest.spyOn(Pool.prototype, 'query');
+      try {
+        expect((await refresh(tokens.refresh_token!)).status).toBe(200);
+        expect((await refresh('unknown')).status).toBe(400);
+        const texts = sent.mock.calls.map(([query]) => (typeof query === 'string' ? query : (query as { text: string }).text));
+        expect(texts).toEqual([REFRESH_STATEMENTS[0].serverCall, REFRESH_STATEMENTS[1].serverCall, REFRESH_STATEMENTS[0].serverCall]);
+      } finally {
+        sent.mockRestore();
+      }
+      // Under a reuse grace the rotated token presented again gets the same successor, read back through the twin.
+      const domain = first.server.app.domain;
+      await domain.tenants.update(await rootAdminActor(domain), '/bouncer', { refreshReuseGraceSeconds: 30 });
+      try {
+        const parent = (await passwordTokens(first.url, client, alice.username, alice.password, 'offline_access')).refresh_token!;
+        const once = await refresh(parent);
+        const again = await refresh(parent);
+        expect([once.status, again.status]).toEqual([200, 200]);
+        expect(again.body.refresh_token).toBe(once.body.refresh_token);
+      } finally {
+        await domain.tenants.update(await rootAdminActor(domain), '/bouncer', { refreshReuseGraceSeconds: 0 });
+      }
+    } finally {
+      await pg.end();
+    }
   });
 
   it('propagates a revocation from one node to the other through the direct LISTEN connection', async () => {
