@@ -31,7 +31,8 @@ export async function exportSubtree(connection: Connection, rootPath: string) {
     const users = await allPages(async (after) => (await sdk.exportUsers({ tenantPath: tenant.path, first: 100, after })).users);
     const apis = (await sdk.apis({ tenantPath: tenant.path })).apis;
     const roles = (await sdk.roles({ tenantPath: tenant.path })).roles.filter((role) => !role.builtIn);
-    const own = clients.filter((client) => !isReservedClientId(client.clientId));
+    // By client_id: clients applied together share their creation time, so the listing's order says nothing.
+    const own = clients.filter((client) => !isReservedClientId(client.clientId)).sort((a, b) => a.clientId.localeCompare(b.clientId));
     const providers = (await sdk.identityProviders({ tenantPath: tenant.path })).identityProviders;
     exported.push({
       ...exportTenant(tenant),
