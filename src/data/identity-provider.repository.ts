@@ -248,7 +248,9 @@ export class IdentityProviderRepository implements IdentityProviderStore {
   }
 
   async deleteIdentity(id: string): Promise<boolean> {
-    const rows = await this.db.execute<{ id: string }[]>('delete from federated_identities where id = ?::uuid returning id::text as id', [id]);
+    const rows = await this.db.execute<{ id: string }[]>('delete from federated_identities where id = ?::uuid returning id::text as id', [
+      id,
+    ]);
     return rows.length > 0;
   }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { initORM } from './init-orm';
+import { migrateDatabase } from './init-orm';
 
 /**
  * `node dist/db/migrate.js [DATABASE_URL]`: applies pending migrations and exits.
@@ -7,7 +7,7 @@ import { initORM } from './init-orm';
  */
 async function migrate(url: string | undefined): Promise<void> {
   if (!url) throw new Error('usage: migrate <database-url>');
-  const orm = await initORM(url);
+  const orm = await migrateDatabase(url);
   const executed = await orm.getMigrator().getExecutedMigrations();
   await orm.close(true);
   process.stdout.write(`migrations applied: ${executed.length}\n`);

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailMessage, MailSender } from '../domain/mail/mail-sender';
 
 /**
@@ -7,11 +7,18 @@ import type { MailMessage, MailSender } from '../domain/mail/mail-sender';
  * apply). Short timeouts: a mail server that does not answer fails the attempt, and the outbox retries it.
  */
 export function smtpMailSender(url: string, from: string): MailSender {
-  const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  // nodemailer is loaded at the first mail, not at start (a server without mail to send never loads it).
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then((nodemailer) =>
+      nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+    ));
   return {
     send: async (message: MailMessage) => {
-      await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
+      await (await open()).sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     },
-    close: () => transport.close(),
+    close: () => {
+      void transport?.then((opened) => opened.close());
+    },
   };
 }

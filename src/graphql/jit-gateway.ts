@@ -8,7 +8,8 @@ import {
   type GraphQLSchema,
   type SourceLocation,
 } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
+import type * as GraphqlJit from 'graphql-jit';
 import type { GraphQLContext } from './graphql-context';
 import { tracing } from '../ops/trace-hooks';
 
@@ -44,7 +45,9 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 export function jitGateway(schema: GraphQLSchema): Gateway {
   // Per document and operation: `seen once` (run on graphql-js), the compiled query, or null (jit cannot).
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null | 'seen once'>>();
-  const compile = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
+  // graphql-jit (with fast-json-stringify and ajv, ~250 modules) is loaded at the first document that comes back, not at start.
+  let jit: Promise<typeof GraphqlJit> | undefined;
+  const compile = async (document: DocumentNode, operationName: string | null): Promise<CompiledQuery | null> => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
@@ -56,6 +59,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
       return null;
     }
     if (known !== 'seen once') return known;
+    const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit') as unknown as Promise<typeof GraphqlJit>);
     const result = compileQuery(schema, document, operationName ?? undefined);
     const query = isCompiledQuery(result) ? result : null;
     byName.set(key, query);
@@ -65,7 +69,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
   const executor: Executor = async ({ document, operation, operationName, request, context }) => {
     const viaGraphqlJs = () =>
       execute({ schema, document, operationName, contextValue: context, variableValues: request.variables }) as Promise<ExecutionResult>;
-    const query = operation.operation === 'query' ? compile(document, operationName) : null;
+    const query = operation.operation === 'query' ? await compile(document, operationName) : null;
     if (!query) return viaGraphqlJs();
     const viaJit = async (): Promise<ExecutionResult> => {
       const result = await query.query(undefined, context, request.variables ?? {});

@@ -1,14 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import {
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedAuthenticationResponse,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
+import type * as WebAuthn from '@simplewebauthn/server';
 import type { AuditLog } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import { sha256 } from '../crypto/random';
@@ -21,6 +22,10 @@ import type { BruteForceGuard } from '../throttle/brute-force-guard';
 import type { User } from '../users/user';
 import { hasControlCharacter } from '../control-characters';
 import type { PasskeyStore, PasskeyWithOwner, StoredPasskey } from './passkey-store';
+
+/** @simplewebauthn/server (with its ASN.1 and X.509 stack, ~250 modules) is loaded at the first passkey verification, not at start. */
+let library: Promise<typeof WebAuthn> | undefined;
+const webauthn = () => (library ??= import('@simplewebauthn/server') as unknown as Promise<typeof WebAuthn>);
 
 /** How long a WebAuthn ceremony may take (its `timeout`, and the life of its sealed challenge). */
 const PASSKEY_CHALLENGE_SECONDS = 300;
@@ -175,9 +180,11 @@ export class PasskeyService {
     try {
       const challenge = this.open(form.ticket, 'register', context.binding, user.id);
       const response = parseResponse<RegistrationResponseJSON>(form.response);
-      let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+      let verified: VerifiedRegistrationResponse;
       try {
-        verified = await verifyRegistrationResponse({
+        verified = await (
+          await webauthn()
+        ).verifyRegistrationResponse({
           response,
           expectedChallenge: challenge,
           expectedOrigin: this.origin,
@@ -300,9 +307,11 @@ export class PasskeyService {
         const handle = parsed.response.userHandle;
         if (handle && handle !== userHandleOf(passkey.userId))
           throw refused('This passkey does not belong to this account.', 'user handle mismatch');
-        let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+        let verified: VerifiedAuthenticationResponse;
         try {
-          verified = await verifyAuthenticationResponse({
+          verified = await (
+            await webauthn()
+          ).verifyAuthenticationResponse({
             response: parsed,
             expectedChallenge: challenge,
             expectedOrigin: this.origin,
