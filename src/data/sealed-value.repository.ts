@@ -2,11 +2,14 @@ import type { DigestKind, KeyIdCounts, SealedKind, SealedRow, SealedValueStore }
 import type { Database } from './database';
 
 /** Where each kind lives (constants, never input). */
-const SEALED: Readonly<Record<SealedKind, { table: string; column: string }>> = {
+const SEALED: Readonly<Record<SealedKind, { table: string; column: string; key?: string }>> = {
   signingKeys: { table: 'signing_keys', column: 'sealed_private_jwk' },
   totpSecrets: { table: 'user_factors', column: 'secret_sealed' },
   clientSecrets: { table: 'clients', column: 'secret_sealed' },
   mailBodies: { table: 'mail_outbox', column: 'sealed_body' },
+  identityProviderSecrets: { table: 'identity_providers', column: 'client_secret_sealed' },
+  webhookSecrets: { table: 'webhooks', column: 'sealed_secret' },
+  upstreamIdTokens: { table: 'browser_session_upstreams', column: 'id_token_sealed', key: 'session_sid' },
 };
 const DIGESTS: Readonly<Record<DigestKind, { table: string; column: string }>> = {
   clientSecretDigests: { table: 'clients', column: 'secret_digest' },
@@ -40,20 +43,20 @@ export class SealedValueRepository implements SealedValueStore {
   }
 
   async notSealedUnder(kind: SealedKind, currentKeyId: string, afterId: string | null, limit: number): Promise<SealedRow[]> {
-    const { table, column } = SEALED[kind];
+    const { table, column, key = 'id' } = SEALED[kind];
     const rows = await this.db.execute<{ id: string; value: string }[]>(
-      `select id::text as id, ${column} as value from ${table}
-        where ${column} is not null and ${column} not like ? and (?::text is null or id::text > ?)
-        order by id::text limit ?`,
+      `select ${key}::text as id, ${column} as value from ${table}
+        where ${column} is not null and ${column} not like ? and (?::text is null or ${key}::text > ?)
+        order by ${key}::text limit ?`,
       [`v2.${currentKeyId}.%`, afterId, afterId, limit],
     );
     return rows;
   }
 
   async replace(kind: SealedKind, id: string, from: string, to: string): Promise<boolean> {
-    const { table, column } = SEALED[kind];
+    const { table, column, key = 'id' } = SEALED[kind];
     const changed = await this.db.execute<{ id: string }[]>(
-      `update ${table} set ${column} = ? where id::text = ? and ${column} = ? returning id`,
+      `update ${table} set ${column} = ? where ${key}::text = ? and ${column} = ? returning ${key}`,
       [to, id, from],
     );
     return changed.length > 0;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
 import { ServerSecret } from '../../src/domain/crypto/server-secret';
+import { rootAdminActor } from '../fixtures/admin-actor';
 import { createCodeFlowClient, type CodeFlowClient } from '../fixtures/code-flow-client';
 import { TestClock } from '../fixtures/test-clock';
 import { createTestUser } from '../fixtures/test-user';
@@ -110,6 +111,20 @@ describe('SECRET_KEYS keyring', () => {
     const { manualKey } = await domain.secondFactors.startTotp(tenant, created.user);
     await domain.secondFactors.confirmTotp(tenant, created.user, totpAt(manualKey, clock.now().getTime()), undefined);
     user = { ...created, manualKey };
+    // An upstream identity provider's client secret and a webhook's signing secret, both sealed under A
+    // (in a tenant of their own: a provider adds a button to its tenant's sign-in page).
+    await createTestTenant(domain, '/kr-sealed');
+    const actor = await rootAdminActor(domain);
+    await domain.identityProviders.create(actor, {
+      tenantPath: '/kr-sealed',
+      kind: 'OIDC',
+      alias: 'upstream',
+      name: 'Upstream',
+      issuer: 'http://127.0.0.1:9',
+      clientId: 'kr-client',
+      clientSecret: 'kr-upstream-secret',
+    });
+    await domain.webhooks.create(actor, '/kr-sealed', { url: 'http://127.0.0.1:9/hook', eventTypes: ['user.created'] });
     kid = await serviceTokenSignedBy(t);
   });
   afterAll(async () => {
@@ -143,6 +158,8 @@ describe('SECRET_KEYS keyring', () => {
     const resealed = Object.fromEntries(report.resealed.map((entry) => [entry.kind, entry.count]));
     expect(resealed.signingKeys).toBeGreaterThanOrEqual(2); // the root's and /kr's
     expect(resealed.totpSecrets).toBe(1);
+    expect(resealed.identityProviderSecrets).toBe(1);
+    expect(resealed.webhookSecrets).toBe(1);
     // Clients that have not authenticated since B came (the code-flow app) keep digests keyed under A: they cannot be recomputed.
     expect(report.digestsLeft).toEqual([
       { kind: 'clientSecretDigests', keyId: keyId(A), count: (await digestKeyIds()).filter((id) => id === keyId(A)).length },
@@ -171,6 +188,10 @@ describe('SECRET_KEYS keyring', () => {
       { authorization: basic(app.clientId, app.clientSecret!) },
     );
     expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    // The re-sealed upstream client secret opens under B alone.
+    const { domain } = t.server.app;
+    const provider = (await domain.identityProviders.enabledByAlias((await domain.tenants.findByPath('/kr-sealed'))!, 'upstream'))!;
+    expect(domain.identityProviders.upstreamClient(provider, '/kr-sealed').clientSecret).toBe('kr-upstream-secret');
   });
 
   it('refuses to start with a keyring that lacks the key stored values name, in one line', async () => {

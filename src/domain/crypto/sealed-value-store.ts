@@ -1,7 +1,18 @@
 import type { SealPurpose } from './server-secret';
 
-/** The kinds of value stored sealed (re-sealable under a new key) or as keyed digests (not re-keyable without the secret). */
-export type SealedKind = 'signingKeys' | 'totpSecrets' | 'clientSecrets' | 'mailBodies';
+/**
+ * The kinds of value stored sealed (re-sealable under a new key) or as keyed digests (not re-keyable without the secret).
+ * Not listed: a refresh token's sealed successor (the reuse grace), which lives at most the grace period (≤ 300 s);
+ * one sealed under a key since dropped cannot be opened, and the retry is then judged as reuse.
+ */
+export type SealedKind =
+  | 'signingKeys'
+  | 'totpSecrets'
+  | 'clientSecrets'
+  | 'mailBodies'
+  | 'identityProviderSecrets'
+  | 'webhookSecrets'
+  | 'upstreamIdTokens';
 export type DigestKind = 'clientSecretDigests' | 'registrationTokenDigests' | 'initialAccessTokenDigests';
 
 /** What each sealed kind was sealed for (the associated data it must be opened with). */
@@ -10,6 +21,9 @@ export const SEAL_PURPOSES: Readonly<Record<SealedKind, SealPurpose>> = {
   totpSecrets: 'totp-secret',
   clientSecrets: 'client-secret',
   mailBodies: 'mail-body',
+  identityProviderSecrets: 'idp-client-secret',
+  webhookSecrets: 'webhook-secret',
+  upstreamIdTokens: 'upstream-id-token',
 };
 
 /** One stored sealed value: its row and the value as stored. */
