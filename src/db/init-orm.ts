@@ -4,7 +4,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { migratingOrmConfig, mikroOrmConfig } from '../config/mikro-orm.config';
 
 /** The committed migrations' names, from the files next to src/migrations/index.ts (`.ts` in tests, `.js` when built). */
-export function committedMigrationNames(): string[] {
+function committedMigrationNames(): string[] {
   const names = new Set<string>();
   for (const file of readdirSync(path.join(__dirname, '..', 'migrations'))) {
     const match = /^(Migration\d{14}\w*)\.(?:js|ts)$/.exec(file);

@@ -4,7 +4,7 @@ import type { ServerSecret } from '../crypto/server-secret';
 import { errors } from '../errors';
 
 /** How long the user may take to prove the existing account after the upstream sign-in. */
-export const LINK_LIFETIME_SECONDS = 600;
+const LINK_LIFETIME_SECONDS = 600;
 
 const TYPE = 'idp.federation-link.v1';
 
