@@ -6,13 +6,7 @@ import type { SealPurpose } from './server-secret';
  * one sealed under a key since dropped cannot be opened, and the retry is then judged as reuse.
  */
 export type SealedKind =
-  | 'signingKeys'
-  | 'totpSecrets'
-  | 'clientSecrets'
-  | 'mailBodies'
-  | 'identityProviderSecrets'
-  | 'webhookSecrets'
-  | 'upstreamIdTokens';
+  'signingKeys' | 'totpSecrets' | 'clientSecrets' | 'mailBodies' | 'identityProviderSecrets' | 'webhookSecrets' | 'upstreamIdTokens';
 export type DigestKind = 'clientSecretDigests' | 'registrationTokenDigests' | 'initialAccessTokenDigests';
 
 /** What each sealed kind was sealed for (the associated data it must be opened with). */
