@@ -1,4 +1,3 @@
-import type { DomainDeps } from './domain/deps';
 import express from 'express';
 import type http from 'node:http';
 import type { Logger } from 'pino';
@@ -48,8 +47,6 @@ export interface AppDeps {
   issuer: string;
   metrics: Metrics;
   clock?: Clock;
-  /** Makes signing key pairs (DomainDeps.generateKeyPair); absent: fresh jose keys. */
-  generateKeyPair?: DomainDeps['generateKeyPair'];
   /** TRUST_PROXY: whose X-Forwarded-For decides the client IP of the request scope; off by default. */
   trustProxy?: TrustProxy;
   /** DPOP_REQUIRE_NONCE (src/config/env.ts). */
@@ -96,7 +93,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     upstream: openidClientUpstream(outbound.policy),
     mail: deps.smtp ? smtpMailSender(deps.smtp.url, deps.smtp.from) : null,
     webhookRetryFirstMs: deps.webhookRetryFirstMs,
-    generateKeyPair: deps.generateKeyPair,
   });
   const scopeFor = requestScopeFactory(clock, deps.trustProxy ?? false);
   // The composition root knows what it mounts: discovery advertises exactly that.

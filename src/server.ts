@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp, type App, type AppDeps } from './app';
+import { createApp, type App } from './app';
 import type { Env } from './config/env';
 import { loadServerSecrets } from './config/load-server-secret';
 import { initORM } from './db/init-orm';
@@ -32,8 +32,6 @@ export interface ServerOptions {
   /** A node:cluster worker: `/metrics` then reports the whole cluster (the primary aggregates). */
   clusterWorker?: boolean;
   clock?: Clock;
-  /** Makes signing key pairs (the tests' pool of pre-generated keys); absent: fresh jose keys. */
-  generateKeyPair?: AppDeps['generateKeyPair'];
 }
 
 export interface RunningServer {
@@ -87,7 +85,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     issuer: env.issuer,
     metrics,
     clock: options.clock,
-    generateKeyPair: options.generateKeyPair,
     trustProxy: env.trustProxy,
     dpopRequireNonce: env.dpopRequireNonce,
     outboundAllowCidrs: env.outboundAllowCidrs,

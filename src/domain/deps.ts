@@ -4,8 +4,6 @@ import type { ServerSecret } from './crypto/server-secret';
 import type { MailSender } from './mail/mail-sender';
 import type { OutboundHttp } from './outbound/outbound-http';
 import type { UpstreamRelyingParty } from './federation/upstream-relying-party';
-import type { GeneratedKeyPair } from './keys/generate-key-pair';
-import type { SigningAlgorithm } from './keys/signing-algorithm';
 import type { DomainStores } from './stores';
 
 /** Minimal logger the domain needs; pino satisfies it. */
@@ -39,11 +37,6 @@ export interface DomainDeps {
   readonly upstream?: UpstreamRelyingParty;
   /** DPOP_REQUIRE_NONCE: every DPoP proof must carry a current server nonce (RFC 9449 §8); off by default. */
   readonly dpopRequireNonce?: boolean;
-  /**
-   * Makes a signing key pair (default: {@link generateSigningKeyPair}, a fresh jose key). The tests hand out
-   * real keys generated once per run instead (tests/support/key-pool.ts): an RSA key costs ~0.1 s of CPU.
-   */
-  readonly generateKeyPair?: (algorithm: SigningAlgorithm) => Promise<GeneratedKeyPair>;
   /** WEBHOOK_RETRY_FIRST_MS (src/config/env.ts); default 5 s. */
   readonly webhookRetryFirstMs?: number;
 }

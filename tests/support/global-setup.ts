@@ -2,7 +2,6 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeKeyPool } from './key-pool';
 import { recordTempDirModes } from './temp-dir-mode';
 import { Client } from 'pg';
 
@@ -28,9 +27,7 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(runtimeDir, 0o755);
   process.env.IDP_TEST_RUNTIME_DIR = runtimeDir;
   try {
-    // RSA keys for the in-process servers, made while PostgreSQL starts (tests/support/key-pool.ts).
-    const [keyPool] = await Promise.all([makeKeyPool(runtimeDir), startDatabase(migrate)]);
-    process.env.IDP_TEST_KEY_POOL = keyPool;
+    await startDatabase(migrate);
   } catch (error) {
     // jest skips the global teardown when the setup fails: leave nothing behind.
     const child = globalThis.__IDP_TEST_POSTGRES__;

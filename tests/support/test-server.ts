@@ -8,7 +8,6 @@ import { parseEnv } from '../../src/config/env';
 import { freePort } from '../../src/db/embedded-postgres';
 import type { Clock } from '../../src/domain/clock';
 import { startServer, type RunningServer } from '../../src/server';
-import { pooledKeyPair } from './key-pool';
 import { withDatabase } from './global-setup';
 
 export const ADMIN_CLIENT_ID = 'admin';
@@ -74,7 +73,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: options.logger ?? pino({ level: env.logLevel }),
     prepareDatabase: true,
     clock: options.clock,
-    generateKeyPair: pooledKeyPair,
   });
   return {
     url: server.url,

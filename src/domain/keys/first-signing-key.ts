@@ -5,10 +5,10 @@ import type { NewSigningKey, SigningKeyStore } from './signing-key-store';
 
 /** A freshly generated key pair, its private half sealed under the server secret, not yet bound to a tenant. */
 export async function newSigningKey(
-  deps: Pick<DomainDeps, 'secret' | 'generateKeyPair'>,
+  deps: Pick<DomainDeps, 'secret'>,
   algorithm: SigningAlgorithm,
 ): Promise<Omit<NewSigningKey, 'tenantId' | 'activatesAt'>> {
-  const generated = await (deps.generateKeyPair ?? generateSigningKeyPair)(algorithm);
+  const generated = await generateSigningKeyPair(algorithm);
   return {
     kid: generated.kid,
     algorithm,
@@ -25,7 +25,7 @@ export async function newSigningKey(
  * (the composition root passes it as the tenant's creation step).
  */
 export async function prepareFirstSigningKey(
-  deps: Pick<DomainDeps, 'secret' | 'clock' | 'generateKeyPair'>,
+  deps: Pick<DomainDeps, 'secret' | 'clock'>,
   store: Pick<SigningKeyStore, 'insertActiveIfNone'>,
   algorithm: SigningAlgorithm,
 ): Promise<(tenantId: string) => Promise<void>> {
