@@ -11,7 +11,7 @@ import { codeEntryPage, deviceConsentPage, deviceDonePage, deviceSignInPage, dev
 import { errorPage } from './error.page';
 import { pageErrorHandler } from './page-error-handler';
 import { field, pageForm } from './page-form';
-import { setPageHeaders } from './page-headers';
+import { formPageStatus, setPageHeaders } from './page-headers';
 
 /**
  * The verification page of the device authorization grant (RFC 8628 §3.3) at `{I}/device`
@@ -54,9 +54,8 @@ export function deviceRouter(
         return;
       case 'enter-code':
         binder.set(res, binding);
-        if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
         res
-          .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+          .status(formPageStatus(res, outcome))
           .type('html')
           .send(
             codeEntryPage({
@@ -70,9 +69,8 @@ export function deviceRouter(
         return;
       case 'sign-in':
         binder.set(res, binding);
-        if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
         res
-          .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+          .status(formPageStatus(res, outcome))
           .type('html')
           .send(
             deviceSignInPage({
@@ -103,9 +101,8 @@ export function deviceRouter(
         // The passkey form runs the shared script (script-src 'self'), like /authorize's second-factor page.
         if (outcome.passkey) setPageHeaders(res, [], ["'self'"]);
         binder.set(res, binding);
-        if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
         res
-          .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+          .status(formPageStatus(res, outcome))
           .type('html')
           .send(
             deviceSecondFactorPage({

@@ -37,3 +37,15 @@ export function setPageHeaders(
     'X-Content-Type-Options': 'nosniff',
   });
 }
+
+/**
+ * The status of a form page shown again: 429 with `Retry-After` while its throttle holds, 400 after a
+ * failed attempt, else 200.
+ */
+export function formPageStatus(res: Response, outcome: { retryAfterSeconds?: number; failed?: boolean }): number {
+  if (outcome.retryAfterSeconds !== undefined) {
+    res.set('Retry-After', String(outcome.retryAfterSeconds));
+    return 429;
+  }
+  return outcome.failed ? 400 : 200;
+}

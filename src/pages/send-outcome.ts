@@ -7,7 +7,7 @@ import { consentPage } from './consent.page';
 import { CsrfTokens } from './csrf';
 import { errorPage } from './error.page';
 import { FORM_POST_SCRIPT_SOURCE, formPostPage } from './form-post.page';
-import { formTargets, setPageHeaders } from './page-headers';
+import { formPageStatus, formTargets, setPageHeaders } from './page-headers';
 import { signInPage } from './sign-in.page';
 import { linkAccountPage } from './link-account.page';
 import { enrolFactorPage, recoveryCodesPage, secondFactorPage } from './second-factor.page';
@@ -102,9 +102,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
         [...formTargets(outcome.screen.redirectUri), ...new Set((outcome.screen.providers ?? []).map((provider) => provider.origin))],
         outcome.passkey ? ["'self'"] : [],
       );
-      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
-        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .status(formPageStatus(res, outcome))
         .type('html')
         .send(
           signInPage({
@@ -139,9 +138,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
     case 'second-factor':
       kit.interaction.set(res, binding);
       setPageHeaders(res, formTargets(outcome.screen.redirectUri), outcome.passkey ? ["'self'"] : []);
-      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
-        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .status(formPageStatus(res, outcome))
         .type('html')
         .send(
           secondFactorPage({
@@ -158,9 +156,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
     case 'enrol-factor':
       kit.interaction.set(res, binding);
       setPageHeaders(res, formTargets(outcome.screen.redirectUri), [], true);
-      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
-        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .status(formPageStatus(res, outcome))
         .type('html')
         .send(
           enrolFactorPage({
@@ -177,9 +174,8 @@ export function sendOutcome(res: Response, kit: PageKit, outcome: AuthorizeOutco
       kit.interaction.set(res, binding);
       // Cancel answers with the sign-in form; the link ends with the redirect to the client.
       setPageHeaders(res, formTargets(outcome.screen.redirectUri));
-      if (outcome.retryAfterSeconds !== undefined) res.set('Retry-After', String(outcome.retryAfterSeconds));
       res
-        .status(outcome.retryAfterSeconds !== undefined ? 429 : outcome.failed ? 400 : 200)
+        .status(formPageStatus(res, outcome))
         .type('html')
         .send(
           linkAccountPage({
