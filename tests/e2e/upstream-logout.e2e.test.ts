@@ -24,7 +24,9 @@ const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
  * GraphQL); an openid-client RP of `/acme` has its own back-channel logout URI. Signing out AT
  * THE UPSTREAM ends our session (its tokens revoked) and our RP hears of it (the chain); forged
  * logout tokens are refused with 400 and end nothing; an RP-initiated logout here goes on to the
- * upstream's logout and back to the RP's post-logout redirect URI with its state. Before this
+ * upstream's logout and back to the RP's post-logout redirect URI with its state (straight back when
+ * the provider's upstreamLogout is off), and so does "End this session" on the account page; a
+ * logout token with only `sub` ends every session of that user through the provider. Before this
  * change the back-channel URI answered 404, and our logout never left this server.
  */
 describe('upstream logout', () => {
