@@ -24,7 +24,9 @@ const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
  * GraphQL); an openid-client RP of `/acme` has its own back-channel logout URI. Signing out AT
  * THE UPSTREAM ends our session (its tokens revoked) and our RP hears of it (the chain); forged
  * logout tokens are refused with 400 and end nothing; an RP-initiated logout here goes on to the
- * upstream's logout and back to the RP's post-logout redirect URI with its state. Before this
+ * upstream's logout and back to the RP's post-logout redirect URI with its state (straight back when
+ * the provider's upstreamLogout is off), and so does "End this session" on the account page; a
+ * logout token with only `sub` ends every session of that user through the provider. Before this
  * change the back-channel URI answered 404, and our logout never left this server.
  */
 describe('upstream logout', () => {
@@ -37,6 +39,7 @@ describe('upstream logout', () => {
   let appConfig: oidc.Configuration;
   let sdk: AdminSdk;
   let upstreamKey: CryptoKey;
+  let providerId: string;
   const acmeIssuer = () => `${t.issuer}/t/acme`;
   const backchannelUri = () => `${acmeIssuer()}/federation/acme-op/backchannel-logout`;
 
@@ -61,7 +64,10 @@ describe('upstream logout', () => {
               post_logout_redirect_uris: [`${acmeIssuer()}/federation/acme-op/logged-out`],
             },
           ],
-          accounts: { ada: { email: 'ada@acme.test', email_verified: true, preferred_username: 'ada' } },
+          accounts: {
+            ada: { email: 'ada@acme.test', email_verified: true, preferred_username: 'ada' },
+            bea: { email: 'bea@acme.test', email_verified: true, preferred_username: 'bea' },
+          },
           jwks: { keys: [jwk] },
           features: { backchannelLogout: { enabled: true } },
         }),
@@ -82,6 +88,7 @@ describe('upstream logout', () => {
         scopes: ['openid', 'email', 'profile'],
       },
     });
+    providerId = createIdentityProvider.id;
     // What the admin registers at the upstream.
     expect(createIdentityProvider).toMatchObject({
       upstreamLogout: true,
@@ -107,8 +114,8 @@ describe('upstream logout', () => {
     await t?.close();
   });
 
-  /** The RP's code flow in `context`, signing in at the upstream as ada; the tokens and ID token claims. */
-  async function signIn(context: BrowserContext) {
+  /** The RP's code flow in `context`, signing in at the upstream as `account`; the tokens and ID token claims. */
+  async function signIn(context: BrowserContext, account = 'ada') {
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(appConfig, {
@@ -122,7 +129,7 @@ describe('upstream logout', () => {
     await page.goto(url.toString());
     await page.getByRole('button', { name: 'Sign in with Acme' }).click();
     await page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/interaction/`));
-    await page.fill('input[name="login"]', 'ada');
+    await page.fill('input[name="login"]', account);
     await page.click('button:has-text("Continue")');
     await page.waitForURL((at) => at.toString().startsWith(app.redirectUri));
     const tokens = await oidc.authorizationCodeGrant(appConfig, new URL(page.url()), {
@@ -146,6 +153,9 @@ describe('upstream logout', () => {
     )[0]!;
   const postLogoutToken = (token: string) =>
     fetch(backchannelUri(), { method: 'POST', body: new URLSearchParams({ logout_token: token }) });
+  /** A logout token signed as the upstream (its key, its kid), with a fresh jti. */
+  const signLogoutToken = (body: Record<string, unknown>, key: CryptoKey = upstreamKey) =>
+    new SignJWT({ jti: crypto.randomUUID(), ...body }).setProtectedHeader({ alg: 'RS256', kid: 'up-1', typ: 'logout+jwt' }).sign(key);
 
   it('signing out at the upstream ends our session, revokes its tokens and tells our RP (back-channel chain)', async () => {
     const context = await browser.newContext();
@@ -181,8 +191,7 @@ describe('upstream logout', () => {
       const { upstream_sid: upstreamSid } = await upstreamOf(claims.sid as string);
       const now = Math.floor(Date.now() / 1000);
       const good = { iss: opIssuer, aud: 'tenant-idp', iat: now, exp: now + 120, sid: upstreamSid, events: { [EVENT]: {} } };
-      const sign = (body: Record<string, unknown>, key: CryptoKey = upstreamKey) =>
-        new SignJWT({ jti: crypto.randomUUID(), ...body }).setProtectedHeader({ alg: 'RS256', kid: 'up-1', typ: 'logout+jwt' }).sign(key);
+      const sign = signLogoutToken;
       const stranger = (await generateKeyPair('RS256')).privateKey;
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(
         JSON.stringify({ ...good, jti: 'x' }),
@@ -253,5 +262,81 @@ describe('upstream logout', () => {
     const page = await response.text();
     expect(page).toContain('You are signed out');
     expect(page).not.toContain('evil.example');
+  });
+
+  it('a logout token with only sub ends every session of the user linked to it through this provider, and no one else’s', async () => {
+    const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
+    try {
+      const ada1 = await signIn(contexts[0]!);
+      const ada2 = await signIn(contexts[1]!);
+      const bea = await signIn(contexts[2]!, 'bea');
+      const now = Math.floor(Date.now() / 1000);
+      const token = await signLogoutToken({ iss: opIssuer, aud: 'tenant-idp', iat: now, sub: 'ada', events: { [EVENT]: {} } });
+      const response = await postLogoutToken(token);
+      expect(response.status).toBe(200);
+      expect(await sessionEnded(ada1.claims.sid as string)).toBe(true);
+      expect(await sessionEnded(ada2.claims.sid as string)).toBe(true);
+      expect(await sessionEnded(bea.claims.sid as string)).toBe(false);
+    } finally {
+      await Promise.all(contexts.map((context) => context.close()));
+    }
+  });
+
+  it('with upstreamLogout off, RP-initiated logout ends the session here and goes straight back to the RP', async () => {
+    await sdk.updateIdentityProvider({ id: providerId, input: { upstreamLogout: false } });
+    const context = await browser.newContext();
+    try {
+      const { tokens, claims } = await signIn(context);
+      const page = await context.newPage();
+      const visited: string[] = [];
+      page.on('request', (request) => visited.push(request.url()));
+      const logout = oidc.buildEndSessionUrl(appConfig, {
+        id_token_hint: tokens.id_token!,
+        post_logout_redirect_uri: callback.url,
+        state: 'rp-state-7',
+      });
+      await page.goto(logout.href);
+      await page.waitForURL((at) => at.toString().startsWith(callback.url));
+      expect(new URL(page.url()).searchParams.get('state')).toBe('rp-state-7');
+      expect(await sessionEnded(claims.sid as string)).toBe(true);
+      expect(visited.filter((url) => url.startsWith(opIssuer))).toEqual([]);
+    } finally {
+      await context.close();
+      await sdk.updateIdentityProvider({ id: providerId, input: { upstreamLogout: true } });
+    }
+  });
+
+  it('signing out of this session on the account page ends it here, then continues at the upstream’s logout', async () => {
+    const context = await browser.newContext();
+    try {
+      const { claims } = await signIn(context);
+      const page = await context.newPage();
+      await page.goto(`${t.url}/account`);
+      // The "Signed out" page, read on its way (its refresh leaves it at once).
+      let html = '';
+      await page.route(`${t.url}/account/sessions/end`, async (route) => {
+        const response = await route.fetch();
+        html = await response.text();
+        await route.fulfill({ response, body: html });
+      });
+      await Promise.all([
+        page.waitForURL((at) => at.toString().startsWith(`${opIssuer}/session/end`)),
+        page.getByRole('button', { name: 'End this session (sign out)' }).click(),
+      ]);
+      expect(html).toContain('You are signed out');
+      const continueAt = new URL(/<a href="([^"]+)">Continue<\/a>/.exec(html)![1]!.replace(/&amp;/g, '&'));
+      expect(continueAt.origin + continueAt.pathname).toBe(`${opIssuer}/session/end`);
+      expect(continueAt.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+      expect(continueAt.searchParams.get('post_logout_redirect_uri')).toBe(`${acmeIssuer()}/federation/acme-op/logged-out`);
+      expect(continueAt.searchParams.get('state')).toEqual(expect.any(String));
+      expect(await sessionEnded(claims.sid as string)).toBe(true);
+      // Confirmed at the upstream, back here to sign in again.
+      await Promise.all([
+        page.waitForURL((at) => at.toString().startsWith(`${t.url}/account/sign-in?`)),
+        page.click('button[name="logout"]'),
+      ]);
+    } finally {
+      await context.close();
+    }
   });
 });

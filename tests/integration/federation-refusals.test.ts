@@ -23,7 +23,16 @@ async function startFakeOp() {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const other = await generateKeyPair('ES256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-  const state = { flaw: 'none' as Flaw, nonce: '', clientId: '', tokenRequests: 0, sub: 'mallory-1', email: 'mallory@fake.test' };
+  const state = {
+    flaw: 'none' as Flaw,
+    nonce: '',
+    clientId: '',
+    tokenRequests: 0,
+    sub: 'mallory-1',
+    email: 'mallory@fake.test',
+    /** The upstream session its ID tokens name (`sid`). */
+    sid: 'fake-session-0',
+  };
   let issuer = '';
   const sign = (key: CryptoKey, claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(key);
@@ -62,6 +71,7 @@ async function startFakeOp() {
         const claims = {
           iss: flaw === 'iss' ? 'https://evil.example' : issuer,
           sub: state.sub,
+          sid: state.sid,
           aud: flaw === 'aud' ? 'someone-else' : state.clientId,
           nonce: flaw === 'nonce' ? 'not-the-nonce' : state.nonce,
           iat: flaw === 'expired' ? now - 7200 : now,
@@ -79,7 +89,13 @@ async function startFakeOp() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { issuer, state, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    issuer,
+    state,
+    /** A token signed with its key (a back-channel logout token). */
+    sign: (claims: Record<string, unknown>) => sign(privateKey, claims),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
@@ -318,6 +334,7 @@ describe('federated sign-in refusals', () => {
     await sqlRows(t.databaseUrl, 'update users set password_hash = $2 where id = $1', [local.id, hash]);
 
     jar = new CookieJar();
+    op.state.sid = 'link-session-1';
     const done = await request(jar, await startAtFake(jar));
     expect(done.status).toBe(200);
     expect(jar.get('idp_session')).toBeUndefined();
@@ -357,6 +374,30 @@ describe('federated sign-in refusals', () => {
     expect(new URL(right.headers.get('location')!).searchParams.get('code')).toBeTruthy();
     expect(jar.get('idp_session')).toBeDefined();
     expect(await links()).toEqual([{ user_id: local.id, subject: 'mallory-1' }]);
+    // The session the link page started remembers its upstream sign-in, as a direct federated sign-in's does:
+    // the upstream's back-channel logout naming that upstream session ends it.
+    const [linked] = await sqlRows<{ sid: string; upstream_sub: string; id_token_sealed: string | null }>(
+      t.databaseUrl,
+      `select s.sid, u.upstream_sub, u.id_token_sealed from browser_sessions s
+         left join browser_session_upstreams u on u.session_sid = s.sid where s.user_id = $1 and s.ended_at is null`,
+      [local.id],
+    );
+    expect(linked).toMatchObject({ upstream_sub: 'mallory-1', id_token_sealed: expect.any(String) });
+    const now = Math.floor(Date.now() / 1000);
+    const logoutToken = await op.sign({
+      iss: op.issuer,
+      aud: 'fake-client',
+      iat: now,
+      jti: 'link-logout-1',
+      sid: 'link-session-1',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
+    const loggedOut = await fetch(`${acme()}/federation/fake/backchannel-logout`, {
+      method: 'POST',
+      body: new URLSearchParams({ logout_token: logoutToken }),
+    });
+    expect(loggedOut.status).toBe(200);
+    expect(await sqlRows(t.databaseUrl, 'select 1 from browser_sessions where sid = $1 and ended_at is null', [linked!.sid])).toEqual([]);
     // The link request is single use: the same form again links nothing more.
     const replayed = await post(page, { password: 'local-password-123' });
     expect(replayed.status).toBe(400);

@@ -29,12 +29,20 @@ import { readParam } from './read-param';
 import { RequestObjectRefused, type RequestObjects } from './request-object';
 import { profileRequirements, type ProfileRequirements } from '../profiles/security-profile';
 import { resolveRedirectUri } from './resolve-redirect-uri';
-import { asksForMfa, isMultiFactor, PASSKEY_ONLY, PASSWORD_AND_OTP, PASSWORD_AND_PASSKEY } from '../mfa/authentication-methods';
+import {
+  asksForMfa,
+  isMultiFactor,
+  PASSKEY_ONLY,
+  PASSWORD_AND_OTP,
+  PASSWORD_AND_PASSKEY,
+  type Authentication,
+} from '../mfa/authentication-methods';
 import type { PasskeyCeremony, PasskeyService } from '../passkeys/passkey.service';
 import type { SecondFactorService } from '../mfa/second-factor.service';
 import { supportsFormPost, validateAuthorizationRequest } from './validate-authorization-request';
 import type { FederatedSignInService } from '../federation/federated-sign-in.service';
 import type { FederatedIdentityService } from '../federation/federated-identity.service';
+import type { PendingLink } from '../federation/federation-link';
 
 /**
  * Where the error of a request goes once its redirect URI is trusted: `form_post` when that
@@ -571,9 +579,9 @@ export class AuthorizeService {
           started: null,
         };
       }
-      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
-      if (linkRefused) return { outcome: linkRefused, started: null };
-      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
+      const signedIn = await this.signInProven(pending, tenant, user, browser, PASSWORD_AND_OTP);
+      if ('refused' in signedIn) return { outcome: signedIn.refused, started: null };
+      started = signedIn.started;
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };
@@ -607,9 +615,9 @@ export class AuthorizeService {
         const screen = signInScreen({ client, tenant, request: pending.request, pending: this.seal(pending, browser.binding) });
         return { outcome: { kind: 'enrol-factor', screen, enrolment, failed: true, retryAfterSeconds }, started: null };
       }
-      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
-      if (linkRefused) return { outcome: linkRefused, started: null };
-      const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_OTP);
+      const signedIn = await this.signInProven(pending, tenant, user, browser, PASSWORD_AND_OTP);
+      if ('refused' in signedIn) return { outcome: signedIn.refused, started: null };
+      const { started } = signedIn;
       const next = this.seal({ stage: 'continue', request: pending.request, userId: user.id }, browser.binding);
       return {
         outcome: { kind: 'recovery-codes', screen: signInScreen({ client, tenant, request: pending.request, pending: next }), codes },
@@ -729,30 +737,40 @@ export class AuthorizeService {
       }
       const step = await this.secondFactorStep(client, tenant, user, pending.request, [], browser.binding, pending.link);
       if (step) return { outcome: step, started };
-      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
-      if (linkRefused) return { outcome: linkRefused, started };
-      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id);
+      const signedIn = await this.signInProven(pending, tenant, user, browser);
+      if ('refused' in signedIn) return { outcome: signedIn.refused, started };
+      started = signedIn.started;
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };
     }
   }
 
-  /** Makes the link a pending sign-in is for, now that the account proved all it owes; the refusal page, or null (linked, or none pending). */
-  private async linkIfPending(
+  /**
+   * The session of a sign-in whose account proved all it owes. When it is the link page's sign-in,
+   * the pending link is made first (else its refusal page, and no session), and the session
+   * remembers the upstream sign-in it came from, as a direct federated sign-in's does.
+   */
+  private async signInProven(
     pending: PendingAuthorization,
     tenant: Tenant,
     user: User,
     browser: BrowserContext,
-  ): Promise<AuthorizeOutcome | null> {
-    if (pending.link === undefined) return null;
-    try {
-      if (!this.links) throw errors.invalidRequest('linking is not available on this server');
-      await this.links.linkAfterProof(tenant, this.links.openLink(pending.link), user, browser.scope);
-      return null;
-    } catch (error) {
-      return pageError(error);
+    authentication?: Authentication,
+  ): Promise<{ refused: AuthorizeOutcome } | { started: StartedSession }> {
+    let link: PendingLink | null = null;
+    if (pending.link !== undefined) {
+      try {
+        if (!this.links) throw errors.invalidRequest('linking is not available on this server');
+        link = this.links.openLink(pending.link);
+        await this.links.linkAfterProof(tenant, link, user, browser.scope);
+      } catch (error) {
+        return { refused: pageError(error) };
+      }
     }
+    const started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, authentication);
+    if (link) await this.federation?.rememberUpstream(started.session.sid, link);
+    return { started };
   }
 
   /** The sign-in form's federation parts (buttons, home-realm hint), none without providers. */
@@ -897,9 +915,9 @@ export class AuthorizeService {
         if (isDomainError(error) && error.code === 'access_denied') return await again(error.description);
         throw error;
       }
-      const linkRefused = await this.linkIfPending(pending, tenant, user, browser);
-      if (linkRefused) return { outcome: linkRefused, started: null };
-      started = await this.sessions.signIn(browser.sessionToken, tenant.id, user.id, PASSWORD_AND_PASSKEY);
+      const signedIn = await this.signInProven(pending, tenant, user, browser, PASSWORD_AND_PASSKEY);
+      if ('refused' in signedIn) return { outcome: signedIn.refused, started: null };
+      started = signedIn.started;
       return { outcome: await this.proceed(client, pending.request, started.session, browser.binding, true), started };
     } catch (error) {
       return { outcome: await this.failureRedirect(client, pending.request, error), started };

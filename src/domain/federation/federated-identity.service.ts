@@ -74,7 +74,7 @@ export class FederatedIdentityService {
   async offerLink(
     tenant: Tenant,
     provider: IdentityProvider,
-    upstream: { issuer: string; subject: string },
+    upstream: { issuer: string; subject: string; upstreamSid: string | null; idToken: string | null },
     candidate: User,
     resume: string,
   ): Promise<string> {
@@ -93,7 +93,16 @@ export class FederatedIdentityService {
     }
     const shown = candidate.email ?? candidate.username;
     return this.sealer.seal(
-      { tenantId: tenant.id, providerId: provider.id, issuer: upstream.issuer, subject: upstream.subject, userId: candidate.id, shown },
+      {
+        tenantId: tenant.id,
+        providerId: provider.id,
+        issuer: upstream.issuer,
+        subject: upstream.subject,
+        userId: candidate.id,
+        shown,
+        upstreamSid: upstream.upstreamSid,
+        idToken: upstream.idToken,
+      },
       resume,
     );
   }

@@ -16,6 +16,7 @@ import type { User } from '../users/user';
 import type { UserStore } from '../users/user-store';
 import type { UserService } from '../users/user.service';
 import type { DomainLogger } from '../deps';
+import type { PendingLink } from './federation-link';
 import { FEDERATION_LIFETIME_SECONDS, FederationStateSealer } from './federation-state';
 import { federatedAuthentication, profileFromClaims } from './map-upstream-claims';
 import type { IdentityProvider } from './identity-provider';
@@ -215,22 +216,22 @@ export class FederatedSignInService {
         this.record(tenant, provider, 'success', { reason: 'linked from the account page' }, scope, user.id);
         return { kind: 'linked', location: opened.resumeAction };
       }
+      const session = {
+        providerId: provider.id,
+        subject: upstream.subject,
+        upstreamSid: typeof upstream.claims.sid === 'string' && upstream.claims.sid !== '' ? upstream.claims.sid : null,
+        idToken: upstream.idToken ?? null,
+      };
       const found = await this.userFor(tenant, provider, upstream);
       if ('candidate' in found) {
         // "First broker login": the profile collides with an existing account, which must prove itself before the link is made.
-        const link = await this.links.offerLink(tenant, provider, upstream, found.candidate, opened.resume);
+        const link = await this.links.offerLink(tenant, provider, { issuer: upstream.issuer, ...session }, found.candidate, opened.resume);
         this.record(tenant, provider, 'failure', { reason: 'collides with an existing user: link offered' }, scope);
         return { kind: 'link', location: `${opened.resumeAction}/link?${new URLSearchParams({ pending: opened.resume, link })}` };
       }
       const user = found;
       const started = await this.sessions.signIn(input.previousSession, tenant.id, user.id, federatedAuthentication(upstream.claims));
-      // The session remembers this upstream sign-in: an upstream back-channel logout ends it, ending it logs out upstream.
-      await this.store.putSessionUpstream(started.session.sid, {
-        providerId: provider.id,
-        upstreamSid: typeof upstream.claims.sid === 'string' && upstream.claims.sid !== '' ? upstream.claims.sid : null,
-        upstreamSub: upstream.subject,
-        idTokenSealed: upstream.idToken ? this.secret.encrypt(upstream.idToken, 'upstream-id-token') : null,
-      });
+      await this.rememberUpstream(started.session.sid, session);
       this.record(tenant, provider, 'success', { reason: 'signed in' }, scope, user.id);
       return { kind: 'signed-in', started, location: `${opened.resumeAction}?${new URLSearchParams({ pending: opened.resume })}` };
     } catch (error) {
@@ -238,6 +239,24 @@ export class FederatedSignInService {
       this.record(tenant, provider, 'failure', { reason: reason.slice(0, 300) }, scope);
       throw error;
     }
+  }
+
+  /**
+   * The local session `sessionSid` remembers the upstream sign-in it came from (provider, upstream
+   * `sid` and `sub`, the ID token sealed): an upstream back-channel logout ends it, ending it logs
+   * out upstream. Both ways a federated sign-in starts a session call it: {@link complete}, and the
+   * link page's sign-in once the existing account proved itself (with the sealed {@link PendingLink}).
+   */
+  async rememberUpstream(
+    sessionSid: string,
+    signIn: Pick<PendingLink, 'providerId' | 'subject' | 'upstreamSid' | 'idToken'>,
+  ): Promise<void> {
+    await this.store.putSessionUpstream(sessionSid, {
+      providerId: signIn.providerId,
+      upstreamSid: signIn.upstreamSid,
+      upstreamSub: signIn.subject,
+      idTokenSealed: signIn.idToken ? this.secret.encrypt(signIn.idToken, 'upstream-id-token') : null,
+    });
   }
 
   /**

@@ -22,6 +22,9 @@ export interface PendingLink {
   readonly userId: string;
   /** What the page says exists already (the email, else the username). */
   readonly shown: string;
+  /** The upstream session (the ID token's `sid`), and the ID token: what the session the link signs in remembers of its upstream. */
+  readonly upstreamSid: string | null;
+  readonly idToken: string | null;
   /** Single use: claimed through the replay guard when the link is made. */
   readonly jti: string;
   /** Expiry, epoch milliseconds: fixed when the upstream sign-in came back, not renewed by the forms. */
@@ -69,7 +72,7 @@ export class FederationLinkSealer {
     }
     if (payload.typ !== TYPE || (resume !== undefined && payload.rd !== sha256(resume))) throw expired();
     if (payload.exp <= this.clock.now().getTime()) throw expired();
-    const { tenantId, providerId, issuer, subject, userId, shown, jti, exp } = payload;
-    return { tenantId, providerId, issuer, subject, userId, shown, jti, exp };
+    const { tenantId, providerId, issuer, subject, userId, shown, upstreamSid, idToken, jti, exp } = payload;
+    return { tenantId, providerId, issuer, subject, userId, shown, upstreamSid: upstreamSid ?? null, idToken: idToken ?? null, jti, exp };
   }
 }
