@@ -17,6 +17,7 @@ module.exports = {
   // Three workers on the 2-core machine: test files wait on PostgreSQL, child processes and browsers,
   // and two left ~30% of the CPU idle (npm test: 491 s with 2, 350 s with 3, 375 s with 4).
   maxWorkers: 3,
+  testSequencer: '<rootDir>/tests/support/test-sequencer.js',
   // Jest's transform cache stays in the checkout, not in the system temp dir.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 30000,
