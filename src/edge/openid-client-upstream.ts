@@ -144,6 +144,11 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
     }
     return found;
   };
+  /** The upstream's configuration; a failed discovery is the upstream being unavailable. */
+  const configured = (client: UpstreamClient): Promise<oidc.Configuration> =>
+    configurationOf(client).catch((error: unknown) => {
+      throw asFailure(error, 'unavailable');
+    });
 
   // The upstream's keys by jwks_uri, under the same policy (jose caches them and refetches, at most every 30 s, on an unknown kid).
   const keySets = new TtlCache<ReturnType<typeof createRemoteJWKSet>>({ ttlMs: CONFIGURATION_TTL_MS, maxEntries: 1_000 });
@@ -167,9 +172,7 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
 
   return {
     async verifySignature(client: UpstreamClient, jwt: string): Promise<SignedByUpstream> {
-      const config = await configurationOf(client).catch((error: unknown) => {
-        throw asFailure(error, 'unavailable');
-      });
+      const config = await configured(client);
       const jwksUri = config.serverMetadata().jwks_uri;
       if (!jwksUri) throw new UpstreamFailure('unavailable', 'the upstream publishes no jwks_uri');
       try {
@@ -195,9 +198,7 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
 
     async endSessionUrl(client: UpstreamClient, parameters: UpstreamEndSession): Promise<string | null> {
       if (client.kind !== 'OIDC') return null;
-      const config = await configurationOf(client).catch((error: unknown) => {
-        throw asFailure(error, 'unavailable');
-      });
+      const config = await configured(client);
       if (!config.serverMetadata().end_session_endpoint) return null;
       const query: Record<string, string> = {
         post_logout_redirect_uri: parameters.postLogoutRedirectUri,
@@ -209,9 +210,7 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
     },
 
     async authorizationUrl(client: UpstreamClient, checks: UpstreamChecks): Promise<string> {
-      const config = await configurationOf(client).catch((error: unknown) => {
-        throw asFailure(error, 'unavailable');
-      });
+      const config = await configured(client);
       const parameters: Record<string, string> = {
         redirect_uri: client.redirectUri,
         scope: client.scopes.join(' '),
@@ -224,9 +223,7 @@ export function openidClientUpstream(policy: OutboundPolicy, limits: Limits = OU
     },
 
     async redeem(client: UpstreamClient, callbackUrl: string, checks: UpstreamChecks): Promise<UpstreamIdentity> {
-      const config = await configurationOf(client).catch((error: unknown) => {
-        throw asFailure(error, 'unavailable');
-      });
+      const config = await configured(client);
       // The token request's redirect_uri is derived from this URL: the registered one, with the callback's query.
       const current = new URL(client.redirectUri);
       current.search = new URL(callbackUrl).search;
