@@ -139,7 +139,7 @@ export class BrowserSessionRepository implements BrowserSessionStore {
     let where: string;
     let params: unknown[];
     if ('idHash' in selector) [where, params] = ['s.id_hash = ?', [selector.idHash]];
-    else if ('sid' in selector) [where, params] = ['s.sid = ?', [selector.sid]];
+    else if ('sids' in selector) [where, params] = ['s.sid = any(?::text[])', [`{${selector.sids.join(',')}}`]];
     else [where, params] = ['s.user_id = ?::uuid and s.sid <> ?', [selector.userId, selector.exceptSid ?? '']];
     const rows = await this.db.execute<(SessionRow & { client_ids: string[] | null; family_ids: string[] | null })[]>(
       `with ended as (

@@ -90,8 +90,7 @@ export class UpstreamLogoutService {
           ? { upstreamSid: claims.sid, ...(typeof claims.sub === 'string' ? { upstreamSub: claims.sub } : {}) }
           : await this.userMatch(provider, claims.sub as string);
       const sids = match ? await this.store.upstreamSessions(provider.id, match, this.clock.now()) : [];
-      let ended = 0;
-      for (const sid of sids) if (await this.sessions.endBySid(sid)) ended += 1;
+      const ended = await this.sessions.endBySids(sids);
       this.record(tenant, provider, 'success', { reason: 'back-channel logout', sessions: String(ended) }, scope);
       return ended;
     } catch (error) {

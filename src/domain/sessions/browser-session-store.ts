@@ -2,7 +2,7 @@ import type { BrowserSession, SessionRecord } from './browser-session';
 
 /** Which open sessions an end operation ends. */
 export type SessionSelector =
-  { readonly idHash: string } | { readonly sid: string } | { readonly userId: string; readonly exceptSid?: string };
+  { readonly idHash: string } | { readonly sids: readonly string[] } | { readonly userId: string; readonly exceptSid?: string };
 
 /** A session as one end operation ended it, with what it had issued. */
 export interface EndedSessionRow {

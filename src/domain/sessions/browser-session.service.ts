@@ -94,7 +94,12 @@ export class BrowserSessionService {
 
   /** Ends the session with this public id; false when it is unknown or no longer open. Trusted, as above. */
   async endBySid(sid: string): Promise<boolean> {
-    return (await this.endWhere({ sid })).length > 0;
+    return (await this.endBySids([sid])) > 0;
+  }
+
+  /** Ends the open sessions with these public ids, in one statement; how many it ended. Trusted, as above. */
+  async endBySids(sids: readonly string[]): Promise<number> {
+    return sids.length === 0 ? 0 : (await this.endWhere({ sids })).length;
   }
 
   /** The open session with this public id (counted or not, see {@link sessionCounts}); null when none. */

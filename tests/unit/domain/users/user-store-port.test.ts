@@ -141,7 +141,11 @@ class MemorySessions implements BrowserSessionStore {
       (s) =>
         !s.endedAt &&
         s.expiresAt > now &&
-        ('idHash' in selector ? s.idHash === selector.idHash : 'sid' in selector ? s.sid === selector.sid : s.userId === selector.userId),
+        ('idHash' in selector
+          ? s.idHash === selector.idHash
+          : 'sids' in selector
+            ? selector.sids.includes(s.sid)
+            : s.userId === selector.userId),
     );
     open.forEach((s) => (s.endedAt = now));
     return open.map((s) => ({ record: this.record(s), clientIds: [], revokedFamilyIds: [] }));
